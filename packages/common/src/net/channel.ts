@@ -1,0 +1,162 @@
+/**
+ * A Channel is one authenticated connection seen as a sequence of typed messages.
+ * Whoever owns it reads with `receive()` / `expect()` and writes with `send()`, which
+ * waits while the socket's buffer is full so a fast producer cannot exhaust memory.
+ * A frame over the limit or an undecodable message closes the connection with the
+ * reason kept in `closeReason`.
+ */
+import type { Duplex } from 'node:stream';
+import { BurrowError, describeError, isBurrowErrorCode } from '../errors/index.js';
+import { decodeMessage, encodeMessage, type Message, type MessageKind, type MessageOf } from '../proto/index.js';
+import { DEFAULT_MAX_FRAME, FrameDecoder, encodeFrame } from './frame.js';
+import type { PeerIdentity } from './psk.js';
+import type { burrow } from '../proto/generated.js';
+
+type Body<K extends MessageKind> = NonNullable<burrow.IEnvelope[K]>;
+
+/** Messages buffered before the socket is paused, and the level at which it resumes. */
+const INBOX_HIGH = 256;
+const INBOX_LOW = 64;
+
+interface Waiter {
+  resolve: (m: Message) => void;
+  reject: (e: BurrowError) => void;
+}
+
+export class Channel {
+  private readonly decoder: FrameDecoder;
+  private readonly inbox: Message[] = [];
+  private readonly waiters: Waiter[] = [];
+  private failure: BurrowError | undefined;
+  /** Why the connection ended, once it has. */
+  closeReason: string | undefined;
+
+  constructor(
+    private readonly socket: Duplex,
+    readonly peer: PeerIdentity,
+    readonly remoteAddress: string,
+    maxFrame = DEFAULT_MAX_FRAME,
+  ) {
+    this.decoder = new FrameDecoder(maxFrame);
+    this.maxFrame = maxFrame;
+    socket.on('data', (data: Buffer) => this.onData(data));
+    socket.on('error', (err) => this.fail(new BurrowError('CONNECTION', `connection error: ${describeError(err)}`, { cause: err })));
+    socket.on('close', () => this.fail(new BurrowError('CONNECTION', 'connection closed by peer')));
+  }
+
+  private readonly maxFrame: number;
+
+  get closed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  async send<K extends MessageKind>(kind: K, body: Body<K>): Promise<void> {
+    if (this.failure) throw this.failure;
+    const frame = encodeFrame(encodeMessage(kind, body), this.maxFrame);
+    if (!this.socket.write(frame)) {
+      await new Promise<void>((resolve, reject) => {
+        const onDrain = (): void => { cleanup(); resolve(); };
+        const onClose = (): void => { cleanup(); reject(this.failure ?? new BurrowError('CONNECTION', 'connection closed')); };
+        const cleanup = (): void => { this.socket.off('drain', onDrain); this.socket.off('close', onClose); };
+        this.socket.on('drain', onDrain);
+        this.socket.on('close', onClose);
+      });
+    }
+  }
+
+  /** The next message, whatever its kind. Rejects when the connection ends or `signal` aborts. */
+  receive(signal?: AbortSignal): Promise<Message> {
+    const queued = this.inbox.shift();
+    if (queued) {
+      if (this.inbox.length < INBOX_LOW) this.socket.resume();
+      return Promise.resolve(queued);
+    }
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<Message>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject };
+      this.waiters.push(waiter);
+      signal?.addEventListener('abort', () => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new BurrowError('JOB_CANCELED', 'aborted while waiting for the peer'));
+      }, { once: true });
+    });
+  }
+
+  /**
+   * The next message, which must be of `kind`. An ErrorReply from the peer becomes a
+   * thrown BurrowError with the peer's code; anything else is a protocol violation.
+   */
+  async expect<K extends MessageKind>(kind: K, signal?: AbortSignal): Promise<MessageOf<K>['body']> {
+    const msg = await this.receive(signal);
+    if (msg.kind === kind) return msg.body as MessageOf<K>['body'];
+    if (msg.kind === 'error') throw peerError(msg.body);
+    throw this.violation(`expected ${kind}, got ${msg.kind}`);
+  }
+
+  /** Closes the connection because the peer broke the protocol; returns the error to throw. */
+  violation(reason: string): BurrowError {
+    const err = new BurrowError('PROTOCOL', `${this.describePeer()}: ${reason}`);
+    this.close(reason);
+    return err;
+  }
+
+  /** Sends an ErrorReply, best effort, then closes. */
+  async sendErrorAndClose(err: BurrowError): Promise<void> {
+    try {
+      await this.send('error', { code: err.code, message: err.message });
+    } catch {
+      // The peer is already gone; there is nobody left to tell.
+    }
+    this.close(err.message);
+  }
+
+  close(reason = 'closed'): void {
+    this.closeReason ??= reason;
+    this.fail(new BurrowError('CONNECTION', `connection closed: ${reason}`));
+    this.socket.end();
+    // A peer that never reads must not keep the socket alive forever.
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  describePeer(): string {
+    return `${this.peer.role} "${this.peer.name}" at ${this.remoteAddress}`;
+  }
+
+  private onData(data: Buffer): void {
+    if (this.failure) return;
+    let frames: Buffer[];
+    try {
+      frames = this.decoder.push(data);
+      for (const frame of frames) this.deliver(decodeMessage(frame));
+    } catch (err) {
+      const e = err instanceof BurrowError ? err : new BurrowError('PROTOCOL', describeError(err));
+      this.closeReason = e.message;
+      this.fail(e);
+      this.socket.destroy();
+    }
+  }
+
+  private deliver(msg: Message): void {
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter.resolve(msg);
+      return;
+    }
+    this.inbox.push(msg);
+    // Stop reading from a peer that sends faster than we consume: TCP pushes back on it.
+    if (this.inbox.length >= INBOX_HIGH) this.socket.pause();
+  }
+
+  private fail(err: BurrowError): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.closeReason ??= err.message;
+    for (const w of this.waiters.splice(0)) w.reject(err);
+  }
+}
+
+export function peerError(body: burrow.IErrorReply): BurrowError {
+  const code = body.code ?? '';
+  return new BurrowError(isBurrowErrorCode(code) ? code : 'INTERNAL', body.message ?? 'peer reported an error');
+}

@@ -1,0 +1,73 @@
+/** Opens an authenticated Channel to a daemon (the other half of server.ts). */
+import { connect as tlsConnect } from 'node:tls';
+import { BurrowError, describeError } from '../errors/index.js';
+import { PROTOCOL_VERSION, SOFTWARE } from '../proto/index.js';
+import { Channel } from './channel.js';
+import { PSK_CIPHERS, derivePsk, type PeerIdentity } from './psk.js';
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  /** Who we are: the identity the server looks up. */
+  self: PeerIdentity;
+  /** The shared secret: a password, or a one-job token. */
+  secret: string | Buffer;
+  /** What we expect to reach, for messages ("storage daemon File at ..."). */
+  describeTarget: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  maxFrame?: number;
+}
+
+export async function connect(opts: ConnectOptions): Promise<Channel> {
+  const psk = derivePsk(opts.secret, opts.self);
+  const identity = `${opts.self.role}:${opts.self.name}`;
+  const where = `${opts.describeTarget} at ${opts.host}:${opts.port}`;
+  const socket = tlsConnect({
+    host: opts.host,
+    port: opts.port,
+    ciphers: PSK_CIPHERS,
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.2',
+    checkServerIdentity: () => undefined,
+    pskCallback: () => ({ psk, identity }),
+  });
+  socket.setNoDelay(true);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new BurrowError('TIMEOUT', `no answer from ${where}`));
+    }, opts.timeoutMs ?? 15_000);
+    const onAbort = (): void => {
+      socket.destroy();
+      reject(new BurrowError('JOB_CANCELED', `connection to ${where} aborted`));
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      const text = describeError(err);
+      const auth = /alert|decrypt|bad record mac|handshake|psk/i.test(text);
+      reject(auth
+        ? new BurrowError('AUTH_FAILED', `authentication with ${where} failed (wrong password?): ${text}`, { cause: err })
+        : new BurrowError('CONNECTION', `cannot connect to ${where}: ${text}`, { cause: err }));
+    });
+  });
+  const channel = new Channel(socket, { role: 'storage', name: opts.describeTarget }, `${opts.host}:${opts.port}`, opts.maxFrame);
+  await channel.send('hello', { protocolVersion: PROTOCOL_VERSION, role: opts.self.role, name: opts.self.name, software: SOFTWARE });
+  const hello = await channel.expect('hello', AbortSignal.timeout(opts.timeoutMs ?? 15_000)).catch((err: unknown) => {
+    throw err instanceof BurrowError && err.code === 'CONNECTION'
+      ? new BurrowError('AUTH_FAILED', `${where} closed the connection during the greeting (wrong password?)`)
+      : err;
+  });
+  if (hello.protocolVersion !== PROTOCOL_VERSION) {
+    channel.close('protocol version mismatch');
+    throw new BurrowError('PROTOCOL', `${where} speaks protocol ${hello.protocolVersion}, we speak ${PROTOCOL_VERSION}`);
+  }
+  return channel;
+}

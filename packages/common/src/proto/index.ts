@@ -1,0 +1,49 @@
+/**
+ * The wire vocabulary: every daemon-to-daemon and console message is one
+ * `burrow.Envelope` with exactly one body field set. This module turns bytes into a
+ * checked envelope (parse at the edge, STYLE.md habit 7) and back.
+ */
+import { burrow } from './generated.js';
+import { BurrowError } from '../errors/index.js';
+
+export { burrow };
+
+export const PROTOCOL_VERSION = 1;
+export const SOFTWARE = 'Burrow 0.1.0';
+
+/** The name of each message kind an envelope can carry (`sdReady`, `fdBackup`...). */
+export type MessageKind = NonNullable<burrow.Envelope['body']>;
+
+type BodyOf<K extends MessageKind> = NonNullable<burrow.IEnvelope[K]>;
+
+/** An envelope narrowed to one kind: `msg.kind === 'sdReady'` gives `msg.body` its type. */
+export type Message = { [K in MessageKind]: { kind: K; body: BodyOf<K> } }[MessageKind];
+export type MessageOf<K extends MessageKind> = Extract<Message, { kind: K }>;
+
+export function encodeMessage<K extends MessageKind>(kind: K, body: BodyOf<K>): Uint8Array {
+  return burrow.Envelope.encode({ [kind]: body } as burrow.IEnvelope).finish();
+}
+
+export function decodeMessage(bytes: Uint8Array): Message {
+  let env: burrow.Envelope;
+  try {
+    env = burrow.Envelope.decode(bytes);
+  } catch (err) {
+    throw new BurrowError('PROTOCOL', `undecodable message: ${(err as Error).message}`, { cause: err });
+  }
+  const kind = env.body;
+  if (!kind) throw new BurrowError('PROTOCOL', 'message with no known body (unknown message type)');
+  const body = env[kind];
+  if (body === null || body === undefined) throw new BurrowError('PROTOCOL', `message ${kind} has no body`);
+  return { kind, body } as Message;
+}
+
+export function timestampFromMs(ms: number): burrow.ITimestamp {
+  const sec = Math.floor(ms / 1000);
+  return { sec, nsec: Math.round((ms - sec * 1000) * 1e6) };
+}
+
+export function timestampToMs(ts: burrow.ITimestamp | null | undefined): number {
+  if (!ts) return 0;
+  return Number(ts.sec ?? 0) * 1000 + Math.floor((ts.nsec ?? 0) / 1e6);
+}

@@ -12,7 +12,9 @@ export interface ConnectOptions {
   self: PeerIdentity;
   /** The shared secret: a password, or a one-job token. */
   secret: string | Buffer;
-  /** What we expect to reach, for messages ("storage daemon File at ..."). */
+  /** Who we expect to reach: its role, and a name for messages. */
+  peer: PeerIdentity;
+  /** What we expect to reach, for messages (`Storage daemon "File"`). */
   describeTarget: string;
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -58,7 +60,7 @@ export async function connect(opts: ConnectOptions): Promise<Channel> {
         : new BurrowError('CONNECTION', `cannot connect to ${where}: ${text}`, { cause: err }));
     });
   });
-  const channel = new Channel(socket, { role: 'storage', name: opts.describeTarget }, `${opts.host}:${opts.port}`, opts.maxFrame);
+  const channel = new Channel(socket, opts.peer, `${opts.host}:${opts.port}`, opts.maxFrame);
   await channel.send('hello', { protocolVersion: PROTOCOL_VERSION, role: opts.self.role, name: opts.self.name, software: SOFTWARE });
   const hello = await channel.expect('hello', AbortSignal.timeout(opts.timeoutMs ?? 15_000)).catch((err: unknown) => {
     throw err instanceof BurrowError && err.code === 'CONNECTION'

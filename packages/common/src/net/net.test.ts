@@ -30,12 +30,12 @@ async function echoServer(password: string, maxFrame?: number) {
 test('a peer with the right password talks; a wrong one is refused and the server keeps serving', async () => {
   const { server } = await echoServer('s3cret');
   try {
-    const bad = connect({ host: '127.0.0.1', port: server.port, self: { role: 'director', name: 'dir' }, secret: 'wrong', describeTarget: 'sd' });
+    const bad = connect({ host: '127.0.0.1', port: server.port, self: { role: 'director', name: 'dir' }, secret: 'wrong', describeTarget: 'sd', peer: { role: 'storage', name: 'sd' } });
     await assert.rejects(bad, (e: unknown) => e instanceof BurrowError && e.code === 'AUTH_FAILED');
-    const unknown = connect({ host: '127.0.0.1', port: server.port, self: { role: 'director', name: 'other' }, secret: 's3cret', describeTarget: 'sd' });
+    const unknown = connect({ host: '127.0.0.1', port: server.port, self: { role: 'director', name: 'other' }, secret: 's3cret', describeTarget: 'sd', peer: { role: 'storage', name: 'sd' } });
     await assert.rejects(unknown, (e: unknown) => e instanceof BurrowError && e.code === 'AUTH_FAILED');
 
-    const ch = await connect({ host: '127.0.0.1', port: server.port, self: { role: 'director', name: 'dir' }, secret: 's3cret', describeTarget: 'sd' });
+    const ch = await connect({ host: '127.0.0.1', port: server.port, self: { role: 'director', name: 'dir' }, secret: 's3cret', describeTarget: 'sd', peer: { role: 'storage', name: 'sd' } });
     await ch.send('consoleCommand', { text: 'hi' });
     assert.equal((await ch.expect('consoleReply')).text, 'echo hi');
     ch.close();
@@ -52,11 +52,11 @@ test('garbage on the port and oversize frames close only that connection', async
       s.on('error', () => resolve());
       s.on('close', () => resolve());
     });
-    const big = await connect({ host: '127.0.0.1', port: server.port, self: { role: 'director', name: 'dir' }, secret: 'pw', describeTarget: 'sd', maxFrame: 1 << 20 });
+    const big = await connect({ host: '127.0.0.1', port: server.port, self: { role: 'director', name: 'dir' }, secret: 'pw', describeTarget: 'sd', peer: { role: 'storage', name: 'sd' }, maxFrame: 1 << 20 });
     await big.send('consoleCommand', { text: 'x'.repeat(5000) });
     await assert.rejects(big.expect('consoleReply'), (e: unknown) => e instanceof BurrowError);
 
-    const good = await connect({ host: '127.0.0.1', port: server.port, self: { role: 'director', name: 'dir' }, secret: 'pw', describeTarget: 'sd' });
+    const good = await connect({ host: '127.0.0.1', port: server.port, self: { role: 'director', name: 'dir' }, secret: 'pw', describeTarget: 'sd', peer: { role: 'storage', name: 'sd' } });
     await good.send('consoleCommand', { text: 'still here' });
     assert.equal((await good.expect('consoleReply')).text, 'echo still here');
     good.close();

@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+/**
+ * bconsole: the operator's console. Reads a Bareos-style bconsole.conf, connects to
+ * the Director over TLS-PSK, and sends each command line; interactive with history
+ * and tab completion on a terminal, line by line from a pipe. Exits non-zero when
+ * any command failed, so scripts can rely on it.
+ */
+import { parseArgs } from 'node:util';
+import { createInterface, type Interface } from 'node:readline';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync, appendFileSync } from 'node:fs';
+import { connect } from '@burrow/common/net/client';
+import type { Channel } from '@burrow/common/net/channel';
+import { describeError } from '@burrow/common/errors/index';
+import { loadConsoleConfig } from '@burrow/common/config/index';
+import { COMMAND_NAMES } from './command-names.js';
+
+/** The name Bareos gives the default (unnamed, all-powerful) console. */
+export const DEFAULT_CONSOLE_NAME = '*UserAgent*';
+
+const USAGE = `Usage: bconsole [-c config] [-D director] [-t]
+  -c FILE   configuration file (default /etc/burrow/bconsole.conf)
+  -D NAME   which Director resource of the file to use
+  -t        test the configuration and exit
+`;
+
+interface Target {
+  host: string;
+  port: number;
+  consoleName: string;
+  password: string;
+  directorName: string;
+}
+
+function resolveTarget(configPath: string, directorName: string | undefined): Target {
+  const { config } = loadConsoleConfig(configPath);
+  const director = directorName
+    ? config.directors.find((d) => d.name.toLowerCase() === directorName.toLowerCase())
+    : config.directors[0];
+  if (!director) throw new Error(directorName ? `no Director "${directorName}" in ${configPath}` : `no Director resource in ${configPath}`);
+  // A Console resource turns this into a named (restricted) console with its own password.
+  const named = config.consoles.find((c) => !c.director || c.director.toLowerCase() === director.name.toLowerCase());
+  return {
+    host: director.address,
+    port: director.dirPort,
+    directorName: director.name,
+    consoleName: named ? named.name : DEFAULT_CONSOLE_NAME,
+    password: named ? named.password : director.password,
+  };
+}
+
+/** Sends one command and prints every reply; true when the Director said it succeeded. */
+async function runCommand(channel: Channel, line: string): Promise<boolean> {
+  await channel.send('consoleCommand', { text: line });
+  for (;;) {
+    const reply = await channel.expect('consoleReply');
+    const out = reply.json ? reply.json : (reply.text ?? '');
+    if (out) process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+    if (!reply.more) return reply.ok === true;
+  }
+}
+
+function isQuit(line: string): boolean {
+  return /^(quit|exit|q)$/i.test(line.trim());
+}
+
+async function interactive(channel: Channel, target: Target): Promise<number> {
+  const historyFile = join(homedir(), '.bconsole_history');
+  let history: string[] = [];
+  try {
+    history = readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 500);
+  } catch {
+    // No history yet.
+  }
+  const rl: Interface = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    history,
+    historySize: 500,
+    completer: (line: string): [string[], string] => {
+      const words = line.split(/\s+/);
+      if (words.length > 1) return [[], line];
+      const hits = COMMAND_NAMES.filter((c) => c.startsWith(line));
+      return [hits.length ? hits : COMMAND_NAMES.slice(), line];
+    },
+  });
+  process.stdout.write(`Connecting to Director ${target.host}:${target.port}\n`);
+  process.stdout.write(`Connected to ${target.directorName} as console "${target.consoleName}". Enter a period to cancel a command.\n`);
+  let failures = 0;
+  rl.setPrompt('*');
+  rl.prompt();
+  for await (const line of rl) {
+    const text = line.trim();
+    if (text && !isQuit(text)) {
+      try { appendFileSync(historyFile, `${text}\n`); } catch { /* history is a convenience */ }
+      try {
+        if (!(await runCommand(channel, text))) failures++;
+      } catch (err) {
+        process.stderr.write(`bconsole: ${describeError(err)}\n`);
+        rl.close();
+        return 2;
+      }
+    }
+    if (isQuit(text)) break;
+    rl.prompt();
+  }
+  rl.close();
+  return failures > 0 ? 1 : 0;
+}
+
+async function fromPipe(channel: Channel): Promise<number> {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  let failures = 0;
+  for await (const line of rl) {
+    const text = line.trim();
+    if (!text || text.startsWith('#')) continue;
+    if (isQuit(text)) break;
+    if (!(await runCommand(channel, text))) failures++;
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { c: { type: 'string' }, D: { type: 'string' }, t: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const configPath = values.c ?? '/etc/burrow/bconsole.conf';
+  const target = resolveTarget(configPath, values.D);
+  if (values.t) return 0;
+  const channel = await connect({
+    host: target.host,
+    port: target.port,
+    self: { role: 'console', name: target.consoleName },
+    secret: target.password,
+    peer: { role: 'director', name: target.directorName },
+    describeTarget: `Director ${target.directorName}`,
+  });
+  try {
+    return process.stdin.isTTY ? await interactive(channel, target) : await fromPipe(channel);
+  } finally {
+    channel.close('console quit');
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bconsole: ${describeError(err)}\n`);
+    process.exit(2);
+  },
+);

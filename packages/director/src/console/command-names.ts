@@ -1,0 +1,8 @@
+/**
+ * The console's command names, for bconsole's tab completion. bconsole depends only on
+ * common, so it cannot import the Director's command table; a test checks this list
+ * against the table so the two never drift.
+ */
+export const COMMAND_NAMES: readonly string[] = [
+  '.api', 'cancel', 'exit', 'help', 'label', 'list', 'llist', 'messages', 'quit', 'restore', 'run', 'show', 'status', 'version', 'wait',
+];

@@ -1,0 +1,168 @@
+/**
+ * A Backup job from the Director's side (DESIGN.md, "How a backup flows"): reserve a
+ * session on the SD, hand the FD its marching orders with the SD's one-job token,
+ * then serve both conversations — volumes for the SD, file coordinates into the
+ * catalog, log lines into the job log — until both report their end.
+ */
+import { BurrowError, describeError, toBurrowError } from '@burrow/common/errors/index';
+import type { Channel } from '@burrow/common/net/channel';
+import { burrow } from '@burrow/common/proto/index';
+import type { FileInput } from '../catalog/types.js';
+import { openClient } from '../fd/client-link.js';
+import { openStorage } from '../sd/storage-link.js';
+import type { JobEnv, JobIdentity } from './env.js';
+import type { JobLog } from './job-log.js';
+import { awaitClientEnd } from './client-end.js';
+import { LEVEL_NAMES, type BackupPlan } from './plan.js';
+import { backupReport, type BackupTotals } from './report.js';
+import { peerStatus, worse, type FinalStatus } from './status.js';
+import { chooseVolume } from './volumes.js';
+
+export async function runBackup(env: JobEnv, plan: BackupPlan, id: JobIdentity, signal: AbortSignal): Promise<FinalStatus> {
+  const { catalog } = env;
+  const log = env.jobLog(id.jobId, plan.messages);
+  const startTime = Date.now();
+  catalog.startJob(id.jobId, startTime);
+  log.info(`Start Backup JobId ${id.jobId}, Job=${id.job}`);
+  const totals: BackupTotals = { fdFiles: 0, fdBytes: 0, sdFiles: 0, sdBytes: 0, volumes: [], lastVolumeBytes: 0, fdStatus: 'E', sdStatus: 'E', fdErrors: 0 };
+
+  let sd: Channel | undefined;
+  let fd: Channel | undefined;
+  const onAbort = (): void => {
+    log.worsen('A');
+    for (const ch of [sd, fd]) ch?.send('cancel', { jobId: id.jobId }).catch(() => undefined);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    sd = await openStorage(plan.storage, env.directorName, signal);
+    await sd.send('sdBackup', {
+      jobId: id.jobId, jobName: id.job, client: plan.client.name, fileset: plan.fileset.name,
+      level: LEVEL_NAMES[plan.level], pool: plan.pool.name, device: plan.storage.device, mediaType: plan.storage.mediaType,
+    });
+    const ready = await sd.expect('sdReady', signal);
+    log.info(`Using Device "${plan.storage.device}" to write.`);
+    fd = await openClient(plan.client, env.directorName, signal);
+    await fd.send('fdBackup', {
+      jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: null, fileset: plan.fileset.spec,
+      sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token,
+    });
+    const [sdResult, fdResult] = await Promise.allSettled([
+      serveStorage(env, plan, id, sd, log, totals, signal),
+      awaitClientEnd(fd, log, signal).then((end) => {
+        totals.fdFiles = end.files;
+        totals.fdBytes = end.bytes;
+        totals.fdErrors = end.errors;
+        totals.fdStatus = end.status;
+      }),
+    ]);
+    for (const r of [sdResult, fdResult]) {
+      if (r.status === 'rejected') log.fatal(describeError(r.reason));
+    }
+  } catch (err) {
+    const e = toBurrowError(err);
+    if (e.code === 'JOB_CANCELED' || signal.aborted) log.worsen('A');
+    else log.fatal(e.message);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    sd?.close('job done');
+    fd?.close('job done');
+  }
+
+  let status = worse(log.status, worse(totals.fdStatus, totals.sdStatus));
+  if (signal.aborted) status = 'A';
+  const endTime = Date.now();
+  catalog.finishJob(id.jobId, {
+    status, endTime, jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, jobErrors: log.errors + totals.fdErrors,
+  });
+  log.report(backupReport({ env, plan, id, totals, startTime, endTime, status, errors: log.errors }));
+  return status;
+}
+
+/** The SD's side of the job: volumes, file coordinates, volume usage, its end. */
+async function serveStorage(env: JobEnv, plan: BackupPlan, id: JobIdentity, sd: Channel, log: JobLog, totals: BackupTotals, signal: AbortSignal): Promise<void> {
+  const { catalog } = env;
+  const mediaIds = new Map<string, number>();
+  const mediaId = (volumeName: string): number => {
+    let known = mediaIds.get(volumeName);
+    if (known === undefined) {
+      const row = catalog.getMediaByName(volumeName);
+      if (!row) throw new BurrowError('PROTOCOL', `the SD wrote on volume "${volumeName}", which the catalog does not know`);
+      known = row.mediaId;
+      mediaIds.set(volumeName, known);
+    }
+    return known;
+  };
+  for (;;) {
+    const msg = await sd.receive(signal);
+    switch (msg.kind) {
+      case 'sdVolumeRequest': {
+        try {
+          const choice = chooseVolume(catalog, plan.pool, plan.storage, msg.body.previousVolume || undefined);
+          mediaIds.set(choice.volumeName, choice.mediaId);
+          if (choice.label) log.info(`Created new Volume "${choice.volumeName}" in catalog.`);
+          await sd.send('sdVolumeReply', {
+            volumeName: choice.volumeName, poolName: plan.pool.name, mediaType: plan.storage.mediaType,
+            label: choice.label, maxVolumeBytes: choice.maxVolumeBytes,
+          });
+        } catch (err) {
+          const e = toBurrowError(err);
+          await sd.send('error', { code: e.code, message: e.message });
+          throw e;
+        }
+        break;
+      }
+      case 'sdCatalogBatch':
+        catalog.insertFiles(id.jobId, (msg.body.files ?? []).map((f) => fileRow(f, mediaId)));
+        break;
+      case 'sdVolumeUsage': {
+        const u = msg.body;
+        const volumeName = u.volumeName ?? '';
+        const mid = mediaId(volumeName);
+        catalog.addJobMedia({
+          jobId: id.jobId, mediaId: mid, firstIndex: u.firstIndex ?? 0, lastIndex: u.lastIndex ?? 0,
+          startAddr: Number(u.startAddr ?? 0), endAddr: Number(u.endAddr ?? 0), volIndex: u.volumeIndex ?? 1,
+        });
+        catalog.updateMediaUsage(mid, {
+          volBytes: Number(u.volBytes ?? 0), volBlocks: u.volBlocks ?? 0, lastWritten: Date.now(),
+          volStatus: u.full ? 'Full' : undefined, incrementJobs: true,
+          addFiles: (u.lastIndex ?? 0) >= (u.firstIndex ?? 1) && u.firstIndex ? (u.lastIndex ?? 0) - u.firstIndex + 1 : 0,
+        });
+        if (!totals.volumes.includes(volumeName)) totals.volumes.push(volumeName);
+        totals.lastVolumeBytes = Number(u.volBytes ?? 0);
+        if (u.full) log.info(`Volume "${volumeName}" is full (${Number(u.volBytes ?? 0)} bytes); continuing on the next volume.`);
+        break;
+      }
+      case 'jobMessage':
+        log.relay(msg.body.level ?? 'info', msg.body.text ?? '', plan.storage.name);
+        break;
+      case 'sdSessionEnd':
+        totals.sdFiles = Number(msg.body.files ?? 0);
+        totals.sdBytes = Number(msg.body.bytes ?? 0);
+        totals.sdStatus = peerStatus(msg.body.status);
+        if (msg.body.error) log.error(msg.body.error, plan.storage.name);
+        return;
+      case 'error':
+        throw new BurrowError('JOB_FAILED', `Storage daemon: ${msg.body.message ?? ''}`);
+      default:
+        throw sd.violation(`unexpected ${msg.kind} during a backup`);
+    }
+  }
+}
+
+
+function fileRow(f: burrow.ICatalogFile, mediaId: (volume: string) => number): FileInput {
+  const attrs = f.attributes ?? {};
+  const mtimeMs = Number(attrs.mtime?.sec ?? 0) * 1000 + Math.floor((attrs.mtime?.nsec ?? 0) / 1e6);
+  return {
+    fileIndex: f.fileIndex ?? 0,
+    path: Buffer.from(attrs.path ?? new Uint8Array()),
+    mediaId: mediaId(f.volumeName ?? ''),
+    addr: Number(f.addr ?? 0),
+    type: attrs.type ?? 0,
+    size: Number(attrs.size ?? 0),
+    mtime: mtimeMs,
+    attributes: Buffer.from(burrow.FileAttributes.encode(attrs).finish()),
+    digest: f.digest?.value ? Buffer.from(f.digest.value) : null,
+    digestAlgorithm: f.digest?.algorithm ?? 0,
+  };
+}

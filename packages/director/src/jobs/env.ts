@@ -1,0 +1,20 @@
+/** What a running job may use of the Director: passed in, never global. */
+import type { Logger } from 'pino';
+import type { Catalog } from '../catalog/catalog.js';
+import type { JobLog } from './job-log.js';
+
+export interface JobEnv {
+  catalog: Catalog;
+  directorName: string;
+  catalogName: string;
+  log: Logger;
+  /** Opens the job log of a job (catalog + Messages destinations of `messages`). */
+  jobLog: (jobId: number, messages: string) => JobLog;
+}
+
+/** The identity of one run: its catalog id and unique name. */
+export interface JobIdentity {
+  jobId: number;
+  job: string;
+  schedTime: number;
+}

@@ -1,0 +1,81 @@
+/**
+ * A job's log: every line a job produces, from the Director or relayed from the FD
+ * and SD, goes to the catalog (shown by `messages` and `llist jobid=`) and to the
+ * Messages resource's destinations. It also keeps the job's running verdict, which
+ * only ever gets worse.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import { logDate } from './format.js';
+import { worse, type FinalStatus } from './status.js';
+
+/** Bareos message types a line can carry, used by Messages filters. */
+export type MessageType = 'info' | 'warning' | 'error' | 'fatal' | 'terminate' | 'saved' | 'notsaved' | 'skipped' | 'restored';
+
+/** Where lines go besides the catalog (the Messages resource's destinations). */
+export type MessageSink = (type: MessageType, line: string, jobId: number | null) => void;
+
+export class JobLog {
+  private verdict: FinalStatus = 'T';
+  errors = 0;
+  warnings = 0;
+
+  constructor(
+    private readonly catalog: Catalog,
+    readonly jobId: number,
+    private readonly origin: string,
+    private readonly sink: MessageSink,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get status(): FinalStatus {
+    return this.verdict;
+  }
+
+  info(text: string, from = this.origin): void {
+    this.write('info', text, from);
+  }
+
+  warning(text: string, from = this.origin): void {
+    this.warnings++;
+    this.worsen('W');
+    this.write('warning', `Warning: ${text}`, from);
+  }
+
+  error(text: string, from = this.origin): void {
+    this.errors++;
+    this.worsen('E');
+    this.write('error', `Error: ${text}`, from);
+  }
+
+  fatal(text: string, from = this.origin): void {
+    this.errors++;
+    this.worsen('f');
+    this.write('fatal', `Fatal error: ${text}`, from);
+  }
+
+  /** A line relayed from a daemon's JobMessage, with its level. */
+  relay(level: string, text: string, from: string): void {
+    switch (level) {
+      case 'warning': return this.warning(text, from);
+      case 'error': return this.error(text, from);
+      case 'fatal': return this.fatal(text, from);
+      default: return this.info(text, from);
+    }
+  }
+
+  worsen(status: FinalStatus): void {
+    this.verdict = worse(this.verdict, status);
+  }
+
+  /** The job report: several lines logged as one entry, as Bareos does. */
+  report(text: string): void {
+    this.write('terminate', text, this.origin);
+  }
+
+  private write(type: MessageType, text: string, from: string): void {
+    const time = this.now();
+    const line = `${logDate(time)} ${from} JobId ${this.jobId}: ${text}`;
+    this.catalog.addLog(this.jobId, time, line);
+    this.sink(type, line, this.jobId);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * A job resolved against the configuration: everything a job run needs, with the
+ * resource lookups and JobDefs inheritance already done. Job runners see plans, not
+ * the configuration, so they stay small and testable.
+ */
+import type { burrow } from '@burrow/common/proto/index';
+import type { JobLevel } from '../catalog/types.js';
+
+export interface ClientTarget {
+  name: string;
+  address: string;
+  port: number;
+  password: string;
+}
+
+export interface StorageTarget {
+  name: string;
+  address: string;
+  port: number;
+  password: string;
+  device: string;
+  mediaType: string;
+}
+
+export interface PoolPlan {
+  name: string;
+  labelFormat: string | null;
+  maximumVolumeBytes: number;
+}
+
+export interface BackupPlan {
+  kind: 'backup';
+  jobName: string;
+  level: Exclude<JobLevel, ' '>;
+  client: ClientTarget;
+  storage: StorageTarget;
+  pool: PoolPlan;
+  fileset: { name: string; spec: burrow.IFileSetSpec; digest: string };
+  messages: string;
+  priority: number;
+}
+
+export type Replace = 'always' | 'ifnewer' | 'ifolder' | 'never';
+
+export interface RestorePlan {
+  kind: 'restore';
+  jobName: string;
+  /** Client whose backups are read. */
+  client: ClientTarget;
+  /** Client that writes the files (restoreclient=); usually the same. */
+  restoreClient: ClientTarget;
+  storage: StorageTarget;
+  /** Backup jobs whose files are selected; the newest version of each path wins. */
+  jobIds: number[];
+  /** Paths (or directory trees) to restore; empty: everything. */
+  paths: Buffer[];
+  where: Buffer;
+  replace: Replace;
+  messages: string;
+  priority: number;
+}
+
+export type JobPlan = BackupPlan | RestorePlan;
+
+export const LEVEL_NAMES: Record<Exclude<JobLevel, ' '>, string> = { F: 'Full', I: 'Incremental', D: 'Differential' };

@@ -1,0 +1,52 @@
+/**
+ * Choosing the volume a backup writes on (Bareos's "find next volume"): an
+ * appendable volume of the pool, else a new one named by the pool's Label Format,
+ * else an error that tells the operator what to do.
+ */
+import { BurrowError } from '@burrow/common/errors/index';
+import type { Catalog } from '../catalog/catalog.js';
+import type { PoolPlan, StorageTarget } from './plan.js';
+
+export interface VolumeChoice {
+  volumeName: string;
+  mediaId: number;
+  /** The volume is new: the SD must write its label before using it. */
+  label: boolean;
+  maxVolumeBytes: number;
+}
+
+/** Bareos's rule for a Label Format without variables: the format, then a 4-digit number. */
+export function labelFormatName(format: string, n: number): string {
+  return `${format}${String(n).padStart(4, '0')}`;
+}
+
+export function chooseVolume(catalog: Catalog, pool: PoolPlan, storage: StorageTarget, previousFull?: string): VolumeChoice {
+  if (previousFull) {
+    const prev = catalog.getMediaByName(previousFull);
+    if (prev && prev.volStatus === 'Append') catalog.setMediaStatus(prev.mediaId, 'Full');
+  }
+  const poolRow = catalog.getPool(pool.name);
+  if (!poolRow) throw new BurrowError('NOT_FOUND', `Pool "${pool.name}" is not in the catalog`);
+  const existing = catalog.findAppendableMedia(poolRow.poolId, storage.mediaType);
+  if (existing) {
+    return { volumeName: existing.volumeName, mediaId: existing.mediaId, label: false, maxVolumeBytes: maxBytes(pool, existing.maxVolBytes) };
+  }
+  if (!pool.labelFormat) {
+    throw new BurrowError('NOT_FOUND',
+      `no appendable volume of Media Type "${storage.mediaType}" in Pool "${pool.name}": label one with ` +
+      `"label storage=${storage.name} pool=${pool.name} volume=NAME", or give the pool a Label Format`);
+  }
+  let n = catalog.countMedia(poolRow.poolId) + 1;
+  while (catalog.getMediaByName(labelFormatName(pool.labelFormat, n))) n++;
+  const volumeName = labelFormatName(pool.labelFormat, n);
+  const storageId = catalog.ensureStorage(storage.name);
+  const mediaId = catalog.createMedia({
+    volumeName, poolId: poolRow.poolId, mediaType: storage.mediaType, storageId, maxVolBytes: pool.maximumVolumeBytes,
+  });
+  return { volumeName, mediaId, label: true, maxVolumeBytes: pool.maximumVolumeBytes };
+}
+
+function maxBytes(pool: PoolPlan, mediaMax: number): number {
+  if (mediaMax > 0 && pool.maximumVolumeBytes > 0) return Math.min(mediaMax, pool.maximumVolumeBytes);
+  return mediaMax > 0 ? mediaMax : pool.maximumVolumeBytes;
+}

@@ -1,0 +1,13 @@
+/** What the File daemon's parts share, built once by main.ts and passed down. */
+export interface RunningJob {
+  startedAt: number;
+  director: string;
+}
+
+export interface ClientContext {
+  /** This daemon's own (FileDaemon/Client) resource name. */
+  name: string;
+  startedAt: number;
+  running: Map<number, RunningJob>;
+  signal: AbortSignal;
+}

@@ -1,0 +1,80 @@
+/**
+ * The File daemon's side of the Director conversation (its peer is
+ * director/src/fd/): the first message is a job order (backup or restore) or a
+ * status request. During a job the Director may cancel it at any time.
+ */
+import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
+import type { Channel } from '@burrow/common/net/channel';
+import type { Logger } from '@burrow/common/log/index';
+import type { burrow } from '@burrow/common/proto/index';
+import type { ClientContext } from '../context.js';
+import { runBackupJob } from './backup-job.js';
+import { runRestoreJob } from './restore-job.js';
+import { JobReporter } from './job-reporter.js';
+
+export async function serveDirector(ctx: ClientContext, director: Channel, log: Logger): Promise<void> {
+  const first = await director.receive(ctx.signal);
+  switch (first.kind) {
+    case 'statusRequest':
+      await director.send('statusReply', { text: statusText(ctx) });
+      director.close('status done');
+      return;
+    case 'fdBackup':
+      await runJob(ctx, director, first.body.jobId ?? 0, log, (signal, reporter) => runBackupJob(first.body, signal, reporter));
+      return;
+    case 'fdRestore':
+      await runJob(ctx, director, first.body.jobId ?? 0, log, (signal, reporter) => runRestoreJob(first.body, signal, reporter));
+      return;
+    default:
+      throw director.violation(`a Director may not open with ${first.kind}`);
+  }
+}
+
+type JobBody = (signal: AbortSignal, reporter: JobReporter) => Promise<burrow.IFdJobEnd>;
+
+async function runJob(ctx: ClientContext, director: Channel, jobId: number, log: Logger, body: JobBody): Promise<void> {
+  const cancel = new AbortController();
+  const signal = AbortSignal.any([cancel.signal, ctx.signal]);
+  const reporter = new JobReporter(director, jobId);
+  ctx.running.set(jobId, { startedAt: Date.now(), director: director.peer.name });
+  // Listen for a cancel while the job runs; any other message is a protocol error.
+  const listening = (async () => {
+    for (;;) {
+      const msg = await director.receive(signal).catch(() => undefined);
+      if (!msg) return;
+      if (msg.kind === 'cancel') {
+        cancel.abort(new BurrowError('JOB_CANCELED', 'canceled by the Director'));
+        return;
+      }
+      director.violation(`unexpected ${msg.kind} during a job`);
+      cancel.abort(new BurrowError('PROTOCOL', `the Director sent ${msg.kind} during a job`));
+      return;
+    }
+  })();
+  let end: burrow.IFdJobEnd;
+  try {
+    end = await body(signal, reporter);
+  } catch (err) {
+    const e = toBurrowError(err);
+    const canceled = e.code === 'JOB_CANCELED' || cancel.signal.aborted;
+    log.warn({ jobId, code: e.code }, `job ended: ${e.message}`);
+    end = { status: canceled ? 'A' : 'E', error: canceled ? 'canceled' : e.message, errors: reporter.errors + 1 };
+  } finally {
+    ctx.running.delete(jobId);
+  }
+  await reporter.flushed();
+  if (!director.closed) await director.send('fdJobEnd', end).catch(() => undefined);
+  cancel.abort();
+  await listening;
+  director.close('job done');
+}
+
+function statusText(ctx: ClientContext): string {
+  return [
+    `${ctx.name} Version: 0.1.0`,
+    `Daemon started ${new Date(ctx.startedAt).toISOString()}. Jobs: run=${ctx.running.size} running.`,
+    '',
+    'Running Jobs:',
+    ...(ctx.running.size === 0 ? ['No Jobs running.'] : [...ctx.running].map(([id, j]) => `  JobId ${id} for Director "${j.director}" since ${new Date(j.startedAt).toISOString()}`)),
+  ].join('\n');
+}

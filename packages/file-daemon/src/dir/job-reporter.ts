@@ -1,0 +1,36 @@
+/**
+ * Sends a job's log lines to the Director without making the file work wait for
+ * them, in order, and counts what the job's end status must reflect.
+ */
+import type { Channel } from '@burrow/common/net/channel';
+import { displayPath } from '@burrow/common/names/index';
+import type { FileIssue } from '../backup/index.js';
+
+export class JobReporter {
+  private chain: Promise<void> = Promise.resolve();
+  warnings = 0;
+  errors = 0;
+
+  constructor(private readonly director: Channel, private readonly jobId: number) {}
+
+  say(level: 'info' | 'warning' | 'error' | 'fatal', text: string): void {
+    if (level === 'warning') this.warnings++;
+    if (level === 'error' || level === 'fatal') this.errors++;
+    this.chain = this.chain
+      .then(() => this.director.send('jobMessage', { jobId: this.jobId, level, text }))
+      .catch(() => undefined); // The Director is gone; the job's end will say so.
+  }
+
+  fileIssue(issue: FileIssue): void {
+    this.say(issue.severity, `${displayPath(issue.path)}: ${issue.message}`);
+  }
+
+  /** Bareos's verdict: per-file errors do not fail the job, they make it end with warnings. */
+  status(): 'T' | 'W' {
+    return this.warnings + this.errors > 0 ? 'W' : 'T';
+  }
+
+  flushed(): Promise<void> {
+    return this.chain;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The File daemon's side of the data connection to the Storage daemon (its peer is
+ * storage-daemon/src/fd/). The key is the one-job token the SD made for this job and
+ * the Director handed us; it is good for this one connection only.
+ */
+import { connect } from '@burrow/common/net/client';
+import type { Channel } from '@burrow/common/net/channel';
+import { BurrowError } from '@burrow/common/errors/index';
+import type { FileRecord, RecordSink } from '../backup/index.js';
+
+export interface SessionAddress {
+  jobId: number;
+  sdAddress: string;
+  sdPort: number;
+  token: Uint8Array;
+}
+
+export async function openStorageSession(addr: SessionAddress, signal: AbortSignal): Promise<Channel> {
+  if (!addr.sdAddress || !addr.sdPort || addr.token.length < 16) {
+    throw new BurrowError('PROTOCOL', 'the job order names no usable Storage daemon session');
+  }
+  return connect({
+    host: addr.sdAddress,
+    port: addr.sdPort,
+    self: { role: 'job', name: String(addr.jobId) },
+    secret: Buffer.from(addr.token),
+    peer: { role: 'storage', name: `session ${addr.jobId}` },
+    describeTarget: `Storage daemon session for JobId ${addr.jobId}`,
+    signal,
+  });
+}
+
+/** Backup records go to the SD as DataRecord messages; `send` waits when the socket is full. */
+export function storageSink(sd: Channel): RecordSink & { records: number; wireBytes: number } {
+  const sink = {
+    records: 0,
+    wireBytes: 0,
+    write: async (rec: FileRecord): Promise<void> => {
+      sink.records++;
+      sink.wireBytes += rec.data.length;
+      await sd.send('dataRecord', { fileIndex: rec.fileIndex, stream: rec.stream, data: rec.data });
+    },
+  };
+  return sink;
+}

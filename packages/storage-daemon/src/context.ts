@@ -1,0 +1,29 @@
+/** What the Storage daemon's parts share, built once by main.ts and passed down. */
+import { BurrowError } from '@burrow/common/errors/index';
+import type { Device } from './devices/device.js';
+import type { SessionRegistry } from './sessions/registry.js';
+
+export interface RunningSession {
+  startedAt: number;
+  director: string;
+}
+
+export interface StorageContext {
+  /** This daemon's Storage resource name. */
+  name: string;
+  devices: Map<string, Device>;
+  sessions: SessionRegistry;
+  running: Map<number, RunningSession>;
+  startedAt: number;
+  signal: AbortSignal;
+  /** The device a Director named; case-insensitive like every resource name. */
+  device(name: string): Device;
+}
+
+export function deviceLookup(devices: Map<string, Device>): (name: string) => Device {
+  return (name: string) => {
+    const d = devices.get(name.toLowerCase());
+    if (!d) throw new BurrowError('NOT_FOUND', `no Device "${name}" in this Storage daemon's configuration`);
+    return d;
+  };
+}

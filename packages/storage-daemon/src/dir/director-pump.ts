@@ -1,0 +1,63 @@
+/**
+ * During a session the Director may speak at any time (a volume reply, a cancel),
+ * so one loop reads its channel and routes: replies resolve the request waiting for
+ * them, a cancel aborts the session.
+ */
+import { BurrowError } from '@burrow/common/errors/index';
+import type { Channel } from '@burrow/common/net/channel';
+import { peerError } from '@burrow/common/net/channel';
+import type { burrow } from '@burrow/common/proto/index';
+
+export class DirectorPump {
+  private waiting: { resolve: (r: burrow.ISdVolumeReply) => void; reject: (e: BurrowError) => void } | undefined;
+  readonly cancel = new AbortController();
+  readonly done: Promise<void>;
+
+  constructor(private readonly director: Channel) {
+    this.done = this.loop();
+  }
+
+  /** Asks the Director for the volume to write on next. */
+  async requestVolume(jobId: number, previousVolume: string): Promise<burrow.ISdVolumeReply> {
+    if (this.waiting) throw new BurrowError('INTERNAL', 'a volume request is already waiting');
+    const reply = new Promise<burrow.ISdVolumeReply>((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    });
+    await this.director.send('sdVolumeRequest', { jobId, previousVolume });
+    return reply;
+  }
+
+  private settle(fn: (w: NonNullable<DirectorPump['waiting']>) => void): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    if (w) fn(w);
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      let msg;
+      try {
+        msg = await this.director.receive();
+      } catch (err) {
+        const e = err instanceof BurrowError ? err : new BurrowError('CONNECTION', 'Director connection lost');
+        this.settle((w) => w.reject(e));
+        this.cancel.abort(new BurrowError('JOB_CANCELED', `the Director went away: ${e.message}`));
+        return;
+      }
+      switch (msg.kind) {
+        case 'sdVolumeReply':
+          this.settle((w) => w.resolve(msg.body));
+          break;
+        case 'error':
+          this.settle((w) => w.reject(peerError(msg.body)));
+          break;
+        case 'cancel':
+          this.cancel.abort(new BurrowError('JOB_CANCELED', 'canceled by the Director'));
+          this.settle((w) => w.reject(new BurrowError('JOB_CANCELED', 'canceled by the Director')));
+          break;
+        default:
+          this.director.violation(`unexpected ${msg.kind} during a session`);
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The Storage daemon's side of the Director conversation (its peer is
+ * director/src/sd/). The first message says what the connection is for: a label, a
+ * status request, or one job's backup or restore session.
+ */
+import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
+import type { Channel } from '@burrow/common/net/channel';
+import type { Logger } from '@burrow/common/log/index';
+import type { StorageContext } from '../context.js';
+import { runBackupSession } from '../fd/backup-receiver.js';
+import { runRestoreSession } from '../fd/restore-sender.js';
+import { statusText } from './status.js';
+
+export async function serveDirector(ctx: StorageContext, channel: Channel, log: Logger): Promise<void> {
+  const first = await channel.receive(ctx.signal);
+  switch (first.kind) {
+    case 'sdLabel': {
+      const device = ctx.device(first.body.device ?? '');
+      const volumeName = first.body.volumeName ?? '';
+      await device.label(volumeName, {
+        poolName: first.body.poolName ?? '', mediaType: first.body.mediaType ?? '', labelledBy: ctx.name,
+      });
+      log.info({ volume: volumeName, device: device.name }, 'labelled volume');
+      const volume = await device.openForRead(volumeName);
+      let volBytes = 0;
+      try {
+        const b = await volume.readBlock(volume.firstAddress());
+        volBytes = b.kind === 'block' ? b.nextAddr : 0;
+      } finally {
+        await volume.close();
+      }
+      await channel.send('sdLabelReply', { volumeName, volBytes });
+      channel.close('label done');
+      return;
+    }
+    case 'statusRequest':
+      await channel.send('statusReply', { text: statusText(ctx) });
+      channel.close('status done');
+      return;
+    case 'sdBackup':
+      await withSession(ctx, channel, first.body.jobId ?? 0, log, (client) => runBackupSession(ctx, channel, client, first.body, log));
+      return;
+    case 'sdRestore':
+      await withSession(ctx, channel, first.body.jobId ?? 0, log, (client) => runRestoreSession(ctx, channel, client, first.body, log));
+      return;
+    default:
+      throw channel.violation(`a Director may not open with ${first.kind}`);
+  }
+}
+
+/** Opens the one-job session, waits for the FD, runs the job, and always tidies up. */
+async function withSession(
+  ctx: StorageContext, director: Channel, jobId: number, log: Logger,
+  run: (client: Channel) => Promise<void>,
+): Promise<void> {
+  if (!Number.isInteger(jobId) || jobId <= 0) throw new BurrowError('PROTOCOL', 'a session needs a job id');
+  const session = ctx.sessions.open(jobId);
+  ctx.running.set(jobId, { startedAt: Date.now(), director: director.peer.name });
+  try {
+    await director.send('sdReady', { token: session.token });
+    const client = await Promise.race([
+      session.client,
+      director.receive(ctx.signal).then((m) => {
+        throw m.kind === 'cancel' ? new BurrowError('JOB_CANCELED', 'canceled before the File daemon connected') : director.violation(`unexpected ${m.kind} while waiting for the File daemon`);
+      }),
+    ]);
+    try {
+      await run(client);
+    } finally {
+      client.close('session over');
+    }
+  } catch (err) {
+    const e = toBurrowError(err);
+    log.warn({ jobId, code: e.code }, `session ended: ${e.message}`);
+    if (!director.closed) {
+      await director.send('sdSessionEnd', { status: e.code === 'JOB_CANCELED' ? 'A' : 'E', error: e.message }).catch(() => undefined);
+    }
+  } finally {
+    session.cancel();
+    ctx.running.delete(jobId);
+    director.close('session over');
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * A backup session on the SD: records from the File daemon go onto volumes through a
+ * SessionWriter; each file's attributes, digest and coordinates go to the Director in
+ * batches for the catalog; volumes come from the Director when the session needs one.
+ */
+import { toBurrowError } from '@burrow/common/errors/index';
+import type { Channel } from '@burrow/common/net/channel';
+import type { Logger } from '@burrow/common/log/index';
+import { burrow } from '@burrow/common/proto/index';
+import type { StorageContext } from '../context.js';
+import { DirectorPump } from '../dir/director-pump.js';
+import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
+import type { AppendVolume } from '../devices/device.js';
+import { CatalogBatcher } from './catalog-batcher.js';
+
+export async function runBackupSession(
+  ctx: StorageContext, director: Channel, client: Channel, order: burrow.ISdBackupSession, log: Logger,
+): Promise<void> {
+  const jobId = order.jobId ?? 0;
+  const device = ctx.device(order.device ?? '');
+  const pump = new DirectorPump(director);
+  const signal = AbortSignal.any([pump.cancel.signal, ctx.signal]);
+  const batcher = new CatalogBatcher((files) => director.send('sdCatalog', { files }));
+
+  const volumeFor = async (previous: string): Promise<AppendVolume> => {
+    const reply = await pump.requestVolume(jobId, previous);
+    const name = reply.volumeName ?? '';
+    if (reply.label) {
+      await device.label(name, { poolName: reply.poolName ?? '', mediaType: reply.mediaType ?? '', labelledBy: ctx.name });
+      await director.send('jobMessage', { jobId, level: 'info', text: `Labeled new Volume "${name}" on Device "${device.name}".` });
+    }
+    const volume = await device.openForAppend(name, { maxVolumeBytes: Number(reply.maxVolumeBytes ?? 0), endHint: Number(reply.endHint ?? 0) || undefined, signal });
+    if (!reply.label) {
+      await director.send('jobMessage', { jobId, level: 'info', text: `Volume "${name}" previously written, moving to end of data at ${volume.endAddress()}.` });
+    }
+    return volume;
+  };
+
+  const writer = new SessionWriter({
+    sessionId: jobId,
+    sessionLabel: { jobId, jobName: order.jobName ?? '', client: order.client ?? '', fileset: order.fileset ?? '', level: order.level ?? '', pool: order.pool ?? '' },
+    openVolume: () => volumeFor(''),
+    nextVolume: (previous: VolumeUsage) => volumeFor(previous.volumeName),
+    onFileStart: (fileIndex, volumeName, addr) => batcher.located(fileIndex, volumeName, addr),
+    onVolumeUsage: async (u) => {
+      await batcher.flush();
+      await director.send('sdVolumeUsage', u);
+    },
+    signal,
+  });
+
+  let lastIndex = 0;
+  try {
+    for (;;) {
+      const msg = await client.receive(signal);
+      if (msg.kind === 'dataEnd') break;
+      if (msg.kind !== 'dataRecord') throw client.violation(`unexpected ${msg.kind} in a backup stream`);
+      const rec = msg.body;
+      const fileIndex = rec.fileIndex ?? 0;
+      const stream = rec.stream ?? 0;
+      const data = Buffer.from(rec.data ?? new Uint8Array());
+      if (fileIndex < lastIndex || fileIndex < 1) throw client.violation(`file index ${fileIndex} after ${lastIndex}`);
+      if (stream === burrow.Stream.STREAM_ATTRIBUTES) {
+        if (fileIndex === lastIndex) throw client.violation(`second attributes record for file ${fileIndex}`);
+        batcher.begin(fileIndex, decodeOrViolate(client, () => burrow.FileAttributes.decode(data), 'attributes'));
+      } else if (fileIndex !== lastIndex) {
+        throw client.violation(`stream ${stream} for file ${fileIndex} before its attributes`);
+      } else if (stream === burrow.Stream.STREAM_DIGEST) {
+        batcher.digest(fileIndex, decodeOrViolate(client, () => burrow.FileDigest.decode(data), 'digest'));
+      } else if (stream !== burrow.Stream.STREAM_DATA && stream !== burrow.Stream.STREAM_GZIP_DATA) {
+        throw client.violation(`unknown stream ${stream}`);
+      }
+      lastIndex = fileIndex;
+      await writer.writeRecord({ fileIndex, stream, data });
+      await batcher.sendFull();
+    }
+    const stats = await writer.close({ files: batcher.files, bytes: writer.stats().bytes, status: 'T' });
+    await batcher.finish();
+    await client.send('dataEndAck', { records: stats.records });
+    await director.send('sdSessionEnd', { files: stats.files, bytes: stats.bytes, status: 'T', records: stats.records });
+    log.info({ jobId, files: stats.files, bytes: stats.bytes }, 'backup session complete');
+  } catch (err) {
+    const e = toBurrowError(err);
+    // Keep what was written readable: end the session on the volume if the device still works.
+    await writer.close({ files: batcher.files, status: e.code === 'JOB_CANCELED' ? 'A' : 'E' }).catch(() => writer.release());
+    await batcher.finish().catch(() => undefined);
+    throw e;
+  }
+}
+
+function decodeOrViolate<T>(client: Channel, decode: () => T, what: string): T {
+  try {
+    return decode();
+  } catch (err) {
+    throw client.violation(`undecodable ${what} record: ${(err as Error).message}`);
+  }
+}
+

@@ -1,0 +1,81 @@
+/**
+ * A restore session on the SD: read what the bootstrap names — per job session, its
+ * volumes from the block address of the first wanted file, only the wanted file
+ * indexes — and stream those records to the File daemon. Damage is reported to the
+ * Director by address and the remaining files still go out.
+ */
+import type { Channel } from '@burrow/common/net/channel';
+import type { Logger } from '@burrow/common/log/index';
+import { burrow } from '@burrow/common/proto/index';
+import type { StorageContext } from '../context.js';
+import { DirectorPump } from '../dir/director-pump.js';
+import { readVolumes, type VolumeToRead } from '../volume/multi-volume-reader.js';
+
+interface SessionPart {
+  sessionId: number;
+  volumes: VolumeToRead[];
+}
+
+/** Consecutive bootstrap entries of one session are read as one multi-volume run. */
+export function groupBySession(volumes: readonly burrow.IBootstrapVolume[]): SessionPart[] {
+  const parts: SessionPart[] = [];
+  for (const v of volumes) {
+    const sessionId = v.sessionId ?? 0;
+    let last = parts[parts.length - 1];
+    if (!last || last.sessionId !== sessionId) {
+      last = { sessionId, volumes: [] };
+      parts.push(last);
+    }
+    last.volumes.push({ volumeName: v.volumeName ?? '', startAddr: Number(v.startAddr ?? 0), fileIndexes: v.fileIndexes ?? [] });
+  }
+  return parts;
+}
+
+export async function runRestoreSession(
+  ctx: StorageContext, director: Channel, client: Channel, order: burrow.ISdRestoreSession, log: Logger,
+): Promise<void> {
+  const jobId = order.jobId ?? 0;
+  const device = ctx.device(order.device ?? '');
+  const pump = new DirectorPump(director);
+  const signal = AbortSignal.any([pump.cancel.signal, ctx.signal]);
+  let records = 0;
+  let bytes = 0;
+  let problems = 0;
+  let files = 0;
+  const report = (text: string): Promise<void> => {
+    problems++;
+    return director.send('jobMessage', { jobId, level: 'error', text });
+  };
+  for (const part of groupBySession(order.volumes ?? [])) {
+    const items = readVolumes({
+      openVolume: (name, s) => device.openForRead(name, s),
+      volumes: part.volumes,
+      sessionId: part.sessionId,
+      signal,
+    });
+    for await (const item of items) {
+      switch (item.kind) {
+        case 'record':
+          records++;
+          bytes += item.data.length;
+          if (item.stream === burrow.Stream.STREAM_ATTRIBUTES) files++;
+          await client.send('dataRecord', { fileIndex: item.fileIndex, stream: item.stream, data: item.data });
+          break;
+        case 'error':
+          await report(`damaged data on Volume at address ${item.addr}: ${item.message}`);
+          break;
+        case 'truncated':
+          await report(`Volume ends inside the block at address ${item.addr}: ${item.message}`);
+          break;
+        case 'incomplete':
+          await report(`record of file ${item.fileIndex} is cut off at the end of the last volume`);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  await client.send('dataEnd', {});
+  log.info({ jobId, records, bytes, problems }, 'restore session complete');
+  await director.send('sdSessionEnd', { files, bytes, records, status: problems > 0 ? 'W' : 'T' });
+}

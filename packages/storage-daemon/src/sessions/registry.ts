@@ -1,0 +1,75 @@
+/**
+ * One-job secrets: when the Director opens a session, the SD makes a random token,
+ * hands it to the Director (who passes it to the File daemon), and accepts exactly
+ * one data connection whose TLS key derives from it (identity `job:<jobId>`). A
+ * session not claimed in time expires, so a leaked token is worth little.
+ */
+import { randomBytes } from 'node:crypto';
+import { BurrowError } from '@burrow/common/errors/index';
+import type { Channel } from '@burrow/common/net/channel';
+import { derivePsk, type PeerIdentity } from '@burrow/common/net/psk';
+
+interface Pending {
+  token: Buffer;
+  claim: (channel: Channel) => void;
+  fail: (err: BurrowError) => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface OpenedSession {
+  token: Buffer;
+  /** Resolves with the FD's data connection once it has authenticated. */
+  client: Promise<Channel>;
+  /** Withdraws the token (on cancel or when the Director goes away). */
+  cancel: () => void;
+}
+
+export class SessionRegistry {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(private readonly claimTimeoutMs = 60_000) {}
+
+  open(jobId: number): OpenedSession {
+    const key = String(jobId);
+    if (this.pending.has(key)) throw new BurrowError('BAD_REQUEST', `JobId ${jobId} already has an open session`);
+    const token = randomBytes(32);
+    let claim!: (c: Channel) => void;
+    let fail!: (e: BurrowError) => void;
+    const client = new Promise<Channel>((resolve, reject) => {
+      claim = resolve;
+      fail = reject;
+    });
+    client.catch(() => undefined); // Observed by whoever awaits it; never an unhandled rejection.
+    const timer = setTimeout(() => {
+      this.pending.delete(key);
+      fail(new BurrowError('TIMEOUT', `the File daemon did not connect for JobId ${jobId} within ${this.claimTimeoutMs / 1000} s`));
+    }, this.claimTimeoutMs);
+    this.pending.set(key, { token, claim, fail, timer });
+    return {
+      token,
+      client,
+      cancel: () => {
+        const p = this.pending.get(key);
+        if (!p) return;
+        clearTimeout(p.timer);
+        this.pending.delete(key);
+        p.fail(new BurrowError('JOB_CANCELED', `session of JobId ${jobId} withdrawn`));
+      },
+    };
+  }
+
+  /** The TLS key for a `job:<id>` identity, or undefined when no such session waits. */
+  pskFor(peer: PeerIdentity): Buffer | undefined {
+    const p = this.pending.get(peer.name);
+    return p ? derivePsk(p.token, peer) : undefined;
+  }
+
+  /** Hands an authenticated data connection to its session; each token works once. */
+  claim(channel: Channel): void {
+    const p = this.pending.get(channel.peer.name);
+    if (!p) throw new BurrowError('AUTH_FAILED', `no session waits for ${channel.peer.name}`);
+    clearTimeout(p.timer);
+    this.pending.delete(channel.peer.name);
+    p.claim(channel);
+  }
+}

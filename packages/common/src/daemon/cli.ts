@@ -85,12 +85,14 @@ export function untilAborted(signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Relative paths in a configuration (working directories, archive devices) are taken
- * relative to the configuration's directory, so a checkout's ready configs work from
- * any current directory. Absolute paths are kept.
+ * Relative paths in a configuration (working directories, archive devices, FileSet
+ * entries of the demo) are taken relative to the configuration's root — the folder
+ * holding `burrow-dir.d/` or the main `.conf` file — so a checkout's ready configs work
+ * from any current directory. Absolute paths are kept.
  */
 export function configRelative(configPath: string, path: string): string {
   if (isAbsolute(path)) return path;
-  const base = statSync(configPath, { throwIfNoEntry: false })?.isDirectory() ? configPath : dirname(configPath);
-  return resolve(base, path);
+  const isDir = statSync(configPath, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  const root = !isDir ? dirname(configPath) : configPath.replace(/\/+$/, '').endsWith('.d') ? dirname(configPath) : configPath;
+  return resolve(root, path);
 }

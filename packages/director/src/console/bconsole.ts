@@ -15,9 +15,8 @@ import type { Channel } from '@burrow/common/net/channel';
 import { describeError } from '@burrow/common/errors/index';
 import { loadConsoleConfig } from '@burrow/common/config/index';
 import { COMMAND_NAMES } from './command-names.js';
+import { DEFAULT_CONSOLE_NAME } from './console-name.js';
 
-/** The name Bareos gives the default (unnamed, all-powerful) console. */
-export const DEFAULT_CONSOLE_NAME = '*UserAgent*';
 
 const USAGE = `Usage: bconsole [-c config] [-D director] [-t]
   -c FILE   configuration file (default /etc/burrow/bconsole.conf)

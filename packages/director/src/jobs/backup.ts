@@ -102,7 +102,7 @@ async function serveStorage(env: JobEnv, plan: BackupPlan, id: JobIdentity, sd: 
           if (choice.label) log.info(`Created new Volume "${choice.volumeName}" in catalog.`);
           await sd.send('sdVolumeReply', {
             volumeName: choice.volumeName, poolName: plan.pool.name, mediaType: plan.storage.mediaType,
-            label: choice.label, maxVolumeBytes: choice.maxVolumeBytes,
+            label: choice.label, maxVolumeBytes: choice.maxVolumeBytes, endHint: choice.endHint,
           });
         } catch (err) {
           const e = toBurrowError(err);
@@ -111,7 +111,7 @@ async function serveStorage(env: JobEnv, plan: BackupPlan, id: JobIdentity, sd: 
         }
         break;
       }
-      case 'sdCatalogBatch':
+      case 'sdCatalog':
         catalog.insertFiles(id.jobId, (msg.body.files ?? []).map((f) => fileRow(f, mediaId)));
         break;
       case 'sdVolumeUsage': {

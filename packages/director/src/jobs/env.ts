@@ -1,5 +1,5 @@
 /** What a running job may use of the Director: passed in, never global. */
-import type { Logger } from 'pino';
+import type { Logger } from '@burrow/common/log/index';
 import type { Catalog } from '../catalog/catalog.js';
 import type { JobLog } from './job-log.js';
 

@@ -13,6 +13,8 @@ export interface VolumeChoice {
   /** The volume is new: the SD must write its label before using it. */
   label: boolean;
   maxVolumeBytes: number;
+  /** Where the catalog believes the volume ends (0 for a new one): saves the SD a scan. */
+  endHint: number;
 }
 
 /** Bareos's rule for a Label Format without variables: the format, then a 4-digit number. */
@@ -29,7 +31,7 @@ export function chooseVolume(catalog: Catalog, pool: PoolPlan, storage: StorageT
   if (!poolRow) throw new BurrowError('NOT_FOUND', `Pool "${pool.name}" is not in the catalog`);
   const existing = catalog.findAppendableMedia(poolRow.poolId, storage.mediaType);
   if (existing) {
-    return { volumeName: existing.volumeName, mediaId: existing.mediaId, label: false, maxVolumeBytes: maxBytes(pool, existing.maxVolBytes) };
+    return { volumeName: existing.volumeName, mediaId: existing.mediaId, label: false, maxVolumeBytes: maxBytes(pool, existing.maxVolBytes), endHint: existing.volBytes };
   }
   if (!pool.labelFormat) {
     throw new BurrowError('NOT_FOUND',
@@ -43,7 +45,7 @@ export function chooseVolume(catalog: Catalog, pool: PoolPlan, storage: StorageT
   const mediaId = catalog.createMedia({
     volumeName, poolId: poolRow.poolId, mediaType: storage.mediaType, storageId, maxVolBytes: pool.maximumVolumeBytes,
   });
-  return { volumeName, mediaId, label: true, maxVolumeBytes: pool.maximumVolumeBytes };
+  return { volumeName, mediaId, label: true, maxVolumeBytes: pool.maximumVolumeBytes, endHint: 0 };
 }
 
 function maxBytes(pool: PoolPlan, mediaMax: number): number {

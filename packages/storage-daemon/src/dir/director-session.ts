@@ -10,6 +10,7 @@ import type { StorageContext } from '../context.js';
 import { runBackupSession } from '../fd/backup-receiver.js';
 import { runRestoreSession } from '../fd/restore-sender.js';
 import { statusText } from './status.js';
+import { DirectorPump } from './director-pump.js';
 
 export async function serveDirector(ctx: StorageContext, channel: Channel, log: Logger): Promise<void> {
   const first = await channel.receive(ctx.signal);
@@ -38,10 +39,10 @@ export async function serveDirector(ctx: StorageContext, channel: Channel, log: 
       channel.close('status done');
       return;
     case 'sdBackup':
-      await withSession(ctx, channel, first.body.jobId ?? 0, log, (client) => runBackupSession(ctx, channel, client, first.body, log));
+      await withSession(ctx, channel, first.body.jobId ?? 0, log, (client, pump) => runBackupSession(ctx, channel, pump, client, first.body, log));
       return;
     case 'sdRestore':
-      await withSession(ctx, channel, first.body.jobId ?? 0, log, (client) => runRestoreSession(ctx, channel, client, first.body, log));
+      await withSession(ctx, channel, first.body.jobId ?? 0, log, (client, pump) => runRestoreSession(ctx, channel, pump, client, first.body, log));
       return;
     default:
       throw channel.violation(`a Director may not open with ${first.kind}`);
@@ -51,21 +52,23 @@ export async function serveDirector(ctx: StorageContext, channel: Channel, log: 
 /** Opens the one-job session, waits for the FD, runs the job, and always tidies up. */
 async function withSession(
   ctx: StorageContext, director: Channel, jobId: number, log: Logger,
-  run: (client: Channel) => Promise<void>,
+  run: (client: Channel, pump: DirectorPump) => Promise<void>,
 ): Promise<void> {
   if (!Number.isInteger(jobId) || jobId <= 0) throw new BurrowError('PROTOCOL', 'a session needs a job id');
   const session = ctx.sessions.open(jobId);
   ctx.running.set(jobId, { startedAt: Date.now(), director: director.peer.name });
   try {
     await director.send('sdReady', { token: session.token });
+    // From here on one loop reads the Director: a cancel may come before the FD does.
+    const pump = new DirectorPump(director);
     const client = await Promise.race([
       session.client,
-      director.receive(ctx.signal).then((m) => {
-        throw m.kind === 'cancel' ? new BurrowError('JOB_CANCELED', 'canceled before the File daemon connected') : director.violation(`unexpected ${m.kind} while waiting for the File daemon`);
+      new Promise<never>((_resolve, reject) => {
+        pump.cancel.signal.addEventListener('abort', () => reject(pump.cancel.signal.reason), { once: true });
       }),
     ]);
     try {
-      await run(client);
+      await run(client, pump);
     } finally {
       client.close('session over');
     }

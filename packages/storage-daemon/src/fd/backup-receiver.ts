@@ -8,17 +8,16 @@ import type { Channel } from '@burrow/common/net/channel';
 import type { Logger } from '@burrow/common/log/index';
 import { burrow } from '@burrow/common/proto/index';
 import type { StorageContext } from '../context.js';
-import { DirectorPump } from '../dir/director-pump.js';
+import type { DirectorPump } from '../dir/director-pump.js';
 import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
 import type { AppendVolume } from '../devices/device.js';
 import { CatalogBatcher } from './catalog-batcher.js';
 
 export async function runBackupSession(
-  ctx: StorageContext, director: Channel, client: Channel, order: burrow.ISdBackupSession, log: Logger,
+  ctx: StorageContext, director: Channel, pump: DirectorPump, client: Channel, order: burrow.ISdBackupSession, log: Logger,
 ): Promise<void> {
   const jobId = order.jobId ?? 0;
   const device = ctx.device(order.device ?? '');
-  const pump = new DirectorPump(director);
   const signal = AbortSignal.any([pump.cancel.signal, ctx.signal]);
   const batcher = new CatalogBatcher((files) => director.send('sdCatalog', { files }));
 

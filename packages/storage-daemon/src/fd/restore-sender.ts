@@ -8,7 +8,7 @@ import type { Channel } from '@burrow/common/net/channel';
 import type { Logger } from '@burrow/common/log/index';
 import { burrow } from '@burrow/common/proto/index';
 import type { StorageContext } from '../context.js';
-import { DirectorPump } from '../dir/director-pump.js';
+import type { DirectorPump } from '../dir/director-pump.js';
 import { readVolumes, type VolumeToRead } from '../volume/multi-volume-reader.js';
 
 interface SessionPart {
@@ -32,11 +32,10 @@ export function groupBySession(volumes: readonly burrow.IBootstrapVolume[]): Ses
 }
 
 export async function runRestoreSession(
-  ctx: StorageContext, director: Channel, client: Channel, order: burrow.ISdRestoreSession, log: Logger,
+  ctx: StorageContext, director: Channel, pump: DirectorPump, client: Channel, order: burrow.ISdRestoreSession, log: Logger,
 ): Promise<void> {
   const jobId = order.jobId ?? 0;
   const device = ctx.device(order.device ?? '');
-  const pump = new DirectorPump(director);
   const signal = AbortSignal.any([pump.cancel.signal, ctx.signal]);
   let records = 0;
   let bytes = 0;

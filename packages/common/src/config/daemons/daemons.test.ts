@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BurrowError } from '../../errors/index.js';
+import { withConfigDir } from '../testing.js';
+import { loadConsoleConfig } from './console.js';
+import { loadFileDaemonConfig } from './filedaemon.js';
+import { loadStorageConfig } from './storage.js';
+
+const STOCK = fileURLToPath(new URL('../../../src/config/fixtures/stock', import.meta.url));
+
+function rejects(load: (p: string) => unknown, file: string, text: string, patterns: RegExp[]): Promise<void> {
+  return withConfigDir({ [file]: text }, (dir) => {
+    assert.throws(() => load(dir), (e: unknown) => {
+      assert.ok(e instanceof BurrowError);
+      assert.equal(e.code, 'CONFIG_INVALID');
+      const m = e.message.replaceAll(join(dir, file), 'F');
+      for (const p of patterns) assert.match(m, p);
+      return true;
+    });
+  });
+}
+
+test('storage daemon: stock-style config, sizes, defaults, Autochanger warns', () => {
+  const { config, warnings } = loadStorageConfig(join(STOCK, 'burrow-sd.conf'));
+  assert.equal(config.storage.name, 'burrow-sd');
+  assert.equal(config.storage.sdPort, 9103);
+  assert.equal(config.storage.sdAddress, '127.0.0.1');
+  assert.equal(config.storage.maximumConcurrentJobs, 20);
+  const dev = config.devices[0]!;
+  assert.deepEqual([dev.deviceType, dev.labelMedia, dev.maximumVolumeSize, dev.maximumBlockSize], ['File', true, 2_000_000_000, 1024 * 1024]);
+  assert.equal(config.directors[1]?.monitor, true);
+  assert.deepEqual(warnings.map((w) => w.resource), ['Autochanger']);
+});
+
+test('storage daemon errors: device type, missing Storage, unknown resource', () =>
+  rejects(loadStorageConfig, 'burrow-sd.conf', `
+Device { Name = d; Media Type = File; Archive Device = /x; Device Type = Floppy; Label Media = maybe }
+Vault { Name = v }
+Messages { Name = m; Console = all }
+`, [
+    /F:2: Device "d": Device Type: "Floppy" is not one of File, Tape, Fifo/,
+    /F:2: Device "d": Label Media: "maybe" is not a boolean/,
+    /F:3: Vault: unknown resource type for burrow-sd/,
+    /Storage: a Storage resource is required/,
+  ]));
+
+test('file daemon: own resource spelled Client or FileDaemon', async () => {
+  const { config, warnings } = loadFileDaemonConfig(join(STOCK, 'burrow-fd.conf'));
+  assert.equal(config.fileDaemon.name, 'client1-fd');
+  assert.equal(config.fileDaemon.fdPort, 9102);
+  assert.deepEqual(config.fileDaemon.allowedScriptDir, ['/etc/burrow/scripts', '/usr/lib/burrow/scripts']);
+  assert.equal(warnings.length, 0);
+  await withConfigDir({ 'burrow-fd.d/client/me.conf': 'FileDaemon { Name = me; FD Address = 10.0.0.1; Port = 9999; PKI Signatures = yes }',
+    'burrow-fd.d/director/dir.conf': 'Director { Name = d; Password = "p w" }' }, (dir) => {
+    const { config: c, warnings: w } = loadFileDaemonConfig(dir);
+    assert.deepEqual([c.fileDaemon.fdAddress, c.fileDaemon.fdPort, c.directors[0]?.password], ['10.0.0.1', 9999, 'p w']);
+    assert.deepEqual(w.map((x) => x.directive), ['PKI Signatures']);
+  });
+});
+
+test('file daemon errors: two own resources, bad port, unknown Messages', () =>
+  rejects(loadFileDaemonConfig, 'burrow-fd.conf', `
+Client { Name = a; FD Port = 70000; Messages = nope }
+FileDaemon { Name = b }
+`, [
+    /F:2: FileDaemon "a": FD Port: "70000" is not an integer from 1 to 65535/,
+    /F:2: FileDaemon "a": Messages: Messages "nope" is not defined/,
+    /F:3: FileDaemon: only one FileDaemon resource is allowed/,
+  ]));
+
+test('bconsole config and its errors', async () => {
+  const { config } = loadConsoleConfig(join(STOCK, 'bconsole.conf'));
+  assert.deepEqual([config.directors[0]?.address, config.directors[0]?.dirPort], ['localhost', 9101]);
+  assert.equal(config.consoles[0]?.director, 'burrow-dir');
+  await rejects(loadConsoleConfig, 'bconsole.conf', 'Console { Name = c; Password = p; Director = elsewhere }\n', [
+    /Director: a Director resource is required/,
+    /F:1: Console "c": Director: Director "elsewhere" is not defined/,
+  ]);
+});

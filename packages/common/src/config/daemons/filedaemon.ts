@@ -1,0 +1,67 @@
+/**
+ * Loads a File daemon configuration (`burrow-fd.conf` or `burrow-fd.d/`): the daemon's
+ * own resource, spelled `FileDaemon` or `Client` as in Bareos, Directors, Messages.
+ */
+import { z } from 'zod';
+import { BAREOS_DAEMON_COMMON, BAREOS_TLS } from '../schema/bareos.js';
+import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
+import { integer, many, name, one, text } from '../schema/fields.js';
+import { messagesSpec } from '../schema/messages.js';
+import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
+import { defineResource, type ResourceSpec } from '../schema/resource.js';
+import { readConfigNodes } from '../syntax/source.js';
+import { peerDirectorSpec } from './peers.js';
+import type { PeerDirectorResource } from './storage.js';
+
+export const fileDaemonSpec = defineResource({
+  type: 'FileDaemon',
+  fields: {
+    name: one(name()),
+    description: one(text().optional()),
+    fdPort: one(integer(1, 65535).default(9102)),
+    fdAddress: one(text().default('0.0.0.0')),
+    workingDirectory: one(text().default('/var/lib/burrow')),
+    pidDirectory: one(text().default('/run/burrow')),
+    maximumConcurrentJobs: one(integer(1).default(20)),
+    messages: one(text().optional()),
+    allowedScriptDir: many(z.array(z.string()).default([])),
+    allowedJobCommand: many(z.array(z.string()).default([])),
+  },
+  aliases: { port: 'fdPort', address: 'fdAddress' },
+  unimplemented: [
+    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON, 'FD Addresses', 'FD Source Address', 'Maximum Network Buffer Size',
+    'PKI Signatures', 'PKI Encryption', 'PKI Key Pair', 'PKI Signer', 'PKI Master Key', 'PKI Cipher',
+    'Allow Bandwidth Bursting', 'Always Use LMDB', 'LMDB Threshold', 'Compatible', 'Sd Connect Timeout',
+  ],
+});
+
+export type FileDaemonResource = Frozen<z.output<typeof fileDaemonSpec.schema> & Sourced>;
+type MessagesOut = Frozen<z.output<typeof messagesSpec.schema> & Sourced>;
+
+export interface FileDaemonConfig {
+  readonly fileDaemon: FileDaemonResource;
+  readonly directors: readonly PeerDirectorResource[];
+  readonly messages: readonly MessagesOut[];
+}
+
+export const fileDaemonSchema: DaemonSchema = {
+  daemonName: 'burrow-fd',
+  resources: { FileDaemon: fileDaemonSpec, Client: fileDaemonSpec, Director: peerDirectorSpec, Messages: messagesSpec },
+  ignored: [],
+};
+
+export function loadFileDaemonConfig(path: string): { config: FileDaemonConfig; warnings: ConfigWarning[] } {
+  const nodes = readConfigNodes(path, 'burrow-fd');
+  const problems = new Problems();
+  const raws = collectDaemon(nodes, fileDaemonSchema, problems);
+  const rawOf = (spec: ResourceSpec) => raws.get(spec) ?? [];
+  const messages = validateAll<MessagesOut>(rawOf(messagesSpec), problems);
+  const own = validateAll<FileDaemonResource>(rawOf(fileDaemonSpec), problems);
+  const fileDaemon = exactlyOne(own, rawOf(fileDaemonSpec), 'FileDaemon', problems, nodes[0] ?? { file: path, line: 1 });
+  for (const raw of rawOf(fileDaemonSpec)) {
+    checkReferences({ problems, from: raw, prop: 'messages', names: raw.values['messages'] as string | undefined, targets: messages, targetType: 'Messages' });
+  }
+  const directors = validateAll<PeerDirectorResource>(rawOf(peerDirectorSpec), problems);
+  problems.throwIfAny();
+  return { config: deepFreeze({ fileDaemon: fileDaemon!, directors, messages }), warnings: problems.warnings };
+}

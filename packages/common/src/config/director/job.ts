@@ -1,0 +1,131 @@
+/**
+ * Job and JobDefs. A JobDefs holds defaults: a Job (or JobDefs) naming one with
+ * `JobDefs = X` takes every directive of X it does not set itself. Inheritance works
+ * on the raw directive values, before defaults are applied, so a JobDefs's explicit
+ * `Priority = 5` wins over the schema's default of 10.
+ */
+import { z } from 'zod';
+import type { BlockNode } from '../syntax/ast.js';
+import { bool, integer, many, name, NOT_YET, one, oneOf, rawMany, text } from '../schema/fields.js';
+import type { Problems } from '../schema/problems.js';
+import { defineResource, type BlockContext, type RawResource } from '../schema/resource.js';
+
+export const JOB_TYPES = ['Backup', 'Restore', 'Verify', 'Admin', 'Copy', 'Migrate'] as const;
+export const JOB_LEVELS = [
+  'Full', 'Incremental', 'Differential', 'VirtualFull', 'InitCatalog', 'Catalog', 'VolumeToCatalog',
+  'DiskToCatalog', 'Data', 'Base',
+] as const;
+export const REPLACE_MODES = ['always', 'ifnewer', 'ifolder', 'never'] as const;
+
+/** A `RunScript { ... }` block kept as written: normalized directive name -> raw value(s). */
+export type RunScriptBlock = Record<string, string[]>;
+
+function keepRunScript(node: BlockNode, ctx: BlockContext): RunScriptBlock {
+  ctx.problems.warn({ file: node.file, line: node.line, resource: ctx.resource, directive: node.name, message: NOT_YET });
+  const out: RunScriptBlock = {};
+  for (const item of node.body) {
+    if (item.kind !== 'directive') {
+      ctx.problems.error({ file: item.file, line: item.line, resource: ctx.resource, directive: item.name, message: 'unexpected block inside RunScript' });
+      continue;
+    }
+    (out[item.key] ??= []).push(item.parts.length === 1 && item.parts[0]!.length === 1 ? item.parts[0]![0]!.text : item.raw);
+  }
+  return out;
+}
+
+const jobFields = {
+  name: one(name()),
+  description: one(text().optional()),
+  type: one(oneOf(JOB_TYPES).optional()),
+  level: one(oneOf(JOB_LEVELS).optional()),
+  client: one(text().optional()),
+  fileSet: one(text().optional()),
+  pool: one(text().optional()),
+  fullBackupPool: one(text().optional()),
+  incrementalBackupPool: one(text().optional()),
+  differentialBackupPool: one(text().optional()),
+  storage: many(z.array(z.string()).default([])),
+  messages: one(text().optional()),
+  schedule: one(text().optional()),
+  catalog: one(text().optional()),
+  where: one(text().optional()),
+  replace: one(oneOf(REPLACE_MODES).default('always')),
+  priority: one(integer(1).default(10)),
+  maximumConcurrentJobs: one(integer(1).default(1)),
+  jobDefs: one(text().optional()),
+  enabled: one(bool().default(true)),
+  accurate: one(bool().default(false)),
+  writeBootstrap: one(text().optional()),
+  bootstrap: one(text().optional()),
+  runBeforeJob: rawMany(NOT_YET),
+  runAfterJob: rawMany(NOT_YET),
+  runAfterFailedJob: rawMany(NOT_YET),
+  clientRunBeforeJob: rawMany(NOT_YET),
+  clientRunAfterJob: rawMany(NOT_YET),
+  runScript: { zod: z.array(z.custom<RunScriptBlock>()).default([]), arity: 'custom' as const },
+};
+
+const JOB_UNIMPLEMENTED = [
+  'Protocol', 'Backup Format', 'Virtual Full Backup Pool', 'Next Pool', 'Verify Job', 'Job To Verify', 'Run',
+  'Regex Where', 'Strip Prefix', 'Add Prefix', 'Add Suffix', 'Write Verify List', 'Maximum Bandwidth',
+  'Max Run Sched Time', 'Max Run Time', 'Full Max Wait Time', 'Incremental Max Wait Time',
+  'Differential Max Wait Time', 'Full Max Runtime', 'Incremental Max Runtime', 'Differential Max Runtime',
+  'Max Wait Time', 'Max Start Delay', 'Max Full Interval', 'Max Virtual Full Interval', 'Max Diff Interval',
+  'Prefix Links', 'Prune Jobs', 'Prune Files', 'Prune Volumes', 'Purge Migration Job', 'Spool Attributes',
+  'Spool Data', 'Spool Size', 'Rerun Failed Levels', 'Prefer Mounted Volumes', 'Reschedule On Error',
+  'Reschedule Interval', 'Reschedule Times', 'Allow Mixed Priority', 'Write Part After Job',
+  'Selection Pattern', 'Selection Type', 'Allow Duplicate Jobs', 'Allow Higher Duplicates',
+  'Cancel Lower Level Duplicates', 'Cancel Queued Duplicates', 'Cancel Running Duplicates',
+  'Save File History', 'File History Size', 'Plugin Options', 'Fd Plugin Options', 'Sd Plugin Options',
+  'Dir Plugin Options', 'Base', 'Max Concurrent Copies', 'Always Incremental',
+  'Always Incremental Job Retention', 'Always Incremental Keep Number', 'Always Incremental Max Full Age',
+  'Max Full Consolidations', 'Run On Incoming Connect Interval',
+];
+
+const blocks = { runScript: { prop: 'runScript', build: keepRunScript } };
+
+export const jobSpec = defineResource({ type: 'Job', fields: jobFields, unimplemented: JOB_UNIMPLEMENTED, blocks });
+export const jobDefsSpec = defineResource({ type: 'JobDefs', fields: jobFields, unimplemented: JOB_UNIMPLEMENTED, blocks });
+
+const NOT_INHERITED = new Set(['name', 'jobDefs']);
+
+/**
+ * Fills each Job's and JobDefs's unset directives from the JobDefs it names, following
+ * chains of JobDefs; a missing or circular JobDefs is an error naming the directive.
+ */
+export function applyJobDefs(jobs: readonly RawResource[], jobDefs: readonly RawResource[], problems: Problems): void {
+  const byName = new Map(jobDefs.map((d) => [d.name.toLowerCase(), d]));
+  const done = new Set<RawResource>();
+  const resolve = (r: RawResource, chain: RawResource[]): void => {
+    if (done.has(r)) return;
+    const parentName = r.values['jobDefs'];
+    if (typeof parentName === 'string') {
+      const parent = byName.get(parentName.toLowerCase());
+      const at = r.where['jobDefs']!;
+      const report = (message: string): void => problems.error({ file: at.at.file, line: at.at.line, resource: r.label, directive: at.directive, message });
+      if (!parent) report(`JobDefs "${parentName}" is not defined`);
+      else if (chain.includes(parent)) report(`JobDefs "${parentName}" refers back to itself`);
+      else {
+        resolve(parent, [...chain, parent]);
+        for (const [prop, value] of Object.entries(parent.values)) {
+          if (NOT_INHERITED.has(prop) || r.values[prop] !== undefined) continue;
+          r.values[prop] = value;
+          r.where[prop] = parent.where[prop]!;
+        }
+      }
+    }
+    done.add(r);
+  };
+  for (const d of jobDefs) resolve(d, [d]);
+  for (const j of jobs) resolve(j, []);
+}
+
+/** Directives a Job of each type needs once JobDefs are applied (as Bareos requires). */
+export const REQUIRED_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
+  Backup: ['client', 'fileSet', 'pool', 'storage', 'messages'],
+  Restore: ['client', 'fileSet', 'pool', 'storage', 'messages'],
+  Verify: ['client', 'fileSet', 'pool', 'messages'],
+  Admin: ['messages'],
+  Copy: ['pool', 'messages'],
+  Migrate: ['pool', 'messages'],
+};

@@ -1,0 +1,168 @@
+/**
+ * Schemas of the Director's simpler resources. Property names are the camelCase of
+ * Bareos's spelling; aliases are Bareos's and Bacula's alternative spellings.
+ * `unimplemented` lists the Bareos directives Burrow accepts with a warning.
+ */
+import { z } from 'zod';
+import { BAREOS_DAEMON_COMMON, BAREOS_TLS } from '../schema/bareos.js';
+import { bool, duration, integer, many, name, NOT_YET, one, oneOf, port, raw, rawMany, size, text } from '../schema/fields.js';
+import { defineResource } from '../schema/resource.js';
+
+export const directorSpec = defineResource({
+  type: 'Director',
+  fields: {
+    name: one(name()),
+    description: one(text().optional()),
+    password: one(text()),
+    dirPort: one(port().default(9101)),
+    // Bareos listens on every address unless told otherwise.
+    dirAddress: one(text().default('0.0.0.0')),
+    workingDirectory: one(text().default('/var/lib/burrow')),
+    pidDirectory: one(text().default('/run/burrow')),
+    queryFile: raw(NOT_YET),
+    messages: one(text().optional()),
+    maximumConcurrentJobs: one(integer(1).default(1)),
+  },
+  aliases: { port: 'dirPort', address: 'dirAddress' },
+  unimplemented: [
+    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON, 'Dir Addresses', 'Dir Source Address', 'Subscriptions',
+    'Maximum Console Connections', 'Statistics Retention', 'Optimize For Size', 'Optimize For Speed',
+    'Omit Defaults', 'Key Encryption Key', 'NDMP Snooping', 'NDMP Log Level', 'NDMP Namelist Fhinfo Set Zero',
+    'Auditing', 'Audit Events',
+  ],
+});
+
+export const clientSpec = defineResource({
+  type: 'Client',
+  fields: {
+    name: one(name()),
+    description: one(text().optional()),
+    address: one(text()),
+    fdPort: one(port().default(9102)),
+    password: one(text()),
+    catalog: one(text().optional()),
+    fileRetention: one(duration().default(60 * 86400)),
+    jobRetention: one(duration().default(180 * 86400)),
+    autoPrune: one(bool().default(true)),
+    enabled: one(bool().default(true)),
+    maximumConcurrentJobs: one(integer(1).default(1)),
+  },
+  aliases: { port: 'fdPort', 'FD Address': 'address', 'FD Password': 'password' },
+  unimplemented: [
+    ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Lan Address', 'Username', 'Passive',
+    'Connection From Director To Client', 'Connection From Client To Director', 'Allow Client Connect',
+    'Hard Quota', 'Soft Quota', 'Soft Quota Grace Period', 'Strict Quotas', 'Quota Include Failed Jobs',
+    'Heartbeat Interval', 'Maximum Bandwidth Per Job', 'NDMP Log Level', 'NDMP Block Size', 'NDMP Use LMDB',
+  ],
+});
+
+export const storageSpec = defineResource({
+  type: 'Storage',
+  fields: {
+    name: one(name()),
+    description: one(text().optional()),
+    address: one(text()),
+    sdPort: one(port().default(9103)),
+    password: one(text()),
+    device: many(z.array(z.string()).min(1)),
+    mediaType: one(text()),
+    maximumConcurrentJobs: one(integer(1).default(1)),
+    enabled: one(bool().default(true)),
+  },
+  aliases: { port: 'sdPort', 'SD Address': 'address', 'SD Password': 'password' },
+  unimplemented: [
+    ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Lan Address', 'Username', 'Auto Changer', 'Allow Compression',
+    'Heartbeat Interval', 'Cache Status Interval', 'Maximum Concurrent Read Jobs', 'SDD Port', 'Paired Storage',
+    'Maximum Bandwidth Per Job', 'Collect Statistics', 'NDMP Changer Device',
+  ],
+});
+
+export const DB_DRIVERS = ['sqlite3'] as const;
+
+export const catalogSpec = defineResource({
+  type: 'Catalog',
+  fields: {
+    name: one(name()),
+    description: one(text().optional()),
+    dbDriver: one(z.string().transform((t, ctx) => {
+      if (t.trim().toLowerCase() === 'sqlite3') return 'sqlite3' as const;
+      ctx.addIssue({ code: 'custom', message: `"${t}" is not supported: Burrow's catalog is SQLite only (DbDriver = sqlite3)` });
+      return z.NEVER;
+    }).default('sqlite3')),
+    dbName: one(text()),
+    dbUser: one(text().optional()),
+    dbPassword: one(text().optional()),
+    dbAddress: one(text().optional()),
+    dbPort: one(port().optional()),
+  },
+  aliases: { user: 'dbUser', password: 'dbPassword', address: 'dbAddress' },
+  unimplemented: [
+    'DB Socket', 'Multiple Connections', 'Disable Batch Insert', 'Reconnect', 'Exit On Fatal',
+    'Min Connections', 'Max Connections', 'Inc Connections', 'Idle Timeout', 'Validate Timeout',
+  ],
+});
+
+export const poolSpec = defineResource({
+  type: 'Pool',
+  fields: {
+    name: one(name()),
+    description: one(text().optional()),
+    poolType: one(oneOf(['Backup', 'Copy', 'Cloned', 'Archive', 'Migration', 'Scratch']).default('Backup')),
+    labelFormat: one(text().optional()),
+    maximumVolumes: one(integer().optional()),
+    maximumVolumeJobs: one(integer().optional()),
+    maximumVolumeFiles: one(integer().optional()),
+    maximumVolumeBytes: one(size().optional()),
+    volumeUseDuration: one(duration().optional()),
+    volumeRetention: one(duration().default(365 * 86400)),
+    recycle: one(bool().default(true)),
+    autoPrune: one(bool().default(true)),
+    storage: many(z.array(z.string()).default([])),
+    catalog: one(text().optional()),
+    actionOnPurge: one(text().optional(), NOT_YET),
+  },
+  unimplemented: [
+    'Label Type', 'Cleaning Prefix', 'Use Catalog', 'Use Volume Once', 'Purge Oldest Volume',
+    'Recycle Oldest Volume', 'Recycle Current Volume', 'Catalog Files', 'Migration Time',
+    'Migration High Bytes', 'Migration Low Bytes', 'Next Pool', 'Recycle Pool', 'Scratch Pool', 'Copy Pool',
+    'File Retention', 'Job Retention', 'Minimum Block Size', 'Maximum Block Size',
+  ],
+});
+
+export const scheduleSpec = defineResource({
+  type: 'Schedule',
+  fields: {
+    name: one(name()),
+    description: one(text().optional()),
+    // The Run grammar (`Level=Full 1st sun at 23:05`) is parsed by the scheduler, not here.
+    run: rawMany(),
+    enabled: one(bool().default(true)),
+  },
+});
+
+const ACL = () => many(z.array(z.string()).default([]));
+const aclFields = {
+  jobAcl: ACL(), clientAcl: ACL(), storageAcl: ACL(), scheduleAcl: ACL(), poolAcl: ACL(),
+  commandAcl: ACL(), fileSetAcl: ACL(), catalogAcl: ACL(), whereAcl: ACL(), pluginOptionsAcl: ACL(),
+};
+
+export const consoleSpec = defineResource({
+  type: 'Console',
+  fields: {
+    name: one(name()),
+    description: one(text().optional()),
+    password: one(text()),
+    ...aclFields,
+    profile: many(z.array(z.string()).default([]), NOT_YET),
+  },
+  unimplemented: [...BAREOS_TLS, 'Run ACL', 'Use Pam Authentication'],
+});
+
+export const profileSpec = defineResource({
+  type: 'Profile',
+  fields: {
+    name: one(name()),
+    description: one(text().optional()),
+    ...aclFields,
+  },
+});

@@ -1,0 +1,239 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BurrowError } from '@burrow/common/errors/index';
+import type { Catalog } from './catalog.js';
+import type { FileInput } from './types.js';
+
+/**
+ * The contract every Catalog implementation must meet (STYLE.md habit 12): a test
+ * file per implementation calls this with a factory that opens a fresh, empty catalog
+ * and a cleanup that closes and removes it.
+ */
+export interface CatalogFixture {
+  catalog: Catalog;
+  cleanup(): void;
+}
+
+const T0 = 1_700_000_000_000;
+
+/** A name that is not valid UTF-8 (latin1 "é" and a lone continuation byte). */
+export const NON_UTF8 = Buffer.from([0x2f, 0x64, 0x61, 0x74, 0x61, 0x2f, 0xe9, 0x80, 0xff, 0x2e, 0x74, 0x78, 0x74]);
+
+export function fileRow(path: Buffer | string, fileIndex: number, mediaId: number | null, addr: number): FileInput {
+  const p = typeof path === 'string' ? Buffer.from(path) : path;
+  return {
+    fileIndex, path: p, mediaId, addr, type: 1, size: 10 * fileIndex, mtime: T0 + fileIndex,
+    attributes: Buffer.concat([Buffer.from([0x0a]), p]), digest: Buffer.from([fileIndex, 1, 2]), digestAlgorithm: 3,
+  };
+}
+
+/** A client, fileset, pool and one appendable volume: what most checks start from. */
+export function seed(c: Catalog): { clientId: number; fileSetId: number; poolId: number; mediaId: number } {
+  const clientId = c.ensureClient('client1-fd');
+  const fileSetId = c.ensureFileSet('LinuxAll', 'digest-1');
+  const poolId = c.ensurePool({ name: 'Full', labelFormat: 'Full-', maximumVolumeBytes: 1 << 30 });
+  const mediaId = c.createMedia({ volumeName: 'Full-0001', poolId, mediaType: 'File', createTime: T0 });
+  return { clientId, fileSetId, poolId, mediaId };
+}
+
+function backup(c: Catalog, s: ReturnType<typeof seed>, level: 'F' | 'I' | 'D', at: number): number {
+  const jobId = c.createJob({ name: 'backup-client1', type: 'B', level, clientId: s.clientId,
+    fileSetId: s.fileSetId, poolId: s.poolId, schedTime: at });
+  c.startJob(jobId, at + 1);
+  return jobId;
+}
+
+function code(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof BurrowError, `expected a BurrowError, got ${String(err)}`);
+    return err.code;
+  }
+  return 'no error';
+}
+
+export function catalogConformance(name: string, open: () => CatalogFixture): void {
+  const withCatalog = (fn: (c: Catalog) => void) => () => {
+    const f = open();
+    try { fn(f.catalog); } finally { f.cleanup(); }
+  };
+
+  describe(`Catalog conformance: ${name}`, () => {
+    it('ensures resources idempotently, a FileSet row per digest, pools updated from config', withCatalog((c) => {
+      assert.equal(c.ensureClient('a-fd'), c.ensureClient('a-fd'));
+      assert.notEqual(c.ensureClient('a-fd'), c.ensureClient('b-fd'));
+      assert.equal(c.ensureStorage('File'), c.ensureStorage('File'));
+      const f1 = c.ensureFileSet('Set', 'd1');
+      assert.equal(c.ensureFileSet('Set', 'd1'), f1);
+      const f2 = c.ensureFileSet('Set', 'd2');
+      assert.notEqual(f2, f1);
+      assert.equal(c.getFileSet(f2)?.digest, 'd2');
+      const p = c.ensurePool({ name: 'Inc', maximumVolumeJobs: 1 });
+      assert.equal(c.ensurePool({ name: 'Inc', maximumVolumeJobs: 5, recycle: false }), p);
+      const pool = c.getPool('Inc');
+      assert.equal(pool?.maximumVolumeJobs, 5);
+      assert.equal(pool?.recycle, false);
+      assert.equal(pool?.autoPrune, true);
+      assert.equal(pool?.poolType, 'Backup');
+    }));
+
+    it('runs a job through its lifecycle and keeps a final status final', withCatalog((c) => {
+      const s = seed(c);
+      const jobId = c.createJob({ name: 'backup-client1', type: 'B', level: 'F', clientId: s.clientId,
+        fileSetId: s.fileSetId, poolId: s.poolId, schedTime: T0 });
+      const created = c.getJob(jobId);
+      assert.equal(created?.status, 'C');
+      assert.match(created?.job ?? '', new RegExp(`^backup-client1\\.\\d{4}-\\d\\d-\\d\\d_\\d\\d\\.\\d\\d\\.\\d\\d_0*${jobId}$`));
+      assert.equal(c.getJobByName(created?.job ?? '')?.jobId, jobId);
+      c.startJob(jobId, T0 + 5);
+      c.setJobStatus(jobId, 'M');
+      assert.equal(c.getJob(jobId)?.status, 'M');
+      c.finishJob(jobId, { status: 'W', endTime: T0 + 60, jobFiles: 3, jobBytes: 300, jobErrors: 1 });
+      const done = c.getJob(jobId);
+      assert.deepEqual([done?.status, done?.startTime, done?.endTime, done?.jobFiles, done?.jobBytes, done?.jobErrors],
+        ['W', T0 + 5, T0 + 60, 3, 300, 1]);
+      assert.equal(done?.clientName, 'client1-fd');
+      assert.equal(done?.poolName, 'Full');
+      assert.equal(code(() => c.finishJob(jobId, { status: 'T', endTime: T0, jobFiles: 0, jobBytes: 0 })), 'CATALOG');
+      assert.equal(code(() => c.setJobStatus(jobId, 'R')), 'CATALOG');
+      assert.equal(code(() => c.startJob(9999, T0)), 'NOT_FOUND');
+      assert.equal(code(() => c.finishJob(jobId, { status: 'R', endTime: T0, jobFiles: 0, jobBytes: 0 })), 'BAD_REQUEST');
+    }));
+
+    it('finds the last good backup per level, client and fileset', withCatalog((c) => {
+      const s = seed(c);
+      const full = backup(c, s, 'F', T0);
+      c.finishJob(full, { status: 'T', endTime: T0 + 10, jobFiles: 1, jobBytes: 1 });
+      const inc = backup(c, s, 'I', T0 + 100);
+      c.finishJob(inc, { status: 'W', endTime: T0 + 110, jobFiles: 1, jobBytes: 1 });
+      const failed = backup(c, s, 'I', T0 + 200);
+      c.finishJob(failed, { status: 'E', endTime: T0 + 210, jobFiles: 0, jobBytes: 0 });
+      const q = { clientId: s.clientId, fileSetId: s.fileSetId };
+      assert.equal(c.lastSuccessfulJob(q)?.jobId, inc);
+      assert.equal(c.lastSuccessfulJob({ ...q, levels: ['F'] })?.jobId, full);
+      assert.equal(c.lastSuccessfulJob({ ...q, fileSetId: c.ensureFileSet('LinuxAll', 'changed') }), undefined);
+      assert.deepEqual(c.listJobs().map((j) => j.jobId), [full, inc, failed]);
+      assert.deepEqual(c.listJobs({ limit: 2 }).map((j) => j.jobId), [inc, failed]);
+      assert.deepEqual(c.listJobs({ client: 'nobody' }), []);
+    }));
+
+    it('marks jobs cut off by a dying daemon as fatal, with a log line', withCatalog((c) => {
+      const s = seed(c);
+      const running = backup(c, s, 'F', T0);
+      const waiting = c.createJob({ name: 'x', type: 'R', level: ' ', clientId: s.clientId, fileSetId: null,
+        poolId: null, schedTime: T0 });
+      const done = backup(c, s, 'F', T0);
+      c.finishJob(done, { status: 'T', endTime: T0 + 1, jobFiles: 0, jobBytes: 0 });
+      assert.deepEqual(c.markInterruptedJobs(T0 + 99), [running, waiting]);
+      assert.equal(c.getJob(running)?.status, 'f');
+      assert.equal(c.getJob(running)?.endTime, T0 + 99);
+      assert.equal(c.getJob(done)?.status, 'T');
+      assert.match(c.getLog(waiting)[0]?.text ?? '', /Fatal error/);
+      assert.deepEqual(c.markInterruptedJobs(T0 + 100), []);
+    }));
+
+    it('keeps job logs and lists messages not yet shown', withCatalog((c) => {
+      const s = seed(c);
+      const j = backup(c, s, 'F', T0);
+      const first = c.addLog(j, T0, 'started');
+      c.addLog(null, T0 + 1, 'director message');
+      c.addLog(j, T0 + 2, 'ended');
+      assert.deepEqual(c.getLog(j).map((l) => l.text), ['started', 'ended']);
+      assert.deepEqual(c.listLogsSince(first).map((l) => [l.jobId, l.text]), [[null, 'director message'], [j, 'ended']]);
+      assert.deepEqual(c.listLogsSince(first, 1).length, 1);
+    }));
+
+    it('chooses the volume to append to and records its usage', withCatalog((c) => {
+      const s = seed(c);
+      const other = c.ensurePool({ name: 'Other' });
+      const fresh = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
+      c.createMedia({ volumeName: 'Tape-1', poolId: s.poolId, mediaType: 'LTO' });
+      c.createMedia({ volumeName: 'Other-1', poolId: other, mediaType: 'File' });
+      assert.equal(c.findAppendableMedia(s.poolId, 'File')?.mediaId, s.mediaId);
+      c.updateMediaUsage(fresh, { volBytes: 100, volBlocks: 2, lastWritten: T0 + 10, incrementJobs: true, addFiles: 4 });
+      // A written volume is filled before a fresh one is opened.
+      assert.equal(c.findAppendableMedia(s.poolId, 'File')?.mediaId, fresh);
+      c.updateMediaUsage(s.mediaId, { volBytes: 50, volBlocks: 1, lastWritten: T0 + 5 });
+      assert.equal(c.findAppendableMedia(s.poolId, 'File')?.mediaId, s.mediaId, 'oldest LastWritten first');
+      c.setMediaStatus(s.mediaId, 'Full');
+      c.updateMediaUsage(fresh, { volBytes: 200, volBlocks: 3, lastWritten: T0 + 20, volStatus: 'Used', incrementJobs: true });
+      assert.equal(c.findAppendableMedia(s.poolId, 'File'), undefined);
+      const m = c.getMediaByName('Full-0002');
+      assert.deepEqual([m?.volStatus, m?.volBytes, m?.volBlocks, m?.volJobs, m?.volFiles, m?.firstWritten, m?.lastWritten],
+        ['Used', 200, 3, 2, 4, T0 + 10, T0 + 20]);
+      assert.equal(m?.poolName, 'Full');
+      assert.equal(c.countMedia(s.poolId), 3);
+      assert.deepEqual(c.listMedia(other).map((x) => x.volumeName), ['Other-1']);
+      assert.equal(c.listMedia().length, 4);
+      assert.equal(code(() => c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' })), 'CATALOG');
+      assert.equal(code(() => c.setMediaStatus(s.mediaId, 'Bogus' as 'Full')), 'BAD_REQUEST');
+      assert.equal(code(() => c.setMediaStatus(4242, 'Full')), 'NOT_FOUND');
+    }));
+
+    it('stores file names byte for byte, including names that are not UTF-8', withCatalog((c) => {
+      const s = seed(c);
+      const j = backup(c, s, 'F', T0);
+      const odd = [NON_UTF8, Buffer.from('/'), Buffer.from([0x2f, 0x61, 0x2f, 0xfe, 0x0a]), Buffer.from('/noslash/dir/')];
+      c.insertFiles(j, odd.map((p, i) => fileRow(p, i + 1, s.mediaId, 32 + i)));
+      const back = c.listFiles(j);
+      assert.equal(back.length, odd.length);
+      for (const p of odd) {
+        const row = back.find((r) => r.path.equals(p));
+        assert.ok(row, `path ${p.toString('hex')} came back`);
+        assert.ok(row.attributes.equals(Buffer.concat([Buffer.from([0x0a]), p])));
+      }
+      const first = back.find((r) => r.fileIndex === 1);
+      assert.deepEqual([first?.mediaId, first?.addr, first?.type, first?.size, first?.mtime, first?.digestAlgorithm],
+        [s.mediaId, 32, 1, 10, T0 + 1, 3]);
+      assert.ok(first?.digest?.equals(Buffer.from([1, 1, 2])));
+      assert.equal(c.countFiles(j), odd.length);
+    }));
+
+    it('inserts a batch all or nothing', withCatalog((c) => {
+      const s = seed(c);
+      const j = backup(c, s, 'F', T0);
+      const bad = [fileRow('/new/dir/a', 1, s.mediaId, 0), fileRow('/new/dir/b', 2, 99_999, 0)];
+      assert.equal(code(() => c.insertFiles(j, bad)), 'CATALOG');
+      assert.equal(c.countFiles(j), 0);
+      // The directory row the failed batch created was rolled back; a new batch must still work.
+      c.insertFiles(j, [fileRow('/new/dir/a', 1, s.mediaId, 0)]);
+      assert.equal(c.listFiles(j)[0]?.path.toString(), '/new/dir/a');
+      assert.equal(code(() => c.insertFiles(777, [fileRow('/x', 1, s.mediaId, 0)])), 'NOT_FOUND');
+    }));
+
+    it('selects the newest version of each path for a restore, leaving deleted files out', withCatalog((c) => {
+      const s = seed(c);
+      const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
+      const full = backup(c, s, 'F', T0);
+      c.insertFiles(full, [fileRow('/etc/a', 1, s.mediaId, 100), fileRow('/etc/b', 2, s.mediaId, 100),
+        fileRow('/etc/sub/c', 3, s.mediaId, 200), fileRow('/etcetera', 4, s.mediaId, 300), fileRow(NON_UTF8, 5, s.mediaId, 300)]);
+      const inc = backup(c, s, 'I', T0 + 100);
+      c.insertFiles(inc, [fileRow('/etc/b', 1, vol2, 40), { ...fileRow('/etc/a', 0, null, 0) }]);
+      const all = c.selectRestoreFiles([full, inc]);
+      assert.deepEqual(all.map((r) => [r.path.toString('latin1'), r.jobId, r.fileIndex, r.volumeName, r.addr]), [
+        ['/etc/sub/c', full, 3, 'Full-0001', 200],
+        ['/etcetera', full, 4, 'Full-0001', 300],
+        [NON_UTF8.toString('latin1'), full, 5, 'Full-0001', 300],
+        ['/etc/b', inc, 1, 'Full-0002', 40],
+      ]);
+      const etc = c.selectRestoreFiles([full, inc], { paths: [Buffer.from('/etc/')] });
+      assert.deepEqual(etc.map((r) => r.path.toString()), ['/etc/sub/c', '/etc/b']);
+      const one = c.selectRestoreFiles([full, inc], { paths: [NON_UTF8] });
+      assert.ok(one.length === 1 && one[0]?.path.equals(NON_UTF8));
+      assert.deepEqual(c.selectRestoreFiles([full], { paths: [Buffer.from('/etc/a')] }).map((r) => r.addr), [100]);
+      assert.equal(c.selectRestoreFiles([full, inc], { paths: [Buffer.from('/')] }).length, 4);
+      assert.deepEqual(c.selectRestoreFiles([]), []);
+    }));
+
+    it('records the volumes each job used', withCatalog((c) => {
+      const s = seed(c);
+      const j = backup(c, s, 'F', T0);
+      const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
+      c.addJobMedia({ jobId: j, mediaId: vol2, firstIndex: 7, lastIndex: 9, startAddr: 0, endAddr: 500, volIndex: 2 });
+      c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: 7, startAddr: 64, endAddr: 9000, volIndex: 1 });
+      assert.deepEqual(c.listJobMedia(j).map((m) => [m.volumeName, m.volIndex, m.firstIndex, m.lastIndex, m.startAddr, m.endAddr]),
+        [['Full-0001', 1, 1, 7, 64, 9000], ['Full-0002', 2, 7, 9, 0, 500]]);
+    }));
+  });
+}

@@ -1,0 +1,123 @@
+import type Database from 'better-sqlite3';
+import { BurrowError } from '@burrow/common/errors/index';
+import type { Catalog } from '../catalog.js';
+import { joinPath, splitPath } from '../paths.js';
+import type { FileInput, FileRow, JobMediaRow } from '../types.js';
+
+type FileOps = Pick<Catalog, 'insertFiles' | 'listFiles' | 'iterateFiles' | 'countFiles'
+  | 'addJobMedia' | 'listJobMedia'>;
+
+/** Directories stay hot while a backup walks a tree; bounded so a huge job cannot grow it forever. */
+const PATH_CACHE_LIMIT = 100_000;
+/** Rows fetched per page by iterateFiles; each page is a finished statement. */
+const PAGE = 10_000;
+
+interface RawFile {
+  fileId: number; pathId: number; dir: Buffer; name: Buffer; fileIndex: number; mediaId: number | null;
+  addr: number; type: number; size: number; mtime: number; attributes: Buffer;
+  digest: Buffer | null; digestAlgorithm: number;
+}
+
+/** File rows (the insert hot path), their directory names, and JobMedia. */
+export function fileOps(db: Database.Database): FileOps {
+  const stmt = {
+    pathGet: db.prepare('SELECT PathId FROM Path WHERE Path = ?').pluck(),
+    pathAdd: db.prepare('INSERT INTO Path (Path) VALUES (?)'),
+    jobExists: db.prepare('SELECT 1 FROM Job WHERE JobId = ?').pluck(),
+    fileAdd: db.prepare(`INSERT INTO File (JobId, PathId, Name, FileIndex, MediaId, Addr, Type,
+      Size, MTime, Attributes, Digest, DigestAlgorithm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    // Keyset pagination in the order of the File(JobId, PathId, Name) index (whose last,
+    // hidden column is FileId), so each page is an index range scan, not a sort.
+    page: db.prepare(`SELECT F.FileId AS fileId, F.PathId AS pathId, P.Path AS dir, F.Name AS name,
+        F.FileIndex AS fileIndex, F.MediaId AS mediaId, F.Addr AS addr, F.Type AS type,
+        F.Size AS size, F.MTime AS mtime, F.Attributes AS attributes, F.Digest AS digest,
+        F.DigestAlgorithm AS digestAlgorithm
+      FROM File F JOIN Path P ON P.PathId = F.PathId
+      WHERE F.JobId = @jobId AND (F.PathId, F.Name, F.FileId) > (@pathId, @name, @fileId)
+      ORDER BY F.PathId, F.Name, F.FileId LIMIT @limit`),
+    count: db.prepare('SELECT COUNT(*) FROM File WHERE JobId = ?').pluck(),
+    jmAdd: db.prepare(`INSERT INTO JobMedia (JobId, MediaId, FirstIndex, LastIndex, StartAddr,
+      EndAddr, VolIndex) VALUES (@jobId, @mediaId, @firstIndex, @lastIndex, @startAddr, @endAddr, @volIndex)`),
+    jmList: db.prepare(`SELECT JM.JobMediaId AS jobMediaId, JM.JobId AS jobId, JM.MediaId AS mediaId,
+        M.VolumeName AS volumeName, JM.FirstIndex AS firstIndex, JM.LastIndex AS lastIndex,
+        JM.StartAddr AS startAddr, JM.EndAddr AS endAddr, JM.VolIndex AS volIndex
+      FROM JobMedia JM JOIN Media M ON M.MediaId = JM.MediaId
+      WHERE JM.JobId = ? ORDER BY JM.VolIndex, JM.JobMediaId`),
+  };
+
+  // Keyed by the path's bytes read as latin1, a one-to-one mapping of bytes to a string.
+  const pathCache = new Map<string, number>();
+
+  const pathIdOf = (dir: Buffer, added: string[]): number => {
+    const key = dir.toString('latin1');
+    const cached = pathCache.get(key);
+    if (cached !== undefined) return cached;
+    const found = stmt.pathGet.get(dir) as number | undefined;
+    const id = found ?? Number(stmt.pathAdd.run(dir).lastInsertRowid);
+    if (pathCache.size >= PATH_CACHE_LIMIT) pathCache.clear();
+    pathCache.set(key, id);
+    if (found === undefined) added.push(key);
+    return id;
+  };
+
+  const insert = db.transaction((jobId: number, rows: readonly FileInput[], added: string[]) => {
+    if (stmt.jobExists.get(jobId) === undefined) {
+      throw new BurrowError('NOT_FOUND', `no job with JobId ${jobId} in the catalog`);
+    }
+    // A backup sends a directory's files together: reuse the previous row's PathId
+    // without building a cache key when the directory is the same.
+    let lastDir: Buffer | undefined;
+    let lastId = 0;
+    for (const r of rows) {
+      const { dir, name } = splitPath(r.path);
+      if (lastDir === undefined || !lastDir.equals(dir)) {
+        lastId = pathIdOf(dir, added);
+        lastDir = dir;
+      }
+      stmt.fileAdd.run(jobId, lastId, name, r.fileIndex, r.mediaId, r.addr, r.type,
+        r.size, r.mtime, r.attributes, r.digest ?? null, r.digestAlgorithm ?? 0);
+    }
+  });
+
+  function* iterateFiles(jobId: number): IterableIterator<FileRow> {
+    let after: { pathId: number; name: Buffer; fileId: number } =
+      { pathId: 0, name: Buffer.alloc(0), fileId: 0 };
+    for (;;) {
+      let page: RawFile[];
+      try {
+        page = stmt.page.all({ jobId, ...after, limit: PAGE }) as RawFile[];
+      } catch (err) {
+        // Runs lazily, outside the wrapper that converts errors of the other operations.
+        throw new BurrowError('CATALOG', `listing the files of job ${jobId} failed: ${String(err)}`, { cause: err });
+      }
+      for (const r of page) {
+        yield {
+          jobId, fileIndex: r.fileIndex, path: joinPath(r.dir, r.name), mediaId: r.mediaId,
+          addr: r.addr, type: r.type, size: r.size, mtime: r.mtime, attributes: r.attributes,
+          digest: r.digest, digestAlgorithm: r.digestAlgorithm,
+        };
+      }
+      const last = page[page.length - 1];
+      if (last === undefined || page.length < PAGE) return;
+      after = { pathId: last.pathId, name: last.name, fileId: last.fileId };
+    }
+  }
+
+  return {
+    insertFiles(jobId, rows) {
+      const added: string[] = [];
+      try {
+        insert.immediate(jobId, rows, added);
+      } catch (err) {
+        // The rolled-back transaction took these Path rows with it: forget their ids.
+        for (const key of added) pathCache.delete(key);
+        throw err;
+      }
+    },
+    listFiles: (jobId) => [...iterateFiles(jobId)],
+    iterateFiles,
+    countFiles: (jobId) => stmt.count.get(jobId) as number,
+    addJobMedia: (row) => Number(stmt.jmAdd.run(row).lastInsertRowid),
+    listJobMedia: (jobId) => stmt.jmList.all(jobId) as JobMediaRow[],
+  };
+}

@@ -1,0 +1,77 @@
+import Database from 'better-sqlite3';
+import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
+import type { Catalog } from '../catalog.js';
+import { migrate } from '../schema/migrate.js';
+import { fileOps } from './files.js';
+import { jobOps } from './jobs.js';
+import { mediaOps } from './media.js';
+import { resourceOps } from './resources.js';
+import { restoreOps } from './restore.js';
+
+export interface SqliteCatalogOptions {
+  /** The clock for rows that record "now" (tests pass a fixed one). */
+  now?: () => number;
+}
+
+/**
+ * Opens (creating if needed) the SQLite catalog at `file`, normally
+ * `<WorkingDirectory>/<DbName>.db`, and brings its schema up to date. A catalog
+ * written by a newer Burrow is refused before anything in it changes.
+ */
+export function openSqliteCatalog(file: string, options: SqliteCatalogOptions = {}): Catalog {
+  const now = options.now ?? Date.now;
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw new BurrowError('CATALOG', `cannot open catalog ${file}: ${String(err)}`, { cause: err });
+  }
+  try {
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, file, now()); // checks the version first, so a newer catalog stays untouched
+    db.pragma('journal_mode = WAL');
+    // NORMAL is crash-safe in WAL mode (a process dying loses nothing committed); only
+    // a power cut can roll back the last commits, and the database stays consistent.
+    db.pragma('synchronous = NORMAL');
+  } catch (err) {
+    db.close();
+    throw err instanceof BurrowError ? err
+      : new BurrowError('CATALOG', `cannot open catalog ${file}: ${String(err)}`, { cause: err });
+  }
+
+  const ops = {
+    ...resourceOps(db, now), ...mediaOps(db, now), ...jobOps(db, now),
+    ...fileOps(db), ...restoreOps(db),
+  };
+  const catalog: Catalog = {
+    ...ops,
+    close() {
+      if (!db.open) return;
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+  return guarded(catalog, file);
+}
+
+/**
+ * Every method converts what the database library throws (constraint violations,
+ * a closed handle) into a BurrowError CATALOG naming the operation, so callers see
+ * one error vocabulary (STYLE.md habit 8).
+ */
+function guarded(catalog: Catalog, file: string): Catalog {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(catalog) as [string, (...a: unknown[]) => unknown][]) {
+    wrapped[name] = (...args: unknown[]): unknown => {
+      try {
+        return fn(...args);
+      } catch (err) {
+        if (err instanceof BurrowError) throw err;
+        const e = toBurrowError(err, 'CATALOG');
+        throw new BurrowError('CATALOG', `catalog ${file}: ${name} failed: ${e.message}`, { cause: err });
+      }
+    };
+  }
+  return wrapped as unknown as Catalog;
+}

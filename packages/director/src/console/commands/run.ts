@@ -1,0 +1,62 @@
+/** run, wait, cancel: starting jobs and following them. */
+import { BurrowError } from '@burrow/common/errors/index';
+import { findJob, resolveBackup } from '../../setup/resolve.js';
+import { LEVEL_NAMES } from '../../jobs/plan.js';
+import { statusWords } from '../../jobs/status.js';
+import { ok, type Command } from '../table.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  help: 'Run a job',
+  usage: 'run job=<job-name> [level=Full] [client=] [fileset=] [pool=] [storage=] yes',
+  run: (ctx, args) => {
+    const name = args.get('job') ?? args.firstWord();
+    if (!name) throw new BurrowError('BAD_REQUEST', 'run: which job? give job=NAME ("show jobs" lists them)');
+    const job = findJob(ctx.config, name);
+    if (job.type === 'Restore') throw new BurrowError('BAD_REQUEST', `Job "${job.name}" is a Restore job: use the restore command`);
+    const plan = resolveBackup(ctx.config, job, {
+      level: args.get('level'), client: args.get('client'), fileset: args.get('fileset'), pool: args.get('pool'), storage: args.get('storage'),
+    }, ctx.resolvePath);
+    const summary = [
+      'Run Backup job',
+      `JobName:  ${plan.jobName}`,
+      `Level:    ${LEVEL_NAMES[plan.level]}`,
+      `Client:   ${plan.client.name}`,
+      `FileSet:  ${plan.fileset.name}`,
+      `Pool:     ${plan.pool.name}`,
+      `Storage:  ${plan.storage.name}`,
+      `Priority: ${plan.priority}`,
+    ].join('\n');
+    if (!args.has('yes')) return ok(`${summary}\nNot started: add "yes" to run it.`, { started: false });
+    const id = ctx.queue.submit(plan);
+    return ok(`${summary}\nJob queued. JobId=${id.jobId}`, { jobid: id.jobId, job: id.job });
+  },
+};
+
+export const waitCommand: Command = {
+  name: 'wait',
+  help: 'Wait until no jobs are running, or until one job ends',
+  usage: 'wait [jobid=<id>]',
+  run: async (ctx, args) => {
+    const jobId = args.int('jobid');
+    const ids = jobId !== undefined ? [jobId] : ctx.queue.list().map((j) => j.jobId);
+    await ctx.queue.wait(jobId);
+    const rows = ids.map((id) => ctx.catalog.getJob(id)).filter((j) => j !== undefined);
+    if (jobId !== undefined && rows.length === 0) throw new BurrowError('NOT_FOUND', `JobId ${jobId} does not exist`);
+    const good = rows.every((j) => j.status === 'T' || j.status === 'W');
+    const text = rows.map((j) => `JobId=${j.jobId}\nJobStatus=${statusWords(j.status)} (${j.status})`).join('\n');
+    return { ok: good, text, data: rows.map((j) => ({ jobid: j.jobId, jobstatus: j.status })) };
+  },
+};
+
+export const cancelCommand: Command = {
+  name: 'cancel',
+  help: 'Cancel a waiting or running job',
+  usage: 'cancel jobid=<id>',
+  run: (ctx, args) => {
+    const jobId = args.int('jobid');
+    if (jobId === undefined) throw new BurrowError('BAD_REQUEST', 'cancel: give jobid=N');
+    if (!ctx.queue.cancel(jobId)) throw new BurrowError('NOT_FOUND', `JobId ${jobId} is not waiting or running`);
+    return ok(`JobId ${jobId} marked to be canceled.`, { jobid: jobId });
+  },
+};

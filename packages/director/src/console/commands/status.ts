@@ -1,0 +1,47 @@
+/** status: what the Director, a client or a storage daemon is doing. */
+import { BurrowError } from '@burrow/common/errors/index';
+import { clientStatus } from '../../fd/client-link.js';
+import { storageStatus } from '../../sd/storage-link.js';
+import { clientTarget, storageTarget } from '../../setup/resolve.js';
+import { elapsed, listDate, withCommas } from '../../jobs/format.js';
+import { statusWords } from '../../jobs/status.js';
+import { ok, table, type Command, type CommandResult } from '../table.js';
+import type { ConsoleContext } from '../context.js';
+
+function directorStatus(ctx: ConsoleContext): CommandResult {
+  const running = ctx.queue.list();
+  const done = ctx.catalog.listJobs({ limit: 10 }).filter((j) => ['T', 'W', 'E', 'f', 'A'].includes(j.status));
+  const text = [
+    `${ctx.env.directorName} Version: 0.1.0`,
+    `Daemon started ${listDate(ctx.state.startedAt)}, up ${elapsed(Date.now() - ctx.state.startedAt)}.`,
+    '',
+    'Running Jobs:',
+    running.length === 0 ? 'No Jobs running.' : table(['JobId', 'Level', 'Name', 'Status'], running.map((j) => [j.jobId, j.level, j.job, j.state === 'running' ? 'is running' : 'is waiting execution'])),
+    '',
+    'Terminated Jobs:',
+    table(['JobId', 'Level', 'Files', 'Bytes', 'Status', 'Finished', 'Name'],
+      done.map((j) => [j.jobId, j.level, withCommas(j.jobFiles), withCommas(j.jobBytes), statusWords(j.status), listDate(j.endTime), j.name])),
+  ].join('\n');
+  return ok(text, { running, terminated: done });
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  help: 'Report the status of the Director, a client or a storage daemon',
+  usage: 'status [dir | client=<name> | storage=<name>]',
+  run: async (ctx, args) => {
+    const client = args.get('client');
+    const storage = args.get('storage');
+    if (client) {
+      const text = await clientStatus(clientTarget(ctx.config, client), ctx.env.directorName);
+      return ok(text, { client, text });
+    }
+    if (storage) {
+      const text = await storageStatus(storageTarget(ctx.config, storage), ctx.env.directorName);
+      return ok(text, { storage, text });
+    }
+    const what = args.firstWord() ?? 'dir';
+    if (!['dir', 'director', 'all'].includes(what)) throw new BurrowError('BAD_REQUEST', `status ${what}: say dir, client=NAME or storage=NAME`);
+    return directorStatus(ctx);
+  },
+};

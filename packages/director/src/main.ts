@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * burrow-dir: the Director's composition root. Loads the configuration, opens the
+ * catalog, and serves consoles on the daemon port; jobs reach the Storage and File
+ * daemons from the job queue.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { configRelative, parseDaemonArgs, runDaemon, untilAborted, writePidFile } from '@burrow/common/daemon/cli';
+import { findResource, loadDirectorConfig } from '@burrow/common/config/index';
+import { listen } from '@burrow/common/net/server';
+import { derivePsk } from '@burrow/common/net/psk';
+import { openSqliteCatalog } from './catalog/index.js';
+import { JobLog } from './jobs/job-log.js';
+import { JobQueue } from './jobs/queue.js';
+import type { JobEnv } from './jobs/env.js';
+import { MessageRouter } from './messages/router.js';
+import { serveConsole } from './console/session.js';
+import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
+
+const USAGE = `Usage: burrow-dir [-c config] [-f] [-t] [-d level] [-v]
+  -c PATH  configuration file or directory (default /etc/burrow/burrow-dir.d)
+  -f       run in the foreground
+  -t       test the configuration and exit
+  -d N     debug level
+  -v       verbose
+`;
+
+const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-dir.d', USAGE);
+
+await runDaemon('burrow-dir', args, async ({ log, signal }) => {
+  const { config, warnings } = loadDirectorConfig(args.configPath);
+  for (const w of warnings) log.warn(`${w.file}:${w.line}: ${w.message}`);
+  if (args.testOnly) {
+    process.stdout.write(`burrow-dir: configuration ${args.configPath} is valid\n`);
+    return;
+  }
+  const resolvePath = (p: string): string => configRelative(args.configPath, p);
+  const self = config.director;
+  const workingDirectory = resolvePath(self.workingDirectory);
+  mkdirSync(workingDirectory, { recursive: true });
+  const catalogRes = config.catalogs[0];
+  const catalog = openSqliteCatalog(join(workingDirectory, `${catalogRes?.dbName ?? 'burrow'}.db`));
+  for (const jobId of catalog.markInterruptedJobs()) log.warn({ jobId }, 'job was cut off by a previous Director run; marked failed');
+  for (const p of config.pools) {
+    catalog.ensurePool({
+      name: p.name, poolType: p.poolType, labelFormat: p.labelFormat ?? null, maximumVolumes: p.maximumVolumes ?? 0,
+      maximumVolumeJobs: p.maximumVolumeJobs ?? 0, maximumVolumeBytes: p.maximumVolumeBytes ?? 0,
+      volumeRetention: p.volumeRetention * 1000, autoPrune: p.autoPrune, recycle: p.recycle,
+    });
+  }
+  const router = new MessageRouter(config.messages, resolvePath, log);
+  const env: JobEnv = {
+    catalog,
+    directorName: self.name,
+    catalogName: catalogRes?.name ?? 'MyCatalog',
+    log,
+    jobLog: (jobId, messages) => new JobLog(catalog, jobId, self.name, router.sink(messages)),
+  };
+  const queue = new JobQueue(env, self.maximumConcurrentJobs);
+  const state = { startedAt: Date.now(), lastShownLogId: 0 };
+  const server = await listen({
+    host: self.dirAddress,
+    port: self.dirPort,
+    self: { role: 'director', name: self.name },
+    log,
+    lookupPsk: (peer) => {
+      if (peer.role !== 'console') return undefined;
+      if (peer.name === DEFAULT_CONSOLE_NAME) return derivePsk(self.password, peer);
+      const named = findResource(config.consoles, peer.name);
+      // Resource names match case-insensitively, but the key is bound to the exact identity.
+      return named ? derivePsk(named.password, peer) : undefined;
+    },
+    onChannel: (channel) => serveConsole({ config, catalog, queue, env, state, resolvePath }, channel, signal),
+  });
+  const removePid = writePidFile(self.pidDirectory ? resolvePath(self.pidDirectory) : undefined, 'burrow-dir', server.port);
+  log.info({ port: server.port, address: self.dirAddress }, `burrow-dir "${self.name}" listening on ${self.dirAddress}:${server.port}`);
+  await untilAborted(signal);
+  await server.close();
+  await queue.shutdown();
+  catalog.close();
+  removePid();
+});

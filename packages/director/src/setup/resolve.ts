@@ -1,0 +1,100 @@
+/**
+ * Turns Job resources (with console overrides) into plans: every resource lookup and
+ * default applied once, with errors that name what is missing.
+ */
+import { BurrowError } from '@burrow/common/errors/index';
+import { findResource, type DirectorConfig, type JobResource } from '@burrow/common/config/index';
+import type { BackupPlan, ClientTarget, Replace, RestorePlan, StorageTarget } from '../jobs/plan.js';
+import { fileSetDigest, fileSetSpec } from './fileset.js';
+
+export interface Overrides {
+  level?: string;
+  client?: string;
+  fileset?: string;
+  pool?: string;
+  storage?: string;
+}
+
+const LEVELS: Record<string, BackupPlan['level']> = { full: 'F', incremental: 'I', differential: 'D' };
+
+function need<T extends { name: string }>(list: readonly T[], name: string | undefined, type: string, job: string): T {
+  if (!name) throw new BurrowError('BAD_REQUEST', `Job "${job}" names no ${type}`);
+  const r = findResource(list, name);
+  if (!r) throw new BurrowError('NOT_FOUND', `${type} "${name}" is not defined`);
+  return r;
+}
+
+export function findJob(config: DirectorConfig, name: string): JobResource {
+  const job = findResource(config.jobs, name);
+  if (!job) throw new BurrowError('NOT_FOUND', `Job "${name}" is not defined; "show jobs" lists them`);
+  return job;
+}
+
+export function clientTarget(config: DirectorConfig, name: string): ClientTarget {
+  const c = need(config.clients, name, 'Client', name);
+  return { name: c.name, address: c.address, port: c.fdPort, password: c.password };
+}
+
+export function storageTarget(config: DirectorConfig, name: string): StorageTarget {
+  const s = need(config.storages, name, 'Storage', name);
+  return { name: s.name, address: s.address, port: s.sdPort, password: s.password, device: s.device[0] ?? '', mediaType: s.mediaType };
+}
+
+export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overrides, resolvePath: (p: string) => string): BackupPlan {
+  if (job.type !== 'Backup') throw new BurrowError('BAD_REQUEST', `Job "${job.name}" is a ${job.type ?? 'typeless'} job, not a Backup`);
+  const levelText = (o.level ?? job.level ?? 'Full').toLowerCase();
+  const level = LEVELS[levelText];
+  if (!level) throw new BurrowError('BAD_REQUEST', `level "${o.level ?? job.level}" is not Full, Incremental or Differential`);
+  if (level !== 'F') {
+    throw new BurrowError('BAD_REQUEST', `level ${o.level ?? job.level} is not available yet in Burrow 0.1: only Full backups`);
+  }
+  const fs = need(config.fileSets, o.fileset ?? job.fileSet, 'FileSet', job.name);
+  const pool = need(config.pools, o.pool ?? job.pool, 'Pool', job.name);
+  const spec = fileSetSpec(fs, resolvePath);
+  return {
+    kind: 'backup',
+    jobName: job.name,
+    level,
+    client: clientTarget(config, o.client ?? job.client ?? ''),
+    storage: storageTarget(config, o.storage ?? job.storage[0] ?? ''),
+    pool: { name: pool.name, labelFormat: pool.labelFormat ?? null, maximumVolumeBytes: pool.maximumVolumeBytes ?? 0 },
+    fileset: { name: fs.name, spec, digest: fileSetDigest(spec) },
+    messages: job.messages ?? '',
+    priority: job.priority,
+  };
+}
+
+export interface RestoreRequest {
+  job: JobResource;
+  client: string;
+  restoreClient?: string;
+  storage?: string;
+  jobIds: number[];
+  paths: Buffer[];
+  where?: string;
+  replace?: string;
+}
+
+const REPLACES: readonly Replace[] = ['always', 'ifnewer', 'ifolder', 'never'];
+
+export function resolveRestore(config: DirectorConfig, r: RestoreRequest): RestorePlan {
+  const replace = (r.replace ?? r.job.replace ?? 'always').toLowerCase() as Replace;
+  if (!REPLACES.includes(replace)) throw new BurrowError('BAD_REQUEST', `replace=${r.replace} is not one of ${REPLACES.join(', ')}`);
+  const where = r.where ?? r.job.where ?? '';
+  if (where.split('/').includes('..')) throw new BurrowError('HOSTILE_PATH', `where=${where} contains ".."; give an absolute path without ".."`);
+  if (where.includes('\0')) throw new BurrowError('HOSTILE_PATH', 'where= contains a NUL byte');
+  if (where && !where.startsWith('/')) throw new BurrowError('BAD_REQUEST', `where=${where} must be an absolute path`);
+  return {
+    kind: 'restore',
+    jobName: r.job.name,
+    client: clientTarget(config, r.client),
+    restoreClient: clientTarget(config, r.restoreClient ?? r.client),
+    storage: storageTarget(config, r.storage ?? r.job.storage[0] ?? ''),
+    jobIds: r.jobIds,
+    paths: r.paths,
+    where: Buffer.from(where, 'utf8'),
+    replace,
+    messages: r.job.messages ?? '',
+    priority: r.job.priority,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The records a backup produces and a restore consumes: one file's ATTRIBUTES, then
+ * its DATA or GZIP_DATA chunks, then its DIGEST (docs/volume-format.md, "File
+ * streams"). This module owns the payload layouts so the two sides cannot drift.
+ */
+import { BurrowError, type BurrowErrorCode } from '@burrow/common/errors/index';
+import { burrow } from '@burrow/common/proto/generated';
+
+export interface FileRecord {
+  /** 1, 2, 3... in the order files are written; all records of one file share it. */
+  readonly fileIndex: number;
+  readonly stream: burrow.Stream;
+  readonly data: Buffer;
+}
+
+/** Where a backup sends its records. `write` resolves when the record is taken: await it (backpressure). */
+export interface RecordSink {
+  write(rec: FileRecord): Promise<void>;
+}
+
+/**
+ * A problem with one file, reported to the job, which decides what it means
+ * (STYLE habit 9). `info` is a note (a file system not descended into, a socket).
+ */
+export interface FileIssue {
+  readonly path: Buffer;
+  readonly severity: 'info' | 'warning' | 'error';
+  readonly message: string;
+  readonly code?: BurrowErrorCode;
+}
+
+export type FileIssueHandler = (issue: FileIssue) => void;
+
+/** Bytes of the u64 big-endian file offset that opens DATA and GZIP_DATA payloads. */
+export const DATA_OFFSET_BYTES = 8;
+
+/** Default data chunk: 64 KiB, as docs/volume-format.md says. */
+export const DEFAULT_CHUNK_SIZE = 64 * 1024;
+
+export function writeDataOffset(target: Buffer, offset: number): void {
+  target.writeBigUInt64BE(BigInt(offset), 0);
+}
+
+/** Splits a DATA / GZIP_DATA payload into its file offset and the (still encoded) bytes. */
+export function readDataPayload(data: Buffer): { offset: number; body: Buffer } {
+  if (data.length < DATA_OFFSET_BYTES) {
+    throw new BurrowError('VOLUME_FORMAT', `data record of ${data.length} bytes has no offset`);
+  }
+  const offset = data.readBigUInt64BE(0);
+  if (offset > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new BurrowError('VOLUME_FORMAT', `data record offset ${offset} is out of range`);
+  }
+  return { offset: Number(offset), body: data.subarray(DATA_OFFSET_BYTES) };
+}
+
+/** A protobufjs Uint8Array as a Buffer without copying. */
+export function asBuffer(u8: Uint8Array): Buffer {
+  return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
+}
+
+const DIGESTS: ReadonlyMap<burrow.DigestAlgorithm, string> = new Map([
+  [burrow.DigestAlgorithm.DIGEST_MD5, 'md5'],
+  [burrow.DigestAlgorithm.DIGEST_SHA1, 'sha1'],
+  [burrow.DigestAlgorithm.DIGEST_SHA256, 'sha256'],
+  [burrow.DigestAlgorithm.DIGEST_SHA512, 'sha512'],
+]);
+
+/** node:crypto's name for a digest algorithm, or undefined for NONE/unknown. */
+export function hashName(alg: burrow.DigestAlgorithm): string | undefined {
+  return DIGESTS.get(alg);
+}

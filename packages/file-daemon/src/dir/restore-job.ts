@@ -1,0 +1,38 @@
+/** A restore on the client: records from the SD session, written by a RestoreWriter. */
+import { BurrowError } from '@burrow/common/errors/index';
+import type { burrow } from '@burrow/common/proto/index';
+import { REPLACE_MODES, RestoreWriter, type ReplaceMode } from '../restore/index.js';
+import { openStorageSession } from '../sd/storage-link.js';
+import type { JobReporter } from './job-reporter.js';
+
+function replaceMode(text: string | null | undefined): ReplaceMode {
+  const mode = (text || 'always').toLowerCase();
+  if (!(REPLACE_MODES as readonly string[]).includes(mode)) throw new BurrowError('PROTOCOL', `unknown replace mode "${text}"`);
+  return mode as ReplaceMode;
+}
+
+export async function runRestoreJob(order: burrow.IFdRestoreOrder, signal: AbortSignal, reporter: JobReporter): Promise<burrow.IFdJobEnd> {
+  const jobId = order.jobId ?? 0;
+  const writer = new RestoreWriter({
+    where: Buffer.from(order.where ?? new Uint8Array()),
+    replace: replaceMode(order.replace),
+    signal,
+    onFileIssue: (issue) => reporter.fileIssue(issue),
+  });
+  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress ?? '', sdPort: order.sdPort ?? 0, token: order.token ?? new Uint8Array() }, signal);
+  let wireBytes = 0;
+  try {
+    for (;;) {
+      const msg = await sd.receive(signal);
+      if (msg.kind === 'dataEnd') break;
+      if (msg.kind !== 'dataRecord') throw sd.violation(`unexpected ${msg.kind} in a restore stream`);
+      const data = Buffer.from(msg.body.data ?? new Uint8Array());
+      wireBytes += data.length;
+      await writer.accept({ fileIndex: msg.body.fileIndex ?? 0, stream: msg.body.stream ?? 0, data });
+    }
+  } finally {
+    sd.close('restore stream done');
+  }
+  const totals = await writer.finish();
+  return { files: totals.files, bytes: totals.bytes, errors: totals.errors, status: reporter.status(), wireBytes };
+}

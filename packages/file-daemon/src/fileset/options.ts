@@ -1,0 +1,90 @@
+/**
+ * The settings of one FileSet `Options { }` block, parsed at the edge with zod
+ * (STYLE habit 7). Keys arrive normalised by the Director (lower case, no spaces).
+ * Settings Bareos has and Burrow does not act on yet are accepted and ignored, so a
+ * Bareos FileSet carries over; anything else, or a bad value, is rejected.
+ */
+import { z } from 'zod';
+import { BurrowError } from '@burrow/common/errors/index';
+
+export type DigestName = 'MD5' | 'SHA1' | 'SHA256' | 'SHA512';
+
+/** What the walker and reader do with one file. */
+export interface FileOptions {
+  /** Digest sent after the file's data; null: none (Bareos default). */
+  readonly signature: DigestName | null;
+  /** gzip level 1-9 for each data chunk; null: uncompressed. */
+  readonly compression: number | null;
+  /** Stay on the file system of the include's top-level file (Bareos default yes). */
+  readonly onefs: boolean;
+  /** Descend into subdirectories (Bareos default yes). */
+  readonly recurse: boolean;
+  readonly exclude: boolean;
+}
+
+export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
+  signature: null,
+  compression: null,
+  onefs: true,
+  recurse: true,
+  exclude: false,
+});
+
+const yesNo = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['yes', 'no', 'true', 'false']))
+  .transform((v) => v === 'yes' || v === 'true');
+
+const signature = z.string().trim().toUpperCase().pipe(z.enum(['MD5', 'SHA1', 'SHA256', 'SHA512']));
+
+// "GZIP" is level 6, as in Bareos; LZO/LZ4 are not implemented and so rejected.
+const compression = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .pipe(z.string().regex(/^GZIP[1-9]?$/, 'expected GZIP or GZIP1..GZIP9'))
+  .transform((v) => (v === 'GZIP' ? 6 : Number(v.slice(4))));
+
+// Bareos Options directives that Burrow accepts without acting on them (yet).
+const LATER = [
+  'basejob', 'accurate', 'verify', 'sparse', 'hardlinks', 'readfifo', 'portable',
+  'mtimeonly', 'keepatime', 'checkfilechanges', 'honornodumpflag', 'noatime',
+  'aclsupport', 'xattrsupport', 'fstype', 'drivetype', 'hfsplussupport', 'strippath',
+  'size', 'shadowing', 'meta', 'encryption', 'autoexclude', 'enhancedwild',
+] as const;
+
+const SettingsSchema = z
+  .object({
+    signature: signature.optional(),
+    compression: compression.optional(),
+    onefs: yesNo.optional(),
+    recurse: yesNo.optional(),
+    exclude: yesNo.optional(),
+    ignorecase: yesNo.optional(),
+    ...Object.fromEntries(LATER.map((k) => [k, z.string().optional()])),
+  })
+  .strict();
+
+/** One block's settings: only what the block says, to be layered over defaults. */
+export interface BlockSettings {
+  readonly overrides: Partial<FileOptions>;
+  readonly ignoreCase: boolean;
+}
+
+export function parseSettings(settings: Readonly<Record<string, string>> | null | undefined, where: string): BlockSettings {
+  const result = SettingsSchema.safeParse(settings ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`);
+    throw new BurrowError('CONFIG_INVALID', `${where}: ${problems.join('; ')}`);
+  }
+  const s = result.data;
+  const overrides: { -readonly [K in keyof FileOptions]?: FileOptions[K] } = {};
+  if (s.signature !== undefined) overrides.signature = s.signature;
+  if (s.compression !== undefined) overrides.compression = s.compression;
+  if (s.onefs !== undefined) overrides.onefs = s.onefs;
+  if (s.recurse !== undefined) overrides.recurse = s.recurse;
+  if (s.exclude !== undefined) overrides.exclude = s.exclude;
+  return { overrides, ignoreCase: s.ignorecase ?? false };
+}

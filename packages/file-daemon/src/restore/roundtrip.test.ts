@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, chown, link, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import { burrow } from '@burrow/common/proto/generated';
+import { backupFileSet, type FileIssue } from '../backup/index.js';
+import { compileFileSet } from '../fileset/index.js';
+import { RestoreWriter } from './index.js';
+import { MemorySink, snapshotTree, tempDir } from './testing.js';
+
+const NON_UTF8 = Buffer.from([0x6e, 0xe9, 0xff]);
+const TIME = '@1600000000.123456789';
+
+function touch(path: string): void {
+  execFileSync('touch', ['-h', '-d', TIME, path]);
+}
+
+/** Builds the source tree; returns whether a device node could be made (not in every container). */
+async function buildSource(root: string): Promise<boolean> {
+  await writeFile(`${root}/a.txt`, 'hello');
+  await chown(`${root}/a.txt`, 1234, 5678);
+  await chmod(`${root}/a.txt`, 0o640);
+  await writeFile(`${root}/empty`, '');
+  await writeFile(`${root}/big.bin`, randomBytes(200_000));
+  await writeFile(`${root}/suid`, '#!/bin/sh\n');
+  await chown(`${root}/suid`, 1000, 1000);
+  await chmod(`${root}/suid`, 0o6755);
+  await symlink('a.txt', `${root}/rel-link`);
+  await symlink('/etc/passwd', `${root}/abs-link`);
+  await symlink(Buffer.from([0x78, 0xff]), `${root}/odd-link`);
+  await mkdir(`${root}/sub`);
+  await writeFile(`${root}/h1`, 'linked');
+  await link(`${root}/h1`, `${root}/sub/h2`);
+  await writeFile(Buffer.concat([Buffer.from(`${root}/sub/`), NON_UTF8]), 'latin');
+  await mkdir(`${root}/ro`);
+  await writeFile(`${root}/ro/inner.txt`, 'inside a 0555 directory');
+  await mkdir(`${root}/skip`);
+  await writeFile(`${root}/skip/.nobackup`, '');
+  await writeFile(`${root}/skip/secret`, 'not saved');
+  execFileSync('mkfifo', [`${root}/fifo`]);
+  let device = true;
+  try {
+    execFileSync('mknod', [`${root}/null`, 'c', '1', '3'], { stdio: 'ignore' });
+  } catch {
+    device = false;
+  }
+  for (const p of ['a.txt', 'empty', 'big.bin', 'suid', 'rel-link', 'abs-link', 'h1', 'ro/inner.txt', 'fifo', 'sub', 'ro']) {
+    touch(`${root}/${p}`);
+  }
+  if (device) touch(`${root}/null`);
+  await chmod(`${root}/ro`, 0o555);
+  touch(`${root}/ro`);
+  return device;
+}
+
+async function backup(src: string, settings: Record<string, string>) {
+  const fileset = compileFileSet({
+    name: 'rt',
+    includes: [{ files: [Buffer.from(src)], options: [{ settings }], excludeDirContaining: ['.nobackup'] }],
+  });
+  const sink = new MemorySink();
+  const issues: FileIssue[] = [];
+  const totals = await backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i) });
+  return { sink, issues, totals };
+}
+
+async function restore(records: MemorySink['records'], where: Buffer) {
+  const issues: FileIssue[] = [];
+  const w = new RestoreWriter({ where, replace: 'always', signal: new AbortController().signal, onFileIssue: (i) => issues.push(i) });
+  for (const r of records) await w.accept(r);
+  return { totals: await w.finish(), issues };
+}
+
+describe('backup then restore', () => {
+  it('recreates the tree: content, types, modes, owners, times, links, byte names', async () => {
+    await using src = await tempDir('src');
+    await using dst = await tempDir('dst');
+    const device = await buildSource(src.path);
+    const { sink, issues, totals } = await backup(src.path, { signature: 'SHA256' });
+    assert.deepEqual(issues, []);
+    // Indexes ascend from 1 and every file opens with its attributes.
+    let last = 0;
+    for (const r of sink.records) {
+      if (r.stream === burrow.Stream.STREAM_ATTRIBUTES) assert.equal(r.fileIndex, ++last);
+      else assert.equal(r.fileIndex, last);
+    }
+    assert.equal(totals.files, last);
+    assert.equal(totals.bytes, 5 + 200_000 + 10 + 6 + 5 + 23);
+    // Directories come after their contents.
+    const order = sink.records
+      .filter((r) => r.stream === burrow.Stream.STREAM_ATTRIBUTES)
+      .map((r) => burrow.FileAttributes.decode(r.data));
+    const pos = (p: string): number => order.findIndex((a) => Buffer.from(a.path).equals(Buffer.from(p)));
+    assert.ok(pos(`${src.path}/ro/inner.txt`) < pos(`${src.path}/ro`));
+    assert.equal(pos(src.path), order.length - 1);
+    assert.equal(pos(`${src.path}/skip`), -1, 'directory holding .nobackup is skipped');
+    const h2 = order[pos(`${src.path}/sub/h2`)];
+    assert.equal(h2?.type, burrow.FileType.FT_HARDLINK);
+    assert.equal(Buffer.from(h2?.hardlinkTarget ?? []).toString(), `${src.path}/h1`);
+
+    const { totals: rt, issues: rIssues } = await restore(sink.records, dst.buf);
+    assert.deepEqual(rIssues, []);
+    assert.equal(rt.errors, 0);
+    assert.equal(rt.files, totals.files);
+    const want = await snapshotTree(src.buf);
+    for (const k of [...want.keys()]) if (Buffer.from(k, 'hex').toString().startsWith('/skip')) want.delete(k);
+    const got = await snapshotTree(Buffer.concat([dst.buf, src.buf]));
+    assert.deepEqual(got, want);
+    const suid = got.get(Buffer.from('/suid').toString('hex'));
+    assert.equal(suid?.mode, 0o6755, 'setuid/setgid survive the chown');
+    assert.equal(suid?.uid, 1000);
+    assert.equal(got.get(Buffer.from('/a.txt').toString('hex'))?.mtimeUs, 1600000000123456n);
+    assert.ok(got.has(Buffer.concat([Buffer.from('/sub/'), NON_UTF8]).toString('hex')));
+    assert.equal(got.get(Buffer.from('/ro').toString('hex'))?.mode, 0o555);
+    if (device) assert.equal(got.get(Buffer.from('/null').toString('hex'))?.type, 'chardev');
+  });
+
+  it('round-trips gzip-compressed chunks, each decodable on its own', async () => {
+    await using src = await tempDir('gz');
+    await using dst = await tempDir('gzdst');
+    const text = Buffer.from('compressible '.repeat(20_000));
+    await writeFile(`${src.path}/t.txt`, text);
+    const { sink } = await backup(src.path, { compression: 'GZIP9', signature: 'MD5' });
+    const data = sink.records.filter((r) => r.stream === burrow.Stream.STREAM_GZIP_DATA);
+    assert.equal(data.length, Math.ceil(text.length / 65536));
+    assert.ok(data.every((r) => r.data.length < 65536 / 4), 'chunks are compressed');
+    assert.equal(sink.records.some((r) => r.stream === burrow.Stream.STREAM_DATA), false);
+    const { totals } = await restore(sink.records, dst.buf);
+    assert.equal(totals.errors, 0);
+    const got = await snapshotTree(Buffer.concat([dst.buf, src.buf]));
+    assert.equal(got.get(Buffer.from('/t.txt').toString('hex'))?.content, text.toString('hex'));
+  });
+
+  it('reports a digest mismatch as an error', async () => {
+    await using src = await tempDir('dg');
+    await using dst = await tempDir('dgdst');
+    await writeFile(`${src.path}/f`, 'original content');
+    const { sink } = await backup(src.path, { signature: 'SHA512' });
+    const recs = sink.records.map((r) => {
+      if (r.stream !== burrow.Stream.STREAM_DATA) return r;
+      const data = Buffer.from(r.data);
+      data.writeUInt8((data.at(-1) ?? 0) ^ 0xff, data.length - 1); // flip the last content byte
+      return { ...r, data };
+    });
+    const { totals, issues } = await restore(recs, dst.buf);
+    assert.equal(totals.errors, 1);
+    assert.match(issues[0]?.message ?? '', /digest mismatch/);
+    assert.equal(issues[0]?.severity, 'error');
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Block access on a volume file by byte offset: read and verify the block at an
+ * address, search forward for the next block that verifies (resynchronising after
+ * damage), and check that a block ends exactly at a given offset (to trust the
+ * catalog's end-of-volume hint). Shared by the File device's read and append sides.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import {
+  BLOCK_HEADER_SIZE, BLOCK_MAGIC_BYTES, MAX_BLOCK_PAYLOAD, parseBlockHeader, verifyBlock,
+} from '../volume/block.js';
+import type { BlockRead } from './device.js';
+
+/** Bytes searched per read when looking for the next block magic. */
+const SCAN_CHUNK = 1024 * 1024;
+
+async function readAt(fh: FileHandle, length: number, pos: number): Promise<Buffer> {
+  const buf = Buffer.alloc(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, pos + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got === length ? buf : buf.subarray(0, got);
+}
+
+export async function readBlockAt(fh: FileHandle, addr: number): Promise<BlockRead> {
+  const head = await readAt(fh, BLOCK_HEADER_SIZE, addr);
+  if (head.length === 0) return { kind: 'end', addr };
+  if (head.length < BLOCK_HEADER_SIZE) {
+    return { kind: 'truncated', addr, problem: `volume ends ${head.length} bytes into a block header` };
+  }
+  const parsed = parseBlockHeader(head);
+  if (!parsed.ok) return { kind: 'corrupt', addr, problem: parsed.problem };
+  const { payloadLength } = parsed.header;
+  const payload = await readAt(fh, payloadLength, addr + BLOCK_HEADER_SIZE);
+  if (payload.length < payloadLength) {
+    return { kind: 'truncated', addr, problem: `volume ends ${payload.length} of ${payloadLength} payload bytes into a block` };
+  }
+  if (!verifyBlock(head, payload)) return { kind: 'corrupt', addr, problem: 'CRC mismatch' };
+  return { kind: 'block', addr, nextAddr: addr + BLOCK_HEADER_SIZE + payloadLength, header: parsed.header, payload };
+}
+
+/** The first offset after `addr` where a whole block verifies, or null. */
+export async function findNextBlock(fh: FileHandle, addr: number, signal?: AbortSignal): Promise<number | null> {
+  const overlap = BLOCK_MAGIC_BYTES.length - 1;
+  let chunkStart = addr + 1;
+  for (;;) {
+    signal?.throwIfAborted();
+    const chunk = await readAt(fh, SCAN_CHUNK, chunkStart);
+    if (chunk.length < BLOCK_MAGIC_BYTES.length) return null;
+    let at = chunk.indexOf(BLOCK_MAGIC_BYTES);
+    while (at >= 0) {
+      const candidate = chunkStart + at;
+      if ((await readBlockAt(fh, candidate)).kind === 'block') return candidate;
+      at = chunk.indexOf(BLOCK_MAGIC_BYTES, at + 1);
+    }
+    if (chunk.length < SCAN_CHUNK) return null;
+    chunkStart += chunk.length - overlap;
+  }
+}
+
+/**
+ * If a verified block ends exactly at `end`, returns its block number. Searches back
+ * from `end` for a header whose length lands there: first in the last MiB (blocks are
+ * usually 64 KiB), then as far back as the largest possible block.
+ */
+export async function blockEndingAt(fh: FileHandle, end: number): Promise<number | null> {
+  for (const reach of [SCAN_CHUNK + BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD + BLOCK_HEADER_SIZE]) {
+    const start = Math.max(0, end - reach);
+    const window = await readAt(fh, end - start, start);
+    if (window.length !== end - start || window.length < BLOCK_HEADER_SIZE) return null;
+    let at = window.lastIndexOf(BLOCK_MAGIC_BYTES, window.length - BLOCK_HEADER_SIZE);
+    while (at >= 0) {
+      const parsed = parseBlockHeader(window.subarray(at, at + BLOCK_HEADER_SIZE));
+      if (parsed.ok && at + BLOCK_HEADER_SIZE + parsed.header.payloadLength === window.length) {
+        const head = window.subarray(at, at + BLOCK_HEADER_SIZE);
+        if (verifyBlock(head, window.subarray(at + BLOCK_HEADER_SIZE))) return parsed.header.blockNumber;
+      }
+      at = at === 0 ? -1 : window.lastIndexOf(BLOCK_MAGIC_BYTES, at - 1);
+    }
+    if (start === 0) return null;
+  }
+  return null;
+}

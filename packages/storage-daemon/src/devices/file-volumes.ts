@@ -1,0 +1,166 @@
+/**
+ * The two ways a volume file is held open: for reading (any block by address) and for
+ * appending (blocks added at the end, one at a time, shared by concurrent sessions).
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { BurrowError } from '@burrow/common/errors/index';
+import type { burrow } from '@burrow/common/proto/generated';
+import { BLOCK_FLAG_LABEL, blockSize, encodeBlock } from '../volume/block.js';
+import type {
+  AppendVolume, BlockRead, BlockToWrite, ReadVolume, WriteBlockOptions, WrittenBlock,
+} from './device.js';
+import { findNextBlock, readBlockAt } from './file-blocks.js';
+import { SerialQueue } from './serial-queue.js';
+
+export class FileReadVolume implements ReadVolume {
+  constructor(
+    readonly volumeName: string,
+    readonly label: burrow.VolumeLabel,
+    private readonly fh: FileHandle,
+  ) {}
+
+  firstAddress(): number {
+    return 0;
+  }
+
+  readBlock(addr: number, signal?: AbortSignal): Promise<BlockRead> {
+    signal?.throwIfAborted();
+    return readBlockAt(this.fh, addr);
+  }
+
+  findNextBlock(addr: number, signal?: AbortSignal): Promise<number | null> {
+    return findNextBlock(this.fh, addr, signal);
+  }
+
+  close(): Promise<void> {
+    return this.fh.close();
+  }
+}
+
+/** Where appending starts, as found by the File device when it opened the volume. */
+export interface AppendPosition {
+  end: number;
+  nextBlockNumber: number;
+  /** The volume holds something besides its label (see WriteBlockOptions.limit). */
+  hasData: boolean;
+}
+
+export interface FileAppendOptions {
+  volumeName: string;
+  label: burrow.VolumeLabel;
+  fh: FileHandle;
+  position: AppendPosition;
+  maxVolumeBytes: number;
+  /** Called when the last handle closes, after the file is synced and closed. */
+  onClosed: () => void;
+}
+
+/** The shared state of one volume open for append; handles count its users. */
+export class FileAppendState {
+  private readonly queue = new SerialQueue();
+  private end: number;
+  private nextBlockNumber: number;
+  private hasData: boolean;
+  private full = false;
+  private broken: BurrowError | undefined;
+  private users = 0;
+
+  constructor(private readonly opts: FileAppendOptions) {
+    this.end = opts.position.end;
+    this.nextBlockNumber = opts.position.nextBlockNumber;
+    this.hasData = opts.position.hasData;
+  }
+
+  get volumeName(): string { return this.opts.volumeName; }
+  get label(): burrow.VolumeLabel { return this.opts.label; }
+  endAddress(): number { return this.end; }
+  volBlocks(): number { return this.nextBlockNumber; }
+  isFull(): boolean { return this.full; }
+
+  /** A new user handle on this volume. */
+  handle(): AppendVolume {
+    this.users += 1;
+    let closed = false;
+    const close = async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      await this.release();
+    };
+    return {
+      volumeName: this.volumeName,
+      label: this.label,
+      endAddress: () => this.end,
+      volBytes: () => this.end,
+      volBlocks: () => this.nextBlockNumber,
+      isFull: () => this.full,
+      writeBlock: (block, options) => {
+        if (closed) return Promise.reject(new BurrowError('INTERNAL', 'write on a closed volume handle'));
+        return this.queue.run(() => this.write(block, options));
+      },
+      flush: () => this.queue.run(() => this.opts.fh.sync()),
+      close,
+    };
+  }
+
+  private limitFor(options: WriteBlockOptions | undefined): number {
+    const limits = [this.opts.maxVolumeBytes, options?.limit ?? 0].filter((n) => n > 0);
+    return limits.length === 0 ? 0 : Math.min(...limits);
+  }
+
+  private async write(block: BlockToWrite, options?: WriteBlockOptions): Promise<WrittenBlock> {
+    if (this.broken) throw this.broken;
+    const label = (block.flags & BLOCK_FLAG_LABEL) !== 0;
+    const size = blockSize(block.payload.length);
+    const limit = this.limitFor(options);
+    if (!label && this.hasData && (this.full || (limit > 0 && this.end + size > limit))) {
+      this.full = true;
+      throw new BurrowError('VOLUME_FULL', `volume ${this.volumeName} is full (${this.end} bytes)`);
+    }
+    const buf = encodeBlock({ ...block, blockNumber: this.nextBlockNumber });
+    const addr = this.end;
+    try {
+      let done = 0;
+      while (done < buf.length) {
+        const { bytesWritten } = await this.opts.fh.write(buf, done, buf.length - done, addr + done);
+        done += bytesWritten;
+      }
+    } catch (err) {
+      await this.undoPartialWrite(addr, err);
+    }
+    this.end = addr + buf.length;
+    this.nextBlockNumber += 1;
+    if (!label) this.hasData = true;
+    return { addr, blockNumber: this.nextBlockNumber - 1, endAddr: this.end, volBytes: this.end };
+  }
+
+  /** Cuts a half-written block off again so the volume stays readable, then rethrows. */
+  private async undoPartialWrite(addr: number, err: unknown): Promise<never> {
+    try {
+      await this.opts.fh.truncate(addr);
+    } catch (truncErr) {
+      this.broken = new BurrowError('DEVICE', `volume ${this.volumeName}: cannot undo a failed write`, { cause: truncErr });
+    }
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC' && !this.broken) {
+      // A disk that fills up ends the volume the way Maximum Volume Bytes does.
+      this.full = true;
+      throw new BurrowError('VOLUME_FULL', `volume ${this.volumeName}: no space left on the disk`, { cause: err });
+    }
+    this.broken ??= new BurrowError('DEVICE', `volume ${this.volumeName}: write failed`, { cause: err });
+    throw this.broken;
+  }
+
+  private async release(): Promise<void> {
+    this.users -= 1;
+    if (this.users > 0) {
+      await this.queue.run(() => this.opts.fh.sync());
+      return;
+    }
+    this.opts.onClosed();
+    await this.queue.drain();
+    try {
+      await this.opts.fh.sync();
+    } finally {
+      await this.opts.fh.close();
+    }
+  }
+}

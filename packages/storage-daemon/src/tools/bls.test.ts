@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { attributesRecord, dataRecord, patternBytes, tempDevice, writeSession } from '../volume/testing.js';
+import { escapeBytes } from './escape-bytes.js';
+
+const bls = fileURLToPath(new URL('./bls.js', import.meta.url));
+const run = promisify(execFile);
+
+async function blsRun(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bls, ...args], { timeout: 20_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+test('escapeBytes keeps UTF-8 readable and escapes controls, backslash and invalid bytes', () => {
+  assert.equal(escapeBytes(Buffer.from('/home/zoë/a b')), '/home/zoë/a b');
+  assert.equal(escapeBytes(Buffer.from('a\nb\\c\x01')), 'a\\nb\\\\c\\x01');
+  assert.equal(escapeBytes(Buffer.from([0x2f, 0xff, 0x41, 0x0a])), '/\\xffA\\n');
+});
+
+test('bls lists the volume label, session labels and files with escaped names', async (t) => {
+  const { device, dir, cleanup } = await tempDevice();
+  t.after(cleanup);
+  const odd = Buffer.concat([Buffer.from('/tmp/bad'), Buffer.from([0xff, 0x0a]), Buffer.from('name')]);
+  await writeSession(device, 'Vol-7', 42, [
+    attributesRecord(1, '/etc/hosts'), dataRecord(1, 0, patternBytes(3000, 1)), attributesRecord(2, odd),
+  ]);
+  const { code, stdout, stderr } = await blsRun(['-V', 'Vol-7', dir]);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.trimEnd().split('\n');
+  assert.match(lines[0] ?? '', /^Volume Label: Volume="Vol-7" Pool="Full" MediaType="File"/);
+  assert.match(lines[1] ?? '', /^Begin Job Session: JobId=42 Job="job-42"/);
+  assert.match(lines[2] ?? '', /JobId=42 FileIndex=1 Addr=\d+ \/etc\/hosts$/);
+  assert.match(lines[3] ?? '', /FileIndex=2 Addr=\d+ \/tmp\/bad\\xff\\nname$/);
+  assert.match(lines[4] ?? '', /^End Job Session: JobId=42 Files=3 .*Status=T/);
+  assert.equal(lines.length, 5);
+
+  const jobs = await blsRun(['-j', '-c', '/etc/burrow/burrow-sd.conf', '-V', 'Vol-7', dir]);
+  assert.equal(jobs.code, 0);
+  assert.doesNotMatch(jobs.stdout, /FileIndex/);
+  assert.match(jobs.stdout, /Begin Job Session/);
+});
+
+test('bls fails clearly on a missing or foreign volume and on bad usage', async (t) => {
+  const { dir, cleanup } = await tempDevice();
+  t.after(cleanup);
+  await writeFile(join(dir, 'junk'), 'not a volume at all');
+  const missing = await blsRun(['-V', 'nope', dir]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /not found/);
+  const junk = await blsRun(['-V', 'junk', dir]);
+  assert.equal(junk.code, 1);
+  assert.match(junk.stderr, /is not a Burrow volume/);
+  assert.equal((await blsRun([dir])).code, 2);
+});

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+/**
+ * bls: lists what a volume holds without Director or catalog — the volume label,
+ * each session label and each file (index, address, path).
+ *
+ *   bls [-j] [-c config]... -V VolumeName ArchiveDeviceDir
+ *
+ * -j lists only the jobs (session labels), as Bareos's bls does. -c is accepted for
+ * Bareos compatibility and ignored: the archive directory is given directly.
+ * Exit status: 0 ok, 1 the volume is unreadable or damaged, 2 usage.
+ */
+import { parseArgs } from 'node:util';
+import { describeError } from '@burrow/common/errors/index';
+import { burrow } from '@burrow/common/proto/generated';
+import { FileDevice } from '../devices/file-device.js';
+import { readVolume, type VolumeItem } from '../volume/reader.js';
+import { escapeBytes } from './escape-bytes.js';
+
+const USAGE = 'usage: bls [-j] [-c config]... -V VolumeName ArchiveDeviceDir\n';
+
+function fmtTime(ts: burrow.Timestamp.$Properties | null | undefined): string {
+  if (!ts) return '-';
+  return new Date(Number(ts.sec ?? 0) * 1000 + Math.floor((ts.nsec ?? 0) / 1e6)).toISOString();
+}
+
+/** One line per item worth showing; undefined for items this listing leaves out. */
+function render(item: VolumeItem, jobsOnly: boolean): string | undefined {
+  switch (item.kind) {
+    case 'volume-label': {
+      const l = item.label;
+      return `Volume Label: Volume="${l.volumeName}" Pool="${l.poolName}" MediaType="${l.mediaType}" `
+        + `Labelled=${fmtTime(l.labelTime)} By="${l.labelledBy}" Format=${l.format} ${l.version}`;
+    }
+    case 'session-start': {
+      const l = item.label;
+      return `Begin Job Session: JobId=${l.jobId} Job="${l.jobName}" Client="${l.client}" FileSet="${l.fileset}" `
+        + `Level=${l.level} Pool="${l.pool}" Volume#=${l.volumeIndex}${l.continued ? ' (continued)' : ''} `
+        + `Time=${fmtTime(l.time)} Addr=${item.addr}`;
+    }
+    case 'session-end': {
+      const l = item.label;
+      return `End Job Session: JobId=${l.jobId} Files=${l.files} Bytes=${l.bytes} Status=${l.status || '-'} Addr=${item.addr}`;
+    }
+    case 'record': {
+      if (jobsOnly || item.stream !== burrow.Stream.STREAM_ATTRIBUTES) return undefined;
+      let path: string;
+      try {
+        path = escapeBytes(burrow.FileAttributes.decode(item.data).path);
+      } catch {
+        path = '(undecodable attributes)';
+      }
+      return `  JobId=${item.sessionId} FileIndex=${item.fileIndex} Addr=${item.addr} ${path}`;
+    }
+    case 'incomplete':
+      return jobsOnly ? undefined
+        : `  JobId=${item.sessionId} FileIndex=${item.fileIndex} continues on the next volume (${item.bytes} bytes here)`;
+    case 'error':
+    case 'truncated':
+      return undefined;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true,
+      options: { j: { type: 'boolean' }, c: { type: 'string', multiple: true }, V: { type: 'string' }, h: { type: 'boolean' } },
+    });
+  } catch (err) {
+    process.stderr.write(`bls: ${describeError(err)}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.h) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const volumeName = values.V;
+  const dir = positionals[0];
+  if (volumeName === undefined || dir === undefined || positionals.length !== 1) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const device = new FileDevice({ name: 'bls', archiveDevice: dir });
+  let damaged = false;
+  try {
+    const volume = await device.openForRead(volumeName);
+    try {
+      for await (const item of readVolume(volume)) {
+        if (item.kind === 'error' || item.kind === 'truncated') {
+          if (item.kind === 'error') damaged = true;
+          process.stderr.write(`bls: ${item.message}\n`);
+          continue;
+        }
+        const line = render(item, values.j ?? false);
+        if (line !== undefined) process.stdout.write(`${line}\n`);
+      }
+    } finally {
+      await volume.close();
+    }
+  } catch (err) {
+    process.stderr.write(`bls: ${describeError(err)}\n`);
+    return 1;
+  }
+  return damaged ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,122 @@
+/**
+ * One block of a Burrow volume: a 32-byte header and a payload of records
+ * (docs/volume-format.md, "Blocks"). Encoding computes the CRC32C; decoding checks
+ * magic, version, length and CRC and says exactly what is wrong, because a reader
+ * reports a bad block with its address and then resynchronises.
+ */
+import { crc32c } from '@node-rs/crc32';
+import { BurrowError } from '@burrow/common/errors/index';
+
+/** `BRWB`, the first four bytes of every block. */
+export const BLOCK_MAGIC = 0x42525742;
+export const BLOCK_MAGIC_BYTES = Buffer.from('BRWB', 'latin1');
+export const BLOCK_VERSION = 1;
+export const BLOCK_HEADER_SIZE = 32;
+/** Upper bound on a payload (format doc: "at most 16 MiB"). */
+export const MAX_BLOCK_PAYLOAD = 16 * 1024 * 1024;
+/** Flags bit 0: the block holds exactly one label record. */
+export const BLOCK_FLAG_LABEL = 1;
+
+/** Bytes 0–23 of the header are covered by the CRC, which sits at 24. */
+const CRC_OFFSET = 24;
+
+export interface BlockHeader {
+  flags: number;
+  /** Block number within the volume, from 0. */
+  blockNumber: number;
+  /** The job id owning the block; 0 for the volume label. */
+  sessionId: number;
+  payloadLength: number;
+  /** Block number within the session on this volume, from 0. */
+  sessionBlockNumber: number;
+  crc: number;
+}
+
+export interface Block {
+  header: BlockHeader;
+  payload: Buffer;
+}
+
+/** What a caller supplies to write a block; length and CRC are computed. */
+export interface BlockContent {
+  flags: number;
+  blockNumber: number;
+  sessionId: number;
+  sessionBlockNumber: number;
+  payload: Buffer;
+}
+
+export function isLabelBlock(header: BlockHeader): boolean {
+  return (header.flags & BLOCK_FLAG_LABEL) !== 0;
+}
+
+export function blockSize(payloadLength: number): number {
+  return BLOCK_HEADER_SIZE + payloadLength;
+}
+
+export function encodeBlock(content: BlockContent): Buffer {
+  const { payload } = content;
+  if (payload.length > MAX_BLOCK_PAYLOAD) {
+    throw new BurrowError('INTERNAL', `block payload of ${payload.length} bytes exceeds ${MAX_BLOCK_PAYLOAD}`);
+  }
+  const buf = Buffer.alloc(BLOCK_HEADER_SIZE + payload.length);
+  buf.writeUInt32BE(BLOCK_MAGIC, 0);
+  buf.writeUInt16BE(BLOCK_VERSION, 4);
+  buf.writeUInt16BE(content.flags, 6);
+  buf.writeUInt32BE(content.blockNumber, 8);
+  buf.writeUInt32BE(content.sessionId, 12);
+  buf.writeUInt32BE(payload.length, 16);
+  buf.writeUInt32BE(content.sessionBlockNumber, 20);
+  payload.copy(buf, BLOCK_HEADER_SIZE);
+  buf.writeUInt32BE(blockCrc(buf.subarray(0, CRC_OFFSET), payload), CRC_OFFSET);
+  return buf;
+}
+
+function blockCrc(headerStart: Buffer, payload: Buffer): number {
+  return crc32c(payload, crc32c(headerStart)) >>> 0;
+}
+
+export type HeaderParse = { ok: true; header: BlockHeader } | { ok: false; problem: string };
+
+/**
+ * Parses the 32 header bytes without looking at the payload. Fails on a wrong magic,
+ * an unknown version or an impossible length; the CRC is checked by verifyBlock.
+ */
+export function parseBlockHeader(buf: Buffer): HeaderParse {
+  if (buf.length < BLOCK_HEADER_SIZE) return { ok: false, problem: 'short block header' };
+  if (buf.readUInt32BE(0) !== BLOCK_MAGIC) return { ok: false, problem: 'no block magic' };
+  const version = buf.readUInt16BE(4);
+  if (version !== BLOCK_VERSION) return { ok: false, problem: `unknown block format version ${version}` };
+  const payloadLength = buf.readUInt32BE(16);
+  if (payloadLength > MAX_BLOCK_PAYLOAD) {
+    return { ok: false, problem: `block payload length ${payloadLength} exceeds the limit` };
+  }
+  return {
+    ok: true,
+    header: {
+      flags: buf.readUInt16BE(6),
+      blockNumber: buf.readUInt32BE(8),
+      sessionId: buf.readUInt32BE(12),
+      payloadLength,
+      sessionBlockNumber: buf.readUInt32BE(20),
+      crc: buf.readUInt32BE(CRC_OFFSET),
+    },
+  };
+}
+
+/** True when the CRC in the header matches header bytes 0–23 and the payload. */
+export function verifyBlock(headerBytes: Buffer, payload: Buffer): boolean {
+  if (headerBytes.length < BLOCK_HEADER_SIZE) return false;
+  return blockCrc(headerBytes.subarray(0, CRC_OFFSET), payload) === headerBytes.readUInt32BE(CRC_OFFSET);
+}
+
+/** Decodes a whole block held in `buf` (header and payload), verifying everything. */
+export function decodeBlock(buf: Buffer): Block {
+  const parsed = parseBlockHeader(buf);
+  if (!parsed.ok) throw new BurrowError('VOLUME_FORMAT', `bad block: ${parsed.problem}`);
+  const end = BLOCK_HEADER_SIZE + parsed.header.payloadLength;
+  if (buf.length < end) throw new BurrowError('VOLUME_FORMAT', 'bad block: cut short');
+  const payload = buf.subarray(BLOCK_HEADER_SIZE, end);
+  if (!verifyBlock(buf, payload)) throw new BurrowError('VOLUME_FORMAT', 'bad block: CRC mismatch');
+  return { header: parsed.header, payload };
+}

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { burrow } from '@burrow/common/proto/generated';
+import { collectVolume, itemsOfKind } from './reader.js';
+import { attributesRecord, dataRecord, patternBytes, tempDevice, writeSession } from './testing.js';
+
+const files = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
+  .flatMap((f) => [attributesRecord(f, `/data/file${f}`), dataRecord(f, 0, patternBytes(400 + f, f))]);
+
+test('a corrupt middle block is reported and reading resumes at the next good block', async (t) => {
+  const { device, dir, cleanup } = await tempDevice();
+  t.after(cleanup);
+  const written = await writeSession(device, 'V', 1, files(12));
+  const victim = written.fileStarts.get(6)!.addr;
+  const fh = await open(join(dir, 'V'), 'r+');
+  await fh.write(Buffer.from('XXXX'), 0, 4, victim + 40);
+  await fh.close();
+
+  const vol = await device.openForRead('V');
+  t.after(() => vol.close());
+  const items = await collectVolume(vol);
+  const errors = itemsOfKind(items, 'error');
+  assert.ok(errors.length >= 1);
+  assert.equal(errors[0]?.addr, victim);
+  const got = new Set(itemsOfKind(items, 'record').filter((r) => r.stream === 2).map((r) => r.fileIndex));
+  assert.ok(!got.has(6), 'the damaged file is not delivered');
+  for (const f of [1, 2, 3, 4, 8, 9, 10, 11, 12]) assert.ok(got.has(f), `file ${f} survives`);
+  for (const r of itemsOfKind(items, 'record').filter((x) => x.stream === 2)) {
+    assert.deepEqual(r.data.subarray(8), patternBytes(400 + r.fileIndex, r.fileIndex));
+  }
+  assert.equal(itemsOfKind(items, 'session-end').length, 1);
+});
+
+test('seeking to a file\'s recorded address reads that file directly, and stops past the wanted ones', async (t) => {
+  const { device, cleanup } = await tempDevice();
+  t.after(cleanup);
+  const written = await writeSession(device, 'V', 4, files(20));
+  const vol = await device.openForRead('V');
+  t.after(() => vol.close());
+  const start = written.fileStarts.get(13)!;
+  const items = await collectVolume(vol, { startAddr: start.addr, sessionId: 4, fileIndexes: [13, 15] });
+  assert.deepEqual(itemsOfKind(items, 'error'), []);
+  const records = itemsOfKind(items, 'record');
+  assert.deepEqual(records.map((r) => [r.fileIndex, r.stream]), [[13, 1], [13, 2], [15, 1], [15, 2]]);
+  assert.equal(records[0]?.addr, start.addr);
+  assert.deepEqual(burrow.FileAttributes.decode(records[0]!.data).path, Buffer.from('/data/file13'));
+  assert.equal(itemsOfKind(items, 'session-end').length, 0, 'stopped before the end of the session');
+});
+
+test('a start address in the middle of a record skips its tail quietly', async (t) => {
+  const { device, cleanup } = await tempDevice();
+  t.after(cleanup);
+  await writeSession(device, 'V', 2, [attributesRecord(1, '/big'), dataRecord(1, 0, patternBytes(5000, 1)), attributesRecord(2, '/after')]);
+  const vol = await device.openForRead('V');
+  t.after(() => vol.close());
+  const all = await collectVolume(vol);
+  const middle = all[1]!.addr + 32 + 2 * 1024 + 64; // some block inside the big record
+  const addr = (await vol.findNextBlock(middle))!;
+  const items = await collectVolume(vol, { startAddr: addr });
+  assert.deepEqual(itemsOfKind(items, 'error'), []);
+  assert.deepEqual(itemsOfKind(items, 'record').map((r) => r.fileIndex), [2]);
+});

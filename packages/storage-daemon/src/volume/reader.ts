@@ -1,0 +1,184 @@
+/**
+ * Reads a volume from an address and yields what it holds: labels, whole records
+ * (reassembled per session) and notes about damage. A damaged block is reported with
+ * its address and reading resumes at the next block that verifies; a volume cut short
+ * ends with a note. This is what bls, bextract, bscan and the restore path build on.
+ */
+import type { burrow } from '@burrow/common/proto/generated';
+import type { BlockAddress, ReadVolume } from '../devices/device.js';
+import { isLabelBlock, type BlockHeader } from './block.js';
+import { decodeLabelPayload } from './labels.js';
+import { Reassembly, type CompleteRecord, type PendingRecord } from './reassembly.js';
+import { decodeRecords } from './record.js';
+
+export type VolumeItem =
+  | { kind: 'volume-label'; addr: BlockAddress; label: burrow.VolumeLabel }
+  | { kind: 'session-start'; addr: BlockAddress; sessionId: number; label: burrow.SessionLabel }
+  | { kind: 'session-end'; addr: BlockAddress; sessionId: number; label: burrow.SessionLabel }
+  /** A whole record; addr and volumeName locate the block where it started. */
+  | ({ kind: 'record' } & CompleteRecord)
+  /** A damaged block, or records lost because fragments are missing. */
+  | { kind: 'error'; addr: BlockAddress; message: string }
+  /** A record that goes on past the end of this volume (on the session's next volume). */
+  | ({ kind: 'incomplete' } & PendingRecord)
+  /** The volume ends inside a block: the readable data ends at addr. */
+  | { kind: 'truncated'; addr: BlockAddress; message: string };
+
+export interface ReadVolumeOptions {
+  /** Where to start; the volume's first block by default. */
+  startAddr?: BlockAddress;
+  /** Only this session's blocks (the volume label is always yielded). */
+  sessionId?: number;
+  /**
+   * Only these files' records. With `sessionId`, reading stops at the first record of
+   * that session past the highest wanted index, or at its end-of-session label.
+   */
+  fileIndexes?: Iterable<number>;
+  /** Carries unfinished records from the previous volume's reader to this one. */
+  reassembly?: Reassembly;
+  /** Yield an 'incomplete' item per record left unfinished at the end (default true). */
+  reportIncomplete?: boolean;
+  signal?: AbortSignal;
+}
+
+interface ReadContext {
+  volume: ReadVolume;
+  opts: ReadVolumeOptions;
+  reassembly: Reassembly;
+  wanted: (fileIndex: number) => boolean;
+  maxWanted: number | undefined;
+  /** Per session, the session block number last seen on this volume. */
+  lastBlock: Map<number, number>;
+  /** Sessions whose next data block may open with the tail of an unseen record. */
+  midRecord: Set<number>;
+}
+
+/** Yields the volume's items in order; see VolumeItem. */
+export async function* readVolume(volume: ReadVolume, opts: ReadVolumeOptions = {}): AsyncGenerator<VolumeItem, void> {
+  const indexes = opts.fileIndexes === undefined ? undefined : new Set(opts.fileIndexes);
+  const ctx: ReadContext = {
+    volume, opts,
+    reassembly: opts.reassembly ?? new Reassembly(),
+    wanted: indexes === undefined ? () => true : (i) => indexes.has(i),
+    maxWanted: highest(indexes),
+    lastBlock: new Map(),
+    midRecord: new Set(),
+  };
+  let addr = opts.startAddr ?? volume.firstAddress();
+  for (;;) {
+    const read = await volume.readBlock(addr, opts.signal);
+    if (read.kind === 'end') break;
+    if (read.kind !== 'block') {
+      const next = await volume.findNextBlock(addr, opts.signal);
+      if (next === null && read.kind === 'truncated') {
+        yield { kind: 'truncated', addr, message: `volume ${volume.volumeName} is cut short at ${addr}: ${read.problem}` };
+        break;
+      }
+      yield { kind: 'error', addr, message: `volume ${volume.volumeName}: bad block at ${addr}: ${read.problem}` };
+      if (next === null) break;
+      addr = next;
+      continue;
+    }
+    addr = read.nextAddr;
+    const { header } = read;
+    if (header.sessionId !== 0 && opts.sessionId !== undefined && header.sessionId !== opts.sessionId) continue;
+    let stop = false;
+    for (const item of isLabelBlock(header) ? labelItems(ctx, header, read) : dataItems(ctx, header, read)) {
+      if (item === STOP) stop = true;
+      else yield item;
+    }
+    if (stop) return;
+  }
+  if (opts.reportIncomplete ?? true) {
+    for (const pending of ctx.reassembly.pending()) yield { kind: 'incomplete', ...pending };
+  }
+}
+
+/** The highest wanted index (a loop: a bootstrap may list millions of files). */
+function highest(indexes: ReadonlySet<number> | undefined): number | undefined {
+  if (indexes === undefined || indexes.size === 0) return undefined;
+  let max = -Infinity;
+  for (const i of indexes) if (i > max) max = i;
+  return max;
+}
+
+const STOP = Symbol('stop');
+type Step = VolumeItem | typeof STOP;
+
+interface ReadBlock { addr: BlockAddress; payload: Buffer }
+
+function* labelItems(ctx: ReadContext, header: BlockHeader, block: ReadBlock): Generator<Step> {
+  let decoded;
+  try {
+    decoded = decodeLabelPayload(block.payload);
+  } catch (err) {
+    yield { kind: 'error', addr: block.addr, message: `bad label block at ${block.addr}: ${(err as Error).message}` };
+    return;
+  }
+  if (decoded.kind === 'volume') {
+    yield { kind: 'volume-label', addr: block.addr, label: decoded.label };
+    return;
+  }
+  const sessionId = header.sessionId;
+  ctx.lastBlock.set(sessionId, header.sessionBlockNumber);
+  if (decoded.kind === 'session-start') {
+    // A fresh session here means an unfinished record of an earlier one can never complete.
+    if (!decoded.label.continued) yield* lostRecord(ctx, sessionId, block.addr);
+    else if (!ctx.reassembly.hasPartial(sessionId)) ctx.midRecord.add(sessionId);
+    yield { kind: 'session-start', addr: block.addr, sessionId, label: decoded.label };
+    return;
+  }
+  yield* lostRecord(ctx, sessionId, block.addr);
+  yield { kind: 'session-end', addr: block.addr, sessionId, label: decoded.label };
+  if (ctx.opts.sessionId === sessionId) yield STOP;
+}
+
+function* dataItems(ctx: ReadContext, header: BlockHeader, block: ReadBlock): Generator<Step> {
+  const { sessionId } = header;
+  const previous = ctx.lastBlock.get(sessionId);
+  ctx.lastBlock.set(sessionId, header.sessionBlockNumber);
+  if (previous !== undefined && header.sessionBlockNumber !== previous + 1) {
+    yield* lostRecord(ctx, sessionId, block.addr);
+  }
+  const maybeMidRecord = previous === undefined || ctx.midRecord.has(sessionId);
+  ctx.midRecord.delete(sessionId);
+  let frags;
+  try {
+    frags = decodeRecords(block.payload);
+  } catch (err) {
+    yield { kind: 'error', addr: block.addr, message: `bad records in block at ${block.addr}: ${(err as Error).message}` };
+    yield* lostRecord(ctx, sessionId, block.addr);
+    return;
+  }
+  const place = { sessionId, addr: block.addr, volumeName: ctx.volume.volumeName, maybeMidRecord };
+  for (const frag of frags) {
+    if (ctx.opts.sessionId === sessionId && ctx.maxWanted !== undefined
+      && frag.fileIndex > ctx.maxWanted && !ctx.reassembly.hasPartial(sessionId)) {
+      yield STOP;
+      return;
+    }
+    for (const outcome of ctx.reassembly.add(frag, place, ctx.wanted)) {
+      yield outcome.kind === 'record'
+        ? { kind: 'record', ...outcome.record }
+        : { kind: 'error', addr: block.addr, message: outcome.message };
+    }
+    place.maybeMidRecord = false;
+  }
+}
+
+function* lostRecord(ctx: ReadContext, sessionId: number, addr: BlockAddress): Generator<Step> {
+  const lost = ctx.reassembly.drop(sessionId);
+  if (lost !== undefined) yield { kind: 'error', addr, message: lost };
+}
+
+/** The items of one kind, typed (tools and tests). */
+export function itemsOfKind<K extends VolumeItem['kind']>(items: readonly VolumeItem[], kind: K): Extract<VolumeItem, { kind: K }>[] {
+  return items.filter((i): i is Extract<VolumeItem, { kind: K }> => i.kind === kind);
+}
+
+/** Collects a volume's items into an array (small volumes, tests, tools). */
+export async function collectVolume(volume: ReadVolume, opts?: ReadVolumeOptions): Promise<VolumeItem[]> {
+  const out: VolumeItem[] = [];
+  for await (const item of readVolume(volume, opts)) out.push(item);
+  return out;
+}

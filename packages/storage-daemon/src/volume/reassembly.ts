@@ -1,0 +1,134 @@
+/**
+ * Puts records back together from their fragments, per session, so sessions that
+ * interleave on a volume reassemble independently. The state outlives one volume's
+ * reader: handing it to the reader of the next volume lets a record that continues
+ * there complete (see multi-volume-reader.ts).
+ */
+import { RECORD_CONTINUED, RECORD_CONTINUES, type RecordFragment } from './record.js';
+
+interface PartialRecord {
+  fileIndex: number;
+  stream: number;
+  chunks: Buffer[];
+  bytes: number;
+  /** Where the record started: the block address and its volume. */
+  addr: number;
+  volumeName: string;
+  /** An unwanted record: fragments are followed but not kept. */
+  skip: boolean;
+}
+
+export interface CompleteRecord {
+  sessionId: number;
+  fileIndex: number;
+  stream: number;
+  data: Buffer;
+  addr: number;
+  volumeName: string;
+}
+
+export interface PendingRecord {
+  sessionId: number;
+  fileIndex: number;
+  stream: number;
+  bytes: number;
+  addr: number;
+  volumeName: string;
+}
+
+export type FragmentOutcome =
+  | { kind: 'record'; record: CompleteRecord }
+  | { kind: 'problem'; message: string };
+
+/** Where a fragment sits: its session, block address and volume. */
+export interface FragmentPlace {
+  sessionId: number;
+  addr: number;
+  volumeName: string;
+  /**
+   * No earlier block of this session has been seen (reading started mid-session, or a
+   * volume is read on its own): a leading continuation is expected, not an error.
+   */
+  maybeMidRecord: boolean;
+}
+
+export class Reassembly {
+  private readonly partials = new Map<number, PartialRecord>();
+
+  /**
+   * Takes one fragment; `wanted` decides whether a record starting here is kept.
+   * Returns what it completed or broke: at most one problem, then at most one record.
+   */
+  add(frag: RecordFragment, place: FragmentPlace, wanted: (fileIndex: number) => boolean): FragmentOutcome[] {
+    const { sessionId } = place;
+    const partial = this.partials.get(sessionId);
+    if ((frag.flags & RECORD_CONTINUED) !== 0) {
+      if (partial === undefined) {
+        if (!place.maybeMidRecord) return [problem(`session ${sessionId}: continuation of file ${frag.fileIndex} without its start`)];
+        // The tail of a record that started before where reading began: follow it, keep nothing.
+        const tail: PartialRecord = {
+          fileIndex: frag.fileIndex, stream: frag.stream, chunks: [], bytes: frag.data.length,
+          addr: place.addr, volumeName: place.volumeName, skip: true,
+        };
+        this.partials.set(sessionId, tail);
+        return this.finishIfDone(sessionId, tail, frag.flags);
+      }
+      if (partial.fileIndex !== frag.fileIndex || partial.stream !== frag.stream) {
+        this.partials.delete(sessionId);
+        return [problem(`session ${sessionId}: fragment of file ${frag.fileIndex} stream ${frag.stream} does not continue file ${partial.fileIndex} stream ${partial.stream}`)];
+      }
+      if (!partial.skip) partial.chunks.push(frag.data);
+      partial.bytes += frag.data.length;
+      return this.finishIfDone(sessionId, partial, frag.flags);
+    }
+    const out: FragmentOutcome[] = [];
+    const lost = this.drop(sessionId);
+    if (lost !== undefined) out.push(problem(lost));
+    const started: PartialRecord = {
+      fileIndex: frag.fileIndex, stream: frag.stream, chunks: [], bytes: frag.data.length,
+      addr: place.addr, volumeName: place.volumeName, skip: !wanted(frag.fileIndex),
+    };
+    if (!started.skip) started.chunks.push(frag.data);
+    this.partials.set(sessionId, started);
+    out.push(...this.finishIfDone(sessionId, started, frag.flags));
+    return out;
+  }
+
+  /** Forgets a session's unfinished record (blocks are missing); says what was lost. */
+  drop(sessionId: number): string | undefined {
+    const partial = this.partials.get(sessionId);
+    this.partials.delete(sessionId);
+    if (partial === undefined || partial.skip) return undefined;
+    return `session ${sessionId}: record of file ${partial.fileIndex} stream ${partial.stream} lost (${partial.bytes} bytes read)`;
+  }
+
+  hasPartial(sessionId: number): boolean {
+    return this.partials.has(sessionId);
+  }
+
+  /** Wanted records still waiting for fragments. */
+  pending(): PendingRecord[] {
+    const out: PendingRecord[] = [];
+    for (const [sessionId, p] of this.partials) {
+      if (!p.skip) out.push({ sessionId, fileIndex: p.fileIndex, stream: p.stream, bytes: p.bytes, addr: p.addr, volumeName: p.volumeName });
+    }
+    return out;
+  }
+
+  private finishIfDone(sessionId: number, partial: PartialRecord, flags: number): FragmentOutcome[] {
+    if ((flags & RECORD_CONTINUES) !== 0) return [];
+    this.partials.delete(sessionId);
+    if (partial.skip) return [];
+    const data = partial.chunks.length === 1 && partial.chunks[0] !== undefined
+      ? partial.chunks[0]
+      : Buffer.concat(partial.chunks, partial.bytes);
+    return [{
+      kind: 'record',
+      record: { sessionId, fileIndex: partial.fileIndex, stream: partial.stream, data, addr: partial.addr, volumeName: partial.volumeName },
+    }];
+  }
+}
+
+function problem(message: string): FragmentOutcome {
+  return { kind: 'problem', message };
+}

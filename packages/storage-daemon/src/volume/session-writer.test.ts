@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AppendVolume } from '../devices/device.js';
+import { readVolumes } from './multi-volume-reader.js';
+import { collectVolume, itemsOfKind, type VolumeItem } from './reader.js';
+import { SessionWriter } from './session-writer.js';
+import { attributesRecord, dataRecord, patternBytes, tempDevice, writeSession } from './testing.js';
+import type { VolumeUsage } from './volume-usage.js';
+
+test('a record larger than a block is split into fragments and read back whole', async (t) => {
+  const { device, cleanup } = await tempDevice();
+  t.after(cleanup);
+  const big = patternBytes(10_000, 4);
+  const written = await writeSession(device, 'V', 3, [attributesRecord(1, '/big'), dataRecord(1, 0, big), attributesRecord(2, '/empty')]);
+  const vol = await device.openForRead('V');
+  t.after(() => vol.close());
+  const items = await collectVolume(vol);
+  const records = itemsOfKind(items, 'record');
+  assert.equal(records.length, 3);
+  assert.deepEqual(records[1]?.data.subarray(8), big);
+  // blockSize 1024 in writeSession: 10 KiB of data needs at least ten data blocks.
+  const dataBlocks = new Set(records.map((r) => r.addr));
+  assert.ok(dataBlocks.size >= 2);
+  assert.deepEqual(items.map((i) => i.kind), ['volume-label', 'session-start', 'record', 'record', 'record', 'session-end']);
+  assert.equal(itemsOfKind(items, 'session-end')[0]?.label.status, 'T');
+  // onFileStart named the block that holds each attributes record.
+  for (const rec of records.filter((r) => r.stream === 1)) {
+    assert.deepEqual(written.fileStarts.get(rec.fileIndex), { volumeName: 'V', addr: rec.addr });
+  }
+  const [usage] = written.usages;
+  assert.equal(written.usages.length, 1);
+  assert.equal(usage?.firstIndex, 1);
+  assert.equal(usage?.lastIndex, 2);
+  assert.equal(usage?.startAddr, items[1]?.addr);
+  assert.equal(usage?.endAddr, items[5]?.addr);
+  assert.equal(usage?.full, false);
+  assert.equal(usage?.volumeIndex, 1);
+});
+
+test('a record spanning two volumes is reassembled by the multi-volume reader', async (t) => {
+  const { device, cleanup } = await tempDevice();
+  t.after(cleanup);
+  const usages: VolumeUsage[] = [];
+  const starts = new Map<number, string>();
+  const names = ['Vol1', 'Vol2', 'Vol3', 'Vol4', 'Vol5', 'Vol6'];
+  const open = async (name: string): Promise<AppendVolume> => {
+    await device.label(name, { poolName: 'Full' });
+    return device.openForAppend(name);
+  };
+  const writer = new SessionWriter({
+    sessionId: 9, sessionLabel: { jobId: 9, jobName: 'span' }, blockSize: 1024, maxVolumeBytes: 3000,
+    openVolume: () => open(names[0]!),
+    nextVolume: (prev) => open(names[names.indexOf(prev.volumeName) + 1]!),
+    onFileStart: (fi, vol) => starts.set(fi, vol),
+    onVolumeUsage: (u) => { usages.push(u); },
+  });
+  const big = patternBytes(5000, 7);
+  await writer.writeRecord(attributesRecord(1, '/one'));
+  await writer.writeRecord(dataRecord(1, 0, big));
+  await writer.writeRecord(attributesRecord(2, '/two'));
+  const stats = await writer.close({ status: 'T' });
+  assert.ok(stats.volumes >= 2, `${stats.volumes} volumes`);
+  assert.equal(usages.length, stats.volumes);
+  assert.deepEqual(usages.map((u) => u.volumeIndex), usages.map((_, i) => i + 1));
+  assert.deepEqual(usages.map((u) => u.full), usages.map((_, i) => i < usages.length - 1));
+  for (const u of usages.slice(0, -1)) assert.ok(u.volBytes <= 3000, `${u.volumeName} has ${u.volBytes} bytes`);
+  assert.equal(starts.get(1), 'Vol1');
+
+  // One volume on its own ends with the record still open.
+  const vol1 = await device.openForRead('Vol1');
+  const alone = await collectVolume(vol1);
+  await vol1.close();
+  assert.equal(itemsOfKind(alone, 'incomplete').length, 1);
+  assert.equal(itemsOfKind(alone, 'error').length, 0);
+
+  const items: VolumeItem[] = [];
+  for await (const item of readVolumes({
+    openVolume: (name) => device.openForRead(name), sessionId: 9,
+    volumes: usages.map((u) => ({ volumeName: u.volumeName, startAddr: u.startAddr })),
+  })) items.push(item);
+  assert.deepEqual(itemsOfKind(items, 'error'), []);
+  assert.deepEqual(itemsOfKind(items, 'incomplete'), []);
+  const records = itemsOfKind(items, 'record');
+  assert.deepEqual(records.map((r) => [r.fileIndex, r.stream, r.volumeName]), [[1, 1, 'Vol1'], [1, 2, 'Vol1'], [2, 1, usages.at(-1)?.volumeName]]);
+  assert.deepEqual(records[1]?.data.subarray(8), big);
+  const sos = itemsOfKind(items, 'session-start');
+  assert.deepEqual(sos.map((s) => [s.label.volumeIndex, s.label.continued]), usages.map((_, i) => [i + 1, i > 0]));
+});
+
+test('two sessions interleaved on one volume read back separately', async (t) => {
+  const { device, cleanup } = await tempDevice();
+  t.after(cleanup);
+  await device.label('Shared', {});
+  const writers = [11, 12].map((sessionId) => new SessionWriter({
+    sessionId, sessionLabel: { jobId: sessionId }, blockSize: 512,
+    openVolume: () => device.openForAppend('Shared'),
+    nextVolume: () => { throw new Error('no volume change expected'); },
+  }));
+  const content = (s: number, f: number) => patternBytes(700 + f * 13, s * 100 + f);
+  await Promise.all(writers.map(async (w, n) => {
+    const s = 11 + n;
+    for (let f = 1; f <= 6; f += 1) {
+      await w.writeRecord(attributesRecord(f, `/s${s}/f${f}`));
+      await w.writeRecord(dataRecord(f, 0, content(s, f)));
+      await new Promise((r) => setImmediate(r));
+    }
+    await w.close({ status: 'T' });
+  }));
+  const vol = await device.openForRead('Shared');
+  t.after(() => vol.close());
+  const all = await collectVolume(vol);
+  const sessionsInOrder = itemsOfKind(all, 'record').map((r) => r.sessionId);
+  const switches = sessionsInOrder.filter((s, i) => i > 0 && s !== sessionsInOrder[i - 1]).length;
+  assert.ok(switches >= 2, 'the sessions really interleave');
+  for (const s of [11, 12]) {
+    const items = await collectVolume(vol, { sessionId: s });
+    assert.deepEqual(itemsOfKind(items, 'error'), []);
+    const data = itemsOfKind(items, 'record').filter((r) => r.stream === 2);
+    assert.deepEqual(data.map((r) => r.fileIndex), [1, 2, 3, 4, 5, 6]);
+    for (const r of data) assert.deepEqual(r.data.subarray(8), content(s, r.fileIndex));
+    assert.equal(itemsOfKind(items, 'session-end')[0]?.sessionId, s);
+  }
+});

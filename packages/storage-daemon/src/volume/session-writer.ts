@@ -1,0 +1,229 @@
+/**
+ * Writes one job session onto volumes: records are packed into the session's own
+ * blocks (split into fragments where a block fills up), framed by a start-of-session
+ * label on each volume and an end-of-session label at the end. When a volume is full
+ * the session moves on to the next one the caller hands it, and a record in flight
+ * simply continues there.
+ */
+import { BurrowError } from '@burrow/common/errors/index';
+import { burrow } from '@burrow/common/proto/generated';
+import type { AppendVolume, WrittenBlock } from '../devices/device.js';
+import { BLOCK_FLAG_LABEL, MAX_BLOCK_PAYLOAD } from './block.js';
+import { sessionLabelPayload, toTimestamp } from './labels.js';
+import { RECORD_CONTINUED, RECORD_CONTINUES, RECORD_HEADER_SIZE, writeFragment } from './record.js';
+import { VolumeUsageTracker, type VolumeUsage } from './volume-usage.js';
+
+export type { VolumeUsage } from './volume-usage.js';
+
+/** 64 KiB, Bareos's usual block size. */
+export const DEFAULT_BLOCK_PAYLOAD = 64 * 1024;
+
+export interface SessionWriterOptions {
+  /** The job id; it owns every block this writer writes. */
+  sessionId: number;
+  /** Job details copied into every session label (job id, name, client, level...). */
+  sessionLabel: burrow.SessionLabel.$Properties;
+  /** Payload bytes per block. */
+  blockSize?: number;
+  /** Maximum Volume Bytes; 0 or absent: no limit beyond the volume's own. */
+  maxVolumeBytes?: number;
+  /** The first volume. The writer owns the handle and closes it when done with it. */
+  openVolume: () => Promise<AppendVolume>;
+  /** The next volume after `previous` filled up; owned by the writer like the first. */
+  nextVolume: (previous: VolumeUsage) => Promise<AppendVolume>;
+  /** A file's attributes record starts in the block at `addr`, now written. */
+  onFileStart?: (fileIndex: number, volumeName: string, addr: number) => void;
+  /** The session left a volume or closed: one JobMedia row. Awaited before going on. */
+  onVolumeUsage?: (usage: VolumeUsage) => void | Promise<void>;
+  signal?: AbortSignal;
+}
+
+export interface SessionRecord {
+  fileIndex: number;
+  stream: number;
+  data: Buffer;
+}
+
+export interface SessionStats {
+  records: number;
+  files: number;
+  /** Record data bytes written (headers not counted). */
+  bytes: number;
+  volumes: number;
+}
+
+export class SessionWriter {
+  private readonly blockSize: number;
+  private volume: AppendVolume | undefined;
+  private usage: VolumeUsageTracker | undefined;
+  private volumeIndex = 0;
+  private sessionBlockNumber = 0;
+  private block: Buffer;
+  private used = 0;
+  private fileStarts: number[] = [];
+  private blockIndexes: number[] = [];
+  private closed = false;
+  private readonly counts = { records: 0, files: 0, bytes: 0 };
+
+  constructor(private readonly opts: SessionWriterOptions) {
+    this.blockSize = opts.blockSize ?? DEFAULT_BLOCK_PAYLOAD;
+    if (!Number.isInteger(this.blockSize) || this.blockSize <= RECORD_HEADER_SIZE || this.blockSize > MAX_BLOCK_PAYLOAD) {
+      throw new BurrowError('BAD_REQUEST', `block size ${this.blockSize} is outside ${RECORD_HEADER_SIZE + 1}..${MAX_BLOCK_PAYLOAD}`);
+    }
+    this.block = Buffer.alloc(this.blockSize);
+  }
+
+  stats(): SessionStats {
+    return { ...this.counts, volumes: this.volumeIndex };
+  }
+
+  /** Adds one record; resolves once it is buffered (and any blocks it filled are written). */
+  async writeRecord(record: SessionRecord): Promise<void> {
+    this.checkOpen();
+    if (!Number.isInteger(record.fileIndex) || record.fileIndex < 1 || record.fileIndex > 0x7fffffff) {
+      throw new BurrowError('BAD_REQUEST', `file index ${record.fileIndex} is not a positive 32-bit integer`);
+    }
+    if (!Number.isInteger(record.stream) || record.stream < 1 || record.stream > 0xffffffff) {
+      throw new BurrowError('BAD_REQUEST', `stream ${record.stream} is not a record stream`);
+    }
+    const { data } = record;
+    let offset = 0;
+    let first = true;
+    do {
+      this.opts.signal?.throwIfAborted();
+      const room = this.blockSize - this.used;
+      // Never leave a header without data when data remains: start a fresh block instead.
+      if (room < RECORD_HEADER_SIZE + (data.length > offset ? 1 : 0)) {
+        await this.flushBlock();
+        continue;
+      }
+      const take = Math.min(room - RECORD_HEADER_SIZE, data.length - offset);
+      const more = offset + take < data.length;
+      const flags = (first ? 0 : RECORD_CONTINUED) | (more ? RECORD_CONTINUES : 0);
+      this.used = writeFragment(this.block, this.used, {
+        fileIndex: record.fileIndex, stream: record.stream, flags, data: data.subarray(offset, offset + take),
+      });
+      if (first && record.stream === burrow.Stream.STREAM_ATTRIBUTES) this.fileStarts.push(record.fileIndex);
+      this.blockIndexes.push(record.fileIndex);
+      offset += take;
+      first = false;
+      if (more) await this.flushBlock();
+    } while (offset < data.length);
+    this.counts.records += 1;
+    this.counts.bytes += data.length;
+    if (record.stream === burrow.Stream.STREAM_ATTRIBUTES) this.counts.files += 1;
+  }
+
+  /**
+   * Writes what is buffered and the end-of-session label, reports the last volume's
+   * usage, makes it durable and closes the handle. `eos` adds files, bytes, status.
+   */
+  async close(eos: burrow.SessionLabel.$Properties = {}): Promise<SessionStats> {
+    this.checkOpen();
+    this.closed = true;
+    try {
+      await this.flushBlock();
+      await this.ensureVolume();
+      await this.writeLabel('session-end', eos);
+      await this.leaveVolume(false);
+    } finally {
+      await this.release();
+    }
+    return this.stats();
+  }
+
+  /** Gives up without an end label (the device failed): closes the handle only. */
+  async release(): Promise<void> {
+    this.closed = true;
+    const volume = this.volume;
+    this.volume = undefined;
+    await volume?.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new BurrowError('INTERNAL', `session ${this.opts.sessionId} is closed`);
+  }
+
+  private async ensureVolume(): Promise<AppendVolume> {
+    if (this.volume === undefined) {
+      this.volume = await this.opts.openVolume();
+      await this.startVolume();
+    }
+    return this.volume;
+  }
+
+  private async startVolume(): Promise<void> {
+    this.volumeIndex += 1;
+    this.sessionBlockNumber = 0;
+    this.usage = undefined;
+    await this.writeLabel('session-start', {});
+  }
+
+  private async writeLabel(kind: 'session-start' | 'session-end', extra: burrow.SessionLabel.$Properties): Promise<void> {
+    const label: burrow.SessionLabel.$Properties = {
+      ...this.opts.sessionLabel, ...extra,
+      time: toTimestamp(new Date()),
+      volumeIndex: this.volumeIndex,
+      continued: kind === 'session-start' && this.volumeIndex > 1,
+    };
+    await this.writeBlock(BLOCK_FLAG_LABEL, sessionLabelPayload(kind, label));
+  }
+
+  private async flushBlock(): Promise<void> {
+    if (this.used === 0) return;
+    const payload = this.block.subarray(0, this.used);
+    // The buffer is handed to the device; the next block gets a fresh one.
+    this.block = Buffer.alloc(this.blockSize);
+    this.used = 0;
+    const indexes = this.blockIndexes;
+    const starts = this.fileStarts;
+    this.blockIndexes = [];
+    this.fileStarts = [];
+    const written = await this.writeDataBlock(payload);
+    this.usage?.addIndexes(indexes);
+    const name = this.volume?.volumeName ?? '';
+    for (const fileIndex of starts) this.opts.onFileStart?.(fileIndex, name, written.addr);
+  }
+
+  private async writeDataBlock(payload: Buffer): Promise<WrittenBlock> {
+    for (;;) {
+      this.opts.signal?.throwIfAborted();
+      await this.ensureVolume();
+      try {
+        return await this.writeBlock(0, payload);
+      } catch (err) {
+        if (!(err instanceof BurrowError) || err.code !== 'VOLUME_FULL') throw err;
+        const previous = await this.leaveVolume(true);
+        const old = this.volume;
+        this.volume = undefined;
+        await old?.close();
+        if (previous === undefined) throw new BurrowError('INTERNAL', 'left a volume the session never wrote on');
+        this.volume = await this.opts.nextVolume(previous);
+        await this.startVolume();
+      }
+    }
+  }
+
+  private async writeBlock(flags: number, payload: Buffer): Promise<WrittenBlock> {
+    const volume = this.volume;
+    if (volume === undefined) throw new BurrowError('INTERNAL', 'no volume to write on');
+    const written = await volume.writeBlock(
+      { flags, sessionId: this.opts.sessionId, sessionBlockNumber: this.sessionBlockNumber, payload },
+      { limit: this.opts.maxVolumeBytes ?? 0 },
+    );
+    this.sessionBlockNumber += 1;
+    this.usage ??= new VolumeUsageTracker(volume.volumeName, this.volumeIndex, written.addr);
+    this.usage.addBlock(written);
+    return written;
+  }
+
+  /** Reports the session's use of the current volume (a JobMedia row). */
+  private async leaveVolume(full: boolean): Promise<VolumeUsage | undefined> {
+    const volume = this.volume;
+    if (volume === undefined || this.usage === undefined) return undefined;
+    await volume.flush();
+    const usage = this.usage.finish(full || volume.isFull());
+    await this.opts.onVolumeUsage?.(usage);
+    return usage;
+  }
+}

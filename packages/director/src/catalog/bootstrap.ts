@@ -26,15 +26,18 @@ export function buildBootstrap(rows: readonly RestoreFileRow[],
   };
 
   for (const r of rows) add(r.volumeName, r.jobId, r.addr, r.fileIndex);
-  for (const r of rows) {
-    // The continuation: a later JobMedia of the same job that begins with this file.
-    for (const jm of jobMedia) {
-      if (jm.jobId === r.jobId && jm.firstIndex === r.fileIndex && jm.volumeName !== r.volumeName
-        && continuesAfter(jobMedia, jm, r.volumeName)) {
-        add(jm.volumeName, r.jobId, jm.startAddr, r.fileIndex);
-      }
+  // A file that runs over a volume change is the last of one JobMedia and the first of
+  // the job's next; it may run over several volumes, so every link of the chain counts.
+  const wanted = new Set(rows.map((r) => `${r.jobId}:${r.fileIndex}`));
+  const byPlace = new Map(jobMedia.map((jm) => [`${jm.jobId}:${jm.volIndex}`, jm]));
+  for (const jm of jobMedia) {
+    const prev = byPlace.get(`${jm.jobId}:${jm.volIndex - 1}`);
+    if (prev && prev.lastIndex === jm.firstIndex && wanted.has(`${jm.jobId}:${jm.firstIndex}`)) {
+      add(jm.volumeName, jm.jobId, jm.startAddr, jm.firstIndex);
     }
   }
+  // A reader must meet a job's volumes in the order it wrote them.
+  const volIndex = new Map(jobMedia.map((jm) => [`${jm.jobId}:${jm.volumeName}`, jm.volIndex]));
 
   const out: BootstrapEntry[] = [];
   for (const [volumeName, sessions] of volumes) {
@@ -45,11 +48,7 @@ export function buildBootstrap(rows: readonly RestoreFileRow[],
         fileIndexes: [...s.indexes].sort((a, b) => a - b) });
     }
   }
-  return out;
-}
-
-/** True when `jm` is the job's next volume after a stretch on `fromVolume` ending with jm.firstIndex. */
-function continuesAfter(all: readonly JobMediaRow[], jm: JobMediaRow, fromVolume: string): boolean {
-  return all.some((p) => p.jobId === jm.jobId && p.volumeName === fromVolume
-    && p.volIndex === jm.volIndex - 1 && p.lastIndex === jm.firstIndex);
+  if (jobMedia.length === 0) return out;
+  return out.sort((a, b) => a.sessionId - b.sessionId
+    || (volIndex.get(`${a.sessionId}:${a.volumeName}`) ?? 0) - (volIndex.get(`${b.sessionId}:${b.volumeName}`) ?? 0));
 }

@@ -32,7 +32,7 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
     const rows = catalog.selectRestoreFiles(plan.jobIds, plan.paths.length ? { paths: plan.paths } : undefined);
     if (rows.length === 0) throw new BurrowError('NOT_FOUND', `no files selected from JobId(s) ${plan.jobIds.join(',')}`);
     totals.expectedFiles = rows.length;
-    const bootstrap = buildBootstrap(rows);
+    const bootstrap = buildBootstrap(rows, plan.jobIds.flatMap((jobId) => catalog.listJobMedia(jobId)));
     log.info(`Restoring ${rows.length} files from ${new Set(bootstrap.map((b) => b.volumeName)).size} volume(s): ${[...new Set(bootstrap.map((b) => b.volumeName))].join(', ')}`);
     sd = await openStorage(plan.storage, env.directorName, signal);
     await sd.send('sdRestore', { jobId: id.jobId, device: plan.storage.device, volumes: bootstrap });

@@ -20,10 +20,22 @@ function data(index: number, text: string): FileRecord {
   return { fileIndex: index, stream: burrow.Stream.STREAM_DATA, data: d };
 }
 
+/** Gives each regular file's attributes the size its data records add up to, as a real backup would. */
+function withSizes(records: FileRecord[]): FileRecord[] {
+  const sizes = new Map<number, number>();
+  for (const r of records) if (r.stream === burrow.Stream.STREAM_DATA) sizes.set(r.fileIndex, (sizes.get(r.fileIndex) ?? 0) + r.data.length - 8);
+  return records.map((r) => {
+    if (r.stream !== burrow.Stream.STREAM_ATTRIBUTES || !sizes.has(r.fileIndex)) return r;
+    const a = burrow.FileAttributes.decode(r.data);
+    a.size = sizes.get(r.fileIndex) ?? 0;
+    return { ...r, data: asBuffer(burrow.FileAttributes.encode(a).finish()) };
+  });
+}
+
 async function run(records: FileRecord[], where: Buffer, replace: ReplaceMode = 'always') {
   const issues: FileIssue[] = [];
   const w = new RestoreWriter({ where, replace, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i) });
-  for (const r of records) await w.accept(r);
+  for (const r of withSizes(records)) await w.accept(r);
   return { totals: await w.finish(), issues };
 }
 

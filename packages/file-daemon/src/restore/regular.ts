@@ -91,14 +91,18 @@ export class PendingFile {
 
   /**
    * Finishes the file: size, digest check, attributes, rename into place. Returns a
-   * problem with the digest (the file stays restored: it is the best copy there is)
+   * problem with the size or digest (the file stays restored: it is the best copy there is)
    * or null.
    */
   async commit(): Promise<string | null> {
     const size = int64(this.attrs.size);
     // A file ending in a hole (sparse) has its last bytes absent from the data.
     if (this.end < size && this.attrs.sparse === true) await this.handle.truncate(size);
-    const problem = await this.checkDigest();
+    // Without holes every byte must have come: a shortfall means data lost on the volume.
+    const short = this.end !== size && this.attrs.sparse !== true
+      ? `restored ${this.end} of ${size} bytes: the rest is missing from the volume`
+      : null;
+    const problem = short ?? await this.checkDigest();
     await applyToHandle(this.handle, this.attrs);
     await this.handle.close();
     await rename(this.tmpPath, this.finalPath);

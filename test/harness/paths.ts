@@ -1,0 +1,12 @@
+/** Where the built binaries are, for tests that start them as real processes. */
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const REPO = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
+export const BIN = {
+  dir: join(REPO, 'packages', 'director', 'dist', 'main.js'),
+  sd: join(REPO, 'packages', 'storage-daemon', 'dist', 'main.js'),
+  fd: join(REPO, 'packages', 'file-daemon', 'dist', 'main.js'),
+  bconsole: join(REPO, 'packages', 'director', 'dist', 'console', 'bconsole.js'),
+  bls: join(REPO, 'packages', 'storage-daemon', 'dist', 'tools', 'bls.js'),
+};

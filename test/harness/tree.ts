@@ -81,12 +81,19 @@ function kind(st: BigIntStats): string {
   return 'socket';
 }
 
-/** Every difference between two trees, one line each; empty when they are the same. */
-export function compareTrees(expectedRoot: string, actualRoot: string): string[] {
+/**
+ * Every difference between two trees, one line each; empty when they are the same.
+ * `excluded` names entries (relative paths) the backup left out on purpose: they and
+ * everything below them must be absent from the actual tree.
+ */
+export function compareTrees(expectedRoot: string, actualRoot: string, excluded: string[] = []): string[] {
   const a = new Map<string, Entry>();
   const b = new Map<string, Entry>();
   walk(Buffer.from(expectedRoot), Buffer.alloc(0), a);
   walk(Buffer.from(actualRoot), Buffer.alloc(0), b);
+  for (const key of [...a.keys()]) {
+    if (excluded.some((x) => key === x || key.startsWith(`${x}/`))) a.delete(key);
+  }
   const diffs: string[] = [];
   const linkGroups = (m: Map<string, Entry>): Map<string, string> => {
     const byInode = new Map<bigint, string[]>();

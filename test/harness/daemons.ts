@@ -105,7 +105,9 @@ Director { Name = test-dir; Password = ${q(this.passwords.client)} }
   }
 
   private async startDaemon(name: string, bin: string, config: string): Promise<void> {
-    const child = spawn(process.execPath, [bin, '-f', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // BURROW_DAEMON_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the daemons.
+    const nodeArgs = process.env.BURROW_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, bin, '-f', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
     child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });

@@ -72,14 +72,21 @@ export class Channel {
       return Promise.resolve(queued);
     }
     if (this.failure) return Promise.reject(this.failure);
+    if (signal?.aborted) return Promise.reject(new BurrowError('JOB_CANCELED', 'aborted while waiting for the peer'));
     return new Promise<Message>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject };
-      this.waiters.push(waiter);
-      signal?.addEventListener('abort', () => {
+      // The abort listener lives only as long as this wait: a long job calls receive()
+      // once per record and must not pile listeners onto its signal.
+      const onAbort = (): void => {
         const i = this.waiters.indexOf(waiter);
         if (i >= 0) this.waiters.splice(i, 1);
         reject(new BurrowError('JOB_CANCELED', 'aborted while waiting for the peer'));
-      }, { once: true });
+      };
+      const waiter: Waiter = {
+        resolve: (m) => { signal?.removeEventListener('abort', onAbort); resolve(m); },
+        reject: (e) => { signal?.removeEventListener('abort', onAbort); reject(e); },
+      };
+      this.waiters.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

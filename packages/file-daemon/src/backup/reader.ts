@@ -57,25 +57,56 @@ async function encodeChunk(buf: Buffer, length: number, offset: number, level: n
   return Buffer.concat([buf.subarray(0, DATA_OFFSET_BYTES), packed]);
 }
 
+/** Chunks compressed at once: enough to keep both cores busy, few enough to bound memory. */
+const ENCODE_DEPTH = 4;
+
+interface Chunk {
+  buf: Buffer;
+  bytesRead: number;
+  offset: number;
+}
+
 /**
  * Streams the file to the sink until end of file (a file that grows while read is
  * read to its new end; the caller notices the change). Returns the bytes read.
  * Read errors propagate; the records already sent stay sent.
+ *
+ * The next chunk is read while the current one is compressed and sent, and up to
+ * ENCODE_DEPTH chunks compress in parallel on libuv's threads; records still go
+ * out in file order, and the digest sees the bytes in order.
  */
 export async function sendFileData(p: ReadFileParams): Promise<number> {
   const hash: Hash | null = p.options.signature === null ? null : createHash(p.options.signature.toLowerCase());
   const stream = p.options.compression === null ? burrow.Stream.STREAM_DATA : burrow.Stream.STREAM_GZIP_DATA;
-  let offset = 0;
-  for (;;) {
-    throwIfAborted(p.signal);
+  const readAt = async (offset: number): Promise<Chunk> => {
     // A fresh buffer per chunk: the sink may keep the record after write() resolves.
     const buf = Buffer.allocUnsafe(DATA_OFFSET_BYTES + p.chunkSize);
-    const bytesRead = await readChunk(p.handle, buf, p.chunkSize, offset);
-    if (bytesRead === 0) break;
-    hash?.update(buf.subarray(DATA_OFFSET_BYTES, DATA_OFFSET_BYTES + bytesRead));
-    const data = await encodeChunk(buf, bytesRead, offset, p.options.compression);
+    return { buf, bytesRead: await readChunk(p.handle, buf, p.chunkSize, offset), offset };
+  };
+  const encoding: Array<Promise<Buffer>> = [];
+  const sendOldest = async (): Promise<void> => {
+    const data = await (encoding.shift() as Promise<Buffer>);
     await p.sink.write({ fileIndex: p.fileIndex, stream, data });
-    offset += bytesRead;
+  };
+  let offset = 0;
+  let next = readAt(0);
+  try {
+    for (;;) {
+      throwIfAborted(p.signal);
+      const chunk = await next;
+      if (chunk.bytesRead === 0) break;
+      offset += chunk.bytesRead;
+      next = readAt(offset);
+      next.catch(() => undefined); // awaited on the next turn; never unhandled meanwhile
+      hash?.update(chunk.buf.subarray(DATA_OFFSET_BYTES, DATA_OFFSET_BYTES + chunk.bytesRead));
+      const encoded = encodeChunk(chunk.buf, chunk.bytesRead, chunk.offset, p.options.compression);
+      encoded.catch(() => undefined);
+      encoding.push(encoded);
+      if (encoding.length >= ENCODE_DEPTH) await sendOldest();
+    }
+    while (encoding.length > 0) await sendOldest();
+  } finally {
+    encoding.length = 0;
   }
   if (hash !== null && p.options.signature !== null) {
     const digest = burrow.FileDigest.encode({

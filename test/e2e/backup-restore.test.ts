@@ -45,6 +45,13 @@ test('full backup and exact restore through the real daemons', async (t) => {
   assert.match(llist.stdout, /jobstatus: T/);
   assert.match(llist.stdout, /Termination:\s+Backup OK/);
 
+  const status = await burrow.console(['status dir', 'status client=test-fd', 'status storage=File']);
+  assert.equal(status.code, 0, status.stdout + status.stderr);
+  assert.match(status.stdout, /test-dir Version: 0\.1\.0/);
+  assert.match(status.stdout, /test-fd Version: 0\.1\.0/);
+  assert.match(status.stdout, /test-sd Version: 0\.1\.0/);
+  assert.match(status.stdout, /Device "FileStorage" is available/);
+
   const json = await burrow.console(['.api json', 'list jobs']);
   const docs = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { result: { jobs?: Array<{ jobid: number; jobstatus: string }> } });
   const jobs = docs[1]?.result.jobs ?? [];

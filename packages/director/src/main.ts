@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { configRelative, parseDaemonArgs, runDaemon, untilAborted, writePidFile } from '@burrow/common/daemon/cli';
+import { configRelative, daemonUsage, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { findResource, loadDirectorConfig } from '@burrow/common/config/index';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
@@ -18,15 +18,8 @@ import { MessageRouter } from './messages/router.js';
 import { serveConsole } from './console/session.js';
 import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
 
-const USAGE = `Usage: burrow-dir [-c config] [-f] [-t] [-d level] [-v]
-  -c PATH  configuration file or directory (default /etc/burrow/burrow-dir.d)
-  -f       run in the foreground
-  -t       test the configuration and exit
-  -d N     debug level
-  -v       verbose
-`;
 
-const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-dir.d', USAGE);
+const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-dir.d', daemonUsage('burrow-dir', '/etc/burrow/burrow-dir.d'));
 
 await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const { config, warnings } = loadDirectorConfig(args.configPath);
@@ -73,11 +66,12 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
     },
     onChannel: (channel) => serveConsole({ config, catalog, queue, env, state, resolvePath }, channel, signal),
   });
-  const removePid = writePidFile(self.pidDirectory ? resolvePath(self.pidDirectory) : undefined, 'burrow-dir', server.port);
-  log.info({ port: server.port, address: self.dirAddress }, `burrow-dir "${self.name}" listening on ${self.dirAddress}:${server.port}`);
-  await untilAborted(signal);
-  await server.close();
-  await queue.shutdown();
-  catalog.close();
-  removePid();
+  await serveUntilStopped({
+    server, binary: 'burrow-dir', pidDirectory: self.pidDirectory ? resolvePath(self.pidDirectory) : undefined, log, signal,
+    banner: `burrow-dir "${self.name}"`, address: self.dirAddress,
+    shutdown: async () => {
+      await queue.shutdown();
+      catalog.close();
+    },
+  });
 });

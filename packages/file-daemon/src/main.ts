@@ -4,22 +4,15 @@
  * does what its configured Directors order: back up files to a Storage daemon session,
  * restore them from one, report status.
  */
-import { parseDaemonArgs, runDaemon, untilAborted, writePidFile, configRelative } from '@burrow/common/daemon/cli';
+import { configRelative, daemonUsage, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { loadFileDaemonConfig } from '@burrow/common/config/index';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
 import type { ClientContext } from './context.js';
 import { serveDirector } from './dir/director-session.js';
 
-const USAGE = `Usage: burrow-fd [-c config] [-f] [-t] [-d level] [-v]
-  -c PATH  configuration file or directory (default /etc/burrow/burrow-fd.d)
-  -f       run in the foreground
-  -t       test the configuration and exit
-  -d N     debug level
-  -v       verbose
-`;
 
-const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-fd.d', USAGE);
+const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-fd.d', daemonUsage('burrow-fd', '/etc/burrow/burrow-fd.d'));
 
 await runDaemon('burrow-fd', args, async ({ log, signal }) => {
   const { config, warnings } = loadFileDaemonConfig(args.configPath);
@@ -42,9 +35,8 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     },
     onChannel: (channel) => serveDirector(ctx, channel, log.child({ director: channel.peer.name })),
   });
-  const removePid = writePidFile(self.pidDirectory ? configRelative(args.configPath, self.pidDirectory) : undefined, 'burrow-fd', server.port);
-  log.info({ port: server.port, address: self.fdAddress }, `burrow-fd "${self.name}" listening on ${self.fdAddress}:${server.port}`);
-  await untilAborted(signal);
-  await server.close();
-  removePid();
+  await serveUntilStopped({
+    server, binary: 'burrow-fd', pidDirectory: self.pidDirectory ? configRelative(args.configPath, self.pidDirectory) : undefined, log, signal,
+    banner: `burrow-fd "${self.name}"`, address: self.fdAddress,
+  });
 });

@@ -5,7 +5,7 @@
  * data connection of a session) on one TLS-PSK port.
  */
 import { mkdirSync } from 'node:fs';
-import { configRelative, parseDaemonArgs, runDaemon, untilAborted, writePidFile } from '@burrow/common/daemon/cli';
+import { configRelative, daemonUsage, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { loadStorageConfig } from '@burrow/common/config/index';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
@@ -15,15 +15,8 @@ import type { Device } from './devices/device.js';
 import { serveDirector } from './dir/director-session.js';
 import { SessionRegistry } from './sessions/registry.js';
 
-const USAGE = `Usage: burrow-sd [-c config] [-f] [-t] [-d level] [-v]
-  -c PATH  configuration file or directory (default /etc/burrow/burrow-sd.d)
-  -f       run in the foreground
-  -t       test the configuration and exit
-  -d N     debug level
-  -v       verbose
-`;
 
-const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-sd.d', USAGE);
+const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-sd.d', daemonUsage('burrow-sd', '/etc/burrow/burrow-sd.d'));
 
 await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   const { config, warnings } = loadStorageConfig(args.configPath);
@@ -68,9 +61,8 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
       await serveDirector(ctx, channel, log.child({ director: channel.peer.name }));
     },
   });
-  const removePid = writePidFile(self.pidDirectory ? configRelative(args.configPath, self.pidDirectory) : undefined, 'burrow-sd', server.port);
-  log.info({ port: server.port, address: self.sdAddress, devices: [...devices.values()].map((d) => d.name) }, `burrow-sd "${self.name}" listening on ${self.sdAddress}:${server.port}`);
-  await untilAborted(signal);
-  await server.close();
-  removePid();
+  await serveUntilStopped({
+    server, binary: 'burrow-sd', pidDirectory: self.pidDirectory ? configRelative(args.configPath, self.pidDirectory) : undefined, log, signal,
+    banner: `burrow-sd "${self.name}"`, address: self.sdAddress,
+  });
 });

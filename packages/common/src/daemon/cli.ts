@@ -17,6 +17,17 @@ export interface DaemonArgs {
   verbose: boolean;
 }
 
+/** Bareos's daemon options, the same for every Burrow daemon. */
+export function daemonUsage(binary: string, defaultConfig: string): string {
+  return `Usage: ${binary} [-c config] [-f] [-t] [-d level] [-v]
+  -c PATH  configuration file or directory (default ${defaultConfig})
+  -f       run in the foreground
+  -t       test the configuration and exit
+  -d N     debug level
+  -v       verbose
+`;
+}
+
 export function parseDaemonArgs(argv: string[], defaultConfig: string, usage: string): DaemonArgs {
   const { values } = parseArgs({
     args: argv,
@@ -95,4 +106,29 @@ export function configRelative(configPath: string, path: string): string {
   const isDir = statSync(configPath, { throwIfNoEntry: false })?.isDirectory() ?? false;
   const root = !isDir ? dirname(configPath) : configPath.replace(/\/+$/, '').endsWith('.d') ? dirname(configPath) : configPath;
   return resolve(root, path);
+}
+
+export interface Serving {
+  /** The listening server (common/net/server). */
+  server: { port: number; close(): Promise<void> };
+  binary: string;
+  /** Resolved Pid Directory, if any. */
+  pidDirectory: string | undefined;
+  log: Logger;
+  signal: AbortSignal;
+  /** Announced in the log line tests and scripts wait for: `<banner> listening on <address>:<port>`. */
+  banner: string;
+  address: string;
+  /** Closes what the daemon opened besides its server, after it stops listening. */
+  shutdown?: () => Promise<void> | void;
+}
+
+/** Writes the pid file, says "listening", serves until SIGINT/SIGTERM, then tidies up in reverse order. */
+export async function serveUntilStopped(s: Serving): Promise<void> {
+  const removePid = writePidFile(s.pidDirectory, s.binary, s.server.port);
+  s.log.info({ port: s.server.port, address: s.address }, `${s.banner} listening on ${s.address}:${s.server.port}`);
+  await untilAborted(s.signal);
+  await s.server.close();
+  await s.shutdown?.();
+  removePid();
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { readFileSync, appendFileSync } from 'node:fs';
 import { connect } from '@burrow/common/net/client';
 import type { Channel } from '@burrow/common/net/channel';
-import { describeError } from '@burrow/common/errors/index';
+import { BurrowError, describeError } from '@burrow/common/errors/index';
 import { loadConsoleConfig } from '@burrow/common/config/index';
 import { COMMAND_NAMES } from './command-names.js';
 import { DEFAULT_CONSOLE_NAME } from './console-name.js';
@@ -151,6 +151,7 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`bconsole: ${describeError(err)}\n`);
-    process.exit(2);
+    // As the daemons do: 1 for a configuration error, 2 for anything else.
+    process.exit(err instanceof BurrowError && err.code.startsWith('CONFIG') ? 1 : 2);
   },
 );

@@ -4,7 +4,7 @@
  * then serve both conversations — volumes for the SD, file coordinates into the
  * catalog, log lines into the job log — until both report their end.
  */
-import { BurrowError, describeError, toBurrowError } from '@burrow/common/errors/index';
+import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import { burrow } from '@burrow/common/proto/index';
 import type { FileInput } from '../catalog/types.js';
@@ -15,7 +15,8 @@ import type { JobLog } from './job-log.js';
 import { awaitClientEnd } from './client-end.js';
 import { LEVEL_NAMES, type BackupPlan } from './plan.js';
 import { backupReport, type BackupTotals } from './report.js';
-import { peerStatus, worse, type FinalStatus } from './status.js';
+import { peerStatus, type FinalStatus } from './status.js';
+import { converse, finalStatus } from './conversation.js';
 import { chooseVolume } from './volumes.js';
 
 export async function runBackup(env: JobEnv, plan: BackupPlan, id: JobIdentity, signal: AbortSignal): Promise<FinalStatus> {
@@ -26,50 +27,28 @@ export async function runBackup(env: JobEnv, plan: BackupPlan, id: JobIdentity, 
   log.info(`Start Backup JobId ${id.jobId}, Job=${id.job}`);
   const totals: BackupTotals = { fdFiles: 0, fdBytes: 0, sdFiles: 0, sdBytes: 0, volumes: [], lastVolumeBytes: 0, fdStatus: 'E', sdStatus: 'E', fdErrors: 0 };
 
-  let sd: Channel | undefined;
-  let fd: Channel | undefined;
-  const onAbort = (): void => {
-    log.worsen('A');
-    for (const ch of [sd, fd]) ch?.send('cancel', { jobId: id.jobId }).catch(() => undefined);
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    sd = await openStorage(plan.storage, env.directorName, signal);
-    await sd.send('sdBackup', {
-      jobId: id.jobId, jobName: id.job, client: plan.client.name, fileset: plan.fileset.name,
-      level: LEVEL_NAMES[plan.level], pool: plan.pool.name, device: plan.storage.device, mediaType: plan.storage.mediaType,
-    });
-    const ready = await sd.expect('sdReady', signal);
-    log.info(`Using Device "${plan.storage.device}" to write.`);
-    fd = await openClient(plan.client, env.directorName, signal);
-    await fd.send('fdBackup', {
-      jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: null, fileset: plan.fileset.spec,
-      sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token,
-    });
-    const [sdResult, fdResult] = await Promise.allSettled([
-      serveStorage(env, plan, id, sd, log, totals, signal),
-      awaitClientEnd(fd, log, signal).then((end) => {
-        totals.fdFiles = end.files;
-        totals.fdBytes = end.bytes;
-        totals.fdErrors = end.errors;
-        totals.fdStatus = end.status;
-      }),
-    ]);
-    for (const r of [sdResult, fdResult]) {
-      if (r.status === 'rejected') log.fatal(describeError(r.reason));
-    }
-  } catch (err) {
-    const e = toBurrowError(err);
-    if (e.code === 'JOB_CANCELED' || signal.aborted) log.worsen('A');
-    else log.fatal(e.message);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    sd?.close('job done');
-    fd?.close('job done');
-  }
-
-  let status = worse(log.status, worse(totals.fdStatus, totals.sdStatus));
-  if (signal.aborted) status = 'A';
+  await converse({
+    jobId: id.jobId, log, signal,
+    open: async (peers) => {
+      const sd = peers.sd = await openStorage(plan.storage, env.directorName, signal);
+      await sd.send('sdBackup', {
+        jobId: id.jobId, jobName: id.job, client: plan.client.name, fileset: plan.fileset.name,
+        level: LEVEL_NAMES[plan.level], pool: plan.pool.name, device: plan.storage.device, mediaType: plan.storage.mediaType,
+      });
+      const ready = await sd.expect('sdReady', signal);
+      log.info(`Using Device "${plan.storage.device}" to write.`);
+      const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
+      await fd.send('fdBackup', {
+        jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: null, fileset: plan.fileset.spec,
+        sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token,
+      });
+      return [
+        serveStorage(env, plan, id, sd, log, totals, signal),
+        awaitClientEnd(fd, log, totals, signal),
+      ];
+    },
+  });
+  const status = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
   const endTime = Date.now();
   catalog.finishJob(id.jobId, {
     status, endTime, jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, jobErrors: log.errors + totals.fdErrors,

@@ -4,14 +4,15 @@ import type { Channel } from '@burrow/common/net/channel';
 import type { JobLog } from './job-log.js';
 import { peerStatus, type FinalStatus } from './status.js';
 
-export interface ClientEnd {
-  files: number;
-  bytes: number;
-  errors: number;
-  status: FinalStatus;
+/** The FD's part of a job's totals, filled in when the FD reports its end. */
+export interface ClientTotals {
+  fdFiles: number;
+  fdBytes: number;
+  fdErrors: number;
+  fdStatus: FinalStatus;
 }
 
-export async function awaitClientEnd(fd: Channel, log: JobLog, signal: AbortSignal): Promise<ClientEnd> {
+export async function awaitClientEnd(fd: Channel, log: JobLog, totals: ClientTotals, signal: AbortSignal): Promise<void> {
   for (;;) {
     const msg = await fd.receive(signal);
     switch (msg.kind) {
@@ -20,12 +21,11 @@ export async function awaitClientEnd(fd: Channel, log: JobLog, signal: AbortSign
         break;
       case 'fdJobEnd':
         if (msg.body.error) log.error(msg.body.error, fd.peer.name);
-        return {
-          files: Number(msg.body.files ?? 0),
-          bytes: Number(msg.body.bytes ?? 0),
-          errors: msg.body.errors ?? 0,
-          status: peerStatus(msg.body.status),
-        };
+        totals.fdFiles = Number(msg.body.files ?? 0);
+        totals.fdBytes = Number(msg.body.bytes ?? 0);
+        totals.fdErrors = msg.body.errors ?? 0;
+        totals.fdStatus = peerStatus(msg.body.status);
+        return;
       case 'error':
         throw new BurrowError('JOB_FAILED', `File daemon: ${msg.body.message ?? ''}`);
       default:

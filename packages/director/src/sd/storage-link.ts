@@ -3,20 +3,12 @@
  * storage-daemon/src/dir/). One connection per job or per console request, as Bareos
  * does, so the connection itself is the session.
  */
-import { connect } from '@burrow/common/net/client';
 import type { Channel } from '@burrow/common/net/channel';
 import type { StorageTarget } from '../jobs/plan.js';
+import { connectDaemon } from '../peer-connect.js';
 
-export async function openStorage(target: StorageTarget, directorName: string, signal?: AbortSignal): Promise<Channel> {
-  return connect({
-    host: target.address,
-    port: target.port,
-    self: { role: 'director', name: directorName },
-    secret: target.password,
-    peer: { role: 'storage', name: target.name },
-    describeTarget: `Storage daemon "${target.name}"`,
-    signal,
-  });
+export function openStorage(target: StorageTarget, directorName: string, signal?: AbortSignal): Promise<Channel> {
+  return connectDaemon(target, 'storage', directorName, signal);
 }
 
 export interface LabelRequest {
@@ -33,16 +25,5 @@ export async function labelVolume(target: StorageTarget, directorName: string, r
     return Number(reply.volBytes ?? 0);
   } finally {
     channel.close('label done');
-  }
-}
-
-export async function storageStatus(target: StorageTarget, directorName: string): Promise<string> {
-  const channel = await openStorage(target, directorName);
-  try {
-    await channel.send('statusRequest', {});
-    const reply = await channel.expect('statusReply');
-    return reply.text ?? '';
-  } finally {
-    channel.close('status done');
   }
 }

@@ -1,7 +1,6 @@
 /** status: what the Director, a client or a storage daemon is doing. */
 import { BurrowError } from '@burrow/common/errors/index';
-import { clientStatus } from '../../fd/client-link.js';
-import { storageStatus } from '../../sd/storage-link.js';
+import { daemonStatus } from '../../peer-connect.js';
 import { clientTarget, storageTarget } from '../../setup/resolve.js';
 import { elapsed, listDate, withCommas } from '../../jobs/format.js';
 import { statusWords } from '../../jobs/status.js';
@@ -33,11 +32,11 @@ export const statusCommand: Command = {
     const client = args.get('client');
     const storage = args.get('storage');
     if (client) {
-      const text = await clientStatus(clientTarget(ctx.config, client), ctx.env.directorName);
+      const text = await daemonStatus(clientTarget(ctx.config, client), 'client', ctx.env.directorName);
       return ok(text, { client, text });
     }
     if (storage) {
-      const text = await storageStatus(storageTarget(ctx.config, storage), ctx.env.directorName);
+      const text = await daemonStatus(storageTarget(ctx.config, storage), 'storage', ctx.env.directorName);
       return ok(text, { storage, text });
     }
     const what = args.firstWord() ?? 'dir';

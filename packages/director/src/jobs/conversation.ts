@@ -1,0 +1,51 @@
+/**
+ * The shape every Director job shares: it talks to a Storage daemon and a File daemon
+ * at once; a cancel is passed on to both; whatever goes wrong ends in the job log,
+ * never in an exception; both connections close at the end.
+ */
+import { describeError, toBurrowError } from '@burrow/common/errors/index';
+import type { Channel } from '@burrow/common/net/channel';
+import type { JobLog } from './job-log.js';
+import { worse, type FinalStatus } from './status.js';
+
+/** The connections a job has opened so far; the body fills them in. */
+export interface Peers {
+  sd?: Channel;
+  fd?: Channel;
+}
+
+export interface Conversation {
+  jobId: number;
+  log: JobLog;
+  signal: AbortSignal;
+  /** Opens the connections, gives the orders, and returns the tasks that serve each peer. */
+  open: (peers: Peers) => Promise<Array<Promise<void>>>;
+}
+
+export async function converse(c: Conversation): Promise<void> {
+  const peers: Peers = {};
+  const onAbort = (): void => {
+    c.log.worsen('A');
+    for (const ch of [peers.sd, peers.fd]) ch?.send('cancel', { jobId: c.jobId }).catch(() => undefined);
+  };
+  c.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const tasks = await c.open(peers);
+    for (const r of await Promise.allSettled(tasks)) {
+      if (r.status === 'rejected') c.log.fatal(describeError(r.reason));
+    }
+  } catch (err) {
+    const e = toBurrowError(err);
+    if (e.code === 'JOB_CANCELED' || c.signal.aborted) c.log.worsen('A');
+    else c.log.fatal(e.message);
+  } finally {
+    c.signal.removeEventListener('abort', onAbort);
+    peers.sd?.close('job done');
+    peers.fd?.close('job done');
+  }
+}
+
+/** The job's final status: the worst anyone reported; a canceled job is Canceled. */
+export function finalStatus(log: JobLog, fd: FinalStatus, sd: FinalStatus, signal: AbortSignal): FinalStatus {
+  return signal.aborted ? 'A' : worse(log.status, worse(fd, sd));
+}

@@ -1,0 +1,39 @@
+/**
+ * How the Director reaches a Storage or File daemon: one TLS-PSK connection per job
+ * or request, authenticated with the password of the Storage or Client resource.
+ */
+import { connect } from '@burrow/common/net/client';
+import type { Channel } from '@burrow/common/net/channel';
+
+export interface DaemonTarget {
+  name: string;
+  address: string;
+  port: number;
+  password: string;
+}
+
+const WHAT = { storage: 'Storage daemon', client: 'File daemon' } as const;
+
+export function connectDaemon(target: DaemonTarget, role: keyof typeof WHAT, directorName: string, signal?: AbortSignal): Promise<Channel> {
+  return connect({
+    host: target.address,
+    port: target.port,
+    self: { role: 'director', name: directorName },
+    secret: target.password,
+    peer: { role, name: target.name },
+    describeTarget: `${WHAT[role]} "${target.name}"`,
+    signal,
+  });
+}
+
+/** `status client=` / `status storage=`: the daemon's own status text. */
+export async function daemonStatus(target: DaemonTarget, role: keyof typeof WHAT, directorName: string): Promise<string> {
+  const channel = await connectDaemon(target, role, directorName);
+  try {
+    await channel.send('statusRequest', {});
+    const reply = await channel.expect('statusReply');
+    return reply.text ?? '';
+  } finally {
+    channel.close('status done');
+  }
+}

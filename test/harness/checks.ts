@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
+import { connect } from '@burrow/common/net/client';
+import type { Channel } from '@burrow/common/net/channel';
 import type { Burrow } from './daemons.js';
 
 /** The Director answers a console, and reaches the SD and FD on their own ports. */
@@ -71,4 +73,36 @@ export function daemonLog(burrow: Burrow, name: 'dir' | 'sd' | 'fd'): string {
       return line;
     }
   }).join('\n');
+}
+
+/** A console connection made the way bconsole makes it, for sending frames by hand. */
+export function openConsole(burrow: Burrow, maxFrame?: number): Promise<Channel> {
+  return connect({
+    host: '127.0.0.1',
+    port: burrow.ports.dir,
+    self: { role: 'console', name: '*UserAgent*' },
+    secret: burrow.passwords.console,
+    peer: { role: 'director', name: 'test-dir' },
+    describeTarget: 'Director test-dir',
+    maxFrame,
+  });
+}
+
+export interface Reply {
+  ok: boolean;
+  text: string;
+  json: string;
+}
+
+/** Sends one command line and collects the Director's reply (all parts of it). */
+export async function ask(channel: Channel, line: string): Promise<Reply> {
+  await channel.send('consoleCommand', { text: line });
+  const out: Reply = { ok: false, text: '', json: '' };
+  for (;;) {
+    const r = await channel.expect('consoleReply', AbortSignal.timeout(60_000));
+    out.ok = r.ok === true;
+    out.text += r.text ?? '';
+    out.json += r.json ?? '';
+    if (!r.more) return out;
+  }
 }

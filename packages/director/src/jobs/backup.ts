@@ -76,6 +76,14 @@ async function serveStorage(env: JobEnv, plan: BackupPlan, id: JobIdentity, sd: 
     switch (msg.kind) {
       case 'sdVolumeRequest': {
         try {
+          // The SD could not use the volume it was given: take it out of use so neither
+          // this job nor the next one chooses it again.
+          const unusable = msg.body.unusableVolume;
+          const unusableId = unusable ? mediaIds.get(unusable) : undefined;
+          if (unusable && unusableId !== undefined) {
+            catalog.setMediaStatus(unusableId, 'Error');
+            log.warning(`Volume "${unusable}" cannot be used: ${msg.body.unusableReason ?? ''}. Marking Volume "${unusable}" in Error in Catalog.`);
+          }
           const choice = chooseVolume(catalog, plan.pool, plan.storage, msg.body.previousVolume || undefined);
           mediaIds.set(choice.volumeName, choice.mediaId);
           if (choice.label) log.info(`Created new Volume "${choice.volumeName}" in catalog.`);

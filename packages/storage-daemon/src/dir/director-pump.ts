@@ -17,13 +17,13 @@ export class DirectorPump {
     this.done = this.loop();
   }
 
-  /** Asks the Director for the volume to write on next. */
-  async requestVolume(jobId: number, previousVolume: string): Promise<burrow.ISdVolumeReply> {
+  /** Asks the Director for the volume to write on next (another one, when the last could not be used). */
+  async requestVolume(jobId: number, previousVolume: string, unusable?: { volume: string; reason: string }): Promise<burrow.ISdVolumeReply> {
     if (this.waiting) throw new BurrowError('INTERNAL', 'a volume request is already waiting');
     const reply = new Promise<burrow.ISdVolumeReply>((resolve, reject) => {
       this.waiting = { resolve, reject };
     });
-    await this.director.send('sdVolumeRequest', { jobId, previousVolume });
+    await this.director.send('sdVolumeRequest', { jobId, previousVolume, unusableVolume: unusable?.volume, unusableReason: unusable?.reason });
     return reply;
   }
 

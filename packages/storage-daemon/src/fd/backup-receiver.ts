@@ -13,6 +13,9 @@ import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
 import type { AppendVolume } from '../devices/device.js';
 import { CatalogBatcher } from './catalog-batcher.js';
 
+/** How many unusable volumes one volume request may skip before the job gives up. */
+const MAX_UNUSABLE_VOLUMES = 5;
+
 export async function runBackupSession(
   ctx: StorageContext, director: Channel, pump: DirectorPump, client: Channel, order: burrow.ISdBackupSession, log: Logger,
 ): Promise<void> {
@@ -21,8 +24,7 @@ export async function runBackupSession(
   const signal = AbortSignal.any([pump.cancel.signal, ctx.signal]);
   const batcher = new CatalogBatcher((files) => director.send('sdCatalog', { files }));
 
-  const volumeFor = async (previous: string): Promise<AppendVolume> => {
-    const reply = await pump.requestVolume(jobId, previous);
+  const openVolume = async (reply: burrow.ISdVolumeReply): Promise<AppendVolume> => {
     const name = reply.volumeName ?? '';
     if (reply.label) {
       await device.label(name, { poolName: reply.poolName ?? '', mediaType: reply.mediaType ?? '', labelledBy: ctx.name });
@@ -33,6 +35,23 @@ export async function runBackupSession(
       await director.send('jobMessage', { jobId, level: 'info', text: `Volume "${name}" previously written, moving to end of data at ${volume.endAddress()}.` });
     }
     return volume;
+  };
+
+  // A volume that is not ours (or a foreign file where a label should go) is left
+  // untouched and reported, and the Director is asked for another, as Bareos does;
+  // otherwise one stray file would stop every backup of the pool.
+  const volumeFor = async (previous: string): Promise<AppendVolume> => {
+    let unusable: { volume: string; reason: string } | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const reply = await pump.requestVolume(jobId, previous, unusable);
+      try {
+        return await openVolume(reply);
+      } catch (err) {
+        const e = toBurrowError(err);
+        if (e.code !== 'VOLUME_FORMAT' || attempt >= MAX_UNUSABLE_VOLUMES) throw e;
+        unusable = { volume: reply.volumeName ?? '', reason: e.message };
+      }
+    }
   };
 
   const writer = new SessionWriter({

@@ -35,12 +35,15 @@ function syntaxError(file: string, line: number, message: string): BurrowError {
 interface Cursor { pos: number; line: number }
 
 /** Reads a quoted string starting at the opening quote; joins continuations. */
-function readQuoted(src: string, file: string, cur: Cursor): string {
+function readQuoted(src: string, file: string, cur: Cursor, directive?: string): string {
   const startLine = cur.line;
   let out = '';
   let i = cur.pos + 1;
   for (;;) {
-    if (i >= src.length) throw syntaxError(file, startLine, 'unterminated quoted string');
+    if (i >= src.length) {
+      // The rest of the file was swallowed, so the directive is the one clue left to the reader.
+      throw syntaxError(file, startLine, `unterminated quoted string${directive ? ` in the value of "${directive}"` : ''}`);
+    }
     const c = src[i]!;
     if (c === '\\' && i + 1 < src.length) {
       const next = src[i + 1]!;
@@ -79,6 +82,13 @@ function readWord(src: string, pos: number): number {
   return i;
 }
 
+/** The directive whose value starts here (`Name = "...`), if the tokens so far say so. */
+function directiveBefore(tokens: readonly Token[]): string | undefined {
+  const eq = tokens[tokens.length - 1];
+  const key = tokens[tokens.length - 2];
+  return eq?.kind === '=' && key?.kind === 'word' ? key.text : undefined;
+}
+
 export function tokenize(source: string, file: string, include: IncludeResolver): Token[] {
   const src = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const tokens: Token[] = [];
@@ -96,7 +106,7 @@ export function tokenize(source: string, file: string, include: IncludeResolver)
     if (c === '=' || c === ',' || c === '{' || c === '}') { push(c, c, start, start + 1); cur.pos += 1; continue; }
     if (c === '"') {
       const line = cur.line;
-      const text = readQuoted(src, file, cur);
+      const text = readQuoted(src, file, cur, directiveBefore(tokens));
       push('string', text, start, cur.pos, line);
       continue;
     }

@@ -57,7 +57,7 @@ test('names keep case and spaces; keys are normalized', () => {
 });
 
 test('syntax errors name file and line', () => {
-  syntaxError('Pool {\n Name = "open\n', /^test\.conf:2: unterminated quoted string/);
+  syntaxError('Pool {\n Name = "open\n', /^test\.conf:2: unterminated quoted string in the value of "Name"$/);
   syntaxError('Pool {\n Name = Full\n', /^test\.conf:1: "\{" opened here is never closed/);
   syntaxError('Pool {\n Name =\n}', /^test\.conf:2: missing value after "Name ="/);
   syntaxError('Pool {\n Name Full\n}', /^test\.conf:2: expected "=" or "\{" after "Name Full"/);

@@ -17,6 +17,9 @@ import type { JobEnv } from './jobs/env.js';
 import { MessageRouter } from './messages/router.js';
 import { serveConsole } from './console/session.js';
 import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
+import { Scheduler, scheduleEntries } from './scheduler/scheduler.js';
+import { systemClock } from './scheduler/clock.js';
+import { scheduledPlan } from './setup/resolve.js';
 
 
 const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-dir.d', daemonUsage('burrow-dir', '/etc/burrow/burrow-dir.d'));
@@ -24,6 +27,7 @@ const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-dir.d', 
 await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const { config, warnings } = loadDirectorConfig(args.configPath);
   for (const w of warnings) log.warn(`${w.file}:${w.line}: ${w.message}`);
+  const schedule = scheduleEntries(config);
   if (args.testOnly) {
     process.stdout.write(`burrow-dir: configuration ${args.configPath} is valid\n`);
     return;
@@ -52,6 +56,11 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   };
   const queue = new JobQueue(env, self.maximumConcurrentJobs);
   const state = { startedAt: Date.now(), lastShownLogId: 0 };
+  const scheduler = new Scheduler(schedule, systemClock, (firing) => {
+    const id = queue.submit(scheduledPlan(config, firing.item.job, firing.run.overrides, resolvePath));
+    log.info({ jobId: id.jobId, schedule: firing.item.schedule }, `Job "${firing.item.job.name}" started by Schedule "${firing.item.schedule}"`);
+  }, log);
+  const schedulerDone = scheduler.run(signal);
   const server = await listen({
     host: self.dirAddress,
     port: self.dirPort,
@@ -64,12 +73,13 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
       // Resource names match case-insensitively, but the key is bound to the exact identity.
       return named ? derivePsk(named.password, peer) : undefined;
     },
-    onChannel: (channel) => serveConsole({ config, catalog, queue, env, state, resolvePath }, channel, signal),
+    onChannel: (channel) => serveConsole({ config, catalog, queue, env, state, scheduler, resolvePath }, channel, signal),
   });
   await serveUntilStopped({
     server, binary: 'burrow-dir', pidDirectory: self.pidDirectory ? resolvePath(self.pidDirectory) : undefined, log, signal,
     banner: `burrow-dir "${self.name}"`, address: self.dirAddress,
     shutdown: async () => {
+      await schedulerDone;
       await queue.shutdown();
       catalog.close();
     },

@@ -3,6 +3,7 @@ import type { DirectorConfig } from '@burrow/common/config/index';
 import type { Catalog } from '../catalog/catalog.js';
 import type { JobEnv } from '../jobs/env.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 
 /** State shared by every console of this Director (Bareos has one console message queue). */
 export interface DirectorState {
@@ -23,6 +24,7 @@ export interface ConsoleContext {
   queue: JobQueue;
   env: JobEnv;
   state: DirectorState;
+  scheduler: Scheduler;
   session: ConsoleSession;
   /** Paths in the configuration are relative to its directory. */
   resolvePath: (p: string) => string;

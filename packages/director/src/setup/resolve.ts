@@ -6,6 +6,7 @@ import { BurrowError } from '@burrow/common/errors/index';
 import { findResource, type DirectorConfig, type JobResource } from '@burrow/common/config/index';
 import type { BackupPlan, ClientTarget, Replace, RestorePlan, StorageTarget } from '../jobs/plan.js';
 import { fileSetDigest, fileSetSpec } from './fileset.js';
+import type { RunOverrides } from '../scheduler/run-spec.js';
 
 export interface Overrides {
   level?: string;
@@ -62,6 +63,12 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
     messages: job.messages ?? '',
     priority: job.priority,
   };
+}
+
+/** A Job as one of its Schedule's Run lines starts it, with that line's overrides. */
+export function scheduledPlan(config: DirectorConfig, job: JobResource, o: RunOverrides, resolvePath: (p: string) => string): BackupPlan {
+  const plan = resolveBackup(config, job, { level: o.level, pool: o.pool, storage: o.storage }, resolvePath);
+  return { ...plan, messages: o.messages ?? plan.messages, priority: o.priority ?? plan.priority };
 }
 
 export interface RestoreRequest {

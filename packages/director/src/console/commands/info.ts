@@ -3,6 +3,8 @@ import { BurrowError } from '@burrow/common/errors/index';
 import type { DirectorConfig } from '@burrow/common/config/index';
 import { ok, type Command } from '../table.js';
 import { COMMAND_NAMES } from '../command-names.js';
+import { describeRun } from '../../scheduler/describe.js';
+import { parseRun } from '../../scheduler/run-spec.js';
 // A cycle index -> info -> index is safe: COMMANDS is only read when help runs.
 import { COMMANDS } from './index.js';
 
@@ -51,7 +53,10 @@ export const showCommand: Command = {
       if (resources.length === 0) throw new BurrowError('NOT_FOUND', `${kind.type} "${first.value}" is not defined`);
     }
     const data = resources.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'source' && !SECRET.has(k))));
-    return ok(resources.map((r) => printResource(kind.type, r)).join('\n'), { [key as string]: data });
+    // Schedules also show how their Run lines were understood.
+    const shown = resources.map((r) => printResource(kind.type, r)
+      + (kind.type === 'Schedule' ? `\n${(r.run as string[]).map((line) => describeRun(parseRun(line))).join('\n')}` : ''));
+    return ok(shown.join('\n'), { [key as string]: data });
   },
 };
 

@@ -7,12 +7,20 @@ import { statusWords } from '../../jobs/status.js';
 import { ok, table, type Command, type CommandResult } from '../table.js';
 import type { ConsoleContext } from '../context.js';
 
-function directorStatus(ctx: ConsoleContext): CommandResult {
+function directorStatus(ctx: ConsoleContext, days: number): CommandResult {
   const running = ctx.queue.list();
   const done = ctx.catalog.listJobs({ limit: 10 }).filter((j) => ['T', 'W', 'E', 'f', 'A'].includes(j.status));
+  const scheduled = ctx.scheduler.upcoming(days).map((f) => ({
+    level: f.run.overrides.level ?? f.item.job.level ?? 'Full', type: f.item.job.type ?? 'Backup',
+    priority: f.run.overrides.priority ?? f.item.job.priority, scheduled: listDate(f.time), name: f.item.job.name, schedule: f.item.schedule,
+  }));
   const text = [
     `${ctx.env.directorName} Version: 0.1.0`,
     `Daemon started ${listDate(ctx.state.startedAt)}, up ${elapsed(Date.now() - ctx.state.startedAt)}.`,
+    '',
+    'Scheduled Jobs:',
+    scheduled.length === 0 ? 'No Scheduled Jobs.' : table(['Level', 'Type', 'Pri', 'Scheduled', 'Job Name', 'Schedule'],
+      scheduled.map((s) => [s.level, s.type, s.priority, s.scheduled, s.name, s.schedule])),
     '',
     'Running Jobs:',
     running.length === 0 ? 'No Jobs running.' : table(['JobId', 'Level', 'Name', 'Status'], running.map((j) => [j.jobId, j.level, j.job, j.state === 'running' ? 'is running' : 'is waiting execution'])),
@@ -21,13 +29,13 @@ function directorStatus(ctx: ConsoleContext): CommandResult {
     table(['JobId', 'Level', 'Files', 'Bytes', 'Status', 'Finished', 'Name'],
       done.map((j) => [j.jobId, j.level, withCommas(j.jobFiles), withCommas(j.jobBytes), statusWords(j.status), listDate(j.endTime), j.name])),
   ].join('\n');
-  return ok(text, { running, terminated: done });
+  return ok(text, { scheduled, running, terminated: done });
 }
 
 export const statusCommand: Command = {
   name: 'status',
   help: 'Report the status of the Director, a client or a storage daemon',
-  usage: 'status [dir | client=<name> | storage=<name>]',
+  usage: 'status [dir [days=N] | client=<name> | storage=<name>]',
   run: async (ctx, args) => {
     const client = args.get('client');
     const storage = args.get('storage');
@@ -41,6 +49,6 @@ export const statusCommand: Command = {
     }
     const what = args.firstWord() ?? 'dir';
     if (!['dir', 'director', 'all'].includes(what)) throw new BurrowError('BAD_REQUEST', `status ${what}: say dir, client=NAME or storage=NAME`);
-    return directorStatus(ctx);
+    return directorStatus(ctx, args.int('days') ?? 1);
   },
 };

@@ -1,0 +1,90 @@
+/**
+ * Fires scheduled jobs while the Director runs. Every enabled Job with a Schedule
+ * contributes one entry per Run line; the loop sleeps until the next firing (waking
+ * at least every minute, so a changed wall clock is noticed) and submits every job
+ * whose time has come. Runs missed while the Director was down are not caught up,
+ * as in Bareos.
+ */
+import { BurrowError } from '@burrow/common/errors/index';
+import { findResource, type DirectorConfig, type JobResource } from '@burrow/common/config/index';
+import type { Logger } from '@burrow/common/log/index';
+import { firingsBetween, type Firing } from './calendar.js';
+import type { Clock } from './clock.js';
+import { parseRun, type RunSpec } from './run-spec.js';
+
+export interface ScheduledJob {
+  job: JobResource;
+  schedule: string;
+}
+
+export type ScheduleEntry = { run: RunSpec; item: ScheduledJob };
+
+const MAX_SLEEP_MS = 60_000;
+const LOOKAHEAD_MS = 8 * 86_400_000;
+
+/** Parses every Schedule a Job uses; all bad Run lines are reported together. */
+export function scheduleEntries(config: DirectorConfig): ScheduleEntry[] {
+  const entries: ScheduleEntry[] = [];
+  const problems: string[] = [];
+  const parsed = new Map<string, RunSpec[]>();
+  for (const s of config.schedules) {
+    const runs: RunSpec[] = [];
+    for (const line of s.run) {
+      try {
+        runs.push(parseRun(line));
+      } catch (err) {
+        problems.push(`${s.source.file}:${s.source.line}: Schedule "${s.name}": ${(err as Error).message}`);
+      }
+    }
+    parsed.set(s.name.toLowerCase(), s.enabled ? runs : []);
+  }
+  if (problems.length) throw new BurrowError('CONFIG_INVALID', problems.join('\n'));
+  for (const job of config.jobs) {
+    if (!job.schedule || !job.enabled) continue;
+    const schedule = findResource(config.schedules, job.schedule);
+    for (const run of parsed.get(job.schedule.toLowerCase()) ?? []) {
+      entries.push({ run, item: { job, schedule: schedule?.name ?? job.schedule } });
+    }
+  }
+  return entries;
+}
+
+export class Scheduler {
+  constructor(
+    private readonly entries: readonly ScheduleEntry[],
+    private readonly clock: Clock,
+    private readonly fire: (firing: Firing<ScheduledJob>) => void,
+    private readonly log: Logger,
+  ) {}
+
+  /** What will fire from now until `days` ahead (for `status dir`). */
+  upcoming(days: number): Firing<ScheduledJob>[] {
+    const now = this.clock.now();
+    return firingsBetween(this.entries, now, now + days * 86_400_000);
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    if (this.entries.length === 0) return;
+    let checked = this.clock.now();
+    while (!signal.aborted) {
+      const next = firingsBetween(this.entries, checked, checked + LOOKAHEAD_MS)[0];
+      const wait = next ? Math.min(MAX_SLEEP_MS, Math.max(0, next.time - this.clock.now())) : MAX_SLEEP_MS;
+      await this.clock.sleep(wait, signal);
+      if (signal.aborted) return;
+      const now = this.clock.now();
+      if (now < checked) {
+        // The wall clock went back: do not fire the same minutes twice.
+        checked = now;
+        continue;
+      }
+      for (const f of firingsBetween(this.entries, checked, now)) {
+        try {
+          this.fire(f);
+        } catch (err) {
+          this.log.error({ job: f.item.job.name }, `scheduled run of Job "${f.item.job.name}" could not start: ${(err as Error).message}`);
+        }
+      }
+      checked = now;
+    }
+  }
+}

@@ -6,7 +6,8 @@
  */
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
-import { burrow } from '@burrow/common/proto/index';
+import { burrow, timestampFromMs } from '@burrow/common/proto/index';
+import type { Baseline } from './baseline.js';
 import type { FileInput } from '../catalog/types.js';
 import { openClient } from '../fd/client-link.js';
 import { openStorage } from '../sd/storage-link.js';
@@ -19,12 +20,14 @@ import { peerStatus, type FinalStatus } from './status.js';
 import { converse, finalStatus } from './conversation.js';
 import { chooseVolume } from './volumes.js';
 
-export async function runBackup(env: JobEnv, plan: BackupPlan, id: JobIdentity, signal: AbortSignal): Promise<FinalStatus> {
+export async function runBackup(env: JobEnv, plan: BackupPlan, baseline: Baseline | null, id: JobIdentity, signal: AbortSignal): Promise<FinalStatus> {
   const { catalog } = env;
   const log = env.jobLog(id.jobId, plan.messages);
   const startTime = Date.now();
   catalog.startJob(id.jobId, startTime);
   log.info(`Start Backup JobId ${id.jobId}, Job=${id.job}`);
+  if (baseline?.note) log.info(baseline.note);
+  const since = baseline?.since ?? null;
   const totals: BackupTotals = { fdFiles: 0, fdBytes: 0, sdFiles: 0, sdBytes: 0, volumes: [], lastVolumeBytes: 0, fdStatus: 'E', sdStatus: 'E', fdErrors: 0 };
 
   await converse({
@@ -39,7 +42,7 @@ export async function runBackup(env: JobEnv, plan: BackupPlan, id: JobIdentity, 
       log.info(`Using Device "${plan.storage.device}" to write.`);
       const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
       await fd.send('fdBackup', {
-        jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: null, fileset: plan.fileset.spec,
+        jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: since === null ? null : timestampFromMs(since), fileset: plan.fileset.spec,
         sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token,
       });
       return [
@@ -51,9 +54,9 @@ export async function runBackup(env: JobEnv, plan: BackupPlan, id: JobIdentity, 
   const status = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
   const endTime = Date.now();
   catalog.finishJob(id.jobId, {
-    status, endTime, jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, jobErrors: log.errors + totals.fdErrors,
+    status, endTime, jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, jobErrors: log.errors + totals.fdErrors, since,
   });
-  log.report(backupReport({ env, plan, id, totals, startTime, endTime, status, errors: log.errors }));
+  log.report(backupReport({ env, plan, id, totals, startTime, endTime, status, errors: log.errors, since }));
   return status;
 }
 

@@ -10,11 +10,13 @@ import type { JobEnv, JobIdentity } from './env.js';
 import { runBackup } from './backup.js';
 import type { JobPlan } from './plan.js';
 import { runRestore } from './restore.js';
+import { chooseBaseline, type Baseline } from './baseline.js';
 import type { FinalStatus } from './status.js';
 
 interface QueuedJob {
   id: JobIdentity;
   plan: JobPlan;
+  baseline: Baseline | null;
   priority: number;
   state: 'waiting' | 'running';
   abort: AbortController;
@@ -47,10 +49,12 @@ export class JobQueue {
     let level: JobLevel = ' ';
     let fileSetId: number | null = null;
     let poolId: number | null = null;
+    let baseline: Baseline | null = null;
     if (plan.kind === 'backup') {
-      level = plan.level;
       fileSetId = catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
       poolId = catalog.getPool(plan.pool.name)?.poolId ?? null;
+      baseline = chooseBaseline(catalog, plan, clientId, fileSetId);
+      level = baseline.level;
     }
     const jobId = catalog.createJob({
       name: plan.jobName, type: plan.kind === 'backup' ? 'B' : 'R', level, clientId, fileSetId, poolId, storageId, schedTime,
@@ -60,7 +64,7 @@ export class JobQueue {
     const id: JobIdentity = { jobId, job: row?.job ?? `${plan.jobName}.${jobId}`, schedTime };
     let resolve!: (s: FinalStatus) => void;
     const done = new Promise<FinalStatus>((r) => { resolve = r; });
-    this.jobs.set(jobId, { id, plan, priority: plan.priority, state: 'waiting', abort: new AbortController(), done, resolve });
+    this.jobs.set(jobId, { id, plan, baseline, priority: plan.priority, state: 'waiting', abort: new AbortController(), done, resolve });
     this.pump();
     return id;
   }
@@ -68,7 +72,7 @@ export class JobQueue {
   list(): JobSummary[] {
     return [...this.jobs.values()].map((j) => ({
       jobId: j.id.jobId, job: j.id.job, name: j.plan.jobName, kind: j.plan.kind, state: j.state,
-      level: j.plan.kind === 'backup' ? j.plan.level : ' ', client: j.plan.client.name,
+      level: j.baseline?.level ?? ' ', client: j.plan.client.name,
     }));
   }
 
@@ -115,7 +119,7 @@ export class JobQueue {
     let status: FinalStatus = 'f';
     try {
       status = j.plan.kind === 'backup'
-        ? await runBackup(this.env, j.plan, j.id, j.abort.signal)
+        ? await runBackup(this.env, { ...j.plan, level: j.baseline?.level ?? j.plan.level }, j.baseline, j.id, j.abort.signal)
         : await runRestore(this.env, j.plan, j.id, j.abort.signal);
     } catch (err) {
       // A job runner that throws is a bug; the job fails, the Director goes on.

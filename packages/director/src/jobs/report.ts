@@ -4,7 +4,7 @@
  */
 import { release, hostname } from 'node:os';
 import type { JobEnv, JobIdentity } from './env.js';
-import { bytesForReport, elapsed, rate, reportDate, withCommas } from './format.js';
+import { bytesForReport, elapsed, listDate, rate, reportDate, withCommas } from './format.js';
 import { LEVEL_NAMES, type BackupPlan, type RestorePlan } from './plan.js';
 import { statusWords, terminationLine, type FinalStatus } from './status.js';
 
@@ -48,14 +48,14 @@ function times(r: ReportCommon): string[] {
   ];
 }
 
-export function backupReport(r: ReportCommon & { plan: BackupPlan; totals: BackupTotals }): string {
+export function backupReport(r: ReportCommon & { plan: BackupPlan; totals: BackupTotals; since: number | null }): string {
   const { plan, totals } = r;
   const compression = totals.fdBytes > 0 && totals.sdBytes < totals.fdBytes
     ? `${((1 - totals.sdBytes / totals.fdBytes) * 100).toFixed(1)} %`
     : 'None';
   return [
     ...header(r),
-    line('Backup Level', LEVEL_NAMES[plan.level]),
+    line('Backup Level', r.since === null ? LEVEL_NAMES[plan.level] : `${LEVEL_NAMES[plan.level]}, since=${listDate(r.since)}`),
     line('Client', `"${plan.client.name}"`),
     line('FileSet', `"${plan.fileset.name}"`),
     line('Pool', `"${plan.pool.name}" (From Job resource)`),

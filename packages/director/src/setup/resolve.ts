@@ -46,9 +46,6 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
   const levelText = (o.level ?? job.level ?? 'Full').toLowerCase();
   const level = LEVELS[levelText];
   if (!level) throw new BurrowError('BAD_REQUEST', `level "${o.level ?? job.level}" is not Full, Incremental or Differential`);
-  if (level !== 'F') {
-    throw new BurrowError('BAD_REQUEST', `level ${o.level ?? job.level} is not available yet in Burrow 0.1: only Full backups`);
-  }
   const fs = need(config.fileSets, o.fileset ?? job.fileSet, 'FileSet', job.name);
   const pool = need(config.pools, o.pool ?? job.pool, 'Pool', job.name);
   const spec = fileSetSpec(fs, resolvePath);

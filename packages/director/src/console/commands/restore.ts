@@ -2,7 +2,9 @@
  * restore, the non-interactive form Bareos scripts use:
  *   restore client=NAME [jobid=N,M | select current] [all | file=PATH ... | directory=PATH]
  *           [where=PATH] [replace=always|ifnewer|ifolder|never] [restoreclient=] [restorejob=] [done] yes
- * `current` takes the client's most recent good backup. (The interactive file tree
+ * `current` (or `before=`) takes the backups that make up the client's latest state
+ * (or its state at that time): the last Full, the last Differential after it, and the
+ * Incrementals after those; the newest version of each file wins. (The interactive file tree
  * comes with the operators' restore issue.)
  */
 import { BurrowError } from '@burrow/common/errors/index';
@@ -10,6 +12,7 @@ import { parseDisplayPath, displayPath } from '@burrow/common/names/index';
 import { findResource } from '@burrow/common/config/index';
 import { resolveRestore } from '../../setup/resolve.js';
 import { withCommas } from '../../jobs/format.js';
+import { currentChain } from '../../jobs/baseline.js';
 import { ok, type Command } from '../table.js';
 import type { ConsoleContext } from '../context.js';
 import type { Args } from '../args.js';
@@ -33,11 +36,15 @@ function selectedJobs(ctx: ConsoleContext, args: Args, client: string): number[]
     }
     return ids;
   }
-  if (!args.has('current') && !args.has('select')) throw new BurrowError('BAD_REQUEST', 'restore: give jobid=N, or "select current" for the most recent backup');
-  const good = ctx.catalog.listJobs({ client }).filter((j) => j.type === 'B' && (j.status === 'T' || j.status === 'W'));
-  const latest = good[good.length - 1];
-  if (!latest) throw new BurrowError('NOT_FOUND', `no successful backup of client "${client}" in the catalog`);
-  return [latest.jobId];
+  if (!args.has('current') && !args.has('select') && !args.has('before')) {
+    throw new BurrowError('BAD_REQUEST', 'restore: give jobid=N, or "select current" for the most recent backup, or before="YYYY-MM-DD HH:MM:SS"');
+  }
+  const beforeText = args.get('before');
+  const before = beforeText === undefined ? undefined : Date.parse(beforeText.replace(' ', 'T'));
+  if (before !== undefined && Number.isNaN(before)) throw new BurrowError('BAD_REQUEST', `before=${beforeText} is not a date (YYYY-MM-DD HH:MM:SS)`);
+  const chain = currentChain(ctx.catalog, client, { before });
+  if (chain.length === 0) throw new BurrowError('NOT_FOUND', `no successful Full backup of client "${client}" in the catalog${beforeText ? ` before ${beforeText}` : ''}`);
+  return chain.map((j) => j.jobId);
 }
 
 export const restoreCommand: Command = {

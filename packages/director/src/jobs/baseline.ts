@@ -1,0 +1,56 @@
+/**
+ * What a Differential or Incremental builds on (Bareos's rules): a Differential
+ * saves what changed since the last good Full, an Incremental since the last good
+ * Full, Differential or Incremental, both of the same Job, client and FileSet.
+ * *Since* is the start time of that job, so a file changed while it ran is saved
+ * again. With no usable Full the job becomes a Full and says so. A changed FileSet
+ * has a new identity, so it has no Full yet and its next backup is Full.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import type { JobRow } from '../catalog/types.js';
+import { listDate } from './format.js';
+import { LEVEL_NAMES, type BackupPlan } from './plan.js';
+
+export interface Baseline {
+  level: BackupPlan['level'];
+  /** Epoch ms; null for a Full. */
+  since: number | null;
+  /** The job built upon. */
+  prior: JobRow | null;
+  /** Said in the job log (an upgrade to Full). */
+  note: string | null;
+}
+
+export function chooseBaseline(catalog: Catalog, plan: BackupPlan, clientId: number, fileSetId: number): Baseline {
+  if (plan.level === 'F') return { level: 'F', since: null, prior: null, note: null };
+  const full = catalog.lastSuccessfulJob({ clientId, fileSetId, name: plan.jobName, levels: ['F'] });
+  if (!full) {
+    return {
+      level: 'F', since: null, prior: null,
+      note: `No prior Full backup Job record found for Job "${plan.jobName}", Client "${plan.client.name}", FileSet "${plan.fileset.name}": ` +
+        `doing a Full backup instead of ${LEVEL_NAMES[plan.level]}.`,
+    };
+  }
+  const prior = plan.level === 'D' ? full : catalog.lastSuccessfulJob({ clientId, fileSetId, name: plan.jobName, levels: ['F', 'D', 'I'] }) ?? full;
+  const since = prior.startTime ?? prior.schedTime;
+  return { level: plan.level, since, prior, note: `${LEVEL_NAMES[plan.level]} since ${listDate(since)} (JobId ${prior.jobId}, ${LEVEL_NAMES[prior.level as 'F']})` };
+}
+
+/**
+ * The backups that make up a client's latest state (or its state before `before`):
+ * the last good Full, the last Differential after it, and every Incremental after
+ * those — oldest first, so that a later version of a file wins.
+ */
+export function currentChain(catalog: Catalog, client: string, opts: { fileSetId?: number; before?: number } = {}): JobRow[] {
+  const good = catalog.listJobs({ client, type: 'B' }).filter((j) => (j.status === 'T' || j.status === 'W')
+    && (opts.fileSetId === undefined || j.fileSetId === opts.fileSetId)
+    && (opts.before === undefined || (j.startTime ?? j.schedTime) <= opts.before));
+  const start = (j: JobRow): number => j.startTime ?? j.schedTime;
+  const full = good.filter((j) => j.level === 'F').sort((a, b) => start(a) - start(b)).pop();
+  if (!full) return [];
+  const after = good.filter((j) => start(j) > start(full));
+  const diff = after.filter((j) => j.level === 'D').sort((a, b) => start(a) - start(b)).pop();
+  const base = diff ?? full;
+  const incs = after.filter((j) => j.level === 'I' && start(j) > start(base)).sort((a, b) => start(a) - start(b));
+  return [full, ...(diff ? [diff] : []), ...incs];
+}

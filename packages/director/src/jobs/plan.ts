@@ -28,6 +28,19 @@ export interface PoolPlan {
   maximumVolumeBytes: number;
 }
 
+/** How the queue treats a job: its concurrency limits, time limits and retries. */
+export interface RunLimits {
+  /** Maximum Concurrent Jobs of the Job, its Client and its Storage. */
+  jobMax: number;
+  clientMax: number;
+  storageMax: number;
+  maxRunTimeMs: number | null;
+  maxWaitTimeMs: number | null;
+  allowDuplicates: boolean;
+  cancelQueuedDuplicates: boolean;
+  reschedule: { onError: boolean; intervalMs: number; times: number };
+}
+
 export interface BackupPlan {
   kind: 'backup';
   jobName: string;
@@ -38,6 +51,7 @@ export interface BackupPlan {
   fileset: { name: string; spec: burrow.IFileSetSpec; digest: string };
   messages: string;
   priority: number;
+  limits: RunLimits;
 }
 
 export type Replace = 'always' | 'ifnewer' | 'ifolder' | 'never';
@@ -58,6 +72,7 @@ export interface RestorePlan {
   replace: Replace;
   messages: string;
   priority: number;
+  limits: RunLimits;
 }
 
 export type JobPlan = BackupPlan | RestorePlan;

@@ -1,25 +1,27 @@
 /**
  * The Director's job queue: gives each run its catalog row and id, starts jobs as
- * the Director's Maximum Concurrent Jobs allows (highest priority — lowest number —
- * first, then in order of submission), lets `wait` and `cancel` find them, and keeps
- * one job's failure from touching any other.
+ * the admission rules allow (admission.ts), enforces Max Wait Time and Max Run Time,
+ * refuses or replaces duplicates as the Job says, reschedules failed jobs when asked,
+ * lets `wait` and `cancel` find jobs, and keeps one job's failure from touching others.
  */
 import { BurrowError, describeError } from '@burrow/common/errors/index';
 import type { JobLevel } from '../catalog/types.js';
+import { waitReason, type QueueEntry } from './admission.js';
+import { chooseBaseline, type Baseline } from './baseline.js';
 import type { JobEnv, JobIdentity } from './env.js';
 import { runBackup } from './backup.js';
+import { elapsed } from './format.js';
 import type { JobPlan } from './plan.js';
 import { runRestore } from './restore.js';
-import { chooseBaseline, type Baseline } from './baseline.js';
 import type { FinalStatus } from './status.js';
 
-interface QueuedJob {
+interface QueuedJob extends QueueEntry {
   id: JobIdentity;
-  plan: JobPlan;
   baseline: Baseline | null;
-  priority: number;
-  state: 'waiting' | 'running';
+  attempt: number;
+  waitingFor: string | undefined;
   abort: AbortController;
+  timers: NodeJS.Timeout[];
   done: Promise<FinalStatus>;
   resolve: (s: FinalStatus) => void;
 }
@@ -30,18 +32,21 @@ export interface JobSummary {
   name: string;
   kind: 'backup' | 'restore';
   state: 'waiting' | 'running';
+  /** What a waiting job waits for, in Bareos's words. */
+  waitingFor: string | undefined;
   level: string;
   client: string;
+  priority: number;
 }
 
 export class JobQueue {
   private readonly jobs = new Map<number, QueuedJob>();
-  private running = 0;
+  private readonly retries = new Set<NodeJS.Timeout>();
 
   constructor(private readonly env: JobEnv, private readonly maxConcurrent: number) {}
 
   /** Records the job in the catalog (status C) and queues it; returns its id at once. */
-  submit(plan: JobPlan): JobIdentity {
+  submit(plan: JobPlan, attempt = 1): JobIdentity {
     const { catalog } = this.env;
     const schedTime = Date.now();
     const clientId = catalog.ensureClient(plan.client.name);
@@ -60,23 +65,33 @@ export class JobQueue {
       name: plan.jobName, type: plan.kind === 'backup' ? 'B' : 'R', level, clientId, fileSetId, poolId, storageId, schedTime,
       priorJobId: plan.kind === 'restore' ? (plan.jobIds[plan.jobIds.length - 1] ?? null) : null,
     });
-    const row = catalog.getJob(jobId);
-    const id: JobIdentity = { jobId, job: row?.job ?? `${plan.jobName}.${jobId}`, schedTime };
+    const id: JobIdentity = { jobId, job: catalog.getJob(jobId)?.job ?? `${plan.jobName}.${jobId}`, schedTime };
     let resolve!: (s: FinalStatus) => void;
     const done = new Promise<FinalStatus>((r) => { resolve = r; });
-    this.jobs.set(jobId, { id, plan, baseline, priority: plan.priority, state: 'waiting', abort: new AbortController(), done, resolve });
+    const job: QueuedJob = {
+      jobId, id, plan, baseline, attempt, priority: plan.priority, state: 'waiting', waitingFor: undefined,
+      abort: new AbortController(), timers: [], done, resolve,
+    };
+    if (!this.admitDuplicate(job)) return id;
+    this.jobs.set(jobId, job);
+    const maxWait = plan.limits.maxWaitTimeMs;
+    if (maxWait !== null) {
+      job.timers.push(setTimeout(() => {
+        if (job.state === 'waiting') this.cancel(jobId, `Max wait time exceeded (${elapsed(maxWait)}): the job did not start in time.`);
+      }, maxWait).unref());
+    }
     this.pump();
     return id;
   }
 
   list(): JobSummary[] {
     return [...this.jobs.values()].map((j) => ({
-      jobId: j.id.jobId, job: j.id.job, name: j.plan.jobName, kind: j.plan.kind, state: j.state,
-      level: j.baseline?.level ?? ' ', client: j.plan.client.name,
+      jobId: j.jobId, job: j.id.job, name: j.plan.jobName, kind: j.plan.kind, state: j.state, waitingFor: j.waitingFor,
+      level: j.baseline?.level ?? ' ', client: j.plan.client.name, priority: j.priority,
     }));
   }
 
-  /** Resolves when the job ends (at once, with undefined, if it is not in the queue). */
+  /** Resolves when the job ends, or when every job has ended. */
   async wait(jobId?: number): Promise<void> {
     if (jobId !== undefined) {
       await this.jobs.get(jobId)?.done;
@@ -85,37 +100,55 @@ export class JobQueue {
     while (this.jobs.size > 0) await Promise.all([...this.jobs.values()].map((j) => j.done));
   }
 
-  cancel(jobId: number): boolean {
+  /** Cancels a waiting or running job; `why` goes to its log. False when no such job. */
+  cancel(jobId: number, why = 'Job canceled by the operator.'): boolean {
     const j = this.jobs.get(jobId);
     if (!j) return false;
-    j.abort.abort(new BurrowError('JOB_CANCELED', `JobId ${jobId} canceled by the operator`));
-    if (j.state === 'waiting') {
-      this.jobs.delete(jobId);
-      this.env.catalog.finishJob(jobId, { status: 'A', endTime: Date.now(), jobFiles: 0, jobBytes: 0 });
-      j.resolve('A');
-    }
+    this.env.jobLog(jobId, j.plan.messages).fatal(why);
+    j.abort.abort(new BurrowError('JOB_CANCELED', why));
+    if (j.state === 'waiting') this.end(j, 'A', true);
     return true;
   }
 
   /** Cancels everything (Director shutdown) and waits for the jobs to wind down. */
   async shutdown(): Promise<void> {
-    for (const jobId of [...this.jobs.keys()]) this.cancel(jobId);
+    for (const t of this.retries) clearTimeout(t);
+    this.retries.clear();
+    for (const jobId of [...this.jobs.keys()]) this.cancel(jobId, 'The Director is shutting down.');
     await this.wait();
   }
 
+  /** Allow Duplicate Jobs = no: keep one run of a Job, as Cancel Queued Duplicates says which. */
+  private admitDuplicate(job: QueuedJob): boolean {
+    if (job.plan.limits.allowDuplicates) return true;
+    const twins = [...this.jobs.values()].filter((j) => j.plan.jobName === job.plan.jobName);
+    if (twins.length === 0) return true;
+    if (job.plan.limits.cancelQueuedDuplicates && twins.every((t) => t.state === 'waiting')) {
+      for (const t of twins) this.cancel(t.jobId, `Canceled: a newer run of Job "${job.plan.jobName}" (JobId ${job.jobId}) replaces this queued duplicate.`);
+      return true;
+    }
+    this.env.jobLog(job.jobId, job.plan.messages).fatal(`Duplicate job not allowed: JobId ${twins.map((t) => t.jobId).join(',')} of Job "${job.plan.jobName}" is already queued or running.`);
+    this.end(job, 'A', true);
+    return false;
+  }
+
   private pump(): void {
-    while (this.running < this.maxConcurrent) {
-      const next = [...this.jobs.values()]
-        .filter((j) => j.state === 'waiting')
-        .sort((a, b) => a.priority - b.priority || a.id.jobId - b.id.jobId)[0];
-      if (!next) return;
-      next.state = 'running';
-      this.running++;
-      void this.run(next);
+    const entries = [...this.jobs.values()];
+    const waiting = entries.filter((j) => j.state === 'waiting').sort((a, b) => a.priority - b.priority || a.jobId - b.jobId);
+    for (const j of waiting) {
+      j.waitingFor = waitReason(j, entries, this.maxConcurrent);
+      if (j.waitingFor === undefined) {
+        j.state = 'running';
+        void this.run(j);
+      }
     }
   }
 
   private async run(j: QueuedJob): Promise<void> {
+    const maxRun = j.plan.limits.maxRunTimeMs;
+    if (maxRun !== null) {
+      j.timers.push(setTimeout(() => this.cancel(j.jobId, `Max run time exceeded (${elapsed(maxRun)}). Job canceled.`), maxRun).unref());
+    }
     let status: FinalStatus = 'f';
     try {
       status = j.plan.kind === 'backup'
@@ -123,17 +156,37 @@ export class JobQueue {
         : await runRestore(this.env, j.plan, j.id, j.abort.signal);
     } catch (err) {
       // A job runner that throws is a bug; the job fails, the Director goes on.
-      this.env.log.error({ jobId: j.id.jobId, err: describeError(err) }, 'job runner failed');
+      this.env.log.error({ jobId: j.jobId, err: describeError(err) }, 'job runner failed');
+    }
+    this.end(j, status, false);
+    this.maybeReschedule(j, status);
+  }
+
+  /** Takes the job out of the queue; `record` writes its end for a job that never ran. */
+  private end(j: QueuedJob, status: FinalStatus, record: boolean): void {
+    for (const t of j.timers) clearTimeout(t);
+    if (record) {
       try {
-        this.env.catalog.finishJob(j.id.jobId, { status: 'f', endTime: Date.now(), jobFiles: 0, jobBytes: 0 });
+        this.env.catalog.finishJob(j.jobId, { status, endTime: Date.now(), jobFiles: 0, jobBytes: 0 });
       } catch {
         // Already final.
       }
-    } finally {
-      this.running--;
-      this.jobs.delete(j.id.jobId);
-      j.resolve(status);
-      this.pump();
     }
+    this.jobs.delete(j.jobId);
+    j.resolve(status);
+    this.pump();
+  }
+
+  /** Reschedule On Error: run the Job again after Reschedule Interval, up to Reschedule Times. */
+  private maybeReschedule(j: QueuedJob, status: FinalStatus): void {
+    const r = j.plan.limits.reschedule;
+    if (!r.onError || (status !== 'E' && status !== 'f') || j.attempt > r.times) return;
+    this.env.jobLog(j.jobId, j.plan.messages).info(`Rescheduled Job ${j.id.job} to re-run in ${elapsed(r.intervalMs)} (attempt ${j.attempt + 1} of ${r.times + 1}).`);
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      this.submit(j.plan, j.attempt + 1);
+    }, r.intervalMs);
+    timer.unref();
+    this.retries.add(timer);
   }
 }

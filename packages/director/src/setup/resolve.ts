@@ -4,7 +4,7 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource, type DirectorConfig, type JobResource } from '@burrow/common/config/index';
-import type { BackupPlan, ClientTarget, Replace, RestorePlan, StorageTarget } from '../jobs/plan.js';
+import type { BackupPlan, ClientTarget, Replace, RestorePlan, RunLimits, StorageTarget } from '../jobs/plan.js';
 import { fileSetDigest, fileSetSpec } from './fileset.js';
 import type { RunOverrides } from '../scheduler/run-spec.js';
 
@@ -41,6 +41,20 @@ export function storageTarget(config: DirectorConfig, name: string): StorageTarg
   return { name: s.name, address: s.address, port: s.sdPort, password: s.password, device: s.device[0] ?? '', mediaType: s.mediaType };
 }
 
+export function runLimits(config: DirectorConfig, job: JobResource, client: string, storage: string): RunLimits {
+  const ms = (s: number | undefined): number | null => (s === undefined ? null : s * 1000);
+  return {
+    jobMax: job.maximumConcurrentJobs,
+    clientMax: findResource(config.clients, client)?.maximumConcurrentJobs ?? 1,
+    storageMax: findResource(config.storages, storage)?.maximumConcurrentJobs ?? 1,
+    maxRunTimeMs: ms(job.maxRunTime),
+    maxWaitTimeMs: ms(job.maxWaitTime),
+    allowDuplicates: job.allowDuplicateJobs,
+    cancelQueuedDuplicates: job.cancelQueuedDuplicates,
+    reschedule: { onError: job.rescheduleOnError, intervalMs: job.rescheduleInterval * 1000, times: job.rescheduleTimes },
+  };
+}
+
 export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overrides, resolvePath: (p: string) => string): BackupPlan {
   if (job.type !== 'Backup') throw new BurrowError('BAD_REQUEST', `Job "${job.name}" is a ${job.type ?? 'typeless'} job, not a Backup`);
   const levelText = (o.level ?? job.level ?? 'Full').toLowerCase();
@@ -49,12 +63,15 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
   const fs = need(config.fileSets, o.fileset ?? job.fileSet, 'FileSet', job.name);
   const pool = need(config.pools, o.pool ?? job.pool, 'Pool', job.name);
   const spec = fileSetSpec(fs, resolvePath);
+  const client = clientTarget(config, o.client ?? job.client ?? '');
+  const storage = storageTarget(config, o.storage ?? job.storage[0] ?? '');
   return {
     kind: 'backup',
     jobName: job.name,
     level,
-    client: clientTarget(config, o.client ?? job.client ?? ''),
-    storage: storageTarget(config, o.storage ?? job.storage[0] ?? ''),
+    client,
+    storage,
+    limits: runLimits(config, job, client.name, storage.name),
     pool: { name: pool.name, labelFormat: pool.labelFormat ?? null, maximumVolumeBytes: pool.maximumVolumeBytes ?? 0 },
     fileset: { name: fs.name, spec, digest: fileSetDigest(spec) },
     messages: job.messages ?? '',
@@ -88,12 +105,15 @@ export function resolveRestore(config: DirectorConfig, r: RestoreRequest): Resto
   if (where.split('/').includes('..')) throw new BurrowError('HOSTILE_PATH', `where=${where} contains ".."; give an absolute path without ".."`);
   if (where.includes('\0')) throw new BurrowError('HOSTILE_PATH', 'where= contains a NUL byte');
   if (where && !where.startsWith('/')) throw new BurrowError('BAD_REQUEST', `where=${where} must be an absolute path`);
+  const restoreClient = clientTarget(config, r.restoreClient ?? r.client);
+  const storage = storageTarget(config, r.storage ?? r.job.storage[0] ?? '');
   return {
     kind: 'restore',
     jobName: r.job.name,
     client: clientTarget(config, r.client),
-    restoreClient: clientTarget(config, r.restoreClient ?? r.client),
-    storage: storageTarget(config, r.storage ?? r.job.storage[0] ?? ''),
+    restoreClient,
+    storage,
+    limits: runLimits(config, r.job, restoreClient.name, storage.name),
     jobIds: r.jobIds,
     paths: r.paths,
     where: Buffer.from(where, 'utf8'),

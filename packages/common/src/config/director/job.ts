@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { BlockNode } from '../syntax/ast.js';
-import { bool, integer, many, name, NOT_YET, one, oneOf, rawMany, text } from '../schema/fields.js';
+import { bool, duration, integer, many, name, NOT_YET, one, oneOf, rawMany, text } from '../schema/fields.js';
 import type { Problems } from '../schema/problems.js';
 import { defineResource, type BlockContext, type RawResource } from '../schema/resource.js';
 
@@ -52,6 +52,13 @@ const jobFields = {
   replace: one(oneOf(REPLACE_MODES).default('always')),
   priority: one(integer(1).default(10)),
   maximumConcurrentJobs: one(integer(1).default(1)),
+  maxRunTime: one(duration().optional()),
+  maxWaitTime: one(duration().optional()),
+  allowDuplicateJobs: one(bool().default(true)),
+  cancelQueuedDuplicates: one(bool().default(false)),
+  rescheduleOnError: one(bool().default(false)),
+  rescheduleInterval: one(duration().default(30 * 60)),
+  rescheduleTimes: one(integer().default(5)),
   jobDefs: one(text().optional()),
   enabled: one(bool().default(true)),
   accurate: one(bool().default(false)),
@@ -68,14 +75,14 @@ const jobFields = {
 const JOB_UNIMPLEMENTED = [
   'Protocol', 'Backup Format', 'Virtual Full Backup Pool', 'Next Pool', 'Verify Job', 'Job To Verify', 'Run',
   'Regex Where', 'Strip Prefix', 'Add Prefix', 'Add Suffix', 'Write Verify List', 'Maximum Bandwidth',
-  'Max Run Sched Time', 'Max Run Time', 'Full Max Wait Time', 'Incremental Max Wait Time',
+  'Max Run Sched Time', 'Full Max Wait Time', 'Incremental Max Wait Time',
   'Differential Max Wait Time', 'Full Max Runtime', 'Incremental Max Runtime', 'Differential Max Runtime',
-  'Max Wait Time', 'Max Start Delay', 'Max Full Interval', 'Max Virtual Full Interval', 'Max Diff Interval',
+  'Max Start Delay', 'Max Full Interval', 'Max Virtual Full Interval', 'Max Diff Interval',
   'Prefix Links', 'Prune Jobs', 'Prune Files', 'Prune Volumes', 'Purge Migration Job', 'Spool Attributes',
-  'Spool Data', 'Spool Size', 'Rerun Failed Levels', 'Prefer Mounted Volumes', 'Reschedule On Error',
-  'Reschedule Interval', 'Reschedule Times', 'Allow Mixed Priority', 'Write Part After Job',
-  'Selection Pattern', 'Selection Type', 'Allow Duplicate Jobs', 'Allow Higher Duplicates',
-  'Cancel Lower Level Duplicates', 'Cancel Queued Duplicates', 'Cancel Running Duplicates',
+  'Spool Data', 'Spool Size', 'Rerun Failed Levels', 'Prefer Mounted Volumes', 
+  'Allow Mixed Priority', 'Write Part After Job',
+  'Selection Pattern', 'Selection Type', 'Allow Higher Duplicates',
+  'Cancel Lower Level Duplicates', 'Cancel Running Duplicates',
   'Save File History', 'File History Size', 'Plugin Options', 'Fd Plugin Options', 'Sd Plugin Options',
   'Dir Plugin Options', 'Base', 'Max Concurrent Copies', 'Always Incremental',
   'Always Incremental Job Retention', 'Always Incremental Keep Number', 'Always Incremental Max Full Age',

@@ -23,7 +23,7 @@ function directorStatus(ctx: ConsoleContext, days: number): CommandResult {
       scheduled.map((s) => [s.level, s.type, s.priority, s.scheduled, s.name, s.schedule])),
     '',
     'Running Jobs:',
-    running.length === 0 ? 'No Jobs running.' : table(['JobId', 'Level', 'Name', 'Status'], running.map((j) => [j.jobId, j.level, j.job, j.state === 'running' ? 'is running' : 'is waiting execution'])),
+    running.length === 0 ? 'No Jobs running.' : table(['JobId', 'Level', 'Name', 'Status'], running.map((j) => [j.jobId, j.level, j.job, j.state === 'running' ? 'is running' : (j.waitingFor ?? 'is waiting execution')])),
     '',
     'Terminated Jobs:',
     table(['JobId', 'Level', 'Files', 'Bytes', 'Status', 'Finished', 'Name'],

@@ -1,0 +1,32 @@
+/**
+ * Whether a waiting job may start now, and if not, what it waits for — in the words
+ * Bareos's `status dir` uses. Rules: the Director's, the Job's, the Client's and the
+ * Storage's Maximum Concurrent Jobs; the lowest Priority number goes first, and jobs
+ * of different priorities do not run at the same time.
+ */
+import type { JobPlan } from './plan.js';
+
+export interface QueueEntry {
+  jobId: number;
+  plan: JobPlan;
+  priority: number;
+  state: 'waiting' | 'running';
+}
+
+function clientOf(plan: JobPlan): string {
+  return (plan.kind === 'restore' ? plan.restoreClient.name : plan.client.name).toLowerCase();
+}
+
+export function waitReason(job: QueueEntry, all: readonly QueueEntry[], directorMax: number): string | undefined {
+  const running = all.filter((j) => j.state === 'running');
+  if (running.length >= directorMax) return 'is waiting on max total jobs';
+  // Jobs of equal priority do not block each other: one stuck on its client lets the next pass.
+  if (all.some((j) => j.state === 'waiting' && j.priority < job.priority)) return 'is waiting for higher priority jobs to finish';
+  const other = running.find((j) => j.priority !== job.priority);
+  if (other) return `is waiting for jobs of priority ${other.priority} to finish`;
+  const limits = job.plan.limits;
+  if (running.filter((j) => j.plan.jobName === job.plan.jobName).length >= limits.jobMax) return 'is waiting on max Job jobs';
+  if (running.filter((j) => clientOf(j.plan) === clientOf(job.plan)).length >= limits.clientMax) return 'is waiting on max Client jobs';
+  if (running.filter((j) => j.plan.storage.name === job.plan.storage.name).length >= limits.storageMax) return 'is waiting on max Storage jobs';
+  return undefined;
+}

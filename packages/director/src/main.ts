@@ -53,6 +53,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
     catalogName: catalogRes?.name ?? 'MyCatalog',
     log,
     jobLog: (jobId, messages) => new JobLog(catalog, jobId, self.name, router.sink(messages)),
+    jobEnded: (jobId, messages, end) => router.jobEnded(jobId, messages, end),
   };
   const queue = new JobQueue(env, self.maximumConcurrentJobs);
   const state = { startedAt: Date.now(), lastShownLogId: 0 };

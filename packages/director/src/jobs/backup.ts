@@ -16,7 +16,8 @@ import type { JobLog } from './job-log.js';
 import { awaitClientEnd } from './client-end.js';
 import { LEVEL_NAMES, type BackupPlan } from './plan.js';
 import { backupReport, type BackupTotals } from './report.js';
-import { peerStatus, type FinalStatus } from './status.js';
+import { peerStatus, statusWords, type FinalStatus } from './status.js';
+import { listDate } from './format.js';
 import { converse, finalStatus } from './conversation.js';
 import { chooseVolume } from './volumes.js';
 
@@ -57,6 +58,14 @@ export async function runBackup(env: JobEnv, plan: BackupPlan, baseline: Baselin
     status, endTime, jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, jobErrors: log.errors + totals.fdErrors, since,
   });
   log.report(backupReport({ env, plan, id, totals, startTime, endTime, status, errors: log.errors, since }));
+  await env.jobEnded(id.jobId, plan.messages, {
+    status,
+    vars: {
+      c: plan.client.name, d: env.directorName, e: statusWords(status), i: String(id.jobId), j: id.job, l: LEVEL_NAMES[plan.level],
+      n: plan.jobName, t: 'Backup', v: totals.volumes.join('|'), s: since === null ? '' : listDate(since), b: String(totals.sdBytes),
+      F: String(totals.sdFiles), p: plan.pool.name, w: plan.storage.name, h: plan.client.address, x: 'no',
+    },
+  });
   return status;
 }
 

@@ -2,6 +2,7 @@
 import type { Logger } from '@burrow/common/log/index';
 import type { Catalog } from '../catalog/catalog.js';
 import type { JobLog } from './job-log.js';
+import type { PercentVars } from './percent.js';
 
 export interface JobEnv {
   catalog: Catalog;
@@ -10,6 +11,8 @@ export interface JobEnv {
   log: Logger;
   /** Opens the job log of a job (catalog + Messages destinations of `messages`). */
   jobLog: (jobId: number, messages: string) => JobLog;
+  /** The job is over: its Messages resource may mail its log. */
+  jobEnded: (jobId: number, messages: string, end: { status: string; vars: PercentVars }) => Promise<void>;
 }
 
 /** The identity of one run: its catalog id and unique name. */

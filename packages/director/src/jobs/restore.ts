@@ -13,7 +13,7 @@ import type { JobLog } from './job-log.js';
 import { awaitClientEnd } from './client-end.js';
 import type { RestorePlan } from './plan.js';
 import { restoreReport, type RestoreTotals } from './report.js';
-import { peerStatus, type FinalStatus } from './status.js';
+import { peerStatus, statusWords, type FinalStatus } from './status.js';
 import { converse, finalStatus } from './conversation.js';
 
 export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity, signal: AbortSignal): Promise<FinalStatus> {
@@ -54,6 +54,13 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
   const endTime = Date.now();
   catalog.finishJob(id.jobId, { status, endTime, jobFiles: totals.fdFiles, jobBytes: totals.fdBytes, jobErrors: log.errors + totals.fdErrors });
   log.report(restoreReport({ env, plan, id, totals, startTime, endTime, status, errors: log.errors }));
+  await env.jobEnded(id.jobId, plan.messages, {
+    status,
+    vars: {
+      c: plan.restoreClient.name, d: env.directorName, e: statusWords(status), i: String(id.jobId), j: id.job, l: '',
+      n: plan.jobName, t: 'Restore', b: String(totals.fdBytes), F: String(totals.fdFiles), w: plan.storage.name, h: plan.restoreClient.address, x: 'no',
+    },
+  });
   return status;
 }
 

@@ -1,0 +1,67 @@
+/**
+ * Mail and operator destinations of a Messages resource. Mail destinations gather a
+ * job's lines and, when the job ends, pipe them into the Messages resource's Mail
+ * Command (`mail` always, `mail on error` only for failed jobs, `mail on success`
+ * only for good ones); `operator` lines go out at once through the Operator Command.
+ * Commands run through /bin/sh with Bareos's % substitutions; a failing command is
+ * logged, never fatal to the job.
+ */
+import { spawn } from 'node:child_process';
+import type { Logger } from '@burrow/common/log/index';
+import type { MessageType } from '../jobs/job-log.js';
+
+/** A job's mail is capped so that a job with a million warnings cannot exhaust memory. */
+const MAX_MAIL_BYTES = 1 << 20;
+
+export type MailWhen = 'always' | 'error' | 'success';
+
+export interface MailTarget {
+  when: MailWhen;
+  recipients: string;
+  accepts: (type: MessageType) => boolean;
+}
+
+export function runShell(command: string, input: string, log: Logger, what: string): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString().slice(0, 2000); });
+    child.on('error', (err) => {
+      log.warn(`${what}: cannot run "${command}": ${err.message}`);
+      resolve();
+    });
+    child.on('close', (code) => {
+      if (code !== 0) log.warn(`${what}: "${command}" exited with ${code}: ${stderr.trim()}`);
+      resolve();
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+/** One job's gathered mail for one destination. */
+export class MailBuffer {
+  private text = '';
+  private truncated = false;
+
+  add(line: string): void {
+    if (this.text.length + line.length + 1 > MAX_MAIL_BYTES) {
+      this.truncated = true;
+      return;
+    }
+    this.text += `${line}\n`;
+  }
+
+  body(): string {
+    return this.truncated ? `${this.text}... (further lines left out; see the job log)\n` : this.text;
+  }
+
+  get empty(): boolean {
+    return this.text.length === 0;
+  }
+}
+
+export function shouldMail(when: MailWhen, status: string): boolean {
+  const good = status === 'T' || status === 'W';
+  return when === 'always' || (when === 'success' ? good : !good);
+}

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MessagesResource } from '@burrow/common/config/index';
+import { createLogger } from '@burrow/common/log/index';
+import { MessageRouter, typeFilter } from './router.js';
+
+const log = createLogger({ name: 'test', level: 'silent', pretty: false });
+
+test('type filters follow Bareos: all, then removals and additions in order', () => {
+  const f = typeFilter(['all', '!skipped', '!saved']);
+  assert.equal(f('error'), true);
+  assert.equal(f('skipped'), false);
+  assert.equal(typeFilter(['error', 'fatal'])('info'), false);
+});
+
+test('append, mail, mail on error, mail on success and operator destinations', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'burrow-msg-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const res = {
+    name: 'Standard',
+    mailCommand: `cat > ${dir}/mail-%i-%r-%e.txt`,
+    operatorCommand: `cat >> ${dir}/operator-%r.txt`,
+    destinations: [
+      { destination: 'append', address: join(dir, 'log'), types: ['all', '!skipped'] },
+      { destination: 'mail', address: 'admin', types: ['all'] },
+      { destination: 'mailonerror', address: 'oncall', types: ['all'] },
+      { destination: 'mailonsuccess', address: 'happy', types: ['all'] },
+      { destination: 'operator', address: 'ops', types: ['warning'] },
+    ],
+  } as unknown as MessagesResource;
+  const router = new MessageRouter([res], (p) => p, log);
+  const sink = router.sink('standard');
+  sink('info', 'job 7 started', 7);
+  sink('skipped', 'a skipped file', 7);
+  sink('warning', 'disk nearly full', 7);
+  sink('error', 'job 8 broke', 8);
+  await router.jobEnded(7, 'Standard', { status: 'T', vars: { i: '7', e: 'OK' } });
+  await router.jobEnded(8, 'Standard', { status: 'E', vars: { i: '8', e: 'Error' } });
+  // The operator command runs in the background; give it a moment.
+  for (let i = 0; i < 50 && !readdirSync(dir).includes('operator-ops.txt'); i++) await new Promise((r) => setTimeout(r, 20));
+
+  assert.equal(readFileSync(join(dir, 'log'), 'utf8'), 'job 7 started\ndisk nearly full\njob 8 broke\n');
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('mail-')).sort(),
+    ['mail-7-admin-OK.txt', 'mail-7-happy-OK.txt', 'mail-8-admin-Error.txt', 'mail-8-oncall-Error.txt']);
+  assert.equal(readFileSync(join(dir, 'mail-7-admin-OK.txt'), 'utf8'), 'job 7 started\na skipped file\ndisk nearly full\n');
+  assert.equal(readFileSync(join(dir, 'operator-ops.txt'), 'utf8'), 'disk nearly full\n');
+});

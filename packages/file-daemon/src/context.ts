@@ -1,4 +1,6 @@
 /** What the File daemon's parts share, built once by main.ts and passed down. */
+import type { ScriptPolicy } from './scripts/client-scripts.js';
+
 export interface RunningJob {
   startedAt: number;
   director: string;
@@ -10,4 +12,6 @@ export interface ClientContext {
   startedAt: number;
   running: Map<number, RunningJob>;
   signal: AbortSignal;
+  /** Which run scripts a Director may have this client run. */
+  scriptPolicy: ScriptPolicy;
 }

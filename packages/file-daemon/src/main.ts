@@ -22,7 +22,13 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     return;
   }
   const self = config.fileDaemon;
-  const ctx: ClientContext = { name: self.name, startedAt: Date.now(), running: new Map(), signal };
+  const ctx: ClientContext = {
+    name: self.name, startedAt: Date.now(), running: new Map(), signal,
+    scriptPolicy: {
+      allowedScriptDirs: self.allowedScriptDir.map((d) => configRelative(args.configPath, d)),
+      allowedJobCommands: [...self.allowedJobCommand],
+    },
+  };
   const server = await listen({
     host: self.fdAddress,
     port: self.fdPort,

@@ -20,6 +20,8 @@ import { peerStatus, statusWords, type FinalStatus } from './status.js';
 import { listDate } from './format.js';
 import { converse, finalStatus } from './conversation.js';
 import { chooseVolume } from './volumes.js';
+import { clientScripts, runDirectorScripts } from './run-scripts.js';
+import type { PercentVars } from './percent.js';
 
 export async function runBackup(env: JobEnv, plan: BackupPlan, baseline: Baseline | null, id: JobIdentity, signal: AbortSignal): Promise<FinalStatus> {
   const { catalog } = env;
@@ -30,8 +32,15 @@ export async function runBackup(env: JobEnv, plan: BackupPlan, baseline: Baselin
   if (baseline?.note) log.info(baseline.note);
   const since = baseline?.since ?? null;
   const totals: BackupTotals = { fdFiles: 0, fdBytes: 0, sdFiles: 0, sdBytes: 0, volumes: [], lastVolumeBytes: 0, fdStatus: 'E', sdStatus: 'E', fdErrors: 0 };
+  const vars = (status?: FinalStatus): PercentVars => ({
+    c: plan.client.name, d: env.directorName, e: status ? statusWords(status) : '', i: String(id.jobId), j: id.job, l: LEVEL_NAMES[plan.level],
+    n: plan.jobName, t: 'Backup', v: totals.volumes.join('|'), s: since === null ? '' : listDate(since), b: String(totals.sdBytes),
+    F: String(totals.sdFiles), p: plan.pool.name, w: plan.storage.name, h: plan.client.address, x: 'no',
+  });
 
-  await converse({
+  if (!(await runDirectorScripts(plan.scripts, 'Before', true, vars(), log, signal))) {
+    log.fatal('a Run Before Job script failed: the backup does not run');
+  } else await converse({
     jobId: id.jobId, log, signal,
     open: async (peers) => {
       const sd = peers.sd = await openStorage(plan.storage, env.directorName, signal);
@@ -44,7 +53,7 @@ export async function runBackup(env: JobEnv, plan: BackupPlan, baseline: Baselin
       const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
       await fd.send('fdBackup', {
         jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: since === null ? null : timestampFromMs(since), fileset: plan.fileset.spec,
-        sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token,
+        sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, scripts: clientScripts(plan.scripts, vars()),
       });
       return [
         serveStorage(env, plan, id, sd, log, totals, signal),
@@ -52,20 +61,15 @@ export async function runBackup(env: JobEnv, plan: BackupPlan, baseline: Baselin
       ];
     },
   });
+  const ran = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
+  if (!(await runDirectorScripts(plan.scripts, 'After', ran === 'T' || ran === 'W', vars(ran), log, signal))) log.worsen('E');
   const status = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
   const endTime = Date.now();
   catalog.finishJob(id.jobId, {
     status, endTime, jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, jobErrors: log.errors + totals.fdErrors, since,
   });
   log.report(backupReport({ env, plan, id, totals, startTime, endTime, status, errors: log.errors, since }));
-  await env.jobEnded(id.jobId, plan.messages, {
-    status,
-    vars: {
-      c: plan.client.name, d: env.directorName, e: statusWords(status), i: String(id.jobId), j: id.job, l: LEVEL_NAMES[plan.level],
-      n: plan.jobName, t: 'Backup', v: totals.volumes.join('|'), s: since === null ? '' : listDate(since), b: String(totals.sdBytes),
-      F: String(totals.sdFiles), p: plan.pool.name, w: plan.storage.name, h: plan.client.address, x: 'no',
-    },
-  });
+  await env.jobEnded(id.jobId, plan.messages, { status, vars: vars(status) });
   return status;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { burrow } from '@burrow/common/proto/index';
 import type { JobLevel } from '../catalog/types.js';
+import type { RunScript } from './run-scripts.js';
 
 export interface ClientTarget {
   name: string;
@@ -52,6 +53,7 @@ export interface BackupPlan {
   messages: string;
   priority: number;
   limits: RunLimits;
+  scripts: RunScript[];
 }
 
 export type Replace = 'always' | 'ifnewer' | 'ifolder' | 'never';
@@ -73,6 +75,7 @@ export interface RestorePlan {
   messages: string;
   priority: number;
   limits: RunLimits;
+  scripts: RunScript[];
 }
 
 export type JobPlan = BackupPlan | RestorePlan;

@@ -15,6 +15,8 @@ import type { RestorePlan } from './plan.js';
 import { restoreReport, type RestoreTotals } from './report.js';
 import { peerStatus, statusWords, type FinalStatus } from './status.js';
 import { converse, finalStatus } from './conversation.js';
+import { clientScripts, runDirectorScripts } from './run-scripts.js';
+import type { PercentVars } from './percent.js';
 
 export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity, signal: AbortSignal): Promise<FinalStatus> {
   const { catalog } = env;
@@ -23,7 +25,13 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
   catalog.startJob(id.jobId, startTime);
   log.info(`Start Restore Job ${id.job}`);
   const totals: RestoreTotals = { expectedFiles: 0, expectedBytes: 0, fdFiles: 0, fdBytes: 0, fdErrors: 0, fdStatus: 'E', sdStatus: 'E' };
-  await converse({
+  const vars = (status?: FinalStatus): PercentVars => ({
+    c: plan.restoreClient.name, d: env.directorName, e: status ? statusWords(status) : '', i: String(id.jobId), j: id.job, l: '',
+    n: plan.jobName, t: 'Restore', b: String(totals.fdBytes), F: String(totals.fdFiles), w: plan.storage.name, h: plan.restoreClient.address, x: 'no',
+  });
+  if (!(await runDirectorScripts(plan.scripts, 'Before', true, vars(), log, signal))) {
+    log.fatal('a Run Before Job script failed: the restore does not run');
+  } else await converse({
     jobId: id.jobId, log, signal,
     open: async (peers) => {
       const rows = catalog.selectRestoreFiles(plan.jobIds, plan.paths.length ? { paths: plan.paths } : undefined);
@@ -40,6 +48,7 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
       await fd.send('fdRestore', {
         jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace,
         sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, expectedFiles: rows.length,
+        scripts: clientScripts(plan.scripts, vars()),
       });
       return [
         serveStorage(sd, log, totals, plan.storage.name, signal),
@@ -50,17 +59,13 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
   if (totals.fdFiles !== totals.expectedFiles && log.status === 'T' && !signal.aborted) {
     log.warning(`${totals.expectedFiles} files were expected but ${totals.fdFiles} restored`);
   }
+  const ran = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
+  if (!(await runDirectorScripts(plan.scripts, 'After', ran === 'T' || ran === 'W', vars(ran), log, signal))) log.worsen('E');
   const status = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
   const endTime = Date.now();
   catalog.finishJob(id.jobId, { status, endTime, jobFiles: totals.fdFiles, jobBytes: totals.fdBytes, jobErrors: log.errors + totals.fdErrors });
   log.report(restoreReport({ env, plan, id, totals, startTime, endTime, status, errors: log.errors }));
-  await env.jobEnded(id.jobId, plan.messages, {
-    status,
-    vars: {
-      c: plan.restoreClient.name, d: env.directorName, e: statusWords(status), i: String(id.jobId), j: id.job, l: '',
-      n: plan.jobName, t: 'Restore', b: String(totals.fdBytes), F: String(totals.fdFiles), w: plan.storage.name, h: plan.restoreClient.address, x: 'no',
-    },
-  });
+  await env.jobEnded(id.jobId, plan.messages, { status, vars: vars(status) });
   return status;
 }
 

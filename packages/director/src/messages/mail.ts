@@ -3,10 +3,10 @@
  * job's lines and, when the job ends, pipe them into the Messages resource's Mail
  * Command (`mail` always, `mail on error` only for failed jobs, `mail on success`
  * only for good ones); `operator` lines go out at once through the Operator Command.
- * Commands run through /bin/sh with Bareos's % substitutions; a failing command is
- * logged, never fatal to the job.
+ * Commands run directly (no shell, like Bareos's pipes) after Bareos's % substitutions;
+ * a failing command is logged, never fatal to the job.
  */
-import { spawn } from 'node:child_process';
+import { runCommand } from '@burrow/common/scripts/command';
 import type { Logger } from '@burrow/common/log/index';
 import type { MessageType } from '../jobs/job-log.js';
 
@@ -21,22 +21,11 @@ export interface MailTarget {
   accepts: (type: MessageType) => boolean;
 }
 
-export function runShell(command: string, input: string, log: Logger, what: string): Promise<void> {
-  return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString().slice(0, 2000); });
-    child.on('error', (err) => {
-      log.warn(`${what}: cannot run "${command}": ${err.message}`);
-      resolve();
-    });
-    child.on('close', (code) => {
-      if (code !== 0) log.warn(`${what}: "${command}" exited with ${code}: ${stderr.trim()}`);
-      resolve();
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
+/** Runs a mail or operator command with `input` as its standard input; failures are logged. */
+export async function deliver(command: string, input: string, log: Logger, what: string): Promise<void> {
+  const output: string[] = [];
+  const r = await runCommand(command, { input, onLine: (l) => { if (output.length < 20) output.push(l); } }).catch((err: unknown) => ({ exitCode: null, error: String(err) }));
+  if (r.exitCode !== 0) log.warn(`${what}: "${command}" failed (${r.error ?? `exit ${r.exitCode}`}): ${output.join(' | ')}`);
 }
 
 /** One job's gathered mail for one destination. */

@@ -21,8 +21,8 @@ test('append, mail, mail on error, mail on success and operator destinations', a
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const res = {
     name: 'Standard',
-    mailCommand: `cat > ${dir}/mail-%i-%r-%e.txt`,
-    operatorCommand: `cat >> ${dir}/operator-%r.txt`,
+    mailCommand: `/bin/sh -c "cat > ${dir}/mail-%i-%r-%e.txt"`,
+    operatorCommand: `/bin/sh -c "cat >> ${dir}/operator-%r.txt"`,
     destinations: [
       { destination: 'append', address: join(dir, 'log'), types: ['all', '!skipped'] },
       { destination: 'mail', address: 'admin', types: ['all'] },

@@ -12,7 +12,7 @@ import type { MessagesResource } from '@burrow/common/config/index';
 import type { Logger } from '@burrow/common/log/index';
 import type { MessageSink, MessageType } from '../jobs/job-log.js';
 import { substitute, type PercentVars } from '../jobs/percent.js';
-import { MailBuffer, runShell, shouldMail, type MailTarget } from './mail.js';
+import { MailBuffer, deliver, shouldMail, type MailTarget } from './mail.js';
 
 const ALL_TYPES: readonly MessageType[] = ['info', 'warning', 'error', 'fatal', 'terminate', 'saved', 'notsaved', 'skipped', 'restored'];
 
@@ -80,7 +80,7 @@ export class MessageRouter {
           case 'operator': {
             const command = res.operatorCommand;
             if (!command) log.warn(`Messages "${res.name}": operator needs an Operator Command; no message will be sent`);
-            else targets.push({ accepts, write: (line) => void runShell(substitute(command, { r: d.address ?? '' }), `${line}\n`, log, `Messages "${res.name}" operator`) });
+            else targets.push({ accepts, write: (line) => void deliver(substitute(command, { r: d.address ?? '' }), `${line}\n`, log, `Messages "${res.name}" operator`) });
             break;
           }
           default:
@@ -126,7 +126,7 @@ export class MessageRouter {
     for (const [target, buf] of perJob) {
       if (buf.empty || !shouldMail(target.when, end.status)) continue;
       const command = substitute(res.resource.mailCommand, { ...end.vars, r: target.recipients });
-      sends.push(runShell(command, buf.body(), this.log, `Messages "${res.resource.name}" mail`));
+      sends.push(deliver(command, buf.body(), this.log, `Messages "${res.resource.name}" mail`));
     }
     await Promise.all(sends);
   }

@@ -7,6 +7,7 @@ import { findResource, type DirectorConfig, type JobResource } from '@burrow/com
 import type { BackupPlan, ClientTarget, Replace, RestorePlan, RunLimits, StorageTarget } from '../jobs/plan.js';
 import { fileSetDigest, fileSetSpec } from './fileset.js';
 import type { RunOverrides } from '../scheduler/run-spec.js';
+import { jobScripts } from '../jobs/run-scripts.js';
 
 export interface Overrides {
   level?: string;
@@ -72,6 +73,7 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
     client,
     storage,
     limits: runLimits(config, job, client.name, storage.name),
+    scripts: jobScripts(job),
     pool: { name: pool.name, labelFormat: pool.labelFormat ?? null, maximumVolumeBytes: pool.maximumVolumeBytes ?? 0 },
     fileset: { name: fs.name, spec, digest: fileSetDigest(spec) },
     messages: job.messages ?? '',
@@ -114,6 +116,7 @@ export function resolveRestore(config: DirectorConfig, r: RestoreRequest): Resto
     restoreClient,
     storage,
     limits: runLimits(config, r.job, restoreClient.name, storage.name),
+    scripts: jobScripts(r.job),
     jobIds: r.jobIds,
     paths: r.paths,
     where: Buffer.from(where, 'utf8'),

@@ -11,6 +11,7 @@ import type { ClientContext } from '../context.js';
 import { runBackupJob } from './backup-job.js';
 import { runRestoreJob } from './restore-job.js';
 import { JobReporter } from './job-reporter.js';
+import { runClientScripts } from '../scripts/client-scripts.js';
 
 export async function serveDirector(ctx: ClientContext, director: Channel, log: Logger): Promise<void> {
   const first = await director.receive(ctx.signal);
@@ -20,10 +21,10 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
       director.close('status done');
       return;
     case 'fdBackup':
-      await runJob(ctx, director, first.body.jobId ?? 0, log, (signal, reporter) => runBackupJob(first.body, signal, reporter));
+      await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log, (signal, reporter) => runBackupJob(first.body, signal, reporter));
       return;
     case 'fdRestore':
-      await runJob(ctx, director, first.body.jobId ?? 0, log, (signal, reporter) => runRestoreJob(first.body, signal, reporter));
+      await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log, (signal, reporter) => runRestoreJob(first.body, signal, reporter));
       return;
     default:
       throw director.violation(`a Director may not open with ${first.kind}`);
@@ -32,7 +33,9 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
 
 type JobBody = (signal: AbortSignal, reporter: JobReporter) => Promise<burrow.IFdJobEnd>;
 
-async function runJob(ctx: ClientContext, director: Channel, jobId: number, log: Logger, body: JobBody): Promise<void> {
+async function runJob(
+  ctx: ClientContext, director: Channel, jobId: number, scripts: readonly burrow.IClientScript[], log: Logger, body: JobBody,
+): Promise<void> {
   const cancel = new AbortController();
   const signal = AbortSignal.any([cancel.signal, ctx.signal]);
   const reporter = new JobReporter(director, jobId);
@@ -52,8 +55,14 @@ async function runJob(ctx: ClientContext, director: Channel, jobId: number, log:
     }
   })();
   let end: burrow.IFdJobEnd;
+  const scriptArgs = { policy: ctx.scriptPolicy, clientName: ctx.name, reporter, signal };
   try {
+    if (!(await runClientScripts(scripts, 'Before', true, scriptArgs))) {
+      throw new BurrowError('JOB_FAILED', 'a client Run Before Job script was refused or failed');
+    }
     end = await body(signal, reporter);
+    const ok = end.status === 'T' || end.status === 'W';
+    if (!(await runClientScripts(scripts, 'After', ok, scriptArgs))) end = { ...end, status: 'E', errors: (end.errors ?? 0) + 1 };
   } catch (err) {
     const e = toBurrowError(err);
     const canceled = e.code === 'JOB_CANCELED' || cancel.signal.aborted;

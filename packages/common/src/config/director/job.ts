@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { BlockNode } from '../syntax/ast.js';
-import { bool, duration, integer, many, name, NOT_YET, one, oneOf, rawMany, text } from '../schema/fields.js';
+import { bool, duration, integer, many, name, one, oneOf, rawMany, text } from '../schema/fields.js';
 import type { Problems } from '../schema/problems.js';
 import { defineResource, type BlockContext, type RawResource } from '../schema/resource.js';
 
@@ -17,19 +17,56 @@ export const JOB_LEVELS = [
 ] as const;
 export const REPLACE_MODES = ['always', 'ifnewer', 'ifolder', 'never'] as const;
 
-/** A `RunScript { ... }` block kept as written: normalized directive name -> raw value(s). */
-export type RunScriptBlock = Record<string, string[]>;
+/** When a run script runs, as Bareos's `RunsWhen` says. */
+export const RUNS_WHEN = ['Before', 'After', 'Always', 'AfterVSS', 'Never'] as const;
+
+/** A `RunScript { ... }` block, checked. Commands keep Bareos's % codes for the Director to fill. */
+export interface RunScriptBlock {
+  commands: string[];
+  /** `Console =` lines (bconsole commands) are accepted but not run yet. */
+  consoleCommands: string[];
+  runsWhen: (typeof RUNS_WHEN)[number];
+  runsOnSuccess: boolean;
+  runsOnFailure: boolean;
+  runsOnClient: boolean;
+  failJobOnError: boolean;
+}
+
+const YES = /^(yes|true|on)$/i;
+const NO = /^(no|false|off)$/i;
 
 function keepRunScript(node: BlockNode, ctx: BlockContext): RunScriptBlock {
-  ctx.problems.warn({ file: node.file, line: node.line, resource: ctx.resource, directive: node.name, message: NOT_YET });
-  const out: RunScriptBlock = {};
+  const out: RunScriptBlock = { commands: [], consoleCommands: [], runsWhen: 'Never', runsOnSuccess: true, runsOnFailure: false, runsOnClient: true, failJobOnError: true };
+  let sawWhen = false;
   for (const item of node.body) {
+    const at = { file: item.file, line: item.line, resource: ctx.resource, directive: item.name };
     if (item.kind !== 'directive') {
-      ctx.problems.error({ file: item.file, line: item.line, resource: ctx.resource, directive: item.name, message: 'unexpected block inside RunScript' });
+      ctx.problems.error({ ...at, message: 'unexpected block inside RunScript' });
       continue;
     }
-    (out[item.key] ??= []).push(item.parts.length === 1 && item.parts[0]!.length === 1 ? item.parts[0]![0]!.text : item.raw);
+    const value = item.parts.length === 1 && item.parts[0]!.length === 1 ? item.parts[0]![0]!.text : item.raw;
+    const flag = (set: (b: boolean) => void): void => {
+      if (YES.test(value)) set(true);
+      else if (NO.test(value)) set(false);
+      else ctx.problems.error({ ...at, message: `expected yes or no, got "${value}"` });
+    };
+    switch (item.key) {
+      case 'command': out.commands.push(value); break;
+      case 'console': out.consoleCommands.push(value); ctx.problems.warn({ ...at, message: 'console commands in run scripts are not run by Burrow yet' }); break;
+      case 'runswhen': {
+        const when = RUNS_WHEN.find((w) => w.toLowerCase() === value.toLowerCase());
+        if (when) { out.runsWhen = when; sawWhen = true; } else ctx.problems.error({ ...at, message: `must be one of ${RUNS_WHEN.join(', ')}` });
+        break;
+      }
+      case 'runsonsuccess': flag((b) => { out.runsOnSuccess = b; }); break;
+      case 'runsonfailure': flag((b) => { out.runsOnFailure = b; }); break;
+      case 'runsonclient': flag((b) => { out.runsOnClient = b; }); break;
+      case 'failjobonerror': case 'abortjobonerror': flag((b) => { out.failJobOnError = b; }); break;
+      default: ctx.problems.error({ ...at, message: 'is not a RunScript directive (Command, Console, RunsWhen, RunsOnSuccess, RunsOnFailure, RunsOnClient, FailJobOnError)' });
+    }
   }
+  if (!sawWhen) ctx.problems.error({ file: node.file, line: node.line, resource: ctx.resource, directive: 'RunScript', message: 'needs RunsWhen = Before, After or Always' });
+  if (out.commands.length === 0 && out.consoleCommands.length === 0) ctx.problems.error({ file: node.file, line: node.line, resource: ctx.resource, directive: 'RunScript', message: 'needs a Command' });
   return out;
 }
 
@@ -64,11 +101,11 @@ const jobFields = {
   accurate: one(bool().default(false)),
   writeBootstrap: one(text().optional()),
   bootstrap: one(text().optional()),
-  runBeforeJob: rawMany(NOT_YET),
-  runAfterJob: rawMany(NOT_YET),
-  runAfterFailedJob: rawMany(NOT_YET),
-  clientRunBeforeJob: rawMany(NOT_YET),
-  clientRunAfterJob: rawMany(NOT_YET),
+  runBeforeJob: rawMany(),
+  runAfterJob: rawMany(),
+  runAfterFailedJob: rawMany(),
+  clientRunBeforeJob: rawMany(),
+  clientRunAfterJob: rawMany(),
   runScript: { zod: z.array(z.custom<RunScriptBlock>()).default([]), arity: 'custom' as const },
 };
 

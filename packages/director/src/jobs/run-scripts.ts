@@ -1,0 +1,79 @@
+/**
+ * A Job's run scripts: `RunScript { }` blocks and the short forms Bareos keeps
+ * (`Run Before Job`, `Run After Job`, `Run After Failed Job`, `Client Run Before Job`,
+ * `Client Run After Job`). Scripts with RunsOnClient = no run here on the Director;
+ * the others are sent to the File daemon, which runs them only if its own
+ * configuration allows (file-daemon/src/scripts).
+ */
+import type { Frozen, JobResource, RunScriptBlock } from '@burrow/common/config/index';
+
+/** A run script as the configuration gives it (frozen). */
+export type RunScript = Frozen<RunScriptBlock>;
+import type { burrow } from '@burrow/common/proto/index';
+import { runCommand } from '@burrow/common/scripts/command';
+import type { JobLog } from './job-log.js';
+import { substitute, type PercentVars } from './percent.js';
+
+type When = 'Before' | 'After';
+
+const SHORT_FORMS: Array<{ key: keyof JobResource; runsWhen: When; runsOnClient: boolean; onSuccess: boolean; onFailure: boolean }> = [
+  { key: 'runBeforeJob', runsWhen: 'Before', runsOnClient: false, onSuccess: true, onFailure: false },
+  { key: 'runAfterJob', runsWhen: 'After', runsOnClient: false, onSuccess: true, onFailure: false },
+  { key: 'runAfterFailedJob', runsWhen: 'After', runsOnClient: false, onSuccess: false, onFailure: true },
+  { key: 'clientRunBeforeJob', runsWhen: 'Before', runsOnClient: true, onSuccess: true, onFailure: false },
+  { key: 'clientRunAfterJob', runsWhen: 'After', runsOnClient: true, onSuccess: true, onFailure: false },
+];
+
+export function jobScripts(job: JobResource): RunScript[] {
+  const scripts: RunScript[] = [...job.runScript];
+  for (const f of SHORT_FORMS) {
+    for (const command of (job[f.key] as readonly string[] | undefined) ?? []) {
+      scripts.push({
+        commands: [command], consoleCommands: [], runsWhen: f.runsWhen, runsOnClient: f.runsOnClient,
+        runsOnSuccess: f.onSuccess, runsOnFailure: f.onFailure, failJobOnError: true,
+      });
+    }
+  }
+  return scripts;
+}
+
+/** Whether a script runs at this point of the job. */
+export function scriptApplies(s: Pick<RunScript, 'runsWhen' | 'runsOnSuccess' | 'runsOnFailure'>, when: When, jobOk: boolean): boolean {
+  if (s.runsWhen !== when && s.runsWhen !== 'Always') return false;
+  if (when === 'Before') return true;
+  return jobOk ? s.runsOnSuccess : s.runsOnFailure;
+}
+
+/** The client's scripts, % codes filled in, for the FD's job order. */
+export function clientScripts(scripts: readonly RunScript[], vars: PercentVars): burrow.IClientScript[] {
+  return scripts.filter((s) => s.runsOnClient && s.runsWhen !== 'Never').map((s) => ({
+    commands: s.commands.map((c) => substitute(c, vars)),
+    runsWhen: s.runsWhen === 'AfterVSS' ? 'After' : s.runsWhen,
+    runsOnSuccess: s.runsOnSuccess, runsOnFailure: s.runsOnFailure, failJobOnError: s.failJobOnError,
+  }));
+}
+
+/**
+ * Runs the Director's own scripts for this point of the job; their output goes to the
+ * job log. Returns false when one failed with FailJobOnError (the job must fail).
+ */
+export async function runDirectorScripts(scripts: readonly RunScript[], when: When, jobOk: boolean, vars: PercentVars, log: JobLog, signal: AbortSignal): Promise<boolean> {
+  let ok = true;
+  for (const s of scripts) {
+    if (s.runsOnClient || !scriptApplies(s, when, jobOk)) continue;
+    for (const template of s.commands) {
+      const command = substitute(template, vars);
+      log.info(`${when}Job: run command "${command}"`);
+      const r = await runCommand(command, { signal, onLine: (line) => log.info(`${when}Job: ${line}`) }).catch((err: unknown) => ({ exitCode: null, error: String(err) }));
+      if (r.exitCode === 0) continue;
+      const why = `${when}Job: command "${command}" failed: ${r.error ?? `exit status ${r.exitCode}`}`;
+      if (s.failJobOnError) {
+        log.error(why);
+        ok = false;
+      } else {
+        log.warning(why);
+      }
+    }
+  }
+  return ok;
+}

@@ -1,64 +1,51 @@
 /**
- * lstat results -> FileAttributes. Stats are taken with `bigint: true` so times keep
- * their nanoseconds and large inode numbers their exact value.
+ * Entry stats (fsx.EntryStat, from fstatat) -> FileAttributes. Times keep their
+ * nanoseconds and their sign (before 1970).
  */
-import type { BigIntStats } from 'node:fs';
+import { kindOf, type EntryStat, type Time } from '@burrow/fsx';
 import { burrow } from '@burrow/common/proto/generated';
 
-const NS_PER_SEC = 1_000_000_000n;
+const TYPES: Readonly<Record<ReturnType<typeof kindOf>, burrow.FileType>> = {
+  file: burrow.FileType.FT_REGULAR,
+  directory: burrow.FileType.FT_DIRECTORY,
+  symlink: burrow.FileType.FT_SYMLINK,
+  fifo: burrow.FileType.FT_FIFO,
+  char: burrow.FileType.FT_CHAR_DEVICE,
+  block: burrow.FileType.FT_BLOCK_DEVICE,
+  socket: burrow.FileType.FT_SOCKET,
+  unknown: burrow.FileType.FT_UNKNOWN,
+};
 
-/** Nanoseconds since the epoch -> Timestamp, flooring so times before 1970 stay right. */
-export function toTimestamp(ns: bigint): burrow.Timestamp.$Properties {
-  let sec = ns / NS_PER_SEC;
-  let nsec = ns % NS_PER_SEC;
-  if (nsec < 0n) {
-    nsec += NS_PER_SEC;
-    sec -= 1n;
-  }
-  return { sec: Number(sec), nsec: Number(nsec) };
+export function fileTypeOf(st: EntryStat): burrow.FileType {
+  return TYPES[kindOf(st.mode)];
 }
 
-export function fileTypeOf(st: BigIntStats): burrow.FileType {
-  if (st.isFile()) return burrow.FileType.FT_REGULAR;
-  if (st.isDirectory()) return burrow.FileType.FT_DIRECTORY;
-  if (st.isSymbolicLink()) return burrow.FileType.FT_SYMLINK;
-  if (st.isFIFO()) return burrow.FileType.FT_FIFO;
-  if (st.isCharacterDevice()) return burrow.FileType.FT_CHAR_DEVICE;
-  if (st.isBlockDevice()) return burrow.FileType.FT_BLOCK_DEVICE;
-  if (st.isSocket()) return burrow.FileType.FT_SOCKET;
-  return burrow.FileType.FT_UNKNOWN;
+function ts(t: Time): burrow.Timestamp.$Properties {
+  return { sec: t.sec, nsec: t.nsec };
 }
 
-/** Linux's dev_t layout (glibc gnu_dev_major/gnu_dev_minor). */
-export function splitRdev(rdev: bigint): { major: number; minor: number } {
-  const major = ((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn);
-  const minor = (rdev & 0xffn) | ((rdev >> 12n) & ~0xffn);
-  return { major: Number(major & 0xffffffffn), minor: Number(minor & 0xffffffffn) };
+export function sameTime(a: Time, b: Time): boolean {
+  return a.sec === b.sec && a.nsec === b.nsec;
 }
 
-export function statsToAttributes(
-  path: Buffer,
-  st: BigIntStats,
-  type: burrow.FileType,
-): burrow.FileAttributes.$Properties {
+export function statsToAttributes(path: Buffer, st: EntryStat, type: burrow.FileType): burrow.FileAttributes.$Properties {
   const attrs: burrow.FileAttributes.$Properties = {
     path,
     type,
-    mode: Number(st.mode & 0o7777n),
-    uid: Number(st.uid),
-    gid: Number(st.gid),
-    size: Number(st.size),
-    atime: toTimestamp(st.atimeNs),
-    mtime: toTimestamp(st.mtimeNs),
-    ctime: toTimestamp(st.ctimeNs),
+    mode: st.mode & 0o7777,
+    uid: st.uid,
+    gid: st.gid,
+    size: st.size,
+    atime: ts(st.atime),
+    mtime: ts(st.mtime),
+    ctime: ts(st.ctime),
     dev: Number(st.dev),
     ino: Number(st.ino),
-    nlink: Number(st.nlink),
+    nlink: st.nlink,
   };
   if (type === burrow.FileType.FT_CHAR_DEVICE || type === burrow.FileType.FT_BLOCK_DEVICE) {
-    const { major, minor } = splitRdev(st.rdev);
-    attrs.rdevMajor = major;
-    attrs.rdevMinor = minor;
+    attrs.rdevMajor = st.rdevMajor;
+    attrs.rdevMinor = st.rdevMinor;
   }
   return attrs;
 }

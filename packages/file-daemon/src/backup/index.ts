@@ -11,10 +11,10 @@ export {
   DEFAULT_CHUNK_SIZE,
   asBuffer,
   hashName,
+  hashZeros,
   readDataPayload,
   type FileIssue,
   type FileIssueHandler,
   type FileRecord,
   type RecordSink,
 } from './record.js';
-export { splitRdev, toTimestamp } from './attributes.js';

@@ -4,15 +4,16 @@
  * be decoded without the ones before it (docs/volume-format.md).
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import { read } from 'node:fs';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import type { DigestName, FileOptions } from '../fileset/index.js';
-import { asBuffer, DATA_OFFSET_BYTES, writeDataOffset, type RecordSink } from './record.js';
+import { asBuffer, DATA_OFFSET_BYTES, hashZeros, writeDataOffset, type RecordSink } from './record.js';
 
 const gzipAsync = promisify(gzip);
+const readAsync = promisify(read);
 
 const DIGEST_ALGORITHMS: Readonly<Record<DigestName, burrow.DigestAlgorithm>> = {
   MD5: burrow.DigestAlgorithm.DIGEST_MD5,
@@ -22,7 +23,14 @@ const DIGEST_ALGORITHMS: Readonly<Record<DigestName, burrow.DigestAlgorithm>> = 
 };
 
 export interface ReadFileParams {
-  readonly handle: FileHandle;
+  /** The open file (a plain descriptor: see @burrow/fsx). */
+  readonly fd: number;
+  /**
+   * Sparse files: the [start, end) ranges holding data, and the size the holes run
+   * to. Only these ranges are read and sent; the rest reads back as zeros. Null: read
+   * the whole file to its end.
+   */
+  readonly sparse: { readonly regions: ReadonlyArray<readonly [number, number]>; readonly size: number } | null;
   readonly fileIndex: number;
   readonly options: FileOptions;
   readonly sink: RecordSink;
@@ -37,10 +45,9 @@ export class FileReadError extends Error {
   }
 }
 
-async function readChunk(handle: FileHandle, buf: Buffer, length: number, offset: number): Promise<number> {
+async function readChunk(fd: number, buf: Buffer, length: number, offset: number): Promise<number> {
   try {
-    const { bytesRead } = await handle.read(buf, DATA_OFFSET_BYTES, length, offset);
-    return bytesRead;
+    return (await readAsync(fd, buf, DATA_OFFSET_BYTES, length, offset)).bytesRead;
   } catch (err) {
     throw new FileReadError(err);
   }
@@ -66,39 +73,58 @@ interface Chunk {
   offset: number;
 }
 
+/** Where the next chunk starts and how long it may be, walking the data ranges in order; null at the end. */
+function nextSpan(p: ReadFileParams, offset: number): { offset: number; length: number } | null {
+  if (p.sparse === null) return { offset, length: p.chunkSize };
+  for (const [start, end] of p.sparse.regions) {
+    if (offset >= end) continue;
+    const from = Math.max(offset, start);
+    return { offset: from, length: Math.min(p.chunkSize, end - from) };
+  }
+  return null;
+}
+
 /**
  * Streams the file to the sink until end of file (a file that grows while read is
- * read to its new end; the caller notices the change). Returns the bytes read.
- * Read errors propagate; the records already sent stay sent.
+ * read to its new end; the caller notices the change), or for a sparse file through
+ * its data ranges. Returns the bytes read. Read errors propagate; the records
+ * already sent stay sent.
  *
  * The next chunk is read while the current one is compressed and sent, and up to
  * ENCODE_DEPTH chunks compress in parallel on libuv's threads; records still go
- * out in file order, and the digest sees the bytes in order.
+ * out in file order, and the digest sees the bytes in order (holes as zeros).
  */
 export async function sendFileData(p: ReadFileParams): Promise<number> {
   const hash: Hash | null = p.options.signature === null ? null : createHash(p.options.signature.toLowerCase());
   const stream = p.options.compression === null ? burrow.Stream.STREAM_DATA : burrow.Stream.STREAM_GZIP_DATA;
-  const readAt = async (offset: number): Promise<Chunk> => {
+  const readAt = async (span: { offset: number; length: number } | null): Promise<Chunk | null> => {
+    if (span === null) return null;
     // A fresh buffer per chunk: the sink may keep the record after write() resolves.
-    const buf = Buffer.allocUnsafe(DATA_OFFSET_BYTES + p.chunkSize);
-    return { buf, bytesRead: await readChunk(p.handle, buf, p.chunkSize, offset), offset };
+    const buf = Buffer.allocUnsafe(DATA_OFFSET_BYTES + span.length);
+    return { buf, bytesRead: await readChunk(p.fd, buf, span.length, span.offset), offset: span.offset };
   };
   const encoding: Array<Promise<Buffer>> = [];
   const sendOldest = async (): Promise<void> => {
     const data = await (encoding.shift() as Promise<Buffer>);
     await p.sink.write({ fileIndex: p.fileIndex, stream, data });
   };
-  let offset = 0;
-  let next = readAt(0);
+  let total = 0;
+  let hashed = 0;
+  let next = readAt(nextSpan(p, 0));
   try {
     for (;;) {
       throwIfAborted(p.signal);
       const chunk = await next;
-      if (chunk.bytesRead === 0) break;
-      offset += chunk.bytesRead;
-      next = readAt(offset);
+      if (chunk === null || chunk.bytesRead === 0) break;
+      total += chunk.bytesRead;
+      const end = chunk.offset + chunk.bytesRead;
+      next = readAt(nextSpan(p, end));
       next.catch(() => undefined); // awaited on the next turn; never unhandled meanwhile
-      hash?.update(chunk.buf.subarray(DATA_OFFSET_BYTES, DATA_OFFSET_BYTES + chunk.bytesRead));
+      if (hash !== null) {
+        await hashZeros(hash, chunk.offset - hashed);
+        hash.update(chunk.buf.subarray(DATA_OFFSET_BYTES, DATA_OFFSET_BYTES + chunk.bytesRead));
+        hashed = end;
+      }
       const encoded = encodeChunk(chunk.buf, chunk.bytesRead, chunk.offset, p.options.compression);
       encoded.catch(() => undefined);
       encoding.push(encoded);
@@ -108,6 +134,7 @@ export async function sendFileData(p: ReadFileParams): Promise<number> {
   } finally {
     encoding.length = 0;
   }
+  if (hash !== null && p.sparse !== null) await hashZeros(hash, Math.max(0, p.sparse.size - hashed));
   if (hash !== null && p.options.signature !== null) {
     const digest = burrow.FileDigest.encode({
       algorithm: DIGEST_ALGORITHMS[p.options.signature],
@@ -115,5 +142,5 @@ export async function sendFileData(p: ReadFileParams): Promise<number> {
     }).finish();
     await p.sink.write({ fileIndex: p.fileIndex, stream: burrow.Stream.STREAM_DIGEST, data: asBuffer(digest) });
   }
-  return offset;
+  return total;
 }

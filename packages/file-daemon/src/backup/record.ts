@@ -3,6 +3,8 @@
  * its DATA or GZIP_DATA chunks, then its DIGEST (docs/volume-format.md, "File
  * streams"). This module owns the payload layouts so the two sides cannot drift.
  */
+import type { Hash } from 'node:crypto';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { BurrowError, type BurrowErrorCode } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 
@@ -68,4 +70,26 @@ const DIGESTS: ReadonlyMap<burrow.DigestAlgorithm, string> = new Map([
 /** node:crypto's name for a digest algorithm, or undefined for NONE/unknown. */
 export function hashName(alg: burrow.DigestAlgorithm): string | undefined {
   return DIGESTS.get(alg);
+}
+
+const ZEROS = Buffer.alloc(1024 * 1024);
+/** Zero bytes hashed between turns of the event loop: ~50 ms of SHA-256, so a long hole never stalls the connections. */
+const ZEROS_PER_TURN = 64 * 1024 * 1024;
+
+/**
+ * Feeds `count` zero bytes to `hash`: a hole of a sparse file reads back as zeros, so
+ * the file's digest covers them although no data record carries them.
+ */
+export async function hashZeros(hash: Hash, count: number): Promise<void> {
+  let sinceYield = 0;
+  for (let left = count; left > 0; ) {
+    const n = Math.min(left, ZEROS.length);
+    hash.update(ZEROS.subarray(0, n));
+    left -= n;
+    sinceYield += n;
+    if (sinceYield >= ZEROS_PER_TURN) {
+      sinceYield = 0;
+      await yieldToLoop();
+    }
+  }
 }

@@ -4,14 +4,18 @@
  * names), so memory grows with depth and directory width, never with tree size.
  * Directories are saved after their contents, so a restore sets their times and
  * modes last.
+ *
+ * Each frame holds its directory open; children are stat'ed and opened relative to
+ * it with O_NOFOLLOW (@burrow/fsx), so paths longer than the kernel's 4096-byte limit
+ * are saved, and a directory swapped for a symlink mid-walk is never followed. Open
+ * descriptors grow with depth only.
  */
-import type { BigIntStats } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { AT_FDCWD, closeFd, kindOf, listDir, openDirAt, statAt, type EntryStat, type Fd } from '@burrow/fsx';
 import { describeError } from '@burrow/common/errors/index';
 import type { CompiledFileSet, FileOptions, IncludeSelector } from '../fileset/index.js';
 import { throwIfAborted } from './reader.js';
 import { DEFAULT_CHUNK_SIZE, type FileIssueHandler, type RecordSink } from './record.js';
-import { EntrySaver, type BackupTotals } from './saver.js';
+import { EntrySaver, type BackupTotals, type EntryRef } from './saver.js';
 
 export interface BackupParams {
   readonly fileset: CompiledFileSet;
@@ -24,7 +28,12 @@ export interface BackupParams {
 
 interface DirFrame {
   readonly path: Buffer;
-  readonly st: BigIntStats;
+  /** The directory itself, open; -1 when it could not be opened (saved from its parent then). */
+  readonly fd: Fd;
+  /** Where the directory itself is reached from when fd is -1. */
+  readonly parent: Fd;
+  readonly name: Buffer;
+  readonly st: EntryStat;
   readonly options: FileOptions;
   readonly names: Buffer[];
   next: number;
@@ -45,9 +54,10 @@ class IncludeWalk {
     private readonly signal: AbortSignal,
   ) {}
 
-  private async lstatOrReport(path: Buffer, isRoot: boolean): Promise<BigIntStats | null> {
+  private statOrReport(at: EntryRef, isRoot: boolean): EntryStat | null {
+    const path = at.path;
     try {
-      return await lstat(path, { bigint: true });
+      return statAt(at.dir, at.name);
     } catch (err) {
       const gone = (err as NodeJS.ErrnoException).code === 'ENOENT';
       // A missing top-level file is a FileSet mistake (error); a vanished entry is normal churn.
@@ -58,59 +68,86 @@ class IncludeWalk {
     }
   }
 
-  /** Lists a directory (sorted, for repeatable file order), or returns null when it must be skipped. */
-  private async openDir(path: Buffer, st: BigIntStats, options: FileOptions, rootDev: bigint | null): Promise<DirFrame | null> {
-    const frame: DirFrame = { path, st, options, names: [], next: 0 };
+  /** Opens and lists a directory (sorted, for repeatable file order), or returns null when it must be skipped. */
+  private openDir(at: EntryRef, st: EntryStat, options: FileOptions, rootDev: bigint | null): DirFrame | null {
+    const path = at.path;
+    const closed: DirFrame = { path, fd: -1, parent: at.dir, name: at.name, st, options, names: [], next: 0 };
     if (rootDev !== null && options.onefs && st.dev !== rootDev) {
       this.saver.issue({ path, severity: 'info', message: 'is a different file system; not descending into it (onefs)' });
-      return frame;
+      return closed;
     }
-    if (rootDev !== null && !options.recurse) return frame;
+    if (rootDev !== null && !options.recurse) return closed;
+    let fd: Fd;
     let names: Buffer[];
     try {
-      names = await readdir(path, { encoding: 'buffer' });
+      fd = openDirAt(at.dir, at.name);
+    } catch (err) {
+      this.saver.issue({ path, severity: 'error', message: `cannot open directory: ${describeError(err)}`, code: 'FILE_ACCESS' });
+      return closed;
+    }
+    try {
+      names = listDir(fd);
     } catch (err) {
       this.saver.issue({ path, severity: 'error', message: `cannot list directory: ${describeError(err)}`, code: 'FILE_ACCESS' });
-      return frame;
+      return { ...closed, fd };
     }
     const marker = this.include.excludeDirContaining.find((m) => names.some((n) => n.equals(m)));
-    if (marker !== undefined) return null;
+    if (marker !== undefined) {
+      closeFd(fd);
+      return null;
+    }
     names.sort(Buffer.compare);
-    frame.names.push(...names);
-    return frame;
+    return { ...closed, fd, names };
   }
 
   async walkRoot(root: Buffer): Promise<void> {
-    const st = await this.lstatOrReport(root, true);
+    const at: EntryRef = { dir: AT_FDCWD, name: root, path: root };
+    const st = this.statOrReport(at, true);
     if (st === null) return;
-    const options = this.include.select(root, st.isDirectory());
+    const isDir = kindOf(st.mode) === 'directory';
+    const options = this.include.select(root, isDir);
     if (options === null) return;
-    if (!st.isDirectory()) return this.saver.save(root, st, options);
-    const rootFrame = await this.openDir(root, st, options, null);
+    if (!isDir) return this.saver.save(at, st, options);
+    const rootFrame = this.openDir(at, st, options, null);
     if (rootFrame === null) return;
     this.stack.push(rootFrame);
-    while (this.stack.length > 0) {
-      throwIfAborted(this.signal);
-      const top = this.stack[this.stack.length - 1] as DirFrame;
-      const name = top.names[top.next];
-      if (name === undefined) {
-        this.stack.pop();
-        await this.saver.save(top.path, top.st, top.options);
-        continue;
+    try {
+      while (this.stack.length > 0) {
+        throwIfAborted(this.signal);
+        const top = this.stack[this.stack.length - 1] as DirFrame;
+        const name = top.names[top.next];
+        if (name === undefined) {
+          this.stack.pop();
+          await this.saveDirectory(top);
+          continue;
+        }
+        // Drop the name as soon as it is taken so the frame shrinks as it is worked off.
+        top.names[top.next++] = EMPTY;
+        await this.visit({ dir: top.fd, name, path: childPath(top.path, name) }, st.dev);
       }
-      // Drop the name as soon as it is taken so the frame shrinks as it is worked off.
-      top.names[top.next++] = EMPTY;
-      await this.visit(childPath(top.path, name), st.dev);
+    } finally {
+      for (const f of this.stack.splice(0)) if (f.fd >= 0) closeFd(f.fd);
     }
   }
 
-  private async visit(path: Buffer, rootDev: bigint): Promise<void> {
-    const st = await this.lstatOrReport(path, false);
+  /** Saves a directory after its contents, through its own descriptor when it has one. */
+  private async saveDirectory(f: DirFrame): Promise<void> {
+    try {
+      const at = f.fd >= 0 ? { dir: f.fd, name: EMPTY, path: f.path } : { dir: f.parent, name: f.name, path: f.path };
+      await this.saver.save(at, f.st, f.options);
+    } finally {
+      if (f.fd >= 0) closeFd(f.fd);
+    }
+  }
+
+  private async visit(at: EntryRef, rootDev: bigint): Promise<void> {
+    const st = this.statOrReport(at, false);
     if (st === null) return;
-    const options = this.include.select(path, st.isDirectory());
+    const isDir = kindOf(st.mode) === 'directory';
+    const options = this.include.select(at.path, isDir);
     if (options === null) return;
-    if (!st.isDirectory()) return this.saver.save(path, st, options);
-    const frame = await this.openDir(path, st, options, rootDev);
+    if (!isDir) return this.saver.save(at, st, options);
+    const frame = this.openDir(at, st, options, rootDev);
     if (frame !== null) this.stack.push(frame);
   }
 }

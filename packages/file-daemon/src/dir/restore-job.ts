@@ -30,6 +30,9 @@ export async function runRestoreJob(order: burrow.IFdRestoreOrder, signal: Abort
       wireBytes += data.length;
       await writer.accept({ fileIndex: msg.body.fileIndex ?? 0, stream: msg.body.stream ?? 0, data });
     }
+  } catch (err) {
+    writer.abandon();
+    throw err;
   } finally {
     sd.close('restore stream done');
   }

@@ -20,6 +20,12 @@ export interface FileOptions {
   /** Descend into subdirectories (Bareos default yes). */
   readonly recurse: boolean;
   readonly exclude: boolean;
+  /** Send only the data ranges of files with holes, and mark them sparse (Bareos default no). */
+  readonly sparse: boolean;
+  /** Save extended attributes (`xattrsupport`); on by default: an exact restore needs them. */
+  readonly xattrs: boolean;
+  /** Save POSIX access and default ACLs (`aclsupport`); on by default, as xattrs. */
+  readonly acls: boolean;
 }
 
 export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
@@ -28,6 +34,9 @@ export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
   onefs: true,
   recurse: true,
   exclude: false,
+  sparse: false,
+  xattrs: true,
+  acls: true,
 });
 
 const yesNo = z
@@ -49,9 +58,9 @@ const compression = z
 
 // Bareos Options directives that Burrow accepts without acting on them (yet).
 const LATER = [
-  'basejob', 'accurate', 'verify', 'sparse', 'hardlinks', 'readfifo', 'portable',
+  'basejob', 'accurate', 'verify', 'hardlinks', 'readfifo', 'portable',
   'mtimeonly', 'keepatime', 'checkfilechanges', 'honornodumpflag', 'noatime',
-  'aclsupport', 'xattrsupport', 'fstype', 'drivetype', 'hfsplussupport', 'strippath',
+  'fstype', 'drivetype', 'hfsplussupport', 'strippath',
   'size', 'shadowing', 'meta', 'encryption', 'autoexclude', 'enhancedwild',
 ] as const;
 
@@ -62,6 +71,9 @@ const SettingsSchema = z
     onefs: yesNo.optional(),
     recurse: yesNo.optional(),
     exclude: yesNo.optional(),
+    sparse: yesNo.optional(),
+    xattrsupport: yesNo.optional(),
+    aclsupport: yesNo.optional(),
     ignorecase: yesNo.optional(),
     ...Object.fromEntries(LATER.map((k) => [k, z.string().optional()])),
   })
@@ -86,5 +98,8 @@ export function parseSettings(settings: Readonly<Record<string, string>> | null 
   if (s.onefs !== undefined) overrides.onefs = s.onefs;
   if (s.recurse !== undefined) overrides.recurse = s.recurse;
   if (s.exclude !== undefined) overrides.exclude = s.exclude;
+  if (s.sparse !== undefined) overrides.sparse = s.sparse;
+  if (s.xattrsupport !== undefined) overrides.xattrs = s.xattrsupport;
+  if (s.aclsupport !== undefined) overrides.acls = s.aclsupport;
   return { overrides, ignoreCase: s.ignorecase ?? false };
 }

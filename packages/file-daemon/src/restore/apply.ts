@@ -1,43 +1,49 @@
 /**
- * Applies saved attributes to a restored entry: owner first (lchown), then mode
- * (chmod afterwards, since a chown clears setuid/setgid), then times. xattrs and
- * ACLs will follow the times as further steps here (DESIGN.md lessons).
+ * Applies saved attributes to a restored entry, in the order the kernel needs: owner
+ * first (a chown clears setuid/setgid and file capabilities), then mode, then
+ * extended attributes and ACLs (DESIGN.md lessons: after the file's own attributes),
+ * then times last, to the nanosecond and before 1970 too (utimensat).
  */
-import type { FileHandle } from 'node:fs/promises';
-import { chmod, lchown, lutimes } from 'node:fs/promises';
+import { chmodAt, chownAt, setTimesAt, setXattr, type Fd } from '@burrow/fsx';
+import { describeError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import { int64, timestamp } from './numbers.js';
 
 type Attrs = burrow.FileAttributes.$Properties;
 
-/**
- * Timestamp -> the seconds number Node's utimes takes. Node truncates to whole
- * microseconds, so aim at the middle of the wanted microsecond: the double's error
- * (~0.24 µs near 2023) then cannot push it into the neighbour. Sub-microsecond
- * digits are lost — Node has no nanosecond utimes.
- */
-export function toNodeTime(ts: burrow.Timestamp.$Properties | null | undefined): number {
-  const { sec, nsec } = timestamp(ts);
-  const usec = Math.floor(nsec / 1000);
-  return sec + (usec + 0.5) / 1e6;
-}
+const ACL_ACCESS = Buffer.from('system.posix_acl_access');
+const ACL_DEFAULT = Buffer.from('system.posix_acl_default');
 
 const canChown = process.getuid?.() === 0;
 
-/** Owner, mode, times through an open file (no path lookup, so no race on the name). */
-export async function applyToHandle(handle: FileHandle, attrs: Attrs): Promise<void> {
-  if (canChown) await handle.chown(int64(attrs.uid), int64(attrs.gid));
-  await handle.chmod((attrs.mode ?? 0o600) & 0o7777);
-  await handle.utimes(toNodeTime(attrs.atime), toNodeTime(attrs.mtime));
+/** The xattrs to set, ACLs included (they are xattrs on Linux). */
+function xattrsOf(attrs: Attrs): Array<{ name: Buffer; value: Buffer }> {
+  const out = (attrs.xattrs ?? []).map((x) => ({ name: Buffer.from(x.name ?? []), value: Buffer.from(x.value ?? []) }));
+  if (attrs.aclAccess && attrs.aclAccess.length > 0) out.push({ name: ACL_ACCESS, value: Buffer.from(attrs.aclAccess) });
+  if (attrs.aclDefault && attrs.aclDefault.length > 0) out.push({ name: ACL_DEFAULT, value: Buffer.from(attrs.aclDefault) });
+  return out;
 }
 
 /**
- * Owner, mode, times by path, for entries the restore just created under a name
- * only it uses (temp names) or directories it has checked. Symlinks have no mode of
- * their own on Linux and get lchown/lutimes.
+ * Owner, mode, xattrs, times of `name` in the open directory `dir` (or of `dir`
+ * itself when name is empty — how an open regular file or directory is done).
+ * Symlinks have no mode of their own on Linux. Returns the xattrs that could not be
+ * set, one message each (the entry is restored; the job decides what that means);
+ * anything else failing throws.
  */
-export async function applyToPath(path: Buffer, attrs: Attrs, isSymlink: boolean): Promise<void> {
-  if (canChown) await lchown(path, int64(attrs.uid), int64(attrs.gid));
-  if (!isSymlink) await chmod(path, (attrs.mode ?? 0o600) & 0o7777);
-  await lutimes(path, toNodeTime(attrs.atime), toNodeTime(attrs.mtime));
+export function applyAt(dir: Fd, name: Buffer, attrs: Attrs, isSymlink: boolean): string[] {
+  if (canChown) chownAt(dir, name, int64(attrs.uid), int64(attrs.gid));
+  if (!isSymlink) chmodAt(dir, name, (attrs.mode ?? 0o600) & 0o7777);
+  const problems: string[] = [];
+  for (const x of xattrsOf(attrs)) {
+    try {
+      setXattr(dir, name, x.name, x.value);
+    } catch (err) {
+      problems.push(`cannot set extended attribute ${x.name.toString('latin1')}: ${describeError(err)}`);
+    }
+  }
+  const at = timestamp(attrs.atime);
+  const mt = timestamp(attrs.mtime);
+  setTimesAt(dir, name, at, mt);
+  return problems;
 }

@@ -1,23 +1,37 @@
 /**
  * One regular file being restored: written under a temporary name in its final
- * directory, attributes applied through the open handle, then renamed into place,
+ * directory, attributes applied through its open descriptor, then renamed into place,
  * so a failed file never leaves a half file under the real name. The data is hashed
  * as it arrives so the saved DIGEST can be checked without reading the file again.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { rename, unlink, type FileHandle, open } from 'node:fs/promises';
+import { constants, ftruncate, read, write } from 'node:fs';
 import { promisify } from 'node:util';
+import { closeFd, openAt, openDirAt, renameAt, unlinkAt, type Fd } from '@burrow/fsx';
 import { gunzip } from 'node:zlib';
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
-import { hashName, readDataPayload } from '../backup/index.js';
-import { applyToHandle } from './apply.js';
+import { hashName, hashZeros, readDataPayload } from '../backup/index.js';
+import { applyAt } from './apply.js';
 import { int64 } from './numbers.js';
 
 const gunzipAsync = promisify(gunzip);
-const ZEROS = Buffer.alloc(64 * 1024);
+const writeAsync = promisify(write);
+const readAsync = promisify(read);
+const ftruncateAsync = promisify(ftruncate);
+// O_EXCL|O_NOFOLLOW: never opens an existing file or follows a planted symlink.
+const CREATE_FLAGS = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+const SELF = Buffer.alloc(0);
+
+/** What commit() found: a size or digest problem (an error), and attributes that could not be set (warnings). */
+export interface CommitResult {
+  readonly error: string | null;
+  readonly warnings: string[];
+}
+const READ_BACK = 64 * 1024;
 
 export class PendingFile {
+  private open = true;
   private end = 0;
   private hashed = 0;
   private hash: Hash | null = null;
@@ -29,9 +43,11 @@ export class PendingFile {
    * read back once to check it.
    */
   private constructor(
-    private readonly handle: FileHandle,
-    private readonly tmpPath: Buffer,
-    readonly finalPath: Buffer,
+    /** Its own descriptor of the directory the file goes in. */
+    private readonly dir: Fd,
+    private readonly fd: Fd,
+    private readonly tmpName: Buffer,
+    private readonly finalName: Buffer,
     private readonly attrs: burrow.FileAttributes.$Properties,
     private readonly guess: burrow.DigestAlgorithm | null,
   ) {
@@ -39,15 +55,21 @@ export class PendingFile {
     if (name !== undefined) this.hash = createHash(name);
   }
 
-  static async create(
-    tmpPath: Buffer,
-    finalPath: Buffer,
+  /** Creates `tmpName` in the open directory `parent`, to become `finalName` there on commit. */
+  static create(
+    parent: Fd,
+    names: { readonly tmp: Buffer; readonly final: Buffer },
     attrs: burrow.FileAttributes.$Properties,
     guess: burrow.DigestAlgorithm | null,
-  ): Promise<PendingFile> {
-    // 'wx+' = O_RDWR|O_CREAT|O_EXCL: never opens an existing file or follows a planted symlink.
-    const handle = await open(tmpPath, 'wx+', 0o600);
-    return new PendingFile(handle, tmpPath, finalPath, attrs, guess);
+  ): PendingFile {
+    const dir = openDirAt(parent, Buffer.from('.'));
+    try {
+      const fd = openAt(dir, names.tmp, CREATE_FLAGS, 0o600);
+      return new PendingFile(dir, fd, names.tmp, names.final, attrs, guess);
+    } catch (err) {
+      closeFd(dir);
+      throw err;
+    }
   }
 
   private hashUpdate(bytes: Buffer): void {
@@ -67,15 +89,14 @@ export class PendingFile {
     }
     let done = 0;
     while (done < bytes.length) {
-      const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, offset + done);
+      const bytesWritten = (await writeAsync(this.fd, bytes, done, bytes.length - done, offset + done)).bytesWritten;
       done += bytesWritten;
     }
     // Holes (absent chunks) hash as zeros, as they read back; overlaps cannot be checked.
     if (offset < this.hashed) this.hash = null;
-    while (this.hash !== null && this.hashed < offset) {
-      const n = Math.min(ZEROS.length, offset - this.hashed);
-      this.hashUpdate(ZEROS.subarray(0, n));
-      this.hashed += n;
+    if (this.hash !== null && this.hashed < offset) {
+      await hashZeros(this.hash, offset - this.hashed);
+      this.hashed = offset;
     }
     if (this.hash !== null) {
       this.hashUpdate(bytes);
@@ -90,23 +111,28 @@ export class PendingFile {
   }
 
   /**
-   * Finishes the file: size, digest check, attributes, rename into place. Returns a
-   * problem with the size or digest (the file stays restored: it is the best copy there is)
-   * or null.
+   * Finishes the file: size, digest check, attributes, rename into place. A size or
+   * digest problem leaves the file restored (it is the best copy there is).
    */
-  async commit(): Promise<string | null> {
+  async commit(): Promise<CommitResult> {
     const size = int64(this.attrs.size);
     // A file ending in a hole (sparse) has its last bytes absent from the data.
-    if (this.end < size && this.attrs.sparse === true) await this.handle.truncate(size);
+    if (this.end < size && this.attrs.sparse === true) {
+      await ftruncateAsync(this.fd, size);
+      if (this.hash !== null && this.hashed === this.end) {
+        await hashZeros(this.hash, size - this.end);
+        this.hashed = size;
+      }
+    }
     // Without holes every byte must have come: a shortfall means data lost on the volume.
     const short = this.end !== size && this.attrs.sparse !== true
       ? `restored ${this.end} of ${size} bytes: the rest is missing from the volume`
       : null;
-    const problem = short ?? await this.checkDigest();
-    await applyToHandle(this.handle, this.attrs);
-    await this.handle.close();
-    await rename(this.tmpPath, this.finalPath);
-    return problem;
+    const error = short ?? await this.checkDigest();
+    const warnings = applyAt(this.fd, SELF, this.attrs, false);
+    renameAt(this.dir, this.tmpName, this.dir, this.finalName);
+    this.closeBoth();
+    return { error, warnings };
   }
 
   private async checkDigest(): Promise<string | null> {
@@ -122,9 +148,9 @@ export class PendingFile {
 
   private async rehash(name: string): Promise<Buffer> {
     const h = createHash(name);
-    const buf = Buffer.allocUnsafe(ZEROS.length);
+    const buf = Buffer.allocUnsafe(READ_BACK);
     for (let pos = 0; ; ) {
-      const { bytesRead } = await this.handle.read(buf, 0, buf.length, pos);
+      const { bytesRead } = await readAsync(this.fd, buf, 0, buf.length, pos);
       if (bytesRead === 0) break;
       h.update(buf.subarray(0, bytesRead));
       pos += bytesRead;
@@ -132,9 +158,21 @@ export class PendingFile {
     return h.digest();
   }
 
-  /** Drops the temporary file after a failure. */
-  async abandon(): Promise<void> {
-    await this.handle.close().catch(() => undefined);
-    await unlink(this.tmpPath).catch(() => undefined);
+  private closeBoth(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeFd(this.fd);
+    closeFd(this.dir);
+  }
+
+  /** Drops the temporary file after a failure (or does nothing once committed). */
+  abandon(): void {
+    if (!this.open) return;
+    try {
+      unlinkAt(this.dir, this.tmpName);
+    } catch {
+      // Already gone: nothing more to tidy.
+    }
+    this.closeBoth();
   }
 }

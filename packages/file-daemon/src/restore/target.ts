@@ -1,34 +1,34 @@
 /**
  * Where a record's path lands, and the safety rules on the way there (DESIGN.md,
  * "Rules for data"): a path with `..` components or NUL bytes is refused; with a
- * `where`, the result always lies below it; the parent chain is created with lstat
- * checks on every component so nothing is ever written through a symlink — a
- * restored tree may hold symlinks to anywhere, and later files must not follow them.
+ * `where`, the result always lies below it.
  *
- * Restoring to the original place (empty where) checks the chain from "/": symlinks
- * the restore itself made, or that are not owned by root, are refused; root-owned
- * system links (/lib -> usr/lib) are followed, as the administrator's own.
+ * Nothing is ever resolved as a whole path. The restore location is opened once, and
+ * every directory below it is opened relative to its parent's descriptor with
+ * O_NOFOLLOW|O_DIRECTORY (@burrow/fsx), created first when missing. So a symlink in
+ * the restore path — planted beforehand, swapped in by another process meanwhile, or
+ * made by this very restore — is never followed (RESOLVE_BENEATH by construction),
+ * and paths longer than the kernel's 4096 bytes work.
  *
- * Known limit: Node has no openat/O_PATH, so a symlink swapped in by another process
- * between the check and the use is not caught; the restore itself never does that.
+ * Restoring to the original place (empty where) starts from "/": there, root-owned
+ * symlinks to directories that this restore did not make (/lib -> usr/lib) are
+ * followed, as the administrator's own; any other symlink in the way is refused.
  */
-import { lstat, mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { AT_FDCWD, closeFd, mkdirAt, openDirAt, statAt, type Fd } from '@burrow/fsx';
 import { BurrowError } from '@burrow/common/errors/index';
+import { displayPath } from '@burrow/common/names/index';
 
 const SLASH = 0x2f;
 
 export interface ResolvedPath {
-  /** Absolute path on this machine. */
+  /** Absolute path on this machine, for messages only. */
   readonly path: Buffer;
-  /** The parent directory of `path`. */
-  readonly parent: Buffer;
-  /** Final component (empty when the record names the base itself). */
+  /** Components from the restore location down to the parent directory. */
+  readonly dirs: readonly Buffer[];
+  /** Final component (empty when the record names the location itself). */
   readonly name: Buffer;
   readonly depth: number;
-}
-
-function join(dir: Buffer, name: Buffer): Buffer {
-  return dir.length === 1 && dir[0] === SLASH ? Buffer.concat([dir, name]) : Buffer.concat([dir, Buffer.of(SLASH), name]);
 }
 
 function splitComponents(raw: Buffer): Buffer[] {
@@ -46,17 +46,27 @@ function splitComponents(raw: Buffer): Buffer[] {
 }
 
 function hostile(raw: Buffer, why: string): BurrowError {
-  return new BurrowError('HOSTILE_PATH', `refusing path ${JSON.stringify(raw.toString('latin1'))}: ${why}`);
+  return new BurrowError('HOSTILE_PATH', `refusing path ${displayPath(raw)}: ${why}`);
+}
+
+function errnoOf(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException).code;
+}
+
+interface OpenDir {
+  readonly name: Buffer;
+  readonly fd: Fd;
 }
 
 export class RestoreTarget {
   private readonly base: Buffer;
   private readonly original: boolean;
   private readonly isRoot = process.getuid?.() === 0;
-  /** Symlinks this restore created; only kept for original-place restores. */
+  /** Symlinks this restore created (absolute paths, latin1); only kept for original-place restores. */
   private readonly madeLinks = new Set<string>();
-  /** The last parent directory verified (most files share their parent with the previous one). */
-  private verified: Buffer | null = null;
+  private baseFd: Fd = -1;
+  /** The directories of the last parent opened, from the base down: most files share a parent with the one before. */
+  private chain: OpenDir[] = [];
 
   constructor(where: Buffer) {
     this.original = where.length === 0;
@@ -74,56 +84,80 @@ export class RestoreTarget {
     if (raw.length === 0) throw hostile(raw, 'is empty');
     if (this.original && raw[0] !== SLASH) throw hostile(raw, 'is relative');
     const comps = splitComponents(raw);
-    let path = this.base;
-    let parent = this.base;
-    for (const c of comps) {
-      parent = path;
-      path = join(path, c);
-    }
-    const name = comps[comps.length - 1] ?? Buffer.alloc(0);
-    return { path, parent, name, depth: comps.length };
+    const path = Buffer.concat([this.base.length === 1 ? Buffer.alloc(0) : this.base, ...comps.flatMap((c) => [Buffer.from('/'), c])]);
+    return { path: path.length === 0 ? this.base : path, dirs: comps.slice(0, -1), name: comps[comps.length - 1] ?? Buffer.alloc(0), depth: comps.length };
   }
 
-  /** Creates the restore location itself (trusted: it comes from the Director). */
+  /** Creates and opens the restore location itself (trusted: it comes from the Director). */
   async prepareBase(): Promise<void> {
     if (!this.original) await mkdir(this.base, { recursive: true, mode: 0o700 });
+    this.baseFd = openDirAt(AT_FDCWD, this.base, true);
   }
 
   /** Records a symlink (or a hard link, which may be one) the restore just made. */
-  noteLink(path: Buffer): void {
-    this.verified = null;
-    if (this.original) this.madeLinks.add(path.toString('latin1'));
+  noteLink(t: ResolvedPath): void {
+    if (this.original) this.madeLinks.add(t.path.toString('latin1'));
   }
 
-  /** Makes sure every directory between the base and `target.parent` exists and is no symlink. */
-  async prepareParent(target: ResolvedPath, created: (dir: Buffer) => void): Promise<void> {
-    if (target.depth === 0 || (this.verified !== null && this.verified.equals(target.parent))) return;
-    const comps = splitComponents(target.parent.subarray(this.base.length));
-    let dir = this.base;
-    for (const c of comps) {
-      dir = join(dir, c);
-      await this.checkDir(dir, created);
+  /**
+   * The open parent directory of `t`, creating missing directories (reported to
+   * `created`). The descriptor stays owned by the target, valid until the next
+   * parentOf or close.
+   */
+  parentOf(t: ResolvedPath, created: (dir: ResolvedPath) => void): Fd {
+    let keep = 0;
+    while (keep < this.chain.length && keep < t.dirs.length && (this.chain[keep] as OpenDir).name.equals(t.dirs[keep] as Buffer)) keep++;
+    for (const d of this.chain.splice(keep)) closeFd(d.fd);
+    for (let i = keep; i < t.dirs.length; i++) {
+      const at = this.chain[i - 1]?.fd ?? this.baseFd;
+      const sub = this.resolve(Buffer.concat(t.dirs.slice(0, i + 1).flatMap((c) => [Buffer.from('/'), c])));
+      this.chain.push({ name: t.dirs[i] as Buffer, fd: this.openStep(at, sub, created) });
     }
-    this.verified = target.parent;
+    return this.chain[this.chain.length - 1]?.fd ?? this.baseFd;
   }
 
-  private async checkDir(dir: Buffer, created: (dir: Buffer) => void): Promise<void> {
-    let st = await lstat(dir).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return null;
+  /** Opens the directory `t` names (its own descriptor, for the caller to close); nothing is created. */
+  openDirectory(t: ResolvedPath): Fd {
+    let fd = openDirAt(this.baseFd, Buffer.from('.'));
+    try {
+      for (let i = 0; i < t.depth; i++) {
+        const sub = this.resolve(Buffer.concat([...t.dirs, t.name].slice(0, i + 1).flatMap((c) => [Buffer.from('/'), c])));
+        const next = this.openStep(fd, sub, null);
+        closeFd(fd);
+        fd = next;
+      }
+      return fd;
+    } catch (err) {
+      closeFd(fd);
       throw err;
-    });
-    if (st === null) {
-      await mkdir(dir, { mode: 0o700 });
-      created(dir);
-      st = await lstat(dir);
     }
-    if (st.isDirectory()) return;
-    if (st.isSymbolicLink() && this.original && this.isRoot) {
-      const owner = st.uid;
-      const target = await stat(dir);
-      if (owner === 0 && target.isDirectory() && !this.madeLinks.has(dir.toString('latin1'))) return;
+  }
+
+  /** One step down: the directory `sub.name` in `at`, never through a symlink (but see the original-place rule). */
+  private openStep(at: Fd, sub: ResolvedPath, created: ((dir: ResolvedPath) => void) | null): Fd {
+    try {
+      return openDirAt(at, sub.name);
+    } catch (err) {
+      const code = errnoOf(err);
+      if (code === 'ENOENT' && created !== null) {
+        mkdirAt(at, sub.name, 0o700);
+        created(sub);
+        return openDirAt(at, sub.name);
+      }
+      if (code !== 'ELOOP' && code !== 'ENOTDIR') throw err;
     }
-    if (st.isSymbolicLink()) throw hostile(dir, 'its parent chain holds a symlink');
-    throw new BurrowError('FILE_ACCESS', `${dir.toString('latin1')} is in the way and not a directory`);
+    const st = statAt(at, sub.name);
+    const isLink = (st.mode & 0o170000) === 0o120000;
+    if (isLink && this.original && this.isRoot && st.uid === 0 && !this.madeLinks.has(sub.path.toString('latin1'))) {
+      return openDirAt(at, sub.name, true);
+    }
+    if (isLink) throw hostile(sub.path, 'its parent chain holds a symlink');
+    throw new BurrowError('FILE_ACCESS', `${displayPath(sub.path)} is in the way and not a directory`);
+  }
+
+  close(): void {
+    for (const d of this.chain.splice(0)) closeFd(d.fd);
+    if (this.baseFd >= 0) closeFd(this.baseFd);
+    this.baseFd = -1;
   }
 }

@@ -6,14 +6,14 @@
  * afterwards. Per-file problems go to onFileIssue; the job decides what they mean.
  */
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, rename, symlink, unlink } from 'node:fs/promises';
+import { closeFd, kindOf, mkdirAt, statAt, type EntryStat, type Fd } from '@burrow/fsx';
 import { BurrowError, describeError, toBurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import type { FileIssueHandler, FileRecord } from '../backup/index.js';
-import { applyToPath } from './apply.js';
+import { applyAt } from './apply.js';
+import { makeHardLink, makeNode } from './nodes.js';
 import { PendingFile } from './regular.js';
 import { decideReplace, type ReplaceMode } from './replace.js';
-import { makeSpecialNode } from './special.js';
 import { RestoreTarget, type ResolvedPath } from './target.js';
 
 export interface RestoreOptions {
@@ -34,9 +34,19 @@ type Attrs = burrow.FileAttributes;
 const T = burrow.FileType;
 
 interface DirToFinish {
-  readonly path: Buffer;
-  readonly depth: number;
+  readonly target: ResolvedPath;
   readonly attrs: Attrs;
+}
+
+const SELF = Buffer.alloc(0);
+
+function statOrNull(dir: Fd, name: Buffer): EntryStat | null {
+  try {
+    return statAt(dir, name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
 }
 
 export class RestoreWriter {
@@ -46,7 +56,7 @@ export class RestoreWriter {
   /** Directories this restore made (their attributes are always applied). */
   private readonly made = new Set<string>();
   /** Restored names of inodes with several links, by file index: the only per-inode state. */
-  private readonly linkTargets = new Map<number, Buffer>();
+  private readonly linkTargets = new Map<number, ResolvedPath>();
   private lastIndex = 0;
   private current: { index: number; path: Buffer; file: PendingFile | null } | null = null;
   private digestGuess: burrow.DigestAlgorithm | null = null;
@@ -54,6 +64,10 @@ export class RestoreWriter {
 
   constructor(private readonly o: RestoreOptions) {
     this.target = new RestoreTarget(o.where);
+  }
+
+  private warnAll(path: Buffer, warnings: readonly string[]): void {
+    for (const w of warnings) this.o.onFileIssue({ path, severity: 'warning', message: w, code: 'FILE_ACCESS' });
   }
 
   private report(path: Buffer, severity: 'info' | 'warning' | 'error', err: unknown): void {
@@ -88,7 +102,7 @@ export class RestoreWriter {
         throw new BurrowError('VOLUME_FORMAT', `unknown stream ${rec.stream}`);
       }
     } catch (err) {
-      await cur.file.abandon();
+      cur.file.abandon();
       cur.file = null;
       this.report(cur.path, 'error', err);
     }
@@ -115,8 +129,7 @@ export class RestoreWriter {
       if (target.depth === 0 && attrs.type !== T.FT_DIRECTORY) {
         throw new BurrowError('HOSTILE_PATH', 'only a directory may stand for the restore location itself');
       }
-      await this.target.prepareParent(target, (dir) => this.made.add(dir.toString('latin1')));
-      const done = await this.createEntry(rec.fileIndex, target, attrs);
+      const done = this.createEntry(rec.fileIndex, target, attrs);
       if (done) this.totals.files++;
     } catch (err) {
       this.report(path, 'error', toBurrowError(err, 'FILE_ACCESS'));
@@ -124,87 +137,59 @@ export class RestoreWriter {
   }
 
   /** Creates the entry; returns false when it was left alone (replace rules). */
-  private async createEntry(index: number, t: ResolvedPath, attrs: Attrs): Promise<boolean> {
-    if (attrs.type === T.FT_DIRECTORY) return this.createDirectory(t, attrs);
-    const existing = await lstat(t.path, { bigint: true }).catch(() => null);
-    if (existing?.isDirectory() === true) {
+  private createEntry(index: number, t: ResolvedPath, attrs: Attrs): boolean {
+    const dir = this.target.parentOf(t, (d) => this.made.add(d.path.toString('latin1')));
+    if (attrs.type === T.FT_DIRECTORY) return this.createDirectory(dir, t, attrs);
+    const existing = statOrNull(dir, t.name);
+    if (existing !== null && kindOf(existing.mode) === 'directory') {
       throw new BurrowError('FILE_ACCESS', 'a directory is in the way');
     }
     if (existing !== null && !decideReplace(this.o.replace, existing, attrs.mtime)) {
       this.report(t.path, 'info', `exists; not replaced (replace=${this.o.replace})`);
       return false;
     }
-    const tmpName = `.burrow-restore-${index}-${randomBytes(6).toString('hex')}`;
-    const tmp = Buffer.concat([t.parent, Buffer.from(t.parent.length === 1 ? '' : '/'), Buffer.from(tmpName)]);
-    if (attrs.nlink > 1) this.linkTargets.set(index, t.path);
-    switch (attrs.type) {
-      case T.FT_REGULAR: {
-        const file = await PendingFile.create(tmp, t.path, attrs, this.digestGuess);
-        if (this.current !== null) this.current.file = file;
-        return true;
-      }
-      case T.FT_SYMLINK:
-        await symlink(Buffer.from(attrs.linkTarget), tmp);
-        break;
-      case T.FT_FIFO:
-        await makeSpecialNode(t.parent, tmpName, { kind: 'fifo' }, this.o.signal);
-        break;
-      case T.FT_CHAR_DEVICE:
-      case T.FT_BLOCK_DEVICE: {
-        const kind = attrs.type === T.FT_CHAR_DEVICE ? 'char' : 'block';
-        await makeSpecialNode(t.parent, tmpName, { kind, major: attrs.rdevMajor, minor: attrs.rdevMinor }, this.o.signal);
-        break;
-      }
-      case T.FT_HARDLINK:
-        return this.createHardLink(tmp, t, attrs);
-      default:
-        throw new BurrowError('VOLUME_FORMAT', `file type ${attrs.type} cannot be restored`);
+    const place = { dir, tmp: Buffer.from(`.burrow-restore-${index}-${randomBytes(6).toString('hex')}`), name: t.name };
+    if (attrs.nlink > 1) this.linkTargets.set(index, t);
+    if (attrs.type === T.FT_REGULAR) {
+      const file = PendingFile.create(dir, { tmp: place.tmp, final: t.name }, attrs, this.digestGuess);
+      if (this.current !== null) this.current.file = file;
+      return true;
     }
-    await this.placeNode(tmp, t.path, attrs);
+    if (attrs.type === T.FT_HARDLINK) {
+      this.createHardLink(place, attrs);
+    } else {
+      this.warnAll(t.path, makeNode(place, attrs));
+    }
+    if (attrs.type === T.FT_SYMLINK || attrs.type === T.FT_HARDLINK) this.target.noteLink(t);
     return true;
   }
 
-  private async placeNode(tmp: Buffer, final: Buffer, attrs: Attrs): Promise<void> {
-    try {
-      await applyToPath(tmp, attrs, attrs.type === T.FT_SYMLINK);
-      await rename(tmp, final);
-    } catch (err) {
-      await unlink(tmp).catch(() => undefined);
-      throw err;
-    }
-    if (attrs.type === T.FT_SYMLINK) this.target.noteLink(final);
-  }
-
-  private async createHardLink(tmp: Buffer, t: ResolvedPath, attrs: Attrs): Promise<boolean> {
+  private createHardLink(place: { dir: Fd; tmp: Buffer; name: Buffer }, attrs: Attrs): void {
     const first = this.linkTargets.get(attrs.hardlinkFileIndex);
     if (first === undefined) {
       throw new BurrowError('NOT_FOUND', `hard link target ${JSON.stringify(Buffer.from(attrs.hardlinkTarget).toString('latin1'))} was not restored`);
     }
-    // link(2) does not follow a symlink at its source, so a linked symlink stays one.
-    await link(first, tmp);
+    const fromDir = this.target.openDirectory({ ...first, name: first.dirs[first.dirs.length - 1] ?? SELF, dirs: first.dirs.slice(0, -1), depth: first.depth - 1 });
     try {
-      await rename(tmp, t.path);
-    } catch (err) {
-      await unlink(tmp).catch(() => undefined);
-      throw err;
+      makeHardLink(place, { dir: fromDir, name: first.name });
+    } finally {
+      closeFd(fromDir);
     }
-    this.target.noteLink(t.path);
-    return true;
   }
 
-  private async createDirectory(t: ResolvedPath, attrs: Attrs): Promise<boolean> {
+  private createDirectory(dir: Fd, t: ResolvedPath, attrs: Attrs): boolean {
     const key = t.path.toString('latin1');
-    const existing = await lstat(t.path, { bigint: true }).catch(() => null);
+    const existing = t.depth === 0 ? statAt(dir, SELF) : statOrNull(dir, t.name);
     if (existing === null) {
-      await mkdir(t.path, { mode: 0o700 });
+      mkdirAt(dir, t.name, 0o700);
       this.made.add(key);
-    } else if (!existing.isDirectory()) {
+    } else if (kindOf(existing.mode) !== 'directory') {
       throw new BurrowError('FILE_ACCESS', 'something other than a directory is in the way');
     } else if (!this.made.has(key) && !decideReplace(this.o.replace, existing, attrs.mtime)) {
       this.report(t.path, 'info', `directory exists; attributes kept (replace=${this.o.replace})`);
       return false;
     }
-    this.dirs.push({ path: t.path, depth: t.depth, attrs });
+    this.dirs.push({ target: t, attrs });
     return true;
   }
 
@@ -213,27 +198,43 @@ export class RestoreWriter {
     this.current = null;
     if (cur?.file == null) return;
     try {
-      const problem = await cur.file.commit();
-      if (problem !== null) this.report(cur.path, 'error', new BurrowError('FILE_ACCESS', problem));
+      const { error, warnings } = await cur.file.commit();
+      if (error !== null) this.report(cur.path, 'error', new BurrowError('FILE_ACCESS', error));
+      this.warnAll(cur.path, warnings);
     } catch (err) {
-      await cur.file.abandon();
+      cur.file.abandon();
       this.report(cur.path, 'error', err);
     }
   }
 
-  /** Closes the last file and applies directory attributes, deepest first. */
+  /** Gives up after a failed stream: drops the file being written and closes every descriptor. */
+  abandon(): void {
+    this.current?.file?.abandon();
+    this.current = null;
+    this.target.close();
+  }
+
+  /** Closes the last file and applies directory attributes, deepest first; closes the restore location. */
   async finish(): Promise<RestoreTotals> {
-    await this.closeCurrent();
-    const dirs = this.dirs.splice(0).sort((a, b) => b.depth - a.depth);
-    for (const d of dirs) {
-      try {
-        const st = await lstat(d.path);
-        if (!st.isDirectory()) throw new BurrowError('FILE_ACCESS', 'is no longer a directory');
-        await applyToPath(d.path, d.attrs, false);
-      } catch (err) {
-        this.report(d.path, 'error', err);
+    try {
+      await this.closeCurrent();
+      const dirs = this.dirs.splice(0).sort((a, b) => b.target.depth - a.target.depth);
+      for (const d of dirs) {
+        try {
+          // Opened afresh with O_NOFOLLOW all the way: whatever happened since, only this directory is touched.
+          const fd = this.target.openDirectory(d.target);
+          try {
+            this.warnAll(d.target.path, applyAt(fd, SELF, d.attrs, false));
+          } finally {
+            closeFd(fd);
+          }
+        } catch (err) {
+          this.report(d.target.path, 'error', err);
+        }
       }
+      return { ...this.totals };
+    } finally {
+      this.target.close();
     }
-    return { ...this.totals };
   }
 }

@@ -1,0 +1,71 @@
+/**
+ * Creates the non-regular entries of a restore — symlinks, FIFOs, device nodes, hard
+ * links — under a temporary name in their open parent directory, applies their
+ * attributes there, and renames them into place, so a half-made entry never appears
+ * under the real name and nothing is reached through a path.
+ */
+import { linkAt, mknodAt, renameAt, symlinkAt, unlinkAt, type Fd } from '@burrow/fsx';
+import { BurrowError } from '@burrow/common/errors/index';
+import { burrow } from '@burrow/common/proto/generated';
+import { applyAt } from './apply.js';
+
+type Attrs = burrow.FileAttributes;
+const T = burrow.FileType;
+
+export interface NodePlace {
+  readonly dir: Fd;
+  readonly tmp: Buffer;
+  readonly name: Buffer;
+}
+
+/** Where the first name of a hard-link set was restored: its open directory and name. */
+export interface LinkSource {
+  readonly dir: Fd;
+  readonly name: Buffer;
+}
+
+function make(p: NodePlace, attrs: Attrs): void {
+  switch (attrs.type) {
+    case T.FT_SYMLINK:
+      symlinkAt(Buffer.from(attrs.linkTarget), p.dir, p.tmp);
+      return;
+    case T.FT_FIFO:
+      mknodAt(p.dir, p.tmp, { kind: 'fifo' }, 0o600);
+      return;
+    case T.FT_CHAR_DEVICE:
+    case T.FT_BLOCK_DEVICE:
+      mknodAt(p.dir, p.tmp, { kind: attrs.type === T.FT_CHAR_DEVICE ? 'char' : 'block', major: attrs.rdevMajor, minor: attrs.rdevMinor }, 0o600);
+      return;
+    default:
+      throw new BurrowError('VOLUME_FORMAT', `file type ${attrs.type} cannot be restored`);
+  }
+}
+
+function moveIntoPlace(p: NodePlace): void {
+  try {
+    renameAt(p.dir, p.tmp, p.dir, p.name);
+  } catch (err) {
+    unlinkAt(p.dir, p.tmp);
+    throw err;
+  }
+}
+
+/** Makes a symlink, FIFO or device node; returns the attributes that could not be set. */
+export function makeNode(p: NodePlace, attrs: Attrs): string[] {
+  make(p, attrs);
+  let warnings: string[];
+  try {
+    warnings = applyAt(p.dir, p.tmp, attrs, attrs.type === T.FT_SYMLINK);
+  } catch (err) {
+    unlinkAt(p.dir, p.tmp);
+    throw err;
+  }
+  moveIntoPlace(p);
+  return warnings;
+}
+
+/** A second name for an inode restored earlier; link(2) does not follow a symlink at its source, so a linked symlink stays one. */
+export function makeHardLink(p: NodePlace, from: LinkSource): void {
+  linkAt(from.dir, from.name, p.dir, p.tmp);
+  moveIntoPlace(p);
+}

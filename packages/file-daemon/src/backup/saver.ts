@@ -7,7 +7,7 @@
  * ever resolved whole; `path` is only what the record and the job log say.
  */
 import { constants } from 'node:fs';
-import { closeFd, dataRegions, openQuietly, readlinkAt, setTimesAt, statAt, statFd, type EntryStat, type Fd } from '@burrow/fsx';
+import { closeFd, dataRegions, openQuietly, readlinkAt, setTimesAt, statAt, statFd, type EntryStat, type Fd, type Time } from '@burrow/fsx';
 import { describeError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import type { FileOptions } from '../fileset/index.js';
@@ -30,6 +30,21 @@ export interface SaverParams {
   readonly signal: AbortSignal;
   readonly chunkSize: number;
   readonly report: (issue: FileIssue) => void;
+  /**
+   * Incremental or Differential: only entries changed at or after this time are saved
+   * (mtime or ctime, or mtime alone with `mtimeonly`); null for a Full. Directories are
+   * always saved, so a restore can recreate the tree with its attributes.
+   */
+  readonly since: Time | null;
+}
+
+/** Whether `a` is at or after `b`. */
+function atOrAfter(a: Time, b: Time): boolean {
+  return a.sec > b.sec || (a.sec === b.sec && a.nsec >= b.nsec);
+}
+
+export function changedSince(st: EntryStat, since: Time, mtimeOnly: boolean): boolean {
+  return atOrAfter(st.mtime, since) || (!mtimeOnly && atOrAfter(st.ctime, since));
 }
 
 /** One entry to save: `name` in the open directory `dir`, or `dir` itself when name is empty. */
@@ -84,6 +99,7 @@ export class EntrySaver {
       this.issue({ path: e.path, severity: 'info', message: 'socket skipped' });
       return;
     }
+    if (this.p.since !== null && type !== burrow.FileType.FT_DIRECTORY && !changedSince(st, this.p.since, options.mtimeOnly)) return;
     const linkKey = type !== burrow.FileType.FT_DIRECTORY && st.nlink > 1 ? `${st.dev}:${st.ino}` : null;
     const earlier = linkKey === null ? undefined : this.links.get(linkKey);
     if (earlier !== undefined) {

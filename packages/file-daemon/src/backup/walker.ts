@@ -10,7 +10,7 @@
  * are saved, and a directory swapped for a symlink mid-walk is never followed. Open
  * descriptors grow with depth only.
  */
-import { AT_FDCWD, closeFd, kindOf, listDir, openDirAt, statAt, type EntryStat, type Fd } from '@burrow/fsx';
+import { AT_FDCWD, closeFd, kindOf, listDir, openDirAt, statAt, type EntryStat, type Fd, type Time } from '@burrow/fsx';
 import { describeError } from '@burrow/common/errors/index';
 import type { CompiledFileSet, FileOptions, IncludeSelector } from '../fileset/index.js';
 import { throwIfAborted } from './reader.js';
@@ -24,6 +24,8 @@ export interface BackupParams {
   readonly onFileIssue: FileIssueHandler;
   /** Data chunk size; 64 KiB unless a test wants small chunks. */
   readonly chunkSize?: number;
+  /** Save only what changed since then (Incremental, Differential); null or absent: everything. */
+  readonly since?: Time | null;
 }
 
 interface DirFrame {
@@ -161,6 +163,7 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
     signal: p.signal,
     chunkSize: p.chunkSize ?? DEFAULT_CHUNK_SIZE,
     report: p.onFileIssue,
+    since: p.since ?? null,
   });
   for (const include of p.fileset.includes) {
     const walk = new IncludeWalk(include, saver, p.signal);

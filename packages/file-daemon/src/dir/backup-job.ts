@@ -13,7 +13,8 @@ export async function runBackupJob(order: burrow.IFdBackupOrder, signal: AbortSi
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress ?? '', sdPort: order.sdPort ?? 0, token: order.token ?? new Uint8Array() }, signal);
   try {
     const sink = storageSink(sd);
-    const totals = await backupFileSet({ fileset, sink, signal, onFileIssue: (issue) => reporter.fileIssue(issue) });
+    const since = order.since ? { sec: Number(order.since.sec ?? 0), nsec: order.since.nsec ?? 0 } : null;
+    const totals = await backupFileSet({ fileset, sink, signal, since, onFileIssue: (issue) => reporter.fileIssue(issue) });
     await sd.send('dataEnd', {});
     await sd.expect('dataEndAck', signal);
     return { files: totals.files, bytes: totals.bytes, errors: reporter.errors, status: reporter.status(), wireBytes: sink.wireBytes };

@@ -25,6 +25,10 @@ export async function runRestoreJob(order: burrow.IFdRestoreOrder, signal: Abort
     for (;;) {
       const msg = await sd.receive(signal);
       if (msg.kind === 'dataEnd') break;
+      if (msg.kind === 'dataSessionStart') {
+        await writer.startSession();
+        continue;
+      }
       if (msg.kind !== 'dataRecord') throw sd.violation(`unexpected ${msg.kind} in a restore stream`);
       const data = Buffer.from(msg.body.data ?? new Uint8Array());
       wireBytes += data.length;

@@ -26,6 +26,8 @@ export interface FileOptions {
   readonly xattrs: boolean;
   /** Save POSIX access and default ACLs (`aclsupport`); on by default, as xattrs. */
   readonly acls: boolean;
+  /** Incremental/Differential: judge change by mtime alone (`mtimeonly`), not mtime or ctime. */
+  readonly mtimeOnly: boolean;
 }
 
 export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
@@ -37,6 +39,7 @@ export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
   sparse: false,
   xattrs: true,
   acls: true,
+  mtimeOnly: false,
 });
 
 const yesNo = z
@@ -59,7 +62,7 @@ const compression = z
 // Bareos Options directives that Burrow accepts without acting on them (yet).
 const LATER = [
   'basejob', 'accurate', 'verify', 'hardlinks', 'readfifo', 'portable',
-  'mtimeonly', 'keepatime', 'checkfilechanges', 'honornodumpflag', 'noatime',
+  'keepatime', 'checkfilechanges', 'honornodumpflag', 'noatime',
   'fstype', 'drivetype', 'hfsplussupport', 'strippath',
   'size', 'shadowing', 'meta', 'encryption', 'autoexclude', 'enhancedwild',
 ] as const;
@@ -74,6 +77,7 @@ const SettingsSchema = z
     sparse: yesNo.optional(),
     xattrsupport: yesNo.optional(),
     aclsupport: yesNo.optional(),
+    mtimeonly: yesNo.optional(),
     ignorecase: yesNo.optional(),
     ...Object.fromEntries(LATER.map((k) => [k, z.string().optional()])),
   })
@@ -101,5 +105,6 @@ export function parseSettings(settings: Readonly<Record<string, string>> | null 
   if (s.sparse !== undefined) overrides.sparse = s.sparse;
   if (s.xattrsupport !== undefined) overrides.xattrs = s.xattrsupport;
   if (s.aclsupport !== undefined) overrides.acls = s.aclsupport;
+  if (s.mtimeonly !== undefined) overrides.mtimeOnly = s.mtimeonly;
   return { overrides, ignoreCase: s.ignorecase ?? false };
 }

@@ -76,6 +76,18 @@ export class RestoreWriter {
     this.o.onFileIssue({ path, severity, message: describeError(err), code });
   }
 
+  /**
+   * The records that follow come from another backup job (the next of a Full +
+   * Differential + Incrementals chain): file indexes, and the hard links that refer
+   * to them, start again.
+   */
+  async startSession(): Promise<void> {
+    await this.closeCurrent();
+    this.current = null;
+    this.lastIndex = 0;
+    this.linkTargets.clear();
+  }
+
   async accept(rec: FileRecord): Promise<void> {
     if (this.o.signal.aborted) throw new BurrowError('JOB_CANCELED', 'the restore was canceled', { cause: this.o.signal.reason });
     if (!this.started) {

@@ -46,6 +46,7 @@ export async function runRestoreSession(
     return director.send('jobMessage', { jobId, level: 'error', text });
   };
   for (const part of groupBySession(order.volumes ?? [])) {
+    await client.send('dataSessionStart', { sessionId: part.sessionId });
     const items = readVolumes({
       openVolume: (name, s) => device.openForRead(name, s),
       volumes: part.volumes,

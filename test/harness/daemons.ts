@@ -20,6 +20,12 @@ export interface BurrowOptions {
   options?: string[];
   maximumVolumeBytes?: string;
   labelFormat?: string | null;
+  /** Extra directives for the backup Job (e.g. `Accurate = yes`, a RunScript block). */
+  jobDirectives?: string[];
+  /** Extra directives for the File daemon's own resource (e.g. `Allowed Script Dir = ...`). */
+  fdDirectives?: string[];
+  /** Extra resources for the Director's configuration (a Schedule, more Jobs). */
+  directorResources?: string;
 }
 
 export interface Daemon {
@@ -87,7 +93,9 @@ FileSet { Name = TestSet
   }
   ${o.exclude?.length ? `Exclude { ${o.exclude.map((p) => `File = ${q(p)}`).join('\n ')} }` : ''}
 }
-Job { Name = backup-test; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard }
+Job { Name = backup-test; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard
+  ${(o.jobDirectives ?? []).join('\n  ')} }
+${o.directorResources ?? ''}
 Job { Name = RestoreFiles; Type = Restore; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard; Where = ${q(join(this.dir, 'restored'))} }
 Messages { Name = Standard; Console = all; Append = ${q(join(this.dir, 'dir', 'log'))} = all; Catalog = all }
 Messages { Name = Daemon; Console = all }
@@ -98,7 +106,8 @@ Director { Name = test-dir; Password = ${q(this.passwords.storage)} }
 Device { Name = FileStorage; Media Type = File; Archive Device = ${q(this.volumes)}; Label Media = yes; Random Access = yes }
 `);
     writeFileSync(this.configs.fd, `
-FileDaemon { Name = test-fd; FDAddress = 127.0.0.1; FDPort = ${this.ports.fd}; Working Directory = ${q(join(this.dir, 'fd'))}; Pid Directory = ${q(join(this.dir, 'fd'))} }
+FileDaemon { Name = test-fd; FDAddress = 127.0.0.1; FDPort = ${this.ports.fd}; Working Directory = ${q(join(this.dir, 'fd'))}; Pid Directory = ${q(join(this.dir, 'fd'))}
+  ${(o.fdDirectives ?? []).join('\n  ')} }
 Director { Name = test-dir; Password = ${q(this.passwords.client)} }
 `);
     writeFileSync(this.configs.console, `Director { Name = test-dir; Address = 127.0.0.1; DIRport = ${this.ports.dir}; Password = ${q(this.passwords.console)} }\n`);

@@ -89,6 +89,22 @@ export interface Catalog {
    */
   selectRestoreFiles(jobIds: readonly number[], filter?: RestoreFilter): RestoreFileRow[];
 
+  /**
+   * The state a chain of jobs (Full + Differential + Incrementals) left: for each path
+   * the attributes (burrow.FileAttributes bytes) of its newest version, leaving out
+   * files recorded as deleted, numbered 1..count. Read it in pages; `get` finds an
+   * entry again by its number (Accurate mode names deleted files that way). Drop it
+   * when the job is done.
+   */
+  snapshotCurrentState(jobIds: readonly number[]): StateSnapshot;
+
   /** Checkpoints the WAL and closes; the catalog is unusable afterwards. */
   close(): void;
+}
+
+export interface StateSnapshot {
+  readonly count: number;
+  page(afterSeq: number, limit: number): Array<{ seq: number; attributes: Buffer }>;
+  get(seq: number): Buffer | undefined;
+  drop(): void;
 }

@@ -22,6 +22,18 @@ import { converse, finalStatus } from './conversation.js';
 import { chooseVolume } from './volumes.js';
 import { clientScripts, runDirectorScripts } from './run-scripts.js';
 import type { PercentVars } from './percent.js';
+import { recordDeleted, sendState } from './accurate.js';
+import { currentChain } from './baseline.js';
+import type { StateSnapshot } from '../catalog/catalog.js';
+
+/** The state an accurate Incremental or Differential compares with; none for a Full. */
+function accurateState(env: JobEnv, plan: BackupPlan, baseline: Baseline | null): StateSnapshot | null {
+  if (!plan.accurate || baseline?.prior == null || plan.level === 'F') return null;
+  const prior = baseline.prior;
+  const chain = currentChain(env.catalog, plan.client.name, { fileSetId: prior.fileSetId ?? undefined })
+    .filter((j) => plan.level !== 'D' || j.level === 'F');
+  return env.catalog.snapshotCurrentState(chain.map((j) => j.jobId));
+}
 
 export async function runBackup(env: JobEnv, plan: BackupPlan, baseline: Baseline | null, id: JobIdentity, signal: AbortSignal): Promise<FinalStatus> {
   const { catalog } = env;
@@ -38,6 +50,8 @@ export async function runBackup(env: JobEnv, plan: BackupPlan, baseline: Baselin
     F: String(totals.sdFiles), p: plan.pool.name, w: plan.storage.name, h: plan.client.address, x: 'no',
   });
 
+  // Filled in once the job talks to the FD; read again at the end to drop it.
+  const accurate: { state: StateSnapshot | null } = { state: null };
   if (!(await runDirectorScripts(plan.scripts, 'Before', true, vars(), log, signal))) {
     log.fatal('a Run Before Job script failed: the backup does not run');
   } else await converse({
@@ -51,16 +65,26 @@ export async function runBackup(env: JobEnv, plan: BackupPlan, baseline: Baselin
       const ready = await sd.expect('sdReady', signal);
       log.info(`Using Device "${plan.storage.device}" to write.`);
       const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
+      const state = accurate.state = accurateState(env, plan, baseline);
       await fd.send('fdBackup', {
         jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: since === null ? null : timestampFromMs(since), fileset: plan.fileset.spec,
         sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, scripts: clientScripts(plan.scripts, vars()),
+        accurate: state !== null, accurateCount: state?.count ?? 0,
       });
+      if (state) {
+        log.info(`Accurate mode: sending the state of ${state.count} files to the client.`);
+        await sendState(fd, state);
+      }
+      const snapshot = state;
+      let deleted = 0;
       return [
         serveStorage(env, plan, id, sd, log, totals, signal),
-        awaitClientEnd(fd, log, totals, signal),
+        awaitClientEnd(fd, log, totals, signal, snapshot ? (seqs) => { deleted += recordDeleted(catalog, id.jobId, snapshot, seqs); } : undefined)
+          .then(() => { if (snapshot) log.info(`Accurate mode: ${deleted} files recorded as deleted.`); }),
       ];
     },
   });
+  accurate.state?.drop();
   const ran = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
   if (!(await runDirectorScripts(plan.scripts, 'After', ran === 'T' || ran === 'W', vars(ran), log, signal))) log.worsen('E');
   const status = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);

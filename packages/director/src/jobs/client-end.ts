@@ -12,12 +12,17 @@ export interface ClientTotals {
   fdStatus: FinalStatus;
 }
 
-export async function awaitClientEnd(fd: Channel, log: JobLog, totals: ClientTotals, signal: AbortSignal): Promise<void> {
+/** `onDeleted`: Accurate mode's report of state entries the backup did not meet. */
+export async function awaitClientEnd(fd: Channel, log: JobLog, totals: ClientTotals, signal: AbortSignal, onDeleted?: (seqs: number[]) => void): Promise<void> {
   for (;;) {
     const msg = await fd.receive(signal);
     switch (msg.kind) {
       case 'jobMessage':
         log.relay(msg.body.level ?? 'info', msg.body.text ?? '', fd.peer.name);
+        break;
+      case 'accurateDeleted':
+        if (!onDeleted) throw fd.violation('accurateDeleted outside an accurate backup');
+        onDeleted(msg.body.seqs ?? []);
         break;
       case 'fdJobEnd':
         if (msg.body.error) log.error(msg.body.error, fd.peer.name);

@@ -50,6 +50,8 @@ export interface BackupPlan {
   storage: StorageTarget;
   pool: PoolPlan;
   fileset: { name: string; spec: burrow.IFileSetSpec; digest: string };
+  /** Accurate = yes: the FD compares with the current backup state and records deletions. */
+  accurate: boolean;
   messages: string;
   priority: number;
   limits: RunLimits;

@@ -76,6 +76,7 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
     scripts: jobScripts(job),
     pool: { name: pool.name, labelFormat: pool.labelFormat ?? null, maximumVolumeBytes: pool.maximumVolumeBytes ?? 0 },
     fileset: { name: fs.name, spec, digest: fileSetDigest(spec) },
+    accurate: job.accurate,
     messages: job.messages ?? '',
     priority: job.priority,
   };
@@ -84,7 +85,7 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
 /** A Job as one of its Schedule's Run lines starts it, with that line's overrides. */
 export function scheduledPlan(config: DirectorConfig, job: JobResource, o: RunOverrides, resolvePath: (p: string) => string): BackupPlan {
   const plan = resolveBackup(config, job, { level: o.level, pool: o.pool, storage: o.storage }, resolvePath);
-  return { ...plan, messages: o.messages ?? plan.messages, priority: o.priority ?? plan.priority };
+  return { ...plan, messages: o.messages ?? plan.messages, priority: o.priority ?? plan.priority, accurate: o.accurate ?? plan.accurate };
 }
 
 export interface RestoreRequest {

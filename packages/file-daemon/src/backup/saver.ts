@@ -15,6 +15,7 @@ import { fileTypeOf, sameTime, statsToAttributes } from './attributes.js';
 import { FileReadError, sendFileData } from './reader.js';
 import { asBuffer, type FileIssue, type RecordSink } from './record.js';
 import { readExtendedAttributes } from './xattrs.js';
+import type { AccurateTable } from '../accurate/table.js';
 
 export interface BackupTotals {
   /** Entries saved (each has an ATTRIBUTES record). */
@@ -36,6 +37,8 @@ export interface SaverParams {
    * always saved, so a restore can recreate the tree with its attributes.
    */
   readonly since: Time | null;
+  /** Accurate mode: the current backup state; replaces `since`. */
+  readonly accurate: AccurateTable | null;
 }
 
 /** Whether `a` is at or after `b`. */
@@ -92,6 +95,22 @@ export class EntrySaver {
     await this.p.sink.write({ fileIndex: index, stream: burrow.Stream.STREAM_ATTRIBUTES, data });
   }
 
+  /**
+   * Whether an Incremental/Differential saves the entry: directories always; other
+   * entries when changed since `since`, or in Accurate mode when new or different
+   * from the saved state by the `accurate=` letters (marking the state's entry met).
+   */
+  private wanted(path: Buffer, st: EntryStat, type: burrow.FileType, options: FileOptions): boolean {
+    const acc = this.p.accurate;
+    if (acc !== null) {
+      const seq = acc.lookup(path);
+      if (seq === 0) return true;
+      acc.markSeen(seq);
+      return type === burrow.FileType.FT_DIRECTORY || acc.changed(seq, st, options.accurate);
+    }
+    return this.p.since === null || type === burrow.FileType.FT_DIRECTORY || changedSince(st, this.p.since, options.mtimeOnly);
+  }
+
   /** Saves the entry (already selected by the FileSet) with the stats fstatat gave. */
   async save(e: EntryRef, st: EntryStat, options: FileOptions): Promise<void> {
     const type = fileTypeOf(st);
@@ -99,7 +118,7 @@ export class EntrySaver {
       this.issue({ path: e.path, severity: 'info', message: 'socket skipped' });
       return;
     }
-    if (this.p.since !== null && type !== burrow.FileType.FT_DIRECTORY && !changedSince(st, this.p.since, options.mtimeOnly)) return;
+    if (!this.wanted(e.path, st, type, options)) return;
     const linkKey = type !== burrow.FileType.FT_DIRECTORY && st.nlink > 1 ? `${st.dev}:${st.ino}` : null;
     const earlier = linkKey === null ? undefined : this.links.get(linkKey);
     if (earlier !== undefined) {

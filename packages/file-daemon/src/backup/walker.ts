@@ -16,6 +16,7 @@ import type { CompiledFileSet, FileOptions, IncludeSelector } from '../fileset/i
 import { throwIfAborted } from './reader.js';
 import { DEFAULT_CHUNK_SIZE, type FileIssueHandler, type RecordSink } from './record.js';
 import { EntrySaver, type BackupTotals, type EntryRef } from './saver.js';
+import type { AccurateTable } from '../accurate/table.js';
 
 export interface BackupParams {
   readonly fileset: CompiledFileSet;
@@ -26,6 +27,8 @@ export interface BackupParams {
   readonly chunkSize?: number;
   /** Save only what changed since then (Incremental, Differential); null or absent: everything. */
   readonly since?: Time | null;
+  /** Accurate mode: save what is new or differs from this state, and mark what is met. */
+  readonly accurate?: AccurateTable | null;
 }
 
 interface DirFrame {
@@ -164,6 +167,7 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
     chunkSize: p.chunkSize ?? DEFAULT_CHUNK_SIZE,
     report: p.onFileIssue,
     since: p.since ?? null,
+    accurate: p.accurate ?? null,
   });
   for (const include of p.fileset.includes) {
     const walk = new IncludeWalk(include, saver, p.signal);

@@ -1,22 +1,42 @@
-/** A backup on the client: walk the FileSet, stream every record to the SD session. */
+/**
+ * A backup on the client: in Accurate mode first take in the current backup state,
+ * then walk the FileSet streaming every record to the SD session, and finally name
+ * the files of the state the walk did not meet (deleted since).
+ */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { burrow } from '@burrow/common/proto/index';
+import type { Channel } from '@burrow/common/net/channel';
+import type { burrow, Message } from '@burrow/common/proto/index';
+import { receiveState, sendDeleted } from '../accurate/receive.js';
 import { backupFileSet } from '../backup/index.js';
 import { compileFileSet } from '../fileset/index.js';
 import { openStorageSession, storageSink } from '../sd/storage-link.js';
 import type { JobReporter } from './job-reporter.js';
 
-export async function runBackupJob(order: burrow.IFdBackupOrder, signal: AbortSignal, reporter: JobReporter): Promise<burrow.IFdJobEnd> {
+export interface BackupJobContext {
+  signal: AbortSignal;
+  reporter: JobReporter;
+  director: Channel;
+  fromDirector: () => Promise<Message>;
+}
+
+export async function runBackupJob(order: burrow.IFdBackupOrder, c: BackupJobContext): Promise<burrow.IFdJobEnd> {
+  const { signal, reporter } = c;
   const jobId = order.jobId ?? 0;
   if (!order.fileset) throw new BurrowError('PROTOCOL', 'backup order without a FileSet');
   const fileset = compileFileSet(order.fileset);
+  const accurate = order.accurate ? await receiveState(Number(order.accurateCount ?? 0), c.fromDirector) : null;
+  if (accurate) reporter.say('info', `Accurate mode: comparing with ${accurate.entries} files of the current backup state.`);
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress ?? '', sdPort: order.sdPort ?? 0, token: order.token ?? new Uint8Array() }, signal);
   try {
     const sink = storageSink(sd);
-    const since = order.since ? { sec: Number(order.since.sec ?? 0), nsec: order.since.nsec ?? 0 } : null;
-    const totals = await backupFileSet({ fileset, sink, signal, since, onFileIssue: (issue) => reporter.fileIssue(issue) });
+    const since = order.since && !accurate ? { sec: Number(order.since.sec ?? 0), nsec: order.since.nsec ?? 0 } : null;
+    const totals = await backupFileSet({ fileset, sink, signal, since, accurate, onFileIssue: (issue) => reporter.fileIssue(issue) });
     await sd.send('dataEnd', {});
     await sd.expect('dataEndAck', signal);
+    if (accurate) {
+      const deleted = await sendDeleted(accurate, c.director);
+      if (deleted > 0) reporter.say('info', `Accurate mode: ${deleted} files of the previous state are gone.`);
+    }
     return { files: totals.files, bytes: totals.bytes, errors: reporter.errors, status: reporter.status(), wireBytes: sink.wireBytes };
   } finally {
     sd.close('backup done');

@@ -6,7 +6,8 @@
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { Logger } from '@burrow/common/log/index';
-import type { burrow } from '@burrow/common/proto/index';
+import type { burrow, Message } from '@burrow/common/proto/index';
+import { Inbox } from './inbox.js';
 import type { ClientContext } from '../context.js';
 import { runBackupJob } from './backup-job.js';
 import { runRestoreJob } from './restore-job.js';
@@ -21,7 +22,8 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
       director.close('status done');
       return;
     case 'fdBackup':
-      await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log, (signal, reporter) => runBackupJob(first.body, signal, reporter));
+      await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log,
+        (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector }));
       return;
     case 'fdRestore':
       await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log, (signal, reporter) => runRestoreJob(first.body, signal, reporter));
@@ -31,7 +33,8 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
   }
 }
 
-type JobBody = (signal: AbortSignal, reporter: JobReporter) => Promise<burrow.IFdJobEnd>;
+/** `fromDirector` yields the Director's job-time messages (the accurate state). */
+type JobBody = (signal: AbortSignal, reporter: JobReporter, fromDirector: () => Promise<Message>) => Promise<burrow.IFdJobEnd>;
 
 async function runJob(
   ctx: ClientContext, director: Channel, jobId: number, scripts: readonly burrow.IClientScript[], log: Logger, body: JobBody,
@@ -40,11 +43,17 @@ async function runJob(
   const signal = AbortSignal.any([cancel.signal, ctx.signal]);
   const reporter = new JobReporter(director, jobId);
   ctx.running.set(jobId, { startedAt: Date.now(), director: director.peer.name });
-  // Listen for a cancel while the job runs; any other message is a protocol error.
+  // One loop reads the Director while the job runs: a cancel aborts the job; the
+  // accurate state goes to the job; anything else is a protocol error.
+  const inbox = new Inbox();
   const listening = (async () => {
     for (;;) {
       const msg = await director.receive(signal).catch(() => undefined);
       if (!msg) return;
+      if (msg.kind === 'accurateBatch' || msg.kind === 'accurateEnd') {
+        inbox.push(msg);
+        continue;
+      }
       if (msg.kind === 'cancel') {
         cancel.abort(new BurrowError('JOB_CANCELED', 'canceled by the Director'));
         return;
@@ -60,7 +69,7 @@ async function runJob(
     if (!(await runClientScripts(scripts, 'Before', true, scriptArgs))) {
       throw new BurrowError('JOB_FAILED', 'a client Run Before Job script was refused or failed');
     }
-    end = await body(signal, reporter);
+    end = await body(signal, reporter, () => inbox.next(signal));
     const ok = end.status === 'T' || end.status === 'W';
     if (!(await runClientScripts(scripts, 'After', ok, scriptArgs))) end = { ...end, status: 'E', errors: (end.errors ?? 0) + 1 };
   } catch (err) {

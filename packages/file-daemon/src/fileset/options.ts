@@ -28,6 +28,8 @@ export interface FileOptions {
   readonly acls: boolean;
   /** Incremental/Differential: judge change by mtime alone (`mtimeonly`), not mtime or ctime. */
   readonly mtimeOnly: boolean;
+  /** Accurate mode: what makes a file "changed" (Bareos's letters; default mtime, ctime, size). */
+  readonly accurate: string;
 }
 
 export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
@@ -40,6 +42,7 @@ export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
   xattrs: true,
   acls: true,
   mtimeOnly: false,
+  accurate: 'mcs',
 });
 
 const yesNo = z
@@ -61,7 +64,7 @@ const compression = z
 
 // Bareos Options directives that Burrow accepts without acting on them (yet).
 const LATER = [
-  'basejob', 'accurate', 'verify', 'hardlinks', 'readfifo', 'portable',
+  'basejob', 'verify', 'hardlinks', 'readfifo', 'portable',
   'keepatime', 'checkfilechanges', 'honornodumpflag', 'noatime',
   'fstype', 'drivetype', 'hfsplussupport', 'strippath',
   'size', 'shadowing', 'meta', 'encryption', 'autoexclude', 'enhancedwild',
@@ -78,6 +81,8 @@ const SettingsSchema = z
     xattrsupport: yesNo.optional(),
     aclsupport: yesNo.optional(),
     mtimeonly: yesNo.optional(),
+    // Bareos's letters; those Burrow does not compare (digests, atime, dev) are accepted and ignored.
+    accurate: z.string().trim().regex(/^[ipnugsamcd51AM2-9]+$/, 'expected accurate option letters such as mcs').optional(),
     ignorecase: yesNo.optional(),
     ...Object.fromEntries(LATER.map((k) => [k, z.string().optional()])),
   })
@@ -106,5 +111,6 @@ export function parseSettings(settings: Readonly<Record<string, string>> | null 
   if (s.xattrsupport !== undefined) overrides.xattrs = s.xattrsupport;
   if (s.aclsupport !== undefined) overrides.acls = s.aclsupport;
   if (s.mtimeonly !== undefined) overrides.mtimeOnly = s.mtimeonly;
+  if (s.accurate !== undefined) overrides.accurate = s.accurate;
   return { overrides, ignoreCase: s.ignorecase ?? false };
 }

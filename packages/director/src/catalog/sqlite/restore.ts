@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { Catalog } from '../catalog.js';
+import type { Catalog, StateSnapshot } from '../catalog.js';
 import { joinPath, prefixRange, splitPath } from '../paths.js';
 import type { RestoreFileRow, RestoreFilter } from '../types.js';
 
 /** Linux's PATH_MAX: no path the FD sends is longer. */
 const PATH_MAX = 4096;
 
-type RestoreOps = Pick<Catalog, 'selectRestoreFiles'>;
+type RestoreOps = Pick<Catalog, 'selectRestoreFiles' | 'snapshotCurrentState'>;
 
 interface RawChoice { jobId: number; fileIndex: number; dir: Buffer; name: Buffer; mediaId: number; volumeName: string; addr: number }
 
@@ -60,7 +60,31 @@ export function restoreOps(db: Database.Database): RestoreOps {
       CROSS JOIN Path P ON P.Path = unhex(S.value ->> 'd')
       CROSS JOIN File F ON F.PathId = P.PathId AND F.Name = unhex(S.value ->> 'n') AND F.JobId IN (${jobs})`);
 
+  // Accurate mode's view of a chain, made once into a temporary table so that it can
+  // be read in pages (other catalog work goes on meanwhile) and its n-th entry found
+  // again when the File daemon names the entries it did not see (deleted files).
+  let snapshots = 0;
+  const snapshot = (jobIds: readonly number[]): StateSnapshot => {
+    const table = `temp.accurate_${++snapshots}`;
+    db.prepare(`CREATE TABLE ${table} (Seq INTEGER PRIMARY KEY, Attributes BLOB NOT NULL)`).run();
+    db.prepare(`INSERT INTO ${table} (Attributes)
+      WITH Latest AS (SELECT PathId, Name, MAX(JobId) AS JobId FROM File WHERE JobId IN (${jobs}) GROUP BY PathId, Name)
+      SELECT F.Attributes FROM Latest L
+      JOIN File F ON F.JobId = L.JobId AND F.PathId = L.PathId AND F.Name = L.Name
+      WHERE F.FileIndex > 0 ORDER BY F.PathId, F.Name`).run({ jobs: JSON.stringify(jobIds) });
+    const count = Number(db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get());
+    const page = db.prepare(`SELECT Seq AS seq, Attributes AS attributes FROM ${table} WHERE Seq > ? ORDER BY Seq LIMIT ?`);
+    const one = db.prepare(`SELECT Attributes FROM ${table} WHERE Seq = ?`).pluck();
+    return {
+      count,
+      page: (afterSeq, limit) => page.all(afterSeq, limit) as Array<{ seq: number; attributes: Buffer }>,
+      get: (seq) => one.get(seq) as Buffer | undefined,
+      drop: () => { db.prepare(`DROP TABLE IF EXISTS ${table}`).run(); },
+    };
+  };
+
   return {
+    snapshotCurrentState: (jobIds) => snapshot(jobIds),
     selectRestoreFiles(jobIds, filter?: RestoreFilter) {
       if (jobIds.length === 0) return [];
       const paths = filter?.paths;

@@ -1,0 +1,39 @@
+/**
+ * Accurate mode on the Director's side: send the File daemon the current backup state
+ * (the newest version of every file of the chain the job builds on), and record the
+ * files it reports gone as deleted-file rows, so that a restore of this job's state
+ * leaves them out instead of resurrecting them.
+ */
+import { burrow } from '@burrow/common/proto/index';
+import type { Channel } from '@burrow/common/net/channel';
+import type { Catalog, StateSnapshot } from '../catalog/catalog.js';
+import type { FileInput } from '../catalog/types.js';
+
+/** Entries per AccurateBatch: a few hundred KiB a frame. */
+const PAGE = 2000;
+
+export async function sendState(fd: Channel, snapshot: StateSnapshot): Promise<void> {
+  for (let after = 0; ;) {
+    const page = snapshot.page(after, PAGE);
+    if (page.length === 0) break;
+    await fd.send('accurateBatch', { attributes: page.map((p) => p.attributes) });
+    after = page[page.length - 1]?.seq ?? after;
+  }
+  await fd.send('accurateEnd', {});
+}
+
+/** Writes one deleted-file row (FileIndex 0, no media) per reported entry. */
+export function recordDeleted(catalog: Catalog, jobId: number, snapshot: StateSnapshot, seqs: readonly number[]): number {
+  const rows: FileInput[] = [];
+  for (const seq of seqs) {
+    const bytes = snapshot.get(seq);
+    if (!bytes) continue;
+    const a = burrow.FileAttributes.decode(bytes);
+    rows.push({
+      fileIndex: 0, path: Buffer.from(a.path), mediaId: null, addr: 0, type: a.type, size: Number(a.size),
+      mtime: Number(a.mtime?.sec ?? 0) * 1000, attributes: bytes, digest: null, digestAlgorithm: 0,
+    });
+  }
+  if (rows.length) catalog.insertFiles(jobId, rows);
+  return rows.length;
+}

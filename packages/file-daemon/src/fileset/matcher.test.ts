@@ -80,7 +80,7 @@ describe('FileSet matcher', () => {
       { settings: { exclude: 'yes', onefs: 'no' } },
     ]);
     const txt = s.select(b('/data/a.txt'), false);
-    assert.deepEqual(txt, { signature: 'SHA1', compression: 6, onefs: false, recurse: true, exclude: false, sparse: false, xattrs: true, acls: true });
+    assert.deepEqual(txt, { signature: 'SHA1', compression: 6, onefs: false, recurse: true, exclude: false, sparse: false, xattrs: true, acls: true, mtimeOnly: false, accurate: 'mcs' });
     assert.equal(saved(s, '/data/a.bin'), false);
   });
 

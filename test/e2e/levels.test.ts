@@ -41,6 +41,13 @@ test('Full, then Incremental and Differential save exactly the changed files', a
   writeFileSync(join(src, 'dir', 'new'), 'new\n');
   utimesSync(join(src, 'dir', 'new'), new Date('2019-01-01'), new Date('2019-01-01')); // an old mtime: caught by ctime
 
+  // estimate says what an Incremental would save, and saves nothing.
+  const est = await burrow.console(['estimate job=backup-test level=Incremental listing']);
+  assert.equal(est.code, 0, est.stdout + burrow.logs());
+  const estimated = est.stdout.split('\n').map((l) => l.trim().split(/\s+/).slice(1).join(' ')).filter((p) => p.startsWith(src)).map((p) => p.slice(src.length) || '/').sort();
+  assert.deepEqual(estimated, ['/', '/dir', '/dir/chmod-me', '/dir/modify', '/dir/new', '/dir/renamed']);
+  assert.match(est.stdout, /2000 OK estimate files=6 bytes=\d/);
+
   const inc = await burrow.console(['run job=backup-test level=Incremental yes', 'wait', 'messages', 'list files jobid=2']);
   assert.equal(inc.code, 0, inc.stdout + burrow.logs());
   assert.match(inc.stdout, /Backup Level:\s+Incremental, since=/);

@@ -4,5 +4,5 @@
  * against the table so the two never drift.
  */
 export const COMMAND_NAMES: readonly string[] = [
-  '.api', 'cancel', 'exit', 'help', 'label', 'list', 'llist', 'messages', 'quit', 'restore', 'run', 'show', 'status', 'version', 'wait',
+  '.api', 'cancel', 'estimate', 'exit', 'help', 'label', 'list', 'llist', 'messages', 'quit', 'restore', 'run', 'show', 'status', 'version', 'wait',
 ];

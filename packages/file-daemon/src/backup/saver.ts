@@ -39,6 +39,8 @@ export interface SaverParams {
   readonly since: Time | null;
   /** Accurate mode: the current backup state; replaces `since`. */
   readonly accurate: AccurateTable | null;
+  /** `estimate`: attributes only; file data is counted by size, never read. */
+  readonly estimate?: boolean;
 }
 
 /** Whether `a` is at or after `b`. */
@@ -156,7 +158,12 @@ export class EntrySaver {
     }
     this.totals.files++;
     if (linkKey !== null) this.links.set(linkKey, { path: e.path, fileIndex: index });
-    if (fd !== undefined) await this.saveData(e.path, st, { fd, index, options, sparse });
+    if (fd !== undefined && this.p.estimate) {
+      this.totals.bytes += st.size;
+      closeFd(fd);
+    } else if (fd !== undefined) {
+      await this.saveData(e.path, st, { fd, index, options, sparse });
+    }
   }
 
   private async saveData(

@@ -29,6 +29,8 @@ export interface BackupParams {
   readonly since?: Time | null;
   /** Accurate mode: save what is new or differs from this state, and mark what is met. */
   readonly accurate?: AccurateTable | null;
+  /** `estimate`: only attributes go to the sink; data is counted, not read. */
+  readonly estimate?: boolean;
 }
 
 interface DirFrame {
@@ -168,6 +170,7 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
     report: p.onFileIssue,
     since: p.since ?? null,
     accurate: p.accurate ?? null,
+    estimate: p.estimate ?? false,
   });
   for (const include of p.fileset.includes) {
     const walk = new IncludeWalk(include, saver, p.signal);

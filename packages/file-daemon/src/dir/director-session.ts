@@ -11,6 +11,7 @@ import { Inbox } from './inbox.js';
 import type { ClientContext } from '../context.js';
 import { runBackupJob } from './backup-job.js';
 import { runRestoreJob } from './restore-job.js';
+import { runEstimate } from './estimate.js';
 import { JobReporter } from './job-reporter.js';
 import { runClientScripts } from '../scripts/client-scripts.js';
 
@@ -24,6 +25,9 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
     case 'fdBackup':
       await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log,
         (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector }));
+      return;
+    case 'fdEstimate':
+      await runJob(ctx, director, 0, [], log, (signal, reporter) => runEstimate(first.body, director, signal, reporter));
       return;
     case 'fdRestore':
       await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log, (signal, reporter) => runRestoreJob(first.body, signal, reporter));

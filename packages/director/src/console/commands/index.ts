@@ -2,13 +2,14 @@
 import type { Command } from '../table.js';
 import { apiCommand, helpCommand, messagesCommand, showCommand, versionCommand } from './info.js';
 import { labelCommand } from './label.js';
+import { estimateCommand } from './estimate.js';
 import { listCommand, llistCommand } from './list.js';
 import { restoreCommand } from './restore.js';
 import { cancelCommand, runCommand, waitCommand } from './run.js';
 import { statusCommand } from './status.js';
 
 const ALL: Command[] = [
-  apiCommand, cancelCommand, helpCommand, labelCommand, listCommand, llistCommand, messagesCommand,
+  apiCommand, cancelCommand, estimateCommand, helpCommand, labelCommand, listCommand, llistCommand, messagesCommand,
   restoreCommand, runCommand, showCommand, statusCommand, versionCommand, waitCommand,
 ];
 

@@ -18,13 +18,14 @@ import { LEVEL_NAMES, type BackupPlan } from './plan.js';
 import { backupReport, type BackupTotals } from './report.js';
 import { peerStatus, statusWords, type FinalStatus } from './status.js';
 import { listDate } from './format.js';
-import { converse, finalStatus } from './conversation.js';
+import { converse, endStorageIfClientFailed, finalStatus } from './conversation.js';
 import { chooseVolume } from './volumes.js';
 import { clientScripts, runDirectorScripts } from './run-scripts.js';
 import type { PercentVars } from './percent.js';
 import { recordDeleted, sendState } from './accurate.js';
 import { currentChain } from './baseline.js';
 import type { StateSnapshot } from '../catalog/catalog.js';
+import { expandOnDirector } from '../setup/fileset-lists.js';
 
 /** The state an accurate Incremental or Differential compares with; none for a Full. */
 function accurateState(env: JobEnv, plan: BackupPlan, baseline: Baseline | null): StateSnapshot | null {
@@ -67,7 +68,7 @@ export async function runBackup(env: JobEnv, plan: BackupPlan, baseline: Baselin
       const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
       const state = accurate.state = accurateState(env, plan, baseline);
       await fd.send('fdBackup', {
-        jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: since === null ? null : timestampFromMs(since), fileset: plan.fileset.spec,
+        jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: since === null ? null : timestampFromMs(since), fileset: await expandOnDirector(plan.fileset.spec, signal),
         sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, scripts: clientScripts(plan.scripts, vars()),
         accurate: state !== null, accurateCount: state?.count ?? 0,
       });
@@ -80,7 +81,8 @@ export async function runBackup(env: JobEnv, plan: BackupPlan, baseline: Baselin
       return [
         serveStorage(env, plan, id, sd, log, totals, signal),
         awaitClientEnd(fd, log, totals, signal, snapshot ? (seqs) => { deleted += recordDeleted(catalog, id.jobId, snapshot, seqs); } : undefined)
-          .then(() => { if (snapshot) log.info(`Accurate mode: ${deleted} files recorded as deleted.`); }),
+          .then(() => { if (snapshot) log.info(`Accurate mode: ${deleted} files recorded as deleted.`); })
+          .finally(endStorageIfClientFailed(peers, id.jobId, () => totals.fdStatus)),
       ];
     },
   });

@@ -47,5 +47,20 @@ export async function converse(c: Conversation): Promise<void> {
 
 /** The job's final status: the worst anyone reported; a canceled job is Canceled. */
 export function finalStatus(log: JobLog, fd: FinalStatus, sd: FinalStatus, signal: AbortSignal): FinalStatus {
-  return signal.aborted ? 'A' : worse(log.status, worse(fd, sd));
+  if (signal.aborted) return 'A';
+  // An SD session we canceled because the FD failed is the FD's failure, not a cancel.
+  const sdOwn = sd === 'A' && fd !== 'T' && fd !== 'W' ? 'E' : sd;
+  return worse(log.status, worse(fd, sdOwn));
+}
+
+/**
+ * When the File daemon's part ends badly before it ever reached the Storage daemon (a
+ * refused script, a missing file set), the SD would wait for it until its session
+ * times out: end that session now.
+ */
+export function endStorageIfClientFailed(peers: Peers, jobId: number, status: () => FinalStatus): () => void {
+  return () => {
+    const s = status();
+    if (s !== 'T' && s !== 'W') peers.sd?.send('cancel', { jobId }).catch(() => undefined);
+  };
 }

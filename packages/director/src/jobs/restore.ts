@@ -14,7 +14,7 @@ import { awaitClientEnd } from './client-end.js';
 import type { RestorePlan } from './plan.js';
 import { restoreReport, type RestoreTotals } from './report.js';
 import { peerStatus, statusWords, type FinalStatus } from './status.js';
-import { converse, finalStatus } from './conversation.js';
+import { converse, endStorageIfClientFailed, finalStatus } from './conversation.js';
 import { clientScripts, runDirectorScripts } from './run-scripts.js';
 import type { PercentVars } from './percent.js';
 
@@ -52,7 +52,7 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
       });
       return [
         serveStorage(sd, log, totals, plan.storage.name, signal),
-        awaitClientEnd(fd, log, totals, signal),
+        awaitClientEnd(fd, log, totals, signal).finally(endStorageIfClientFailed(peers, id.jobId, () => totals.fdStatus)),
       ];
     },
   });

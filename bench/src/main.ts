@@ -1,0 +1,86 @@
+/**
+ * `pnpm bench [--quick] [--profile | --profile-only] [--no-bacula] [--only=large,small,mixed,catalog]`: Burrow side by
+ * side with GNU tar and Bacula 9.6 on the same generated data, in the same run. Prints
+ * a table and writes bench/results/latest.json plus a dated copy (bench/README.md).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBurrow } from './burrow/system.js';
+import { catalogBench } from './catalog/catalog-bench.js';
+import { FULL_SIZES, largeDataset, mixedDataset, QUICK_SIZES, smallDataset, type Dataset } from './datasets/generate.js';
+import { baculaVersion, ensureBacula, ensureTar } from './peers/install.js';
+import { startBacula } from './peers/bacula.js';
+import type { Compression } from './peers/tool.js';
+import { profileBackups } from './profile/run.js';
+import { judge } from './report/targets.js';
+import { table, writeResults, type Row } from './report/rows.js';
+import { compareDataset } from './suite/compare.js';
+
+const BENCH = join(fileURLToPath(import.meta.url), '..', '..');
+const RUNS = 3;
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const quick = argv.includes('--quick');
+  const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  const wanted = (what: string): boolean => !only || only.includes(what);
+  const sizes = quick ? QUICK_SIZES : FULL_SIZES;
+  const started = Date.now();
+  const say = (s: string): void => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${s}`);
+
+  const tarProblem = ensureTar();
+  if (tarProblem) throw new Error(`GNU tar is needed and could not be installed: ${tarProblem}`);
+  const baculaProblem = argv.includes('--no-bacula') ? 'skipped (--no-bacula)' : ensureBacula();
+  if (baculaProblem) say(`*** Bacula is NOT compared in this run: ${baculaProblem}`);
+  else say(`Bacula ${baculaVersion()} found`);
+
+  const dataDir = join(BENCH, 'data', quick ? 'quick' : 'full');
+  mkdirSync(dataDir, { recursive: true });
+  const rows: Row[] = [];
+  const datasets: Dataset[] = [];
+  if (wanted('large')) datasets.push(largeDataset(dataDir, sizes.largeBytes));
+  if (wanted('small')) datasets.push(smallDataset(dataDir, sizes.smallFiles));
+  // Quick mode leaves the system tree out unless asked: it repeats small's lesson at the
+  // cost of a minute of Bacula's per-job overhead.
+  if (only ? wanted('mixed') : !quick) datasets.push(mixedDataset(dataDir, sizes.mixedSources));
+  say(`datasets ready: ${datasets.map((d) => `${d.name} ${d.files} files ${(d.bytes / 2 ** 20).toFixed(0)} MiB`).join('; ')}`);
+
+  for (const dataset of argv.includes('--profile-only') ? [] : datasets) {
+    // Compression matters where bytes dominate; the system tree shows metadata cost.
+    // Quick mode keeps one compressed comparison so it ends within five minutes.
+    const compressions: Compression[] = dataset.name !== 'large' && (quick || dataset.name === 'mixed') ? ['none']
+      : quick ? ['none', 'GZIP6'] : ['none', 'GZIP6', 'fastest'];
+    rows.push(...await compareDataset(dataset, compressions, {
+      runs: RUNS,
+      burrow: (c) => () => startBurrow(dataset.root, c),
+      bacula: baculaProblem ? null : (c) => () => startBacula(dataset.root, c),
+      say,
+    }));
+  }
+  if (baculaProblem) rows.push({ dataset: '-', operation: 'bacula comparison', burrow_s: null, peer: 'bacula', peer_s: null, ratio: null, note: `not run: ${baculaProblem}` });
+
+  if (wanted('catalog')) {
+    say(`catalog: insert rate and restore selection of a ${sizes.treeFiles}-file job`);
+    const c = catalogBench(sizes.smallFiles, sizes.treeFiles, RUNS);
+    rows.push({ dataset: 'synthetic', operation: `catalog insert (${sizes.smallFiles} rows, batches of 1000)`, burrow_s: null, peer: null, peer_s: null, ratio: null, rows_per_s: Math.round(c.insertRowsPerS) });
+    rows.push({ dataset: 'synthetic', operation: `catalog insert (${sizes.treeFiles} rows)`, burrow_s: null, peer: null, peer_s: null, ratio: null, rows_per_s: Math.round(c.bigInsertRowsPerS) });
+    rows.push({ dataset: 'synthetic', operation: `restore tree build (${sizes.treeFiles} files: selectRestoreFiles + buildBootstrap)`, burrow_s: Number(c.treeSeconds.toFixed(3)), peer: null, peer_s: null, ratio: null });
+  }
+
+  if (argv.includes('--profile') || argv.includes('--profile-only')) {
+    say('profiling the FD and SD during large and small backups');
+    await profileBackups(datasets.filter((d) => d.name !== 'mixed'), join(BENCH, 'results'), say);
+  }
+
+  const judged = rows.map(judge);
+  const files = writeResults(join(BENCH, 'results'), judged, quick ? 'quick' : 'full');
+  console.log(`\n${table(judged)}\n`);
+  say(`results in ${files.latest} and ${files.dated}`);
+  if (baculaProblem) say(`*** Bacula was NOT compared: ${baculaProblem}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,46 @@
+/**
+ * A schedule fires in real time: a Run line for the coming minute starts the job
+ * while the Director runs; status dir lists it beforehand; show schedules prints how
+ * the Run line was understood.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Burrow } from '../harness/daemons.js';
+
+test('a minute-level schedule starts its job on time', async (t) => {
+  const src = mkdtempSync(join(tmpdir(), 'burrow-sched-'));
+  writeFileSync(join(src, 'f'), 'f\n');
+  t.after(() => rmSync(src, { recursive: true, force: true }));
+  const now = new Date();
+  // At least 20 s ahead, so the Director is surely up before the run is due.
+  const due = new Date(now.getTime() + 80_000);
+  due.setSeconds(0, 0);
+  const minute = due.getMinutes();
+  const burrow = await Burrow.start({
+    include: [src],
+    jobDirectives: ['Schedule = Soon'],
+    directorResources: `Schedule { Name = Soon; Run = Level=Full Priority=7 hourly at 0:${String(minute).padStart(2, '0')} }`,
+  });
+  t.after(() => burrow.stop());
+
+  const before = await burrow.console(['status dir', 'show schedules']);
+  assert.match(before.stdout, /Scheduled Jobs:[\s\S]*\| Full\s+\| Backup \| 7\s+\|[^\n]*\| backup-test \| Soon/);
+  assert.match(before.stdout, new RegExp(`hour=all minute=${String(minute).padStart(2, '0')}`));
+
+  let jobs = '';
+  const deadline = due.getTime() + 30_000;
+  while (Date.now() < deadline) {
+    jobs = (await burrow.console(['list jobs'])).stdout;
+    if (/\| 1\s+\| backup-test/.test(jobs)) break;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  assert.match(jobs, /\| 1\s+\| backup-test/, `no job started by the schedule\n${burrow.logs()}`);
+  const done = await burrow.console(['wait', 'llist jobid=1']);
+  assert.match(done.stdout, /Termination:\s+Backup OK/);
+  const started = /starttime: (\S+ \S+)/.exec(done.stdout)?.[1] ?? '';
+  const startedAt = new Date(started.replace(' ', 'T')).getTime();
+  assert.ok(startedAt >= due.getTime() && startedAt < due.getTime() + 10_000, `started at ${started}, due ${due.toISOString()}`);
+});

@@ -23,6 +23,7 @@ export interface Binding {
   getxattr(dirfd: number, name: Buffer, attr: Buffer): Buffer | null;
   setxattr(dirfd: number, name: Buffer, attr: Buffer, value: Buffer, flags: number): void;
   lseek(fd: number, offset: number, whence: number): number;
+  inodeflags(fd: number): number;
   constants: {
     AT_FDCWD: number;
     AT_SYMLINK_NOFOLLOW: number;
@@ -32,6 +33,7 @@ export interface Binding {
     SEEK_DATA: number;
     SEEK_HOLE: number;
     XATTR_CREATE: number;
+    FS_NODUMP_FL: number;
   };
 }
 

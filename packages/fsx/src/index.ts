@@ -200,3 +200,17 @@ export function dataRegions(fd: Fd, size: number): Array<[number, number]> {
   }
   return out;
 }
+
+/** The size of an open file or block device, by seeking to its end (fstat gives 0 for a device). */
+export function sizeBySeek(fd: Fd): number {
+  return b.lseek(fd, 0, 2 /* SEEK_END */);
+}
+
+/**
+ * Whether the open file carries the no-dump flag (chattr +d, FS_NODUMP_FL). False
+ * where the file system keeps no such flags.
+ */
+export function hasNoDumpFlag(fd: Fd): boolean {
+  const flags = b.inodeflags(fd);
+  return flags >= 0 && (flags & K.FS_NODUMP_FL) !== 0;
+}

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   FILE_ACCESS: 'a file on the client could not be read or written',
   JOB_CANCELED: 'the job was canceled',
   JOB_FAILED: 'the job failed',
+  COMMAND_FAILED: 'a command or list the FileSet names was refused, failed or could not be read',
   INTERNAL: 'a bug in Burrow',
 } as const;
 

@@ -75,3 +75,57 @@ export function runCommand(command: string, opts: RunOptions): Promise<CommandRe
     child.on('close', (code, sig) => resolve(sig ? { exitCode: null, error: `killed by ${sig}` } : { exitCode: code }));
   });
 }
+
+export interface CommandOutput extends CommandResult {
+  /** Everything the command wrote to its standard output. */
+  stdout: Buffer;
+  /** The first lines of its standard error, for the message when it fails. */
+  stderr: string;
+}
+
+/** Most a list command may print: a file list, not a data stream. */
+const MAX_LIST_OUTPUT = 64 * 1024 * 1024;
+
+/**
+ * Runs the command and collects its standard output as bytes (file names need not
+ * be UTF-8): for `File = "|command"` lists. Output beyond 64 MiB kills the command.
+ */
+export function commandOutput(command: string, signal?: AbortSignal): Promise<CommandOutput> {
+  const [program, ...args] = splitCommand(command);
+  return new Promise((resolve) => {
+    const child = spawn(program as string, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
+    const out: Buffer[] = [];
+    let size = 0;
+    let stderr = '';
+    let error: string | undefined;
+    child.stdout.on('data', (d: Buffer) => {
+      size += d.length;
+      if (size <= MAX_LIST_OUTPUT) out.push(d);
+      else if (error === undefined) { error = `printed more than ${MAX_LIST_OUTPUT} bytes`; child.kill('SIGKILL'); }
+    });
+    child.stderr.on('data', (d: Buffer) => { if (stderr.length < 2048) stderr += d.toString('utf8'); });
+    const done = (code: number | null, sig: NodeJS.Signals | null): void => resolve({
+      exitCode: error !== undefined || sig ? null : code,
+      error: error ?? (sig ? `killed by ${sig}` : undefined),
+      stdout: Buffer.concat(out),
+      stderr: stderr.trim(),
+    });
+    // A command that cannot start reports 'error' and may never 'close'.
+    child.on('error', (err) => { error ??= err.message; if (child.pid === undefined) done(null, null); });
+    child.on('close', done);
+  });
+}
+
+/** Splits command output or a list file into its non-empty lines (raw bytes, CR LF or LF). */
+export function byteLines(data: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  for (let start = 0; start < data.length; ) {
+    let end = data.indexOf(0x0a, start);
+    if (end < 0) end = data.length;
+    let stop = end;
+    if (stop > start && data[stop - 1] === 0x0d) stop--;
+    if (stop > start) lines.push(data.subarray(start, stop));
+    start = end + 1;
+  }
+  return lines;
+}

@@ -11,7 +11,7 @@ import { BurrowError, describeError } from '@burrow/common/errors/index';
 import { byteLines, commandOutput } from '@burrow/common/scripts/command';
 import type { burrow } from '@burrow/common/proto/index';
 
-async function expandEntry(entry: Buffer, where: string, signal: AbortSignal): Promise<Buffer[]> {
+async function expandEntry(entry: Buffer, where: string, signal: AbortSignal | undefined): Promise<Buffer[]> {
   const text = entry.toString('utf8');
   if (entry[0] === 0x5c && (entry[1] === 0x7c || entry[1] === 0x3c)) return [entry.subarray(1)];
   if (text.startsWith('|')) {
@@ -35,7 +35,7 @@ async function expandEntry(entry: Buffer, where: string, signal: AbortSignal): P
 }
 
 /** The spec to send to the File daemon, with the Director's lists expanded. */
-export async function expandOnDirector(spec: burrow.IFileSetSpec, signal: AbortSignal): Promise<burrow.IFileSetSpec> {
+export async function expandOnDirector(spec: burrow.IFileSetSpec, signal?: AbortSignal): Promise<burrow.IFileSetSpec> {
   const includes = [];
   for (const [i, inc] of (spec.includes ?? []).entries()) {
     const files: Buffer[] = [];

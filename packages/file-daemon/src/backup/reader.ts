@@ -1,26 +1,18 @@
 /**
- * Reads one open regular file into DATA / GZIP_DATA records and, when a signature is
- * asked for, a DIGEST record. Each chunk is compressed on its own so every record can
- * be decoded without the ones before it (docs/volume-format.md).
+ * Reads one file's data into data records (DATA, or GZIP/LZ4/ZSTD_DATA) and, when a
+ * signature is asked for, a DIGEST record (chunks.ts does the sending). Two sources:
+ * an open file read at offsets (regular files, raw block devices), and a stream read
+ * in order (a FIFO with readfifo, a command's standard output).
  */
-import { createHash, type Hash } from 'node:crypto';
 import { read } from 'node:fs';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
-import { BurrowError } from '@burrow/common/errors/index';
-import { burrow } from '@burrow/common/proto/generated';
-import type { DigestName, FileOptions } from '../fileset/index.js';
-import { asBuffer, DATA_OFFSET_BYTES, hashZeros, writeDataOffset, type RecordSink } from './record.js';
+import type { FileOptions } from '../fileset/index.js';
+import { ChunkSender, throwIfAborted, type Chunk } from './chunks.js';
+import { DATA_OFFSET_BYTES, type RecordSink } from './record.js';
 
-const gzipAsync = promisify(gzip);
+export { throwIfAborted } from './chunks.js';
+
 const readAsync = promisify(read);
-
-const DIGEST_ALGORITHMS: Readonly<Record<DigestName, burrow.DigestAlgorithm>> = {
-  MD5: burrow.DigestAlgorithm.DIGEST_MD5,
-  SHA1: burrow.DigestAlgorithm.DIGEST_SHA1,
-  SHA256: burrow.DigestAlgorithm.DIGEST_SHA256,
-  SHA512: burrow.DigestAlgorithm.DIGEST_SHA512,
-};
 
 export interface ReadFileParams {
   /** The open file (a plain descriptor: see @burrow/fsx). */
@@ -31,6 +23,8 @@ export interface ReadFileParams {
    * the whole file to its end.
    */
   readonly sparse: { readonly regions: ReadonlyArray<readonly [number, number]>; readonly size: number } | null;
+  /** A raw device with `sparse`: chunks of zeros are left out (SEEK_DATA does not apply to devices). */
+  readonly skipZeros?: boolean;
   readonly fileIndex: number;
   readonly options: FileOptions;
   readonly sink: RecordSink;
@@ -53,26 +47,6 @@ async function readChunk(fd: number, buf: Buffer, length: number, offset: number
   }
 }
 
-export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new BurrowError('JOB_CANCELED', 'the backup was canceled', { cause: signal.reason });
-}
-
-async function encodeChunk(buf: Buffer, length: number, offset: number, level: number | null): Promise<Buffer> {
-  writeDataOffset(buf, offset);
-  if (level === null) return buf.subarray(0, DATA_OFFSET_BYTES + length);
-  const packed = await gzipAsync(buf.subarray(DATA_OFFSET_BYTES, DATA_OFFSET_BYTES + length), { level });
-  return Buffer.concat([buf.subarray(0, DATA_OFFSET_BYTES), packed]);
-}
-
-/** Chunks compressed at once: enough to keep both cores busy, few enough to bound memory. */
-const ENCODE_DEPTH = 4;
-
-interface Chunk {
-  buf: Buffer;
-  bytesRead: number;
-  offset: number;
-}
-
 /** Where the next chunk starts and how long it may be, walking the data ranges in order; null at the end. */
 function nextSpan(p: ReadFileParams, offset: number): { offset: number; length: number } | null {
   if (p.sparse === null) return { offset, length: p.chunkSize };
@@ -88,59 +62,75 @@ function nextSpan(p: ReadFileParams, offset: number): { offset: number; length: 
  * Streams the file to the sink until end of file (a file that grows while read is
  * read to its new end; the caller notices the change), or for a sparse file through
  * its data ranges. Returns the bytes read. Read errors propagate; the records
- * already sent stay sent.
- *
- * The next chunk is read while the current one is compressed and sent, and up to
- * ENCODE_DEPTH chunks compress in parallel on libuv's threads; records still go
- * out in file order, and the digest sees the bytes in order (holes as zeros).
+ * already sent stay sent. The next chunk is read while the current one is
+ * compressed and sent.
  */
 export async function sendFileData(p: ReadFileParams): Promise<number> {
-  const hash: Hash | null = p.options.signature === null ? null : createHash(p.options.signature.toLowerCase());
-  const stream = p.options.compression === null ? burrow.Stream.STREAM_DATA : burrow.Stream.STREAM_GZIP_DATA;
+  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, skipZeros: p.skipZeros ?? false });
   const readAt = async (span: { offset: number; length: number } | null): Promise<Chunk | null> => {
     if (span === null) return null;
     // A fresh buffer per chunk: the sink may keep the record after write() resolves.
     const buf = Buffer.allocUnsafe(DATA_OFFSET_BYTES + span.length);
-    return { buf, bytesRead: await readChunk(p.fd, buf, span.length, span.offset), offset: span.offset };
-  };
-  const encoding: Array<Promise<Buffer>> = [];
-  const sendOldest = async (): Promise<void> => {
-    const data = await (encoding.shift() as Promise<Buffer>);
-    await p.sink.write({ fileIndex: p.fileIndex, stream, data });
+    return { buf, length: await readChunk(p.fd, buf, span.length, span.offset), offset: span.offset };
   };
   let total = 0;
-  let hashed = 0;
   let next = readAt(nextSpan(p, 0));
   try {
     for (;;) {
       throwIfAborted(p.signal);
       const chunk = await next;
-      if (chunk === null || chunk.bytesRead === 0) break;
-      total += chunk.bytesRead;
-      const end = chunk.offset + chunk.bytesRead;
-      next = readAt(nextSpan(p, end));
+      if (chunk === null || chunk.length === 0) break;
+      total += chunk.length;
+      next = readAt(nextSpan(p, chunk.offset + chunk.length));
       next.catch(() => undefined); // awaited on the next turn; never unhandled meanwhile
-      if (hash !== null) {
-        await hashZeros(hash, chunk.offset - hashed);
-        hash.update(chunk.buf.subarray(DATA_OFFSET_BYTES, DATA_OFFSET_BYTES + chunk.bytesRead));
-        hashed = end;
-      }
-      const encoded = encodeChunk(chunk.buf, chunk.bytesRead, chunk.offset, p.options.compression);
-      encoded.catch(() => undefined);
-      encoding.push(encoded);
-      if (encoding.length >= ENCODE_DEPTH) await sendOldest();
+      await sender.add(chunk);
     }
-    while (encoding.length > 0) await sendOldest();
+    await sender.finish(p.sparse?.size ?? (p.skipZeros === true ? total : null));
   } finally {
-    encoding.length = 0;
-  }
-  if (hash !== null && p.sparse !== null) await hashZeros(hash, Math.max(0, p.sparse.size - hashed));
-  if (hash !== null && p.options.signature !== null) {
-    const digest = burrow.FileDigest.encode({
-      algorithm: DIGEST_ALGORITHMS[p.options.signature],
-      value: hash.digest(),
-    }).finish();
-    await p.sink.write({ fileIndex: p.fileIndex, stream: burrow.Stream.STREAM_DIGEST, data: asBuffer(digest) });
+    sender.discard();
   }
   return total;
+}
+
+export interface StreamParams {
+  readonly fileIndex: number;
+  readonly options: FileOptions;
+  readonly sink: RecordSink;
+  readonly signal: AbortSignal;
+  readonly chunkSize: number;
+}
+
+/**
+ * Sends what `source` yields, in order, as chunks of `chunkSize` bytes from offset 0.
+ * Returns the bytes sent. Errors of the source propagate as they are.
+ */
+export async function sendStreamData(source: AsyncIterable<Buffer>, p: StreamParams): Promise<number> {
+  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink });
+  let buf = Buffer.allocUnsafe(DATA_OFFSET_BYTES + p.chunkSize);
+  let fill = 0;
+  let offset = 0;
+  const flush = async (): Promise<void> => {
+    if (fill === 0) return;
+    await sender.add({ buf, length: fill, offset });
+    offset += fill;
+    fill = 0;
+    buf = Buffer.allocUnsafe(DATA_OFFSET_BYTES + p.chunkSize);
+  };
+  try {
+    for await (const piece of source) {
+      throwIfAborted(p.signal);
+      for (let at = 0; at < piece.length; ) {
+        const n = Math.min(piece.length - at, p.chunkSize - fill);
+        piece.copy(buf, DATA_OFFSET_BYTES + fill, at, at + n);
+        fill += n;
+        at += n;
+        if (fill === p.chunkSize) await flush();
+      }
+    }
+    await flush();
+    await sender.finish(null);
+  } finally {
+    sender.discard();
+  }
+  return offset;
 }

@@ -6,13 +6,15 @@
  * Entries are reached as (open directory, name) — see walker.ts — so no path is
  * ever resolved whole; `path` is only what the record and the job log say.
  */
-import { constants } from 'node:fs';
-import { closeFd, dataRegions, openQuietly, readlinkAt, setTimesAt, statAt, statFd, type EntryStat, type Fd, type Time } from '@burrow/fsx';
+import { closeFd, dataRegions, hasNoDumpFlag, readlinkAt, setTimesAt, sizeBySeek, statAt, statFd, type EntryStat, type Fd, type Time } from '@burrow/fsx';
 import { describeError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import type { FileOptions } from '../fileset/index.js';
 import { fileTypeOf, sameTime, statsToAttributes } from './attributes.js';
-import { FileReadError, sendFileData } from './reader.js';
+import { FileReadError, sendFileData, sendStreamData } from './reader.js';
+import { fifoPieces } from './fifo.js';
+import type { FsTypes } from './fstype.js';
+import { dataSourceOf, openSource } from './sources.js';
 import { asBuffer, type FileIssue, type RecordSink } from './record.js';
 import { readExtendedAttributes } from './xattrs.js';
 import type { AccurateTable } from '../accurate/table.js';
@@ -41,6 +43,10 @@ export interface SaverParams {
   readonly accurate: AccurateTable | null;
   /** `estimate`: attributes only; file data is counted by size, never read. */
   readonly estimate?: boolean;
+  /** File system types by device (`fstype`). */
+  readonly fsTypes: FsTypes;
+  /** How long `readfifo` waits for a FIFO's writer (fifo.ts). */
+  readonly fifoWaitMs: number;
 }
 
 /** Whether `a` is at or after `b`. */
@@ -57,15 +63,14 @@ export interface EntryRef {
   readonly dir: Fd;
   readonly name: Buffer;
   readonly path: Buffer;
+  /** A top-level `File =` entry: a block device named so is saved as a raw partition. */
+  readonly explicit?: boolean;
 }
 
 interface SavedLink {
   readonly path: Buffer;
   readonly fileIndex: number;
 }
-
-// O_NONBLOCK: if the entry turned into a FIFO since it was listed, open must not hang.
-const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 function statOpen(fd: Fd): EntryStat {
   try {
@@ -120,8 +125,10 @@ export class EntrySaver {
       this.issue({ path: e.path, severity: 'info', message: 'socket skipped' });
       return;
     }
+    if (type !== burrow.FileType.FT_DIRECTORY && !this.p.fsTypes.allows(st.dev, options.fsTypes)) return;
     if (!this.wanted(e.path, st, type, options)) return;
-    const linkKey = type !== burrow.FileType.FT_DIRECTORY && st.nlink > 1 ? `${st.dev}:${st.ino}` : null;
+    // hardlinks = no: every name is saved with its own data, as if it were the only one.
+    const linkKey = options.hardLinks && type !== burrow.FileType.FT_DIRECTORY && st.nlink > 1 ? `${st.dev}:${st.ino}` : null;
     const earlier = linkKey === null ? undefined : this.links.get(linkKey);
     if (earlier !== undefined) {
       const attrs = statsToAttributes(e.path, st, burrow.FileType.FT_HARDLINK);
@@ -132,12 +139,14 @@ export class EntrySaver {
       return;
     }
     const attrs = statsToAttributes(e.path, st, type);
+    const source = dataSourceOf(type, options, e.explicit === true);
     let fd: Fd | undefined;
     try {
       // Open (or read the link) before sending anything, so an unreadable file is
       // reported and left out rather than saved without its content.
-      if (type === burrow.FileType.FT_REGULAR) fd = openQuietly(e.dir, e.name, OPEN_FLAGS);
+      if (source !== null) fd = openSource(e, source, options);
       if (type === burrow.FileType.FT_SYMLINK) attrs.linkTarget = readLinkKeepingAtime(e, st);
+      if (source === 'raw' && fd !== undefined) attrs.size = sizeBySeek(fd);
     } catch (err) {
       if (fd !== undefined) closeFd(fd);
       const gone = (err as NodeJS.ErrnoException).code === 'ENOENT';
@@ -147,8 +156,16 @@ export class EntrySaver {
     // A regular file's xattrs through its open descriptor: the very inode being saved.
     const own = fd === undefined ? e : { ...e, dir: fd, name: Buffer.alloc(0) };
     readExtendedAttributes(own, attrs, options, (message) => this.problem(e.path, 'warning', message));
-    const sparse = fd !== undefined && options.sparse && st.blocks * 512 < st.size ? { regions: dataRegions(fd, st.size), size: st.size } : null;
-    if (sparse !== null) attrs.sparse = true;
+    if (fd !== undefined && options.honorNoDump && hasNoDumpFlag(fd)) {
+      closeFd(fd);
+      return;
+    }
+    const sparse = source === 'file' && fd !== undefined && options.sparse && st.blocks * 512 < st.size ? { regions: dataRegions(fd, st.size), size: st.size } : null;
+    // A raw device's holes are its runs of zeros (SEEK_DATA does not apply to devices).
+    const skipZeros = source === 'raw' && options.sparse;
+    if (sparse !== null || skipZeros) attrs.sparse = true;
+    if (source === 'raw' || source === 'fifo') attrs.withData = true;
+    if (source === 'fifo') attrs.streamed = true;
     const index = this.nextIndex++;
     try {
       await this.writeAttributes(index, attrs);
@@ -161,27 +178,32 @@ export class EntrySaver {
     if (fd !== undefined && this.p.estimate) {
       this.totals.bytes += st.size;
       closeFd(fd);
+    } else if (source === 'fifo' && fd !== undefined) {
+      await this.saveFifo(e.path, { fd, index, options });
     } else if (fd !== undefined) {
-      await this.saveData(e.path, st, { fd, index, options, sparse });
+      await this.saveData(e.path, st, { fd, index, options, sparse, skipZeros });
     }
   }
 
   private async saveData(
     path: Buffer,
     st: EntryStat,
-    f: { fd: Fd; index: number; options: FileOptions; sparse: { regions: Array<[number, number]>; size: number } | null },
+    f: { fd: Fd; index: number; options: FileOptions; sparse: { regions: Array<[number, number]>; size: number } | null; skipZeros: boolean },
   ): Promise<void> {
     try {
       const before = statOpen(f.fd);
       if (before.ino !== st.ino || before.dev !== st.dev) {
         this.problem(path, 'warning', 'was replaced between listing and reading');
       }
-      this.totals.bytes += await sendFileData({ fd: f.fd, fileIndex: f.index, options: f.options, sparse: f.sparse, ...this.p });
+      this.totals.bytes += await sendFileData({ fd: f.fd, fileIndex: f.index, options: f.options, sparse: f.sparse, skipZeros: f.skipZeros, ...this.p });
       const after = statOpen(f.fd);
       if (after.size !== st.size || !sameTime(after.mtime, st.mtime)) {
         this.problem(path, 'warning', 'changed while it was being read');
       } else if (after.nlink === 0) {
         this.problem(path, 'warning', 'was deleted while it was being read');
+      } else if (f.options.keepAtime && !sameTime(after.atime, st.atime)) {
+        // keepatime: reading moved the atime (noatime = no, or O_NOATIME refused): put it back.
+        setTimesAt(f.fd, Buffer.alloc(0), st.atime, st.mtime);
       }
     } catch (err) {
       // Only the file's own read errors are per-file; a failing sink ends the job.
@@ -190,6 +212,37 @@ export class EntrySaver {
     } finally {
       closeFd(f.fd);
     }
+  }
+
+  /** readfifo: what writers send into the FIFO during the backup is its content. */
+  private async saveFifo(path: Buffer, f: { fd: Fd; index: number; options: FileOptions }): Promise<void> {
+    const onTimeout = (sawWriter: boolean): void => this.problem(path, 'warning',
+      `${sawWriter ? 'its writer sent nothing' : 'nobody opened it for writing'} within ${this.p.fifoWaitMs / 1000} s (readfifo); saved what came`);
+    try {
+      const pieces = fifoPieces(f.fd, { waitMs: this.p.fifoWaitMs, signal: this.p.signal, onTimeout });
+      this.totals.bytes += await sendStreamData(pieces, { fileIndex: f.index, options: f.options, sink: this.p.sink, signal: this.p.signal, chunkSize: this.p.chunkSize });
+    } catch (err) {
+      if (!(err instanceof FileReadError)) throw err;
+      this.problem(path, 'error', `read error: ${describeError(err.cause)}`);
+    } finally {
+      closeFd(f.fd);
+    }
+  }
+
+  /**
+   * An entry that is no directory entry: its attributes made up by the caller and its
+   * data from `source` (bpipe). Errors of the source propagate after the attributes
+   * and the data read so far were sent; the caller reports them.
+   */
+  async saveStreamed(attrs: burrow.FileAttributes.$Properties, options: FileOptions, source: AsyncIterable<Buffer>): Promise<void> {
+    const acc = this.p.accurate;
+    const seq = acc === null ? 0 : acc.lookup(Buffer.from(attrs.path ?? []));
+    if (seq !== 0) acc?.markSeen(seq); // always saved again, and never "deleted"
+    const index = this.nextIndex++;
+    await this.writeAttributes(index, { ...attrs, streamed: true });
+    this.totals.files++;
+    if (this.p.estimate) return;
+    this.totals.bytes += await sendStreamData(source, { fileIndex: index, options, sink: this.p.sink, signal: this.p.signal, chunkSize: this.p.chunkSize });
   }
 }
 

@@ -10,13 +10,17 @@
  * are saved, and a directory swapped for a symlink mid-walk is never followed. Open
  * descriptors grow with depth only.
  */
-import { AT_FDCWD, closeFd, kindOf, listDir, openDirAt, statAt, type EntryStat, type Fd, type Time } from '@burrow/fsx';
+import { AT_FDCWD, closeFd, hasNoDumpFlag, kindOf, listDir, openDirAt, statAt, type EntryStat, type Fd, type Time } from '@burrow/fsx';
 import { describeError } from '@burrow/common/errors/index';
 import type { CompiledFileSet, FileOptions, IncludeSelector } from '../fileset/index.js';
 import { throwIfAborted } from './reader.js';
 import { DEFAULT_CHUNK_SIZE, type FileIssueHandler, type RecordSink } from './record.js';
 import { EntrySaver, type BackupTotals, type EntryRef } from './saver.js';
 import type { AccurateTable } from '../accurate/table.js';
+import { expandLists, type CommandRefusal } from '../fileset/lists.js';
+import { saveCommandOutput } from './bpipe.js';
+import { FIFO_WAIT_MS } from './fifo.js';
+import { FsTypes } from './fstype.js';
 
 export interface BackupParams {
   readonly fileset: CompiledFileSet;
@@ -31,7 +35,16 @@ export interface BackupParams {
   readonly accurate?: AccurateTable | null;
   /** `estimate`: only attributes go to the sink; data is counted, not read. */
   readonly estimate?: boolean;
+  /**
+   * Why the client will not run a FileSet's command (`|command` lists, bpipe
+   * readers), or undefined when it will. Absent: no command runs.
+   */
+  readonly commandRefusal?: CommandRefusal;
+  /** How long `readfifo` waits for a FIFO's writer; a minute unless a test wants less. */
+  readonly fifoWaitMs?: number;
 }
+
+const NO_COMMANDS: CommandRefusal = async () => 'this File daemon runs no FileSet commands';
 
 interface DirFrame {
   readonly path: Buffer;
@@ -59,6 +72,7 @@ class IncludeWalk {
     private readonly include: IncludeSelector,
     private readonly saver: EntrySaver,
     private readonly signal: AbortSignal,
+    private readonly fsTypes: FsTypes,
   ) {}
 
   private statOrReport(at: EntryRef, isRoot: boolean): EntryStat | null {
@@ -83,6 +97,10 @@ class IncludeWalk {
       this.saver.issue({ path, severity: 'info', message: 'is a different file system; not descending into it (onefs)' });
       return closed;
     }
+    if (!this.fsTypes.allows(st.dev, options.fsTypes)) {
+      this.saver.issue({ path, severity: 'info', message: `is on a ${this.fsTypes.typeOf(st.dev)} file system, not one of fstype ${options.fsTypes?.join(', ')}; not saved` });
+      return null;
+    }
     if (rootDev !== null && !options.recurse) return closed;
     let fd: Fd;
     let names: Buffer[];
@@ -91,6 +109,10 @@ class IncludeWalk {
     } catch (err) {
       this.saver.issue({ path, severity: 'error', message: `cannot open directory: ${describeError(err)}`, code: 'FILE_ACCESS' });
       return closed;
+    }
+    if (options.honorNoDump && hasNoDumpFlag(fd)) {
+      closeFd(fd);
+      return null;
     }
     try {
       names = listDir(fd);
@@ -108,7 +130,7 @@ class IncludeWalk {
   }
 
   async walkRoot(root: Buffer): Promise<void> {
-    const at: EntryRef = { dir: AT_FDCWD, name: root, path: root };
+    const at: EntryRef = { dir: AT_FDCWD, name: root, path: root, explicit: true };
     const st = this.statOrReport(at, true);
     if (st === null) return;
     const isDir = kindOf(st.mode) === 'directory';
@@ -163,6 +185,9 @@ const EMPTY = Buffer.alloc(0);
 
 /** Runs the backup of a whole FileSet into the sink; per-file problems go to onFileIssue. */
 export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
+  const refusal = p.commandRefusal ?? NO_COMMANDS;
+  const fileset = await expandLists(p.fileset, refusal, p.signal);
+  const fsTypes = new FsTypes();
   const saver = new EntrySaver({
     sink: p.sink,
     signal: p.signal,
@@ -171,12 +196,19 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
     since: p.since ?? null,
     accurate: p.accurate ?? null,
     estimate: p.estimate ?? false,
+    fsTypes,
+    fifoWaitMs: p.fifoWaitMs ?? FIFO_WAIT_MS,
   });
-  for (const include of p.fileset.includes) {
-    const walk = new IncludeWalk(include, saver, p.signal);
+  for (const include of fileset.includes) {
+    const walk = new IncludeWalk(include, saver, p.signal, fsTypes);
     for (const root of include.roots) {
       throwIfAborted(p.signal);
       await walk.walkRoot(root);
+    }
+    for (const spec of include.plugins) {
+      throwIfAborted(p.signal);
+      const options = include.select(Buffer.from(spec.file, 'utf8'), false);
+      if (options !== null) await saveCommandOutput(spec, options, { saver, refusal, signal: p.signal, where: include.where });
     }
   }
   return { ...saver.totals };

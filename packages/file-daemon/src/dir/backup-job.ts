@@ -11,12 +11,16 @@ import { backupFileSet } from '../backup/index.js';
 import { compileFileSet } from '../fileset/index.js';
 import { openStorageSession, storageSink } from '../sd/storage-link.js';
 import type { JobReporter } from './job-reporter.js';
+import { refusal, type ScriptPolicy } from '../scripts/client-scripts.js';
 
 export interface BackupJobContext {
   signal: AbortSignal;
   reporter: JobReporter;
   director: Channel;
   fromDirector: () => Promise<Message>;
+  /** The client's script policy, which FileSet commands (`|command`, bpipe) obey too. */
+  policy: ScriptPolicy;
+  clientName: string;
 }
 
 export async function runBackupJob(order: burrow.IFdBackupOrder, c: BackupJobContext): Promise<burrow.IFdJobEnd> {
@@ -30,7 +34,8 @@ export async function runBackupJob(order: burrow.IFdBackupOrder, c: BackupJobCon
   try {
     const sink = storageSink(sd);
     const since = order.since && !accurate ? { sec: Number(order.since.sec ?? 0), nsec: order.since.nsec ?? 0 } : null;
-    const totals = await backupFileSet({ fileset, sink, signal, since, accurate, onFileIssue: (issue) => reporter.fileIssue(issue) });
+    const commandRefusal = (command: string): Promise<string | undefined> => refusal(command, c.policy, c.clientName);
+    const totals = await backupFileSet({ fileset, sink, signal, since, accurate, commandRefusal, onFileIssue: (issue) => reporter.fileIssue(issue) });
     await sd.send('dataEnd', {});
     await sd.expect('dataEndAck', signal);
     if (accurate) {

@@ -13,7 +13,7 @@ import { runBackupJob } from './backup-job.js';
 import { runRestoreJob } from './restore-job.js';
 import { runEstimate } from './estimate.js';
 import { JobReporter } from './job-reporter.js';
-import { runClientScripts } from '../scripts/client-scripts.js';
+import { refusal, runClientScripts } from '../scripts/client-scripts.js';
 
 export async function serveDirector(ctx: ClientContext, director: Channel, log: Logger): Promise<void> {
   const first = await director.receive(ctx.signal);
@@ -24,13 +24,15 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
       return;
     case 'fdBackup':
       await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log,
-        (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector }));
+        (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name }));
       return;
     case 'fdEstimate':
-      await runJob(ctx, director, 0, [], log, (signal, reporter) => runEstimate(first.body, director, signal, reporter));
+      await runJob(ctx, director, 0, [], log, (signal, reporter) =>
+        runEstimate(first.body, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name)));
       return;
     case 'fdRestore':
-      await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log, (signal, reporter) => runRestoreJob(first.body, signal, reporter));
+      await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log, (signal, reporter) =>
+        runRestoreJob(first.body, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name)));
       return;
     default:
       throw director.violation(`a Director may not open with ${first.kind}`);

@@ -7,10 +7,14 @@ import { burrow } from '@burrow/common/proto/index';
 import { backupFileSet, type FileRecord, type RecordSink } from '../backup/index.js';
 import { compileFileSet } from '../fileset/index.js';
 import type { JobReporter } from './job-reporter.js';
+import type { CommandRefusal } from '../fileset/lists.js';
 
 const LISTING_BATCH = 500;
 
-export async function runEstimate(order: burrow.IFdEstimateOrder, director: Channel, signal: AbortSignal, reporter: JobReporter): Promise<burrow.IFdJobEnd> {
+/** `commandRefusal`: the client's script policy, which `|command` lists obey. */
+export async function runEstimate(
+  order: burrow.IFdEstimateOrder, director: Channel, signal: AbortSignal, reporter: JobReporter, commandRefusal: CommandRefusal,
+): Promise<burrow.IFdJobEnd> {
   const fileset = compileFileSet(order.fileset ?? {});
   let batch: burrow.IFileAttributes[] = [];
   const sink: RecordSink = {
@@ -24,7 +28,7 @@ export async function runEstimate(order: burrow.IFdEstimateOrder, director: Chan
     },
   };
   const since = order.since ? { sec: Number(order.since.sec ?? 0), nsec: order.since.nsec ?? 0 } : null;
-  const totals = await backupFileSet({ fileset, sink, signal, since, estimate: true, onFileIssue: (issue) => reporter.fileIssue(issue) });
+  const totals = await backupFileSet({ fileset, sink, signal, since, estimate: true, commandRefusal, onFileIssue: (issue) => reporter.fileIssue(issue) });
   if (batch.length) await director.send('estimateListing', { files: batch });
   return { files: totals.files, bytes: totals.bytes, errors: reporter.errors, status: reporter.status() };
 }

@@ -10,6 +10,8 @@ export class JobReporter {
   private chain: Promise<void> = Promise.resolve();
   warnings = 0;
   errors = 0;
+  /** Problems that fail the job although the other files were saved: a refused or failing FileSet command. */
+  failures = 0;
 
   constructor(private readonly director: Channel, private readonly jobId: number) {}
 
@@ -22,11 +24,17 @@ export class JobReporter {
   }
 
   fileIssue(issue: FileIssue): void {
+    if (issue.code === 'COMMAND_FAILED') this.failures++;
     this.say(issue.severity, `${displayPath(issue.path)}: ${issue.message}`);
   }
 
-  /** Bareos's verdict: per-file errors do not fail the job, they make it end with warnings. */
-  status(): 'T' | 'W' {
+  /**
+   * Bareos's verdict: per-file errors do not fail the job, they make it end with
+   * warnings; a FileSet command that was refused or failed (a dump that did not
+   * complete) fails it, so it is never mistaken for a good backup.
+   */
+  status(): 'T' | 'W' | 'E' {
+    if (this.failures > 0) return 'E';
     return this.warnings + this.errors > 0 ? 'W' : 'T';
   }
 

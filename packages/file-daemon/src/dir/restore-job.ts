@@ -4,6 +4,7 @@ import type { burrow } from '@burrow/common/proto/index';
 import { REPLACE_MODES, RestoreWriter, type ReplaceMode } from '../restore/index.js';
 import { openStorageSession } from '../sd/storage-link.js';
 import type { JobReporter } from './job-reporter.js';
+import type { CommandRefusal } from '../fileset/lists.js';
 
 function replaceMode(text: string | null | undefined): ReplaceMode {
   const mode = (text || 'always').toLowerCase();
@@ -11,13 +12,17 @@ function replaceMode(text: string | null | undefined): ReplaceMode {
   return mode as ReplaceMode;
 }
 
-export async function runRestoreJob(order: burrow.IFdRestoreOrder, signal: AbortSignal, reporter: JobReporter): Promise<burrow.IFdJobEnd> {
+/** `commandRefusal`: the client's script policy, for bpipe writer commands. */
+export async function runRestoreJob(
+  order: burrow.IFdRestoreOrder, signal: AbortSignal, reporter: JobReporter, commandRefusal: CommandRefusal,
+): Promise<burrow.IFdJobEnd> {
   const jobId = order.jobId ?? 0;
   const writer = new RestoreWriter({
     where: Buffer.from(order.where ?? new Uint8Array()),
     replace: replaceMode(order.replace),
     signal,
     onFileIssue: (issue) => reporter.fileIssue(issue),
+    commandRefusal,
   });
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress ?? '', sdPort: order.sdPort ?? 0, token: order.token ?? new Uint8Array() }, signal);
   let wireBytes = 0;

@@ -80,7 +80,11 @@ describe('FileSet matcher', () => {
       { settings: { exclude: 'yes', onefs: 'no' } },
     ]);
     const txt = s.select(b('/data/a.txt'), false);
-    assert.deepEqual(txt, { signature: 'SHA1', compression: 6, onefs: false, recurse: true, exclude: false, sparse: false, xattrs: true, acls: true, mtimeOnly: false, accurate: 'mcs' });
+    assert.deepEqual(txt, {
+      signature: 'SHA1', compression: { algorithm: 'GZIP', level: 6 }, onefs: false, recurse: true, exclude: false, sparse: false,
+      xattrs: true, acls: true, mtimeOnly: false, accurate: 'mcs',
+      readFifo: false, noAtime: true, keepAtime: false, hardLinks: true, fsTypes: null, honorNoDump: false,
+    });
     assert.equal(saved(s, '/data/a.bin'), false);
   });
 
@@ -117,7 +121,15 @@ describe('FileSet matcher', () => {
     bad([{ settings: { onefs: 'maybe' } }]);
     bad([{ settings: { bogus: 'yes' } }]);
     bad([{ patterns: [[K.PATTERN_REGEX, '(']] }]);
+    bad([{ settings: { compression: 'ZSTD19' } }]);
+    bad([{ settings: { fstype: 'ext4, bad type' } }]);
+    bad([{ settings: { readfifo: 'perhaps' } }]);
     assert.doesNotThrow(() => selector([{ settings: { sparse: 'yes', signature: 'sha512', compression: 'gzip9' } }]));
+    const opts = selector([{ settings: { compression: 'zstd', fstype: 'ext4,XFS', readfifo: 'yes', hardlinks: 'no', noatime: 'no', keepatime: 'yes', honornodumpflag: 'yes' } }]).select(b('/data/x'), false);
+    assert.deepEqual(opts?.compression, { algorithm: 'ZSTD', level: 3 });
+    assert.deepEqual(opts?.fsTypes, ['ext4', 'xfs']);
+    assert.deepEqual([opts?.readFifo, opts?.hardLinks, opts?.noAtime, opts?.keepAtime, opts?.honorNoDump], [true, false, false, true, true]);
+    assert.deepEqual(selector([{ settings: { compression: 'LZ4' } }]).select(b('/data/x'), false)?.compression, { algorithm: 'LZ4', level: 1 });
   });
 
   it('rejects relative include files and Exclude Dir Containing with a slash', () => {

@@ -10,6 +10,7 @@
  * - Exclude { File = } entries remove a path and its subtree.
  * Matching is on the raw bytes of the absolute path (see bytes.ts).
  */
+import { parseBpipe, type BpipeSpec } from '@burrow/common/config/director/bpipe';
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import { isSameOrBelow, stripTrailingSlashes, toMatchString } from './bytes.js';
@@ -31,6 +32,12 @@ interface CompiledBlock {
 export interface IncludeSelector {
   /** The top-level File entries, absolute, without trailing slashes. */
   readonly roots: readonly Buffer[];
+  /** `|command` and `<file` entries, expanded into more roots on the client (lists.ts). */
+  readonly lists: readonly Buffer[];
+  /** Command output to save (`Plugin = "bpipe:..."`). */
+  readonly plugins: readonly BpipeSpec[];
+  /** Where this include is, for messages: `FileSet "x" Include #1`. */
+  readonly where: string;
   /** File names whose presence makes a directory be skipped with its contents. */
   readonly excludeDirContaining: readonly Buffer[];
   /** The options for `path`, or null when it is excluded (a directory: its subtree too). */
@@ -118,7 +125,15 @@ export function compileFileSet(spec: burrow.FileSetSpec.$Properties): CompiledFi
   const includes = (spec.includes ?? []).map((inc, i): IncludeSelector => {
     const where = `FileSet "${name}" Include #${i + 1}`;
     const blocks = (inc.options ?? []).map((o, j) => compileBlock(o, `${where} Options #${j + 1}`));
-    const roots = (inc.files ?? []).map((f) => checkedPath(f, `${where} File`));
+    const files = (inc.files ?? []).map((f) => Buffer.from(f));
+    const isList = (f: Buffer): boolean => f[0] === 0x7c || f[0] === 0x3c; // | <
+    const roots = files.filter((f) => !isList(f)).map((f) => checkedPath(f, `${where} File`));
+    const lists = files.filter(isList);
+    const plugins = (inc.plugins ?? []).map((text) => {
+      const spec = parseBpipe(text);
+      if (typeof spec === 'string') throw new BurrowError('CONFIG_INVALID', `${where} Plugin: ${spec}`);
+      return spec;
+    });
     const excludeDirContaining = (inc.excludeDirContaining ?? []).map((n) => {
       if (n === '' || n.includes('/') || n.includes('\0')) {
         throw new BurrowError('CONFIG_INVALID', `${where} Exclude Dir Containing must be a plain file name, got "${n}"`);
@@ -126,7 +141,7 @@ export function compileFileSet(spec: burrow.FileSetSpec.$Properties): CompiledFi
       return Buffer.from(n, 'utf8');
     });
     const select = makeSelector(blocks, excluded);
-    return Object.freeze({ roots, excludeDirContaining, select });
+    return Object.freeze({ roots, lists, plugins, where, excludeDirContaining, select });
   });
   return Object.freeze({ name, includes });
 }

@@ -9,12 +9,18 @@ import { BurrowError } from '@burrow/common/errors/index';
 
 export type DigestName = 'MD5' | 'SHA1' | 'SHA256' | 'SHA512';
 
+/** How each data chunk is compressed: gzip at a level 1-9, LZ4 (fast), or Zstandard at a level. */
+export interface Compression {
+  readonly algorithm: 'GZIP' | 'LZ4' | 'ZSTD';
+  readonly level: number;
+}
+
 /** What the walker and reader do with one file. */
 export interface FileOptions {
   /** Digest sent after the file's data; null: none (Bareos default). */
   readonly signature: DigestName | null;
-  /** gzip level 1-9 for each data chunk; null: uncompressed. */
-  readonly compression: number | null;
+  /** Compression of each data chunk; null: uncompressed. */
+  readonly compression: Compression | null;
   /** Stay on the file system of the include's top-level file (Bareos default yes). */
   readonly onefs: boolean;
   /** Descend into subdirectories (Bareos default yes). */
@@ -30,6 +36,22 @@ export interface FileOptions {
   readonly mtimeOnly: boolean;
   /** Accurate mode: what makes a file "changed" (Bareos's letters; default mtime, ctime, size). */
   readonly accurate: string;
+  /** Save a FIFO's data (what a writer sends into it) as its content (`readfifo`). */
+  readonly readFifo: boolean;
+  /**
+   * `noatime`: open files with O_NOATIME so reading does not change their atime.
+   * Burrow's default is yes (a backup should not change what it saves); `noatime = no`
+   * reads plainly, as Bareos does without the option.
+   */
+  readonly noAtime: boolean;
+  /** `keepatime`: put each file's atime back after reading it (moves its ctime, as in Bareos). */
+  readonly keepAtime: boolean;
+  /** `hardlinks`: save further names of an inode as links (yes) or each with its own data (no). */
+  readonly hardLinks: boolean;
+  /** `fstype`: only save and descend into file systems of these types (as /proc/self/mountinfo names them); null: any. */
+  readonly fsTypes: readonly string[] | null;
+  /** `honornodumpflag`: leave out files and directories with the no-dump flag (chattr +d). */
+  readonly honorNoDump: boolean;
 }
 
 export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
@@ -43,6 +65,12 @@ export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
   acls: true,
   mtimeOnly: false,
   accurate: 'mcs',
+  readFifo: false,
+  noAtime: true,
+  keepAtime: false,
+  hardLinks: true,
+  fsTypes: null,
+  honorNoDump: false,
 });
 
 const yesNo = z
@@ -54,19 +82,28 @@ const yesNo = z
 
 const signature = z.string().trim().toUpperCase().pipe(z.enum(['MD5', 'SHA1', 'SHA256', 'SHA512']));
 
-// "GZIP" is level 6, as in Bareos; LZO/LZ4 are not implemented and so rejected.
+// "GZIP" is level 6, as in Bareos; ZSTD is level 3, zstd's own default. LZO is not implemented and so rejected.
 const compression = z
   .string()
   .trim()
   .toUpperCase()
-  .pipe(z.string().regex(/^GZIP[1-9]?$/, 'expected GZIP or GZIP1..GZIP9'))
-  .transform((v) => (v === 'GZIP' ? 6 : Number(v.slice(4))));
+  .pipe(z.string().regex(/^(GZIP[1-9]?|LZ4|ZSTD)$/, 'expected GZIP, GZIP1..GZIP9, LZ4 or ZSTD'))
+  .transform((v): Compression => {
+    if (v === 'LZ4') return { algorithm: 'LZ4', level: 1 };
+    if (v === 'ZSTD') return { algorithm: 'ZSTD', level: 3 };
+    return { algorithm: 'GZIP', level: v === 'GZIP' ? 6 : Number(v.slice(4)) };
+  });
+
+// fstype = ext4, xfs (the Director joins repeated values with commas).
+const fsTypes = z
+  .string()
+  .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))
+  .pipe(z.array(z.string().regex(/^[a-z0-9._+-]+$/, 'expected file system type names such as ext4, xfs')).min(1));
 
 // Bareos Options directives that Burrow accepts without acting on them (yet).
+// drivetype is Windows-only (the Director warns and drops it).
 const LATER = [
-  'basejob', 'verify', 'hardlinks', 'readfifo', 'portable',
-  'keepatime', 'checkfilechanges', 'honornodumpflag', 'noatime',
-  'fstype', 'drivetype', 'hfsplussupport', 'strippath',
+  'basejob', 'verify', 'portable', 'checkfilechanges', 'drivetype', 'hfsplussupport', 'strippath',
   'size', 'shadowing', 'meta', 'encryption', 'autoexclude', 'enhancedwild',
 ] as const;
 
@@ -84,6 +121,12 @@ const SettingsSchema = z
     // Bareos's letters; those Burrow does not compare (digests, atime, dev) are accepted and ignored.
     accurate: z.string().trim().regex(/^[ipnugsamcd51AM2-9]+$/, 'expected accurate option letters such as mcs').optional(),
     ignorecase: yesNo.optional(),
+    readfifo: yesNo.optional(),
+    noatime: yesNo.optional(),
+    keepatime: yesNo.optional(),
+    hardlinks: yesNo.optional(),
+    honornodumpflag: yesNo.optional(),
+    fstype: fsTypes.optional(),
     ...Object.fromEntries(LATER.map((k) => [k, z.string().optional()])),
   })
   .strict();
@@ -112,5 +155,11 @@ export function parseSettings(settings: Readonly<Record<string, string>> | null 
   if (s.aclsupport !== undefined) overrides.acls = s.aclsupport;
   if (s.mtimeonly !== undefined) overrides.mtimeOnly = s.mtimeonly;
   if (s.accurate !== undefined) overrides.accurate = s.accurate;
+  if (s.readfifo !== undefined) overrides.readFifo = s.readfifo;
+  if (s.noatime !== undefined) overrides.noAtime = s.noatime;
+  if (s.keepatime !== undefined) overrides.keepAtime = s.keepatime;
+  if (s.hardlinks !== undefined) overrides.hardLinks = s.hardlinks;
+  if (s.honornodumpflag !== undefined) overrides.honorNoDump = s.honornodumpflag;
+  if (s.fstype !== undefined) overrides.fsTypes = s.fstype;
   return { overrides, ignoreCase: s.ignorecase ?? false };
 }

@@ -8,14 +8,13 @@ import { createHash, type Hash } from 'node:crypto';
 import { constants, ftruncate, read, write } from 'node:fs';
 import { promisify } from 'node:util';
 import { closeFd, openAt, openDirAt, renameAt, unlinkAt, type Fd } from '@burrow/fsx';
-import { gunzip } from 'node:zlib';
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import { hashName, hashZeros, readDataPayload } from '../backup/index.js';
+import { decodeChunk } from '../backup/codec.js';
 import { applyAt } from './apply.js';
 import { int64 } from './numbers.js';
 
-const gunzipAsync = promisify(gunzip);
 const writeAsync = promisify(write);
 const readAsync = promisify(read);
 const ftruncateAsync = promisify(ftruncate);
@@ -76,17 +75,10 @@ export class PendingFile {
     this.hash?.update(bytes);
   }
 
-  /** Writes one DATA / GZIP_DATA payload at its offset; returns the file bytes written. */
+  /** Writes one data payload (raw or compressed) at its offset; returns the file bytes written. */
   async write(stream: burrow.Stream, payload: Buffer): Promise<number> {
     const { offset, body } = readDataPayload(payload);
-    let bytes = body;
-    if (stream === burrow.Stream.STREAM_GZIP_DATA) {
-      try {
-        bytes = await gunzipAsync(body);
-      } catch (err) {
-        throw new BurrowError('VOLUME_FORMAT', 'a compressed data chunk does not decompress', { cause: err });
-      }
-    }
+    const bytes = await decodeChunk(stream, body);
     let done = 0;
     while (done < bytes.length) {
       const bytesWritten = (await writeAsync(this.fd, bytes, done, bytes.length - done, offset + done)).bytesWritten;
@@ -125,7 +117,8 @@ export class PendingFile {
       }
     }
     // Without holes every byte must have come: a shortfall means data lost on the volume.
-    const short = this.end !== size && this.attrs.sparse !== true
+    // Streamed data (a FIFO, a command's output) had no size to compare with.
+    const short = this.end !== size && this.attrs.sparse !== true && this.attrs.streamed !== true
       ? `restored ${this.end} of ${size} bytes: the rest is missing from the volume`
       : null;
     const error = short ?? await this.checkDigest();

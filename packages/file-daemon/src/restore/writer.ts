@@ -6,7 +6,8 @@
  * afterwards. Per-file problems go to onFileIssue; the job decides what they mean.
  */
 import { randomBytes } from 'node:crypto';
-import { closeFd, kindOf, mkdirAt, statAt, type EntryStat, type Fd } from '@burrow/fsx';
+import { constants } from 'node:fs';
+import { closeFd, kindOf, mkdirAt, openAt, statAt, type EntryStat, type Fd } from '@burrow/fsx';
 import { BurrowError, describeError, toBurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import type { FileIssueHandler, FileRecord } from '../backup/index.js';
@@ -15,6 +16,10 @@ import { makeHardLink, makeNode } from './nodes.js';
 import { PendingFile } from './regular.js';
 import { decideReplace, type ReplaceMode } from './replace.js';
 import { RestoreTarget, type ResolvedPath } from './target.js';
+import { isDataStream } from '../backup/codec.js';
+import { int64 } from './numbers.js';
+import type { CommandRefusal } from '../fileset/lists.js';
+import { commandOutput, deviceOutput, fifoOutput, OrderedTarget, type DataTarget } from './targets.js';
 
 export interface RestoreOptions {
   /** Restore location; empty: the files' original places. */
@@ -22,6 +27,11 @@ export interface RestoreOptions {
   readonly replace: ReplaceMode;
   readonly signal: AbortSignal;
   readonly onFileIssue: FileIssueHandler;
+  /**
+   * Why the client will not run a bpipe writer command, or undefined when it will.
+   * Absent: none runs (such files can still be restored as files with where=).
+   */
+  readonly commandRefusal?: CommandRefusal;
 }
 
 export interface RestoreTotals {
@@ -39,6 +49,8 @@ interface DirToFinish {
 }
 
 const SELF = Buffer.alloc(0);
+/** where=/ restores to the original places, as no where= does. */
+const ROOT = Buffer.from('/');
 
 function statOrNull(dir: Fd, name: Buffer): EntryStat | null {
   try {
@@ -58,7 +70,7 @@ export class RestoreWriter {
   /** Restored names of inodes with several links, by file index: the only per-inode state. */
   private readonly linkTargets = new Map<number, ResolvedPath>();
   private lastIndex = 0;
-  private current: { index: number; path: Buffer; file: PendingFile | null } | null = null;
+  private current: { index: number; path: Buffer; file: DataTarget | null } | null = null;
   private digestGuess: burrow.DigestAlgorithm | null = null;
   private started = false;
 
@@ -104,7 +116,7 @@ export class RestoreWriter {
     }
     if (cur.file === null) return;
     try {
-      if (rec.stream === burrow.Stream.STREAM_DATA || rec.stream === burrow.Stream.STREAM_GZIP_DATA) {
+      if (isDataStream(rec.stream)) {
         this.totals.bytes += await cur.file.write(rec.stream, rec.data);
       } else if (rec.stream === burrow.Stream.STREAM_DIGEST) {
         const d = burrow.FileDigest.decode(rec.data);
@@ -136,6 +148,9 @@ export class RestoreWriter {
     }
     this.lastIndex = rec.fileIndex;
     this.current = { index: rec.fileIndex, path, file: null };
+    // bpipe: back into the writer command, unless the restore goes elsewhere (where=).
+    const original = this.o.where.length === 0 || this.o.where.equals(ROOT);
+    if (attrs.restoreCommand !== '' && original) return this.startPipe(path, attrs);
     try {
       const target = this.target.resolve(attrs.path);
       if (target.depth === 0 && attrs.type !== T.FT_DIRECTORY) {
@@ -162,7 +177,8 @@ export class RestoreWriter {
     }
     const place = { dir, tmp: Buffer.from(`.burrow-restore-${index}-${randomBytes(6).toString('hex')}`), name: t.name };
     if (attrs.nlink > 1) this.linkTargets.set(index, t);
-    if (attrs.type === T.FT_REGULAR) {
+    if (attrs.withData && existing !== null && this.intoExisting(dir, t, attrs, existing)) return true;
+    if (attrs.type === T.FT_REGULAR || attrs.withData) {
       const file = PendingFile.create(dir, { tmp: place.tmp, final: t.name }, attrs, this.digestGuess);
       if (this.current !== null) this.current.file = file;
       return true;
@@ -173,6 +189,41 @@ export class RestoreWriter {
       this.warnAll(t.path, makeNode(place, attrs));
     }
     if (attrs.type === T.FT_SYMLINK || attrs.type === T.FT_HARDLINK) this.target.noteLink(t);
+    return true;
+  }
+
+  /** The command's output of a bpipe entry, piped into its writer command. */
+  private async startPipe(path: Buffer, attrs: Attrs): Promise<void> {
+    const command = attrs.restoreCommand;
+    const refused = await (this.o.commandRefusal ?? (async () => 'this File daemon runs no restore commands'))(command);
+    if (refused !== undefined) {
+      this.report(path, 'error', new BurrowError('COMMAND_FAILED', `bpipe writer refused by the client: ${refused}; restore with where= to get the data as a file`));
+      return;
+    }
+    const onStderr = (line: string): void => this.o.onFileIssue({ path, severity: 'info', message: `writer: ${line}` });
+    if (this.current !== null) this.current.file = new OrderedTarget(commandOutput(command, this.o.signal, onStderr), this.digestGuess, null);
+    this.totals.files++;
+  }
+
+  /**
+   * A raw device or FIFO saved with its data, restored onto an existing node of its
+   * kind: the data is written into it. False when what is there is of another kind
+   * (then the data becomes a plain file, replacing it).
+   */
+  private intoExisting(dir: Fd, t: ResolvedPath, attrs: Attrs, existing: EntryStat): boolean {
+    const kind = kindOf(existing.mode);
+    const want = attrs.type === T.FT_BLOCK_DEVICE ? 'block' : attrs.type === T.FT_FIFO ? 'fifo' : null;
+    if (kind !== want || this.current === null) return false;
+    const flags = constants.O_WRONLY | constants.O_NOFOLLOW | (kind === 'fifo' ? constants.O_NONBLOCK : 0);
+    let fd: Fd;
+    try {
+      fd = openAt(dir, t.name, flags);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENXIO') throw new BurrowError('FILE_ACCESS', 'no process reads the FIFO, so its data cannot be written into it; restore with where= to get it as a file');
+      throw err;
+    }
+    const out = kind === 'block' ? deviceOutput(fd) : fifoOutput(fd);
+    this.current.file = new OrderedTarget(out, this.digestGuess, kind === 'block' ? int64(attrs.size) : null);
     return true;
   }
 

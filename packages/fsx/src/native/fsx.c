@@ -22,6 +22,8 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
 #include <unistd.h>
 
 #define MAX_ARGS 8
@@ -380,6 +382,19 @@ static napi_value f_lseek(napi_env env, napi_callback_info info) {
   return r < 0 ? throw_errno(env, "lseek", errno) : num(env, (double)r);
 }
 
+/* ioctl(fd, FS_IOC_GETFLAGS) -> the inode flags (chattr: FS_NODUMP_FL...), or -1 where the file system has none (ENOTTY, EOPNOTSUPP, EINVAL). */
+static napi_value f_inodeflags(napi_env env, napi_callback_info info) {
+  Call c = args(env, info);
+  int fd = (int)arg_int(&c, 0);
+  CHECK(c);
+  int flags = 0;
+  if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0) {
+    if (errno == ENOTTY || errno == EOPNOTSUPP || errno == EINVAL) return num(env, -1);
+    return throw_errno(env, "ioctl", errno);
+  }
+  return num(env, (double)(unsigned int)flags);
+}
+
 static void export_fn(napi_env env, napi_value exports, const char *name, napi_callback fn) {
   napi_value f;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f);
@@ -408,6 +423,7 @@ static napi_value init(napi_env env, napi_value exports) {
   export_fn(env, exports, "getxattr", f_getxattr);
   export_fn(env, exports, "setxattr", f_setxattr);
   export_fn(env, exports, "lseek", f_lseek);
+  export_fn(env, exports, "inodeflags", f_inodeflags);
   napi_value k;
   napi_create_object(env, &k);
   export_const(env, k, "AT_FDCWD", AT_FDCWD);
@@ -418,6 +434,7 @@ static napi_value init(napi_env env, napi_value exports) {
   export_const(env, k, "SEEK_DATA", SEEK_DATA);
   export_const(env, k, "SEEK_HOLE", SEEK_HOLE);
   export_const(env, k, "XATTR_CREATE", XATTR_CREATE);
+  export_const(env, k, "FS_NODUMP_FL", FS_NODUMP_FL);
   napi_set_named_property(env, exports, "constants", k);
   return exports;
 }

@@ -9,6 +9,7 @@ import type { BlockNode, DirectiveNode } from '../syntax/ast.js';
 import { bool, NOT_YET, one, name, text } from '../schema/fields.js';
 import { defineResource, type BlockContext } from '../schema/resource.js';
 import { tryBoolean } from '../units.js';
+import { parseBpipe } from './bpipe.js';
 
 export type PatternKind = 'wild' | 'wilddir' | 'wildfile' | 'regex' | 'regexdir' | 'regexfile';
 export interface FileSetPattern { kind: PatternKind; pattern: string }
@@ -22,6 +23,8 @@ export interface FileSetInclude {
   files: string[];
   options: FileSetOptions[];
   excludeDirContaining: string[];
+  /** `Plugin = "bpipe:file=...:reader=...:writer=..."` entries, checked, as written. */
+  plugins: string[];
 }
 
 const PATTERN_KINDS = new Set<string>(['wild', 'wilddir', 'wildfile', 'regex', 'regexdir', 'regexfile']);
@@ -33,8 +36,8 @@ const BOOLEAN_OPTIONS = new Set([
 const LIST_OPTIONS = new Set(['fstype', 'drivetype']);
 const FREE_OPTIONS = new Set(['accurate', 'verify', 'basejob', 'size']);
 const SIGNATURES = ['MD5', 'SHA1', 'SHA256', 'SHA512'];
-const COMPRESSIONS_DONE = ['GZIP', ...Array.from({ length: 9 }, (_, i) => `GZIP${i + 1}`)];
-const COMPRESSIONS_LATER = ['LZO', 'LZ4', 'LZ4HC', 'LZFAST', 'ZSTD'];
+const COMPRESSIONS_DONE = ['GZIP', ...Array.from({ length: 9 }, (_, i) => `GZIP${i + 1}`), 'LZ4', 'ZSTD'];
+const COMPRESSIONS_LATER = ['LZO', 'LZ4HC', 'LZFAST'];
 /** Bareos options Burrow ignores with a warning. */
 const IGNORED_OPTIONS = new Set([
   'enhancedwild', 'stripath', 'strippath', 'autoexclude', 'hfsplussupport', 'shadowing', 'meta', 'encryption',
@@ -60,6 +63,11 @@ function optionValue(key: string, value: string, ctx: Ctx): string | undefined {
     const b = tryBoolean(value);
     if (b === undefined) { problem(ctx, ctx.at, `"${value}" is not yes or no`); return undefined; }
     return b ? 'yes' : 'no';
+  }
+  if (key === 'drivetype') {
+    // Bareos matches Windows drive types (fixed, removable, cdrom...); Linux has none.
+    problem(ctx, ctx.at, 'DriveType applies to Windows clients only; ignored on Linux', true);
+    return undefined;
   }
   if (key === 'signature') {
     if (SIGNATURES.includes(upper)) return upper;
@@ -109,7 +117,7 @@ function buildOptions(node: BlockNode, parent: BlockContext): FileSetOptions {
 }
 
 function buildInclude(node: BlockNode, ctx: BlockContext): FileSetInclude {
-  const out: FileSetInclude = { files: [], options: [], excludeDirContaining: [] };
+  const out: FileSetInclude = { files: [], options: [], excludeDirContaining: [], plugins: [] };
   for (const item of node.body) {
     if (item.kind === 'block') {
       if (item.key === 'options') out.options.push(buildOptions(item, ctx));
@@ -118,7 +126,13 @@ function buildInclude(node: BlockNode, ctx: BlockContext): FileSetInclude {
     }
     if (item.key === 'file') out.files.push(...values(item, ctx));
     else if (item.key === 'excludedircontaining') out.excludeDirContaining.push(...values(item, ctx));
-    else if (item.key === 'plugin') problem(ctx, item, 'not implemented by Burrow; ignored', true);
+    else if (item.key === 'plugin') {
+      for (const v of values(item, ctx)) {
+        const spec = parseBpipe(v);
+        if (typeof spec === 'string') problem(ctx, item, spec);
+        else out.plugins.push(v);
+      }
+    }
     else problem(ctx, item, 'unknown directive in an Include block');
   }
   return out;

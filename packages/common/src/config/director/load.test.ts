@@ -142,7 +142,8 @@ FileSet {
   Name = web
   Include {
     Options { Wild = "*.tmp"; Regex Dir = "^/var/cache"; Exclude = yes; Wild File = "*.o", "*.a" }
-    Options { Signature = sha256; Compression = LZ4; Enhanced Wild = yes }
+    Options { Signature = sha256; Compression = LZ4; Enhanced Wild = yes; Drive Type = fixed }
+    Plugin = "bpipe:file=/DB/dump.sql:reader=/usr/bin/dump --all:writer=/usr/bin/load"
     File = /srv, "\\\\|/usr/bin/list-dirs"
     File = "</etc/burrow/files.list"
     Exclude Dir Containing = .nobackup
@@ -158,16 +159,21 @@ FileSet {
       { kind: 'wildfile', pattern: '*.o' }, { kind: 'wildfile', pattern: '*.a' },
     ]);
     assert.deepEqual(inc.options[0]?.settings, { exclude: 'yes' });
-    assert.deepEqual(inc.options[1]?.settings, { signature: 'SHA256' });
+    assert.deepEqual(inc.options[1]?.settings, { signature: 'SHA256', compression: 'LZ4' });
+    assert.deepEqual(inc.plugins, ['bpipe:file=/DB/dump.sql:reader=/usr/bin/dump --all:writer=/usr/bin/load']);
     assert.deepEqual(inc.excludeDirContaining, ['.nobackup']);
     assert.deepEqual(web.excludeFiles, ['/srv/tmp']);
-    assert.ok(warnings.some((w) => w.directive === 'Compression' && /LZ4/.test(w.message)));
+    assert.ok(warnings.some((w) => w.directive === 'Drive Type' && /Windows/.test(w.message)));
     assert.ok(warnings.some((w) => w.directive === 'Enhanced Wild'));
   });
   await invalid(`${BASE}
 FileSet { Name = bad
-  Include { Options { Regex = "(unclosed"; Signature = CRC; One FS = sometimes; Colour = blue } }
+  Include { Options { Regex = "(unclosed"; Signature = CRC; One FS = sometimes; Colour = blue; Compression = ZSTD9 } }
+  Include { Plugin = "bpipe:file=relative:reader=x"; Plugin = "mysql:x" }
 }`, (m) => {
+    assert.match(m, /F:11: FileSet "bad": Compression: "ZSTD9" is not one of/);
+    assert.match(m, /F:12: FileSet "bad": Plugin: bpipe: file= must be an absolute path/);
+    assert.match(m, /F:12: FileSet "bad": Plugin: plugin "mysql" is not known/);
     assert.match(m, /F:11: FileSet "bad": Regex: invalid regular expression "\(unclosed"/);
     assert.match(m, /F:11: FileSet "bad": Signature: "CRC" is not one of MD5/);
     assert.match(m, /F:11: FileSet "bad": One FS: "sometimes" is not yes or no/);

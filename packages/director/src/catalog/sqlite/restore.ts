@@ -8,7 +8,7 @@ const PATH_MAX = 4096;
 
 type RestoreOps = Pick<Catalog, 'selectRestoreFiles' | 'snapshotCurrentState'>;
 
-interface RawChoice { jobId: number; fileIndex: number; dir: Buffer; name: Buffer; mediaId: number; volumeName: string; addr: number }
+interface RawChoice { jobId: number; fileIndex: number; pathId: number; name: Buffer; mediaId: number; addr: number }
 
 /**
  * One selector per requested path, hex-encoded for json_each: an exact match on
@@ -32,30 +32,30 @@ function selectors(paths: readonly Buffer[]): { d: string; n: string; lo: string
 /** The point-in-time selection of a restore: the newest version of each path. */
 export function restoreOps(db: Database.Database): RestoreOps {
   const jobs = 'SELECT value FROM json_each(@jobs)';
-  const pick = (wanted: string): Database.Statement => db.prepare(`WITH Wanted AS (${wanted}),
-    Latest AS (SELECT PathId, Name, MAX(JobId) AS JobId FROM Wanted GROUP BY PathId, Name)
-    SELECT F.JobId AS jobId, F.FileIndex AS fileIndex, P.Path AS dir, F.Name AS name,
-      F.MediaId AS mediaId, M.VolumeName AS volumeName, F.Addr AS addr
-    FROM Latest L
-    JOIN File F ON F.JobId = L.JobId AND F.PathId = L.PathId AND F.Name = L.Name
-    JOIN Path P ON P.PathId = F.PathId
-    JOIN Media M ON M.MediaId = F.MediaId
-    WHERE F.FileIndex > 0
-    ORDER BY F.JobId, F.FileIndex`);
+  // SQLite takes the bare columns of a MAX() aggregate from the row holding the
+  // maximum: one pass gives, per path, its newest version's coordinates. Directory
+  // names and volume names are looked up once each, not joined into every row.
+  const pick = (wanted: string): Database.Statement => db.prepare(`WITH Wanted AS (${wanted})
+    SELECT MAX(F.JobId) AS jobId, F.FileIndex AS fileIndex, F.PathId AS pathId, F.Name AS name,
+      F.MediaId AS mediaId, F.Addr AS addr
+    FROM Wanted W JOIN File F ON F.FileId = W.FileId
+    GROUP BY F.PathId, F.Name HAVING F.FileIndex > 0`);
+  const dirOf = db.prepare('SELECT Path FROM Path WHERE PathId = ?').pluck();
+  const volumeOf = db.prepare('SELECT VolumeName FROM Media WHERE MediaId = ?').pluck();
 
-  const everything = pick(`SELECT PathId, Name, JobId FROM File WHERE JobId IN (${jobs})`);
+  const everything = pick(`SELECT FileId FROM File WHERE JobId IN (${jobs})`);
   // Selected paths drive the search: a byte range on the unique Path index finds the
   // directories below each one, then File(JobId, PathId, Name) finds their rows, so a
   // one-file restore never reads the whole job. Overlapping selections only repeat
   // rows, which the grouping folds together. CROSS JOIN fixes that order: the
   // planner cannot know the selection is small and would rather scan the job.
-  const selected = pick(`SELECT F.PathId, F.Name, F.JobId
+  const selected = pick(`SELECT F.FileId
       FROM json_each(@filter) S
       CROSS JOIN Path P ON P.Path >= unhex(S.value ->> 'lo')
         AND P.Path < unhex(S.value ->> 'hi')
       CROSS JOIN File F ON F.PathId = P.PathId AND F.JobId IN (${jobs})
     UNION ALL
-    SELECT F.PathId, F.Name, F.JobId
+    SELECT F.FileId
       FROM json_each(@filter) S
       CROSS JOIN Path P ON P.Path = unhex(S.value ->> 'd')
       CROSS JOIN File F ON F.PathId = P.PathId AND F.Name = unhex(S.value ->> 'n') AND F.JobId IN (${jobs})`);
@@ -93,12 +93,18 @@ export function restoreOps(db: Database.Database): RestoreOps {
         : selected.all({ jobs: JSON.stringify(jobIds), filter: JSON.stringify(selectors(paths)) })) as RawChoice[];
       // Volumes in the order their first wanted file was written: a reader then moves
       // forward through a multi-volume chain instead of swapping back and forth.
+      raw.sort((a, b) => a.jobId - b.jobId || a.fileIndex - b.fileIndex);
       const rank = new Map<number, number>();
       for (const r of raw) if (!rank.has(r.mediaId)) rank.set(r.mediaId, rank.size);
-      const rows: RestoreFileRow[] = raw.map((r) => ({
-        jobId: r.jobId, fileIndex: r.fileIndex, path: joinPath(r.dir, r.name),
-        mediaId: r.mediaId, volumeName: r.volumeName, addr: r.addr,
-      }));
+      const dirs = new Map<number, Buffer>();
+      const volumes = new Map<number, string>();
+      const rows: RestoreFileRow[] = raw.map((r) => {
+        let dir = dirs.get(r.pathId);
+        if (dir === undefined) dirs.set(r.pathId, (dir = dirOf.get(r.pathId) as Buffer));
+        let volumeName = volumes.get(r.mediaId);
+        if (volumeName === undefined) volumes.set(r.mediaId, (volumeName = volumeOf.get(r.mediaId) as string));
+        return { jobId: r.jobId, fileIndex: r.fileIndex, path: joinPath(dir, r.name), mediaId: r.mediaId, volumeName, addr: r.addr };
+      });
       const rankOf = (m: number): number => rank.get(m) ?? 0;
       return rows.sort((a, b) => rankOf(a.mediaId) - rankOf(b.mediaId)
         || a.jobId - b.jobId || a.fileIndex - b.fileIndex);

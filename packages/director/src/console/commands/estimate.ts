@@ -13,6 +13,7 @@ import { LEVEL_NAMES } from '../../jobs/plan.js';
 import { peerStatus } from '../../jobs/status.js';
 import { findJob, resolveBackup } from '../../setup/resolve.js';
 import { ok, type Command } from '../table.js';
+import { expandOnDirector } from '../../setup/fileset-lists.js';
 
 export const estimateCommand: Command = {
   name: 'estimate',
@@ -33,7 +34,7 @@ export const estimateCommand: Command = {
     try {
       await fd.send('fdEstimate', {
         level: LEVEL_NAMES[baseline.level], since: baseline.since === null ? null : timestampFromMs(baseline.since),
-        fileset: plan.fileset.spec, listing: args.has('listing'),
+        fileset: await expandOnDirector(plan.fileset.spec), listing: args.has('listing'),
       });
       for (;;) {
         const msg = await fd.receive();

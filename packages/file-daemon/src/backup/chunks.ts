@@ -1,0 +1,101 @@
+/**
+ * The send side of one file's data, whatever it is read from (a file at offsets, a
+ * FIFO or a command's output in order): each chunk is hashed in file order (gaps as
+ * zeros), compressed on its own, and sent as one data record; at the end comes the
+ * DIGEST record. Up to ENCODE_DEPTH chunks compress at once on libuv's threads while
+ * records still leave in file order.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { BurrowError } from '@burrow/common/errors/index';
+import { burrow } from '@burrow/common/proto/generated';
+import type { DigestName, FileOptions } from '../fileset/index.js';
+import { compressChunk, dataStream } from './codec.js';
+import { asBuffer, DATA_OFFSET_BYTES, hashZeros, writeDataOffset, type RecordSink } from './record.js';
+
+const DIGEST_ALGORITHMS: Readonly<Record<DigestName, burrow.DigestAlgorithm>> = {
+  MD5: burrow.DigestAlgorithm.DIGEST_MD5,
+  SHA1: burrow.DigestAlgorithm.DIGEST_SHA1,
+  SHA256: burrow.DigestAlgorithm.DIGEST_SHA256,
+  SHA512: burrow.DigestAlgorithm.DIGEST_SHA512,
+};
+
+/** Chunks compressed at once: enough to keep both cores busy, few enough to bound memory. */
+const ENCODE_DEPTH = 4;
+
+/** A chunk read: `buf` holds DATA_OFFSET_BYTES of room, then `length` file bytes from `offset`. */
+export interface Chunk {
+  readonly buf: Buffer;
+  readonly length: number;
+  readonly offset: number;
+}
+
+export interface ChunkSenderParams {
+  readonly fileIndex: number;
+  readonly options: FileOptions;
+  readonly sink: RecordSink;
+  /** Leave out chunks that are all zeros (a raw device with `sparse`): they read back as a hole. */
+  readonly skipZeros?: boolean;
+}
+
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new BurrowError('JOB_CANCELED', 'the backup was canceled', { cause: signal.reason });
+}
+
+function allZeros(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+export class ChunkSender {
+  private readonly hash: Hash | null;
+  private readonly stream: burrow.Stream;
+  private readonly encoding: Array<Promise<Buffer>> = [];
+  private hashed = 0;
+
+  constructor(private readonly p: ChunkSenderParams) {
+    this.hash = p.options.signature === null ? null : createHash(p.options.signature.toLowerCase());
+    this.stream = dataStream(p.options.compression);
+  }
+
+  private async encode(c: Chunk): Promise<Buffer> {
+    writeDataOffset(c.buf, c.offset);
+    const compression = this.p.options.compression;
+    if (compression === null) return c.buf.subarray(0, DATA_OFFSET_BYTES + c.length);
+    const packed = await compressChunk(c.buf.subarray(DATA_OFFSET_BYTES, DATA_OFFSET_BYTES + c.length), compression);
+    return Buffer.concat([c.buf.subarray(0, DATA_OFFSET_BYTES), packed]);
+  }
+
+  private async sendOldest(): Promise<void> {
+    const data = await (this.encoding.shift() as Promise<Buffer>);
+    await this.p.sink.write({ fileIndex: this.p.fileIndex, stream: this.stream, data });
+  }
+
+  /** Takes the next chunk (offsets ascend); resolves when there is room for another. */
+  async add(c: Chunk): Promise<void> {
+    const bytes = c.buf.subarray(DATA_OFFSET_BYTES, DATA_OFFSET_BYTES + c.length);
+    if (this.hash !== null) {
+      await hashZeros(this.hash, c.offset - this.hashed);
+      this.hash.update(bytes);
+    }
+    this.hashed = c.offset + c.length;
+    if (this.p.skipZeros === true && allZeros(bytes)) return;
+    const encoded = this.encode(c);
+    encoded.catch(() => undefined); // awaited in order by sendOldest; never unhandled meanwhile
+    this.encoding.push(encoded);
+    if (this.encoding.length >= ENCODE_DEPTH) await this.sendOldest();
+  }
+
+  /** Sends what is still compressing, then the digest (holes up to `size` hash as zeros). */
+  async finish(size: number | null): Promise<void> {
+    while (this.encoding.length > 0) await this.sendOldest();
+    if (this.hash === null || this.p.options.signature === null) return;
+    if (size !== null) await hashZeros(this.hash, Math.max(0, size - this.hashed));
+    const digest = burrow.FileDigest.encode({ algorithm: DIGEST_ALGORITHMS[this.p.options.signature], value: this.hash.digest() }).finish();
+    await this.p.sink.write({ fileIndex: this.p.fileIndex, stream: burrow.Stream.STREAM_DIGEST, data: asBuffer(digest) });
+  }
+
+  /** Drops chunks still compressing after a failure. */
+  discard(): void {
+    this.encoding.length = 0;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Compression of one data chunk and its reverse: the record stream type says which
+ * (docs/volume-format.md). Every chunk is one complete gzip member, LZ4 frame or
+ * Zstandard frame, so it decodes without the chunks before it. All three run on
+ * libuv's thread pool (node:zlib; the napi-rs addons @mongodb-js/zstd and lz4-napi
+ * run their work as async tasks), so the reader compresses several chunks at once.
+ */
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
+import { compressFrame as lz4Compress, decompressFrame as lz4Decompress } from 'lz4-napi';
+import { BurrowError } from '@burrow/common/errors/index';
+import { burrow } from '@burrow/common/proto/generated';
+import type { Compression } from '../fileset/options.js';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** The stream type of data records written with this compression. */
+export function dataStream(c: Compression | null): burrow.Stream {
+  if (c === null) return burrow.Stream.STREAM_DATA;
+  if (c.algorithm === 'LZ4') return burrow.Stream.STREAM_LZ4_DATA;
+  if (c.algorithm === 'ZSTD') return burrow.Stream.STREAM_ZSTD_DATA;
+  return burrow.Stream.STREAM_GZIP_DATA;
+}
+
+export function compressChunk(bytes: Buffer, c: Compression): Promise<Buffer> {
+  if (c.algorithm === 'LZ4') return lz4Compress(bytes);
+  if (c.algorithm === 'ZSTD') return zstdCompress(bytes, c.level);
+  return gzipAsync(bytes, { level: c.level });
+}
+
+const DATA_STREAMS = new Set<burrow.Stream>([
+  burrow.Stream.STREAM_DATA,
+  burrow.Stream.STREAM_GZIP_DATA,
+  burrow.Stream.STREAM_LZ4_DATA,
+  burrow.Stream.STREAM_ZSTD_DATA,
+]);
+
+/** Whether records of this stream carry file data (an offset, then raw or compressed bytes). */
+export function isDataStream(stream: number): boolean {
+  return DATA_STREAMS.has(stream);
+}
+
+/**
+ * A decoded chunk larger than this is not one Burrow wrote (chunks are 64 KiB; the
+ * largest a volume record may hold is 16 MiB): refused rather than trusted.
+ */
+const MAX_CHUNK = 16 * 1024 * 1024;
+
+/** The file bytes of a data record's body (after its offset). */
+export async function decodeChunk(stream: burrow.Stream, body: Buffer): Promise<Buffer> {
+  let out: Buffer;
+  try {
+    if (stream === burrow.Stream.STREAM_DATA) return body;
+    if (stream === burrow.Stream.STREAM_GZIP_DATA) out = await gunzipAsync(body, { maxOutputLength: MAX_CHUNK });
+    else if (stream === burrow.Stream.STREAM_LZ4_DATA) out = await lz4Decompress(body);
+    else if (stream === burrow.Stream.STREAM_ZSTD_DATA) out = await zstdDecompress(body);
+    else throw new BurrowError('VOLUME_FORMAT', `stream ${stream} is not a data stream`);
+  } catch (err) {
+    if (err instanceof BurrowError) throw err;
+    throw new BurrowError('VOLUME_FORMAT', 'a compressed data chunk does not decompress', { cause: err });
+  }
+  if (out.length > MAX_CHUNK) throw new BurrowError('VOLUME_FORMAT', `a data chunk decompresses to ${out.length} bytes, more than ${MAX_CHUNK}`);
+  return out;
+}

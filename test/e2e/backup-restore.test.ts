@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
@@ -40,6 +40,15 @@ test('full backup and exact restore through the real daemons', async (t) => {
   assert.match(restore.stdout, /Termination:\s+Restore OK\n/);
   assert.deepEqual(compareTrees(src, join(where, src)), []);
 
+  // One name of a hard-link set restored alone still gets its data, whichever name the
+  // backup saved the data with.
+  for (const name of ['hardlink-to-hello', 'docs/hello.txt']) {
+    const one = join(burrow.dir, `one-${name.replace('/', '-')}`);
+    const r = await burrow.console([`restore client=test-fd jobid=1 file=${join(src, name)} yes where=${one}`, 'wait', 'messages']);
+    assert.equal(r.code, 0, `${r.stdout}\n${burrow.logs()}`);
+    assert.equal(readFileSync(join(one, src, name), 'utf8'), 'hello, world\n');
+  }
+
   // The job log lives in the catalog: llist shows the record and the report.
   const llist = await burrow.console(['llist jobid=1']);
   assert.match(llist.stdout, /jobstatus: T/);
@@ -55,7 +64,7 @@ test('full backup and exact restore through the real daemons', async (t) => {
   const json = await burrow.console(['.api json', 'list jobs']);
   const docs = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { result: { jobs?: Array<{ jobid: number; jobstatus: string }> } });
   const jobs = docs[1]?.result.jobs ?? [];
-  assert.deepEqual(jobs.map((j) => [j.jobid, j.jobstatus]), [[1, 'T'], [2, 'T']]);
+  assert.deepEqual(jobs.map((j) => [j.jobid, j.jobstatus]), [[1, 'T'], [2, 'T'], [3, 'T'], [4, 'T']]);
 });
 
 test('a job continues on a new volume when Maximum Volume Bytes is reached, and restores from both', async (t) => {

@@ -5,7 +5,7 @@ import { joinPath, prefixRange, splitPath } from './paths.js';
 import type { JobMediaRow, RestoreFileRow } from './types.js';
 
 const row = (volumeName: string, jobId: number, fileIndex: number, addr: number): RestoreFileRow =>
-  ({ volumeName, jobId, fileIndex, addr, mediaId: volumeName.length, path: Buffer.from(`/f${fileIndex}`) });
+  ({ volumeName, jobId, fileIndex, addr, mediaId: volumeName.length, path: Buffer.from(`/f${fileIndex}`), type: 1 });
 
 test('bootstrap groups files per (volume, job) with the smallest address and ascending indexes', () => {
   const rows = [

@@ -75,6 +75,8 @@ export interface Catalog {
    * other catalog calls may run between steps (rows inserted meanwhile may be missed).
    */
   iterateFiles(jobId: number): IterableIterator<FileRow>;
+  /** The row of one path in a job (its newest if the job names it twice), by the File index. */
+  findFile(jobId: number, path: Buffer): FileRow | undefined;
   countFiles(jobId: number): number;
 
   // ---- job media

@@ -209,6 +209,8 @@ export interface RestoreFileRow {
   mediaId: number;
   volumeName: string;
   addr: number;
+  /** burrow.FileType */
+  type: number;
 }
 
 /** What the SD reads for one (volume, job): the shape of burrow.BootstrapVolume. */

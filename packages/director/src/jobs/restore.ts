@@ -6,6 +6,8 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import { buildBootstrap } from '../catalog/index.js';
+import { displayPath } from '@burrow/common/names/index';
+import { withLinkTargets } from './link-targets.js';
 import { openClient } from '../fd/client-link.js';
 import { openStorage } from '../sd/storage-link.js';
 import type { JobEnv, JobIdentity } from './env.js';
@@ -34,7 +36,9 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
   } else await converse({
     jobId: id.jobId, log, signal,
     open: async (peers) => {
-      const rows = catalog.selectRestoreFiles(plan.jobIds, plan.paths.length ? { paths: plan.paths } : undefined);
+      const picked = catalog.selectRestoreFiles(plan.jobIds, plan.paths.length ? { paths: plan.paths } : undefined);
+      const { rows, added } = withLinkTargets(catalog, picked);
+      for (const p of added) log.info(`Also restoring ${displayPath(p)}: it holds the data of a chosen hard link.`);
       if (rows.length === 0) throw new BurrowError('NOT_FOUND', `no files selected from JobId(s) ${plan.jobIds.join(',')}`);
       totals.expectedFiles = rows.length;
       const bootstrap = buildBootstrap(rows, plan.jobIds.flatMap((jobId) => catalog.listJobMedia(jobId)));

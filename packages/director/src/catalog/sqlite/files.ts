@@ -4,7 +4,7 @@ import type { Catalog } from '../catalog.js';
 import { joinPath, splitPath } from '../paths.js';
 import type { FileInput, FileRow, JobMediaRow } from '../types.js';
 
-type FileOps = Pick<Catalog, 'insertFiles' | 'listFiles' | 'iterateFiles' | 'countFiles'
+type FileOps = Pick<Catalog, 'insertFiles' | 'listFiles' | 'iterateFiles' | 'findFile' | 'countFiles'
   | 'addJobMedia' | 'listJobMedia'>;
 
 /** Directories stay hot while a backup walks a tree; bounded so a huge job cannot grow it forever. */
@@ -44,6 +44,12 @@ export function fileOps(db: Database.Database): FileOps {
       WHERE F.JobId = @jobId AND (F.PathId, F.Name, F.FileId) > (@pathId, @name, @fileId)
       ORDER BY F.PathId, F.Name, F.FileId LIMIT @limit`),
     count: db.prepare('SELECT COUNT(*) FROM File WHERE JobId = ?').pluck(),
+    find: db.prepare(`SELECT F.FileId AS fileId, F.PathId AS pathId, P.Path AS dir, F.Name AS name,
+        F.FileIndex AS fileIndex, F.MediaId AS mediaId, F.Addr AS addr, F.Type AS type,
+        F.Size AS size, F.MTime AS mtime, F.Attributes AS attributes, F.Digest AS digest,
+        F.DigestAlgorithm AS digestAlgorithm
+      FROM Path P JOIN File F ON F.JobId = @jobId AND F.PathId = P.PathId AND F.Name = @name
+      WHERE P.Path = @dir ORDER BY F.FileId DESC LIMIT 1`),
     jmAdd: db.prepare(`INSERT INTO JobMedia (JobId, MediaId, FirstIndex, LastIndex, StartAddr,
       EndAddr, VolIndex) VALUES (@jobId, @mediaId, @firstIndex, @lastIndex, @startAddr, @endAddr, @volIndex)`),
     jmList: db.prepare(`SELECT JM.JobMediaId AS jobMediaId, JM.JobId AS jobId, JM.MediaId AS mediaId,
@@ -142,6 +148,14 @@ export function fileOps(db: Database.Database): FileOps {
     },
     listFiles: (jobId) => [...iterateFiles(jobId)],
     iterateFiles,
+    findFile: (jobId, path) => {
+      const { dir, name } = splitPath(path);
+      const r = stmt.find.get({ jobId, dir, name }) as RawFile | undefined;
+      return r && {
+        jobId, fileIndex: r.fileIndex, path: joinPath(r.dir, r.name), mediaId: r.mediaId, addr: r.addr, type: r.type,
+        size: r.size, mtime: r.mtime, attributes: r.attributes, digest: r.digest, digestAlgorithm: r.digestAlgorithm,
+      };
+    },
     countFiles: (jobId) => stmt.count.get(jobId) as number,
     addJobMedia: (row) => Number(stmt.jmAdd.run(row).lastInsertRowid),
     listJobMedia: (jobId) => stmt.jmList.all(jobId) as JobMediaRow[],

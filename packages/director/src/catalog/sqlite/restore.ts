@@ -8,7 +8,7 @@ const PATH_MAX = 4096;
 
 type RestoreOps = Pick<Catalog, 'selectRestoreFiles' | 'snapshotCurrentState'>;
 
-interface RawChoice { jobId: number; fileIndex: number; pathId: number; name: Buffer; mediaId: number; addr: number }
+interface RawChoice { jobId: number; fileIndex: number; pathId: number; name: Buffer; mediaId: number; addr: number; type: number }
 
 /**
  * One selector per requested path, hex-encoded for json_each: an exact match on
@@ -37,7 +37,7 @@ export function restoreOps(db: Database.Database): RestoreOps {
   // names and volume names are looked up once each, not joined into every row.
   const pick = (wanted: string): Database.Statement => db.prepare(`WITH Wanted AS (${wanted})
     SELECT MAX(F.JobId) AS jobId, F.FileIndex AS fileIndex, F.PathId AS pathId, F.Name AS name,
-      F.MediaId AS mediaId, F.Addr AS addr
+      F.MediaId AS mediaId, F.Addr AS addr, F.Type AS type
     FROM Wanted W JOIN File F ON F.FileId = W.FileId
     GROUP BY F.PathId, F.Name HAVING F.FileIndex > 0`);
   const dirOf = db.prepare('SELECT Path FROM Path WHERE PathId = ?').pluck();
@@ -103,7 +103,7 @@ export function restoreOps(db: Database.Database): RestoreOps {
         if (dir === undefined) dirs.set(r.pathId, (dir = dirOf.get(r.pathId) as Buffer));
         let volumeName = volumes.get(r.mediaId);
         if (volumeName === undefined) volumes.set(r.mediaId, (volumeName = volumeOf.get(r.mediaId) as string));
-        return { jobId: r.jobId, fileIndex: r.fileIndex, path: joinPath(dir, r.name), mediaId: r.mediaId, volumeName, addr: r.addr };
+        return { jobId: r.jobId, fileIndex: r.fileIndex, path: joinPath(dir, r.name), mediaId: r.mediaId, volumeName, addr: r.addr, type: r.type };
       });
       const rankOf = (m: number): number => rank.get(m) ?? 0;
       return rows.sort((a, b) => rankOf(a.mediaId) - rankOf(b.mediaId)

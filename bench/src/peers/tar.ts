@@ -7,7 +7,7 @@ import { basename, dirname } from 'node:path';
 import { timed } from '../measure/stats.js';
 import type { Compression } from './tool.js';
 
-/** tar -czf is gzip -6; the fastest gzip is -1 (what Burrow's GZIP1 does per chunk). */
+/** tar -czf is gzip -6; tar's fastest is gzip -1 (Burrow's fastest is LZ4). */
 const COMPRESS_ARGS: Record<Compression, string[]> = { none: [], GZIP6: ['-z'], fastest: ['-I', 'gzip -1'] };
 export const TAR_NAMES: Record<Compression, string> = { none: 'tar -cf', GZIP6: 'tar -czf', fastest: "tar -I 'gzip -1' -cf" };
 

@@ -76,6 +76,14 @@ describe('configuration errors', () => {
     });
   });
 
+  it('dir -t refuses a Schedule Run line that does not parse, naming the Schedule and its line', async () => {
+    const file = join(dir, 'bad-schedule.conf');
+    writeFileSync(file, `${VALID.dir.replace('{BROKEN}', '')}Schedule {\n  Name = Nightly\n  Run = Level=Full every tuesday at 23:05\n}\n`);
+    const r = await check('dir', file);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:6: Schedule "Nightly": Run = "Level=Full every tuesday at 23:05": "every" is not a day`));
+  });
+
   it('names the file inside a configuration directory', async () => {
     const conf = join(dir, 'burrow-fd.d');
     cpSync(join(REPO, 'configs', 'burrow-fd.d'), conf, { recursive: true });

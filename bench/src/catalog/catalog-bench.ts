@@ -1,13 +1,14 @@
 /**
  * The catalog on its own, through the Director's catalog API on a synthetic job: how
  * many file rows per second it stores (in the batches the Storage daemon sends), and
- * how long the selection of every file of a large job takes. There is no restore-tree
- * (browser) code yet, so "restore tree build" measures what a restore of a whole job
- * does today: selectRestoreFiles + buildBootstrap.
+ * how long the restore tree of a large job takes: what `restore` does before its file
+ * shell opens (the catalog's choice of versions streamed into the compact tree), then
+ * marking everything and turning the marks into the bootstrap, as `done` does.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBootstrap, openSqliteCatalog, type Catalog, type FileInput } from '@burrow/director/catalog/index';
+import { RestoreTree } from '@burrow/director/restore-tree/tree';
 import { median } from '../measure/stats.js';
 
 /** The Storage daemon's catalog batcher sends file rows in batches of this many. */
@@ -56,8 +57,10 @@ export interface CatalogFigures {
   insertRowsPerS: number;
   /** Rows/s while filling the big job (one run). */
   bigInsertRowsPerS: number;
-  /** Median seconds to select every file of the big job and build its bootstrap. */
+  /** Median seconds to build the restore tree of the big job. */
   treeSeconds: number;
+  /** Median seconds to mark every file of it and build the bootstrap of the marks. */
+  markAllSeconds: number;
   treeFiles: number;
 }
 
@@ -70,14 +73,22 @@ export function catalogBench(insertFiles: number, treeFiles: number, runs: numbe
     const { jobId, mediaId } = syntheticJob(c);
     const bigInsertRowsPerS = insertRows(c, jobId, mediaId, treeFiles);
     const times: number[] = [];
+    const markTimes: number[] = [];
     for (let r = 0; r < runs; r++) {
       const start = process.hrtime.bigint();
-      const selected = c.selectRestoreFiles([jobId]);
-      const bootstrap = buildBootstrap(selected, c.listJobMedia(jobId));
+      const tree = RestoreTree.from(c.iterateRestoreTree([jobId]));
       times.push(Number(process.hrtime.bigint() - start) / 1e9);
+      const marked = process.hrtime.bigint();
+      tree.setMark(0, true);
+      const rows = [...tree.markedFiles()].map((n) => {
+        const i = tree.info(n);
+        return { jobId: i.jobId, fileIndex: i.fileIndex, volumeName: 'Vol-0001', addr: i.addr };
+      });
+      const bootstrap = buildBootstrap(rows, c.listJobMedia(jobId));
+      markTimes.push(Number(process.hrtime.bigint() - marked) / 1e9);
       const wanted = bootstrap.reduce((n, b) => n + b.fileIndexes.length, 0);
-      if (selected.length !== treeFiles || wanted !== treeFiles) throw new Error(`restore selection found ${selected.length} files, bootstrap ${wanted}; expected ${treeFiles}`);
+      if (rows.length !== treeFiles || wanted !== treeFiles) throw new Error(`restore tree holds ${rows.length} files, bootstrap ${wanted}; expected ${treeFiles}`);
     }
-    return { insertRowsPerS: median(rates), bigInsertRowsPerS, treeSeconds: median(times), treeFiles };
+    return { insertRowsPerS: median(rates), bigInsertRowsPerS, treeSeconds: median(times), markAllSeconds: median(markTimes), treeFiles };
   });
 }

@@ -14,6 +14,9 @@ import type { burrow } from '../proto/generated.js';
 
 type Body<K extends MessageKind> = NonNullable<burrow.IEnvelope[K]>;
 
+/** Bytes queued for sending before send() waits for the peer to take them. */
+const SEND_QUEUE_LIMIT = 1024 * 1024;
+
 /** Messages buffered before the socket is paused, and the level at which it resumes. */
 const INBOX_HIGH = 256;
 const INBOX_LOW = 64;
@@ -53,7 +56,10 @@ export class Channel {
   async send<K extends MessageKind>(kind: K, body: Body<K>): Promise<void> {
     if (this.failure) throw this.failure;
     const frame = encodeFrame(encodeMessage(kind, body), this.maxFrame);
-    if (!this.socket.write(frame)) {
+    this.socket.write(frame);
+    // Wait only once a good amount is queued: the socket's own mark (16 KiB) would
+    // make a 64 KiB data stream wait for the network after every record.
+    if (this.socket.writableLength > SEND_QUEUE_LIMIT) {
       await new Promise<void>((resolve, reject) => {
         const onDrain = (): void => { cleanup(); resolve(); };
         const onClose = (): void => { cleanup(); reject(this.failure ?? new BurrowError('CONNECTION', 'connection closed')); };

@@ -11,7 +11,7 @@ import type { BootstrapEntry, JobMediaRow, RestoreFileRow } from './types.js';
  * next volume: given the jobs' JobMedia rows, such a file gets an entry on the volume
  * where it continues, starting at that JobMedia's start address.
  */
-export function buildBootstrap(rows: readonly RestoreFileRow[],
+export function buildBootstrap(rows: ReadonlyArray<Pick<RestoreFileRow, 'jobId' | 'fileIndex' | 'volumeName' | 'addr'>>,
   jobMedia: readonly JobMediaRow[] = []): BootstrapEntry[] {
   const volumes = new Map<string, Map<number, { startAddr: number; indexes: Set<number> }>>();
   const add = (volumeName: string, jobId: number, addr: number, fileIndex: number): void => {

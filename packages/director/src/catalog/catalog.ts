@@ -1,7 +1,7 @@
 import type {
   ClientRow, FileInput, FileRow, FileSetRow, JobEnd, JobInput, JobMediaInput, JobMediaRow,
   JobQuery, JobRow, JobStatus, LastJobQuery, LogRow, MediaInput, MediaRow, MediaUsage, PoolInput,
-  PoolRow, RestoreFileRow, RestoreFilter, StorageRow, VolStatus,
+  PoolRow, RestoreFileRow, RestoreFilter, StorageRow, VolStatus, TreeEntry, FileVersion,
 } from './types.js';
 
 /**
@@ -90,6 +90,16 @@ export interface Catalog {
    * the volumes are first needed), then job id, then file index. Feed to buildBootstrap.
    */
   selectRestoreFiles(jobIds: readonly number[], filter?: RestoreFilter): RestoreFileRow[];
+
+  /**
+   * The same choice as selectRestoreFiles over every path, with what a file browser
+   * shows (type, size, mtime), streamed in no particular order, for the restore tree.
+   * Consume it in one synchronous pass: no other catalog call may run until it ends.
+   */
+  iterateRestoreTree(jobIds: readonly number[]): IterableIterator<TreeEntry>;
+
+  /** Every version of one path among `jobIds` (deleted-file rows too), oldest job first. */
+  fileVersions(jobIds: readonly number[], path: Buffer): FileVersion[];
 
   /**
    * The state a chain of jobs (Full + Differential + Incrementals) left: for each path

@@ -220,3 +220,31 @@ export interface BootstrapEntry {
   startAddr: number;
   fileIndexes: number[];
 }
+
+/**
+ * One entry of a restore tree: the newest version of a path among a chain's jobs.
+ * `dir` is shared by the entries of one directory (the same Buffer), `pathId` names it.
+ */
+export interface TreeEntry {
+  pathId: number;
+  dir: Buffer;
+  name: Buffer;
+  jobId: number;
+  fileIndex: number;
+  mediaId: number;
+  addr: number;
+  type: number;
+  size: number;
+  mtime: number;
+}
+
+/** One saved version of a file (deleted-file rows have fileIndex 0 and no volume). */
+export interface FileVersion {
+  jobId: number;
+  fileIndex: number;
+  type: number;
+  size: number;
+  mtime: number;
+  digest: Buffer | null;
+  volumeName: string | null;
+}

@@ -49,19 +49,26 @@ function resolveTarget(configPath: string, directorName: string | undefined): Ta
   };
 }
 
-/** Sends one command and prints every reply; true when the Director said it succeeded. */
-async function runCommand(channel: Channel, line: string): Promise<boolean> {
+interface Answer {
+  ok: boolean;
+  /** Set when the Director awaits an answer (restore menu, file tree): show it, send the next line. */
+  prompt: string;
+}
+
+/** Sends one line and prints every reply. */
+async function runCommand(channel: Channel, line: string): Promise<Answer> {
   await channel.send('consoleCommand', { text: line });
   for (;;) {
     const reply = await channel.expect('consoleReply');
     const out = reply.json ? reply.json : (reply.text ?? '');
     if (out) process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
-    if (!reply.more) return reply.ok === true;
+    if (!reply.more) return { ok: reply.ok === true, prompt: reply.prompt ?? '' };
   }
 }
 
-function isQuit(line: string): boolean {
-  return /^(quit|exit|q)$/i.test(line.trim());
+/** `quit` ends bconsole, except inside a conversation, where it is the conversation's own word. */
+function isQuit(line: string, prompt: string): boolean {
+  return !prompt && /^(quit|exit|q)$/i.test(line.trim());
 }
 
 async function interactive(channel: Channel, target: Target): Promise<number> {
@@ -87,21 +94,26 @@ async function interactive(channel: Channel, target: Target): Promise<number> {
   process.stdout.write(`Connecting to Director ${target.host}:${target.port}\n`);
   process.stdout.write(`Connected to ${target.directorName} as console "${target.consoleName}". Enter a period to cancel a command.\n`);
   let failures = 0;
+  let prompt = '';
   rl.setPrompt('*');
   rl.prompt();
   for await (const line of rl) {
     const text = line.trim();
-    if (text && !isQuit(text)) {
-      try { appendFileSync(historyFile, `${text}\n`); } catch { /* history is a convenience */ }
+    if (isQuit(text, prompt)) break;
+    // Inside a conversation an empty line is an answer too (it ends a list of files).
+    if (text || prompt) {
+      if (text) try { appendFileSync(historyFile, `${text}\n`); } catch { /* history is a convenience */ }
       try {
-        if (!(await runCommand(channel, text))) failures++;
+        const answer = await runCommand(channel, text);
+        if (!answer.ok) failures++;
+        prompt = answer.prompt;
       } catch (err) {
         process.stderr.write(`bconsole: ${describeError(err)}\n`);
         rl.close();
         return 2;
       }
     }
-    if (isQuit(text)) break;
+    rl.setPrompt(prompt || '*');
     rl.prompt();
   }
   rl.close();
@@ -111,11 +123,16 @@ async function interactive(channel: Channel, target: Target): Promise<number> {
 async function fromPipe(channel: Channel): Promise<number> {
   const rl = createInterface({ input: process.stdin, terminal: false });
   let failures = 0;
+  let prompt = '';
   for await (const line of rl) {
     const text = line.trim();
-    if (!text || text.startsWith('#')) continue;
-    if (isQuit(text)) break;
-    if (!(await runCommand(channel, text))) failures++;
+    if (!prompt && (!text || text.startsWith('#'))) continue;
+    if (isQuit(text, prompt)) break;
+    // The transcript shows the question and the answer read from the pipe.
+    if (prompt) process.stdout.write(`${prompt}${text}\n`);
+    const answer = await runCommand(channel, text);
+    if (!answer.ok) failures++;
+    prompt = answer.prompt;
   }
   return failures > 0 ? 1 : 0;
 }

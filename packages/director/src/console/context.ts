@@ -4,6 +4,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { JobEnv } from '../jobs/env.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Dialog } from './dialog.js';
+import type { RestoreTree } from '../restore-tree/tree.js';
 
 /** State shared by every console of this Director (Bareos has one console message queue). */
 export interface DirectorState {
@@ -16,6 +18,10 @@ export interface ConsoleSession {
   consoleName: string;
   /** `.api json` mode: every command answers one JSON document. */
   api: boolean;
+  /** The conversation under way (restore menu, file tree), which gets the next line. */
+  dialog?: Dialog;
+  /** The last restore tree built, kept for the `.bvfs_*` calls on the same jobs. */
+  browse?: { key: string; tree: RestoreTree };
 }
 
 export interface ConsoleContext {

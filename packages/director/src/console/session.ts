@@ -22,21 +22,39 @@ export async function serveConsole(base: Omit<ConsoleContext, 'session'>, channe
 }
 
 export async function execute(ctx: ConsoleContext, line: string): Promise<CommandResult> {
-  try {
+  const dialog = ctx.session.dialog;
+  ctx.session.dialog = undefined;
+  if (dialog) {
+    if (line.trim() === '.') return { ok: false, text: 'Selection terminated.' };
+    const result = await guard(() => dialog.answer(ctx, line));
+    // A failed answer asks again, unless the dialog itself said how to go on.
+    ctx.session.dialog = result.next ?? (result.ok ? undefined : dialog);
+    return result;
+  }
+  const result = await guard(() => {
     const parsed = parseCommand(line);
     const command = COMMANDS.get(parsed.name);
     if (!command) return { ok: false, text: `${parsed.name}: is an invalid command. Type "help" for the list.` };
-    return await command.run(ctx, new Args(parsed.args));
+    return command.run(ctx, new Args(parsed.args));
+  });
+  ctx.session.dialog = result.next;
+  return result;
+}
+
+async function guard(work: () => Promise<CommandResult> | CommandResult): Promise<CommandResult> {
+  try {
+    return await work();
   } catch (err) {
     const e = toBurrowError(err);
     return { ok: false, text: e.message, data: { error: { code: e.code, message: e.message } } };
   }
 }
 
-function render(ctx: ConsoleContext, result: CommandResult): { ok: boolean; text: string; json: string } {
-  if (!ctx.session.api) return { ok: result.ok, text: result.text, json: '' };
+function render(ctx: ConsoleContext, result: CommandResult): { ok: boolean; text: string; json: string; prompt: string } {
+  const prompt = ctx.session.dialog?.prompt ?? '';
+  if (!ctx.session.api) return { ok: result.ok, text: result.text, json: '', prompt };
   const doc = result.ok
-    ? { jsonrpc: '2.0', id: null, result: result.data ?? { text: result.text } }
-    : { jsonrpc: '2.0', id: null, error: { code: 1, message: result.text, data: result.data ?? null } };
-  return { ok: result.ok, text: '', json: JSON.stringify(doc) };
+    ? { jsonrpc: '2.0', id: null, result: result.data ?? { text: result.text }, ...(prompt ? { prompt } : {}) }
+    : { jsonrpc: '2.0', id: null, error: { code: 1, message: result.text, data: result.data ?? null }, ...(prompt ? { prompt } : {}) };
+  return { ok: result.ok, text: '', json: JSON.stringify(doc), prompt };
 }

@@ -5,6 +5,7 @@
  */
 import type { Args } from './args.js';
 import type { ConsoleContext } from './context.js';
+import type { Dialog } from './dialog.js';
 
 export interface CommandResult {
   ok: boolean;
@@ -12,6 +13,8 @@ export interface CommandResult {
   text: string;
   /** What a script reads in `.api json` mode. */
   data?: unknown;
+  /** The command goes on as a conversation: the next line goes to this dialog. */
+  next?: Dialog;
 }
 
 export interface Command {

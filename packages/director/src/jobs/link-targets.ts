@@ -8,7 +8,7 @@ import { burrow } from '@burrow/common/proto/index';
 import type { Catalog } from '../catalog/catalog.js';
 import type { RestoreFileRow } from '../catalog/types.js';
 
-export function withLinkTargets(catalog: Catalog, rows: RestoreFileRow[]): { rows: RestoreFileRow[]; added: Buffer[] } {
+export function withLinkTargets(catalog: Catalog, rows: readonly RestoreFileRow[]): { rows: readonly RestoreFileRow[]; added: Buffer[] } {
   const chosen = new Set(rows.map((r) => `${r.jobId}:${r.fileIndex}`));
   const added: RestoreFileRow[] = [];
   for (const r of rows) {

@@ -4,7 +4,7 @@
  * the configuration, so they stay small and testable.
  */
 import type { burrow } from '@burrow/common/proto/index';
-import type { JobLevel } from '../catalog/types.js';
+import type { JobLevel, RestoreFileRow } from '../catalog/types.js';
 import type { RunScript } from './run-scripts.js';
 
 export interface ClientTarget {
@@ -58,6 +58,9 @@ export interface BackupPlan {
   scripts: RunScript[];
 }
 
+/** One version of one file chosen for a restore. */
+export type SelectedFile = RestoreFileRow;
+
 export type Replace = 'always' | 'ifnewer' | 'ifolder' | 'never';
 
 export interface RestorePlan {
@@ -70,9 +73,13 @@ export interface RestorePlan {
   storage: StorageTarget;
   /** Backup jobs whose files are selected; the newest version of each path wins. */
   jobIds: number[];
-  /** Paths (or directory trees) to restore; empty: everything. */
+  /** Paths (or directory trees) to restore; empty: everything. Unused when `files` is given. */
   paths: Buffer[];
+  /** The exact files chosen (the restore tree's marks); wins over `paths`. */
+  files?: readonly SelectedFile[];
   where: Buffer;
+  /** Bareos's RegexWhere ('' none), checked to compile; the FD applies it below `where`. */
+  regexWhere: string;
   replace: Replace;
   messages: string;
   priority: number;
@@ -80,6 +87,28 @@ export interface RestorePlan {
   scripts: RunScript[];
 }
 
-export type JobPlan = BackupPlan | RestorePlan;
+/** Bareos's verify levels. */
+export const VERIFY_LEVELS = ['InitCatalog', 'Catalog', 'DiskToCatalog', 'VolumeToCatalog', 'Data'] as const;
+export type VerifyLevel = (typeof VERIFY_LEVELS)[number];
+
+export interface VerifyPlan {
+  kind: 'verify';
+  jobName: string;
+  level: VerifyLevel;
+  client: ClientTarget;
+  /** Where VolumeToCatalog and Data read; the disk levels need none. */
+  storage: StorageTarget;
+  fileset: { name: string; spec: burrow.IFileSetSpec; digest: string };
+  /** `Verify Job =`: the Job whose last good run is verified; null: any backup of the client and FileSet. */
+  verifyJob: string | null;
+  /** `jobid=` on the run command: the very job to verify. */
+  verifyJobId: number | null;
+  messages: string;
+  priority: number;
+  limits: RunLimits;
+  scripts: RunScript[];
+}
+
+export type JobPlan = BackupPlan | RestorePlan | VerifyPlan;
 
 export const LEVEL_NAMES: Record<Exclude<JobLevel, ' '>, string> = { F: 'Full', I: 'Incremental', D: 'Differential' };

@@ -13,6 +13,7 @@ import { runBackup } from './backup.js';
 import { elapsed } from './format.js';
 import type { JobPlan } from './plan.js';
 import { runRestore } from './restore.js';
+import { runVerify } from './verify.js';
 import type { FinalStatus } from './status.js';
 
 interface QueuedJob extends QueueEntry {
@@ -30,7 +31,7 @@ export interface JobSummary {
   jobId: number;
   job: string;
   name: string;
-  kind: 'backup' | 'restore';
+  kind: JobPlan['kind'];
   state: 'waiting' | 'running';
   /** What a waiting job waits for, in Bareos's words. */
   waitingFor: string | undefined;
@@ -60,9 +61,11 @@ export class JobQueue {
       poolId = catalog.getPool(plan.pool.name)?.poolId ?? null;
       baseline = chooseBaseline(catalog, plan, clientId, fileSetId);
       level = baseline.level;
+    } else if (plan.kind === 'verify') {
+      fileSetId = catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
     }
     const jobId = catalog.createJob({
-      name: plan.jobName, type: plan.kind === 'backup' ? 'B' : 'R', level, clientId, fileSetId, poolId, storageId, schedTime,
+      name: plan.jobName, type: ({ backup: 'B', restore: 'R', verify: 'V' } as const)[plan.kind], level, clientId, fileSetId, poolId, storageId, schedTime,
       priorJobId: plan.kind === 'restore' ? (plan.jobIds[plan.jobIds.length - 1] ?? null) : null,
     });
     const id: JobIdentity = { jobId, job: catalog.getJob(jobId)?.job ?? `${plan.jobName}.${jobId}`, schedTime };
@@ -151,9 +154,10 @@ export class JobQueue {
     }
     let status: FinalStatus = 'f';
     try {
-      status = j.plan.kind === 'backup'
-        ? await runBackup(this.env, { ...j.plan, level: j.baseline?.level ?? j.plan.level }, j.baseline, j.id, j.abort.signal)
-        : await runRestore(this.env, j.plan, j.id, j.abort.signal);
+      const plan = j.plan;
+      status = plan.kind === 'backup'
+        ? await runBackup(this.env, { ...plan, level: j.baseline?.level ?? plan.level }, j.baseline, j.id, j.abort.signal)
+        : plan.kind === 'verify' ? await runVerify(this.env, plan, j.id, j.abort.signal) : await runRestore(this.env, plan, j.id, j.abort.signal);
     } catch (err) {
       // A job runner that throws is a bug; the job fails, the Director goes on.
       this.env.log.error({ jobId: j.jobId, err: describeError(err) }, 'job runner failed');

@@ -20,7 +20,7 @@ export interface BackupTotals {
   fdErrors: number;
 }
 
-interface ReportCommon {
+export interface ReportCommon {
   env: JobEnv;
   id: JobIdentity;
   startTime: number;
@@ -29,9 +29,9 @@ interface ReportCommon {
   errors: number;
 }
 
-const line = (label: string, value: string | number): string => `  ${`${label}:`.padEnd(24)}${value}`;
+export const line = (label: string, value: string | number): string => `  ${`${label}:`.padEnd(24)}${value}`;
 
-function header(r: ReportCommon): string[] {
+export function header(r: ReportCommon): string[] {
   return [
     `Burrow ${r.env.directorName} 0.1.0 (${hostname()}, Linux ${release()}):`,
     line('JobId', r.id.jobId),
@@ -39,7 +39,7 @@ function header(r: ReportCommon): string[] {
   ];
 }
 
-function times(r: ReportCommon): string[] {
+export function times(r: ReportCommon): string[] {
   return [
     line('Scheduled time', reportDate(r.id.schedTime)),
     line('Start time', reportDate(r.startTime)),

@@ -36,7 +36,7 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
   } else await converse({
     jobId: id.jobId, log, signal,
     open: async (peers) => {
-      const picked = catalog.selectRestoreFiles(plan.jobIds, plan.paths.length ? { paths: plan.paths } : undefined);
+      const picked = plan.files ?? catalog.selectRestoreFiles(plan.jobIds, plan.paths.length ? { paths: plan.paths } : undefined);
       const { rows, added } = withLinkTargets(catalog, picked);
       for (const p of added) log.info(`Also restoring ${displayPath(p)}: it holds the data of a chosen hard link.`);
       if (rows.length === 0) throw new BurrowError('NOT_FOUND', `no files selected from JobId(s) ${plan.jobIds.join(',')}`);
@@ -44,13 +44,14 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
       const bootstrap = buildBootstrap(rows, plan.jobIds.flatMap((jobId) => catalog.listJobMedia(jobId)));
       const volumes = [...new Set(bootstrap.map((b) => b.volumeName))];
       log.info(`Restoring ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
+      if (plan.regexWhere) log.info(`Names rewritten by RegexWhere ${plan.regexWhere}`);
       const sd = peers.sd = await openStorage(plan.storage, env.directorName, signal);
       await sd.send('sdRestore', { jobId: id.jobId, device: plan.storage.device, volumes: bootstrap });
       const ready = await sd.expect('sdReady', signal);
       log.info(`Using Device "${plan.storage.device}" to read.`);
       const fd = peers.fd = await openClient(plan.restoreClient, env.directorName, signal);
       await fd.send('fdRestore', {
-        jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace,
+        jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace, regexWhere: plan.regexWhere,
         sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, expectedFiles: rows.length,
         scripts: clientScripts(plan.scripts, vars()),
       });

@@ -4,9 +4,11 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource, type DirectorConfig, type JobResource } from '@burrow/common/config/index';
-import type { BackupPlan, ClientTarget, Replace, RestorePlan, RunLimits, StorageTarget } from '../jobs/plan.js';
+import { buildRegexWhere, parseRegexWhere } from '@burrow/common/names/rewrite';
+import type { BackupPlan, ClientTarget, Replace, RestorePlan, RunLimits, SelectedFile, StorageTarget } from '../jobs/plan.js';
 import { fileSetDigest, fileSetSpec } from './fileset.js';
 import type { RunOverrides } from '../scheduler/run-spec.js';
+import { VERIFY_LEVELS, type VerifyPlan } from '../jobs/plan.js';
 import { jobScripts } from '../jobs/run-scripts.js';
 
 export interface Overrides {
@@ -97,6 +99,12 @@ export interface RestoreRequest {
   paths: Buffer[];
   where?: string;
   replace?: string;
+  /** The exact files (the restore tree's marks); `paths` is then unused. */
+  files?: readonly SelectedFile[];
+  regexWhere?: string;
+  stripPrefix?: string;
+  addPrefix?: string;
+  addSuffix?: string;
 }
 
 const REPLACES: readonly Replace[] = ['always', 'ifnewer', 'ifolder', 'never'];
@@ -120,9 +128,49 @@ export function resolveRestore(config: DirectorConfig, r: RestoreRequest): Resto
     scripts: jobScripts(r.job),
     jobIds: r.jobIds,
     paths: r.paths,
+    files: r.files,
+    regexWhere: checkedRegexWhere(r),
     where: Buffer.from(where, 'utf8'),
     replace,
     messages: r.job.messages ?? '',
     priority: r.job.priority,
+  };
+}
+
+/** Bareos: regexwhere= wins; otherwise strip_prefix/add_prefix/add_suffix make one. Refused here when it does not compile. */
+function checkedRegexWhere(r: RestoreRequest): string {
+  const text = r.regexWhere || buildRegexWhere(r) || '';
+  if (text) parseRegexWhere(text);
+  return text;
+}
+
+/** A Verify Job with the run command's level=, client=, fileset=, storage= and jobid=. */
+export function resolveVerify(config: DirectorConfig, job: JobResource, o: Overrides & { jobId?: number }, resolvePath: (p: string) => string): VerifyPlan {
+  if (job.type !== 'Verify') throw new BurrowError('BAD_REQUEST', `Job "${job.name}" is a ${job.type ?? 'typeless'} job, not a Verify`);
+  const wanted = (o.level ?? job.level ?? '').toLowerCase();
+  const level = VERIFY_LEVELS.find((l) => l.toLowerCase() === wanted);
+  if (!level) throw new BurrowError('BAD_REQUEST', `level "${o.level ?? job.level ?? ''}" is not a verify level (${VERIFY_LEVELS.join(', ')})`);
+  const verifyJob = job.verifyJob ? findJob(config, job.verifyJob) : undefined;
+  // Bareos: a VolumeToCatalog verify of another Job checks that Job's FileSet.
+  const fs = need(config.fileSets, o.fileset ?? (level === 'VolumeToCatalog' || level === 'Data' ? verifyJob?.fileSet : undefined) ?? job.fileSet, 'FileSet', job.name);
+  const spec = fileSetSpec(fs, resolvePath);
+  const client = clientTarget(config, o.client ?? job.client ?? '');
+  const storageName = o.storage ?? job.storage[0] ?? verifyJob?.storage[0];
+  const volumeLevel = level === 'VolumeToCatalog' || level === 'Data';
+  if (volumeLevel && !storageName) throw new BurrowError('BAD_REQUEST', `Job "${job.name}" names no Storage to read the volumes of a ${level} verify from`);
+  const storage = storageName ? storageTarget(config, storageName) : { name: '', address: '', port: 0, password: '', device: '', mediaType: '' };
+  return {
+    kind: 'verify',
+    jobName: job.name,
+    level,
+    client,
+    storage,
+    fileset: { name: fs.name, spec, digest: fileSetDigest(spec) },
+    verifyJob: verifyJob?.name ?? null,
+    verifyJobId: o.jobId ?? null,
+    limits: runLimits(config, job, client.name, storage.name),
+    scripts: jobScripts(job),
+    messages: job.messages ?? '',
+    priority: job.priority,
   };
 }

@@ -7,6 +7,7 @@ import type { Hash } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { BurrowError, type BurrowErrorCode } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
+import type { FileOptions } from '../fileset/options.js';
 
 export interface FileRecord {
   /** 1, 2, 3... in the order files are written; all records of one file share it. */
@@ -15,9 +16,13 @@ export interface FileRecord {
   readonly data: Buffer;
 }
 
-/** Where a backup sends its records. `write` resolves when the record is taken: await it (backpressure). */
+/**
+ * Where a backup sends its records. `write` resolves when the record is taken: await it
+ * (backpressure). ATTRIBUTES records come with the options that selected the entry
+ * (a verify reports the entry's verify= letters).
+ */
 export interface RecordSink {
-  write(rec: FileRecord): Promise<void>;
+  write(rec: FileRecord, options?: FileOptions): Promise<void>;
 }
 
 /**

@@ -43,6 +43,8 @@ export interface SaverParams {
   readonly accurate: AccurateTable | null;
   /** `estimate`: attributes only; file data is counted by size, never read. */
   readonly estimate?: boolean;
+  /** Verify: a file's data is read only when its options ask for a digest (`signature`). */
+  readonly digestOnly?: boolean;
   /** File system types by device (`fstype`). */
   readonly fsTypes: FsTypes;
   /** How long `readfifo` waits for a FIFO's writer (fifo.ts). */
@@ -97,9 +99,9 @@ export class EntrySaver {
     this.issue({ path, severity, message, code: 'FILE_ACCESS' });
   }
 
-  private async writeAttributes(index: number, attrs: burrow.FileAttributes.$Properties): Promise<void> {
+  private async writeAttributes(index: number, attrs: burrow.FileAttributes.$Properties, options: FileOptions): Promise<void> {
     const data = asBuffer(burrow.FileAttributes.encode(attrs).finish());
-    await this.p.sink.write({ fileIndex: index, stream: burrow.Stream.STREAM_ATTRIBUTES, data });
+    await this.p.sink.write({ fileIndex: index, stream: burrow.Stream.STREAM_ATTRIBUTES, data }, options);
   }
 
   /**
@@ -134,7 +136,7 @@ export class EntrySaver {
       const attrs = statsToAttributes(e.path, st, burrow.FileType.FT_HARDLINK);
       attrs.hardlinkTarget = earlier.path;
       attrs.hardlinkFileIndex = earlier.fileIndex;
-      await this.writeAttributes(this.nextIndex++, attrs);
+      await this.writeAttributes(this.nextIndex++, attrs, options);
       this.totals.files++;
       return;
     }
@@ -168,14 +170,14 @@ export class EntrySaver {
     if (source === 'fifo') attrs.streamed = true;
     const index = this.nextIndex++;
     try {
-      await this.writeAttributes(index, attrs);
+      await this.writeAttributes(index, attrs, options);
     } catch (err) {
       if (fd !== undefined) closeFd(fd);
       throw err;
     }
     this.totals.files++;
     if (linkKey !== null) this.links.set(linkKey, { path: e.path, fileIndex: index });
-    if (fd !== undefined && this.p.estimate) {
+    if (fd !== undefined && (this.p.estimate === true || (this.p.digestOnly === true && options.signature === null))) {
       this.totals.bytes += st.size;
       closeFd(fd);
     } else if (source === 'fifo' && fd !== undefined) {
@@ -239,9 +241,10 @@ export class EntrySaver {
     const seq = acc === null ? 0 : acc.lookup(Buffer.from(attrs.path ?? []));
     if (seq !== 0) acc?.markSeen(seq); // always saved again, and never "deleted"
     const index = this.nextIndex++;
-    await this.writeAttributes(index, { ...attrs, streamed: true });
+    await this.writeAttributes(index, { ...attrs, streamed: true }, options);
     this.totals.files++;
-    if (this.p.estimate) return;
+    // A verify does not run a command to hash its output: the entry is listed only.
+    if (this.p.estimate === true || this.p.digestOnly === true) return;
     this.totals.bytes += await sendStreamData(source, { fileIndex: index, options, sink: this.p.sink, signal: this.p.signal, chunkSize: this.p.chunkSize });
   }
 }

@@ -35,6 +35,8 @@ export interface BackupParams {
   readonly accurate?: AccurateTable | null;
   /** `estimate`: only attributes go to the sink; data is counted, not read. */
   readonly estimate?: boolean;
+  /** Verify: data is read only for the digest an entry's options ask for (saver.ts). */
+  readonly digestOnly?: boolean;
   /**
    * Why the client will not run a FileSet's command (`|command` lists, bpipe
    * readers), or undefined when it will. Absent: no command runs.
@@ -196,6 +198,7 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
     since: p.since ?? null,
     accurate: p.accurate ?? null,
     estimate: p.estimate ?? false,
+    digestOnly: p.digestOnly ?? false,
     fsTypes,
     fifoWaitMs: p.fifoWaitMs ?? FIFO_WAIT_MS,
   });

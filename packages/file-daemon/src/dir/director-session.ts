@@ -1,6 +1,6 @@
 /**
  * The File daemon's side of the Director conversation (its peer is
- * director/src/fd/): the first message is a job order (backup or restore) or a
+ * director/src/fd/): the first message is a job order (backup, restore, verify) or a
  * status request. During a job the Director may cancel it at any time.
  */
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
@@ -12,6 +12,7 @@ import type { ClientContext } from '../context.js';
 import { runBackupJob } from './backup-job.js';
 import { runRestoreJob } from './restore-job.js';
 import { runEstimate } from './estimate.js';
+import { runDiskVerify, runVolumeVerify } from '../verify/index.js';
 import { JobReporter } from './job-reporter.js';
 import { refusal, runClientScripts } from '../scripts/client-scripts.js';
 
@@ -34,6 +35,14 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
       await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log, (signal, reporter) =>
         runRestoreJob(first.body, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name)));
       return;
+    case 'fdVerify': {
+      const order = first.body;
+      const fromVolume = order.level === 'VolumeToCatalog' || order.level === 'Data';
+      await runJob(ctx, director, order.jobId ?? 0, order.scripts ?? [], log, (signal, reporter) => (fromVolume
+        ? runVolumeVerify(order, director, signal, reporter)
+        : runDiskVerify(order, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name))));
+      return;
+    }
     default:
       throw director.violation(`a Director may not open with ${first.kind}`);
   }

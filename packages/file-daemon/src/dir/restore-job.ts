@@ -5,6 +5,7 @@ import { REPLACE_MODES, RestoreWriter, type ReplaceMode } from '../restore/index
 import { openStorageSession } from '../sd/storage-link.js';
 import type { JobReporter } from './job-reporter.js';
 import type { CommandRefusal } from '../fileset/lists.js';
+import { parseRegexWhere } from '@burrow/common/names/rewrite';
 
 function replaceMode(text: string | null | undefined): ReplaceMode {
   const mode = (text || 'always').toLowerCase();
@@ -23,6 +24,8 @@ export async function runRestoreJob(
     signal,
     onFileIssue: (issue) => reporter.fileIssue(issue),
     commandRefusal,
+    // The Director checked it already; a bad one from elsewhere still fails the job here, before any write.
+    rewrites: order.regexWhere ? parseRegexWhere(order.regexWhere) : undefined,
   });
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress ?? '', sdPort: order.sdPort ?? 0, token: order.token ?? new Uint8Array() }, signal);
   let wireBytes = 0;

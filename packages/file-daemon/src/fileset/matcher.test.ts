@@ -82,7 +82,7 @@ describe('FileSet matcher', () => {
     const txt = s.select(b('/data/a.txt'), false);
     assert.deepEqual(txt, {
       signature: 'SHA1', compression: { algorithm: 'GZIP', level: 6 }, onefs: false, recurse: true, exclude: false, sparse: false,
-      xattrs: true, acls: true, mtimeOnly: false, accurate: 'mcs',
+      xattrs: true, acls: true, mtimeOnly: false, accurate: 'mcs', verify: '',
       readFifo: false, noAtime: true, keepAtime: false, hardLinks: true, fsTypes: null, honorNoDump: false,
     });
     assert.equal(saved(s, '/data/a.bin'), false);

@@ -36,6 +36,12 @@ export interface FileOptions {
   readonly mtimeOnly: boolean;
   /** Accurate mode: what makes a file "changed" (Bareos's letters; default mtime, ctime, size). */
   readonly accurate: string;
+  /**
+   * Verify jobs: what the Director compares (Bareos's `verify=` letters: i p n u g s a m
+   * c d, 5 = MD5, 1 = SHA1). Empty by default, as Bareos's "V": only new and missing
+   * files are reported; Bareos suggests pins5.
+   */
+  readonly verify: string;
   /** Save a FIFO's data (what a writer sends into it) as its content (`readfifo`). */
   readonly readFifo: boolean;
   /**
@@ -65,6 +71,7 @@ export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
   acls: true,
   mtimeOnly: false,
   accurate: 'mcs',
+  verify: '',
   readFifo: false,
   noAtime: true,
   keepAtime: false,
@@ -103,7 +110,7 @@ const fsTypes = z
 // Bareos Options directives that Burrow accepts without acting on them (yet).
 // drivetype is Windows-only (the Director warns and drops it).
 const LATER = [
-  'basejob', 'verify', 'portable', 'checkfilechanges', 'drivetype', 'hfsplussupport', 'strippath',
+  'basejob', 'portable', 'checkfilechanges', 'drivetype', 'hfsplussupport', 'strippath',
   'size', 'shadowing', 'meta', 'encryption', 'autoexclude', 'enhancedwild',
 ] as const;
 
@@ -120,6 +127,7 @@ const SettingsSchema = z
     mtimeonly: yesNo.optional(),
     // Bareos's letters; those Burrow does not compare (digests, atime, dev) are accepted and ignored.
     accurate: z.string().trim().regex(/^[ipnugsamcd51AM2-9]+$/, 'expected accurate option letters such as mcs').optional(),
+    verify: z.string().trim().regex(/^[ipnugsamcd51V:]*$/, 'expected verify option letters such as pins5').optional(),
     ignorecase: yesNo.optional(),
     readfifo: yesNo.optional(),
     noatime: yesNo.optional(),
@@ -155,6 +163,7 @@ export function parseSettings(settings: Readonly<Record<string, string>> | null 
   if (s.aclsupport !== undefined) overrides.acls = s.aclsupport;
   if (s.mtimeonly !== undefined) overrides.mtimeOnly = s.mtimeonly;
   if (s.accurate !== undefined) overrides.accurate = s.accurate;
+  if (s.verify !== undefined) overrides.verify = s.verify;
   if (s.readfifo !== undefined) overrides.readFifo = s.readfifo;
   if (s.noatime !== undefined) overrides.noAtime = s.noatime;
   if (s.keepatime !== undefined) overrides.keepAtime = s.keepatime;

@@ -19,6 +19,7 @@ import { RestoreTarget, type ResolvedPath } from './target.js';
 import { isDataStream } from '../backup/codec.js';
 import { int64 } from './numbers.js';
 import type { CommandRefusal } from '../fileset/lists.js';
+import { rewritePath, type Rewrite } from '@burrow/common/names/rewrite';
 import { commandOutput, deviceOutput, fifoOutput, OrderedTarget, type DataTarget } from './targets.js';
 
 export interface RestoreOptions {
@@ -32,6 +33,11 @@ export interface RestoreOptions {
    * Absent: none runs (such files can still be restored as files with where=).
    */
   readonly commandRefusal?: CommandRefusal;
+  /**
+   * RegexWhere rewrites, applied to each name before the target places it below
+   * `where` (so a rewrite can never lead out of it: `..` is still refused).
+   */
+  readonly rewrites?: readonly Rewrite[];
 }
 
 export interface RestoreTotals {
@@ -149,10 +155,10 @@ export class RestoreWriter {
     this.lastIndex = rec.fileIndex;
     this.current = { index: rec.fileIndex, path, file: null };
     // bpipe: back into the writer command, unless the restore goes elsewhere (where=).
-    const original = this.o.where.length === 0 || this.o.where.equals(ROOT);
+    const original = (this.o.where.length === 0 || this.o.where.equals(ROOT)) && !this.o.rewrites?.length;
     if (attrs.restoreCommand !== '' && original) return this.startPipe(path, attrs);
     try {
-      const target = this.target.resolve(attrs.path);
+      const target = this.target.resolve(this.o.rewrites?.length ? rewritePath(this.o.rewrites, attrs.path) : attrs.path);
       if (target.depth === 0 && attrs.type !== T.FT_DIRECTORY) {
         throw new BurrowError('HOSTILE_PATH', 'only a directory may stand for the restore location itself');
       }

@@ -99,6 +99,8 @@ const jobFields = {
   jobDefs: one(text().optional()),
   enabled: one(bool().default(true)),
   accurate: one(bool().default(false)),
+  /** `Verify Job` (alias `Job To Verify`): whose runs a VolumeToCatalog, DiskToCatalog or Data verify checks. */
+  verifyJob: one(text().optional()),
   writeBootstrap: one(text().optional()),
   bootstrap: one(text().optional()),
   runBeforeJob: rawMany(),
@@ -110,7 +112,7 @@ const jobFields = {
 };
 
 const JOB_UNIMPLEMENTED = [
-  'Protocol', 'Backup Format', 'Virtual Full Backup Pool', 'Next Pool', 'Verify Job', 'Job To Verify', 'Run',
+  'Protocol', 'Backup Format', 'Virtual Full Backup Pool', 'Next Pool', 'Run',
   'Regex Where', 'Strip Prefix', 'Add Prefix', 'Add Suffix', 'Write Verify List', 'Maximum Bandwidth',
   'Max Run Sched Time', 'Full Max Wait Time', 'Incremental Max Wait Time',
   'Differential Max Wait Time', 'Full Max Runtime', 'Incremental Max Runtime', 'Differential Max Runtime',
@@ -128,8 +130,10 @@ const JOB_UNIMPLEMENTED = [
 
 const blocks = { runScript: { prop: 'runScript', build: keepRunScript } };
 
-export const jobSpec = defineResource({ type: 'Job', fields: jobFields, unimplemented: JOB_UNIMPLEMENTED, blocks });
-export const jobDefsSpec = defineResource({ type: 'JobDefs', fields: jobFields, unimplemented: JOB_UNIMPLEMENTED, blocks });
+const aliases = { 'Job To Verify': 'verifyJob' as const };
+
+export const jobSpec = defineResource({ type: 'Job', fields: jobFields, unimplemented: JOB_UNIMPLEMENTED, blocks, aliases });
+export const jobDefsSpec = defineResource({ type: 'JobDefs', fields: jobFields, unimplemented: JOB_UNIMPLEMENTED, blocks, aliases });
 
 const NOT_INHERITED = new Set(['name', 'jobDefs']);
 

@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { Catalog, StateSnapshot } from '../catalog.js';
 import { joinPath, prefixRange, splitPath } from '../paths.js';
-import type { RestoreFileRow, RestoreFilter } from '../types.js';
+import type { FileVersion, RestoreFileRow, RestoreFilter, TreeEntry } from '../types.js';
 
 /** Linux's PATH_MAX: no path the FD sends is longer. */
 const PATH_MAX = 4096;
 
-type RestoreOps = Pick<Catalog, 'selectRestoreFiles' | 'snapshotCurrentState'>;
+type RestoreOps = Pick<Catalog, 'selectRestoreFiles' | 'snapshotCurrentState' | 'iterateRestoreTree' | 'fileVersions'>;
 
 interface RawChoice { jobId: number; fileIndex: number; pathId: number; name: Buffer; mediaId: number; addr: number; type: number }
 
@@ -83,7 +83,38 @@ export function restoreOps(db: Database.Database): RestoreOps {
     };
   };
 
+  const versions = db.prepare(`SELECT F.JobId AS jobId, F.FileIndex AS fileIndex, F.Type AS type, F.Size AS size,
+      F.MTime AS mtime, F.Digest AS digest, M.VolumeName AS volumeName
+    FROM Path P JOIN File F ON F.PathId = P.PathId AND F.Name = @name AND F.JobId IN (${jobs})
+    LEFT JOIN Media M ON M.MediaId = F.MediaId
+    WHERE P.Path = @dir ORDER BY F.JobId`);
+
+  // As `everything`, without the join back to File: the tree wants no other columns,
+  // and a million-file job is read in one pass over its index range.
+  const newest = db.prepare(`SELECT MAX(F.JobId) AS jobId, F.FileIndex AS fileIndex, F.PathId AS pathId, F.Name AS name,
+      F.MediaId AS mediaId, F.Addr AS addr, F.Type AS type, F.Size AS size, F.MTime AS mtime
+    FROM File F WHERE F.JobId IN (${jobs}) GROUP BY F.PathId, F.Name HAVING F.FileIndex > 0`).raw();
+  type NewestRow = [number, number, number, Buffer, number, number, number, number, number];
+  // The directories first: while an iterating statement is open, the connection runs no other.
+  const dirsOfJobs = db.prepare(`SELECT PathId, Path FROM Path WHERE PathId IN
+    (SELECT DISTINCT PathId FROM File WHERE JobId IN (${jobs}))`).raw();
+
+  function* iterateRestoreTree(jobIds: readonly number[]): IterableIterator<TreeEntry> {
+    if (jobIds.length === 0) return;
+    const params = { jobs: JSON.stringify(jobIds) };
+    const dirs = new Map((dirsOfJobs.all(params) as Array<[number, Buffer]>));
+    // Rows as arrays: a million objects with named fields cost more than the query itself.
+    for (const [jobId, fileIndex, pathId, name, mediaId, addr, type, size, mtime] of newest.iterate(params) as IterableIterator<NewestRow>) {
+      yield { pathId, dir: dirs.get(pathId) as Buffer, name, jobId, fileIndex, mediaId, addr, type, size, mtime };
+    }
+  }
+
   return {
+    iterateRestoreTree,
+    fileVersions(jobIds, path) {
+      const { dir, name } = splitPath(path);
+      return versions.all({ jobs: JSON.stringify(jobIds), dir, name }) as FileVersion[];
+    },
     snapshotCurrentState: (jobIds) => snapshot(jobIds),
     selectRestoreFiles(jobIds, filter?: RestoreFilter) {
       if (jobIds.length === 0) return [];

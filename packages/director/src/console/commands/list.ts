@@ -59,6 +59,23 @@ function filesOf(ctx: ConsoleContext, args: Args): CommandResult {
   return ok([...names, `+${'-'.repeat(20)}+`, `${withCommas(names.length)} files in JobId ${jobId}`].join('\n'), { filenames: data });
 }
 
+/** list jobtotals: jobs, files and bytes per job name, and over all. */
+function jobTotals(ctx: ConsoleContext): CommandResult {
+  const totals = new Map<string, { jobs: number; files: number; bytes: number }>();
+  for (const j of ctx.catalog.listJobs()) {
+    const t = totals.get(j.name) ?? { jobs: 0, files: 0, bytes: 0 };
+    t.jobs++;
+    t.files += j.jobFiles;
+    t.bytes += j.jobBytes;
+    totals.set(j.name, t);
+  }
+  const rows = [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([name, t]) => ({ name, ...t }));
+  const all = rows.reduce((s, r) => ({ jobs: s.jobs + r.jobs, files: s.files + r.files, bytes: s.bytes + r.bytes }), { jobs: 0, files: 0, bytes: 0 });
+  const text = table(['Jobs', 'Files', 'Bytes', 'Job'], [...rows.map((r) => [r.jobs, withCommas(r.files), withCommas(r.bytes), r.name]),
+    [all.jobs, withCommas(all.files), withCommas(all.bytes), 'TOTAL']]);
+  return ok(text, { jobtotals: rows, total: all });
+}
+
 /** A long listing: every field on its own line, records separated by a blank line. */
 function long(records: Array<Record<string, unknown>>): string {
   return records.map((r) => Object.entries(r).map(([k, v]) => `${k.padStart(16)}: ${v ?? ''}`).join('\n')).join('\n\n');
@@ -105,8 +122,17 @@ function listing(ctx: ConsoleContext, args: Args, longForm: boolean): CommandRes
     }
     case 'files':
       return filesOf(ctx, args);
+    case 'jobtotals':
+      return jobTotals(ctx);
+    case 'backups': {
+      // Bareos's "list backups client=": the client's good backups, newest last.
+      const client = args.require('client', `${longForm ? 'llist' : 'list'} backups`);
+      const jobs = ctx.catalog.listJobs({ client, type: 'B' }).filter((j) => j.status === 'T' || j.status === 'W').map(jobData);
+      return ok(longForm ? long(jobs) : table(['JobId', 'Name', 'Level', 'StartTime', 'JobFiles', 'JobBytes', 'JobStatus'],
+        jobs.map((j) => [j.jobid ?? '', j.name ?? '', j.level ?? '', j.starttime ?? '', withCommas(Number(j.jobfiles)), withCommas(Number(j.jobbytes)), j.jobstatus ?? ''])), { backups: jobs });
+    }
     default:
-      throw new BurrowError('BAD_REQUEST', `${longForm ? 'llist' : 'list'}: say jobs, jobid=N, joblog jobid=N, files jobid=N, volumes, pools or clients`);
+      throw new BurrowError('BAD_REQUEST', `${longForm ? 'llist' : 'list'}: say jobs, jobid=N, joblog jobid=N, files jobid=N, jobtotals, backups client=, volumes, pools or clients`);
   }
 }
 

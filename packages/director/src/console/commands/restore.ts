@@ -1,82 +1,110 @@
 /**
- * restore, the non-interactive form Bareos scripts use:
- *   restore client=NAME [jobid=N,M | select current] [all | file=PATH ... | directory=PATH]
- *           [where=PATH] [replace=always|ifnewer|ifolder|never] [restoreclient=] [restorejob=] [done] yes
- * `current` (or `before=`) takes the backups that make up the client's latest state
- * (or its state at that time): the last Full, the last Differential after it, and the
- * Incrementals after those; the newest version of each file wins. (The interactive file tree
- * comes with the operators' restore issue.)
+ * restore, as Bareos has it. Keywords say as much as the operator wants:
+ *   restore [client=NAME] [jobid=N,M | current | before="YYYY-MM-DD HH:MM:SS"] [fileset=]
+ *           [all | file=PATH ... | directory=PATH ... | fileregex=RE] [done]
+ *           [where=PATH] [regexwhere=!a!b!] [strip_prefix=] [add_prefix=] [add_suffix=]
+ *           [replace=always|ifnewer|ifolder|never] [restoreclient=] [restorejob=] [yes]
+ * and whatever they leave open is asked: the menu (which point in time), the file
+ * tree (which files), then `OK to run? (yes/mod/no)`. `current` (or `before=`) takes
+ * the Full + Differential + Incrementals that make up the client's state.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import { parseDisplayPath, displayPath } from '@burrow/common/names/index';
-import { findResource } from '@burrow/common/config/index';
-import { resolveRestore } from '../../setup/resolve.js';
+import { displayPath, parseDisplayPath } from '@burrow/common/names/index';
 import { withCommas } from '../../jobs/format.js';
-import { currentChain } from '../../jobs/baseline.js';
-import { ok, type Command } from '../table.js';
+import type { Command, CommandResult } from '../table.js';
 import type { ConsoleContext } from '../context.js';
 import type { Args } from '../args.js';
+import { confirm } from '../restore/confirm.js';
+import { restoreMenu, type MenuNext } from '../restore/menu.js';
+import { treeShell } from '../restore/tree-shell.js';
+import { chainJobIds, checkClient, checkJobIds, parseWhen, treeOf, type RestoreOptions, type RestoreSelection } from '../restore/selection.js';
 
-function restoreJob(ctx: ConsoleContext, args: Args) {
-  const name = args.get('restorejob');
-  const job = name ? findResource(ctx.config.jobs, name) : ctx.config.jobs.find((j) => j.type === 'Restore');
-  if (!job) throw new BurrowError('NOT_FOUND', name ? `Job "${name}" is not defined` : 'no Job with Type = Restore is configured');
-  if (job.type !== 'Restore') throw new BurrowError('BAD_REQUEST', `Job "${job.name}" is not a Restore job`);
-  return job;
+const OPTION_KEYS: Array<keyof RestoreOptions> = ['where', 'regexwhere', 'strip_prefix', 'add_prefix', 'add_suffix', 'replace', 'restoreclient'];
+
+function checkedPaths(args: Args): Buffer[] {
+  const paths = [...args.all('file'), ...args.all('directory')].map(parseDisplayPath);
+  for (const p of paths) {
+    if (p.includes(0)) throw new BurrowError('HOSTILE_PATH', 'a file name with a NUL byte cannot exist');
+    if (p.toString('latin1').split('/').includes('..')) throw new BurrowError('HOSTILE_PATH', `file=${displayPath(p)} contains ".."`);
+  }
+  return paths;
 }
 
-function selectedJobs(ctx: ConsoleContext, args: Args, client: string): number[] {
-  const ids = args.ids('jobid');
-  if (ids.length > 0) {
-    for (const id of ids) {
-      const j = ctx.catalog.getJob(id);
-      if (!j) throw new BurrowError('NOT_FOUND', `JobId ${id} does not exist`);
-      if (j.type !== 'B') throw new BurrowError('BAD_REQUEST', `JobId ${id} is not a backup`);
-      if (j.status !== 'T' && j.status !== 'W') throw new BurrowError('BAD_REQUEST', `JobId ${id} did not end well (status ${j.status}); its files may be incomplete`);
-    }
-    return ids;
+function fileRegex(text: string): RegExp {
+  try {
+    return new RegExp(Buffer.from(text, 'utf8').toString('latin1'));
+  } catch (err) {
+    throw new BurrowError('BAD_REQUEST', `fileregex "${text}" is not valid: ${(err as Error).message}`);
   }
-  if (!args.has('current') && !args.has('select') && !args.has('before')) {
-    throw new BurrowError('BAD_REQUEST', 'restore: give jobid=N, or "select current" for the most recent backup, or before="YYYY-MM-DD HH:MM:SS"');
-  }
-  const beforeText = args.get('before');
-  const before = beforeText === undefined ? undefined : Date.parse(beforeText.replace(' ', 'T'));
-  if (before !== undefined && Number.isNaN(before)) throw new BurrowError('BAD_REQUEST', `before=${beforeText} is not a date (YYYY-MM-DD HH:MM:SS)`);
-  const chain = currentChain(ctx.catalog, client, { before });
-  if (chain.length === 0) throw new BurrowError('NOT_FOUND', `no successful Full backup of client "${client}" in the catalog${beforeText ? ` before ${beforeText}` : ''}`);
-  return chain.map((j) => j.jobId);
+}
+
+/** After the jobs are known: named files go straight to the summary; otherwise the tree. */
+function next(flags: { all: boolean; done: boolean; yes: boolean }): MenuNext {
+  return {
+    withJobs(ctx: ConsoleContext, s: RestoreSelection): CommandResult {
+      if (s.paths.length > 0 && !s.fileRegex) return confirm(ctx, s, flags.yes);
+      const start = Date.now();
+      const tree = treeOf(ctx, s.jobIds);
+      tree.setMark(0, false); // a tree kept from an earlier browse starts clean
+      const built = `Building directory tree for JobId(s) ${s.jobIds.join(',')} ...  ${withCommas(tree.size - 1)} files inserted into the tree (${((Date.now() - start) / 1000).toFixed(1)} s).`;
+      const withTree = { ...s, tree };
+      if (flags.all) tree.setMark(0, true);
+      if (s.fileRegex) {
+        const re = fileRegex(s.fileRegex);
+        tree.walk(0, (n) => { if (!tree.isDir(n) && re.test(tree.path(n).toString('latin1'))) tree.setMark(n, true); });
+      }
+      if (flags.all || flags.done || s.fileRegex) return confirm(ctx, withTree, flags.yes, built);
+      return treeShell(withTree, flags.yes, built);
+    },
+  };
 }
 
 export const restoreCommand: Command = {
   name: 'restore',
-  help: 'Restore files from backups',
-  usage: 'restore client=<name> [jobid=<ids> | select current] [all | file=<path> ... | directory=<path>] [where=<path>] [replace=<mode>] [restoreclient=<name>] yes',
+  help: 'Restore files from backups: a menu, a file tree, or keywords',
+  usage: 'restore [client=] [jobid=<ids> | current | before=<time>] [all | file=<path> | directory=<path> | fileregex=<re>] [done] [where=] [regexwhere=] [strip_prefix=] [add_prefix=] [add_suffix=] [replace=] [restoreclient=] [yes]',
   run: (ctx, args) => {
-    const client = args.get('client') ?? ctx.config.clients[0]?.name;
-    if (!client) throw new BurrowError('BAD_REQUEST', 'restore: give client=NAME');
-    const jobIds = selectedJobs(ctx, args, client);
-    const paths = [...args.all('file'), ...args.all('directory')].map(parseDisplayPath);
-    for (const p of paths) {
-      if (p.includes(0)) throw new BurrowError('HOSTILE_PATH', 'a file name with a NUL byte cannot exist');
-      if (p.toString('latin1').split('/').includes('..')) throw new BurrowError('HOSTILE_PATH', `file=${displayPath(p)} contains ".."`);
+    try {
+      return startRestore(ctx, args);
+    } catch (err) {
+      // The audit: what a console asked for and was refused stays in the log (`messages`, the catalog).
+      ctx.catalog.addLog(null, Date.now(), `Console "${ctx.session.consoleName}": restore refused: ${(err as Error).message}`);
+      throw err;
     }
-    if (paths.length === 0 && !args.has('all')) throw new BurrowError('BAD_REQUEST', 'restore: say "all", or name files with file= or directory=');
-    const plan = resolveRestore(ctx.config, {
-      job: restoreJob(ctx, args), client, restoreClient: args.get('restoreclient'), storage: args.get('storage'),
-      jobIds, paths, where: args.get('where'), replace: args.get('replace'),
-    });
-    const selected = ctx.catalog.selectRestoreFiles(jobIds, paths.length ? { paths } : undefined);
-    if (selected.length === 0) throw new BurrowError('NOT_FOUND', `none of the named files is in JobId(s) ${jobIds.join(',')}`);
-    const volumes = [...new Set(selected.map((s) => s.volumeName))];
-    const summary = [
-      `${withCommas(selected.length)} files selected to be restored from JobId(s) ${jobIds.join(',')}.`,
-      `Volumes needed: ${volumes.join(', ')}`,
-      `Restore Client: ${plan.restoreClient.name}`,
-      `Where:          ${plan.where.length ? plan.where.toString('utf8') : '(original location)'}`,
-      `Replace:        ${plan.replace}`,
-    ].join('\n');
-    if (!args.has('yes')) return ok(`${summary}\nNot started: add "yes" to run it.`, { started: false, files: selected.length });
-    const id = ctx.queue.submit(plan);
-    return ok(`${summary}\nJob queued. JobId=${id.jobId}`, { jobid: id.jobId, files: selected.length, volumes });
   },
 };
+
+function startRestore(ctx: ConsoleContext, args: Args): CommandResult {
+    const options: RestoreOptions = {};
+    for (const k of OPTION_KEYS) if (args.get(k) !== undefined) options[k] = args.get(k);
+    const fileSetName = args.get('fileset');
+    let s: RestoreSelection = {
+      client: '', jobIds: [], paths: checkedPaths(args), options, restoreJob: args.get('restorejob'), storage: args.get('storage'),
+      fileRegex: args.get('fileregex'),
+    };
+    if (s.fileRegex !== undefined) fileRegex(s.fileRegex);
+    const clientName = args.get('client');
+    if (clientName !== undefined) s.client = checkClient(ctx, clientName);
+    if (fileSetName !== undefined && s.client) {
+      const used = ctx.catalog.listJobs({ client: s.client, type: 'B' }).filter((j) => j.fileSetName?.toLowerCase() === fileSetName.toLowerCase());
+      if (used.length === 0) throw new BurrowError('NOT_FOUND', `no backup of client "${s.client}" used FileSet "${fileSetName}"`);
+      s.fileSetId = used[used.length - 1]?.fileSetId ?? undefined;
+    }
+    const flags = { all: args.has('all'), done: args.has('done'), yes: args.has('yes') };
+    const ids = args.ids('jobid');
+    if (ids.length > 0) {
+      s = { ...s, ...checkJobIds(ctx, ids, s.client || undefined) };
+      return next(flags).withJobs(ctx, s);
+    }
+    const before = args.get('before');
+    if (args.has('current') || before !== undefined) {
+      if (!s.client) {
+        const only = ctx.config.clients.length === 1 ? ctx.config.clients[0]?.name : undefined;
+        if (!only) throw new BurrowError('BAD_REQUEST', 'restore: give client=NAME with current or before=');
+        s.client = only;
+      }
+      s.jobIds = chainJobIds(ctx, s.client, before === undefined ? undefined : parseWhen(before), s.fileSetId);
+      return next(flags).withJobs(ctx, s);
+    }
+    return restoreMenu(s, next(flags));
+}

@@ -4,16 +4,18 @@ import { findJob, resolveBackup } from '../../setup/resolve.js';
 import { LEVEL_NAMES } from '../../jobs/plan.js';
 import { statusWords } from '../../jobs/status.js';
 import { ok, type Command } from '../table.js';
+import { runVerifyJob } from './run-verify.js';
 
 export const runCommand: Command = {
   name: 'run',
   help: 'Run a job',
-  usage: 'run job=<job-name> [level=Full] [client=] [fileset=] [pool=] [storage=] yes',
+  usage: 'run job=<job-name> [level=Full|...|VolumeToCatalog] [client=] [fileset=] [pool=] [storage=] [jobid=<verified job>] yes',
   run: (ctx, args) => {
     const name = args.get('job') ?? args.firstWord();
     if (!name) throw new BurrowError('BAD_REQUEST', 'run: which job? give job=NAME ("show jobs" lists them)');
     const job = findJob(ctx.config, name);
     if (job.type === 'Restore') throw new BurrowError('BAD_REQUEST', `Job "${job.name}" is a Restore job: use the restore command`);
+    if (job.type === 'Verify') return runVerifyJob(ctx, args, job);
     const plan = resolveBackup(ctx.config, job, {
       level: args.get('level'), client: args.get('client'), fileset: args.get('fileset'), pool: args.get('pool'), storage: args.get('storage'),
     }, ctx.resolvePath);

@@ -1,0 +1,152 @@
+/**
+ * What a restore conversation has gathered so far — the client, the jobs that make up
+ * the chosen point in time, the files (marks in a tree, or named paths) and the
+ * restore options — and the steps shared by the menu, the tree and the keyword form:
+ * building the tree, the summary, and queueing the job.
+ */
+import { BurrowError } from '@burrow/common/errors/index';
+import { displayPath } from '@burrow/common/names/index';
+import { findResource } from '@burrow/common/config/index';
+import { resolveRestore } from '../../setup/resolve.js';
+import { withCommas } from '../../jobs/format.js';
+import { currentChain } from '../../jobs/baseline.js';
+import type { SelectedFile } from '../../jobs/plan.js';
+import { RestoreTree } from '../../restore-tree/tree.js';
+import type { ConsoleContext } from '../context.js';
+import { consoleScope } from '../scope.js';
+import { ok, type CommandResult } from '../table.js';
+
+/** The options `mod` can change, with their keyword names. */
+export interface RestoreOptions {
+  where?: string;
+  regexwhere?: string;
+  strip_prefix?: string;
+  add_prefix?: string;
+  add_suffix?: string;
+  replace?: string;
+  restoreclient?: string;
+}
+
+export interface RestoreSelection {
+  client: string;
+  jobIds: number[];
+  /** The browsed state, when files are chosen by marks. */
+  tree?: RestoreTree;
+  /** Files or directories named with file= / directory= (no tree needed). */
+  paths: Buffer[];
+  options: RestoreOptions;
+  restoreJob?: string;
+  storage?: string;
+  fileSetId?: number;
+  /** fileregex=: mark the files whose full path matches. */
+  fileRegex?: string;
+}
+
+export function checkClient(ctx: ConsoleContext, name: string): string {
+  const client = findResource(ctx.config.clients, name);
+  if (!client || !consoleScope(ctx).clientAllowed(client.name)) throw new BurrowError('NOT_FOUND', `Client "${name}" is not defined`);
+  return client.name;
+}
+
+/** Checks job ids a person typed: each must be a good backup this console may see. */
+export function checkJobIds(ctx: ConsoleContext, ids: number[], client?: string): { client: string; jobIds: number[] } {
+  if (ids.length === 0) throw new BurrowError('BAD_REQUEST', 'no JobId given');
+  let owner = client;
+  for (const id of ids) {
+    const j = ctx.catalog.getJob(id);
+    if (!j || !consoleScope(ctx).jobAllowed(j)) throw new BurrowError('NOT_FOUND', `JobId ${id} does not exist`);
+    if (j.type !== 'B') throw new BurrowError('BAD_REQUEST', `JobId ${id} is not a backup`);
+    if (j.status !== 'T' && j.status !== 'W') throw new BurrowError('BAD_REQUEST', `JobId ${id} did not end well (status ${j.status}); its files may be incomplete`);
+    if (owner !== undefined && j.clientName !== owner) throw new BurrowError('BAD_REQUEST', `JobId ${id} is a backup of client "${j.clientName}", not "${owner}"`);
+    owner = j.clientName ?? undefined;
+  }
+  return { client: owner as string, jobIds: [...new Set(ids)].sort((a, b) => a - b) };
+}
+
+/** Full + Differential + Incrementals of the client's state now or before `before` (ms). */
+export function chainJobIds(ctx: ConsoleContext, client: string, before?: number, fileSetId?: number): number[] {
+  const chain = currentChain(ctx.catalog, client, { before, fileSetId });
+  if (chain.length === 0) throw new BurrowError('NOT_FOUND', `no successful Full backup of client "${client}" in the catalog${before ? ' before that time' : ''}`);
+  return chain.map((j) => j.jobId);
+}
+
+export function parseWhen(text: string): number {
+  const t = Date.parse(text.trim().replace(' ', 'T'));
+  if (Number.isNaN(t)) throw new BurrowError('BAD_REQUEST', `"${text}" is not a date (YYYY-MM-DD HH:MM:SS)`);
+  return t;
+}
+
+/** The tree of the selection's jobs; the session keeps the last one for `.bvfs_*` calls. */
+export function treeOf(ctx: ConsoleContext, jobIds: readonly number[]): RestoreTree {
+  const key = jobIds.join(',');
+  if (ctx.session.browse?.key === key) return ctx.session.browse.tree;
+  const tree = RestoreTree.from(ctx.catalog.iterateRestoreTree(jobIds));
+  ctx.session.browse = { key, tree };
+  return tree;
+}
+
+/** The marked files as the bootstrap needs them. */
+export function markedFiles(ctx: ConsoleContext, tree: RestoreTree): SelectedFile[] {
+  const volumes = new Map<number, string>();
+  const out: SelectedFile[] = [];
+  for (const n of tree.markedFiles()) {
+    const i = tree.info(n);
+    let volumeName = volumes.get(i.mediaId);
+    if (volumeName === undefined) volumes.set(i.mediaId, (volumeName = ctx.catalog.getMedia(i.mediaId)?.volumeName ?? ''));
+    out.push({ jobId: i.jobId, fileIndex: i.fileIndex, volumeName, addr: i.addr, mediaId: i.mediaId, type: i.type, path: tree.path(n) });
+  }
+  return out.sort((a, b) => a.jobId - b.jobId || a.fileIndex - b.fileIndex);
+}
+
+function chosenFiles(ctx: ConsoleContext, s: RestoreSelection): { files: SelectedFile[]; bytes: number } {
+  if (s.tree) {
+    let bytes = 0;
+    for (const n of s.tree.markedFiles()) bytes += s.tree.info(n).size;
+    return { files: markedFiles(ctx, s.tree), bytes };
+  }
+  const rows = ctx.catalog.selectRestoreFiles(s.jobIds, s.paths.length ? { paths: s.paths } : undefined);
+  return { files: rows, bytes: -1 };
+}
+
+function planOf(ctx: ConsoleContext, s: RestoreSelection, files: SelectedFile[]) {
+  const name = s.restoreJob;
+  const job = name ? findResource(ctx.config.jobs, name) : ctx.config.jobs.find((j) => j.type === 'Restore');
+  if (!job) throw new BurrowError('NOT_FOUND', name ? `Job "${name}" is not defined` : 'no Job with Type = Restore is configured');
+  if (job.type !== 'Restore') throw new BurrowError('BAD_REQUEST', `Job "${job.name}" is not a Restore job`);
+  const o = s.options;
+  if (o.restoreclient !== undefined) checkClient(ctx, o.restoreclient);
+  if (o.where !== undefined && !consoleScope(ctx).whereAllowed(o.where)) throw new BurrowError('BAD_REQUEST', `where=${o.where} is not allowed for this console`);
+  return resolveRestore(ctx.config, {
+    job, client: s.client, restoreClient: o.restoreclient, storage: s.storage, jobIds: s.jobIds, paths: s.paths,
+    files: s.tree ? files : undefined, where: o.where, replace: o.replace,
+    regexWhere: o.regexwhere, stripPrefix: o.strip_prefix, addPrefix: o.add_prefix, addSuffix: o.add_suffix,
+  });
+}
+
+/** The summary Bareos shows before `OK to run?`, and the job ready to queue. */
+export function summarize(ctx: ConsoleContext, s: RestoreSelection): { text: string; data: Record<string, unknown>; submit: () => CommandResult } {
+  const { files, bytes } = chosenFiles(ctx, s);
+  if (files.length === 0) {
+    throw new BurrowError('NOT_FOUND', s.tree ? 'No files are marked to be restored.' : `none of the named files is in JobId(s) ${s.jobIds.join(',')}`);
+  }
+  const plan = planOf(ctx, s, files);
+  const volumes = [...new Set(files.map((f) => f.volumeName))];
+  const text = [
+    `${withCommas(files.length)} file${files.length === 1 ? '' : 's'} selected to be restored from JobId(s) ${s.jobIds.join(',')}.`,
+    ...(bytes >= 0 ? [`Bytes:          ${withCommas(bytes)}`] : []),
+    `Volumes needed: ${volumes.join(', ')}`,
+    `Restore Client: ${plan.restoreClient.name}`,
+    `Where:          ${plan.where.length ? displayPath(plan.where) : '(original location)'}`,
+    ...(plan.regexWhere ? [`RegexWhere:     ${plan.regexWhere}`] : []),
+    `Replace:        ${plan.replace}`,
+  ].join('\n');
+  const data = { files: files.length, bytes: bytes >= 0 ? bytes : null, jobids: s.jobIds, volumes, client: s.client, restoreclient: plan.restoreClient.name,
+    where: displayPath(plan.where), regexwhere: plan.regexWhere, replace: plan.replace };
+  return {
+    text, data,
+    submit: () => {
+      const id = ctx.queue.submit(plan);
+      return ok(`Job queued. JobId=${id.jobId}`, { ...data, jobid: id.jobId });
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { burrow } from '@burrow/common/proto/index';
+import { differences, type Reference } from './verify-compare.js';
+
+const attrs = { path: Buffer.from('/etc/passwd'), mode: 0o644, uid: 0, gid: 0, size: 100, ino: 7, nlink: 1, mtime: { sec: 10, nsec: 0 } };
+const cat: Reference = {
+  path: Buffer.from('/etc/passwd'), attributes: burrow.FileAttributes.create(attrs),
+  digest: Buffer.from('aa', 'hex'), digestAlgorithm: burrow.DigestAlgorithm.DIGEST_MD5, seen: false,
+};
+
+describe('verify= letters', () => {
+  it('compare only what they name', () => {
+    const changed = { ...attrs, size: 120, mode: 0o600, mtime: { sec: 11, nsec: 0 } };
+    assert.deepEqual(differences('', cat, { attributes: changed }), []);
+    assert.deepEqual(differences('s', cat, { attributes: changed }), ['size differs (Cat: 100 File: 120)']);
+    assert.deepEqual(differences('pins', cat, { attributes: changed }), ['mode differs (Cat: 644 File: 600)', 'size differs (Cat: 100 File: 120)']);
+    assert.deepEqual(differences('m', cat, { attributes: changed }), ['mtime differs (Cat: 10.000000000 File: 11.000000000)']);
+    assert.deepEqual(differences('d', cat, { attributes: changed }), [], 'd reports only a size decrease');
+    assert.deepEqual(differences('d', cat, { attributes: { ...attrs, size: 50 } }), ['size decreased (Cat: 100 File: 50)']);
+  });
+
+  it('compare digests of one algorithm only', () => {
+    const md5 = (hex: string): burrow.IFileDigest => ({ algorithm: burrow.DigestAlgorithm.DIGEST_MD5, value: Buffer.from(hex, 'hex') });
+    assert.deepEqual(differences('5', cat, { attributes: attrs, digest: md5('aa') }), []);
+    assert.deepEqual(differences('5', cat, { attributes: attrs, digest: md5('bb') }), ['MD5 differs (Cat: aa File: bb)']);
+    assert.deepEqual(differences('s', cat, { attributes: attrs, digest: md5('bb') }), [], 'no digest letter: not compared');
+    const sha1 = { algorithm: burrow.DigestAlgorithm.DIGEST_SHA1, value: Buffer.from('bb', 'hex') };
+    assert.deepEqual(differences('1', cat, { attributes: attrs, digest: sha1 }), [], 'another algorithm cannot be compared');
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * What a verify compares against, and how (Bareos's dird/verify.cc semantics): the
+ * catalog's rows of the job(s) verified, found by path (disk levels) or by file index
+ * (volume levels), each marked when met so the rest can be named as missing; and the
+ * comparison of one entry by the `verify=` letters of its Options block:
+ * i inode, p mode, n links, u uid, g gid, s size, a atime, m mtime, c ctime,
+ * d size decreased, 5 MD5, 1 SHA1. No letters (Bareos's "V"): presence only.
+ */
+import { displayPath } from '@burrow/common/names/index';
+import { burrow } from '@burrow/common/proto/index';
+import type { Catalog } from '../catalog/catalog.js';
+import type { FileRow } from '../catalog/types.js';
+
+export interface Reference {
+  path: Buffer;
+  attributes: burrow.FileAttributes;
+  digest: Buffer | null;
+  digestAlgorithm: number;
+  seen: boolean;
+}
+
+function reference(row: FileRow): Reference {
+  return { path: row.path, attributes: burrow.FileAttributes.decode(row.attributes), digest: row.digest, digestAlgorithm: row.digestAlgorithm, seen: false };
+}
+
+/** The catalog side of a verify, keyed by path or by file index. */
+export class References<K extends string | number> {
+  private readonly map = new Map<K, Reference>();
+
+  /** Files of `jobIds`, oldest job first so a later version wins; deleted-file rows remove. */
+  static byPath(catalog: Catalog, jobIds: readonly number[]): References<string> {
+    const refs = new References<string>();
+    for (const jobId of jobIds) {
+      for (const row of catalog.iterateFiles(jobId)) {
+        if (row.fileIndex === 0) refs.map.delete(pathKey(row.path));
+        else refs.map.set(pathKey(row.path), reference(row));
+      }
+    }
+    return refs;
+  }
+
+  static byIndex(catalog: Catalog, jobId: number): References<number> {
+    const refs = new References<number>();
+    for (const row of catalog.iterateFiles(jobId)) if (row.fileIndex > 0) refs.map.set(row.fileIndex, reference(row));
+    return refs;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** The reference for `key`, marked as met; undefined when the catalog has none. */
+  meet(key: K): Reference | undefined {
+    const r = this.map.get(key);
+    if (r) r.seen = true;
+    return r;
+  }
+
+  /** Digest algorithms the references carry. */
+  digestAlgorithms(): burrow.DigestAlgorithm[] {
+    return [...new Set([...this.map.values()].map((r) => r.digestAlgorithm).filter((a) => a !== 0))];
+  }
+
+  /** Paths never met, sorted. */
+  missing(): Buffer[] {
+    return [...this.map.values()].filter((r) => !r.seen).map((r) => r.path).sort(Buffer.compare);
+  }
+}
+
+/** A path as a map key, byte for byte (latin1 maps each byte to one character). */
+export function pathKey(path: Uint8Array): string {
+  return Buffer.from(path.buffer, path.byteOffset, path.byteLength).toString('latin1');
+}
+
+const num = (v: number | null | undefined): number => Number(v ?? 0);
+const time = (t: burrow.ITimestamp | null | undefined): string => `${num(t?.sec)}.${String(t?.nsec ?? 0).padStart(9, '0')}`;
+
+export const DIGEST_NAMES: Readonly<Record<number, string>> = { 1: 'MD5', 2: 'SHA1', 3: 'SHA256', 4: 'SHA512' };
+
+/** What differs between the catalog's entry and the one met, by the letters; empty: nothing. */
+export function differences(letters: string, cat: Reference, met: { attributes: burrow.IFileAttributes; digest?: burrow.IFileDigest | null }): string[] {
+  const a = cat.attributes;
+  const f = met.attributes;
+  const out: string[] = [];
+  const differ = (what: string, c: string | number, m: string | number): void => {
+    if (c !== m) out.push(`${what} differs (Cat: ${c} File: ${m})`);
+  };
+  for (const letter of new Set(letters)) {
+    switch (letter) {
+      case 'i': differ('inode', num(a.ino), num(f.ino)); break;
+      case 'p': differ('mode', (a.mode ?? 0).toString(8), (f.mode ?? 0).toString(8)); break;
+      case 'n': differ('nlink', a.nlink ?? 0, f.nlink ?? 0); break;
+      case 'u': differ('uid', num(a.uid), num(f.uid)); break;
+      case 'g': differ('gid', num(a.gid), num(f.gid)); break;
+      case 's': differ('size', num(a.size), num(f.size)); break;
+      case 'a': differ('atime', time(a.atime), time(f.atime)); break;
+      case 'm': differ('mtime', time(a.mtime), time(f.mtime)); break;
+      case 'c': differ('ctime', time(a.ctime), time(f.ctime)); break;
+      case 'd': if (num(a.size) > num(f.size)) out.push(`size decreased (Cat: ${num(a.size)} File: ${num(f.size)})`); break;
+      default: break;
+    }
+  }
+  if (/[51]/.test(letters)) {
+    const d = digestDifference(cat, met.digest);
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+/** A digest of the catalog and one computed, compared when both exist with one algorithm. */
+export function digestDifference(cat: Reference, digest: burrow.IFileDigest | null | undefined): string | null {
+  if (!cat.digest || !digest?.value || digest.algorithm !== cat.digestAlgorithm) return null;
+  const got = Buffer.from(digest.value);
+  if (got.equals(cat.digest)) return null;
+  return `${DIGEST_NAMES[cat.digestAlgorithm] ?? 'digest'} differs (Cat: ${cat.digest.toString('hex')} File: ${got.toString('hex')})`;
+}
+
+export function shown(path: Uint8Array | null | undefined): string {
+  return displayPath(path ?? new Uint8Array());
+}

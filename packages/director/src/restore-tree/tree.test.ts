@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openSqliteCatalog } from '../catalog/sqlite/open.js';
+import type { Catalog, FileInput } from '../catalog/index.js';
+import { RestoreTree } from './tree.js';
+import { matches, wildcard } from './wildcard.js';
+
+const NON_UTF8 = Buffer.from([0x2f, 0x64, 0x2f, 0xff, 0x66]); // "/d/\xfff"
+
+function row(path: string | Buffer, fileIndex: number, mediaId: number | null, type = 1, size = 10): FileInput {
+  return { fileIndex, path: typeof path === 'string' ? Buffer.from(path) : path, mediaId, addr: fileIndex * 100, type, size,
+    mtime: 1_700_000_000_000, attributes: Buffer.alloc(4) };
+}
+
+function withCatalog(work: (c: Catalog, job: (level: 'F' | 'I', rows: FileInput[]) => number) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'burrow-tree-'));
+  const c = openSqliteCatalog(join(dir, 'c.db'));
+  try {
+    const clientId = c.ensureClient('fd');
+    const fileSetId = c.ensureFileSet('fs', 'd');
+    const poolId = c.ensurePool({ name: 'Full' });
+    const mediaId = c.createMedia({ volumeName: 'V1', poolId, mediaType: 'File' });
+    work(c, (level, rows) => {
+      const jobId = c.createJob({ name: 'b', type: 'B', level, clientId, fileSetId, poolId, schedTime: 1 });
+      c.insertFiles(jobId, rows.map((r) => ({ ...r, mediaId: r.fileIndex === 0 ? null : mediaId })));
+      return jobId;
+    });
+  } finally {
+    c.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('the tree holds the newest version of each path, hides deleted files and finds names as bytes', () => {
+  withCatalog((c, job) => {
+    const full = job('F', [row('/d', 1, 1, 2), row('/d/a.txt', 2, 1), row('/d/sub', 3, 1, 2), row('/d/sub/b.conf', 4, 1), row(NON_UTF8, 5, 1), row('/d/gone', 6, 1)]);
+    const inc = job('I', [row('/d/a.txt', 1, 1, 1, 99), row('/d/gone', 0, null)]);
+    const tree = RestoreTree.from(c.iterateRestoreTree([full, inc]));
+    const d = tree.lookup(Buffer.from('/d'));
+    assert.ok(d > 0 && tree.isDir(d));
+    assert.deepEqual(Array.from(tree.childrenOf(d)).map((n) => tree.name(n).toString('latin1')), ['a.txt', 'sub', '\xfff']);
+    const a = tree.lookup(Buffer.from('/d/a.txt'));
+    assert.equal(tree.info(a).jobId, inc);
+    assert.equal(tree.info(a).size, 99);
+    assert.equal(tree.lookup(Buffer.from('/d/gone')), -1);
+    assert.equal(tree.path(tree.lookup(NON_UTF8)).equals(NON_UTF8), true);
+    assert.equal(tree.info(0).jobId, 0, 'the root was not saved itself');
+
+    assert.equal(tree.setMark(tree.lookup(Buffer.from('/d/sub')), true), 2);
+    assert.deepEqual([...tree.markedFiles()].map((n) => tree.path(n).toString()), ['/d/sub', '/d/sub/b.conf']);
+    tree.setMark(0, true);
+    assert.equal([...tree.markedFiles()].length, 5);
+    tree.setMark(0, false);
+    assert.equal(tree.marks, 0);
+  });
+});
+
+test('wildcards match bytes', () => {
+  assert.ok(matches(wildcard(Buffer.from('*.conf')), Buffer.from('b.conf')));
+  assert.ok(!matches(wildcard(Buffer.from('*.conf')), Buffer.from('b.confx')));
+  assert.ok(matches(wildcard(Buffer.from('[!a]?')), Buffer.from('bc')));
+  assert.ok(matches(wildcard(Buffer.from('*f')), Buffer.from([0xff, 0x66])));
+});

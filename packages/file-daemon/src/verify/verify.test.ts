@@ -1,0 +1,36 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { burrow } from '@burrow/common/proto/index';
+import { VolumeDigester, verifySpec } from './index.js';
+
+const T = burrow.Stream;
+const data = (offset: number, bytes: Buffer): Buffer => Buffer.concat([Buffer.alloc(8).fill(0).map((_, i) => (i === 7 ? offset : 0)), bytes]);
+const attrs = (path: string, size: number, sparse = false): Buffer => Buffer.from(burrow.FileAttributes.encode({ path: Buffer.from(path), type: 1, size, sparse }).finish());
+
+describe('verify on the client', () => {
+  it('takes the digest from the verify= letters and drops compression', () => {
+    const spec = verifySpec({ includes: [{ files: [Buffer.from('/x')], options: [{ settings: { verify: 'pins5', signature: 'SHA256', compression: 'GZIP' } }, { settings: { signature: 'MD5' } }] }] });
+    assert.deepEqual(spec.includes?.[0]?.options?.[0]?.settings, { verify: 'pins5', signature: 'MD5' });
+    assert.deepEqual(spec.includes?.[0]?.options?.[1]?.settings, {}, 'no verify letters: no digest, the data is not read');
+  });
+
+  it('hashes each file from its records, holes as zeros, beside the saved digest', async () => {
+    const got: burrow.IVerifyEntry[] = [];
+    const d = new VolumeDigester([burrow.DigestAlgorithm.DIGEST_MD5], async (e) => { got.push(e); });
+    const whole = Buffer.concat([Buffer.from('ab'), Buffer.alloc(3), Buffer.from('cd'), Buffer.alloc(2)]);
+    const md5 = createHash('md5').update(whole).digest();
+    await d.accept({ fileIndex: 1, stream: T.STREAM_ATTRIBUTES, data: attrs('/s', 9, true) });
+    await d.accept({ fileIndex: 1, stream: T.STREAM_DATA, data: data(0, Buffer.from('ab')) });
+    await d.accept({ fileIndex: 1, stream: T.STREAM_DATA, data: data(5, Buffer.from('cd')) });
+    await d.accept({ fileIndex: 1, stream: T.STREAM_DIGEST, data: Buffer.from(burrow.FileDigest.encode({ algorithm: 1, value: md5 }).finish()) });
+    await d.accept({ fileIndex: 2, stream: T.STREAM_ATTRIBUTES, data: attrs('/bad', 4) });
+    await d.accept({ fileIndex: 2, stream: T.STREAM_GZIP_DATA, data: data(0, Buffer.from('not gzip')) });
+    await d.finish();
+    assert.equal(got.length, 2);
+    assert.deepEqual(Buffer.from(got[0]?.digest?.value ?? []), md5);
+    assert.deepEqual(Buffer.from(got[0]?.savedDigest?.value ?? []), md5);
+    assert.equal(got[0]?.problem, '');
+    assert.match(got[1]?.problem ?? '', /does not decompress/);
+  });
+});

@@ -101,7 +101,7 @@ test('restore: menu, file tree, mod, keywords, refusals, one file read alone', a
   assert.match(piped, new RegExp(`\\*${src}/a/one\\.txt`));
   assert.match(piped, /\* JobId 2 \(I [^)]*\): 20 bytes/);
   assert.match(piped, / JobId 1 \(F [^)]*\): 19 bytes/);
-  assert.match(piped, /1 file selected to be restored from JobId\(s\) 1,2/);
+  assert.match(piped, /1 files selected to be restored from JobId\(s\) 1,2/);
   assert.match(piped, new RegExp(`Where: +${latest}`));
   assert.match(piped, /Termination: +Restore OK/);
   assert.equal(readFileSync(join(latest, src, 'a', 'one.txt'), 'utf8'), 'one, second version\n');

@@ -132,7 +132,7 @@ export function summarize(ctx: ConsoleContext, s: RestoreSelection): { text: str
   const plan = planOf(ctx, s, files);
   const volumes = [...new Set(files.map((f) => f.volumeName))];
   const text = [
-    `${withCommas(files.length)} file${files.length === 1 ? '' : 's'} selected to be restored from JobId(s) ${s.jobIds.join(',')}.`,
+    `${withCommas(files.length)} files selected to be restored from JobId(s) ${s.jobIds.join(',')}.`,
     ...(bytes >= 0 ? [`Bytes:          ${withCommas(bytes)}`] : []),
     `Volumes needed: ${volumes.join(', ')}`,
     `Restore Client: ${plan.restoreClient.name}`,

@@ -94,7 +94,7 @@ describe('bad console requests', () => {
       { command: 'list files jobid=999', says: /JobId 999 does not exist/, code: 'NOT_FOUND' },
       { command: 'list jobid=abc', says: /jobid= must be numbers/, code: 'BAD_REQUEST' },
       { command: 'wait jobid=999', says: /JobId 999 does not exist/, code: 'NOT_FOUND' },
-      { command: 'cancel jobid=999', says: /JobId 999 is not waiting or running/, code: 'NOT_FOUND' },
+      { command: 'cancel jobid=999', says: /JobId 999 does not exist/, code: 'NOT_FOUND' },
       { command: 'restore client=test-fd jobid=999 all yes', says: /JobId 999 does not exist/, code: 'NOT_FOUND' },
       { command: `restore client=nosuch-fd jobid=${goodJob} all yes`, says: /Client "nosuch-fd" is not defined/, code: 'NOT_FOUND' },
       { command: `restore client=test-fd jobid=${goodJob} file=/no/such/file yes`, says: /none of the named files/, code: 'NOT_FOUND' },

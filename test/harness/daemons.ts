@@ -24,7 +24,11 @@ export interface BurrowOptions {
   jobDirectives?: string[];
   /** Extra directives for the File daemon's own resource (e.g. `Allowed Script Dir = ...`). */
   fdDirectives?: string[];
-  /** Extra resources for the Director's configuration (a Schedule, more Jobs). */
+  /**
+   * Extra resources for the Director's configuration (a Schedule, more Jobs, another
+   * Client). `@FDPORT@` and `@CLIENTPASSWORD@` stand for the File daemon's port and
+   * password, for a second Client resource that reaches the same File daemon.
+   */
   directorResources?: string;
 }
 
@@ -95,7 +99,7 @@ FileSet { Name = TestSet
 }
 Job { Name = backup-test; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard
   ${(o.jobDirectives ?? []).join('\n  ')} }
-${o.directorResources ?? ''}
+${(o.directorResources ?? '').replaceAll('@FDPORT@', String(this.ports.fd)).replaceAll('@CLIENTPASSWORD@', q(this.passwords.client))}
 Job { Name = RestoreFiles; Type = Restore; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard; Where = ${q(join(this.dir, 'restored'))} }
 Messages { Name = Standard; Console = all; Append = ${q(join(this.dir, 'dir', 'log'))} = all; Catalog = all }
 Messages { Name = Daemon; Console = all }

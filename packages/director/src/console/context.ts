@@ -18,6 +18,8 @@ export interface ConsoleSession {
   consoleName: string;
   /** `.api json` mode: every command answers one JSON document. */
   api: boolean;
+  /** A restricted console's own place in the job log (the shared one is the default console's). */
+  lastShownLogId?: number;
   /** The conversation under way (restore menu, file tree), which gets the next line. */
   dialog?: Dialog;
   /** The last restore tree built, kept for the `.bvfs_*` calls on the same jobs. */

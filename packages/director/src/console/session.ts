@@ -10,6 +10,7 @@ import { Args, parseCommand } from './args.js';
 import type { ConsoleContext } from './context.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandResult } from './table.js';
+import { consoleScope } from './scope.js';
 
 export async function serveConsole(base: Omit<ConsoleContext, 'session'>, channel: Channel, signal: AbortSignal): Promise<void> {
   const ctx: ConsoleContext = { ...base, session: { consoleName: channel.peer.name, api: false } };
@@ -35,6 +36,10 @@ export async function execute(ctx: ConsoleContext, line: string): Promise<Comman
     const parsed = parseCommand(line);
     const command = COMMANDS.get(parsed.name);
     if (!command) return { ok: false, text: `${parsed.name}: is an invalid command. Type "help" for the list.` };
+    if (!consoleScope(ctx).commandAllowed(command.name)) {
+      ctx.catalog.addLog(null, Date.now(), `Console "${ctx.session.consoleName}": command "${command.name}" refused by its CommandACL`);
+      return { ok: false, text: `${parsed.name}: is an invalid command or not permitted for this console.` };
+    }
     return command.run(ctx, new Args(parsed.args));
   });
   ctx.session.dialog = result.next;

@@ -11,7 +11,8 @@ import { chooseBaseline } from '../../jobs/baseline.js';
 import { bytesForReport, withCommas } from '../../jobs/format.js';
 import { LEVEL_NAMES } from '../../jobs/plan.js';
 import { peerStatus } from '../../jobs/status.js';
-import { findJob, resolveBackup } from '../../setup/resolve.js';
+import { resolveBackup } from '../../setup/resolve.js';
+import { allowedJob, checkOverrides } from './run.js';
 import { ok, type Command } from '../table.js';
 import { expandOnDirector } from '../../setup/fileset-lists.js';
 
@@ -22,7 +23,8 @@ export const estimateCommand: Command = {
   run: async (ctx, args) => {
     const name = args.get('job');
     if (!name) throw new BurrowError('BAD_REQUEST', 'estimate: give job=NAME');
-    const plan = resolveBackup(ctx.config, findJob(ctx.config, name), {
+    checkOverrides(ctx, args);
+    const plan = resolveBackup(ctx.config, allowedJob(ctx, name), {
       level: args.get('level'), client: args.get('client'), fileset: args.get('fileset'),
     }, ctx.resolvePath);
     const clientId = ctx.catalog.ensureClient(plan.client.name);

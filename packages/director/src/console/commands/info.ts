@@ -2,6 +2,8 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import type { DirectorConfig } from '@burrow/common/config/index';
 import { ok, type Command } from '../table.js';
+import { consoleScope } from '../scope.js';
+import type { ConsoleContext } from '../context.js';
 import { COMMAND_NAMES } from '../command-names.js';
 import { describeRun } from '../../scheduler/describe.js';
 import { parseRun } from '../../scheduler/run-spec.js';
@@ -37,6 +39,22 @@ const SHOWABLE: Record<string, { type: string; pick: (c: DirectorConfig) => read
 };
 const SINGULAR: Record<string, string> = { job: 'jobs', client: 'clients', storage: 'storages', pool: 'pools', fileset: 'filesets', schedule: 'schedules', catalog: 'catalogs', console: 'consoles', dir: 'director' };
 
+/** A restricted console sees only the resources its ACLs name, and no Director-wide ones. */
+function showAllowed(ctx: ConsoleContext, type: string, r: Record<string, unknown>): boolean {
+  const scope = consoleScope(ctx);
+  if (!scope.restricted) return true;
+  const name = String(r.name);
+  switch (type) {
+    case 'Job': return scope.jobAllowed({ name, clientName: typeof r.client === 'string' ? r.client : null });
+    case 'Client': return scope.clientAllowed(name);
+    case 'Storage': return scope.storageAllowed(name);
+    case 'Pool': return scope.poolAllowed(name);
+    case 'FileSet': return scope.fileSetAllowed(name);
+    case 'Catalog': return scope.catalogAllowed(name);
+    default: return false;
+  }
+}
+
 export const showCommand: Command = {
   name: 'show',
   help: 'Show resources from the configuration',
@@ -47,7 +65,7 @@ export const showCommand: Command = {
     const key = SHOWABLE[first.key] ? first.key : SINGULAR[first.key];
     const kind = key ? SHOWABLE[key] : undefined;
     if (!kind) throw new BurrowError('BAD_REQUEST', `show ${first.key}: say one of ${Object.keys(SHOWABLE).join(', ')}`);
-    let resources = kind.pick(ctx.config) as ReadonlyArray<Record<string, unknown>>;
+    let resources = (kind.pick(ctx.config) as ReadonlyArray<Record<string, unknown>>).filter((r) => showAllowed(ctx, kind.type, r));
     if (first.value !== undefined) {
       resources = resources.filter((r) => String(r.name).toLowerCase() === first.value?.toLowerCase());
       if (resources.length === 0) throw new BurrowError('NOT_FOUND', `${kind.type} "${first.value}" is not defined`);
@@ -65,10 +83,29 @@ export const messagesCommand: Command = {
   help: 'Show the job messages no console has seen yet',
   usage: 'messages',
   run: (ctx) => {
-    const lines = ctx.catalog.listLogsSince(ctx.state.lastShownLogId, 10_000);
+    const scope = consoleScope(ctx);
+    if (!scope.restricted) {
+      const lines = ctx.catalog.listLogsSince(ctx.state.lastShownLogId, 10_000);
+      const last = lines[lines.length - 1];
+      if (last) ctx.state.lastShownLogId = last.logId;
+      const texts = lines.map((l) => l.text);
+      return ok(texts.length ? texts.join('\n') : 'You have no messages.', { messages: texts });
+    }
+    // A restricted console reads only its jobs' lines, from its own place in the log.
+    const lines = ctx.catalog.listLogsSince(ctx.session.lastShownLogId ?? 0, 10_000);
     const last = lines[lines.length - 1];
-    if (last) ctx.state.lastShownLogId = last.logId;
-    const texts = lines.map((l) => l.text);
+    if (last) ctx.session.lastShownLogId = last.logId;
+    const seen = new Map<number, boolean>();
+    const visible = (jobId: number | null): boolean => {
+      if (jobId === null) return false;
+      let v = seen.get(jobId);
+      if (v === undefined) {
+        const j = ctx.catalog.getJob(jobId);
+        seen.set(jobId, (v = j !== undefined && scope.jobAllowed(j)));
+      }
+      return v;
+    };
+    const texts = lines.filter((l) => visible(l.jobId)).map((l) => l.text);
     return ok(texts.length ? texts.join('\n') : 'You have no messages.', { messages: texts });
   },
 };

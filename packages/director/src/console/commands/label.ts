@@ -4,6 +4,7 @@ import { findResource } from '@burrow/common/config/index';
 import { labelVolume } from '../../sd/storage-link.js';
 import { storageTarget } from '../../setup/resolve.js';
 import { ok, type Command } from '../table.js';
+import { consoleScope } from '../scope.js';
 
 export const labelCommand: Command = {
   name: 'label',
@@ -12,10 +13,12 @@ export const labelCommand: Command = {
   run: async (ctx, args) => {
     const storageName = args.get('storage') ?? ctx.config.storages[0]?.name;
     if (!storageName) throw new BurrowError('BAD_REQUEST', 'label: no Storage resource is configured');
+    const scope = consoleScope(ctx);
+    if (!scope.storageAllowed(storageName)) throw new BurrowError('NOT_FOUND', `Storage "${storageName}" is not defined`);
     const volumeName = args.require('volume', 'label');
     const poolName = args.require('pool', 'label');
     const pool = findResource(ctx.config.pools, poolName);
-    if (!pool) throw new BurrowError('NOT_FOUND', `Pool "${poolName}" is not defined`);
+    if (!pool || !scope.poolAllowed(pool.name)) throw new BurrowError('NOT_FOUND', `Pool "${poolName}" is not defined`);
     if (ctx.catalog.getMediaByName(volumeName)) throw new BurrowError('BAD_REQUEST', `Volume "${volumeName}" already exists in the catalog`);
     const storage = storageTarget(ctx.config, storageName);
     const poolRow = ctx.catalog.getPool(pool.name);

@@ -6,6 +6,7 @@ import { listDate, withCommas } from '../../jobs/format.js';
 import { ok, table, type Command, type CommandResult } from '../table.js';
 import type { ConsoleContext } from '../context.js';
 import type { Args } from '../args.js';
+import { consoleScope } from '../scope.js';
 
 function jobData(j: JobRow): Record<string, string | number | null> {
   return {
@@ -26,20 +27,17 @@ function mediaData(m: MediaRow): Record<string, string | number | null> {
 
 function jobsFor(ctx: ConsoleContext, args: Args): JobRow[] {
   const ids = args.ids('jobid');
-  if (ids.length > 0) {
-    return ids.map((id) => {
-      const j = ctx.catalog.getJob(id);
-      if (!j) throw new BurrowError('NOT_FOUND', `JobId ${id} does not exist`);
-      return j;
-    });
-  }
+  if (ids.length > 0) return ids.map((id) => visibleJob(ctx, id));
   const last = args.int('limit');
-  return ctx.catalog.listJobs({ client: args.get('client'), name: args.get('job'), limit: last });
+  const scope = consoleScope(ctx);
+  return ctx.catalog.listJobs({ client: args.get('client'), name: args.get('job'), limit: last }).filter((j) => scope.jobAllowed(j));
 }
 
 function mediaFor(ctx: ConsoleContext, args: Args): MediaRow[] {
   const pool = args.get('pool');
-  if (!pool) return ctx.catalog.listMedia();
+  const scope = consoleScope(ctx);
+  if (!pool) return ctx.catalog.listMedia().filter((m) => scope.poolAllowed(m.poolName));
+  if (!scope.poolAllowed(pool)) throw new BurrowError('NOT_FOUND', `Pool "${pool}" is not in the catalog`);
   const row = ctx.catalog.getPool(pool);
   if (!row) throw new BurrowError('NOT_FOUND', `Pool "${pool}" is not in the catalog`);
   return ctx.catalog.listMedia(row.poolId);
@@ -48,7 +46,7 @@ function mediaFor(ctx: ConsoleContext, args: Args): MediaRow[] {
 function filesOf(ctx: ConsoleContext, args: Args): CommandResult {
   const jobId = args.int('jobid');
   if (jobId === undefined) throw new BurrowError('BAD_REQUEST', 'list files: give jobid=N');
-  if (!ctx.catalog.getJob(jobId)) throw new BurrowError('NOT_FOUND', `JobId ${jobId} does not exist`);
+  visibleJob(ctx, jobId);
   const names: string[] = [];
   const data: Array<{ path: string; path_b64: string; fileindex: number }> = [];
   for (const f of ctx.catalog.iterateFiles(jobId)) {
@@ -62,7 +60,8 @@ function filesOf(ctx: ConsoleContext, args: Args): CommandResult {
 /** list jobtotals: jobs, files and bytes per job name, and over all. */
 function jobTotals(ctx: ConsoleContext): CommandResult {
   const totals = new Map<string, { jobs: number; files: number; bytes: number }>();
-  for (const j of ctx.catalog.listJobs()) {
+  const scope = consoleScope(ctx);
+  for (const j of ctx.catalog.listJobs().filter((row) => scope.jobAllowed(row))) {
     const t = totals.get(j.name) ?? { jobs: 0, files: 0, bytes: 0 };
     t.jobs++;
     t.files += j.jobFiles;
@@ -74,6 +73,13 @@ function jobTotals(ctx: ConsoleContext): CommandResult {
   const text = table(['Jobs', 'Files', 'Bytes', 'Job'], [...rows.map((r) => [r.jobs, withCommas(r.files), withCommas(r.bytes), r.name]),
     [all.jobs, withCommas(all.files), withCommas(all.bytes), 'TOTAL']]);
   return ok(text, { jobtotals: rows, total: all });
+}
+
+/** The job, if this console may see it; otherwise it does not exist (for this console). */
+export function visibleJob(ctx: ConsoleContext, jobId: number): JobRow {
+  const j = ctx.catalog.getJob(jobId);
+  if (!j || !consoleScope(ctx).jobAllowed(j)) throw new BurrowError('NOT_FOUND', `JobId ${jobId} does not exist`);
+  return j;
 }
 
 /** A long listing: every field on its own line, records separated by a blank line. */
@@ -99,6 +105,7 @@ function listing(ctx: ConsoleContext, args: Args, longForm: boolean): CommandRes
     case 'joblog': {
       const jobId = args.int('jobid');
       if (jobId === undefined) throw new BurrowError('BAD_REQUEST', 'list joblog: give jobid=N');
+      visibleJob(ctx, jobId);
       const logs = ctx.catalog.getLog(jobId).map((l) => l.text);
       return ok(logs.join('\n'), { joblog: logs });
     }
@@ -110,14 +117,14 @@ function listing(ctx: ConsoleContext, args: Args, longForm: boolean): CommandRes
         vols.map((v) => [v.mediaid ?? '', v.volumename ?? '', v.volstatus ?? '', v.pool ?? '', withCommas(Number(v.volbytes)), withCommas(Number(v.volfiles)), v.voljobs ?? '', v.lastwritten ?? ''])), { volumes: vols });
     }
     case 'pools': {
-      const pools = ctx.config.pools.map((p) => {
+      const pools = ctx.config.pools.filter((p) => consoleScope(ctx).poolAllowed(p.name)).map((p) => {
         const row = ctx.catalog.getPool(p.name);
         return { poolid: row?.poolId ?? null, name: p.name, pooltype: p.poolType, labelformat: p.labelFormat ?? '', maxvolbytes: p.maximumVolumeBytes ?? 0, numvols: row ? ctx.catalog.listMedia(row.poolId).length : 0 };
       });
       return ok(longForm ? long(pools) : table(['PoolId', 'Name', 'NumVols', 'PoolType', 'LabelFormat'], pools.map((p) => [p.poolid ?? '', p.name, p.numvols, p.pooltype, p.labelformat])), { pools });
     }
     case 'clients': {
-      const clients = ctx.config.clients.map((c) => ({ clientid: ctx.catalog.getClient(c.name)?.clientId ?? null, name: c.name, address: c.address, fdport: c.fdPort }));
+      const clients = ctx.config.clients.filter((c) => consoleScope(ctx).clientAllowed(c.name)).map((c) => ({ clientid: ctx.catalog.getClient(c.name)?.clientId ?? null, name: c.name, address: c.address, fdport: c.fdPort }));
       return ok(longForm ? long(clients) : table(['ClientId', 'Name', 'Address', 'FDPort'], clients.map((c) => [c.clientid ?? '', c.name, c.address, c.fdport])), { clients });
     }
     case 'files':
@@ -127,7 +134,9 @@ function listing(ctx: ConsoleContext, args: Args, longForm: boolean): CommandRes
     case 'backups': {
       // Bareos's "list backups client=": the client's good backups, newest last.
       const client = args.require('client', `${longForm ? 'llist' : 'list'} backups`);
-      const jobs = ctx.catalog.listJobs({ client, type: 'B' }).filter((j) => j.status === 'T' || j.status === 'W').map(jobData);
+      const scope = consoleScope(ctx);
+      if (!scope.clientAllowed(client)) throw new BurrowError('NOT_FOUND', `Client "${client}" is not defined`);
+      const jobs = ctx.catalog.listJobs({ client, type: 'B' }).filter((j) => (j.status === 'T' || j.status === 'W') && scope.jobAllowed(j)).map(jobData);
       return ok(longForm ? long(jobs) : table(['JobId', 'Name', 'Level', 'StartTime', 'JobFiles', 'JobBytes', 'JobStatus'],
         jobs.map((j) => [j.jobid ?? '', j.name ?? '', j.level ?? '', j.starttime ?? '', withCommas(Number(j.jobfiles)), withCommas(Number(j.jobbytes)), j.jobstatus ?? ''])), { backups: jobs });
     }

@@ -4,6 +4,11 @@ import { findJob, resolveBackup } from '../../setup/resolve.js';
 import { LEVEL_NAMES } from '../../jobs/plan.js';
 import { statusWords } from '../../jobs/status.js';
 import { ok, type Command } from '../table.js';
+import type { JobResource } from '@burrow/common/config/index';
+import type { Args } from '../args.js';
+import type { ConsoleContext } from '../context.js';
+import { consoleScope } from '../scope.js';
+import { visibleJob } from './list.js';
 import { runVerifyJob } from './run-verify.js';
 
 export const runCommand: Command = {
@@ -13,9 +18,10 @@ export const runCommand: Command = {
   run: (ctx, args) => {
     const name = args.get('job') ?? args.firstWord();
     if (!name) throw new BurrowError('BAD_REQUEST', 'run: which job? give job=NAME ("show jobs" lists them)');
-    const job = findJob(ctx.config, name);
+    const job = allowedJob(ctx, name);
     if (job.type === 'Restore') throw new BurrowError('BAD_REQUEST', `Job "${job.name}" is a Restore job: use the restore command`);
     if (job.type === 'Verify') return runVerifyJob(ctx, args, job);
+    checkOverrides(ctx, args);
     const plan = resolveBackup(ctx.config, job, {
       level: args.get('level'), client: args.get('client'), fileset: args.get('fileset'), pool: args.get('pool'), storage: args.get('storage'),
     }, ctx.resolvePath);
@@ -41,7 +47,9 @@ export const waitCommand: Command = {
   usage: 'wait [jobid=<id>]',
   run: async (ctx, args) => {
     const jobId = args.int('jobid');
-    const ids = jobId !== undefined ? [jobId] : ctx.queue.list().map((j) => j.jobId);
+    if (jobId !== undefined) visibleJob(ctx, jobId);
+    const scope = consoleScope(ctx);
+    const ids = jobId !== undefined ? [jobId] : ctx.queue.list().filter((j) => scope.jobAllowed({ name: j.name, clientName: j.client })).map((j) => j.jobId);
     await ctx.queue.wait(jobId);
     const rows = ids.map((id) => ctx.catalog.getJob(id)).filter((j) => j !== undefined);
     if (jobId !== undefined && rows.length === 0) throw new BurrowError('NOT_FOUND', `JobId ${jobId} does not exist`);
@@ -58,7 +66,28 @@ export const cancelCommand: Command = {
   run: (ctx, args) => {
     const jobId = args.int('jobid');
     if (jobId === undefined) throw new BurrowError('BAD_REQUEST', 'cancel: give jobid=N');
+    visibleJob(ctx, jobId);
     if (!ctx.queue.cancel(jobId)) throw new BurrowError('NOT_FOUND', `JobId ${jobId} is not waiting or running`);
     return ok(`JobId ${jobId} marked to be canceled.`, { jobid: jobId });
   },
 };
+
+/** A Job this console may run, with its client; otherwise it is not defined (for this console). */
+export function allowedJob(ctx: ConsoleContext, name: string): JobResource {
+  const job = findJob(ctx.config, name);
+  if (!consoleScope(ctx).jobAllowed({ name: job.name, clientName: job.client ?? null })) throw new BurrowError('NOT_FOUND', `Job "${name}" is not defined; "show jobs" lists them`);
+  return job;
+}
+
+/** client=, fileset=, pool=, storage= on run and estimate must be within the console's ACLs. */
+export function checkOverrides(ctx: ConsoleContext, args: Args): void {
+  const scope = consoleScope(ctx);
+  const checks: Array<[string, (n: string) => boolean, string]> = [
+    ['client', (n) => scope.clientAllowed(n), 'Client'], ['fileset', (n) => scope.fileSetAllowed(n), 'FileSet'],
+    ['pool', (n) => scope.poolAllowed(n), 'Pool'], ['storage', (n) => scope.storageAllowed(n), 'Storage'],
+  ];
+  for (const [key, allowed, type] of checks) {
+    const v = args.get(key);
+    if (v !== undefined && !allowed(v)) throw new BurrowError('NOT_FOUND', `${type} "${v}" is not defined`);
+  }
+}

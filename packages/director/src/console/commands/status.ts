@@ -6,11 +6,13 @@ import { elapsed, listDate, withCommas } from '../../jobs/format.js';
 import { statusWords } from '../../jobs/status.js';
 import { ok, table, type Command, type CommandResult } from '../table.js';
 import type { ConsoleContext } from '../context.js';
+import { consoleScope } from '../scope.js';
 
 function directorStatus(ctx: ConsoleContext, days: number): CommandResult {
-  const running = ctx.queue.list();
-  const done = ctx.catalog.listJobs({ limit: 10 }).filter((j) => ['T', 'W', 'E', 'f', 'A'].includes(j.status));
-  const scheduled = ctx.scheduler.upcoming(days).map((f) => ({
+  const scope = consoleScope(ctx);
+  const running = ctx.queue.list().filter((j) => scope.jobAllowed({ name: j.name, clientName: j.client }));
+  const done = ctx.catalog.listJobs({ limit: 10 }).filter((j) => ['T', 'W', 'E', 'f', 'A'].includes(j.status) && scope.jobAllowed(j));
+  const scheduled = ctx.scheduler.upcoming(days).filter((f) => scope.jobAllowed({ name: f.item.job.name, clientName: f.item.job.client ?? null })).map((f) => ({
     level: f.run.overrides.level ?? f.item.job.level ?? 'Full', type: f.item.job.type ?? 'Backup',
     priority: f.run.overrides.priority ?? f.item.job.priority, scheduled: listDate(f.time), name: f.item.job.name, schedule: f.item.schedule,
   }));
@@ -39,6 +41,9 @@ export const statusCommand: Command = {
   run: async (ctx, args) => {
     const client = args.get('client');
     const storage = args.get('storage');
+    const scope = consoleScope(ctx);
+    if (client && !scope.clientAllowed(client)) throw new BurrowError('NOT_FOUND', `Client "${client}" is not defined`);
+    if (storage && !scope.storageAllowed(storage)) throw new BurrowError('NOT_FOUND', `Storage "${storage}" is not defined`);
     if (client) {
       const text = await daemonStatus(clientTarget(ctx.config, client), 'client', ctx.env.directorName);
       return ok(text, { client, text });

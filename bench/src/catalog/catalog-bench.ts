@@ -32,7 +32,10 @@ function insertRows(catalog: Catalog, jobId: number, mediaId: number, files: num
   for (let first = 0; first < files; first += BATCH) {
     const rows: FileInput[] = [];
     for (let i = first; i < Math.min(files, first + BATCH); i++) {
-      const dir = `/bench/d${i % 100}/e${Math.floor(i / 100) % 100}/f${Math.floor(i / 10_000) % 100}`;
+      // Shaped like the `small` tree as a backup walks it: 50 files a directory, three
+      // levels, each directory's files sent together (the SD batches them in that order).
+      const d = Math.floor(i / 50);
+      const dir = `/bench/d${Math.floor(d / 400)}/e${Math.floor(d / 20) % 20}/f${d % 20}`;
       rows.push({ fileIndex: i + 1, path: Buffer.from(`${dir}/file-${i}.dat`), mediaId, addr: i * 8192,
         type: 1, size: 8192, mtime: 1_700_000_000_000, attributes: ATTRIBUTES, digest: DIGEST, digestAlgorithm: 1 });
     }

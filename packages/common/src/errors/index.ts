@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   BAD_REQUEST: 'a console command or request is malformed',
   HOSTILE_PATH: 'a path would leave the restore target or contains forbidden bytes',
   FILE_ACCESS: 'a file on the client could not be read or written',
+  NOT_OWNER: "a user's own restore would write where that user may not, or make something not theirs",
   JOB_CANCELED: 'the job was canceled',
   JOB_FAILED: 'the job failed',
   COMMAND_FAILED: 'a command or list the FileSet names was refused, failed or could not be read',

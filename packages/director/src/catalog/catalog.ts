@@ -95,8 +95,10 @@ export interface Catalog {
    * The same choice as selectRestoreFiles over every path, with what a file browser
    * shows (type, size, mtime), streamed in no particular order, for the restore tree.
    * Consume it in one synchronous pass: no other catalog call may run until it ends.
+   * `owners`: each entry also carries its saved uid (decoded from the attributes,
+   * so asked for only by a user's console).
    */
-  iterateRestoreTree(jobIds: readonly number[]): IterableIterator<TreeEntry>;
+  iterateRestoreTree(jobIds: readonly number[], opts?: { owners?: boolean }): IterableIterator<TreeEntry>;
 
   /** Every version of one path among `jobIds` (deleted-file rows too), oldest job first. */
   fileVersions(jobIds: readonly number[], path: Buffer): FileVersion[];

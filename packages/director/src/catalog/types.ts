@@ -236,6 +236,8 @@ export interface TreeEntry {
   type: number;
   size: number;
   mtime: number;
+  /** The saved owner; only when asked for (iterateRestoreTree's `owners`). */
+  uid?: number;
 }
 
 /** One saved version of a file (deleted-file rows have fileIndex 0 and no volume). */

@@ -24,6 +24,16 @@ export interface ConsoleSession {
   dialog?: Dialog;
   /** The last restore tree built, kept for the `.bvfs_*` calls on the same jobs. */
   browse?: { key: string; tree: RestoreTree };
+  /** `.bvfs_restore path=b2NNN` selections, by name, until `restore file=?b2NNN` or `.bvfs_cleanup`. */
+  bvfsSelections?: Map<string, BvfsSelection>;
+}
+
+/** Files a GUI chose through `.bvfs_restore`: nodes of the tree of those jobs. */
+export interface BvfsSelection {
+  client: string;
+  jobIds: number[];
+  tree: RestoreTree;
+  nodes: number[];
 }
 
 export interface ConsoleContext {

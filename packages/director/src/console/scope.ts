@@ -23,6 +23,11 @@ export interface ConsoleScope {
   catalogAllowed(name: string): boolean;
   /** A restore location: one of WhereACL's, or a folder below one. */
   whereAllowed(where: string): boolean;
+  /**
+   * A user's console (Restore Owner): it offers and restores only the files this uid
+   * owned when they were saved, and the FD makes what it restores theirs. Null: any owner.
+   */
+  readonly restoreOwner: { readonly uid: number; readonly gid: number } | null;
 }
 
 const UNRESTRICTED: ConsoleScope = {
@@ -35,6 +40,7 @@ const UNRESTRICTED: ConsoleScope = {
   fileSetAllowed: () => true,
   catalogAllowed: () => true,
   whereAllowed: () => true,
+  restoreOwner: null,
 };
 
 /** Commands every console has: switching answers to JSON and asking for help. */
@@ -70,6 +76,7 @@ export function scopeOf(console: ConsoleResource): ConsoleScope {
     fileSetAllowed: acl(console.fileSetAcl),
     catalogAllowed: acl(console.catalogAcl),
     whereAllowed: whereAcl(console.whereAcl),
+    restoreOwner: console.restoreOwner ?? null,
   };
 }
 
@@ -84,6 +91,7 @@ const NOTHING: ConsoleScope = {
   fileSetAllowed: () => false,
   catalogAllowed: () => false,
   whereAllowed: () => false,
+  restoreOwner: null,
 };
 
 export function consoleScope(ctx: Pick<ConsoleContext, 'config' | 'session'>): ConsoleScope {

@@ -81,6 +81,8 @@ export interface RestorePlan {
   /** Bareos's RegexWhere ('' none), checked to compile; the FD applies it below `where`. */
   regexWhere: string;
   replace: Replace;
+  /** A user's own restore (Console "Restore Owner"): the FD makes everything theirs. */
+  owner?: { uid: number; gid: number };
   messages: string;
   priority: number;
   limits: RunLimits;

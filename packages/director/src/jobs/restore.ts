@@ -45,6 +45,7 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
       const volumes = [...new Set(bootstrap.map((b) => b.volumeName))];
       log.info(`Restoring ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
       if (plan.regexWhere) log.info(`Names rewritten by RegexWhere ${plan.regexWhere}`);
+      if (plan.owner) log.info(`A user's own restore: everything restored belongs to uid ${plan.owner.uid}`);
       const sd = peers.sd = await openStorage(plan.storage, env.directorName, signal);
       await sd.send('sdRestore', { jobId: id.jobId, device: plan.storage.device, volumes: bootstrap });
       const ready = await sd.expect('sdReady', signal);
@@ -54,6 +55,7 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
         jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace, regexWhere: plan.regexWhere,
         sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, expectedFiles: rows.length,
         scripts: clientScripts(plan.scripts, vars()),
+        restoreOwner: plan.owner ?? null,
       });
       return [
         serveStorage(sd, log, totals, plan.storage.name, signal),

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSqliteCatalog } from '../catalog/sqlite/open.js';
 import type { Catalog, FileInput } from '../catalog/index.js';
+import { burrow } from '@burrow/common/proto/index';
 import { RestoreTree } from './tree.js';
+import { ownedBy } from './owner.js';
 import { matches, wildcard } from './wildcard.js';
 
 const NON_UTF8 = Buffer.from([0x2f, 0x64, 0x2f, 0xff, 0x66]); // "/d/\xfff"
@@ -55,6 +57,31 @@ test('the tree holds the newest version of each path, hides deleted files and fi
     assert.equal([...tree.markedFiles()].length, 5);
     tree.setMark(0, false);
     assert.equal(tree.marks, 0);
+  });
+});
+
+/** A row whose attributes say who owned it (a user's console filters on that). */
+function owned(path: string, fileIndex: number, uid: number, type = 1): FileInput {
+  const attributes = Buffer.from(burrow.FileAttributes.encode({ path: Buffer.from(path), type, uid, gid: uid }).finish());
+  return { ...row(path, fileIndex, 1, type), attributes };
+}
+
+test("a user's tree holds only their files, and other owners' directories only on the way to them", () => {
+  withCatalog((c, job) => {
+    const full = job('F', [
+      owned('/h', 1, 0, 2), owned('/h/u1', 2, 2001, 2), owned('/h/u1/a', 3, 2001), owned('/h/u2', 4, 2002, 2), owned('/h/u2/c', 5, 2002),
+      owned('/h/shared', 6, 2002, 2), owned('/h/shared/mine', 7, 2001), owned('/h/shared/theirs', 8, 2002), owned('/h/shared/empty', 9, 2002, 2),
+    ]);
+    const tree = RestoreTree.from(ownedBy(c.iterateRestoreTree([full], { owners: true }), 2001));
+    tree.setMark(0, true);
+    assert.deepEqual([...tree.markedFiles()].map((n) => tree.path(n).toString()).sort(), ['/h/shared/mine', '/h/u1', '/h/u1/a']);
+    assert.equal(tree.lookup(Buffer.from('/h/u2')), -1, "a directory with nothing of theirs is not shown");
+    assert.equal(tree.lookup(Buffer.from('/h/shared/theirs')), -1);
+    assert.equal(tree.lookup(Buffer.from('/h/shared/empty')), -1);
+    const shared = tree.lookup(Buffer.from('/h/shared'));
+    assert.ok(shared > 0 && tree.isDir(shared), 'shown to reach their file');
+    assert.equal(tree.info(shared).jobId, 0, "another owner's directory is not restored with its attributes");
+    assert.throws(() => [...ownedBy(c.iterateRestoreTree([full]), 2001)], /lack their owner/);
   });
 });
 

@@ -105,6 +105,8 @@ export interface RestoreRequest {
   stripPrefix?: string;
   addPrefix?: string;
   addSuffix?: string;
+  /** The console's Restore Owner, when it has one. */
+  owner?: { uid: number; gid: number };
 }
 
 const REPLACES: readonly Replace[] = ['always', 'ifnewer', 'ifolder', 'never'];
@@ -132,6 +134,7 @@ export function resolveRestore(config: DirectorConfig, r: RestoreRequest): Resto
     regexWhere: checkedRegexWhere(r),
     where: Buffer.from(where, 'utf8'),
     replace,
+    ...(r.owner ? { owner: r.owner } : {}),
     messages: r.job.messages ?? '',
     priority: r.job.priority,
   };

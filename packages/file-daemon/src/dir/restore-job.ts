@@ -2,6 +2,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/index';
 import { REPLACE_MODES, RestoreWriter, type ReplaceMode } from '../restore/index.js';
+import { checkOwnLocation, ownerOf } from '../restore/owner.js';
 import { openStorageSession } from '../sd/storage-link.js';
 import type { JobReporter } from './job-reporter.js';
 import type { CommandRefusal } from '../fileset/lists.js';
@@ -18,8 +19,13 @@ export async function runRestoreJob(
   order: burrow.IFdRestoreOrder, signal: AbortSignal, reporter: JobReporter, commandRefusal: CommandRefusal,
 ): Promise<burrow.IFdJobEnd> {
   const jobId = order.jobId ?? 0;
+  const where = Buffer.from(order.where ?? new Uint8Array());
+  // A user's own restore: refused before anything is read when the location is not theirs.
+  const owner = order.restoreOwner ? ownerOf(order.restoreOwner) : undefined;
+  if (owner) checkOwnLocation(where, owner);
   const writer = new RestoreWriter({
-    where: Buffer.from(order.where ?? new Uint8Array()),
+    where,
+    owner,
     replace: replaceMode(order.replace),
     signal,
     onFileIssue: (issue) => reporter.fileIssue(issue),

@@ -15,9 +15,10 @@
  * followed, as the administrator's own; any other symlink in the way is refused.
  */
 import { mkdir } from 'node:fs/promises';
-import { AT_FDCWD, closeFd, mkdirAt, openDirAt, statAt, type Fd } from '@burrow/fsx';
+import { AT_FDCWD, chownAt, closeFd, mkdirAt, openDirAt, statAt, statFd, type Fd } from '@burrow/fsx';
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
+import { checkOwnEntry, openOwnLocation, type RestoreOwner } from './owner.js';
 
 const SLASH = 0x2f;
 
@@ -68,7 +69,8 @@ export class RestoreTarget {
   /** The directories of the last parent opened, from the base down: most files share a parent with the one before. */
   private chain: OpenDir[] = [];
 
-  constructor(where: Buffer) {
+  /** `owner`: a user's own restore (owner.ts) — an existing location of theirs, directories made theirs. */
+  constructor(where: Buffer, private readonly owner?: RestoreOwner) {
     this.original = where.length === 0;
     if (!this.original && (where[0] !== SLASH || where.includes(0))) {
       throw new BurrowError('BAD_REQUEST', 'restore location (where) must be an absolute path');
@@ -90,6 +92,10 @@ export class RestoreTarget {
 
   /** Creates and opens the restore location itself (trusted: it comes from the Director). */
   async prepareBase(): Promise<void> {
+    if (this.owner) {
+      this.baseFd = openOwnLocation(this.base, this.owner);
+      return;
+    }
     if (!this.original) await mkdir(this.base, { recursive: true, mode: 0o700 });
     this.baseFd = openDirAt(AT_FDCWD, this.base, true);
   }
@@ -136,13 +142,17 @@ export class RestoreTarget {
   /** One step down: the directory `sub.name` in `at`, never through a symlink (but see the original-place rule). */
   private openStep(at: Fd, sub: ResolvedPath, created: ((dir: ResolvedPath) => void) | null): Fd {
     try {
-      return openDirAt(at, sub.name);
+      const fd = openDirAt(at, sub.name);
+      if (this.owner) this.checkOwn(fd, sub);
+      return fd;
     } catch (err) {
       const code = errnoOf(err);
       if (code === 'ENOENT' && created !== null) {
-        mkdirAt(at, sub.name, 0o700);
+        this.makeDirectory(at, sub.name);
         created(sub);
-        return openDirAt(at, sub.name);
+        const fd = openDirAt(at, sub.name);
+        if (this.owner) this.checkOwn(fd, sub);
+        return fd;
       }
       if (code !== 'ELOOP' && code !== 'ENOTDIR') throw err;
     }
@@ -153,6 +163,22 @@ export class RestoreTarget {
     }
     if (isLink) throw hostile(sub.path, 'its parent chain holds a symlink');
     throw new BurrowError('FILE_ACCESS', `${displayPath(sub.path)} is in the way and not a directory`);
+  }
+
+  /** A directory this restore makes; a user's restore makes it theirs before it is used. */
+  makeDirectory(at: Fd, name: Buffer): void {
+    mkdirAt(at, name, 0o700);
+    // Not following a symlink: one swapped in meanwhile gains nothing.
+    if (this.owner) chownAt(at, name, this.owner.uid, this.owner.gid);
+  }
+
+  private checkOwn(fd: Fd, sub: ResolvedPath): void {
+    try {
+      checkOwnEntry(statFd(fd), this.owner as RestoreOwner, sub.path);
+    } catch (err) {
+      closeFd(fd);
+      throw err;
+    }
   }
 
   close(): void {

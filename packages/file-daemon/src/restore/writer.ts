@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { closeFd, kindOf, mkdirAt, openAt, statAt, type EntryStat, type Fd } from '@burrow/fsx';
+import { closeFd, kindOf, openAt, statAt, type EntryStat, type Fd } from '@burrow/fsx';
 import { BurrowError, describeError, toBurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import type { FileIssueHandler, FileRecord } from '../backup/index.js';
@@ -21,6 +21,7 @@ import { int64 } from './numbers.js';
 import type { CommandRefusal } from '../fileset/lists.js';
 import { rewritePath, type Rewrite } from '@burrow/common/names/rewrite';
 import { commandOutput, deviceOutput, fifoOutput, OrderedTarget, type DataTarget } from './targets.js';
+import { checkOwnEntry, ownedAttributes, type RestoreOwner } from './owner.js';
 
 export interface RestoreOptions {
   /** Restore location; empty: the files' original places. */
@@ -38,6 +39,8 @@ export interface RestoreOptions {
    * `where` (so a rewrite can never lead out of it: `..` is still refused).
    */
   readonly rewrites?: readonly Rewrite[];
+  /** A user's own restore (owner.ts): `where` must be theirs and everything made is theirs. */
+  readonly owner?: RestoreOwner;
 }
 
 export interface RestoreTotals {
@@ -81,7 +84,7 @@ export class RestoreWriter {
   private started = false;
 
   constructor(private readonly o: RestoreOptions) {
-    this.target = new RestoreTarget(o.where);
+    this.target = new RestoreTarget(o.where, o.owner);
   }
 
   private warnAll(path: Buffer, warnings: readonly string[]): void {
@@ -158,6 +161,7 @@ export class RestoreWriter {
     const original = (this.o.where.length === 0 || this.o.where.equals(ROOT)) && !this.o.rewrites?.length;
     if (attrs.restoreCommand !== '' && original) return this.startPipe(path, attrs);
     try {
+      if (this.o.owner) attrs = ownedAttributes(attrs, this.o.owner);
       const target = this.target.resolve(this.o.rewrites?.length ? rewritePath(this.o.rewrites, attrs.path) : attrs.path);
       if (target.depth === 0 && attrs.type !== T.FT_DIRECTORY) {
         throw new BurrowError('HOSTILE_PATH', 'only a directory may stand for the restore location itself');
@@ -174,6 +178,7 @@ export class RestoreWriter {
     const dir = this.target.parentOf(t, (d) => this.made.add(d.path.toString('latin1')));
     if (attrs.type === T.FT_DIRECTORY) return this.createDirectory(dir, t, attrs);
     const existing = statOrNull(dir, t.name);
+    if (existing !== null && this.o.owner) checkOwnEntry(existing, this.o.owner, t.path);
     if (existing !== null && kindOf(existing.mode) === 'directory') {
       throw new BurrowError('FILE_ACCESS', 'a directory is in the way');
     }
@@ -249,8 +254,11 @@ export class RestoreWriter {
   private createDirectory(dir: Fd, t: ResolvedPath, attrs: Attrs): boolean {
     const key = t.path.toString('latin1');
     const existing = t.depth === 0 ? statAt(dir, SELF) : statOrNull(dir, t.name);
+    // A user's restore never changes the location itself: it may be a shared directory that is only writable to them.
+    if (this.o.owner && t.depth === 0) return false;
+    if (existing !== null && this.o.owner) checkOwnEntry(existing, this.o.owner, t.path);
     if (existing === null) {
-      mkdirAt(dir, t.name, 0o700);
+      this.target.makeDirectory(dir, t.name);
       this.made.add(key);
     } else if (kindOf(existing.mode) !== 'directory') {
       throw new BurrowError('FILE_ACCESS', 'something other than a directory is in the way');

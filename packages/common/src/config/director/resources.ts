@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { BAREOS_DAEMON_COMMON, BAREOS_TLS } from '../schema/bareos.js';
-import { bool, duration, integer, many, name, NOT_YET, one, oneOf, port, raw, rawMany, size, text } from '../schema/fields.js';
+import { bool, duration, integer, many, name, NOT_YET, one, oneOf, port, raw, rawMany, restoreOwner, size, text } from '../schema/fields.js';
 import { defineResource } from '../schema/resource.js';
 
 export const directorSpec = defineResource({
@@ -153,6 +153,8 @@ export const consoleSpec = defineResource({
     description: one(text().optional()),
     password: one(text()),
     ...aclFields,
+    // Burrow's own: this console restores only the files of this user (docs/user-restores.md).
+    restoreOwner: one(restoreOwner().optional()),
     profile: many(z.array(z.string()).default([]), NOT_YET),
   },
   unimplemented: [...BAREOS_TLS, 'Run ACL', 'Use Pam Authentication'],

@@ -70,3 +70,18 @@ export const port = () => integer(1, 65535);
 export function oneOf<const T extends readonly [string, ...string[]]>(choices: T) {
   return converted(`one of ${choices.join(', ')}`, (t) => choices.find((c) => c.toLowerCase() === t.trim().toLowerCase()));
 }
+
+/**
+ * Console "Restore Owner": a numeric uid, optionally with `:gid` (without it the
+ * client's /etc/passwd gives the group). Numbers only: the catalog keeps owners as
+ * numbers, and a user name means something only on the client.
+ */
+export const restoreOwner = () =>
+  converted('a numeric uid, optionally with :gid (e.g. 2001 or 2001:100)', (t) => {
+    const m = /^\s*(\d{1,10})(?::(\d{1,10}))?\s*$/.exec(t);
+    if (!m) return undefined;
+    const uid = Number(m[1]);
+    const gid = m[2] === undefined ? -1 : Number(m[2]);
+    // 0 would make a "user" restore root's; the gid travels as sint32.
+    return uid > 0 && uid < 2 ** 32 - 1 && gid < 2 ** 31 ? { uid, gid } : undefined;
+  });

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Catalog, StateSnapshot } from '../catalog.js';
 import { joinPath, prefixRange, splitPath } from '../paths.js';
+import { burrow } from '@burrow/common/proto/index';
 import type { FileVersion, RestoreFileRow, RestoreFilter, TreeEntry } from '../types.js';
 
 /** Linux's PATH_MAX: no path the FD sends is longer. */
@@ -91,21 +92,26 @@ export function restoreOps(db: Database.Database): RestoreOps {
 
   // As `everything`, without the join back to File: the tree wants no other columns,
   // and a million-file job is read in one pass over its index range.
-  const newest = db.prepare(`SELECT MAX(F.JobId) AS jobId, F.FileIndex AS fileIndex, F.PathId AS pathId, F.Name AS name,
-      F.MediaId AS mediaId, F.Addr AS addr, F.Type AS type, F.Size AS size, F.MTime AS mtime
-    FROM File F WHERE F.JobId IN (${jobs}) GROUP BY F.PathId, F.Name HAVING F.FileIndex > 0`).raw();
-  type NewestRow = [number, number, number, Buffer, number, number, number, number, number];
+  const newestSql = (extra: string): string => `SELECT MAX(F.JobId) AS jobId, F.FileIndex AS fileIndex, F.PathId AS pathId, F.Name AS name,
+      F.MediaId AS mediaId, F.Addr AS addr, F.Type AS type, F.Size AS size, F.MTime AS mtime${extra}
+    FROM File F WHERE F.JobId IN (${jobs}) GROUP BY F.PathId, F.Name HAVING F.FileIndex > 0`;
+  const newest = db.prepare(newestSql('')).raw();
+  const newestWithAttributes = db.prepare(newestSql(', F.Attributes AS attributes')).raw();
+  type NewestRow = [number, number, number, Buffer, number, number, number, number, number, Buffer?];
   // The directories first: while an iterating statement is open, the connection runs no other.
   const dirsOfJobs = db.prepare(`SELECT PathId, Path FROM Path WHERE PathId IN
     (SELECT DISTINCT PathId FROM File WHERE JobId IN (${jobs}))`).raw();
 
-  function* iterateRestoreTree(jobIds: readonly number[]): IterableIterator<TreeEntry> {
+  function* iterateRestoreTree(jobIds: readonly number[], opts?: { owners?: boolean }): IterableIterator<TreeEntry> {
     if (jobIds.length === 0) return;
     const params = { jobs: JSON.stringify(jobIds) };
     const dirs = new Map((dirsOfJobs.all(params) as Array<[number, Buffer]>));
+    const query = opts?.owners ? newestWithAttributes : newest;
     // Rows as arrays: a million objects with named fields cost more than the query itself.
-    for (const [jobId, fileIndex, pathId, name, mediaId, addr, type, size, mtime] of newest.iterate(params) as IterableIterator<NewestRow>) {
-      yield { pathId, dir: dirs.get(pathId) as Buffer, name, jobId, fileIndex, mediaId, addr, type, size, mtime };
+    for (const [jobId, fileIndex, pathId, name, mediaId, addr, type, size, mtime, attributes] of query.iterate(params) as IterableIterator<NewestRow>) {
+      const e: TreeEntry = { pathId, dir: dirs.get(pathId) as Buffer, name, jobId, fileIndex, mediaId, addr, type, size, mtime };
+      if (attributes) e.uid = Number(burrow.FileAttributes.decode(attributes).uid);
+      yield e;
     }
   }
 

@@ -1,6 +1,7 @@
 /** list and llist: the catalog as tables (list) or as one field per line (llist). */
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
+import { burrow } from '@burrow/common/proto/index';
 import type { JobRow, MediaRow } from '../../catalog/types.js';
 import { listDate, withCommas } from '../../jobs/format.js';
 import { ok, table, type Command, type CommandResult } from '../table.js';
@@ -49,7 +50,10 @@ function filesOf(ctx: ConsoleContext, args: Args): CommandResult {
   visibleJob(ctx, jobId);
   const names: string[] = [];
   const data: Array<{ path: string; path_b64: string; fileindex: number }> = [];
+  // A user's console (Restore Owner) learns only the names of that user's files.
+  const owner = consoleScope(ctx).restoreOwner;
   for (const f of ctx.catalog.iterateFiles(jobId)) {
+    if (owner && Number(burrow.FileAttributes.decode(f.attributes).uid) !== owner.uid) continue;
     const shown = displayPath(f.path);
     names.push(shown);
     data.push({ path: shown, path_b64: f.path.toString('base64'), fileindex: f.fileIndex });

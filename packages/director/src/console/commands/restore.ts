@@ -17,6 +17,7 @@ import type { Args } from '../args.js';
 import { confirm } from '../restore/confirm.js';
 import { restoreMenu, type MenuNext } from '../restore/menu.js';
 import { treeShell } from '../restore/tree-shell.js';
+import { bvfsChosen } from './bvfs.js';
 import { chainJobIds, checkClient, checkJobIds, parseWhen, treeOf, type RestoreOptions, type RestoreSelection } from '../restore/selection.js';
 
 const OPTION_KEYS: Array<keyof RestoreOptions> = ['where', 'regexwhere', 'strip_prefix', 'add_prefix', 'add_suffix', 'replace', 'restoreclient'];
@@ -62,7 +63,7 @@ function next(flags: { all: boolean; done: boolean; yes: boolean }): MenuNext {
 export const restoreCommand: Command = {
   name: 'restore',
   help: 'Restore files from backups: a menu, a file tree, or keywords',
-  usage: 'restore [client=] [jobid=<ids> | current | before=<time>] [all | file=<path> | directory=<path> | fileregex=<re>] [done] [where=] [regexwhere=] [strip_prefix=] [add_prefix=] [add_suffix=] [replace=] [restoreclient=] [yes]',
+  usage: 'restore [client=] [jobid=<ids> | current | before=<time>] [all | file=<path> | file=?b2<n> (a .bvfs_restore selection) | directory=<path> | fileregex=<re>] [done] [where=] [regexwhere=] [strip_prefix=] [add_prefix=] [add_suffix=] [replace=] [restoreclient=] [yes]',
   run: (ctx, args) => {
     try {
       return startRestore(ctx, args);
@@ -74,9 +75,29 @@ export const restoreCommand: Command = {
   },
 };
 
+function optionsOf(args: Args): RestoreOptions {
+  const options: RestoreOptions = {};
+  for (const k of OPTION_KEYS) if (args.get(k) !== undefined) options[k] = args.get(k);
+  return options;
+}
+
+/** Bareos's `restore file=?b2NNN`: the files a GUI chose with `.bvfs_restore path=b2NNN`, straight to the summary. */
+function fromBvfs(ctx: ConsoleContext, args: Args, name: string): CommandResult {
+  const sel = bvfsChosen(ctx, name);
+  const client = args.get('client');
+  if (client !== undefined && checkClient(ctx, client) !== sel.client) {
+    throw new BurrowError('BAD_REQUEST', `selection ${name} holds files of client "${sel.client}", not "${client}"`);
+  }
+  const s: RestoreSelection = {
+    client: sel.client, jobIds: sel.jobIds, tree: sel.tree, paths: [], options: optionsOf(args), restoreJob: args.get('restorejob'), storage: args.get('storage'),
+  };
+  return confirm(ctx, s, args.has('yes'));
+}
+
 function startRestore(ctx: ConsoleContext, args: Args): CommandResult {
-    const options: RestoreOptions = {};
-    for (const k of OPTION_KEYS) if (args.get(k) !== undefined) options[k] = args.get(k);
+    const chosen = args.all('file').find((f) => f.startsWith('?'));
+    if (chosen !== undefined) return fromBvfs(ctx, args, chosen.slice(1));
+    const options = optionsOf(args);
     const fileSetName = args.get('fileset');
     let s: RestoreSelection = {
       client: '', jobIds: [], paths: checkedPaths(args), options, restoreJob: args.get('restorejob'), storage: args.get('storage'),

@@ -12,6 +12,7 @@ import { withCommas } from '../../jobs/format.js';
 import { currentChain } from '../../jobs/baseline.js';
 import type { SelectedFile } from '../../jobs/plan.js';
 import { RestoreTree } from '../../restore-tree/tree.js';
+import { ownedBy } from '../../restore-tree/owner.js';
 import type { ConsoleContext } from '../context.js';
 import { consoleScope } from '../scope.js';
 import { ok, type CommandResult } from '../table.js';
@@ -76,11 +77,16 @@ export function parseWhen(text: string): number {
   return t;
 }
 
-/** The tree of the selection's jobs; the session keeps the last one for `.bvfs_*` calls. */
+/**
+ * The tree of the selection's jobs; the session keeps the last one for `.bvfs_*` calls.
+ * A user's console (Restore Owner) gets only that user's files in it.
+ */
 export function treeOf(ctx: ConsoleContext, jobIds: readonly number[]): RestoreTree {
-  const key = jobIds.join(',');
+  const owner = consoleScope(ctx).restoreOwner;
+  const key = `${jobIds.join(',')}${owner ? ` uid=${owner.uid}` : ''}`;
   if (ctx.session.browse?.key === key) return ctx.session.browse.tree;
-  const tree = RestoreTree.from(ctx.catalog.iterateRestoreTree(jobIds));
+  const entries = ctx.catalog.iterateRestoreTree(jobIds, { owners: owner !== null });
+  const tree = RestoreTree.from(owner ? ownedBy(entries, owner.uid) : entries);
   ctx.session.browse = { key, tree };
   return tree;
 }
@@ -98,38 +104,61 @@ export function markedFiles(ctx: ConsoleContext, tree: RestoreTree): SelectedFil
   return out.sort((a, b) => a.jobId - b.jobId || a.fileIndex - b.fileIndex);
 }
 
-function chosenFiles(ctx: ConsoleContext, s: RestoreSelection): { files: SelectedFile[]; bytes: number } {
-  if (s.tree) {
-    let bytes = 0;
-    for (const n of s.tree.markedFiles()) bytes += s.tree.info(n).size;
-    return { files: markedFiles(ctx, s.tree), bytes };
+/**
+ * A user's console chooses named files through its own tree, never straight from the
+ * catalog: a path of another owner's file is simply not in it.
+ */
+function ownersTree(ctx: ConsoleContext, s: RestoreSelection): RestoreTree {
+  const tree = treeOf(ctx, s.jobIds);
+  tree.setMark(0, false);
+  if (s.paths.length === 0) tree.setMark(0, true);
+  for (const p of s.paths) {
+    const n = tree.lookup(p);
+    if (n >= 0) tree.setMark(n, true);
   }
-  const rows = ctx.catalog.selectRestoreFiles(s.jobIds, s.paths.length ? { paths: s.paths } : undefined);
-  return { files: rows, bytes: -1 };
+  return tree;
 }
 
-function planOf(ctx: ConsoleContext, s: RestoreSelection, files: SelectedFile[]) {
+/** The files to restore; `exact`: the list itself goes to the job (not paths for it to select). */
+function chosenFiles(ctx: ConsoleContext, s: RestoreSelection): { files: SelectedFile[]; bytes: number; exact: boolean } {
+  const tree = s.tree ?? (consoleScope(ctx).restoreOwner ? ownersTree(ctx, s) : undefined);
+  if (tree) {
+    let bytes = 0;
+    for (const n of tree.markedFiles()) bytes += tree.info(n).size;
+    return { files: markedFiles(ctx, tree), bytes, exact: true };
+  }
+  const rows = ctx.catalog.selectRestoreFiles(s.jobIds, s.paths.length ? { paths: s.paths } : undefined);
+  return { files: rows, bytes: -1, exact: false };
+}
+
+function planOf(ctx: ConsoleContext, s: RestoreSelection, files: SelectedFile[], exact: boolean) {
   const name = s.restoreJob;
   const job = name ? findResource(ctx.config.jobs, name) : ctx.config.jobs.find((j) => j.type === 'Restore');
   if (!job) throw new BurrowError('NOT_FOUND', name ? `Job "${name}" is not defined` : 'no Job with Type = Restore is configured');
   if (job.type !== 'Restore') throw new BurrowError('BAD_REQUEST', `Job "${job.name}" is not a Restore job`);
   const o = s.options;
   if (o.restoreclient !== undefined) checkClient(ctx, o.restoreclient);
-  if (o.where !== undefined && !consoleScope(ctx).whereAllowed(o.where)) throw new BurrowError('BAD_REQUEST', `where=${o.where} is not allowed for this console`);
+  const scope = consoleScope(ctx);
+  if (o.where !== undefined && !scope.whereAllowed(o.where)) throw new BurrowError('BAD_REQUEST', `where=${o.where} is not allowed for this console`);
+  const owner = scope.restoreOwner ?? undefined;
+  // A user's files go only below a place named and allowed here; the client checks it is theirs.
+  if (owner && !o.where) throw new BurrowError('BAD_REQUEST', `this console restores the files of uid ${owner.uid} only into a directory of theirs: give where=`);
   return resolveRestore(ctx.config, {
     job, client: s.client, restoreClient: o.restoreclient, storage: s.storage, jobIds: s.jobIds, paths: s.paths,
-    files: s.tree ? files : undefined, where: o.where, replace: o.replace,
+    files: exact ? files : undefined, where: o.where, replace: o.replace, owner,
     regexWhere: o.regexwhere, stripPrefix: o.strip_prefix, addPrefix: o.add_prefix, addSuffix: o.add_suffix,
   });
 }
 
 /** The summary Bareos shows before `OK to run?`, and the job ready to queue. */
 export function summarize(ctx: ConsoleContext, s: RestoreSelection): { text: string; data: Record<string, unknown>; submit: () => CommandResult } {
-  const { files, bytes } = chosenFiles(ctx, s);
+  const { files, bytes, exact } = chosenFiles(ctx, s);
   if (files.length === 0) {
-    throw new BurrowError('NOT_FOUND', s.tree ? 'No files are marked to be restored.' : `none of the named files is in JobId(s) ${s.jobIds.join(',')}`);
+    const owner = consoleScope(ctx).restoreOwner;
+    const mine = owner ? ` among the files of uid ${owner.uid}, the only ones this console restores` : '';
+    throw new BurrowError('NOT_FOUND', s.tree ? 'No files are marked to be restored.' : `none of the named files is in JobId(s) ${s.jobIds.join(',')}${mine}`);
   }
-  const plan = planOf(ctx, s, files);
+  const plan = planOf(ctx, s, files, exact);
   const volumes = [...new Set(files.map((f) => f.volumeName))];
   const text = [
     `${withCommas(files.length)} files selected to be restored from JobId(s) ${s.jobIds.join(',')}.`,

@@ -80,7 +80,11 @@ export async function runBackup(env: JobEnv, plan: BackupPlan, baseline: Baselin
       let deleted = 0;
       return [
         serveStorage(env, plan, id, sd, log, totals, signal),
-        awaitClientEnd(fd, log, totals, signal, snapshot ? (seqs) => { deleted += recordDeleted(catalog, id.jobId, snapshot, seqs); } : undefined)
+        awaitClientEnd(fd, log, totals, signal, (msg) => {
+          if (msg.kind !== 'accurateDeleted' || !snapshot) return false;
+          deleted += recordDeleted(catalog, id.jobId, snapshot, msg.body.seqs ?? []);
+          return true;
+        })
           .then(() => { if (snapshot) log.info(`Accurate mode: ${deleted} files recorded as deleted.`); })
           .finally(endStorageIfClientFailed(peers, id.jobId, () => totals.fdStatus)),
       ];

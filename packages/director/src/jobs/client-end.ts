@@ -1,6 +1,7 @@
 /** The FD's part of any job, as the Director sees it: log lines, then the job's end. */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
+import type { Message } from '@burrow/common/proto/index';
 import type { JobLog } from './job-log.js';
 import { peerStatus, type FinalStatus } from './status.js';
 
@@ -12,17 +13,16 @@ export interface ClientTotals {
   fdStatus: FinalStatus;
 }
 
-/** `onDeleted`: Accurate mode's report of state entries the backup did not meet. */
-export async function awaitClientEnd(fd: Channel, log: JobLog, totals: ClientTotals, signal: AbortSignal, onDeleted?: (seqs: number[]) => void): Promise<void> {
+/**
+ * `handle` takes the messages particular to a job type (Accurate mode's deleted
+ * entries, a verify's entries); it returns false for one it does not expect.
+ */
+export async function awaitClientEnd(fd: Channel, log: JobLog, totals: ClientTotals, signal: AbortSignal, handle?: (msg: Message) => boolean): Promise<void> {
   for (;;) {
     const msg = await fd.receive(signal);
     switch (msg.kind) {
       case 'jobMessage':
         log.relay(msg.body.level ?? 'info', msg.body.text ?? '', fd.peer.name);
-        break;
-      case 'accurateDeleted':
-        if (!onDeleted) throw fd.violation('accurateDeleted outside an accurate backup');
-        onDeleted(msg.body.seqs ?? []);
         break;
       case 'fdJobEnd':
         if (msg.body.error) log.error(msg.body.error, fd.peer.name);
@@ -34,7 +34,7 @@ export async function awaitClientEnd(fd: Channel, log: JobLog, totals: ClientTot
       case 'error':
         throw new BurrowError('JOB_FAILED', `File daemon: ${msg.body.message ?? ''}`);
       default:
-        throw fd.violation(`unexpected ${msg.kind} during a job`);
+        if (!handle?.(msg)) throw fd.violation(`unexpected ${msg.kind} during a job`);
     }
   }
 }

@@ -1,10 +1,11 @@
 /** The report that ends a Verify job's log, in Bareos's layout (dird/verify.cc). */
+import type { ClientTotals } from './client-end.js';
 import { withCommas } from './format.js';
 import type { VerifyPlan } from './plan.js';
 import { header, line, times, type ReportCommon } from './report.js';
 import { statusWords, terminationLine, type FinalStatus } from './status.js';
 
-export interface VerifyTotals {
+export interface VerifyTotals extends ClientTotals {
   /** The job verified against (an InitCatalog, or the backup); null for InitCatalog itself. */
   verified: { jobId: number; job: string } | null;
   /** Volume levels: the files the catalog says the verified job wrote. */
@@ -12,8 +13,6 @@ export interface VerifyTotals {
   examined: number;
   /** Files reported new, changed, missing or damaged. */
   differences: number;
-  fdErrors: number;
-  fdStatus: FinalStatus;
   sdStatus: FinalStatus;
 }
 

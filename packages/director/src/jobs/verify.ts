@@ -15,6 +15,7 @@ import { expandOnDirector } from '../setup/fileset-lists.js';
 import { converse, endStorageIfClientFailed, finalStatus } from './conversation.js';
 import type { JobEnv, JobIdentity } from './env.js';
 import type { JobLog } from './job-log.js';
+import { awaitClientEnd } from './client-end.js';
 import type { PercentVars } from './percent.js';
 import type { VerifyPlan } from './plan.js';
 import { clientScripts, runDirectorScripts } from './run-scripts.js';
@@ -30,7 +31,7 @@ export async function runVerify(env: JobEnv, plan: VerifyPlan, id: JobIdentity, 
   catalog.startJob(id.jobId, startTime);
   log.info(`Start Verify JobId=${id.jobId} Level=${plan.level} Job=${id.job}`);
   const fromVolume = plan.level === 'VolumeToCatalog' || plan.level === 'Data';
-  const totals: VerifyTotals = { verified: null, expectedFiles: 0, examined: 0, differences: 0, fdErrors: 0, fdStatus: 'E', sdStatus: fromVolume ? 'E' : 'T' };
+  const totals: VerifyTotals = { verified: null, expectedFiles: 0, examined: 0, differences: 0, fdFiles: 0, fdBytes: 0, fdErrors: 0, fdStatus: 'E', sdStatus: fromVolume ? 'E' : 'T' };
   const vars = (status?: FinalStatus): PercentVars => ({
     c: plan.client.name, d: env.directorName, e: status ? statusWords(status) : '', i: String(id.jobId), j: id.job, l: plan.level,
     n: plan.jobName, t: 'Verify', b: '0', F: String(totals.examined), w: plan.storage.name, h: plan.client.address, x: 'no',
@@ -97,30 +98,15 @@ export async function runVerify(env: JobEnv, plan: VerifyPlan, id: JobIdentity, 
 }
 
 /** The FD's part: entries to compare, log lines, its end. */
-async function serveClient(fd: Channel, log: JobLog, totals: VerifyTotals, check: VerifyCheck, signal: AbortSignal): Promise<void> {
-  for (;;) {
-    const msg = await fd.receive(signal);
-    switch (msg.kind) {
-      case 'verifyBatch': {
-        const entries = msg.body.entries ?? [];
-        totals.examined += entries.length;
-        check.accept(entries);
-        break;
-      }
-      case 'jobMessage':
-        log.relay(msg.body.level ?? 'info', msg.body.text ?? '', fd.peer.name);
-        break;
-      case 'fdJobEnd':
-        if (msg.body.error) log.error(msg.body.error, fd.peer.name);
-        totals.fdErrors = msg.body.errors ?? 0;
-        totals.fdStatus = peerStatus(msg.body.status);
-        return;
-      case 'error':
-        throw new BurrowError('JOB_FAILED', `File daemon: ${msg.body.message ?? ''}`);
-      default:
-        throw fd.violation(`unexpected ${msg.kind} during a verify`);
-    }
-  }
+/** The FD's part: its entries go to the check, then its end. */
+function serveClient(fd: Channel, log: JobLog, totals: VerifyTotals, check: VerifyCheck, signal: AbortSignal): Promise<void> {
+  return awaitClientEnd(fd, log, totals, signal, (msg) => {
+    if (msg.kind !== 'verifyBatch') return false;
+    const entries = msg.body.entries ?? [];
+    totals.examined += entries.length;
+    check.accept(entries);
+    return true;
+  });
 }
 
 /** The SD's part of a volume level: damaged blocks it met (already errors in the log), its end. */

@@ -16,6 +16,7 @@ import { awaitClientEnd } from './client-end.js';
 import type { RestorePlan } from './plan.js';
 import { restoreReport, type RestoreTotals } from './report.js';
 import { peerStatus, statusWords, type FinalStatus } from './status.js';
+import { awaitStorageEnd } from './storage-end.js';
 import { converse, endStorageIfClientFailed, finalStatus } from './conversation.js';
 import { clientScripts, runDirectorScripts } from './run-scripts.js';
 import type { PercentVars } from './percent.js';
@@ -58,7 +59,7 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
         restoreOwner: plan.owner ?? null,
       });
       return [
-        serveStorage(sd, log, totals, plan.storage.name, signal),
+        awaitStorageEnd(sd, log, totals, plan.storage.name, signal),
         awaitClientEnd(fd, log, totals, signal).finally(endStorageIfClientFailed(peers, id.jobId, () => totals.fdStatus)),
       ];
     },
@@ -76,22 +77,4 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
   return status;
 }
 
-async function serveStorage(sd: Channel, log: JobLog, totals: RestoreTotals, name: string, signal: AbortSignal): Promise<void> {
-  for (;;) {
-    const msg = await sd.receive(signal);
-    switch (msg.kind) {
-      case 'jobMessage':
-        log.relay(msg.body.level ?? 'info', msg.body.text ?? '', name);
-        break;
-      case 'sdSessionEnd':
-        totals.sdStatus = peerStatus(msg.body.status);
-        if (msg.body.error) log.error(msg.body.error, name);
-        return;
-      case 'error':
-        throw new BurrowError('JOB_FAILED', `Storage daemon: ${msg.body.message ?? ''}`);
-      default:
-        throw sd.violation(`unexpected ${msg.kind} during a restore`);
-    }
-  }
-}
 

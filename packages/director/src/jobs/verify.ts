@@ -12,6 +12,7 @@ import { buildBootstrap } from '../catalog/index.js';
 import { openClient } from '../fd/client-link.js';
 import { openStorage } from '../sd/storage-link.js';
 import { expandOnDirector } from '../setup/fileset-lists.js';
+import { awaitStorageEnd } from './storage-end.js';
 import { converse, endStorageIfClientFailed, finalStatus } from './conversation.js';
 import type { JobEnv, JobIdentity } from './env.js';
 import type { JobLog } from './job-log.js';
@@ -72,7 +73,7 @@ export async function runVerify(env: JobEnv, plan: VerifyPlan, id: JobIdentity, 
         await fd.send('fdVerify', {
           ...order, sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, digestAlgorithms: c.digestAlgorithms,
         });
-        tasks.push(serveStorage(sd, log, totals, plan.storage.name, signal));
+        tasks.push(awaitStorageEnd(sd, log, totals, plan.storage.name, signal));
       } else {
         const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
         await fd.send('fdVerify', { ...order, fileset: await expandOnDirector(plan.fileset.spec, signal) });
@@ -109,16 +110,3 @@ function serveClient(fd: Channel, log: JobLog, totals: VerifyTotals, check: Veri
   });
 }
 
-/** The SD's part of a volume level: damaged blocks it met (already errors in the log), its end. */
-async function serveStorage(sd: Channel, log: JobLog, totals: VerifyTotals, name: string, signal: AbortSignal): Promise<void> {
-  for (;;) {
-    const msg = await sd.receive(signal);
-    if (msg.kind === 'jobMessage') log.relay(msg.body.level ?? 'info', msg.body.text ?? '', name);
-    else if (msg.kind === 'sdSessionEnd') {
-      totals.sdStatus = peerStatus(msg.body.status);
-      if (msg.body.error) log.error(msg.body.error, name);
-      return;
-    } else if (msg.kind === 'error') throw new BurrowError('JOB_FAILED', `Storage daemon: ${msg.body.message ?? ''}`);
-    else throw sd.violation(`unexpected ${msg.kind} during a verify`);
-  }
-}

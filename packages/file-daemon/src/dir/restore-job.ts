@@ -3,7 +3,7 @@ import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/index';
 import { REPLACE_MODES, RestoreWriter, type ReplaceMode } from '../restore/index.js';
 import { checkOwnLocation, ownerOf } from '../restore/owner.js';
-import { openStorageSession } from '../sd/storage-link.js';
+import { openStorageSession, readSession } from '../sd/storage-link.js';
 import type { JobReporter } from './job-reporter.js';
 import type { CommandRefusal } from '../fileset/lists.js';
 import { parseRegexWhere } from '@burrow/common/names/rewrite';
@@ -36,18 +36,7 @@ export async function runRestoreJob(
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress ?? '', sdPort: order.sdPort ?? 0, token: order.token ?? new Uint8Array() }, signal);
   let wireBytes = 0;
   try {
-    for (;;) {
-      const msg = await sd.receive(signal);
-      if (msg.kind === 'dataEnd') break;
-      if (msg.kind === 'dataSessionStart') {
-        await writer.startSession();
-        continue;
-      }
-      if (msg.kind !== 'dataRecord') throw sd.violation(`unexpected ${msg.kind} in a restore stream`);
-      const data = Buffer.from(msg.body.data ?? new Uint8Array());
-      wireBytes += data.length;
-      await writer.accept({ fileIndex: msg.body.fileIndex ?? 0, stream: msg.body.stream ?? 0, data });
-    }
+    wireBytes = await readSession(sd, writer, signal, 'restore');
   } catch (err) {
     writer.abandon();
     throw err;

@@ -43,3 +43,31 @@ export function storageSink(sd: Channel): RecordSink & { records: number; wireBy
   };
   return sink;
 }
+
+/** What takes a read session's records: the restore writer, a verify's digester. */
+export interface RecordConsumer {
+  /** The records that follow belong to another job's session (file indexes restart). */
+  startSession(): Promise<void>;
+  accept(rec: FileRecord): Promise<void>;
+}
+
+/**
+ * Reads a restore or verify session from the SD to its end, handing every record to
+ * `consumer`; returns the data bytes received. The caller closes the channel.
+ */
+export async function readSession(sd: Channel, consumer: RecordConsumer, signal: AbortSignal, what: string): Promise<number> {
+  let wireBytes = 0;
+  for (;;) {
+    const msg = await sd.receive(signal);
+    if (msg.kind === 'dataEnd') return wireBytes;
+    if (msg.kind === 'dataSessionStart') {
+      await consumer.startSession();
+      continue;
+    }
+    if (msg.kind !== 'dataRecord') throw sd.violation(`unexpected ${msg.kind} in a ${what} stream`);
+    if (signal.aborted) throw new BurrowError('JOB_CANCELED', `the ${what} was canceled`);
+    const data = Buffer.from(msg.body.data ?? new Uint8Array());
+    wireBytes += data.length;
+    await consumer.accept({ fileIndex: msg.body.fileIndex ?? 0, stream: msg.body.stream ?? 0, data });
+  }
+}

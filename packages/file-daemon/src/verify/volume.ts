@@ -3,10 +3,9 @@
  * SD session the Director opened (the restore's bootstrap of that job) and report
  * each file's digest as computed from the volume, with the one the volume holds.
  */
-import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { burrow } from '@burrow/common/proto/index';
-import { openStorageSession } from '../sd/storage-link.js';
+import { openStorageSession, readSession } from '../sd/storage-link.js';
 import type { JobReporter } from '../dir/job-reporter.js';
 import { EntryBatches } from './batches.js';
 import { VolumeDigester } from './digester.js';
@@ -18,19 +17,7 @@ export async function runVolumeVerify(order: burrow.IFdVerifyOrder, director: Ch
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress ?? '', sdPort: order.sdPort ?? 0, token: order.token ?? new Uint8Array() }, signal);
   let wireBytes = 0;
   try {
-    for (;;) {
-      const msg = await sd.receive(signal);
-      if (msg.kind === 'dataEnd') break;
-      if (msg.kind === 'dataSessionStart') {
-        await digester.startSession();
-        continue;
-      }
-      if (msg.kind !== 'dataRecord') throw sd.violation(`unexpected ${msg.kind} in a verify stream`);
-      if (signal.aborted) throw new BurrowError('JOB_CANCELED', 'the verify was canceled');
-      const data = Buffer.from(msg.body.data ?? new Uint8Array());
-      wireBytes += data.length;
-      await digester.accept({ fileIndex: msg.body.fileIndex ?? 0, stream: msg.body.stream ?? 0, data });
-    }
+    wireBytes = await readSession(sd, digester, signal, 'verify');
   } finally {
     sd.close('verify stream done');
   }

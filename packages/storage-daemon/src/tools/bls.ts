@@ -14,7 +14,7 @@ import { describeError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import { FileDevice } from '../devices/file-device.js';
 import { readVolume, type VolumeItem } from '../volume/reader.js';
-import { escapeBytes } from './escape-bytes.js';
+import { displayPath } from '@burrow/common/names/index';
 
 const USAGE = 'usage: bls [-j] [-c config]... -V VolumeName ArchiveDeviceDir\n';
 
@@ -45,7 +45,7 @@ function render(item: VolumeItem, jobsOnly: boolean): string | undefined {
       if (jobsOnly || item.stream !== burrow.Stream.STREAM_ATTRIBUTES) return undefined;
       let path: string;
       try {
-        path = escapeBytes(burrow.FileAttributes.decode(item.data).path);
+        path = displayPath(burrow.FileAttributes.decode(item.data).path);
       } catch {
         path = '(undecodable attributes)';
       }

@@ -60,10 +60,7 @@ export function readDataPayload(data: Buffer): { offset: number; body: Buffer } 
   return { offset: Number(offset), body: data.subarray(DATA_OFFSET_BYTES) };
 }
 
-/** A protobufjs Uint8Array as a Buffer without copying. */
-export function asBuffer(u8: Uint8Array): Buffer {
-  return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
-}
+export { asBuffer } from '@burrow/common/proto/index';
 
 const DIGESTS: ReadonlyMap<burrow.DigestAlgorithm, string> = new Map([
   [burrow.DigestAlgorithm.DIGEST_MD5, 'md5'],

@@ -6,6 +6,7 @@
 import { connect } from '@burrow/common/net/client';
 import type { Channel } from '@burrow/common/net/channel';
 import { BurrowError } from '@burrow/common/errors/index';
+import { asBuffer } from '@burrow/common/proto/index';
 import type { FileRecord, RecordSink } from '../backup/index.js';
 
 export interface SessionAddress {
@@ -66,7 +67,7 @@ export async function readSession(sd: Channel, consumer: RecordConsumer, signal:
     }
     if (msg.kind !== 'dataRecord') throw sd.violation(`unexpected ${msg.kind} in a ${what} stream`);
     if (signal.aborted) throw new BurrowError('JOB_CANCELED', `the ${what} was canceled`);
-    const data = Buffer.from(msg.body.data ?? new Uint8Array());
+    const data = asBuffer(msg.body.data ?? new Uint8Array());
     wireBytes += data.length;
     await consumer.accept({ fileIndex: msg.body.fileIndex ?? 0, stream: msg.body.stream ?? 0, data });
   }

@@ -6,7 +6,7 @@
 import { toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { Logger } from '@burrow/common/log/index';
-import { burrow } from '@burrow/common/proto/index';
+import { asBuffer, burrow } from '@burrow/common/proto/index';
 import type { StorageContext } from '../context.js';
 import type { DirectorPump } from '../dir/director-pump.js';
 import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
@@ -81,7 +81,7 @@ export async function runBackupSession(
       const rec = msg.body;
       const fileIndex = rec.fileIndex ?? 0;
       const stream = rec.stream ?? 0;
-      const data = Buffer.from(rec.data ?? new Uint8Array());
+      const data = asBuffer(rec.data ?? new Uint8Array());
       if (fileIndex < lastIndex || fileIndex < 1) throw client.violation(`file index ${fileIndex} after ${lastIndex}`);
       if (stream === burrow.Stream.STREAM_ATTRIBUTES) {
         if (fileIndex === lastIndex) throw client.violation(`second attributes record for file ${fileIndex}`);

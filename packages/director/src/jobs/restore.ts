@@ -5,11 +5,10 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
-import { buildBootstrap } from '../catalog/index.js';
 import { displayPath } from '@burrow/common/names/index';
 import { withLinkTargets } from './link-targets.js';
 import { openClient } from '../fd/client-link.js';
-import { openStorage } from '../sd/storage-link.js';
+import { openReadSession } from '../sd/storage-link.js';
 import type { JobEnv, JobIdentity } from './env.js';
 import type { JobLog } from './job-log.js';
 import { awaitClientEnd } from './client-end.js';
@@ -42,19 +41,20 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
       for (const p of added) log.info(`Also restoring ${displayPath(p)}: it holds the data of a chosen hard link.`);
       if (rows.length === 0) throw new BurrowError('NOT_FOUND', `no files selected from JobId(s) ${plan.jobIds.join(',')}`);
       totals.expectedFiles = rows.length;
-      const bootstrap = buildBootstrap(rows, plan.jobIds.flatMap((jobId) => catalog.listJobMedia(jobId)));
-      const volumes = [...new Set(bootstrap.map((b) => b.volumeName))];
-      log.info(`Restoring ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
-      if (plan.regexWhere) log.info(`Names rewritten by RegexWhere ${plan.regexWhere}`);
-      if (plan.owner) log.info(`A user's own restore: everything restored belongs to uid ${plan.owner.uid}`);
-      const sd = peers.sd = await openStorage(plan.storage, env.directorName, signal);
-      await sd.send('sdRestore', { jobId: id.jobId, device: plan.storage.device, volumes: bootstrap });
-      const ready = await sd.expect('sdReady', signal);
+      const { sd, token } = await openReadSession(plan.storage, env.directorName, {
+        jobId: id.jobId, rows, jobMedia: plan.jobIds.flatMap((jobId) => catalog.listJobMedia(jobId)), signal,
+        onVolumes: (volumes) => {
+          log.info(`Restoring ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
+          if (plan.regexWhere) log.info(`Names rewritten by RegexWhere ${plan.regexWhere}`);
+          if (plan.owner) log.info(`A user's own restore: everything restored belongs to uid ${plan.owner.uid}`);
+        },
+      });
+      peers.sd = sd;
       log.info(`Using Device "${plan.storage.device}" to read.`);
       const fd = peers.fd = await openClient(plan.restoreClient, env.directorName, signal);
       await fd.send('fdRestore', {
         jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace, regexWhere: plan.regexWhere,
-        sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, expectedFiles: rows.length,
+        sdAddress: plan.storage.address, sdPort: plan.storage.port, token, expectedFiles: rows.length,
         scripts: clientScripts(plan.scripts, vars()),
         restoreOwner: plan.owner ?? null,
       });

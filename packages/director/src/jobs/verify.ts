@@ -8,9 +8,8 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
-import { buildBootstrap } from '../catalog/index.js';
 import { openClient } from '../fd/client-link.js';
-import { openStorage } from '../sd/storage-link.js';
+import { openReadSession } from '../sd/storage-link.js';
 import { expandOnDirector } from '../setup/fileset-lists.js';
 import { awaitStorageEnd } from './storage-end.js';
 import { converse, endStorageIfClientFailed, finalStatus } from './conversation.js';
@@ -62,16 +61,15 @@ export async function runVerify(env: JobEnv, plan: VerifyPlan, id: JobIdentity, 
           totals.sdStatus = 'T';
           return [];
         }
-        const bootstrap = buildBootstrap(rows, catalog.listJobMedia(last?.jobId ?? 0));
-        const volumes = [...new Set(bootstrap.map((b) => b.volumeName))];
-        log.info(`Reading ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
-        const sd = peers.sd = await openStorage(plan.storage, env.directorName, signal);
-        await sd.send('sdRestore', { jobId: id.jobId, device: plan.storage.device, volumes: bootstrap });
-        const ready = await sd.expect('sdReady', signal);
+        const { sd, token } = await openReadSession(plan.storage, env.directorName, {
+          jobId: id.jobId, rows, jobMedia: catalog.listJobMedia(last?.jobId ?? 0), signal,
+          onVolumes: (volumes) => log.info(`Reading ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`),
+        });
+        peers.sd = sd;
         log.info(`Using Device "${plan.storage.device}" to read.`);
         const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
         await fd.send('fdVerify', {
-          ...order, sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, digestAlgorithms: c.digestAlgorithms,
+          ...order, sdAddress: plan.storage.address, sdPort: plan.storage.port, token, digestAlgorithms: c.digestAlgorithms,
         });
         tasks.push(awaitStorageEnd(sd, log, totals, plan.storage.name, signal));
       } else {

@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
+import { aliceConsoleConfig, aliceResources } from '../harness/alice.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -38,13 +39,7 @@ test('.bvfs_*: browse a job set, versions of a file, restore a selection, ACLs',
   const allowedWhere = join(tmpdir(), `burrow-bvfs-restores-${process.pid}`);
   const burrow = await Burrow.start({
     include: [src],
-    directorResources: `
-Client { Name = alice-fd; Address = 127.0.0.1; FDPort = @FDPORT@; Password = @CLIENTPASSWORD@ }
-Job { Name = alice-backup; Type = Backup; Level = Full; Client = alice-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard }
-Console { Name = alice; Password = "alice-secret"
-  JobACL = alice-backup, RestoreFiles; ClientACL = alice-fd; StorageACL = File; PoolACL = Full; FileSetACL = TestSet
-  CatalogACL = *all*; WhereACL = "${allowedWhere}"
-  CommandACL = .bvfs_get_jobids, .bvfs_update, .bvfs_lsdirs, .bvfs_lsfiles, .bvfs_versions, .bvfs_restore, restore, wait }`,
+    directorResources: aliceResources(allowedWhere, ['.bvfs_get_jobids', '.bvfs_update', '.bvfs_lsdirs', '.bvfs_lsfiles', '.bvfs_versions', '.bvfs_restore', 'restore', 'wait']),
   });
   t.after(async () => {
     await burrow.stop();
@@ -99,9 +94,7 @@ Console { Name = alice; Password = "alice-secret"
   assert.deepEqual(readdirSync(join(restored, src, 'a')), ['one.txt']);
 
   // A restricted console: another client's jobs, directories and versions do not exist for it.
-  const aliceConf = join(burrow.dir, 'etc', 'alice.conf');
-  writeFileSync(aliceConf, `Director { Name = test-dir; Address = 127.0.0.1; DIRport = ${burrow.ports.dir}; Password = "unused" }
-Console { Name = alice; Password = "alice-secret" }\n`);
+  const aliceConf = aliceConsoleConfig(burrow);
   const alice = await burrow.console(['.api json', '.bvfs_get_jobids client=test-fd', '.bvfs_get_jobids jobid=2', `.bvfs_lsdirs jobid=1,2 path=${src}/`,
     `.bvfs_lsfiles jobid=1 path=${src}/a/`, `.bvfs_versions client=test-fd path=${src}/a/ fname=one.txt`, '.bvfs_restore jobid=1 fileid=1 path=b22',
     '.bvfs_get_jobids client=alice-fd', `.bvfs_versions client=alice-fd path=${src}/a/ fname=one.txt`, `.bvfs_lsfiles jobid=3 path=${src}/a/`], aliceConf);

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
+import { aliceConsoleConfig, aliceResources } from '../harness/alice.js';
 
 test('a console sees and restores only what its ACLs allow', async (t) => {
   const src = mkdtempSync(join(tmpdir(), 'burrow-acl-'));
@@ -17,22 +18,14 @@ test('a console sees and restores only what its ACLs allow', async (t) => {
   t.after(() => rmSync(allowedWhere, { recursive: true, force: true }));
   const burrow = await Burrow.start({
     include: [src],
-    directorResources: `
-Client { Name = alice-fd; Address = 127.0.0.1; FDPort = @FDPORT@; Password = @CLIENTPASSWORD@ }
-Job { Name = alice-backup; Type = Backup; Level = Full; Client = alice-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard }
-Console { Name = alice; Password = "alice-secret"
-  JobACL = alice-backup, RestoreFiles; ClientACL = alice-fd; StorageACL = File; PoolACL = Full; FileSetACL = TestSet
-  CatalogACL = *all*; WhereACL = "${allowedWhere}"
-  CommandACL = list, llist, run, wait, messages, status, show, restore, estimate }`,
+    directorResources: aliceResources(allowedWhere, ['list', 'llist', 'run', 'wait', 'messages', 'status', 'show', 'restore', 'estimate']),
   });
   t.after(() => burrow.stop());
 
   const admin = await burrow.console(['run job=backup-test yes', 'run job=alice-backup yes', 'wait']);
   assert.equal(admin.code, 0, admin.stdout + burrow.logs());
 
-  const aliceConf = join(burrow.dir, 'etc', 'alice.conf');
-  writeFileSync(aliceConf, `Director { Name = test-dir; Address = 127.0.0.1; DIRport = ${burrow.ports.dir}; Password = "unused" }
-Console { Name = alice; Password = "alice-secret" }\n`);
+  const aliceConf = aliceConsoleConfig(burrow);
   const alice = (lines: string[]) => burrow.console(lines, aliceConf);
 
   const jobs = await alice(['list jobs']);

@@ -1,0 +1,26 @@
+/**
+ * A restricted console for tests: "alice", limited to her own client (alice-fd, the
+ * same File daemon as test-fd under a second Client resource) and her own job.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Burrow } from './daemons.js';
+
+/** Director resources for alice: her Client, her Job and her Console with these commands. */
+export function aliceResources(allowedWhere: string, commands: readonly string[]): string {
+  return `
+Client { Name = alice-fd; Address = 127.0.0.1; FDPort = @FDPORT@; Password = @CLIENTPASSWORD@ }
+Job { Name = alice-backup; Type = Backup; Level = Full; Client = alice-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard }
+Console { Name = alice; Password = "alice-secret"
+  JobACL = alice-backup, RestoreFiles; ClientACL = alice-fd; StorageACL = File; PoolACL = Full; FileSetACL = TestSet
+  CatalogACL = *all*; WhereACL = "${allowedWhere}"
+  CommandACL = ${commands.join(', ')} }`;
+}
+
+/** A bconsole configuration that logs in as alice; returns its path. */
+export function aliceConsoleConfig(burrow: Burrow): string {
+  const file = join(burrow.dir, 'etc', 'alice.conf');
+  writeFileSync(file, `Director { Name = test-dir; Address = 127.0.0.1; DIRport = ${burrow.ports.dir}; Password = "unused" }
+Console { Name = alice; Password = "alice-secret" }\n`);
+  return file;
+}

@@ -7,8 +7,8 @@
  */
 import type { Duplex } from 'node:stream';
 import { BurrowError, describeError, isBurrowErrorCode } from '../errors/index.js';
-import { decodeMessage, encodeMessage, type Message, type MessageKind, type MessageOf } from '../proto/index.js';
-import { DEFAULT_MAX_FRAME, FrameDecoder, encodeFrame } from './frame.js';
+import { decodeMessage, encodeMessageBehind, type Message, type MessageKind, type MessageOf } from '../proto/index.js';
+import { DEFAULT_MAX_FRAME, FRAME_HEADER_SIZE, FrameDecoder, sealFrame } from './frame.js';
 import type { PeerIdentity } from './psk.js';
 import type { burrow } from '../proto/generated.js';
 
@@ -55,7 +55,7 @@ export class Channel {
 
   async send<K extends MessageKind>(kind: K, body: Body<K>): Promise<void> {
     if (this.failure) throw this.failure;
-    const frame = encodeFrame(encodeMessage(kind, body), this.maxFrame);
+    const frame = sealFrame(encodeMessageBehind(FRAME_HEADER_SIZE, kind, body), this.maxFrame);
     this.socket.write(frame);
     // Wait only once a good amount is queued: the socket's own mark (16 KiB) would
     // make a 64 KiB data stream wait for the network after every record.

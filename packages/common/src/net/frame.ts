@@ -7,63 +7,93 @@ import { BurrowError } from '../errors/index.js';
 
 /** Large enough for a 64 KiB data chunk plus a catalog batch; small enough to be harmless. */
 export const DEFAULT_MAX_FRAME = 4 * 1024 * 1024;
-const HEADER = 4;
+/** Bytes in front of every frame's payload: its length. */
+export const FRAME_HEADER_SIZE = 4;
+const HEADER = FRAME_HEADER_SIZE;
 
 export function encodeFrame(payload: Uint8Array, maxFrame = DEFAULT_MAX_FRAME): Buffer {
-  if (payload.length > maxFrame) {
-    throw new BurrowError('FRAME_TOO_LARGE', `frame of ${payload.length} bytes exceeds the limit of ${maxFrame}`);
-  }
   const out = Buffer.allocUnsafe(HEADER + payload.length);
-  out.writeUInt32BE(payload.length, 0);
   out.set(payload, HEADER);
+  return sealFrame(out, maxFrame);
+}
+
+/** Writes the length into the first FRAME_HEADER_SIZE bytes of `frame`, which hold a payload behind them. */
+export function sealFrame(frame: Uint8Array, maxFrame = DEFAULT_MAX_FRAME): Buffer {
+  const out = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  const length = out.length - HEADER;
+  if (length > maxFrame) {
+    throw new BurrowError('FRAME_TOO_LARGE', `frame of ${length} bytes exceeds the limit of ${maxFrame}`);
+  }
+  out.writeUInt32BE(length, 0);
   return out;
 }
 
-/** Accumulates bytes from a stream and hands out complete frames. */
+/**
+ * Accumulates bytes from a stream and hands out complete frames. A frame that lies
+ * whole inside one chunk is handed out as a view of it; one that spans chunks (a
+ * 64 KiB record arrives in TLS records of 16 KiB) is copied once into a buffer of its
+ * announced size.
+ */
 export class FrameDecoder {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private readonly head = Buffer.alloc(HEADER);
+  private headFill = 0;
+  private frame: Buffer | undefined;
+  private frameFill = 0;
 
   constructor(private readonly maxFrame = DEFAULT_MAX_FRAME) {}
 
   /** Adds bytes; returns every frame now complete. Throws FRAME_TOO_LARGE on an oversize header. */
   push(data: Buffer): Buffer[] {
-    this.chunks.push(data);
-    this.buffered += data.length;
     const frames: Buffer[] = [];
+    let at = 0;
     for (;;) {
-      if (this.buffered < HEADER) break;
-      const head = this.peek(HEADER);
-      const length = head.readUInt32BE(0);
-      if (length > this.maxFrame) {
-        throw new BurrowError('FRAME_TOO_LARGE', `peer announced a frame of ${length} bytes; the limit is ${this.maxFrame}`);
+      if (this.frame !== undefined) {
+        const n = Math.min(this.frame.length - this.frameFill, data.length - at);
+        data.copy(this.frame, this.frameFill, at, at + n);
+        this.frameFill += n;
+        at += n;
+        if (this.frameFill < this.frame.length) break;
+        frames.push(this.frame);
+        this.frame = undefined;
+        continue;
       }
-      if (this.buffered < HEADER + length) break;
-      const whole = this.take(HEADER + length);
-      frames.push(whole.subarray(HEADER));
+      if (at === data.length) break;
+      if (this.headFill === 0 && data.length - at >= HEADER) {
+        const length = this.checkLength(data.readUInt32BE(at));
+        at += HEADER;
+        if (data.length - at >= length) {
+          frames.push(data.subarray(at, at + length));
+          at += length;
+        } else {
+          this.startFrame(length);
+        }
+        continue;
+      }
+      const n = Math.min(HEADER - this.headFill, data.length - at);
+      data.copy(this.head, this.headFill, at, at + n);
+      this.headFill += n;
+      at += n;
+      if (this.headFill < HEADER) break;
+      this.headFill = 0;
+      this.startFrame(this.checkLength(this.head.readUInt32BE(0)));
     }
     return frames;
   }
 
   /** Bytes received that do not yet form a whole frame. */
   get pending(): number {
-    return this.buffered;
+    return this.headFill + (this.frame === undefined ? 0 : HEADER + this.frameFill);
   }
 
-  private peek(n: number): Buffer {
-    const first = this.chunks[0];
-    if (first && first.length >= n) return first;
-    const joined = Buffer.concat(this.chunks);
-    this.chunks = [joined];
-    return joined;
+  private checkLength(length: number): number {
+    if (length > this.maxFrame) {
+      throw new BurrowError('FRAME_TOO_LARGE', `peer announced a frame of ${length} bytes; the limit is ${this.maxFrame}`);
+    }
+    return length;
   }
 
-  private take(n: number): Buffer {
-    const joined = this.peek(n);
-    const out = joined.subarray(0, n);
-    const rest = joined.subarray(n);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.buffered -= n;
-    return out;
+  private startFrame(length: number): void {
+    this.frame = Buffer.allocUnsafe(length);
+    this.frameFill = 0;
   }
 }

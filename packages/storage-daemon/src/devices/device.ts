@@ -28,12 +28,17 @@ export interface AppendOptions {
   signal?: AbortSignal;
 }
 
-/** What writeBlock needs; the volume assigns the block number. */
+/**
+ * What writeBlock needs; the volume assigns the block number. `block` is
+ * BLOCK_HEADER_SIZE bytes of room for the header (the volume fills it in, CRC
+ * included), then the payload: see withHeaderRoom. The buffer is the caller's again
+ * once writeBlock resolves, so a writer may reuse it for its next block.
+ */
 export interface BlockToWrite {
   flags: number;
   sessionId: number;
   sessionBlockNumber: number;
-  payload: Buffer;
+  block: Buffer;
 }
 
 export interface WriteBlockOptions {

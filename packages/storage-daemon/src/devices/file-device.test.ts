@@ -4,6 +4,7 @@ import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BurrowError } from '@burrow/common/errors/index';
 import { collectVolume } from '../volume/reader.js';
+import { withHeaderRoom } from '../volume/block.js';
 import { attributesRecord, dataRecord, patternBytes, tempDevice, writeSession } from '../volume/testing.js';
 
 const isCode = (code: string) => (e: unknown) => e instanceof BurrowError && e.code === code;
@@ -54,7 +55,7 @@ test('concurrent block writes on one volume each get their own address', async (
   await device.label('V', {});
   const [a, b] = [await device.openForAppend('V'), await device.openForAppend('V')];
   const writes = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).writeBlock(
-    { flags: 0, sessionId: 1 + (i % 2), sessionBlockNumber: i >> 1, payload: patternBytes(100 + i, i) }));
+    { flags: 0, sessionId: 1 + (i % 2), sessionBlockNumber: i >> 1, block: withHeaderRoom(patternBytes(100 + i, i)) }));
   const written = await Promise.all(writes);
   const addrs = written.map((w) => w.addr);
   assert.equal(new Set(addrs).size, 20);
@@ -117,9 +118,9 @@ test('max volume bytes refuses a data block that does not fit, but never the fir
   await device.label('V', {});
   const vol = await device.openForAppend('V', { maxVolumeBytes: 300 });
   t.after(() => vol.close());
-  const block = (n: number) => ({ flags: 0, sessionId: 1, sessionBlockNumber: n, payload: Buffer.alloc(400) });
+  const block = (n: number) => ({ flags: 0, sessionId: 1, sessionBlockNumber: n, block: withHeaderRoom(Buffer.alloc(400)) });
   await vol.writeBlock(block(0));
   await assert.rejects(vol.writeBlock(block(1)), isCode('VOLUME_FULL'));
   assert.equal(vol.isFull(), true);
-  await vol.writeBlock({ flags: 1, sessionId: 1, sessionBlockNumber: 1, payload: Buffer.alloc(10) });
+  await vol.writeBlock({ flags: 1, sessionId: 1, sessionBlockNumber: 1, block: withHeaderRoom(Buffer.alloc(10)) });
 });

@@ -5,7 +5,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/generated';
-import { BLOCK_FLAG_LABEL, blockSize, encodeBlock } from '../volume/block.js';
+import { BLOCK_FLAG_LABEL, sealBlock } from '../volume/block.js';
 import type {
   AppendVolume, BlockRead, BlockToWrite, ReadVolume, WriteBlockOptions, WrittenBlock,
 } from './device.js';
@@ -110,13 +110,13 @@ export class FileAppendState {
   private async write(block: BlockToWrite, options?: WriteBlockOptions): Promise<WrittenBlock> {
     if (this.broken) throw this.broken;
     const label = (block.flags & BLOCK_FLAG_LABEL) !== 0;
-    const size = blockSize(block.payload.length);
+    const size = block.block.length;
     const limit = this.limitFor(options);
     if (!label && this.hasData && (this.full || (limit > 0 && this.end + size > limit))) {
       this.full = true;
       throw new BurrowError('VOLUME_FULL', `volume ${this.volumeName} is full (${this.end} bytes)`);
     }
-    const buf = encodeBlock({ ...block, blockNumber: this.nextBlockNumber });
+    const buf = sealBlock(block.block, { ...block, blockNumber: this.nextBlockNumber });
     const addr = this.end;
     try {
       let done = 0;

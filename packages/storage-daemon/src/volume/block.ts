@@ -56,20 +56,37 @@ export function blockSize(payloadLength: number): number {
 
 export function encodeBlock(content: BlockContent): Buffer {
   const { payload } = content;
-  if (payload.length > MAX_BLOCK_PAYLOAD) {
-    throw new BurrowError('INTERNAL', `block payload of ${payload.length} bytes exceeds ${MAX_BLOCK_PAYLOAD}`);
-  }
-  const buf = Buffer.alloc(BLOCK_HEADER_SIZE + payload.length);
-  buf.writeUInt32BE(BLOCK_MAGIC, 0);
-  buf.writeUInt16BE(BLOCK_VERSION, 4);
-  buf.writeUInt16BE(content.flags, 6);
-  buf.writeUInt32BE(content.blockNumber, 8);
-  buf.writeUInt32BE(content.sessionId, 12);
-  buf.writeUInt32BE(payload.length, 16);
-  buf.writeUInt32BE(content.sessionBlockNumber, 20);
+  const buf = withHeaderRoom(payload);
+  return sealBlock(buf, content);
+}
+
+/** A copy of `payload` behind BLOCK_HEADER_SIZE bytes of room, ready for sealBlock. */
+export function withHeaderRoom(payload: Buffer): Buffer {
+  const buf = Buffer.allocUnsafe(BLOCK_HEADER_SIZE + payload.length);
   payload.copy(buf, BLOCK_HEADER_SIZE);
-  buf.writeUInt32BE(blockCrc(buf.subarray(0, CRC_OFFSET), payload), CRC_OFFSET);
   return buf;
+}
+
+/**
+ * Fills in the header of a block built in place: `block` is BLOCK_HEADER_SIZE bytes of
+ * room followed by the whole payload. Writers that fill their payload behind the room
+ * (the session writer) send a block out without copying it again.
+ */
+export function sealBlock(block: Buffer, header: Omit<BlockContent, 'payload'>): Buffer {
+  const payloadLength = block.length - BLOCK_HEADER_SIZE;
+  if (payloadLength < 0) throw new BurrowError('INTERNAL', 'block buffer has no room for its header');
+  if (payloadLength > MAX_BLOCK_PAYLOAD) {
+    throw new BurrowError('INTERNAL', `block payload of ${payloadLength} bytes exceeds ${MAX_BLOCK_PAYLOAD}`);
+  }
+  block.writeUInt32BE(BLOCK_MAGIC, 0);
+  block.writeUInt16BE(BLOCK_VERSION, 4);
+  block.writeUInt16BE(header.flags, 6);
+  block.writeUInt32BE(header.blockNumber, 8);
+  block.writeUInt32BE(header.sessionId, 12);
+  block.writeUInt32BE(payloadLength, 16);
+  block.writeUInt32BE(header.sessionBlockNumber, 20);
+  block.writeUInt32BE(blockCrc(block.subarray(0, CRC_OFFSET), block.subarray(BLOCK_HEADER_SIZE)), CRC_OFFSET);
+  return block;
 }
 
 function blockCrc(headerStart: Buffer, payload: Buffer): number {

@@ -8,7 +8,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import type { AppendVolume, WrittenBlock } from '../devices/device.js';
-import { BLOCK_FLAG_LABEL, MAX_BLOCK_PAYLOAD } from './block.js';
+import { BLOCK_FLAG_LABEL, BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD, withHeaderRoom } from './block.js';
 import { sessionLabelPayload, toTimestamp } from './labels.js';
 import { RECORD_CONTINUED, RECORD_CONTINUES, RECORD_HEADER_SIZE, writeFragment } from './record.js';
 import { VolumeUsageTracker, type VolumeUsage } from './volume-usage.js';
@@ -58,7 +58,13 @@ export class SessionWriter {
   private usage: VolumeUsageTracker | undefined;
   private volumeIndex = 0;
   private sessionBlockNumber = 0;
-  private block: Buffer;
+  /**
+   * The block being filled: header room, then `used` payload bytes. One buffer for the
+   * whole session: a block is written before the next one is filled (calls to
+   * writeRecord come one at a time), and the volume is done with it once its write
+   * resolves.
+   */
+  private readonly block: Buffer;
   private used = 0;
   private fileStarts: number[] = [];
   private blockIndexes: number[] = [];
@@ -70,14 +76,14 @@ export class SessionWriter {
     if (!Number.isInteger(this.blockSize) || this.blockSize <= RECORD_HEADER_SIZE || this.blockSize > MAX_BLOCK_PAYLOAD) {
       throw new BurrowError('BAD_REQUEST', `block size ${this.blockSize} is outside ${RECORD_HEADER_SIZE + 1}..${MAX_BLOCK_PAYLOAD}`);
     }
-    this.block = Buffer.alloc(this.blockSize);
+    this.block = Buffer.allocUnsafe(BLOCK_HEADER_SIZE + this.blockSize);
   }
 
   stats(): SessionStats {
     return { ...this.counts, volumes: this.volumeIndex };
   }
 
-  /** Adds one record; resolves once it is buffered (and any blocks it filled are written). */
+  /** Adds one record; resolves once it is buffered (and any blocks it filled are written). One call at a time. */
   async writeRecord(record: SessionRecord): Promise<void> {
     this.checkOpen();
     if (!Number.isInteger(record.fileIndex) || record.fileIndex < 1 || record.fileIndex > 0x7fffffff) {
@@ -100,9 +106,9 @@ export class SessionWriter {
       const take = Math.min(room - RECORD_HEADER_SIZE, data.length - offset);
       const more = offset + take < data.length;
       const flags = (first ? 0 : RECORD_CONTINUED) | (more ? RECORD_CONTINUES : 0);
-      this.used = writeFragment(this.block, this.used, {
+      this.used = writeFragment(this.block, BLOCK_HEADER_SIZE + this.used, {
         fileIndex: record.fileIndex, stream: record.stream, flags, data: data.subarray(offset, offset + take),
-      });
+      }) - BLOCK_HEADER_SIZE;
       if (first && record.stream === burrow.Stream.STREAM_ATTRIBUTES) this.fileStarts.push(record.fileIndex);
       this.blockIndexes.push(record.fileIndex);
       offset += take;
@@ -166,31 +172,30 @@ export class SessionWriter {
       volumeIndex: this.volumeIndex,
       continued: kind === 'session-start' && this.volumeIndex > 1,
     };
-    await this.writeBlock(BLOCK_FLAG_LABEL, sessionLabelPayload(kind, label));
+    await this.writeBlock(BLOCK_FLAG_LABEL, withHeaderRoom(sessionLabelPayload(kind, label)));
   }
 
   private async flushBlock(): Promise<void> {
     if (this.used === 0) return;
-    const payload = this.block.subarray(0, this.used);
-    // The buffer is handed to the device; the next block gets a fresh one.
-    this.block = Buffer.alloc(this.blockSize);
+    const block = this.block.subarray(0, BLOCK_HEADER_SIZE + this.used);
+    // Dropped if the write fails: the session ends then, and close() must not retry it.
     this.used = 0;
     const indexes = this.blockIndexes;
     const starts = this.fileStarts;
     this.blockIndexes = [];
     this.fileStarts = [];
-    const written = await this.writeDataBlock(payload);
+    const written = await this.writeDataBlock(block);
     this.usage?.addIndexes(indexes);
     const name = this.volume?.volumeName ?? '';
     for (const fileIndex of starts) this.opts.onFileStart?.(fileIndex, name, written.addr);
   }
 
-  private async writeDataBlock(payload: Buffer): Promise<WrittenBlock> {
+  private async writeDataBlock(block: Buffer): Promise<WrittenBlock> {
     for (;;) {
       this.opts.signal?.throwIfAborted();
       await this.ensureVolume();
       try {
-        return await this.writeBlock(0, payload);
+        return await this.writeBlock(0, block);
       } catch (err) {
         if (!(err instanceof BurrowError) || err.code !== 'VOLUME_FULL') throw err;
         const previous = await this.leaveVolume(true);
@@ -204,11 +209,12 @@ export class SessionWriter {
     }
   }
 
-  private async writeBlock(flags: number, payload: Buffer): Promise<WrittenBlock> {
+  /** `block`: header room, then the payload (BlockToWrite). */
+  private async writeBlock(flags: number, block: Buffer): Promise<WrittenBlock> {
     const volume = this.volume;
     if (volume === undefined) throw new BurrowError('INTERNAL', 'no volume to write on');
     const written = await volume.writeBlock(
-      { flags, sessionId: this.opts.sessionId, sessionBlockNumber: this.sessionBlockNumber, payload },
+      { flags, sessionId: this.opts.sessionId, sessionBlockNumber: this.sessionBlockNumber, block },
       { limit: this.opts.maxVolumeBytes ?? 0 },
     );
     this.sessionBlockNumber += 1;

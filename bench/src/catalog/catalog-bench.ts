@@ -79,7 +79,7 @@ export function catalogBench(insertFiles: number, treeFiles: number, runs: numbe
     const markTimes: number[] = [];
     for (let r = 0; r < runs; r++) {
       const start = process.hrtime.bigint();
-      const tree = RestoreTree.from(c.iterateRestoreTree([jobId]));
+      const tree = RestoreTree.from(c.restoreTreePages([jobId]));
       times.push(Number(process.hrtime.bigint() - start) / 1e9);
       const marked = process.hrtime.bigint();
       tree.setMark(0, true);

@@ -1,7 +1,7 @@
 import type {
   ClientRow, FileInput, FileRow, FileSetRow, JobEnd, JobInput, JobMediaInput, JobMediaRow,
   JobQuery, JobRow, JobStatus, LastJobQuery, LogRow, MediaInput, MediaRow, MediaUsage, PoolInput,
-  PoolRow, RestoreFileRow, RestoreFilter, StorageRow, VolStatus, TreeEntry, FileVersion,
+  PoolRow, RestoreFileRow, RestoreFilter, StorageRow, VolStatus, TreePage, FileVersion,
 } from './types.js';
 
 /**
@@ -93,12 +93,12 @@ export interface Catalog {
 
   /**
    * The same choice as selectRestoreFiles over every path, with what a file browser
-   * shows (type, size, mtime), streamed in no particular order, for the restore tree.
-   * Consume it in one synchronous pass: no other catalog call may run until it ends.
-   * `owners`: each entry also carries its saved uid (decoded from the attributes,
-   * so asked for only by a user's console).
+   * shows (type, size, mtime), in pages of columns, in no particular order, for the
+   * restore tree. Consume it in one synchronous pass: no other catalog call may run
+   * until it ends. `owners`: each entry also carries its saved uid (decoded from the
+   * attributes, so asked for only by a user's console).
    */
-  iterateRestoreTree(jobIds: readonly number[], opts?: { owners?: boolean }): IterableIterator<TreeEntry>;
+  restoreTreePages(jobIds: readonly number[], opts?: { owners?: boolean }): IterableIterator<TreePage>;
 
   /** Every version of one path among `jobIds` (deleted-file rows too), oldest job first. */
   fileVersions(jobIds: readonly number[], path: Buffer): FileVersion[];

@@ -222,22 +222,27 @@ export interface BootstrapEntry {
 }
 
 /**
- * One entry of a restore tree: the newest version of a path among a chain's jobs.
- * `dir` is shared by the entries of one directory (the same Buffer), `pathId` names it.
+ * A page of restore-tree entries — the newest version of each path among a chain's
+ * jobs — as columns: entry i is at index i of each. A million entries as objects, each
+ * with a name Buffer of its own, cost more than the query that finds them.
  */
-export interface TreeEntry {
-  pathId: number;
-  dir: Buffer;
-  name: Buffer;
-  jobId: number;
-  fileIndex: number;
-  mediaId: number;
-  addr: number;
-  type: number;
-  size: number;
-  mtime: number;
-  /** The saved owner; only when asked for (iterateRestoreTree's `owners`). */
-  uid?: number;
+export interface TreePage {
+  readonly count: number;
+  readonly pathId: Float64Array;
+  readonly jobId: Float64Array;
+  readonly fileIndex: Float64Array;
+  readonly mediaId: Float64Array;
+  readonly addr: Float64Array;
+  readonly type: Float64Array;
+  readonly size: Float64Array;
+  readonly mtime: Float64Array;
+  /** The names back to back: entry i's is names[nameStart[i], nameStart[i + 1]). */
+  readonly names: Buffer;
+  readonly nameStart: Uint32Array;
+  /** The saved owners; only when asked for (restoreTreePages's `owners`). */
+  readonly uid: Float64Array | null;
+  /** The directory path (ending in "/") of every pathId in the page. */
+  readonly dirs: ReadonlyMap<number, Buffer>;
 }
 
 /** One saved version of a file (deleted-file rows have fileIndex 0 and no volume). */

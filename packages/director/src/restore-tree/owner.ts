@@ -6,12 +6,14 @@
  * restored with another owner's attributes. Everything else is not there at all.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { TreeEntry } from '../catalog/types.js';
+import { filterTreePage } from '../catalog/tree-page.js';
+import type { TreePage } from '../catalog/types.js';
 
-export function* ownedBy(entries: Iterable<TreeEntry>, uid: number): IterableIterator<TreeEntry> {
-  for (const e of entries) {
-    // Without the decoded owner the filter would let everything through: a bug, not a user's file.
-    if (e.uid === undefined) throw new BurrowError('INTERNAL', 'restore tree entries lack their owner');
-    if (e.uid === uid) yield e;
+export function* ownedBy(pages: Iterable<TreePage>, uid: number): IterableIterator<TreePage> {
+  for (const page of pages) {
+    // Without the decoded owners the filter would let everything through: a bug, not a user's file.
+    const owners = page.uid;
+    if (owners === null) throw new BurrowError('INTERNAL', 'restore tree entries lack their owner');
+    yield filterTreePage(page, (i) => owners[i] === uid);
   }
 }

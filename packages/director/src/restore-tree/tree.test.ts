@@ -40,7 +40,7 @@ test('the tree holds the newest version of each path, hides deleted files and fi
   withCatalog((c, job) => {
     const full = job('F', [row('/d', 1, 1, 2), row('/d/a.txt', 2, 1), row('/d/sub', 3, 1, 2), row('/d/sub/b.conf', 4, 1), row(NON_UTF8, 5, 1), row('/d/gone', 6, 1)]);
     const inc = job('I', [row('/d/a.txt', 1, 1, 1, 99), row('/d/gone', 0, null)]);
-    const tree = RestoreTree.from(c.iterateRestoreTree([full, inc]));
+    const tree = RestoreTree.from(c.restoreTreePages([full, inc]));
     const d = tree.lookup(Buffer.from('/d'));
     assert.ok(d > 0 && tree.isDir(d));
     assert.deepEqual(Array.from(tree.childrenOf(d)).map((n) => tree.name(n).toString('latin1')), ['a.txt', 'sub', '\xfff']);
@@ -60,6 +60,26 @@ test('the tree holds the newest version of each path, hides deleted files and fi
   });
 });
 
+test("one job's tree comes from packed pages with names as bytes, old mtimes and every column intact", () => {
+  withCatalog((c, job) => {
+    const odd = Buffer.from([0x2f, 0x64, 0x2f, 0xc0, 0x80, 0x2c, 0xe2, 0x82, 0xff, 0x0a]); // overlong, a comma, a cut sequence, a newline
+    const rows = [row('/d', 1, 1, 2), { ...row(odd, 2, 1, 1, 2 ** 40), mtime: -86_400_123 }, row(NON_UTF8, 3, 1), row('/d/sub', 4, 1, 2), row('/d/sub/x', 5, 1)];
+    const full = job('F', rows);
+    const pages = [...c.restoreTreePages([full])];
+    assert.equal(pages.reduce((n, p) => n + p.count, 0), 5);
+    const tree = RestoreTree.from(pages);
+    const n = tree.lookup(odd);
+    assert.ok(n > 0, 'the odd name is found as the same bytes');
+    assert.ok(tree.path(n).equals(odd));
+    const info = tree.info(n);
+    assert.deepEqual([info.jobId, info.fileIndex, info.addr, info.size, info.mtime, info.type], [full, 2, 200, 2 ** 40, -86_400_123, 1]);
+    assert.ok(tree.lookup(NON_UTF8) > 0);
+    assert.equal(tree.info(tree.lookup(Buffer.from('/d/sub/x'))).fileIndex, 5);
+    tree.setMark(0, true);
+    assert.equal([...tree.markedFiles()].length, 5);
+  });
+});
+
 /** A row whose attributes say who owned it (a user's console filters on that). */
 function owned(path: string, fileIndex: number, uid: number, type = 1): FileInput {
   const attributes = Buffer.from(burrow.FileAttributes.encode({ path: Buffer.from(path), type, uid, gid: uid }).finish());
@@ -72,7 +92,7 @@ test("a user's tree holds only their files, and other owners' directories only o
       owned('/h', 1, 0, 2), owned('/h/u1', 2, 2001, 2), owned('/h/u1/a', 3, 2001), owned('/h/u2', 4, 2002, 2), owned('/h/u2/c', 5, 2002),
       owned('/h/shared', 6, 2002, 2), owned('/h/shared/mine', 7, 2001), owned('/h/shared/theirs', 8, 2002), owned('/h/shared/empty', 9, 2002, 2),
     ]);
-    const tree = RestoreTree.from(ownedBy(c.iterateRestoreTree([full], { owners: true }), 2001));
+    const tree = RestoreTree.from(ownedBy(c.restoreTreePages([full], { owners: true }), 2001));
     tree.setMark(0, true);
     assert.deepEqual([...tree.markedFiles()].map((n) => tree.path(n).toString()).sort(), ['/h/shared/mine', '/h/u1', '/h/u1/a']);
     assert.equal(tree.lookup(Buffer.from('/h/u2')), -1, "a directory with nothing of theirs is not shown");
@@ -81,7 +101,7 @@ test("a user's tree holds only their files, and other owners' directories only o
     const shared = tree.lookup(Buffer.from('/h/shared'));
     assert.ok(shared > 0 && tree.isDir(shared), 'shown to reach their file');
     assert.equal(tree.info(shared).jobId, 0, "another owner's directory is not restored with its attributes");
-    assert.throws(() => [...ownedBy(c.iterateRestoreTree([full]), 2001)], /lack their owner/);
+    assert.throws(() => [...ownedBy(c.restoreTreePages([full]), 2001)], /lack their owner/);
   });
 });
 

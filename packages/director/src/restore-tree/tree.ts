@@ -10,7 +10,7 @@
  * (`seal`), each directory's slice sorted by name the first time it is looked into.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { TreeEntry } from '../catalog/types.js';
+import type { TreePage } from '../catalog/types.js';
 
 const FT_DIRECTORY = 2;
 const SLASH = 0x2f;
@@ -74,10 +74,12 @@ export class RestoreTree {
     this.c.type[0] = FT_DIRECTORY;
   }
 
-  /** Builds the tree from catalog entries (Catalog.iterateRestoreTree). */
-  static from(entries: Iterable<TreeEntry>): RestoreTree {
+  /** Builds the tree from the catalog's pages of entries (Catalog.restoreTreePages). */
+  static from(pages: Iterable<TreePage>): RestoreTree {
     const tree = new RestoreTree();
-    for (const e of entries) tree.add(e);
+    for (const page of pages) {
+      for (let i = 0; i < page.count; i++) tree.add(page, i);
+    }
     tree.seal();
     return tree;
   }
@@ -90,20 +92,22 @@ export class RestoreTree {
     return this.markedCount;
   }
 
-  private newNode(parent: number, name: Buffer): number {
+  /** A node named by bytes [start, end) of `source`. */
+  private newNode(parent: number, source: Buffer, start = 0, end = source.length): number {
     if (this.count === this.c.parent.length) this.c.grow();
-    if (this.namesUsed + name.length > this.names.length) {
-      const bigger = Buffer.alloc(Math.max(this.names.length * 2, this.namesUsed + name.length));
+    const length = end - start;
+    if (this.namesUsed + length > this.names.length) {
+      const bigger = Buffer.alloc(Math.max(this.names.length * 2, this.namesUsed + length));
       this.names.copy(bigger, 0, 0, this.namesUsed);
       this.names = bigger;
     }
     const n = this.count++;
     this.c.parent[n] = parent;
     this.c.nameStart[n] = this.namesUsed;
-    this.c.nameLength[n] = name.length;
+    this.c.nameLength[n] = length;
     this.c.type[n] = FT_DIRECTORY;
-    name.copy(this.names, this.namesUsed);
-    this.namesUsed += name.length;
+    source.copy(this.names, this.namesUsed, start, end);
+    this.namesUsed += length;
     return n;
   }
 
@@ -119,21 +123,30 @@ export class RestoreTree {
     return n;
   }
 
-  private add(e: TreeEntry): void {
+  /** Adds entry `i` of `page`. */
+  private add(page: TreePage, i: number): void {
     if (this.childStart !== null) throw new BurrowError('INTERNAL', 'the restore tree is sealed');
-    let parent = this.dirOfPathId.get(e.pathId);
-    if (parent === undefined) this.dirOfPathId.set(e.pathId, (parent = this.dirNode(e.dir)));
+    const pathId = page.pathId[i] as number;
+    let parent = this.dirOfPathId.get(pathId);
+    if (parent === undefined) {
+      const dir = page.dirs.get(pathId);
+      if (dir === undefined) throw new BurrowError('INTERNAL', `restore tree entry in unknown directory ${pathId}`);
+      this.dirOfPathId.set(pathId, (parent = this.dirNode(dir)));
+    }
+    const start = page.nameStart[i] as number;
+    const end = page.nameStart[i + 1] as number;
+    const type = page.type[i] as number;
     let n: number;
-    if (e.name.length === 0) n = parent; // the entry of a directory saved as "dir/"
-    else if (e.type === FT_DIRECTORY) n = this.dirNode(Buffer.concat([e.dir, e.name, Buffer.from('/')]));
-    else n = this.newNode(parent, e.name);
-    this.c.jobId[n] = e.jobId;
-    this.c.fileIndex[n] = e.fileIndex;
-    this.c.media[n] = e.mediaId;
-    this.c.addr[n] = e.addr;
-    this.c.size[n] = e.size;
-    this.c.mtime[n] = e.mtime;
-    this.c.type[n] = e.type;
+    if (start === end) n = parent; // the entry of a directory saved as "dir/"
+    else if (type === FT_DIRECTORY) n = this.dirNode(Buffer.concat([page.dirs.get(pathId) as Buffer, page.names.subarray(start, end), Buffer.from('/')]));
+    else n = this.newNode(parent, page.names, start, end);
+    this.c.jobId[n] = page.jobId[i] as number;
+    this.c.fileIndex[n] = page.fileIndex[i] as number;
+    this.c.media[n] = page.mediaId[i] as number;
+    this.c.addr[n] = page.addr[i] as number;
+    this.c.size[n] = page.size[i] as number;
+    this.c.mtime[n] = page.mtime[i] as number;
+    this.c.type[n] = type;
   }
 
   /** Makes the child lists: counting, prefix sums, filling — linear in the nodes. */

@@ -2,15 +2,13 @@ import type Database from 'better-sqlite3';
 import type { Catalog, StateSnapshot } from '../catalog.js';
 import { joinPath, prefixRange, splitPath } from '../paths.js';
 import { burrow } from '@burrow/common/proto/index';
-import type { FileVersion, RestoreFileRow, RestoreFilter, TreeEntry } from '../types.js';
-
-/** Rows a restore-tree page reads at once. */
-const TREE_PAGE = 20_000;
+import type { FileVersion, RestoreFileRow, RestoreFilter, TreePage } from '../types.js';
+import { TREE_PAGE, TreePageBuilder, unpackTreePage } from '../tree-page.js';
 
 /** Linux's PATH_MAX: no path the FD sends is longer. */
 const PATH_MAX = 4096;
 
-type RestoreOps = Pick<Catalog, 'selectRestoreFiles' | 'snapshotCurrentState' | 'iterateRestoreTree' | 'fileVersions'>;
+type RestoreOps = Pick<Catalog, 'selectRestoreFiles' | 'snapshotCurrentState' | 'restoreTreePages' | 'fileVersions'>;
 
 interface RawChoice { jobId: number; fileIndex: number; pathId: number; name: Buffer; mediaId: number; addr: number; type: number }
 
@@ -93,29 +91,48 @@ export function restoreOps(db: Database.Database): RestoreOps {
     LEFT JOIN Media M ON M.MediaId = F.MediaId
     WHERE P.Path = @dir ORDER BY F.JobId`);
 
-  // As `everything`, without the join back to File: the tree wants no other columns,
-  // and a million-file job is read in one pass over its index range.
+  // As `everything`, without the join back to File: the tree wants no other columns.
   const newestSql = (extra: string): string => `SELECT MAX(F.JobId) AS jobId, F.FileIndex AS fileIndex, F.PathId AS pathId, F.Name AS name,
       F.MediaId AS mediaId, F.Addr AS addr, F.Type AS type, F.Size AS size, F.MTime AS mtime${extra}
     FROM File F WHERE F.JobId IN (${jobs}) GROUP BY F.PathId, F.Name HAVING F.FileIndex > 0`;
   const newest = db.prepare(newestSql('')).raw();
   const newestWithAttributes = db.prepare(newestSql(', F.Attributes AS attributes')).raw();
-  // One job names each path once: no grouping, just its index range, in index order.
-  // Read in pages with all(): better-sqlite3's per-row iterate() costs more than SQLite.
-  const oneJobSql = (extra: string): string => `SELECT F.JobId, F.FileIndex, F.PathId, F.Name, F.MediaId, F.Addr, F.Type, F.Size, F.MTime${extra}
+  // One job names each path once: no grouping, just its rows, read in pages.
+  const ofOneJobWithAttributes = db.prepare(`SELECT F.JobId, F.FileIndex, F.PathId, F.Name, F.MediaId, F.Addr, F.Type, F.Size, F.MTime, F.Attributes
     FROM File F WHERE F.JobId = @job AND F.FileIndex > 0 AND (F.PathId, F.Name) > (@pathId, @name)
-    ORDER BY F.PathId, F.Name LIMIT ${TREE_PAGE}`;
-  const ofOneJob = db.prepare(oneJobSql('')).raw();
-  const ofOneJobWithAttributes = db.prepare(oneJobSql(', F.Attributes')).raw();
-  type NewestRow = [number, number, number, Buffer, number, number, number, number, number, Buffer?];
+    ORDER BY F.PathId, F.Name LIMIT ${TREE_PAGE}`).raw();
+  type NewestRow = [number, number, number, Buffer, number | null, number, number, number, number, Buffer?];
   // The directories first: while an iterating statement is open, the connection runs no other.
   const dirsOfJobs = db.prepare(`SELECT PathId, Path FROM Path WHERE PathId IN
     (SELECT DISTINCT PathId FROM File WHERE JobId IN (${jobs}))`).raw();
+  // A job's rows lie in one FileId range (inserted as the job ran; other jobs' rows may
+  // be mixed in). Read in that order, the table is read front to back, and SQLite packs
+  // each page into one text and one blob (tree-page.ts says why). Names are bytes
+  // without "/" or NUL, so concatenating them as text leaves them intact; MediaId may
+  // be NULL, which concat_ws would skip, hence ifnull.
+  const rangeOfJob = db.prepare('SELECT MIN(FileId), MAX(FileId) FROM File WHERE JobId = ?').raw();
+  const packedPageOfJob = db.prepare(`SELECT MAX(FileId), COUNT(*),
+      group_concat(concat_ws(',', FileIndex, PathId, Type, Size, MTime, ifnull(MediaId, 0), Addr, length(Name)), ','),
+      CAST(group_concat(Name, '') AS BLOB)
+    FROM (SELECT FileId, FileIndex, PathId, Type, Size, MTime, MediaId, Addr, Name FROM File NOT INDEXED
+      WHERE FileId > @after AND FileId <= @last AND JobId = @job AND FileIndex > 0 ORDER BY FileId LIMIT ${TREE_PAGE})`).raw();
 
-  function* pagesOfOneJob(job: number, stmt: Database.Statement): IterableIterator<NewestRow> {
+  function* packedPagesOfJob(job: number, dirs: ReadonlyMap<number, Buffer>): IterableIterator<TreePage> {
+    const [first, last] = rangeOfJob.get(job) as [number | null, number | null];
+    if (first === null || last === null) return;
+    for (let after = first - 1; ;) {
+      const [end, count, numbers, names] = packedPageOfJob.get({ job, after, last }) as [number | null, number, string | null, Buffer | null];
+      if (count === 0 || end === null) return;
+      yield unpackTreePage(count, job, numbers ?? '', names ?? Buffer.alloc(0), dirs);
+      if (count < TREE_PAGE) return;
+      after = end;
+    }
+  }
+
+  function* pagesOfOneJob(job: number): IterableIterator<NewestRow> {
     let after: { pathId: number; name: Buffer } = { pathId: 0, name: Buffer.alloc(0) };
     for (;;) {
-      const page = stmt.all({ job, ...after }) as NewestRow[];
+      const page = ofOneJobWithAttributes.all({ job, ...after }) as NewestRow[];
       yield* page;
       const last = page[page.length - 1];
       if (!last || page.length < TREE_PAGE) return;
@@ -123,24 +140,33 @@ export function restoreOps(db: Database.Database): RestoreOps {
     }
   }
 
-  function* iterateRestoreTree(jobIds: readonly number[], opts?: { owners?: boolean }): IterableIterator<TreeEntry> {
+  function* restoreTreePages(jobIds: readonly number[], opts?: { owners?: boolean }): IterableIterator<TreePage> {
     if (jobIds.length === 0) return;
     const params = { jobs: JSON.stringify(jobIds) };
     const dirs = new Map((dirsOfJobs.all(params) as Array<[number, Buffer]>));
-    const one = jobIds.length === 1;
-    const rows = one
-      ? pagesOfOneJob(jobIds[0] as number, opts?.owners ? ofOneJobWithAttributes : ofOneJob)
-      : (opts?.owners ? newestWithAttributes : newest).iterate(params) as IterableIterator<NewestRow>;
-    // Rows as arrays: a million objects with named fields cost more than the query itself.
-    for (const [jobId, fileIndex, pathId, name, mediaId, addr, type, size, mtime, attributes] of rows) {
-      const e: TreeEntry = { pathId, dir: dirs.get(pathId) as Buffer, name, jobId, fileIndex, mediaId, addr, type, size, mtime };
-      if (attributes) e.uid = Number(burrow.FileAttributes.decode(attributes).uid);
-      yield e;
+    const owners = opts?.owners === true;
+    const one = jobIds.length === 1 ? jobIds[0] as number : undefined;
+    if (one !== undefined && !owners) {
+      yield* packedPagesOfJob(one, dirs);
+      return;
     }
+    const rows = one !== undefined
+      ? pagesOfOneJob(one)
+      : (owners ? newestWithAttributes : newest).iterate(params) as IterableIterator<NewestRow>;
+    let page = new TreePageBuilder(owners);
+    for (const [jobId, fileIndex, pathId, name, mediaId, addr, type, size, mtime, attributes] of rows) {
+      const uid = attributes ? Number(burrow.FileAttributes.decode(attributes).uid) : undefined;
+      page.add({ pathId, jobId, fileIndex, mediaId: mediaId ?? 0, addr, type, size, mtime, name, uid });
+      if (page.full) {
+        yield page.finish(dirs);
+        page = new TreePageBuilder(owners);
+      }
+    }
+    if (page.count > 0) yield page.finish(dirs);
   }
 
   return {
-    iterateRestoreTree,
+    restoreTreePages,
     fileVersions(jobIds, path) {
       const { dir, name } = splitPath(path);
       return versions.all({ jobs: JSON.stringify(jobIds), dir, name }) as FileVersion[];

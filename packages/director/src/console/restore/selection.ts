@@ -85,8 +85,8 @@ export function treeOf(ctx: ConsoleContext, jobIds: readonly number[]): RestoreT
   const owner = consoleScope(ctx).restoreOwner;
   const key = `${jobIds.join(',')}${owner ? ` uid=${owner.uid}` : ''}`;
   if (ctx.session.browse?.key === key) return ctx.session.browse.tree;
-  const entries = ctx.catalog.iterateRestoreTree(jobIds, { owners: owner !== null });
-  const tree = RestoreTree.from(owner ? ownedBy(entries, owner.uid) : entries);
+  const pages = ctx.catalog.restoreTreePages(jobIds, { owners: owner !== null });
+  const tree = RestoreTree.from(owner ? ownedBy(pages, owner.uid) : pages);
   ctx.session.browse = { key, tree };
   return tree;
 }

@@ -13,8 +13,11 @@ import type { BlockRead } from './device.js';
 /** Bytes searched per read when looking for the next block magic. */
 const SCAN_CHUNK = 1024 * 1024;
 
+/** A usual block whole (64 KiB of payload and its header): most blocks take one read. */
+const USUAL_BLOCK_BYTES = BLOCK_HEADER_SIZE + 64 * 1024;
+
 async function readAt(fh: FileHandle, length: number, pos: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length);
+  const buf = Buffer.allocUnsafe(length);
   let got = 0;
   while (got < length) {
     const { bytesRead } = await fh.read(buf, got, length - got, pos + got);
@@ -24,21 +27,31 @@ async function readAt(fh: FileHandle, length: number, pos: number): Promise<Buff
   return got === length ? buf : buf.subarray(0, got);
 }
 
+/**
+ * Reads and verifies the block at `addr`. The header and a usual payload come in one
+ * read (the bytes past a smaller block are simply not used); a larger block takes a
+ * second read for the rest.
+ */
 export async function readBlockAt(fh: FileHandle, addr: number): Promise<BlockRead> {
-  const head = await readAt(fh, BLOCK_HEADER_SIZE, addr);
-  if (head.length === 0) return { kind: 'end', addr };
-  if (head.length < BLOCK_HEADER_SIZE) {
-    return { kind: 'truncated', addr, problem: `volume ends ${head.length} bytes into a block header` };
+  const first = await readAt(fh, USUAL_BLOCK_BYTES, addr);
+  if (first.length === 0) return { kind: 'end', addr };
+  if (first.length < BLOCK_HEADER_SIZE) {
+    return { kind: 'truncated', addr, problem: `volume ends ${first.length} bytes into a block header` };
   }
+  const head = first.subarray(0, BLOCK_HEADER_SIZE);
   const parsed = parseBlockHeader(head);
   if (!parsed.ok) return { kind: 'corrupt', addr, problem: parsed.problem };
   const { payloadLength } = parsed.header;
-  const payload = await readAt(fh, payloadLength, addr + BLOCK_HEADER_SIZE);
+  const end = BLOCK_HEADER_SIZE + payloadLength;
+  let payload = first.subarray(BLOCK_HEADER_SIZE, Math.min(end, first.length));
+  if (first.length === USUAL_BLOCK_BYTES && end > first.length) {
+    payload = Buffer.concat([payload, await readAt(fh, end - first.length, addr + first.length)]);
+  }
   if (payload.length < payloadLength) {
     return { kind: 'truncated', addr, problem: `volume ends ${payload.length} of ${payloadLength} payload bytes into a block` };
   }
   if (!verifyBlock(head, payload)) return { kind: 'corrupt', addr, problem: 'CRC mismatch' };
-  return { kind: 'block', addr, nextAddr: addr + BLOCK_HEADER_SIZE + payloadLength, header: parsed.header, payload };
+  return { kind: 'block', addr, nextAddr: addr + end, header: parsed.header, payload };
 }
 
 /** The first offset after `addr` where a whole block verifies, or null. */

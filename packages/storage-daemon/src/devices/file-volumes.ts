@@ -23,9 +23,21 @@ export class FileReadVolume implements ReadVolume {
     return 0;
   }
 
-  readBlock(addr: number, signal?: AbortSignal): Promise<BlockRead> {
+  /** The block after the last one read, already being read: volumes are mostly read in order. */
+  private ahead: { addr: number; read: Promise<BlockRead> } | undefined;
+
+  async readBlock(addr: number, signal?: AbortSignal): Promise<BlockRead> {
     signal?.throwIfAborted();
-    return readBlockAt(this.fh, addr);
+    const ahead = this.ahead?.addr === addr ? await this.ahead.read : undefined;
+    this.ahead = undefined;
+    // Anything but a whole block is read again: the volume may have grown since (a job appending).
+    const block = ahead?.kind === 'block' ? ahead : await readBlockAt(this.fh, addr);
+    if (block.kind === 'block') {
+      const next = readBlockAt(this.fh, block.nextAddr);
+      next.catch(() => undefined); // used or dropped by the next call; never unhandled meanwhile
+      this.ahead = { addr: block.nextAddr, read: next };
+    }
+    return block;
   }
 
   findNextBlock(addr: number, signal?: AbortSignal): Promise<number | null> {

@@ -90,35 +90,49 @@ export class TreePageBuilder {
  * back to back, their lengths being the last number of each entry.
  */
 export function unpackTreePage(count: number, jobId: number, numbers: string, names: Buffer, dirs: ReadonlyMap<number, Buffer>): TreePage {
+  const values = parseIntegers(numbers, count * PACKED_NUMBERS);
   const c = columns(count);
   const nameStart = new Uint32Array(count + 1);
-  const order = [c.fileIndex, c.pathId, c.type, c.size, c.mtime, c.mediaId, c.addr];
-  let entry = 0;
-  let field = 0;
+  for (let i = 0, k = 0; i < count; i++, k += PACKED_NUMBERS) {
+    c.fileIndex[i] = values[k] as number;
+    c.pathId[i] = values[k + 1] as number;
+    c.type[i] = values[k + 2] as number;
+    c.size[i] = values[k + 3] as number;
+    c.mtime[i] = values[k + 4] as number;
+    c.mediaId[i] = values[k + 5] as number;
+    c.addr[i] = values[k + 6] as number;
+    nameStart[i + 1] = (nameStart[i] as number) + (values[k + 7] as number);
+  }
+  if (nameStart[count] !== names.length) throw new BurrowError('INTERNAL', 'packed restore tree page: names do not add up');
+  c.jobId.fill(jobId);
+  return { count, ...c, names, nameStart, uid: null, dirs };
+}
+
+/** Exactly `expected` comma-separated decimal integers (maybe negative: an mtime before 1970). */
+function parseIntegers(text: string, expected: number): Float64Array {
+  const out = new Float64Array(expected);
+  let k = 0;
   let value = 0;
   let sign = 1;
   let digits = 0;
-  const put = (): void => {
-    if (digits === 0 || entry >= count) throw new BurrowError('INTERNAL', 'packed restore tree page is malformed');
-    const v = sign * value;
-    if (field < PACKED_NUMBERS - 1) (order[field] as Float64Array)[entry] = v;
-    else nameStart[entry + 1] = (nameStart[entry] as number) + v;
-    value = 0; sign = 1; digits = 0;
-    if (++field === PACKED_NUMBERS) { field = 0; entry++; }
-  };
-  for (let i = 0; i < numbers.length; i++) {
-    const ch = numbers.charCodeAt(i);
-    if (ch === 0x2c) put(); // ','
-    else if (ch === 0x2d && digits === 0) sign = -1; // '-'
-    else if (ch >= 0x30 && ch <= 0x39) { value = value * 10 + (ch - 0x30); digits++; }
-    else throw new BurrowError('INTERNAL', 'packed restore tree page is malformed');
+  for (let i = 0; i <= text.length; i++) {
+    const ch = i === text.length ? 0x2c : text.charCodeAt(i);
+    if (ch >= 0x30 && ch <= 0x39) {
+      value = value * 10 + (ch - 0x30);
+      digits++;
+    } else if (ch === 0x2c && digits > 0 && k < expected) {
+      out[k++] = sign * value;
+      value = 0;
+      sign = 1;
+      digits = 0;
+    } else if (ch === 0x2d && digits === 0 && sign === 1) {
+      sign = -1;
+    } else if (!(expected === 0 && text.length === 0)) {
+      throw new BurrowError('INTERNAL', `packed restore tree page is malformed at character ${i}`);
+    }
   }
-  if (count > 0) put();
-  if (entry !== count || field !== 0 || nameStart[count] !== names.length) {
-    throw new BurrowError('INTERNAL', `packed restore tree page holds ${entry} of ${count} entries`);
-  }
-  c.jobId.fill(jobId);
-  return { count, ...c, names, nameStart, uid: null, dirs };
+  if (k !== expected) throw new BurrowError('INTERNAL', `packed restore tree page holds ${k} of ${expected} numbers`);
+  return out;
 }
 
 /** The entries of `page` for which `keep` says yes, as a page of their own. */

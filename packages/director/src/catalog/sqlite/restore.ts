@@ -108,11 +108,11 @@ export function restoreOps(db: Database.Database): RestoreOps {
   // A job's rows lie in one FileId range (inserted as the job ran; other jobs' rows may
   // be mixed in). Read in that order, the table is read front to back, and SQLite packs
   // each page into one text and one blob (tree-page.ts says why). Names are bytes
-  // without "/" or NUL, so concatenating them as text leaves them intact; MediaId may
-  // be NULL, which concat_ws would skip, hence ifnull.
+  // without "/" or NUL, so concatenating them as text leaves them intact. (printf
+  // formats the numbers faster than concat_ws or ||.)
   const rangeOfJob = db.prepare('SELECT MIN(FileId), MAX(FileId) FROM File WHERE JobId = ?').raw();
   const packedPageOfJob = db.prepare(`SELECT MAX(FileId), COUNT(*),
-      group_concat(concat_ws(',', FileIndex, PathId, Type, Size, MTime, ifnull(MediaId, 0), Addr, length(Name)), ','),
+      group_concat(printf('%d,%d,%d,%d,%d,%d,%d,%d', FileIndex, PathId, Type, Size, MTime, ifnull(MediaId, 0), Addr, length(Name)), ','),
       CAST(group_concat(Name, '') AS BLOB)
     FROM (SELECT FileId, FileIndex, PathId, Type, Size, MTime, MediaId, Addr, Name FROM File NOT INDEXED
       WHERE FileId > @after AND FileId <= @last AND JobId = @job AND FileIndex > 0 ORDER BY FileId LIMIT ${TREE_PAGE})`).raw();

@@ -6,7 +6,7 @@ import type { BackupSystem, Compression } from '../peers/tool.js';
 import { measureSystem, type SystemFigures } from './system-runs.js';
 import { measureTar } from './tar-runs.js';
 
-const LABEL: Record<Compression, string> = { none: 'no compression', GZIP6: 'GZIP6', fastest: 'fastest: Burrow GZIP1' };
+const LABEL: Record<Compression, string> = { none: 'no compression', GZIP6: 'GZIP6', fastest: 'fastest: Burrow LZ4' };
 const BACULA: Record<Compression, string> = { none: 'bacula', GZIP6: 'bacula GZIP6', fastest: 'bacula LZO' };
 
 export interface CompareOptions {

@@ -3,12 +3,13 @@
  * (docs/volume-format.md). Every chunk is one complete gzip member, LZ4 frame or
  * Zstandard frame, so it decodes without the chunks before it. All three run on
  * libuv's thread pool (node:zlib; the napi-rs addons @mongodb-js/zstd and lz4-napi
- * run their work as async tasks), so the reader compresses several chunks at once.
+ * run their work as async tasks), so the reader compresses several chunks at once;
+ * small chunks are the exception (COMPRESS_INLINE_BELOW).
  */
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gunzip, gzip, gzipSync } from 'node:zlib';
 import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
-import { compressFrame as lz4Compress, decompressFrame as lz4Decompress } from 'lz4-napi';
+import { compressFrame as lz4Compress, compressFrameSync as lz4CompressSync, decompressFrame as lz4Decompress } from 'lz4-napi';
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import type { Compression } from '../fileset/options.js';
@@ -24,10 +25,21 @@ export function dataStream(c: Compression | null): burrow.Stream {
   return burrow.Stream.STREAM_GZIP_DATA;
 }
 
-export function compressChunk(bytes: Buffer, c: Compression): Promise<Buffer> {
-  if (c.algorithm === 'LZ4') return lz4Compress(bytes);
+/**
+ * Chunks smaller than this are compressed right here on the main thread. A small
+ * file is one chunk, so nothing else would compress beside it, and the trip through
+ * the thread pool (for gzip also zlib's stream set-up) costs more than compressing a
+ * few KiB: 260 µs against 60–150 µs for 8 KiB at GZIP6. The bench's 50,000 files of
+ * 1–16 KiB took four times as long with GZIP6 as without before this.
+ */
+const COMPRESS_INLINE_BELOW = 16 * 1024;
+
+export async function compressChunk(bytes: Buffer, c: Compression): Promise<Buffer> {
+  const inline = bytes.length < COMPRESS_INLINE_BELOW;
+  if (c.algorithm === 'LZ4') return inline ? lz4CompressSync(bytes) : lz4Compress(bytes);
+  // @mongodb-js/zstd has no synchronous form.
   if (c.algorithm === 'ZSTD') return zstdCompress(bytes, c.level);
-  return gzipAsync(bytes, { level: c.level });
+  return inline ? gzipSync(bytes, { level: c.level }) : gzipAsync(bytes, { level: c.level });
 }
 
 const DATA_STREAMS = new Set<burrow.Stream>([

@@ -116,21 +116,26 @@ describe('backup then restore', () => {
     if (device) assert.equal(got.get(Buffer.from('/null').toString('hex'))?.type, 'chardev');
   });
 
-  it('round-trips gzip-compressed chunks, each decodable on its own', async () => {
-    await using src = await tempDir('gz');
-    await using dst = await tempDir('gzdst');
-    const text = Buffer.from('compressible '.repeat(20_000));
-    await writeFile(`${src.path}/t.txt`, text);
-    const { sink } = await backup(src.path, { compression: 'GZIP9', signature: 'MD5' });
-    const data = sink.records.filter((r) => r.stream === burrow.Stream.STREAM_GZIP_DATA);
-    assert.equal(data.length, Math.ceil(text.length / 65536));
-    assert.ok(data.every((r) => r.data.length < 65536 / 4), 'chunks are compressed');
-    assert.equal(sink.records.some((r) => r.stream === burrow.Stream.STREAM_DATA), false);
-    const { totals } = await restore(sink.records, dst.buf);
-    assert.equal(totals.errors, 0);
-    const got = await snapshotTree(Buffer.concat([dst.buf, src.buf]));
-    assert.equal(got.get(Buffer.from('/t.txt').toString('hex'))?.content, text.toString('hex'));
-  });
+  for (const [compression, stream] of [['GZIP9', burrow.Stream.STREAM_GZIP_DATA], ['LZ4', burrow.Stream.STREAM_LZ4_DATA]] as const) {
+    it(`round-trips ${compression} chunks, each decodable on its own, large and small (compressed inline)`, async () => {
+      await using src = await tempDir('gz');
+      await using dst = await tempDir('gzdst');
+      const text = Buffer.from('compressible '.repeat(20_000));
+      const small = Buffer.from('small and compressible '.repeat(200)); // one chunk under 16 KiB
+      await writeFile(`${src.path}/t.txt`, text);
+      await writeFile(`${src.path}/s.txt`, small);
+      const { sink } = await backup(src.path, { compression, signature: 'MD5' });
+      const data = sink.records.filter((r) => r.stream === stream);
+      assert.equal(data.length, Math.ceil(text.length / 65536) + 1);
+      assert.ok(data.every((r) => r.data.length < 65536 / 4), 'chunks are compressed');
+      assert.equal(sink.records.some((r) => r.stream === burrow.Stream.STREAM_DATA), false);
+      const { totals } = await restore(sink.records, dst.buf);
+      assert.equal(totals.errors, 0);
+      const got = await snapshotTree(Buffer.concat([dst.buf, src.buf]));
+      assert.equal(got.get(Buffer.from('/t.txt').toString('hex'))?.content, text.toString('hex'));
+      assert.equal(got.get(Buffer.from('/s.txt').toString('hex'))?.content, small.toString('hex'));
+    });
+  }
 
   it('reports a digest mismatch as an error', async () => {
     await using src = await tempDir('dg');

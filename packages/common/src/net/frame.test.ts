@@ -1,12 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameDecoder, encodeFrame } from './frame.js';
+import { FRAME_HEADER_SIZE, FrameDecoder, sealFrame } from './frame.js';
 import { BurrowError } from '../errors/index.js';
 import { decodeMessage, encodeMessage } from '../proto/index.js';
 
+/** A frame of `payload`, built as the channel builds one: payload behind room for its length. */
+function frameOf(payload: Buffer, maxFrame?: number): Buffer {
+  return sealFrame(Buffer.concat([Buffer.alloc(FRAME_HEADER_SIZE), payload]), maxFrame);
+}
+
 test('frames survive being split at every byte boundary', () => {
   const payloads = [Buffer.from('a'), Buffer.alloc(0), Buffer.alloc(70_000, 7)];
-  const wire = Buffer.concat(payloads.map((p) => encodeFrame(p)));
+  const wire = Buffer.concat(payloads.map((p) => frameOf(p)));
   for (const step of [1, 3, 4, 5, 1000, wire.length]) {
     const dec = new FrameDecoder();
     const got: Buffer[] = [];
@@ -22,7 +27,7 @@ test('an announced frame over the limit is refused before it arrives', () => {
   const head = Buffer.alloc(4);
   head.writeUInt32BE(1025, 0);
   assert.throws(() => dec.push(head), (e: unknown) => e instanceof BurrowError && e.code === 'FRAME_TOO_LARGE');
-  assert.throws(() => encodeFrame(Buffer.alloc(2000), 1024), /exceeds the limit/);
+  assert.throws(() => frameOf(Buffer.alloc(2000), 1024), /exceeds the limit/);
 });
 
 test('messages round-trip and garbage is a protocol error', () => {

@@ -11,12 +11,6 @@ export const DEFAULT_MAX_FRAME = 4 * 1024 * 1024;
 export const FRAME_HEADER_SIZE = 4;
 const HEADER = FRAME_HEADER_SIZE;
 
-export function encodeFrame(payload: Uint8Array, maxFrame = DEFAULT_MAX_FRAME): Buffer {
-  const out = Buffer.allocUnsafe(HEADER + payload.length);
-  out.set(payload, HEADER);
-  return sealFrame(out, maxFrame);
-}
-
 /** Writes the length into the first FRAME_HEADER_SIZE bytes of `frame`, which hold a payload behind them. */
 export function sealFrame(frame: Uint8Array, maxFrame = DEFAULT_MAX_FRAME): Buffer {
   const out = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);

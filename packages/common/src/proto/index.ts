@@ -22,7 +22,7 @@ export type Message = { [K in MessageKind]: { kind: K; body: BodyOf<K> } }[Messa
 export type MessageOf<K extends MessageKind> = Extract<Message, { kind: K }>;
 
 export function encodeMessage<K extends MessageKind>(kind: K, body: BodyOf<K>): Uint8Array {
-  return burrow.Envelope.encode({ [kind]: body } as burrow.IEnvelope).finish();
+  return encodeMessageBehind(0, kind, body);
 }
 
 /**

@@ -111,6 +111,7 @@ export function unpackTreePage(count: number, jobId: number, numbers: string, na
 /** Exactly `expected` comma-separated decimal integers (maybe negative: an mtime before 1970). */
 function parseIntegers(text: string, expected: number): Float64Array {
   const out = new Float64Array(expected);
+  if (text.length === 0 && expected === 0) return out;
   let k = 0;
   let value = 0;
   let sign = 1;
@@ -127,7 +128,7 @@ function parseIntegers(text: string, expected: number): Float64Array {
       digits = 0;
     } else if (ch === 0x2d && digits === 0 && sign === 1) {
       sign = -1;
-    } else if (!(expected === 0 && text.length === 0)) {
+    } else {
       throw new BurrowError('INTERNAL', `packed restore tree page is malformed at character ${i}`);
     }
   }

@@ -15,6 +15,13 @@ import type { TreePage } from '../catalog/types.js';
 const FT_DIRECTORY = 2;
 const SLASH = 0x2f;
 
+/** The path (ending in "/") of the directory a page's entry is in. */
+function dirPath(page: TreePage, pathId: number): Buffer {
+  const dir = page.dirs.get(pathId);
+  if (dir === undefined) throw new BurrowError('INTERNAL', `restore tree entry in unknown directory ${pathId}`);
+  return dir;
+}
+
 /** Columns that grow by doubling while the tree loads. */
 class Columns {
   parent = new Int32Array(1024);
@@ -134,11 +141,7 @@ export class RestoreTree {
     const pathId = page.pathId[i] as number;
     // Entries of one directory mostly come together: the last one's parent is checked first.
     let parent = pathId === this.lastPathId ? this.lastParent : this.dirOfPathId.get(pathId);
-    if (parent === undefined) {
-      const dir = page.dirs.get(pathId);
-      if (dir === undefined) throw new BurrowError('INTERNAL', `restore tree entry in unknown directory ${pathId}`);
-      this.dirOfPathId.set(pathId, (parent = this.dirNode(dir)));
-    }
+    if (parent === undefined) this.dirOfPathId.set(pathId, (parent = this.dirNode(dirPath(page, pathId))));
     this.lastPathId = pathId;
     this.lastParent = parent;
     const start = page.nameStart[i] as number;
@@ -146,7 +149,7 @@ export class RestoreTree {
     const type = page.type[i] as number;
     let n: number;
     if (start === end) n = parent; // the entry of a directory saved as "dir/"
-    else if (type === FT_DIRECTORY) n = this.dirNode(Buffer.concat([page.dirs.get(pathId) as Buffer, page.names.subarray(start, end), Buffer.from('/')]));
+    else if (type === FT_DIRECTORY) n = this.dirNode(Buffer.concat([dirPath(page, pathId), page.names.subarray(start, end), Buffer.from('/')]));
     else n = this.newNode(parent, page.names, start, end);
     this.c.jobId[n] = page.jobId[i] as number;
     this.c.fileIndex[n] = page.fileIndex[i] as number;

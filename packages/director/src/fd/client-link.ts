@@ -4,7 +4,14 @@
  */
 import type { Channel } from '@burrow/common/net/channel';
 import { connectDaemon } from '../peer-connect.js';
-import type { ClientTarget } from '../jobs/plan.js';
+
+/** A Client resource as a job reaches it. */
+export interface ClientTarget {
+  name: string;
+  address: string;
+  port: number;
+  password: string;
+}
 
 export function openClient(target: ClientTarget, directorName: string, signal?: AbortSignal): Promise<Channel> {
   return connectDaemon(target, 'client', directorName, signal);

@@ -5,16 +5,11 @@
  * only ever gets worse.
  */
 import type { Catalog } from '../catalog/catalog.js';
+import type { JobLines, MessageSink, MessageType } from '../messages/job-lines.js';
 import { logDate } from './format.js';
 import { worse, type FinalStatus } from './status.js';
 
-/** Bareos message types a line can carry, used by Messages filters. */
-export type MessageType = 'info' | 'warning' | 'error' | 'fatal' | 'terminate' | 'saved' | 'notsaved' | 'skipped' | 'restored';
-
-/** Where lines go besides the catalog (the Messages resource's destinations). */
-export type MessageSink = (type: MessageType, line: string, jobId: number | null) => void;
-
-export class JobLog {
+export class JobLog implements JobLines {
   private verdict: FinalStatus = 'T';
   errors = 0;
   warnings = 0;

@@ -5,29 +5,10 @@
  */
 import type { burrow } from '@burrow/common/proto/index';
 import type { JobLevel, RestoreFileRow } from '../catalog/types.js';
+import type { ClientTarget } from '../fd/client-link.js';
+import type { PoolPlan } from '../media/volumes.js';
+import type { StorageTarget } from '../sd/storage-link.js';
 import type { RunScript } from './run-scripts.js';
-
-export interface ClientTarget {
-  name: string;
-  address: string;
-  port: number;
-  password: string;
-}
-
-export interface StorageTarget {
-  name: string;
-  address: string;
-  port: number;
-  password: string;
-  device: string;
-  mediaType: string;
-}
-
-export interface PoolPlan {
-  name: string;
-  labelFormat: string | null;
-  maximumVolumeBytes: number;
-}
 
 /** How the queue treats a job: its concurrency limits, time limits and retries. */
 export interface RunLimits {

@@ -7,17 +7,14 @@ import type { JobEnv, JobIdentity } from './env.js';
 import { bytesForReport, elapsed, listDate, rate, reportDate, withCommas } from './format.js';
 import { LEVEL_NAMES, type BackupPlan, type RestorePlan } from './plan.js';
 import { statusWords, terminationLine, type FinalStatus } from './status.js';
+import type { ClientTotals } from './peer-totals.js';
+import type { VolumesWritten } from '../sd/backup-session.js';
 
-export interface BackupTotals {
-  fdFiles: number;
-  fdBytes: number;
+export interface BackupTotals extends ClientTotals {
+  volumes: VolumesWritten;
   sdFiles: number;
   sdBytes: number;
-  volumes: string[];
-  lastVolumeBytes: number;
-  fdStatus: FinalStatus;
   sdStatus: FinalStatus;
-  fdErrors: number;
 }
 
 export interface ReportCommon {
@@ -71,9 +68,9 @@ export function backupReport(r: ReportCommon & { plan: BackupPlan; totals: Backu
     line('Software Compression', compression),
     line('Encryption', 'no'),
     line('Accurate', 'no'),
-    line('Volume name(s)', totals.volumes.join('|')),
+    line('Volume name(s)', totals.volumes.names.join('|')),
     line('Volume Session Id', r.id.jobId),
-    line('Last Volume Bytes', bytesForReport(totals.lastVolumeBytes)),
+    line('Last Volume Bytes', bytesForReport(totals.volumes.lastVolumeBytes)),
     line('Non-fatal FD errors', totals.fdErrors),
     line('SD Errors', totals.sdStatus === 'E' || totals.sdStatus === 'f' ? 1 : 0),
     line('FD termination status', statusWords(totals.fdStatus)),
@@ -82,13 +79,9 @@ export function backupReport(r: ReportCommon & { plan: BackupPlan; totals: Backu
   ].join('\n');
 }
 
-export interface RestoreTotals {
+export interface RestoreTotals extends ClientTotals {
   expectedFiles: number;
   expectedBytes: number;
-  fdFiles: number;
-  fdBytes: number;
-  fdErrors: number;
-  fdStatus: FinalStatus;
   sdStatus: FinalStatus;
 }
 

@@ -4,18 +4,18 @@
  * and have the (restore) client's FD fetch and write the files.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { Channel } from '@burrow/common/net/channel';
 import { displayPath } from '@burrow/common/names/index';
+import { buildBootstrap } from '../catalog/bootstrap.js';
 import { withLinkTargets } from './link-targets.js';
 import { openClient } from '../fd/client-link.js';
+import { awaitClientEnd } from '../fd/job-end.js';
+import { awaitReadSessionEnd } from '../sd/read-session.js';
 import { openReadSession } from '../sd/storage-link.js';
 import type { JobEnv, JobIdentity } from './env.js';
-import type { JobLog } from './job-log.js';
-import { awaitClientEnd } from './client-end.js';
 import type { RestorePlan } from './plan.js';
+import { clientEnded, storageEnded } from './peer-totals.js';
 import { restoreReport, type RestoreTotals } from './report.js';
-import { peerStatus, statusWords, type FinalStatus } from './status.js';
-import { awaitStorageEnd } from './storage-end.js';
+import { statusWords, type FinalStatus } from './status.js';
 import { converse, endStorageIfClientFailed, finalStatus } from './conversation.js';
 import { clientScripts, runDirectorScripts } from './run-scripts.js';
 import type { PercentVars } from './percent.js';
@@ -41,14 +41,12 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
       for (const p of added) log.info(`Also restoring ${displayPath(p)}: it holds the data of a chosen hard link.`);
       if (rows.length === 0) throw new BurrowError('NOT_FOUND', `no files selected from JobId(s) ${plan.jobIds.join(',')}`);
       totals.expectedFiles = rows.length;
-      const { sd, token } = await openReadSession(plan.storage, env.directorName, {
-        jobId: id.jobId, rows, jobMedia: plan.jobIds.flatMap((jobId) => catalog.listJobMedia(jobId)), signal,
-        onVolumes: (volumes) => {
-          log.info(`Restoring ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
-          if (plan.regexWhere) log.info(`Names rewritten by RegexWhere ${plan.regexWhere}`);
-          if (plan.owner) log.info(`A user's own restore: everything restored belongs to uid ${plan.owner.uid}`);
-        },
-      });
+      const bootstrap = buildBootstrap(rows, plan.jobIds.flatMap((jobId) => catalog.listJobMedia(jobId)));
+      const volumes = [...new Set(bootstrap.map((b) => b.volumeName))];
+      log.info(`Restoring ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
+      if (plan.regexWhere) log.info(`Names rewritten by RegexWhere ${plan.regexWhere}`);
+      if (plan.owner) log.info(`A user's own restore: everything restored belongs to uid ${plan.owner.uid}`);
+      const { sd, token } = await openReadSession(plan.storage, env.directorName, { jobId: id.jobId, bootstrap, signal });
       peers.sd = sd;
       log.info(`Using Device "${plan.storage.device}" to read.`);
       const fd = peers.fd = await openClient(plan.restoreClient, env.directorName, signal);
@@ -59,8 +57,8 @@ export async function runRestore(env: JobEnv, plan: RestorePlan, id: JobIdentity
         restoreOwner: plan.owner ?? null,
       });
       return [
-        awaitStorageEnd(sd, log, totals, plan.storage.name, signal),
-        awaitClientEnd(fd, log, totals, signal).finally(endStorageIfClientFailed(peers, id.jobId, () => totals.fdStatus)),
+        awaitReadSessionEnd(sd, log, plan.storage.name, signal).then(storageEnded(totals)),
+        awaitClientEnd({ fd, log, signal }).then(clientEnded(totals)).finally(endStorageIfClientFailed(peers, id.jobId, () => totals.fdStatus)),
       ];
     },
   });

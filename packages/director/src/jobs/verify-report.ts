@@ -1,5 +1,5 @@
 /** The report that ends a Verify job's log, in Bareos's layout (dird/verify.cc). */
-import type { ClientTotals } from './client-end.js';
+import type { ClientTotals } from './peer-totals.js';
 import { withCommas } from './format.js';
 import type { VerifyPlan } from './plan.js';
 import { header, line, times, type ReportCommon } from './report.js';

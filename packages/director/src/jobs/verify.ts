@@ -6,20 +6,21 @@
  * Bareos's does, so neither daemon needs the catalog. Differences on disk end the job
  * "OK -- with warnings"; damage on a volume ends it in Error. Each is named in the log.
  */
-import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
+import { buildBootstrap } from '../catalog/bootstrap.js';
 import { openClient } from '../fd/client-link.js';
+import { awaitClientEnd } from '../fd/job-end.js';
+import { awaitReadSessionEnd } from '../sd/read-session.js';
 import { openReadSession } from '../sd/storage-link.js';
-import { expandOnDirector } from '../setup/fileset-lists.js';
-import { awaitStorageEnd } from './storage-end.js';
+import { expandOnDirector } from './fileset-lists.js';
 import { converse, endStorageIfClientFailed, finalStatus } from './conversation.js';
 import type { JobEnv, JobIdentity } from './env.js';
 import type { JobLog } from './job-log.js';
-import { awaitClientEnd } from './client-end.js';
+import { clientEnded, storageEnded } from './peer-totals.js';
 import type { PercentVars } from './percent.js';
 import type { VerifyPlan } from './plan.js';
 import { clientScripts, runDirectorScripts } from './run-scripts.js';
-import { peerStatus, statusWords, type FinalStatus } from './status.js';
+import { statusWords, type FinalStatus } from './status.js';
 import { verifyCheck, type VerifyCheck } from './verify-checks.js';
 import { verifyReport, type VerifyTotals } from './verify-report.js';
 import { verifyTargets } from './verify-target.js';
@@ -61,17 +62,17 @@ export async function runVerify(env: JobEnv, plan: VerifyPlan, id: JobIdentity, 
           totals.sdStatus = 'T';
           return [];
         }
-        const { sd, token } = await openReadSession(plan.storage, env.directorName, {
-          jobId: id.jobId, rows, jobMedia: catalog.listJobMedia(last?.jobId ?? 0), signal,
-          onVolumes: (volumes) => log.info(`Reading ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`),
-        });
+        const bootstrap = buildBootstrap(rows, catalog.listJobMedia(last?.jobId ?? 0));
+        const volumes = [...new Set(bootstrap.map((b) => b.volumeName))];
+        log.info(`Reading ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
+        const { sd, token } = await openReadSession(plan.storage, env.directorName, { jobId: id.jobId, bootstrap, signal });
         peers.sd = sd;
         log.info(`Using Device "${plan.storage.device}" to read.`);
         const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
         await fd.send('fdVerify', {
           ...order, sdAddress: plan.storage.address, sdPort: plan.storage.port, token, digestAlgorithms: c.digestAlgorithms,
         });
-        tasks.push(awaitStorageEnd(sd, log, totals, plan.storage.name, signal));
+        tasks.push(awaitReadSessionEnd(sd, log, plan.storage.name, signal).then(storageEnded(totals)));
       } else {
         const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
         await fd.send('fdVerify', { ...order, fileset: await expandOnDirector(plan.fileset.spec, signal) });
@@ -96,15 +97,16 @@ export async function runVerify(env: JobEnv, plan: VerifyPlan, id: JobIdentity, 
   return status;
 }
 
-/** The FD's part: entries to compare, log lines, its end. */
 /** The FD's part: its entries go to the check, then its end. */
 function serveClient(fd: Channel, log: JobLog, totals: VerifyTotals, check: VerifyCheck, signal: AbortSignal): Promise<void> {
-  return awaitClientEnd(fd, log, totals, signal, (msg) => {
-    if (msg.kind !== 'verifyBatch') return false;
-    const entries = msg.body.entries ?? [];
-    totals.examined += entries.length;
-    check.accept(entries);
-    return true;
-  });
+  return awaitClientEnd({
+    fd, log, signal, handle: (msg) => {
+      if (msg.kind !== 'verifyBatch') return false;
+      const entries = msg.body.entries ?? [];
+      totals.examined += entries.length;
+      check.accept(entries);
+      return true;
+    },
+  }).then(clientEnded(totals));
 }
 

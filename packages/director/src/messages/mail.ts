@@ -8,7 +8,7 @@
  */
 import { runCommand } from '@burrow/common/scripts/command';
 import type { Logger } from '@burrow/common/log/index';
-import type { MessageType } from '../jobs/job-log.js';
+import type { MessageType } from './job-lines.js';
 
 /** A job's mail is capped so that a job with a million warnings cannot exhaust memory. */
 const MAX_MAIL_BYTES = 1 << 20;

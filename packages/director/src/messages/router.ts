@@ -10,7 +10,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MessagesResource } from '@burrow/common/config/index';
 import type { Logger } from '@burrow/common/log/index';
-import type { MessageSink, MessageType } from '../jobs/job-log.js';
+import type { MessageSink, MessageType } from './job-lines.js';
 import { substitute, type PercentVars } from '../jobs/percent.js';
 import { MailBuffer, deliver, shouldMail, type MailTarget } from './mail.js';
 

@@ -1,13 +1,22 @@
 /**
  * The Director's side of the Storage daemon conversation (its peer is
  * storage-daemon/src/dir/). One connection per job or per console request, as Bareos
- * does, so the connection itself is the session.
+ * does, so the connection itself is the session. The Director's answers to the SD's
+ * requests during a backup (Bareos's catreq.cc) are in backup-session.ts.
  */
 import type { Channel } from '@burrow/common/net/channel';
-import type { StorageTarget } from '../jobs/plan.js';
 import { connectDaemon } from '../peer-connect.js';
-import { buildBootstrap } from '../catalog/bootstrap.js';
-import type { JobMediaRow, RestoreFileRow } from '../catalog/types.js';
+import type { BootstrapEntry } from '../catalog/types.js';
+
+/** A Storage resource as a job reaches it: the SD, and the device and media type to use. */
+export interface StorageTarget {
+  name: string;
+  address: string;
+  port: number;
+  password: string;
+  device: string;
+  mediaType: string;
+}
 
 export function openStorage(target: StorageTarget, directorName: string, signal?: AbortSignal): Promise<Channel> {
   return connectDaemon(target, 'storage', directorName, signal);
@@ -33,23 +42,18 @@ export async function labelVolume(target: StorageTarget, directorName: string, r
 export interface ReadSession {
   sd: Channel;
   token: Uint8Array;
-  volumes: string[];
 }
 
 /**
- * Opens a read session (restore, volume verify) on the SD for the chosen files: their
- * bootstrap — volumes, sessions, block addresses, file indexes — from the catalog
- * rows and the jobs' JobMedia. `onVolumes` hears which volumes are needed before the
- * connection is made.
+ * Opens a read session (restore, volume verify) on the SD: sends the bootstrap the
+ * job built (volumes, sessions, block addresses, file indexes) and returns the
+ * one-job token the FD connects with.
  */
 export async function openReadSession(
-  target: StorageTarget, directorName: string, o: { jobId: number; rows: readonly RestoreFileRow[]; jobMedia: readonly JobMediaRow[]; signal: AbortSignal; onVolumes: (volumes: string[]) => void },
+  target: StorageTarget, directorName: string, o: { jobId: number; bootstrap: readonly BootstrapEntry[]; signal: AbortSignal },
 ): Promise<ReadSession> {
-  const bootstrap = buildBootstrap(o.rows, o.jobMedia);
-  const volumes = [...new Set(bootstrap.map((b) => b.volumeName))];
-  o.onVolumes(volumes);
   const sd = await openStorage(target, directorName, o.signal);
-  await sd.send('sdRestore', { jobId: o.jobId, device: target.device, volumes: bootstrap });
+  await sd.send('sdRestore', { jobId: o.jobId, device: target.device, volumes: [...o.bootstrap] });
   const ready = await sd.expect('sdReady', o.signal);
-  return { sd, token: ready.token ?? new Uint8Array(), volumes };
+  return { sd, token: ready.token ?? new Uint8Array() };
 }

@@ -5,7 +5,9 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource, type DirectorConfig, type JobResource } from '@burrow/common/config/index';
 import { buildRegexWhere, parseRegexWhere } from '@burrow/common/names/rewrite';
-import type { BackupPlan, ClientTarget, Replace, RestorePlan, RunLimits, SelectedFile, StorageTarget } from '../jobs/plan.js';
+import type { BackupPlan, Replace, RestorePlan, RunLimits, SelectedFile } from '../jobs/plan.js';
+import type { ClientTarget } from '../fd/client-link.js';
+import type { StorageTarget } from '../sd/storage-link.js';
 import { fileSetDigest, fileSetSpec } from './fileset.js';
 import type { RunOverrides } from '../scheduler/run-spec.js';
 import { VERIFY_LEVELS, type VerifyPlan } from '../jobs/plan.js';

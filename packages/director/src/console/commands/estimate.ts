@@ -14,7 +14,7 @@ import { peerStatus } from '../../jobs/status.js';
 import { resolveBackup } from '../../setup/resolve.js';
 import { allowedJob, checkOverrides } from './run.js';
 import { ok, type Command } from '../table.js';
-import { expandOnDirector } from '../../setup/fileset-lists.js';
+import { expandOnDirector } from '../../jobs/fileset-lists.js';
 
 export const estimateCommand: Command = {
   name: 'estimate',

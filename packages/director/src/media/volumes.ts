@@ -5,7 +5,19 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Catalog } from '../catalog/catalog.js';
-import type { PoolPlan, StorageTarget } from './plan.js';
+
+/** A Pool as volume choice needs it. */
+export interface PoolPlan {
+  name: string;
+  labelFormat: string | null;
+  maximumVolumeBytes: number;
+}
+
+/** The Storage a volume is for: its name and Media Type. */
+export interface VolumeStorage {
+  name: string;
+  mediaType: string;
+}
 
 export interface VolumeChoice {
   volumeName: string;
@@ -22,7 +34,7 @@ export function labelFormatName(format: string, n: number): string {
   return `${format}${String(n).padStart(4, '0')}`;
 }
 
-export function chooseVolume(catalog: Catalog, pool: PoolPlan, storage: StorageTarget, previousFull?: string): VolumeChoice {
+export function chooseVolume(catalog: Catalog, pool: PoolPlan, storage: VolumeStorage, previousFull?: string): VolumeChoice {
   if (previousFull) {
     const prev = catalog.getMediaByName(previousFull);
     if (prev && prev.volStatus === 'Append') catalog.setMediaStatus(prev.mediaId, 'Full');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { expandOnDirector } from './fileset-lists.js';
 import type { FileSetResource } from '@burrow/common/config/index';
-import { fileSetSpec } from './fileset.js';
+import { fileSetSpec } from '../setup/fileset.js';
 
 const fileSet = (name: string, files: string[]): FileSetResource => ({
   name, ignoreFileSetChanges: false, excludeFiles: [], includes: [{ files, options: [], excludeDirContaining: [], plugins: [] }],

@@ -1,0 +1,45 @@
+/** The FD's part of any job, as the Director sees it: log lines, then the job's end. */
+import { BurrowError } from '@burrow/common/errors/index';
+import type { Channel } from '@burrow/common/net/channel';
+import type { Message } from '@burrow/common/proto/index';
+import type { JobLines } from '../messages/job-lines.js';
+
+/** What the FD reports at its end; `status` is its Bareos status letter, unchecked. */
+export interface ClientJobEnd {
+  files: number;
+  bytes: number;
+  errors: number;
+  status: string;
+}
+
+export interface ClientConversation {
+  fd: Channel;
+  log: JobLines;
+  signal: AbortSignal;
+  /**
+   * Takes the messages particular to a job type (Accurate mode's deleted entries, a
+   * verify's entries); returns false for one it does not expect.
+   */
+  handle?: (msg: Message) => boolean;
+}
+
+export async function awaitClientEnd({ fd, log, signal, handle }: ClientConversation): Promise<ClientJobEnd> {
+  for (;;) {
+    const msg = await fd.receive(signal);
+    switch (msg.kind) {
+      case 'jobMessage':
+        log.relay(msg.body.level ?? 'info', msg.body.text ?? '', fd.peer.name);
+        break;
+      case 'fdJobEnd':
+        if (msg.body.error) log.error(msg.body.error, fd.peer.name);
+        return {
+          files: Number(msg.body.files ?? 0), bytes: Number(msg.body.bytes ?? 0),
+          errors: msg.body.errors ?? 0, status: msg.body.status ?? '',
+        };
+      case 'error':
+        throw new BurrowError('JOB_FAILED', `File daemon: ${msg.body.message ?? ''}`);
+      default:
+        if (!handle?.(msg)) throw fd.violation(`unexpected ${msg.kind} during a job`);
+    }
+  }
+}

@@ -11,10 +11,9 @@ import { findResource, loadDirectorConfig } from '@burrow/common/config/index';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
 import { openSqliteCatalog } from './catalog/index.js';
-import { JobLog } from './jobs/job-log.js';
 import { JobQueue } from './jobs/queue.js';
-import type { JobEnv } from './jobs/env.js';
-import { MessageRouter } from './messages/router.js';
+import { buildGeneration, writeResourceRows } from './configuration/generation.js';
+import { LiveConfiguration } from './configuration/live.js';
 import { serveConsole } from './console/session.js';
 import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
 import { Scheduler, scheduleEntries } from './scheduler/scheduler.js';
@@ -27,8 +26,8 @@ const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-dir.d', 
 await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const { config, warnings } = loadDirectorConfig(args.configPath);
   for (const w of warnings) log.warn(`${w.file}:${w.line}: ${w.message}`);
-  const schedule = scheduleEntries(config);
   if (args.testOnly) {
+    scheduleEntries(config);
     process.stdout.write(`burrow-dir: configuration ${args.configPath} is valid\n`);
     return;
   }
@@ -36,31 +35,18 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const self = config.director;
   const workingDirectory = resolvePath(self.workingDirectory);
   mkdirSync(workingDirectory, { recursive: true });
-  const catalogRes = config.catalogs[0];
-  const catalog = openSqliteCatalog(join(workingDirectory, `${catalogRes?.dbName ?? 'burrow'}.db`));
+  const catalog = openSqliteCatalog(join(workingDirectory, `${config.catalogs[0]?.dbName ?? 'burrow'}.db`));
   for (const jobId of catalog.markInterruptedJobs()) log.warn({ jobId }, 'job was cut off by a previous Director run; marked failed');
-  for (const p of config.pools) {
-    catalog.ensurePool({
-      name: p.name, poolType: p.poolType, labelFormat: p.labelFormat ?? null, maximumVolumes: p.maximumVolumes ?? 0,
-      maximumVolumeJobs: p.maximumVolumeJobs ?? 0, maximumVolumeBytes: p.maximumVolumeBytes ?? 0,
-      volumeRetention: p.volumeRetention * 1000, autoPrune: p.autoPrune, recycle: p.recycle,
-    });
-  }
-  const router = new MessageRouter(config.messages, resolvePath, log);
-  const env: JobEnv = {
-    catalog,
-    directorName: self.name,
-    catalogName: catalogRes?.name ?? 'MyCatalog',
-    log,
-    jobLog: (jobId, messages) => new JobLog(catalog, jobId, self.name, router.sink(messages)),
-    jobEnded: (jobId, messages, end) => router.jobEnded(jobId, messages, end),
-  };
-  const queue = new JobQueue(env, self.maximumConcurrentJobs);
+  const parts = { catalog, log, resolvePath };
+  const live = new LiveConfiguration(buildGeneration(config, parts));
+  writeResourceRows(catalog, config);
+  const queue = new JobQueue({ env: () => live.current.env, maxConcurrentJobs: () => live.current.config.director.maximumConcurrentJobs });
   const state = { startedAt: Date.now(), lastShownLogId: 0 };
-  const scheduler = new Scheduler(schedule, systemClock, (firing) => {
-    const id = queue.submit(scheduledPlan(config, firing.item.job, firing.run.overrides, resolvePath));
+  const scheduler = new Scheduler(live.current.schedule, systemClock, (firing) => {
+    const id = queue.submit(scheduledPlan(live.current.config, firing.item.job, firing.run.overrides, resolvePath));
     log.info({ jobId: id.jobId, schedule: firing.item.schedule }, `Job "${firing.item.job.name}" started by Schedule "${firing.item.schedule}"`);
   }, log);
+  live.onReplace((next) => scheduler.replaceEntries(next.schedule));
   const schedulerDone = scheduler.run(signal);
   const server = await listen({
     host: self.dirAddress,
@@ -69,12 +55,13 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
     log,
     lookupPsk: (peer) => {
       if (peer.role !== 'console') return undefined;
-      if (peer.name === DEFAULT_CONSOLE_NAME) return derivePsk(self.password, peer);
-      const named = findResource(config.consoles, peer.name);
+      const now = live.current.config;
+      if (peer.name === DEFAULT_CONSOLE_NAME) return derivePsk(now.director.password, peer);
+      const named = findResource(now.consoles, peer.name);
       // Resource names match case-insensitively, but the key is bound to the exact identity.
       return named ? derivePsk(named.password, peer) : undefined;
     },
-    onChannel: (channel) => serveConsole({ config, catalog, queue, env, state, scheduler, resolvePath }, channel, signal),
+    onChannel: (channel) => serveConsole({ catalog, queue, live, state, scheduler, resolvePath }, channel, signal),
   });
   await serveUntilStopped({
     server, binary: 'burrow-dir', pidDirectory: self.pidDirectory ? resolvePath(self.pidDirectory) : undefined, log, signal,

@@ -6,6 +6,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Dialog } from './dialog.js';
 import type { RestoreTree } from '../restore-tree/tree.js';
+import type { LiveConfiguration } from '../configuration/live.js';
 
 /** State shared by every console of this Director (Bareos has one console message queue). */
 export interface DirectorState {
@@ -37,13 +38,20 @@ export interface BvfsSelection {
 }
 
 export interface ConsoleContext {
+  /** The configuration in force when the command started: one command sees one configuration. */
   config: DirectorConfig;
   catalog: Catalog;
   queue: JobQueue;
+  /** What jobs submitted now use (the JobEnv of `config`). */
   env: JobEnv;
+  /** Where `config` and `env` come from; `reload` replaces what it holds. */
+  live: LiveConfiguration;
   state: DirectorState;
   scheduler: Scheduler;
   session: ConsoleSession;
   /** Paths in the configuration are relative to its directory. */
   resolvePath: (p: string) => string;
 }
+
+/** What every console connection shares; each command gets it with the generation in force. */
+export type ConsoleServices = Omit<ConsoleContext, 'session' | 'config' | 'env'>;

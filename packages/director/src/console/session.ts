@@ -7,16 +7,19 @@
 import { toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import { Args, parseCommand } from './args.js';
-import type { ConsoleContext } from './context.js';
+import type { ConsoleContext, ConsoleServices, ConsoleSession } from './context.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandResult } from './table.js';
 import { consoleScope } from './scope.js';
 
-export async function serveConsole(base: Omit<ConsoleContext, 'session'>, channel: Channel, signal: AbortSignal): Promise<void> {
-  const ctx: ConsoleContext = { ...base, session: { consoleName: channel.peer.name, api: false } };
+export async function serveConsole(services: ConsoleServices, channel: Channel, signal: AbortSignal): Promise<void> {
+  const session: ConsoleSession = { consoleName: channel.peer.name, api: false };
   for (;;) {
     const msg = await channel.receive(signal);
     if (msg.kind !== 'consoleCommand') throw channel.violation(`a console may not send ${msg.kind}`);
+    // Read once per command: a reload meanwhile changes the next command, not this one.
+    const { config, env } = services.live.current;
+    const ctx: ConsoleContext = { ...services, config, env, session };
     const result = await execute(ctx, msg.body.text ?? '');
     await channel.send('consoleReply', render(ctx, result));
   }

@@ -3,6 +3,8 @@
  * the admission rules allow (admission.ts), enforces Max Wait Time and Max Run Time,
  * refuses or replaces duplicates as the Job says, reschedules failed jobs when asked,
  * lets `wait` and `cancel` find jobs, and keeps one job's failure from touching others.
+ * A job keeps the JobEnv of the configuration it was submitted under (its Messages
+ * destinations), so a reload changes only the jobs submitted after it.
  */
 import { BurrowError, describeError } from '@burrow/common/errors/index';
 import type { JobLevel } from '../catalog/types.js';
@@ -18,6 +20,7 @@ import type { FinalStatus } from './status.js';
 
 interface QueuedJob extends QueueEntry {
   id: JobIdentity;
+  env: JobEnv;
   baseline: Baseline | null;
   attempt: number;
   waitingFor: string | undefined;
@@ -40,15 +43,24 @@ export interface JobSummary {
   priority: number;
 }
 
+/** What the queue reads from the configuration in force, each time it needs it. */
+export interface QueueSettings {
+  /** The JobEnv of the configuration in force now. */
+  env(): JobEnv;
+  /** The Director's Maximum Concurrent Jobs now. */
+  maxConcurrentJobs(): number;
+}
+
 export class JobQueue {
   private readonly jobs = new Map<number, QueuedJob>();
   private readonly retries = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly env: JobEnv, private readonly maxConcurrent: number) {}
+  constructor(private readonly settings: QueueSettings) {}
 
   /** Records the job in the catalog (status C) and queues it; returns its id at once. */
   submit(plan: JobPlan, attempt = 1): JobIdentity {
-    const { catalog } = this.env;
+    const env = this.settings.env();
+    const { catalog } = env;
     const schedTime = Date.now();
     const clientId = catalog.ensureClient(plan.client.name);
     const storageId = catalog.ensureStorage(plan.storage.name);
@@ -72,7 +84,7 @@ export class JobQueue {
     let resolve!: (s: FinalStatus) => void;
     const done = new Promise<FinalStatus>((r) => { resolve = r; });
     const job: QueuedJob = {
-      jobId, id, plan, baseline, attempt, priority: plan.priority, state: 'waiting', waitingFor: undefined,
+      jobId, id, env, plan, baseline, attempt, priority: plan.priority, state: 'waiting', waitingFor: undefined,
       abort: new AbortController(), timers: [], done, resolve,
     };
     if (!this.admitDuplicate(job)) return id;
@@ -107,7 +119,7 @@ export class JobQueue {
   cancel(jobId: number, why = 'Job canceled by the operator.'): boolean {
     const j = this.jobs.get(jobId);
     if (!j) return false;
-    this.env.jobLog(jobId, j.plan.messages).fatal(why);
+    j.env.jobLog(jobId, j.plan.messages).fatal(why);
     j.abort.abort(new BurrowError('JOB_CANCELED', why));
     if (j.state === 'waiting') this.end(j, 'A', true);
     return true;
@@ -130,7 +142,7 @@ export class JobQueue {
       for (const t of twins) this.cancel(t.jobId, `Canceled: a newer run of Job "${job.plan.jobName}" (JobId ${job.jobId}) replaces this queued duplicate.`);
       return true;
     }
-    this.env.jobLog(job.jobId, job.plan.messages).fatal(`Duplicate job not allowed: JobId ${twins.map((t) => t.jobId).join(',')} of Job "${job.plan.jobName}" is already queued or running.`);
+    job.env.jobLog(job.jobId, job.plan.messages).fatal(`Duplicate job not allowed: JobId ${twins.map((t) => t.jobId).join(',')} of Job "${job.plan.jobName}" is already queued or running.`);
     this.end(job, 'A', true);
     return false;
   }
@@ -139,7 +151,7 @@ export class JobQueue {
     const entries = [...this.jobs.values()];
     const waiting = entries.filter((j) => j.state === 'waiting').sort((a, b) => a.priority - b.priority || a.jobId - b.jobId);
     for (const j of waiting) {
-      j.waitingFor = waitReason(j, entries, this.maxConcurrent);
+      j.waitingFor = waitReason(j, entries, this.settings.maxConcurrentJobs());
       if (j.waitingFor === undefined) {
         j.state = 'running';
         void this.run(j);
@@ -156,11 +168,11 @@ export class JobQueue {
     try {
       const plan = j.plan;
       status = plan.kind === 'backup'
-        ? await runBackup(this.env, { ...plan, level: j.baseline?.level ?? plan.level }, j.baseline, j.id, j.abort.signal)
-        : plan.kind === 'verify' ? await runVerify(this.env, plan, j.id, j.abort.signal) : await runRestore(this.env, plan, j.id, j.abort.signal);
+        ? await runBackup(j.env, { ...plan, level: j.baseline?.level ?? plan.level }, j.baseline, j.id, j.abort.signal)
+        : plan.kind === 'verify' ? await runVerify(j.env, plan, j.id, j.abort.signal) : await runRestore(j.env, plan, j.id, j.abort.signal);
     } catch (err) {
       // A job runner that throws is a bug; the job fails, the Director goes on.
-      this.env.log.error({ jobId: j.jobId, err: describeError(err) }, 'job runner failed');
+      j.env.log.error({ jobId: j.jobId, err: describeError(err) }, 'job runner failed');
     }
     this.end(j, status, false);
     this.maybeReschedule(j, status);
@@ -171,7 +183,7 @@ export class JobQueue {
     for (const t of j.timers) clearTimeout(t);
     if (record) {
       try {
-        this.env.catalog.finishJob(j.jobId, { status, endTime: Date.now(), jobFiles: 0, jobBytes: 0 });
+        j.env.catalog.finishJob(j.jobId, { status, endTime: Date.now(), jobFiles: 0, jobBytes: 0 });
       } catch {
         // Already final.
       }
@@ -185,7 +197,7 @@ export class JobQueue {
   private maybeReschedule(j: QueuedJob, status: FinalStatus): void {
     const r = j.plan.limits.reschedule;
     if (!r.onError || (status !== 'E' && status !== 'f') || j.attempt > r.times) return;
-    this.env.jobLog(j.jobId, j.plan.messages).info(`Rescheduled Job ${j.id.job} to re-run in ${elapsed(r.intervalMs)} (attempt ${j.attempt + 1} of ${r.times + 1}).`);
+    j.env.jobLog(j.jobId, j.plan.messages).info(`Rescheduled Job ${j.id.job} to re-run in ${elapsed(r.intervalMs)} (attempt ${j.attempt + 1} of ${r.times + 1}).`);
     const timer = setTimeout(() => {
       this.retries.delete(timer);
       this.submit(j.plan, j.attempt + 1);

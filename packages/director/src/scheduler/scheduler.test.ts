@@ -39,3 +39,32 @@ test('a run fires once at its minute, however often the loop wakes', async () =>
   stop.abort();
   await running;
 });
+
+test('new entries (a reload) take effect at once, and the old ones stop firing', async () => {
+  const start = new Date('2026-03-02T22:00').getTime();
+  const clock = new ManualClock(start);
+  const fired: string[] = [];
+  const scheduler = new Scheduler([entry('daily at 23:05')], clock, (f) => { fired.push(f.run.overrides.level ?? 'default'); }, log);
+  const stop = new AbortController();
+  const running = scheduler.run(stop.signal);
+  await clock.advanceTo(start + 30 * 60_000);
+  scheduler.replaceEntries([entry('Level=Full daily at 22:45')]);
+  await clock.advanceTo(start + 3 * 3_600_000);
+  stop.abort();
+  await running;
+  assert.deepEqual(fired, ['Full'], 'the replaced 23:05 run did not fire; the new 22:45 run did');
+});
+
+test('a scheduler that starts with no entries fires the ones it is given later', async () => {
+  const start = new Date('2026-03-02T22:00').getTime();
+  const clock = new ManualClock(start);
+  let count = 0;
+  const scheduler = new Scheduler([], clock, () => { count++; }, log);
+  const stop = new AbortController();
+  const running = scheduler.run(stop.signal);
+  scheduler.replaceEntries([entry('daily at 22:10')]);
+  await clock.advanceTo(start + 20 * 60_000);
+  stop.abort();
+  await running;
+  assert.equal(count, 1);
+});

@@ -3,7 +3,8 @@
  * contributes one entry per Run line; the loop sleeps until the next firing (waking
  * at least every minute, so a changed wall clock is noticed) and submits every job
  * whose time has come. Runs missed while the Director was down are not caught up,
- * as in Bareos.
+ * as in Bareos. A reload hands it the new configuration's entries (`replaceEntries`):
+ * the loop wakes and goes on from the minute it had checked, with the new runs.
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource, type DirectorConfig, type JobResource } from '@burrow/common/config/index';
@@ -50,12 +51,21 @@ export function scheduleEntries(config: DirectorConfig): ScheduleEntry[] {
 }
 
 export class Scheduler {
+  /** Ends the loop's current sleep early (new entries to look at). */
+  private wakeUp: (() => void) | undefined;
+
   constructor(
-    private readonly entries: readonly ScheduleEntry[],
+    private entries: readonly ScheduleEntry[],
     private readonly clock: Clock,
     private readonly fire: (firing: Firing<ScheduledJob>) => void,
     private readonly log: Logger,
   ) {}
+
+  /** From now on, fire these runs (a reloaded configuration's). */
+  replaceEntries(entries: readonly ScheduleEntry[]): void {
+    this.entries = entries;
+    this.wakeUp?.();
+  }
 
   /** What will fire from now until `days` ahead (for `status dir`). */
   upcoming(days: number): Firing<ScheduledJob>[] {
@@ -63,13 +73,26 @@ export class Scheduler {
     return firingsBetween(this.entries, now, now + days * 86_400_000);
   }
 
+  /** Sleeps until `ms` have passed, the Director stops, or new entries arrive. */
+  private async sleep(ms: number, signal: AbortSignal): Promise<void> {
+    const sleeping = new AbortController();
+    const wake = (): void => sleeping.abort();
+    signal.addEventListener('abort', wake, { once: true });
+    this.wakeUp = wake;
+    try {
+      await this.clock.sleep(ms, sleeping.signal);
+    } finally {
+      signal.removeEventListener('abort', wake);
+      this.wakeUp = undefined;
+    }
+  }
+
   async run(signal: AbortSignal): Promise<void> {
-    if (this.entries.length === 0) return;
     let checked = this.clock.now();
     while (!signal.aborted) {
       const next = firingsBetween(this.entries, checked, checked + LOOKAHEAD_MS)[0];
       const wait = next ? Math.min(MAX_SLEEP_MS, Math.max(0, next.time - this.clock.now())) : MAX_SLEEP_MS;
-      await this.clock.sleep(wait, signal);
+      await this.sleep(wait, signal);
       if (signal.aborted) return;
       const now = this.clock.now();
       if (now < checked) {

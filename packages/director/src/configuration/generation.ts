@@ -1,0 +1,51 @@
+/**
+ * Builds a generation from a loaded configuration (at start and at each reload), and
+ * writes the catalog rows the configuration names, as Bareos does when it starts: a
+ * Pool row per Pool resource (kept up to date with its directives), a Client row per
+ * Client and a Storage row per Storage.
+ */
+import type { DirectorConfig } from '@burrow/common/config/index';
+import type { Logger } from '@burrow/common/log/index';
+import type { Catalog } from '../catalog/catalog.js';
+import { JobLog } from '../jobs/job-log.js';
+import type { JobEnv } from '../jobs/env.js';
+import { MessageRouter } from '../messages/router.js';
+import { scheduleEntries } from '../scheduler/scheduler.js';
+import type { Generation } from './live.js';
+
+/** What stays the same across generations: the open catalog, the log, the config's root. */
+export interface DirectorParts {
+  readonly catalog: Catalog;
+  readonly log: Logger;
+  /** Paths in the configuration are relative to its directory. */
+  readonly resolvePath: (p: string) => string;
+}
+
+/** Throws CONFIG_INVALID (with every bad Run line) before anything is built. */
+export function buildGeneration(config: DirectorConfig, parts: DirectorParts): Generation {
+  const schedule = scheduleEntries(config);
+  const router = new MessageRouter(config.messages, parts.resolvePath, parts.log);
+  const directorName = config.director.name;
+  const env: JobEnv = {
+    catalog: parts.catalog,
+    directorName,
+    catalogName: config.catalogs[0]?.name ?? 'MyCatalog',
+    log: parts.log,
+    jobLog: (jobId, messages) => new JobLog(parts.catalog, jobId, directorName, router.sink(messages)),
+    jobEnded: (jobId, messages, end) => router.jobEnded(jobId, messages, end),
+  };
+  return { config, env, schedule };
+}
+
+/** The catalog rows of the configuration's Pools, Clients and Storages (idempotent). */
+export function writeResourceRows(catalog: Catalog, config: DirectorConfig): void {
+  for (const p of config.pools) {
+    catalog.ensurePool({
+      name: p.name, poolType: p.poolType, labelFormat: p.labelFormat ?? null, maximumVolumes: p.maximumVolumes ?? 0,
+      maximumVolumeJobs: p.maximumVolumeJobs ?? 0, maximumVolumeBytes: p.maximumVolumeBytes ?? 0,
+      volumeRetention: p.volumeRetention * 1000, autoPrune: p.autoPrune, recycle: p.recycle,
+    });
+  }
+  for (const c of config.clients) catalog.ensureClient(c.name);
+  for (const s of config.storages) catalog.ensureStorage(s.name);
+}

@@ -11,14 +11,19 @@ import type { JobRow } from '../catalog/types.js';
 import { listDate } from './format.js';
 import { LEVEL_NAMES, type BackupPlan } from './plan.js';
 
-export interface Baseline {
-  level: BackupPlan['level'];
+/** What a backup builds on: nothing for a Full. */
+export interface Basis {
   /** Epoch ms; null for a Full. */
   since: number | null;
   /** The job built upon. */
   prior: JobRow | null;
-  /** Said in the job log (an upgrade to Full). */
+  /** Said in the job log (an upgrade to Full, or what an Incremental builds on). */
   note: string | null;
+}
+
+/** The level a backup runs at once the catalog is asked, and what it builds on. */
+export interface Baseline extends Basis {
+  level: BackupPlan['level'];
 }
 
 export function chooseBaseline(catalog: Catalog, plan: BackupPlan, clientId: number, fileSetId: number): Baseline {

@@ -7,21 +7,25 @@
  * destinations), so a reload changes only the jobs submitted after it.
  */
 import { BurrowError, describeError } from '@burrow/common/errors/index';
-import type { JobLevel } from '../catalog/types.js';
 import { waitReason, type QueueEntry } from './admission.js';
-import { chooseBaseline, type Baseline } from './baseline.js';
+import type { Basis } from './baseline.js';
 import type { JobEnv, JobIdentity } from './env.js';
-import { runBackup } from './backup.js';
+import { backupJob } from './backup.js';
 import { elapsed } from './format.js';
+import { runJob, type JobType } from './lifecycle.js';
+import { prepareRun } from './prepare.js';
 import type { JobPlan } from './plan.js';
-import { runRestore } from './restore.js';
-import { runVerify } from './verify.js';
+import { restoreJob } from './restore.js';
+import { verifyJob } from './verify.js';
 import type { FinalStatus } from './status.js';
 
 interface QueuedJob extends QueueEntry {
   id: JobIdentity;
   env: JobEnv;
-  baseline: Baseline | null;
+  /** The plan as submitted, before the level was decided: what a rerun starts from. */
+  requested: JobPlan;
+  /** What runs: made at submit, when a backup's level and basis are decided. */
+  type: JobType;
   attempt: number;
   waitingFor: string | undefined;
   abort: AbortController;
@@ -58,33 +62,17 @@ export class JobQueue {
   constructor(private readonly settings: QueueSettings) {}
 
   /** Records the job in the catalog (status C) and queues it; returns its id at once. */
-  submit(plan: JobPlan, attempt = 1): JobIdentity {
+  submit(requested: JobPlan, attempt = 1): JobIdentity {
     const env = this.settings.env();
     const { catalog } = env;
     const schedTime = Date.now();
-    const clientId = catalog.ensureClient(plan.client.name);
-    const storageId = catalog.ensureStorage(plan.storage.name);
-    let level: JobLevel = ' ';
-    let fileSetId: number | null = null;
-    let poolId: number | null = null;
-    let baseline: Baseline | null = null;
-    if (plan.kind === 'backup') {
-      fileSetId = catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
-      poolId = catalog.getPool(plan.pool.name)?.poolId ?? null;
-      baseline = chooseBaseline(catalog, plan, clientId, fileSetId);
-      level = baseline.level;
-    } else if (plan.kind === 'verify') {
-      fileSetId = catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
-    }
-    const jobId = catalog.createJob({
-      name: plan.jobName, type: ({ backup: 'B', restore: 'R', verify: 'V' } as const)[plan.kind], level, clientId, fileSetId, poolId, storageId, schedTime,
-      priorJobId: plan.kind === 'restore' ? (plan.jobIds[plan.jobIds.length - 1] ?? null) : null,
-    });
+    const { plan, basis, row } = prepareRun(catalog, requested, schedTime);
+    const jobId = catalog.createJob(row);
     const id: JobIdentity = { jobId, job: catalog.getJob(jobId)?.job ?? `${plan.jobName}.${jobId}`, schedTime };
     let resolve!: (s: FinalStatus) => void;
     const done = new Promise<FinalStatus>((r) => { resolve = r; });
     const job: QueuedJob = {
-      jobId, id, env, plan, baseline, attempt, priority: plan.priority, state: 'waiting', waitingFor: undefined,
+      jobId, id, env, plan, requested, type: jobType(plan, basis), attempt, priority: plan.priority, state: 'waiting', waitingFor: undefined,
       abort: new AbortController(), timers: [], done, resolve,
     };
     if (!this.admitDuplicate(job)) return id;
@@ -102,7 +90,7 @@ export class JobQueue {
   list(): JobSummary[] {
     return [...this.jobs.values()].map((j) => ({
       jobId: j.jobId, job: j.id.job, name: j.plan.jobName, kind: j.plan.kind, state: j.state, waitingFor: j.waitingFor,
-      level: j.baseline?.level ?? ' ', client: j.plan.client.name, priority: j.priority,
+      level: j.plan.kind === 'backup' ? j.plan.level : ' ', client: j.plan.client.name, priority: j.priority,
     }));
   }
 
@@ -166,10 +154,7 @@ export class JobQueue {
     }
     let status: FinalStatus = 'f';
     try {
-      const plan = j.plan;
-      status = plan.kind === 'backup'
-        ? await runBackup(j.env, { ...plan, level: j.baseline?.level ?? plan.level }, j.baseline, j.id, j.abort.signal)
-        : plan.kind === 'verify' ? await runVerify(j.env, plan, j.id, j.abort.signal) : await runRestore(j.env, plan, j.id, j.abort.signal);
+      status = await runJob(j.type, { env: j.env, id: j.id, signal: j.abort.signal });
     } catch (err) {
       // A job runner that throws is a bug; the job fails, the Director goes on.
       j.env.log.error({ jobId: j.jobId, err: describeError(err) }, 'job runner failed');
@@ -200,9 +185,18 @@ export class JobQueue {
     j.env.jobLog(j.jobId, j.plan.messages).info(`Rescheduled Job ${j.id.job} to re-run in ${elapsed(r.intervalMs)} (attempt ${j.attempt + 1} of ${r.times + 1}).`);
     const timer = setTimeout(() => {
       this.retries.delete(timer);
-      this.submit(j.plan, j.attempt + 1);
+      this.submit(j.requested, j.attempt + 1);
     }, r.intervalMs);
     timer.unref();
     this.retries.add(timer);
+  }
+}
+
+/** The job type that runs a plan; `basis` is what a backup builds on. */
+function jobType(plan: JobPlan, basis: Basis): JobType {
+  switch (plan.kind) {
+    case 'backup': return backupJob(plan, basis);
+    case 'restore': return restoreJob(plan);
+    case 'verify': return verifyJob(plan);
   }
 }

@@ -53,27 +53,43 @@ export function clientScripts(scripts: readonly RunScript[], vars: PercentVars):
   }));
 }
 
+export interface DirectorScriptRun {
+  scripts: readonly RunScript[];
+  when: When;
+  /** Whether the job has gone well so far (After scripts: RunsOnSuccess or RunsOnFailure). */
+  jobOk: boolean;
+  vars: PercentVars;
+  log: JobLog;
+  signal: AbortSignal;
+}
+
 /**
  * Runs the Director's own scripts for this point of the job; their output goes to the
  * job log. Returns false when one failed with FailJobOnError (the job must fail).
  */
-export async function runDirectorScripts(scripts: readonly RunScript[], when: When, jobOk: boolean, vars: PercentVars, log: JobLog, signal: AbortSignal): Promise<boolean> {
+export async function runDirectorScripts(r: DirectorScriptRun): Promise<boolean> {
   let ok = true;
-  for (const s of scripts) {
-    if (s.runsOnClient || !scriptApplies(s, when, jobOk)) continue;
+  for (const s of r.scripts) {
+    if (s.runsOnClient || !scriptApplies(s, r.when, r.jobOk)) continue;
     for (const template of s.commands) {
-      const command = substitute(template, vars);
-      log.info(`${when}Job: run command "${command}"`);
-      const r = await runCommand(command, { signal, onLine: (line) => log.info(`${when}Job: ${line}`) }).catch((err: unknown) => ({ exitCode: null, error: String(err) }));
-      if (r.exitCode === 0) continue;
-      const why = `${when}Job: command "${command}" failed: ${r.error ?? `exit status ${r.exitCode}`}`;
+      const failure = await runOne(r, substitute(template, r.vars));
+      if (failure === null) continue;
       if (s.failJobOnError) {
-        log.error(why);
+        r.log.error(failure);
         ok = false;
       } else {
-        log.warning(why);
+        r.log.warning(failure);
       }
     }
   }
   return ok;
+}
+
+/** Runs one command, its output into the job log; returns why it failed, or null. */
+async function runOne(r: DirectorScriptRun, command: string): Promise<string | null> {
+  r.log.info(`${r.when}Job: run command "${command}"`);
+  const res = await runCommand(command, { signal: r.signal, onLine: (line) => r.log.info(`${r.when}Job: ${line}`) })
+    .catch((err: unknown) => ({ exitCode: null, error: String(err) }));
+  if (res.exitCode === 0) return null;
+  return `${r.when}Job: command "${command}" failed: ${res.error ?? `exit status ${res.exitCode}`}`;
 }

@@ -3,8 +3,16 @@ import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { JobLines } from '../messages/job-lines.js';
 
+export interface ReadSessionConversation {
+  sd: Channel;
+  log: JobLines;
+  /** The Storage resource's name, which the SD's lines are relayed under. */
+  storageName: string;
+  signal: AbortSignal;
+}
+
 /** Resolves with the session's Bareos status letter, unchecked. */
-export async function awaitReadSessionEnd(sd: Channel, log: JobLines, storageName: string, signal: AbortSignal): Promise<string> {
+export async function awaitReadSessionEnd({ sd, log, storageName, signal }: ReadSessionConversation): Promise<string> {
   for (;;) {
     const msg = await sd.receive(signal);
     switch (msg.kind) {

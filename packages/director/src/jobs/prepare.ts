@@ -1,0 +1,46 @@
+/**
+ * What a run is once the catalog has been asked, as Bareos's job setup decides it
+ * (dird/job.cc SetupJob): a backup's level (an Incremental with no Full becomes a
+ * Full) and what it builds on, and the job's catalog row. Decided when the job is
+ * submitted, so `status dir` and `list jobs` show the level it will run at.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import type { JobInput, JobLevel } from '../catalog/types.js';
+import { chooseBaseline, type Basis } from './baseline.js';
+import type { JobPlan } from './plan.js';
+
+export interface PreparedRun {
+  /** The plan with its level decided. */
+  plan: JobPlan;
+  /** What a backup builds on; nothing for other jobs. */
+  basis: Basis;
+  /** The job's catalog row. */
+  row: JobInput;
+}
+
+const TYPES = { backup: 'B', restore: 'R', verify: 'V' } as const;
+
+export function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: number): PreparedRun {
+  let plan = requested;
+  const clientId = catalog.ensureClient(plan.client.name);
+  const storageId = catalog.ensureStorage(plan.storage.name);
+  let level: JobLevel = ' ';
+  let fileSetId: number | null = null;
+  let poolId: number | null = null;
+  let basis: Basis = { since: null, prior: null, note: null };
+  if (plan.kind === 'backup') {
+    fileSetId = catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
+    const { level: decided, ...built } = chooseBaseline(catalog, plan, clientId, fileSetId);
+    plan = { ...plan, level: decided };
+    basis = built;
+    level = plan.level;
+    poolId = catalog.getPool(plan.pool.name)?.poolId ?? null;
+  } else if (plan.kind === 'verify') {
+    fileSetId = catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
+  }
+  const row: JobInput = {
+    name: plan.jobName, type: TYPES[plan.kind], level, clientId, fileSetId, poolId, storageId, schedTime,
+    priorJobId: plan.kind === 'restore' ? (plan.jobIds[plan.jobIds.length - 1] ?? null) : null,
+  };
+  return { plan, basis, row };
+}

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { burrow } from '@burrow/common/proto/index';
 import type { FileSetResource, PatternKind } from '@burrow/common/config/index';
+import { encodeSettings } from '@burrow/common/fileset/options';
 
 const KINDS: Record<PatternKind, burrow.PatternKind> = {
   wild: burrow.PatternKind.PATTERN_WILD,
@@ -33,7 +34,7 @@ export function fileSetSpec(fs: FileSetResource, resolvePath: (p: string) => str
     includes: fs.includes.map((inc) => ({
       files: inc.files.map((f) => Buffer.from(isListEntry(f) ? f : resolvePath(f), 'utf8')),
       options: inc.options.map((o) => ({
-        settings: { ...o.settings },
+        settings: encodeSettings(o.values),
         patterns: o.patterns.map((p) => ({ kind: KINDS[p.kind], pattern: p.pattern })),
       })),
       excludeDirContaining: [...inc.excludeDirContaining],

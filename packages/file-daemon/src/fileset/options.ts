@@ -1,19 +1,16 @@
 /**
- * The settings of one FileSet `Options { }` block, parsed at the edge with zod
- * (STYLE habit 7). Keys arrive normalised by the Director (lower case, no spaces).
- * Settings Bareos has and Burrow does not act on yet are accepted and ignored, so a
- * Bareos FileSet carries over; anything else, or a bad value, is rejected.
+ * What the walker and reader do with one file (FileOptions), and the settings of one
+ * FileSet `Options { }` block parsed at the edge (STYLE habit 7) with the table the
+ * Director checked them with (common fileset/options.ts): anything that table does
+ * not list as an option the File daemon acts on, or a bad value, is rejected.
  */
-import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
+import {
+  decodeSettings, SettingsError, type Compression, type OptionValues, type SignatureName, type ValueKey,
+} from '@burrow/common/fileset/options';
 
-export type DigestName = 'MD5' | 'SHA1' | 'SHA256' | 'SHA512';
-
-/** How each data chunk is compressed: gzip at a level 1-9, LZ4 (fast), or Zstandard at a level. */
-export interface Compression {
-  readonly algorithm: 'GZIP' | 'LZ4' | 'ZSTD';
-  readonly level: number;
-}
+export type DigestName = SignatureName;
+export type { Compression };
 
 /** What the walker and reader do with one file. */
 export interface FileOptions {
@@ -80,64 +77,13 @@ export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
   honorNoDump: false,
 });
 
-const yesNo = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.enum(['yes', 'no', 'true', 'false']))
-  .transform((v) => v === 'yes' || v === 'true');
-
-const signature = z.string().trim().toUpperCase().pipe(z.enum(['MD5', 'SHA1', 'SHA256', 'SHA512']));
-
-// "GZIP" is level 6, as in Bareos; ZSTD is level 3, zstd's own default. LZO is not implemented and so rejected.
-const compression = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .pipe(z.string().regex(/^(GZIP[1-9]?|LZ4|ZSTD)$/, 'expected GZIP, GZIP1..GZIP9, LZ4 or ZSTD'))
-  .transform((v): Compression => {
-    if (v === 'LZ4') return { algorithm: 'LZ4', level: 1 };
-    if (v === 'ZSTD') return { algorithm: 'ZSTD', level: 3 };
-    return { algorithm: 'GZIP', level: v === 'GZIP' ? 6 : Number(v.slice(4)) };
-  });
-
-// fstype = ext4, xfs (the Director joins repeated values with commas).
-const fsTypes = z
-  .string()
-  .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))
-  .pipe(z.array(z.string().regex(/^[a-z0-9._+-]+$/, 'expected file system type names such as ext4, xfs')).min(1));
-
-// Bareos Options directives that Burrow accepts without acting on them (yet).
-// drivetype is Windows-only (the Director warns and drops it).
-const LATER = [
-  'basejob', 'portable', 'checkfilechanges', 'drivetype', 'hfsplussupport', 'strippath',
-  'size', 'shadowing', 'meta', 'encryption', 'autoexclude', 'enhancedwild',
-] as const;
-
-const SettingsSchema = z
-  .object({
-    signature: signature.optional(),
-    compression: compression.optional(),
-    onefs: yesNo.optional(),
-    recurse: yesNo.optional(),
-    exclude: yesNo.optional(),
-    sparse: yesNo.optional(),
-    xattrsupport: yesNo.optional(),
-    aclsupport: yesNo.optional(),
-    mtimeonly: yesNo.optional(),
-    // Bareos's letters; those Burrow does not compare (digests, atime, dev) are accepted and ignored.
-    accurate: z.string().trim().regex(/^[ipnugsamcd51AM2-9]+$/, 'expected accurate option letters such as mcs').optional(),
-    verify: z.string().trim().regex(/^[ipnugsamcd51V:]*$/, 'expected verify option letters such as pins5').optional(),
-    ignorecase: yesNo.optional(),
-    readfifo: yesNo.optional(),
-    noatime: yesNo.optional(),
-    keepatime: yesNo.optional(),
-    hardlinks: yesNo.optional(),
-    honornodumpflag: yesNo.optional(),
-    fstype: fsTypes.optional(),
-    ...Object.fromEntries(LATER.map((k) => [k, z.string().optional()])),
-  })
-  .strict();
+/** Where each option of the shared table lands in FileOptions (ignorecase shapes the patterns instead). */
+const FIELDS: { readonly [K in ValueKey]: K extends 'ignorecase' ? null : keyof FileOptions } = {
+  signature: 'signature', compression: 'compression', onefs: 'onefs', recurse: 'recurse', exclude: 'exclude',
+  sparse: 'sparse', aclsupport: 'acls', xattrsupport: 'xattrs', mtimeonly: 'mtimeOnly', accurate: 'accurate',
+  verify: 'verify', ignorecase: null, readfifo: 'readFifo', noatime: 'noAtime', keepatime: 'keepAtime',
+  hardlinks: 'hardLinks', honornodumpflag: 'honorNoDump', fstype: 'fsTypes',
+};
 
 /** One block's settings: only what the block says, to be layered over defaults. */
 export interface BlockSettings {
@@ -145,30 +91,19 @@ export interface BlockSettings {
   readonly ignoreCase: boolean;
 }
 
+/** Parses one Options block's settings with the table the Director used (common fileset/options.ts). */
 export function parseSettings(settings: Readonly<Record<string, string>> | null | undefined, where: string): BlockSettings {
-  const result = SettingsSchema.safeParse(settings ?? {});
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`);
-    throw new BurrowError('CONFIG_INVALID', `${where}: ${problems.join('; ')}`);
+  let values: OptionValues;
+  try {
+    values = decodeSettings(settings ?? {});
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    throw new BurrowError('CONFIG_INVALID', `${where}: ${err.message}`);
   }
-  const s = result.data;
-  const overrides: { -readonly [K in keyof FileOptions]?: FileOptions[K] } = {};
-  if (s.signature !== undefined) overrides.signature = s.signature;
-  if (s.compression !== undefined) overrides.compression = s.compression;
-  if (s.onefs !== undefined) overrides.onefs = s.onefs;
-  if (s.recurse !== undefined) overrides.recurse = s.recurse;
-  if (s.exclude !== undefined) overrides.exclude = s.exclude;
-  if (s.sparse !== undefined) overrides.sparse = s.sparse;
-  if (s.xattrsupport !== undefined) overrides.xattrs = s.xattrsupport;
-  if (s.aclsupport !== undefined) overrides.acls = s.aclsupport;
-  if (s.mtimeonly !== undefined) overrides.mtimeOnly = s.mtimeonly;
-  if (s.accurate !== undefined) overrides.accurate = s.accurate;
-  if (s.verify !== undefined) overrides.verify = s.verify;
-  if (s.readfifo !== undefined) overrides.readFifo = s.readfifo;
-  if (s.noatime !== undefined) overrides.noAtime = s.noatime;
-  if (s.keepatime !== undefined) overrides.keepAtime = s.keepatime;
-  if (s.hardlinks !== undefined) overrides.hardLinks = s.hardlinks;
-  if (s.honornodumpflag !== undefined) overrides.honorNoDump = s.honornodumpflag;
-  if (s.fstype !== undefined) overrides.fsTypes = s.fstype;
-  return { overrides, ignoreCase: s.ignorecase ?? false };
+  const overrides: Record<string, unknown> = {};
+  for (const key of Object.keys(values) as ValueKey[]) {
+    const field = FIELDS[key];
+    if (field !== null) overrides[field] = values[key];
+  }
+  return { overrides: overrides as Partial<FileOptions>, ignoreCase: values.ignorecase ?? false };
 }

@@ -1,21 +1,24 @@
 /**
  * The FileSet resource, shaped like burrow.FileSetSpec so the Director can send it to
  * the File daemon as is. `Include { File = ...; Options { ... }; Exclude Dir Containing = ... }`
- * and `Exclude { File = ... }`. Option values are checked and normalized (booleans
- * become `yes`/`no`, signatures and compressions upper case); patterns keep their order.
+ * and `Exclude { File = ... }`. Options directives are judged by the table shared with
+ * the File daemon (fileset/options.ts); patterns keep their order.
  */
 import { z } from 'zod';
 import type { BlockNode, DirectiveNode } from '../syntax/ast.js';
 import { bool, NOT_YET, one, name, text } from '../schema/fields.js';
 import { defineResource, type BlockContext } from '../schema/resource.js';
-import { tryBoolean } from '../units.js';
+import {
+  PATTERN_OPTIONS, UNAVAILABLE_OPTIONS, VALUE_OPTIONS, type OptionValues, type PatternKind, type ValueKey,
+} from '../../fileset/options.js';
+import type { ValueKind } from '../../fileset/values.js';
 import { parseBpipe } from './bpipe.js';
 
-export type PatternKind = 'wild' | 'wilddir' | 'wildfile' | 'regex' | 'regexdir' | 'regexfile';
+export type { PatternKind } from '../../fileset/options.js';
 export interface FileSetPattern { kind: PatternKind; pattern: string }
 export interface FileSetOptions {
-  /** Normalized directive name (lower case, no spaces) -> value, e.g. `signature` -> `SHA256`. */
-  settings: Record<string, string>;
+  /** The block's settings, typed by the shared table (fileset/options.ts); only what it says. */
+  values: OptionValues;
   patterns: FileSetPattern[];
 }
 export interface FileSetInclude {
@@ -26,23 +29,6 @@ export interface FileSetInclude {
   /** `Plugin = "bpipe:file=...:reader=...:writer=..."` entries, checked, as written. */
   plugins: string[];
 }
-
-const PATTERN_KINDS = new Set<string>(['wild', 'wilddir', 'wildfile', 'regex', 'regexdir', 'regexfile']);
-const BOOLEAN_OPTIONS = new Set([
-  'onefs', 'exclude', 'sparse', 'aclsupport', 'xattrsupport', 'hardlinks', 'noatime', 'keepatime', 'readfifo',
-  'mtimeonly', 'ignorecase', 'recurse', 'portable', 'checkchanges', 'honornodumpflag',
-]);
-/** Options that may be given more than once; their values are joined with commas. */
-const LIST_OPTIONS = new Set(['fstype', 'drivetype']);
-const FREE_OPTIONS = new Set(['accurate', 'verify', 'basejob', 'size']);
-const SIGNATURES = ['MD5', 'SHA1', 'SHA256', 'SHA512'];
-const COMPRESSIONS_DONE = ['GZIP', ...Array.from({ length: 9 }, (_, i) => `GZIP${i + 1}`), 'LZ4', 'ZSTD'];
-const COMPRESSIONS_LATER = ['LZO', 'LZ4HC', 'LZFAST'];
-/** Bareos options Burrow ignores with a warning. */
-const IGNORED_OPTIONS = new Set([
-  'enhancedwild', 'stripath', 'strippath', 'autoexclude', 'hfsplussupport', 'shadowing', 'meta', 'encryption',
-  'plugin', 'xxh128',
-]);
 
 interface Ctx extends BlockContext { readonly at: DirectiveNode | BlockNode }
 
@@ -56,34 +42,6 @@ function values(d: DirectiveNode, ctx: BlockContext): string[] {
   return d.parts[0]!.map((v) => v.text);
 }
 
-/** Returns the normalized value, or undefined (after reporting) to leave the option out. */
-function optionValue(key: string, value: string, ctx: Ctx): string | undefined {
-  const upper = value.trim().toUpperCase();
-  if (BOOLEAN_OPTIONS.has(key)) {
-    const b = tryBoolean(value);
-    if (b === undefined) { problem(ctx, ctx.at, `"${value}" is not yes or no`); return undefined; }
-    return b ? 'yes' : 'no';
-  }
-  if (key === 'drivetype') {
-    // Bareos matches Windows drive types (fixed, removable, cdrom...); Linux has none.
-    problem(ctx, ctx.at, 'DriveType applies to Windows clients only; ignored on Linux', true);
-    return undefined;
-  }
-  if (key === 'signature') {
-    if (SIGNATURES.includes(upper)) return upper;
-    if (upper === 'XXH128') { problem(ctx, ctx.at, 'XXH128 signatures are not implemented by Burrow; ignored', true); return undefined; }
-    problem(ctx, ctx.at, `"${value}" is not one of ${SIGNATURES.join(', ')}`);
-    return undefined;
-  }
-  if (key === 'compression') {
-    if (COMPRESSIONS_DONE.includes(upper)) return upper;
-    if (COMPRESSIONS_LATER.includes(upper)) { problem(ctx, ctx.at, `${upper} compression is not implemented by Burrow yet; files are stored uncompressed`, true); return undefined; }
-    problem(ctx, ctx.at, `"${value}" is not one of ${[...COMPRESSIONS_DONE, ...COMPRESSIONS_LATER].join(', ')}`);
-    return undefined;
-  }
-  return value;
-}
-
 function patternOk(kind: string, pattern: string, ctx: Ctx): boolean {
   if (!kind.startsWith('regex')) return true;
   try { new RegExp(pattern); return true; } catch (err) {
@@ -92,26 +50,41 @@ function patternOk(kind: string, pattern: string, ctx: Ctx): boolean {
   }
 }
 
+/** One value option's directive: parsed by the table; a second one adds up or is an error. */
+function valueOption(key: ValueKey, texts: readonly string[], out: FileSetOptions, ctx: Ctx): void {
+  const option = VALUE_OPTIONS[key] as { value: ValueKind<unknown>; merge?: (a: unknown, b: unknown) => unknown };
+  const all = out.values as Record<string, unknown>;
+  if (texts.length > 1 && option.merge === undefined) { problem(ctx, ctx.at, 'takes a single value'); return; }
+  for (const text of texts) {
+    const parsed = option.value.parse(text);
+    if (!parsed.ok) { problem(ctx, ctx.at, parsed.error); continue; }
+    if (parsed.warning !== undefined) problem(ctx, ctx.at, parsed.warning, true);
+    const previous = all[key];
+    if (previous === undefined) all[key] = parsed.value;
+    else if (option.merge !== undefined) all[key] = option.merge(previous, parsed.value);
+    else problem(ctx, ctx.at, 'set more than once in this Options block');
+  }
+}
+
 function buildOptions(node: BlockNode, parent: BlockContext): FileSetOptions {
-  const out: FileSetOptions = { settings: {}, patterns: [] };
+  const out: FileSetOptions = { values: {}, patterns: [] };
   for (const item of node.body) {
     if (item.kind === 'block') { problem(parent, item, 'unexpected block inside Options'); continue; }
     const ctx: Ctx = { ...parent, at: item };
     const key = item.key;
-    const vals = values(item, parent);
-    if (PATTERN_KINDS.has(key)) {
-      for (const v of vals) if (patternOk(key, v, ctx)) out.patterns.push({ kind: key as PatternKind, pattern: v });
-      continue;
+    const texts = values(item, parent);
+    if (Object.hasOwn(PATTERN_OPTIONS, key)) {
+      for (const v of texts) if (patternOk(key, v, ctx)) out.patterns.push({ kind: key as PatternKind, pattern: v });
+    } else if (Object.hasOwn(VALUE_OPTIONS, key)) {
+      valueOption(key as ValueKey, texts, out, ctx);
+    } else if (Object.hasOwn(UNAVAILABLE_OPTIONS, key)) {
+      for (const text of texts) {
+        const judgement = UNAVAILABLE_OPTIONS[key]!.judge(text);
+        if (judgement !== null) problem(parent, item, judgement.message, judgement.severity === 'warning');
+      }
+    } else {
+      problem(parent, item, 'unknown directive in an Options block');
     }
-    if (IGNORED_OPTIONS.has(key)) { problem(parent, item, 'not implemented by Burrow; ignored', true); continue; }
-    const known = BOOLEAN_OPTIONS.has(key) || LIST_OPTIONS.has(key) || FREE_OPTIONS.has(key) || key === 'signature' || key === 'compression';
-    if (!known) { problem(parent, item, 'unknown directive in an Options block'); continue; }
-    const accepted = vals.map((v) => optionValue(key, v, ctx)).filter((v): v is string => v !== undefined);
-    if (accepted.length === 0) continue;
-    const previous = out.settings[key];
-    if (previous !== undefined && !LIST_OPTIONS.has(key)) { problem(parent, item, 'set more than once in this Options block'); continue; }
-    if (!LIST_OPTIONS.has(key) && accepted.length > 1) { problem(parent, item, 'takes a single value'); continue; }
-    out.settings[key] = [previous, ...accepted].filter((v) => v !== undefined).join(',');
   }
   return out;
 }

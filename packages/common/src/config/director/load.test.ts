@@ -45,7 +45,7 @@ test('the stock-style configuration loads with only warnings', () => {
   assert.deepEqual(config.schedules[1]?.run, ['Level=Full sun-sat at 21:10']);
   const linux = findResource(config.fileSets, 'LinuxAll')!;
   assert.deepEqual(linux.includes[0]?.files, ['/']);
-  assert.deepEqual(linux.includes[0]?.options[0]?.settings, { signature: 'MD5', onefs: 'no', fstype: 'btrfs,ext2,ext3,ext4,reiserfs,jfs,xfs,zfs' });
+  assert.deepEqual(linux.includes[0]?.options[0]?.values, { signature: 'MD5', onefs: false, fstype: ['btrfs', 'ext2', 'ext3', 'ext4', 'reiserfs', 'jfs', 'xfs', 'zfs'] });
   assert.ok(linux.excludeFiles.includes('/proc'));
   const std = findResource(config.messages, 'Standard')!;
   assert.deepEqual(std.destinations[1], { destination: 'mail', address: 'root@localhost', types: ['all', '!skipped', '!saved', '!audit'] });
@@ -98,7 +98,7 @@ JOB { Name = j; Job Defs = JD; Client = C1; FileSet = FS; Pool = P; Messages = s
     assert.equal(config.storages[0]?.address, 'sd');
     assert.equal(config.pools[0]?.maximumVolumeBytes, 1024);
     assert.equal(config.pools[0]?.maximumVolumeJobs, 3);
-    assert.deepEqual(config.fileSets[0]?.includes[0]?.options[0]?.settings, { onefs: 'yes', compression: 'GZIP9' });
+    assert.deepEqual(config.fileSets[0]?.includes[0]?.options[0]?.values, { onefs: true, compression: { algorithm: 'GZIP', level: 9 } });
     assert.equal(config.jobs[0]?.type, 'Backup');
   }));
 
@@ -158,8 +158,8 @@ FileSet {
       { kind: 'wild', pattern: '*.tmp' }, { kind: 'regexdir', pattern: '^/var/cache' },
       { kind: 'wildfile', pattern: '*.o' }, { kind: 'wildfile', pattern: '*.a' },
     ]);
-    assert.deepEqual(inc.options[0]?.settings, { exclude: 'yes' });
-    assert.deepEqual(inc.options[1]?.settings, { signature: 'SHA256', compression: 'LZ4' });
+    assert.deepEqual(inc.options[0]?.values, { exclude: true });
+    assert.deepEqual(inc.options[1]?.values, { signature: 'SHA256', compression: { algorithm: 'LZ4', level: 1 } });
     assert.deepEqual(inc.plugins, ['bpipe:file=/DB/dump.sql:reader=/usr/bin/dump --all:writer=/usr/bin/load']);
     assert.deepEqual(inc.excludeDirContaining, ['.nobackup']);
     assert.deepEqual(web.excludeFiles, ['/srv/tmp']);

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { burrow } from '../proto/index.js';
-import { decodeSettings, encodeSettings, VALUE_OPTIONS, type OptionValues, type ValueKey } from './options.js';
+import { decodeSettings, encodeSettings, sizeMatches, VALUE_OPTIONS, type OptionValues, type SizeMatch, type ValueKey } from './options.js';
 
 /** Texts an administrator may write for each option, and the value each means. */
 const SAMPLES: { readonly [K in ValueKey]: ReadonlyArray<readonly [string, NonNullable<OptionValues[K]>]> } = {
@@ -24,6 +24,9 @@ const SAMPLES: { readonly [K in ValueKey]: ReadonlyArray<readonly [string, NonNu
   hardlinks: [['no', false]],
   honornodumpflag: [['yes', true]],
   fstype: [['ext4', ['ext4']], ['EXT4, xfs', ['ext4', 'xfs']]],
+  checkfilechanges: [['yes', true]],
+  size: [['<10k', { kind: 'smaller', low: 10240, high: 10240 }], ['>1 MB', { kind: 'greater', low: 1e6, high: 1e6 }],
+    ['1k-2k', { kind: 'range', low: 1024, high: 2048 }], ['500', { kind: 'approx', low: 500, high: 500 }]],
 };
 
 describe('the shared FileSet options table', () => {
@@ -50,6 +53,20 @@ describe('the shared FileSet options table', () => {
       assert.match(e.message, /onefs: "maybe" is not yes or no/);
       return true;
     });
+  });
+
+  it('matches sizes as Bareos does: smaller, greater, an inclusive range, within 1%', () => {
+    const m = (text: string): SizeMatch => {
+      const p = VALUE_OPTIONS.size.value.parse(text);
+      assert.ok(p.ok, text);
+      return p.value;
+    };
+    assert.deepEqual([1023, 1024].map((n) => sizeMatches(m('<1k'), n)), [true, false]);
+    assert.deepEqual([1024, 1025].map((n) => sizeMatches(m('>1k'), n)), [false, true]);
+    assert.deepEqual([99, 100, 200, 201].map((n) => sizeMatches(m('100-200'), n)), [false, true, true, false]);
+    assert.deepEqual([9899, 9901, 10099, 10100].map((n) => sizeMatches(m('10000'), n)), [false, true, true, false]);
+    assert.ok(!VALUE_OPTIONS.size.value.parse('2k-1k').ok);
+    assert.ok(!VALUE_OPTIONS.size.value.parse('big').ok);
   });
 
   it('checks option letters against Bareos permitted sets', () => {

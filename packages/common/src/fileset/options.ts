@@ -10,10 +10,12 @@
  *   where ignoring it is harmless, accepted silently where the value asks for what
  *   Burrow does anyway. Never sent.
  * Keys are Bareos's names normalized (lower case, no spaces): `Signature` is `signature`.
+ * (`Encryption` is no Options directive in Bareos either: it is refused as unknown.)
  */
-import { compression, fsTypes, letters, word, yesNo, type ValueKind } from './values.js';
+import { compression, fsTypes, letters, sizeMatch, word, yesNo, type ValueKind } from './values.js';
 
-export type { Compression, Parsed } from './values.js';
+export type { Compression, Parsed, SizeMatch } from './values.js';
+export { sizeMatches } from './values.js';
 
 /** Digest algorithms a `Signature =` may name, in Bareos's spelling. */
 export const SIGNATURES = ['MD5', 'SHA1', 'SHA256', 'SHA512'] as const;
@@ -55,6 +57,8 @@ export const VALUE_OPTIONS = {
   hardlinks: value('HardLinks', yesNo),
   honornodumpflag: value('HonorNoDumpFlag', yesNo),
   fstype: value('FsType', fsTypes, (a, b) => [...a, ...b]),
+  checkfilechanges: value('CheckFileChanges', yesNo),
+  size: value('Size', sizeMatch),
 } as const;
 
 export type ValueKey = keyof typeof VALUE_OPTIONS;
@@ -78,25 +82,48 @@ interface UnavailableOption {
 const warn = (message: string): Judgement => ({ severity: 'warning', message });
 const refuse = (message: string): Judgement => ({ severity: 'error', message });
 const always = (j: Judgement) => (): Judgement => j;
-const NOT_YET = 'not implemented by Burrow yet; ignored';
 
-/** Bareos Options directives Burrow does not act on, by key. */
+/** A value checked by `kind`; what Burrow does with it is `judge`'s say. */
+function checked<T>(kind: ValueKind<T>, judge: (v: T) => Judgement): (text: string) => Judgement {
+  return (text) => {
+    const parsed = kind.parse(text);
+    return parsed.ok ? judge(parsed.value) : refuse(parsed.error);
+  };
+}
+
+/** A yes/no option Burrow does not act on: `otherwise` is what Burrow does anyway. */
+const flag = (otherwise: boolean, j: Judgement) => checked(yesNo, (b) => (b === otherwise ? null : j));
+
+const WINDOWS_ONLY = 'applies to Windows clients only; ignored on Linux';
+
+/**
+ * Bareos Options directives Burrow does not act on, by key. Refused where ignoring
+ * them would change what is backed up or under what name, or would store data less
+ * safely than asked; warned about where ignoring them is harmless.
+ */
 export const UNAVAILABLE_OPTIONS: Readonly<Record<string, UnavailableOption>> = {
-  basejob: { name: 'BaseJob', judge: always(warn('Burrow has no Base jobs; ignored')) },
-  portable: { name: 'Portable', judge: always(warn(NOT_YET)) },
-  checkfilechanges: { name: 'CheckFileChanges', judge: always(warn(NOT_YET)) },
-  checkchanges: { name: 'CheckChanges', judge: always(warn(NOT_YET)) },
-  drivetype: { name: 'DriveType', judge: always(warn('DriveType applies to Windows clients only; ignored on Linux')) },
-  hfsplussupport: { name: 'HfsPlusSupport', judge: always(warn(NOT_YET)) },
-  strippath: { name: 'StripPath', judge: always(warn(NOT_YET)) },
-  size: { name: 'Size', judge: always(warn(NOT_YET)) },
-  shadowing: { name: 'Shadowing', judge: always(warn(NOT_YET)) },
-  meta: { name: 'Meta', judge: always(warn(NOT_YET)) },
-  encryption: { name: 'Encryption', judge: always(warn(NOT_YET)) },
-  autoexclude: { name: 'AutoExclude', judge: always(warn(NOT_YET)) },
-  enhancedwild: { name: 'EnhancedWild', judge: always(warn(NOT_YET)) },
-  plugin: { name: 'Plugin', judge: always(warn(NOT_YET)) },
-  xxh128: { name: 'XXH128', judge: always(warn(NOT_YET)) },
+  basejob: { name: 'BaseJob', judge: checked(letters(VERIFY_LETTERS, 'pins5'), () => warn('Burrow has no Base jobs; ignored')) },
+  portable: { name: 'Portable', judge: flag(false, warn(`(the Windows BackupRead data format) ${WINDOWS_ONLY}`)) },
+  drivetype: { name: 'DriveType', judge: always(warn(WINDOWS_ONLY)) },
+  autoexclude: { name: 'AutoExclude', judge: flag(true, warn(WINDOWS_ONLY)) },
+  hfsplussupport: { name: 'HfsPlusSupport', judge: flag(false, warn('(resource forks) applies to macOS clients only; ignored on Linux')) },
+  // Bareos's Director turns it into the letter of NoAtime and its File daemon ignores it either way.
+  enhancedwild: { name: 'EnhancedWild', judge: flag(false, warn('has no effect (nor has it in Bareos); ignored')) },
+  // Bareos's File daemon keeps it and never reads it: the restore's replace= decides.
+  replace: { name: 'Replace', judge: checked(word(['always', 'ifnewer', 'never'] as const), (v) => (v === 'always' ? null : warn('has no effect in a FileSet (nor has it in Bareos); a restore\'s replace= decides'))) },
+  shadowing: { name: 'Shadowing', judge: checked(word(['none', 'localwarn', 'localremove', 'globalwarn', 'globalremove'] as const),
+    (v) => (v === 'none' ? null : warn('overlapping File entries are not checked by Burrow; each is saved as listed'))) },
+  meta: { name: 'Meta', judge: always(warn('is read by Bareos plugins only; Burrow has none; ignored')) },
+  strippath: { name: 'StripPath', judge: (text) => (/^\s*\d+\s*$/.test(text)
+    ? refuse('is not available in Burrow: the files would be saved under their full names, not stripped ones')
+    : refuse(`expected a number of leading path components, got "${text}"`)) },
+  plugin: { name: 'Plugin', judge: always(refuse('file plugins in Options are not available in Burrow: the files would be saved without the plugin (Include { Plugin = "bpipe:..." } is available)')) },
+  forceencryption: { name: 'ForceEncryption', judge: flag(false, refuse('Burrow does not encrypt data on the client, so it cannot force encryption; refusing rather than saving the data unencrypted')) },
+};
+
+/** Names a mistaken directive may have meant. */
+export const SUGGESTIONS: Readonly<Record<string, string>> = {
+  checkchanges: 'CheckFileChanges',
 };
 
 /** Why a received settings map cannot be used. */

@@ -5,7 +5,7 @@
  * lacks is done with LZ4 instead). Each has a formatter back to the one canonical
  * text the Director sends, so that `parse(format(v))` gives `v` again.
  */
-import { tryBoolean } from '../config/units.js';
+import { tryBoolean, trySize } from '../config/units.js';
 
 export type Parsed<T> =
   | { readonly ok: true; readonly value: T; readonly warning?: string }
@@ -84,3 +84,39 @@ export const fsTypes: ValueKind<readonly string[]> = {
   },
   format: (names) => names.join(','),
 };
+
+/**
+ * `Size =` (Bareos's ParseSizeMatch): which regular files are saved, by size.
+ * `<n` smaller than n, `>n` greater, `a-b` from a to b inclusive, a bare `n` within
+ * 1% of n. Sizes take Bareos's units (`10k`, `1 GB`).
+ */
+export interface SizeMatch {
+  readonly kind: 'approx' | 'smaller' | 'greater' | 'range';
+  readonly low: number;
+  readonly high: number;
+}
+
+export const sizeMatch: ValueKind<SizeMatch> = {
+  parse: (text) => {
+    const t = text.trim();
+    const range = /^([^-]+)-(.+)$/.exec(t);
+    const kind = range ? 'range' : t.startsWith('<') ? 'smaller' : t.startsWith('>') ? 'greater' : 'approx';
+    const [lowText, highText] = range ? [range[1]!, range[2]!] : [kind === 'approx' ? t : t.slice(1), undefined];
+    const low = trySize(lowText);
+    const high = highText === undefined ? low : trySize(highText);
+    if (low === undefined || high === undefined) return bad(`"${text}" is not a size match such as <10k, >1g, 1m-2m or 500k`);
+    if (high < low) return bad(`"${text}": the range ends below its start`);
+    return ok({ kind, low, high });
+  },
+  format: (m) => (m.kind === 'range' ? `${m.low}-${m.high}` : m.kind === 'smaller' ? `<${m.low}` : m.kind === 'greater' ? `>${m.low}` : `${m.low}`),
+};
+
+/** Whether a regular file of `size` bytes is saved under `m` (Bareos's CheckSizeMatching). */
+export function sizeMatches(m: SizeMatch, size: number): boolean {
+  switch (m.kind) {
+    case 'smaller': return size < m.low;
+    case 'greater': return size > m.low;
+    case 'range': return size >= m.low && size <= m.high;
+    case 'approx': return Math.abs(size - m.low) < Math.floor(m.low / 100);
+  }
+}

@@ -10,6 +10,7 @@ import { closeFd, dataRegions, hasNoDumpFlag, readlinkAt, setTimesAt, sizeBySeek
 import { describeError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import type { FileOptions } from '../fileset/index.js';
+import { sizeMatches } from '@burrow/common/fileset/options';
 import { fileTypeOf, sameTime, statsToAttributes } from './attributes.js';
 import { FileReadError, sendFileData, sendStreamData } from './reader.js';
 import { fifoPieces } from './fifo.js';
@@ -58,6 +59,18 @@ function atOrAfter(a: Time, b: Time): boolean {
 
 export function changedSince(st: EntryStat, since: Time, mtimeOnly: boolean): boolean {
   return atOrAfter(st.mtime, since) || (!mtimeOnly && atOrAfter(st.ctime, since));
+}
+
+/**
+ * `checkfilechanges`: what moved between listing a file and finishing its read, in
+ * Bareos's words and order (findlib HasFileChanged); null when nothing did.
+ */
+function changeDuringRead(listed: EntryStat, after: EntryStat): string | null {
+  if (after.nlink === 0) return 'was deleted during backup';
+  if (!sameTime(after.mtime, listed.mtime)) return 'mtime changed during backup';
+  if (!sameTime(after.ctime, listed.ctime)) return 'ctime changed during backup';
+  if (after.size !== listed.size) return 'size changed during backup';
+  return null;
 }
 
 /** One entry to save: `name` in the open directory `dir`, or `dir` itself when name is empty. */
@@ -128,6 +141,7 @@ export class EntrySaver {
       return;
     }
     if (type !== burrow.FileType.FT_DIRECTORY && !this.p.fsTypes.allows(st.dev, options.fsTypes)) return;
+    if (type === burrow.FileType.FT_REGULAR && options.size !== null && !sizeMatches(options.size, st.size)) return;
     if (!this.wanted(e.path, st, type, options)) return;
     // hardlinks = no: every name is saved with its own data, as if it were the only one.
     const linkKey = options.hardLinks && type !== burrow.FileType.FT_DIRECTORY && st.nlink > 1 ? `${st.dev}:${st.ino}` : null;
@@ -199,10 +213,9 @@ export class EntrySaver {
       }
       this.totals.bytes += await sendFileData({ fd: f.fd, fileIndex: f.index, options: f.options, sparse: f.sparse, skipZeros: f.skipZeros, ...this.p });
       const after = statOpen(f.fd);
-      if (after.size !== st.size || !sameTime(after.mtime, st.mtime)) {
-        this.problem(path, 'warning', 'changed while it was being read');
-      } else if (after.nlink === 0) {
-        this.problem(path, 'warning', 'was deleted while it was being read');
+      const change = f.options.checkFileChanges ? changeDuringRead(st, after) : null;
+      if (change !== null) {
+        this.problem(path, 'warning', change);
       } else if (f.options.keepAtime && !sameTime(after.atime, st.atime)) {
         // keepatime: reading moved the atime (noatime = no, or O_NOATIME refused): put it back.
         setTimesAt(f.fd, Buffer.alloc(0), st.atime, st.mtime);

@@ -6,7 +6,7 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import {
-  decodeSettings, SettingsError, type Compression, type OptionValues, type SignatureName, type ValueKey,
+  decodeSettings, SettingsError, type Compression, type OptionValues, type SignatureName, type SizeMatch, type ValueKey,
 } from '@burrow/common/fileset/options';
 
 export type DigestName = SignatureName;
@@ -55,6 +55,13 @@ export interface FileOptions {
   readonly fsTypes: readonly string[] | null;
   /** `honornodumpflag`: leave out files and directories with the no-dump flag (chattr +d). */
   readonly honorNoDump: boolean;
+  /**
+   * `checkfilechanges`: after reading a file, report it when its mtime, ctime or size
+   * moved meanwhile (Bareos's "changed during backup"); off by default, as in Bareos.
+   */
+  readonly checkFileChanges: boolean;
+  /** `size`: only regular files of these sizes are saved; null: any size. */
+  readonly size: SizeMatch | null;
 }
 
 export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
@@ -75,6 +82,8 @@ export const DEFAULT_FILE_OPTIONS: FileOptions = Object.freeze({
   hardLinks: true,
   fsTypes: null,
   honorNoDump: false,
+  checkFileChanges: false,
+  size: null,
 });
 
 /** Where each option of the shared table lands in FileOptions (ignorecase shapes the patterns instead). */
@@ -82,7 +91,8 @@ const FIELDS: { readonly [K in ValueKey]: K extends 'ignorecase' ? null : keyof 
   signature: 'signature', compression: 'compression', onefs: 'onefs', recurse: 'recurse', exclude: 'exclude',
   sparse: 'sparse', aclsupport: 'acls', xattrsupport: 'xattrs', mtimeonly: 'mtimeOnly', accurate: 'accurate',
   verify: 'verify', ignorecase: null, readfifo: 'readFifo', noatime: 'noAtime', keepatime: 'keepAtime',
-  hardlinks: 'hardLinks', honornodumpflag: 'honorNoDump', fstype: 'fsTypes',
+  hardlinks: 'hardLinks', honornodumpflag: 'honorNoDump', fstype: 'fsTypes', checkfilechanges: 'checkFileChanges',
+  size: 'size',
 };
 
 /** One block's settings: only what the block says, to be layered over defaults. */

@@ -9,7 +9,7 @@ import type { BlockNode, DirectiveNode } from '../syntax/ast.js';
 import { bool, NOT_YET, one, name, text } from '../schema/fields.js';
 import { defineResource, type BlockContext } from '../schema/resource.js';
 import {
-  PATTERN_OPTIONS, UNAVAILABLE_OPTIONS, VALUE_OPTIONS, type OptionValues, type PatternKind, type ValueKey,
+  PATTERN_OPTIONS, SUGGESTIONS, UNAVAILABLE_OPTIONS, VALUE_OPTIONS, type OptionValues, type PatternKind, type ValueKey,
 } from '../../fileset/options.js';
 import type { ValueKind } from '../../fileset/values.js';
 import { parseBpipe } from './bpipe.js';
@@ -83,7 +83,8 @@ function buildOptions(node: BlockNode, parent: BlockContext): FileSetOptions {
         if (judgement !== null) problem(parent, item, judgement.message, judgement.severity === 'warning');
       }
     } else {
-      problem(parent, item, 'unknown directive in an Options block');
+      const meant = SUGGESTIONS[key];
+      problem(parent, item, `unknown directive in an Options block${meant === undefined ? '' : ` (did you mean ${meant}?)`}`);
     }
   }
   return out;

@@ -181,6 +181,36 @@ FileSet { Name = bad
   });
 });
 
+test('Options Burrow does not act on: refused where ignoring them changes the backup, warned by name where harmless', async () => {
+  await withConfigDir({ 'burrow-dir.conf': `${BASE}
+FileSet { Name = bareos
+  Include {
+    Options { Portable = yes; Auto Exclude = no; HFS Plus Support = yes; Enhanced Wild = yes; Replace = never
+      Shadowing = localwarn; Meta = "x"; Base Job = pmugsamc5; Drive Type = fixed }
+    Options { Portable = no; Auto Exclude = yes; Replace = always; Shadowing = none; Force Encryption = no }
+    File = /srv
+  }
+}` }, (dir) => {
+    const { warnings } = loadDirectorConfig(dir);
+    const named = warnings.filter((w) => w.resource === 'FileSet "bareos"').map((w) => w.directive).sort();
+    assert.deepEqual(named, ['Auto Exclude', 'Base Job', 'Drive Type', 'Enhanced Wild', 'HFS Plus Support', 'Meta', 'Portable', 'Replace', 'Shadowing']);
+  });
+  await invalid(`${BASE}
+FileSet { Name = changed
+  Include { Options { Strip Path = 2; Plugin = "python:module=x"; Force Encryption = yes; Check Changes = yes; Encryption = aes256 }
+    Options { Shadowing = sometimes; Size = big; Accurate = mcsV } }
+}`, (m) => {
+    assert.match(m, /F:11: FileSet "changed": Strip Path: is not available in Burrow: the files would be saved under their full names/);
+    assert.match(m, /F:11: FileSet "changed": Plugin: file plugins in Options are not available in Burrow/);
+    assert.match(m, /F:11: FileSet "changed": Force Encryption: Burrow does not encrypt data on the client/);
+    assert.match(m, /F:11: FileSet "changed": Check Changes: unknown directive in an Options block \(did you mean CheckFileChanges\?\)/);
+    assert.match(m, /F:11: FileSet "changed": Encryption: unknown directive in an Options block/);
+    assert.match(m, /F:12: FileSet "changed": Shadowing: "sometimes" is not one of none, localwarn/);
+    assert.match(m, /F:12: FileSet "changed": Size: "big" is not a size match/);
+    assert.match(m, /F:12: FileSet "changed": Accurate: illegal option letter "V"/);
+  });
+});
+
 test('Messages destinations are checked', () =>
   invalid(`${BASE}\nMessages { Name = m2; Console = all, !nonsense; Append = all; Stdout = "x" = all }`, (m) => {
     assert.match(m, /F:10: Messages "m2": Console: unknown message type "!nonsense"/);

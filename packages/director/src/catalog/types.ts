@@ -9,8 +9,10 @@
 
 /** Bareos job types: Backup, Restore, Verify. */
 export type JobType = 'B' | 'R' | 'V';
-/** Bareos levels: Full, Incremental, Differential, and ' ' for jobs without one (restores). */
-export type JobLevel = 'F' | 'I' | 'D' | ' ';
+/** Bareos's backup levels: Full, Incremental, Differential. */
+export type BackupLevel = 'F' | 'I' | 'D';
+/** Bareos levels: a backup's, and ' ' for jobs without one (restores). */
+export type JobLevel = BackupLevel | ' ';
 
 /**
  * Bareos job status letters. Final: T (OK), W (OK with warnings), E (error), f (fatal),

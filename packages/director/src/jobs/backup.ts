@@ -45,6 +45,7 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
     start: ({ id, log }) => {
       log.info(`Start Backup JobId ${id.jobId}, Job=${id.job}`);
       if (basis.note) log.info(basis.note);
+      log.info(`Using Pool "${plan.pool.name}" (From ${plan.poolSource}).`);
     },
     vars: ({ env, id }, status) => ({
       c: plan.client.name, d: env.directorName, e: status ? statusWords(status) : '', i: String(id.jobId), j: id.job, l: LEVEL_NAMES[plan.level],

@@ -4,10 +4,11 @@
  * the configuration, so they stay small and testable.
  */
 import type { burrow } from '@burrow/common/proto/index';
-import type { JobLevel, RestoreFileRow } from '../catalog/types.js';
+import type { BackupLevel, RestoreFileRow } from '../catalog/types.js';
 import type { ClientTarget } from '../fd/client-link.js';
 import type { PoolPlan } from '../media/volumes.js';
 import type { StorageTarget } from '../sd/storage-link.js';
+import type { PoolCandidates, PoolSource } from './pools.js';
 import type { RunScript } from './run-scripts.js';
 
 /** How the queue treats a job: its concurrency limits, time limits and retries. */
@@ -26,10 +27,14 @@ export interface RunLimits {
 export interface BackupPlan {
   kind: 'backup';
   jobName: string;
-  level: Exclude<JobLevel, ' '>;
+  level: BackupLevel;
   client: ClientTarget;
   storage: StorageTarget;
+  /** The pool the backup writes to, for its level (pools.ts), and where it came from. */
   pool: PoolPlan;
+  poolSource: PoolSource;
+  /** What the pool is chosen from once the level is final. */
+  pools: PoolCandidates;
   fileset: { name: string; spec: burrow.IFileSetSpec; digest: string };
   /** Accurate = yes: the FD compares with the current backup state and records deletions. */
   accurate: boolean;
@@ -94,4 +99,4 @@ export interface VerifyPlan {
 
 export type JobPlan = BackupPlan | RestorePlan | VerifyPlan;
 
-export const LEVEL_NAMES: Record<Exclude<JobLevel, ' '>, string> = { F: 'Full', I: 'Incremental', D: 'Differential' };
+export const LEVEL_NAMES: Record<BackupLevel, string> = { F: 'Full', I: 'Incremental', D: 'Differential' };

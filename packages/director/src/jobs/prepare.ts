@@ -1,13 +1,15 @@
 /**
  * What a run is once the catalog has been asked, as Bareos's job setup decides it
  * (dird/job.cc SetupJob): a backup's level (an Incremental with no Full becomes a
- * Full) and what it builds on, and the job's catalog row. Decided when the job is
- * submitted, so `status dir` and `list jobs` show the level it will run at.
+ * Full) and what it builds on, the Pool that level writes to (pools.ts), and the job's
+ * catalog row. Decided when the job is submitted, so `status dir` and `list jobs` show
+ * the level it will run at.
  */
 import type { Catalog } from '../catalog/catalog.js';
 import type { JobInput, JobLevel } from '../catalog/types.js';
 import { chooseBaseline, type Basis } from './baseline.js';
 import type { JobPlan } from './plan.js';
+import { poolForLevel } from './pools.js';
 
 export interface PreparedRun {
   /** The plan with its level decided. */
@@ -31,7 +33,9 @@ export function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: numb
   if (plan.kind === 'backup') {
     fileSetId = catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
     const { level: decided, ...built } = chooseBaseline(catalog, plan, clientId, fileSetId);
-    plan = { ...plan, level: decided };
+    // The pool follows the level, also an upgraded one (Bareos's forced pool overrides).
+    const { pool, source } = poolForLevel(plan.pools, decided, decided !== plan.level);
+    plan = { ...plan, level: decided, pool, poolSource: source };
     basis = built;
     level = plan.level;
     poolId = catalog.getPool(plan.pool.name)?.poolId ?? null;

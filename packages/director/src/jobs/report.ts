@@ -55,7 +55,7 @@ export function backupReport(r: ReportCommon & { plan: BackupPlan; totals: Backu
     line('Backup Level', r.since === null ? LEVEL_NAMES[plan.level] : `${LEVEL_NAMES[plan.level]}, since=${listDate(r.since)}`),
     line('Client', `"${plan.client.name}"`),
     line('FileSet', `"${plan.fileset.name}"`),
-    line('Pool', `"${plan.pool.name}" (From Job resource)`),
+    line('Pool', `"${plan.pool.name}" (From ${plan.poolSource})`),
     line('Catalog', `"${r.env.catalogName}" (From Client resource)`),
     line('Storage', `"${plan.storage.name}" (From Job resource)`),
     ...times(r),

@@ -12,13 +12,19 @@ import { fileSetDigest, fileSetSpec } from './fileset.js';
 import type { RunOverrides } from '../scheduler/run-spec.js';
 import { VERIFY_LEVELS, type VerifyPlan } from '../jobs/plan.js';
 import { jobScripts } from '../jobs/run-scripts.js';
+import { poolForLevel, type BasePoolSource, type PoolCandidates } from '../jobs/pools.js';
+import type { PoolPlan } from '../media/volumes.js';
+import type { BackupLevel } from '../catalog/types.js';
 
 export interface Overrides {
   level?: string;
   client?: string;
   fileset?: string;
+  /** The run command's pool=. */
   pool?: string;
   storage?: string;
+  /** A Schedule Run line's pools. */
+  run?: Pick<RunOverrides, 'pool' | 'fullPool' | 'incrementalPool' | 'differentialPool'>;
 }
 
 const LEVELS: Record<string, BackupPlan['level']> = { full: 'F', incremental: 'I', differential: 'D' };
@@ -66,7 +72,8 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
   const level = LEVELS[levelText];
   if (!level) throw new BurrowError('BAD_REQUEST', `level "${o.level ?? job.level}" is not Full, Incremental or Differential`);
   const fs = need(config.fileSets, o.fileset ?? job.fileSet, 'FileSet', job.name);
-  const pool = need(config.pools, o.pool ?? job.pool, 'Pool', job.name);
+  const pools = poolCandidates(config, job, o);
+  const { pool, source: poolSource } = poolForLevel(pools, level, false);
   const spec = fileSetSpec(fs, resolvePath);
   const client = clientTarget(config, o.client ?? job.client ?? '');
   const storage = storageTarget(config, o.storage ?? job.storage[0] ?? '');
@@ -78,7 +85,9 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
     storage,
     limits: runLimits(config, job, client.name, storage.name),
     scripts: jobScripts(job),
-    pool: { name: pool.name, labelFormat: pool.labelFormat ?? null, maximumVolumeBytes: pool.maximumVolumeBytes ?? 0 },
+    pool,
+    poolSource,
+    pools,
     fileset: { name: fs.name, spec, digest: fileSetDigest(spec) },
     accurate: job.accurate,
     messages: job.messages ?? '',
@@ -86,9 +95,30 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
   };
 }
 
+function poolPlan(config: DirectorConfig, name: string | undefined, job: string): PoolPlan {
+  const pool = need(config.pools, name, 'Pool', job);
+  return { name: pool.name, labelFormat: pool.labelFormat ?? null, maximumVolumeBytes: pool.maximumVolumeBytes ?? 0 };
+}
+
+/** The pools a backup's level chooses from (jobs/pools.ts): the run command's, the Run line's, the Job's. */
+function poolCandidates(config: DirectorConfig, job: JobResource, o: Overrides): PoolCandidates {
+  const run = o.run ?? {};
+  const baseSource: BasePoolSource = o.pool !== undefined ? 'command line' : run.pool !== undefined ? 'Run Pool override' : 'Job resource';
+  const levels: PoolCandidates['levels'] = {};
+  const level = (key: BackupLevel, fromRun: string | undefined, fromJob: string | undefined): void => {
+    if (fromRun !== undefined) levels[key] = { pool: poolPlan(config, fromRun, job.name), fromRun: true };
+    else if (fromJob !== undefined) levels[key] = { pool: poolPlan(config, fromJob, job.name), fromRun: false };
+  };
+  level('F', run.fullPool, job.fullBackupPool);
+  level('I', run.incrementalPool, job.incrementalBackupPool);
+  level('D', run.differentialPool, job.differentialBackupPool);
+  return { base: poolPlan(config, o.pool ?? run.pool ?? job.pool, job.name), baseSource, levels };
+}
+
 /** A Job as one of its Schedule's Run lines starts it, with that line's overrides. */
 export function scheduledPlan(config: DirectorConfig, job: JobResource, o: RunOverrides, resolvePath: (p: string) => string): BackupPlan {
-  const plan = resolveBackup(config, job, { level: o.level, pool: o.pool, storage: o.storage }, resolvePath);
+  const run = { pool: o.pool, fullPool: o.fullPool, incrementalPool: o.incrementalPool, differentialPool: o.differentialPool };
+  const plan = resolveBackup(config, job, { level: o.level, storage: o.storage, run }, resolvePath);
   return { ...plan, messages: o.messages ?? plan.messages, priority: o.priority ?? plan.priority, accurate: o.accurate ?? plan.accurate };
 }
 

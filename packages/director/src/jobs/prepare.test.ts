@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openSqliteCatalog } from '../catalog/index.js';
+import type { PoolPlan } from '../media/volumes.js';
+import type { BackupPlan } from './plan.js';
+import { prepareRun } from './prepare.js';
+
+const pool = (name: string): PoolPlan => ({ name, labelFormat: null, maximumVolumeBytes: 0 });
+
+function backupPlan(level: BackupPlan['level']): BackupPlan {
+  const levels = { F: { pool: pool('Full'), fromRun: false }, I: { pool: pool('Incremental'), fromRun: false } };
+  return {
+    kind: 'backup', jobName: 'backup-client', level, accurate: false, messages: 'Standard', priority: 10, scripts: [],
+    client: { name: 'client-fd', address: '127.0.0.1', port: 9102, password: 'x' },
+    storage: { name: 'File', address: '127.0.0.1', port: 9103, password: 'x', device: 'FileStorage', mediaType: 'File' },
+    pool: levels.I.pool, poolSource: 'Job IncPool override', pools: { base: pool('Job'), baseSource: 'Job resource', levels },
+    fileset: { name: 'Set', spec: { name: 'Set', includes: [] }, digest: 'd1' },
+    limits: { jobMax: 1, clientMax: 1, storageMax: 1, maxRunTimeMs: null, maxWaitTimeMs: null, allowDuplicates: true, cancelQueuedDuplicates: false, reschedule: { onError: false, intervalMs: 0, times: 0 } },
+  };
+}
+
+test('an Incremental with no Full becomes a Full in the Full pool; with a Full it stays in the Incremental pool', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'burrow-prepare-'));
+  const catalog = openSqliteCatalog(join(dir, 'burrow.db'));
+  try {
+    for (const name of ['Job', 'Full', 'Incremental']) catalog.ensurePool({ name });
+    const first = prepareRun(catalog, backupPlan('I'), 1000);
+    assert.equal(first.plan.kind === 'backup' && first.plan.level, 'F');
+    assert.equal(first.plan.kind === 'backup' && `${first.plan.pool.name} (From ${first.plan.poolSource})`, 'Full (From Job FullPool override)');
+    assert.equal(first.row.level, 'F');
+    assert.equal(first.row.poolId, catalog.getPool('Full')?.poolId);
+    assert.match(first.basis.note ?? '', /No prior Full backup/);
+
+    const fullId = catalog.createJob(first.row);
+    catalog.startJob(fullId, 1000);
+    catalog.finishJob(fullId, { status: 'T', endTime: 2000, jobFiles: 1, jobBytes: 1 });
+    const next = prepareRun(catalog, backupPlan('I'), 3000);
+    assert.equal(next.plan.kind === 'backup' && `${next.plan.level} ${next.plan.pool.name}`, 'I Incremental');
+    assert.equal(next.row.poolId, catalog.getPool('Incremental')?.poolId);
+    assert.equal(next.basis.since, 1000);
+  } finally {
+    catalog.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

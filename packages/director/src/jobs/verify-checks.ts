@@ -11,7 +11,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { FileInput } from '../catalog/types.js';
 import type { JobLog } from './job-log.js';
 import type { VerifyLevel } from './plan.js';
-import { differences, digestDifference, DIGEST_NAMES, pathKey, References, shown } from './verify-compare.js';
+import { differences, digestDifference, pathKey, References, shown } from './verify-compare.js';
+import { digestName } from '@burrow/common/fileset/digests';
 
 export interface VerifyCheck {
   /** Files the verified job wrote, as the catalog says (volume levels). */
@@ -67,7 +68,7 @@ function diskToCatalog(refs: References<string>, log: JobLog): VerifyCheck {
           log.info(`File: ${shown(a.path)}: ${diffs.join('; ')}`);
         }
         const asked = e.digest?.algorithm ?? 0;
-        if (asked !== 0 && cat.digest && cat.digestAlgorithm !== asked) notCompared.add(`${DIGEST_NAMES[asked]} asked, the catalog holds ${DIGEST_NAMES[cat.digestAlgorithm] ?? 'another'}`);
+        if (asked !== 0 && cat.digest && cat.digestAlgorithm !== asked) notCompared.add(`${digestName(asked)} asked, the catalog holds ${digestName(cat.digestAlgorithm)}`);
       }
     },
     finish: () => {
@@ -114,7 +115,7 @@ function volumeToCatalog(refs: References<number>, level: VerifyLevel, log: JobL
           ? { ...cat, digest: saved?.value?.length ? Buffer.from(saved.value) : null, digestAlgorithm: saved?.algorithm ?? 0 }
           : cat;
         if (want.digest && (!e.digest?.value || e.digest.algorithm !== want.digestAlgorithm)) {
-          damaged(path, `its ${DIGEST_NAMES[want.digestAlgorithm] ?? 'digest'} could not be computed from the Volume`);
+          damaged(path, `its ${digestName(want.digestAlgorithm)} could not be computed from the Volume`);
           continue;
         }
         const d = digestDifference(want, e.digest);

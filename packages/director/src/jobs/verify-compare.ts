@@ -10,6 +10,7 @@ import { displayPath } from '@burrow/common/names/index';
 import { burrow } from '@burrow/common/proto/index';
 import type { Catalog } from '../catalog/catalog.js';
 import type { FileRow } from '../catalog/types.js';
+import { digestName } from '@burrow/common/fileset/digests';
 
 export interface Reference {
   path: Buffer;
@@ -75,8 +76,6 @@ export function pathKey(path: Uint8Array): string {
 const num = (v: number | null | undefined): number => Number(v ?? 0);
 const time = (t: burrow.ITimestamp | null | undefined): string => `${num(t?.sec)}.${String(t?.nsec ?? 0).padStart(9, '0')}`;
 
-export const DIGEST_NAMES: Readonly<Record<number, string>> = { 1: 'MD5', 2: 'SHA1', 3: 'SHA256', 4: 'SHA512' };
-
 /** What differs between the catalog's entry and the one met, by the letters; empty: nothing. */
 export function differences(letters: string, cat: Reference, met: { attributes: burrow.IFileAttributes; digest?: burrow.IFileDigest | null }): string[] {
   const a = cat.attributes;
@@ -112,7 +111,7 @@ export function digestDifference(cat: Reference, digest: burrow.IFileDigest | nu
   if (!cat.digest || !digest?.value || digest.algorithm !== cat.digestAlgorithm) return null;
   const got = Buffer.from(digest.value);
   if (got.equals(cat.digest)) return null;
-  return `${DIGEST_NAMES[cat.digestAlgorithm] ?? 'digest'} differs (Cat: ${cat.digest.toString('hex')} File: ${got.toString('hex')})`;
+  return `${digestName(cat.digestAlgorithm)} differs (Cat: ${cat.digest.toString('hex')} File: ${got.toString('hex')})`;
 }
 
 export function shown(path: Uint8Array | null | undefined): string {

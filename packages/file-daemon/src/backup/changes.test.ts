@@ -5,6 +5,7 @@ import { burrow } from '@burrow/common/proto/generated';
 import { compileFileSet } from '../fileset/index.js';
 import { tempDir } from '../restore/testing.js';
 import { backupFileSet, type FileIssue, type FileRecord, type RecordSink } from './index.js';
+import { Hashers } from '../digest/hashers.js';
 
 /** Backs up `dir` with these Options settings; the sink appends to `grow` as its attributes pass, before its data is read. */
 async function backUp(dir: string, settings: Record<string, string>): Promise<{ issues: FileIssue[]; saved: string[] }> {
@@ -20,7 +21,7 @@ async function backUp(dir: string, settings: Record<string, string>): Promise<{ 
   const issues: FileIssue[] = [];
   await backupFileSet({
     fileset: compileFileSet({ includes: [{ files: [Buffer.from(dir)], options: [{ settings }] }] }),
-    sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i),
+    sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create(),
   });
   return { issues, saved };
 }

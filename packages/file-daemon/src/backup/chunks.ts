@@ -5,19 +5,13 @@
  * DIGEST record. Up to ENCODE_DEPTH chunks compress at once on libuv's threads while
  * records still leave in file order.
  */
-import { createHash, type Hash } from 'node:crypto';
 import { BurrowError } from '@burrow/common/errors/index';
+import { digestKindByName } from '@burrow/common/fileset/digests';
 import { burrow } from '@burrow/common/proto/generated';
-import type { DigestName, FileOptions } from '../fileset/index.js';
+import type { Hasher, Hashers } from '../digest/hashers.js';
+import type { FileOptions } from '../fileset/index.js';
 import { compressChunk, dataStream } from './codec.js';
 import { asBuffer, DATA_OFFSET_BYTES, hashZeros, writeDataOffset, type RecordSink } from './record.js';
-
-const DIGEST_ALGORITHMS: Readonly<Record<DigestName, burrow.DigestAlgorithm>> = {
-  MD5: burrow.DigestAlgorithm.DIGEST_MD5,
-  SHA1: burrow.DigestAlgorithm.DIGEST_SHA1,
-  SHA256: burrow.DigestAlgorithm.DIGEST_SHA256,
-  SHA512: burrow.DigestAlgorithm.DIGEST_SHA512,
-};
 
 /** Chunks compressed at once: enough to keep both cores busy, few enough to bound memory. */
 const ENCODE_DEPTH = 4;
@@ -33,6 +27,8 @@ export interface ChunkSenderParams {
   readonly fileIndex: number;
   readonly options: FileOptions;
   readonly sink: RecordSink;
+  /** The job's hashers, for the digest `options.signature` asks for. */
+  readonly hashers: Hashers;
   /** Leave out chunks that are all zeros (a raw device with `sparse`): they read back as a hole. */
   readonly skipZeros?: boolean;
 }
@@ -46,14 +42,23 @@ function allZeros(bytes: Buffer): boolean {
   return true;
 }
 
+/** A requested digest is never dropped: an algorithm this build cannot compute fails the job. */
+function openHasher(hashers: Hashers, algorithm: burrow.DigestAlgorithm): Hasher {
+  const hash = hashers.open(algorithm);
+  if (hash === undefined) throw new BurrowError('CONFIG_INVALID', `this File daemon cannot compute digest algorithm ${algorithm}`);
+  return hash;
+}
+
 export class ChunkSender {
-  private readonly hash: Hash | null;
+  private readonly hash: Hasher | null;
+  private readonly algorithm: burrow.DigestAlgorithm;
   private readonly stream: burrow.Stream;
   private readonly encoding: Array<Promise<Buffer>> = [];
   private hashed = 0;
 
   constructor(private readonly p: ChunkSenderParams) {
-    this.hash = p.options.signature === null ? null : createHash(p.options.signature.toLowerCase());
+    this.algorithm = p.options.signature === null ? burrow.DigestAlgorithm.DIGEST_NONE : digestKindByName(p.options.signature).algorithm;
+    this.hash = p.options.signature === null ? null : openHasher(p.hashers, this.algorithm);
     this.stream = dataStream(p.options.compression);
   }
 
@@ -88,9 +93,9 @@ export class ChunkSender {
   /** Sends what is still compressing, then the digest (holes up to `size` hash as zeros). */
   async finish(size: number | null): Promise<void> {
     while (this.encoding.length > 0) await this.sendOldest();
-    if (this.hash === null || this.p.options.signature === null) return;
+    if (this.hash === null) return;
     if (size !== null) await hashZeros(this.hash, Math.max(0, size - this.hashed));
-    const digest = burrow.FileDigest.encode({ algorithm: DIGEST_ALGORITHMS[this.p.options.signature], value: this.hash.digest() }).finish();
+    const digest = burrow.FileDigest.encode({ algorithm: this.algorithm, value: this.hash.digest() }).finish();
     await this.p.sink.write({ fileIndex: this.p.fileIndex, stream: burrow.Stream.STREAM_DIGEST, data: asBuffer(digest) });
   }
 

@@ -10,7 +10,6 @@ export {
   DATA_OFFSET_BYTES,
   DEFAULT_CHUNK_SIZE,
   asBuffer,
-  hashName,
   hashZeros,
   readDataPayload,
   type FileIssue,

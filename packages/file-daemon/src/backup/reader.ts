@@ -7,6 +7,7 @@
 import { read } from 'node:fs';
 import { promisify } from 'node:util';
 import type { FileOptions } from '../fileset/index.js';
+import type { Hashers } from '../digest/hashers.js';
 import { ChunkSender, throwIfAborted, type Chunk } from './chunks.js';
 import { DATA_OFFSET_BYTES, type RecordSink } from './record.js';
 
@@ -30,6 +31,7 @@ export interface ReadFileParams {
   readonly sink: RecordSink;
   readonly signal: AbortSignal;
   readonly chunkSize: number;
+  readonly hashers: Hashers;
 }
 
 /** A read from the file itself failed (as opposed to the sink or a cancel). */
@@ -66,7 +68,7 @@ function nextSpan(p: ReadFileParams, offset: number): { offset: number; length: 
  * compressed and sent.
  */
 export async function sendFileData(p: ReadFileParams): Promise<number> {
-  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, skipZeros: p.skipZeros ?? false });
+  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers, skipZeros: p.skipZeros ?? false });
   const readAt = async (span: { offset: number; length: number } | null): Promise<Chunk | null> => {
     if (span === null) return null;
     // A fresh buffer per chunk: the sink may keep the record after write() resolves.
@@ -98,6 +100,7 @@ export interface StreamParams {
   readonly sink: RecordSink;
   readonly signal: AbortSignal;
   readonly chunkSize: number;
+  readonly hashers: Hashers;
 }
 
 /**
@@ -105,7 +108,7 @@ export interface StreamParams {
  * Returns the bytes sent. Errors of the source propagate as they are.
  */
 export async function sendStreamData(source: AsyncIterable<Buffer>, p: StreamParams): Promise<number> {
-  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink });
+  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers });
   let buf = Buffer.allocUnsafe(DATA_OFFSET_BYTES + p.chunkSize);
   let fill = 0;
   let offset = 0;

@@ -3,11 +3,11 @@
  * its DATA or GZIP_DATA chunks, then its DIGEST (docs/volume-format.md, "File
  * streams"). This module owns the payload layouts so the two sides cannot drift.
  */
-import type { Hash } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { BurrowError, type BurrowErrorCode } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import type { FileOptions } from '../fileset/options.js';
+import type { Hasher } from '../digest/hashers.js';
 
 export interface FileRecord {
   /** 1, 2, 3... in the order files are written; all records of one file share it. */
@@ -62,18 +62,6 @@ export function readDataPayload(data: Buffer): { offset: number; body: Buffer } 
 
 export { asBuffer } from '@burrow/common/proto/index';
 
-const DIGESTS: ReadonlyMap<burrow.DigestAlgorithm, string> = new Map([
-  [burrow.DigestAlgorithm.DIGEST_MD5, 'md5'],
-  [burrow.DigestAlgorithm.DIGEST_SHA1, 'sha1'],
-  [burrow.DigestAlgorithm.DIGEST_SHA256, 'sha256'],
-  [burrow.DigestAlgorithm.DIGEST_SHA512, 'sha512'],
-]);
-
-/** node:crypto's name for a digest algorithm, or undefined for NONE/unknown. */
-export function hashName(alg: burrow.DigestAlgorithm): string | undefined {
-  return DIGESTS.get(alg);
-}
-
 const ZEROS = Buffer.alloc(1024 * 1024);
 /** Zero bytes hashed between turns of the event loop: ~50 ms of SHA-256, so a long hole never stalls the connections. */
 const ZEROS_PER_TURN = 64 * 1024 * 1024;
@@ -82,7 +70,7 @@ const ZEROS_PER_TURN = 64 * 1024 * 1024;
  * Feeds `count` zero bytes to `hash`: a hole of a sparse file reads back as zeros, so
  * the file's digest covers them although no data record carries them.
  */
-export async function hashZeros(hash: Hash, count: number): Promise<void> {
+export async function hashZeros(hash: Hasher, count: number): Promise<void> {
   let sinceYield = 0;
   for (let left = count; left > 0; ) {
     const n = Math.min(left, ZEROS.length);

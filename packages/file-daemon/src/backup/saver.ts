@@ -19,6 +19,7 @@ import { dataSourceOf, openSource } from './sources.js';
 import { asBuffer, type FileIssue, type RecordSink } from './record.js';
 import { readExtendedAttributes } from './xattrs.js';
 import type { AccurateTable } from '../accurate/table.js';
+import type { Hashers } from '../digest/hashers.js';
 
 export interface BackupTotals {
   /** Entries saved (each has an ATTRIBUTES record). */
@@ -34,6 +35,7 @@ export interface SaverParams {
   readonly signal: AbortSignal;
   readonly chunkSize: number;
   readonly report: (issue: FileIssue) => void;
+  readonly hashers: Hashers;
   /**
    * Incremental or Differential: only entries changed at or after this time are saved
    * (mtime or ctime, or mtime alone with `mtimeonly`); null for a Full. Directories are
@@ -235,7 +237,7 @@ export class EntrySaver {
       `${sawWriter ? 'its writer sent nothing' : 'nobody opened it for writing'} within ${this.p.fifoWaitMs / 1000} s (readfifo); saved what came`);
     try {
       const pieces = fifoPieces(f.fd, { waitMs: this.p.fifoWaitMs, signal: this.p.signal, onTimeout });
-      this.totals.bytes += await sendStreamData(pieces, { fileIndex: f.index, options: f.options, sink: this.p.sink, signal: this.p.signal, chunkSize: this.p.chunkSize });
+      this.totals.bytes += await sendStreamData(pieces, { fileIndex: f.index, options: f.options, sink: this.p.sink, signal: this.p.signal, chunkSize: this.p.chunkSize, hashers: this.p.hashers });
     } catch (err) {
       if (!(err instanceof FileReadError)) throw err;
       this.problem(path, 'error', `read error: ${describeError(err.cause)}`);
@@ -258,7 +260,7 @@ export class EntrySaver {
     this.totals.files++;
     // A verify does not run a command to hash its output: the entry is listed only.
     if (this.p.estimate === true || this.p.digestOnly === true) return;
-    this.totals.bytes += await sendStreamData(source, { fileIndex: index, options, sink: this.p.sink, signal: this.p.signal, chunkSize: this.p.chunkSize });
+    this.totals.bytes += await sendStreamData(source, { fileIndex: index, options, sink: this.p.sink, signal: this.p.signal, chunkSize: this.p.chunkSize, hashers: this.p.hashers });
   }
 }
 

@@ -10,6 +10,7 @@ import { compileFileSet } from '../fileset/index.js';
 import { RestoreWriter } from '../restore/index.js';
 import { MemorySink, tempDir } from '../restore/testing.js';
 import { makeDev, parseMountInfo } from './fstype.js';
+import { Hashers } from '../digest/hashers.js';
 
 const ALLOW = async (): Promise<undefined> => undefined;
 
@@ -21,14 +22,14 @@ async function run(files: string[], settings: Record<string, string>, extra: { p
   const issues: FileIssue[] = [];
   await backupFileSet({
     fileset, sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), fifoWaitMs: extra.fifoWaitMs,
-    commandRefusal: extra.refuse ? async () => 'not allowed here' : ALLOW,
+    commandRefusal: extra.refuse ? async () => 'not allowed here' : ALLOW, hashers: await Hashers.create(),
   });
   return { sink, issues };
 }
 
 async function restore(sink: MemorySink, where: string): Promise<FileIssue[]> {
   const issues: FileIssue[] = [];
-  const w = new RestoreWriter({ where: Buffer.from(where), replace: 'always', signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), commandRefusal: ALLOW });
+  const w = new RestoreWriter({ where: Buffer.from(where), replace: 'always', signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), commandRefusal: ALLOW, hashers: await Hashers.create() });
   for (const r of sink.records) await w.accept(r);
   await w.finish();
   return issues;

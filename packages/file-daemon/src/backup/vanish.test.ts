@@ -5,6 +5,7 @@ import { burrow } from '@burrow/common/proto/generated';
 import { compileFileSet } from '../fileset/index.js';
 import { tempDir } from '../restore/testing.js';
 import { backupFileSet, type FileIssue, type FileRecord, type RecordSink } from './index.js';
+import { Hashers } from '../digest/hashers.js';
 
 it('a file that vanishes after the directory was listed is a warning naming it; the walk goes on', async () => {
   await using d = await tempDir('vanish');
@@ -28,7 +29,7 @@ it('a file that vanishes after the directory was listed is a warning naming it; 
   const issues: FileIssue[] = [];
   const totals = await backupFileSet({
     fileset: compileFileSet({ includes: [{ files: [Buffer.from(d.path)] }] }),
-    sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i),
+    sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create(),
   });
   const vanished = issues.filter((i) => i.severity === 'warning' && /vanished/.test(i.message));
   assert.equal(vanished.length, 2, JSON.stringify(issues));

@@ -8,6 +8,7 @@ import { burrow } from '@burrow/common/proto/generated';
 import { compileFileSet } from '../fileset/index.js';
 import { MemorySink, tempDir } from '../restore/testing.js';
 import { backupFileSet, type FileIssue } from './index.js';
+import { Hashers } from '../digest/hashers.js';
 
 const K = burrow.PatternKind;
 
@@ -20,7 +21,7 @@ function savedPaths(sink: MemorySink, root: string): string[] {
 async function run(spec: burrow.FileSetSpec.$Properties, signal = new AbortController().signal, chunkSize?: number) {
   const sink = new MemorySink();
   const issues: FileIssue[] = [];
-  const totals = await backupFileSet({ fileset: compileFileSet(spec), sink, signal, onFileIssue: (i) => issues.push(i), chunkSize });
+  const totals = await backupFileSet({ fileset: compileFileSet(spec), sink, signal, onFileIssue: (i) => issues.push(i), chunkSize, hashers: await Hashers.create() });
   return { sink, issues, totals };
 }
 
@@ -113,7 +114,7 @@ describe('backup walker', () => {
     const sink = { write: async (): Promise<void> => Promise.reject(new BurrowError('CONNECTION', 'gone')) };
     const fileset = compileFileSet({ includes: [{ files: [Buffer.from(d.path)] }] });
     await assert.rejects(
-      backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: () => undefined }),
+      backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: () => undefined, hashers: await Hashers.create() }),
       /gone/,
     );
   });

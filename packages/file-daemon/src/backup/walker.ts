@@ -21,12 +21,15 @@ import { expandLists, type CommandRefusal } from '../fileset/lists.js';
 import { saveCommandOutput } from './bpipe.js';
 import { FIFO_WAIT_MS } from './fifo.js';
 import { FsTypes } from './fstype.js';
+import type { Hashers } from '../digest/hashers.js';
 
 export interface BackupParams {
   readonly fileset: CompiledFileSet;
   readonly sink: RecordSink;
   readonly signal: AbortSignal;
   readonly onFileIssue: FileIssueHandler;
+  /** The job's hashers, for the digests the Options' Signature asks for. */
+  readonly hashers: Hashers;
   /** Data chunk size; 64 KiB unless a test wants small chunks. */
   readonly chunkSize?: number;
   /** Save only what changed since then (Incremental, Differential); null or absent: everything. */
@@ -195,6 +198,7 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
     signal: p.signal,
     chunkSize: p.chunkSize ?? DEFAULT_CHUNK_SIZE,
     report: p.onFileIssue,
+    hashers: p.hashers,
     since: p.since ?? null,
     accurate: p.accurate ?? null,
     estimate: p.estimate ?? false,

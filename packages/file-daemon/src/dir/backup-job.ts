@@ -8,6 +8,7 @@ import type { Channel } from '@burrow/common/net/channel';
 import type { burrow, Message } from '@burrow/common/proto/index';
 import { receiveState, sendDeleted } from '../accurate/receive.js';
 import { backupFileSet } from '../backup/index.js';
+import { Hashers } from '../digest/hashers.js';
 import { compileFileSet } from '../fileset/index.js';
 import { openStorageSession, storageSink } from '../sd/storage-link.js';
 import type { JobReporter } from './job-reporter.js';
@@ -35,7 +36,8 @@ export async function runBackupJob(order: burrow.IFdBackupOrder, c: BackupJobCon
     const sink = storageSink(sd);
     const since = order.since && !accurate ? { sec: Number(order.since.sec ?? 0), nsec: order.since.nsec ?? 0 } : null;
     const commandRefusal = (command: string): Promise<string | undefined> => refusal(command, c.policy, c.clientName);
-    const totals = await backupFileSet({ fileset, sink, signal, since, accurate, commandRefusal, onFileIssue: (issue) => reporter.fileIssue(issue) });
+    const hashers = await Hashers.create();
+    const totals = await backupFileSet({ fileset, sink, signal, since, accurate, commandRefusal, hashers, onFileIssue: (issue) => reporter.fileIssue(issue) });
     await sd.send('dataEnd', {});
     await sd.expect('dataEndAck', signal);
     if (accurate) {

@@ -6,6 +6,7 @@ import type { Channel } from '@burrow/common/net/channel';
 import { burrow } from '@burrow/common/proto/index';
 import { backupFileSet, type FileRecord, type RecordSink } from '../backup/index.js';
 import { compileFileSet } from '../fileset/index.js';
+import { Hashers } from '../digest/hashers.js';
 import type { JobReporter } from './job-reporter.js';
 import type { CommandRefusal } from '../fileset/lists.js';
 
@@ -28,7 +29,7 @@ export async function runEstimate(
     },
   };
   const since = order.since ? { sec: Number(order.since.sec ?? 0), nsec: order.since.nsec ?? 0 } : null;
-  const totals = await backupFileSet({ fileset, sink, signal, since, estimate: true, commandRefusal, onFileIssue: (issue) => reporter.fileIssue(issue) });
+  const totals = await backupFileSet({ fileset, sink, signal, since, estimate: true, commandRefusal, hashers: await Hashers.create(), onFileIssue: (issue) => reporter.fileIssue(issue) });
   if (batch.length) await director.send('estimateListing', { files: batch });
   return { files: totals.files, bytes: totals.bytes, errors: reporter.errors, status: reporter.status() };
 }

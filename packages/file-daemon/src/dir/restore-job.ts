@@ -4,6 +4,7 @@ import type { burrow } from '@burrow/common/proto/index';
 import { REPLACE_MODES, RestoreWriter, type ReplaceMode } from '../restore/index.js';
 import { checkOwnLocation, ownerOf } from '../restore/owner.js';
 import { openStorageSession, readSession } from '../sd/storage-link.js';
+import { Hashers } from '../digest/hashers.js';
 import type { JobReporter } from './job-reporter.js';
 import type { CommandRefusal } from '../fileset/lists.js';
 import { parseRegexWhere } from '@burrow/common/names/rewrite';
@@ -25,6 +26,7 @@ export async function runRestoreJob(
   if (owner) checkOwnLocation(where, owner);
   const writer = new RestoreWriter({
     where,
+    hashers: await Hashers.create(),
     owner,
     replace: replaceMode(order.replace),
     signal,

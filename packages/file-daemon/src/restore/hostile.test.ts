@@ -5,6 +5,7 @@ import { burrow } from '@burrow/common/proto/generated';
 import { asBuffer, type FileIssue, type FileRecord } from '../backup/index.js';
 import { RestoreWriter, type ReplaceMode } from './index.js';
 import { tempDir } from './testing.js';
+import { Hashers } from '../digest/hashers.js';
 
 const T = burrow.FileType;
 const MTIME = { sec: 1_600_000_000, nsec: 0 };
@@ -34,7 +35,7 @@ function withSizes(records: FileRecord[]): FileRecord[] {
 
 async function run(records: FileRecord[], where: Buffer, replace: ReplaceMode = 'always') {
   const issues: FileIssue[] = [];
-  const w = new RestoreWriter({ where, replace, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i) });
+  const w = new RestoreWriter({ where, replace, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create() });
   for (const r of withSizes(records)) await w.accept(r);
   return { totals: await w.finish(), issues };
 }

@@ -7,6 +7,7 @@ import { asBuffer, type FileIssue, type FileRecord } from '../backup/index.js';
 import { RestoreWriter } from './index.js';
 import { checkOwnLocation, ownerOf, primaryGroup, type RestoreOwner } from './owner.js';
 import { tempDir } from './testing.js';
+import { Hashers } from '../digest/hashers.js';
 
 const T = burrow.FileType;
 const USER: RestoreOwner = { uid: 2001, gid: 2001 };
@@ -19,7 +20,7 @@ function attrs(index: number, path: string, more: burrow.FileAttributes.$Propert
 
 async function restoreAs(owner: RestoreOwner, where: string, records: FileRecord[]) {
   const issues: FileIssue[] = [];
-  const w = new RestoreWriter({ where: Buffer.from(where), replace: 'always', owner, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i) });
+  const w = new RestoreWriter({ where: Buffer.from(where), replace: 'always', owner, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create() });
   for (const r of records) await w.accept(r);
   return { totals: await w.finish(), issues };
 }

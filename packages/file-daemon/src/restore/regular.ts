@@ -4,13 +4,13 @@
  * so a failed file never leaves a half file under the real name. The data is hashed
  * as it arrives so the saved DIGEST can be checked without reading the file again.
  */
-import { createHash, type Hash } from 'node:crypto';
 import { constants, ftruncate, read, write } from 'node:fs';
 import { promisify } from 'node:util';
 import { closeFd, openAt, openDirAt, renameAt, unlinkAt, type Fd } from '@burrow/fsx';
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
-import { hashName, hashZeros, readDataPayload } from '../backup/index.js';
+import { hashZeros, readDataPayload } from '../backup/index.js';
+import type { Hasher, Hashers } from '../digest/hashers.js';
 import { decodeChunk } from '../backup/codec.js';
 import { applyAt } from './apply.js';
 import { int64 } from './numbers.js';
@@ -29,11 +29,20 @@ export interface CommitResult {
 }
 const READ_BACK = 64 * 1024;
 
+/**
+ * How a restored file's data is hashed as it streams by: with the digest algorithm of
+ * the job's previous file (`guess`; null for the first), from the job's hashers.
+ */
+export interface DigestGuess {
+  readonly hashers: Hashers;
+  readonly guess: burrow.DigestAlgorithm | null;
+}
+
 export class PendingFile {
   private open = true;
   private end = 0;
   private hashed = 0;
-  private hash: Hash | null = null;
+  private hash: Hasher | null;
   private expected: burrow.FileDigest | null = null;
 
   /**
@@ -48,10 +57,9 @@ export class PendingFile {
     private readonly tmpName: Buffer,
     private readonly finalName: Buffer,
     private readonly attrs: burrow.FileAttributes.$Properties,
-    private readonly guess: burrow.DigestAlgorithm | null,
+    private readonly digest: DigestGuess,
   ) {
-    const name = guess === null ? undefined : hashName(guess);
-    if (name !== undefined) this.hash = createHash(name);
+    this.hash = digest.hashers.open(digest.guess) ?? null;
   }
 
   /** Creates `tmpName` in the open directory `parent`, to become `finalName` there on commit. */
@@ -59,12 +67,12 @@ export class PendingFile {
     parent: Fd,
     names: { readonly tmp: Buffer; readonly final: Buffer },
     attrs: burrow.FileAttributes.$Properties,
-    guess: burrow.DigestAlgorithm | null,
+    digest: DigestGuess,
   ): PendingFile {
     const dir = openDirAt(parent, Buffer.from('.'));
     try {
       const fd = openAt(dir, names.tmp, CREATE_FLAGS, 0o600);
-      return new PendingFile(dir, fd, names.tmp, names.final, attrs, guess);
+      return new PendingFile(dir, fd, names.tmp, names.final, attrs, digest);
     } catch (err) {
       closeFd(dir);
       throw err;
@@ -131,16 +139,16 @@ export class PendingFile {
   private async checkDigest(): Promise<string | null> {
     if (this.expected === null) return null;
     const alg = this.expected.algorithm;
-    const name = hashName(alg);
-    if (name === undefined) return `digest algorithm ${alg} is not known; not verified`;
-    const got = this.hash !== null && this.guess === alg ? this.hash.digest() : await this.rehash(name);
+    const streamed = this.hash !== null && this.digest.guess === alg ? this.hash : null;
+    const fresh = streamed === null ? this.digest.hashers.open(alg) : undefined;
+    if (streamed === null && fresh === undefined) return `digest algorithm ${alg} is not known; not verified`;
+    const got = streamed !== null ? streamed.digest() : await this.rehash(fresh!);
     const want = Buffer.from(this.expected.value);
     if (got.equals(want)) return null;
     return `digest mismatch: saved ${want.toString('hex')}, restored ${got.toString('hex')}`;
   }
 
-  private async rehash(name: string): Promise<Buffer> {
-    const h = createHash(name);
+  private async rehash(h: Hasher): Promise<Buffer> {
     const buf = Buffer.allocUnsafe(READ_BACK);
     for (let pos = 0; ; ) {
       const { bytesRead } = await readAsync(this.fd, buf, 0, buf.length, pos);

@@ -8,6 +8,8 @@ import { backupFileSet, type FileIssue } from '../backup/index.js';
 import { compileFileSet } from '../fileset/index.js';
 import { RestoreWriter } from './index.js';
 import { MemorySink, snapshotTree, tempDir } from './testing.js';
+import { Hashers } from '../digest/hashers.js';
+import { digestName } from '@burrow/common/fileset/digests';
 
 const NON_UTF8 = Buffer.from([0x6e, 0xe9, 0xff]);
 const TIME = '@1600000000.123456789';
@@ -61,13 +63,13 @@ async function backup(src: string, settings: Record<string, string>) {
   });
   const sink = new MemorySink();
   const issues: FileIssue[] = [];
-  const totals = await backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i) });
+  const totals = await backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create() });
   return { sink, issues, totals };
 }
 
 async function restore(records: MemorySink['records'], where: Buffer) {
   const issues: FileIssue[] = [];
-  const w = new RestoreWriter({ where, replace: 'always', signal: new AbortController().signal, onFileIssue: (i) => issues.push(i) });
+  const w = new RestoreWriter({ where, replace: 'always', signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create() });
   for (const r of records) await w.accept(r);
   return { totals: await w.finish(), issues };
 }
@@ -137,20 +139,29 @@ describe('backup then restore', () => {
     });
   }
 
-  it('reports a digest mismatch as an error', async () => {
-    await using src = await tempDir('dg');
-    await using dst = await tempDir('dgdst');
-    await writeFile(`${src.path}/f`, 'original content');
-    const { sink } = await backup(src.path, { signature: 'SHA512' });
-    const recs = sink.records.map((r) => {
-      if (r.stream !== burrow.Stream.STREAM_DATA) return r;
-      const data = Buffer.from(r.data);
-      data.writeUInt8((data.at(-1) ?? 0) ^ 0xff, data.length - 1); // flip the last content byte
-      return { ...r, data };
+  for (const signature of ['SHA512']) {
+    it(`checks each file's ${signature} digest: a sound restore passes, a damaged byte is an error`, async () => {
+      await using src = await tempDir('dg');
+      await using dst = await tempDir('dgdst');
+      await using ok = await tempDir('dgok');
+      await writeFile(`${src.path}/f`, 'original content');
+      await writeFile(`${src.path}/g`, 'x'.repeat(200_000));
+      const { sink } = await backup(src.path, { signature });
+      const digests = sink.records.filter((r) => r.stream === burrow.Stream.STREAM_DIGEST).map((r) => burrow.FileDigest.decode(r.data));
+      assert.equal(digests.length, 2, 'one digest per regular file');
+      assert.ok(digests.every((d) => digestName(d.algorithm) === signature));
+      assert.deepEqual((await restore(sink.records, ok.buf)).issues, []);
+      const firstData = sink.records.findIndex((r) => r.stream === burrow.Stream.STREAM_DATA);
+      const recs = sink.records.map((r, i) => {
+        if (i !== firstData) return r;
+        const data = Buffer.from(r.data);
+        data.writeUInt8((data.at(-1) ?? 0) ^ 0xff, data.length - 1); // flip the last content byte
+        return { ...r, data };
+      });
+      const { totals, issues } = await restore(recs, dst.buf);
+      assert.equal(totals.errors, 1);
+      assert.match(issues[0]?.message ?? '', /digest mismatch/);
+      assert.equal(issues[0]?.severity, 'error');
     });
-    const { totals, issues } = await restore(recs, dst.buf);
-    assert.equal(totals.errors, 1);
-    assert.match(issues[0]?.message ?? '', /digest mismatch/);
-    assert.equal(issues[0]?.severity, 'error');
-  });
+  }
 });

@@ -7,7 +7,6 @@
  * checked when the previous file's algorithm guessed it (as PendingFile does).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, type Hash } from 'node:crypto';
 import { write } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -15,9 +14,10 @@ import { closeFd, type Fd } from '@burrow/fsx';
 import { BurrowError } from '@burrow/common/errors/index';
 import { splitCommand } from '@burrow/common/scripts/command';
 import { burrow } from '@burrow/common/proto/generated';
-import { hashName, readDataPayload } from '../backup/index.js';
+import { readDataPayload } from '../backup/index.js';
 import { decodeChunk } from '../backup/codec.js';
-import type { CommitResult } from './regular.js';
+import type { CommitResult, DigestGuess } from './regular.js';
+import type { Hasher } from '../digest/hashers.js';
 
 const writeAsync = promisify(write);
 
@@ -40,12 +40,11 @@ const ZEROS = Buffer.alloc(64 * 1024);
 
 export class OrderedTarget implements DataTarget {
   private at = 0;
-  private hash: Hash | null;
+  private hash: Hasher | null;
   private expected: burrow.FileDigest | null = null;
 
-  constructor(private readonly out: Output, private readonly guess: burrow.DigestAlgorithm | null, private readonly size: number | null) {
-    const name = guess === null ? undefined : hashName(guess);
-    this.hash = name === undefined ? null : createHash(name);
+  constructor(private readonly out: Output, private readonly digest: DigestGuess, private readonly size: number | null) {
+    this.hash = digest.hashers.open(digest.guess) ?? null;
   }
 
   private async put(bytes: Buffer): Promise<void> {
@@ -76,7 +75,7 @@ export class OrderedTarget implements DataTarget {
     const failed = await this.out.end();
     if (failed !== null) return { error: failed, warnings: [] };
     const e = this.expected;
-    if (e === null || this.hash === null || e.algorithm !== this.guess) return { error: null, warnings: [] };
+    if (e === null || this.hash === null || e.algorithm !== this.digest.guess) return { error: null, warnings: [] };
     const got = this.hash.digest();
     const want = Buffer.from(e.value);
     return { error: got.equals(want) ? null : `digest mismatch: saved ${want.toString('hex')}, restored ${got.toString('hex')}`, warnings: [] };

@@ -13,7 +13,8 @@ import { burrow } from '@burrow/common/proto/generated';
 import type { FileIssueHandler, FileRecord } from '../backup/index.js';
 import { applyAt } from './apply.js';
 import { makeHardLink, makeNode } from './nodes.js';
-import { PendingFile } from './regular.js';
+import { PendingFile, type DigestGuess } from './regular.js';
+import type { Hashers } from '../digest/hashers.js';
 import { decideReplace, type ReplaceMode } from './replace.js';
 import { RestoreTarget, type ResolvedPath } from './target.js';
 import { isDataStream } from '../backup/codec.js';
@@ -41,6 +42,8 @@ export interface RestoreOptions {
   readonly rewrites?: readonly Rewrite[];
   /** A user's own restore (owner.ts): `where` must be theirs and everything made is theirs. */
   readonly owner?: RestoreOwner;
+  /** The job's hashers, to check each file's DIGEST record. */
+  readonly hashers: Hashers;
 }
 
 export interface RestoreTotals {
@@ -85,6 +88,10 @@ export class RestoreWriter {
 
   constructor(private readonly o: RestoreOptions) {
     this.target = new RestoreTarget(o.where, o.owner);
+  }
+
+  private guess(): DigestGuess {
+    return { hashers: this.o.hashers, guess: this.digestGuess };
   }
 
   private warnAll(path: Buffer, warnings: readonly string[]): void {
@@ -190,7 +197,7 @@ export class RestoreWriter {
     if (attrs.nlink > 1) this.linkTargets.set(index, t);
     if (attrs.withData && existing !== null && this.intoExisting(dir, t, attrs, existing)) return true;
     if (attrs.type === T.FT_REGULAR || attrs.withData) {
-      const file = PendingFile.create(dir, { tmp: place.tmp, final: t.name }, attrs, this.digestGuess);
+      const file = PendingFile.create(dir, { tmp: place.tmp, final: t.name }, attrs, this.guess());
       if (this.current !== null) this.current.file = file;
       return true;
     }
@@ -212,7 +219,7 @@ export class RestoreWriter {
       return;
     }
     const onStderr = (line: string): void => this.o.onFileIssue({ path, severity: 'info', message: `writer: ${line}` });
-    if (this.current !== null) this.current.file = new OrderedTarget(commandOutput(command, this.o.signal, onStderr), this.digestGuess, null);
+    if (this.current !== null) this.current.file = new OrderedTarget(commandOutput(command, this.o.signal, onStderr), this.guess(), null);
     this.totals.files++;
   }
 
@@ -234,7 +241,7 @@ export class RestoreWriter {
       throw err;
     }
     const out = kind === 'block' ? deviceOutput(fd) : fifoOutput(fd);
-    this.current.file = new OrderedTarget(out, this.digestGuess, kind === 'block' ? int64(attrs.size) : null);
+    this.current.file = new OrderedTarget(out, this.guess(), kind === 'block' ? int64(attrs.size) : null);
     return true;
   }
 

@@ -5,16 +5,16 @@
  * the result is set beside the DIGEST record the volume holds. A record that cannot be
  * decoded, or data out of order, is the file's problem; the next file is unaffected.
  */
-import { createHash, type Hash } from 'node:crypto';
 import { describeError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/index';
-import { hashName, hashZeros, readDataPayload, type FileRecord } from '../backup/index.js';
+import { hashZeros, readDataPayload, type FileRecord } from '../backup/index.js';
+import type { Hasher, Hashers } from '../digest/hashers.js';
 import { decodeChunk, isDataStream } from '../backup/codec.js';
 
 interface OpenFile {
   fileIndex: number;
   attributes: burrow.FileAttributes;
-  hashes: Map<burrow.DigestAlgorithm, Hash>;
+  hashes: Map<burrow.DigestAlgorithm, Hasher>;
   at: number;
   saved: burrow.IFileDigest | null;
   problem: string | null;
@@ -25,7 +25,11 @@ export class VolumeDigester {
   bytes = 0;
 
   /** `algorithms`: the digests the verified job's files carry (from the catalog). */
-  constructor(private readonly algorithms: readonly burrow.DigestAlgorithm[], private readonly emit: (e: burrow.IVerifyEntry) => Promise<void>) {}
+  constructor(
+    private readonly algorithms: readonly burrow.DigestAlgorithm[],
+    private readonly hashers: Hashers,
+    private readonly emit: (e: burrow.IVerifyEntry) => Promise<void>,
+  ) {}
 
   async accept(rec: FileRecord): Promise<void> {
     if (rec.stream === burrow.Stream.STREAM_ATTRIBUTES) {
@@ -56,10 +60,10 @@ export class VolumeDigester {
   }
 
   private open(rec: FileRecord): OpenFile {
-    const hashes = new Map<burrow.DigestAlgorithm, Hash>();
+    const hashes = new Map<burrow.DigestAlgorithm, Hasher>();
     for (const alg of this.algorithms) {
-      const name = hashName(alg);
-      if (name !== undefined) hashes.set(alg, createHash(name));
+      const hasher = this.hashers.open(alg);
+      if (hasher !== undefined) hashes.set(alg, hasher);
     }
     let attributes: burrow.FileAttributes;
     try {

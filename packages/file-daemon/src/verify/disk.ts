@@ -12,6 +12,7 @@ import type { FileOptions } from '../fileset/options.js';
 import type { CommandRefusal } from '../fileset/lists.js';
 import type { JobReporter } from '../dir/job-reporter.js';
 import { EntryBatches } from './batches.js';
+import { Hashers } from '../digest/hashers.js';
 
 /** The digest a set of verify= letters asks for (Bareos: the last of 5 and 1 wins). */
 function verifyDigest(letters: string): string | undefined {
@@ -57,7 +58,7 @@ export async function runDiskVerify(
       }
     },
   };
-  const totals = await backupFileSet({ fileset, sink, signal, digestOnly: true, commandRefusal, onFileIssue: (issue) => reporter.fileIssue(issue) });
+  const totals = await backupFileSet({ fileset, sink, signal, digestOnly: true, commandRefusal, hashers: await Hashers.create(), onFileIssue: (issue) => reporter.fileIssue(issue) });
   if (pending) await out.add(pending);
   await out.flush();
   return { files: totals.files, bytes: totals.bytes, errors: reporter.errors, status: reporter.status() };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { burrow } from '@burrow/common/proto/index';
 import { VolumeDigester, verifySpec } from './index.js';
+import { Hashers } from '../digest/hashers.js';
 
 const T = burrow.Stream;
 const data = (offset: number, bytes: Buffer): Buffer => Buffer.concat([Buffer.alloc(8).fill(0).map((_, i) => (i === 7 ? offset : 0)), bytes]);
@@ -17,7 +18,7 @@ describe('verify on the client', () => {
 
   it('hashes each file from its records, holes as zeros, beside the saved digest', async () => {
     const got: burrow.IVerifyEntry[] = [];
-    const d = new VolumeDigester([burrow.DigestAlgorithm.DIGEST_MD5], async (e) => { got.push(e); });
+    const d = new VolumeDigester([burrow.DigestAlgorithm.DIGEST_MD5], await Hashers.create(), async (e) => { got.push(e); });
     const whole = Buffer.concat([Buffer.from('ab'), Buffer.alloc(3), Buffer.from('cd'), Buffer.alloc(2)]);
     const md5 = createHash('md5').update(whole).digest();
     await d.accept({ fileIndex: 1, stream: T.STREAM_ATTRIBUTES, data: attrs('/s', 9, true) });

@@ -9,11 +9,12 @@ import { openStorageSession, readSession } from '../sd/storage-link.js';
 import type { JobReporter } from '../dir/job-reporter.js';
 import { EntryBatches } from './batches.js';
 import { VolumeDigester } from './digester.js';
+import { Hashers } from '../digest/hashers.js';
 
 export async function runVolumeVerify(order: burrow.IFdVerifyOrder, director: Channel, signal: AbortSignal, reporter: JobReporter): Promise<burrow.IFdJobEnd> {
   const jobId = order.jobId ?? 0;
   const out = new EntryBatches(director);
-  const digester = new VolumeDigester(order.digestAlgorithms ?? [], (e) => out.add(e));
+  const digester = new VolumeDigester(order.digestAlgorithms ?? [], await Hashers.create(), (e) => out.add(e));
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress ?? '', sdPort: order.sdPort ?? 0, token: order.token ?? new Uint8Array() }, signal);
   let wireBytes = 0;
   try {

@@ -1,7 +1,7 @@
 /**
  * The file digests a FileSet's `Signature =` may ask for: Bareos's names, the
- * burrow.DigestAlgorithm numbers (the same as Bareos's crypto_digest_t), their
- * lengths, and the text the catalog shows them in.
+ * burrow.DigestAlgorithm numbers (the same as Bareos's crypto_digest_t, 1 MD5 to
+ * 5 XXH128), their lengths, and the text the catalog shows them in.
  */
 import { burrow } from '../proto/index.js';
 import type { SignatureName } from './options.js';
@@ -19,6 +19,7 @@ export const DIGESTS: readonly DigestKind[] = [
   { name: 'SHA1', algorithm: A.DIGEST_SHA1, bytes: 20 },
   { name: 'SHA256', algorithm: A.DIGEST_SHA256, bytes: 32 },
   { name: 'SHA512', algorithm: A.DIGEST_SHA512, bytes: 64 },
+  { name: 'XXH128', algorithm: A.DIGEST_XXH128, bytes: 16 },
 ];
 
 /** The kind of a digest algorithm number; undefined for NONE or a number this build does not know. */

@@ -5,7 +5,7 @@ import { decodeSettings, encodeSettings, sizeMatches, VALUE_OPTIONS, type Option
 
 /** Texts an administrator may write for each option, and the value each means. */
 const SAMPLES: { readonly [K in ValueKey]: ReadonlyArray<readonly [string, NonNullable<OptionValues[K]>]> } = {
-  signature: [['md5', 'MD5'], ['SHA1', 'SHA1'], ['sha256', 'SHA256'], ['Sha512', 'SHA512']],
+  signature: [['md5', 'MD5'], ['SHA1', 'SHA1'], ['sha256', 'SHA256'], ['Sha512', 'SHA512'], ['xxh128', 'XXH128']],
   compression: [['gzip', { algorithm: 'GZIP', level: 6 }], ['GZIP9', { algorithm: 'GZIP', level: 9 }], ['lz4', { algorithm: 'LZ4', level: 1 }],
     ['zstd', { algorithm: 'ZSTD', level: 3 }], ['LZO', { algorithm: 'LZ4', level: 1 }]],
   onefs: [['yes', true], ['No', false]],

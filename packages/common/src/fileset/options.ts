@@ -18,7 +18,7 @@ export type { Compression, Parsed, SizeMatch } from './values.js';
 export { sizeMatches } from './values.js';
 
 /** Digest algorithms a `Signature =` may name, in Bareos's spelling. */
-export const SIGNATURES = ['MD5', 'SHA1', 'SHA256', 'SHA512'] as const;
+export const SIGNATURES = ['MD5', 'SHA1', 'SHA256', 'SHA512', 'XXH128'] as const;
 export type SignatureName = (typeof SIGNATURES)[number];
 
 /** Bareos's PERMITTED_ACCURATE_OPTIONS and PERMITTED_VERIFY_OPTIONS (dird/inc_conf.cc). */

@@ -10,7 +10,7 @@ import { displayPath } from '@burrow/common/names/index';
 import { burrow } from '@burrow/common/proto/index';
 import type { Catalog } from '../catalog/catalog.js';
 import type { FileRow } from '../catalog/types.js';
-import { digestName } from '@burrow/common/fileset/digests';
+import { digestName, digestText } from '@burrow/common/fileset/digests';
 
 export interface Reference {
   path: Buffer;
@@ -111,7 +111,8 @@ export function digestDifference(cat: Reference, digest: burrow.IFileDigest | nu
   if (!cat.digest || !digest?.value || digest.algorithm !== cat.digestAlgorithm) return null;
   const got = Buffer.from(digest.value);
   if (got.equals(cat.digest)) return null;
-  return `${digestName(cat.digestAlgorithm)} differs (Cat: ${cat.digest.toString('hex')} File: ${got.toString('hex')})`;
+  // Digests as Bareos's catalog shows them (base64), so they can be set beside its own.
+  return `${digestName(cat.digestAlgorithm)} differs (Cat: ${digestText(cat.digest)} File: ${digestText(got)})`;
 }
 
 export function shown(path: Uint8Array | null | undefined): string {

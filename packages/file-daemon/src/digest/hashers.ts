@@ -1,8 +1,17 @@
 /**
- * File digests on the client: one `Hasher` per file, whatever the algorithm, made by
- * the job's `Hashers` (MD5 and the SHAs are node:crypto's).
+ * File digests on the client: one `Hasher` per file, whatever the algorithm. MD5 and
+ * the SHAs are node:crypto's; XXH128 is hash-wasm's streaming XXH3-128 (a WebAssembly
+ * build of xxHash, about 4 GB/s here against 0.7 GB/s for MD5; see the commit that
+ * added it for the measurement).
+ *
+ * Making a hash-wasm hasher instantiates a WebAssembly module (~100 µs, and it is
+ * asynchronous), too slow per file for a tree of small files. So each job makes one
+ * `Hashers` up front, whose single XXH128 instance serves every XXH128 file of the
+ * job: each file's hasher keeps its own state, and the instance swaps states (save and
+ * load, ~2 µs) only when another file's hasher takes a turn.
  */
 import { createHash } from 'node:crypto';
+import { createXXHash128, type IHasher } from 'hash-wasm';
 import { digestKind } from '@burrow/common/fileset/digests';
 import type { burrow } from '@burrow/common/proto/index';
 
@@ -15,18 +24,63 @@ export interface Hasher {
 
 const NODE_NAMES: Readonly<Partial<Record<string, string>>> = { MD5: 'md5', SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512' };
 
+/** The one XXH128 WebAssembly instance of a job, lent to one file's hasher at a time. */
+class Xxh128Engine {
+  private owner: Xxh128Hasher | null = null;
+
+  constructor(private readonly wasm: IHasher, readonly initial: Uint8Array) {}
+
+  /** Makes the instance hold `h`'s state, keeping the previous holder's. */
+  lend(h: Xxh128Hasher): IHasher {
+    if (this.owner !== h) {
+      if (this.owner !== null) this.owner.state = this.wasm.save();
+      this.wasm.load(h.state);
+      this.owner = h;
+    }
+    return this.wasm;
+  }
+
+  /** After a digest the instance holds no one's state. */
+  spent(): void {
+    this.owner = null;
+  }
+}
+
+class Xxh128Hasher implements Hasher {
+  state: Uint8Array;
+
+  constructor(private readonly engine: Xxh128Engine) {
+    this.state = engine.initial;
+  }
+
+  update(bytes: Uint8Array): this {
+    this.engine.lend(this).update(bytes);
+    return this;
+  }
+
+  digest(): Buffer {
+    const out = Buffer.from(this.engine.lend(this).digest('binary'));
+    this.engine.spent();
+    return out;
+  }
+}
+
 /** Makes the hashers of one job. */
 export class Hashers {
-  private constructor() {}
+  private constructor(private readonly xxh128: Xxh128Engine) {}
 
   static async create(): Promise<Hashers> {
-    return new Hashers();
+    const wasm = await createXXHash128();
+    wasm.init();
+    return new Hashers(new Xxh128Engine(wasm, wasm.save()));
   }
 
   /** A hasher for `algorithm`; undefined for NONE or an algorithm this build does not know. */
   open(algorithm: burrow.DigestAlgorithm | null | undefined): Hasher | undefined {
     const kind = digestKind(algorithm);
-    const name = kind === undefined ? undefined : NODE_NAMES[kind.name];
+    if (kind === undefined) return undefined;
+    if (kind.name === 'XXH128') return new Xxh128Hasher(this.xxh128);
+    const name = NODE_NAMES[kind.name];
     return name === undefined ? undefined : createHash(name);
   }
 }

@@ -139,7 +139,7 @@ describe('backup then restore', () => {
     });
   }
 
-  for (const signature of ['SHA512']) {
+  for (const signature of ['SHA512', 'XXH128']) {
     it(`checks each file's ${signature} digest: a sound restore passes, a damaged byte is an error`, async () => {
       await using src = await tempDir('dg');
       await using dst = await tempDir('dgdst');

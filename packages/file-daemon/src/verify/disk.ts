@@ -1,6 +1,6 @@
 /**
  * The disk levels of a verify: walk the FileSet with each Options block's signature
- * replaced by the digest its verify= letters ask for (5 MD5, 1 SHA1; none: the data
+ * kept only where its verify= letters ask for a digest (verifyDigest; none: the data
  * is not read) and no compression, and send the Director each entry's attributes,
  * digest and letters. Data records are dropped: nothing leaves the client but that.
  */
@@ -13,30 +13,32 @@ import type { CommandRefusal } from '../fileset/lists.js';
 import type { JobReporter } from '../dir/job-reporter.js';
 import { EntryBatches } from './batches.js';
 import { Hashers } from '../digest/hashers.js';
+import { decodeSettings, encodeSettings, type OptionValues, type SignatureName } from '@burrow/common/fileset/options';
 
-/** The digest a set of verify= letters asks for (Bareos: the last of 5 and 1 wins). */
-function verifyDigest(letters: string): string | undefined {
-  let digest: string | undefined;
-  for (const l of letters) {
-    if (l === '5') digest = 'MD5';
-    else if (l === '1') digest = 'SHA1';
-  }
-  return digest;
+/**
+ * The digest a verify computes for an Options block. As in Bareos, the verify= letters
+ * 5 and 1 ask for the file's digest to be compared, and it is computed with the
+ * block's Signature, the algorithm the catalog holds; without a Signature, 5 means MD5
+ * and 1 SHA1 (the last of them wins). No 5 or 1: no digest, the data is not read.
+ */
+function verifyDigest(values: OptionValues): SignatureName | undefined {
+  const letters = values.verify ?? '';
+  if (!/[51]/.test(letters)) return undefined;
+  if (values.signature !== undefined) return values.signature;
+  return letters.lastIndexOf('5') > letters.lastIndexOf('1') ? 'MD5' : 'SHA1';
 }
 
-/** The FileSet as a verify walks it: signatures from the verify= letters, no compression. */
+/** The FileSet as a verify walks it: signatures as the verify= letters ask, no compression. */
 export function verifySpec(spec: burrow.IFileSetSpec): burrow.IFileSetSpec {
   return {
     ...spec,
     includes: (spec.includes ?? []).map((inc) => ({
       ...inc,
       options: (inc.options ?? []).map((o) => {
-        const settings: Record<string, string> = { ...(o.settings ?? {}) };
-        delete settings['compression'];
-        delete settings['signature'];
-        const digest = verifyDigest(settings['verify'] ?? '');
-        if (digest !== undefined) settings['signature'] = digest;
-        return { ...o, settings };
+        const values = decodeSettings(o.settings ?? {});
+        const digest = verifyDigest(values);
+        const { compression: _dropped, signature: _replaced, ...walked } = values;
+        return { ...o, settings: encodeSettings(digest === undefined ? walked : { ...walked, signature: digest }) };
       }),
     })),
   };

@@ -10,10 +10,21 @@ const data = (offset: number, bytes: Buffer): Buffer => Buffer.concat([Buffer.al
 const attrs = (path: string, size: number, sparse = false): Buffer => Buffer.from(burrow.FileAttributes.encode({ path: Buffer.from(path), type: 1, size, sparse }).finish());
 
 describe('verify on the client', () => {
-  it('takes the digest from the verify= letters and drops compression', () => {
-    const spec = verifySpec({ includes: [{ files: [Buffer.from('/x')], options: [{ settings: { verify: 'pins5', signature: 'SHA256', compression: 'GZIP' } }, { settings: { signature: 'MD5' } }] }] });
-    assert.deepEqual(spec.includes?.[0]?.options?.[0]?.settings, { verify: 'pins5', signature: 'MD5' });
-    assert.deepEqual(spec.includes?.[0]?.options?.[1]?.settings, {}, 'no verify letters: no digest, the data is not read');
+  it('computes the Signature the verify= letters 5 or 1 ask to compare, and drops compression', () => {
+    const blocks: Record<string, string>[] = [
+      { verify: 'pins5', signature: 'XXH128', compression: 'GZIP6' },
+      { signature: 'MD5' },
+      { verify: 'pins5' },
+      { verify: 'pins1' },
+    ];
+    const spec = verifySpec({ includes: [{ files: [Buffer.from('/x')], options: blocks.map((settings) => ({ settings })) }] });
+    const got = spec.includes?.[0]?.options?.map((o) => o.settings);
+    assert.deepEqual(got, [
+      { verify: 'pins5', signature: 'XXH128' },
+      {},
+      { verify: 'pins5', signature: 'MD5' },
+      { verify: 'pins1', signature: 'SHA1' },
+    ], 'the backup\'s Signature, as in Bareos; without one 5 is MD5 and 1 SHA1; no letters: no digest, the data is not read');
   });
 
   it('hashes each file from its records, holes as zeros, beside the saved digest', async () => {

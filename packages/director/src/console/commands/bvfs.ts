@@ -27,6 +27,7 @@ import { checkClient, checkJobIds, treeOf } from '../restore/selection.js';
 import { consoleScope } from '../scope.js';
 import { ok, type Command } from '../table.js';
 import { visibleJob } from './list.js';
+import { digestText } from '@burrow/common/fileset/digests';
 
 const DEFAULT_LIMIT = 1000;
 /** Bareos names its selection tables b2<number>; the name is also what `restore file=?` takes. */
@@ -160,7 +161,7 @@ export const bvfsVersionsCommand: Command = {
     const versions = ctx.catalog.fileVersions(jobs.map((j) => j.jobId), path).map((v) => ({
       jobid: v.jobId, level: byId.get(v.jobId)?.level ?? null, starttime: listDate(byId.get(v.jobId)?.startTime ?? null),
       fileindex: v.fileIndex, deleted: v.fileIndex === 0, type: v.type, size: v.size, mtime: v.mtime,
-      digest: v.digest?.toString('hex') ?? null, volumename: v.volumeName,
+      digest: v.digest ? digestText(v.digest) : null, volumename: v.volumeName,
     }));
     const text = versions.map((v) => `${v.jobid}\t${v.level ?? ''}\t${v.starttime}\t${v.deleted ? 'deleted' : `${v.size}\t${v.volumename ?? ''}`}`).join('\n');
     return ok(text, { path: displayPath(path), path_b64: path.toString('base64'), versions });

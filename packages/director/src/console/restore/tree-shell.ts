@@ -14,6 +14,7 @@ import type { RestoreTree } from '../../restore-tree/tree.js';
 import { hasWildcard, matches, wildcard } from '../../restore-tree/wildcard.js';
 import { confirm } from './confirm.js';
 import type { RestoreSelection } from './selection.js';
+import { digestText } from '@burrow/common/fileset/digests';
 
 const HELP = `  Command    Description
   =======    ===========
@@ -183,7 +184,7 @@ const COMMANDS: Record<string, ShellCommand> = {
       const what = v.fileIndex === 0 ? 'deleted' : `${withCommas(v.size)} bytes, modified ${listDate(v.mtime)}, Volume ${v.volumeName ?? ''}`;
       return `${chosen} JobId ${v.jobId} (${j?.level ?? '?'} ${listDate(j?.startTime ?? null)}): ${what}`;
     });
-    return ask([`Versions of ${displayPath(path)} (* the one selected):`, ...lines].join('\n'), dialog(sh), { versions: versions.map((v) => ({ ...v, digest: v.digest?.toString('hex') ?? null })) });
+    return ask([`Versions of ${displayPath(path)} (* the one selected):`, ...lines].join('\n'), dialog(sh), { versions: versions.map((v) => ({ ...v, digest: v.digest ? digestText(v.digest) : null })) });
   },
   done: (sh, _args, ctx) => {
     if (sh.tree.marks === 0) throw new BurrowError('NOT_FOUND', 'No files are marked to be restored. Mark some, or "quit".');

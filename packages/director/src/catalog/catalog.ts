@@ -107,18 +107,26 @@ export interface Catalog {
    * The state a chain of jobs (Full + Differential + Incrementals) left: for each path
    * the attributes (burrow.FileAttributes bytes) of its newest version, leaving out
    * files recorded as deleted, numbered 1..count. Read it in pages; `get` finds an
-   * entry again by its number (Accurate mode names deleted files that way). Drop it
-   * when the job is done.
+   * entry again by its number (Accurate mode names deleted files that way). With
+   * `digests`, each page entry carries the file's digest too (accurate= letters 5 and
+   * 1 compare contents). Drop it when the job is done.
    */
-  snapshotCurrentState(jobIds: readonly number[]): StateSnapshot;
+  snapshotCurrentState(jobIds: readonly number[], options?: { readonly digests?: boolean }): StateSnapshot;
 
   /** Checkpoints the WAL and closes; the catalog is unusable afterwards. */
   close(): void;
 }
 
+/** One entry of a state snapshot; `digest` only when the snapshot was made with digests (null: the catalog has none). */
+export interface StateEntry {
+  seq: number;
+  attributes: Buffer;
+  digest?: { algorithm: number; value: Buffer } | null;
+}
+
 export interface StateSnapshot {
   readonly count: number;
-  page(afterSeq: number, limit: number): Array<{ seq: number; attributes: Buffer }>;
+  page(afterSeq: number, limit: number): StateEntry[];
   get(seq: number): Buffer | undefined;
   drop(): void;
 }

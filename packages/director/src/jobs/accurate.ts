@@ -6,17 +6,30 @@
  */
 import { burrow } from '@burrow/common/proto/index';
 import type { Channel } from '@burrow/common/net/channel';
+import { decodeSettings } from '@burrow/common/fileset/options';
 import type { Catalog, StateSnapshot } from '../catalog/catalog.js';
 import type { FileInput } from '../catalog/types.js';
 
 /** Entries per AccurateBatch: a few hundred KiB a frame. */
 const PAGE = 2000;
 
+/**
+ * Whether the FileSet's accurate= letters compare file contents (Bareos's 5 and 1):
+ * then the state carries each file's digest, otherwise it is left out (memory on the
+ * client, and the catalog read).
+ */
+export function accurateComparesDigests(spec: burrow.IFileSetSpec): boolean {
+  return (spec.includes ?? []).some((inc) => (inc.options ?? []).some((o) => /[15]/.test(decodeSettings(o.settings ?? {}).accurate ?? '')));
+}
+
 export async function sendState(fd: Channel, snapshot: StateSnapshot): Promise<void> {
   for (let after = 0; ;) {
     const page = snapshot.page(after, PAGE);
     if (page.length === 0) break;
-    await fd.send('accurateBatch', { attributes: page.map((p) => p.attributes) });
+    const digests = page.some((p) => p.digest !== undefined)
+      ? page.map((p) => p.digest ?? { algorithm: burrow.DigestAlgorithm.DIGEST_NONE, value: new Uint8Array() })
+      : [];
+    await fd.send('accurateBatch', { attributes: page.map((p) => p.attributes), digests });
     after = page[page.length - 1]?.seq ?? after;
   }
   await fd.send('accurateEnd', {});

@@ -12,7 +12,7 @@ import { openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { serveBackupSession } from '../sd/backup-session.js';
 import { openStorage } from '../sd/storage-link.js';
-import { recordDeleted, sendState } from './accurate.js';
+import { accurateComparesDigests, recordDeleted, sendState } from './accurate.js';
 import { currentChain, type Basis } from './baseline.js';
 import { endStorageIfClientFailed, type Peers } from './conversation.js';
 import { expandOnDirector } from './fileset-lists.js';
@@ -30,7 +30,7 @@ function accurateState(ctx: JobContext, plan: BackupPlan, basis: Basis): StateSn
   if (!plan.accurate || basis.prior === null || plan.level === 'F') return null;
   const chain = currentChain(ctx.env.catalog, plan.client.name, { fileSetId: basis.prior.fileSetId ?? undefined })
     .filter((j) => plan.level !== 'D' || j.level === 'F');
-  return ctx.env.catalog.snapshotCurrentState(chain.map((j) => j.jobId));
+  return ctx.env.catalog.snapshotCurrentState(chain.map((j) => j.jobId), { digests: accurateComparesDigests(plan.fileset.spec) });
 }
 
 /** A backup of `plan` at its decided level, building on `basis`. */

@@ -18,7 +18,8 @@ import type { FsTypes } from './fstype.js';
 import { dataSourceOf, openSource } from './sources.js';
 import { asBuffer, type FileIssue, type RecordSink } from './record.js';
 import { readExtendedAttributes } from './xattrs.js';
-import type { AccurateTable } from '../accurate/table.js';
+import { comparesContents, type AccurateTable } from '../accurate/table.js';
+import { compareContents } from '../accurate/contents.js';
 import type { Hashers } from '../digest/hashers.js';
 
 export interface BackupTotals {
@@ -84,6 +85,9 @@ export interface EntryRef {
   readonly explicit?: boolean;
 }
 
+/** What judge() decided: skip, save, or compare the contents with this entry of the state. */
+type Verdict = 'skip' | 'save' | { readonly table: AccurateTable; readonly seq: number };
+
 interface SavedLink {
   readonly path: Buffer;
   readonly fileIndex: number;
@@ -123,16 +127,33 @@ export class EntrySaver {
    * Whether an Incremental/Differential saves the entry: directories always; other
    * entries when changed since `since`, or in Accurate mode when new or different
    * from the saved state by the `accurate=` letters (marking the state's entry met).
+   * Contents (letters 5 and 1) are compared last, as in Bareos, and only for regular
+   * files of Options with a Signature: that needs the file open (sameContents).
    */
-  private wanted(path: Buffer, st: EntryStat, type: burrow.FileType, options: FileOptions): boolean {
+  private judge(path: Buffer, st: EntryStat, type: burrow.FileType, options: FileOptions): Verdict {
     const acc = this.p.accurate;
     if (acc !== null) {
       const seq = acc.lookup(path);
-      if (seq === 0) return true;
+      if (seq === 0) return 'save';
       acc.markSeen(seq);
-      return type === burrow.FileType.FT_DIRECTORY || acc.changed(seq, st, options.accurate);
+      if (type === burrow.FileType.FT_DIRECTORY || acc.changed(seq, st, options.accurate)) return 'save';
+      const contents = comparesContents(options.accurate) && type === burrow.FileType.FT_REGULAR && options.signature !== null;
+      return contents ? { table: acc, seq } : 'skip';
     }
-    return this.p.since === null || type === burrow.FileType.FT_DIRECTORY || changedSince(st, this.p.since, options.mtimeOnly);
+    const save = this.p.since === null || type === burrow.FileType.FT_DIRECTORY || changedSince(st, this.p.since, options.mtimeOnly);
+    return save ? 'save' : 'skip';
+  }
+
+  /** Accurate letters 5, 1: whether the open file's contents equal the saved state's (then it is not saved again). */
+  private async sameContents(path: Buffer, entry: { table: AccurateTable; seq: number }, fd: Fd): Promise<boolean> {
+    try {
+      const v = await compareContents({ ...entry, fd, hashers: this.p.hashers, signal: this.p.signal });
+      if ('unknown' in v) this.problem(path, 'warning', v.unknown);
+      return 'same' in v && v.same;
+    } catch (err) {
+      if (this.p.signal.aborted) throw err;
+      return false; // a read error: the save reads it again and reports it
+    }
   }
 
   /** Saves the entry (already selected by the FileSet) with the stats fstatat gave. */
@@ -144,11 +165,14 @@ export class EntrySaver {
     }
     if (type !== burrow.FileType.FT_DIRECTORY && !this.p.fsTypes.allows(st.dev, options.fsTypes)) return;
     if (type === burrow.FileType.FT_REGULAR && options.size !== null && !sizeMatches(options.size, st.size)) return;
-    if (!this.wanted(e.path, st, type, options)) return;
+    const verdict = this.judge(e.path, st, type, options);
+    if (verdict === 'skip') return;
     // hardlinks = no: every name is saved with its own data, as if it were the only one.
     const linkKey = options.hardLinks && type !== burrow.FileType.FT_DIRECTORY && st.nlink > 1 ? `${st.dev}:${st.ino}` : null;
     const earlier = linkKey === null ? undefined : this.links.get(linkKey);
     if (earlier !== undefined) {
+      // A further name of an inode saved in this job: Bareos compares no contents for it.
+      if (verdict !== 'save') return;
       const attrs = statsToAttributes(e.path, st, burrow.FileType.FT_HARDLINK);
       attrs.hardlinkTarget = earlier.path;
       attrs.hardlinkFileIndex = earlier.fileIndex;
@@ -169,6 +193,10 @@ export class EntrySaver {
       if (fd !== undefined) closeFd(fd);
       const gone = (err as NodeJS.ErrnoException).code === 'ENOENT';
       this.problem(e.path, gone ? 'warning' : 'error', gone ? 'vanished before it could be read' : `cannot read: ${describeError(err)}`);
+      return;
+    }
+    if (verdict !== 'save' && fd !== undefined && await this.sameContents(e.path, verdict, fd)) {
+      closeFd(fd);
       return;
     }
     // A regular file's xattrs through its open descriptor: the very inode being saved.

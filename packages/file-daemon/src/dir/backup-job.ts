@@ -6,7 +6,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { burrow, Message } from '@burrow/common/proto/index';
-import { receiveState, sendDeleted } from '../accurate/receive.js';
+import { accurateNeeds, receiveState, sendDeleted } from '../accurate/receive.js';
 import { backupFileSet } from '../backup/index.js';
 import { Hashers } from '../digest/hashers.js';
 import { compileFileSet } from '../fileset/index.js';
@@ -29,7 +29,7 @@ export async function runBackupJob(order: burrow.IFdBackupOrder, c: BackupJobCon
   const jobId = order.jobId ?? 0;
   if (!order.fileset) throw new BurrowError('PROTOCOL', 'backup order without a FileSet');
   const fileset = compileFileSet(order.fileset);
-  const accurate = order.accurate ? await receiveState(Number(order.accurateCount ?? 0), c.fromDirector) : null;
+  const accurate = order.accurate ? await receiveState(Number(order.accurateCount ?? 0), accurateNeeds(order.fileset), c.fromDirector) : null;
   if (accurate) reporter.say('info', `Accurate mode: comparing with ${accurate.entries} files of the current backup state.`);
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress ?? '', sdPort: order.sdPort ?? 0, token: order.token ?? new Uint8Array() }, signal);
   try {

@@ -90,12 +90,29 @@ function buildOptions(node: BlockNode, parent: BlockContext): FileSetOptions {
   return out;
 }
 
+/**
+ * Accurate letters 5 and 1 compare contents by the file's Signature (Bareos); an
+ * Options block with them and no Signature of its own or of the defaults compares none.
+ */
+function warnContentsWithoutSignature(blocks: ReadonlyArray<{ node: BlockNode; options: FileSetOptions }>, ctx: BlockContext): void {
+  const defaults = blocks.some((b) => b.options.patterns.length === 0 && b.options.values.signature !== undefined);
+  for (const { node, options } of blocks) {
+    if (!/[15]/.test(options.values.accurate ?? '') || options.values.signature !== undefined || defaults) continue;
+    const at = node.body.find((i) => i.key === 'accurate') ?? node;
+    problem(ctx, at, 'the letters 5 and 1 compare contents by the Signature, and no Signature applies here: contents are not compared', true);
+  }
+}
+
 function buildInclude(node: BlockNode, ctx: BlockContext): FileSetInclude {
   const out: FileSetInclude = { files: [], options: [], excludeDirContaining: [], plugins: [] };
+  const blocks: { node: BlockNode; options: FileSetOptions }[] = [];
   for (const item of node.body) {
     if (item.kind === 'block') {
-      if (item.key === 'options') out.options.push(buildOptions(item, ctx));
-      else problem(ctx, item, 'unknown block in Include (expected Options)');
+      if (item.key === 'options') {
+        const options = buildOptions(item, ctx);
+        out.options.push(options);
+        blocks.push({ node: item, options });
+      } else problem(ctx, item, 'unknown block in Include (expected Options)');
       continue;
     }
     if (item.key === 'file') out.files.push(...values(item, ctx));
@@ -109,6 +126,7 @@ function buildInclude(node: BlockNode, ctx: BlockContext): FileSetInclude {
     }
     else problem(ctx, item, 'unknown directive in an Include block');
   }
+  warnContentsWithoutSignature(blocks, ctx);
   return out;
 }
 

@@ -190,10 +190,13 @@ FileSet { Name = bareos
     Options { Portable = no; Auto Exclude = yes; Replace = always; Shadowing = none; Force Encryption = no }
     File = /srv
   }
+  Include { Options { Accurate = mcs5 }; File = /home }
+  Include { Options { Signature = XXH128 }; Options { Wild = "*.c"; Accurate = ms1 }; File = /src }
 }` }, (dir) => {
     const { warnings } = loadDirectorConfig(dir);
     const named = warnings.filter((w) => w.resource === 'FileSet "bareos"').map((w) => w.directive).sort();
-    assert.deepEqual(named, ['Auto Exclude', 'Base Job', 'Drive Type', 'Enhanced Wild', 'HFS Plus Support', 'Meta', 'Portable', 'Replace', 'Shadowing']);
+    assert.deepEqual(named, ['Accurate', 'Auto Exclude', 'Base Job', 'Drive Type', 'Enhanced Wild', 'HFS Plus Support', 'Meta', 'Portable', 'Replace', 'Shadowing']);
+    assert.match(warnings.find((w) => w.directive === 'Accurate')?.message ?? '', /no Signature applies here: contents are not compared/);
   });
   await invalid(`${BASE}
 FileSet { Name = changed

@@ -105,10 +105,17 @@ function collectDirective(raw: RawResource, d: DirectiveNode, problems: Problems
   switch (field.arity) {
     case 'one':
     case 'raw': {
-      if (previous !== undefined) { report(`set more than once (first at ${where[prop]!.at.file}:${where[prop]!.at.line})`); return; }
       const value = field.arity === 'raw' ? verbatim(d) : singleValue(d);
       if (value === undefined) { report('takes a single value'); return; }
+      if (previous !== undefined) {
+        // Bareos keeps the last value; a doubled directive is usually a slip, so say so.
+        const first = where[prop]!.at;
+        problems.warn({ file: d.file, line: d.line, resource: label, directive: d.name,
+          message: `set twice (first at ${first.file}:${first.line}, again at ${d.file}:${d.line}); the last value is used` });
+      }
       values[prop] = value;
+      // Problems with the value name the line whose value is used.
+      where[prop] = { at: d, directive: d.name };
       break;
     }
     case 'many':

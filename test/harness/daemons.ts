@@ -30,7 +30,31 @@ export interface BurrowOptions {
    * password, for a second Client resource that reaches the same File daemon.
    */
   directorResources?: string;
+  /** Extra resources for the Storage daemon's configuration (e.g. a second, Monitor, Director). */
+  sdResources?: string;
+  /** Extra resources for the File daemon's configuration. */
+  fdResources?: string;
 }
+
+/** The configuration (file or directory) each program reads. */
+export interface DaemonConfigs {
+  dir: string;
+  sd: string;
+  fd: string;
+  console: string;
+}
+
+/** A topology written elsewhere (e.g. the stock trees of stock.ts): where its configs are, its ports and passwords. */
+export interface PreparedTopology {
+  /** A temporary directory owned by the run: removed by stop(). */
+  dir: string;
+  configs: DaemonConfigs;
+  ports: { dir: number; sd: number; fd: number };
+  passwords: { console: string; client: string; storage: string };
+}
+
+/** Which built program a daemon runs. */
+export type DaemonProgram = 'dir' | 'sd' | 'fd';
 
 export interface Daemon {
   name: string;
@@ -51,36 +75,46 @@ export class Burrow {
     readonly dir: string,
     readonly ports: { dir: number; sd: number; fd: number },
     readonly passwords: { console: string; client: string; storage: string },
+    readonly configs: DaemonConfigs,
   ) {}
 
   get volumes(): string {
     return join(this.dir, 'volumes');
   }
 
-  get configs(): { dir: string; sd: string; fd: string; console: string } {
-    return { dir: join(this.dir, 'etc', 'burrow-dir.conf'), sd: join(this.dir, 'etc', 'burrow-sd.conf'), fd: join(this.dir, 'etc', 'burrow-fd.conf'), console: join(this.dir, 'etc', 'bconsole.conf') };
-  }
-
+  /** The one-client topology this harness writes itself, shaped by `opts`. */
   static async start(opts: BurrowOptions): Promise<Burrow> {
     const dir = mkdtempSync(join(tmpdir(), 'burrow-e2e-'));
     const ports = { dir: await freePort(), sd: await freePort(), fd: await freePort() };
     const pw = (): string => randomBytes(18).toString('base64');
-    const b = new Burrow(dir, ports, { console: pw(), client: pw(), storage: pw() });
+    const etc = join(dir, 'etc');
+    const configs = { dir: join(etc, 'burrow-dir.conf'), sd: join(etc, 'burrow-sd.conf'), fd: join(etc, 'burrow-fd.conf'), console: join(etc, 'bconsole.conf') };
+    const b = new Burrow(dir, ports, { console: pw(), client: pw(), storage: pw() }, configs);
     b.writeConfigs(opts);
-    try {
-      await b.startDaemon('sd', BIN.sd, b.configs.sd);
-      await b.startDaemon('fd', BIN.fd, b.configs.fd);
-      await b.startDaemon('dir', BIN.dir, b.configs.dir);
-    } catch (err) {
-      await b.stop();
-      throw err;
-    }
+    await b.startAll();
     return b;
   }
 
+  /** Starts the three daemons from configurations written by the caller. */
+  static async startPrepared(t: PreparedTopology): Promise<Burrow> {
+    const b = new Burrow(t.dir, t.ports, t.passwords, t.configs);
+    await b.startAll();
+    return b;
+  }
+
+  private async startAll(): Promise<void> {
+    try {
+      await this.spawnDaemon('sd', 'sd', this.configs.sd);
+      await this.spawnDaemon('fd', 'fd', this.configs.fd);
+      await this.spawnDaemon('dir', 'dir', this.configs.dir);
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
   private writeConfigs(o: BurrowOptions): void {
-    const etc = join(this.dir, 'etc');
-    mkdirSync(etc, { recursive: true });
+    mkdirSync(join(this.dir, 'etc'), { recursive: true });
     const q = (s: string): string => JSON.stringify(s);
     writeFileSync(this.configs.dir, `
 Director { Name = test-dir; DirAddress = 127.0.0.1; DirPort = ${this.ports.dir}; Password = ${q(this.passwords.console)}
@@ -108,25 +142,31 @@ Messages { Name = Daemon; Console = all }
 Storage { Name = test-sd; SDAddress = 127.0.0.1; SDPort = ${this.ports.sd}; Working Directory = ${q(join(this.dir, 'sd'))}; Pid Directory = ${q(join(this.dir, 'sd'))} }
 Director { Name = test-dir; Password = ${q(this.passwords.storage)} }
 Device { Name = FileStorage; Media Type = File; Archive Device = ${q(this.volumes)}; Label Media = yes; Random Access = yes }
+${o.sdResources ?? ''}
 `);
     writeFileSync(this.configs.fd, `
 FileDaemon { Name = test-fd; FDAddress = 127.0.0.1; FDPort = ${this.ports.fd}; Working Directory = ${q(join(this.dir, 'fd'))}; Pid Directory = ${q(join(this.dir, 'fd'))}
   ${(o.fdDirectives ?? []).join('\n  ')} }
 Director { Name = test-dir; Password = ${q(this.passwords.client)} }
+${o.fdResources ?? ''}
 `);
     writeFileSync(this.configs.console, `Director { Name = test-dir; Address = 127.0.0.1; DIRport = ${this.ports.dir}; Password = ${q(this.passwords.console)} }\n`);
   }
 
-  private async startDaemon(name: string, bin: string, config: string): Promise<void> {
-    // BURROW_DAEMON_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the daemons.
-    const nodeArgs = process.env.BURROW_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...nodeArgs, bin, '-f', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
-    const daemon: Daemon = { name, process: child, output: () => output };
+  /**
+   * Starts one more daemon (a second Director, say) that stop() ends with the others;
+   * resolves once it says it is listening.
+   */
+  async spawnDaemon(name: string, program: DaemonProgram, config: string): Promise<Daemon> {
+    const daemon = startDaemonProcess(name, program, config);
     this.daemons.push(daemon);
-    await waitFor(() => output.includes('listening on'), 15_000, () => `${name} did not start:\n${output}`, () => child.exitCode !== null);
+    await untilListening(daemon);
+    return daemon;
+  }
+
+  /** The output of the daemon started under `name`. */
+  output(name: string): string {
+    return this.daemons.find((d) => d.name === name)?.output() ?? '';
   }
 
   /** Runs bconsole with these lines on its standard input. */
@@ -140,14 +180,35 @@ Director { Name = test-dir; Password = ${q(this.passwords.client)} }
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.daemons.map((d) => new Promise<void>((resolve) => {
-      if (d.process.exitCode !== null || d.process.signalCode !== null) return resolve();
-      const timer = setTimeout(() => d.process.kill('SIGKILL'), 5000);
-      d.process.once('exit', () => { clearTimeout(timer); resolve(); });
-      d.process.kill('SIGTERM');
-    })));
+    await Promise.all(this.daemons.map(stopDaemon));
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Spawns a built daemon in the foreground on `config`; see untilListening and stopDaemon. */
+export function startDaemonProcess(name: string, program: DaemonProgram, config: string): Daemon {
+  // BURROW_DAEMON_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the daemons.
+  const nodeArgs = process.env.BURROW_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, BIN[program], '-f', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  return { name, process: child, output: () => output };
+}
+
+/** Resolves once the daemon logs that it listens; rejects with its output if it exits or takes too long. */
+export function untilListening(d: Daemon): Promise<void> {
+  return waitFor(() => d.output().includes('listening on'), 15_000, () => `${d.name} did not start:\n${d.output()}`, () => d.process.exitCode !== null);
+}
+
+/** SIGTERM, then SIGKILL after 5 s. */
+export function stopDaemon(d: Daemon): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (d.process.exitCode !== null || d.process.signalCode !== null) return resolve();
+    const timer = setTimeout(() => d.process.kill('SIGKILL'), 5000);
+    d.process.once('exit', () => { clearTimeout(timer); resolve(); });
+    d.process.kill('SIGTERM');
+  });
 }
 
 export async function waitFor(cond: () => boolean, timeoutMs: number, describe: () => string, gaveUp: () => boolean = () => false): Promise<void> {

@@ -20,6 +20,8 @@ export interface BurrowOptions {
   options?: string[];
   maximumVolumeBytes?: string;
   labelFormat?: string | null;
+  /** The device's Label Media (default yes): with no, only the label command labels volumes. */
+  labelMedia?: boolean;
   /** Extra directives for the backup Job (e.g. `Accurate = yes`, a RunScript block). */
   jobDirectives?: string[];
   /** Extra directives for the File daemon's own resource (e.g. `Allowed Script Dir = ...`). */
@@ -141,7 +143,7 @@ Messages { Name = Daemon; Console = all }
     writeFileSync(this.configs.sd, `
 Storage { Name = test-sd; SDAddress = 127.0.0.1; SDPort = ${this.ports.sd}; Working Directory = ${q(join(this.dir, 'sd'))}; Pid Directory = ${q(join(this.dir, 'sd'))} }
 Director { Name = test-dir; Password = ${q(this.passwords.storage)} }
-Device { Name = FileStorage; Media Type = File; Archive Device = ${q(this.volumes)}; Label Media = yes; Random Access = yes }
+Device { Name = FileStorage; Media Type = File; Archive Device = ${q(this.volumes)}; Label Media = ${o.labelMedia === false ? 'no' : 'yes'}; Random Access = yes }
 ${o.sdResources ?? ''}
 `);
     writeFileSync(this.configs.fd, `

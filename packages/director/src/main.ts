@@ -4,9 +4,9 @@
  * catalog, and serves consoles on the daemon port; jobs reach the Storage and File
  * daemons from the job queue.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { configRelative, daemonUsage, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
+import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
+import { ensureDirectory } from '@burrow/common/daemon/preflight';
 import { findResource, loadDirectorConfig } from '@burrow/common/config/index';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
@@ -14,9 +14,10 @@ import { openSqliteCatalog } from './catalog/index.js';
 import { JobQueue } from './jobs/queue.js';
 import { buildGeneration, writeResourceRows } from './configuration/generation.js';
 import { LiveConfiguration } from './configuration/live.js';
+import { checkDirectorConfiguration } from './configuration/check.js';
 import { serveConsole } from './console/session.js';
 import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
-import { Scheduler, scheduleEntries } from './scheduler/scheduler.js';
+import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock } from './scheduler/clock.js';
 import { scheduledPlan } from './setup/resolve.js';
 
@@ -24,17 +25,16 @@ import { scheduledPlan } from './setup/resolve.js';
 const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-dir.d', daemonUsage('burrow-dir', '/etc/burrow/burrow-dir.d'));
 
 await runDaemon('burrow-dir', args, async ({ log, signal }) => {
-  const { config, warnings } = loadDirectorConfig(args.configPath);
-  for (const w of warnings) log.warn(`${w.file}:${w.line}: ${w.message}`);
-  if (args.testOnly) {
-    scheduleEntries(config);
-    process.stdout.write(`burrow-dir: configuration ${args.configPath} is valid\n`);
-    return;
-  }
   const resolvePath = (p: string): string => configRelative(args.configPath, p);
+  const loaded = await loadConfiguration({
+    binary: 'burrow-dir', args, log, load: loadDirectorConfig,
+    check: (config, problems) => checkDirectorConfiguration(config, problems, resolvePath),
+  });
+  if (!loaded) return;
+  const { config, checked } = loaded;
+  for (const dir of checked.directories) ensureDirectory(dir);
   const self = config.director;
   const workingDirectory = resolvePath(self.workingDirectory);
-  mkdirSync(workingDirectory, { recursive: true });
   const catalog = openSqliteCatalog(join(workingDirectory, `${config.catalogs[0]?.dbName ?? 'burrow'}.db`));
   for (const jobId of catalog.markInterruptedJobs()) log.warn({ jobId }, 'job was cut off by a previous Director run; marked failed');
   const parts = { catalog, log, resolvePath };
@@ -49,8 +49,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   live.onReplace((next) => scheduler.replaceEntries(next.schedule));
   const schedulerDone = scheduler.run(signal);
   const server = await listen({
-    host: self.dirAddress,
-    port: self.dirPort,
+    binds: checked.binds,
     self: { role: 'director', name: self.name },
     log,
     lookupPsk: (peer) => {
@@ -64,8 +63,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
     onChannel: (channel) => serveConsole({ catalog, queue, live, state, scheduler, resolvePath }, channel, signal),
   });
   await serveUntilStopped({
-    server, binary: 'burrow-dir', pidDirectory: self.pidDirectory ? resolvePath(self.pidDirectory) : undefined, log, signal,
-    banner: `burrow-dir "${self.name}"`, address: self.dirAddress,
+    server, binary: 'burrow-dir', pidDirectory: resolvePath(self.pidDirectory), log, signal, banner: `burrow-dir "${self.name}"`,
     shutdown: async () => {
       await schedulerDone;
       await queue.shutdown();

@@ -4,7 +4,9 @@
  * does what its configured Directors order: back up files to a Storage daemon session,
  * restore them from one, report status.
  */
-import { configRelative, daemonUsage, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
+import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
+import { directorAccess } from '@burrow/common/daemon/monitor';
+import { checkOwnResource, ensureDirectory } from '@burrow/common/daemon/preflight';
 import { loadFileDaemonConfig } from '@burrow/common/config/index';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
@@ -15,23 +17,30 @@ import { serveDirector } from './dir/director-session.js';
 const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-fd.d', daemonUsage('burrow-fd', '/etc/burrow/burrow-fd.d'));
 
 await runDaemon('burrow-fd', args, async ({ log, signal }) => {
-  const { config, warnings } = loadFileDaemonConfig(args.configPath);
-  for (const w of warnings) log.warn(`${w.file}:${w.line}: ${w.message}`);
-  if (args.testOnly) {
-    process.stdout.write(`burrow-fd: configuration ${args.configPath} is valid\n`);
-    return;
-  }
+  const resolvePath = (p: string): string => configRelative(args.configPath, p);
+  const loaded = await loadConfiguration({
+    binary: 'burrow-fd', args, log, load: loadFileDaemonConfig,
+    check: (config, problems) => {
+      const self = config.fileDaemon;
+      return checkOwnResource(problems, {
+        listen: { resource: self, address: self.fdAddress, addresses: self.fdAddresses, port: self.fdPort, addressProp: 'fdAddress', addressesProp: 'fdAddresses' },
+        directories: { workingDirectory: resolvePath(self.workingDirectory), pidDirectory: resolvePath(self.pidDirectory) },
+      });
+    },
+  });
+  if (!loaded) return;
+  const { config, checked } = loaded;
+  for (const dir of checked.directories) ensureDirectory(dir);
   const self = config.fileDaemon;
   const ctx: ClientContext = {
     name: self.name, startedAt: Date.now(), running: new Map(), signal,
     scriptPolicy: {
-      allowedScriptDirs: self.allowedScriptDir.map((d) => configRelative(args.configPath, d)),
+      allowedScriptDirs: self.allowedScriptDir.map(resolvePath),
       allowedJobCommands: [...self.allowedJobCommand],
     },
   };
   const server = await listen({
-    host: self.fdAddress,
-    port: self.fdPort,
+    binds: checked.binds,
     self: { role: 'client', name: self.name },
     log,
     lookupPsk: (peer) => {
@@ -39,10 +48,10 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
       const dir = config.directors.find((d) => d.name === peer.name);
       return dir ? derivePsk(dir.password, peer) : undefined;
     },
-    onChannel: (channel) => serveDirector(ctx, channel, log.child({ director: channel.peer.name })),
+    onChannel: (channel) => serveDirector(ctx, channel, log.child({ director: channel.peer.name }),
+      directorAccess(config.directors.find((d) => d.name === channel.peer.name))),
   });
   await serveUntilStopped({
-    server, binary: 'burrow-fd', pidDirectory: self.pidDirectory ? configRelative(args.configPath, self.pidDirectory) : undefined, log, signal,
-    banner: `burrow-fd "${self.name}"`, address: self.fdAddress,
+    server, binary: 'burrow-fd', pidDirectory: resolvePath(self.pidDirectory), log, signal, banner: `burrow-fd "${self.name}"`,
   });
 });

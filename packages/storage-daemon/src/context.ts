@@ -11,6 +11,7 @@ export interface RunningSession {
 export interface StorageContext {
   /** This daemon's Storage resource name. */
   name: string;
+  /** By lower-cased name; an Autochanger standing in for its first device maps to that device too. */
   devices: Map<string, Device>;
   sessions: SessionRegistry;
   running: Map<number, RunningSession>;

@@ -4,14 +4,16 @@
  * devices, and serves Directors (labels, status, job sessions) and File daemons (the
  * data connection of a session) on one TLS-PSK port.
  */
-import { mkdirSync } from 'node:fs';
-import { configRelative, daemonUsage, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
+import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
+import { directorAccess } from '@burrow/common/daemon/monitor';
+import { checkOwnResource, ensureDirectory } from '@burrow/common/daemon/preflight';
 import { loadStorageConfig } from '@burrow/common/config/index';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
 import { deviceLookup, type StorageContext } from './context.js';
 import { FileDevice } from './devices/file-device.js';
 import type { Device } from './devices/device.js';
+import { checkAutochangers, checkDevices } from './devices/check.js';
 import { serveDirector } from './dir/director-session.js';
 import { SessionRegistry } from './sessions/registry.js';
 
@@ -19,30 +21,38 @@ import { SessionRegistry } from './sessions/registry.js';
 const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-sd.d', daemonUsage('burrow-sd', '/etc/burrow/burrow-sd.d'));
 
 await runDaemon('burrow-sd', args, async ({ log, signal }) => {
-  const { config, warnings } = loadStorageConfig(args.configPath);
-  for (const w of warnings) log.warn(`${w.file}:${w.line}: ${w.message}`);
-  if (args.testOnly) {
-    process.stdout.write(`burrow-sd: configuration ${args.configPath} is valid\n`);
-    return;
-  }
+  const resolvePath = (p: string): string => configRelative(args.configPath, p);
+  const loaded = await loadConfiguration({
+    binary: 'burrow-sd', args, log, load: loadStorageConfig,
+    check: async (config, problems) => {
+      const self = config.storage;
+      const own = await checkOwnResource(problems, {
+        listen: { resource: self, address: self.sdAddress, addresses: self.sdAddresses, port: self.sdPort, addressProp: 'sdAddress', addressesProp: 'sdAddresses' },
+        directories: { workingDirectory: resolvePath(self.workingDirectory), pidDirectory: resolvePath(self.pidDirectory) },
+      });
+      const devices = checkDevices(problems, config.devices, resolvePath);
+      return { own, devices, changers: checkAutochangers(problems, config.autochangers, config.devices) };
+    },
+  });
+  if (!loaded) return;
+  const { config, checked } = loaded;
+  for (const dir of checked.own.directories) ensureDirectory(dir);
   const self = config.storage;
   const devices = new Map<string, Device>();
-  for (const d of config.devices) {
-    if (d.deviceType.toLowerCase() !== 'file') {
-      log.warn(`Device "${d.name}": Device Type ${d.deviceType} is not supported yet; the device is not available`);
-      continue;
-    }
-    const archiveDevice = configRelative(args.configPath, d.archiveDevice);
-    mkdirSync(archiveDevice, { recursive: true });
-    devices.set(d.name.toLowerCase(), new FileDevice({ name: d.name, archiveDevice }));
+  for (const d of checked.devices) {
+    ensureDirectory(d.archiveDevice);
+    devices.set(d.resource.name.toLowerCase(), new FileDevice({ name: d.resource.name, archiveDevice: d.archiveDevice, labelMedia: d.resource.labelMedia }));
+  }
+  for (const c of checked.changers) {
+    const device = devices.get(c.device.toLowerCase());
+    if (device && !devices.has(c.name.toLowerCase())) devices.set(c.name.toLowerCase(), device);
   }
   const sessions = new SessionRegistry();
   const ctx: StorageContext = {
     name: self.name, devices, sessions, running: new Map(), startedAt: Date.now(), signal, device: deviceLookup(devices),
   };
   const server = await listen({
-    host: self.sdAddress,
-    port: self.sdPort,
+    binds: checked.own.binds,
     self: { role: 'storage', name: self.name },
     log,
     lookupPsk: (peer) => {
@@ -58,11 +68,11 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
         sessions.claim(channel);
         return;
       }
-      await serveDirector(ctx, channel, log.child({ director: channel.peer.name }));
+      await serveDirector(ctx, channel, log.child({ director: channel.peer.name }),
+        directorAccess(config.directors.find((d) => d.name === channel.peer.name)));
     },
   });
   await serveUntilStopped({
-    server, binary: 'burrow-sd', pidDirectory: self.pidDirectory ? configRelative(args.configPath, self.pidDirectory) : undefined, log, signal,
-    banner: `burrow-sd "${self.name}"`, address: self.sdAddress,
+    server, binary: 'burrow-sd', pidDirectory: resolvePath(self.pidDirectory), log, signal, banner: `burrow-sd "${self.name}"`,
   });
 });

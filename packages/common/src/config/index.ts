@@ -30,7 +30,7 @@ export type {
 } from './director/load.js';
 export type { FileSetInclude, FileSetOptions, FileSetPattern, PatternKind } from './director/fileset.js';
 export { JOB_TYPES, JOB_LEVELS, REPLACE_MODES, type RunScriptBlock } from './director/job.js';
-export { loadStorageConfig, type StorageDaemonConfig, type SdStorageResource, type DeviceResource, type PeerDirectorResource } from './daemons/storage.js';
+export { loadStorageConfig, type StorageDaemonConfig, type SdStorageResource, type DeviceResource, type AutochangerResource, type PeerDirectorResource } from './daemons/storage.js';
 export { loadFileDaemonConfig, type FileDaemonConfig, type FileDaemonResource } from './daemons/filedaemon.js';
 export { loadConsoleConfig, type ConsoleConfig, type ConsoleDirectorResource, type NamedConsoleResource } from './daemons/console.js';
 export type { MessageDestination } from './schema/messages.js';

@@ -8,6 +8,7 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { describeError, BurrowError } from '../errors/index.js';
 import { createLogger, levelForDebug, type Logger } from '../log/index.js';
+import { formatProblem, Problems, type ConfigWarning } from '../config/schema/problems.js';
 
 export interface DaemonArgs {
   configPath: string;
@@ -78,6 +79,43 @@ export async function runDaemon(name: string, args: DaemonArgs, main: (run: Daem
   }
 }
 
+export interface ConfigurationStep<C, R> {
+  binary: string;
+  args: DaemonArgs;
+  log: Logger;
+  /** The daemon's loader (common/config): throws CONFIG_* errors, returns warnings. */
+  load: (path: string) => { config: C; warnings: ConfigWarning[] };
+  /**
+   * The checks against the machine (daemon/preflight.ts and the daemon's own), run for
+   * `-t` and for a start alike; returns what the start needs (resolved addresses...).
+   */
+  check: (config: C, problems: Problems) => Promise<R>;
+}
+
+/**
+ * Loads and checks the configuration. With `-t` it prints every warning on stderr as
+ * `<binary>: warning: file:line: Resource "name": Directive: message`, says the
+ * configuration is valid and returns undefined (the daemon exits 0); with errors it
+ * throws one CONFIG_INVALID listing errors and warnings (exit 1). Otherwise the
+ * warnings go to the log and the loaded configuration comes back.
+ */
+export async function loadConfiguration<C, R>(step: ConfigurationStep<C, R>): Promise<{ config: C; checked: R } | undefined> {
+  const { config, warnings } = step.load(step.args.configPath);
+  const problems = new Problems();
+  problems.warnings.push(...warnings);
+  const checked = await step.check(config, problems);
+  problems.throwIfAny();
+  for (const w of problems.warnings) {
+    if (step.args.testOnly) process.stderr.write(`${step.binary}: warning: ${formatProblem(w)}\n`);
+    else step.log.warn({ file: w.file, line: w.line, resource: w.resource, directive: w.directive }, formatProblem(w));
+  }
+  if (step.args.testOnly) {
+    process.stdout.write(`${step.binary}: configuration ${step.args.configPath} is valid\n`);
+    return undefined;
+  }
+  return { config, checked };
+}
+
 /** Writes `<dir>/<name>.<port>.pid` as Bareos does; returns a remover for shutdown. */
 export function writePidFile(dir: string | undefined, name: string, port: number): () => void {
   if (!dir) return () => undefined;
@@ -110,15 +148,14 @@ export function configRelative(configPath: string, path: string): string {
 
 export interface Serving {
   /** The listening server (common/net/server). */
-  server: { port: number; close(): Promise<void> };
+  server: { port: number; listening: readonly string[]; close(): Promise<void> };
   binary: string;
   /** Resolved Pid Directory, if any. */
   pidDirectory: string | undefined;
   log: Logger;
   signal: AbortSignal;
-  /** Announced in the log line tests and scripts wait for: `<banner> listening on <address>:<port>`. */
+  /** Announced in the log line tests and scripts wait for: `<banner> listening on <address>:<port>[, ...]`. */
   banner: string;
-  address: string;
   /** Closes what the daemon opened besides its server, after it stops listening. */
   shutdown?: () => Promise<void> | void;
 }
@@ -126,7 +163,7 @@ export interface Serving {
 /** Writes the pid file, says "listening", serves until SIGINT/SIGTERM, then tidies up in reverse order. */
 export async function serveUntilStopped(s: Serving): Promise<void> {
   const removePid = writePidFile(s.pidDirectory, s.binary, s.server.port);
-  s.log.info({ port: s.server.port, address: s.address }, `${s.banner} listening on ${s.address}:${s.server.port}`);
+  s.log.info({ port: s.server.port, addresses: s.server.listening }, `${s.banner} listening on ${s.server.listening.join(', ')}`);
   await untilAborted(s.signal);
   await s.server.close();
   await s.shutdown?.();

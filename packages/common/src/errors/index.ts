@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   JOB_FAILED: 'the job failed',
   COMMAND_FAILED: 'a command or list the FileSet names was refused, failed or could not be read',
   INTERNAL: 'a bug in Burrow',
+  NOT_ALLOWED: 'the peer may not ask for this',
 } as const;
 
 export type BurrowErrorCode = keyof typeof ERROR_CODES;

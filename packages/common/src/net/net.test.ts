@@ -13,7 +13,7 @@ const log = createLogger({ name: 'test', level: 'silent', pretty: false });
 async function echoServer(password: string, maxFrame?: number) {
   const served: string[] = [];
   const server = await listen({
-    host: '127.0.0.1', port: 0, log, maxFrame,
+    binds: [{ host: '127.0.0.1', port: 0, ipv6Only: false }], log, maxFrame,
     self: { role: 'storage', name: 'sd' },
     lookupPsk: (peer) => (peer.role === 'director' && peer.name === 'dir' ? derivePsk(password, peer) : undefined),
     onChannel: async (ch: Channel) => {

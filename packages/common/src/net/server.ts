@@ -8,12 +8,13 @@ import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { BurrowError, describeError, toBurrowError } from '../errors/index.js';
 import { PROTOCOL_VERSION, SOFTWARE } from '../proto/index.js';
+import { describeBind, type ListenBind } from './addresses.js';
 import { Channel } from './channel.js';
 import { PSK_CIPHERS, parseIdentity, type PeerIdentity } from './psk.js';
 
 export interface ServerOptions {
-  host: string;
-  port: number;
+  /** The sockets to listen on (net/addresses.ts); at least one. Port 0 picks one port for all. */
+  binds: readonly ListenBind[];
   /** Who this daemon is, announced in its Hello. */
   self: PeerIdentity;
   /** The key for a connecting identity, or undefined to refuse it. */
@@ -26,13 +27,53 @@ export interface ServerOptions {
 }
 
 export interface ListeningServer {
+  /** The port of the first socket (every socket's, when the binds asked for port 0). */
   port: number;
+  /** Each socket as `host:port`, for the log line. */
+  listening: string[];
   close(): Promise<void>;
 }
 
 export async function listen(opts: ServerOptions): Promise<ListeningServer> {
-  const identities = new WeakMap<TLSSocket, PeerIdentity>();
+  if (opts.binds.length === 0) throw new BurrowError('INTERNAL', 'listen: no address to listen on');
   const sockets = new Set<TLSSocket>();
+  const servers: Server[] = [];
+  const listening: string[] = [];
+  let port = 0;
+  try {
+    for (const bind of opts.binds) {
+      const server = pskServer(opts, sockets);
+      servers.push(server);
+      const wanted = bind.port === 0 && port !== 0 ? port : bind.port;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ port: wanted, host: bind.host, ipv6Only: bind.ipv6Only }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const address = server.address();
+      const actual = typeof address === 'object' && address ? address.port : wanted;
+      if (port === 0) port = actual;
+      listening.push(describeBind({ host: bind.host, port: actual }));
+    }
+  } catch (err) {
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    throw err;
+  }
+  return {
+    port,
+    listening,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    },
+  };
+}
+
+/** One TLS-PSK listener; several (one per address) share the handler and the set of open sockets. */
+function pskServer(opts: ServerOptions, sockets: Set<TLSSocket>): Server {
+  const identities = new WeakMap<TLSSocket, PeerIdentity>();
   const server: Server = createServer({
     ciphers: PSK_CIPHERS,
     minVersion: 'TLSv1.2',
@@ -74,23 +115,7 @@ export async function listen(opts: ServerOptions): Promise<ListeningServer> {
     }
     void serveOne(socket, peer, opts);
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
-  return {
-    port,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
-  };
+  return server;
 }
 
 async function serveOne(socket: TLSSocket, peer: PeerIdentity, opts: ServerOptions): Promise<void> {

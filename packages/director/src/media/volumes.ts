@@ -13,10 +13,11 @@ export interface PoolPlan {
   maximumVolumeBytes: number;
 }
 
-/** The Storage a volume is for: its name and Media Type. */
+/** The Storage a volume is for: its name, Media Type and the device the job writes on. */
 export interface VolumeStorage {
   name: string;
   mediaType: string;
+  device: string;
 }
 
 export interface VolumeChoice {
@@ -34,7 +35,17 @@ export function labelFormatName(format: string, n: number): string {
   return `${format}${String(n).padStart(4, '0')}`;
 }
 
-export function chooseVolume(catalog: Catalog, pool: PoolPlan, storage: VolumeStorage, previousFull?: string): VolumeChoice {
+export interface VolumeWanted {
+  pool: PoolPlan;
+  storage: VolumeStorage;
+  /** The volume the SD just filled, if any. */
+  previousFull?: string;
+  /** The SD's device may label a new volume (its Label Media); otherwise only existing volumes qualify. */
+  labelMedia: boolean;
+}
+
+export function chooseVolume(catalog: Catalog, wanted: VolumeWanted): VolumeChoice {
+  const { pool, storage, previousFull } = wanted;
   if (previousFull) {
     const prev = catalog.getMediaByName(previousFull);
     if (prev && prev.volStatus === 'Append') catalog.setMediaStatus(prev.mediaId, 'Full');
@@ -45,10 +56,19 @@ export function chooseVolume(catalog: Catalog, pool: PoolPlan, storage: VolumeSt
   if (existing) {
     return { volumeName: existing.volumeName, mediaId: existing.mediaId, label: false, maxVolumeBytes: maxBytes(pool, existing.maxVolBytes), endHint: existing.volBytes };
   }
+  const labelCommand = `"label storage=${storage.name} pool=${pool.name} volume=NAME"`;
   if (!pool.labelFormat) {
     throw new BurrowError('NOT_FOUND',
       `no appendable volume of Media Type "${storage.mediaType}" in Pool "${pool.name}": label one with ` +
-      `"label storage=${storage.name} pool=${pool.name} volume=NAME", or give the pool a Label Format`);
+      `${labelCommand}, or give the pool a Label Format`);
+  }
+  // As in Bareos, automatic labelling needs the pool's Label Format and the device's
+  // Label Media. (Bareos then waits for the operator; Burrow has no such wait yet, so
+  // the job fails with the instruction, and no catalog volume is made that nothing labels.)
+  if (!wanted.labelMedia) {
+    throw new BurrowError('NOT_FOUND',
+      `no appendable volume of Media Type "${storage.mediaType}" in Pool "${pool.name}", and Device "${storage.device}" ` +
+      `has Label Media = no, so no new volume is labelled automatically: label one with ${labelCommand}, or set Label Media = yes`);
   }
   let n = catalog.countMedia(poolRow.poolId) + 1;
   while (catalog.getMediaByName(labelFormatName(pool.labelFormat, n))) n++;

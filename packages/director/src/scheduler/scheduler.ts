@@ -6,8 +6,8 @@
  * as in Bareos. A reload hands it the new configuration's entries (`replaceEntries`):
  * the loop wakes and goes on from the minute it had checked, with the new runs.
  */
-import { BurrowError } from '@burrow/common/errors/index';
 import { findResource, type DirectorConfig, type JobResource } from '@burrow/common/config/index';
+import { Problems } from '@burrow/common/config/schema/problems';
 import type { Logger } from '@burrow/common/log/index';
 import { firingsBetween, type Firing } from './calendar.js';
 import type { Clock } from './clock.js';
@@ -23,10 +23,13 @@ export type ScheduleEntry = { run: RunSpec; item: ScheduledJob };
 const MAX_SLEEP_MS = 60_000;
 const LOOKAHEAD_MS = 8 * 86_400_000;
 
-/** Parses every Schedule a Job uses; all bad Run lines are reported together. */
-export function scheduleEntries(config: DirectorConfig): ScheduleEntry[] {
+/**
+ * Parses every Schedule a Job uses; all bad Run lines are reported together, into
+ * `problems` when given (the configuration check), else as one CONFIG_INVALID error.
+ */
+export function scheduleEntries(config: DirectorConfig, problems?: Problems): ScheduleEntry[] {
   const entries: ScheduleEntry[] = [];
-  const problems: string[] = [];
+  const found = problems ?? new Problems();
   const parsed = new Map<string, RunSpec[]>();
   for (const s of config.schedules) {
     const runs: RunSpec[] = [];
@@ -34,12 +37,12 @@ export function scheduleEntries(config: DirectorConfig): ScheduleEntry[] {
       try {
         runs.push(parseRun(line));
       } catch (err) {
-        problems.push(`${s.source.file}:${s.source.line}: Schedule "${s.name}": ${(err as Error).message}`);
+        found.error({ file: s.source.file, line: s.source.line, resource: s.source.label, directive: '', message: (err as Error).message });
       }
     }
     parsed.set(s.name.toLowerCase(), s.enabled ? runs : []);
   }
-  if (problems.length) throw new BurrowError('CONFIG_INVALID', problems.join('\n'));
+  if (!problems) found.throwIfAny();
   for (const job of config.jobs) {
     if (!job.schedule || !job.enabled) continue;
     const schedule = findResource(config.schedules, job.schedule);

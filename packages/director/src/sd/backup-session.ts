@@ -101,7 +101,9 @@ async function answerVolumeRequest(s: BackupSession, mediaIds: MediaIds, req: bu
       s.catalog.setMediaStatus(unusableId, 'Error');
       s.log.warning(`Volume "${unusable}" cannot be used: ${req.unusableReason ?? ''}. Marking Volume "${unusable}" in Error in Catalog.`);
     }
-    const choice = chooseVolume(s.catalog, s.pool, s.storage, req.previousVolume || undefined);
+    const choice = chooseVolume(s.catalog, {
+      pool: s.pool, storage: s.storage, previousFull: req.previousVolume || undefined, labelMedia: req.labelMedia === true,
+    });
     mediaIds.remember(choice.volumeName, choice.mediaId);
     if (choice.label) s.log.info(`Created new Volume "${choice.volumeName}" in catalog.`);
     await s.sd.send('sdVolumeReply', {

@@ -7,6 +7,7 @@ import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { Logger } from '@burrow/common/log/index';
 import type { burrow, Message } from '@burrow/common/proto/index';
+import { refuseMonitor, type DirectorAccess } from '@burrow/common/daemon/monitor';
 import { Inbox } from './inbox.js';
 import type { ClientContext } from '../context.js';
 import { runBackupJob } from './backup-job.js';
@@ -16,8 +17,17 @@ import { runDiskVerify, runVolumeVerify } from '../verify/index.js';
 import { JobReporter } from './job-reporter.js';
 import { refusal, runClientScripts } from '../scripts/client-scripts.js';
 
-export async function serveDirector(ctx: ClientContext, director: Channel, log: Logger): Promise<void> {
+/** What a Monitor Director (`Monitor = yes`) asked for, in the words of the refusal. */
+const MONITOR_REFUSES: Readonly<Record<string, string>> = {
+  fdBackup: 'a backup', fdEstimate: 'an estimate', fdRestore: 'a restore', fdVerify: 'a verify',
+};
+
+export async function serveDirector(ctx: ClientContext, director: Channel, log: Logger, access: DirectorAccess): Promise<void> {
   const first = await director.receive(ctx.signal);
+  if (access === 'monitor' && first.kind !== 'statusRequest') {
+    await refuseMonitor(director, MONITOR_REFUSES[first.kind] ?? first.kind, log);
+    return;
+  }
   switch (first.kind) {
     case 'statusRequest':
       await director.send('statusReply', { text: statusText(ctx) });

@@ -104,6 +104,11 @@ export interface ReadVolume {
 export interface Device {
   /** The Device resource's name, for messages. */
   readonly name: string;
+  /**
+   * Label Media: a job may label a new volume here by itself (the pool's Label Format
+   * names it). Without it only the operator's `label` command labels, as in Bareos.
+   */
+  readonly labelMedia: boolean;
   exists(volumeName: string): Promise<boolean>;
   /**
    * Writes a fresh volume holding only its label. Refuses (VOLUME_FORMAT) to replace

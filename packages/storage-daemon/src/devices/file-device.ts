@@ -21,16 +21,20 @@ export interface FileDeviceOptions {
   name: string;
   /** The Archive Device directory. */
   archiveDevice: string;
+  /** Label Media: whether the SD may label a new volume here by itself (default no, as in Bareos). */
+  labelMedia?: boolean;
 }
 
 export class FileDevice implements Device {
   readonly name: string;
+  readonly labelMedia: boolean;
   private readonly dir: string;
   /** Volumes open for append on this device, shared by the sessions writing them. */
   private readonly appending = new Map<string, Promise<FileAppendState>>();
 
   constructor(options: FileDeviceOptions) {
     this.name = options.name;
+    this.labelMedia = options.labelMedia ?? false;
     this.dir = options.archiveDevice;
   }
 

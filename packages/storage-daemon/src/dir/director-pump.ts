@@ -8,6 +8,16 @@ import type { Channel } from '@burrow/common/net/channel';
 import { peerError } from '@burrow/common/net/channel';
 import type { burrow } from '@burrow/common/proto/index';
 
+export interface VolumeRequest {
+  jobId: number;
+  /** The volume just filled, or '' for the session's first. */
+  previousVolume: string;
+  /** The volume of the last reply, when it could not be used, and why. */
+  unusable?: { volume: string; reason: string };
+  /** The device's Label Media: whether the Director may hand out a volume still to be labelled. */
+  labelMedia: boolean;
+}
+
 export class DirectorPump {
   private waiting: { resolve: (r: burrow.ISdVolumeReply) => void; reject: (e: BurrowError) => void } | undefined;
   readonly cancel = new AbortController();
@@ -18,12 +28,15 @@ export class DirectorPump {
   }
 
   /** Asks the Director for the volume to write on next (another one, when the last could not be used). */
-  async requestVolume(jobId: number, previousVolume: string, unusable?: { volume: string; reason: string }): Promise<burrow.ISdVolumeReply> {
+  async requestVolume(req: VolumeRequest): Promise<burrow.ISdVolumeReply> {
     if (this.waiting) throw new BurrowError('INTERNAL', 'a volume request is already waiting');
     const reply = new Promise<burrow.ISdVolumeReply>((resolve, reject) => {
       this.waiting = { resolve, reject };
     });
-    await this.director.send('sdVolumeRequest', { jobId, previousVolume, unusableVolume: unusable?.volume, unusableReason: unusable?.reason });
+    await this.director.send('sdVolumeRequest', {
+      jobId: req.jobId, previousVolume: req.previousVolume, unusableVolume: req.unusable?.volume, unusableReason: req.unusable?.reason,
+      labelMedia: req.labelMedia,
+    });
     return reply;
   }
 

@@ -9,11 +9,21 @@ import type { Logger } from '@burrow/common/log/index';
 import type { StorageContext } from '../context.js';
 import { runBackupSession } from '../fd/backup-receiver.js';
 import { runRestoreSession } from '../fd/restore-sender.js';
+import { refuseMonitor, type DirectorAccess } from '@burrow/common/daemon/monitor';
 import { statusText } from './status.js';
 import { DirectorPump } from './director-pump.js';
 
-export async function serveDirector(ctx: StorageContext, channel: Channel, log: Logger): Promise<void> {
+/** What a Monitor Director (`Monitor = yes`) asked for, in the words of the refusal. */
+const MONITOR_REFUSES: Readonly<Record<string, string>> = {
+  sdLabel: 'a label', sdBackup: 'a backup session', sdRestore: 'a restore session',
+};
+
+export async function serveDirector(ctx: StorageContext, channel: Channel, log: Logger, access: DirectorAccess): Promise<void> {
   const first = await channel.receive(ctx.signal);
+  if (access === 'monitor' && first.kind !== 'statusRequest') {
+    await refuseMonitor(channel, MONITOR_REFUSES[first.kind] ?? first.kind, log);
+    return;
+  }
   switch (first.kind) {
     case 'sdLabel': {
       const device = ctx.device(first.body.device ?? '');

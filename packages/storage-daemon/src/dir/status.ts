@@ -10,7 +10,7 @@ export function statusText(ctx: StorageContext): string {
     ...(ctx.running.size === 0 ? ['No Jobs running.'] : [...ctx.running].map(([id, s]) => `  JobId ${id} for Director "${s.director}" since ${new Date(s.startedAt).toISOString()}`)),
     '',
     'Devices:',
-    ...[...ctx.devices.values()].map((d) => `  Device "${d.name}" is available.`),
+    ...[...new Set(ctx.devices.values())].map((d) => `  Device "${d.name}" is available.`),
   ];
   return lines.join('\n');
 }

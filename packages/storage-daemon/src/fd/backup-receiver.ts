@@ -3,7 +3,7 @@
  * SessionWriter; each file's attributes, digest and coordinates go to the Director in
  * batches for the catalog; volumes come from the Director when the session needs one.
  */
-import { toBurrowError } from '@burrow/common/errors/index';
+import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { Logger } from '@burrow/common/log/index';
 import { asBuffer, burrow } from '@burrow/common/proto/index';
@@ -32,6 +32,8 @@ export async function runBackupSession(
   const openVolume = async (reply: burrow.ISdVolumeReply): Promise<AppendVolume> => {
     const name = reply.volumeName ?? '';
     if (reply.label) {
+      // The Director only asks when the request said Label Media; a second look costs nothing.
+      if (!device.labelMedia) throw new BurrowError('DEVICE', `Device "${device.name}" has Label Media = no: volume "${name}" must be labelled with the label command`);
       await device.label(name, { poolName: reply.poolName ?? '', mediaType: reply.mediaType ?? '', labelledBy: ctx.name });
       await director.send('jobMessage', { jobId, level: 'info', text: `Labeled new Volume "${name}" on Device "${device.name}".` });
     }
@@ -48,7 +50,7 @@ export async function runBackupSession(
   const volumeFor = async (previous: string): Promise<AppendVolume> => {
     let unusable: { volume: string; reason: string } | undefined;
     for (let attempt = 1; ; attempt++) {
-      const reply = await pump.requestVolume(jobId, previous, unusable);
+      const reply = await pump.requestVolume({ jobId, previousVolume: previous, unusable, labelMedia: device.labelMedia });
       try {
         return await openVolume(reply);
       } catch (err) {

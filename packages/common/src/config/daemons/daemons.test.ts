@@ -22,7 +22,7 @@ function rejects(load: (p: string) => unknown, file: string, text: string, patte
   });
 }
 
-test('storage daemon: stock-style config, sizes, defaults, Autochanger warns', () => {
+test('storage daemon: stock-style config, sizes, defaults, an Autochanger (judged by the SD itself)', () => {
   const { config, warnings } = loadStorageConfig(join(STOCK, 'burrow-sd.conf'));
   assert.equal(config.storage.name, 'burrow-sd');
   assert.equal(config.storage.sdPort, 9103);
@@ -31,7 +31,8 @@ test('storage daemon: stock-style config, sizes, defaults, Autochanger warns', (
   const dev = config.devices[0]!;
   assert.deepEqual([dev.deviceType, dev.labelMedia, dev.maximumVolumeSize, dev.maximumBlockSize], ['File', true, 2_000_000_000, 1024 * 1024]);
   assert.equal(config.directors[1]?.monitor, true);
-  assert.deepEqual(warnings.map((w) => w.resource), ['Autochanger']);
+  assert.deepEqual(config.autochangers.map((c) => [c.name, c.device, c.changerCommand, c.changerDevice]), [['virtual-changer', ['FileStorage'], '', '/dev/null']]);
+  assert.deepEqual(warnings, []);
 });
 
 test('storage daemon errors: device type, missing Storage, unknown resource', () =>

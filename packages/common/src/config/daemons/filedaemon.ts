@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { BAREOS_DAEMON_COMMON, BAREOS_TLS } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
 import { integer, many, name, one, text } from '../schema/fields.js';
+import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
 import { defineResource, type ResourceSpec } from '../schema/resource.js';
@@ -19,7 +20,9 @@ export const fileDaemonSpec = defineResource({
     name: one(name()),
     description: one(text().optional()),
     fdPort: one(integer(1, 65535).default(9102)),
-    fdAddress: one(text().default('0.0.0.0')),
+    // No address: every IPv6 and IPv4 address, as Bareos (net/addresses.ts).
+    fdAddress: one(text().optional()),
+    fdAddresses: addressesField(),
     workingDirectory: one(text().default('/var/lib/burrow')),
     pidDirectory: one(text().default('/run/burrow')),
     maximumConcurrentJobs: one(integer(1).default(20)),
@@ -28,8 +31,9 @@ export const fileDaemonSpec = defineResource({
     allowedJobCommand: many(z.array(z.string()).default([])),
   },
   aliases: { port: 'fdPort', address: 'fdAddress' },
+  blocks: { fdAddresses: addressesBlock('fdAddresses') },
   unimplemented: [
-    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON, 'FD Addresses', 'FD Source Address', 'Maximum Network Buffer Size',
+    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON, 'FD Source Address', 'Maximum Network Buffer Size',
     'PKI Signatures', 'PKI Encryption', 'PKI Key Pair', 'PKI Signer', 'PKI Master Key', 'PKI Cipher',
     'Allow Bandwidth Bursting', 'Always Use LMDB', 'LMDB Threshold', 'Compatible', 'Sd Connect Timeout',
   ],

@@ -3,9 +3,10 @@
  * one Storage resource (the daemon itself), Directors allowed in, Devices, Messages.
  */
 import { z } from 'zod';
-import { BAREOS_DAEMON_COMMON, BAREOS_TLS } from '../schema/bareos.js';
+import { BAREOS_DAEMON_COMMON, BAREOS_TAPE_DEVICE, BAREOS_TLS, NOT_AVAILABLE_YET } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
-import { bool, integer, name, one, oneOf, size, text } from '../schema/fields.js';
+import { bool, integer, many, name, one, oneOf, size, text } from '../schema/fields.js';
+import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
 import { defineResource, type ResourceSpec } from '../schema/resource.js';
@@ -18,15 +19,18 @@ export const sdStorageSpec = defineResource({
     name: one(name()),
     description: one(text().optional()),
     sdPort: one(integer(1, 65535).default(9103)),
-    sdAddress: one(text().default('0.0.0.0')),
+    // No address: every IPv6 and IPv4 address, as Bareos (net/addresses.ts).
+    sdAddress: one(text().optional()),
+    sdAddresses: addressesField(),
     workingDirectory: one(text().default('/var/lib/burrow')),
     pidDirectory: one(text().default('/run/burrow')),
     maximumConcurrentJobs: one(integer(1).default(20)),
     messages: one(text().optional()),
   },
   aliases: { port: 'sdPort', address: 'sdAddress' },
+  blocks: { sdAddresses: addressesBlock('sdAddresses') },
   unimplemented: [
-    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON, 'SD Addresses', 'SD Source Address', 'Client Connect Wait',
+    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON, 'SD Source Address', 'Client Connect Wait',
     'Maximum Network Buffer Size', 'Allow Bandwidth Bursting', 'NDMP Enable', 'NDMP Snooping', 'NDMP Log Level',
     'NDMP Address', 'NDMP Addresses', 'NDMP Port', 'Auto XFlate On Replication', 'Absolute Job Timeout',
     'Collect Device Statistics', 'Collect Job Statistics', 'Statistics Collect Interval', 'Device Reserve By Media Type',
@@ -44,7 +48,7 @@ export const deviceSpec = defineResource({
     deviceType: one(oneOf(['File', 'Tape', 'Fifo']).default('File')),
     labelMedia: one(bool().default(false)),
     randomAccess: one(bool().optional()),
-    automaticMount: one(bool().default(true)),
+    automaticMount: one(bool().optional()),
     removableMedia: one(bool().optional()),
     alwaysOpen: one(bool().optional()),
     maximumBlockSize: one(size().optional()),
@@ -52,21 +56,36 @@ export const deviceSpec = defineResource({
     maximumConcurrentJobs: one(integer(1).optional()),
   },
   unimplemented: [
-    'Device Options', 'Diagnostic Device', 'Hardware End Of File', 'Hardware End Of Medium', 'Backward Space Record',
-    'Backward Space File', 'Bsf At Eom', 'Two Eof', 'Forward Space Record', 'Forward Space File', 'Fast Forward Space File',
-    'Close On Poll', 'Block Positioning', 'Use MTIOCGET', 'Check Labels', 'Requires Mount', 'Offline On Unmount',
-    'Autoselect', 'Changer Device', 'Changer Command', 'Alert Command', 'Maximum Changer Wait', 'Maximum Open Wait',
-    'Maximum Open Volumes', 'Maximum Network Buffer Size', 'Volume Poll Interval', 'Maximum Rewind Wait',
-    'Label Block Size', 'Minimum Block Size', 'Maximum File Size', 'Volume Capacity', 'Maximum Spool Size',
-    'Maximum Job Spool Size', 'Spool Directory', 'Mount Point', 'Mount Command', 'Unmount Command',
-    'Label Type', 'No Rewind On Close', 'Drive Tape Alert Enabled', 'Drive Crypto Enabled', 'Query Crypto Status',
-    'Auto Deflate', 'Auto Deflate Algorithm', 'Auto Deflate Level', 'Auto Inflate', 'Collect Statistics',
-    'Eof On Error Is Eot', 'Drive Index', 'Count', 'Auto Changer', 'Access Mode',
+    'Device Options', 'Maximum Open Wait', 'Maximum Open Volumes', 'Maximum Network Buffer Size', 'Label Block Size',
+    'Minimum Block Size', 'Volume Capacity', 'Maximum Spool Size', 'Maximum Job Spool Size', 'Spool Directory',
+    'Auto Deflate', 'Auto Deflate Algorithm', 'Auto Deflate Level', 'Auto Inflate', 'Collect Statistics', 'Access Mode',
   ],
+  notYet: [
+    { directives: BAREOS_TAPE_DEVICE, message: NOT_AVAILABLE_YET.tape },
+    { directives: ['Count'], message: NOT_AVAILABLE_YET.deviceCount },
+  ],
+});
+
+/**
+ * Bareos's Autochanger: a group of devices behind one changer. Burrow has no changers
+ * yet (they come with tapes): the Storage daemon accepts one that only groups File
+ * devices without a changer command, with a warning, and refuses any other
+ * (storage-daemon/src/devices/check.ts).
+ */
+export const autochangerSpec = defineResource({
+  type: 'Autochanger',
+  fields: {
+    name: one(name()),
+    description: one(text().optional()),
+    device: many(z.array(z.string()).min(1)),
+    changerDevice: one(text().optional()),
+    changerCommand: one(text().optional()),
+  },
 });
 
 export type SdStorageResource = Frozen<z.output<typeof sdStorageSpec.schema> & Sourced>;
 export type DeviceResource = Frozen<z.output<typeof deviceSpec.schema> & Sourced>;
+export type AutochangerResource = Frozen<z.output<typeof autochangerSpec.schema> & Sourced>;
 export type PeerDirectorResource = Frozen<z.output<typeof peerDirectorSpec.schema> & Sourced>;
 type MessagesOut = Frozen<z.output<typeof messagesSpec.schema> & Sourced>;
 
@@ -74,13 +93,14 @@ export interface StorageDaemonConfig {
   readonly storage: SdStorageResource;
   readonly directors: readonly PeerDirectorResource[];
   readonly devices: readonly DeviceResource[];
+  readonly autochangers: readonly AutochangerResource[];
   readonly messages: readonly MessagesOut[];
 }
 
 export const storageDaemonSchema: DaemonSchema = {
   daemonName: 'burrow-sd',
-  resources: { Storage: sdStorageSpec, Director: peerDirectorSpec, Device: deviceSpec, Messages: messagesSpec },
-  ignored: ['Autochanger', 'NDMP'],
+  resources: { Storage: sdStorageSpec, Director: peerDirectorSpec, Device: deviceSpec, Autochanger: autochangerSpec, Messages: messagesSpec },
+  ignored: ['NDMP'],
 };
 
 export function loadStorageConfig(path: string): { config: StorageDaemonConfig; warnings: ConfigWarning[] } {
@@ -96,6 +116,10 @@ export function loadStorageConfig(path: string): { config: StorageDaemonConfig; 
   }
   const directors = validateAll<PeerDirectorResource>(rawOf(peerDirectorSpec), problems);
   const devices = validateAll<DeviceResource>(rawOf(deviceSpec), problems);
+  const autochangers = validateAll<AutochangerResource>(rawOf(autochangerSpec), problems);
+  for (const raw of rawOf(autochangerSpec)) {
+    checkReferences({ problems, from: raw, prop: 'device', names: raw.values['device'] as string[] | undefined, targets: devices, targetType: 'Device' });
+  }
   problems.throwIfAny();
-  return { config: deepFreeze({ storage: storage!, directors, devices, messages }), warnings: problems.warnings };
+  return { config: deepFreeze({ storage: storage!, directors, devices, autochangers, messages }), warnings: problems.warnings };
 }

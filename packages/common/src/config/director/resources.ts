@@ -4,8 +4,9 @@
  * `unimplemented` lists the Bareos directives Burrow accepts with a warning.
  */
 import { z } from 'zod';
-import { BAREOS_DAEMON_COMMON, BAREOS_TLS } from '../schema/bareos.js';
+import { BAREOS_DAEMON_COMMON, BAREOS_TLS, NOT_AVAILABLE_YET } from '../schema/bareos.js';
 import { bool, duration, integer, many, name, NOT_YET, one, oneOf, port, raw, rawMany, restoreOwner, size, text } from '../schema/fields.js';
+import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { defineResource } from '../schema/resource.js';
 
 export const directorSpec = defineResource({
@@ -15,8 +16,9 @@ export const directorSpec = defineResource({
     description: one(text().optional()),
     password: one(text()),
     dirPort: one(port().default(9101)),
-    // Bareos listens on every address unless told otherwise.
-    dirAddress: one(text().default('0.0.0.0')),
+    // No address: every IPv6 and IPv4 address, as Bareos (net/addresses.ts).
+    dirAddress: one(text().optional()),
+    dirAddresses: addressesField(),
     workingDirectory: one(text().default('/var/lib/burrow')),
     pidDirectory: one(text().default('/run/burrow')),
     queryFile: raw(NOT_YET),
@@ -24,8 +26,9 @@ export const directorSpec = defineResource({
     maximumConcurrentJobs: one(integer(1).default(1)),
   },
   aliases: { port: 'dirPort', address: 'dirAddress' },
+  blocks: { dirAddresses: addressesBlock('dirAddresses') },
   unimplemented: [
-    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON, 'Dir Addresses', 'Dir Source Address', 'Subscriptions',
+    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON, 'Dir Source Address', 'Subscriptions',
     'Maximum Console Connections', 'Statistics Retention', 'Optimize For Size', 'Optimize For Speed',
     'Omit Defaults', 'Key Encryption Key', 'NDMP Snooping', 'NDMP Log Level', 'NDMP Namelist Fhinfo Set Zero',
     'Auditing', 'Audit Events',
@@ -71,10 +74,11 @@ export const storageSpec = defineResource({
   },
   aliases: { port: 'sdPort', 'SD Address': 'address', 'SD Password': 'password' },
   unimplemented: [
-    ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Lan Address', 'Username', 'Auto Changer', 'Allow Compression',
+    ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Lan Address', 'Username', 'Allow Compression',
     'Heartbeat Interval', 'Cache Status Interval', 'Maximum Concurrent Read Jobs', 'SDD Port', 'Paired Storage',
     'Maximum Bandwidth Per Job', 'Collect Statistics', 'NDMP Changer Device',
   ],
+  notYet: [{ directives: ['Auto Changer'], message: NOT_AVAILABLE_YET.tape }],
 });
 
 export const DB_DRIVERS = ['sqlite3'] as const;
@@ -124,9 +128,10 @@ export const poolSpec = defineResource({
   unimplemented: [
     'Label Type', 'Cleaning Prefix', 'Use Catalog', 'Use Volume Once', 'Purge Oldest Volume',
     'Recycle Oldest Volume', 'Recycle Current Volume', 'Catalog Files', 'Migration Time',
-    'Migration High Bytes', 'Migration Low Bytes', 'Next Pool', 'Recycle Pool', 'Scratch Pool', 'Copy Pool',
+    'Migration High Bytes', 'Migration Low Bytes', 'Next Pool', 'Scratch Pool', 'Copy Pool',
     'File Retention', 'Job Retention', 'Minimum Block Size', 'Maximum Block Size',
   ],
+  notYet: [{ directives: ['Recycle Pool'], message: NOT_AVAILABLE_YET.recyclePool }],
 });
 
 export const scheduleSpec = defineResource({

@@ -2,9 +2,9 @@
  * What every daemon's loader shares: sorting parsed resources by type, rejecting
  * duplicate names, validating, checking that a named resource exists, and lookup.
  */
-import { normalizeName } from '../names.js';
+import { displayName, normalizeName } from '../names.js';
 import type { BlockNode, Position } from '../syntax/ast.js';
-import type { Problems } from './problems.js';
+import type { ConfigProblem, Problems } from './problems.js';
 import { collectResource, validateResource, type RawResource, type ResourceSpec } from './resource.js';
 
 export interface DaemonSchema {
@@ -16,8 +16,38 @@ export interface DaemonSchema {
   readonly ignored: readonly string[];
 }
 
+/** Where a directive was written (the last occurrence, whose value is used). */
+export interface DirectiveSource extends Position {
+  /** As written, e.g. `SDAddress`. */
+  readonly directive: string;
+}
+
+/** Where a resource was defined, and where each of its set directives was. */
+export interface ResourceSource extends Position {
+  /** How problems name the resource: `Device "FileStorage"`. */
+  readonly label: string;
+  /** Property -> where it was set; a property left to its default has no entry. */
+  readonly directives: Readonly<Record<string, DirectiveSource>>;
+}
+
 /** Every parsed resource carries where it was defined. */
-export interface Sourced { readonly source: Position }
+export interface Sourced { readonly source: ResourceSource }
+
+/**
+ * A problem about one property of a loaded resource, found after loading (an address
+ * that does not resolve, a directory that cannot be written): it names the directive's
+ * line, or the resource's when the value is a default.
+ */
+export function problemAt(resource: Sourced, prop: string, message: string): ConfigProblem {
+  const set = resource.source.directives[prop];
+  return {
+    file: set?.file ?? resource.source.file,
+    line: set?.line ?? resource.source.line,
+    resource: resource.source.label,
+    directive: set?.directive ?? displayName(prop),
+    message,
+  };
+}
 
 export function collectDaemon(nodes: readonly BlockNode[], schema: DaemonSchema, problems: Problems): Map<ResourceSpec, RawResource[]> {
   const byType = new Map<string, ResourceSpec>();
@@ -51,7 +81,9 @@ export function validateAll<T>(raws: readonly RawResource[], problems: Problems)
   const out: (T & Sourced)[] = [];
   for (const raw of raws) {
     const value = validateResource<T>(raw, problems);
-    if (value !== undefined) out.push({ ...value, source: { file: raw.node.file, line: raw.node.line } });
+    if (value === undefined) continue;
+    const directives = Object.fromEntries(Object.entries(raw.where).map(([prop, w]) => [prop, { file: w.at.file, line: w.at.line, directive: w.directive }]));
+    out.push({ ...value, source: { file: raw.node.file, line: raw.node.line, label: raw.label, directives } });
   }
   return out;
 }

@@ -16,6 +16,13 @@ export interface Field<S extends z.ZodType = z.ZodType> {
   readonly arity: Arity;
   /** Set for directives Burrow keeps but does not act on yet: each use warns. */
   readonly warn?: string;
+  /**
+   * Set for directives accepted on purpose without any effect and without a warning,
+   * saying why (informational text, a value Burrow's behaviour already is). The
+   * unread-directive test (test/config/unread-directives.test.ts) accepts it in place
+   * of code that reads the value.
+   */
+  readonly inert?: string;
   /** For `custom`: turns one occurrence into one array element (or an error message). */
   readonly collect?: (d: DirectiveNode) => unknown;
 }
@@ -29,6 +36,11 @@ export function many<S extends z.ZodType>(zod: S, warn?: string): Field<S> {
 }
 
 export const NOT_YET = 'not yet implemented by Burrow; kept but has no effect';
+
+/** Marks a field as accepted on purpose with no effect (see Field.inert). */
+export function inert<F extends Field>(field: F, why: string): F {
+  return { ...field, inert: why };
+}
 
 /** Kept verbatim (e.g. a RunScript command, a Schedule Run line). */
 export function raw(warn?: string): Field<z.ZodOptional<z.ZodString>> {

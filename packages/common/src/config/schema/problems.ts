@@ -29,15 +29,24 @@ export class Problems {
 
   warn(p: ConfigWarning): void { this.warnings.push(p); }
 
-  /** Throws one CONFIG_INVALID error naming every problem, if there are any. */
+  /**
+   * Throws one CONFIG_INVALID error naming every problem, if there are any. The
+   * warnings come after the errors in the same message, so an administrator fixing
+   * the errors sees everything `-t` would have said.
+   */
   throwIfAny(): void {
     if (this.errors.length === 0) return;
-    // In file order, so the list reads like the configuration.
-    const sorted = [...this.errors].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
-    const lines = sorted.map(formatProblem);
-    const count = lines.length === 1 ? '1 problem' : `${lines.length} problems`;
-    throw new BurrowError('CONFIG_INVALID', `configuration has ${count}:\n${lines.join('\n')}`);
+    const errors = inFileOrder(this.errors).map(formatProblem);
+    const warnings = inFileOrder(this.warnings).map(formatProblem);
+    const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
+    const also = warnings.length === 0 ? '' : `\nand ${warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`}:\n${warnings.join('\n')}`;
+    throw new BurrowError('CONFIG_INVALID', `configuration has ${count}:\n${errors.join('\n')}${also}`);
   }
+}
+
+/** In file order, so a list reads like the configuration. */
+function inFileOrder(list: readonly ConfigProblem[]): ConfigProblem[] {
+  return [...list].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
 }
 
 /** Freezes a parsed configuration all the way down, so no part can change it for another. */

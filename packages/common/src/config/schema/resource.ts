@@ -24,6 +24,22 @@ export interface BlockContext {
   readonly resource: string;
 }
 
+/** What `-t` says of a Bareos directive Burrow does not act on. */
+export interface Unavailable {
+  readonly message: string;
+  /** A warning where ignoring it is harmless; an error where Burrow cannot do what it asks. */
+  readonly severity: 'warning' | 'error';
+}
+
+/** Bareos directives not available yet, and what to tell the administrator about them. */
+export interface NotYetGroup {
+  readonly directives: readonly string[];
+  readonly message: string;
+  readonly severity?: 'warning' | 'error';
+}
+
+const NOT_IMPLEMENTED: Unavailable = { message: 'not implemented by Burrow; ignored', severity: 'warning' };
+
 export interface ResourceSpec<F extends Record<string, Field> = Record<string, Field>> {
   /** Canonical Bareos spelling, e.g. `JobDefs`. */
   readonly type: string;
@@ -31,8 +47,8 @@ export interface ResourceSpec<F extends Record<string, Field> = Record<string, F
   readonly schema: z.ZodObject<{ [K in keyof F]: F[K]['zod'] }, z.core.$strict>;
   /** normalized directive name -> property, including aliases (`port` -> `dirPort`). */
   readonly lookup: ReadonlyMap<string, string>;
-  /** normalized names of Bareos directives Burrow ignores with a warning. */
-  readonly unimplemented: ReadonlySet<string>;
+  /** normalized names of Bareos directives Burrow does not act on -> what `-t` says. */
+  readonly unimplemented: ReadonlyMap<string, Unavailable>;
   readonly blocks: ReadonlyMap<string, BlockSpec>;
 }
 
@@ -40,7 +56,10 @@ export function defineResource<F extends Record<string, Field>>(def: {
   type: string;
   fields: F;
   aliases?: Record<string, keyof F & string>;
+  /** Bareos directives Burrow ignores, with a warning. */
   unimplemented?: readonly string[];
+  /** Bareos directives not available yet, in groups with their own message. */
+  notYet?: readonly NotYetGroup[];
   blocks?: Record<string, BlockSpec>;
 }): ResourceSpec<F> {
   const shape = Object.fromEntries(Object.entries(def.fields).map(([k, f]) => [k, f.zod])) as { [K in keyof F]: F[K]['zod'] };
@@ -52,7 +71,10 @@ export function defineResource<F extends Record<string, Field>>(def: {
     fields: def.fields,
     schema: z.strictObject(shape),
     lookup,
-    unimplemented: new Set((def.unimplemented ?? []).map(normalizeName)),
+    unimplemented: new Map([
+      ...(def.unimplemented ?? []).map((d) => [normalizeName(d), NOT_IMPLEMENTED] as const),
+      ...(def.notYet ?? []).flatMap((g) => g.directives.map((d) => [normalizeName(d), { message: g.message, severity: g.severity ?? 'warning' }] as const)),
+    ]),
     blocks: new Map(Object.entries(def.blocks ?? {}).map(([k, b]) => [normalizeName(k), b])),
   };
 }
@@ -91,11 +113,10 @@ function collectDirective(raw: RawResource, d: DirectiveNode, problems: Problems
   const report = (message: string): void => problems.error({ file: d.file, line: d.line, resource: label, directive: d.name, message });
   const prop = spec.lookup.get(d.key);
   if (!prop) {
-    if (spec.unimplemented.has(d.key)) {
-      problems.warn({ file: d.file, line: d.line, resource: label, directive: d.name, message: 'not implemented by Burrow; ignored' });
-    } else {
-      report(`unknown directive in a ${spec.type} resource`);
-    }
+    const unavailable = spec.unimplemented.get(d.key);
+    if (!unavailable) report(`unknown directive in a ${spec.type} resource`);
+    else if (unavailable.severity === 'error') report(unavailable.message);
+    else problems.warn({ file: d.file, line: d.line, resource: label, directive: d.name, message: unavailable.message });
     return;
   }
   const field = spec.fields[prop]!;
@@ -138,10 +159,11 @@ function collectDirective(raw: RawResource, d: DirectiveNode, problems: Problems
 function collectBlock(raw: RawResource, b: BlockNode, problems: Problems): void {
   const blockSpec = raw.spec.blocks.get(b.key);
   if (!blockSpec) {
-    const known = raw.spec.unimplemented.has(b.key);
+    const unavailable = raw.spec.unimplemented.get(b.key);
     const entry = { file: b.file, line: b.line, resource: raw.label, directive: b.name };
-    if (known) problems.warn({ ...entry, message: 'not implemented by Burrow; ignored' });
-    else problems.error({ ...entry, message: `unknown block in a ${raw.spec.type} resource` });
+    if (!unavailable) problems.error({ ...entry, message: `unknown block in a ${raw.spec.type} resource` });
+    else if (unavailable.severity === 'error') problems.error({ ...entry, message: unavailable.message });
+    else problems.warn({ ...entry, message: unavailable.message });
     return;
   }
   const built = blockSpec.build(b, { problems, resource: raw.label });

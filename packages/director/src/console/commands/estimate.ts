@@ -6,6 +6,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
 import { timestampFromMs } from '@burrow/common/proto/index';
+import { peerError } from '@burrow/common/net/channel';
 import { openClient } from '../../fd/client-link.js';
 import { chooseBaseline } from '../../jobs/baseline.js';
 import { bytesForReport, withCommas } from '../../jobs/format.js';
@@ -58,6 +59,9 @@ export const estimateCommand: Command = {
           const level = baseline.note ? `${LEVEL_NAMES[baseline.level]} (${baseline.note})` : LEVEL_NAMES[baseline.level];
           return ok([head, ...lines, `2000 OK estimate files=${withCommas(files)} bytes=${bytesForReport(bytes)} level=${level}`].join('\n'),
             { files, bytes, level: LEVEL_NAMES[baseline.level], listing: args.has('listing') ? listed : undefined });
+        } else if (msg.kind === 'error') {
+          // The client refused (a Monitor Director, say): its words reach the operator.
+          throw peerError(msg.body);
         } else {
           throw fd.violation(`unexpected ${msg.kind} during an estimate`);
         }

@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadStorageConfig } from '@burrow/common/config/index';
+import { Problems } from '@burrow/common/config/schema/problems';
+import { withConfigDir } from '@burrow/common/config/testing';
+import { checkAutochangers, checkDevices } from './check.js';
+
+const STORAGE = 'Storage { Name = sd }\nDirector { Name = d; Password = p }\n';
+
+function check(devices: string): Promise<{ problems: Problems; drivable: string[] }> {
+  return new Promise((resolve, reject) => {
+    withConfigDir({ 'burrow-sd.conf': STORAGE + devices }, (dir) => {
+      const { config } = loadStorageConfig(dir);
+      const problems = new Problems();
+      const drivable = checkDevices(problems, config.devices, (p) => (p.startsWith('/') ? p : `${dir}/${p}`));
+      resolve({ problems, drivable: drivable.map((d) => d.resource.name) });
+    }).catch(reject);
+  });
+}
+
+test('a File device described as Bareos ships it is accepted without a word', async () => {
+  const { problems, drivable } = await check(`Device {
+  Name = FileStorage; Media Type = File; Archive Device = vols
+  Label Media = yes; Random Access = yes; Automatic Mount = yes; Removable Media = no; Always Open = no
+}`);
+  assert.deepEqual([problems.errors, problems.warnings, drivable], [[], [], ['FileStorage']]);
+});
+
+test('tape behaviour asked of a File device is a warning naming the directive and why', async () => {
+  const { problems } = await check(`Device {
+  Name = FileStorage; Media Type = File; Archive Device = vols
+  Random Access = no
+  Removable Media = yes
+  Always Open = yes
+  Automatic Mount = no
+}`);
+  assert.deepEqual(problems.errors, []);
+  assert.deepEqual(problems.warnings.map((w) => [w.line, w.directive]), [[5, 'Random Access'], [6, 'Removable Media'], [7, 'Always Open'], [8, 'Automatic Mount']]);
+  for (const w of problems.warnings) assert.match(w.message, /has no effect on a File device: .*tape drives, which are not available yet/);
+});
+
+test('a device the SD cannot drive is an error, and is not driven', async () => {
+  const { problems, drivable } = await check(`Device { Name = Drive0; Media Type = LTO; Archive Device = /dev/nst0; Device Type = Tape }
+Device { Name = Pipe; Media Type = Fifo; Archive Device = /tmp/fifo; Device Type = Fifo }
+Device { Name = FileStorage; Media Type = File; Archive Device = vols }`);
+  assert.deepEqual(drivable, ['FileStorage']);
+  assert.deepEqual(problems.errors.map((e) => [e.resource, e.directive]), [['Device "Drive0"', 'Device Type'], ['Device "Pipe"', 'Device Type']]);
+  assert.match(problems.errors[0]!.message, /Tape devices are not available yet in Burrow: only File devices/);
+});
+
+test('an Autochanger that only groups File devices warns and stands in; one with a changer command is refused', async () => {
+  await withConfigDir({ 'burrow-sd.conf': `${STORAGE}
+Device { Name = FileStorage; Media Type = File; Archive Device = /tmp/v1 }
+Device { Name = Other; Media Type = File; Archive Device = /tmp/v2 }
+Autochanger { Name = FileStorage; Changer Device = /dev/null; Changer Command = ""; Device = FileStorage }
+Autochanger { Name = Group; Device = Other, FileStorage }
+Autochanger { Name = Robot; Changer Device = /dev/sg0; Changer Command = "/usr/lib/bareos/scripts/mtx-changer %c %o %S %a %d"; Device = Other }
+` }, (dir) => {
+    const { config } = loadStorageConfig(dir);
+    const problems = new Problems();
+    const standIns = checkAutochangers(problems, config.autochangers, config.devices);
+    assert.deepEqual(standIns, [{ name: 'FileStorage', device: 'FileStorage' }, { name: 'Group', device: 'Other' }]);
+    assert.deepEqual(problems.warnings.map((w) => [w.line, w.resource]), [[6, 'Autochanger "FileStorage"'], [7, 'Autochanger "Group"']]);
+    assert.match(problems.warnings[1]!.message, /autochangers are not available yet in Burrow; this one only groups File devices, so a job naming it uses Device "Other"/);
+    assert.deepEqual(problems.errors.map((e) => [e.line, e.directive]), [[8, 'Changer Command']]);
+    assert.match(problems.errors[0]!.message, /autochangers are not available yet in Burrow, so ".*mtx-changer.*" cannot be run on \/dev\/sg0/);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * What the Storage daemon checks about its Device resources before it serves, for
+ * `-t` and a start alike (common/daemon/preflight.ts): which devices it can drive,
+ * that each Archive Device is a directory it can create and write, and which
+ * directives mean nothing on a disk drive.
+ *
+ * Bareos's Random Access, Removable Media, Always Open and Automatic Mount describe
+ * how to handle a drive whose medium is changed by hand or by a robot (a tape). On a
+ * File device a volume is a file: it is always random access, never removed, opened
+ * when a job needs it and mounted then (no `mount` is ever needed). A value that says
+ * just that is accepted silently; one that asks for tape behaviour is a warning,
+ * because Burrow cannot do it on a disk and ignoring it loses nothing.
+ */
+import { problemAt } from '@burrow/common/config/schema/daemon';
+import type { Problems } from '@burrow/common/config/schema/problems';
+import { findResource, type AutochangerResource, type DeviceResource } from '@burrow/common/config/index';
+import { checkDirectory } from '@burrow/common/daemon/preflight';
+
+/** A device the SD will drive: the resource and its resolved Archive Device directory. */
+export interface DrivableDevice {
+  readonly resource: DeviceResource;
+  readonly archiveDevice: string;
+}
+
+const NOT_ON_DISK = 'has no effect on a File device';
+
+/** Directives with a tape meaning, the value a disk drive behaves as, and what a disk does instead. */
+const DISK_BEHAVIOUR: ReadonlyArray<{ prop: 'randomAccess' | 'removableMedia' | 'alwaysOpen' | 'automaticMount'; disk: boolean; why: string }> = [
+  { prop: 'randomAccess', disk: true, why: 'a disk volume is always read and written at any position' },
+  { prop: 'removableMedia', disk: false, why: 'a disk volume is a file in the Archive Device directory and is never removed' },
+  { prop: 'alwaysOpen', disk: false, why: 'a disk volume is opened when a job needs it and closed after' },
+  { prop: 'automaticMount', disk: true, why: 'a disk volume is mounted when a job needs it; no mount command is needed' },
+];
+
+/** Checks every Device; returns those the daemon can drive (all of them when there is no error). */
+export function checkDevices(problems: Problems, devices: readonly DeviceResource[], resolvePath: (p: string) => string): DrivableDevice[] {
+  const drivable: DrivableDevice[] = [];
+  for (const d of devices) {
+    if (d.deviceType !== 'File') {
+      // Ignoring it would leave jobs that name this device with nowhere to write.
+      problems.error(problemAt(d, 'deviceType', `${d.deviceType} devices are not available yet in Burrow: only File devices (volumes as files in a directory) can be driven`));
+      continue;
+    }
+    for (const b of DISK_BEHAVIOUR) {
+      const value = d[b.prop];
+      if (value !== undefined && value !== b.disk) problems.warn(problemAt(d, b.prop, `= ${value ? 'yes' : 'no'} ${NOT_ON_DISK}: ${b.why} (it matters for tape drives, which are not available yet)`));
+    }
+    const archiveDevice = resolvePath(d.archiveDevice);
+    checkDirectory(problems, d, 'archiveDevice', archiveDevice);
+    drivable.push({ resource: d, archiveDevice });
+  }
+  return drivable;
+}
+
+/** An Autochanger accepted while changers are not available: the device a job naming it uses. */
+export interface ChangerStandIn {
+  readonly name: string;
+  readonly device: string;
+}
+
+/**
+ * Autochangers come with tape support. Until then one that only groups File devices,
+ * with no changer command (as Bareos's stock `autochanger/filechanger.conf`), is
+ * accepted with a warning, and a job naming it uses its first device; any other is an
+ * error, since Burrow cannot run the changer it describes.
+ */
+export function checkAutochangers(problems: Problems, changers: readonly AutochangerResource[], devices: readonly DeviceResource[]): ChangerStandIn[] {
+  const standIns: ChangerStandIn[] = [];
+  for (const c of changers) {
+    if (c.changerCommand?.trim()) {
+      problems.error(problemAt(c, 'changerCommand', `autochangers are not available yet in Burrow, so "${c.changerCommand}" cannot be run${c.changerDevice ? ` on ${c.changerDevice}` : ''}`));
+      continue;
+    }
+    const members = c.device.map((n) => findResource(devices, n)).filter((d): d is DeviceResource => d !== undefined);
+    if (members.length === 0 || members.some((d) => d.deviceType !== 'File')) continue;  // the Device errors say why
+    const first = members[0]!;
+    problems.warn(problemAt(c, 'name', `autochangers are not available yet in Burrow; this one only groups File devices, so a job naming it uses Device "${first.name}"`));
+    standIns.push({ name: c.name, device: first.name });
+  }
+  return standIns;
+}

@@ -11,7 +11,7 @@
  * just that is accepted silently; one that asks for tape behaviour is a warning,
  * because Burrow cannot do it on a disk and ignoring it loses nothing.
  */
-import { problemAt } from '@burrow/common/config/schema/daemon';
+import { problemAt, problemAtResource } from '@burrow/common/config/schema/daemon';
 import type { Problems } from '@burrow/common/config/schema/problems';
 import { findResource, type AutochangerResource, type DeviceResource } from '@burrow/common/config/index';
 import { checkDirectory } from '@burrow/common/daemon/preflight';
@@ -74,7 +74,7 @@ export function checkAutochangers(problems: Problems, changers: readonly Autocha
     const members = c.device.map((n) => findResource(devices, n)).filter((d): d is DeviceResource => d !== undefined);
     if (members.length === 0 || members.some((d) => d.deviceType !== 'File')) continue;  // the Device errors say why
     const first = members[0]!;
-    problems.warn(problemAt(c, 'name', `autochangers are not available yet in Burrow; this one only groups File devices, so a job naming it uses Device "${first.name}"`));
+    problems.warn(problemAtResource(c, `autochangers are not available yet in Burrow; this one only groups File devices, so a job naming it uses Device "${first.name}"`));
     standIns.push({ name: c.name, device: first.name });
   }
   return standIns;

@@ -76,6 +76,11 @@ export function collectDaemon(nodes: readonly BlockNode[], schema: DaemonSchema,
   return out;
 }
 
+/** A problem about a whole loaded resource (no one directive is to blame). */
+export function problemAtResource(resource: Sourced, message: string): ConfigProblem {
+  return { file: resource.source.file, line: resource.source.line, resource: resource.source.label, directive: '', message };
+}
+
 /** Validates each raw resource; invalid ones are left out (their problems recorded). */
 export function validateAll<T>(raws: readonly RawResource[], problems: Problems): (T & Sourced)[] {
   const out: (T & Sourced)[] = [];

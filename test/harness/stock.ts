@@ -1,0 +1,105 @@
+/**
+ * Bareos's stock configuration, made ready to run as its Debian package makes it.
+ *
+ * test/fixtures/bareos-stock holds, resource for resource, the configuration Bareos's
+ * packages install (bareos-dir.d, bareos-sd.d, bareos-fd.d, bconsole.conf, the tray
+ * monitor's Director and Console resources), written by us, with the install-time
+ * placeholders (`@working_dir@`, `@archivedir@`, the passwords...) left in. `prepareStock`
+ * fills them as a package's postinst would, pointing every path into a temporary
+ * directory, and adds only what a test on a shared machine needs that a package gets
+ * from Bareos's compiled-in defaults (TEST_ADDITIONS): ports of its own, and the
+ * working and pid directories (Bareos compiles /var/lib/bareos and /run/bareos in).
+ *
+ * One placeholder is bent for the test and says so: `@sbindir@`, which the stock
+ * SelfTest FileSet (the one `backup-bareos-fd` uses) backs up, points at a small tree
+ * the test builds, instead of the machine's /usr/sbin.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import type { PreparedTopology } from './daemons.js';
+import { REPO } from './paths.js';
+import { freePort } from './ports.js';
+
+export const STOCK_TEMPLATES = join(REPO, 'test', 'fixtures', 'bareos-stock');
+
+export interface StockTree extends PreparedTopology {
+  /** Every placeholder's value. */
+  readonly values: Readonly<Record<string, string>>;
+  /** The configuration root, as /etc/bareos is for a package. */
+  readonly etc: string;
+  /** The tray monitor's passwords, as the package writes them into the three daemons' configurations. */
+  readonly monitor: { readonly dir: string; readonly fd: string; readonly sd: string };
+}
+
+/**
+ * Lines a test needs that a package does not write, inserted after the resource's
+ * opening line (file relative to the tree -> lines with placeholders).
+ */
+const TEST_ADDITIONS: Readonly<Record<string, readonly string[]>> = {
+  'bareos-dir.d/director/bareos-dir.conf': ['DirPort = @dir_port@', 'Working Directory = "@working_dir@"', 'Pid Directory = "@piddir@"'],
+  'bareos-dir.d/client/bareos-fd.conf': ['FDPort = @fd_port@'],
+  'bareos-dir.d/storage/File.conf': ['SDPort = @sd_port@'],
+  'bareos-fd.d/client/myself.conf': ['FDPort = @fd_port@', 'Working Directory = "@working_dir@"', 'Pid Directory = "@piddir@"'],
+  'bareos-sd.d/storage/bareos-sd.conf': ['SDPort = @sd_port@', 'Working Directory = "@working_dir@"', 'Pid Directory = "@piddir@"'],
+  'bconsole.conf': ['DIRport = @dir_port@'],
+};
+
+function templates(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) templates(path, out);
+    else if (name.endsWith('.conf')) out.push(path);
+  }
+  return out;
+}
+
+/** Replaces every `@name@`; a placeholder without a value is an error, so a new one in the templates is noticed. */
+export function fillPlaceholders(text: string, values: Readonly<Record<string, string>>, file: string): string {
+  return text.replace(/@([A-Za-z_]+)@/g, (whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`${file}: no value for placeholder ${whole}`);
+    return value;
+  });
+}
+
+function withAdditions(text: string, extra: readonly string[] | undefined): string {
+  if (!extra) return text;
+  const lines = text.split('\n');
+  const open = lines.findIndex((l) => l.includes('{'));
+  lines.splice(open + 1, 0, ...extra.map((l) => `  ${l}  # test: see test/harness/stock.ts`));
+  return lines.join('\n');
+}
+
+/** Writes the filled stock tree into a new temporary directory; `selfTestTree` is what @sbindir@ names. */
+export async function prepareStock(selfTestTree: string): Promise<StockTree> {
+  const dir = mkdtempSync(join(tmpdir(), 'burrow-stock-'));
+  const pw = (): string => randomBytes(24).toString('base64');
+  const ports = { dir: await freePort(), sd: await freePort(), fd: await freePort() };
+  const lib = join(dir, 'var', 'lib', 'bareos');
+  const etc = join(dir, 'etc', 'bareos');
+  const values: Record<string, string> = {
+    basename: 'bareos', hostname: 'localhost',
+    dir_password: pw(), fd_password: pw(), sd_password: pw(),
+    mon_dir_password: pw(), mon_fd_password: pw(), mon_sd_password: pw(),
+    DEFAULT_DB_TYPE: 'sqlite3', db_name: 'bareos', db_user: 'bareos', db_password: '',
+    working_dir: lib, workingdir: lib, archivedir: join(lib, 'storage'), piddir: join(dir, 'run', 'bareos'),
+    scriptdir: join(dir, 'usr', 'lib', 'bareos', 'scripts'), bindir: join(dir, 'usr', 'bin'), sbindir: selfTestTree,
+    confdir: etc, logdir: join(dir, 'var', 'log', 'bareos'),
+    smtp_host: 'localhost', job_email: 'root@localhost',
+    dir_port: String(ports.dir), fd_port: String(ports.fd), sd_port: String(ports.sd),
+  };
+  for (const template of templates(STOCK_TEMPLATES)) {
+    const rel = relative(STOCK_TEMPLATES, template);
+    const target = join(etc, rel);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, fillPlaceholders(withAdditions(readFileSync(template, 'utf8'), TEST_ADDITIONS[rel]), values, rel));
+  }
+  return {
+    dir, etc, values, ports,
+    configs: { dir: join(etc, 'bareos-dir.d'), sd: join(etc, 'bareos-sd.d'), fd: join(etc, 'bareos-fd.d'), console: join(etc, 'bconsole.conf') },
+    passwords: { console: values.dir_password!, client: values.fd_password!, storage: values.sd_password! },
+    monitor: { dir: values.mon_dir_password!, fd: values.mon_fd_password!, sd: values.mon_sd_password! },
+  };
+}

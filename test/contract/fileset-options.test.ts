@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadDirectorConfig } from '@burrow/common/config/index';
 import { withConfigDir } from '@burrow/common/config/testing';
 import { VALUE_OPTIONS } from '@burrow/common/fileset/options';
-import { burrow } from '@burrow/common/proto/index';
+import { asReceived, burrow } from '@burrow/common/proto/index';
 import { fileSetSpec } from '@burrow/director/setup/fileset';
 import { compileFileSet, DEFAULT_FILE_OPTIONS, type FileOptions } from '@burrow/file-daemon/fileset/index';
 
@@ -57,8 +57,7 @@ FileSet { Name = every
 }` }, (dir) => {
     const { config, warnings } = loadDirectorConfig(join(dir, 'burrow-dir.conf'));
     assert.deepEqual(warnings.filter((w) => w.resource.startsWith('FileSet')), [], 'no Options warning for what is implemented');
-    const spec = fileSetSpec(config.fileSets[0]!);
-    const received = burrow.FileSetSpec.decode(burrow.FileSetSpec.encode(spec).finish());
+    const received = asReceived(burrow.FileSetSpec, fileSetSpec(config.fileSets[0]!));
     const selected = compileFileSet(received).includes[0]!.select(Buffer.from('/data/file'), false);
     const want = Object.assign({}, DEFAULT_FILE_OPTIONS, ...Object.values(WRITTEN).map(([, o]) => o));
     assert.deepEqual(selected, want);
@@ -72,7 +71,7 @@ FileSet { Name = nocase
     File = /data }
 }` }, (dir) => {
     const { config } = loadDirectorConfig(join(dir, 'burrow-dir.conf'));
-    const inc = compileFileSet(fileSetSpec(config.fileSets[0]!)).includes[0]!;
+    const inc = compileFileSet(asReceived(burrow.FileSetSpec, fileSetSpec(config.fileSets[0]!))).includes[0]!;
     assert.equal(inc.select(Buffer.from('/data/a.jpg'), false), null, 'excluded whatever the case');
   });
 });

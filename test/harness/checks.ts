@@ -100,9 +100,9 @@ export async function ask(channel: Channel, line: string): Promise<Reply> {
   const out: Reply = { ok: false, text: '', json: '' };
   for (;;) {
     const r = await channel.expect('consoleReply', AbortSignal.timeout(60_000));
-    out.ok = r.ok === true;
-    out.text += r.text ?? '';
-    out.json += r.json ?? '';
+    out.ok = r.ok;
+    out.text += r.text;
+    out.json += r.json;
     if (!r.more) return out;
   }
 }

@@ -32,7 +32,7 @@ export async function daemonStatus(target: DaemonTarget, role: keyof typeof WHAT
   try {
     await channel.send('statusRequest', {});
     const reply = await channel.expect('statusReply');
-    return reply.text ?? '';
+    return reply.text;
   } finally {
     channel.close('status done');
   }

@@ -7,12 +7,10 @@
  */
 import type { Duplex } from 'node:stream';
 import { BurrowError, describeError, isBurrowErrorCode } from '../errors/index.js';
-import { decodeMessage, encodeMessageBehind, type Message, type MessageKind, type MessageOf } from '../proto/index.js';
+import { decodeMessage, encodeMessageBehind, type Message, type MessageKind, type MessageOf, type SentBody } from '../proto/index.js';
 import { DEFAULT_MAX_FRAME, FRAME_HEADER_SIZE, FrameDecoder, sealFrame } from './frame.js';
 import type { PeerIdentity } from './psk.js';
 import type { burrow } from '../proto/generated.js';
-
-type Body<K extends MessageKind> = NonNullable<burrow.IEnvelope[K]>;
 
 /** Bytes queued for sending before send() waits for the peer to take them. */
 const SEND_QUEUE_LIMIT = 1024 * 1024;
@@ -53,7 +51,7 @@ export class Channel {
     return this.failure !== undefined;
   }
 
-  async send<K extends MessageKind>(kind: K, body: Body<K>): Promise<void> {
+  async send<K extends MessageKind>(kind: K, body: SentBody<K>): Promise<void> {
     if (this.failure) throw this.failure;
     const frame = sealFrame(encodeMessageBehind(FRAME_HEADER_SIZE, kind, body), this.maxFrame);
     this.socket.write(frame);
@@ -169,7 +167,6 @@ export class Channel {
   }
 }
 
-export function peerError(body: burrow.IErrorReply): BurrowError {
-  const code = body.code ?? '';
-  return new BurrowError(isBurrowErrorCode(code) ? code : 'INTERNAL', body.message ?? 'peer reported an error');
+export function peerError(body: burrow.ErrorReply): BurrowError {
+  return new BurrowError(isBurrowErrorCode(body.code) ? body.code : 'INTERNAL', body.message);
 }

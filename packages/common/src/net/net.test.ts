@@ -19,7 +19,7 @@ async function echoServer(password: string, maxFrame?: number) {
     onChannel: async (ch: Channel) => {
       for (;;) {
         const cmd = await ch.expect('consoleCommand');
-        served.push(cmd.text ?? '');
+        served.push(cmd.text);
         await ch.send('consoleReply', { ok: true, text: `echo ${cmd.text}` });
       }
     },

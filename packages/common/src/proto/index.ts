@@ -15,13 +15,25 @@ export const SOFTWARE = 'Burrow 0.1.0';
 /** The name of each message kind an envelope can carry (`sdReady`, `fdBackup`...). */
 export type MessageKind = NonNullable<burrow.Envelope['body']>;
 
-type BodyOf<K extends MessageKind> = NonNullable<burrow.IEnvelope[K]>;
+/**
+ * A body as sent: protobufjs's property interface, every field optional, so a sender
+ * leaves out what is the proto3 default (0, '', empty bytes, false, no message).
+ */
+export type SentBody<K extends MessageKind> = NonNullable<burrow.IEnvelope[K]>;
 
-/** An envelope narrowed to one kind: `msg.kind === 'sdReady'` gives `msg.body` its type. */
-export type Message = { [K in MessageKind]: { kind: K; body: BodyOf<K> } }[MessageKind];
+/**
+ * A body as received: the generated class. The decoder fills every scalar with its
+ * proto3 default, so `body.jobId` is a number, never undefined; a message field is its
+ * class, or null when the sender left it out (`scripts/gen-proto.mjs` types the classes
+ * so).
+ */
+export type ReceivedBody<K extends MessageKind> = NonNullable<burrow.Envelope[K]>;
+
+/** A received envelope narrowed to one kind: `msg.kind === 'sdReady'` gives `msg.body` its type. */
+export type Message = { [K in MessageKind]: { kind: K; body: ReceivedBody<K> } }[MessageKind];
 export type MessageOf<K extends MessageKind> = Extract<Message, { kind: K }>;
 
-export function encodeMessage<K extends MessageKind>(kind: K, body: BodyOf<K>): Uint8Array {
+export function encodeMessage<K extends MessageKind>(kind: K, body: SentBody<K>): Uint8Array {
   return encodeMessageBehind(0, kind, body);
 }
 
@@ -29,7 +41,7 @@ export function encodeMessage<K extends MessageKind>(kind: K, body: BodyOf<K>): 
  * The message encoded behind `room` zero bytes, in one buffer: a frame's length
  * prefix goes there, so a 64 KiB data record is copied once on its way out, not twice.
  */
-export function encodeMessageBehind<K extends MessageKind>(room: number, kind: K, body: BodyOf<K>): Uint8Array {
+export function encodeMessageBehind<K extends MessageKind>(room: number, kind: K, body: SentBody<K>): Uint8Array {
   const writer = protobuf.Writer.create();
   for (let i = 0; i < room; i++) writer.uint32(0); // a zero varint is one byte
   return burrow.Envelope.encode({ [kind]: body } as burrow.IEnvelope, writer).finish();
@@ -47,6 +59,21 @@ export function decodeMessage(bytes: Uint8Array): Message {
   const body = env[kind];
   if (body === null || body === undefined) throw new BurrowError('PROTOCOL', `message ${kind} has no body`);
   return { kind, body } as Message;
+}
+
+/** A generated message class, seen by what it encodes and what it decodes to. */
+interface MessageClass<Sent, Received> {
+  encode(message: Sent): protobuf.Writer;
+  decode(bytes: Uint8Array): Received;
+}
+
+/**
+ * `props` as a receiver gets them: encoded and decoded again, so every default is
+ * filled and every nested message is its class. For tests that write by hand what
+ * arrives on the wire, and for a deep copy of a received message.
+ */
+export function asReceived<Sent, Received>(type: MessageClass<Sent, Received>, props: Sent): Received {
+  return type.decode(type.encode(props).finish());
 }
 
 export function timestampFromMs(ms: number): burrow.ITimestamp {

@@ -60,9 +60,9 @@ async function runCommand(channel: Channel, line: string): Promise<Answer> {
   await channel.send('consoleCommand', { text: line });
   for (;;) {
     const reply = await channel.expect('consoleReply');
-    const out = reply.json ? reply.json : (reply.text ?? '');
+    const out = reply.json || reply.text;
     if (out) process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
-    if (!reply.more) return { ok: reply.ok === true, prompt: reply.prompt ?? '' };
+    if (!reply.more) return { ok: reply.ok, prompt: reply.prompt };
   }
 }
 

@@ -20,7 +20,7 @@ export async function serveConsole(services: ConsoleServices, channel: Channel, 
     // Read once per command: a reload meanwhile changes the next command, not this one.
     const { config, env } = services.live.current;
     const ctx: ConsoleContext = { ...services, config, env, session };
-    const result = await execute(ctx, msg.body.text ?? '');
+    const result = await execute(ctx, msg.body.text);
     await channel.send('consoleReply', render(ctx, result));
   }
 }

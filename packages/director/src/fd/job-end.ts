@@ -28,16 +28,15 @@ export async function awaitClientEnd({ fd, log, signal, handle }: ClientConversa
     const msg = await fd.receive(signal);
     switch (msg.kind) {
       case 'jobMessage':
-        log.relay(msg.body.level ?? 'info', msg.body.text ?? '', fd.peer.name);
+        log.relay(msg.body.level, msg.body.text, fd.peer.name);
         break;
       case 'fdJobEnd':
         if (msg.body.error) log.error(msg.body.error, fd.peer.name);
         return {
-          files: Number(msg.body.files ?? 0), bytes: Number(msg.body.bytes ?? 0),
-          errors: msg.body.errors ?? 0, status: msg.body.status ?? '',
+          files: msg.body.files, bytes: msg.body.bytes, errors: msg.body.errors, status: msg.body.status,
         };
       case 'error':
-        throw new BurrowError('JOB_FAILED', `File daemon: ${msg.body.message ?? ''}`);
+        throw new BurrowError('JOB_FAILED', `File daemon: ${msg.body.message}`);
       default:
         if (!handle?.(msg)) throw fd.violation(`unexpected ${msg.kind} during a job`);
     }

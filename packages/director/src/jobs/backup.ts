@@ -123,7 +123,7 @@ function serveClient(ctx: JobContext, { peers, totals, fd, state }: ClientPart):
   return awaitClientEnd({
     fd, log, signal: ctx.signal, handle: (msg) => {
       if (msg.kind !== 'accurateDeleted' || !state) return false;
-      deleted += recordDeleted(ctx.env.catalog, ctx.id.jobId, state, msg.body.seqs ?? []);
+      deleted += recordDeleted(ctx.env.catalog, ctx.id.jobId, state, msg.body.seqs);
       return true;
     },
   })

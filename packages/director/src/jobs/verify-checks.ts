@@ -19,7 +19,7 @@ export interface VerifyCheck {
   readonly expected: number;
   /** Digests the FD should compute as it reads the volume. */
   readonly digestAlgorithms: burrow.DigestAlgorithm[];
-  accept(entries: readonly burrow.IVerifyEntry[]): void;
+  accept(entries: readonly burrow.VerifyEntry[]): void;
   /** Names what was never met; returns the number of differences found in all. */
   finish(): number;
 }
@@ -33,11 +33,11 @@ function initCatalog(catalog: Catalog, jobId: number): VerifyCheck {
     digestAlgorithms: [],
     accept: (entries) => {
       const rows: FileInput[] = entries.map((e) => {
-        const a = e.attributes ?? {};
+        const a = e.attributes ?? new burrow.FileAttributes();
         return {
-          fileIndex: ++index, path: Buffer.from(a.path ?? new Uint8Array()), mediaId: null, addr: 0, type: a.type ?? 0,
-          size: Number(a.size ?? 0), mtime: timeMs(a.mtime), attributes: Buffer.from(burrow.FileAttributes.encode(a).finish()),
-          digest: e.digest?.value?.length ? Buffer.from(e.digest.value) : null, digestAlgorithm: e.digest?.algorithm ?? 0,
+          fileIndex: ++index, path: Buffer.from(a.path), mediaId: null, addr: 0, type: a.type,
+          size: a.size, mtime: timeMs(a.mtime), attributes: Buffer.from(burrow.FileAttributes.encode(a).finish()),
+          digest: e.digest?.value.length ? Buffer.from(e.digest.value) : null, digestAlgorithm: e.digest?.algorithm ?? 0,
         };
       });
       if (rows.length) catalog.insertFiles(jobId, rows);
@@ -54,15 +54,14 @@ function diskToCatalog(refs: References<string>, log: JobLog): VerifyCheck {
     digestAlgorithms: [],
     accept: (entries) => {
       for (const e of entries) {
-        const a = e.attributes ?? {};
-        const cat = refs.meet(pathKey(a.path ?? new Uint8Array()));
+        const a = e.attributes ?? new burrow.FileAttributes();
+        const cat = refs.meet(pathKey(a.path));
         if (!cat) {
           found++;
           log.info(`New file: ${shown(a.path)}`);
           continue;
         }
-        const letters = e.letters ?? '';
-        const diffs = differences(letters, cat, { attributes: a, digest: e.digest });
+        const diffs = differences(e.letters, cat, { attributes: a, digest: e.digest });
         if (diffs.length) {
           found++;
           log.info(`File: ${shown(a.path)}: ${diffs.join('; ')}`);
@@ -85,7 +84,7 @@ function diskToCatalog(refs: References<string>, log: JobLog): VerifyCheck {
 
 function volumeToCatalog(refs: References<number>, level: VerifyLevel, log: JobLog): VerifyCheck {
   let found = 0;
-  const damaged = (path: Uint8Array | null | undefined, why: string): void => {
+  const damaged = (path: Uint8Array | undefined, why: string): void => {
     found++;
     log.error(`File: ${shown(path)}: ${why}`);
   };
@@ -94,10 +93,10 @@ function volumeToCatalog(refs: References<number>, level: VerifyLevel, log: JobL
     digestAlgorithms: refs.digestAlgorithms(),
     accept: (entries) => {
       for (const e of entries) {
-        const cat = refs.meet(e.fileIndex ?? 0);
+        const cat = refs.meet(e.fileIndex);
         const path = e.attributes?.path;
         if (!cat) {
-          damaged(path, `file index ${e.fileIndex ?? 0} on the Volume is not in the Catalog`);
+          damaged(path, `file index ${e.fileIndex} on the Volume is not in the Catalog`);
           continue;
         }
         if (!Buffer.from(path ?? new Uint8Array()).equals(cat.path)) {
@@ -112,9 +111,9 @@ function volumeToCatalog(refs: References<number>, level: VerifyLevel, log: JobL
         // against the digest the volume holds (the catalog only names the file).
         const saved = e.savedDigest;
         const want = level === 'Data'
-          ? { ...cat, digest: saved?.value?.length ? Buffer.from(saved.value) : null, digestAlgorithm: saved?.algorithm ?? 0 }
+          ? { ...cat, digest: saved?.value.length ? Buffer.from(saved.value) : null, digestAlgorithm: saved?.algorithm ?? 0 }
           : cat;
-        if (want.digest && (!e.digest?.value || e.digest.algorithm !== want.digestAlgorithm)) {
+        if (want.digest && (!e.digest || e.digest.algorithm !== want.digestAlgorithm)) {
           damaged(path, `its ${digestName(want.digestAlgorithm)} could not be computed from the Volume`);
           continue;
         }

@@ -73,11 +73,10 @@ export function pathKey(path: Uint8Array): string {
   return Buffer.from(path.buffer, path.byteOffset, path.byteLength).toString('latin1');
 }
 
-const num = (v: number | null | undefined): number => Number(v ?? 0);
-const time = (t: burrow.ITimestamp | null | undefined): string => `${num(t?.sec)}.${String(t?.nsec ?? 0).padStart(9, '0')}`;
+const time = (t: burrow.Timestamp | null): string => `${t?.sec ?? 0}.${String(t?.nsec ?? 0).padStart(9, '0')}`;
 
 /** What differs between the catalog's entry and the one met, by the letters; empty: nothing. */
-export function differences(letters: string, cat: Reference, met: { attributes: burrow.IFileAttributes; digest?: burrow.IFileDigest | null }): string[] {
+export function differences(letters: string, cat: Reference, met: { attributes: burrow.FileAttributes; digest?: burrow.FileDigest | null }): string[] {
   const a = cat.attributes;
   const f = met.attributes;
   const out: string[] = [];
@@ -86,16 +85,16 @@ export function differences(letters: string, cat: Reference, met: { attributes: 
   };
   for (const letter of new Set(letters)) {
     switch (letter) {
-      case 'i': differ('inode', num(a.ino), num(f.ino)); break;
-      case 'p': differ('mode', (a.mode ?? 0).toString(8), (f.mode ?? 0).toString(8)); break;
-      case 'n': differ('nlink', a.nlink ?? 0, f.nlink ?? 0); break;
-      case 'u': differ('uid', num(a.uid), num(f.uid)); break;
-      case 'g': differ('gid', num(a.gid), num(f.gid)); break;
-      case 's': differ('size', num(a.size), num(f.size)); break;
+      case 'i': differ('inode', a.ino, f.ino); break;
+      case 'p': differ('mode', a.mode.toString(8), f.mode.toString(8)); break;
+      case 'n': differ('nlink', a.nlink, f.nlink); break;
+      case 'u': differ('uid', a.uid, f.uid); break;
+      case 'g': differ('gid', a.gid, f.gid); break;
+      case 's': differ('size', a.size, f.size); break;
       case 'a': differ('atime', time(a.atime), time(f.atime)); break;
       case 'm': differ('mtime', time(a.mtime), time(f.mtime)); break;
       case 'c': differ('ctime', time(a.ctime), time(f.ctime)); break;
-      case 'd': if (num(a.size) > num(f.size)) out.push(`size decreased (Cat: ${num(a.size)} File: ${num(f.size)})`); break;
+      case 'd': if (a.size > f.size) out.push(`size decreased (Cat: ${a.size} File: ${f.size})`); break;
       default: break;
     }
   }
@@ -107,14 +106,14 @@ export function differences(letters: string, cat: Reference, met: { attributes: 
 }
 
 /** A digest of the catalog and one computed, compared when both exist with one algorithm. */
-export function digestDifference(cat: Reference, digest: burrow.IFileDigest | null | undefined): string | null {
-  if (!cat.digest || !digest?.value || digest.algorithm !== cat.digestAlgorithm) return null;
+export function digestDifference(cat: Reference, digest: burrow.FileDigest | null | undefined): string | null {
+  if (!cat.digest || !digest || digest.algorithm !== cat.digestAlgorithm) return null;
   const got = Buffer.from(digest.value);
   if (got.equals(cat.digest)) return null;
   // Digests as Bareos's catalog shows them (base64), so they can be set beside its own.
   return `${digestName(cat.digestAlgorithm)} differs (Cat: ${digestText(cat.digest)} File: ${digestText(got)})`;
 }
 
-export function shown(path: Uint8Array | null | undefined): string {
+export function shown(path: Uint8Array | undefined): string {
   return displayPath(path ?? new Uint8Array());
 }

@@ -114,7 +114,7 @@ function serveClient(ctx: JobContext, { peers, fd, run: { totals, check } }: { p
   return awaitClientEnd({
     fd, log: ctx.log, signal: ctx.signal, handle: (msg) => {
       if (msg.kind !== 'verifyBatch') return false;
-      const entries = msg.body.entries ?? [];
+      const entries = msg.body.entries;
       totals.examined += entries.length;
       check.accept(entries);
       return true;

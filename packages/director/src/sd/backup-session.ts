@@ -46,19 +46,19 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
         await answerVolumeRequest(s, mediaIds, msg.body);
         break;
       case 'sdCatalog':
-        s.catalog.insertFiles(s.jobId, (msg.body.files ?? []).map((f) => fileRow(f, mediaIds)));
+        s.catalog.insertFiles(s.jobId, msg.body.files.map((f) => fileRow(f, mediaIds)));
         break;
       case 'sdVolumeUsage':
         recordVolumeUsage(s, mediaIds, msg.body);
         break;
       case 'jobMessage':
-        s.log.relay(msg.body.level ?? 'info', msg.body.text ?? '', s.storage.name);
+        s.log.relay(msg.body.level, msg.body.text, s.storage.name);
         break;
       case 'sdSessionEnd':
         if (msg.body.error) s.log.error(msg.body.error, s.storage.name);
-        return { files: Number(msg.body.files ?? 0), bytes: Number(msg.body.bytes ?? 0), status: msg.body.status ?? '' };
+        return { files: msg.body.files, bytes: msg.body.bytes, status: msg.body.status };
       case 'error':
-        throw new BurrowError('JOB_FAILED', `Storage daemon: ${msg.body.message ?? ''}`);
+        throw new BurrowError('JOB_FAILED', `Storage daemon: ${msg.body.message}`);
       default:
         throw s.sd.violation(`unexpected ${msg.kind} during a backup`);
     }
@@ -91,7 +91,7 @@ class MediaIds {
   }
 }
 
-async function answerVolumeRequest(s: BackupSession, mediaIds: MediaIds, req: burrow.ISdVolumeRequest): Promise<void> {
+async function answerVolumeRequest(s: BackupSession, mediaIds: MediaIds, req: burrow.SdVolumeRequest): Promise<void> {
   try {
     // The SD could not use the volume it was given: take it out of use so neither
     // this job nor the next one chooses it again.
@@ -99,7 +99,7 @@ async function answerVolumeRequest(s: BackupSession, mediaIds: MediaIds, req: bu
     const unusableId = unusable ? mediaIds.known(unusable) : undefined;
     if (unusable && unusableId !== undefined) {
       s.catalog.setMediaStatus(unusableId, 'Error');
-      s.log.warning(`Volume "${unusable}" cannot be used: ${req.unusableReason ?? ''}. Marking Volume "${unusable}" in Error in Catalog.`);
+      s.log.warning(`Volume "${unusable}" cannot be used: ${req.unusableReason}. Marking Volume "${unusable}" in Error in Catalog.`);
     }
     const choice = chooseVolume(s.catalog, {
       pool: s.pool, storage: s.storage, previousFull: req.previousVolume || undefined, labelMedia: req.labelMedia === true,
@@ -117,36 +117,36 @@ async function answerVolumeRequest(s: BackupSession, mediaIds: MediaIds, req: bu
   }
 }
 
-function recordVolumeUsage(s: BackupSession, mediaIds: MediaIds, u: burrow.ISdVolumeUsage): void {
-  const volumeName = u.volumeName ?? '';
+function recordVolumeUsage(s: BackupSession, mediaIds: MediaIds, u: burrow.SdVolumeUsage): void {
+  const { volumeName } = u;
   const mid = mediaIds.of(volumeName);
   s.catalog.addJobMedia({
-    jobId: s.jobId, mediaId: mid, firstIndex: u.firstIndex ?? 0, lastIndex: u.lastIndex ?? 0,
-    startAddr: Number(u.startAddr ?? 0), endAddr: Number(u.endAddr ?? 0), volIndex: u.volumeIndex ?? 1,
+    jobId: s.jobId, mediaId: mid, firstIndex: u.firstIndex, lastIndex: u.lastIndex,
+    startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volumeIndex,
   });
   s.catalog.updateMediaUsage(mid, {
-    volBytes: Number(u.volBytes ?? 0), volBlocks: u.volBlocks ?? 0, lastWritten: Date.now(),
+    volBytes: u.volBytes, volBlocks: u.volBlocks, lastWritten: Date.now(),
     volStatus: u.full ? 'Full' : undefined, incrementJobs: true,
-    addFiles: (u.lastIndex ?? 0) >= (u.firstIndex ?? 1) && u.firstIndex ? (u.lastIndex ?? 0) - u.firstIndex + 1 : 0,
+    addFiles: u.lastIndex >= u.firstIndex && u.firstIndex ? u.lastIndex - u.firstIndex + 1 : 0,
   });
   if (!s.volumes.names.includes(volumeName)) s.volumes.names.push(volumeName);
-  s.volumes.lastVolumeBytes = Number(u.volBytes ?? 0);
-  if (u.full) s.log.info(`Volume "${volumeName}" is full (${Number(u.volBytes ?? 0)} bytes); continuing on the next volume.`);
+  s.volumes.lastVolumeBytes = u.volBytes;
+  if (u.full) s.log.info(`Volume "${volumeName}" is full (${u.volBytes} bytes); continuing on the next volume.`);
 }
 
-function fileRow(f: burrow.ICatalogFile, mediaIds: MediaIds): FileInput {
-  const attrs = f.attributes ?? {};
+function fileRow(f: burrow.CatalogFile, mediaIds: MediaIds): FileInput {
+  const attrs = f.attributes ?? new burrow.FileAttributes();
   const mtimeMs = Number(attrs.mtime?.sec ?? 0) * 1000 + Math.floor((attrs.mtime?.nsec ?? 0) / 1e6);
   return {
-    fileIndex: f.fileIndex ?? 0,
-    path: Buffer.from(attrs.path ?? new Uint8Array()),
-    mediaId: mediaIds.of(f.volumeName ?? ''),
-    addr: Number(f.addr ?? 0),
-    type: attrs.type ?? 0,
-    size: Number(attrs.size ?? 0),
+    fileIndex: f.fileIndex,
+    path: Buffer.from(attrs.path),
+    mediaId: mediaIds.of(f.volumeName),
+    addr: f.addr,
+    type: attrs.type,
+    size: attrs.size,
     mtime: mtimeMs,
     attributes: Buffer.from(burrow.FileAttributes.encode(attrs).finish()),
-    digest: f.digest?.value ? Buffer.from(f.digest.value) : null,
+    digest: f.digest ? Buffer.from(f.digest.value) : null,
     digestAlgorithm: f.digest?.algorithm ?? 0,
   };
 }

@@ -17,13 +17,13 @@ export async function awaitReadSessionEnd({ sd, log, storageName, signal }: Read
     const msg = await sd.receive(signal);
     switch (msg.kind) {
       case 'jobMessage':
-        log.relay(msg.body.level ?? 'info', msg.body.text ?? '', storageName);
+        log.relay(msg.body.level, msg.body.text, storageName);
         break;
       case 'sdSessionEnd':
         if (msg.body.error) log.error(msg.body.error, storageName);
-        return msg.body.status ?? '';
+        return msg.body.status;
       case 'error':
-        throw new BurrowError('JOB_FAILED', `Storage daemon: ${msg.body.message ?? ''}`);
+        throw new BurrowError('JOB_FAILED', `Storage daemon: ${msg.body.message}`);
       default:
         throw sd.violation(`unexpected ${msg.kind} during a read session`);
     }

@@ -33,7 +33,7 @@ export async function labelVolume(target: StorageTarget, directorName: string, r
   try {
     await channel.send('sdLabel', { device: target.device, volumeName: req.volumeName, poolName: req.poolName, mediaType: target.mediaType });
     const reply = await channel.expect('sdLabelReply');
-    return Number(reply.volBytes ?? 0);
+    return reply.volBytes;
   } finally {
     channel.close('label done');
   }
@@ -55,5 +55,5 @@ export async function openReadSession(
   const sd = await openStorage(target, directorName, o.signal);
   await sd.send('sdRestore', { jobId: o.jobId, device: target.device, volumes: [...o.bootstrap] });
   const ready = await sd.expect('sdReady', o.signal);
-  return { sd, token: ready.token ?? new Uint8Array() };
+  return { sd, token: ready.token };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { utimes, writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { burrow } from '@burrow/common/proto/generated';
+import { asReceived, burrow } from '@burrow/common/proto/index';
 import { backupFileSet, type FileIssue } from '../backup/index.js';
 import { Hashers } from '../digest/hashers.js';
 import { compileFileSet } from '../fileset/index.js';
@@ -15,7 +15,7 @@ const MTIME = new Date('2020-02-02T02:02:02Z');
 async function backUp(dir: string, settings: Record<string, string>, accurate: AccurateTable | null) {
   const sink = new MemorySink();
   const issues: FileIssue[] = [];
-  const fileset = compileFileSet({ includes: [{ files: [Buffer.from(dir)], options: [{ settings }] }] });
+  const fileset = compileFileSet(asReceived(burrow.FileSetSpec, { includes: [{ files: [Buffer.from(dir)], options: [{ settings }] }] }));
   await backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), accurate, hashers: await Hashers.create() });
   const saved = sink.records.filter((r) => r.stream === T.STREAM_ATTRIBUTES).map((r) => Buffer.from(burrow.FileAttributes.decode(r.data).path).toString().slice(dir.length));
   return { sink, issues, saved };

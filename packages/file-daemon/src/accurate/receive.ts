@@ -13,8 +13,8 @@ const MAX_ENTRIES = 50_000_000;
 const DELETED_BATCH = 10_000;
 
 /** What the state must keep for the accurate= letters of the FileSet's Options. */
-export function accurateNeeds(spec: burrow.IFileSetSpec): AccurateNeeds {
-  const letters = (spec.includes ?? []).flatMap((inc) => (inc.options ?? []).map((o) => decodeSettings(o.settings ?? {}).accurate ?? ''));
+export function accurateNeeds(spec: burrow.FileSetSpec): AccurateNeeds {
+  const letters = spec.includes.flatMap((inc) => inc.options.map((o) => decodeSettings(o.settings).accurate ?? ''));
   return { atime: letters.some((l) => l.includes('a')) };
 }
 
@@ -25,8 +25,7 @@ export async function receiveState(count: number, needs: AccurateNeeds, next: ()
     const msg = await next();
     if (msg.kind === 'accurateEnd') break;
     if (msg.kind !== 'accurateBatch') throw new BurrowError('PROTOCOL', `expected the accurate state, got ${msg.kind}`);
-    const attributes = msg.body.attributes ?? [];
-    const digests = msg.body.digests ?? [];
+    const { attributes, digests } = msg.body;
     if (digests.length !== 0 && digests.length !== attributes.length) {
       throw new BurrowError('PROTOCOL', `an accurate batch of ${attributes.length} entries with ${digests.length} digests`);
     }

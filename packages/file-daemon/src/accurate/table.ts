@@ -30,8 +30,8 @@ class Digests {
     this.at = new Uint32Array(entries);
   }
 
-  set(seq: number, d: burrow.IFileDigest): void {
-    const value = d.value ?? new Uint8Array();
+  set(seq: number, d: burrow.FileDigest): void {
+    const { value } = d;
     const kind = digestKind(d.algorithm);
     if (kind === undefined || value.length === 0) return; // none in the catalog
     if (value.length !== kind.bytes) throw new BurrowError('PROTOCOL', `a ${kind.name} digest of ${value.length} bytes in the accurate state`);
@@ -114,22 +114,22 @@ export class AccurateTable {
   }
 
   /** The next entry; `digest`: the catalog's digest of it, when the letters compare contents. */
-  add(a: burrow.IFileAttributes, digest?: burrow.IFileDigest | null): void {
+  add(a: burrow.FileAttributes, digest?: burrow.FileDigest | null): void {
     if (this.count >= this.capacity) throw new BurrowError('PROTOCOL', `the Director sent more than the ${this.capacity} accurate entries it announced`);
     const seq = ++this.count;
-    const [ka, kb] = pathKey(a.path ?? new Uint8Array());
+    const [ka, kb] = pathKey(a.path);
     this.keyA[seq] = ka;
     this.keyB[seq] = kb;
     this.mtime[seq] = Number(a.mtime?.sec ?? 0);
     this.mtimeNs[seq] = a.mtime?.nsec ?? 0;
     this.ctime[seq] = Number(a.ctime?.sec ?? 0);
     this.ctimeNs[seq] = a.ctime?.nsec ?? 0;
-    this.size[seq] = Number(a.size ?? 0);
-    this.ino[seq] = Number(a.ino ?? 0);
-    this.mode[seq] = a.mode ?? 0;
-    this.uid[seq] = Number(a.uid ?? 0);
-    this.gid[seq] = Number(a.gid ?? 0);
-    this.nlink[seq] = a.nlink ?? 0;
+    this.size[seq] = a.size;
+    this.ino[seq] = a.ino;
+    this.mode[seq] = a.mode;
+    this.uid[seq] = a.uid;
+    this.gid[seq] = a.gid;
+    this.nlink[seq] = a.nlink;
     if (this.atime !== null && this.atimeNs !== null) {
       this.atime[seq] = Number(a.atime?.sec ?? 0);
       this.atimeNs[seq] = a.atime?.nsec ?? 0;

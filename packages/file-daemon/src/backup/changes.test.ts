@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { burrow } from '@burrow/common/proto/generated';
+import { asReceived, burrow } from '@burrow/common/proto/index';
 import { compileFileSet } from '../fileset/index.js';
 import { tempDir } from '../restore/testing.js';
 import { backupFileSet, type FileIssue, type FileRecord, type RecordSink } from './index.js';
@@ -20,7 +20,7 @@ async function backUp(dir: string, settings: Record<string, string>): Promise<{ 
   };
   const issues: FileIssue[] = [];
   await backupFileSet({
-    fileset: compileFileSet({ includes: [{ files: [Buffer.from(dir)], options: [{ settings }] }] }),
+    fileset: compileFileSet(asReceived(burrow.FileSetSpec, { includes: [{ files: [Buffer.from(dir)], options: [{ settings }] }] })),
     sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create(),
   });
   return { issues, saved };

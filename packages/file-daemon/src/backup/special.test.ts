@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { link, readFile, stat, writeFile } from 'node:fs/promises';
 import { describe, it, type TestContext } from 'node:test';
 import { BurrowError } from '@burrow/common/errors/index';
-import { burrow } from '@burrow/common/proto/generated';
+import { asReceived, burrow } from '@burrow/common/proto/index';
 import { backupFileSet, type FileIssue } from './index.js';
 import { compileFileSet } from '../fileset/index.js';
 import { RestoreWriter } from '../restore/index.js';
@@ -17,7 +17,7 @@ const ALLOW = async (): Promise<undefined> => undefined;
 interface Run { sink: MemorySink; issues: FileIssue[] }
 
 async function run(files: string[], settings: Record<string, string>, extra: { plugins?: string[]; fifoWaitMs?: number; refuse?: boolean } = {}): Promise<Run> {
-  const fileset = compileFileSet({ name: 'sp', includes: [{ files: files.map((f) => Buffer.from(f)), options: [{ settings }], plugins: extra.plugins ?? [] }] });
+  const fileset = compileFileSet(asReceived(burrow.FileSetSpec, { name: 'sp', includes: [{ files: files.map((f) => Buffer.from(f)), options: [{ settings }], plugins: extra.plugins ?? [] }] }));
   const sink = new MemorySink();
   const issues: FileIssue[] = [];
   await backupFileSet({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { it } from 'node:test';
-import { burrow } from '@burrow/common/proto/generated';
+import { asReceived, burrow } from '@burrow/common/proto/index';
 import { compileFileSet } from '../fileset/index.js';
 import { tempDir } from '../restore/testing.js';
 import { backupFileSet, type FileIssue, type FileRecord, type RecordSink } from './index.js';
@@ -28,7 +28,7 @@ it('a file that vanishes after the directory was listed is a warning naming it; 
   };
   const issues: FileIssue[] = [];
   const totals = await backupFileSet({
-    fileset: compileFileSet({ includes: [{ files: [Buffer.from(d.path)] }] }),
+    fileset: compileFileSet(asReceived(burrow.FileSetSpec, { includes: [{ files: [Buffer.from(d.path)] }] })),
     sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create(),
   });
   const vanished = issues.filter((i) => i.severity === 'warning' && /vanished/.test(i.message));

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { BurrowError } from '@burrow/common/errors/index';
-import { burrow } from '@burrow/common/proto/generated';
+import { asReceived, burrow } from '@burrow/common/proto/index';
 import { compileFileSet } from '../fileset/index.js';
 import { MemorySink, tempDir } from '../restore/testing.js';
 import { backupFileSet, type FileIssue } from './index.js';
@@ -21,7 +21,7 @@ function savedPaths(sink: MemorySink, root: string): string[] {
 async function run(spec: burrow.FileSetSpec.$Properties, signal = new AbortController().signal, chunkSize?: number) {
   const sink = new MemorySink();
   const issues: FileIssue[] = [];
-  const totals = await backupFileSet({ fileset: compileFileSet(spec), sink, signal, onFileIssue: (i) => issues.push(i), chunkSize, hashers: await Hashers.create() });
+  const totals = await backupFileSet({ fileset: compileFileSet(asReceived(burrow.FileSetSpec, spec)), sink, signal, onFileIssue: (i) => issues.push(i), chunkSize, hashers: await Hashers.create() });
   return { sink, issues, totals };
 }
 
@@ -112,7 +112,7 @@ describe('backup walker', () => {
     await using d = await tempDir('sink');
     await writeFile(`${d.path}/f`, 'x');
     const sink = { write: async (): Promise<void> => Promise.reject(new BurrowError('CONNECTION', 'gone')) };
-    const fileset = compileFileSet({ includes: [{ files: [Buffer.from(d.path)] }] });
+    const fileset = compileFileSet(asReceived(burrow.FileSetSpec, { includes: [{ files: [Buffer.from(d.path)] }] }));
     await assert.rejects(
       backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: () => undefined, hashers: await Hashers.create() }),
       /gone/,

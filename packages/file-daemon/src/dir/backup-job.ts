@@ -24,17 +24,17 @@ export interface BackupJobContext {
   clientName: string;
 }
 
-export async function runBackupJob(order: burrow.IFdBackupOrder, c: BackupJobContext): Promise<burrow.IFdJobEnd> {
+export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobContext): Promise<burrow.IFdJobEnd> {
   const { signal, reporter } = c;
-  const jobId = order.jobId ?? 0;
+  const { jobId } = order;
   if (!order.fileset) throw new BurrowError('PROTOCOL', 'backup order without a FileSet');
   const fileset = compileFileSet(order.fileset);
-  const accurate = order.accurate ? await receiveState(Number(order.accurateCount ?? 0), accurateNeeds(order.fileset), c.fromDirector) : null;
+  const accurate = order.accurate ? await receiveState(order.accurateCount, accurateNeeds(order.fileset), c.fromDirector) : null;
   if (accurate) reporter.say('info', `Accurate mode: comparing with ${accurate.entries} files of the current backup state.`);
-  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress ?? '', sdPort: order.sdPort ?? 0, token: order.token ?? new Uint8Array() }, signal);
+  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, signal);
   try {
     const sink = storageSink(sd);
-    const since = order.since && !accurate ? { sec: Number(order.since.sec ?? 0), nsec: order.since.nsec ?? 0 } : null;
+    const since = accurate ? null : order.since;
     const commandRefusal = (command: string): Promise<string | undefined> => refusal(command, c.policy, c.clientName);
     const hashers = await Hashers.create();
     const totals = await backupFileSet({ fileset, sink, signal, since, accurate, commandRefusal, hashers, onFileIssue: (issue) => reporter.fileIssue(issue) });

@@ -34,7 +34,7 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
       director.close('status done');
       return;
     case 'fdBackup':
-      await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log,
+      await runJob(ctx, director, first.body.jobId, first.body.scripts, log,
         (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name }));
       return;
     case 'fdEstimate':
@@ -42,13 +42,13 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
         runEstimate(first.body, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name)));
       return;
     case 'fdRestore':
-      await runJob(ctx, director, first.body.jobId ?? 0, first.body.scripts ?? [], log, (signal, reporter) =>
+      await runJob(ctx, director, first.body.jobId, first.body.scripts, log, (signal, reporter) =>
         runRestoreJob(first.body, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name)));
       return;
     case 'fdVerify': {
       const order = first.body;
       const fromVolume = order.level === 'VolumeToCatalog' || order.level === 'Data';
-      await runJob(ctx, director, order.jobId ?? 0, order.scripts ?? [], log, (signal, reporter) => (fromVolume
+      await runJob(ctx, director, order.jobId, order.scripts, log, (signal, reporter) => (fromVolume
         ? runVolumeVerify(order, director, signal, reporter)
         : runDiskVerify(order, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name))));
       return;
@@ -62,7 +62,7 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
 type JobBody = (signal: AbortSignal, reporter: JobReporter, fromDirector: () => Promise<Message>) => Promise<burrow.IFdJobEnd>;
 
 async function runJob(
-  ctx: ClientContext, director: Channel, jobId: number, scripts: readonly burrow.IClientScript[], log: Logger, body: JobBody,
+  ctx: ClientContext, director: Channel, jobId: number, scripts: readonly burrow.ClientScript[], log: Logger, body: JobBody,
 ): Promise<void> {
   const cancel = new AbortController();
   const signal = AbortSignal.any([cancel.signal, ctx.signal]);

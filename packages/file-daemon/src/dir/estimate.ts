@@ -14,9 +14,9 @@ const LISTING_BATCH = 500;
 
 /** `commandRefusal`: the client's script policy, which `|command` lists obey. */
 export async function runEstimate(
-  order: burrow.IFdEstimateOrder, director: Channel, signal: AbortSignal, reporter: JobReporter, commandRefusal: CommandRefusal,
+  order: burrow.FdEstimateOrder, director: Channel, signal: AbortSignal, reporter: JobReporter, commandRefusal: CommandRefusal,
 ): Promise<burrow.IFdJobEnd> {
-  const fileset = compileFileSet(order.fileset ?? {});
+  const fileset = compileFileSet(order.fileset ?? new burrow.FileSetSpec());
   let batch: burrow.IFileAttributes[] = [];
   const sink: RecordSink = {
     write: async (rec: FileRecord) => {
@@ -28,8 +28,7 @@ export async function runEstimate(
       }
     },
   };
-  const since = order.since ? { sec: Number(order.since.sec ?? 0), nsec: order.since.nsec ?? 0 } : null;
-  const totals = await backupFileSet({ fileset, sink, signal, since, estimate: true, commandRefusal, hashers: await Hashers.create(), onFileIssue: (issue) => reporter.fileIssue(issue) });
+  const totals = await backupFileSet({ fileset, sink, signal, since: order.since, estimate: true, commandRefusal, hashers: await Hashers.create(), onFileIssue: (issue) => reporter.fileIssue(issue) });
   if (batch.length) await director.send('estimateListing', { files: batch });
   return { files: totals.files, bytes: totals.bytes, errors: reporter.errors, status: reporter.status() };
 }

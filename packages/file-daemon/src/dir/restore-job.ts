@@ -17,10 +17,10 @@ function replaceMode(text: string | null | undefined): ReplaceMode {
 
 /** `commandRefusal`: the client's script policy, for bpipe writer commands. */
 export async function runRestoreJob(
-  order: burrow.IFdRestoreOrder, signal: AbortSignal, reporter: JobReporter, commandRefusal: CommandRefusal,
+  order: burrow.FdRestoreOrder, signal: AbortSignal, reporter: JobReporter, commandRefusal: CommandRefusal,
 ): Promise<burrow.IFdJobEnd> {
-  const jobId = order.jobId ?? 0;
-  const where = Buffer.from(order.where ?? new Uint8Array());
+  const { jobId } = order;
+  const where = Buffer.from(order.where);
   // A user's own restore: refused before anything is read when the location is not theirs.
   const owner = order.restoreOwner ? ownerOf(order.restoreOwner) : undefined;
   if (owner) checkOwnLocation(where, owner);
@@ -35,7 +35,7 @@ export async function runRestoreJob(
     // The Director checked it already; a bad one from elsewhere still fails the job here, before any write.
     rewrites: order.regexWhere ? parseRegexWhere(order.regexWhere) : undefined,
   });
-  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress ?? '', sdPort: order.sdPort ?? 0, token: order.token ?? new Uint8Array() }, signal);
+  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, signal);
   let wireBytes = 0;
   try {
     wireBytes = await readSession(sd, writer, signal, 'restore');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BurrowError } from '@burrow/common/errors/index';
-import { burrow } from '@burrow/common/proto/generated';
+import { asReceived, burrow } from '@burrow/common/proto/index';
 import { compileFileSet, DEFAULT_FILE_OPTIONS, type IncludeSelector } from './index.js';
 
 const K = burrow.PatternKind;
@@ -10,7 +10,7 @@ const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 type Block = { settings?: Record<string, string>; patterns?: [burrow.PatternKind, string][] };
 
 function selector(blocks: Block[], excludeFiles: string[] = []): IncludeSelector {
-  const fs = compileFileSet({
+  const fs = compileFileSet(asReceived(burrow.FileSetSpec, {
     name: 't',
     includes: [
       {
@@ -22,7 +22,7 @@ function selector(blocks: Block[], excludeFiles: string[] = []): IncludeSelector
       },
     ],
     excludeFiles: excludeFiles.map(b),
-  });
+  }));
   const inc = fs.includes[0];
   assert.ok(inc);
   return inc;
@@ -129,9 +129,9 @@ describe('FileSet matcher', () => {
   });
 
   it('rejects relative include files and Exclude Dir Containing with a slash', () => {
-    assert.throws(() => compileFileSet({ includes: [{ files: [b('rel')] }] }), /absolute/);
-    assert.throws(() => compileFileSet({ includes: [{ files: [b('/x')], excludeDirContaining: ['a/b'] }] }), /plain file name/);
-    const fs = compileFileSet({ includes: [{ files: [b('/x///')], excludeDirContaining: ['.nobackup'] }] });
+    assert.throws(() => compileFileSet(asReceived(burrow.FileSetSpec, { includes: [{ files: [b('rel')] }] })), /absolute/);
+    assert.throws(() => compileFileSet(asReceived(burrow.FileSetSpec, { includes: [{ files: [b('/x')], excludeDirContaining: ['a/b'] }] })), /plain file name/);
+    const fs = compileFileSet(asReceived(burrow.FileSetSpec, { includes: [{ files: [b('/x///')], excludeDirContaining: ['.nobackup'] }] }));
     assert.deepEqual(fs.includes[0]?.roots, [b('/x')]);
     assert.deepEqual(fs.includes[0]?.excludeDirContaining, [b('.nobackup')]);
   });

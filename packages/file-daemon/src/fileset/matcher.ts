@@ -57,19 +57,18 @@ const REGEX = new Set([
   burrow.PatternKind.PATTERN_REGEX_FILE,
 ]);
 
-function compilePattern(p: burrow.Pattern.$Properties, ignoreCase: boolean): CompiledPattern {
-  const kind = p.kind ?? burrow.PatternKind.PATTERN_WILD;
+function compilePattern(p: burrow.Pattern, ignoreCase: boolean): CompiledPattern {
+  const { kind } = p;
   if (burrow.PatternKind[kind] === undefined) {
     throw new BurrowError('CONFIG_INVALID', `unknown pattern kind ${kind}`);
   }
-  const text = p.pattern ?? '';
-  const re = REGEX.has(kind) ? compileRegex(text, ignoreCase) : compileWildcard(text, ignoreCase);
+  const re = REGEX.has(kind) ? compileRegex(p.pattern, ignoreCase) : compileWildcard(p.pattern, ignoreCase);
   return { re, dirs: !FILE_ONLY.has(kind), files: !DIR_ONLY.has(kind) };
 }
 
-function compileBlock(o: burrow.FileSetOptions.$Properties, where: string): CompiledBlock {
+function compileBlock(o: burrow.FileSetOptions, where: string): CompiledBlock {
   const settings = parseSettings(o.settings, where);
-  const patterns = (o.patterns ?? []).map((p) => compilePattern(p, settings.ignoreCase));
+  const patterns = o.patterns.map((p) => compilePattern(p, settings.ignoreCase));
   return { patterns, settings };
 }
 
@@ -118,23 +117,26 @@ function makeSelector(blocks: readonly CompiledBlock[], excluded: ReturnType<typ
   };
 }
 
-/** Compiles and validates a FileSet; throws BurrowError('CONFIG_INVALID') naming the problem. */
-export function compileFileSet(spec: burrow.FileSetSpec.$Properties): CompiledFileSet {
-  const name = spec.name ?? '';
-  const excluded = compileExcludes(spec.excludeFiles ?? []);
-  const includes = (spec.includes ?? []).map((inc, i): IncludeSelector => {
+/**
+ * Compiles and validates a FileSet as the FD received it (a test hand-writes one with
+ * `asReceived`); throws BurrowError('CONFIG_INVALID') naming the problem.
+ */
+export function compileFileSet(spec: burrow.FileSetSpec): CompiledFileSet {
+  const { name } = spec;
+  const excluded = compileExcludes(spec.excludeFiles);
+  const includes = spec.includes.map((inc, i): IncludeSelector => {
     const where = `FileSet "${name}" Include #${i + 1}`;
-    const blocks = (inc.options ?? []).map((o, j) => compileBlock(o, `${where} Options #${j + 1}`));
-    const files = (inc.files ?? []).map((f) => Buffer.from(f));
+    const blocks = inc.options.map((o, j) => compileBlock(o, `${where} Options #${j + 1}`));
+    const files = inc.files.map((f) => Buffer.from(f));
     const isList = (f: Buffer): boolean => f[0] === 0x7c || f[0] === 0x3c; // | <
     const roots = files.filter((f) => !isList(f)).map((f) => checkedPath(f, `${where} File`));
     const lists = files.filter(isList);
-    const plugins = (inc.plugins ?? []).map((text) => {
+    const plugins = inc.plugins.map((text) => {
       const spec = parseBpipe(text);
       if (typeof spec === 'string') throw new BurrowError('CONFIG_INVALID', `${where} Plugin: ${spec}`);
       return spec;
     });
-    const excludeDirContaining = (inc.excludeDirContaining ?? []).map((n) => {
+    const excludeDirContaining = inc.excludeDirContaining.map((n) => {
       if (n === '' || n.includes('/') || n.includes('\0')) {
         throw new BurrowError('CONFIG_INVALID', `${where} Exclude Dir Containing must be a plain file name, got "${n}"`);
       }

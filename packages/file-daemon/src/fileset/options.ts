@@ -102,10 +102,10 @@ export interface BlockSettings {
 }
 
 /** Parses one Options block's settings with the table the Director used (common fileset/options.ts). */
-export function parseSettings(settings: Readonly<Record<string, string>> | null | undefined, where: string): BlockSettings {
+export function parseSettings(settings: Readonly<Record<string, string>>, where: string): BlockSettings {
   let values: OptionValues;
   try {
-    values = decodeSettings(settings ?? {});
+    values = decodeSettings(settings);
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
     throw new BurrowError('CONFIG_INVALID', `${where}: ${err.message}`);

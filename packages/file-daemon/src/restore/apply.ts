@@ -9,7 +9,7 @@ import { describeError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import { int64, timestamp } from './numbers.js';
 
-type Attrs = burrow.FileAttributes.$Properties;
+type Attrs = burrow.FileAttributes;
 
 const ACL_ACCESS = Buffer.from('system.posix_acl_access');
 const ACL_DEFAULT = Buffer.from('system.posix_acl_default');
@@ -18,9 +18,9 @@ const canChown = process.getuid?.() === 0;
 
 /** The xattrs to set, ACLs included (they are xattrs on Linux). */
 function xattrsOf(attrs: Attrs): Array<{ name: Buffer; value: Buffer }> {
-  const out = (attrs.xattrs ?? []).map((x) => ({ name: Buffer.from(x.name ?? []), value: Buffer.from(x.value ?? []) }));
-  if (attrs.aclAccess && attrs.aclAccess.length > 0) out.push({ name: ACL_ACCESS, value: Buffer.from(attrs.aclAccess) });
-  if (attrs.aclDefault && attrs.aclDefault.length > 0) out.push({ name: ACL_DEFAULT, value: Buffer.from(attrs.aclDefault) });
+  const out = attrs.xattrs.map((x) => ({ name: Buffer.from(x.name), value: Buffer.from(x.value) }));
+  if (attrs.aclAccess.length > 0) out.push({ name: ACL_ACCESS, value: Buffer.from(attrs.aclAccess) });
+  if (attrs.aclDefault.length > 0) out.push({ name: ACL_DEFAULT, value: Buffer.from(attrs.aclDefault) });
   return out;
 }
 
@@ -33,7 +33,7 @@ function xattrsOf(attrs: Attrs): Array<{ name: Buffer; value: Buffer }> {
  */
 export function applyAt(dir: Fd, name: Buffer, attrs: Attrs, isSymlink: boolean): string[] {
   if (canChown) chownAt(dir, name, int64(attrs.uid), int64(attrs.gid));
-  if (!isSymlink) chmodAt(dir, name, (attrs.mode ?? 0o600) & 0o7777);
+  if (!isSymlink) chmodAt(dir, name, attrs.mode & 0o7777);
   const problems: string[] = [];
   for (const x of xattrsOf(attrs)) {
     try {

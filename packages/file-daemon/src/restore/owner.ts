@@ -43,10 +43,10 @@ export function primaryGroup(uid: number, passwd: string): number | undefined {
 }
 
 /** The owner an order names; the group comes from /etc/passwd when the Director gave none. */
-export function ownerOf(order: burrow.IRestoreOwner, passwdFile = '/etc/passwd'): RestoreOwner {
-  const uid = order.uid ?? 0;
+export function ownerOf(order: Pick<burrow.RestoreOwner, 'uid' | 'gid'>, passwdFile = '/etc/passwd'): RestoreOwner {
+  const { uid } = order;
   if (uid === 0) throw notOwner("a user's restore cannot be for uid 0");
-  let gid = order.gid ?? -1;
+  let { gid } = order;
   if (gid < 0) {
     let passwd = '';
     try {
@@ -112,7 +112,7 @@ export function ownedAttributes(attrs: burrow.FileAttributes, owner: RestoreOwne
   let mode = attrs.mode;
   if (Number(attrs.uid) !== owner.uid) mode &= ~SETUID;
   if (Number(attrs.gid) !== owner.gid) mode &= ~SETGID;
-  const xattrs = attrs.xattrs.filter((x) => !PRIVILEGED_XATTRS.some((p) => Buffer.from(x.name ?? []).toString('latin1').startsWith(p)));
+  const xattrs = attrs.xattrs.filter((x) => !PRIVILEGED_XATTRS.some((p) => Buffer.from(x.name).toString('latin1').startsWith(p)));
   return burrow.FileAttributes.create({ ...attrs, uid: owner.uid, gid: owner.gid, mode, xattrs });
 }
 

@@ -56,7 +56,7 @@ export class PendingFile {
     private readonly fd: Fd,
     private readonly tmpName: Buffer,
     private readonly finalName: Buffer,
-    private readonly attrs: burrow.FileAttributes.$Properties,
+    private readonly attrs: burrow.FileAttributes,
     private readonly digest: DigestGuess,
   ) {
     this.hash = digest.hashers.open(digest.guess) ?? null;
@@ -66,7 +66,7 @@ export class PendingFile {
   static create(
     parent: Fd,
     names: { readonly tmp: Buffer; readonly final: Buffer },
-    attrs: burrow.FileAttributes.$Properties,
+    attrs: burrow.FileAttributes,
     digest: DigestGuess,
   ): PendingFile {
     const dir = openDirAt(parent, Buffer.from('.'));

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, link, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { burrow } from '@burrow/common/proto/generated';
+import { asReceived, burrow } from '@burrow/common/proto/index';
 import { backupFileSet, type FileIssue } from '../backup/index.js';
 import { compileFileSet } from '../fileset/index.js';
 import { RestoreWriter } from './index.js';
@@ -57,10 +57,10 @@ async function buildSource(root: string): Promise<boolean> {
 }
 
 async function backup(src: string, settings: Record<string, string>) {
-  const fileset = compileFileSet({
+  const fileset = compileFileSet(asReceived(burrow.FileSetSpec, {
     name: 'rt',
     includes: [{ files: [Buffer.from(src)], options: [{ settings }], excludeDirContaining: ['.nobackup'] }],
-  });
+  }));
   const sink = new MemorySink();
   const issues: FileIssue[] = [];
   const totals = await backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create() });

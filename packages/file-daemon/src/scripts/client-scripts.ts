@@ -46,14 +46,14 @@ export async function refusal(command: string, policy: ScriptPolicy, clientName:
  * Returns false when one was refused or failed with FailJobOnError.
  */
 export async function runClientScripts(
-  scripts: readonly burrow.IClientScript[], when: 'Before' | 'After', jobOk: boolean,
+  scripts: readonly burrow.ClientScript[], when: 'Before' | 'After', jobOk: boolean,
   p: { policy: ScriptPolicy; clientName: string; reporter: JobReporter; signal: AbortSignal },
 ): Promise<boolean> {
   let ok = true;
   for (const s of scripts) {
     const applies = (s.runsWhen === when || s.runsWhen === 'Always') && (when === 'Before' || (jobOk ? s.runsOnSuccess : s.runsOnFailure));
     if (!applies) continue;
-    for (const command of s.commands ?? []) {
+    for (const command of s.commands) {
       const refused = await refusal(command, p.policy, p.clientName);
       const failed = refused ?? await run(command, when, p);
       if (failed === undefined) continue;

@@ -67,8 +67,8 @@ export async function readSession(sd: Channel, consumer: RecordConsumer, signal:
     }
     if (msg.kind !== 'dataRecord') throw sd.violation(`unexpected ${msg.kind} in a ${what} stream`);
     if (signal.aborted) throw new BurrowError('JOB_CANCELED', `the ${what} was canceled`);
-    const data = asBuffer(msg.body.data ?? new Uint8Array());
+    const data = asBuffer(msg.body.data);
     wireBytes += data.length;
-    await consumer.accept({ fileIndex: msg.body.fileIndex ?? 0, stream: msg.body.stream ?? 0, data });
+    await consumer.accept({ fileIndex: msg.body.fileIndex, stream: msg.body.stream, data });
   }
 }

@@ -16,7 +16,7 @@ interface OpenFile {
   attributes: burrow.FileAttributes;
   hashes: Map<burrow.DigestAlgorithm, Hasher>;
   at: number;
-  saved: burrow.IFileDigest | null;
+  saved: burrow.FileDigest | null;
   problem: string | null;
 }
 
@@ -90,7 +90,7 @@ export class VolumeDigester {
     const cur = this.current;
     this.current = null;
     if (cur === null) return;
-    const size = Number(cur.attributes.size ?? 0);
+    const { size } = cur.attributes;
     // A sparse file's trailing hole is part of its content (the backup hashed it).
     if (cur.attributes.sparse && cur.at < size) for (const h of cur.hashes.values()) await hashZeros(h, size - cur.at);
     const alg = cur.saved?.algorithm ?? this.algorithms[0] ?? burrow.DigestAlgorithm.DIGEST_NONE;

@@ -5,7 +5,7 @@
  * digest and letters. Data records are dropped: nothing leaves the client but that.
  */
 import type { Channel } from '@burrow/common/net/channel';
-import { burrow } from '@burrow/common/proto/index';
+import { asReceived, burrow } from '@burrow/common/proto/index';
 import { backupFileSet, type FileRecord, type RecordSink } from '../backup/index.js';
 import { compileFileSet } from '../fileset/index.js';
 import type { FileOptions } from '../fileset/options.js';
@@ -29,25 +29,23 @@ function verifyDigest(values: OptionValues): SignatureName | undefined {
 }
 
 /** The FileSet as a verify walks it: signatures as the verify= letters ask, no compression. */
-export function verifySpec(spec: burrow.IFileSetSpec): burrow.IFileSetSpec {
-  return {
-    ...spec,
-    includes: (spec.includes ?? []).map((inc) => ({
-      ...inc,
-      options: (inc.options ?? []).map((o) => {
-        const values = decodeSettings(o.settings ?? {});
-        const digest = verifyDigest(values);
-        const { compression: _dropped, signature: _replaced, ...walked } = values;
-        return { ...o, settings: encodeSettings(digest === undefined ? walked : { ...walked, signature: digest }) };
-      }),
-    })),
-  };
+export function verifySpec(spec: burrow.FileSetSpec): burrow.FileSetSpec {
+  const copy = asReceived(burrow.FileSetSpec, spec);
+  for (const inc of copy.includes) {
+    for (const o of inc.options) {
+      const values = decodeSettings(o.settings);
+      const digest = verifyDigest(values);
+      const { compression: _dropped, signature: _replaced, ...walked } = values;
+      o.settings = encodeSettings(digest === undefined ? walked : { ...walked, signature: digest });
+    }
+  }
+  return copy;
 }
 
 export async function runDiskVerify(
-  order: burrow.IFdVerifyOrder, director: Channel, signal: AbortSignal, reporter: JobReporter, commandRefusal: CommandRefusal,
+  order: burrow.FdVerifyOrder, director: Channel, signal: AbortSignal, reporter: JobReporter, commandRefusal: CommandRefusal,
 ): Promise<burrow.IFdJobEnd> {
-  const fileset = compileFileSet(verifySpec(order.fileset ?? {}));
+  const fileset = compileFileSet(verifySpec(order.fileset ?? new burrow.FileSetSpec()));
   const out = new EntryBatches(director);
   let pending: burrow.IVerifyEntry | null = null;
   const sink: RecordSink = {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { burrow } from '@burrow/common/proto/index';
+import { asReceived, burrow } from '@burrow/common/proto/index';
 import { VolumeDigester, verifySpec } from './index.js';
 import { Hashers } from '../digest/hashers.js';
 
@@ -17,8 +17,8 @@ describe('verify on the client', () => {
       { verify: 'pins5' },
       { verify: 'pins1' },
     ];
-    const spec = verifySpec({ includes: [{ files: [Buffer.from('/x')], options: blocks.map((settings) => ({ settings })) }] });
-    const got = spec.includes?.[0]?.options?.map((o) => o.settings);
+    const spec = verifySpec(asReceived(burrow.FileSetSpec, { includes: [{ files: [Buffer.from('/x')], options: blocks.map((settings) => ({ settings })) }] }));
+    const got = spec.includes[0]?.options.map((o) => o.settings);
     assert.deepEqual(got, [
       { verify: 'pins5', signature: 'XXH128' },
       {},

@@ -11,11 +11,11 @@ import { EntryBatches } from './batches.js';
 import { VolumeDigester } from './digester.js';
 import { Hashers } from '../digest/hashers.js';
 
-export async function runVolumeVerify(order: burrow.IFdVerifyOrder, director: Channel, signal: AbortSignal, reporter: JobReporter): Promise<burrow.IFdJobEnd> {
-  const jobId = order.jobId ?? 0;
+export async function runVolumeVerify(order: burrow.FdVerifyOrder, director: Channel, signal: AbortSignal, reporter: JobReporter): Promise<burrow.IFdJobEnd> {
+  const { jobId } = order;
   const out = new EntryBatches(director);
-  const digester = new VolumeDigester(order.digestAlgorithms ?? [], await Hashers.create(), (e) => out.add(e));
-  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress ?? '', sdPort: order.sdPort ?? 0, token: order.token ?? new Uint8Array() }, signal);
+  const digester = new VolumeDigester(order.digestAlgorithms, await Hashers.create(), (e) => out.add(e));
+  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, signal);
   let wireBytes = 0;
   try {
     wireBytes = await readSession(sd, digester, signal, 'verify');

@@ -19,7 +19,7 @@ export interface VolumeRequest {
 }
 
 export class DirectorPump {
-  private waiting: { resolve: (r: burrow.ISdVolumeReply) => void; reject: (e: BurrowError) => void } | undefined;
+  private waiting: { resolve: (r: burrow.SdVolumeReply) => void; reject: (e: BurrowError) => void } | undefined;
   readonly cancel = new AbortController();
   readonly done: Promise<void>;
 
@@ -28,9 +28,9 @@ export class DirectorPump {
   }
 
   /** Asks the Director for the volume to write on next (another one, when the last could not be used). */
-  async requestVolume(req: VolumeRequest): Promise<burrow.ISdVolumeReply> {
+  async requestVolume(req: VolumeRequest): Promise<burrow.SdVolumeReply> {
     if (this.waiting) throw new BurrowError('INTERNAL', 'a volume request is already waiting');
-    const reply = new Promise<burrow.ISdVolumeReply>((resolve, reject) => {
+    const reply = new Promise<burrow.SdVolumeReply>((resolve, reject) => {
       this.waiting = { resolve, reject };
     });
     await this.director.send('sdVolumeRequest', {

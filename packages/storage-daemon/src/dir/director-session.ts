@@ -26,10 +26,10 @@ export async function serveDirector(ctx: StorageContext, channel: Channel, log: 
   }
   switch (first.kind) {
     case 'sdLabel': {
-      const device = ctx.device(first.body.device ?? '');
-      const volumeName = first.body.volumeName ?? '';
+      const device = ctx.device(first.body.device);
+      const volumeName = first.body.volumeName;
       await device.label(volumeName, {
-        poolName: first.body.poolName ?? '', mediaType: first.body.mediaType ?? '', labelledBy: ctx.name,
+        poolName: first.body.poolName, mediaType: first.body.mediaType, labelledBy: ctx.name,
       });
       log.info({ volume: volumeName, device: device.name }, 'labelled volume');
       const volume = await device.openForRead(volumeName);
@@ -49,10 +49,10 @@ export async function serveDirector(ctx: StorageContext, channel: Channel, log: 
       channel.close('status done');
       return;
     case 'sdBackup':
-      await withSession(ctx, channel, first.body.jobId ?? 0, log, (client, pump) => runBackupSession(ctx, channel, pump, client, first.body, log));
+      await withSession(ctx, channel, first.body.jobId, log, (client, pump) => runBackupSession(ctx, channel, pump, client, first.body, log));
       return;
     case 'sdRestore':
-      await withSession(ctx, channel, first.body.jobId ?? 0, log, (client, pump) => runRestoreSession(ctx, channel, pump, client, first.body, log));
+      await withSession(ctx, channel, first.body.jobId, log, (client, pump) => runRestoreSession(ctx, channel, pump, client, first.body, log));
       return;
     default:
       throw channel.violation(`a Director may not open with ${first.kind}`);

@@ -22,22 +22,22 @@ const DATA_STREAMS = new Set<number>([
 const MAX_UNUSABLE_VOLUMES = 5;
 
 export async function runBackupSession(
-  ctx: StorageContext, director: Channel, pump: DirectorPump, client: Channel, order: burrow.ISdBackupSession, log: Logger,
+  ctx: StorageContext, director: Channel, pump: DirectorPump, client: Channel, order: burrow.SdBackupSession, log: Logger,
 ): Promise<void> {
-  const jobId = order.jobId ?? 0;
-  const device = ctx.device(order.device ?? '');
+  const jobId = order.jobId;
+  const device = ctx.device(order.device);
   const signal = AbortSignal.any([pump.cancel.signal, ctx.signal]);
   const batcher = new CatalogBatcher((files) => director.send('sdCatalog', { files }));
 
-  const openVolume = async (reply: burrow.ISdVolumeReply): Promise<AppendVolume> => {
-    const name = reply.volumeName ?? '';
+  const openVolume = async (reply: burrow.SdVolumeReply): Promise<AppendVolume> => {
+    const name = reply.volumeName;
     if (reply.label) {
       // The Director only asks when the request said Label Media; a second look costs nothing.
       if (!device.labelMedia) throw new BurrowError('DEVICE', `Device "${device.name}" has Label Media = no: volume "${name}" must be labelled with the label command`);
-      await device.label(name, { poolName: reply.poolName ?? '', mediaType: reply.mediaType ?? '', labelledBy: ctx.name });
+      await device.label(name, { poolName: reply.poolName, mediaType: reply.mediaType, labelledBy: ctx.name });
       await director.send('jobMessage', { jobId, level: 'info', text: `Labeled new Volume "${name}" on Device "${device.name}".` });
     }
-    const volume = await device.openForAppend(name, { maxVolumeBytes: Number(reply.maxVolumeBytes ?? 0), endHint: Number(reply.endHint ?? 0) || undefined, signal });
+    const volume = await device.openForAppend(name, { maxVolumeBytes: reply.maxVolumeBytes, endHint: reply.endHint || undefined, signal });
     if (!reply.label) {
       await director.send('jobMessage', { jobId, level: 'info', text: `Volume "${name}" previously written, moving to end of data at ${volume.endAddress()}.` });
     }
@@ -56,14 +56,14 @@ export async function runBackupSession(
       } catch (err) {
         const e = toBurrowError(err);
         if (e.code !== 'VOLUME_FORMAT' || attempt >= MAX_UNUSABLE_VOLUMES) throw e;
-        unusable = { volume: reply.volumeName ?? '', reason: e.message };
+        unusable = { volume: reply.volumeName, reason: e.message };
       }
     }
   };
 
   const writer = new SessionWriter({
     sessionId: jobId,
-    sessionLabel: { jobId, jobName: order.jobName ?? '', client: order.client ?? '', fileset: order.fileset ?? '', level: order.level ?? '', pool: order.pool ?? '' },
+    sessionLabel: { jobId, jobName: order.jobName, client: order.client, fileset: order.fileset, level: order.level, pool: order.pool },
     openVolume: () => volumeFor(''),
     nextVolume: (previous: VolumeUsage) => volumeFor(previous.volumeName),
     onFileStart: (fileIndex, volumeName, addr) => batcher.located(fileIndex, volumeName, addr),
@@ -81,9 +81,8 @@ export async function runBackupSession(
       if (msg.kind === 'dataEnd') break;
       if (msg.kind !== 'dataRecord') throw client.violation(`unexpected ${msg.kind} in a backup stream`);
       const rec = msg.body;
-      const fileIndex = rec.fileIndex ?? 0;
-      const stream = rec.stream ?? 0;
-      const data = asBuffer(rec.data ?? new Uint8Array());
+      const { fileIndex, stream } = rec;
+      const data = asBuffer(rec.data);
       if (fileIndex < lastIndex || fileIndex < 1) throw client.violation(`file index ${fileIndex} after ${lastIndex}`);
       if (stream === burrow.Stream.STREAM_ATTRIBUTES) {
         if (fileIndex === lastIndex) throw client.violation(`second attributes record for file ${fileIndex}`);

@@ -10,6 +10,7 @@ import type { burrow } from '@burrow/common/proto/index';
 const BATCH_FILES = 1000;
 
 interface Entry {
+  fileIndex: number;
   file: burrow.ICatalogFile;
   complete: boolean;
   located: boolean;
@@ -25,7 +26,7 @@ export class CatalogBatcher {
 
   begin(fileIndex: number, attributes: burrow.IFileAttributes): void {
     this.completeCurrent();
-    const entry: Entry = { file: { fileIndex, attributes }, complete: false, located: false };
+    const entry: Entry = { fileIndex, file: { fileIndex, attributes }, complete: false, located: false };
     this.open.set(fileIndex, entry);
     this.current = entry;
     this.files++;
@@ -68,7 +69,7 @@ export class CatalogBatcher {
     if (!c) return;
     c.complete = true;
     this.current = undefined;
-    this.release(c.file.fileIndex ?? 0, c);
+    this.release(c.fileIndex, c);
   }
 
   private release(fileIndex: number, e: Entry): void {

@@ -17,25 +17,25 @@ interface SessionPart {
 }
 
 /** Consecutive bootstrap entries of one session are read as one multi-volume run. */
-export function groupBySession(volumes: readonly burrow.IBootstrapVolume[]): SessionPart[] {
+export function groupBySession(volumes: readonly burrow.BootstrapVolume[]): SessionPart[] {
   const parts: SessionPart[] = [];
   for (const v of volumes) {
-    const sessionId = v.sessionId ?? 0;
+    const { sessionId } = v;
     let last = parts[parts.length - 1];
     if (!last || last.sessionId !== sessionId) {
       last = { sessionId, volumes: [] };
       parts.push(last);
     }
-    last.volumes.push({ volumeName: v.volumeName ?? '', startAddr: Number(v.startAddr ?? 0), fileIndexes: v.fileIndexes ?? [] });
+    last.volumes.push({ volumeName: v.volumeName, startAddr: v.startAddr, fileIndexes: v.fileIndexes });
   }
   return parts;
 }
 
 export async function runRestoreSession(
-  ctx: StorageContext, director: Channel, pump: DirectorPump, client: Channel, order: burrow.ISdRestoreSession, log: Logger,
+  ctx: StorageContext, director: Channel, pump: DirectorPump, client: Channel, order: burrow.SdRestoreSession, log: Logger,
 ): Promise<void> {
-  const jobId = order.jobId ?? 0;
-  const device = ctx.device(order.device ?? '');
+  const jobId = order.jobId;
+  const device = ctx.device(order.device);
   const signal = AbortSignal.any([pump.cancel.signal, ctx.signal]);
   let records = 0;
   let bytes = 0;
@@ -45,7 +45,7 @@ export async function runRestoreSession(
     problems++;
     return director.send('jobMessage', { jobId, level: 'error', text });
   };
-  for (const part of groupBySession(order.volumes ?? [])) {
+  for (const part of groupBySession(order.volumes)) {
     await client.send('dataSessionStart', { sessionId: part.sessionId });
     const items = readVolumes({
       openVolume: (name, s) => device.openForRead(name, s),

@@ -42,19 +42,18 @@ export const estimateCommand: Command = {
       for (;;) {
         const msg = await fd.receive();
         if (msg.kind === 'estimateListing') {
-          for (const f of msg.body.files ?? []) {
-            const path = displayPath(f.path ?? new Uint8Array());
-            listed.push({ path, size: Number(f.size ?? 0) });
-            lines.push(`${String(Number(f.size ?? 0)).padStart(12)} ${path}`);
+          for (const f of msg.body.files) {
+            const path = displayPath(f.path);
+            listed.push({ path, size: f.size });
+            lines.push(`${String(f.size).padStart(12)} ${path}`);
           }
         } else if (msg.kind === 'jobMessage') {
           lines.push(`${msg.body.level}: ${msg.body.text}`);
         } else if (msg.kind === 'fdJobEnd') {
           if (peerStatus(msg.body.status) !== 'T' && peerStatus(msg.body.status) !== 'W') {
-            throw new BurrowError('JOB_FAILED', `estimate failed on the client: ${msg.body.error ?? 'unknown error'}`);
+            throw new BurrowError('JOB_FAILED', `estimate failed on the client: ${msg.body.error}`);
           }
-          const files = Number(msg.body.files ?? 0);
-          const bytes = Number(msg.body.bytes ?? 0);
+          const { files, bytes } = msg.body;
           const head = `Connecting to Client ${plan.client.name} at ${plan.client.address}:${plan.client.port}`;
           const level = baseline.note ? `${LEVEL_NAMES[baseline.level]} (${baseline.note})` : LEVEL_NAMES[baseline.level];
           return ok([head, ...lines, `2000 OK estimate files=${withCommas(files)} bytes=${bytesForReport(bytes)} level=${level}`].join('\n'),

@@ -76,11 +76,20 @@ export function asReceived<Sent, Received>(type: MessageClass<Sent, Received>, p
   return type.decode(type.encode(props).finish());
 }
 
+/**
+ * Times on the wire and in volumes are Timestamps (seconds and nanoseconds). Where a
+ * time is wanted in milliseconds (the catalog, JavaScript dates) it goes through
+ * these two; where it is wanted exact (a restore sets times to the nanosecond) it is
+ * read as it is, an absent one as EPOCH.
+ */
+export const EPOCH: Readonly<{ sec: number; nsec: number }> = Object.freeze({ sec: 0, nsec: 0 });
+
 export function timestampFromMs(ms: number): burrow.ITimestamp {
   const sec = Math.floor(ms / 1000);
   return { sec, nsec: Math.round((ms - sec * 1000) * 1e6) };
 }
 
+/** Milliseconds since the epoch, the sub-second part floored to the millisecond; 0 when absent. */
 export function timestampToMs(ts: burrow.ITimestamp | null | undefined): number {
   if (!ts) return 0;
   return Number(ts.sec ?? 0) * 1000 + Math.floor((ts.nsec ?? 0) / 1e6);

@@ -4,7 +4,7 @@
  * files it reports gone as deleted-file rows, so that a restore of this job's state
  * leaves them out instead of resurrecting them.
  */
-import { burrow } from '@burrow/common/proto/index';
+import { burrow, timestampToMs } from '@burrow/common/proto/index';
 import type { Channel } from '@burrow/common/net/channel';
 import { decodeSettings } from '@burrow/common/fileset/options';
 import type { Catalog, StateSnapshot } from '../catalog/catalog.js';
@@ -43,8 +43,8 @@ export function recordDeleted(catalog: Catalog, jobId: number, snapshot: StateSn
     if (!bytes) continue;
     const a = burrow.FileAttributes.decode(bytes);
     rows.push({
-      fileIndex: 0, path: Buffer.from(a.path), mediaId: null, addr: 0, type: a.type, size: Number(a.size),
-      mtime: Number(a.mtime?.sec ?? 0) * 1000, attributes: bytes, digest: null, digestAlgorithm: 0,
+      fileIndex: 0, path: Buffer.from(a.path), mediaId: null, addr: 0, type: a.type, size: a.size,
+      mtime: timestampToMs(a.mtime), attributes: bytes, digest: null, digestAlgorithm: 0,
     });
   }
   if (rows.length) catalog.insertFiles(jobId, rows);

@@ -6,7 +6,7 @@
  * volume with the catalog's, Data with the digest the volume itself holds, and both
  * name every file damaged or not read back at all.
  */
-import { burrow } from '@burrow/common/proto/index';
+import { burrow, timestampToMs } from '@burrow/common/proto/index';
 import type { Catalog } from '../catalog/catalog.js';
 import type { FileInput } from '../catalog/types.js';
 import type { JobLog } from './job-log.js';
@@ -24,8 +24,6 @@ export interface VerifyCheck {
   finish(): number;
 }
 
-const timeMs = (t: burrow.ITimestamp | null | undefined): number => Number(t?.sec ?? 0) * 1000 + Math.floor((t?.nsec ?? 0) / 1e6);
-
 function initCatalog(catalog: Catalog, jobId: number): VerifyCheck {
   let index = 0;
   return {
@@ -36,7 +34,7 @@ function initCatalog(catalog: Catalog, jobId: number): VerifyCheck {
         const a = e.attributes ?? new burrow.FileAttributes();
         return {
           fileIndex: ++index, path: Buffer.from(a.path), mediaId: null, addr: 0, type: a.type,
-          size: a.size, mtime: timeMs(a.mtime), attributes: Buffer.from(burrow.FileAttributes.encode(a).finish()),
+          size: a.size, mtime: timestampToMs(a.mtime), attributes: Buffer.from(burrow.FileAttributes.encode(a).finish()),
           digest: e.digest?.value.length ? Buffer.from(e.digest.value) : null, digestAlgorithm: e.digest?.algorithm ?? 0,
         };
       });

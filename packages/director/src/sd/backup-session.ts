@@ -6,7 +6,7 @@
  */
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
-import { burrow } from '@burrow/common/proto/index';
+import { burrow, timestampToMs } from '@burrow/common/proto/index';
 import type { Catalog } from '../catalog/catalog.js';
 import type { FileInput } from '../catalog/types.js';
 import { chooseVolume, type PoolPlan } from '../media/volumes.js';
@@ -136,7 +136,6 @@ function recordVolumeUsage(s: BackupSession, mediaIds: MediaIds, u: burrow.SdVol
 
 function fileRow(f: burrow.CatalogFile, mediaIds: MediaIds): FileInput {
   const attrs = f.attributes ?? new burrow.FileAttributes();
-  const mtimeMs = Number(attrs.mtime?.sec ?? 0) * 1000 + Math.floor((attrs.mtime?.nsec ?? 0) / 1e6);
   return {
     fileIndex: f.fileIndex,
     path: Buffer.from(attrs.path),
@@ -144,7 +143,7 @@ function fileRow(f: burrow.CatalogFile, mediaIds: MediaIds): FileInput {
     addr: f.addr,
     type: attrs.type,
     size: attrs.size,
-    mtime: mtimeMs,
+    mtime: timestampToMs(attrs.mtime),
     attributes: Buffer.from(burrow.FileAttributes.encode(attrs).finish()),
     digest: f.digest ? Buffer.from(f.digest.value) : null,
     digestAlgorithm: f.digest?.algorithm ?? 0,

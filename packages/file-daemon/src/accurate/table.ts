@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { BurrowError } from '@burrow/common/errors/index';
 import { digestKind } from '@burrow/common/fileset/digests';
-import type { burrow } from '@burrow/common/proto/index';
+import { EPOCH, type burrow } from '@burrow/common/proto/index';
 import type { EntryStat } from '@burrow/fsx';
 
 /** Whether accurate= letters ask to compare contents: Bareos's 5 (MD5) and 1 (SHA1) both mean "the digest". */
@@ -120,10 +120,12 @@ export class AccurateTable {
     const [ka, kb] = pathKey(a.path);
     this.keyA[seq] = ka;
     this.keyB[seq] = kb;
-    this.mtime[seq] = Number(a.mtime?.sec ?? 0);
-    this.mtimeNs[seq] = a.mtime?.nsec ?? 0;
-    this.ctime[seq] = Number(a.ctime?.sec ?? 0);
-    this.ctimeNs[seq] = a.ctime?.nsec ?? 0;
+    const mtime = a.mtime ?? EPOCH;
+    const ctime = a.ctime ?? EPOCH;
+    this.mtime[seq] = mtime.sec;
+    this.mtimeNs[seq] = mtime.nsec;
+    this.ctime[seq] = ctime.sec;
+    this.ctimeNs[seq] = ctime.nsec;
     this.size[seq] = a.size;
     this.ino[seq] = a.ino;
     this.mode[seq] = a.mode;
@@ -131,8 +133,9 @@ export class AccurateTable {
     this.gid[seq] = a.gid;
     this.nlink[seq] = a.nlink;
     if (this.atime !== null && this.atimeNs !== null) {
-      this.atime[seq] = Number(a.atime?.sec ?? 0);
-      this.atimeNs[seq] = a.atime?.nsec ?? 0;
+      const atime = a.atime ?? EPOCH;
+      this.atime[seq] = atime.sec;
+      this.atimeNs[seq] = atime.nsec;
     }
     if (digest) (this.digests ??= new Digests(this.capacity + 1)).set(seq, digest);
     const mask = this.index.length - 1;

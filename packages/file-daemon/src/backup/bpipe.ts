@@ -6,7 +6,7 @@
  * COMMAND_FAILED (the job ends in Error), never a short file that looks fine.
  */
 import type { BpipeSpec } from '@burrow/common/config/director/bpipe';
-import { burrow } from '@burrow/common/proto/generated';
+import { burrow, timestampFromMs } from '@burrow/common/proto/index';
 import type { FileOptions } from '../fileset/index.js';
 import type { CommandRefusal } from '../fileset/lists.js';
 import { CommandFailedError, commandPieces } from './command-output.js';
@@ -21,8 +21,7 @@ export interface BpipeParams {
 }
 
 function virtualAttributes(spec: BpipeSpec): burrow.FileAttributes.$Properties {
-  const nowMs = Date.now();
-  const now = { sec: Math.floor(nowMs / 1000), nsec: (nowMs % 1000) * 1e6 };
+  const now = timestampFromMs(Date.now());
   return {
     path: Buffer.from(spec.file, 'utf8'),
     type: burrow.FileType.FT_REGULAR,

@@ -6,8 +6,7 @@
  */
 import { chmodAt, chownAt, setTimesAt, setXattr, type Fd } from '@burrow/fsx';
 import { describeError } from '@burrow/common/errors/index';
-import { burrow } from '@burrow/common/proto/generated';
-import { int64, timestamp } from './numbers.js';
+import { EPOCH, type burrow } from '@burrow/common/proto/index';
 
 type Attrs = burrow.FileAttributes;
 
@@ -32,7 +31,7 @@ function xattrsOf(attrs: Attrs): Array<{ name: Buffer; value: Buffer }> {
  * anything else failing throws.
  */
 export function applyAt(dir: Fd, name: Buffer, attrs: Attrs, isSymlink: boolean): string[] {
-  if (canChown) chownAt(dir, name, int64(attrs.uid), int64(attrs.gid));
+  if (canChown) chownAt(dir, name, attrs.uid, attrs.gid);
   if (!isSymlink) chmodAt(dir, name, attrs.mode & 0o7777);
   const problems: string[] = [];
   for (const x of xattrsOf(attrs)) {
@@ -42,8 +41,6 @@ export function applyAt(dir: Fd, name: Buffer, attrs: Attrs, isSymlink: boolean)
       problems.push(`cannot set extended attribute ${x.name.toString('latin1')}: ${describeError(err)}`);
     }
   }
-  const at = timestamp(attrs.atime);
-  const mt = timestamp(attrs.mtime);
-  setTimesAt(dir, name, at, mt);
+  setTimesAt(dir, name, attrs.atime ?? EPOCH, attrs.mtime ?? EPOCH);
   return problems;
 }

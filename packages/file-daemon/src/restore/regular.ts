@@ -13,7 +13,6 @@ import { hashZeros, readDataPayload } from '../backup/index.js';
 import type { Hasher, Hashers } from '../digest/hashers.js';
 import { decodeChunk } from '../backup/codec.js';
 import { applyAt } from './apply.js';
-import { int64 } from './numbers.js';
 
 const writeAsync = promisify(write);
 const readAsync = promisify(read);
@@ -115,7 +114,7 @@ export class PendingFile {
    * digest problem leaves the file restored (it is the best copy there is).
    */
   async commit(): Promise<CommitResult> {
-    const size = int64(this.attrs.size);
+    const { size } = this.attrs;
     // A file ending in a hole (sparse) has its last bytes absent from the data.
     if (this.end < size && this.attrs.sparse === true) {
       await ftruncateAsync(this.fd, size);

@@ -4,8 +4,7 @@
  * older), never. Times compare to the nanosecond, the precision a restore sets.
  */
 import type { EntryStat } from '@burrow/fsx';
-import { burrow } from '@burrow/common/proto/generated';
-import { timestamp } from './numbers.js';
+import { EPOCH, type burrow } from '@burrow/common/proto/index';
 
 export type ReplaceMode = 'always' | 'ifnewer' | 'ifolder' | 'never';
 
@@ -16,10 +15,10 @@ function ns(t: { sec: number; nsec: number }): bigint {
 }
 
 /** True when the existing entry may be replaced by the saved one. */
-export function decideReplace(mode: ReplaceMode, existing: EntryStat, saved: burrow.Timestamp.$Properties | null | undefined): boolean {
+export function decideReplace(mode: ReplaceMode, existing: EntryStat, saved: burrow.Timestamp | null): boolean {
   if (mode === 'always') return true;
   if (mode === 'never') return false;
   const existingNs = ns(existing.mtime);
-  const savedNs = ns(timestamp(saved));
+  const savedNs = ns(saved ?? EPOCH);
   return mode === 'ifnewer' ? savedNs > existingNs : savedNs < existingNs;
 }

@@ -18,7 +18,6 @@ import type { Hashers } from '../digest/hashers.js';
 import { decideReplace, type ReplaceMode } from './replace.js';
 import { RestoreTarget, type ResolvedPath } from './target.js';
 import { isDataStream } from '../backup/codec.js';
-import { int64 } from './numbers.js';
 import type { CommandRefusal } from '../fileset/lists.js';
 import { rewritePath, type Rewrite } from '@burrow/common/names/rewrite';
 import { commandOutput, deviceOutput, fifoOutput, OrderedTarget, type DataTarget } from './targets.js';
@@ -241,7 +240,7 @@ export class RestoreWriter {
       throw err;
     }
     const out = kind === 'block' ? deviceOutput(fd) : fifoOutput(fd);
-    this.current.file = new OrderedTarget(out, this.guess(), kind === 'block' ? int64(attrs.size) : null);
+    this.current.file = new OrderedTarget(out, this.guess(), kind === 'block' ? attrs.size : null);
     return true;
   }
 

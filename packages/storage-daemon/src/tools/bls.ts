@@ -11,16 +11,16 @@
  */
 import { parseArgs } from 'node:util';
 import { describeError } from '@burrow/common/errors/index';
-import { burrow } from '@burrow/common/proto/generated';
+import { burrow, timestampToMs } from '@burrow/common/proto/index';
 import { FileDevice } from '../devices/file-device.js';
 import { readVolume, type VolumeItem } from '../volume/reader.js';
 import { displayPath } from '@burrow/common/names/index';
 
 const USAGE = 'usage: bls [-j] [-c config]... -V VolumeName ArchiveDeviceDir\n';
 
-function fmtTime(ts: burrow.Timestamp.$Properties | null | undefined): string {
+function fmtTime(ts: burrow.Timestamp | null): string {
   if (!ts) return '-';
-  return new Date(Number(ts.sec ?? 0) * 1000 + Math.floor((ts.nsec ?? 0) / 1e6)).toISOString();
+  return new Date(timestampToMs(ts)).toISOString();
 }
 
 /** One line per item worth showing; undefined for items this listing leaves out. */

@@ -4,7 +4,7 @@
  * the label flag set, so a reader can recognise it from the header alone.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import { burrow } from '@burrow/common/proto/generated';
+import { burrow, timestampFromMs } from '@burrow/common/proto/index';
 import { BLOCK_FLAG_LABEL, type BlockContent } from './block.js';
 import { decodeRecords, encodeRecords } from './record.js';
 
@@ -30,12 +30,6 @@ export interface VolumeLabelInfo {
   labelTime?: Date;
 }
 
-export function toTimestamp(date: Date): burrow.Timestamp.$Properties {
-  const ms = date.getTime();
-  const sec = Math.floor(ms / 1000);
-  return { sec, nsec: (ms - sec * 1000) * 1_000_000 };
-}
-
 export function makeVolumeLabel(volumeName: string, info: VolumeLabelInfo): burrow.VolumeLabel.$Properties {
   return {
     format: VOLUME_FORMAT_NAME,
@@ -43,7 +37,7 @@ export function makeVolumeLabel(volumeName: string, info: VolumeLabelInfo): burr
     volumeName,
     poolName: info.poolName ?? '',
     mediaType: info.mediaType ?? '',
-    labelTime: toTimestamp(info.labelTime ?? new Date()),
+    labelTime: timestampFromMs((info.labelTime ?? new Date()).getTime()),
     labelledBy: info.labelledBy ?? '',
   };
 }

@@ -6,10 +6,10 @@
  * simply continues there.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import { burrow } from '@burrow/common/proto/generated';
+import { burrow, timestampFromMs } from '@burrow/common/proto/index';
 import type { AppendVolume, WrittenBlock } from '../devices/device.js';
 import { BLOCK_FLAG_LABEL, BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD, withHeaderRoom } from './block.js';
-import { sessionLabelPayload, toTimestamp } from './labels.js';
+import { sessionLabelPayload } from './labels.js';
 import { RECORD_CONTINUED, RECORD_CONTINUES, RECORD_HEADER_SIZE, writeFragment } from './record.js';
 import { VolumeUsageTracker, type VolumeUsage } from './volume-usage.js';
 
@@ -168,7 +168,7 @@ export class SessionWriter {
   private async writeLabel(kind: 'session-start' | 'session-end', extra: burrow.SessionLabel.$Properties): Promise<void> {
     const label: burrow.SessionLabel.$Properties = {
       ...this.opts.sessionLabel, ...extra,
-      time: toTimestamp(new Date()),
+      time: timestampFromMs(Date.now()),
       volumeIndex: this.volumeIndex,
       continued: kind === 'session-start' && this.volumeIndex > 1,
     };

@@ -76,6 +76,16 @@ export function asReceived<Sent, Received>(type: MessageClass<Sent, Received>, p
   return type.decode(type.encode(props).finish());
 }
 
+/** Streams whose records carry file data (docs/volume-format.md): an offset, then raw or compressed bytes. */
+const DATA_STREAMS: ReadonlySet<number> = new Set([
+  burrow.Stream.STREAM_DATA, burrow.Stream.STREAM_GZIP_DATA, burrow.Stream.STREAM_LZ4_DATA, burrow.Stream.STREAM_ZSTD_DATA,
+]);
+
+/** Whether records of this stream carry file data. */
+export function isDataStream(stream: number): boolean {
+  return DATA_STREAMS.has(stream);
+}
+
 /**
  * Times on the wire and in volumes are Timestamps (seconds and nanoseconds). Where a
  * time is wanted in milliseconds (the catalog, JavaScript dates) it goes through

@@ -42,18 +42,6 @@ export async function compressChunk(bytes: Buffer, c: Compression): Promise<Buff
   return inline ? gzipSync(bytes, { level: c.level }) : gzipAsync(bytes, { level: c.level });
 }
 
-const DATA_STREAMS = new Set<burrow.Stream>([
-  burrow.Stream.STREAM_DATA,
-  burrow.Stream.STREAM_GZIP_DATA,
-  burrow.Stream.STREAM_LZ4_DATA,
-  burrow.Stream.STREAM_ZSTD_DATA,
-]);
-
-/** Whether records of this stream carry file data (an offset, then raw or compressed bytes). */
-export function isDataStream(stream: number): boolean {
-  return DATA_STREAMS.has(stream);
-}
-
 /**
  * A decoded chunk larger than this is not one Burrow wrote (chunks are 64 KiB; the
  * largest a volume record may hold is 16 MiB): refused rather than trusted.

@@ -6,10 +6,10 @@
  * decoded, or data out of order, is the file's problem; the next file is unaffected.
  */
 import { describeError } from '@burrow/common/errors/index';
-import { burrow } from '@burrow/common/proto/index';
+import { burrow, isDataStream } from '@burrow/common/proto/index';
 import { hashZeros, readDataPayload, type FileRecord } from '../backup/index.js';
 import type { Hasher, Hashers } from '../digest/hashers.js';
-import { decodeChunk, isDataStream } from '../backup/codec.js';
+import { decodeChunk } from '../backup/codec.js';
 
 interface OpenFile {
   fileIndex: number;

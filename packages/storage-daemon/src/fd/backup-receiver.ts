@@ -6,17 +6,12 @@
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { Logger } from '@burrow/common/log/index';
-import { asBuffer, burrow } from '@burrow/common/proto/index';
+import { asBuffer, burrow, isDataStream } from '@burrow/common/proto/index';
 import type { StorageContext } from '../context.js';
 import type { DirectorPump } from '../dir/director-pump.js';
 import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
 import type { AppendVolume } from '../devices/device.js';
 import { CatalogBatcher } from './catalog-batcher.js';
-
-/** Streams carrying file data (docs/volume-format.md): raw, or compressed per chunk. */
-const DATA_STREAMS = new Set<number>([
-  burrow.Stream.STREAM_DATA, burrow.Stream.STREAM_GZIP_DATA, burrow.Stream.STREAM_LZ4_DATA, burrow.Stream.STREAM_ZSTD_DATA,
-]);
 
 /** How many unusable volumes one volume request may skip before the job gives up. */
 const MAX_UNUSABLE_VOLUMES = 5;
@@ -91,7 +86,7 @@ export async function runBackupSession(
         throw client.violation(`stream ${stream} for file ${fileIndex} before its attributes`);
       } else if (stream === burrow.Stream.STREAM_DIGEST) {
         batcher.digest(fileIndex, decodeOrViolate(client, () => burrow.FileDigest.decode(data), 'digest'));
-      } else if (!DATA_STREAMS.has(stream)) {
+      } else if (!isDataStream(stream)) {
         throw client.violation(`unknown stream ${stream}`);
       }
       lastIndex = fileIndex;

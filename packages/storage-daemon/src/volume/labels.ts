@@ -11,7 +11,6 @@ import { decodeRecords, encodeRecords } from './record.js';
 export const FI_VOLUME_LABEL = -1;
 export const FI_SESSION_START = -2;
 export const FI_SESSION_END = -3;
-export const STREAM_LABEL = 0;
 export const VOLUME_FORMAT_NAME = 'Burrow';
 export const VOLUME_FORMAT_VERSION = 1;
 
@@ -50,7 +49,7 @@ export function volumeLabelBlock(label: burrow.VolumeLabel.$Properties): BlockCo
     blockNumber: 0,
     sessionId: 0,
     sessionBlockNumber: 0,
-    payload: encodeRecords([{ fileIndex: FI_VOLUME_LABEL, stream: STREAM_LABEL, flags: 0, data }]),
+    payload: encodeRecords([{ fileIndex: FI_VOLUME_LABEL, stream: burrow.Stream.STREAM_LABEL, flags: 0, data }]),
   };
 }
 
@@ -58,14 +57,14 @@ export function volumeLabelBlock(label: burrow.VolumeLabel.$Properties): BlockCo
 export function sessionLabelPayload(kind: 'session-start' | 'session-end', label: burrow.SessionLabel.$Properties): Buffer {
   const data = Buffer.from(burrow.SessionLabel.encode(label).finish());
   const fileIndex = kind === 'session-start' ? FI_SESSION_START : FI_SESSION_END;
-  return encodeRecords([{ fileIndex, stream: STREAM_LABEL, flags: 0, data }]);
+  return encodeRecords([{ fileIndex, stream: burrow.Stream.STREAM_LABEL, flags: 0, data }]);
 }
 
 /** Decodes the single label record of a label block's payload. */
 export function decodeLabelPayload(payload: Buffer): DecodedLabel {
   const records = decodeRecords(payload);
   const rec = records[0];
-  if (records.length !== 1 || rec === undefined || rec.stream !== STREAM_LABEL || rec.flags !== 0) {
+  if (records.length !== 1 || rec === undefined || rec.stream !== burrow.Stream.STREAM_LABEL || rec.flags !== 0) {
     throw new BurrowError('VOLUME_FORMAT', 'a label block must hold exactly one whole label record');
   }
   try {

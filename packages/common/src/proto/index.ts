@@ -6,11 +6,12 @@
 import protobuf from 'protobufjs/minimal.js';
 import { burrow } from './generated.js';
 import { BurrowError } from '../errors/index.js';
+import { VERSION } from '../daemon/version.js';
 
 export { burrow };
 
 export const PROTOCOL_VERSION = 1;
-export const SOFTWARE = 'Burrow 0.1.0';
+export const SOFTWARE = `Burrow ${VERSION}`;
 
 /** The name of each message kind an envelope can carry (`sdReady`, `fdBackup`...). */
 export type MessageKind = NonNullable<burrow.Envelope['body']>;

@@ -3,6 +3,7 @@
  * closing `Termination:` line, because administrators' scripts and monitoring read it.
  */
 import { release, hostname } from 'node:os';
+import { VERSION } from '@burrow/common/daemon/version';
 import type { JobEnv, JobIdentity } from './env.js';
 import { bytesForReport, elapsed, listDate, rate, reportDate, withCommas } from './format.js';
 import { LEVEL_NAMES, type BackupPlan, type RestorePlan } from './plan.js';
@@ -30,7 +31,7 @@ export const line = (label: string, value: string | number): string => `  ${`${l
 
 export function header(r: ReportCommon): string[] {
   return [
-    `Burrow ${r.env.directorName} 0.1.0 (${hostname()}, Linux ${release()}):`,
+    `Burrow ${r.env.directorName} ${VERSION} (${hostname()}, Linux ${release()}):`,
     line('JobId', r.id.jobId),
     line('Job', r.id.job),
   ];

@@ -6,6 +6,7 @@
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { Logger } from '@burrow/common/log/index';
+import { VERSION } from '@burrow/common/daemon/version';
 import type { burrow, Message } from '@burrow/common/proto/index';
 import { refuseMonitor, type DirectorAccess } from '@burrow/common/daemon/monitor';
 import { Inbox } from './inbox.js';
@@ -114,7 +115,7 @@ async function runJob(
 
 function statusText(ctx: ClientContext): string {
   return [
-    `${ctx.name} Version: 0.1.0`,
+    `${ctx.name} Version: ${VERSION}`,
     `Daemon started ${new Date(ctx.startedAt).toISOString()}. Jobs: run=${ctx.running.size} running.`,
     '',
     'Running Jobs:',

@@ -1,9 +1,10 @@
 /** `status storage=` as the operator reads it. */
+import { VERSION } from '@burrow/common/daemon/version';
 import type { StorageContext } from '../context.js';
 
 export function statusText(ctx: StorageContext): string {
   const lines = [
-    `${ctx.name} Version: 0.1.0`,
+    `${ctx.name} Version: ${VERSION}`,
     `Daemon started ${new Date(ctx.startedAt).toISOString()}. Jobs: run=${ctx.running.size} running.`,
     '',
     'Running Jobs:',

@@ -1,4 +1,5 @@
 /** show, messages, help, version, .api: the console's informational commands. */
+import { VERSION } from '@burrow/common/daemon/version';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { DirectorConfig } from '@burrow/common/config/index';
 import { ok, type Command } from '../table.js';
@@ -131,7 +132,7 @@ export const versionCommand: Command = {
   name: 'version',
   help: 'Print the Director version',
   usage: 'version',
-  run: (ctx) => ok(`${ctx.env.directorName} Version: 0.1.0 (Burrow)`, { name: ctx.env.directorName, version: '0.1.0' }),
+  run: (ctx) => ok(`${ctx.env.directorName} Version: ${VERSION} (Burrow)`, { name: ctx.env.directorName, version: VERSION }),
 };
 
 export const apiCommand: Command = {

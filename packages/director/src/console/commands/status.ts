@@ -1,4 +1,5 @@
 /** status: what the Director, a client or a storage daemon is doing. */
+import { VERSION } from '@burrow/common/daemon/version';
 import { BurrowError } from '@burrow/common/errors/index';
 import { daemonStatus } from '../../peer-connect.js';
 import { clientTarget, storageTarget } from '../../setup/resolve.js';
@@ -17,7 +18,7 @@ function directorStatus(ctx: ConsoleContext, days: number): CommandResult {
     priority: f.run.overrides.priority ?? f.item.job.priority, scheduled: listDate(f.time), name: f.item.job.name, schedule: f.item.schedule,
   }));
   const text = [
-    `${ctx.env.directorName} Version: 0.1.0`,
+    `${ctx.env.directorName} Version: ${VERSION}`,
     `Daemon started ${listDate(ctx.state.startedAt)}, up ${elapsed(Date.now() - ctx.state.startedAt)}.`,
     '',
     'Scheduled Jobs:',

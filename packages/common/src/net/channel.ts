@@ -167,6 +167,11 @@ export class Channel {
   }
 }
 
-export function peerError(body: burrow.ErrorReply): BurrowError {
-  return new BurrowError(isBurrowErrorCode(body.code) ? body.code : 'INTERNAL', body.message);
+/**
+ * The BurrowError a peer's ErrorReply stands for: the peer's own code (INTERNAL when
+ * it is not one of ours) and message, after `from` ("Storage daemon") when given.
+ */
+export function peerError(body: burrow.ErrorReply, from?: string): BurrowError {
+  const message = from === undefined ? body.message : `${from}: ${body.message}`;
+  return new BurrowError(isBurrowErrorCode(body.code) ? body.code : 'INTERNAL', message);
 }

@@ -1,6 +1,5 @@
 /** The FD's part of any job, as the Director sees it: log lines, then the job's end. */
-import { BurrowError } from '@burrow/common/errors/index';
-import type { Channel } from '@burrow/common/net/channel';
+import { peerError, type Channel } from '@burrow/common/net/channel';
 import type { Message } from '@burrow/common/proto/index';
 import type { JobLines } from '../messages/job-lines.js';
 
@@ -36,7 +35,7 @@ export async function awaitClientEnd({ fd, log, signal, handle }: ClientConversa
           files: msg.body.files, bytes: msg.body.bytes, errors: msg.body.errors, status: msg.body.status,
         };
       case 'error':
-        throw new BurrowError('JOB_FAILED', `File daemon: ${msg.body.message}`);
+        throw peerError(msg.body, 'File daemon');
       default:
         if (!handle?.(msg)) throw fd.violation(`unexpected ${msg.kind} during a job`);
     }

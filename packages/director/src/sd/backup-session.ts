@@ -5,7 +5,7 @@
  * lines into the job log, until the SD reports the session's end.
  */
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
-import type { Channel } from '@burrow/common/net/channel';
+import { peerError, type Channel } from '@burrow/common/net/channel';
 import { burrow, timestampToMs } from '@burrow/common/proto/index';
 import type { Catalog } from '../catalog/catalog.js';
 import type { FileInput } from '../catalog/types.js';
@@ -58,7 +58,7 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
         if (msg.body.error) s.log.error(msg.body.error, s.storage.name);
         return { files: msg.body.files, bytes: msg.body.bytes, status: msg.body.status };
       case 'error':
-        throw new BurrowError('JOB_FAILED', `Storage daemon: ${msg.body.message}`);
+        throw peerError(msg.body, 'Storage daemon');
       default:
         throw s.sd.violation(`unexpected ${msg.kind} during a backup`);
     }

@@ -1,6 +1,5 @@
 /** The SD's part of a read session (restore, verify), as the Director sees it: log lines, then its end. */
-import { BurrowError } from '@burrow/common/errors/index';
-import type { Channel } from '@burrow/common/net/channel';
+import { peerError, type Channel } from '@burrow/common/net/channel';
 import type { JobLines } from '../messages/job-lines.js';
 
 export interface ReadSessionConversation {
@@ -23,7 +22,7 @@ export async function awaitReadSessionEnd({ sd, log, storageName, signal }: Read
         if (msg.body.error) log.error(msg.body.error, storageName);
         return msg.body.status;
       case 'error':
-        throw new BurrowError('JOB_FAILED', `Storage daemon: ${msg.body.message}`);
+        throw peerError(msg.body, 'Storage daemon');
       default:
         throw sd.violation(`unexpected ${msg.kind} during a read session`);
     }

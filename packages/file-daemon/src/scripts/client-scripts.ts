@@ -9,7 +9,11 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, sep } from 'node:path';
 import { runCommand, splitCommand } from '@burrow/common/scripts/command';
 import type { burrow } from '@burrow/common/proto/index';
-import type { JobReporter } from '../dir/job-reporter.js';
+
+/** Where a script's lines and verdicts go: the job's log (dir/job-reporter.ts is one). */
+export interface ScriptLog {
+  say(level: 'info' | 'warning' | 'error', text: string): void;
+}
 
 export interface ScriptPolicy {
   allowedScriptDirs: readonly string[];
@@ -47,7 +51,7 @@ export async function refusal(command: string, policy: ScriptPolicy, clientName:
  */
 export async function runClientScripts(
   scripts: readonly burrow.ClientScript[], when: 'Before' | 'After', jobOk: boolean,
-  p: { policy: ScriptPolicy; clientName: string; reporter: JobReporter; signal: AbortSignal },
+  p: { policy: ScriptPolicy; clientName: string; reporter: ScriptLog; signal: AbortSignal },
 ): Promise<boolean> {
   let ok = true;
   for (const s of scripts) {
@@ -69,7 +73,7 @@ export async function runClientScripts(
   return ok;
 }
 
-async function run(command: string, when: string, p: { reporter: JobReporter; signal: AbortSignal }): Promise<string | undefined> {
+async function run(command: string, when: string, p: { reporter: ScriptLog; signal: AbortSignal }): Promise<string | undefined> {
   p.reporter.say('info', `Client${when}Job: run command "${command}"`);
   const r = await runCommand(command, { signal: p.signal, onLine: (line) => p.reporter.say('info', `Client${when}Job: ${line}`) });
   return r.exitCode === 0 ? undefined : `"${command}": ${r.error ?? `exit status ${r.exitCode}`}`;

@@ -10,7 +10,7 @@ import { backupFileSet, type FileRecord, type RecordSink } from '../backup/index
 import { compileFileSet } from '../fileset/index.js';
 import type { FileOptions } from '../fileset/options.js';
 import type { CommandRefusal } from '../fileset/lists.js';
-import type { JobReporter } from '../dir/job-reporter.js';
+import type { VerifyReporter } from './reporter.js';
 import { EntryBatches } from './batches.js';
 import { Hashers } from '../digest/hashers.js';
 import { decodeSettings, encodeSettings, type OptionValues, type SignatureName } from '@burrow/common/fileset/options';
@@ -43,7 +43,7 @@ export function verifySpec(spec: burrow.FileSetSpec): burrow.FileSetSpec {
 }
 
 export async function runDiskVerify(
-  order: burrow.FdVerifyOrder, director: Channel, signal: AbortSignal, reporter: JobReporter, commandRefusal: CommandRefusal,
+  order: burrow.FdVerifyOrder, director: Channel, signal: AbortSignal, reporter: VerifyReporter, commandRefusal: CommandRefusal,
 ): Promise<burrow.IFdJobEnd> {
   const fileset = compileFileSet(verifySpec(order.fileset ?? new burrow.FileSetSpec()));
   const out = new EntryBatches(director);

@@ -6,12 +6,12 @@
 import type { Channel } from '@burrow/common/net/channel';
 import type { burrow } from '@burrow/common/proto/index';
 import { openStorageSession, readSession } from '../sd/storage-link.js';
-import type { JobReporter } from '../dir/job-reporter.js';
+import type { VerifyReporter } from './reporter.js';
 import { EntryBatches } from './batches.js';
 import { VolumeDigester } from './digester.js';
 import { Hashers } from '../digest/hashers.js';
 
-export async function runVolumeVerify(order: burrow.FdVerifyOrder, director: Channel, signal: AbortSignal, reporter: JobReporter): Promise<burrow.IFdJobEnd> {
+export async function runVolumeVerify(order: burrow.FdVerifyOrder, director: Channel, signal: AbortSignal, reporter: VerifyReporter): Promise<burrow.IFdJobEnd> {
   const { jobId } = order;
   const out = new EntryBatches(director);
   const digester = new VolumeDigester(order.digestAlgorithms, await Hashers.create(), (e) => out.add(e));

@@ -12,11 +12,12 @@
  *  - job status, type and level and volume status use Bareos's letters and words;
  *  - a FileIndex of 0 marks a file Accurate mode found deleted.
  */
-export type { Catalog } from './catalog.js';
+export type { Catalog, StateEntry, StateSnapshot } from './catalog.js';
 export type * from './types.js';
 export { JOB_STATUSES, FINAL_JOB_STATUSES, VOL_STATUSES } from './types.js';
 export { openSqliteCatalog, type SqliteCatalogOptions } from './sqlite/open.js';
 export { buildBootstrap } from './bootstrap.js';
+export { filterTreePage } from './tree-page.js';
 export { uniqueJobName } from './jobname.js';
 export { splitPath, joinPath } from './paths.js';
 export { SCHEMA_VERSION } from './schema/migrate.js';

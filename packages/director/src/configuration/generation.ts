@@ -6,7 +6,7 @@
  */
 import type { DirectorConfig } from '@burrow/common/config/index';
 import type { Logger } from '@burrow/common/log/index';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog } from '../catalog/index.js';
 import { JobLog } from '../jobs/job-log.js';
 import type { JobEnv } from '../jobs/env.js';
 import { MessageRouter } from '../messages/router.js';

@@ -1,6 +1,6 @@
 /** What console commands may use: passed to every handler, nothing global. */
 import type { DirectorConfig } from '@burrow/common/config/index';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog } from '../catalog/index.js';
 import type { JobEnv } from '../jobs/env.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Scheduler } from '../scheduler/scheduler.js';

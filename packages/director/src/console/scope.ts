@@ -7,7 +7,7 @@
  * exist, so a restricted console cannot even learn of it.
  */
 import { findResource, type ConsoleResource } from '@burrow/common/config/index';
-import type { JobRow } from '../catalog/types.js';
+import type { JobRow } from '../catalog/index.js';
 import { DEFAULT_CONSOLE_NAME } from './console-name.js';
 import type { ConsoleContext } from './context.js';
 

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { burrow } from '@burrow/common/proto/index';
-import { openSqliteCatalog } from '../catalog/index.js';
-import type { StateSnapshot } from '../catalog/catalog.js';
+import { type StateSnapshot, openSqliteCatalog } from '../catalog/index.js';
 import { recordDeleted } from './accurate.js';
 
 /** The current backup state as the catalog hands it out: encoded attributes by seq. */

@@ -7,8 +7,7 @@
 import { burrow, timestampToMs } from '@burrow/common/proto/index';
 import type { Channel } from '@burrow/common/net/channel';
 import { decodeSettings } from '@burrow/common/fileset/options';
-import type { Catalog, StateSnapshot } from '../catalog/catalog.js';
-import type { FileInput } from '../catalog/types.js';
+import type { Catalog, StateSnapshot, FileInput } from '../catalog/index.js';
 
 /** Entries per AccurateBatch: a few hundred KiB a frame. */
 const PAGE = 2000;

@@ -7,7 +7,7 @@
  */
 import type { Channel } from '@burrow/common/net/channel';
 import { timestampFromMs } from '@burrow/common/proto/index';
-import type { StateSnapshot } from '../catalog/catalog.js';
+import type { StateSnapshot } from '../catalog/index.js';
 import { openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { serveBackupSession } from '../sd/backup-session.js';

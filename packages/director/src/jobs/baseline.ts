@@ -6,8 +6,7 @@
  * again. With no usable Full the job becomes a Full and says so. A changed FileSet
  * has a new identity, so it has no Full yet and its next backup is Full.
  */
-import type { Catalog } from '../catalog/catalog.js';
-import type { JobRow } from '../catalog/types.js';
+import type { Catalog, JobRow } from '../catalog/index.js';
 import { listDate } from './format.js';
 import { LEVEL_NAMES, type BackupPlan } from './plan.js';
 

@@ -1,6 +1,6 @@
 /** What a running job may use of the Director: passed in, never global. */
 import type { Logger } from '@burrow/common/log/index';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog } from '../catalog/index.js';
 import type { JobLog } from './job-log.js';
 import type { PercentVars } from './percent.js';
 

@@ -4,7 +4,7 @@
  * Messages resource's destinations. It also keeps the job's running verdict, which
  * only ever gets worse.
  */
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog } from '../catalog/index.js';
 import type { JobLines, MessageSink, MessageType } from '../messages/job-lines.js';
 import { logDate } from './format.js';
 import { worse, type FinalStatus } from './status.js';

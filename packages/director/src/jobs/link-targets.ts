@@ -5,8 +5,7 @@
  * that name is added to the restore (the File daemon then makes the link to it).
  */
 import { burrow } from '@burrow/common/proto/index';
-import type { Catalog } from '../catalog/catalog.js';
-import type { RestoreFileRow } from '../catalog/types.js';
+import type { Catalog, RestoreFileRow } from '../catalog/index.js';
 
 export function withLinkTargets(catalog: Catalog, rows: readonly RestoreFileRow[]): { rows: readonly RestoreFileRow[]; added: Buffer[] } {
   const chosen = new Set(rows.map((r) => `${r.jobId}:${r.fileIndex}`));

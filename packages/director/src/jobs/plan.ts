@@ -4,7 +4,7 @@
  * the configuration, so they stay small and testable.
  */
 import type { burrow } from '@burrow/common/proto/index';
-import type { BackupLevel, RestoreFileRow } from '../catalog/types.js';
+import type { BackupLevel, RestoreFileRow } from '../catalog/index.js';
 import type { ClientTarget } from '../fd/client-link.js';
 import type { PoolPlan } from '../media/volumes.js';
 import type { StorageTarget } from '../sd/storage-link.js';

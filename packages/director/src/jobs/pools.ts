@@ -13,7 +13,7 @@
  *  3. Otherwise the level's pool, if there is one; else the base pool.
  */
 import type { PoolPlan } from '../media/volumes.js';
-import type { BackupLevel } from '../catalog/types.js';
+import type { BackupLevel } from '../catalog/index.js';
 
 /** Where the base pool came from. */
 export type BasePoolSource = 'Job resource' | 'command line' | 'Run Pool override';

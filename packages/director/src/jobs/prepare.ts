@@ -5,8 +5,7 @@
  * catalog row. Decided when the job is submitted, so `status dir` and `list jobs` show
  * the level it will run at.
  */
-import type { Catalog } from '../catalog/catalog.js';
-import type { JobInput, JobLevel } from '../catalog/types.js';
+import type { Catalog, JobInput, JobLevel } from '../catalog/index.js';
 import { chooseBaseline, type Basis } from './baseline.js';
 import type { JobPlan } from './plan.js';
 import { poolForLevel } from './pools.js';

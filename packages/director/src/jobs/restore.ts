@@ -6,7 +6,7 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
-import { buildBootstrap } from '../catalog/bootstrap.js';
+import { buildBootstrap } from '../catalog/index.js';
 import { openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';

@@ -2,7 +2,7 @@
  * Job status letters (Bareos's) and the rule that a job's status only gets worse:
  * the final status is the first error any daemon reported.
  */
-import type { JobStatus } from '../catalog/types.js';
+import type { JobStatus } from '../catalog/index.js';
 
 /** Final statuses ranked from best to worst. */
 const RANK: Record<'T' | 'W' | 'E' | 'f' | 'A', number> = { T: 0, W: 1, E: 2, f: 3, A: 4 };

@@ -7,8 +7,7 @@
  * name every file damaged or not read back at all.
  */
 import { burrow, timestampToMs } from '@burrow/common/proto/index';
-import type { Catalog } from '../catalog/catalog.js';
-import type { FileInput } from '../catalog/types.js';
+import type { Catalog, FileInput } from '../catalog/index.js';
 import type { JobLog } from './job-log.js';
 import type { VerifyLevel } from './plan.js';
 import { differences, digestDifference, pathKey, References, shown } from './verify-compare.js';

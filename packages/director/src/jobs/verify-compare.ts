@@ -8,8 +8,7 @@
  */
 import { displayPath } from '@burrow/common/names/index';
 import { burrow } from '@burrow/common/proto/index';
-import type { Catalog } from '../catalog/catalog.js';
-import type { FileRow } from '../catalog/types.js';
+import type { Catalog, FileRow } from '../catalog/index.js';
 import { digestName, digestText } from '@burrow/common/fileset/digests';
 
 export interface Reference {

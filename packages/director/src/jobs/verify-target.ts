@@ -7,8 +7,7 @@
  * backup checks that backup.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { Catalog } from '../catalog/catalog.js';
-import type { JobRow } from '../catalog/types.js';
+import type { Catalog, JobRow } from '../catalog/index.js';
 import { currentChain } from './baseline.js';
 import type { VerifyPlan } from './plan.js';
 

@@ -8,8 +8,7 @@
  * The rest of the job's life is the template's (lifecycle.ts).
  */
 import type { Channel } from '@burrow/common/net/channel';
-import { buildBootstrap } from '../catalog/bootstrap.js';
-import type { JobRow } from '../catalog/types.js';
+import { buildBootstrap, type JobRow } from '../catalog/index.js';
 import { openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';

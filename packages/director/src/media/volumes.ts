@@ -4,7 +4,7 @@
  * else an error that tells the operator what to do.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog } from '../catalog/index.js';
 
 /** A Pool as volume choice needs it. */
 export interface PoolPlan {

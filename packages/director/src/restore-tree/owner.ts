@@ -6,8 +6,7 @@
  * restored with another owner's attributes. Everything else is not there at all.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import { filterTreePage } from '../catalog/tree-page.js';
-import type { TreePage } from '../catalog/types.js';
+import { filterTreePage, type TreePage } from '../catalog/index.js';
 
 export function* ownedBy(pages: Iterable<TreePage>, uid: number): IterableIterator<TreePage> {
   for (const page of pages) {

@@ -10,7 +10,7 @@
  * (`seal`), each directory's slice sorted by name the first time it is looked into.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { TreePage } from '../catalog/types.js';
+import type { TreePage } from '../catalog/index.js';
 
 const FT_DIRECTORY = 2;
 const SLASH = 0x2f;

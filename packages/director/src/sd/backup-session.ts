@@ -7,8 +7,7 @@
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import { peerError, type Channel } from '@burrow/common/net/channel';
 import { burrow, timestampToMs } from '@burrow/common/proto/index';
-import type { Catalog } from '../catalog/catalog.js';
-import type { FileInput } from '../catalog/types.js';
+import type { Catalog, FileInput } from '../catalog/index.js';
 import { chooseVolume, type PoolPlan } from '../media/volumes.js';
 import type { JobLines } from '../messages/job-lines.js';
 import type { StorageTarget } from './storage-link.js';

@@ -6,7 +6,7 @@
  */
 import type { Channel } from '@burrow/common/net/channel';
 import { connectDaemon } from '../peer-connect.js';
-import type { BootstrapEntry } from '../catalog/types.js';
+import type { BootstrapEntry } from '../catalog/index.js';
 
 /** A Storage resource as a job reaches it: the SD, and the device and media type to use. */
 export interface StorageTarget {

@@ -14,7 +14,7 @@ import { VERIFY_LEVELS, type VerifyPlan } from '../jobs/plan.js';
 import { jobScripts } from '../jobs/run-scripts.js';
 import { poolForLevel, type BasePoolSource, type PoolCandidates } from '../jobs/pools.js';
 import type { PoolPlan } from '../media/volumes.js';
-import type { BackupLevel } from '../catalog/types.js';
+import type { BackupLevel } from '../catalog/index.js';
 
 export interface Overrides {
   level?: string;

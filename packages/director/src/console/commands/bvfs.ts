@@ -17,7 +17,7 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath, parseDisplayPath } from '@burrow/common/names/index';
-import type { JobRow } from '../../catalog/types.js';
+import type { JobRow } from '../../catalog/index.js';
 import { currentChain } from '../../jobs/baseline.js';
 import { listDate } from '../../jobs/format.js';
 import type { RestoreTree } from '../../restore-tree/tree.js';

@@ -2,7 +2,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
 import { burrow } from '@burrow/common/proto/index';
-import type { JobRow, MediaRow } from '../../catalog/types.js';
+import type { JobRow, MediaRow } from '../../catalog/index.js';
 import { listDate, withCommas } from '../../jobs/format.js';
 import { ok, table, type Command, type CommandResult } from '../table.js';
 import type { ConsoleContext } from '../context.js';

@@ -16,6 +16,7 @@ import { buildGeneration, writeResourceRows } from './configuration/generation.j
 import { LiveConfiguration } from './configuration/live.js';
 import { checkDirectorConfiguration } from './configuration/check.js';
 import { serveConsole } from './console/session.js';
+import { COMMANDS } from './console/commands/index.js';
 import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock } from './scheduler/clock.js';
@@ -60,7 +61,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
       // Resource names match case-insensitively, but the key is bound to the exact identity.
       return named ? derivePsk(named.password, peer) : undefined;
     },
-    onChannel: (channel) => serveConsole({ catalog, queue, live, state, scheduler, resolvePath }, channel, signal),
+    onChannel: (channel) => serveConsole({ catalog, queue, live, state, scheduler, resolvePath, commands: COMMANDS }, channel, signal),
   });
   await serveUntilStopped({
     server, binary: 'burrow-dir', pidDirectory: resolvePath(self.pidDirectory), log, signal, banner: `burrow-dir "${self.name}"`,

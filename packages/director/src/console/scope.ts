@@ -9,7 +9,7 @@
 import { findResource, type ConsoleResource } from '@burrow/common/config/index';
 import type { JobRow } from '../catalog/index.js';
 import { DEFAULT_CONSOLE_NAME } from './console-name.js';
-import type { ConsoleContext } from './context.js';
+import type { ConsoleContext } from './command.js';
 
 export interface ConsoleScope {
   readonly restricted: boolean;

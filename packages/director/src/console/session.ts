@@ -7,10 +7,9 @@
 import { toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import { Args, parseCommand } from './args.js';
-import type { ConsoleContext, ConsoleServices, ConsoleSession } from './context.js';
-import { COMMANDS } from './commands/index.js';
-import type { CommandResult } from './table.js';
+import type { ConsoleContext, ConsoleServices, ConsoleSession, CommandResult } from './command.js';
 import { consoleScope } from './scope.js';
+import { DEFAULT_CONSOLE_NAME } from './console-name.js';
 
 export async function serveConsole(services: ConsoleServices, channel: Channel, signal: AbortSignal): Promise<void> {
   const session: ConsoleSession = { consoleName: channel.peer.name, api: false };
@@ -37,7 +36,7 @@ export async function execute(ctx: ConsoleContext, line: string): Promise<Comman
   }
   const result = await guard(() => {
     const parsed = parseCommand(line);
-    const command = COMMANDS.get(parsed.name);
+    const command = ctx.commands.get(parsed.name);
     if (!command) return { ok: false, text: `${parsed.name}: is an invalid command. Type "help" for the list.` };
     if (!consoleScope(ctx).commandAllowed(command.name)) {
       ctx.catalog.addLog(null, Date.now(), `Console "${ctx.session.consoleName}": command "${command.name}" refused by its CommandACL`);
@@ -47,6 +46,19 @@ export async function execute(ctx: ConsoleContext, line: string): Promise<Comman
   });
   ctx.session.dialog = result.next;
   return result;
+}
+
+/**
+ * One console line run as the Director's own console (unrestricted, as Bareos runs a
+ * RunScript `Console =` line), answered as text. A command that would go on as a
+ * conversation fails: nobody is there to answer its question.
+ */
+export async function runAsDirector(services: ConsoleServices, line: string): Promise<{ ok: boolean; text: string }> {
+  const { config, env } = services.live.current;
+  const ctx: ConsoleContext = { ...services, config, env, session: { consoleName: DEFAULT_CONSOLE_NAME, api: false } };
+  const result = await execute(ctx, line);
+  if (ctx.session.dialog) return { ok: false, text: `${result.text}\n${line}: needs an answer to "${ctx.session.dialog.prompt.trim()}"; a console script cannot give one` };
+  return { ok: result.ok, text: result.text };
 }
 
 async function guard(work: () => Promise<CommandResult> | CommandResult): Promise<CommandResult> {

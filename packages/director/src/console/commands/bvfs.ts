@@ -22,10 +22,9 @@ import { currentChain } from '../../jobs/baseline.js';
 import { listDate } from '../../jobs/format.js';
 import type { RestoreTree } from '../../restore-tree/tree.js';
 import type { Args } from '../args.js';
-import type { BvfsSelection, ConsoleContext } from '../context.js';
+import { ok, type BvfsSelection, type ConsoleContext, type Command } from '../command.js';
 import { checkClient, checkJobIds, treeOf } from '../restore/selection.js';
 import { consoleScope } from '../scope.js';
-import { ok, type Command } from '../table.js';
 import { visibleJob } from './list.js';
 import { digestText } from '@burrow/common/fileset/digests';
 

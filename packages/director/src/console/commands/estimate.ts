@@ -14,7 +14,7 @@ import { LEVEL_NAMES } from '../../jobs/plan.js';
 import { peerStatus } from '../../jobs/status.js';
 import { resolveBackup } from '../../setup/resolve.js';
 import { allowedJob, checkOverrides } from './run.js';
-import { ok, type Command } from '../table.js';
+import { ok, type Command } from '../command.js';
 import { expandOnDirector } from '../../jobs/fileset-lists.js';
 
 export const estimateCommand: Command = {

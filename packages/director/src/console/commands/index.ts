@@ -1,5 +1,5 @@
 /** The console's command table: every command, by name. */
-import type { Command } from '../table.js';
+import type { Command } from '../command.js';
 import { BVFS_COMMANDS } from './bvfs.js';
 import { apiCommand, helpCommand, messagesCommand, showCommand, versionCommand } from './info.js';
 import { labelCommand } from './label.js';

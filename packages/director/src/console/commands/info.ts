@@ -2,14 +2,11 @@
 import { VERSION } from '@burrow/common/daemon/version';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { DirectorConfig } from '@burrow/common/config/index';
-import { ok, type Command } from '../table.js';
+import { ok, type Command, type ConsoleContext } from '../command.js';
 import { consoleScope } from '../scope.js';
-import type { ConsoleContext } from '../context.js';
 import { COMMAND_NAMES } from '../command-names.js';
 import { describeRun } from '../../scheduler/describe.js';
 import { parseRun } from '../../scheduler/run-spec.js';
-// A cycle index -> info -> index is safe: COMMANDS is only read when help runs.
-import { COMMANDS } from './index.js';
 
 const SECRET = new Set(['password', 'dbPassword']);
 
@@ -115,16 +112,16 @@ export const helpCommand: Command = {
   name: 'help',
   help: 'Print help on the commands',
   usage: 'help [command]',
-  run: (_ctx, args) => {
+  run: (ctx, args) => {
     const which = args.firstWord();
     if (which) {
-      const c = COMMANDS.get(which);
+      const c = ctx.commands.get(which);
       if (!c) throw new BurrowError('NOT_FOUND', `no command "${which}"`);
       return ok(`${c.name}: ${c.help}\nUsage: ${c.usage}`, { command: c.name, help: c.help, usage: c.usage });
     }
-    const rows = [...COMMANDS.values()].map((c) => `  ${c.name.padEnd(10)} ${c.help}`);
+    const rows = [...ctx.commands.values()].map((c) => `  ${c.name.padEnd(10)} ${c.help}`);
     return ok(['  Command    Description', '  =======    ===========', ...rows, '', 'quit or exit leaves the console.'].join('\n'),
-      { commands: [...COMMANDS.keys()], known: COMMAND_NAMES });
+      { commands: [...ctx.commands.keys()], known: COMMAND_NAMES });
   },
 };
 

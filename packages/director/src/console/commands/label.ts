@@ -3,7 +3,7 @@ import { BurrowError } from '@burrow/common/errors/index';
 import { findResource } from '@burrow/common/config/index';
 import { labelVolume } from '../../sd/storage-link.js';
 import { storageTarget } from '../../setup/resolve.js';
-import { ok, type Command } from '../table.js';
+import { ok, type Command } from '../command.js';
 import { consoleScope } from '../scope.js';
 
 export const labelCommand: Command = {

@@ -4,8 +4,8 @@ import { displayPath } from '@burrow/common/names/index';
 import { burrow } from '@burrow/common/proto/index';
 import type { JobRow, MediaRow } from '../../catalog/index.js';
 import { listDate, withCommas } from '../../jobs/format.js';
-import { ok, table, type Command, type CommandResult } from '../table.js';
-import type { ConsoleContext } from '../context.js';
+import { ok, type Command, type CommandResult, type ConsoleContext } from '../command.js';
+import { table } from '../text.js';
 import type { Args } from '../args.js';
 import { consoleScope } from '../scope.js';
 

@@ -11,8 +11,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath, parseDisplayPath } from '@burrow/common/names/index';
 import { withCommas } from '../../jobs/format.js';
-import type { Command, CommandResult } from '../table.js';
-import type { ConsoleContext } from '../context.js';
+import type { Command, CommandResult, ConsoleContext } from '../command.js';
 import type { Args } from '../args.js';
 import { confirm } from '../restore/confirm.js';
 import { restoreMenu, type MenuNext } from '../restore/menu.js';

@@ -1,8 +1,7 @@
 /** `run job=<Verify job> [level=] [jobid=] [client=] [fileset=] [storage=] yes`: queues a Verify. */
 import { resolveVerify } from '../../setup/resolve.js';
 import type { JobResource } from '@burrow/common/config/index';
-import { ok, type CommandResult } from '../table.js';
-import type { ConsoleContext } from '../context.js';
+import { ok, type CommandResult, type ConsoleContext } from '../command.js';
 import type { Args } from '../args.js';
 
 export function runVerifyJob(ctx: ConsoleContext, args: Args, job: JobResource): CommandResult {

@@ -5,8 +5,8 @@ import { daemonStatus } from '../../peer-connect.js';
 import { clientTarget, storageTarget } from '../../setup/resolve.js';
 import { elapsed, listDate, withCommas } from '../../jobs/format.js';
 import { statusWords } from '../../jobs/status.js';
-import { ok, table, type Command, type CommandResult } from '../table.js';
-import type { ConsoleContext } from '../context.js';
+import { ok, type Command, type CommandResult, type ConsoleContext } from '../command.js';
+import { table } from '../text.js';
 import { consoleScope } from '../scope.js';
 
 function directorStatus(ctx: ConsoleContext, days: number): CommandResult {

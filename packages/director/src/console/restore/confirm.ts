@@ -5,9 +5,7 @@
  * and shows the summary again.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import { ask, type Dialog } from '../dialog.js';
-import { ok, type CommandResult } from '../table.js';
-import type { ConsoleContext } from '../context.js';
+import { ask, ok, type Dialog, type CommandResult, type ConsoleContext } from '../command.js';
 import { summarize, type RestoreOptions, type RestoreSelection } from './selection.js';
 
 const MODIFIABLE: Array<{ key: keyof RestoreOptions; title: string }> = [

@@ -5,9 +5,8 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { parseDisplayPath } from '@burrow/common/names/index';
-import { ask, type Dialog } from '../dialog.js';
-import { ok, table, type CommandResult } from '../table.js';
-import type { ConsoleContext } from '../context.js';
+import { ask, ok, type Dialog, type CommandResult, type ConsoleContext } from '../command.js';
+import { table } from '../text.js';
 import { consoleScope } from '../scope.js';
 import { listDate, withCommas } from '../../jobs/format.js';
 import { chainJobIds, checkClient, checkJobIds, parseWhen, type RestoreSelection } from './selection.js';

@@ -13,9 +13,8 @@ import { currentChain } from '../../jobs/baseline.js';
 import type { SelectedFile } from '../../jobs/plan.js';
 import { RestoreTree } from '../../restore-tree/tree.js';
 import { ownedBy } from '../../restore-tree/owner.js';
-import type { ConsoleContext } from '../context.js';
+import { ok, type ConsoleContext, type CommandResult } from '../command.js';
 import { consoleScope } from '../scope.js';
-import { ok, type CommandResult } from '../table.js';
 
 /** The options `mod` can change, with their keyword names. */
 export interface RestoreOptions {

@@ -6,9 +6,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath, parseDisplayPath } from '@burrow/common/names/index';
 import { tokenize } from '../args.js';
-import { ask, type Dialog } from '../dialog.js';
-import { ok, type CommandResult } from '../table.js';
-import type { ConsoleContext } from '../context.js';
+import { ask, ok, type Dialog, type CommandResult, type ConsoleContext } from '../command.js';
 import { listDate, withCommas } from '../../jobs/format.js';
 import type { RestoreTree } from '../../restore-tree/tree.js';
 import { hasWildcard, matches, wildcard } from '../../restore-tree/wildcard.js';

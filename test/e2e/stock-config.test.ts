@@ -37,9 +37,6 @@ const EXPECTED_WARNINGS: readonly string[] = [
   // Media management (issue 11).
   'burrow-dir bareos-dir.d/pool/Scratch.conf Pool "Scratch" Recycle Pool',
   'burrow-sd bareos-sd.d/device/FileStorage.conf Device "FileStorage" Count',
-  // Profiles come with the console's work of issue 10.
-  'burrow-dir bareos-dir.d/profile/webui-admin.conf Profile "webui-admin" Profile resources are not applied by Burrow yet',
-  'burrow-dir bareos-dir.d/profile/webui-readonly.conf Profile "webui-readonly" Profile resources are not applied by Burrow yet',
   // Changers come with tapes (issue 13); this one only groups the File device.
   'burrow-sd bareos-sd.d/autochanger/filechanger.conf Autochanger "FileStorage" autochangers are not available yet in Burrow; this one only groups File devices, so a job naming it uses Device "FileStorage"',
 ];

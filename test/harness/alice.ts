@@ -1,6 +1,7 @@
 /**
- * A restricted console for tests: "alice", limited to her own client (alice-fd, the
- * same File daemon as test-fd under a second Client resource) and her own job.
+ * Named consoles for tests, and the restricted console "alice", limited to her own
+ * client (alice-fd, the same File daemon as test-fd under a second Client resource)
+ * and her own job.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,8 +20,13 @@ Console { Name = alice; Password = "alice-secret"
 
 /** A bconsole configuration that logs in as alice; returns its path. */
 export function aliceConsoleConfig(burrow: Burrow): string {
-  const file = join(burrow.dir, 'etc', 'alice.conf');
+  return namedConsoleConfig(burrow, 'alice', 'alice-secret');
+}
+
+/** A bconsole configuration that logs in as the named Console; returns its path. */
+export function namedConsoleConfig(burrow: Burrow, name: string, password: string): string {
+  const file = join(burrow.dir, 'etc', `${name}.conf`);
   writeFileSync(file, `Director { Name = test-dir; Address = 127.0.0.1; DIRport = ${burrow.ports.dir}; Password = "unused" }
-Console { Name = alice; Password = "alice-secret" }\n`);
+Console { Name = ${JSON.stringify(name)}; Password = ${JSON.stringify(password)} }\n`);
   return file;
 }

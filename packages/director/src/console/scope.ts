@@ -1,12 +1,14 @@
 /**
  * What a console may see and touch: Bareos's Console ACLs. The default console (the
- * Director's own password) is unrestricted; a named Console resource gets exactly what
- * its ACLs list — names matched case-insensitively, `*all*` for everything, nothing
- * for an empty list. Every command, listing, browse and restore asks here, so the rules
- * live in one place; something outside a console's ACLs is answered as if it did not
- * exist, so a restricted console cannot even learn of it.
+ * Director's own password) is unrestricted; a named Console resource gets what its
+ * ACLs and those of its Profiles allow, combined as Bareos combines them (acl.ts:
+ * first matching entry decides, `!` denies, `*all*`, regular expressions; nothing
+ * matching, nothing allowed). Every command, listing, browse and restore asks here, so
+ * the rules live in one place; something outside a console's ACLs is answered as if it
+ * did not exist, so a restricted console cannot even learn of it.
  */
-import { findResource, type ConsoleResource } from '@burrow/common/config/index';
+import { findResource, type ConsoleResource, type ProfileResource } from '@burrow/common/config/index';
+import { nameAcl, whereAcl } from './acl.js';
 import type { JobRow } from '../catalog/index.js';
 import { DEFAULT_CONSOLE_NAME } from './console-name.js';
 import type { ConsoleContext } from './command.js';
@@ -21,6 +23,7 @@ export interface ConsoleScope {
   poolAllowed(name: string): boolean;
   fileSetAllowed(name: string): boolean;
   catalogAllowed(name: string): boolean;
+  scheduleAllowed(name: string): boolean;
   /** A restore location: one of WhereACL's, or a folder below one. */
   whereAllowed(where: string): boolean;
   /**
@@ -39,6 +42,7 @@ const UNRESTRICTED: ConsoleScope = {
   poolAllowed: () => true,
   fileSetAllowed: () => true,
   catalogAllowed: () => true,
+  scheduleAllowed: () => true,
   whereAllowed: () => true,
   restoreOwner: null,
 };
@@ -46,36 +50,26 @@ const UNRESTRICTED: ConsoleScope = {
 /** Commands every console has: switching answers to JSON and asking for help. */
 const ALWAYS = new Set(['.api', 'help']);
 
-function acl(list: readonly string[]): (name: string) => boolean {
-  if (list.some((e) => e.toLowerCase() === '*all*')) return () => true;
-  const names = new Set(list.map((e) => e.toLowerCase()));
-  return (name) => names.has(name.toLowerCase());
-}
+/** A Console's ACL lists of one kind, then its Profiles' (acl.ts says how they combine). */
+type AclLists = Pick<ConsoleResource, 'jobAcl' | 'clientAcl' | 'storageAcl' | 'scheduleAcl' | 'poolAcl'
+  | 'commandAcl' | 'fileSetAcl' | 'catalogAcl' | 'whereAcl'>;
 
-function whereAcl(list: readonly string[]): (where: string) => boolean {
-  if (list.some((e) => e.toLowerCase() === '*all*')) return () => true;
-  const roots = list.map((e) => e.replace(/\/+$/, ''));
-  return (where) => {
-    const w = where.replace(/\/+$/, '');
-    if (w.split('/').includes('..')) return false;
-    return roots.some((r) => w === r || (r === '' ? w === '' : w.startsWith(`${r}/`)));
-  };
-}
-
-export function scopeOf(console: ConsoleResource): ConsoleScope {
-  const command = acl(console.commandAcl);
-  const client = acl(console.clientAcl);
-  const job = acl(console.jobAcl);
+export function scopeOf(console: ConsoleResource, profiles: readonly ProfileResource[] = []): ConsoleScope {
+  const lists = (kind: keyof AclLists): ReadonlyArray<readonly string[]> => [console[kind], ...profiles.map((p) => p[kind])];
+  const command = nameAcl(lists('commandAcl'));
+  const client = nameAcl(lists('clientAcl'));
+  const job = nameAcl(lists('jobAcl'));
   return {
     restricted: true,
     commandAllowed: (name) => ALWAYS.has(name) || command(name),
     clientAllowed: client,
     jobAllowed: (j) => job(j.name) && (j.clientName === null || client(j.clientName)),
-    storageAllowed: acl(console.storageAcl),
-    poolAllowed: acl(console.poolAcl),
-    fileSetAllowed: acl(console.fileSetAcl),
-    catalogAllowed: acl(console.catalogAcl),
-    whereAllowed: whereAcl(console.whereAcl),
+    storageAllowed: nameAcl(lists('storageAcl')),
+    poolAllowed: nameAcl(lists('poolAcl')),
+    fileSetAllowed: nameAcl(lists('fileSetAcl')),
+    catalogAllowed: nameAcl(lists('catalogAcl')),
+    scheduleAllowed: nameAcl(lists('scheduleAcl')),
+    whereAllowed: whereAcl(lists('whereAcl')),
     restoreOwner: console.restoreOwner ?? null,
   };
 }
@@ -90,6 +84,7 @@ const NOTHING: ConsoleScope = {
   poolAllowed: () => false,
   fileSetAllowed: () => false,
   catalogAllowed: () => false,
+  scheduleAllowed: () => false,
   whereAllowed: () => false,
   restoreOwner: null,
 };
@@ -97,5 +92,8 @@ const NOTHING: ConsoleScope = {
 export function consoleScope(ctx: Pick<ConsoleContext, 'config' | 'session'>): ConsoleScope {
   if (ctx.session.consoleName === DEFAULT_CONSOLE_NAME) return UNRESTRICTED;
   const resource = findResource(ctx.config.consoles, ctx.session.consoleName);
-  return resource ? scopeOf(resource) : NOTHING;
+  if (!resource) return NOTHING;
+  // The loader checked that every Profile named exists.
+  const profiles = resource.profile.flatMap((name) => findResource(ctx.config.profiles, name) ?? []);
+  return scopeOf(resource, profiles);
 }

@@ -114,9 +114,6 @@ export function loadDirectorConfig(path: string): { config: DirectorConfig; warn
   for (const raw of rawOf(consoleSpec)) {
     checkReferences({ problems, from: raw, prop: 'profile', names: raw.values['profile'] as string[] | undefined, targets: cfg.profiles, targetType: 'Profile' });
   }
-  for (const raw of rawOf(profileSpec)) {
-    problems.warn({ file: raw.node.file, line: raw.node.line, resource: raw.label, directive: '', message: 'Profile resources are not applied by Burrow yet' });
-  }
   if (cfg.catalogs.length > 1) {
     const second = rawOf(catalogSpec)[1]!.node;
     problems.error({ file: second.file, line: second.line, resource: 'Catalog', directive: '', message: 'Burrow supports one Catalog resource' });

@@ -160,7 +160,8 @@ export const consoleSpec = defineResource({
     ...aclFields,
     // Burrow's own: this console restores only the files of this user (docs/user-restores.md).
     restoreOwner: one(restoreOwner().optional()),
-    profile: many(z.array(z.string()).default([]), NOT_YET),
+    // Its Profiles' ACLs apply after its own (director/src/console/acl.ts).
+    profile: many(z.array(z.string()).default([])),
   },
   unimplemented: [...BAREOS_TLS, 'Run ACL', 'Use Pam Authentication'],
 });

@@ -2,7 +2,8 @@
  * Restore as operators use it, through the real bconsole: the menu picks a point in
  * time, the file tree shell browses and marks, `mod` changes where; once from a pipe
  * and once on a pseudo-terminal (script(1)). Then the keyword form for scripts
- * (fileregex=, regexwhere=), the refusals, and a one-file restore from a large job
+ * (fileregex=, and strip_prefix/add_prefix/regexwhere, which replace where= as in
+ * Bareos), the refusals, and a one-file restore from a large job
  * that reads only that file's part of the volume.
  */
 import { test } from 'node:test';
@@ -127,16 +128,27 @@ test('restore: menu, file tree, mod, keywords, refusals, one file read alone', a
   assert.match(tty, /Building directory tree for JobId\(s\) 1 /);
   assert.equal(readFileSync(join(earlier, src, 'a', 'one.txt'), 'utf8'), 'one, first version\n');
 
-  // Keywords for scripts: fileregex= picks the files, regexwhere= renames them below where=.
+  // Keywords for scripts: fileregex= picks the files. A rewrite replaces where=, as in
+  // Bareos: strip_prefix=/home add_prefix=/mnt/home restores /home/... to /mnt/home/...
   const byKeywords = join(burrow.dir, 'keywords');
-  await run([`restore client=test-fd current fileregex=\\.conf$ where=${byKeywords} regexwhere=!\\.conf$!.conf.old! yes`, 'wait']);
-  assert.equal(readFileSync(join(byKeywords, src, 'a', 'two.conf.old'), 'utf8'), 'two\n');
-  assert.ok(!existsSync(join(byKeywords, src, 'a', 'one.txt')));
-  // A rewrite cannot lead out of where=: ".." is refused by the File daemon.
-  const jail = join(burrow.dir, 'jail');
-  const escaped = await burrow.console([`restore client=test-fd current file=${src}/a/two.conf where=${jail} regexwhere=!^/!/../../! yes`, 'wait', 'messages']);
-  assert.match(escaped.stdout, /refusing path .*\.\./);
-  assert.ok(!existsSync(join(burrow.dir, '..', 'tmp', src)));
+  const ignored = join(burrow.dir, 'where-is-replaced');
+  await run([`restore client=test-fd current fileregex=\\.conf$ where=${ignored} strip_prefix=${src} add_prefix=${byKeywords} add_suffix=.old yes`, 'wait']);
+  assert.equal(readFileSync(join(byKeywords, 'a', 'two.conf.old'), 'utf8'), 'two\n');
+  assert.ok(!existsSync(join(byKeywords, 'a', 'one.txt')));
+  assert.ok(!existsSync(ignored), 'where= is not used when a rewrite is given');
+  const renamed = join(burrow.dir, 'renamed');
+  await run([`restore client=test-fd current file=${src}/a/two.conf regexwhere=!^${src}/a/!${renamed}/!,!\\.conf$!.conf.bak! yes`, 'wait']);
+  assert.equal(readFileSync(join(renamed, 'two.conf.bak'), 'utf8'), 'two\n');
+  // A rewrite whose result is relative or climbs with ".." is refused before any job runs.
+  const jobsBefore = (await burrow.console(['list jobs'])).stdout.match(/\| \d+\s+\| /g)?.length;
+  const escaped = await burrow.console([
+    `restore client=test-fd current file=${src}/a/two.conf regexwhere=!^/!/../../! yes`,
+    `restore client=test-fd current file=${src}/a/two.conf strip_prefix=/ yes`,
+  ]);
+  assert.notEqual(escaped.code, 0);
+  assert.match(escaped.stdout, /regexwhere !\^\/!\/\.\.\/\.\.\/! turns .*two\.conf into \/\.\.\/\.\.\/.*: it has a "\.\." component/);
+  assert.match(escaped.stdout, /turns .*two\.conf into [^/\s].*: it is not an absolute path/);
+  assert.equal((await burrow.console(['list jobs'])).stdout.match(/\| \d+\s+\| /g)?.length, jobsBefore, 'no job was queued');
 
   // Refusals: clear errors, a failing exit status, and an audit line.
   const bad = await burrow.console([

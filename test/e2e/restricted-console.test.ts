@@ -39,6 +39,8 @@ test('a console sees and restores only what its ACLs allow', async (t) => {
     ['run job=backup-test yes', /Job "backup-test" is not defined/],
     ['restore client=test-fd jobid=1 all yes', /Client "test-fd" is not defined|JobId 1 does not exist/],
     [`restore client=alice-fd jobid=2 all yes where=${join(tmpdir(), 'elsewhere')}`, /not allowed for this console/],
+    // A rewrite replaces where=, so WhereACL applies to the rewritten names.
+    [`restore client=alice-fd jobid=2 all yes where=${allowedWhere} strip_prefix=${src} add_prefix=${join(tmpdir(), 'elsewhere')}`, /turns .*alice\.txt into .*elsewhere.*: this console may not restore there \(WhereACL\)/],
     ['label storage=File volume=Sneaky pool=Full', /not permitted for this console/],
     ['status client=test-fd', /Client "test-fd" is not defined/],
   ] as const) {
@@ -58,4 +60,8 @@ test('a console sees and restores only what its ACLs allow', async (t) => {
   const ok = await alice([`restore client=alice-fd jobid=2 all yes where=${allowedWhere}`, 'wait', 'messages']);
   assert.equal(ok.code, 0, ok.stdout + burrow.logs());
   assert.equal(readFileSync(join(allowedWhere, src, 'alice.txt'), 'utf8'), 'alice\n');
+
+  const moved = await alice([`restore client=alice-fd jobid=2 all yes strip_prefix=${src} add_prefix=${allowedWhere}/moved`, 'wait']);
+  assert.equal(moved.code, 0, moved.stdout + burrow.logs());
+  assert.equal(readFileSync(join(allowedWhere, 'moved', 'alice.txt'), 'utf8'), 'alice\n');
 });

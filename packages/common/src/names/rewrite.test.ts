@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildRegexWhere, parseRegexWhere, rewritePath } from './rewrite.js';
+import { buildRegexWhere, parseRegexWhere, rewritePath, rewrittenPathProblem } from './rewrite.js';
 
 const rw = (re: string, path: string | Buffer): string => rewritePath(parseRegexWhere(re), typeof path === 'string' ? Buffer.from(path) : path).toString('latin1');
 
@@ -28,4 +28,15 @@ test('strip_prefix, add_prefix and add_suffix become one regexwhere', () => {
   assert.equal(rw(re, '/home/u/f.txt'), '/restored/u/f.txt.old');
   assert.equal(buildRegexWhere({}), undefined);
   assert.equal(rw(buildRegexWhere({ stripPrefix: '/a.b' }) as string, '/axb/c'), '/axb/c', 'the prefix is literal');
+});
+
+test("a rewrite replaces where, so its result must be an absolute path without '..' (Bareos's strip/add prefix example)", () => {
+  const re = buildRegexWhere({ stripPrefix: '/home', addPrefix: '/mnt/home' }) as string;
+  assert.equal(rw(re, '/home/ann/notes.txt'), '/mnt/home/ann/notes.txt');
+  const problem = (re: string, path: string): string | undefined => rewrittenPathProblem(rewritePath(parseRegexWhere(re), Buffer.from(path)));
+  assert.equal(problem(re, '/home/ann/notes.txt'), undefined);
+  assert.equal(problem(buildRegexWhere({ stripPrefix: '/' }) as string, '/etc/passwd'), 'it is not an absolute path');
+  assert.equal(problem('!^/!/tmp/../!', '/etc/passwd'), 'it has a ".." component');
+  assert.equal(problem('!^/a!/a\0!', '/a/b'), 'it contains a NUL byte');
+  assert.equal(problem('!x!y!', '/srv/..data/x'), undefined, 'a name that merely starts with dots is fine');
 });

@@ -6,11 +6,15 @@
  * and `g` (every match). strip_prefix, add_prefix and add_suffix are shorthands that
  * become such expressions (Bareos's bregexp_build_where).
  *
+ * As in Bareos, a rewrite replaces `where`: the rewritten path is where the file
+ * lands (`strip_prefix=/home add_prefix=/mnt/home` restores `/home/u/f` to
+ * `/mnt/home/u/f`). So the result must be a path a restore may write to: absolute,
+ * without `..` components or NUL bytes (`rewrittenPathProblem`). The Director checks
+ * every selected file's result (and the console's WhereACL) before the job starts;
+ * the File daemon checks each again before its restore target places it.
+ *
  * Names are bytes: a path is matched as a latin1 string (one character per byte) and
  * the pattern's UTF-8 bytes likewise, so any name can be rewritten exactly.
- * The Director compiles an expression to refuse a bad one before a job starts; the
- * File daemon applies it, before its restore target places the result (which refuses
- * `..` and keeps everything below `where`: a rewrite never escapes it).
  */
 import { BurrowError } from '../errors/index.js';
 
@@ -77,6 +81,15 @@ export function rewritePath(rewrites: readonly Rewrite[], path: Uint8Array): Buf
   let text = Buffer.from(path.buffer, path.byteOffset, path.byteLength).toString('latin1');
   for (const r of rewrites) text = text.replace(r.from, r.to);
   return Buffer.from(text, 'latin1');
+}
+
+/** Why a rewritten path may not be restored to (undefined: it may). */
+export function rewrittenPathProblem(path: Uint8Array): string | undefined {
+  const text = Buffer.from(path.buffer, path.byteOffset, path.byteLength).toString('latin1');
+  if (text.includes('\0')) return 'it contains a NUL byte';
+  if (!text.startsWith('/')) return 'it is not an absolute path';
+  if (text.split('/').includes('..')) return 'it has a ".." component';
+  return undefined;
 }
 
 function escape(text: string, sep: string): string {

@@ -63,8 +63,9 @@ export interface RestorePlan {
   paths: Buffer[];
   /** The exact files chosen (the restore tree's marks); wins over `paths`. */
   files?: readonly SelectedFile[];
+  /** Empty: the original places (or, with a RegexWhere, where the rewrite says). */
   where: Buffer;
-  /** Bareos's RegexWhere ('' none), checked to compile; the FD applies it below `where`. */
+  /** Bareos's RegexWhere ('' none), checked to compile; it replaces `where` (then empty). */
   regexWhere: string;
   replace: Replace;
   /** A user's own restore (Console "Restore Owner"): the FD makes everything theirs. */

@@ -146,7 +146,9 @@ const REPLACES: readonly Replace[] = ['always', 'ifnewer', 'ifolder', 'never'];
 export function resolveRestore(config: DirectorConfig, r: RestoreRequest): RestorePlan {
   const replace = (r.replace ?? r.job.replace ?? 'always').toLowerCase() as Replace;
   if (!REPLACES.includes(replace)) throw new BurrowError('BAD_REQUEST', `replace=${r.replace} is not one of ${REPLACES.join(', ')}`);
-  const where = r.where ?? r.job.where ?? '';
+  const regexWhere = checkedRegexWhere(r);
+  // As in Bareos, a rewrite replaces where=: the rewritten name is where a file lands.
+  const where = regexWhere ? '' : r.where ?? r.job.where ?? '';
   if (where.split('/').includes('..')) throw new BurrowError('HOSTILE_PATH', `where=${where} contains ".."; give an absolute path without ".."`);
   if (where.includes('\0')) throw new BurrowError('HOSTILE_PATH', 'where= contains a NUL byte');
   if (where && !where.startsWith('/')) throw new BurrowError('BAD_REQUEST', `where=${where} must be an absolute path`);
@@ -163,7 +165,7 @@ export function resolveRestore(config: DirectorConfig, r: RestoreRequest): Resto
     jobIds: r.jobIds,
     paths: r.paths,
     files: r.files,
-    regexWhere: checkedRegexWhere(r),
+    regexWhere,
     where: Buffer.from(where, 'utf8'),
     replace,
     ...(r.owner ? { owner: r.owner } : {}),

@@ -24,6 +24,11 @@ export async function runRestoreJob(
   // A user's own restore: refused before anything is read when the location is not theirs.
   const owner = order.restoreOwner ? ownerOf(order.restoreOwner) : undefined;
   if (owner) checkOwnLocation(where, owner);
+  if (order.regexWhere) {
+    // A rewrite replaces where (as in Bareos): the rewritten names are the places written.
+    if (where.length > 0) throw new BurrowError('BAD_REQUEST', 'a restore order gives both where and regexwhere; a rewrite replaces where, so only one may be given');
+    if (owner) throw new BurrowError('BAD_REQUEST', "a user's own restore goes below its where; a rewrite would replace it");
+  }
   const writer = new RestoreWriter({
     where,
     hashers: await Hashers.create(),

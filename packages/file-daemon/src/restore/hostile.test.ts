@@ -6,6 +6,7 @@ import { asBuffer, type FileIssue, type FileRecord } from '../backup/index.js';
 import { RestoreWriter, type ReplaceMode } from './index.js';
 import { tempDir } from './testing.js';
 import { Hashers } from '../digest/hashers.js';
+import { buildRegexWhere, parseRegexWhere, type Rewrite } from '@burrow/common/names/rewrite';
 
 const T = burrow.FileType;
 const MTIME = { sec: 1_600_000_000, nsec: 0 };
@@ -33,9 +34,9 @@ function withSizes(records: FileRecord[]): FileRecord[] {
   });
 }
 
-async function run(records: FileRecord[], where: Buffer, replace: ReplaceMode = 'always') {
+async function run(records: FileRecord[], where: Buffer, replace: ReplaceMode = 'always', rewrites?: Rewrite[]) {
   const issues: FileIssue[] = [];
-  const w = new RestoreWriter({ where, replace, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create() });
+  const w = new RestoreWriter({ where, replace, rewrites, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create() });
   for (const r of withSizes(records)) await w.accept(r);
   return { totals: await w.finish(), issues };
 }
@@ -139,4 +140,25 @@ describe('replace modes', () => {
       assert.deepEqual((await readdir(box.path)).filter((n) => n.startsWith('.burrow')), [], 'no temp files left');
     });
   }
+});
+
+describe('a RegexWhere rewrite replaces where: its result is the place written', () => {
+  it("restores to the rewritten absolute path and refuses relative or '..' results", async () => {
+    await using box = await tempDir('rewrite');
+    const moved = parseRegexWhere(buildRegexWhere({ stripPrefix: '/home', addPrefix: `${box.path}/mnt/home` }) as string);
+    const good = await run([attrs(1, '/home/ann/notes.txt'), data(1, 'notes')], Buffer.alloc(0), 'always', moved);
+    assert.deepEqual(good.issues, []);
+    assert.equal(await readFile(`${box.path}/mnt/home/ann/notes.txt`, 'utf8'), 'notes');
+
+    const relative = parseRegexWhere(buildRegexWhere({ stripPrefix: '/' }) as string);
+    const up = parseRegexWhere(`!^/home!${box.path}/mnt/../../escape!`);
+    for (const [rewrites, why] of [[relative, /not an absolute path/], [up, /has a "\.\." component/]] as const) {
+      const { totals, issues } = await run([attrs(1, '/home/ann/x'), data(1, 'x')], Buffer.alloc(0), 'always', [...rewrites]);
+      assert.equal(totals.files, 0);
+      assert.equal(issues[0]?.code, 'HOSTILE_PATH');
+      assert.match(issues[0]?.message ?? '', why);
+      assert.match(issues[0]?.message ?? '', /regexwhere's rewrite of \/home\/ann\/x/);
+    }
+    assert.deepEqual((await readdir(box.path)).sort(), ['mnt']);
+  });
 });

@@ -18,7 +18,8 @@ import type { Hashers } from '../digest/hashers.js';
 import { decideReplace, type ReplaceMode } from './replace.js';
 import { RestoreTarget, type ResolvedPath } from './target.js';
 import type { CommandRefusal } from '../fileset/lists.js';
-import { rewritePath, type Rewrite } from '@burrow/common/names/rewrite';
+import { rewritePath, rewrittenPathProblem, type Rewrite } from '@burrow/common/names/rewrite';
+import { displayPath } from '@burrow/common/names/index';
 import { commandOutput, deviceOutput, fifoOutput, OrderedTarget, type DataTarget } from './targets.js';
 import { checkOwnEntry, ownedAttributes, type RestoreOwner } from './owner.js';
 
@@ -34,8 +35,9 @@ export interface RestoreOptions {
    */
   readonly commandRefusal?: CommandRefusal;
   /**
-   * RegexWhere rewrites, applied to each name before the target places it below
-   * `where` (so a rewrite can never lead out of it: `..` is still refused).
+   * RegexWhere rewrites (then `where` is empty): each rewritten name is where the file
+   * lands, refused unless it is absolute and free of `..` (common/names/rewrite.ts),
+   * and placed by the target under the same rules as any original-place restore.
    */
   readonly rewrites?: readonly Rewrite[];
   /** A user's own restore (owner.ts): `where` must be theirs and everything made is theirs. */
@@ -90,6 +92,14 @@ export class RestoreWriter {
 
   private guess(): DigestGuess {
     return { hashers: this.o.hashers, guess: this.digestGuess };
+  }
+
+  /** The name a rewrite gives `path`; HOSTILE_PATH when no restore may write there. */
+  private rewritten(path: Uint8Array): Buffer {
+    const to = rewritePath(this.o.rewrites ?? [], path);
+    const problem = rewrittenPathProblem(to);
+    if (problem) throw new BurrowError('HOSTILE_PATH', `refusing path ${displayPath(to)} (regexwhere's rewrite of ${displayPath(path)}): ${problem}`);
+    return to;
   }
 
   private warnAll(path: Buffer, warnings: readonly string[]): void {
@@ -167,7 +177,7 @@ export class RestoreWriter {
     if (attrs.restoreCommand !== '' && original) return this.startPipe(path, attrs);
     try {
       if (this.o.owner) attrs = ownedAttributes(attrs, this.o.owner);
-      const target = this.target.resolve(this.o.rewrites?.length ? rewritePath(this.o.rewrites, attrs.path) : attrs.path);
+      const target = this.target.resolve(this.o.rewrites?.length ? this.rewritten(attrs.path) : attrs.path);
       if (target.depth === 0 && attrs.type !== T.FT_DIRECTORY) {
         throw new BurrowError('HOSTILE_PATH', 'only a directory may stand for the restore location itself');
       }

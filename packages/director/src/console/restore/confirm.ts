@@ -64,7 +64,7 @@ function newValue(s: RestoreSelection, key: keyof RestoreOptions, title: string)
     answer: (ctx, line) => {
       const value = line.trim();
       const options: RestoreOptions = { ...s.options, [key]: value === '' ? undefined : value };
-      // Unlike Bareos, where= stays with a regexwhere: rewritten names are placed below it.
+      // As in Bareos, a rewrite replaces where= (the summary then shows RegexWhere, not Where).
       const next = { ...s, options };
       // Checked now (a regexwhere that does not compile, an unknown client): the old values stay.
       summarize(ctx, next);

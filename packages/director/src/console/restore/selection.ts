@@ -6,6 +6,7 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
+import { parseRegexWhere, rewritePath, rewrittenPathProblem } from '@burrow/common/names/rewrite';
 import { findResource } from '@burrow/common/config/index';
 import { resolveRestore } from '../../setup/resolve.js';
 import { withCommas } from '../../jobs/format.js';
@@ -142,11 +143,29 @@ function planOf(ctx: ConsoleContext, s: RestoreSelection, files: SelectedFile[],
   const owner = scope.restoreOwner ?? undefined;
   // A user's files go only below a place named and allowed here; the client checks it is theirs.
   if (owner && !o.where) throw new BurrowError('BAD_REQUEST', `this console restores the files of uid ${owner.uid} only into a directory of theirs: give where=`);
+  if (owner && (o.regexwhere || o.strip_prefix || o.add_prefix || o.add_suffix)) {
+    throw new BurrowError('BAD_REQUEST', `this console restores the files of uid ${owner.uid} only below where=; a rewrite (regexwhere, strip_prefix, add_prefix, add_suffix) would replace it`);
+  }
   return resolveRestore(ctx.config, {
     job, client: s.client, restoreClient: o.restoreclient, storage: s.storage, jobIds: s.jobIds, paths: s.paths,
     files: exact ? files : undefined, where: o.where, replace: o.replace, owner,
     regexWhere: o.regexwhere, stripPrefix: o.strip_prefix, addPrefix: o.add_prefix, addSuffix: o.add_suffix,
   });
+}
+
+/**
+ * A rewrite replaces where=, so each selected file's new name is where it would land:
+ * it must be a path a restore may write to, and one this console's WhereACL allows.
+ * Refused here, before the job runs, naming the first file it goes wrong for.
+ */
+function checkRewrites(ctx: ConsoleContext, regexWhere: string, files: readonly SelectedFile[]): void {
+  const rewrites = parseRegexWhere(regexWhere);
+  const scope = consoleScope(ctx);
+  for (const f of files) {
+    const to = rewritePath(rewrites, f.path);
+    const problem = rewrittenPathProblem(to) ?? (scope.whereAllowed(displayPath(to)) ? undefined : 'this console may not restore there (WhereACL)');
+    if (problem) throw new BurrowError('BAD_REQUEST', `regexwhere ${regexWhere} turns ${displayPath(f.path)} into ${displayPath(to)}: ${problem}`);
+  }
 }
 
 /** The summary Bareos shows before `OK to run?`, and the job ready to queue. */
@@ -158,14 +177,14 @@ export function summarize(ctx: ConsoleContext, s: RestoreSelection): { text: str
     throw new BurrowError('NOT_FOUND', s.tree ? 'No files are marked to be restored.' : `none of the named files is in JobId(s) ${s.jobIds.join(',')}${mine}`);
   }
   const plan = planOf(ctx, s, files, exact);
+  if (plan.regexWhere) checkRewrites(ctx, plan.regexWhere, files);
   const volumes = [...new Set(files.map((f) => f.volumeName))];
   const text = [
     `${withCommas(files.length)} files selected to be restored from JobId(s) ${s.jobIds.join(',')}.`,
     ...(bytes >= 0 ? [`Bytes:          ${withCommas(bytes)}`] : []),
     `Volumes needed: ${volumes.join(', ')}`,
     `Restore Client: ${plan.restoreClient.name}`,
-    `Where:          ${plan.where.length ? displayPath(plan.where) : '(original location)'}`,
-    ...(plan.regexWhere ? [`RegexWhere:     ${plan.regexWhere}`] : []),
+    plan.regexWhere ? `RegexWhere:     ${plan.regexWhere}` : `Where:          ${plan.where.length ? displayPath(plan.where) : '(original location)'}`,
     `Replace:        ${plan.replace}`,
   ].join('\n');
   const data = { files: files.length, bytes: bytes >= 0 ? bytes : null, jobids: s.jobIds, volumes, client: s.client, restoreclient: plan.restoreClient.name,

@@ -1,7 +1,8 @@
 /**
  * A schedule fires in real time: a Run line for the coming minute starts the job
  * while the Director runs; status dir lists it beforehand; show schedules prints how
- * the Run line was understood.
+ * the Run line was understood. A Verify job's schedule fires at the same minute and
+ * runs at the Run line's level.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,7 +23,9 @@ test('a minute-level schedule starts its job on time', async (t) => {
   const burrow = await Burrow.start({
     include: [src],
     jobDirectives: ['Schedule = Soon'],
-    directorResources: `Schedule { Name = Soon; Run = Level=Full Priority=7 hourly at 0:${String(minute).padStart(2, '0')} }`,
+    directorResources: `Schedule { Name = Soon; Run = Level=Full Priority=7 hourly at 0:${String(minute).padStart(2, '0')} }
+Schedule { Name = SoonVerify; Run = Level=InitCatalog Priority=7 hourly at 0:${String(minute).padStart(2, '0')} }
+Job { Name = verify-test; Type = Verify; Level = Catalog; Client = test-fd; FileSet = TestSet; Pool = Full; Messages = Standard; Schedule = SoonVerify }`,
   });
   t.after(() => burrow.stop());
 
@@ -34,11 +37,17 @@ test('a minute-level schedule starts its job on time', async (t) => {
   const deadline = due.getTime() + 30_000;
   while (Date.now() < deadline) {
     jobs = (await burrow.console(['list jobs'])).stdout;
-    if (/\| 1\s+\| backup-test/.test(jobs)) break;
+    if (/\| \d\s+\| backup-test/.test(jobs) && /\| verify-test/.test(jobs)) break;
     await new Promise((r) => setTimeout(r, 2000));
   }
-  assert.match(jobs, /\| 1\s+\| backup-test/, `no job started by the schedule\n${burrow.logs()}`);
-  const done = await burrow.console(['wait', 'llist jobid=1']);
+  assert.match(jobs, /\| \d\s+\| backup-test/, `no backup started by the schedule\n${burrow.logs()}`);
+  const backupId = /\| (\d)\s+\| backup-test/.exec(jobs)?.[1] ?? '';
+  const verifyId = /\| (\d)\s+\| verify-test/.exec(jobs)?.[1] ?? '';
+  assert.ok(verifyId, `no verify started by the schedule\n${jobs}\n${burrow.logs()}`);
+  const verified = await burrow.console(['wait', `llist jobid=${verifyId}`]);
+  assert.match(verified.stdout, /type: V\n[\s\S]*level: V\n/, verified.stdout);
+  assert.match(verified.stdout, /Verify Level:\s+InitCatalog\n[\s\S]*Termination:\s+Verify OK/, verified.stdout);
+  const done = await burrow.console(['wait', `llist jobid=${backupId}`]);
   assert.match(done.stdout, /Termination:\s+Backup OK/);
   const started = /starttime: (\S+ \S+)/.exec(done.stdout)?.[1] ?? '';
   const startedAt = new Date(started.replace(' ', 'T')).getTime();

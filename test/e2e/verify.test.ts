@@ -78,6 +78,12 @@ test('each verify level names a modified file, a deleted file and a damaged volu
     assert.equal(termination(v.stdout), 'Verify OK', v.stdout);
   }
 
+  // Each verify job's level is in the catalog as Bareos's letter, and shown so.
+  const listed = await burrow.console(['list jobs job=verify-test', 'llist jobid=1']);
+  const levels = listed.stdout.split('\n').filter((l) => /\| verify-test\s/.test(l)).map((l) => l.split('|').map((c) => c.trim())[5]);
+  assert.deepEqual(levels, ['V', 'C', 'C', 'd', 'O', 'A'], listed.stdout);
+  assert.match(listed.stdout, /level: V\n/, listed.stdout);
+
   // Damage one byte in the middle of the volume: inside the big file's data.
   const [volume] = readdirSync(burrow.volumes);
   assert.ok(volume, 'a volume was written');

@@ -51,7 +51,10 @@ export interface Catalog {
   getJob(jobId: number): JobRow | undefined;
   getJobByName(job: string): JobRow | undefined;
   listJobs(query?: JobQuery): JobRow[];
-  /** The newest backup that ended T or W for this client and FileSet. */
+  /**
+   * The newest job that ended T or W for this client and FileSet at one of the levels
+   * (backup levels by default; a verify level finds Verify jobs, e.g. the last InitCatalog).
+   */
   lastSuccessfulJob(query: LastJobQuery): JobRow | undefined;
   /**
    * Called on Director start: every job not in a final state was cut off by a dying

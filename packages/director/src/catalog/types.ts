@@ -11,8 +11,13 @@
 export type JobType = 'B' | 'R' | 'V';
 /** Bareos's backup levels: Full, Incremental, Differential. */
 export type BackupLevel = 'F' | 'I' | 'D';
-/** Bareos levels: a backup's, and ' ' for jobs without one (restores). */
-export type JobLevel = BackupLevel | ' ';
+/**
+ * Bareos's verify levels as the catalog stores them (include/job_level.h): InitCatalog
+ * V, Catalog C, VolumeToCatalog O, DiskToCatalog d, Data A.
+ */
+export type VerifyLevelCode = 'V' | 'C' | 'O' | 'd' | 'A';
+/** Bareos levels: a backup's, a verify's, and ' ' for jobs without one (restores). */
+export type JobLevel = BackupLevel | VerifyLevelCode | ' ';
 
 /**
  * Bareos job status letters. Final: T (OK), W (OK with warnings), E (error), f (fatal),
@@ -161,7 +166,7 @@ export interface LastJobQuery {
   name?: string;
   clientId: number;
   fileSetId: number;
-  /** Levels that count; all when absent (Incremental builds on any, Differential on F). */
+  /** Levels that count; all backup levels when absent (Incremental builds on any, Differential on F). */
   levels?: JobLevel[];
 }
 

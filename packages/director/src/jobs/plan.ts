@@ -4,7 +4,7 @@
  * the configuration, so they stay small and testable.
  */
 import type { burrow } from '@burrow/common/proto/index';
-import type { BackupLevel, RestoreFileRow } from '../catalog/index.js';
+import type { BackupLevel, RestoreFileRow, VerifyLevelCode } from '../catalog/index.js';
 import type { ClientTarget } from '../fd/client-link.js';
 import type { PoolPlan } from '../media/volumes.js';
 import type { StorageTarget } from '../sd/storage-link.js';
@@ -79,6 +79,11 @@ export interface RestorePlan {
 /** Bareos's verify levels. */
 export const VERIFY_LEVELS = ['InitCatalog', 'Catalog', 'DiskToCatalog', 'VolumeToCatalog', 'Data'] as const;
 export type VerifyLevel = (typeof VERIFY_LEVELS)[number];
+
+/** How the catalog stores each verify level (Bareos's letters). */
+export const VERIFY_LEVEL_CODES: Record<VerifyLevel, VerifyLevelCode> = {
+  InitCatalog: 'V', Catalog: 'C', DiskToCatalog: 'd', VolumeToCatalog: 'O', Data: 'A',
+};
 
 export interface VerifyPlan {
   kind: 'verify';

@@ -7,7 +7,7 @@
  */
 import type { Catalog, JobInput, JobLevel } from '../catalog/index.js';
 import { chooseBaseline, type Basis } from './baseline.js';
-import type { JobPlan } from './plan.js';
+import { VERIFY_LEVEL_CODES, type JobPlan } from './plan.js';
 import { poolForLevel } from './pools.js';
 
 export interface PreparedRun {
@@ -40,6 +40,7 @@ export function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: numb
     poolId = catalog.getPool(plan.pool.name)?.poolId ?? null;
   } else if (plan.kind === 'verify') {
     fileSetId = catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
+    level = VERIFY_LEVEL_CODES[plan.level];
   }
   const row: JobInput = {
     name: plan.jobName, type: TYPES[plan.kind], level, clientId, fileSetId, poolId, storageId, schedTime,

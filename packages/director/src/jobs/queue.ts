@@ -14,7 +14,7 @@ import { backupJob } from './backup.js';
 import { elapsed } from './format.js';
 import { runJob, type JobType } from './lifecycle.js';
 import { prepareRun } from './prepare.js';
-import type { JobPlan } from './plan.js';
+import { VERIFY_LEVEL_CODES, type JobPlan } from './plan.js';
 import { restoreJob } from './restore.js';
 import { verifyJob } from './verify.js';
 import type { FinalStatus } from './status.js';
@@ -90,7 +90,7 @@ export class JobQueue {
   list(): JobSummary[] {
     return [...this.jobs.values()].map((j) => ({
       jobId: j.jobId, job: j.id.job, name: j.plan.jobName, kind: j.plan.kind, state: j.state, waitingFor: j.waitingFor,
-      level: j.plan.kind === 'backup' ? j.plan.level : ' ', client: j.plan.client.name, priority: j.priority,
+      level: levelCode(j.plan), client: j.plan.client.name, priority: j.priority,
     }));
   }
 
@@ -198,5 +198,14 @@ function jobType(plan: JobPlan, basis: Basis): JobType {
     case 'backup': return backupJob(plan, basis);
     case 'restore': return restoreJob(plan);
     case 'verify': return verifyJob(plan);
+  }
+}
+
+/** The level as the catalog writes it (Bareos's letter). */
+function levelCode(plan: JobPlan): string {
+  switch (plan.kind) {
+    case 'backup': return plan.level;
+    case 'verify': return VERIFY_LEVEL_CODES[plan.level];
+    case 'restore': return ' ';
   }
 }

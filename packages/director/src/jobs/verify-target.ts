@@ -1,6 +1,6 @@
 /**
  * What a verify checks against (Bareos's DoVerify): Catalog the last good InitCatalog
- * of the same Job, client and FileSet; DiskToCatalog the client's latest backup state
+ * (found by its level) of the same Job, client and FileSet; DiskToCatalog the client's latest backup state
  * (Full + Differential + Incrementals); VolumeToCatalog and Data one backup job — the
  * one given with jobid=, else the last good backup of the `Verify Job`, else of the
  * client and FileSet. Looked up when the job starts, so a verify queued behind a
@@ -15,20 +15,21 @@ const good = (j: JobRow): boolean => j.status === 'T' || j.status === 'W';
 const start = (j: JobRow): number => j.startTime ?? j.schedTime;
 
 /** The jobs whose files are compared, oldest first; [] for InitCatalog. */
-export function verifyTargets(catalog: Catalog, plan: VerifyPlan, self: number, fileSetId: number): JobRow[] {
+export function verifyTargets(catalog: Catalog, plan: VerifyPlan, fileSetId: number): JobRow[] {
   if (plan.level === 'InitCatalog') return [];
   if (plan.verifyJobId !== null) {
     const j = catalog.getJob(plan.verifyJobId);
     if (!j) throw new BurrowError('NOT_FOUND', `JobId ${plan.verifyJobId} does not exist`);
     if (!good(j)) throw new BurrowError('BAD_REQUEST', `Last Job ${j.jobId} did not terminate normally (JobStatus=${j.status})`);
-    const wanted = plan.level === 'Catalog' ? 'V' : 'B';
-    if (j.type !== wanted) throw new BurrowError('BAD_REQUEST', `JobId ${j.jobId} is not a ${wanted === 'V' ? 'Verify InitCatalog' : 'Backup'} job`);
+    const isInit = j.type === 'V' && j.level === 'V';
+    if (plan.level === 'Catalog' ? !isInit : j.type !== 'B') {
+      throw new BurrowError('BAD_REQUEST', `JobId ${j.jobId} is not a ${plan.level === 'Catalog' ? 'Verify InitCatalog' : 'Backup'} job`);
+    }
     return [j];
   }
   if (plan.level === 'Catalog') {
-    const init = catalog.listJobs({ client: plan.client.name, type: 'V', name: plan.jobName })
-      .filter((j) => good(j) && j.jobId !== self && j.fileSetId === fileSetId && catalog.countFiles(j.jobId) > 0)
-      .sort((a, b) => start(a) - start(b)).pop();
+    const clientId = catalog.getClient(plan.client.name)?.clientId;
+    const init = clientId === undefined ? undefined : catalog.lastSuccessfulJob({ clientId, fileSetId, name: plan.jobName, levels: ['V'] });
     if (!init) {
       throw new BurrowError('NOT_FOUND', 'Unable to find JobId of previous InitCatalog Job. Please run a Verify with Level=InitCatalog before running the current Job.');
     }

@@ -43,7 +43,7 @@ export function verifyJob(plan: VerifyPlan): JobType {
       n: plan.jobName, t: 'Verify', b: '0', F: String(totals.examined), w: plan.storage.name, h: plan.client.address, x: 'no',
     }),
     open: async (ctx, peers) => {
-      const targets = verifyTargets(ctx.env.catalog, plan, ctx.id.jobId, fileSetId);
+      const targets = verifyTargets(ctx.env.catalog, plan, fileSetId);
       const last = targets[targets.length - 1];
       if (last) {
         totals.verified = { jobId: last.jobId, job: last.job };

@@ -14,8 +14,13 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 
+/** The levels a Run line may name: a Backup's and a Verify's (Bareos's names). */
+export const RUN_LEVELS = ['Full', 'Incremental', 'Differential', 'InitCatalog', 'Catalog', 'VolumeToCatalog', 'DiskToCatalog', 'Data'] as const;
+export type RunLevel = (typeof RUN_LEVELS)[number];
+
 export interface RunOverrides {
-  level?: 'Full' | 'Incremental' | 'Differential';
+  /** Checked against the Job's type when the schedule is loaded (scheduler.ts). */
+  level?: RunLevel;
   pool?: string;
   fullPool?: string;
   incrementalPool?: string;
@@ -51,7 +56,7 @@ const WDAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'fri
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const WOMS = [['1st', 'first'], ['2nd', 'second'], ['3rd', 'third'], ['4th', 'fourth'], ['5th', 'fifth']];
-const LEVELS: Record<string, RunOverrides['level']> = { full: 'Full', incremental: 'Incremental', differential: 'Differential' };
+const LEVELS: Record<string, RunLevel> = Object.fromEntries(RUN_LEVELS.map((l) => [l.toLowerCase(), l]));
 
 type Named = { kind: 'wday' | 'month' | 'wom'; code: number };
 
@@ -199,7 +204,7 @@ function parseOverride(o: RunOverrides, text: string, key: string, value: string
   switch (key) {
     case 'level': {
       const level = LEVELS[value.toLowerCase()];
-      if (!level) throw bad(text, `Level=${value} is not Full, Incremental or Differential`);
+      if (!level) throw bad(text, `Level=${value} is not Full, Incremental or Differential, nor a verify level (${RUN_LEVELS.slice(3).join(', ')})`);
       o.level = level;
       return;
     }

@@ -11,7 +11,7 @@ import { Problems } from '@burrow/common/config/schema/problems';
 import type { Logger } from '@burrow/common/log/index';
 import { firingsBetween, type Firing } from './calendar.js';
 import type { Clock } from './clock.js';
-import { parseRun, type RunSpec } from './run-spec.js';
+import { parseRun, RUN_LEVELS, type RunLevel, type RunSpec } from './run-spec.js';
 
 export interface ScheduledJob {
   job: JobResource;
@@ -47,10 +47,28 @@ export function scheduleEntries(config: DirectorConfig, problems?: Problems): Sc
     if (!job.schedule || !job.enabled) continue;
     const schedule = findResource(config.schedules, job.schedule);
     for (const run of parsed.get(job.schedule.toLowerCase()) ?? []) {
-      entries.push({ run, item: { job, schedule: schedule?.name ?? job.schedule } });
+      const misfit = levelMisfit(job, run);
+      if (misfit) problems.push(`${job.source.file}:${job.source.line}: Job "${job.name}": Schedule "${job.schedule}": ${misfit}`);
+      else entries.push({ run, item: { job, schedule: schedule?.name ?? job.schedule } });
     }
   }
+  if (problems.length) throw new BurrowError('CONFIG_INVALID', problems.join('\n'));
   return entries;
+}
+
+const SCHEDULED_LEVELS: Readonly<Record<string, readonly RunLevel[]>> = {
+  Backup: RUN_LEVELS.slice(0, 3),
+  Verify: RUN_LEVELS.slice(3),
+};
+
+/** Why a Run line cannot start this Job: a type the scheduler does not start, or a level of another type. */
+function levelMisfit(job: JobResource, run: RunSpec): string | undefined {
+  const type = job.type ?? 'Backup';
+  const levels = SCHEDULED_LEVELS[type];
+  if (!levels) return `a ${type} job cannot be started by a Schedule (Backup and Verify jobs can)`;
+  const level = run.overrides.level;
+  if (level && !levels.includes(level)) return `Run = "${run.text}": Level=${level} is not a level of a ${type} job (${levels.join(', ')})`;
+  return undefined;
 }
 
 export class Scheduler {

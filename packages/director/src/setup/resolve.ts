@@ -115,10 +115,19 @@ function poolCandidates(config: DirectorConfig, job: JobResource, o: Overrides):
   return { base: poolPlan(config, o.pool ?? run.pool ?? job.pool, job.name), baseSource, levels };
 }
 
-/** A Job as one of its Schedule's Run lines starts it, with that line's overrides. */
-export function scheduledPlan(config: DirectorConfig, job: JobResource, o: RunOverrides, resolvePath: (p: string) => string): BackupPlan {
+/**
+ * A Job as one of its Schedule's Run lines starts it, with that line's overrides: a
+ * Backup (its level and pools) or a Verify (its level); the scheduler refuses other
+ * types and levels of another type when it loads the schedule.
+ */
+export function scheduledPlan(config: DirectorConfig, job: JobResource, o: RunOverrides, resolvePath: (p: string) => string): BackupPlan | VerifyPlan {
+  const common = { level: o.level, storage: o.storage };
+  if (job.type === 'Verify') {
+    const plan = resolveVerify(config, job, common, resolvePath);
+    return { ...plan, messages: o.messages ?? plan.messages, priority: o.priority ?? plan.priority };
+  }
   const run = { pool: o.pool, fullPool: o.fullPool, incrementalPool: o.incrementalPool, differentialPool: o.differentialPool };
-  const plan = resolveBackup(config, job, { level: o.level, storage: o.storage, run }, resolvePath);
+  const plan = resolveBackup(config, job, { ...common, run }, resolvePath);
   return { ...plan, messages: o.messages ?? plan.messages, priority: o.priority ?? plan.priority, accurate: o.accurate ?? plan.accurate };
 }
 

@@ -57,3 +57,55 @@ test('a catalog written by a newer Burrow is refused and left unchanged', () => 
     assert.ok(readFileSync(file).equals(before), 'the database file was not touched');
   });
 });
+
+test('a catalog made by schema version 1 upgrades to stored verify levels, keeping every row and the job id counter', () => {
+  withDir((dir) => {
+    const file = join(dir, 'burrow.db');
+    const v1 = new Database(file);
+    migrate(v1, 'v1', 1, MIGRATIONS.slice(0, 1));
+    v1.exec(`
+      INSERT INTO Client (ClientId, Name) VALUES (1, 'c');
+      INSERT INTO FileSet (FileSetId, Name, Digest, CreateTime) VALUES (1, 'Set', 'd', 0);
+      INSERT INTO Pool (PoolId, Name) VALUES (1, 'Full');
+      INSERT INTO Media (MediaId, VolumeName, PoolId, MediaType, CreateTime) VALUES (1, 'Vol-0001', 1, 'File', 0);
+      INSERT INTO Path (PathId, Path) VALUES (1, X'2F746D702F');
+      INSERT INTO Job (JobId, Job, Name, Type, Level, JobStatus, ClientId, FileSetId, PoolId, SchedTime)
+        VALUES (1, 'b.1', 'b', 'B', 'F', 'T', 1, 1, 1, 10),
+               (2, 'v.2', 'v', 'V', ' ', 'T', 1, 1, NULL, 20),
+               (3, 'v.3', 'v', 'V', ' ', 'T', 1, 1, NULL, 30),
+               (4, 'v.4', 'v', 'V', ' ', 'T', 1, 1, NULL, 40),
+               (5, 'v.5', 'v', 'V', ' ', 'E', 1, 1, NULL, 50),
+               (6, 'r.6', 'r', 'R', ' ', 'T', 1, NULL, NULL, 60),
+               (7, 'b.7', 'b', 'B', 'I', 'T', 1, 1, 1, 70);
+      INSERT INTO JobMedia (JobId, MediaId, FirstIndex, LastIndex, StartAddr, EndAddr, VolIndex) VALUES (1, 1, 1, 1, 0, 100, 1);
+      INSERT INTO File (JobId, PathId, Name, FileIndex, MediaId, Attributes) VALUES (1, 1, X'61', 1, 1, X'00'), (4, 1, X'61', 1, NULL, X'00');
+      INSERT INTO Log (JobId, Time, LogText) VALUES
+        (2, 1, '01-Jan 10:00 dir JobId 2: Start Verify JobId=2 Level=InitCatalog Job=v.2'),
+        (3, 1, '01-Jan 10:00 dir JobId 3: Start Verify JobId=3 Level=Catalog Job=v.3'),
+        (5, 1, '01-Jan 10:00 dir JobId 5: Start Verify JobId=5 Level=VolumeToCatalog Job=v.5');
+      DELETE FROM Job WHERE JobId = 7;
+    `);
+    v1.close();
+
+    const catalog = openSqliteCatalog(file);
+    const level = (id: number): string | undefined => catalog.getJob(id)?.level;
+    assert.deepEqual([1, 2, 3, 4, 5, 6].map(level), ['F', 'V', 'C', 'V', 'O', ' ']);
+    assert.equal(catalog.listJobMedia(1).length, 1, 'rows that refer to a job are kept');
+    assert.equal(catalog.getLog(3).length, 1);
+    // The counter survives the rebuild: JobId 7 was handed out once, and never again.
+    const next = catalog.createJob({ name: 'v', type: 'V', level: 'd', clientId: 1, fileSetId: 1, poolId: null, schedTime: 80 });
+    assert.equal(next, 8);
+    assert.equal(catalog.getJob(next)?.level, 'd');
+    // References are enforced again after the migration.
+    assert.throws(() => catalog.addLog(999, 1, 'x'), { name: 'BurrowError', code: 'CATALOG' });
+    catalog.close();
+
+    const raw = new Database(file, { readonly: true });
+    assert.equal(readSchemaVersion(raw), SCHEMA_VERSION);
+    assert.deepEqual(raw.pragma('foreign_key_check'), []);
+    const indexes = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Job'").pluck().all();
+    for (const i of ['Job_Name', 'Job_Client', 'Job_Status']) assert.ok(indexes.includes(i), `index ${i}`);
+    assert.deepEqual(raw.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'Job_new%'").all(), []);
+    raw.close();
+  });
+});

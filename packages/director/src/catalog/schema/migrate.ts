@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { BurrowError } from '@burrow/common/errors/index';
 import { INITIAL_SCHEMA } from './0001-initial.js';
+import { VERIFY_LEVELS_SCHEMA } from './0002-verify-levels.js';
 
 /**
  * Numbered schema migrations, applied in order on open, each in its own transaction
@@ -11,10 +12,17 @@ export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /**
+   * The migration rebuilds a table others refer to (SQLite's way to change a
+   * constraint): it runs with foreign keys off, and the references are checked before
+   * it commits.
+   */
+  rebuildsTables?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial tables', sql: INITIAL_SCHEMA },
+  { version: 2, description: 'verify levels', sql: VERIFY_LEVELS_SCHEMA, rebuildsTables: true },
 ];
 
 /** The schema version this code writes. */
@@ -66,16 +74,31 @@ export function migrate(db: Database.Database, where: string, now: number = Date
     const step = db.transaction(() => {
       db.exec(VERSION_TABLE);
       db.exec(m.sql);
+      if (m.rebuildsTables) checkForeignKeys(db);
       db.prepare('INSERT INTO SchemaVersion (Version, Description, AppliedAt) VALUES (?, ?, ?)')
         .run(m.version, m.description, now);
     });
+    // The pragma is ignored inside a transaction, hence around it.
+    const keysWereOn = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
     try {
       step.immediate();
     } catch (err) {
       throw new BurrowError('CATALOG',
         `catalog ${where}: migration ${m.version} (${m.description}) failed: ${String(err)}`, { cause: err });
+    } finally {
+      if (m.rebuildsTables && keysWereOn) db.pragma('foreign_keys = ON');
     }
     applied.push(m.version);
   }
   return applied;
+}
+
+/** Every reference still points at a row (a rebuilt table kept every row it had). */
+function checkForeignKeys(db: Database.Database): void {
+  const broken = db.pragma('foreign_key_check') as Array<{ table: string; rowid: number; parent: string }>;
+  if (broken.length > 0) {
+    const first = broken[0];
+    throw new Error(`${broken.length} rows refer to missing rows (first: ${first?.table} row ${first?.rowid} -> ${first?.parent})`);
+  }
 }

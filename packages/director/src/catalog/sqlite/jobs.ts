@@ -49,7 +49,8 @@ export function jobOps(db: Database.Database, now: () => number): JobOps {
       AND (@name IS NULL OR J.Name = @name) AND (@type IS NULL OR J.Type = @type)
       ORDER BY J.JobId DESC LIMIT @limit`),
     // `levels` is a string of level letters; instr() keeps this one prepared statement.
-    lastGood: db.prepare(`${JOB_SELECT} WHERE J.Type = 'B' AND J.ClientId = @clientId
+    // Backup and verify levels are distinct letters, so the levels also say the type.
+    lastGood: db.prepare(`${JOB_SELECT} WHERE J.ClientId = @clientId
       AND J.FileSetId = @fileSetId AND J.JobStatus IN ('T','W')
       AND (@name IS NULL OR J.Name = @name) AND instr(@levels, J.Level) > 0
       ORDER BY J.StartTime DESC, J.JobId DESC LIMIT 1`),

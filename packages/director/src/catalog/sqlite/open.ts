@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Catalog } from '../catalog.js';
-import { migrate } from '../schema/migrate.js';
+import { checkSchemaVersion, migrate } from '../schema/migrate.js';
 import { fileOps } from './files.js';
 import { jobOps } from './jobs.js';
 import { mediaOps } from './media.js';
@@ -29,8 +29,11 @@ export function openSqliteCatalog(file: string, options: SqliteCatalogOptions = 
   try {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db, file, now()); // checks the version first, so a newer catalog stays untouched
+    checkSchemaVersion(db, file); // before anything is written, so a newer catalog stays untouched
+    // WAL before migrating: a table renamed by a migration in rollback-journal mode
+    // leaves the first WAL checkpoint failing with "database table is locked".
     db.pragma('journal_mode = WAL');
+    migrate(db, file, now());
     // NORMAL is crash-safe in WAL mode (a process dying loses nothing committed); only
     // a power cut can roll back the last commits, and the database stays consistent.
     db.pragma('synchronous = NORMAL');

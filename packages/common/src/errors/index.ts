@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   COMMAND_FAILED: 'a command or list the FileSet names was refused, failed or could not be read',
   INTERNAL: 'a bug in Burrow',
   NOT_ALLOWED: 'the peer may not ask for this',
+  BOOTSTRAP_INVALID: 'a bootstrap (.bsr) text is malformed or asks for what Burrow volumes cannot do',
 } as const;
 
 export type BurrowErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildBootstrap } from './bootstrap.js';
+import { buildBootstrap, jobBootstrap } from './bootstrap.js';
 import { joinPath, prefixRange, splitPath } from './paths.js';
 import type { JobMediaRow, RestoreFileRow } from './types.js';
 
@@ -12,24 +12,28 @@ test('bootstrap groups files per (volume, job) with the smallest address and asc
     row('Vol-B', 7, 4, 900), row('Vol-A', 7, 2, 500), row('Vol-B', 3, 9, 100),
     row('Vol-B', 7, 1, 300), row('Vol-B', 3, 2, 50), row('Vol-B', 7, 4, 900),
   ];
-  assert.deepEqual(buildBootstrap(rows), [
-    { volumeName: 'Vol-B', sessionId: 3, startAddr: 50, fileIndexes: [2, 9] },
-    { volumeName: 'Vol-B', sessionId: 7, startAddr: 300, fileIndexes: [1, 4] },
-    { volumeName: 'Vol-A', sessionId: 7, startAddr: 500, fileIndexes: [2] },
+  const r = (first: number, last = first): { first: number; last: number } => ({ first, last });
+  assert.deepEqual(buildBootstrap(rows).sections, [
+    { volume: 'Vol-B', sessionId: 3, startAddr: 50, endAddr: 50, fileIndexes: [r(2), r(9)], count: 2 },
+    { volume: 'Vol-B', sessionId: 7, startAddr: 300, endAddr: 300, fileIndexes: [r(1), r(4)], count: 2 },
+    { volume: 'Vol-A', sessionId: 7, startAddr: 500, endAddr: 500, fileIndexes: [r(2)], count: 1 },
   ]);
-  assert.deepEqual(buildBootstrap([]), []);
+  assert.deepEqual(buildBootstrap([]).sections, []);
 });
 
 test('bootstrap follows a file onto the volume where its job continues it', () => {
   const jm = (volumeName: string, volIndex: number, firstIndex: number, lastIndex: number, startAddr: number): JobMediaRow =>
-    ({ jobMediaId: volIndex, jobId: 5, mediaId: volIndex, volumeName, volIndex, firstIndex, lastIndex, startAddr, endAddr: 0 });
+    ({ jobMediaId: volIndex, jobId: 5, mediaId: volIndex, volumeName, mediaType: 'File', volIndex, firstIndex, lastIndex, startAddr, endAddr: startAddr + 9000 });
   const media = [jm('V1', 1, 1, 10, 64), jm('V2', 2, 10, 20, 32), jm('V3', 3, 21, 30, 32)];
-  assert.deepEqual(buildBootstrap([row('V1', 5, 10, 8000), row('V1', 5, 3, 900)], media), [
-    { volumeName: 'V1', sessionId: 5, startAddr: 900, fileIndexes: [3, 10] },
-    { volumeName: 'V2', sessionId: 5, startAddr: 32, fileIndexes: [10] },
+  assert.deepEqual(buildBootstrap([row('V1', 5, 10, 8000), row('V1', 5, 3, 900)], media).sections, [
+    { volume: 'V1', mediaType: 'File', sessionId: 5, startAddr: 900, endAddr: 9064, fileIndexes: [{ first: 3, last: 3 }, { first: 10, last: 10 }], count: 2 },
+    { volume: 'V2', mediaType: 'File', sessionId: 5, startAddr: 32, endAddr: 9032, fileIndexes: [{ first: 10, last: 10 }], count: 1 },
   ]);
   // File 3 ends on V1: no continuation, and V3 (which starts with a new file) is never added.
-  assert.deepEqual(buildBootstrap([row('V1', 5, 3, 900)], media).length, 1);
+  assert.deepEqual(buildBootstrap([row('V1', 5, 3, 900)], media).sections.length, 1);
+  // What the backup wrote: every volume, its whole range (a continued file on both).
+  assert.deepEqual(jobBootstrap(media).sections.map((s) => `${s.volume} ${s.startAddr}-${s.endAddr} ${s.fileIndexes[0]?.first}-${s.fileIndexes[0]?.last}`),
+    ['V1 64-9064 1-10', 'V2 32-9032 10-20', 'V3 32-9032 21-30']);
 });
 
 test('paths split into directory and name and join back byte for byte', () => {

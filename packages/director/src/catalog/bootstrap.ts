@@ -1,18 +1,26 @@
-import type { BootstrapEntry, JobMediaRow, RestoreFileRow } from './types.js';
+/**
+ * Bootstraps from the catalog (the model is @burrow/common/bootstrap): what a restore
+ * or a volume verify reads, from the files chosen, and what a backup wrote (its
+ * `Write Bootstrap`), from its JobMedia rows, one section per volume, as Bareos writes it.
+ */
+import { rangesOf, type Bootstrap, type BootstrapSection } from '@burrow/common/bootstrap/bootstrap';
+import type { JobMediaRow, RestoreFileRow } from './types.js';
+
+type ChosenFile = Pick<RestoreFileRow, 'jobId' | 'fileIndex' | 'volumeName' | 'addr'>;
 
 /**
- * Turns the files chosen for a restore into what the Storage daemon reads: one entry
+ * Turns the files chosen for a restore into what the Storage daemon reads: one section
  * per (volume, job session) with the smallest block address to position to and the
- * wanted file indexes, ascending. Volumes keep the order of their first appearance in
- * `rows` (selectRestoreFiles orders them as a reader should visit them); within a
- * volume, sessions go by job id.
+ * wanted file indexes. Volumes keep the order of their first appearance in `rows`
+ * (selectRestoreFiles orders them as a reader should visit them); within a volume,
+ * sessions go by job id.
  *
  * A file whose records run on past the end of its volume is also wanted on the job's
- * next volume: given the jobs' JobMedia rows, such a file gets an entry on the volume
- * where it continues, starting at that JobMedia's start address.
+ * next volume: given the jobs' JobMedia rows, such a file gets a section on the volume
+ * where it continues, starting at that JobMedia's start address. The JobMedia rows
+ * also give each section its Media Type and the session's last block on the volume.
  */
-export function buildBootstrap(rows: ReadonlyArray<Pick<RestoreFileRow, 'jobId' | 'fileIndex' | 'volumeName' | 'addr'>>,
-  jobMedia: readonly JobMediaRow[] = []): BootstrapEntry[] {
+export function buildBootstrap(rows: readonly ChosenFile[], jobMedia: readonly JobMediaRow[] = []): Bootstrap {
   const volumes = new Map<string, Map<number, { startAddr: number; indexes: Set<number> }>>();
   const add = (volumeName: string, jobId: number, addr: number, fileIndex: number): void => {
     let sessions = volumes.get(volumeName);
@@ -36,19 +44,34 @@ export function buildBootstrap(rows: ReadonlyArray<Pick<RestoreFileRow, 'jobId' 
       add(jm.volumeName, jm.jobId, jm.startAddr, jm.firstIndex);
     }
   }
-  // A reader must meet a job's volumes in the order it wrote them.
-  const volIndex = new Map(jobMedia.map((jm) => [`${jm.jobId}:${jm.volumeName}`, jm.volIndex]));
+  const onVolume = new Map(jobMedia.map((jm) => [`${jm.jobId}:${jm.volumeName}`, jm]));
 
-  const out: BootstrapEntry[] = [];
-  for (const [volumeName, sessions] of volumes) {
+  const sections: BootstrapSection[] = [];
+  for (const [volume, sessions] of volumes) {
     for (const jobId of [...sessions.keys()].sort((a, b) => a - b)) {
       const s = sessions.get(jobId);
       if (s === undefined) continue;
-      out.push({ volumeName, sessionId: jobId, startAddr: s.startAddr,
-        fileIndexes: [...s.indexes].sort((a, b) => a - b) });
+      const jm = onVolume.get(`${jobId}:${volume}`);
+      sections.push({
+        volume, ...(jm ? { mediaType: jm.mediaType } : {}), sessionId: jobId,
+        startAddr: s.startAddr, endAddr: Math.max(jm?.endAddr ?? s.startAddr, s.startAddr),
+        fileIndexes: rangesOf(s.indexes), count: s.indexes.size,
+      });
     }
   }
-  if (jobMedia.length === 0) return out;
-  return out.sort((a, b) => a.sessionId - b.sessionId
-    || (volIndex.get(`${a.sessionId}:${a.volumeName}`) ?? 0) - (volIndex.get(`${b.sessionId}:${b.volumeName}`) ?? 0));
+  // A reader must meet a job's volumes in the order it wrote them.
+  if (jobMedia.length > 0) {
+    sections.sort((a, b) => a.sessionId - b.sessionId || (onVolume.get(`${a.sessionId}:${a.volume}`)?.volIndex ?? 0) - (onVolume.get(`${b.sessionId}:${b.volume}`)?.volIndex ?? 0));
+  }
+  return { sections };
+}
+
+/** What a backup wrote: a section per JobMedia row, its whole range of file indexes (Bareos's Write Bootstrap). */
+export function jobBootstrap(jobMedia: readonly JobMediaRow[]): Bootstrap {
+  return {
+    sections: jobMedia.filter((jm) => jm.lastIndex >= jm.firstIndex && jm.firstIndex > 0).map((jm) => ({
+      volume: jm.volumeName, mediaType: jm.mediaType, sessionId: jm.jobId, startAddr: jm.startAddr, endAddr: jm.endAddr,
+      fileIndexes: [{ first: jm.firstIndex, last: jm.lastIndex }],
+    })),
+  };
 }

@@ -201,7 +201,7 @@ export interface JobMediaInput {
   endAddr: number;
   volIndex: number;
 }
-export interface JobMediaRow extends JobMediaInput { jobMediaId: number; volumeName: string }
+export interface JobMediaRow extends JobMediaInput { jobMediaId: number; volumeName: string; mediaType: string }
 
 export interface RestoreFilter {
   /** Files or directory trees to restore (a directory selects everything under it). */
@@ -220,13 +220,6 @@ export interface RestoreFileRow {
   type: number;
 }
 
-/** What the SD reads for one (volume, job): the shape of burrow.BootstrapVolume. */
-export interface BootstrapEntry {
-  volumeName: string;
-  sessionId: number;
-  startAddr: number;
-  fileIndexes: number[];
-}
 
 /**
  * A page of restore-tree entries — the newest version of each path among a chain's

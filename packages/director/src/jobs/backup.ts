@@ -14,7 +14,7 @@ import { serveBackupSession } from '../sd/backup-session.js';
 import { openStorage } from '../sd/storage-link.js';
 import { accurateComparesDigests, recordDeleted, sendState } from './accurate.js';
 import { currentChain, type Basis } from './baseline.js';
-import { endStorageIfClientFailed, type Peers } from './conversation.js';
+import { endStorageIfClientFailed, finalStatus, type Peers } from './conversation.js';
 import { expandOnDirector } from './fileset-lists.js';
 import { listDate } from './format.js';
 import type { PercentVars } from './percent.js';
@@ -24,6 +24,7 @@ import { LEVEL_NAMES, type BackupPlan } from './plan.js';
 import { backupReport, type BackupTotals } from './report.js';
 import { clientScripts } from './run-scripts.js';
 import { statusWords } from './status.js';
+import { writeJobBootstrap } from './write-bootstrap.js';
 
 /** The state an accurate Incremental or Differential compares with; none for a Full. */
 function accurateState(ctx: JobContext, plan: BackupPlan, basis: Basis): StateSnapshot | null {
@@ -57,7 +58,14 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
       const { sd, fd } = await giveOrders(ctx, peers, orders);
       return [serveStorage(ctx, { plan, totals, sd }), serveClient(ctx, { peers, totals, fd, state: accurate })];
     },
-    conversed: () => accurate?.drop(),
+    conversed: async (ctx) => {
+      accurate?.drop();
+      // Bareos writes it when the backup ended well and wrote data, before the After scripts.
+      const status = finalStatus(ctx.log, totals.fdStatus, totals.sdStatus, ctx.signal);
+      if (plan.writeBootstrap !== null && (status === 'T' || status === 'W') && totals.sdBytes > 0) {
+        await writeJobBootstrap(ctx, { template: plan.writeBootstrap, vars: job.vars(ctx), level: plan.level, since: basis.since });
+      }
+    },
     counts: () => ({ jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, since: basis.since }),
     report: (common) => backupReport({ ...common, plan, totals, since: basis.since }),
   };

@@ -38,6 +38,8 @@ export interface BackupPlan {
   fileset: { name: string; spec: burrow.IFileSetSpec; digest: string };
   /** Accurate = yes: the FD compares with the current backup state and records deletions. */
   accurate: boolean;
+  /** Write Bootstrap: a file (relative names resolved) or `|command`, % codes unfilled; null: none. */
+  writeBootstrap: string | null;
   messages: string;
   priority: number;
   limits: RunLimits;
@@ -63,6 +65,14 @@ export interface RestorePlan {
   paths: Buffer[];
   /** The exact files chosen (the restore tree's marks); wins over `paths`. */
   files?: readonly SelectedFile[];
+  /**
+   * A bootstrap file (`run job=RestoreFiles bootstrap=FILE`, or the Job's Bootstrap
+   * directive): the selection is the file's, read when the job starts; the catalog
+   * is not asked, and jobIds, paths and files are unused.
+   */
+  bootstrapFile?: string;
+  /** `restore ... bootstrap=FILE`: the restore's bootstrap is also written there, as text. */
+  writeBootstrap?: string;
   /** Empty: the original places (or, with a RegexWhere, where the rewrite says). */
   where: Buffer;
   /** Bareos's RegexWhere ('' none), checked to compile; it replaces `where` (then empty). */

@@ -13,7 +13,7 @@ const pool = (name: string): PoolPlan => ({ name, labelFormat: null, maximumVolu
 function backupPlan(level: BackupPlan['level']): BackupPlan {
   const levels = { F: { pool: pool('Full'), fromRun: false }, I: { pool: pool('Incremental'), fromRun: false } };
   return {
-    kind: 'backup', jobName: 'backup-client', level, accurate: false, messages: 'Standard', priority: 10, scripts: [],
+    kind: 'backup', jobName: 'backup-client', level, accurate: false, writeBootstrap: null, messages: 'Standard', priority: 10, scripts: [],
     client: { name: 'client-fd', address: '127.0.0.1', port: 9102, password: 'x' },
     storage: { name: 'File', address: '127.0.0.1', port: 9103, password: 'x', device: 'FileStorage', mediaType: 'File' },
     pool: levels.I.pool, poolSource: 'Job IncPool override', pools: { base: pool('Job'), baseSource: 'Job resource', levels },

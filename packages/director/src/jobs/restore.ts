@@ -1,10 +1,15 @@
 /**
  * A Restore job from the Director's side: turn the selection into a bootstrap
- * (volumes, sessions, block addresses, file indexes), open a read session on the SD,
- * and have the (restore) client's FD fetch and write the files. The rest of the job's
+ * (volumes, sessions, block addresses, file indexes) — or read one from a `.bsr` file
+ * (docs/bootstrap-format.md) — open a read session on the SD, and have the (restore)
+ * client's FD fetch and write the files. The rest of the job's
  * life is the template's (lifecycle.ts).
  */
-import { BurrowError } from '@burrow/common/errors/index';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Bootstrap } from '@burrow/common/bootstrap/bootstrap';
+import { parseBootstrapText, writeBootstrapText } from '@burrow/common/bootstrap/text';
+import { bootstrapFileCount } from '@burrow/common/bootstrap/wire';
+import { BurrowError, describeError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
 import { buildBootstrap } from '../catalog/index.js';
 import { openClient } from '../fd/client-link.js';
@@ -19,6 +24,7 @@ import { clientEnded, storageEnded } from './peer-totals.js';
 import type { RestorePlan } from './plan.js';
 import { restoreReport, type RestoreTotals } from './report.js';
 import { clientScripts } from './run-scripts.js';
+import { reportDate } from './format.js';
 import { statusWords } from './status.js';
 
 export function restoreJob(plan: RestorePlan): JobType {
@@ -48,17 +54,50 @@ interface RestoreRun {
   vars: PercentVars;
 }
 
-async function openRestore(ctx: JobContext, peers: Peers, { plan, totals, vars }: RestoreRun): Promise<Array<Promise<void>>> {
-  const { env, id, log, signal } = ctx;
-  const { catalog } = env;
+/** What the catalog selected (with the targets of chosen hard links), as a bootstrap. */
+function fromCatalog(ctx: JobContext, plan: RestorePlan): Bootstrap {
+  const { log, env: { catalog } } = ctx;
   const picked = plan.files ?? catalog.selectRestoreFiles(plan.jobIds, plan.paths.length ? { paths: plan.paths } : undefined);
   const { rows, added } = withLinkTargets(catalog, picked);
   for (const p of added) log.info(`Also restoring ${displayPath(p)}: it holds the data of a chosen hard link.`);
   if (rows.length === 0) throw new BurrowError('NOT_FOUND', `no files selected from JobId(s) ${plan.jobIds.join(',')}`);
-  totals.expectedFiles = rows.length;
-  const bootstrap = buildBootstrap(rows, plan.jobIds.flatMap((jobId) => catalog.listJobMedia(jobId)));
-  const volumes = [...new Set(bootstrap.map((b) => b.volumeName))];
-  log.info(`Restoring ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
+  return buildBootstrap(rows, plan.jobIds.flatMap((jobId) => catalog.listJobMedia(jobId)));
+}
+
+/** What a bootstrap file selects; its sections must name the Storage the job reads with, if any. */
+async function fromFile(ctx: JobContext, plan: RestorePlan, file: string): Promise<Bootstrap> {
+  let text: string;
+  try {
+    text = await readFile(file, { encoding: 'utf8', signal: ctx.signal });
+  } catch (err) {
+    throw new BurrowError('NOT_FOUND', `cannot read bootstrap file ${file}: ${describeError(err)}`, { cause: err });
+  }
+  const bootstrap = parseBootstrapText(text, file);
+  const other = bootstrap.sections.find((s) => s.storage !== undefined && s.storage.toLowerCase() !== plan.storage.name.toLowerCase());
+  if (other) throw new BurrowError('BAD_REQUEST', `bootstrap ${file} reads Volume "${other.volume}" with Storage "${other.storage}", but the job reads with Storage "${plan.storage.name}": give storage=${other.storage}`);
+  ctx.log.info(`Restoring what bootstrap ${file} selects.`);
+  return bootstrap;
+}
+
+/** The text form of the restore's bootstrap, written where `bootstrap=` said (Bareos's restore.bsr). */
+async function keepText(ctx: JobContext, plan: RestorePlan, bootstrap: Bootstrap, file: string): Promise<void> {
+  const sections = bootstrap.sections.map((s) => ({ storage: plan.storage.name, ...s }));
+  const text = writeBootstrapText({ sections }, { comments: [`${reportDate(Date.now())} - ${ctx.id.job} - Restore`] });
+  try {
+    await writeFile(file, text);
+    ctx.log.info(`Bootstrap records written to ${file}`);
+  } catch (err) {
+    ctx.log.warning(`Could not write bootstrap file ${file}: ${describeError(err)}`);
+  }
+}
+
+async function openRestore(ctx: JobContext, peers: Peers, { plan, totals, vars }: RestoreRun): Promise<Array<Promise<void>>> {
+  const { env, id, log, signal } = ctx;
+  const bootstrap = plan.bootstrapFile === undefined ? fromCatalog(ctx, plan) : await fromFile(ctx, plan, plan.bootstrapFile);
+  if (plan.writeBootstrap !== undefined) await keepText(ctx, plan, bootstrap, plan.writeBootstrap);
+  const files = totals.expectedFiles = bootstrapFileCount(bootstrap);
+  const volumes = [...new Set(bootstrap.sections.map((s) => s.volume))];
+  log.info(`Restoring ${files} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
   if (plan.regexWhere) log.info(`Names rewritten by RegexWhere ${plan.regexWhere}`);
   if (plan.owner) log.info(`A user's own restore: everything restored belongs to uid ${plan.owner.uid}`);
   const { sd, token } = await openReadSession(plan.storage, env.directorName, { jobId: id.jobId, bootstrap, signal });
@@ -67,7 +106,7 @@ async function openRestore(ctx: JobContext, peers: Peers, { plan, totals, vars }
   const fd = peers.fd = await openClient(plan.restoreClient, env.directorName, signal);
   await fd.send('fdRestore', {
     jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace, regexWhere: plan.regexWhere,
-    sdAddress: plan.storage.address, sdPort: plan.storage.port, token, expectedFiles: rows.length,
+    sdAddress: plan.storage.address, sdPort: plan.storage.port, token, expectedFiles: files,
     scripts: clientScripts(plan.scripts, vars),
     restoreOwner: plan.owner ?? null,
   });

@@ -96,7 +96,7 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
     return [];
   }
   const bootstrap = buildBootstrap(rows, env.catalog.listJobMedia(verified?.jobId ?? 0));
-  const volumes = [...new Set(bootstrap.map((b) => b.volumeName))];
+  const volumes = [...new Set(bootstrap.sections.map((s) => s.volume))];
   log.info(`Reading ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
   const { sd, token } = await openReadSession(plan.storage, env.directorName, { jobId: id.jobId, bootstrap, signal });
   peers.sd = sd;

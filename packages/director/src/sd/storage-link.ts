@@ -6,7 +6,8 @@
  */
 import type { Channel } from '@burrow/common/net/channel';
 import { connectDaemon } from '../peer-connect.js';
-import type { BootstrapEntry } from '../catalog/index.js';
+import type { Bootstrap } from '@burrow/common/bootstrap/bootstrap';
+import { bootstrapToWire } from '@burrow/common/bootstrap/wire';
 
 /** A Storage resource as a job reaches it: the SD, and the device and media type to use. */
 export interface StorageTarget {
@@ -50,10 +51,11 @@ export interface ReadSession {
  * one-job token the FD connects with.
  */
 export async function openReadSession(
-  target: StorageTarget, directorName: string, o: { jobId: number; bootstrap: readonly BootstrapEntry[]; signal: AbortSignal },
+  target: StorageTarget, directorName: string, o: { jobId: number; bootstrap: Bootstrap; signal: AbortSignal },
 ): Promise<ReadSession> {
+  const volumes = bootstrapToWire(o.bootstrap);
   const sd = await openStorage(target, directorName, o.signal);
-  await sd.send('sdRestore', { jobId: o.jobId, device: target.device, volumes: [...o.bootstrap] });
+  await sd.send('sdRestore', { jobId: o.jobId, device: target.device, volumes });
   const ready = await sd.expect('sdReady', o.signal);
   return { sd, token: ready.token };
 }

@@ -90,9 +90,16 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
     pools,
     fileset: { name: fs.name, spec, digest: fileSetDigest(spec) },
     accurate: job.accurate,
+    writeBootstrap: bootstrapTarget(job.writeBootstrap, resolvePath),
     messages: job.messages ?? '',
     priority: job.priority,
   };
+}
+
+/** A Write Bootstrap file name relative to the configuration, like other paths in it; a |command as it is. */
+function bootstrapTarget(directive: string | undefined, resolvePath: (p: string) => string): string | null {
+  if (directive === undefined || directive.trim() === '') return null;
+  return directive.trim().startsWith('|') ? directive : resolvePath(directive);
 }
 
 function poolPlan(config: DirectorConfig, name: string | undefined, job: string): PoolPlan {
@@ -148,6 +155,10 @@ export interface RestoreRequest {
   addSuffix?: string;
   /** The console's Restore Owner, when it has one. */
   owner?: { uid: number; gid: number };
+  /** Restore what this bootstrap file selects (a path the caller resolved). */
+  bootstrapFile?: string;
+  /** Also write the restore's bootstrap to this file (a path the caller resolved). */
+  writeBootstrap?: string;
 }
 
 const REPLACES: readonly Replace[] = ['always', 'ifnewer', 'ifolder', 'never'];
@@ -178,6 +189,8 @@ export function resolveRestore(config: DirectorConfig, r: RestoreRequest): Resto
     where: Buffer.from(where, 'utf8'),
     replace,
     ...(r.owner ? { owner: r.owner } : {}),
+    ...(r.bootstrapFile !== undefined ? { bootstrapFile: r.bootstrapFile } : {}),
+    ...(r.writeBootstrap !== undefined ? { writeBootstrap: r.writeBootstrap } : {}),
     messages: r.job.messages ?? '',
     priority: r.job.priority,
   };

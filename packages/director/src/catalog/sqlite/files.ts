@@ -53,7 +53,7 @@ export function fileOps(db: Database.Database): FileOps {
     jmAdd: db.prepare(`INSERT INTO JobMedia (JobId, MediaId, FirstIndex, LastIndex, StartAddr,
       EndAddr, VolIndex) VALUES (@jobId, @mediaId, @firstIndex, @lastIndex, @startAddr, @endAddr, @volIndex)`),
     jmList: db.prepare(`SELECT JM.JobMediaId AS jobMediaId, JM.JobId AS jobId, JM.MediaId AS mediaId,
-        M.VolumeName AS volumeName, JM.FirstIndex AS firstIndex, JM.LastIndex AS lastIndex,
+        M.VolumeName AS volumeName, M.MediaType AS mediaType, JM.FirstIndex AS firstIndex, JM.LastIndex AS lastIndex,
         JM.StartAddr AS startAddr, JM.EndAddr AS endAddr, JM.VolIndex AS volIndex
       FROM JobMedia JM JOIN Media M ON M.MediaId = JM.MediaId
       WHERE JM.JobId = ? ORDER BY JM.VolIndex, JM.JobMediaId`),

@@ -76,9 +76,9 @@ test('sqlite: restore selection feeds a bootstrap straight from the catalog', ()
     c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: 3, startAddr: 64, endAddr: 9000, volIndex: 1 });
     c.addJobMedia({ jobId: j, mediaId: vol2, firstIndex: 3, lastIndex: 4, startAddr: 32, endAddr: 700, volIndex: 2 });
     const rows = c.selectRestoreFiles([j], { paths: [Buffer.from('/d/2'), Buffer.from('/d/3')] });
-    assert.deepEqual(buildBootstrap(rows, c.listJobMedia(j)), [
-      { volumeName: 'Full-0001', sessionId: j, startAddr: 64, fileIndexes: [2, 3] },
-      { volumeName: 'Full-0002', sessionId: j, startAddr: 32, fileIndexes: [3] },
+    assert.deepEqual(buildBootstrap(rows, c.listJobMedia(j)).sections, [
+      { volume: 'Full-0001', mediaType: 'File', sessionId: j, startAddr: 64, endAddr: 9000, fileIndexes: [{ first: 2, last: 3 }], count: 2 },
+      { volume: 'Full-0002', mediaType: 'File', sessionId: j, startAddr: 32, endAddr: 700, fileIndexes: [{ first: 3, last: 3 }], count: 1 },
     ]);
   } finally {
     c.close();

@@ -19,7 +19,7 @@ import { treeShell } from '../restore/tree-shell.js';
 import { bvfsChosen } from './bvfs.js';
 import { chainJobIds, checkClient, checkJobIds, parseWhen, treeOf, type RestoreOptions, type RestoreSelection } from '../restore/selection.js';
 
-const OPTION_KEYS: Array<keyof RestoreOptions> = ['where', 'regexwhere', 'strip_prefix', 'add_prefix', 'add_suffix', 'replace', 'restoreclient'];
+const OPTION_KEYS: Array<keyof RestoreOptions> = ['where', 'regexwhere', 'strip_prefix', 'add_prefix', 'add_suffix', 'replace', 'restoreclient', 'bootstrap'];
 
 function checkedPaths(args: Args): Buffer[] {
   const paths = [...args.all('file'), ...args.all('directory')].map(parseDisplayPath);
@@ -62,7 +62,7 @@ function next(flags: { all: boolean; done: boolean; yes: boolean }): MenuNext {
 export const restoreCommand: Command = {
   name: 'restore',
   help: 'Restore files from backups: a menu, a file tree, or keywords',
-  usage: 'restore [client=] [jobid=<ids> | current | before=<time>] [all | file=<path> | file=?b2<n> (a .bvfs_restore selection) | directory=<path> | fileregex=<re>] [done] [where=] [regexwhere=] [strip_prefix=] [add_prefix=] [add_suffix=] [replace=] [restoreclient=] [yes]',
+  usage: 'restore [client=] [jobid=<ids> | current | before=<time>] [all | file=<path> | file=?b2<n> (a .bvfs_restore selection) | directory=<path> | fileregex=<re>] [done] [where=] [regexwhere=] [strip_prefix=] [add_prefix=] [add_suffix=] [replace=] [restoreclient=] [bootstrap=<file to write>] [yes]',
   run: (ctx, args) => {
     try {
       return startRestore(ctx, args);

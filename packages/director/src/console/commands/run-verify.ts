@@ -1,8 +1,9 @@
 /** `run job=<Verify job> [level=] [jobid=] [client=] [fileset=] [storage=] yes`: queues a Verify. */
 import { resolveVerify } from '../../setup/resolve.js';
 import type { JobResource } from '@burrow/common/config/index';
-import { ok, type CommandResult, type ConsoleContext } from '../command.js';
+import type { CommandResult, ConsoleContext } from '../command.js';
 import type { Args } from '../args.js';
+import { queueOrShow } from './run-queue.js';
 
 export function runVerifyJob(ctx: ConsoleContext, args: Args, job: JobResource): CommandResult {
   const plan = resolveVerify(ctx.config, job, {
@@ -18,8 +19,6 @@ export function runVerifyJob(ctx: ConsoleContext, args: Args, job: JobResource):
     `Verify Job:  ${plan.verifyJob ?? ''}`,
     `Verify List: ${plan.verifyJobId ?? ''}`,
     `Priority:    ${plan.priority}`,
-  ].join('\n');
-  if (!args.has('yes')) return ok(`${summary}\nNot started: add "yes" to run it.`, { started: false });
-  const id = ctx.queue.submit(plan);
-  return ok(`${summary}\nJob queued. JobId=${id.jobId}`, { jobid: id.jobId, job: id.job });
+  ];
+  return queueOrShow(ctx, args, plan, summary);
 }

@@ -8,17 +8,19 @@ import type { JobResource } from '@burrow/common/config/index';
 import type { Args } from '../args.js';
 import { consoleScope } from '../scope.js';
 import { visibleJob } from './list.js';
+import { runRestoreJob } from './run-restore.js';
+import { queueOrShow } from './run-queue.js';
 import { runVerifyJob } from './run-verify.js';
 
 export const runCommand: Command = {
   name: 'run',
   help: 'Run a job',
-  usage: 'run job=<job-name> [level=Full|...|VolumeToCatalog] [client=] [fileset=] [pool=] [storage=] [jobid=<verified job>] yes',
+  usage: 'run job=<job-name> [level=Full|...|VolumeToCatalog] [client=] [fileset=] [pool=] [storage=] [jobid=<verified job>] [bootstrap=<file> where= replace=] yes',
   run: (ctx, args) => {
     const name = args.get('job') ?? args.firstWord();
     if (!name) throw new BurrowError('BAD_REQUEST', 'run: which job? give job=NAME ("show jobs" lists them)');
     const job = allowedJob(ctx, name);
-    if (job.type === 'Restore') throw new BurrowError('BAD_REQUEST', `Job "${job.name}" is a Restore job: use the restore command`);
+    if (job.type === 'Restore') return runRestoreJob(ctx, args, job);
     if (job.type === 'Verify') return runVerifyJob(ctx, args, job);
     checkOverrides(ctx, args);
     const plan = resolveBackup(ctx.config, job, {
@@ -33,10 +35,8 @@ export const runCommand: Command = {
       `Pool:     ${plan.pool.name}`,
       `Storage:  ${plan.storage.name}`,
       `Priority: ${plan.priority}`,
-    ].join('\n');
-    if (!args.has('yes')) return ok(`${summary}\nNot started: add "yes" to run it.`, { started: false });
-    const id = ctx.queue.submit(plan);
-    return ok(`${summary}\nJob queued. JobId=${id.jobId}`, { jobid: id.jobId, job: id.job });
+    ];
+    return queueOrShow(ctx, args, plan, summary);
   },
 };
 

@@ -26,6 +26,8 @@ export interface RestoreOptions {
   add_suffix?: string;
   replace?: string;
   restoreclient?: string;
+  /** bootstrap=FILE: also write the restore's bootstrap there (Bareos's restore argument). */
+  bootstrap?: string;
 }
 
 export interface RestoreSelection {
@@ -146,10 +148,12 @@ function planOf(ctx: ConsoleContext, s: RestoreSelection, files: SelectedFile[],
   if (owner && (o.regexwhere || o.strip_prefix || o.add_prefix || o.add_suffix)) {
     throw new BurrowError('BAD_REQUEST', `this console restores the files of uid ${owner.uid} only below where=; a rewrite (regexwhere, strip_prefix, add_prefix, add_suffix) would replace it`);
   }
+  if (o.bootstrap !== undefined && scope.restricted) throw new BurrowError('BAD_REQUEST', 'bootstrap= writes a file on the Director: it is for the Director\'s own console');
   return resolveRestore(ctx.config, {
     job, client: s.client, restoreClient: o.restoreclient, storage: s.storage, jobIds: s.jobIds, paths: s.paths,
     files: exact ? files : undefined, where: o.where, replace: o.replace, owner,
     regexWhere: o.regexwhere, stripPrefix: o.strip_prefix, addPrefix: o.add_prefix, addSuffix: o.add_suffix,
+    writeBootstrap: o.bootstrap === undefined ? undefined : ctx.resolvePath(o.bootstrap),
   });
 }
 

@@ -15,8 +15,10 @@ import { JobQueue } from './jobs/queue.js';
 import { buildGeneration, writeResourceRows } from './configuration/generation.js';
 import { LiveConfiguration } from './configuration/live.js';
 import { checkDirectorConfiguration } from './configuration/check.js';
-import { serveConsole } from './console/session.js';
+import { execute, serveConsole } from './console/session.js';
 import { COMMANDS } from './console/commands/index.js';
+import type { ConsoleContext } from './console/command.js';
+import type { JobEnv } from './jobs/env.js';
 import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock } from './scheduler/clock.js';
@@ -38,7 +40,18 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const workingDirectory = resolvePath(self.workingDirectory);
   const catalog = openSqliteCatalog(join(workingDirectory, `${config.catalogs[0]?.dbName ?? 'burrow'}.db`));
   for (const jobId of catalog.markInterruptedJobs()) log.warn({ jobId }, 'job was cut off by a previous Director run; marked failed');
-  const parts = { catalog, log, resolvePath };
+  // A RunScript's `Console =` line runs as the Director's own console: unrestricted, and
+  // no prompts (a command that would ask a question fails). A cancel of the job stops waiting.
+  const runConsoleCommand: JobEnv['runConsoleCommand'] = async (line, signal) => {
+    const { config: now, env } = live.current;
+    const session = { consoleName: DEFAULT_CONSOLE_NAME, api: false };
+    // Its own copy of the shared state: a script's `messages` must not mark lines as seen for the operator.
+    const ctx: ConsoleContext = { catalog, queue, live, state: { ...state }, scheduler, resolvePath, commands: COMMANDS, config: now, env, session };
+    const result = await untilAborted(execute(ctx, line), signal);
+    if (result.next) return { ok: false, text: `${result.text}\n(a run script's console command cannot answer questions)` };
+    return { ok: result.ok, text: result.text };
+  };
+  const parts = { catalog, log, resolvePath, runConsoleCommand };
   const live = new LiveConfiguration(buildGeneration(config, parts));
   writeResourceRows(catalog, config);
   const queue = new JobQueue({ env: () => live.current.env, maxConcurrentJobs: () => live.current.config.director.maximumConcurrentJobs });
@@ -72,3 +85,13 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
     },
   });
 });
+
+/** The work's result, or the signal's reason once it aborts (the work is left to finish on its own). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -19,6 +19,8 @@ export interface DirectorParts {
   readonly log: Logger;
   /** Paths in the configuration are relative to its directory. */
   readonly resolvePath: (p: string) => string;
+  /** Runs a RunScript's `Console =` line as the Director's own console (main.ts). */
+  readonly runConsoleCommand: JobEnv['runConsoleCommand'];
 }
 
 /** Throws CONFIG_INVALID (with every bad Run line) before anything is built. */
@@ -33,6 +35,7 @@ export function buildGeneration(config: DirectorConfig, parts: DirectorParts): G
     log: parts.log,
     jobLog: (jobId, messages) => new JobLog(parts.catalog, jobId, directorName, router.sink(messages)),
     jobEnded: (jobId, messages, end) => router.jobEnded(jobId, messages, end),
+    runConsoleCommand: parts.runConsoleCommand,
   };
   return { config, env, schedule };
 }

@@ -13,6 +13,17 @@ export interface JobEnv {
   jobLog: (jobId: number, messages: string) => JobLog;
   /** The job is over: its Messages resource may mail its log. */
   jobEnded: (jobId: number, messages: string, end: { status: string; vars: PercentVars }) => Promise<void>;
+  /**
+   * Runs one console command as the Director's own console (a RunScript's `Console =`
+   * line): no prompts, the text it would print, and whether it succeeded. Given by the
+   * composition root (main.ts), which owns the console.
+   */
+  runConsoleCommand: (line: string, signal: AbortSignal) => Promise<ConsoleCommandResult>;
+}
+
+export interface ConsoleCommandResult {
+  ok: boolean;
+  text: string;
 }
 
 /** The identity of one run: its catalog id and unique name. */

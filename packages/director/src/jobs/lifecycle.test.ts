@@ -20,6 +20,7 @@ function world(): { env: JobEnv; catalog: Catalog; lines: string[]; ended: strin
     catalog, directorName: 'dir', catalogName: 'MyCatalog', log: createLogger({ name: 'test', level: 'silent' }),
     jobLog: (jobId) => new JobLog(catalog, jobId, 'dir', (_type, line) => lines.push(line)),
     jobEnded: async (_jobId, _messages, end) => { ended.push(end.status); },
+    runConsoleCommand: async (line) => (line === 'list jobs' ? { ok: true, text: 'No results to list.' } : { ok: false, text: `${line}: is an invalid command.` }),
   };
   return { env, catalog, lines, ended, cleanup: () => { catalog.close(); rmSync(dir, { recursive: true, force: true }); } };
 }

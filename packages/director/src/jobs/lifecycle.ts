@@ -62,7 +62,7 @@ export async function runJob(job: JobType, { env, id, signal }: Omit<JobContext,
   const startTime = Date.now();
   env.catalog.startJob(id.jobId, startTime);
   job.start(ctx);
-  const scripts = { scripts: job.scripts, log, signal };
+  const scripts = { scripts: job.scripts, log, console: env.runConsoleCommand, signal };
   if (!(await runDirectorScripts({ ...scripts, when: 'Before', jobOk: true, vars: job.vars(ctx) }))) {
     log.fatal(`a Run Before Job script failed: the ${job.noun} does not run`);
   } else {

@@ -11,6 +11,8 @@ import type { Frozen, JobResource, RunScriptBlock } from '@burrow/common/config/
 export type RunScript = Frozen<RunScriptBlock>;
 import type { burrow } from '@burrow/common/proto/index';
 import { runCommand } from '@burrow/common/scripts/command';
+import { describeError } from '@burrow/common/errors/index';
+import type { JobEnv } from './env.js';
 import type { JobLog } from './job-log.js';
 import { substitute, type PercentVars } from './percent.js';
 
@@ -60,6 +62,8 @@ export interface DirectorScriptRun {
   jobOk: boolean;
   vars: PercentVars;
   log: JobLog;
+  /** Runs a `Console =` line as the Director's own console. */
+  console: JobEnv['runConsoleCommand'];
   signal: AbortSignal;
 }
 
@@ -70,9 +74,15 @@ export interface DirectorScriptRun {
 export async function runDirectorScripts(r: DirectorScriptRun): Promise<boolean> {
   let ok = true;
   for (const s of r.scripts) {
-    if (s.runsOnClient || !scriptApplies(s, r.when, r.jobOk)) continue;
-    for (const template of s.commands) {
-      const failure = await runOne(r, substitute(template, r.vars));
+    if (!scriptApplies(s, r.when, r.jobOk)) continue;
+    // Console lines always run here: the File daemon has no console (in Bareos one
+    // left on the client, RunsOnClient's default, is silently never run).
+    const work = [
+      ...s.consoleCommands.map((t) => (): Promise<string | null> => runConsoleLine(r, substitute(t, r.vars))),
+      ...(s.runsOnClient ? [] : s.commands.map((t) => (): Promise<string | null> => runOne(r, substitute(t, r.vars)))),
+    ];
+    for (const run of work) {
+      const failure = await run();
       if (failure === null) continue;
       if (s.failJobOnError) {
         r.log.error(failure);
@@ -83,6 +93,14 @@ export async function runDirectorScripts(r: DirectorScriptRun): Promise<boolean>
     }
   }
   return ok;
+}
+
+/** Runs one console command, its output into the job log; returns why it failed, or null. */
+async function runConsoleLine(r: DirectorScriptRun, line: string): Promise<string | null> {
+  r.log.info(`${r.when}Job: run console command "${line}"`);
+  const res = await r.console(line, r.signal).catch((err: unknown) => ({ ok: false, text: describeError(err) }));
+  for (const out of res.text.split('\n')) if (out !== '') r.log.info(`${r.when}Job: ${out}`);
+  return res.ok ? null : `${r.when}Job: console command "${line}" failed`;
 }
 
 /** Runs one command, its output into the job log; returns why it failed, or null. */

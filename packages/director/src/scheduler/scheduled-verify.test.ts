@@ -36,7 +36,7 @@ test('a Schedule Run line starts a Verify job at its level, which the catalog st
   const catalog = openSqliteCatalog(join(dir, 'burrow.db'));
   try {
     const { config: cfg } = loadDirectorConfig(config(dir, 'Level=InitCatalog Priority=3 daily at 23:05'));
-    const generation = buildGeneration(cfg, { catalog, log, resolvePath: (p) => p });
+    const generation = buildGeneration(cfg, { catalog, log, resolvePath: (p) => p, runConsoleCommand: async () => ({ ok: false, text: 'no console here' }) });
     const queue = new JobQueue({ env: () => generation.env, maxConcurrentJobs: () => 1 });
     const start = new Date('2026-03-02T22:00').getTime();
     const clock = new ManualClock(start);

@@ -23,7 +23,7 @@ export const RUNS_WHEN = ['Before', 'After', 'Always', 'AfterVSS', 'Never'] as c
 /** A `RunScript { ... }` block, checked. Commands keep Bareos's % codes for the Director to fill. */
 export interface RunScriptBlock {
   commands: string[];
-  /** `Console =` lines (bconsole commands) are accepted but not run yet. */
+  /** `Console =` lines: console commands the Director runs as its own console. */
   consoleCommands: string[];
   runsWhen: (typeof RUNS_WHEN)[number];
   runsOnSuccess: boolean;
@@ -52,7 +52,7 @@ function keepRunScript(node: BlockNode, ctx: BlockContext): RunScriptBlock {
     };
     switch (item.key) {
       case 'command': out.commands.push(value); break;
-      case 'console': out.consoleCommands.push(value); ctx.problems.warn({ ...at, message: 'console commands in run scripts are not run by Burrow yet' }); break;
+      case 'console': out.consoleCommands.push(value); break;
       case 'runswhen': {
         const when = RUNS_WHEN.find((w) => w.toLowerCase() === value.toLowerCase());
         if (when) { out.runsWhen = when; sawWhen = true; } else ctx.problems.error({ ...at, message: `must be one of ${RUNS_WHEN.join(', ')}` });

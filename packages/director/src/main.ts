@@ -17,7 +17,7 @@ import { LiveConfiguration } from './configuration/live.js';
 import { checkDirectorConfiguration } from './configuration/check.js';
 import { execute, serveConsole } from './console/session.js';
 import { COMMANDS } from './console/commands/index.js';
-import type { ConsoleContext } from './console/command.js';
+import type { ConsoleContext, ConsoleServices } from './console/command.js';
 import type { JobEnv } from './jobs/env.js';
 import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -40,17 +40,8 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const workingDirectory = resolvePath(self.workingDirectory);
   const catalog = openSqliteCatalog(join(workingDirectory, `${config.catalogs[0]?.dbName ?? 'burrow'}.db`));
   for (const jobId of catalog.markInterruptedJobs()) log.warn({ jobId }, 'job was cut off by a previous Director run; marked failed');
-  // A RunScript's `Console =` line runs as the Director's own console: unrestricted, and
-  // no prompts (a command that would ask a question fails). A cancel of the job stops waiting.
-  const runConsoleCommand: JobEnv['runConsoleCommand'] = async (line, signal) => {
-    const { config: now, env } = live.current;
-    const session = { consoleName: DEFAULT_CONSOLE_NAME, api: false };
-    // Its own copy of the shared state: a script's `messages` must not mark lines as seen for the operator.
-    const ctx: ConsoleContext = { catalog, queue, live, state: { ...state }, scheduler, resolvePath, commands: COMMANDS, config: now, env, session };
-    const result = await untilAborted(execute(ctx, line), signal);
-    if (result.next) return { ok: false, text: `${result.text}\n(a run script's console command cannot answer questions)` };
-    return { ok: result.ok, text: result.text };
-  };
+  // Called only once a job runs, when everything it reads exists.
+  const runConsoleCommand = scriptConsole(() => ({ catalog, queue, live, state, scheduler, resolvePath, commands: COMMANDS }));
   const parts = { catalog, log, resolvePath, runConsoleCommand };
   const live = new LiveConfiguration(buildGeneration(config, parts));
   writeResourceRows(catalog, config);
@@ -85,6 +76,23 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
     },
   });
 });
+
+/**
+ * A RunScript's `Console =` line runs as the Director's own console: unrestricted, and
+ * no prompts (a command that would ask a question fails). It gets its own copy of the
+ * shared state (a script's `messages` must not mark lines seen for the operator); a
+ * cancel of the job stops waiting for it.
+ */
+function scriptConsole(services: () => ConsoleServices): JobEnv['runConsoleCommand'] {
+  return async (line, signal) => {
+    const s = services();
+    const { config, env } = s.live.current;
+    const ctx: ConsoleContext = { ...s, state: { ...s.state }, config, env, session: { consoleName: DEFAULT_CONSOLE_NAME, api: false } };
+    const result = await untilAborted(execute(ctx, line), signal);
+    if (result.next) return { ok: false, text: `${result.text}\n(a run script's console command cannot answer questions)` };
+    return { ok: result.ok, text: result.text };
+  };
+}
 
 /** The work's result, or the signal's reason once it aborts (the work is left to finish on its own). */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -80,7 +80,8 @@ async function fromFile(ctx: JobContext, plan: RestorePlan, file: string): Promi
 }
 
 /** The text form of the restore's bootstrap, written where `bootstrap=` said (Bareos's restore.bsr). */
-async function keepText(ctx: JobContext, plan: RestorePlan, bootstrap: Bootstrap, file: string): Promise<void> {
+async function keepText(ctx: JobContext, plan: RestorePlan, bootstrap: Bootstrap): Promise<void> {
+  const file = plan.writeBootstrap ?? '';
   const sections = bootstrap.sections.map((s) => ({ storage: plan.storage.name, ...s }));
   const text = writeBootstrapText({ sections }, { comments: [`${reportDate(Date.now())} - ${ctx.id.job} - Restore`] });
   try {
@@ -94,7 +95,7 @@ async function keepText(ctx: JobContext, plan: RestorePlan, bootstrap: Bootstrap
 async function openRestore(ctx: JobContext, peers: Peers, { plan, totals, vars }: RestoreRun): Promise<Array<Promise<void>>> {
   const { env, id, log, signal } = ctx;
   const bootstrap = plan.bootstrapFile === undefined ? fromCatalog(ctx, plan) : await fromFile(ctx, plan, plan.bootstrapFile);
-  if (plan.writeBootstrap !== undefined) await keepText(ctx, plan, bootstrap, plan.writeBootstrap);
+  if (plan.writeBootstrap !== undefined) await keepText(ctx, plan, bootstrap);
   const files = totals.expectedFiles = bootstrapFileCount(bootstrap);
   const volumes = [...new Set(bootstrap.sections.map((s) => s.volume))];
   log.info(`Restoring ${files} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);

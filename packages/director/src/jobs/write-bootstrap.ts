@@ -37,10 +37,10 @@ export async function writeJobBootstrap(ctx: JobContext, w: BootstrapToWrite): P
   const text = writeBootstrapText(bootstrap, { comments: [`${reportDate(Date.now())} - ${ctx.id.job} - ${LEVEL_NAMES[w.level]}${since}`] });
   const where = substitute(w.template, w.vars).trim();
   if (where.startsWith('|')) await toCommand(ctx, where.slice(1).trim(), text);
-  else await toFile(ctx, where, text, w.level === 'F');
+  else await toFile(ctx, { file: where, text, overwrite: w.level === 'F' });
 }
 
-async function toFile(ctx: JobContext, file: string, text: string, overwrite: boolean): Promise<void> {
+async function toFile(ctx: JobContext, { file, text, overwrite }: { file: string; text: string; overwrite: boolean }): Promise<void> {
   try {
     await (overwrite ? writeFile : appendFile)(file, text);
   } catch (err) {

@@ -3,7 +3,7 @@ import type { JobPlan } from '../../jobs/plan.js';
 import type { Args } from '../args.js';
 import { ok, type CommandResult, type ConsoleContext } from '../command.js';
 
-export function queueOrShow(ctx: ConsoleContext, args: Args, plan: JobPlan, summary: readonly string[]): CommandResult {
+export function queueOrShow(ctx: ConsoleContext, args: Args, { plan, summary }: { plan: JobPlan; summary: readonly string[] }): CommandResult {
   const text = summary.join('\n');
   if (!args.has('yes')) return ok(`${text}\nNot started: add "yes" to run it.`, { started: false });
   const id = ctx.queue.submit(plan);

@@ -36,5 +36,5 @@ export function runRestoreJob(ctx: ConsoleContext, args: Args, job: JobResource)
     `Storage:         ${plan.storage.name}`,
     `Priority:        ${plan.priority}`,
   ];
-  return queueOrShow(ctx, args, plan, summary);
+  return queueOrShow(ctx, args, { plan, summary });
 }

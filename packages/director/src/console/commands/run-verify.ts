@@ -20,5 +20,5 @@ export function runVerifyJob(ctx: ConsoleContext, args: Args, job: JobResource):
     `Verify List: ${plan.verifyJobId ?? ''}`,
     `Priority:    ${plan.priority}`,
   ];
-  return queueOrShow(ctx, args, plan, summary);
+  return queueOrShow(ctx, args, { plan, summary });
 }

@@ -36,7 +36,7 @@ export const runCommand: Command = {
       `Storage:  ${plan.storage.name}`,
       `Priority: ${plan.priority}`,
     ];
-    return queueOrShow(ctx, args, plan, summary);
+    return queueOrShow(ctx, args, { plan, summary });
   },
 };
 

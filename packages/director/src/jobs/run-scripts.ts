@@ -48,7 +48,8 @@ export function scriptApplies(s: Pick<RunScript, 'runsWhen' | 'runsOnSuccess' | 
 
 /** The client's scripts, % codes filled in, for the FD's job order. */
 export function clientScripts(scripts: readonly RunScript[], vars: PercentVars): burrow.IClientScript[] {
-  return scripts.filter((s) => s.runsOnClient && s.runsWhen !== 'Never').map((s) => ({
+  // Console lines stay here (runDirectorScripts): a script of nothing else sends the client nothing.
+  return scripts.filter((s) => s.runsOnClient && s.runsWhen !== 'Never' && s.commands.length > 0).map((s) => ({
     commands: s.commands.map((c) => substitute(c, vars)),
     runsWhen: s.runsWhen === 'AfterVSS' ? 'After' : s.runsWhen,
     runsOnSuccess: s.runsOnSuccess, runsOnFailure: s.runsOnFailure, failJobOnError: s.failJobOnError,

@@ -66,7 +66,7 @@ test('a Run line whose level belongs to another job type is refused when the sch
   const dir = mkdtempSync(join(tmpdir(), 'burrow-sched-verify-'));
   try {
     const { config: cfg } = loadDirectorConfig(config(dir, 'Level=Full daily at 23:05'));
-    assert.throws(() => scheduleEntries(cfg), { code: 'CONFIG_INVALID', message: /Job "check": Schedule "Nightly": Run = "Level=Full daily at 23:05": Level=Full is not a level of a Verify job/ });
+    assert.throws(() => scheduleEntries(cfg), { code: 'CONFIG_INVALID', message: /burrow-dir.conf:10: Job "check": Schedule: "Nightly": Run = "Level=Full daily at 23:05": Level=Full is not a level of a Verify job/ });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

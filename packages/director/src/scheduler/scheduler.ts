@@ -42,17 +42,16 @@ export function scheduleEntries(config: DirectorConfig, problems?: Problems): Sc
     }
     parsed.set(s.name.toLowerCase(), s.enabled ? runs : []);
   }
-  if (!problems) found.throwIfAny();
   for (const job of config.jobs) {
     if (!job.schedule || !job.enabled) continue;
     const schedule = findResource(config.schedules, job.schedule);
     for (const run of parsed.get(job.schedule.toLowerCase()) ?? []) {
       const misfit = levelMisfit(job, run);
-      if (misfit) problems.push(`${job.source.file}:${job.source.line}: Job "${job.name}": Schedule "${job.schedule}": ${misfit}`);
+      if (misfit) found.error({ file: job.source.file, line: job.source.line, resource: job.source.label, directive: 'Schedule', message: `"${job.schedule}": ${misfit}` });
       else entries.push({ run, item: { job, schedule: schedule?.name ?? job.schedule } });
     }
   }
-  if (problems.length) throw new BurrowError('CONFIG_INVALID', problems.join('\n'));
+  if (!problems) found.throwIfAny();
   return entries;
 }
 

@@ -7,13 +7,15 @@
  *   - the tutorial session: label, run backup-bareos-fd, wait, messages, list, restore,
  *     and the restore is exact;
  *   - the levels land in their pools: Full in Full, Incremental in Incremental;
+ *   - DefaultJob's Write Bootstrap: the Full's `.bsr`, with the Incremental appended;
  *   - the tray monitor's Director gets status from the FD and SD and nothing else.
- * Still to add as their features land: a `.bsr` written by Write Bootstrap,
- * BackupCatalog with the shipped scripts, XXH128 digests stored and verified.
+ * Still to add as their features land: BackupCatalog with the shipped scripts, XXH128
+ * digests stored and verified.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parseBootstrapText } from '@burrow/common/bootstrap/text';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Burrow, runProcess } from '../harness/daemons.js';
@@ -109,6 +111,15 @@ describe('Bareos\'s stock configuration', () => {
     assert.match(run.stdout, /Backup Level:\s+Incremental/);
     assert.match(run.stdout, /Pool:\s+"Incremental"/);
     assert.match(run.stdout, /Labeled new Volume "Incremental-0001"/);
+  });
+
+  it('writes DefaultJob\'s bootstrap: the Full\'s, with the Incremental appended', () => {
+    const bsr = join(stock.values.working_dir ?? '', 'bareos-fd.bsr');
+    const text = readFileSync(bsr, 'utf8');
+    assert.deepEqual([...text.matchAll(/^# .* - (backup-bareos-fd\.\S+) - (\w+)/gm)].map((m) => m[2]), ['Full', 'Incremental'], text);
+    const sections = parseBootstrapText(text, bsr).sections;
+    assert.deepEqual(sections.map((s) => s.volume), ['Full-0001', 'Incremental-0001'], text);
+    assert.ok(sections.every((s) => s.mediaType === 'File' && s.fileIndexes.length === 1), text);
   });
 
   it('lets the tray monitor\'s Director ask the FD and SD for status and nothing else', async () => {

@@ -29,27 +29,28 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
     await refuseMonitor(director, MONITOR_REFUSES[first.kind] ?? first.kind, log);
     return;
   }
+  const job = { ctx, director, log };
   switch (first.kind) {
     case 'statusRequest':
       await director.send('statusReply', { text: statusText(ctx) });
       director.close('status done');
       return;
     case 'fdBackup':
-      await runJob(ctx, director, first.body.jobId, first.body.scripts, log,
+      await runJob({ ...job, jobId: first.body.jobId, scripts: first.body.scripts },
         (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name }));
       return;
     case 'fdEstimate':
-      await runJob(ctx, director, 0, [], log, (signal, reporter) =>
+      await runJob({ ...job, jobId: 0, scripts: [] }, (signal, reporter) =>
         runEstimate(first.body, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name)));
       return;
     case 'fdRestore':
-      await runJob(ctx, director, first.body.jobId, first.body.scripts, log, (signal, reporter) =>
+      await runJob({ ...job, jobId: first.body.jobId, scripts: first.body.scripts }, (signal, reporter) =>
         runRestoreJob(first.body, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name)));
       return;
     case 'fdVerify': {
       const order = first.body;
       const fromVolume = order.level === 'VolumeToCatalog' || order.level === 'Data';
-      await runJob(ctx, director, order.jobId, order.scripts, log, (signal, reporter) => (fromVolume
+      await runJob({ ...job, jobId: order.jobId, scripts: order.scripts }, (signal, reporter) => (fromVolume
         ? runVolumeVerify(order, director, signal, reporter)
         : runDiskVerify(order, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name))));
       return;
@@ -62,9 +63,16 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
 /** `fromDirector` yields the Director's job-time messages (the accurate state). */
 type JobBody = (signal: AbortSignal, reporter: JobReporter, fromDirector: () => Promise<Message>) => Promise<burrow.IFdJobEnd>;
 
-async function runJob(
-  ctx: ClientContext, director: Channel, jobId: number, scripts: readonly burrow.ClientScript[], log: Logger, body: JobBody,
-): Promise<void> {
+/** One job order from the Director: who runs it, for which job, with which client scripts. */
+interface JobOrder {
+  ctx: ClientContext;
+  director: Channel;
+  jobId: number;
+  scripts: readonly burrow.ClientScript[];
+  log: Logger;
+}
+
+async function runJob({ ctx, director, jobId, scripts, log }: JobOrder, body: JobBody): Promise<void> {
   const cancel = new AbortController();
   const signal = AbortSignal.any([cancel.signal, ctx.signal]);
   const reporter = new JobReporter(director, jobId);

@@ -12,6 +12,7 @@ import { runRestoreSession } from '../fd/restore-sender.js';
 import { refuseMonitor, type DirectorAccess } from '@burrow/common/daemon/monitor';
 import { statusText } from './status.js';
 import { DirectorPump } from './director-pump.js';
+import type { SessionParties } from '../fd/session.js';
 
 /** What a Monitor Director (`Monitor = yes`) asked for, in the words of the refusal. */
 const MONITOR_REFUSES: Readonly<Record<string, string>> = {
@@ -49,10 +50,10 @@ export async function serveDirector(ctx: StorageContext, channel: Channel, log: 
       channel.close('status done');
       return;
     case 'sdBackup':
-      await withSession(ctx, channel, first.body.jobId, log, (client, pump) => runBackupSession(ctx, channel, pump, client, first.body, log));
+      await withSession({ ctx, director: channel, jobId: first.body.jobId, log }, (parties) => runBackupSession(parties, first.body));
       return;
     case 'sdRestore':
-      await withSession(ctx, channel, first.body.jobId, log, (client, pump) => runRestoreSession(ctx, channel, pump, client, first.body, log));
+      await withSession({ ctx, director: channel, jobId: first.body.jobId, log }, (parties) => runRestoreSession(parties, first.body));
       return;
     default:
       throw channel.violation(`a Director may not open with ${first.kind}`);
@@ -61,8 +62,8 @@ export async function serveDirector(ctx: StorageContext, channel: Channel, log: 
 
 /** Opens the one-job session, waits for the FD, runs the job, and always tidies up. */
 async function withSession(
-  ctx: StorageContext, director: Channel, jobId: number, log: Logger,
-  run: (client: Channel, pump: DirectorPump) => Promise<void>,
+  { ctx, director, jobId, log }: { ctx: StorageContext; director: Channel; jobId: number; log: Logger },
+  run: (parties: SessionParties) => Promise<void>,
 ): Promise<void> {
   if (!Number.isInteger(jobId) || jobId <= 0) throw new BurrowError('PROTOCOL', 'a session needs a job id');
   const session = ctx.sessions.open(jobId);
@@ -78,7 +79,7 @@ async function withSession(
       }),
     ]);
     try {
-      await run(client, pump);
+      await run({ ctx, director, pump, client, log });
     } finally {
       client.close('session over');
     }

@@ -5,47 +5,74 @@
  */
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
-import type { Logger } from '@burrow/common/log/index';
 import { asBuffer, burrow, isDataStream } from '@burrow/common/proto/index';
-import type { StorageContext } from '../context.js';
-import type { DirectorPump } from '../dir/director-pump.js';
 import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
 import type { AppendVolume } from '../devices/device.js';
 import { CatalogBatcher } from './catalog-batcher.js';
+import { sessionSignal, type SessionParties } from './session.js';
 
 /** How many unusable volumes one volume request may skip before the job gives up. */
 const MAX_UNUSABLE_VOLUMES = 5;
 
-export async function runBackupSession(
-  ctx: StorageContext, director: Channel, pump: DirectorPump, client: Channel, order: burrow.SdBackupSession, log: Logger,
-): Promise<void> {
-  const jobId = order.jobId;
-  const device = ctx.device(order.device);
-  const signal = AbortSignal.any([pump.cancel.signal, ctx.signal]);
-  const batcher = new CatalogBatcher((files) => director.send('sdCatalog', { files }));
+export async function runBackupSession(s: SessionParties, order: burrow.SdBackupSession): Promise<void> {
+  const { jobId } = order;
+  const signal = sessionSignal(s);
+  const batcher = new CatalogBatcher((files) => s.director.send('sdCatalog', { files }));
+  const volumeFor = volumeSource(s, order, signal);
+  const writer = new SessionWriter({
+    sessionId: jobId,
+    sessionLabel: { jobId, jobName: order.jobName, client: order.client, fileset: order.fileset, level: order.level, pool: order.pool },
+    openVolume: () => volumeFor(''),
+    nextVolume: (previous: VolumeUsage) => volumeFor(previous.volumeName),
+    onFileStart: (fileIndex, volumeName, addr) => batcher.located(fileIndex, volumeName, addr),
+    onVolumeUsage: async (u) => {
+      await batcher.flush();
+      await s.director.send('sdVolumeUsage', u);
+    },
+    signal,
+  });
+  try {
+    await receiveRecords(s.client, { writer, batcher, signal });
+    const stats = await writer.close({ files: batcher.files, bytes: writer.stats().bytes, status: 'T' });
+    await batcher.finish();
+    await s.client.send('dataEndAck', { records: stats.records });
+    await s.director.send('sdSessionEnd', { files: stats.files, bytes: stats.bytes, status: 'T', records: stats.records });
+    s.log.info({ jobId, files: stats.files, bytes: stats.bytes }, 'backup session complete');
+  } catch (err) {
+    const e = toBurrowError(err);
+    // Keep what was written readable: end the session on the volume if the device still works.
+    await writer.close({ files: batcher.files, status: e.code === 'JOB_CANCELED' ? 'A' : 'E' }).catch(() => writer.release());
+    await batcher.finish().catch(() => undefined);
+    throw e;
+  }
+}
 
+/**
+ * Where the session's next volume comes from: the Director names it (labelling a new
+ * one first when it says so). A volume that is not ours (or a foreign file where a
+ * label should go) is left untouched and reported, and the Director is asked for
+ * another, as Bareos does; otherwise one stray file would stop every backup of the pool.
+ */
+function volumeSource(s: SessionParties, order: burrow.SdBackupSession, signal: AbortSignal): (previous: string) => Promise<AppendVolume> {
+  const { jobId } = order;
+  const device = s.ctx.device(order.device);
+  const say = (text: string): Promise<void> => s.director.send('jobMessage', { jobId, level: 'info', text });
   const openVolume = async (reply: burrow.SdVolumeReply): Promise<AppendVolume> => {
     const name = reply.volumeName;
     if (reply.label) {
       // The Director only asks when the request said Label Media; a second look costs nothing.
       if (!device.labelMedia) throw new BurrowError('DEVICE', `Device "${device.name}" has Label Media = no: volume "${name}" must be labelled with the label command`);
-      await device.label(name, { poolName: reply.poolName, mediaType: reply.mediaType, labelledBy: ctx.name });
-      await director.send('jobMessage', { jobId, level: 'info', text: `Labeled new Volume "${name}" on Device "${device.name}".` });
+      await device.label(name, { poolName: reply.poolName, mediaType: reply.mediaType, labelledBy: s.ctx.name });
+      await say(`Labeled new Volume "${name}" on Device "${device.name}".`);
     }
     const volume = await device.openForAppend(name, { maxVolumeBytes: reply.maxVolumeBytes, endHint: reply.endHint || undefined, signal });
-    if (!reply.label) {
-      await director.send('jobMessage', { jobId, level: 'info', text: `Volume "${name}" previously written, moving to end of data at ${volume.endAddress()}.` });
-    }
+    if (!reply.label) await say(`Volume "${name}" previously written, moving to end of data at ${volume.endAddress()}.`);
     return volume;
   };
-
-  // A volume that is not ours (or a foreign file where a label should go) is left
-  // untouched and reported, and the Director is asked for another, as Bareos does;
-  // otherwise one stray file would stop every backup of the pool.
-  const volumeFor = async (previous: string): Promise<AppendVolume> => {
+  return async (previous) => {
     let unusable: { volume: string; reason: string } | undefined;
     for (let attempt = 1; ; attempt++) {
-      const reply = await pump.requestVolume({ jobId, previousVolume: previous, unusable, labelMedia: device.labelMedia });
+      const reply = await s.pump.requestVolume({ jobId, previousVolume: previous, unusable, labelMedia: device.labelMedia });
       try {
         return await openVolume(reply);
       } catch (err) {
@@ -55,55 +82,35 @@ export async function runBackupSession(
       }
     }
   };
+}
 
-  const writer = new SessionWriter({
-    sessionId: jobId,
-    sessionLabel: { jobId, jobName: order.jobName, client: order.client, fileset: order.fileset, level: order.level, pool: order.pool },
-    openVolume: () => volumeFor(''),
-    nextVolume: (previous: VolumeUsage) => volumeFor(previous.volumeName),
-    onFileStart: (fileIndex, volumeName, addr) => batcher.located(fileIndex, volumeName, addr),
-    onVolumeUsage: async (u) => {
-      await batcher.flush();
-      await director.send('sdVolumeUsage', u);
-    },
-    signal,
-  });
-
+/**
+ * The File daemon's records until its dataEnd, each checked (file indexes ascend, a
+ * file's attributes come first, known streams only) before it is written and its
+ * attributes and digest go to the catalog batch.
+ */
+async function receiveRecords(client: Channel, o: { writer: SessionWriter; batcher: CatalogBatcher; signal: AbortSignal }): Promise<void> {
   let lastIndex = 0;
-  try {
-    for (;;) {
-      const msg = await client.receive(signal);
-      if (msg.kind === 'dataEnd') break;
-      if (msg.kind !== 'dataRecord') throw client.violation(`unexpected ${msg.kind} in a backup stream`);
-      const rec = msg.body;
-      const { fileIndex, stream } = rec;
-      const data = asBuffer(rec.data);
-      if (fileIndex < lastIndex || fileIndex < 1) throw client.violation(`file index ${fileIndex} after ${lastIndex}`);
-      if (stream === burrow.Stream.STREAM_ATTRIBUTES) {
-        if (fileIndex === lastIndex) throw client.violation(`second attributes record for file ${fileIndex}`);
-        batcher.begin(fileIndex, decodeOrViolate(client, () => burrow.FileAttributes.decode(data), 'attributes'));
-      } else if (fileIndex !== lastIndex) {
-        throw client.violation(`stream ${stream} for file ${fileIndex} before its attributes`);
-      } else if (stream === burrow.Stream.STREAM_DIGEST) {
-        batcher.digest(fileIndex, decodeOrViolate(client, () => burrow.FileDigest.decode(data), 'digest'));
-      } else if (!isDataStream(stream)) {
-        throw client.violation(`unknown stream ${stream}`);
-      }
-      lastIndex = fileIndex;
-      await writer.writeRecord({ fileIndex, stream, data });
-      await batcher.sendFull();
+  for (;;) {
+    const msg = await client.receive(o.signal);
+    if (msg.kind === 'dataEnd') return;
+    if (msg.kind !== 'dataRecord') throw client.violation(`unexpected ${msg.kind} in a backup stream`);
+    const { fileIndex, stream } = msg.body;
+    const data = asBuffer(msg.body.data);
+    if (fileIndex < lastIndex || fileIndex < 1) throw client.violation(`file index ${fileIndex} after ${lastIndex}`);
+    if (stream === burrow.Stream.STREAM_ATTRIBUTES) {
+      if (fileIndex === lastIndex) throw client.violation(`second attributes record for file ${fileIndex}`);
+      o.batcher.begin(fileIndex, decodeOrViolate(client, () => burrow.FileAttributes.decode(data), 'attributes'));
+    } else if (fileIndex !== lastIndex) {
+      throw client.violation(`stream ${stream} for file ${fileIndex} before its attributes`);
+    } else if (stream === burrow.Stream.STREAM_DIGEST) {
+      o.batcher.digest(fileIndex, decodeOrViolate(client, () => burrow.FileDigest.decode(data), 'digest'));
+    } else if (!isDataStream(stream)) {
+      throw client.violation(`unknown stream ${stream}`);
     }
-    const stats = await writer.close({ files: batcher.files, bytes: writer.stats().bytes, status: 'T' });
-    await batcher.finish();
-    await client.send('dataEndAck', { records: stats.records });
-    await director.send('sdSessionEnd', { files: stats.files, bytes: stats.bytes, status: 'T', records: stats.records });
-    log.info({ jobId, files: stats.files, bytes: stats.bytes }, 'backup session complete');
-  } catch (err) {
-    const e = toBurrowError(err);
-    // Keep what was written readable: end the session on the volume if the device still works.
-    await writer.close({ files: batcher.files, status: e.code === 'JOB_CANCELED' ? 'A' : 'E' }).catch(() => writer.release());
-    await batcher.finish().catch(() => undefined);
-    throw e;
+    lastIndex = fileIndex;
+    await o.writer.writeRecord({ fileIndex, stream, data });
+    await o.batcher.sendFull();
   }
 }
 

@@ -4,11 +4,8 @@
  * indexes — and stream those records to the File daemon. Damage is reported to the
  * Director by address and the remaining files still go out.
  */
-import type { Channel } from '@burrow/common/net/channel';
-import type { Logger } from '@burrow/common/log/index';
 import { burrow } from '@burrow/common/proto/index';
-import type { StorageContext } from '../context.js';
-import type { DirectorPump } from '../dir/director-pump.js';
+import { sessionSignal, type SessionParties } from './session.js';
 import { readVolumes, type VolumeToRead } from '../volume/multi-volume-reader.js';
 
 interface SessionPart {
@@ -31,12 +28,11 @@ export function groupBySession(volumes: readonly burrow.BootstrapVolume[]): Sess
   return parts;
 }
 
-export async function runRestoreSession(
-  ctx: StorageContext, director: Channel, pump: DirectorPump, client: Channel, order: burrow.SdRestoreSession, log: Logger,
-): Promise<void> {
+export async function runRestoreSession(s: SessionParties, order: burrow.SdRestoreSession): Promise<void> {
+  const { ctx, director, client, log } = s;
   const jobId = order.jobId;
   const device = ctx.device(order.device);
-  const signal = AbortSignal.any([pump.cancel.signal, ctx.signal]);
+  const signal = sessionSignal(s);
   let records = 0;
   let bytes = 0;
   let problems = 0;

@@ -17,7 +17,7 @@ import { currentChain, type Basis } from './baseline.js';
 import { endStorageIfClientFailed, finalStatus, type Peers } from './conversation.js';
 import { expandOnDirector } from './fileset-lists.js';
 import { listDate } from './format.js';
-import type { PercentVars } from './percent.js';
+import type { PercentVars } from '../messages/percent.js';
 import type { JobContext, JobType } from './lifecycle.js';
 import { clientEnded, storageEnded } from './peer-totals.js';
 import { LEVEL_NAMES, type BackupPlan } from './plan.js';

@@ -2,7 +2,7 @@
 import type { Logger } from '@burrow/common/log/index';
 import type { Catalog } from '../catalog/index.js';
 import type { JobLog } from './job-log.js';
-import type { PercentVars } from './percent.js';
+import type { PercentVars } from '../messages/percent.js';
 
 export interface JobEnv {
   catalog: Catalog;

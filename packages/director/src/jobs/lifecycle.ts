@@ -8,7 +8,7 @@
  */
 import type { JobEnv, JobIdentity } from './env.js';
 import type { JobLog } from './job-log.js';
-import type { PercentVars } from './percent.js';
+import type { PercentVars } from '../messages/percent.js';
 import type { ClientTotals } from './peer-totals.js';
 import type { ReportCommon } from './report.js';
 import { converse, finalStatus, type Peers } from './conversation.js';

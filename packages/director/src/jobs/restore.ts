@@ -19,7 +19,7 @@ import { openReadSession } from '../sd/storage-link.js';
 import { endStorageIfClientFailed, type Peers } from './conversation.js';
 import type { JobContext, JobType } from './lifecycle.js';
 import { withLinkTargets } from './link-targets.js';
-import type { PercentVars } from './percent.js';
+import type { PercentVars } from '../messages/percent.js';
 import { clientEnded, storageEnded } from './peer-totals.js';
 import type { RestorePlan } from './plan.js';
 import { restoreReport, type RestoreTotals } from './report.js';

@@ -14,7 +14,7 @@ import { runCommand } from '@burrow/common/scripts/command';
 import { describeError } from '@burrow/common/errors/index';
 import type { JobEnv } from './env.js';
 import type { JobLog } from './job-log.js';
-import { substitute, type PercentVars } from './percent.js';
+import { substitute, type PercentVars } from '../messages/percent.js';
 
 type When = 'Before' | 'After';
 

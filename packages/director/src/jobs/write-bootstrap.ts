@@ -18,7 +18,7 @@ import { runCommand } from '@burrow/common/scripts/command';
 import { jobBootstrap } from '../catalog/bootstrap.js';
 import { listDate, reportDate } from './format.js';
 import type { JobContext } from './lifecycle.js';
-import { substitute, type PercentVars } from './percent.js';
+import { substitute, type PercentVars } from '../messages/percent.js';
 import { LEVEL_NAMES, type BackupPlan } from './plan.js';
 
 export interface BootstrapToWrite {

@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import type { MessagesResource } from '@burrow/common/config/index';
 import type { Logger } from '@burrow/common/log/index';
 import type { MessageSink, MessageType } from './job-lines.js';
-import { substitute, type PercentVars } from '../jobs/percent.js';
+import { substitute, type PercentVars } from './percent.js';
 import { MailBuffer, deliver, shouldMail, type MailTarget } from './mail.js';
 
 const ALL_TYPES: readonly MessageType[] = ['info', 'warning', 'error', 'fatal', 'terminate', 'saved', 'notsaved', 'skipped', 'restored'];

@@ -16,7 +16,7 @@ export type { Catalog, StateEntry, StateSnapshot } from './catalog.js';
 export type * from './types.js';
 export { JOB_STATUSES, FINAL_JOB_STATUSES, VOL_STATUSES } from './types.js';
 export { openSqliteCatalog, type SqliteCatalogOptions } from './sqlite/open.js';
-export { buildBootstrap } from './bootstrap.js';
+export { buildBootstrap, jobBootstrap } from './bootstrap.js';
 export { filterTreePage } from './tree-page.js';
 export { uniqueJobName } from './jobname.js';
 export { splitPath, joinPath } from './paths.js';

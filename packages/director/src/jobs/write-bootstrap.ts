@@ -15,7 +15,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { describeError } from '@burrow/common/errors/index';
 import { writeBootstrapText } from '@burrow/common/bootstrap/text';
 import { runCommand } from '@burrow/common/scripts/command';
-import { jobBootstrap } from '../catalog/bootstrap.js';
+import { jobBootstrap } from '../catalog/index.js';
 import { listDate, reportDate } from './format.js';
 import type { JobContext } from './lifecycle.js';
 import { substitute, type PercentVars } from '../messages/percent.js';

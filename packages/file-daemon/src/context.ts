@@ -11,6 +11,8 @@ export interface ClientContext {
   name: string;
   startedAt: number;
   running: Map<number, RunningJob>;
+  /** Maximum Concurrent Jobs: a job order beyond it is refused. */
+  maximumConcurrentJobs: number;
   signal: AbortSignal;
   /** Which run scripts a Director may have this client run. */
   scriptPolicy: ScriptPolicy;

@@ -6,7 +6,7 @@
  */
 import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { directorAccess } from '@burrow/common/daemon/monitor';
-import { checkOwnResource, ensureDirectory } from '@burrow/common/daemon/preflight';
+import { checkDaemonMessages, checkOwnResource, ensureDirectory } from '@burrow/common/daemon/preflight';
 import { loadFileDaemonConfig } from '@burrow/common/config/index';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
@@ -22,6 +22,7 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     binary: 'burrow-fd', args, log, load: loadFileDaemonConfig,
     check: (config, problems) => {
       const self = config.fileDaemon;
+      checkDaemonMessages(problems, { daemon: 'File daemon', own: self, messages: config.messages });
       return checkOwnResource(problems, {
         listen: { resource: self, address: self.fdAddress, addresses: self.fdAddresses, port: self.fdPort, addressProp: 'fdAddress', addressesProp: 'fdAddresses' },
         directories: { workingDirectory: resolvePath(self.workingDirectory), pidDirectory: resolvePath(self.pidDirectory) },
@@ -33,7 +34,7 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
   for (const dir of checked.directories) ensureDirectory(dir);
   const self = config.fileDaemon;
   const ctx: ClientContext = {
-    name: self.name, startedAt: Date.now(), running: new Map(), signal,
+    name: self.name, startedAt: Date.now(), running: new Map(), maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
     scriptPolicy: {
       allowedScriptDirs: self.allowedScriptDir.map(resolvePath),
       allowedJobCommands: [...self.allowedJobCommand],

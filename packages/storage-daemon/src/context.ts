@@ -15,16 +15,22 @@ export interface StorageContext {
   devices: Map<string, Device>;
   sessions: SessionRegistry;
   running: Map<number, RunningSession>;
+  /** The Storage resource's Maximum Concurrent Jobs: a session beyond it is refused. */
+  maximumConcurrentJobs: number;
   startedAt: number;
   signal: AbortSignal;
-  /** The device a Director named; case-insensitive like every resource name. */
-  device(name: string): Device;
+  /** The device a Director named (case-insensitive like every resource name), checked against the Media Type it expects. */
+  device(name: string, mediaType?: string): Device;
 }
 
-export function deviceLookup(devices: Map<string, Device>): (name: string) => Device {
-  return (name: string) => {
+export function deviceLookup(devices: Map<string, Device>): (name: string, mediaType?: string) => Device {
+  return (name: string, mediaType?: string) => {
     const d = devices.get(name.toLowerCase());
     if (!d) throw new BurrowError('NOT_FOUND', `no Device "${name}" in this Storage daemon's configuration`);
+    // As Bareos reserves a device only for its Media Type: a volume of another type must not land here.
+    if (mediaType && d.mediaType && mediaType !== d.mediaType) {
+      throw new BurrowError('DEVICE', `Device "${d.name}" has Media Type "${d.mediaType}", not "${mediaType}" as the Director's Storage says`);
+    }
     return d;
   };
 }

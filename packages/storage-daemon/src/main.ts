@@ -6,7 +6,7 @@
  */
 import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { directorAccess } from '@burrow/common/daemon/monitor';
-import { checkOwnResource, ensureDirectory } from '@burrow/common/daemon/preflight';
+import { checkDaemonMessages, checkOwnResource, ensureDirectory } from '@burrow/common/daemon/preflight';
 import { loadStorageConfig } from '@burrow/common/config/index';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
@@ -26,6 +26,7 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
     binary: 'burrow-sd', args, log, load: loadStorageConfig,
     check: async (config, problems) => {
       const self = config.storage;
+      checkDaemonMessages(problems, { daemon: 'Storage daemon', own: self, messages: config.messages });
       const own = await checkOwnResource(problems, {
         listen: { resource: self, address: self.sdAddress, addresses: self.sdAddresses, port: self.sdPort, addressProp: 'sdAddress', addressesProp: 'sdAddresses' },
         directories: { workingDirectory: resolvePath(self.workingDirectory), pidDirectory: resolvePath(self.pidDirectory) },
@@ -41,7 +42,10 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   const devices = new Map<string, Device>();
   for (const d of checked.devices) {
     ensureDirectory(d.archiveDevice);
-    devices.set(d.resource.name.toLowerCase(), new FileDevice({ name: d.resource.name, archiveDevice: d.archiveDevice, labelMedia: d.resource.labelMedia }));
+    devices.set(d.resource.name.toLowerCase(), new FileDevice({
+      name: d.resource.name, archiveDevice: d.archiveDevice, labelMedia: d.resource.labelMedia, maximumVolumeSize: d.resource.maximumVolumeSize,
+      mediaType: d.resource.mediaType,
+    }));
   }
   for (const c of checked.changers) {
     const device = devices.get(c.device.toLowerCase());
@@ -49,7 +53,8 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   }
   const sessions = new SessionRegistry();
   const ctx: StorageContext = {
-    name: self.name, devices, sessions, running: new Map(), startedAt: Date.now(), signal, device: deviceLookup(devices),
+    name: self.name, devices, sessions, running: new Map(), maximumConcurrentJobs: self.maximumConcurrentJobs, startedAt: Date.now(), signal,
+    device: deviceLookup(devices),
   };
   const server = await listen({
     binds: checked.own.binds,

@@ -6,6 +6,7 @@
  * refusal is logged with who asked for what, and the connection is closed with a
  * NOT_ALLOWED error the Director shows to its operator.
  */
+import type { PeerDirectorResource } from '../config/daemons/storage.js';
 import { BurrowError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import type { Channel } from '../net/channel.js';
@@ -13,7 +14,7 @@ import type { Channel } from '../net/channel.js';
 /** What a connected Director may ask for. */
 export type DirectorAccess = 'full' | 'monitor';
 
-export function directorAccess(resource: { readonly monitor: boolean } | undefined): DirectorAccess {
+export function directorAccess(resource: PeerDirectorResource | undefined): DirectorAccess {
   return resource?.monitor ? 'monitor' : 'full';
 }
 

@@ -7,7 +7,10 @@
  */
 import { accessSync, constants, mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
-import { problemAt, type Sourced } from '../config/schema/daemon.js';
+import { findResource, problemAt, type Sourced } from '../config/schema/daemon.js';
+import type { MessagesResource } from '../config/director/load.js';
+import type { FileDaemonResource } from '../config/daemons/filedaemon.js';
+import type { SdStorageResource } from '../config/daemons/storage.js';
 import type { Problems } from '../config/schema/problems.js';
 import { listenRequests, resolveRequest, uniqueBinds, type ListenBind, type ListenConfig } from '../net/addresses.js';
 
@@ -90,4 +93,28 @@ export interface OwnResourceChecked {
 export async function checkOwnResource(problems: Problems, c: OwnResourceCheck): Promise<OwnResourceChecked> {
   for (const [prop, path] of Object.entries(c.directories)) checkDirectory(problems, c.listen.resource, prop, path);
   return { binds: await checkListen(problems, c.listen), directories: Object.values(c.directories) };
+}
+
+/**
+ * The File and Storage daemons' Messages: they send every job message to the Director
+ * running the job (Bareos's stock `Director = bareos-dir = all` says just that) and
+ * their own messages to their log (stderr). Any other destination, and a mail or
+ * operator command, is not implemented there: each is named in a warning.
+ */
+export function checkDaemonMessages(problems: Problems, o: {
+  daemon: string;
+  /** The daemon's own resource and the Messages it names, if any. */
+  own: FileDaemonResource | SdStorageResource;
+  messages: readonly MessagesResource[];
+}): void {
+  const named = o.own.messages === undefined ? undefined : findResource(o.messages, o.own.messages);
+  const inUse = named ? [named] : o.messages;
+  const instead = `the ${o.daemon} sends job messages to the Director running the job and its own messages to its log (stderr)`;
+  for (const res of inUse) {
+    for (const d of res.destinations) {
+      if (d.destination !== 'director') problems.warn(problemAt(res, 'destinations', `${d.destination} is not implemented in the ${o.daemon}: ${instead}`));
+    }
+    if (res.mailCommand !== undefined) problems.warn(problemAt(res, 'mailCommand', `is not used: the ${o.daemon} sends no mail`));
+    if (res.operatorCommand !== undefined) problems.warn(problemAt(res, 'operatorCommand', `is not used: the ${o.daemon} sends no mail`));
+  }
 }

@@ -18,18 +18,19 @@ import { substitute, type PercentVars } from '../messages/percent.js';
 
 type When = 'Before' | 'After';
 
-const SHORT_FORMS: Array<{ key: keyof JobResource; runsWhen: When; runsOnClient: boolean; onSuccess: boolean; onFailure: boolean }> = [
-  { key: 'runBeforeJob', runsWhen: 'Before', runsOnClient: false, onSuccess: true, onFailure: false },
-  { key: 'runAfterJob', runsWhen: 'After', runsOnClient: false, onSuccess: true, onFailure: false },
-  { key: 'runAfterFailedJob', runsWhen: 'After', runsOnClient: false, onSuccess: false, onFailure: true },
-  { key: 'clientRunBeforeJob', runsWhen: 'Before', runsOnClient: true, onSuccess: true, onFailure: false },
-  { key: 'clientRunAfterJob', runsWhen: 'After', runsOnClient: true, onSuccess: true, onFailure: false },
+/** The short forms, each read by name (the unread-directive test sees each directive read). */
+const SHORT_FORMS: Array<{ commands: (job: JobResource) => readonly string[]; runsWhen: When; runsOnClient: boolean; onSuccess: boolean; onFailure: boolean }> = [
+  { commands: (j) => j.runBeforeJob, runsWhen: 'Before', runsOnClient: false, onSuccess: true, onFailure: false },
+  { commands: (j) => j.runAfterJob, runsWhen: 'After', runsOnClient: false, onSuccess: true, onFailure: false },
+  { commands: (j) => j.runAfterFailedJob, runsWhen: 'After', runsOnClient: false, onSuccess: false, onFailure: true },
+  { commands: (j) => j.clientRunBeforeJob, runsWhen: 'Before', runsOnClient: true, onSuccess: true, onFailure: false },
+  { commands: (j) => j.clientRunAfterJob, runsWhen: 'After', runsOnClient: true, onSuccess: true, onFailure: false },
 ];
 
 export function jobScripts(job: JobResource): RunScript[] {
   const scripts: RunScript[] = [...job.runScript];
   for (const f of SHORT_FORMS) {
-    for (const command of (job[f.key] as readonly string[] | undefined) ?? []) {
+    for (const command of f.commands(job)) {
       scripts.push({
         commands: [command], consoleCommands: [], runsWhen: f.runsWhen, runsOnClient: f.runsOnClient,
         runsOnSuccess: f.onSuccess, runsOnFailure: f.onFailure, failJobOnError: true,

@@ -44,6 +44,9 @@ export function scheduleEntries(config: DirectorConfig, problems?: Problems): Sc
   }
   for (const job of config.jobs) {
     if (!job.schedule || !job.enabled) continue;
+    // As in Bareos, a disabled Client's jobs are not scheduled (a manual run still works).
+    const client = job.client === undefined ? undefined : findResource(config.clients, job.client);
+    if (client && !client.enabled) continue;
     const schedule = findResource(config.schedules, job.schedule);
     for (const run of parsed.get(job.schedule.toLowerCase()) ?? []) {
       const misfit = levelMisfit(job, run);

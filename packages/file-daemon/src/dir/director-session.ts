@@ -73,6 +73,12 @@ interface JobOrder {
 }
 
 async function runJob({ ctx, director, jobId, scripts, log }: JobOrder, body: JobBody): Promise<void> {
+  if (ctx.running.size >= ctx.maximumConcurrentJobs) {
+    // As Bareos's File daemon: beyond Maximum Concurrent Jobs a job is refused, not queued.
+    await director.sendErrorAndClose(new BurrowError('JOB_FAILED',
+      `client ${ctx.name} already runs ${ctx.running.size} jobs, its Maximum Concurrent Jobs`));
+    return;
+  }
   const cancel = new AbortController();
   const signal = AbortSignal.any([cancel.signal, ctx.signal]);
   const reporter = new JobReporter(director, jobId);

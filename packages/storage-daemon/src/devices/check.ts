@@ -24,12 +24,12 @@ export interface DrivableDevice {
 
 const NOT_ON_DISK = 'has no effect on a File device';
 
-/** Directives with a tape meaning, the value a disk drive behaves as, and what a disk does instead. */
-const DISK_BEHAVIOUR: ReadonlyArray<{ prop: 'randomAccess' | 'removableMedia' | 'alwaysOpen' | 'automaticMount'; disk: boolean; why: string }> = [
-  { prop: 'randomAccess', disk: true, why: 'a disk volume is always read and written at any position' },
-  { prop: 'removableMedia', disk: false, why: 'a disk volume is a file in the Archive Device directory and is never removed' },
-  { prop: 'alwaysOpen', disk: false, why: 'a disk volume is opened when a job needs it and closed after' },
-  { prop: 'automaticMount', disk: true, why: 'a disk volume is mounted when a job needs it; no mount command is needed' },
+/** Directives with a tape meaning, how a disk drive behaves, and what a disk does instead. */
+const DISK_BEHAVIOUR: ReadonlyArray<{ prop: string; value: (d: DeviceResource) => boolean | undefined; disk: boolean; why: string }> = [
+  { prop: 'randomAccess', value: (d) => d.randomAccess, disk: true, why: 'a disk volume is always read and written at any position' },
+  { prop: 'removableMedia', value: (d) => d.removableMedia, disk: false, why: 'a disk volume is a file in the Archive Device directory and is never removed' },
+  { prop: 'alwaysOpen', value: (d) => d.alwaysOpen, disk: false, why: 'a disk volume is opened when a job needs it and closed after' },
+  { prop: 'automaticMount', value: (d) => d.automaticMount, disk: true, why: 'a disk volume is mounted when a job needs it; no mount command is needed' },
 ];
 
 /** Checks every Device; returns those the daemon can drive (all of them when there is no error). */
@@ -42,7 +42,7 @@ export function checkDevices(problems: Problems, devices: readonly DeviceResourc
       continue;
     }
     for (const b of DISK_BEHAVIOUR) {
-      const value = d[b.prop];
+      const value = b.value(d);
       if (value !== undefined && value !== b.disk) problems.warn(problemAt(d, b.prop, `= ${value ? 'yes' : 'no'} ${NOT_ON_DISK}: ${b.why} (it matters for tape drives, which are not available yet)`));
     }
     const archiveDevice = resolvePath(d.archiveDevice);

@@ -109,6 +109,8 @@ export interface Device {
    * names it). Without it only the operator's `label` command labels, as in Bareos.
    */
   readonly labelMedia: boolean;
+  /** The Device resource's Media Type ('' when not known, as for the offline tools). */
+  readonly mediaType: string;
   exists(volumeName: string): Promise<boolean>;
   /**
    * Writes a fresh volume holding only its label. Refuses (VOLUME_FORMAT) to replace

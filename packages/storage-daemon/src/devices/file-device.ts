@@ -23,11 +23,17 @@ export interface FileDeviceOptions {
   archiveDevice: string;
   /** Label Media: whether the SD may label a new volume here by itself (default no, as in Bareos). */
   labelMedia?: boolean;
+  /** The Device resource's Media Type; a Director asking for another one is refused. */
+  mediaType?: string;
+  /** The device's Maximum Volume Size in bytes (0 or absent: none); the smaller of it and the pool's limit applies. */
+  maximumVolumeSize?: number;
 }
 
 export class FileDevice implements Device {
   readonly name: string;
   readonly labelMedia: boolean;
+  readonly mediaType: string;
+  private readonly maximumVolumeSize: number;
   private readonly dir: string;
   /** Volumes open for append on this device, shared by the sessions writing them. */
   private readonly appending = new Map<string, Promise<FileAppendState>>();
@@ -35,6 +41,8 @@ export class FileDevice implements Device {
   constructor(options: FileDeviceOptions) {
     this.name = options.name;
     this.labelMedia = options.labelMedia ?? false;
+    this.maximumVolumeSize = options.maximumVolumeSize ?? 0;
+    this.mediaType = options.mediaType ?? '';
     this.dir = options.archiveDevice;
   }
 
@@ -117,7 +125,7 @@ export class FileDevice implements Device {
       const position = await findAppendPosition(fh, labelEnd, options);
       return new FileAppendState({
         volumeName, label, fh, position,
-        maxVolumeBytes: options.maxVolumeBytes ?? 0,
+        maxVolumeBytes: smallerLimit(options.maxVolumeBytes ?? 0, this.maximumVolumeSize),
         onClosed: () => this.appending.delete(volumeName),
       });
     } catch (err) {
@@ -206,4 +214,10 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await fh.close();
   }
+}
+
+/** The tighter of two byte limits, 0 meaning none. */
+function smallerLimit(a: number, b: number): number {
+  if (a > 0 && b > 0) return Math.min(a, b);
+  return a > 0 ? a : b;
 }

@@ -27,7 +27,7 @@ export async function serveDirector(ctx: StorageContext, channel: Channel, log: 
   }
   switch (first.kind) {
     case 'sdLabel': {
-      const device = ctx.device(first.body.device);
+      const device = ctx.device(first.body.device, first.body.mediaType);
       const volumeName = first.body.volumeName;
       await device.label(volumeName, {
         poolName: first.body.poolName, mediaType: first.body.mediaType, labelledBy: ctx.name,
@@ -66,6 +66,9 @@ async function withSession(
   run: (parties: SessionParties) => Promise<void>,
 ): Promise<void> {
   if (!Number.isInteger(jobId) || jobId <= 0) throw new BurrowError('PROTOCOL', 'a session needs a job id');
+  if (ctx.running.size >= ctx.maximumConcurrentJobs) {
+    throw new BurrowError('JOB_FAILED', `Storage daemon ${ctx.name} already runs ${ctx.running.size} sessions, its Maximum Concurrent Jobs`);
+  }
   const session = ctx.sessions.open(jobId);
   ctx.running.set(jobId, { startedAt: Date.now(), director: director.peer.name });
   try {

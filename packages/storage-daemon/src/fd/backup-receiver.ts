@@ -55,7 +55,7 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
  */
 function volumeSource(s: SessionParties, order: burrow.SdBackupSession, signal: AbortSignal): (previous: string) => Promise<AppendVolume> {
   const { jobId } = order;
-  const device = s.ctx.device(order.device);
+  const device = s.ctx.device(order.device, order.mediaType);
   const say = (text: string): Promise<void> => s.director.send('jobMessage', { jobId, level: 'info', text });
   const openVolume = async (reply: burrow.SdVolumeReply): Promise<AppendVolume> => {
     const name = reply.volumeName;

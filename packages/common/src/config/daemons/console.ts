@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { BAREOS_TLS } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
-import { integer, name, one, text } from '../schema/fields.js';
+import { description, integer, name, one, text } from '../schema/fields.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
 import { defineResource, type ResourceSpec } from '../schema/resource.js';
 import { readConfigNodes } from '../syntax/source.js';
@@ -14,7 +14,7 @@ export const consoleDirectorSpec = defineResource({
   type: 'Director',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     address: one(text()),
     dirPort: one(integer(1, 65535).default(9101)),
     password: one(text()),
@@ -27,7 +27,7 @@ export const namedConsoleSpec = defineResource({
   type: 'Console',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     password: one(text()),
     director: one(text().optional()),
   },

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { BAREOS_DAEMON_COMMON, BAREOS_TLS } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
-import { integer, many, name, one, text } from '../schema/fields.js';
+import { description, integer, many, name, one, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
@@ -18,7 +18,7 @@ export const fileDaemonSpec = defineResource({
   type: 'FileDaemon',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     fdPort: one(integer(1, 65535).default(9102)),
     // No address: every IPv6 and IPv4 address, as Bareos (net/addresses.ts).
     fdAddress: one(text().optional()),

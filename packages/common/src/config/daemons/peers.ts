@@ -3,14 +3,14 @@
  * connect, with which password. `Monitor = yes` limits it to status queries.
  */
 import { BAREOS_TLS } from '../schema/bareos.js';
-import { bool, name, one, text } from '../schema/fields.js';
+import { bool, description, name, one, text } from '../schema/fields.js';
 import { defineResource } from '../schema/resource.js';
 
 export const peerDirectorSpec = defineResource({
   type: 'Director',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     password: one(text()),
     monitor: one(bool().default(false)),
   },

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { BAREOS_DAEMON_COMMON, BAREOS_TAPE_DEVICE, BAREOS_TLS, NOT_AVAILABLE_YET } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
-import { bool, integer, many, name, one, oneOf, size, text } from '../schema/fields.js';
+import { bool, description, integer, many, name, one, oneOf, size, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
@@ -17,7 +17,7 @@ export const sdStorageSpec = defineResource({
   type: 'Storage',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     sdPort: one(integer(1, 65535).default(9103)),
     // No address: every IPv6 and IPv4 address, as Bareos (net/addresses.ts).
     sdAddress: one(text().optional()),
@@ -42,7 +42,7 @@ export const deviceSpec = defineResource({
   type: 'Device',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     mediaType: one(text()),
     archiveDevice: one(text()),
     deviceType: one(oneOf(['File', 'Tape', 'Fifo']).default('File')),
@@ -51,9 +51,9 @@ export const deviceSpec = defineResource({
     automaticMount: one(bool().optional()),
     removableMedia: one(bool().optional()),
     alwaysOpen: one(bool().optional()),
-    maximumBlockSize: one(size().optional()),
+    maximumBlockSize: one(size().optional(), 'is not applied yet: Burrow writes blocks of its own size (docs/volume-format.md)'),
     maximumVolumeSize: one(size().optional()),
-    maximumConcurrentJobs: one(integer(1).optional()),
+    maximumConcurrentJobs: one(integer(1).optional(), 'is not applied yet: the Storage\'s Maximum Concurrent Jobs limits the sessions'),
   },
   unimplemented: [
     'Device Options', 'Maximum Open Wait', 'Maximum Open Volumes', 'Maximum Network Buffer Size', 'Label Block Size',
@@ -76,7 +76,7 @@ export const autochangerSpec = defineResource({
   type: 'Autochanger',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     device: many(z.array(z.string()).min(1)),
     changerDevice: one(text().optional()),
     changerCommand: one(text().optional()),

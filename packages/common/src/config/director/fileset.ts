@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { BlockNode, DirectiveNode } from '../syntax/ast.js';
-import { bool, NOT_YET, one, name, text } from '../schema/fields.js';
+import { bool, description, name, NOT_YET, one, text } from '../schema/fields.js';
 import { defineResource, type BlockContext } from '../schema/resource.js';
 import {
   PATTERN_OPTIONS, SUGGESTIONS, UNAVAILABLE_OPTIONS, VALUE_OPTIONS, type OptionValues, type PatternKind, type ValueKey,
@@ -143,8 +143,8 @@ export const fileSetSpec = defineResource({
   type: 'FileSet',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
-    ignoreFileSetChanges: one(bool().default(false)),
+    description: description(),
+    ignoreFileSetChanges: one(bool().default(false), NOT_YET),
     enableVss: one(bool().optional(), NOT_YET),
     includes: { zod: z.array(z.custom<FileSetInclude>()).default([]), arity: 'custom' as const },
     excludeFiles: { zod: z.array(z.string()).default([]), arity: 'custom' as const },

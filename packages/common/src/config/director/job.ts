@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { BlockNode } from '../syntax/ast.js';
-import { bool, duration, integer, many, name, one, oneOf, rawMany, text } from '../schema/fields.js';
+import { bool, description, duration, integer, many, name, NOT_YET, one, oneOf, rawMany, text } from '../schema/fields.js';
 import type { Problems } from '../schema/problems.js';
 import { defineResource, type BlockContext, type RawResource } from '../schema/resource.js';
 
@@ -72,7 +72,7 @@ function keepRunScript(node: BlockNode, ctx: BlockContext): RunScriptBlock {
 
 const jobFields = {
   name: one(name()),
-  description: one(text().optional()),
+  description: description(),
   type: one(oneOf(JOB_TYPES).optional()),
   level: one(oneOf(JOB_LEVELS).optional()),
   client: one(text().optional()),
@@ -102,7 +102,7 @@ const jobFields = {
   /** `Verify Job` (alias `Job To Verify`): whose runs a VolumeToCatalog, DiskToCatalog or Data verify checks. */
   verifyJob: one(text().optional()),
   writeBootstrap: one(text().optional()),
-  bootstrap: one(text().optional()),
+  bootstrap: one(text().optional(), NOT_YET),
   runBeforeJob: rawMany(),
   runAfterJob: rawMany(),
   runAfterFailedJob: rawMany(),

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { BAREOS_DAEMON_COMMON, BAREOS_TLS, NOT_AVAILABLE_YET } from '../schema/bareos.js';
-import { bool, duration, integer, many, name, NOT_YET, one, oneOf, port, raw, rawMany, restoreOwner, size, text } from '../schema/fields.js';
+import { bool, description, duration, inert, integer, many, name, NOT_YET, one, oneOf, port, raw, rawMany, restoreOwner, size, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { defineResource } from '../schema/resource.js';
 
@@ -13,7 +13,7 @@ export const directorSpec = defineResource({
   type: 'Director',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     password: one(text()),
     dirPort: one(port().default(9101)),
     // No address: every IPv6 and IPv4 address, as Bareos (net/addresses.ts).
@@ -22,7 +22,8 @@ export const directorSpec = defineResource({
     workingDirectory: one(text().default('/var/lib/burrow')),
     pidDirectory: one(text().default('/run/burrow')),
     queryFile: raw(NOT_YET),
-    messages: one(text().optional()),
+    // Jobs use their own Messages; the Director's own messages go to its log for now.
+    messages: one(text().optional(), 'not applied to the Director\'s own messages yet: they go to its log (stderr); jobs use their Messages'),
     maximumConcurrentJobs: one(integer(1).default(1)),
   },
   aliases: { port: 'dirPort', address: 'dirAddress' },
@@ -39,14 +40,14 @@ export const clientSpec = defineResource({
   type: 'Client',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     address: one(text()),
     fdPort: one(port().default(9102)),
     password: one(text()),
     catalog: one(text().optional()),
-    fileRetention: one(duration().default(60 * 86400)),
-    jobRetention: one(duration().default(180 * 86400)),
-    autoPrune: one(bool().default(true)),
+    fileRetention: one(duration().default(60 * 86400), NOT_AVAILABLE_YET.media),
+    jobRetention: one(duration().default(180 * 86400), NOT_AVAILABLE_YET.media),
+    autoPrune: one(bool().default(true), NOT_AVAILABLE_YET.media),
     enabled: one(bool().default(true)),
     maximumConcurrentJobs: one(integer(1).default(1)),
   },
@@ -63,14 +64,14 @@ export const storageSpec = defineResource({
   type: 'Storage',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     address: one(text()),
     sdPort: one(port().default(9103)),
     password: one(text()),
     device: many(z.array(z.string()).min(1)),
     mediaType: one(text()),
     maximumConcurrentJobs: one(integer(1).default(1)),
-    enabled: one(bool().default(true)),
+    enabled: one(bool().default(true), 'is not applied yet: jobs still use a disabled Storage'),
   },
   aliases: { port: 'sdPort', 'SD Address': 'address', 'SD Password': 'password' },
   unimplemented: [
@@ -87,17 +88,18 @@ export const catalogSpec = defineResource({
   type: 'Catalog',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     dbDriver: one(z.string().transform((t, ctx) => {
       if (t.trim().toLowerCase() === 'sqlite3') return 'sqlite3' as const;
       ctx.addIssue({ code: 'custom', message: `"${t}" is not supported: Burrow's catalog is SQLite only (DbDriver = sqlite3)` });
       return z.NEVER;
     }).default('sqlite3')),
     dbName: one(text()),
-    dbUser: one(text().optional()),
-    dbPassword: one(text().optional()),
-    dbAddress: one(text().optional()),
-    dbPort: one(port().optional()),
+    // SQLite is a file in the Working Directory: no server to reach, no user to log in as.
+    dbUser: inert(one(text().optional()), 'SQLite has no users'),
+    dbPassword: inert(one(text().optional()), 'SQLite has no passwords'),
+    dbAddress: inert(one(text().optional()), 'SQLite has no server: the catalog is a file in the Working Directory'),
+    dbPort: inert(one(port().optional()), 'SQLite has no server: the catalog is a file in the Working Directory'),
   },
   aliases: { user: 'dbUser', password: 'dbPassword', address: 'dbAddress' },
   unimplemented: [
@@ -110,14 +112,14 @@ export const poolSpec = defineResource({
   type: 'Pool',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     poolType: one(oneOf(['Backup', 'Copy', 'Cloned', 'Archive', 'Migration', 'Scratch']).default('Backup')),
     labelFormat: one(text().optional()),
     maximumVolumes: one(integer().optional()),
     maximumVolumeJobs: one(integer().optional()),
-    maximumVolumeFiles: one(integer().optional()),
+    maximumVolumeFiles: one(integer().optional(), NOT_AVAILABLE_YET.media),
     maximumVolumeBytes: one(size().optional()),
-    volumeUseDuration: one(duration().optional()),
+    volumeUseDuration: one(duration().optional(), NOT_AVAILABLE_YET.media),
     volumeRetention: one(duration().default(365 * 86400)),
     recycle: one(bool().default(true)),
     autoPrune: one(bool().default(true)),
@@ -138,7 +140,7 @@ export const scheduleSpec = defineResource({
   type: 'Schedule',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     // The Run grammar (`Level=Full 1st sun at 23:05`) is parsed by the scheduler, not here.
     run: rawMany(),
     enabled: one(bool().default(true)),
@@ -147,15 +149,17 @@ export const scheduleSpec = defineResource({
 
 const ACL = () => many(z.array(z.string()).default([]));
 const aclFields = {
-  jobAcl: ACL(), clientAcl: ACL(), storageAcl: ACL(), scheduleAcl: ACL(), poolAcl: ACL(),
-  commandAcl: ACL(), fileSetAcl: ACL(), catalogAcl: ACL(), whereAcl: ACL(), pluginOptionsAcl: ACL(),
+  jobAcl: ACL(), clientAcl: ACL(), storageAcl: ACL(), poolAcl: ACL(),
+  scheduleAcl: ACL(),
+  commandAcl: ACL(), fileSetAcl: ACL(), catalogAcl: ACL(), whereAcl: ACL(),
+  pluginOptionsAcl: inert(ACL(), 'Burrow takes no plugin options, so there is nothing to restrict'),
 };
 
 export const consoleSpec = defineResource({
   type: 'Console',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     password: one(text()),
     ...aclFields,
     // Burrow's own: this console restores only the files of this user (docs/user-restores.md).
@@ -170,7 +174,7 @@ export const profileSpec = defineResource({
   type: 'Profile',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     ...aclFields,
   },
 });

@@ -29,6 +29,8 @@ export const NOT_AVAILABLE_YET = {
   deviceCount: 'is not available yet in Burrow (it comes with media management): one device of this name is made, so jobs on it run one volume at a time',
   /** Pool Recycle Pool: where recycled volumes go; media management brings it. */
   recyclePool: 'is not available yet in Burrow (it comes with media management): a recycled volume stays in its own pool',
+  /** Pruning by Client retentions, volume limits by files or time: media management brings them. */
+  media: 'is not available yet in Burrow (it comes with media management); it has no effect yet',
 } as const;
 
 /** Device directives that only mean something for a tape drive or a changer. */

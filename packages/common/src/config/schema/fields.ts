@@ -42,6 +42,11 @@ export function inert<F extends Field>(field: F, why: string): F {
   return { ...field, inert: why };
 }
 
+/** Bareos's `Description`: text for people reading the configuration (and `show`). */
+export function description(): Field<z.ZodOptional<z.ZodString>> {
+  return inert(one(z.string().optional()), 'informational text for people; it changes nothing Burrow does');
+}
+
 /** Kept verbatim (e.g. a RunScript command, a Schedule Run line). */
 export function raw(warn?: string): Field<z.ZodOptional<z.ZodString>> {
   return warn ? { zod: z.string().optional(), arity: 'raw', warn } : { zod: z.string().optional(), arity: 'raw' };

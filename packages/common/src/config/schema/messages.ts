@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { DirectiveNode } from '../syntax/ast.js';
-import { NOT_YET, one, text, name, type Field } from './fields.js';
+import { description, type Field, name, NOT_YET, one, text } from './fields.js';
 import { defineResource } from './resource.js';
 
 /** Destinations that name an address (file, mail address, Director name) before the types. */
@@ -56,7 +56,7 @@ export const messagesSpec = defineResource({
   type: 'Messages',
   fields: {
     name: one(name()),
-    description: one(text().optional()),
+    description: description(),
     mailCommand: one(text().optional()),
     operatorCommand: one(text().optional()),
     timestampFormat: one(text().optional(), NOT_YET),

@@ -32,7 +32,7 @@ test('storage daemon: stock-style config, sizes, defaults, an Autochanger (judge
   assert.deepEqual([dev.deviceType, dev.labelMedia, dev.maximumVolumeSize, dev.maximumBlockSize], ['File', true, 2_000_000_000, 1024 * 1024]);
   assert.equal(config.directors[1]?.monitor, true);
   assert.deepEqual(config.autochangers.map((c) => [c.name, c.device, c.changerCommand, c.changerDevice]), [['virtual-changer', ['FileStorage'], '', '/dev/null']]);
-  assert.deepEqual(warnings, []);
+  assert.deepEqual(warnings.map((w) => [w.line, w.directive]), [[31, 'Maximum Block Size']]);
 });
 
 test('storage daemon errors: device type, missing Storage, unknown resource', () =>

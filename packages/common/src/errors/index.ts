@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   INTERNAL: 'a bug in Burrow',
   NOT_ALLOWED: 'the peer may not ask for this',
   BOOTSTRAP_INVALID: 'a bootstrap (.bsr) text is malformed or asks for what Burrow volumes cannot do',
+  MAIL_REFUSED: 'the mail server refused the message or a recipient',
 } as const;
 
 export type BurrowErrorCode = keyof typeof ERROR_CODES;

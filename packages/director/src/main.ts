@@ -4,13 +4,12 @@
  * catalog, and serves consoles on the daemon port; jobs reach the Storage and File
  * daemons from the job queue.
  */
-import { join } from 'node:path';
 import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { ensureDirectory } from '@burrow/common/daemon/preflight';
 import { findResource, loadDirectorConfig } from '@burrow/common/config/index';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
-import { openSqliteCatalog } from './catalog/index.js';
+import { catalogFiles, DEFAULT_DB_NAME, openSqliteCatalog } from './catalog/index.js';
 import { JobQueue } from './jobs/queue.js';
 import { buildGeneration, writeResourceRows } from './configuration/generation.js';
 import { LiveConfiguration } from './configuration/live.js';
@@ -38,7 +37,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   for (const dir of checked.directories) ensureDirectory(dir);
   const self = config.director;
   const workingDirectory = resolvePath(self.workingDirectory);
-  const catalog = openSqliteCatalog(join(workingDirectory, `${config.catalogs[0]?.dbName ?? 'burrow'}.db`));
+  const catalog = openSqliteCatalog(catalogFiles(workingDirectory, config.catalogs[0]?.dbName ?? DEFAULT_DB_NAME).database);
   for (const jobId of catalog.markInterruptedJobs()) log.warn({ jobId }, 'job was cut off by a previous Director run; marked failed');
   // Called only once a job runs, when everything it reads exists.
   const runConsoleCommand = scriptConsole(() => ({ catalog, queue, live, state, scheduler, resolvePath, commands: COMMANDS }));

@@ -22,9 +22,10 @@ import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock } from './scheduler/clock.js';
 import { scheduledPlan } from './setup/resolve.js';
+import { DEFAULT_DIRECTOR_CONFIG, prepareCommandEnvironment } from './setup/command-environment.js';
 
 
-const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-dir.d', daemonUsage('burrow-dir', '/etc/burrow/burrow-dir.d'));
+const args = parseDaemonArgs(process.argv.slice(2), DEFAULT_DIRECTOR_CONFIG, daemonUsage('burrow-dir', DEFAULT_DIRECTOR_CONFIG));
 
 await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const resolvePath = (p: string): string => configRelative(args.configPath, p);
@@ -34,6 +35,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   });
   if (!loaded) return;
   const { config, checked } = loaded;
+  prepareCommandEnvironment(args.configPath);
   for (const dir of checked.directories) ensureDirectory(dir);
   const self = config.director;
   const workingDirectory = resolvePath(self.workingDirectory);

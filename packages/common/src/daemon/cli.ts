@@ -11,6 +11,7 @@ import { createLogger, levelForDebug, type Logger } from '../log/index.js';
 import { formatProblem, Problems, type ConfigWarning } from '../config/schema/problems.js';
 
 export interface DaemonArgs {
+  /** Absolute, so that it names the same file after the daemon changes its directory. */
   configPath: string;
   foreground: boolean;
   testOnly: boolean;
@@ -48,7 +49,7 @@ export function parseDaemonArgs(argv: string[], defaultConfig: string, usage: st
     process.exit(0);
   }
   const debug = values.d === undefined ? undefined : Number.parseInt(values.d, 10);
-  return { configPath: values.c ?? defaultConfig, foreground: values.f ?? false, testOnly: values.t ?? false, debug, verbose: values.v ?? false };
+  return { configPath: resolve(values.c ?? defaultConfig), foreground: values.f ?? false, testOnly: values.t ?? false, debug, verbose: values.v ?? false };
 }
 
 export interface DaemonRun {

@@ -26,8 +26,12 @@ export interface DirectorParts {
 /** Throws CONFIG_INVALID (with every bad Run line) before anything is built. */
 export function buildGeneration(config: DirectorConfig, parts: DirectorParts): Generation {
   const schedule = scheduleEntries(config);
-  const router = new MessageRouter(config.messages, parts.resolvePath, parts.log);
   const directorName = config.director.name;
+  const router: MessageRouter = new MessageRouter(config.messages, {
+    resolvePath: parts.resolvePath, log: parts.log,
+    // A job log of its own for the line, so a failed mail (after the job's end) changes no job's status.
+    onDeliveryFailure: (f) => new JobLog(parts.catalog, f.jobId, directorName, router.localSink(f.messages)).error(f.text),
+  });
   const env: JobEnv = {
     catalog: parts.catalog,
     directorName,

@@ -4,10 +4,10 @@
  * Command (`mail` always, `mail on error` only for failed jobs, `mail on success`
  * only for good ones); `operator` lines go out at once through the Operator Command.
  * Commands run directly (no shell, like Bareos's pipes) after Bareos's % substitutions;
- * a failing command is logged, never fatal to the job.
+ * a failing command is reported in the job log and the daemon log, never fatal to the job.
  */
 import { runCommand } from '@burrow/common/scripts/command';
-import type { Logger } from '@burrow/common/log/index';
+import { describeError } from '@burrow/common/errors/index';
 import type { MessageType } from './job-lines.js';
 
 /** A job's mail is capped so that a job with a million warnings cannot exhaust memory. */
@@ -21,11 +21,28 @@ export interface MailTarget {
   accepts: (type: MessageType) => boolean;
 }
 
-/** Runs a mail or operator command with `input` as its standard input; failures are logged. */
-export async function deliver(command: string, input: string, log: Logger, what: string): Promise<void> {
+/** How a mail or operator command failed: what ran, why, and what it said (its first lines). */
+export interface CommandFailure {
+  command: string;
+  reason: string;
+  output: string[];
+}
+
+/** Runs a mail or operator command with `input` as its standard input; returns its failure, if it failed. */
+export async function deliver(command: string, input: string): Promise<CommandFailure | null> {
   const output: string[] = [];
-  const r = await runCommand(command, { input, onLine: (l) => { if (output.length < 20) output.push(l); } }).catch((err: unknown) => ({ exitCode: null, error: String(err) }));
-  if (r.exitCode !== 0) log.warn(`${what}: "${command}" failed (${r.error ?? `exit ${r.exitCode}`}): ${output.join(' | ')}`);
+  const r = await runCommand(command, { input, onLine: (l) => { if (output.length < 20 && l.trim() !== '') output.push(l); } })
+    .catch((err: unknown) => ({ exitCode: null, error: describeError(err) }));
+  if (r.exitCode === 0) return null;
+  return { command, reason: r.error ?? `exit status ${r.exitCode}`, output };
+}
+
+/**
+ * The failure in Bareos's words ("Mail program terminated in error.", CMD=, ERR=, and
+ * a "Mail prog:" line per line the program said), for the job log.
+ */
+export function describeFailure(f: CommandFailure): string {
+  return ['Mail program terminated in error.', `CMD=${f.command}`, `ERR=${f.reason}`, ...f.output.map((l) => `Mail prog: ${l}`)].join('\n');
 }
 
 /** One job's gathered mail for one destination. */

@@ -31,7 +31,7 @@ test('append, mail, mail on error, mail on success and operator destinations', a
       { destination: 'operator', address: 'ops', types: ['warning'] },
     ],
   } as unknown as MessagesResource;
-  const router = new MessageRouter([res], (p) => p, log);
+  const router = new MessageRouter([res], { resolvePath: (p) => p, log });
   const sink = router.sink('standard');
   sink('info', 'job 7 started', 7);
   sink('skipped', 'a skipped file', 7);
@@ -47,4 +47,37 @@ test('append, mail, mail on error, mail on success and operator destinations', a
     ['mail-7-admin-OK.txt', 'mail-7-happy-OK.txt', 'mail-8-admin-Error.txt', 'mail-8-oncall-Error.txt']);
   assert.equal(readFileSync(join(dir, 'mail-7-admin-OK.txt'), 'utf8'), 'job 7 started\na skipped file\ndisk nearly full\n');
   assert.equal(readFileSync(join(dir, 'operator-ops.txt'), 'utf8'), 'disk nearly full\n');
+});
+
+test('a failing mail or operator command is reported for the job, in Bareos\'s words, and never fed back into a command', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'burrow-msg-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const res = {
+    name: 'Standard',
+    mailCommand: `/bin/sh -c "echo 'bsmtp: Failed to connect to mailhost' >&2; exit 1" %r`,
+    operatorCommand: `/bin/sh -c "cat >> ${dir}/operator.txt; exit 3"`,
+    destinations: [
+      { destination: 'append', address: join(dir, 'log'), types: ['all'] },
+      { destination: 'mail', address: 'root@localhost', types: ['all'] },
+      { destination: 'operator', address: 'ops', types: ['all'] },
+    ],
+  } as unknown as MessagesResource;
+  const failures: Array<{ jobId: number; messages: string; text: string }> = [];
+  const router: MessageRouter = new MessageRouter([res], {
+    resolvePath: (p) => p, log,
+    onDeliveryFailure: (f) => { failures.push(f); router.localSink(f.messages)('error', `reported: ${f.text.split('\n')[0]}`, null); },
+  });
+  router.sink('Standard')('warning', 'volume nearly full', 9);
+  await router.jobEnded(9, 'Standard', { status: 'T', vars: {} });
+  for (let i = 0; i < 100 && failures.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+
+  const mail = failures.find((f) => f.text.includes('CMD=/bin/sh -c "echo'));
+  assert.ok(mail, JSON.stringify(failures));
+  assert.equal(mail.jobId, 9);
+  assert.equal(mail.messages, 'Standard');
+  assert.match(mail.text, /^Mail program terminated in error\.\nCMD=.* root@localhost\nERR=exit status 1\nMail prog: bsmtp: Failed to connect to mailhost$/);
+  assert.ok(failures.some((f) => f.text.includes('ERR=exit status 3')), JSON.stringify(failures));
+  // The report reached the log file, and the operator command saw only the job's own line.
+  assert.match(readFileSync(join(dir, 'log'), 'utf8'), /reported: Mail program terminated in error\./);
+  assert.equal(readFileSync(join(dir, 'operator.txt'), 'utf8'), 'volume nearly full\n');
 });

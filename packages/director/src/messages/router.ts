@@ -12,7 +12,7 @@ import type { MessagesResource } from '@burrow/common/config/index';
 import type { Logger } from '@burrow/common/log/index';
 import type { MessageSink, MessageType } from './job-lines.js';
 import { substitute, type PercentVars } from './percent.js';
-import { MailBuffer, deliver, shouldMail, type MailTarget } from './mail.js';
+import { MailBuffer, deliver, describeFailure, shouldMail, type MailTarget } from './mail.js';
 
 const ALL_TYPES: readonly MessageType[] = ['info', 'warning', 'error', 'fatal', 'terminate', 'saved', 'notsaved', 'skipped', 'restored'];
 
@@ -31,7 +31,24 @@ export function typeFilter(types: readonly string[]): (t: MessageType) => boolea
   return (t) => on.has(t);
 }
 
-type Writer = (line: string) => void;
+/** Writes one line; `jobId` is the job it belongs to (null for the Director's own lines). */
+type Writer = (line: string, jobId: number | null) => void;
+
+interface Target {
+  accepts: (t: MessageType) => boolean;
+  write: Writer;
+}
+
+/** One Messages resource, its destinations sorted by how they deliver. */
+interface Routes {
+  resource: MessagesResource;
+  /** Files, stdout, stderr: written at once, and cannot fail in a way worth a job line. */
+  local: Target[];
+  /** Operator Command: run at once for each line. */
+  operator: Target[];
+  /** Mail Command: gathered per job, sent at its end. */
+  mails: MailTarget[];
+}
 
 /** The end of a job as Mail Command substitutions and mail conditions see it. */
 export interface JobEndInfo {
@@ -39,70 +56,107 @@ export interface JobEndInfo {
   vars: PercentVars;
 }
 
+/** A Mail or Operator Command that failed while delivering a job's lines. */
+export interface DeliveryFailure {
+  jobId: number;
+  /** The Messages resource. */
+  messages: string;
+  /** In Bareos's words (mail.ts describeFailure), for the job log. */
+  text: string;
+}
+
+export interface MessageRouterOptions {
+  /** Paths in the configuration are relative to its directory. */
+  resolvePath: (p: string) => string;
+  log: Logger;
+  /**
+   * Puts a failed delivery in the job's log (the catalog, so `messages` and `list
+   * joblog` show it). The daemon log has it anyway.
+   */
+  onDeliveryFailure?: (failure: DeliveryFailure) => void;
+}
+
 export class MessageRouter {
-  private readonly sinks = new Map<string, MessageSink>();
-  private readonly mailTargets = new Map<string, { resource: MessagesResource; targets: MailTarget[] }>();
+  private readonly routes = new Map<string, Routes>();
   /** Per job, per mail target: the lines gathered so far. */
   private readonly mail = new Map<number, Map<MailTarget, MailBuffer>>();
+  private readonly log: Logger;
 
-  constructor(resources: readonly MessagesResource[], resolvePath: (p: string) => string, private readonly log: Logger) {
-    for (const res of resources) {
-      const targets: Array<{ accepts: (t: MessageType) => boolean; write: Writer }> = [];
-      const mails: MailTarget[] = [];
-      this.mailTargets.set(res.name.toLowerCase(), { resource: res, targets: mails });
-      for (const d of res.destinations) {
-        const accepts = typeFilter(d.types);
-        switch (d.destination) {
-          case 'append':
-          case 'file': {
-            const file = resolvePath(d.address ?? '');
-            mkdirSync(dirname(file), { recursive: true });
-            if (d.destination === 'file') writeFileSync(file, '');
-            targets.push({ accepts, write: (line) => appendFileSync(file, `${line}\n`) });
-            break;
-          }
-          case 'stdout':
-            targets.push({ accepts, write: (line) => process.stdout.write(`${line}\n`) });
-            break;
-          case 'stderr':
-            targets.push({ accepts, write: (line) => process.stderr.write(`${line}\n`) });
-            break;
-          case 'console':
-          case 'catalog':
-          case 'director':
-            break;
-          case 'mail':
-          case 'mailonerror':
-          case 'mailonsuccess':
-            if (!res.mailCommand) log.warn(`Messages "${res.name}": ${d.destination} needs a Mail Command; no mail will be sent`);
-            mails.push({ when: d.destination === 'mail' ? 'always' : d.destination === 'mailonerror' ? 'error' : 'success', recipients: d.address ?? '', accepts });
-            break;
-          case 'operator': {
-            const command = res.operatorCommand;
-            if (!command) log.warn(`Messages "${res.name}": operator needs an Operator Command; no message will be sent`);
-            else targets.push({ accepts, write: (line) => void deliver(substitute(command, { r: d.address ?? '' }), `${line}\n`, log, `Messages "${res.name}" operator`) });
-            break;
-          }
-          default:
-            log.warn(`Messages "${res.name}": destination ${d.destination} is not delivered yet by Burrow 0.1`);
-        }
-      }
-      this.sinks.set(res.name.toLowerCase(), (type, line, jobId) => {
-        if (jobId !== null) this.gather(jobId, mails, type, line);
-        for (const t of targets) {
-          if (!t.accepts(type)) continue;
-          try {
-            t.write(line);
-          } catch (err) {
-            log.warn({ err: String(err) }, `Messages "${res.name}": cannot write a line`);
-          }
-        }
-      });
-    }
+  constructor(resources: readonly MessagesResource[], private readonly o: MessageRouterOptions) {
+    this.log = o.log;
+    for (const res of resources) this.routes.set(res.name.toLowerCase(), this.build(res));
   }
 
+  private build(res: MessagesResource): Routes {
+    const routes: Routes = { resource: res, local: [], operator: [], mails: [] };
+    for (const d of res.destinations) {
+      const accepts = typeFilter(d.types);
+      switch (d.destination) {
+        case 'append':
+        case 'file': {
+          const file = this.o.resolvePath(d.address ?? '');
+          mkdirSync(dirname(file), { recursive: true });
+          if (d.destination === 'file') writeFileSync(file, '');
+          routes.local.push({ accepts, write: (line) => appendFileSync(file, `${line}\n`) });
+          break;
+        }
+        case 'stdout':
+          routes.local.push({ accepts, write: (line) => process.stdout.write(`${line}\n`) });
+          break;
+        case 'stderr':
+          routes.local.push({ accepts, write: (line) => process.stderr.write(`${line}\n`) });
+          break;
+        case 'console':
+        case 'catalog':
+        case 'director':
+          break;
+        case 'mail':
+        case 'mailonerror':
+        case 'mailonsuccess':
+          if (!res.mailCommand) this.log.warn(`Messages "${res.name}": ${d.destination} needs a Mail Command; no mail will be sent`);
+          routes.mails.push({ when: d.destination === 'mail' ? 'always' : d.destination === 'mailonerror' ? 'error' : 'success', recipients: d.address ?? '', accepts });
+          break;
+        case 'operator': {
+          const command = res.operatorCommand;
+          if (!command) this.log.warn(`Messages "${res.name}": operator needs an Operator Command; no message will be sent`);
+          else routes.operator.push({ accepts, write: (line, jobId) => void this.send(res.name, 'operator', substitute(command, { r: d.address ?? '' }), `${line}\n`, jobId) });
+          break;
+        }
+        default:
+          this.log.warn(`Messages "${res.name}": destination ${d.destination} is not delivered yet by Burrow 0.1`);
+      }
+    }
+    return routes;
+  }
+
+  /** Where a job's lines go besides the catalog: every destination of the resource. */
   sink(messagesName: string): MessageSink {
-    return this.sinks.get(messagesName.toLowerCase()) ?? (() => undefined);
+    const routes = this.routes.get(messagesName.toLowerCase());
+    if (!routes) return () => undefined;
+    return (type, line, jobId) => {
+      if (jobId !== null) this.gather(jobId, routes.mails, type, line);
+      this.write(routes, [...routes.local, ...routes.operator], type, line, jobId);
+    };
+  }
+
+  /**
+   * Only the files, stdout and stderr of the resource: for lines about a failed mail
+   * or operator command, which must not go back into a command that is failing.
+   */
+  localSink(messagesName: string): MessageSink {
+    const routes = this.routes.get(messagesName.toLowerCase());
+    return routes ? (type, line) => this.write(routes, routes.local, type, line, null) : () => undefined;
+  }
+
+  private write(routes: Routes, targets: readonly Target[], type: MessageType, line: string, jobId: number | null): void {
+    for (const t of targets) {
+      if (!t.accepts(type)) continue;
+      try {
+        t.write(line, jobId);
+      } catch (err) {
+        this.log.warn({ err: String(err) }, `Messages "${routes.resource.name}": cannot write a line`);
+      }
+    }
   }
 
   private gather(jobId: number, targets: readonly MailTarget[], type: MessageType, line: string): void {
@@ -116,17 +170,26 @@ export class MessageRouter {
     }
   }
 
+  /** Runs the command; a failure goes to the daemon log and, for a job's line, to its job log. */
+  private async send(messages: string, what: 'mail' | 'operator', command: string, input: string, jobId: number | null): Promise<void> {
+    const failure = await deliver(command, input);
+    if (!failure) return;
+    this.log.warn({ jobId, command, output: failure.output }, `Messages "${messages}" ${what}: "${command}" failed (${failure.reason})${failure.output.length ? `: ${failure.output.join(' | ')}` : ''}`);
+    if (jobId !== null) this.o.onDeliveryFailure?.({ jobId, messages, text: describeFailure(failure) });
+  }
+
   /** The job is over: send its mail as the destinations' conditions say, and forget it. */
   async jobEnded(jobId: number, messagesName: string, end: JobEndInfo): Promise<void> {
     const perJob = this.mail.get(jobId);
     this.mail.delete(jobId);
-    const res = this.mailTargets.get(messagesName.toLowerCase());
-    if (!perJob || !res?.resource.mailCommand) return;
+    const routes = this.routes.get(messagesName.toLowerCase());
+    const mailCommand = routes?.resource.mailCommand;
+    if (!perJob || !routes || !mailCommand) return;
     const sends: Array<Promise<void>> = [];
     for (const [target, buf] of perJob) {
       if (buf.empty || !shouldMail(target.when, end.status)) continue;
-      const command = substitute(res.resource.mailCommand, { ...end.vars, r: target.recipients });
-      sends.push(deliver(command, buf.body(), this.log, `Messages "${res.resource.name}" mail`));
+      const command = substitute(mailCommand, { ...end.vars, r: target.recipients });
+      sends.push(this.send(routes.resource.name, 'mail', command, buf.body(), jobId));
     }
     await Promise.all(sends);
   }

@@ -29,7 +29,8 @@ export interface BurrowOptions {
   /**
    * Extra resources for the Director's configuration (a Schedule, more Jobs, another
    * Client). `@FDPORT@` and `@CLIENTPASSWORD@` stand for the File daemon's port and
-   * password, for a second Client resource that reaches the same File daemon.
+   * password, for a second Client resource that reaches the same File daemon;
+   * `@WORKDIR@` for the Director's Working Directory (where its catalog is).
    */
   directorResources?: string;
   /** Extra resources for the Storage daemon's configuration (e.g. a second, Monitor, Director). */
@@ -84,6 +85,11 @@ export class Burrow {
     return join(this.dir, 'volumes');
   }
 
+  /** The Director's Working Directory in the topology start() writes: its catalog is `bacula.db` there. */
+  get directorWorkDir(): string {
+    return join(this.dir, 'dir');
+  }
+
   /** The one-client topology this harness writes itself, shaped by `opts`. */
   static async start(opts: BurrowOptions): Promise<Burrow> {
     const dir = mkdtempSync(join(tmpdir(), 'burrow-e2e-'));
@@ -120,7 +126,7 @@ export class Burrow {
     const q = (s: string): string => JSON.stringify(s);
     writeFileSync(this.configs.dir, `
 Director { Name = test-dir; DirAddress = 127.0.0.1; DirPort = ${this.ports.dir}; Password = ${q(this.passwords.console)}
-  Working Directory = ${q(join(this.dir, 'dir'))}; Pid Directory = ${q(join(this.dir, 'dir'))}; Maximum Concurrent Jobs = 5; Messages = Daemon }
+  Working Directory = ${q(this.directorWorkDir)}; Pid Directory = ${q(this.directorWorkDir)}; Maximum Concurrent Jobs = 5; Messages = Daemon }
 Client { Name = test-fd; Address = 127.0.0.1; FDPort = ${this.ports.fd}; Password = ${q(this.passwords.client)}; Catalog = MyCatalog }
 Storage { Name = File; Address = 127.0.0.1; SDPort = ${this.ports.sd}; Password = ${q(this.passwords.storage)}; Device = FileStorage; Media Type = File }
 Catalog { Name = MyCatalog; dbdriver = "sqlite3"; dbname = "bacula" }
@@ -135,7 +141,7 @@ FileSet { Name = TestSet
 }
 Job { Name = backup-test; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard
   ${(o.jobDirectives ?? []).join('\n  ')} }
-${(o.directorResources ?? '').replaceAll('@FDPORT@', String(this.ports.fd)).replaceAll('@CLIENTPASSWORD@', q(this.passwords.client))}
+${(o.directorResources ?? '').replaceAll('@FDPORT@', String(this.ports.fd)).replaceAll('@CLIENTPASSWORD@', q(this.passwords.client)).replaceAll('@WORKDIR@', this.directorWorkDir)}
 Job { Name = RestoreFiles; Type = Restore; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard; Where = ${q(join(this.dir, 'restored'))} }
 Messages { Name = Standard; Console = all; Append = ${q(join(this.dir, 'dir', 'log'))} = all; Catalog = all }
 Messages { Name = Daemon; Console = all }
@@ -179,6 +185,13 @@ ${o.fdResources ?? ''}
   /** The daemons' logs, for assertion messages. */
   logs(): string {
     return this.daemons.map((d) => `----- ${d.name}\n${d.output()}`).join('\n');
+  }
+
+  /** Stops the daemon started under `name` and forgets it (to start it again with spawnDaemon). */
+  async stopNamed(name: string): Promise<void> {
+    const i = this.daemons.findIndex((d) => d.name === name);
+    const [d] = i < 0 ? [] : this.daemons.splice(i, 1);
+    if (d) await stopDaemon(d);
   }
 
   async stop(): Promise<void> {

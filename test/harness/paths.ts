@@ -10,3 +10,6 @@ export const BIN = {
   bconsole: join(REPO, 'packages', 'director', 'dist', 'console', 'bconsole.js'),
   bls: join(REPO, 'packages', 'storage-daemon', 'dist', 'tools', 'bls.js'),
 };
+/** Burrow's bindir and scriptdir (Bareos's @bindir@ and @scriptdir@): executables a configuration names. */
+export const BINDIR = join(REPO, 'packages', 'director', 'bin');
+export const SCRIPTDIR = join(REPO, 'packages', 'director', 'scripts');

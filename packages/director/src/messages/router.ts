@@ -135,7 +135,8 @@ export class MessageRouter {
     if (!routes) return () => undefined;
     return (type, line, jobId) => {
       if (jobId !== null) this.gather(jobId, routes.mails, type, line);
-      this.write(routes, [...routes.local, ...routes.operator], type, line, jobId);
+      this.write(routes, routes.local, type, line, jobId);
+      this.write(routes, routes.operator, type, line, jobId);
     };
   }
 

@@ -38,7 +38,9 @@ class DumpWriter {
 
   flush(): void {
     if (this.parts.length === 0) return;
-    this.bytes += writeSync(this.fd, this.parts.join(''));
+    const data = Buffer.from(this.parts.join(''), 'utf8');
+    for (let done = 0; done < data.length;) done += writeSync(this.fd, data, done);
+    this.bytes += data.length;
     this.parts = [];
     this.size = 0;
   }

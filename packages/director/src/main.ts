@@ -14,9 +14,9 @@ import { JobQueue } from './jobs/queue.js';
 import { buildGeneration, writeResourceRows } from './configuration/generation.js';
 import { LiveConfiguration } from './configuration/live.js';
 import { checkDirectorConfiguration } from './configuration/check.js';
-import { execute, serveConsole } from './console/session.js';
+import { runAsDirector, serveConsole } from './console/session.js';
 import { COMMANDS } from './console/commands/index.js';
-import type { ConsoleContext, ConsoleServices } from './console/command.js';
+import type { ConsoleServices } from './console/command.js';
 import type { JobEnv } from './jobs/env.js';
 import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -78,21 +78,9 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   });
 });
 
-/**
- * A RunScript's `Console =` line runs as the Director's own console: unrestricted, and
- * no prompts (a command that would ask a question fails). It gets its own copy of the
- * shared state (a script's `messages` must not mark lines seen for the operator); a
- * cancel of the job stops waiting for it.
- */
+/** A RunScript's `Console =` line, run by runAsDirector; a cancel of the job stops waiting for it. */
 function scriptConsole(services: () => ConsoleServices): JobEnv['runConsoleCommand'] {
-  return async (line, signal) => {
-    const s = services();
-    const { config, env } = s.live.current;
-    const ctx: ConsoleContext = { ...s, state: { ...s.state }, config, env, session: { consoleName: DEFAULT_CONSOLE_NAME, api: false } };
-    const result = await untilAborted(execute(ctx, line), signal);
-    if (result.next) return { ok: false, text: `${result.text}\n(a run script's console command cannot answer questions)` };
-    return { ok: result.ok, text: result.text };
-  };
+  return (line, signal) => untilAborted(runAsDirector(services(), line), signal);
 }
 
 /** The work's result, or the signal's reason once it aborts (the work is left to finish on its own). */

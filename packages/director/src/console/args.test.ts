@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BurrowError } from '@burrow/common/errors/index';
-import { Args, parseCommand, tokenize } from './args.js';
+import { keywordInput, parseCommand, tokenize } from './args.js';
 
 const badRequest = (pattern: RegExp) => (err: unknown): boolean =>
   err instanceof BurrowError && err.code === 'BAD_REQUEST' && pattern.test(err.message);
@@ -36,43 +36,29 @@ test('the command word and keywords are case-insensitive; values keep their case
   assert.deepEqual(parsed.args, [
     { key: 'job', value: 'BackupCatalog' },
     { key: 'level', value: 'Full' },
-    { key: 'yes', value: undefined },
+    { key: 'yes', value: undefined, word: 'YES' },
   ]);
 });
 
 test('key=value splits at the first "="; an empty value differs from a bare keyword', () => {
   const { args } = parseCommand('x a=b=c d= e');
-  assert.deepEqual(args, [{ key: 'a', value: 'b=c' }, { key: 'd', value: '' }, { key: 'e', value: undefined }]);
+  assert.deepEqual(args, [{ key: 'a', value: 'b=c' }, { key: 'd', value: '' }, { key: 'e', value: undefined, word: 'e' }]);
   assert.throws(() => parseCommand('   '), badRequest(/empty command/));
 });
 
-test('Args: get, has, all, firstWord', () => {
-  const a = new Args(parseCommand('restore file=/a File=/b all where=/x').args);
-  assert.equal(a.has('all'), true);
-  assert.equal(a.has('yes'), false);
-  assert.equal(a.get('where'), '/x');
-  assert.equal(a.get('missing'), undefined);
-  assert.deepEqual(a.all('file'), ['/a', '/b']);
-  assert.equal(new Args(parseCommand('list jobs').args).firstWord(), 'jobs');
-  assert.equal(new Args(parseCommand('list jobid=3').args).firstWord(), undefined);
-  assert.equal(new Args([]).firstWord(), undefined);
+test('keywordInput: bare keywords are true, values stay text, a repeated keyword holds a list', () => {
+  const input = keywordInput(parseCommand('restore file=/a File=/b all where=/x all').args);
+  assert.deepEqual({ ...input }, { file: ['/a', '/b'], all: true, where: '/x' });
+  assert.equal(Object.getPrototypeOf(input), null, 'no prototype: __proto__= is an ordinary (unknown) keyword');
+  const hostile = keywordInput(parseCommand('x __proto__=1').args);
+  assert.deepEqual(Object.keys(hostile), ['__proto__']);
+  assert.equal(Object.getPrototypeOf(hostile), null);
 });
 
-test('Args: numbers and id lists are checked', () => {
-  const a = new Args(parseCommand('x limit=10 bad=1x ids=4,x').args);
-  assert.equal(a.int('limit'), 10);
-  assert.equal(a.int('absent'), undefined);
-  assert.throws(() => a.int('bad'), badRequest(/bad= must be a number, not "1x"/));
-  assert.deepEqual(new Args(parseCommand('x jobid=1,2,3').args).ids('jobid'), [1, 2, 3]);
-  assert.deepEqual(new Args(parseCommand('x jobid=" 4 , 5 "').args).ids('jobid'), [4, 5]);
-  assert.throws(() => a.ids('ids'), badRequest(/ids= must be numbers separated by commas/));
-  assert.throws(() => new Args(parseCommand('x jobid=-1').args).int('jobid'), badRequest(/must be a number/));
-  assert.deepEqual(a.ids('none'), []);
-});
-
-test('Args.require names the command and the missing keyword', () => {
-  const a = new Args(parseCommand('label volume= pool=Full').args);
-  assert.equal(a.require('pool', 'label'), 'Full');
-  assert.throws(() => a.require('volume', 'label'), badRequest(/^label: missing volume=$/));
-  assert.throws(() => a.require('storage', 'label'), badRequest(/^label: missing storage=$/));
+test('keywordInput: a bare first word fills the positional field, keeping its case, unless the field is a keyword', () => {
+  assert.deepEqual({ ...keywordInput(parseCommand('list jobs limit=3').args, 'what') }, { what: 'jobs', limit: '3' });
+  assert.deepEqual({ ...keywordInput(parseCommand('run MyJob yes').args, 'job') }, { job: 'MyJob', yes: true });
+  assert.deepEqual({ ...keywordInput(parseCommand('run yes job=MyJob').args, 'job') }, { yes: true, job: 'MyJob' });
+  assert.deepEqual({ ...keywordInput(parseCommand('list jobid=3').args, 'what') }, { jobid: '3' });
+  assert.deepEqual({ ...keywordInput([], 'what') }, {});
 });

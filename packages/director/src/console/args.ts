@@ -6,8 +6,12 @@
 import { BurrowError } from '@burrow/common/errors/index';
 
 export interface Arg {
+  /** The keyword, lower case. */
   key: string;
+  /** What follows "=", as typed; none for a bare keyword. */
   value: string | undefined;
+  /** A bare word as typed (its case kept), for a positional field such as a job name. */
+  word?: string;
 }
 
 export interface ParsedCommand {
@@ -50,52 +54,32 @@ export function parseCommand(line: string): ParsedCommand {
     name: first.toLowerCase(),
     args: rest.map((token) => {
       const eq = token.indexOf('=');
-      return eq < 0 ? { key: token.toLowerCase(), value: undefined } : { key: token.slice(0, eq).toLowerCase(), value: token.slice(eq + 1) };
+      return eq < 0 ? { key: token.toLowerCase(), value: undefined, word: token } : { key: token.slice(0, eq).toLowerCase(), value: token.slice(eq + 1) };
     }),
   };
 }
 
-/** Typed access to a command's arguments. */
-export class Args {
-  constructor(readonly list: Arg[]) {}
-
-  has(key: string): boolean {
-    return this.list.some((a) => a.key === key);
+/**
+ * A console line's words as the object a command's argument schema checks: a bare
+ * keyword is `true`, `key=value` is the value, a keyword given twice holds a list
+ * (`file=/a file=/b`). A bare first word fills the command's positional field
+ * (`list jobs`, `status dir`, `help run`, `run NAME`), keeping its case, unless that
+ * field is given by keyword; `list jobid=3` has no positional word.
+ */
+export function keywordInput(words: readonly Arg[], positional?: string): Record<string, unknown> {
+  // No prototype: a keyword such as `__proto__=` is just an unknown keyword.
+  const input: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  let rest = words;
+  const first = words[0];
+  if (positional !== undefined && first !== undefined && first.value === undefined && !words.some((w) => w.key === positional)) {
+    input[positional] = first.word ?? first.key;
+    rest = words.slice(1);
   }
-
-  get(key: string): string | undefined {
-    return this.list.find((a) => a.key === key)?.value;
+  for (const { key, value } of rest) {
+    const v = value ?? true;
+    const had = input[key];
+    if (had === undefined || (had === true && v === true)) input[key] = v;
+    else input[key] = [...(Array.isArray(had) ? had : [had]), v];
   }
-
-  all(key: string): string[] {
-    return this.list.filter((a) => a.key === key && a.value !== undefined).map((a) => a.value as string);
-  }
-
-  require(key: string, what: string): string {
-    const v = this.get(key);
-    if (v === undefined || v === '') throw new BurrowError('BAD_REQUEST', `${what}: missing ${key}=`);
-    return v;
-  }
-
-  int(key: string): number | undefined {
-    const v = this.get(key);
-    if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v)) throw new BurrowError('BAD_REQUEST', `${key}= must be a number, not "${v}"`);
-    return Number(v);
-  }
-
-  /** Comma-separated ids, as in `jobid=1,2,3`. */
-  ids(key: string): number[] {
-    const v = this.get(key);
-    if (v === undefined) return [];
-    return v.split(',').map((part) => {
-      if (!/^\d+$/.test(part.trim())) throw new BurrowError('BAD_REQUEST', `${key}= must be numbers separated by commas, not "${v}"`);
-      return Number(part.trim());
-    });
-  }
-
-  /** The first bare word after the command (`status dir`, `list jobs`). */
-  firstWord(): string | undefined {
-    return this.list[0]?.value === undefined ? this.list[0]?.key : undefined;
-  }
+  return input;
 }

@@ -1,24 +1,34 @@
 /**
  * The console's contract, in one place. Console commands are data (STYLE.md habit 11):
- * a name, its help, and a handler that returns a result; the session renders results
- * as text, or as one JSON document per command in `.api json` mode.
+ * each is a name, its help, an argument schema, a handler that returns a typed result
+ * (plain data, never text) and a renderer that turns that result into Bareos's text.
+ * bconsole gets the text, `.api json` the result itself, and an HTTP API can call the
+ * same handler with JSON arguments: the schema reads both.
  *
  * Terms:
- * - Command: one entry of the command table (`commands/index.ts`).
+ * - CommandSpec<S, R>: what a command family writes (`commands/*.ts`): schema S,
+ *   result R, handler, renderer. `defineCommand` makes it a Command.
+ * - Command: one entry of the command table (`commands/index.ts`), its types erased
+ *   so one table holds every command; `invoke` checks the arguments, runs, renders.
+ * - CommandResult: what the session gets back: ok, the result, its text on demand,
+ *   and maybe the next Dialog.
+ * - Question<R> / Dialog: a command that goes on as a conversation (Bareos's restore
+ *   menu and file tree). A handler replies `ask(result, question)`; the session sends
+ *   the question's prompt with the reply and hands the console's next line to it
+ *   instead of the command table. Its answers are the command's results too, rendered
+ *   by the same renderer. bconsole shows the prompt and sends what is typed (or the
+ *   next line of a pipe); in `.api json` mode the prompt is a field of the JSON
+ *   document. A line "." (or the dialog's own quit) ends it, as in Bareos.
  * - ConsoleContext: everything a handler may use, passed in, nothing global; it also
  *   carries the command table itself, so `help` needs no import of the table.
- * - Dialog: a command that goes on as a conversation (Bareos's restore menu and file
- *   tree). Its result carries the next Dialog; the session then sends the dialog's
- *   prompt with the reply and hands the console's next line to it instead of the
- *   command table. bconsole shows the prompt and sends what is typed (or the next line
- *   of a pipe); in `.api json` mode the prompt is a field of the JSON document. A line
- *   "." (or the dialog's own quit) ends it, as in Bareos.
  *
- * This file imports only types of the Director's parts, never a command, so every
- * command and the session can import it without a cycle.
+ * This file imports only types of the Director's parts and the argument checker,
+ * never a command, so every command and the session import it without a cycle.
  */
+import type { z } from 'zod';
 import type { DirectorConfig } from '@burrow/common/config/index';
-import type { Args } from './args.js';
+import { argsError } from './arg-types.js';
+import { keywordInput, type Arg } from './args.js';
 import type { Catalog } from '../catalog/index.js';
 import type { JobEnv } from '../jobs/env.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -26,40 +36,98 @@ import type { Scheduler } from '../scheduler/scheduler.js';
 import type { RestoreTree } from '../restore-tree/tree.js';
 import type { LiveConfiguration } from '../configuration/live.js';
 
+/** A question of a conversation; its answers are results of the command that asked. */
+export interface Question<R> {
+  readonly prompt: string;
+  answer(ctx: ConsoleContext, line: string): Reply<R> | Promise<Reply<R>>;
+}
+
+/** A result that asks a question: the conversation goes on with the next line. */
+export class Asking<R> {
+  constructor(readonly result: R, readonly next: Question<R>) {}
+}
+
+/** What a handler (or an answer to one of its questions) returns. */
+export type Reply<R> = R | Asking<R>;
+
+export function ask<R>(result: R, next: Question<R>): Asking<R> {
+  return new Asking(result, next);
+}
+
+export interface CommandSpec<S extends z.ZodType, R> {
+  name: string;
+  help: string;
+  usage: string;
+  /** The arguments: a console line's keywords (see `keywordInput`), or a JSON object. */
+  args: S;
+  /** The field a bare first word fills (`list jobs`, `status dir`, `help run`). */
+  positional?: string;
+  /** A console line that is not plain keywords (`show job=NAME`), read into the schema's input. */
+  readLine?(words: readonly Arg[]): unknown;
+  /** Runs the command: plain data out, errors thrown as BurrowError. */
+  run(ctx: ConsoleContext, args: z.output<S>): Reply<R> | Promise<Reply<R>>;
+  /** Bareos's text for a result; pure (no catalog, no clock), so it is tested alone. */
+  render(result: R): string;
+  /** Whether a result counts as success (bconsole's exit status); every result does unless said. */
+  succeeded?(result: R): boolean;
+}
+
+/** What the session gets back from a command or an answer, the result's type erased. */
 export interface CommandResult {
   ok: boolean;
-  /** What a person reads. */
-  text: string;
-  /** What a script reads in `.api json` mode. */
-  data?: unknown;
+  /** Plain data (JSON-safe): what `.api json` sends. */
+  result: unknown;
+  /** What a person reads, rendered when asked for. */
+  text(): string;
   /** The command goes on as a conversation: the next line goes to this dialog. */
   next?: Dialog;
 }
 
-export interface Command {
-  name: string;
-  help: string;
-  usage: string;
-  run: (ctx: ConsoleContext, args: Args) => Promise<CommandResult> | CommandResult;
-}
-
 export interface Dialog {
   readonly prompt: string;
-  /** Answers one line; the result's `next` is the dialog that goes on (none: it ended). */
-  answer(ctx: ConsoleContext, line: string): Promise<CommandResult> | CommandResult;
+  answer(ctx: ConsoleContext, line: string): Promise<CommandResult>;
 }
 
-export function ok(text: string, data?: unknown): CommandResult {
-  return { ok: true, text, data };
+/** An entry of the command table. */
+export interface Command {
+  readonly name: string;
+  readonly help: string;
+  readonly usage: string;
+  readonly args: z.ZodType;
+  readonly positional?: string;
+  /** Reads a console line's words into the input `invoke` takes. */
+  readLine(words: readonly Arg[]): unknown;
+  /** Checks the arguments (BAD_REQUEST naming the keyword), runs the handler. */
+  invoke(ctx: ConsoleContext, input: unknown): Promise<CommandResult>;
 }
 
-export function failed(text: string): CommandResult {
-  return { ok: false, text };
-}
+/** A Command that keeps its typed spec (for tests and for callers that want R). */
+export type TypedCommand<S extends z.ZodType, R> = Command & { readonly spec: CommandSpec<S, R> };
 
-/** A reply that asks again: `text`, then `prompt` for the next line. */
-export function ask(text: string, next: Dialog, data?: unknown): CommandResult {
-  return { ok: true, text, data, next };
+export function defineCommand<S extends z.ZodType, R>(spec: CommandSpec<S, R>): TypedCommand<S, R> {
+  const settle = (reply: Reply<R>): CommandResult => {
+    const asking = reply instanceof Asking;
+    const result = asking ? reply.result : reply;
+    return {
+      ok: spec.succeeded?.(result) ?? true,
+      result,
+      text: () => spec.render(result),
+      next: asking ? dialogOf(reply.next) : undefined,
+    };
+  };
+  const dialogOf = (q: Question<R>): Dialog => ({
+    prompt: q.prompt,
+    answer: async (ctx, line) => settle(await q.answer(ctx, line)),
+  });
+  return {
+    name: spec.name, help: spec.help, usage: spec.usage, args: spec.args, positional: spec.positional, spec,
+    readLine: (words) => (spec.readLine ? spec.readLine(words) : keywordInput(words, spec.positional)),
+    invoke: async (ctx, input) => {
+      const parsed = spec.args.safeParse(input);
+      if (!parsed.success) throw argsError(spec, parsed.error);
+      return settle(await spec.run(ctx, parsed.data));
+    },
+  };
 }
 
 /** State shared by every console of this Director (Bareos has one console message queue). */

@@ -4,10 +4,10 @@
  * as one JSON document. A failing command is an answer with ok=false, never the end
  * of the connection.
  */
-import { toBurrowError } from '@burrow/common/errors/index';
+import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
-import { Args, parseCommand } from './args.js';
-import type { ConsoleContext, ConsoleServices, ConsoleSession, CommandResult } from './command.js';
+import { parseCommand } from './args.js';
+import type { Command, ConsoleContext, ConsoleServices, ConsoleSession, CommandResult } from './command.js';
 import { consoleScope } from './scope.js';
 import { DEFAULT_CONSOLE_NAME } from './console-name.js';
 
@@ -24,57 +24,77 @@ export async function serveConsole(services: ConsoleServices, channel: Channel, 
   }
 }
 
+/**
+ * One console line: an answer to the conversation under way, or a command. A failed
+ * answer asks the same question again, unless the dialog itself said how to go on.
+ */
 export async function execute(ctx: ConsoleContext, line: string): Promise<CommandResult> {
   const dialog = ctx.session.dialog;
   ctx.session.dialog = undefined;
   if (dialog) {
-    if (line.trim() === '.') return { ok: false, text: 'Selection terminated.' };
+    if (line.trim() === '.') return failure(new BurrowError('BAD_REQUEST', 'Selection terminated.'));
     const result = await guard(() => dialog.answer(ctx, line));
-    // A failed answer asks again, unless the dialog itself said how to go on.
     ctx.session.dialog = result.next ?? (result.ok ? undefined : dialog);
     return result;
   }
   const result = await guard(() => {
     const parsed = parseCommand(line);
     const command = ctx.commands.get(parsed.name);
-    if (!command) return { ok: false, text: `${parsed.name}: is an invalid command. Type "help" for the list.` };
-    if (!consoleScope(ctx).commandAllowed(command.name)) {
-      ctx.catalog.addLog(null, Date.now(), `Console "${ctx.session.consoleName}": command "${command.name}" refused by its CommandACL`);
-      return { ok: false, text: `${parsed.name}: is an invalid command or not permitted for this console.` };
-    }
-    return command.run(ctx, new Args(parsed.args));
+    if (!command) throw new BurrowError('BAD_REQUEST', `${parsed.name}: is an invalid command. Type "help" for the list.`);
+    return dispatch(ctx, command, command.readLine(parsed.args));
   });
   ctx.session.dialog = result.next;
   return result;
 }
 
 /**
+ * Runs a command for this console with its arguments as an object (read from a
+ * console line, or JSON from another face): the one place CommandACL is enforced.
+ * Refusals are logged, as Bareos logs them, and answered as if the command did not
+ * exist for this console.
+ */
+export async function dispatch(ctx: ConsoleContext, command: Command, input: unknown): Promise<CommandResult> {
+  if (!consoleScope(ctx).commandAllowed(command.name)) {
+    ctx.catalog.addLog(null, Date.now(), `Console "${ctx.session.consoleName}": command "${command.name}" refused by its CommandACL`);
+    throw new BurrowError('NOT_ALLOWED', `${command.name}: is an invalid command or not permitted for this console.`);
+  }
+  return command.invoke(ctx, input);
+}
+
+/**
  * One console line run as the Director's own console (unrestricted, as Bareos runs a
- * RunScript `Console =` line), answered as text. A command that would go on as a
- * conversation fails: nobody is there to answer its question.
+ * RunScript `Console =` line), answered as text. It has its own copy of the shared
+ * state (a script's `messages` must not mark lines seen for the operator). A command
+ * that would go on as a conversation fails: nobody is there to answer its question.
  */
 export async function runAsDirector(services: ConsoleServices, line: string): Promise<{ ok: boolean; text: string }> {
   const { config, env } = services.live.current;
-  const ctx: ConsoleContext = { ...services, config, env, session: { consoleName: DEFAULT_CONSOLE_NAME, api: false } };
+  const ctx: ConsoleContext = { ...services, state: { ...services.state }, config, env, session: { consoleName: DEFAULT_CONSOLE_NAME, api: false } };
   const result = await execute(ctx, line);
-  if (ctx.session.dialog) return { ok: false, text: `${result.text}\n${line}: needs an answer to "${ctx.session.dialog.prompt.trim()}"; a console script cannot give one` };
-  return { ok: result.ok, text: result.text };
+  const question = ctx.session.dialog;
+  if (question) return { ok: false, text: `${result.text()}\n${line}: needs an answer to "${question.prompt.trim()}"; a console script cannot give one` };
+  return { ok: result.ok, text: result.text() };
 }
 
-async function guard(work: () => Promise<CommandResult> | CommandResult): Promise<CommandResult> {
+function failure(err: unknown): CommandResult {
+  const e = toBurrowError(err);
+  return { ok: false, result: { error: { code: e.code, message: e.message } }, text: () => e.message };
+}
+
+async function guard(work: () => Promise<CommandResult>): Promise<CommandResult> {
   try {
     return await work();
   } catch (err) {
-    const e = toBurrowError(err);
-    return { ok: false, text: e.message, data: { error: { code: e.code, message: e.message } } };
+    return failure(err);
   }
 }
 
 function render(ctx: ConsoleContext, result: CommandResult): { ok: boolean; text: string; json: string; prompt: string } {
   const prompt = ctx.session.dialog?.prompt ?? '';
-  if (!ctx.session.api) return { ok: result.ok, text: result.text, json: '', prompt };
+  if (!ctx.session.api) return { ok: result.ok, text: result.text(), json: '', prompt };
+  const asked = prompt ? { prompt } : {};
   const doc = result.ok
-    ? { jsonrpc: '2.0', id: null, result: result.data ?? { text: result.text }, ...(prompt ? { prompt } : {}) }
-    : { jsonrpc: '2.0', id: null, error: { code: 1, message: result.text, data: result.data ?? null }, ...(prompt ? { prompt } : {}) };
+    ? { jsonrpc: '2.0', id: null, result: result.result, ...asked }
+    : { jsonrpc: '2.0', id: null, error: { code: 1, message: result.text(), data: result.result ?? null }, ...asked };
   return { ok: result.ok, text: '', json: JSON.stringify(doc), prompt };
 }

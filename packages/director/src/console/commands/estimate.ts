@@ -3,6 +3,7 @@
  * asked of the File daemon without saving anything. Incrementals and Differentials
  * use the same *since* a real run would.
  */
+import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
 import { timestampFromMs } from '@burrow/common/proto/index';
@@ -13,51 +14,73 @@ import { bytesForReport, withCommas } from '../../jobs/format.js';
 import { LEVEL_NAMES } from '../../jobs/plan.js';
 import { peerStatus } from '../../jobs/status.js';
 import { resolveBackup } from '../../setup/resolve.js';
-import { allowedJob, checkOverrides } from './run.js';
-import { ok, type Command } from '../command.js';
 import { expandOnDirector } from '../../jobs/fileset-lists.js';
+import { defineCommand } from '../command.js';
+import { flag, text } from '../arg-types.js';
+import { allowedJob, checkOverrides } from './run.js';
 
-export const estimateCommand: Command = {
+/** A message the client sent while it walked, and how many listed files came before it. */
+export interface EstimateMessage {
+  level: string;
+  text: string;
+  after: number;
+}
+
+export interface EstimateResult {
+  client: string;
+  address: string;
+  port: number;
+  files: number;
+  bytes: number;
+  /** The level a run would have (an Incremental with no Full becomes Full). */
+  level: string;
+  /** Why the level differs from the one asked for, if it does. */
+  note: string | null;
+  /** With `listing`: each file a run would save. */
+  listing?: Array<{ path: string; size: number }>;
+  messages: EstimateMessage[];
+}
+
+export const estimateCommand = defineCommand({
   name: 'estimate',
   help: 'Estimate what a backup would save',
   usage: 'estimate job=<job-name> [level=<level>] [client=<name>] [fileset=<name>] [listing]',
-  run: async (ctx, args) => {
-    const name = args.get('job');
-    if (!name) throw new BurrowError('BAD_REQUEST', 'estimate: give job=NAME');
-    checkOverrides(ctx, args);
-    const plan = resolveBackup(ctx.config, allowedJob(ctx, name), {
-      level: args.get('level'), client: args.get('client'), fileset: args.get('fileset'),
-    }, ctx.resolvePath);
+  args: z.object({
+    job: text().optional(),
+    level: text().optional(),
+    client: text().optional(),
+    fileset: text().optional(),
+    listing: flag().default(false),
+  }).strict(),
+  run: async (ctx, a): Promise<EstimateResult> => {
+    if (!a.job) throw new BurrowError('BAD_REQUEST', 'estimate: give job=NAME');
+    checkOverrides(ctx, a);
+    const plan = resolveBackup(ctx.config, allowedJob(ctx, a.job), { level: a.level, client: a.client, fileset: a.fileset }, ctx.resolvePath);
     const clientId = ctx.catalog.ensureClient(plan.client.name);
     const fileSetId = ctx.catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
     const baseline = chooseBaseline(ctx.catalog, plan, clientId, fileSetId);
     const fd = await openClient(plan.client, ctx.env.directorName);
-    const lines: string[] = [];
-    const listed: Array<{ path: string; size: number }> = [];
+    const listing: Array<{ path: string; size: number }> = [];
+    const messages: EstimateMessage[] = [];
     try {
       await fd.send('fdEstimate', {
         level: LEVEL_NAMES[baseline.level], since: baseline.since === null ? null : timestampFromMs(baseline.since),
-        fileset: await expandOnDirector(plan.fileset.spec), listing: args.has('listing'),
+        fileset: await expandOnDirector(plan.fileset.spec), listing: a.listing,
       });
       for (;;) {
         const msg = await fd.receive();
         if (msg.kind === 'estimateListing') {
-          for (const f of msg.body.files) {
-            const path = displayPath(f.path);
-            listed.push({ path, size: f.size });
-            lines.push(`${String(f.size).padStart(12)} ${path}`);
-          }
+          for (const f of msg.body.files) listing.push({ path: displayPath(f.path), size: f.size });
         } else if (msg.kind === 'jobMessage') {
-          lines.push(`${msg.body.level}: ${msg.body.text}`);
+          messages.push({ level: msg.body.level, text: msg.body.text, after: listing.length });
         } else if (msg.kind === 'fdJobEnd') {
           if (peerStatus(msg.body.status) !== 'T' && peerStatus(msg.body.status) !== 'W') {
             throw new BurrowError('JOB_FAILED', `estimate failed on the client: ${msg.body.error}`);
           }
-          const { files, bytes } = msg.body;
-          const head = `Connecting to Client ${plan.client.name} at ${plan.client.address}:${plan.client.port}`;
-          const level = baseline.note ? `${LEVEL_NAMES[baseline.level]} (${baseline.note})` : LEVEL_NAMES[baseline.level];
-          return ok([head, ...lines, `2000 OK estimate files=${withCommas(files)} bytes=${bytesForReport(bytes)} level=${level}`].join('\n'),
-            { files, bytes, level: LEVEL_NAMES[baseline.level], listing: args.has('listing') ? listed : undefined });
+          return {
+            client: plan.client.name, address: plan.client.address, port: plan.client.port, files: msg.body.files, bytes: msg.body.bytes,
+            level: LEVEL_NAMES[baseline.level], note: baseline.note ?? null, ...(a.listing ? { listing } : {}), messages,
+          };
         } else if (msg.kind === 'error') {
           // The client refused (a Monitor Director, say): its words reach the operator.
           throw peerError(msg.body);
@@ -69,4 +92,23 @@ export const estimateCommand: Command = {
       fd.close('estimate done');
     }
   },
-};
+  render: renderEstimate,
+});
+
+/** Bareos's estimate answer: the listing with the client's messages where they came, then the totals. */
+export function renderEstimate(r: EstimateResult): string {
+  const lines = [`Connecting to Client ${r.client} at ${r.address}:${r.port}`];
+  const files = r.listing ?? [];
+  let next = 0;
+  for (let i = 0; i <= files.length; i++) {
+    for (; next < r.messages.length && (r.messages[next]?.after ?? 0) <= i; next++) {
+      const m = r.messages[next] as EstimateMessage;
+      lines.push(`${m.level}: ${m.text}`);
+    }
+    const f = files[i];
+    if (f) lines.push(`${String(f.size).padStart(12)} ${f.path}`);
+  }
+  const level = r.note ? `${r.level} (${r.note})` : r.level;
+  lines.push(`2000 OK estimate files=${withCommas(r.files)} bytes=${bytesForReport(r.bytes)} level=${level}`);
+  return lines.join('\n');
+}

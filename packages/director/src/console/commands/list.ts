@@ -1,15 +1,20 @@
-/** list and llist: the catalog as tables (list) or as one field per line (llist). */
+/**
+ * list and llist: the catalog as tables (list) or as one field per line (llist). One
+ * handler for both; the two differ only in their renderer (list-text.ts), and in that
+ * `llist jobid=N` also gives the job's log.
+ */
+import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
 import { burrow } from '@burrow/common/proto/index';
 import type { JobRow, MediaRow } from '../../catalog/index.js';
-import { listDate, withCommas } from '../../jobs/format.js';
-import { ok, type Command, type CommandResult, type ConsoleContext } from '../command.js';
-import { table } from '../text.js';
-import type { Args } from '../args.js';
+import { listDate } from '../../jobs/format.js';
+import { defineCommand, type ConsoleContext } from '../command.js';
+import { choice, count, ids, text } from '../arg-types.js';
 import { consoleScope } from '../scope.js';
+import { renderList, renderLlist, type JobRecord, type ListResult, type VolumeRecord } from './list-text.js';
 
-function jobData(j: JobRow): Record<string, string | number | null> {
+function jobRecord(j: JobRow): JobRecord {
   return {
     jobid: j.jobId, job: j.job, name: j.name, type: j.type, level: j.level, client: j.clientName, fileset: j.fileSetName,
     pool: j.poolName, jobstatus: j.status, schedtime: listDate(j.schedTime), starttime: listDate(j.startTime),
@@ -18,7 +23,7 @@ function jobData(j: JobRow): Record<string, string | number | null> {
   };
 }
 
-function mediaData(m: MediaRow): Record<string, string | number | null> {
+function volumeRecord(m: MediaRow): VolumeRecord {
   return {
     mediaid: m.mediaId, volumename: m.volumeName, volstatus: m.volStatus, pool: m.poolName, mediatype: m.mediaType,
     volbytes: m.volBytes, volblocks: m.volBlocks, voljobs: m.volJobs, volfiles: m.volFiles, maxvolbytes: m.maxVolBytes,
@@ -26,43 +31,61 @@ function mediaData(m: MediaRow): Record<string, string | number | null> {
   };
 }
 
-function jobsFor(ctx: ConsoleContext, args: Args): JobRow[] {
-  const ids = args.ids('jobid');
-  if (ids.length > 0) return ids.map((id) => visibleJob(ctx, id));
-  const last = args.int('limit');
-  const scope = consoleScope(ctx);
-  return ctx.catalog.listJobs({ client: args.get('client'), name: args.get('job'), limit: last }).filter((j) => scope.jobAllowed(j));
+const SUBJECTS = ['jobs', 'job', 'jobid', 'joblog', 'volumes', 'volume', 'media', 'pools', 'clients', 'files', 'jobtotals', 'backups'] as const;
+
+export const listArgs = z.object({
+  /** What to list: `list jobs`; with only jobid= given, that job. */
+  what: choice(SUBJECTS, 'say jobs, jobid=N, joblog jobid=N, files jobid=N, jobtotals, backups client=, volumes, pools or clients').optional(),
+  jobid: ids().optional(),
+  client: text().optional(),
+  job: text().optional(),
+  limit: count().optional(),
+  pool: text().optional(),
+}).strict();
+type ListArgs = z.output<typeof listArgs>;
+
+/** The job, if this console may see it; otherwise it does not exist (for this console). */
+export function visibleJob(ctx: ConsoleContext, jobId: number): JobRow {
+  const j = ctx.catalog.getJob(jobId);
+  if (!j || !consoleScope(ctx).jobAllowed(j)) throw new BurrowError('NOT_FOUND', `JobId ${jobId} does not exist`);
+  return j;
 }
 
-function mediaFor(ctx: ConsoleContext, args: Args): MediaRow[] {
-  const pool = args.get('pool');
+function jobsFor(ctx: ConsoleContext, a: ListArgs): JobRow[] {
+  if (a.jobid?.length) return a.jobid.map((id) => visibleJob(ctx, id));
   const scope = consoleScope(ctx);
-  if (!pool) return ctx.catalog.listMedia().filter((m) => scope.poolAllowed(m.poolName));
-  if (!scope.poolAllowed(pool)) throw new BurrowError('NOT_FOUND', `Pool "${pool}" is not in the catalog`);
-  const row = ctx.catalog.getPool(pool);
+  return ctx.catalog.listJobs({ client: a.client, name: a.job, limit: a.limit }).filter((j) => scope.jobAllowed(j));
+}
+
+/** The one job `list files` and `list joblog` are about. */
+function oneJob(ctx: ConsoleContext, a: ListArgs, what: string): number {
+  const only = a.jobid?.length === 1 ? a.jobid[0] : undefined;
+  if (only === undefined) throw new BurrowError('BAD_REQUEST', `list ${what}: give jobid=N`);
+  visibleJob(ctx, only);
+  return only;
+}
+
+function volumes(ctx: ConsoleContext, pool: string | undefined): VolumeRecord[] {
+  const scope = consoleScope(ctx);
+  if (!pool) return ctx.catalog.listMedia().filter((m) => scope.poolAllowed(m.poolName)).map(volumeRecord);
+  const row = scope.poolAllowed(pool) ? ctx.catalog.getPool(pool) : undefined;
   if (!row) throw new BurrowError('NOT_FOUND', `Pool "${pool}" is not in the catalog`);
-  return ctx.catalog.listMedia(row.poolId);
+  return ctx.catalog.listMedia(row.poolId).map(volumeRecord);
 }
 
-function filesOf(ctx: ConsoleContext, args: Args): CommandResult {
-  const jobId = args.int('jobid');
-  if (jobId === undefined) throw new BurrowError('BAD_REQUEST', 'list files: give jobid=N');
-  visibleJob(ctx, jobId);
-  const names: string[] = [];
-  const data: Array<{ path: string; path_b64: string; fileindex: number }> = [];
+function files(ctx: ConsoleContext, jobId: number): ListResult {
   // A user's console (Restore Owner) learns only the names of that user's files.
   const owner = consoleScope(ctx).restoreOwner;
+  const filenames = [];
   for (const f of ctx.catalog.iterateFiles(jobId)) {
     if (owner && Number(burrow.FileAttributes.decode(f.attributes).uid) !== owner.uid) continue;
-    const shown = displayPath(f.path);
-    names.push(shown);
-    data.push({ path: shown, path_b64: f.path.toString('base64'), fileindex: f.fileIndex });
+    filenames.push({ path: displayPath(f.path), path_b64: f.path.toString('base64'), fileindex: f.fileIndex });
   }
-  return ok([...names, `+${'-'.repeat(20)}+`, `${withCommas(names.length)} files in JobId ${jobId}`].join('\n'), { filenames: data });
+  return { jobid: jobId, filenames };
 }
 
 /** list jobtotals: jobs, files and bytes per job name, and over all. */
-function jobTotals(ctx: ConsoleContext): CommandResult {
+function jobTotals(ctx: ConsoleContext): ListResult {
   const totals = new Map<string, { jobs: number; files: number; bytes: number }>();
   const scope = consoleScope(ctx);
   for (const j of ctx.catalog.listJobs().filter((row) => scope.jobAllowed(row))) {
@@ -73,92 +96,74 @@ function jobTotals(ctx: ConsoleContext): CommandResult {
     totals.set(j.name, t);
   }
   const rows = [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([name, t]) => ({ name, ...t }));
-  const all = rows.reduce((s, r) => ({ jobs: s.jobs + r.jobs, files: s.files + r.files, bytes: s.bytes + r.bytes }), { jobs: 0, files: 0, bytes: 0 });
-  const text = table(['Jobs', 'Files', 'Bytes', 'Job'], [...rows.map((r) => [r.jobs, withCommas(r.files), withCommas(r.bytes), r.name]),
-    [all.jobs, withCommas(all.files), withCommas(all.bytes), 'TOTAL']]);
-  return ok(text, { jobtotals: rows, total: all });
+  const total = rows.reduce((s, r) => ({ jobs: s.jobs + r.jobs, files: s.files + r.files, bytes: s.bytes + r.bytes }), { jobs: 0, files: 0, bytes: 0 });
+  return { jobtotals: rows, total };
 }
 
-/** The job, if this console may see it; otherwise it does not exist (for this console). */
-export function visibleJob(ctx: ConsoleContext, jobId: number): JobRow {
-  const j = ctx.catalog.getJob(jobId);
-  if (!j || !consoleScope(ctx).jobAllowed(j)) throw new BurrowError('NOT_FOUND', `JobId ${jobId} does not exist`);
-  return j;
+/** Bareos's "list backups client=": the client's good backups, newest last. */
+function backups(ctx: ConsoleContext, client: string | undefined, command: string): ListResult {
+  if (client === undefined) throw new BurrowError('BAD_REQUEST', `${command} backups: missing client=`);
+  const scope = consoleScope(ctx);
+  if (!scope.clientAllowed(client)) throw new BurrowError('NOT_FOUND', `Client "${client}" is not defined`);
+  const rows = ctx.catalog.listJobs({ client, type: 'B' }).filter((j) => (j.status === 'T' || j.status === 'W') && scope.jobAllowed(j));
+  return { backups: rows.map(jobRecord) };
 }
 
-/** A long listing: every field on its own line, records separated by a blank line. */
-function long(records: Array<Record<string, unknown>>): string {
-  return records.map((r) => Object.entries(r).map(([k, v]) => `${k.padStart(16)}: ${v ?? ''}`).join('\n')).join('\n\n');
-}
-
-function listing(ctx: ConsoleContext, args: Args, longForm: boolean): CommandResult {
-  const what = args.firstWord() ?? (args.has('jobid') ? 'jobid' : undefined);
-  switch (what) {
+function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResult {
+  const command = longForm ? 'llist' : 'list';
+  const scope = consoleScope(ctx);
+  switch (a.what ?? (a.jobid ? 'jobid' : undefined)) {
     case 'jobs':
     case 'job':
+      return { jobs: jobsFor(ctx, a).map(jobRecord) };
     case 'jobid': {
-      const jobs = jobsFor(ctx, args).map(jobData);
-      if (longForm && what === 'jobid') {
-        // llist jobid=N: the job record, then its log (which ends with the job report).
-        const logs = jobsFor(ctx, args).flatMap((j) => ctx.catalog.getLog(j.jobId).map((l) => l.text));
-        return ok(`${long(jobs)}\n\n${logs.join('\n')}`, { jobs, joblog: logs });
-      }
-      return ok(longForm ? long(jobs) : table(['JobId', 'Name', 'StartTime', 'Type', 'Level', 'JobFiles', 'JobBytes', 'JobStatus'],
-        jobs.map((j) => [j.jobid ?? '', j.name ?? '', j.starttime ?? '', j.type ?? '', j.level ?? '', withCommas(Number(j.jobfiles)), withCommas(Number(j.jobbytes)), j.jobstatus ?? ''])), { jobs });
+      const rows = jobsFor(ctx, a);
+      // llist jobid=N: the job record, then its log (which ends with the job report).
+      if (longForm && a.what === undefined) return { jobs: rows.map(jobRecord), joblog: rows.flatMap((j) => ctx.catalog.getLog(j.jobId).map((l) => l.text)) };
+      return { jobs: rows.map(jobRecord) };
     }
-    case 'joblog': {
-      const jobId = args.int('jobid');
-      if (jobId === undefined) throw new BurrowError('BAD_REQUEST', 'list joblog: give jobid=N');
-      visibleJob(ctx, jobId);
-      const logs = ctx.catalog.getLog(jobId).map((l) => l.text);
-      return ok(logs.join('\n'), { joblog: logs });
-    }
+    case 'joblog':
+      return { joblog: ctx.catalog.getLog(oneJob(ctx, a, 'joblog')).map((l) => l.text) };
     case 'volumes':
     case 'volume':
-    case 'media': {
-      const vols = mediaFor(ctx, args).map(mediaData);
-      return ok(longForm ? long(vols) : table(['MediaId', 'VolumeName', 'VolStatus', 'Pool', 'VolBytes', 'VolFiles', 'VolJobs', 'LastWritten'],
-        vols.map((v) => [v.mediaid ?? '', v.volumename ?? '', v.volstatus ?? '', v.pool ?? '', withCommas(Number(v.volbytes)), withCommas(Number(v.volfiles)), v.voljobs ?? '', v.lastwritten ?? ''])), { volumes: vols });
-    }
-    case 'pools': {
-      const pools = ctx.config.pools.filter((p) => consoleScope(ctx).poolAllowed(p.name)).map((p) => {
-        const row = ctx.catalog.getPool(p.name);
-        return { poolid: row?.poolId ?? null, name: p.name, pooltype: p.poolType, labelformat: p.labelFormat ?? '', maxvolbytes: p.maximumVolumeBytes ?? 0, numvols: row ? ctx.catalog.listMedia(row.poolId).length : 0 };
-      });
-      return ok(longForm ? long(pools) : table(['PoolId', 'Name', 'NumVols', 'PoolType', 'LabelFormat'], pools.map((p) => [p.poolid ?? '', p.name, p.numvols, p.pooltype, p.labelformat])), { pools });
-    }
-    case 'clients': {
-      const clients = ctx.config.clients.filter((c) => consoleScope(ctx).clientAllowed(c.name)).map((c) => ({ clientid: ctx.catalog.getClient(c.name)?.clientId ?? null, name: c.name, address: c.address, fdport: c.fdPort }));
-      return ok(longForm ? long(clients) : table(['ClientId', 'Name', 'Address', 'FDPort'], clients.map((c) => [c.clientid ?? '', c.name, c.address, c.fdport])), { clients });
-    }
+    case 'media':
+      return { volumes: volumes(ctx, a.pool) };
+    case 'pools':
+      return {
+        pools: ctx.config.pools.filter((p) => scope.poolAllowed(p.name)).map((p) => {
+          const row = ctx.catalog.getPool(p.name);
+          return { poolid: row?.poolId ?? null, name: p.name, pooltype: p.poolType, labelformat: p.labelFormat ?? '', maxvolbytes: p.maximumVolumeBytes ?? 0, numvols: row ? ctx.catalog.listMedia(row.poolId).length : 0 };
+        }),
+      };
+    case 'clients':
+      return { clients: ctx.config.clients.filter((c) => scope.clientAllowed(c.name)).map((c) => ({ clientid: ctx.catalog.getClient(c.name)?.clientId ?? null, name: c.name, address: c.address, fdport: c.fdPort })) };
     case 'files':
-      return filesOf(ctx, args);
+      return files(ctx, oneJob(ctx, a, 'files'));
     case 'jobtotals':
       return jobTotals(ctx);
-    case 'backups': {
-      // Bareos's "list backups client=": the client's good backups, newest last.
-      const client = args.require('client', `${longForm ? 'llist' : 'list'} backups`);
-      const scope = consoleScope(ctx);
-      if (!scope.clientAllowed(client)) throw new BurrowError('NOT_FOUND', `Client "${client}" is not defined`);
-      const jobs = ctx.catalog.listJobs({ client, type: 'B' }).filter((j) => (j.status === 'T' || j.status === 'W') && scope.jobAllowed(j)).map(jobData);
-      return ok(longForm ? long(jobs) : table(['JobId', 'Name', 'Level', 'StartTime', 'JobFiles', 'JobBytes', 'JobStatus'],
-        jobs.map((j) => [j.jobid ?? '', j.name ?? '', j.level ?? '', j.starttime ?? '', withCommas(Number(j.jobfiles)), withCommas(Number(j.jobbytes)), j.jobstatus ?? ''])), { backups: jobs });
-    }
+    case 'backups':
+      return backups(ctx, a.client, command);
     default:
-      throw new BurrowError('BAD_REQUEST', `${longForm ? 'llist' : 'list'}: say jobs, jobid=N, joblog jobid=N, files jobid=N, jobtotals, backups client=, volumes, pools or clients`);
+      throw new BurrowError('BAD_REQUEST', `${command}: say jobs, jobid=N, joblog jobid=N, files jobid=N, jobtotals, backups client=, volumes, pools or clients`);
   }
 }
 
-export const listCommand: Command = {
+export const listCommand = defineCommand({
   name: 'list',
   help: 'List catalog records: jobs, jobid=, joblog, files, volumes, pools, clients',
-  usage: 'list jobs [client=] [job=] [limit=] | list jobid=<id> | list files jobid=<id> | list joblog jobid=<id> | list volumes [pool=] | list pools | list clients',
-  run: (ctx, args) => listing(ctx, args, false),
-};
+  usage: 'list jobs [client=] [job=] [limit=] | list jobid=<id> | list files jobid=<id> | list joblog jobid=<id> | list volumes [pool=] | list pools | list clients | list jobtotals | list backups client=',
+  args: listArgs,
+  positional: 'what',
+  run: (ctx, a) => listing(ctx, a, false),
+  render: renderList,
+});
 
-export const llistCommand: Command = {
+export const llistCommand = defineCommand({
   name: 'llist',
   help: 'Long listing of catalog records (llist jobid=N shows the job and its log)',
-  usage: 'llist jobs | llist jobid=<id> | llist volumes',
-  run: (ctx, args) => listing(ctx, args, true),
-};
+  usage: 'llist jobs | llist jobid=<id> | llist volumes | llist backups client= (and whatever list takes)',
+  args: listArgs,
+  positional: 'what',
+  run: (ctx, a) => listing(ctx, a, true),
+  render: renderLlist,
+});

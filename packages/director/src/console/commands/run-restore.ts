@@ -8,33 +8,52 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import type { JobResource } from '@burrow/common/config/index';
 import { resolveRestore } from '../../setup/resolve.js';
-import type { CommandResult, ConsoleContext } from '../command.js';
-import type { Args } from '../args.js';
-import { queueOrShow } from './run-queue.js';
+import type { RestorePlan } from '../../jobs/plan.js';
+import type { ConsoleContext } from '../command.js';
 import { consoleScope } from '../scope.js';
 
-export function runRestoreJob(ctx: ConsoleContext, args: Args, job: JobResource): CommandResult {
-  const given = args.get('bootstrap');
-  const file = given ?? job.bootstrap;
+export interface RestoreRunSummary {
+  type: 'Restore';
+  jobname: string;
+  bootstrap: string;
+  /** '' for the original location. */
+  where: string;
+  replace: string;
+  restoreclient: string;
+  storage: string;
+  priority: number;
+}
+
+export function restoreRun(
+  ctx: ConsoleContext,
+  a: { bootstrap?: string; client?: string; restoreclient?: string; storage?: string; where?: string; replace?: string },
+  job: JobResource,
+): { summary: RestoreRunSummary; plan: RestorePlan } {
+  const file = a.bootstrap ?? job.bootstrap;
   if (file === undefined) {
     throw new BurrowError('BAD_REQUEST', `Job "${job.name}" is a Restore job: use the restore command, or give bootstrap=FILE`);
   }
-  const scope = consoleScope(ctx);
-  if (scope.restricted) throw new BurrowError('BAD_REQUEST', 'run: a restore from a bootstrap file is for the Director\'s own console; use the restore command');
-  const client = args.get('client') ?? job.client ?? '';
+  if (consoleScope(ctx).restricted) throw new BurrowError('BAD_REQUEST', 'run: a restore from a bootstrap file is for the Director\'s own console; use the restore command');
   const plan = resolveRestore(ctx.config, {
-    job, client, restoreClient: args.get('restoreclient'), storage: args.get('storage'), jobIds: [], paths: [],
-    where: args.get('where'), replace: args.get('replace'), bootstrapFile: ctx.resolvePath(file),
+    job, client: a.client ?? job.client ?? '', restoreClient: a.restoreclient, storage: a.storage, jobIds: [], paths: [],
+    where: a.where, replace: a.replace, bootstrapFile: ctx.resolvePath(file),
   });
-  const summary = [
+  const summary: RestoreRunSummary = {
+    type: 'Restore', jobname: plan.jobName, bootstrap: plan.bootstrapFile ?? '', where: plan.where.toString('utf8'), replace: plan.replace,
+    restoreclient: plan.restoreClient.name, storage: plan.storage.name, priority: plan.priority,
+  };
+  return { summary, plan };
+}
+
+export function renderRestoreRunSummary(s: RestoreRunSummary): string {
+  return [
     'Run Restore job',
-    `JobName:         ${plan.jobName}`,
-    `Bootstrap:       ${plan.bootstrapFile ?? ''}`,
-    `Where:           ${plan.where.length ? plan.where.toString('utf8') : '(original location)'}`,
-    `Replace:         ${plan.replace}`,
-    `Restore Client:  ${plan.restoreClient.name}`,
-    `Storage:         ${plan.storage.name}`,
-    `Priority:        ${plan.priority}`,
-  ];
-  return queueOrShow(ctx, args, { plan, summary });
+    `JobName:         ${s.jobname}`,
+    `Bootstrap:       ${s.bootstrap}`,
+    `Where:           ${s.where || '(original location)'}`,
+    `Replace:         ${s.replace}`,
+    `Restore Client:  ${s.restoreclient}`,
+    `Storage:         ${s.storage}`,
+    `Priority:        ${s.priority}`,
+  ].join('\n');
 }

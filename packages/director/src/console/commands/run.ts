@@ -1,75 +1,69 @@
 /** run, wait, cancel: starting jobs and following them. */
+import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
-import { findJob, resolveBackup } from '../../setup/resolve.js';
-import { LEVEL_NAMES } from '../../jobs/plan.js';
-import { statusWords } from '../../jobs/status.js';
-import { ok, type Command, type ConsoleContext } from '../command.js';
 import type { JobResource } from '@burrow/common/config/index';
-import type { Args } from '../args.js';
+import { findJob, resolveBackup } from '../../setup/resolve.js';
+import { LEVEL_NAMES, type BackupPlan } from '../../jobs/plan.js';
+import { statusWords } from '../../jobs/status.js';
+import type { JobStatus } from '../../catalog/index.js';
+import { defineCommand, type ConsoleContext } from '../command.js';
+import { count, flag, maybeEmpty, text } from '../arg-types.js';
 import { consoleScope } from '../scope.js';
 import { visibleJob } from './list.js';
-import { runRestoreJob } from './run-restore.js';
-import { queueOrShow } from './run-queue.js';
-import { runVerifyJob } from './run-verify.js';
+import { renderVerifySummary, verifyRun, type VerifySummary } from './run-verify.js';
+import { renderRestoreRunSummary, restoreRun, type RestoreRunSummary } from './run-restore.js';
 
-export const runCommand: Command = {
-  name: 'run',
-  help: 'Run a job',
-  usage: 'run job=<job-name> [level=Full|...|VolumeToCatalog] [client=] [fileset=] [pool=] [storage=] [jobid=<verified job>] [bootstrap=<file> where= replace=] yes',
-  run: (ctx, args) => {
-    const name = args.get('job') ?? args.firstWord();
-    if (!name) throw new BurrowError('BAD_REQUEST', 'run: which job? give job=NAME ("show jobs" lists them)');
-    const job = allowedJob(ctx, name);
-    if (job.type === 'Restore') return runRestoreJob(ctx, args, job);
-    if (job.type === 'Verify') return runVerifyJob(ctx, args, job);
-    checkOverrides(ctx, args);
-    const plan = resolveBackup(ctx.config, job, {
-      level: args.get('level'), client: args.get('client'), fileset: args.get('fileset'), pool: args.get('pool'), storage: args.get('storage'),
-    }, ctx.resolvePath);
-    const summary = [
-      'Run Backup job',
-      `JobName:  ${plan.jobName}`,
-      `Level:    ${LEVEL_NAMES[plan.level]}`,
-      `Client:   ${plan.client.name}`,
-      `FileSet:  ${plan.fileset.name}`,
-      `Pool:     ${plan.pool.name}`,
-      `Storage:  ${plan.storage.name}`,
-      `Priority: ${plan.priority}`,
-    ];
-    return queueOrShow(ctx, args, { plan, summary });
-  },
+export interface BackupSummary {
+  type: 'Backup';
+  jobname: string;
+  level: string;
+  client: string;
+  fileset: string;
+  pool: string;
+  storage: string;
+  priority: number;
+}
+
+/** The job a run would start, and whether it was started (`yes`) or only shown. */
+export type RunResult = (BackupSummary | VerifySummary | RestoreRunSummary) & ({ started: false } | { started: true; jobid: number; job: string });
+
+/** The resources a run (or an estimate) may name instead of the Job's own. */
+export interface Overrides {
+  client?: string;
+  fileset?: string;
+  pool?: string;
+  storage?: string;
+}
+
+export const runArgs = z.object({
+  job: text().optional(),
+  level: text().optional(),
+  client: text().optional(),
+  fileset: text().optional(),
+  pool: text().optional(),
+  storage: text().optional(),
+  /** A Verify's job to verify. */
+  jobid: count().optional(),
+  /** A Restore job's bootstrap file, and where and how it restores. */
+  bootstrap: text().optional(),
+  where: maybeEmpty().optional(),
+  replace: text().optional(),
+  restoreclient: text().optional(),
+  yes: flag().optional(),
+}).strict();
+type RunArgs = z.output<typeof runArgs>;
+
+/** The keywords each type of Job takes (besides job= and yes): any other is refused, not ignored. */
+const TAKES: Record<'Backup' | 'Verify' | 'Restore', ReadonlyArray<keyof RunArgs>> = {
+  Backup: ['level', 'client', 'fileset', 'pool', 'storage'],
+  Verify: ['level', 'client', 'fileset', 'storage', 'jobid'],
+  Restore: ['bootstrap', 'client', 'restoreclient', 'storage', 'where', 'replace'],
 };
 
-export const waitCommand: Command = {
-  name: 'wait',
-  help: 'Wait until no jobs are running, or until one job ends',
-  usage: 'wait [jobid=<id>]',
-  run: async (ctx, args) => {
-    const jobId = args.int('jobid');
-    if (jobId !== undefined) visibleJob(ctx, jobId);
-    const scope = consoleScope(ctx);
-    const ids = jobId !== undefined ? [jobId] : ctx.queue.list().filter((j) => scope.jobAllowed({ name: j.name, clientName: j.client })).map((j) => j.jobId);
-    await ctx.queue.wait(jobId);
-    const rows = ids.map((id) => ctx.catalog.getJob(id)).filter((j) => j !== undefined);
-    if (jobId !== undefined && rows.length === 0) throw new BurrowError('NOT_FOUND', `JobId ${jobId} does not exist`);
-    const good = rows.every((j) => j.status === 'T' || j.status === 'W');
-    const text = rows.map((j) => `JobId=${j.jobId}\nJobStatus=${statusWords(j.status)} (${j.status})`).join('\n');
-    return { ok: good, text, data: rows.map((j) => ({ jobid: j.jobId, jobstatus: j.status })) };
-  },
-};
-
-export const cancelCommand: Command = {
-  name: 'cancel',
-  help: 'Cancel a waiting or running job',
-  usage: 'cancel jobid=<id>',
-  run: (ctx, args) => {
-    const jobId = args.int('jobid');
-    if (jobId === undefined) throw new BurrowError('BAD_REQUEST', 'cancel: give jobid=N');
-    visibleJob(ctx, jobId);
-    if (!ctx.queue.cancel(jobId)) throw new BurrowError('NOT_FOUND', `JobId ${jobId} is not waiting or running`);
-    return ok(`JobId ${jobId} marked to be canceled.`, { jobid: jobId });
-  },
-};
+function checkKeywords(a: RunArgs, type: keyof typeof TAKES, job: string): void {
+  const wrong = (Object.keys(a) as Array<keyof RunArgs>).filter((k) => k !== 'job' && k !== 'yes' && a[k] !== undefined && !TAKES[type].includes(k));
+  if (wrong.length > 0) throw new BurrowError('BAD_REQUEST', `run: Job "${job}" is a ${type} job; it does not take ${wrong.map((k) => `${k}=`).join(', ')}`);
+}
 
 /** A Job this console may run, with its client; otherwise it is not defined (for this console). */
 export function allowedJob(ctx: ConsoleContext, name: string): JobResource {
@@ -79,14 +73,98 @@ export function allowedJob(ctx: ConsoleContext, name: string): JobResource {
 }
 
 /** client=, fileset=, pool=, storage= on run and estimate must be within the console's ACLs. */
-export function checkOverrides(ctx: ConsoleContext, args: Args): void {
+export function checkOverrides(ctx: ConsoleContext, o: Overrides): void {
   const scope = consoleScope(ctx);
-  const checks: Array<[string, (n: string) => boolean, string]> = [
-    ['client', (n) => scope.clientAllowed(n), 'Client'], ['fileset', (n) => scope.fileSetAllowed(n), 'FileSet'],
-    ['pool', (n) => scope.poolAllowed(n), 'Pool'], ['storage', (n) => scope.storageAllowed(n), 'Storage'],
+  const checks: Array<[string | undefined, (n: string) => boolean, string]> = [
+    [o.client, (n) => scope.clientAllowed(n), 'Client'], [o.fileset, (n) => scope.fileSetAllowed(n), 'FileSet'],
+    [o.pool, (n) => scope.poolAllowed(n), 'Pool'], [o.storage, (n) => scope.storageAllowed(n), 'Storage'],
   ];
-  for (const [key, allowed, type] of checks) {
-    const v = args.get(key);
-    if (v !== undefined && !allowed(v)) throw new BurrowError('NOT_FOUND', `${type} "${v}" is not defined`);
-  }
+  for (const [v, allowed, type] of checks) if (v !== undefined && !allowed(v)) throw new BurrowError('NOT_FOUND', `${type} "${v}" is not defined`);
 }
+
+function backupRun(ctx: ConsoleContext, a: RunArgs, job: JobResource): { summary: BackupSummary; plan: BackupPlan } {
+  const plan = resolveBackup(ctx.config, job, { level: a.level, client: a.client, fileset: a.fileset, pool: a.pool, storage: a.storage }, ctx.resolvePath);
+  const summary: BackupSummary = {
+    type: 'Backup', jobname: plan.jobName, level: LEVEL_NAMES[plan.level], client: plan.client.name, fileset: plan.fileset.name,
+    pool: plan.pool.name, storage: plan.storage.name, priority: plan.priority,
+  };
+  return { summary, plan };
+}
+
+function renderBackupSummary(s: BackupSummary): string {
+  return [
+    'Run Backup job',
+    `JobName:  ${s.jobname}`,
+    `Level:    ${s.level}`,
+    `Client:   ${s.client}`,
+    `FileSet:  ${s.fileset}`,
+    `Pool:     ${s.pool}`,
+    `Storage:  ${s.storage}`,
+    `Priority: ${s.priority}`,
+  ].join('\n');
+}
+
+export const runCommand = defineCommand({
+  name: 'run',
+  help: 'Run a job',
+  usage: 'run job=<job-name> [level=Full|...|VolumeToCatalog] [client=] [fileset=] [pool=] [storage=] [jobid=<verified job>] [bootstrap=<file> where= replace= restoreclient=] yes',
+  args: runArgs,
+  positional: 'job',
+  run: (ctx, a): RunResult => {
+    if (!a.job) throw new BurrowError('BAD_REQUEST', 'run: which job? give job=NAME ("show jobs" lists them)');
+    const job = allowedJob(ctx, a.job);
+    const type = job.type === 'Restore' || job.type === 'Verify' ? job.type : 'Backup';
+    checkKeywords(a, type, job.name);
+    checkOverrides(ctx, a);
+    const { summary, plan } = type === 'Restore' ? restoreRun(ctx, a, job) : type === 'Verify' ? verifyRun(ctx, a, job) : backupRun(ctx, a, job);
+    if (!a.yes) return { ...summary, started: false };
+    const id = ctx.queue.submit(plan);
+    return { ...summary, started: true, jobid: id.jobId, job: id.job };
+  },
+  render: (r) => {
+    const summary = r.type === 'Backup' ? renderBackupSummary(r) : r.type === 'Verify' ? renderVerifySummary(r) : renderRestoreRunSummary(r);
+    return `${summary}\n${r.started ? `Job queued. JobId=${r.jobid}` : 'Not started: add "yes" to run it.'}`;
+  },
+});
+
+export interface WaitResult {
+  /** How each job waited for ended (Bareos's status letter). */
+  jobs: Array<{ jobid: number; jobstatus: JobStatus }>;
+}
+
+export const waitCommand = defineCommand({
+  name: 'wait',
+  help: 'Wait until no jobs are running, or until one job ends',
+  usage: 'wait [jobid=<id>]',
+  args: z.object({ jobid: count().optional() }).strict(),
+  run: async (ctx, a): Promise<WaitResult> => {
+    if (a.jobid !== undefined) visibleJob(ctx, a.jobid);
+    const scope = consoleScope(ctx);
+    const ids = a.jobid !== undefined ? [a.jobid] : ctx.queue.list().filter((j) => scope.jobAllowed({ name: j.name, clientName: j.client })).map((j) => j.jobId);
+    await ctx.queue.wait(a.jobid);
+    const rows = ids.map((id) => ctx.catalog.getJob(id)).filter((j) => j !== undefined);
+    if (a.jobid !== undefined && rows.length === 0) throw new BurrowError('NOT_FOUND', `JobId ${a.jobid} does not exist`);
+    return { jobs: rows.map((j) => ({ jobid: j.jobId, jobstatus: j.status })) };
+  },
+  render: (r) => r.jobs.map((j) => `JobId=${j.jobid}\nJobStatus=${statusWords(j.jobstatus)} (${j.jobstatus})`).join('\n'),
+  // bconsole exits non-zero when a job waited for did not end well.
+  succeeded: (r) => r.jobs.every((j) => j.jobstatus === 'T' || j.jobstatus === 'W'),
+});
+
+export interface CancelResult {
+  jobid: number;
+}
+
+export const cancelCommand = defineCommand({
+  name: 'cancel',
+  help: 'Cancel a waiting or running job',
+  usage: 'cancel jobid=<id>',
+  args: z.object({ jobid: count().optional() }).strict(),
+  run: (ctx, a): CancelResult => {
+    if (a.jobid === undefined) throw new BurrowError('BAD_REQUEST', 'cancel: give jobid=N');
+    visibleJob(ctx, a.jobid);
+    if (!ctx.queue.cancel(a.jobid)) throw new BurrowError('NOT_FOUND', `JobId ${a.jobid} is not waiting or running`);
+    return { jobid: a.jobid };
+  },
+  render: (r) => `JobId ${r.jobid} marked to be canceled.`,
+});

@@ -1,60 +1,94 @@
 /** status: what the Director, a client or a storage daemon is doing. */
+import { z } from 'zod';
 import { VERSION } from '@burrow/common/daemon/version';
 import { BurrowError } from '@burrow/common/errors/index';
 import { daemonStatus } from '../../peer-connect.js';
 import { clientTarget, storageTarget } from '../../setup/resolve.js';
 import { elapsed, listDate, withCommas } from '../../jobs/format.js';
 import { statusWords } from '../../jobs/status.js';
-import { ok, type Command, type CommandResult, type ConsoleContext } from '../command.js';
+import type { JobRow } from '../../catalog/index.js';
+import type { JobSummary } from '../../jobs/queue.js';
+import { defineCommand, type ConsoleContext } from '../command.js';
+import { choice, count, text } from '../arg-types.js';
 import { table } from '../text.js';
 import { consoleScope } from '../scope.js';
 
-function directorStatus(ctx: ConsoleContext, days: number): CommandResult {
+export interface ScheduledRun {
+  level: string;
+  type: string;
+  priority: number;
+  /** When, as listings show times. */
+  scheduled: string;
+  name: string;
+  schedule: string;
+}
+
+export interface DirectorStatus {
+  director: string;
+  version: string;
+  /** When the Director started, as listings show times, and how long ago (ms). */
+  started: string;
+  uptime: number;
+  scheduled: ScheduledRun[];
+  running: JobSummary[];
+  /** The last jobs that ended. */
+  terminated: JobRow[];
+}
+
+/** A Director's own status, or the text a File or Storage daemon sent back. */
+export type StatusResult = DirectorStatus | { client: string; text: string } | { storage: string; text: string };
+
+function directorStatus(ctx: ConsoleContext, days: number): DirectorStatus {
   const scope = consoleScope(ctx);
   const running = ctx.queue.list().filter((j) => scope.jobAllowed({ name: j.name, clientName: j.client }));
-  const done = ctx.catalog.listJobs({ limit: 10 }).filter((j) => ['T', 'W', 'E', 'f', 'A'].includes(j.status) && scope.jobAllowed(j));
+  const terminated = ctx.catalog.listJobs({ limit: 10 }).filter((j) => ['T', 'W', 'E', 'f', 'A'].includes(j.status) && scope.jobAllowed(j));
   const scheduled = ctx.scheduler.upcoming(days).filter((f) => scope.jobAllowed({ name: f.item.job.name, clientName: f.item.job.client ?? null })).map((f) => ({
     level: f.run.overrides.level ?? f.item.job.level ?? 'Full', type: f.item.job.type ?? 'Backup',
     priority: f.run.overrides.priority ?? f.item.job.priority, scheduled: listDate(f.time), name: f.item.job.name, schedule: f.item.schedule,
   }));
-  const text = [
-    `${ctx.env.directorName} Version: ${VERSION}`,
-    `Daemon started ${listDate(ctx.state.startedAt)}, up ${elapsed(Date.now() - ctx.state.startedAt)}.`,
+  return {
+    director: ctx.env.directorName, version: VERSION, started: listDate(ctx.state.startedAt), uptime: Date.now() - ctx.state.startedAt,
+    scheduled, running, terminated,
+  };
+}
+
+function renderDirector(s: DirectorStatus): string {
+  return [
+    `${s.director} Version: ${s.version}`,
+    `Daemon started ${s.started}, up ${elapsed(s.uptime)}.`,
     '',
     'Scheduled Jobs:',
-    scheduled.length === 0 ? 'No Scheduled Jobs.' : table(['Level', 'Type', 'Pri', 'Scheduled', 'Job Name', 'Schedule'],
-      scheduled.map((s) => [s.level, s.type, s.priority, s.scheduled, s.name, s.schedule])),
+    s.scheduled.length === 0 ? 'No Scheduled Jobs.' : table(['Level', 'Type', 'Pri', 'Scheduled', 'Job Name', 'Schedule'],
+      s.scheduled.map((r) => [r.level, r.type, r.priority, r.scheduled, r.name, r.schedule])),
     '',
     'Running Jobs:',
-    running.length === 0 ? 'No Jobs running.' : table(['JobId', 'Level', 'Name', 'Status'], running.map((j) => [j.jobId, j.level, j.job, j.state === 'running' ? 'is running' : (j.waitingFor ?? 'is waiting execution')])),
+    s.running.length === 0 ? 'No Jobs running.' : table(['JobId', 'Level', 'Name', 'Status'],
+      s.running.map((j) => [j.jobId, j.level, j.job, j.state === 'running' ? 'is running' : (j.waitingFor ?? 'is waiting execution')])),
     '',
     'Terminated Jobs:',
     table(['JobId', 'Level', 'Files', 'Bytes', 'Status', 'Finished', 'Name'],
-      done.map((j) => [j.jobId, j.level, withCommas(j.jobFiles), withCommas(j.jobBytes), statusWords(j.status), listDate(j.endTime), j.name])),
+      s.terminated.map((j) => [j.jobId, j.level, withCommas(j.jobFiles), withCommas(j.jobBytes), statusWords(j.status), listDate(j.endTime), j.name])),
   ].join('\n');
-  return ok(text, { scheduled, running, terminated: done });
 }
 
-export const statusCommand: Command = {
+export const statusCommand = defineCommand({
   name: 'status',
   help: 'Report the status of the Director, a client or a storage daemon',
   usage: 'status [dir [days=N] | client=<name> | storage=<name>]',
-  run: async (ctx, args) => {
-    const client = args.get('client');
-    const storage = args.get('storage');
+  args: z.object({
+    what: choice(['dir', 'director', 'all'], 'say dir, client=NAME or storage=NAME').default('dir'),
+    days: count().default(1),
+    client: text().optional(),
+    storage: text().optional(),
+  }).strict(),
+  positional: 'what',
+  run: async (ctx, a): Promise<StatusResult> => {
     const scope = consoleScope(ctx);
-    if (client && !scope.clientAllowed(client)) throw new BurrowError('NOT_FOUND', `Client "${client}" is not defined`);
-    if (storage && !scope.storageAllowed(storage)) throw new BurrowError('NOT_FOUND', `Storage "${storage}" is not defined`);
-    if (client) {
-      const text = await daemonStatus(clientTarget(ctx.config, client), 'client', ctx.env.directorName);
-      return ok(text, { client, text });
-    }
-    if (storage) {
-      const text = await daemonStatus(storageTarget(ctx.config, storage), 'storage', ctx.env.directorName);
-      return ok(text, { storage, text });
-    }
-    const what = args.firstWord() ?? 'dir';
-    if (!['dir', 'director', 'all'].includes(what)) throw new BurrowError('BAD_REQUEST', `status ${what}: say dir, client=NAME or storage=NAME`);
-    return directorStatus(ctx, args.int('days') ?? 1);
+    if (a.client !== undefined && !scope.clientAllowed(a.client)) throw new BurrowError('NOT_FOUND', `Client "${a.client}" is not defined`);
+    if (a.storage !== undefined && !scope.storageAllowed(a.storage)) throw new BurrowError('NOT_FOUND', `Storage "${a.storage}" is not defined`);
+    if (a.client !== undefined) return { client: a.client, text: await daemonStatus(clientTarget(ctx.config, a.client), 'client', ctx.env.directorName) };
+    if (a.storage !== undefined) return { storage: a.storage, text: await daemonStatus(storageTarget(ctx.config, a.storage), 'storage', ctx.env.directorName) };
+    return directorStatus(ctx, a.days);
   },
-};
+  render: (r) => ('text' in r ? r.text : renderDirector(r)),
+});

@@ -5,15 +5,15 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { parseDisplayPath } from '@burrow/common/names/index';
-import { ask, ok, type Dialog, type CommandResult, type ConsoleContext } from '../command.js';
-import { table } from '../text.js';
+import { ask, type ConsoleContext } from '../command.js';
 import { consoleScope } from '../scope.js';
-import { listDate, withCommas } from '../../jobs/format.js';
+import { listDate } from '../../jobs/format.js';
 import { chainJobIds, checkClient, checkJobIds, parseWhen, type RestoreSelection } from './selection.js';
+import { canceled, QUESTION, type RestoreQuestion, type RestoreReply } from './result.js';
 
 /** What happens once the jobs (and maybe files) are known: the tree, or the summary. */
 export interface MenuNext {
-  withJobs(ctx: ConsoleContext, s: RestoreSelection): CommandResult;
+  withJobs(ctx: ConsoleContext, s: RestoreSelection): RestoreReply;
 }
 
 const CHOICES = [
@@ -33,85 +33,86 @@ const CHOICES = [
   'Select the files matching a regular expression (most recent backup)',
 ];
 
-export function restoreMenu(s: RestoreSelection, next: MenuNext): CommandResult {
-  const text = ['To select the JobIds, you have the following choices:',
-    ...CHOICES.map((c, i) => `${String(i + 1).padStart(5)}: ${c}`)].join('\n');
-  return ask(text, menu(s, next));
+export function restoreMenu(s: RestoreSelection, next: MenuNext): RestoreReply {
+  return ask({ kind: 'menu', choices: CHOICES }, menu(s, next));
 }
 
-function menu(s: RestoreSelection, next: MenuNext): Dialog {
-  return {
-    prompt: `Select item:  (1-${CHOICES.length}): `,
-    answer: (ctx, line) => {
-      const n = Number(line.trim());
-      const again = menu(s, next);
-      switch (n) {
-        case 1: {
-          const jobs = ctx.catalog.listJobs({ type: 'B', limit: 20 }).filter((j) => consoleScope(ctx).jobAllowed(j));
-          return ask(table(['JobId', 'Client', 'StartTime', 'Level', 'JobFiles', 'JobBytes', 'JobStatus'],
-            jobs.map((j) => [j.jobId, j.clientName ?? '', listDate(j.startTime), j.level, withCommas(j.jobFiles), withCommas(j.jobBytes), j.status])), again);
-        }
-        case 2: return withClient(ctx, s, (c) => ask('', question('Enter Filename (with path): ', (ctx2, answer) => {
-          const jobs = ctx2.catalog.listJobs({ client: c.client, type: 'B' });
-          const versions = ctx2.catalog.fileVersions(jobs.map((j) => j.jobId), parseDisplayPath(answer.trim()));
-          return ask(table(['JobId', 'FileIndex', 'Size', 'MTime'], versions.map((v) => [v.jobId, v.fileIndex, withCommas(v.size), listDate(v.mtime)])), menu(c, next));
-        })));
-        case 3: return ask('', question('Enter JobId(s), comma separated, to restore: ', (ctx2, answer) => {
-          const ids = answer.split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
-            if (!/^\d+$/.test(p)) throw new BurrowError('BAD_REQUEST', `"${p}" is not a JobId`);
-            return Number(p);
-          });
-          const checked = checkJobIds(ctx2, ids, undefined);
-          return next.withJobs(ctx2, { ...s, ...checked });
-        }));
-        case 5: return withClient(ctx, s, (c) => next.withJobs(ctx, { ...c, jobIds: chainJobIds(ctx, c.client, undefined, c.fileSetId) }));
-        case 6: return withClient(ctx, s, (c) => ask('', atTime(c, (ctx2, before) => next.withJobs(ctx2, { ...c, jobIds: chainJobIds(ctx2, c.client, before, c.fileSetId) }))));
-        case 7: return withClient(ctx, s, (c) => ask('', fileList({ ...c, jobIds: chainJobIds(ctx, c.client, undefined, c.fileSetId) }, next)));
-        case 8: return withClient(ctx, s, (c) => ask('', atTime(c, (ctx2, before) => ask('', fileList({ ...c, jobIds: chainJobIds(ctx2, c.client, before, c.fileSetId) }, next)))));
-        case 9: return withClient(ctx, s, (c) => ask(`You have selected JobIds: ${chainJobIds(ctx, c.client).join(',')}`, menu(c, next)));
-        case 10: return withClient(ctx, s, (c) => ask('', atTime(c, (ctx2, before) => ask(`You have selected JobIds: ${chainJobIds(ctx2, c.client, before).join(',')}`, menu(c, next)))));
-        case 12: return ask('', question('Enter JobId to get the state to restore: ', (ctx2, answer) => {
-          const job = checkJobIds(ctx2, [Number(answer.trim()) || 0], undefined);
-          const row = ctx2.catalog.getJob(job.jobIds[0] as number);
-          return next.withJobs(ctx2, { ...s, client: job.client, jobIds: chainJobIds(ctx2, job.client, row?.startTime ?? undefined) });
-        }));
-        case 13: return ok('Restore canceled.', { started: false });
-        case 14: return withClient(ctx, s, (c) => ask('', question('Enter a regular expression for the files to restore: ', (ctx2, answer) =>
-          next.withJobs(ctx2, { ...c, jobIds: chainJobIds(ctx2, c.client, undefined, c.fileSetId), fileRegex: answer.trim() }))));
-        default: throw new BurrowError('BAD_REQUEST', `give a number from 1 to ${CHOICES.length}`);
-      }
-    },
-  };
-}
-
-function question(prompt: string, answer: Dialog['answer']): Dialog {
+function question(prompt: string, answer: RestoreQuestion['answer']): RestoreQuestion {
   return { prompt, answer };
 }
 
+function lastJobs(ctx: ConsoleContext, again: RestoreQuestion): RestoreReply {
+  const jobs = ctx.catalog.listJobs({ type: 'B', limit: 20 }).filter((j) => consoleScope(ctx).jobAllowed(j));
+  return ask({
+    kind: 'jobs',
+    jobs: jobs.map((j) => ({ jobid: j.jobId, client: j.clientName ?? '', starttime: listDate(j.startTime), level: j.level, jobfiles: j.jobFiles, jobbytes: j.jobBytes, jobstatus: j.status })),
+  }, again);
+}
+
+function jobIdList(s: RestoreSelection, next: MenuNext): RestoreReply {
+  return ask(QUESTION, question('Enter JobId(s), comma separated, to restore: ', (ctx, answer) => {
+    const ids = answer.split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
+      if (!/^\d+$/.test(p)) throw new BurrowError('BAD_REQUEST', `"${p}" is not a JobId`);
+      return Number(p);
+    });
+    return next.withJobs(ctx, { ...s, ...checkJobIds(ctx, ids, undefined) });
+  }));
+}
+
+function menu(s: RestoreSelection, next: MenuNext): RestoreQuestion {
+  return question(`Select item:  (1-${CHOICES.length}): `, (ctx, line) => {
+    const again = menu(s, next);
+    const chain = (c: RestoreSelection, before?: number): number[] => chainJobIds(ctx, c.client, before, c.fileSetId);
+    switch (Number(line.trim())) {
+      case 1: return lastJobs(ctx, again);
+      case 2: return withClient(ctx, s, (c) => ask(QUESTION, question('Enter Filename (with path): ', (ctx2, answer) => {
+        const jobs = ctx2.catalog.listJobs({ client: c.client, type: 'B' });
+        const versions = ctx2.catalog.fileVersions(jobs.map((j) => j.jobId), parseDisplayPath(answer.trim()));
+        return ask({ kind: 'saved-in', versions: versions.map((v) => ({ jobid: v.jobId, fileindex: v.fileIndex, size: v.size, mtime: v.mtime })) }, menu(c, next));
+      })));
+      case 3: return jobIdList(s, next);
+      case 5: return withClient(ctx, s, (c) => next.withJobs(ctx, { ...c, jobIds: chain(c) }));
+      case 6: return withClient(ctx, s, (c) => ask(QUESTION, atTime((ctx2, before) => next.withJobs(ctx2, { ...c, jobIds: chainJobIds(ctx2, c.client, before, c.fileSetId) }))));
+      case 7: return withClient(ctx, s, (c) => ask(QUESTION, fileList({ ...c, jobIds: chain(c) }, next)));
+      case 8: return withClient(ctx, s, (c) => ask(QUESTION, atTime((ctx2, before) => ask(QUESTION, fileList({ ...c, jobIds: chainJobIds(ctx2, c.client, before, c.fileSetId) }, next)))));
+      case 9: return withClient(ctx, s, (c) => ask({ kind: 'jobids', jobids: chainJobIds(ctx, c.client) }, menu(c, next)));
+      case 10: return withClient(ctx, s, (c) => ask(QUESTION, atTime((ctx2, before) => ask({ kind: 'jobids', jobids: chainJobIds(ctx2, c.client, before) }, menu(c, next)))));
+      case 12: return ask(QUESTION, question('Enter JobId to get the state to restore: ', (ctx2, answer) => {
+        const job = checkJobIds(ctx2, [Number(answer.trim()) || 0], undefined);
+        const row = ctx2.catalog.getJob(job.jobIds[0] as number);
+        return next.withJobs(ctx2, { ...s, client: job.client, jobIds: chainJobIds(ctx2, job.client, row?.startTime ?? undefined) });
+      }));
+      case 13: return canceled();
+      case 14: return withClient(ctx, s, (c) => ask(QUESTION, question('Enter a regular expression for the files to restore: ', (ctx2, answer) =>
+        next.withJobs(ctx2, { ...c, jobIds: chainJobIds(ctx2, c.client, undefined, c.fileSetId), fileRegex: answer.trim() }))));
+      default: throw new BurrowError('BAD_REQUEST', `give a number from 1 to ${CHOICES.length}`);
+    }
+  });
+}
+
 /** The client: given by keyword, the only one, or chosen from the list. */
-function withClient(ctx: ConsoleContext, s: RestoreSelection, then: (s: RestoreSelection) => CommandResult): CommandResult {
+function withClient(ctx: ConsoleContext, s: RestoreSelection, then: (s: RestoreSelection) => RestoreReply): RestoreReply {
   if (s.client) return then(s);
-  const clients = ctx.config.clients.filter((c) => consoleScope(ctx).clientAllowed(c.name));
-  if (clients.length === 1) return then({ ...s, client: (clients[0] as { name: string }).name });
-  const text = ['Defined Clients:', ...clients.map((c, i) => `${String(i + 1).padStart(5)}: ${c.name}`)].join('\n');
-  return ask(text, question(`Select the Client (1-${clients.length}): `, (ctx2, line) => {
-    const picked = clients[Number(line.trim()) - 1]?.name ?? line.trim();
+  const clients = ctx.config.clients.filter((c) => consoleScope(ctx).clientAllowed(c.name)).map((c) => c.name);
+  if (clients.length === 1) return then({ ...s, client: clients[0] as string });
+  return ask({ kind: 'clients', clients }, question(`Select the Client (1-${clients.length}): `, (ctx2, line) => {
+    const picked = clients[Number(line.trim()) - 1] ?? line.trim();
     return then({ ...s, client: checkClient(ctx2, picked) });
   }));
 }
 
-function atTime(s: RestoreSelection, then: (ctx: ConsoleContext, before: number) => CommandResult): Dialog {
+function atTime(then: (ctx: ConsoleContext, before: number) => RestoreReply): RestoreQuestion {
   return question('Enter date as YYYY-MM-DD HH:MM:SS :', (ctx, line) => then(ctx, parseWhen(line)));
 }
 
 /** Files typed one per line (directories select their trees); an empty line ends the list. */
-function fileList(s: RestoreSelection, next: MenuNext): Dialog {
+function fileList(s: RestoreSelection, next: MenuNext): RestoreQuestion {
   return question('Enter full filename: ', (ctx, line) => {
     const text = line.trim();
     if (text === '') {
-      if (s.paths.length === 0) return ok('No files given: restore canceled.', { started: false });
+      if (s.paths.length === 0) return canceled('No files given: restore canceled.');
       return next.withJobs(ctx, s);
     }
-    return ask('', fileList({ ...s, paths: [...s.paths, parseDisplayPath(text)] }, next));
+    return ask(QUESTION, fileList({ ...s, paths: [...s.paths, parseDisplayPath(text)] }, next));
   });
 }

@@ -9,12 +9,12 @@ import { displayPath } from '@burrow/common/names/index';
 import { parseRegexWhere, rewritePath, rewrittenPathProblem } from '@burrow/common/names/rewrite';
 import { findResource } from '@burrow/common/config/index';
 import { resolveRestore } from '../../setup/resolve.js';
-import { withCommas } from '../../jobs/format.js';
 import { currentChain } from '../../jobs/baseline.js';
 import type { SelectedFile } from '../../jobs/plan.js';
 import { RestoreTree } from '../../restore-tree/tree.js';
 import { ownedBy } from '../../restore-tree/owner.js';
-import { ok, type ConsoleContext, type CommandResult } from '../command.js';
+import type { ConsoleContext } from '../command.js';
+import type { RestoreSummary } from './result.js';
 import { consoleScope } from '../scope.js';
 
 /** The options `mod` can change, with their keyword names. */
@@ -172,8 +172,8 @@ function checkRewrites(ctx: ConsoleContext, regexWhere: string, files: readonly 
   }
 }
 
-/** The summary Bareos shows before `OK to run?`, and the job ready to queue. */
-export function summarize(ctx: ConsoleContext, s: RestoreSelection): { text: string; data: Record<string, unknown>; submit: () => CommandResult } {
+/** The summary Bareos shows before `OK to run?`, and a way to queue the job it describes. */
+export function summarize(ctx: ConsoleContext, s: RestoreSelection): { summary: RestoreSummary; submit: () => number } {
   const { files, bytes, exact } = chosenFiles(ctx, s);
   if (files.length === 0) {
     const owner = consoleScope(ctx).restoreOwner;
@@ -182,22 +182,9 @@ export function summarize(ctx: ConsoleContext, s: RestoreSelection): { text: str
   }
   const plan = planOf(ctx, s, files, exact);
   if (plan.regexWhere) checkRewrites(ctx, plan.regexWhere, files);
-  const volumes = [...new Set(files.map((f) => f.volumeName))];
-  const text = [
-    `${withCommas(files.length)} files selected to be restored from JobId(s) ${s.jobIds.join(',')}.`,
-    ...(bytes >= 0 ? [`Bytes:          ${withCommas(bytes)}`] : []),
-    `Volumes needed: ${volumes.join(', ')}`,
-    `Restore Client: ${plan.restoreClient.name}`,
-    plan.regexWhere ? `RegexWhere:     ${plan.regexWhere}` : `Where:          ${plan.where.length ? displayPath(plan.where) : '(original location)'}`,
-    `Replace:        ${plan.replace}`,
-  ].join('\n');
-  const data = { files: files.length, bytes: bytes >= 0 ? bytes : null, jobids: s.jobIds, volumes, client: s.client, restoreclient: plan.restoreClient.name,
-    where: displayPath(plan.where), regexwhere: plan.regexWhere, replace: plan.replace };
-  return {
-    text, data,
-    submit: () => {
-      const id = ctx.queue.submit(plan);
-      return ok(`Job queued. JobId=${id.jobId}`, { ...data, jobid: id.jobId });
-    },
+  const summary: RestoreSummary = {
+    files: files.length, bytes: bytes >= 0 ? bytes : null, jobids: s.jobIds, volumes: [...new Set(files.map((f) => f.volumeName))],
+    client: s.client, restoreclient: plan.restoreClient.name, where: displayPath(plan.where), regexwhere: plan.regexWhere, replace: plan.replace,
   };
+  return { summary, submit: () => ctx.queue.submit(plan).jobId };
 }

@@ -70,6 +70,8 @@ export interface CommandSpec<S extends z.ZodType, R> {
   render(result: R): string;
   /** Whether a result counts as success (bconsole's exit status); every result does unless said. */
   succeeded?(result: R): boolean;
+  /** Told of every refusal, bad arguments included, before the session answers it (restore audits them). */
+  refused?(ctx: ConsoleContext, err: unknown): void;
 }
 
 /** What the session gets back from a command or an answer, the result's type erased. */
@@ -123,9 +125,14 @@ export function defineCommand<S extends z.ZodType, R>(spec: CommandSpec<S, R>): 
     name: spec.name, help: spec.help, usage: spec.usage, args: spec.args, positional: spec.positional, spec,
     readLine: (words) => (spec.readLine ? spec.readLine(words) : keywordInput(words, spec.positional)),
     invoke: async (ctx, input) => {
-      const parsed = spec.args.safeParse(input);
-      if (!parsed.success) throw argsError(spec, parsed.error);
-      return settle(await spec.run(ctx, parsed.data));
+      try {
+        const parsed = spec.args.safeParse(input);
+        if (!parsed.success) throw argsError(spec, parsed.error);
+        return settle(await spec.run(ctx, parsed.data));
+      } catch (err) {
+        spec.refused?.(ctx, err);
+        throw err;
+      }
     },
   };
 }

@@ -53,6 +53,17 @@ test('bad arguments are refused with their keyword; the session goes on', async 
   assert.equal((await execute(ctx, 'list clients')).ok, true);
 });
 
+test('a refused restore is audited, bad arguments included', async (t) => {
+  const tc = openTestConsole();
+  t.after(() => tc.close());
+  const ctx = tc.context();
+  await execute(ctx, 'restore client=test-fd comment=x');
+  await execute(ctx, 'restore client=nosuch-fd current');
+  const log = tc.catalog.listLogsSince(0, 10).map((l) => l.text);
+  assert.ok(log.includes('Console "*UserAgent*": restore refused: restore: unknown keyword "comment"; usage: ' + ctx.commands.get('restore')?.usage), log.join('\n'));
+  assert.ok(log.includes('Console "*UserAgent*": restore refused: Client "nosuch-fd" is not defined'), log.join('\n'));
+});
+
 test('CommandACL is enforced in one place, logged, and answered as if the command did not exist', async (t) => {
   const tc = openTestConsole(ALICE);
   t.after(() => tc.close());

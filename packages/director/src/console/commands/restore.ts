@@ -11,7 +11,7 @@
  * Every step answers a RestoreResult (restore/result.ts).
  */
 import { z } from 'zod';
-import { BurrowError } from '@burrow/common/errors/index';
+import { BurrowError, describeError } from '@burrow/common/errors/index';
 import { displayPath, parseDisplayPath } from '@burrow/common/names/index';
 import { defineCommand, type ConsoleContext } from '../command.js';
 import { flag, ids, many, maybeEmpty, text } from '../arg-types.js';
@@ -141,14 +141,8 @@ export const restoreCommand = defineCommand({
   help: 'Restore files from backups: a menu, a file tree, or keywords',
   usage: 'restore [client=] [jobid=<ids> | current | select | before=<time>] [fileset=] [all | file=<path> | file=?b2<n> (a .bvfs_restore selection) | directory=<path> | fileregex=<re>] [done] [where=] [regexwhere=] [strip_prefix=] [add_prefix=] [add_suffix=] [replace=] [restoreclient=] [restorejob=] [storage=] [bootstrap=<file to write>] [yes]',
   args: restoreArgs,
-  run: (ctx, a): RestoreReply => {
-    try {
-      return startRestore(ctx, a);
-    } catch (err) {
-      // The audit: what a console asked for and was refused stays in the log (`messages`, the catalog).
-      ctx.catalog.addLog(null, Date.now(), `Console "${ctx.session.consoleName}": restore refused: ${(err as Error).message}`);
-      throw err;
-    }
-  },
+  run: startRestore,
+  // The audit: what a console asked for and was refused stays in the log (`messages`, the catalog).
+  refused: (ctx, err) => ctx.catalog.addLog(null, Date.now(), `Console "${ctx.session.consoleName}": restore refused: ${describeError(err)}`),
   render: (r: RestoreResult) => renderRestore(r),
 });

@@ -28,7 +28,7 @@ async function onTerminal(config: string, steps: Array<{ type: string; waitFor: 
   const child = spawn('script', ['-q', '-c', `${process.execPath} ${BIN.bconsole} -c ${config}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   try {
     for (const step of steps) {
       const until = Date.now() + 30_000;

@@ -245,7 +245,8 @@ export function runProcess(cmd: string, args: string[], input: string, timeoutMs
       child.kill('SIGKILL');
       reject(new Error(`${args.join(' ')} timed out after ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     }, timeoutMs);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': 'exit' can come before the pipes are drained, losing output.
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });

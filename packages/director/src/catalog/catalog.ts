@@ -1,7 +1,8 @@
 import type {
-  ClientRow, FileInput, FileRow, FileSetRow, JobEnd, JobInput, JobMediaInput, JobMediaRow,
-  JobQuery, JobRow, JobStatus, LastJobQuery, LogRow, MediaInput, MediaRow, MediaUsage, PoolInput,
-  PoolRow, RestoreFileRow, RestoreFilter, StorageRow, VolStatus, TreePage, FileVersion,
+  ClientRow, FileInput, FileRow, FileSetRow, JobAgeQuery, JobEnd, JobInput, JobMediaInput, JobMediaRow,
+  JobQuery, JobRow, JobStatus, LastJobQuery, LogRow, MediaDefaults, MediaFilter, MediaInput, MediaPatch,
+  MediaRow, MediaSearch, MediaUsage, PoolInput, PoolRow, RestoreFileRow, RestoreFilter, StorageRow,
+  VolStatus, TreePage, FileVersion,
 } from './types.js';
 
 /**
@@ -21,10 +22,13 @@ export interface Catalog {
   ensureStorage(name: string): number;
   getClient(name: string): ClientRow | undefined;
   getPool(name: string): PoolRow | undefined;
+  getPoolById(poolId: number): PoolRow | undefined;
+  /** Every pool row, by PoolId (pools no longer configured too). */
+  listPools(): PoolRow[];
   getStorage(name: string): StorageRow | undefined;
   getFileSet(fileSetId: number): FileSetRow | undefined;
 
-  // ---- media (volumes)
+  // ---- media (volumes); what the statuses mean is the media module's (media/)
   /** Refuses a volume name already in the catalog. */
   createMedia(media: MediaInput): number;
   getMediaByName(volumeName: string): MediaRow | undefined;
@@ -35,11 +39,27 @@ export interface Catalog {
    * started volume is filled before a fresh one is opened.
    */
   findAppendableMedia(poolId: number, mediaType: string): MediaRow | undefined;
+  /**
+   * One step of the next-volume search: the first enabled volume (Enabled = 1) of the
+   * pool and media type in one of the statuses, in the search's order, not excluded.
+   */
+  findMedia(search: MediaSearch): MediaRow | undefined;
   updateMediaUsage(mediaId: number, usage: MediaUsage): void;
   setMediaStatus(mediaId: number, status: VolStatus): void;
-  listMedia(poolId?: number): MediaRow[];
+  /** Sets the fields the patch names, in one statement. */
+  updateMedia(mediaId: number, patch: MediaPatch): void;
+  /**
+   * Copies a pool's limits into volumes (`update volume frompool`, `allfrompool`,
+   * `fromallpools`): one volume, or every volume of a pool. Returns the volumes changed.
+   */
+  updateMediaDefaults(defaults: MediaDefaults, target: { mediaId: number } | { poolId: number }): number;
+  /** Removes the volume's row; refused (CATALOG) while jobs or files still refer to it. */
+  deleteMedia(mediaId: number): void;
+  listMedia(filter?: MediaFilter): MediaRow[];
   /** Volumes ever created in the pool, for Label Format numbering. */
   countMedia(poolId: number): number;
+  /** The highest MediaId in the catalog (0 for none): Bareos numbers new volumes from it. */
+  highestMediaId(): number;
 
   // ---- jobs
   createJob(job: JobInput): number;
@@ -61,6 +81,18 @@ export interface Catalog {
    * daemon, so it becomes 'f' with a log line. Returns the job ids changed.
    */
   markInterruptedJobs(now?: number): number[];
+  /** Jobs a retention has passed, oldest first (running ones too: the caller decides). */
+  jobsOlderThan(query: JobAgeQuery): JobRow[];
+  /** The jobs with data on a volume (its JobMedia rows), oldest first. */
+  jobsOnMedia(mediaId: number): JobRow[];
+  /**
+   * Removes jobs and everything that is theirs (File, JobMedia and Log rows) in one
+   * transaction; jobs that named one of them as PriorJobId keep their row, without it.
+   * Returns the MediaIds the jobs had data on.
+   */
+  deleteJobs(jobIds: readonly number[]): number[];
+  /** Removes the jobs' File rows and marks them PurgedFiles; returns the rows removed. */
+  deleteFiles(jobIds: readonly number[]): number;
 
   // ---- job log
   addLog(jobId: number | null, time: number, text: string): number;

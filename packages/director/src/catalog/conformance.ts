@@ -1,57 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BurrowError } from '@burrow/common/errors/index';
 import type { Catalog } from './catalog.js';
-import type { FileInput } from './types.js';
+import { backup, code, fileRow, NON_UTF8, seed, T0, type CatalogFixture } from './conformance-fixtures.js';
+import { mediaConformance } from './conformance-media.js';
+
+export { fileRow, NON_UTF8, seed, type CatalogFixture } from './conformance-fixtures.js';
 
 /**
  * The contract every Catalog implementation must meet (STYLE.md habit 12): a test
  * file per implementation calls this with a factory that opens a fresh, empty catalog
  * and a cleanup that closes and removes it.
  */
-export interface CatalogFixture {
-  catalog: Catalog;
-  cleanup(): void;
-}
-
-const T0 = 1_700_000_000_000;
-
-/** A name that is not valid UTF-8 (latin1 "é" and a lone continuation byte). */
-export const NON_UTF8 = Buffer.from([0x2f, 0x64, 0x61, 0x74, 0x61, 0x2f, 0xe9, 0x80, 0xff, 0x2e, 0x74, 0x78, 0x74]);
-
-export function fileRow(path: Buffer | string, fileIndex: number, mediaId: number | null, addr: number): FileInput {
-  const p = typeof path === 'string' ? Buffer.from(path) : path;
-  return {
-    fileIndex, path: p, mediaId, addr, type: 1, size: 10 * fileIndex, mtime: T0 + fileIndex,
-    attributes: Buffer.concat([Buffer.from([0x0a]), p]), digest: Buffer.from([fileIndex, 1, 2]), digestAlgorithm: 3,
-  };
-}
-
-/** A client, fileset, pool and one appendable volume: what most checks start from. */
-export function seed(c: Catalog): { clientId: number; fileSetId: number; poolId: number; mediaId: number } {
-  const clientId = c.ensureClient('client1-fd');
-  const fileSetId = c.ensureFileSet('LinuxAll', 'digest-1');
-  const poolId = c.ensurePool({ name: 'Full', labelFormat: 'Full-', maximumVolumeBytes: 1 << 30 });
-  const mediaId = c.createMedia({ volumeName: 'Full-0001', poolId, mediaType: 'File', createTime: T0 });
-  return { clientId, fileSetId, poolId, mediaId };
-}
-
-function backup(c: Catalog, s: ReturnType<typeof seed>, level: 'F' | 'I' | 'D', at: number): number {
-  const jobId = c.createJob({ name: 'backup-client1', type: 'B', level, clientId: s.clientId,
-    fileSetId: s.fileSetId, poolId: s.poolId, schedTime: at });
-  c.startJob(jobId, at + 1);
-  return jobId;
-}
-
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof BurrowError, `expected a BurrowError, got ${String(err)}`);
-    return err.code;
-  }
-  return 'no error';
-}
 
 export function catalogConformance(name: string, open: () => CatalogFixture): void {
   const withCatalog = (fn: (c: Catalog) => void) => () => {
@@ -164,7 +123,7 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
         ['Used', 200, 3, 2, 4, T0 + 10, T0 + 20]);
       assert.equal(m?.poolName, 'Full');
       assert.equal(c.countMedia(s.poolId), 3);
-      assert.deepEqual(c.listMedia(other).map((x) => x.volumeName), ['Other-1']);
+      assert.deepEqual(c.listMedia({ poolId: other }).map((x) => x.volumeName), ['Other-1']);
       assert.equal(c.listMedia().length, 4);
       assert.equal(code(() => c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' })), 'CATALOG');
       assert.equal(code(() => c.setMediaStatus(s.mediaId, 'Bogus' as 'Full')), 'BAD_REQUEST');
@@ -258,5 +217,6 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       assert.deepEqual(c.listJobMedia(j).map((m) => [m.volumeName, m.volIndex, m.firstIndex, m.lastIndex, m.startAddr, m.endAddr]),
         [['Full-0001', 1, 1, 7, 64, 9000], ['Full-0002', 2, 7, 9, 0, 500]]);
     }));
+    mediaConformance(withCatalog);
   });
 }

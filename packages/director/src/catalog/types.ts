@@ -29,11 +29,27 @@ export type JobStatus = 'C' | 'R' | 'F' | 'S' | 'm' | 'M' | 'T' | 'W' | 'E' | 'f
 export const JOB_STATUSES: readonly JobStatus[] = ['C', 'R', 'F', 'S', 'm', 'M', 'T', 'W', 'E', 'f', 'A'];
 export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['T', 'W', 'E', 'f', 'A'];
 
-/** Bareos VolStatus values. */
+/**
+ * Bareos VolStatus values (catalog column Media.VolStatus). Unlabeled: a record made
+ * by `add`, not yet labelled; Cleaning: a cleaning cartridge. What each means for
+ * selection, pruning and recycling is the media module's (media/statuses.ts).
+ */
 export type VolStatus =
-  | 'Append' | 'Full' | 'Used' | 'Error' | 'Purged' | 'Recycle' | 'Archive' | 'Read-Only';
+  | 'Append' | 'Full' | 'Used' | 'Error' | 'Purged' | 'Recycle' | 'Archive' | 'Read-Only'
+  | 'Unlabeled' | 'Cleaning' | 'Disabled';
 export const VOL_STATUSES: readonly VolStatus[] =
-  ['Append', 'Full', 'Used', 'Error', 'Purged', 'Recycle', 'Archive', 'Read-Only'];
+  ['Append', 'Full', 'Used', 'Error', 'Purged', 'Recycle', 'Archive', 'Read-Only', 'Unlabeled', 'Cleaning', 'Disabled'];
+
+/** Bareos's Media.Enabled: 0 disabled, 1 enabled, 2 archived (never pruned). */
+export type MediaEnabled = 0 | 1 | 2;
+export const MEDIA_DISABLED = 0;
+export const MEDIA_ENABLED = 1;
+export const MEDIA_ARCHIVED = 2;
+
+/** Bareos's ActionOnPurge bits (ON_PURGE_TRUNCATE = 1): what a purge does to the volume. */
+export type ActionOnPurge = 0 | 1;
+export const ON_PURGE_NONE = 0;
+export const ON_PURGE_TRUNCATE = 1;
 
 export interface ClientRow { clientId: number; name: string }
 export interface StorageRow { storageId: number; name: string }
@@ -41,56 +57,130 @@ export interface StorageRow { storageId: number; name: string }
 /** One row per distinct FileSet digest (Bareos keeps history the same way). */
 export interface FileSetRow { fileSetId: number; name: string; digest: string; createTime: number }
 
-/** The Pool directives the catalog keeps; written from the configuration on every start. */
+/**
+ * The Pool directives the catalog keeps; written from the configuration on every start
+ * and reload, and by `update pool`. Durations in ms; 0 means "no limit" for the
+ * limits and "not set" for the File and Job Retention (the Client's then apply).
+ */
 export interface PoolInput {
   name: string;
   poolType?: string;            // Backup (default), Archive, Scratch, ...
   labelFormat?: string | null;  // e.g. "Full-" -> Full-0001
   maximumVolumes?: number;      // 0: no limit
   maximumVolumeJobs?: number;   // 0: no limit
+  maximumVolumeFiles?: number;  // 0: no limit
   maximumVolumeBytes?: number;  // 0: no limit
   volumeUseDuration?: number;   // ms, 0: no limit
   volumeRetention?: number;     // ms
+  fileRetention?: number;       // ms, 0: the Client's
+  jobRetention?: number;        // ms, 0: the Client's
   autoPrune?: boolean;
   recycle?: boolean;
+  recycleOldestVolume?: boolean;
+  purgeOldestVolume?: boolean;
+  recycleCurrentVolume?: boolean;
+  /** Pool ids (the rows of the pools named by Recycle Pool / Scratch Pool); null: none. */
+  recyclePoolId?: number | null;
+  scratchPoolId?: number | null;
+  actionOnPurge?: ActionOnPurge;
+  cleaningPrefix?: string;
+  minBlocksize?: number;
+  maxBlocksize?: number;
 }
-export interface PoolRow extends Required<PoolInput> { poolId: number; labelFormat: string | null }
+export interface PoolRow extends Required<PoolInput> {
+  poolId: number;
+  labelFormat: string | null;
+  recyclePoolId: number | null;
+  scratchPoolId: number | null;
+}
 
-export interface MediaInput {
+/**
+ * A volume's own copy of its pool's limits and recycling settings (Bareos's
+ * SetPoolDbrDefaultsInMediaDbr): taken when the volume is made or moves pools, and
+ * by `update volume frompool`.
+ */
+export interface MediaDefaults {
+  maxVolBytes: number;
+  maxVolJobs: number;
+  maxVolFiles: number;
+  volRetention: number;
+  volUseDuration: number;
+  recycle: boolean;
+  recyclePoolId: number | null;
+  actionOnPurge: ActionOnPurge;
+  minBlocksize: number;
+  maxBlocksize: number;
+}
+
+export interface MediaInput extends Partial<MediaDefaults> {
   volumeName: string;
   poolId: number;
   mediaType: string;
   storageId?: number | null;
   volStatus?: VolStatus;        // default Append
-  maxVolBytes?: number;         // 0: no limit
-  volRetention?: number;        // ms
+  /** The label's size, for a volume labelled as it is recorded (0: not labelled yet). */
+  volBytes?: number;
+  volBlocks?: number;
+  scratchPoolId?: number | null;
   labelDate?: number | null;
   slot?: number;
   inChanger?: boolean;
+  enabled?: MediaEnabled;
   createTime?: number;          // default now
 }
 
-export interface MediaRow {
+export interface MediaRow extends MediaDefaults {
   mediaId: number;
   volumeName: string;
   poolId: number;
   poolName: string;
   mediaType: string;
   storageId: number | null;
+  storageName: string | null;
   volStatus: VolStatus;
   volBytes: number;
   volBlocks: number;
   volJobs: number;
   volFiles: number;
-  maxVolBytes: number;
-  volRetention: number;
+  volMounts: number;
+  volErrors: number;
+  recycleCount: number;
+  recyclePoolName: string | null;
+  scratchPoolId: number | null;
+  initialWrite: number | null;
   firstWritten: number | null;
   lastWritten: number | null;
   labelDate: number | null;
   slot: number;
   inChanger: boolean;
-  enabled: boolean;
+  enabled: MediaEnabled;
   createTime: number;
+}
+
+/**
+ * A change to one volume's row (`update volume`, a pool move, recycling, a label).
+ * Only the fields given change. Counters and times are set, not added to.
+ */
+export interface MediaPatch extends Partial<MediaDefaults> {
+  volumeName?: string;
+  volStatus?: VolStatus;
+  poolId?: number;
+  mediaType?: string;
+  storageId?: number | null;
+  scratchPoolId?: number | null;
+  volBytes?: number;
+  volBlocks?: number;
+  volJobs?: number;
+  volFiles?: number;
+  volErrors?: number;
+  recycleCount?: number;
+  volMounts?: number;
+  firstWritten?: number | null;
+  lastWritten?: number | null;
+  labelDate?: number | null;
+  slot?: number;
+  inChanger?: boolean;
+  enabled?: MediaEnabled;
 }
 
 export interface MediaUsage {
@@ -102,6 +192,38 @@ export interface MediaUsage {
   incrementJobs?: boolean;
   /** Files this update adds to the volume's count. */
   addFiles?: number;
+}
+
+/** Order of a volume search (cats/sql_find.cc FindNextVolume). */
+export type MediaOrder =
+  /** `LastWritten IS NULL, LastWritten DESC, MediaId`: the volume being filled first. */
+  | 'most-recently-written'
+  /** `LastWritten ASC, MediaId` (never written first): the oldest, to recycle. */
+  | 'oldest-written';
+
+/** One step of the next-volume search: the first volume matching all of it. */
+export interface MediaSearch {
+  poolId: number;
+  mediaType: string;
+  statuses: readonly VolStatus[];
+  order: MediaOrder;
+  /** Only volumes with Recycle = yes. */
+  recyclable?: boolean;
+  /** Only volumes in this changer (InChanger = 1 and this StorageId). */
+  inChangerOf?: number;
+  /** Volume names to skip (the SD's unwanted ones, those reserved by other jobs). */
+  exclude?: ReadonlySet<string>;
+}
+
+/** Which volumes `listMedia` returns; every field narrows, none gives all. */
+export interface MediaFilter {
+  poolId?: number;
+  /** Volumes of this pool, or whose Recycle Pool is one of these (pruning's candidates). */
+  poolOrRecyclePool?: { poolId: number; recyclePoolIds: readonly number[] };
+  mediaType?: string;
+  statuses?: readonly VolStatus[];
+  /** Default MediaId order; 'oldest-written' is volume pruning's order. */
+  order?: 'media-id' | 'oldest-written';
 }
 
 export interface JobInput {
@@ -152,6 +274,8 @@ export interface JobRow {
   jobBytes: number;
   readBytes: number;
   jobErrors: number;
+  /** The job's File rows were pruned or purged (Bareos's PurgedFiles). */
+  purgedFiles: boolean;
 }
 
 export interface JobQuery {
@@ -160,6 +284,16 @@ export interface JobQuery {
   type?: JobType;
   /** Only the most recent `limit` jobs (still returned oldest first). */
   limit?: number;
+}
+
+/** Jobs old enough for a retention (Bareos's `JobTDate < now - retention`). */
+export interface JobAgeQuery {
+  /** Jobs that started before this time (those that never started: scheduled before it). */
+  before: number;
+  clientId?: number;
+  poolId?: number;
+  /** Only jobs whose File rows are still there (PurgedFiles = 0). */
+  withFiles?: boolean;
 }
 
 export interface LastJobQuery {

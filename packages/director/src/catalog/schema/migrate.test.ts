@@ -109,3 +109,52 @@ test('a catalog made by schema version 1 upgrades to stored verify levels, keepi
     raw.close();
   });
 });
+
+test('a catalog made by schema version 2 gains the media lifecycle columns, keeping every volume and what refers to it', () => {
+  withDir((dir) => {
+    const file = join(dir, 'burrow.db');
+    const v2 = new Database(file);
+    migrate(v2, 'v2', 1, MIGRATIONS.slice(0, 2));
+    v2.exec(`
+      INSERT INTO Client (ClientId, Name) VALUES (1, 'c');
+      INSERT INTO FileSet (FileSetId, Name, Digest, CreateTime) VALUES (1, 'Set', 'd', 0);
+      INSERT INTO Pool (PoolId, Name, MaxVolJobs, VolUseDuration, Recycle) VALUES (1, 'Full', 3, 86400000, 0), (2, 'Inc', 0, 0, 1);
+      INSERT INTO Media (MediaId, VolumeName, PoolId, MediaType, VolStatus, VolBytes, VolJobs, MaxVolBytes, VolRetention,
+          FirstWritten, LastWritten, LabelDate, Enabled, CreateTime)
+        VALUES (7, 'Full-0007', 1, 'File', 'Full', 5000, 2, 9000, 100, 10, 20, 5, 1, 1),
+               (9, 'Inc-0009', 2, 'File', 'Read-Only', 0, 0, 0, 200, NULL, NULL, NULL, 0, 2);
+      INSERT INTO Path (PathId, Path) VALUES (1, X'2F');
+      INSERT INTO Job (JobId, Job, Name, Type, Level, JobStatus, ClientId, FileSetId, PoolId, SchedTime)
+        VALUES (1, 'b.1', 'b', 'B', 'F', 'T', 1, 1, 1, 10);
+      INSERT INTO JobMedia (JobId, MediaId, FirstIndex, LastIndex, StartAddr, EndAddr, VolIndex) VALUES (1, 7, 1, 1, 0, 100, 1);
+      INSERT INTO File (JobId, PathId, Name, FileIndex, MediaId, Attributes) VALUES (1, 1, X'61', 1, 7, X'00');
+    `);
+    v2.close();
+
+    const catalog = openSqliteCatalog(file);
+    const full = catalog.getMedia(7);
+    assert.deepEqual([full?.volumeName, full?.volStatus, full?.volBytes, full?.volJobs, full?.maxVolBytes, full?.volRetention,
+      full?.firstWritten, full?.lastWritten, full?.labelDate, full?.initialWrite],
+    ['Full-0007', 'Full', 5000, 2, 9000, 100, 10, 20, 5, 10], 'every column kept; the first write is the initial one');
+    assert.deepEqual([full?.maxVolJobs, full?.volUseDuration, full?.recycle, full?.enabled, full?.recycleCount],
+      [3, 86_400_000, false, 1, 0], 'the new limits are the pool\'s, as "update volume fromallpools" would set them');
+    assert.deepEqual([catalog.getMedia(9)?.volStatus, catalog.getMedia(9)?.enabled, catalog.getMedia(9)?.recycle], ['Read-Only', 0, true]);
+    assert.equal(catalog.listJobMedia(1)[0]?.volumeName, 'Full-0007', 'job media still point at the volume');
+    assert.equal(catalog.listFiles(1)[0]?.mediaId, 7);
+    assert.equal(catalog.getJob(1)?.purgedFiles, false);
+    assert.equal(catalog.getPool('Full')?.cleaningPrefix, 'CLN');
+    // The statuses version 2 refused, and a new volume numbered after the highest.
+    const added = catalog.createMedia({ volumeName: 'New-1', poolId: 2, mediaType: 'File', volStatus: 'Unlabeled' });
+    assert.equal(added, 10);
+    catalog.updateMedia(added, { volStatus: 'Cleaning' });
+    assert.throws(() => catalog.createMedia({ volumeName: 'Bad', poolId: 99, mediaType: 'File' }), { name: 'BurrowError', code: 'CATALOG' });
+    catalog.close();
+
+    const raw = new Database(file, { readonly: true });
+    assert.equal(readSchemaVersion(raw), SCHEMA_VERSION);
+    assert.deepEqual(raw.pragma('foreign_key_check'), []);
+    const indexes = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Media'").pluck().all();
+    for (const i of ['Media_Pool', 'Media_RecyclePool']) assert.ok(indexes.includes(i), `index ${i}`);
+    raw.close();
+  });
+});

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { BurrowError } from '@burrow/common/errors/index';
 import { INITIAL_SCHEMA } from './0001-initial.js';
 import { VERIFY_LEVELS_SCHEMA } from './0002-verify-levels.js';
+import { MEDIA_LIFECYCLE_SCHEMA } from './0003-media-lifecycle.js';
 
 /**
  * Numbered schema migrations, applied in order on open, each in its own transaction
@@ -23,6 +24,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial tables', sql: INITIAL_SCHEMA },
   { version: 2, description: 'verify levels', sql: VERIFY_LEVELS_SCHEMA, rebuildsTables: true },
+  { version: 3, description: 'media lifecycle', sql: MEDIA_LIFECYCLE_SCHEMA, rebuildsTables: true },
 ];
 
 /** The schema version this code writes. */

@@ -10,16 +10,24 @@ type JobOps = Pick<Catalog, 'createJob' | 'startJob' | 'setJobStatus' | 'finishJ
 
 const FINAL_SQL = FINAL_JOB_STATUSES.map((s) => `'${s}'`).join(',');
 
-const JOB_SELECT = `SELECT J.JobId AS jobId, J.Job AS job, J.Name AS name, J.Type AS type,
+export const JOB_SELECT = `SELECT J.JobId AS jobId, J.Job AS job, J.Name AS name, J.Type AS type,
   J.Level AS level, J.JobStatus AS status, J.ClientId AS clientId, C.Name AS clientName,
   J.FileSetId AS fileSetId, FS.Name AS fileSetName, J.PoolId AS poolId, P.Name AS poolName,
   J.StorageId AS storageId, J.PriorJobId AS priorJobId, J.SchedTime AS schedTime,
   J.StartTime AS startTime, J.EndTime AS endTime, J.Since AS since, J.JobFiles AS jobFiles,
-  J.JobBytes AS jobBytes, J.ReadBytes AS readBytes, J.JobErrors AS jobErrors
+  J.JobBytes AS jobBytes, J.ReadBytes AS readBytes, J.JobErrors AS jobErrors, J.PurgedFiles AS purgedFiles
   FROM Job J LEFT JOIN Client C ON C.ClientId = J.ClientId
   LEFT JOIN FileSet FS ON FS.FileSetId = J.FileSetId LEFT JOIN Pool P ON P.PoolId = J.PoolId`;
 
 const LOG_SELECT = 'SELECT LogId AS logId, JobId AS jobId, Time AS time, LogText AS text FROM Log';
+
+type RawJob = Omit<JobRow, 'purgedFiles'> & { purgedFiles: number };
+
+export function toJobRow(raw: unknown): JobRow | undefined {
+  if (raw === undefined) return undefined;
+  const r = raw as RawJob;
+  return { ...r, purgedFiles: r.purgedFiles !== 0 };
+}
 
 function checkStatus(status: string): JobStatus {
   if (!(JOB_STATUSES as readonly string[]).includes(status)) {
@@ -64,7 +72,7 @@ export function jobOps(db: Database.Database, now: () => number): JobOps {
 
   /** An update that matched nothing: say whether the job is missing or already over. */
   const explain = (jobId: number, what: string): never => {
-    const job = stmt.byId.get(jobId) as JobRow | undefined;
+    const job = toJobRow(stmt.byId.get(jobId));
     if (job === undefined) throw new BurrowError('NOT_FOUND', `no job with JobId ${jobId} in the catalog`);
     throw new BurrowError('CATALOG', `cannot ${what} job ${jobId}: it already ended with status ${job.status}`);
   };
@@ -115,19 +123,19 @@ export function jobOps(db: Database.Database, now: () => number): JobOps {
       });
       if (info.changes === 0) explain(jobId, 'finish');
     },
-    getJob: (jobId) => stmt.byId.get(jobId) as JobRow | undefined,
-    getJobByName: (job) => stmt.byName.get(job) as JobRow | undefined,
+    getJob: (jobId) => toJobRow(stmt.byId.get(jobId)),
+    getJobByName: (job) => toJobRow(stmt.byName.get(job)),
     listJobs(query = {}) {
       const rows = stmt.list.all({
         client: query.client ?? null, name: query.name ?? null, type: query.type ?? null,
         limit: query.limit ?? -1,
-      }) as JobRow[];
+      }).map((r) => toJobRow(r) as JobRow);
       return rows.reverse();
     },
-    lastSuccessfulJob: (q) => stmt.lastGood.get({
+    lastSuccessfulJob: (q) => toJobRow(stmt.lastGood.get({
       clientId: q.clientId, fileSetId: q.fileSetId, name: q.name ?? null,
       levels: (q.levels ?? ['F', 'I', 'D']).join(''),
-    }) as JobRow | undefined,
+    })),
     markInterruptedJobs: (at = now()) => markInterrupted.immediate(at),
     addLog: (jobId, time, text) => Number(stmt.log.run(jobId, time, text).lastInsertRowid),
     getLog: (jobId) => stmt.logOf.all(jobId) as ReturnType<Catalog['getLog']>,

@@ -5,6 +5,7 @@ import { checkSchemaVersion, migrate } from '../schema/migrate.js';
 import { fileOps } from './files.js';
 import { jobOps } from './jobs.js';
 import { mediaOps } from './media.js';
+import { pruneOps } from './prune.js';
 import { resourceOps } from './resources.js';
 import { restoreOps } from './restore.js';
 
@@ -45,7 +46,7 @@ export function openSqliteCatalog(file: string, options: SqliteCatalogOptions = 
 
   const ops = {
     ...resourceOps(db, now), ...mediaOps(db, now), ...jobOps(db, now),
-    ...fileOps(db), ...restoreOps(db),
+    ...fileOps(db), ...restoreOps(db), ...pruneOps(db),
   };
   const catalog: Catalog = {
     ...ops,

@@ -3,14 +3,49 @@ import type { Catalog } from '../catalog.js';
 import type { ClientRow, FileSetRow, PoolInput, PoolRow, StorageRow } from '../types.js';
 
 type ResourceOps = Pick<Catalog, 'ensureClient' | 'ensureFileSet' | 'ensurePool' | 'ensureStorage'
-  | 'getClient' | 'getPool' | 'getStorage' | 'getFileSet'>;
+  | 'getClient' | 'getPool' | 'getPoolById' | 'listPools' | 'getStorage' | 'getFileSet'>;
 
 const POOL_COLUMNS = `PoolId AS poolId, Name AS name, PoolType AS poolType, LabelFormat AS labelFormat,
-  MaxVols AS maximumVolumes, MaxVolJobs AS maximumVolumeJobs, MaxVolBytes AS maximumVolumeBytes,
-  VolUseDuration AS volumeUseDuration, VolRetention AS volumeRetention,
-  AutoPrune AS autoPrune, Recycle AS recycle`;
+  MaxVols AS maximumVolumes, MaxVolJobs AS maximumVolumeJobs, MaxVolFiles AS maximumVolumeFiles,
+  MaxVolBytes AS maximumVolumeBytes, VolUseDuration AS volumeUseDuration, VolRetention AS volumeRetention,
+  FileRetention AS fileRetention, JobRetention AS jobRetention, AutoPrune AS autoPrune, Recycle AS recycle,
+  RecycleOldestVolume AS recycleOldestVolume, PurgeOldestVolume AS purgeOldestVolume,
+  RecycleCurrentVolume AS recycleCurrentVolume, RecyclePoolId AS recyclePoolId, ScratchPoolId AS scratchPoolId,
+  ActionOnPurge AS actionOnPurge, CleaningPrefix AS cleaningPrefix, MinBlocksize AS minBlocksize,
+  MaxBlocksize AS maxBlocksize`;
 
-type RawPool = Omit<PoolRow, 'autoPrune' | 'recycle'> & { autoPrune: number; recycle: number };
+const POOL_FLAGS = ['autoPrune', 'recycle', 'recycleOldestVolume', 'purgeOldestVolume', 'recycleCurrentVolume'] as const;
+type RawPool = Omit<PoolRow, (typeof POOL_FLAGS)[number]> & Record<(typeof POOL_FLAGS)[number], number>;
+
+function toPoolRow(raw: unknown): PoolRow | undefined {
+  if (raw === undefined) return undefined;
+  const r = raw as RawPool;
+  const row = { ...r } as unknown as PoolRow;
+  for (const f of POOL_FLAGS) row[f] = r[f] !== 0;
+  return row;
+}
+
+/** A PoolInput with every default filled, as the upsert binds it. */
+function poolParams(pool: PoolInput): Record<string, string | number | null> {
+  const flag = (v: boolean | undefined, dflt: boolean): number => ((v ?? dflt) ? 1 : 0);
+  return {
+    name: pool.name, poolType: pool.poolType ?? 'Backup', labelFormat: pool.labelFormat ?? null,
+    maximumVolumes: pool.maximumVolumes ?? 0, maximumVolumeJobs: pool.maximumVolumeJobs ?? 0,
+    maximumVolumeFiles: pool.maximumVolumeFiles ?? 0, maximumVolumeBytes: pool.maximumVolumeBytes ?? 0,
+    volumeUseDuration: pool.volumeUseDuration ?? 0, volumeRetention: pool.volumeRetention ?? 0,
+    fileRetention: pool.fileRetention ?? 0, jobRetention: pool.jobRetention ?? 0,
+    autoPrune: flag(pool.autoPrune, true), recycle: flag(pool.recycle, true),
+    recycleOldestVolume: flag(pool.recycleOldestVolume, false), purgeOldestVolume: flag(pool.purgeOldestVolume, false),
+    recycleCurrentVolume: flag(pool.recycleCurrentVolume, false), recyclePoolId: pool.recyclePoolId ?? null,
+    scratchPoolId: pool.scratchPoolId ?? null, actionOnPurge: pool.actionOnPurge ?? 0,
+    cleaningPrefix: pool.cleaningPrefix ?? 'CLN', minBlocksize: pool.minBlocksize ?? 0, maxBlocksize: pool.maxBlocksize ?? 0,
+  };
+}
+
+const POOL_UPDATED = ['PoolType', 'LabelFormat', 'MaxVols', 'MaxVolJobs', 'MaxVolFiles', 'MaxVolBytes', 'VolUseDuration',
+  'VolRetention', 'FileRetention', 'JobRetention', 'AutoPrune', 'Recycle', 'RecycleOldestVolume', 'PurgeOldestVolume',
+  'RecycleCurrentVolume', 'RecyclePoolId', 'ScratchPoolId', 'ActionOnPurge', 'CleaningPrefix', 'MinBlocksize',
+  'MaxBlocksize'];
 
 /** Client, Storage, FileSet and Pool rows: written from the configuration, looked up by name. */
 export function resourceOps(db: Database.Database, now: () => number): ResourceOps {
@@ -24,15 +59,17 @@ export function resourceOps(db: Database.Database, now: () => number): ResourceO
     fileSetGet: db.prepare(`SELECT FileSetId AS fileSetId, Name AS name, Digest AS digest,
       CreateTime AS createTime FROM FileSet WHERE FileSetId = ?`),
     poolGet: db.prepare(`SELECT ${POOL_COLUMNS} FROM Pool WHERE Name = ?`),
-    poolUpsert: db.prepare(`INSERT INTO Pool (Name, PoolType, LabelFormat, MaxVols, MaxVolJobs,
-        MaxVolBytes, VolUseDuration, VolRetention, AutoPrune, Recycle)
-      VALUES (@name, @poolType, @labelFormat, @maximumVolumes, @maximumVolumeJobs,
-        @maximumVolumeBytes, @volumeUseDuration, @volumeRetention, @autoPrune, @recycle)
-      ON CONFLICT (Name) DO UPDATE SET PoolType = excluded.PoolType,
-        LabelFormat = excluded.LabelFormat, MaxVols = excluded.MaxVols,
-        MaxVolJobs = excluded.MaxVolJobs, MaxVolBytes = excluded.MaxVolBytes,
-        VolUseDuration = excluded.VolUseDuration, VolRetention = excluded.VolRetention,
-        AutoPrune = excluded.AutoPrune, Recycle = excluded.Recycle
+    poolById: db.prepare(`SELECT ${POOL_COLUMNS} FROM Pool WHERE PoolId = ?`),
+    poolAll: db.prepare(`SELECT ${POOL_COLUMNS} FROM Pool ORDER BY PoolId`),
+    poolUpsert: db.prepare(`INSERT INTO Pool (Name, PoolType, LabelFormat, MaxVols, MaxVolJobs, MaxVolFiles,
+        MaxVolBytes, VolUseDuration, VolRetention, FileRetention, JobRetention, AutoPrune, Recycle,
+        RecycleOldestVolume, PurgeOldestVolume, RecycleCurrentVolume, RecyclePoolId, ScratchPoolId,
+        ActionOnPurge, CleaningPrefix, MinBlocksize, MaxBlocksize)
+      VALUES (@name, @poolType, @labelFormat, @maximumVolumes, @maximumVolumeJobs, @maximumVolumeFiles,
+        @maximumVolumeBytes, @volumeUseDuration, @volumeRetention, @fileRetention, @jobRetention, @autoPrune,
+        @recycle, @recycleOldestVolume, @purgeOldestVolume, @recycleCurrentVolume, @recyclePoolId,
+        @scratchPoolId, @actionOnPurge, @cleaningPrefix, @minBlocksize, @maxBlocksize)
+      ON CONFLICT (Name) DO UPDATE SET ${POOL_UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}
       RETURNING PoolId AS id`),
   };
 
@@ -43,11 +80,6 @@ export function resourceOps(db: Database.Database, now: () => number): ResourceO
       return (get.get(name) as Record<typeof key, number>)[key];
     };
 
-  const getPool = (name: string): PoolRow | undefined => {
-    const raw = stmt.poolGet.get(name) as RawPool | undefined;
-    return raw === undefined ? undefined
-      : { ...raw, autoPrune: raw.autoPrune !== 0, recycle: raw.recycle !== 0 };
-  };
 
   return {
     ensureClient: ensureNamed(stmt.clientAdd, stmt.clientGet, 'clientId'),
@@ -58,23 +90,13 @@ export function resourceOps(db: Database.Database, now: () => number): ResourceO
       return Number(stmt.fileSetAdd.run(name, digest, now()).lastInsertRowid);
     },
     ensurePool(pool: PoolInput) {
-      const row = stmt.poolUpsert.get({
-        name: pool.name,
-        poolType: pool.poolType ?? 'Backup',
-        labelFormat: pool.labelFormat ?? null,
-        maximumVolumes: pool.maximumVolumes ?? 0,
-        maximumVolumeJobs: pool.maximumVolumeJobs ?? 0,
-        maximumVolumeBytes: pool.maximumVolumeBytes ?? 0,
-        volumeUseDuration: pool.volumeUseDuration ?? 0,
-        volumeRetention: pool.volumeRetention ?? 0,
-        autoPrune: pool.autoPrune === false ? 0 : 1,
-        recycle: pool.recycle === false ? 0 : 1,
-      }) as { id: number };
-      return row.id;
+      return (stmt.poolUpsert.get(poolParams(pool)) as { id: number }).id;
     },
     getClient: (name) => stmt.clientGet.get(name) as ClientRow | undefined,
     getStorage: (name) => stmt.storageGet.get(name) as StorageRow | undefined,
     getFileSet: (id) => stmt.fileSetGet.get(id) as FileSetRow | undefined,
-    getPool,
+    getPool: (name) => toPoolRow(stmt.poolGet.get(name)),
+    getPoolById: (poolId) => toPoolRow(stmt.poolById.get(poolId)),
+    listPools: () => stmt.poolAll.all().map((r) => toPoolRow(r) as PoolRow),
   };
 }

@@ -70,7 +70,7 @@ function volumes(ctx: ConsoleContext, pool: string | undefined): VolumeRecord[] 
   if (!pool) return ctx.catalog.listMedia().filter((m) => scope.poolAllowed(m.poolName)).map(volumeRecord);
   const row = scope.poolAllowed(pool) ? ctx.catalog.getPool(pool) : undefined;
   if (!row) throw new BurrowError('NOT_FOUND', `Pool "${pool}" is not in the catalog`);
-  return ctx.catalog.listMedia(row.poolId).map(volumeRecord);
+  return ctx.catalog.listMedia({ poolId: row.poolId }).map(volumeRecord);
 }
 
 function files(ctx: ConsoleContext, jobId: number): ListResult {
@@ -132,7 +132,7 @@ function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResul
       return {
         pools: ctx.config.pools.filter((p) => scope.poolAllowed(p.name)).map((p) => {
           const row = ctx.catalog.getPool(p.name);
-          return { poolid: row?.poolId ?? null, name: p.name, pooltype: p.poolType, labelformat: p.labelFormat ?? '', maxvolbytes: p.maximumVolumeBytes ?? 0, numvols: row ? ctx.catalog.listMedia(row.poolId).length : 0 };
+          return { poolid: row?.poolId ?? null, name: p.name, pooltype: p.poolType, labelformat: p.labelFormat ?? '', maxvolbytes: p.maximumVolumeBytes ?? 0, numvols: row ? ctx.catalog.listMedia({ poolId: row.poolId }).length : 0 };
         }),
       };
     case 'clients':

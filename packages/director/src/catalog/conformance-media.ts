@@ -1,0 +1,142 @@
+/**
+ * The catalog operations of the media lifecycle, as every Catalog must do them: pools
+ * with their recycling settings, the next-volume search steps in Bareos's orders, a
+ * volume's own limits, and the deletion of jobs and files that pruning and purging
+ * need. Run from catalogConformance, inside its describe block.
+ */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { Catalog } from './catalog.js';
+import { backup, code, fileRow, seed, T0 } from './conformance-fixtures.js';
+import type { MediaDefaults } from './types.js';
+
+type WithCatalog = (fn: (c: Catalog) => void) => () => void;
+
+const DEFAULTS: MediaDefaults = {
+  maxVolBytes: 5000, maxVolJobs: 2, maxVolFiles: 100, volRetention: 3_600_000, volUseDuration: 60_000,
+  recycle: false, recyclePoolId: null, actionOnPurge: 1, minBlocksize: 0, maxBlocksize: 0,
+};
+
+export function mediaConformance(withCatalog: WithCatalog): void {
+  it('keeps every pool directive of the media lifecycle, and lists pools', withCatalog((c) => {
+    const scratch = c.ensurePool({ name: 'Scratch', poolType: 'Scratch' });
+    const id = c.ensurePool({
+      name: 'Tape', maximumVolumeFiles: 9, fileRetention: 1000, jobRetention: 2000, recycleOldestVolume: true,
+      purgeOldestVolume: true, recycleCurrentVolume: true, recyclePoolId: scratch, scratchPoolId: scratch,
+      actionOnPurge: 1, cleaningPrefix: 'CLEAN', minBlocksize: 1024, maxBlocksize: 65536,
+    });
+    const p = c.getPoolById(id);
+    assert.deepEqual([p?.maximumVolumeFiles, p?.fileRetention, p?.jobRetention, p?.recycleOldestVolume, p?.purgeOldestVolume,
+      p?.recycleCurrentVolume, p?.recyclePoolId, p?.scratchPoolId, p?.actionOnPurge, p?.cleaningPrefix, p?.minBlocksize,
+      p?.maxBlocksize], [9, 1000, 2000, true, true, true, scratch, scratch, 1, 'CLEAN', 1024, 65536]);
+    c.ensurePool({ name: 'Tape' });
+    const reset = c.getPool('Tape');
+    assert.deepEqual([reset?.recyclePoolId, reset?.recycleOldestVolume, reset?.cleaningPrefix], [null, false, 'CLN'],
+      'the configuration in force replaces every value');
+    assert.deepEqual(c.listPools().map((x) => x.name), ['Scratch', 'Tape']);
+    assert.equal(c.getPoolById(999), undefined);
+  }));
+
+  it('creates volumes with their own limits, in every status, and changes them field by field', withCatalog((c) => {
+    const s = seed(c);
+    const other = c.ensurePool({ name: 'Other' });
+    const id = c.createMedia({ volumeName: 'U1', poolId: s.poolId, mediaType: 'File', volStatus: 'Unlabeled', ...DEFAULTS });
+    const m = c.getMedia(id);
+    assert.deepEqual([m?.volStatus, m?.maxVolJobs, m?.maxVolFiles, m?.volUseDuration, m?.recycle, m?.actionOnPurge, m?.enabled],
+      ['Unlabeled', 2, 100, 60_000, false, 1, 1]);
+    c.updateMedia(id, { volStatus: 'Cleaning', poolId: other, recyclePoolId: s.poolId, enabled: 2, slot: 4, inChanger: true });
+    const moved = c.getMedia(id);
+    assert.deepEqual([moved?.volStatus, moved?.poolName, moved?.recyclePoolName, moved?.enabled, moved?.slot, moved?.inChanger],
+      ['Cleaning', 'Other', 'Full', 2, 4, true]);
+    c.updateMedia(id, { volumeName: 'U2', firstWritten: null, volStatus: 'Disabled' });
+    assert.equal(c.getMediaByName('U2')?.mediaId, id);
+    assert.equal(code(() => c.updateMedia(id, { volumeName: 'Full-0001' })), 'CATALOG');
+    assert.equal(code(() => c.updateMedia(id, { volStatus: 'Bogus' as 'Full' })), 'BAD_REQUEST');
+    assert.equal(code(() => c.updateMedia(id, { enabled: 3 as 2 })), 'BAD_REQUEST');
+    assert.equal(code(() => c.updateMedia(4242, { slot: 1 })), 'NOT_FOUND');
+    assert.equal(c.highestMediaId(), id);
+  }));
+
+  it('copies a pool\'s limits into one volume or all volumes of the pool', withCatalog((c) => {
+    const s = seed(c);
+    const second = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
+    assert.equal(c.updateMediaDefaults(DEFAULTS, { mediaId: second }), 1);
+    assert.deepEqual([c.getMedia(second)?.maxVolJobs, c.getMedia(s.mediaId)?.maxVolJobs], [2, 0]);
+    assert.equal(c.updateMediaDefaults({ ...DEFAULTS, maxVolJobs: 7 }, { poolId: s.poolId }), 2);
+    assert.deepEqual(c.listMedia({ poolId: s.poolId }).map((x) => [x.maxVolJobs, x.volRetention]), [[7, 3_600_000], [7, 3_600_000]]);
+  }));
+
+  it('finds volumes in Bareos\'s orders: the one being filled first, the oldest to recycle', withCatalog((c) => {
+    const s = seed(c);
+    const vol = (name: string, status: 'Append' | 'Purged' | 'Recycle', lastWritten: number | null, more = {}): number => {
+      const id = c.createMedia({ volumeName: name, poolId: s.poolId, mediaType: 'File', volStatus: status, ...more });
+      if (lastWritten !== null) c.updateMedia(id, { lastWritten });
+      return id;
+    };
+    const old = vol('A-old', 'Append', T0);
+    const recent = vol('A-recent', 'Append', T0 + 50);
+    vol('A-never', 'Append', null);
+    vol('A-disabled', 'Append', T0 + 99, { enabled: 0 });
+    const find = (statuses: ('Append' | 'Purged' | 'Recycle')[], order: 'most-recently-written' | 'oldest-written', more = {}) =>
+      c.findMedia({ poolId: s.poolId, mediaType: 'File', statuses, order, ...more })?.volumeName;
+    assert.equal(find(['Append'], 'most-recently-written'), 'A-recent', 'the most recently written first');
+    assert.equal(find(['Append'], 'most-recently-written', { exclude: new Set(['A-recent']) }), 'A-old');
+    assert.equal(find(['Append'], 'most-recently-written', { exclude: new Set(['A-recent', 'A-old']) }), 'Full-0001',
+      'then never written ones, by MediaId');
+    assert.equal(find(['Append'], 'most-recently-written', { mediaType: 'LTO' }), undefined);
+    c.updateMedia(old, { inChanger: true, storageId: c.ensureStorage('Changer') });
+    assert.equal(find(['Append'], 'most-recently-written', { inChangerOf: c.ensureStorage('Changer') }), 'A-old');
+    vol('P-recycle-no', 'Purged', T0 - 100, { recycle: false });
+    vol('P-new', 'Purged', T0 + 10);
+    vol('P-old', 'Purged', T0 + 1);
+    assert.equal(find(['Purged'], 'oldest-written', { recyclable: true }), 'P-old');
+    assert.equal(find(['Purged'], 'oldest-written'), 'P-recycle-no');
+    assert.equal(c.findMedia({ poolId: s.poolId, mediaType: 'File', statuses: ['Recycle'], order: 'oldest-written' }), undefined);
+    c.setMediaStatus(recent, 'Full');
+    const oldest = c.listMedia({ poolId: s.poolId, statuses: ['Full', 'Append'], order: 'oldest-written' }).map((x) => x.volumeName);
+    assert.deepEqual(oldest, ['Full-0001', 'A-never', 'A-old', 'A-recent', 'A-disabled'],
+      'never written first, then oldest LastWritten first; Purged volumes left out');
+  }));
+
+  it('lists the volumes of a pool or recycling into it, for pruning', withCatalog((c) => {
+    const s = seed(c);
+    const scratch = c.ensurePool({ name: 'Scratch' });
+    c.createMedia({ volumeName: 'S1', poolId: scratch, mediaType: 'File', recyclePoolId: s.poolId });
+    c.createMedia({ volumeName: 'S2', poolId: scratch, mediaType: 'File' });
+    const names = c.listMedia({ poolOrRecyclePool: { poolId: s.poolId, recyclePoolIds: [s.poolId] }, mediaType: 'File' })
+      .map((x) => x.volumeName);
+    assert.deepEqual(names.sort(), ['Full-0001', 'S1']);
+  }));
+
+  it('finds jobs by age and by volume, and deletes jobs and files with everything that is theirs', withCatalog((c) => {
+    const s = seed(c);
+    const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
+    const full = backup(c, s, 'F', T0);
+    c.insertFiles(full, [fileRow('/a', 1, s.mediaId, 0), fileRow('/b', 2, vol2, 0)]);
+    c.addJobMedia({ jobId: full, mediaId: s.mediaId, firstIndex: 1, lastIndex: 1, startAddr: 0, endAddr: 9, volIndex: 1 });
+    c.addJobMedia({ jobId: full, mediaId: vol2, firstIndex: 2, lastIndex: 2, startAddr: 0, endAddr: 9, volIndex: 2 });
+    c.finishJob(full, { status: 'T', endTime: T0 + 10, jobFiles: 2, jobBytes: 2 });
+    c.addLog(full, T0, 'log line');
+    const inc = backup(c, s, 'I', T0 + 1000);
+    c.insertFiles(inc, [fileRow('/c', 1, vol2, 0)]);
+    c.addJobMedia({ jobId: inc, mediaId: vol2, firstIndex: 1, lastIndex: 1, startAddr: 10, endAddr: 19, volIndex: 1 });
+    const restore = c.createJob({ name: 'r', type: 'R', level: ' ', clientId: s.clientId, fileSetId: null, poolId: null,
+      schedTime: T0 + 2000, priorJobId: full });
+    assert.deepEqual(c.jobsOlderThan({ before: T0 + 500 }).map((j) => j.jobId), [full]);
+    assert.deepEqual(c.jobsOlderThan({ before: T0 + 5000, clientId: s.clientId, poolId: s.poolId }).map((j) => j.jobId), [full, inc]);
+    assert.deepEqual(c.jobsOnMedia(vol2).map((j) => j.jobId), [full, inc]);
+    assert.equal(c.deleteFiles([inc]), 1);
+    assert.equal(c.getJob(inc)?.purgedFiles, true);
+    assert.equal(c.countFiles(inc), 0);
+    assert.deepEqual(c.jobsOlderThan({ before: T0 + 5000, withFiles: true }).map((j) => j.jobId), [full, restore]);
+    assert.equal(code(() => c.deleteMedia(vol2)), 'CATALOG', 'a volume with jobs is not deleted');
+    assert.deepEqual(c.deleteJobs([full]), [s.mediaId, vol2]);
+    assert.equal(c.getJob(full), undefined);
+    assert.deepEqual([c.countFiles(full), c.listJobMedia(full).length, c.getLog(full).length], [0, 0, 0]);
+    assert.equal(c.getJob(restore)?.priorJobId, null, 'the restore keeps its row');
+    assert.deepEqual(c.jobsOnMedia(s.mediaId), []);
+    c.deleteMedia(s.mediaId);
+    assert.equal(c.getMedia(s.mediaId), undefined);
+    assert.deepEqual([c.deleteJobs([]), c.deleteFiles([])], [[], 0]);
+  }));
+}

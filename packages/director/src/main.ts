@@ -20,7 +20,7 @@ import type { ConsoleServices } from './console/command.js';
 import type { JobEnv } from './jobs/env.js';
 import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
 import { Scheduler } from './scheduler/scheduler.js';
-import { systemClock } from './scheduler/clock.js';
+import { systemClock } from './time/clock.js';
 import { scheduledPlan } from './setup/resolve.js';
 import { DEFAULT_DIRECTOR_CONFIG, prepareCommandEnvironment } from './setup/command-environment.js';
 

@@ -13,7 +13,7 @@ import { openSqliteCatalog, type Catalog } from '../catalog/index.js';
 import { buildGeneration, writeResourceRows } from '../configuration/generation.js';
 import { LiveConfiguration } from '../configuration/live.js';
 import { JobQueue } from '../jobs/queue.js';
-import { ManualClock } from '../scheduler/clock.js';
+import { ManualClock } from '../time/clock.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { ConsoleContext, ConsoleServices } from './command.js';
 import { COMMANDS } from './commands/index.js';

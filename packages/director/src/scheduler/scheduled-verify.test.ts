@@ -9,7 +9,7 @@ import { openSqliteCatalog } from '../catalog/index.js';
 import { buildGeneration } from '../configuration/generation.js';
 import { JobQueue } from '../jobs/queue.js';
 import { scheduledPlan } from '../setup/resolve.js';
-import { ManualClock } from './clock.js';
+import { ManualClock } from '../time/clock.js';
 import { Scheduler, scheduleEntries } from './scheduler.js';
 
 const log = createLogger({ name: 'test', level: 'silent', pretty: false });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JobResource } from '@burrow/common/config/index';
 import { createLogger } from '@burrow/common/log/index';
-import { ManualClock } from './clock.js';
+import { ManualClock } from '../time/clock.js';
 import { parseRun } from './run-spec.js';
 import { Scheduler, type ScheduleEntry } from './scheduler.js';
 

@@ -10,7 +10,7 @@ import { findResource, type DirectorConfig, type JobResource } from '@burrow/com
 import { Problems } from '@burrow/common/config/schema/problems';
 import type { Logger } from '@burrow/common/log/index';
 import { firingsBetween, type Firing } from './calendar.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../time/clock.js';
 import { parseRun, RUN_LEVELS, type RunLevel, type RunSpec } from './run-spec.js';
 
 export interface ScheduledJob {

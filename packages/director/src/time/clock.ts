@@ -1,6 +1,7 @@
 /**
- * Time as the scheduler sees it: injectable, so tests can move a fake clock through
- * days of schedule in milliseconds.
+ * The Director's one clock: schedules, retentions, volume use durations and waits all
+ * read it, so tests can move a fake clock through days of schedule or years of
+ * retention in milliseconds.
  */
 export interface Clock {
   now(): number;

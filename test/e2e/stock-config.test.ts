@@ -8,18 +8,22 @@
  *     and the restore is exact;
  *   - the levels land in their pools: Full in Full, Incremental in Incremental;
  *   - DefaultJob's Write Bootstrap: the Full's `.bsr`, with the Incremental appended;
- *   - the tray monitor's Director gets status from the FD and SD and nothing else.
- * Still to add as their features land: BackupCatalog with the shipped scripts, XXH128
- * digests stored and verified.
+ *   - the tray monitor's Director gets status from the FD and SD and nothing else;
+ *   - the SelfTest FileSet's XXH128 digests are in the catalog, equal to the files';
+ *   - BackupCatalog runs OK with the shipped scripts, mails its bootstrap through bsmtp,
+ *     and its catalog dump, restored and loaded, is a catalog a Director works on.
+ * Every job's report is mailed by the stock Messages, through bsmtp, to a test SMTP server.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { xxhash128 } from 'hash-wasm';
+import { SmtpTestServer } from '@burrow/director/tools/bsmtp/testing';
 import { parseBootstrapText } from '@burrow/common/bootstrap/text';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Burrow, runProcess } from '../harness/daemons.js';
-import { BIN } from '../harness/paths.js';
+import { BIN, SCRIPTDIR } from '../harness/paths.js';
 import { freePort } from '../harness/ports.js';
 import { prepareStock, type StockTree } from '../harness/stock.js';
 import { buildSampleTree, compareTrees } from '../harness/tree.js';
@@ -58,16 +62,26 @@ describe('Bareos\'s stock configuration', () => {
   let stock: StockTree;
   let tree: string;
   let burrow: Burrow | undefined;
+  let smtp: SmtpTestServer;
   before(async () => {
     tree = mkdtempSync(join(tmpdir(), 'burrow-sbin-'));
     buildSampleTree(tree);
-    stock = await prepareStock(tree);
+    smtp = await SmtpTestServer.start();
+    stock = await prepareStock({ selfTestTree: tree, smtpHost: `127.0.0.1:${smtp.port}` });
   });
   after(async () => {
     if (burrow) await burrow.stop();
     else rmSync(stock.dir, { recursive: true, force: true });
     rmSync(tree, { recursive: true, force: true });
+    await smtp.close();
   });
+  /** The first mail received whose subject matches, waiting for it. */
+  const mailWithSubject = async (subject: RegExp): Promise<string> => {
+    for (let n = 1; ; n++) {
+      const text = (await smtp.mail(n)).data.toString('utf8');
+      if (subject.test(/^Subject: (.*)\r$/m.exec(text)?.[1] ?? '')) return text;
+    }
+  };
   const daemons = async (): Promise<Burrow> => {
     burrow ??= await Burrow.startPrepared(stock);
     return burrow;
@@ -103,6 +117,9 @@ describe('Bareos\'s stock configuration', () => {
     assert.equal(restore.code, 0, `${restore.stdout}\n${b.logs()}`);
     assert.match(restore.stdout, /Termination:\s+Restore OK/);
     assert.deepEqual(compareTrees(tree, join(where, tree)), []);
+    // The stock Standard Messages mailed both reports (the restore's names no level).
+    assert.match(await mailWithSubject(/^Bareos: Backup OK of bareos-fd Full$/), /Termination:\s+Backup OK/);
+    assert.match(await mailWithSubject(/^Bareos: Restore OK of bareos-fd/), /Termination:\s+Restore OK/);
   });
 
   it('writes each level into its own pool: Full into Full, Incremental into Incremental', async () => {
@@ -160,5 +177,61 @@ Messages { Name = Daemon; Console = all }
     assert.match(b.output('fd'), /refused an estimate for Monitor Director \\"bareos-mon\\"/);
     assert.match(b.output('sd'), /refused a backup session for Monitor Director \\"bareos-mon\\"/);
     assert.match(b.output('sd'), /refused a label for Monitor Director \\"bareos-mon\\"/);
+  });
+
+  it('stores the SelfTest FileSet\'s XXH128 digests: each file\'s, in Bareos\'s base64', async () => {
+    const b = await daemons();
+    // Plain names only (the sample tree also has names that are not UTF-8, which a string
+    // cannot carry), and no hard links (a second link is saved as a link, with no digest, as in Bareos).
+    const files = readdirSync(tree).filter((n) => {
+      const st = lstatSync(join(tree, n));
+      return /^[\w.-]+$/.test(n) && st.isFile() && st.nlink === 1 && n !== 'changed-for-incremental';
+    });
+    assert.ok(files.length > 0);
+    const reply = await b.console(['.api json', ...files.map((f) => `.bvfs_versions client=bareos-fd path=${tree}/ fname=${f}`)]);
+    const docs = reply.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { result?: { versions?: Array<{ level: string; digest: string | null }> } });
+    docs.shift(); // the reply to .api itself
+    assert.equal(docs.length, files.length, reply.stdout);
+    for (const [i, f] of files.entries()) {
+      const expected = Buffer.from(await xxhash128(readFileSync(join(tree, f))), 'hex').toString('base64').replace(/=+$/, '');
+      const full = docs[i]?.result?.versions?.find((v) => v.level === 'F');
+      assert.equal(full?.digest, expected, `${f}: ${JSON.stringify(docs[i])}`);
+    }
+  });
+
+  it('runs BackupCatalog with the shipped scripts, mails its bootstrap, and its dump loads into a working catalog', async () => {
+    const b = await daemons();
+    const dump = join(stock.values.working_dir ?? '', 'bareos.sql');
+    const run = await b.console(['run job=BackupCatalog yes', 'wait', 'messages']);
+    assert.equal(run.code, 0, `${run.stdout}\n${b.logs()}`);
+    assert.match(run.stdout, /BeforeJob: make_catalog_backup: catalog "MyCatalog" .* dumped to \S+bareos\.sql/);
+    assert.match(run.stdout, /AfterJob: delete_catalog_backup: removed \S+bareos\.sql/);
+    assert.match(run.stdout, /Termination:\s+Backup OK\n/);
+    const jobId = /JobId=(\d+)/.exec(run.stdout)?.[1];
+    // Write Bootstrap = "|bsmtp ... -s \"Bootstrap for Job %j\"": the bootstrap is the mail's body.
+    const bootstrap = await mailWithSubject(/^Bootstrap for Job BackupCatalog\./);
+    assert.match(bootstrap, /^Volume="Full-0001"\r$/m, bootstrap);
+
+    // The runbook with a second Director: its own catalog, loaded from the restored dump.
+    const where = join(stock.dir, 'catalog-restored');
+    const restore = await b.console([`restore client=bareos-fd jobid=${jobId} file=${dump} yes where=${where}`, 'wait', 'messages']);
+    assert.match(restore.stdout, /Termination:\s+Restore OK/, `${restore.stdout}\n${b.logs()}`);
+    const etc2 = join(stock.dir, 'etc2');
+    const work2 = join(stock.dir, 'work2');
+    const port2 = await freePort();
+    mkdirSync(work2);
+    cpSync(stock.etc, etc2, { recursive: true });
+    for (const rel of ['bareos-dir.d/director/bareos-dir.conf', 'bconsole.conf']) {
+      const file = join(etc2, rel);
+      writeFileSync(file, readFileSync(file, 'utf8').replaceAll(stock.values.working_dir ?? '', work2)
+        .replaceAll(stock.values.piddir ?? '', work2).replace(/(DirPort = )\d+/i, `$1${port2}`));
+    }
+    const load = await runProcess(join(SCRIPTDIR, 'load_catalog_backup'), ['-c', join(etc2, 'bareos-dir.d'), 'MyCatalog', join(where, dump)], '', 30_000);
+    assert.equal(load.code, 0, load.stdout + load.stderr);
+    await b.spawnDaemon('dir2', 'dir', join(etc2, 'bareos-dir.d'));
+    const listed = await b.console(['list jobs', 'list volumes'], join(etc2, 'bconsole.conf'));
+    assert.equal(listed.code, 0, `${listed.stdout}\n${b.logs()}`);
+    assert.match(listed.stdout, /\| backup-bareos-fd\s+\|.*\| F\s+\|.*\| T\s+\|/);
+    assert.match(listed.stdout, /\| Incremental-0001\s+\|/);
   });
 });

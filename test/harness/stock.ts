@@ -10,6 +10,11 @@
  * from Bareos's compiled-in defaults (TEST_ADDITIONS): ports of its own, and the
  * working and pid directories (Bareos compiles /var/lib/bareos and /run/bareos in).
  *
+ * `@bindir@` and `@scriptdir@` name where a package installs Burrow's programs and
+ * scripts: here, the repository's (bsmtp, make_catalog_backup, ...), which the stock
+ * Messages and BackupCatalog run. `@smtp_host@` is the caller's SMTP server (a test
+ * server, so mail is checked rather than lost).
+ *
  * One placeholder is bent for the test and says so: `@sbindir@`, which the stock
  * SelfTest FileSet (the one `backup-bareos-fd` uses) backs up, points at a small tree
  * the test builds, instead of the machine's /usr/sbin.
@@ -19,7 +24,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { PreparedTopology } from './daemons.js';
-import { REPO } from './paths.js';
+import { BINDIR, REPO, SCRIPTDIR } from './paths.js';
 import { freePort } from './ports.js';
 
 export const STOCK_TEMPLATES = join(REPO, 'test', 'fixtures', 'bareos-stock');
@@ -72,8 +77,15 @@ function withAdditions(text: string, extra: readonly string[] | undefined): stri
   return lines.join('\n');
 }
 
-/** Writes the filled stock tree into a new temporary directory; `selfTestTree` is what @sbindir@ names. */
-export async function prepareStock(selfTestTree: string): Promise<StockTree> {
+export interface StockOptions {
+  /** What @sbindir@ names: the tree the SelfTest FileSet backs up. */
+  readonly selfTestTree: string;
+  /** @smtp_host@: host[:port] of the SMTP server bsmtp delivers to. */
+  readonly smtpHost: string;
+}
+
+/** Writes the filled stock tree into a new temporary directory. */
+export async function prepareStock(o: StockOptions): Promise<StockTree> {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-stock-'));
   const pw = (): string => randomBytes(24).toString('base64');
   const ports = { dir: await freePort(), sd: await freePort(), fd: await freePort() };
@@ -85,9 +97,9 @@ export async function prepareStock(selfTestTree: string): Promise<StockTree> {
     mon_dir_password: pw(), mon_fd_password: pw(), mon_sd_password: pw(),
     DEFAULT_DB_TYPE: 'sqlite3', db_name: 'bareos', db_user: 'bareos', db_password: '',
     working_dir: lib, workingdir: lib, archivedir: join(lib, 'storage'), piddir: join(dir, 'run', 'bareos'),
-    scriptdir: join(dir, 'usr', 'lib', 'bareos', 'scripts'), bindir: join(dir, 'usr', 'bin'), sbindir: selfTestTree,
+    scriptdir: SCRIPTDIR, bindir: BINDIR, sbindir: o.selfTestTree,
     confdir: etc, logdir: join(dir, 'var', 'log', 'bareos'),
-    smtp_host: 'localhost', job_email: 'root@localhost',
+    smtp_host: o.smtpHost, job_email: 'root@localhost',
     dir_port: String(ports.dir), fd_port: String(ports.fd), sd_port: String(ports.sd),
   };
   for (const template of templates(STOCK_TEMPLATES)) {

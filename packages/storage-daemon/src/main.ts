@@ -10,9 +10,8 @@ import { checkDaemonMessages, checkOwnResource, ensureDirectory } from '@burrow/
 import { loadStorageConfig } from '@burrow/common/config/index';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
-import { deviceLookup, type StorageContext } from './context.js';
-import { FileDevice } from './devices/file-device.js';
-import type { Device } from './devices/device.js';
+import { deviceLookup, StorageDevice, type StorageContext } from './context.js';
+import { fileArchive } from './devices/random-access-drive.js';
 import { checkAutochangers, checkDevices } from './devices/check.js';
 import { serveDirector } from './dir/director-session.js';
 import { SessionRegistry } from './sessions/registry.js';
@@ -39,11 +38,11 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   const { config, checked } = loaded;
   for (const dir of checked.own.directories) ensureDirectory(dir);
   const self = config.storage;
-  const devices = new Map<string, Device>();
+  const devices = new Map<string, StorageDevice>();
   for (const d of checked.devices) {
     ensureDirectory(d.archiveDevice);
-    devices.set(d.resource.name.toLowerCase(), new FileDevice({
-      name: d.resource.name, archiveDevice: d.archiveDevice, labelMedia: d.resource.labelMedia, maximumVolumeSize: d.resource.maximumVolumeSize,
+    devices.set(d.resource.name.toLowerCase(), new StorageDevice(d.resource.name, {
+      archive: fileArchive(d.archiveDevice), labelMedia: d.resource.labelMedia, maximumVolumeSize: d.resource.maximumVolumeSize ?? 0,
       mediaType: d.resource.mediaType,
     }));
   }

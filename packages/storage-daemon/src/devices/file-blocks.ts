@@ -1,14 +1,15 @@
 /**
- * Block access on a volume file by byte offset: read and verify the block at an
- * address, search forward for the next block that verifies (resynchronising after
- * damage), and check that a block ends exactly at a given offset (to trust the
- * catalog's end-of-volume hint). Shared by the File device's read and append sides.
+ * Block access on a random-access volume (a file, or one in memory) by byte offset:
+ * read and verify the block at an address, search forward for the next block that
+ * verifies (resynchronising after damage), and check that a block ends exactly at a
+ * given offset (to trust the catalog's end-of-volume hint). Shared by the read and
+ * append sides of random-access drives.
  */
-import type { FileHandle } from 'node:fs/promises';
+import type { ByteHandle } from './volume-store.js';
 import {
   BLOCK_HEADER_SIZE, BLOCK_MAGIC_BYTES, MAX_BLOCK_PAYLOAD, parseBlockHeader, verifyBlock,
 } from '../volume/block.js';
-import type { BlockRead } from './device.js';
+import type { BlockRead } from './drive.js';
 
 /** Bytes searched per read when looking for the next block magic. */
 const SCAN_CHUNK = 1024 * 1024;
@@ -16,7 +17,7 @@ const SCAN_CHUNK = 1024 * 1024;
 /** A usual block whole (64 KiB of payload and its header): most blocks take one read. */
 const USUAL_BLOCK_BYTES = BLOCK_HEADER_SIZE + 64 * 1024;
 
-async function readAt(fh: FileHandle, length: number, pos: number): Promise<Buffer> {
+async function readAt(fh: ByteHandle, length: number, pos: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
   let got = 0;
   while (got < length) {
@@ -32,7 +33,7 @@ async function readAt(fh: FileHandle, length: number, pos: number): Promise<Buff
  * read (the bytes past a smaller block are simply not used); a larger block takes a
  * second read for the rest.
  */
-export async function readBlockAt(fh: FileHandle, addr: number): Promise<BlockRead> {
+export async function readBlockAt(fh: ByteHandle, addr: number): Promise<BlockRead> {
   const first = await readAt(fh, USUAL_BLOCK_BYTES, addr);
   if (first.length === 0) return { kind: 'end', addr };
   if (first.length < BLOCK_HEADER_SIZE) {
@@ -55,7 +56,7 @@ export async function readBlockAt(fh: FileHandle, addr: number): Promise<BlockRe
 }
 
 /** The first offset after `addr` where a whole block verifies, or null. */
-export async function findNextBlock(fh: FileHandle, addr: number, signal?: AbortSignal): Promise<number | null> {
+export async function findNextBlock(fh: ByteHandle, addr: number, signal?: AbortSignal): Promise<number | null> {
   const overlap = BLOCK_MAGIC_BYTES.length - 1;
   let chunkStart = addr + 1;
   for (;;) {
@@ -78,7 +79,7 @@ export async function findNextBlock(fh: FileHandle, addr: number, signal?: Abort
  * from `end` for a header whose length lands there: first in the last MiB (blocks are
  * usually 64 KiB), then as far back as the largest possible block.
  */
-export async function blockEndingAt(fh: FileHandle, end: number): Promise<number | null> {
+export async function blockEndingAt(fh: ByteHandle, end: number): Promise<number | null> {
   for (const reach of [SCAN_CHUNK + BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD + BLOCK_HEADER_SIZE]) {
     const start = Math.max(0, end - reach);
     const window = await readAt(fh, end - start, start);

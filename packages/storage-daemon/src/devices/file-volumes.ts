@@ -1,22 +1,28 @@
 /**
- * The two ways a volume file is held open: for reading (any block by address) and for
- * appending (blocks added at the end, one at a time, shared by concurrent sessions).
+ * The two ways a random-access volume (a file, or one in memory) is held open: for
+ * reading (any block by address) and for appending (blocks added at the end, one at a
+ * time, shared by concurrent sessions).
  */
-import type { FileHandle } from 'node:fs/promises';
+import type { ByteHandle } from './volume-store.js';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/generated';
-import { BLOCK_FLAG_LABEL, sealBlock } from '../volume/block.js';
+import { BLOCK_FLAG_LABEL, isLabelBlock, sealBlock } from '../volume/block.js';
+import { checkVolumeLabel, decodeLabelPayload } from '../volume/labels.js';
 import type {
-  AppendVolume, BlockRead, BlockToWrite, ReadVolume, WriteBlockOptions, WrittenBlock,
-} from './device.js';
-import { findNextBlock, readBlockAt } from './file-blocks.js';
+  AppendOptions, AppendVolume, BlockRead, BlockToWrite, ReadVolume, WriteBlockOptions, WrittenBlock,
+} from './drive.js';
+import { blockEndingAt, findNextBlock, readBlockAt } from './file-blocks.js';
 import { SerialQueue } from './serial-queue.js';
 
 export class FileReadVolume implements ReadVolume {
+  private closed = false;
+
   constructor(
     readonly volumeName: string,
     readonly label: burrow.VolumeLabel,
-    private readonly fh: FileHandle,
+    private readonly fh: ByteHandle,
+    /** Called once, when this handle closes. */
+    private readonly onClosed: () => void = () => undefined,
   ) {}
 
   firstAddress(): number {
@@ -44,8 +50,14 @@ export class FileReadVolume implements ReadVolume {
     return findNextBlock(this.fh, addr, signal);
   }
 
-  close(): Promise<void> {
-    return this.fh.close();
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.fh.close();
+    } finally {
+      this.onClosed();
+    }
   }
 }
 
@@ -60,7 +72,7 @@ export interface AppendPosition {
 export interface FileAppendOptions {
   volumeName: string;
   label: burrow.VolumeLabel;
-  fh: FileHandle;
+  fh: ByteHandle;
   position: AppendPosition;
   maxVolumeBytes: number;
   /** Called when the last handle closes, after the file is synced and closed. */
@@ -175,4 +187,59 @@ export class FileAppendState {
       await this.opts.fh.close();
     }
   }
+}
+
+/** Block 0 must verify and hold a Burrow volume label naming this volume; anything else is not ours. */
+export async function readVolumeLabel(fh: ByteHandle, where: string, volumeName: string): Promise<{ label: burrow.VolumeLabel; labelEnd: number }> {
+  const first = await readBlockAt(fh, 0);
+  const notOurs = new BurrowError('VOLUME_FORMAT', `${where} is not a Burrow volume`);
+  if (first.kind !== 'block' || !isLabelBlock(first.header) || first.header.sessionId !== 0) throw notOurs;
+  let decoded;
+  try {
+    decoded = decodeLabelPayload(first.payload);
+  } catch (err) {
+    throw new BurrowError('VOLUME_FORMAT', `${where} is not a Burrow volume`, { cause: err });
+  }
+  if (decoded.kind !== 'volume') throw notOurs;
+  checkVolumeLabel(decoded.label, where);
+  if (decoded.label.volumeName !== volumeName) {
+    throw new BurrowError('VOLUME_FORMAT', `${where} is labelled ${JSON.stringify(decoded.label.volumeName)}, not ${JSON.stringify(volumeName)}`);
+  }
+  return { label: decoded.label, labelEnd: first.nextAddr };
+}
+
+/**
+ * Scans forward from a verified starting point to the end of the last block that
+ * verifies. Damage followed by good blocks is skipped (that data stays readable);
+ * damage with nothing good after it is a dead writer's tail and is cut off.
+ */
+export async function findAppendPosition(fh: ByteHandle, labelEnd: number, options: AppendOptions): Promise<AppendPosition> {
+  let pos = labelEnd;
+  let lastNumber = 0;
+  const hint = options.endHint;
+  if (hint !== undefined && hint > labelEnd) {
+    const number = await blockEndingAt(fh, hint);
+    if (number !== null) {
+      pos = hint;
+      lastNumber = number;
+    }
+  }
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const read = await readBlockAt(fh, pos);
+    if (read.kind === 'block') {
+      pos = read.nextAddr;
+      lastNumber = read.header.blockNumber;
+      continue;
+    }
+    if (read.kind === 'end') break;
+    const next = await findNextBlock(fh, pos, options.signal);
+    if (next === null) {
+      await fh.truncate(pos);
+      await fh.sync();
+      break;
+    }
+    pos = next;
+  }
+  return { end: pos, nextBlockNumber: lastNumber + 1, hasData: pos > labelEnd };
 }

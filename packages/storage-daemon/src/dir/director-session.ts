@@ -29,11 +29,12 @@ export async function serveDirector(ctx: StorageContext, channel: Channel, log: 
     case 'sdLabel': {
       const device = ctx.device(first.body.device, first.body.mediaType);
       const volumeName = first.body.volumeName;
-      await device.label(volumeName, {
+      const drive = device.spareDrive();
+      await drive.label(volumeName, {
         poolName: first.body.poolName, mediaType: first.body.mediaType, labelledBy: ctx.name,
       });
       log.info({ volume: volumeName, device: device.name }, 'labelled volume');
-      const volume = await device.openForRead(volumeName);
+      const volume = await drive.openRead();
       let volBytes = 0;
       try {
         const b = await volume.readBlock(volume.firstAddress());
@@ -41,6 +42,7 @@ export async function serveDirector(ctx: StorageContext, channel: Channel, log: 
       } finally {
         await volume.close();
       }
+      await drive.unmount();
       await channel.send('sdLabelReply', { volumeName, volBytes });
       channel.close('label done');
       return;

@@ -7,7 +7,7 @@ import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import { asBuffer, burrow, isDataStream } from '@burrow/common/proto/index';
 import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
-import type { AppendVolume } from '../devices/device.js';
+import type { AppendVolume } from '../devices/drive.js';
 import { CatalogBatcher } from './catalog-batcher.js';
 import { sessionSignal, type SessionParties } from './session.js';
 
@@ -62,10 +62,14 @@ function volumeSource(s: SessionParties, order: burrow.SdBackupSession, signal: 
     if (reply.label) {
       // The Director only asks when the request said Label Media; a second look costs nothing.
       if (!device.labelMedia) throw new BurrowError('DEVICE', `Device "${device.name}" has Label Media = no: volume "${name}" must be labelled with the label command`);
-      await device.label(name, { poolName: reply.poolName, mediaType: reply.mediaType, labelledBy: s.ctx.name });
+      const labeller = device.spareDrive();
+      await labeller.label(name, { poolName: reply.poolName, mediaType: reply.mediaType, labelledBy: s.ctx.name });
+      await labeller.unmount();
       await say(`Labeled new Volume "${name}" on Device "${device.name}".`);
     }
-    const volume = await device.openForAppend(name, { maxVolumeBytes: reply.maxVolumeBytes, endHint: reply.endHint || undefined, signal });
+    const drive = device.appendDrive(name);
+    await drive.mount(name, signal);
+    const volume = await drive.openAppend({ maxVolumeBytes: reply.maxVolumeBytes, endHint: reply.endHint || undefined, signal });
     if (!reply.label) await say(`Volume "${name}" previously written, moving to end of data at ${volume.endAddress()}.`);
     return volume;
   };

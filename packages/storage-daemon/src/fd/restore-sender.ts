@@ -44,7 +44,11 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
   for (const part of groupBySession(order.volumes)) {
     await client.send('dataSessionStart', { sessionId: part.sessionId });
     const items = readVolumes({
-      openVolume: (name, s) => device.openForRead(name, s),
+      openVolume: async (name, s) => {
+        const drive = device.spareDrive();
+        await drive.mount(name, s);
+        return drive.openRead(s);
+      },
       volumes: part.volumes,
       sessionId: part.sessionId,
       signal,

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { attributesRecord, dataRecord, patternBytes, tempDevice, writeSession } from '../volume/testing.js';
+import { attributesRecord, dataRecord, patternBytes, tempDrive, writeSession } from '../volume/testing.js';
 
 const bls = fileURLToPath(new URL('./bls.js', import.meta.url));
 const run = promisify(execFile);
@@ -21,10 +21,10 @@ async function blsRun(args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 test('bls lists the volume label, session labels and files with escaped names', async (t) => {
-  const { device, dir, cleanup } = await tempDevice();
+  const { drive, dir, cleanup } = await tempDrive();
   t.after(cleanup);
   const odd = Buffer.concat([Buffer.from('/tmp/bad'), Buffer.from([0xff, 0x0a]), Buffer.from('name')]);
-  await writeSession(device, 'Vol-7', 42, [
+  await writeSession(drive, 'Vol-7', 42, [
     attributesRecord(1, '/etc/hosts'), dataRecord(1, 0, patternBytes(3000, 1)), attributesRecord(2, odd),
   ]);
   const { code, stdout, stderr } = await blsRun(['-V', 'Vol-7', dir]);
@@ -44,7 +44,7 @@ test('bls lists the volume label, session labels and files with escaped names', 
 });
 
 test('bls fails clearly on a missing or foreign volume and on bad usage', async (t) => {
-  const { dir, cleanup } = await tempDevice();
+  const { dir, cleanup } = await tempDrive();
   t.after(cleanup);
   await writeFile(join(dir, 'junk'), 'not a volume at all');
   const missing = await blsRun(['-V', 'nope', dir]);

@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { describeError } from '@burrow/common/errors/index';
 import { burrow, timestampToMs } from '@burrow/common/proto/index';
-import { FileDevice } from '../devices/file-device.js';
+import { fileArchive, fileDrive } from '../devices/random-access-drive.js';
 import { readVolume, type VolumeItem } from '../volume/reader.js';
 import { displayPath } from '@burrow/common/names/index';
 
@@ -82,10 +82,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const device = new FileDevice({ name: 'bls', archiveDevice: dir });
+  const drive = fileDrive({ name: 'bls', archive: fileArchive(dir) });
   let damaged = false;
   try {
-    const volume = await device.openForRead(volumeName);
+    await drive.mount(volumeName);
+    const volume = await drive.openRead();
     try {
       for await (const item of readVolume(volume)) {
         if (item.kind === 'error' || item.kind === 'truncated') {

@@ -3,7 +3,7 @@
  * unfinished records from one volume to the next so a record split by a volume change
  * comes out whole. Each volume is opened only when reached and closed when left.
  */
-import type { BlockAddress, ReadVolume } from '../devices/device.js';
+import type { BlockAddress, ReadVolume } from '../devices/drive.js';
 import { Reassembly } from './reassembly.js';
 import { readVolume, type VolumeItem } from './reader.js';
 

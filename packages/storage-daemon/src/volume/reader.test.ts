@@ -4,21 +4,21 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { burrow } from '@burrow/common/proto/generated';
 import { collectVolume, itemsOfKind } from './reader.js';
-import { attributesRecord, dataRecord, patternBytes, tempDevice, writeSession } from './testing.js';
+import { attributesRecord, dataRecord, openForAppend, openForRead, patternBytes, tempDrive, writeSession } from './testing.js';
 
 const files = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
   .flatMap((f) => [attributesRecord(f, `/data/file${f}`), dataRecord(f, 0, patternBytes(400 + f, f))]);
 
 test('a corrupt middle block is reported and reading resumes at the next good block', async (t) => {
-  const { device, dir, cleanup } = await tempDevice();
+  const { drive, dir, cleanup } = await tempDrive();
   t.after(cleanup);
-  const written = await writeSession(device, 'V', 1, files(12));
+  const written = await writeSession(drive, 'V', 1, files(12));
   const victim = written.fileStarts.get(6)!.addr;
   const fh = await open(join(dir, 'V'), 'r+');
   await fh.write(Buffer.from('XXXX'), 0, 4, victim + 40);
   await fh.close();
 
-  const vol = await device.openForRead('V');
+  const vol = await openForRead(drive, 'V');
   t.after(() => vol.close());
   const items = await collectVolume(vol);
   const errors = itemsOfKind(items, 'error');
@@ -34,10 +34,10 @@ test('a corrupt middle block is reported and reading resumes at the next good bl
 });
 
 test('seeking to a file\'s recorded address reads that file directly, and stops past the wanted ones', async (t) => {
-  const { device, cleanup } = await tempDevice();
+  const { drive, cleanup } = await tempDrive();
   t.after(cleanup);
-  const written = await writeSession(device, 'V', 4, files(20));
-  const vol = await device.openForRead('V');
+  const written = await writeSession(drive, 'V', 4, files(20));
+  const vol = await openForRead(drive, 'V');
   t.after(() => vol.close());
   const start = written.fileStarts.get(13)!;
   const items = await collectVolume(vol, { startAddr: start.addr, sessionId: 4, fileIndexes: [13, 15] });
@@ -50,10 +50,10 @@ test('seeking to a file\'s recorded address reads that file directly, and stops 
 });
 
 test('a start address in the middle of a record skips its tail quietly', async (t) => {
-  const { device, cleanup } = await tempDevice();
+  const { drive, cleanup } = await tempDrive();
   t.after(cleanup);
-  await writeSession(device, 'V', 2, [attributesRecord(1, '/big'), dataRecord(1, 0, patternBytes(5000, 1)), attributesRecord(2, '/after')]);
-  const vol = await device.openForRead('V');
+  await writeSession(drive, 'V', 2, [attributesRecord(1, '/big'), dataRecord(1, 0, patternBytes(5000, 1)), attributesRecord(2, '/after')]);
+  const vol = await openForRead(drive, 'V');
   t.after(() => vol.close());
   const all = await collectVolume(vol);
   const middle = all[1]!.addr + 32 + 2 * 1024 + 64; // some block inside the big record

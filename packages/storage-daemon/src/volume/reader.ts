@@ -5,7 +5,7 @@
  * ends with a note. This is what bls, bextract, bscan and the restore path build on.
  */
 import type { burrow } from '@burrow/common/proto/generated';
-import type { BlockAddress, ReadVolume } from '../devices/device.js';
+import type { BlockAddress, ReadVolume } from '../devices/drive.js';
 import { isLabelBlock, type BlockHeader } from './block.js';
 import { decodeLabelPayload } from './labels.js';
 import { Reassembly, type CompleteRecord, type PendingRecord } from './reassembly.js';

@@ -1,18 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AppendVolume } from '../devices/device.js';
+import type { AppendVolume } from '../devices/drive.js';
 import { readVolumes } from './multi-volume-reader.js';
 import { collectVolume, itemsOfKind, type VolumeItem } from './reader.js';
 import { SessionWriter } from './session-writer.js';
-import { attributesRecord, dataRecord, patternBytes, tempDevice, writeSession } from './testing.js';
+import { attributesRecord, dataRecord, openForAppend, openForRead, patternBytes, tempDrive, writeSession } from './testing.js';
 import type { VolumeUsage } from './volume-usage.js';
 
 test('a record larger than a block is split into fragments and read back whole', async (t) => {
-  const { device, cleanup } = await tempDevice();
+  const { drive, cleanup } = await tempDrive();
   t.after(cleanup);
   const big = patternBytes(10_000, 4);
-  const written = await writeSession(device, 'V', 3, [attributesRecord(1, '/big'), dataRecord(1, 0, big), attributesRecord(2, '/empty')]);
-  const vol = await device.openForRead('V');
+  const written = await writeSession(drive, 'V', 3, [attributesRecord(1, '/big'), dataRecord(1, 0, big), attributesRecord(2, '/empty')]);
+  const vol = await openForRead(drive, 'V');
   t.after(() => vol.close());
   const items = await collectVolume(vol);
   const records = itemsOfKind(items, 'record');
@@ -38,14 +38,14 @@ test('a record larger than a block is split into fragments and read back whole',
 });
 
 test('a record spanning two volumes is reassembled by the multi-volume reader', async (t) => {
-  const { device, cleanup } = await tempDevice();
+  const { drive, cleanup } = await tempDrive();
   t.after(cleanup);
   const usages: VolumeUsage[] = [];
   const starts = new Map<number, string>();
   const names = ['Vol1', 'Vol2', 'Vol3', 'Vol4', 'Vol5', 'Vol6'];
   const open = async (name: string): Promise<AppendVolume> => {
-    await device.label(name, { poolName: 'Full' });
-    return device.openForAppend(name);
+    await drive.label(name, { poolName: 'Full' });
+    return openForAppend(drive, name);
   };
   const writer = new SessionWriter({
     sessionId: 9, sessionLabel: { jobId: 9, jobName: 'span' }, blockSize: 1024, maxVolumeBytes: 3000,
@@ -67,7 +67,7 @@ test('a record spanning two volumes is reassembled by the multi-volume reader', 
   assert.equal(starts.get(1), 'Vol1');
 
   // One volume on its own ends with the record still open.
-  const vol1 = await device.openForRead('Vol1');
+  const vol1 = await openForRead(drive, 'Vol1');
   const alone = await collectVolume(vol1);
   await vol1.close();
   assert.equal(itemsOfKind(alone, 'incomplete').length, 1);
@@ -75,7 +75,7 @@ test('a record spanning two volumes is reassembled by the multi-volume reader', 
 
   const items: VolumeItem[] = [];
   for await (const item of readVolumes({
-    openVolume: (name) => device.openForRead(name), sessionId: 9,
+    openVolume: (name) => openForRead(drive, name), sessionId: 9,
     volumes: usages.map((u) => ({ volumeName: u.volumeName, startAddr: u.startAddr })),
   })) items.push(item);
   assert.deepEqual(itemsOfKind(items, 'error'), []);
@@ -88,12 +88,12 @@ test('a record spanning two volumes is reassembled by the multi-volume reader', 
 });
 
 test('two sessions interleaved on one volume read back separately', async (t) => {
-  const { device, cleanup } = await tempDevice();
+  const { drive, cleanup } = await tempDrive();
   t.after(cleanup);
-  await device.label('Shared', {});
+  await drive.label('Shared', {});
   const writers = [11, 12].map((sessionId) => new SessionWriter({
     sessionId, sessionLabel: { jobId: sessionId }, blockSize: 512,
-    openVolume: () => device.openForAppend('Shared'),
+    openVolume: () => openForAppend(drive, 'Shared'),
     nextVolume: () => { throw new Error('no volume change expected'); },
   }));
   const content = (s: number, f: number) => patternBytes(700 + f * 13, s * 100 + f);
@@ -106,7 +106,7 @@ test('two sessions interleaved on one volume read back separately', async (t) =>
     }
     await w.close({ status: 'T' });
   }));
-  const vol = await device.openForRead('Shared');
+  const vol = await openForRead(drive, 'Shared');
   t.after(() => vol.close());
   const all = await collectVolume(vol);
   const sessionsInOrder = itemsOfKind(all, 'record').map((r) => r.sessionId);

@@ -7,7 +7,7 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow, timestampFromMs } from '@burrow/common/proto/index';
-import type { AppendVolume, WrittenBlock } from '../devices/device.js';
+import type { AppendVolume, WrittenBlock } from '../devices/drive.js';
 import { BLOCK_FLAG_LABEL, BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD, withHeaderRoom } from './block.js';
 import { sessionLabelPayload } from './labels.js';
 import { RECORD_CONTINUED, RECORD_CONTINUES, RECORD_HEADER_SIZE, writeFragment } from './record.js';

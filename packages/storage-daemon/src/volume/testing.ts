@@ -1,28 +1,48 @@
 /**
- * Test helpers for volume code: a File device in a fresh temporary directory, and a
- * quick way to write one session of records. Used by this package's unit tests.
+ * Test helpers for volume code: a file drive on a fresh temporary directory, mounting
+ * and opening a volume by name in one call, and a quick way to write one session of
+ * records. Used by this package's unit tests.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { burrow } from '@burrow/common/proto/generated';
-import { FileDevice } from '../devices/file-device.js';
+import { BurrowError } from '@burrow/common/errors/index';
+import type { AppendOptions, AppendVolume, Drive, ReadVolume } from '../devices/drive.js';
+import { fileArchive, fileDrive } from '../devices/random-access-drive.js';
+import type { Archive } from '../devices/volume-store.js';
 import { SessionWriter, type SessionRecord, type SessionWriterOptions } from './session-writer.js';
 import type { VolumeUsage } from './volume-usage.js';
 
-export interface TempDevice {
-  device: FileDevice;
+export interface TempDrive {
+  drive: Drive;
+  archive: Archive;
   dir: string;
   cleanup: () => Promise<void>;
 }
 
-export async function tempDevice(): Promise<TempDevice> {
+/** A file drive named FileStorage on a new temporary directory. */
+export async function tempDrive(): Promise<TempDrive> {
   const dir = await mkdtemp(join(tmpdir(), 'burrow-vol-'));
+  const archive = fileArchive(dir);
   return {
-    device: new FileDevice({ name: 'FileStorage', archiveDevice: dir }),
+    drive: fileDrive({ name: 'FileStorage', archive }),
+    archive,
     dir,
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** Mounts `volumeName` on `drive` and opens it for reading. */
+export async function openForRead(drive: Drive, volumeName: string, signal?: AbortSignal): Promise<ReadVolume> {
+  await drive.mount(volumeName, signal);
+  return drive.openRead(signal);
+}
+
+/** Mounts `volumeName` on `drive` and opens it for appending. */
+export async function openForAppend(drive: Drive, volumeName: string, options?: AppendOptions): Promise<AppendVolume> {
+  await drive.mount(volumeName, options?.signal);
+  return drive.openAppend(options);
 }
 
 /** An attributes record for `path` (raw bytes allowed). */
@@ -57,16 +77,19 @@ export interface WrittenSession {
 
 /** Writes `records` as session `sessionId` on `volumeName` (labelled first if new). */
 export async function writeSession(
-  device: FileDevice, volumeName: string, sessionId: number, records: SessionRecord[],
+  drive: Drive, volumeName: string, sessionId: number, records: SessionRecord[],
   extra: Partial<SessionWriterOptions> = {},
 ): Promise<WrittenSession> {
-  if (!(await device.exists(volumeName))) await device.label(volumeName, { poolName: 'Full', mediaType: 'File' });
+  await drive.mount(volumeName).catch(async (err: unknown) => {
+    if (!(err instanceof BurrowError) || err.code !== 'NOT_FOUND') throw err;
+    await drive.label(volumeName, { poolName: 'Full', mediaType: 'File' });
+  });
   const result: WrittenSession = { fileStarts: new Map(), usages: [] };
   const writer = new SessionWriter({
     sessionId,
     sessionLabel: { jobId: sessionId, jobName: `job-${sessionId}`, client: 'c1', level: 'F' },
     blockSize: 1024,
-    openVolume: () => device.openForAppend(volumeName),
+    openVolume: () => drive.openAppend(),
     nextVolume: () => { throw new Error('unexpected volume change'); },
     onFileStart: (fileIndex, vol, addr) => result.fileStarts.set(fileIndex, { volumeName: vol, addr }),
     onVolumeUsage: (u) => { result.usages.push(u); },

@@ -2,7 +2,7 @@
  * What one session did on one volume: the data of a JobMedia row and of the Media
  * row's counters, gathered block by block as the session writes.
  */
-import type { WrittenBlock } from '../devices/device.js';
+import type { WrittenBlock } from '../devices/drive.js';
 
 export interface VolumeUsage {
   volumeName: string;

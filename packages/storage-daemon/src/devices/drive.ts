@@ -1,0 +1,183 @@
+/**
+ * The narrow drive interface the rest of the Storage daemon sees (STYLE.md habit 3), cut
+ * as Bareos's dev.h cuts a device: a drive holds at most one mounted volume at a time;
+ * it mounts a volume (reading its label), labels one, appends at the end of the mounted
+ * volume's data, reads blocks of it by address (a position: file and block on a tape,
+ * a byte offset on disk; docs/volume-format.md "Addresses"), and unmounts it.
+ *
+ * Terms: the *archive* is what a drive reaches without anyone's help (a file drive:
+ * every volume file of its Archive Device directory; a tape drive: the cartridge put in
+ * it). A *handle* is an open AppendVolume or ReadVolume; a drive with handles open is
+ * busy and keeps its volume mounted. Who may use a drive, and when, is decided above
+ * this interface (the reservations of reservations/); a drive only refuses what would
+ * damage a volume.
+ */
+import type { burrow } from '@burrow/common/proto/generated';
+import type { BlockHeader } from '../volume/block.js';
+import type { VolumeLabelInfo } from '../volume/labels.js';
+
+/** A block position on a volume (docs/volume-format.md, "Addresses"). */
+export type BlockAddress = number;
+
+export interface AppendOptions {
+  /**
+   * Where the catalog believes the volume ends. It is verified (a block must really end
+   * there) and saves scanning the whole volume; a wrong hint falls back to a full scan.
+   */
+  endHint?: BlockAddress;
+  /** Maximum Volume Bytes for this volume; 0 or absent: no limit. */
+  maxVolumeBytes?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * What writeBlock needs; the volume assigns the block number. `block` is
+ * BLOCK_HEADER_SIZE bytes of room for the header (the volume fills it in, CRC
+ * included), then the payload: see withHeaderRoom. The buffer is the caller's again
+ * once writeBlock resolves, so a writer may reuse it for its next block.
+ */
+export interface BlockToWrite {
+  flags: number;
+  sessionId: number;
+  sessionBlockNumber: number;
+  block: Buffer;
+}
+
+export interface WriteBlockOptions {
+  /**
+   * A further byte limit from the writer (0: none). A data block that would take the
+   * volume past this or the volume's own limit is refused with VOLUME_FULL, unless the
+   * volume holds no data block yet (every volume takes at least one, so a tiny limit
+   * still makes progress). Label blocks are never refused: a session must be able to
+   * close, and a label is small.
+   */
+  limit?: number;
+}
+
+export interface WrittenBlock {
+  addr: BlockAddress;
+  blockNumber: number;
+  /** The append address after this block. */
+  endAddr: BlockAddress;
+  /** Volume size in bytes after this block. */
+  volBytes: number;
+}
+
+/**
+ * A volume open for appending. Several sessions may share one: writeBlock calls are
+ * serialised, each block gets its own address, and blocks land in call order.
+ */
+export interface AppendVolume {
+  readonly volumeName: string;
+  readonly label: burrow.VolumeLabel;
+  /** Where the next block will go. */
+  endAddress(): BlockAddress;
+  volBytes(): number;
+  /** Blocks on the volume, the label block included. */
+  volBlocks(): number;
+  /** True once a block was refused for lack of room; every later data block is refused too. */
+  isFull(): boolean;
+  writeBlock(block: BlockToWrite, options?: WriteBlockOptions): Promise<WrittenBlock>;
+  /** Makes every block written so far durable. */
+  flush(): Promise<void>;
+  /** Flushes and releases this handle; the volume closes when its last handle does. */
+  close(): Promise<void>;
+}
+
+export type BlockRead =
+  | { kind: 'block'; addr: BlockAddress; nextAddr: BlockAddress; header: BlockHeader; payload: Buffer }
+  /** The bytes at addr are not a valid block (bad magic, version, length or CRC). */
+  | { kind: 'corrupt'; addr: BlockAddress; problem: string }
+  /** The volume ends inside the block at addr: a writer died, the readable data ends here. */
+  | { kind: 'truncated'; addr: BlockAddress; problem: string }
+  | { kind: 'end'; addr: BlockAddress };
+
+export interface ReadVolume {
+  readonly volumeName: string;
+  readonly label: burrow.VolumeLabel;
+  /** The address of block 0 (the volume label). */
+  firstAddress(): BlockAddress;
+  readBlock(addr: BlockAddress, signal?: AbortSignal): Promise<BlockRead>;
+  /** The first address after `addr` where a block verifies, or null when none is left. */
+  findNextBlock(addr: BlockAddress, signal?: AbortSignal): Promise<BlockAddress | null>;
+  close(): Promise<void>;
+}
+
+/** What a drive can do besides the common operations; the reservations plan with it. */
+export interface DriveCapabilities {
+  /**
+   * Any volume of the archive can be mounted at once, by name, with no operator and no
+   * changer (a file drive: a volume is a file). A drive without it (a tape drive) mounts
+   * only the medium put in it, so a job that wants another one must ask for it.
+   */
+  readonly mountsByName: boolean;
+  /**
+   * A volume appended to on one drive may be mounted for reading on another drive of the
+   * same archive at the same time (files: the reader opens the file on its own). Never
+   * for a tape, whose cartridge sits in one drive.
+   */
+  readonly sharedReads: boolean;
+}
+
+/** The volume mounted on a drive: its name and the label read from it. */
+export interface MountedVolume {
+  readonly volumeName: string;
+  readonly label: burrow.VolumeLabel;
+}
+
+/** Handles open on a drive now. */
+export interface DriveActivity {
+  /** Append handles on the mounted volume (sessions writing). */
+  appending: number;
+  /** Read handles on the mounted volume (a restore, a verify). */
+  reading: number;
+}
+
+export interface LabelOptions {
+  /**
+   * Label anew a volume that already holds a Burrow label: every block on it is lost
+   * (Bareos's relabel and its recycling, "all previous data lost"). Without it an
+   * existing volume is never overwritten. A file that is not a Burrow volume is never
+   * overwritten, whatever this says.
+   */
+  relabel?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface Drive {
+  /** The drive's name: its Device resource's, or with Count, `<Name>0001`, `<Name>0002`... */
+  readonly name: string;
+  /** How Bareos names a device in messages: `"FileStorage0001" (/var/lib/burrow/storage)`. */
+  readonly printName: string;
+  /** Bareos's word for the kind of device in messages ("File device ... is always mounted"). */
+  readonly typeName: string;
+  readonly capabilities: DriveCapabilities;
+  /** The volume mounted now, or null. */
+  mounted(): MountedVolume | null;
+  activity(): DriveActivity;
+  /**
+   * Mounts `volumeName` and reads its label. The volume already mounted is kept when it
+   * is the one asked for; another one is first unmounted, which is refused (DEVICE) while
+   * it has handles open. NOT_FOUND: no such volume; VOLUME_FORMAT: not a Burrow volume,
+   * or labelled with another name; HOSTILE_PATH: a name that could leave the archive.
+   */
+  mount(volumeName: string, signal?: AbortSignal): Promise<MountedVolume>;
+  /**
+   * Writes a fresh volume holding only its label and mounts it. Never replaces a volume
+   * that has handles open on any drive of the archive (DEVICE), nor an existing one
+   * without `relabel` (VOLUME_FORMAT). A drive that mounts by name and is busy labels the
+   * new volume beside the one it keeps mounted; one that does not refuses while busy.
+   */
+  label(volumeName: string, info: VolumeLabelInfo, options?: LabelOptions): Promise<MountedVolume>;
+  /**
+   * The mounted volume, positioned at the end of its data (the end of the last block
+   * that verifies; a half-written block a dead writer left is cut off). Handles share
+   * one position: concurrent sessions interleave whole blocks. DEVICE when nothing is
+   * mounted or the volume is being appended to on another drive.
+   */
+  openAppend(options?: AppendOptions): Promise<AppendVolume>;
+  /** The mounted volume, for reading blocks by address. DEVICE when nothing is mounted. */
+  openRead(signal?: AbortSignal): Promise<ReadVolume>;
+  /** Forgets the mounted volume. Refused (DEVICE) while handles are open; nothing mounted is fine. */
+  unmount(): Promise<void>;
+}

@@ -1,0 +1,74 @@
+/**
+ * Volumes as files `<ArchiveDevice>/<VolumeName>` in one directory. Names are checked
+ * before any path is built (volume-name.ts), and a label is never written through a
+ * symbolic link planted where a volume would go.
+ */
+import { constants as fsc } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BurrowError } from '@burrow/common/errors/index';
+import type { ByteHandle, VolumeStore } from './volume-store.js';
+import { checkVolumeName } from './volume-name.js';
+
+export class FileStore implements VolumeStore {
+  constructor(readonly location: string) {}
+
+  /** The volume's file; the name is checked first so it cannot leave the directory. */
+  path(volumeName: string): string {
+    checkVolumeName(volumeName);
+    return join(this.location, volumeName);
+  }
+
+  where(volumeName: string): string {
+    return this.path(volumeName);
+  }
+
+  async size(volumeName: string): Promise<number | null> {
+    const path = this.path(volumeName);
+    try {
+      const st = await stat(path);
+      return st.isFile() ? st.size : null;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw storeError(`cannot look at ${path}`, err);
+    }
+  }
+
+  async open(volumeName: string, mode: 'read' | 'write'): Promise<ByteHandle> {
+    const path = this.path(volumeName);
+    try {
+      return await open(path, mode === 'read' ? 'r' : 'r+');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new BurrowError('NOT_FOUND', `volume ${volumeName} not found: there is no ${path}`, { cause: err });
+      }
+      throw storeError(`cannot open ${path}`, err);
+    }
+  }
+
+  async create(volumeName: string): Promise<ByteHandle> {
+    const path = this.path(volumeName);
+    try {
+      return await open(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC | fsc.O_NOFOLLOW, 0o640);
+    } catch (err) {
+      throw storeError(`cannot create ${path}`, err);
+    }
+  }
+
+  async syncEntries(): Promise<void> {
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(this.location, 'r');
+      await fh.sync();
+    } catch (err) {
+      throw storeError(`cannot sync ${this.location}`, err);
+    } finally {
+      await fh?.close();
+    }
+  }
+}
+
+function storeError(what: string, err: unknown): BurrowError {
+  if (err instanceof BurrowError) return err;
+  return new BurrowError('DEVICE', `${what}: ${(err as Error).message}`, { cause: err });
+}

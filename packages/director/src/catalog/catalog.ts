@@ -2,7 +2,7 @@ import type {
   ClientRow, FileInput, FileRow, FileSetRow, JobAgeQuery, JobEnd, JobInput, JobMediaInput, JobMediaRow,
   JobQuery, JobRow, JobStatus, LastJobQuery, LogRow, MediaDefaults, MediaFilter, MediaInput, MediaPatch,
   MediaRow, MediaSearch, MediaUsage, PoolInput, PoolRow, RestoreFileRow, RestoreFilter, StorageRow,
-  VolStatus, TreePage, FileVersion,
+  VolStatus, TreePage, FileVersion, QueryParam, QueryRows,
 } from './types.js';
 
 /**
@@ -147,6 +147,15 @@ export interface Catalog {
    * 1 compare contents). Drop it when the job is done.
    */
   snapshotCurrentState(jobIds: readonly number[], options?: { readonly digests?: boolean }): StateSnapshot;
+
+  /**
+   * Runs one statement that only reads (the `query` command's, from an administrator's
+   * query file), with `params` bound to its `?`s, and returns at most `maxRows` rows.
+   * It can never change the catalog: it runs on a connection that cannot write, and a
+   * statement other than one SELECT (WITH, VALUES) is refused before it runs
+   * (BAD_REQUEST, as is SQL that does not compile).
+   */
+  readOnlyQuery(sql: string, params: readonly QueryParam[], maxRows: number): QueryRows;
 
   /** Checkpoints the WAL and closes; the catalog is unusable afterwards. */
   close(): void;

@@ -218,5 +218,24 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
         [['Full-0001', 1, 1, 7, 64, 9000], ['Full-0002', 2, 7, 9, 0, 500]]);
     }));
     mediaConformance(withCatalog);
+
+    it('runs read-only queries, and no statement that writes', withCatalog((c) => {
+      const s = seed(c);
+      c.ensureClient('client2-fd');
+      const both = c.readOnlyQuery('SELECT ClientId, Name FROM Client WHERE Name LIKE ? ORDER BY Name', ['client%'], 10);
+      assert.deepEqual(both, { columns: ['ClientId', 'Name'], rows: [[s.clientId, 'client1-fd'], [s.clientId + 1, 'client2-fd']], truncated: false });
+      assert.deepEqual(c.readOnlyQuery('SELECT Name FROM Client ORDER BY Name', [], 1), { columns: ['Name'], rows: [['client1-fd']], truncated: true });
+      for (const sql of [
+        'DELETE FROM Client',
+        "WITH gone AS (SELECT 1) UPDATE Client SET Name = 'x'",
+        'SELECT 1; DELETE FROM Client',
+        "ATTACH DATABASE '/tmp/burrow-query-attach.db' AS other",
+        'PRAGMA query_only = OFF',
+        'SELEKT * FROM Client',
+      ]) {
+        assert.equal(code(() => c.readOnlyQuery(sql, [], 10)), 'BAD_REQUEST', sql);
+      }
+      assert.equal(c.readOnlyQuery('SELECT COUNT(*) AS n FROM Client', [], 10).rows[0]?.[0], 2, 'nothing was changed');
+    }));
   });
 }

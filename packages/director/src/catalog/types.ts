@@ -389,3 +389,17 @@ export interface FileVersion {
   digest: Buffer | null;
   volumeName: string | null;
 }
+
+/** A value bound to a `?` of a read-only query (the query command's answers). */
+export type QueryParam = string | number;
+
+/** What a column of a read-only query holds: as SQLite stores it (BLOBs as Buffers). */
+export type QueryValue = string | number | bigint | Buffer | null;
+
+/** The rows of one read-only query, up to the limit asked for. */
+export interface QueryRows {
+  columns: string[];
+  rows: QueryValue[][];
+  /** More rows were there than the limit. */
+  truncated: boolean;
+}

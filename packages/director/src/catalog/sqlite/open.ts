@@ -8,6 +8,7 @@ import { mediaOps } from './media.js';
 import { pruneOps } from './prune.js';
 import { resourceOps } from './resources.js';
 import { restoreOps } from './restore.js';
+import { queryOps } from './query.js';
 
 export interface SqliteCatalogOptions {
   /** The clock for rows that record "now" (tests pass a fixed one). */
@@ -44,13 +45,15 @@ export function openSqliteCatalog(file: string, options: SqliteCatalogOptions = 
       : new BurrowError('CATALOG', `cannot open catalog ${file}: ${String(err)}`, { cause: err });
   }
 
+  const { closeQueries, ...queries } = queryOps(file);
   const ops = {
     ...resourceOps(db, now), ...mediaOps(db, now), ...jobOps(db, now),
-    ...fileOps(db), ...restoreOps(db), ...pruneOps(db),
+    ...fileOps(db), ...restoreOps(db), ...pruneOps(db), ...queries,
   };
   const catalog: Catalog = {
     ...ops,
     close() {
+      closeQueries();
       if (!db.open) return;
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();

@@ -14,6 +14,7 @@ import { JobQueue } from './jobs/queue.js';
 import { buildGeneration, writeResourceRows } from './configuration/generation.js';
 import { LiveConfiguration } from './configuration/live.js';
 import { checkDirectorConfiguration } from './configuration/check.js';
+import { reloader, reloadOnHangup } from './configuration/reload.js';
 import { runAsDirector, serveConsole } from './console/session.js';
 import { COMMANDS } from './console/commands/index.js';
 import type { ConsoleServices } from './console/command.js';
@@ -54,6 +55,8 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   }, log);
   live.onReplace((next) => scheduler.replaceEntries(next.schedule));
   const schedulerDone = scheduler.run(signal);
+  const reload = reloader({ configPath: args.configPath, live, parts, check: (c, problems) => checkDirectorConfiguration(c, problems, resolvePath) });
+  const stopHangups = reloadOnHangup(reload, log, args.configPath);
   const server = await listen({
     binds: checked.binds,
     self: { role: 'director', name: self.name },
@@ -71,6 +74,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   await serveUntilStopped({
     server, binary: 'burrow-dir', pidDirectory: resolvePath(self.pidDirectory), log, signal, banner: `burrow-dir "${self.name}"`,
     shutdown: async () => {
+      stopHangups();
       await schedulerDone;
       await queue.shutdown();
       catalog.close();

@@ -50,9 +50,10 @@ test('the stock-style configuration loads with only warnings', () => {
   const std = findResource(config.messages, 'Standard')!;
   assert.deepEqual(std.destinations[1], { destination: 'mail', address: 'root@localhost', types: ['all', '!skipped', '!saved', '!audit'] });
   assert.deepEqual(std.destinations[2], { destination: 'console', types: ['all', '!skipped', '!saved', '!audit'] });
-  assert.ok(warnings.length > 0);
+  assert.equal(config.director.auditing, true);
+  assert.equal(config.director.queryFile, '/usr/lib/burrow/scripts/query.sql');
   assert.ok(warnings.every((w) => w.file && w.line > 0 && w.message));
-  assert.ok(warnings.some((w) => w.directive === 'Auditing'));
+  assert.ok(!warnings.some((w) => w.directive === 'Auditing' || w.directive === 'QueryFile'), 'both are acted on');
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.jobs[0]) && Object.isFrozen(config.jobs[0]?.storage));
 });
 

@@ -21,10 +21,14 @@ export const directorSpec = defineResource({
     dirAddresses: addressesField(),
     workingDirectory: one(text().default('/var/lib/burrow')),
     pidDirectory: one(text().default('/run/burrow')),
-    queryFile: raw(NOT_YET),
-    // Jobs use their own Messages; the Director's own messages go to its log for now.
-    messages: one(text().optional(), 'not applied to the Director\'s own messages yet: they go to its log (stderr); jobs use their Messages'),
+    // The query command's file (relative paths: to the configuration's root).
+    queryFile: one(text().optional()),
+    // Audit lines go there (console/audit.ts); jobs use their own Messages.
+    messages: one(text().optional(), 'only audit lines go there yet; the Director\'s other messages go to its log (stderr); jobs use their Messages'),
     maximumConcurrentJobs: one(integer(1).default(1)),
+    // Console commands logged as "audit" messages through the Director's Messages (console/audit.ts).
+    auditing: one(bool().default(false)),
+    auditEvents: many(z.array(z.string()).default([])),
   },
   aliases: { port: 'dirPort', address: 'dirAddress' },
   blocks: { dirAddresses: addressesBlock('dirAddresses') },
@@ -32,7 +36,6 @@ export const directorSpec = defineResource({
     ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON, 'Dir Source Address', 'Subscriptions',
     'Maximum Console Connections', 'Statistics Retention', 'Optimize For Size', 'Optimize For Speed',
     'Omit Defaults', 'Key Encryption Key', 'NDMP Snooping', 'NDMP Log Level', 'NDMP Namelist Fhinfo Set Zero',
-    'Auditing', 'Audit Events',
   ],
 });
 

@@ -1,13 +1,14 @@
 /**
  * Printers for the directives whose value is a structure rather than a value: FileSet
  * `Include { Options { } }` and `Exclude { }` blocks, Messages destinations
- * (`Append = "/var/log/burrow.log" = all, !skipped`), Job `RunScript { }` blocks and a
- * Console's Restore Owner. Each returns the lines of its directives, nested lines
+ * (`Append = "/var/log/burrow.log" = all, !skipped`), Job `RunScript { }` blocks, the
+ * Director's `DirAddresses { }` and a Console's Restore Owner. Each returns the lines of its directives, nested lines
  * indented under their block.
  */
 import type { FileSetInclude, FileSetOptions, MessageDestination, RunScriptBlock } from '@burrow/common/config/index';
 import { PATTERN_OPTIONS, VALUE_OPTIONS, type ValueKey } from '@burrow/common/fileset/options';
 import type { ValueKind } from '@burrow/common/fileset/values';
+import type { ListenAddressEntry } from '@burrow/common/config/schema/addresses';
 import { printBoolean, quote } from './values.js';
 
 const INDENT = '  ';
@@ -67,6 +68,15 @@ function runScripts(list: unknown): string[] {
   ]));
 }
 
+function listenAddresses(entries: unknown): string[] {
+  const list = entries as readonly ListenAddressEntry[];
+  if (list.length === 0) return [];
+  return block('DirAddresses', list.flatMap((e) => block(e.family, [
+    ...(e.addr === undefined ? [] : [`Addr = ${quote(e.addr)}`]),
+    ...(e.port === undefined ? [] : [`Port = ${e.port}`]),
+  ])));
+}
+
 function restoreOwner(owner: unknown): string[] {
   const { uid, gid } = owner as { uid: number; gid: number };
   return [`RestoreOwner = ${quote(gid < 0 ? String(uid) : `${uid}:${gid}`)}`];
@@ -79,4 +89,5 @@ export const BLOCK_PRINTERS: Readonly<Record<string, (value: unknown) => string[
   destinations,
   runScript: runScripts,
   restoreOwner,
+  dirAddresses: listenAddresses,
 };

@@ -11,7 +11,10 @@ import { printDuration, printSize, quote } from './values.js';
 const RICH = String.raw`
 Director { Name = rich-dir; Password = "dir \"secret\" \\ pw"; DirPort = 9191; DirAddress = 127.0.0.1
   QueryFile = "/etc/burrow/query.sql"; Working Directory = "/var/lib/burrow"; Maximum Concurrent Jobs = 4; Messages = Daemon
-  Description = "The rich one" }
+  Description = "The rich one"; Auditing = yes; Audit Events = run, restore
+  DirAddresses = { ipv6 = { addr = "::1"; port = 9192 }
+    ipv4 = { addr = 127.0.0.1 }
+    ip = { port = 9193 } } }
 Client { Name = c1; Address = c1.example.org; FD Port = 9202; Password = pw1; Catalog = MyCatalog
   File Retention = 1 year 6 months; Job Retention = 3 weeks 2 days 5 hours; AutoPrune = no; Maximum Concurrent Jobs = 2 }
 Client { Name = "c 2"; Address = 10.0.0.2; Password = "p w 2"; Enabled = no }

@@ -1,0 +1,103 @@
+/**
+ * `reload` and SIGHUP: the Director reads its configuration again and, when the new
+ * one passes every check a start makes (`-t`'s), puts it in force; otherwise it keeps
+ * the running one and says why. Jobs already queued or running keep the generation
+ * they were submitted under (live.ts); the scheduler, console logins and ACLs, and
+ * every command from then on use the new one; the catalog gets rows for new Pools,
+ * Clients and Storages as at start.
+ *
+ * What the running process cannot take over without a restart (where it listens, its
+ * name, its working and pid directories, its catalog) is compared: a new
+ * configuration that changes any of them is refused, saying so, rather than accepted
+ * and silently not applied. Bareos accepts such a reload and goes on with the old
+ * values, which leaves `show` saying one thing and the Director doing another.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { BurrowError, describeError } from '@burrow/common/errors/index';
+import { loadDirectorConfig, formatProblem, type DirectorConfig } from '@burrow/common/config/index';
+import { Problems } from '@burrow/common/config/schema/problems';
+import type { Logger } from '@burrow/common/log/index';
+import { buildGeneration, writeResourceRows, type DirectorParts } from './generation.js';
+import type { LiveConfiguration } from './live.js';
+
+export interface ReloadOutcome {
+  readonly ok: boolean;
+  /** Why the new configuration was refused (one problem a line); empty when it is in force. */
+  readonly errors: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+export interface ReloadSetup {
+  readonly configPath: string;
+  readonly live: LiveConfiguration;
+  readonly parts: DirectorParts;
+  /** The checks a start makes against the machine (configuration/check.ts). */
+  readonly check: (config: DirectorConfig, problems: Problems) => Promise<unknown>;
+}
+
+/** What a running Director keeps until it restarts, as `label: value` pairs to compare. */
+function restartOnly(c: DirectorConfig): Record<string, unknown> {
+  const d = c.director;
+  const catalog = c.catalogs[0];
+  return {
+    'Director Name': d.name, DirPort: d.dirPort, DirAddress: d.dirAddress, DirAddresses: d.dirAddresses,
+    WorkingDirectory: d.workingDirectory, PidDirectory: d.pidDirectory,
+    'Catalog DbName': catalog?.dbName, 'Catalog DbDriver': catalog?.dbDriver,
+  };
+}
+
+function restartNeeded(running: DirectorConfig, next: DirectorConfig): string[] {
+  const before = restartOnly(running);
+  const after = restartOnly(next);
+  return Object.keys(before).filter((k) => !isDeepStrictEqual(before[k], after[k])).map((k) =>
+    `${k} changed (from ${JSON.stringify(before[k]) ?? 'unset'} to ${JSON.stringify(after[k]) ?? 'unset'}): the running Director cannot take that over; restart it instead`);
+}
+
+async function tryReload(s: ReloadSetup): Promise<ReloadOutcome> {
+  const problems = new Problems();
+  let config: DirectorConfig;
+  try {
+    const loaded = loadDirectorConfig(s.configPath);
+    problems.warnings.push(...loaded.warnings);
+    config = loaded.config;
+    await s.check(config, problems);
+    problems.throwIfAny();
+  } catch (err) {
+    const lines = err instanceof BurrowError && err.code.startsWith('CONFIG') ? err.message.split('\n') : [describeError(err)];
+    return { ok: false, errors: lines, warnings: problems.warnings.map(formatProblem) };
+  }
+  const warnings = problems.warnings.map(formatProblem);
+  const refused = restartNeeded(s.live.current.config, config);
+  if (refused.length > 0) return { ok: false, errors: refused, warnings };
+  const next = buildGeneration(config, s.parts);
+  writeResourceRows(s.parts.catalog, config);
+  s.live.replace(next);
+  return { ok: true, errors: [], warnings };
+}
+
+/** Reloads one at a time: a second request waits for the first to finish. */
+export function reloader(s: ReloadSetup): () => Promise<ReloadOutcome> {
+  let last: Promise<unknown> = Promise.resolve();
+  return () => {
+    const run = last.then(() => tryReload(s));
+    last = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** Reloads on SIGHUP, as Bareos's daemons do; returns what stops it (at shutdown). */
+export function reloadOnHangup(reload: () => Promise<ReloadOutcome>, log: Logger, configPath: string): () => void {
+  const onHangup = (): void => {
+    log.info(`SIGHUP received, reloading ${configPath}`);
+    void reload().then((outcome) => logReload(log, configPath, outcome));
+  };
+  process.on('SIGHUP', onHangup);
+  return () => process.off('SIGHUP', onHangup);
+}
+
+/** A reload's outcome in the Director's log (SIGHUP has nobody else to tell). */
+function logReload(log: Logger, configPath: string, o: ReloadOutcome): void {
+  for (const w of o.warnings) log.warn(w);
+  if (o.ok) log.info(`configuration ${configPath} reloaded`);
+  else log.error({ errors: o.errors }, `configuration ${configPath} not reloaded; the running one is kept: ${o.errors.join('; ')}`);
+}

@@ -10,6 +10,8 @@ import type { Catalog } from '../catalog/index.js';
 import { JobLog } from '../jobs/job-log.js';
 import type { JobEnv } from '../jobs/env.js';
 import { MessageRouter } from '../messages/router.js';
+import type { MessageType } from '../messages/job-lines.js';
+import { logDate } from '../jobs/format.js';
 import { scheduleEntries } from '../scheduler/scheduler.js';
 import type { Generation } from './live.js';
 
@@ -41,7 +43,9 @@ export function buildGeneration(config: DirectorConfig, parts: DirectorParts): G
     jobEnded: (jobId, messages, end) => router.jobEnded(jobId, messages, end),
     runConsoleCommand: parts.runConsoleCommand,
   };
-  return { config, env, schedule };
+  const daemonSink = router.sink(config.director.messages ?? '');
+  const daemonMessage = (type: MessageType, text: string): void => daemonSink(type, `${logDate(Date.now())} ${directorName}: ${text}`, null);
+  return { config, env, schedule, daemonMessage };
 }
 
 /** The catalog rows of the configuration's Pools, Clients and Storages (idempotent). */

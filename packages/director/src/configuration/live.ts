@@ -13,6 +13,7 @@
 import type { DirectorConfig } from '@burrow/common/config/index';
 import type { JobEnv } from '../jobs/env.js';
 import type { ScheduleEntry } from '../scheduler/scheduler.js';
+import type { MessageType } from '../messages/job-lines.js';
 
 export interface Generation {
   readonly config: DirectorConfig;
@@ -20,6 +21,11 @@ export interface Generation {
   readonly env: JobEnv;
   /** The Run lines of its Schedules, parsed. */
   readonly schedule: readonly ScheduleEntry[];
+  /**
+   * A line of the Director's own (no job's), as Bareos's daemon messages: dated, named
+   * for the Director, to the destinations of its `Messages =` resource that take `type`.
+   */
+  readonly daemonMessage: (type: MessageType, text: string) => void;
 }
 
 export class LiveConfiguration {

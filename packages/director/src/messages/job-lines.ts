@@ -4,8 +4,11 @@
  * (jobs/job-log.ts) is the one implementation of JobLines.
  */
 
-/** Bareos message types a line can carry, used by Messages filters. */
-export type MessageType = 'info' | 'warning' | 'error' | 'fatal' | 'terminate' | 'saved' | 'notsaved' | 'skipped' | 'restored';
+/**
+ * Bareos message types a line can carry, used by Messages filters. `audit` lines are
+ * the Director's own (console commands, when Auditing = yes), never a job's.
+ */
+export type MessageType = 'info' | 'warning' | 'error' | 'fatal' | 'terminate' | 'saved' | 'notsaved' | 'skipped' | 'restored' | 'audit';
 
 /** Where lines go besides the catalog (the Messages resource's destinations). */
 export type MessageSink = (type: MessageType, line: string, jobId: number | null) => void;

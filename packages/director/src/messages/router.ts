@@ -14,7 +14,8 @@ import type { MessageSink, MessageType } from './job-lines.js';
 import { substitute, type PercentVars } from './percent.js';
 import { MailBuffer, deliver, describeFailure, shouldMail, type MailTarget } from './mail.js';
 
-const ALL_TYPES: readonly MessageType[] = ['info', 'warning', 'error', 'fatal', 'terminate', 'saved', 'notsaved', 'skipped', 'restored'];
+// As in Bareos, `all` takes in `audit` too (its stock Messages say `all, !audit`).
+const ALL_TYPES: readonly MessageType[] = ['info', 'warning', 'error', 'fatal', 'terminate', 'saved', 'notsaved', 'skipped', 'restored', 'audit'];
 
 /** Bareos's type lists: `all, !skipped` — start empty, add and remove in order. */
 export function typeFilter(types: readonly string[]): (t: MessageType) => boolean {

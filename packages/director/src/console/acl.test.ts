@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nameAcl, whereAcl } from './acl.js';
+import { nameAcl, unrestricted, whereAcl } from './acl.js';
 
 test('the first matching entry decides; ! denies; *all* matches everything; nothing matching denies', () => {
   const acl = nameAcl([['!delete', '!purge', '*all*']]);
@@ -50,4 +50,12 @@ test('WhereACL: a folder and what lies below it, ! and *all*, never ..', () => {
   assert.equal(whereAcl([['*all*']])('/anywhere'), true);
   assert.equal(whereAcl([['*all*']])('/a/../b'), false);
   assert.equal(whereAcl([['/srv/r.d']])('/srv/rxd'), false, 'dots in a path are dots');
+});
+
+test('unrestricted: *all* before any ! entry, in the console\'s list or a profile\'s', () => {
+  assert.equal(unrestricted([['*all*']]), true);
+  assert.equal(unrestricted([[], ['a'], ['*all*']]), true);
+  assert.equal(unrestricted([['!secret', '*all*']]), false);
+  assert.equal(unrestricted([['a', 'b']]), false);
+  assert.equal(unrestricted([]), false);
 });

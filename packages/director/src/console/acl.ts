@@ -82,3 +82,18 @@ function firstVerdict(matchers: readonly Matcher[], item: string): boolean {
   }
   return false;
 }
+
+/**
+ * Whether lists leave a console every item of their kind (Bareos's AclNoRestrictions):
+ * asked in order, the console's own list and then its profiles', the first entry that
+ * is `*all*` before any `!` entry says yes; a `!` entry first, or none, says no.
+ */
+export function unrestricted(lists: ReadonlyArray<readonly string[]>): boolean {
+  for (const list of lists) {
+    for (const entry of list) {
+      if (entry.startsWith('!')) return false;
+      if (entry.toLowerCase() === ALL) return true;
+    }
+  }
+  return false;
+}

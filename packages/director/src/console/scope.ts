@@ -8,13 +8,18 @@
  * did not exist, so a restricted console cannot even learn of it.
  */
 import { findResource, type ConsoleResource, type ProfileResource } from '@burrow/common/config/index';
-import { nameAcl, whereAcl } from './acl.js';
+import { nameAcl, unrestricted, whereAcl } from './acl.js';
 import type { JobRow } from '../catalog/index.js';
 import { DEFAULT_CONSOLE_NAME } from './console-name.js';
 import type { ConsoleContext } from './command.js';
 
 export interface ConsoleScope {
   readonly restricted: boolean;
+  /**
+   * Every job, client, storage, pool, fileset and catalog is this console's to see
+   * (each of those ACLs unrestricted): what a query of the whole catalog needs.
+   */
+  readonly seesWholeCatalog: boolean;
   commandAllowed(name: string): boolean;
   clientAllowed(name: string): boolean;
   /** A job (by its Job resource name) of a client. */
@@ -35,6 +40,7 @@ export interface ConsoleScope {
 
 const UNRESTRICTED: ConsoleScope = {
   restricted: false,
+  seesWholeCatalog: true,
   commandAllowed: () => true,
   clientAllowed: () => true,
   jobAllowed: () => true,
@@ -59,8 +65,10 @@ export function scopeOf(console: ConsoleResource, profiles: readonly ProfileReso
   const command = nameAcl(lists('commandAcl'));
   const client = nameAcl(lists('clientAcl'));
   const job = nameAcl(lists('jobAcl'));
+  const catalogWide: Array<keyof AclLists> = ['jobAcl', 'clientAcl', 'storageAcl', 'poolAcl', 'fileSetAcl', 'catalogAcl'];
   return {
     restricted: true,
+    seesWholeCatalog: !console.restoreOwner && catalogWide.every((kind) => unrestricted(lists(kind))),
     commandAllowed: (name) => ALWAYS.has(name) || command(name),
     clientAllowed: client,
     jobAllowed: (j) => job(j.name) && (j.clientName === null || client(j.clientName)),
@@ -77,6 +85,7 @@ export function scopeOf(console: ConsoleResource, profiles: readonly ProfileReso
 /** A named console whose resource is gone (a reload removed it) may do nothing. */
 const NOTHING: ConsoleScope = {
   restricted: true,
+  seesWholeCatalog: false,
   commandAllowed: () => false,
   clientAllowed: () => false,
   jobAllowed: () => false,

@@ -26,6 +26,10 @@ export interface BurrowOptions {
   jobDirectives?: string[];
   /** Extra directives for the File daemon's own resource (e.g. `Allowed Script Dir = ...`). */
   fdDirectives?: string[];
+  /** Extra directives for the Director's own resource (e.g. `QueryFile = ...`, `Auditing = yes`). */
+  directorDirectives?: string[];
+  /** Extra destinations of the Director's own Messages resource, Daemon (e.g. an audit log). */
+  daemonMessages?: string[];
   /**
    * Extra resources for the Director's configuration (a Schedule, more Jobs, another
    * Client). `@FDPORT@` and `@CLIENTPASSWORD@` stand for the File daemon's port and
@@ -126,7 +130,8 @@ export class Burrow {
     const q = (s: string): string => JSON.stringify(s);
     writeFileSync(this.configs.dir, `
 Director { Name = test-dir; DirAddress = 127.0.0.1; DirPort = ${this.ports.dir}; Password = ${q(this.passwords.console)}
-  Working Directory = ${q(this.directorWorkDir)}; Pid Directory = ${q(this.directorWorkDir)}; Maximum Concurrent Jobs = 5; Messages = Daemon }
+  Working Directory = ${q(this.directorWorkDir)}; Pid Directory = ${q(this.directorWorkDir)}; Maximum Concurrent Jobs = 5; Messages = Daemon
+  ${(o.directorDirectives ?? []).join('\n  ')} }
 Client { Name = test-fd; Address = 127.0.0.1; FDPort = ${this.ports.fd}; Password = ${q(this.passwords.client)}; Catalog = MyCatalog }
 Storage { Name = File; Address = 127.0.0.1; SDPort = ${this.ports.sd}; Password = ${q(this.passwords.storage)}; Device = FileStorage; Media Type = File }
 Catalog { Name = MyCatalog; dbdriver = "sqlite3"; dbname = "bacula" }
@@ -144,7 +149,8 @@ Job { Name = backup-test; Type = Backup; Level = Full; Client = test-fd; FileSet
 ${(o.directorResources ?? '').replaceAll('@FDPORT@', String(this.ports.fd)).replaceAll('@CLIENTPASSWORD@', q(this.passwords.client)).replaceAll('@WORKDIR@', this.directorWorkDir)}
 Job { Name = RestoreFiles; Type = Restore; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard; Where = ${q(join(this.dir, 'restored'))} }
 Messages { Name = Standard; Console = all; Append = ${q(join(this.dir, 'dir', 'log'))} = all; Catalog = all }
-Messages { Name = Daemon; Console = all }
+Messages { Name = Daemon; Console = all
+  ${(o.daemonMessages ?? []).join('\n  ')} }
 `);
     writeFileSync(this.configs.sd, `
 Storage { Name = test-sd; SDAddress = 127.0.0.1; SDPort = ${this.ports.sd}; Working Directory = ${q(join(this.dir, 'sd'))}; Pid Directory = ${q(join(this.dir, 'sd'))} }

@@ -22,7 +22,7 @@ import type { LiveConfiguration } from './live.js';
 
 export interface ReloadOutcome {
   readonly ok: boolean;
-  /** Why the new configuration was refused (one problem a line); empty when it is in force. */
+  /** Why the new configuration was refused, line by line as `-t` says it; empty when it is in force. */
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
 }
@@ -53,33 +53,44 @@ function restartNeeded(running: DirectorConfig, next: DirectorConfig): string[] 
     `${k} changed (from ${JSON.stringify(before[k]) ?? 'unset'} to ${JSON.stringify(after[k]) ?? 'unset'}): the running Director cannot take that over; restart it instead`);
 }
 
+/** Why a configuration was refused, one problem a line: a configuration error's own lines, or what went wrong. */
+function refusal(err: unknown): string[] {
+  return err instanceof BurrowError && err.code.startsWith('CONFIG') ? err.message.split('\n') : [describeError(err)];
+}
+
 async function tryReload(s: ReloadSetup): Promise<ReloadOutcome> {
   const problems = new Problems();
-  let config: DirectorConfig;
+  const warnings = (): string[] => problems.warnings.map(formatProblem);
   try {
     const loaded = loadDirectorConfig(s.configPath);
     problems.warnings.push(...loaded.warnings);
-    config = loaded.config;
+    const config = loaded.config;
     await s.check(config, problems);
     problems.throwIfAny();
+    const refused = restartNeeded(s.live.current.config, config);
+    if (refused.length > 0) return { ok: false, errors: refused, warnings: warnings() };
+    // Built before anything changes: a generation that cannot be built leaves the running one untouched.
+    const next = buildGeneration(config, s.parts);
+    writeResourceRows(s.parts.catalog, config);
+    s.live.replace(next);
+    return { ok: true, errors: [], warnings: warnings() };
   } catch (err) {
-    const lines = err instanceof BurrowError && err.code.startsWith('CONFIG') ? err.message.split('\n') : [describeError(err)];
-    return { ok: false, errors: lines, warnings: problems.warnings.map(formatProblem) };
+    return { ok: false, errors: refusal(err), warnings: warnings() };
   }
-  const warnings = problems.warnings.map(formatProblem);
-  const refused = restartNeeded(s.live.current.config, config);
-  if (refused.length > 0) return { ok: false, errors: refused, warnings };
-  const next = buildGeneration(config, s.parts);
-  writeResourceRows(s.parts.catalog, config);
-  s.live.replace(next);
-  return { ok: true, errors: [], warnings };
 }
 
-/** Reloads one at a time: a second request waits for the first to finish. */
+/**
+ * Reloads one at a time (a second request waits for the first to finish), each
+ * outcome written to the Director's log whoever asked (SIGHUP has nobody else to tell;
+ * a console is told as well).
+ */
 export function reloader(s: ReloadSetup): () => Promise<ReloadOutcome> {
   let last: Promise<unknown> = Promise.resolve();
   return () => {
-    const run = last.then(() => tryReload(s));
+    const run = last.then(() => tryReload(s)).then((outcome) => {
+      logReload(s.parts.log, s.configPath, outcome);
+      return outcome;
+    });
     last = run.catch(() => undefined);
     return run;
   };
@@ -89,13 +100,13 @@ export function reloader(s: ReloadSetup): () => Promise<ReloadOutcome> {
 export function reloadOnHangup(reload: () => Promise<ReloadOutcome>, log: Logger, configPath: string): () => void {
   const onHangup = (): void => {
     log.info(`SIGHUP received, reloading ${configPath}`);
-    void reload().then((outcome) => logReload(log, configPath, outcome));
+    void reload();
   };
   process.on('SIGHUP', onHangup);
   return () => process.off('SIGHUP', onHangup);
 }
 
-/** A reload's outcome in the Director's log (SIGHUP has nobody else to tell). */
+/** A reload's outcome in the Director's log. */
 function logReload(log: Logger, configPath: string, o: ReloadOutcome): void {
   for (const w of o.warnings) log.warn(w);
   if (o.ok) log.info(`configuration ${configPath} reloaded`);

@@ -43,7 +43,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const catalog = openSqliteCatalog(catalogFiles(workingDirectory, config.catalogs[0]?.dbName ?? DEFAULT_DB_NAME).database);
   for (const jobId of catalog.markInterruptedJobs()) log.warn({ jobId }, 'job was cut off by a previous Director run; marked failed');
   // Called only once a job runs, when everything it reads exists.
-  const runConsoleCommand = scriptConsole(() => ({ catalog, queue, live, state, scheduler, resolvePath, commands: COMMANDS }));
+  const runConsoleCommand = scriptConsole(() => services);
   const parts = { catalog, log, resolvePath, runConsoleCommand };
   const live = new LiveConfiguration(buildGeneration(config, parts));
   writeResourceRows(catalog, config);
@@ -57,6 +57,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const schedulerDone = scheduler.run(signal);
   const reload = reloader({ configPath: args.configPath, live, parts, check: (c, problems) => checkDirectorConfiguration(c, problems, resolvePath) });
   const stopHangups = reloadOnHangup(reload, log, args.configPath);
+  const services: ConsoleServices = { catalog, queue, live, reload, state, scheduler, resolvePath, commands: COMMANDS };
   const server = await listen({
     binds: checked.binds,
     self: { role: 'director', name: self.name },
@@ -69,7 +70,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
       // Resource names match case-insensitively, but the key is bound to the exact identity.
       return named ? derivePsk(named.password, peer) : undefined;
     },
-    onChannel: (channel) => serveConsole({ catalog, queue, live, state, scheduler, resolvePath, commands: COMMANDS }, channel, signal),
+    onChannel: (channel) => serveConsole(services, channel, signal),
   });
   await serveUntilStopped({
     server, binary: 'burrow-dir', pidDirectory: resolvePath(self.pidDirectory), log, signal, banner: `burrow-dir "${self.name}"`,

@@ -34,7 +34,8 @@ import type { JobEnv } from '../jobs/env.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { RestoreTree } from '../restore-tree/tree.js';
-import type { LiveConfiguration } from '../configuration/live.js';
+import type { Generation, LiveConfiguration } from '../configuration/live.js';
+import type { ReloadOutcome } from '../configuration/reload.js';
 
 /** A question of a conversation; its answers are results of the command that asked. */
 export interface Question<R> {
@@ -146,6 +147,8 @@ export interface DirectorState {
 
 export interface ConsoleSession {
   consoleName: string;
+  /** Where the console connected from (its IP address); none for the Director's own run-script console. */
+  address?: string;
   /** `.api json` mode: every command answers one JSON document. */
   api: boolean;
   /** A restricted console's own place in the job log (the shared one is the default console's). */
@@ -173,8 +176,12 @@ export interface ConsoleContext {
   queue: JobQueue;
   /** What jobs submitted now use (the JobEnv of `config`). */
   env: JobEnv;
+  /** The Director's own messages of `config` (audit lines), to its `Messages =` resource's destinations. */
+  daemonMessage: Generation['daemonMessage'];
   /** Where `config` and `env` come from; `reload` replaces what it holds. */
   live: LiveConfiguration;
+  /** Reads the configuration file again and puts it in force if it passes every check (configuration/reload.ts). */
+  reload: () => Promise<ReloadOutcome>;
   state: DirectorState;
   scheduler: Scheduler;
   session: ConsoleSession;
@@ -185,4 +192,4 @@ export interface ConsoleContext {
 }
 
 /** What every console connection shares; each command gets it with the generation in force. */
-export type ConsoleServices = Omit<ConsoleContext, 'session' | 'config' | 'env'>;
+export type ConsoleServices = Omit<ConsoleContext, 'session' | 'config' | 'env' | 'daemonMessage'>;

@@ -35,9 +35,9 @@ test('a line and JSON arguments reach the same handler with the same result', as
   const list = ctx.commands.get('list');
   assert.ok(list);
   const fromLine = await execute(ctx, 'list clients');
-  const fromJson = await dispatch(ctx, list, { what: 'clients' });
+  const fromJson = await dispatch(ctx, list, { what: 'clients' }, 'list clients');
   assert.deepEqual(fromJson.result, fromLine.result);
-  await assert.rejects(dispatch(ctx, list, { what: 'clients', limit: 'many' }), /list: limit= must be a number, not "many"/);
+  await assert.rejects(dispatch(ctx, list, { what: 'clients', limit: 'many' }, 'list clients limit=many'), /list: limit= must be a number, not "many"/);
 });
 
 test('bad arguments are refused with their keyword; the session goes on', async (t) => {
@@ -74,7 +74,7 @@ test('CommandACL is enforced in one place, logged, and answered as if the comman
   assert.deepEqual(refused.result, { error: { code: 'NOT_ALLOWED', message: refused.text() } });
   const status = alice.commands.get('status');
   assert.ok(status);
-  await assert.rejects(dispatch(alice, status, {}), /not permitted/, 'the JSON path is refused the same way');
+  await assert.rejects(dispatch(alice, status, {}, 'status'), /not permitted/, 'the JSON path is refused the same way');
   assert.ok(tc.catalog.listLogsSince(0, 10).some((l) => l.text === 'Console "alice": command "status" refused by its CommandACL'));
   assert.equal((await execute(alice, 'list clients')).ok, true);
   assert.equal((await execute(alice, 'help')).ok, true, 'help and .api are every console\'s');

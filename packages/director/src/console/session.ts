@@ -10,38 +10,42 @@ import { parseCommand } from './args.js';
 import type { Command, ConsoleContext, ConsoleServices, ConsoleSession, CommandResult } from './command.js';
 import { consoleScope } from './scope.js';
 import { DEFAULT_CONSOLE_NAME } from './console-name.js';
+import { aclFailure, auditWanted, commandLine, type AuditSource } from './audit.js';
 
 export async function serveConsole(services: ConsoleServices, channel: Channel, signal: AbortSignal): Promise<void> {
-  const session: ConsoleSession = { consoleName: channel.peer.name, api: false };
+  const session: ConsoleSession = { consoleName: channel.peer.name, api: false, address: hostOf(channel.remoteAddress) };
   for (;;) {
     const msg = await channel.receive(signal);
     if (msg.kind !== 'consoleCommand') throw channel.violation(`a console may not send ${msg.kind}`);
     // Read once per command: a reload meanwhile changes the next command, not this one.
-    const { config, env } = services.live.current;
-    const ctx: ConsoleContext = { ...services, config, env, session };
+    const { config, env, daemonMessage } = services.live.current;
+    const ctx: ConsoleContext = { ...services, config, env, daemonMessage, session };
     const result = await execute(ctx, msg.body.text);
     await channel.send('consoleReply', render(ctx, result));
   }
 }
 
 /**
- * One console line: an answer to the conversation under way, or a command. A failed
- * answer asks the same question again, unless the dialog itself said how to go on.
+ * One console line: an answer to the conversation under way, or a command. An answer
+ * refused (an error thrown) asks the same question again; a result ends the
+ * conversation unless it asks a question of its own (a query that failed has nothing
+ * left to ask).
  */
 export async function execute(ctx: ConsoleContext, line: string): Promise<CommandResult> {
   const dialog = ctx.session.dialog;
   ctx.session.dialog = undefined;
   if (dialog) {
     if (line.trim() === '.') return failure(new BurrowError('BAD_REQUEST', 'Selection terminated.'));
-    const result = await guard(() => dialog.answer(ctx, line));
-    ctx.session.dialog = result.next ?? (result.ok ? undefined : dialog);
+    let refused = false;
+    const result = await guard(() => dialog.answer(ctx, line), () => { refused = true; });
+    ctx.session.dialog = result.next ?? (refused ? dialog : undefined);
     return result;
   }
   const result = await guard(() => {
     const parsed = parseCommand(line);
     const command = ctx.commands.get(parsed.name);
     if (!command) throw new BurrowError('BAD_REQUEST', `${parsed.name}: is an invalid command. Type "help" for the list.`);
-    return dispatch(ctx, command, command.readLine(parsed.args));
+    return dispatch(ctx, command, command.readLine(parsed.args), line);
   });
   ctx.session.dialog = result.next;
   return result;
@@ -49,16 +53,25 @@ export async function execute(ctx: ConsoleContext, line: string): Promise<Comman
 
 /**
  * Runs a command for this console with its arguments as an object (read from a
- * console line, or JSON from another face): the one place CommandACL is enforced.
- * Refusals are logged, as Bareos logs them, and answered as if the command did not
- * exist for this console.
+ * console line, or JSON from another face): the one place CommandACL is enforced and
+ * commands are audited (`line` is what the audit log shows; another face passes its
+ * own rendering of the request). Refusals are logged, as Bareos logs them, and
+ * answered as if the command did not exist for this console.
  */
-export async function dispatch(ctx: ConsoleContext, command: Command, input: unknown): Promise<CommandResult> {
+export async function dispatch(ctx: ConsoleContext, command: Command, input: unknown, line: string): Promise<CommandResult> {
+  const source: AuditSource = { consoleName: ctx.session.consoleName, from: ctx.session.address };
   if (!consoleScope(ctx).commandAllowed(command.name)) {
     ctx.catalog.addLog(null, Date.now(), `Console "${ctx.session.consoleName}": command "${command.name}" refused by its CommandACL`);
+    if (ctx.config.director.auditing) ctx.daemonMessage('audit', aclFailure(source, command.name));
     throw new BurrowError('NOT_ALLOWED', `${command.name}: is an invalid command or not permitted for this console.`);
   }
+  if (auditWanted(ctx.config.director, command.name)) ctx.daemonMessage('audit', commandLine(source, line));
   return command.invoke(ctx, input);
+}
+
+/** `10.0.0.7:53122` -> `10.0.0.7`, `::1:53122` -> `::1`: where a console is, as Bareos's audit lines name it. */
+function hostOf(remoteAddress: string): string {
+  return remoteAddress.replace(/:[^:]*$/, '');
 }
 
 /**
@@ -68,8 +81,8 @@ export async function dispatch(ctx: ConsoleContext, command: Command, input: unk
  * that would go on as a conversation fails: nobody is there to answer its question.
  */
 export async function runAsDirector(services: ConsoleServices, line: string): Promise<{ ok: boolean; text: string }> {
-  const { config, env } = services.live.current;
-  const ctx: ConsoleContext = { ...services, state: { ...services.state }, config, env, session: { consoleName: DEFAULT_CONSOLE_NAME, api: false } };
+  const { config, env, daemonMessage } = services.live.current;
+  const ctx: ConsoleContext = { ...services, state: { ...services.state }, config, env, daemonMessage, session: { consoleName: DEFAULT_CONSOLE_NAME, api: false } };
   const result = await execute(ctx, line);
   const question = ctx.session.dialog;
   if (question) return { ok: false, text: `${result.text()}\n${line}: needs an answer to "${question.prompt.trim()}"; a console script cannot give one` };
@@ -81,10 +94,11 @@ function failure(err: unknown): CommandResult {
   return { ok: false, result: { error: { code: e.code, message: e.message } }, text: () => e.message };
 }
 
-async function guard(work: () => Promise<CommandResult>): Promise<CommandResult> {
+async function guard(work: () => Promise<CommandResult>, onError?: () => void): Promise<CommandResult> {
   try {
     return await work();
   } catch (err) {
+    onError?.();
     return failure(err);
   }
 }

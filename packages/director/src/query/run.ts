@@ -42,12 +42,29 @@ function cell(v: QueryValue): Cell {
   return v;
 }
 
-export function runQuery(catalog: Catalog, query: CatalogQuery, answers: readonly string[]): QueryTable[] {
-  return query.statements.map((s) => {
-    const bound = bindAnswers(s.sql, answers);
-    const result = catalog.readOnlyQuery(bound.sql, bound.params, MAX_ROWS);
-    return { columns: result.columns, rows: result.rows.map((r) => r.map(cell)), vertical: s.vertical, truncated: result.truncated };
-  });
+/** What one query gave: a table per statement run, and why it stopped if a statement failed. */
+export interface QueryAnswer {
+  readonly tables: readonly QueryTable[];
+  /** The first statement that failed (bad SQL, a statement that would write): the rest do not run. */
+  readonly error?: string;
+}
+
+/**
+ * Runs the statements in order, as Bareos does; the first that fails ends the query
+ * with what the earlier ones gave kept.
+ */
+export function runQuery(catalog: Catalog, query: CatalogQuery, answers: readonly string[]): QueryAnswer {
+  const tables: QueryTable[] = [];
+  for (const s of query.statements) {
+    try {
+      const bound = bindAnswers(s.sql, answers);
+      const result = catalog.readOnlyQuery(bound.sql, bound.params, MAX_ROWS);
+      tables.push({ columns: result.columns, rows: result.rows.map((r) => r.map(cell)), vertical: s.vertical, truncated: result.truncated });
+    } catch (err) {
+      return { tables, error: describeError(err) };
+    }
+  }
+  return { tables };
 }
 
 function vertical(t: QueryTable): string {

@@ -6,6 +6,8 @@ import { apiCommand, helpCommand, messagesCommand, versionCommand } from './info
 import { labelCommand } from './label.js';
 import { estimateCommand } from './estimate.js';
 import { listCommand, llistCommand } from './list.js';
+import { queryCommand } from './query.js';
+import { reloadCommand } from './reload.js';
 import { restoreCommand } from './restore.js';
 import { cancelCommand, runCommand, waitCommand } from './run.js';
 import { showCommand } from './show.js';
@@ -13,7 +15,7 @@ import { statusCommand } from './status.js';
 
 const ALL: Command[] = [
   apiCommand, cancelCommand, estimateCommand, helpCommand, labelCommand, listCommand, llistCommand, messagesCommand,
-  restoreCommand, runCommand, showCommand, statusCommand, versionCommand, waitCommand,
+  queryCommand, reloadCommand, restoreCommand, runCommand, showCommand, statusCommand, versionCommand, waitCommand,
   bvfsCleanupCommand, bvfsGetJobidsCommand, bvfsLsdirsCommand, bvfsLsfilesCommand, bvfsRestoreCommand, bvfsUpdateCommand, bvfsVersionsCommand,
 ];
 

@@ -1,6 +1,6 @@
 /**
  * A schedule fires in real time: a Run line for the coming minute starts the job
- * while the Director runs; status dir lists it beforehand; show schedules prints how
+ * while the Director runs; status dir lists it beforehand; show schedules verbose prints how
  * the Run line was understood. A Verify job's schedule fires at the same minute and
  * runs at the Run line's level.
  */
@@ -29,7 +29,7 @@ Job { Name = verify-test; Type = Verify; Level = Catalog; Client = test-fd; File
   });
   t.after(() => burrow.stop());
 
-  const before = await burrow.console(['status dir', 'show schedules']);
+  const before = await burrow.console(['status dir', 'show schedules verbose']);
   assert.match(before.stdout, /Scheduled Jobs:[\s\S]*\| Full\s+\| Backup \| 7\s+\|[^\n]*\| backup-test \| Soon/);
   assert.match(before.stdout, new RegExp(`hour=all minute=${String(minute).padStart(2, '0')}`));
 

@@ -8,7 +8,7 @@ import { describeRun } from '../../scheduler/describe.js';
 import { parseRun } from '../../scheduler/run-spec.js';
 import { printResource, type LoadedResource, type PrintOptions } from './resource.js';
 
-export { directiveName, type PrintOptions } from './resource.js';
+export { directiveName, type LoadedResource, type PrintOptions } from './resource.js';
 
 /** Resource types in the order `show all` prints them, with where each lives in a loaded configuration. */
 export const RESOURCE_TYPES = [

@@ -32,6 +32,7 @@ test('a console line is read into the schema\'s input', () => {
   const read = (name: string, words: Array<{ key: string; value?: string; word?: string }>): unknown =>
     COMMANDS.get(name)?.readLine(words.map((w) => ({ key: w.key, value: w.value, word: w.word })));
   assert.deepEqual({ ...read('list', [{ key: 'jobs', word: 'Jobs' }, { key: 'limit', value: '2' }]) as object }, { what: 'Jobs', limit: '2' });
-  assert.deepEqual(read('show', [{ key: 'job', value: 'Backup-Test' }]), { kind: 'job', name: 'Backup-Test' });
-  assert.deepEqual(read('show', [{ key: 'pools', word: 'pools' }]), { kind: 'pools' });
+  assert.deepEqual(read('show', [{ key: 'job', value: 'Backup-Test' }]), { verbose: false, kind: 'job', name: 'Backup-Test' });
+  assert.deepEqual(read('show', [{ key: 'pools', word: 'pools' }, { key: 'verbose' }]), { verbose: true, kind: 'pools' });
+  assert.deepEqual(read('show', [{ key: 'disabled' }, { key: 'jobs' }]), { verbose: false, disabled: 'jobs' });
 });

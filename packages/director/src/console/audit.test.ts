@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { DirectorConfig } from '@burrow/common/config/index';
 import { aclFailure, auditWanted, commandLine } from './audit.js';
 import { DEFAULT_CONSOLE_NAME } from './console-name.js';
-import { execute, runAsDirector } from './session.js';
+import { execute, hostOf, runAsDirector } from './session.js';
 import { openTestConsole } from './test-console.js';
 
 const director = (auditing: boolean, auditEvents: string[] = []) => ({ auditing, auditEvents }) as unknown as DirectorConfig['director'];
@@ -61,4 +61,11 @@ test('Audit Events narrows what is logged; without Auditing nothing is', async (
   t.after(() => off.close());
   await execute(off.context(), 'list clients');
   assert.equal(existsSync(join(logDir, 'off.log')), false);
+});
+
+test('a console is named by its address without the port, an IPv4 one of a dual-stack listener as IPv4', () => {
+  assert.equal(hostOf('10.0.0.7:53122'), '10.0.0.7');
+  assert.equal(hostOf('::ffff:127.0.0.1:40000'), '127.0.0.1');
+  assert.equal(hostOf('::1:40000'), '::1');
+  assert.equal(hostOf('fe80::1:40000'), 'fe80::1');
 });

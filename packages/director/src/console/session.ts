@@ -69,9 +69,13 @@ export async function dispatch(ctx: ConsoleContext, command: Command, input: unk
   return command.invoke(ctx, input);
 }
 
-/** `10.0.0.7:53122` -> `10.0.0.7`, `::1:53122` -> `::1`: where a console is, as Bareos's audit lines name it. */
-function hostOf(remoteAddress: string): string {
-  return remoteAddress.replace(/:[^:]*$/, '');
+/**
+ * `10.0.0.7:53122` -> `10.0.0.7`, `::1:53122` -> `::1`: where a console is, as Bareos's
+ * audit lines name it. An IPv4 console of a dual-stack listener comes as
+ * `::ffff:10.0.0.7`; it is named by its IPv4 address, as it connected.
+ */
+export function hostOf(remoteAddress: string): string {
+  return remoteAddress.replace(/:[^:]*$/, '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
 }
 
 /**

@@ -10,6 +10,8 @@
  *   - DefaultJob's Write Bootstrap: the Full's `.bsr`, with the Incremental appended;
  *   - the tray monitor's Director gets status from the FD and SD and nothing else;
  *   - the SelfTest FileSet's XXH128 digests are in the catalog, equal to the files';
+ *   - Auditing = yes writes the console's commands to bareos-audit.log (and only there),
+ *     and the query command reads the stock QueryFile (@scriptdir@/query.sql);
  *   - BackupCatalog runs OK with the shipped scripts, mails its bootstrap through bsmtp,
  *     and its catalog dump, restored and loaded, is a catalog a Director works on.
  * Every job's report is mailed by the stock Messages, through bsmtp, to a test SMTP server.
@@ -136,6 +138,20 @@ describe('Bareos\'s stock configuration', () => {
     const sections = parseBootstrapText(text, bsr).sections;
     assert.deepEqual(sections.map((s) => s.volume), ['Full-0001', 'Incremental-0001'], text);
     assert.ok(sections.every((s) => s.mediaType === 'File' && s.fileIndexes.length === 1), text);
+  });
+
+  it('audits console commands to bareos-audit.log only, and answers a query from the stock QueryFile', async () => {
+    const b = await daemons();
+    const titles = readFileSync(join(SCRIPTDIR, 'query.sql'), 'utf8').split('\n').filter((l) => l.startsWith(':'));
+    const pools = titles.findIndex((l) => l === ':List the attributes of a pool') + 1;
+    const q = await b.console(['query', String(pools), 'Full']);
+    assert.equal(q.code, 0, `${q.stdout}\n${b.logs()}`);
+    assert.match(q.stdout, /\n +Name: Full\n +PoolType: Backup\n/);
+    const logdir = stock.values.logdir ?? '';
+    const audit = readFileSync(join(logdir, 'bareos-audit.log'), 'utf8');
+    assert.match(audit, /^\d\d-\w{3} \d\d:\d\d bareos-dir: Console \[default\] from \[127\.0\.0\.1\] cmdline run job=backup-bareos-fd yes$/m, audit);
+    assert.match(audit, /cmdline query$/m);
+    assert.doesNotMatch(readFileSync(join(logdir, 'bareos.log'), 'utf8'), /cmdline/, 'the stock bareos.log takes all, !audit');
   });
 
   it('lets the tray monitor\'s Director ask the FD and SD for status and nothing else', async () => {

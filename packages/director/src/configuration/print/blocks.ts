@@ -9,7 +9,7 @@ import type { FileSetInclude, FileSetOptions, MessageDestination, RunScriptBlock
 import { PATTERN_OPTIONS, VALUE_OPTIONS, type ValueKey } from '@burrow/common/fileset/options';
 import type { ValueKind } from '@burrow/common/fileset/values';
 import type { ListenAddressEntry } from '@burrow/common/config/schema/addresses';
-import { printBoolean, quote } from './values.js';
+import { printBoolean, printText, quote } from './values.js';
 
 const INDENT = '  ';
 
@@ -21,7 +21,8 @@ function optionsBlock(o: FileSetOptions): string[] {
   const body: string[] = [];
   for (const key of Object.keys(o.values) as ValueKey[]) {
     const option = VALUE_OPTIONS[key] as { name: string; value: ValueKind<unknown> };
-    body.push(`${option.name} = ${quote(option.value.format(o.values[key]))}`);
+    // Option values are words (Signature = MD5, Compression = GZIP9), bare as Bareos prints them.
+    body.push(`${option.name} = ${printText(option.value.format(o.values[key]), true)}`);
   }
   for (const p of o.patterns) body.push(`${PATTERN_OPTIONS[p.kind]} = ${quote(p.pattern)}`);
   return block('Options', body);

@@ -91,6 +91,8 @@ test('what show prints: Bareos spellings, withheld passwords, units, inherited v
   assert.match(pool, /\n {2}VolumeUseDuration = 23 hours\n/);
   assert.match(pool, /\n {2}VolumeRetention = 1 years\n/, 'set, even though it is the default');
   assert.match(pool, /\n {2}Recycle = yes\n/);
+  assert.match(pool, /\n {2}PoolType = Backup\n/, 'a keyword of its directive, bare as Bareos prints it');
+  assert.match(printConfig(config, { only: { type: 'FileSet', name: 'Linux All' } }), /\n {6}Signature = SHA256\n {6}Compression = GZIP9\n/);
   const director = printConfig(config, { only: { type: 'Director' } });
   assert.match(director, /Password = "\*{16}"/);
   assert.doesNotMatch(director, /secret/);
@@ -102,8 +104,8 @@ test('what show prints: Bareos spellings, withheld passwords, units, inherited v
   assert.match(job, /RunScript \{\n {4}RunsWhen = After\n/);
   assert.match(job, /Command = "\/bin\/echo \\"after\\" %e"/);
   const verbose = printConfig(config, { only: { type: 'Job', name: 'backup-c1' }, verbose: true });
-  assert.match(verbose, /\n {2}# {2}Level = "Incremental"\n/);
-  assert.match(verbose, /\n {2}# {2}Replace = "always"\n/, 'a default');
+  assert.match(verbose, /\n {2}# {2}Level = Incremental\n/);
+  assert.match(verbose, /\n {2}# {2}Replace = always\n/, 'a default');
   const console = printConfig(config, { only: { type: 'Console', name: 'alice' } });
   assert.match(console, /JobACL = "backup-c1", "!Restore\.\*"/);
   assert.match(console, /RestoreOwner = "2001:100"/);

@@ -14,7 +14,7 @@ import type { Sourced } from '@burrow/common/config/index';
 import { directorSchema } from '@burrow/common/config/director/load';
 import type { Field } from '@burrow/common/config/schema/fields';
 import { BLOCK_PRINTERS } from './blocks.js';
-import { numberKind, printValue, quote } from './values.js';
+import { numberKind, printText, printValue, quote, takesKeyword } from './values.js';
 
 export interface PrintOptions {
   /** Defaults, and what a Job takes from its JobDefs, as `#` lines (Bareos's `show ... verbose`). */
@@ -58,7 +58,8 @@ function valueLines(prop: string, field: Field, value: unknown, o: PrintOptions)
     const shown = value.map((v: string) => printValue(v, kind));
     return field.arity === 'rawMany' ? shown.map((v) => `${name} = ${v}`) : [`${name} = ${shown.join(', ')}`];
   }
-  return [`${name} = ${printValue(value as string | number | boolean, kind)}`];
+  if (typeof value === 'string') return [`${name} = ${printText(value, takesKeyword(field))}`];
+  return [`${name} = ${printValue(value as number | boolean, kind)}`];
 }
 
 /** `Type {` ... `}`: one resource of the Director's configuration. */

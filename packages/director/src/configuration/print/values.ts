@@ -37,6 +37,23 @@ export const printBoolean = (b: boolean): string => (b ? 'yes' : 'no');
 
 export type NumberKind = 'size' | 'duration' | 'integer';
 
+/** A word the lexer reads as itself without quotes. */
+const BARE_WORD = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * Whether a directive takes one of a set of words (Type, Level, Replace, Pool Type),
+ * asked of its schema, which refuses any other text. Bareos prints those bare
+ * (`Type = Backup`) and names and paths quoted; so does Burrow.
+ */
+export function takesKeyword(field: Field): boolean {
+  return field.arity === 'one' && !field.zod.safeParse('not one of its words').success;
+}
+
+/** A string value: bare when it is a keyword of its directive, quoted otherwise. */
+export function printText(value: string, keyword: boolean): string {
+  return keyword && BARE_WORD.test(value) ? value : quote(value);
+}
+
 /**
  * Whether a numeric directive is a size, a duration or a plain number, asked of its
  * own schema: a size field reads `1k` as 1024, a duration field `1 day` as 86400, and

@@ -23,7 +23,7 @@ test('show prints resources in configuration syntax, one or a type, by Bareos\'s
   const ctx = tc.context();
   const job = await execute(ctx, 'show job=Backup-Test');
   assert.equal(job.ok, true, job.text());
-  assert.match(job.text(), /^Job \{\n {2}Name = "backup-test"\n {2}Type = "?Backup"?\n[\s\S]*\n {2}Pool = "Full"\n[\s\S]*\}$/);
+  assert.match(job.text(), /^Job \{\n {2}Name = "backup-test"\n {2}Type = Backup\n[\s\S]*\n {2}Pool = "Full"\n[\s\S]*\}$/);
   const r = job.result as ShowResources;
   assert.equal(r.type, 'Job');
   assert.equal(r.resources[0]?.name, 'backup-test');
@@ -57,7 +57,7 @@ test('show all and verbose: every resource, defaults and a Schedule\'s parsed Ru
   assert.deepEqual((plain.result as ShowResources).resources[0]?.runs?.length, 1);
   const verbose = await execute(ctx, 'show schedule=Nightly verbose');
   assert.match(verbose.text(), /Run = "Level=Full daily at 02:00"\n[\s\S]*\n {2}# +hour=2 minute=00\n/);
-  assert.match((await execute(ctx, 'show verbose job=backup-test')).text(), /\n {2}# {2}Replace = "always"\n/, 'a default, as a # line');
+  assert.match((await execute(ctx, 'show verbose job=backup-test')).text(), /\n {2}# {2}Replace = always\n/, 'a default, as a # line');
 });
 
 test('show disabled lists disabled Jobs, Clients and Schedules', async (t) => {

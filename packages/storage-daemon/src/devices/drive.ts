@@ -125,6 +125,11 @@ export interface MountedVolume {
   readonly label: burrow.VolumeLabel;
 }
 
+/** A volume just labelled: as mounted, and its size in bytes (the catalog's VolBytes). */
+export interface LabelledVolume extends MountedVolume {
+  readonly volBytes: number;
+}
+
 /** Handles open on a drive now. */
 export interface DriveActivity {
   /** Append handles on the mounted volume (sessions writing). */
@@ -168,7 +173,7 @@ export interface Drive {
    * without `relabel` (VOLUME_FORMAT). A drive that mounts by name and is busy labels the
    * new volume beside the one it keeps mounted; one that does not refuses while busy.
    */
-  label(volumeName: string, info: VolumeLabelInfo, options?: LabelOptions): Promise<MountedVolume>;
+  label(volumeName: string, info: VolumeLabelInfo, options?: LabelOptions): Promise<LabelledVolume>;
   /**
    * The mounted volume, positioned at the end of its data (the end of the last block
    * that verifies; a half-written block a dead writer left is cut off). Handles share
@@ -180,4 +185,21 @@ export interface Drive {
   openRead(signal?: AbortSignal): Promise<ReadVolume>;
   /** Forgets the mounted volume. Refused (DEVICE) while handles are open; nothing mounted is fine. */
   unmount(): Promise<void>;
+}
+
+/** The handle, with `after` run once when it closes (whether or not its own close succeeds). */
+export function afterClose(handle: AppendVolume, after: () => void): AppendVolume {
+  let closed = false;
+  return {
+    ...handle,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      try {
+        await handle.close();
+      } finally {
+        after();
+      }
+    },
+  };
 }

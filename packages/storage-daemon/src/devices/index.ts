@@ -5,8 +5,9 @@
  * the memory drive for unit tests. Tape drives will implement the same interface, and
  * every implementation runs the one drive conformance suite (conformance.ts).
  */
+export { afterClose } from './drive.js';
 export type {
-  AppendOptions, AppendVolume, BlockAddress, BlockRead, BlockToWrite, Drive, DriveActivity, DriveCapabilities, LabelOptions,
+  AppendOptions, AppendVolume, BlockAddress, BlockRead, BlockToWrite, Drive, DriveActivity, DriveCapabilities, LabelledVolume, LabelOptions,
   MountedVolume, ReadVolume, WriteBlockOptions, WrittenBlock,
 } from './drive.js';
 export { RandomAccessDrive, fileArchive, fileDrive, memoryArchive, memoryDrive } from './random-access-drive.js';

@@ -10,8 +10,9 @@ import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/generated';
 import { encodeBlock } from '../volume/block.js';
 import { makeVolumeLabel, volumeLabelBlock, type VolumeLabelInfo } from '../volume/labels.js';
+import { afterClose } from './drive.js';
 import type {
-  AppendOptions, AppendVolume, Drive, DriveActivity, DriveCapabilities, LabelOptions, MountedVolume, ReadVolume,
+  AppendOptions, AppendVolume, Drive, DriveActivity, DriveCapabilities, LabelledVolume, LabelOptions, MountedVolume, ReadVolume,
 } from './drive.js';
 import { FileAppendState, FileReadVolume, findAppendPosition, readVolumeLabel } from './file-volumes.js';
 import { FileStore } from './file-store.js';
@@ -82,7 +83,7 @@ export class RandomAccessDrive implements Drive {
     return this.current;
   }
 
-  async label(volumeName: string, info: VolumeLabelInfo, options: LabelOptions = {}): Promise<MountedVolume> {
+  async label(volumeName: string, info: VolumeLabelInfo, options: LabelOptions = {}): Promise<LabelledVolume> {
     checkVolumeName(volumeName);
     options.signal?.throwIfAborted();
     const { claims, store } = this.archive;
@@ -91,9 +92,10 @@ export class RandomAccessDrive implements Drive {
     claims.claimAppend(volumeName, this.name);
     try {
       await this.checkMayLabel(volumeName, options.relabel === true);
+      const block = encodeBlock(volumeLabelBlock(makeVolumeLabel(volumeName, info)));
       const fh = await store.create(volumeName);
       try {
-        await writeAll(fh, encodeBlock(volumeLabelBlock(makeVolumeLabel(volumeName, info))), 0);
+        await writeAll(fh, block, 0);
         await fh.sync();
       } catch (err) {
         throw driveError(this.printName, `cannot label Volume "${volumeName}"`, err);
@@ -104,7 +106,7 @@ export class RandomAccessDrive implements Drive {
       const mounted = { volumeName, label: await this.readLabel(volumeName) };
       // A busy drive keeps its volume: the new one waits in the archive to be mounted.
       if (!this.busy()) this.current = mounted;
-      return mounted;
+      return { ...mounted, volBytes: block.length };
     } finally {
       claims.releaseAppend(volumeName, this.name);
     }
@@ -123,22 +125,9 @@ export class RandomAccessDrive implements Drive {
   async openAppend(options: AppendOptions = {}): Promise<AppendVolume> {
     const { volumeName } = this.requireMounted();
     this.active.appending += 1;
-    let closed = false;
     try {
       const state = await this.sharedAppendState(volumeName, options);
-      const handle = state.handle();
-      return {
-        ...handle,
-        close: async () => {
-          if (closed) return;
-          closed = true;
-          try {
-            await handle.close();
-          } finally {
-            this.active.appending -= 1;
-          }
-        },
-      };
+      return afterClose(state.handle(), () => { this.active.appending -= 1; });
     } catch (err) {
       this.active.appending -= 1;
       throw err;

@@ -1,0 +1,135 @@
+/**
+ * The operator's hands on a drive, as the Director passes on `mount`, `unmount`,
+ * `release` and `label` (Bareos's dir_cmd.cc): each answers with Bareos's reply number
+ * and words. `unmount` takes an idle drive out of use until `mount`; `release` forgets
+ * its volume so the next job reads the label again; `mount` puts it back, or wakes a
+ * job waiting on it for a volume. Bareos prints a device as `""Name" (path)"` in some
+ * of these replies; Burrow prints `"Name" (path)` everywhere.
+ */
+import { BurrowError } from '@burrow/common/errors/index';
+import type { LabelledVolume } from '../devices/drive.js';
+import type { VolumeLabelInfo } from '../volume/labels.js';
+import type { ReservableDrive } from './reservable-drive.js';
+import type { Reservations } from './reservations.js';
+
+/** A reply to the Director: Bareos's number (3000-3099 done, 3900-3999 refused) and text. */
+export interface DriveReply {
+  readonly code: number;
+  readonly text: string;
+}
+
+export interface DriveAddress {
+  /** A Device, a Count device or an Autochanger. */
+  readonly device: string;
+  /** The drive of a group, counted from 0 (Bareos's drive=). */
+  readonly drive: number;
+}
+
+const reply = (code: number, text: string): DriveReply => ({ code, text: `${code} ${text}` });
+
+export class DriveOperator {
+  constructor(private readonly desk: Reservations) {}
+
+  async mount(at: DriveAddress, slot = 0): Promise<DriveReply> {
+    const d = this.locate(at);
+    if (!d.ok) return d.reply;
+    const { drive } = d;
+    const p = drive.printName;
+    if (drive.operatorWaits.length > 0 || drive.blocked === 'unmounted-waiting') {
+      drive.blocked = null;
+      this.wake(drive);
+      return reply(3001, `OK mount requested. ${slot > 0 ? 'Specified slot ignored. ' : ''}Device=${p}`);
+    }
+    if (drive.blocked === 'unmounted') {
+      drive.blocked = null;
+      this.desk.retryWaiters();
+      return reply(3002, `Device ${p} is mounted.`);
+    }
+    const mounted = drive.mounted();
+    if (mounted) return reply(3001, `Device ${p} is mounted with Volume "${mounted.volumeName}"`);
+    if (drive.drive.capabilities.mountsByName) return reply(3906, `File device ${p} is always mounted.`);
+    return reply(3905, `Device ${p} open but no Burrow volume is mounted.`);
+  }
+
+  async unmount(at: DriveAddress): Promise<DriveReply> {
+    const d = this.locate(at);
+    if (!d.ok) return d.reply;
+    const { drive } = d;
+    const p = drive.printName;
+    if (drive.blocked !== null) return reply(3901, `Device ${p} is already unmounted.`);
+    const busy = busyReply(drive, false);
+    if (busy) return busy;
+    if (drive.operatorWaits.length > 0) {
+      await drive.drive.unmount();
+      drive.blocked = 'unmounted-waiting';
+      return reply(3001, `Device ${p} unmounted.`);
+    }
+    const reserved = busyReply(drive, true);
+    if (reserved) return reserved;
+    await drive.drive.unmount();
+    drive.blocked = 'unmounted';
+    return reply(3002, `Device ${p} unmounted.`);
+  }
+
+  async release(at: DriveAddress): Promise<DriveReply> {
+    const d = this.locate(at);
+    if (!d.ok) return d.reply;
+    const { drive } = d;
+    const p = drive.printName;
+    const busy = busyReply(drive, false);
+    if (busy) return busy;
+    if (drive.blocked === 'unmounted-waiting') return reply(3922, `Device ${p} waiting for mount.`);
+    if (drive.operatorWaits.length > 0) return reply(3922, `Device ${p} waiting for sysop.`);
+    const reserved = busyReply(drive, true);
+    if (reserved) return reserved;
+    if (drive.blocked !== null || drive.mounted() === null) return reply(3921, `Device ${p} already released.`);
+    await drive.drive.unmount();
+    return reply(3022, `Device ${p} released.`);
+  }
+
+  /**
+   * The operator's `label`: writes a new volume on the drive the Director names (drive
+   * 0 of a group unless it says otherwise; for a Count device that is `<Name>0000`,
+   * which jobs never take by themselves), then wakes jobs waiting on it for a volume.
+   * The drive's Media Type must be the one the Director's Storage expects.
+   */
+  async label(at: DriveAddress, volumeName: string, info: VolumeLabelInfo): Promise<LabelledVolume & { drive: string }> {
+    const d = this.locate(at);
+    if (!d.ok) throw new BurrowError('NOT_FOUND', d.reply.text);
+    const { drive } = d;
+    const { mediaType } = drive.config;
+    if (info.mediaType && mediaType && info.mediaType !== mediaType) {
+      throw new BurrowError('DEVICE', `Device ${drive.printName} has Media Type "${mediaType}", not "${info.mediaType}" as the Director's Storage says`);
+    }
+    const labelled = await drive.drive.label(volumeName, info);
+    this.wake(drive);
+    return { ...labelled, drive: drive.name };
+  }
+
+  private locate(at: DriveAddress): { ok: true; drive: ReservableDrive } | { ok: false; reply: DriveReply } {
+    try {
+      return { ok: true, drive: this.desk.table.locate(at.device, at.drive) };
+    } catch (err) {
+      return { ok: false, reply: reply(3999, (err as Error).message) };
+    }
+  }
+
+  private wake(drive: ReservableDrive): void {
+    for (const w of drive.operatorWaits.splice(0)) w.wake();
+    this.desk.retryWaiters();
+  }
+}
+
+/**
+ * Bareos's busy replies: volume handles open (`withReservations` false), or, with it, a
+ * job holding the drive without using it yet.
+ */
+function busyReply(drive: ReservableDrive, withReservations: boolean): DriveReply | undefined {
+  const { appending, reading } = drive.drive.activity();
+  const p = drive.printName;
+  if (reading > 0 || (withReservations && drive.mode() === 'read')) return reply(3936, `Device ${p} is busy reading.`);
+  if (appending > 0 || (withReservations && drive.holders.size > 0)) {
+    return reply(3937, `Device ${p} is busy with writers=${appending} reserved=${drive.holders.size}.`);
+  }
+  return undefined;
+}

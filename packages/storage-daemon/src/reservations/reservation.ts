@@ -1,0 +1,155 @@
+/**
+ * What a job session holds instead of a drive: a reservation for appending (a backup)
+ * or for reading (a restore, a volume verify). It mounts the volumes the job needs on
+ * its drive and hands out volume handles; the session never sees the drive, so two
+ * sessions cannot disturb each other's volumes, and the reservations always know who
+ * uses what. Releasing gives the drive back for the next job; the drive keeps its
+ * volume mounted, as Bareos keeps it, so the next job of the pool finds it there.
+ */
+import { BurrowError } from '@burrow/common/errors/index';
+import { afterClose, type AppendOptions, type AppendVolume, type ReadVolume } from '../devices/drive.js';
+import type { VolumeLabelInfo } from '../volume/labels.js';
+import type { ReservableDrive } from './reservable-drive.js';
+
+/** What a reservation needs of the desk that made it (reservations.ts). */
+export interface ReservationDesk {
+  release(drive: ReservableDrive, jobId: number): void;
+  volumesAppendedElsewhere(except: ReservableDrive): string[];
+  appendingDrive(volumeName: string): ReservableDrive | undefined;
+  /** The desk's clock (injectable, so waits can be tested without waiting). */
+  now(): number;
+}
+
+abstract class Held {
+  private released = false;
+
+  constructor(protected readonly desk: ReservationDesk, protected readonly held: ReservableDrive, readonly jobId: number) {}
+
+  /** The reserved drive's name (the Director logs `Using Device "..." to write.`). */
+  get driveName(): string {
+    return this.held.name;
+  }
+
+  get printName(): string {
+    return this.held.printName;
+  }
+
+  /** Gives the drive back; once is enough, twice does nothing. Close the volume handles first. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.desk.release(this.held, this.jobId);
+  }
+
+  protected checkHeld(): void {
+    if (this.released) throw new BurrowError('INTERNAL', `JobId ${this.jobId} used Device ${this.printName} after releasing it`);
+  }
+}
+
+export class AppendReservation extends Held {
+  constructor(desk: ReservationDesk, held: ReservableDrive, private readonly req: { jobId: number; pool: string; mediaType: string }) {
+    super(desk, held, req.jobId);
+  }
+
+  /** Label Media of the drive's Device: the job may label a new volume by itself. */
+  get labelMedia(): boolean {
+    return this.held.config.labelMedia;
+  }
+
+  /**
+   * The volume the drive has: the one its writers use, else the one mounted. The
+   * Director gives it to the job when it is appendable in the job's pool (Bareos asks
+   * the same of a mounted volume before it looks for another).
+   */
+  mountedVolume(): string | null {
+    return this.held.appendVolume() ?? this.held.mounted()?.volumeName ?? null;
+  }
+
+  /** Volumes other drives append to: the Director must not give them to this job (Bareos's unwanted volumes). */
+  unwantedVolumes(): string[] {
+    return this.desk.volumesAppendedElsewhere(this.held);
+  }
+
+  /** Whether another drive appends to `volumeName` now (then this job must ask for another). */
+  inUseElsewhere(volumeName: string): boolean {
+    const d = this.desk.appendingDrive(volumeName);
+    return d !== undefined && d !== this.held;
+  }
+
+  /**
+   * Waits on the drive for the operator: M3's seam for "the Director has no volume for
+   * this job". The wait is registered on the drive, so `status storage` shows it (volume
+   * or pool, Media Type, since when); `mount` or a `label` on this drive ends it, and so
+   * does `signal` (a cancel, the job's Max Wait Time), by rejecting.
+   */
+  waitForOperator(volumeName: string | null, signal?: AbortSignal): Promise<void> {
+    this.checkHeld();
+    const waits = this.held.operatorWaits;
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        const i = waits.indexOf(wait);
+        if (i >= 0) waits.splice(i, 1);
+        reject(signal?.reason);
+      };
+      const wait = {
+        jobId: this.jobId, volumeName, pool: this.req.pool, mediaType: this.req.mediaType, since: this.desk.now(),
+        wake: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      if (signal?.aborted) return reject(signal.reason);
+      waits.push(wait);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Labels a new volume on the drive (the pool's Label Format named it, the device has Label Media). */
+  async label(volumeName: string, info: VolumeLabelInfo, signal?: AbortSignal): Promise<void> {
+    this.checkHeld();
+    await this.held.drive.label(volumeName, info, { signal });
+  }
+
+  /**
+   * Mounts `volumeName` and opens it at its end of data. The volume is claimed for this
+   * drive at once, before anything is awaited, so no other drive is given it. While
+   * other jobs on this drive write another volume, this waits until they are done with
+   * it. DEVICE when another drive appends to it (check inUseElsewhere first).
+   */
+  async openAppend(volumeName: string, options: AppendOptions = {}): Promise<AppendVolume> {
+    this.checkHeld();
+    for (;;) {
+      const other = this.desk.appendingDrive(volumeName);
+      if (other && other !== this.held) {
+        throw new BurrowError('DEVICE', `Volume "${volumeName}" is in use on device ${other.printName}`);
+      }
+      if (this.held.claimAppend(volumeName)) break;
+      await this.held.whenNoAppendClaims(options.signal);
+    }
+    try {
+      await this.held.drive.mount(volumeName, options.signal);
+      return afterClose(await this.held.drive.openAppend(options), () => this.held.unclaimAppend());
+    } catch (err) {
+      this.held.unclaimAppend();
+      throw err;
+    }
+  }
+}
+
+export class ReadReservation extends Held {
+  /**
+   * Mounts `volumeName` on the drive and opens it for reading; one volume at a time,
+   * each closed before the next is opened. A volume another drive writes is read beside
+   * the writer when the drives allow it (files); otherwise DEVICE.
+   */
+  async openRead(volumeName: string, signal?: AbortSignal): Promise<ReadVolume> {
+    this.checkHeld();
+    const drive = this.held.drive;
+    const writer = this.desk.appendingDrive(volumeName);
+    if (writer && writer !== this.held && !drive.capabilities.sharedReads) {
+      throw new BurrowError('DEVICE', `Volume "${volumeName}" is in use on device ${writer.printName}`);
+    }
+    await drive.mount(volumeName, signal);
+    return drive.openRead(signal);
+  }
+}

@@ -43,9 +43,6 @@ const EXPECTED_WARNINGS: readonly string[] = [
   'burrow-dir bareos-dir.d/fileset/Windows All Drives.conf FileSet "Windows All Drives" Enable VSS',
   // Media management (issue 11).
   'burrow-dir bareos-dir.d/pool/Scratch.conf Pool "Scratch" Recycle Pool',
-  'burrow-sd bareos-sd.d/device/FileStorage.conf Device "FileStorage" Count',
-  // Changers come with tapes (issue 13); this one only groups the File device.
-  'burrow-sd bareos-sd.d/autochanger/filechanger.conf Autochanger "FileStorage" autochangers are not available yet in Burrow; this one only groups File devices, so a job naming it uses Device "FileStorage"',
 ];
 
 /** `program file resource first-part`: the first part is the directive, or the message of a warning about a whole resource. */

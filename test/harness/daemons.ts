@@ -30,6 +30,11 @@ export interface BurrowOptions {
   directorDirectives?: string[];
   /** Extra destinations of the Director's own Messages resource, Daemon (e.g. an audit log). */
   daemonMessages?: string[];
+  /** Extra directives for the SD's Device FileStorage (e.g. `Count = 2`). */
+  deviceDirectives?: string[];
+  /** Extra directives for the Director's Storage File and Client test-fd (e.g. `Maximum Concurrent Jobs = 4`). */
+  storageDirectives?: string[];
+  clientDirectives?: string[];
   /**
    * Extra resources for the Director's configuration (a Schedule, more Jobs, another
    * Client). `@FDPORT@` and `@CLIENTPASSWORD@` stand for the File daemon's port and
@@ -132,8 +137,10 @@ export class Burrow {
 Director { Name = test-dir; DirAddress = 127.0.0.1; DirPort = ${this.ports.dir}; Password = ${q(this.passwords.console)}
   Working Directory = ${q(this.directorWorkDir)}; Pid Directory = ${q(this.directorWorkDir)}; Maximum Concurrent Jobs = 5; Messages = Daemon
   ${(o.directorDirectives ?? []).join('\n  ')} }
-Client { Name = test-fd; Address = 127.0.0.1; FDPort = ${this.ports.fd}; Password = ${q(this.passwords.client)}; Catalog = MyCatalog }
-Storage { Name = File; Address = 127.0.0.1; SDPort = ${this.ports.sd}; Password = ${q(this.passwords.storage)}; Device = FileStorage; Media Type = File }
+Client { Name = test-fd; Address = 127.0.0.1; FDPort = ${this.ports.fd}; Password = ${q(this.passwords.client)}; Catalog = MyCatalog
+  ${(o.clientDirectives ?? []).join('\n  ')} }
+Storage { Name = File; Address = 127.0.0.1; SDPort = ${this.ports.sd}; Password = ${q(this.passwords.storage)}; Device = FileStorage; Media Type = File
+  ${(o.storageDirectives ?? []).join('\n  ')} }
 Catalog { Name = MyCatalog; dbdriver = "sqlite3"; dbname = "bacula" }
 Pool { Name = Full; Pool Type = Backup; ${o.labelFormat === null ? '' : `Label Format = ${q(o.labelFormat ?? 'Vol-')}`}
   ${o.maximumVolumeBytes ? `Maximum Volume Bytes = ${o.maximumVolumeBytes}` : ''} }
@@ -155,7 +162,8 @@ Messages { Name = Daemon; Console = all
     writeFileSync(this.configs.sd, `
 Storage { Name = test-sd; SDAddress = 127.0.0.1; SDPort = ${this.ports.sd}; Working Directory = ${q(join(this.dir, 'sd'))}; Pid Directory = ${q(join(this.dir, 'sd'))} }
 Director { Name = test-dir; Password = ${q(this.passwords.storage)} }
-Device { Name = FileStorage; Media Type = File; Archive Device = ${q(this.volumes)}; Label Media = ${o.labelMedia === false ? 'no' : 'yes'}; Random Access = yes }
+Device { Name = FileStorage; Media Type = File; Archive Device = ${q(this.volumes)}; Label Media = ${o.labelMedia === false ? 'no' : 'yes'}; Random Access = yes
+  ${(o.deviceDirectives ?? []).join('\n  ')} }
 ${o.sdResources ?? ''}
 `);
     writeFileSync(this.configs.fd, `

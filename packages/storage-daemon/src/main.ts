@@ -10,8 +10,9 @@ import { checkDaemonMessages, checkOwnResource, ensureDirectory } from '@burrow/
 import { loadStorageConfig } from '@burrow/common/config/index';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
-import { deviceLookup, StorageDevice, type StorageContext } from './context.js';
-import { fileArchive } from './devices/random-access-drive.js';
+import type { StorageContext } from './context.js';
+import { configuredDrives } from './reservations/configured.js';
+import { DriveOperator, Reservations } from './reservations/index.js';
 import { checkAutochangers, checkDevices } from './devices/check.js';
 import { serveDirector } from './dir/director-session.js';
 import { SessionRegistry } from './sessions/registry.js';
@@ -38,22 +39,12 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   const { config, checked } = loaded;
   for (const dir of checked.own.directories) ensureDirectory(dir);
   const self = config.storage;
-  const devices = new Map<string, StorageDevice>();
-  for (const d of checked.devices) {
-    ensureDirectory(d.archiveDevice);
-    devices.set(d.resource.name.toLowerCase(), new StorageDevice(d.resource.name, {
-      archive: fileArchive(d.archiveDevice), labelMedia: d.resource.labelMedia, maximumVolumeSize: d.resource.maximumVolumeSize ?? 0,
-      mediaType: d.resource.mediaType,
-    }));
-  }
-  for (const c of checked.changers) {
-    const device = devices.get(c.device.toLowerCase());
-    if (device && !devices.has(c.name.toLowerCase())) devices.set(c.name.toLowerCase(), device);
-  }
+  for (const d of checked.devices) ensureDirectory(d.archiveDevice);
+  const reservations = new Reservations(configuredDrives(checked.devices, checked.changers));
   const sessions = new SessionRegistry();
   const ctx: StorageContext = {
-    name: self.name, devices, sessions, running: new Map(), maximumConcurrentJobs: self.maximumConcurrentJobs, startedAt: Date.now(), signal,
-    device: deviceLookup(devices),
+    name: self.name, reservations, operator: new DriveOperator(reservations), sessions, running: new Map(),
+    maximumConcurrentJobs: self.maximumConcurrentJobs, startedAt: Date.now(), signal,
   };
   const server = await listen({
     binds: checked.own.binds,

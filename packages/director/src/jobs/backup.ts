@@ -11,7 +11,7 @@ import type { StateSnapshot } from '../catalog/index.js';
 import { openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { serveBackupSession } from '../sd/backup-session.js';
-import { openStorage } from '../sd/storage-link.js';
+import { awaitSessionReady, openStorage, reservationOf } from '../sd/storage-link.js';
 import { accurateComparesDigests, recordDeleted, sendState } from './accurate.js';
 import { currentChain, type Basis } from './baseline.js';
 import { endStorageIfClientFailed, finalStatus, type Peers } from './conversation.js';
@@ -86,10 +86,10 @@ async function giveOrders(ctx: JobContext, peers: Peers, { plan, basis, vars, ke
   const sd = peers.sd = await openStorage(plan.storage, env.directorName, signal);
   await sd.send('sdBackup', {
     jobId: id.jobId, jobName: id.job, client: plan.client.name, fileset: plan.fileset.name,
-    level: LEVEL_NAMES[plan.level], pool: plan.pool.name, device: plan.storage.device, mediaType: plan.storage.mediaType,
+    level: LEVEL_NAMES[plan.level], pool: plan.pool.name, poolType: 'Backup', ...reservationOf(plan.storage),
   });
-  const ready = await sd.expect('sdReady', signal);
-  log.info(`Using Device "${plan.storage.device}" to write.`);
+  const ready = await awaitSessionReady(sd, { log, storageName: plan.storage.name, signal });
+  log.info(`Using Device "${ready.device || plan.storage.device}" to write.`);
   const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
   const state = accurateState(ctx, plan, basis);
   keepState(state);

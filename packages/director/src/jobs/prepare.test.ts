@@ -15,7 +15,7 @@ function backupPlan(level: BackupPlan['level']): BackupPlan {
   return {
     kind: 'backup', jobName: 'backup-client', level, accurate: false, writeBootstrap: null, messages: 'Standard', priority: 10, scripts: [],
     client: { name: 'client-fd', address: '127.0.0.1', port: 9102, password: 'x' },
-    storage: { name: 'File', address: '127.0.0.1', port: 9103, password: 'x', device: 'FileStorage', mediaType: 'File' },
+    storage: { name: 'File', address: '127.0.0.1', port: 9103, password: 'x', device: 'FileStorage', devices: ['FileStorage'], mediaType: 'File' },
     pool: levels.I.pool, poolSource: 'Job IncPool override', pools: { base: pool('Job'), baseSource: 'Job resource', levels },
     fileset: { name: 'Set', spec: { name: 'Set', includes: [] }, digest: 'd1' },
     limits: { jobMax: 1, clientMax: 1, storageMax: 1, maxRunTimeMs: null, maxWaitTimeMs: null, allowDuplicates: true, cancelQueuedDuplicates: false, reschedule: { onError: false, intervalMs: 0, times: 0 } },

@@ -101,9 +101,10 @@ async function openRestore(ctx: JobContext, peers: Peers, { plan, totals, vars }
   log.info(`Restoring ${files} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
   if (plan.regexWhere) log.info(`Names rewritten by RegexWhere ${plan.regexWhere}`);
   if (plan.owner) log.info(`A user's own restore: everything restored belongs to uid ${plan.owner.uid}`);
-  const { sd, token } = await openReadSession(plan.storage, env.directorName, { jobId: id.jobId, bootstrap, signal });
-  peers.sd = sd;
-  log.info(`Using Device "${plan.storage.device}" to read.`);
+  const { sd, token, device } = await openReadSession(plan.storage, env.directorName, {
+    jobId: id.jobId, jobName: id.job, bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
+  });
+  log.info(`Using Device "${device}" to read.`);
   const fd = peers.fd = await openClient(plan.restoreClient, env.directorName, signal);
   await fd.send('fdRestore', {
     jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace, regexWhere: plan.regexWhere,

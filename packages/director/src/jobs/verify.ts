@@ -98,9 +98,10 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
   const bootstrap = buildBootstrap(rows, env.catalog.listJobMedia(verified?.jobId ?? 0));
   const volumes = [...new Set(bootstrap.sections.map((s) => s.volume))];
   log.info(`Reading ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
-  const { sd, token } = await openReadSession(plan.storage, env.directorName, { jobId: id.jobId, bootstrap, signal });
-  peers.sd = sd;
-  log.info(`Using Device "${plan.storage.device}" to read.`);
+  const { sd, token, device } = await openReadSession(plan.storage, env.directorName, {
+    jobId: id.jobId, jobName: id.job, bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
+  });
+  log.info(`Using Device "${device}" to read.`);
   const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
   await fd.send('fdVerify', {
     ...run.order, sdAddress: plan.storage.address, sdPort: plan.storage.port, token, digestAlgorithms: run.check.digestAlgorithms,

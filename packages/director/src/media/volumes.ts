@@ -4,7 +4,7 @@
  * else an error that tells the operator what to do.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { Catalog } from '../catalog/index.js';
+import type { Catalog, MediaRow } from '../catalog/index.js';
 
 /** A Pool as volume choice needs it. */
 export interface PoolPlan {
@@ -42,6 +42,10 @@ export interface VolumeWanted {
   previousFull?: string;
   /** The SD's device may label a new volume (its Label Media); otherwise only existing volumes qualify. */
   labelMedia: boolean;
+  /** The volume the job's drive has mounted: chosen first when it is appendable in the pool (Bareos asks the same). */
+  mounted?: string;
+  /** Volumes other drives of the SD append to, never chosen (Bareos's unwanted volumes). */
+  unwanted?: ReadonlySet<string>;
 }
 
 export function chooseVolume(catalog: Catalog, wanted: VolumeWanted): VolumeChoice {
@@ -52,7 +56,7 @@ export function chooseVolume(catalog: Catalog, wanted: VolumeWanted): VolumeChoi
   }
   const poolRow = catalog.getPool(pool.name);
   if (!poolRow) throw new BurrowError('NOT_FOUND', `Pool "${pool.name}" is not in the catalog`);
-  const existing = catalog.findAppendableMedia(poolRow.poolId, storage.mediaType);
+  const existing = appendableVolume(catalog, { poolId: poolRow.poolId, mediaType: storage.mediaType, mounted: wanted.mounted, unwanted: wanted.unwanted });
   if (existing) {
     return { volumeName: existing.volumeName, mediaId: existing.mediaId, label: false, maxVolumeBytes: maxBytes(pool, existing.maxVolBytes), endHint: existing.volBytes };
   }
@@ -78,6 +82,20 @@ export function chooseVolume(catalog: Catalog, wanted: VolumeWanted): VolumeChoi
     volumeName, poolId: poolRow.poolId, mediaType: storage.mediaType, storageId, maxVolBytes: pool.maximumVolumeBytes,
   });
   return { volumeName, mediaId, label: true, maxVolumeBytes: pool.maximumVolumeBytes, endHint: 0 };
+}
+
+/** The drive's mounted volume when it suits, else the pool's appendable volume that no other drive uses. */
+function appendableVolume(
+  catalog: Catalog, o: { poolId: number; mediaType: string; mounted?: string; unwanted?: ReadonlySet<string> },
+): MediaRow | undefined {
+  const fits = (m: MediaRow | undefined): m is MediaRow =>
+    m !== undefined && m.poolId === o.poolId && m.mediaType === o.mediaType && m.volStatus === 'Append' && m.enabled === 1
+    && !o.unwanted?.has(m.volumeName);
+  const mounted = o.mounted ? catalog.getMediaByName(o.mounted) : undefined;
+  if (fits(mounted)) return mounted;
+  const first = catalog.findAppendableMedia(o.poolId, o.mediaType);
+  if (!first || !o.unwanted?.has(first.volumeName)) return first;
+  return catalog.findMedia({ poolId: o.poolId, mediaType: o.mediaType, statuses: ['Append'], order: 'oldest-written', exclude: o.unwanted });
 }
 
 function maxBytes(pool: PoolPlan, mediaMax: number): number {

@@ -102,6 +102,7 @@ async function answerVolumeRequest(s: BackupSession, mediaIds: MediaIds, req: bu
     }
     const choice = chooseVolume(s.catalog, {
       pool: s.pool, storage: s.storage, previousFull: req.previousVolume || undefined, labelMedia: req.labelMedia === true,
+      mounted: req.mountedVolume || undefined, unwanted: new Set(req.unwantedVolumes),
     });
     mediaIds.remember(choice.volumeName, choice.mediaId);
     if (choice.label) s.log.info(`Created new Volume "${choice.volumeName}" in catalog.`);

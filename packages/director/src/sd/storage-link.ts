@@ -4,19 +4,43 @@
  * does, so the connection itself is the session. The Director's answers to the SD's
  * requests during a backup (Bareos's catreq.cc) are in backup-session.ts.
  */
-import type { Channel } from '@burrow/common/net/channel';
+import { peerError, type Channel } from '@burrow/common/net/channel';
+import type { burrow } from '@burrow/common/proto/index';
 import { connectDaemon } from '../peer-connect.js';
 import type { Bootstrap } from '@burrow/common/bootstrap/bootstrap';
 import { bootstrapToWire } from '@burrow/common/bootstrap/wire';
+import type { JobLines } from '../messages/job-lines.js';
 
-/** A Storage resource as a job reaches it: the SD, and the device and media type to use. */
+/** A Storage resource as a job reaches it: the SD, the devices it offers and their media type. */
 export interface StorageTarget {
   name: string;
   address: string;
   port: number;
   password: string;
+  /** The first of `devices`, for messages before the SD has reserved a drive. */
   device: string;
+  /** The Storage's Device directives: Devices, Count devices or Autochangers the SD reserves a drive among. */
+  devices: readonly string[];
   mediaType: string;
+}
+
+/** The reservation a job session asks the SD for (Bareos's "use storage=" and "use device=" lines). */
+export function reservationOf(target: StorageTarget): { storage: string; mediaType: string; device: string; devices: string[] } {
+  return { storage: target.name, mediaType: target.mediaType, device: target.device, devices: [...target.devices] };
+}
+
+/**
+ * Waits for the SD to open the session (it may first wait for a drive), passing its
+ * job log lines on meanwhile; returns the one-job token and the drive it reserved.
+ */
+export async function awaitSessionReady(sd: Channel, o: { log: JobLines; storageName: string; signal: AbortSignal }): Promise<burrow.SdSessionReady> {
+  for (;;) {
+    const msg = await sd.receive(o.signal);
+    if (msg.kind === 'sdReady') return msg.body;
+    if (msg.kind === 'jobMessage') o.log.relay(msg.body.level, msg.body.text, o.storageName);
+    else if (msg.kind === 'error') throw peerError(msg.body, 'Storage daemon');
+    else throw sd.violation(`expected sdReady, got ${msg.kind}`);
+  }
 }
 
 export function openStorage(target: StorageTarget, directorName: string, signal?: AbortSignal): Promise<Channel> {
@@ -43,6 +67,8 @@ export async function labelVolume(target: StorageTarget, directorName: string, r
 export interface ReadSession {
   sd: Channel;
   token: Uint8Array;
+  /** The drive the SD reserved for the job. */
+  device: string;
 }
 
 /**
@@ -51,11 +77,13 @@ export interface ReadSession {
  * one-job token the FD connects with.
  */
 export async function openReadSession(
-  target: StorageTarget, directorName: string, o: { jobId: number; bootstrap: Bootstrap; signal: AbortSignal },
+  target: StorageTarget, directorName: string,
+  o: { jobId: number; jobName: string; bootstrap: Bootstrap; signal: AbortSignal; log: JobLines; opened: (sd: Channel) => void },
 ): Promise<ReadSession> {
   const volumes = bootstrapToWire(o.bootstrap);
   const sd = await openStorage(target, directorName, o.signal);
-  await sd.send('sdRestore', { jobId: o.jobId, device: target.device, volumes });
-  const ready = await sd.expect('sdReady', o.signal);
-  return { sd, token: ready.token };
+  o.opened(sd);
+  await sd.send('sdRestore', { jobId: o.jobId, jobName: o.jobName, volumes, ...reservationOf(target) });
+  const ready = await awaitSessionReady(sd, { log: o.log, storageName: target.name, signal: o.signal });
+  return { sd, token: ready.token, device: ready.device || target.device };
 }

@@ -49,7 +49,7 @@ export function clientTarget(config: DirectorConfig, name: string): ClientTarget
 
 export function storageTarget(config: DirectorConfig, name: string): StorageTarget {
   const s = need(config.storages, name, 'Storage', name);
-  return { name: s.name, address: s.address, port: s.sdPort, password: s.password, device: s.device[0] ?? '', mediaType: s.mediaType };
+  return { name: s.name, address: s.address, port: s.sdPort, password: s.password, device: s.device[0] ?? '', devices: s.device, mediaType: s.mediaType };
 }
 
 export function runLimits(config: DirectorConfig, job: JobResource, client: string, storage: string): RunLimits {
@@ -217,7 +217,7 @@ export function resolveVerify(config: DirectorConfig, job: JobResource, o: Overr
   const storageName = o.storage ?? job.storage[0] ?? verifyJob?.storage[0];
   const volumeLevel = level === 'VolumeToCatalog' || level === 'Data';
   if (volumeLevel && !storageName) throw new BurrowError('BAD_REQUEST', `Job "${job.name}" names no Storage to read the volumes of a ${level} verify from`);
-  const storage = storageName ? storageTarget(config, storageName) : { name: '', address: '', port: 0, password: '', device: '', mediaType: '' };
+  const storage = storageName ? storageTarget(config, storageName) : { name: '', address: '', port: 0, password: '', device: '', devices: [], mediaType: '' };
   return {
     kind: 'verify',
     jobName: job.name,

@@ -11,7 +11,7 @@
  * just that is accepted silently; one that asks for tape behaviour is a warning,
  * because Burrow cannot do it on a disk and ignoring it loses nothing.
  */
-import { problemAt, problemAtResource } from '@burrow/common/config/schema/daemon';
+import { problemAt } from '@burrow/common/config/schema/daemon';
 import type { Problems } from '@burrow/common/config/schema/problems';
 import { findResource, type AutochangerResource, type DeviceResource } from '@burrow/common/config/index';
 import { checkDirectory } from '@burrow/common/daemon/preflight';
@@ -52,20 +52,22 @@ export function checkDevices(problems: Problems, devices: readonly DeviceResourc
   return drivable;
 }
 
-/** An Autochanger accepted while changers are not available: the device a job naming it uses. */
-export interface ChangerStandIn {
+/** An Autochanger that only groups drives: its name stands for its devices' drives. */
+export interface DriveGroupSpec {
   readonly name: string;
-  readonly device: string;
+  /** The Device resources it groups, as the configuration names them. */
+  readonly devices: readonly string[];
 }
 
 /**
- * Autochangers come with tape support. Until then one that only groups File devices,
- * with no changer command (as Bareos's stock `autochanger/filechanger.conf`), is
- * accepted with a warning, and a job naming it uses its first device; any other is an
- * error, since Burrow cannot run the changer it describes.
+ * Changers come with tape support (issue 13). An Autochanger with no changer command
+ * that groups File devices (as Bareos's stock `autochanger/FileStorage.conf` and
+ * `filechanger.conf`) is a group of drives: a job naming it may get any of them, as in
+ * Bareos. One with a changer command is an error, since Burrow cannot run the changer
+ * it describes.
  */
-export function checkAutochangers(problems: Problems, changers: readonly AutochangerResource[], devices: readonly DeviceResource[]): ChangerStandIn[] {
-  const standIns: ChangerStandIn[] = [];
+export function checkAutochangers(problems: Problems, changers: readonly AutochangerResource[], devices: readonly DeviceResource[]): DriveGroupSpec[] {
+  const groups: DriveGroupSpec[] = [];
   for (const c of changers) {
     if (c.changerCommand?.trim()) {
       problems.error(problemAt(c, 'changerCommand', `autochangers are not available yet in Burrow, so "${c.changerCommand}" cannot be run${c.changerDevice ? ` on ${c.changerDevice}` : ''}`));
@@ -73,9 +75,7 @@ export function checkAutochangers(problems: Problems, changers: readonly Autocha
     }
     const members = c.device.map((n) => findResource(devices, n)).filter((d): d is DeviceResource => d !== undefined);
     if (members.length === 0 || members.some((d) => d.deviceType !== 'File')) continue;  // the Device errors say why
-    const first = members[0]!;
-    problems.warn(problemAtResource(c, `autochangers are not available yet in Burrow; this one only groups File devices, so a job naming it uses Device "${first.name}"`));
-    standIns.push({ name: c.name, device: first.name });
+    groups.push({ name: c.name, devices: members.map((d) => d.name) });
   }
-  return standIns;
+  return groups;
 }

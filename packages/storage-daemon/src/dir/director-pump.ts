@@ -16,6 +16,10 @@ export interface VolumeRequest {
   unusable?: { volume: string; reason: string };
   /** The device's Label Media: whether the Director may hand out a volume still to be labelled. */
   labelMedia: boolean;
+  /** The volume the job's drive has mounted: the Director prefers it when it suits the job. */
+  mountedVolume?: string;
+  /** Volumes other drives append to: the Director must not hand them out. */
+  unwantedVolumes: string[];
 }
 
 export class DirectorPump {
@@ -35,7 +39,7 @@ export class DirectorPump {
     });
     await this.director.send('sdVolumeRequest', {
       jobId: req.jobId, previousVolume: req.previousVolume, unusableVolume: req.unusable?.volume, unusableReason: req.unusable?.reason,
-      labelMedia: req.labelMedia,
+      labelMedia: req.labelMedia, mountedVolume: req.mountedVolume, unwantedVolumes: req.unwantedVolumes,
     });
     return reply;
   }

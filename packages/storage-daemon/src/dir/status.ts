@@ -1,17 +1,78 @@
-/** `status storage=` as the operator reads it. */
+/**
+ * `status storage=` as the operator reads it, in the layout of Bareos's SD status
+ * (running jobs, jobs waiting to reserve a drive, device status), and as JSON of the
+ * same data for `.api json` and scripts. Burrow adds to each drive the jobs holding it
+ * and how long a job has waited for the operator.
+ */
 import { VERSION } from '@burrow/common/daemon/version';
+import type { burrow } from '@burrow/common/proto/index';
 import type { StorageContext } from '../context.js';
+import { drivesStatus, type DriveStatus, type DrivesStatus } from '../reservations/index.js';
 
-export function statusText(ctx: StorageContext): string {
-  const lines = [
+export function statusReply(ctx: StorageContext): burrow.StatusReply.$Properties {
+  const drives = drivesStatus(ctx.reservations);
+  const running = [...ctx.running].map(([jobId, s]) => ({ jobId, ...s }));
+  return {
+    text: statusText(ctx, drives),
+    json: JSON.stringify({ name: ctx.name, version: VERSION, startedAt: ctx.startedAt, running, ...drives }),
+  };
+}
+
+function statusText(ctx: StorageContext, drives: DrivesStatus): string {
+  const byName = new Map(drives.drives.map((d) => [d.name, d]));
+  return [
     `${ctx.name} Version: ${VERSION}`,
     `Daemon started ${new Date(ctx.startedAt).toISOString()}. Jobs: run=${ctx.running.size} running.`,
     '',
     'Running Jobs:',
-    ...(ctx.running.size === 0 ? ['No Jobs running.'] : [...ctx.running].map(([id, s]) => `  JobId ${id} for Director "${s.director}" since ${new Date(s.startedAt).toISOString()}`)),
+    ...runningLines(ctx, byName),
+    '====',
     '',
-    'Devices:',
-    ...[...new Set(ctx.devices.values())].map((d) => `  Device "${d.name}" is available.`),
-  ];
-  return lines.join('\n');
+    'Jobs waiting to reserve a drive:',
+    ...drives.waitingToReserve.flatMap((w) => w.reasons.map((r) => `   ${r}`)),
+    '====',
+    '',
+    'Device status:',
+    ...drives.groups.flatMap((g) => [`Autochanger "${g.name}" with devices:`, ...g.drives.map((n) => `   ${byName.get(n)?.printName ?? n}`)]),
+    ...drives.drives.flatMap((d) => ['', ...driveLines(d), '==']),
+    '====',
+  ].join('\n');
+}
+
+function runningLines(ctx: StorageContext, drives: ReadonlyMap<string, DriveStatus>): string[] {
+  if (ctx.running.size === 0) return ['No Jobs running.'];
+  return [...ctx.running].flatMap(([jobId, s]) => {
+    const drive = s.drive === undefined ? undefined : drives.get(s.drive);
+    if (!drive) return [`JobId=${jobId} Job ${s.jobName} is waiting to reserve a drive (Director "${s.director}").`];
+    const what = s.mode === 'append' ? `Writing: ${s.level} Backup job` : 'Reading: Restore job';
+    return [
+      `${what} ${s.jobName} JobId=${jobId} Volume="${drive.volume?.name ?? ''}"`,
+      `    pool="${s.pool}" device=${drive.printName}`,
+    ];
+  });
+}
+
+function driveLines(d: DriveStatus): string[] {
+  const head = d.volume
+    ? [
+      `Device ${d.printName} is ${d.state === 'waiting' ? 'waiting for' : 'mounted with'}:`,
+      `    Volume:      ${d.volume.name}`,
+      `    Pool:        ${d.pool ?? d.volume.pool}`,
+      `    Media type:  ${d.mediaType}`,
+    ]
+    : [`Device ${d.printName} is not open.`];
+  const lines = [...head];
+  if (d.state === 'unmounted') lines.push('    Device is BLOCKED. User unmounted.');
+  for (const w of d.waits) {
+    lines.push(...(w.volume === null
+      ? ['    Device is BLOCKED waiting to create a volume for:']
+      : [`    Device is BLOCKED waiting for mount of volume "${w.volume}",`]));
+    lines.push(`       Pool:        ${w.pool}`, `       Media type:  ${w.mediaType}`, `       JobId ${w.jobId} waiting since ${new Date(w.since).toISOString()}`);
+  }
+  if (d.reservedBy.length > 0) {
+    lines.push(`    Reserved by: ${d.reservedBy.map((r) => `JobId=${r.jobId} (${r.mode === 'append' ? 'writing' : 'reading'})`).join(', ')}`);
+  }
+  if (d.writers > 0 || d.readers > 0) lines.push(`    Writers=${d.writers} Readers=${d.readers}`);
+  if (!d.autoselect) lines.push('    Autoselect=no: used only when named itself');
+  return lines;
 }

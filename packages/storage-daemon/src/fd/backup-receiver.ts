@@ -8,17 +8,18 @@ import type { Channel } from '@burrow/common/net/channel';
 import { asBuffer, burrow, isDataStream } from '@burrow/common/proto/index';
 import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
 import type { AppendVolume } from '../devices/drive.js';
+import type { AppendReservation } from '../reservations/index.js';
 import { CatalogBatcher } from './catalog-batcher.js';
 import { sessionSignal, type SessionParties } from './session.js';
 
 /** How many unusable volumes one volume request may skip before the job gives up. */
 const MAX_UNUSABLE_VOLUMES = 5;
 
-export async function runBackupSession(s: SessionParties, order: burrow.SdBackupSession): Promise<void> {
+export async function runBackupSession(s: SessionParties, order: burrow.SdBackupSession, reservation: AppendReservation): Promise<void> {
   const { jobId } = order;
   const signal = sessionSignal(s);
   const batcher = new CatalogBatcher((files) => s.director.send('sdCatalog', { files }));
-  const volumeFor = volumeSource(s, order, signal);
+  const volumeFor = volumeSource(s, { order, reservation, signal });
   const writer = new SessionWriter({
     sessionId: jobId,
     sessionLabel: { jobId, jobName: order.jobName, client: order.client, fileset: order.fileset, level: order.level, pool: order.pool },
@@ -49,34 +50,44 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
 
 /**
  * Where the session's next volume comes from: the Director names it (labelling a new
- * one first when it says so). A volume that is not ours (or a foreign file where a
- * label should go) is left untouched and reported, and the Director is asked for
- * another, as Bareos does; otherwise one stray file would stop every backup of the pool.
+ * one first when it says so), told which volume the job's drive has mounted and which
+ * other drives append to. A volume that is not ours (or a foreign file where a label
+ * should go) is left untouched and reported, and the Director is asked for another, as
+ * Bareos does; otherwise one stray file would stop every backup of the pool. A volume
+ * another drive took meanwhile is asked around the same way, without blaming it.
  */
-function volumeSource(s: SessionParties, order: burrow.SdBackupSession, signal: AbortSignal): (previous: string) => Promise<AppendVolume> {
-  const { jobId } = order;
-  const device = s.ctx.device(order.device, order.mediaType);
+function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; reservation: AppendReservation; signal: AbortSignal }): (previous: string) => Promise<AppendVolume> {
+  const { order: { jobId }, reservation, signal } = o;
   const say = (text: string): Promise<void> => s.director.send('jobMessage', { jobId, level: 'info', text });
   const openVolume = async (reply: burrow.SdVolumeReply): Promise<AppendVolume> => {
     const name = reply.volumeName;
-    if (reply.label) {
-      // The Director only asks when the request said Label Media; a second look costs nothing.
-      if (!device.labelMedia) throw new BurrowError('DEVICE', `Device "${device.name}" has Label Media = no: volume "${name}" must be labelled with the label command`);
-      const labeller = device.spareDrive();
-      await labeller.label(name, { poolName: reply.poolName, mediaType: reply.mediaType, labelledBy: s.ctx.name });
-      await labeller.unmount();
-      await say(`Labeled new Volume "${name}" on Device "${device.name}".`);
+    // The Director only asks for a label when the request said Label Media; a second look costs nothing.
+    if (reply.label && !reservation.labelMedia) {
+      throw new BurrowError('DEVICE', `Device ${reservation.printName} has Label Media = no: volume "${name}" must be labelled with the label command`);
     }
-    const drive = device.appendDrive(name);
-    await drive.mount(name, signal);
-    const volume = await drive.openAppend({ maxVolumeBytes: reply.maxVolumeBytes, endHint: reply.endHint || undefined, signal });
-    if (!reply.label) await say(`Volume "${name}" previously written, moving to end of data at ${volume.endAddress()}.`);
+    const volume = await reservation.openAppend(name, {
+      maxVolumeBytes: reply.maxVolumeBytes, endHint: reply.endHint || undefined, signal,
+      label: reply.label ? { poolName: reply.poolName, mediaType: reply.mediaType, labelledBy: s.ctx.name } : undefined,
+    });
+    await say(reply.label
+      ? `Labeled new Volume "${name}" on Device ${reservation.printName}.`
+      : `Volume "${name}" previously written, moving to end of data at ${volume.endAddress()}.`);
     return volume;
   };
   return async (previous) => {
     let unusable: { volume: string; reason: string } | undefined;
+    const taken = new Set<string>();
     for (let attempt = 1; ; attempt++) {
-      const reply = await s.pump.requestVolume({ jobId, previousVolume: previous, unusable, labelMedia: device.labelMedia });
+      const reply = await s.pump.requestVolume({
+        jobId, previousVolume: previous, unusable, labelMedia: reservation.labelMedia,
+        mountedVolume: reservation.mountedVolume() ?? undefined, unwantedVolumes: [...reservation.unwantedVolumes(), ...taken],
+      });
+      unusable = undefined;
+      if (reservation.inUseElsewhere(reply.volumeName)) {
+        if (attempt >= MAX_UNUSABLE_VOLUMES) throw new BurrowError('DEVICE', `Volume "${reply.volumeName}" is in use on another drive, and so were the ${attempt - 1} before it`);
+        taken.add(reply.volumeName);
+        continue;
+      }
       try {
         return await openVolume(reply);
       } catch (err) {

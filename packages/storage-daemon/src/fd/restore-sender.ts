@@ -1,10 +1,12 @@
 /**
  * A restore session on the SD: read what the bootstrap names — per job session, its
  * volumes from the block address of the first wanted file, only the wanted file
- * indexes — and stream those records to the File daemon. Damage is reported to the
- * Director by address and the remaining files still go out.
+ * indexes — from the drive the job holds (its ReadReservation), and stream those
+ * records to the File daemon. Damage is reported to the Director by address and the
+ * remaining files still go out.
  */
 import { burrow } from '@burrow/common/proto/index';
+import type { ReadReservation } from '../reservations/index.js';
 import { sessionSignal, type SessionParties } from './session.js';
 import { readVolumes, type VolumeToRead } from '../volume/multi-volume-reader.js';
 
@@ -28,10 +30,9 @@ export function groupBySession(volumes: readonly burrow.BootstrapVolume[]): Sess
   return parts;
 }
 
-export async function runRestoreSession(s: SessionParties, order: burrow.SdRestoreSession): Promise<void> {
-  const { ctx, director, client, log } = s;
+export async function runRestoreSession(s: SessionParties, order: burrow.SdRestoreSession, reservation: ReadReservation): Promise<void> {
+  const { director, client, log } = s;
   const jobId = order.jobId;
-  const device = ctx.device(order.device);
   const signal = sessionSignal(s);
   let records = 0;
   let bytes = 0;
@@ -44,11 +45,7 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
   for (const part of groupBySession(order.volumes)) {
     await client.send('dataSessionStart', { sessionId: part.sessionId });
     const items = readVolumes({
-      openVolume: async (name, s) => {
-        const drive = device.spareDrive();
-        await drive.mount(name, s);
-        return drive.openRead(s);
-      },
+      openVolume: (name, s) => reservation.openRead(name, s),
       volumes: part.volumes,
       sessionId: part.sessionId,
       signal,

@@ -43,7 +43,7 @@ test('a drive in use is not unmounted or released: Bareos\'s busy replies', asyn
   const busy = { code: 3937, text: `3937 Device ${D1} is busy with writers=0 reserved=1.` };
   assert.deepEqual(await op.unmount(at(1)), busy);
   assert.deepEqual(await op.release(at(1)), busy);
-  await w.label('Vol-1', LABEL);
+  await (await w.openAppend('Vol-1', { label: LABEL })).close();
   const vol = await w.openAppend('Vol-1');
   assert.deepEqual(await op.unmount(at(1)), { code: 3937, text: `3937 Device ${D1} is busy with writers=1 reserved=1.` });
   await vol.close();

@@ -104,19 +104,15 @@ export class AppendReservation extends Held {
     });
   }
 
-  /** Labels a new volume on the drive (the pool's Label Format named it, the device has Label Media). */
-  async label(volumeName: string, info: VolumeLabelInfo, signal?: AbortSignal): Promise<void> {
-    this.checkHeld();
-    await this.held.drive.label(volumeName, info, { signal });
-  }
-
   /**
-   * Mounts `volumeName` and opens it at its end of data. The volume is claimed for this
-   * drive at once, before anything is awaited, so no other drive is given it. While
-   * other jobs on this drive write another volume, this waits until they are done with
-   * it. DEVICE when another drive appends to it (check inUseElsewhere first).
+   * Mounts `volumeName` and opens it at its end of data, labelling it first when
+   * `label` is given (a new volume the pool's Label Format named; the device has Label
+   * Media). The volume is claimed for this drive at once, before anything is awaited,
+   * so no other drive is given it, even while it is being labelled. While other jobs on
+   * this drive write another volume, this waits until they are done with it. DEVICE
+   * when another drive appends to it (check inUseElsewhere first).
    */
-  async openAppend(volumeName: string, options: AppendOptions = {}): Promise<AppendVolume> {
+  async openAppend(volumeName: string, options: AppendOptions & { label?: VolumeLabelInfo } = {}): Promise<AppendVolume> {
     this.checkHeld();
     for (;;) {
       const other = this.desk.appendingDrive(volumeName);
@@ -127,6 +123,7 @@ export class AppendReservation extends Held {
       await this.held.whenNoAppendClaims(options.signal);
     }
     try {
+      if (options.label) await this.held.drive.label(volumeName, options.label, { signal: options.signal });
       await this.held.drive.mount(volumeName, options.signal);
       return afterClose(await this.held.drive.openAppend(options), () => this.held.unclaimAppend());
     } catch (err) {

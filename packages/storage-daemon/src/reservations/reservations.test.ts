@@ -1,10 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BurrowError } from '@burrow/common/errors/index';
+import type { AppendReservation } from './reservation.js';
 import { drivesStatus } from './status.js';
 import { memoryDesk, reader, writer } from './testing.js';
 
 const LABEL = { poolName: 'Full', mediaType: 'File' };
+
+/** Labels `name` through the reservation, as a job with Label Media does, and closes it again. */
+async function labelled(r: { openAppend: AppendReservation['openAppend'] }, name: string, poolName = 'Full'): Promise<void> {
+  await (await r.openAppend(name, { label: { ...LABEL, poolName } })).close();
+}
 
 /** Resolves to the value, or to 'pending' if the promise has not settled after the queued work ran. */
 async function settled<T>(p: Promise<T>): Promise<T | 'pending'> {
@@ -70,8 +76,8 @@ test('a drive being read is never handed to a writer, nor a drive being written 
 test('a reader prefers the idle drive that has its volume mounted; a writer the one its pool last used', async () => {
   const { desk } = memoryDesk([{ name: 'FileStorage', count: 3, maximumConcurrentJobs: 1 }]);
   const [a, b] = [await desk.reserveAppend(writer(1, 'Full')), await desk.reserveAppend(writer(2, 'Incremental'))];
-  await a.label('Full-1', LABEL);
-  await b.label('Inc-1', { ...LABEL, poolName: 'Incremental' });
+  await labelled(a, 'Full-1');
+  await labelled(b, 'Inc-1', 'Incremental');
   a.release();
   b.release();
   assert.equal((await desk.reserveAppend(writer(3, 'Incremental'))).driveName, b.driveName);
@@ -100,8 +106,8 @@ test('writers sharing a drive share its volume; the Director is told it, and tol
   const { desk } = memoryDesk([{ name: 'FileStorage', count: 2 }]);
   const [a, b] = [await desk.reserveAppend(writer(1, 'Full')), await desk.reserveAppend(writer(2, 'Full'))];
   const c = await desk.reserveAppend(writer(3, 'Incremental'));
-  await a.label('Full-1', LABEL);
-  await c.label('Inc-1', { ...LABEL, poolName: 'Incremental' });
+  await labelled(a, 'Full-1');
+  await labelled(c, 'Inc-1', 'Incremental');
   const va = await a.openAppend('Full-1');
   assert.equal(b.mountedVolume(), 'Full-1');
   assert.deepEqual(c.unwantedVolumes(), ['Full-1']);
@@ -116,13 +122,16 @@ test('writers sharing a drive share its volume; the Director is told it, and tol
   assert.notEqual(wa.addr, wb.addr);
   await Promise.all([va.close(), vb.close()]);
   assert.deepEqual(c.unwantedVolumes(), [], 'a volume nobody writes is free again');
+  const labelling = a.openAppend('Full-2', { label: LABEL });
+  assert.equal(c.inUseElsewhere('Full-2'), true, 'claimed before it is even labelled');
+  await (await labelling).close();
 });
 
 test('a writer wanting another volume on a shared drive waits until the others are done with theirs', async () => {
   const { desk } = memoryDesk([{ name: 'FileStorage' }]);
   const [a, b] = [await desk.reserveAppend(writer(1, 'Full')), await desk.reserveAppend(writer(2, 'Full'))];
-  await a.label('Full-1', LABEL);
-  await a.label('Full-2', LABEL);
+  await labelled(a, 'Full-1');
+  await labelled(a, 'Full-2');
   const va = await a.openAppend('Full-1');
   const next = b.openAppend('Full-2');
   assert.equal(await settled(next), 'pending');
@@ -136,7 +145,7 @@ test('a writer wanting another volume on a shared drive waits until the others a
 test('a restore reads a volume a backup on another drive is writing', async () => {
   const { desk } = memoryDesk([{ name: 'FileStorage', count: 2 }]);
   const w = await desk.reserveAppend(writer(1, 'Full'));
-  await w.label('Full-1', LABEL);
+  await labelled(w, 'Full-1');
   const vol = await w.openAppend('Full-1');
   const written = await vol.writeBlock({ flags: 0, sessionId: 1, sessionBlockNumber: 0, block: Buffer.alloc(100) });
   const r = await desk.reserveRead(reader(2, ['FileStorage'], 'Full-1'));

@@ -53,7 +53,12 @@ export const deviceSpec = defineResource({
     alwaysOpen: one(bool().optional()),
     maximumBlockSize: one(size().optional(), 'is not applied yet: Burrow writes blocks of its own size (docs/volume-format.md)'),
     maximumVolumeSize: one(size().optional()),
-    maximumConcurrentJobs: one(integer(1).optional(), 'is not applied yet: the Storage\'s Maximum Concurrent Jobs limits the sessions'),
+    // Jobs writing through one drive at once (sharing its volume); absent: no limit, as Bareos's 0.
+    maximumConcurrentJobs: one(integer(1).optional()),
+    // Bareos: Count > 1 makes the drives <Name>0000 (Autoselect = no) to <Name><Count>, grouped under <Name>.
+    count: one(integer(1, 9999).default(1)),
+    // A drive with Autoselect = no is used only when named itself, never when its group is named.
+    autoselect: one(bool().default(true)),
   },
   unimplemented: [
     'Device Options', 'Maximum Open Wait', 'Maximum Open Volumes', 'Maximum Network Buffer Size', 'Label Block Size',
@@ -62,7 +67,6 @@ export const deviceSpec = defineResource({
   ],
   notYet: [
     { directives: BAREOS_TAPE_DEVICE, message: NOT_AVAILABLE_YET.tape },
-    { directives: ['Count'], message: NOT_AVAILABLE_YET.deviceCount },
   ],
 });
 

@@ -25,8 +25,6 @@ export const BAREOS_DAEMON_COMMON = [
 export const NOT_AVAILABLE_YET = {
   /** Tape drives, autochangers and their directives (a later issue builds them). */
   tape: 'is for tape drives and autochangers, which are not available yet in Burrow; it has no effect on a File device',
-  /** Device Count: Bareos makes Count devices named <Name>0001...; media management brings it. */
-  deviceCount: 'is not available yet in Burrow (it comes with media management): one device of this name is made, so jobs on it run one volume at a time',
   /** Pool Recycle Pool: where recycled volumes go; media management brings it. */
   recyclePool: 'is not available yet in Burrow (it comes with media management): a recycled volume stays in its own pool',
   /** Pruning by Client retentions, volume limits by files or time: media management brings them. */
@@ -37,7 +35,7 @@ export const NOT_AVAILABLE_YET = {
 export const BAREOS_TAPE_DEVICE = [
   'Diagnostic Device', 'Hardware End Of File', 'Hardware End Of Medium', 'Backward Space Record', 'Backward Space File',
   'Bsf At Eom', 'Two Eof', 'Forward Space Record', 'Forward Space File', 'Fast Forward Space File', 'Close On Poll',
-  'Block Positioning', 'Use MTIOCGET', 'Check Labels', 'Offline On Unmount', 'Autoselect', 'Changer Device',
+  'Block Positioning', 'Use MTIOCGET', 'Check Labels', 'Offline On Unmount', 'Changer Device',
   'Changer Command', 'Alert Command', 'Maximum Changer Wait', 'Maximum Rewind Wait', 'Volume Poll Interval', 'Label Type',
   'No Rewind On Close', 'Drive Tape Alert Enabled', 'Drive Crypto Enabled', 'Query Crypto Status', 'Eof On Error Is Eot',
   'Drive Index', 'Auto Changer', 'Autochanger', 'Maximum File Size', 'Requires Mount', 'Mount Point', 'Mount Command',

@@ -1,0 +1,22 @@
+/**
+ * The SD's side of the operator's `mount`, `unmount` and `release` (Bareos's MountCmd,
+ * UnmountCmd, ReleaseCmd): the Director passes the command on with the device and
+ * drive it names, and gets Bareos's numbered reply back. An unknown action is refused
+ * with Bareos's "3900 Invalid command".
+ */
+import type { burrow } from '@burrow/common/proto/index';
+import type { DriveOperator, DriveReply } from '../reservations/index.js';
+
+export function driveReply(operator: DriveOperator, cmd: burrow.SdDriveCommand): Promise<DriveReply> {
+  const at = { device: cmd.device, drive: cmd.drive };
+  switch (cmd.action) {
+    case 'mount':
+      return operator.mount(at, cmd.slot);
+    case 'unmount':
+      return operator.unmount(at);
+    case 'release':
+      return operator.release(at);
+    default:
+      return Promise.resolve({ code: 3900, text: `3900 Invalid command: ${JSON.stringify(cmd.action)} is not mount, unmount or release` });
+  }
+}

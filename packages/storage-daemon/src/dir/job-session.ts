@@ -1,0 +1,122 @@
+/**
+ * One job's session on the SD, from the Director's order to its end: reserve a drive
+ * for the job (waiting while every suitable drive is busy, as Bareos does), hand the
+ * Director the one-job token and the drive's name, wait for the File daemon, run the
+ * job, and always give everything back. From the start one loop reads the Director
+ * (DirectorPump), so a cancel also ends a wait for a drive.
+ */
+import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
+import type { Channel } from '@burrow/common/net/channel';
+import type { Logger } from '@burrow/common/log/index';
+import type { burrow } from '@burrow/common/proto/index';
+import type { RunningSession, StorageContext } from '../context.js';
+import { runBackupSession } from '../fd/backup-receiver.js';
+import { runRestoreSession } from '../fd/restore-sender.js';
+import type { SessionParties } from '../fd/session.js';
+import type { OpenedSession } from '../sessions/registry.js';
+import type { ReserveOptions } from '../reservations/index.js';
+import { DirectorPump } from './director-pump.js';
+
+interface Held {
+  readonly driveName: string;
+  readonly printName: string;
+  release(): void;
+}
+
+interface JobSession<R extends Held> {
+  ctx: StorageContext;
+  director: Channel;
+  log: Logger;
+  jobId: number;
+  running: Omit<RunningSession, 'startedAt' | 'director'>;
+  reserve: (options: ReserveOptions) => Promise<R>;
+  run: (parties: SessionParties, reservation: R) => Promise<void>;
+}
+
+export function backupSession(ctx: StorageContext, director: Channel, log: Logger, order: burrow.SdBackupSession): Promise<void> {
+  return withSession({
+    ctx, director, log, jobId: order.jobId,
+    running: { mode: 'append', jobName: order.jobName, level: order.level, pool: order.pool },
+    reserve: (options) => ctx.reservations.reserveAppend({
+      jobId: order.jobId, storage: order.storage, mediaType: order.mediaType, pool: order.pool, devices: candidates(order),
+    }, options),
+    run: (parties, reservation) => runBackupSession(parties, order, reservation),
+  });
+}
+
+export function restoreSession(ctx: StorageContext, director: Channel, log: Logger, order: burrow.SdRestoreSession): Promise<void> {
+  return withSession({
+    ctx, director, log, jobId: order.jobId,
+    running: { mode: 'read', jobName: order.jobName, level: '', pool: '' },
+    reserve: (options) => ctx.reservations.reserveRead({
+      jobId: order.jobId, storage: order.storage, mediaType: order.mediaType, pool: '', devices: candidates(order),
+      firstVolume: order.volumes[0]?.volumeName,
+    }, options),
+    run: (parties, reservation) => runRestoreSession(parties, order, reservation),
+  });
+}
+
+/** The devices the Director offers; an older Director names one. */
+function candidates(order: { device: string; devices: readonly string[] }): string[] {
+  return order.devices.length > 0 ? [...order.devices] : [order.device];
+}
+
+async function withSession<R extends Held>(o: JobSession<R>): Promise<void> {
+  const { ctx, director, jobId, log } = o;
+  if (!Number.isInteger(jobId) || jobId <= 0) throw new BurrowError('PROTOCOL', 'a session needs a job id');
+  if (ctx.running.size >= ctx.maximumConcurrentJobs) {
+    throw new BurrowError('JOB_FAILED', `Storage daemon ${ctx.name} already runs ${ctx.running.size} sessions, its Maximum Concurrent Jobs`);
+  }
+  const running: RunningSession = { ...o.running, startedAt: Date.now(), director: director.peer.name };
+  ctx.running.set(jobId, running);
+  const pump = new DirectorPump(director);
+  const signal = AbortSignal.any([pump.cancel.signal, ctx.signal]);
+  let reservation: R | undefined;
+  let session: OpenedSession | undefined;
+  try {
+    reservation = await o.reserve({
+      signal,
+      onWait: () => {
+        const text = `JobId=${jobId}, Job ${o.running.jobName} waiting to reserve a device.`;
+        director.send('jobMessage', { jobId, level: 'info', text }).catch(() => undefined);
+      },
+    });
+    running.drive = reservation.driveName;
+    log.info({ jobId, drive: reservation.driveName, mode: o.running.mode }, `JobId ${jobId} reserved Device ${reservation.printName}`);
+    session = ctx.sessions.open(jobId);
+    await director.send('sdReady', { token: session.token, device: reservation.driveName });
+    await runReserved(o, { pump, session, reservation, signal });
+  } finally {
+    session?.cancel();
+    reservation?.release();
+    ctx.running.delete(jobId);
+    if (session) director.close('session over');
+    log.debug({ jobId }, 'session tidied up');
+  }
+}
+
+/** After sdReady: every failure is the job's, told to the Director as the session's end. */
+async function runReserved<R extends Held>(
+  o: JobSession<R>, { pump, session, reservation, signal }: { pump: DirectorPump; session: OpenedSession; reservation: R; signal: AbortSignal },
+): Promise<void> {
+  const { ctx, director, jobId, log } = o;
+  try {
+    const client = await Promise.race([
+      session.client,
+      new Promise<never>((_resolve, reject) => {
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      }),
+    ]);
+    try {
+      await o.run({ ctx, director, pump, client, log }, reservation);
+    } finally {
+      client.close('session over');
+    }
+  } catch (err) {
+    const e = toBurrowError(err);
+    log.warn({ jobId, code: e.code }, `session ended: ${e.message}`);
+    if (!director.closed) {
+      await director.send('sdSessionEnd', { status: e.code === 'JOB_CANCELED' ? 'A' : 'E', error: e.message }).catch(() => undefined);
+    }
+  }
+}

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBurrow } from './burrow/system.js';
 import { catalogBench } from './catalog/catalog-bench.js';
-import { FULL_SIZES, largeDataset, mixedDataset, QUICK_SIZES, smallDataset, type Dataset } from './datasets/generate.js';
+import { cpuPerMiB } from './cpu/run.js';
+import { FULL_SIZES, largeDataset, mixedDataset, QUICK_SIZES, smallDataset, type Dataset, type DatasetSizes } from './datasets/generate.js';
 import { baculaVersion, ensureBacula, ensureTar } from './peers/install.js';
 import { startBacula } from './peers/bacula.js';
 import type { Compression } from './peers/tool.js';
@@ -25,10 +26,14 @@ async function main(): Promise<void> {
   const quick = argv.includes('--quick');
   const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
   const wanted = (what: string): boolean => !only || only.includes(what);
-  const sizes = quick ? QUICK_SIZES : FULL_SIZES;
+  const sizes = sizesFrom(argv, quick ? QUICK_SIZES : FULL_SIZES);
   const started = Date.now();
   const say = (s: string): void => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${s}`);
 
+  if (argv.includes('--cpu')) {
+    await cpuOnly(argv, sizes, { wanted, say });
+    return;
+  }
   const tarProblem = ensureTar();
   if (tarProblem) throw new Error(`GNU tar is needed and could not be installed: ${tarProblem}`);
   const baculaProblem = argv.includes('--no-bacula') ? 'skipped (--no-bacula)' : ensureBacula();
@@ -79,6 +84,32 @@ async function main(): Promise<void> {
   console.log(`\n${table(judged)}\n`);
   say(`results in ${files.latest} and ${files.dated}`);
   if (baculaProblem) say(`*** Bacula was NOT compared: ${baculaProblem}`);
+}
+
+/** `--large-mib=N`, `--small-files=N`: other dataset sizes than the mode's. */
+function sizesFrom(argv: string[], base: DatasetSizes): DatasetSizes {
+  const num = (flag: string): number | undefined => {
+    const v = argv.find((a) => a.startsWith(`--${flag}=`))?.split('=')[1];
+    return v === undefined ? undefined : Number(v);
+  };
+  const largeMiB = num('large-mib');
+  return { ...base, largeBytes: largeMiB === undefined ? base.largeBytes : largeMiB * 2 ** 20, smallFiles: num('small-files') ?? base.smallFiles };
+}
+
+/**
+ * `--cpu [--only=large,small] [--large-mib=256] [--small-files=5000] [--option="Signature = XXH128"]...`:
+ * only the CPU ms per MiB of each daemon (cpu/run.ts), no peers. For judging one change.
+ */
+async function cpuOnly(argv: string[], sizes: DatasetSizes, o: { wanted: (w: string) => boolean; say: (s: string) => void }): Promise<void> {
+  const dataDir = join(BENCH, 'data', 'cpu');
+  mkdirSync(dataDir, { recursive: true });
+  const datasets: Dataset[] = [];
+  if (o.wanted('large')) datasets.push(largeDataset(dataDir, sizes.largeBytes));
+  if (o.wanted('small')) datasets.push(smallDataset(dataDir, sizes.smallFiles));
+  const options = argv.filter((a) => a.startsWith('--option=')).map((a) => a.slice('--option='.length));
+  const runs = Number(argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? RUNS);
+  const text = await cpuPerMiB(datasets, { runs, options, label: options.join('; ') || 'Signature = MD5' }, join(BENCH, 'results'), o.say);
+  console.log(`\n${text}`);
 }
 
 main().catch((err: unknown) => {

@@ -12,13 +12,23 @@ import { timed } from '../measure/stats.js';
 const COMPRESSION: Record<Compression, string[]> = { none: [], GZIP6: ['Compression = GZIP6'], fastest: ['Compression = LZ4'] };
 const JOB_TIMEOUT_MS = 60 * 60 * 1000;
 
-export async function startBurrow(root: string, compression: Compression, profileDir?: string): Promise<BackupSystem> {
+export interface BurrowSetup {
+  /** Where the daemons write their --cpu-prof profiles; none when absent. */
+  profileDir?: string;
+  /** FileSet Options lines; a Signature line here replaces the default MD5. */
+  options?: string[];
+}
+
+export async function startBurrow(root: string, compression: Compression, setup: BurrowSetup = {}): Promise<BackupSystem> {
+  const { profileDir } = setup;
+  const extra = setup.options ?? [];
+  const signature = extra.some((l) => /^\s*signature\s*=/i.test(l)) ? [] : ['Signature = MD5'];
   // The harness passes BURROW_DAEMON_NODE_ARGS to the daemons it starts (the Director too).
   const saved = process.env.BURROW_DAEMON_NODE_ARGS;
   if (profileDir) process.env.BURROW_DAEMON_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${profileDir}`;
   let burrow: Burrow;
   try {
-    burrow = await Burrow.start({ include: [root], options: ['Signature = MD5', ...COMPRESSION[compression]] });
+    burrow = await Burrow.start({ include: [root], options: [...signature, ...extra, ...COMPRESSION[compression]] });
   } finally {
     if (saved === undefined) delete process.env.BURROW_DAEMON_NODE_ARGS;
     else process.env.BURROW_DAEMON_NODE_ARGS = saved;

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBootstrap, openSqliteCatalog, type Catalog, type FileInput } from '@burrow/director/catalog/index';
 import { RestoreTree } from '@burrow/director/restore-tree/tree';
+import { rangeSize } from '@burrow/common/bootstrap/bootstrap';
 import { median } from '../measure/stats.js';
 
 /** The Storage daemon's catalog batcher sends file rows in batches of this many. */
@@ -89,7 +90,7 @@ export function catalogBench(insertFiles: number, treeFiles: number, runs: numbe
       });
       const bootstrap = buildBootstrap(rows, c.listJobMedia(jobId));
       markTimes.push(Number(process.hrtime.bigint() - marked) / 1e9);
-      const wanted = bootstrap.reduce((n, b) => n + b.fileIndexes.length, 0);
+      const wanted = bootstrap.sections.reduce((n, b) => n + rangeSize(b.fileIndexes), 0);
       if (rows.length !== treeFiles || wanted !== treeFiles) throw new Error(`restore tree holds ${rows.length} files, bootstrap ${wanted}; expected ${treeFiles}`);
     }
     return { insertRowsPerS: median(rates), bigInsertRowsPerS, treeSeconds: median(times), markAllSeconds: median(markTimes), treeFiles };

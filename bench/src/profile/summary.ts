@@ -8,6 +8,9 @@ import { join } from 'node:path';
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
 interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples?: number[]; timeDeltas?: number[] }
 
+/** A span of the monotonic clock in µs (the profile's own timestamps): only samples inside it count. */
+export interface Window { fromUs: number; toUs: number }
+
 export interface HotSpot { function: string; where: string; selfMs: number; percent: number }
 
 /** The profile file a process wrote (node names them CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile). */
@@ -16,14 +19,17 @@ export function profileOf(dir: string, pid: number): string | undefined {
   return name ? join(dir, name) : undefined;
 }
 
-export function topSelfTime(file: string, count = 12): { totalMs: number; idleMs: number; top: HotSpot[] } {
+export function topSelfTime(file: string, count = 12, window?: Window): { totalMs: number; idleMs: number; top: HotSpot[] } {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byNode = new Map(p.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   const samples = p.samples ?? [];
   const deltas = p.timeDeltas ?? [];
-  // Each sample's time is the delta to the next one.
+  // Each sample's time is the delta to the next one; sample i is taken at startTime + deltas[0..i].
+  let at = p.startTime;
   for (let i = 0; i < samples.length; i++) {
+    at += deltas[i] ?? 0;
+    if (window && (at < window.fromUs || at > window.toUs)) continue;
     const id = samples[i] ?? 0;
     selfUs.set(id, (selfUs.get(id) ?? 0) + (deltas[i + 1] ?? 0));
   }
@@ -48,8 +54,8 @@ export function topSelfTime(file: string, count = 12): { totalMs: number; idleMs
   return { totalMs: Math.round(totalUs / 1000), idleMs: Math.round(idleUs / 1000), top };
 }
 
-export function profileMarkdown(title: string, file: string): string {
-  const { totalMs, idleMs, top } = topSelfTime(file);
+export function profileMarkdown(title: string, file: string, window?: Window): string {
+  const { totalMs, idleMs, top } = topSelfTime(file, 14, window);
   const lines = [`#### ${title}`, '', `${totalMs} ms profiled, ${idleMs} ms idle; self time of the busy part:`, '',
     '| self ms | % busy | function | where |', '|---:|---:|---|---|'];
   for (const s of top) lines.push(`| ${s.selfMs} | ${s.percent} | \`${s.function}\` | ${s.where} |`);

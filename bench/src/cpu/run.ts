@@ -1,0 +1,87 @@
+/**
+ * CPU seconds per MiB of each Burrow daemon during a Full backup and a full restore
+ * (`--cpu`). Wall time on a shared 2-core machine moves with the other load; the CPU
+ * a daemon spends on the same bytes hardly does, so this is the figure each data-path
+ * change is judged by before and after (bench/README.md, "What each step gained").
+ * Each figure is the median of `runs` runs; the restore is checked against the source.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBurrow } from '../burrow/system.js';
+import type { Dataset } from '../datasets/generate.js';
+import { assertSameTree } from '../measure/tree.js';
+import { cpuSeconds, median } from '../measure/stats.js';
+import type { BackupSystem } from '../peers/tool.js';
+
+export interface CpuOptions {
+  runs: number;
+  /** Extra FileSet Options lines (e.g. `Signature = XXH128`); MD5 when none names a signature. */
+  options: string[];
+  /** Extra Job directives (e.g. a TLS setting). */
+  label: string;
+}
+
+interface CpuFigure { wall: number; cpu: Record<string, number> }
+
+const DAEMONS = ['burrow-fd', 'burrow-sd', 'burrow-dir'] as const;
+
+async function measured(system: BackupSystem, work: () => Promise<number>): Promise<CpuFigure> {
+  const pids = new Map(system.daemons().map((d) => [d.name, d.pid]));
+  const before = new Map([...pids].map(([n, pid]) => [n, cpuSeconds(pid)]));
+  const wall = await work();
+  const cpu: Record<string, number> = {};
+  for (const [n, pid] of pids) cpu[n] = cpuSeconds(pid) - (before.get(n) ?? 0);
+  return { wall, cpu };
+}
+
+function medianFigure(figures: CpuFigure[]): CpuFigure {
+  const cpu: Record<string, number> = {};
+  for (const d of DAEMONS) cpu[d] = median(figures.map((f) => f.cpu[d] ?? 0));
+  return { wall: median(figures.map((f) => f.wall)), cpu };
+}
+
+function row(dataset: Dataset, what: string, f: CpuFigure): string {
+  const mib = dataset.bytes / 2 ** 20;
+  const perMiB = (s: number): string => ((s / mib) * 1000).toFixed(1);
+  const total = DAEMONS.reduce((sum, d) => sum + (f.cpu[d] ?? 0), 0);
+  const cells = DAEMONS.map((d) => perMiB(f.cpu[d] ?? 0));
+  return `| ${dataset.name} (${mib.toFixed(0)} MiB, ${dataset.files} files) | ${what} | ${cells.join(' | ')} | ${perMiB(total)} | ${f.wall.toFixed(2)} | ${(mib / f.wall).toFixed(0)} |`;
+}
+
+export async function cpuPerMiB(datasets: Dataset[], o: CpuOptions, resultsDir: string, say: (s: string) => void): Promise<string> {
+  const lines = [
+    `# CPU ms per MiB of Burrow's daemons (${new Date().toISOString()}, ${o.label})`, '',
+    'Median of runs; ms of CPU (user + system) per MiB of file data; wall seconds and MiB/s for orientation only.', '',
+    '| dataset | job | FD ms/MiB | SD ms/MiB | Dir ms/MiB | total ms/MiB | wall s | MiB/s |', '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const dataset of datasets) {
+    const scratch = mkdtempSync('/tmp/burrow-bench-cpu-');
+    const system = await startBurrow(dataset.root, 'none', { options: o.options });
+    try {
+      const backups: CpuFigure[] = [];
+      let jobId = 0;
+      for (let r = 0; r < o.runs; r++) {
+        backups.push(await measured(system, async () => {
+          const b = await system.backup('Full');
+          jobId = b.jobId;
+          return b.seconds;
+        }));
+      }
+      const restores: CpuFigure[] = [];
+      for (let r = 0; r < o.runs; r++) {
+        const where = join(scratch, `r${r}`);
+        restores.push(await measured(system, async () => (await system.restore(jobId, where)).seconds));
+        assertSameTree(dataset.root, join(where, dataset.root), `burrow restore of ${dataset.name}`, system.mtimeResolutionNs);
+        rmSync(where, { recursive: true, force: true });
+      }
+      lines.push(row(dataset, 'Full backup', medianFigure(backups)), row(dataset, 'full restore', medianFigure(restores)));
+      say(lines.slice(-2).join('\n'));
+    } finally {
+      await system.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  const text = `${lines.join('\n')}\n`;
+  writeFileSync(join(resultsDir, 'cpu-latest.md'), text);
+  return text;
+}

@@ -7,13 +7,20 @@
  */
 import type { Duplex } from 'node:stream';
 import { BurrowError, describeError, isBurrowErrorCode } from '../errors/index.js';
-import { decodeMessage, encodeMessageBehind, type Message, type MessageKind, type MessageOf, type SentBody } from '../proto/index.js';
+import { decodeMessage, encodeMessageBehind, type DataRecord, type Message, type MessageKind, type MessageOf, type ReceivedKind, type SentBody } from '../proto/index.js';
 import { DEFAULT_MAX_FRAME, FRAME_HEADER_SIZE, FrameDecoder, sealFrame } from './frame.js';
+import { decodeRecordFrame, isRecordFrame, recordFrameHeader, sealRecordFrame } from './record-frame.js';
 import type { PeerIdentity } from './psk.js';
 import type { burrow } from '../proto/generated.js';
 
 /** Bytes queued for sending before send() waits for the peer to take them. */
 const SEND_QUEUE_LIMIT = 1024 * 1024;
+
+/**
+ * Records up to this size are copied behind their header and written as one buffer:
+ * a write costs a system call (and for TLS a record of its own), a small copy less.
+ */
+const JOIN_SMALL_RECORDS = 16 * 1024;
 
 /** Messages buffered before the socket is paused, and the level at which it resumes. */
 const INBOX_HIGH = 256;
@@ -55,6 +62,30 @@ export class Channel {
     if (this.failure) throw this.failure;
     const frame = sealFrame(encodeMessageBehind(FRAME_HEADER_SIZE, kind, body), this.maxFrame);
     this.socket.write(frame);
+    await this.roomToSend();
+  }
+
+  /**
+   * Sends a data record as a record frame (record-frame.ts). With `framed` (the payload
+   * behind RECORD_FRAME_ROOM bytes of room, the same bytes as `rec.data`) the frame is
+   * sealed in place and written whole; otherwise its header goes first, then the
+   * payload as it is. Either way the payload is not copied: the caller hands it over
+   * and must not change it afterwards (the socket may hold it queued for a while).
+   */
+  async sendRecord(rec: DataRecord, framed?: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (framed !== undefined) {
+      this.socket.write(sealRecordFrame(framed, rec, this.maxFrame));
+    } else if (rec.data.length <= JOIN_SMALL_RECORDS) {
+      this.socket.write(Buffer.concat([recordFrameHeader(rec, this.maxFrame), rec.data]));
+    } else {
+      this.socket.write(recordFrameHeader(rec, this.maxFrame));
+      this.socket.write(rec.data);
+    }
+    await this.roomToSend();
+  }
+
+  private async roomToSend(): Promise<void> {
     // Wait only once a good amount is queued: the socket's own mark (16 KiB) would
     // make a 64 KiB data stream wait for the network after every record.
     if (this.socket.writableLength > SEND_QUEUE_LIMIT) {
@@ -98,7 +129,7 @@ export class Channel {
    * The next message, which must be of `kind`. An ErrorReply from the peer becomes a
    * thrown BurrowError with the peer's code; anything else is a protocol violation.
    */
-  async expect<K extends MessageKind>(kind: K, signal?: AbortSignal): Promise<MessageOf<K>['body']> {
+  async expect<K extends ReceivedKind>(kind: K, signal?: AbortSignal): Promise<MessageOf<K>['body']> {
     const msg = await this.receive(signal);
     if (msg.kind === kind) return msg.body as MessageOf<K>['body'];
     if (msg.kind === 'error') throw peerError(msg.body);
@@ -139,7 +170,7 @@ export class Channel {
     let frames: Buffer[];
     try {
       frames = this.decoder.push(data);
-      for (const frame of frames) this.deliver(decodeMessage(frame));
+      for (const frame of frames) this.deliver(isRecordFrame(frame) ? { kind: 'dataRecord', body: decodeRecordFrame(frame) } : decodeMessage(frame));
     } catch (err) {
       const e = err instanceof BurrowError ? err : new BurrowError('PROTOCOL', describeError(err));
       this.closeReason = e.message;

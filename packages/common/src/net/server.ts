@@ -128,6 +128,11 @@ async function serveOne(socket: TLSSocket, peer: PeerIdentity, opts: ServerOptio
     if (hello.role !== peer.role || hello.name !== peer.name) {
       throw new BurrowError('PROTOCOL', `hello names ${hello.role}:${hello.name} but the key was for ${peer.role}:${peer.name}`);
     }
+    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+      // Refused with a reason the peer can show, whichever version it speaks: an
+      // ErrorReply is an Envelope frame, the same in every version.
+      throw new BurrowError('PROTOCOL', `${hello.software || 'the peer'} speaks protocol ${hello.protocolVersion}; ${SOFTWARE} speaks ${PROTOCOL_VERSION}`);
+    }
     await channel.send('hello', { protocolVersion: PROTOCOL_VERSION, role: opts.self.role, name: opts.self.name, software: SOFTWARE });
     await opts.onChannel(channel);
   } catch (err) {

@@ -10,7 +10,11 @@ import { VERSION } from '../daemon/version.js';
 
 export { burrow };
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * 2: data records travel as record frames outside protobuf (net/record-frame.ts);
+ * Envelope frames are as in 1, so peers of either version read each other's Hello.
+ */
+export const PROTOCOL_VERSION = 2;
 export const SOFTWARE = `Burrow ${VERSION}`;
 
 /** The name of each message kind an envelope can carry (`sdReady`, `fdBackup`...). */
@@ -30,9 +34,25 @@ export type SentBody<K extends MessageKind> = NonNullable<burrow.IEnvelope[K]>;
  */
 export type ReceivedBody<K extends MessageKind> = NonNullable<burrow.Envelope[K]>;
 
-/** A received envelope narrowed to one kind: `msg.kind === 'sdReady'` gives `msg.body` its type. */
-export type Message = { [K in MessageKind]: { kind: K; body: ReceivedBody<K> } }[MessageKind];
-export type MessageOf<K extends MessageKind> = Extract<Message, { kind: K }>;
+/**
+ * A data record: file index, stream, payload (docs/volume-format.md, "File streams").
+ * On the wire a record frame of its own (net/record-frame.ts), not an Envelope: its
+ * payload is file data and is never copied into or out of protobuf.
+ */
+export interface DataRecord {
+  readonly fileIndex: number;
+  readonly stream: number;
+  readonly data: Buffer;
+}
+
+/**
+ * A received message narrowed to one kind: `msg.kind === 'sdReady'` gives `msg.body`
+ * its type. Every Envelope kind, and `dataRecord` for a record frame.
+ */
+export type Message = { [K in MessageKind]: { kind: K; body: ReceivedBody<K> } }[MessageKind] | { kind: 'dataRecord'; body: DataRecord };
+/** What a receiver can be waiting for. */
+export type ReceivedKind = Message['kind'];
+export type MessageOf<K extends ReceivedKind> = Extract<Message, { kind: K }>;
 
 export function encodeMessage<K extends MessageKind>(kind: K, body: SentBody<K>): Uint8Array {
   return encodeMessageBehind(0, kind, body);

@@ -11,12 +11,13 @@ import { burrow } from '@burrow/common/proto/generated';
 import type { Hasher, Hashers } from '../digest/hashers.js';
 import type { FileOptions } from '../fileset/index.js';
 import { compressChunk, dataStream } from './codec.js';
-import { asBuffer, DATA_OFFSET_BYTES, hashZeros, writeDataOffset, type RecordSink } from './record.js';
+import { RECORD_FRAME_ROOM } from '@burrow/common/net/record-frame';
+import { asBuffer, CHUNK_ROOM, hashZeros, writeDataOffset, type RecordSink } from './record.js';
 
 /** Chunks compressed at once: enough to keep both cores busy, few enough to bound memory. */
 const ENCODE_DEPTH = 4;
 
-/** A chunk read: `buf` holds DATA_OFFSET_BYTES of room, then `length` file bytes from `offset`. */
+/** A chunk read: `buf` holds CHUNK_ROOM bytes of room, then `length` file bytes from `offset`. */
 export interface Chunk {
   readonly buf: Buffer;
   readonly length: number;
@@ -62,22 +63,28 @@ export class ChunkSender {
     this.stream = dataStream(p.options.compression);
   }
 
+  /** The record's frame: RECORD_FRAME_ROOM bytes of room, the data offset, the (compressed) bytes. */
   private async encode(c: Chunk): Promise<Buffer> {
-    writeDataOffset(c.buf, c.offset);
     const compression = this.p.options.compression;
-    if (compression === null) return c.buf.subarray(0, DATA_OFFSET_BYTES + c.length);
-    const packed = await compressChunk(c.buf.subarray(DATA_OFFSET_BYTES, DATA_OFFSET_BYTES + c.length), compression);
-    return Buffer.concat([c.buf.subarray(0, DATA_OFFSET_BYTES), packed]);
+    if (compression === null) {
+      writeDataOffset(c.buf, c.offset, RECORD_FRAME_ROOM);
+      return c.buf.subarray(0, CHUNK_ROOM + c.length);
+    }
+    const packed = await compressChunk(c.buf.subarray(CHUNK_ROOM, CHUNK_ROOM + c.length), compression);
+    const framed = Buffer.allocUnsafe(CHUNK_ROOM + packed.length);
+    writeDataOffset(framed, c.offset, RECORD_FRAME_ROOM);
+    packed.copy(framed, CHUNK_ROOM);
+    return framed;
   }
 
   private async sendOldest(): Promise<void> {
-    const data = await (this.encoding.shift() as Promise<Buffer>);
-    await this.p.sink.write({ fileIndex: this.p.fileIndex, stream: this.stream, data });
+    const framed = await (this.encoding.shift() as Promise<Buffer>);
+    await this.p.sink.write({ fileIndex: this.p.fileIndex, stream: this.stream, data: framed.subarray(RECORD_FRAME_ROOM), framed });
   }
 
   /** Takes the next chunk (offsets ascend); resolves when there is room for another. */
   async add(c: Chunk): Promise<void> {
-    const bytes = c.buf.subarray(DATA_OFFSET_BYTES, DATA_OFFSET_BYTES + c.length);
+    const bytes = c.buf.subarray(CHUNK_ROOM, CHUNK_ROOM + c.length);
     if (this.hash !== null) {
       await hashZeros(this.hash, c.offset - this.hashed);
       this.hash.update(bytes);

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { FileOptions } from '../fileset/index.js';
 import type { Hashers } from '../digest/hashers.js';
 import { ChunkSender, throwIfAborted, type Chunk } from './chunks.js';
-import { DATA_OFFSET_BYTES, type RecordSink } from './record.js';
+import { CHUNK_ROOM, type RecordSink } from './record.js';
 
 export { throwIfAborted } from './chunks.js';
 
@@ -43,7 +43,7 @@ export class FileReadError extends Error {
 
 async function readChunk(fd: number, buf: Buffer, length: number, offset: number): Promise<number> {
   try {
-    return (await readAsync(fd, buf, DATA_OFFSET_BYTES, length, offset)).bytesRead;
+    return (await readAsync(fd, buf, CHUNK_ROOM, length, offset)).bytesRead;
   } catch (err) {
     throw new FileReadError(err);
   }
@@ -72,7 +72,7 @@ export async function sendFileData(p: ReadFileParams): Promise<number> {
   const readAt = async (span: { offset: number; length: number } | null): Promise<Chunk | null> => {
     if (span === null) return null;
     // A fresh buffer per chunk: the sink may keep the record after write() resolves.
-    const buf = Buffer.allocUnsafe(DATA_OFFSET_BYTES + span.length);
+    const buf = Buffer.allocUnsafe(CHUNK_ROOM + span.length);
     return { buf, length: await readChunk(p.fd, buf, span.length, span.offset), offset: span.offset };
   };
   let total = 0;
@@ -109,7 +109,7 @@ export interface StreamParams {
  */
 export async function sendStreamData(source: AsyncIterable<Buffer>, p: StreamParams): Promise<number> {
   const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers });
-  let buf = Buffer.allocUnsafe(DATA_OFFSET_BYTES + p.chunkSize);
+  let buf = Buffer.allocUnsafe(CHUNK_ROOM + p.chunkSize);
   let fill = 0;
   let offset = 0;
   const flush = async (): Promise<void> => {
@@ -117,14 +117,14 @@ export async function sendStreamData(source: AsyncIterable<Buffer>, p: StreamPar
     await sender.add({ buf, length: fill, offset });
     offset += fill;
     fill = 0;
-    buf = Buffer.allocUnsafe(DATA_OFFSET_BYTES + p.chunkSize);
+    buf = Buffer.allocUnsafe(CHUNK_ROOM + p.chunkSize);
   };
   try {
     for await (const piece of source) {
       throwIfAborted(p.signal);
       for (let at = 0; at < piece.length; ) {
         const n = Math.min(piece.length - at, p.chunkSize - fill);
-        piece.copy(buf, DATA_OFFSET_BYTES + fill, at, at + n);
+        piece.copy(buf, CHUNK_ROOM + fill, at, at + n);
         fill += n;
         at += n;
         if (fill === p.chunkSize) await flush();

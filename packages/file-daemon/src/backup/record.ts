@@ -6,6 +6,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { BurrowError, type BurrowErrorCode } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
+import { RECORD_FRAME_ROOM } from '@burrow/common/net/record-frame';
 import type { FileOptions } from '../fileset/options.js';
 import type { Hasher } from '../digest/hashers.js';
 
@@ -14,6 +15,12 @@ export interface FileRecord {
   readonly fileIndex: number;
   readonly stream: burrow.Stream;
   readonly data: Buffer;
+  /**
+   * When the producer kept room for the wire: RECORD_FRAME_ROOM free bytes, then the
+   * very bytes of `data` (the same memory). A sink that sends records seals the frame
+   * in place instead of copying `data` (@burrow/common/net/record-frame).
+   */
+  readonly framed?: Buffer;
 }
 
 /**
@@ -44,8 +51,15 @@ export const DATA_OFFSET_BYTES = 8;
 /** Default data chunk: 64 KiB, as docs/volume-format.md says. */
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 
-export function writeDataOffset(target: Buffer, offset: number): void {
-  target.writeBigUInt64BE(BigInt(offset), 0);
+/**
+ * Bytes kept free in front of the file bytes of a chunk read: the record frame's
+ * header, then the payload's data offset. A chunk sent as it was read (no
+ * compression) then leaves as one frame, sealed in place.
+ */
+export const CHUNK_ROOM = RECORD_FRAME_ROOM + DATA_OFFSET_BYTES;
+
+export function writeDataOffset(target: Buffer, offset: number, at = 0): void {
+  target.writeBigUInt64BE(BigInt(offset), at);
 }
 
 /** Splits a DATA / GZIP_DATA payload into its file offset and the (still encoded) bytes. */

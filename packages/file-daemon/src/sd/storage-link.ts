@@ -6,7 +6,6 @@
 import { connect } from '@burrow/common/net/client';
 import type { Channel } from '@burrow/common/net/channel';
 import { BurrowError } from '@burrow/common/errors/index';
-import { asBuffer } from '@burrow/common/proto/index';
 import type { FileRecord, RecordSink } from '../backup/index.js';
 
 export interface SessionAddress {
@@ -31,7 +30,7 @@ export async function openStorageSession(addr: SessionAddress, signal: AbortSign
   });
 }
 
-/** Backup records go to the SD as DataRecord messages; `send` waits when the socket is full. */
+/** Backup records go to the SD as record frames (sealed in place when framed); `sendRecord` waits when the socket is full. */
 export function storageSink(sd: Channel): RecordSink & { records: number; wireBytes: number } {
   const sink = {
     records: 0,
@@ -39,7 +38,7 @@ export function storageSink(sd: Channel): RecordSink & { records: number; wireBy
     write: async (rec: FileRecord): Promise<void> => {
       sink.records++;
       sink.wireBytes += rec.data.length;
-      await sd.send('dataRecord', { fileIndex: rec.fileIndex, stream: rec.stream, data: rec.data });
+      await sd.sendRecord(rec, rec.framed);
     },
   };
   return sink;
@@ -67,8 +66,7 @@ export async function readSession(sd: Channel, consumer: RecordConsumer, signal:
     }
     if (msg.kind !== 'dataRecord') throw sd.violation(`unexpected ${msg.kind} in a ${what} stream`);
     if (signal.aborted) throw new BurrowError('JOB_CANCELED', `the ${what} was canceled`);
-    const data = asBuffer(msg.body.data);
-    wireBytes += data.length;
-    await consumer.accept({ fileIndex: msg.body.fileIndex, stream: msg.body.stream, data });
+    wireBytes += msg.body.data.length;
+    await consumer.accept(msg.body);
   }
 }

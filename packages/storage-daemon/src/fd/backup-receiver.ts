@@ -5,7 +5,7 @@
  */
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
-import { asBuffer, burrow, isDataStream } from '@burrow/common/proto/index';
+import { burrow, isDataStream } from '@burrow/common/proto/index';
 import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
 import type { AppendVolume } from '../devices/drive.js';
 import type { AppendReservation } from '../reservations/index.js';
@@ -110,8 +110,7 @@ async function receiveRecords(client: Channel, o: { writer: SessionWriter; batch
     const msg = await client.receive(o.signal);
     if (msg.kind === 'dataEnd') return;
     if (msg.kind !== 'dataRecord') throw client.violation(`unexpected ${msg.kind} in a backup stream`);
-    const { fileIndex, stream } = msg.body;
-    const data = asBuffer(msg.body.data);
+    const { fileIndex, stream, data } = msg.body;
     if (fileIndex < lastIndex || fileIndex < 1) throw client.violation(`file index ${fileIndex} after ${lastIndex}`);
     if (stream === burrow.Stream.STREAM_ATTRIBUTES) {
       if (fileIndex === lastIndex) throw client.violation(`second attributes record for file ${fileIndex}`);

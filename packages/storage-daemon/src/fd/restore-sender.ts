@@ -56,7 +56,7 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
           records++;
           bytes += item.data.length;
           if (item.stream === burrow.Stream.STREAM_ATTRIBUTES) files++;
-          await client.send('dataRecord', { fileIndex: item.fileIndex, stream: item.stream, data: item.data });
+          await client.sendRecord(item);
           break;
         case 'error':
           await report(`damaged data on Volume at address ${item.addr}: ${item.message}`);

@@ -35,9 +35,22 @@ export function readCounters(pid: number): { rchar: number; readBytes: number } 
   return { rchar: field('rchar'), readBytes: field('read_bytes') };
 }
 
-/** User + system CPU seconds a live process has used so far. */
+/** User + system CPU seconds a live process has used so far (all its threads). */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return ticksOf(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds of a process's main thread alone (its thread id is its pid): the
+ * JavaScript thread, whose load bounds the daemon's throughput however many helper
+ * threads (libuv's pool, V8's GC, a digest worker) run beside it.
+ */
+export function mainThreadCpuSeconds(pid: number): number {
+  return ticksOf(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function ticksOf(path: string): number {
+  const stat = readFileSync(path, 'utf8');
   // The command name may hold spaces, so fields are counted after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);

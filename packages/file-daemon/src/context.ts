@@ -1,5 +1,6 @@
 /** What the File daemon's parts share, built once by main.ts and passed down. */
 import type { ScriptPolicy } from './scripts/client-scripts.js';
+import type { DigestThread } from './digest/thread.js';
 
 export interface RunningJob {
   startedAt: number;
@@ -16,4 +17,6 @@ export interface ClientContext {
   signal: AbortSignal;
   /** Which run scripts a Director may have this client run. */
   scriptPolicy: ScriptPolicy;
+  /** Where large files' digests are computed, off the main thread (shared by the jobs). */
+  digestThread: DigestThread;
 }

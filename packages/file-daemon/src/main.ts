@@ -12,6 +12,7 @@ import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
 import type { ClientContext } from './context.js';
 import { serveDirector } from './dir/director-session.js';
+import { DigestThread } from './digest/thread.js';
 
 
 const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-fd.d', daemonUsage('burrow-fd', '/etc/burrow/burrow-fd.d'));
@@ -33,7 +34,10 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
   const { config, checked } = loaded;
   for (const dir of checked.directories) ensureDirectory(dir);
   const self = config.fileDaemon;
+  const digestThread = new DigestThread();
+  signal.addEventListener('abort', () => void digestThread.close(), { once: true });
   const ctx: ClientContext = {
+    digestThread,
     name: self.name, startedAt: Date.now(), running: new Map(), maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
     scriptPolicy: {
       allowedScriptDirs: self.allowedScriptDir.map(resolvePath),

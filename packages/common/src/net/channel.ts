@@ -25,6 +25,14 @@ const JOIN_SMALL_RECORDS = 16 * 1024;
 /** Messages buffered before the socket is paused, and the level at which it resumes. */
 const INBOX_HIGH = 256;
 const INBOX_LOW = 64;
+/**
+ * Bytes of frames buffered before the socket is paused, and the level at which it
+ * resumes. Records of 1 MiB would otherwise queue up to 256 MiB; and a buffer that
+ * waits long enough to outlive a young-generation collection is only freed by a full
+ * one, which then runs every few dozen records.
+ */
+const INBOX_HIGH_BYTES = 4 * 1024 * 1024;
+const INBOX_LOW_BYTES = 1024 * 1024;
 
 interface Waiter {
   resolve: (m: Message) => void;
@@ -34,6 +42,9 @@ interface Waiter {
 export class Channel {
   private readonly decoder: FrameDecoder;
   private readonly inbox: Message[] = [];
+  /** Frame bytes of each inbox message, in the same order, and their sum. */
+  private readonly inboxSizes: number[] = [];
+  private inboxBytes = 0;
   private readonly waiters: Waiter[] = [];
   private failure: BurrowError | undefined;
   /** Why the connection ended, once it has. */
@@ -103,7 +114,8 @@ export class Channel {
   receive(signal?: AbortSignal): Promise<Message> {
     const queued = this.inbox.shift();
     if (queued) {
-      if (this.inbox.length < INBOX_LOW) this.socket.resume();
+      this.inboxBytes -= this.inboxSizes.shift() ?? 0;
+      if (this.inbox.length < INBOX_LOW && this.inboxBytes < INBOX_LOW_BYTES) this.socket.resume();
       return Promise.resolve(queued);
     }
     if (this.failure) return Promise.reject(this.failure);
@@ -170,7 +182,7 @@ export class Channel {
     let frames: Buffer[];
     try {
       frames = this.decoder.push(data);
-      for (const frame of frames) this.deliver(isRecordFrame(frame) ? { kind: 'dataRecord', body: decodeRecordFrame(frame) } : decodeMessage(frame));
+      for (const frame of frames) this.deliver(isRecordFrame(frame) ? { kind: 'dataRecord', body: decodeRecordFrame(frame) } : decodeMessage(frame), frame.length);
     } catch (err) {
       const e = err instanceof BurrowError ? err : new BurrowError('PROTOCOL', describeError(err));
       this.closeReason = e.message;
@@ -179,15 +191,17 @@ export class Channel {
     }
   }
 
-  private deliver(msg: Message): void {
+  private deliver(msg: Message, bytes: number): void {
     const waiter = this.waiters.shift();
     if (waiter) {
       waiter.resolve(msg);
       return;
     }
     this.inbox.push(msg);
+    this.inboxSizes.push(bytes);
+    this.inboxBytes += bytes;
     // Stop reading from a peer that sends faster than we consume: TCP pushes back on it.
-    if (this.inbox.length >= INBOX_HIGH) this.socket.pause();
+    if (this.inbox.length >= INBOX_HIGH || this.inboxBytes >= INBOX_HIGH_BYTES) this.socket.pause();
   }
 
   private fail(err: BurrowError): void {

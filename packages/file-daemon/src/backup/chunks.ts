@@ -8,11 +8,12 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { digestKindByName } from '@burrow/common/fileset/digests';
 import { burrow } from '@burrow/common/proto/generated';
-import type { Hasher, Hashers } from '../digest/hashers.js';
+import type { Hashers } from '../digest/hashers.js';
+import { sharedChunk, type StreamHasher } from '../digest/thread.js';
 import type { FileOptions } from '../fileset/index.js';
 import { compressChunk, dataStream } from './codec.js';
 import { RECORD_FRAME_ROOM } from '@burrow/common/net/record-frame';
-import { asBuffer, CHUNK_ROOM, hashZeros, writeDataOffset, type RecordSink } from './record.js';
+import { asBuffer, CHUNK_ROOM, writeDataOffset, type RecordSink } from './record.js';
 
 /** Chunks compressed at once: enough to keep both cores busy, few enough to bound memory. */
 const ENCODE_DEPTH = 4;
@@ -32,6 +33,8 @@ export interface ChunkSenderParams {
   readonly hashers: Hashers;
   /** Leave out chunks that are all zeros (a raw device with `sparse`): they read back as a hole. */
   readonly skipZeros?: boolean;
+  /** About how many bytes the file holds (its size when listed); null when unknown (a stream). */
+  readonly sizeHint: number | null;
 }
 
 export function throwIfAborted(signal: AbortSignal): void {
@@ -44,14 +47,14 @@ function allZeros(bytes: Buffer): boolean {
 }
 
 /** A requested digest is never dropped: an algorithm this build cannot compute fails the job. */
-function openHasher(hashers: Hashers, algorithm: burrow.DigestAlgorithm): Hasher {
-  const hash = hashers.open(algorithm);
+function openHasher(p: ChunkSenderParams, algorithm: burrow.DigestAlgorithm): StreamHasher {
+  const hash = p.hashers.stream(algorithm, p.sizeHint);
   if (hash === undefined) throw new BurrowError('CONFIG_INVALID', `this File daemon cannot compute digest algorithm ${algorithm}`);
   return hash;
 }
 
 export class ChunkSender {
-  private readonly hash: Hasher | null;
+  private hash: StreamHasher | null;
   private readonly algorithm: burrow.DigestAlgorithm;
   private readonly stream: burrow.Stream;
   private readonly encoding: Array<Promise<Buffer>> = [];
@@ -59,8 +62,13 @@ export class ChunkSender {
 
   constructor(private readonly p: ChunkSenderParams) {
     this.algorithm = p.options.signature === null ? burrow.DigestAlgorithm.DIGEST_NONE : digestKindByName(p.options.signature).algorithm;
-    this.hash = p.options.signature === null ? null : openHasher(p.hashers, this.algorithm);
+    this.hash = p.options.signature === null ? null : openHasher(p, this.algorithm);
     this.stream = dataStream(p.options.compression);
+  }
+
+  /** A buffer for the next chunk: CHUNK_ROOM bytes of room, then `length`; shared memory when the digest thread reads it. */
+  chunkBuffer(length: number): Buffer {
+    return this.hash?.wantsShared === true ? sharedChunk(CHUNK_ROOM + length) : Buffer.allocUnsafe(CHUNK_ROOM + length);
   }
 
   /** The record's frame: RECORD_FRAME_ROOM bytes of room, the data offset, the (compressed) bytes. */
@@ -86,8 +94,8 @@ export class ChunkSender {
   async add(c: Chunk): Promise<void> {
     const bytes = c.buf.subarray(CHUNK_ROOM, CHUNK_ROOM + c.length);
     if (this.hash !== null) {
-      await hashZeros(this.hash, c.offset - this.hashed);
-      this.hash.update(bytes);
+      if (c.offset > this.hashed) await this.hash.zeros(c.offset - this.hashed);
+      await this.hash.update(bytes);
     }
     this.hashed = c.offset + c.length;
     if (this.p.skipZeros === true && allZeros(bytes)) return;
@@ -101,13 +109,17 @@ export class ChunkSender {
   async finish(size: number | null): Promise<void> {
     while (this.encoding.length > 0) await this.sendOldest();
     if (this.hash === null) return;
-    if (size !== null) await hashZeros(this.hash, Math.max(0, size - this.hashed));
-    const digest = burrow.FileDigest.encode({ algorithm: this.algorithm, value: this.hash.digest() }).finish();
+    if (size !== null && size > this.hashed) await this.hash.zeros(size - this.hashed);
+    const hash = this.hash;
+    this.hash = null; // spent: discard() has nothing left to drop
+    const digest = burrow.FileDigest.encode({ algorithm: this.algorithm, value: await hash.digest() }).finish();
     await this.p.sink.write({ fileIndex: this.p.fileIndex, stream: burrow.Stream.STREAM_DIGEST, data: asBuffer(digest) });
   }
 
-  /** Drops chunks still compressing after a failure. */
+  /** Drops chunks still compressing, and the digest, after a failure. */
   discard(): void {
     this.encoding.length = 0;
+    this.hash?.drop();
+    this.hash = null;
   }
 }

@@ -43,7 +43,7 @@ export async function compressChunk(bytes: Buffer, c: Compression): Promise<Buff
 }
 
 /**
- * A decoded chunk larger than this is not one Burrow wrote (chunks are 64 KiB; the
+ * A decoded chunk larger than this is not one Burrow wrote (chunks are 1 MiB; the
  * largest a volume record may hold is 16 MiB): refused rather than trusted.
  */
 const MAX_CHUNK = 16 * 1024 * 1024;

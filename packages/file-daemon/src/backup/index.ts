@@ -10,7 +10,6 @@ export {
   DATA_OFFSET_BYTES,
   DEFAULT_CHUNK_SIZE,
   asBuffer,
-  hashZeros,
   readDataPayload,
   type FileIssue,
   type FileIssueHandler,

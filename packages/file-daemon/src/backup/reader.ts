@@ -26,6 +26,8 @@ export interface ReadFileParams {
   readonly sparse: { readonly regions: ReadonlyArray<readonly [number, number]>; readonly size: number } | null;
   /** A raw device with `sparse`: chunks of zeros are left out (SEEK_DATA does not apply to devices). */
   readonly skipZeros?: boolean;
+  /** The size the file had when listed: reads are sized to it, and its digest is computed off the main thread when large. */
+  readonly sizeHint: number;
   readonly fileIndex: number;
   readonly options: FileOptions;
   readonly sink: RecordSink;
@@ -49,15 +51,38 @@ async function readChunk(fd: number, buf: Buffer, length: number, offset: number
   }
 }
 
-/** Where the next chunk starts and how long it may be, walking the data ranges in order; null at the end. */
-function nextSpan(p: ReadFileParams, offset: number): { offset: number; length: number } | null {
-  if (p.sparse === null) return { offset, length: p.chunkSize };
+/**
+ * Bytes asked for past the size a file had when listed: it grew. Small, so that a
+ * file read to its end does not take a whole chunk's buffer for nothing.
+ */
+const GROWTH_PROBE = 64 * 1024;
+
+interface Span {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * Where the next chunk starts and how long it may be, walking the data ranges in
+ * order; null at the end. Up to the listed size a read asks for one byte more than
+ * is left, so that a short read proves the end and no read is spent finding it.
+ */
+function nextSpan(p: ReadFileParams, offset: number): Span | null {
+  if (p.sparse === null) {
+    const left = p.sizeHint - offset;
+    return { offset, length: left >= 0 ? Math.min(p.chunkSize, left + 1) : Math.min(p.chunkSize, GROWTH_PROBE) };
+  }
   for (const [start, end] of p.sparse.regions) {
     if (offset >= end) continue;
     const from = Math.max(offset, start);
     return { offset: from, length: Math.min(p.chunkSize, end - from) };
   }
   return null;
+}
+
+/** Whether a read of `span` that gave `got` bytes reached the end of a file listed at `sizeHint` bytes. */
+function atEnd(span: Span, got: number, sizeHint: number): boolean {
+  return got === 0 || (got < span.length && span.offset + got === sizeHint);
 }
 
 /**
@@ -68,24 +93,30 @@ function nextSpan(p: ReadFileParams, offset: number): { offset: number; length: 
  * compressed and sent.
  */
 export async function sendFileData(p: ReadFileParams): Promise<number> {
-  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers, skipZeros: p.skipZeros ?? false });
-  const readAt = async (span: { offset: number; length: number } | null): Promise<Chunk | null> => {
+  const sizeHint = p.sparse?.size ?? p.sizeHint;
+  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers, skipZeros: p.skipZeros ?? false, sizeHint });
+  const readAt = async (span: Span | null): Promise<{ chunk: Chunk; last: boolean } | null> => {
     if (span === null) return null;
     // A fresh buffer per chunk: the sink may keep the record after write() resolves.
-    const buf = Buffer.allocUnsafe(CHUNK_ROOM + span.length);
-    return { buf, length: await readChunk(p.fd, buf, span.length, span.offset), offset: span.offset };
+    const buf = sender.chunkBuffer(span.length);
+    const length = await readChunk(p.fd, buf, span.length, span.offset);
+    return { chunk: { buf, length, offset: span.offset }, last: p.sparse === null && atEnd(span, length, p.sizeHint) };
   };
   let total = 0;
   let next = readAt(nextSpan(p, 0));
   try {
     for (;;) {
       throwIfAborted(p.signal);
-      const chunk = await next;
-      if (chunk === null || chunk.length === 0) break;
+      const read = await next;
+      if (read === null || read.chunk.length === 0) break;
+      const { chunk } = read;
       total += chunk.length;
-      next = readAt(nextSpan(p, chunk.offset + chunk.length));
-      next.catch(() => undefined); // awaited on the next turn; never unhandled meanwhile
+      if (!read.last) {
+        next = readAt(nextSpan(p, chunk.offset + chunk.length));
+        next.catch(() => undefined); // awaited on the next turn; never unhandled meanwhile
+      }
       await sender.add(chunk);
+      if (read.last) break;
     }
     await sender.finish(p.sparse?.size ?? (p.skipZeros === true ? total : null));
   } finally {
@@ -108,8 +139,8 @@ export interface StreamParams {
  * Returns the bytes sent. Errors of the source propagate as they are.
  */
 export async function sendStreamData(source: AsyncIterable<Buffer>, p: StreamParams): Promise<number> {
-  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers });
-  let buf = Buffer.allocUnsafe(CHUNK_ROOM + p.chunkSize);
+  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers, sizeHint: null });
+  let buf = sender.chunkBuffer(p.chunkSize);
   let fill = 0;
   let offset = 0;
   const flush = async (): Promise<void> => {
@@ -117,7 +148,7 @@ export async function sendStreamData(source: AsyncIterable<Buffer>, p: StreamPar
     await sender.add({ buf, length: fill, offset });
     offset += fill;
     fill = 0;
-    buf = Buffer.allocUnsafe(CHUNK_ROOM + p.chunkSize);
+    buf = sender.chunkBuffer(p.chunkSize);
   };
   try {
     for await (const piece of source) {

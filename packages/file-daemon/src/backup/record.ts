@@ -3,12 +3,10 @@
  * its DATA or GZIP_DATA chunks, then its DIGEST (docs/volume-format.md, "File
  * streams"). This module owns the payload layouts so the two sides cannot drift.
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { BurrowError, type BurrowErrorCode } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import { RECORD_FRAME_ROOM } from '@burrow/common/net/record-frame';
 import type { FileOptions } from '../fileset/options.js';
-import type { Hasher } from '../digest/hashers.js';
 
 export interface FileRecord {
   /** 1, 2, 3... in the order files are written; all records of one file share it. */
@@ -48,8 +46,8 @@ export type FileIssueHandler = (issue: FileIssue) => void;
 /** Bytes of the u64 big-endian file offset that opens DATA and GZIP_DATA payloads. */
 export const DATA_OFFSET_BYTES = 8;
 
-/** Default data chunk: 64 KiB, as docs/volume-format.md says. */
-export const DEFAULT_CHUNK_SIZE = 64 * 1024;
+/** Default data chunk: 1 MiB (docs/volume-format.md, "File streams"). */
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
 
 /**
  * Bytes kept free in front of the file bytes of a chunk read: the record frame's
@@ -75,25 +73,3 @@ export function readDataPayload(data: Buffer): { offset: number; body: Buffer } 
 }
 
 export { asBuffer } from '@burrow/common/proto/index';
-
-const ZEROS = Buffer.alloc(1024 * 1024);
-/** Zero bytes hashed between turns of the event loop: ~50 ms of SHA-256, so a long hole never stalls the connections. */
-const ZEROS_PER_TURN = 64 * 1024 * 1024;
-
-/**
- * Feeds `count` zero bytes to `hash`: a hole of a sparse file reads back as zeros, so
- * the file's digest covers them although no data record carries them.
- */
-export async function hashZeros(hash: Hasher, count: number): Promise<void> {
-  let sinceYield = 0;
-  for (let left = count; left > 0; ) {
-    const n = Math.min(left, ZEROS.length);
-    hash.update(ZEROS.subarray(0, n));
-    left -= n;
-    sinceYield += n;
-    if (sinceYield >= ZEROS_PER_TURN) {
-      sinceYield = 0;
-      await yieldToLoop();
-    }
-  }
-}

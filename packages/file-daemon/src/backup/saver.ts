@@ -227,21 +227,23 @@ export class EntrySaver {
     } else if (source === 'fifo' && fd !== undefined) {
       await this.saveFifo(e.path, { fd, index, options });
     } else if (fd !== undefined) {
-      await this.saveData(e.path, st, { fd, index, options, sparse, skipZeros });
+      // A raw device's size is what seeking to its end found (stat says 0).
+      const sizeHint = typeof attrs.size === 'number' ? attrs.size : st.size;
+      await this.saveData(e.path, st, { fd, index, options, sparse, skipZeros, sizeHint });
     }
   }
 
   private async saveData(
     path: Buffer,
     st: EntryStat,
-    f: { fd: Fd; index: number; options: FileOptions; sparse: { regions: Array<[number, number]>; size: number } | null; skipZeros: boolean },
+    f: { fd: Fd; index: number; options: FileOptions; sparse: { regions: Array<[number, number]>; size: number } | null; skipZeros: boolean; sizeHint: number },
   ): Promise<void> {
     try {
       const before = statOpen(f.fd);
       if (before.ino !== st.ino || before.dev !== st.dev) {
         this.problem(path, 'warning', 'was replaced between listing and reading');
       }
-      this.totals.bytes += await sendFileData({ fd: f.fd, fileIndex: f.index, options: f.options, sparse: f.sparse, skipZeros: f.skipZeros, ...this.p });
+      this.totals.bytes += await sendFileData({ fd: f.fd, fileIndex: f.index, options: f.options, sparse: f.sparse, skipZeros: f.skipZeros, sizeHint: f.sizeHint, ...this.p });
       const after = statOpen(f.fd);
       const change = f.options.checkFileChanges ? changeDuringRead(st, after) : null;
       if (change !== null) {

@@ -30,7 +30,7 @@ export interface BackupParams {
   readonly onFileIssue: FileIssueHandler;
   /** The job's hashers, for the digests the Options' Signature asks for. */
   readonly hashers: Hashers;
-  /** Data chunk size; 64 KiB unless a test wants small chunks. */
+  /** Data chunk size; DEFAULT_CHUNK_SIZE unless a test wants small chunks. */
   readonly chunkSize?: number;
   /** Save only what changed since then (Incremental, Differential); null or absent: everything. */
   readonly since?: Time | null;

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { createXXHash128, type IHasher } from 'hash-wasm';
 import { digestKind } from '@burrow/common/fileset/digests';
 import type { burrow } from '@burrow/common/proto/index';
+import { inlineHasher, type DigestThread, type StreamHasher } from './thread.js';
 
 /** What a file's digest is computed with; node:crypto's Hash fits as it is. */
 export interface Hasher {
@@ -23,6 +24,12 @@ export interface Hasher {
 }
 
 const NODE_NAMES: Readonly<Partial<Record<string, string>>> = { MD5: 'md5', SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512' };
+
+/** Whether this build computes `algorithm` (NONE is no algorithm). */
+function knows(algorithm: burrow.DigestAlgorithm): boolean {
+  const kind = digestKind(algorithm);
+  return kind !== undefined && (kind.name === 'XXH128' || NODE_NAMES[kind.name] !== undefined);
+}
 
 /** The one XXH128 WebAssembly instance of a job, lent to one file's hasher at a time. */
 class Xxh128Engine {
@@ -65,14 +72,33 @@ class Xxh128Hasher implements Hasher {
   }
 }
 
+/**
+ * Files from this size on are hashed on the digest thread (when the job has one):
+ * below it, hashing here costs less than the messages (8 KiB of MD5: ~11 µs).
+ */
+export const THREAD_FROM_BYTES = 256 * 1024;
+
 /** Makes the hashers of one job. */
 export class Hashers {
-  private constructor(private readonly xxh128: Xxh128Engine) {}
+  private constructor(private readonly xxh128: Xxh128Engine, private readonly thread: DigestThread | null) {}
 
-  static async create(): Promise<Hashers> {
+  /** `thread`: the daemon's digest thread, for large files (stream()); none: every digest is computed here. */
+  static async create(thread: DigestThread | null = null): Promise<Hashers> {
     const wasm = await createXXHash128();
     wasm.init();
-    return new Hashers(new Xxh128Engine(wasm, wasm.save()));
+    return new Hashers(new Xxh128Engine(wasm, wasm.save()), thread);
+  }
+
+  /**
+   * One file's digest as its data streams by, for a file of about `size` bytes (null:
+   * unknown): on the digest thread from THREAD_FROM_BYTES on, else here. Undefined
+   * for NONE or an algorithm this build does not know.
+   */
+  stream(algorithm: burrow.DigestAlgorithm | null | undefined, size: number | null): StreamHasher | undefined {
+    if (algorithm === null || algorithm === undefined || !knows(algorithm)) return undefined;
+    if (this.thread !== null && size !== null && size >= THREAD_FROM_BYTES) return this.thread.open(algorithm);
+    const here = this.open(algorithm);
+    return here === undefined ? undefined : inlineHasher(here);
   }
 
   /** A hasher for `algorithm`; undefined for NONE or an algorithm this build does not know. */

@@ -9,6 +9,7 @@ import type { burrow, Message } from '@burrow/common/proto/index';
 import { accurateNeeds, receiveState, sendDeleted } from '../accurate/receive.js';
 import { backupFileSet } from '../backup/index.js';
 import { Hashers } from '../digest/hashers.js';
+import type { DigestThread } from '../digest/thread.js';
 import { compileFileSet } from '../fileset/index.js';
 import { openStorageSession, storageSink } from '../sd/storage-link.js';
 import type { JobReporter } from './job-reporter.js';
@@ -22,6 +23,8 @@ export interface BackupJobContext {
   /** The client's script policy, which FileSet commands (`|command`, bpipe) obey too. */
   policy: ScriptPolicy;
   clientName: string;
+  /** The daemon's digest thread, for large files. */
+  digestThread: DigestThread;
 }
 
 export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobContext): Promise<burrow.IFdJobEnd> {
@@ -36,7 +39,7 @@ export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobCont
     const sink = storageSink(sd);
     const since = accurate ? null : order.since;
     const commandRefusal = (command: string): Promise<string | undefined> => refusal(command, c.policy, c.clientName);
-    const hashers = await Hashers.create();
+    const hashers = await Hashers.create(c.digestThread);
     const totals = await backupFileSet({ fileset, sink, signal, since, accurate, commandRefusal, hashers, onFileIssue: (issue) => reporter.fileIssue(issue) });
     await sd.send('dataEnd', {});
     await sd.expect('dataEndAck', signal);

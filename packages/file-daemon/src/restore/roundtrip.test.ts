@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, chown, link, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { asReceived, burrow } from '@burrow/common/proto/index';
-import { backupFileSet, type FileIssue } from '../backup/index.js';
+import { backupFileSet, DEFAULT_CHUNK_SIZE, type FileIssue } from '../backup/index.js';
 import { compileFileSet } from '../fileset/index.js';
 import { RestoreWriter } from './index.js';
 import { MemorySink, snapshotTree, tempDir } from './testing.js';
@@ -122,14 +122,14 @@ describe('backup then restore', () => {
     it(`round-trips ${compression} chunks, each decodable on its own, large and small (compressed inline)`, async () => {
       await using src = await tempDir('gz');
       await using dst = await tempDir('gzdst');
-      const text = Buffer.from('compressible '.repeat(20_000));
+      const text = Buffer.from('compressible '.repeat(Math.ceil((2.5 * DEFAULT_CHUNK_SIZE) / 13)));
       const small = Buffer.from('small and compressible '.repeat(200)); // one chunk under 16 KiB
       await writeFile(`${src.path}/t.txt`, text);
       await writeFile(`${src.path}/s.txt`, small);
       const { sink } = await backup(src.path, { compression, signature: 'MD5' });
       const data = sink.records.filter((r) => r.stream === stream);
-      assert.equal(data.length, Math.ceil(text.length / 65536) + 1);
-      assert.ok(data.every((r) => r.data.length < 65536 / 4), 'chunks are compressed');
+      assert.equal(data.length, Math.ceil(text.length / DEFAULT_CHUNK_SIZE) + 1);
+      assert.ok(data.every((r) => r.data.length < DEFAULT_CHUNK_SIZE / 4), 'chunks are compressed');
       assert.equal(sink.records.some((r) => r.stream === burrow.Stream.STREAM_DATA), false);
       const { totals } = await restore(sink.records, dst.buf);
       assert.equal(totals.errors, 0);

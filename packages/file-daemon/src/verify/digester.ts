@@ -7,7 +7,8 @@
  */
 import { describeError } from '@burrow/common/errors/index';
 import { burrow, isDataStream } from '@burrow/common/proto/index';
-import { hashZeros, readDataPayload, type FileRecord } from '../backup/index.js';
+import { readDataPayload, type FileRecord } from '../backup/index.js';
+import { hashZeros } from '../digest/zeros.js';
 import type { Hasher, Hashers } from '../digest/hashers.js';
 import { decodeChunk } from '../backup/codec.js';
 

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { after, describe, it } from 'node:test';
+import { asReceived, burrow } from '@burrow/common/proto/index';
+import { Hashers, THREAD_FROM_BYTES } from './hashers.js';
+import { DigestThread, sharedChunk } from './thread.js';
+import { backupFileSet } from '../backup/index.js';
+import { compileFileSet } from '../fileset/index.js';
+import { MemorySink, tempDir } from '../restore/testing.js';
+
+const A = burrow.DigestAlgorithm;
+const thread = new DigestThread();
+after(() => thread.close());
+
+/** The same bytes hashed here, in one piece. */
+async function inlineDigest(algorithm: burrow.DigestAlgorithm, data: Buffer): Promise<string> {
+  const h = (await Hashers.create()).open(algorithm);
+  assert.ok(h);
+  h.update(data);
+  return h.digest().toString('hex');
+}
+
+describe('the digest thread', () => {
+  it('computes every algorithm as the main thread does, from shared chunks, copied chunks and holes', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 5);
+    const withHole = Buffer.concat([data.subarray(0, 1000), Buffer.alloc(70_000), data.subarray(0, 500)]);
+    for (const algorithm of [A.DIGEST_MD5, A.DIGEST_SHA1, A.DIGEST_SHA256, A.DIGEST_SHA512, A.DIGEST_XXH128]) {
+      // Two files at once, their chunks interleaved: each keeps its own state.
+      const a = thread.open(algorithm);
+      const b = thread.open(algorithm);
+      for (let at = 0; at < data.length; at += 1024 * 1024) {
+        const piece = data.subarray(at, at + 1024 * 1024);
+        const shared = sharedChunk(piece.length);
+        piece.copy(shared);
+        await a.update(shared);
+        await b.update(piece); // not shared: copied first
+      }
+      const c = thread.open(algorithm);
+      await c.update(withHole.subarray(0, 1000));
+      await c.zeros(70_000);
+      await c.update(withHole.subarray(71_000));
+      const want = await inlineDigest(algorithm, data);
+      assert.equal((await a.digest()).toString('hex'), want, `algorithm ${algorithm}`);
+      assert.equal((await b.digest()).toString('hex'), want, `algorithm ${algorithm}, copied chunks`);
+      assert.equal((await c.digest()).toString('hex'), await inlineDigest(algorithm, withHole), `algorithm ${algorithm}, a hole`);
+    }
+  });
+
+  it('makes a fast producer wait instead of queueing without bound, and forgets a dropped file', async () => {
+    const h = thread.open(A.DIGEST_SHA256);
+    const chunk = sharedChunk(1024 * 1024);
+    let waited = false;
+    for (let i = 0; i < 40; i++) {
+      const room = h.update(chunk);
+      let settled = false;
+      void room.then(() => { settled = true; });
+      await Promise.resolve();
+      if (!settled) waited = true;
+      await room;
+    }
+    assert.ok(waited, '40 MiB posted at once would have queued them all');
+    h.drop();
+    const next = thread.open(A.DIGEST_MD5);
+    await next.update(Buffer.from('abc'));
+    assert.equal((await next.digest()).toString('hex'), '900150983cd24fb0d6963f7d28e17f72');
+  });
+
+  it('an unknown algorithm fails the digest, not the thread', async () => {
+    const bad = thread.open(99 as burrow.DigestAlgorithm);
+    await bad.update(Buffer.from('x'));
+    await assert.rejects(bad.digest(), /digest algorithm 99 is not known/);
+    const good = thread.open(A.DIGEST_MD5);
+    assert.equal((await good.digest()).toString('hex'), 'd41d8cd98f00b204e9800998ecf8427e');
+  });
+
+  it('a backup hashes large files there and small ones here, with the same digests', async () => {
+    await using src = await tempDir('dt');
+    const large = randomBytes(THREAD_FROM_BYTES * 3 + 11);
+    const small = randomBytes(5000);
+    await writeFile(`${src.path}/large`, large);
+    await writeFile(`${src.path}/small`, small);
+    const fileset = compileFileSet(asReceived(burrow.FileSetSpec, { name: 'fs', includes: [{ files: [Buffer.from(src.path)], options: [{ settings: { signature: 'SHA1' } }] }] }));
+    const sink = new MemorySink();
+    await backupFileSet({ fileset, sink, signal: new AbortController().signal, hashers: await Hashers.create(thread), onFileIssue: () => undefined });
+    const digests = sink.records.filter((r) => r.stream === burrow.Stream.STREAM_DIGEST).map((r) => Buffer.from(burrow.FileDigest.decode(r.data).value).toString('hex'));
+    assert.deepEqual(digests.sort(), [await inlineDigest(A.DIGEST_SHA1, large), await inlineDigest(A.DIGEST_SHA1, small)].sort());
+  });
+});

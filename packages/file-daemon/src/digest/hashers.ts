@@ -15,13 +15,9 @@ import { createXXHash128, type IHasher } from 'hash-wasm';
 import { digestKind } from '@burrow/common/fileset/digests';
 import type { burrow } from '@burrow/common/proto/index';
 import { inlineHasher, type DigestThread, type StreamHasher } from './thread.js';
+import type { Hasher } from './hasher.js';
 
-/** What a file's digest is computed with; node:crypto's Hash fits as it is. */
-export interface Hasher {
-  update(bytes: Uint8Array): unknown;
-  /** The digest, once: the hasher is spent afterwards. */
-  digest(): Buffer;
-}
+export type { Hasher } from './hasher.js';
 
 const NODE_NAMES: Readonly<Partial<Record<string, string>>> = { MD5: 'md5', SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512' };
 

@@ -14,7 +14,7 @@
 import { Worker } from 'node:worker_threads';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/index';
-import type { Hasher } from './hashers.js';
+import type { Hasher } from './hasher.js';
 import { hashZeros } from './zeros.js';
 import type { FromDigestThread, ToDigestThread } from './thread-messages.js';
 

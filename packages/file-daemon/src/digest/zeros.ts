@@ -3,7 +3,7 @@
  * file's digest covers them although no data record carries them.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Hasher } from './hashers.js';
+import type { Hasher } from './hasher.js';
 
 const ZEROS = Buffer.alloc(1024 * 1024);
 /** Zero bytes hashed between turns of the event loop: ~50 ms of SHA-256, so a long hole never stalls the connections. */

@@ -55,7 +55,7 @@ describe('foreign and replaced volume files', () => {
     assert.equal(r.code, 1, r.stdout);
     assert.match(r.stdout, /Volume "Vol-0001" cannot be used: \S*Vol-0001 is not a Burrow volume\. Marking Volume "Vol-0001" in Error in Catalog\./);
     // With no Label Format there is no other volume to go on with: the job says what to do.
-    assert.match(r.stdout, /no appendable volume .* label one/);
+    assert.match(r.stdout, /Cannot find any appendable volumes .* label one/);
     assert.match(r.stdout, /Termination:\s+\*\*\* Backup Error \*\*\*\n/);
     const jobId = Number(/JobId=(\d+)/.exec(r.stdout)?.[1]);
     const llist = await burrow.console([`llist jobid=${jobId}`]);

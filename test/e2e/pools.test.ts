@@ -34,7 +34,8 @@ Pool { Name = DiffPool; Pool Type = Backup; Label Format = "Diff-" }`,
     return r.stdout;
   };
 
-  // No Full yet: the Incremental is upgraded, and the Full pool is used.
+  // No Full yet: the Incremental is upgraded, and the Full pool is used. New volumes are
+  // numbered from the highest MediaId, as Bareos's Label Format does (Full-0001, Incr-0002, ...).
   const upgraded = await run('level=Incremental');
   assert.match(upgraded, /No prior Full backup Job record found/);
   assert.match(upgraded, /Using Pool "FullPool" \(From Job FullPool override\)\./);
@@ -44,20 +45,20 @@ Pool { Name = DiffPool; Pool Type = Backup; Label Format = "Diff-" }`,
   writeFileSync(join(src, 'b'), 'b\n');
   const inc = await run('level=Incremental');
   assert.match(inc, /Pool:\s+"IncPool" \(From Job IncPool override\)\n/);
-  assert.match(inc, /Volume name\(s\):\s+Incr-0001\n/);
+  assert.match(inc, /Volume name\(s\):\s+Incr-0002\n/);
 
   const diff = await run('level=Differential');
   assert.match(diff, /Pool:\s+"DiffPool" \(From Job DiffPool override\)\n/);
-  assert.match(diff, /Volume name\(s\):\s+Diff-0001\n/);
+  assert.match(diff, /Volume name\(s\):\s+Diff-0003\n/);
 
   // The run command's pool= wins over the level pool.
   const given = await run('level=Full pool=Full');
   assert.match(given, /Pool:\s+"Full" \(From command line\)\n/);
-  assert.match(given, /Volume name\(s\):\s+Vol-0001\n/);
+  assert.match(given, /Volume name\(s\):\s+Vol-0004\n/);
 
   // The catalog agrees: each job's row names its pool, each volume is in its pool.
   const listed = await burrow.console(['list volumes', 'llist jobid=2']);
-  for (const [volume, pool] of [['Full-0001', 'FullPool'], ['Incr-0001', 'IncPool'], ['Diff-0001', 'DiffPool'], ['Vol-0001', 'Full']]) {
+  for (const [volume, pool] of [['Full-0001', 'FullPool'], ['Incr-0002', 'IncPool'], ['Diff-0003', 'DiffPool'], ['Vol-0004', 'Full']]) {
     assert.match(listed.stdout, new RegExp(`\\| ${volume}\\s+\\| \\w+\\s+\\| ${pool}\\s+\\|`), listed.stdout);
   }
   assert.match(listed.stdout, /pool: IncPool\n/, listed.stdout);

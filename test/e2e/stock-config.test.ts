@@ -41,8 +41,6 @@ const EXPECTED_WARNINGS: readonly string[] = [
   // Windows-only FileSet directives: harmless on a Linux client.
   'burrow-dir bareos-dir.d/fileset/Windows All Drives.conf FileSet "Windows All Drives" Drive Type',
   'burrow-dir bareos-dir.d/fileset/Windows All Drives.conf FileSet "Windows All Drives" Enable VSS',
-  // Media management (issue 11).
-  'burrow-dir bareos-dir.d/pool/Scratch.conf Pool "Scratch" Recycle Pool',
 ];
 
 /** `program file resource first-part`: the first part is the directive, or the message of a warning about a whole resource. */
@@ -125,7 +123,7 @@ describe('Bareos\'s stock configuration', () => {
     assert.equal(run.code, 0, `${run.stdout}\n${b.logs()}`);
     assert.match(run.stdout, /Backup Level:\s+Incremental/);
     assert.match(run.stdout, /Pool:\s+"Incremental"/);
-    assert.match(run.stdout, /Labeled new Volume "Incremental-0001"/);
+    assert.match(run.stdout, /Labeled new Volume "Incremental-0002"/);
   });
 
   it('writes DefaultJob\'s bootstrap: the Full\'s, with the Incremental appended', () => {
@@ -133,7 +131,7 @@ describe('Bareos\'s stock configuration', () => {
     const text = readFileSync(bsr, 'utf8');
     assert.deepEqual([...text.matchAll(/^# .* - (backup-bareos-fd\.\S+) - (\w+)/gm)].map((m) => m[2]), ['Full', 'Incremental'], text);
     const sections = parseBootstrapText(text, bsr).sections;
-    assert.deepEqual(sections.map((s) => s.volume), ['Full-0001', 'Incremental-0001'], text);
+    assert.deepEqual(sections.map((s) => s.volume), ['Full-0001', 'Incremental-0002'], text);
     assert.ok(sections.every((s) => s.mediaType === 'File' && s.fileIndexes.length === 1), text);
   });
 
@@ -242,6 +240,6 @@ Messages { Name = Daemon; Console = all }
     const listed = await b.console(['list jobs', 'list volumes'], join(etc2, 'bconsole.conf'));
     assert.equal(listed.code, 0, `${listed.stdout}\n${b.logs()}`);
     assert.match(listed.stdout, /\| backup-bareos-fd\s+\|.*\| F\s+\|.*\| T\s+\|/);
-    assert.match(listed.stdout, /\| Incremental-0001\s+\|/);
+    assert.match(listed.stdout, /\| Incremental-0002\s+\|/);
   });
 });

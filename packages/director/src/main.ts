@@ -22,6 +22,7 @@ import type { JobEnv } from './jobs/env.js';
 import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock } from './time/clock.js';
+import { VolumeReservations } from './media/reservations.js';
 import { scheduledPlan } from './setup/resolve.js';
 import { DEFAULT_DIRECTOR_CONFIG, prepareCommandEnvironment } from './setup/command-environment.js';
 
@@ -40,16 +41,17 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   for (const dir of checked.directories) ensureDirectory(dir);
   const self = config.director;
   const workingDirectory = resolvePath(self.workingDirectory);
-  const catalog = openSqliteCatalog(catalogFiles(workingDirectory, config.catalogs[0]?.dbName ?? DEFAULT_DB_NAME).database);
+  const clock = systemClock;
+  const catalog = openSqliteCatalog(catalogFiles(workingDirectory, config.catalogs[0]?.dbName ?? DEFAULT_DB_NAME).database, { now: clock.now });
   for (const jobId of catalog.markInterruptedJobs()) log.warn({ jobId }, 'job was cut off by a previous Director run; marked failed');
   // Called only once a job runs, when everything it reads exists.
   const runConsoleCommand = scriptConsole(() => services);
-  const parts = { catalog, log, resolvePath, runConsoleCommand };
+  const parts = { catalog, log, resolvePath, runConsoleCommand, clock, reservations: new VolumeReservations() };
   const live = new LiveConfiguration(buildGeneration(config, parts));
   writeResourceRows(catalog, config);
   const queue = new JobQueue({ env: () => live.current.env, maxConcurrentJobs: () => live.current.config.director.maximumConcurrentJobs });
-  const state = { startedAt: Date.now(), lastShownLogId: 0 };
-  const scheduler = new Scheduler(live.current.schedule, systemClock, (firing) => {
+  const state = { startedAt: clock.now(), lastShownLogId: 0 };
+  const scheduler = new Scheduler(live.current.schedule, clock, (firing) => {
     const id = queue.submit(scheduledPlan(live.current.config, firing.item.job, firing.run.overrides, resolvePath));
     log.info({ jobId: id.jobId, schedule: firing.item.schedule }, `Job "${firing.item.job.name}" started by Schedule "${firing.item.schedule}"`);
   }, log);

@@ -15,7 +15,7 @@
 export type { Catalog, StateEntry, StateSnapshot } from './catalog.js';
 export type * from './types.js';
 export {
-  JOB_STATUSES, FINAL_JOB_STATUSES, VOL_STATUSES, MEDIA_ARCHIVED, MEDIA_DISABLED, MEDIA_ENABLED, ON_PURGE_NONE,
+  JOB_STATUSES, FINAL_JOB_STATUSES, LEVEL_NAMES, VOL_STATUSES, MEDIA_ARCHIVED, MEDIA_DISABLED, MEDIA_ENABLED, ON_PURGE_NONE,
   ON_PURGE_TRUNCATE,
 } from './types.js';
 export { openSqliteCatalog, type SqliteCatalogOptions } from './sqlite/open.js';

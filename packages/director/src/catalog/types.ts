@@ -11,6 +11,8 @@
 export type JobType = 'B' | 'R' | 'V';
 /** Bareos's backup levels: Full, Incremental, Differential. */
 export type BackupLevel = 'F' | 'I' | 'D';
+/** Bareos's words for them, as reports and job logs print them. */
+export const LEVEL_NAMES: Readonly<Record<BackupLevel, string>> = { F: 'Full', I: 'Incremental', D: 'Differential' };
 /**
  * Bareos's verify levels as the catalog stores them (include/job_level.h): InitCatalog
  * V, Catalog C, VolumeToCatalog O, DiskToCatalog d, Data A.

@@ -13,6 +13,9 @@ import { MessageRouter } from '../messages/router.js';
 import type { MessageType } from '../messages/job-lines.js';
 import { logDate } from '../jobs/format.js';
 import { scheduleEntries } from '../scheduler/scheduler.js';
+import { writePoolRows } from '../media/pools.js';
+import type { VolumeReservations } from '../media/reservations.js';
+import type { Clock } from '../time/clock.js';
 import type { Generation } from './live.js';
 
 /** What stays the same across generations: the open catalog, the log, the config's root. */
@@ -23,6 +26,8 @@ export interface DirectorParts {
   readonly resolvePath: (p: string) => string;
   /** Runs a RunScript's `Console =` line as the Director's own console (main.ts). */
   readonly runConsoleCommand: JobEnv['runConsoleCommand'];
+  readonly clock: Clock;
+  readonly reservations: VolumeReservations;
 }
 
 /** Throws CONFIG_INVALID (with every bad Run line) before anything is built. */
@@ -36,6 +41,8 @@ export function buildGeneration(config: DirectorConfig, parts: DirectorParts): G
   });
   const env: JobEnv = {
     catalog: parts.catalog,
+    clock: parts.clock,
+    reservations: parts.reservations,
     directorName,
     catalogName: config.catalogs[0]?.name ?? 'MyCatalog',
     log: parts.log,
@@ -50,13 +57,7 @@ export function buildGeneration(config: DirectorConfig, parts: DirectorParts): G
 
 /** The catalog rows of the configuration's Pools, Clients and Storages (idempotent). */
 export function writeResourceRows(catalog: Catalog, config: DirectorConfig): void {
-  for (const p of config.pools) {
-    catalog.ensurePool({
-      name: p.name, poolType: p.poolType, labelFormat: p.labelFormat ?? null, maximumVolumes: p.maximumVolumes ?? 0,
-      maximumVolumeJobs: p.maximumVolumeJobs ?? 0, maximumVolumeBytes: p.maximumVolumeBytes ?? 0,
-      volumeRetention: p.volumeRetention * 1000, autoPrune: p.autoPrune, recycle: p.recycle,
-    });
-  }
+  writePoolRows(catalog, config);
   for (const c of config.clients) catalog.ensureClient(c.name);
   for (const s of config.storages) catalog.ensureStorage(s.name);
 }

@@ -15,6 +15,7 @@ import { LiveConfiguration } from '../configuration/live.js';
 import { reloader } from '../configuration/reload.js';
 import { JobQueue } from '../jobs/queue.js';
 import { ManualClock } from '../time/clock.js';
+import { VolumeReservations } from '../media/reservations.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { ConsoleContext, ConsoleServices } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -28,6 +29,8 @@ export interface TestConsole {
   readonly configPath: string;
   /** A temporary directory, removed by close(): for files a test writes (query files, logs). */
   readonly dir: string;
+  /** The Director's clock (also the catalog's): move it to age jobs and volumes. */
+  readonly clock: ManualClock;
   /** A console's context: the Director's own (default), or a named Console resource's. */
   context(consoleName?: string): ConsoleContext;
   close(): void;
@@ -59,18 +62,19 @@ Messages { Name = Daemon; Catalog = all
 ${extra}
 `);
   const { config } = loadDirectorConfig(configPath);
-  const catalog = openSqliteCatalog(join(dir, 'burrow.db'));
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const catalog = openSqliteCatalog(join(dir, 'burrow.db'), { now: () => clock.now() });
   const log = createLogger({ name: 'test', level: 'silent', pretty: false });
   const resolvePath = (p: string): string => p;
   // RunScript Console = lines run on these same parts.
   const runConsoleCommand = (line: string): Promise<{ ok: boolean; text: string }> => runAsDirector(services, line);
-  const parts = { catalog, log, resolvePath, runConsoleCommand };
+  const parts = { catalog, log, resolvePath, runConsoleCommand, clock, reservations: new VolumeReservations() };
   const live = new LiveConfiguration(buildGeneration(config, parts));
   // The checks of a start that need the machine (configuration/check.ts) are the e2e tests' business.
   const reload = reloader({ configPath, live, parts, check: async () => undefined });
   writeResourceRows(catalog, config);
   const queue = new JobQueue({ env: () => live.current.env, maxConcurrentJobs: () => 1 });
-  const scheduler = new Scheduler(live.current.schedule, new ManualClock(0), () => undefined, log);
+  const scheduler = new Scheduler(live.current.schedule, clock, () => undefined, log);
   const services: ConsoleServices = {
     catalog, queue, live, reload, scheduler, resolvePath, commands: COMMANDS, state: { startedAt: 0, lastShownLogId: 0 },
   };
@@ -79,6 +83,7 @@ ${extra}
     catalog,
     configPath,
     dir,
+    clock,
     context: (consoleName = DEFAULT_CONSOLE_NAME) => ({
       ...services, config: live.current.config, env: live.current.env, daemonMessage: live.current.daemonMessage,
       session: { consoleName, api: false, address: '127.0.0.1' },

@@ -25,6 +25,8 @@ import { backupReport, type BackupTotals } from './report.js';
 import { clientScripts } from './run-scripts.js';
 import { statusWords } from './status.js';
 import { writeJobBootstrap } from './write-bootstrap.js';
+import { autoprune } from '../media/autoprune.js';
+import { JobVolumes } from '../media/job-volumes.js';
 
 /** The state an accurate Incremental or Differential compares with; none for a Full. */
 function accurateState(ctx: JobContext, plan: BackupPlan, basis: Basis): StateSnapshot | null {
@@ -65,6 +67,8 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
       if (plan.writeBootstrap !== null && (status === 'T' || status === 'W') && totals.sdBytes > 0) {
         await writeJobBootstrap(ctx, { template: plan.writeBootstrap, vars: job.vars(ctx), level: plan.level, since: basis.since });
       }
+      const { catalog, clock } = ctx.env;
+      for (const line of autoprune(catalog, plan.pruning, catalog.getPool(plan.pool.name), clock.now())) ctx.log.info(line);
     },
     counts: () => ({ jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, since: basis.since }),
     report: (common) => backupReport({ ...common, plan, totals, since: basis.since }),
@@ -107,8 +111,14 @@ async function giveOrders(ctx: JobContext, peers: Peers, { plan, basis, vars, ke
 }
 
 function serveStorage(ctx: JobContext, { plan, totals, sd }: { plan: BackupPlan; totals: BackupTotals; sd: Channel }): Promise<void> {
+  const { env, id } = ctx;
+  const media = new JobVolumes({
+    catalog: env.catalog, reservations: env.reservations, clock: env.clock, jobId: id.jobId, poolName: plan.pool.name,
+    mediaType: plan.storage.mediaType, storageName: plan.storage.name, pruneVolumes: plan.pruning.pruneVolumes,
+    job: { job: id.job, jobName: plan.jobName, jobId: id.jobId, client: plan.client.name, level: LEVEL_NAMES[plan.level], storage: plan.storage.name, catalog: env.catalogName },
+  });
   return serveBackupSession({
-    sd, catalog: ctx.env.catalog, jobId: ctx.id.jobId, pool: plan.pool, storage: plan.storage, log: ctx.log, volumes: totals.volumes, signal: ctx.signal,
+    sd, catalog: env.catalog, jobId: id.jobId, media, pool: plan.pool, storage: plan.storage, log: ctx.log, volumes: totals.volumes, signal: ctx.signal,
   }).then((end) => {
     totals.sdFiles = end.files;
     totals.sdBytes = end.bytes;

@@ -3,9 +3,15 @@ import type { Logger } from '@burrow/common/log/index';
 import type { Catalog } from '../catalog/index.js';
 import type { JobLog } from './job-log.js';
 import type { PercentVars } from '../messages/percent.js';
+import type { VolumeReservations } from '../media/reservations.js';
+import type { Clock } from '../time/clock.js';
 
 export interface JobEnv {
   catalog: Catalog;
+  /** The Director's one clock: times in the catalog, retentions, use durations, waits. */
+  clock: Clock;
+  /** Which jobs hold which volumes, Director-wide (media/reservations.ts). */
+  reservations: VolumeReservations;
   directorName: string;
   catalogName: string;
   log: Logger;

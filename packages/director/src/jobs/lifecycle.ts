@@ -59,7 +59,7 @@ export interface JobType {
 export async function runJob(job: JobType, { env, id, signal }: Omit<JobContext, 'log'>): Promise<FinalStatus> {
   const log = env.jobLog(id.jobId, job.messages);
   const ctx: JobContext = { env, id, log, signal };
-  const startTime = Date.now();
+  const startTime = env.clock.now();
   env.catalog.startJob(id.jobId, startTime);
   job.start(ctx);
   const scripts = { scripts: job.scripts, log, console: env.runConsoleCommand, signal };
@@ -73,7 +73,7 @@ export async function runJob(job: JobType, { env, id, signal }: Omit<JobContext,
   const ran = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
   if (!(await runDirectorScripts({ ...scripts, when: 'After', jobOk: ran === 'T' || ran === 'W', vars: job.vars(ctx, ran) }))) log.worsen('E');
   const status = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
-  const endTime = Date.now();
+  const endTime = env.clock.now();
   env.catalog.finishJob(id.jobId, { status, endTime, jobErrors: log.errors + totals.fdErrors, ...job.counts() });
   log.report(job.report({ env, id, startTime, endTime, status, errors: log.errors }));
   await env.jobEnded(id.jobId, job.messages, { status, vars: job.vars(ctx, status) });

@@ -6,7 +6,8 @@
 import type { burrow } from '@burrow/common/proto/index';
 import type { BackupLevel, RestoreFileRow, VerifyLevelCode } from '../catalog/index.js';
 import type { ClientTarget } from '../fd/client-link.js';
-import type { PoolPlan } from '../media/volumes.js';
+import type { PoolPlan } from '../media/pools.js';
+import type { AutopruneSettings } from '../media/autoprune.js';
 import type { StorageTarget } from '../sd/storage-link.js';
 import type { PoolCandidates, PoolSource } from './pools.js';
 import type { RunScript } from './run-scripts.js';
@@ -44,6 +45,8 @@ export interface BackupPlan {
   priority: number;
   limits: RunLimits;
   scripts: RunScript[];
+  /** What the job's end prunes, and whether it may prune volumes when it finds none (media/autoprune.ts). */
+  pruning: AutopruneSettings & { pruneVolumes: boolean };
 }
 
 /** One version of one file chosen for a restore. */
@@ -115,4 +118,4 @@ export interface VerifyPlan {
 
 export type JobPlan = BackupPlan | RestorePlan | VerifyPlan;
 
-export const LEVEL_NAMES: Record<BackupLevel, string> = { F: 'Full', I: 'Incremental', D: 'Differential' };
+export { LEVEL_NAMES } from '../catalog/index.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PoolPlan } from '../media/volumes.js';
+import type { PoolPlan } from '../media/pools.js';
 import { poolForLevel, type BasePoolSource, type PoolCandidates } from './pools.js';
 
 const pool = (name: string): PoolPlan => ({ name, labelFormat: null, maximumVolumeBytes: 0 });

@@ -12,7 +12,7 @@
  *  2. A Run line's `Pool=` with none of the Run line's level pools wins.
  *  3. Otherwise the level's pool, if there is one; else the base pool.
  */
-import type { PoolPlan } from '../media/volumes.js';
+import type { PoolPlan } from '../media/pools.js';
 import type { BackupLevel } from '../catalog/index.js';
 
 /** Where the base pool came from. */

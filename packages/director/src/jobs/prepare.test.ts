@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSqliteCatalog } from '../catalog/index.js';
-import type { PoolPlan } from '../media/volumes.js';
+import type { PoolPlan } from '../media/pools.js';
 import type { BackupPlan } from './plan.js';
 import { prepareRun } from './prepare.js';
 
@@ -19,6 +19,7 @@ function backupPlan(level: BackupPlan['level']): BackupPlan {
     pool: levels.I.pool, poolSource: 'Job IncPool override', pools: { base: pool('Job'), baseSource: 'Job resource', levels },
     fileset: { name: 'Set', spec: { name: 'Set', includes: [] }, digest: 'd1' },
     limits: { jobMax: 1, clientMax: 1, storageMax: 1, maxRunTimeMs: null, maxWaitTimeMs: null, allowDuplicates: true, cancelQueuedDuplicates: false, reschedule: { onError: false, intervalMs: 0, times: 0 } },
+    pruning: { clientName: 'client-fd', clientAutoPrune: false, clientJobRetention: 0, clientFileRetention: 0, pruneJobs: false, pruneFiles: false, pruneVolumes: false },
   };
 }
 

@@ -65,7 +65,7 @@ export class JobQueue {
   submit(requested: JobPlan, attempt = 1): JobIdentity {
     const env = this.settings.env();
     const { catalog } = env;
-    const schedTime = Date.now();
+    const schedTime = env.clock.now();
     const { plan, basis, row } = prepareRun(catalog, requested, schedTime);
     const jobId = catalog.createJob(row);
     const id: JobIdentity = { jobId, job: catalog.getJob(jobId)?.job ?? `${plan.jobName}.${jobId}`, schedTime };
@@ -168,7 +168,7 @@ export class JobQueue {
     for (const t of j.timers) clearTimeout(t);
     if (record) {
       try {
-        j.env.catalog.finishJob(j.jobId, { status, endTime: Date.now(), jobFiles: 0, jobBytes: 0 });
+        j.env.catalog.finishJob(j.jobId, { status, endTime: j.env.clock.now(), jobFiles: 0, jobBytes: 0 });
       } catch {
         // Already final.
       }

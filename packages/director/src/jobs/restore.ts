@@ -83,7 +83,7 @@ async function fromFile(ctx: JobContext, plan: RestorePlan, file: string): Promi
 async function keepText(ctx: JobContext, plan: RestorePlan, bootstrap: Bootstrap): Promise<void> {
   const file = plan.writeBootstrap ?? '';
   const sections = bootstrap.sections.map((s) => ({ storage: plan.storage.name, ...s }));
-  const text = writeBootstrapText({ sections }, { comments: [`${reportDate(Date.now())} - ${ctx.id.job} - Restore`] });
+  const text = writeBootstrapText({ sections }, { comments: [`${reportDate(ctx.env.clock.now())} - ${ctx.id.job} - Restore`] });
   try {
     await writeFile(file, text);
     ctx.log.info(`Bootstrap records written to ${file}`);

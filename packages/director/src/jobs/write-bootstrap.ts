@@ -34,7 +34,7 @@ export async function writeJobBootstrap(ctx: JobContext, w: BootstrapToWrite): P
   if (bootstrap.sections.length === 0) return; // nothing was written on a volume
   // Bareos's first line: when, which job, which level.
   const since = w.since === null ? '' : `, since=${listDate(w.since)}`;
-  const text = writeBootstrapText(bootstrap, { comments: [`${reportDate(Date.now())} - ${ctx.id.job} - ${LEVEL_NAMES[w.level]}${since}`] });
+  const text = writeBootstrapText(bootstrap, { comments: [`${reportDate(ctx.env.clock.now())} - ${ctx.id.job} - ${LEVEL_NAMES[w.level]}${since}`] });
   const where = substitute(w.template, w.vars).trim();
   if (where.startsWith('|')) await toCommand(ctx, where.slice(1).trim(), text);
   else await toFile(ctx, { file: where, text, overwrite: w.level === 'F' });

@@ -13,7 +13,7 @@ import type { RunOverrides } from '../scheduler/run-spec.js';
 import { VERIFY_LEVELS, type VerifyPlan } from '../jobs/plan.js';
 import { jobScripts } from '../jobs/run-scripts.js';
 import { poolForLevel, type BasePoolSource, type PoolCandidates } from '../jobs/pools.js';
-import type { PoolPlan } from '../media/volumes.js';
+import type { PoolPlan } from '../media/pools.js';
 import type { BackupLevel } from '../catalog/index.js';
 
 export interface Overrides {
@@ -93,6 +93,16 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
     writeBootstrap: bootstrapTarget(job.writeBootstrap, resolvePath),
     messages: job.messages ?? '',
     priority: job.priority,
+    pruning: pruningOf(config, job, client.name),
+  };
+}
+
+/** The Job's and Client's pruning directives (durations in ms). */
+function pruningOf(config: DirectorConfig, job: JobResource, clientName: string): BackupPlan['pruning'] {
+  const c = need(config.clients, clientName, 'Client', job.name);
+  return {
+    clientName: c.name, clientAutoPrune: c.autoPrune, clientJobRetention: c.jobRetention * 1000,
+    clientFileRetention: c.fileRetention * 1000, pruneJobs: job.pruneJobs, pruneFiles: job.pruneFiles, pruneVolumes: job.pruneVolumes,
   };
 }
 

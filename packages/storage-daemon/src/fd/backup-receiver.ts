@@ -50,11 +50,12 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
 
 /**
  * Where the session's next volume comes from: the Director names it (labelling a new
- * one first when it says so), told which volume the job's drive has mounted and which
+ * one, or recycling an old one, first when it says so), told which volume the job's drive has mounted and which
  * other drives append to. A volume that is not ours (or a foreign file where a label
  * should go) is left untouched and reported, and the Director is asked for another, as
  * Bareos does; otherwise one stray file would stop every backup of the pool. A volume
- * another drive took meanwhile is asked around the same way, without blaming it.
+ * another drive took meanwhile is asked around the same way, without blaming it. Once
+ * a volume is mounted the Director hears so (sdVolumeMounted) and commits its choice.
  */
 function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; reservation: AppendReservation; signal: AbortSignal }): (previous: string) => Promise<AppendVolume> {
   const { order: { jobId }, reservation, signal } = o;
@@ -65,13 +66,15 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
     if (reply.label && !reservation.labelMedia) {
       throw new BurrowError('DEVICE', `Device ${reservation.printName} has Label Media = no: volume "${name}" must be labelled with the label command`);
     }
+    const labelled = reply.label || reply.recycle;
     const volume = await reservation.openAppend(name, {
-      maxVolumeBytes: reply.maxVolumeBytes, endHint: reply.endHint || undefined, signal,
-      label: reply.label ? { poolName: reply.poolName, mediaType: reply.mediaType, labelledBy: s.ctx.name } : undefined,
+      maxVolumeBytes: reply.maxVolumeBytes, endHint: reply.endHint || undefined, signal, recycle: reply.recycle,
+      label: labelled ? { poolName: reply.poolName, mediaType: reply.mediaType, labelledBy: s.ctx.name } : undefined,
     });
-    await say(reply.label
-      ? `Labeled new Volume "${name}" on Device ${reservation.printName}.`
+    await say(reply.recycle ? `Recycled volume "${name}" on device ${reservation.printName}, all previous data lost.`
+      : reply.label ? `Labeled new Volume "${name}" on Device ${reservation.printName}.`
       : `Volume "${name}" previously written, moving to end of data at ${volume.endAddress()}.`);
+    await s.director.send('sdVolumeMounted', { volumeName: name, volBytes: volume.volBytes(), volBlocks: volume.volBlocks(), labelled });
     return volume;
   };
   return async (previous) => {
@@ -92,7 +95,8 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
         return await openVolume(reply);
       } catch (err) {
         const e = toBurrowError(err);
-        if (e.code !== 'VOLUME_FORMAT' || attempt >= MAX_UNUSABLE_VOLUMES) throw e;
+        // Not ours, or gone from the Archive Device (Bareos marks both in Error and goes on).
+        if ((e.code !== 'VOLUME_FORMAT' && e.code !== 'NOT_FOUND') || attempt >= MAX_UNUSABLE_VOLUMES) throw e;
         unusable = { volume: reply.volumeName, reason: e.message };
       }
     }

@@ -91,9 +91,10 @@ export class DriveOperator {
    * The operator's `label`: writes a new volume on the drive the Director names (drive
    * 0 of a group unless it says otherwise; for a Count device that is `<Name>0000`,
    * which jobs never take by themselves), then wakes jobs waiting on it for a volume.
-   * The drive's Media Type must be the one the Director's Storage expects.
+   * The drive's Media Type must be the one the Director's Storage expects. With
+   * `relabel` (truncate) the volume must already hold our label of this name.
    */
-  async label(at: DriveAddress, volumeName: string, info: VolumeLabelInfo): Promise<LabelledVolume & { drive: string }> {
+  async label(at: DriveAddress, volumeName: string, info: VolumeLabelInfo, options: { relabel?: boolean } = {}): Promise<LabelledVolume & { drive: string }> {
     const d = this.locate(at);
     if (!d.ok) throw new BurrowError('NOT_FOUND', d.reply.text);
     const { drive } = d;
@@ -101,7 +102,9 @@ export class DriveOperator {
     if (info.mediaType && mediaType && info.mediaType !== mediaType) {
       throw new BurrowError('DEVICE', `Device ${drive.printName} has Media Type "${mediaType}", not "${info.mediaType}" as the Director's Storage says`);
     }
-    const labelled = await drive.drive.label(volumeName, info);
+    // Relabelling (truncate) writes over our own label of this very name only: mounting reads it first.
+    if (options.relabel) await drive.drive.mount(volumeName);
+    const labelled = await drive.drive.label(volumeName, info, { relabel: options.relabel === true });
     this.wake(drive);
     return { ...labelled, drive: drive.name };
   }

@@ -107,12 +107,12 @@ export class AppendReservation extends Held {
   /**
    * Mounts `volumeName` and opens it at its end of data, labelling it first when
    * `label` is given (a new volume the pool's Label Format named; the device has Label
-   * Media). The volume is claimed for this drive at once, before anything is awaited,
+   * Media), or, with `recycle`, writing a fresh label over its own (all data lost). The volume is claimed for this drive at once, before anything is awaited,
    * so no other drive is given it, even while it is being labelled. While other jobs on
    * this drive write another volume, this waits until they are done with it. DEVICE
    * when another drive appends to it (check inUseElsewhere first).
    */
-  async openAppend(volumeName: string, options: AppendOptions & { label?: VolumeLabelInfo } = {}): Promise<AppendVolume> {
+  async openAppend(volumeName: string, options: AppendOptions & { label?: VolumeLabelInfo; recycle?: boolean } = {}): Promise<AppendVolume> {
     this.checkHeld();
     for (;;) {
       const other = this.desk.appendingDrive(volumeName);
@@ -123,7 +123,13 @@ export class AppendReservation extends Held {
       await this.held.whenNoAppendClaims(options.signal);
     }
     try {
-      if (options.label) await this.held.drive.label(volumeName, options.label, { signal: options.signal });
+      if (options.label && options.recycle) {
+        // Recycling writes over our own label of this very name only: mounting reads it first.
+        await this.held.drive.mount(volumeName, options.signal);
+        await this.held.drive.label(volumeName, options.label, { relabel: true, signal: options.signal });
+      } else if (options.label) {
+        await this.held.drive.label(volumeName, options.label, { signal: options.signal });
+      }
       await this.held.drive.mount(volumeName, options.signal);
       return afterClose(await this.held.drive.openAppend(options), () => this.held.unclaimAppend());
     } catch (err) {

@@ -102,6 +102,11 @@ const jobFields = {
   /** `Verify Job` (alias `Job To Verify`): whose runs a VolumeToCatalog, DiskToCatalog or Data verify checks. */
   verifyJob: one(text().optional()),
   writeBootstrap: one(text().optional()),
+  // Bareos's Job overrides of pruning: at the job's end even with the Client's AutoPrune
+  // off (jobs, files), and of volumes when no appendable one is left (the Pool's AutoPrune).
+  pruneJobs: one(bool().default(false)),
+  pruneFiles: one(bool().default(false)),
+  pruneVolumes: one(bool().default(false)),
   bootstrap: one(text().optional(), NOT_YET),
   runBeforeJob: rawMany(),
   runAfterJob: rawMany(),
@@ -117,7 +122,7 @@ const JOB_UNIMPLEMENTED = [
   'Max Run Sched Time', 'Full Max Wait Time', 'Incremental Max Wait Time',
   'Differential Max Wait Time', 'Full Max Runtime', 'Incremental Max Runtime', 'Differential Max Runtime',
   'Max Start Delay', 'Max Full Interval', 'Max Virtual Full Interval', 'Max Diff Interval',
-  'Prefix Links', 'Prune Jobs', 'Prune Files', 'Prune Volumes', 'Purge Migration Job', 'Spool Attributes',
+  'Prefix Links', 'Purge Migration Job', 'Spool Attributes',
   'Spool Data', 'Spool Size', 'Rerun Failed Levels', 'Prefer Mounted Volumes', 
   'Allow Mixed Priority', 'Write Part After Job',
   'Selection Pattern', 'Selection Type', 'Allow Higher Duplicates',

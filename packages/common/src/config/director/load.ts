@@ -110,6 +110,9 @@ export function loadDirectorConfig(path: string): { config: DirectorConfig; warn
   for (const raw of rawOf(poolSpec)) {
     checkReferences({ problems, from: raw, prop: 'storage', names: raw.values['storage'] as string[] | undefined, targets: cfg.storages, targetType: 'Storage' });
     checkReferences({ problems, from: raw, prop: 'catalog', names: raw.values['catalog'] as string | undefined, targets: cfg.catalogs, targetType: 'Catalog' });
+    for (const prop of ['recyclePool', 'scratchPool']) {
+      checkReferences({ problems, from: raw, prop, names: raw.values[prop] as string | undefined, targets: cfg.pools, targetType: 'Pool' });
+    }
   }
   for (const raw of rawOf(consoleSpec)) {
     checkReferences({ problems, from: raw, prop: 'profile', names: raw.values['profile'] as string[] | undefined, targets: cfg.profiles, targetType: 'Profile' });

@@ -25,10 +25,6 @@ export const BAREOS_DAEMON_COMMON = [
 export const NOT_AVAILABLE_YET = {
   /** Tape drives, autochangers and their directives (a later issue builds them). */
   tape: 'is for tape drives and autochangers, which are not available yet in Burrow; it has no effect on a File device',
-  /** Pool Recycle Pool: where recycled volumes go; media management brings it. */
-  recyclePool: 'is not available yet in Burrow (it comes with media management): a recycled volume stays in its own pool',
-  /** Pruning by Client retentions, volume limits by files or time: media management brings them. */
-  media: 'is not available yet in Burrow (it comes with media management); it has no effect yet',
 } as const;
 
 /** Device directives that only mean something for a tape drive or a changer. */

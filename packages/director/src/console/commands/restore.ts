@@ -143,6 +143,6 @@ export const restoreCommand = defineCommand({
   args: restoreArgs,
   run: startRestore,
   // The audit: what a console asked for and was refused stays in the log (`messages`, the catalog).
-  refused: (ctx, err) => ctx.catalog.addLog(null, Date.now(), `Console "${ctx.session.consoleName}": restore refused: ${describeError(err)}`),
+  refused: (ctx, err) => ctx.catalog.addLog(null, ctx.env.clock.now(), `Console "${ctx.session.consoleName}": restore refused: ${describeError(err)}`),
   render: (r: RestoreResult) => renderRestore(r),
 });

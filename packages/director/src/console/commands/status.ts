@@ -47,7 +47,7 @@ function directorStatus(ctx: ConsoleContext, days: number): DirectorStatus {
     priority: f.run.overrides.priority ?? f.item.job.priority, scheduled: listDate(f.time), name: f.item.job.name, schedule: f.item.schedule,
   }));
   return {
-    director: ctx.env.directorName, version: VERSION, started: listDate(ctx.state.startedAt), uptime: Date.now() - ctx.state.startedAt,
+    director: ctx.env.directorName, version: VERSION, started: listDate(ctx.state.startedAt), uptime: ctx.env.clock.now() - ctx.state.startedAt,
     scheduled, running, terminated,
   };
 }

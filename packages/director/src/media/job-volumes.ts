@@ -1,0 +1,135 @@
+/**
+ * The volumes of one backup job, as its SD session asks for them (the Director's side
+ * of Bareos's catreq.cc "find next volume" / "update media"): choose the next volume,
+ * commit what that choice changes once the SD has it mounted, record usage and check
+ * the volume's limits after every report, and let the volumes go when the job ends.
+ * Each call returns the lines for the job log; a volume that cannot be found is a
+ * NOT_FOUND error whose message tells the operator what to do (the seam where the
+ * operator-waiting state of a later package makes the job wait instead).
+ */
+import { BurrowError } from '@burrow/common/errors/index';
+import type { Catalog, MediaUsage } from '../catalog/index.js';
+import type { Clock } from '../time/clock.js';
+import type { OnMounted, VolumeChoice } from './choice.js';
+import { enforceLimits } from './limits.js';
+import { commitMounted, type MountReport } from './mounted.js';
+import { findNextVolume, type VolumeWanted } from './next-volume.js';
+import type { VolumeReservations } from './reservations.js';
+
+export interface JobVolumesOptions {
+  catalog: Catalog;
+  reservations: VolumeReservations;
+  clock: Clock;
+  jobId: number;
+  poolName: string;
+  mediaType: string;
+  storageName: string;
+  /** The Job's Prune Volumes (the pool's AutoPrune applies anyway). */
+  pruneVolumes: boolean;
+  job?: VolumeWanted['job'];
+}
+
+export interface VolumeRequestIn {
+  /** The volume the SD just filled. */
+  previousFull?: string;
+  /** The last volume handed out, which the SD could not use, and why. */
+  unusable?: { volume: string; reason: string };
+  labelMedia: boolean;
+  /** The volume the job's drive has mounted: taken first when it is appendable in the pool (Bareos asks the same). */
+  mounted?: string;
+  /** Volumes other drives of the SD append to: never given to this job (Bareos's unwanted volumes). */
+  othersAppend?: readonly string[];
+}
+
+export interface Logged<T> {
+  value: T;
+  lines: string[];
+  /** Lines that make the job end "OK -- with warnings". */
+  warnings?: string[];
+}
+
+export class JobVolumes {
+  private readonly unwanted = new Set<string>();
+  private readonly plans = new Map<string, OnMounted>();
+  private readonly ids = new Map<string, number>();
+
+  constructor(private readonly o: JobVolumesOptions) {}
+
+  /**
+   * The volume to hand the SD next, or null with `reason` when there is none (the job
+   * fails today; the operator-waiting package makes it wait at this point instead).
+   */
+  next(req: VolumeRequestIn): Logged<VolumeChoice | null> & { reason?: string } {
+    const { catalog, reservations, jobId } = this.o;
+    const lines: string[] = [];
+    if (req.previousFull) {
+      const prev = catalog.getMediaByName(req.previousFull);
+      if (prev?.volStatus === 'Append') catalog.setMediaStatus(prev.mediaId, 'Full');
+    }
+    const warnings = req.unusable ? [this.refused(req.unusable)] : [];
+    const pool = catalog.getPool(this.o.poolName);
+    if (!pool) throw new BurrowError('NOT_FOUND', `Pool "${this.o.poolName}" is not in the catalog`);
+    const result = findNextVolume(catalog, reservations, {
+      jobId, pool, mediaType: this.o.mediaType, storageId: catalog.ensureStorage(this.o.storageName), labelMedia: req.labelMedia,
+      prune: pool.autoPrune || this.o.pruneVolumes, unwanted: new Set([...this.unwanted, ...(req.othersAppend ?? [])]),
+      mounted: req.mounted, now: this.o.clock.now(), job: this.o.job,
+    });
+    lines.push(...result.lines);
+    if (result.found === null) return { value: null, lines, warnings, reason: result.reason };
+    const choice = result.found;
+    reservations.hold(jobId, choice.volumeName, choice.onMounted.kind !== 'none');
+    this.plans.set(choice.volumeName, choice.onMounted);
+    if (choice.media) this.ids.set(choice.volumeName, choice.media.mediaId);
+    return { value: choice, lines, warnings };
+  }
+
+  /**
+   * The SD could not use the volume: it is marked in Error and not chosen again. A new
+   * name whose label failed (a foreign file is in the way) gets a row in Error, never an
+   * appendable one, so the name stays out of use and `list volumes` shows why.
+   */
+  private refused(u: { volume: string; reason: string }): string {
+    this.unwanted.add(u.volume);
+    this.o.reservations.release(this.o.jobId, u.volume);
+    const plan = this.plans.get(u.volume);
+    this.plans.delete(u.volume);
+    const id = this.ids.get(u.volume);
+    if (id !== undefined) this.o.catalog.setMediaStatus(id, 'Error');
+    else if (plan?.kind === 'create') this.o.catalog.createMedia({ ...plan.input, volStatus: 'Error' });
+    return `Volume "${u.volume}" cannot be used: ${u.reason}. Marking Volume "${u.volume}" in Error in Catalog.`;
+  }
+
+  /** The SD mounted a volume this job was given: commit the choice's changes. */
+  mounted(r: MountReport): Logged<number> {
+    const plan = this.plans.get(r.volumeName);
+    if (plan === undefined) throw new BurrowError('PROTOCOL', `the SD mounted volume "${r.volumeName}", which this job was not given`);
+    const { media, lines } = commitMounted(this.o.catalog, plan, r, this.o.clock.now());
+    this.plans.set(r.volumeName, { kind: 'none' });
+    this.ids.set(r.volumeName, media.mediaId);
+    this.o.reservations.mounted(this.o.jobId, r.volumeName);
+    return { value: media.mediaId, lines };
+  }
+
+  /** The catalog id of a volume this job writes on. */
+  mediaIdOf(volumeName: string): number {
+    const known = this.ids.get(volumeName) ?? this.o.catalog.getMediaByName(volumeName)?.mediaId;
+    if (known === undefined) throw new BurrowError('PROTOCOL', `the SD wrote on volume "${volumeName}", which the catalog does not know`);
+    this.ids.set(volumeName, known);
+    return known;
+  }
+
+  /** Records the SD's usage report, then checks the volume's limits (Bareos does after every update). */
+  usage(volumeName: string, usage: Omit<MediaUsage, 'lastWritten'>): Logged<number> {
+    const mediaId = this.mediaIdOf(volumeName);
+    const now = this.o.clock.now();
+    this.o.catalog.updateMediaUsage(mediaId, { ...usage, lastWritten: now });
+    const row = this.o.catalog.getMedia(mediaId)!;
+    const { message } = enforceLimits(this.o.catalog, row, now);
+    return { value: mediaId, lines: message ? [message] : [] };
+  }
+
+  /** The job is over: its volumes are free for others. */
+  release(): void {
+    this.o.reservations.release(this.o.jobId);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * What a chosen volume changes in the catalog, committed once the SD reports it
+ * mounted (labelled or recycled first when asked): a new volume's row, a recycle
+ * (Bareos's RecycleVolume: counters and times reset, RecycleCount + 1, Append), a move
+ * from a scratch pool (the volume takes that pool's limits, keeping its Recycle Pool),
+ * the purge Purge Oldest Volume asked for. Every mount counts in VolMounts.
+ */
+import { BurrowError } from '@burrow/common/errors/index';
+import type { Catalog, MediaPatch, MediaRow } from '../catalog/index.js';
+import type { OnMounted } from './choice.js';
+import { mediaDefaults } from './pools.js';
+
+export interface MountReport {
+  volumeName: string;
+  volBytes: number;
+  volBlocks: number;
+  /** A label was written (new volume, Unlabeled record, recycle). */
+  labelled: boolean;
+}
+
+/** Applies the plan; returns the volume's row and the lines for the job log. */
+export function commitMounted(catalog: Catalog, plan: OnMounted, r: MountReport, now: number): { media: MediaRow; lines: string[] } {
+  const lines: string[] = [];
+  let mediaId: number;
+  if (plan.kind === 'create') {
+    mediaId = catalog.createMedia({ ...plan.input, volBytes: r.volBytes, volBlocks: r.volBlocks, labelDate: now, volStatus: 'Append' });
+    lines.push(`Created new Volume "${r.volumeName}" in catalog.`);
+  } else {
+    const row = plan.kind === 'existing' ? catalog.getMedia(plan.mediaId) : catalog.getMediaByName(r.volumeName);
+    if (!row) throw new BurrowError('CATALOG', `volume "${r.volumeName}" left the catalog while it was being mounted`);
+    mediaId = row.mediaId;
+    if (plan.kind === 'existing') lines.push(...applyExisting(catalog, row, plan, r, now));
+  }
+  const media = catalog.getMedia(mediaId)!;
+  catalog.updateMedia(mediaId, { volMounts: media.volMounts + 1 });
+  return { media: { ...media, volMounts: media.volMounts + 1 }, lines };
+}
+
+function applyExisting(catalog: Catalog, row: MediaRow, plan: Extract<OnMounted, { kind: 'existing' }>, r: MountReport, now: number): string[] {
+  const lines: string[] = [];
+  if (plan.purgeJobIds.length > 0) catalog.deleteJobs(plan.purgeJobIds);
+  const patch: MediaPatch = {};
+  if (plan.moveTo) {
+    Object.assign(patch, mediaDefaults(plan.moveTo), { poolId: plan.moveTo.poolId, recyclePoolId: row.recyclePoolId });
+    lines.push(`Using Volume "${row.volumeName}" from 'Scratch' pool.`);
+  }
+  if (plan.recycle && r.labelled) {
+    const wasLabelled = row.volStatus !== 'Unlabeled';
+    Object.assign(patch, {
+      volStatus: 'Append', volJobs: 0, volFiles: 0, volErrors: 0, volBytes: r.volBytes, volBlocks: r.volBlocks,
+      firstWritten: null, lastWritten: null, labelDate: now, recycleCount: row.recycleCount + (wasLabelled ? 1 : 0),
+    } satisfies MediaPatch);
+    if (wasLabelled) lines.push(`Recycled volume "${row.volumeName}"`);
+  }
+  catalog.updateMedia(row.mediaId, patch);
+  return lines;
+}

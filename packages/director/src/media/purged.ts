@@ -1,0 +1,53 @@
+/**
+ * The end of a volume's data in the catalog (Bareos's IsVolumePurged and
+ * MarkMediaPurged): a volume whose last job is gone becomes Purged, and moves to its
+ * Recycle Pool when it has one with room. Pruning and purging both end here. A volume
+ * nothing wrote on yet is not marked unless forced (an operator's purge), so an empty
+ * volume just labelled, or one a running job writes, is never purged by accident.
+ */
+import type { Catalog, MediaRow } from '../catalog/index.js';
+import { isOneOf, PURGEABLE } from './statuses.js';
+
+export interface PurgedOutcome {
+  purged: boolean;
+  lines: string[];
+}
+
+/** Marks the volume Purged when no job has data on it any more. */
+export function markPurgedIfEmpty(catalog: Catalog, m: MediaRow, opts: { force: boolean }): PurgedOutcome {
+  if (m.volStatus === 'Purged') return { purged: true, lines: [] };
+  if (!opts.force && (m.firstWritten === null || m.lastWritten === null)) return { purged: false, lines: [] };
+  if (catalog.jobsOnMedia(m.mediaId).length > 0) return { purged: false, lines: [] };
+  if (!isOneOf(m.volStatus, PURGEABLE)) return { purged: false, lines: [`Cannot purge Volume with VolStatus=${m.volStatus}`] };
+  const lines = [`There are no more Jobs associated with Volume "${m.volumeName}". Marking it purged.`];
+  catalog.setMediaStatus(m.mediaId, 'Purged');
+  lines.push(...moveToRecyclePool(catalog, m));
+  return { purged: true, lines };
+}
+
+/** Bareos moves a purged volume to its Recycle Pool unless that pool is at Maximum Volumes. */
+function moveToRecyclePool(catalog: Catalog, m: MediaRow): string[] {
+  if (m.recyclePoolId === null || m.recyclePoolId === m.poolId) return [];
+  const target = catalog.getPoolById(m.recyclePoolId);
+  if (!target) return [];
+  if (target.maximumVolumes > 0 && catalog.countMedia(target.poolId) >= target.maximumVolumes) {
+    return [`Unable move recycled Volume in full Pool "${target.name}" MaxVols=${target.maximumVolumes}`];
+  }
+  catalog.updateMedia(m.mediaId, { poolId: target.poolId });
+  return [`New Pool is: ${target.name}`];
+}
+
+/** The volumes among `mediaIds` that jobs just left empty, each marked Purged where it may be. */
+export function purgeEmptied(catalog: Catalog, mediaIds: readonly number[]): PurgedOutcome {
+  const lines: string[] = [];
+  let purged = false;
+  for (const id of mediaIds) {
+    const m = catalog.getMedia(id);
+    // Append volumes stay: a running job may be writing on one (its rows come at its end).
+    if (!m || m.volStatus === 'Append') continue;
+    const out = markPurgedIfEmpty(catalog, m, { force: false });
+    purged ||= out.purged;
+    lines.push(...out.lines);
+  }
+  return { purged, lines };
+}

@@ -21,7 +21,7 @@ test('Label Media = no: no automatic label, the label command still works', asyn
     rmSync(src, { recursive: true, force: true });
   });
   const refused = await burrow.console(['run job=backup-test yes', 'wait', 'messages', 'list volumes']);
-  assert.match(refused.stdout, /Device "FileStorage" has Label Media = no, so no new volume is labelled automatically: label one with "label storage=File pool=Full volume=NAME", or set Label Media = yes/, refused.stdout);
+  assert.match(refused.stdout, /Cannot find any appendable volumes in Pool "Full" \(Media type "File"\), and Device "FileStorage" has Label Media = no, so no new volume is labelled automatically: label one with "label storage=File pool=Full volume=NAME", or set Label Media = yes/, refused.stdout);
   assert.match(refused.stdout, /Termination:\s+\*\*\* Backup Error \*\*\*/);
   assert.doesNotMatch(refused.stdout, /Auto-0001/, 'no catalog volume was made for a label nobody writes');
   assert.deepEqual(readdirSync(burrow.volumes), []);

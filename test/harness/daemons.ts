@@ -20,6 +20,8 @@ export interface BurrowOptions {
   options?: string[];
   maximumVolumeBytes?: string;
   labelFormat?: string | null;
+  /** Extra directives for the Full pool (e.g. `Maximum Volume Jobs = 1`). */
+  poolDirectives?: string[];
   /** The device's Label Media (default yes): with no, only the label command labels volumes. */
   labelMedia?: boolean;
   /** Extra directives for the backup Job (e.g. `Accurate = yes`, a RunScript block). */
@@ -143,7 +145,8 @@ Storage { Name = File; Address = 127.0.0.1; SDPort = ${this.ports.sd}; Password 
   ${(o.storageDirectives ?? []).join('\n  ')} }
 Catalog { Name = MyCatalog; dbdriver = "sqlite3"; dbname = "bacula" }
 Pool { Name = Full; Pool Type = Backup; ${o.labelFormat === null ? '' : `Label Format = ${q(o.labelFormat ?? 'Vol-')}`}
-  ${o.maximumVolumeBytes ? `Maximum Volume Bytes = ${o.maximumVolumeBytes}` : ''} }
+  ${o.maximumVolumeBytes ? `Maximum Volume Bytes = ${o.maximumVolumeBytes}` : ''}
+  ${(o.poolDirectives ?? []).join('\n  ')} }
 FileSet { Name = TestSet
   Include {
     Options { ${(o.options ?? ['Signature = SHA256']).join('\n      ')} }

@@ -24,8 +24,11 @@ test('a command answers text, or its typed result as one JSON document in .api m
   assert.deepEqual(api.result, { api: 2 });
   assert.equal(ctx.session.api, true);
   const pools = await execute(ctx, 'list pools');
-  assert.deepEqual(pools.result, { pools: [{ poolid: 1, name: 'Full', pooltype: 'Backup', labelformat: 'Vol-', maxvolbytes: 0, numvols: 0 }] });
-  assert.match(pools.text(), /\| PoolId \| Name \| NumVols \| PoolType \| LabelFormat \|/);
+  assert.deepEqual(pools.result, { pools: [{
+    poolid: 1, name: 'Full', numvols: 0, maxvols: 0, pooltype: 'Backup', labelformat: 'Vol-', maxvolbytes: 0, maxvoljobs: 0, maxvolfiles: 0,
+    volretention: 31536000, voluseduration: 0, autoprune: 1, recycle: 1, actiononpurge: 0, recyclepool: '', scratchpool: '',
+  }] });
+  assert.match(pools.text(), /\| PoolId \| Name \| NumVols \| MaxVols \| PoolType \| LabelFormat \|/);
 });
 
 test('a line and JSON arguments reach the same handler with the same result', async (t) => {

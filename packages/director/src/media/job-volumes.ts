@@ -24,6 +24,7 @@ export interface JobVolumesOptions {
   poolName: string;
   mediaType: string;
   storageName: string;
+  device: string;
   /** The Job's Prune Volumes (the pool's AutoPrune applies anyway). */
   pruneVolumes: boolean;
   job?: VolumeWanted['job'];
@@ -73,6 +74,7 @@ export class JobVolumes {
       jobId, pool, mediaType: this.o.mediaType, storageId: catalog.ensureStorage(this.o.storageName), labelMedia: req.labelMedia,
       prune: pool.autoPrune || this.o.pruneVolumes, unwanted: new Set([...this.unwanted, ...(req.othersAppend ?? [])]),
       mounted: req.mounted, now: this.o.clock.now(), job: this.o.job,
+      storage: { name: this.o.storageName, device: this.o.device },
     });
     lines.push(...result.lines);
     if (result.found === null) return { value: null, lines, warnings, reason: result.reason };

@@ -36,6 +36,8 @@ export interface VolumeWanted {
   /** The volume the job's drive has mounted: taken first when it is appendable in the pool, so the drive's other writers share it. */
   mounted?: string;
   now: number;
+  /** The Storage and its device, for the operator's instructions. */
+  storage?: { name: string; device: string };
   /** For the Label Format's variables. */
   job?: Pick<LabelVariables, 'job' | 'jobName' | 'jobId' | 'client' | 'level' | 'storage' | 'catalog'>;
 }
@@ -201,14 +203,15 @@ function oldest(s: Search): VolumeChoice | undefined {
 
 /** What the operator can do when nothing was found (Bareos's "Cannot find any appendable volumes"). */
 function nothingFound(s: Search): string {
-  const { pool, mediaType } = s.w;
-  const label = `"label storage=... pool=${pool.name} volume=NAME"`;
+  const { pool, mediaType, storage } = s.w;
+  const label = `"label storage=${storage?.name ?? '...'} pool=${pool.name} volume=NAME"`;
+  const none = `Cannot find any appendable volumes in Pool "${pool.name}" (Media type "${mediaType}")`;
   if (!s.w.labelMedia && pool.labelFormat !== null) {
-    return `Cannot find any appendable volumes in Pool "${pool.name}" (Media type "${mediaType}"), and the device has Label Media = no, `
-      + `so no new volume is labelled automatically: label one with ${label}, or set Label Media = yes`;
+    return `${none}, and Device "${storage?.device ?? '?'}" has Label Media = no, so no new volume is labelled automatically: `
+      + `label one with ${label}, or set Label Media = yes`;
   }
   if (pool.labelFormat !== null && !hasRoom(s.catalog, pool)) {
-    return `Cannot find any appendable volumes in Pool "${pool.name}" (Media type "${mediaType}"), and it holds its Maximum Volumes=${pool.maximumVolumes}`;
+    return `${none}, and it holds its Maximum Volumes=${pool.maximumVolumes}: label one with ${label} in another pool, or raise it`;
   }
-  return `Cannot find any appendable volumes in Pool "${pool.name}" (Media type "${mediaType}"): label one with ${label}, or give the pool a Label Format`;
+  return `${none}: label one with ${label}, or give the pool a Label Format`;
 }

@@ -50,13 +50,15 @@ export function openStorage(target: StorageTarget, directorName: string, signal?
 export interface LabelRequest {
   volumeName: string;
   poolName: string;
+  /** Write a fresh label over the volume's own label of this name (truncate): its data is lost. */
+  overwrite?: boolean;
 }
 
 /** Writes a volume label through the SD; returns the volume's size after labelling. */
 export async function labelVolume(target: StorageTarget, directorName: string, req: LabelRequest): Promise<number> {
   const channel = await openStorage(target, directorName);
   try {
-    await channel.send('sdLabel', { device: target.device, volumeName: req.volumeName, poolName: req.poolName, mediaType: target.mediaType });
+    await channel.send('sdLabel', { device: target.device, volumeName: req.volumeName, poolName: req.poolName, mediaType: target.mediaType, overwrite: req.overwrite === true });
     const reply = await channel.expect('sdLabelReply');
     return reply.volBytes;
   } finally {

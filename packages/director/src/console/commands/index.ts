@@ -4,6 +4,12 @@ import { bvfsGetJobidsCommand, bvfsLsdirsCommand, bvfsLsfilesCommand, bvfsUpdate
 import { bvfsCleanupCommand, bvfsRestoreCommand } from './bvfs-restore.js';
 import { apiCommand, helpCommand, messagesCommand, versionCommand } from './info.js';
 import { labelCommand } from './label.js';
+import { addCommand } from './add.js';
+import { deleteCommand } from './delete.js';
+import { pruneCommand } from './prune.js';
+import { purgeCommand } from './purge.js';
+import { truncateCommand } from './truncate.js';
+import { updateCommand } from './update.js';
 import { estimateCommand } from './estimate.js';
 import { listCommand, llistCommand } from './list.js';
 import { queryCommand } from './query.js';
@@ -16,6 +22,7 @@ import { statusCommand } from './status.js';
 const ALL: Command[] = [
   apiCommand, cancelCommand, estimateCommand, helpCommand, labelCommand, listCommand, llistCommand, messagesCommand,
   queryCommand, reloadCommand, restoreCommand, runCommand, showCommand, statusCommand, versionCommand, waitCommand,
+  addCommand, deleteCommand, pruneCommand, purgeCommand, truncateCommand, updateCommand,
   bvfsCleanupCommand, bvfsGetJobidsCommand, bvfsLsdirsCommand, bvfsLsfilesCommand, bvfsRestoreCommand, bvfsUpdateCommand, bvfsVersionsCommand,
 ];
 

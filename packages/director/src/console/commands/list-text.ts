@@ -25,29 +25,56 @@ export interface JobRecord {
   priorjobid: number | null;
 }
 
+/** A Media row as Bareos's listings name its columns (durations in seconds). */
 export interface VolumeRecord {
   mediaid: number;
   volumename: string;
   volstatus: string;
+  enabled: number;
   pool: string;
   mediatype: string;
   volbytes: number;
   volblocks: number;
   voljobs: number;
   volfiles: number;
+  volmounts: number;
+  volerrors: number;
   maxvolbytes: number;
+  maxvoljobs: number;
+  maxvolfiles: number;
+  volretention: number;
+  voluseduration: number;
+  recycle: number;
+  recyclecount: number;
+  recyclepool: string;
+  actiononpurge: number;
+  slot: number;
+  inchanger: number;
+  storage: string;
   firstwritten: string;
   lastwritten: string;
   labeldate: string;
+  initialwrite: string;
 }
 
+/** A Pool row as `list pools` shows it (durations in seconds). */
 export interface PoolRecord {
-  poolid: number | null;
+  poolid: number;
   name: string;
+  numvols: number;
+  maxvols: number;
   pooltype: string;
   labelformat: string;
   maxvolbytes: number;
-  numvols: number;
+  maxvoljobs: number;
+  maxvolfiles: number;
+  volretention: number;
+  voluseduration: number;
+  autoprune: number;
+  recycle: number;
+  actiononpurge: number;
+  recyclepool: string;
+  scratchpool: string;
 }
 
 export interface ClientRecord {
@@ -104,7 +131,7 @@ function render(r: ListResult, longForm: boolean): string {
     return longForm ? long(r.volumes) : table(['MediaId', 'VolumeName', 'VolStatus', 'Pool', 'VolBytes', 'VolFiles', 'VolJobs', 'LastWritten'],
       r.volumes.map((v) => [v.mediaid, v.volumename, v.volstatus, v.pool, withCommas(v.volbytes), withCommas(v.volfiles), v.voljobs, v.lastwritten]));
   }
-  if ('pools' in r) return longForm ? long(r.pools) : table(['PoolId', 'Name', 'NumVols', 'PoolType', 'LabelFormat'], r.pools.map((p) => [p.poolid ?? '', p.name, p.numvols, p.pooltype, p.labelformat]));
+  if ('pools' in r) return longForm ? long(r.pools) : table(['PoolId', 'Name', 'NumVols', 'MaxVols', 'PoolType', 'LabelFormat'], r.pools.map((p) => [p.poolid, p.name, p.numvols, p.maxvols, p.pooltype, p.labelformat]));
   if ('clients' in r) return longForm ? long(r.clients) : table(['ClientId', 'Name', 'Address', 'FDPort'], r.clients.map((c) => [c.clientid ?? '', c.name, c.address, c.fdport]));
   if ('backups' in r) {
     return longForm ? long(r.backups) : table(['JobId', 'Name', 'Level', 'StartTime', 'JobFiles', 'JobBytes', 'JobStatus'],

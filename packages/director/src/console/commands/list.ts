@@ -7,12 +7,12 @@ import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
 import { burrow } from '@burrow/common/proto/index';
-import type { JobRow, MediaRow } from '../../catalog/index.js';
+import type { JobRow, MediaRow, PoolRow } from '../../catalog/index.js';
 import { listDate } from '../../jobs/format.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
 import { choice, count, ids, text } from '../arg-types.js';
 import { consoleScope } from '../scope.js';
-import { renderList, renderLlist, type JobRecord, type ListResult, type VolumeRecord } from './list-text.js';
+import { renderList, renderLlist, type JobRecord, type ListResult, type PoolRecord, type VolumeRecord } from './list-text.js';
 
 function jobRecord(j: JobRow): JobRecord {
   return {
@@ -25,9 +25,26 @@ function jobRecord(j: JobRow): JobRecord {
 
 function volumeRecord(m: MediaRow): VolumeRecord {
   return {
-    mediaid: m.mediaId, volumename: m.volumeName, volstatus: m.volStatus, pool: m.poolName, mediatype: m.mediaType,
-    volbytes: m.volBytes, volblocks: m.volBlocks, voljobs: m.volJobs, volfiles: m.volFiles, maxvolbytes: m.maxVolBytes,
+    mediaid: m.mediaId, volumename: m.volumeName, volstatus: m.volStatus, enabled: m.enabled, pool: m.poolName, mediatype: m.mediaType,
+    volbytes: m.volBytes, volblocks: m.volBlocks, voljobs: m.volJobs, volfiles: m.volFiles, volmounts: m.volMounts, volerrors: m.volErrors,
+    maxvolbytes: m.maxVolBytes, maxvoljobs: m.maxVolJobs, maxvolfiles: m.maxVolFiles,
+    volretention: Math.floor(m.volRetention / 1000), voluseduration: Math.floor(m.volUseDuration / 1000),
+    recycle: m.recycle ? 1 : 0, recyclecount: m.recycleCount, recyclepool: m.recyclePoolName ?? '', actiononpurge: m.actionOnPurge,
+    slot: m.slot, inchanger: m.inChanger ? 1 : 0, storage: m.storageName ?? '',
     firstwritten: listDate(m.firstWritten), lastwritten: listDate(m.lastWritten), labeldate: listDate(m.labelDate),
+    initialwrite: listDate(m.initialWrite),
+  };
+}
+
+/** A pool's catalog row as `list pools` shows it (durations in seconds, as Bareos's columns). */
+function poolRecord(ctx: ConsoleContext, p: PoolRow): PoolRecord {
+  return {
+    poolid: p.poolId, name: p.name, numvols: ctx.catalog.countMedia(p.poolId), maxvols: p.maximumVolumes, pooltype: p.poolType,
+    labelformat: p.labelFormat ?? '', maxvolbytes: p.maximumVolumeBytes, maxvoljobs: p.maximumVolumeJobs, maxvolfiles: p.maximumVolumeFiles,
+    volretention: Math.floor(p.volumeRetention / 1000), voluseduration: Math.floor(p.volumeUseDuration / 1000),
+    autoprune: p.autoPrune ? 1 : 0, recycle: p.recycle ? 1 : 0, actiononpurge: p.actionOnPurge,
+    recyclepool: p.recyclePoolId === null ? '' : ctx.catalog.getPoolById(p.recyclePoolId)?.name ?? '',
+    scratchpool: p.scratchPoolId === null ? '' : ctx.catalog.getPoolById(p.scratchPoolId)?.name ?? '',
   };
 }
 
@@ -41,6 +58,7 @@ export const listArgs = z.object({
   job: text().optional(),
   limit: count().optional(),
   pool: text().optional(),
+  volume: text().optional(),
 }).strict();
 type ListArgs = z.output<typeof listArgs>;
 
@@ -65,8 +83,13 @@ function oneJob(ctx: ConsoleContext, a: ListArgs, what: string): number {
   return only;
 }
 
-function volumes(ctx: ConsoleContext, pool: string | undefined): VolumeRecord[] {
+function volumes(ctx: ConsoleContext, pool: string | undefined, volume?: string): VolumeRecord[] {
   const scope = consoleScope(ctx);
+  if (volume !== undefined) {
+    const m = ctx.catalog.getMediaByName(volume);
+    if (!m || !scope.poolAllowed(m.poolName)) throw new BurrowError('NOT_FOUND', `Volume "${volume}" not found in catalog.`);
+    return [volumeRecord(m)];
+  }
   if (!pool) return ctx.catalog.listMedia().filter((m) => scope.poolAllowed(m.poolName)).map(volumeRecord);
   const row = scope.poolAllowed(pool) ? ctx.catalog.getPool(pool) : undefined;
   if (!row) throw new BurrowError('NOT_FOUND', `Pool "${pool}" is not in the catalog`);
@@ -112,7 +135,7 @@ function backups(ctx: ConsoleContext, client: string | undefined, command: strin
 function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResult {
   const command = longForm ? 'llist' : 'list';
   const scope = consoleScope(ctx);
-  switch (a.what ?? (a.jobid ? 'jobid' : undefined)) {
+  switch (a.what ?? (a.jobid ? 'jobid' : a.volume !== undefined ? 'volume' : undefined)) {
     case 'jobs':
     case 'job':
       return { jobs: jobsFor(ctx, a).map(jobRecord) };
@@ -127,14 +150,9 @@ function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResul
     case 'volumes':
     case 'volume':
     case 'media':
-      return { volumes: volumes(ctx, a.pool) };
+      return { volumes: volumes(ctx, a.pool, a.volume) };
     case 'pools':
-      return {
-        pools: ctx.config.pools.filter((p) => scope.poolAllowed(p.name)).map((p) => {
-          const row = ctx.catalog.getPool(p.name);
-          return { poolid: row?.poolId ?? null, name: p.name, pooltype: p.poolType, labelformat: p.labelFormat ?? '', maxvolbytes: p.maximumVolumeBytes ?? 0, numvols: row ? ctx.catalog.listMedia({ poolId: row.poolId }).length : 0 };
-        }),
-      };
+      return { pools: ctx.catalog.listPools().filter((p) => scope.poolAllowed(p.name)).map((p) => poolRecord(ctx, p)) };
     case 'clients':
       return { clients: ctx.config.clients.filter((c) => scope.clientAllowed(c.name)).map((c) => ({ clientid: ctx.catalog.getClient(c.name)?.clientId ?? null, name: c.name, address: c.address, fdport: c.fdPort })) };
     case 'files':
@@ -151,7 +169,7 @@ function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResul
 export const listCommand = defineCommand({
   name: 'list',
   help: 'List catalog records: jobs, jobid=, joblog, files, volumes, pools, clients',
-  usage: 'list jobs [client=] [job=] [limit=] | list jobid=<id> | list files jobid=<id> | list joblog jobid=<id> | list volumes [pool=] | list pools | list clients | list jobtotals | list backups client=',
+  usage: 'list jobs [client=] [job=] [limit=] | list jobid=<id> | list files jobid=<id> | list joblog jobid=<id> | list volumes [pool=] | list volume=<name> | list pools | list clients | list jobtotals | list backups client=',
   args: listArgs,
   positional: 'what',
   run: (ctx, a) => listing(ctx, a, false),
@@ -161,7 +179,7 @@ export const listCommand = defineCommand({
 export const llistCommand = defineCommand({
   name: 'llist',
   help: 'Long listing of catalog records (llist jobid=N shows the job and its log)',
-  usage: 'llist jobs | llist jobid=<id> | llist volumes | llist backups client= (and whatever list takes)',
+  usage: 'llist jobs | llist jobid=<id> | llist volumes [pool=] | llist volume=<name> | llist backups client= (and whatever list takes)',
   args: listArgs,
   positional: 'what',
   run: (ctx, a) => listing(ctx, a, true),

@@ -80,8 +80,8 @@ test('status dir: the Director, scheduled, running and terminated jobs', () => {
 });
 
 test('label, messages and help read as Bareos prints them', () => {
-  assert.equal(labelCommand.spec.render({ volume: 'V1', mediaid: 1, pool: 'Full', storage: 'File', device: 'FileStorage' }),
-    'Sending label command for Volume "V1" to Storage "File" ...\n3000 OK label. Volume=V1 Device="FileStorage"\nCatalog record for Volume "V1", Slot 0 successfully created.');
+  assert.equal(labelCommand.spec.render({ volume: 'V1', mediaid: 1, pool: 'Full', storage: 'File', device: 'FileStorage', slot: 0, volbytes: 187 }),
+    'Sending label command for Volume "V1" Slot 0 ...\n3000 OK label. VolBytes=187 Volume="V1" Device="FileStorage"\nCatalog record for Volume "V1", Slot 0 successfully created.');
   assert.equal(messagesCommand.spec.render({ messages: [] }), 'You have no messages.');
   assert.equal(helpCommand.spec.render({ name: 'run', help: 'Run a job', usage: 'run job=' }), 'run: Run a job\nUsage: run job=');
   assert.match(helpCommand.spec.render({ commands: [{ name: 'run', help: 'Run a job', usage: '' }] }), /^ {2}Command {4}Description\n {2}=+ {4}=+\n {2}run {8}Run a job\n\nquit or exit/);

@@ -1,0 +1,85 @@
+/**
+ * update (Bareos's ua_update.cc): `update volume=NAME key=value ...` (update-volume.ts),
+ * `update volume fromallpools` / `allfrompool=POOL` (every volume takes its pool's
+ * limits again), `update pool=NAME` (the pool's catalog row from its resource; its
+ * volumes keep their own copies until `update volume frompool`).
+ */
+import { z } from 'zod';
+import { BurrowError } from '@burrow/common/errors/index';
+import { findResource } from '@burrow/common/config/index';
+import { mediaDefaults, poolInput } from '../../media/pools.js';
+import { defineCommand, type ConsoleContext } from '../command.js';
+import { choice, flag, text } from '../arg-types.js';
+import type { Arg } from '../args.js';
+import { consoleScope } from '../scope.js';
+import { renderLines, visiblePool, visibleVolume, type LinesResult } from './media-common.js';
+import { updateVolume, VOLUME_KEYS, type VolumeKey } from './update-volume.js';
+
+const updateArgs = z.object({
+  what: choice(['volume', 'pool'], 'say volume=NAME or pool=NAME'),
+  volume: text().optional(),
+  pool: text().optional(),
+  fromallpools: flag().optional(),
+  allfrompool: text().optional(),
+  /** `update volume=` keys in the order given: [key, value]. */
+  changes: z.array(z.tuple([z.enum(VOLUME_KEYS), z.string()])).default([]),
+}).strict();
+type UpdateArgs = z.output<typeof updateArgs>;
+
+/** The line's words: the subject, its name, and the volume keys in their order. */
+function readUpdateLine(words: readonly Arg[]): Record<string, unknown> {
+  const input: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const changes: Array<[string, string]> = [];
+  const isVolume = words.some((w) => w.key === 'volume');
+  for (const w of words) {
+    if (w.key === 'volume' || (w.key === 'pool' && !isVolume)) {
+      input.what = w.key;
+      if (w.value !== undefined) input[w.key] = w.value;
+    } else if (w.key === 'fromallpools') {
+      input.fromallpools = w.value ?? true;
+    } else if (w.key === 'allfrompool') {
+      input.allfrompool = w.value ?? true;
+    } else if ((VOLUME_KEYS as readonly string[]).includes(w.key)) {
+      changes.push([w.key, w.value ?? 'true']);
+    } else {
+      input[w.key] = w.value ?? true;
+    }
+  }
+  input.changes = changes;
+  return input;
+}
+
+function allFromPools(ctx: ConsoleContext, a: UpdateArgs): string[] {
+  const scope = consoleScope(ctx);
+  const pools = a.allfrompool !== undefined ? [visiblePool(ctx, a.allfrompool)] : ctx.catalog.listPools().filter((p) => scope.poolAllowed(p.name));
+  return pools.map((p) => {
+    ctx.catalog.updateMediaDefaults(mediaDefaults(p), { poolId: p.poolId });
+    return `All Volume defaults updated from "${p.name}" Pool record.`;
+  });
+}
+
+function updatePool(ctx: ConsoleContext, name: string | undefined): string[] {
+  if (!name) throw new BurrowError('BAD_REQUEST', 'update pool: give pool=NAME');
+  const pool = findResource(ctx.config.pools, name);
+  if (!pool || !consoleScope(ctx).poolAllowed(pool.name)) throw new BurrowError('NOT_FOUND', `Pool "${name}" is not defined`);
+  const idOf = (n: string): number | null => ctx.catalog.getPool(findResource(ctx.config.pools, n)?.name ?? n)?.poolId ?? null;
+  ctx.catalog.ensurePool(poolInput(pool, idOf));
+  return [`Pool DB record updated from resource.`];
+}
+
+export const updateCommand = defineCommand({
+  name: 'update',
+  help: 'Update a volume\'s catalog record, or a pool\'s from its resource',
+  usage: `update volume=<name> [${VOLUME_KEYS.map((k) => `${k}=`).join(' ')}] | update volume fromallpools | update volume allfrompool=<pool> | update pool=<pool>`,
+  args: updateArgs,
+  readLine: readUpdateLine,
+  run: (ctx, a): LinesResult => {
+    if (a.what === 'pool') return { lines: updatePool(ctx, a.pool) };
+    if (a.fromallpools || a.allfrompool !== undefined) return { lines: allFromPools(ctx, a) };
+    if (!a.volume) throw new BurrowError('BAD_REQUEST', 'update volume: give volume=NAME (or fromallpools, allfrompool=POOL)');
+    const changes = [...a.changes];
+    if (a.pool !== undefined) changes.push(['pool', a.pool]);
+    return { lines: updateVolume(ctx, visibleVolume(ctx, a.volume), changes as Array<[VolumeKey, string]>) };
+  },
+  render: renderLines,
+});

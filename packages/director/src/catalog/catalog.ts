@@ -1,7 +1,7 @@
 import type {
   ClientRow, FileInput, FileRow, FileSetRow, JobAgeQuery, JobEnd, JobInput, JobMediaInput, JobMediaRow,
   JobQuery, JobRow, JobStatus, LastJobQuery, LogRow, MediaDefaults, MediaFilter, MediaInput, MediaPatch,
-  MediaRow, MediaSearch, MediaUsage, PoolInput, PoolRow, RestoreFileRow, RestoreFilter, StorageRow,
+  MediaRow, MediaSearch, MediaUsage, PurgedMedia, PoolInput, PoolRow, RestoreFileRow, RestoreFilter, StorageRow,
   VolStatus, TreePage, FileVersion, QueryParam, QueryRows,
 } from './types.js';
 
@@ -53,6 +53,12 @@ export interface Catalog {
    * `fromallpools`): one volume, or every volume of a pool. Returns the volumes changed.
    */
   updateMediaDefaults(defaults: MediaDefaults, target: { mediaId: number } | { poolId: number }): number;
+  /**
+   * Marks Purged, in one statement, those of the volumes that are Full, Used or Error,
+   * have been written on, and hold no job any more (Bareos's IsVolumePurged without
+   * force); returns them. What Purged means and where they go next is the media module's.
+   */
+  markEmptyMediaPurged(mediaIds: readonly number[]): PurgedMedia[];
   /** Removes the volume's row; refused (CATALOG) while jobs or files still refer to it. */
   deleteMedia(mediaId: number): void;
   listMedia(filter?: MediaFilter): MediaRow[];

@@ -136,6 +136,11 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     assert.equal(c.getJob(restore)?.priorJobId, null, 'the restore keeps its row');
     assert.ok(c.addLog(null, T0, 'after') > lastLog, 'a deleted log line\'s id is never handed out again (messages keeps its place by id)');
     assert.deepEqual(c.jobsOnMedia(s.mediaId), []);
+    c.setMediaStatus(s.mediaId, 'Full');
+    assert.deepEqual(c.markEmptyMediaPurged([s.mediaId, vol2]), [], 'never written: not purged (vol2 still holds a job)');
+    c.updateMedia(s.mediaId, { firstWritten: T0, lastWritten: T0 });
+    assert.deepEqual(c.markEmptyMediaPurged([s.mediaId, vol2]).map((m) => [m.volumeName, m.poolId]), [['Full-0001', s.poolId]]);
+    assert.equal(c.getMedia(s.mediaId)?.volStatus, 'Purged');
     c.deleteMedia(s.mediaId);
     assert.equal(c.getMedia(s.mediaId), undefined);
     assert.deepEqual([c.deleteJobs([]), c.deleteFiles([])], [[], 0]);

@@ -185,6 +185,14 @@ export interface MediaPatch extends Partial<MediaDefaults> {
   enabled?: MediaEnabled;
 }
 
+/** A volume markEmptyMediaPurged marked. */
+export interface PurgedMedia {
+  mediaId: number;
+  volumeName: string;
+  poolId: number;
+  recyclePoolId: number | null;
+}
+
 export interface MediaUsage {
   volBytes: number;
   volBlocks: number;

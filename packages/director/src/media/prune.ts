@@ -36,14 +36,8 @@ const plural = (n: number, one: string, many: string): string => (n === 1 ? one 
 function deleteChosen(catalog: Catalog, chosen: readonly JobRow[]): { lines: string[]; purgedVolumes: string[] } {
   if (chosen.length === 0) return { lines: [], purgedVolumes: [] };
   const ids = chosen.map((j) => j.jobId);
-  const lines = [`Purging the following ${ids.length} JobIds: ${ids.join(',')}`];
-  const touched = catalog.deleteJobs(ids);
-  const before = new Set(touched.filter((id) => catalog.getMedia(id)?.volStatus === 'Purged'));
-  const out = purgeEmptied(catalog, touched);
-  lines.push(...out.lines);
-  const purgedVolumes = touched.filter((id) => !before.has(id) && catalog.getMedia(id)?.volStatus === 'Purged')
-    .map((id) => catalog.getMedia(id)!.volumeName);
-  return { lines, purgedVolumes };
+  const out = purgeEmptied(catalog, catalog.deleteJobs(ids));
+  return { lines: [`Purging the following ${ids.length} JobIds: ${ids.join(',')}`, ...out.lines], purgedVolumes: out.volumes };
 }
 
 /** Jobs (and their files and JobMedia) older than the Job Retention. */
@@ -68,32 +62,62 @@ export function pruneFiles(catalog: Catalog, scope: PruneScope): PruneResult {
   return { lines, prunedJobIds: prune.map((j) => j.jobId), kept, purgedVolumes: [] };
 }
 
-/**
- * One volume's jobs older than its Volume Retention, wherever else they have data.
- * Only Full and Used volumes (or an Append one whose limit has just been reached), never
- * an archived one; the volume becomes Purged when nothing is left on it.
- */
-export function pruneVolume(catalog: Catalog, m: MediaRow, now: number): PruneResult & { emptied: boolean } {
-  const none = { prunedJobIds: [], kept: [], purgedVolumes: [], emptied: false };
-  if (m.enabled === MEDIA_ARCHIVED) return { ...none, lines: [`Cannot prune Volume "${m.volumeName}" because it is archived.`] };
+/** Why a volume cannot be pruned now (archived, or not Full or Used), or null; a limit just reached counts. */
+function notPrunable(catalog: Catalog, m: MediaRow, now: number): string | null {
+  if (m.enabled === MEDIA_ARCHIVED) return `Cannot prune Volume "${m.volumeName}" because it is archived.`;
   const reached = limitReached(m, now);
   if (reached) catalog.setMediaStatus(m.mediaId, reached.status);
   const status = reached?.status ?? m.volStatus;
-  if (!isOneOf(status, PRUNABLE)) {
-    return { ...none, lines: [`Pruning volume ${m.volumeName}: cannot prune as Volstatus is ${status} but needs to be Full or Used.`] };
+  return isOneOf(status, PRUNABLE) ? null : `Pruning volume ${m.volumeName}: cannot prune as Volstatus is ${status} but needs to be Full or Used.`;
+}
+
+/**
+ * Volumes' jobs older than each volume's own Volume Retention, wherever else they have
+ * data. Only Full and Used volumes (or Append ones whose limit has just been reached),
+ * never archived ones; a volume becomes Purged when nothing is left on it. Several
+ * volumes (`prune volume all`) are pruned in one deletion, so ten thousand volumes
+ * cost one pass over the catalog, not ten thousand.
+ */
+export function pruneVolumes(catalog: Catalog, volumes: readonly MediaRow[], now: number): PruneResult & { emptied: string[] } {
+  const lines: string[] = [];
+  const expiredOn = new Map<MediaRow, JobRow[]>();
+  for (const m of volumes) {
+    const refusal = notPrunable(catalog, m, now);
+    if (refusal) lines.push(refusal);
+    else expiredOn.set(m, catalog.jobsOnMedia(m.mediaId).filter((j) => (j.startTime ?? j.schedTime) < now - m.volRetention));
   }
-  const expired = catalog.jobsOnMedia(m.mediaId).filter((j) => (j.startTime ?? j.schedTime) < now - m.volRetention);
-  const { prune, kept } = choosePrunable(catalog, expired);
-  const lines = [`Pruning volume ${m.volumeName}: ${prune.length} Jobs have expired and can be pruned.`, ...kept.map((k) => k.reason)];
-  if (prune.length > 0) {
-    lines.push(`Volume "${m.volumeName}" has Volume Retention of ${Math.floor(m.volRetention / 1000)} sec. and has ${prune.length} jobs that will be pruned`);
+  const candidates = new Map<number, JobRow>();
+  for (const jobs of expiredOn.values()) for (const j of jobs) candidates.set(j.jobId, j);
+  const { prune, kept } = choosePrunable(catalog, [...candidates.values()]);
+  const going = new Set(prune.map((j) => j.jobId));
+  for (const [m, jobs] of expiredOn) {
+    const n = jobs.filter((j) => going.has(j.jobId)).length;
+    lines.push(`Pruning volume ${m.volumeName}: ${n} Jobs have expired and can be pruned.`);
+    if (n > 0) lines.push(`Volume "${m.volumeName}" has Volume Retention of ${Math.floor(m.volRetention / 1000)} sec. and has ${n} jobs that will be pruned`);
   }
+  lines.push(...kept.map((k) => k.reason));
   const done = deleteChosen(catalog, prune);
   lines.push(...done.lines);
-  const after = catalog.getMedia(m.mediaId)!;
-  const emptied = markPurgedIfEmpty(catalog, after, { force: false });
-  lines.push(...emptied.lines);
-  lines.push(emptied.purged ? `Volume "${m.volumeName}" contains no jobs after pruning.` : `Volume "${m.volumeName}" still contains jobs after pruning.`);
-  const purgedVolumes = [...new Set([...done.purgedVolumes, ...(emptied.purged && after.volStatus !== 'Purged' ? [m.volumeName] : [])])];
-  return { lines, prunedJobIds: prune.map((j) => j.jobId), kept, purgedVolumes, emptied: emptied.purged };
+  const emptied: string[] = [];
+  const purgedNow = new Set(done.purgedVolumes);
+  for (const m of expiredOn.keys()) {
+    // Those the deletion left empty are Purged already; the others may have been empty before.
+    let purged = purgedNow.has(m.volumeName);
+    if (!purged) {
+      const after = catalog.getMedia(m.mediaId);
+      const out = after ? markPurgedIfEmpty(catalog, after, { force: false }) : { purged: false, lines: [] };
+      lines.push(...out.lines);
+      purged = out.purged;
+    }
+    lines.push(purged ? `Volume "${m.volumeName}" contains no jobs after pruning.` : `Volume "${m.volumeName}" still contains jobs after pruning.`);
+    if (purged) emptied.push(m.volumeName);
+  }
+  const purgedVolumes = [...new Set([...done.purgedVolumes, ...emptied])];
+  return { lines, prunedJobIds: prune.map((j) => j.jobId), kept, purgedVolumes, emptied };
+}
+
+/** One volume (`prune volume=NAME`, the next-volume search); `emptied`: it ended Purged. */
+export function pruneVolume(catalog: Catalog, m: MediaRow, now: number): PruneResult & { emptied: boolean } {
+  const r = pruneVolumes(catalog, [m], now);
+  return { ...r, emptied: r.emptied.includes(m.volumeName) };
 }

@@ -26,7 +26,7 @@ export function markPurgedIfEmpty(catalog: Catalog, m: MediaRow, opts: { force: 
 }
 
 /** Bareos moves a purged volume to its Recycle Pool unless that pool is at Maximum Volumes. */
-function moveToRecyclePool(catalog: Catalog, m: MediaRow): string[] {
+function moveToRecyclePool(catalog: Catalog, m: Pick<MediaRow, 'mediaId' | 'poolId' | 'recyclePoolId'>): string[] {
   if (m.recyclePoolId === null || m.recyclePoolId === m.poolId) return [];
   const target = catalog.getPoolById(m.recyclePoolId);
   if (!target) return [];
@@ -37,17 +37,17 @@ function moveToRecyclePool(catalog: Catalog, m: MediaRow): string[] {
   return [`New Pool is: ${target.name}`];
 }
 
-/** The volumes among `mediaIds` that jobs just left empty, each marked Purged where it may be. */
-export function purgeEmptied(catalog: Catalog, mediaIds: readonly number[]): PurgedOutcome {
+/**
+ * The volumes among `mediaIds` that jobs just left empty, marked Purged in one catalog
+ * statement (Full, Used and Error ones that were written: an Append volume stays, a
+ * running job may be writing on it and its rows come at its end).
+ */
+export function purgeEmptied(catalog: Catalog, mediaIds: readonly number[]): PurgedOutcome & { volumes: string[] } {
   const lines: string[] = [];
-  let purged = false;
-  for (const id of mediaIds) {
-    const m = catalog.getMedia(id);
-    // Append volumes stay: a running job may be writing on one (its rows come at its end).
-    if (!m || m.volStatus === 'Append') continue;
-    const out = markPurgedIfEmpty(catalog, m, { force: false });
-    purged ||= out.purged;
-    lines.push(...out.lines);
+  const marked = catalog.markEmptyMediaPurged(mediaIds);
+  for (const m of marked) {
+    lines.push(`There are no more Jobs associated with Volume "${m.volumeName}". Marking it purged.`);
+    lines.push(...moveToRecyclePool(catalog, m));
   }
-  return { purged, lines };
+  return { purged: marked.length > 0, lines, volumes: marked.map((m) => m.volumeName) };
 }

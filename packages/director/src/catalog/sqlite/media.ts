@@ -3,12 +3,12 @@ import { BurrowError } from '@burrow/common/errors/index';
 import type { Catalog } from '../catalog.js';
 import {
   VOL_STATUSES, type MediaDefaults, type MediaEnabled, type MediaInput, type MediaPatch, type MediaRow,
-  type MediaSearch, type VolStatus,
+  type MediaSearch, type PurgedMedia, type VolStatus,
 } from '../types.js';
 import { mediaSearchSql, mediaListSql } from './media-queries.js';
 
 type MediaOps = Pick<Catalog, 'createMedia' | 'getMediaByName' | 'getMedia' | 'findAppendableMedia' | 'findMedia'
-  | 'updateMediaUsage' | 'setMediaStatus' | 'updateMedia' | 'updateMediaDefaults' | 'deleteMedia' | 'listMedia'
+  | 'updateMediaUsage' | 'setMediaStatus' | 'updateMedia' | 'updateMediaDefaults' | 'markEmptyMediaPurged' | 'deleteMedia' | 'listMedia'
   | 'countMedia' | 'highestMediaId'>;
 
 export const MEDIA_SELECT = `SELECT M.MediaId AS mediaId, M.VolumeName AS volumeName, M.PoolId AS poolId,
@@ -105,6 +105,11 @@ export function mediaOps(db: Database.Database, now: () => number): MediaOps {
     defaultsOne: db.prepare(`UPDATE Media SET ${DEFAULTS_SET} WHERE MediaId = @target`),
     defaultsPool: db.prepare(`UPDATE Media SET ${DEFAULTS_SET} WHERE PoolId = @target`),
     remove: db.prepare('DELETE FROM Media WHERE MediaId = ?'),
+    purgeEmpty: db.prepare(`UPDATE Media SET VolStatus = 'Purged'
+      WHERE MediaId IN (SELECT value FROM json_each(@ids)) AND VolStatus IN ('Full', 'Used', 'Error')
+        AND FirstWritten IS NOT NULL AND LastWritten IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM JobMedia JM WHERE JM.MediaId = Media.MediaId)
+      RETURNING MediaId AS mediaId, VolumeName AS volumeName, PoolId AS poolId, RecyclePoolId AS recyclePoolId`),
     used: db.prepare(`SELECT (SELECT COUNT(*) FROM JobMedia WHERE MediaId = @id)
       + (SELECT COUNT(*) FROM File WHERE MediaId = @id) AS n`),
     count: db.prepare('SELECT COUNT(*) AS n FROM Media WHERE PoolId = ?'),
@@ -198,6 +203,8 @@ export function mediaOps(db: Database.Database, now: () => number): MediaOps {
         : stmt.defaultsPool.run({ ...params, target: target.poolId });
       return run.changes;
     },
+    markEmptyMediaPurged: (mediaIds) => (mediaIds.length === 0 ? []
+      : (stmt.purgeEmpty.all({ ids: JSON.stringify(mediaIds) }) as PurgedMedia[]).sort((a, b) => a.mediaId - b.mediaId)),
     deleteMedia(mediaId) {
       const { n } = stmt.used.get({ id: mediaId }) as { n: number };
       if (n > 0) throw new BurrowError('CATALOG', `volume with MediaId ${mediaId} still holds ${n} job or file records; purge it first`);

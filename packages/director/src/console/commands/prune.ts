@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource } from '@burrow/common/config/index';
-import { pruneFiles, pruneJobs, pruneVolume, type PruneResult } from '../../media/prune.js';
+import { pruneFiles, pruneJobs, pruneVolume, pruneVolumes, type PruneResult } from '../../media/prune.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
 import { choice, flag, text } from '../arg-types.js';
 import { consoleScope } from '../scope.js';
@@ -53,13 +53,13 @@ function clientScope(ctx: ConsoleContext, a: PruneArgs, kind: 'File' | 'Job'): {
   };
 }
 
-function pruneVolumes(ctx: ConsoleContext, a: PruneArgs): PruneOutput {
+function volumeCommand(ctx: ConsoleContext, a: PruneArgs): PruneOutput {
   const now = ctx.env.clock.now();
   if (a.all) {
     const pool = a.pool === undefined ? undefined : visiblePool(ctx, a.pool);
     const scope = consoleScope(ctx);
     const vols = ctx.catalog.listMedia(pool ? { poolId: pool.poolId } : {}).filter((m) => scope.poolAllowed(m.poolName));
-    return output(vols.map((m) => pruneVolume(ctx.catalog, m, now)));
+    return output([pruneVolumes(ctx.catalog, vols, now)]);
   }
   if (!a.volume) throw new BurrowError('BAD_REQUEST', 'prune volume: give volume=NAME (or all [pool=NAME])');
   const m = visibleVolume(ctx, a.volume);
@@ -75,7 +75,7 @@ export const pruneCommand = defineCommand({
   readLine: (words) => volumeSubject(keywordInput(words, 'what')),
   run: (ctx, a): PruneOutput => {
     confirmed(a.yes, `prune ${a.what}`);
-    if (a.what === 'volume') return pruneVolumes(ctx, a);
+    if (a.what === 'volume') return volumeCommand(ctx, a);
     const { scope, head } = clientScope(ctx, a, a.what === 'files' ? 'File' : 'Job');
     return output([(a.what === 'files' ? pruneFiles : pruneJobs)(ctx.catalog, scope)], [head]);
   },

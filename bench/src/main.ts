@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--profile | --profile-only] [--no-bacula] [--only=large,small,mixed,catalog]`: Burrow side by
+ * `pnpm bench [--quick] [--profile | --profile-only] [--no-bacula] [--only=large,small,mixed,catalog,media]`: Burrow side by
  * side with GNU tar and Bacula 9.6 on the same generated data, in the same run. Prints
  * a table and writes bench/results/latest.json plus a dated copy (bench/README.md).
  */
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startBurrow } from './burrow/system.js';
 import { catalogBench } from './catalog/catalog-bench.js';
 import { cpuPerMiB } from './cpu/run.js';
+import { mediaBench } from './catalog/media-bench.js';
 import { FULL_SIZES, largeDataset, mixedDataset, QUICK_SIZES, smallDataset, type Dataset, type DatasetSizes } from './datasets/generate.js';
 import { baculaVersion, ensureBacula, ensureTar } from './peers/install.js';
 import { startBacula } from './peers/bacula.js';
@@ -72,6 +73,13 @@ async function main(): Promise<void> {
     rows.push({ dataset: 'synthetic', operation: `catalog insert (${sizes.treeFiles} rows)`, burrow_s: null, peer: null, peer_s: null, ratio: null, rows_per_s: Math.round(c.bigInsertRowsPerS) });
     rows.push({ dataset: 'synthetic', operation: `restore tree build (${sizes.treeFiles} files)`, burrow_s: Number(c.treeSeconds.toFixed(3)), peer: null, peer_s: null, ratio: null });
     rows.push({ dataset: 'synthetic', operation: `restore tree mark all + bootstrap (${sizes.treeFiles} files)`, burrow_s: Number(c.markAllSeconds.toFixed(3)), peer: null, peer_s: null, ratio: null });
+  }
+
+  if (wanted('media')) {
+    say('media: choosing the next volume among 10,000, pruning 10,000 volumes with 1,000,000 file rows');
+    const m = mediaBench(quick ? 1 : RUNS);
+    rows.push({ dataset: 'synthetic', operation: 'choose next volume (10,000 volumes)', burrow_s: Number(m.chooseSeconds.toFixed(4)), peer: null, peer_s: null, ratio: null });
+    rows.push({ dataset: 'synthetic', operation: 'prune all volumes (10,000 volumes, 1,000,000 file rows)', burrow_s: Number(m.pruneSeconds.toFixed(3)), peer: null, peer_s: null, ratio: null });
   }
 
   if (argv.includes('--profile') || argv.includes('--profile-only')) {

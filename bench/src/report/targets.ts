@@ -20,6 +20,8 @@ const TARGETS: Target[] = [
   { applies: (r) => r.operation === 'restore one file: SD bytes read', text: 'under 2 MiB', met: (r) => r.bytes_read !== undefined && r.bytes_read < 2 * MIB },
   { applies: (r) => r.operation.startsWith('catalog insert'), text: '>= 100,000 rows/s', met: (r) => (r.rows_per_s ?? 0) >= 100_000 },
   { applies: (r) => r.operation.startsWith('restore tree build'), text: 'under 3 s', met: (r) => r.burrow_s !== null && r.burrow_s < 3 },
+  { applies: (r) => r.operation.startsWith('choose next volume'), text: 'under 50 ms', met: (r) => r.burrow_s !== null && r.burrow_s < 0.05 },
+  { applies: (r) => r.operation.startsWith('prune all volumes'), text: 'under 2 s', met: (r) => r.burrow_s !== null && r.burrow_s < 2 },
   { applies: (r) => r.operation.startsWith('peak RSS burrow'), text: 'under 200 MiB', met: (r) => r.rss_mib !== undefined && r.rss_mib < 200 },
 ];
 

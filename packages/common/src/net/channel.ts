@@ -22,6 +22,9 @@ const SEND_QUEUE_LIMIT = 1024 * 1024;
  */
 const JOIN_SMALL_RECORDS = 16 * 1024;
 
+/** Writes from this size on are not held back to join others (Channel.put). */
+const WRITE_ALONE_FROM = 64 * 1024;
+
 /** Messages buffered before the socket is paused, and the level at which it resumes. */
 const INBOX_HIGH = 256;
 const INBOX_LOW = 64;
@@ -64,6 +67,8 @@ export class Channel {
   }
 
   private readonly maxFrame: number;
+  /** Whether small writes are being held until the event loop turns (put). */
+  private corked = false;
 
   get closed(): boolean {
     return this.failure !== undefined;
@@ -72,7 +77,7 @@ export class Channel {
   async send<K extends MessageKind>(kind: K, body: SentBody<K>): Promise<void> {
     if (this.failure) throw this.failure;
     const frame = sealFrame(encodeMessageBehind(FRAME_HEADER_SIZE, kind, body), this.maxFrame);
-    this.socket.write(frame);
+    this.put(frame);
     await this.roomToSend();
   }
 
@@ -86,20 +91,49 @@ export class Channel {
   async sendRecord(rec: DataRecord, framed?: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
     if (framed !== undefined) {
-      this.socket.write(sealRecordFrame(framed, rec, this.maxFrame));
+      this.put(sealRecordFrame(framed, rec, this.maxFrame));
     } else if (rec.data.length <= JOIN_SMALL_RECORDS) {
-      this.socket.write(Buffer.concat([recordFrameHeader(rec, this.maxFrame), rec.data]));
+      this.put(Buffer.concat([recordFrameHeader(rec, this.maxFrame), rec.data]));
     } else {
-      this.socket.write(recordFrameHeader(rec, this.maxFrame));
-      this.socket.write(rec.data);
+      this.put(recordFrameHeader(rec, this.maxFrame));
+      this.put(rec.data);
     }
     await this.roomToSend();
+  }
+
+  /**
+   * Writes a frame (or a piece of one). Small ones are held (the socket corked) until
+   * the event loop turns, then leave together: a tree of small files makes three small
+   * records a file, and each write on its own is a system call and, under TLS, an
+   * encryption and a record of its own. A large one goes at once and alone, so it is
+   * never copied into a joined buffer.
+   */
+  private put(buf: Buffer): void {
+    if (buf.length >= WRITE_ALONE_FROM) {
+      this.flush();
+      this.socket.write(buf);
+      return;
+    }
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      setImmediate(() => this.flush());
+    }
+    this.socket.write(buf);
+  }
+
+  /** Lets held small writes go. */
+  private flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 
   private async roomToSend(): Promise<void> {
     // Wait only once a good amount is queued: the socket's own mark (16 KiB) would
     // make a 64 KiB data stream wait for the network after every record.
     if (this.socket.writableLength > SEND_QUEUE_LIMIT) {
+      this.flush(); // held writes count as queued: they must leave for the queue to drain
       await new Promise<void>((resolve, reject) => {
         const onDrain = (): void => { cleanup(); resolve(); };
         const onClose = (): void => { cleanup(); reject(this.failure ?? new BurrowError('CONNECTION', 'connection closed')); };
@@ -166,6 +200,7 @@ export class Channel {
   }
 
   close(reason = 'closed'): void {
+    this.flush();
     this.closeReason ??= reason;
     this.fail(new BurrowError('CONNECTION', `connection closed: ${reason}`));
     this.socket.end();

@@ -6,7 +6,8 @@
  */
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import { peerError, type Channel } from '@burrow/common/net/channel';
-import { burrow, timestampToMs } from '@burrow/common/proto/index';
+import { attributeColumns } from '@burrow/common/proto/attribute-columns';
+import type { burrow } from '@burrow/common/proto/index';
 import type { Catalog, FileInput } from '../catalog/index.js';
 import type { JobVolumes } from '../media/job-volumes.js';
 import type { PoolPlan } from '../media/pools.js';
@@ -117,17 +118,19 @@ function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): void {
   if (u.full) s.log.info(`Volume "${volumeName}" is full (${u.volBytes} bytes); continuing on the next volume.`);
 }
 
+/** A catalog row from what the SD sent: the attributes record is kept as it came, only its columns read. */
 function fileRow(f: burrow.CatalogFile, media: JobVolumes): FileInput {
-  const attrs = f.attributes ?? new burrow.FileAttributes();
+  const attributes = Buffer.from(f.attributes.buffer, f.attributes.byteOffset, f.attributes.byteLength);
+  const columns = attributeColumns(attributes);
   return {
     fileIndex: f.fileIndex,
-    path: Buffer.from(attrs.path),
+    path: columns.path,
     mediaId: media.mediaIdOf(f.volumeName),
     addr: f.addr,
-    type: attrs.type,
-    size: attrs.size,
-    mtime: timestampToMs(attrs.mtime),
-    attributes: Buffer.from(burrow.FileAttributes.encode(attrs).finish()),
+    type: columns.type,
+    size: columns.size,
+    mtime: columns.mtimeMs,
+    attributes,
     digest: f.digest ? Buffer.from(f.digest.value) : null,
     digestAlgorithm: f.digest?.algorithm ?? 0,
   };

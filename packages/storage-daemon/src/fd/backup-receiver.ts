@@ -5,7 +5,8 @@
  */
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
-import { burrow, isDataStream } from '@burrow/common/proto/index';
+import type { burrow } from '@burrow/common/proto/index';
+import { BackupRecordCheck, type CheckedRecord } from './record-check.js';
 import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
 import type { AppendVolume } from '../devices/drive.js';
 import type { AppendReservation } from '../reservations/index.js';
@@ -104,39 +105,27 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
 }
 
 /**
- * The File daemon's records until its dataEnd, each checked (file indexes ascend, a
- * file's attributes come first, known streams only) before it is written and its
- * attributes and digest go to the catalog batch.
+ * The File daemon's records until its dataEnd, each checked (record-check.ts) before
+ * it is written and its attributes and digest go to the catalog batch. A record that
+ * breaks the rules closes the connection, saying why.
  */
 async function receiveRecords(client: Channel, o: { writer: SessionWriter; batcher: CatalogBatcher; signal: AbortSignal }): Promise<void> {
-  let lastIndex = 0;
+  const rules = new BackupRecordCheck();
   for (;;) {
     const msg = await client.receive(o.signal);
     if (msg.kind === 'dataEnd') return;
     if (msg.kind !== 'dataRecord') throw client.violation(`unexpected ${msg.kind} in a backup stream`);
-    const { fileIndex, stream, data } = msg.body;
-    if (fileIndex < lastIndex || fileIndex < 1) throw client.violation(`file index ${fileIndex} after ${lastIndex}`);
-    if (stream === burrow.Stream.STREAM_ATTRIBUTES) {
-      if (fileIndex === lastIndex) throw client.violation(`second attributes record for file ${fileIndex}`);
-      o.batcher.begin(fileIndex, decodeOrViolate(client, () => burrow.FileAttributes.decode(data), 'attributes'));
-    } else if (fileIndex !== lastIndex) {
-      throw client.violation(`stream ${stream} for file ${fileIndex} before its attributes`);
-    } else if (stream === burrow.Stream.STREAM_DIGEST) {
-      o.batcher.digest(fileIndex, decodeOrViolate(client, () => burrow.FileDigest.decode(data), 'digest'));
-    } else if (!isDataStream(stream)) {
-      throw client.violation(`unknown stream ${stream}`);
+    const rec = msg.body;
+    let checked: CheckedRecord;
+    try {
+      checked = rules.check(rec);
+    } catch (err) {
+      throw client.violation((err as Error).message);
     }
-    lastIndex = fileIndex;
-    await o.writer.writeRecord({ fileIndex, stream, data });
+    // A copy of the attributes: the record is a view of a network buffer, which the batch must not keep alive.
+    if (checked.kind === 'attributes') o.batcher.begin(rec.fileIndex, Buffer.from(rec.data));
+    else if (checked.kind === 'digest') o.batcher.digest(rec.fileIndex, checked.digest);
+    await o.writer.writeRecord(rec);
     await o.batcher.sendFull();
   }
 }
-
-function decodeOrViolate<T>(client: Channel, decode: () => T, what: string): T {
-  try {
-    return decode();
-  } catch (err) {
-    throw client.violation(`undecodable ${what} record: ${(err as Error).message}`);
-  }
-}
-

@@ -24,7 +24,8 @@ export class CatalogBatcher {
 
   constructor(private readonly send: (files: burrow.ICatalogFile[]) => Promise<void>) {}
 
-  begin(fileIndex: number, attributes: burrow.IFileAttributes): void {
+  /** `attributes`: the file's FileAttributes record, kept as it is (copy it if its memory is reused). */
+  begin(fileIndex: number, attributes: Uint8Array): void {
     this.completeCurrent();
     const entry: Entry = { fileIndex, file: { fileIndex, attributes }, complete: false, located: false };
     this.open.set(fileIndex, entry);

@@ -55,7 +55,7 @@ export class Channel {
 
   constructor(
     private readonly socket: Duplex,
-    readonly peer: PeerIdentity,
+    private who: PeerIdentity,
     readonly remoteAddress: string,
     maxFrame = DEFAULT_MAX_FRAME,
   ) {
@@ -69,6 +69,16 @@ export class Channel {
   private readonly maxFrame: number;
   /** Whether small writes are being held until the event loop turns (put). */
   private corked = false;
+
+  /** Who is at the other end: authenticated by TLS, or by the cleartext exchange (identify). */
+  get peer(): PeerIdentity {
+    return this.who;
+  }
+
+  /** The peer a connection without TLS proved to be (net/cleartext-server.ts); nothing else may call it. */
+  identify(peer: PeerIdentity): void {
+    this.who = peer;
+  }
 
   get closed(): boolean {
     return this.failure !== undefined;

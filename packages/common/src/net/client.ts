@@ -1,9 +1,12 @@
 /** Opens an authenticated Channel to a daemon (the other half of server.ts). */
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { BurrowError, describeError } from '../errors/index.js';
-import { PROTOCOL_VERSION, SOFTWARE } from '../proto/index.js';
+import { PROTOCOL_VERSION, SOFTWARE, type burrow } from '../proto/index.js';
 import { Channel } from './channel.js';
-import { PSK_CIPHERS, derivePsk, type PeerIdentity } from './psk.js';
+import { clientProof, freshNonce, isNonce, proofMatches, serverProof } from './cleartext.js';
+import { PSK_CIPHERS, derivePsk, formatIdentity, type PeerIdentity } from './psk.js';
 
 export interface ConnectOptions {
   host: string;
@@ -19,21 +22,27 @@ export interface ConnectOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   maxFrame?: number;
+  /**
+   * False: no TLS, the secret proven by cleartext.ts instead (a data session whose
+   * Storage daemon and File daemon both have TLS switched off). Default true.
+   */
+  tls?: boolean;
 }
 
-export async function connect(opts: ConnectOptions): Promise<Channel> {
-  const psk = derivePsk(opts.secret, opts.self);
-  const identity = `${opts.self.role}:${opts.self.name}`;
-  const where = `${opts.describeTarget} at ${opts.host}:${opts.port}`;
-  const socket = tlsConnect({
-    host: opts.host,
-    port: opts.port,
-    ciphers: PSK_CIPHERS,
-    minVersion: 'TLSv1.2',
-    maxVersion: 'TLSv1.2',
-    checkServerIdentity: () => undefined,
-    pskCallback: () => ({ psk, identity }),
-  });
+/** A socket, connected (and through TLS unless `tls` is false), or a clear error. */
+async function openSocket(opts: ConnectOptions, where: string, psk: Buffer): Promise<Duplex & { setNoDelay(on: boolean): unknown }> {
+  const identity = formatIdentity(opts.self);
+  const socket = opts.tls === false
+    ? netConnect({ host: opts.host, port: opts.port })
+    : tlsConnect({
+      host: opts.host,
+      port: opts.port,
+      ciphers: PSK_CIPHERS,
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.2',
+      checkServerIdentity: () => undefined,
+      pskCallback: () => ({ psk, identity }),
+    });
   socket.setNoDelay(true);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -45,7 +54,7 @@ export async function connect(opts: ConnectOptions): Promise<Channel> {
       reject(new BurrowError('JOB_CANCELED', `connection to ${where} aborted`));
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('secureConnect', () => {
+    socket.once(opts.tls === false ? 'connect' : 'secureConnect', () => {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       resolve();
@@ -60,8 +69,16 @@ export async function connect(opts: ConnectOptions): Promise<Channel> {
         : new BurrowError('CONNECTION', `cannot connect to ${where}: ${text}`, { cause: err }));
     });
   });
+  return socket;
+}
+
+export async function connect(opts: ConnectOptions): Promise<Channel> {
+  const psk = derivePsk(opts.secret, opts.self);
+  const where = `${opts.describeTarget} at ${opts.host}:${opts.port}`;
+  const socket = await openSocket(opts, where, psk);
   const channel = new Channel(socket, opts.peer, `${opts.host}:${opts.port}`, opts.maxFrame);
-  await channel.send('hello', { protocolVersion: PROTOCOL_VERSION, role: opts.self.role, name: opts.self.name, software: SOFTWARE });
+  const nonce = opts.tls === false ? freshNonce() : undefined;
+  await channel.send('hello', { protocolVersion: PROTOCOL_VERSION, role: opts.self.role, name: opts.self.name, software: SOFTWARE, nonce });
   const hello = await channel.expect('hello', AbortSignal.timeout(opts.timeoutMs ?? 15_000)).catch((err: unknown) => {
     throw err instanceof BurrowError && err.code === 'CONNECTION'
       ? new BurrowError('AUTH_FAILED', `${where} closed the connection during the greeting (wrong password?)`)
@@ -71,5 +88,15 @@ export async function connect(opts: ConnectOptions): Promise<Channel> {
     channel.close('protocol version mismatch');
     throw new BurrowError('PROTOCOL', `${where} speaks protocol ${hello.protocolVersion}, we speak ${PROTOCOL_VERSION}`);
   }
+  if (nonce !== undefined) await proveInTheClear(channel, { psk, nonce, hello, where });
   return channel;
+}
+
+/** The client's half of cleartext.ts: check the server's proof, then send ours. */
+async function proveInTheClear(channel: Channel, c: { psk: Buffer; nonce: Buffer; hello: burrow.Hello; where: string }): Promise<void> {
+  if (!isNonce(c.hello.nonce) || !proofMatches(c.hello.proof, serverProof(c.psk, c.nonce, c.hello.nonce))) {
+    channel.close('the server did not prove it knows the secret');
+    throw new BurrowError('AUTH_FAILED', `${c.where} could not prove it knows this session's secret (wrong secret, or not the daemon meant)`);
+  }
+  await channel.send('cleartextProof', { proof: clientProof(c.psk, c.hello.nonce, c.nonce) });
 }

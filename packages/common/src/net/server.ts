@@ -4,12 +4,14 @@
  * garbage, oversize frames, a handler that throws) are logged and never affect the
  * others or the daemon.
  */
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { BurrowError, describeError, toBurrowError } from '../errors/index.js';
 import { PROTOCOL_VERSION, SOFTWARE } from '../proto/index.js';
 import { describeBind, type ListenBind } from './addresses.js';
 import { Channel } from './channel.js';
+import { cleartextHandshake } from './cleartext-server.js';
 import { PSK_CIPHERS, parseIdentity, type PeerIdentity } from './psk.js';
 
 export interface ServerOptions {
@@ -24,6 +26,11 @@ export interface ServerOptions {
   /** How long a peer may take to finish the handshake and Hello. */
   handshakeTimeoutMs?: number;
   maxFrame?: number;
+  /**
+   * Which peers may connect without TLS (cleartext.ts): the Storage daemon's data
+   * sessions when its Storage resource switches TLS off. Absent: none.
+   */
+  cleartextAllowed?: (peer: PeerIdentity) => boolean;
 }
 
 export interface ListeningServer {
@@ -36,13 +43,13 @@ export interface ListeningServer {
 
 export async function listen(opts: ServerOptions): Promise<ListeningServer> {
   if (opts.binds.length === 0) throw new BurrowError('INTERNAL', 'listen: no address to listen on');
-  const sockets = new Set<TLSSocket>();
-  const servers: Server[] = [];
+  const sockets = new Set<Socket>();
+  const servers: NetServer[] = [];
   const listening: string[] = [];
   let port = 0;
   try {
     for (const bind of opts.binds) {
-      const server = pskServer(opts, sockets);
+      const server = frontDoor(opts, pskServer(opts, sockets), sockets);
       servers.push(server);
       const wanted = bind.port === 0 && port !== 0 ? port : bind.port;
       await new Promise<void>((resolve, reject) => {
@@ -71,8 +78,37 @@ export async function listen(opts: ServerOptions): Promise<ListeningServer> {
   };
 }
 
-/** One TLS-PSK listener; several (one per address) share the handler and the set of open sockets. */
-function pskServer(opts: ServerOptions, sockets: Set<TLSSocket>): Server {
+/** Who a connection without TLS is until its exchange proves better. */
+const UNAUTHENTICATED: PeerIdentity = { role: 'job', name: '(not yet authenticated)' };
+
+/** A TLS record of type handshake: the first byte of every TLS connection. */
+const TLS_HANDSHAKE = 0x16;
+
+/**
+ * What listens: it reads a connection's first byte and hands a TLS one to the TLS-PSK
+ * server, anything else to the cleartext exchange when some peer may use it; without
+ * that, a connection not speaking TLS is dropped at once.
+ */
+function frontDoor(opts: ServerOptions, tls: Server, sockets: Set<Socket>): NetServer {
+  return createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined); // a peer gone mid-way; the handler in charge reports it
+    socket.setTimeout(opts.handshakeTimeoutMs ?? 10_000, () => socket.destroy());
+    socket.once('readable', () => {
+      const first = socket.read(1) as Buffer | null;
+      if (first === null) return;
+      socket.unshift(first); // TLS takes buffered bytes as received
+      socket.setTimeout(0);
+      if (first[0] === TLS_HANDSHAKE) tls.emit('connection', socket);
+      else if (opts.cleartextAllowed !== undefined) void serveOne(socket, null, opts);
+      else socket.destroy();
+    });
+  });
+}
+
+/** The TLS-PSK server, fed by the front doors (one per address); they share the handler and the set of open sockets. */
+function pskServer(opts: ServerOptions, sockets: Set<Socket>): Server {
   const identities = new WeakMap<TLSSocket, PeerIdentity>();
   const server: Server = createServer({
     ciphers: PSK_CIPHERS,
@@ -105,7 +141,7 @@ function pskServer(opts: ServerOptions, sockets: Set<TLSSocket>): Server {
       `authentication failed for ${who} from ${socket.remoteAddress ?? '?'}: wrong password or not a Burrow peer`);
   });
 
-  server.on('secureConnection', (socket) => {
+  server.on('secureConnection', (socket: TLSSocket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     const peer = identities.get(socket);
@@ -118,12 +154,20 @@ function pskServer(opts: ServerOptions, sockets: Set<TLSSocket>): Server {
   return server;
 }
 
-async function serveOne(socket: TLSSocket, peer: PeerIdentity, opts: ServerOptions): Promise<void> {
+/** Greets and serves one connection: `peer` is who TLS authenticated, null for one without TLS. */
+async function serveOne(socket: Socket, peer: PeerIdentity | null, opts: ServerOptions): Promise<void> {
   const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-  const channel = new Channel(socket, peer, remote, opts.maxFrame);
-  const log = opts.log.child({ peer: `${peer.role}:${peer.name}`, remote });
+  const channel = new Channel(socket, peer ?? UNAUTHENTICATED, remote, opts.maxFrame);
+  let log = opts.log.child({ peer: peer === null ? 'cleartext' : `${peer.role}:${peer.name}`, remote });
   try {
     const timeout = AbortSignal.timeout(opts.handshakeTimeoutMs ?? 10_000);
+    if (peer === null) {
+      const proven = await cleartextHandshake(channel, { self: opts.self, lookupPsk: opts.lookupPsk, allowed: opts.cleartextAllowed ?? (() => false), signal: timeout });
+      channel.identify(proven);
+      log = opts.log.child({ peer: `${proven.role}:${proven.name}`, remote, tls: false });
+      await opts.onChannel(channel);
+      return;
+    }
     const hello = await channel.expect('hello', timeout);
     if (hello.role !== peer.role || hello.name !== peer.name) {
       throw new BurrowError('PROTOCOL', `hello names ${hello.role}:${hello.name} but the key was for ${peer.role}:${peer.name}`);

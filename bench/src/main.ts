@@ -105,7 +105,7 @@ function sizesFrom(argv: string[], base: DatasetSizes): DatasetSizes {
 }
 
 /**
- * `--cpu [--only=large,small] [--large-mib=256] [--small-files=5000] [--option="Signature = XXH128"]...`:
+ * `--cpu [--only=large,small] [--large-mib=256] [--small-files=5000] [--option="Signature = XXH128"]... [--no-tls]`:
  * only the CPU ms per MiB of each daemon (cpu/run.ts), no peers. For judging one change.
  */
 async function cpuOnly(argv: string[], sizes: DatasetSizes, o: { wanted: (w: string) => boolean; say: (s: string) => void }): Promise<void> {
@@ -116,7 +116,9 @@ async function cpuOnly(argv: string[], sizes: DatasetSizes, o: { wanted: (w: str
   if (o.wanted('small')) datasets.push(smallDataset(dataDir, sizes.smallFiles));
   const options = argv.filter((a) => a.startsWith('--option=')).map((a) => a.slice('--option='.length));
   const runs = Number(argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? RUNS);
-  const text = await cpuPerMiB(datasets, { runs, options, label: options.join('; ') || 'Signature = MD5' }, join(BENCH, 'results'), o.say);
+  const dataTls = !argv.includes('--no-tls');
+  const label = [options.join('; ') || 'Signature = MD5', dataTls ? 'TLS' : 'no TLS'].join(', ');
+  const text = await cpuPerMiB(datasets, { runs, options, label, dataTls }, join(BENCH, 'results'), o.say);
   console.log(`\n${text}`);
 }
 

@@ -46,6 +46,8 @@ export interface BurrowOptions {
   directorResources?: string;
   /** Extra resources for the Storage daemon's configuration (e.g. a second, Monitor, Director). */
   sdResources?: string;
+  /** Extra directives for the Storage daemon's own (Storage) resource (e.g. `TLS Enable = no`). */
+  sdDirectives?: string[];
   /** Extra resources for the File daemon's configuration. */
   fdResources?: string;
 }
@@ -163,7 +165,8 @@ Messages { Name = Daemon; Console = all
   ${(o.daemonMessages ?? []).join('\n  ')} }
 `);
     writeFileSync(this.configs.sd, `
-Storage { Name = test-sd; SDAddress = 127.0.0.1; SDPort = ${this.ports.sd}; Working Directory = ${q(join(this.dir, 'sd'))}; Pid Directory = ${q(join(this.dir, 'sd'))} }
+Storage { Name = test-sd; SDAddress = 127.0.0.1; SDPort = ${this.ports.sd}; Working Directory = ${q(join(this.dir, 'sd'))}; Pid Directory = ${q(join(this.dir, 'sd'))}
+  ${(o.sdDirectives ?? []).join('\n  ')} }
 Director { Name = test-dir; Password = ${q(this.passwords.storage)} }
 Device { Name = FileStorage; Media Type = File; Archive Device = ${q(this.volumes)}; Label Media = ${o.labelMedia === false ? 'no' : 'yes'}; Random Access = yes
   ${(o.deviceDirectives ?? []).join('\n  ')} }

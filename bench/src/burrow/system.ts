@@ -17,6 +17,8 @@ export interface BurrowSetup {
   profileDir?: string;
   /** FileSet Options lines; a Signature line here replaces the default MD5. */
   options?: string[];
+  /** False: the data channel without TLS (TLS Enable = no on the FD and the SD), like Bacula's default. */
+  dataTls?: boolean;
 }
 
 export async function startBurrow(root: string, compression: Compression, setup: BurrowSetup = {}): Promise<BackupSystem> {
@@ -28,7 +30,8 @@ export async function startBurrow(root: string, compression: Compression, setup:
   if (profileDir) process.env.BURROW_DAEMON_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${profileDir}`;
   let burrow: Burrow;
   try {
-    burrow = await Burrow.start({ include: [root], options: [...signature, ...extra, ...COMPRESSION[compression]] });
+    const clear = setup.dataTls === false ? ['TLS Enable = no'] : [];
+    burrow = await Burrow.start({ include: [root], options: [...signature, ...extra, ...COMPRESSION[compression]], fdDirectives: clear, sdDirectives: clear });
   } finally {
     if (saved === undefined) delete process.env.BURROW_DAEMON_NODE_ARGS;
     else process.env.BURROW_DAEMON_NODE_ARGS = saved;

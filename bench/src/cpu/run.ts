@@ -17,8 +17,10 @@ export interface CpuOptions {
   runs: number;
   /** Extra FileSet Options lines (e.g. `Signature = XXH128`); MD5 when none names a signature. */
   options: string[];
-  /** Extra Job directives (e.g. a TLS setting). */
+  /** What the run's settings were, for the table's title. */
   label: string;
+  /** False: the data channel without TLS. */
+  dataTls: boolean;
 }
 
 interface CpuFigure { wall: number; cpu: Record<string, number>; main: Record<string, number> }
@@ -64,7 +66,7 @@ export async function cpuPerMiB(datasets: Dataset[], o: CpuOptions, resultsDir: 
   ];
   for (const dataset of datasets) {
     const scratch = mkdtempSync('/tmp/burrow-bench-cpu-');
-    const system = await startBurrow(dataset.root, 'none', { options: o.options });
+    const system = await startBurrow(dataset.root, 'none', { options: o.options, dataTls: o.dataTls });
     try {
       const backups: CpuFigure[] = [];
       let jobId = 0;

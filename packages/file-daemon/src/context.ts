@@ -17,6 +17,8 @@ export interface ClientContext {
   signal: AbortSignal;
   /** Which run scripts a Director may have this client run. */
   scriptPolicy: ScriptPolicy;
+  /** The FileDaemon resource's TLS Enable: false sends jobs' data to Storage daemons without TLS. */
+  dataTls: boolean;
   /** Where large files' digests are computed, off the main thread (shared by the jobs). */
   digestThread: DigestThread;
 }

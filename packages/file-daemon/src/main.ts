@@ -38,6 +38,7 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
   signal.addEventListener('abort', () => void digestThread.close(), { once: true });
   const ctx: ClientContext = {
     digestThread,
+    dataTls: self.tlsEnable,
     name: self.name, startedAt: Date.now(), running: new Map(), maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
     scriptPolicy: {
       allowedScriptDirs: self.allowedScriptDir.map(resolvePath),

@@ -58,6 +58,9 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
       if (peer.role === 'job') return sessions.pskFor(peer);
       return undefined;
     },
+    // The Storage resource's TLS Enable / TLS Require: a File daemon's data session may
+    // come without TLS only when one of them is no; a Director always uses TLS.
+    cleartextAllowed: (peer) => peer.role === 'job' && !(self.tlsEnable && self.tlsRequire),
     onChannel: async (channel) => {
       if (channel.peer.role === 'job') {
         sessions.claim(channel);

@@ -48,9 +48,20 @@ export class JobLog implements JobLines {
     this.write('fatal', `Fatal error: ${text}`, from);
   }
 
+  /**
+   * A Warning line that leaves the verdict alone: a choice the administrator made
+   * and should see in every job's log (a data channel without TLS), which must not
+   * make every job end "with warnings". Bareos's own warnings never change a job's
+   * termination; Burrow's do, except these.
+   */
+  caution(text: string, from = this.origin): void {
+    this.write('warning', `Warning: ${text}`, from);
+  }
+
   /** A line relayed from a daemon's JobMessage, with its level. */
   relay(level: string, text: string, from: string): void {
     switch (level) {
+      case 'caution': return this.caution(text, from);
       case 'warning': return this.warning(text, from);
       case 'error': return this.error(text, from);
       case 'fatal': return this.fatal(text, from);

@@ -25,6 +25,8 @@ export interface BackupJobContext {
   clientName: string;
   /** The daemon's digest thread, for large files. */
   digestThread: DigestThread;
+  /** The FileDaemon resource's TLS Enable: whether the data channel uses TLS. */
+  dataTls: boolean;
 }
 
 export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobContext): Promise<burrow.IFdJobEnd> {
@@ -34,7 +36,8 @@ export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobCont
   const fileset = compileFileSet(order.fileset);
   const accurate = order.accurate ? await receiveState(order.accurateCount, accurateNeeds(order.fileset), c.fromDirector) : null;
   if (accurate) reporter.say('info', `Accurate mode: comparing with ${accurate.entries} files of the current backup state.`);
-  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, signal);
+  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text) };
+  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, link);
   try {
     const sink = storageSink(sd);
     const since = accurate ? null : order.since;

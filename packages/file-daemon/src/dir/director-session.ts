@@ -37,7 +37,7 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
       return;
     case 'fdBackup':
       await runJob({ ...job, jobId: first.body.jobId, scripts: first.body.scripts },
-        (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread }));
+        (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, dataTls: ctx.dataTls }));
       return;
     case 'fdEstimate':
       await runJob({ ...job, jobId: 0, scripts: [] }, (signal, reporter) =>
@@ -45,13 +45,13 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
       return;
     case 'fdRestore':
       await runJob({ ...job, jobId: first.body.jobId, scripts: first.body.scripts }, (signal, reporter) =>
-        runRestoreJob(first.body, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name)));
+        runRestoreJob(first.body, { signal, reporter, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls }));
       return;
     case 'fdVerify': {
       const order = first.body;
       const fromVolume = order.level === 'VolumeToCatalog' || order.level === 'Data';
       await runJob({ ...job, jobId: order.jobId, scripts: order.scripts }, (signal, reporter) => (fromVolume
-        ? runVolumeVerify(order, director, signal, reporter)
+        ? runVolumeVerify(order, director, reporter, { signal, tls: ctx.dataTls, caution: (text) => reporter.say('caution', text) })
         : runDiskVerify(order, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name))));
       return;
     }

@@ -15,7 +15,8 @@ export class JobReporter {
 
   constructor(private readonly director: Channel, private readonly jobId: number) {}
 
-  say(level: 'info' | 'warning' | 'error' | 'fatal', text: string): void {
+  /** `caution`: a Warning line that does not count against the job (JobLog.caution on the Director). */
+  say(level: 'info' | 'caution' | 'warning' | 'error' | 'fatal', text: string): void {
     if (level === 'warning') this.warnings++;
     if (level === 'error' || level === 'fatal') this.errors++;
     this.chain = this.chain

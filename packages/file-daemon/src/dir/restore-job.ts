@@ -15,10 +15,17 @@ function replaceMode(text: string | null | undefined): ReplaceMode {
   return mode as ReplaceMode;
 }
 
-/** `commandRefusal`: the client's script policy, for bpipe writer commands. */
-export async function runRestoreJob(
-  order: burrow.FdRestoreOrder, signal: AbortSignal, reporter: JobReporter, commandRefusal: CommandRefusal,
-): Promise<burrow.IFdJobEnd> {
+export interface RestoreJobContext {
+  signal: AbortSignal;
+  reporter: JobReporter;
+  /** The client's script policy, for bpipe writer commands. */
+  commandRefusal: CommandRefusal;
+  /** The FileDaemon resource's TLS Enable: whether the data channel uses TLS. */
+  dataTls: boolean;
+}
+
+export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobContext): Promise<burrow.IFdJobEnd> {
+  const { signal, reporter, commandRefusal } = c;
   const { jobId } = order;
   const where = Buffer.from(order.where);
   // A user's own restore: refused before anything is read when the location is not theirs.
@@ -40,7 +47,8 @@ export async function runRestoreJob(
     // The Director checked it already; a bad one from elsewhere still fails the job here, before any write.
     rewrites: order.regexWhere ? parseRegexWhere(order.regexWhere) : undefined,
   });
-  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, signal);
+  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text) };
+  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, link);
   let wireBytes = 0;
   try {
     wireBytes = await readSession(sd, writer, signal, 'restore');

@@ -15,19 +15,33 @@ export interface SessionAddress {
   token: Uint8Array;
 }
 
-export async function openStorageSession(addr: SessionAddress, signal: AbortSignal): Promise<Channel> {
+/** How a job reaches its SD session: its signal, and whether this client's data channel uses TLS. */
+export interface DataLink {
+  readonly signal: AbortSignal;
+  /** The FileDaemon resource's TLS Enable. */
+  readonly tls: boolean;
+  /** Writes a line to the job log that does not count against the job (JobReporter 'caution'). */
+  readonly caution: (text: string) => void;
+}
+
+export async function openStorageSession(addr: SessionAddress, link: DataLink): Promise<Channel> {
   if (!addr.sdAddress || !addr.sdPort || addr.token.length < 16) {
     throw new BurrowError('PROTOCOL', 'the job order names no usable Storage daemon session');
   }
-  return connect({
+  const channel = await connect({
     host: addr.sdAddress,
     port: addr.sdPort,
     self: { role: 'job', name: String(addr.jobId) },
     secret: Buffer.from(addr.token),
     peer: { role: 'storage', name: `session ${addr.jobId}` },
     describeTarget: `Storage daemon session for JobId ${addr.jobId}`,
-    signal,
+    signal: link.signal,
+    tls: link.tls,
   });
+  if (!link.tls) {
+    link.caution(`the data connection to the Storage daemon at ${addr.sdAddress}:${addr.sdPort} is not encrypted (TLS Enable = no): file data crosses the network in the clear`);
+  }
+  return channel;
 }
 
 /** Backup records go to the SD as record frames (sealed in place when framed); `sendRecord` waits when the socket is full. */

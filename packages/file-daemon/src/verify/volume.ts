@@ -5,17 +5,19 @@
  */
 import type { Channel } from '@burrow/common/net/channel';
 import type { burrow } from '@burrow/common/proto/index';
-import { openStorageSession, readSession } from '../sd/storage-link.js';
+import { openStorageSession, readSession, type DataLink } from '../sd/storage-link.js';
 import type { VerifyReporter } from './reporter.js';
 import { EntryBatches } from './batches.js';
 import { VolumeDigester } from './digester.js';
 import { Hashers } from '../digest/hashers.js';
 
-export async function runVolumeVerify(order: burrow.FdVerifyOrder, director: Channel, signal: AbortSignal, reporter: VerifyReporter): Promise<burrow.IFdJobEnd> {
+/** `link`: the job's signal and the client's data-channel TLS setting (sd/storage-link.ts). */
+export async function runVolumeVerify(order: burrow.FdVerifyOrder, director: Channel, reporter: VerifyReporter, link: DataLink): Promise<burrow.IFdJobEnd> {
+  const { signal } = link;
   const { jobId } = order;
   const out = new EntryBatches(director);
   const digester = new VolumeDigester(order.digestAlgorithms, await Hashers.create(), (e) => out.add(e));
-  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, signal);
+  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, link);
   let wireBytes = 0;
   try {
     wireBytes = await readSession(sd, digester, signal, 'verify');

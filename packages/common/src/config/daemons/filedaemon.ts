@@ -3,9 +3,9 @@
  * own resource, spelled `FileDaemon` or `Client` as in Bareos, Directors, Messages.
  */
 import { z } from 'zod';
-import { BAREOS_DAEMON_COMMON, BAREOS_TLS } from '../schema/bareos.js';
+import { BAREOS_DAEMON_COMMON, bareosTlsExcept } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
-import { description, integer, many, name, one, text } from '../schema/fields.js';
+import { bool, description, integer, many, name, one, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
@@ -29,11 +29,15 @@ export const fileDaemonSpec = defineResource({
     messages: one(text().optional()),
     allowedScriptDir: many(z.array(z.string()).default([])),
     allowedJobCommand: many(z.array(z.string()).default([])),
+    // The data channel's TLS (this daemon's sessions with Storage daemons; its
+    // Directors' connections always use TLS-PSK): no sends a job's data in the clear,
+    // which the Storage daemon must allow too, and says so in the job log.
+    tlsEnable: one(bool().default(true)),
   },
   aliases: { port: 'fdPort', address: 'fdAddress' },
   blocks: { fdAddresses: addressesBlock('fdAddresses') },
   unimplemented: [
-    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON, 'FD Source Address', 'Maximum Network Buffer Size',
+    ...bareosTlsExcept('TLS Enable'), ...BAREOS_DAEMON_COMMON, 'FD Source Address', 'Maximum Network Buffer Size',
     'PKI Signatures', 'PKI Encryption', 'PKI Key Pair', 'PKI Signer', 'PKI Master Key', 'PKI Cipher',
     'Allow Bandwidth Bursting', 'Always Use LMDB', 'LMDB Threshold', 'Compatible', 'Sd Connect Timeout',
   ],

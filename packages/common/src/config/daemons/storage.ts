@@ -3,7 +3,7 @@
  * one Storage resource (the daemon itself), Directors allowed in, Devices, Messages.
  */
 import { z } from 'zod';
-import { BAREOS_DAEMON_COMMON, BAREOS_TAPE_DEVICE, BAREOS_TLS, NOT_AVAILABLE_YET } from '../schema/bareos.js';
+import { BAREOS_DAEMON_COMMON, BAREOS_TAPE_DEVICE, bareosTlsExcept, NOT_AVAILABLE_YET } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
 import { bool, description, integer, many, name, one, oneOf, size, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
@@ -26,11 +26,16 @@ export const sdStorageSpec = defineResource({
     pidDirectory: one(text().default('/run/burrow')),
     maximumConcurrentJobs: one(integer(1).default(20)),
     messages: one(text().optional()),
+    // The data channel's TLS (connections from File daemons; a Director's always use
+    // TLS-PSK). TLS Enable = no, as in Bareos, implies TLS Require = no; either set to
+    // no lets File daemons send a job's data without TLS (bench/README.md, "no TLS").
+    tlsEnable: one(bool().default(true)),
+    tlsRequire: one(bool().default(true)),
   },
   aliases: { port: 'sdPort', address: 'sdAddress' },
   blocks: { sdAddresses: addressesBlock('sdAddresses') },
   unimplemented: [
-    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON, 'SD Source Address', 'Client Connect Wait',
+    ...bareosTlsExcept('TLS Enable', 'TLS Require'), ...BAREOS_DAEMON_COMMON, 'SD Source Address', 'Client Connect Wait',
     'Maximum Network Buffer Size', 'Allow Bandwidth Bursting', 'NDMP Enable', 'NDMP Snooping', 'NDMP Log Level',
     'NDMP Address', 'NDMP Addresses', 'NDMP Port', 'Auto XFlate On Replication', 'Absolute Job Timeout',
     'Collect Device Statistics', 'Collect Job Statistics', 'Statistics Collect Interval', 'Device Reserve By Media Type',

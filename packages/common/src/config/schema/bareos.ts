@@ -3,6 +3,11 @@
  * with a warning (Burrow's daemons always use TLS-PSK from the password, see DESIGN.md).
  * Taken from Bareos's resource tables (TLS_COMMON_CONFIG, TLS_CERT_CONFIG, TLS_PSK_CONFIG).
  */
+/** BAREOS_TLS without the directives a resource does read (the data channel's TLS switch). */
+export function bareosTlsExcept(...read: string[]): string[] {
+  return BAREOS_TLS.filter((d) => !read.includes(d));
+}
+
 export const BAREOS_TLS = [
   'TLS Enable', 'TLS Require', 'TLS Authenticate', 'TLS Verify Peer', 'TLS Allowed CN',
   'TLS CA Certificate File', 'TLS CA Certificate Dir', 'TLS Certificate Revocation List',

@@ -8,14 +8,15 @@
  *
  * A StreamHasher is one file's digest either way: `inlineHasher` computes it here
  * (small files: a message to the thread costs more than hashing a few KiB), the
- * thread's `open` there. Chunks given to a threaded hasher should be `sharedChunk`s;
- * others are copied into shared memory first.
+ * thread's `open` there. Chunks given to a threaded hasher best be `sharedChunk`s;
+ * others are copied into a ring of shared memory first (copy-ring.ts).
  */
 import { Worker } from 'node:worker_threads';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/index';
 import type { Hasher } from './hasher.js';
 import { hashZeros } from './zeros.js';
+import { CopyRing } from './copy-ring.js';
 import type { FromDigestThread, ToDigestThread } from './thread-messages.js';
 
 /** One file's digest as its bytes go by, in order. */
@@ -62,6 +63,9 @@ function isShared(b: Buffer): boolean {
  */
 const MAX_QUEUED = 8 * 1024 * 1024;
 
+/** Shared memory that chunks not shared already are copied into (copy-ring.ts). */
+const RING_BYTES = 8 * 1024 * 1024;
+
 interface Pending {
   resolve: (digest: Buffer) => void;
   reject: (err: BurrowError) => void;
@@ -74,6 +78,8 @@ export class DigestThread {
   private readonly digests = new Map<number, Pending>();
   private readonly failedIds = new Map<number, string>();
   private roomWaiters: Array<() => void> = [];
+  private takenWaiters: Array<() => void> = [];
+  private ring = new CopyRing(RING_BYTES);
   private reffed = false;
 
   /** A hasher for one file, computed on the thread. */
@@ -102,13 +108,26 @@ export class DigestThread {
     if (w !== null) await w.terminate();
   }
 
-  private update(id: number, bytes: Buffer): Promise<void> {
-    const shared = isShared(bytes) ? bytes : Buffer.from(sharedChunk(bytes.length).fill(bytes));
+  private async update(id: number, bytes: Buffer): Promise<void> {
+    let shared: Buffer;
+    if (isShared(bytes)) {
+      shared = bytes;
+      this.ring.none();
+    } else {
+      let copy = this.ring.copy(bytes);
+      // No room in the ring yet: wait for the thread to take something, unless it can never fit.
+      while (copy === null && bytes.length <= this.ring.size && this.ring.busy) {
+        await new Promise<void>((resolve) => this.takenWaiters.push(resolve));
+        copy = this.ring.copy(bytes);
+      }
+      if (copy === null) this.ring.none();
+      shared = copy ?? sharedChunk(bytes.length).fill(bytes);
+    }
     this.queued += shared.length;
     this.post({ op: 'update', id, bytes: shared });
     this.busy();
-    if (this.queued <= MAX_QUEUED) return READY;
-    return new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    if (this.queued <= MAX_QUEUED) return;
+    await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
   }
 
   private digest(id: number): Promise<Buffer> {
@@ -151,6 +170,8 @@ export class DigestThread {
 
   private onMessage(m: FromDigestThread): void {
     if (m.op === 'taken') {
+      this.ring.taken();
+      for (const wake of this.takenWaiters.splice(0)) wake();
       this.queued -= m.bytes;
       if (this.queued <= MAX_QUEUED) for (const wake of this.roomWaiters.splice(0)) wake();
       this.busy();
@@ -174,7 +195,8 @@ export class DigestThread {
     this.worker = null;
     this.reffed = false;
     this.queued = 0;
-    for (const wake of this.roomWaiters.splice(0)) wake();
+    this.ring = new CopyRing(RING_BYTES);
+    for (const wake of [...this.roomWaiters.splice(0), ...this.takenWaiters.splice(0)]) wake();
     const err = new BurrowError('INTERNAL', `digest thread ${why}`);
     for (const p of this.digests.values()) p.reject(err);
     this.digests.clear();

@@ -45,7 +45,7 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
       return;
     case 'fdRestore':
       await runJob({ ...job, jobId: first.body.jobId, scripts: first.body.scripts }, (signal, reporter) =>
-        runRestoreJob(first.body, { signal, reporter, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls }));
+        runRestoreJob(first.body, { signal, reporter, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread }));
       return;
     case 'fdVerify': {
       const order = first.body;

@@ -5,6 +5,7 @@ import { REPLACE_MODES, RestoreWriter, type ReplaceMode } from '../restore/index
 import { checkOwnLocation, ownerOf } from '../restore/owner.js';
 import { openStorageSession, readSession } from '../sd/storage-link.js';
 import { Hashers } from '../digest/hashers.js';
+import type { DigestThread } from '../digest/thread.js';
 import type { JobReporter } from './job-reporter.js';
 import type { CommandRefusal } from '../fileset/lists.js';
 import { parseRegexWhere } from '@burrow/common/names/rewrite';
@@ -22,6 +23,8 @@ export interface RestoreJobContext {
   commandRefusal: CommandRefusal;
   /** The FileDaemon resource's TLS Enable: whether the data channel uses TLS. */
   dataTls: boolean;
+  /** The daemon's digest thread, for large files. */
+  digestThread: DigestThread;
 }
 
 export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobContext): Promise<burrow.IFdJobEnd> {
@@ -38,7 +41,7 @@ export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobC
   }
   const writer = new RestoreWriter({
     where,
-    hashers: await Hashers.create(),
+    hashers: await Hashers.create(c.digestThread),
     owner,
     replace: replaceMode(order.replace),
     signal,

@@ -10,8 +10,8 @@ import { closeFd, openAt, openDirAt, renameAt, unlinkAt, type Fd } from '@burrow
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import { readDataPayload } from '../backup/index.js';
-import { hashZeros } from '../digest/zeros.js';
 import type { Hasher, Hashers } from '../digest/hashers.js';
+import type { StreamHasher } from '../digest/thread.js';
 import { decodeChunk } from '../backup/codec.js';
 import { applyAt } from './apply.js';
 
@@ -42,7 +42,7 @@ export class PendingFile {
   private open = true;
   private end = 0;
   private hashed = 0;
-  private hash: Hasher | null;
+  private hash: StreamHasher | null;
   private expected: burrow.FileDigest | null = null;
 
   /**
@@ -59,7 +59,8 @@ export class PendingFile {
     private readonly attrs: burrow.FileAttributes,
     private readonly digest: DigestGuess,
   ) {
-    this.hash = digest.hashers.open(digest.guess) ?? null;
+    // A large file's data is hashed on the digest thread while the next record is written.
+    this.hash = digest.hashers.stream(digest.guess, Number(attrs.size)) ?? null;
   }
 
   /** Creates `tmpName` in the open directory `parent`, to become `finalName` there on commit. */
@@ -79,28 +80,25 @@ export class PendingFile {
     }
   }
 
-  private hashUpdate(bytes: Buffer): void {
-    this.hash?.update(bytes);
-  }
-
   /** Writes one data payload (raw or compressed) at its offset; returns the file bytes written. */
   async write(stream: burrow.Stream, payload: Buffer): Promise<number> {
     const { offset, body } = readDataPayload(payload);
     const bytes = await decodeChunk(stream, body);
+    // Hashed first: on the digest thread it runs while the bytes are written.
+    // Holes (absent chunks) hash as zeros, as they read back; overlaps cannot be checked.
+    if (offset < this.hashed) this.dropHash();
+    if (this.hash !== null && this.hashed < offset) {
+      await this.hash.zeros(offset - this.hashed);
+      this.hashed = offset;
+    }
+    if (this.hash !== null) {
+      await this.hash.update(bytes);
+      this.hashed += bytes.length;
+    }
     let done = 0;
     while (done < bytes.length) {
       const bytesWritten = (await writeAsync(this.fd, bytes, done, bytes.length - done, offset + done)).bytesWritten;
       done += bytesWritten;
-    }
-    // Holes (absent chunks) hash as zeros, as they read back; overlaps cannot be checked.
-    if (offset < this.hashed) this.hash = null;
-    if (this.hash !== null && this.hashed < offset) {
-      await hashZeros(this.hash, offset - this.hashed);
-      this.hashed = offset;
-    }
-    if (this.hash !== null) {
-      this.hashUpdate(bytes);
-      this.hashed += bytes.length;
     }
     this.end = Math.max(this.end, offset + bytes.length);
     return bytes.length;
@@ -120,7 +118,7 @@ export class PendingFile {
     if (this.end < size && this.attrs.sparse === true) {
       await ftruncateAsync(this.fd, size);
       if (this.hash !== null && this.hashed === this.end) {
-        await hashZeros(this.hash, size - this.end);
+        await this.hash.zeros(size - this.end);
         this.hashed = size;
       }
     }
@@ -130,6 +128,7 @@ export class PendingFile {
       ? `restored ${this.end} of ${size} bytes: the rest is missing from the volume`
       : null;
     const error = short ?? await this.checkDigest();
+    this.dropHash(); // not asked for (no DIGEST record, or data missing): forget it
     const warnings = applyAt(this.fd, SELF, this.attrs, false);
     renameAt(this.dir, this.tmpName, this.dir, this.finalName);
     this.closeBoth();
@@ -140,9 +139,11 @@ export class PendingFile {
     if (this.expected === null) return null;
     const alg = this.expected.algorithm;
     const streamed = this.hash !== null && this.digest.guess === alg ? this.hash : null;
+    if (streamed === null) this.dropHash();
+    this.hash = null; // spent either way
     const fresh = streamed === null ? this.digest.hashers.open(alg) : undefined;
     if (streamed === null && fresh === undefined) return `digest algorithm ${alg} is not known; not verified`;
-    const got = streamed !== null ? streamed.digest() : await this.rehash(fresh!);
+    const got = streamed !== null ? await streamed.digest() : await this.rehash(fresh!);
     const want = Buffer.from(this.expected.value);
     if (got.equals(want)) return null;
     return `digest mismatch: saved ${want.toString('hex')}, restored ${got.toString('hex')}`;
@@ -159,6 +160,12 @@ export class PendingFile {
     return h.digest();
   }
 
+  /** The streamed digest is of no use (overlapping data, another algorithm): forget it. */
+  private dropHash(): void {
+    this.hash?.drop();
+    this.hash = null;
+  }
+
   private closeBoth(): void {
     if (!this.open) return;
     this.open = false;
@@ -168,6 +175,7 @@ export class PendingFile {
 
   /** Drops the temporary file after a failure (or does nothing once committed). */
   abandon(): void {
+    this.dropHash();
     if (!this.open) return;
     try {
       unlinkAt(this.dir, this.tmpName);

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, link, mkdir, symlink, writeFile } from 'node:fs/promises';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { asReceived, burrow } from '@burrow/common/proto/index';
 import { backupFileSet, DEFAULT_CHUNK_SIZE, type FileIssue } from '../backup/index.js';
 import { compileFileSet } from '../fileset/index.js';
 import { RestoreWriter } from './index.js';
+import { DigestThread } from '../digest/thread.js';
 import { MemorySink, snapshotTree, tempDir } from './testing.js';
-import { Hashers } from '../digest/hashers.js';
+import { Hashers, THREAD_FROM_BYTES } from '../digest/hashers.js';
 import { digestName } from '@burrow/common/fileset/digests';
 
 const NON_UTF8 = Buffer.from([0x6e, 0xe9, 0xff]);
@@ -56,23 +57,26 @@ async function buildSource(root: string): Promise<boolean> {
   return device;
 }
 
-async function backup(src: string, settings: Record<string, string>) {
+async function backup(src: string, settings: Record<string, string>, thread: DigestThread | null = null) {
   const fileset = compileFileSet(asReceived(burrow.FileSetSpec, {
     name: 'rt',
     includes: [{ files: [Buffer.from(src)], options: [{ settings }], excludeDirContaining: ['.nobackup'] }],
   }));
   const sink = new MemorySink();
   const issues: FileIssue[] = [];
-  const totals = await backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create() });
+  const totals = await backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create(thread) });
   return { sink, issues, totals };
 }
 
-async function restore(records: MemorySink['records'], where: Buffer) {
+async function restore(records: MemorySink['records'], where: Buffer, thread: DigestThread | null = null) {
   const issues: FileIssue[] = [];
-  const w = new RestoreWriter({ where, replace: 'always', signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create() });
+  const w = new RestoreWriter({ where, replace: 'always', signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create(thread) });
   for (const r of records) await w.accept(r);
   return { totals: await w.finish(), issues };
 }
+
+const digestThread = new DigestThread();
+after(() => digestThread.close());
 
 describe('backup then restore', () => {
   it('recreates the tree: content, types, modes, owners, times, links, byte names', async () => {
@@ -139,29 +143,28 @@ describe('backup then restore', () => {
     });
   }
 
-  for (const signature of ['SHA512', 'XXH128']) {
-    it(`checks each file's ${signature} digest: a sound restore passes, a damaged byte is an error`, async () => {
+  // With the digest thread, the large file is hashed there on both sides; the small one here.
+  for (const [signature, thread] of [['SHA512', null], ['XXH128', null], ['MD5', digestThread], ['XXH128', digestThread]] as const) {
+    it(`checks each file's ${signature} digest${thread ? ' (digest thread)' : ''}: a sound restore passes, a damaged byte is an error`, async () => {
       await using src = await tempDir('dg');
       await using dst = await tempDir('dgdst');
       await using ok = await tempDir('dgok');
       await writeFile(`${src.path}/f`, 'original content');
-      await writeFile(`${src.path}/g`, 'x'.repeat(200_000));
-      const { sink } = await backup(src.path, { signature });
+      await writeFile(`${src.path}/g`, 'x'.repeat(THREAD_FROM_BYTES + 200_000));
+      const { sink } = await backup(src.path, { signature }, thread);
       const digests = sink.records.filter((r) => r.stream === burrow.Stream.STREAM_DIGEST).map((r) => burrow.FileDigest.decode(r.data));
       assert.equal(digests.length, 2, 'one digest per regular file');
       assert.ok(digests.every((d) => digestName(d.algorithm) === signature));
-      assert.deepEqual((await restore(sink.records, ok.buf)).issues, []);
-      const firstData = sink.records.findIndex((r) => r.stream === burrow.Stream.STREAM_DATA);
-      const recs = sink.records.map((r, i) => {
-        if (i !== firstData) return r;
+      assert.deepEqual((await restore(sink.records, ok.buf, thread)).issues, []);
+      const recs = sink.records.map((r) => {
+        if (r.stream !== burrow.Stream.STREAM_DATA) return r;
         const data = Buffer.from(r.data);
         data.writeUInt8((data.at(-1) ?? 0) ^ 0xff, data.length - 1); // flip the last content byte
         return { ...r, data };
       });
-      const { totals, issues } = await restore(recs, dst.buf);
-      assert.equal(totals.errors, 1);
-      assert.match(issues[0]?.message ?? '', /digest mismatch/);
-      assert.equal(issues[0]?.severity, 'error');
+      const { totals, issues } = await restore(recs, dst.buf, thread);
+      assert.equal(totals.errors, 2);
+      assert.ok(issues.every((i) => /digest mismatch/.test(i.message) && i.severity === 'error'), JSON.stringify(issues));
     });
   }
 });

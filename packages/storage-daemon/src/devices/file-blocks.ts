@@ -14,8 +14,12 @@ import type { BlockRead } from './drive.js';
 /** Bytes searched per read when looking for the next block magic. */
 const SCAN_CHUNK = 1024 * 1024;
 
-/** A usual block whole (64 KiB of payload and its header): most blocks take one read. */
-const USUAL_BLOCK_BYTES = BLOCK_HEADER_SIZE + 64 * 1024;
+/**
+ * The first read of a block when nothing better is known: a 64 KiB block whole (the
+ * size Burrow wrote before 0.2, and Bareos's old default). A reader that has seen
+ * larger blocks asks for that much instead (readBlockAt's `expect`).
+ */
+export const SMALL_BLOCK_BYTES = BLOCK_HEADER_SIZE + 64 * 1024;
 
 async function readAt(fh: ByteHandle, length: number, pos: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
@@ -29,12 +33,14 @@ async function readAt(fh: ByteHandle, length: number, pos: number): Promise<Buff
 }
 
 /**
- * Reads and verifies the block at `addr`. The header and a usual payload come in one
+ * Reads and verifies the block at `addr`. The header and `expect` bytes come in one
  * read (the bytes past a smaller block are simply not used); a larger block takes a
- * second read for the rest.
+ * second read for the rest. A reader passes the size of the blocks it has been
+ * reading, so a volume of 1 MiB blocks takes one read a block and one of 64 KiB blocks
+ * is not read sixteen times over.
  */
-export async function readBlockAt(fh: ByteHandle, addr: number): Promise<BlockRead> {
-  const first = await readAt(fh, USUAL_BLOCK_BYTES, addr);
+export async function readBlockAt(fh: ByteHandle, addr: number, expect = SMALL_BLOCK_BYTES): Promise<BlockRead> {
+  const first = await readAt(fh, expect, addr);
   if (first.length === 0) return { kind: 'end', addr };
   if (first.length < BLOCK_HEADER_SIZE) {
     return { kind: 'truncated', addr, problem: `volume ends ${first.length} bytes into a block header` };
@@ -45,7 +51,7 @@ export async function readBlockAt(fh: ByteHandle, addr: number): Promise<BlockRe
   const { payloadLength } = parsed.header;
   const end = BLOCK_HEADER_SIZE + payloadLength;
   let payload = first.subarray(BLOCK_HEADER_SIZE, Math.min(end, first.length));
-  if (first.length === USUAL_BLOCK_BYTES && end > first.length) {
+  if (first.length === expect && end > first.length) {
     payload = Buffer.concat([payload, await readAt(fh, end - first.length, addr + first.length)]);
   }
   if (payload.length < payloadLength) {
@@ -77,7 +83,7 @@ export async function findNextBlock(fh: ByteHandle, addr: number, signal?: Abort
 /**
  * If a verified block ends exactly at `end`, returns its block number. Searches back
  * from `end` for a header whose length lands there: first in the last MiB (blocks are
- * usually 64 KiB), then as far back as the largest possible block.
+ * usually at most 1 MiB), then as far back as the largest possible block.
  */
 export async function blockEndingAt(fh: ByteHandle, end: number): Promise<number | null> {
   for (const reach of [SCAN_CHUNK + BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD + BLOCK_HEADER_SIZE]) {

@@ -11,7 +11,7 @@ import { checkVolumeLabel, decodeLabelPayload } from '../volume/labels.js';
 import type {
   AppendOptions, AppendVolume, BlockRead, BlockToWrite, ReadVolume, WriteBlockOptions, WrittenBlock,
 } from './drive.js';
-import { blockEndingAt, findNextBlock, readBlockAt } from './file-blocks.js';
+import { blockEndingAt, findNextBlock, readBlockAt, SMALL_BLOCK_BYTES } from './file-blocks.js';
 import { SerialQueue } from './serial-queue.js';
 
 export class FileReadVolume implements ReadVolume {
@@ -31,15 +31,18 @@ export class FileReadVolume implements ReadVolume {
 
   /** The block after the last one read, already being read: volumes are mostly read in order. */
   private ahead: { addr: number; read: Promise<BlockRead> } | undefined;
+  /** Bytes of the largest block read so far (at least a small one whole): the size of the next first read. */
+  private expect = SMALL_BLOCK_BYTES;
 
   async readBlock(addr: number, signal?: AbortSignal): Promise<BlockRead> {
     signal?.throwIfAborted();
     const ahead = this.ahead?.addr === addr ? await this.ahead.read : undefined;
     this.ahead = undefined;
     // Anything but a whole block is read again: the volume may have grown since (a job appending).
-    const block = ahead?.kind === 'block' ? ahead : await readBlockAt(this.fh, addr);
+    const block = ahead?.kind === 'block' ? ahead : await readBlockAt(this.fh, addr, this.expect);
     if (block.kind === 'block') {
-      const next = readBlockAt(this.fh, block.nextAddr);
+      this.expect = Math.max(this.expect, block.nextAddr - block.addr);
+      const next = readBlockAt(this.fh, block.nextAddr, this.expect);
       next.catch(() => undefined); // used or dropped by the next call; never unhandled meanwhile
       this.ahead = { addr: block.nextAddr, read: next };
     }

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { burrow } from '@burrow/common/proto/generated';
 import { collectVolume, itemsOfKind } from './reader.js';
+import { DEFAULT_BLOCK_PAYLOAD } from './session-writer.js';
 import { attributesRecord, dataRecord, openForAppend, openForRead, patternBytes, tempDrive, writeSession } from './testing.js';
 
 const files = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
@@ -62,3 +64,29 @@ test('a start address in the middle of a record skips its tail quietly', async (
   assert.deepEqual(itemsOfKind(items, 'error'), []);
   assert.deepEqual(itemsOfKind(items, 'record').map((r) => r.fileIndex), [2]);
 });
+
+test('a volume of 64 KiB blocks (Burrow before 0.2) appended with 1 MiB blocks reads back whole, each block read once', async (t) => {
+  const { drive, dir, cleanup } = await tempDrive();
+  t.after(cleanup);
+  const big = (f: number) => [attributesRecord(f, `/data/big${f}`), dataRecord(f, 0, patternBytes(1024 * 1024, f))];
+  await writeSession(drive, 'V', 1, [...big(1), ...big(2)], { blockSize: 64 * 1024 });
+  await writeSession(drive, 'V', 2, [...big(1), ...big(2)], { blockSize: DEFAULT_BLOCK_PAYLOAD });
+  const vol = await openForRead(drive, 'V');
+  t.after(() => vol.close());
+  const before = bytesReadSoFar();
+  const items = await collectVolume(vol);
+  const read = bytesReadSoFar() - before;
+  assert.deepEqual(itemsOfKind(items, 'error'), []);
+  const data = itemsOfKind(items, 'record').filter((r) => r.stream === 2);
+  assert.deepEqual(data.map((r) => [r.sessionId, r.fileIndex]), [[1, 1], [1, 2], [2, 1], [2, 2]]);
+  for (const r of data) assert.ok(r.data.subarray(8).equals(patternBytes(1024 * 1024, r.fileIndex)));
+  // Each block once (and one read ahead past the end): reads sized for 1 MiB blocks
+  // would have read the 64 KiB blocks sixteen times over.
+  const size = (await stat(join(dir, 'V'))).size;
+  assert.ok(read < size + 2 * 1024 * 1024, `read ${read} bytes of a ${size}-byte volume`);
+});
+
+/** Bytes this process has read so far (/proc/self/io rchar). */
+function bytesReadSoFar(): number {
+  return Number(/^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1]);
+}

@@ -15,8 +15,12 @@ import { VolumeUsageTracker, type VolumeUsage } from './volume-usage.js';
 
 export type { VolumeUsage } from './volume-usage.js';
 
-/** 64 KiB, Bareos's usual block size. */
-export const DEFAULT_BLOCK_PAYLOAD = 64 * 1024;
+/**
+ * 1 MiB blocks, header included, Bareos's default since it moved from 64 KiB: a block's
+ * fixed costs (a write, a CRC, a header, the records cut at its end) come once a MiB.
+ * Volumes of 64 KiB blocks (Burrow before 0.2) read as they always did.
+ */
+export const DEFAULT_BLOCK_PAYLOAD = 1024 * 1024 - BLOCK_HEADER_SIZE;
 
 export interface SessionWriterOptions {
   /** The job id; it owns every block this writer writes. */

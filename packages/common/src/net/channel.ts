@@ -10,6 +10,7 @@ import { BurrowError, describeError, isBurrowErrorCode } from '../errors/index.j
 import { decodeMessage, encodeMessageBehind, type DataRecord, type Message, type MessageKind, type MessageOf, type ReceivedKind, type SentBody } from '../proto/index.js';
 import { DEFAULT_MAX_FRAME, FRAME_HEADER_SIZE, FrameDecoder, sealFrame } from './frame.js';
 import { decodeRecordFrame, isRecordFrame, recordFrameHeader, sealRecordFrame } from './record-frame.js';
+import type { FramePool } from './frame-pool.js';
 import type { PeerIdentity } from './psk.js';
 import type { burrow } from '../proto/generated.js';
 
@@ -58,8 +59,10 @@ export class Channel {
     private who: PeerIdentity,
     readonly remoteAddress: string,
     maxFrame = DEFAULT_MAX_FRAME,
+    /** Where large frames are assembled; records in its buffers carry `release` (frame-pool.ts). */
+    private readonly pool?: FramePool,
   ) {
-    this.decoder = new FrameDecoder(maxFrame);
+    this.decoder = new FrameDecoder(maxFrame, pool);
     this.maxFrame = maxFrame;
     socket.on('data', (data: Buffer) => this.onData(data));
     socket.on('error', (err) => this.fail(new BurrowError('CONNECTION', `connection error: ${describeError(err)}`, { cause: err })));
@@ -227,13 +230,25 @@ export class Channel {
     let frames: Buffer[];
     try {
       frames = this.decoder.push(data);
-      for (const frame of frames) this.deliver(isRecordFrame(frame) ? { kind: 'dataRecord', body: decodeRecordFrame(frame) } : decodeMessage(frame), frame.length);
+      for (const frame of frames) this.deliver(isRecordFrame(frame) ? { kind: 'dataRecord', body: this.record(frame) } : decodeMessage(frame), frame.length);
     } catch (err) {
       const e = err instanceof BurrowError ? err : new BurrowError('PROTOCOL', describeError(err));
       this.closeReason = e.message;
       this.fail(e);
       this.socket.destroy();
     }
+  }
+
+  private record(frame: Buffer): DataRecord {
+    const rec = decodeRecordFrame(frame);
+    const pool = this.pool;
+    if (pool === undefined) return rec;
+    let given = false; // once only: a second give could hand back the buffer's next frame
+    return { ...rec, release: () => {
+      if (given) return;
+      given = true;
+      pool.give(frame);
+    } };
   }
 
   private deliver(msg: Message, bytes: number): void {

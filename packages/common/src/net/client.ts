@@ -5,6 +5,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { BurrowError, describeError } from '../errors/index.js';
 import { PROTOCOL_VERSION, SOFTWARE, type burrow } from '../proto/index.js';
 import { Channel } from './channel.js';
+import type { FramePool } from './frame-pool.js';
 import { clientProof, freshNonce, isNonce, proofMatches, serverProof } from './cleartext.js';
 import { PSK_CIPHERS, derivePsk, formatIdentity, type PeerIdentity } from './psk.js';
 
@@ -27,6 +28,8 @@ export interface ConnectOptions {
    * Storage daemon and File daemon both have TLS switched off). Default true.
    */
   tls?: boolean;
+  /** Assemble large record frames in pooled buffers the receiver gives back (net/frame-pool.ts). */
+  framePool?: FramePool;
 }
 
 /** A socket, connected (and through TLS unless `tls` is false), or a clear error. */
@@ -76,7 +79,7 @@ export async function connect(opts: ConnectOptions): Promise<Channel> {
   const psk = derivePsk(opts.secret, opts.self);
   const where = `${opts.describeTarget} at ${opts.host}:${opts.port}`;
   const socket = await openSocket(opts, where, psk);
-  const channel = new Channel(socket, opts.peer, `${opts.host}:${opts.port}`, opts.maxFrame);
+  const channel = new Channel(socket, opts.peer, `${opts.host}:${opts.port}`, opts.maxFrame, opts.framePool);
   const nonce = opts.tls === false ? freshNonce() : undefined;
   await channel.send('hello', { protocolVersion: PROTOCOL_VERSION, role: opts.self.role, name: opts.self.name, software: SOFTWARE, nonce });
   const hello = await channel.expect('hello', AbortSignal.timeout(opts.timeoutMs ?? 15_000)).catch((err: unknown) => {

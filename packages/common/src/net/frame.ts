@@ -4,6 +4,7 @@
  * huge frame: the connection is closed before any memory is committed to it.
  */
 import { BurrowError } from '../errors/index.js';
+import type { FramePool } from './frame-pool.js';
 
 /** Large enough for a 64 KiB data chunk plus a catalog batch; small enough to be harmless. */
 export const DEFAULT_MAX_FRAME = 4 * 1024 * 1024;
@@ -34,7 +35,8 @@ export class FrameDecoder {
   private frame: Buffer | undefined;
   private frameFill = 0;
 
-  constructor(private readonly maxFrame = DEFAULT_MAX_FRAME) {}
+  /** `pool`: where frames spanning reads are assembled (frame-pool.ts); none: fresh buffers. */
+  constructor(private readonly maxFrame = DEFAULT_MAX_FRAME, private readonly pool?: FramePool) {}
 
   /** Adds bytes; returns every frame now complete. Throws FRAME_TOO_LARGE on an oversize header. */
   push(data: Buffer): Buffer[] {
@@ -87,7 +89,7 @@ export class FrameDecoder {
   }
 
   private startFrame(length: number): void {
-    this.frame = Buffer.allocUnsafe(length);
+    this.frame = this.pool === undefined ? Buffer.allocUnsafe(length) : this.pool.take(length).frame;
     this.frameFill = 0;
   }
 }

@@ -43,6 +43,12 @@ export interface DataRecord {
   readonly fileIndex: number;
   readonly stream: number;
   readonly data: Buffer;
+  /**
+   * Set when `data` lies in a pooled buffer (net/frame-pool.ts): a consumer wholly done
+   * with the bytes (nothing keeps a view of them, no write still reads them) calls it,
+   * and the buffer is reused. Not calling it is always safe.
+   */
+  readonly release?: () => void;
 }
 
 /**

@@ -19,6 +19,8 @@ export interface FileRecord {
    * in place instead of copying `data` (@burrow/common/net/record-frame).
    */
   readonly framed?: Buffer;
+  /** A received record in a pooled buffer: call once wholly done with `data` (DataRecord.release). */
+  readonly release?: () => void;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { burrow } from '@burrow/common/proto/index';
 
 export type ToDigestThread =
   | { readonly op: 'open'; readonly id: number; readonly algorithm: burrow.DigestAlgorithm }
-  /** `bytes` is a view of shared memory: the worker reads it in place. */
+  /** `bytes` is a view of shared memory the worker reads in place, or a buffer handed over to it. */
   | { readonly op: 'update'; readonly id: number; readonly bytes: Uint8Array }
   | { readonly op: 'zeros'; readonly id: number; readonly count: number }
   | { readonly op: 'digest'; readonly id: number }

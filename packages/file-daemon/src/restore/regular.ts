@@ -39,6 +39,8 @@ export interface DigestGuess {
 }
 
 export class PendingFile {
+  /** Written with the bytes, and the digest thread has its own copy. */
+  readonly doneWithPayload = true;
   private open = true;
   private end = 0;
   private hashed = 0;

@@ -23,6 +23,8 @@ const writeAsync = promisify(write);
 
 /** What the restore writer feeds a file's data records into. */
 export interface DataTarget {
+  /** Whether write() is wholly done with `payload` when it resolves (no stream still holds it). */
+  readonly doneWithPayload: boolean;
   write(stream: burrow.Stream, payload: Buffer): Promise<number>;
   setDigest(d: burrow.FileDigest): void;
   commit(): Promise<CommitResult>;
@@ -39,6 +41,8 @@ interface Output {
 const ZEROS = Buffer.alloc(64 * 1024);
 
 export class OrderedTarget implements DataTarget {
+  /** A pipe's stream may still hold the bytes after a write resolves. */
+  readonly doneWithPayload = false;
   private at = 0;
   private hash: Hasher | null;
   private expected: burrow.FileDigest | null = null;

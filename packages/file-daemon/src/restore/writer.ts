@@ -142,6 +142,7 @@ export class RestoreWriter {
     try {
       if (isDataStream(rec.stream)) {
         this.totals.bytes += await cur.file.write(rec.stream, rec.data);
+        if (cur.file?.doneWithPayload === true) rec.release?.();
       } else if (rec.stream === burrow.Stream.STREAM_DIGEST) {
         const d = burrow.FileDigest.decode(rec.data);
         this.digestGuess = d.algorithm;

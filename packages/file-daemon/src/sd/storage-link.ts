@@ -4,6 +4,7 @@
  * the Director handed us; it is good for this one connection only.
  */
 import { connect } from '@burrow/common/net/client';
+import { FramePool } from '@burrow/common/net/frame-pool';
 import type { Channel } from '@burrow/common/net/channel';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { FileRecord, RecordSink } from '../backup/index.js';
@@ -37,6 +38,8 @@ export async function openStorageSession(addr: SessionAddress, link: DataLink): 
     describeTarget: `Storage daemon session for JobId ${addr.jobId}`,
     signal: link.signal,
     tls: link.tls,
+    // A restore's records are given back once written (RestoreWriter), so their buffers serve again.
+    framePool: new FramePool(),
   });
   if (!link.tls) {
     link.caution(`the data connection to the Storage daemon at ${addr.sdAddress}:${addr.sdPort} is not encrypted (TLS Enable = no): file data crosses the network in the clear`);

@@ -1,0 +1,38 @@
+/**
+ * Buffers for large frames that a receiver gives back. A restore's records arrive as
+ * 1 MiB frames spread over many TLS reads, each assembled in a buffer of its own; a
+ * fresh one per record is external memory V8 answers with full collections (a fifth
+ * of a restoring File daemon's CPU, measured). A channel with a pool assembles large
+ * frames in pooled buffers and offers each record's `release`: a consumer that is
+ * wholly done with a record's bytes calls it, and the buffer serves a later frame. A
+ * record never released is simply collected, as without a pool.
+ */
+
+/** Frames from this size on are worth a pooled buffer. */
+const POOLED_FROM = 256 * 1024;
+/** A pooled buffer: a 1 MiB chunk's record frame, and room for what compression may add. */
+const POOLED_SIZE = 1024 * 1024 + 64 * 1024;
+/** Buffers kept for reuse at most. */
+const KEEP = 4;
+
+export class FramePool {
+  private readonly free: Buffer[] = [];
+  /** Every buffer handed out and not yet given back, by its memory. */
+  private readonly lent = new WeakSet<ArrayBufferLike>();
+
+  /** A buffer of `length` bytes for a frame, pooled when the size suits; `pooled` says which. */
+  take(length: number): { frame: Buffer; pooled: boolean } {
+    if (length < POOLED_FROM || length > POOLED_SIZE) return { frame: Buffer.allocUnsafe(length), pooled: false };
+    const whole = this.free.pop() ?? Buffer.allocUnsafeSlow(POOLED_SIZE);
+    this.lent.add(whole.buffer);
+    return { frame: whole.subarray(0, length), pooled: true };
+  }
+
+  /** Gives back the buffer holding `view`; a second give, or a buffer not lent, is ignored. */
+  give(view: Buffer): void {
+    const memory = view.buffer;
+    if (!this.lent.has(memory)) return;
+    this.lent.delete(memory);
+    if (this.free.length < KEEP) this.free.push(Buffer.from(memory, 0, POOLED_SIZE));
+  }
+}

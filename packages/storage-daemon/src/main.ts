@@ -60,6 +60,8 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
     },
     // The Storage resource's TLS Enable / TLS Require: a File daemon's data session may
     // come without TLS only when one of them is no; a Director always uses TLS.
+    // A backup's records are given back once on the volume (backup-receiver.ts).
+    framePools: true,
     cleartextAllowed: (peer) => peer.role === 'job' && !(self.tlsEnable && self.tlsRequire),
     onChannel: async (channel) => {
       if (channel.peer.role === 'job') {

@@ -11,6 +11,7 @@ import { BurrowError, describeError, toBurrowError } from '../errors/index.js';
 import { PROTOCOL_VERSION, SOFTWARE } from '../proto/index.js';
 import { describeBind, type ListenBind } from './addresses.js';
 import { Channel } from './channel.js';
+import { FramePool } from './frame-pool.js';
 import { cleartextHandshake } from './cleartext-server.js';
 import { PSK_CIPHERS, parseIdentity, type PeerIdentity } from './psk.js';
 
@@ -31,6 +32,11 @@ export interface ServerOptions {
    * sessions when its Storage resource switches TLS off. Absent: none.
    */
   cleartextAllowed?: (peer: PeerIdentity) => boolean;
+  /**
+   * Each connection assembles large record frames in a pool of its own, whose buffers
+   * its consumer gives back (frame-pool.ts): a Storage daemon receiving backups.
+   */
+  framePools?: boolean;
 }
 
 export interface ListeningServer {
@@ -157,7 +163,7 @@ function pskServer(opts: ServerOptions, sockets: Set<Socket>): Server {
 /** Greets and serves one connection: `peer` is who TLS authenticated, null for one without TLS. */
 async function serveOne(socket: Socket, peer: PeerIdentity | null, opts: ServerOptions): Promise<void> {
   const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-  const channel = new Channel(socket, peer ?? UNAUTHENTICATED, remote, opts.maxFrame);
+  const channel = new Channel(socket, peer ?? UNAUTHENTICATED, remote, opts.maxFrame, opts.framePools === true ? new FramePool() : undefined);
   let log = opts.log.child({ peer: peer === null ? 'cleartext' : `${peer.role}:${peer.name}`, remote });
   try {
     const timeout = AbortSignal.timeout(opts.handshakeTimeoutMs ?? 10_000);

@@ -126,6 +126,9 @@ async function receiveRecords(client: Channel, o: { writer: SessionWriter; batch
     if (checked.kind === 'attributes') o.batcher.begin(rec.fileIndex, Buffer.from(rec.data));
     else if (checked.kind === 'digest') o.batcher.digest(rec.fileIndex, checked.digest);
     await o.writer.writeRecord(rec);
+    // The writer copied the bytes into its blocks; a data record's buffer may serve again
+    // (attributes and digests are small, never pooled, and the batch keeps views of digests).
+    if (checked.kind === 'data') rec.release?.();
     await o.batcher.sendFull();
   }
 }

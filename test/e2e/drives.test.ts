@@ -33,8 +33,8 @@ Job { Name = backup-${name}; Type = Backup; Level = Full; Client = test-fd; File
 function makeSource(root: string, name: string): string {
   const dir = join(root, name);
   mkdirSync(join(dir, 'files', 'sub'), { recursive: true });
-  // Some 400 kB: several blocks reach the volume before the job blocks on its FIFO.
-  for (let i = 0; i < 5; i++) writeFileSync(join(dir, 'files', 'sub', `f${i}.txt`), `${name} file ${i}\n`.repeat(2000 * (i + 1)));
+  // Some 2.4 MB: two 1 MiB blocks reach the volume before the job blocks on its FIFO.
+  for (let i = 0; i < 5; i++) writeFileSync(join(dir, 'files', 'sub', `f${i}.txt`), `${name} file ${i}\n`.repeat(12_000 * (i + 1)));
   execFileSync('mkfifo', [join(dir, 'fifo')]);
   return dir;
 }

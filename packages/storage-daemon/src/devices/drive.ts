@@ -98,6 +98,11 @@ export interface ReadVolume {
   /** The address of block 0 (the volume label). */
   firstAddress(): BlockAddress;
   readBlock(addr: BlockAddress, signal?: AbortSignal): Promise<BlockRead>;
+  /**
+   * The reader will ask for the block at `addr` next: a volume that can starts reading
+   * it now, while the reader sends the current one on. Only a hint.
+   */
+  readAhead?(addr: BlockAddress): void;
   /** The first address after `addr` where a block verifies, or null when none is left. */
   findNextBlock(addr: BlockAddress, signal?: AbortSignal): Promise<BlockAddress | null>;
   close(): Promise<void>;

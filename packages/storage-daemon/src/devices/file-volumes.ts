@@ -40,13 +40,15 @@ export class FileReadVolume implements ReadVolume {
     this.ahead = undefined;
     // Anything but a whole block is read again: the volume may have grown since (a job appending).
     const block = ahead?.kind === 'block' ? ahead : await readBlockAt(this.fh, addr, this.expect);
-    if (block.kind === 'block') {
-      this.expect = Math.max(this.expect, block.nextAddr - block.addr);
-      const next = readBlockAt(this.fh, block.nextAddr, this.expect);
-      next.catch(() => undefined); // used or dropped by the next call; never unhandled meanwhile
-      this.ahead = { addr: block.nextAddr, read: next };
-    }
+    if (block.kind === 'block') this.expect = Math.max(this.expect, block.nextAddr - block.addr);
     return block;
+  }
+
+  readAhead(addr: number): void {
+    if (this.ahead?.addr === addr) return;
+    const read = readBlockAt(this.fh, addr, this.expect);
+    read.catch(() => undefined); // used or dropped by the next readBlock; never unhandled meanwhile
+    this.ahead = { addr, read };
   }
 
   findNextBlock(addr: number, signal?: AbortSignal): Promise<number | null> {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { burrow } from '@burrow/common/proto/generated';
 import { collectVolume, itemsOfKind } from './reader.js';
 import { DEFAULT_BLOCK_PAYLOAD } from './session-writer.js';
+import { FileReadVolume } from '../devices/file-volumes.js';
 import { attributesRecord, dataRecord, openForAppend, openForRead, patternBytes, tempDrive, writeSession } from './testing.js';
 
 const files = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
@@ -90,3 +91,33 @@ test('a volume of 64 KiB blocks (Burrow before 0.2) appended with 1 MiB blocks r
 function bytesReadSoFar(): number {
   return Number(/^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1]);
 }
+
+test('a reader that will stop in this block reads no block ahead (a one-file restore reads about its block)', async (t) => {
+  const { drive, dir, cleanup } = await tempDrive();
+  t.after(cleanup);
+  const many = Array.from({ length: 12 }, (_, i) => i + 1)
+    .flatMap((f) => [attributesRecord(f, `/data/f${f}`), dataRecord(f, 0, patternBytes(300_000, f))]);
+  const written = await writeSession(drive, 'V', 3, many, { blockSize: DEFAULT_BLOCK_PAYLOAD });
+  const start = written.fileStarts.get(2)!;
+  // The volume's reads counted as they are asked for: a read ahead may finish after the reader.
+  const fh = await open(join(dir, 'V'), 'r');
+  let asked = 0;
+  const counting = {
+    read: (buffer: Buffer, offset: number, length: number, position: number) => {
+      asked += length;
+      return fh.read(buffer, offset, length, position);
+    },
+    write: () => Promise.reject(new Error('read only')),
+    truncate: () => Promise.reject(new Error('read only')),
+    sync: () => Promise.resolve(),
+    close: () => fh.close(),
+  };
+  const vol = new FileReadVolume('V', new burrow.VolumeLabel(), counting);
+  t.after(() => vol.close());
+  const items = await collectVolume(vol, { startAddr: start.addr, sessionId: 3, fileIndexes: [2] });
+  assert.deepEqual(itemsOfKind(items, 'record').map((r) => [r.fileIndex, r.stream]), [[2, 1], [2, 2]]);
+  // File 2 lies in the first data block, which also holds file 3's start: that block alone is read.
+  assert.ok(asked < 1.5 * 1024 * 1024, `asked for ${asked} bytes for a file in one 1 MiB block`);
+  const all = await collectVolume(vol, { startAddr: start.addr, sessionId: 3, fileIndexes: [2, 9] });
+  assert.deepEqual(itemsOfKind(all, 'record').filter((r) => r.stream === 2).map((r) => r.fileIndex), [2, 9]);
+});

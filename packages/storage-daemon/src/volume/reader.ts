@@ -81,6 +81,7 @@ export async function* readVolume(volume: ReadVolume, opts: ReadVolumeOptions = 
     }
     addr = read.nextAddr;
     const { header } = read;
+    if (readsOn(ctx, header, read.payload)) volume.readAhead?.(addr);
     if (header.sessionId !== 0 && opts.sessionId !== undefined && header.sessionId !== opts.sessionId) continue;
     let stop = false;
     for (const item of isLabelBlock(header) ? labelItems(ctx, header, read) : dataItems(ctx, header, read)) {
@@ -91,6 +92,24 @@ export async function* readVolume(volume: ReadVolume, opts: ReadVolumeOptions = 
   }
   if (opts.reportIncomplete ?? true) {
     for (const pending of ctx.reassembly.pending()) yield { kind: 'incomplete', ...pending };
+  }
+}
+
+/**
+ * Whether the reader will want the block after this one, so it may be read while this
+ * one's records are sent: not when this block ends the wanted session or already holds
+ * a record past the last wanted file (a one-file restore reads its block, not a MiB
+ * more). A damaged payload says yes: the reader resynchronises further on.
+ */
+function readsOn(ctx: ReadContext, header: BlockHeader, payload: Buffer): boolean {
+  if (ctx.opts.sessionId === undefined || header.sessionId !== ctx.opts.sessionId) return true;
+  try {
+    if (isLabelBlock(header)) return decodeLabelPayload(payload).kind !== 'session-end';
+    if (ctx.maxWanted === undefined) return true;
+    const last = decodeRecords(payload).at(-1);
+    return last === undefined || last.fileIndex <= ctx.maxWanted;
+  } catch {
+    return true;
   }
 }
 

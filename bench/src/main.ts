@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--profile | --profile-only] [--no-bacula] [--only=large,small,mixed,catalog,media]`: Burrow side by
+ * `pnpm bench [--quick] [--profile | --profile-only] [--no-bacula] [--no-variants] [--only=large,small,mixed,catalog,media,memory]`: Burrow side by
  * side with GNU tar and Bacula 9.6 on the same generated data, in the same run. Prints
  * a table and writes bench/results/latest.json plus a dated copy (bench/README.md).
  */
@@ -10,7 +10,8 @@ import { startBurrow } from './burrow/system.js';
 import { catalogBench } from './catalog/catalog-bench.js';
 import { cpuPerMiB } from './cpu/run.js';
 import { mediaBench } from './catalog/media-bench.js';
-import { FULL_SIZES, largeDataset, mixedDataset, QUICK_SIZES, smallDataset, type Dataset, type DatasetSizes } from './datasets/generate.js';
+import { memoryRows } from './suite/memory.js';
+import { FULL_SIZES, largeDataset, treeDataset, mixedDataset, QUICK_SIZES, smallDataset, type Dataset, type DatasetSizes } from './datasets/generate.js';
 import { baculaVersion, ensureBacula, ensureTar } from './peers/install.js';
 import { startBacula } from './peers/bacula.js';
 import type { Compression } from './peers/tool.js';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     rows.push(...await compareDataset(dataset, compressions, {
       runs: RUNS,
       burrow: (c) => () => startBurrow(dataset.root, c),
+      burrowWith: argv.includes('--no-variants') ? null : (setup) => () => startBurrow(dataset.root, 'none', setup),
       bacula: baculaProblem ? null : (c) => () => startBacula(dataset.root, c),
       say,
     }));
@@ -80,6 +82,11 @@ async function main(): Promise<void> {
     const m = mediaBench(quick ? 1 : RUNS);
     rows.push({ dataset: 'synthetic', operation: 'choose next volume (10,000 volumes)', burrow_s: Number(m.chooseSeconds.toFixed(4)), peer: null, peer_s: null, ratio: null });
     rows.push({ dataset: 'synthetic', operation: 'prune all volumes (10,000 volumes, 1,000,000 file rows)', burrow_s: Number(m.pruneSeconds.toFixed(3)), peer: null, peer_s: null, ratio: null });
+  }
+
+  if (wanted('memory') && !argv.includes('--profile-only')) {
+    const [few, many] = sizes.memoryTrees;
+    rows.push(...await memoryRows(treeDataset(dataDir, few), treeDataset(dataDir, many), say));
   }
 
   if (argv.includes('--profile') || argv.includes('--profile-only')) {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { compressibleText, RandomStream } from './content.js';
 
 export interface Dataset {
-  name: 'small' | 'large' | 'mixed';
+  name: 'small' | 'large' | 'mixed' | 'tree';
   /** The folder the backups take. */
   root: string;
   files: number;
@@ -29,10 +29,12 @@ export interface DatasetSizes {
   mixedSources: string[];
   /** Files of the synthetic job whose restore selection is timed (the target is about 1M). */
   treeFiles: number;
+  /** The two sizes of the empty-file tree whose backups' memory is compared (suite/memory.ts). */
+  memoryTrees: readonly [number, number];
 }
 
-export const FULL_SIZES: DatasetSizes = { smallFiles: 50_000, largeBytes: 2 * 1024 ** 3, mixedSources: ['/usr/share'], treeFiles: 1_000_000 };
-export const QUICK_SIZES: DatasetSizes = { smallFiles: 2_000, largeBytes: 32 * 1024 ** 2, mixedSources: ['/usr/share/perl'], treeFiles: 100_000 };
+export const FULL_SIZES: DatasetSizes = { smallFiles: 50_000, largeBytes: 2 * 1024 ** 3, mixedSources: ['/usr/share'], treeFiles: 1_000_000, memoryTrees: [100_000, 1_000_000] };
+export const QUICK_SIZES: DatasetSizes = { smallFiles: 2_000, largeBytes: 32 * 1024 ** 2, mixedSources: ['/usr/share/perl'], treeFiles: 100_000, memoryTrees: [10_000, 100_000] };
 
 const CHUNK = 4 * 1024 * 1024;
 
@@ -130,4 +132,21 @@ export function changeOnePercent(files: readonly string[], round: number): numbe
     changed++;
   }
   return changed;
+}
+
+/**
+ * `files` empty files, 1,000 to a directory: a tree where only the number of entries
+ * grows, for the daemons' memory at 100,000 files against 1,000,000 (suite/memory.ts).
+ */
+export function treeDataset(dataDir: string, files: number): Dataset {
+  const dir = join(dataDir, `tree-${files}`);
+  const made = prepared(dir, `tree v1 ${files}`, (root) => {
+    for (let i = 0; i < files; i++) {
+      const sub = join(root, `d${Math.floor(i / 1000)}`);
+      if (i % 1000 === 0) mkdirSync(sub, { recursive: true });
+      closeSync(openSync(join(sub, `e${i % 1000}`), 'w'));
+    }
+    return { files, bytes: 0 };
+  });
+  return { name: 'tree', root: join(dir, 'tree'), ...made };
 }

@@ -5,6 +5,8 @@ import { TAR_NAMES } from '../peers/tar.js';
 import type { BackupSystem, Compression } from '../peers/tool.js';
 import { measureSystem, type SystemFigures } from './system-runs.js';
 import { measureTar } from './tar-runs.js';
+import { variantRows } from './variants.js';
+import type { BurrowSetup } from '../burrow/system.js';
 
 const LABEL: Record<Compression, string> = { none: 'no compression', GZIP6: 'GZIP6', fastest: 'fastest: Burrow LZ4' };
 const BACULA: Record<Compression, string> = { none: 'bacula', GZIP6: 'bacula GZIP6', fastest: 'bacula LZO' };
@@ -12,6 +14,8 @@ const BACULA: Record<Compression, string> = { none: 'bacula', GZIP6: 'bacula GZI
 export interface CompareOptions {
   runs: number;
   burrow: (c: Compression) => () => Promise<BackupSystem>;
+  /** Burrow without compression in other settings (variants.ts); null: those rows are left out. */
+  burrowWith: ((setup: BurrowSetup) => () => Promise<BackupSystem>) | null;
   bacula: ((c: Compression) => () => Promise<BackupSystem>) | null;
   say: (s: string) => void;
 }
@@ -21,7 +25,7 @@ export async function compareDataset(dataset: Dataset, compressions: Compression
   const ds = dataset.name;
   const rss: Record<string, number> = {};
   for (const c of compressions) {
-    const plan = { runs: o.runs, restores: c === 'none', incrementals: c === 'none' && ds === 'small' };
+    const plan = { runs: o.runs, restores: c === 'none', incrementals: c === 'none' && ds === 'small', emptyIncrementals: c === 'none' };
     o.say(`${ds} ${LABEL[c]}: burrow`);
     const b = await measureSystem(o.burrow(c), dataset, c, plan);
     o.say(`  burrow: ${JSON.stringify(b)}`);
@@ -55,6 +59,11 @@ export async function compareDataset(dataset: Dataset, compressions: Compression
       const note = typeof b.incremental === 'string' ? b.incremental : undefined;
       if (k) rows.push({ ...comparison(ds, 'incremental, 1% changed', burrowS, 'bacula', typeof k.incremental === 'number' ? k.incremental : null), note });
       rows.push({ ...comparison(ds, 'incremental, 1% changed', burrowS, 'tar --listed-incremental', t.incremental ?? null), note });
+    }
+    if (c === 'none' && o.burrowWith) {
+      const variants = await variantRows(dataset, b, k, { runs: o.runs, burrow: o.burrowWith, say: o.say });
+      rows.push(...variants.rows);
+      for (const [name, mib] of Object.entries(variants.rssMiB)) rss[name] = Math.max(rss[name] ?? 0, mib);
     }
   }
   for (const [name, mib] of Object.entries(rss)) rows.push(absolute(ds, `peak RSS ${name}`, { rss_mib: mib }));

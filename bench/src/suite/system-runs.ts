@@ -20,10 +20,18 @@ export interface SystemFigures {
   /** rchar of the Storage daemon during one one-file restore (median). */
   oneFileBytesRead?: number;
   incremental?: number | string;
+  /** An Incremental right after a Full, nothing changed: the per-job cost end to end. */
+  emptyIncremental?: number | string;
   rssMiB: Record<string, number>;
 }
 
-export interface RunPlan { runs: number; restores: boolean; incrementals: boolean }
+export interface RunPlan {
+  runs: number;
+  restores: boolean;
+  incrementals: boolean;
+  /** Time Incrementals with nothing changed (after the Fulls). */
+  emptyIncrementals?: boolean;
+}
 
 function daemonPid(system: BackupSystem, suffix: string): number {
   const d = system.daemons().find((x) => x.name.endsWith(suffix));
@@ -51,6 +59,7 @@ export async function measureSystem(start: () => Promise<BackupSystem>, dataset:
       jobIds.push(jobId);
     }
     const figures: SystemFigures = { full: median(full), storedBytes: median(stored), fdCores: Number(median(cores).toFixed(2)), rssMiB: {} };
+    if (plan.emptyIncrementals) figures.emptyIncremental = await timedIncrementals(system, plan.runs, () => undefined);
     const firstJob = jobIds[0] ?? 0;
     if (plan.restores) {
       const times: number[] = [];
@@ -88,11 +97,16 @@ export async function measureSystem(start: () => Promise<BackupSystem>, dataset:
 }
 
 /** Median seconds of incrementals after 1% of `small`'s files changed, or why there is none. */
-async function incrementals(system: BackupSystem, dataset: Dataset, runs: number): Promise<number | string> {
+function incrementals(system: BackupSystem, dataset: Dataset, runs: number): Promise<number | string> {
   const files = Array.from({ length: dataset.files }, (_, i) => smallPath(dataset.root, i));
+  return timedIncrementals(system, runs, (r) => changeOnePercent(files, r));
+}
+
+/** Median seconds of `runs` incrementals, each after `change(round)`, or why there is none. */
+async function timedIncrementals(system: BackupSystem, runs: number, change: (round: number) => unknown): Promise<number | string> {
   const times: number[] = [];
   for (let r = 1; r <= runs; r++) {
-    changeOnePercent(files, r);
+    change(r);
     try {
       times.push((await system.backup('Incremental')).seconds);
     } catch (err) {

@@ -1,0 +1,47 @@
+/**
+ * What this machine allows for a dataset, measured with the leanest tools it has, so
+ * each of Burrow's figures can also be read as a fraction of it (bench/README.md):
+ *  - backup shape: read every file of the source, write a file of the same size and
+ *    hash the stream with MD5 (`tar -cf - | tee FILE | md5sum`: three processes on the
+ *    two cores, as Burrow's daemons are);
+ *  - restore shape: read that file, hash it, and write the tree back (`md5sum FILE`
+ *    beside `tar -xf FILE`).
+ * No network, no encryption, no catalog, no per-file digests: a bound, not a peer.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Dataset } from '../datasets/generate.js';
+import { median, timed } from '../measure/stats.js';
+
+export interface PhysicalLimit { backup: number; restore: number }
+
+function sh(script: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', `set -o pipefail; ${script}`, 'limit', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited ${code}: ${err.slice(-2000)}`))));
+  });
+}
+
+export async function physicalLimit(dataset: Dataset, runs: number): Promise<PhysicalLimit> {
+  const scratch = mkdtempSync('/tmp/burrow-bench-limit-');
+  try {
+    const file = join(scratch, 'stream');
+    const backups: number[] = [];
+    const restores: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      rmSync(file, { force: true });
+      backups.push((await timed(() => sh('tar -cf - -C "$1" "$2" | tee "$3" | md5sum > /dev/null', [dirname(dataset.root), basename(dataset.root), file]))).seconds);
+      const dest = join(scratch, `x-${r}`);
+      mkdirSync(dest);
+      restores.push((await timed(() => sh('md5sum "$1" > /dev/null & tar -xf "$1" -C "$2"; wait $!', [file, dest]))).seconds);
+      rmSync(dest, { recursive: true, force: true });
+    }
+    return { backup: median(backups), restore: median(restores) };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

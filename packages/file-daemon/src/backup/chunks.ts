@@ -9,7 +9,7 @@ import { BurrowError } from '@burrow/common/errors/index';
 import { digestKindByName } from '@burrow/common/fileset/digests';
 import { burrow } from '@burrow/common/proto/generated';
 import type { Hashers } from '../digest/hashers.js';
-import { sharedChunk, type StreamHasher } from '../digest/thread.js';
+import type { StreamHasher } from '../digest/thread.js';
 import type { FileOptions } from '../fileset/index.js';
 import { compressChunk, dataStream } from './codec.js';
 import { RECORD_FRAME_ROOM } from '@burrow/common/net/record-frame';
@@ -66,9 +66,9 @@ export class ChunkSender {
     this.stream = dataStream(p.options.compression);
   }
 
-  /** A buffer for the next chunk: CHUNK_ROOM bytes of room, then `length`; shared memory when the digest thread reads it. */
+  /** A buffer for the next chunk: CHUNK_ROOM bytes of room, then `length`. */
   chunkBuffer(length: number): Buffer {
-    return this.hash?.wantsShared === true ? sharedChunk(CHUNK_ROOM + length) : Buffer.allocUnsafe(CHUNK_ROOM + length);
+    return Buffer.allocUnsafe(CHUNK_ROOM + length);
   }
 
   /** The record's frame: RECORD_FRAME_ROOM bytes of room, the data offset, the (compressed) bytes. */

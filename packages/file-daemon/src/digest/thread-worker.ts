@@ -1,7 +1,7 @@
 /**
  * The digest thread's own side (digest/thread.ts starts it): keeps one Hasher per
- * open id and feeds it what the main thread posts, in order. Chunks arrive as views
- * of shared memory, so the bytes are read where the main thread put them.
+ * open id and feeds it what the main thread posts, in order. Chunks arrive in buffers
+ * handed over, and go back once hashed.
  */
 import { parentPort } from 'node:worker_threads';
 import { hashZeros } from './zeros.js';
@@ -26,11 +26,15 @@ async function handle(m: ToDigestThread): Promise<void> {
     return;
   }
   const h = open.get(m.id);
-  if (h === undefined) return; // failed at open: the failure was reported then
   if (m.op === 'update') {
-    h.update(m.bytes);
-    reply({ op: 'taken', id: m.id, bytes: m.bytes.byteLength });
-  } else if (m.op === 'zeros') {
+    // Hashed (unless the open failed, which was reported then) and handed back, always:
+    // the main thread counts what is queued by these answers.
+    h?.update(new Uint8Array(m.buffer, 0, m.length));
+    port?.postMessage({ op: 'taken', id: m.id, buffer: m.buffer, length: m.length } satisfies FromDigestThread, [m.buffer]);
+    return;
+  }
+  if (h === undefined) return; // failed at open: the failure was reported then
+  if (m.op === 'zeros') {
     await hashZeros(h, m.count);
   } else if (m.op === 'drop') {
     open.delete(m.id);

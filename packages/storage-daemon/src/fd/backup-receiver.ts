@@ -13,6 +13,9 @@ import type { AppendReservation } from '../reservations/index.js';
 import { CatalogBatcher } from './catalog-batcher.js';
 import { sessionSignal, type SessionParties } from './session.js';
 
+/** Files in one block at most: a catalog batch (catalog-batcher.ts). */
+const FILES_PER_BLOCK = 1000;
+
 /** How many unusable volumes one volume request may skip before the job gives up. */
 const MAX_UNUSABLE_VOLUMES = 5;
 
@@ -126,6 +129,9 @@ async function receiveRecords(client: Channel, o: { writer: SessionWriter; batch
     if (checked.kind === 'attributes') o.batcher.begin(rec.fileIndex, Buffer.from(rec.data));
     else if (checked.kind === 'digest') o.batcher.digest(rec.fileIndex, checked.digest);
     await o.writer.writeRecord(rec);
+    // A block of tiny files holds thousands: written short once a catalog batch waits on it,
+    // so the batch leaves and its entries do not pile up (and outlive young collections).
+    if (o.writer.filesWaiting >= FILES_PER_BLOCK) await o.writer.flush();
     // The writer copied the bytes into its blocks; a data record's buffer may serve again
     // (attributes and digests are small, never pooled, and the batch keeps views of digests).
     if (checked.kind === 'data') rec.release?.();

@@ -121,3 +121,31 @@ test('two sessions interleaved on one volume read back separately', async (t) =>
     assert.equal(itemsOfKind(items, 'session-end')[0]?.sessionId, s);
   }
 });
+
+test('flush writes the block being filled short: its files are located at once, and the next block goes on', async (t) => {
+  const { drive, cleanup } = await tempDrive();
+  t.after(cleanup);
+  await drive.label('V', { poolName: 'Full', mediaType: 'File' });
+  await drive.mount('V');
+  const starts = new Map<number, number>();
+  const writer = new SessionWriter({
+    sessionId: 5, sessionLabel: { jobId: 5, jobName: 'short' },
+    openVolume: () => drive.openAppend(),
+    nextVolume: () => { throw new Error('one volume'); },
+    onFileStart: (fi, _vol, addr) => starts.set(fi, addr),
+    onVolumeUsage: () => undefined,
+  });
+  for (const f of [1, 2, 3]) await writer.writeRecord(attributesRecord(f, `/f${f}`));
+  assert.equal(writer.filesWaiting, 3);
+  assert.equal(starts.size, 0, 'a 1 MiB block is far from full');
+  await writer.flush();
+  assert.equal(writer.filesWaiting, 0);
+  assert.deepEqual([...starts.keys()], [1, 2, 3]);
+  await writer.writeRecord(attributesRecord(4, '/f4'));
+  await writer.close({ status: 'T' });
+  assert.ok((starts.get(4) ?? 0) > (starts.get(1) ?? 0), 'file 4 is in the next block');
+  const vol = await openForRead(drive, 'V');
+  t.after(() => vol.close());
+  const items = await collectVolume(vol);
+  assert.deepEqual(itemsOfKind(items, 'record').map((r) => r.fileIndex), [1, 2, 3, 4]);
+});

@@ -179,6 +179,20 @@ export class SessionWriter {
     await this.writeBlock(BLOCK_FLAG_LABEL, withHeaderRoom(sessionLabelPayload(kind, label)));
   }
 
+  /**
+   * Writes the block being filled now, short: a caller that must learn where the files
+   * in it are (the catalog batch) need not wait for a MiB of tiny files.
+   */
+  flush(): Promise<void> {
+    this.checkOpen();
+    return this.flushBlock();
+  }
+
+  /** Files whose attributes are in the block being filled (their address is not known yet). */
+  get filesWaiting(): number {
+    return this.fileStarts.length;
+  }
+
   private async flushBlock(): Promise<void> {
     if (this.used === 0) return;
     const block = this.block.subarray(0, BLOCK_HEADER_SIZE + this.used);

@@ -5,7 +5,9 @@
  * Director's own `-t` reads back to the same configuration, `reload` (a good change in
  * force at once; a broken file refused with its error on the console, the old one
  * kept), and with `Auditing = yes` the audit log of the Director's Messages resource
- * holding Bareos's audit lines for all of it. No job runs: nothing here needs one.
+ * holding Bareos's audit lines for all of it; the Director's other messages (a refused
+ * reload, a console login with a wrong password) in another of its destinations. No job
+ * runs: nothing here needs one.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,7 +38,7 @@ test('query, show in configuration syntax, reload and the audit log, on the real
     include: ['/nonexistent'],
     directorDirectives: ['Auditing = yes'],
     directorResources: ALICE,
-    daemonMessages: ['Append = "audit.log" = audit'],
+    daemonMessages: ['Append = "audit.log" = audit', 'Append = "director.log" = all, !audit'],
   });
   t.after(() => burrow.stop());
   const alice = namedConsoleConfig(burrow, 'alice', 'alice-secret');
@@ -95,4 +97,12 @@ test('query, show in configuration syntax, reload and the audit log, on the real
   const refusedAcl = await burrow.console(['status dir'], alice);
   assert.notEqual(refusedAcl.code, 0);
   assert.match(readFileSync(auditLog, 'utf8'), /test-dir: Console \[alice\] from \[127\.0\.0\.1\], Audit acl failure for Command status$/m);
+
+  // The Director's own messages, where its Messages resource sends them (not audit lines).
+  const impostor = await burrow.console(['status dir'], namedConsoleConfig(burrow, 'alice', 'not-her-password'));
+  assert.notEqual(impostor.code, 0);
+  const directorLog = readFileSync(join(burrow.dir, 'etc', 'director.log'), 'utf8');
+  assert.match(directorLog, /^\d\d-\w{3} \d\d:\d\d test-dir: Error: configuration \S+burrow-dir\.conf not reloaded; the configuration in force is kept:\n[\s\S]*?burrow-dir\.conf:\d+: Job "broken": Client: Client "nowhere" is not defined$/m);
+  assert.match(directorLog, /^\d\d-\w{3} \d\d:\d\d test-dir: Unable to authenticate console "alice" at 127\.0\.0\.1: wrong password\.$/m);
+  assert.doesNotMatch(directorLog, /cmdline/, 'audit lines stay out of a destination that says !audit');
 });

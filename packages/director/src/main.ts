@@ -7,7 +7,8 @@
 import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { ensureDirectory } from '@burrow/common/daemon/preflight';
 import { findResource, loadDirectorConfig } from '@burrow/common/config/index';
-import { listen } from '@burrow/common/net/server';
+import { describeError } from '@burrow/common/errors/index';
+import { listen, type Refusal } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
 import { catalogFiles, DEFAULT_DB_NAME, openSqliteCatalog } from './catalog/index.js';
 import { JobQueue } from './jobs/queue.js';
@@ -43,17 +44,26 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const workingDirectory = resolvePath(self.workingDirectory);
   const clock = systemClock;
   const catalog = openSqliteCatalog(catalogFiles(workingDirectory, config.catalogs[0]?.dbName ?? DEFAULT_DB_NAME).database, { now: clock.now });
-  for (const jobId of catalog.markInterruptedJobs()) log.warn({ jobId }, 'job was cut off by a previous Director run; marked failed');
   // Called only once a job runs, when everything it reads exists.
   const runConsoleCommand = scriptConsole(() => services);
   const parts = { catalog, log, resolvePath, runConsoleCommand, clock, reservations: new VolumeReservations() };
   const live = new LiveConfiguration(buildGeneration(config, parts));
+  for (const jobId of catalog.markInterruptedJobs()) {
+    log.warn({ jobId }, 'job was cut off by a previous Director run; marked failed');
+    live.current.daemonMessage('warning', `Warning: JobId ${jobId} was cut off by a previous Director run; marked failed.`);
+  }
   writeResourceRows(catalog, config);
   const queue = new JobQueue({ env: () => live.current.env, maxConcurrentJobs: () => live.current.config.director.maximumConcurrentJobs });
   const state = { startedAt: clock.now(), lastShownLogId: 0 };
   const scheduler = new Scheduler(live.current.schedule, clock, (firing) => {
-    const id = queue.submit(scheduledPlan(live.current.config, firing.item.job, firing.run.overrides, resolvePath));
-    log.info({ jobId: id.jobId, schedule: firing.item.schedule }, `Job "${firing.item.job.name}" started by Schedule "${firing.item.schedule}"`);
+    try {
+      const id = queue.submit(scheduledPlan(live.current.config, firing.item.job, firing.run.overrides, resolvePath));
+      log.info({ jobId: id.jobId, schedule: firing.item.schedule }, `Job "${firing.item.job.name}" started by Schedule "${firing.item.schedule}"`);
+    } catch (err) {
+      // No job exists to log it: the Director's Messages carry it (the scheduler logs it too).
+      live.current.daemonMessage('error', `Error: scheduled run of Job "${firing.item.job.name}" could not start: ${describeError(err)}`);
+      throw err;
+    }
   }, log);
   live.onReplace((next) => scheduler.replaceEntries(next.schedule));
   const schedulerDone = scheduler.run(signal);
@@ -73,6 +83,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
       return named ? derivePsk(named.password, peer) : undefined;
     },
     onChannel: (channel) => serveConsole(services, channel, signal),
+    onRefused: (r) => live.current.daemonMessage('security', consoleRefusal(r)),
   });
   await serveUntilStopped({
     server, binary: 'burrow-dir', pidDirectory: resolvePath(self.pidDirectory), log, signal, banner: `burrow-dir "${self.name}"`,
@@ -84,6 +95,12 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
     },
   });
 });
+
+/** A refused console login in the words Bareos's Director uses for it. */
+function consoleRefusal(r: Refusal): string {
+  const who = r.peer ? `console "${r.peer.name}"` : 'a peer with an unreadable identity';
+  return `Unable to authenticate ${who} at ${r.remote}: ${r.reason}.`;
+}
 
 /** A RunScript's `Console =` line, run by runAsDirector; a cancel of the job stops waiting for it. */
 function scriptConsole(services: () => ConsoleServices): JobEnv['runConsoleCommand'] {

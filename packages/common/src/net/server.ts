@@ -37,6 +37,18 @@ export interface ServerOptions {
    * its consumer gives back (frame-pool.ts): a Storage daemon receiving backups.
    */
   framePools?: boolean;
+  /**
+   * Told of each connection refused at authentication, after the log line: the Director
+   * sends it to its Messages as a "security" message, as Bareos does.
+   */
+  onRefused?: (refusal: Refusal) => void;
+}
+
+/** A connection refused before it became a channel. `peer` is null when its identity was unreadable. */
+export interface Refusal {
+  readonly peer: PeerIdentity | null;
+  readonly remote: string;
+  readonly reason: 'unknown identity' | 'no such peer configured' | 'wrong password';
 }
 
 export interface ListeningServer {
@@ -127,11 +139,13 @@ function pskServer(opts: ServerOptions, sockets: Set<Socket>): Server {
         peer = parseIdentity(identityText);
       } catch {
         opts.log.warn({ remote: socket.remoteAddress, identity: identityText }, 'refused connection: unknown identity');
+        opts.onRefused?.({ peer: null, remote: socket.remoteAddress ?? '?', reason: 'unknown identity' });
         return null;
       }
       const psk = opts.lookupPsk(peer);
       if (!psk) {
         opts.log.warn({ remote: socket.remoteAddress, identity: identityText }, 'refused connection: no such peer configured');
+        opts.onRefused?.({ peer, remote: socket.remoteAddress ?? '?', reason: 'no such peer configured' });
         return null;
       }
       identities.set(socket, peer);
@@ -145,6 +159,8 @@ function pskServer(opts: ServerOptions, sockets: Set<Socket>): Server {
     const who = identity ? `${identity.role} "${identity.name}"` : 'unidentified peer';
     opts.log.warn({ remote: socket.remoteAddress, err: describeError(err) },
       `authentication failed for ${who} from ${socket.remoteAddress ?? '?'}: wrong password or not a Burrow peer`);
+    // A handshake that failed before the identity was read is not an authentication attempt (garbage, a port scan).
+    if (identity) opts.onRefused?.({ peer: identity, remote: socket.remoteAddress ?? '?', reason: 'wrong password' });
   });
 
   server.on('secureConnection', (socket: TLSSocket) => {

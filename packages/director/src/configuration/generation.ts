@@ -51,7 +51,7 @@ export function buildGeneration(config: DirectorConfig, parts: DirectorParts): G
     runConsoleCommand: parts.runConsoleCommand,
   };
   const daemonSink = router.sink(config.director.messages ?? '');
-  const daemonMessage = (type: MessageType, text: string): void => daemonSink(type, `${logDate(Date.now())} ${directorName}: ${text}`, null);
+  const daemonMessage = (type: MessageType, text: string): void => daemonSink(type, `${logDate(parts.clock.now())} ${directorName}: ${text}`, null);
   return { config, env, schedule, daemonMessage };
 }
 

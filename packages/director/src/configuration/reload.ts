@@ -88,7 +88,7 @@ export function reloader(s: ReloadSetup): () => Promise<ReloadOutcome> {
   let last: Promise<unknown> = Promise.resolve();
   return () => {
     const run = last.then(() => tryReload(s)).then((outcome) => {
-      logReload(s.parts.log, s.configPath, outcome);
+      logReload(s, outcome);
       return outcome;
     });
     last = run.catch(() => undefined);
@@ -106,9 +106,22 @@ export function reloadOnHangup(reload: () => Promise<ReloadOutcome>, log: Logger
   return () => process.off('SIGHUP', onHangup);
 }
 
-/** A reload's outcome in the Director's log. */
-function logReload(log: Logger, configPath: string, o: ReloadOutcome): void {
-  for (const w of o.warnings) log.warn(w);
-  if (o.ok) log.info(`configuration ${configPath} reloaded`);
-  else log.error({ errors: o.errors }, `configuration ${configPath} not reloaded; the running one is kept: ${o.errors.join('; ')}`);
+/**
+ * A reload's outcome in the Director's log and, for its warnings and a refusal, as
+ * daemon messages of the configuration now in force (Bareos reports a failed reload
+ * through the Director's Messages, where an administrator's mail or log file sees it).
+ */
+function logReload(s: ReloadSetup, o: ReloadOutcome): void {
+  const { log } = s.parts;
+  const say = s.live.current.daemonMessage;
+  for (const w of o.warnings) {
+    log.warn(w);
+    say('warning', `Warning: ${w}`);
+  }
+  if (o.ok) {
+    log.info(`configuration ${s.configPath} reloaded`);
+    return;
+  }
+  log.error({ errors: o.errors }, `configuration ${s.configPath} not reloaded; the running one is kept: ${o.errors.join('; ')}`);
+  say('error', `Error: configuration ${s.configPath} not reloaded; the configuration in force is kept:\n${o.errors.join('\n')}`);
 }

@@ -5,10 +5,11 @@
  */
 
 /**
- * Bareos message types a line can carry, used by Messages filters. `audit` lines are
- * the Director's own (console commands, when Auditing = yes), never a job's.
+ * Bareos message types a line can carry, used by Messages filters. `audit` lines (console
+ * commands, when Auditing = yes) and `security` lines (refused console logins) are the
+ * Director's own, never a job's.
  */
-export type MessageType = 'info' | 'warning' | 'error' | 'fatal' | 'terminate' | 'saved' | 'notsaved' | 'skipped' | 'restored' | 'audit';
+export type MessageType = 'info' | 'warning' | 'error' | 'fatal' | 'terminate' | 'saved' | 'notsaved' | 'skipped' | 'restored' | 'audit' | 'security';
 
 /** Where lines go besides the catalog (the Messages resource's destinations). */
 export type MessageSink = (type: MessageType, line: string, jobId: number | null) => void;

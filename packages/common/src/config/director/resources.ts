@@ -23,8 +23,9 @@ export const directorSpec = defineResource({
     pidDirectory: one(text().default('/run/burrow')),
     // The query command's file (relative paths: to the configuration's root).
     queryFile: one(text().optional()),
-    // Audit lines go there (console/audit.ts); jobs use their own Messages.
-    messages: one(text().optional(), 'only audit lines go there yet; the Director\'s other messages go to its log (stderr); jobs use their Messages'),
+    // The Director's own messages (configuration/generation.ts daemonMessage): audit lines,
+    // refused console logins, failed reloads and scheduled runs; jobs use their own Messages.
+    messages: one(text().optional()),
     maximumConcurrentJobs: one(integer(1).default(1)),
     // Console commands logged as "audit" messages through the Director's Messages (console/audit.ts).
     auditing: one(bool().default(false)),

@@ -13,12 +13,13 @@ import { reloadCommand } from './reload.js';
 test('reload: a new Job is in force at once; a broken file is refused, its errors said, the old kept', async (t) => {
   const tc = openTestConsole();
   t.after(() => tc.close());
-  appendFileSync(tc.configPath, 'Pool { Name = Extra; Pool Type = Backup }\n');
+  // With a directive that is harmless on Linux, so that the new file has a warning to say.
+  appendFileSync(tc.configPath, 'Pool { Name = Extra; Pool Type = Backup }\nFileSet { Name = Win; Enable VSS = yes; Include { File = /srv } }\n');
   const good = await execute(tc.context(), 'reload');
   assert.equal(good.ok, true, good.text());
   assert.match(good.text(), /\nreloaded$/);
   assert.deepEqual(good.result, { reload: { success: true }, errors: [], warnings: [...(good.result as { warnings: string[] }).warnings] });
-  assert.match(good.text(), /^Warning: .*burrow-dir\.conf:2: Director "test-dir": Messages: /, 'warnings are said too');
+  assert.match(good.text(), /^Warning: .*burrow-dir\.conf:\d+: FileSet "Win": Enable VSS: /m, 'warnings are said too');
   // A console's next command reads the generation in force.
   assert.equal((await execute(tc.context(), 'show pool=Extra')).ok, true);
   assert.ok((await execute(tc.context(), 'list pools')).text().includes('Extra'), 'the new Pool has its catalog row');

@@ -167,7 +167,10 @@ Pool { Name = Incremental; Pool Type = Backup; Label Format = "Incremental-"; Vo
 
   // An expired point is refused, saying why.
   const expired = await burrow.console([`restore client=test-fd before="${when(points[0]!.at)}" all done yes where=${join(burrow.dir, 'expired')}`]);
-  assert.match(expired.stdout, /no successful Full backup of client "test-fd" in the catalog before /, expired.stdout);
+  const oldestFull = keptPoints.find((p) => p.level === 'Full')!;
+  assert.match(expired.stdout, new RegExp(`no successful Full backup of client "test-fd" in the catalog before \\S+ \\S+: `
+    + `the oldest one is JobId ${oldestFull.jobId} of \\S+ \\S+; older backups have passed their retention and been pruned`), expired.stdout);
+  assert.doesNotMatch(expired.stdout, /Restore OK|Job queued/, expired.stdout);
   const gone = await burrow.console([`restore jobid=${points[0]!.jobId} all done yes where=${join(burrow.dir, 'expired')}`]);
   assert.match(gone.stdout, new RegExp(`JobId ${points[0]!.jobId} does not exist`), gone.stdout);
 });

@@ -10,10 +10,12 @@ import { parseRegexWhere, rewritePath, rewrittenPathProblem } from '@burrow/comm
 import { findResource } from '@burrow/common/config/index';
 import { resolveRestore } from '../../setup/resolve.js';
 import { currentChain } from '../../jobs/baseline.js';
+import { listDate } from '../../jobs/format.js';
 import type { SelectedFile } from '../../jobs/plan.js';
 import { RestoreTree } from '../../restore-tree/tree.js';
 import { ownedBy } from '../../restore-tree/owner.js';
 import type { ConsoleContext } from '../command.js';
+import type { JobRow } from '../../catalog/index.js';
 import type { RestoreSummary } from './result.js';
 import { consoleScope } from '../scope.js';
 
@@ -69,8 +71,26 @@ export function checkJobIds(ctx: ConsoleContext, ids: number[], client?: string)
 /** Full + Differential + Incrementals of the client's state now or before `before` (ms). */
 export function chainJobIds(ctx: ConsoleContext, client: string, before?: number, fileSetId?: number): number[] {
   const chain = currentChain(ctx.catalog, client, { before, fileSetId });
-  if (chain.length === 0) throw new BurrowError('NOT_FOUND', `no successful Full backup of client "${client}" in the catalog${before ? ' before that time' : ''}`);
+  if (chain.length === 0) throw new BurrowError('NOT_FOUND', noChain(ctx, client, before, fileSetId));
   return chain.map((j) => j.jobId);
+}
+
+/**
+ * Why there is nothing to restore. A time before the oldest Full still in the catalog
+ * is a point whose backups have passed their retention (or never were): the message
+ * names the oldest point that can still be restored, so the operator knows how far
+ * back the catalog reaches.
+ */
+function noChain(ctx: ConsoleContext, client: string, before: number | undefined, fileSetId: number | undefined): string {
+  const none = `no successful Full backup of client "${client}" in the catalog`;
+  if (before === undefined) return none;
+  const start = (j: JobRow): number => j.startTime ?? j.schedTime;
+  const oldest = ctx.catalog.listJobs({ client, type: 'B' })
+    .filter((j) => j.level === 'F' && (j.status === 'T' || j.status === 'W') && (fileSetId === undefined || j.fileSetId === fileSetId))
+    .sort((a, b) => start(a) - start(b))[0];
+  if (oldest === undefined) return `${none} before ${listDate(before)}`;
+  return `${none} before ${listDate(before)}: the oldest one is JobId ${oldest.jobId} of ${listDate(start(oldest))}; `
+    + 'older backups have passed their retention and been pruned, or never were';
 }
 
 export function parseWhen(text: string): number {

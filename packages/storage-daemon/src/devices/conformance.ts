@@ -56,6 +56,41 @@ export function driveConformance(kind: string, makeHarness: () => Promise<DriveH
       assert.equal((await drive.mount('Vol-0001')).label.poolName, 'Other');
     }));
 
+    it('relabels a volume under a new name (relabel oldvolume=): only the new label is left, nothing is overwritten', withHarness(async (h) => {
+      const [drive] = h.drives;
+      await writeSession(drive, 'Old', 3, [attributesRecord(1, '/a'), dataRecord(1, 0, patternBytes(3000, 1))]);
+      const labelled = await drive.label('New', { poolName: 'Other' }, { renameFrom: 'Old' });
+      assert.equal(labelled.label.volumeName, 'New');
+      assert.equal(drive.mounted()?.volumeName, 'New');
+      assert.equal((await drive.mount('New')).label.poolName, 'Other');
+      const reader = await drive.openRead();
+      const items = await collectVolume(reader);
+      await reader.close();
+      assert.deepEqual(itemsOfKind(items, 'record'), [], 'all previous data lost');
+      assert.equal((await h.storedBytes('New'))?.length, labelled.volBytes);
+      if (drive.capabilities.mountsByName) {
+        assert.equal(await h.storedBytes('Old'), null);
+        await assert.rejects(drive.mount('Old'), isCode('NOT_FOUND'));
+        await assert.rejects(drive.label('Other', LABEL, { renameFrom: 'Missing' }), isCode('NOT_FOUND'));
+        // The new name taken (by a volume, or by a file that is not one): both stay as they are.
+        await drive.label('Taken', LABEL);
+        const [taken, fresh] = [await h.storedBytes('Taken'), await h.storedBytes('New')];
+        await assert.rejects(drive.label('Taken', LABEL, { renameFrom: 'New' }), isCode('VOLUME_FORMAT'));
+        assert.deepEqual([await h.storedBytes('Taken'), await h.storedBytes('New')], [taken, fresh]);
+        const alien = Buffer.from('not a volume\n');
+        await h.putForeign('Alien', alien);
+        await assert.rejects(drive.label('Alien', LABEL, { renameFrom: 'New' }), isCode('VOLUME_FORMAT'));
+        await assert.rejects(drive.label('Elsewhere', LABEL, { renameFrom: 'Alien' }), isCode('VOLUME_FORMAT'));
+        assert.deepEqual([await h.storedBytes('Alien'), await h.storedBytes('Elsewhere')], [alien, null]);
+        // A volume being written is never relabelled.
+        await drive.mount('New');
+        const writer = await drive.openAppend();
+        await assert.rejects(drive.label('Renamed', LABEL, { renameFrom: 'New' }), isCode('DEVICE'));
+        await writer.close();
+        assert.equal(await h.storedBytes('Renamed'), null);
+      }
+    }));
+
     it('refuses unsafe volume names and reports a missing volume', withHarness(async ({ drives: [drive] }) => {
       for (const name of ['', '.', '..', 'a/b', '../escape', 'nul\0byte', 'line\nbreak']) {
         await assert.rejects(drive.label(name, {}), isCode('HOSTILE_PATH'), JSON.stringify(name));

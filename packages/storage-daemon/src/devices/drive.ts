@@ -151,6 +151,13 @@ export interface LabelOptions {
    * overwritten, whatever this says.
    */
   relabel?: boolean;
+  /**
+   * Bareos's `relabel oldvolume= volume=`: the volume now called `renameFrom` (it must
+   * hold our label of that name) gets the new name and a fresh label; every block on
+   * it is lost. The new name must not be taken. A file drive renames the volume file;
+   * a tape drive writes the new label on the cartridge that holds the old one.
+   */
+  renameFrom?: string;
   signal?: AbortSignal;
 }
 

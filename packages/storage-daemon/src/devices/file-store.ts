@@ -4,7 +4,7 @@
  * symbolic link planted where a volume would go.
  */
 import { constants as fsc } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { link, open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { ByteHandle, VolumeStore } from './volume-store.js';
@@ -52,6 +52,28 @@ export class FileStore implements VolumeStore {
       return await open(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC | fsc.O_NOFOLLOW, 0o640);
     } catch (err) {
       throw storeError(`cannot create ${path}`, err);
+    }
+  }
+
+  /**
+   * A hard link to the new name, then the old name removed: link(2) fails when the new
+   * name exists (rename(2) would replace it silently), so nothing is ever overwritten.
+   */
+  async rename(from: string, to: string): Promise<void> {
+    const source = this.path(from);
+    const target = this.path(to);
+    try {
+      await link(source, target);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new BurrowError('NOT_FOUND', `volume ${from} not found: there is no ${source}`, { cause: err });
+      if (code === 'EEXIST') throw new BurrowError('VOLUME_FORMAT', `${target} exists already; refusing to rename ${source} over it`, { cause: err });
+      throw storeError(`cannot rename ${source} to ${target}`, err);
+    }
+    try {
+      await unlink(source);
+    } catch (err) {
+      throw storeError(`cannot remove ${source} after linking it as ${target}`, err);
     }
   }
 

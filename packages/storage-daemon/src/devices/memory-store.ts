@@ -42,6 +42,16 @@ export class MemoryStore implements VolumeStore {
     return new MemoryHandle(volume, true);
   }
 
+  async rename(from: string, to: string): Promise<void> {
+    checkVolumeName(from);
+    checkVolumeName(to);
+    const volume = this.volumes.get(from);
+    if (!volume) throw new BurrowError('NOT_FOUND', `volume ${from} not found in memory`);
+    if (this.volumes.has(to)) throw new BurrowError('VOLUME_FORMAT', `memory:${to} exists already; refusing to rename memory:${from} over it`);
+    this.volumes.delete(from);
+    this.volumes.set(to, volume);
+  }
+
   async syncEntries(): Promise<void> {}
 
   /** A copy of a volume's bytes (tests look at and damage volumes through these two). */

@@ -85,13 +85,22 @@ export class RandomAccessDrive implements Drive {
 
   async label(volumeName: string, info: VolumeLabelInfo, options: LabelOptions = {}): Promise<LabelledVolume> {
     checkVolumeName(volumeName);
+    const from = options.renameFrom;
+    if (from !== undefined) checkVolumeName(from);
     options.signal?.throwIfAborted();
     const { claims, store } = this.archive;
-    if (claims.inUse(volumeName)) throw new BurrowError('DEVICE', `Volume "${volumeName}" is in use; it cannot be labelled now`);
+    const names = from === undefined || from === volumeName ? [volumeName] : [from, volumeName];
+    for (const name of names) {
+      if (claims.inUse(name)) throw new BurrowError('DEVICE', `Volume "${name}" is in use; it cannot be labelled now`);
+    }
     // Held while labelling, so no other drive appends to, reads or labels it meanwhile.
-    claims.claimAppend(volumeName, this.name);
+    for (const name of names) claims.claimAppend(name, this.name);
     try {
-      await this.checkMayLabel(volumeName, options.relabel === true);
+      if (from !== undefined && from !== volumeName) {
+        await this.renameForRelabel(from, volumeName);
+      } else {
+        await this.checkMayLabel(volumeName, options.relabel === true || from !== undefined);
+      }
       const block = encodeBlock(volumeLabelBlock(makeVolumeLabel(volumeName, info)));
       const fh = await store.create(volumeName);
       try {
@@ -108,8 +117,24 @@ export class RandomAccessDrive implements Drive {
       if (!this.busy()) this.current = mounted;
       return { ...mounted, volBytes: block.length };
     } finally {
-      claims.releaseAppend(volumeName, this.name);
+      for (const name of names) claims.releaseAppend(name, this.name);
     }
+  }
+
+  /**
+   * The first half of a relabel: the old volume, which must be ours, takes the new
+   * name (the label written next makes it that volume). Should the daemon die between
+   * the two, the file of the new name still holds the old label: mounting it is
+   * refused ("labelled with another name"), and the relabel can be run again.
+   */
+  private async renameForRelabel(from: string, to: string): Promise<void> {
+    const { store } = this.archive;
+    if ((await store.size(from)) === null) throw new BurrowError('NOT_FOUND', `volume ${from} not found: there is no ${this.where(from)}`);
+    await this.readLabel(from);
+    if ((await store.size(to)) !== null) throw new BurrowError('VOLUME_FORMAT', `${this.where(to)} exists already; Volume "${from}" cannot be relabelled with that name`);
+    await store.rename(from, to);
+    await store.syncEntries();
+    if (this.current?.volumeName === from) this.current = null;
   }
 
   /** An existing volume is replaced only when asked to, and only if it is Burrow's. */

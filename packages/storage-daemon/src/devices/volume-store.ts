@@ -27,7 +27,13 @@ export interface VolumeStore {
   open(volumeName: string, mode: 'read' | 'write'): Promise<ByteHandle>;
   /** Makes the volume empty, creating it if needed, for a label to be written (never through a link). */
   create(volumeName: string): Promise<ByteHandle>;
-  /** Makes a volume just created durable as an entry of the archive (a directory fsync for files). */
+  /**
+   * Gives volume `from` the name `to` (Bareos's relabel of a file volume). Never
+   * replaces anything: VOLUME_FORMAT when something of the new name exists already,
+   * NOT_FOUND when there is no `from`. The caller makes it durable with syncEntries.
+   */
+  rename(from: string, to: string): Promise<void>;
+  /** Makes a volume just created or renamed durable as an entry of the archive (a directory fsync for files). */
   syncEntries(): Promise<void>;
 }
 

@@ -52,13 +52,15 @@ export interface LabelRequest {
   poolName: string;
   /** Write a fresh label over the volume's own label of this name (truncate): its data is lost. */
   overwrite?: boolean;
+  /** `relabel`: the volume that takes `volumeName` and a fresh label (its data is lost). */
+  oldVolumeName?: string;
 }
 
 /** Writes a volume label through the SD; returns the volume's size after labelling. */
 export async function labelVolume(target: StorageTarget, directorName: string, req: LabelRequest): Promise<number> {
   const channel = await openStorage(target, directorName);
   try {
-    await channel.send('sdLabel', { device: target.device, volumeName: req.volumeName, poolName: req.poolName, mediaType: target.mediaType, overwrite: req.overwrite === true });
+    await channel.send('sdLabel', { device: target.device, volumeName: req.volumeName, poolName: req.poolName, mediaType: target.mediaType, overwrite: req.overwrite === true, oldVolumeName: req.oldVolumeName ?? '' });
     const reply = await channel.expect('sdLabelReply');
     return reply.volBytes;
   } finally {

@@ -92,9 +92,10 @@ export class DriveOperator {
    * 0 of a group unless it says otherwise; for a Count device that is `<Name>0000`,
    * which jobs never take by themselves), then wakes jobs waiting on it for a volume.
    * The drive's Media Type must be the one the Director's Storage expects. With
-   * `relabel` (truncate) the volume must already hold our label of this name.
+   * `relabel` (truncate) the volume must already hold our label of this name; with
+   * `renameFrom` (relabel oldvolume=) the old volume takes the new name and label.
    */
-  async label(at: DriveAddress, volumeName: string, info: VolumeLabelInfo, options: { relabel?: boolean } = {}): Promise<LabelledVolume & { drive: string }> {
+  async label(at: DriveAddress, volumeName: string, info: VolumeLabelInfo, options: { relabel?: boolean; renameFrom?: string } = {}): Promise<LabelledVolume & { drive: string }> {
     const d = this.locate(at);
     if (!d.ok) throw new BurrowError('NOT_FOUND', d.reply.text);
     const { drive } = d;
@@ -103,8 +104,12 @@ export class DriveOperator {
       throw new BurrowError('DEVICE', `Device ${drive.printName} has Media Type "${mediaType}", not "${info.mediaType}" as the Director's Storage says`);
     }
     // Relabelling (truncate) writes over our own label of this very name only: mounting reads it first.
-    if (options.relabel) await drive.drive.mount(volumeName);
-    const labelled = await drive.drive.label(volumeName, info, { relabel: options.relabel === true });
+    // `relabel oldvolume=` starts from the old volume: a drive that mounts only what is put
+    // in it (a tape) mounts it first; a file drive reads its label itself, beside a busy volume.
+    if (options.renameFrom !== undefined) {
+      if (!drive.drive.capabilities.mountsByName) await drive.drive.mount(options.renameFrom);
+    } else if (options.relabel) await drive.drive.mount(volumeName);
+    const labelled = await drive.drive.label(volumeName, info, { relabel: options.relabel === true, renameFrom: options.renameFrom });
     this.wake(drive);
     return { ...labelled, drive: drive.name };
   }

@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { bvfsGetJobidsCommand, bvfsLsdirsCommand, bvfsLsfilesCommand, bvfsUpdateCommand, bvfsVersionsCommand } from './bvfs.js';
 import { bvfsCleanupCommand, bvfsRestoreCommand } from './bvfs-restore.js';
 import { apiCommand, helpCommand, messagesCommand, versionCommand } from './info.js';
-import { labelCommand } from './label.js';
+import { labelCommand, relabelCommand } from './label.js';
 import { addCommand } from './add.js';
 import { deleteCommand } from './delete.js';
 import { pruneCommand } from './prune.js';
@@ -22,7 +22,7 @@ import { statusCommand } from './status.js';
 const ALL: Command[] = [
   apiCommand, cancelCommand, estimateCommand, helpCommand, labelCommand, listCommand, llistCommand, messagesCommand,
   queryCommand, reloadCommand, restoreCommand, runCommand, showCommand, statusCommand, versionCommand, waitCommand,
-  addCommand, deleteCommand, pruneCommand, purgeCommand, truncateCommand, updateCommand,
+  addCommand, deleteCommand, pruneCommand, purgeCommand, relabelCommand, truncateCommand, updateCommand,
   bvfsCleanupCommand, bvfsGetJobidsCommand, bvfsLsdirsCommand, bvfsLsfilesCommand, bvfsRestoreCommand, bvfsUpdateCommand, bvfsVersionsCommand,
 ];
 

@@ -2,16 +2,22 @@
  * label: write a label on a new volume through the SD, then record it in the catalog
  * (Append, the pool's limits, the slot; a record made by `add` becomes labelled). The
  * catalog changes only once the SD has labelled, so a refused label leaves no record.
+ * relabel (Bareos's): a Purged or Recycle volume takes a new name and a fresh label
+ * (its data is lost; a File volume's file is renamed); the new name gets a new record
+ * in the pool given, and the old record is deleted, once the SD has done it.
  */
 import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource } from '@burrow/common/config/index';
-import { labelVolume } from '../../sd/storage-link.js';
+import { labelVolume, type StorageTarget } from '../../sd/storage-link.js';
 import { storageTarget } from '../../setup/resolve.js';
-import { defineCommand } from '../command.js';
+import { defineCommand, type ConsoleContext } from '../command.js';
 import { count, text } from '../arg-types.js';
 import { volumeNameProblem } from '../../media/label-format.js';
 import { mediaDefaults } from '../../media/pools.js';
+import { isOneOf, RELABELABLE } from '../../media/statuses.js';
+import type { MediaRow, PoolRow } from '../../catalog/index.js';
+import { visibleVolume } from './media-common.js';
 import { consoleScope } from '../scope.js';
 
 export interface LabelResult {
@@ -24,46 +30,86 @@ export interface LabelResult {
   volbytes: number;
 }
 
+/** What label and relabel check before asking the SD: the Storage, the Pool and the new name. */
+function labelTarget(ctx: ConsoleContext, command: string, a: { storage?: string; pool: string; volume: string }): { storage: StorageTarget; pool: PoolRow; existing: MediaRow | undefined } {
+  const storageName = a.storage ?? ctx.config.storages[0]?.name;
+  if (!storageName) throw new BurrowError('BAD_REQUEST', `${command}: no Storage resource is configured`);
+  const scope = consoleScope(ctx);
+  if (!scope.storageAllowed(storageName)) throw new BurrowError('NOT_FOUND', `Storage "${storageName}" is not defined`);
+  const pool = findResource(ctx.config.pools, a.pool);
+  if (!pool || !scope.poolAllowed(pool.name)) throw new BurrowError('NOT_FOUND', `Pool "${a.pool}" is not defined`);
+  const problem = volumeNameProblem(a.volume);
+  if (problem) throw new BurrowError('BAD_REQUEST', `${command}: ${problem}`);
+  // A record made by `add` (Unlabeled, nothing written) may be labelled; one with data never.
+  const existing = ctx.catalog.getMediaByName(a.volume);
+  if (existing && existing.volStatus !== 'Unlabeled') throw new BurrowError('BAD_REQUEST', `Media record for new Volume "${a.volume}" already exists.`);
+  const poolRow = ctx.catalog.getPool(pool.name);
+  if (!poolRow) throw new BurrowError('CATALOG', `Pool "${pool.name}" is missing from the catalog`);
+  return { storage: storageTarget(ctx.config, storageName), pool: poolRow, existing };
+}
+
+/** The new volume's catalog row: made, or (a record of `add`) filled in; Append with the pool's limits. */
+function recordLabelled(ctx: ConsoleContext, t: ReturnType<typeof labelTarget>, volume: string, volBytes: number, slotArg: number | undefined): { mediaId: number; slot: number } {
+  const slot = slotArg ?? t.existing?.slot ?? 0;
+  const fields = {
+    poolId: t.pool.poolId, mediaType: t.storage.mediaType, storageId: ctx.catalog.ensureStorage(t.storage.name), volBytes, volBlocks: 1,
+    labelDate: ctx.env.clock.now(), slot, inChanger: slot > 0, ...mediaDefaults(t.pool),
+  };
+  if (t.existing) {
+    ctx.catalog.updateMedia(t.existing.mediaId, { ...fields, volStatus: 'Append' });
+    return { mediaId: t.existing.mediaId, slot };
+  }
+  return { mediaId: ctx.catalog.createMedia({ volumeName: volume, volStatus: 'Append', ...fields }), slot };
+}
+
 export const labelCommand = defineCommand({
   name: 'label',
   help: 'Label a volume',
   usage: 'label [storage=<storage>] volume=<name> pool=<pool> [slot=<n>]',
   args: z.object({ storage: text().optional(), volume: text(), pool: text(), slot: count().optional() }).strict(),
   run: async (ctx, a): Promise<LabelResult> => {
-    const storageName = a.storage ?? ctx.config.storages[0]?.name;
-    if (!storageName) throw new BurrowError('BAD_REQUEST', 'label: no Storage resource is configured');
-    const scope = consoleScope(ctx);
-    if (!scope.storageAllowed(storageName)) throw new BurrowError('NOT_FOUND', `Storage "${storageName}" is not defined`);
-    const pool = findResource(ctx.config.pools, a.pool);
-    if (!pool || !scope.poolAllowed(pool.name)) throw new BurrowError('NOT_FOUND', `Pool "${a.pool}" is not defined`);
-    const problem = volumeNameProblem(a.volume);
-    if (problem) throw new BurrowError('BAD_REQUEST', `label: ${problem}`);
-    // A record made by `add` (Unlabeled, nothing written) may be labelled; one with data never.
-    const existing = ctx.catalog.getMediaByName(a.volume);
-    if (existing && existing.volStatus !== 'Unlabeled') throw new BurrowError('BAD_REQUEST', `Media record for new Volume "${a.volume}" already exists.`);
-    const storage = storageTarget(ctx.config, storageName);
-    const poolRow = ctx.catalog.getPool(pool.name);
-    if (!poolRow) throw new BurrowError('CATALOG', `Pool "${pool.name}" is missing from the catalog`);
+    const t = labelTarget(ctx, 'label', a);
     // The SD labels first: a label it refuses (a volume already there) leaves no Media record behind.
-    const volBytes = await labelVolume(storage, ctx.env.directorName, { volumeName: a.volume, poolName: pool.name });
-    const now = ctx.env.clock.now();
-    const slot = a.slot ?? existing?.slot ?? 0;
-    const fields = {
-      poolId: poolRow.poolId, mediaType: storage.mediaType, storageId: ctx.catalog.ensureStorage(storage.name), volBytes, volBlocks: 1,
-      labelDate: now, slot, inChanger: slot > 0, ...mediaDefaults(poolRow),
-    };
-    let mediaId: number;
-    if (existing) {
-      ctx.catalog.updateMedia(existing.mediaId, { ...fields, volStatus: 'Append' });
-      mediaId = existing.mediaId;
-    } else {
-      mediaId = ctx.catalog.createMedia({ volumeName: a.volume, volStatus: 'Append', ...fields });
-    }
-    return { volume: a.volume, mediaid: mediaId, pool: pool.name, storage: storage.name, device: storage.device, slot, volbytes: volBytes };
+    const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: a.volume, poolName: t.pool.name });
+    const { mediaId, slot } = recordLabelled(ctx, t, a.volume, volBytes, a.slot);
+    return { volume: a.volume, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: volBytes };
   },
   render: (r) => [
     `Sending label command for Volume "${r.volume}" Slot ${r.slot} ...`,
     `3000 OK label. VolBytes=${r.volbytes} Volume="${r.volume}" Device="${r.device}"`,
     `Catalog record for Volume "${r.volume}", Slot ${r.slot} successfully created.`,
+  ].join('\n'),
+});
+
+export interface RelabelResult extends LabelResult {
+  oldvolume: string;
+}
+
+export const relabelCommand = defineCommand({
+  name: 'relabel',
+  help: 'Relabel a purged volume with a new name (its data is lost)',
+  usage: 'relabel [storage=<storage>] oldvolume=<name> volume=<new name> pool=<pool> [slot=<n>]',
+  args: z.object({ storage: text().optional(), oldvolume: text(), volume: text(), pool: text(), slot: count().optional() }).strict(),
+  run: async (ctx, a): Promise<RelabelResult> => {
+    const old = visibleVolume(ctx, a.oldvolume);
+    // Only a volume whose data nobody wants any more (Bareos: Purged or Recycle).
+    if (!isOneOf(old.volStatus, RELABELABLE)) {
+      throw new BurrowError('BAD_REQUEST', `Volume "${old.volumeName}" has VolStatus ${old.volStatus}. It must be Purged or Recycled before relabeling.`);
+    }
+    const t = labelTarget(ctx, 'relabel', a);
+    if (old.mediaType !== t.storage.mediaType) {
+      throw new BurrowError('BAD_REQUEST', `Volume "${old.volumeName}" has Media Type "${old.mediaType}"; Storage "${t.storage.name}" has "${t.storage.mediaType}"`);
+    }
+    // The SD renames and labels first; the catalog changes only once it has.
+    const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: a.volume, poolName: t.pool.name, oldVolumeName: old.volumeName });
+    ctx.catalog.deleteMedia(old.mediaId);
+    const { mediaId, slot } = recordLabelled(ctx, t, a.volume, volBytes, a.slot ?? old.slot);
+    return { volume: a.volume, oldvolume: old.volumeName, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: volBytes };
+  },
+  render: (r) => [
+    `Sending relabel command from "${r.oldvolume}" to "${r.volume}" ...`,
+    `3000 OK label. VolBytes=${r.volbytes} Volume="${r.volume}" Device="${r.device}"`,
+    `Catalog record for Volume "${r.volume}", Slot ${r.slot} successfully created.`,
+    `Old volume "${r.oldvolume}" deleted from catalog.`,
   ].join('\n'),
 });

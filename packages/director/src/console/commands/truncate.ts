@@ -1,12 +1,15 @@
 /**
- * truncate volstatus=Purged (Bareos 20's command): a purged volume gives its space back.
+ * truncate volstatus=Purged (Bareos's command): a purged volume gives its space back.
  * The SD writes a fresh label over the volume's own label of the same name, so a File
- * volume shrinks to its label; the catalog row stays Purged with its new size. Also
- * what `purge volume action=truncate` does for volumes with Action On Purge = Truncate.
+ * volume shrinks to its label; the catalog row stays Purged with its new size. As in
+ * Bareos, only volumes that may be recycled (Recycle = yes), are enabled and hold more
+ * than their label are candidates, and the reply is "The volume 'X' has been
+ * truncated." Also what `purge volume action=truncate` does for volumes with Action On
+ * Purge = Truncate (whose reply Bareos words "The volume "X" has been truncated").
  */
 import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
-import { ON_PURGE_TRUNCATE, type MediaRow } from '../../catalog/index.js';
+import { MEDIA_ENABLED, ON_PURGE_TRUNCATE, type MediaRow } from '../../catalog/index.js';
 import { labelVolume } from '../../sd/storage-link.js';
 import { storageTarget } from '../../setup/resolve.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
@@ -26,16 +29,30 @@ function storageFor(ctx: ConsoleContext, m: MediaRow, storage: string | undefine
   return name;
 }
 
-/** Truncates one Purged volume through the SD; the lines say what happened (Bareos's words). */
-export async function truncateVolume(ctx: ConsoleContext, m: MediaRow, storage: string | undefined, requireAction = true): Promise<string[]> {
+/** Why the `truncate` command leaves a Purged volume alone (Bareos's candidates), or null. */
+function notCandidate(m: MediaRow): string | null {
+  if (m.volStatus !== 'Purged') return `Volume "${m.volumeName}" is ${m.volStatus}, not Purged: not truncated.`;
+  if (!m.recycle) return `Volume "${m.volumeName}" has Recycle = no: not truncated.`;
+  if (m.enabled !== MEDIA_ENABLED) return `Volume "${m.volumeName}" is not enabled: not truncated.`;
+  if (m.volBlocks <= 1) return `Volume "${m.volumeName}" holds only its label: nothing to truncate.`;
+  return null;
+}
+
+/**
+ * Truncates one Purged volume through the SD; the lines say what happened. `by` says
+ * whose words: `purge action=truncate` (which needs Action On Purge = Truncate) or
+ * the `truncate` command.
+ */
+export async function truncateVolume(ctx: ConsoleContext, m: MediaRow, storage: string | undefined, by: 'purge' | 'truncate' = 'purge'): Promise<string[]> {
   if (m.volStatus !== 'Purged') return [`Volume "${m.volumeName}" is ${m.volStatus}, not Purged: not truncated.`];
-  if (requireAction && (m.actionOnPurge & ON_PURGE_TRUNCATE) === 0) {
+  if (by === 'purge' && (m.actionOnPurge & ON_PURGE_TRUNCATE) === 0) {
     return ['The option "Action On Purge = Truncate" was not defined in the Pool resource.', `Unable to truncate volume "${m.volumeName}"`];
   }
   const target = storageTarget(ctx.config, storageFor(ctx, m, storage));
   const volBytes = await labelVolume(target, ctx.env.directorName, { volumeName: m.volumeName, poolName: m.poolName, overwrite: true });
   ctx.catalog.updateMedia(m.mediaId, { volBytes, volBlocks: 1, volFiles: 0 });
-  return [`3000 OK label. VolBytes=${volBytes} Volume="${m.volumeName}" Device="${target.device}"`, `The volume "${m.volumeName}" has been truncated`];
+  const done = by === 'purge' ? `The volume "${m.volumeName}" has been truncated` : `The volume '${m.volumeName}' has been truncated.`;
+  return [`3000 OK label. VolBytes=${volBytes} Volume="${m.volumeName}" Device="${target.device}"`, done];
 }
 
 const truncateArgs = z.object({
@@ -57,12 +74,14 @@ export const truncateCommand = defineCommand({
     const pool = a.pool === undefined ? undefined : visiblePool(ctx, a.pool);
     const vols = a.volume !== undefined ? [visibleVolume(ctx, a.volume)]
       : ctx.catalog.listMedia({ statuses: ['Purged'], ...(pool ? { poolId: pool.poolId } : {}) }).filter((m) => scope.poolAllowed(m.poolName));
-    const purged = vols.filter((m) => m.volStatus === 'Purged');
-    if (purged.length === 0) return { lines: ['No volumes found to perform the command.'], truncated: [] };
+    // A volume named on the line that is no candidate says why; the others are left out quietly, as in Bareos.
+    const refusals = a.volume !== undefined ? vols.map(notCandidate).filter((why): why is string => why !== null) : [];
+    const candidates = vols.filter((m) => notCandidate(m) === null);
+    if (candidates.length === 0) return { lines: [...refusals, 'No volumes found to perform the command.'], truncated: [] };
     const lines: string[] = [];
     const truncated: string[] = [];
-    for (const m of purged) {
-      lines.push(...(await truncateVolume(ctx, m, a.storage, false)));
+    for (const m of candidates) {
+      lines.push(...(await truncateVolume(ctx, m, a.storage, 'truncate')));
       truncated.push(m.volumeName);
     }
     return { lines, truncated };

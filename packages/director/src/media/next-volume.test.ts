@@ -194,3 +194,33 @@ test('Purge Oldest Volume ignores retention (the purge waits for the mount); Rec
     w.close();
   }
 });
+
+test('Recycle Current Volume: the mounted volume is recycled before looking elsewhere, once its jobs have expired', async () => {
+  const w = mediaWorld();
+  try {
+    const pool = w.pool({ name: 'Tapes', recycleCurrentVolume: true, volumeRetention: 7 * DAY, recycle: true });
+    const loaded = w.volume('T1', pool);
+    const other = w.volume('T2', pool);
+    w.backup('F', [loaded]);
+    w.catalog.setMediaStatus(loaded, 'Full');
+    await w.clock.advanceTo(w.clock.now() + DAY);
+    w.backup('F', [other]);
+    assert.equal(chosen(w, pool, { mounted: 'T1' }), 'T2', 'within its retention the loaded volume stays; the Append one is taken');
+    await w.clock.advanceTo(w.clock.now() + 7 * DAY);
+    const r = findNextVolume(w.catalog, w.reservations, wanted(w, pool, { mounted: 'T1' }));
+    assert.equal(r.found?.volumeName, 'T1', r.lines.join('\n'));
+    assert.equal(r.found?.action, 'recycle');
+    assert.ok(r.lines.includes('Pruning volume T1: 1 Jobs have expired and can be pruned.'), r.lines.join('\n'));
+    assert.equal(w.catalog.getMedia(loaded)?.volStatus, 'Purged');
+    assert.equal(chosen(w, pool, { mounted: 'T1', unwanted: new Set(['T1']) }), 'T2', 'an unwanted volume is not taken');
+    // Without the directive the mounted volume waits its turn: the Append one first.
+    const plain = w.pool({ name: 'Plain', volumeRetention: 7 * DAY, recycle: true });
+    const p1 = w.volume('P1', plain, { status: 'Purged' });
+    w.volume('P2', plain);
+    assert.equal(chosen(w, plain, { mounted: 'P1' }), 'P2');
+    w.catalog.updateMedia(p1, { recycle: false });
+    assert.equal(chosen(w, pool, { mounted: 'P1' }), 'T2', 'a volume of another pool is never the current one');
+  } finally {
+    w.close();
+  }
+});

@@ -1,6 +1,10 @@
 /**
  * The next volume a job writes on, in the order of Bareos's code
  * (dird/next_vol.cc FindNextVolumeForAppend; research note section 4):
+ *   0. with the pool's Recycle Current Volume, the volume the job's drive has mounted,
+ *      when it is Purged or Recycle, or Full or Used and all its jobs prune by their
+ *      retention (Bareos's check of the current volume): recycled before looking
+ *      elsewhere, so a loaded tape is reused rather than another asked for;
  *   1. an Append volume of the pool: the one the job's drive has mounted, else the most
  *      recently written first (fill what is started);
  *   2. an Unlabeled one (made by `add`), when the device may label;
@@ -19,6 +23,7 @@ import type { VolumeChoice, VolumeSearchResult } from './choice.js';
 import { expandLabelFormat, hasVariables, numberedName, volumeNameProblem, type LabelVariables } from './label-format.js';
 import { enforceLimits } from './limits.js';
 import { hasRoom, mediaDefaults, scratchPoolOf } from './pools.js';
+import { pruneVolume } from './prune.js';
 import { pruneVolumesOfPool } from './prune-volumes.js';
 import type { VolumeReservations } from './reservations.js';
 
@@ -55,7 +60,7 @@ interface Search {
 export function findNextVolume(catalog: Catalog, reservations: VolumeReservations, w: VolumeWanted): VolumeSearchResult {
   const s: Search = { catalog, w, reservations, lines: [] };
   for (let tries = 0; tries < MAX_TRIES; tries++) {
-    const found = appendable(s) ?? labelable(s) ?? recyclable(s, w.pool) ?? pruned(s) ?? fromScratch(s) ?? newVolume(s) ?? oldest(s);
+    const found = current(s) ?? appendable(s) ?? labelable(s) ?? recyclable(s, w.pool) ?? pruned(s) ?? fromScratch(s) ?? newVolume(s) ?? oldest(s);
     if (found === 'again') continue;
     if (found) return { found, lines: s.lines };
     return { found: null, lines: s.lines, reason: nothingFound(s) };
@@ -82,6 +87,28 @@ const existing = (m: MediaRow, action: VolumeChoice['action'], o: { recycle?: bo
   maxVolBytes: (o.moveTo ? o.moveTo.maximumVolumeBytes : m.maxVolBytes),
   endHint: action === 'append' ? m.volBytes : 0,
 });
+
+/**
+ * Step 0, Recycle Current Volume: the drive's volume, if it may be recycled now. A Full
+ * or Used one is pruned by its own Volume Retention first (never a job a kept job
+ * needs); only if nothing is left on it is it recycled.
+ */
+function current(s: Search): VolumeChoice | undefined {
+  const { pool, mounted } = s.w;
+  if (!pool.recycleCurrentVolume || mounted === undefined) return undefined;
+  const m = s.catalog.getMediaByName(mounted);
+  if (!m || m.poolId !== pool.poolId || m.mediaType !== s.w.mediaType || m.enabled !== 1 || !m.recycle) return undefined;
+  if (excluded(s).has(m.volumeName) || s.reservations.heldByOthers(s.w.jobId).has(m.volumeName)) return undefined;
+  if (m.volStatus === 'Purged' || m.volStatus === 'Recycle') return existing(m, 'recycle', { recycle: true });
+  if (m.volStatus !== 'Full' && m.volStatus !== 'Used') return undefined;
+  // Bareos tries only once the Volume Retention has passed since the last write.
+  if (m.lastWritten === null || m.lastWritten + m.volRetention >= s.w.now) return undefined;
+  const out = pruneVolume(s.catalog, m, s.w.now);
+  s.lines.push(...out.lines);
+  const after = s.catalog.getMedia(m.mediaId);
+  if (!out.emptied || after?.volStatus !== 'Purged' || after.poolId !== pool.poolId) return undefined;
+  return existing(after, 'recycle', { recycle: true });
+}
 
 /** Step 1, with the limits checked and the other writers counted toward Maximum Volume Jobs. */
 function appendable(s: Search): VolumeChoice | 'again' | undefined {

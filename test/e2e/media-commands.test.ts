@@ -13,13 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
 import { BIN } from '../harness/paths.js';
-
-/** The value of one field of `llist volume=NAME`. */
-function field(llist: string, name: string): string {
-  const m = new RegExp(`^\\s*${name}: (.*)$`, 'm').exec(llist);
-  assert.ok(m, `no ${name} in:\n${llist}`);
-  return m[1]!;
-}
+import { llistField as field } from '../harness/checks.js';
 
 test('label, limits, update, prune, truncate, recycle, add, purge and delete, as Bareos documents them', async (t) => {
   const src = mkdtempSync(join(tmpdir(), 'burrow-src-'));
@@ -71,7 +65,7 @@ test('label, limits, update, prune, truncate, recycle, add, purge and delete, as
   assert.equal(field(await volume('Manual-1'), 'volstatus'), 'Purged');
   assert.equal(statSync(join(burrow.volumes, 'Manual-1')).size, written, 'pruning never touches data');
   const truncated = await run(['truncate volstatus=Purged volume=Manual-1 yes']);
-  assert.match(truncated, /The volume "Manual-1" has been truncated/, truncated);
+  assert.match(truncated, /The volume 'Manual-1' has been truncated\./, truncated);
   const labelOnly = statSync(join(burrow.volumes, 'Manual-1')).size;
   assert.ok(labelOnly < written, `${labelOnly} < ${written}`);
   assert.equal(field(await volume('Manual-1'), 'volbytes'), String(labelOnly));

@@ -1,6 +1,6 @@
 /**
- * Checks the bad-input tests share: that the daemons still serve after a bad peer,
- * that a job ended the way we expect, and raw TCP talk to a port.
+ * Checks the end-to-end tests share: that the daemons still serve after a bad peer,
+ * that a job ended the way we expect, raw TCP talk to a port, a field of `llist`.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -105,4 +105,11 @@ export async function ask(channel: Channel, line: string): Promise<Reply> {
     out.json += r.json;
     if (!r.more) return out;
   }
+}
+
+/** The value of one field of `llist volume=NAME` (`  volstatus: Append`). */
+export function llistField(llist: string, name: string): string {
+  const m = new RegExp(`^\\s*${name}: (.*)$`, 'm').exec(llist);
+  assert.ok(m, `no ${name} in:\n${llist}`);
+  return m[1]!;
 }

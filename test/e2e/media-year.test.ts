@@ -69,6 +69,8 @@ interface Point {
   day: number;
   jobId: number;
   level: Level;
+  /** Just before the job was run: it started later. */
+  started: number;
   /** Just after the job ended (a `restore before=` of this moment gets its state). */
   at: number;
   tree: Snapshot;
@@ -95,9 +97,12 @@ Pool { Name = Incremental; Pool Type = Backup; Label Format = "Incremental-"; Vo
   const logs: string[] = [];
   /** Volume files on disk after each day: count, bytes, names. */
   const disk: Array<{ day: number; count: number; bytes: number; names: string[] }> = [];
-  const started = Date.now();
+  // Each day starts DAY after the one before, or later when a job ran long: never
+  // sooner, so a retention never covers more days than it does at full speed.
+  let dayStarted = 0;
   for (let day = 0; day < WEEK * MONTH * MONTHS; day++) {
-    await sleep(started + day * DAY - Date.now());
+    await sleep(dayStarted + DAY - Date.now());
+    dayStarted = Date.now();
     change(src, day);
     const level = levelOf(day);
     const r = await burrow.console([`run job=backup-test level=${level} yes`, 'wait', 'messages']);
@@ -106,21 +111,21 @@ Pool { Name = Incremental; Pool Type = Backup; Label Format = "Incremental-"; Vo
     assert.match(r.stdout, new RegExp(`Backup Level:\\s+${level}`), r.stdout);
     const jobId = Number(/JobId:\s+(\d+)\n/.exec(r.stdout)?.[1]);
     logs.push(r.stdout);
-    points.push({ day, jobId, level, at: Date.now(), tree: snapshot(src) });
+    points.push({ day, jobId, level, started: dayStarted, at: Date.now(), tree: snapshot(src) });
     const names = readdirSync(burrow.volumes).sort();
     disk.push({ day, count: names.length, bytes: names.reduce((n, v) => n + statSync(join(burrow.volumes, v)).size, 0), names });
   }
   const log = logs.join('\n');
   const summary = disk.map((d) => `day ${d.day}: ${d.count} volumes, ${d.bytes} bytes`).join('\n');
 
-  // Bounded: after the first month the volumes are pruned, recycled and reused in
-  // every pool, the set of volume files stops growing, and so does their size.
+  // Bounded: the volumes are pruned, recycled and reused in every pool, so 48 jobs
+  // need no more than 8 volume files ever (7 at full speed; longer days need fewer),
+  // and the bytes on disk stay within 8 volumes' worth.
   for (const pool of ['Full', 'Differential', 'Incremental']) {
     assert.match(log, new RegExp(`Recycled volume "${pool}-\\d+" on device "FileStorage"`), `a ${pool} volume is recycled\n${summary}`);
   }
-  const lastMonth = disk.filter((d) => d.day >= WEEK * MONTH * (MONTHS - 1));
-  const before = new Set(disk.filter((d) => d.day < WEEK * MONTH * (MONTHS - 1)).flatMap((d) => d.names));
-  assert.deepEqual(lastMonth.flatMap((d) => d.names).filter((n) => !before.has(n)), [], `no new volume in the last month\n${summary}`);
+  const everNamed = new Set(disk.flatMap((d) => d.names));
+  assert.ok(everNamed.size <= 8, `${everNamed.size} volumes ever made for ${points.length} jobs: ${[...everNamed].join(' ')}\n${summary}`);
   const most = Math.max(...disk.map((d) => d.count));
   assert.ok(most <= 8, `at most 8 volume files for ${points.length} jobs\n${summary}`);
   assert.ok(Math.max(...disk.map((d) => d.bytes)) <= 8 * 7000, `at most 8 volumes' worth of bytes\n${summary}`);
@@ -145,9 +150,9 @@ Pool { Name = Incremental; Pool Type = Backup; Label Format = "Incremental-"; Vo
     const missing = chainOf(i).filter((link) => !kept.has(link.jobId));
     assert.deepEqual(missing.map((m) => m.jobId), [], `JobId ${p.jobId} (day ${p.day}) lost a link of its chain\n${jobList}`);
   }
-  // The newest points, younger than the shortest retention, are all kept.
+  // The newest points, started within the shortest retention, are all kept.
   const end = Date.now();
-  for (const p of points.filter((q) => q.at > end - 5000)) assert.ok(kept.has(p.jobId), `JobId ${p.jobId} (day ${p.day}) is within retention`);
+  for (const p of points.filter((q) => q.started > end - 5000)) assert.ok(kept.has(p.jobId), `JobId ${p.jobId} (day ${p.day}) is within retention`);
   // Pruning said which jobs it kept for a chain.
   assert.match(log, /JobId \d+ \((Full|Differential|Incremental)\) is kept: JobId \d+ \((Differential|Incremental)\), which is kept, builds on it/, log);
 

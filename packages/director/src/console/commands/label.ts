@@ -48,6 +48,16 @@ function labelTarget(ctx: ConsoleContext, command: string, a: { storage?: string
   return { storage: storageTarget(ctx.config, storageName), pool: poolRow, existing };
 }
 
+/**
+ * A volume a job has been given (to recycle, to append to) is the job's until it ends:
+ * relabelling it would pull it from under the job. (A new name a job waits for may be
+ * labelled: that is how an operator answers its request.)
+ */
+function notReserved(ctx: ConsoleContext, volume: string): void {
+  const held = ctx.env.reservations.snapshot().find((h) => h.volumeName === volume);
+  if (held) throw new BurrowError('BAD_REQUEST', `Volume "${volume}" is reserved by JobId ${held.jobIds.join(',')}: not relabelled now.`);
+}
+
 /** The new volume's catalog row: made, or (a record of `add`) filled in; Append with the pool's limits. */
 function recordLabelled(ctx: ConsoleContext, t: ReturnType<typeof labelTarget>, volume: string, volBytes: number, slotArg: number | undefined): { mediaId: number; slot: number } {
   const slot = slotArg ?? t.existing?.slot ?? 0;
@@ -96,6 +106,7 @@ export const relabelCommand = defineCommand({
     if (!isOneOf(old.volStatus, RELABELABLE)) {
       throw new BurrowError('BAD_REQUEST', `Volume "${old.volumeName}" has VolStatus ${old.volStatus}. It must be Purged or Recycled before relabeling.`);
     }
+    notReserved(ctx, old.volumeName);
     const t = labelTarget(ctx, 'relabel', a);
     if (old.mediaType !== t.storage.mediaType) {
       throw new BurrowError('BAD_REQUEST', `Volume "${old.volumeName}" has Media Type "${old.mediaType}"; Storage "${t.storage.name}" has "${t.storage.mediaType}"`);

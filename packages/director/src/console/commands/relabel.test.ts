@@ -1,6 +1,7 @@
 /**
  * relabel and truncate refuse, before asking the SD, what Bareos refuses: relabel a
- * volume that is not Purged or Recycle, or to a name the catalog has; truncate a
+ * volume that is not Purged or Recycle, or one a job holds (Burrow's addition), or to
+ * a name the catalog has; truncate a
  * volume that may not be recycled, is disabled or holds only its label. Nothing in
  * the catalog changes. (What the SD does is tested end to end in media-relabel.)
  */
@@ -30,6 +31,10 @@ test('relabel and truncate refuse what Bareos refuses, changing nothing', async 
   assert.match((await execute(ctx, 'relabel oldvolume=Gone volume=bad/name pool=Other')).text(), /may hold only letters, digits/);
   assert.equal((await execute(ctx, 'relabel oldvolume=Nosuch volume=New pool=Other')).text(), 'Volume "Nosuch" not found in catalog.');
   assert.equal((await execute(ctx, 'relabel oldvolume=Gone volume=New pool=Nosuch')).text(), 'Pool "Nosuch" is not defined');
+  // A volume a job holds (chosen to recycle) is the job's.
+  ctx.env.reservations.hold(7, 'Gone', true);
+  assert.equal((await execute(ctx, 'relabel oldvolume=Gone volume=New pool=Other')).text(), 'Volume "Gone" is reserved by JobId 7: not relabelled now.');
+  ctx.env.reservations.release(7);
   assert.deepEqual(catalog.listMedia().map((m) => [m.volumeName, m.volStatus]), [['Busy', 'Used'], ['Gone', 'Purged'], ['Taken', 'Append']]);
 
   make('Kept', 'Purged', { recycle: false });

@@ -113,8 +113,9 @@ export const relabelCommand = defineCommand({
     }
     // The SD renames and labels first; the catalog changes only once it has.
     const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: a.volume, poolName: t.pool.name, oldVolumeName: old.volumeName });
-    ctx.catalog.deleteMedia(old.mediaId);
+    // The new record first, as Bareos: should the old one not go, the catalog still knows the new volume.
     const { mediaId, slot } = recordLabelled(ctx, t, a.volume, volBytes, a.slot ?? old.slot);
+    ctx.catalog.deleteMedia(old.mediaId);
     return { volume: a.volume, oldvolume: old.volumeName, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: volBytes };
   },
   render: (r) => [

@@ -178,4 +178,18 @@ Pool { Name = Incremental; Pool Type = Backup; Label Format = "Incremental-"; Vo
   assert.doesNotMatch(expired.stdout, /Restore OK|Job queued/, expired.stdout);
   const gone = await burrow.console([`restore jobid=${points[0]!.jobId} all done yes where=${join(burrow.dir, 'expired')}`]);
   assert.match(gone.stdout, new RegExp(`JobId ${points[0]!.jobId} does not exist`), gone.stdout);
+
+  // A pruned point after the oldest kept Full: `before=` means the latest state the
+  // catalog keeps before it (Bareos's meaning; the catalog keeps no trace of pruned
+  // jobs), and that state restores whole, never a mix of what is left.
+  const between = points.find((p) => !kept.has(p.jobId) && p.at > oldestFull.at);
+  assert.ok(between, `a pruned point after the oldest kept Full\n${jobList}`);
+  {
+    const stand = keptPoints.filter((p) => p.at < between.at).at(-1)!;
+    const where = join(burrow.dir, 'restored-between');
+    const r = await burrow.console([`restore client=test-fd before="${when(between.at)}" all done yes where=${where}`, 'wait', 'messages']);
+    const chain = chainOf(points.indexOf(stand)).map((q) => q.jobId).join(',');
+    assert.match(r.stdout, new RegExp(`from JobId\\(s\\) ${chain}\\b`), `day ${between.day} (pruned) gives day ${stand.day}'s state\n${r.stdout}`);
+    assert.deepEqual(snapshot(join(where, src)), stand.tree);
+  }
 });

@@ -52,6 +52,7 @@ test('an accurate Incremental records deletions and restores the tree as it is',
   assert.equal(inc.code, 0, inc.stdout + burrow.logs());
   assert.match(inc.stdout, /Accurate mode: sending the state of 23 files/);
   assert.match(inc.stdout, /Accurate mode: 4 files recorded as deleted/);
+  assert.match(inc.stdout, /\n +Accurate: +yes\n/, 'the report says the job was accurate');
   const saved = inc.stdout.split('\n').filter((l) => l.startsWith(src)).map((l) => l.slice(src.length)).sort();
   // Deleted-file rows are listed too: the four names that are gone.
   for (const gone of ['/a/f0', '/a/b/f1', '/a/b/f3', '/a/f2']) assert.ok(saved.includes(gone), `${gone} recorded as deleted`);

@@ -31,6 +31,7 @@ test('Full, then Incremental and Differential save exactly the changed files', a
   assert.equal(full.code, 0, full.stdout + burrow.logs());
   assert.match(full.stdout, /No prior Full backup Job record found/);
   assert.match(full.stdout, /Backup Level:\s+Full\n/);
+  assert.match(full.stdout, /\n +Accurate: +no\n/);
 
   // Changes after the Full.
   await new Promise((r) => setTimeout(r, 20));

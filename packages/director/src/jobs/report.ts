@@ -68,7 +68,7 @@ export function backupReport(r: ReportCommon & { plan: BackupPlan; totals: Backu
     line('Rate', rate(totals.fdBytes, r.endTime - r.startTime)),
     line('Software Compression', compression),
     line('Encryption', 'no'),
-    line('Accurate', 'no'),
+    line('Accurate', plan.accurate ? 'yes' : 'no'),
     line('Volume name(s)', totals.volumes.names.join('|')),
     line('Volume Session Id', r.id.jobId),
     line('Last Volume Bytes', bytesForReport(totals.volumes.lastVolumeBytes)),

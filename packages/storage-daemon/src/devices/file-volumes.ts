@@ -197,6 +197,15 @@ export class FileAppendState {
 /** Block 0 must verify and hold a Burrow volume label naming this volume; anything else is not ours. */
 export async function readVolumeLabel(fh: ByteHandle, where: string, volumeName: string): Promise<{ label: burrow.VolumeLabel; labelEnd: number }> {
   const first = await readBlockAt(fh, 0);
+  return { label: volumeLabelOf(first, where, volumeName), labelEnd: first.kind === 'block' ? first.nextAddr : 0 };
+}
+
+/**
+ * The volume label in a volume's first block, checked: it must verify, hold a Burrow
+ * volume label and name `volumeName` (or any name when it is null). Used by every
+ * drive type: a file's block at offset 0, a tape's first record.
+ */
+export function volumeLabelOf(first: BlockRead, where: string, volumeName: string | null): burrow.VolumeLabel {
   const notOurs = new BurrowError('VOLUME_FORMAT', `${where} is not a Burrow volume`);
   if (first.kind !== 'block' || !isLabelBlock(first.header) || first.header.sessionId !== 0) throw notOurs;
   let decoded;
@@ -207,10 +216,10 @@ export async function readVolumeLabel(fh: ByteHandle, where: string, volumeName:
   }
   if (decoded.kind !== 'volume') throw notOurs;
   checkVolumeLabel(decoded.label, where);
-  if (decoded.label.volumeName !== volumeName) {
+  if (volumeName !== null && decoded.label.volumeName !== volumeName) {
     throw new BurrowError('VOLUME_FORMAT', `${where} is labelled ${JSON.stringify(decoded.label.volumeName)}, not ${JSON.stringify(volumeName)}`);
   }
-  return { label: decoded.label, labelEnd: first.nextAddr };
+  return decoded.label;
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
  * The drive conformance suite (STYLE.md habit 12, after restic's backend suite): what
  * every Drive implementation must do, run by each one's test file with a harness that
- * makes its drives. The file drive and the memory drive run it now; the virtual tape
- * (issue 13) will, with expectations that follow its capabilities where tape semantics
- * differ (a cartridge sits in one drive, so it is never read on a second one).
+ * makes its drives. The file drive, the memory drive and the tape drive on virtual tapes
+ * run it, with expectations that follow their capabilities where tape semantics differ
+ * (a cartridge sits in one drive, so it is never read on a second one, and a drive
+ * mounts only the cartridge put in it).
  *
  * Everything goes through the Drive interface; the harness only adds what an outside
- * party does to media (a foreign file in the way, a writer that died mid-block).
+ * party does to media (a foreign file in the way, a writer that died mid-block, an
+ * operator putting a cartridge in a drive).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +27,11 @@ export interface DriveHarness {
   storedBytes(volumeName: string): Promise<Buffer | null>;
   /** Cuts the last `n` bytes off a volume, as a writer that died mid-block leaves it. */
   cutTail(volumeName: string, n: number): Promise<void>;
+  /**
+   * For drives that do not mount by name: puts the cartridge `volumeName` (a blank one
+   * the first time) in `drive`, as an operator or a changer would. Absent: nothing to do.
+   */
+  load?(drive: Drive, volumeName: string): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -43,8 +50,10 @@ export function driveConformance(kind: string, makeHarness: () => Promise<DriveH
   };
 
   describe(`drive conformance: ${kind}`, () => {
-    it('labels a volume, mounts it, and refuses to label it again unless relabelling', withHarness(async ({ drives: [drive] }) => {
+    it('labels a volume, mounts it, and refuses to label it again unless relabelling', withHarness(async (h) => {
+      const [drive] = h.drives;
       assert.equal(drive.mounted(), null);
+      await h.load?.(drive, 'Vol-0001');
       const labelled = await drive.label('Vol-0001', LABEL);
       assert.equal(labelled.label.volumeName, 'Vol-0001');
       assert.equal(labelled.label.format, 'Burrow');
@@ -105,6 +114,7 @@ export function driveConformance(kind: string, makeHarness: () => Promise<DriveH
       const [drive] = h.drives;
       const original = Buffer.concat([Buffer.from('BRWB but not really'), patternBytes(5000, 9)]);
       await h.putForeign('Imposter', original);
+      await h.load?.(drive, 'Imposter');
       await assert.rejects(drive.mount('Imposter'), (e: unknown) => isCode('VOLUME_FORMAT')(e) && /is not a Burrow volume/.test((e as Error).message));
       await assert.rejects(drive.label('Imposter', {}), isCode('VOLUME_FORMAT'));
       await assert.rejects(drive.label('Imposter', {}, { relabel: true }), isCode('VOLUME_FORMAT'));
@@ -114,8 +124,10 @@ export function driveConformance(kind: string, makeHarness: () => Promise<DriveH
 
     it('refuses a volume labelled with another name', withHarness(async (h) => {
       const [drive] = h.drives;
+      await h.load?.(drive, 'Right');
       await drive.label('Right', LABEL);
       await h.putForeign('Wrong', (await h.storedBytes('Right'))!);
+      await h.load?.(drive, 'Wrong');
       await assert.rejects(drive.mount('Wrong'), (e: unknown) => isCode('VOLUME_FORMAT')(e) && /labelled "Right"/.test((e as Error).message));
     }));
 
@@ -126,7 +138,9 @@ export function driveConformance(kind: string, makeHarness: () => Promise<DriveH
       assert.equal(drive.mounted(), null);
     }));
 
-    it('gives concurrent block writes of two handles their own addresses, in call order', withHarness(async ({ drives: [drive] }) => {
+    it('gives concurrent block writes of two handles their own addresses, in call order', withHarness(async (h) => {
+      const [drive] = h.drives;
+      await h.load?.(drive, 'V');
       await drive.label('V', LABEL);
       const [a, b] = [await drive.openAppend(), await drive.openAppend()];
       assert.deepEqual(drive.activity(), { appending: 2, reading: 0 });
@@ -149,9 +163,13 @@ export function driveConformance(kind: string, makeHarness: () => Promise<DriveH
       }
     }));
 
-    it('keeps a busy volume mounted: no other mount, no unmount until its handles close', withHarness(async ({ drives: [drive] }) => {
+    it('keeps a busy volume mounted: no other mount, no unmount until its handles close', withHarness(async (h) => {
+      const [drive] = h.drives;
+      await h.load?.(drive, 'A');
       await drive.label('A', LABEL);
+      await h.load?.(drive, 'B');
       await drive.label('B', LABEL);
+      await h.load?.(drive, 'A');
       await drive.mount('A');
       const handle = await drive.openAppend();
       await assert.rejects(drive.mount('B'), isCode('DEVICE'));
@@ -164,11 +182,13 @@ export function driveConformance(kind: string, makeHarness: () => Promise<DriveH
       await handle.close();
       await drive.unmount();
       assert.equal(drive.mounted(), null);
+      await h.load?.(drive, 'B');
       assert.equal((await drive.mount('B')).volumeName, 'B');
     }));
 
     it('appends after a block cut short, cutting the partial block off', withHarness(async (h) => {
       const [drive] = h.drives;
+      await h.load?.(drive, 'V');
       await writeSession(drive, 'V', 5, [attributesRecord(1, '/a'), dataRecord(1, 0, patternBytes(3000, 1)), attributesRecord(2, '/b')]);
       await drive.unmount();
       await h.cutTail('V', 10); // the end-of-session block is now cut short
@@ -189,7 +209,9 @@ export function driveConformance(kind: string, makeHarness: () => Promise<DriveH
       assert.deepEqual(itemsOfKind(items, 'session-end').map((i) => i.sessionId), [6]);
     }));
 
-    it('trusts an end hint only where a block really ends', withHarness(async ({ drives: [drive] }) => {
+    it('trusts an end hint only where a block really ends', withHarness(async (h) => {
+      const [drive] = h.drives;
+      await h.load?.(drive, 'V');
       await writeSession(drive, 'V', 1, [attributesRecord(1, '/x'), dataRecord(1, 0, patternBytes(4000, 3))]);
       const plain = await drive.openAppend();
       const end = plain.endAddress();
@@ -203,7 +225,9 @@ export function driveConformance(kind: string, makeHarness: () => Promise<DriveH
       }
     }));
 
-    it('refuses a data block past Maximum Volume Bytes, but never the first one or a label', withHarness(async ({ drives: [drive] }) => {
+    it('refuses a data block past Maximum Volume Bytes, but never the first one or a label', withHarness(async (h) => {
+      const [drive] = h.drives;
+      await h.load?.(drive, 'V');
       await drive.label('V', LABEL);
       const vol: AppendVolume = await drive.openAppend({ maxVolumeBytes: 300 });
       try {
@@ -216,7 +240,9 @@ export function driveConformance(kind: string, makeHarness: () => Promise<DriveH
       }
     }));
 
-    it('appends a volume through one drive at a time and never labels one in use', withHarness(async ({ drives: [one, two] }) => {
+    it('appends a volume through one drive at a time and never labels one in use', withHarness(async (h) => {
+      const [one, two] = h.drives;
+      await h.load?.(one, 'Shared');
       await one.label('Shared', LABEL);
       const writer = await one.openAppend();
       if (two.capabilities.mountsByName) {

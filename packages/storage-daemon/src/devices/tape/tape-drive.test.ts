@@ -4,9 +4,15 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { driveConformance } from '../conformance.js';
+import { BurrowError } from '@burrow/common/errors/index';
+import { readVolume, collectVolume, itemsOfKind, type VolumeItem } from '../../volume/reader.js';
+import { readVolumes } from '../../volume/multi-volume-reader.js';
+import { attributesRecord, dataRecord, patternBytes, writeSession } from '../../volume/testing.js';
+import type { SessionRecord } from '../../volume/session-writer.js';
+import { driveConformance, type DriveHarness } from '../conformance.js';
 import type { Drive } from '../drive.js';
 import { TapeDrive, type TapeSettings } from './tape-drive.js';
+import { splitAddress } from './tape-head.js';
 import { VirtualTape, VTAPE_HEADER_SIZE, type VirtualTapeOptions } from './vtape.js';
 
 /** The entries of a cartridge file: records as buffers, filemarks as null. */
@@ -43,12 +49,15 @@ export async function tapeLibrary(o: { drives?: number; settings?: Partial<TapeS
       await rm(drivePath(i), { force: true });
       await symlink(slot(name), drivePath(i));
     },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
+    cleanup: async () => {
+      for (const tape of opened) await tape.close().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 
-driveConformance('tape drive (virtual tape)', async () => {
-  const lib = await tapeLibrary();
+async function conformanceHarness(settings?: Partial<TapeSettings>): Promise<DriveHarness> {
+  const lib = await tapeLibrary({ settings });
   return {
     drives: [lib.drives[0]!, lib.drives[1]!],
     load: lib.load,
@@ -80,4 +89,148 @@ driveConformance('tape drive (virtual tape)', async () => {
     },
     cleanup: lib.cleanup,
   };
+}
+
+driveConformance('tape drive (virtual tape)', () => conformanceHarness());
+// Bareos's fallbacks for drives that cannot do it in hardware, and two filemarks at the end of the data.
+driveConformance('tape drive (virtual tape, software eom and fsf, Two EOF, fixed 2 KiB blocks)', () => conformanceHarness({
+  hardwareEndOfMedium: false, fastForwardSpaceFile: false, twoEof: true, minimumBlockSize: 2048, maximumBlockSize: 2048,
+}));
+
+/** Files 1..n, each an attributes record and `size` bytes of data. */
+function files(n: number, size: number): SessionRecord[] {
+  return Array.from({ length: n }, (_, i) => [attributesRecord(i + 1, `/f${i + 1}`), dataRecord(i + 1, 0, patternBytes(size, i + 1))]).flat();
+}
+
+/** The data of file `fileIndex` among the records read. */
+function dataOf(items: VolumeItem[], fileIndex: number): Buffer {
+  return Buffer.concat(itemsOfKind(items, 'record').filter((r) => r.fileIndex === fileIndex && r.stream === 2).map((r) => r.data.subarray(8)));
+}
+
+describe('tape drive', () => {
+  for (const fast of [true, false]) {
+    it(`Maximum File Size cuts the volume into tape files; one file is restored ${fast ? 'with fsf and fsr, reading no block before it' : 'reading every block before it (Fast Forward Space File = no)'}`, async () => {
+      const lib = await tapeLibrary({ drives: 1, settings: { maximumFileSize: 8 * 1024, fastForwardSpaceFile: fast } });
+      try {
+        const [drive] = lib.drives as [TapeDrive];
+        await lib.load(drive, 'T1');
+        const written = await writeSession(drive, 'T1', 7, files(60, 1500));
+        const starts = [...written.fileStarts.values()].map((v) => splitAddress(v.addr));
+        assert.ok(new Set(starts.map((a) => a.file)).size >= 8, `tape files: ${JSON.stringify(starts.at(-1))}`);
+        assert.ok(starts.every((a, i) => i === 0 || a.file > starts[i - 1]!.file || (a.file === starts[i - 1]!.file && a.block >= starts[i - 1]!.block)));
+        const last = written.fileStarts.get(60)!;
+
+        await drive.unmount();
+        await drive.mount('T1');
+        const tape = lib.opened.at(-1)!;
+        const before = tape.stats.bytesRead;
+        const vol = await drive.openRead();
+        const items = await collectVolume(vol, { startAddr: last.addr, fileIndexes: [60], sessionId: 7 });
+        await vol.close();
+        assert.deepEqual(dataOf(items, 60), patternBytes(1500, 60));
+        const read = tape.stats.bytesRead - before;
+        // File 60's own blocks (its 1.5 kB in blocks of 1 KiB) and the end-of-session label: never the 90 kB before it.
+        if (fast) assert.ok(read <= 4 * 1024, `${read} bytes read`);
+        else assert.ok(read > 60 * 1024, `${read} bytes read`);
+      } finally {
+        await lib.cleanup();
+      }
+    });
+  }
+
+  it('ends a volume at the early warning and writes the refused block first on the next cartridge', async () => {
+    const lib = await tapeLibrary({ drives: 1, vtape: { capacity: 48 * 1024, earlyWarning: 8 * 1024 } });
+    try {
+      const [drive] = lib.drives as [TapeDrive];
+      await lib.load(drive, 'T1');
+      const mounted: string[] = ['T1'];
+      const written = await writeSession(drive, 'T1', 9, files(40, 2000), {
+        blockSize: 4096,
+        nextVolume: async () => {
+          const name = `T${mounted.length + 1}`;
+          mounted.push(name);
+          await drive.unmount();
+          await lib.load(drive, name);
+          await drive.label(name, { poolName: 'Full', mediaType: 'LTO' });
+          return drive.openAppend();
+        },
+      });
+      assert.ok(mounted.length >= 2, 'the session went on to a second cartridge');
+      const [first, second] = written.usages;
+      assert.equal(first!.volumeName, 'T1');
+      assert.equal(first!.full, true);
+      assert.equal(second!.volumeName, 'T2');
+      // Block numbers go on across the cartridges: none is lost at the end of T1.
+      const items: VolumeItem[] = [];
+      for await (const item of readVolumes({
+        volumes: mounted.map((volumeName) => ({ volumeName })), sessionId: 9,
+        openVolume: async (name) => {
+          await drive.unmount();
+          await lib.load(drive, name);
+          await drive.mount(name);
+          return drive.openRead();
+        },
+      })) items.push(item);
+      assert.deepEqual(items.filter((i) => i.kind === 'error' || i.kind === 'incomplete' || i.kind === 'truncated'), []);
+      for (let f = 1; f <= 40; f += 1) assert.deepEqual(dataOf(items, f), patternBytes(2000, f), `file ${f}`);
+      // The end of the first cartridge's data sits in the early-warning zone, within one block of it.
+      const t1 = cartridgeEntries(await readFile(lib.slot('T1')));
+      const used = t1.reduce((n, e) => n + 4 + (e?.length ?? 0), 0);
+      assert.ok(used >= 40 * 1024 && used <= 48 * 1024, `T1 holds ${used} bytes`);
+    } finally {
+      await lib.cleanup();
+    }
+  });
+
+  it('writes fixed blocks padded to the block size, and refuses a block above Maximum Block Size', async () => {
+    const lib = await tapeLibrary({ drives: 1, settings: { minimumBlockSize: 4096, maximumBlockSize: 4096 } });
+    try {
+      const [drive] = lib.drives as [TapeDrive];
+      await lib.load(drive, 'F1');
+      await writeSession(drive, 'F1', 3, files(5, 3000));
+      const entries = cartridgeEntries(await readFile(lib.slot('F1')));
+      assert.ok(entries.every((e) => e === null || e.length === 4096), 'every record is one fixed block');
+      assert.equal((await lib.opened.at(-1)!.status()).blockSize, 4096);
+      const vol = await drive.openRead();
+      const items = await collectVolume(vol);
+      await vol.close();
+      for (let f = 1; f <= 5; f += 1) assert.deepEqual(dataOf(items, f), patternBytes(3000, f));
+      await assert.rejects(writeSession(drive, 'F1', 4, files(1, 10_000), { blockSize: 8192 }), (e: unknown) => e instanceof BurrowError && /larger than its Maximum Block Size 4096/.test(e.message));
+    } finally {
+      await lib.cleanup();
+    }
+  });
+
+  it('ends the data with two filemarks under Two EOF, and appends after the first', async () => {
+    const lib = await tapeLibrary({ drives: 1, settings: { twoEof: true } });
+    try {
+      const [drive] = lib.drives as [TapeDrive];
+      await lib.load(drive, 'E1');
+      await writeSession(drive, 'E1', 1, files(1, 10));
+      const marks = (entries: (Buffer | null)[]): string => entries.map((e) => (e === null ? 'F' : 'r')).join('');
+      assert.equal(marks(cartridgeEntries(await readFile(lib.slot('E1')))), 'rFrrrFF');
+      await writeSession(drive, 'E1', 2, files(1, 10));
+      assert.equal(marks(cartridgeEntries(await readFile(lib.slot('E1')))), 'rFrrrFrrrFF');
+    } finally {
+      await lib.cleanup();
+    }
+  });
+
+  it('ejects the cartridge on unmount with Offline On Unmount', async () => {
+    for (const offline of [false, true]) {
+      const lib = await tapeLibrary({ drives: 1, settings: { offlineOnUnmount: offline } });
+      try {
+        const [drive] = lib.drives as [TapeDrive];
+        await lib.load(drive, 'O1');
+        await drive.label('O1', {});
+        const tape = lib.opened.at(-1)!;
+        await drive.unmount();
+        assert.equal((await tape.status()).online, false);
+        assert.equal(tape.stats.offlines, offline ? 1 : 0);
+        await drive.mount('O1');
+      } finally {
+        await lib.cleanup();
+      }
+    }
+  });
 });

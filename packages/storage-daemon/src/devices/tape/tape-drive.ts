@@ -239,7 +239,12 @@ export class TapeDrive implements Drive {
       await raw.rewind();
       n = await raw.read(this.recordBuffer());
     } catch (err) {
-      if (isTapeError(err, 'EIO')) return { kind: 'blank' };
+      if (isTapeError(err, 'EIO')) {
+        // EIO on a blank tape (nothing at BOT), else a first record this drive cannot read as a block.
+        const s = await raw.status();
+        if (s.eod && s.file === 0 && s.block <= 0) return { kind: 'blank' };
+        return { kind: 'foreign', problem: err.message };
+      }
       if (isTapeError(err, 'ENOMEM')) return { kind: 'foreign', problem: 'its first record is larger than any Burrow block' };
       throw tapeFailure(this.printName, 'cannot read the label', err);
     }
@@ -535,9 +540,11 @@ class TapeReadVolume implements ReadVolume {
       } catch (err) {
         this.next = null;
         if (isTapeError(err, 'EIO')) {
+          // After a zero read, the end of the data; else a record this drive could not read
+          // (passed): cut short when it was the last one, damaged otherwise.
+          if (marks > 0) return { kind: 'end', addr: at };
           const s = await raw.status();
-          if (s.eod) return { kind: 'end', addr: at };
-          return { kind: 'corrupt', addr: at, problem: err.message };
+          return { kind: s.eod ? 'truncated' : 'corrupt', addr: at, problem: err.message };
         }
         throw tapeFailure(this.drive.printName, `cannot read Volume "${this.volumeName}"`, err);
       }

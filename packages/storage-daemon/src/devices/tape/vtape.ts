@@ -55,6 +55,8 @@ export interface VirtualTapeStats {
   bytesRead: number;
   recordsWritten: number;
   bytesWritten: number;
+  /** Times the cartridge was ejected (offline). */
+  offlines: number;
 }
 
 interface Medium {
@@ -89,7 +91,7 @@ export class VirtualTape implements RawTape {
   private ops = 0;
   private writes = 0;
   private reads = 0;
-  readonly stats: VirtualTapeStats = { recordsRead: 0, bytesRead: 0, recordsWritten: 0, bytesWritten: 0 };
+  readonly stats: VirtualTapeStats = { recordsRead: 0, bytesRead: 0, recordsWritten: 0, bytesWritten: 0, offlines: 0 };
 
   private constructor(readonly path: string, medium: Medium | null, private readonly faults: VirtualTapeFaults) {
     this.medium = medium;
@@ -147,7 +149,11 @@ export class VirtualTape implements RawTape {
         this.pass(m);
         return 0;
       }
-      if (length !== n) throw new TapeError('EIO', `${this.path}: a record of ${length} bytes in fixed-block mode of ${n}`);
+      if (length !== n) {
+        if (got > 0) return got;
+        this.pass(m); // st reports the wrong length and leaves the record behind, as ENOMEM does in variable mode
+        throw new TapeError('EIO', `${this.path}: a record of ${length} bytes in fixed-block mode of ${n}`);
+      }
       await readExactly(m.fh, buffer.subarray(got), n, m.offsets[this.idx]! + ENTRY_HEADER);
       this.pass(m);
       this.count(n);
@@ -260,6 +266,7 @@ export class VirtualTape implements RawTape {
 
   async fsf(count = 1): Promise<void> {
     const m = this.begin();
+    this.readsAtEod = 0;
     this.lastWasWrite = false;
     if (this.faults.fsfStuck) return;
     for (let i = 0; i < count; i += 1) {
@@ -277,6 +284,7 @@ export class VirtualTape implements RawTape {
 
   async bsf(count = 1): Promise<void> {
     const m = this.begin();
+    this.readsAtEod = 0;
     await this.pendingFilemark();
     for (let i = 0; i < count; i += 1) {
       const mark = this.idx === 0 ? -1 : m.lengths.lastIndexOf(0, this.idx - 1);
@@ -292,6 +300,7 @@ export class VirtualTape implements RawTape {
 
   async fsr(count = 1): Promise<void> {
     const m = this.begin();
+    this.readsAtEod = 0;
     this.lastWasWrite = false;
     for (let i = 0; i < count; i += 1) {
       if (this.idx >= m.offsets.length) throw new TapeError('EIO', `${this.path}: end of data after ${i} of ${count} records`);
@@ -336,6 +345,7 @@ export class VirtualTape implements RawTape {
 
   async offline(): Promise<void> {
     this.begin();
+    this.stats.offlines += 1;
     await this.close();
   }
 

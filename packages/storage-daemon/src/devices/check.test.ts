@@ -36,7 +36,7 @@ test('tape behaviour asked of a File device is a warning naming the directive an
 }`);
   assert.deepEqual(problems.errors, []);
   assert.deepEqual(problems.warnings.map((w) => [w.line, w.directive]), [[5, 'Random Access'], [6, 'Removable Media'], [7, 'Always Open'], [8, 'Automatic Mount']]);
-  for (const w of problems.warnings) assert.match(w.message, /has no effect on a File device: .*tape drives, which are not available yet/);
+  for (const w of problems.warnings) assert.match(w.message, /has no effect on a File device: .*tape drives/);
 });
 
 test('a device the SD cannot drive is an error, and is not driven', async () => {
@@ -46,6 +46,23 @@ Device { Name = FileStorage; Media Type = File; Archive Device = vols }`);
   assert.deepEqual(drivable, ['FileStorage']);
   assert.deepEqual(problems.errors.map((e) => [e.resource, e.directive]), [['Device "Drive0"', 'Device Type'], ['Device "Pipe"', 'Device Type']]);
   assert.match(problems.errors[0]!.message, /Tape devices are not available yet in Burrow: only File devices/);
+});
+
+test('a VTape device is one drive whose Archive Device is the cartridge file; tape directives on a File device are warnings', async () => {
+  const { problems, drivable } = await check(`Device { Name = Tape0; Media Type = LTO; Archive Device = drive0; Device Type = VTape
+  Maximum File Size = 1M; Minimum Block Size = 64k; Maximum Block Size = 64k; Two EOF = yes; Offline On Unmount = yes
+  Hardware End Of Medium = no; Fast Forward Space File = no; BSF At EOM = yes; Volume Capacity = 20G }
+Device { Name = Tape1; Media Type = LTO; Archive Device = drive1; Device Type = VTape; Count = 2 }
+Device { Name = Tape2; Media Type = LTO; Archive Device = .; Device Type = VTape }
+Device { Name = Tape3; Media Type = LTO; Archive Device = drive3; Device Type = VTape; Minimum Block Size = 2M; Maximum Block Size = 1M }
+Device { Name = FileStorage; Media Type = File; Archive Device = vols; Maximum File Size = 1G; Two EOF = yes; Maximum Block Size = 1M }`);
+  assert.deepEqual(drivable, ['Tape0', 'FileStorage']);
+  assert.deepEqual(problems.errors.map((e) => [e.resource, e.directive]), [
+    ['Device "Tape1"', 'Count'], ['Device "Tape2"', 'Archive Device'], ['Device "Tape3"', 'Minimum Block Size'],
+  ]);
+  assert.deepEqual(problems.warnings.map((w) => [w.resource, w.directive]), [
+    ['Device "FileStorage"', 'Maximum Block Size'], ['Device "FileStorage"', 'Maximum File Size'], ['Device "FileStorage"', 'Two EOF'],
+  ]);
 });
 
 test('an Autochanger that only groups File devices is a group of drives; one with a changer command is refused', async () => {

@@ -9,14 +9,20 @@
  * File device a volume is a file: it is always random access, never removed, opened
  * when a job needs it and mounted then (no `mount` is ever needed). A value that says
  * just that is accepted silently; one that asks for tape behaviour is a warning,
- * because Burrow cannot do it on a disk and ignoring it loses nothing.
+ * because Burrow cannot do it on a disk and ignoring it loses nothing; so are the tape
+ * directives (block sizes, Maximum File Size, Two EOF...) on a File device.
+ *
+ * A VTape device (a virtual tape, docs/vtape-format.md) is one drive: its Archive
+ * Device is the path of the cartridge in it (a file, or a link a changer points at
+ * one), in a directory the daemon can write.
  */
+import { dirname } from 'node:path';
 import { problemAt } from '@burrow/common/config/schema/daemon';
 import type { Problems } from '@burrow/common/config/schema/problems';
 import { findResource, type AutochangerResource, type DeviceResource } from '@burrow/common/config/index';
-import { checkDirectory } from '@burrow/common/daemon/preflight';
+import { checkDirectory, statIfAny } from '@burrow/common/daemon/preflight';
 
-/** A device the SD will drive: the resource and its resolved Archive Device directory. */
+/** A device the SD will drive: the resource and its resolved Archive Device (a directory; a VTape's cartridge path). */
 export interface DrivableDevice {
   readonly resource: DeviceResource;
   readonly archiveDevice: string;
@@ -32,24 +38,56 @@ const DISK_BEHAVIOUR: ReadonlyArray<{ prop: string; value: (d: DeviceResource) =
   { prop: 'automaticMount', value: (d) => d.automaticMount, disk: true, why: 'a disk volume is mounted when a job needs it; no mount command is needed' },
 ];
 
+/** Tape directives: what each does on a tape, and so why a File device ignores it. */
+const TAPE_ONLY: ReadonlyArray<{ prop: keyof DeviceResource; why: string }> = [
+  { prop: 'maximumBlockSize', why: 'is not applied yet: Burrow writes blocks of its own size (docs/volume-format.md)' },
+  { prop: 'minimumBlockSize', why: `${NOT_ON_DISK}: it pads tape blocks` },
+  { prop: 'maximumFileSize', why: `${NOT_ON_DISK}: it writes a filemark on tape every so many bytes` },
+  { prop: 'hardwareEndOfMedium', why: `${NOT_ON_DISK}: it says how a tape drive finds the end of data` },
+  { prop: 'fastForwardSpaceFile', why: `${NOT_ON_DISK}: it says how a tape drive skips files` },
+  { prop: 'bsfAtEom', why: `${NOT_ON_DISK}: it says how a tape drive stops at the end of data` },
+  { prop: 'twoEof', why: `${NOT_ON_DISK}: it ends the data on tape with two filemarks` },
+  { prop: 'offlineOnUnmount', why: `${NOT_ON_DISK}: it ejects a tape` },
+  { prop: 'volumeCapacity', why: `${NOT_ON_DISK}: it gives a blank virtual-tape cartridge its capacity` },
+];
+
 /** Checks every Device; returns those the daemon can drive (all of them when there is no error). */
 export function checkDevices(problems: Problems, devices: readonly DeviceResource[], resolvePath: (p: string) => string): DrivableDevice[] {
   const drivable: DrivableDevice[] = [];
   for (const d of devices) {
+    const archiveDevice = resolvePath(d.archiveDevice);
+    if (d.deviceType === 'VTape') {
+      if (checkVirtualTape(problems, d, archiveDevice)) drivable.push({ resource: d, archiveDevice });
+      continue;
+    }
     if (d.deviceType !== 'File') {
       // Ignoring it would leave jobs that name this device with nowhere to write.
-      problems.error(problemAt(d, 'deviceType', `${d.deviceType} devices are not available yet in Burrow: only File devices (volumes as files in a directory) can be driven`));
+      problems.error(problemAt(d, 'deviceType', `${d.deviceType} devices are not available yet in Burrow: only File devices (volumes as files in a directory) and VTape devices (virtual tapes) can be driven`));
       continue;
     }
     for (const b of DISK_BEHAVIOUR) {
       const value = b.value(d);
-      if (value !== undefined && value !== b.disk) problems.warn(problemAt(d, b.prop, `= ${value ? 'yes' : 'no'} ${NOT_ON_DISK}: ${b.why} (it matters for tape drives, which are not available yet)`));
+      if (value !== undefined && value !== b.disk) problems.warn(problemAt(d, b.prop, `= ${value ? 'yes' : 'no'} ${NOT_ON_DISK}: ${b.why} (it matters for tape drives)`));
     }
-    const archiveDevice = resolvePath(d.archiveDevice);
+    for (const t of TAPE_ONLY) if (d[t.prop] !== undefined) problems.warn(problemAt(d, t.prop, t.why));
     checkDirectory(problems, d, 'archiveDevice', archiveDevice);
     drivable.push({ resource: d, archiveDevice });
   }
   return drivable;
+}
+
+function checkVirtualTape(problems: Problems, d: DeviceResource, archiveDevice: string): boolean {
+  const before = problems.errors.length;
+  if (d.count > 1) problems.error(problemAt(d, 'count', `= ${d.count}: a VTape device is one drive with its own Archive Device (the cartridge in it); write one Device per drive`));
+  if (d.randomAccess === true) problems.warn(problemAt(d, 'randomAccess', '= yes has no effect on a VTape device: a tape is read and written in order'));
+  const { minimumBlockSize: min = 0, maximumBlockSize: max = 0 } = d;
+  if (max > 0 && min > max) problems.error(problemAt(d, 'minimumBlockSize', `${min} is above Maximum Block Size ${max}`));
+  if (statIfAny(archiveDevice)?.isDirectory()) {
+    problems.error(problemAt(d, 'archiveDevice', `${archiveDevice} is a directory: a VTape device's Archive Device is the cartridge file in the drive`));
+  } else {
+    checkDirectory(problems, d, 'archiveDevice', dirname(archiveDevice));
+  }
+  return problems.errors.length === before;
 }
 
 /** An Autochanger that only groups drives: its name stands for its devices' drives. */

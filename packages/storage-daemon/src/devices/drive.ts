@@ -169,6 +169,11 @@ export interface Drive {
   /** Bareos's word for the kind of device in messages ("File device ... is always mounted"). */
   readonly typeName: string;
   readonly capabilities: DriveCapabilities;
+  /**
+   * The largest block, header included, the drive writes (a tape's Maximum Block Size);
+   * writers cut their blocks no larger. Absent: any size up to the format's limit.
+   */
+  readonly maximumBlockSize?: number;
   /** The volume mounted now, or null. */
   mounted(): MountedVolume | null;
   activity(): DriveActivity;

@@ -8,6 +8,7 @@ import type { Channel } from '@burrow/common/net/channel';
 import type { burrow } from '@burrow/common/proto/index';
 import { BackupRecordCheck, type CheckedRecord } from './record-check.js';
 import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
+import { BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD } from '../volume/block.js';
 import type { AppendVolume } from '../devices/drive.js';
 import type { AppendReservation } from '../reservations/index.js';
 import { CatalogBatcher } from './catalog-batcher.js';
@@ -27,6 +28,8 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
   const writer = new SessionWriter({
     sessionId: jobId,
     sessionLabel: { jobId, jobName: order.jobName, client: order.client, fileset: order.fileset, level: order.level, pool: order.pool },
+    // A tape's Maximum Block Size bounds the blocks (header included); otherwise the writer's own size.
+    ...(reservation.maximumBlockSize ? { blockSize: Math.min(reservation.maximumBlockSize - BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD) } : {}),
     openVolume: () => volumeFor(''),
     nextVolume: (previous: VolumeUsage) => volumeFor(previous.volumeName),
     onFileStart: (fileIndex, volumeName, addr) => batcher.located(fileIndex, volumeName, addr),

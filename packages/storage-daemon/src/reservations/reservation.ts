@@ -56,6 +56,11 @@ export class AppendReservation extends Held {
     return this.held.config.labelMedia;
   }
 
+  /** The largest block the drive writes (a tape's Maximum Block Size), if it has a limit. */
+  get maximumBlockSize(): number | undefined {
+    return this.held.drive.maximumBlockSize;
+  }
+
   /**
    * The volume the drive has: the one its writers use, else the one mounted. The
    * Director gives it to the job when it is appendable in the job's pool (Bareos asks

@@ -51,7 +51,8 @@ export interface TapeSettings {
 }
 
 export const DEFAULT_TAPE_SETTINGS: TapeSettings = {
-  minimumBlockSize: 0, maximumBlockSize: 0, maximumFileSize: 0, maximumVolumeSize: 0,
+  // Maximum File Size: Bareos's default, 1 GB (a filemark per GB lets a restore skip to within one).
+  minimumBlockSize: 0, maximumBlockSize: 0, maximumFileSize: 1_000_000_000, maximumVolumeSize: 0,
   hardwareEndOfMedium: true, fastForwardSpaceFile: true, bsfAtEom: false, twoEof: false, offlineOnUnmount: false,
 };
 
@@ -80,6 +81,7 @@ export class TapeDrive implements Drive {
   readonly typeName: string;
   readonly capabilities = CAPABILITIES;
   readonly settings: TapeSettings;
+  readonly maximumBlockSize: number | undefined;
   private readonly queue = new SerialQueue();
   private raw: RawTape | null = null;
   private head: TapeHead | null = null;
@@ -97,6 +99,7 @@ export class TapeDrive implements Drive {
     this.settings = { ...DEFAULT_TAPE_SETTINGS, ...opts.settings };
     const { minimumBlockSize: min, maximumBlockSize: max } = this.settings;
     if (max > 0 && min > max) throw new BurrowError('CONFIG_INVALID', `Device ${this.printName}: Minimum Block Size ${min} is above Maximum Block Size ${max}`);
+    this.maximumBlockSize = max > 0 ? max : undefined;
   }
 
   /** Fixed-block mode: Minimum Block Size = Maximum Block Size (Bareos). */

@@ -41,6 +41,7 @@ export interface BurrowOptions {
    * Extra resources for the Director's configuration (a Schedule, more Jobs, another
    * Client). `@FDPORT@` and `@CLIENTPASSWORD@` stand for the File daemon's port and
    * password, for a second Client resource that reaches the same File daemon;
+   * `@SDPORT@` and `@SDPASSWORD@` the Storage daemon's, for a second Storage resource;
    * `@WORKDIR@` for the Director's Working Directory (where its catalog is).
    */
   directorResources?: string;
@@ -158,7 +159,8 @@ FileSet { Name = TestSet
 }
 Job { Name = backup-test; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard
   ${(o.jobDirectives ?? []).join('\n  ')} }
-${(o.directorResources ?? '').replaceAll('@FDPORT@', String(this.ports.fd)).replaceAll('@CLIENTPASSWORD@', q(this.passwords.client)).replaceAll('@WORKDIR@', this.directorWorkDir)}
+${(o.directorResources ?? '').replaceAll('@FDPORT@', String(this.ports.fd)).replaceAll('@CLIENTPASSWORD@', q(this.passwords.client)).replaceAll('@WORKDIR@', this.directorWorkDir)
+    .replaceAll('@SDPORT@', String(this.ports.sd)).replaceAll('@SDPASSWORD@', q(this.passwords.storage))}
 Job { Name = RestoreFiles; Type = Restore; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard; Where = ${q(join(this.dir, 'restored'))} }
 Messages { Name = Standard; Console = all; Append = ${q(join(this.dir, 'dir', 'log'))} = all; Catalog = all }
 Messages { Name = Daemon; Console = all

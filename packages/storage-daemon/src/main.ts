@@ -4,6 +4,7 @@
  * devices, and serves Directors (labels, status, job sessions) and File daemons (the
  * data connection of a session) on one TLS-PSK port.
  */
+import { dirname } from 'node:path';
 import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { directorAccess } from '@burrow/common/daemon/monitor';
 import { checkDaemonMessages, checkOwnResource, ensureDirectory } from '@burrow/common/daemon/preflight';
@@ -39,7 +40,8 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   const { config, checked } = loaded;
   for (const dir of checked.own.directories) ensureDirectory(dir);
   const self = config.storage;
-  for (const d of checked.devices) ensureDirectory(d.archiveDevice);
+  // A VTape's Archive Device is the cartridge file; the directory it sits in is made as a File device's is.
+  for (const d of checked.devices) ensureDirectory(d.resource.deviceType === 'VTape' ? dirname(d.archiveDevice) : d.archiveDevice);
   const reservations = new Reservations(configuredDrives(checked.devices, checked.changers));
   const sessions = new SessionRegistry();
   const ctx: StorageContext = {

@@ -220,3 +220,9 @@ export function afterClose(handle: AppendVolume, after: () => void): AppendVolum
     },
   };
 }
+
+/** The tighter of two byte limits, 0 meaning none (a pool's and a device's Maximum Volume Bytes). */
+export function smallerLimit(a: number, b: number): number {
+  if (a > 0 && b > 0) return Math.min(a, b);
+  return a > 0 ? a : b;
+}

@@ -10,7 +10,7 @@ import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/generated';
 import { encodeBlock } from '../volume/block.js';
 import { makeVolumeLabel, volumeLabelBlock, type VolumeLabelInfo } from '../volume/labels.js';
-import { afterClose } from './drive.js';
+import { afterClose, smallerLimit } from './drive.js';
 import type {
   AppendOptions, AppendVolume, Drive, DriveActivity, DriveCapabilities, LabelledVolume, LabelOptions, MountedVolume, ReadVolume,
 } from './drive.js';
@@ -270,10 +270,4 @@ async function writeAll(fh: ByteHandle, buf: Buffer, position: number): Promise<
     const { bytesWritten } = await fh.write(buf, done, buf.length - done, position + done);
     done += bytesWritten;
   }
-}
-
-/** The tighter of two byte limits, 0 meaning none. */
-function smallerLimit(a: number, b: number): number {
-  if (a > 0 && b > 0) return Math.min(a, b);
-  return a > 0 ? a : b;
 }

@@ -21,7 +21,7 @@ import {
 } from '../../volume/block.js';
 import { makeVolumeLabel, volumeLabelBlock, type VolumeLabelInfo } from '../../volume/labels.js';
 import {
-  afterClose, type AppendOptions, type AppendVolume, type BlockRead, type BlockToWrite, type Drive, type DriveActivity,
+  afterClose, smallerLimit, type AppendOptions, type AppendVolume, type BlockRead, type BlockToWrite, type Drive, type DriveActivity,
   type DriveCapabilities, type LabelledVolume, type LabelOptions, type MountedVolume, type ReadVolume, type WriteBlockOptions,
   type WrittenBlock,
 } from '../drive.js';
@@ -613,10 +613,4 @@ function tapeFailure(printName: string, what: string, err: unknown): BurrowError
   if (isTapeError(err, 'ENOMEDIUM')) return new BurrowError('NOT_FOUND', `no cartridge in Device ${printName}`, { cause: err });
   if (isTapeError(err, 'EACCES')) return new BurrowError('DEVICE', `Device ${printName}: ${what}: the cartridge is write-protected`, { cause: err });
   return new BurrowError('DEVICE', `Device ${printName}: ${what}: ${(err as Error).message}`, { cause: err });
-}
-
-/** The tighter of two byte limits, 0 meaning none. */
-function smallerLimit(a: number, b: number): number {
-  if (a > 0 && b > 0) return Math.min(a, b);
-  return a > 0 ? a : b;
 }

@@ -67,6 +67,7 @@ export function driveConformance(kind: string, makeHarness: () => Promise<DriveH
 
     it('relabels a volume under a new name (relabel oldvolume=): only the new label is left, nothing is overwritten', withHarness(async (h) => {
       const [drive] = h.drives;
+      await h.load?.(drive, 'Old');
       await writeSession(drive, 'Old', 3, [attributesRecord(1, '/a'), dataRecord(1, 0, patternBytes(3000, 1))]);
       const labelled = await drive.label('New', { poolName: 'Other' }, { renameFrom: 'Old' });
       assert.equal(labelled.label.volumeName, 'New');

@@ -1,7 +1,7 @@
 /** The tape drive on virtual tapes: the drive conformance suite, and what only tapes do. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BurrowError } from '@burrow/common/errors/index';
@@ -11,7 +11,8 @@ import { attributesRecord, dataRecord, patternBytes, writeSession } from '../../
 import type { SessionRecord } from '../../volume/session-writer.js';
 import { driveConformance, type DriveHarness } from '../conformance.js';
 import type { Drive } from '../drive.js';
-import { TapeDrive, type TapeSettings } from './tape-drive.js';
+import { blockOfRecord, TapeDrive, type TapeSettings } from './tape-drive.js';
+import { decodeLabelPayload } from '../../volume/labels.js';
 import { splitAddress } from './tape-head.js';
 import { VirtualTape, VTAPE_HEADER_SIZE, type VirtualTapeOptions } from './vtape.js';
 
@@ -68,10 +69,23 @@ async function conformanceHarness(settings?: Partial<TapeSettings>): Promise<Dri
       await tape.write(bytes);
       await tape.close();
     },
-    // What a reader of the tape gets: its records, one after the other.
+    // What a reader of the tape gets: its records, one after the other. A volume is the
+    // cartridge of its name, or the one labelled so (a relabel with a new name).
     storedBytes: async (name) => {
-      const bytes = await readFile(lib.slot(name)).catch(() => null);
-      return bytes && Buffer.concat(cartridgeEntries(bytes).filter((e): e is Buffer => e !== null));
+      const records = async (slot: string): Promise<Buffer[] | null> => {
+        const bytes = await readFile(lib.slot(slot)).catch(() => null);
+        return bytes && cartridgeEntries(bytes).filter((e): e is Buffer => e !== null);
+      };
+      const own = await records(name);
+      if (own) return Buffer.concat(own);
+      for (const slot of await readdir(join(lib.dir, 'slots'))) {
+        const first = (await records(slot))?.[0];
+        const label = first && blockOfRecord(first, 0, 1);
+        if (label?.kind !== 'block') continue;
+        const decoded = decodeLabelPayload(label.payload);
+        if (decoded.kind === 'volume' && decoded.label.volumeName === name) return Buffer.concat((await records(slot))!);
+      }
+      return null;
     },
     // The last record written short and nothing after it, as a writer that died mid-block leaves a tape.
     cutTail: async (name, n) => {

@@ -169,7 +169,15 @@ export class TapeDrive implements Drive {
       if (first.kind === 'foreign') {
         throw new BurrowError('VOLUME_FORMAT', `the cartridge in Device ${this.printName} is not a Burrow volume (${first.problem}); refusing to overwrite it`);
       }
-      if (first.kind === 'label') {
+      const { renameFrom } = options;
+      if (renameFrom !== undefined) {
+        // relabel oldvolume=: the cartridge in the drive must be that volume.
+        checkVolumeName(renameFrom);
+        if (first.kind === 'blank') throw new BurrowError('NOT_FOUND', `Volume "${renameFrom}" is not in Device ${this.printName}: the cartridge in it is blank`);
+        if (first.label.volumeName !== renameFrom) {
+          throw new BurrowError('VOLUME_FORMAT', `the cartridge in Device ${this.printName} is labelled ${JSON.stringify(first.label.volumeName)}, not ${JSON.stringify(renameFrom)}`);
+        }
+      } else if (first.kind === 'label') {
         const name = first.label.volumeName;
         if (!options.relabel) throw new BurrowError('VOLUME_FORMAT', `the cartridge in Device ${this.printName} is already labelled ${JSON.stringify(name)}; relabel it explicitly to overwrite`);
         if (name !== volumeName) throw new BurrowError('VOLUME_FORMAT', `the cartridge in Device ${this.printName} is labelled ${JSON.stringify(name)}, not ${JSON.stringify(volumeName)}`);

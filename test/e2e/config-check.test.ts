@@ -45,17 +45,19 @@ describe('-t checks what a start would find', () => {
     assert.match(r.stderr, new RegExp(`${escape(file)}:4: FileDaemon "f": FDAddresses: 203\\.0\\.113\\.7 is not an address of this machine`));
   });
 
-  it('a tape Device: refused as not available yet; a working directory under a file: refused', async () => {
+  it('a Tape Device on something not a tape drive, and a Fifo Device: refused; a working directory under a file: refused', async () => {
     const blocker = write('not-a-dir', 'x');
     const file = write('sd-tape.conf', [
       'Storage {', '  Name = s', `  Working Directory = ${JSON.stringify(join(blocker, 'sub'))}`, '}',
       'Director { Name = d; Password = p }',
-      'Device {', '  Name = Drive0', '  Media Type = LTO', '  Archive Device = /dev/nst0', '  Device Type = Tape', '}', '',
+      'Device {', '  Name = Drive0', '  Media Type = LTO', `  Archive Device = ${JSON.stringify(blocker)}`, '  Device Type = Tape', '}',
+      'Device { Name = Pipe; Media Type = Fifo; Archive Device = /tmp/fifo; Device Type = Fifo }', '',
     ].join('\n'));
     const r = await check('sd', file);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, new RegExp(`${escape(file)}:3: Storage "s": Working Directory: .*${escape(blocker)} is not a directory`));
-    assert.match(r.stderr, new RegExp(`${escape(file)}:10: Device "Drive0": Device Type: Tape devices are not available yet`));
+    assert.match(r.stderr, new RegExp(`${escape(file)}:9: Device "Drive0": Archive Device: ${escape(blocker)} is not a character device`));
+    assert.match(r.stderr, new RegExp(`${escape(file)}:12: Device "Pipe": Device Type: Fifo devices are not available yet`));
   });
 
   it('warnings name the directive and its resource, and come also when there are errors', async () => {

@@ -24,6 +24,7 @@ export interface Binding {
   setxattr(dirfd: number, name: Buffer, attr: Buffer, value: Buffer, flags: number): void;
   lseek(fd: number, offset: number, whence: number): number;
   inodeflags(fd: number): number;
+  ioctl(fd: number, request: number, arg: Buffer): void;
   constants: {
     AT_FDCWD: number;
     AT_SYMLINK_NOFOLLOW: number;

@@ -214,3 +214,16 @@ export function hasNoDumpFlag(fd: Fd): boolean {
   const flags = b.inodeflags(fd);
   return flags >= 0 && (flags & K.FS_NODUMP_FL) !== 0;
 }
+
+/**
+ * ioctl(2) with the request's argument in `arg`, which the kernel reads and may write
+ * (a tape's MTIOCTOP, MTIOCGET, MTIOCPOS; the Storage daemon encodes them). The
+ * request must encode its argument's size (_IOC_SIZE) and `arg` be exactly that long:
+ * RangeError otherwise, before any system call.
+ */
+export function ioctl(fd: Fd, request: number, arg: Buffer): void {
+  if (typeof b.ioctl !== 'function') {
+    throw new Error('@burrow/fsx: the native addon was built before ioctl was added; rebuild it (`npx --yes pnpm@9.15.9 install`)');
+  }
+  b.ioctl(fd, request, arg);
+}

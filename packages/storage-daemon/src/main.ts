@@ -40,8 +40,11 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   const { config, checked } = loaded;
   for (const dir of checked.own.directories) ensureDirectory(dir);
   const self = config.storage;
-  // A VTape's Archive Device is the cartridge file; the directory it sits in is made as a File device's is.
-  for (const d of checked.devices) ensureDirectory(d.resource.deviceType === 'VTape' ? dirname(d.archiveDevice) : d.archiveDevice);
+  // A VTape's Archive Device is the cartridge file: the directory it sits in is made as a File device's is; a Tape's is a device.
+  for (const d of checked.devices) {
+    if (d.resource.deviceType === 'File') ensureDirectory(d.archiveDevice);
+    else if (d.resource.deviceType === 'VTape') ensureDirectory(dirname(d.archiveDevice));
+  }
   const reservations = new Reservations(configuredDrives(checked.devices, checked.changers));
   const sessions = new SessionRegistry();
   const ctx: StorageContext = {

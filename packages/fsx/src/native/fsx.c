@@ -395,6 +395,32 @@ static napi_value f_inodeflags(napi_env env, napi_callback_info info) {
   return num(env, (double)(unsigned int)flags);
 }
 
+/*
+ * ioctl(fd, request, buffer): the request's argument is the Buffer's memory, read and
+ * written by the kernel (a tape's MTIOCTOP, MTIOCGET, MTIOCPOS, encoded in JS). Only
+ * requests that carry their argument's size (_IOC_SIZE) are taken, and the Buffer must
+ * be exactly that size, so the kernel never reads or writes past it.
+ */
+static napi_value f_ioctl(napi_env env, napi_callback_info info) {
+  Call c = args(env, info);
+  int fd = (int)arg_int(&c, 0);
+  int64_t request = arg_int(&c, 1);
+  CHECK(c);
+  void *data = NULL;
+  size_t len = 0;
+  bool is_buffer = false;
+  if (c.argc > 2) napi_is_buffer(env, c.argv[2], &is_buffer);
+  if (!is_buffer || napi_get_buffer_info(env, c.argv[2], &data, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "fsx: ioctl expects a Buffer argument");
+    return NULL;
+  }
+  if (request < 0 || request > 0xffffffffLL || _IOC_SIZE((unsigned long)request) == 0 || _IOC_SIZE((unsigned long)request) != len) {
+    napi_throw_range_error(env, NULL, "fsx: ioctl request does not encode the size of its Buffer argument");
+    return NULL;
+  }
+  return ioctl(fd, (unsigned long)request, data) < 0 ? throw_errno(env, "ioctl", errno) : undef(env);
+}
+
 static void export_fn(napi_env env, napi_value exports, const char *name, napi_callback fn) {
   napi_value f;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f);
@@ -424,6 +450,7 @@ static napi_value init(napi_env env, napi_value exports) {
   export_fn(env, exports, "setxattr", f_setxattr);
   export_fn(env, exports, "lseek", f_lseek);
   export_fn(env, exports, "inodeflags", f_inodeflags);
+  export_fn(env, exports, "ioctl", f_ioctl);
   napi_value k;
   napi_create_object(env, &k);
   export_const(env, k, "AT_FDCWD", AT_FDCWD);

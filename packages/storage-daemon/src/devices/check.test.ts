@@ -42,10 +42,13 @@ test('tape behaviour asked of a File device is a warning naming the directive an
 test('a device the SD cannot drive is an error, and is not driven', async () => {
   const { problems, drivable } = await check(`Device { Name = Drive0; Media Type = LTO; Archive Device = /dev/nst0; Device Type = Tape }
 Device { Name = Pipe; Media Type = Fifo; Archive Device = /tmp/fifo; Device Type = Fifo }
+Device { Name = NotATape; Media Type = LTO; Archive Device = burrow-sd.conf; Device Type = Tape }
 Device { Name = FileStorage; Media Type = File; Archive Device = vols }`);
-  assert.deepEqual(drivable, ['FileStorage']);
-  assert.deepEqual(problems.errors.map((e) => [e.resource, e.directive]), [['Device "Drive0"', 'Device Type'], ['Device "Pipe"', 'Device Type']]);
-  assert.match(problems.errors[0]!.message, /Tape devices are not available yet in Burrow: only File devices/);
+  // /dev/nst0 may be absent until a drive is attached; a file that is not a tape drive is refused.
+  assert.deepEqual(drivable, ['Drive0', 'FileStorage']);
+  assert.deepEqual(problems.errors.map((e) => [e.resource, e.directive]), [['Device "Pipe"', 'Device Type'], ['Device "NotATape"', 'Archive Device']]);
+  assert.match(problems.errors[0]!.message, /Fifo devices are not available yet in Burrow: only File devices/);
+  assert.match(problems.errors[1]!.message, /is not a character device/);
 });
 
 test('a VTape device is one drive whose Archive Device is the cartridge file; tape directives on a File device are warnings', async () => {

@@ -12,9 +12,9 @@
  * because Burrow cannot do it on a disk and ignoring it loses nothing; so are the tape
  * directives (block sizes, Maximum File Size, Two EOF...) on a File device.
  *
- * A VTape device (a virtual tape, docs/vtape-format.md) is one drive: its Archive
- * Device is the path of the cartridge in it (a file, or a link a changer points at
- * one), in a directory the daemon can write.
+ * A tape device is one drive: a Tape's Archive Device is the st device (/dev/nst0); a
+ * VTape's (a virtual tape, docs/vtape-format.md) the path of the cartridge in it (a
+ * file, or a link a changer points at one), in a directory the daemon can write.
  */
 import { dirname } from 'node:path';
 import { problemAt } from '@burrow/common/config/schema/daemon';
@@ -56,13 +56,13 @@ export function checkDevices(problems: Problems, devices: readonly DeviceResourc
   const drivable: DrivableDevice[] = [];
   for (const d of devices) {
     const archiveDevice = resolvePath(d.archiveDevice);
-    if (d.deviceType === 'VTape') {
-      if (checkVirtualTape(problems, d, archiveDevice)) drivable.push({ resource: d, archiveDevice });
+    if (d.deviceType === 'VTape' || d.deviceType === 'Tape') {
+      if (checkTape(problems, d, archiveDevice)) drivable.push({ resource: d, archiveDevice });
       continue;
     }
     if (d.deviceType !== 'File') {
       // Ignoring it would leave jobs that name this device with nowhere to write.
-      problems.error(problemAt(d, 'deviceType', `${d.deviceType} devices are not available yet in Burrow: only File devices (volumes as files in a directory) and VTape devices (virtual tapes) can be driven`));
+      problems.error(problemAt(d, 'deviceType', `${d.deviceType} devices are not available yet in Burrow: only File devices (volumes as files in a directory), Tape and VTape devices can be driven`));
       continue;
     }
     for (const b of DISK_BEHAVIOUR) {
@@ -76,13 +76,23 @@ export function checkDevices(problems: Problems, devices: readonly DeviceResourc
   return drivable;
 }
 
-function checkVirtualTape(problems: Problems, d: DeviceResource, archiveDevice: string): boolean {
+/**
+ * A tape Device is one drive. A VTape's Archive Device is the cartridge file in it, in a
+ * directory the daemon can write; a Tape's is the st device (/dev/nst0), which may be
+ * absent until the drive is attached but must be a character device when it is there.
+ */
+function checkTape(problems: Problems, d: DeviceResource, archiveDevice: string): boolean {
   const before = problems.errors.length;
-  if (d.count > 1) problems.error(problemAt(d, 'count', `= ${d.count}: a VTape device is one drive with its own Archive Device (the cartridge in it); write one Device per drive`));
-  if (d.randomAccess === true) problems.warn(problemAt(d, 'randomAccess', '= yes has no effect on a VTape device: a tape is read and written in order'));
+  const type = d.deviceType;
+  if (d.count > 1) problems.error(problemAt(d, 'count', `= ${d.count}: a ${type} device is one drive with its own Archive Device; write one Device per drive`));
+  if (d.randomAccess === true) problems.warn(problemAt(d, 'randomAccess', `= yes has no effect on a ${type} device: a tape is read and written in order`));
   const { minimumBlockSize: min = 0, maximumBlockSize: max = 0 } = d;
   if (max > 0 && min > max) problems.error(problemAt(d, 'minimumBlockSize', `${min} is above Maximum Block Size ${max}`));
-  if (statIfAny(archiveDevice)?.isDirectory()) {
+  const st = statIfAny(archiveDevice);
+  if (type === 'Tape') {
+    if (st && !st.isCharacterDevice()) problems.error(problemAt(d, 'archiveDevice', `${archiveDevice} is not a character device: a Tape device's Archive Device is a tape drive such as /dev/nst0`));
+    if (d.volumeCapacity !== undefined) problems.warn(problemAt(d, 'volumeCapacity', 'has no effect on a Tape device: the cartridge has its own capacity'));
+  } else if (st?.isDirectory()) {
     problems.error(problemAt(d, 'archiveDevice', `${archiveDevice} is a directory: a VTape device's Archive Device is the cartridge file in the drive`));
   } else {
     checkDirectory(problems, d, 'archiveDevice', dirname(archiveDevice));

@@ -28,8 +28,8 @@ export const BAREOS_DAEMON_COMMON = [
  * so an administrator knows it is coming rather than missing.
  */
 export const NOT_AVAILABLE_YET = {
-  /** Tape drives, autochangers and their directives (a later issue builds them). */
-  tape: 'is for tape drives and autochangers, which are not available yet in Burrow; it has no effect on a File device',
+  /** Tape and changer directives Burrow's tape drives do not apply yet (autochangers come later). */
+  tape: 'is for tape drives and autochangers and is not applied yet by Burrow; it has no effect on a File device',
 } as const;
 
 /** Device directives that only mean something for a tape drive or a changer. */

@@ -5,7 +5,7 @@
  * the same way.
  */
 import type { DeviceResource } from '@burrow/common/config/index';
-import { LinuxTape } from './linux-tape.js';
+import { LinuxTape, type Ioctl } from './linux-tape.js';
 import type { RawTapeOpener } from './raw-tape.js';
 import type { TapeSettings } from './tape-drive.js';
 import { VirtualTape } from './vtape.js';
@@ -34,6 +34,10 @@ export function tapeOpener(r: DeviceResource, archiveDevice: string): RawTapeOpe
  * needs it.
  */
 async function openLinuxTape(path: string): Promise<LinuxTape> {
-  const { ioctl } = await import('@burrow/fsx');
+  // A computed specifier: a checkout whose packages were linked before the SD depended on
+  // the addon still builds, and needs `pnpm install` only to drive a real tape.
+  const { ioctl } = (await import(FSX)) as { ioctl: Ioctl };
   return LinuxTape.open(path, ioctl);
 }
+
+const FSX: string = '@burrow/fsx';

@@ -11,12 +11,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@burrow/common/net/client';
-import { Burrow, waitFor } from '../harness/daemons.js';
+import { Burrow } from '../harness/daemons.js';
 import { compareTrees } from '../harness/tree.js';
 
 /** A FileSet and a backup Job over `dir`, which holds a FIFO the job reads last. */
@@ -45,15 +45,8 @@ describe('a Device with Count = 2', () => {
   /** What the first test left: backup-b's drive and volume. */
   let drive2 = '';
   let volumeOf2 = '';
-  const dirLog = (): string => {
-    try {
-      return readFileSync(join(burrow.directorWorkDir, 'log'), 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  const until = (what: RegExp): Promise<void> =>
-    waitFor(() => what.test(dirLog()), 30_000, () => `no ${what} in the job log:\n${dirLog()}\n${burrow.logs()}`);
+  const dirLog = (): string => burrow.jobLog();
+  const until = (what: RegExp): Promise<void> => burrow.untilLogged(what);
 
   before(async () => {
     src = mkdtempSync(join(tmpdir(), 'burrow-drives-'));

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './paths.js';
@@ -202,6 +202,20 @@ ${o.fdResources ?? ''}
   /** Runs bconsole with these lines on its standard input. */
   console(lines: string[], configFile = this.configs.console, timeoutMs = 60_000): Promise<ConsoleResult> {
     return runProcess(process.execPath, [BIN.bconsole, '-c', configFile], `${lines.join('\n')}\n`, timeoutMs);
+  }
+
+  /** The job log the Standard Messages append to (every job line of start()'s topology). */
+  jobLog(): string {
+    try {
+      return readFileSync(join(this.directorWorkDir, 'log'), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  /** Resolves once the job log matches `what`; fails with the log and the daemons' output after 30 s. */
+  untilLogged(what: RegExp): Promise<void> {
+    return waitFor(() => what.test(this.jobLog()), 30_000, () => `no ${what} in the job log:\n${this.jobLog()}\n${this.logs()}`);
   }
 
   /** The daemons' logs, for assertion messages. */

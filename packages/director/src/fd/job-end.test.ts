@@ -8,7 +8,7 @@ import { awaitClientEnd } from './job-end.js';
 function lines(): JobLines & { got: string[] } {
   const got: string[] = [];
   const add = (text: string): void => { got.push(text); };
-  return { got, info: add, warning: add, error: add, relay: (level, text) => add(`${level}: ${text}`) };
+  return { got, info: add, warning: add, error: add, mount: add, relay: (level, text) => add(`${level}: ${text}`) };
 }
 
 test("the File daemon's end: its log lines relayed, its counts returned", async () => {

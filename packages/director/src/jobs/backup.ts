@@ -11,6 +11,7 @@ import type { StateSnapshot } from '../catalog/index.js';
 import { openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { serveBackupSession } from '../sd/backup-session.js';
+import { VolumeWait } from '../sd/volume-wait.js';
 import { awaitSessionReady, openStorage, reservationOf } from '../sd/storage-link.js';
 import { accurateComparesDigests, recordDeleted, sendState } from './accurate.js';
 import { currentChain, type Basis } from './baseline.js';
@@ -117,8 +118,12 @@ function serveStorage(ctx: JobContext, { plan, totals, sd }: { plan: BackupPlan;
     mediaType: plan.storage.mediaType, storageName: plan.storage.name, device: plan.storage.device, pruneVolumes: plan.pruning.pruneVolumes,
     job: { job: id.job, jobName: plan.jobName, jobId: id.jobId, client: plan.client.name, level: LEVEL_NAMES[plan.level], storage: plan.storage.name, catalog: env.catalogName },
   });
+  const wait = new VolumeWait({
+    jobId: id.jobId, job: id.job, pool: plan.pool.name, mediaType: plan.storage.mediaType, storage: plan.storage.name,
+    catalog: env.catalog, log: ctx.log, waits: ctx.waits, clock: env.clock,
+  });
   return serveBackupSession({
-    sd, catalog: env.catalog, jobId: id.jobId, media, pool: plan.pool, storage: plan.storage, log: ctx.log, volumes: totals.volumes, signal: ctx.signal,
+    sd, catalog: env.catalog, jobId: id.jobId, media, pool: plan.pool, storage: plan.storage, log: ctx.log, volumes: totals.volumes, wait, signal: ctx.signal,
   }).then((end) => {
     totals.sdFiles = end.files;
     totals.sdBytes = end.bytes;

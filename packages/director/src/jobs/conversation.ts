@@ -32,7 +32,8 @@ export async function converse(c: Conversation): Promise<void> {
   try {
     const tasks = await c.open(peers);
     for (const r of await Promise.allSettled(tasks)) {
-      if (r.status === 'rejected') c.log.fatal(describeError(r.reason));
+      // A canceled job says so once (the queue's line), not once per peer it stopped waiting for.
+      if (r.status === 'rejected' && !(c.signal.aborted && toBurrowError(r.reason).code === 'JOB_CANCELED')) c.log.fatal(describeError(r.reason));
     }
   } catch (err) {
     const e = toBurrowError(err);

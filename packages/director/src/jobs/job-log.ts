@@ -48,6 +48,11 @@ export class JobLog implements JobLines {
     this.write('fatal', `Fatal error: ${text}`, from);
   }
 
+  /** A request to the operator for a volume: a line of type `mount`, which leaves the verdict alone. */
+  mount(text: string, from = this.origin): void {
+    this.write('mount', text, from);
+  }
+
   /**
    * A Warning line that leaves the verdict alone: a choice the administrator made
    * and should see in every job's log (a data channel without TLS), which must not

@@ -14,12 +14,15 @@ import type { ReportCommon } from './report.js';
 import { converse, finalStatus, type Peers } from './conversation.js';
 import { runDirectorScripts, type RunScript } from './run-scripts.js';
 import type { FinalStatus } from './status.js';
+import { JobWaits } from './waits.js';
 
 /** What a job sees while it runs. */
 export interface JobContext {
   env: JobEnv;
   id: JobIdentity;
   log: JobLog;
+  /** What the job waits for now, and how long it has waited (status dir, Max Wait Time). */
+  waits: JobWaits;
   signal: AbortSignal;
 }
 
@@ -56,9 +59,9 @@ export interface JobType {
 }
 
 /** Runs a job of any type to its end; returns its final status. */
-export async function runJob(job: JobType, { env, id, signal }: Omit<JobContext, 'log'>): Promise<FinalStatus> {
+export async function runJob(job: JobType, { env, id, signal, waits }: Omit<JobContext, 'log' | 'waits'> & { waits?: JobWaits }): Promise<FinalStatus> {
   const log = env.jobLog(id.jobId, job.messages);
-  const ctx: JobContext = { env, id, log, signal };
+  const ctx: JobContext = { env, id, log, signal, waits: waits ?? new JobWaits(() => env.clock.now(), null) };
   const startTime = env.clock.now();
   env.catalog.startJob(id.jobId, startTime);
   job.start(ctx);

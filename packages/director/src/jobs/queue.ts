@@ -18,6 +18,7 @@ import { VERIFY_LEVEL_CODES, type JobPlan } from './plan.js';
 import { restoreJob } from './restore.js';
 import { verifyJob } from './verify.js';
 import type { FinalStatus } from './status.js';
+import { JobWaits } from './waits.js';
 
 interface QueuedJob extends QueueEntry {
   id: JobIdentity;
@@ -28,6 +29,8 @@ interface QueuedJob extends QueueEntry {
   type: JobType;
   attempt: number;
   waitingFor: string | undefined;
+  /** Made when the job starts: what it waits for while it runs (a volume), for status dir and Max Wait Time. */
+  waits: JobWaits | undefined;
   abort: AbortController;
   timers: NodeJS.Timeout[];
   done: Promise<FinalStatus>;
@@ -40,8 +43,10 @@ export interface JobSummary {
   name: string;
   kind: JobPlan['kind'];
   state: 'waiting' | 'running';
-  /** What a waiting job waits for, in Bareos's words. */
+  /** What a waiting job waits for, in Bareos's words (a running job too: a volume). */
   waitingFor: string | undefined;
+  /** A running job's wait: what for (volume or pool, media type, storage) and since when. */
+  wait?: { detail: string; since: number };
   level: string;
   client: string;
   priority: number;
@@ -72,7 +77,7 @@ export class JobQueue {
     let resolve!: (s: FinalStatus) => void;
     const done = new Promise<FinalStatus>((r) => { resolve = r; });
     const job: QueuedJob = {
-      jobId, id, env, plan, requested, type: jobType(plan, basis), attempt, priority: plan.priority, state: 'waiting', waitingFor: undefined,
+      jobId, id, env, plan, requested, type: jobType(plan, basis), attempt, priority: plan.priority, state: 'waiting', waitingFor: undefined, waits: undefined,
       abort: new AbortController(), timers: [], done, resolve,
     };
     if (!this.admitDuplicate(job)) return id;
@@ -88,10 +93,13 @@ export class JobQueue {
   }
 
   list(): JobSummary[] {
-    return [...this.jobs.values()].map((j) => ({
-      jobId: j.jobId, job: j.id.job, name: j.plan.jobName, kind: j.plan.kind, state: j.state, waitingFor: j.waitingFor,
-      level: levelCode(j.plan), client: j.plan.client.name, priority: j.priority,
-    }));
+    return [...this.jobs.values()].map((j) => {
+      const w = j.waits?.current;
+      return {
+        jobId: j.jobId, job: j.id.job, name: j.plan.jobName, kind: j.plan.kind, state: j.state, waitingFor: w?.words ?? j.waitingFor,
+        ...(w ? { wait: { detail: w.detail, since: w.since } } : {}), level: levelCode(j.plan), client: j.plan.client.name, priority: j.priority,
+      };
+    });
   }
 
   /** Resolves when the job ends, or when every job has ended. */
@@ -153,8 +161,11 @@ export class JobQueue {
       j.timers.push(setTimeout(() => this.cancel(j.jobId, `Max run time exceeded (${elapsed(maxRun)}). Job canceled.`), maxRun).unref());
     }
     let status: FinalStatus = 'f';
+    // Its waits once it runs (for volumes) count toward Max Wait Time from here, as Bareos
+    // documents it ("counted from when the job starts"); the queue's wait has its own timer.
+    j.waits = new JobWaits(() => j.env.clock.now(), j.plan.limits.maxWaitTimeMs);
     try {
-      status = await runJob(j.type, { env: j.env, id: j.id, signal: j.abort.signal });
+      status = await runJob(j.type, { env: j.env, id: j.id, signal: j.abort.signal, waits: j.waits });
     } catch (err) {
       // A job runner that throws is a bug; the job fails, the Director goes on.
       j.env.log.error({ jobId: j.jobId, err: describeError(err) }, 'job runner failed');

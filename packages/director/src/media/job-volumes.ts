@@ -3,9 +3,8 @@
  * of Bareos's catreq.cc "find next volume" / "update media"): choose the next volume,
  * commit what that choice changes once the SD has it mounted, record usage and check
  * the volume's limits after every report, and let the volumes go when the job ends.
- * Each call returns the lines for the job log; a volume that cannot be found is a
- * NOT_FOUND error whose message tells the operator what to do (the seam where the
- * operator-waiting state of a later package makes the job wait instead).
+ * Each call returns the lines for the job log; when no volume can be found, `next`
+ * says why and what the operator can do, and the job waits (sd/volume-wait.ts).
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Catalog, MediaUsage } from '../catalog/index.js';
@@ -58,9 +57,11 @@ export class JobVolumes {
 
   /**
    * The volume to hand the SD next, or null with `reason` when there is none (the job
-   * fails today; the operator-waiting package makes it wait at this point instead).
+   * then waits for the operator, sd/volume-wait.ts), and with `wanted` when the
+   * operator should mount or label a particular volume: an Unlabeled one of the pool
+   * (made by `add`) that the device may not label by itself.
    */
-  next(req: VolumeRequestIn): Logged<VolumeChoice | null> & { reason?: string } {
+  next(req: VolumeRequestIn): Logged<VolumeChoice | null> & { reason?: string; wanted?: string } {
     const { catalog, reservations, jobId } = this.o;
     const lines: string[] = [];
     if (req.previousFull) {
@@ -77,7 +78,13 @@ export class JobVolumes {
       storage: { name: this.o.storageName, device: this.o.device },
     });
     lines.push(...result.lines);
-    if (result.found === null) return { value: null, lines, warnings, reason: result.reason };
+    if (result.found === null) {
+      const wanted = req.labelMedia ? undefined : catalog.findMedia({
+        poolId: pool.poolId, mediaType: this.o.mediaType, statuses: ['Unlabeled'], order: 'oldest-written',
+        exclude: new Set([...this.unwanted, ...reservations.pendingForOthers(jobId)]),
+      })?.volumeName;
+      return { value: null, lines, warnings, reason: result.reason, wanted };
+    }
     const choice = result.found;
     reservations.hold(jobId, choice.volumeName, choice.onMounted.kind !== 'none');
     this.plans.set(choice.volumeName, choice.onMounted);

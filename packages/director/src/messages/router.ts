@@ -15,7 +15,7 @@ import { substitute, type PercentVars } from './percent.js';
 import { MailBuffer, deliver, describeFailure, shouldMail, type MailTarget } from './mail.js';
 
 // As in Bareos, `all` takes in `audit` too (its stock Messages say `all, !audit`).
-const ALL_TYPES: readonly MessageType[] = ['info', 'warning', 'error', 'fatal', 'terminate', 'saved', 'notsaved', 'skipped', 'restored', 'audit', 'security'];
+const ALL_TYPES: readonly MessageType[] = ['info', 'warning', 'error', 'fatal', 'terminate', 'saved', 'notsaved', 'skipped', 'restored', 'audit', 'security', 'mount'];
 
 /** Bareos's type lists: `all, !skipped` — start empty, add and remove in order. */
 export function typeFilter(types: readonly string[]): (t: MessageType) => boolean {

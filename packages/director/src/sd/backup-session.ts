@@ -4,7 +4,7 @@
  * a volume to write on, the file coordinates and volume usage into the catalog, log
  * lines into the job log, until the SD reports the session's end.
  */
-import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
+import { toBurrowError } from '@burrow/common/errors/index';
 import { peerError, type Channel } from '@burrow/common/net/channel';
 import { attributeColumns } from '@burrow/common/proto/attribute-columns';
 import type { burrow } from '@burrow/common/proto/index';
@@ -13,6 +13,7 @@ import type { JobVolumes } from '../media/job-volumes.js';
 import type { PoolPlan } from '../media/pools.js';
 import type { JobLines } from '../messages/job-lines.js';
 import type { StorageTarget } from './storage-link.js';
+import type { VolumeWait } from './volume-wait.js';
 
 /** The volumes a backup wrote on, in order, filled in as the SD reports them. */
 export interface VolumesWritten {
@@ -37,13 +38,16 @@ export interface BackupSession {
   storage: StorageTarget;
   log: JobLines;
   volumes: VolumesWritten;
+  /** The job's wait for a volume, when the media module has none (volume-wait.ts). */
+  wait: VolumeWait;
   signal: AbortSignal;
 }
 
 export async function serveBackupSession(s: BackupSession): Promise<StorageSessionEnd> {
+  const signal = AbortSignal.any([s.signal, s.wait.expired]);
   try {
     for (;;) {
-      const msg = await s.sd.receive(s.signal);
+      const msg = await receive(s, signal);
       switch (msg.kind) {
         case 'sdVolumeRequest':
           await answerVolumeRequest(s, msg.body);
@@ -72,9 +76,27 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
       }
     }
   } finally {
+    s.wait.found();
     s.media.release();
   }
 }
+
+/**
+ * The SD's next message. When the job's Max Wait Time runs out while it waits for a
+ * volume, the SD's session is canceled (its drive is free again) and the job fails.
+ */
+async function receive(s: BackupSession, signal: AbortSignal): ReturnType<Channel['receive']> {
+  try {
+    return await s.sd.receive(signal);
+  } catch (err) {
+    if (!s.wait.expired.aborted || s.signal.aborted) throw err;
+    await s.sd.send('cancel', { jobId: s.jobId }).catch(() => undefined);
+    throw s.wait.expired.reason;
+  }
+}
+
+/** How soon the SD asks again after an operator's mount or label that did not give a volume yet. */
+const AFTER_OPERATOR_SECONDS = 2;
 
 function say(s: BackupSession, lines: readonly string[]): void {
   for (const line of lines) s.log.info(line);
@@ -82,15 +104,22 @@ function say(s: BackupSession, lines: readonly string[]): void {
 
 async function answerVolumeRequest(s: BackupSession, req: burrow.SdVolumeRequest): Promise<void> {
   try {
-    const { value: choice, lines, warnings, reason } = s.media.next({
+    const { value: choice, lines, warnings, reason, wanted } = s.media.next({
       previousFull: req.previousVolume || undefined,
       unusable: req.unusableVolume ? { volume: req.unusableVolume, reason: req.unusableReason } : undefined,
       labelMedia: req.labelMedia === true, mounted: req.mountedVolume || undefined, othersAppend: req.unwantedVolumes,
     });
     for (const w of warnings ?? []) s.log.warning(w);
     say(s, lines);
-    // The seam of the operator-waiting package: here the job will wait for a label or mount.
-    if (choice === null) throw new BurrowError('NOT_FOUND', reason ?? 'no volume');
+    if (choice === null) {
+      // Nothing now: the job waits for the operator (or a volume to appear) instead of failing.
+      const { pollSeconds } = s.wait.noVolume({ wanted: wanted ?? null, askingAgain: req.askingAgain, device: req.device || `"${s.storage.device}"`, reason: reason ?? '' });
+      // Right after a mount or label, once more soon: the label's catalog row may be a moment behind the SD's wake.
+      const poll = req.askingAgain === 'mount' || req.askingAgain === 'label' ? Math.min(pollSeconds, AFTER_OPERATOR_SECONDS) : pollSeconds;
+      await s.sd.send('sdVolumeReply', { noVolume: true, wantedVolume: wanted ?? '', pollSeconds: poll });
+      return;
+    }
+    s.wait.found();
     await s.sd.send('sdVolumeReply', {
       volumeName: choice.volumeName, poolName: s.pool.name, mediaType: s.storage.mediaType,
       label: choice.action === 'label', recycle: choice.action === 'recycle', maxVolumeBytes: choice.maxVolBytes, endHint: choice.endHint,

@@ -20,6 +20,10 @@ export interface VolumeRequest {
   mountedVolume?: string;
   /** Volumes other drives append to: the Director must not hand them out. */
   unwantedVolumes: string[];
+  /** After a "no volume" reply: what made the session ask again ('' for a new request). */
+  askingAgain: '' | 'poll' | 'mount' | 'label';
+  /** The job's drive as Bareos prints it, for the operator's messages. */
+  device: string;
 }
 
 export class DirectorPump {
@@ -39,7 +43,7 @@ export class DirectorPump {
     });
     await this.director.send('sdVolumeRequest', {
       jobId: req.jobId, previousVolume: req.previousVolume, unusableVolume: req.unusable?.volume, unusableReason: req.unusable?.reason,
-      labelMedia: req.labelMedia, mountedVolume: req.mountedVolume, unwantedVolumes: req.unwantedVolumes,
+      labelMedia: req.labelMedia, mountedVolume: req.mountedVolume, unwantedVolumes: req.unwantedVolumes, askingAgain: req.askingAgain, device: req.device,
     });
     return reply;
   }

@@ -10,7 +10,7 @@ import { BackupRecordCheck, type CheckedRecord } from './record-check.js';
 import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
 import { BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD } from '../volume/block.js';
 import type { AppendVolume } from '../devices/drive.js';
-import type { AppendReservation } from '../reservations/index.js';
+import type { AppendReservation, WakeCause } from '../reservations/index.js';
 import { CatalogBatcher } from './catalog-batcher.js';
 import { sessionSignal, type SessionParties } from './session.js';
 
@@ -19,6 +19,9 @@ const FILES_PER_BLOCK = 1000;
 
 /** How many unusable volumes one volume request may skip before the job gives up. */
 const MAX_UNUSABLE_VOLUMES = 5;
+
+/** How long a job waits for the operator before asking the Director again, when it does not say (Bareos's Volume Poll Interval). */
+const DEFAULT_POLL_SECONDS = 300;
 
 export async function runBackupSession(s: SessionParties, order: burrow.SdBackupSession, reservation: AppendReservation): Promise<void> {
   const { jobId } = order;
@@ -86,15 +89,21 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
   };
   return async (previous) => {
     let unusable: { volume: string; reason: string } | undefined;
+    let askingAgain: '' | 'poll' | WakeCause = '';
     const taken = new Set<string>();
-    for (let attempt = 1; ; attempt++) {
+    for (let refused = 0; ;) {
       const reply = await s.pump.requestVolume({
-        jobId, previousVolume: previous, unusable, labelMedia: reservation.labelMedia,
+        jobId, previousVolume: previous, unusable, labelMedia: reservation.labelMedia, askingAgain, device: reservation.printName,
         mountedVolume: reservation.mountedVolume() ?? undefined, unwantedVolumes: [...reservation.unwantedVolumes(), ...taken],
       });
       unusable = undefined;
+      if (reply.noVolume) {
+        askingAgain = await waitForOperator(reservation, reply, signal);
+        continue;
+      }
+      askingAgain = '';
       if (reservation.inUseElsewhere(reply.volumeName)) {
-        if (attempt >= MAX_UNUSABLE_VOLUMES) throw new BurrowError('DEVICE', `Volume "${reply.volumeName}" is in use on another drive, and so were the ${attempt - 1} before it`);
+        if (++refused >= MAX_UNUSABLE_VOLUMES) throw new BurrowError('DEVICE', `Volume "${reply.volumeName}" is in use on another drive, and so were the ${refused - 1} before it`);
         taken.add(reply.volumeName);
         continue;
       }
@@ -103,11 +112,30 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
       } catch (err) {
         const e = toBurrowError(err);
         // Not ours, or gone from the Archive Device (Bareos marks both in Error and goes on).
-        if ((e.code !== 'VOLUME_FORMAT' && e.code !== 'NOT_FOUND') || attempt >= MAX_UNUSABLE_VOLUMES) throw e;
+        if ((e.code !== 'VOLUME_FORMAT' && e.code !== 'NOT_FOUND') || ++refused >= MAX_UNUSABLE_VOLUMES) throw e;
         unusable = { volume: reply.volumeName, reason: e.message };
       }
     }
   };
+}
+
+/**
+ * The Director has no volume for the job now: wait on the job's drive, where `status
+ * storage` shows the wait, until the operator mounts or labels there, or the poll
+ * interval passes (Bareos's Volume Poll Interval; then ask again, since a volume may
+ * have appeared in the catalog). A cancel (the Director's, or its Max Wait Time) ends it.
+ */
+async function waitForOperator(reservation: AppendReservation, reply: burrow.SdVolumeReply, signal: AbortSignal): Promise<'poll' | WakeCause> {
+  const poll = new AbortController();
+  const timer = setTimeout(() => poll.abort(), Math.max(1, reply.pollSeconds || DEFAULT_POLL_SECONDS) * 1000);
+  try {
+    return await reservation.waitForOperator(reply.wantedVolume || null, AbortSignal.any([signal, poll.signal]));
+  } catch (err) {
+    if (poll.signal.aborted && !signal.aborted) return 'poll';
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

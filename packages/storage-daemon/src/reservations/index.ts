@@ -16,6 +16,6 @@ export { chooseDrive, type Choice, type ReserveRequest } from './choose.js';
 export { countedName, DriveTable, type DeviceSpec, type GroupSpec } from './drive-table.js';
 export { DriveOperator, type DriveAddress, type DriveReply } from './operator.js';
 export { AppendReservation, ReadReservation } from './reservation.js';
-export { ReservableDrive, type DriveConfig, type OperatorWait, type ReserveMode } from './reservable-drive.js';
+export { ReservableDrive, type DriveConfig, type OperatorWait, type ReserveMode, type WakeCause } from './reservable-drive.js';
 export { Reservations, type ReserveOptions, type ReserveWait } from './reservations.js';
 export { drivesStatus, type DriveState, type DriveStatus, type DrivesStatus } from './status.js';

@@ -9,7 +9,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import type { LabelledVolume } from '../devices/drive.js';
 import type { VolumeLabelInfo } from '../volume/labels.js';
-import type { ReservableDrive } from './reservable-drive.js';
+import type { ReservableDrive, WakeCause } from './reservable-drive.js';
 import type { Reservations } from './reservations.js';
 
 /** A reply to the Director: Bareos's number (3000-3099 done, 3900-3999 refused) and text. */
@@ -37,7 +37,7 @@ export class DriveOperator {
     const p = drive.printName;
     if (drive.operatorWaits.length > 0 || drive.blocked === 'unmounted-waiting') {
       drive.blocked = null;
-      this.wake(drive);
+      this.wake([drive], 'mount');
       return reply(3001, `OK mount requested. ${slot > 0 ? 'Specified slot ignored. ' : ''}Device=${p}`);
     }
     if (drive.blocked === 'unmounted') {
@@ -90,7 +90,8 @@ export class DriveOperator {
   /**
    * The operator's `label`: writes a new volume on the drive the Director names (drive
    * 0 of a group unless it says otherwise; for a Count device that is `<Name>0000`,
-   * which jobs never take by themselves), then wakes jobs waiting on it for a volume.
+   * which jobs never take by themselves), then wakes the jobs waiting for a volume on
+   * every drive of its Media Type (the new volume may be theirs).
    * The drive's Media Type must be the one the Director's Storage expects. With
    * `relabel` (truncate) the volume must already hold our label of this name; with
    * `renameFrom` (relabel oldvolume=) the old volume takes the new name and label.
@@ -110,7 +111,7 @@ export class DriveOperator {
       if (!drive.drive.capabilities.mountsByName) await drive.drive.mount(options.renameFrom);
     } else if (options.relabel) await drive.drive.mount(volumeName);
     const labelled = await drive.drive.label(volumeName, info, { relabel: options.relabel === true, renameFrom: options.renameFrom });
-    this.wake(drive);
+    this.wake(this.desk.table.drives.filter((other) => other.config.mediaType === mediaType), 'label');
     return { ...labelled, drive: drive.name };
   }
 
@@ -122,8 +123,8 @@ export class DriveOperator {
     }
   }
 
-  private wake(drive: ReservableDrive): void {
-    for (const w of drive.operatorWaits.splice(0)) w.wake();
+  private wake(drives: readonly ReservableDrive[], cause: WakeCause): void {
+    for (const drive of drives) for (const w of drive.operatorWaits.splice(0)) w.wake(cause);
     this.desk.retryWaiters();
   }
 }

@@ -31,8 +31,11 @@ export interface DriveConfig {
  */
 export type Blocked = 'unmounted' | 'unmounted-waiting' | null;
 
+/** What woke a job waiting for the operator: a `mount` on its drive, or a `label` it may use. */
+export type WakeCause = 'mount' | 'label';
+
 /**
- * A job waiting on a drive for the operator (M3's seam, Bareos's BST_WAITING_FOR_SYSOP):
+ * A job waiting on a drive for the operator (Bareos's BST_WAITING_FOR_SYSOP):
  * the volume it wants, or null for any appendable volume of its pool ("Cannot find any
  * appendable volumes"). `mount` wakes it.
  */
@@ -42,8 +45,8 @@ export interface OperatorWait {
   readonly pool: string;
   readonly mediaType: string;
   readonly since: number;
-  /** Resolves the wait: the operator mounted, labelled or released something worth another look. */
-  readonly wake: () => void;
+  /** Resolves the wait: the operator mounted or labelled something worth another look. */
+  readonly wake: (cause: WakeCause) => void;
 }
 
 export class ReservableDrive {
@@ -52,7 +55,7 @@ export class ReservableDrive {
   /** The pool of the jobs that append through it, kept after they end (Bareos's dev->pool_name). */
   pool: string | null = null;
   blocked: Blocked = null;
-  /** Jobs waiting on this drive for the operator (M3 fills it; `mount` wakes them). */
+  /** Jobs waiting on this drive for the operator (`mount` and `label` wake them). */
   readonly operatorWaits: OperatorWait[] = [];
   private appending: { volumeName: string; users: number } | null = null;
   private readonly idleWaiters: Array<() => void> = [];

@@ -9,7 +9,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { afterClose, type AppendOptions, type AppendVolume, type ReadVolume } from '../devices/drive.js';
 import type { VolumeLabelInfo } from '../volume/labels.js';
-import type { ReservableDrive } from './reservable-drive.js';
+import type { ReservableDrive, WakeCause } from './reservable-drive.js';
 
 /** What a reservation needs of the desk that made it (reservations.ts). */
 export interface ReservationDesk {
@@ -82,12 +82,12 @@ export class AppendReservation extends Held {
   }
 
   /**
-   * Waits on the drive for the operator: M3's seam for "the Director has no volume for
-   * this job". The wait is registered on the drive, so `status storage` shows it (volume
-   * or pool, Media Type, since when); `mount` or a `label` on this drive ends it, and so
-   * does `signal` (a cancel, the job's Max Wait Time), by rejecting.
+   * Waits on the drive for the operator, when the Director has no volume for this job.
+   * The wait is registered on the drive, so `status storage` shows it (volume or pool,
+   * Media Type, since when); `mount` on this drive or a `label` of its Media Type ends
+   * it, resolving with which, and `signal` (a cancel, the poll interval) rejects it.
    */
-  waitForOperator(volumeName: string | null, signal?: AbortSignal): Promise<void> {
+  waitForOperator(volumeName: string | null, signal?: AbortSignal): Promise<WakeCause> {
     this.checkHeld();
     const waits = this.held.operatorWaits;
     return new Promise((resolve, reject) => {
@@ -98,9 +98,9 @@ export class AppendReservation extends Held {
       };
       const wait = {
         jobId: this.jobId, volumeName, pool: this.req.pool, mediaType: this.req.mediaType, since: this.desk.now(),
-        wake: () => {
+        wake: (cause: WakeCause) => {
           signal?.removeEventListener('abort', onAbort);
-          resolve();
+          resolve(cause);
         },
       };
       if (signal?.aborted) return reject(signal.reason);

@@ -63,7 +63,9 @@ function renderDirector(s: DirectorStatus): string {
     '',
     'Running Jobs:',
     s.running.length === 0 ? 'No Jobs running.' : table(['JobId', 'Level', 'Name', 'Status'],
-      s.running.map((j) => [j.jobId, j.level, j.job, j.state === 'running' ? 'is running' : (j.waitingFor ?? 'is waiting execution')])),
+      s.running.map((j) => [j.jobId, j.level, j.job, j.waitingFor ?? (j.state === 'running' ? 'is running' : 'is waiting execution')])),
+    // What a running job waits for, which Bareos leaves to `status storage`: the operator sees it here too.
+    ...s.running.flatMap((j) => (j.wait ? [`    JobId ${j.jobId} waits for ${j.wait.detail}, since ${listDate(j.wait.since)}.`] : [])),
     '',
     'Terminated Jobs:',
     table(['JobId', 'Level', 'Files', 'Bytes', 'Status', 'Finished', 'Name'],

@@ -22,7 +22,8 @@ describe('foreign and replaced volume files', () => {
   before(async () => {
     src = mkdtempSync(join(tmpdir(), 'burrow-src-'));
     writeFileSync(join(src, 'a.txt'), 'alpha\n');
-    burrow = await Burrow.start({ include: [src], labelFormat: null });
+    // With no other volume the job waits for the operator; its Max Wait Time ends the wait.
+    burrow = await Burrow.start({ include: [src], labelFormat: null, jobDirectives: ['Max Wait Time = 2s'] });
     mkdirSync(burrow.volumes, { recursive: true });
   });
   after(async () => {
@@ -54,8 +55,10 @@ describe('foreign and replaced volume files', () => {
     const r = await burrow.console(['run job=backup-test yes', 'wait', 'messages']);
     assert.equal(r.code, 1, r.stdout);
     assert.match(r.stdout, /Volume "Vol-0001" cannot be used: \S*Vol-0001 is not a Burrow volume\. Marking Volume "Vol-0001" in Error in Catalog\./);
-    // With no Label Format there is no other volume to go on with: the job says what to do.
+    // With no Label Format there is no other volume to go on with: the job says what to do,
+    // waits for the operator, and fails when its Max Wait Time passes.
     assert.match(r.stdout, /Cannot find any appendable volumes .* label one/);
+    assert.match(r.stdout, /Max wait time exceeded \(2 secs\)/);
     assert.match(r.stdout, /Termination:\s+\*\*\* Backup Error \*\*\*\n/);
     const jobId = Number(/JobId=(\d+)/.exec(r.stdout)?.[1]);
     const llist = await burrow.console([`llist jobid=${jobId}`]);

@@ -11,7 +11,7 @@ import type { StateSnapshot } from '../catalog/index.js';
 import { openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { serveBackupSession } from '../sd/backup-session.js';
-import { VolumeWait } from '../sd/volume-wait.js';
+import { VolumeWait } from './volume-wait.js';
 import { awaitSessionReady, openStorage, reservationOf } from '../sd/storage-link.js';
 import { accurateComparesDigests, recordDeleted, sendState } from './accurate.js';
 import { currentChain, type Basis } from './baseline.js';

@@ -4,7 +4,7 @@
  * commit what that choice changes once the SD has it mounted, record usage and check
  * the volume's limits after every report, and let the volumes go when the job ends.
  * Each call returns the lines for the job log; when no volume can be found, `next`
- * says why and what the operator can do, and the job waits (sd/volume-wait.ts).
+ * says why and what the operator can do, and the job waits (jobs/volume-wait.ts).
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Catalog, MediaUsage } from '../catalog/index.js';
@@ -57,7 +57,7 @@ export class JobVolumes {
 
   /**
    * The volume to hand the SD next, or null with `reason` when there is none (the job
-   * then waits for the operator, sd/volume-wait.ts), and with `wanted` when the
+   * then waits for the operator, jobs/volume-wait.ts), and with `wanted` when the
    * operator should mount or label a particular volume: an Unlabeled one of the pool
    * (made by `add`) that the device may not label by itself.
    */

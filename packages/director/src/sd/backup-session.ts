@@ -13,7 +13,31 @@ import type { JobVolumes } from '../media/job-volumes.js';
 import type { PoolPlan } from '../media/pools.js';
 import type { JobLines } from '../messages/job-lines.js';
 import type { StorageTarget } from './storage-link.js';
-import type { VolumeWait } from './volume-wait.js';
+
+/** What the SD said when the Director had no volume for it. */
+export interface NoVolumeNow {
+  /** The volume the operator should mount or label, or null for any appendable volume. */
+  wanted: string | null;
+  /** '' for a new request; 'poll', 'mount' or 'label' for what made the SD ask again. */
+  askingAgain: string;
+  /** The job's drive as Bareos prints it. */
+  device: string;
+  /** The media module's explanation of why there is no volume. */
+  reason: string;
+}
+
+/**
+ * The job's side of waiting for a volume (jobs/volume-wait.ts): its status, the
+ * operator's messages, its Max Wait Time. The session only reports and obeys.
+ */
+export interface VolumeWaiting {
+  /** Aborts when the job may wait no longer (its Max Wait Time). */
+  readonly expired: AbortSignal;
+  /** No volume now: returns how long the SD waits before asking again; throws when the job must give up. */
+  noVolume(req: NoVolumeNow): { pollSeconds: number };
+  /** A volume was had, or the session ends. */
+  found(): void;
+}
 
 /** The volumes a backup wrote on, in order, filled in as the SD reports them. */
 export interface VolumesWritten {
@@ -38,8 +62,8 @@ export interface BackupSession {
   storage: StorageTarget;
   log: JobLines;
   volumes: VolumesWritten;
-  /** The job's wait for a volume, when the media module has none (volume-wait.ts). */
-  wait: VolumeWait;
+  /** The job's wait for a volume, when the media module has none. */
+  wait: VolumeWaiting;
   signal: AbortSignal;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JobLines } from '../messages/job-lines.js';
-import { JobWaits } from '../jobs/waits.js';
+import { JobWaits } from './waits.js';
 import { mediaWorld, type MediaWorld } from '../media/testing.js';
 import { FIRST_REPEAT_MS, MAX_REPEATS, VolumeWait } from './volume-wait.js';
 

@@ -1,5 +1,5 @@
 /**
- * A backup job waiting for a volume, the Director's half (Bareos's SD runs this as
+ * A backup job waiting for a volume, the Director's half of it (Bareos's SD runs this as
  * DirAskSysopToCreateAppendableVolume and DirAskSysopToMountVolume; in Burrow the
  * Director owns the catalog, the job log and the Messages destinations, so it decides
  * what to tell whom, while the SD waits on the job's drive where `status storage` shows
@@ -13,10 +13,11 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Catalog } from '../catalog/index.js';
-import { elapsed } from '../jobs/format.js';
-import type { JobWait, JobWaits } from '../jobs/waits.js';
 import type { JobLines } from '../messages/job-lines.js';
+import type { NoVolumeNow, VolumeWaiting } from '../sd/backup-session.js';
 import type { Clock } from '../time/clock.js';
+import { elapsed } from './format.js';
+import type { JobWait, JobWaits } from './waits.js';
 
 /** Bareos's device defaults: the first wait before the request is repeated, the longest, and how many before giving up. */
 export const FIRST_REPEAT_MS = 60 * 60_000;
@@ -38,18 +39,6 @@ export interface VolumeWaitParties {
   clock: Clock;
 }
 
-/** What the SD said with its request. */
-export interface AskedAgain {
-  /** The volume the operator should mount or label, or null for any appendable volume. */
-  wanted: string | null;
-  /** '' for a new request; 'poll', 'mount' or 'label' for what made the SD ask again. */
-  askingAgain: string;
-  /** The job's drive as Bareos prints it. */
-  device: string;
-  /** The media module's explanation of why there is no volume (said once, in the job log). */
-  reason: string;
-}
-
 interface Waiting {
   wanted: string | null;
   repeatAt: number;
@@ -58,7 +47,7 @@ interface Waiting {
   stopTimer: AbortController;
 }
 
-export class VolumeWait {
+export class VolumeWait implements VolumeWaiting {
   private waiting: Waiting | null = null;
   private expiry = new AbortController();
 
@@ -78,7 +67,7 @@ export class VolumeWait {
    * answer is how long the SD waits before asking again. Throws (the job fails) when
    * Bareos's SD would give up.
    */
-  noVolume(req: AskedAgain): { pollSeconds: number } {
+  noVolume(req: NoVolumeNow): { pollSeconds: number } {
     const { clock, log } = this.p;
     const now = clock.now();
     let w = this.waiting;
@@ -115,7 +104,7 @@ export class VolumeWait {
   }
 
   /** The job starts waiting, or waits for something else now: its status, and the operator is asked. */
-  private enter(req: AskedAgain): void {
+  private enter(req: NoVolumeNow): void {
     const wait: Omit<JobWait, 'since'> = req.wanted === null
       ? { status: 'm', words: 'is waiting for an appendable Volume', detail: this.detail(req, `Pool "${this.p.pool}"`) }
       : { status: 'M', words: 'is waiting for a mount request', detail: this.detail(req, `Volume "${req.wanted}" of Pool "${this.p.pool}"`) };
@@ -124,12 +113,12 @@ export class VolumeWait {
     this.ask(req);
   }
 
-  private detail(req: AskedAgain, what: string): string {
+  private detail(req: NoVolumeNow, what: string): string {
     return `${what}, Media type "${this.p.mediaType}", Storage "${this.p.storage}", Device ${req.device}`;
   }
 
   /** Bareos's request to the operator, word for word, as a `mount` message. */
-  private ask(req: AskedAgain): void {
+  private ask(req: NoVolumeNow): void {
     const { job, pool, mediaType } = this.p;
     const rows = (r: Array<[string, string]>): string => r.map(([k, v]) => `    ${`${k}:`.padEnd(14)}${v}`).join('\n');
     this.p.log.mount(req.wanted === null

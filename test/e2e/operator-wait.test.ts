@@ -3,7 +3,9 @@
  * volume waits, visibly (status dir, status storage), the operator Messages destination
  * gets Bareos's request through bsmtp to a test SMTP server, and after `label` the job
  * goes on, ends OK and restores; a job whose Max Wait Time passes fails cleanly and
- * frees its drive; a job canceled while it waits ends Canceled and frees its drive.
+ * frees its drive; a job canceled while it waits ends Canceled and frees its drive; the
+ * operator's unmount, release and mount of the drive answer as Bareos's do, and a mount
+ * after making a volume appendable (update volume) lets the waiting job go on.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,7 +37,7 @@ Pool { Name = Empty; Pool Type = Backup }
 Messages { Name = Operator; Console = all; Catalog = all; Append = "@WORKDIR@/log" = all
   Operator Command = "${BINDIR}/bsmtp -h 127.0.0.1:${smtp.port} -f \\"\\(Bareos\\) \\<%r\\>\\" -s \\"Bareos: Intervention needed for %j\\" %r"
   Operator = operator@localhost = mount }
-${job('wait-label', 'Full')}${job('wait-timeout', 'Empty', 'Max Wait Time = 3s')}${job('wait-cancel', 'Empty')}`,
+${job('wait-label', 'Full')}${job('wait-timeout', 'Empty', 'Max Wait Time = 3s')}${job('wait-cancel', 'Empty')}${job('wait-mount', 'Empty')}`,
     });
   });
   after(async () => {
@@ -90,4 +92,31 @@ ${job('wait-label', 'Full')}${job('wait-timeout', 'Empty', 'Max Wait Time = 3s')
     assert.doesNotMatch(cancel.stdout, /BLOCKED waiting/);
     assert.match(dirLog(), /JobId 4: .*Termination:\s+Backup Canceled/s);
   });
+
+  it('answers unmount, release and mount of the drive as Bareos does; a mount after update volume lets the job go on', async () => {
+    const dev = `"FileStorage" (${burrow.volumes})`;
+    // A plain Device is its own drive 0 (drive= counts the drives of a Count device or an Autochanger).
+    const prepared = await burrow.console(['label storage=File volume=Vol-E pool=Empty drive=0', 'update volume=Vol-E volstatus=Used']);
+    assert.match(prepared.stdout, /3000 OK label\. VolBytes=\d+ Volume="Vol-E"/, prepared.stdout);
+
+    await burrow.console(['run job=wait-mount yes']);
+    await burrow.untilLogged(/JobId 5: Job wait-mount\.\S+ is waiting\. Cannot find any appendable volumes\./);
+    const operator = await burrow.console(['unmount storage=File', 'release storage=File', 'status storage=File', 'update volume=Vol-E volstatus=Append', 'mount storage=File']);
+    assert.match(operator.stdout, new RegExp(`3001 Device ${escape(dev)} unmounted\\.`), operator.stdout);
+    assert.match(operator.stdout, new RegExp(`3922 Device ${escape(dev)} waiting for mount\\.`));
+    assert.match(operator.stdout, /Device is BLOCKED waiting to create a volume for:\n {7}Pool: {8}Empty/);
+    assert.match(operator.stdout, new RegExp(`3001 OK mount requested\\. Device=${escape(dev)}`));
+    const done = await burrow.console(['wait jobid=5', 'llist jobid=5']);
+    assert.match(done.stdout, /JobStatus=OK \(T\)/, done.stdout + burrow.jobLog());
+    assert.match(burrow.jobLog(), /JobId 5: Volume "Vol-E" previously written, moving to end of data/);
+
+    const idle = await burrow.console(['mount storage=File', 'release storage=File', 'release storage=File', 'unmount storage=File', 'mount storage=File']);
+    assert.match(idle.stdout, new RegExp(`3001 Device ${escape(dev)} is mounted with Volume "Vol-E"`), idle.stdout);
+    assert.match(idle.stdout, new RegExp(`3022 Device ${escape(dev)} released\\.\\n[^]*3921 Device ${escape(dev)} already released\\.`));
+    assert.match(idle.stdout, new RegExp(`3002 Device ${escape(dev)} unmounted\\.\\n[^]*3002 Device ${escape(dev)} is mounted\\.`));
+  });
 });
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -54,17 +54,41 @@ export interface LabelRequest {
   overwrite?: boolean;
   /** `relabel`: the volume that takes `volumeName` and a fresh label (its data is lost). */
   oldVolumeName?: string;
+  /** The drive of the Storage's device (a Count device or Autochanger), from 0 (Bareos's drive=). */
+  drive?: number;
 }
 
 /** Writes a volume label through the SD; returns the volume's size after labelling. */
 export async function labelVolume(target: StorageTarget, directorName: string, req: LabelRequest): Promise<number> {
   const channel = await openStorage(target, directorName);
   try {
-    await channel.send('sdLabel', { device: target.device, volumeName: req.volumeName, poolName: req.poolName, mediaType: target.mediaType, overwrite: req.overwrite === true, oldVolumeName: req.oldVolumeName ?? '' });
+    await channel.send('sdLabel', { device: target.device, drive: req.drive ?? 0, volumeName: req.volumeName, poolName: req.poolName, mediaType: target.mediaType, overwrite: req.overwrite === true, oldVolumeName: req.oldVolumeName ?? '' });
     const reply = await channel.expect('sdLabelReply');
     return reply.volBytes;
   } finally {
     channel.close('label done');
+  }
+}
+
+/** The operator's `mount`, `unmount` and `release` of a drive (Bareos's dir_cmd.cc). */
+export interface DriveCommand {
+  action: 'mount' | 'unmount' | 'release';
+  /** The drive of the Storage's device, from 0 (Bareos's drive=). */
+  drive: number;
+  /** mount: the changer slot to load. */
+  slot?: number;
+  /** mount: the volume to mount on a File drive. */
+  volumeName?: string;
+}
+
+/** Passes the command to the SD, which does it on the drive; returns its numbered reply ("3001 ..."). */
+export async function driveCommand(target: StorageTarget, directorName: string, cmd: DriveCommand): Promise<burrow.SdDriveReply> {
+  const channel = await openStorage(target, directorName);
+  try {
+    await channel.send('sdDrive', { action: cmd.action, device: target.device, drive: cmd.drive, slot: cmd.slot ?? 0, volumeName: cmd.volumeName ?? '' });
+    return await channel.expect('sdDriveReply');
+  } finally {
+    channel.close(`${cmd.action} done`);
   }
 }
 

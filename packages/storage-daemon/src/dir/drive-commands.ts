@@ -11,7 +11,7 @@ export function driveReply(operator: DriveOperator, cmd: burrow.SdDriveCommand):
   const at = { device: cmd.device, drive: cmd.drive };
   switch (cmd.action) {
     case 'mount':
-      return operator.mount(at, cmd.slot);
+      return operator.mount(at, cmd.slot, cmd.volumeName);
     case 'unmount':
       return operator.unmount(at);
     case 'release':

@@ -100,3 +100,21 @@ test('mount wakes a job waiting for the operator; unmount and release while it w
   await assert.rejects(second, /canceled/);
   assert.deepEqual(drivesStatus(desk).drives.find((d) => d.name === 'FileStorage0001')!.waits, []);
 });
+
+test('mount volume= mounts a volume on a File drive, and a job waiting there is offered it', async () => {
+  const { desk } = memoryDesk([{ name: 'FileStorage', count: 2 }]);
+  const op = new DriveOperator(desk);
+  await op.label(at(0), 'Vol-1', LABEL);
+  assert.deepEqual(await op.mount(at(1), 0, 'Vol-1'), { code: 3001, text: `3001 Device ${D1} is mounted with Volume "Vol-1"` });
+  const refused = await op.mount(at(1), 0, 'Nope');
+  assert.equal(refused.code, 3902);
+  assert.match(refused.text, new RegExp(`^3902 Cannot mount Volume on Storage Device ${D1.replace(/[()]/g, '\\$&')} because:\\n`));
+  assert.deepEqual(await op.release(at(1)), { code: 3022, text: `3022 Device ${D1} released.` });
+
+  const w = await desk.reserveAppend(writer(7, 'Full'));
+  assert.equal(w.mountedVolume(), null);
+  const waiting = w.waitForOperator(null);
+  assert.deepEqual(await op.mount(at(1), 0, 'Vol-1'), { code: 3001, text: `3001 OK mount requested. Device=${D1}` });
+  assert.equal(await waiting, 'mount');
+  assert.equal(w.mountedVolume(), 'Vol-1', 'the next volume request names it');
+});

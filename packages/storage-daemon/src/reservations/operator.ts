@@ -30,11 +30,27 @@ const reply = (code: number, text: string): DriveReply => ({ code, text: `${code
 export class DriveOperator {
   constructor(private readonly desk: Reservations) {}
 
-  async mount(at: DriveAddress, slot = 0): Promise<DriveReply> {
+  /**
+   * `mount`: wakes a job waiting on the drive, or puts an unmounted drive back in use.
+   * With `volumeName`, a drive that mounts volumes by name (a File drive) with no volume
+   * open mounts that one first, so a waiting job is offered it (Bareos's mount has only
+   * slot=, which a File drive ignores).
+   */
+  async mount(at: DriveAddress, slot = 0, volumeName = ''): Promise<DriveReply> {
     const d = this.locate(at);
     if (!d.ok) return d.reply;
     const { drive } = d;
     const p = drive.printName;
+    if (volumeName !== '' && drive.drive.capabilities.mountsByName) {
+      const busy = busyReply(drive, false);
+      if (busy) return busy;
+      try {
+        await drive.drive.mount(volumeName);
+      } catch (err) {
+        return reply(3902, `Cannot mount Volume on Storage Device ${p} because:\n${(err as Error).message}`);
+      }
+      if (drive.operatorWaits.length === 0 && drive.blocked === null) return reply(3001, `Device ${p} is mounted with Volume "${volumeName}"`);
+    }
     if (drive.operatorWaits.length > 0 || drive.blocked === 'unmounted-waiting') {
       drive.blocked = null;
       this.wake([drive], 'mount');
@@ -43,7 +59,9 @@ export class DriveOperator {
     if (drive.blocked === 'unmounted') {
       drive.blocked = null;
       this.desk.retryWaiters();
-      return reply(3002, `Device ${p} is mounted.`);
+      return volumeName !== '' && drive.mounted() !== null
+        ? reply(3001, `Device ${p} is mounted with Volume "${volumeName}"`)
+        : reply(3002, `Device ${p} is mounted.`);
     }
     const mounted = drive.mounted();
     if (mounted) return reply(3001, `Device ${p} is mounted with Volume "${mounted.volumeName}"`);

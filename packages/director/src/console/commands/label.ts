@@ -75,12 +75,12 @@ function recordLabelled(ctx: ConsoleContext, t: ReturnType<typeof labelTarget>, 
 export const labelCommand = defineCommand({
   name: 'label',
   help: 'Label a volume',
-  usage: 'label [storage=<storage>] volume=<name> pool=<pool> [slot=<n>]',
-  args: z.object({ storage: text().optional(), volume: text(), pool: text(), slot: count().optional() }).strict(),
+  usage: 'label [storage=<storage>] volume=<name> pool=<pool> [slot=<n>] [drive=<n>]',
+  args: z.object({ storage: text().optional(), volume: text(), pool: text(), slot: count().optional(), drive: count().optional() }).strict(),
   run: async (ctx, a): Promise<LabelResult> => {
     const t = labelTarget(ctx, 'label', a);
     // The SD labels first: a label it refuses (a volume already there) leaves no Media record behind.
-    const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: a.volume, poolName: t.pool.name });
+    const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: a.volume, poolName: t.pool.name, drive: a.drive });
     const { mediaId, slot } = recordLabelled(ctx, t, a.volume, volBytes, a.slot);
     return { volume: a.volume, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: volBytes };
   },

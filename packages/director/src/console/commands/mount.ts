@@ -1,0 +1,73 @@
+/**
+ * mount, unmount and release (Bareos's console commands of those names): the Director
+ * passes them to the Storage daemon of the Storage named, for the drive named (drive=,
+ * from 0; a plain Device has only drive 0), and prints the SD's numbered reply as
+ * Bareos does ("3001 OK mount requested. Device=...", "3002 Device ... unmounted.",
+ * "3022 Device ... released.", or a refusal numbered 3900 and up). `mount` wakes a job
+ * waiting on the drive for a volume; with volume= a File drive mounts that volume first,
+ * so the waiting job is offered it (Bareos's mount takes only slot=; Burrow's File
+ * drives mount by name).
+ */
+import { z } from 'zod';
+import { BurrowError } from '@burrow/common/errors/index';
+import { driveCommand, type DriveCommand } from '../../sd/storage-link.js';
+import { storageTarget } from '../../setup/resolve.js';
+import { defineCommand, type ConsoleContext } from '../command.js';
+import { count, text } from '../arg-types.js';
+import { consoleScope } from '../scope.js';
+
+export interface DriveCommandResult {
+  storage: string;
+  drive: number;
+  /** The SD's reply number: 3000-3099 done, 3900-3999 refused. */
+  code: number;
+  text: string;
+}
+
+/** storage=, or the only Storage this console may use. */
+function storageNamed(ctx: ConsoleContext, command: string, named: string | undefined): string {
+  const scope = consoleScope(ctx);
+  if (named !== undefined) {
+    if (!scope.storageAllowed(named)) throw new BurrowError('NOT_FOUND', `Storage "${named}" is not defined`);
+    return named;
+  }
+  const allowed = ctx.config.storages.filter((s) => scope.storageAllowed(s.name));
+  if (allowed.length === 1) return allowed[0]!.name;
+  throw new BurrowError('BAD_REQUEST', `${command}: say which Storage with storage=<name> (${allowed.map((s) => s.name).join(', ') || 'none is defined'})`);
+}
+
+async function run(ctx: ConsoleContext, cmd: Omit<DriveCommand, 'drive'> & { storage?: string; drive?: number }): Promise<DriveCommandResult> {
+  const storage = storageNamed(ctx, cmd.action, cmd.storage);
+  const drive = cmd.drive ?? 0;
+  const reply = await driveCommand(storageTarget(ctx.config, storage), ctx.env.directorName, { ...cmd, drive });
+  return { storage, drive, code: reply.code, text: reply.text };
+}
+
+const render = (r: DriveCommandResult): string => r.text;
+
+export const mountCommand = defineCommand({
+  name: 'mount',
+  help: 'Mount a volume on a drive, or wake a job waiting on it for one',
+  usage: 'mount [storage=<storage>] [drive=<n>] [slot=<n> | volume=<name>]',
+  args: z.object({ storage: text().optional(), drive: count().optional(), slot: count().optional(), volume: text().optional() }).strict(),
+  run: (ctx, a) => run(ctx, { action: 'mount', storage: a.storage, drive: a.drive, slot: a.slot, volumeName: a.volume }),
+  render,
+});
+
+export const unmountCommand = defineCommand({
+  name: 'unmount',
+  help: 'Take a drive out of use until it is mounted again',
+  usage: 'unmount [storage=<storage>] [drive=<n>]',
+  args: z.object({ storage: text().optional(), drive: count().optional() }).strict(),
+  run: (ctx, a) => run(ctx, { action: 'unmount', storage: a.storage, drive: a.drive }),
+  render,
+});
+
+export const releaseCommand = defineCommand({
+  name: 'release',
+  help: 'Release a drive: forget its volume, so the next job reads the label again',
+  usage: 'release [storage=<storage>] [drive=<n>]',
+  args: z.object({ storage: text().optional(), drive: count().optional() }).strict(),
+  run: (ctx, a) => run(ctx, { action: 'release', storage: a.storage, drive: a.drive }),
+  render,
+});

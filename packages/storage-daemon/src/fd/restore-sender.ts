@@ -67,6 +67,9 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
         case 'incomplete':
           await report(`record of file ${item.fileIndex} is cut off at the end of the last volume`);
           break;
+        case 'unfinished':
+          await report(`record of file ${item.fileIndex} was never finished: its job ended with status ${item.status} while writing it`);
+          break;
         default:
           break;
       }

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { attributesRecord, dataRecord, patternBytes, tempDrive, writeSession } from '../volume/testing.js';
+import { attributesRecord, dataRecord, patternBytes, tempDrive, writeAbortedSession, writeSession } from '../volume/testing.js';
 
 const bls = fileURLToPath(new URL('./bls.js', import.meta.url));
 const run = promisify(execFile);
@@ -54,4 +54,18 @@ test('bls fails clearly on a missing or foreign volume and on bad usage', async 
   assert.equal(junk.code, 1);
   assert.match(junk.stderr, /is not a Burrow volume/);
   assert.equal((await blsRun([dir])).code, 2);
+});
+
+test('bls reads a healthy volume holding a session its job left mid-record (a daemon killed) as clean', async (t) => {
+  const { drive, dir, cleanup } = await tempDrive();
+  t.after(cleanup);
+  await writeSession(drive, 'Vol-1', 1, [attributesRecord(1, '/a'), dataRecord(1, 0, patternBytes(100, 1))]);
+  await writeAbortedSession(drive, 'Vol-1', 2, [attributesRecord(1, '/big'), dataRecord(1, 0, patternBytes(5000, 2))], { abortAfterBlocks: 2, status: 'E' });
+  await writeSession(drive, 'Vol-1', 3, [attributesRecord(1, '/c')]);
+  const r = await blsRun(['-V', 'Vol-1', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /JobId=2 FileIndex=1 not finished: the job ended with status E while writing it \(\d+ bytes here\)/);
+  assert.match(r.stdout, /End Job Session: JobId=2 .*Status=E/);
+  assert.match(r.stdout, /JobId=3 FileIndex=1 Addr=\d+ \/c$/m);
 });

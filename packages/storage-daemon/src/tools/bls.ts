@@ -54,6 +54,10 @@ function render(item: VolumeItem, jobsOnly: boolean): string | undefined {
     case 'incomplete':
       return jobsOnly ? undefined
         : `  JobId=${item.sessionId} FileIndex=${item.fileIndex} continues on the next volume (${item.bytes} bytes here)`;
+    case 'unfinished':
+      // Not damage: the job ended (a daemon was killed) while writing it, as its end label says.
+      return jobsOnly ? undefined
+        : `  JobId=${item.sessionId} FileIndex=${item.fileIndex} not finished: the job ended with status ${item.status} while writing it (${item.bytes} bytes here)`;
     case 'error':
     case 'truncated':
       return undefined;

@@ -7,7 +7,7 @@ import { burrow } from '@burrow/common/proto/generated';
 import { collectVolume, itemsOfKind } from './reader.js';
 import { DEFAULT_BLOCK_PAYLOAD } from './session-writer.js';
 import { FileReadVolume } from '../devices/file-volumes.js';
-import { attributesRecord, dataRecord, openForAppend, openForRead, patternBytes, tempDrive, writeSession } from './testing.js';
+import { attributesRecord, dataRecord, openForAppend, openForRead, patternBytes, tempDrive, writeAbortedSession, writeSession } from './testing.js';
 
 const files = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
   .flatMap((f) => [attributesRecord(f, `/data/file${f}`), dataRecord(f, 0, patternBytes(400 + f, f))]);
@@ -120,4 +120,56 @@ test('a reader that will stop in this block reads no block ahead (a one-file res
   assert.ok(asked < 1.5 * 1024 * 1024, `asked for ${asked} bytes for a file in one 1 MiB block`);
   const all = await collectVolume(vol, { startAddr: start.addr, sessionId: 3, fileIndexes: [2, 9] });
   assert.deepEqual(itemsOfKind(all, 'record').filter((r) => r.stream === 2).map((r) => r.fileIndex), [2, 9]);
+});
+
+/** Session 1 ends well, session 2 is killed inside file 2's data, session 3 is the next job. */
+async function volumeWithAbortedSession(drive: Parameters<typeof writeSession>[0], status: string): Promise<void> {
+  await writeSession(drive, 'V', 1, files(2));
+  await writeAbortedSession(drive, 'V', 2, [attributesRecord(1, '/a'), dataRecord(1, 0, patternBytes(500, 1)),
+    attributesRecord(2, '/big'), dataRecord(2, 0, patternBytes(5000, 2))], { abortAfterBlocks: 3, status });
+  await writeSession(drive, 'V', 3, files(2));
+}
+
+test('a session its job left mid-record (a daemon killed) reads clean: the record is unfinished, not lost', async (t) => {
+  const { drive, cleanup } = await tempDrive();
+  t.after(cleanup);
+  await volumeWithAbortedSession(drive, 'E');
+  const vol = await openForRead(drive, 'V');
+  t.after(() => vol.close());
+  const items = await collectVolume(vol);
+  assert.deepEqual(itemsOfKind(items, 'error'), []);
+  const unfinished = itemsOfKind(items, 'unfinished');
+  assert.deepEqual(unfinished.map((u) => [u.sessionId, u.fileIndex, u.stream, u.status]), [[2, 2, 2, 'E']]);
+  assert.ok(unfinished[0]!.bytes > 0 && unfinished[0]!.bytes < 5008);
+  assert.deepEqual(itemsOfKind(items, 'session-end').map((e) => [e.sessionId, e.label.status]), [[1, 'T'], [2, 'E'], [3, 'T']]);
+  assert.deepEqual(itemsOfKind(items, 'record').filter((r) => r.stream === 2).map((r) => [r.sessionId, r.fileIndex]),
+    [[1, 1], [1, 2], [2, 1], [3, 1], [3, 2]]);
+});
+
+test('damage inside an aborted session is still damage, and so is a record left open before an end label saying T', async (t) => {
+  const { drive, dir, cleanup } = await tempDrive();
+  t.after(cleanup);
+  await volumeWithAbortedSession(drive, 'A');
+  const vol = await openForRead(drive, 'V');
+  t.after(() => vol.close());
+  const clean = await collectVolume(vol);
+  // Zero the aborted session's second data block: a gap before its end label.
+  const blocks = itemsOfKind(clean, 'record').filter((r) => r.sessionId === 2);
+  const second = await vol.findNextBlock(blocks.at(-1)!.addr + 1);
+  const fh = await open(join(dir, 'V'), 'r+');
+  await fh.write(Buffer.alloc(64), 0, 64, second! + 40);
+  await fh.close();
+  const damaged = await collectVolume(vol);
+  assert.ok(itemsOfKind(damaged, 'error').length >= 1, 'the damage is not reported');
+  assert.deepEqual(itemsOfKind(damaged, 'unfinished'), []);
+
+  // The same open record before an end label of a job that ended well cannot come from a writer.
+  const { drive: d2, cleanup: c2 } = await tempDrive();
+  t.after(c2);
+  await volumeWithAbortedSession(d2, 'T');
+  const v2 = await openForRead(d2, 'V');
+  t.after(() => v2.close());
+  const items = await collectVolume(v2);
+  assert.match(itemsOfKind(items, 'error').map((e) => e.message).join('\n'), /session 2: record of file 2 stream 2 lost/);
+  assert.deepEqual(itemsOfKind(items, 'error')[0]?.file, { sessionId: 2, fileIndex: 2 });
 });

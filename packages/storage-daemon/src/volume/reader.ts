@@ -9,6 +9,12 @@ import type { BlockAddress, ReadVolume } from '../devices/drive.js';
 import { isLabelBlock, type BlockHeader } from './block.js';
 import { decodeLabelPayload } from './labels.js';
 import { Reassembly, type CompleteRecord, type PendingRecord } from './reassembly.js';
+
+/** A file of a session's job, by its index: what a volume knows a lost record by. */
+export interface FileRef {
+  sessionId: number;
+  fileIndex: number;
+}
 import { decodeRecords } from './record.js';
 
 export type VolumeItem =
@@ -17,10 +23,19 @@ export type VolumeItem =
   | { kind: 'session-end'; addr: BlockAddress; sessionId: number; label: burrow.SessionLabel }
   /** A whole record; addr and volumeName locate the block where it started. */
   | ({ kind: 'record' } & CompleteRecord)
-  /** A damaged block, or records lost because fragments are missing. */
-  | { kind: 'error'; addr: BlockAddress; message: string }
+  /**
+   * A damaged block, or records lost because fragments are missing; `file` is the file
+   * whose record was lost, where the reader knows it.
+   */
+  | { kind: 'error'; addr: BlockAddress; message: string; file?: FileRef }
   /** A record that goes on past the end of this volume (on the session's next volume). */
   | ({ kind: 'incomplete' } & PendingRecord)
+  /**
+   * A record its job never finished: the job failed or was canceled while writing it
+   * (a daemon was killed), and its end-of-session label (at addr, with the job's
+   * status) says so. What the job left is read clean; this record is not restorable.
+   */
+  | ({ kind: 'unfinished'; status: string; labelAddr: BlockAddress } & PendingRecord)
   /** The volume ends inside a block: the readable data ends at addr. */
   | { kind: 'truncated'; addr: BlockAddress; message: string };
 
@@ -139,6 +154,7 @@ function* labelItems(ctx: ReadContext, header: BlockHeader, block: ReadBlock): G
     return;
   }
   const sessionId = header.sessionId;
+  const previous = ctx.lastBlock.get(sessionId);
   ctx.lastBlock.set(sessionId, header.sessionBlockNumber);
   if (decoded.kind === 'session-start') {
     // A fresh session here means an unfinished record of an earlier one can never complete.
@@ -146,6 +162,14 @@ function* labelItems(ctx: ReadContext, header: BlockHeader, block: ReadBlock): G
     else if (!ctx.reassembly.hasPartial(sessionId)) ctx.midRecord.add(sessionId);
     yield { kind: 'session-start', addr: block.addr, sessionId, label: decoded.label };
     return;
+  }
+  const { status } = decoded.label;
+  const noGap = previous !== undefined && header.sessionBlockNumber === previous + 1;
+  if (noGap && endedBadly(status)) {
+    // Its last record was cut off by the job's own end (a daemon killed mid-record), not
+    // by damage: no block is missing before this label.
+    const pending = ctx.reassembly.take(sessionId);
+    if (pending !== undefined) yield { kind: 'unfinished', status, labelAddr: block.addr, ...pending };
   }
   yield* lostRecord(ctx, sessionId, block.addr);
   yield { kind: 'session-end', addr: block.addr, sessionId, label: decoded.label };
@@ -179,7 +203,7 @@ function* dataItems(ctx: ReadContext, header: BlockHeader, block: ReadBlock): Ge
     for (const outcome of ctx.reassembly.add(frag, place, ctx.wanted)) {
       yield outcome.kind === 'record'
         ? { kind: 'record', ...outcome.record }
-        : { kind: 'error', addr: block.addr, message: outcome.message };
+        : { kind: 'error', addr: block.addr, message: outcome.message, file: { sessionId, fileIndex: outcome.fileIndex } };
     }
     place.maybeMidRecord = false;
   }
@@ -187,7 +211,16 @@ function* dataItems(ctx: ReadContext, header: BlockHeader, block: ReadBlock): Ge
 
 function* lostRecord(ctx: ReadContext, sessionId: number, addr: BlockAddress): Generator<Step> {
   const lost = ctx.reassembly.drop(sessionId);
-  if (lost !== undefined) yield { kind: 'error', addr, message: lost };
+  if (lost !== undefined) yield { kind: 'error', addr, message: lost.message, file: { sessionId, fileIndex: lost.fileIndex } };
+}
+
+/**
+ * A session-end status of a job that did not end well: Bareos's letters for error,
+ * fatal error and canceled. T and W end well; an empty status (no writer leaves one)
+ * counts as unknown, so an unfinished record before it stays damage.
+ */
+function endedBadly(status: string): boolean {
+  return status !== '' && status !== 'T' && status !== 'W';
 }
 
 /** The items of one kind, typed (tools and tests). */

@@ -36,9 +36,18 @@ export interface PendingRecord {
   volumeName: string;
 }
 
+/**
+ * What was lost, and whose: `fileIndex` is the file (of the session's job) whose record
+ * it was, so a restore can name it from the catalog (the volume knows only the index).
+ */
+export interface LostRecord {
+  message: string;
+  fileIndex: number;
+}
+
 export type FragmentOutcome =
   | { kind: 'record'; record: CompleteRecord }
-  | { kind: 'problem'; message: string };
+  | ({ kind: 'problem' } & LostRecord);
 
 /** Where a fragment sits: its session, block address and volume. */
 export interface FragmentPlace {
@@ -64,7 +73,7 @@ export class Reassembly {
     const partial = this.partials.get(sessionId);
     if ((frag.flags & RECORD_CONTINUED) !== 0) {
       if (partial === undefined) {
-        if (!place.maybeMidRecord) return [problem(`session ${sessionId}: continuation of file ${frag.fileIndex} without its start`)];
+        if (!place.maybeMidRecord) return [problem(`session ${sessionId}: continuation of file ${frag.fileIndex} without its start`, frag.fileIndex)];
         // The tail of a record that started before where reading began: follow it, keep nothing.
         const tail: PartialRecord = {
           fileIndex: frag.fileIndex, stream: frag.stream, chunks: [], bytes: frag.data.length,
@@ -75,7 +84,7 @@ export class Reassembly {
       }
       if (partial.fileIndex !== frag.fileIndex || partial.stream !== frag.stream) {
         this.partials.delete(sessionId);
-        return [problem(`session ${sessionId}: fragment of file ${frag.fileIndex} stream ${frag.stream} does not continue file ${partial.fileIndex} stream ${partial.stream}`)];
+        return [problem(`session ${sessionId}: fragment of file ${frag.fileIndex} stream ${frag.stream} does not continue file ${partial.fileIndex} stream ${partial.stream}`, partial.fileIndex)];
       }
       if (!partial.skip) partial.chunks.push(frag.data);
       partial.bytes += frag.data.length;
@@ -83,7 +92,7 @@ export class Reassembly {
     }
     const out: FragmentOutcome[] = [];
     const lost = this.drop(sessionId);
-    if (lost !== undefined) out.push(problem(lost));
+    if (lost !== undefined) out.push({ kind: 'problem', ...lost });
     const started: PartialRecord = {
       fileIndex: frag.fileIndex, stream: frag.stream, chunks: [], bytes: frag.data.length,
       addr: place.addr, volumeName: place.volumeName, skip: !wanted(frag.fileIndex),
@@ -95,11 +104,21 @@ export class Reassembly {
   }
 
   /** Forgets a session's unfinished record (blocks are missing); says what was lost. */
-  drop(sessionId: number): string | undefined {
-    const partial = this.partials.get(sessionId);
+  drop(sessionId: number): LostRecord | undefined {
+    const partial = this.take(sessionId);
+    if (partial === undefined) return undefined;
+    return {
+      message: `session ${sessionId}: record of file ${partial.fileIndex} stream ${partial.stream} lost (${partial.bytes} bytes read)`,
+      fileIndex: partial.fileIndex,
+    };
+  }
+
+  /** Forgets a session's unfinished wanted record and returns it (undefined: none, or unwanted). */
+  take(sessionId: number): PendingRecord | undefined {
+    const p = this.partials.get(sessionId);
     this.partials.delete(sessionId);
-    if (partial === undefined || partial.skip) return undefined;
-    return `session ${sessionId}: record of file ${partial.fileIndex} stream ${partial.stream} lost (${partial.bytes} bytes read)`;
+    if (p === undefined || p.skip) return undefined;
+    return { sessionId, fileIndex: p.fileIndex, stream: p.stream, bytes: p.bytes, addr: p.addr, volumeName: p.volumeName };
   }
 
   hasPartial(sessionId: number): boolean {
@@ -129,6 +148,6 @@ export class Reassembly {
   }
 }
 
-function problem(message: string): FragmentOutcome {
-  return { kind: 'problem', message };
+function problem(message: string, fileIndex: number): FragmentOutcome {
+  return { kind: 'problem', message, fileIndex };
 }

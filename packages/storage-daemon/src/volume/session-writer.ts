@@ -210,7 +210,10 @@ export class SessionWriter {
 
   private async writeDataBlock(block: Buffer): Promise<WrittenBlock> {
     for (;;) {
-      this.opts.signal?.throwIfAborted();
+      // Closing writes what is buffered even after an abort (a killed peer, a cancel):
+      // the records in it are whole, and the end label that follows tells readers the
+      // session ended rather than broke off.
+      if (!this.closed) this.opts.signal?.throwIfAborted();
       await this.ensureVolume();
       try {
         return await this.writeBlock(0, block);

@@ -99,3 +99,41 @@ export async function writeSession(
   await writer.close({ files: records.length, status: 'T' });
   return result;
 }
+
+/**
+ * Writes `records` as session `sessionId` as a job killed mid-record leaves it: the
+ * writer is aborted once `abortAfterBlocks` data blocks are on the volume (inside the
+ * last record when it spans more blocks), then the session is ended with `status`,
+ * as the SD does when its job fails (backup-receiver.ts). The volume must exist.
+ */
+export async function writeAbortedSession(
+  drive: Drive, volumeName: string, sessionId: number, records: SessionRecord[], o: { abortAfterBlocks: number; status: string },
+): Promise<void> {
+  await drive.mount(volumeName);
+  const abort = new AbortController();
+  let blocks = 0;
+  const writer = new SessionWriter({
+    sessionId,
+    sessionLabel: { jobId: sessionId, jobName: `job-${sessionId}`, client: 'c1', level: 'F' },
+    blockSize: 1024,
+    openVolume: async () => {
+      const volume = await drive.openAppend();
+      const writeBlock = volume.writeBlock.bind(volume);
+      volume.writeBlock = async (block, options) => {
+        const written = await writeBlock(block, options);
+        if (block.flags === 0 && ++blocks >= o.abortAfterBlocks) abort.abort(new BurrowError('JOB_CANCELED', 'killed'));
+        return written;
+      };
+      return volume;
+    },
+    nextVolume: () => { throw new Error('unexpected volume change'); },
+    signal: abort.signal,
+  });
+  try {
+    for (const rec of records) await writer.writeRecord(rec);
+    throw new Error(`the session was not aborted within ${records.length} records`);
+  } catch (err) {
+    if (!abort.signal.aborted) throw err;
+  }
+  await writer.close({ files: 1, status: o.status });
+}

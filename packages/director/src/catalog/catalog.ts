@@ -118,6 +118,11 @@ export interface Catalog {
   iterateFiles(jobId: number): IterableIterator<FileRow>;
   /** The row of one path in a job (its newest if the job names it twice), by the File index. */
   findFile(jobId: number, path: Buffer): FileRow | undefined;
+  /**
+   * The path of a job's file by its FileIndex: a damaged volume knows a lost file only
+   * by its index (a restore's job log names it). Scans the job's rows: for a few lines.
+   */
+  filePath(jobId: number, fileIndex: number): Buffer | undefined;
   countFiles(jobId: number): number;
 
   // ---- job media

@@ -147,6 +147,9 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
         [s.mediaId, 32, 1, 10, T0 + 1, 3]);
       assert.ok(first?.digest?.equals(Buffer.from([1, 1, 2])));
       assert.equal(c.countFiles(j), odd.length);
+      odd.forEach((p, i) => assert.ok(c.filePath(j, i + 1)?.equals(p), `FileIndex ${i + 1} names ${p.toString('hex')}`));
+      assert.equal(c.filePath(j, odd.length + 1), undefined);
+      assert.equal(c.filePath(j + 1000, 1), undefined);
     }));
 
     it('inserts a batch all or nothing', withCatalog((c) => {

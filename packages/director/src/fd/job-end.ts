@@ -2,6 +2,7 @@
 import { peerError, type Channel } from '@burrow/common/net/channel';
 import type { Message } from '@burrow/common/proto/index';
 import type { JobLines } from '../messages/job-lines.js';
+import { relayedText, type FileNamer } from '../messages/file-lines.js';
 
 /** What the FD reports at its end; `status` is its Bareos status letter, unchecked. */
 export interface ClientJobEnd {
@@ -20,14 +21,16 @@ export interface ClientConversation {
    * verify's entries); returns false for one it does not expect.
    */
   handle?: (msg: Message) => boolean;
+  /** Names the files a line gives by number (a restore's, from the catalog). */
+  nameFile?: FileNamer;
 }
 
-export async function awaitClientEnd({ fd, log, signal, handle }: ClientConversation): Promise<ClientJobEnd> {
+export async function awaitClientEnd({ fd, log, signal, handle, nameFile }: ClientConversation): Promise<ClientJobEnd> {
   for (;;) {
     const msg = await fd.receive(signal);
     switch (msg.kind) {
       case 'jobMessage':
-        log.relay(msg.body.level, msg.body.text, fd.peer.name);
+        log.relay(msg.body.level, relayedText(msg.body, nameFile), fd.peer.name);
         break;
       case 'fdJobEnd':
         if (msg.body.error) log.error(msg.body.error, fd.peer.name);

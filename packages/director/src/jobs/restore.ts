@@ -112,8 +112,10 @@ async function openRestore(ctx: JobContext, peers: Peers, { plan, totals, vars }
     scripts: clientScripts(plan.scripts, vars),
     restoreOwner: plan.owner ?? null,
   });
+  // Damaged records are known on the volume by JobId and FileIndex only: the catalog names them.
+  const nameFile = (jobId: number, fileIndex: number): Buffer | undefined => env.catalog.filePath(jobId, fileIndex);
   return [
-    awaitReadSessionEnd({ sd, log, storageName: plan.storage.name, signal }).then(storageEnded(totals)),
-    awaitClientEnd({ fd, log, signal }).then(clientEnded(totals)).finally(endStorageIfClientFailed(peers, id.jobId, () => totals.fdStatus)),
+    awaitReadSessionEnd({ sd, log, storageName: plan.storage.name, signal, nameFile }).then(storageEnded(totals)),
+    awaitClientEnd({ fd, log, signal, nameFile }).then(clientEnded(totals)).finally(endStorageIfClientFailed(peers, id.jobId, () => totals.fdStatus)),
   ];
 }

@@ -106,7 +106,8 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
   await fd.send('fdVerify', {
     ...run.order, sdAddress: plan.storage.address, sdPort: plan.storage.port, token, digestAlgorithms: run.check.digestAlgorithms,
   });
-  return [awaitReadSessionEnd({ sd, log, storageName: plan.storage.name, signal }).then(storageEnded(totals)), serveClient(ctx, { peers, fd, run })];
+  const nameFile = (jobId: number, fileIndex: number): Buffer | undefined => env.catalog.filePath(jobId, fileIndex);
+  return [awaitReadSessionEnd({ sd, log, storageName: plan.storage.name, signal, nameFile }).then(storageEnded(totals)), serveClient(ctx, { peers, fd, run })];
 }
 
 /** The FD's part: its entries go to the check, then its end. */

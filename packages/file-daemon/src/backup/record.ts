@@ -41,6 +41,11 @@ export interface FileIssue {
   readonly severity: 'info' | 'warning' | 'error';
   readonly message: string;
   readonly code?: BurrowErrorCode;
+  /**
+   * A restored file known only by number (its attributes record never came, so `path`
+   * is empty): its job's session and FileIndex, which the Director names from its catalog.
+   */
+  readonly byNumber?: { readonly sessionId: number; readonly fileIndex: number };
 }
 
 export type FileIssueHandler = (issue: FileIssue) => void;

@@ -16,17 +16,19 @@ export class JobReporter {
   constructor(private readonly director: Channel, private readonly jobId: number) {}
 
   /** `caution`: a Warning line that does not count against the job (JobLog.caution on the Director). */
-  say(level: 'info' | 'caution' | 'warning' | 'error' | 'fatal', text: string): void {
+  say(level: 'info' | 'caution' | 'warning' | 'error' | 'fatal', text: string, byNumber?: FileIssue['byNumber']): void {
     if (level === 'warning') this.warnings++;
     if (level === 'error' || level === 'fatal') this.errors++;
     this.chain = this.chain
-      .then(() => this.director.send('jobMessage', { jobId: this.jobId, level, text }))
+      .then(() => this.director.send('jobMessage', { jobId: this.jobId, level, text, ...byNumber }))
       .catch(() => undefined); // The Director is gone; the job's end will say so.
   }
 
   fileIssue(issue: FileIssue): void {
     if (issue.code === 'COMMAND_FAILED') this.failures++;
-    this.say(issue.severity, `${displayPath(issue.path)}: ${issue.message}`);
+    // A file known only by number: the Director puts its name in front.
+    if (issue.byNumber !== undefined && issue.path.length === 0) this.say(issue.severity, issue.message, issue.byNumber);
+    else this.say(issue.severity, `${displayPath(issue.path)}: ${issue.message}`);
   }
 
   /**

@@ -162,3 +162,24 @@ describe('a RegexWhere rewrite replaces where: its result is the place written',
     assert.deepEqual((await readdir(box.path)).sort(), ['mnt']);
   });
 });
+
+describe('records whose attributes were lost on the volume', () => {
+  it('reports the file once, by its session and index (the Director names it), and writes nothing for it', async () => {
+    await using box = await tempDir('orphan');
+    const where = Buffer.from(`${box.path}/where`);
+    const issues: FileIssue[] = [];
+    const w = new RestoreWriter({ where, replace: 'always', signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create() });
+    await w.startSession(7);
+    for (const r of withSizes([attrs(1, '/a'), data(1, 'alpha')])) await w.accept(r);
+    // File 2's attributes went with a damaged block; two of its records came through.
+    await w.accept(data(2, 'lost start'));
+    await w.accept(data(2, 'more'));
+    for (const r of withSizes([attrs(3, '/c'), data(3, 'charlie')])) await w.accept(r);
+    const totals = await w.finish();
+    assert.equal(totals.files, 2);
+    assert.equal(totals.errors, 1);
+    assert.deepEqual(issues.map((i) => [i.path.length, i.severity, i.byNumber]), [[0, 'error', { sessionId: 7, fileIndex: 2 }]]);
+    assert.match(issues[0]?.message ?? '', /not restored: its records came without its attributes record/);
+    assert.deepEqual((await readdir(where)).sort(), ['a', 'c']);
+  });
+});

@@ -82,6 +82,8 @@ export class RestoreWriter {
   /** Restored names of inodes with several links, by file index: the only per-inode state. */
   private readonly linkTargets = new Map<number, ResolvedPath>();
   private lastIndex = 0;
+  /** The job whose session the records come from (0: not said), and the last index reported without attributes. */
+  private session = { id: 0, orphan: 0 };
   private current: { index: number; path: Buffer; file: DataTarget | null } | null = null;
   private digestGuess: burrow.DigestAlgorithm | null = null;
   private started = false;
@@ -117,10 +119,11 @@ export class RestoreWriter {
    * Differential + Incrementals chain): file indexes, and the hard links that refer
    * to them, start again.
    */
-  async startSession(): Promise<void> {
+  async startSession(sessionId = 0): Promise<void> {
     await this.closeCurrent();
     this.current = null;
     this.lastIndex = 0;
+    this.session = { id: sessionId, orphan: 0 };
     this.linkTargets.clear();
   }
 
@@ -133,10 +136,17 @@ export class RestoreWriter {
     if (rec.stream === burrow.Stream.STREAM_ATTRIBUTES) return this.startFile(rec);
     const cur = this.current;
     if (cur === null || cur.index !== rec.fileIndex) {
-      if (rec.fileIndex !== this.lastIndex) {
-        this.report(Buffer.alloc(0), 'error', new BurrowError('VOLUME_FORMAT', `record for file index ${rec.fileIndex} without attributes`));
+      // Once per file: its attributes (and name) were lost, the Director names it by number.
+      if (rec.fileIndex !== this.lastIndex && rec.fileIndex !== this.session.orphan) {
+        this.session.orphan = rec.fileIndex;
+        this.totals.errors++;
+        this.o.onFileIssue({
+          path: Buffer.alloc(0), severity: 'error', code: 'VOLUME_FORMAT',
+          message: 'not restored: its records came without its attributes record (lost on the volume)',
+          byNumber: { sessionId: this.session.id, fileIndex: rec.fileIndex },
+        });
       }
-      return; // the rest of a file that was refused or skipped
+      return; // the rest of a file that was refused, skipped or lost
     }
     if (cur.file === null) return;
     try {

@@ -63,8 +63,8 @@ export function storageSink(sd: Channel): RecordSink & { records: number; wireBy
 
 /** What takes a read session's records: the restore writer, a verify's digester. */
 export interface RecordConsumer {
-  /** The records that follow belong to another job's session (file indexes restart). */
-  startSession(): Promise<void>;
+  /** The records that follow belong to job `sessionId`'s session (file indexes restart). */
+  startSession(sessionId: number): Promise<void>;
   accept(rec: FileRecord): Promise<void>;
 }
 
@@ -78,7 +78,7 @@ export async function readSession(sd: Channel, consumer: RecordConsumer, signal:
     const msg = await sd.receive(signal);
     if (msg.kind === 'dataEnd') return wireBytes;
     if (msg.kind === 'dataSessionStart') {
-      await consumer.startSession();
+      await consumer.startSession(msg.body.sessionId);
       continue;
     }
     if (msg.kind !== 'dataRecord') throw sd.violation(`unexpected ${msg.kind} in a ${what} stream`);

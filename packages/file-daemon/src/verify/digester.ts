@@ -52,7 +52,7 @@ export class VolumeDigester {
   }
 
   /** A new job session: file indexes start again. */
-  async startSession(): Promise<void> {
+  async startSession(_sessionId: number): Promise<void> {
     await this.close();
   }
 

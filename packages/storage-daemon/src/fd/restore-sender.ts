@@ -9,6 +9,7 @@ import { burrow } from '@burrow/common/proto/index';
 import type { ReadReservation } from '../reservations/index.js';
 import { sessionSignal, type SessionParties } from './session.js';
 import { readVolumes, type VolumeToRead } from '../volume/multi-volume-reader.js';
+import type { FileRef } from '../volume/reader.js';
 
 interface SessionPart {
   sessionId: number;
@@ -30,6 +31,44 @@ export function groupBySession(volumes: readonly burrow.BootstrapVolume[]): Sess
   return parts;
 }
 
+function fileOf(item: FileRef): FileRef {
+  return { sessionId: item.sessionId, fileIndex: item.fileIndex };
+}
+
+/** Lines naming wanted files one by one, at most; the rest are counted in one line. */
+const MAX_NAMED_MISSING = 100;
+
+/**
+ * The wanted files of one session whose attributes record has not come by. Those left
+ * at the end were lost with a damaged or missing part of the volume, often without
+ * any other line naming them (a small file wholly inside a bad block): each is
+ * reported by number, for the Director to name.
+ */
+class WantedFiles {
+  private readonly left = new Set<number>();
+
+  constructor(private readonly part: SessionPart) {
+    for (const v of part.volumes) for (const i of v.fileIndexes ?? []) this.left.add(i);
+  }
+
+  found(fileIndex: number): void {
+    this.left.delete(fileIndex);
+  }
+
+  *missing(): Generator<{ text: string; file?: FileRef }> {
+    const { sessionId } = this.part;
+    const volumes = this.part.volumes.map((v) => v.volumeName).join(', ');
+    let named = 0;
+    for (const fileIndex of [...this.left].sort((a, b) => a - b)) {
+      if (named === MAX_NAMED_MISSING) break;
+      named++;
+      yield { text: `not restored: its attributes record was not found on Volume ${volumes} (damaged or missing data)`, file: { sessionId, fileIndex } };
+    }
+    const more = this.left.size - named;
+    if (more > 0) yield { text: `${more} more files of JobId ${sessionId} not restored: their attributes records were not found on Volume ${volumes}` };
+  }
+}
+
 export async function runRestoreSession(s: SessionParties, order: burrow.SdRestoreSession, reservation: ReadReservation): Promise<void> {
   const { director, client, log } = s;
   const jobId = order.jobId;
@@ -38,11 +77,13 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
   let bytes = 0;
   let problems = 0;
   let files = 0;
-  const report = (text: string): Promise<void> => {
+  // `file`: the file a line is about, which the volume knows only by number; the Director names it.
+  const report = (text: string, file?: FileRef): Promise<void> => {
     problems++;
-    return director.send('jobMessage', { jobId, level: 'error', text });
+    return director.send('jobMessage', { jobId, level: 'error', text, ...file });
   };
   for (const part of groupBySession(order.volumes)) {
+    const unseen = new WantedFiles(part);
     await client.send('dataSessionStart', { sessionId: part.sessionId });
     const items = readVolumes({
       openVolume: (name, s) => reservation.openRead(name, s),
@@ -55,25 +96,29 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
         case 'record':
           records++;
           bytes += item.data.length;
-          if (item.stream === burrow.Stream.STREAM_ATTRIBUTES) files++;
+          if (item.stream === burrow.Stream.STREAM_ATTRIBUTES) {
+            files++;
+            unseen.found(item.fileIndex);
+          }
           await client.sendRecord(item);
           break;
         case 'error':
-          await report(`damaged data on Volume at address ${item.addr}: ${item.message}`);
+          await report(`damaged data on Volume at address ${item.addr}: ${item.message}`, item.file);
           break;
         case 'truncated':
           await report(`Volume ends inside the block at address ${item.addr}: ${item.message}`);
           break;
         case 'incomplete':
-          await report(`record of file ${item.fileIndex} is cut off at the end of the last volume`);
+          await report(`record of file ${item.fileIndex} is cut off at the end of the last volume`, fileOf(item));
           break;
         case 'unfinished':
-          await report(`record of file ${item.fileIndex} was never finished: its job ended with status ${item.status} while writing it`);
+          await report(`record of file ${item.fileIndex} was never finished: its job ended with status ${item.status} while writing it`, fileOf(item));
           break;
         default:
           break;
       }
     }
+    for (const line of unseen.missing()) await report(line.text, line.file);
   }
   await client.send('dataEnd', {});
   log.info({ jobId, records, bytes, problems }, 'restore session complete');

@@ -4,7 +4,7 @@ import type { Catalog } from '../catalog.js';
 import { joinPath, splitPath } from '../paths.js';
 import type { FileInput, FileRow, JobMediaRow } from '../types.js';
 
-type FileOps = Pick<Catalog, 'insertFiles' | 'listFiles' | 'iterateFiles' | 'findFile' | 'countFiles'
+type FileOps = Pick<Catalog, 'insertFiles' | 'listFiles' | 'iterateFiles' | 'findFile' | 'filePath' | 'countFiles'
   | 'addJobMedia' | 'listJobMedia'>;
 
 /** Directories stay hot while a backup walks a tree; bounded so a huge job cannot grow it forever. */
@@ -50,6 +50,9 @@ export function fileOps(db: Database.Database): FileOps {
         F.DigestAlgorithm AS digestAlgorithm
       FROM Path P JOIN File F ON F.JobId = @jobId AND F.PathId = P.PathId AND F.Name = @name
       WHERE P.Path = @dir ORDER BY F.FileId DESC LIMIT 1`),
+    // FileIndex 0 rows (deleted, Accurate) never match: a lost file has an index >= 1.
+    pathByIndex: db.prepare(`SELECT P.Path AS dir, F.Name AS name FROM File F JOIN Path P ON P.PathId = F.PathId
+      WHERE F.JobId = ? AND F.FileIndex = ? ORDER BY F.FileId DESC LIMIT 1`),
     jmAdd: db.prepare(`INSERT INTO JobMedia (JobId, MediaId, FirstIndex, LastIndex, StartAddr,
       EndAddr, VolIndex) VALUES (@jobId, @mediaId, @firstIndex, @lastIndex, @startAddr, @endAddr, @volIndex)`),
     jmList: db.prepare(`SELECT JM.JobMediaId AS jobMediaId, JM.JobId AS jobId, JM.MediaId AS mediaId,
@@ -155,6 +158,10 @@ export function fileOps(db: Database.Database): FileOps {
         jobId, fileIndex: r.fileIndex, path: joinPath(r.dir, r.name), mediaId: r.mediaId, addr: r.addr, type: r.type,
         size: r.size, mtime: r.mtime, attributes: r.attributes, digest: r.digest, digestAlgorithm: r.digestAlgorithm,
       };
+    },
+    filePath: (jobId, fileIndex) => {
+      const r = stmt.pathByIndex.get(jobId, fileIndex) as { dir: Buffer; name: Buffer } | undefined;
+      return r && joinPath(r.dir, r.name);
     },
     countFiles: (jobId) => stmt.count.get(jobId) as number,
     addJobMedia: (row) => Number(stmt.jmAdd.run(row).lastInsertRowid),

@@ -13,6 +13,7 @@ import { burrow, decodeMessage, encodeMessage, type MessageKind, type SentBody }
 import { attributeColumns } from '@burrow/common/proto/attribute-columns';
 import { BackupRecordCheck } from '@burrow/storage-daemon/fd/record-check';
 import { readDataPayload } from '@burrow/file-daemon/backup/record';
+import { compressChunk, decodeChunk } from '@burrow/file-daemon/backup/codec';
 import { check, mutated, refusedClearly } from './budget.js';
 
 const MAX_FRAME = 64 * 1024;
@@ -116,5 +117,27 @@ describe('fuzz: frames and messages', () => {
       refusedClearly(() => readDataPayload(bytes), ['VOLUME_FORMAT']);
       refusedClearly(() => attributeColumns(bytes), ['PROTOCOL']);
     }), 400);
+  });
+
+  it("a restore's data records, compressed or not: the chunk's bytes or a clear refusal, never past 16 MiB", async (t) => {
+    const plain = Buffer.from('The quick brown fox jumps over the lazy dog. '.repeat(40));
+    const chunks: Array<[burrow.Stream, Buffer]> = [
+      [burrow.Stream.STREAM_DATA, plain],
+      [burrow.Stream.STREAM_GZIP_DATA, await compressChunk(plain, { algorithm: 'GZIP', level: 6 })],
+      [burrow.Stream.STREAM_LZ4_DATA, await compressChunk(plain, { algorithm: 'LZ4', level: 0 })],
+      [burrow.Stream.STREAM_ZSTD_DATA, await compressChunk(plain, { algorithm: 'ZSTD', level: 3 })],
+    ];
+    const input = fc.constantFrom(...chunks).chain(([stream, body]) => fc.tuple(
+      fc.constant(stream),
+      fc.oneof(mutated(body, 6), fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b))),
+    ));
+    await check(t, fc.asyncProperty(input, async ([stream, body]) => {
+      try {
+        const out = await decodeChunk(stream, body);
+        assert.ok(out.length <= 16 * 1024 * 1024);
+      } catch (err) {
+        refusedClearly(() => { throw err; }, ['VOLUME_FORMAT']);
+      }
+    }), 300);
   });
 });

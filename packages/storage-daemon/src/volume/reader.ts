@@ -9,13 +9,13 @@ import type { BlockAddress, ReadVolume } from '../devices/drive.js';
 import { isLabelBlock, type BlockHeader } from './block.js';
 import { decodeLabelPayload } from './labels.js';
 import { Reassembly, type CompleteRecord, type PendingRecord } from './reassembly.js';
+import { decodeRecords } from './record.js';
 
 /** A file of a session's job, by its index: what a volume knows a lost record by. */
 export interface FileRef {
   sessionId: number;
   fileIndex: number;
 }
-import { decodeRecords } from './record.js';
 
 export type VolumeItem =
   | { kind: 'volume-label'; addr: BlockAddress; label: burrow.VolumeLabel }
@@ -32,7 +32,7 @@ export type VolumeItem =
   | ({ kind: 'incomplete' } & PendingRecord)
   /**
    * A record its job never finished: the job failed or was canceled while writing it
-   * (a daemon was killed), and its end-of-session label (at addr, with the job's
+   * (a daemon was killed), and its end-of-session label (at labelAddr, with the job's
    * status) says so. What the job left is read clean; this record is not restorable.
    */
   | ({ kind: 'unfinished'; status: string; labelAddr: BlockAddress } & PendingRecord)

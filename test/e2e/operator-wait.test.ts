@@ -55,12 +55,14 @@ ${job('wait-label', 'Full')}${job('wait-timeout', 'Empty', 'Max Wait Time = 3s')
     assert.match(mail, /Cannot find any appendable volumes\./, mail);
     assert.match(mail, /Pool: {9}Full/, mail);
     assert.deepEqual(smtp.mails[0]?.to, ['operator@localhost']);
+    assert.match(mail, /Subject: Bareos: Intervention needed for wait-label\.\S+_01\r?\n/, mail);
 
     const status = await burrow.console(['status dir', 'status storage=File', 'llist jobid=1']);
     assert.match(status.stdout, /\| 1 +\| F +\| wait-label\.\S+ +\| is waiting for an appendable Volume +\|/, status.stdout);
     assert.match(status.stdout, /JobId 1 waits for Pool "Full", Media type "File", Storage "File", Device "FileStorage" \(\S+\), since \S+ \S+\./);
     assert.match(status.stdout, /Device is BLOCKED waiting to create a volume for:\n {7}Pool: {8}Full\n {7}Media type: {2}File\n {7}JobId 1 waiting since/);
     assert.match(status.stdout, /Reserved by: JobId=1 \(writing\)/);
+    assert.match(status.stdout, /Pending operator requests:\n {3}JobId=1 wants an appendable Volume of Pool "Full" \(Media type "File"\) on device "FileStorage" \(\S+\) since \S+\n====/);
     assert.match(status.stdout, /jobstatus: m\n/);
 
     const label = await burrow.console(['label storage=File volume=Vol-A pool=Full', 'wait jobid=1', 'llist jobid=1']);

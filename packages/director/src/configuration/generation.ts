@@ -38,6 +38,10 @@ export function buildGeneration(config: DirectorConfig, parts: DirectorParts): G
     resolvePath: parts.resolvePath, log: parts.log,
     // A job log of its own for the line, so a failed mail (after the job's end) changes no job's status.
     onDeliveryFailure: (f) => new JobLog(parts.catalog, f.jobId, directorName, router.localSink(f.messages)).error(f.text),
+    jobVars: (jobId) => {
+      const job = parts.catalog.getJob(jobId);
+      return { d: directorName, i: String(jobId), ...(job ? { j: job.job, n: job.name, c: job.clientName ?? '' } : {}) };
+    },
   });
   const env: JobEnv = {
     catalog: parts.catalog,

@@ -81,3 +81,26 @@ test('a failing mail or operator command is reported for the job, in Bareos\'s w
   assert.match(readFileSync(join(dir, 'log'), 'utf8'), /reported: Mail program terminated in error\./);
   assert.equal(readFileSync(join(dir, 'operator.txt'), 'utf8'), 'volume nearly full\n');
 });
+
+test('an Operator Command gets the job\'s % codes (%j in the stock "Intervention needed for %j"), and `all` takes in mount requests', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'burrow-msg-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const res = {
+    name: 'Standard',
+    operatorCommand: `/bin/sh -c "cat >> ${dir}/operator-%r-%j.txt"`,
+    destinations: [
+      { destination: 'operator', address: 'ops', types: ['mount'] },
+      { destination: 'append', address: join(dir, 'log'), types: ['all'] },
+    ],
+  } as unknown as MessagesResource;
+  const router = new MessageRouter([res], { resolvePath: (p) => p, log, jobVars: (jobId) => ({ j: `backup.${jobId}` }) });
+  const sink = router.sink('standard');
+  sink('info', 'job 7 started', 7);
+  sink('mount', 'Please mount append Volume "V1" or label a new one for:', 7);
+  const file = 'operator-ops-backup.7.txt';
+  // The command runs in the background: wait until it has written its line (the file exists before that).
+  const written = (): string => (readdirSync(dir).includes(file) ? readFileSync(join(dir, file), 'utf8') : '');
+  for (let i = 0; i < 100 && !written().endsWith('\n'); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(readFileSync(join(dir, file), 'utf8'), 'Please mount append Volume "V1" or label a new one for:\n');
+  assert.equal(readFileSync(join(dir, 'log'), 'utf8'), 'job 7 started\nPlease mount append Volume "V1" or label a new one for:\n');
+});

@@ -75,6 +75,11 @@ export interface MessageRouterOptions {
    * joblog` show it). The daemon log has it anyway.
    */
   onDeliveryFailure?: (failure: DeliveryFailure) => void;
+  /**
+   * The % codes of a job, for an Operator Command run for one of its lines (Bareos's
+   * stock one says `-s "Bareos: Intervention needed for %j"`).
+   */
+  jobVars?: (jobId: number) => PercentVars;
 }
 
 export class MessageRouter {
@@ -120,7 +125,15 @@ export class MessageRouter {
         case 'operator': {
           const command = res.operatorCommand;
           if (!command) this.log.warn(`Messages "${res.name}": operator needs an Operator Command; no message will be sent`);
-          else routes.operator.push({ accepts, write: (line, jobId) => void this.send(res.name, 'operator', substitute(command, { r: d.address ?? '' }), `${line}\n`, jobId) });
+          else {
+            routes.operator.push({
+              accepts,
+              write: (line, jobId) => {
+                const vars = jobId === null ? {} : this.o.jobVars?.(jobId) ?? {};
+                void this.send(res.name, 'operator', substitute(command, { ...vars, r: d.address ?? '' }), `${line}\n`, jobId);
+              },
+            });
+          }
           break;
         }
         default:

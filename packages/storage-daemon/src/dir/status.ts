@@ -32,6 +32,12 @@ function statusText(ctx: StorageContext, drives: DrivesStatus): string {
     ...drives.waitingToReserve.flatMap((w) => w.reasons.map((r) => `   ${r}`)),
     '====',
     '',
+    // Burrow's addition (Bareos shows these only under each device): every request the operator has to answer.
+    'Pending operator requests:',
+    ...drives.drives.flatMap((d) => d.waits.map((w) => `   JobId=${w.jobId} wants ${w.volume === null ? 'an appendable Volume' : `Volume "${w.volume}"`}`
+      + ` of Pool "${w.pool}" (Media type "${w.mediaType}") on device ${d.printName} since ${new Date(w.since).toISOString()}`)),
+    '====',
+    '',
     'Device status:',
     ...drives.groups.flatMap((g) => [`Autochanger "${g.name}" with devices:`, ...g.drives.map((n) => `   ${byName.get(n)?.printName ?? n}`)]),
     ...drives.drives.flatMap((d) => ['', ...driveLines(d), '==']),

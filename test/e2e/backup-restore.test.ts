@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Burrow } from '../harness/daemons.js';
+import { Burrow, runProcess } from '../harness/daemons.js';
+import { BIN } from '../harness/paths.js';
 import { buildSampleTree, compareTrees } from '../harness/tree.js';
 
 test('full backup and exact restore through the real daemons', async (t) => {
@@ -83,6 +84,14 @@ test('a job continues on a new volume when Maximum Volume Bytes is reached, and 
   assert.equal(volumes[0], 'Span-0001');
   assert.match(backup.stdout, /Volume name\(s\):\s+Span-0001\|Span-0002/);
   assert.match(backup.stdout, /\| Span-0001\s+\| Full\s+\|/);
+  // Each follow-on volume's label names the one filled before it (Bareos's PrevVolumeName): bls follows the span.
+  for (const [volume, previous] of [['Span-0001', undefined], ['Span-0002', 'Span-0001'], ['Span-0003', 'Span-0002']] as const) {
+    const bls = await runProcess(process.execPath, [BIN.bls, '-j', '-V', volume, burrow.volumes], '', 20_000);
+    const label = bls.stdout.split('\n')[0] ?? '';
+    assert.match(label, new RegExp(`^Volume Label: Volume="${volume}"`), bls.stdout + bls.stderr);
+    if (previous) assert.match(label, new RegExp(`PrevVolume="${previous}"$`));
+    else assert.doesNotMatch(label, /PrevVolume/);
+  }
 
   const where = join(burrow.dir, 'restored');
   const restore = await burrow.console([`restore client=test-fd jobid=1 all yes where=${where}`, 'wait', 'messages']);

@@ -70,7 +70,7 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
 function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; reservation: AppendReservation; signal: AbortSignal }): (previous: string) => Promise<AppendVolume> {
   const { order: { jobId }, reservation, signal } = o;
   const say = (text: string): Promise<void> => s.director.send('jobMessage', { jobId, level: 'info', text });
-  const openVolume = async (reply: burrow.SdVolumeReply): Promise<AppendVolume> => {
+  const openVolume = async (reply: burrow.SdVolumeReply, previous: string): Promise<AppendVolume> => {
     const name = reply.volumeName;
     // The Director only asks for a label when the request said Label Media; a second look costs nothing.
     if (reply.label && !reservation.labelMedia) {
@@ -79,7 +79,8 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
     const labelled = reply.label || reply.recycle;
     const volume = await reservation.openAppend(name, {
       maxVolumeBytes: reply.maxVolumeBytes, endHint: reply.endHint || undefined, signal, recycle: reply.recycle,
-      label: labelled ? { poolName: reply.poolName, mediaType: reply.mediaType, labelledBy: s.ctx.name } : undefined,
+      // A volume labelled to go on from a full one names it (Bareos's PrevVolumeName), so bls can follow the span.
+      label: labelled ? { poolName: reply.poolName, mediaType: reply.mediaType, labelledBy: s.ctx.name, previousVolume: previous || undefined } : undefined,
     });
     await say(reply.recycle ? `Recycled volume "${name}" on device ${reservation.printName}, all previous data lost.`
       : reply.label ? `Labeled new Volume "${name}" on Device ${reservation.printName}.`
@@ -108,7 +109,7 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
         continue;
       }
       try {
-        return await openVolume(reply);
+        return await openVolume(reply, previous);
       } catch (err) {
         const e = toBurrowError(err);
         // Not ours, or gone from the Archive Device (Bareos marks both in Error and goes on).

@@ -29,7 +29,8 @@ function render(item: VolumeItem, jobsOnly: boolean): string | undefined {
     case 'volume-label': {
       const l = item.label;
       return `Volume Label: Volume="${l.volumeName}" Pool="${l.poolName}" MediaType="${l.mediaType}" `
-        + `Labelled=${fmtTime(l.labelTime)} By="${l.labelledBy}" Format=${l.format} ${l.version}`;
+        + `Labelled=${fmtTime(l.labelTime)} By="${l.labelledBy}" Format=${l.format} ${l.version}`
+        + (l.previousVolume ? ` PrevVolume="${l.previousVolume}"` : '');
     }
     case 'session-start': {
       const l = item.label;

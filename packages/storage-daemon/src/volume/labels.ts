@@ -25,6 +25,8 @@ export interface VolumeLabelInfo {
   poolName?: string;
   mediaType?: string;
   labelledBy?: string;
+  /** The volume a job filled just before, when this one is labelled to go on from it. */
+  previousVolume?: string;
   /** Defaults to now. */
   labelTime?: Date;
 }
@@ -38,6 +40,7 @@ export function makeVolumeLabel(volumeName: string, info: VolumeLabelInfo): burr
     mediaType: info.mediaType ?? '',
     labelTime: timestampFromMs((info.labelTime ?? new Date()).getTime()),
     labelledBy: info.labelledBy ?? '',
+    previousVolume: info.previousVolume ?? '',
   };
 }
 

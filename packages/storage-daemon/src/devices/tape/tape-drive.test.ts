@@ -165,7 +165,7 @@ describe('tape drive', () => {
           mounted.push(name);
           await drive.unmount();
           await lib.load(drive, name);
-          await drive.label(name, { poolName: 'Full', mediaType: 'LTO' });
+          await drive.label(name, { poolName: 'Full', mediaType: 'LTO', previousVolume: mounted.at(-2) });
           return drive.openAppend();
         },
       });
@@ -174,6 +174,15 @@ describe('tape drive', () => {
       assert.equal(first!.volumeName, 'T1');
       assert.equal(first!.full, true);
       assert.equal(second!.volumeName, 'T2');
+      for (const [i, name] of mounted.entries()) {
+        const first = blockOfRecord(cartridgeEntries(await readFile(lib.slot(name)))[0]!, 0, 1);
+        const decoded = first.kind === 'block' ? decodeLabelPayload(first.payload) : undefined;
+        assert.equal(decoded?.kind === 'volume' && decoded.label.previousVolume, i === 0 ? '' : mounted[i - 1], `the label of ${name} names the cartridge filled before it`);
+      }
+      // On T2: its label, session 9's continued start label, then the block T1 refused (its first data block).
+      const t2 = cartridgeEntries(await readFile(lib.slot('T2'))).filter((e): e is Buffer => e !== null);
+      const header = (record: Buffer): [number, number, number] => [record.readUInt16BE(6), record.readUInt32BE(12), record.readUInt32BE(20)];
+      assert.deepEqual([header(t2[1]!), header(t2[2]!)], [[1, 9, 0], [0, 9, 1]]);
       // Block numbers go on across the cartridges: none is lost at the end of T1.
       const items: VolumeItem[] = [];
       for await (const item of readVolumes({

@@ -1,6 +1,7 @@
 /** What the File daemon's parts share, built once by main.ts and passed down. */
 import type { ScriptPolicy } from './scripts/client-scripts.js';
 import type { DigestThread } from './digest/thread.js';
+import type { CompressThread } from './backup/compress-thread.js';
 
 export interface RunningJob {
   startedAt: number;
@@ -21,4 +22,6 @@ export interface ClientContext {
   dataTls: boolean;
   /** Where large files' digests are computed, off the main thread (shared by the jobs). */
   digestThread: DigestThread;
+  /** Where small files' chunks compress, off the main thread (shared by the jobs). */
+  compressThread: CompressThread;
 }

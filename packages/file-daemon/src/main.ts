@@ -13,6 +13,8 @@ import { derivePsk } from '@burrow/common/net/psk';
 import type { ClientContext } from './context.js';
 import { serveDirector } from './dir/director-session.js';
 import { DigestThread } from './digest/thread.js';
+import { CompressThread } from './backup/compress-thread.js';
+import { CHUNK_ROOM } from './backup/record.js';
 
 
 const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-fd.d', daemonUsage('burrow-fd', '/etc/burrow/burrow-fd.d'));
@@ -36,8 +38,11 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
   const self = config.fileDaemon;
   const digestThread = new DigestThread();
   signal.addEventListener('abort', () => void digestThread.close(), { once: true });
+  const compressThread = new CompressThread(CHUNK_ROOM);
+  signal.addEventListener('abort', () => void compressThread.close(), { once: true });
   const ctx: ClientContext = {
     digestThread,
+    compressThread,
     dataTls: self.tlsEnable,
     name: self.name, startedAt: Date.now(), running: new Map(), maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
     scriptPolicy: {

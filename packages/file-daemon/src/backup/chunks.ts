@@ -3,7 +3,8 @@
  * FIFO or a command's output in order): each chunk is hashed in file order (gaps as
  * zeros), compressed on its own, and sent as one data record; at the end comes the
  * DIGEST record. Up to ENCODE_DEPTH chunks compress at once on libuv's threads while
- * records still leave in file order.
+ * records still leave in file order; small chunks go to the compression thread in
+ * batches instead (`offload`), and the walk goes on while they compress.
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { digestKindByName } from '@burrow/common/fileset/digests';
@@ -13,10 +14,21 @@ import type { StreamHasher } from '../digest/thread.js';
 import type { FileOptions } from '../fileset/index.js';
 import { compressChunk, dataStream } from './codec.js';
 import { RECORD_FRAME_ROOM } from '@burrow/common/net/record-frame';
-import { asBuffer, CHUNK_ROOM, writeDataOffset, type RecordSink } from './record.js';
+import { asBuffer, CHUNK_ROOM, writeDataOffset, type FileRecord, type RecordSink } from './record.js';
+import type { CompressThread } from './compress-thread.js';
+import type { RecordSequence } from './sequence.js';
 
 /** Chunks compressed at once: enough to keep both cores busy, few enough to bound memory. */
 const ENCODE_DEPTH = 4;
+
+/**
+ * Small chunks compressed on the compression thread: `sequence` must be the sink the
+ * file's records go to, so that they keep their order while the chunk compresses.
+ */
+export interface Offload {
+  readonly thread: CompressThread;
+  readonly sequence: RecordSequence;
+}
 
 /** A chunk read: `buf` holds CHUNK_ROOM bytes of room, then `length` file bytes from `offset`. */
 export interface Chunk {
@@ -35,6 +47,8 @@ export interface ChunkSenderParams {
   readonly skipZeros?: boolean;
   /** About how many bytes the file holds (its size when listed); null when unknown (a stream). */
   readonly sizeHint: number | null;
+  /** Where small chunks compress; null or absent: here (codec.ts). */
+  readonly offload?: Offload | null;
 }
 
 export function throwIfAborted(signal: AbortSignal): void {
@@ -85,6 +99,13 @@ export class ChunkSender {
     return framed;
   }
 
+  /** The record of a chunk compressing on the compression thread (framed behind CHUNK_ROOM). */
+  private async offloaded(compressed: Promise<Buffer>, offset: number): Promise<FileRecord> {
+    const framed = await compressed;
+    writeDataOffset(framed, offset, RECORD_FRAME_ROOM);
+    return { fileIndex: this.p.fileIndex, stream: this.stream, data: framed.subarray(RECORD_FRAME_ROOM), framed };
+  }
+
   private async sendOldest(): Promise<void> {
     const framed = await (this.encoding.shift() as Promise<Buffer>);
     await this.p.sink.write({ fileIndex: this.p.fileIndex, stream: this.stream, data: framed.subarray(RECORD_FRAME_ROOM), framed });
@@ -99,6 +120,13 @@ export class ChunkSender {
     }
     this.hashed = c.offset + c.length;
     if (this.p.skipZeros === true && allZeros(bytes)) return;
+    const compression = this.p.options.compression;
+    const offload = this.p.offload;
+    if (compression !== null && offload != null && offload.thread.takes(compression, c.length)) {
+      while (this.encoding.length > 0) await this.sendOldest();
+      await offload.sequence.later(this.offloaded(offload.thread.compress(bytes, compression), c.offset), c.length);
+      return;
+    }
     const encoded = this.encode(c);
     encoded.catch(() => undefined); // awaited in order by sendOldest; never unhandled meanwhile
     this.encoding.push(encoded);

@@ -8,7 +8,7 @@ import { read, readSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { FileOptions } from '../fileset/index.js';
 import type { Hashers } from '../digest/hashers.js';
-import { ChunkSender, throwIfAborted, type Chunk } from './chunks.js';
+import { ChunkSender, throwIfAborted, type Chunk, type Offload } from './chunks.js';
 import { CHUNK_ROOM, type RecordSink } from './record.js';
 
 export { throwIfAborted } from './chunks.js';
@@ -34,6 +34,7 @@ export interface ReadFileParams {
   readonly signal: AbortSignal;
   readonly chunkSize: number;
   readonly hashers: Hashers;
+  readonly offload?: Offload | null;
 }
 
 /** A read from the file itself failed (as opposed to the sink or a cancel). */
@@ -102,7 +103,7 @@ function atEnd(span: Span, got: number, sizeHint: number): boolean {
  */
 export async function sendFileData(p: ReadFileParams): Promise<number> {
   const sizeHint = p.sparse?.size ?? p.sizeHint;
-  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers, skipZeros: p.skipZeros ?? false, sizeHint });
+  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers, skipZeros: p.skipZeros ?? false, sizeHint, offload: p.offload });
   const readAt = async (span: Span | null): Promise<{ chunk: Chunk; last: boolean } | null> => {
     if (span === null) return null;
     // A fresh buffer per chunk: the sink may keep the record after write() resolves.
@@ -140,6 +141,7 @@ export interface StreamParams {
   readonly signal: AbortSignal;
   readonly chunkSize: number;
   readonly hashers: Hashers;
+  readonly offload?: Offload | null;
 }
 
 /**
@@ -147,7 +149,7 @@ export interface StreamParams {
  * Returns the bytes sent. Errors of the source propagate as they are.
  */
 export async function sendStreamData(source: AsyncIterable<Buffer>, p: StreamParams): Promise<number> {
-  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers, sizeHint: null });
+  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers, sizeHint: null, offload: p.offload });
   let buf = sender.chunkBuffer(p.chunkSize);
   let fill = 0;
   let offset = 0;

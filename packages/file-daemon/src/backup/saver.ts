@@ -21,6 +21,7 @@ import { readExtendedAttributes } from './xattrs.js';
 import { comparesContents, type AccurateTable } from '../accurate/table.js';
 import { compareContents } from '../accurate/contents.js';
 import type { Hashers } from '../digest/hashers.js';
+import type { Offload } from './chunks.js';
 
 export interface BackupTotals {
   /** Entries saved (each has an ATTRIBUTES record). */
@@ -53,6 +54,8 @@ export interface SaverParams {
   readonly fsTypes: FsTypes;
   /** How long `readfifo` waits for a FIFO's writer (fifo.ts). */
   readonly fifoWaitMs: number;
+  /** Where small chunks compress, off the main thread (chunks.ts); `sink` is then its sequence. */
+  readonly offload?: Offload | null;
 }
 
 /** Whether `a` is at or after `b`. */
@@ -267,7 +270,7 @@ export class EntrySaver {
       `${sawWriter ? 'its writer sent nothing' : 'nobody opened it for writing'} within ${this.p.fifoWaitMs / 1000} s (readfifo); saved what came`);
     try {
       const pieces = fifoPieces(f.fd, { waitMs: this.p.fifoWaitMs, signal: this.p.signal, onTimeout });
-      this.totals.bytes += await sendStreamData(pieces, { fileIndex: f.index, options: f.options, sink: this.p.sink, signal: this.p.signal, chunkSize: this.p.chunkSize, hashers: this.p.hashers });
+      this.totals.bytes += await sendStreamData(pieces, { fileIndex: f.index, options: f.options, sink: this.p.sink, signal: this.p.signal, chunkSize: this.p.chunkSize, hashers: this.p.hashers, offload: this.p.offload });
     } catch (err) {
       if (!(err instanceof FileReadError)) throw err;
       this.problem(path, 'error', `read error: ${describeError(err.cause)}`);
@@ -290,7 +293,7 @@ export class EntrySaver {
     this.totals.files++;
     // A verify does not run a command to hash its output: the entry is listed only.
     if (this.p.estimate === true || this.p.digestOnly === true) return;
-    this.totals.bytes += await sendStreamData(source, { fileIndex: index, options, sink: this.p.sink, signal: this.p.signal, chunkSize: this.p.chunkSize, hashers: this.p.hashers });
+    this.totals.bytes += await sendStreamData(source, { fileIndex: index, options, sink: this.p.sink, signal: this.p.signal, chunkSize: this.p.chunkSize, hashers: this.p.hashers, offload: this.p.offload });
   }
 }
 

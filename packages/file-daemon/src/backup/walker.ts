@@ -22,6 +22,8 @@ import { saveCommandOutput } from './bpipe.js';
 import { FIFO_WAIT_MS } from './fifo.js';
 import { FsTypes } from './fstype.js';
 import type { Hashers } from '../digest/hashers.js';
+import type { CompressThread } from './compress-thread.js';
+import { RecordSequence } from './sequence.js';
 
 export interface BackupParams {
   readonly fileset: CompiledFileSet;
@@ -47,6 +49,8 @@ export interface BackupParams {
   readonly commandRefusal?: CommandRefusal;
   /** How long `readfifo` waits for a FIFO's writer; a minute unless a test wants less. */
   readonly fifoWaitMs?: number;
+  /** The daemon's compression thread for small chunks; null or absent: they compress on the main thread. */
+  readonly compressThread?: CompressThread | null;
 }
 
 const NO_COMMANDS: CommandRefusal = async () => 'this File daemon runs no FileSet commands';
@@ -193,8 +197,12 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
   const refusal = p.commandRefusal ?? NO_COMMANDS;
   const fileset = await expandLists(p.fileset, refusal, p.signal);
   const fsTypes = new FsTypes();
+  // Records in file order, also while small files' chunks compress on the thread.
+  const sequence = new RecordSequence(p.sink);
+  const compressThread = p.estimate === true || p.digestOnly === true ? null : p.compressThread ?? null;
   const saver = new EntrySaver({
-    sink: p.sink,
+    sink: sequence,
+    offload: compressThread === null ? null : { thread: compressThread, sequence },
     signal: p.signal,
     chunkSize: p.chunkSize ?? DEFAULT_CHUNK_SIZE,
     report: p.onFileIssue,
@@ -218,5 +226,6 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
       if (options !== null) await saveCommandOutput(spec, options, { saver, refusal, signal: p.signal, where: include.where });
     }
   }
+  await sequence.finish();
   return { ...saver.totals };
 }

@@ -10,6 +10,7 @@ import { accurateNeeds, receiveState, sendDeleted } from '../accurate/receive.js
 import { backupFileSet } from '../backup/index.js';
 import { Hashers } from '../digest/hashers.js';
 import type { DigestThread } from '../digest/thread.js';
+import type { CompressThread } from '../backup/compress-thread.js';
 import { compileFileSet } from '../fileset/index.js';
 import { openStorageSession, storageSink } from '../sd/storage-link.js';
 import type { JobReporter } from './job-reporter.js';
@@ -25,6 +26,8 @@ export interface BackupJobContext {
   clientName: string;
   /** The daemon's digest thread, for large files. */
   digestThread: DigestThread;
+  /** The daemon's compression thread, for small files' chunks. */
+  compressThread: CompressThread;
   /** The FileDaemon resource's TLS Enable: whether the data channel uses TLS. */
   dataTls: boolean;
 }
@@ -43,7 +46,7 @@ export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobCont
     const since = accurate ? null : order.since;
     const commandRefusal = (command: string): Promise<string | undefined> => refusal(command, c.policy, c.clientName);
     const hashers = await Hashers.create(c.digestThread);
-    const totals = await backupFileSet({ fileset, sink, signal, since, accurate, commandRefusal, hashers, onFileIssue: (issue) => reporter.fileIssue(issue) });
+    const totals = await backupFileSet({ fileset, sink, signal, since, accurate, commandRefusal, hashers, compressThread: c.compressThread, onFileIssue: (issue) => reporter.fileIssue(issue) });
     await sd.send('dataEnd', {});
     await sd.expect('dataEndAck', signal);
     if (accurate) {

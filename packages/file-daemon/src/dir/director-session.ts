@@ -37,7 +37,7 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
       return;
     case 'fdBackup':
       await runJob({ ...job, jobId: first.body.jobId, scripts: first.body.scripts },
-        (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, dataTls: ctx.dataTls }));
+        (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, compressThread: ctx.compressThread, dataTls: ctx.dataTls }));
       return;
     case 'fdEstimate':
       await runJob({ ...job, jobId: 0, scripts: [] }, (signal, reporter) =>

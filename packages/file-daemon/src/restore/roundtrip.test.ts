@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { chmod, chown, link, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { asReceived, burrow } from '@burrow/common/proto/index';
-import { backupFileSet, DEFAULT_CHUNK_SIZE, type FileIssue } from '../backup/index.js';
+import { backupFileSet, DEFAULT_CHUNK_SIZE, readDataPayload, type FileIssue } from '../backup/index.js';
+import { CompressThread } from '../backup/compress-thread.js';
+import { CHUNK_ROOM } from '../backup/record.js';
 import { compileFileSet } from '../fileset/index.js';
 import { RestoreWriter } from './index.js';
 import { DigestThread } from '../digest/thread.js';
@@ -57,14 +59,14 @@ async function buildSource(root: string): Promise<boolean> {
   return device;
 }
 
-async function backup(src: string, settings: Record<string, string>, thread: DigestThread | null = null) {
+async function backup(src: string, settings: Record<string, string>, thread: DigestThread | null = null, compressThread: CompressThread | null = null) {
   const fileset = compileFileSet(asReceived(burrow.FileSetSpec, {
     name: 'rt',
     includes: [{ files: [Buffer.from(src)], options: [{ settings }], excludeDirContaining: ['.nobackup'] }],
   }));
   const sink = new MemorySink();
   const issues: FileIssue[] = [];
-  const totals = await backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create(thread) });
+  const totals = await backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create(thread), compressThread });
   return { sink, issues, totals };
 }
 
@@ -77,6 +79,8 @@ async function restore(records: MemorySink['records'], where: Buffer, thread: Di
 
 const digestThread = new DigestThread();
 after(() => digestThread.close());
+const compressThread = new CompressThread(CHUNK_ROOM);
+after(() => compressThread.close());
 
 describe('backup then restore', () => {
   it('recreates the tree: content, types, modes, owners, times, links, byte names', async () => {
@@ -123,24 +127,48 @@ describe('backup then restore', () => {
   });
 
   for (const [compression, stream] of [['GZIP9', burrow.Stream.STREAM_GZIP_DATA], ['LZ4', burrow.Stream.STREAM_LZ4_DATA]] as const) {
-    it(`round-trips ${compression} chunks, each decodable on its own, large and small (compressed inline)`, async () => {
-      await using src = await tempDir('gz');
-      await using dst = await tempDir('gzdst');
-      const text = Buffer.from('compressible '.repeat(Math.ceil((2.5 * DEFAULT_CHUNK_SIZE) / 13)));
-      const small = Buffer.from('small and compressible '.repeat(200)); // one chunk under 16 KiB
-      await writeFile(`${src.path}/t.txt`, text);
-      await writeFile(`${src.path}/s.txt`, small);
-      const { sink } = await backup(src.path, { compression, signature: 'MD5' });
-      const data = sink.records.filter((r) => r.stream === stream);
-      assert.equal(data.length, Math.ceil(text.length / DEFAULT_CHUNK_SIZE) + 1);
-      assert.ok(data.every((r) => r.data.length < DEFAULT_CHUNK_SIZE / 4), 'chunks are compressed');
-      assert.equal(sink.records.some((r) => r.stream === burrow.Stream.STREAM_DATA), false);
-      const { totals } = await restore(sink.records, dst.buf);
-      assert.equal(totals.errors, 0);
-      const got = await snapshotTree(Buffer.concat([dst.buf, src.buf]));
-      assert.equal(got.get(Buffer.from('/t.txt').toString('hex'))?.content, text.toString('hex'));
-      assert.equal(got.get(Buffer.from('/s.txt').toString('hex'))?.content, small.toString('hex'));
-    });
+    for (const thread of [null, compressThread]) {
+      it(`round-trips ${compression} chunks, each decodable on its own, large and small (${thread ? 'small ones on the compression thread' : 'compressed inline'})`, async () => {
+        await using src = await tempDir('gz');
+        await using dst = await tempDir('gzdst');
+        const text = Buffer.from('compressible '.repeat(Math.ceil((2.5 * DEFAULT_CHUNK_SIZE) / 13)));
+        const small = Buffer.from('small and compressible '.repeat(200)); // one chunk under 16 KiB
+        await writeFile(`${src.path}/t.txt`, text);
+        await writeFile(`${src.path}/s.txt`, small);
+        // Enough small files of all sizes (some over a batch's share) for several batches in flight.
+        const many = Array.from({ length: 120 }, (_, i) => Buffer.concat([Buffer.from(`file ${i} `), randomBytes((i * 613) % 3000), Buffer.from('text '.repeat((i * 97) % 9000))]));
+        await mkdir(`${src.path}/many`);
+        for (const [i, b] of many.entries()) await writeFile(`${src.path}/many/f${i}`, b);
+        const { sink, issues } = await backup(src.path, { compression, signature: 'MD5' }, null, thread);
+        assert.deepEqual(issues, []);
+        // Every file's records in order: ATTRIBUTES, its data (offsets ascending), DIGEST; indexes ascend.
+        let index = 0;
+        let offset = -1;
+        for (const r of sink.records) {
+          if (r.stream === burrow.Stream.STREAM_ATTRIBUTES) {
+            assert.equal(r.fileIndex, ++index);
+            offset = -1;
+            continue;
+          }
+          assert.equal(r.fileIndex, index);
+          if (r.stream === stream) {
+            assert.ok(readDataPayload(r.data).offset > offset, 'data offsets ascend');
+            offset = readDataPayload(r.data).offset;
+          }
+        }
+        const data = sink.records.filter((r) => r.stream === stream);
+        assert.equal(data.length, Math.ceil(text.length / DEFAULT_CHUNK_SIZE) + 1 + many.length);
+        assert.ok(data.slice(0, 4).every((r) => r.data.length < DEFAULT_CHUNK_SIZE / 4), 'chunks are compressed');
+        assert.equal(sink.records.some((r) => r.stream === burrow.Stream.STREAM_DATA), false);
+        const { totals, issues: rIssues } = await restore(sink.records, dst.buf);
+        assert.deepEqual(rIssues, [], 'every digest checks');
+        assert.equal(totals.errors, 0);
+        const got = await snapshotTree(Buffer.concat([dst.buf, src.buf]));
+        assert.equal(got.get(Buffer.from('/t.txt').toString('hex'))?.content, text.toString('hex'));
+        assert.equal(got.get(Buffer.from('/s.txt').toString('hex'))?.content, small.toString('hex'));
+        for (const [i, b] of many.entries()) assert.equal(got.get(Buffer.from(`/many/f${i}`).toString('hex'))?.content, b.toString('hex'), `many/f${i}`);
+      });
+    }
   }
 
   // With the digest thread, the large file is hashed there on both sides; the small one here.

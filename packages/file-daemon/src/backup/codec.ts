@@ -7,9 +7,9 @@
  * small chunks are the exception (COMPRESS_INLINE_BELOW).
  */
 import { promisify } from 'node:util';
-import { gunzip, gzip, gzipSync } from 'node:zlib';
+import { gunzip, gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
-import { compressFrame as lz4Compress, compressFrameSync as lz4CompressSync, decompressFrame as lz4Decompress } from 'lz4-napi';
+import { compressFrame as lz4Compress, compressFrameSync as lz4CompressSync, decompressFrame as lz4Decompress, decompressFrameSync as lz4DecompressSync } from 'lz4-napi';
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import type { Compression } from '../fileset/options.js';
@@ -49,13 +49,21 @@ export async function compressChunk(bytes: Buffer, c: Compression): Promise<Buff
  */
 const MAX_CHUNK = 16 * 1024 * 1024;
 
+/**
+ * Compressed bodies smaller than this are decoded right here, for the reason small
+ * chunks are compressed here (COMPRESS_INLINE_BELOW): a restore of small files made a
+ * pool round trip per file.
+ */
+const DECODE_INLINE_BELOW = 16 * 1024;
+
 /** The file bytes of a data record's body (after its offset). */
 export async function decodeChunk(stream: burrow.Stream, body: Buffer): Promise<Buffer> {
   let out: Buffer;
+  const inline = body.length < DECODE_INLINE_BELOW;
   try {
     if (stream === burrow.Stream.STREAM_DATA) return body;
-    if (stream === burrow.Stream.STREAM_GZIP_DATA) out = await gunzipAsync(body, { maxOutputLength: MAX_CHUNK });
-    else if (stream === burrow.Stream.STREAM_LZ4_DATA) out = await lz4Decompress(body);
+    if (stream === burrow.Stream.STREAM_GZIP_DATA) out = inline ? gunzipSync(body, { maxOutputLength: MAX_CHUNK }) : await gunzipAsync(body, { maxOutputLength: MAX_CHUNK });
+    else if (stream === burrow.Stream.STREAM_LZ4_DATA) out = inline ? lz4DecompressSync(body) : await lz4Decompress(body);
     else if (stream === burrow.Stream.STREAM_ZSTD_DATA) out = await zstdDecompress(body);
     else throw new BurrowError('VOLUME_FORMAT', `stream ${stream} is not a data stream`);
   } catch (err) {

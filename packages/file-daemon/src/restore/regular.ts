@@ -4,7 +4,7 @@
  * so a failed file never leaves a half file under the real name. The data is hashed
  * as it arrives so the saved DIGEST can be checked without reading the file again.
  */
-import { constants, ftruncate, read, write } from 'node:fs';
+import { constants, ftruncate, read, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { closeFd, openAt, openDirAt, renameAt, unlinkAt, type Fd } from '@burrow/fsx';
 import { BurrowError } from '@burrow/common/errors/index';
@@ -21,6 +21,12 @@ const ftruncateAsync = promisify(ftruncate);
 // O_EXCL|O_NOFOLLOW: never opens an existing file or follows a planted symlink.
 const CREATE_FLAGS = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 const SELF = Buffer.alloc(0);
+/**
+ * Writes up to this many bytes are made right here, not on libuv's pool: as for the
+ * backup's reads (backup/reader.ts), a small file's write costs less than the trip to
+ * a pool thread and back, and most files of a tree are small.
+ */
+const WRITE_INLINE_BELOW = 64 * 1024;
 
 /** What commit() found: a size or digest problem (an error), and attributes that could not be set (warnings). */
 export interface CommitResult {
@@ -99,8 +105,10 @@ export class PendingFile {
     }
     let done = 0;
     while (done < bytes.length) {
-      const bytesWritten = (await writeAsync(this.fd, bytes, done, bytes.length - done, offset + done)).bytesWritten;
-      done += bytesWritten;
+      const left = bytes.length - done;
+      done += left <= WRITE_INLINE_BELOW
+        ? writeSync(this.fd, bytes, done, left, offset + done)
+        : (await writeAsync(this.fd, bytes, done, left, offset + done)).bytesWritten;
     }
     this.end = Math.max(this.end, offset + bytes.length);
     return bytes.length;

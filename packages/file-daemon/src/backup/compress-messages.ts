@@ -6,8 +6,7 @@ export interface ToCompressThread {
   /** Handed over (transferred); it comes back with the answer, for the next batch. */
   readonly input: ArrayBuffer;
   readonly lengths: readonly number[];
-  /** Per chunk: 'GZIP' or 'LZ4', and gzip's level. */
-  readonly algorithms: ReadonlyArray<'GZIP' | 'LZ4'>;
+  /** Per chunk: gzip's level. */
   readonly levels: readonly number[];
   /** Free bytes the answer keeps in front of each compressed chunk (the record frame's room). */
   readonly room: number;

@@ -10,7 +10,9 @@
  * (sequence.ts) while the walk goes on.
  *
  * One thread for the daemon, started on first use; idle, it does not keep the process
- * alive. GZIP and LZ4 only: the Zstandard addon has no synchronous form to run there.
+ * alive. GZIP only: LZ4 is fast enough to stay inline (codec.ts), and lz4-napi loaded
+ * in a worker thread crashes the process (SIGSEGV) when the thread ends; the Zstandard
+ * addon has no synchronous form.
  */
 import { Worker } from 'node:worker_threads';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
@@ -35,7 +37,6 @@ interface Batch {
   readonly input: ArrayBuffer;
   used: number;
   readonly lengths: number[];
-  readonly algorithms: Array<'GZIP' | 'LZ4'>;
   readonly levels: number[];
   readonly waiting: Waiting[];
 }
@@ -53,11 +54,11 @@ export class CompressThread {
 
   /** Whether compress() takes chunks of this compression and size. */
   takes(c: Compression, length: number): boolean {
-    return (c.algorithm === 'GZIP' || c.algorithm === 'LZ4') && length <= COMPRESS_THREAD_MAX_CHUNK;
+    return c.algorithm === 'GZIP' && length <= COMPRESS_THREAD_MAX_CHUNK;
   }
 
   /**
-   * The chunk compressed as one gzip member or LZ4 frame, behind `room` free bytes.
+   * The chunk compressed as one gzip member, behind `room` free bytes.
    * `bytes` is copied before this returns. Only for what takes() accepts.
    */
   compress(bytes: Buffer, c: Compression): Promise<Buffer> {
@@ -67,7 +68,6 @@ export class CompressThread {
     bytes.copy(Buffer.from(batch.input, batch.used, bytes.length));
     batch.used += bytes.length;
     batch.lengths.push(bytes.length);
-    batch.algorithms.push(c.algorithm === 'LZ4' ? 'LZ4' : 'GZIP');
     batch.levels.push(c.level);
     return new Promise<Buffer>((resolve, reject) => batch.waiting.push({ resolve, reject }));
   }
@@ -83,7 +83,7 @@ export class CompressThread {
   }
 
   private newBatch(): Batch {
-    const batch: Batch = { input: this.free.pop() ?? new ArrayBuffer(BATCH_BYTES), used: 0, lengths: [], algorithms: [], levels: [], waiting: [] };
+    const batch: Batch = { input: this.free.pop() ?? new ArrayBuffer(BATCH_BYTES), used: 0, lengths: [], levels: [], waiting: [] };
     this.filling = batch;
     // Posted when full, or else once the event loop turns: by then the walk has given
     // what it had, or waits for these very chunks.
@@ -99,7 +99,7 @@ export class CompressThread {
     this.filling = null;
     const id = this.nextId++;
     this.out.set(id, batch.waiting);
-    const m: ToCompressThread = { id, input: batch.input, lengths: batch.lengths, algorithms: batch.algorithms, levels: batch.levels, room: this.room };
+    const m: ToCompressThread = { id, input: batch.input, lengths: batch.lengths, levels: batch.levels, room: this.room };
     const w = this.started();
     w.postMessage(m, [batch.input]);
     if (this.out.size === 1) w.ref();

@@ -1,12 +1,12 @@
 /**
  * The compression thread's own side (compress-thread.ts starts it): compresses each
- * chunk of a batch on its own (one complete gzip member or LZ4 frame, as codec.ts
- * writes them) and answers with all of them in one buffer, each behind the room the
- * main thread seals its record frame into.
+ * chunk of a batch on its own (one complete gzip member, as codec.ts writes them) and
+ * answers with all of them in one buffer, each behind the room the main thread seals
+ * its record frame into. node:zlib only: lz4-napi loaded in a worker thread crashes
+ * the whole process (SIGSEGV) when the thread ends.
  */
 import { parentPort } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
-import { compressFrameSync as lz4CompressSync } from 'lz4-napi';
 import type { FromCompressThread, ToCompressThread } from './compress-messages.js';
 
 const port = parentPort;
@@ -20,7 +20,7 @@ function compressBatch(m: ToCompressThread): FromCompressThread {
   for (let i = 0; i < m.lengths.length; i++) {
     const bytes = input.subarray(at, at + (m.lengths[i] ?? 0));
     at += bytes.length;
-    const out = m.algorithms[i] === 'LZ4' ? lz4CompressSync(bytes) : gzipSync(bytes, { level: m.levels[i] ?? 6 });
+    const out = gzipSync(bytes, { level: m.levels[i] ?? 6 });
     packed.push(out);
     total += m.room + out.length;
   }

@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { burrow } from '@burrow/common/proto/index';
 import { BurrowError } from '@burrow/common/errors/index';
 import { gunzipSync } from 'node:zlib';
-import { decompressFrameSync } from 'lz4-napi';
 import { RecordSequence } from './sequence.js';
 import { CompressThread, COMPRESS_THREAD_MAX_CHUNK } from './compress-thread.js';
 import type { FileRecord, RecordSink } from './record.js';
@@ -82,16 +81,18 @@ describe('the record sequence', () => {
 });
 
 describe('the compression thread', () => {
-  it('compresses batches of chunks, each on its own, behind the room asked for', async () => {
+  it('compresses batches of chunks, each on its own, behind the room asked for, and closes without harm', async () => {
     const thread = new CompressThread(20);
     try {
       const chunks = Array.from({ length: 200 }, (_, i) => Buffer.from(`chunk ${i} `.repeat(i * 7 + 1)));
-      const gz = chunks.map((c, i) => thread.compress(c, { algorithm: i % 2 ? 'LZ4' : 'GZIP', level: 1 + (i % 9) }));
+      const gz = chunks.map((c, i) => thread.compress(c, { algorithm: 'GZIP', level: 1 + (i % 9) }));
       const framed = await Promise.all(gz);
       for (const [i, f] of framed.entries()) {
         const body = f.subarray(20);
-        assert.deepEqual(i % 2 ? decompressFrameSync(body) : gunzipSync(body), chunks[i], `chunk ${i}`);
+        assert.deepEqual(gunzipSync(body), chunks[i], `chunk ${i}`);
       }
+      // LZ4 stays inline: lz4-napi in a worker thread crashes the process when the thread ends (close() below).
+      assert.equal(thread.takes({ algorithm: 'LZ4', level: 1 }, 10), false);
       assert.equal(thread.takes({ algorithm: 'ZSTD', level: 3 }, 10), false);
       assert.equal(thread.takes({ algorithm: 'GZIP', level: 6 }, COMPRESS_THREAD_MAX_CHUNK + 1), false);
       assert.throws(() => thread.compress(Buffer.alloc(COMPRESS_THREAD_MAX_CHUNK + 1), { algorithm: 'GZIP', level: 6 }), /takes no GZIP chunk/);

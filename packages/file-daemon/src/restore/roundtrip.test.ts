@@ -128,7 +128,7 @@ describe('backup then restore', () => {
 
   for (const [compression, stream] of [['GZIP9', burrow.Stream.STREAM_GZIP_DATA], ['LZ4', burrow.Stream.STREAM_LZ4_DATA]] as const) {
     for (const thread of [null, compressThread]) {
-      it(`round-trips ${compression} chunks, each decodable on its own, large and small (${thread ? 'small ones on the compression thread' : 'compressed inline'})`, async () => {
+      it(`round-trips ${compression} chunks, each decodable on its own, large and small (${thread ? 'with the compression thread' : 'compressed inline'})`, async () => {
         await using src = await tempDir('gz');
         await using dst = await tempDir('gzdst');
         const text = Buffer.from('compressible '.repeat(Math.ceil((2.5 * DEFAULT_CHUNK_SIZE) / 13)));

@@ -7,7 +7,8 @@
 import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { directorAccess } from '@burrow/common/daemon/monitor';
 import { checkDaemonMessages, checkOwnResource, ensureDirectory } from '@burrow/common/daemon/preflight';
-import { loadFileDaemonConfig } from '@burrow/common/config/index';
+// The File daemon's own loader, not the configuration index: every daemon's schemas would stay in memory (about 9 MiB).
+import { loadFileDaemonConfig } from '@burrow/common/config/daemons/filedaemon';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
 import type { ClientContext } from './context.js';

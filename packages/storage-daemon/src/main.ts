@@ -8,7 +8,8 @@ import { dirname } from 'node:path';
 import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { directorAccess } from '@burrow/common/daemon/monitor';
 import { checkDaemonMessages, checkOwnResource, ensureDirectory } from '@burrow/common/daemon/preflight';
-import { loadStorageConfig } from '@burrow/common/config/index';
+// The Storage daemon's own loader, not the configuration index: every daemon's schemas would stay in memory (about 9 MiB).
+import { loadStorageConfig } from '@burrow/common/config/daemons/storage';
 import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
 import type { StorageContext } from './context.js';

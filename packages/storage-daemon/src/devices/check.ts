@@ -19,7 +19,8 @@
 import { dirname } from 'node:path';
 import { problemAt } from '@burrow/common/config/schema/daemon';
 import type { Problems } from '@burrow/common/config/schema/problems';
-import { findResource, type AutochangerResource, type DeviceResource } from '@burrow/common/config/index';
+import { findResource } from '@burrow/common/config/schema/daemon';
+import type { AutochangerResource, DeviceResource } from '@burrow/common/config/daemons/storage';
 import { checkDirectory, statIfAny } from '@burrow/common/daemon/preflight';
 
 /** A device the SD will drive: the resource and its resolved Archive Device (a directory; a VTape's cartridge path). */

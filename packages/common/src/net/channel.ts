@@ -100,11 +100,14 @@ export class Channel {
    * sealed in place and written whole; otherwise its header goes first, then the
    * payload as it is. Either way the payload is not copied: the caller hands it over
    * and must not change it afterwards (the socket may hold it queued for a while).
+   * `written`, with `framed`: called once the socket is done with the frame's memory
+   * (it was written, or the connection failed), so the caller may use it again; not
+   * called when the connection is already closed.
    */
-  async sendRecord(rec: DataRecord, framed?: Buffer): Promise<void> {
+  async sendRecord(rec: DataRecord, framed?: Buffer, written?: () => void): Promise<void> {
     if (this.failure) throw this.failure;
     if (framed !== undefined) {
-      this.put(sealRecordFrame(framed, rec, this.maxFrame));
+      this.put(sealRecordFrame(framed, rec, this.maxFrame), written);
     } else if (rec.data.length <= JOIN_SMALL_RECORDS) {
       this.put(Buffer.concat([recordFrameHeader(rec, this.maxFrame), rec.data]));
     } else {
@@ -121,10 +124,11 @@ export class Channel {
    * encryption and a record of its own. A large one goes at once and alone, so it is
    * never copied into a joined buffer.
    */
-  private put(buf: Buffer): void {
+  private put(buf: Buffer, written?: () => void): void {
+    const done = written === undefined ? undefined : (): void => written();
     if (buf.length >= WRITE_ALONE_FROM) {
       this.flush();
-      this.socket.write(buf);
+      this.socket.write(buf, done);
       return;
     }
     if (!this.corked) {
@@ -132,7 +136,7 @@ export class Channel {
       this.socket.cork();
       setImmediate(() => this.flush());
     }
-    this.socket.write(buf);
+    this.socket.write(buf, done);
   }
 
   /** Lets held small writes go. */

@@ -40,12 +40,14 @@ test('records cross a channel framed, small and large, between Envelope messages
   await using pair = await channelPair(storage);
   const big = Buffer.alloc(200_000, 0x5a);
   const framed = Buffer.concat([Buffer.alloc(RECORD_FRAME_ROOM), Buffer.from('sealed in place')]);
-  await pair.near.sendRecord({ fileIndex: 1, stream: 1, data: framed.subarray(RECORD_FRAME_ROOM) }, framed);
+  let written = 0;
+  await pair.near.sendRecord({ fileIndex: 1, stream: 1, data: framed.subarray(RECORD_FRAME_ROOM) }, framed, () => written++);
   await pair.near.sendRecord({ fileIndex: 1, stream: 2, data: Buffer.from('small') });
   await pair.near.send('dataEnd', {});
   await pair.near.sendRecord({ fileIndex: 2, stream: 2, data: big });
   const a = await pair.far.expect('dataRecord');
   assert.equal(a.data.toString(), 'sealed in place');
+  assert.equal(written, 1, 'the sender heard once that the socket is done with the framed buffer');
   const b = await pair.far.expect('dataRecord');
   assert.deepEqual([b.fileIndex, b.stream, b.data.toString()], [1, 2, 'small']);
   await pair.far.expect('dataEnd');

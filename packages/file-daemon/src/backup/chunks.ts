@@ -17,6 +17,7 @@ import { RECORD_FRAME_ROOM } from '@burrow/common/net/record-frame';
 import { asBuffer, CHUNK_ROOM, writeDataOffset, type FileRecord, type RecordSink } from './record.js';
 import type { CompressThread } from './compress-thread.js';
 import type { RecordSequence } from './sequence.js';
+import type { FramePool } from '@burrow/common/net/frame-pool';
 
 /** Chunks compressed at once: enough to keep both cores busy, few enough to bound memory. */
 const ENCODE_DEPTH = 4;
@@ -49,6 +50,12 @@ export interface ChunkSenderParams {
   readonly sizeHint: number | null;
   /** Where small chunks compress; null or absent: here (codec.ts). */
   readonly offload?: Offload | null;
+  /**
+   * Buffers for large chunks, given back once done with: a chunk sent as read is given
+   * back by the sink when the socket wrote it (FileRecord.release), a compressed one
+   * once compressed. Absent: a fresh buffer per chunk.
+   */
+  readonly pool?: FramePool | null;
 }
 
 export function throwIfAborted(signal: AbortSignal): void {
@@ -67,11 +74,17 @@ function openHasher(p: ChunkSenderParams, algorithm: burrow.DigestAlgorithm): St
   return hash;
 }
 
+/** A record's frame, and how to give back its buffer once sent (a pooled chunk sent as read). */
+interface Encoded {
+  readonly framed: Buffer;
+  readonly release?: () => void;
+}
+
 export class ChunkSender {
   private hash: StreamHasher | null;
   private readonly algorithm: burrow.DigestAlgorithm;
   private readonly stream: burrow.Stream;
-  private readonly encoding: Array<Promise<Buffer>> = [];
+  private readonly encoding: Array<Promise<Encoded>> = [];
   private hashed = 0;
 
   constructor(private readonly p: ChunkSenderParams) {
@@ -82,21 +95,28 @@ export class ChunkSender {
 
   /** A buffer for the next chunk: CHUNK_ROOM bytes of room, then `length`. */
   chunkBuffer(length: number): Buffer {
-    return Buffer.allocUnsafe(CHUNK_ROOM + length);
+    const pool = this.p.pool;
+    return pool == null ? Buffer.allocUnsafe(CHUNK_ROOM + length) : pool.take(CHUNK_ROOM + length).frame;
+  }
+
+  /** Gives a chunk's buffer back to the pool (a buffer not from the pool is left to the collector). */
+  private giveBack(c: Chunk): void {
+    this.p.pool?.give(c.buf);
   }
 
   /** The record's frame: RECORD_FRAME_ROOM bytes of room, the data offset, the (compressed) bytes. */
-  private async encode(c: Chunk): Promise<Buffer> {
+  private async encode(c: Chunk): Promise<Encoded> {
     const compression = this.p.options.compression;
     if (compression === null) {
       writeDataOffset(c.buf, c.offset, RECORD_FRAME_ROOM);
-      return c.buf.subarray(0, CHUNK_ROOM + c.length);
+      return { framed: c.buf.subarray(0, CHUNK_ROOM + c.length), release: () => this.giveBack(c) };
     }
     const packed = await compressChunk(c.buf.subarray(CHUNK_ROOM, CHUNK_ROOM + c.length), compression);
+    this.giveBack(c); // compressed (and hashed before): the read bytes are done with
     const framed = Buffer.allocUnsafe(CHUNK_ROOM + packed.length);
     writeDataOffset(framed, c.offset, RECORD_FRAME_ROOM);
     packed.copy(framed, CHUNK_ROOM);
-    return framed;
+    return { framed };
   }
 
   /** The record of a chunk compressing on the compression thread (framed behind CHUNK_ROOM). */
@@ -107,8 +127,8 @@ export class ChunkSender {
   }
 
   private async sendOldest(): Promise<void> {
-    const framed = await (this.encoding.shift() as Promise<Buffer>);
-    await this.p.sink.write({ fileIndex: this.p.fileIndex, stream: this.stream, data: framed.subarray(RECORD_FRAME_ROOM), framed });
+    const { framed, release } = await (this.encoding.shift() as Promise<Encoded>);
+    await this.p.sink.write({ fileIndex: this.p.fileIndex, stream: this.stream, data: framed.subarray(RECORD_FRAME_ROOM), framed, release });
   }
 
   /** Takes the next chunk (offsets ascend); resolves when there is room for another. */
@@ -119,12 +139,16 @@ export class ChunkSender {
       await this.hash.update(bytes);
     }
     this.hashed = c.offset + c.length;
-    if (this.p.skipZeros === true && allZeros(bytes)) return;
+    if (this.p.skipZeros === true && allZeros(bytes)) {
+      this.giveBack(c);
+      return;
+    }
     const compression = this.p.options.compression;
     const offload = this.p.offload;
     if (compression !== null && offload != null && offload.thread.takes(compression, c.length)) {
       while (this.encoding.length > 0) await this.sendOldest();
       await offload.sequence.later(this.offloaded(offload.thread.compress(bytes, compression), c.offset), c.length);
+      this.giveBack(c); // copied into the batch
       return;
     }
     const encoded = this.encode(c);

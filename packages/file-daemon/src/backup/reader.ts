@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import type { FileOptions } from '../fileset/index.js';
 import type { Hashers } from '../digest/hashers.js';
 import { ChunkSender, throwIfAborted, type Chunk, type Offload } from './chunks.js';
+import type { FramePool } from '@burrow/common/net/frame-pool';
 import { CHUNK_ROOM, type RecordSink } from './record.js';
 
 export { throwIfAborted } from './chunks.js';
@@ -35,6 +36,8 @@ export interface ReadFileParams {
   readonly chunkSize: number;
   readonly hashers: Hashers;
   readonly offload?: Offload | null;
+  /** Buffers for large chunks, given back once sent (chunks.ts). */
+  readonly chunkPool?: FramePool | null;
 }
 
 /** A read from the file itself failed (as opposed to the sink or a cancel). */
@@ -103,10 +106,11 @@ function atEnd(span: Span, got: number, sizeHint: number): boolean {
  */
 export async function sendFileData(p: ReadFileParams): Promise<number> {
   const sizeHint = p.sparse?.size ?? p.sizeHint;
-  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers, skipZeros: p.skipZeros ?? false, sizeHint, offload: p.offload });
+  const sender = new ChunkSender({ fileIndex: p.fileIndex, options: p.options, sink: p.sink, hashers: p.hashers, skipZeros: p.skipZeros ?? false, sizeHint, offload: p.offload, pool: p.chunkPool });
   const readAt = async (span: Span | null): Promise<{ chunk: Chunk; last: boolean } | null> => {
     if (span === null) return null;
-    // A fresh buffer per chunk: the sink may keep the record after write() resolves.
+    // A buffer per chunk, fresh or pooled: the sink may keep the record after write()
+    // resolves, and gives a pooled one back (FileRecord.release) once it is done with it.
     const buf = sender.chunkBuffer(span.length);
     const length = await readChunk(p.fd, buf, span.length, span.offset);
     return { chunk: { buf, length, offset: span.offset }, last: p.sparse === null && atEnd(span, length, p.sizeHint) };

@@ -19,7 +19,11 @@ export interface FileRecord {
    * in place instead of copying `data` (@burrow/common/net/record-frame).
    */
   readonly framed?: Buffer;
-  /** A received record in a pooled buffer: call once wholly done with `data` (DataRecord.release). */
+  /**
+   * A record in a pooled buffer: call once wholly done with `data` (and `framed`), so
+   * the buffer serves again. A received record (DataRecord.release), or a backup's
+   * chunk, which the sink releases once the socket wrote it. Never calling it is safe.
+   */
   readonly release?: () => void;
 }
 

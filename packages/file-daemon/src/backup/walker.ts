@@ -24,6 +24,7 @@ import { FsTypes } from './fstype.js';
 import type { Hashers } from '../digest/hashers.js';
 import type { CompressThread } from './compress-thread.js';
 import { RecordSequence } from './sequence.js';
+import { FramePool } from '@burrow/common/net/frame-pool';
 
 export interface BackupParams {
   readonly fileset: CompiledFileSet;
@@ -203,6 +204,9 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
   const saver = new EntrySaver({
     sink: sequence,
     offload: compressThread === null ? null : { thread: compressThread, sequence },
+    // Large chunks' buffers serve again once the sink sent them: a fresh 1 MiB per chunk
+    // is external memory the collector answers with full collections.
+    chunkPool: new FramePool(),
     signal: p.signal,
     chunkSize: p.chunkSize ?? DEFAULT_CHUNK_SIZE,
     report: p.onFileIssue,

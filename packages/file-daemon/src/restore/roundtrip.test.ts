@@ -171,6 +171,41 @@ describe('backup then restore', () => {
     }
   }
 
+  it('gives large chunks\' buffers back only through the sink, and a buffer served again carries the right bytes', async () => {
+    await using src = await tempDir('pool');
+    await using dst = await tempDir('pooldst');
+    const files = [randomBytes(3 * DEFAULT_CHUNK_SIZE + 777), randomBytes(2 * DEFAULT_CHUNK_SIZE), Buffer.from('text '.repeat(300_000))];
+    for (const [i, b] of files.entries()) await writeFile(`${src.path}/f${i}`, b);
+    for (const settings of [{ signature: 'MD5' }, { signature: 'MD5', compression: 'GZIP1' }] as Array<Record<string, string>>) {
+      // Like the socket: takes a copy, then gives the buffer back at once for the next chunk.
+      const records: MemorySink['records'] = [];
+      let released = 0;
+      const sink = {
+        write: async (r: MemorySink['records'][number]) => {
+          records.push({ fileIndex: r.fileIndex, stream: r.stream, data: Buffer.from(r.data) });
+          if (r.release) {
+            released++;
+            r.release();
+          }
+        },
+      };
+      const fileset = compileFileSet(asReceived(burrow.FileSetSpec, { name: 'pool', includes: [{ files: [Buffer.from(src.path)], options: [{ settings }] }] }));
+      const issues: FileIssue[] = [];
+      await backupFileSet({ fileset, sink, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create(digestThread) });
+      assert.deepEqual(issues, []);
+      // Uncompressed, every chunk goes out in the buffer it was read into, given back by the sink; compressed, none.
+      assert.equal(released, settings.compression === undefined ? records.filter((r) => r.stream === burrow.Stream.STREAM_DATA).length : 0);
+      assert.equal(records.filter((r) => r.stream === burrow.Stream.STREAM_DATA).length, settings.compression === undefined ? 4 + 2 + 2 : 0);
+      const where = Buffer.from(`${dst.path}/${settings.compression ?? 'none'}`);
+      await mkdir(where);
+      const { totals, issues: rIssues } = await restore(records, where, digestThread);
+      assert.deepEqual(rIssues, [], 'every digest checks');
+      assert.equal(totals.errors, 0);
+      const got = await snapshotTree(Buffer.concat([where, src.buf]));
+      for (const [i, b] of files.entries()) assert.equal(got.get(Buffer.from(`/f${i}`).toString('hex'))?.content, b.toString('hex'), `f${i} ${settings.compression ?? ''}`);
+    }
+  });
+
   // With the digest thread, the large file is hashed there on both sides; the small one here.
   for (const [signature, thread] of [['SHA512', null], ['XXH128', null], ['MD5', digestThread], ['XXH128', digestThread]] as const) {
     it(`checks each file's ${signature} digest${thread ? ' (digest thread)' : ''}: a sound restore passes, a damaged byte is an error`, async () => {

@@ -47,7 +47,11 @@ export async function openStorageSession(addr: SessionAddress, link: DataLink): 
   return channel;
 }
 
-/** Backup records go to the SD as record frames (sealed in place when framed); `sendRecord` waits when the socket is full. */
+/**
+ * Backup records go to the SD as record frames (sealed in place when framed); `sendRecord`
+ * waits when the socket is full. A record's `release` is called once the socket is done
+ * with its frame, so a pooled chunk buffer serves the next chunk.
+ */
 export function storageSink(sd: Channel): RecordSink & { records: number; wireBytes: number } {
   const sink = {
     records: 0,
@@ -55,7 +59,7 @@ export function storageSink(sd: Channel): RecordSink & { records: number; wireBy
     write: async (rec: FileRecord): Promise<void> => {
       sink.records++;
       sink.wireBytes += rec.data.length;
-      await sd.sendRecord(rec, rec.framed);
+      await sd.sendRecord(rec, rec.framed, rec.framed === undefined ? undefined : rec.release);
     },
   };
   return sink;

@@ -100,9 +100,9 @@ export class Channel {
    * sealed in place and written whole; otherwise its header goes first, then the
    * payload as it is. Either way the payload is not copied: the caller hands it over
    * and must not change it afterwards (the socket may hold it queued for a while).
-   * `written`, with `framed`: called once the socket is done with the frame's memory
-   * (it was written, or the connection failed), so the caller may use it again; not
-   * called when the connection is already closed.
+   * `written`: called once the socket is done with the record's memory (`framed`, or
+   * `rec.data`: it was written or copied, or the connection failed), so the caller may
+   * use it again; not called when the connection is already closed.
    */
   async sendRecord(rec: DataRecord, framed?: Buffer, written?: () => void): Promise<void> {
     if (this.failure) throw this.failure;
@@ -110,9 +110,10 @@ export class Channel {
       this.put(sealRecordFrame(framed, rec, this.maxFrame), written);
     } else if (rec.data.length <= JOIN_SMALL_RECORDS) {
       this.put(Buffer.concat([recordFrameHeader(rec, this.maxFrame), rec.data]));
+      written?.();
     } else {
       this.put(recordFrameHeader(rec, this.maxFrame));
-      this.put(rec.data);
+      this.put(rec.data, written);
     }
     await this.roomToSend();
   }

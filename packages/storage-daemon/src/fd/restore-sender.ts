@@ -10,6 +10,7 @@ import type { ReadReservation } from '../reservations/index.js';
 import { sessionSignal, type SessionParties } from './session.js';
 import { readVolumes, type VolumeToRead } from '../volume/multi-volume-reader.js';
 import type { FileRef } from '../volume/reader.js';
+import { FramePool } from '@burrow/common/net/frame-pool';
 
 interface SessionPart {
   sessionId: number;
@@ -82,10 +83,13 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
     problems++;
     return director.send('jobMessage', { jobId, level: 'error', text, ...file });
   };
+  // Records put together from two blocks serve again once the socket wrote them.
+  const pool = new FramePool();
   for (const part of groupBySession(order.volumes)) {
     const unseen = new WantedFiles(part);
     await client.send('dataSessionStart', { sessionId: part.sessionId });
     const items = readVolumes({
+      pool,
       openVolume: (name, s) => reservation.openRead(name, s),
       volumes: part.volumes,
       sessionId: part.sessionId,
@@ -100,7 +104,7 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
             files++;
             unseen.found(item.fileIndex);
           }
-          await client.sendRecord(item);
+          await client.sendRecord(item, undefined, item.release);
           break;
         case 'error':
           await report(`damaged data on Volume at address ${item.addr}: ${item.message}`, item.file);

@@ -5,6 +5,7 @@
  */
 import type { BlockAddress, ReadVolume } from '../devices/drive.js';
 import { Reassembly } from './reassembly.js';
+import type { FramePool } from '@burrow/common/net/frame-pool';
 import { readVolume, type VolumeItem } from './reader.js';
 
 export interface VolumeToRead {
@@ -21,6 +22,8 @@ export interface MultiVolumeOptions {
   volumes: readonly VolumeToRead[];
   sessionId?: number;
   signal?: AbortSignal;
+  /** Where records split over blocks are put together; their `release` gives the buffer back (reassembly.ts). */
+  pool?: FramePool;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface MultiVolumeOptions {
  * the next volume are not reported as incomplete until the last volume has been read.
  */
 export async function* readVolumes(opts: MultiVolumeOptions): AsyncGenerator<VolumeItem, void> {
-  const reassembly = new Reassembly();
+  const reassembly = new Reassembly(opts.pool);
   for (const [i, spec] of opts.volumes.entries()) {
     opts.signal?.throwIfAborted();
     const volume = await opts.openVolume(spec.volumeName, opts.signal);

@@ -4,6 +4,7 @@
  * reader: handing it to the reader of the next volume lets a record that continues
  * there complete (see multi-volume-reader.ts).
  */
+import type { FramePool } from '@burrow/common/net/frame-pool';
 import { RECORD_CONTINUED, RECORD_CONTINUES, type RecordFragment } from './record.js';
 
 interface PartialRecord {
@@ -25,6 +26,8 @@ export interface CompleteRecord {
   data: Buffer;
   addr: number;
   volumeName: string;
+  /** `data` was put together in a pooled buffer: call once wholly done with it, so it serves again. */
+  release?: () => void;
 }
 
 export interface PendingRecord {
@@ -63,6 +66,13 @@ export interface FragmentPlace {
 
 export class Reassembly {
   private readonly partials = new Map<number, PartialRecord>();
+
+  /**
+   * @param pool where a record split over blocks is put together (a restore: with 1 MiB
+   * records in 1 MiB blocks nearly every one is, and a fresh buffer per record is
+   * external memory the collector answers with full collections); absent: a fresh one
+   */
+  constructor(private readonly pool?: FramePool) {}
 
   /**
    * Takes one fragment; `wanted` decides whether a record starting here is kept.
@@ -138,15 +148,25 @@ export class Reassembly {
     if ((flags & RECORD_CONTINUES) !== 0) return [];
     this.partials.delete(sessionId);
     if (partial.skip) return [];
-    const data = partial.chunks.length === 1 && partial.chunks[0] !== undefined
-      ? partial.chunks[0]
-      : Buffer.concat(partial.chunks, partial.bytes);
-    return [{
-      kind: 'record',
-      record: { sessionId, fileIndex: partial.fileIndex, stream: partial.stream, data, addr: partial.addr, volumeName: partial.volumeName },
-    }];
+    const record: CompleteRecord = { sessionId, fileIndex: partial.fileIndex, stream: partial.stream, data: EMPTY, addr: partial.addr, volumeName: partial.volumeName };
+    const [only] = partial.chunks;
+    if (partial.chunks.length === 1 && only !== undefined) {
+      record.data = only;
+    } else if (this.pool === undefined) {
+      record.data = Buffer.concat(partial.chunks, partial.bytes);
+    } else {
+      const pool = this.pool;
+      const { frame, pooled } = pool.take(partial.bytes);
+      let at = 0;
+      for (const chunk of partial.chunks) at += chunk.copy(frame, at);
+      record.data = frame;
+      if (pooled) record.release = () => pool.give(frame);
+    }
+    return [{ kind: 'record', record }];
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function problem(message: string, fileIndex: number): FragmentOutcome {
   return { kind: 'problem', message, fileIndex };

@@ -12,6 +12,7 @@ import { burrow } from '@burrow/common/proto/generated';
 import type { Hashers } from '../digest/hashers.js';
 import type { StreamHasher } from '../digest/thread.js';
 import type { FileOptions } from '../fileset/index.js';
+import type { Compression } from '../fileset/options.js';
 import { compressChunk, dataStream } from './codec.js';
 import { RECORD_FRAME_ROOM } from '@burrow/common/net/record-frame';
 import { asBuffer, CHUNK_ROOM, writeDataOffset, type FileRecord, type RecordSink } from './record.js';
@@ -23,12 +24,25 @@ import type { FramePool } from '@burrow/common/net/frame-pool';
 const ENCODE_DEPTH = 4;
 
 /**
- * Small chunks compressed on the compression thread: `sequence` must be the sink the
- * file's records go to, so that they keep their order while the chunk compresses.
+ * Small chunks seen inline before a job's chunks go to the compression thread. The
+ * thread pays where small files are many; a job of a few (the needle beside large
+ * files) would start it, and keep its memory (about 20 MiB), for nothing.
  */
-export interface Offload {
-  readonly thread: CompressThread;
-  readonly sequence: RecordSequence;
+const OFFLOAD_AFTER = 32;
+
+/**
+ * One job's use of the compression thread for small chunks: `sequence` must be the
+ * sink the job's records go to, so that they keep their order while a chunk compresses.
+ */
+export class Offload {
+  private small = 0;
+
+  constructor(readonly thread: CompressThread, readonly sequence: RecordSequence) {}
+
+  /** Whether this chunk goes to the thread: one it takes, once the job has had OFFLOAD_AFTER of them. */
+  wants(c: Compression, length: number): boolean {
+    return this.thread.takes(c, length) && ++this.small > OFFLOAD_AFTER;
+  }
 }
 
 /** A chunk read: `buf` holds CHUNK_ROOM bytes of room, then `length` file bytes from `offset`. */
@@ -145,7 +159,7 @@ export class ChunkSender {
     }
     const compression = this.p.options.compression;
     const offload = this.p.offload;
-    if (compression !== null && offload != null && offload.thread.takes(compression, c.length)) {
+    if (compression !== null && offload != null && offload.wants(compression, c.length)) {
       while (this.encoding.length > 0) await this.sendOldest();
       await offload.sequence.later(this.offloaded(offload.thread.compress(bytes, compression), c.offset), c.length);
       this.giveBack(c); // copied into the batch

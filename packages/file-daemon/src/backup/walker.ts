@@ -24,6 +24,7 @@ import { FsTypes } from './fstype.js';
 import type { Hashers } from '../digest/hashers.js';
 import type { CompressThread } from './compress-thread.js';
 import { RecordSequence } from './sequence.js';
+import { Offload } from './chunks.js';
 import { FramePool } from '@burrow/common/net/frame-pool';
 
 export interface BackupParams {
@@ -203,7 +204,7 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
   const compressThread = p.estimate === true || p.digestOnly === true ? null : p.compressThread ?? null;
   const saver = new EntrySaver({
     sink: sequence,
-    offload: compressThread === null ? null : { thread: compressThread, sequence },
+    offload: compressThread === null ? null : new Offload(compressThread, sequence),
     // Large chunks' buffers serve again once the sink sent them: a fresh 1 MiB per chunk
     // is external memory the collector answers with full collections.
     chunkPool: new FramePool(),

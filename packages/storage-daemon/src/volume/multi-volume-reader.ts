@@ -4,8 +4,7 @@
  * comes out whole. Each volume is opened only when reached and closed when left.
  */
 import type { BlockAddress, ReadVolume } from '../devices/drive.js';
-import { Reassembly } from './reassembly.js';
-import type { FramePool } from '@burrow/common/net/frame-pool';
+import { Reassembly, type RecordBufferPool } from './reassembly.js';
 import { readVolume, type VolumeItem } from './reader.js';
 
 export interface VolumeToRead {
@@ -23,7 +22,7 @@ export interface MultiVolumeOptions {
   sessionId?: number;
   signal?: AbortSignal;
   /** Where records split over blocks are put together; their `release` gives the buffer back (reassembly.ts). */
-  pool?: FramePool;
+  pool?: RecordBufferPool;
 }
 
 /**

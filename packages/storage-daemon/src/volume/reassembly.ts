@@ -4,8 +4,17 @@
  * reader: handing it to the reader of the next volume lets a record that continues
  * there complete (see multi-volume-reader.ts).
  */
-import type { FramePool } from '@burrow/common/net/frame-pool';
 import { RECORD_CONTINUED, RECORD_CONTINUES, type RecordFragment } from './record.js';
+
+/**
+ * Buffers lent for records and given back (the network's FramePool fits; the volume
+ * code names only what it needs of it, knowing nothing of the network).
+ */
+export interface RecordBufferPool {
+  /** A buffer of `length` bytes, `pooled` when it must be given back to serve again. */
+  take(length: number): { frame: Buffer; pooled: boolean };
+  give(view: Buffer): void;
+}
 
 interface PartialRecord {
   fileIndex: number;
@@ -72,7 +81,7 @@ export class Reassembly {
    * records in 1 MiB blocks nearly every one is, and a fresh buffer per record is
    * external memory the collector answers with full collections); absent: a fresh one
    */
-  constructor(private readonly pool?: FramePool) {}
+  constructor(private readonly pool?: RecordBufferPool) {}
 
   /**
    * Takes one fragment; `wanted` decides whether a record starting here is kept.

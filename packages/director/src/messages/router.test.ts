@@ -9,6 +9,12 @@ import { MessageRouter, typeFilter } from './router.js';
 
 const log = createLogger({ name: 'test', level: 'silent', pretty: false });
 
+/** A Messages resource as the loader gives it, from the fields a test sets. */
+function messagesResource(fields: Pick<MessagesResource, 'name' | 'destinations'> & Partial<MessagesResource>): MessagesResource {
+  return { description: undefined, mailCommand: undefined, operatorCommand: undefined, timestampFormat: undefined,
+    source: { file: 'test.conf', line: 1, label: `Messages "${fields.name}"`, directives: {} }, ...fields };
+}
+
 test('type filters follow Bareos: all, then removals and additions in order', () => {
   const f = typeFilter(['all', '!skipped', '!saved']);
   assert.equal(f('error'), true);
@@ -19,7 +25,7 @@ test('type filters follow Bareos: all, then removals and additions in order', ()
 test('append, mail, mail on error, mail on success and operator destinations', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-msg-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const res = {
+  const res = messagesResource({
     name: 'Standard',
     mailCommand: `/bin/sh -c "cat > ${dir}/mail-%i-%r-%e.txt"`,
     operatorCommand: `/bin/sh -c "cat >> ${dir}/operator-%r.txt"`,
@@ -30,7 +36,7 @@ test('append, mail, mail on error, mail on success and operator destinations', a
       { destination: 'mailonsuccess', address: 'happy', types: ['all'] },
       { destination: 'operator', address: 'ops', types: ['warning'] },
     ],
-  } as unknown as MessagesResource;
+  });
   const router = new MessageRouter([res], { resolvePath: (p) => p, log });
   const sink = router.sink('standard');
   sink('info', 'job 7 started', 7);
@@ -52,7 +58,7 @@ test('append, mail, mail on error, mail on success and operator destinations', a
 test('a failing mail or operator command is reported for the job, in Bareos\'s words, and never fed back into a command', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-msg-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const res = {
+  const res = messagesResource({
     name: 'Standard',
     mailCommand: `/bin/sh -c "echo 'bsmtp: Failed to connect to mailhost' >&2; exit 1" %r`,
     operatorCommand: `/bin/sh -c "cat >> ${dir}/operator.txt; exit 3"`,
@@ -61,7 +67,7 @@ test('a failing mail or operator command is reported for the job, in Bareos\'s w
       { destination: 'mail', address: 'root@localhost', types: ['all'] },
       { destination: 'operator', address: 'ops', types: ['all'] },
     ],
-  } as unknown as MessagesResource;
+  });
   const failures: Array<{ jobId: number; messages: string; text: string }> = [];
   const router: MessageRouter = new MessageRouter([res], {
     resolvePath: (p) => p, log,
@@ -85,14 +91,14 @@ test('a failing mail or operator command is reported for the job, in Bareos\'s w
 test('an Operator Command gets the job\'s % codes (%j in the stock "Intervention needed for %j"), and `all` takes in mount requests', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-msg-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const res = {
+  const res = messagesResource({
     name: 'Standard',
     operatorCommand: `/bin/sh -c "cat >> ${dir}/operator-%r-%j.txt"`,
     destinations: [
       { destination: 'operator', address: 'ops', types: ['mount'] },
       { destination: 'append', address: join(dir, 'log'), types: ['all'] },
     ],
-  } as unknown as MessagesResource;
+  });
   const router = new MessageRouter([res], { resolvePath: (p) => p, log, jobVars: (jobId) => ({ j: `backup.${jobId}` }) });
   const sink = router.sink('standard');
   sink('info', 'job 7 started', 7);

@@ -16,45 +16,23 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/generated';
-import {
-  BLOCK_FLAG_LABEL, BLOCK_HEADER_SIZE, encodeBlock, MAX_BLOCK_PAYLOAD, parseBlockHeader, sealBlock, verifyBlock,
-} from '../../volume/block.js';
+import { encodeBlock } from '../../volume/block.js';
 import { makeVolumeLabel, volumeLabelBlock, type VolumeLabelInfo } from '../../volume/labels.js';
 import {
-  afterClose, smallerLimit, type AppendOptions, type AppendVolume, type BlockRead, type BlockToWrite, type Drive, type DriveActivity,
-  type DriveCapabilities, type LabelledVolume, type LabelOptions, type MountedVolume, type ReadVolume, type WriteBlockOptions,
-  type WrittenBlock,
+  afterClose, smallerLimit, type AppendOptions, type AppendVolume, type Drive, type DriveActivity,
+  type DriveCapabilities, type LabelledVolume, type LabelOptions, type MountedVolume, type ReadVolume,
 } from '../drive.js';
 import { volumeLabelOf } from '../file-volumes.js';
 import { SerialQueue } from '../serial-queue.js';
 import { checkVolumeName } from '../volume-name.js';
 import { isTapeError, type RawTape, type RawTapeOpener } from './raw-tape.js';
-import { splitAddress, tapeAddress, TapeHead } from './tape-head.js';
+import { TapeHead } from './tape-head.js';
+import { TapeAppendState } from './tape-append.js';
+import { TapeReadVolume } from './tape-read.js';
+import { blockOfRecord, MAX_RECORD, MAX_RECORDS_SEARCHED, tapeFailure, type TapeDriveAccess } from './tape-records.js';
+import { DEFAULT_TAPE_SETTINGS, type TapeSettings } from './tape-settings.js';
 
-/** Bareos's tape directives, as the tape drive applies them (see tape-head.ts for positioning). */
-export interface TapeSettings {
-  /** Minimum Block Size: shorter blocks are padded; equal to the maximum, fixed-block mode. */
-  minimumBlockSize: number;
-  /** Maximum Block Size: 0 for none. */
-  maximumBlockSize: number;
-  /** Maximum File Size: a filemark every this many bytes; 0 for none. */
-  maximumFileSize: number;
-  /** Maximum Volume Size of the device; 0 for none. */
-  maximumVolumeSize: number;
-  hardwareEndOfMedium: boolean;
-  fastForwardSpaceFile: boolean;
-  bsfAtEom: boolean;
-  /** Two EOF: two filemarks end the data, one after every other append. */
-  twoEof: boolean;
-  /** Offline On Unmount: an unmount ejects the cartridge. */
-  offlineOnUnmount: boolean;
-}
-
-export const DEFAULT_TAPE_SETTINGS: TapeSettings = {
-  // Maximum File Size: Bareos's default, 1 GB (a filemark per GB lets a restore skip to within one).
-  minimumBlockSize: 0, maximumBlockSize: 0, maximumFileSize: 1_000_000_000, maximumVolumeSize: 0,
-  hardwareEndOfMedium: true, fastForwardSpaceFile: true, bsfAtEom: false, twoEof: false, offlineOnUnmount: false,
-};
+export { DEFAULT_TAPE_SETTINGS, type TapeSettings } from './tape-settings.js';
 
 export interface TapeDriveOptions {
   name: string;
@@ -68,14 +46,10 @@ export interface TapeDriveOptions {
 }
 
 const CAPABILITIES: DriveCapabilities = { mountsByName: false, sharedReads: false };
-/** The largest record a Burrow volume holds: a block of the largest payload. */
-const MAX_RECORD = BLOCK_HEADER_SIZE + MAX_BLOCK_PAYLOAD;
-/** Records read back when looking for the last good block or the next one after damage. */
-const MAX_RECORDS_SEARCHED = 10_000;
 
 type FirstRecord = { kind: 'blank' } | { kind: 'label'; label: burrow.VolumeLabel } | { kind: 'foreign'; problem: string };
 
-export class TapeDrive implements Drive {
+export class TapeDrive implements Drive, TapeDriveAccess {
   readonly name: string;
   readonly printName: string;
   readonly typeName: string;
@@ -380,245 +354,4 @@ export class TapeDrive implements Drive {
   }
 }
 
-interface TapeAppendOptions extends MountedVolume {
-  volBytes: number;
-  /** The tape file appending starts in (at its block 0). */
-  file: number;
-  nextBlockNumber: number;
-  maxVolumeBytes: number;
-  onClosed: () => void;
-}
-
-/** A tape volume open for appending; its handles share one end of data. */
-class TapeAppendState {
-  private file: number;
-  private block = 0;
-  private fileBytes = 0;
-  private volBytes: number;
-  private nextBlockNumber: number;
-  private hasData: boolean;
-  private full = false;
-  private wrote = false;
-  private broken: BurrowError | undefined;
-  private users = 0;
-
-  constructor(private readonly drive: TapeDrive, private readonly opts: TapeAppendOptions) {
-    this.file = opts.file;
-    this.volBytes = opts.volBytes;
-    this.nextBlockNumber = opts.nextBlockNumber;
-    this.hasData = opts.nextBlockNumber > 1;
-  }
-
-  private end(): number {
-    return tapeAddress(this.file, this.block);
-  }
-
-  handle(): AppendVolume {
-    this.users += 1;
-    let closed = false;
-    return {
-      volumeName: this.opts.volumeName,
-      label: this.opts.label,
-      endAddress: () => this.end(),
-      volBytes: () => this.volBytes,
-      volBlocks: () => this.nextBlockNumber,
-      isFull: () => this.full,
-      writeBlock: (block, options) => {
-        if (closed) return Promise.reject(new BurrowError('INTERNAL', 'write on a closed volume handle'));
-        return this.drive.run((raw, head) => this.write(raw, head, block, options));
-      },
-      // MTWEOF with a count of 0 empties the drive's buffer onto the tape.
-      flush: () => this.drive.run((raw) => raw.weof(0)),
-      close: async () => {
-        if (closed) return;
-        closed = true;
-        await this.release();
-      },
-    };
-  }
-
-  private async write(raw: RawTape, head: TapeHead, block: BlockToWrite, options?: WriteBlockOptions): Promise<WrittenBlock> {
-    if (this.broken) throw this.broken;
-    const { settings, printName } = this.drive;
-    const label = (block.flags & BLOCK_FLAG_LABEL) !== 0;
-    const limit = smallerLimit(this.opts.maxVolumeBytes, options?.limit ?? 0);
-    const size = this.drive.record(block.block).length;
-    if (!label && this.hasData && (this.full || (limit > 0 && this.volBytes + size > limit))) {
-      this.full = true;
-      throw new BurrowError('VOLUME_FULL', `Volume "${this.opts.volumeName}" is full (${this.volBytes} bytes)`);
-    }
-    try {
-      if (this.drive.owner !== this && !(await head.goTo(this.file, this.block))) {
-        throw new BurrowError('DEVICE', `Device ${printName}: the end of the data of Volume "${this.opts.volumeName}" at ${this.file}:${this.block} is gone`);
-      }
-      this.drive.owner = this;
-      // Maximum File Size: a filemark, and the block starts the next tape file.
-      if (settings.maximumFileSize > 0 && this.fileBytes > 0 && this.fileBytes + size > settings.maximumFileSize) {
-        await raw.weof(1);
-        this.file += 1;
-        this.block = 0;
-        this.fileBytes = 0;
-      }
-      const record = this.drive.record(sealBlock(block.block, { ...block, blockNumber: this.nextBlockNumber }));
-      await this.writeRecord(raw, record, label);
-    } catch (err) {
-      if (err instanceof BurrowError && (err.code === 'VOLUME_FULL' || err.code === 'DEVICE')) throw err;
-      this.broken = tapeFailure(printName, `cannot write Volume "${this.opts.volumeName}"`, err);
-      throw this.broken;
-    }
-    const addr = this.end();
-    this.block += 1;
-    this.fileBytes += size;
-    this.volBytes += size;
-    this.nextBlockNumber += 1;
-    this.wrote = true;
-    if (!label) this.hasData = true;
-    return { addr, blockNumber: this.nextBlockNumber - 1, endAddr: this.end(), volBytes: this.volBytes };
-  }
-
-  /**
-   * ENOSPC is the end of the medium (the early warning, or the physical end): the block
-   * counts as not written and the volume is full, as in Bareos. A label block (a session
-   * must be able to end) is tried once more: st lets the write after a refused one through.
-   */
-  private async writeRecord(raw: RawTape, record: Buffer, label: boolean): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await raw.write(record);
-        return;
-      } catch (err) {
-        if (!isTapeError(err, 'ENOSPC')) throw err;
-        this.full = true;
-        if (!label || attempt > 1) {
-          throw new BurrowError('VOLUME_FULL', `End of medium on Volume "${this.opts.volumeName}" Bytes=${this.volBytes} Blocks=${this.nextBlockNumber} at ${this.file}:${this.block}`, { cause: err });
-        }
-      }
-    }
-  }
-
-  private async release(): Promise<void> {
-    this.users -= 1;
-    if (this.users > 0) return;
-    this.opts.onClosed();
-    // The data ends with a filemark (two with Two EOF); an append that wrote nothing adds none.
-    await this.drive.run(async (raw) => {
-      if (this.wrote && !this.broken) await raw.weof(this.drive.settings.twoEof ? 2 : 1);
-      this.drive.owner = null;
-    });
-  }
-}
-
-/** A tape volume open for reading: each read positions the tape unless it is already there. */
-class TapeReadVolume implements ReadVolume {
-  readonly volumeName: string;
-  readonly label: burrow.VolumeLabel;
-  private closed = false;
-  /** Where the head is after this volume's last read. */
-  private next: number | null = null;
-
-  constructor(private readonly drive: TapeDrive, mounted: MountedVolume, private readonly onClosed: () => void) {
-    this.volumeName = mounted.volumeName;
-    this.label = mounted.label;
-  }
-
-  firstAddress(): number {
-    return 0;
-  }
-
-  readBlock(addr: number, signal?: AbortSignal): Promise<BlockRead> {
-    signal?.throwIfAborted();
-    return this.drive.run(async (raw, head) => {
-      if (this.drive.owner !== this || this.next !== addr) {
-        const { file, block } = splitAddress(addr);
-        this.drive.owner = this;
-        if (!(await head.goTo(file, block))) {
-          this.next = null;
-          return { kind: 'end', addr };
-        }
-      }
-      return this.readHere(raw, addr);
-    });
-  }
-
-  /** Reads the record at the head, which is at `addr`; a filemark leads on to the next file. */
-  private async readHere(raw: RawTape, addr: number): Promise<BlockRead> {
-    const buffer = this.drive.recordBuffer();
-    let at = addr;
-    for (let marks = 0; ; ) {
-      let n: number;
-      try {
-        n = await raw.read(buffer);
-      } catch (err) {
-        this.next = null;
-        if (isTapeError(err, 'EIO')) {
-          // After a zero read, the end of the data; else a record this drive could not read
-          // (passed): cut short when it was the last one, damaged otherwise.
-          if (marks > 0) return { kind: 'end', addr: at };
-          const s = await raw.status();
-          return { kind: s.eod ? 'truncated' : 'corrupt', addr: at, problem: err.message };
-        }
-        throw tapeFailure(this.drive.printName, `cannot read Volume "${this.volumeName}"`, err);
-      }
-      if (n > 0) {
-        const read = blockOfRecord(buffer.subarray(0, n), at, at + 1);
-        this.next = at + 1;
-        // The reader keeps what it wants of a block; the drive's buffer is read into again.
-        return read.kind === 'block' ? { ...read, payload: Buffer.from(read.payload) } : read;
-      }
-      marks += 1;
-      const { file } = splitAddress(at);
-      at = tapeAddress(file + 1, 0);
-      this.next = at;
-      // Two zero reads in a row: the end of the data.
-      if (marks > 1) return { kind: 'end', addr: at };
-    }
-  }
-
-  findNextBlock(addr: number, signal?: AbortSignal): Promise<number | null> {
-    return this.drive.run(async (raw, head) => {
-      const { file, block } = splitAddress(addr);
-      this.drive.owner = this;
-      this.next = null;
-      if (!(await head.goTo(file, block + 1))) {
-        if (!(await head.goTo(file + 1, 0))) return null;
-      }
-      let at = (await head.where()).file === file ? addr + 1 : tapeAddress(file + 1, 0);
-      for (let records = 0; records < MAX_RECORDS_SEARCHED; records += 1) {
-        signal?.throwIfAborted();
-        const read = await this.readHere(raw, at);
-        if (read.kind === 'end') return null;
-        if (read.kind === 'block') {
-          this.next = null;  // the reader reads it again from its address
-          return read.addr;
-        }
-        at = this.next ?? read.addr + 1;
-      }
-      return null;
-    });
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.drive.owner === this) this.drive.owner = null;
-    this.onClosed();
-  }
-}
-
-/** A record read from tape as a block: it holds the block (and any padding after it). */
-export function blockOfRecord(record: Buffer, addr: number, nextAddr: number): BlockRead {
-  const parsed = parseBlockHeader(record);
-  if (!parsed.ok) return { kind: 'corrupt', addr, problem: parsed.problem };
-  const end = BLOCK_HEADER_SIZE + parsed.header.payloadLength;
-  if (record.length < end) return { kind: 'truncated', addr, problem: `the record holds ${record.length - BLOCK_HEADER_SIZE} of ${parsed.header.payloadLength} payload bytes` };
-  const payload = record.subarray(BLOCK_HEADER_SIZE, end);
-  if (!verifyBlock(record, payload)) return { kind: 'corrupt', addr, problem: 'CRC mismatch' };
-  return { kind: 'block', addr, nextAddr, header: parsed.header, payload };
-}
-
-function tapeFailure(printName: string, what: string, err: unknown): BurrowError {
-  if (err instanceof BurrowError) return err;
-  if (isTapeError(err, 'ENOMEDIUM')) return new BurrowError('NOT_FOUND', `no cartridge in Device ${printName}`, { cause: err });
-  if (isTapeError(err, 'EACCES')) return new BurrowError('DEVICE', `Device ${printName}: ${what}: the cartridge is write-protected`, { cause: err });
-  return new BurrowError('DEVICE', `Device ${printName}: ${what}: ${(err as Error).message}`, { cause: err });
-}
+export { blockOfRecord } from './tape-records.js';

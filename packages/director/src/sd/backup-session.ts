@@ -114,6 +114,7 @@ async function receive(s: BackupSession, signal: AbortSignal): ReturnType<Channe
     return await s.sd.receive(signal);
   } catch (err) {
     if (!s.wait.expired.aborted || s.signal.aborted) throw err;
+    // An SD that cannot be told any more has dropped the session (and its drive) itself; the job fails either way.
     await s.sd.send('cancel', { jobId: s.jobId }).catch(() => undefined);
     throw s.wait.expired.reason;
   }

@@ -95,8 +95,9 @@ export class TapeHead {
     if (this.settings.hardwareEndOfMedium) {
       await this.tape.eom();
       if (this.settings.bsfAtEom && (await this.tape.status()).eof) {
-        await this.tape.bsf(1).catch(() => undefined);
-        await this.tape.fsf(1).catch(() => undefined);
+        // A failure here leaves the head somewhere unknown: appending there could overwrite data, so it is not ignored.
+        await this.tape.bsf(1);
+        await this.tape.fsf(1);
       }
       return;
     }

@@ -16,6 +16,7 @@
  * interrupted write leaves no record.
  */
 import { open, realpath, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { takeLockFile } from '../lock-file.js';
 import { TapeError, type RawTape, type TapeStatus } from './raw-tape.js';
 
 export const VTAPE_MAGIC = Buffer.from('BRWVTAPE', 'latin1');
@@ -409,28 +410,7 @@ export class VirtualTape implements RawTape {
 }
 
 async function takeLock(lockPath: string, path: string): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      await writeFile(lockPath, `${process.pid}\n`, { flag: 'wx' });
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const pid = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
-    // A lock left by a process that is gone is taken over; one of a live process (this one too) is EBUSY.
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) break;
-    await rm(lockPath, { force: true });
-  }
-  throw new TapeError('EBUSY', `${path}: the cartridge is open in another drive (${lockPath})`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  if (!(await takeLockFile(lockPath))) throw new TapeError('EBUSY', `${path}: the cartridge is open in another drive (${lockPath})`);
 }
 
 async function loadMedium(path: string, lockPath: string, options: VirtualTapeOptions): Promise<Medium> {

@@ -26,6 +26,8 @@ import { systemClock } from './time/clock.js';
 import { VolumeReservations } from './media/reservations.js';
 import { scheduledPlan } from './setup/resolve.js';
 import { DEFAULT_DIRECTOR_CONFIG, prepareCommandEnvironment } from './setup/command-environment.js';
+import { daemonRegistry, serveMetrics } from '@burrow/common/metrics/index';
+import { registerDirectorMetrics, timedCatalog } from './metrics/director-metrics.js';
 
 
 const args = parseDaemonArgs(process.argv.slice(2), DEFAULT_DIRECTOR_CONFIG, daemonUsage('burrow-dir', DEFAULT_DIRECTOR_CONFIG));
@@ -43,7 +45,8 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const self = config.director;
   const workingDirectory = resolvePath(self.workingDirectory);
   const clock = systemClock;
-  const catalog = openSqliteCatalog(catalogFiles(workingDirectory, config.catalogs[0]?.dbName ?? DEFAULT_DB_NAME).database, { now: clock.now });
+  const registry = daemonRegistry();
+  const catalog = timedCatalog(openSqliteCatalog(catalogFiles(workingDirectory, config.catalogs[0]?.dbName ?? DEFAULT_DB_NAME).database, { now: clock.now }), registry);
   // Called only once a job runs, when everything it reads exists.
   const runConsoleCommand = scriptConsole(() => services);
   const parts = { catalog, log, resolvePath, runConsoleCommand, clock, reservations: new VolumeReservations() };
@@ -54,6 +57,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   }
   writeResourceRows(catalog, config);
   const queue = new JobQueue({ env: () => live.current.env, maxConcurrentJobs: () => live.current.config.director.maximumConcurrentJobs });
+  registerDirectorMetrics({ registry, catalog, queue });
   const state = { startedAt: clock.now(), lastShownLogId: 0 };
   const scheduler = new Scheduler(live.current.schedule, clock, (firing) => {
     try {
@@ -85,12 +89,14 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
     onChannel: (channel) => serveConsole(services, channel, signal),
     onRefused: (r) => live.current.daemonMessage('security', consoleRefusal(r)),
   });
+  const metrics = await serveMetrics(registry, { metricsPort: self.metricsPort, metricsAddress: self.metricsAddress }, log);
   await serveUntilStopped({
     server, binary: 'burrow-dir', pidDirectory: resolvePath(self.pidDirectory), log, signal, banner: `burrow-dir "${self.name}"`,
     shutdown: async () => {
       stopHangups();
       await schedulerDone;
       await queue.shutdown();
+      await metrics?.close();
       catalog.close();
     },
   });

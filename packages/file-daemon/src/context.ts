@@ -2,6 +2,7 @@
 import type { ScriptPolicy } from './scripts/client-scripts.js';
 import type { DigestThread } from './digest/thread.js';
 import type { CompressThread } from './backup/compress-thread.js';
+import type { ClientMetrics } from './metrics/client-metrics.js';
 
 export interface RunningJob {
   startedAt: number;
@@ -24,4 +25,6 @@ export interface ClientContext {
   digestThread: DigestThread;
   /** Where small files' chunks compress, off the main thread (shared by the jobs). */
   compressThread: CompressThread;
+  /** What jobs count for the metrics (served only with a Metrics Port). */
+  metrics: ClientMetrics;
 }

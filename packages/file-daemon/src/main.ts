@@ -16,6 +16,8 @@ import { serveDirector } from './dir/director-session.js';
 import { DigestThread } from './digest/thread.js';
 import { CompressThread } from './backup/compress-thread.js';
 import { CHUNK_ROOM } from './backup/record.js';
+import { daemonRegistry, serveMetrics } from '@burrow/common/metrics/index';
+import { registerClientMetrics } from './metrics/client-metrics.js';
 
 
 const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-fd.d', daemonUsage('burrow-fd', '/etc/burrow/burrow-fd.d'));
@@ -41,11 +43,14 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
   signal.addEventListener('abort', () => void digestThread.close(), { once: true });
   const compressThread = new CompressThread(CHUNK_ROOM);
   signal.addEventListener('abort', () => void compressThread.close(), { once: true });
+  const registry = daemonRegistry();
+  const running: ClientContext['running'] = new Map();
   const ctx: ClientContext = {
+    metrics: registerClientMetrics(registry, running),
     digestThread,
     compressThread,
     dataTls: self.tlsEnable,
-    name: self.name, startedAt: Date.now(), running: new Map(), maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
+    name: self.name, startedAt: Date.now(), running, maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
     scriptPolicy: {
       allowedScriptDirs: self.allowedScriptDir.map(resolvePath),
       allowedJobCommands: [...self.allowedJobCommand],
@@ -63,7 +68,9 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     onChannel: (channel) => serveDirector(ctx, channel, log.child({ director: channel.peer.name }),
       directorAccess(config.directors.find((d) => d.name === channel.peer.name))),
   });
+  const metrics = await serveMetrics(registry, { metricsPort: self.metricsPort, metricsAddress: self.metricsAddress }, log);
   await serveUntilStopped({
     server, binary: 'burrow-fd', pidDirectory: resolvePath(self.pidDirectory), log, signal, banner: `burrow-fd "${self.name}"`,
+    shutdown: () => metrics?.close(),
   });
 });

@@ -1,6 +1,7 @@
 /** What the Storage daemon's parts share, built once by main.ts and passed down. */
 import type { DriveOperator, ReserveMode, Reservations } from './reservations/index.js';
 import type { SessionRegistry } from './sessions/registry.js';
+import type { StorageMetrics } from './metrics/storage-metrics.js';
 
 /** A job session the SD runs, as `status storage` lists it. */
 export interface RunningSession {
@@ -27,5 +28,7 @@ export interface StorageContext {
   /** The Storage resource's Maximum Concurrent Jobs: a session beyond it is refused. */
   maximumConcurrentJobs: number;
   startedAt: number;
+  /** What sessions count for the metrics (served only with a Metrics Port). */
+  metrics: StorageMetrics;
   signal: AbortSignal;
 }

@@ -18,6 +18,8 @@ import { DriveOperator, Reservations } from './reservations/index.js';
 import { checkAutochangers, checkDevices } from './devices/check.js';
 import { serveDirector } from './dir/director-session.js';
 import { SessionRegistry } from './sessions/registry.js';
+import { daemonRegistry, serveMetrics } from '@burrow/common/metrics/index';
+import { registerStorageMetrics } from './metrics/storage-metrics.js';
 
 
 const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-sd.d', daemonUsage('burrow-sd', '/etc/burrow/burrow-sd.d'));
@@ -48,8 +50,11 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   }
   const reservations = new Reservations(configuredDrives(checked.devices, checked.changers));
   const sessions = new SessionRegistry();
+  const registry = daemonRegistry();
+  const running: StorageContext['running'] = new Map();
   const ctx: StorageContext = {
-    name: self.name, reservations, operator: new DriveOperator(reservations), sessions, running: new Map(),
+    name: self.name, reservations, operator: new DriveOperator(reservations), sessions, running,
+    metrics: registerStorageMetrics({ registry, reservations, running }),
     maximumConcurrentJobs: self.maximumConcurrentJobs, startedAt: Date.now(), signal,
   };
   const server = await listen({
@@ -78,7 +83,9 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
         directorAccess(config.directors.find((d) => d.name === channel.peer.name)));
     },
   });
+  const metrics = await serveMetrics(registry, { metricsPort: self.metricsPort, metricsAddress: self.metricsAddress }, log);
   await serveUntilStopped({
     server, binary: 'burrow-sd', pidDirectory: resolvePath(self.pidDirectory), log, signal, banner: `burrow-sd "${self.name}"`,
+    shutdown: () => metrics?.close(),
   });
 });

@@ -19,6 +19,7 @@ import { restoreJob } from './restore.js';
 import { verifyJob } from './verify.js';
 import type { FinalStatus } from './status.js';
 import { JobWaits } from './waits.js';
+import { JobEvents, type JobEventSubject } from './events.js';
 
 interface QueuedJob extends QueueEntry {
   id: JobIdentity;
@@ -63,6 +64,8 @@ export interface QueueSettings {
 export class JobQueue {
   private readonly jobs = new Map<number, QueuedJob>();
   private readonly retries = new Set<NodeJS.Timeout>();
+  /** Each job's queueing, start and end, for the metrics and live events. */
+  readonly events = new JobEvents();
 
   constructor(private readonly settings: QueueSettings) {}
 
@@ -82,6 +85,7 @@ export class JobQueue {
     };
     if (!this.admitDuplicate(job)) return id;
     this.jobs.set(jobId, job);
+    this.events.emit('queued', subject(job));
     const maxWait = plan.limits.maxWaitTimeMs;
     if (maxWait !== null) {
       job.timers.push(setTimeout(() => {
@@ -150,6 +154,7 @@ export class JobQueue {
       j.waitingFor = waitReason(j, entries, this.settings.maxConcurrentJobs());
       if (j.waitingFor === undefined) {
         j.state = 'running';
+        this.events.emit('started', subject(j));
         void this.run(j);
       }
     }
@@ -185,6 +190,7 @@ export class JobQueue {
       }
     }
     this.jobs.delete(j.jobId);
+    this.events.emit('ended', { ...subject(j), status });
     j.resolve(status);
     this.pump();
   }
@@ -210,6 +216,11 @@ function jobType(plan: JobPlan, basis: Basis): JobType {
     case 'restore': return restoreJob(plan);
     case 'verify': return verifyJob(plan);
   }
+}
+
+/** What the events say of a job. */
+function subject(j: QueuedJob): JobEventSubject {
+  return { jobId: j.jobId, job: j.id.job, name: j.plan.jobName, kind: j.plan.kind, level: levelCode(j.plan), client: j.plan.client.name };
 }
 
 /** The level as the catalog writes it (Bareos's letter). */

@@ -11,6 +11,7 @@ import type { burrow, Message } from '@burrow/common/proto/index';
 import { refuseMonitor, type DirectorAccess } from '@burrow/common/daemon/monitor';
 import { Inbox } from './inbox.js';
 import type { ClientContext } from '../context.js';
+import type { ClientJobType } from '../metrics/client-metrics.js';
 import { runBackupJob } from './backup-job.js';
 import { runRestoreJob } from './restore-job.js';
 import { runEstimate } from './estimate.js';
@@ -36,21 +37,21 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
       director.close('status done');
       return;
     case 'fdBackup':
-      await runJob({ ...job, jobId: first.body.jobId, scripts: first.body.scripts },
+      await runJob({ ...job, type: 'backup', jobId: first.body.jobId, scripts: first.body.scripts },
         (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, compressThread: ctx.compressThread, dataTls: ctx.dataTls }));
       return;
     case 'fdEstimate':
-      await runJob({ ...job, jobId: 0, scripts: [] }, (signal, reporter) =>
+      await runJob({ ...job, type: 'estimate', jobId: 0, scripts: [] }, (signal, reporter) =>
         runEstimate(first.body, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name)));
       return;
     case 'fdRestore':
-      await runJob({ ...job, jobId: first.body.jobId, scripts: first.body.scripts }, (signal, reporter) =>
+      await runJob({ ...job, type: 'restore', jobId: first.body.jobId, scripts: first.body.scripts }, (signal, reporter) =>
         runRestoreJob(first.body, { signal, reporter, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread }));
       return;
     case 'fdVerify': {
       const order = first.body;
       const fromVolume = order.level === 'VolumeToCatalog' || order.level === 'Data';
-      await runJob({ ...job, jobId: order.jobId, scripts: order.scripts }, (signal, reporter) => (fromVolume
+      await runJob({ ...job, type: 'verify', jobId: order.jobId, scripts: order.scripts }, (signal, reporter) => (fromVolume
         ? runVolumeVerify(order, director, reporter, { signal, tls: ctx.dataTls, caution: (text) => reporter.say('caution', text) })
         : runDiskVerify(order, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name))));
       return;
@@ -67,12 +68,13 @@ type JobBody = (signal: AbortSignal, reporter: JobReporter, fromDirector: () => 
 interface JobOrder {
   ctx: ClientContext;
   director: Channel;
+  type: ClientJobType;
   jobId: number;
   scripts: readonly burrow.ClientScript[];
   log: Logger;
 }
 
-async function runJob({ ctx, director, jobId, scripts, log }: JobOrder, body: JobBody): Promise<void> {
+async function runJob({ ctx, director, type, jobId, scripts, log }: JobOrder, body: JobBody): Promise<void> {
   if (ctx.running.size >= ctx.maximumConcurrentJobs) {
     // As Bareos's File daemon: beyond Maximum Concurrent Jobs a job is refused, not queued.
     await director.sendErrorAndClose(new BurrowError('JOB_FAILED',
@@ -120,6 +122,7 @@ async function runJob({ ctx, director, jobId, scripts, log }: JobOrder, body: Jo
   } finally {
     ctx.running.delete(jobId);
   }
+  ctx.metrics.jobEnded(type, end);
   await reporter.flushed();
   if (!director.closed) await director.send('fdJobEnd', end).catch(() => undefined);
   cancel.abort();

@@ -90,6 +90,7 @@ async function withSession<R extends Held>(o: JobSession<R>): Promise<void> {
     session?.cancel();
     reservation?.release();
     ctx.running.delete(jobId);
+    ctx.metrics.sessionEnded(o.running.mode);
     if (session) director.close('session over');
     log.debug({ jobId }, 'session tidied up');
   }

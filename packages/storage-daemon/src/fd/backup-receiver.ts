@@ -43,7 +43,7 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
     signal,
   });
   try {
-    await receiveRecords(s.client, { writer, batcher, signal });
+    await receiveRecords(s.client, { writer, batcher, signal, written: s.ctx.metrics.written });
     const stats = await writer.close({ files: batcher.files, bytes: writer.stats().bytes, status: 'T' });
     await batcher.finish();
     await s.client.send('dataEndAck', { records: stats.records });
@@ -144,7 +144,7 @@ async function waitForOperator(reservation: AppendReservation, reply: burrow.SdV
  * it is written and its attributes and digest go to the catalog batch. A record that
  * breaks the rules closes the connection, saying why.
  */
-async function receiveRecords(client: Channel, o: { writer: SessionWriter; batcher: CatalogBatcher; signal: AbortSignal }): Promise<void> {
+async function receiveRecords(client: Channel, o: { writer: SessionWriter; batcher: CatalogBatcher; signal: AbortSignal; written: (bytes: number) => void }): Promise<void> {
   const rules = new BackupRecordCheck();
   for (;;) {
     const msg = await client.receive(o.signal);
@@ -161,6 +161,7 @@ async function receiveRecords(client: Channel, o: { writer: SessionWriter; batch
     if (checked.kind === 'attributes') o.batcher.begin(rec.fileIndex, Buffer.from(rec.data));
     else if (checked.kind === 'digest') o.batcher.digest(rec.fileIndex, checked.digest);
     await o.writer.writeRecord(rec);
+    o.written(rec.data.length);
     // A block of tiny files holds thousands: written short once a catalog batch waits on it,
     // so the batch leaves and its entries do not pile up (and outlive young collections).
     if (o.writer.filesWaiting >= FILES_PER_BLOCK) await o.writer.flush();

@@ -100,6 +100,7 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
         case 'record':
           records++;
           bytes += item.data.length;
+          s.ctx.metrics.read(item.data.length);
           if (item.stream === burrow.Stream.STREAM_ATTRIBUTES) {
             files++;
             unseen.found(item.fileIndex);

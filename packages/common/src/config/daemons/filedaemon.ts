@@ -9,6 +9,7 @@ import { bool, description, integer, many, name, one, text } from '../schema/fie
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
+import { METRICS_FIELDS } from '../schema/metrics.js';
 import { defineResource, type ResourceSpec } from '../schema/resource.js';
 import { readConfigNodes } from '../syntax/source.js';
 import { peerDirectorSpec } from './peers.js';
@@ -33,6 +34,7 @@ export const fileDaemonSpec = defineResource({
     // Directors' connections always use TLS-PSK): no sends a job's data in the clear,
     // which the Storage daemon must allow too, and says so in the job log.
     tlsEnable: one(bool().default(true)),
+    ...METRICS_FIELDS,
   },
   aliases: { port: 'fdPort', address: 'fdAddress' },
   blocks: { fdAddresses: addressesBlock('fdAddresses') },

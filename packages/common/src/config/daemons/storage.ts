@@ -9,6 +9,7 @@ import { bool, description, integer, many, name, one, oneOf, size, text } from '
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
+import { METRICS_FIELDS } from '../schema/metrics.js';
 import { defineResource, type ResourceSpec } from '../schema/resource.js';
 import { readConfigNodes } from '../syntax/source.js';
 import { peerDirectorSpec } from './peers.js';
@@ -31,6 +32,7 @@ export const sdStorageSpec = defineResource({
     // no lets File daemons send a job's data without TLS (bench/README.md, "no TLS").
     tlsEnable: one(bool().default(true)),
     tlsRequire: one(bool().default(true)),
+    ...METRICS_FIELDS,
   },
   aliases: { port: 'sdPort', address: 'sdAddress' },
   blocks: { sdAddresses: addressesBlock('sdAddresses') },

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { BAREOS_DAEMON_COMMON, BAREOS_TLS, NOT_AVAILABLE_YET } from '../schema/bareos.js';
 import { bool, description, duration, inert, integer, many, name, NOT_YET, one, oneOf, port, raw, rawMany, restoreOwner, size, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
+import { METRICS_FIELDS } from '../schema/metrics.js';
 import { defineResource } from '../schema/resource.js';
 
 export const directorSpec = defineResource({
@@ -30,6 +31,7 @@ export const directorSpec = defineResource({
     // Console commands logged as "audit" messages through the Director's Messages (console/audit.ts).
     auditing: one(bool().default(false)),
     auditEvents: many(z.array(z.string()).default([])),
+    ...METRICS_FIELDS,
   },
   aliases: { port: 'dirPort', address: 'dirAddress' },
   blocks: { dirAddresses: addressesBlock('dirAddresses') },

@@ -1,0 +1,50 @@
+/**
+ * What happens to the Director's jobs, as events for whoever follows them without
+ * polling: the metrics (metrics/director-metrics.ts) and the HTTP API's live events.
+ * The queue emits them; a listener that throws harms no job and no other listener.
+ */
+import type { FinalStatus } from './status.js';
+import type { JobPlan } from './plan.js';
+
+/** Which job an event is about, as `status dir` names it. */
+export interface JobEventSubject {
+  jobId: number;
+  /** The unique job name (`backup-client1.2026-12-06_10.00.00_05`). */
+  job: string;
+  /** The Job resource's name. */
+  name: string;
+  kind: JobPlan['kind'];
+  /** The level's catalog letter (F, I, D; a verify's; ' ' for a restore). */
+  level: string;
+  client: string;
+}
+
+export interface JobEventMap {
+  queued: JobEventSubject;
+  started: JobEventSubject;
+  ended: JobEventSubject & { status: FinalStatus };
+}
+
+export type JobEventName = keyof JobEventMap;
+type Listener<K extends JobEventName> = (event: JobEventMap[K]) => void;
+
+export class JobEvents {
+  private readonly listeners: { [K in JobEventName]: Set<Listener<K>> } = { queued: new Set(), started: new Set(), ended: new Set() };
+
+  /** Calls `fn` for each event named `name` until the returned function is called. */
+  on<K extends JobEventName>(name: K, fn: Listener<K>): () => void {
+    const set = this.listeners[name] as Set<Listener<K>>;
+    set.add(fn);
+    return () => set.delete(fn);
+  }
+
+  emit<K extends JobEventName>(name: K, event: JobEventMap[K]): void {
+    for (const fn of this.listeners[name] as Set<Listener<K>>) {
+      try {
+        fn(event);
+      } catch {
+        // A follower's failure is its own: the job goes on (the follower logs what it can).
+      }
+    }
+  }
+}

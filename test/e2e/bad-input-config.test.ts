@@ -37,7 +37,7 @@ const CASES: Case[] = [
   { what: 'a bad value', program: 'dir', line: 'Maximum Concurrent Jobs = lots', says: /Maximum Concurrent Jobs: "lots" is not an integer/ },
   { what: 'an unterminated string', program: 'dir', line: 'Working Directory = "/var/lib/burrow', says: /unterminated quoted string in the value of "Working Directory"/ },
   { what: 'an unknown directive', program: 'sd', line: 'Spool Everything = yes', says: /Storage "t-sd": Spool Everything: unknown directive/ },
-  { what: 'a bad value', program: 'sd', line: 'SDPort = 70000', says: /SDPort: "70000" is not an integer from 1 to 65535/ },
+  { what: 'a bad value', program: 'sd', line: 'SDPort = 70000', says: /SDPort: "70000" is not an integer from 0 to 65535/ },
   { what: 'a missing "="', program: 'sd', line: 'SDPort 9103', says: /expected "=" or "\{" after "SDPort 9103"/ },
   { what: 'an unknown directive', program: 'fd', line: 'Bogus Directive = 3', says: /FileDaemon "t-fd": Bogus Directive: unknown directive/ },
   { what: 'a bad value', program: 'fd', line: 'FDPort = notanumber', says: /FDPort: "notanumber" is not an integer/ },

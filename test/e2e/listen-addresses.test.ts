@@ -10,8 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@burrow/common/net/client';
-import { startDaemonProcess, stopDaemon, untilListening, type Daemon } from '../harness/daemons.js';
-import { freePort } from '../harness/ports.js';
+import { startDaemonProcess, stopDaemon, untilListening, type Daemon, type ListeningDaemon } from '../harness/daemons.js';
 
 const hasIpv6Loopback = Object.values(networkInterfaces()).some((l) => l?.some((i) => i.address === '::1'));
 
@@ -33,13 +32,13 @@ describe('listening addresses', () => {
     await Promise.all(running.map(stopDaemon));
     rmSync(dir, { recursive: true, force: true });
   });
-  const start = async (program: 'fd' | 'sd', text: string): Promise<Daemon> => {
+  /** Starts a daemon whose configuration asks for port 0; resolves with the port it got. */
+  const start = async (program: 'fd' | 'sd', text: string): Promise<ListeningDaemon> => {
     const file = join(dir, `${program}-${running.length}.conf`);
     writeFileSync(file, text);
     const d = startDaemonProcess(program, program, file);
     running.push(d);
-    await untilListening(d);
-    return d;
+    return { ...d, port: await untilListening(d) };
   };
   const work = (name: string): string => `Working Directory = ${JSON.stringify(join(dir, name))}; Pid Directory = ${JSON.stringify(join(dir, name))}`;
 
@@ -48,33 +47,33 @@ describe('listening addresses', () => {
       t.skip('this machine has no ::1 (no IPv6 loopback), so dual stack cannot be shown here');
       return;
     }
-    const port = await freePort();
-    const fd = await start('fd', `FileDaemon { Name = fd1; FDPort = ${port}; ${work('fd1')} }\nDirector { Name = d; Password = pw }\n`);
+    const fd = await start('fd', `FileDaemon { Name = fd1; FDPort = 0; ${work('fd1')} }\nDirector { Name = d; Password = pw }\n`);
+    const { port } = fd;
     assert.match(fd.output(), new RegExp(`listening on \\*:${port}`));
     assert.match(await statusFrom('::1', port, { role: 'client', name: 'fd1' }), /fd1 Version/);
     assert.match(await statusFrom('127.0.0.1', port, { role: 'client', name: 'fd1' }), /fd1 Version/);
   });
 
   it('an SDAddresses block listens on each entry, IPv4 and IPv6 literals alike', async (t) => {
-    const v4 = await freePort();
-    const v6 = await freePort();
-    const entries = [`ipv4 = { addr = 127.0.0.1; port = ${v4} }`];
-    if (hasIpv6Loopback) entries.push(`ipv6 = { addr = ::1; port = ${v6} }`);
+    // Port 0 in each entry: the system picks one port, and every entry listens on it.
+    const entries = ['ipv4 = { addr = 127.0.0.1; port = 0 }'];
+    if (hasIpv6Loopback) entries.push('ipv6 = { addr = ::1; port = 0 }');
     const sd = await start('sd', [
       `Storage { Name = sd1; ${work('sd1')}`, '  SDAddresses = {', ...entries.map((e) => `    ${e}`), '  }', '}',
       'Director { Name = d; Password = pw }',
       `Device { Name = FileStorage; Media Type = File; Archive Device = ${JSON.stringify(join(dir, 'volumes'))} }`, '',
     ].join('\n'));
-    assert.match(sd.output(), new RegExp(`listening on 127\\.0\\.0\\.1:${v4}`));
-    assert.match(await statusFrom('127.0.0.1', v4, { role: 'storage', name: 'sd1' }), /sd1 Version/);
+    const { port } = sd;
+    assert.match(sd.output(), new RegExp(`listening on 127\\.0\\.0\\.1:${port}`));
+    assert.match(await statusFrom('127.0.0.1', port, { role: 'storage', name: 'sd1' }), /sd1 Version/);
     if (!hasIpv6Loopback) { t.diagnostic('no ::1 here: the IPv6 entry was left out'); return; }
-    assert.match(sd.output(), new RegExp(`\\[::1\\]:${v6}`));
-    assert.match(await statusFrom('::1', v6, { role: 'storage', name: 'sd1' }), /sd1 Version/);
+    assert.match(sd.output(), new RegExp(`\\[::1\\]:${port}`));
+    assert.match(await statusFrom('::1', port, { role: 'storage', name: 'sd1' }), /sd1 Version/);
   });
 
   it('a host name listens on the addresses it resolves to', async () => {
-    const port = await freePort();
-    const fd = await start('fd', `FileDaemon { Name = fd2; FDAddress = localhost; FDPort = ${port}; ${work('fd2')} }\nDirector { Name = d; Password = pw }\n`);
+    const fd = await start('fd', `FileDaemon { Name = fd2; FDAddress = localhost; FDPort = 0; ${work('fd2')} }\nDirector { Name = d; Password = pw }\n`);
+    const { port } = fd;
     assert.match(fd.output(), new RegExp(`listening on 127\\.0\\.0\\.1:${port}`));
     assert.match(await statusFrom('127.0.0.1', port, { role: 'client', name: 'fd2' }), /fd2 Version/);
   });

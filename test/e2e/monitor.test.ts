@@ -15,17 +15,16 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
-import { freePort } from '../harness/ports.js';
 import { buildSampleTree } from '../harness/tree.js';
 
 const MON_FD = 'monitor-fd-password';
 const MON_SD = 'monitor-sd-password';
 const MON_CONSOLE = 'monitor-console-password';
 
-function monitorDirector(b: Burrow, src: string, port: number): string {
+function monitorDirector(b: Burrow, src: string): string {
   const q = (s: string): string => JSON.stringify(s);
   return `
-Director { Name = burrow-mon; DirAddress = 127.0.0.1; DirPort = ${port}; Password = ${q(MON_CONSOLE)}
+Director { Name = burrow-mon; DirAddress = 127.0.0.1; DirPort = 0; Password = ${q(MON_CONSOLE)}
   Working Directory = ${q(join(b.dir, 'dir'))}; Pid Directory = ${q(join(b.dir, 'mon'))}; Messages = Daemon }
 Client { Name = test-fd; Address = 127.0.0.1; FDPort = ${b.ports.fd}; Password = ${q(MON_FD)}; Catalog = MyCatalog }
 Storage { Name = File; Address = 127.0.0.1; SDPort = ${b.ports.sd}; Password = ${q(MON_SD)}; Device = FileStorage; Media Type = File }
@@ -55,12 +54,11 @@ test('a Monitor Director gets status from the FD and SD and is refused everythin
   const first = await burrow.console(['label storage=File volume=Vol-0001 pool=Full', 'run job=backup-test yes', 'wait', 'messages']);
   assert.match(first.stdout, /Termination:\s+Backup OK\n/, `${first.stdout}\n${burrow.logs()}`);
 
-  const port = await freePort();
   const monConfig = join(burrow.dir, 'etc', 'mon-dir.conf');
-  writeFileSync(monConfig, monitorDirector(burrow, src, port));
+  writeFileSync(monConfig, monitorDirector(burrow, src));
+  const { port } = await burrow.spawnDaemon('mon', 'dir', monConfig);
   const monConsole = join(burrow.dir, 'etc', 'mon-bconsole.conf');
   writeFileSync(monConsole, `Director { Name = burrow-mon; Address = 127.0.0.1; DIRport = ${port}; Password = ${JSON.stringify(MON_CONSOLE)} }\n`);
-  await burrow.spawnDaemon('mon', 'dir', monConfig);
   const mon = (lines: string[]) => burrow.console(lines, monConsole);
 
   const status = await mon(['status client=test-fd', 'status storage=File']);

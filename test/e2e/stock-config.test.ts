@@ -26,7 +26,6 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Burrow, runProcess } from '../harness/daemons.js';
 import { BIN, SCRIPTDIR } from '../harness/paths.js';
-import { freePort } from '../harness/ports.js';
 import { prepareStock, type StockTree } from '../harness/stock.js';
 import { buildSampleTree, compareTrees } from '../harness/tree.js';
 
@@ -59,7 +58,7 @@ describe('Bareos\'s stock configuration', () => {
     tree = mkdtempSync(join(tmpdir(), 'burrow-sbin-'));
     buildSampleTree(tree);
     smtp = await SmtpTestServer.start();
-    stock = await prepareStock({ selfTestTree: tree, smtpHost: `127.0.0.1:${smtp.port}` });
+    stock = prepareStock({ selfTestTree: tree, smtpHost: `127.0.0.1:${smtp.port}` });
   });
   after(async () => {
     if (burrow) await burrow.stop();
@@ -149,17 +148,16 @@ describe('Bareos\'s stock configuration', () => {
 
   it('lets the tray monitor\'s Director ask the FD and SD for status and nothing else', async () => {
     const b = await daemons();
-    const port = await freePort();
     const q = JSON.stringify;
     const monDir = join(stock.dir, 'mon', 'bareos-mon.conf');
     const monConsole = join(stock.dir, 'mon', 'bconsole.conf');
     mkdirSync(join(stock.dir, 'mon'), { recursive: true });
     // A Director named like the monitor, holding only the passwords the package gave the tray monitor.
     writeFileSync(monDir, `
-Director { Name = bareos-mon; DirAddress = 127.0.0.1; DirPort = ${port}; Password = "mon-console"
+Director { Name = bareos-mon; DirAddress = 127.0.0.1; DirPort = 0; Password = "mon-console"
   Working Directory = ${q(join(stock.dir, 'mon'))}; Pid Directory = ${q(join(stock.dir, 'mon'))}; Messages = Daemon }
-Client { Name = bareos-fd; Address = localhost; FDPort = ${stock.ports.fd}; Password = ${q(stock.monitor.fd)} }
-Storage { Name = File; Address = localhost; SDPort = ${stock.ports.sd}; Password = ${q(stock.monitor.sd)}; Device = FileStorage; Media Type = File }
+Client { Name = bareos-fd; Address = localhost; FDPort = ${b.ports.fd}; Password = ${q(stock.monitor.fd)} }
+Storage { Name = File; Address = localhost; SDPort = ${b.ports.sd}; Password = ${q(stock.monitor.sd)}; Device = FileStorage; Media Type = File }
 Catalog { Name = MyCatalog; dbname = mon }
 Pool { Name = Full; Label Format = "Mon-" }
 FileSet { Name = SelfTest; Include { File = ${q(tree)} } }
@@ -167,8 +165,8 @@ Job { Name = backup-bareos-fd; Type = Backup; Level = Full; Client = bareos-fd; 
 Messages { Name = Standard; Console = all; Catalog = all }
 Messages { Name = Daemon; Console = all }
 `);
+    const { port } = await b.spawnDaemon('mon', 'dir', monDir);
     writeFileSync(monConsole, `Director { Name = bareos-mon; Address = 127.0.0.1; DIRport = ${port}; Password = "mon-console" }\n`);
-    await b.spawnDaemon('mon', 'dir', monDir);
     const mon = (lines: string[]) => b.console(lines, monConsole);
     const status = await mon(['status client=bareos-fd', 'status storage=File']);
     assert.equal(status.code, 0, `${status.stdout}\n${b.logs()}`);
@@ -224,17 +222,15 @@ Messages { Name = Daemon; Console = all }
     assert.match(restore.stdout, /Termination:\s+Restore OK/, `${restore.stdout}\n${b.logs()}`);
     const etc2 = join(stock.dir, 'etc2');
     const work2 = join(stock.dir, 'work2');
-    const port2 = await freePort();
     mkdirSync(work2);
     cpSync(stock.etc, etc2, { recursive: true });
-    for (const rel of ['bareos-dir.d/director/bareos-dir.conf', 'bconsole.conf']) {
-      const file = join(etc2, rel);
-      writeFileSync(file, readFileSync(file, 'utf8').replaceAll(stock.values.working_dir ?? '', work2)
-        .replaceAll(stock.values.piddir ?? '', work2).replace(/(DirPort = )\d+/i, `$1${port2}`));
-    }
+    const director2 = join(etc2, 'bareos-dir.d/director/bareos-dir.conf');
+    writeFileSync(director2, readFileSync(director2, 'utf8').replaceAll(stock.values.working_dir ?? '', work2).replaceAll(stock.values.piddir ?? '', work2));
     const load = await runProcess(join(SCRIPTDIR, 'load_catalog_backup'), ['-c', join(etc2, 'bareos-dir.d'), 'MyCatalog', join(where, dump)], '', 30_000);
     assert.equal(load.code, 0, load.stdout + load.stderr);
-    await b.spawnDaemon('dir2', 'dir', join(etc2, 'bareos-dir.d'));
+    const { port: port2 } = await b.spawnDaemon('dir2', 'dir', join(etc2, 'bareos-dir.d'));
+    const console2 = join(etc2, 'bconsole.conf');
+    writeFileSync(console2, readFileSync(console2, 'utf8').replace(/(DirPort = )\d+/i, `$1${port2}`));
     const listed = await b.console(['list jobs', 'list volumes'], join(etc2, 'bconsole.conf'));
     assert.equal(listed.code, 0, `${listed.stdout}\n${b.logs()}`);
     assert.match(listed.stdout, /\| backup-bareos-fd\s+\|.*\| F\s+\|.*\| T\s+\|/);

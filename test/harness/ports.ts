@@ -1,4 +1,10 @@
-/** Free loopback ports for daemons whose configs must name each other's ports. */
+/**
+ * A free loopback port, for programs that cannot listen on port 0 and say which port
+ * they got (the bench's Bacula daemons). Burrow's own daemons take port 0 in their
+ * configurations and the harness reads the port back (processes.ts untilListening):
+ * use that, as a port found free here may be taken by another test run before the
+ * program binds it (EADDRINUSE).
+ */
 import { createServer } from 'node:net';
 
 export async function freePort(): Promise<number> {

@@ -9,6 +9,8 @@
  * directory, and adds only what a test on a shared machine needs that a package gets
  * from Bareos's compiled-in defaults (TEST_ADDITIONS): ports of its own, and the
  * working and pid directories (Bareos compiles /var/lib/bareos and /run/bareos in).
+ * The tree is filled with Bareos's default ports (for `-t`, which binds nothing), and
+ * filled again as the daemons start on port 0 and tell theirs (PreparedTopology.write).
  *
  * `@bindir@` and `@scriptdir@` name where a package installs Burrow's programs and
  * scripts: here, the repository's (bsmtp, make_catalog_backup, ...), which the stock
@@ -23,9 +25,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import type { PreparedTopology } from './daemons.js';
+import type { PreparedTopology, TopologyPorts } from './daemons.js';
 import { BINDIR, REPO, SCRIPTDIR } from './paths.js';
-import { freePort } from './ports.js';
 
 export const STOCK_TEMPLATES = join(REPO, 'test', 'fixtures', 'bareos-stock');
 
@@ -43,11 +44,11 @@ export interface StockTree extends PreparedTopology {
  * opening line (file relative to the tree -> lines with placeholders).
  */
 const TEST_ADDITIONS: Readonly<Record<string, readonly string[]>> = {
-  'bareos-dir.d/director/bareos-dir.conf': ['DirPort = @dir_port@', 'Working Directory = "@working_dir@"', 'Pid Directory = "@piddir@"'],
+  'bareos-dir.d/director/bareos-dir.conf': ['DirPort = @dir_listen_port@', 'Working Directory = "@working_dir@"', 'Pid Directory = "@piddir@"'],
   'bareos-dir.d/client/bareos-fd.conf': ['FDPort = @fd_port@'],
   'bareos-dir.d/storage/File.conf': ['SDPort = @sd_port@'],
-  'bareos-fd.d/client/myself.conf': ['FDPort = @fd_port@', 'Working Directory = "@working_dir@"', 'Pid Directory = "@piddir@"'],
-  'bareos-sd.d/storage/bareos-sd.conf': ['SDPort = @sd_port@', 'Working Directory = "@working_dir@"', 'Pid Directory = "@piddir@"'],
+  'bareos-fd.d/client/myself.conf': ['FDPort = @fd_listen_port@', 'Working Directory = "@working_dir@"', 'Pid Directory = "@piddir@"'],
+  'bareos-sd.d/storage/bareos-sd.conf': ['SDPort = @sd_listen_port@', 'Working Directory = "@working_dir@"', 'Pid Directory = "@piddir@"'],
   'bconsole.conf': ['DIRport = @dir_port@'],
 };
 
@@ -84,11 +85,36 @@ export interface StockOptions {
   readonly smtpHost: string;
 }
 
+/** Bareos's default ports: what the tree names until the daemons have started. */
+const DEFAULT_PORTS: Readonly<TopologyPorts> = { dir: 9101, sd: 9103, fd: 9102 };
+
+/**
+ * The placeholders for ports: a daemon's own port (`*_listen_port`) is 0 until it has
+ * one, then pinned, the Director's stays 0 (see PreparedTopology.write); peers name the
+ * port each daemon got, or Bareos's default before any started.
+ */
+function portValues(ports: Readonly<TopologyPorts>): Record<string, string> {
+  const peer = (p: keyof TopologyPorts): string => String(ports[p] || DEFAULT_PORTS[p]);
+  return {
+    dir_port: peer('dir'), fd_port: peer('fd'), sd_port: peer('sd'),
+    dir_listen_port: '0', fd_listen_port: String(ports.fd), sd_listen_port: String(ports.sd),
+  };
+}
+
+/** Writes every template, filled, into `etc`. */
+function fillTree(etc: string, values: Readonly<Record<string, string>>): void {
+  for (const template of templates(STOCK_TEMPLATES)) {
+    const rel = relative(STOCK_TEMPLATES, template);
+    const target = join(etc, rel);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, fillPlaceholders(withAdditions(readFileSync(template, 'utf8'), TEST_ADDITIONS[rel]), values, rel));
+  }
+}
+
 /** Writes the filled stock tree into a new temporary directory. */
-export async function prepareStock(o: StockOptions): Promise<StockTree> {
+export function prepareStock(o: StockOptions): StockTree {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-stock-'));
   const pw = (): string => randomBytes(24).toString('base64');
-  const ports = { dir: await freePort(), sd: await freePort(), fd: await freePort() };
   const lib = join(dir, 'var', 'lib', 'bareos');
   const etc = join(dir, 'etc', 'bareos');
   const values: Record<string, string> = {
@@ -100,16 +126,11 @@ export async function prepareStock(o: StockOptions): Promise<StockTree> {
     scriptdir: SCRIPTDIR, bindir: BINDIR, sbindir: o.selfTestTree,
     confdir: etc, logdir: join(dir, 'var', 'log', 'bareos'),
     smtp_host: o.smtpHost, job_email: 'root@localhost',
-    dir_port: String(ports.dir), fd_port: String(ports.fd), sd_port: String(ports.sd),
   };
-  for (const template of templates(STOCK_TEMPLATES)) {
-    const rel = relative(STOCK_TEMPLATES, template);
-    const target = join(etc, rel);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, fillPlaceholders(withAdditions(readFileSync(template, 'utf8'), TEST_ADDITIONS[rel]), values, rel));
-  }
+  const write = (ports: Readonly<TopologyPorts>): void => fillTree(etc, { ...values, ...portValues(ports) });
+  write({ dir: 0, sd: 0, fd: 0 });
   return {
-    dir, etc, values, ports,
+    dir, etc, values, write,
     configs: { dir: join(etc, 'bareos-dir.d'), sd: join(etc, 'bareos-sd.d'), fd: join(etc, 'bareos-fd.d'), console: join(etc, 'bconsole.conf') },
     passwords: { console: values.dir_password!, client: values.fd_password!, storage: values.sd_password! },
     monitor: { dir: values.mon_dir_password!, fd: values.mon_fd_password!, sd: values.mon_sd_password! },

@@ -67,10 +67,22 @@ test('file daemon errors: two own resources, bad port, unknown Messages', () =>
 Client { Name = a; FD Port = 70000; Messages = nope }
 FileDaemon { Name = b }
 `, [
-    /F:2: FileDaemon "a": FD Port: "70000" is not an integer from 1 to 65535/,
+    /F:2: FileDaemon "a": FD Port: "70000" is not an integer from 0 to 65535/,
     /F:2: FileDaemon "a": Messages: Messages "nope" is not defined/,
     /F:3: FileDaemon: only one FileDaemon resource is allowed/,
   ]));
+
+test('a daemon\'s own port may be 0 (the system picks one); a port to connect to may not', async () => {
+  await withConfigDir({ 'burrow-fd.conf': 'FileDaemon { Name = me; FDPort = 0 }\nDirector { Name = d; Password = p }\n' }, (dir) => {
+    assert.equal(loadFileDaemonConfig(join(dir, 'burrow-fd.conf')).config.fileDaemon.fdPort, 0);
+  });
+  await withConfigDir({ 'burrow-sd.conf': 'Storage { Name = me; SDAddresses = { ipv4 = { addr = 127.0.0.1; port = 0 } } }\nDirector { Name = d; Password = p }\n' }, (dir) => {
+    assert.deepEqual(loadStorageConfig(join(dir, 'burrow-sd.conf')).config.storage.sdAddresses, [{ family: 'ipv4', addr: '127.0.0.1', port: 0 }]);
+  });
+  await rejects(loadConsoleConfig, 'bconsole.conf', 'Director { Name = d; Address = localhost; DIRport = 0; Password = p }\n', [
+    /DIRport: "0" is not an integer from 1 to 65535/,
+  ]);
+});
 
 test('bconsole config and its errors', async () => {
   const { config } = loadConsoleConfig(join(STOCK, 'bconsole.conf'));

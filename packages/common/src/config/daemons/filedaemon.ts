@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { BAREOS_DAEMON_COMMON, bareosTlsExcept } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
-import { bool, description, integer, many, name, one, text } from '../schema/fields.js';
+import { bool, description, integer, listenPort, many, name, one, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
@@ -20,7 +20,7 @@ export const fileDaemonSpec = defineResource({
   fields: {
     name: one(name()),
     description: description(),
-    fdPort: one(integer(1, 65535).default(9102)),
+    fdPort: one(listenPort().default(9102)),
     // No address: every IPv6 and IPv4 address, as Bareos (net/addresses.ts).
     fdAddress: one(text().optional()),
     fdAddresses: addressesField(),

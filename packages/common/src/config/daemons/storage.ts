@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { BAREOS_DAEMON_COMMON, BAREOS_TAPE_DEVICE, bareosTlsExcept, NOT_AVAILABLE_YET } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
-import { bool, description, integer, many, name, one, oneOf, size, text } from '../schema/fields.js';
+import { bool, description, integer, listenPort, many, name, one, oneOf, size, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
@@ -19,7 +19,7 @@ export const sdStorageSpec = defineResource({
   fields: {
     name: one(name()),
     description: description(),
-    sdPort: one(integer(1, 65535).default(9103)),
+    sdPort: one(listenPort().default(9103)),
     // No address: every IPv6 and IPv4 address, as Bareos (net/addresses.ts).
     sdAddress: one(text().optional()),
     sdAddresses: addressesField(),

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { BAREOS_DAEMON_COMMON, BAREOS_TLS, NOT_AVAILABLE_YET } from '../schema/bareos.js';
-import { bool, description, duration, inert, integer, many, name, NOT_YET, one, oneOf, port, raw, rawMany, restoreOwner, size, text } from '../schema/fields.js';
+import { bool, description, duration, inert, integer, listenPort, many, name, NOT_YET, one, oneOf, port, raw, rawMany, restoreOwner, size, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { METRICS_FIELDS } from '../schema/metrics.js';
 import { defineResource } from '../schema/resource.js';
@@ -16,7 +16,7 @@ export const directorSpec = defineResource({
     name: one(name()),
     description: description(),
     password: one(text()),
-    dirPort: one(port().default(9101)),
+    dirPort: one(listenPort().default(9101)),
     // No address: every IPv6 and IPv4 address, as Bareos (net/addresses.ts).
     dirAddress: one(text().optional()),
     dirAddresses: addressesField(),

@@ -10,7 +10,8 @@
  *   }
  *
  * An entry without `addr` means every address of its family; without `port`, the
- * daemon's port directive (or its default port). Names are resolved when the daemon
+ * daemon's port directive (or its default port); port 0 lets the system pick one,
+ * the same for every address. Names are resolved when the daemon
  * checks its configuration (`-t`) and when it starts (common/src/net/addresses.ts).
  */
 import { isIP } from 'node:net';
@@ -47,8 +48,9 @@ function buildEntry(node: BlockNode, ctx: BlockContext): ListenAddressEntry | un
     if (item.key === 'addr') addr = value;
     else if (item.key === 'port') {
       const n = /^\d+$/.test(value) ? Number(value) : NaN;
-      if (n >= 1 && n <= 65535) port = n;
-      else ctx.problems.error({ ...where, message: `"${value}" is not a port number from 1 to 65535` });
+      // 0: the system picks a free port (fields.ts listenPort).
+      if (n >= 0 && n <= 65535) port = n;
+      else ctx.problems.error({ ...where, message: `"${value}" is not a port number from 0 to 65535` });
     } else ctx.problems.error({ ...where, message: 'expected addr or port' });
   }
   const literal = addr === undefined ? 0 : isIP(addr);

@@ -81,7 +81,14 @@ export const integer = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
     const n = Number(t);
     return n >= min && n <= max ? n : undefined;
   });
+/** A port to connect to. */
 export const port = () => integer(1, 65535);
+/**
+ * A port a daemon listens on: 0 lets the system pick a free one, which the daemon
+ * names in its "listening on" log line and its pid file (`<name>.<port>.pid`). Tests
+ * start their daemons so, and no two runs on one machine race for a port.
+ */
+export const listenPort = () => integer(0, 65535);
 
 /** Matches case-insensitively and yields the canonical spelling. */
 export function oneOf<const T extends readonly [string, ...string[]]>(choices: T) {

@@ -28,6 +28,7 @@ import { scheduledPlan } from './setup/resolve.js';
 import { DEFAULT_DIRECTOR_CONFIG, prepareCommandEnvironment } from './setup/command-environment.js';
 import { daemonRegistry, serveMetrics } from '@burrow/common/metrics/index';
 import { registerDirectorMetrics, timedCatalog } from './metrics/director-metrics.js';
+import { serveHttp } from './http/server.js';
 
 
 const args = parseDaemonArgs(process.argv.slice(2), DEFAULT_DIRECTOR_CONFIG, daemonUsage('burrow-dir', DEFAULT_DIRECTOR_CONFIG));
@@ -90,10 +91,12 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
     onRefused: (r) => live.current.daemonMessage('security', consoleRefusal(r)),
   });
   const metrics = await serveMetrics(registry, { metricsPort: self.metricsPort, metricsAddress: self.metricsAddress }, log);
+  const http = await serveHttp({ self, services, log, clock, resolvePath });
   await serveUntilStopped({
     server, binary: 'burrow-dir', pidDirectory: resolvePath(self.pidDirectory), log, signal, banner: `burrow-dir "${self.name}"`,
     shutdown: async () => {
       stopHangups();
+      await http?.close();
       await schedulerDone;
       await queue.shutdown();
       await metrics?.close();

@@ -9,6 +9,7 @@ import type { Problems } from '@burrow/common/config/schema/problems';
 import { checkOwnResource, type OwnResourceChecked } from '@burrow/common/daemon/preflight';
 import { checkMessageFiles } from '../messages/check.js';
 import { scheduleEntries } from '../scheduler/scheduler.js';
+import { checkHttp } from '../http/check.js';
 
 export async function checkDirectorConfiguration(config: DirectorConfig, problems: Problems, resolvePath: (p: string) => string): Promise<OwnResourceChecked> {
   const self = config.director;
@@ -17,6 +18,7 @@ export async function checkDirectorConfiguration(config: DirectorConfig, problem
     directories: { workingDirectory: resolvePath(self.workingDirectory), pidDirectory: resolvePath(self.pidDirectory) },
   });
   checkMessageFiles(problems, config.messages, resolvePath);
+  checkHttp(problems, self, resolvePath);
   scheduleEntries(config, problems);
   return own;
 }

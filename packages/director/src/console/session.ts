@@ -17,12 +17,16 @@ export async function serveConsole(services: ConsoleServices, channel: Channel, 
   for (;;) {
     const msg = await channel.receive(signal);
     if (msg.kind !== 'consoleCommand') throw channel.violation(`a console may not send ${msg.kind}`);
-    // Read once per command: a reload meanwhile changes the next command, not this one.
-    const { config, env, daemonMessage } = services.live.current;
-    const ctx: ConsoleContext = { ...services, config, env, daemonMessage, session };
+    const ctx = consoleContext(services, session);
     const result = await execute(ctx, msg.body.text);
     await channel.send('consoleReply', render(ctx, result));
   }
+}
+
+/** A command's context: the configuration in force now (a reload meanwhile changes the next command, not this one). */
+export function consoleContext(services: ConsoleServices, session: ConsoleSession): ConsoleContext {
+  const { config, env, daemonMessage } = services.live.current;
+  return { ...services, config, env, daemonMessage, session };
 }
 
 /**

@@ -32,6 +32,14 @@ export const directorSpec = defineResource({
     auditing: one(bool().default(false)),
     auditEvents: many(z.array(z.string()).default([])),
     ...METRICS_FIELDS,
+    // The HTTP API (director/src/http, docs/http-api.md): none without Http Port; plain HTTP
+    // only on a loopback Http Address, otherwise Http Certificate and Http Key (PEM files).
+    httpPort: one(port().optional()),
+    httpAddress: one(text().default('127.0.0.1')),
+    httpCertificate: one(text().optional()),
+    httpKey: one(text().optional()),
+    // How long a login's token lasts.
+    httpTokenLifetime: one(duration().default(3600)),
   },
   aliases: { port: 'dirPort', address: 'dirAddress' },
   blocks: { dirAddresses: addressesBlock('dirAddresses') },

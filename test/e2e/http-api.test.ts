@@ -1,0 +1,168 @@
+/**
+ * The Director's HTTP API on the real daemons (issue 16), served over HTTPS with the
+ * test certificate: the OpenAPI document lists every command with its argument schema;
+ * a login gets a token, a wrong password, a missing or bad token are refused, a
+ * malformed body gets a 400 naming the field, logins are rate-limited; the default
+ * console labels, runs, waits, lists and restores through the same commands bconsole
+ * uses, and each change is logged with who made it; the restricted console alice sees
+ * and changes only what her ACLs allow.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Burrow, runProcess } from '../harness/daemons.js';
+import { BIN } from '../harness/paths.js';
+import { freePort } from '../harness/ports.js';
+import { aliceResources } from '../harness/alice.js';
+import { ApiClient, TEST_CERTIFICATE, TEST_KEY } from '../harness/http-api.js';
+import { compareTrees } from '../harness/tree.js';
+
+const ADMIN = '*UserAgent*';
+
+describe('the HTTP API', () => {
+  let src: string;
+  let burrow: Burrow;
+  let api: ApiClient;
+  let admin: string;
+  const allowedWhere = join(tmpdir(), `burrow-http-restores-${process.pid}`);
+
+  before(async () => {
+    src = mkdtempSync(join(tmpdir(), 'burrow-http-'));
+    writeFileSync(join(src, 'a.txt'), 'alpha\n'.repeat(100));
+    writeFileSync(join(src, 'b.txt'), 'beta\n'.repeat(50));
+    const port = await freePort();
+    burrow = await Burrow.start({
+      include: [src],
+      directorDirectives: [`Http Port = ${port}`, `Http Certificate = "${TEST_CERTIFICATE}"`, `Http Key = "${TEST_KEY}"`],
+      directorResources: aliceResources(allowedWhere, ['list', 'llist', 'run', 'wait', 'status', 'show', 'restore', 'messages']),
+    });
+    api = new ApiClient({ port, https: true });
+    admin = await api.login(ADMIN, burrow.passwords.console);
+  });
+  after(async () => {
+    await burrow?.stop();
+    rmSync(src, { recursive: true, force: true });
+    rmSync(allowedWhere, { recursive: true, force: true });
+  });
+
+  it('describes every command in its OpenAPI document', async () => {
+    const r = await api.call('GET', '/api/v1/openapi.json');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.openapi, '3.1.0');
+    const help = await api.command(admin, 'help');
+    const names = (help.body.result.commands as Array<{ name: string }>).map((c) => c.name);
+    assert.ok(names.length > 20, JSON.stringify(help.body));
+    for (const name of names) assert.ok(r.body.paths[`/api/v1/commands/${name}`]?.post, `${name} in the OpenAPI document`);
+    const run = r.body.paths['/api/v1/commands/run'].post.requestBody.content['application/json'].schema;
+    assert.equal(run.additionalProperties, false);
+    assert.ok(run.properties.job && run.properties.yes, JSON.stringify(run));
+    assert.ok(r.body.paths['/api/v1/login'].post.requestBody.content['application/json'].schema.properties.password);
+  });
+
+  it('refuses a wrong password, a missing or bad token, and malformed bodies by field', async () => {
+    const wrong = await api.call('POST', '/api/v1/login', { body: { console: ADMIN, password: 'nope' } });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.body.error.code, 'AUTH_FAILED');
+    assert.equal((await api.call('POST', '/api/v1/login', { body: { console: 'nobody', password: 'x' } })).status, 401);
+    assert.equal((await api.call('POST', '/api/v1/commands/list', { body: { what: 'jobs' } })).status, 401);
+    assert.equal((await api.command('not-a-token', 'list', { what: 'jobs' })).status, 401);
+
+    const noName = await api.call('POST', '/api/v1/login', { body: { password: 'x' } });
+    assert.equal(noName.status, 400);
+    assert.match(noName.body.error.message, /field "console"/);
+    const extra = await api.call('POST', '/api/v1/login', { body: { console: ADMIN, password: 'x', admin: true } });
+    assert.equal(extra.status, 400);
+    assert.match(extra.body.error.message, /"admin"/);
+    const notJson = await api.call('POST', '/api/v1/login', { raw: '{"console": ' });
+    assert.equal(notJson.status, 400);
+
+    const badJobId = await api.command(admin, 'llist', { jobid: 'abc' });
+    assert.equal(badJobId.status, 400);
+    assert.match(badJobId.body.error.message, /jobid/);
+    const unknown = await api.command(admin, 'list', { what: 'jobs', color: 'red' });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.error.message, /"color"/);
+    const notObject = await api.call('POST', '/api/v1/commands/list', { token: admin, body: ['jobs'] });
+    assert.equal(notObject.status, 400);
+  });
+
+  it('labels, backs up, lists and restores as the default console, logging each change with who made it', async () => {
+    const label = await api.command(admin, 'label', { storage: 'File', volume: 'Http-0001', pool: 'Full' });
+    assert.equal(label.status, 200, JSON.stringify(label.body));
+    assert.equal(label.body.ok, true);
+    const run = await api.command(admin, 'run', { job: 'backup-test', yes: true });
+    assert.equal(run.status, 200, JSON.stringify(run.body));
+    const jobId = run.body.result.jobid as number;
+    assert.ok(jobId > 0, JSON.stringify(run.body));
+    const wait = await api.command(admin, 'wait', { jobid: jobId });
+    assert.equal(wait.body.ok, true, JSON.stringify(wait.body) + burrow.logs());
+    const jobs = await api.command(admin, 'list', { what: 'jobs' });
+    const row = (jobs.body.result.jobs as Array<{ jobid: number; jobstatus: string; jobfiles: number }>).find((j) => j.jobid === jobId);
+    assert.equal(row?.jobstatus, 'T', JSON.stringify(jobs.body));
+
+    const where = join(burrow.dir, 'http-restored');
+    const restore = await api.command(admin, 'restore', { client: 'test-fd', jobid: jobId, all: true, yes: true, where });
+    assert.equal(restore.status, 200, JSON.stringify(restore.body));
+    const conversation = await api.command(admin, 'restore', { client: 'test-fd', jobid: jobId });
+    assert.equal(conversation.status, 400);
+    assert.match(conversation.body.error.message, /over HTTP give every answer as arguments/);
+    await api.command(admin, 'wait', {});
+    assert.deepEqual(compareTrees(src, join(where, src)), []);
+
+    const said = burrow.output('dir');
+    assert.match(said, /Console \\"\*UserAgent\*\\" from 127\.0\.0\.1 \(HTTP API\): label \{\\"storage\\":\\"File\\",\\"volume\\":\\"Http-0001\\",\\"pool\\":\\"Full\\"\}: ok/);
+    assert.match(said, /Console \\"\*UserAgent\*\\" from 127\.0\.0\.1 \(HTTP API\): run \{\\"job\\":\\"backup-test\\",\\"yes\\":true\}: ok/);
+    // Looking is not a change: a list is not logged.
+    assert.doesNotMatch(said, /\(HTTP API\): list/);
+  });
+
+  it('gives a restricted console only what its ACLs allow', async () => {
+    const alice = await api.login('alice', 'alice-secret');
+    const run = await api.command(alice, 'run', { job: 'alice-backup', yes: true });
+    assert.equal(run.status, 200, JSON.stringify(run.body));
+    const own = run.body.result.jobid as number;
+    await api.command(alice, 'wait', { jobid: own });
+
+    const jobs = await api.command(alice, 'list', { what: 'jobs' });
+    assert.deepEqual((jobs.body.result.jobs as Array<{ jobid: number }>).map((j) => j.jobid), [own]);
+    const theirs = await api.command(alice, 'llist', { jobid: 1 });
+    assert.equal(theirs.status, 404);
+    assert.match(theirs.body.error.message, /JobId 1 does not exist/);
+    const notHers = await api.command(alice, 'run', { job: 'backup-test', yes: true });
+    assert.equal(notHers.status, 404);
+    assert.match(notHers.body.error.message, /Job "backup-test" is not defined/);
+    const label = await api.command(alice, 'label', { storage: 'File', volume: 'Sneaky', pool: 'Full' });
+    assert.equal(label.status, 403);
+    assert.equal(label.body.error.code, 'NOT_ALLOWED');
+    const elsewhere = await api.command(alice, 'restore', { client: 'alice-fd', jobid: own, all: true, yes: true, where: join(tmpdir(), 'elsewhere') });
+    assert.ok(elsewhere.status >= 400, JSON.stringify(elsewhere.body));
+    assert.match(burrow.output('dir'), /Console \\"alice\\" from 127\.0\.0\.1 \(HTTP API\): label .*: refused: label: is an invalid command or not permitted/);
+
+    const logout = await api.call('POST', '/api/v1/logout', { token: alice });
+    assert.equal(logout.status, 204);
+    assert.equal((await api.command(alice, 'list', { what: 'jobs' })).status, 401);
+  });
+
+  it('limits the pace of logins', async () => {
+    const tries = [];
+    for (let i = 0; i < 12; i++) tries.push((await api.call('POST', '/api/v1/login', { body: { console: 'guessed', password: `guess-${i}` } })).status);
+    assert.deepEqual(tries.slice(0, 10), Array(10).fill(401));
+    assert.deepEqual(tries.slice(10), [429, 429]);
+    // Another console's login is not held up by the guesser.
+    assert.ok(await api.login(ADMIN, burrow.passwords.console));
+  });
+
+  it('serves plain HTTP only on loopback', async () => {
+    const conf = join(burrow.dir, 'etc', 'open-dir.conf');
+    writeFileSync(conf, `Director { Name = open-dir; Password = x; DirPort = ${await freePort()}; Working Directory = "${burrow.directorWorkDir}"; Pid Directory = "${burrow.directorWorkDir}"
+  Http Port = 9180; Http Address = 0.0.0.0 }
+Catalog { Name = MyCatalog; dbdriver = "sqlite3"; dbname = "bacula" }
+Messages { Name = Standard; Console = all }
+`);
+    const r = await runProcess(process.execPath, [BIN.dir, '-t', '-c', conf], '', 20_000);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stdout + r.stderr, /Http Address.*plain HTTP is served only on loopback/);
+  });
+});

@@ -5,7 +5,8 @@
  * malformed body gets a 400 naming the field, logins are rate-limited; the default
  * console labels, runs, waits, lists and restores through the same commands bconsole
  * uses, and each change is logged with who made it; the restricted console alice sees
- * and changes only what her ACLs allow.
+ * and changes only what her ACLs allow. Live events over WebSocket follow a job that
+ * waits for the operator through its progress to its end, for those who may see it.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +17,7 @@ import { Burrow, runProcess } from '../harness/daemons.js';
 import { BIN } from '../harness/paths.js';
 import { freePort } from '../harness/ports.js';
 import { aliceResources } from '../harness/alice.js';
-import { ApiClient, TEST_CERTIFICATE, TEST_KEY } from '../harness/http-api.js';
+import { ApiClient, follow, TEST_CERTIFICATE, TEST_KEY } from '../harness/http-api.js';
 import { compareTrees } from '../harness/tree.js';
 
 const ADMIN = '*UserAgent*';
@@ -25,6 +26,7 @@ describe('the HTTP API', () => {
   let src: string;
   let burrow: Burrow;
   let api: ApiClient;
+  let base: { port: number; https: boolean };
   let admin: string;
   const allowedWhere = join(tmpdir(), `burrow-http-restores-${process.pid}`);
 
@@ -36,9 +38,12 @@ describe('the HTTP API', () => {
     burrow = await Burrow.start({
       include: [src],
       directorDirectives: [`Http Port = ${port}`, `Http Certificate = "${TEST_CERTIFICATE}"`, `Http Key = "${TEST_KEY}"`],
-      directorResources: aliceResources(allowedWhere, ['list', 'llist', 'run', 'wait', 'status', 'show', 'restore', 'messages']),
+      directorResources: `${aliceResources(allowedWhere, ['list', 'llist', 'run', 'wait', 'status', 'show', 'restore', 'messages'])}
+Pool { Name = Empty; Pool Type = Backup }
+Job { Name = wait-empty; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Empty; Messages = Standard }`,
     });
-    api = new ApiClient({ port, https: true });
+    base = { port, https: true };
+    api = new ApiClient(base);
     admin = await api.login(ADMIN, burrow.passwords.console);
   });
   after(async () => {
@@ -143,6 +148,42 @@ describe('the HTTP API', () => {
     const logout = await api.call('POST', '/api/v1/logout', { token: alice });
     assert.equal(logout.status, 204);
     assert.equal((await api.command(alice, 'list', { what: 'jobs' })).status, 401);
+  });
+
+  it('tells live events of a job waiting for the operator, its progress and its end, to those who may see it', async () => {
+    const adminEvents = await follow(base, admin);
+    const alice = await api.login('alice', 'alice-secret');
+    const aliceEvents = await follow(base, alice);
+    await assert.rejects(follow(base, 'forged'), /upgrade refused: 401/);
+    try {
+      const run = await api.command(admin, 'run', { job: 'wait-empty', yes: true });
+      const jobId = run.body.result.jobid as number;
+      const waiting = await adminEvents.until((e) => e.type === 'waiting' && e.jobId === jobId);
+      assert.equal(waiting.status, 'm');
+      assert.match(waiting.detail, /Pool "Empty"/);
+      const label = await api.command(admin, 'label', { storage: 'File', volume: 'Empty-0001', pool: 'Empty' });
+      assert.equal(label.body.ok, true, JSON.stringify(label.body));
+      const ended = await adminEvents.until((e) => e.type === 'ended' && e.jobId === jobId);
+      assert.equal(ended.status, 'T');
+
+      const mine = adminEvents.events.filter((e) => e.jobId === jobId || e.type === 'media');
+      // The label's event and the job's resumption race each other: the order is the job's alone.
+      const order = mine.map((e) => e.type).filter((t, i, all) => t !== 'media' && t !== all[i - 1]);
+      assert.deepEqual(order, ['queued', 'started', 'waiting', 'resumed', 'progress', 'ended'], JSON.stringify(mine));
+      assert.deepEqual(mine.find((e) => e.type === 'media'), { type: 'media', command: 'label', console: '*UserAgent*', storage: 'File', pool: 'Empty', volume: 'Empty-0001', ok: true });
+      const progress = mine.filter((e) => e.type === 'progress').at(-1);
+      const row = (await api.command(admin, 'llist', { jobid: jobId })).body.result.jobs[0];
+      assert.equal(progress?.files, row.jobfiles, JSON.stringify(row));
+      // Directories come after their contents: the last file stored is the top folder itself.
+      assert.equal(progress?.file, src);
+      assert.ok(progress?.bytes > 0 && progress?.bytesPerSecond > 0);
+
+      // Alice's ACLs know neither the job nor the pool Empty.
+      assert.deepEqual(aliceEvents.events.filter((e) => e.jobId === jobId || e.type === 'media'), []);
+    } finally {
+      adminEvents.close();
+      aliceEvents.close();
+    }
   });
 
   it('limits the pace of logins', async () => {

@@ -29,6 +29,8 @@ import { DEFAULT_DIRECTOR_CONFIG, prepareCommandEnvironment } from './setup/comm
 import { daemonRegistry, serveMetrics } from '@burrow/common/metrics/index';
 import { registerDirectorMetrics, timedCatalog } from './metrics/director-metrics.js';
 import { serveHttp } from './http/server.js';
+import { JobEvents } from './jobs/events.js';
+import { reportingProgress } from './jobs/progress.js';
 
 
 const args = parseDaemonArgs(process.argv.slice(2), DEFAULT_DIRECTOR_CONFIG, daemonUsage('burrow-dir', DEFAULT_DIRECTOR_CONFIG));
@@ -47,7 +49,9 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const workingDirectory = resolvePath(self.workingDirectory);
   const clock = systemClock;
   const registry = daemonRegistry();
-  const catalog = timedCatalog(openSqliteCatalog(catalogFiles(workingDirectory, config.catalogs[0]?.dbName ?? DEFAULT_DB_NAME).database, { now: clock.now }), registry);
+  const events = new JobEvents();
+  const opened = openSqliteCatalog(catalogFiles(workingDirectory, config.catalogs[0]?.dbName ?? DEFAULT_DB_NAME).database, { now: clock.now });
+  const catalog = reportingProgress(timedCatalog(opened, registry), events, clock.now);
   // Called only once a job runs, when everything it reads exists.
   const runConsoleCommand = scriptConsole(() => services);
   const parts = { catalog, log, resolvePath, runConsoleCommand, clock, reservations: new VolumeReservations() };
@@ -57,7 +61,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
     live.current.daemonMessage('warning', `Warning: JobId ${jobId} was cut off by a previous Director run; marked failed.`);
   }
   writeResourceRows(catalog, config);
-  const queue = new JobQueue({ env: () => live.current.env, maxConcurrentJobs: () => live.current.config.director.maximumConcurrentJobs });
+  const queue = new JobQueue({ env: () => live.current.env, maxConcurrentJobs: () => live.current.config.director.maximumConcurrentJobs, events });
   registerDirectorMetrics({ registry, catalog, queue });
   const state = { startedAt: clock.now(), lastShownLogId: 0 };
   const scheduler = new Scheduler(live.current.schedule, clock, (firing) => {

@@ -11,6 +11,7 @@ import type { Command, ConsoleContext, ConsoleServices, ConsoleSession, CommandR
 import { consoleScope } from './scope.js';
 import { DEFAULT_CONSOLE_NAME } from './console-name.js';
 import { aclFailure, auditWanted, commandLine, type AuditSource } from './audit.js';
+import { announcingMedia } from './media-events.js';
 
 export async function serveConsole(services: ConsoleServices, channel: Channel, signal: AbortSignal): Promise<void> {
   const session: ConsoleSession = { consoleName: channel.peer.name, api: false, address: hostOf(channel.remoteAddress) };
@@ -70,7 +71,7 @@ export async function dispatch(ctx: ConsoleContext, command: Command, input: unk
     throw new BurrowError('NOT_ALLOWED', `${command.name}: is an invalid command or not permitted for this console.`);
   }
   if (auditWanted(ctx.config.director, command.name)) ctx.daemonMessage('audit', commandLine(source, line));
-  return command.invoke(ctx, input);
+  return announcingMedia(ctx, command, input, () => command.invoke(ctx, input));
 }
 
 /**

@@ -20,6 +20,7 @@ import { checkLogin } from './login.js';
 import { openApiDocument } from './openapi.js';
 import { fieldProblems, LoginBody } from './schemas.js';
 import type { HttpLogin, TokenStore } from './tokens.js';
+import { liveEvents } from './live-events.js';
 
 /** Logins per address and console name within a minute, before 429 (a password guesser's pace). */
 const LOGINS_PER_MINUTE = 10;
@@ -44,6 +45,11 @@ export async function buildApi(parts: ApiParts): Promise<FastifyInstance> {
     parts.log.error({ err: err.message }, 'HTTP API request failed');
     return reply.code(500).send({ error: { code: 'INTERNAL', message: err.message } });
   });
+  const events = liveEvents(parts);
+  app.server.on('upgrade', (req, socket, head) => {
+    if (!events.upgrade(req, socket, head)) socket.destroy();
+  });
+  app.addHook('onClose', async () => events.close());
   const document = openApiDocument(parts.services.commands, VERSION);
   app.get('/api/v1/openapi.json', () => document);
   app.post('/api/v1/login', {

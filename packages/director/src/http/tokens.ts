@@ -11,6 +11,7 @@ import type { ConsoleSession } from '../console/command.js';
 import type { Clock } from '../time/clock.js';
 
 export interface HttpLogin {
+  token: string;
   consoleName: string;
   expiresAt: number;
   session: ConsoleSession;
@@ -25,7 +26,7 @@ export class TokenStore {
     this.sweep();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = this.clock.now() + this.lifetimeMs();
-    this.logins.set(token, { consoleName, expiresAt, session: { consoleName, address, api: true } });
+    this.logins.set(token, { token, consoleName, expiresAt, session: { consoleName, address, api: true } });
     return { token, expiresAt };
   }
 

@@ -1,10 +1,12 @@
 /**
  * What happens to the Director's jobs, as events for whoever follows them without
- * polling: the metrics (metrics/director-metrics.ts) and the HTTP API's live events.
+ * polling: the metrics (metrics/director-metrics.ts) and the HTTP API's live events
+ * (http/live-events.ts).
  * The queue emits them; a listener that throws harms no job and no other listener.
  */
 import type { FinalStatus } from './status.js';
 import type { JobPlan } from './plan.js';
+import type { JobWait } from './waits.js';
 
 /** Which job an event is about, as `status dir` names it. */
 export interface JobEventSubject {
@@ -19,17 +21,45 @@ export interface JobEventSubject {
   client: string;
 }
 
+/** How far a running job got (jobs/progress.ts). */
+export interface JobProgress {
+  jobId: number;
+  files: number;
+  bytes: number;
+  bytesPerSecond: number;
+  /** The file stored last, as display text. */
+  file: string;
+}
+
+/** An operator's command on drives or volumes (label, mount, update...), from any console. */
+export interface MediaCommand {
+  command: string;
+  console: string;
+  storage?: string;
+  pool?: string;
+  volume?: string;
+  ok: boolean;
+}
+
 export interface JobEventMap {
   queued: JobEventSubject;
   started: JobEventSubject;
+  progress: JobProgress;
+  /** The job waits for the operator (a volume to label or mount): Bareos's operator request. */
+  waiting: JobEventSubject & JobWait;
+  /** The wait is over: the operator answered (or the job was canceled, which `ended` says). */
+  resumed: JobEventSubject;
   ended: JobEventSubject & { status: FinalStatus };
+  media: MediaCommand;
 }
 
 export type JobEventName = keyof JobEventMap;
 type Listener<K extends JobEventName> = (event: JobEventMap[K]) => void;
 
 export class JobEvents {
-  private readonly listeners: { [K in JobEventName]: Set<Listener<K>> } = { queued: new Set(), started: new Set(), ended: new Set() };
+  private readonly listeners: { [K in JobEventName]: Set<Listener<K>> } = {
+    queued: new Set(), started: new Set(), progress: new Set(), waiting: new Set(), resumed: new Set(), ended: new Set(), media: new Set(),
+  };
 
   /** Calls `fn` for each event named `name` until the returned function is called. */
   on<K extends JobEventName>(name: K, fn: Listener<K>): () => void {

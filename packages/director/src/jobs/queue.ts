@@ -59,15 +59,19 @@ export interface QueueSettings {
   env(): JobEnv;
   /** The Director's Maximum Concurrent Jobs now. */
   maxConcurrentJobs(): number;
+  /** Where the queue tells of its jobs; its own when not given. */
+  events?: JobEvents;
 }
 
 export class JobQueue {
   private readonly jobs = new Map<number, QueuedJob>();
   private readonly retries = new Set<NodeJS.Timeout>();
   /** Each job's queueing, start and end, for the metrics and live events. */
-  readonly events = new JobEvents();
+  readonly events: JobEvents;
 
-  constructor(private readonly settings: QueueSettings) {}
+  constructor(private readonly settings: QueueSettings) {
+    this.events = settings.events ?? new JobEvents();
+  }
 
   /** Records the job in the catalog (status C) and queues it; returns its id at once. */
   submit(requested: JobPlan, attempt = 1): JobIdentity {
@@ -169,6 +173,7 @@ export class JobQueue {
     // Its waits once it runs (for volumes) count toward Max Wait Time from here, as Bareos
     // documents it ("counted from when the job starts"); the queue's wait has its own timer.
     j.waits = new JobWaits(() => j.env.clock.now(), j.plan.limits.maxWaitTimeMs);
+    j.waits.observe((w) => (w ? this.events.emit('waiting', { ...subject(j), ...w }) : this.events.emit('resumed', subject(j))));
     try {
       status = await runJob(j.type, { env: j.env, id: j.id, signal: j.abort.signal, waits: j.waits });
     } catch (err) {

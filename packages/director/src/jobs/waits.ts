@@ -20,6 +20,7 @@ export interface JobWait {
 export class JobWaits {
   private waited: number;
   private wait: JobWait | null = null;
+  private observer: ((wait: JobWait | null) => void) | undefined;
 
   constructor(private readonly now: () => number, readonly maxWaitMs: number | null, alreadyWaitedMs = 0) {
     this.waited = alreadyWaitedMs;
@@ -33,6 +34,7 @@ export class JobWaits {
   /** The job waits (or waits on, for something else: the clock keeps running from the first). */
   begin(w: Omit<JobWait, 'since'>): JobWait {
     this.wait = { ...w, since: this.wait?.since ?? this.now() };
+    this.observer?.(this.wait);
     return this.wait;
   }
 
@@ -41,6 +43,12 @@ export class JobWaits {
     if (this.wait === null) return;
     this.waited += Math.max(0, this.now() - this.wait.since);
     this.wait = null;
+    this.observer?.(null);
+  }
+
+  /** Told of each wait and of its end (the queue's live events). */
+  observe(fn: (wait: JobWait | null) => void): void {
+    this.observer = fn;
   }
 
   /** What is left of Max Wait Time, counting the wait in progress; null when there is no limit. */

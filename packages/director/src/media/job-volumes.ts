@@ -108,6 +108,15 @@ export class JobVolumes {
     return `Volume "${u.volume}" cannot be used: ${u.reason}. Marking Volume "${u.volume}" in Error in Catalog.`;
   }
 
+  /**
+   * Resolves once the volume the job's drive has mounted is settled: another job of
+   * the drive that is mounting it for itself has had its mount committed. Ask before
+   * next(), so that jobs starting together on one drive share its volume.
+   */
+  untilMountedSettled(mounted: string | undefined, signal?: AbortSignal): Promise<void> {
+    return mounted === undefined ? Promise.resolve() : this.o.reservations.untilSettled(mounted, this.o.jobId, signal);
+  }
+
   /** The SD mounted a volume this job was given: commit the choice's changes. */
   mounted(r: MountReport): Logged<number> {
     const plan = this.plans.get(r.volumeName);

@@ -7,9 +7,13 @@
  * Holds also let the search count the jobs writing on a volume toward its Maximum
  * Volume Jobs before their usage reaches the catalog, as Bareos counts at acquire time.
  */
+import { Waiters } from '@burrow/common/signals/waiters';
+
 export class VolumeReservations {
   /** volume name -> job id -> pending */
   private readonly holds = new Map<string, Map<number, boolean>>();
+  /** Woken whenever a pending hold settles (mounted or dropped). */
+  private readonly settling = new Waiters();
 
   hold(jobId: number, volumeName: string, pending: boolean): void {
     let jobs = this.holds.get(volumeName);
@@ -21,6 +25,7 @@ export class VolumeReservations {
   mounted(jobId: number, volumeName: string): void {
     const jobs = this.holds.get(volumeName);
     if (jobs?.has(jobId)) jobs.set(jobId, false);
+    this.settled();
   }
 
   /** Drops one hold (a volume the SD could not use), or all of a job's. */
@@ -30,6 +35,21 @@ export class VolumeReservations {
       jobs.delete(jobId);
       if (jobs.size === 0) this.holds.delete(name);
     }
+    this.settled();
+  }
+
+  /**
+   * Resolves once no job but `jobId` holds `volumeName` with a change pending: a job
+   * whose drive is mounting (or labelling) a volume for another job waits for that
+   * mount to be committed before its own choice, so it can be given the same volume.
+   * Rejects when `signal` aborts.
+   */
+  async untilSettled(volumeName: string, jobId: number, signal?: AbortSignal): Promise<void> {
+    while (this.pendingForOthers(jobId).has(volumeName)) await this.settling.wait(signal);
+  }
+
+  private settled(): void {
+    this.settling.wakeAll();
   }
 
   /** Volumes another job holds with a change still pending: nobody else may choose them. */

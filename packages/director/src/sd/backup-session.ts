@@ -74,7 +74,7 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
       const msg = await receive(s, signal);
       switch (msg.kind) {
         case 'sdVolumeRequest':
-          await answerVolumeRequest(s, msg.body);
+          await answerVolumeRequest(s, msg.body, signal);
           break;
         case 'sdVolumeMounted':
           say(s, s.media.mounted({
@@ -127,8 +127,9 @@ function say(s: BackupSession, lines: readonly string[]): void {
   for (const line of lines) s.log.info(line);
 }
 
-async function answerVolumeRequest(s: BackupSession, req: burrow.SdVolumeRequest): Promise<void> {
+async function answerVolumeRequest(s: BackupSession, req: burrow.SdVolumeRequest, signal: AbortSignal): Promise<void> {
   try {
+    await s.media.untilMountedSettled(req.mountedVolume || undefined, signal);
     const { value: choice, lines, warnings, reason, wanted } = s.media.next({
       previousFull: req.previousVolume || undefined,
       unusable: req.unusableVolume ? { volume: req.unusableVolume, reason: req.unusableReason } : undefined,

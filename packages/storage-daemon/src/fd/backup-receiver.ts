@@ -66,6 +66,8 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
  * Bareos does; otherwise one stray file would stop every backup of the pool. A volume
  * another drive took meanwhile is asked around the same way, without blaming it. Once
  * a volume is mounted the Director hears so (sdVolumeMounted) and commits its choice.
+ * The drive's writers ask one at a time (AppendReservation.chooseVolume), each once
+ * the one before has its volume mounted.
  */
 function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; reservation: AppendReservation; signal: AbortSignal }): (previous: string) => Promise<AppendVolume> {
   const { order: { jobId }, reservation, signal } = o;
@@ -88,7 +90,8 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
     await s.director.send('sdVolumeMounted', { volumeName: name, volBytes: volume.volBytes(), volBlocks: volume.volBlocks(), labelled });
     return volume;
   };
-  return async (previous) => {
+  return (previous) => reservation.chooseVolume(() => askForVolume(previous), signal);
+  async function askForVolume(previous: string): Promise<AppendVolume> {
     let unusable: { volume: string; reason: string } | undefined;
     let askingAgain: '' | 'poll' | WakeCause = '';
     const taken = new Set<string>();
@@ -117,7 +120,7 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
         unusable = { volume: reply.volumeName, reason: e.message };
       }
     }
-  };
+  }
 }
 
 /**

@@ -7,6 +7,8 @@
  * operator took it out of use with `unmount`.
  */
 import type { Drive, MountedVolume } from '../devices/drive.js';
+import { Waiters } from '@burrow/common/signals/waiters';
+import { Turn } from './turn.js';
 
 export type ReserveMode = 'append' | 'read';
 
@@ -57,8 +59,14 @@ export class ReservableDrive {
   blocked: Blocked = null;
   /** Jobs waiting on this drive for the operator (`mount` and `label` wake them). */
   readonly operatorWaits: OperatorWait[] = [];
+  /**
+   * Its writers choose its volume one at a time: jobs that start together would
+   * otherwise each be given a new volume before the first is mounted, and then write
+   * one after the other instead of interleaving on one.
+   */
+  readonly volumeChoice = new Turn();
   private appending: { volumeName: string; users: number } | null = null;
-  private readonly idleWaiters: Array<() => void> = [];
+  private readonly idleWaiters = new Waiters();
 
   constructor(readonly drive: Drive, readonly config: DriveConfig) {}
 
@@ -114,25 +122,12 @@ export class ReservableDrive {
     this.appending.users -= 1;
     if (this.appending.users > 0) return;
     this.appending = null;
-    for (const wake of this.idleWaiters.splice(0)) wake();
+    this.idleWaiters.wakeAll();
   }
 
   /** Resolves once no writer claims a volume here (to mount another one), or rejects when `signal` aborts. */
   whenNoAppendClaims(signal?: AbortSignal): Promise<void> {
     if (!this.appending) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        const i = this.idleWaiters.indexOf(done);
-        if (i >= 0) this.idleWaiters.splice(i, 1);
-        reject(signal?.reason);
-      };
-      const done = (): void => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.idleWaiters.push(done);
-    });
+    return this.idleWaiters.wait(signal);
   }
 }

@@ -70,6 +70,16 @@ export class AppendReservation extends Held {
     return this.held.appendVolume() ?? this.held.mounted()?.volumeName ?? null;
   }
 
+  /**
+   * Runs `choose` (ask the Director for a volume, mount it) when no other writer of the
+   * drive is choosing: the next then finds the volume mounted and the Director gives
+   * it to that job too, so jobs starting together share it.
+   */
+  chooseVolume<T>(choose: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    this.checkHeld();
+    return this.held.volumeChoice.run(choose, signal);
+  }
+
   /** Volumes other drives append to: the Director must not give them to this job (Bareos's unwanted volumes). */
   unwantedVolumes(): string[] {
     return this.desk.volumesAppendedElsewhere(this.held);

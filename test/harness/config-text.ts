@@ -46,6 +46,16 @@ export function peerDirector(password: string): string {
   return `Director { Name = test-dir; Password = ${q(password)} }`;
 }
 
+/**
+ * A File or Storage daemon's own resource, on 127.0.0.1 at `port` (0 before its first
+ * start, its own port after, so a restart keeps it), working in `workDir`.
+ */
+export function ownResource(o: { kind: 'FileDaemon' | 'Storage'; name: string; port: number; workDir: string; directives?: readonly string[] }): string {
+  const [address, port] = o.kind === 'FileDaemon' ? ['FDAddress', 'FDPort'] : ['SDAddress', 'SDPort'];
+  return `${o.kind} { Name = ${q(o.name)}; ${address} = 127.0.0.1; ${port} = ${o.port}; ${workDirectives(o.workDir)}
+  ${(o.directives ?? []).join('\n  ')} }`;
+}
+
 /** Working and Pid Directory directives for a daemon's own resource. */
 export function workDirectives(dir: string): string {
   return `Working Directory = ${q(dir)}; Pid Directory = ${q(dir)}`;

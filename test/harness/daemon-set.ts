@@ -20,7 +20,7 @@ export class DaemonSet {
    * @param dir a temporary directory owned by the run: removed by stop()
    * @param consoleConfig the bconsole configuration console() uses by default
    */
-  protected constructor(readonly dir: string, private readonly consoleConfig: string) {}
+  protected constructor(readonly dir: string, readonly consoleConfig: string) {}
 
   /** The Director's Working Directory in the topologies the harness writes: its catalog is `bacula.db` there. */
   get directorWorkDir(): string {
@@ -31,11 +31,11 @@ export class DaemonSet {
    * Starts one more daemon (a second Director, say) that stop() ends with the others;
    * resolves once it says it is listening, with the port it got.
    */
-  async spawnDaemon(name: string, program: DaemonProgram, config: string): Promise<ListeningDaemon> {
+  async spawnDaemon(name: string, program: DaemonProgram, config: string, timeoutMs?: number): Promise<ListeningDaemon> {
     const started = startDaemonProcess(name, program, config);
     const daemon = { ...started, port: 0 };
     this.daemons.push(daemon);
-    daemon.port = await untilListening(started);
+    daemon.port = await untilListening(started, timeoutMs);
     this.listening(name, daemon.port);
     return daemon;
   }

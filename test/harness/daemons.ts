@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { consoleText, directorBase, peerDirector, q, workDirectives } from './config-text.js';
+import { consoleText, directorBase, ownResource, peerDirector, q } from './config-text.js';
 import { DaemonSet } from './daemon-set.js';
 
 export { listeningPort, runProcess, startDaemonProcess, stopDaemon, untilListening, waitFor } from './processes.js';
@@ -175,16 +175,14 @@ ${(o.directorResources ?? '').replaceAll('@FDPORT@', String(ports.fd)).replaceAl
 Job { Name = RestoreFiles; Type = Restore; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard; Where = ${q(join(b.dir, 'restored'))} }
 `);
   writeFileSync(b.configs.sd, `
-Storage { Name = test-sd; SDAddress = 127.0.0.1; SDPort = ${ports.sd}; ${workDirectives(join(b.dir, 'sd'))}
-  ${(o.sdDirectives ?? []).join('\n  ')} }
+${ownResource({ kind: 'Storage', name: 'test-sd', port: ports.sd, workDir: join(b.dir, 'sd'), directives: o.sdDirectives })}
 ${peerDirector(b.passwords.storage)}
 Device { Name = FileStorage; Media Type = File; Archive Device = ${q(b.volumes)}; Label Media = ${o.labelMedia === false ? 'no' : 'yes'}; Random Access = yes
   ${(o.deviceDirectives ?? []).join('\n  ')} }
 ${o.sdResources ?? ''}
 `);
   writeFileSync(b.configs.fd, `
-FileDaemon { Name = test-fd; FDAddress = 127.0.0.1; FDPort = ${ports.fd}; ${workDirectives(join(b.dir, 'fd'))}
-  ${(o.fdDirectives ?? []).join('\n  ')} }
+${ownResource({ kind: 'FileDaemon', name: 'test-fd', port: ports.fd, workDir: join(b.dir, 'fd'), directives: o.fdDirectives })}
 ${peerDirector(b.passwords.client)}
 ${o.fdResources ?? ''}
 `);

@@ -55,8 +55,8 @@ export function listeningPort(d: Daemon): number | undefined {
 }
 
 /** Resolves with the port once the daemon logs that it listens; rejects with its output if it exits or takes too long. */
-export async function untilListening(d: Daemon): Promise<number> {
-  await waitFor(() => listeningPort(d) !== undefined, 15_000, () => `${d.name} did not start:\n${d.output()}`, () => d.process.exitCode !== null);
+export async function untilListening(d: Daemon, timeoutMs = 15_000): Promise<number> {
+  await waitFor(() => listeningPort(d) !== undefined, timeoutMs, () => `${d.name} did not start:\n${d.output()}`, () => d.process.exitCode !== null);
   return listeningPort(d)!;
 }
 

@@ -48,7 +48,7 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
     if (d.resource.deviceType === 'File') ensureDirectory(d.archiveDevice);
     else if (d.resource.deviceType === 'VTape') ensureDirectory(dirname(d.archiveDevice));
   }
-  const reservations = new Reservations(configuredDrives(checked.devices, checked.changers));
+  const reservations = new Reservations(configuredDrives(checked.devices, checked.changers, signal));
   const sessions = new SessionRegistry();
   const registry = daemonRegistry();
   const running: StorageContext['running'] = new Map();

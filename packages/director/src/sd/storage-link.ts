@@ -56,13 +56,15 @@ export interface LabelRequest {
   oldVolumeName?: string;
   /** The drive of the Storage's device (a Count device or Autochanger), from 0 (Bareos's drive=). */
   drive?: number;
+  /** An autochanger's slot whose cartridge the drive loads first (label slot=). */
+  slot?: number;
 }
 
 /** Writes a volume label through the SD; returns the volume's size after labelling. */
 export async function labelVolume(target: StorageTarget, directorName: string, req: LabelRequest): Promise<number> {
   const channel = await openStorage(target, directorName);
   try {
-    await channel.send('sdLabel', { device: target.device, drive: req.drive ?? 0, volumeName: req.volumeName, poolName: req.poolName, mediaType: target.mediaType, overwrite: req.overwrite === true, oldVolumeName: req.oldVolumeName ?? '' });
+    await channel.send('sdLabel', { device: target.device, drive: req.drive ?? 0, volumeName: req.volumeName, poolName: req.poolName, mediaType: target.mediaType, overwrite: req.overwrite === true, oldVolumeName: req.oldVolumeName ?? '', slot: req.slot ?? 0 });
     const reply = await channel.expect('sdLabelReply');
     return reply.volBytes;
   } finally {

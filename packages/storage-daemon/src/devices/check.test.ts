@@ -68,20 +68,31 @@ Device { Name = FileStorage; Media Type = File; Archive Device = vols; Maximum F
   ]);
 });
 
-test('an Autochanger that only groups File devices is a group of drives; one with a changer command is refused', async () => {
+test('an Autochanger groups File devices without a changer, and is a library of Tape/VTape drives with one', async () => {
   await withConfigDir({ 'burrow-sd.conf': `${STORAGE}
 Device { Name = FileStorage; Media Type = File; Archive Device = /tmp/v1 }
 Device { Name = Other; Media Type = File; Archive Device = /tmp/v2 }
+Device { Name = T0; Media Type = LTO; Archive Device = /tmp/t0; Device Type = VTape; Autochanger = yes; Drive Index = 0 }
+Device { Name = T1; Media Type = LTO; Archive Device = /tmp/t1; Device Type = VTape; Autochanger = yes; Drive Index = 1; Maximum Changer Wait = 10 min }
+Device { Name = T2; Media Type = LTO; Archive Device = /tmp/t2; Device Type = VTape; Drive Index = 1 }
 Autochanger { Name = FileStorage; Changer Device = /dev/null; Changer Command = ""; Device = FileStorage }
 Autochanger { Name = Group; Device = Other, FileStorage }
 Autochanger { Name = Robot; Changer Device = /dev/sg0; Changer Command = "/usr/lib/bareos/scripts/mtx-changer %c %o %S %a %d"; Device = Other }
+Autochanger { Name = Library; Changer Device = /var/lib/vchanger; Changer Command = "burrow-vchanger %c %o %S %a %d"; Device = T0, T1 }
+Autochanger { Name = Clash; Changer Device = /var/lib/vchanger; Changer Command = "burrow-vchanger %c %o %S %a %d"; Device = T1, T2 }
+Autochanger { Name = NoCommand; Device = T0 }
 ` }, (dir) => {
     const { config } = loadStorageConfig(dir);
     const problems = new Problems();
     const groups = checkAutochangers(problems, config.autochangers, config.devices);
-    assert.deepEqual(groups, [{ name: 'FileStorage', devices: ['FileStorage'] }, { name: 'Group', devices: ['Other', 'FileStorage'] }]);
-    assert.deepEqual(problems.warnings, []);
-    assert.deepEqual(problems.errors.map((e) => [e.line, e.directive]), [[8, 'Changer Command']]);
-    assert.match(problems.errors[0]!.message, /autochangers are not available yet in Burrow, so ".*mtx-changer.*" cannot be run on \/dev\/sg0/);
+    assert.deepEqual(groups.map((g) => [g.name, g.devices, g.changer?.maximumChangerWait, [...g.changer?.driveIndex ?? []]]), [
+      ['FileStorage', ['FileStorage'], undefined, []], ['Group', ['Other', 'FileStorage'], undefined, []],
+      ['Library', ['T0', 'T1'], 600, [['T0', 0], ['T1', 1]]],
+    ]);
+    assert.deepEqual(problems.warnings.map((w) => [w.resource, w.directive]), [['Device "T2"', 'Autochanger']]);
+    assert.deepEqual(problems.errors.map((e) => [e.line, e.directive]), [[11, 'Device'], [8, 'Drive Index'], [14, 'Device']]);
+    assert.match(problems.errors[0]!.message, /Other: a changer loads Tape and VTape drives only/);
+    assert.match(problems.errors[1]!.message, /1 is also Device "T1"'s in Autochanger "Clash"/);
+    assert.match(problems.errors[2]!.message, /needs its Changer Command/);
   });
 });

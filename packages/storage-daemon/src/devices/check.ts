@@ -101,30 +101,63 @@ function checkTape(problems: Problems, d: DeviceResource, archiveDevice: string)
   return problems.errors.length === before;
 }
 
-/** An Autochanger that only groups drives: its name stands for its devices' drives. */
+/** An Autochanger: its name stands for its devices' drives; with a changer, a library whose drives it loads. */
 export interface DriveGroupSpec {
   readonly name: string;
   /** The Device resources it groups, as the configuration names them. */
   readonly devices: readonly string[];
+  readonly changer?: ChangerSpec;
+}
+
+/** An Autochanger with a Changer Command (changers/): how to run it and which drive is which. */
+export interface ChangerSpec {
+  readonly command: string;
+  readonly changerDevice: string;
+  /** The longest Maximum Changer Wait of its devices, in seconds. */
+  readonly maximumChangerWait: number;
+  /** Each Device's Drive Index. */
+  readonly driveIndex: ReadonlyMap<string, number>;
 }
 
 /**
- * Changers come with tape support (issue 13). An Autochanger with no changer command
- * that groups File devices (as Bareos's stock `autochanger/FileStorage.conf` and
- * `filechanger.conf`) is a group of drives: a job naming it may get any of them, as in
- * Bareos. One with a changer command is an error, since Burrow cannot run the changer
- * it describes.
+ * An Autochanger with no changer command that groups File devices (as Bareos's stock
+ * `autochanger/FileStorage.conf` and `filechanger.conf`) is a group of drives: a job
+ * naming it may get any of them, as in Bareos. One with a Changer Command is a tape
+ * library: its devices must be Tape or VTape drives with distinct Drive Indexes, and
+ * it needs a Changer Device (its %c).
  */
 export function checkAutochangers(problems: Problems, changers: readonly AutochangerResource[], devices: readonly DeviceResource[]): DriveGroupSpec[] {
   const groups: DriveGroupSpec[] = [];
   for (const c of changers) {
-    if (c.changerCommand?.trim()) {
-      problems.error(problemAt(c, 'changerCommand', `autochangers are not available yet in Burrow, so "${c.changerCommand}" cannot be run${c.changerDevice ? ` on ${c.changerDevice}` : ''}`));
+    const members = c.device.map((n) => findResource(devices, n)).filter((d): d is DeviceResource => d !== undefined);
+    if (members.length === 0) continue;  // the Device errors say why
+    const command = c.changerCommand?.trim() ?? '';
+    if (command === '') {
+      if (members.some((d) => d.deviceType !== 'File')) {
+        problems.error(problemAt(c, 'device', `a tape drive in an Autochanger needs its Changer Command (e.g. "mtx-changer %c %o %S %a %d", or burrow-vchanger for virtual tapes)`));
+        continue;
+      }
+      groups.push({ name: c.name, devices: members.map((d) => d.name) });
       continue;
     }
-    const members = c.device.map((n) => findResource(devices, n)).filter((d): d is DeviceResource => d !== undefined);
-    if (members.length === 0 || members.some((d) => d.deviceType !== 'File')) continue;  // the Device errors say why
-    groups.push({ name: c.name, devices: members.map((d) => d.name) });
+    const before = problems.errors.length;
+    const notTape = members.filter((d) => d.deviceType !== 'Tape' && d.deviceType !== 'VTape');
+    if (notTape.length > 0) problems.error(problemAt(c, 'device', `${notTape.map((d) => d.name).join(', ')}: a changer loads Tape and VTape drives only`));
+    if (!c.changerDevice?.trim()) problems.error(problemAt(c, 'changerCommand', 'needs a Changer Device (the library\'s control device, or burrow-vchanger\'s directory), its %c'));
+    const driveIndex = new Map<string, number>();
+    const taken = new Map<number, string>();
+    for (const d of members) {
+      if (!d.autochanger && d.deviceType !== 'File') problems.warn(problemAt(d, 'autochanger', `= no, yet Autochanger "${c.name}" loads it: write Autochanger = yes (Bareos needs it; Burrow loads the drive through the changer either way)`));
+      const other = taken.get(d.driveIndex);
+      if (other !== undefined) problems.error(problemAt(d, 'driveIndex', `${d.driveIndex} is also Device "${other}"'s in Autochanger "${c.name}": each drive of a library has its own number`));
+      taken.set(d.driveIndex, d.name);
+      driveIndex.set(d.name, d.driveIndex);
+    }
+    if (problems.errors.length !== before) continue;
+    groups.push({
+      name: c.name, devices: members.map((d) => d.name),
+      changer: { command, changerDevice: c.changerDevice!.trim(), maximumChangerWait: Math.max(...members.map((d) => d.maximumChangerWait)), driveIndex },
+    });
   }
   return groups;
 }

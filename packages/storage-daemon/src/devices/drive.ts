@@ -202,6 +202,12 @@ export interface Drive {
   openRead(signal?: AbortSignal): Promise<ReadVolume>;
   /** Forgets the mounted volume. Refused (DEVICE) while handles are open; nothing mounted is fine. */
   unmount(): Promise<void>;
+  /**
+   * Only a drive in an autochanger (changers/changer-drive.ts): has the changer load the
+   * cartridge of `slot`, unloading what the drive holds (DEVICE while it is in use;
+   * NOT_FOUND for an empty slot). The operator's `label slot=` and `mount slot=`.
+   */
+  loadSlot?(slot: number): Promise<void>;
 }
 
 /** The handle, with `after` run once when it closes (whether or not its own close succeeds). */

@@ -52,7 +52,7 @@ async function label(ctx: StorageContext, channel: Channel, log: Logger, req: bu
   const { volumeName } = req;
   const mounted = await ctx.operator.label({ device: req.device, drive: req.drive }, volumeName, {
     poolName: req.poolName, mediaType: req.mediaType, labelledBy: ctx.name,
-  }, { relabel: req.overwrite === true, renameFrom: req.oldVolumeName === '' ? undefined : req.oldVolumeName });
+  }, { relabel: req.overwrite === true, renameFrom: req.oldVolumeName === '' ? undefined : req.oldVolumeName, slot: req.slot });
   log.info({ volume: volumeName, from: req.oldVolumeName || undefined, drive: mounted.drive }, 'labelled volume');
   await channel.send('sdLabelReply', { volumeName, volBytes: mounted.volBytes });
   channel.close('label done');

@@ -112,12 +112,19 @@ export class DriveOperator {
    * every drive of its Media Type (the new volume may be theirs).
    * The drive's Media Type must be the one the Director's Storage expects. With
    * `relabel` (truncate) the volume must already hold our label of this name; with
-   * `renameFrom` (relabel oldvolume=) the old volume takes the new name and label.
+   * `renameFrom` (relabel oldvolume=) the old volume takes the new name and label. With
+   * `slot`, a drive in an autochanger has the changer load that slot's cartridge first.
    */
-  async label(at: DriveAddress, volumeName: string, info: VolumeLabelInfo, options: { relabel?: boolean; renameFrom?: string } = {}): Promise<LabelledVolume & { drive: string }> {
+  async label(at: DriveAddress, volumeName: string, info: VolumeLabelInfo, options: { relabel?: boolean; renameFrom?: string; slot?: number } = {}): Promise<LabelledVolume & { drive: string }> {
     const d = this.locate(at);
     if (!d.ok) throw new BurrowError('NOT_FOUND', d.reply.text);
     const { drive } = d;
+    // An autochanger's drive first loads the slot named (a drive without a changer ignores it, as Bareos does).
+    if (options.slot && drive.drive.loadSlot) {
+      const busy = busyReply(drive, true);
+      if (busy) throw new BurrowError('DEVICE', busy.text);
+      await drive.drive.loadSlot(options.slot);
+    }
     const { mediaType } = drive.config;
     if (info.mediaType && mediaType && info.mediaType !== mediaType) {
       throw new BurrowError('DEVICE', `Device ${drive.printName} has Media Type "${mediaType}", not "${info.mediaType}" as the Director's Storage says`);

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { BAREOS_DAEMON_COMMON, BAREOS_TAPE_DEVICE, bareosTlsExcept, NOT_AVAILABLE_YET } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
-import { bool, description, integer, listenPort, many, name, one, oneOf, size, text } from '../schema/fields.js';
+import { bool, description, duration, integer, listenPort, many, name, one, oneOf, size, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
@@ -48,6 +48,7 @@ export const sdStorageSpec = defineResource({
 /** Bareos's tape directives the tape drive applies (fields of Device below). */
 const APPLIED_TAPE_DIRECTIVES: ReadonlySet<string> = new Set([
   'Hardware End Of Medium', 'Fast Forward Space File', 'Bsf At Eom', 'Two Eof', 'Offline On Unmount', 'Maximum File Size',
+  'Autochanger', 'Auto Changer', 'Drive Index', 'Maximum Changer Wait',
 ]);
 
 export const deviceSpec = defineResource({
@@ -82,6 +83,11 @@ export const deviceSpec = defineResource({
     count: one(integer(1, 9999).default(1)),
     // A drive with Autoselect = no is used only when named itself, never when its group is named.
     autoselect: one(bool().default(true)),
+    // A drive of an Autochanger (storage-daemon/src/changers/): its number in the library, from 0,
+    // and how long one changer call may take (Bareos: 300 s) before it is killed.
+    autochanger: one(bool().default(false)),
+    driveIndex: one(integer(0, 999).default(0)),
+    maximumChangerWait: one(duration().default(300)),
   },
   unimplemented: [
     'Device Options', 'Maximum Open Wait', 'Maximum Open Volumes', 'Maximum Network Buffer Size', 'Label Block Size',
@@ -94,10 +100,10 @@ export const deviceSpec = defineResource({
 });
 
 /**
- * Bareos's Autochanger: a group of devices behind one changer. Burrow has no changers
- * yet (they come with tapes): the Storage daemon accepts one that only groups File
- * devices without a changer command, with a warning, and refuses any other
- * (storage-daemon/src/devices/check.ts).
+ * Bareos's Autochanger: a group of devices behind one changer. With a Changer Command
+ * its Tape or VTape devices are the library's drives, loaded by running the command
+ * (storage-daemon/src/changers/); without one (Changer Command = "") it only groups
+ * File devices (storage-daemon/src/devices/check.ts).
  */
 export const autochangerSpec = defineResource({
   type: 'Autochanger',

@@ -80,7 +80,7 @@ export const labelCommand = defineCommand({
   run: async (ctx, a): Promise<LabelResult> => {
     const t = labelTarget(ctx, 'label', a);
     // The SD labels first: a label it refuses (a volume already there) leaves no Media record behind.
-    const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: a.volume, poolName: t.pool.name, drive: a.drive });
+    const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: a.volume, poolName: t.pool.name, drive: a.drive, slot: a.slot });
     const { mediaId, slot } = recordLabelled(ctx, t, a.volume, volBytes, a.slot);
     return { volume: a.volume, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: volBytes };
   },

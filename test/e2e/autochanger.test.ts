@@ -1,0 +1,92 @@
+/**
+ * An autochanger on the real daemons (issue 13, section 2): burrow-vchanger with two
+ * drives and five slots (the last an import/export slot), run by the Storage daemon
+ * through its Changer Command. Cartridges are labelled by slot (the changer loads each
+ * first); a Full larger than one cartridge spans two, the second loaded by the changer
+ * when the first is full; the restore reads both back, the changer bringing the first
+ * one back; and a changer that fails to load ends a job with Bareos's 3992 text.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { VCHANGER_COMMAND, vchanger } from '@burrow/storage-daemon/changers/testing';
+import { Burrow } from '../harness/daemons.js';
+import { buildSampleTree, compareTrees } from '../harness/tree.js';
+
+describe('an autochanger of virtual tapes (burrow-vchanger)', () => {
+  let src: string;
+  let burrow: Burrow;
+  let tapes: string;
+  let library: string;
+
+  before(async () => {
+    src = mkdtempSync(join(tmpdir(), 'burrow-changer-src-'));
+    buildSampleTree(src); // about 5 MB: more than one cartridge of 4 MB
+    tapes = mkdtempSync(join(tmpdir(), 'burrow-changer-'));
+    library = join(tapes, 'library');
+    const init = await vchanger('init', library, '--slots', '5', '--drives', '2', '--import-export', '1', '--barcodes', 'A00001-A00003');
+    assert.equal(init.code, 0, init.stderr);
+    const drive = (n: number): string => `
+Device { Name = Drive${n}; Device Type = VTape; Media Type = LTO; Archive Device = ${JSON.stringify(join(tapes, `drive${n}`))}
+  Autochanger = yes; Drive Index = ${n}; Maximum Changer Wait = 30; Maximum Block Size = 64k; Volume Capacity = 4M; Label Media = no }`;
+    burrow = await Burrow.start({
+      include: [src],
+      sdResources: `${drive(0)}${drive(1)}
+Autochanger { Name = Library; Device = Drive0, Drive1; Changer Device = ${JSON.stringify(library)}; Changer Command = ${JSON.stringify(VCHANGER_COMMAND)} }`,
+      directorResources: `
+Storage { Name = Library; Address = 127.0.0.1; SDPort = @SDPORT@; Password = @SDPASSWORD@; Device = Library; Media Type = LTO }
+Pool { Name = Tapes; Pool Type = Backup }
+Job { Name = backup-lib; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = Library; Pool = Tapes; Messages = Standard }`,
+    });
+  });
+  after(async () => {
+    await burrow?.stop();
+    rmSync(src, { recursive: true, force: true });
+    rmSync(tapes, { recursive: true, force: true });
+  });
+
+  const inDrive = (n: number): string | null => {
+    try {
+      return basename(readlinkSync(join(tapes, `drive${n}`)));
+    } catch {
+      return null;
+    }
+  };
+
+  it('labels cartridges by slot, the changer loading each one first', async () => {
+    for (const slot of [1, 2]) {
+      const r = await burrow.console([`label storage=Library volume=A0000${slot} pool=Tapes slot=${slot} drive=0`]);
+      assert.equal(r.code, 0, r.stdout + burrow.logs());
+      assert.match(r.stdout, new RegExp(`Catalog record for Volume "A0000${slot}", Slot ${slot} successfully created`));
+      assert.equal(inDrive(0), `A0000${slot}`);
+    }
+    const slots = await vchanger(library, 'listall');
+    assert.match(slots.stdout, /^D:0:F:2:A00002\nD:1:E\nS:1:F:A00001\nS:2:E\nS:3:F:A00003\n/, 'slot 1 went home before slot 2 was loaded');
+    const vols = await burrow.console(['list volumes pool=Tapes']);
+    assert.match(vols.stdout, /A00001/);
+  });
+
+  it('spans a Full over two cartridges, the changer loading the second, and restores it exactly', async () => {
+    const backup = await burrow.console(['run job=backup-lib yes', 'wait jobid=1', 'messages']);
+    assert.match(backup.stdout, /Termination:\s+Backup OK\n/, backup.stdout + burrow.logs());
+    assert.match(backup.stdout, /Volume name\(s\):\s+A0000(1\|A00002|2\|A00001)\n/);
+    assert.match(backup.stdout, /Volume "A0000\d" is full \(\d+ bytes\); continuing on the next volume/);
+    const where = join(burrow.dir, 'restored');
+    const restore = await burrow.console([`restore client=test-fd jobid=1 storage=Library all yes where=${where}`, 'wait', 'messages']);
+    assert.match(restore.stdout, /Termination:\s+Restore OK\n/, restore.stdout + burrow.logs());
+    assert.deepEqual(compareTrees(src, join(where, src)), []);
+  });
+
+  it('a changer that cannot load gives the job a clear error naming the changer\'s failure', async () => {
+    const held = inDrive(0) ?? inDrive(1);
+    assert.ok(held !== null, 'a cartridge is in a drive after the restore');
+    assert.equal((await vchanger('fault', library, 'fail', 'load')).code, 0);
+    const where = join(burrow.dir, 'restored-fault');
+    const restore = await burrow.console([`restore client=test-fd jobid=1 storage=Library all yes where=${where}`, 'wait', 'messages']);
+    assert.match(restore.stdout, /Termination:\s+\*\*\* Restore Error \*\*\*/, restore.stdout + burrow.logs());
+    assert.match(restore.stdout, /3992 Bad autochanger "load slot \d, drive \d": ERR=Child exited with code 1/);
+    assert.equal((await vchanger('fault', library, 'clear')).code, 0);
+  });
+});

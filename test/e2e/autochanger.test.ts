@@ -89,4 +89,33 @@ Job { Name = backup-lib; Type = Backup; Level = Full; Client = test-fd; FileSet 
     assert.match(restore.stdout, /3992 Bad autochanger "load slot \d, drive \d": ERR=Child exited with code 1/);
     assert.equal((await vchanger('fault', library, 'clear')).code, 0);
   });
+
+  it('label barcodes, status slots and update slots follow the changer: a transfer, an import, an export', async () => {
+    const labelled = await burrow.console(['label barcodes storage=Library pool=Tapes slots=1,3 drive=1 yes']);
+    assert.equal(labelled.code, 0, labelled.stdout + burrow.logs());
+    assert.match(labelled.stdout, /Media record for Slot 1 Volume "A00001" already exists\./);
+    assert.match(labelled.stdout, /Catalog record for Volume "A00003", Slot 3 successfully created\./);
+    assert.equal(inDrive(1), 'A00003');
+
+    assert.equal((await vchanger('insert', library, '5', 'B00001')).code, 0, 'an operator puts a cartridge in the mail slot');
+    assert.equal((await burrow.console(['release storage=Library drive=1'])).code, 0);
+    assert.equal((await vchanger(library, 'transfer', '3', '4')).code, 0);
+    const moved = await burrow.console(['update slots storage=Library']);
+    assert.equal(moved.code, 0, moved.stdout);
+    assert.match(moved.stdout, /Catalog record for Volume "A00003" updated to reference slot 4\./);
+    assert.match(moved.stdout, /Catalog record for Volume "A00001" is up to date\./);
+    const status = await burrow.console(['status slots storage=Library']);
+    assert.match(status.stdout, /^ {4}4 \| +A00003 \| +Append \| +LTO \| +Tapes \|$/m, status.stdout);
+    assert.match(status.stdout, /^ {4}5@\| +B00001 \| +\? \|/m, 'the mail slot, a cartridge the catalog does not know');
+
+    // Export: A00003 to the mail slot, and out of the library.
+    assert.equal((await vchanger(library, 'transfer', '5', '3')).code, 0);
+    assert.equal((await vchanger(library, 'transfer', '4', '5')).code, 0);
+    assert.equal((await vchanger('remove', library, '5')).stdout, 'A00003\n');
+    const out = await burrow.console(['update slots storage=Library']);
+    assert.match(out.stdout, /Volume "A00003" is no longer in the changer \(it was in Slot 4\): InChanger set to zero\./);
+    assert.match(out.stdout, /Volume "B00001" in Slot 3 is not in the catalog: label it/);
+    const json = await burrow.console(['.api json', 'list volume=A00003']);
+    assert.match(json.stdout, /"inchanger":\s*0/);
+  });
 });

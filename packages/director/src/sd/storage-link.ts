@@ -4,6 +4,7 @@
  * does, so the connection itself is the session. The Director's answers to the SD's
  * requests during a backup (Bareos's catreq.cc) are in backup-session.ts.
  */
+import { BurrowError } from '@burrow/common/errors/index';
 import { peerError, type Channel } from '@burrow/common/net/channel';
 import type { burrow } from '@burrow/common/proto/index';
 import { connectDaemon } from '../peer-connect.js';
@@ -91,6 +92,19 @@ export async function driveCommand(target: StorageTarget, directorName: string, 
     return await channel.expect('sdDriveReply');
   } finally {
     channel.close(`${cmd.action} done`);
+  }
+}
+
+/** An autochanger question (update slots, status slots, label barcodes); a refusal (39xx) is a DEVICE error with the SD's words. */
+export async function changerCommand(target: StorageTarget, directorName: string, cmd: { action: 'list' | 'listall' | 'slots' | 'transfer'; slot?: number; destination?: number }): Promise<burrow.SdChangerReply> {
+  const channel = await openStorage(target, directorName);
+  try {
+    await channel.send('sdChanger', { action: cmd.action, device: target.device, slot: cmd.slot ?? 0, destination: cmd.destination ?? 0 });
+    const reply = await channel.expect('sdChangerReply');
+    if (reply.code >= 3900) throw new BurrowError('DEVICE', reply.text);
+    return reply;
+  } finally {
+    channel.close(`autochanger ${cmd.action} done`);
   }
 }
 

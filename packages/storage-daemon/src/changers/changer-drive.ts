@@ -87,7 +87,7 @@ export class ChangerTapeDrive implements Drive {
   get capabilities(): Drive['capabilities'] { return this.tape.capabilities; }
   get maximumBlockSize(): number | undefined { return this.tape.maximumBlockSize; }
   /** The Autochanger this drive belongs to. */
-  get changerName(): string { return this.library.name; }
+  get changer(): Autochanger { return this.library; }
 
   mounted(): MountedVolume | null {
     return this.tape.mounted();

@@ -1,7 +1,7 @@
 /**
  * The Storage daemon's side of the Director conversation (its peer is
  * director/src/sd/). The first message says what the connection is for: a label, the
- * operator's mount, unmount or release of a drive, a status request, or one job's
+ * operator's mount, unmount or release of a drive, an autochanger question, a status request, or one job's
  * backup or restore session (job-session.ts).
  */
 import type { Channel } from '@burrow/common/net/channel';
@@ -9,13 +9,14 @@ import type { Logger } from '@burrow/common/log/index';
 import type { burrow } from '@burrow/common/proto/index';
 import { refuseMonitor, type DirectorAccess } from '@burrow/common/daemon/monitor';
 import type { StorageContext } from '../context.js';
+import { changerReply } from './changer-commands.js';
 import { driveReply } from './drive-commands.js';
 import { backupSession, restoreSession } from './job-session.js';
 import { statusReply } from './status.js';
 
 /** What a Monitor Director (`Monitor = yes`) asked for, in the words of the refusal. */
 const MONITOR_REFUSES: Readonly<Record<string, string>> = {
-  sdLabel: 'a label', sdBackup: 'a backup session', sdRestore: 'a restore session', sdDrive: 'a mount, unmount or release',
+  sdLabel: 'a label', sdBackup: 'a backup session', sdRestore: 'a restore session', sdDrive: 'a mount, unmount or release', sdChanger: 'an autochanger command',
 };
 
 export async function serveDirector(ctx: StorageContext, channel: Channel, log: Logger, access: DirectorAccess): Promise<void> {
@@ -31,6 +32,10 @@ export async function serveDirector(ctx: StorageContext, channel: Channel, log: 
     case 'sdDrive':
       await channel.send('sdDriveReply', await driveReply(ctx.operator, first.body));
       channel.close('drive command done');
+      return;
+    case 'sdChanger':
+      await channel.send('sdChangerReply', await changerReply(ctx.reservations.table, first.body));
+      channel.close('changer command done');
       return;
     case 'statusRequest':
       await channel.send('statusReply', statusReply(ctx));

@@ -9,15 +9,16 @@
 import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource } from '@burrow/common/config/index';
-import { labelVolume, type StorageTarget } from '../../sd/storage-link.js';
+import { changerCommand, labelVolume, type StorageTarget } from '../../sd/storage-link.js';
 import { storageTarget } from '../../setup/resolve.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
-import { count, text } from '../arg-types.js';
+import { count, flag, text } from '../arg-types.js';
+import { parseSlotList } from './slots.js';
 import { volumeNameProblem } from '../../media/label-format.js';
 import { mediaDefaults } from '../../media/pools.js';
 import { isOneOf, RELABELABLE } from '../../media/statuses.js';
 import type { MediaRow, PoolRow } from '../../catalog/index.js';
-import { visibleVolume } from './media-common.js';
+import { confirmed, visibleVolume } from './media-common.js';
 import { consoleScope } from '../scope.js';
 
 export interface LabelResult {
@@ -30,22 +31,28 @@ export interface LabelResult {
   volbytes: number;
 }
 
-/** What label and relabel check before asking the SD: the Storage, the Pool and the new name. */
-function labelTarget(ctx: ConsoleContext, command: string, a: { storage?: string; pool: string; volume: string }): { storage: StorageTarget; pool: PoolRow; existing: MediaRow | undefined } {
+/** The Storage and Pool a label names, as this console may use them. */
+function storageAndPool(ctx: ConsoleContext, command: string, a: { storage?: string; pool: string }): { storage: StorageTarget; pool: PoolRow } {
   const storageName = a.storage ?? ctx.config.storages[0]?.name;
   if (!storageName) throw new BurrowError('BAD_REQUEST', `${command}: no Storage resource is configured`);
   const scope = consoleScope(ctx);
   if (!scope.storageAllowed(storageName)) throw new BurrowError('NOT_FOUND', `Storage "${storageName}" is not defined`);
   const pool = findResource(ctx.config.pools, a.pool);
   if (!pool || !scope.poolAllowed(pool.name)) throw new BurrowError('NOT_FOUND', `Pool "${a.pool}" is not defined`);
+  const poolRow = ctx.catalog.getPool(pool.name);
+  if (!poolRow) throw new BurrowError('CATALOG', `Pool "${pool.name}" is missing from the catalog`);
+  return { storage: storageTarget(ctx.config, storageName), pool: poolRow };
+}
+
+/** What label and relabel check before asking the SD: the Storage, the Pool and the new name. */
+function labelTarget(ctx: ConsoleContext, command: string, a: { storage?: string; pool: string; volume: string }): { storage: StorageTarget; pool: PoolRow; existing: MediaRow | undefined } {
+  const target = storageAndPool(ctx, command, a);
   const problem = volumeNameProblem(a.volume);
   if (problem) throw new BurrowError('BAD_REQUEST', `${command}: ${problem}`);
   // A record made by `add` (Unlabeled, nothing written) may be labelled; one with data never.
   const existing = ctx.catalog.getMediaByName(a.volume);
   if (existing && existing.volStatus !== 'Unlabeled') throw new BurrowError('BAD_REQUEST', `Media record for new Volume "${a.volume}" already exists.`);
-  const poolRow = ctx.catalog.getPool(pool.name);
-  if (!poolRow) throw new BurrowError('CATALOG', `Pool "${pool.name}" is missing from the catalog`);
-  return { storage: storageTarget(ctx.config, storageName), pool: poolRow, existing };
+  return { ...target, existing };
 }
 
 /**
@@ -72,23 +79,83 @@ function recordLabelled(ctx: ConsoleContext, t: ReturnType<typeof labelTarget>, 
   return { mediaId: ctx.catalog.createMedia({ volumeName: volume, volStatus: 'Append', ...fields }), slot };
 }
 
+/** `label barcodes`: what happened to each cartridge of the slots named. */
+export interface LabelBarcodesResult {
+  storage: string;
+  labelled: LabelResult[];
+  lines: string[];
+}
+
+const renderLabel = (r: LabelResult): string[] => [
+  `Sending label command for Volume "${r.volume}" Slot ${r.slot} ...`,
+  `3000 OK label. VolBytes=${r.volbytes} Volume="${r.volume}" Device="${r.device}"`,
+  `Catalog record for Volume "${r.volume}", Slot ${r.slot} successfully created.`,
+];
+
+/**
+ * `label barcodes [slots=]`: every cartridge the changer lists in those slots is
+ * labelled with its barcode (the SD loads each first) and recorded with its slot; one
+ * the catalog has already keeps its record and gets its slot; a cleaning cartridge (the
+ * pool's Cleaning Prefix) is recorded as Cleaning, never labelled. One cartridge that
+ * fails does not stop the others.
+ */
+async function labelBarcodes(ctx: ConsoleContext, a: { storage?: string; pool: string; slots?: string; drive?: number; yes?: boolean }): Promise<LabelBarcodesResult> {
+  confirmed(a.yes, 'label barcodes');
+  const inRange = parseSlotList(a.slots);
+  const first = storageAndPool(ctx, 'label barcodes', a);
+  const reply = await changerCommand(first.storage, ctx.env.directorName, { action: 'list' });
+  const lines = [...reply.messages, ...reply.problems];
+  const labelled: LabelResult[] = [];
+  for (const { slot, barcode } of reply.slots) {
+    if (!inRange(slot) || barcode === '') continue;
+    const known = ctx.catalog.getMediaByName(barcode);
+    if (known && known.volStatus !== 'Unlabeled') {
+      ctx.catalog.updateMedia(known.mediaId, { slot, inChanger: true, storageId: ctx.catalog.ensureStorage(first.storage.name) });
+      lines.push(`Media record for Slot ${slot} Volume "${barcode}" already exists.`);
+      continue;
+    }
+    if (barcode.startsWith(first.pool.cleaningPrefix) && first.pool.cleaningPrefix !== '') {
+      ctx.catalog.createMedia({
+        volumeName: barcode, poolId: first.pool.poolId, mediaType: first.storage.mediaType, storageId: ctx.catalog.ensureStorage(first.storage.name),
+        volStatus: 'Cleaning', slot, inChanger: true, ...mediaDefaults(first.pool),
+      });
+      lines.push(`Catalog record for cleaning tape "${barcode}" in Slot ${slot} successfully created.`);
+      continue;
+    }
+    try {
+      const t = labelTarget(ctx, 'label barcodes', { storage: a.storage, pool: a.pool, volume: barcode });
+      const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: barcode, poolName: t.pool.name, drive: a.drive, slot });
+      const { mediaId } = recordLabelled(ctx, t, barcode, volBytes, slot);
+      const r = { volume: barcode, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: volBytes };
+      labelled.push(r);
+      lines.push(...renderLabel(r));
+    } catch (err) {
+      lines.push(`Slot ${slot} Volume "${barcode}" not labelled: ${(err as Error).message}`);
+    }
+  }
+  if (labelled.length === 0 && lines.length === 0) lines.push(`No cartridge with a barcode in the slots named of Storage "${first.storage.name}".`);
+  return { storage: first.storage.name, labelled, lines };
+}
+
 export const labelCommand = defineCommand({
   name: 'label',
-  help: 'Label a volume',
-  usage: 'label [storage=<storage>] volume=<name> pool=<pool> [slot=<n>] [drive=<n>]',
-  args: z.object({ storage: text().optional(), volume: text(), pool: text(), slot: count().optional(), drive: count().optional() }).strict(),
-  run: async (ctx, a): Promise<LabelResult> => {
-    const t = labelTarget(ctx, 'label', a);
+  help: 'Label a volume, or every cartridge of an autochanger by its barcode',
+  usage: 'label [storage=<storage>] volume=<name> pool=<pool> [slot=<n>] [drive=<n>] | label barcodes [storage=<storage>] pool=<pool> [slots=<list>] [drive=<n>] yes',
+  args: z.object({
+    storage: text().optional(), volume: text().optional(), pool: text(), slot: count().optional(), drive: count().optional(),
+    barcodes: flag().optional(), slots: text().optional(), yes: flag().optional(),
+  }).strict(),
+  run: async (ctx, a): Promise<LabelResult | LabelBarcodesResult> => {
+    if (a.barcodes) return labelBarcodes(ctx, a);
+    if (a.volume === undefined) throw new BurrowError('BAD_REQUEST', 'label: missing volume=');
+    const volume = a.volume;
+    const t = labelTarget(ctx, 'label', { ...a, volume });
     // The SD labels first: a label it refuses (a volume already there) leaves no Media record behind.
-    const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: a.volume, poolName: t.pool.name, drive: a.drive, slot: a.slot });
-    const { mediaId, slot } = recordLabelled(ctx, t, a.volume, volBytes, a.slot);
-    return { volume: a.volume, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: volBytes };
+    const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: volume, poolName: t.pool.name, drive: a.drive, slot: a.slot });
+    const { mediaId, slot } = recordLabelled(ctx, t, volume, volBytes, a.slot);
+    return { volume, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: volBytes };
   },
-  render: (r) => [
-    `Sending label command for Volume "${r.volume}" Slot ${r.slot} ...`,
-    `3000 OK label. VolBytes=${r.volbytes} Volume="${r.volume}" Device="${r.device}"`,
-    `Catalog record for Volume "${r.volume}", Slot ${r.slot} successfully created.`,
-  ].join('\n'),
+  render: (r) => ('lines' in r ? r.lines : renderLabel(r)).join('\n'),
 });
 
 export interface RelabelResult extends LabelResult {

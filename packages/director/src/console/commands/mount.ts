@@ -25,7 +25,7 @@ export interface DriveCommandResult {
 }
 
 /** storage=, or the only Storage this console may use. */
-function storageNamed(ctx: ConsoleContext, command: string, named: string | undefined): string {
+export function storageNamed(ctx: ConsoleContext, command: string, named: string | undefined): string {
   const scope = consoleScope(ctx);
   if (named !== undefined) {
     if (!scope.storageAllowed(named)) throw new BurrowError('NOT_FOUND', `Storage "${named}" is not defined`);

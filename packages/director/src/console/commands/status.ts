@@ -1,4 +1,4 @@
-/** status: what the Director, a client or a storage daemon is doing. */
+/** status: what the Director, a client or a storage daemon is doing; `status slots`: an autochanger's slots (slots.ts). */
 import { z } from 'zod';
 import { VERSION } from '@burrow/common/daemon/version';
 import { BurrowError } from '@burrow/common/errors/index';
@@ -12,6 +12,8 @@ import { defineCommand, type ConsoleContext } from '../command.js';
 import { choice, count, text } from '../arg-types.js';
 import { table } from '../text.js';
 import { consoleScope } from '../scope.js';
+import { storageNamed } from './mount.js';
+import { renderSlots, statusSlots, type SlotRow } from './slots.js';
 
 export interface ScheduledRun {
   level: string;
@@ -36,7 +38,7 @@ export interface DirectorStatus {
 }
 
 /** A Director's own status, or the text a File or Storage daemon sent back. */
-export type StatusResult = DirectorStatus | { client: string; text: string } | { storage: string; text: string };
+export type StatusResult = DirectorStatus | { client: string; text: string } | { storage: string; text: string } | { storage: string; slots: SlotRow[] };
 
 function directorStatus(ctx: ConsoleContext, days: number): DirectorStatus {
   const scope = consoleScope(ctx);
@@ -76,9 +78,9 @@ function renderDirector(s: DirectorStatus): string {
 export const statusCommand = defineCommand({
   name: 'status',
   help: 'Report the status of the Director, a client or a storage daemon',
-  usage: 'status [dir [days=N] | client=<name> | storage=<name>]',
+  usage: 'status [dir [days=N] | client=<name> | storage=<name> | slots storage=<name>]',
   args: z.object({
-    what: choice(['dir', 'director', 'all'], 'say dir, client=NAME or storage=NAME').default('dir'),
+    what: choice(['dir', 'director', 'all', 'slots'], 'say dir, client=NAME, storage=NAME or slots storage=NAME').default('dir'),
     days: count().default(1),
     client: text().optional(),
     storage: text().optional(),
@@ -88,9 +90,13 @@ export const statusCommand = defineCommand({
     const scope = consoleScope(ctx);
     if (a.client !== undefined && !scope.clientAllowed(a.client)) throw new BurrowError('NOT_FOUND', `Client "${a.client}" is not defined`);
     if (a.storage !== undefined && !scope.storageAllowed(a.storage)) throw new BurrowError('NOT_FOUND', `Storage "${a.storage}" is not defined`);
+    if (a.what === 'slots') {
+      const storage = storageNamed(ctx, 'status slots', a.storage);
+      return { storage, slots: await statusSlots(ctx, storageTarget(ctx.config, storage)) };
+    }
     if (a.client !== undefined) return { client: a.client, text: await daemonStatus(clientTarget(ctx.config, a.client), 'client', ctx.env.directorName) };
     if (a.storage !== undefined) return { storage: a.storage, text: await daemonStatus(storageTarget(ctx.config, a.storage), 'storage', ctx.env.directorName) };
     return directorStatus(ctx, a.days);
   },
-  render: (r) => ('text' in r ? r.text : renderDirector(r)),
+  render: (r) => ('text' in r ? r.text : 'slots' in r ? renderSlots(r.slots) : renderDirector(r)),
 });

@@ -2,21 +2,28 @@
  * update (Bareos's ua_update.cc): `update volume=NAME key=value ...` (update-volume.ts),
  * `update volume fromallpools` / `allfrompool=POOL` (every volume takes its pool's
  * limits again), `update pool=NAME` (the pool's catalog row from its resource; its
- * volumes keep their own copies until `update volume frompool`).
+ * volumes keep their own copies until `update volume frompool`), `update slots` (the
+ * autochanger's barcodes into the volumes' Slot and InChanger: slots.ts).
  */
 import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource } from '@burrow/common/config/index';
 import { mediaDefaults, poolInput } from '../../media/pools.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
-import { choice, flag, text } from '../arg-types.js';
+import { choice, count, flag, text } from '../arg-types.js';
+import { storageTarget } from '../../setup/resolve.js';
+import { storageNamed } from './mount.js';
+import { updateSlots } from './slots.js';
 import type { Arg } from '../args.js';
 import { consoleScope } from '../scope.js';
 import { renderLines, visiblePool, visibleVolume, type LinesResult } from './media-common.js';
 import { updateVolume, VOLUME_KEYS, type VolumeKey } from './update-volume.js';
 
 const updateArgs = z.object({
-  what: choice(['volume', 'pool'], 'say volume=NAME or pool=NAME'),
+  what: choice(['volume', 'pool', 'slots'], 'say volume=NAME, pool=NAME or slots storage=NAME'),
+  storage: text().optional(),
+  drive: count().optional(),
+  scan: flag().optional(),
   volume: text().optional(),
   pool: text().optional(),
   fromallpools: flag().optional(),
@@ -32,7 +39,9 @@ function readUpdateLine(words: readonly Arg[]): Record<string, unknown> {
   const changes: Array<[string, string]> = [];
   const isVolume = words.some((w) => w.key === 'volume');
   for (const w of words) {
-    if (w.key === 'volume' || (w.key === 'pool' && !isVolume)) {
+    if (w.key === 'slots' && w.value === undefined) {
+      input.what = 'slots';
+    } else if (w.key === 'volume' || (w.key === 'pool' && !isVolume)) {
       input.what = w.key;
       if (w.value !== undefined) input[w.key] = w.value;
     } else if (w.key === 'fromallpools') {
@@ -70,10 +79,15 @@ function updatePool(ctx: ConsoleContext, name: string | undefined): string[] {
 export const updateCommand = defineCommand({
   name: 'update',
   help: 'Update a volume\'s catalog record, or a pool\'s from its resource',
-  usage: `update volume=<name> [${VOLUME_KEYS.map((k) => `${k}=`).join(' ')}] | update volume fromallpools | update volume allfrompool=<pool> | update pool=<pool>`,
+  usage: `update volume=<name> [${VOLUME_KEYS.map((k) => `${k}=`).join(' ')}] | update volume fromallpools | update volume allfrompool=<pool> | update pool=<pool> | update slots [storage=<storage>] [drive=<n>]`,
   args: updateArgs,
   readLine: readUpdateLine,
-  run: (ctx, a): LinesResult => {
+  run: async (ctx, a): Promise<LinesResult> => {
+    if (a.what === 'slots') {
+      // Bareos's scan mounts every cartridge to read its label; Burrow reads barcodes only, for now.
+      if (a.scan) throw new BurrowError('BAD_REQUEST', 'update slots scan: reading each cartridge\'s label is not available yet; update slots uses the barcodes');
+      return { lines: await updateSlots(ctx, storageTarget(ctx.config, storageNamed(ctx, 'update slots', a.storage))) };
+    }
     if (a.what === 'pool') return { lines: updatePool(ctx, a.pool) };
     if (a.fromallpools || a.allfrompool !== undefined) return { lines: allFromPools(ctx, a) };
     if (!a.volume) throw new BurrowError('BAD_REQUEST', 'update volume: give volume=NAME (or fromallpools, allfrompool=POOL)');

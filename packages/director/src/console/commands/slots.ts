@@ -1,0 +1,97 @@
+/**
+ * The autochanger's slots in the catalog (Bareos's ua_update.cc update_slots,
+ * ua_status.cc status_slots, ua_label.cc label barcodes): the Director asks the SD
+ * what the changer holds (its `list` and `listall`, run by the SD's Changer Command)
+ * and keeps each volume's Slot, InChanger and Storage in the catalog in step with it.
+ * A barcode is a volume's name.
+ */
+import { BurrowError } from '@burrow/common/errors/index';
+import type { MediaRow } from '../../catalog/index.js';
+import { changerCommand, type StorageTarget } from '../../sd/storage-link.js';
+import type { ConsoleContext } from '../command.js';
+
+/** `update slots`: Slot, InChanger and Storage of every volume the changer lists; those it no longer holds leave it. */
+export async function updateSlots(ctx: ConsoleContext, target: StorageTarget): Promise<string[]> {
+  const reply = await changerCommand(target, ctx.env.directorName, { action: 'list' });
+  const storageId = ctx.catalog.ensureStorage(target.name);
+  const lines = [...reply.messages, ...reply.problems];
+  const listed = new Set<number>();
+  for (const { slot, barcode } of reply.slots) {
+    if (barcode === '') continue;
+    const m = ctx.catalog.getMediaByName(barcode);
+    if (!m) {
+      lines.push(`Volume "${barcode}" in Slot ${slot} is not in the catalog: label it (label barcodes slots=${slot}).`);
+      continue;
+    }
+    listed.add(m.mediaId);
+    if (m.slot === slot && m.inChanger && m.storageId === storageId) {
+      lines.push(`Catalog record for Volume "${barcode}" is up to date.`);
+      continue;
+    }
+    ctx.catalog.updateMedia(m.mediaId, { slot, inChanger: true, storageId });
+    lines.push(`Catalog record for Volume "${barcode}" updated to reference slot ${slot}.`);
+  }
+  for (const m of inChangerOf(ctx, storageId)) {
+    if (listed.has(m.mediaId)) continue;
+    ctx.catalog.updateMedia(m.mediaId, { inChanger: false });
+    lines.push(`Volume "${m.volumeName}" is no longer in the changer (it was in Slot ${m.slot}): InChanger set to zero.`);
+  }
+  return lines;
+}
+
+function inChangerOf(ctx: ConsoleContext, storageId: number): MediaRow[] {
+  return ctx.catalog.listMedia().filter((m) => m.inChanger && m.storageId === storageId);
+}
+
+export interface SlotRow {
+  slot: number;
+  /** The cartridge's barcode, '' for an empty slot. */
+  volume: string;
+  volstatus: string;
+  mediatype: string;
+  pool: string;
+  /** In a drive now (its home slot is this one). */
+  loaded: boolean;
+  importexport: boolean;
+}
+
+/** `status slots`: each slot with its cartridge and what the catalog knows of it. */
+export async function statusSlots(ctx: ConsoleContext, target: StorageTarget): Promise<SlotRow[]> {
+  const reply = await changerCommand(target, ctx.env.directorName, { action: 'listall' });
+  const inDrive = new Map<number, string>();
+  for (const e of reply.elements) if (e.kind === 'drive' && e.full) inDrive.set(e.homeSlot, e.barcode);
+  return reply.elements.filter((e) => e.kind !== 'drive').map((e) => {
+    const volume = e.full ? e.barcode : inDrive.get(e.number) ?? '';
+    const m = volume === '' ? undefined : ctx.catalog.getMediaByName(volume);
+    const known = volume !== '' && m === undefined ? '?' : '';
+    return {
+      slot: e.number, volume, volstatus: m?.volStatus ?? known, mediatype: m?.mediaType ?? known, pool: m?.poolName ?? known,
+      loaded: !e.full && inDrive.has(e.number), importexport: e.kind === 'import-export',
+    };
+  });
+}
+
+/** Bareos's slot table: `*` marks a slot whose cartridge is in a drive, `@` an import/export slot. */
+export function renderSlots(rows: readonly SlotRow[]): string {
+  const out = [' Slot |   Volume Name    |   Status  |      Media Type       |      Pool          |',
+    '------+------------------+-----------+-----------------------+--------------------|'];
+  for (const r of rows) {
+    const mark = r.loaded ? '*' : r.importexport ? '@' : ' ';
+    out.push(` ${String(r.slot).padStart(4)}${mark}| ${r.volume.padStart(16)} | ${r.volstatus.padStart(9)} | ${r.mediatype.padStart(21)} | ${r.pool.padStart(18)} |`);
+  }
+  return out.join('\n');
+}
+
+/** A slot list as Bareos takes it (`slots=1-3,5`); none: every slot. */
+export function parseSlotList(text: string | undefined): (slot: number) => boolean {
+  if (text === undefined || text === '') return () => true;
+  const ranges = text.split(',').map((part) => {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!m) throw new BurrowError('BAD_REQUEST', `slots=${text}: "${part}" is not a slot or a range of slots (e.g. 1-3,5)`);
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (from < 1 || to < from) throw new BurrowError('BAD_REQUEST', `slots=${text}: "${part}" is not a range of slots from 1`);
+    return [from, to] as const;
+  });
+  return (slot) => ranges.some(([from, to]) => slot >= from && slot <= to);
+}

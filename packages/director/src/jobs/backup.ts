@@ -5,6 +5,7 @@
  * catalog, log lines into the job log — until both report their end. The rest of the
  * job's life is the template's (lifecycle.ts).
  */
+import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import { timestampFromMs } from '@burrow/common/proto/index';
 import type { StateSnapshot } from '../catalog/index.js';
@@ -12,7 +13,8 @@ import { openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { serveBackupSession } from '../sd/backup-session.js';
 import { VolumeWait } from './volume-wait.js';
-import { awaitSessionReady, openStorage, reservationOf } from '../sd/storage-link.js';
+import { awaitSessionReady, reservationOf } from '../sd/storage-link.js';
+import { reachStorage } from './storage-choice.js';
 import { accurateComparesDigests, recordDeleted, sendState } from './accurate.js';
 import { currentChain, type Basis } from './baseline.js';
 import { endStorageIfClientFailed, finalStatus, type Peers } from './conversation.js';
@@ -44,6 +46,8 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
   };
   // Filled in once the job talks to the FD; dropped at the end.
   let accurate: StateSnapshot | null = null;
+  // The plan with the Storage the backup writes to, once one answered (storage-choice.ts).
+  let writing = plan;
   const job: JobType = {
     noun: 'backup', messages: plan.messages, scripts: plan.scripts, totals,
     start: ({ id, log }) => {
@@ -54,12 +58,15 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
     vars: ({ env, id }, status) => ({
       c: plan.client.name, d: env.directorName, e: status ? statusWords(status) : '', i: String(id.jobId), j: id.job, l: LEVEL_NAMES[plan.level],
       n: plan.jobName, t: 'Backup', v: totals.volumes.names.join('|'), s: basis.since === null ? '' : listDate(basis.since), b: String(totals.sdBytes),
-      F: String(totals.sdFiles), p: plan.pool.name, w: plan.storage.name, h: plan.client.address, x: 'no',
+      F: String(totals.sdFiles), p: plan.pool.name, w: writing.storage.name, h: plan.client.address, x: 'no',
     }),
     open: async (ctx, peers) => {
-      const orders = { plan, basis, vars: job.vars(ctx), keepState: (state: StateSnapshot | null): void => { accurate = state; } };
+      const reached = await reachStorage(ctx, plan.storages);
+      peers.sd = reached.sd;
+      writing = { ...plan, storage: reached.target };
+      const orders = { plan: writing, basis, vars: job.vars(ctx), keepState: (state: StateSnapshot | null): void => { accurate = state; } };
       const { sd, fd } = await giveOrders(ctx, peers, orders);
-      return [serveStorage(ctx, { plan, totals, sd }), serveClient(ctx, { peers, totals, fd, state: accurate })];
+      return [serveStorage(ctx, { plan: writing, totals, sd }), serveClient(ctx, { peers, totals, fd, state: accurate })];
     },
     conversed: async (ctx) => {
       accurate?.drop();
@@ -72,7 +79,7 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
       for (const line of autoprune(catalog, plan.pruning, catalog.getPool(plan.pool.name), clock.now())) ctx.log.info(line);
     },
     counts: () => ({ jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, since: basis.since }),
-    report: (common) => backupReport({ ...common, plan, totals, since: basis.since }),
+    report: (common) => backupReport({ ...common, plan: writing, totals, since: basis.since }),
   };
   return job;
 }
@@ -88,7 +95,8 @@ interface BackupOrders {
 /** Reserves the SD session, then gives the FD its orders (and, accurate, the state). */
 async function giveOrders(ctx: JobContext, peers: Peers, { plan, basis, vars, keepState }: BackupOrders): Promise<{ sd: Channel; fd: Channel }> {
   const { env, id, log, signal } = ctx;
-  const sd = peers.sd = await openStorage(plan.storage, env.directorName, signal);
+  const sd = peers.sd;
+  if (!sd) throw new BurrowError('INTERNAL', 'orders given before a Storage daemon was reached');
   await sd.send('sdBackup', {
     jobId: id.jobId, jobName: id.job, client: plan.client.name, fileset: plan.fileset.name,
     level: LEVEL_NAMES[plan.level], pool: plan.pool.name, poolType: 'Backup', ...reservationOf(plan.storage),

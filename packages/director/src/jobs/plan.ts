@@ -30,7 +30,10 @@ export interface BackupPlan {
   jobName: string;
   level: BackupLevel;
   client: ClientTarget;
+  /** The first of `storages`: where the backup writes unless its SD cannot be reached. */
   storage: StorageTarget;
+  /** The Job's Storage list in its order (the run command's storage= alone), tried in turn (storage-choice.ts). */
+  storages: readonly StorageTarget[];
   /** The pool the backup writes to, for its level (pools.ts), and where it came from. */
   pool: PoolPlan;
   poolSource: PoolSource;
@@ -62,6 +65,13 @@ export interface RestorePlan {
   /** Client that writes the files (restoreclient=); usually the same. */
   restoreClient: ClientTarget;
   storage: StorageTarget;
+  /**
+   * Where the volumes may be read, in order of preference: the storage= given alone, else
+   * the Job's Storages, then every other one. The restore reads with the first whose
+   * Media Type is its volumes' (storage-choice.ts readingStorage), as each SD's volumes
+   * have a Media Type of their own.
+   */
+  storages: readonly StorageTarget[];
   /** Backup jobs whose files are selected; the newest version of each path wins. */
   jobIds: number[];
   /** Paths (or directory trees) to restore; empty: everything. Unused when `files` is given. */

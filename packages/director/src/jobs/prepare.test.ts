@@ -11,11 +11,12 @@ import { prepareRun } from './prepare.js';
 const pool = (name: string): PoolPlan => ({ name, labelFormat: null, maximumVolumeBytes: 0 });
 
 function backupPlan(level: BackupPlan['level']): BackupPlan {
+  const storage = { name: 'File', address: '127.0.0.1', port: 9103, password: 'x', device: 'FileStorage', devices: ['FileStorage'], mediaType: 'File' };
   const levels = { F: { pool: pool('Full'), fromRun: false }, I: { pool: pool('Incremental'), fromRun: false } };
   return {
     kind: 'backup', jobName: 'backup-client', level, accurate: false, writeBootstrap: null, messages: 'Standard', priority: 10, scripts: [],
     client: { name: 'client-fd', address: '127.0.0.1', port: 9102, password: 'x' },
-    storage: { name: 'File', address: '127.0.0.1', port: 9103, password: 'x', device: 'FileStorage', devices: ['FileStorage'], mediaType: 'File' },
+    storage, storages: [storage],
     pool: levels.I.pool, poolSource: 'Job IncPool override', pools: { base: pool('Job'), baseSource: 'Job resource', levels },
     fileset: { name: 'Set', spec: { name: 'Set', includes: [] }, digest: 'd1' },
     limits: { jobMax: 1, clientMax: 1, storageMax: 1, maxRunTimeMs: null, maxWaitTimeMs: null, allowDuplicates: true, cancelQueuedDuplicates: false, reschedule: { onError: false, intervalMs: 0, times: 0 } },

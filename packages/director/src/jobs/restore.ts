@@ -15,7 +15,8 @@ import { buildBootstrap } from '../catalog/index.js';
 import { openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
-import { openReadSession } from '../sd/storage-link.js';
+import { openReadSession, type StorageTarget } from '../sd/storage-link.js';
+import { readingStorage } from './storage-choice.js';
 import { endStorageIfClientFailed, type Peers } from './conversation.js';
 import type { JobContext, JobType } from './lifecycle.js';
 import { withLinkTargets } from './link-targets.js';
@@ -29,14 +30,16 @@ import { statusWords } from './status.js';
 
 export function restoreJob(plan: RestorePlan): JobType {
   const totals: RestoreTotals = { expectedFiles: 0, expectedBytes: 0, fdFiles: 0, fdBytes: 0, fdErrors: 0, fdStatus: 'E', sdStatus: 'E' };
+  // The Storage the volumes are read with, once the selection is known (storage-choice.ts).
+  const reading = { storage: plan.storage };
   const job: JobType = {
     noun: 'restore', messages: plan.messages, scripts: plan.scripts, totals,
     start: ({ log, id }) => log.info(`Start Restore Job ${id.job}`),
     vars: ({ env, id }, status) => ({
       c: plan.restoreClient.name, d: env.directorName, e: status ? statusWords(status) : '', i: String(id.jobId), j: id.job, l: '',
-      n: plan.jobName, t: 'Restore', b: String(totals.fdBytes), F: String(totals.fdFiles), w: plan.storage.name, h: plan.restoreClient.address, x: 'no',
+      n: plan.jobName, t: 'Restore', b: String(totals.fdBytes), F: String(totals.fdFiles), w: reading.storage.name, h: plan.restoreClient.address, x: 'no',
     }),
-    open: (ctx, peers) => openRestore(ctx, peers, { plan, totals, vars: job.vars(ctx) }),
+    open: (ctx, peers) => openRestore(ctx, peers, { plan, totals, reading, vars: job.vars(ctx) }),
     conversed: ({ log, signal }) => {
       if (totals.fdFiles !== totals.expectedFiles && log.status === 'T' && !signal.aborted) {
         log.warning(`${totals.expectedFiles} files were expected but ${totals.fdFiles} restored`);
@@ -51,6 +54,7 @@ export function restoreJob(plan: RestorePlan): JobType {
 interface RestoreRun {
   plan: RestorePlan;
   totals: RestoreTotals;
+  reading: { storage: StorageTarget };
   vars: PercentVars;
 }
 
@@ -92,30 +96,32 @@ async function keepText(ctx: JobContext, plan: RestorePlan, bootstrap: Bootstrap
   }
 }
 
-async function openRestore(ctx: JobContext, peers: Peers, { plan, totals, vars }: RestoreRun): Promise<Array<Promise<void>>> {
+async function openRestore(ctx: JobContext, peers: Peers, { plan, totals, reading, vars }: RestoreRun): Promise<Array<Promise<void>>> {
   const { env, id, log, signal } = ctx;
   const bootstrap = plan.bootstrapFile === undefined ? fromCatalog(ctx, plan) : await fromFile(ctx, plan, plan.bootstrapFile);
+  const storage = reading.storage = readingStorage(bootstrap, plan.storages, plan.storage);
+  if (storage !== plan.storage) log.info(`Reading with Storage "${storage.name}", which holds the volumes (Media Type ${storage.mediaType}).`);
   if (plan.writeBootstrap !== undefined) await keepText(ctx, plan, bootstrap);
   const files = totals.expectedFiles = bootstrapFileCount(bootstrap);
   const volumes = [...new Set(bootstrap.sections.map((s) => s.volume))];
   log.info(`Restoring ${files} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
   if (plan.regexWhere) log.info(`Names rewritten by RegexWhere ${plan.regexWhere}`);
   if (plan.owner) log.info(`A user's own restore: everything restored belongs to uid ${plan.owner.uid}`);
-  const { sd, token, device } = await openReadSession(plan.storage, env.directorName, {
+  const { sd, token, device } = await openReadSession(storage, env.directorName, {
     jobId: id.jobId, jobName: id.job, bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
   });
   log.info(`Using Device "${device}" to read.`);
   const fd = peers.fd = await openClient(plan.restoreClient, env.directorName, signal);
   await fd.send('fdRestore', {
     jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace, regexWhere: plan.regexWhere,
-    sdAddress: plan.storage.address, sdPort: plan.storage.port, token, expectedFiles: files,
+    sdAddress: storage.address, sdPort: storage.port, token, expectedFiles: files,
     scripts: clientScripts(plan.scripts, vars),
     restoreOwner: plan.owner ?? null,
   });
   // Damaged records are known on the volume by JobId and FileIndex only: the catalog names them.
   const nameFile = (jobId: number, fileIndex: number): Buffer | undefined => env.catalog.filePath(jobId, fileIndex);
   return [
-    awaitReadSessionEnd({ sd, log, storageName: plan.storage.name, signal, nameFile }).then(storageEnded(totals)),
+    awaitReadSessionEnd({ sd, log, storageName: storage.name, signal, nameFile }).then(storageEnded(totals)),
     awaitClientEnd({ fd, log, signal, nameFile }).then(clientEnded(totals)).finally(endStorageIfClientFailed(peers, id.jobId, () => totals.fdStatus)),
   ];
 }

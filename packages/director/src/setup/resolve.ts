@@ -76,13 +76,15 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
   const { pool, source: poolSource } = poolForLevel(pools, level, false);
   const spec = fileSetSpec(fs, resolvePath);
   const client = clientTarget(config, o.client ?? job.client ?? '');
-  const storage = storageTarget(config, o.storage ?? job.storage[0] ?? '');
+  const storages = (o.storage !== undefined ? [o.storage] : job.storage.length > 0 ? job.storage : ['']).map((name) => storageTarget(config, name));
+  const storage = storages[0]!;
   return {
     kind: 'backup',
     jobName: job.name,
     level,
     client,
     storage,
+    storages,
     limits: runLimits(config, job, client.name, storage.name),
     scripts: jobScripts(job),
     pool,
@@ -184,12 +186,15 @@ export function resolveRestore(config: DirectorConfig, r: RestoreRequest): Resto
   if (where && !where.startsWith('/')) throw new BurrowError('BAD_REQUEST', `where=${where} must be an absolute path`);
   const restoreClient = clientTarget(config, r.restoreClient ?? r.client);
   const storage = storageTarget(config, r.storage ?? r.job.storage[0] ?? '');
+  const preferred = r.storage !== undefined ? [r.storage] : [...r.job.storage, ...config.storages.map((s) => s.name)];
+  const storages = [...new Set(preferred.map((n) => n.toLowerCase()))].map((n) => storageTarget(config, n));
   return {
     kind: 'restore',
     jobName: r.job.name,
     client: clientTarget(config, r.client),
     restoreClient,
     storage,
+    storages,
     limits: runLimits(config, r.job, restoreClient.name, storage.name),
     scripts: jobScripts(r.job),
     jobIds: r.jobIds,

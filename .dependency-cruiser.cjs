@@ -109,10 +109,21 @@ module.exports = {
       name: 'packages-meet-only-in-common',
       comment:
         'The parts share code only through @burrow/common (and the @burrow/fsx library): no daemon imports '
-        + 'another daemon, and common imports none of them.',
+        + 'another daemon, and common imports none of them. The one door: the SD\'s offline/index.ts, for the '
+        + 'offline tools of other packages (see offline-tools-only).',
       severity: 'error',
       from: { path: '^packages/([^/]+)/' },
-      to: { path: '^packages/', pathNot: '^packages/($1|common|fsx)/' },
+      to: { path: '^packages/', pathNot: ['^packages/($1|common|fsx)/', '^packages/storage-daemon/src/offline/index\\.ts$'] },
+    },
+    {
+      name: 'offline-tools-only',
+      comment:
+        'bextract restores with the File daemon\'s restore writer and bscan fills the Director\'s catalog, both from '
+        + 'volumes read without the Storage daemon (DESIGN.md "Volume format"): they read them through the SD\'s '
+        + 'offline/index.ts, the one reader of the volume format, and nothing else of another package reaches it.',
+      severity: 'error',
+      from: { path: '^packages/', pathNot: '^packages/(storage-daemon/|file-daemon/src/(extract|tools)/|director/src/(scan|tools)/)' },
+      to: { path: '^packages/storage-daemon/src/offline/' },
     },
     {
       name: 'volume-code-knows-no-sessions-or-network',
@@ -120,7 +131,7 @@ module.exports = {
         'The SD\'s volume format and devices are used offline by bls/bextract/bscan (DESIGN.md "Volume format"): '
         + 'they never import session, conversation or network code.',
       severity: 'error',
-      from: { path: '^packages/storage-daemon/src/(volume|devices)/' },
+      from: { path: '^packages/storage-daemon/src/(volume|devices|offline)/' },
       to: {
         path: ['^packages/storage-daemon/src/(dir|fd|sessions)/', '^packages/common/src/net/', NETWORK_BUILTINS],
       },

@@ -68,6 +68,10 @@ const FIXTURE: Record<string, string> = {
   'packages/director/src/console/commands/help.ts': "import { proto } from '@burrow/common/proto/index';\nexport const help = proto;",
   'packages/storage-daemon/src/dir/asks-director.ts': "import { db } from '@burrow/director/catalog/index';\nexport const d = db;",
   'packages/file-daemon/src/backup/borrows.ts': "import { block } from '@burrow/storage-daemon/volume/block';\nexport const b = block;",
+  'packages/storage-daemon/src/offline/index.ts': "export { block } from '../volume/block.js';",
+  // Allowed: an offline tool of another package reads volumes through the SD's offline door.
+  'packages/file-daemon/src/extract/reads.ts': "import { block } from '@burrow/storage-daemon/offline/index';\nexport const r = block;",
+  'packages/file-daemon/src/restore/reads.ts': "import { block } from '@burrow/storage-daemon/offline/index';\nexport const r = block;",
   'packages/storage-daemon/src/volume/block.ts': "import { sessions } from '../sessions/registry.js';\nexport const block = sessions;",
   'packages/storage-daemon/src/sessions/registry.ts': "import { proto } from '@burrow/common/proto/index';\nexport const sessions = proto;",
   'packages/storage-daemon/src/devices/tape.ts': "import { peer } from '@burrow/common/net/channel';\nexport const t = peer;",
@@ -98,6 +102,7 @@ const EXPECTED = [
   'daemons-never-import-the-director packages/storage-daemon/src/dir/asks-director.ts',
   'packages-meet-only-in-common packages/storage-daemon/src/dir/asks-director.ts',
   'packages-meet-only-in-common packages/file-daemon/src/backup/borrows.ts',
+  'offline-tools-only packages/file-daemon/src/restore/reads.ts',
   'volume-code-knows-no-sessions-or-network packages/storage-daemon/src/volume/block.ts',
   'volume-code-knows-no-sessions-or-network packages/storage-daemon/src/devices/tape.ts',
   'fd-conversation-on-top packages/file-daemon/src/verify/disk.ts',

@@ -69,3 +69,29 @@ test('bls reads a healthy volume holding a session its job left mid-record (a da
   assert.match(r.stdout, /End Job Session: JobId=2 .*Status=E/);
   assert.match(r.stdout, /JobId=3 FileIndex=1 Addr=\d+ \/c$/m);
 });
+
+test('bls -b lists only what a bootstrap selects; -V reads several volumes in order', async (t) => {
+  const { drive, dir, cleanup } = await tempDrive();
+  t.after(cleanup);
+  await writeSession(drive, 'Vol-1', 1, [attributesRecord(1, '/one/a'), attributesRecord(2, '/one/b')]);
+  const second = await writeSession(drive, 'Vol-1', 2, [attributesRecord(1, '/two/a'), attributesRecord(2, '/two/b'), attributesRecord(3, '/two/c')]);
+  await writeSession(drive, 'Vol-2', 3, [attributesRecord(1, '/three/a')]);
+  const start = second.fileStarts.get(2)?.addr ?? -1;
+  const bsr = join(dir, 'pick.bsr');
+  await writeFile(bsr, `Volume="Vol-1"\nVolSessionId=2\nVolAddr=${start}-${start}\nFileIndex=2-3\n`);
+  const picked = await blsRun(['-b', bsr, dir]);
+  assert.equal(picked.code, 0, picked.stderr);
+  const files = picked.stdout.split('\n').filter((l) => l.includes('FileIndex='));
+  assert.deepEqual(files.map((l) => l.replace(/ Addr=\d+/, '')), ['  JobId=2 FileIndex=2 /two/b', '  JobId=2 FileIndex=3 /two/c']);
+  assert.doesNotMatch(picked.stdout, /\/one\/|JobId=1\b/);
+
+  const both = await blsRun(['-j', '-V', 'Vol-1|Vol-2', dir]);
+  assert.equal(both.code, 0, both.stderr);
+  assert.deepEqual([...both.stdout.matchAll(/Begin Job Session: JobId=(\d+)/g)].map((m) => m[1]), ['1', '2', '3']);
+
+  await writeFile(bsr, 'Volume="Vol-1"\nVolSessionId=2\nVolSessionTime=5\n');
+  const bad = await blsRun(['-b', bsr, dir]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /pick\.bsr:3: VolSessionTime is not taken by Burrow/);
+  assert.equal((await blsRun(['-b', bsr, '-V', 'Vol-1', dir])).code, 2, '-b and -V together');
+});

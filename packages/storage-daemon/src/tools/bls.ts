@@ -3,20 +3,24 @@
  * bls: lists what a volume holds without Director or catalog — the volume label,
  * each session label and each file (index, address, path).
  *
- *   bls [-j] [-c config]... -V VolumeName ArchiveDeviceDir
+ *   bls [-j] [-c config]... -V VolumeName[|VolumeName...] ArchiveDeviceDir
+ *   bls [-j] [-c config]... -b bootstrap.bsr ArchiveDeviceDir
  *
- * -j lists only the jobs (session labels), as Bareos's bls does. -c is accepted for
- * Bareos compatibility and ignored: the archive directory is given directly.
+ * -j lists only the jobs (session labels), as Bareos's bls does. -V takes several
+ * volumes separated by `|`, read in that order. -b lists only what a bootstrap selects
+ * (its volumes, sessions and file indexes), as a restore would read it. -c is accepted
+ * for Bareos compatibility and ignored: the archive directory is given directly.
  * Exit status: 0 ok, 1 the volume is unreadable or damaged, 2 usage.
  */
 import { parseArgs } from 'node:util';
 import { describeError } from '@burrow/common/errors/index';
 import { burrow, timestampToMs } from '@burrow/common/proto/index';
-import { fileArchive, fileDrive } from '../devices/random-access-drive.js';
-import { readVolume, type VolumeItem } from '../volume/reader.js';
+import { readFileSync } from 'node:fs';
+import { parseBootstrapText } from '@burrow/common/bootstrap/text';
 import { displayPath } from '@burrow/common/names/index';
+import { archiveVolumes, partsOfBootstrap, readVolume, readVolumes, type OpenVolume, type VolumeItem } from '../offline/index.js';
 
-const USAGE = 'usage: bls [-j] [-c config]... -V VolumeName ArchiveDeviceDir\n';
+const USAGE = 'usage: bls [-j] [-c config]... {-V VolumeName[|VolumeName...] | -b bootstrap} ArchiveDeviceDir\n';
 
 function fmtTime(ts: burrow.Timestamp | null): string {
   if (!ts) return '-';
@@ -65,12 +69,34 @@ function render(item: VolumeItem, jobsOnly: boolean): string | undefined {
   }
 }
 
+/** The items of the volumes named, whole and in order. */
+async function* wholeVolumes(open: OpenVolume, names: readonly string[]): AsyncGenerator<VolumeItem> {
+  for (const name of names) {
+    const volume = await open(name);
+    try {
+      yield* readVolume(volume);
+    } finally {
+      await volume.close();
+    }
+  }
+}
+
+/** The items a bootstrap selects: per session, its volumes from the start address, its file indexes only. */
+async function* selected(open: OpenVolume, bootstrapFile: string): AsyncGenerator<VolumeItem> {
+  const bootstrap = parseBootstrapText(readFileSync(bootstrapFile, 'utf8'), bootstrapFile);
+  for (const part of partsOfBootstrap(bootstrap)) {
+    yield* readVolumes({ openVolume: open, volumes: part.volumes, sessionId: part.sessionId });
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv, allowPositionals: true,
-      options: { j: { type: 'boolean' }, c: { type: 'string', multiple: true }, V: { type: 'string' }, h: { type: 'boolean' } },
+      options: {
+        j: { type: 'boolean' }, c: { type: 'string', multiple: true }, V: { type: 'string' }, b: { type: 'string' }, h: { type: 'boolean' },
+      },
     });
   } catch (err) {
     process.stderr.write(`bls: ${describeError(err)}\n${USAGE}`);
@@ -81,29 +107,23 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const volumeName = values.V;
   const dir = positionals[0];
-  if (volumeName === undefined || dir === undefined || positionals.length !== 1) {
+  if ((values.V === undefined) === (values.b === undefined) || dir === undefined || positionals.length !== 1) {
     process.stderr.write(USAGE);
     return 2;
   }
-  const drive = fileDrive({ name: 'bls', archive: fileArchive(dir) });
+  const open = archiveVolumes(dir, 'bls');
+  const items = values.b !== undefined ? selected(open, values.b) : wholeVolumes(open, (values.V ?? '').split('|'));
   let damaged = false;
   try {
-    await drive.mount(volumeName);
-    const volume = await drive.openRead();
-    try {
-      for await (const item of readVolume(volume)) {
-        if (item.kind === 'error' || item.kind === 'truncated') {
-          if (item.kind === 'error') damaged = true;
-          process.stderr.write(`bls: ${item.message}\n`);
-          continue;
-        }
-        const line = render(item, values.j ?? false);
-        if (line !== undefined) process.stdout.write(`${line}\n`);
+    for await (const item of items) {
+      if (item.kind === 'error' || item.kind === 'truncated') {
+        if (item.kind === 'error') damaged = true;
+        process.stderr.write(`bls: ${item.message}\n`);
+        continue;
       }
-    } finally {
-      await volume.close();
+      const line = render(item, values.j ?? false);
+      if (line !== undefined) process.stdout.write(`${line}\n`);
     }
   } catch (err) {
     process.stderr.write(`bls: ${describeError(err)}\n`);

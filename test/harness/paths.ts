@@ -9,6 +9,7 @@ export const BIN = {
   fd: join(REPO, 'packages', 'file-daemon', 'dist', 'main.js'),
   bconsole: join(REPO, 'packages', 'director', 'dist', 'console', 'bconsole.js'),
   bls: join(REPO, 'packages', 'storage-daemon', 'dist', 'tools', 'bls.js'),
+  bscan: join(REPO, 'packages', 'director', 'dist', 'tools', 'bscan.js'),
   bextract: join(REPO, 'packages', 'file-daemon', 'dist', 'tools', 'bextract.js'),
 };
 /** Burrow's bindir and scriptdir (Bareos's @bindir@ and @scriptdir@): executables a configuration names. */

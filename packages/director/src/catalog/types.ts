@@ -237,6 +237,8 @@ export interface MediaFilter {
 }
 
 export interface JobInput {
+  /** A job known by its id already (bscan recreating it from its volumes, where the id is the session's); new by default. */
+  jobId?: number;
   name: string;                 // the Job resource's name
   /** Unique job name "<Name>.<YYYY-MM-DD_HH.MM.SS>_<seq>"; made from the job id when absent. */
   job?: string;

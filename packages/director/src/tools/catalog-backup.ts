@@ -19,10 +19,10 @@
  */
 import { rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { findResource, loadDirectorConfig, type CatalogResource, type DirectorConfig } from '@burrow/common/config/index';
-import { configRelative } from '@burrow/common/daemon/cli';
+import { loadDirectorConfig, type DirectorConfig } from '@burrow/common/config/index';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
-import { catalogFiles, dumpSqliteCatalog, loadSqliteCatalog, type CatalogFiles } from '../catalog/index.js';
+import { dumpSqliteCatalog, loadSqliteCatalog } from '../catalog/index.js';
+import { catalogFilesOf as files, findCatalog } from './catalog-of-config.js';
 import { CONFIG_ENV, DEFAULT_DIRECTOR_CONFIG } from '../setup/command-environment.js';
 
 export type CatalogTool = 'make_catalog_backup' | 'delete_catalog_backup' | 'load_catalog_backup';
@@ -37,17 +37,6 @@ interface Context {
   configPath: string;
   config: DirectorConfig;
   say: (line: string) => void;
-}
-
-function files(ctx: Context, catalog: CatalogResource): CatalogFiles {
-  return catalogFiles(configRelative(ctx.configPath, ctx.config.director.workingDirectory), catalog.dbName);
-}
-
-function findCatalog(ctx: Context, name: string): CatalogResource {
-  const found = findResource(ctx.config.catalogs, name) ?? ctx.config.catalogs.find((c) => c.dbName === name);
-  if (found) return found;
-  const known = ctx.config.catalogs.map((c) => c.name).join(', ') || 'none';
-  throw new BurrowError('NOT_FOUND', `Can't find your catalog (${name}) in director configuration ${ctx.configPath} (Catalogs: ${known})`);
 }
 
 function make(ctx: Context, [name, ...extra]: string[]): void {

@@ -19,7 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseBootstrapText } from '@burrow/common/bootstrap/text';
-import { describeError } from '@burrow/common/errors/index';
+import { HELP, toolMain } from '@burrow/common/daemon/tool-main';
 import { displayPath } from '@burrow/common/names/index';
 import { archiveVolumes, partsOfBootstrap, planOfVolumes, type FileRef, type OpenVolume, type SessionPart } from '@burrow/storage-daemon/offline/index';
 import { Hashers } from '../digest/hashers.js';
@@ -52,7 +52,7 @@ interface Request {
   verbose: boolean;
 }
 
-function request(argv: string[]): Request | string {
+function request(argv: string[]): Request | typeof HELP | string {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
@@ -60,7 +60,7 @@ function request(argv: string[]): Request | string {
       v: { type: 'boolean' }, p: { type: 'boolean' }, h: { type: 'boolean' },
     },
   });
-  if (values.h) return '';
+  if (values.h) return HELP;
   const [archive, where, ...extra] = positionals;
   if (archive === undefined || where === undefined || extra.length > 0) return 'an archive device directory and a directory to store files are needed';
   if ((values.b === undefined) === (values.V === undefined)) return 'give a bootstrap (-b) or volume names (-V), one of them';
@@ -107,30 +107,11 @@ async function run(r: Request, signal: AbortSignal): Promise<number> {
   return failed > 0 || parts.length === 0 ? 1 : 0;
 }
 
-async function main(argv: string[]): Promise<number> {
-  let r: Request | string;
-  try {
-    r = request(argv);
-  } catch (err) {
-    process.stderr.write(`bextract: ${describeError(err)}\n${USAGE}`);
-    return 2;
-  }
-  if (typeof r === 'string') {
-    if (r === '') {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    process.stderr.write(`bextract: ${r}\n${USAGE}`);
-    return 2;
-  }
-  const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort(new Error('interrupted')));
-  try {
-    return await run(r, abort.signal);
-  } catch (err) {
-    say(describeError(err));
-    return 1;
-  }
-}
-
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await toolMain({
+  name: 'bextract', usage: USAGE, argv: process.argv.slice(2), parse: request,
+  run: (r) => {
+    const abort = new AbortController();
+    process.once('SIGINT', () => abort.abort(new Error('interrupted')));
+    return run(r, abort.signal);
+  },
+});

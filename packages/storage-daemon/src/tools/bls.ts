@@ -65,6 +65,7 @@ function render(item: VolumeItem, jobsOnly: boolean): string | undefined {
         : `  JobId=${item.sessionId} FileIndex=${item.fileIndex} not finished: the job ended with status ${item.status} while writing it (${item.bytes} bytes here)`;
     case 'error':
     case 'truncated':
+    case 'block':
       return undefined;
   }
 }

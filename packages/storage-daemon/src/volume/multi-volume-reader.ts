@@ -21,6 +21,8 @@ export interface MultiVolumeOptions {
   volumes: readonly VolumeToRead[];
   sessionId?: number;
   signal?: AbortSignal;
+  /** Yield a 'block' item per block that verifies (readVolume's reportBlocks). */
+  reportBlocks?: boolean;
   /** Where records split over blocks are put together; their `release` gives the buffer back (reassembly.ts). */
   pool?: RecordBufferPool;
 }
@@ -41,6 +43,7 @@ export async function* readVolumes(opts: MultiVolumeOptions): AsyncGenerator<Vol
         fileIndexes: spec.fileIndexes,
         reassembly,
         reportIncomplete: i === opts.volumes.length - 1,
+        reportBlocks: opts.reportBlocks,
         signal: opts.signal,
       });
     } finally {

@@ -6,7 +6,7 @@
  */
 import type { burrow } from '@burrow/common/proto/generated';
 import type { BlockAddress, ReadVolume } from '../devices/drive.js';
-import { isLabelBlock, type BlockHeader } from './block.js';
+import { BLOCK_HEADER_SIZE, isLabelBlock, type BlockHeader } from './block.js';
 import { decodeLabelPayload } from './labels.js';
 import { Reassembly, type CompleteRecord, type PendingRecord } from './reassembly.js';
 import { decodeRecords } from './record.js';
@@ -37,7 +37,14 @@ export type VolumeItem =
    */
   | ({ kind: 'unfinished'; status: string; labelAddr: BlockAddress } & PendingRecord)
   /** The volume ends inside a block: the readable data ends at addr. */
-  | { kind: 'truncated'; addr: BlockAddress; message: string };
+  | { kind: 'truncated'; addr: BlockAddress; message: string }
+  /**
+   * A block that verified (only with `reportBlocks`), before its records: bscan counts a
+   * volume's blocks and bytes and each session's first and last file index and block
+   * on it, as the SD counted them while writing (volume-usage.ts). `bytes`: header and
+   * payload; `firstIndex`/`lastIndex`: the file indexes of its fragments, 0 when none.
+   */
+  | { kind: 'block'; addr: BlockAddress; sessionId: number; label: boolean; bytes: number; firstIndex: number; lastIndex: number };
 
 export interface ReadVolumeOptions {
   /** Where to start; the volume's first block by default. */
@@ -53,6 +60,8 @@ export interface ReadVolumeOptions {
   reassembly?: Reassembly;
   /** Yield an 'incomplete' item per record left unfinished at the end (default true). */
   reportIncomplete?: boolean;
+  /** Yield a 'block' item per block that verifies (default false). */
+  reportBlocks?: boolean;
   signal?: AbortSignal;
 }
 
@@ -98,6 +107,7 @@ export async function* readVolume(volume: ReadVolume, opts: ReadVolumeOptions = 
     const { header } = read;
     if (readsOn(ctx, header, read.payload)) volume.readAhead?.(addr);
     if (header.sessionId !== 0 && opts.sessionId !== undefined && header.sessionId !== opts.sessionId) continue;
+    if (opts.reportBlocks === true) yield blockItem(read.addr, header, read.payload);
     let stop = false;
     for (const item of isLabelBlock(header) ? labelItems(ctx, header, read) : dataItems(ctx, header, read)) {
       if (item === STOP) stop = true;
@@ -134,6 +144,24 @@ function highest(indexes: ReadonlySet<number> | undefined): number | undefined {
   let max = -Infinity;
   for (const i of indexes) if (i > max) max = i;
   return max;
+}
+
+/** The 'block' item of a block that verified. */
+function blockItem(addr: BlockAddress, header: BlockHeader, payload: Buffer): VolumeItem {
+  const label = isLabelBlock(header);
+  let firstIndex = 0;
+  let lastIndex = 0;
+  if (!label) {
+    try {
+      for (const f of decodeRecords(payload)) {
+        if (firstIndex === 0 || f.fileIndex < firstIndex) firstIndex = f.fileIndex;
+        if (f.fileIndex > lastIndex) lastIndex = f.fileIndex;
+      }
+    } catch {
+      // Reported as damage when its records are read.
+    }
+  }
+  return { kind: 'block', addr, sessionId: header.sessionId, label, bytes: BLOCK_HEADER_SIZE + header.payloadLength, firstIndex, lastIndex };
 }
 
 const STOP = Symbol('stop');

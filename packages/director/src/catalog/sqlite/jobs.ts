@@ -39,9 +39,9 @@ function checkStatus(status: string): JobStatus {
 /** Jobs from creation to their final status, and each job's log. */
 export function jobOps(db: Database.Database, now: () => number): JobOps {
   const stmt = {
-    add: db.prepare(`INSERT INTO Job (Job, Name, Type, Level, ClientId, FileSetId, PoolId,
+    add: db.prepare(`INSERT INTO Job (JobId, Job, Name, Type, Level, ClientId, FileSetId, PoolId,
         StorageId, PriorJobId, SchedTime)
-      VALUES (@job, @name, @type, @level, @clientId, @fileSetId, @poolId, @storageId,
+      VALUES (@jobId, @job, @name, @type, @level, @clientId, @fileSetId, @poolId, @storageId,
         @priorJobId, @schedTime)`),
     rename: db.prepare('UPDATE Job SET Job = ? WHERE JobId = ?'),
     start: db.prepare(`UPDATE Job SET JobStatus = 'R', StartTime = ?
@@ -79,6 +79,7 @@ export function jobOps(db: Database.Database, now: () => number): JobOps {
 
   const createJob = db.transaction((input: Parameters<Catalog['createJob']>[0]): number => {
     const params = {
+      jobId: input.jobId ?? null,
       job: input.job ?? `${input.name}.pending`,
       name: input.name, type: input.type, level: input.level,
       clientId: input.clientId, fileSetId: input.fileSetId, poolId: input.poolId,

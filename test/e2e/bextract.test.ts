@@ -16,15 +16,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runTool } from '../harness/recovery.js';
 import { Burrow } from '../harness/daemons.js';
 import { buildEveryKind, removeTree } from '../harness/kinds.js';
 import { compareTrees } from '../harness/tree.js';
 import { BIN } from '../harness/paths.js';
 
-function bextract(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN.bextract, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 test('bextract restores from volumes alone, as a restore job does', async (t) => {
   const src = mkdtempSync(join(tmpdir(), 'burrow-bextract-'));
@@ -56,13 +53,13 @@ test('bextract restores from volumes alone, as a restore job does', async (t) =>
   assert.ok(volumes.length >= 1);
 
   const fromBsr = join(out, 'bsr');
-  const r1 = bextract(['-b', bsr, burrow.volumes, fromBsr]);
+  const r1 = runTool(BIN.bextract, ['-b', bsr, burrow.volumes, fromBsr]);
   assert.equal(r1.code, 0, `${r1.stdout}\n${r1.stderr}`);
   assert.match(r1.stdout, /^\d+ files restored\.$/m);
   assert.deepEqual(compareTrees(src, join(fromBsr, src), tree.excluded, { atime: true }), []);
 
   const fromNames = join(out, 'names');
-  const r2 = bextract(['-V', volumes.join('|'), burrow.volumes, fromNames]);
+  const r2 = runTool(BIN.bextract, ['-V', volumes.join('|'), burrow.volumes, fromNames]);
   assert.equal(r2.code, 0, `${r2.stdout}\n${r2.stderr}`);
   assert.deepEqual(compareTrees(src, join(fromNames, src), tree.excluded, { atime: true }), []);
 
@@ -74,7 +71,7 @@ test('bextract restores from volumes alone, as a restore job does', async (t) =>
   const exclude = join(out, 'exclude.list');
   writeFileSync(exclude, 'small\n');
   const picked = join(out, 'picked');
-  const r3 = bextract(['-v', '-i', include, '-e', exclude, '-b', bsr, burrow.volumes, picked]);
+  const r3 = runTool(BIN.bextract, ['-v', '-i', include, '-e', exclude, '-b', bsr, burrow.volumes, picked]);
   assert.equal(r3.code, 0, `${r3.stdout}\n${r3.stderr}`);
   assert.equal(readFileSync(join(picked, src, 'added', 'new.txt'), 'utf8'), 'added after the Full\n');
   assert.equal(readFileSync(Buffer.concat([Buffer.from(picked), awkward])).toString(), 'name 0');
@@ -83,11 +80,11 @@ test('bextract restores from volumes alone, as a restore job does', async (t) =>
   assert.ok(!existsSync(join(picked, src, 'links-a')), 'not included');
   assert.match(r3.stdout, new RegExp(`^${join(src, 'added', 'new.txt')}$`, 'm'), '-v names each file');
 
-  const missing = bextract(['-V', 'Nope-0001', burrow.volumes, join(out, 'none')]);
+  const missing = runTool(BIN.bextract, ['-V', 'Nope-0001', burrow.volumes, join(out, 'none')]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /bextract: .*Nope-0001.*not found/);
   assert.ok(!existsSync(join(out, 'none')), 'nothing written');
-  const usage = bextract(['-b', bsr, '-V', volumes[0] ?? '', burrow.volumes, join(out, 'none')]);
+  const usage = runTool(BIN.bextract, ['-b', bsr, '-V', volumes[0] ?? '', burrow.volumes, join(out, 'none')]);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /give a bootstrap \(-b\) or volume names \(-V\), one of them/);
 });

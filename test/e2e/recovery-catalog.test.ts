@@ -12,19 +12,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteCatalog, type Catalog } from '@burrow/director/catalog/index';
+import { assertRestoresAsBefore, expectingConsole, restoreBefore, runTool, tidyUp } from '../harness/recovery.js';
 import { Burrow } from '../harness/daemons.js';
-import { buildSampleTree, compareTrees } from '../harness/tree.js';
+import { buildSampleTree } from '../harness/tree.js';
 import { BIN } from '../harness/paths.js';
 
-function bscan(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN.bscan, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /**
  * What the catalog says of the jobs and volumes, without the columns only a running
@@ -54,16 +50,8 @@ test('level 3: the catalog lost, rebuilt by bscan from the volumes; every job re
   buildSampleTree(src);
   const out = mkdtempSync(join(tmpdir(), 'burrow-lvl3-out-'));
   const burrow = await Burrow.start({ include: [src], maximumVolumeBytes: '1 MB', labelFormat: 'Scan-' });
-  t.after(async () => {
-    await burrow.stop();
-    rmSync(src, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
-  });
-  const ok = async (lines: string[], what: RegExp): Promise<string> => {
-    const r = await burrow.console([...lines, 'wait', 'messages']);
-    assert.match(r.stdout, what, `${r.stdout}\n${burrow.logs()}`);
-    return r.stdout;
-  };
+  tidyUp(t, burrow, [src, out]);
+  const ok = expectingConsole(burrow);
   await ok(['run job=backup-test level=Full yes'], /Termination:\s+Backup OK\n/);
   writeFileSync(join(src, 'docs', 'second.txt'), 'after the Full\n');
   await ok(['run job=backup-test level=Incremental yes'], /Termination:\s+Backup OK\n/);
@@ -71,7 +59,7 @@ test('level 3: the catalog lost, rebuilt by bscan from the volumes; every job re
   writeFileSync(join(src, 'third.bin'), Buffer.alloc(1_500_000, 7));
   await ok(['run job=backup-test level=Incremental yes'], /Termination:\s+Backup OK\n/);
   const jobs = [1, 2, 3];
-  for (const id of jobs) await ok([`restore client=test-fd jobid=${id} all yes where=${join(out, `before-${id}`)}`], /Termination:\s+Restore OK\n/);
+  await restoreBefore(ok, out, jobs);
 
   const db = join(burrow.directorWorkDir, 'bacula.db');
   const before = rows(db);
@@ -82,31 +70,24 @@ test('level 3: the catalog lost, rebuilt by bscan from the volumes; every job re
   await burrow.stopNamed('dir');
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
 
-  const dry = bscan(['-c', burrow.configs.dir, '-V', volumes.join('|'), burrow.volumes]);
+  const dry = runTool(BIN.bscan, ['-c', burrow.configs.dir, '-V', volumes.join('|'), burrow.volumes]);
   assert.equal(dry.code, 0, `${dry.stdout}\n${dry.stderr}`);
   assert.match(dry.stdout, /Records would have been added or updated in the catalog:\n\s+1 Pool\n\s+\d+ Media\n\s+3 Job\n/);
   assert.ok(!existsSync(db), 'a dry run writes nothing');
 
-  const scan = bscan(['-s', '-m', '-v', '-c', burrow.configs.dir, '-V', volumes.join('|'), burrow.volumes]);
+  const scan = runTool(BIN.bscan, ['-s', '-m', '-v', '-c', burrow.configs.dir, '-V', volumes.join('|'), burrow.volumes]);
   assert.equal(scan.code, 0, `${scan.stdout}\n${scan.stderr}`);
   assert.match(scan.stdout, /Created Job record for JobId=1 Job=backup-test\.\S+ Level=Full/);
   assert.match(scan.stdout, /Records added or updated in the catalog:\n\s+1 Pool\n/);
   assert.deepEqual(rows(db), before, 'the scanned rows are the rows the jobs wrote');
 
-  const again = bscan(['-s', '-c', burrow.configs.dir, '-V', volumes.join('|'), burrow.volumes]);
+  const again = runTool(BIN.bscan, ['-s', '-c', burrow.configs.dir, '-V', volumes.join('|'), burrow.volumes]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /\s+0 Job\n/);
   assert.deepEqual(rows(db), before, 'a second scan adds nothing');
 
   await burrow.spawnDaemon('dir', 'dir', burrow.configs.dir);
-  for (const id of jobs) {
-    const where = join(out, `after-${id}`);
-    await ok([`restore client=test-fd jobid=${id} all yes where=${where}`], /Termination:\s+Restore OK\n/);
-    assert.deepEqual(compareTrees(join(out, `before-${id}`, src), join(where, src)), [], `JobId ${id}`);
-  }
-  const current = join(out, 'current');
-  await ok([`restore client=test-fd select current all done yes where=${current}`], /Termination:\s+Restore OK\n/);
-  assert.deepEqual(compareTrees(src, join(current, src)), []);
+  await assertRestoresAsBefore(ok, { out, src, jobs });
 
   writeFileSync(join(src, 'fourth.txt'), 'after the recovery\n');
   const next = await ok(['run job=backup-test level=Incremental yes'], /Termination:\s+Backup OK\n/);

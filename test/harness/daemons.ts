@@ -47,7 +47,8 @@ export interface BurrowOptions {
    * Client). `@FDPORT@` and `@CLIENTPASSWORD@` stand for the File daemon's port and
    * password, for a second Client resource that reaches the same File daemon;
    * `@SDPORT@` and `@SDPASSWORD@` the Storage daemon's, for a second Storage resource;
-   * `@WORKDIR@` for the Director's Working Directory (where its catalog is).
+   * `@WORKDIR@` for the Director's Working Directory (where its catalog is), `@ETCDIR@` for
+   * the folder of the daemons' configurations.
    */
   directorResources?: string;
   /** Extra resources for the Storage daemon's configuration (e.g. a second, Monitor, Director). */
@@ -170,7 +171,7 @@ FileSet { Name = TestSet
 }
 Job { Name = backup-test; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard
   ${(o.jobDirectives ?? []).join('\n  ')} }
-${(o.directorResources ?? '').replaceAll('@FDPORT@', String(ports.fd)).replaceAll('@CLIENTPASSWORD@', q(b.passwords.client)).replaceAll('@WORKDIR@', b.directorWorkDir)
+${(o.directorResources ?? '').replaceAll('@FDPORT@', String(ports.fd)).replaceAll('@CLIENTPASSWORD@', q(b.passwords.client)).replaceAll('@WORKDIR@', b.directorWorkDir).replaceAll('@ETCDIR@', join(b.dir, 'etc'))
     .replaceAll('@SDPORT@', String(ports.sd)).replaceAll('@SDPASSWORD@', q(b.passwords.storage))}
 Job { Name = RestoreFiles; Type = Restore; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard; Where = ${q(join(b.dir, 'restored'))} }
 `);

@@ -8,7 +8,8 @@
  * - a restore of every job is byte-identical to the same restore before the loss;
  * - the Incremental chain is intact: the current state restores whole, and the next
  *   Incremental builds on the scanned jobs (it is not made a Full).
- * bscan without -s writes nothing; a second bscan -s skips the jobs it finds.
+ * bscan without -s writes nothing; a second bscan -s skips the jobs it finds; bextract,
+ * with no catalog at all, follows the Full across its volumes to the current state.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +19,7 @@ import { join } from 'node:path';
 import { openSqliteCatalog, type Catalog } from '@burrow/director/catalog/index';
 import { assertRestoresAsBefore, expectingConsole, restoreBefore, runTool, tidyUp } from '../harness/recovery.js';
 import { Burrow } from '../harness/daemons.js';
-import { buildSampleTree } from '../harness/tree.js';
+import { buildSampleTree, compareTrees } from '../harness/tree.js';
 import { BIN } from '../harness/paths.js';
 
 
@@ -69,6 +70,12 @@ test('level 3: the catalog lost, rebuilt by bscan from the volumes; every job re
   // The loss: the Director stopped, its catalog gone.
   await burrow.stopNamed('dir');
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
+
+  // Without any catalog, bextract follows the Full across its volumes and the Incrementals after it.
+  const extracted = join(out, 'bextract');
+  const ext = runTool(BIN.bextract, ['-V', volumes.join('|'), burrow.volumes, extracted]);
+  assert.equal(ext.code, 0, `${ext.stdout}\n${ext.stderr}`);
+  assert.deepEqual(compareTrees(src, join(extracted, src)), []);
 
   const dry = runTool(BIN.bscan, ['-c', burrow.configs.dir, '-V', volumes.join('|'), burrow.volumes]);
   assert.equal(dry.code, 0, `${dry.stdout}\n${dry.stderr}`);

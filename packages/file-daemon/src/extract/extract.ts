@@ -49,12 +49,20 @@ export async function extractSessions(o: ExtractOptions): Promise<ExtractTotals>
     /** The file whose attributes the selection refused: its other records are dropped too. */
     let skipped = 0;
     const items = readVolumes({ openVolume: o.open, volumes: part.volumes, sessionId: part.sessionId, signal: o.signal });
+    /** The highest file index the session's records or end label show (for a session read whole). */
+    let highest = 0;
+    let ended = false;
     for await (const item of items) {
+      if (item.kind === 'session-end') {
+        ended = true;
+        highest = Math.max(highest, Number(item.label.files));
+      }
       if (item.kind !== 'record') {
         const p = readProblem(item);
         if (p !== undefined) problem(p.text, p.file);
         continue;
       }
+      highest = Math.max(highest, item.fileIndex);
       if (item.stream === burrow.Stream.STREAM_ATTRIBUTES) {
         wanted.found(item.fileIndex);
         const path = pathOf(item);
@@ -70,6 +78,11 @@ export async function extractSessions(o: ExtractOptions): Promise<ExtractTotals>
         continue;
       }
       await o.writer.accept(item);
+    }
+    if (part.volumes.every((v) => v.fileIndexes === undefined)) {
+      wanted.wantUpTo(highest);
+      // A volume cut short, or the session's last volume not given: how many files came after, only its end label says.
+      if (!ended) problem(`JobId ${part.sessionId}: its end-of-session label was not found on the volumes read: files after FileIndex ${highest} may be missing`);
     }
     for (const line of wanted.missing()) problem(line.text, line.file);
   }

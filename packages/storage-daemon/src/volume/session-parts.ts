@@ -88,8 +88,22 @@ export class WantedFiles {
     for (const v of part.volumes) for (const i of v.fileIndexes ?? []) this.left.add(i);
   }
 
+  /** Indexes whose attributes came by (kept only for wantUpTo). */
+  private readonly seen = new Set<number>();
+
   found(fileIndex: number): void {
     this.left.delete(fileIndex);
+    this.seen.add(fileIndex);
+  }
+
+  /**
+   * A session read whole, with no list of wanted files: its files are numbered 1, 2,
+   * 3... so every index up to the highest its records or end label show is wanted,
+   * and one whose attributes never came was lost in a damaged block, often wholly
+   * inside it with nothing else naming it.
+   */
+  wantUpTo(highest: number): void {
+    for (let i = 1; i <= highest; i++) if (!this.seen.has(i)) this.left.add(i);
   }
 
   *missing(): Generator<{ text: string; file?: FileRef }> {

@@ -170,6 +170,11 @@ export class FileAppendState {
       this.broken = new BurrowError('DEVICE', `volume ${this.volumeName}: cannot undo a failed write`, { cause: truncErr });
     }
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC' && !this.broken) {
+      // A disk too full for a volume's first data block: the disk is full, not the volume;
+      // calling it full would have the job label one empty volume after another.
+      if (!this.hasData) {
+        throw new BurrowError('DEVICE', `volume ${this.volumeName}: no space left on the disk, not even for its first data block: free space on the disk, or give the Device another Archive Device`, { cause: err });
+      }
       // A disk that fills up ends the volume the way Maximum Volume Bytes does.
       this.full = true;
       throw new BurrowError('VOLUME_FULL', `volume ${this.volumeName}: no space left on the disk`, { cause: err });

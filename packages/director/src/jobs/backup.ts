@@ -98,8 +98,7 @@ async function giveOrders(ctx: JobContext, peers: Peers, { plan, basis, vars, ke
   const sd = peers.sd;
   if (!sd) throw new BurrowError('INTERNAL', 'orders given before a Storage daemon was reached');
   await sd.send('sdBackup', {
-    jobId: id.jobId, jobName: id.job, client: plan.client.name, fileset: plan.fileset.name, filesetDigest: plan.fileset.digest,
-    jobStartTime: timestampFromMs(env.catalog.getJob(id.jobId)?.startTime ?? env.clock.now()),
+    jobId: id.jobId, jobName: id.job, client: plan.client.name, fileset: plan.fileset.name,
     level: LEVEL_NAMES[plan.level], pool: plan.pool.name, poolType: 'Backup', ...reservationOf(plan.storage),
   });
   const ready = await awaitSessionReady(sd, { log, storageName: plan.storage.name, signal });

@@ -30,7 +30,7 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
   const volumeFor = volumeSource(s, { order, reservation, signal });
   const writer = new SessionWriter({
     sessionId: jobId,
-    sessionLabel: { jobId, jobName: order.jobName, client: order.client, fileset: order.fileset, filesetDigest: order.filesetDigest, jobStartTime: order.jobStartTime, level: order.level, pool: order.pool },
+    sessionLabel: { jobId, jobName: order.jobName, client: order.client, fileset: order.fileset, level: order.level, pool: order.pool },
     // A tape's Maximum Block Size bounds the blocks (header included); otherwise the writer's own size.
     ...(reservation.maximumBlockSize ? { blockSize: Math.min(reservation.maximumBlockSize - BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD) } : {}),
     openVolume: () => volumeFor(''),

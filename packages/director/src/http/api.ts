@@ -21,6 +21,7 @@ import { openApiDocument } from './openapi.js';
 import { fieldProblems, LoginBody } from './schemas.js';
 import type { HttpLogin, TokenStore } from './tokens.js';
 import { liveEvents } from './live-events.js';
+import { serveDashboard } from './dashboard.js';
 
 /** Logins per address and console name within a minute, before 429 (a password guesser's pace). */
 const LOGINS_PER_MINUTE = 10;
@@ -52,6 +53,7 @@ export async function buildApi(parts: ApiParts): Promise<FastifyInstance> {
   app.addHook('onClose', async () => events.close());
   const document = openApiDocument(parts.services.commands, VERSION);
   app.get('/api/v1/openapi.json', () => document);
+  serveDashboard(app);
   app.post('/api/v1/login', {
     config: {
       rateLimit: {

@@ -97,6 +97,10 @@ describe('the dashboard', () => {
     const row = page.locator('#running tr[data-jobid="2"]');
     await row.waitFor();
     await page.locator('#requests li[data-jobid="2"]').waitFor();
+    // A page opened while the job waits is told of the request at once.
+    await page.reload();
+    await page.locator('#requests li[data-jobid="2"]').waitFor();
+    await row.waitFor();
     await shot('5-waiting-job');
     await row.locator('button').click();
     await page.waitForSelector('#recent tr[data-jobid="2"].failed');

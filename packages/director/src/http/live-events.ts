@@ -81,11 +81,14 @@ function follow(ws: WebSocket, login: HttpLogin, o: { services: ConsoleServices;
       if ((e.storage === undefined || scope.storageAllowed(e.storage)) && (e.pool === undefined || scope.poolAllowed(e.pool))) send('media', e);
     }),
   ];
-  // Jobs already running when the follower came: it learns of them at once.
+  // Jobs already running when the follower came, and their waits: it learns of them at once.
   for (const j of o.services.queue.list()) {
     if (!visible({ name: j.name, client: j.client })) continue;
     jobIds.add(j.jobId);
-    send(j.state === 'waiting' ? 'queued' : 'started', { jobId: j.jobId, job: j.job, name: j.name, kind: j.kind, level: j.level, client: j.client });
+    const subject = { jobId: j.jobId, job: j.job, name: j.name, kind: j.kind, level: j.level, client: j.client };
+    send(j.state === 'waiting' ? 'queued' : 'started', subject);
+    // A request the operator has not answered yet is told too, with what status dir says of it.
+    if (j.wait) send('waiting', { ...subject, words: j.waitingFor, detail: j.wait.detail, since: j.wait.since });
   }
   ws.on('close', () => { for (const stop of stops) stop(); });
   ws.on('error', (err) => o.log.debug({ err: err.message }, 'live events follower failed'));

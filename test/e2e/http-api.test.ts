@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Burrow, runProcess } from '../harness/daemons.js';
+import { Burrow, runProcess, waitFor } from '../harness/daemons.js';
 import { BIN } from '../harness/paths.js';
 import { freePort } from '../harness/ports.js';
 import { aliceResources } from '../harness/alice.js';
@@ -29,6 +29,8 @@ describe('the HTTP API', () => {
   let base: { port: number; https: boolean };
   let admin: string;
   const allowedWhere = join(tmpdir(), `burrow-http-restores-${process.pid}`);
+  // The Director's log reaches us through a pipe, a moment after the request is answered.
+  const untilSaid = (line: RegExp): Promise<void> => waitFor(() => line.test(burrow.output('dir')), 10_000, () => `no ${line} in:\n${burrow.output('dir')}`);
 
   before(async () => {
     src = mkdtempSync(join(tmpdir(), 'burrow-http-'));
@@ -116,11 +118,10 @@ Job { Name = wait-empty; Type = Backup; Level = Full; Client = test-fd; FileSet 
     await api.command(admin, 'wait', {});
     assert.deepEqual(compareTrees(src, join(where, src)), []);
 
-    const said = burrow.output('dir');
-    assert.match(said, /Console \\"\*UserAgent\*\\" from 127\.0\.0\.1 \(HTTP API\): label \{\\"storage\\":\\"File\\",\\"volume\\":\\"Http-0001\\",\\"pool\\":\\"Full\\"\}: ok/);
-    assert.match(said, /Console \\"\*UserAgent\*\\" from 127\.0\.0\.1 \(HTTP API\): run \{\\"job\\":\\"backup-test\\",\\"yes\\":true\}: ok/);
+    await untilSaid(/Console \\"\*UserAgent\*\\" from 127\.0\.0\.1 \(HTTP API\): label \{\\"storage\\":\\"File\\",\\"volume\\":\\"Http-0001\\",\\"pool\\":\\"Full\\"\}: ok/);
+    await untilSaid(/Console \\"\*UserAgent\*\\" from 127\.0\.0\.1 \(HTTP API\): run \{\\"job\\":\\"backup-test\\",\\"yes\\":true\}: ok/);
     // Looking is not a change: a list is not logged.
-    assert.doesNotMatch(said, /\(HTTP API\): list/);
+    assert.doesNotMatch(burrow.output('dir'), /\(HTTP API\): list/);
   });
 
   it('gives a restricted console only what its ACLs allow', async () => {
@@ -143,7 +144,7 @@ Job { Name = wait-empty; Type = Backup; Level = Full; Client = test-fd; FileSet 
     assert.equal(label.body.error.code, 'NOT_ALLOWED');
     const elsewhere = await api.command(alice, 'restore', { client: 'alice-fd', jobid: own, all: true, yes: true, where: join(tmpdir(), 'elsewhere') });
     assert.ok(elsewhere.status >= 400, JSON.stringify(elsewhere.body));
-    assert.match(burrow.output('dir'), /Console \\"alice\\" from 127\.0\.0\.1 \(HTTP API\): label .*: refused: label: is an invalid command or not permitted/);
+    await untilSaid(/Console \\"alice\\" from 127\.0\.0\.1 \(HTTP API\): label .*: refused: label: is an invalid command or not permitted/);
 
     const logout = await api.call('POST', '/api/v1/logout', { token: alice });
     assert.equal(logout.status, 204);

@@ -17,6 +17,8 @@ export interface DirectorText {
   directives?: readonly string[];
   /** Extra destinations of its Daemon Messages (e.g. an audit log). */
   daemonMessages?: readonly string[];
+  /** Where it listens (default 127.0.0.1). */
+  address?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface DirectorText {
  */
 export function directorBase(o: DirectorText): string {
   return `
-Director { Name = test-dir; DirAddress = 127.0.0.1; DirPort = 0; Password = ${q(o.password)}
+Director { Name = test-dir; DirAddress = ${o.address ?? '127.0.0.1'}; DirPort = 0; Password = ${q(o.password)}
   Working Directory = ${q(o.workDir)}; Pid Directory = ${q(o.workDir)}; Maximum Concurrent Jobs = ${o.maximumConcurrentJobs}; Messages = Daemon
   ${(o.directives ?? []).join('\n  ')} }
 Catalog { Name = MyCatalog; dbdriver = "sqlite3"; dbname = "bacula" }
@@ -37,22 +39,22 @@ Messages { Name = Daemon; Console = all
 }
 
 /** bconsole's configuration for the Director test-dir at this port. */
-export function consoleText(port: number, password: string): string {
-  return `Director { Name = test-dir; Address = 127.0.0.1; DIRport = ${port}; Password = ${q(password)} }\n`;
+export function consoleText(port: number, password: string, address = '127.0.0.1'): string {
+  return `Director { Name = test-dir; Address = ${address}; DIRport = ${port}; Password = ${q(password)} }\n`;
 }
 
-/** The Director resource of a File or Storage daemon's configuration: test-dir with this password. */
-export function peerDirector(password: string): string {
-  return `Director { Name = test-dir; Password = ${q(password)} }`;
+/** The Director resource of a File or Storage daemon's configuration: test-dir with this password (and more directives). */
+export function peerDirector(password: string, directives: readonly string[] = []): string {
+  return `Director { Name = test-dir; Password = ${q(password)}${directives.map((d) => `; ${d}`).join('')} }`;
 }
 
 /**
- * A File or Storage daemon's own resource, on 127.0.0.1 at `port` (0 before its first
- * start, its own port after, so a restart keeps it), working in `workDir`.
+ * A File or Storage daemon's own resource, on `address` (default 127.0.0.1) at `port`
+ * (0 before its first start, its own port after, so a restart keeps it), working in `workDir`.
  */
-export function ownResource(o: { kind: 'FileDaemon' | 'Storage'; name: string; port: number; workDir: string; directives?: readonly string[] }): string {
+export function ownResource(o: { kind: 'FileDaemon' | 'Storage'; name: string; port: number; workDir: string; directives?: readonly string[]; address?: string }): string {
   const [address, port] = o.kind === 'FileDaemon' ? ['FDAddress', 'FDPort'] : ['SDAddress', 'SDPort'];
-  return `${o.kind} { Name = ${q(o.name)}; ${address} = 127.0.0.1; ${port} = ${o.port}; ${workDirectives(o.workDir)}
+  return `${o.kind} { Name = ${q(o.name)}; ${address} = ${o.address ?? '127.0.0.1'}; ${port} = ${o.port}; ${workDirectives(o.workDir)}
   ${(o.directives ?? []).join('\n  ')} }`;
 }
 

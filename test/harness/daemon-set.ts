@@ -31,8 +31,8 @@ export class DaemonSet {
    * Starts one more daemon (a second Director, say) that stop() ends with the others;
    * resolves once it says it is listening, with the port it got.
    */
-  async spawnDaemon(name: string, program: DaemonProgram, config: string, timeoutMs?: number): Promise<ListeningDaemon> {
-    const started = startDaemonProcess(name, program, config);
+  async spawnDaemon(name: string, program: DaemonProgram, config: string, timeoutMs?: number, prefix?: readonly string[]): Promise<ListeningDaemon> {
+    const started = startDaemonProcess(name, program, config, prefix);
     const daemon = { ...started, port: 0 };
     this.daemons.push(daemon);
     daemon.port = await untilListening(started, timeoutMs);

@@ -27,11 +27,16 @@ export interface ConsoleResult {
   stderr: string;
 }
 
-/** Spawns a built daemon in the foreground on `config`; see untilListening and stopDaemon. */
-export function startDaemonProcess(name: string, program: DaemonProgram, config: string): Daemon {
+/**
+ * Spawns a built daemon in the foreground on `config`; see untilListening and stopDaemon.
+ * `prefix` runs it through a command that execs it (`ip netns exec NS`: netns.ts), so
+ * the child is still the daemon itself.
+ */
+export function startDaemonProcess(name: string, program: DaemonProgram, config: string, prefix: readonly string[] = []): Daemon {
   // BURROW_DAEMON_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the daemons.
   const nodeArgs = process.env.BURROW_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, BIN[program], '-f', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [...prefix, process.execPath, ...nodeArgs, BIN[program], '-f', '-c', config];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });

@@ -23,6 +23,7 @@ import type { JobEnv } from './jobs/env.js';
 import { DEFAULT_CONSOLE_NAME } from './console/console-name.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock } from './time/clock.js';
+import { ClientConnections } from './fd/client-connections.js';
 import { VolumeReservations } from './media/reservations.js';
 import { scheduledPlan } from './setup/resolve.js';
 import { DEFAULT_DIRECTOR_CONFIG, prepareCommandEnvironment } from './setup/command-environment.js';
@@ -54,7 +55,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const catalog = reportingProgress(timedCatalog(opened, registry), events, clock.now);
   // Called only once a job runs, when everything it reads exists.
   const runConsoleCommand = scriptConsole(() => services);
-  const parts = { catalog, log, resolvePath, runConsoleCommand, clock, reservations: new VolumeReservations() };
+  const parts = { catalog, log, resolvePath, runConsoleCommand, clock, reservations: new VolumeReservations(), clientConnections: new ClientConnections() };
   const live = new LiveConfiguration(buildGeneration(config, parts));
   for (const jobId of catalog.markInterruptedJobs()) {
     log.warn({ jobId }, 'job was cut off by a previous Director run; marked failed');
@@ -84,14 +85,26 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
     self: { role: 'director', name: self.name },
     log,
     lookupPsk: (peer) => {
-      if (peer.role !== 'console') return undefined;
       const now = live.current.config;
+      if (peer.role === 'client') {
+        // A File daemon connecting by itself, for its jobs: only a Client that allows it.
+        const client = findResource(now.clients, peer.name);
+        return client?.connectionFromClientToDirector && client.name === peer.name ? derivePsk(client.password, peer) : undefined;
+      }
+      if (peer.role !== 'console') return undefined;
       if (peer.name === DEFAULT_CONSOLE_NAME) return derivePsk(now.director.password, peer);
       const named = findResource(now.consoles, peer.name);
       // Resource names match case-insensitively, but the key is bound to the exact identity.
       return named ? derivePsk(named.password, peer) : undefined;
     },
-    onChannel: (channel) => serveConsole(services, channel, signal),
+    onChannel: async (channel) => {
+      if (channel.peer.role === 'client') {
+        log.info({ client: channel.peer.name, remote: channel.remoteAddress }, `Client "${channel.peer.name}" connected; its connection waits for a job`);
+        parts.clientConnections.offer(channel);
+        return;
+      }
+      await serveConsole(services, channel, signal);
+    },
     onRefused: (r) => live.current.daemonMessage('security', consoleRefusal(r)),
   });
   const metrics = await serveMetrics(registry, { metricsPort: self.metricsPort, metricsAddress: self.metricsAddress }, log);
@@ -111,7 +124,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
 
 /** A refused console login in the words Bareos's Director uses for it. */
 function consoleRefusal(r: Refusal): string {
-  const who = r.peer ? `console "${r.peer.name}"` : 'a peer with an unreadable identity';
+  const who = r.peer ? `${r.peer.role === 'client' ? 'client' : 'console'} "${r.peer.name}"` : 'a peer with an unreadable identity';
   return `Unable to authenticate ${who} at ${r.remote}: ${r.reason}.`;
 }
 

@@ -28,7 +28,11 @@ export function connectDaemon(target: DaemonTarget, role: keyof typeof WHAT, dir
 
 /** `status client=` / `status storage=`: the daemon's own status text. */
 export async function daemonStatus(target: DaemonTarget, role: keyof typeof WHAT, directorName: string): Promise<string> {
-  const channel = await connectDaemon(target, role, directorName);
+  return askStatus(await connectDaemon(target, role, directorName));
+}
+
+/** The status text of the daemon at the other end of `channel`, which is closed after. */
+export async function askStatus(channel: Channel): Promise<string> {
   try {
     await channel.send('statusRequest', {});
     const reply = await channel.expect('statusReply');

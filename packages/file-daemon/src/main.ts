@@ -13,6 +13,7 @@ import { listen } from '@burrow/common/net/server';
 import { derivePsk } from '@burrow/common/net/psk';
 import type { ClientContext } from './context.js';
 import { serveDirector } from './dir/director-session.js';
+import { dialDirector } from './dir/director-dial.js';
 import { DigestThread } from './digest/thread.js';
 import { CompressThread } from './backup/compress-thread.js';
 import { CHUNK_ROOM } from './backup/record.js';
@@ -63,11 +64,20 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     lookupPsk: (peer) => {
       if (peer.role !== 'director') return undefined;
       const dir = config.directors.find((d) => d.name === peer.name);
-      return dir ? derivePsk(dir.password, peer) : undefined;
+      // Connection From Director To Client = no: that Director reaches us only through our own connections.
+      return dir?.connectionFromDirectorToClient ? derivePsk(dir.password, peer) : undefined;
     },
     onChannel: (channel) => serveDirector(ctx, channel, log.child({ director: channel.peer.name }),
       directorAccess(config.directors.find((d) => d.name === channel.peer.name))),
   });
+  for (const dir of config.directors) {
+    if (!dir.connectionFromClientToDirector || dir.address === undefined) continue;
+    const dirLog = log.child({ director: dir.name });
+    void dialDirector({ name: dir.name, address: dir.address, port: dir.port, password: dir.password }, {
+      self: self.name, log: dirLog, signal,
+      serve: (channel, onFirst) => serveDirector(ctx, channel, dirLog, directorAccess(dir), onFirst),
+    });
+  }
   const metrics = await serveMetrics(registry, { metricsPort: self.metricsPort, metricsAddress: self.metricsAddress }, log);
   await serveUntilStopped({
     server, binary: 'burrow-fd', pidDirectory: resolvePath(self.pidDirectory), log, signal, banner: `burrow-fd "${self.name}"`,

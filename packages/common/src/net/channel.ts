@@ -51,6 +51,7 @@ export class Channel {
   private inboxBytes = 0;
   private readonly waiters: Waiter[] = [];
   private failure: BurrowError | undefined;
+  private readonly closeListeners: Array<(err: BurrowError) => void> = [];
   /** Why the connection ended, once it has. */
   closeReason: string | undefined;
 
@@ -85,6 +86,12 @@ export class Channel {
 
   get closed(): boolean {
     return this.failure !== undefined;
+  }
+
+  /** Calls `listener` once the connection has ended, with why (at once when it already has). */
+  onClosed(listener: (err: BurrowError) => void): void {
+    if (this.failure) listener(this.failure);
+    else this.closeListeners.push(listener);
   }
 
   async send<K extends MessageKind>(kind: K, body: SentBody<K>): Promise<void> {
@@ -274,6 +281,7 @@ export class Channel {
     this.failure = err;
     this.closeReason ??= err.message;
     for (const w of this.waiters.splice(0)) w.reject(err);
+    for (const listener of this.closeListeners.splice(0)) listener(err);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { DirectorConfig } from '@burrow/common/config/index';
 import type { Problems } from '@burrow/common/config/schema/problems';
+import { problemAt } from '@burrow/common/config/schema/daemon';
 import { checkOwnResource, type OwnResourceChecked } from '@burrow/common/daemon/preflight';
 import { checkMessageFiles } from '../messages/check.js';
 import { scheduleEntries } from '../scheduler/scheduler.js';
@@ -20,5 +21,10 @@ export async function checkDirectorConfiguration(config: DirectorConfig, problem
   checkMessageFiles(problems, config.messages, resolvePath);
   checkHttp(problems, self, resolvePath);
   scheduleEntries(config, problems);
+  for (const c of config.clients) {
+    if (!c.connectionFromDirectorToClient && !c.connectionFromClientToDirector) {
+      problems.error(problemAt(c, 'connectionFromDirectorToClient', 'with Connection From Client To Director = no too, the Director could never reach this client'));
+    }
+  }
   return own;
 }

@@ -16,6 +16,7 @@ import { scheduleEntries } from '../scheduler/scheduler.js';
 import { writePoolRows } from '../media/pools.js';
 import type { VolumeReservations } from '../media/reservations.js';
 import type { Clock } from '../time/clock.js';
+import type { ClientConnections } from '../fd/client-connections.js';
 import type { Generation } from './live.js';
 
 /** What stays the same across generations: the open catalog, the log, the config's root. */
@@ -28,6 +29,8 @@ export interface DirectorParts {
   readonly runConsoleCommand: JobEnv['runConsoleCommand'];
   readonly clock: Clock;
   readonly reservations: VolumeReservations;
+  /** The File daemons' waiting connections: they outlive a reload. */
+  readonly clientConnections: ClientConnections;
 }
 
 /** Throws CONFIG_INVALID (with every bad Run line) before anything is built. */
@@ -47,6 +50,8 @@ export function buildGeneration(config: DirectorConfig, parts: DirectorParts): G
     catalog: parts.catalog,
     clock: parts.clock,
     reservations: parts.reservations,
+    clientConnections: parts.clientConnections,
+    clientWaitMs: config.director.fdConnectTimeout * 1000,
     directorName,
     catalogName: config.catalogs[0]?.name ?? 'MyCatalog',
     log: parts.log,

@@ -15,6 +15,7 @@ import { LiveConfiguration } from '../configuration/live.js';
 import { reloader } from '../configuration/reload.js';
 import { JobQueue } from '../jobs/queue.js';
 import { ManualClock } from '../time/clock.js';
+import { ClientConnections } from '../fd/client-connections.js';
 import { VolumeReservations } from '../media/reservations.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { ConsoleContext, ConsoleServices } from './command.js';
@@ -68,7 +69,7 @@ ${extra}
   const resolvePath = (p: string): string => p;
   // RunScript Console = lines run on these same parts.
   const runConsoleCommand = (line: string): Promise<{ ok: boolean; text: string }> => runAsDirector(services, line);
-  const parts = { catalog, log, resolvePath, runConsoleCommand, clock, reservations: new VolumeReservations() };
+  const parts = { catalog, log, resolvePath, runConsoleCommand, clock, reservations: new VolumeReservations(), clientConnections: new ClientConnections() };
   const live = new LiveConfiguration(buildGeneration(config, parts));
   // The checks of a start that need the machine (configuration/check.ts) are the e2e tests' business.
   const reload = reloader({ configPath, live, parts, check: async () => undefined });

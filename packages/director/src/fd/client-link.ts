@@ -1,9 +1,14 @@
 /**
  * The Director's side of the File daemon conversation (its peer is
- * file-daemon/src/dir/): one connection per job or status request.
+ * file-daemon/src/dir/): one connection per job or status request. It is the
+ * Director's own to the client's address, or (Connection From Client To Director) one
+ * the File daemon opened and left waiting (client-connections.ts), in Bareos's order:
+ * a waiting connection first, then our own when allowed, then waiting for the client.
  */
+import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import { connectDaemon } from '../peer-connect.js';
+import type { ClientConnections } from './client-connections.js';
 
 /** A Client resource as a job reaches it. */
 export interface ClientTarget {
@@ -11,8 +16,33 @@ export interface ClientTarget {
   address: string;
   port: number;
   password: string;
+  /** Connection From Director To Client: the Director may connect to the File daemon. */
+  connectFromDirector: boolean;
+  /** Connection From Client To Director: the File daemon may connect to the Director (and leave it waiting). */
+  connectFromClient: boolean;
+  /** Passive = yes: the Storage daemon connects to the File daemon for the data. */
+  passive: boolean;
 }
 
-export function openClient(target: ClientTarget, directorName: string, signal?: AbortSignal): Promise<Channel> {
-  return connectDaemon(target, 'client', directorName, signal);
+/** What reaching a client needs of the Director. */
+export interface ClientReach {
+  directorName: string;
+  clientConnections: ClientConnections;
+  /** How long to wait for a client's own connection when none waits (FD Connect Timeout). */
+  clientWaitMs: number;
+}
+
+export async function openClient(reach: ClientReach, target: ClientTarget, signal?: AbortSignal): Promise<Channel> {
+  const waiting = target.connectFromClient ? reach.clientConnections.take(target.name) : undefined;
+  if (waiting) return waiting;
+  if (target.connectFromDirector) {
+    try {
+      return await connectDaemon(target, 'client', reach.directorName, signal);
+    } catch (err) {
+      const e = toBurrowError(err);
+      if (!target.connectFromClient || e.code === 'JOB_CANCELED' || e.code === 'AUTH_FAILED') throw e;
+    }
+  }
+  if (!target.connectFromClient) throw new BurrowError('INTERNAL', `Client "${target.name}" allows no connection either way`);
+  return reach.clientConnections.await(target.name, reach.clientWaitMs, signal);
 }

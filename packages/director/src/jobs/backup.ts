@@ -103,7 +103,7 @@ async function giveOrders(ctx: JobContext, peers: Peers, { plan, basis, vars, ke
   });
   const ready = await awaitSessionReady(sd, { log, storageName: plan.storage.name, signal });
   log.info(`Using Device "${ready.device || plan.storage.device}" to write.`);
-  const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
+  const fd = peers.fd = await openClient(env, plan.client, signal);
   const state = accurateState(ctx, plan, basis);
   keepState(state);
   await fd.send('fdBackup', {

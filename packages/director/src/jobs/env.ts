@@ -5,6 +5,7 @@ import type { JobLog } from './job-log.js';
 import type { PercentVars } from '../messages/percent.js';
 import type { VolumeReservations } from '../media/reservations.js';
 import type { Clock } from '../time/clock.js';
+import type { ClientConnections } from '../fd/client-connections.js';
 
 export interface JobEnv {
   catalog: Catalog;
@@ -14,6 +15,10 @@ export interface JobEnv {
   reservations: VolumeReservations;
   directorName: string;
   catalogName: string;
+  /** Connections File daemons opened and left waiting for their jobs (fd/client-connections.ts). */
+  clientConnections: ClientConnections;
+  /** How long a job waits for such a connection when none waits (the Director's FD Connect Timeout). */
+  clientWaitMs: number;
   log: Logger;
   /** Opens the job log of a job (catalog + Messages destinations of `messages`). */
   jobLog: (jobId: number, messages: string) => JobLog;

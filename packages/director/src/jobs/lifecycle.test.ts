@@ -7,6 +7,7 @@ import { createLogger } from '@burrow/common/log/index';
 import { type Catalog, openSqliteCatalog } from '../catalog/index.js';
 import type { JobEnv } from './env.js';
 import { JobLog } from './job-log.js';
+import { ClientConnections } from '../fd/client-connections.js';
 import { VolumeReservations } from '../media/reservations.js';
 import { systemClock } from '../time/clock.js';
 import { runJob, type JobType } from './lifecycle.js';
@@ -19,7 +20,7 @@ function world(): { env: JobEnv; catalog: Catalog; lines: string[]; ended: strin
   const lines: string[] = [];
   const ended: string[] = [];
   const env: JobEnv = {
-    catalog, clock: systemClock, reservations: new VolumeReservations(), directorName: 'dir', catalogName: 'MyCatalog', log: createLogger({ name: 'test', level: 'silent' }),
+    catalog, clock: systemClock, reservations: new VolumeReservations(), clientConnections: new ClientConnections(), clientWaitMs: 1000, directorName: 'dir', catalogName: 'MyCatalog', log: createLogger({ name: 'test', level: 'silent' }),
     jobLog: (jobId) => new JobLog(catalog, jobId, 'dir', (_type, line) => lines.push(line)),
     jobEnded: async (_jobId, _messages, end) => { ended.push(end.status); },
     runConsoleCommand: async (line) => (line === 'list jobs' ? { ok: true, text: 'No results to list.' } : { ok: false, text: `${line}: is an invalid command.` }),

@@ -15,7 +15,7 @@ function backupPlan(level: BackupPlan['level']): BackupPlan {
   const levels = { F: { pool: pool('Full'), fromRun: false }, I: { pool: pool('Incremental'), fromRun: false } };
   return {
     kind: 'backup', jobName: 'backup-client', level, accurate: false, writeBootstrap: null, messages: 'Standard', priority: 10, scripts: [],
-    client: { name: 'client-fd', address: '127.0.0.1', port: 9102, password: 'x' },
+    client: { name: 'client-fd', address: '127.0.0.1', port: 9102, password: 'x', connectFromDirector: true, connectFromClient: false, passive: false },
     storage, storages: [storage],
     pool: levels.I.pool, poolSource: 'Job IncPool override', pools: { base: pool('Job'), baseSource: 'Job resource', levels },
     fileset: { name: 'Set', spec: { name: 'Set', includes: [] }, digest: 'd1' },

@@ -111,7 +111,7 @@ async function openRestore(ctx: JobContext, peers: Peers, { plan, totals, readin
     jobId: id.jobId, jobName: id.job, bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
   });
   log.info(`Using Device "${device}" to read.`);
-  const fd = peers.fd = await openClient(plan.restoreClient, env.directorName, signal);
+  const fd = peers.fd = await openClient(env, plan.restoreClient, signal);
   await fd.send('fdRestore', {
     jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace, regexWhere: plan.regexWhere,
     sdAddress: storage.address, sdPort: storage.port, token, expectedFiles: files,

@@ -79,7 +79,7 @@ interface VerifyRun {
 
 /** InitCatalog, Catalog, DiskToCatalog: the FD walks its disk with the FileSet. */
 async function openDiskVerify(ctx: JobContext, peers: Peers, run: VerifyRun): Promise<Array<Promise<void>>> {
-  const fd = peers.fd = await openClient(run.plan.client, ctx.env.directorName, ctx.signal);
+  const fd = peers.fd = await openClient(ctx.env, run.plan.client, ctx.signal);
   await fd.send('fdVerify', { ...run.order, fileset: await expandOnDirector(run.plan.fileset.spec, ctx.signal) });
   return [serveClient(ctx, { peers, fd, run })];
 }
@@ -102,7 +102,7 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
     jobId: id.jobId, jobName: id.job, bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
   });
   log.info(`Using Device "${device}" to read.`);
-  const fd = peers.fd = await openClient(plan.client, env.directorName, signal);
+  const fd = peers.fd = await openClient(env, plan.client, signal);
   await fd.send('fdVerify', {
     ...run.order, sdAddress: plan.storage.address, sdPort: plan.storage.port, token, digestAlgorithms: run.check.digestAlgorithms,
   });

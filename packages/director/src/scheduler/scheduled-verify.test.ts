@@ -10,6 +10,7 @@ import { buildGeneration } from '../configuration/generation.js';
 import { JobQueue } from '../jobs/queue.js';
 import { scheduledPlan } from '../setup/resolve.js';
 import { ManualClock, systemClock } from '../time/clock.js';
+import { ClientConnections } from '../fd/client-connections.js';
 import { VolumeReservations } from '../media/reservations.js';
 import { Scheduler, scheduleEntries } from './scheduler.js';
 
@@ -37,7 +38,7 @@ test('a Schedule Run line starts a Verify job at its level, which the catalog st
   const catalog = openSqliteCatalog(join(dir, 'burrow.db'));
   try {
     const { config: cfg } = loadDirectorConfig(config(dir, 'Level=InitCatalog Priority=3 daily at 23:05'));
-    const generation = buildGeneration(cfg, { catalog, log, resolvePath: (p) => p, runConsoleCommand: async () => ({ ok: false, text: 'no console here' }), clock: systemClock, reservations: new VolumeReservations() });
+    const generation = buildGeneration(cfg, { catalog, log, resolvePath: (p) => p, runConsoleCommand: async () => ({ ok: false, text: 'no console here' }), clock: systemClock, reservations: new VolumeReservations(), clientConnections: new ClientConnections() });
     const queue = new JobQueue({ env: () => generation.env, maxConcurrentJobs: () => 1 });
     const start = new Date('2026-03-02T22:00').getTime();
     const clock = new ManualClock(start);

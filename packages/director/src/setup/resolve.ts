@@ -44,7 +44,10 @@ export function findJob(config: DirectorConfig, name: string): JobResource {
 
 export function clientTarget(config: DirectorConfig, name: string): ClientTarget {
   const c = need(config.clients, name, 'Client', name);
-  return { name: c.name, address: c.address, port: c.fdPort, password: c.password };
+  return {
+    name: c.name, address: c.address, port: c.fdPort, password: c.password,
+    connectFromDirector: c.connectionFromDirectorToClient, connectFromClient: c.connectionFromClientToDirector, passive: c.passive,
+  };
 }
 
 export function storageTarget(config: DirectorConfig, name: string): StorageTarget {

@@ -24,8 +24,13 @@ const MONITOR_REFUSES: Readonly<Record<string, string>> = {
   fdBackup: 'a backup', fdEstimate: 'an estimate', fdRestore: 'a restore', fdVerify: 'a verify',
 };
 
-export async function serveDirector(ctx: ClientContext, director: Channel, log: Logger, access: DirectorAccess): Promise<void> {
+/**
+ * Serves one connection with a Director. `onFirst` hears the first message's arrival: a
+ * connection this daemon opened and left waiting (director-dial.ts) is then in use.
+ */
+export async function serveDirector(ctx: ClientContext, director: Channel, log: Logger, access: DirectorAccess, onFirst?: () => void): Promise<void> {
   const first = await director.receive(ctx.signal);
+  onFirst?.();
   if (access === 'monitor' && first.kind !== 'statusRequest') {
     await refuseMonitor(director, MONITOR_REFUSES[first.kind] ?? first.kind, log);
     return;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { BAREOS_DAEMON_COMMON, bareosTlsExcept } from '../schema/bareos.js';
-import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
+import { collectDaemon, checkReferences, exactlyOne, problemAt, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
 import { bool, description, integer, listenPort, many, name, one, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
@@ -12,8 +12,7 @@ import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema
 import { METRICS_FIELDS } from '../schema/metrics.js';
 import { defineResource, type ResourceSpec } from '../schema/resource.js';
 import { readConfigNodes } from '../syntax/source.js';
-import { peerDirectorSpec } from './peers.js';
-import type { PeerDirectorResource } from './storage.js';
+import { fdDirectorSpec } from './peers.js';
 
 export const fileDaemonSpec = defineResource({
   type: 'FileDaemon',
@@ -46,17 +45,19 @@ export const fileDaemonSpec = defineResource({
 });
 
 export type FileDaemonResource = Frozen<z.output<typeof fileDaemonSpec.schema> & Sourced>;
+/** A Director as the File daemon knows it, with the directions its connections may take. */
+export type FdDirectorResource = Frozen<z.output<typeof fdDirectorSpec.schema> & Sourced>;
 type MessagesOut = Frozen<z.output<typeof messagesSpec.schema> & Sourced>;
 
 export interface FileDaemonConfig {
   readonly fileDaemon: FileDaemonResource;
-  readonly directors: readonly PeerDirectorResource[];
+  readonly directors: readonly FdDirectorResource[];
   readonly messages: readonly MessagesOut[];
 }
 
 export const fileDaemonSchema: DaemonSchema = {
   daemonName: 'burrow-fd',
-  resources: { FileDaemon: fileDaemonSpec, Client: fileDaemonSpec, Director: peerDirectorSpec, Messages: messagesSpec },
+  resources: { FileDaemon: fileDaemonSpec, Client: fileDaemonSpec, Director: fdDirectorSpec, Messages: messagesSpec },
   ignored: [],
 };
 
@@ -71,7 +72,12 @@ export function loadFileDaemonConfig(path: string): { config: FileDaemonConfig; 
   for (const raw of rawOf(fileDaemonSpec)) {
     checkReferences({ problems, from: raw, prop: 'messages', names: raw.values['messages'] as string | undefined, targets: messages, targetType: 'Messages' });
   }
-  const directors = validateAll<PeerDirectorResource>(rawOf(peerDirectorSpec), problems);
+  const directors = validateAll<FdDirectorResource>(rawOf(fdDirectorSpec), problems);
+  for (const d of directors) {
+    if (d.connectionFromClientToDirector && d.address === undefined) {
+      problems.error(problemAt(d, 'connectionFromClientToDirector', 'needs the Director\'s Address, which the File daemon connects to'));
+    }
+  }
   problems.throwIfAny();
   return { config: deepFreeze({ fileDaemon: fileDaemon!, directors, messages }), warnings: problems.warnings };
 }

@@ -28,6 +28,9 @@ export const directorSpec = defineResource({
     // refused console logins, failed reloads and scheduled runs; jobs use their own Messages.
     messages: one(text().optional()),
     maximumConcurrentJobs: one(integer(1).default(1)),
+    // How long a job waits for a client that connects by itself (Connection From Client
+    // To Director) when none of its connections waits: Bareos's default, 3 minutes.
+    fdConnectTimeout: one(duration().default(180)),
     // Console commands logged as "audit" messages through the Director's Messages (console/audit.ts).
     auditing: one(bool().default(false)),
     auditEvents: many(z.array(z.string()).default([])),
@@ -44,7 +47,7 @@ export const directorSpec = defineResource({
   aliases: { port: 'dirPort', address: 'dirAddress' },
   blocks: { dirAddresses: addressesBlock('dirAddresses') },
   unimplemented: [
-    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON, 'Dir Source Address', 'Subscriptions',
+    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON.filter((d) => d !== 'Fd Connect Timeout'), 'Dir Source Address', 'Subscriptions',
     'Maximum Console Connections', 'Statistics Retention', 'Optimize For Size', 'Optimize For Speed',
     'Omit Defaults', 'Key Encryption Key', 'NDMP Snooping', 'NDMP Log Level', 'NDMP Namelist Fhinfo Set Zero',
   ],
@@ -65,11 +68,16 @@ export const clientSpec = defineResource({
     autoPrune: one(bool().default(true)),
     enabled: one(bool().default(true)),
     maximumConcurrentJobs: one(integer(1).default(1)),
+    // Firewalled clients (docs/firewalled-clients.md), as Bareos: the File daemon may keep a
+    // connection open to the Director for its jobs; the Director's own may be forbidden;
+    // Passive: the Storage daemon connects to the File daemon for the data.
+    connectionFromClientToDirector: one(bool().default(false)),
+    connectionFromDirectorToClient: one(bool().default(true)),
+    passive: one(bool().default(false)),
   },
   aliases: { port: 'fdPort', 'FD Address': 'address', 'FD Password': 'password' },
   unimplemented: [
-    ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Lan Address', 'Username', 'Passive',
-    'Connection From Director To Client', 'Connection From Client To Director', 'Allow Client Connect',
+    ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Lan Address', 'Username', 'Allow Client Connect',
     'Hard Quota', 'Soft Quota', 'Soft Quota Grace Period', 'Strict Quotas', 'Quota Include Failed Jobs',
     'Heartbeat Interval', 'Maximum Bandwidth Per Job', 'NDMP Log Level', 'NDMP Block Size', 'NDMP Use LMDB',
   ],

@@ -59,7 +59,7 @@ export const estimateCommand = defineCommand({
     const clientId = ctx.catalog.ensureClient(plan.client.name);
     const fileSetId = ctx.catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
     const baseline = chooseBaseline(ctx.catalog, plan, clientId, fileSetId);
-    const fd = await openClient(plan.client, ctx.env.directorName);
+    const fd = await openClient(ctx.env, plan.client);
     const listing: Array<{ path: string; size: number }> = [];
     const messages: EstimateMessage[] = [];
     try {

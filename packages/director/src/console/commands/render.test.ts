@@ -73,7 +73,7 @@ test('estimate keeps the client\'s messages where they came in the listing', () 
 
 test('status dir: the Director, scheduled, running and terminated jobs', () => {
   const text = statusCommand.spec.render({
-    director: 'test-dir', version: '9.9.9', started: '2026-11-22 10:00:00', uptime: 3_723_000, scheduled: [], running: [], terminated: [],
+    director: 'test-dir', version: '9.9.9', started: '2026-11-22 10:00:00', uptime: 3_723_000, scheduled: [], running: [], terminated: [], waitingClients: [],
   });
   assert.match(text, /^test-dir Version: 9\.9\.9\nDaemon started 2026-11-22 10:00:00, up 1 hour 2 mins 3 secs\.\n\nScheduled Jobs:\nNo Scheduled Jobs\.\n\nRunning Jobs:\nNo Jobs running\.\n\nTerminated Jobs:\nNo results to list\.$/);
   assert.equal(statusCommand.spec.render({ client: 'c', text: 'as the client said' }), 'as the client said');

@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { VERSION } from '@burrow/common/daemon/version';
 import { BurrowError } from '@burrow/common/errors/index';
-import { daemonStatus } from '../../peer-connect.js';
+import { askStatus, daemonStatus } from '../../peer-connect.js';
+import { openClient } from '../../fd/client-link.js';
+import type { WaitingConnection } from '../../fd/client-connections.js';
+import { PROTOCOL_VERSION } from '@burrow/common/proto/index';
 import { clientTarget, storageTarget } from '../../setup/resolve.js';
 import { elapsed, listDate, withCommas } from '../../jobs/format.js';
 import { statusWords } from '../../jobs/status.js';
@@ -35,6 +38,8 @@ export interface DirectorStatus {
   running: JobSummary[];
   /** The last jobs that ended. */
   terminated: JobRow[];
+  /** Connections File daemons opened to the Director, waiting for a job (Connection From Client To Director). */
+  waitingClients: WaitingConnection[];
 }
 
 /** A Director's own status, or the text a File or Storage daemon sent back. */
@@ -50,7 +55,7 @@ function directorStatus(ctx: ConsoleContext, days: number): DirectorStatus {
   }));
   return {
     director: ctx.env.directorName, version: VERSION, started: listDate(ctx.state.startedAt), uptime: ctx.env.clock.now() - ctx.state.startedAt,
-    scheduled, running, terminated,
+    scheduled, running, terminated, waitingClients: ctx.env.clientConnections.list().filter((w) => scope.clientAllowed(w.client)),
   };
 }
 
@@ -62,6 +67,8 @@ function renderDirector(s: DirectorStatus): string {
     'Scheduled Jobs:',
     s.scheduled.length === 0 ? 'No Scheduled Jobs.' : table(['Level', 'Type', 'Pri', 'Scheduled', 'Job Name', 'Schedule'],
       s.scheduled.map((r) => [r.level, r.type, r.priority, r.scheduled, r.name, r.schedule])),
+    ...(s.waitingClients.length === 0 ? [] : ['', 'Client Initiated Connections (waiting for jobs):', table(['Connect time', 'Protocol', 'Authenticated', 'Name'],
+      s.waitingClients.map((w) => [listDate(w.since), PROTOCOL_VERSION, 1, w.client]))]),
     '',
     'Running Jobs:',
     s.running.length === 0 ? 'No Jobs running.' : table(['JobId', 'Level', 'Name', 'Status'],
@@ -94,7 +101,7 @@ export const statusCommand = defineCommand({
       const storage = storageNamed(ctx, 'status slots', a.storage);
       return { storage, slots: await statusSlots(ctx, storageTarget(ctx.config, storage)) };
     }
-    if (a.client !== undefined) return { client: a.client, text: await daemonStatus(clientTarget(ctx.config, a.client), 'client', ctx.env.directorName) };
+    if (a.client !== undefined) return { client: a.client, text: await askStatus(await openClient(ctx.env, clientTarget(ctx.config, a.client))) };
     if (a.storage !== undefined) return { storage: a.storage, text: await daemonStatus(storageTarget(ctx.config, a.storage), 'storage', ctx.env.directorName) };
     return directorStatus(ctx, a.days);
   },

@@ -3,6 +3,8 @@
  * read it, so tests can move a fake clock through days of schedule or years of
  * retention in milliseconds.
  */
+import { sleep } from '@burrow/common/signals/sleep';
+
 export interface Clock {
   now(): number;
   /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -11,15 +13,7 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) => new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  }),
+  sleep,
 };
 
 /** A clock that only moves when told to. */

@@ -10,6 +10,7 @@ import { toBurrowError } from '@burrow/common/errors/index';
 import { connect } from '@burrow/common/net/client';
 import type { Channel } from '@burrow/common/net/channel';
 import type { Logger } from '@burrow/common/log/index';
+import { sleep } from '@burrow/common/signals/sleep';
 
 /** The Director to keep a connection open to. */
 export interface DialedDirector {
@@ -72,17 +73,5 @@ function untilUsed(channel: Channel, o: DialOptions): Promise<boolean> {
         o.log.warn({ code: toBurrowError(err).code }, `connection with the Director ended: ${toBurrowError(err).message}`);
       })
       .finally(() => resolve(false));
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
   });
 }

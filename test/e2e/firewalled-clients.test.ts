@@ -69,3 +69,15 @@ test('Connection From Client To Director: a client nobody can connect to backs u
   // Each use was followed by a new connection: one waits again.
   await untilWaiting(site);
 });
+
+test('Passive = yes: a client that may not connect anywhere backs up and restores, the Storage daemon connecting to it', { skip }, async (t) => {
+  const src = sampleTree(t);
+  const site = await FirewalledClient.start({ mode: 'passive', include: [src], clientDirectives: ['Passive = yes'] });
+  t.after(() => site.stop());
+
+  // The firewall holds: from inside the namespace the Storage daemon cannot be reached.
+  assert.equal(await connects(site.ns.hostAddress, site.port('sd1'), 1500, site.ns), false, 'a connection out of the namespace opened');
+  assert.equal(await connects(site.ns.innerAddress, site.port('fd1'), 1500), true, 'the File daemon cannot be reached from outside');
+
+  await backupAndRestore(site, src);
+});

@@ -1,4 +1,5 @@
 /** What the File daemon's parts share, built once by main.ts and passed down. */
+import type { SessionRegistry } from '@burrow/common/net/job-sessions';
 import type { ScriptPolicy } from './scripts/client-scripts.js';
 import type { DigestThread } from './digest/thread.js';
 import type { CompressThread } from './backup/compress-thread.js';
@@ -27,4 +28,6 @@ export interface ClientContext {
   compressThread: CompressThread;
   /** What jobs count for the metrics (served only with a Metrics Port). */
   metrics: ClientMetrics;
+  /** Passive clients' sessions: the Storage daemon's connections this daemon waits for, by job. */
+  passiveSessions: SessionRegistry;
 }

@@ -10,6 +10,7 @@ import { checkDaemonMessages, checkOwnResource, ensureDirectory } from '@burrow/
 // The File daemon's own loader, not the configuration index: every daemon's schemas would stay in memory (about 9 MiB).
 import { loadFileDaemonConfig } from '@burrow/common/config/daemons/filedaemon';
 import { listen } from '@burrow/common/net/server';
+import { SessionRegistry } from '@burrow/common/net/job-sessions';
 import { derivePsk } from '@burrow/common/net/psk';
 import type { ClientContext } from './context.js';
 import { serveDirector } from './dir/director-session.js';
@@ -51,7 +52,7 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     digestThread,
     compressThread,
     dataTls: self.tlsEnable,
-    name: self.name, startedAt: Date.now(), running, maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
+    name: self.name, startedAt: Date.now(), running, passiveSessions: new SessionRegistry(60_000, 'the Storage daemon'), maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
     scriptPolicy: {
       allowedScriptDirs: self.allowedScriptDir.map(resolvePath),
       allowedJobCommands: [...self.allowedJobCommand],
@@ -62,13 +63,23 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     self: { role: 'client', name: self.name },
     log,
     lookupPsk: (peer) => {
+      // A passive client's Storage daemon, with the token of a job waiting for it.
+      if (peer.role === 'job') return ctx.passiveSessions.pskFor(peer);
       if (peer.role !== 'director') return undefined;
       const dir = config.directors.find((d) => d.name === peer.name);
       // Connection From Director To Client = no: that Director reaches us only through our own connections.
       return dir?.connectionFromDirectorToClient ? derivePsk(dir.password, peer) : undefined;
     },
-    onChannel: (channel) => serveDirector(ctx, channel, log.child({ director: channel.peer.name }),
-      directorAccess(config.directors.find((d) => d.name === channel.peer.name))),
+    // A restore's records arrive in pooled buffers the restore writer gives back.
+    framePools: true,
+    onChannel: async (channel) => {
+      if (channel.peer.role === 'job') {
+        ctx.passiveSessions.claim(channel);
+        return;
+      }
+      await serveDirector(ctx, channel, log.child({ director: channel.peer.name }),
+        directorAccess(config.directors.find((d) => d.name === channel.peer.name)));
+    },
   });
   for (const dir of config.directors) {
     if (!dir.connectionFromClientToDirector || dir.address === undefined) continue;

@@ -1,6 +1,6 @@
 /** What the Storage daemon's parts share, built once by main.ts and passed down. */
 import type { DriveOperator, ReserveMode, Reservations } from './reservations/index.js';
-import type { SessionRegistry } from './sessions/registry.js';
+import type { SessionRegistry } from '@burrow/common/net/job-sessions';
 import type { StorageMetrics } from './metrics/storage-metrics.js';
 
 /** A job session the SD runs, as `status storage` lists it. */

@@ -17,7 +17,7 @@ import { configuredDrives } from './reservations/configured.js';
 import { DriveOperator, Reservations } from './reservations/index.js';
 import { checkAutochangers, checkDevices } from './devices/check.js';
 import { serveDirector } from './dir/director-session.js';
-import { SessionRegistry } from './sessions/registry.js';
+import { SessionRegistry } from '@burrow/common/net/job-sessions';
 import { daemonRegistry, serveMetrics } from '@burrow/common/metrics/index';
 import { registerStorageMetrics } from './metrics/storage-metrics.js';
 

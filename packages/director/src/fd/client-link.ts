@@ -46,3 +46,12 @@ export async function openClient(reach: ClientReach, target: ClientTarget, signa
   if (!target.connectFromClient) throw new BurrowError('INTERNAL', `Client "${target.name}" allows no connection either way`);
   return reach.clientConnections.await(target.name, reach.clientWaitMs, signal);
 }
+
+/**
+ * Passive = yes: once the File daemon has its order (which says `passive` and carries the
+ * session's token), the Storage daemon is told to connect to it, at the Client's
+ * Address and FD Port, instead of waiting for it. Nothing for an active client.
+ */
+export async function connectStorageIfPassive(target: ClientTarget, sd: Channel): Promise<void> {
+  if (target.passive) await sd.send('sdConnectClient', { address: target.address, port: target.port });
+}

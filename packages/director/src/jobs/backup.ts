@@ -9,7 +9,7 @@ import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import { timestampFromMs } from '@burrow/common/proto/index';
 import type { StateSnapshot } from '../catalog/index.js';
-import { openClient } from '../fd/client-link.js';
+import { connectStorageIfPassive, openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { serveBackupSession } from '../sd/backup-session.js';
 import { VolumeWait } from './volume-wait.js';
@@ -110,8 +110,9 @@ async function giveOrders(ctx: JobContext, peers: Peers, { plan, basis, vars, ke
     jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: basis.since === null ? null : timestampFromMs(basis.since),
     fileset: await expandOnDirector(plan.fileset.spec, signal),
     sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, scripts: clientScripts(plan.scripts, vars),
-    accurate: state !== null, accurateCount: state?.count ?? 0,
+    accurate: state !== null, accurateCount: state?.count ?? 0, passive: plan.client.passive,
   });
+  await connectStorageIfPassive(plan.client, sd);
   if (state) {
     log.info(`Accurate mode: sending the state of ${state.count} files to the client.`);
     await sendState(fd, state);

@@ -12,7 +12,7 @@ import { bootstrapFileCount } from '@burrow/common/bootstrap/wire';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
 import { buildBootstrap } from '../catalog/index.js';
-import { openClient } from '../fd/client-link.js';
+import { connectStorageIfPassive, openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
 import { openReadSession, type StorageTarget } from '../sd/storage-link.js';
@@ -116,8 +116,9 @@ async function openRestore(ctx: JobContext, peers: Peers, { plan, totals, readin
     jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace, regexWhere: plan.regexWhere,
     sdAddress: storage.address, sdPort: storage.port, token, expectedFiles: files,
     scripts: clientScripts(plan.scripts, vars),
-    restoreOwner: plan.owner ?? null,
+    restoreOwner: plan.owner ?? null, passive: plan.restoreClient.passive,
   });
+  await connectStorageIfPassive(plan.restoreClient, sd);
   // Damaged records are known on the volume by JobId and FileIndex only: the catalog names them.
   const nameFile = (jobId: number, fileIndex: number): Buffer | undefined => env.catalog.filePath(jobId, fileIndex);
   return [

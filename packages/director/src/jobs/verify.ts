@@ -9,7 +9,7 @@
  */
 import type { Channel } from '@burrow/common/net/channel';
 import { buildBootstrap, type JobRow } from '../catalog/index.js';
-import { openClient } from '../fd/client-link.js';
+import { connectStorageIfPassive, openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
 import { openReadSession } from '../sd/storage-link.js';
@@ -104,8 +104,9 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
   log.info(`Using Device "${device}" to read.`);
   const fd = peers.fd = await openClient(env, plan.client, signal);
   await fd.send('fdVerify', {
-    ...run.order, sdAddress: plan.storage.address, sdPort: plan.storage.port, token, digestAlgorithms: run.check.digestAlgorithms,
+    ...run.order, sdAddress: plan.storage.address, sdPort: plan.storage.port, token, digestAlgorithms: run.check.digestAlgorithms, passive: plan.client.passive,
   });
+  await connectStorageIfPassive(plan.client, sd);
   const nameFile = (jobId: number, fileIndex: number): Buffer | undefined => env.catalog.filePath(jobId, fileIndex);
   return [awaitReadSessionEnd({ sd, log, storageName: plan.storage.name, signal, nameFile }).then(storageEnded(totals)), serveClient(ctx, { peers, fd, run })];
 }

@@ -5,6 +5,7 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
+import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import type { burrow, Message } from '@burrow/common/proto/index';
 import { accurateNeeds, receiveState, sendDeleted } from '../accurate/receive.js';
 import { backupFileSet } from '../backup/index.js';
@@ -30,6 +31,8 @@ export interface BackupJobContext {
   compressThread: CompressThread;
   /** The FileDaemon resource's TLS Enable: whether the data channel uses TLS. */
   dataTls: boolean;
+  /** A passive client's session, which the Storage daemon connects to (storage-link.ts). */
+  passive?: OpenedSession;
 }
 
 export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobContext): Promise<burrow.IFdJobEnd> {
@@ -39,7 +42,7 @@ export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobCont
   const fileset = compileFileSet(order.fileset);
   const accurate = order.accurate ? await receiveState(order.accurateCount, accurateNeeds(order.fileset), c.fromDirector) : null;
   if (accurate) reporter.say('info', `Accurate mode: comparing with ${accurate.entries} files of the current backup state.`);
-  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text) };
+  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive };
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, link);
   try {
     const sink = storageSink(sd);

@@ -9,6 +9,7 @@ import type { Logger } from '@burrow/common/log/index';
 import { VERSION } from '@burrow/common/daemon/version';
 import type { burrow, Message } from '@burrow/common/proto/index';
 import { refuseMonitor, type DirectorAccess } from '@burrow/common/daemon/monitor';
+import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import { Inbox } from './inbox.js';
 import type { ClientContext } from '../context.js';
 import type { ClientJobType } from '../metrics/client-metrics.js';
@@ -35,7 +36,30 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
     await refuseMonitor(director, MONITOR_REFUSES[first.kind] ?? first.kind, log);
     return;
   }
-  const job = { ctx, director, log };
+  // A passive client's order: from now on the Storage daemon may connect for this job.
+  const order = passiveOrder(first);
+  const passive = order ? ctx.passiveSessions.open(order.jobId, Buffer.from(order.token)) : undefined;
+  try {
+    await serveOrder(first, { ctx, director, log }, passive);
+  } finally {
+    passive?.cancel();
+  }
+}
+
+/** The job and token of a passive client's order (Passive = yes: the Storage daemon connects to us), or undefined. */
+function passiveOrder(msg: Message): { jobId: number; token: Uint8Array } | undefined {
+  switch (msg.kind) {
+    case 'fdBackup':
+    case 'fdRestore':
+    case 'fdVerify':
+      return msg.body.passive ? { jobId: msg.body.jobId, token: msg.body.token } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+async function serveOrder(first: Message, job: { ctx: ClientContext; director: Channel; log: Logger }, passive: OpenedSession | undefined): Promise<void> {
+  const { ctx, director } = job;
   switch (first.kind) {
     case 'statusRequest':
       await director.send('statusReply', { text: statusText(ctx) });
@@ -43,7 +67,7 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
       return;
     case 'fdBackup':
       await runJob({ ...job, type: 'backup', jobId: first.body.jobId, scripts: first.body.scripts },
-        (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, compressThread: ctx.compressThread, dataTls: ctx.dataTls }));
+        (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, compressThread: ctx.compressThread, dataTls: ctx.dataTls, passive }));
       return;
     case 'fdEstimate':
       await runJob({ ...job, type: 'estimate', jobId: 0, scripts: [] }, (signal, reporter) =>
@@ -51,13 +75,13 @@ export async function serveDirector(ctx: ClientContext, director: Channel, log: 
       return;
     case 'fdRestore':
       await runJob({ ...job, type: 'restore', jobId: first.body.jobId, scripts: first.body.scripts }, (signal, reporter) =>
-        runRestoreJob(first.body, { signal, reporter, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread }));
+        runRestoreJob(first.body, { signal, reporter, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread, passive }));
       return;
     case 'fdVerify': {
       const order = first.body;
       const fromVolume = order.level === 'VolumeToCatalog' || order.level === 'Data';
       await runJob({ ...job, type: 'verify', jobId: order.jobId, scripts: order.scripts }, (signal, reporter) => (fromVolume
-        ? runVolumeVerify(order, director, reporter, { signal, tls: ctx.dataTls, caution: (text) => reporter.say('caution', text) })
+        ? runVolumeVerify(order, director, reporter, { signal, tls: ctx.dataTls, caution: (text) => reporter.say('caution', text), passive })
         : runDiskVerify(order, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name))));
       return;
     }

@@ -1,4 +1,5 @@
 /** A restore on the client: records from the SD session, written by a RestoreWriter. */
+import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/index';
 import { REPLACE_MODES, RestoreWriter, type ReplaceMode } from '../restore/index.js';
@@ -25,6 +26,8 @@ export interface RestoreJobContext {
   dataTls: boolean;
   /** The daemon's digest thread, for large files. */
   digestThread: DigestThread;
+  /** A passive client's session, which the Storage daemon connects to (storage-link.ts). */
+  passive?: OpenedSession;
 }
 
 export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobContext): Promise<burrow.IFdJobEnd> {
@@ -50,7 +53,7 @@ export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobC
     // The Director checked it already; a bad one from elsewhere still fails the job here, before any write.
     rewrites: order.regexWhere ? parseRegexWhere(order.regexWhere) : undefined,
   });
-  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text) };
+  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive };
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, link);
   let wireBytes = 0;
   try {

@@ -6,6 +6,7 @@
 import { connect } from '@burrow/common/net/client';
 import { FramePool } from '@burrow/common/net/frame-pool';
 import type { Channel } from '@burrow/common/net/channel';
+import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { FileRecord, RecordSink } from '../backup/index.js';
 
@@ -23,9 +24,12 @@ export interface DataLink {
   readonly tls: boolean;
   /** Writes a line to the job log that does not count against the job (JobReporter 'caution'). */
   readonly caution: (text: string) => void;
+  /** A passive client (Passive = yes): the session the Storage daemon connects to, opened when the order came. */
+  readonly passive?: OpenedSession;
 }
 
 export async function openStorageSession(addr: SessionAddress, link: DataLink): Promise<Channel> {
+  if (link.passive) return storageConnected(link.passive, link.signal);
   if (!addr.sdAddress || !addr.sdPort || addr.token.length < 16) {
     throw new BurrowError('PROTOCOL', 'the job order names no usable Storage daemon session');
   }
@@ -45,6 +49,17 @@ export async function openStorageSession(addr: SessionAddress, link: DataLink): 
     link.caution(`the data connection to the Storage daemon at ${addr.sdAddress}:${addr.sdPort} is not encrypted (TLS Enable = no): file data crosses the network in the clear`);
   }
   return channel;
+}
+
+/** The Storage daemon's connection to a passive client, once it came; always through TLS. */
+function storageConnected(session: OpenedSession, signal: AbortSignal): Promise<Channel> {
+  return Promise.race([
+    session.client,
+    new Promise<never>((_resolve, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    }),
+  ]);
 }
 
 /**

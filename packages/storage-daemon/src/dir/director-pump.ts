@@ -30,8 +30,12 @@ export class DirectorPump {
   private waiting: { resolve: (r: burrow.SdVolumeReply) => void; reject: (e: BurrowError) => void } | undefined;
   readonly cancel = new AbortController();
   readonly done: Promise<void>;
+  /** Resolves when the Director asks the session to connect to a passive File daemon (never otherwise). */
+  readonly connectClient: Promise<burrow.SdConnectClient>;
+  private connectTo!: (target: burrow.SdConnectClient) => void;
 
   constructor(private readonly director: Channel) {
+    this.connectClient = new Promise((resolve) => { this.connectTo = resolve; });
     this.done = this.loop();
   }
 
@@ -68,6 +72,9 @@ export class DirectorPump {
       switch (msg.kind) {
         case 'sdVolumeReply':
           this.settle((w) => w.resolve(msg.body));
+          break;
+        case 'sdConnectClient':
+          this.connectTo(msg.body);
           break;
         case 'error':
           this.settle((w) => w.reject(peerError(msg.body)));

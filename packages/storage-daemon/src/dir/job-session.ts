@@ -13,9 +13,10 @@ import type { RunningSession, StorageContext } from '../context.js';
 import { runBackupSession } from '../fd/backup-receiver.js';
 import { runRestoreSession } from '../fd/restore-sender.js';
 import type { SessionParties } from '../fd/session.js';
-import type { OpenedSession } from '../sessions/registry.js';
+import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import type { ReserveOptions } from '../reservations/index.js';
 import { DirectorPump } from './director-pump.js';
+import { connectPassiveClient } from '../fd/passive-client.js';
 
 interface Held {
   readonly driveName: string;
@@ -104,6 +105,8 @@ async function runReserved<R extends Held>(
   try {
     const client = await Promise.race([
       session.client,
+      // A passive client: we connect to it when the Director says where.
+      pump.connectClient.then((to) => connectPassiveClient({ jobId, address: to.address, port: to.port, token: session.token }, signal)),
       new Promise<never>((_resolve, reject) => {
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       }),

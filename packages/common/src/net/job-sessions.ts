@@ -2,12 +2,14 @@
  * One-job secrets: when the Director opens a session, the SD makes a random token,
  * hands it to the Director (who passes it to the File daemon), and accepts exactly
  * one data connection whose TLS key derives from it (identity `job:<jobId>`). A
- * session not claimed in time expires, so a leaked token is worth little.
+ * session not claimed in time expires, so a leaked token is worth little. A passive
+ * client's File daemon (Passive = yes) keeps one of these too: there the Storage
+ * daemon connects, with the token the Director handed the File daemon.
  */
 import { randomBytes } from 'node:crypto';
-import { BurrowError } from '@burrow/common/errors/index';
-import type { Channel } from '@burrow/common/net/channel';
-import { derivePsk, type PeerIdentity } from '@burrow/common/net/psk';
+import { BurrowError } from '../errors/index.js';
+import type { Channel } from './channel.js';
+import { derivePsk, type PeerIdentity } from './psk.js';
 
 interface Pending {
   token: Buffer;
@@ -27,12 +29,14 @@ export interface OpenedSession {
 export class SessionRegistry {
   private readonly pending = new Map<string, Pending>();
 
-  constructor(private readonly claimTimeoutMs = 60_000) {}
+  /** @param connecting who is expected to connect, for the timeout's message ("the File daemon") */
+  constructor(private readonly claimTimeoutMs = 60_000, private readonly connecting = 'the File daemon') {}
 
-  open(jobId: number): OpenedSession {
+  /** Opens job `jobId`'s session, with a fresh token or the one given (made by the other daemon). */
+  open(jobId: number, given?: Buffer): OpenedSession {
     const key = String(jobId);
     if (this.pending.has(key)) throw new BurrowError('BAD_REQUEST', `JobId ${jobId} already has an open session`);
-    const token = randomBytes(32);
+    const token = given ?? randomBytes(32);
     let claim!: (c: Channel) => void;
     let fail!: (e: BurrowError) => void;
     const client = new Promise<Channel>((resolve, reject) => {
@@ -42,7 +46,7 @@ export class SessionRegistry {
     client.catch(() => undefined); // Observed by whoever awaits it; never an unhandled rejection.
     const timer = setTimeout(() => {
       this.pending.delete(key);
-      fail(new BurrowError('TIMEOUT', `the File daemon did not connect for JobId ${jobId} within ${this.claimTimeoutMs / 1000} s`));
+      fail(new BurrowError('TIMEOUT', `${this.connecting} did not connect for JobId ${jobId} within ${this.claimTimeoutMs / 1000} s`));
     }, this.claimTimeoutMs);
     this.pending.set(key, { token, claim, fail, timer });
     return {

@@ -7,8 +7,12 @@
  * - Passive = yes: nothing may connect out of it. The Director connects to the File
  *   daemon, and the Storage daemon connects to it for the data.
  * Each shows first that the blocked direction really is blocked, then a backup and a
- * restore OK and exact. Skipped, saying why, only where namespaces cannot be made.
+ * restore OK and exact. And Heartbeat Interval: a client whose link goes silent mid-job
+ * (no reset, as a pulled cable) is noticed within two intervals by the Director and the
+ * Storage daemon, the job fails and the drive is free. Skipped, saying why, only where
+ * namespaces cannot be made.
  */
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirewalledClient } from '../harness/firewalled.js';
 import { connects, NetNamespace } from '../harness/netns.js';
+import { waitFor } from '../harness/processes.js';
 import { buildSampleTree, compareTrees } from '../harness/tree.js';
 
 const skip = NetNamespace.unavailable();
@@ -80,4 +85,44 @@ test('Passive = yes: a client that may not connect anywhere backs up and restore
   assert.equal(await connects(site.ns.innerAddress, site.port('fd1'), 1500), true, 'the File daemon cannot be reached from outside');
 
   await backupAndRestore(site, src);
+});
+
+test('Heartbeat Interval: a client whose link is cut mid-backup is noticed within two intervals; the job fails and its drive is free', { skip }, async (t) => {
+  const src = sampleTree(t);
+  // After the tree the File daemon waits at a FIFO nobody writes to: the job is under way, its connections idle.
+  const fifoDir = mkdtempSync(join(tmpdir(), 'burrow-heartbeat-'));
+  t.after(() => rmSync(fifoDir, { recursive: true, force: true }));
+  const fifo = join(fifoDir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  // The agreed interval of a connection is the shorter of its ends' (none: the other's): File daemon and
+  // Storage daemon 1 s, Director and File daemon 2 s. So the SD is the first to notice, then the Director.
+  const site = await FirewalledClient.start({
+    mode: 'direct', include: [src, fifo], options: ['Signature = SHA256', 'ReadFifo = yes'],
+    directorDirectives: ['Heartbeat Interval = 2 s'], fdDirectives: ['Heartbeat Interval = 2 s'], sdDirectives: ['Heartbeat Interval = 1 s'],
+  });
+  t.after(() => site.stop());
+
+  await site.console(['run job=backup-fd1 yes']);
+  await site.untilLogged(/Using Device "FileStorage/);
+  // The File daemon connects to the SD and sends the tree, then reads the FIFO: heartbeats keep both connections alive.
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.match((await site.console(['status client=fd1'])).stdout, /JobId 1 /, 'the backup is not running on the client');
+  site.ns.cut();
+  const cutAt = Date.now();
+  await site.untilLogged(/Termination:\s+\*\*\* Backup Error \*\*\*/);
+  const noticedMs = Date.now() - cutAt;
+  // The Storage daemon noticed the File daemon's silence and ended the session, which failed the job.
+  const silence = /no sign of life from job "1" at [\d.:]+ for (\d+\.\d) s \(Heartbeat Interval 1 s\)/.exec(site.jobLog());
+  assert.ok(silence, `the job log does not say the client fell silent:\n${site.jobLog()}`);
+  // Two intervals, and up to a second more for timers on a loaded machine.
+  assert.ok(Number(silence[1]) < 3, `noticed after ${silence[1]} s of silence`);
+  // The job ends once the Director has given up on the client too: two of its 2 s intervals.
+  assert.match(site.jobLog(), /Fatal error: no sign of life from client "fd1" .* \(Heartbeat Interval 2 s\)/);
+  assert.ok(noticedMs < 7000, `the job ended ${noticedMs} ms after the cut`);
+  // Its drive is free again.
+  const storage = (await site.console(['status storage=sd1'])).stdout;
+  assert.match(storage, /Running Jobs:\nNo Jobs running\./, storage);
+  assert.doesNotMatch(storage, /Reserved by/, storage);
+  // Behind the cut, the File daemon heard nothing from either peer and gave up the job too.
+  await waitFor(() => /no sign of life from director \\"test-dir\\".*Heartbeat Interval 2 s/.test(site.output('fd1')), 10_000, () => site.output('fd1'));
 });

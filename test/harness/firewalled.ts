@@ -6,7 +6,7 @@
  * may connect out of it, so the Director connects to the File daemon and the Storage
  * daemon does too (Passive = yes). The daemons start in the order their configurations
  * need: the SD, then for a client-initiated client the Director before the File daemon
- * (which names the Director's port), for a passive one the File daemon first.
+ * (which names the Director's port), for the others the File daemon first.
  *
  * Names: the client `fd1` with FileSet `set-fd1` and Job `backup-fd1`, the Storage `sd1`
  * with Device FileStorage, the Director test-dir, the restore Job RestoreFiles.
@@ -19,12 +19,14 @@ import { consoleText, directorBase, ownResource, peerDirector, q } from './confi
 import { DaemonSet } from './daemon-set.js';
 import { NetNamespace } from './netns.js';
 
-export type FirewallMode = 'client-initiated' | 'passive';
+/** Which direction is blocked; `direct`: neither (the link alone, for cutting it: NetNamespace.cut). */
+export type FirewallMode = 'client-initiated' | 'passive' | 'direct';
 
 export interface FirewalledOptions {
   readonly mode: FirewallMode;
-  /** What the client's FileSet includes. */
+  /** What the client's FileSet includes, and its Options lines (default Signature = SHA256). */
   readonly include: readonly string[];
+  readonly options?: readonly string[];
   /** Extra directives for the Director's Client, its own Director resource, the File daemon's Director resource, the backup Job. */
   readonly clientDirectives?: readonly string[];
   readonly directorDirectives?: readonly string[];
@@ -50,10 +52,10 @@ export class FirewalledClient extends DaemonSet {
     try {
       mkdirSync(join(f.dir, 'etc'));
       if (options.mode === 'client-initiated') ns.blockIncoming();
-      else ns.blockOutgoing();
+      if (options.mode === 'passive') ns.blockOutgoing();
       f.writeStorage();
       await f.spawnDaemon('sd1', 'sd', f.config('sd1'));
-      if (options.mode === 'passive') await f.startClient();
+      if (options.mode !== 'client-initiated') await f.startClient();
       f.writeDirector();
       await f.spawnDaemon('dir', 'dir', f.config('dir'));
       writeFileSync(f.consoleConfig, consoleText(f.port('dir'), f.passwords.console, ns.hostAddress));
@@ -117,7 +119,7 @@ Client { Name = fd1; Address = ${this.ns.innerAddress}; FDPort = ${fdPort}; Pass
   ${(o.clientDirectives ?? []).join('\n  ')} }
 Storage { Name = sd1; Address = ${this.ns.hostAddress}; SDPort = ${this.port('sd1')}; Password = ${q(this.passwords.storage)}; Device = FileStorage; Media Type = File }
 Pool { Name = Full; Pool Type = Backup; Label Format = "Vol-" }
-FileSet { Name = set-fd1; Include { Options { Signature = SHA256 }
+FileSet { Name = set-fd1; Include { Options { ${(o.options ?? ['Signature = SHA256']).join('; ')} }
   ${o.include.map((p) => `File = ${q(p)}`).join('\n  ')} } }
 Job { Name = backup-fd1; Type = Backup; Level = Full; Client = fd1; FileSet = set-fd1; Storage = sd1; Pool = Full; Messages = Standard
   ${(o.jobDirectives ?? []).join('\n  ')} }

@@ -25,7 +25,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock } from './time/clock.js';
 import { ClientConnections } from './fd/client-connections.js';
 import { VolumeReservations } from './media/reservations.js';
-import { scheduledPlan } from './setup/resolve.js';
+import { heartbeatMs, scheduledPlan } from './setup/resolve.js';
 import { DEFAULT_DIRECTOR_CONFIG, prepareCommandEnvironment } from './setup/command-environment.js';
 import { daemonRegistry, serveMetrics } from '@burrow/common/metrics/index';
 import { registerDirectorMetrics, timedCatalog } from './metrics/director-metrics.js';
@@ -106,6 +106,12 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
       await serveConsole(services, channel, signal);
     },
     onRefused: (r) => live.current.daemonMessage('security', consoleRefusal(r)),
+    // A client's own connection, waiting for jobs, is kept under its Heartbeat Interval; consoles under none.
+    heartbeatMs: (peer) => {
+      const now = live.current.config;
+      const client = peer.role === 'client' ? findResource(now.clients, peer.name) : undefined;
+      return client ? heartbeatMs(now, client) : 0;
+    },
   });
   const metrics = await serveMetrics(registry, { metricsPort: self.metricsPort, metricsAddress: self.metricsAddress }, log);
   const http = await serveHttp({ self, services, log, clock, resolvePath });

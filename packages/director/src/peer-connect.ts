@@ -10,6 +10,8 @@ export interface DaemonTarget {
   address: string;
   port: number;
   password: string;
+  /** The Heartbeat Interval for this daemon, in ms (the resource's, else the Director's); absent: none. */
+  heartbeatMs?: number;
 }
 
 const WHAT = { storage: 'Storage daemon', client: 'File daemon' } as const;
@@ -23,6 +25,7 @@ export function connectDaemon(target: DaemonTarget, role: keyof typeof WHAT, dir
     peer: { role, name: target.name },
     describeTarget: `${WHAT[role]} "${target.name}"`,
     signal,
+    heartbeatMs: target.heartbeatMs,
   });
 }
 

@@ -30,4 +30,6 @@ export interface ClientContext {
   metrics: ClientMetrics;
   /** Passive clients' sessions: the Storage daemon's connections this daemon waits for, by job. */
   passiveSessions: SessionRegistry;
+  /** The FileDaemon resource's Heartbeat Interval, in ms (0: none), for every connection. */
+  heartbeatMs: number;
 }

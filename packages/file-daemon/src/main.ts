@@ -52,7 +52,7 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     digestThread,
     compressThread,
     dataTls: self.tlsEnable,
-    name: self.name, startedAt: Date.now(), running, passiveSessions: new SessionRegistry(60_000, 'the Storage daemon'), maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
+    name: self.name, startedAt: Date.now(), running, passiveSessions: new SessionRegistry(60_000, 'the Storage daemon'), heartbeatMs: self.heartbeatInterval * 1000, maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
     scriptPolicy: {
       allowedScriptDirs: self.allowedScriptDir.map(resolvePath),
       allowedJobCommands: [...self.allowedJobCommand],
@@ -72,6 +72,7 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     },
     // A restore's records arrive in pooled buffers the restore writer gives back.
     framePools: true,
+    heartbeatMs: () => ctx.heartbeatMs,
     onChannel: async (channel) => {
       if (channel.peer.role === 'job') {
         ctx.passiveSessions.claim(channel);
@@ -85,7 +86,7 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     if (!dir.connectionFromClientToDirector || dir.address === undefined) continue;
     const dirLog = log.child({ director: dir.name });
     void dialDirector({ name: dir.name, address: dir.address, port: dir.port, password: dir.password }, {
-      self: self.name, log: dirLog, signal,
+      self: self.name, log: dirLog, signal, heartbeatMs: ctx.heartbeatMs,
       serve: (channel, onFirst) => serveDirector(ctx, channel, dirLog, directorAccess(dir), onFirst),
     });
   }

@@ -27,6 +27,8 @@ export interface StorageContext {
   running: Map<number, RunningSession>;
   /** The Storage resource's Maximum Concurrent Jobs: a session beyond it is refused. */
   maximumConcurrentJobs: number;
+  /** The Storage resource's Heartbeat Interval, in ms (0: none), for every connection. */
+  heartbeatMs: number;
   startedAt: number;
   /** What sessions count for the metrics (served only with a Metrics Port). */
   metrics: StorageMetrics;

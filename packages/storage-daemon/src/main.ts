@@ -55,7 +55,7 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   const ctx: StorageContext = {
     name: self.name, reservations, operator: new DriveOperator(reservations), sessions, running,
     metrics: registerStorageMetrics({ registry, reservations, running }),
-    maximumConcurrentJobs: self.maximumConcurrentJobs, startedAt: Date.now(), signal,
+    maximumConcurrentJobs: self.maximumConcurrentJobs, startedAt: Date.now(), signal, heartbeatMs: self.heartbeatInterval * 1000,
   };
   const server = await listen({
     binds: checked.own.binds,
@@ -73,6 +73,7 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
     // come without TLS only when one of them is no; a Director always uses TLS.
     // A backup's records are given back once on the volume (backup-receiver.ts).
     framePools: true,
+    heartbeatMs: () => ctx.heartbeatMs,
     cleartextAllowed: (peer) => peer.role === 'job' && !(self.tlsEnable && self.tlsRequire),
     onChannel: async (channel) => {
       if (channel.peer.role === 'job') {

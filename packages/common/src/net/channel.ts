@@ -5,6 +5,7 @@
  * A frame over the limit or an undecodable message closes the connection with the
  * reason kept in `closeReason`.
  */
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { BurrowError, describeError, isBurrowErrorCode } from '../errors/index.js';
 import { decodeMessage, encodeMessageBehind, type DataRecord, type Message, type MessageKind, type MessageOf, type ReceivedKind, type SentBody } from '../proto/index.js';
@@ -12,6 +13,7 @@ import { DEFAULT_MAX_FRAME, FRAME_HEADER_SIZE, FrameDecoder, sealFrame } from '.
 import { decodeRecordFrame, isRecordFrame, recordFrameHeader, sealRecordFrame } from './record-frame.js';
 import type { FramePool } from './frame-pool.js';
 import type { PeerIdentity } from './psk.js';
+import { CHECKS_PER_INTERVAL, SILENT_INTERVALS, silenceMessage } from './heartbeat.js';
 import type { burrow } from '../proto/generated.js';
 
 /** Bytes queued for sending before send() waits for the peer to take them. */
@@ -38,6 +40,9 @@ const INBOX_LOW = 64;
 const INBOX_HIGH_BYTES = 4 * 1024 * 1024;
 const INBOX_LOW_BYTES = 1024 * 1024;
 
+/** A Heartbeat frame, the same every time. */
+const HEARTBEAT_FRAME = sealFrame(encodeMessageBehind(FRAME_HEADER_SIZE, 'heartbeat', {}));
+
 interface Waiter {
   resolve: (m: Message) => void;
   reject: (e: BurrowError) => void;
@@ -52,6 +57,11 @@ export class Channel {
   private readonly waiters: Waiter[] = [];
   private failure: BurrowError | undefined;
   private readonly closeListeners: Array<(err: BurrowError) => void> = [];
+  /** Heartbeat (heartbeat.ts): when the peer was last heard from, when we last wrote, whether we stopped reading, the timer. */
+  private lastHeard = Date.now();
+  private lastSent = Date.now();
+  private paused = false;
+  private heartbeat: NodeJS.Timeout | undefined;
   /** Why the connection ended, once it has. */
   closeReason: string | undefined;
 
@@ -94,6 +104,35 @@ export class Channel {
     else this.closeListeners.push(listener);
   }
 
+  /**
+   * Keeps the connection under a Heartbeat Interval (heartbeat.ts): a Heartbeat goes out
+   * when nothing was written for half of it, and a peer silent for two intervals while
+   * we read ends the connection. Also sets TCP keepalive to the interval, as Bareos does.
+   */
+  keepAlive(intervalMs: number): void {
+    if (intervalMs <= 0 || this.heartbeat !== undefined || this.failure) return;
+    (this.socket as Partial<Socket>).setKeepAlive?.(true, intervalMs);
+    this.lastHeard = this.lastSent = Date.now();
+    this.heartbeat = setInterval(() => this.beat(intervalMs), Math.max(50, Math.floor(intervalMs / CHECKS_PER_INTERVAL)));
+    this.heartbeat.unref();
+  }
+
+  private beat(intervalMs: number): void {
+    const now = Date.now();
+    // Silence while we do not read is ours, not the peer's.
+    if (this.paused) this.lastHeard = now;
+    const silent = now - this.lastHeard;
+    if (silent > SILENT_INTERVALS * intervalMs) {
+      const e = new BurrowError('CONNECTION', silenceMessage(this.describePeer(), silent, intervalMs));
+      this.closeReason ??= e.message;
+      this.fail(e);
+      this.socket.destroy();
+      return;
+    }
+    // A full send queue means the peer is not reading: it is not listening for heartbeats either.
+    if (now - this.lastSent >= intervalMs / 2 && this.socket.writableLength <= SEND_QUEUE_LIMIT) this.put(HEARTBEAT_FRAME);
+  }
+
   async send<K extends MessageKind>(kind: K, body: SentBody<K>): Promise<void> {
     if (this.failure) throw this.failure;
     const frame = sealFrame(encodeMessageBehind(FRAME_HEADER_SIZE, kind, body), this.maxFrame);
@@ -133,6 +172,7 @@ export class Channel {
    * never copied into a joined buffer.
    */
   private put(buf: Buffer, written?: () => void): void {
+    this.lastSent = Date.now();
     const done = written === undefined ? undefined : (): void => written();
     if (buf.length >= WRITE_ALONE_FROM) {
       this.flush();
@@ -174,7 +214,11 @@ export class Channel {
     const queued = this.inbox.shift();
     if (queued) {
       this.inboxBytes -= this.inboxSizes.shift() ?? 0;
-      if (this.inbox.length < INBOX_LOW && this.inboxBytes < INBOX_LOW_BYTES) this.socket.resume();
+      if (this.paused && this.inbox.length < INBOX_LOW && this.inboxBytes < INBOX_LOW_BYTES) {
+        this.paused = false;
+        this.lastHeard = Date.now();
+        this.socket.resume();
+      }
       return Promise.resolve(queued);
     }
     if (this.failure) return Promise.reject(this.failure);
@@ -239,6 +283,7 @@ export class Channel {
 
   private onData(data: Buffer): void {
     if (this.failure) return;
+    this.lastHeard = Date.now();
     let frames: Buffer[];
     try {
       frames = this.decoder.push(data);
@@ -264,6 +309,7 @@ export class Channel {
   }
 
   private deliver(msg: Message, bytes: number): void {
+    if (msg.kind === 'heartbeat') return; // its arrival was all it had to say (onData)
     const waiter = this.waiters.shift();
     if (waiter) {
       waiter.resolve(msg);
@@ -273,12 +319,16 @@ export class Channel {
     this.inboxSizes.push(bytes);
     this.inboxBytes += bytes;
     // Stop reading from a peer that sends faster than we consume: TCP pushes back on it.
-    if (this.inbox.length >= INBOX_HIGH || this.inboxBytes >= INBOX_HIGH_BYTES) this.socket.pause();
+    if (this.inbox.length >= INBOX_HIGH || this.inboxBytes >= INBOX_HIGH_BYTES) {
+      this.paused = true;
+      this.socket.pause();
+    }
   }
 
   private fail(err: BurrowError): void {
     if (this.failure) return;
     this.failure = err;
+    clearInterval(this.heartbeat);
     this.closeReason ??= err.message;
     for (const w of this.waiters.splice(0)) w.reject(err);
     for (const listener of this.closeListeners.splice(0)) listener(err);

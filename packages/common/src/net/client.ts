@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION, SOFTWARE, type burrow } from '../proto/index.js';
 import { Channel } from './channel.js';
 import type { FramePool } from './frame-pool.js';
 import { clientProof, freshNonce, isNonce, proofMatches, serverProof } from './cleartext.js';
+import { agreedHeartbeat } from './heartbeat.js';
 import { PSK_CIPHERS, derivePsk, formatIdentity, type PeerIdentity } from './psk.js';
 
 export interface ConnectOptions {
@@ -30,6 +31,8 @@ export interface ConnectOptions {
   tls?: boolean;
   /** Assemble large record frames in pooled buffers the receiver gives back (net/frame-pool.ts). */
   framePool?: FramePool;
+  /** Our Heartbeat Interval in ms (heartbeat.ts); 0 or absent: none of ours. */
+  heartbeatMs?: number;
 }
 
 /** A socket, connected (and through TLS unless `tls` is false), or a clear error. */
@@ -81,7 +84,7 @@ export async function connect(opts: ConnectOptions): Promise<Channel> {
   const socket = await openSocket(opts, where, psk);
   const channel = new Channel(socket, opts.peer, `${opts.host}:${opts.port}`, opts.maxFrame, opts.framePool);
   const nonce = opts.tls === false ? freshNonce() : undefined;
-  await channel.send('hello', { protocolVersion: PROTOCOL_VERSION, role: opts.self.role, name: opts.self.name, software: SOFTWARE, nonce });
+  await channel.send('hello', { protocolVersion: PROTOCOL_VERSION, role: opts.self.role, name: opts.self.name, software: SOFTWARE, nonce, heartbeatMs: opts.heartbeatMs });
   const hello = await channel.expect('hello', AbortSignal.timeout(opts.timeoutMs ?? 15_000)).catch((err: unknown) => {
     throw err instanceof BurrowError && err.code === 'CONNECTION'
       ? new BurrowError('AUTH_FAILED', `${where} closed the connection during the greeting (wrong password?)`)
@@ -92,6 +95,7 @@ export async function connect(opts: ConnectOptions): Promise<Channel> {
     throw new BurrowError('PROTOCOL', `${where} speaks protocol ${hello.protocolVersion}, we speak ${PROTOCOL_VERSION}`);
   }
   if (nonce !== undefined) await proveInTheClear(channel, { psk, nonce, hello, where });
+  channel.keepAlive(agreedHeartbeat(opts.heartbeatMs ?? 0, hello.heartbeatMs));
   return channel;
 }
 

@@ -13,6 +13,7 @@ import { describeBind, type ListenBind } from './addresses.js';
 import { Channel } from './channel.js';
 import { FramePool } from './frame-pool.js';
 import { cleartextHandshake } from './cleartext-server.js';
+import { agreedHeartbeat } from './heartbeat.js';
 import { PSK_CIPHERS, parseIdentity, type PeerIdentity } from './psk.js';
 
 export interface ServerOptions {
@@ -42,6 +43,8 @@ export interface ServerOptions {
    * sends it to its Messages as a "security" message, as Bareos does.
    */
   onRefused?: (refusal: Refusal) => void;
+  /** Our Heartbeat Interval in ms for a peer (heartbeat.ts); absent: none. */
+  heartbeatMs?: (peer: PeerIdentity) => number;
 }
 
 /** A connection refused before it became a channel. `peer` is null when its identity was unreadable. */
@@ -184,7 +187,7 @@ async function serveOne(socket: Socket, peer: PeerIdentity | null, opts: ServerO
   try {
     const timeout = AbortSignal.timeout(opts.handshakeTimeoutMs ?? 10_000);
     if (peer === null) {
-      const proven = await cleartextHandshake(channel, { self: opts.self, lookupPsk: opts.lookupPsk, allowed: opts.cleartextAllowed ?? (() => false), signal: timeout });
+      const proven = await cleartextHandshake(channel, { self: opts.self, lookupPsk: opts.lookupPsk, allowed: opts.cleartextAllowed ?? (() => false), signal: timeout, heartbeatMs: opts.heartbeatMs });
       channel.identify(proven);
       log = opts.log.child({ peer: `${proven.role}:${proven.name}`, remote, tls: false });
       await opts.onChannel(channel);
@@ -199,7 +202,9 @@ async function serveOne(socket: Socket, peer: PeerIdentity | null, opts: ServerO
       // ErrorReply is an Envelope frame, the same in every version.
       throw new BurrowError('PROTOCOL', `${hello.software || 'the peer'} speaks protocol ${hello.protocolVersion}; ${SOFTWARE} speaks ${PROTOCOL_VERSION}`);
     }
-    await channel.send('hello', { protocolVersion: PROTOCOL_VERSION, role: opts.self.role, name: opts.self.name, software: SOFTWARE });
+    const heartbeatMs = opts.heartbeatMs?.(peer) ?? 0;
+    await channel.send('hello', { protocolVersion: PROTOCOL_VERSION, role: opts.self.role, name: opts.self.name, software: SOFTWARE, heartbeatMs });
+    channel.keepAlive(agreedHeartbeat(heartbeatMs, hello.heartbeatMs));
     await opts.onChannel(channel);
   } catch (err) {
     const e = toBurrowError(err);

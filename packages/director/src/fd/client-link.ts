@@ -22,6 +22,8 @@ export interface ClientTarget {
   connectFromClient: boolean;
   /** Passive = yes: the Storage daemon connects to the File daemon for the data. */
   passive: boolean;
+  /** Heartbeat Interval in ms (the Client's, else the Director's). */
+  heartbeatMs?: number;
 }
 
 /** What reaching a client needs of the Director. */

@@ -23,6 +23,8 @@ export interface StorageTarget {
   /** The Storage's Device directives: Devices, Count devices or Autochangers the SD reserves a drive among. */
   devices: readonly string[];
   mediaType: string;
+  /** Heartbeat Interval in ms (the Storage's, else the Director's). */
+  heartbeatMs?: number;
 }
 
 /** The reservation a job session asks the SD for (Bareos's "use storage=" and "use device=" lines). */

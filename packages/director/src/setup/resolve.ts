@@ -3,7 +3,7 @@
  * default applied once, with errors that name what is missing.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import { findResource, type DirectorConfig, type JobResource } from '@burrow/common/config/index';
+import { findResource, type ClientResource, type DirectorConfig, type JobResource, type StorageResource } from '@burrow/common/config/index';
 import { buildRegexWhere, parseRegexWhere } from '@burrow/common/names/rewrite';
 import type { BackupPlan, Replace, RestorePlan, RunLimits, SelectedFile } from '../jobs/plan.js';
 import type { ClientTarget } from '../fd/client-link.js';
@@ -47,12 +47,21 @@ export function clientTarget(config: DirectorConfig, name: string): ClientTarget
   return {
     name: c.name, address: c.address, port: c.fdPort, password: c.password,
     connectFromDirector: c.connectionFromDirectorToClient, connectFromClient: c.connectionFromClientToDirector, passive: c.passive,
+    heartbeatMs: heartbeatMs(config, c),
   };
 }
 
 export function storageTarget(config: DirectorConfig, name: string): StorageTarget {
   const s = need(config.storages, name, 'Storage', name);
-  return { name: s.name, address: s.address, port: s.sdPort, password: s.password, device: s.device[0] ?? '', devices: s.device, mediaType: s.mediaType };
+  return {
+    name: s.name, address: s.address, port: s.sdPort, password: s.password, device: s.device[0] ?? '', devices: s.device, mediaType: s.mediaType,
+    heartbeatMs: heartbeatMs(config, s),
+  };
+}
+
+/** A Client's or Storage's Heartbeat Interval in ms, else the Director's (Bareos: the more specific wins). */
+export function heartbeatMs(config: DirectorConfig, resource: ClientResource | StorageResource): number {
+  return (resource.heartbeatInterval ?? config.director.heartbeatInterval) * 1000;
 }
 
 export function runLimits(config: DirectorConfig, job: JobResource, client: string, storage: string): RunLimits {

@@ -33,6 +33,8 @@ export interface BackupJobContext {
   dataTls: boolean;
   /** A passive client's session, which the Storage daemon connects to (storage-link.ts). */
   passive?: OpenedSession;
+  /** The FileDaemon resource's Heartbeat Interval, in ms. */
+  heartbeatMs: number;
 }
 
 export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobContext): Promise<burrow.IFdJobEnd> {
@@ -42,7 +44,7 @@ export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobCont
   const fileset = compileFileSet(order.fileset);
   const accurate = order.accurate ? await receiveState(order.accurateCount, accurateNeeds(order.fileset), c.fromDirector) : null;
   if (accurate) reporter.say('info', `Accurate mode: comparing with ${accurate.entries} files of the current backup state.`);
-  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive };
+  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive, heartbeatMs: c.heartbeatMs };
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, link);
   try {
     const sink = storageSink(sd);

@@ -27,6 +27,8 @@ export interface DialOptions {
   readonly signal: AbortSignal;
   /** Serves a connection as any Director connection; calls `onFirst` when its first message came. */
   readonly serve: (channel: Channel, onFirst: () => void) => Promise<void>;
+  /** Our Heartbeat Interval in ms: a waiting connection may wait for hours. */
+  readonly heartbeatMs: number;
   /** The first pause after a failure, doubled after each further one up to MAX_PAUSE_MS (tests shorten it). */
   readonly firstPauseMs?: number;
 }
@@ -45,7 +47,7 @@ export async function dialDirector(director: DialedDirector, o: DialOptions): Pr
       channel = await connect({
         host: director.address, port: director.port,
         self: { role: 'client', name: o.self }, secret: director.password, peer: { role: 'director', name: director.name },
-        describeTarget: `Director "${director.name}"`, signal: o.signal,
+        describeTarget: `Director "${director.name}"`, signal: o.signal, heartbeatMs: o.heartbeatMs,
       });
     } catch (err) {
       if (o.signal.aborted) return;

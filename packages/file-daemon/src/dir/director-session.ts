@@ -67,7 +67,7 @@ async function serveOrder(first: Message, job: { ctx: ClientContext; director: C
       return;
     case 'fdBackup':
       await runJob({ ...job, type: 'backup', jobId: first.body.jobId, scripts: first.body.scripts },
-        (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, compressThread: ctx.compressThread, dataTls: ctx.dataTls, passive }));
+        (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, compressThread: ctx.compressThread, dataTls: ctx.dataTls, passive, heartbeatMs: ctx.heartbeatMs }));
       return;
     case 'fdEstimate':
       await runJob({ ...job, type: 'estimate', jobId: 0, scripts: [] }, (signal, reporter) =>
@@ -75,13 +75,13 @@ async function serveOrder(first: Message, job: { ctx: ClientContext; director: C
       return;
     case 'fdRestore':
       await runJob({ ...job, type: 'restore', jobId: first.body.jobId, scripts: first.body.scripts }, (signal, reporter) =>
-        runRestoreJob(first.body, { signal, reporter, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread, passive }));
+        runRestoreJob(first.body, { signal, reporter, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread, passive, heartbeatMs: ctx.heartbeatMs }));
       return;
     case 'fdVerify': {
       const order = first.body;
       const fromVolume = order.level === 'VolumeToCatalog' || order.level === 'Data';
       await runJob({ ...job, type: 'verify', jobId: order.jobId, scripts: order.scripts }, (signal, reporter) => (fromVolume
-        ? runVolumeVerify(order, director, reporter, { signal, tls: ctx.dataTls, caution: (text) => reporter.say('caution', text), passive })
+        ? runVolumeVerify(order, director, reporter, { signal, tls: ctx.dataTls, caution: (text) => reporter.say('caution', text), passive, heartbeatMs: ctx.heartbeatMs })
         : runDiskVerify(order, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name))));
       return;
     }
@@ -119,7 +119,15 @@ async function runJob({ ctx, director, type, jobId, scripts, log }: JobOrder, bo
   const inbox = new Inbox();
   const listening = (async () => {
     for (;;) {
-      const msg = await director.receive(signal).catch(() => undefined);
+      const msg = await director.receive(signal).catch((err: unknown) => {
+        // The Director gone (closed, or silent past its Heartbeat Interval): nobody is left to report to.
+        if (!signal.aborted) {
+          const e = toBurrowError(err);
+          log.warn({ jobId, code: e.code }, `lost the Director: ${e.message}; ending the job`);
+          cancel.abort(new BurrowError('CONNECTION', `lost the Director: ${e.message}`));
+        }
+        return undefined;
+      });
       if (!msg) return;
       if (msg.kind === 'accurateBatch' || msg.kind === 'accurateEnd') {
         inbox.push(msg);

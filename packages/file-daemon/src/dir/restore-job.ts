@@ -28,6 +28,8 @@ export interface RestoreJobContext {
   digestThread: DigestThread;
   /** A passive client's session, which the Storage daemon connects to (storage-link.ts). */
   passive?: OpenedSession;
+  /** The FileDaemon resource's Heartbeat Interval, in ms. */
+  heartbeatMs: number;
 }
 
 export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobContext): Promise<burrow.IFdJobEnd> {
@@ -53,7 +55,7 @@ export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobC
     // The Director checked it already; a bad one from elsewhere still fails the job here, before any write.
     rewrites: order.regexWhere ? parseRegexWhere(order.regexWhere) : undefined,
   });
-  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive };
+  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive, heartbeatMs: c.heartbeatMs };
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, link);
   let wireBytes = 0;
   try {

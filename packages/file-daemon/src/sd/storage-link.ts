@@ -26,6 +26,8 @@ export interface DataLink {
   readonly caution: (text: string) => void;
   /** A passive client (Passive = yes): the session the Storage daemon connects to, opened when the order came. */
   readonly passive?: OpenedSession;
+  /** The FileDaemon resource's Heartbeat Interval, in ms. */
+  readonly heartbeatMs: number;
 }
 
 export async function openStorageSession(addr: SessionAddress, link: DataLink): Promise<Channel> {
@@ -42,6 +44,7 @@ export async function openStorageSession(addr: SessionAddress, link: DataLink): 
     describeTarget: `Storage daemon session for JobId ${addr.jobId}`,
     signal: link.signal,
     tls: link.tls,
+    heartbeatMs: link.heartbeatMs,
     // A restore's records are given back once written (RestoreWriter), so their buffers serve again.
     framePool: new FramePool(),
   });

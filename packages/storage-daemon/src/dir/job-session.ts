@@ -106,7 +106,7 @@ async function runReserved<R extends Held>(
     const client = await Promise.race([
       session.client,
       // A passive client: we connect to it when the Director says where.
-      pump.connectClient.then((to) => connectPassiveClient({ jobId, address: to.address, port: to.port, token: session.token }, signal)),
+      pump.connectClient.then((to) => connectPassiveClient({ jobId, address: to.address, port: to.port, token: session.token, heartbeatMs: ctx.heartbeatMs }, signal)),
       new Promise<never>((_resolve, reject) => {
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       }),

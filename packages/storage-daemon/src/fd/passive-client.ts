@@ -16,6 +16,8 @@ export interface PassiveTarget {
   readonly address: string;
   readonly port: number;
   readonly token: Buffer;
+  /** The Storage resource's Heartbeat Interval, in ms. */
+  readonly heartbeatMs: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function connectPassiveClient(t: PassiveTarget, signal: AbortSignal
         describeTarget: `passive File daemon of JobId ${t.jobId}`, signal,
         // A backup's records are given back once on the volume (backup-receiver.ts), as on the daemon's own port.
         framePool: new FramePool(),
+        heartbeatMs: t.heartbeatMs,
       });
     } catch (err) {
       const e = toBurrowError(err);

@@ -3,9 +3,9 @@
  * own resource, spelled `FileDaemon` or `Client` as in Bareos, Directors, Messages.
  */
 import { z } from 'zod';
-import { BAREOS_DAEMON_COMMON, bareosTlsExcept } from '../schema/bareos.js';
+import { bareosDaemonCommonExcept, bareosTlsExcept } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, problemAt, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
-import { bool, description, integer, listenPort, many, name, one, text } from '../schema/fields.js';
+import { bool, description, duration, integer, listenPort, many, name, one, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
@@ -33,12 +33,15 @@ export const fileDaemonSpec = defineResource({
     // Directors' connections always use TLS-PSK): no sends a job's data in the clear,
     // which the Storage daemon must allow too, and says so in the job log.
     tlsEnable: one(bool().default(true)),
+    // Bareos's Heartbeat Interval (common/net/heartbeat.ts): on every connection of this
+    // daemon, a heartbeat when idle and a silent peer taken as gone after two; 0: none.
+    heartbeatInterval: one(duration().default(0)),
     ...METRICS_FIELDS,
   },
   aliases: { port: 'fdPort', address: 'fdAddress' },
   blocks: { fdAddresses: addressesBlock('fdAddresses') },
   unimplemented: [
-    ...bareosTlsExcept('TLS Enable'), ...BAREOS_DAEMON_COMMON, 'FD Source Address', 'Maximum Network Buffer Size',
+    ...bareosTlsExcept('TLS Enable'), ...bareosDaemonCommonExcept('Heartbeat Interval'), 'FD Source Address', 'Maximum Network Buffer Size',
     'PKI Signatures', 'PKI Encryption', 'PKI Key Pair', 'PKI Signer', 'PKI Master Key', 'PKI Cipher',
     'Allow Bandwidth Bursting', 'Always Use LMDB', 'LMDB Threshold', 'Compatible', 'Sd Connect Timeout',
   ],

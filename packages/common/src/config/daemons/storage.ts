@@ -3,7 +3,7 @@
  * one Storage resource (the daemon itself), Directors allowed in, Devices, Messages.
  */
 import { z } from 'zod';
-import { BAREOS_DAEMON_COMMON, BAREOS_TAPE_DEVICE, bareosTlsExcept, NOT_AVAILABLE_YET } from '../schema/bareos.js';
+import { bareosDaemonCommonExcept, BAREOS_TAPE_DEVICE, bareosTlsExcept, NOT_AVAILABLE_YET } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
 import { bool, description, duration, integer, listenPort, many, name, one, oneOf, size, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
@@ -32,12 +32,15 @@ export const sdStorageSpec = defineResource({
     // no lets File daemons send a job's data without TLS (bench/README.md, "no TLS").
     tlsEnable: one(bool().default(true)),
     tlsRequire: one(bool().default(true)),
+    // Bareos's Heartbeat Interval (common/net/heartbeat.ts): on every connection of this
+    // daemon, a heartbeat when idle and a silent peer taken as gone after two; 0: none.
+    heartbeatInterval: one(duration().default(0)),
     ...METRICS_FIELDS,
   },
   aliases: { port: 'sdPort', address: 'sdAddress' },
   blocks: { sdAddresses: addressesBlock('sdAddresses') },
   unimplemented: [
-    ...bareosTlsExcept('TLS Enable', 'TLS Require'), ...BAREOS_DAEMON_COMMON, 'SD Source Address', 'Client Connect Wait',
+    ...bareosTlsExcept('TLS Enable', 'TLS Require'), ...bareosDaemonCommonExcept('Heartbeat Interval'), 'SD Source Address', 'Client Connect Wait',
     'Maximum Network Buffer Size', 'Allow Bandwidth Bursting', 'NDMP Enable', 'NDMP Snooping', 'NDMP Log Level',
     'NDMP Address', 'NDMP Addresses', 'NDMP Port', 'Auto XFlate On Replication', 'Absolute Job Timeout',
     'Collect Device Statistics', 'Collect Job Statistics', 'Statistics Collect Interval', 'Device Reserve By Media Type',

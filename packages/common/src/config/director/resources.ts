@@ -4,7 +4,7 @@
  * `unimplemented` lists the Bareos directives Burrow accepts with a warning.
  */
 import { z } from 'zod';
-import { BAREOS_DAEMON_COMMON, BAREOS_TLS, NOT_AVAILABLE_YET } from '../schema/bareos.js';
+import { BAREOS_TLS, NOT_AVAILABLE_YET, bareosDaemonCommonExcept } from '../schema/bareos.js';
 import { bool, description, duration, inert, integer, listenPort, many, name, NOT_YET, one, oneOf, port, raw, rawMany, restoreOwner, size, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { METRICS_FIELDS } from '../schema/metrics.js';
@@ -31,6 +31,9 @@ export const directorSpec = defineResource({
     // How long a job waits for a client that connects by itself (Connection From Client
     // To Director) when none of its connections waits: Bareos's default, 3 minutes.
     fdConnectTimeout: one(duration().default(180)),
+    // Bareos's Heartbeat Interval (common/net/heartbeat.ts): on every connection of this
+    // daemon, a heartbeat when idle and a silent peer taken as gone after two; 0: none.
+    heartbeatInterval: one(duration().default(0)),
     // Console commands logged as "audit" messages through the Director's Messages (console/audit.ts).
     auditing: one(bool().default(false)),
     auditEvents: many(z.array(z.string()).default([])),
@@ -47,7 +50,7 @@ export const directorSpec = defineResource({
   aliases: { port: 'dirPort', address: 'dirAddress' },
   blocks: { dirAddresses: addressesBlock('dirAddresses') },
   unimplemented: [
-    ...BAREOS_TLS, ...BAREOS_DAEMON_COMMON.filter((d) => d !== 'Fd Connect Timeout'), 'Dir Source Address', 'Subscriptions',
+    ...BAREOS_TLS, ...bareosDaemonCommonExcept('Fd Connect Timeout', 'Heartbeat Interval'), 'Dir Source Address', 'Subscriptions',
     'Maximum Console Connections', 'Statistics Retention', 'Optimize For Size', 'Optimize For Speed',
     'Omit Defaults', 'Key Encryption Key', 'NDMP Snooping', 'NDMP Log Level', 'NDMP Namelist Fhinfo Set Zero',
   ],
@@ -74,12 +77,14 @@ export const clientSpec = defineResource({
     connectionFromClientToDirector: one(bool().default(false)),
     connectionFromDirectorToClient: one(bool().default(true)),
     passive: one(bool().default(false)),
+    // Unset: the Director resource's Heartbeat Interval.
+    heartbeatInterval: one(duration().optional()),
   },
   aliases: { port: 'fdPort', 'FD Address': 'address', 'FD Password': 'password' },
   unimplemented: [
     ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Lan Address', 'Username', 'Allow Client Connect',
     'Hard Quota', 'Soft Quota', 'Soft Quota Grace Period', 'Strict Quotas', 'Quota Include Failed Jobs',
-    'Heartbeat Interval', 'Maximum Bandwidth Per Job', 'NDMP Log Level', 'NDMP Block Size', 'NDMP Use LMDB',
+    'Maximum Bandwidth Per Job', 'NDMP Log Level', 'NDMP Block Size', 'NDMP Use LMDB',
   ],
 });
 
@@ -95,11 +100,13 @@ export const storageSpec = defineResource({
     mediaType: one(text()),
     maximumConcurrentJobs: one(integer(1).default(1)),
     enabled: one(bool().default(true), 'is not applied yet: jobs still use a disabled Storage'),
+    // Unset: the Director resource's Heartbeat Interval.
+    heartbeatInterval: one(duration().optional()),
   },
   aliases: { port: 'sdPort', 'SD Address': 'address', 'SD Password': 'password' },
   unimplemented: [
     ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Lan Address', 'Username', 'Allow Compression',
-    'Heartbeat Interval', 'Cache Status Interval', 'Maximum Concurrent Read Jobs', 'SDD Port', 'Paired Storage',
+    'Cache Status Interval', 'Maximum Concurrent Read Jobs', 'SDD Port', 'Paired Storage',
     'Maximum Bandwidth Per Job', 'Collect Statistics', 'NDMP Changer Device',
   ],
   notYet: [{ directives: ['Auto Changer'], message: NOT_AVAILABLE_YET.tape }],

@@ -23,6 +23,11 @@ export const BAREOS_DAEMON_COMMON = [
   'Statistics Collect Interval',
 ] as const;
 
+/** BAREOS_DAEMON_COMMON less the directives a daemon implements. */
+export function bareosDaemonCommonExcept(...implemented: string[]): string[] {
+  return BAREOS_DAEMON_COMMON.filter((d) => !implemented.includes(d));
+}
+
 /**
  * What `-t` says of Bareos directives whose feature comes with a later part of Burrow,
  * so an administrator knows it is coming rather than missing.

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startBurrow } from '../burrow/system.js';
 import type { Dataset } from '../datasets/generate.js';
 import { assertSameTree } from '../measure/tree.js';
-import { cpuSeconds, mainThreadCpuSeconds, median } from '../measure/stats.js';
+import { cpuSeconds, mainThreadCpuSeconds, median, peakRssMiB } from '../measure/stats.js';
 import type { BackupSystem } from '../peers/tool.js';
 
 export interface CpuOptions {
@@ -50,6 +50,11 @@ function medianFigure(figures: CpuFigure[]): CpuFigure {
   return { wall: median(figures.map((f) => f.wall)), cpu, main };
 }
 
+/** Each daemon's peak resident memory so far (VmHWM: it only grows), in MiB. */
+function peaks(system: BackupSystem): string {
+  return system.daemons().map((d) => `${d.name} ${peakRssMiB(d.pid).toFixed(0)}`).join(', ') + ' MiB';
+}
+
 function row(dataset: Dataset, what: string, f: CpuFigure): string {
   const mib = dataset.bytes / 2 ** 20;
   const perMiB = (s: number): string => ((s / mib) * 1000).toFixed(1);
@@ -64,6 +69,7 @@ export async function cpuPerMiB(datasets: Dataset[], o: CpuOptions, resultsDir: 
     'Median of runs; ms of CPU (user + system) per MiB of file data, all threads (main thread alone in brackets: it bounds the throughput); wall seconds and MiB/s for orientation only.', '',
     '| dataset | job | FD ms/MiB | SD ms/MiB | Dir ms/MiB | total ms/MiB | wall s | MiB/s |', '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
+  const rss: string[] = [];
   for (const dataset of datasets) {
     const scratch = mkdtempSync('/tmp/burrow-bench-cpu-');
     const system = await startBurrow(dataset.root, 'none', { options: o.options, dataTls: o.dataTls });
@@ -77,6 +83,7 @@ export async function cpuPerMiB(datasets: Dataset[], o: CpuOptions, resultsDir: 
           return b.seconds;
         }));
       }
+      const afterBackups = peaks(system);
       const restores: CpuFigure[] = [];
       for (let r = 0; r < o.runs; r++) {
         const where = join(scratch, `r${r}`);
@@ -86,12 +93,13 @@ export async function cpuPerMiB(datasets: Dataset[], o: CpuOptions, resultsDir: 
       }
       lines.push(row(dataset, 'Full backup', medianFigure(backups)), row(dataset, 'full restore', medianFigure(restores)));
       say(lines.slice(-2).join('\n'));
+      rss.push(`- ${dataset.name}: peak RSS after the backups ${afterBackups}; after the restores too ${peaks(system)}`);
     } finally {
       await system.stop();
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-  const text = `${lines.join('\n')}\n`;
+  const text = `${[...lines, '', ...rss].join('\n')}\n`;
   writeFileSync(join(resultsDir, 'cpu-latest.md'), text);
   return text;
 }

@@ -2,9 +2,10 @@
  * The send side of one file's data, whatever it is read from (a file at offsets, a
  * FIFO or a command's output in order): each chunk is hashed in file order (gaps as
  * zeros), compressed on its own, and sent as one data record; at the end comes the
- * DIGEST record. Up to ENCODE_DEPTH chunks compress at once on libuv's threads while
- * records still leave in file order; small chunks go to the compression thread in
- * batches instead (`offload`), and the walk goes on while they compress.
+ * DIGEST record. Up to ENCODE_DEPTH chunks compress at once (gzip and Zstandard on
+ * libuv's threads, LZ4 on the compression thread) while records still leave in file
+ * order; small chunks go to the compression thread in batches instead (`offload`),
+ * and the walk goes on while they compress.
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { digestKindByName } from '@burrow/common/fileset/digests';
@@ -16,7 +17,7 @@ import type { Compression } from '../fileset/options.js';
 import { compressChunk, dataStream } from './codec.js';
 import { RECORD_FRAME_ROOM } from '@burrow/common/net/record-frame';
 import { asBuffer, CHUNK_ROOM, writeDataOffset, type FileRecord, type RecordSink } from './record.js';
-import type { CompressThread } from './compress-thread.js';
+import { COMPRESS_THREAD_MAX_CHUNK, type CompressThread } from './compress-thread.js';
 import type { RecordSequence } from './sequence.js';
 import type { FramePool } from '@burrow/common/net/frame-pool';
 
@@ -39,9 +40,14 @@ export class Offload {
 
   constructor(readonly thread: CompressThread, readonly sequence: RecordSequence) {}
 
-  /** Whether this chunk goes to the thread: one it takes, once the job has had OFFLOAD_AFTER of them. */
+  /** Whether this small chunk goes to the thread: one it takes, once the job has had OFFLOAD_AFTER of them. */
   wants(c: Compression, length: number): boolean {
-    return this.thread.takes(c, length) && ++this.small > OFFLOAD_AFTER;
+    return length <= COMPRESS_THREAD_MAX_CHUNK && this.thread.takes(c, length) && ++this.small > OFFLOAD_AFTER;
+  }
+
+  /** Whether this large chunk compresses on the thread (LZ4), not on libuv's pool. */
+  takesLarge(c: Compression, length: number): boolean {
+    return length > COMPRESS_THREAD_MAX_CHUNK && this.thread.takes(c, length);
   }
 }
 
@@ -125,7 +131,16 @@ export class ChunkSender {
       writeDataOffset(c.buf, c.offset, RECORD_FRAME_ROOM);
       return { framed: c.buf.subarray(0, CHUNK_ROOM + c.length), release: () => this.giveBack(c) };
     }
-    const packed = await compressChunk(c.buf.subarray(CHUNK_ROOM, CHUNK_ROOM + c.length), compression);
+    const bytes = c.buf.subarray(CHUNK_ROOM, CHUNK_ROOM + c.length);
+    const offload = this.p.offload;
+    if (offload != null && offload.takesLarge(compression, c.length)) {
+      const compressed = offload.thread.compress(bytes, compression);
+      this.giveBack(c); // copied for the thread (and hashed before): the read bytes are done with
+      const framed = await compressed; // behind CHUNK_ROOM already
+      writeDataOffset(framed, c.offset, RECORD_FRAME_ROOM);
+      return { framed };
+    }
+    const packed = await compressChunk(bytes, compression);
     this.giveBack(c); // compressed (and hashed before): the read bytes are done with
     const framed = Buffer.allocUnsafe(CHUNK_ROOM + packed.length);
     writeDataOffset(framed, c.offset, RECORD_FRAME_ROOM);

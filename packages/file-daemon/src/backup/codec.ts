@@ -1,18 +1,21 @@
 /**
  * Compression of one data chunk and its reverse: the record stream type says which
  * (docs/volume-format.md). Every chunk is one complete gzip member, LZ4 frame or
- * Zstandard frame, so it decodes without the chunks before it. All three run on
- * libuv's thread pool (node:zlib; the napi-rs addons @mongodb-js/zstd and lz4-napi
- * run their work as async tasks), so the reader compresses several chunks at once;
- * small chunks are the exception (COMPRESS_INLINE_BELOW).
+ * Zstandard frame, so it decodes without the chunks before it. gzip and Zstandard run
+ * on libuv's thread pool (node:zlib; the napi-rs addon @mongodb-js/zstd runs its work
+ * as async tasks), so the reader compresses several chunks at once; small chunks are
+ * the exception (COMPRESS_INLINE_BELOW). LZ4 (lz4-frame.ts, WebAssembly) runs in the
+ * thread that calls it: the backup sends its chunks to the compression thread
+ * (compress-thread.ts) and comes here only for a job's first small chunks or without
+ * that thread; a restore decodes here, at about 1 ms/MiB.
  */
 import { promisify } from 'node:util';
 import { gunzip, gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { compress as zstdCompress, decompress as zstdDecompress } from '@mongodb-js/zstd';
-import { compressFrame as lz4Compress, compressFrameSync as lz4CompressSync, decompressFrame as lz4Decompress, decompressFrameSync as lz4DecompressSync } from 'lz4-napi';
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import type { Compression } from '../fileset/options.js';
+import { lz4Frame, readLz4Frame } from './lz4-frame.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -37,7 +40,7 @@ const COMPRESS_INLINE_BELOW = 16 * 1024;
 
 export async function compressChunk(bytes: Buffer, c: Compression): Promise<Buffer> {
   const inline = bytes.length < COMPRESS_INLINE_BELOW;
-  if (c.algorithm === 'LZ4') return inline ? lz4CompressSync(bytes) : lz4Compress(bytes);
+  if (c.algorithm === 'LZ4') return lz4Frame(bytes);
   // @mongodb-js/zstd has no synchronous form.
   if (c.algorithm === 'ZSTD') return zstdCompress(bytes, c.level);
   return inline ? gzipSync(bytes, { level: c.level }) : gzipAsync(bytes, { level: c.level });
@@ -63,7 +66,7 @@ export async function decodeChunk(stream: burrow.Stream, body: Buffer): Promise<
   try {
     if (stream === burrow.Stream.STREAM_DATA) return body;
     if (stream === burrow.Stream.STREAM_GZIP_DATA) out = inline ? gunzipSync(body, { maxOutputLength: MAX_CHUNK }) : await gunzipAsync(body, { maxOutputLength: MAX_CHUNK });
-    else if (stream === burrow.Stream.STREAM_LZ4_DATA) out = inline ? lz4DecompressSync(body) : await lz4Decompress(body);
+    else if (stream === burrow.Stream.STREAM_LZ4_DATA) out = await readLz4Frame(body, MAX_CHUNK);
     else if (stream === burrow.Stream.STREAM_ZSTD_DATA) out = await zstdDecompress(body);
     else throw new BurrowError('VOLUME_FORMAT', `stream ${stream} is not a data stream`);
   } catch (err) {

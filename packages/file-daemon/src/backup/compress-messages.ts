@@ -1,13 +1,17 @@
 /** What the main thread and the compression thread (compress-thread.ts, compress-worker.ts) say to each other. */
+import type { Compression } from '../fileset/options.js';
 
-/** One batch of small chunks: chunk i is `lengths[i]` bytes of `input`, after the chunks before it. */
+/** What the thread compresses with: gzip at a level, or LZ4 (Zstandard stays on libuv's pool). */
+export type ThreadCompression = Compression & { readonly algorithm: 'GZIP' | 'LZ4' };
+
+/** One batch of small chunks, or one large chunk: chunk i is `lengths[i]` bytes of `input`, after the chunks before it. */
 export interface ToCompressThread {
   readonly id: number;
   /** Handed over (transferred); it comes back with the answer, for the next batch. */
   readonly input: ArrayBuffer;
   readonly lengths: readonly number[];
-  /** Per chunk: gzip's level. */
-  readonly levels: readonly number[];
+  /** Per chunk: how to compress it. */
+  readonly compressions: readonly ThreadCompression[];
   /** Free bytes the answer keeps in front of each compressed chunk (the record frame's room). */
   readonly room: number;
 }

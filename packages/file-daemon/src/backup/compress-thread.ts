@@ -1,23 +1,27 @@
 /**
- * Small files' chunks compressed off the main thread, in batches. A file of a few KiB
- * is one chunk; compressed on the main thread (codec.ts, COMPRESS_INLINE_BELOW) it
- * keeps the File daemon on one core while the second waits, and handed to libuv's
- * pool one chunk at a time the round trip costs more than the compression (measured:
- * 5,000 files with GZIP6 1.44 -> 2.32 s). Here chunks are gathered into a batch that
- * goes to one worker thread as one message (posted when it holds BATCH_BYTES, or when
- * the event loop turns), and comes back as one buffer holding every compressed chunk
- * behind the room for its record frame. The caller keeps its records in file order
- * (sequence.ts) while the walk goes on.
+ * Chunks compressed off the main thread, on one worker thread. Small files' chunks
+ * come in batches: a file of a few KiB is one chunk; compressed on the main thread
+ * (codec.ts, COMPRESS_INLINE_BELOW) it keeps the File daemon on one core while the
+ * second waits, and handed to libuv's pool one chunk at a time the round trip costs
+ * more than the compression (measured: 5,000 files with GZIP6 1.44 -> 2.32 s). Here
+ * chunks are gathered into a batch that goes to the thread as one message (posted
+ * when it holds BATCH_BYTES, or when the event loop turns), and comes back as one
+ * buffer holding every compressed chunk behind the room for its record frame. The
+ * caller keeps its records in file order (sequence.ts) while the walk goes on.
+ *
+ * LZ4 chunks of any size come here too, a large one as a message of its own: the
+ * WebAssembly LZ4 codec (lz4-frame.ts) runs where it is called, and the main thread
+ * has the reads, the digests' hand-over and the socket to do. Large gzip chunks stay
+ * on libuv's pool (codec.ts), several at once: gzip is slow enough to want both cores.
+ * Zstandard's addon has no synchronous form.
  *
  * One thread for the daemon, started on first use; idle, it does not keep the process
- * alive. GZIP only: LZ4 is fast enough to stay inline (codec.ts), and lz4-napi loaded
- * in a worker thread crashes the process (SIGSEGV) when the thread ends; the Zstandard
- * addon has no synchronous form.
+ * alive.
  */
 import { Worker } from 'node:worker_threads';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
 import type { Compression } from '../fileset/options.js';
-import type { FromCompressThread, ToCompressThread } from './compress-messages.js';
+import type { FromCompressThread, ThreadCompression, ToCompressThread } from './compress-messages.js';
 
 /**
  * Input bytes per batch: at 1–16 KiB a chunk, dozens of chunks a message, so the
@@ -25,8 +29,17 @@ import type { FromCompressThread, ToCompressThread } from './compress-messages.j
  */
 const BATCH_BYTES = 256 * 1024;
 
-/** The largest chunk taken: a batch always holds at least a few. */
+/** The largest chunk batched with others (and the largest gzip chunk taken): a batch always holds at least a few. */
 export const COMPRESS_THREAD_MAX_CHUNK = 64 * 1024;
+
+/** The largest LZ4 chunk taken (as a message of its own): the largest a volume record holds. */
+const MAX_LARGE_CHUNK = 16 * 1024 * 1024;
+
+/** A large chunk's input buffer is at least this (the usual chunk), so that it serves the next ones. */
+const LARGE_INPUT = 1024 * 1024;
+
+/** Large chunks' input buffers kept for reuse: as many as the reader compresses at once (chunks.ts). */
+const LARGE_INPUTS_KEPT = 4;
 
 interface Waiting {
   readonly resolve: (framed: Buffer) => void;
@@ -37,7 +50,7 @@ interface Batch {
   readonly input: ArrayBuffer;
   used: number;
   readonly lengths: number[];
-  readonly levels: number[];
+  readonly compressions: ThreadCompression[];
   readonly waiting: Waiting[];
 }
 
@@ -48,27 +61,45 @@ export class CompressThread {
   private readonly out = new Map<number, Waiting[]>();
   /** Input buffers back from the thread, for the next batches. */
   private readonly free: ArrayBuffer[] = [];
+  /** Input buffers of large chunks back from the thread, for the next large chunks. */
+  private readonly freeLarge: ArrayBuffer[] = [];
 
   /** @param room free bytes kept in front of each compressed chunk in what compress() gives back */
   constructor(private readonly room: number) {}
 
   /** Whether compress() takes chunks of this compression and size. */
-  takes(c: Compression, length: number): boolean {
-    return c.algorithm === 'GZIP' && length <= COMPRESS_THREAD_MAX_CHUNK;
+  takes(c: Compression, length: number): c is ThreadCompression {
+    if (c.algorithm === 'GZIP') return length <= COMPRESS_THREAD_MAX_CHUNK;
+    return c.algorithm === 'LZ4' && length <= MAX_LARGE_CHUNK;
   }
 
   /**
-   * The chunk compressed as one gzip member, behind `room` free bytes.
+   * The chunk compressed as one gzip member or LZ4 frame, behind `room` free bytes.
    * `bytes` is copied before this returns. Only for what takes() accepts.
    */
   compress(bytes: Buffer, c: Compression): Promise<Buffer> {
     if (!this.takes(c, bytes.length)) throw new BurrowError('INTERNAL', `the compression thread takes no ${c.algorithm} chunk of ${bytes.length} bytes`);
+    if (bytes.length > COMPRESS_THREAD_MAX_CHUNK) return this.compressAlone(bytes, c);
     if (this.filling !== null && this.filling.used + bytes.length > BATCH_BYTES) this.post();
     const batch = this.filling ?? this.newBatch();
+    return this.add(batch, bytes, c);
+  }
+
+  /** A large chunk, posted at once as a batch of its own. */
+  private compressAlone(bytes: Buffer, c: ThreadCompression): Promise<Buffer> {
+    const at = this.freeLarge.findIndex((b) => b.byteLength >= bytes.length);
+    const input = at >= 0 ? (this.freeLarge.splice(at, 1)[0] as ArrayBuffer) : new ArrayBuffer(Math.max(LARGE_INPUT, bytes.length));
+    const batch: Batch = { input, used: 0, lengths: [], compressions: [], waiting: [] };
+    const compressed = this.add(batch, bytes, c);
+    this.post(batch);
+    return compressed;
+  }
+
+  private add(batch: Batch, bytes: Buffer, c: ThreadCompression): Promise<Buffer> {
     bytes.copy(Buffer.from(batch.input, batch.used, bytes.length));
     batch.used += bytes.length;
     batch.lengths.push(bytes.length);
-    batch.levels.push(c.level);
+    batch.compressions.push(c);
     return new Promise<Buffer>((resolve, reject) => batch.waiting.push({ resolve, reject }));
   }
 
@@ -83,7 +114,7 @@ export class CompressThread {
   }
 
   private newBatch(): Batch {
-    const batch: Batch = { input: this.free.pop() ?? new ArrayBuffer(BATCH_BYTES), used: 0, lengths: [], levels: [], waiting: [] };
+    const batch: Batch = { input: this.free.pop() ?? new ArrayBuffer(BATCH_BYTES), used: 0, lengths: [], compressions: [], waiting: [] };
     this.filling = batch;
     // Posted when full, or else once the event loop turns: by then the walk has given
     // what it had, or waits for these very chunks.
@@ -93,13 +124,13 @@ export class CompressThread {
     return batch;
   }
 
-  private post(): void {
-    const batch = this.filling;
+  /** Posts `batch`, by default the one filling. */
+  private post(batch: Batch | null = this.filling): void {
     if (batch === null) return;
-    this.filling = null;
+    if (batch === this.filling) this.filling = null;
     const id = this.nextId++;
     this.out.set(id, batch.waiting);
-    const m: ToCompressThread = { id, input: batch.input, lengths: batch.lengths, levels: batch.levels, room: this.room };
+    const m: ToCompressThread = { id, input: batch.input, lengths: batch.lengths, compressions: batch.compressions, room: this.room };
     const w = this.started();
     w.postMessage(m, [batch.input]);
     if (this.out.size === 1) w.ref();
@@ -117,7 +148,9 @@ export class CompressThread {
   }
 
   private onMessage(m: FromCompressThread): void {
-    if (m.input.byteLength === BATCH_BYTES && this.free.length < 2) this.free.push(m.input);
+    if (m.input.byteLength === BATCH_BYTES) {
+      if (this.free.length < 2) this.free.push(m.input);
+    } else if (this.freeLarge.length < LARGE_INPUTS_KEPT) this.freeLarge.push(m.input);
     const waiting = this.out.get(m.id) ?? [];
     this.out.delete(m.id);
     if (this.out.size === 0) this.worker?.unref();

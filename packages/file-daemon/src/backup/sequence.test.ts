@@ -5,6 +5,7 @@ import { BurrowError } from '@burrow/common/errors/index';
 import { gunzipSync } from 'node:zlib';
 import { RecordSequence } from './sequence.js';
 import { CompressThread, COMPRESS_THREAD_MAX_CHUNK } from './compress-thread.js';
+import { readLz4Frame } from './lz4-frame.js';
 import type { FileRecord, RecordSink } from './record.js';
 
 function rec(fileIndex: number, text: string): FileRecord {
@@ -91,11 +92,30 @@ describe('the compression thread', () => {
         const body = f.subarray(20);
         assert.deepEqual(gunzipSync(body), chunks[i], `chunk ${i}`);
       }
-      // LZ4 stays inline: lz4-napi in a worker thread crashes the process when the thread ends (close() below).
-      assert.equal(thread.takes({ algorithm: 'LZ4', level: 1 }, 10), false);
       assert.equal(thread.takes({ algorithm: 'ZSTD', level: 3 }, 10), false);
       assert.equal(thread.takes({ algorithm: 'GZIP', level: 6 }, COMPRESS_THREAD_MAX_CHUNK + 1), false);
       assert.throws(() => thread.compress(Buffer.alloc(COMPRESS_THREAD_MAX_CHUNK + 1), { algorithm: 'GZIP', level: 6 }), /takes no GZIP chunk/);
+      assert.equal(thread.takes({ algorithm: 'LZ4', level: 1 }, 16 * 1024 * 1024 + 1), false);
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('compresses LZ4 chunks, small ones batched beside gzip ones and large ones alone, into frames', async () => {
+    const thread = new CompressThread(20);
+    try {
+      const lz4 = { algorithm: 'LZ4', level: 1 } as const;
+      const sizes = [1, 5_000, COMPRESS_THREAD_MAX_CHUNK, COMPRESS_THREAD_MAX_CHUNK + 1, 1024 * 1024, 3 * 1024 * 1024, 10, 1024 * 1024];
+      const chunks = sizes.map((n, i) => Buffer.from(`chunk ${i} of ${n} bytes; `.repeat(Math.ceil(n / 20))).subarray(0, n));
+      const gzipped = Buffer.from('and a gzip one between them');
+      const compressing = chunks.map((c) => thread.compress(c, lz4));
+      const gz = thread.compress(gzipped, { algorithm: 'GZIP', level: 6 });
+      const framed = await Promise.all(compressing);
+      for (const [i, f] of framed.entries()) assert.deepEqual(await readLz4Frame(f.subarray(20), 16 * 1024 * 1024), chunks[i], `chunk ${i}`);
+      assert.deepEqual(gunzipSync((await gz).subarray(20)), gzipped);
+      // Large inputs come back for the next chunks: again, after the buffers were reused.
+      const again = await Promise.all(chunks.map((c) => thread.compress(c, lz4)));
+      for (const [i, f] of again.entries()) assert.deepEqual(await readLz4Frame(f.subarray(20), 16 * 1024 * 1024), chunks[i], `chunk ${i} again`);
     } finally {
       await thread.close();
     }

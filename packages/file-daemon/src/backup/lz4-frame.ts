@@ -109,33 +109,30 @@ export function lz4BlockContentSize(block: Uint8Array): number {
   while (ip < end) {
     const token = block[ip++] as number;
     let literals = token >>> 4;
-    if (literals === 15) {
-      let b: number;
-      do {
-        if (ip >= end) throw bad('has a block cut short in a literal length');
-        b = block[ip++] as number;
-        literals += b;
-      } while (b === 255);
-    }
+    if (literals === 15) [literals, ip] = extendedLength(block, ip, literals, 'a literal length');
     ip += literals;
     size += literals;
     if (ip > end) throw bad('has a block whose literals run past its end');
     if (ip === end) return size; // the last sequence: literals only
     ip += 2; // the match's offset
-    let match = (token & 15) + 4;
-    if ((token & 15) === 15) {
-      let b: number;
-      do {
-        if (ip >= end) throw bad('has a block cut short in a match length');
-        b = block[ip++] as number;
-        match += b;
-      } while (b === 255);
-    }
+    let match = token & 15;
+    if (match === 15) [match, ip] = extendedLength(block, ip, match, 'a match length');
     if (ip >= end) throw bad('has a block that ends in a match (the last sequence must be literals)');
-    size += match;
+    size += match + 4;
   }
-  if (end === 0) throw bad('has an empty compressed block');
-  return size;
+  throw bad('has an empty compressed block');
+}
+
+/** A length of 15 in a token goes on in bytes of 255 and a last one below: the whole length and where it ends. */
+function extendedLength(block: Uint8Array, from: number, length: number, what: string): [number, number] {
+  let ip = from;
+  let b: number;
+  do {
+    if (ip >= block.length) throw bad(`has a block cut short in ${what}`);
+    b = block[ip++] as number;
+    length += b;
+  } while (b === 255);
+  return [length, ip];
 }
 
 /** One compressed block decoded, through the WebAssembly codec (which checks every offset and the size). */

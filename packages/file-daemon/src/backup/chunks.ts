@@ -138,7 +138,7 @@ export class ChunkSender {
       this.giveBack(c); // copied for the thread (and hashed before): the read bytes are done with
       const framed = await compressed; // behind CHUNK_ROOM already
       writeDataOffset(framed, c.offset, RECORD_FRAME_ROOM);
-      return { framed };
+      return { framed, release: () => offload.thread.giveBack(framed) };
     }
     const packed = await compressChunk(bytes, compression);
     this.giveBack(c); // compressed (and hashed before): the read bytes are done with

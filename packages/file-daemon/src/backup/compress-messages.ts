@@ -14,11 +14,19 @@ export interface ToCompressThread {
   readonly compressions: readonly ThreadCompression[];
   /** Free bytes the answer keeps in front of each compressed chunk (the record frame's room). */
   readonly room: number;
+  /**
+   * A large chunk's batch: its answer's buffer comes back later to serve again, so it
+   * is made as large as the chunk's bound (not the answer's size), and `output`, when
+   * given, is such a buffer to write the answer into.
+   */
+  readonly reused: boolean;
+  readonly output?: ArrayBuffer;
 }
 
 export type FromCompressThread =
   /**
-   * `output` holds, per chunk in order, `room` free bytes then `lengths[i]` compressed bytes.
+   * `output` holds, per chunk in order, `room` free bytes then `lengths[i]` compressed bytes
+   * (and may go on past them: the buffer handed back).
    * `input` is the batch's buffer handed back.
    */
   | { readonly op: 'done'; readonly id: number; readonly input: ArrayBuffer; readonly output: ArrayBuffer; readonly lengths: readonly number[] }

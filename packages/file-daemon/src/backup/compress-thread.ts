@@ -38,7 +38,7 @@ const MAX_LARGE_CHUNK = 16 * 1024 * 1024;
 /** A large chunk's input buffer is at least this (the usual chunk), so that it serves the next ones. */
 const LARGE_INPUT = 1024 * 1024;
 
-/** Large chunks' input buffers kept for reuse: as many as the reader compresses at once (chunks.ts). */
+/** Large chunks' input and output buffers kept for reuse: as many as the reader compresses at once (chunks.ts). */
 const LARGE_INPUTS_KEPT = 4;
 
 interface Waiting {
@@ -48,6 +48,10 @@ interface Waiting {
 
 interface Batch {
   readonly input: ArrayBuffer;
+  /** A large chunk alone, whose answer's buffer serves again (giveBack). */
+  readonly alone: boolean;
+  /** Alone: an earlier answer's buffer to write this one into. */
+  readonly output?: ArrayBuffer;
   used: number;
   readonly lengths: number[];
   readonly compressions: ThreadCompression[];
@@ -58,11 +62,15 @@ export class CompressThread {
   private worker: Worker | null = null;
   private nextId = 1;
   private filling: Batch | null = null;
-  private readonly out = new Map<number, Waiting[]>();
+  private readonly out = new Map<number, { readonly waiting: Waiting[]; readonly alone: boolean }>();
   /** Input buffers back from the thread, for the next batches. */
   private readonly free: ArrayBuffer[] = [];
   /** Input buffers of large chunks back from the thread, for the next large chunks. */
   private readonly freeLarge: ArrayBuffer[] = [];
+  /** Large chunks' answers: each holds one chunk, and may be given back once sent (giveBack). */
+  private readonly largeOutputs = new WeakSet<ArrayBuffer>();
+  /** Answers given back, written again by the next large chunks. */
+  private readonly freeOutputs: ArrayBuffer[] = [];
 
   /** @param room free bytes kept in front of each compressed chunk in what compress() gives back */
   constructor(private readonly room: number) {}
@@ -89,10 +97,25 @@ export class CompressThread {
   private compressAlone(bytes: Buffer, c: ThreadCompression): Promise<Buffer> {
     const at = this.freeLarge.findIndex((b) => b.byteLength >= bytes.length);
     const input = at >= 0 ? (this.freeLarge.splice(at, 1)[0] as ArrayBuffer) : new ArrayBuffer(Math.max(LARGE_INPUT, bytes.length));
-    const batch: Batch = { input, used: 0, lengths: [], compressions: [], waiting: [] };
+    const output = this.freeOutputs.pop();
+    const batch: Batch = { input, alone: true, ...(output === undefined ? {} : { output }), used: 0, lengths: [], compressions: [], waiting: [] };
     const compressed = this.add(batch, bytes, c);
     this.post(batch);
     return compressed;
+  }
+
+  /**
+   * A large chunk's compressed record (as compress() gave it) is done with: its buffer
+   * is written again by a later large chunk, rather than left to the collector (a
+   * fresh 1 MiB per chunk is garbage the collector lets grow by tens of MiB). Anything
+   * else is left alone.
+   */
+  giveBack(compressed: Buffer): void {
+    const b = compressed.buffer;
+    if (b instanceof ArrayBuffer && this.largeOutputs.has(b) && this.freeOutputs.length < LARGE_INPUTS_KEPT) {
+      this.largeOutputs.delete(b);
+      this.freeOutputs.push(b);
+    }
   }
 
   private add(batch: Batch, bytes: Buffer, c: ThreadCompression): Promise<Buffer> {
@@ -114,7 +137,7 @@ export class CompressThread {
   }
 
   private newBatch(): Batch {
-    const batch: Batch = { input: this.free.pop() ?? new ArrayBuffer(BATCH_BYTES), used: 0, lengths: [], compressions: [], waiting: [] };
+    const batch: Batch = { input: this.free.pop() ?? new ArrayBuffer(BATCH_BYTES), alone: false, used: 0, lengths: [], compressions: [], waiting: [] };
     this.filling = batch;
     // Posted when full, or else once the event loop turns: by then the walk has given
     // what it had, or waits for these very chunks.
@@ -129,10 +152,10 @@ export class CompressThread {
     if (batch === null) return;
     if (batch === this.filling) this.filling = null;
     const id = this.nextId++;
-    this.out.set(id, batch.waiting);
-    const m: ToCompressThread = { id, input: batch.input, lengths: batch.lengths, compressions: batch.compressions, room: this.room };
+    this.out.set(id, { waiting: batch.waiting, alone: batch.alone });
+    const m: ToCompressThread = { id, input: batch.input, lengths: batch.lengths, compressions: batch.compressions, room: this.room, reused: batch.alone, ...(batch.output === undefined ? {} : { output: batch.output }) };
     const w = this.started();
-    w.postMessage(m, [batch.input]);
+    w.postMessage(m, batch.output === undefined ? [batch.input] : [batch.input, batch.output]);
     if (this.out.size === 1) w.ref();
   }
 
@@ -148,17 +171,20 @@ export class CompressThread {
   }
 
   private onMessage(m: FromCompressThread): void {
-    if (m.input.byteLength === BATCH_BYTES) {
+    const sent = this.out.get(m.id);
+    this.out.delete(m.id);
+    const alone = sent?.alone ?? false;
+    if (!alone) {
       if (this.free.length < 2) this.free.push(m.input);
     } else if (this.freeLarge.length < LARGE_INPUTS_KEPT) this.freeLarge.push(m.input);
-    const waiting = this.out.get(m.id) ?? [];
-    this.out.delete(m.id);
+    const waiting = sent?.waiting ?? [];
     if (this.out.size === 0) this.worker?.unref();
     if (m.op === 'failed') {
       const err = new BurrowError('INTERNAL', `compression thread: ${m.message}`);
       for (const w of waiting) w.reject(err);
       return;
     }
+    if (alone) this.largeOutputs.add(m.output);
     let at = 0;
     for (let i = 0; i < waiting.length; i++) {
       const length = this.room + (m.lengths[i] ?? 0);
@@ -172,7 +198,7 @@ export class CompressThread {
     if (this.worker === null) return;
     this.worker = null;
     const err = new BurrowError('INTERNAL', `compression thread ${why}`);
-    for (const waiting of this.out.values()) for (const w of waiting) w.reject(err);
+    for (const { waiting } of this.out.values()) for (const w of waiting) w.reject(err);
     this.out.clear();
   }
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createXXHash32 } from 'hash-wasm';
 import { BurrowError } from '@burrow/common/errors/index';
-import { lz4BlockContentSize, lz4Frame, lz4FrameBound, lz4FrameParts, readLz4Frame } from './lz4-frame.js';
+import { lz4BlockContentSize, lz4Frame, lz4FrameBound, readLz4Frame, writeLz4Frame } from './lz4-frame.js';
 
 const MiB = 1024 * 1024;
 const text = (n: number): Buffer => Buffer.from('the volume is full; label a new one in the pool '.repeat(Math.ceil(n / 48))).subarray(0, n);
@@ -38,15 +38,28 @@ describe('the LZ4 frame', () => {
 
   it('stores a block that does not shrink as is (size word with the high bit)', () => {
     const noise = randomBytes(100_000);
-    const parts = lz4FrameParts(noise);
-    assert.equal(parts.length, 4, 'header, size word, block, end mark');
-    assert.equal(Buffer.from(parts[1] as Uint8Array).readUInt32LE(0), (0x8000_0000 | noise.length) >>> 0);
-    assert.ok(Buffer.from(parts[2] as Uint8Array).equals(noise));
+    const f = lz4Frame(noise);
+    assert.equal(f.length, 7 + 4 + noise.length + 4);
+    assert.equal(f.readUInt32LE(7), (0x8000_0000 | noise.length) >>> 0);
+    assert.ok(f.subarray(11, 11 + noise.length).equals(noise));
   });
 
-  it('splits input past 4 MiB into blocks of 4 MiB', () => {
-    const parts = lz4FrameParts(text(9 * MiB));
-    assert.equal(parts.length, 1 + 2 * 3 + 1);
+  it('splits input past 4 MiB into blocks of 4 MiB', async () => {
+    const content = text(9 * MiB);
+    const f = lz4Frame(content);
+    const sizes: number[] = [];
+    for (let at = 7; f.readUInt32LE(at) !== 0; at += 4 + f.readUInt32LE(at)) sizes.push(lz4BlockContentSize(f.subarray(at + 4, at + 4 + f.readUInt32LE(at))));
+    assert.deepEqual(sizes, [4 * MiB, 4 * MiB, MiB]);
+    assert.ok((await readLz4Frame(f, 16 * MiB)).equals(content));
+  });
+
+  it('writes where it is told, and refuses a place too small for the bound', () => {
+    const content = text(10_000);
+    const out = Buffer.alloc(100 + lz4FrameBound(content.length), 0xee);
+    const n = writeLz4Frame(content, out, 100);
+    assert.ok(out.subarray(100, 100 + n).equals(lz4Frame(content)));
+    assert.ok(out.subarray(0, 100).equals(Buffer.alloc(100, 0xee)), 'nothing before it touched');
+    assert.throws(() => writeLz4Frame(content, out, 101), /no room/);
   });
 
   it('finds a block\'s decoded size by its sequences', () => {

@@ -17,7 +17,7 @@
  * blocks, with or without block and content checksums (verified) and a content size
  * (checked); what lz4-napi wrote (independent blocks, one block) reads as well.
  */
-import { compress as compressBlockSized, decompress as decompressBlockSized } from 'lz4-wasm-nodejs';
+import lz4Wasm, { decompress as decompressBlockSized } from 'lz4-wasm-nodejs';
 import { createXXHash32, type IHasher } from 'hash-wasm';
 import { BurrowError } from '@burrow/common/errors/index';
 
@@ -47,38 +47,82 @@ const BLOCK_MAX: Record<number, number> = { 4: 64 * 1024, 5: 256 * 1024, 6: 1024
 const HEADER = Buffer.from([0x04, 0x22, 0x4d, 0x18, FLG_WRITTEN, BD_WRITTEN, HC_WRITTEN]);
 const END_MARK = Buffer.alloc(4);
 
-/** The most bytes lz4FrameParts can give for `n` input bytes (stored blocks, every size word, header, end mark). */
+/** The most bytes writeLz4Frame writes for `n` input bytes (stored blocks, every size word, header, end mark). */
 export function lz4FrameBound(n: number): number {
   return HEADER.length + n + 4 * Math.ceil(n / BLOCK_WRITTEN) + END_MARK.length;
 }
 
 /**
- * `input` as one LZ4 frame, in pieces in their order (header; each block's size word
- * and bytes; end mark), so that the caller lays them out where the frame must go
- * without another copy. A piece may be a view of `input` (a block stored as is).
+ * The exports of the codec's WebAssembly instance (the one lz4-wasm-nodejs made),
+ * called as its own glue calls them (wasm-bindgen's ABI of this exact, pinned
+ * version), so that a compressed block is copied from the codec's memory straight to
+ * where the frame goes: the glue's `compress` copies it out to a fresh buffer first,
+ * and in the compression thread those fresh buffers piled up as garbage its collector
+ * did not run for (about 100 MiB for a 256 MiB backup).
  */
-export function lz4FrameParts(input: Uint8Array): Uint8Array[] {
-  const parts: Uint8Array[] = [HEADER];
-  for (let at = 0; at < input.length; at += BLOCK_WRITTEN) {
-    const raw = input.subarray(at, Math.min(input.length, at + BLOCK_WRITTEN));
-    // The codec gives its block behind the input's length (u32 LE), which the frame does not keep.
-    const block = compressBlockSized(raw).subarray(4);
-    const word = Buffer.allocUnsafe(4);
-    if (block.length < raw.length) {
-      word.writeUInt32LE(block.length, 0);
-      parts.push(word, block);
-    } else {
-      word.writeUInt32LE((raw.length | STORED) >>> 0, 0);
-      parts.push(word, raw);
+interface CodecExports {
+  readonly memory: { readonly buffer: ArrayBuffer };
+  compress(ret: number, input: number, length: number): void;
+  __wbindgen_add_to_stack_pointer(delta: number): number;
+  __wbindgen_malloc(length: number): number;
+  __wbindgen_free(at: number, length: number): void;
+}
+const codec = (lz4Wasm as unknown as { __wasm: CodecExports }).__wasm;
+
+/**
+ * Compresses `input` as one block and hands `use` a view of it in the codec's memory
+ * (valid only during the call: the codec's memory is freed and may move after).
+ */
+function withCompressedBlock<T>(input: Uint8Array, use: (block: Uint8Array) => T): T {
+  const ret = codec.__wbindgen_add_to_stack_pointer(-16);
+  try {
+    const at = codec.__wbindgen_malloc(input.length); // the codec takes it over and frees it
+    new Uint8Array(codec.memory.buffer, at, input.length).set(input);
+    codec.compress(ret, at, input.length);
+    const words = new Int32Array(codec.memory.buffer, ret, 2);
+    const out = words[0] as number;
+    const length = words[1] as number;
+    try {
+      // The codec puts the input's length (u32 LE) in front of its block; the frame does not keep it.
+      return use(new Uint8Array(codec.memory.buffer, out + 4, length - 4));
+    } finally {
+      codec.__wbindgen_free(out, length);
     }
+  } finally {
+    codec.__wbindgen_add_to_stack_pointer(16);
   }
-  parts.push(END_MARK);
-  return parts;
 }
 
-/** `input` as one LZ4 frame in one buffer. */
+/**
+ * Writes `input` as one LZ4 frame into `out` from `at`, where lz4FrameBound(input.length)
+ * bytes must be free; answers the frame's length.
+ */
+export function writeLz4Frame(input: Uint8Array, out: Uint8Array, at: number): number {
+  if (out.length - at < lz4FrameBound(input.length)) throw new BurrowError('INTERNAL', `no room for an LZ4 frame of ${input.length} bytes`);
+  const words = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  out.set(HEADER, at);
+  let put = at + HEADER.length;
+  for (let from = 0; from < input.length; from += BLOCK_WRITTEN) {
+    const raw = input.subarray(from, Math.min(input.length, from + BLOCK_WRITTEN));
+    put += withCompressedBlock(raw, (block) => {
+      if (block.length < raw.length) {
+        words.setUint32(put, block.length, true);
+        out.set(block, put + 4);
+        return 4 + block.length;
+      }
+      words.setUint32(put, (raw.length | STORED) >>> 0, true);
+      out.set(raw, put + 4);
+      return 4 + raw.length;
+    });
+  }
+  out.set(END_MARK, put);
+  return put + END_MARK.length - at;
+}
+
+/** `input` as one LZ4 frame in a buffer of its own. */
 export function lz4Frame(input: Uint8Array): Buffer {
-  return Buffer.concat(lz4FrameParts(input));
+  const out = Buffer.allocUnsafe(lz4FrameBound(input.length));
+  return out.subarray(0, writeLz4Frame(input, out, 0));
 }
 
 let hasher: Promise<IHasher> | null = null;

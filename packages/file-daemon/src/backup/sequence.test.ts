@@ -113,9 +113,15 @@ describe('the compression thread', () => {
       const framed = await Promise.all(compressing);
       for (const [i, f] of framed.entries()) assert.deepEqual(await readLz4Frame(f.subarray(20), 16 * 1024 * 1024), chunks[i], `chunk ${i}`);
       assert.deepEqual(gunzipSync((await gz).subarray(20)), gzipped);
-      // Large inputs come back for the next chunks: again, after the buffers were reused.
+      // Large chunks' buffers come back for the next ones (inputs always, answers once given
+      // back); small chunks' answers share a buffer and are never written again.
+      for (const f of framed) thread.giveBack(f);
       const again = await Promise.all(chunks.map((c) => thread.compress(c, lz4)));
       for (const [i, f] of again.entries()) assert.deepEqual(await readLz4Frame(f.subarray(20), 16 * 1024 * 1024), chunks[i], `chunk ${i} again`);
+      // A buffer written again went back to the thread: here it is detached (empty).
+      const reused = framed.flatMap((f, i) => (f.buffer.byteLength === 0 ? [i] : []));
+      assert.ok(reused.length >= 2, 'large answers written again');
+      for (const i of reused) assert.ok((chunks[i]?.length ?? 0) > COMPRESS_THREAD_MAX_CHUNK, `chunk ${i}: only large ones`);
     } finally {
       await thread.close();
     }

@@ -1,5 +1,6 @@
 /** What the File daemon's parts share, built once by main.ts and passed down. */
 import type { SessionRegistry } from '@burrow/common/net/job-sessions';
+import type { Bandwidth } from './backup/bandwidth.js';
 import type { ScriptPolicy } from './scripts/client-scripts.js';
 import type { DigestThread } from './digest/thread.js';
 import type { CompressThread } from './backup/compress-thread.js';
@@ -8,6 +9,8 @@ import type { ClientMetrics } from './metrics/client-metrics.js';
 export interface RunningJob {
   startedAt: number;
   director: string;
+  /** Its data's bandwidth limit (a backup's), which `setbandwidth` changes. */
+  bandwidth: Bandwidth;
 }
 
 export interface ClientContext {
@@ -32,4 +35,6 @@ export interface ClientContext {
   passiveSessions: SessionRegistry;
   /** The FileDaemon resource's Heartbeat Interval, in ms (0: none), for every connection. */
   heartbeatMs: number;
+  /** The FileDaemon resource's Maximum Bandwidth Per Job, bytes/s (0: none): no job goes faster. */
+  maximumBandwidthPerJob: number;
 }

@@ -50,6 +50,16 @@ export function trySize(text: string): number | undefined {
   return parseTerms(text, (mod) => SIZE_UNITS.find(([name]) => name === mod)?.[1]);
 }
 
+/** Bareos's speeds (bandwidth limits): b/s, k/s=1024, kb/s=1000, m/s=2^20, mb/s=10^6; a bare number is bytes/s. */
+const SPEED_UNITS: ReadonlyArray<readonly [string, number]> = [
+  ['b/s', 1], ['k/s', 1024], ['kb/s', 1000], ['m/s', 1024 ** 2], ['mb/s', 1000 ** 2],
+];
+
+/** Returns the speed in bytes per second, or undefined when the text is not a speed. */
+export function trySpeed(text: string): number | undefined {
+  return parseTerms(text, (mod) => SPEED_UNITS.find(([name]) => name === mod)?.[1]);
+}
+
 /** Returns the duration in seconds, or undefined when the text is not a duration. */
 export function tryDuration(text: string): number | undefined {
   return parseTerms(text, (mod) => DURATION_UNITS.find(([name]) => name.startsWith(mod))?.[1]);

@@ -25,6 +25,9 @@ const SEND_QUEUE_LIMIT = 1024 * 1024;
  */
 const JOIN_SMALL_RECORDS = 16 * 1024;
 
+/** The slices a record under a bandwidth limit leaves in (Channel.sendRecordPaced). */
+const PACED_SLICE = 16 * 1024;
+
 /** Writes from this size on are not held back to join others (Channel.put). */
 const WRITE_ALONE_FROM = 64 * 1024;
 
@@ -61,6 +64,8 @@ export class Channel {
   private lastHeard = Date.now();
   private lastSent = Date.now();
   private paused = false;
+  /** A paced record is being written slice by slice: nothing else may go between (sendRecordPaced). */
+  private midFrame = false;
   private heartbeat: NodeJS.Timeout | undefined;
   /** Why the connection ended, once it has. */
   closeReason: string | undefined;
@@ -130,7 +135,7 @@ export class Channel {
       return;
     }
     // A full send queue means the peer is not reading: it is not listening for heartbeats either.
-    if (now - this.lastSent >= intervalMs / 2 && this.socket.writableLength <= SEND_QUEUE_LIMIT) this.put(HEARTBEAT_FRAME);
+    if (!this.midFrame && now - this.lastSent >= intervalMs / 2 && this.socket.writableLength <= SEND_QUEUE_LIMIT) this.put(HEARTBEAT_FRAME);
   }
 
   async send<K extends MessageKind>(kind: K, body: SentBody<K>): Promise<void> {
@@ -162,6 +167,29 @@ export class Channel {
       this.put(rec.data, written);
     }
     await this.roomToSend();
+  }
+
+  /**
+   * sendRecord under a bandwidth limit: the frame leaves in slices of PACED_SLICE bytes,
+   * each once `pace(bytes)` lets it, so a 1 MiB record is spread over its share of
+   * time instead of leaving at once. Nothing else is written between the slices.
+   */
+  async sendRecordPaced(rec: DataRecord, framed: Buffer | undefined, written: (() => void) | undefined, pace: (bytes: number) => Promise<void>): Promise<void> {
+    if (this.failure) throw this.failure;
+    const frame = framed !== undefined ? sealRecordFrame(framed, rec, this.maxFrame) : Buffer.concat([recordFrameHeader(rec, this.maxFrame), rec.data]);
+    if (framed === undefined) written?.(); // copied: the caller's buffer is free already
+    this.midFrame = true;
+    try {
+      for (let at = 0; at < frame.length; at += PACED_SLICE) {
+        const slice = frame.subarray(at, at + PACED_SLICE);
+        await pace(slice.length);
+        if (this.failure) throw this.failure;
+        this.put(slice, framed !== undefined && at + PACED_SLICE >= frame.length ? written : undefined);
+        await this.roomToSend();
+      }
+    } finally {
+      this.midFrame = false;
+    }
   }
 
   /**

@@ -110,7 +110,7 @@ async function giveOrders(ctx: JobContext, peers: Peers, { plan, basis, vars, ke
     jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: basis.since === null ? null : timestampFromMs(basis.since),
     fileset: await expandOnDirector(plan.fileset.spec, signal),
     sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, scripts: clientScripts(plan.scripts, vars),
-    accurate: state !== null, accurateCount: state?.count ?? 0, passive: plan.client.passive,
+    accurate: state !== null, accurateCount: state?.count ?? 0, passive: plan.client.passive, maximumBandwidth: plan.maximumBandwidth,
   });
   await connectStorageIfPassive(plan.client, sd);
   if (state) {

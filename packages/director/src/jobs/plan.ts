@@ -42,6 +42,8 @@ export interface BackupPlan {
   fileset: { name: string; spec: burrow.IFileSetSpec; digest: string };
   /** Accurate = yes: the FD compares with the current backup state and records deletions. */
   accurate: boolean;
+  /** Bytes/s the client may send the data at: the Job's Maximum Bandwidth, else the Client's Maximum Bandwidth Per Job; 0 none. */
+  maximumBandwidth: number;
   /** Write Bootstrap: a file (relative names resolved) or `|command`, % codes unfilled; null: none. */
   writeBootstrap: string | null;
   messages: string;

@@ -14,7 +14,7 @@ function backupPlan(level: BackupPlan['level']): BackupPlan {
   const storage = { name: 'File', address: '127.0.0.1', port: 9103, password: 'x', device: 'FileStorage', devices: ['FileStorage'], mediaType: 'File' };
   const levels = { F: { pool: pool('Full'), fromRun: false }, I: { pool: pool('Incremental'), fromRun: false } };
   return {
-    kind: 'backup', jobName: 'backup-client', level, accurate: false, writeBootstrap: null, messages: 'Standard', priority: 10, scripts: [],
+    kind: 'backup', jobName: 'backup-client', level, accurate: false, maximumBandwidth: 0, writeBootstrap: null, messages: 'Standard', priority: 10, scripts: [],
     client: { name: 'client-fd', address: '127.0.0.1', port: 9102, password: 'x', connectFromDirector: true, connectFromClient: false, passive: false },
     storage, storages: [storage],
     pool: levels.I.pool, poolSource: 'Job IncPool override', pools: { base: pool('Job'), baseSource: 'Job resource', levels },

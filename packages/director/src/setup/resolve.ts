@@ -104,6 +104,7 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
     pools,
     fileset: { name: fs.name, spec, digest: fileSetDigest(spec) },
     accurate: job.accurate,
+    maximumBandwidth: job.maximumBandwidth ?? findResource(config.clients, client.name)?.maximumBandwidthPerJob ?? 0,
     writeBootstrap: bootstrapTarget(job.writeBootstrap, resolvePath),
     messages: job.messages ?? '',
     priority: job.priority,

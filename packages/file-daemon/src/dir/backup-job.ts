@@ -6,6 +6,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { OpenedSession } from '@burrow/common/net/job-sessions';
+import type { Bandwidth } from '../backup/bandwidth.js';
 import type { burrow, Message } from '@burrow/common/proto/index';
 import { accurateNeeds, receiveState, sendDeleted } from '../accurate/receive.js';
 import { backupFileSet } from '../backup/index.js';
@@ -33,6 +34,8 @@ export interface BackupJobContext {
   dataTls: boolean;
   /** A passive client's session, which the Storage daemon connects to (storage-link.ts). */
   passive?: OpenedSession;
+  /** The job's bandwidth limit (backup/bandwidth.ts), which `setbandwidth` may change while it runs. */
+  bandwidth: Bandwidth;
   /** The FileDaemon resource's Heartbeat Interval, in ms. */
   heartbeatMs: number;
 }
@@ -47,7 +50,7 @@ export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobCont
   const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive, heartbeatMs: c.heartbeatMs };
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, link);
   try {
-    const sink = storageSink(sd);
+    const sink = storageSink(sd, { bandwidth: c.bandwidth, signal });
     const since = accurate ? null : order.since;
     const commandRefusal = (command: string): Promise<string | undefined> => refusal(command, c.policy, c.clientName);
     const hashers = await Hashers.create(c.digestThread);

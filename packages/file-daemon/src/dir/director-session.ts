@@ -11,6 +11,7 @@ import type { burrow, Message } from '@burrow/common/proto/index';
 import { refuseMonitor, type DirectorAccess } from '@burrow/common/daemon/monitor';
 import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import { Inbox } from './inbox.js';
+import { Bandwidth, lowerLimit } from '../backup/bandwidth.js';
 import type { ClientContext } from '../context.js';
 import type { ClientJobType } from '../metrics/client-metrics.js';
 import { runBackupJob } from './backup-job.js';
@@ -22,7 +23,7 @@ import { refusal, runClientScripts } from '../scripts/client-scripts.js';
 
 /** What a Monitor Director (`Monitor = yes`) asked for, in the words of the refusal. */
 const MONITOR_REFUSES: Readonly<Record<string, string>> = {
-  fdBackup: 'a backup', fdEstimate: 'an estimate', fdRestore: 'a restore', fdVerify: 'a verify',
+  fdBackup: 'a backup', fdEstimate: 'an estimate', fdRestore: 'a restore', fdVerify: 'a verify', fdSetBandwidth: 'a bandwidth limit',
 };
 
 /**
@@ -66,9 +67,23 @@ async function serveOrder(first: Message, job: { ctx: ClientContext; director: C
       director.close('status done');
       return;
     case 'fdBackup':
-      await runJob({ ...job, type: 'backup', jobId: first.body.jobId, scripts: first.body.scripts },
-        (signal, reporter, fromDirector) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, compressThread: ctx.compressThread, dataTls: ctx.dataTls, passive, heartbeatMs: ctx.heartbeatMs }));
+      await runJob({ ...job, type: 'backup', jobId: first.body.jobId, scripts: first.body.scripts, bandwidth: Number(first.body.maximumBandwidth) },
+        (signal, reporter, fromDirector, bandwidth) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, compressThread: ctx.compressThread, dataTls: ctx.dataTls, passive, heartbeatMs: ctx.heartbeatMs, bandwidth }));
       return;
+    case 'fdSetBandwidth': {
+      const { jobId, bytesPerSecond } = first.body;
+      let jobs = 0;
+      for (const [id, running] of ctx.running) {
+        if (jobId !== 0 && id !== jobId) continue;
+        // Never above this daemon's own Maximum Bandwidth Per Job.
+        running.bandwidth.limit = lowerLimit(Number(bytesPerSecond), ctx.maximumBandwidthPerJob);
+        jobs++;
+      }
+      job.log.info({ jobId, bytesPerSecond: Number(bytesPerSecond), jobs }, 'bandwidth limit set');
+      await director.send('fdSetBandwidthReply', { jobs });
+      director.close('setbandwidth done');
+      return;
+    }
     case 'fdEstimate':
       await runJob({ ...job, type: 'estimate', jobId: 0, scripts: [] }, (signal, reporter) =>
         runEstimate(first.body, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name)));
@@ -90,8 +105,8 @@ async function serveOrder(first: Message, job: { ctx: ClientContext; director: C
   }
 }
 
-/** `fromDirector` yields the Director's job-time messages (the accurate state). */
-type JobBody = (signal: AbortSignal, reporter: JobReporter, fromDirector: () => Promise<Message>) => Promise<burrow.IFdJobEnd>;
+/** `fromDirector` yields the Director's job-time messages (the accurate state); `bandwidth` is the job's limit. */
+type JobBody = (signal: AbortSignal, reporter: JobReporter, fromDirector: () => Promise<Message>, bandwidth: Bandwidth) => Promise<burrow.IFdJobEnd>;
 
 /** One job order from the Director: who runs it, for which job, with which client scripts. */
 interface JobOrder {
@@ -101,9 +116,11 @@ interface JobOrder {
   jobId: number;
   scripts: readonly burrow.ClientScript[];
   log: Logger;
+  /** The Director's bandwidth limit for the job's data, bytes/s (0 or absent: none). */
+  bandwidth?: number;
 }
 
-async function runJob({ ctx, director, type, jobId, scripts, log }: JobOrder, body: JobBody): Promise<void> {
+async function runJob({ ctx, director, type, jobId, scripts, log, bandwidth: asked }: JobOrder, body: JobBody): Promise<void> {
   if (ctx.running.size >= ctx.maximumConcurrentJobs) {
     // As Bareos's File daemon: beyond Maximum Concurrent Jobs a job is refused, not queued.
     await director.sendErrorAndClose(new BurrowError('JOB_FAILED',
@@ -113,7 +130,9 @@ async function runJob({ ctx, director, type, jobId, scripts, log }: JobOrder, bo
   const cancel = new AbortController();
   const signal = AbortSignal.any([cancel.signal, ctx.signal]);
   const reporter = new JobReporter(director, jobId);
-  ctx.running.set(jobId, { startedAt: Date.now(), director: director.peer.name });
+  const bandwidth = new Bandwidth(lowerLimit(asked ?? 0, ctx.maximumBandwidthPerJob));
+  if (bandwidth.limit > 0) log.info({ jobId, bytesPerSecond: bandwidth.limit }, `JobId ${jobId}: data held to ${bandwidth.limit} bytes/s`);
+  ctx.running.set(jobId, { startedAt: Date.now(), director: director.peer.name, bandwidth });
   // One loop reads the Director while the job runs: a cancel aborts the job; the
   // accurate state goes to the job; anything else is a protocol error.
   const inbox = new Inbox();
@@ -148,7 +167,7 @@ async function runJob({ ctx, director, type, jobId, scripts, log }: JobOrder, bo
     if (!(await runClientScripts(scripts, 'Before', true, scriptArgs))) {
       throw new BurrowError('JOB_FAILED', 'a client Run Before Job script was refused or failed');
     }
-    end = await body(signal, reporter, () => inbox.next(signal));
+    end = await body(signal, reporter, () => inbox.next(signal), bandwidth);
     const ok = end.status === 'T' || end.status === 'W';
     if (!(await runClientScripts(scripts, 'After', ok, scriptArgs))) end = { ...end, status: 'E', errors: (end.errors ?? 0) + 1 };
   } catch (err) {

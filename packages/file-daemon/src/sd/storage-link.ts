@@ -9,6 +9,7 @@ import type { Channel } from '@burrow/common/net/channel';
 import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { FileRecord, RecordSink } from '../backup/index.js';
+import type { Bandwidth } from '../backup/bandwidth.js';
 
 export interface SessionAddress {
   jobId: number;
@@ -70,14 +71,16 @@ function storageConnected(session: OpenedSession, signal: AbortSignal): Promise<
  * waits when the socket is full. A record's `release` is called once the socket is done
  * with its frame, so a pooled chunk buffer serves the next chunk.
  */
-export function storageSink(sd: Channel): RecordSink & { records: number; wireBytes: number } {
+export function storageSink(sd: Channel, limit?: { bandwidth: Bandwidth; signal: AbortSignal }): RecordSink & { records: number; wireBytes: number } {
   const sink = {
     records: 0,
     wireBytes: 0,
     write: async (rec: FileRecord): Promise<void> => {
       sink.records++;
       sink.wireBytes += rec.data.length;
-      await sd.sendRecord(rec, rec.framed, rec.framed === undefined ? undefined : rec.release);
+      const written = rec.framed === undefined ? undefined : rec.release;
+      if (limit && limit.bandwidth.limit > 0) await sd.sendRecordPaced(rec, rec.framed, written, (bytes) => limit.bandwidth.take(bytes, limit.signal));
+      else await sd.sendRecord(rec, rec.framed, written);
     },
   };
   return sink;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { bareosDaemonCommonExcept, bareosTlsExcept } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, problemAt, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
-import { bool, description, duration, integer, listenPort, many, name, one, text } from '../schema/fields.js';
+import { bool, description, duration, speed, integer, listenPort, many, name, one, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
@@ -36,12 +36,14 @@ export const fileDaemonSpec = defineResource({
     // Bareos's Heartbeat Interval (common/net/heartbeat.ts): on every connection of this
     // daemon, a heartbeat when idle and a silent peer taken as gone after two; 0: none.
     heartbeatInterval: one(duration().default(0)),
+    // Bytes/s any job may send its data at, whatever the Director asks (the lower wins).
+    maximumBandwidthPerJob: one(speed().optional()),
     ...METRICS_FIELDS,
   },
   aliases: { port: 'fdPort', address: 'fdAddress' },
   blocks: { fdAddresses: addressesBlock('fdAddresses') },
   unimplemented: [
-    ...bareosTlsExcept('TLS Enable'), ...bareosDaemonCommonExcept('Heartbeat Interval'), 'FD Source Address', 'Maximum Network Buffer Size',
+    ...bareosTlsExcept('TLS Enable'), ...bareosDaemonCommonExcept('Heartbeat Interval', 'Maximum Bandwidth Per Job'), 'FD Source Address', 'Maximum Network Buffer Size',
     'PKI Signatures', 'PKI Encryption', 'PKI Key Pair', 'PKI Signer', 'PKI Master Key', 'PKI Cipher',
     'Allow Bandwidth Bursting', 'Always Use LMDB', 'LMDB Threshold', 'Compatible', 'Sd Connect Timeout',
   ],

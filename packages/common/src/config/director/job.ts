@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { BlockNode } from '../syntax/ast.js';
-import { bool, description, duration, integer, many, name, NOT_YET, one, oneOf, rawMany, text } from '../schema/fields.js';
+import { bool, description, duration, integer, many, name, NOT_YET, one, oneOf, rawMany, speed, text } from '../schema/fields.js';
 import type { Problems } from '../schema/problems.js';
 import { defineResource, type BlockContext, type RawResource } from '../schema/resource.js';
 
@@ -91,6 +91,8 @@ const jobFields = {
   maximumConcurrentJobs: one(integer(1).default(1)),
   maxRunTime: one(duration().optional()),
   maxWaitTime: one(duration().optional()),
+  // Bytes/s the client may send a backup's data at; wins over the Client's Maximum Bandwidth Per Job.
+  maximumBandwidth: one(speed().optional()),
   allowDuplicateJobs: one(bool().default(true)),
   cancelQueuedDuplicates: one(bool().default(false)),
   rescheduleOnError: one(bool().default(false)),
@@ -118,7 +120,7 @@ const jobFields = {
 
 const JOB_UNIMPLEMENTED = [
   'Protocol', 'Backup Format', 'Virtual Full Backup Pool', 'Next Pool', 'Run',
-  'Regex Where', 'Strip Prefix', 'Add Prefix', 'Add Suffix', 'Write Verify List', 'Maximum Bandwidth',
+  'Regex Where', 'Strip Prefix', 'Add Prefix', 'Add Suffix', 'Write Verify List',
   'Max Run Sched Time', 'Full Max Wait Time', 'Incremental Max Wait Time',
   'Differential Max Wait Time', 'Full Max Runtime', 'Incremental Max Runtime', 'Differential Max Runtime',
   'Max Start Delay', 'Max Full Interval', 'Max Virtual Full Interval', 'Max Diff Interval',

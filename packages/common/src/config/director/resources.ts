@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { BAREOS_TLS, NOT_AVAILABLE_YET, bareosDaemonCommonExcept } from '../schema/bareos.js';
-import { bool, description, duration, inert, integer, listenPort, many, name, NOT_YET, one, oneOf, port, raw, rawMany, restoreOwner, size, text } from '../schema/fields.js';
+import { bool, description, duration, inert, integer, listenPort, many, name, NOT_YET, one, oneOf, port, raw, rawMany, restoreOwner, size, speed, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { METRICS_FIELDS } from '../schema/metrics.js';
 import { defineResource } from '../schema/resource.js';
@@ -79,12 +79,14 @@ export const clientSpec = defineResource({
     passive: one(bool().default(false)),
     // Unset: the Director resource's Heartbeat Interval.
     heartbeatInterval: one(duration().optional()),
+    // Bytes/s a backup of this client may send its data at, unless its Job says otherwise.
+    maximumBandwidthPerJob: one(speed().optional()),
   },
   aliases: { port: 'fdPort', 'FD Address': 'address', 'FD Password': 'password' },
   unimplemented: [
     ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Lan Address', 'Username', 'Allow Client Connect',
     'Hard Quota', 'Soft Quota', 'Soft Quota Grace Period', 'Strict Quotas', 'Quota Include Failed Jobs',
-    'Maximum Bandwidth Per Job', 'NDMP Log Level', 'NDMP Block Size', 'NDMP Use LMDB',
+    'NDMP Log Level', 'NDMP Block Size', 'NDMP Use LMDB',
   ],
 });
 

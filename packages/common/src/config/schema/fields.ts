@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { DirectiveNode } from '../syntax/ast.js';
-import { tryBoolean, tryDuration, trySize } from '../units.js';
+import { tryBoolean, tryDuration, trySize, trySpeed } from '../units.js';
 
 export type Arity = 'one' | 'many' | 'raw' | 'rawMany' | 'custom';
 
@@ -75,6 +75,7 @@ export const name = () =>
 export const bool = () => converted('a boolean (yes/no, true/false, on/off)', tryBoolean);
 export const size = () => converted('a size (e.g. 512k, 10 GB)', trySize);
 export const duration = () => converted('a duration (e.g. 30 days, 1h 30min)', tryDuration);
+export const speed = () => converted('a speed (e.g. 500 kb/s, 10 mb/s)', trySpeed);
 export const integer = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
   converted(`an integer from ${min} to ${max}`, (t) => {
     if (!/^\s*\d+\s*$/.test(t)) return undefined;

@@ -149,3 +149,98 @@ test('flush writes the block being filled short: its files are located at once, 
   const items = await collectVolume(vol);
   assert.deepEqual(itemsOfKind(items, 'record').map((r) => r.fileIndex), [1, 2, 3, 4]);
 });
+
+/** A volume whose data block writes wait until the test lets each one go (or fails it). */
+async function gatedVolume(drive: Awaited<ReturnType<typeof tempDrive>>['drive'], name: string): Promise<{ volume: AppendVolume; gates: Array<{ open: () => void; fail: (e: Error) => void }>; started: () => number }> {
+  await drive.label(name, { poolName: 'Full' });
+  const volume = await openForAppend(drive, name);
+  const write = volume.writeBlock.bind(volume);
+  const gates: Array<{ open: () => void; fail: (e: Error) => void }> = [];
+  let started = 0;
+  volume.writeBlock = async (block, options) => {
+    if (block.flags !== 0) return write(block, options);
+    started++;
+    await new Promise<void>((resolve, reject) => gates.push({ open: resolve, fail: reject }));
+    return write(block, options);
+  };
+  return { volume, gates, started: () => started };
+}
+
+/** Waits (at most a second) until `cond` holds: the writer's write goes on after the call that started it returned. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(cond(), 'waited a second for the writer');
+}
+
+/** `p`, or a failure saying `what` after a second. */
+async function within<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(what)), 1000); });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+test('the next block fills while the one before is being written, and no more than one waits', async (t) => {
+  const { drive, cleanup } = await tempDrive();
+  t.after(cleanup);
+  const { volume, gates, started } = await gatedVolume(drive, 'V');
+  const writer = new SessionWriter({ sessionId: 4, sessionLabel: { jobId: 4 }, blockSize: 1024, openVolume: async () => volume, nextVolume: () => { throw new Error('no'); } });
+  await writer.writeRecord(attributesRecord(1, '/a'));
+  // 900 bytes fill most of a block; the next 900 need a second block: the first is handed to the disk and the call returns.
+  await writer.writeRecord(dataRecord(1, 0, patternBytes(900, 1)));
+  await within(writer.writeRecord(dataRecord(1, 900, patternBytes(900, 2))), 'writeRecord waited for the block before to be written');
+  await until(() => started() === 1);
+  // A third block cannot start before the first is written: writeRecord waits for it.
+  let third = false;
+  const pending = writer.writeRecord(dataRecord(1, 1800, patternBytes(900, 3))).then(() => { third = true; });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(third, false, 'a second block waited on a write in flight');
+  gates[0]!.open();
+  await pending;
+  await until(() => started() === 2);
+  const closing = writer.close({ status: 'T' });
+  for (let i = 1; i < 4; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+    gates[i]?.open();
+  }
+  await closing;
+  const vol = await openForRead(drive, 'V');
+  t.after(() => vol.close());
+  const items = await collectVolume(vol);
+  assert.deepEqual(itemsOfKind(items, 'error'), []);
+  const data = Buffer.concat(itemsOfKind(items, 'record').filter((r) => r.stream === 2).map((r) => r.data.subarray(8)));
+  assert.deepEqual(data, Buffer.concat([patternBytes(900, 1), patternBytes(900, 2), patternBytes(900, 3)]));
+});
+
+test('a block write that fails after its writeRecord returned is thrown by the next call, or by close, whose end label then says E', async (t) => {
+  for (const when of ['next record', 'close'] as const) {
+    const { drive, cleanup } = await tempDrive();
+    t.after(cleanup);
+    const { volume, gates } = await gatedVolume(drive, 'V');
+    const writer = new SessionWriter({ sessionId: 5, sessionLabel: { jobId: 5 }, blockSize: 1024, openVolume: async () => volume, nextVolume: () => { throw new Error('no'); } });
+    await writer.writeRecord(attributesRecord(1, '/a'));
+    await writer.writeRecord(dataRecord(1, 0, patternBytes(900, 1)));
+    await writer.writeRecord(dataRecord(1, 900, patternBytes(900, 2)));
+    await until(() => gates.length === 1);
+    gates[0]!.fail(new Error('disk on fire'));
+    if (when === 'next record') {
+      await assert.rejects(writer.writeRecord(dataRecord(1, 1800, patternBytes(3000, 3))), /disk on fire/);
+      // The caller's error path closes with its own status, which the label keeps.
+      const closing = writer.close({ status: 'E' });
+      setTimeout(() => { for (const g of gates.slice(1)) g.open(); }, 10);
+      await closing;
+    } else {
+      const closing = writer.close({ status: 'T' });
+      const letGo = setInterval(() => { for (const g of gates.slice(1)) g.open(); }, 5);
+      await assert.rejects(closing, /disk on fire/);
+      clearInterval(letGo);
+    }
+    const vol = await openForRead(drive, 'V');
+    const items = await collectVolume(vol);
+    await vol.close();
+    assert.deepEqual(itemsOfKind(items, 'session-end').map((e) => e.label.status), ['E'], when);
+  }
+});

@@ -63,13 +63,20 @@ export class SessionWriter {
   private volumeIndex = 0;
   private sessionBlockNumber = 0;
   /**
-   * The block being filled: header room, then `used` payload bytes. One buffer for the
-   * whole session: a block is written before the next one is filled (calls to
-   * writeRecord come one at a time), and the volume is done with it once its write
-   * resolves.
+   * Two buffers for the whole session, used in turn: while one block is being written
+   * (`writing`), the next is filled in the other, so the records keep coming in from
+   * the network while the disk works (one block's wait per MiB otherwise, and a paused
+   * socket whose buffered chunks outlive young collections). The volume is done with a
+   * buffer once its write resolves; `writing` always settles before a buffer is reused.
+   * The second is made when the first block is written, not before: a job of a few
+   * small files (and the SD serves many at once) never needs it.
    */
-  private readonly block: Buffer;
+  private readonly buffers: [Buffer, Buffer | undefined];
+  /** Which of `buffers` is being filled: header room, then `used` payload bytes. */
+  private filling = 0;
   private used = 0;
+  /** The write of the block before, with its bookkeeping; awaited before the next starts. */
+  private writing: Promise<void> | undefined;
   private fileStarts: number[] = [];
   private blockIndexes: number[] = [];
   private closed = false;
@@ -80,7 +87,11 @@ export class SessionWriter {
     if (!Number.isInteger(this.blockSize) || this.blockSize <= RECORD_HEADER_SIZE || this.blockSize > MAX_BLOCK_PAYLOAD) {
       throw new BurrowError('BAD_REQUEST', `block size ${this.blockSize} is outside ${RECORD_HEADER_SIZE + 1}..${MAX_BLOCK_PAYLOAD}`);
     }
-    this.block = Buffer.allocUnsafe(BLOCK_HEADER_SIZE + this.blockSize);
+    this.buffers = [Buffer.allocUnsafe(BLOCK_HEADER_SIZE + this.blockSize), undefined];
+  }
+
+  private get block(): Buffer {
+    return (this.buffers[this.filling] ??= Buffer.allocUnsafe(BLOCK_HEADER_SIZE + this.blockSize));
   }
 
   stats(): SessionStats {
@@ -131,20 +142,36 @@ export class SessionWriter {
   async close(eos: burrow.SessionLabel.$Properties = {}): Promise<SessionStats> {
     this.checkOpen();
     this.closed = true;
+    // A block write that failed after its writeRecord had returned: a caller closing as
+    // though all went well has not seen it. The end label then says the session failed
+    // (E), and the failure is thrown once the label is on the volume. A caller already
+    // ending in error (status E or A) has its own failure to report, and so has one
+    // whose signal was aborted (the next writeRecord would have thrown); this one goes.
+    let unseen: unknown;
+    try {
+      await this.settled();
+    } catch (err) {
+      if (this.opts.signal?.aborted !== true) unseen = err;
+    }
+    const believedOk = (eos.status ?? 'T') === 'T';
     try {
       await this.flushBlock();
+      await this.settled();
       await this.ensureVolume();
-      await this.writeLabel('session-end', eos);
+      await this.writeLabel('session-end', unseen !== undefined && believedOk ? { ...eos, status: 'E' } : eos);
       await this.leaveVolume(false);
     } finally {
       await this.release();
     }
+    if (unseen !== undefined && believedOk) throw unseen;
     return this.stats();
   }
 
   /** Gives up without an end label (the device failed): closes the handle only. */
   async release(): Promise<void> {
     this.closed = true;
+    // A block still being written goes on using the handle: let it end (its error, if any, was or will be the caller's).
+    await this.writing?.catch(() => undefined);
     const volume = this.volume;
     this.volume = undefined;
     await volume?.close();
@@ -183,9 +210,17 @@ export class SessionWriter {
    * Writes the block being filled now, short: a caller that must learn where the files
    * in it are (the catalog batch) need not wait for a MiB of tiny files.
    */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
     this.checkOpen();
-    return this.flushBlock();
+    await this.flushBlock();
+    await this.settled();
+  }
+
+  /** Waits for the block being written, if any; its failure is thrown here. */
+  private async settled(): Promise<void> {
+    const writing = this.writing;
+    this.writing = undefined;
+    await writing;
   }
 
   /** Files whose attributes are in the block being filled (their address is not known yet). */
@@ -193,19 +228,29 @@ export class SessionWriter {
     return this.fileStarts.length;
   }
 
+  /**
+   * Starts writing the block being filled, once the block before it is written, and
+   * returns without waiting for this one: the next block fills in the other buffer
+   * meanwhile. A failed write is thrown by the next flushBlock, flush or close.
+   */
   private async flushBlock(): Promise<void> {
     if (this.used === 0) return;
+    await this.settled();
     const block = this.block.subarray(0, BLOCK_HEADER_SIZE + this.used);
     // Dropped if the write fails: the session ends then, and close() must not retry it.
     this.used = 0;
+    this.filling = 1 - this.filling;
     const indexes = this.blockIndexes;
     const starts = this.fileStarts;
     this.blockIndexes = [];
     this.fileStarts = [];
-    const written = await this.writeDataBlock(block);
-    this.usage?.addIndexes(indexes);
-    const name = this.volume?.volumeName ?? '';
-    for (const fileIndex of starts) this.opts.onFileStart?.(fileIndex, name, written.addr);
+    const writing = this.writeDataBlock(block).then((written) => {
+      this.usage?.addIndexes(indexes);
+      const name = this.volume?.volumeName ?? '';
+      for (const fileIndex of starts) this.opts.onFileStart?.(fileIndex, name, written.addr);
+    });
+    writing.catch(() => undefined); // awaited by settled(); never unhandled meanwhile
+    this.writing = writing;
   }
 
   private async writeDataBlock(block: Buffer): Promise<WrittenBlock> {

@@ -5,6 +5,7 @@
  * stop it, and run a program to completion with input and a timeout.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { BIN } from './paths.js';
 
 /** Which built program a daemon runs. */
@@ -28,13 +29,23 @@ export interface ConsoleResult {
 }
 
 /**
+ * The Node options a program's first line gives it (`#!/usr/bin/env -S node --opt ...`):
+ * the daemons run here as the installed command runs them.
+ */
+export function shebangNodeArgs(program: string): string[] {
+  const first = readFileSync(program, 'utf8').split('\n', 1)[0] ?? '';
+  const m = /^#!\/usr\/bin\/env -S node\s+(.*)$/.exec(first);
+  return m?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+}
+
+/**
  * Spawns a built daemon in the foreground on `config`; see untilListening and stopDaemon.
  * `prefix` runs it through a command that execs it (`ip netns exec NS`: netns.ts), so
  * the child is still the daemon itself.
  */
 export function startDaemonProcess(name: string, program: DaemonProgram, config: string, prefix: readonly string[] = []): Daemon {
   // BURROW_DAEMON_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the daemons.
-  const nodeArgs = process.env.BURROW_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const nodeArgs = [...shebangNodeArgs(BIN[program]), ...process.env.BURROW_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? []];
   const argv = [...prefix, process.execPath, ...nodeArgs, BIN[program], '-f', '-c', config];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -1,8 +1,13 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=64
 /**
  * burrow-fd: the File daemon's composition root. Runs on each client, as root, and
  * does what its configured Directors order: back up files to a Storage daemon session,
  * restore them from one, report status.
+ *
+ * The first line gives V8 a 64 MiB initial old generation, as the Storage daemon's
+ * does and for the same reason: the buffers of socket reads (a restore's records,
+ * 16 KiB per TLS record) count against a collection limit set from a heap of a few
+ * MiB, and set off a full collection every few dozen MiB (bench/README.md, step 6a).
  */
 import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { directorAccess } from '@burrow/common/daemon/monitor';

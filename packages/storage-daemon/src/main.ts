@@ -1,8 +1,16 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=64
 /**
  * burrow-sd: the Storage daemon's composition root. Reads the configuration, opens the
  * devices, and serves Directors (labels, status, job sessions) and File daemons (the
  * data connection of a session) on one TLS-PSK port.
+ *
+ * The first line gives V8 a 64 MiB initial old generation. The daemon's own heap is
+ * about 12 MiB, so V8 would set its collection limit near 28 MiB; but it counts the
+ * buffers each socket read makes (16 KiB per TLS record) against that limit, and a
+ * backup stream then set off a full collection every 25 MiB or so (20 a 512 MiB job,
+ * a fifth of the daemon's CPU). With the room they die young, in scavenges (0 full
+ * collections for the same job; bench/README.md, step 6a). The harness and the
+ * installed command both start the daemon by this line (test/harness/processes.ts).
  */
 import { dirname } from 'node:path';
 import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';

@@ -50,7 +50,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const workingDirectory = resolvePath(self.workingDirectory);
   const clock = systemClock;
   const registry = daemonRegistry();
-  const events = new JobEvents();
+  const events = new JobEvents((name, err) => log.warn({ event: name, err }, 'a follower of job events failed'));
   const opened = openSqliteCatalog(catalogFiles(workingDirectory, config.catalogs[0]?.dbName ?? DEFAULT_DB_NAME).database, { now: clock.now });
   const catalog = reportingProgress(timedCatalog(opened, registry), events, clock.now);
   // Called only once a job runs, when everything it reads exists.

@@ -57,6 +57,9 @@ export type JobEventName = keyof JobEventMap;
 type Listener<K extends JobEventName> = (event: JobEventMap[K]) => void;
 
 export class JobEvents {
+  /** @param onFollowerError told when a follower throws (the Director logs it); the job goes on either way */
+  constructor(private readonly onFollowerError: (name: JobEventName, err: unknown) => void = () => undefined) {}
+
   private readonly listeners: { [K in JobEventName]: Set<Listener<K>> } = {
     queued: new Set(), started: new Set(), progress: new Set(), waiting: new Set(), resumed: new Set(), ended: new Set(), media: new Set(),
   };
@@ -72,8 +75,9 @@ export class JobEvents {
     for (const fn of this.listeners[name] as Set<Listener<K>>) {
       try {
         fn(event);
-      } catch {
-        // A follower's failure is its own: the job goes on (the follower logs what it can).
+      } catch (err) {
+        // A follower's failure is its own: the job goes on, and the Director's log says what failed.
+        this.onFollowerError(name, err);
       }
     }
   }

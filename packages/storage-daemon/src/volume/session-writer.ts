@@ -216,6 +216,12 @@ export class SessionWriter {
     await this.settled();
   }
 
+  /** Resolves once the blocks handed to the volume so far are written (the one being filled stays); a failed write is thrown here. */
+  written(): Promise<void> {
+    this.checkOpen();
+    return this.settled();
+  }
+
   /** Waits for the block being written, if any; its failure is thrown here. */
   private async settled(): Promise<void> {
     const writing = this.writing;

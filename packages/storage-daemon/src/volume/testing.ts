@@ -102,7 +102,7 @@ export async function writeSession(
 
 /**
  * Writes `records` as session `sessionId` as a job killed mid-record leaves it: the
- * writer is aborted once `abortAfterBlocks` data blocks are on the volume (inside the
+ * writer is aborted once `abortAfterBlocks` data blocks are handed to the volume (inside the
  * last record when it spans more blocks), then the session is ended with `status`,
  * as the SD does when its job fails (backup-receiver.ts). The volume must exist.
  */
@@ -119,10 +119,11 @@ export async function writeAbortedSession(
     openVolume: async () => {
       const volume = await drive.openAppend();
       const writeBlock = volume.writeBlock.bind(volume);
+      // The job is killed as the block is handed over (it is still written): the writer,
+      // which fills the next block meanwhile, stops inside the record that spans on.
       volume.writeBlock = async (block, options) => {
-        const written = await writeBlock(block, options);
         if (block.flags === 0 && ++blocks >= o.abortAfterBlocks) abort.abort(new BurrowError('JOB_CANCELED', 'killed'));
-        return written;
+        return writeBlock(block, options);
       };
       return volume;
     },
@@ -131,7 +132,8 @@ export async function writeAbortedSession(
   });
   try {
     for (const rec of records) await writer.writeRecord(rec);
-    throw new Error(`the session was not aborted within ${records.length} records`);
+    await writer.written(); // the last block handed over may be the one that aborts
+    if (!abort.signal.aborted) throw new Error(`the session was not aborted within ${records.length} records`);
   } catch (err) {
     if (!abort.signal.aborted) throw err;
   }

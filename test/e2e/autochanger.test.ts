@@ -8,35 +8,28 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { VCHANGER_COMMAND, vchanger } from '@burrow/storage-daemon/changers/testing';
+import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
+import { changerLibrary, libraryStorage, vchanger, type ChangerLibrary } from '../harness/changer.js';
 import { buildSampleTree, compareTrees } from '../harness/tree.js';
 
 describe('an autochanger of virtual tapes (burrow-vchanger)', () => {
   let src: string;
   let burrow: Burrow;
-  let tapes: string;
+  let lib: ChangerLibrary;
   let library: string;
 
   before(async () => {
     src = mkdtempSync(join(tmpdir(), 'burrow-changer-src-'));
     buildSampleTree(src); // about 5 MB: more than one cartridge of 4 MB
-    tapes = mkdtempSync(join(tmpdir(), 'burrow-changer-'));
-    library = join(tapes, 'library');
-    const init = await vchanger('init', library, '--slots', '5', '--drives', '2', '--import-export', '1', '--barcodes', 'A00001-A00003');
-    assert.equal(init.code, 0, init.stderr);
-    const drive = (n: number): string => `
-Device { Name = Drive${n}; Device Type = VTape; Media Type = LTO; Archive Device = ${JSON.stringify(join(tapes, `drive${n}`))}
-  Autochanger = yes; Drive Index = ${n}; Maximum Changer Wait = 30; Maximum Block Size = 64k; Volume Capacity = 4M; Label Media = no }`;
+    lib = await changerLibrary({ slots: 5, drives: 2, importExport: 1, barcodes: 'A00001-A00003' });
+    library = lib.library;
     burrow = await Burrow.start({
       include: [src],
-      sdResources: `${drive(0)}${drive(1)}
-Autochanger { Name = Library; Device = Drive0, Drive1; Changer Device = ${JSON.stringify(library)}; Changer Command = ${JSON.stringify(VCHANGER_COMMAND)} }`,
-      directorResources: `
-Storage { Name = Library; Address = 127.0.0.1; SDPort = @SDPORT@; Password = @SDPASSWORD@; Device = Library; Media Type = LTO }
+      sdResources: lib.sdResources,
+      directorResources: `${libraryStorage('Auto Changer = yes')}
 Pool { Name = Tapes; Pool Type = Backup }
 Job { Name = backup-lib; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = Library; Pool = Tapes; Messages = Standard }`,
     });
@@ -44,16 +37,10 @@ Job { Name = backup-lib; Type = Backup; Level = Full; Client = test-fd; FileSet 
   after(async () => {
     await burrow?.stop();
     rmSync(src, { recursive: true, force: true });
-    rmSync(tapes, { recursive: true, force: true });
+    lib?.remove();
   });
 
-  const inDrive = (n: number): string | null => {
-    try {
-      return basename(readlinkSync(join(tapes, `drive${n}`)));
-    } catch {
-      return null;
-    }
-  };
+  const inDrive = (n: number): string | null => lib.inDrive(n);
 
   it('labels cartridges by slot, the changer loading each one first', async () => {
     for (const slot of [1, 2]) {

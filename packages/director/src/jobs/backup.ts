@@ -124,7 +124,7 @@ function serveStorage(ctx: JobContext, { plan, totals, sd }: { plan: BackupPlan;
   const { env, id } = ctx;
   const media = new JobVolumes({
     catalog: env.catalog, reservations: env.reservations, clock: env.clock, jobId: id.jobId, poolName: plan.pool.name,
-    mediaType: plan.storage.mediaType, storageName: plan.storage.name, device: plan.storage.device, pruneVolumes: plan.pruning.pruneVolumes,
+    mediaType: plan.storage.mediaType, storageName: plan.storage.name, device: plan.storage.device, autoChanger: plan.storage.autoChanger, pruneVolumes: plan.pruning.pruneVolumes,
     job: { job: id.job, jobName: plan.jobName, jobId: id.jobId, client: plan.client.name, level: LEVEL_NAMES[plan.level], storage: plan.storage.name, catalog: env.catalogName },
   });
   const wait = new VolumeWait({

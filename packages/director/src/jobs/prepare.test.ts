@@ -11,7 +11,7 @@ import { prepareRun } from './prepare.js';
 const pool = (name: string): PoolPlan => ({ name, labelFormat: null, maximumVolumeBytes: 0 });
 
 function backupPlan(level: BackupPlan['level']): BackupPlan {
-  const storage = { name: 'File', address: '127.0.0.1', port: 9103, password: 'x', device: 'FileStorage', devices: ['FileStorage'], mediaType: 'File' };
+  const storage = { name: 'File', address: '127.0.0.1', port: 9103, password: 'x', device: 'FileStorage', devices: ['FileStorage'], mediaType: 'File', autoChanger: false };
   const levels = { F: { pool: pool('Full'), fromRun: false }, I: { pool: pool('Incremental'), fromRun: false } };
   return {
     kind: 'backup', jobName: 'backup-client', level, accurate: false, maximumBandwidth: 0, writeBootstrap: null, messages: 'Standard', priority: 10, scripts: [],

@@ -9,6 +9,8 @@
  * again after each `mount` that did not help, and after waits of 1 hour doubling to
  * 24 hours; after 9 of those the job fails, as Bareos's SD gives up. Between requests
  * the SD asks again every poll interval (a volume may have appeared in the catalog).
+ * A wanted cartridge that is out of the changer is named with its last known place
+ * (Burrow's "Location:" line after Bareos's).
  * The Job's Max Wait Time ends the wait sooner: `expired` aborts then.
  */
 import { BurrowError } from '@burrow/common/errors/index';
@@ -125,7 +127,7 @@ export class VolumeWait implements VolumeWaiting {
       ? `Job ${job} is waiting. Cannot find any appendable volumes.\nPlease use the "label" command to create a new Volume for:\n`
         + rows([['Storage', req.device], ['Pool', pool], ['Media type', mediaType]])
       : `Please mount append Volume "${req.wanted}" or label a new one for:\n`
-        + rows([['Job', job], ['Storage', req.device], ['Pool', pool], ['Media type', mediaType]]));
+        + rows([['Job', job], ['Storage', req.device], ['Pool', pool], ['Media type', mediaType], ...(req.location ? [['Location', req.location] as [string, string]] : [])]));
   }
 
   /** The Job's Max Wait Time (what is left of it after the job's other waits) ends this wait. */

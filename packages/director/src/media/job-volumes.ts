@@ -7,7 +7,7 @@
  * says why and what the operator can do, and the job waits (jobs/volume-wait.ts).
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { Catalog, MediaUsage } from '../catalog/index.js';
+import type { Catalog, MediaRow, MediaUsage } from '../catalog/index.js';
 import type { Clock } from '../time/clock.js';
 import type { OnMounted, VolumeChoice } from './choice.js';
 import { enforceLimits } from './limits.js';
@@ -24,6 +24,8 @@ export interface JobVolumesOptions {
   mediaType: string;
   storageName: string;
   device: string;
+  /** The Storage's Auto Changer: volumes in its changer are chosen first, and one out of it is waited for. */
+  autoChanger: boolean;
   /** The Job's Prune Volumes (the pool's AutoPrune applies anyway). */
   pruneVolumes: boolean;
   job?: VolumeWanted['job'];
@@ -34,6 +36,8 @@ export interface VolumeRequestIn {
   previousFull?: string;
   /** The last volume handed out, which the SD could not use, and why. */
   unusable?: { volume: string; reason: string };
+  /** The last volume handed out, whose cartridge is in no slot of the drive's changer. */
+  notInChanger?: string;
   labelMedia: boolean;
   /** The volume the job's drive has mounted: taken first when it is appendable in the pool (Bareos asks the same). */
   mounted?: string;
@@ -48,8 +52,17 @@ export interface Logged<T> {
   warnings?: string[];
 }
 
+/** What the operator is told of a cartridge the job waits for that is not in the changer. */
+export interface OutOfChanger {
+  volume: string;
+  /** Its last known place, from the catalog (Bareos's Slot and Storage). */
+  location: string;
+}
+
 export class JobVolumes {
   private readonly unwanted = new Set<string>();
+  /** Volumes the SD found in no slot of its changer during this job: waited for, not tried again, until they are back in. */
+  private readonly missing = new Set<string>();
   private readonly plans = new Map<string, OnMounted>();
   private readonly ids = new Map<string, number>();
 
@@ -61,9 +74,10 @@ export class JobVolumes {
    * operator should mount or label a particular volume: an Unlabeled one of the pool
    * (made by `add`) that the device may not label by itself.
    */
-  next(req: VolumeRequestIn): Logged<VolumeChoice | null> & { reason?: string; wanted?: string } {
+  next(req: VolumeRequestIn): Logged<VolumeChoice | null> & { reason?: string; wanted?: string; outOfChanger?: OutOfChanger } {
     const { catalog, reservations, jobId } = this.o;
     const lines: string[] = [];
+    if (req.notInChanger) lines.push(...this.notInChanger(req.notInChanger));
     if (req.previousFull) {
       const prev = catalog.getMediaByName(req.previousFull);
       if (prev?.volStatus === 'Append') catalog.setMediaStatus(prev.mediaId, 'Full');
@@ -76,6 +90,7 @@ export class JobVolumes {
       prune: pool.autoPrune || this.o.pruneVolumes, unwanted: new Set([...this.unwanted, ...(req.othersAppend ?? [])]),
       mounted: req.mounted, now: this.o.clock.now(), job: this.o.job,
       storage: { name: this.o.storageName, device: this.o.device },
+      inChangerOf: this.o.autoChanger ? catalog.ensureStorage(this.o.storageName) : undefined,
     });
     lines.push(...result.lines);
     if (result.found === null) {
@@ -86,10 +101,41 @@ export class JobVolumes {
       return { value: null, lines, warnings, reason: result.reason, wanted };
     }
     const choice = result.found;
+    const out = choice.media && choice.volumeName !== req.mounted ? this.outOfChanger(choice.media) : undefined;
+    if (out) {
+      // Bareos asks for the cartridge rather than have the changer look for it in vain.
+      const reason = `Volume "${out.volume}" is not in the changer of Storage "${this.o.storageName}" (${out.location}): `
+        + `put it in a slot and run "update slots storage=${this.o.storageName}", or label another volume for Pool "${this.o.poolName}".`;
+      return { value: null, lines, warnings, reason, wanted: out.volume, outOfChanger: out };
+    }
     reservations.hold(jobId, choice.volumeName, choice.onMounted.kind !== 'none');
     this.plans.set(choice.volumeName, choice.onMounted);
     if (choice.media) this.ids.set(choice.volumeName, choice.media.mediaId);
     return { value: choice, lines, warnings };
+  }
+
+  /**
+   * The SD's changer has no slot with the volume's cartridge: InChanger = 0 in the
+   * catalog (Bareos's words for it), its hold goes, and it is waited for, not used.
+   */
+  private notInChanger(volume: string): string[] {
+    this.missing.add(volume);
+    this.o.reservations.release(this.o.jobId, volume);
+    this.plans.delete(volume);
+    const m = this.o.catalog.getMediaByName(volume);
+    if (!m?.inChanger) return [];
+    this.o.catalog.updateMedia(m.mediaId, { inChanger: false });
+    return [`Autochanger Volume "${volume}" not found in slot ${m.slot}.\n    Setting InChanger to zero in catalog.`];
+  }
+
+  /**
+   * A chosen volume the job must wait for instead: out of the changer by the catalog
+   * (Auto Changer) or by the SD's word during this job, and not back in since.
+   */
+  private outOfChanger(m: MediaRow): OutOfChanger | undefined {
+    if (m.inChanger || (!this.o.autoChanger && !this.missing.has(m.volumeName))) return undefined;
+    const where = m.storageName === null ? '' : ` of Storage "${m.storageName}"`;
+    return { volume: m.volumeName, location: m.slot > 0 ? `last seen in Slot ${m.slot}${where}` : 'never seen in a changer slot' };
   }
 
   /**

@@ -224,3 +224,34 @@ test('Recycle Current Volume: the mounted volume is recycled before looking else
     w.close();
   }
 });
+
+test('an autochanger: volumes in its slots first, at every step; then the others (Bareos clears InChanger and looks again) before a new one', async () => {
+  const w = mediaWorld();
+  try {
+    const pool = w.pool({ name: 'Tapes', labelFormat: 'T-' });
+    const changer = w.catalog.ensureStorage('Library');
+    const out = w.volume('OUT', pool);
+    const inside = w.volume('IN', pool);
+    w.backup('F', [inside]);
+    await w.clock.advanceTo(w.clock.now() + 1000);
+    w.backup('I', [out]);
+    w.catalog.updateMedia(inside, { inChanger: true, slot: 2, storageId: changer });
+    w.catalog.updateMedia(out, { inChanger: false, slot: 1, storageId: changer });
+    assert.equal(chosen(w, pool), 'OUT', 'without Auto Changer: the most recently written');
+    assert.equal(chosen(w, pool, { inChangerOf: changer }), 'IN', 'with it: the one in the changer');
+    assert.equal(chosen(w, pool, { inChangerOf: w.catalog.ensureStorage('Other') }), 'OUT', 'in another changer only: not this one\'s');
+
+    w.catalog.setMediaStatus(inside, 'Full');
+    assert.equal(chosen(w, pool, { inChangerOf: changer }), 'OUT', 'none appendable in the changer: one out of it, before a new volume');
+    w.catalog.setMediaStatus(out, 'Full');
+    assert.equal(chosen(w, pool, { inChangerOf: changer }), 'T-0003', 'none at all: a new volume');
+
+    const purged = w.volume('P-OUT', pool, { status: 'Purged' });
+    const purgedIn = w.volume('P-IN', pool, { status: 'Purged' });
+    w.catalog.updateMedia(purgedIn, { inChanger: true, slot: 3, storageId: changer });
+    assert.equal(w.catalog.getMedia(purged)?.inChanger, false);
+    assert.equal(chosen(w, pool, { inChangerOf: changer }), 'P-IN', 'recycling too takes the changer\'s first');
+  } finally {
+    w.close();
+  }
+});

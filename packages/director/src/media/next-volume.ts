@@ -15,6 +15,9 @@
  *   8. Purge Oldest Volume (ignores retention) or Recycle Oldest Volume (respects it);
  * and every Append volume found is checked against its limits first (a volume over a
  * limit is marked Full or Used and the search starts again, at most 200 times).
+ * For an autochanger (Storage Auto Changer = yes), steps 1 to 6 look first only at the
+ * volumes in its slots (InChanger = 1 in this Storage), then at all (Bareos's step 7,
+ * "clear InChanger and start again"), before a new volume is named.
  * Unlike Bareos, nothing is recycled, moved or created here: the choice says what to
  * commit once the SD has the volume mounted (mounted.ts), and it is held meanwhile.
  */
@@ -38,6 +41,8 @@ export interface VolumeWanted {
   prune: boolean;
   /** Volumes this job must not get (the SD could not use them, or other drives append to them). */
   unwanted: ReadonlySet<string>;
+  /** An autochanger's StorageId: its volumes (InChanger = 1 there) are looked at first. */
+  inChangerOf?: number;
   /** The volume the job's drive has mounted: taken first when it is appendable in the pool, so the drive's other writers share it. */
   mounted?: string;
   now: number;
@@ -55,14 +60,21 @@ interface Search {
   w: VolumeWanted;
   reservations: VolumeReservations;
   lines: string[];
+  /** This pass looks only at the volumes in this changer (a StorageId), or at all. */
+  inChanger: number | undefined;
 }
 
 export function findNextVolume(catalog: Catalog, reservations: VolumeReservations, w: VolumeWanted): VolumeSearchResult {
-  const s: Search = { catalog, w, reservations, lines: [] };
+  const s: Search = { catalog, w, reservations, lines: [], inChanger: w.inChangerOf };
   for (let tries = 0; tries < MAX_TRIES; tries++) {
-    const found = current(s) ?? appendable(s) ?? labelable(s) ?? recyclable(s, w.pool) ?? pruned(s) ?? fromScratch(s) ?? newVolume(s) ?? oldest(s);
+    const found = current(s) ?? appendable(s) ?? labelable(s) ?? recyclable(s, w.pool) ?? pruned(s) ?? fromScratch(s)
+      ?? (s.inChanger === undefined ? newVolume(s) ?? oldest(s) : undefined);
     if (found === 'again') continue;
     if (found) return { found, lines: s.lines };
+    if (s.inChanger !== undefined) {
+      s.inChanger = undefined; // none in the changer: any volume of the pool, then a new one
+      continue;
+    }
     return { found: null, lines: s.lines, reason: nothingFound(s) };
   }
   s.lines.push('We seem to be looping trying to find the next volume. I give up.');
@@ -76,7 +88,7 @@ function excluded(s: Search): Set<string> {
 
 function find(s: Search, pool: PoolRow, statuses: VolStatus[], more: Partial<MediaSearch> = {}): MediaRow | undefined {
   return s.catalog.findMedia({
-    poolId: pool.poolId, mediaType: s.w.mediaType, statuses, order: 'most-recently-written', exclude: excluded(s), ...more,
+    poolId: pool.poolId, mediaType: s.w.mediaType, statuses, order: 'most-recently-written', exclude: excluded(s), inChangerOf: s.inChanger, ...more,
   });
 }
 
@@ -117,7 +129,9 @@ function appendable(s: Search): VolumeChoice | 'again' | undefined {
   let first = mounted && mounted.poolId === s.w.pool.poolId && mounted.mediaType === s.w.mediaType && mounted.volStatus === 'Append'
     && mounted.enabled === 1 && !skip.has(mounted.volumeName) ? mounted : undefined;
   for (;;) {
-    const m = first ?? s.catalog.findMedia({ poolId: s.w.pool.poolId, mediaType: s.w.mediaType, statuses: ['Append'], order: 'most-recently-written', exclude: skip });
+    const m = first ?? s.catalog.findMedia({
+      poolId: s.w.pool.poolId, mediaType: s.w.mediaType, statuses: ['Append'], order: 'most-recently-written', exclude: skip, inChangerOf: s.inChanger,
+    });
     if (!m) return undefined;
     const { media, message } = enforceLimits(s.catalog, m, s.w.now);
     if (message) {

@@ -18,12 +18,14 @@ import type { StorageTarget } from './storage-link.js';
 export interface NoVolumeNow {
   /** The volume the operator should mount or label, or null for any appendable volume. */
   wanted: string | null;
-  /** '' for a new request; 'poll', 'mount' or 'label' for what made the SD ask again. */
+  /** '' for a new request; 'poll', 'mount', 'label' or 'slots' for what made the SD ask again. */
   askingAgain: string;
   /** The job's drive as Bareos prints it. */
   device: string;
   /** The media module's explanation of why there is no volume. */
   reason: string;
+  /** The wanted volume's cartridge is out of the changer: where it was last seen, for the operator. */
+  location?: string;
 }
 
 /**
@@ -130,8 +132,8 @@ function say(s: BackupSession, lines: readonly string[]): void {
 async function answerVolumeRequest(s: BackupSession, req: burrow.SdVolumeRequest, signal: AbortSignal): Promise<void> {
   try {
     await s.media.untilMountedSettled(req.mountedVolume || undefined, signal);
-    const { value: choice, lines, warnings, reason, wanted } = s.media.next({
-      previousFull: req.previousVolume || undefined,
+    const { value: choice, lines, warnings, reason, wanted, outOfChanger } = s.media.next({
+      previousFull: req.previousVolume || undefined, notInChanger: req.notInChangerVolume || undefined,
       unusable: req.unusableVolume ? { volume: req.unusableVolume, reason: req.unusableReason } : undefined,
       labelMedia: req.labelMedia === true, mounted: req.mountedVolume || undefined, othersAppend: req.unwantedVolumes,
     });
@@ -139,9 +141,11 @@ async function answerVolumeRequest(s: BackupSession, req: burrow.SdVolumeRequest
     say(s, lines);
     if (choice === null) {
       // Nothing now: the job waits for the operator (or a volume to appear) instead of failing.
-      const { pollSeconds } = s.wait.noVolume({ wanted: wanted ?? null, askingAgain: req.askingAgain, device: req.device || `"${s.storage.device}"`, reason: reason ?? '' });
+      const { pollSeconds } = s.wait.noVolume({
+        wanted: wanted ?? null, askingAgain: req.askingAgain, device: req.device || `"${s.storage.device}"`, reason: reason ?? '', location: outOfChanger?.location,
+      });
       // Right after a mount or label, once more soon: the label's catalog row may be a moment behind the SD's wake.
-      const poll = req.askingAgain === 'mount' || req.askingAgain === 'label' ? Math.min(pollSeconds, AFTER_OPERATOR_SECONDS) : pollSeconds;
+      const poll = ['mount', 'label', 'slots'].includes(req.askingAgain) ? Math.min(pollSeconds, AFTER_OPERATOR_SECONDS) : pollSeconds;
       await s.sd.send('sdVolumeReply', { noVolume: true, wantedVolume: wanted ?? '', pollSeconds: poll });
       return;
     }

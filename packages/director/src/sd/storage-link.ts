@@ -25,6 +25,8 @@ export interface StorageTarget {
   mediaType: string;
   /** Heartbeat Interval in ms (the Storage's, else the Director's). */
   heartbeatMs?: number;
+  /** Auto Changer = yes: the volumes of the changer (InChanger = 1 in this Storage) are chosen first. */
+  autoChanger: boolean;
 }
 
 /** The reservation a job session asks the SD for (Bareos's "use storage=" and "use device=" lines). */
@@ -77,7 +79,8 @@ export async function labelVolume(target: StorageTarget, directorName: string, r
 
 /** The operator's `mount`, `unmount` and `release` of a drive (Bareos's dir_cmd.cc). */
 export interface DriveCommand {
-  action: 'mount' | 'unmount' | 'release';
+  /** wake: after update slots, the jobs waiting on the Storage's drives ask for a volume again. */
+  action: 'mount' | 'unmount' | 'release' | 'wake';
   /** The drive of the Storage's device, from 0 (Bareos's drive=). */
   drive: number;
   /** mount: the changer slot to load. */

@@ -55,7 +55,7 @@ export function storageTarget(config: DirectorConfig, name: string): StorageTarg
   const s = need(config.storages, name, 'Storage', name);
   return {
     name: s.name, address: s.address, port: s.sdPort, password: s.password, device: s.device[0] ?? '', devices: s.device, mediaType: s.mediaType,
-    heartbeatMs: heartbeatMs(config, s),
+    heartbeatMs: heartbeatMs(config, s), autoChanger: s.autoChanger,
   };
 }
 
@@ -245,7 +245,7 @@ export function resolveVerify(config: DirectorConfig, job: JobResource, o: Overr
   const storageName = o.storage ?? job.storage[0] ?? verifyJob?.storage[0];
   const volumeLevel = level === 'VolumeToCatalog' || level === 'Data';
   if (volumeLevel && !storageName) throw new BurrowError('BAD_REQUEST', `Job "${job.name}" names no Storage to read the volumes of a ${level} verify from`);
-  const storage = storageName ? storageTarget(config, storageName) : { name: '', address: '', port: 0, password: '', device: '', devices: [], mediaType: '' };
+  const storage = storageName ? storageTarget(config, storageName) : { name: '', address: '', port: 0, password: '', device: '', devices: [], mediaType: '', autoChanger: false };
   return {
     kind: 'verify',
     jobName: job.name,

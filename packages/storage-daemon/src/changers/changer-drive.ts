@@ -18,6 +18,17 @@ import type { TapeDrive } from '../devices/tape/tape-drive.js';
 import type { VolumeLabelInfo } from '../volume/labels.js';
 import type { ChangerDrive, ScriptChanger } from './script-changer.js';
 
+/**
+ * The cartridge a drive should mount is in no slot of the library: the job must wait
+ * for the operator to put it in (Bareos's "Please mount append Volume"), not give the
+ * volume up as unusable.
+ */
+export class NotInChanger extends BurrowError {
+  constructor(readonly volumeName: string, readonly changerName: string) {
+    super('NOT_FOUND', `Volume "${volumeName}" is not in Autochanger "${changerName}": no slot holds a cartridge with that barcode`);
+  }
+}
+
 /** One library: its changer script and the drives in it, which take turns to move cartridges. */
 export class Autochanger {
   private readonly sequences = new SerialQueue();
@@ -37,9 +48,7 @@ export class Autochanger {
     return this.sequences.run(async () => {
       const listed = await this.changer.list();
       const entry = listed.slots.find((s) => s.barcode === volumeName);
-      if (!entry) {
-        throw new BurrowError('NOT_FOUND', `Volume "${volumeName}" is not in Autochanger "${this.name}": no slot holds a cartridge with that barcode`);
-      }
+      if (!entry) throw new NotInChanger(volumeName, this.name);
       await this.bringTo(d, entry.slot, volumeName);
     });
   }

@@ -17,4 +17,4 @@ export { CHANGER_COMMANDS, isChangerCommand, parseList, parseListall, parseLoade
 export type { ChangerCommandName, ChangerElement, ListedSlot, SlotList } from './contract.js';
 export { changerArgv, type ChangerCall, type ChangerCommandTemplate } from './command-line.js';
 export { DEFAULT_MAXIMUM_CHANGER_WAIT, ScriptChanger, type CallContext, type ChangerDrive, type ScriptChangerOptions } from './script-changer.js';
-export { Autochanger, ChangerTapeDrive } from './changer-drive.js';
+export { Autochanger, ChangerTapeDrive, NotInChanger } from './changer-drive.js';

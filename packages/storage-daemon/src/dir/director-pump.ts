@@ -14,6 +14,8 @@ export interface VolumeRequest {
   previousVolume: string;
   /** The volume of the last reply, when it could not be used, and why. */
   unusable?: { volume: string; reason: string };
+  /** The volume of the last reply, when its cartridge is in no slot of the drive's autochanger. */
+  notInChanger?: string;
   /** The device's Label Media: whether the Director may hand out a volume still to be labelled. */
   labelMedia: boolean;
   /** The volume the job's drive has mounted: the Director prefers it when it suits the job. */
@@ -21,7 +23,7 @@ export interface VolumeRequest {
   /** Volumes other drives append to: the Director must not hand them out. */
   unwantedVolumes: string[];
   /** After a "no volume" reply: what made the session ask again ('' for a new request). */
-  askingAgain: '' | 'poll' | 'mount' | 'label';
+  askingAgain: '' | 'poll' | 'mount' | 'label' | 'slots';
   /** The job's drive as Bareos prints it, for the operator's messages. */
   device: string;
 }
@@ -48,6 +50,7 @@ export class DirectorPump {
     await this.director.send('sdVolumeRequest', {
       jobId: req.jobId, previousVolume: req.previousVolume, unusableVolume: req.unusable?.volume, unusableReason: req.unusable?.reason,
       labelMedia: req.labelMedia, mountedVolume: req.mountedVolume, unwantedVolumes: req.unwantedVolumes, askingAgain: req.askingAgain, device: req.device,
+      notInChangerVolume: req.notInChanger,
     });
     return reply;
   }

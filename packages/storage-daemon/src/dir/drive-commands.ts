@@ -1,6 +1,6 @@
 /**
  * The SD's side of the operator's `mount`, `unmount` and `release` (Bareos's MountCmd,
- * UnmountCmd, ReleaseCmd): the Director passes the command on with the device and
+ * UnmountCmd, ReleaseCmd; and `wake`, Burrow's, after update slots): the Director passes the command on with the device and
  * drive it names, and gets Bareos's numbered reply back. An unknown action is refused
  * with Bareos's "3900 Invalid command".
  */
@@ -16,7 +16,9 @@ export function driveReply(operator: DriveOperator, cmd: burrow.SdDriveCommand):
       return operator.unmount(at);
     case 'release':
       return operator.release(at);
+    case 'wake':
+      return Promise.resolve(operator.wakeWaiting(cmd.device));
     default:
-      return Promise.resolve({ code: 3900, text: `3900 Invalid command: ${JSON.stringify(cmd.action)} is not mount, unmount or release` });
+      return Promise.resolve({ code: 3900, text: `3900 Invalid command: ${JSON.stringify(cmd.action)} is not mount, unmount, release or wake` });
   }
 }

@@ -11,6 +11,7 @@ import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
 import { BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD } from '../volume/block.js';
 import type { AppendVolume } from '../devices/drive.js';
 import type { AppendReservation, WakeCause } from '../reservations/index.js';
+import { NotInChanger } from '../changers/changer-drive.js';
 import { CatalogBatcher } from './catalog-batcher.js';
 import { sessionSignal, type SessionParties } from './session.js';
 
@@ -64,7 +65,9 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
  * other drives append to. A volume that is not ours (or a foreign file where a label
  * should go) is left untouched and reported, and the Director is asked for another, as
  * Bareos does; otherwise one stray file would stop every backup of the pool. A volume
- * another drive took meanwhile is asked around the same way, without blaming it. Once
+ * another drive took meanwhile is asked around the same way, without blaming it; a
+ * cartridge in no slot of the drive's changer is reported as such, and the Director has
+ * the job wait for it to be put in (or for another volume). Once
  * a volume is mounted the Director hears so (sdVolumeMounted) and commits its choice.
  * The drive's writers ask one at a time (AppendReservation.chooseVolume), each once
  * the one before has its volume mounted.
@@ -93,14 +96,16 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
   return (previous) => reservation.chooseVolume(() => askForVolume(previous), signal);
   async function askForVolume(previous: string): Promise<AppendVolume> {
     let unusable: { volume: string; reason: string } | undefined;
+    let notInChanger: string | undefined;
     let askingAgain: '' | 'poll' | WakeCause = '';
     const taken = new Set<string>();
     for (let refused = 0; ;) {
       const reply = await s.pump.requestVolume({
-        jobId, previousVolume: previous, unusable, labelMedia: reservation.labelMedia, askingAgain, device: reservation.printName,
+        jobId, previousVolume: previous, unusable, notInChanger, labelMedia: reservation.labelMedia, askingAgain, device: reservation.printName,
         mountedVolume: reservation.mountedVolume() ?? undefined, unwantedVolumes: [...reservation.unwantedVolumes(), ...taken],
       });
       unusable = undefined;
+      notInChanger = undefined;
       if (reply.noVolume) {
         askingAgain = await waitForOperator(reservation, reply, signal);
         continue;
@@ -114,6 +119,11 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
       try {
         return await openVolume(reply, previous);
       } catch (err) {
+        // A cartridge out of the library: the Director notes it and the job waits for it (or another), it is not unusable.
+        if (err instanceof NotInChanger) {
+          notInChanger = err.volumeName;
+          continue;
+        }
         const e = toBurrowError(err);
         // Not ours, or gone from the Archive Device (Bareos marks both in Error and goes on).
         if ((e.code !== 'VOLUME_FORMAT' && e.code !== 'NOT_FOUND') || ++refused >= MAX_UNUSABLE_VOLUMES) throw e;

@@ -1,7 +1,7 @@
 /**
  * The operator's hands on a drive, as the Director passes on `mount`, `unmount`,
- * `release` and `label` (Bareos's dir_cmd.cc): each answers with Bareos's reply number
- * and words. `unmount` takes an idle drive out of use until `mount`; `release` forgets
+ * `release` and `label` (Bareos's dir_cmd.cc), and the wake after `update slots`: each
+ * answers with Bareos's reply number and words. `unmount` takes an idle drive out of use until `mount`; `release` forgets
  * its volume so the next job reads the label again; `mount` puts it back, or wakes a
  * job waiting on it for a volume. Bareos prints a device as `""Name" (path)"` in some
  * of these replies; Burrow prints `"Name" (path)` everywhere.
@@ -138,6 +138,18 @@ export class DriveOperator {
     const labelled = await drive.drive.label(volumeName, info, { relabel: options.relabel === true, renameFrom: options.renameFrom });
     this.wake(this.desk.table.drives.filter((other) => other.config.mediaType === mediaType), 'label');
     return { ...labelled, drive: drive.name };
+  }
+
+  /**
+   * After `update slots`: the jobs waiting on the drives of `device` (an Autochanger, or
+   * one drive) ask the Director again, as a cartridge they wait for may be in now.
+   */
+  wakeWaiting(device: string): DriveReply {
+    const group = this.desk.table.groupList().find((g) => g.name.toLowerCase() === device.toLowerCase());
+    const drives = group?.drives ?? this.desk.table.candidates(device);
+    const waiting = drives.reduce((n, d) => n + d.operatorWaits.length, 0);
+    this.wake(drives, 'slots');
+    return reply(3000, `OK ${waiting} waiting job(s) on Device "${device}" asked to look again.`);
   }
 
   private locate(at: DriveAddress): { ok: true; drive: ReservableDrive } | { ok: false; reply: DriveReply } {

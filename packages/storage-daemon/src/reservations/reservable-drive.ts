@@ -33,8 +33,11 @@ export interface DriveConfig {
  */
 export type Blocked = 'unmounted' | 'unmounted-waiting' | null;
 
-/** What woke a job waiting for the operator: a `mount` on its drive, or a `label` it may use. */
-export type WakeCause = 'mount' | 'label';
+/**
+ * What woke a job waiting for the operator: a `mount` on its drive, a `label` it may
+ * use, or an `update slots` that found cartridges in its drive's changer.
+ */
+export type WakeCause = 'mount' | 'label' | 'slots';
 
 /**
  * A job waiting on a drive for the operator (Bareos's BST_WAITING_FOR_SYSOP):

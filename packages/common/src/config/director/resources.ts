@@ -104,6 +104,8 @@ export const storageSpec = defineResource({
     enabled: one(bool().default(true), 'is not applied yet: jobs still use a disabled Storage'),
     // Unset: the Director resource's Heartbeat Interval.
     heartbeatInterval: one(duration().optional()),
+    // The Storage is an autochanger: volumes with InChanger = 1 in it are chosen first.
+    autoChanger: one(bool().default(false)),
   },
   aliases: { port: 'sdPort', 'SD Address': 'address', 'SD Password': 'password' },
   unimplemented: [
@@ -111,7 +113,6 @@ export const storageSpec = defineResource({
     'Cache Status Interval', 'Maximum Concurrent Read Jobs', 'SDD Port', 'Paired Storage',
     'Maximum Bandwidth Per Job', 'Collect Statistics', 'NDMP Changer Device',
   ],
-  notYet: [{ directives: ['Auto Changer'], message: NOT_AVAILABLE_YET.tape }],
 });
 
 export const DB_DRIVERS = ['sqlite3'] as const;

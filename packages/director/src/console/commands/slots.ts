@@ -7,15 +7,20 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { MediaRow } from '../../catalog/index.js';
-import { changerCommand, type StorageTarget } from '../../sd/storage-link.js';
+import { changerCommand, driveCommand, type StorageTarget } from '../../sd/storage-link.js';
 import type { ConsoleContext } from '../command.js';
 
-/** `update slots`: Slot, InChanger and Storage of every volume the changer lists; those it no longer holds leave it. */
+/**
+ * `update slots`: Slot, InChanger and Storage of every volume the changer lists; those
+ * it no longer holds leave it. When cartridges came in, the jobs waiting on the
+ * Storage's drives ask for a volume again at once (one may wait for such a cartridge).
+ */
 export async function updateSlots(ctx: ConsoleContext, target: StorageTarget): Promise<string[]> {
   const reply = await changerCommand(target, ctx.env.directorName, { action: 'list' });
   const storageId = ctx.catalog.ensureStorage(target.name);
   const lines = [...reply.messages, ...reply.problems];
   const listed = new Set<number>();
+  let cameIn = 0;
   for (const { slot, barcode } of reply.slots) {
     if (barcode === '') continue;
     const m = ctx.catalog.getMediaByName(barcode);
@@ -28,6 +33,7 @@ export async function updateSlots(ctx: ConsoleContext, target: StorageTarget): P
       lines.push(`Catalog record for Volume "${barcode}" is up to date.`);
       continue;
     }
+    if (!m.inChanger || m.storageId !== storageId) cameIn++;
     ctx.catalog.updateMedia(m.mediaId, { slot, inChanger: true, storageId });
     lines.push(`Catalog record for Volume "${barcode}" updated to reference slot ${slot}.`);
   }
@@ -35,6 +41,10 @@ export async function updateSlots(ctx: ConsoleContext, target: StorageTarget): P
     if (listed.has(m.mediaId)) continue;
     ctx.catalog.updateMedia(m.mediaId, { inChanger: false });
     lines.push(`Volume "${m.volumeName}" is no longer in the changer (it was in Slot ${m.slot}): InChanger set to zero.`);
+  }
+  if (cameIn > 0) {
+    const woken = await driveCommand(target, ctx.env.directorName, { action: 'wake', drive: 0 });
+    if (woken.code >= 3900) lines.push(woken.text);
   }
   return lines;
 }

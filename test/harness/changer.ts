@@ -1,0 +1,64 @@
+/**
+ * A burrow-vchanger library for end-to-end tests: the cartridges in a temporary
+ * directory, the Storage daemon's Devices and Autochanger over it (VTape drives, small
+ * blocks and cartridges so a test's data is tiny), and which cartridge each drive holds.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { VCHANGER_COMMAND, vchanger } from '@burrow/storage-daemon/changers/testing';
+
+export { vchanger };
+
+export interface ChangerLibraryOptions {
+  slots: number;
+  drives: number;
+  /** The last slots, where cartridges go in and out. */
+  importExport: number;
+  /** `A00001-A00003`, as burrow-vchanger init takes them. */
+  barcodes: string;
+  /** Each cartridge's Volume Capacity (default 4M). */
+  capacity?: string;
+}
+
+export interface ChangerLibrary {
+  /** The directory holding the cartridges, the library and the drives' links. */
+  readonly tapes: string;
+  /** The library's directory (the Changer Device). */
+  readonly library: string;
+  /** The SD's resources: Devices Drive0.. and the Autochanger `Library`. */
+  readonly sdResources: string;
+  /** The barcode of the cartridge in drive `n`, or null. */
+  inDrive(n: number): string | null;
+  remove(): void;
+}
+
+export async function changerLibrary(o: ChangerLibraryOptions): Promise<ChangerLibrary> {
+  const tapes = mkdtempSync(join(tmpdir(), 'burrow-changer-'));
+  const library = join(tapes, 'library');
+  const init = await vchanger('init', library, '--slots', String(o.slots), '--drives', String(o.drives), '--import-export', String(o.importExport), '--barcodes', o.barcodes);
+  assert.equal(init.code, 0, init.stderr);
+  const drive = (n: number): string => `
+Device { Name = Drive${n}; Device Type = VTape; Media Type = LTO; Archive Device = ${JSON.stringify(join(tapes, `drive${n}`))}
+  Autochanger = yes; Drive Index = ${n}; Maximum Changer Wait = 30; Maximum Block Size = 64k; Volume Capacity = ${o.capacity ?? '4M'}; Label Media = no }`;
+  const names = Array.from({ length: o.drives }, (_, n) => `Drive${n}`);
+  return {
+    tapes, library,
+    sdResources: `${names.map((_, n) => drive(n)).join('')}
+Autochanger { Name = Library; Device = ${names.join(', ')}; Changer Device = ${JSON.stringify(library)}; Changer Command = ${JSON.stringify(VCHANGER_COMMAND)} }`,
+    inDrive: (n) => {
+      try {
+        return basename(readlinkSync(join(tapes, `drive${n}`)));
+      } catch {
+        return null;
+      }
+    },
+    remove: () => rmSync(tapes, { recursive: true, force: true }),
+  };
+}
+
+/** The Director's Storage `Library` for it (`more`: e.g. `Auto Changer = yes`). */
+export function libraryStorage(more = ''): string {
+  return `Storage { Name = Library; Address = 127.0.0.1; SDPort = @SDPORT@; Password = @SDPASSWORD@; Device = Library; Media Type = LTO; ${more} }\n`;
+}

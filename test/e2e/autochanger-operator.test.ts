@@ -9,6 +9,11 @@
  *   through the mail slot and `update slots` is run, the job goes on and ends OK.
  * - Volume choice takes the volumes in the changer first (Bareos's InChanger order),
  *   even over a more recently written one that is out of it.
+ * - export, import and move carry cartridges through the mail slot and keep the
+ *   catalog in step; `mount slot= drive=` loads a slot for a waiting job, or on an idle
+ *   drive and answers with the volume it mounted.
+ * - Two backups at once write on the two drives, and a restore reads one cartridge
+ *   while a backup writes another: all end OK, the restore exact.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +24,7 @@ import { SmtpTestServer } from '@burrow/director/tools/bsmtp/testing';
 import { Burrow } from '../harness/daemons.js';
 import { changerLibrary, libraryStorage, vchanger, type ChangerLibrary } from '../harness/changer.js';
 import { BINDIR } from '../harness/paths.js';
+import { compareTrees } from '../harness/tree.js';
 
 describe('an autochanger and its operator', () => {
   let src: string;
@@ -53,6 +59,8 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
     lib?.remove();
   });
 
+  const jobStatus = async (id: number): Promise<string | undefined> =>
+    /jobstatus: (\w)\n/.exec((await burrow.console([`llist jobid=${id}`])).stdout)?.[1];
   /** The volume's catalog record as `.api json` gives it. */
   const volume = async (name: string): Promise<string> => (await burrow.console(['.api json', `list volume=${name}`])).stdout;
 
@@ -109,4 +117,62 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
     assert.match(second.stdout, /jobstatus: T\n/, second.stdout + burrow.jobLog());
     assert.match(burrow.jobLog(), new RegExp(`JobId 3: .*Volume name\\(s\\):\\s+${other}\\n`, 's'));
   });
+
+  it('export, import and move carry cartridges through the mail slot; mount slot= loads one for a waiting job, or an idle drive', async () => {
+    const exported = await burrow.console(['export storage=Library volume=A00003']);
+    assert.match(exported.stdout, /3308 Successfully transfered volume from slot 5 to 6\./, exported.stdout + burrow.logs());
+    assert.match(exported.stdout, /Volume "A00003" is no longer in the changer \(it was in Slot 5\): InChanger set to zero\./);
+    assert.equal((await vchanger('remove', lib.library, '6')).stdout, 'A00003\n');
+
+    // The catalog knows it is out: the job waits for it at once, naming where it was.
+    assert.equal((await burrow.console(['run job=backup-offsite yes'])).code, 0);
+    await burrow.untilLogged(/JobId 4: Please mount append Volume "A00003" or label a new one for:\n[^]*Location: {5}last seen in Slot 5 of Storage "Library"/);
+    const drive = /JobId 4: Using Device "Drive(\d)" to write\./.exec(burrow.jobLog())?.[1];
+    assert.ok(drive !== undefined, burrow.jobLog());
+    // Put back by hand into slot 3, the catalog not told: mount slot= has the changer load it for the job.
+    assert.equal((await vchanger('insert', lib.library, '6', 'A00003')).code, 0);
+    assert.equal((await vchanger(lib.library, 'transfer', '6', '3')).code, 0);
+    const mounted = await burrow.console([`mount storage=Library slot=3 drive=${drive}`, 'wait jobid=4', 'llist jobid=4']);
+    assert.match(mounted.stdout, new RegExp(`3001 OK mount requested\\. Device="Drive${drive}"`), mounted.stdout);
+    assert.match(mounted.stdout, /jobstatus: T\n/, mounted.stdout + burrow.jobLog());
+    assert.match(burrow.jobLog(), /JobId 4: .*Volume name\(s\):\s+A00003\n/s);
+
+    assert.equal((await vchanger('insert', lib.library, '6', 'B00001')).code, 0);
+    const imported = await burrow.console(['import storage=Library']);
+    const into = /3308 Successfully transfered volume from slot 6 to (\d)\./.exec(imported.stdout)?.[1];
+    assert.ok(into !== undefined, imported.stdout);
+    assert.match(imported.stdout, new RegExp(`Volume "B00001" in Slot ${into} is not in the catalog`));
+    const free = emptySlots((await vchanger(lib.library, 'listall')).stdout);
+    assert.ok(free.length > 0);
+    const moved = await burrow.console([`move storage=Library srcslots=${into} dstslots=${free[0]}`, `move storage=Library srcslots=${into}`]);
+    assert.match(moved.stdout, new RegExp(`3308 Successfully transfered volume from slot ${into} to ${free[0]}\\.`), moved.stdout);
+    assert.match(moved.stdout, /Cannot perform a move operation without source and\/or destination selection/);
+    assert.match((await vchanger(lib.library, 'list')).stdout, new RegExp(`^${free[0]}:B00001$`, 'm'));
+
+    const idle = await burrow.console(['unmount storage=Library drive=1', `mount storage=Library slot=${free[0]} drive=1`, 'mount storage=Library slot=3 drive=1']);
+    assert.match(idle.stdout, /3905 Device "Drive1" \(\S+\) open but no Burrow volume is mounted\./, idle.stdout);
+    assert.match(idle.stdout, /3001 Device "Drive1" \(\S+\) is mounted with Volume "A00003"/);
+    assert.equal(lib.inDrive(1), 'A00003');
+  });
+
+  it('two jobs at once write on the two drives; a restore reads while a backup writes; all end OK', async () => {
+    await burrow.console(['run job=backup-offsite yes', 'run job=backup-tapes yes', 'wait']);
+    assert.equal(await jobStatus(5), 'T', burrow.jobLog());
+    assert.equal(await jobStatus(6), 'T', burrow.jobLog());
+    const used = (id: number): string | undefined => new RegExp(`JobId ${id}: Using Device "(Drive\\d)" to write\\.`).exec(burrow.jobLog())?.[1];
+    assert.notEqual(used(5), used(6), `each job on its own drive:\n${burrow.jobLog()}`);
+
+    const where = join(burrow.dir, 'restored-4');
+    await burrow.console([`restore client=test-fd jobid=4 storage=Library all yes where=${where}`, 'run job=backup-tapes yes', 'wait']);
+    assert.equal(await jobStatus(7), 'T', burrow.jobLog() + burrow.logs());
+    assert.equal(await jobStatus(8), 'T', burrow.jobLog());
+    assert.match(burrow.jobLog(), /JobId 7: Start Restore Job/);
+    assert.deepEqual(compareTrees(src, join(where, src)), []);
+  });
 });
+
+/** The normal slots of a listall that are empty and whose cartridge is in no drive. */
+function emptySlots(listall: string): number[] {
+  const homes = new Set([...listall.matchAll(/^D:\d+:F:(\d+):/gm)].map((m) => Number(m[1])));
+  return [...listall.matchAll(/^S:(\d+):E$/gm)].map((m) => Number(m[1])).filter((n) => !homes.has(n));
+}

@@ -8,6 +8,7 @@ import type { Command, CommandResult, ConsoleContext } from './command.js';
 
 const MEDIA_COMMANDS: ReadonlySet<string> = new Set([
   'label', 'relabel', 'mount', 'unmount', 'release', 'update', 'purge', 'prune', 'truncate', 'delete', 'add',
+  'import', 'export', 'move',
 ]);
 
 export async function announcingMedia(ctx: ConsoleContext, command: Command, input: unknown, run: () => Promise<CommandResult>): Promise<CommandResult> {

@@ -53,9 +53,13 @@ export class Autochanger {
     });
   }
 
-  /** Loads the cartridge of `slot` into `d` (the operator's `label slot=`, `mount slot=`). */
-  loadSlot(d: ChangerTapeDrive, slot: number): Promise<void> {
-    return this.sequences.run(() => this.bringTo(d, slot));
+  /** Loads the cartridge of `slot` into `d` (the operator's `label slot=`, `mount slot=`); its barcode, if it has one. */
+  loadSlot(d: ChangerTapeDrive, slot: number): Promise<string | null> {
+    return this.sequences.run(async () => {
+      await this.bringTo(d, slot);
+      // Loaded, the cartridge is listed under its home slot.
+      return (await this.changer.list()).slots.find((s) => s.slot === slot)?.barcode ?? null;
+    });
   }
 
   /** Puts the cartridge in `d`, if any, back in its home slot. */
@@ -115,11 +119,11 @@ export class ChangerTapeDrive implements Drive {
     return this.tape.mount(volumeName, signal);
   }
 
-  /** Loads the cartridge of `slot` (the operator's label slot=), unloading what the drive holds. */
-  async loadSlot(slot: number): Promise<void> {
+  /** Loads the cartridge of `slot` (the operator's label slot=, mount slot=), unloading what the drive holds; its barcode. */
+  async loadSlot(slot: number): Promise<string | null> {
     const a = this.tape.activity();
     if (a.appending > 0 || a.reading > 0) throw new BurrowError('DEVICE', `Device ${this.printName} is busy with Volume "${this.tape.mounted()?.volumeName}"; slot ${slot} cannot be loaded now`);
-    await this.library.loadSlot(this, slot);
+    return this.library.loadSlot(this, slot);
   }
 
   label(volumeName: string, info: VolumeLabelInfo, options?: LabelOptions): Promise<LabelledVolume> {

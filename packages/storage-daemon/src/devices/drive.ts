@@ -206,8 +206,9 @@ export interface Drive {
    * Only a drive in an autochanger (changers/changer-drive.ts): has the changer load the
    * cartridge of `slot`, unloading what the drive holds (DEVICE while it is in use;
    * NOT_FOUND for an empty slot). The operator's `label slot=` and `mount slot=`.
+   * Resolves with the cartridge's barcode, or null when it has none.
    */
-  loadSlot?(slot: number): Promise<void>;
+  loadSlot?(slot: number): Promise<string | null>;
 }
 
 /** The handle, with `after` run once when it closes (whether or not its own close succeeds). */

@@ -31,7 +31,8 @@ export class DriveOperator {
   constructor(private readonly desk: Reservations) {}
 
   /**
-   * `mount`: wakes a job waiting on the drive, or puts an unmounted drive back in use.
+   * `mount`: wakes a job waiting on the drive, or puts an unmounted drive back in use;
+   * with `slot`, a drive of an autochanger has the changer load that slot first.
    * With `volumeName`, a drive that mounts volumes by name (a File drive) with no volume
    * open mounts that one first, so a waiting job is offered it (Bareos's mount has only
    * slot=, which a File drive ignores).
@@ -41,6 +42,7 @@ export class DriveOperator {
     if (!d.ok) return d.reply;
     const { drive } = d;
     const p = drive.printName;
+    if (slot > 0 && drive.drive.loadSlot) return this.mountSlot(drive, slot);
     if (volumeName !== '' && drive.drive.capabilities.mountsByName) {
       const busy = busyReply(drive, false);
       if (busy) return busy;
@@ -67,6 +69,36 @@ export class DriveOperator {
     if (mounted) return reply(3001, `Device ${p} is mounted with Volume "${mounted.volumeName}"`);
     if (drive.drive.capabilities.mountsByName) return reply(3906, `File device ${p} is always mounted.`);
     return reply(3905, `Device ${p} open but no Burrow volume is mounted.`);
+  }
+
+  /**
+   * `mount slot=` on a drive of an autochanger: the changer loads the slot and its
+   * cartridge is mounted (Bareos's autoload on mount). A job waiting on the drive is then
+   * woken and offered the mounted volume first, even one the catalog thinks out of the
+   * changer; an idle or unmounted drive answers with the volume it now has.
+   */
+  private async mountSlot(drive: ReservableDrive, slot: number): Promise<DriveReply> {
+    const p = drive.printName;
+    const waiting = drive.operatorWaits.length > 0 || drive.blocked === 'unmounted-waiting';
+    // A waiting job holds the drive without using it: the cartridge may change under it.
+    const busy = busyReply(drive, !waiting);
+    if (busy) return busy;
+    let barcode: string | null;
+    try {
+      barcode = await drive.drive.loadSlot!(slot);
+    } catch (err) {
+      return reply(3902, `Cannot mount Volume on Storage Device ${p} because:\n${(err as Error).message}`);
+    }
+    const mounted = barcode === null ? null : await drive.drive.mount(barcode).then(() => barcode, () => null);
+    drive.blocked = null;
+    if (waiting) {
+      this.wake([drive], 'mount');
+      return reply(3001, `OK mount requested. Device=${p}`);
+    }
+    this.desk.retryWaiters();
+    return mounted === null
+      ? reply(3905, `Device ${p} open but no Burrow volume is mounted.`)
+      : reply(3001, `Device ${p} is mounted with Volume "${mounted}"`);
   }
 
   async unmount(at: DriveAddress): Promise<DriveReply> {

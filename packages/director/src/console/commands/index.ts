@@ -5,6 +5,7 @@ import { bvfsCleanupCommand, bvfsRestoreCommand } from './bvfs-restore.js';
 import { apiCommand, helpCommand, messagesCommand, versionCommand } from './info.js';
 import { labelCommand, relabelCommand } from './label.js';
 import { mountCommand, releaseCommand, unmountCommand } from './mount.js';
+import { exportCommand, importCommand, moveCommand } from './import-export.js';
 import { addCommand } from './add.js';
 import { deleteCommand } from './delete.js';
 import { pruneCommand } from './prune.js';
@@ -24,7 +25,7 @@ import { statusCommand } from './status.js';
 const ALL: Command[] = [
   apiCommand, cancelCommand, estimateCommand, helpCommand, labelCommand, listCommand, llistCommand, messagesCommand,
   queryCommand, reloadCommand, restoreCommand, runCommand, setbandwidthCommand, showCommand, statusCommand, versionCommand, waitCommand,
-  addCommand, deleteCommand, mountCommand, releaseCommand, unmountCommand, pruneCommand, purgeCommand, relabelCommand, truncateCommand, updateCommand,
+  addCommand, deleteCommand, mountCommand, releaseCommand, unmountCommand, importCommand, exportCommand, moveCommand, pruneCommand, purgeCommand, relabelCommand, truncateCommand, updateCommand,
   bvfsCleanupCommand, bvfsGetJobidsCommand, bvfsLsdirsCommand, bvfsLsfilesCommand, bvfsRestoreCommand, bvfsUpdateCommand, bvfsVersionsCommand,
 ];
 

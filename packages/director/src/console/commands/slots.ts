@@ -14,21 +14,22 @@ import type { ConsoleContext } from '../command.js';
  * `update slots`: Slot, InChanger and Storage of every volume the changer lists; those
  * it no longer holds leave it. When cartridges came in, the jobs waiting on the
  * Storage's drives ask for a volume again at once (one may wait for such a cartridge).
+ * With `only`, just those slots (import, export and move update the slots they touched).
  */
-export async function updateSlots(ctx: ConsoleContext, target: StorageTarget): Promise<string[]> {
+export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, only?: ReadonlySet<number>): Promise<string[]> {
   const reply = await changerCommand(target, ctx.env.directorName, { action: 'list' });
   const storageId = ctx.catalog.ensureStorage(target.name);
   const lines = [...reply.messages, ...reply.problems];
-  const listed = new Set<number>();
+  // Every cartridge the changer holds stays in it, whatever slots this update looks at.
+  const listed = new Set(reply.slots.map((s) => s.barcode).filter((b) => b !== ''));
   let cameIn = 0;
   for (const { slot, barcode } of reply.slots) {
-    if (barcode === '') continue;
+    if (barcode === '' || (only && !only.has(slot))) continue;
     const m = ctx.catalog.getMediaByName(barcode);
     if (!m) {
       lines.push(`Volume "${barcode}" in Slot ${slot} is not in the catalog: label it (label barcodes slots=${slot}).`);
       continue;
     }
-    listed.add(m.mediaId);
     if (m.slot === slot && m.inChanger && m.storageId === storageId) {
       lines.push(`Catalog record for Volume "${barcode}" is up to date.`);
       continue;
@@ -38,7 +39,7 @@ export async function updateSlots(ctx: ConsoleContext, target: StorageTarget): P
     lines.push(`Catalog record for Volume "${barcode}" updated to reference slot ${slot}.`);
   }
   for (const m of inChangerOf(ctx, storageId)) {
-    if (listed.has(m.mediaId)) continue;
+    if (listed.has(m.volumeName) || (only && !only.has(m.slot))) continue;
     ctx.catalog.updateMedia(m.mediaId, { inChanger: false });
     lines.push(`Volume "${m.volumeName}" is no longer in the changer (it was in Slot ${m.slot}): InChanger set to zero.`);
   }
@@ -95,7 +96,19 @@ export function renderSlots(rows: readonly SlotRow[]): string {
 /** A slot list as Bareos takes it (`slots=1-3,5`); none: every slot. */
 export function parseSlotList(text: string | undefined): (slot: number) => boolean {
   if (text === undefined || text === '') return () => true;
-  const ranges = text.split(',').map((part) => {
+  const ranges = slotRanges(text);
+  return (slot) => ranges.some(([from, to]) => slot >= from && slot <= to);
+}
+
+/** The slots of a list (`srcslots=1-3,5`) up to the changer's last slot. */
+export function slotNumbers(text: string, lastSlot: number): Set<number> {
+  const out = new Set<number>();
+  for (const [from, to] of slotRanges(text)) for (let n = from; n <= Math.min(to, lastSlot); n++) out.add(n);
+  return out;
+}
+
+function slotRanges(text: string): Array<readonly [number, number]> {
+  return text.split(',').map((part) => {
     const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
     if (!m) throw new BurrowError('BAD_REQUEST', `slots=${text}: "${part}" is not a slot or a range of slots (e.g. 1-3,5)`);
     const from = Number(m[1]);
@@ -103,5 +116,4 @@ export function parseSlotList(text: string | undefined): (slot: number) => boole
     if (from < 1 || to < from) throw new BurrowError('BAD_REQUEST', `slots=${text}: "${part}" is not a range of slots from 1`);
     return [from, to] as const;
   });
-  return (slot) => ranges.some(([from, to]) => slot >= from && slot <= to);
 }

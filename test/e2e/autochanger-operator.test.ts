@@ -14,6 +14,8 @@
  *   drive and answers with the volume it mounted.
  * - Two backups at once write on the two drives, and a restore reads one cartridge
  *   while a backup writes another: all end OK, the restore exact.
+ * - A restore whose cartridge was exported waits for it (status M, "Please mount read
+ *   Volume" with its last slot) and ends OK once it is imported.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -167,6 +169,23 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
     assert.equal(await jobStatus(7), 'T', burrow.jobLog() + burrow.logs());
     assert.equal(await jobStatus(8), 'T', burrow.jobLog());
     assert.match(burrow.jobLog(), /JobId 7: Start Restore Job/);
+    assert.deepEqual(compareTrees(src, join(where, src)), []);
+  });
+
+  it('a restore whose cartridge is out of the library waits for it, asks for it by name and place, and ends OK once it is imported', async () => {
+    const exported = await burrow.console(['export storage=Library volume=A00003']);
+    const from = /3308 Successfully transfered volume from slot (\d) to 6\./.exec(exported.stdout)?.[1];
+    assert.ok(from !== undefined, exported.stdout + burrow.logs());
+    assert.equal((await vchanger('remove', lib.library, '6')).stdout, 'A00003\n');
+    const where = join(burrow.dir, 'restored-wait');
+    assert.equal((await burrow.console([`restore client=test-fd jobid=4 storage=Library all yes where=${where}`])).code, 0);
+    await burrow.untilLogged(new RegExp(`JobId 9: Please mount read Volume "A00003" for:\\n {4}Job: {10}\\S+\\n {4}Storage: {6}"Library"\\n {4}Pool: {9}Offsite\\n {4}Media type: {3}LTO\\n {4}Location: {5}last seen in Slot \\d+ of Storage "Library"`));
+    assert.equal(await jobStatus(9), 'M');
+
+    assert.equal((await vchanger('insert', lib.library, '6', 'A00003')).code, 0);
+    const imported = await burrow.console(['import storage=Library', 'wait jobid=9']);
+    assert.match(imported.stdout, /Catalog record for Volume "A00003" updated to reference slot \d\./, imported.stdout);
+    assert.equal(await jobStatus(9), 'T', burrow.jobLog() + burrow.logs());
     assert.deepEqual(compareTrees(src, join(where, src)), []);
   });
 });

@@ -17,6 +17,7 @@ import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
 import { openReadSession, type StorageTarget } from '../sd/storage-link.js';
 import { readingStorage } from './storage-choice.js';
+import { untilCartridgesIn } from './cartridge-wait.js';
 import { endStorageIfClientFailed, type Peers } from './conversation.js';
 import type { JobContext, JobType } from './lifecycle.js';
 import { withLinkTargets } from './link-targets.js';
@@ -107,6 +108,7 @@ async function openRestore(ctx: JobContext, peers: Peers, { plan, totals, readin
   log.info(`Restoring ${files} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
   if (plan.regexWhere) log.info(`Names rewritten by RegexWhere ${plan.regexWhere}`);
   if (plan.owner) log.info(`A user's own restore: everything restored belongs to uid ${plan.owner.uid}`);
+  await untilCartridgesIn(ctx, storage, volumes);
   const { sd, token, device } = await openReadSession(storage, env.directorName, {
     jobId: id.jobId, jobName: id.job, bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
   });

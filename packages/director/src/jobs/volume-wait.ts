@@ -21,6 +21,11 @@ import type { Clock } from '../time/clock.js';
 import { elapsed } from './format.js';
 import type { JobWait, JobWaits } from './waits.js';
 
+/** The indented `Key:   value` rows of Bareos's requests to the operator. */
+export function operatorRows(r: ReadonlyArray<readonly [string, string]>): string {
+  return r.map(([k, v]) => `    ${`${k}:`.padEnd(14)}${v}`).join('\n');
+}
+
 /** Bareos's device defaults: the first wait before the request is repeated, the longest, and how many before giving up. */
 export const FIRST_REPEAT_MS = 60 * 60_000;
 export const LONGEST_REPEAT_MS = 24 * 60 * 60_000;
@@ -122,12 +127,11 @@ export class VolumeWait implements VolumeWaiting {
   /** Bareos's request to the operator, word for word, as a `mount` message. */
   private ask(req: NoVolumeNow): void {
     const { job, pool, mediaType } = this.p;
-    const rows = (r: Array<[string, string]>): string => r.map(([k, v]) => `    ${`${k}:`.padEnd(14)}${v}`).join('\n');
     this.p.log.mount(req.wanted === null
       ? `Job ${job} is waiting. Cannot find any appendable volumes.\nPlease use the "label" command to create a new Volume for:\n`
-        + rows([['Storage', req.device], ['Pool', pool], ['Media type', mediaType]])
+        + operatorRows([['Storage', req.device], ['Pool', pool], ['Media type', mediaType]])
       : `Please mount append Volume "${req.wanted}" or label a new one for:\n`
-        + rows([['Job', job], ['Storage', req.device], ['Pool', pool], ['Media type', mediaType], ...(req.location ? [['Location', req.location] as [string, string]] : [])]));
+        + operatorRows([['Job', job], ['Storage', req.device], ['Pool', pool], ['Media type', mediaType], ...(req.location ? [['Location', req.location] as const] : [])]));
   }
 
   /** The Job's Max Wait Time (what is left of it after the job's other waits) ends this wait. */

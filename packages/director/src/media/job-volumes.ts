@@ -59,6 +59,12 @@ export interface OutOfChanger {
   location: string;
 }
 
+/** Where a cartridge out of the changer was last, as the catalog knows it (its Slot and Storage). */
+export function lastSeen(m: Pick<MediaRow, 'slot' | 'storageName'>): string {
+  const where = m.storageName === null ? '' : ` of Storage "${m.storageName}"`;
+  return m.slot > 0 ? `last seen in Slot ${m.slot}${where}` : 'never seen in a changer slot';
+}
+
 export class JobVolumes {
   private readonly unwanted = new Set<string>();
   /** Volumes the SD found in no slot of its changer during this job: waited for, not tried again, until they are back in. */
@@ -134,8 +140,7 @@ export class JobVolumes {
    */
   private outOfChanger(m: MediaRow): OutOfChanger | undefined {
     if (m.inChanger || (!this.o.autoChanger && !this.missing.has(m.volumeName))) return undefined;
-    const where = m.storageName === null ? '' : ` of Storage "${m.storageName}"`;
-    return { volume: m.volumeName, location: m.slot > 0 ? `last seen in Slot ${m.slot}${where}` : 'never seen in a changer slot' };
+    return { volume: m.volumeName, location: lastSeen(m) };
   }
 
   /**
@@ -168,6 +173,11 @@ export class JobVolumes {
     const plan = this.plans.get(r.volumeName);
     if (plan === undefined) throw new BurrowError('PROTOCOL', `the SD mounted volume "${r.volumeName}", which this job was not given`);
     const { media, lines } = commitMounted(this.o.catalog, plan, r, this.o.clock.now());
+    // Mounted by the changer's drive: it is in the changer, whatever the catalog said (the operator's mount slot=).
+    if (this.o.autoChanger && !media.inChanger) {
+      this.o.catalog.updateMedia(media.mediaId, { inChanger: true, storageId: this.o.catalog.ensureStorage(this.o.storageName) });
+    }
+    this.missing.delete(r.volumeName);
     this.plans.set(r.volumeName, { kind: 'none' });
     this.ids.set(r.volumeName, media.mediaId);
     this.o.reservations.mounted(this.o.jobId, r.volumeName);

@@ -14,7 +14,8 @@ import type { ConsoleContext } from '../command.js';
  * `update slots`: Slot, InChanger and Storage of every volume the changer lists; those
  * it no longer holds leave it. When cartridges came in, the jobs waiting on the
  * Storage's drives ask for a volume again at once (one may wait for such a cartridge).
- * With `only`, just those slots (import, export and move update the slots they touched).
+ * With `only`, just the cartridges now in those slots (import, export and move update
+ * the slots they touched); any volume the changer no longer holds leaves it either way.
  */
 export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, only?: ReadonlySet<number>): Promise<string[]> {
   const reply = await changerCommand(target, ctx.env.directorName, { action: 'list' });
@@ -39,7 +40,7 @@ export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, on
     lines.push(`Catalog record for Volume "${barcode}" updated to reference slot ${slot}.`);
   }
   for (const m of inChangerOf(ctx, storageId)) {
-    if (listed.has(m.volumeName) || (only && !only.has(m.slot))) continue;
+    if (listed.has(m.volumeName)) continue;
     ctx.catalog.updateMedia(m.mediaId, { inChanger: false });
     lines.push(`Volume "${m.volumeName}" is no longer in the changer (it was in Slot ${m.slot}): InChanger set to zero.`);
   }

@@ -138,6 +138,9 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
     assert.match(mounted.stdout, new RegExp(`3001 OK mount requested\\. Device="Drive${drive}"`), mounted.stdout);
     assert.match(mounted.stdout, /jobstatus: T\n/, mounted.stdout + burrow.jobLog());
     assert.match(burrow.jobLog(), /JobId 4: .*Volume name\(s\):\s+A00003\n/s);
+    const record = await volume('A00003');
+    assert.match(record, /"slot":\s*3\b/, `mount slot= told the catalog where the cartridge is: ${record}`);
+    assert.match(record, /"inchanger":\s*1/);
 
     assert.equal((await vchanger('insert', lib.library, '6', 'B00001')).code, 0);
     const imported = await burrow.console(['import storage=Library']);
@@ -179,7 +182,7 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
     assert.equal((await vchanger('remove', lib.library, '6')).stdout, 'A00003\n');
     const where = join(burrow.dir, 'restored-wait');
     assert.equal((await burrow.console([`restore client=test-fd jobid=4 storage=Library all yes where=${where}`])).code, 0);
-    await burrow.untilLogged(new RegExp(`JobId 9: Please mount read Volume "A00003" for:\\n {4}Job: {10}\\S+\\n {4}Storage: {6}"Library"\\n {4}Pool: {9}Offsite\\n {4}Media type: {3}LTO\\n {4}Location: {5}last seen in Slot \\d+ of Storage "Library"`));
+    await burrow.untilLogged(new RegExp(`JobId 9: Please mount read Volume "A00003" for:\\n {4}Job: {10}\\S+\\n {4}Storage: {6}"Library"\\n {4}Pool: {9}Offsite\\n {4}Media type: {3}LTO\\n {4}Location: {5}last seen in Slot ${from} of Storage "Library"`));
     assert.equal(await jobStatus(9), 'M');
 
     assert.equal((await vchanger('insert', lib.library, '6', 'A00003')).code, 0);

@@ -6,7 +6,8 @@
  * "3022 Device ... released.", or a refusal numbered 3900 and up). `mount` wakes a job
  * waiting on the drive for a volume; with volume= a File drive mounts that volume first,
  * so the waiting job is offered it (Bareos's mount takes only slot=; Burrow's File
- * drives mount by name).
+ * drives mount by name). With slot=, an autochanger's drive loads that slot first, and
+ * the catalog's Slot and InChanger of its cartridge are brought up to date.
  */
 import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
@@ -15,6 +16,7 @@ import { storageTarget } from '../../setup/resolve.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
 import { count, text } from '../arg-types.js';
 import { consoleScope } from '../scope.js';
+import { updateSlots } from './slots.js';
 
 export interface DriveCommandResult {
   storage: string;
@@ -50,7 +52,13 @@ export const mountCommand = defineCommand({
   help: 'Mount a volume on a drive, or wake a job waiting on it for one',
   usage: 'mount [storage=<storage>] [drive=<n>] [slot=<n> | volume=<name>]',
   args: z.object({ storage: text().optional(), drive: count().optional(), slot: count().optional(), volume: text().optional() }).strict(),
-  run: (ctx, a) => run(ctx, { action: 'mount', storage: a.storage, drive: a.drive, slot: a.slot, volumeName: a.volume }),
+  run: async (ctx, a) => {
+    const r = await run(ctx, { action: 'mount', storage: a.storage, drive: a.drive, slot: a.slot, volumeName: a.volume });
+    // The changer loaded that slot: the catalog learns which cartridge is there (its Slot, InChanger), as update slots would.
+    const target = storageTarget(ctx.config, r.storage);
+    if (a.slot && r.code < 3900 && target.autoChanger) await updateSlots(ctx, target, new Set([a.slot])).catch(() => undefined);
+    return r;
+  },
   render,
 });
 

@@ -61,19 +61,16 @@ async function moveCartridges(ctx: ConsoleContext, op: SlotOperation, a: MoveArg
   return { lines };
 }
 
-const moveArgs = z.object({
-  storage: text().optional(), srcslots: text().optional(), dstslots: text().optional(), volume: many().optional(), scan: flag().optional(),
+// Bareos also takes srcslot= and dstslot=.
+const args = z.object({
+  storage: text().optional(), srcslots: text().optional(), dstslots: text().optional(), srcslot: text().optional(), dstslot: text().optional(),
+  volume: many().optional(), scan: flag().optional(),
 }).strict();
 
-/** Bareos also takes srcslot= and dstslot=. */
-const withAliases = (a: Record<string, unknown>): Record<string, unknown> => {
-  const { srcslot, dstslot, ...rest } = a;
-  return { ...rest, ...(srcslot === undefined ? {} : { srcslots: srcslot }), ...(dstslot === undefined ? {} : { dstslots: dstslot }) };
-};
-const args = z.preprocess((a) => (a !== null && typeof a === 'object' ? withAliases(a as Record<string, unknown>) : a), moveArgs);
-
 const slotCommand = (op: SlotOperation, help: string, usage: string) => defineCommand({
-  name: op, help, usage: `${op} ${usage}`, args, run: (ctx, a) => moveCartridges(ctx, op, a), render: renderLines,
+  name: op, help, usage: `${op} ${usage}`, args,
+  run: (ctx, a) => moveCartridges(ctx, op, { ...a, srcslots: a.srcslots ?? a.srcslot, dstslots: a.dstslots ?? a.dstslot }),
+  render: renderLines,
 });
 
 export const importCommand = slotCommand('import', 'Import volumes from import/export slots to normal slots',

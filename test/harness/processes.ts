@@ -70,8 +70,12 @@ export function listeningPort(d: Daemon): number | undefined {
   }
 }
 
-/** Resolves with the port once the daemon logs that it listens; rejects with its output if it exits or takes too long. */
-export async function untilListening(d: Daemon, timeoutMs = 15_000): Promise<number> {
+/**
+ * Resolves with the port once the daemon logs that it listens; rejects with its output
+ * if it exits or takes too long. A minute: on the shared machine at a load of 20 a
+ * Director has taken more than 15 s to start (the suites of several landings failed so).
+ */
+export async function untilListening(d: Daemon, timeoutMs = 60_000): Promise<number> {
   await waitFor(() => listeningPort(d) !== undefined, timeoutMs, () => `${d.name} did not start:\n${d.output()}`, () => d.process.exitCode !== null);
   return listeningPort(d)!;
 }

@@ -28,6 +28,9 @@ import { changerLibrary, libraryStorage, vchanger, type ChangerLibrary } from '.
 import { BINDIR } from '../harness/paths.js';
 import { compareTrees } from '../harness/tree.js';
 
+/** Console calls that wait for jobs, and waits for log lines: generous, for a loaded machine (the fast path does not wait longer). */
+const SLOW_MS = 180_000;
+
 describe('an autochanger and its operator', () => {
   let src: string;
   let smtp: SmtpTestServer;
@@ -74,8 +77,8 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
     assert.equal((await vchanger('remove', lib.library, '6')).stdout, 'A00003\n');
 
     assert.equal((await burrow.console(['run job=backup-offsite yes'])).code, 0);
-    await burrow.untilLogged(/JobId 1: Autochanger Volume "A00003" not found in slot 3\.\n {4}Setting InChanger to zero in catalog\./);
-    await burrow.untilLogged(/JobId 1: Please mount append Volume "A00003" or label a new one for:\n {4}Job: {10}backup-offsite\.\S+\n {4}Storage: {6}"Drive\d" \(\S+\)\n {4}Pool: {9}Offsite\n {4}Media type: {3}LTO\n {4}Location: {5}last seen in Slot 3 of Storage "Library"/);
+    await burrow.untilLogged(/JobId 1: Autochanger Volume "A00003" not found in slot 3\.\n {4}Setting InChanger to zero in catalog\./, SLOW_MS);
+    await burrow.untilLogged(/JobId 1: Please mount append Volume "A00003" or label a new one for:\n {4}Job: {10}backup-offsite\.\S+\n {4}Storage: {6}"Drive\d" \(\S+\)\n {4}Pool: {9}Offsite\n {4}Media type: {3}LTO\n {4}Location: {5}last seen in Slot 3 of Storage "Library"/, SLOW_MS);
     const mail = (await smtp.mail(1)).data.toString('utf8');
     assert.match(mail, /Please mount append Volume "A00003"/, mail);
     assert.match(mail, /Location: {5}last seen in Slot 3 of Storage "Library"/, mail);
@@ -91,7 +94,7 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
     assert.equal((await vchanger(lib.library, 'transfer', '6', '5')).code, 0);
     const slots = await burrow.console(['update slots storage=Library']);
     assert.match(slots.stdout, /Catalog record for Volume "A00003" updated to reference slot 5\./, slots.stdout);
-    const done = await burrow.console(['wait jobid=1', 'llist jobid=1']);
+    const done = await burrow.console(['wait jobid=1', 'llist jobid=1'], undefined, SLOW_MS);
     assert.match(done.stdout, /jobstatus: T\n/, done.stdout + burrow.jobLog() + burrow.logs());
     assert.match(burrow.jobLog(), /JobId 1: .*Volume name\(s\):\s+A00003\n/s);
     const back = await volume('A00003');
@@ -104,7 +107,7 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
       const r = await burrow.console([`label storage=Library volume=A0000${slot} pool=Tapes slot=${slot} drive=1`]);
       assert.match(r.stdout, new RegExp(`Slot ${slot} successfully created`), r.stdout);
     }
-    const first = await burrow.console(['run job=backup-tapes yes', 'wait jobid=2', 'llist jobid=2']);
+    const first = await burrow.console(['run job=backup-tapes yes', 'wait jobid=2', 'llist jobid=2'], undefined, SLOW_MS);
     assert.match(first.stdout, /jobstatus: T\n/, first.stdout + burrow.jobLog());
     const written = /JobId 2: .*Volume name\(s\):\s+(A0000[12])\n/s.exec(burrow.jobLog())?.[1];
     assert.ok(written, burrow.jobLog());
@@ -115,7 +118,7 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
     assert.equal((await vchanger('remove', lib.library, '6')).stdout, `${written}\n`);
     const out = await burrow.console(['update slots storage=Library']);
     assert.match(out.stdout, new RegExp(`Volume "${written}" is no longer in the changer \\(it was in Slot ${home}\\): InChanger set to zero\\.`), out.stdout);
-    const second = await burrow.console(['run job=backup-tapes yes', 'wait jobid=3', 'llist jobid=3']);
+    const second = await burrow.console(['run job=backup-tapes yes', 'wait jobid=3', 'llist jobid=3'], undefined, SLOW_MS);
     assert.match(second.stdout, /jobstatus: T\n/, second.stdout + burrow.jobLog());
     assert.match(burrow.jobLog(), new RegExp(`JobId 3: .*Volume name\\(s\\):\\s+${other}\\n`, 's'));
   });
@@ -128,13 +131,13 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
 
     // The catalog knows it is out: the job waits for it at once, naming where it was.
     assert.equal((await burrow.console(['run job=backup-offsite yes'])).code, 0);
-    await burrow.untilLogged(/JobId 4: Please mount append Volume "A00003" or label a new one for:\n[^]*Location: {5}last seen in Slot 5 of Storage "Library"/);
+    await burrow.untilLogged(/JobId 4: Please mount append Volume "A00003" or label a new one for:\n[^]*Location: {5}last seen in Slot 5 of Storage "Library"/, SLOW_MS);
     const drive = /JobId 4: Using Device "Drive(\d)" to write\./.exec(burrow.jobLog())?.[1];
     assert.ok(drive !== undefined, burrow.jobLog());
     // Put back by hand into slot 3, the catalog not told: mount slot= has the changer load it for the job.
     assert.equal((await vchanger('insert', lib.library, '6', 'A00003')).code, 0);
     assert.equal((await vchanger(lib.library, 'transfer', '6', '3')).code, 0);
-    const mounted = await burrow.console([`mount storage=Library slot=3 drive=${drive}`, 'wait jobid=4', 'llist jobid=4']);
+    const mounted = await burrow.console([`mount storage=Library slot=3 drive=${drive}`, 'wait jobid=4', 'llist jobid=4'], undefined, SLOW_MS);
     assert.match(mounted.stdout, new RegExp(`3001 OK mount requested\\. Device="Drive${drive}"`), mounted.stdout);
     assert.match(mounted.stdout, /jobstatus: T\n/, mounted.stdout + burrow.jobLog());
     assert.match(burrow.jobLog(), /JobId 4: .*Volume name\(s\):\s+A00003\n/s);
@@ -161,14 +164,14 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
   });
 
   it('two jobs at once write on the two drives; a restore reads while a backup writes; all end OK', async () => {
-    await burrow.console(['run job=backup-offsite yes', 'run job=backup-tapes yes', 'wait']);
+    await burrow.console(['run job=backup-offsite yes', 'run job=backup-tapes yes', 'wait'], undefined, SLOW_MS);
     assert.equal(await jobStatus(5), 'T', burrow.jobLog());
     assert.equal(await jobStatus(6), 'T', burrow.jobLog());
     const used = (id: number): string | undefined => new RegExp(`JobId ${id}: Using Device "(Drive\\d)" to write\\.`).exec(burrow.jobLog())?.[1];
     assert.notEqual(used(5), used(6), `each job on its own drive:\n${burrow.jobLog()}`);
 
     const where = join(burrow.dir, 'restored-4');
-    await burrow.console([`restore client=test-fd jobid=4 storage=Library all yes where=${where}`, 'run job=backup-tapes yes', 'wait']);
+    await burrow.console([`restore client=test-fd jobid=4 storage=Library all yes where=${where}`, 'run job=backup-tapes yes', 'wait'], undefined, SLOW_MS);
     assert.equal(await jobStatus(7), 'T', burrow.jobLog() + burrow.logs());
     assert.equal(await jobStatus(8), 'T', burrow.jobLog());
     assert.match(burrow.jobLog(), /JobId 7: Start Restore Job/);
@@ -182,11 +185,11 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
     assert.equal((await vchanger('remove', lib.library, '6')).stdout, 'A00003\n');
     const where = join(burrow.dir, 'restored-wait');
     assert.equal((await burrow.console([`restore client=test-fd jobid=4 storage=Library all yes where=${where}`])).code, 0);
-    await burrow.untilLogged(new RegExp(`JobId 9: Please mount read Volume "A00003" for:\\n {4}Job: {10}\\S+\\n {4}Storage: {6}"Library"\\n {4}Pool: {9}Offsite\\n {4}Media type: {3}LTO\\n {4}Location: {5}last seen in Slot ${from} of Storage "Library"`));
+    await burrow.untilLogged(new RegExp(`JobId 9: Please mount read Volume "A00003" for:\\n {4}Job: {10}\\S+\\n {4}Storage: {6}"Library"\\n {4}Pool: {9}Offsite\\n {4}Media type: {3}LTO\\n {4}Location: {5}last seen in Slot ${from} of Storage "Library"`), SLOW_MS);
     assert.equal(await jobStatus(9), 'M');
 
     assert.equal((await vchanger('insert', lib.library, '6', 'A00003')).code, 0);
-    const imported = await burrow.console(['import storage=Library', 'wait jobid=9']);
+    const imported = await burrow.console(['import storage=Library', 'wait jobid=9'], undefined, SLOW_MS);
     assert.match(imported.stdout, /Catalog record for Volume "A00003" updated to reference slot \d\./, imported.stdout);
     assert.equal(await jobStatus(9), 'T', burrow.jobLog() + burrow.logs());
     assert.deepEqual(compareTrees(src, join(where, src)), []);

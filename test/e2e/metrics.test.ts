@@ -11,15 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalogFiles, openSqliteCatalog } from '@burrow/director/catalog/index';
 import { Burrow } from '../harness/daemons.js';
-import { freePort } from '../harness/ports.js';
 import { buildSampleTree } from '../harness/tree.js';
-import { sample, scrape } from '../harness/metrics.js';
+import { metricsPort, sample, scrape } from '../harness/metrics.js';
 
 describe('metrics of the three daemons', () => {
   let src: string;
   let burrow: Burrow;
   const port = { dir: 0, sd: 0, fd: 0 };
-  const metricsOf = (p: number): string[] => [`Metrics Port = ${p}`, 'Metrics Address = 127.0.0.1'];
+  // Port 0: each daemon's system-picked port is read from its log line.
+  const metrics = ['Metrics Port = 0', 'Metrics Address = 127.0.0.1'];
   const catalogRows = <T>(read: (c: ReturnType<typeof openSqliteCatalog>) => T): T => {
     const c = openSqliteCatalog(catalogFiles(burrow.directorWorkDir, 'bacula').database);
     try {
@@ -32,13 +32,11 @@ describe('metrics of the three daemons', () => {
   before(async () => {
     src = mkdtempSync(join(tmpdir(), 'burrow-metrics-'));
     buildSampleTree(src);
-    port.dir = await freePort();
-    port.sd = await freePort();
-    port.fd = await freePort();
     burrow = await Burrow.start({
       include: [src], labelFormat: null,
-      directorDirectives: metricsOf(port.dir), sdDirectives: metricsOf(port.sd), fdDirectives: metricsOf(port.fd),
+      directorDirectives: metrics, sdDirectives: metrics, fdDirectives: metrics,
     });
+    for (const name of ['dir', 'sd', 'fd'] as const) port[name] = await metricsPort(burrow, name);
   });
   after(async () => {
     await burrow?.stop();

@@ -1,11 +1,14 @@
 /**
  * The Director reads its configuration again on SIGHUP and on `reload`: a Job and a
  * Client added to the file run at once; a broken file is refused with its errors
- * shown, and the configuration in force still runs jobs.
+ * shown, and the configuration in force still runs jobs. A job running across a
+ * SIGHUP and a `reload` (held by a FIFO it reads) goes on and ends OK.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow, waitFor } from '../harness/daemons.js';
@@ -14,7 +17,16 @@ test('SIGHUP puts a new configuration in force and refuses a broken one', async 
   const src = mkdtempSync(join(tmpdir(), 'burrow-reload-'));
   writeFileSync(join(src, 'f.txt'), 'f\n');
   t.after(() => rmSync(src, { recursive: true, force: true }));
-  const burrow = await Burrow.start({ include: [src] });
+  const fifo = join(src, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const burrow = await Burrow.start({
+    include: [join(src, 'f.txt')],
+    directorResources: `
+FileSet { Name = Held; Include { Options { ReadFifo = yes }
+  File = ${JSON.stringify(fifo)} } }
+Job { Name = held; Type = Backup; Level = Full; Client = test-fd; FileSet = Held; Storage = File; Pool = Full; Messages = Standard }
+`,
+  });
   t.after(() => burrow.stop());
   const dir = burrow.daemons.find((d) => d.name === 'dir');
   assert.ok(dir);
@@ -43,5 +55,18 @@ Job { Name = extra-job; Type = Backup; Level = Full; Client = extra-fd; FileSet 
   const kept = await burrow.console(['run job=extra-job yes', 'wait', 'list jobs', 'run job=broken yes']);
   assert.match(kept.stdout, /\| 2\s+\| extra-job\s+\|.*\| T\s+\|/, kept.stdout + burrow.logs());
   assert.match(kept.stdout, /Job "broken" is not defined/);
+  writeFileSync(burrow.configs.dir, good);
+
+  // A running job is not touched by a reload, by signal or by command.
+  await burrow.console(['run job=held yes']);
+  await burrow.untilLogged(/JobId 3: Using Device "FileStorage" to write\./);
+  appendFileSync(burrow.configs.dir, 'Pool { Name = Later; Pool Type = Backup }\n');
+  await hangup(/configuration .* reloaded/);
+  const reloaded = await burrow.console(['reload', 'status dir']);
+  assert.match(reloaded.stdout, /^reloaded$/m, reloaded.stdout);
+  assert.match(reloaded.stdout, /JobId 3 Job held\.\S+ is running\./, reloaded.stdout);
+  await writeFile(fifo, 'the end\n');
+  const held = await burrow.console(['wait jobid=3']);
+  assert.match(held.stdout, /JobStatus=OK \(T\)/, held.stdout + burrow.logs());
   writeFileSync(burrow.configs.dir, good);
 });

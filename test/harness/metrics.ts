@@ -3,7 +3,17 @@
  * keyed as it is written, `name{label="value",...}` (labels in the daemon's order), or
  * `name` alone when it has none.
  */
+import type { DaemonSet } from './daemon-set.js';
+import { waitFor } from './processes.js';
+
 export type Samples = ReadonlyMap<string, number>;
+
+/** The port a daemon serves /metrics on, from its log line: with `Metrics Port = 0` the system picks it. */
+export async function metricsPort(daemons: DaemonSet, name: string): Promise<number> {
+  const line = /metrics on http:\/\/[^/]+:(\d+)\/metrics/;
+  await waitFor(() => line.test(daemons.output(name)), 15_000, () => `no metrics line from ${name}:\n${daemons.output(name)}`);
+  return Number(line.exec(daemons.output(name))?.[1]);
+}
 
 export async function scrape(port: number, path = '/metrics'): Promise<Samples> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);

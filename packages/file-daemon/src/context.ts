@@ -5,12 +5,27 @@ import type { ScriptPolicy } from './scripts/client-scripts.js';
 import type { DigestThread } from './digest/thread.js';
 import type { CompressThread } from './backup/compress-thread.js';
 import type { ClientMetrics } from './metrics/client-metrics.js';
+import type { RateMeter } from '@burrow/common/progress/index';
 
 export interface RunningJob {
   startedAt: number;
   director: string;
   /** Its data's bandwidth limit (a backup's), which `setbandwidth` changes. */
   bandwidth: Bandwidth;
+  jobName: string;
+  /** Bareos's words for the job in status: "Full Backup", "Restore", "Verify". */
+  kind: string;
+  /** How far it got now: files and bytes read or written, the file at hand. */
+  progress: LiveProgress;
+  /** Its rates as status shows them. */
+  meter: RateMeter;
+  /** Its log lines' sender, which counts its errors. */
+  reporter: { readonly errors: number };
+}
+
+/** Filled in by the job once it knows where its counts are (a backup's saver, a restore's writer). */
+export interface LiveProgress {
+  sample: () => { files: number; bytes: number; file: Buffer | null };
 }
 
 export interface ClientContext {

@@ -2,6 +2,7 @@
 import type { DriveOperator, ReserveMode, Reservations } from './reservations/index.js';
 import type { SessionRegistry } from '@burrow/common/net/job-sessions';
 import type { StorageMetrics } from './metrics/storage-metrics.js';
+import type { RateMeter } from '@burrow/common/progress/index';
 
 /** A job session the SD runs, as `status storage` lists it. */
 export interface RunningSession {
@@ -14,6 +15,10 @@ export interface RunningSession {
   pool: string;
   /** The drive reserved for it, once it has one. */
   drive?: string;
+  /** How far it got: files and bytes written to or read from its volumes (set once it runs). */
+  progress?: () => { files: number; bytes: number };
+  /** Its rates as status shows them. */
+  meter: RateMeter;
 }
 
 export interface StorageContext {

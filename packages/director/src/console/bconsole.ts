@@ -17,6 +17,8 @@ import { BurrowError, describeError } from '@burrow/common/errors/index';
 import { loadConsoleConfig } from '@burrow/common/config/daemons/console';
 import { COMMAND_NAMES } from './command-names.js';
 import { DEFAULT_CONSOLE_NAME } from './console-name.js';
+import { showWaitProgress } from './wait-progress.js';
+import type { burrow } from '@burrow/common/proto/index';
 
 
 const USAGE = `Usage: bconsole [-c config] [-D director] [-t]
@@ -59,8 +61,12 @@ interface Answer {
 /** Sends one line and prints every reply. */
 async function runCommand(channel: Channel, line: string): Promise<Answer> {
   await channel.send('consoleCommand', { text: line });
-  for (;;) {
-    const reply = await channel.expect('consoleReply');
+  return printReplies(channel, await channel.expect('consoleReply'));
+}
+
+/** Prints `first` and the replies that follow it, up to the command's last. */
+async function printReplies(channel: Channel, first: burrow.ConsoleReply): Promise<Answer> {
+  for (let reply = first; ; reply = await channel.expect('consoleReply')) {
     const out = reply.json || reply.text;
     if (out) process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
     if (!reply.more) return { ok: reply.ok, prompt: reply.prompt };
@@ -70,6 +76,19 @@ async function runCommand(channel: Channel, line: string): Promise<Answer> {
 /** `quit` ends bconsole, except inside a conversation, where it is the conversation's own word. */
 function isQuit(line: string, prompt: string): boolean {
   return !prompt && /^(quit|exit|q)$/i.test(line.trim());
+}
+
+/** `wait` on a terminal: the running jobs' progress on one line meanwhile (wait-progress.ts). */
+async function waitShowingProgress(channel: Channel, line: string, target: Target): Promise<Answer> {
+  const stop = showWaitProgress(() => connectTo(target), (text) => process.stdout.write(text));
+  try {
+    await channel.send('consoleCommand', { text: line });
+    const first = await channel.expect('consoleReply');
+    await stop();
+    return await printReplies(channel, first);
+  } finally {
+    await stop();
+  }
 }
 
 async function interactive(channel: Channel, target: Target): Promise<number> {
@@ -105,7 +124,7 @@ async function interactive(channel: Channel, target: Target): Promise<number> {
     if (text || prompt) {
       if (text) try { appendFileSync(historyFile, `${text}\n`); } catch { /* history is a convenience */ }
       try {
-        const answer = await runCommand(channel, text);
+        const answer = !prompt && /^wait(\s|$)/i.test(text) ? await waitShowingProgress(channel, text, target) : await runCommand(channel, text);
         if (!answer.ok) failures++;
         prompt = answer.prompt;
       } catch (err) {
@@ -138,6 +157,17 @@ async function fromPipe(channel: Channel): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
+function connectTo(target: Target): Promise<Channel> {
+  return connect({
+    host: target.host,
+    port: target.port,
+    self: { role: 'console', name: target.consoleName },
+    secret: target.password,
+    peer: { role: 'director', name: target.directorName },
+    describeTarget: `Director ${target.directorName}`,
+  });
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: { c: { type: 'string' }, D: { type: 'string' }, t: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
@@ -150,14 +180,7 @@ async function main(): Promise<number> {
   const configPath = values.c ?? '/etc/burrow/bconsole.conf';
   const target = resolveTarget(configPath, values.D);
   if (values.t) return 0;
-  const channel = await connect({
-    host: target.host,
-    port: target.port,
-    self: { role: 'console', name: target.consoleName },
-    secret: target.password,
-    peer: { role: 'director', name: target.directorName },
-    describeTarget: `Director ${target.directorName}`,
-  });
+  const channel = await connectTo(target);
   try {
     return process.stdin.isTTY ? await interactive(channel, target) : await fromPipe(channel);
   } finally {

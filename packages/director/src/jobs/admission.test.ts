@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitReason, type QueueEntry } from './admission.js';
+import { storagesWithRoom, waitReason, type QueueEntry } from './admission.js';
 import type { BackupPlan, RunLimits } from './plan.js';
 
 const limits = (o: Partial<RunLimits> = {}): RunLimits => ({
@@ -8,13 +8,29 @@ const limits = (o: Partial<RunLimits> = {}): RunLimits => ({
   cancelQueuedDuplicates: false, reschedule: { onError: false, intervalMs: 0, times: 0 }, ...o,
 });
 
-function entry(jobId: number, o: { job?: string; client?: string; storage?: string; priority?: number; state?: 'waiting' | 'running'; limits?: Partial<RunLimits> }): QueueEntry {
+function entry(jobId: number, o: { job?: string; client?: string; storage?: string; storages?: string[]; using?: string; priority?: number; state?: 'waiting' | 'running'; limits?: Partial<RunLimits> }): QueueEntry {
+  const l = limits({ storageMax: 10, clientMax: 10, ...o.limits });
+  const storages = (o.storages ?? [o.storage ?? 'File']).map((name) => ({ name, maximumConcurrentJobs: l.storageMax }));
   const plan = {
     kind: 'backup', jobName: o.job ?? `job${jobId}`, client: { name: o.client ?? `client${jobId}` },
-    storage: { name: o.storage ?? 'File' }, limits: limits({ storageMax: 10, clientMax: 10, ...o.limits }),
+    storage: storages[0], storages, limits: l,
   } as unknown as BackupPlan;
-  return { jobId, plan, priority: o.priority ?? 10, state: o.state ?? 'waiting' };
+  const { using } = o;
+  return { jobId, plan, priority: o.priority ?? 10, state: o.state ?? 'waiting', ...(using ? { storageInUse: () => using } : {}) };
 }
+
+test('a backup with several Storages waits only when each is at its limit, counting jobs where they write', () => {
+  const one = { storageMax: 1 };
+  const onSd1 = entry(1, { storages: ['sd1', 'sd2'], state: 'running', limits: one });
+  const next = entry(2, { storages: ['sd1', 'sd2'], limits: one });
+  assert.equal(waitReason(next, [onSd1, next], 10), undefined);
+  assert.deepEqual(storagesWithRoom(next, [onSd1, next]), ['sd2']);
+  // Job 1 listed sd1 first but writes to sd2: sd1 has room.
+  const movedToSd2 = entry(1, { storages: ['sd1', 'sd2'], using: 'sd2', state: 'running', limits: one });
+  assert.deepEqual(storagesWithRoom(next, [movedToSd2, next]), ['sd1']);
+  const onSd2 = entry(3, { storages: ['sd2'], state: 'running', limits: one });
+  assert.equal(waitReason(next, [onSd1, onSd2, next], 10), 'is waiting on max Storage jobs');
+});
 
 test('the Director limit, then priorities, then the Job, Client and Storage limits', () => {
   const a = entry(1, { state: 'running' });

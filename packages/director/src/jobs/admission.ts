@@ -2,7 +2,9 @@
  * Whether a waiting job may start now, and if not, what it waits for — in the words
  * Bareos's `status dir` uses. Rules: the Director's, the Job's, the Client's and the
  * Storage's Maximum Concurrent Jobs; the lowest Priority number goes first, and jobs
- * of different priorities do not run at the same time.
+ * of different priorities do not run at the same time. A backup with several Storages
+ * waits on the Storage limit only when each of them is at its limit; a running job
+ * counts against the Storage it uses (the one it chose, not the first of its list).
  */
 import type { JobPlan } from './plan.js';
 
@@ -11,6 +13,25 @@ export interface QueueEntry {
   plan: JobPlan;
   priority: number;
   state: 'waiting' | 'running';
+  /** The Storage a running job uses, once it chose among several; else its plan's. */
+  storageInUse?: () => string;
+}
+
+/** The Storage `j` counts against. */
+function storageOf(j: QueueEntry): string {
+  return (j.storageInUse?.() ?? j.plan.storage.name).toLowerCase();
+}
+
+/** The Storages a job may use, each with its Director limit. */
+function candidates(job: QueueEntry): Array<{ name: string; max: number }> {
+  if (job.plan.kind === 'backup') return job.plan.storages.map((s) => ({ name: s.name, max: s.maximumConcurrentJobs }));
+  return [{ name: job.plan.storage.name, max: job.plan.limits.storageMax }];
+}
+
+/** Those of `job`'s Storages below their Maximum Concurrent Jobs, counting the other running jobs. */
+export function storagesWithRoom(job: QueueEntry, all: readonly QueueEntry[]): string[] {
+  const others = all.filter((j) => j.state === 'running' && j.jobId !== job.jobId);
+  return candidates(job).filter((c) => others.filter((j) => storageOf(j) === c.name.toLowerCase()).length < c.max).map((c) => c.name);
 }
 
 function clientOf(plan: JobPlan): string {
@@ -27,6 +48,6 @@ export function waitReason(job: QueueEntry, all: readonly QueueEntry[], director
   const limits = job.plan.limits;
   if (running.filter((j) => j.plan.jobName === job.plan.jobName).length >= limits.jobMax) return 'is waiting on max Job jobs';
   if (running.filter((j) => clientOf(j.plan) === clientOf(job.plan)).length >= limits.clientMax) return 'is waiting on max Client jobs';
-  if (running.filter((j) => j.plan.storage.name === job.plan.storage.name).length >= limits.storageMax) return 'is waiting on max Storage jobs';
+  if (storagesWithRoom(job, all).length === 0) return 'is waiting on max Storage jobs';
   return undefined;
 }

@@ -7,14 +7,14 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
-import { timestampFromMs } from '@burrow/common/proto/index';
+import { timestampFromMs, type burrow } from '@burrow/common/proto/index';
 import type { StateSnapshot } from '../catalog/index.js';
 import { connectStorageIfPassive, openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { serveBackupSession } from '../sd/backup-session.js';
 import { VolumeWait } from './volume-wait.js';
 import { awaitSessionReady, reservationOf } from '../sd/storage-link.js';
-import { reachStorage } from './storage-choice.js';
+import { reserveStorage, type WritingSession } from './storage-choice.js';
 import { accurateComparesDigests, recordDeleted, sendState } from './accurate.js';
 import { currentChain, type Basis } from './baseline.js';
 import { endStorageIfClientFailed, finalStatus, type Peers } from './conversation.js';
@@ -50,7 +50,11 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
   let writing = plan;
   const job: JobType = {
     noun: 'backup', messages: plan.messages, scripts: plan.scripts, totals,
-    start: ({ id, log }) => {
+    start: ({ id, log, storagesWithRoom }) => {
+      // Counted by the queue against the first Storage with room from the start (before any await), then the one it writes to.
+      const room = new Set((storagesWithRoom?.() ?? plan.storages.map((s) => s.name)).map((n) => n.toLowerCase()));
+      const first = plan.storages.find((s) => room.has(s.name.toLowerCase()));
+      if (first) writing = { ...plan, storage: first };
       log.info(`Start Backup JobId ${id.jobId}, Job=${id.job}`);
       if (basis.note) log.info(basis.note);
       log.info(`Using Pool "${plan.pool.name}" (From ${plan.poolSource}).`);
@@ -61,11 +65,17 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
       F: String(totals.sdFiles), p: plan.pool.name, w: writing.storage.name, h: plan.client.address, x: 'no',
     }),
     open: async (ctx, peers) => {
-      const reached = await reachStorage(ctx, plan.storages);
-      peers.sd = reached.sd;
-      writing = { ...plan, storage: reached.target };
+      // Those of its Storages at their Director limit are passed over; all of them if each is (the queue let it start).
+      const room = new Set((ctx.storagesWithRoom?.() ?? []).map((n) => n.toLowerCase()));
+      const withRoom = plan.storages.filter((s) => room.has(s.name.toLowerCase()));
+      const session = await reserveStorage(ctx, withRoom.length > 0 ? withRoom : plan.storages, (target, sd, onlyIfFree) => {
+        peers.sd = sd;
+        return openSession(ctx, { ...plan, storage: target }, sd, onlyIfFree);
+      });
+      peers.sd = session.sd;
+      writing = { ...plan, storage: session.target };
       const orders = { plan: writing, basis, vars: job.vars(ctx), keepState: (state: StateSnapshot | null): void => { accurate = state; } };
-      const { sd, fd } = await giveOrders(ctx, peers, orders);
+      const { sd, fd } = await giveOrders(ctx, peers, session, orders);
       return [serveStorage(ctx, { plan: writing, totals, sd }), serveClient(ctx, { peers, totals, fd, state: accurate })];
     },
     conversed: async (ctx) => {
@@ -80,6 +90,7 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
     },
     counts: () => ({ jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, since: basis.since }),
     report: (common) => backupReport({ ...common, plan: writing, totals, since: basis.since }),
+    storageInUse: () => writing.storage.name,
   };
   return job;
 }
@@ -92,16 +103,19 @@ interface BackupOrders {
   keepState: (state: StateSnapshot | null) => void;
 }
 
-/** Reserves the SD session, then gives the FD its orders (and, accurate, the state). */
-async function giveOrders(ctx: JobContext, peers: Peers, { plan, basis, vars, keepState }: BackupOrders): Promise<{ sd: Channel; fd: Channel }> {
-  const { env, id, log, signal } = ctx;
-  const sd = peers.sd;
-  if (!sd) throw new BurrowError('INTERNAL', 'orders given before a Storage daemon was reached');
+/** Asks the SD for the job's session (a drive reserved, only if one is free now when so asked). */
+async function openSession(ctx: JobContext, plan: BackupPlan, sd: Channel, onlyIfFree: boolean): Promise<burrow.SdSessionReady> {
+  const { id, log, signal } = ctx;
   await sd.send('sdBackup', {
     jobId: id.jobId, jobName: id.job, client: plan.client.name, fileset: plan.fileset.name,
-    level: LEVEL_NAMES[plan.level], pool: plan.pool.name, poolType: 'Backup', ...reservationOf(plan.storage),
+    level: LEVEL_NAMES[plan.level], pool: plan.pool.name, poolType: 'Backup', ...reservationOf(plan.storage), onlyIfFree,
   });
-  const ready = await awaitSessionReady(sd, { log, storageName: plan.storage.name, signal });
+  return awaitSessionReady(sd, { log, storageName: plan.storage.name, signal });
+}
+
+/** With the SD session reserved, gives the FD its orders (and, accurate, the state). */
+async function giveOrders(ctx: JobContext, peers: Peers, { sd, ready }: WritingSession, { plan, basis, vars, keepState }: BackupOrders): Promise<{ sd: Channel; fd: Channel }> {
+  const { env, id, log, signal } = ctx;
   log.info(`Using Device "${ready.device || plan.storage.device}" to write.`);
   const fd = peers.fd = await openClient(env, plan.client, signal);
   const state = accurateState(ctx, plan, basis);

@@ -26,7 +26,10 @@ export interface JobProgress {
   jobId: number;
   files: number;
   bytes: number;
+  /** Since the job started (Bareos's AveBytes/sec). */
   bytesPerSecond: number;
+  /** Over the latest batch, since the one before (Bareos's LastBytes/sec). */
+  lastBytesPerSecond: number;
   /** The file stored last, as display text. */
   file: string;
 }

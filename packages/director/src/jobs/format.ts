@@ -1,12 +1,8 @@
 /** How numbers, sizes and times look in job reports and listings (Bareos's habits). */
+import { withCommas } from '@burrow/common/progress/index';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number): string => String(n).padStart(2, '0');
-
-/** 1234567 -> "1,234,567" */
-export function withCommas(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
 
 /** Decimal units as Bareos prints them: "1.234 MB". */
 export function humanBytes(n: number): string {
@@ -45,19 +41,6 @@ export function listDate(ms: number | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-/** "1 hour 2 mins 3 secs" */
-export function elapsed(ms: number): string {
-  let s = Math.max(0, Math.round(ms / 1000));
-  const parts: string[] = [];
-  const units: Array<[number, string]> = [[86400, 'day'], [3600, 'hour'], [60, 'min'], [1, 'sec']];
-  for (const [size, name] of units) {
-    const n = Math.floor(s / size);
-    s -= n * size;
-    if (n > 0 || (size === 1 && parts.length === 0)) parts.push(`${n} ${name}${n === 1 ? '' : 's'}`);
-  }
-  return parts.join(' ');
-}
-
 /** Bytes per second of a job, for the report: "12.3 MB/s". */
 export function rate(bytes: number, ms: number): string {
   const seconds = Math.max(ms, 1) / 1000;
@@ -65,3 +48,4 @@ export function rate(bytes: number, ms: number): string {
 }
 
 export { displayPath } from '@burrow/common/names/index';
+export { elapsed, withCommas } from '@burrow/common/progress/index';

@@ -24,6 +24,8 @@ export interface JobContext {
   /** What the job waits for now, and how long it has waited (status dir, Max Wait Time). */
   waits: JobWaits;
   signal: AbortSignal;
+  /** The names of those of its Storages below their Director limit now, other jobs counted (admission.ts); absent: all. */
+  storagesWithRoom?: () => string[];
 }
 
 /** The catalog's end-of-job numbers a job type counts (errors are counted here). */
@@ -56,12 +58,14 @@ export interface JobType {
   conversed?(ctx: JobContext): Promise<void> | void;
   counts(): JobCounts;
   report(common: ReportCommon): string;
+  /** The Storage it uses now, when it chooses among several (a backup); the queue counts it there. */
+  storageInUse?(): string;
 }
 
 /** Runs a job of any type to its end; returns its final status. */
-export async function runJob(job: JobType, { env, id, signal, waits }: Omit<JobContext, 'log' | 'waits'> & { waits?: JobWaits }): Promise<FinalStatus> {
+export async function runJob(job: JobType, { env, id, signal, waits, storagesWithRoom }: Omit<JobContext, 'log' | 'waits'> & { waits?: JobWaits }): Promise<FinalStatus> {
   const log = env.jobLog(id.jobId, job.messages);
-  const ctx: JobContext = { env, id, log, signal, waits: waits ?? new JobWaits(() => env.clock.now(), null) };
+  const ctx: JobContext = { env, id, log, signal, waits: waits ?? new JobWaits(() => env.clock.now(), null), ...(storagesWithRoom ? { storagesWithRoom } : {}) };
   const startTime = env.clock.now();
   env.catalog.startJob(id.jobId, startTime);
   job.start(ctx);

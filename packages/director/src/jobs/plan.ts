@@ -10,6 +10,7 @@ import type { PoolPlan } from '../media/pools.js';
 import type { AutopruneSettings } from '../media/autoprune.js';
 import type { StorageTarget } from '../sd/storage-link.js';
 import type { PoolCandidates, PoolSource } from './pools.js';
+import type { StorageSource } from './storage-choice.js';
 import type { RunScript } from './run-scripts.js';
 
 /** How the queue treats a job: its concurrency limits, time limits and retries. */
@@ -30,10 +31,13 @@ export interface BackupPlan {
   jobName: string;
   level: BackupLevel;
   client: ClientTarget;
-  /** The first of `storages`: where the backup writes unless its SD cannot be reached. */
+  /** The first of `storages`: where the backup writes unless its SD cannot be reached or has no drive free. */
   storage: StorageTarget;
-  /** The Job's Storage list in its order (the run command's storage= alone), tried in turn (storage-choice.ts). */
+  /** The Storages tried in turn (storage-choice.ts): the Pool's if it names any, else the Job's, in their order. */
   storages: readonly StorageTarget[];
+  /** The Job's Storage list (the run command's storage= alone), for when the pool changes with the level. */
+  jobStorages: readonly StorageTarget[];
+  storageSource: StorageSource;
   /** The pool the backup writes to, for its level (pools.ts), and where it came from. */
   pool: PoolPlan;
   poolSource: PoolSource;
@@ -69,9 +73,9 @@ export interface RestorePlan {
   storage: StorageTarget;
   /**
    * Where the volumes may be read, in order of preference: the storage= given alone, else
-   * the Job's Storages, then every other one. The restore reads with the first whose
-   * Media Type is its volumes' (storage-choice.ts readingStorage), as each SD's volumes
-   * have a Media Type of their own.
+   * the Job's Storages, then every other one. The restore reads each volume with the
+   * first whose Media Type is the volume's (storage-choice.ts readingParts), as each
+   * SD's volumes have a Media Type of their own.
    */
   storages: readonly StorageTarget[];
   /** Backup jobs whose files are selected; the newest version of each path wins. */
@@ -115,8 +119,10 @@ export interface VerifyPlan {
   jobName: string;
   level: VerifyLevel;
   client: ClientTarget;
-  /** Where VolumeToCatalog and Data read; the disk levels need none. */
+  /** Where VolumeToCatalog and Data read unless the volumes' Media Type says otherwise; the disk levels need none. */
   storage: StorageTarget;
+  /** Where the volumes may be read, as a restore's `storages`; empty for the disk levels. */
+  storages: readonly StorageTarget[];
   fileset: { name: string; spec: burrow.IFileSetSpec; digest: string };
   /** `Verify Job =`: the Job whose last good run is verified; null: any backup of the client and FileSet. */
   verifyJob: string | null;

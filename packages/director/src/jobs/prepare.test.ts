@@ -7,19 +7,25 @@ import { openSqliteCatalog } from '../catalog/index.js';
 import type { PoolPlan } from '../media/pools.js';
 import type { BackupPlan } from './plan.js';
 import { prepareRun } from './prepare.js';
+import type { StorageTarget } from '../sd/storage-link.js';
 
 const pool = (name: string): PoolPlan => ({ name, labelFormat: null, maximumVolumeBytes: 0 });
 
+const target = (name: string, maximumConcurrentJobs: number): StorageTarget => ({
+  name, address: '127.0.0.1', port: 9103, password: 'x', device: `${name}Storage`, devices: [`${name}Storage`], mediaType: name, autoChanger: false, maximumConcurrentJobs,
+});
+
 function backupPlan(level: BackupPlan['level']): BackupPlan {
-  const storage = { name: 'File', address: '127.0.0.1', port: 9103, password: 'x', device: 'FileStorage', devices: ['FileStorage'], mediaType: 'File', autoChanger: false };
-  const levels = { F: { pool: pool('Full'), fromRun: false }, I: { pool: pool('Incremental'), fromRun: false } };
+  const storage = target('File', 3);
+  // The Full pool writes to a Storage of its own, which overrides the Job's.
+  const levels = { F: { pool: { ...pool('Full'), storages: [target('Tape', 1)] }, fromRun: false }, I: { pool: pool('Incremental'), fromRun: false } };
   return {
     kind: 'backup', jobName: 'backup-client', level, accurate: false, maximumBandwidth: 0, writeBootstrap: null, messages: 'Standard', priority: 10, scripts: [],
     client: { name: 'client-fd', address: '127.0.0.1', port: 9102, password: 'x', connectFromDirector: true, connectFromClient: false, passive: false },
-    storage, storages: [storage],
+    storage, storages: [storage], jobStorages: [storage], storageSource: 'Job resource',
     pool: levels.I.pool, poolSource: 'Job IncPool override', pools: { base: pool('Job'), baseSource: 'Job resource', levels },
     fileset: { name: 'Set', spec: { name: 'Set', includes: [] }, digest: 'd1' },
-    limits: { jobMax: 1, clientMax: 1, storageMax: 1, maxRunTimeMs: null, maxWaitTimeMs: null, allowDuplicates: true, cancelQueuedDuplicates: false, reschedule: { onError: false, intervalMs: 0, times: 0 } },
+    limits: { jobMax: 1, clientMax: 1, storageMax: 3, maxRunTimeMs: null, maxWaitTimeMs: null, allowDuplicates: true, cancelQueuedDuplicates: false, reschedule: { onError: false, intervalMs: 0, times: 0 } },
     pruning: { clientName: 'client-fd', clientAutoPrune: false, clientJobRetention: 0, clientFileRetention: 0, pruneJobs: false, pruneFiles: false, pruneVolumes: false },
   };
 }
@@ -34,6 +40,9 @@ test('an Incremental with no Full becomes a Full in the Full pool; with a Full i
     assert.equal(first.plan.kind === 'backup' && `${first.plan.pool.name} (From ${first.plan.poolSource})`, 'Full (From Job FullPool override)');
     assert.equal(first.row.level, 'F');
     assert.equal(first.row.poolId, catalog.getPool('Full')?.poolId);
+    // The upgraded job's Storage follows its pool's, with that Storage's limit.
+    assert.equal(first.plan.kind === 'backup' && `${first.plan.storage.name} (From ${first.plan.storageSource}) max ${first.plan.limits.storageMax}`, 'Tape (From Pool resource) max 1');
+    assert.equal(first.row.storageId, catalog.ensureStorage('Tape'));
     assert.match(first.basis.note ?? '', /No prior Full backup/);
 
     const fullId = catalog.createJob(first.row);
@@ -42,6 +51,7 @@ test('an Incremental with no Full becomes a Full in the Full pool; with a Full i
     const next = prepareRun(catalog, backupPlan('I'), 3000);
     assert.equal(next.plan.kind === 'backup' && `${next.plan.level} ${next.plan.pool.name}`, 'I Incremental');
     assert.equal(next.row.poolId, catalog.getPool('Incremental')?.poolId);
+    assert.equal(next.plan.kind === 'backup' && `${next.plan.storage.name} (From ${next.plan.storageSource})`, 'File (From Job resource)');
     assert.equal(next.basis.since, 1000);
   } finally {
     catalog.close();

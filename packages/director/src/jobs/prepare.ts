@@ -9,6 +9,7 @@ import type { Catalog, JobInput, JobLevel } from '../catalog/index.js';
 import { chooseBaseline, type Basis } from './baseline.js';
 import { VERIFY_LEVEL_CODES, type JobPlan } from './plan.js';
 import { poolForLevel } from './pools.js';
+import { writingStorages } from './storage-choice.js';
 
 export interface PreparedRun {
   /** The plan with its level decided. */
@@ -24,7 +25,6 @@ const TYPES = { backup: 'B', restore: 'R', verify: 'V' } as const;
 export function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: number): PreparedRun {
   let plan = requested;
   const clientId = catalog.ensureClient(plan.client.name);
-  const storageId = catalog.ensureStorage(plan.storage.name);
   let level: JobLevel = ' ';
   let fileSetId: number | null = null;
   let poolId: number | null = null;
@@ -34,7 +34,10 @@ export function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: numb
     const { level: decided, ...built } = chooseBaseline(catalog, plan, clientId, fileSetId);
     // The pool follows the level, also an upgraded one (Bareos's forced pool overrides).
     const { pool, source } = poolForLevel(plan.pools, decided, decided !== plan.level);
-    plan = { ...plan, level: decided, pool, poolSource: source };
+    // The Pool's Storage overrides the Job's, so the Storage follows the pool too.
+    const { storages, storageSource } = writingStorages(plan.jobStorages, plan.storageSource === 'command line' ? 'command line' : 'Job resource', pool);
+    const storage = storages[0] ?? plan.storage;
+    plan = { ...plan, level: decided, pool, poolSource: source, storages, storage, storageSource, limits: { ...plan.limits, storageMax: storage.maximumConcurrentJobs } };
     basis = built;
     level = plan.level;
     poolId = catalog.getPool(plan.pool.name)?.poolId ?? null;
@@ -42,6 +45,7 @@ export function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: numb
     fileSetId = catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
     level = VERIFY_LEVEL_CODES[plan.level];
   }
+  const storageId = catalog.ensureStorage(plan.storage.name);
   const row: JobInput = {
     name: plan.jobName, type: TYPES[plan.kind], level, clientId, fileSetId, poolId, storageId, schedTime,
     priorJobId: plan.kind === 'restore' ? (plan.jobIds[plan.jobIds.length - 1] ?? null) : null,

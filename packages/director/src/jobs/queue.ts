@@ -7,7 +7,7 @@
  * destinations), so a reload changes only the jobs submitted after it.
  */
 import { BurrowError, describeError } from '@burrow/common/errors/index';
-import { waitReason, type QueueEntry } from './admission.js';
+import { storagesWithRoom, waitReason, type QueueEntry } from './admission.js';
 import type { Basis } from './baseline.js';
 import type { JobEnv, JobIdentity } from './env.js';
 import { backupJob } from './backup.js';
@@ -19,7 +19,7 @@ import { restoreJob } from './restore.js';
 import { verifyJob } from './verify.js';
 import type { FinalStatus } from './status.js';
 import { JobWaits } from './waits.js';
-import { JobEvents, type JobEventSubject } from './events.js';
+import { JobEvents, type JobEventSubject, type JobProgress } from './events.js';
 
 interface QueuedJob extends QueueEntry {
   id: JobIdentity;
@@ -32,6 +32,9 @@ interface QueuedJob extends QueueEntry {
   waitingFor: string | undefined;
   /** Made when the job starts: what it waits for while it runs (a volume), for status dir and Max Wait Time. */
   waits: JobWaits | undefined;
+  /** When it started running, and how far it got (jobs/progress.ts), for status dir. */
+  startedAt?: number;
+  progress?: JobProgress;
   abort: AbortController;
   timers: NodeJS.Timeout[];
   done: Promise<FinalStatus>;
@@ -51,6 +54,9 @@ export interface JobSummary {
   level: string;
   client: string;
   priority: number;
+  /** A running job's start, and its progress once the catalog stored some of its files. */
+  startedAt?: number;
+  progress?: JobProgress;
 }
 
 /** What the queue reads from the configuration in force, each time it needs it. */
@@ -71,6 +77,10 @@ export class JobQueue {
 
   constructor(private readonly settings: QueueSettings) {
     this.events = settings.events ?? new JobEvents();
+    this.events.on('progress', (p) => {
+      const j = this.jobs.get(p.jobId);
+      if (j) j.progress = p;
+    });
   }
 
   /** Records the job in the catalog (status C) and queues it; returns its id at once. */
@@ -83,9 +93,10 @@ export class JobQueue {
     const id: JobIdentity = { jobId, job: catalog.getJob(jobId)?.job ?? `${plan.jobName}.${jobId}`, schedTime };
     let resolve!: (s: FinalStatus) => void;
     const done = new Promise<FinalStatus>((r) => { resolve = r; });
+    const type = jobType(plan, basis);
     const job: QueuedJob = {
-      jobId, id, env, plan, requested, type: jobType(plan, basis), attempt, priority: plan.priority, state: 'waiting', waitingFor: undefined, waits: undefined,
-      abort: new AbortController(), timers: [], done, resolve,
+      jobId, id, env, plan, requested, type, attempt, priority: plan.priority, state: 'waiting', waitingFor: undefined, waits: undefined,
+      abort: new AbortController(), timers: [], done, resolve, storageInUse: () => type.storageInUse?.() ?? plan.storage.name,
     };
     if (!this.admitDuplicate(job)) return id;
     this.jobs.set(jobId, job);
@@ -106,6 +117,7 @@ export class JobQueue {
       return {
         jobId: j.jobId, job: j.id.job, name: j.plan.jobName, kind: j.plan.kind, state: j.state, waitingFor: w?.words ?? j.waitingFor,
         ...(w ? { wait: { detail: w.detail, since: w.since } } : {}), level: levelCode(j.plan), client: j.plan.client.name, priority: j.priority,
+        ...(j.startedAt !== undefined ? { startedAt: j.startedAt } : {}), ...(j.progress ? { progress: j.progress } : {}),
       };
     });
   }
@@ -158,6 +170,7 @@ export class JobQueue {
       j.waitingFor = waitReason(j, entries, this.settings.maxConcurrentJobs());
       if (j.waitingFor === undefined) {
         j.state = 'running';
+        j.startedAt = j.env.clock.now();
         this.events.emit('started', subject(j));
         void this.run(j);
       }
@@ -175,7 +188,8 @@ export class JobQueue {
     j.waits = new JobWaits(() => j.env.clock.now(), j.plan.limits.maxWaitTimeMs);
     j.waits.observe((w) => (w ? this.events.emit('waiting', { ...subject(j), ...w }) : this.events.emit('resumed', subject(j))));
     try {
-      status = await runJob(j.type, { env: j.env, id: j.id, signal: j.abort.signal, waits: j.waits });
+      const room = (): string[] => storagesWithRoom(j, [...this.jobs.values()]);
+      status = await runJob(j.type, { env: j.env, id: j.id, signal: j.abort.signal, waits: j.waits, storagesWithRoom: room });
     } catch (err) {
       // A job runner that throws is a bug; the job fails, the Director goes on.
       j.env.log.error({ jobId: j.jobId, err: describeError(err) }, 'job runner failed');

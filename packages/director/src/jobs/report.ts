@@ -58,7 +58,7 @@ export function backupReport(r: ReportCommon & { plan: BackupPlan; totals: Backu
     line('FileSet', `"${plan.fileset.name}"`),
     line('Pool', `"${plan.pool.name}" (From ${plan.poolSource})`),
     line('Catalog', `"${r.env.catalogName}" (From Client resource)`),
-    line('Storage', `"${plan.storage.name}" (From Job resource)`),
+    line('Storage', `"${plan.storage.name}" (From ${plan.storageSource})`),
     ...times(r),
     line('Priority', plan.priority),
     line('FD Files Written', withCommas(totals.fdFiles)),

@@ -2,8 +2,10 @@
  * A Restore job from the Director's side: turn the selection into a bootstrap
  * (volumes, sessions, block addresses, file indexes) — or read one from a `.bsr` file
  * (docs/bootstrap-format.md) — open a read session on the SD, and have the (restore)
- * client's FD fetch and write the files. The rest of the job's
- * life is the template's (lifecycle.ts).
+ * client's FD fetch and write the files. When the volumes lie on several Storage
+ * daemons (a Full on sd1, an Incremental on sd2), the job reads one session per SD in
+ * turn, the FD going on to the next as each ends (storage-choice.ts readingParts).
+ * The rest of the job's life is the template's (lifecycle.ts).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Bootstrap } from '@burrow/common/bootstrap/bootstrap';
@@ -15,8 +17,8 @@ import { buildBootstrap } from '../catalog/index.js';
 import { connectStorageIfPassive, openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
-import { openReadSession, type StorageTarget } from '../sd/storage-link.js';
-import { readingStorage } from './storage-choice.js';
+import { openReadSession, type ReadSession, type StorageTarget } from '../sd/storage-link.js';
+import { partVolumes, readingParts, type ReadPart } from './storage-choice.js';
 import { untilCartridgesIn } from './cartridge-wait.js';
 import { endStorageIfClientFailed, type Peers } from './conversation.js';
 import type { JobContext, JobType } from './lifecycle.js';
@@ -27,7 +29,8 @@ import type { RestorePlan } from './plan.js';
 import { restoreReport, type RestoreTotals } from './report.js';
 import { clientScripts } from './run-scripts.js';
 import { reportDate } from './format.js';
-import { statusWords } from './status.js';
+import { statusWords, worse } from './status.js';
+import type { Channel } from '@burrow/common/net/channel';
 
 export function restoreJob(plan: RestorePlan): JobType {
   const totals: RestoreTotals = { expectedFiles: 0, expectedBytes: 0, fdFiles: 0, fdBytes: 0, fdErrors: 0, fdStatus: 'E', sdStatus: 'E' };
@@ -78,16 +81,17 @@ async function fromFile(ctx: JobContext, plan: RestorePlan, file: string): Promi
     throw new BurrowError('NOT_FOUND', `cannot read bootstrap file ${file}: ${describeError(err)}`, { cause: err });
   }
   const bootstrap = parseBootstrapText(text, file);
-  const other = bootstrap.sections.find((s) => s.storage !== undefined && s.storage.toLowerCase() !== plan.storage.name.toLowerCase());
+  const usable = (name: string): boolean => plan.storages.some((s) => s.name.toLowerCase() === name.toLowerCase());
+  const other = bootstrap.sections.find((s) => s.storage !== undefined && !usable(s.storage));
   if (other) throw new BurrowError('BAD_REQUEST', `bootstrap ${file} reads Volume "${other.volume}" with Storage "${other.storage}", but the job reads with Storage "${plan.storage.name}": give storage=${other.storage}`);
   ctx.log.info(`Restoring what bootstrap ${file} selects.`);
   return bootstrap;
 }
 
 /** The text form of the restore's bootstrap, written where `bootstrap=` said (Bareos's restore.bsr). */
-async function keepText(ctx: JobContext, plan: RestorePlan, bootstrap: Bootstrap): Promise<void> {
+async function keepText(ctx: JobContext, plan: RestorePlan, parts: readonly ReadPart[]): Promise<void> {
   const file = plan.writeBootstrap ?? '';
-  const sections = bootstrap.sections.map((s) => ({ storage: plan.storage.name, ...s }));
+  const sections = parts.flatMap((p) => p.bootstrap.sections.map((s) => ({ ...s, storage: p.storage.name })));
   const text = writeBootstrapText({ sections }, { comments: [`${reportDate(ctx.env.clock.now())} - ${ctx.id.job} - Restore`] });
   try {
     await writeFile(file, text);
@@ -97,34 +101,102 @@ async function keepText(ctx: JobContext, plan: RestorePlan, bootstrap: Bootstrap
   }
 }
 
-async function openRestore(ctx: JobContext, peers: Peers, { plan, totals, reading, vars }: RestoreRun): Promise<Array<Promise<void>>> {
+async function openRestore(ctx: JobContext, peers: Peers, run: RestoreRun): Promise<Array<Promise<void>>> {
   const { env, id, log, signal } = ctx;
+  const { plan, totals, reading, vars } = run;
   const bootstrap = plan.bootstrapFile === undefined ? fromCatalog(ctx, plan) : await fromFile(ctx, plan, plan.bootstrapFile);
-  const storage = reading.storage = readingStorage(bootstrap, plan.storages, plan.storage);
-  if (storage !== plan.storage) log.info(`Reading with Storage "${storage.name}", which holds the volumes (Media Type ${storage.mediaType}).`);
-  if (plan.writeBootstrap !== undefined) await keepText(ctx, plan, bootstrap);
+  const parts = readingParts(bootstrap, plan.storages, plan.storage);
+  const first = parts[0];
+  if (first === undefined) throw new BurrowError('NOT_FOUND', 'the bootstrap selects no volume');
+  reading.storage = first.storage;
+  sayWhereRead(ctx, plan, parts);
+  if (plan.writeBootstrap !== undefined) await keepText(ctx, plan, parts);
   const files = totals.expectedFiles = bootstrapFileCount(bootstrap);
   const volumes = [...new Set(bootstrap.sections.map((s) => s.volume))];
   log.info(`Restoring ${files} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
   if (plan.regexWhere) log.info(`Names rewritten by RegexWhere ${plan.regexWhere}`);
   if (plan.owner) log.info(`A user's own restore: everything restored belongs to uid ${plan.owner.uid}`);
-  await untilCartridgesIn(ctx, storage, volumes);
-  const { sd, token, device } = await openReadSession(storage, env.directorName, {
-    jobId: id.jobId, jobName: id.job, bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
-  });
-  log.info(`Using Device "${device}" to read.`);
+  // A passive client is reached by one Storage daemon for the job's one session.
+  if (parts.length > 1 && plan.restoreClient.passive) {
+    throw new BurrowError('BAD_REQUEST', `the files chosen lie on ${parts.length} read sessions of several Storage daemons, but Client "${plan.restoreClient.name}" is passive (the Storage daemon connects to it once): restore each part on its own`);
+  }
+  const session = await openPart(ctx, peers, first);
   const fd = peers.fd = await openClient(env, plan.restoreClient, signal);
   await fd.send('fdRestore', {
     jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace, regexWhere: plan.regexWhere,
-    sdAddress: storage.address, sdPort: storage.port, token, expectedFiles: files,
+    sdAddress: first.storage.address, sdPort: first.storage.port, token: session.token, expectedFiles: files,
     scripts: clientScripts(plan.scripts, vars),
     restoreOwner: plan.owner ?? null, passive: plan.restoreClient.passive,
+    readSessions: parts.length,
   });
-  await connectStorageIfPassive(plan.restoreClient, sd);
-  // Damaged records are known on the volume by JobId and FileIndex only: the catalog names them.
-  const nameFile = (jobId: number, fileIndex: number): Buffer | undefined => env.catalog.filePath(jobId, fileIndex);
-  return [
-    awaitReadSessionEnd({ sd, log, storageName: storage.name, signal, nameFile }).then(storageEnded(totals)),
-    awaitClientEnd({ fd, log, signal, nameFile }).then(clientEnded(totals)).finally(endStorageIfClientFailed(peers, id.jobId, () => totals.fdStatus)),
-  ];
+  await connectStorageIfPassive(plan.restoreClient, session.sd);
+  const client = { ended: false };
+  const clientDone = awaitClientEnd({ fd, log, signal, nameFile: namer(ctx) })
+    .then(clientEnded(totals))
+    .finally(() => { client.ended = true; })
+    .finally(endStorageIfClientFailed(peers, id.jobId, () => totals.fdStatus));
+  return [readParts(ctx, peers, { parts, session, fd, totals, client }), clientDone];
+}
+
+/** Damaged records are known on the volume by JobId and FileIndex only: the catalog names them. */
+function namer({ env }: JobContext): (jobId: number, fileIndex: number) => Buffer | undefined {
+  return (jobId, fileIndex) => env.catalog.filePath(jobId, fileIndex);
+}
+
+/** Says in the job log which Storage reads what, when that is not simply the Job's first. */
+function sayWhereRead({ log }: JobContext, plan: RestorePlan, parts: readonly ReadPart[]): void {
+  const [first] = parts;
+  if (parts.length > 1) {
+    const each = parts.map((p) => `${partVolumes(p).join(', ')} with Storage "${p.storage.name}"`);
+    log.info(`The volumes lie on ${new Set(parts.map((p) => p.storage)).size} Storage daemons; reading ${each.join(', then ')}.`);
+  } else if (first && first.storage !== plan.storage) {
+    log.info(`Reading with Storage "${first.storage.name}", which holds the volumes (Media Type ${first.storage.mediaType}).`);
+  }
+}
+
+/** Opens the read session of one part on its Storage daemon; the job's cancel then goes there. */
+async function openPart(ctx: JobContext, peers: Peers, part: ReadPart): Promise<ReadSession> {
+  const { env, id, log, signal } = ctx;
+  await untilCartridgesIn(ctx, part.storage, partVolumes(part));
+  const session = await openReadSession(part.storage, env.directorName, {
+    jobId: id.jobId, jobName: id.job, bootstrap: part.bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
+  });
+  log.info(`Using Device "${session.device}" to read.`);
+  return session;
+}
+
+interface PartsRun {
+  parts: readonly ReadPart[];
+  /** The first part's session, opened before the FD was given its order. */
+  session: ReadSession;
+  fd: Channel;
+  totals: RestoreTotals;
+  client: { ended: boolean };
+}
+
+/**
+ * Serves each part's read session to its end, then opens the next and sends the FD
+ * its address; the SD status is the worst of the sessions'. When a next session cannot
+ * be opened the FD, which waits for it, is canceled, so its end still comes.
+ */
+async function readParts(ctx: JobContext, peers: Peers, { parts, session, fd, totals, client }: PartsRun): Promise<void> {
+  const { id, log, signal } = ctx;
+  let sd = session.sd;
+  for (const [i, part] of parts.entries()) {
+    const status = await awaitReadSessionEnd({ sd, log, storageName: part.storage.name, signal, nameFile: namer(ctx) });
+    const before = totals.sdStatus;
+    storageEnded(totals)(status);
+    if (i > 0) totals.sdStatus = worse(before, totals.sdStatus);
+    const next = parts[i + 1];
+    if (next === undefined || client.ended || signal.aborted) return;
+    sd.close('read session done');
+    try {
+      const opened = await openPart(ctx, peers, next);
+      sd = opened.sd;
+      await fd.send('fdReadNext', { jobId: id.jobId, sdAddress: next.storage.address, sdPort: next.storage.port, token: opened.token });
+    } catch (err) {
+      await fd.send('cancel', { jobId: id.jobId }).catch(() => undefined);
+      throw err;
+    }
+  }
 }

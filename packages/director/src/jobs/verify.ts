@@ -13,6 +13,8 @@ import { connectStorageIfPassive, openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
 import { openReadSession } from '../sd/storage-link.js';
+import { BurrowError } from '@burrow/common/errors/index';
+import { partVolumes, readingParts } from './storage-choice.js';
 import { endStorageIfClientFailed, type Peers } from './conversation.js';
 import { expandOnDirector } from './fileset-lists.js';
 import type { JobContext, JobType } from './lifecycle.js';
@@ -96,19 +98,24 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
     return [];
   }
   const bootstrap = buildBootstrap(rows, env.catalog.listJobMedia(verified?.jobId ?? 0));
-  const volumes = [...new Set(bootstrap.sections.map((s) => s.volume))];
+  const [part, ...more] = readingParts(bootstrap, plan.storages, plan.storage);
+  // One backup job writes to one Storage daemon, so its volumes are all of one Media Type.
+  if (part === undefined || more.length > 0) throw new BurrowError('BAD_REQUEST', `JobId ${verified?.jobId ?? 0} lies on volumes of several Storage daemons; a verify reads from one`);
+  const { storage } = part;
+  const volumes = partVolumes(part);
   log.info(`Reading ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
-  const { sd, token, device } = await openReadSession(plan.storage, env.directorName, {
+  if (storage !== plan.storage) log.info(`Reading with Storage "${storage.name}", which holds the volumes (Media Type ${storage.mediaType}).`);
+  const { sd, token, device } = await openReadSession(storage, env.directorName, {
     jobId: id.jobId, jobName: id.job, bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
   });
   log.info(`Using Device "${device}" to read.`);
   const fd = peers.fd = await openClient(env, plan.client, signal);
   await fd.send('fdVerify', {
-    ...run.order, sdAddress: plan.storage.address, sdPort: plan.storage.port, token, digestAlgorithms: run.check.digestAlgorithms, passive: plan.client.passive,
+    ...run.order, sdAddress: storage.address, sdPort: storage.port, token, digestAlgorithms: run.check.digestAlgorithms, passive: plan.client.passive,
   });
   await connectStorageIfPassive(plan.client, sd);
   const nameFile = (jobId: number, fileIndex: number): Buffer | undefined => env.catalog.filePath(jobId, fileIndex);
-  return [awaitReadSessionEnd({ sd, log, storageName: plan.storage.name, signal, nameFile }).then(storageEnded(totals)), serveClient(ctx, { peers, fd, run })];
+  return [awaitReadSessionEnd({ sd, log, storageName: storage.name, signal, nameFile }).then(storageEnded(totals)), serveClient(ctx, { peers, fd, run })];
 }
 
 /** The FD's part: its entries go to the check, then its end. */

@@ -9,6 +9,7 @@ import { findResource } from '@burrow/common/config/index';
 import {
   ON_PURGE_NONE, ON_PURGE_TRUNCATE, type Catalog, type MediaDefaults, type PoolInput, type PoolRow,
 } from '../catalog/index.js';
+import type { StorageTarget } from '../sd/storage-link.js';
 
 /** Bareos's pool named Scratch: where any pool takes a volume from when it has no Scratch Pool of its own. */
 export const SCRATCH_POOL = 'Scratch';
@@ -72,4 +73,6 @@ export interface PoolPlan {
   name: string;
   labelFormat: string | null;
   maximumVolumeBytes: number;
+  /** The Pool's `Storage` list, resolved; absent or empty: the Job's Storage applies. */
+  storages?: readonly StorageTarget[];
 }

@@ -27,6 +27,8 @@ export interface StorageTarget {
   heartbeatMs?: number;
   /** Auto Changer = yes: the volumes of the changer (InChanger = 1 in this Storage) are chosen first. */
   autoChanger: boolean;
+  /** The Storage resource's Maximum Concurrent Jobs (the Director's limit for it). */
+  maximumConcurrentJobs: number;
 }
 
 /** The reservation a job session asks the SD for (Bareos's "use storage=" and "use device=" lines). */

@@ -13,6 +13,7 @@ import type { RunOverrides } from '../scheduler/run-spec.js';
 import { VERIFY_LEVELS, type VerifyPlan } from '../jobs/plan.js';
 import { jobScripts } from '../jobs/run-scripts.js';
 import { poolForLevel, type BasePoolSource, type PoolCandidates } from '../jobs/pools.js';
+import { writingStorages } from '../jobs/storage-choice.js';
 import type { PoolPlan } from '../media/pools.js';
 import type { BackupLevel } from '../catalog/index.js';
 
@@ -56,6 +57,7 @@ export function storageTarget(config: DirectorConfig, name: string): StorageTarg
   return {
     name: s.name, address: s.address, port: s.sdPort, password: s.password, device: s.device[0] ?? '', devices: s.device, mediaType: s.mediaType,
     heartbeatMs: heartbeatMs(config, s), autoChanger: s.autoChanger,
+    maximumConcurrentJobs: s.maximumConcurrentJobs,
   };
 }
 
@@ -64,12 +66,12 @@ export function heartbeatMs(config: DirectorConfig, resource: ClientResource | S
   return (resource.heartbeatInterval ?? config.director.heartbeatInterval) * 1000;
 }
 
-export function runLimits(config: DirectorConfig, job: JobResource, client: string, storage: string): RunLimits {
+export function runLimits(config: DirectorConfig, job: JobResource, client: string, storage: StorageTarget): RunLimits {
   const ms = (s: number | undefined): number | null => (s === undefined ? null : s * 1000);
   return {
     jobMax: job.maximumConcurrentJobs,
     clientMax: findResource(config.clients, client)?.maximumConcurrentJobs ?? 1,
-    storageMax: findResource(config.storages, storage)?.maximumConcurrentJobs ?? 1,
+    storageMax: storage.maximumConcurrentJobs,
     maxRunTimeMs: ms(job.maxRunTime),
     maxWaitTimeMs: ms(job.maxWaitTime),
     allowDuplicates: job.allowDuplicateJobs,
@@ -88,7 +90,8 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
   const { pool, source: poolSource } = poolForLevel(pools, level, false);
   const spec = fileSetSpec(fs, resolvePath);
   const client = clientTarget(config, o.client ?? job.client ?? '');
-  const storages = (o.storage !== undefined ? [o.storage] : job.storage.length > 0 ? job.storage : ['']).map((name) => storageTarget(config, name));
+  const jobStorages = (o.storage !== undefined ? [o.storage] : job.storage.length > 0 ? job.storage : ['']).map((name) => storageTarget(config, name));
+  const { storages, storageSource } = writingStorages(jobStorages, o.storage !== undefined ? 'command line' : 'Job resource', pool);
   const storage = storages[0]!;
   return {
     kind: 'backup',
@@ -97,7 +100,9 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
     client,
     storage,
     storages,
-    limits: runLimits(config, job, client.name, storage.name),
+    jobStorages,
+    storageSource,
+    limits: runLimits(config, job, client.name, storage),
     scripts: jobScripts(job),
     pool,
     poolSource,
@@ -129,7 +134,10 @@ function bootstrapTarget(directive: string | undefined, resolvePath: (p: string)
 
 function poolPlan(config: DirectorConfig, name: string | undefined, job: string): PoolPlan {
   const pool = need(config.pools, name, 'Pool', job);
-  return { name: pool.name, labelFormat: pool.labelFormat ?? null, maximumVolumeBytes: pool.maximumVolumeBytes ?? 0 };
+  return {
+    name: pool.name, labelFormat: pool.labelFormat ?? null, maximumVolumeBytes: pool.maximumVolumeBytes ?? 0,
+    storages: pool.storage.map((s) => storageTarget(config, s)),
+  };
 }
 
 /** The pools a backup's level chooses from (jobs/pools.ts): the run command's, the Run line's, the Job's. */
@@ -199,8 +207,7 @@ export function resolveRestore(config: DirectorConfig, r: RestoreRequest): Resto
   if (where && !where.startsWith('/')) throw new BurrowError('BAD_REQUEST', `where=${where} must be an absolute path`);
   const restoreClient = clientTarget(config, r.restoreClient ?? r.client);
   const storage = storageTarget(config, r.storage ?? r.job.storage[0] ?? '');
-  const preferred = r.storage !== undefined ? [r.storage] : [...r.job.storage, ...config.storages.map((s) => s.name)];
-  const storages = [...new Set(preferred.map((n) => n.toLowerCase()))].map((n) => storageTarget(config, n));
+  const storages = readingStorages(config, r.storage, r.job.storage);
   return {
     kind: 'restore',
     jobName: r.job.name,
@@ -208,7 +215,7 @@ export function resolveRestore(config: DirectorConfig, r: RestoreRequest): Resto
     restoreClient,
     storage,
     storages,
-    limits: runLimits(config, r.job, restoreClient.name, storage.name),
+    limits: runLimits(config, r.job, restoreClient.name, storage),
     scripts: jobScripts(r.job),
     jobIds: r.jobIds,
     paths: r.paths,
@@ -222,6 +229,15 @@ export function resolveRestore(config: DirectorConfig, r: RestoreRequest): Resto
     messages: r.job.messages ?? '',
     priority: r.job.priority,
   };
+}
+
+/**
+ * Where a restore or verify may read volumes, in order of preference: the storage= given
+ * alone, else the Job's Storages (`preferred`), then every other Storage resource.
+ */
+function readingStorages(config: DirectorConfig, given: string | undefined, preferred: readonly string[]): StorageTarget[] {
+  const names = given !== undefined ? [given] : [...preferred, ...config.storages.map((s) => s.name)];
+  return [...new Set(names.map((n) => n.toLowerCase()))].map((n) => storageTarget(config, n));
 }
 
 /** Bareos: regexwhere= wins; otherwise strip_prefix/add_prefix/add_suffix make one. Refused here when it does not compile. */
@@ -245,17 +261,18 @@ export function resolveVerify(config: DirectorConfig, job: JobResource, o: Overr
   const storageName = o.storage ?? job.storage[0] ?? verifyJob?.storage[0];
   const volumeLevel = level === 'VolumeToCatalog' || level === 'Data';
   if (volumeLevel && !storageName) throw new BurrowError('BAD_REQUEST', `Job "${job.name}" names no Storage to read the volumes of a ${level} verify from`);
-  const storage = storageName ? storageTarget(config, storageName) : { name: '', address: '', port: 0, password: '', device: '', devices: [], mediaType: '', autoChanger: false };
+  const storage = storageName ? storageTarget(config, storageName) : { name: '', address: '', port: 0, password: '', device: '', devices: [], mediaType: '', autoChanger: false, maximumConcurrentJobs: 1 };
   return {
     kind: 'verify',
     jobName: job.name,
     level,
     client,
     storage,
+    storages: volumeLevel ? readingStorages(config, o.storage, [...job.storage, ...verifyJob?.storage ?? []]) : [],
     fileset: { name: fs.name, spec, digest: fileSetDigest(spec) },
     verifyJob: verifyJob?.name ?? null,
     verifyJobId: o.jobId ?? null,
-    limits: runLimits(config, job, client.name, storage.name),
+    limits: runLimits(config, job, client.name, storage),
     scripts: jobScripts(job),
     messages: job.messages ?? '',
     priority: job.priority,

@@ -5,7 +5,7 @@
  * ascend; directories follow their contents; per-file problems go to onFileIssue.
  */
 export { backupFileSet, type BackupParams } from './walker.js';
-export type { BackupTotals } from './saver.js';
+export type { BackupTotals, BackupView } from './saver.js';
 export {
   DATA_OFFSET_BYTES,
   DEFAULT_CHUNK_SIZE,

@@ -107,8 +107,16 @@ function statOpen(fd: Fd): EntryStat {
   }
 }
 
-export class EntrySaver {
+/** A running backup as `status client` shows it: its totals so far and the entry at hand. */
+export interface BackupView {
+  readonly totals: Readonly<BackupTotals>;
+  readonly current: Buffer | null;
+}
+
+export class EntrySaver implements BackupView {
   readonly totals: BackupTotals = { files: 0, bytes: 0, issues: 0 };
+  /** The entry being saved now (status client's "Processing file"). */
+  current: Buffer | null = null;
   private nextIndex = 1;
   private readonly links = new Map<string, SavedLink>();
 
@@ -164,6 +172,7 @@ export class EntrySaver {
 
   /** Saves the entry (already selected by the FileSet) with the stats fstatat gave. */
   async save(e: EntryRef, st: EntryStat, options: FileOptions): Promise<void> {
+    this.current = e.path;
     const type = fileTypeOf(st);
     if (type === burrow.FileType.FT_SOCKET || type === burrow.FileType.FT_UNKNOWN) {
       this.issue({ path: e.path, severity: 'info', message: 'socket skipped' });
@@ -292,6 +301,7 @@ export class EntrySaver {
     const seq = acc === null ? 0 : acc.lookup(Buffer.from(attrs.path ?? []));
     if (seq !== 0) acc?.markSeen(seq); // always saved again, and never "deleted"
     const index = this.nextIndex++;
+    this.current = Buffer.from(attrs.path ?? []);
     await this.writeAttributes(index, { ...attrs, streamed: true }, options);
     this.totals.files++;
     // A verify does not run a command to hash its output: the entry is listed only.

@@ -15,7 +15,7 @@ import { describeError } from '@burrow/common/errors/index';
 import type { CompiledFileSet, FileOptions, IncludeSelector } from '../fileset/index.js';
 import { throwIfAborted } from './reader.js';
 import { DEFAULT_CHUNK_SIZE, type FileIssueHandler, type RecordSink } from './record.js';
-import { EntrySaver, type BackupTotals, type EntryRef } from './saver.js';
+import { EntrySaver, type BackupTotals, type BackupView, type EntryRef } from './saver.js';
 import type { AccurateTable } from '../accurate/table.js';
 import { expandLists, type CommandRefusal } from '../fileset/lists.js';
 import { saveCommandOutput } from './bpipe.js';
@@ -53,6 +53,8 @@ export interface BackupParams {
   readonly fifoWaitMs?: number;
   /** The daemon's compression thread for small chunks; null or absent: they compress on the main thread. */
   readonly compressThread?: CompressThread | null;
+  /** Given the backup's live view once it starts (status client). */
+  readonly onStart?: (view: BackupView) => void;
 }
 
 const NO_COMMANDS: CommandRefusal = async () => 'this File daemon runs no FileSet commands';
@@ -219,6 +221,7 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
     fsTypes,
     fifoWaitMs: p.fifoWaitMs ?? FIFO_WAIT_MS,
   });
+  p.onStart?.(saver);
   for (const include of fileset.includes) {
     const walk = new IncludeWalk(include, saver, p.signal, fsTypes);
     for (const root of include.roots) {

@@ -9,7 +9,8 @@ import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import type { Bandwidth } from '../backup/bandwidth.js';
 import type { burrow, Message } from '@burrow/common/proto/index';
 import { accurateNeeds, receiveState, sendDeleted } from '../accurate/receive.js';
-import { backupFileSet } from '../backup/index.js';
+import { backupFileSet, type BackupView } from '../backup/index.js';
+import type { LiveProgress } from '../context.js';
 import { Hashers } from '../digest/hashers.js';
 import type { DigestThread } from '../digest/thread.js';
 import type { CompressThread } from '../backup/compress-thread.js';
@@ -38,6 +39,8 @@ export interface BackupJobContext {
   bandwidth: Bandwidth;
   /** The FileDaemon resource's Heartbeat Interval, in ms. */
   heartbeatMs: number;
+  /** Where status client reads how far the backup got. */
+  live: LiveProgress;
 }
 
 export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobContext): Promise<burrow.IFdJobEnd> {
@@ -54,7 +57,10 @@ export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobCont
     const since = accurate ? null : order.since;
     const commandRefusal = (command: string): Promise<string | undefined> => refusal(command, c.policy, c.clientName);
     const hashers = await Hashers.create(c.digestThread);
-    const totals = await backupFileSet({ fileset, sink, signal, since, accurate, commandRefusal, hashers, compressThread: c.compressThread, onFileIssue: (issue) => reporter.fileIssue(issue) });
+    const onStart = (view: BackupView): void => {
+      c.live.sample = () => ({ files: view.totals.files, bytes: view.totals.bytes, file: view.current });
+    };
+    const totals = await backupFileSet({ fileset, sink, signal, since, accurate, commandRefusal, hashers, compressThread: c.compressThread, onFileIssue: (issue) => reporter.fileIssue(issue), onStart });
     await sd.send('dataEnd', {});
     await sd.expect('dataEndAck', signal);
     if (accurate) {

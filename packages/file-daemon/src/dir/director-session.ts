@@ -20,6 +20,9 @@ import { runEstimate } from './estimate.js';
 import { runDiskVerify, runVolumeVerify } from '../verify/index.js';
 import { JobReporter } from './job-reporter.js';
 import { refusal, runClientScripts } from '../scripts/client-scripts.js';
+import type { LiveProgress } from '../context.js';
+import { progressLines, RateMeter } from '@burrow/common/progress/index';
+import { displayPath } from '@burrow/common/names/index';
 
 /** What a Monitor Director (`Monitor = yes`) asked for, in the words of the refusal. */
 const MONITOR_REFUSES: Readonly<Record<string, string>> = {
@@ -61,14 +64,15 @@ function passiveOrder(msg: Message): { jobId: number; token: Uint8Array } | unde
 
 async function serveOrder(first: Message, job: { ctx: ClientContext; director: Channel; log: Logger }, passive: OpenedSession | undefined): Promise<void> {
   const { ctx, director } = job;
+  const live: LiveProgress = { sample: () => ({ files: 0, bytes: 0, file: null }) };
   switch (first.kind) {
     case 'statusRequest':
       await director.send('statusReply', { text: statusText(ctx) });
       director.close('status done');
       return;
     case 'fdBackup':
-      await runJob({ ...job, type: 'backup', jobId: first.body.jobId, scripts: first.body.scripts, bandwidth: Number(first.body.maximumBandwidth) },
-        (signal, reporter, fromDirector, bandwidth) => runBackupJob(first.body, { signal, reporter, director, fromDirector, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, compressThread: ctx.compressThread, dataTls: ctx.dataTls, passive, heartbeatMs: ctx.heartbeatMs, bandwidth }));
+      await runJob({ ...job, live, type: 'backup', jobId: first.body.jobId, jobName: first.body.jobName, kind: `${first.body.level} Backup`, scripts: first.body.scripts, bandwidth: Number(first.body.maximumBandwidth) },
+        (signal, reporter, fromDirector, bandwidth) => runBackupJob(first.body, { signal, reporter, director, fromDirector, live, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, compressThread: ctx.compressThread, dataTls: ctx.dataTls, passive, heartbeatMs: ctx.heartbeatMs, bandwidth }));
       return;
     case 'fdSetBandwidth': {
       const { jobId, bytesPerSecond } = first.body;
@@ -85,17 +89,17 @@ async function serveOrder(first: Message, job: { ctx: ClientContext; director: C
       return;
     }
     case 'fdEstimate':
-      await runJob({ ...job, type: 'estimate', jobId: 0, scripts: [] }, (signal, reporter) =>
+      await runJob({ ...job, live, type: 'estimate', jobId: 0, jobName: 'estimate', kind: 'Estimate', scripts: [] }, (signal, reporter) =>
         runEstimate(first.body, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name)));
       return;
     case 'fdRestore':
-      await runJob({ ...job, type: 'restore', jobId: first.body.jobId, scripts: first.body.scripts }, (signal, reporter) =>
-        runRestoreJob(first.body, { signal, reporter, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread, passive, heartbeatMs: ctx.heartbeatMs }));
+      await runJob({ ...job, live, type: 'restore', jobId: first.body.jobId, jobName: first.body.jobName, kind: 'Restore', scripts: first.body.scripts }, (signal, reporter, fromDirector) =>
+        runRestoreJob(first.body, { signal, reporter, fromDirector, live, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread, passive, heartbeatMs: ctx.heartbeatMs }));
       return;
     case 'fdVerify': {
       const order = first.body;
       const fromVolume = order.level === 'VolumeToCatalog' || order.level === 'Data';
-      await runJob({ ...job, type: 'verify', jobId: order.jobId, scripts: order.scripts }, (signal, reporter) => (fromVolume
+      await runJob({ ...job, live, type: 'verify', jobId: order.jobId, jobName: order.jobName, kind: `${order.level} Verify`, scripts: order.scripts }, (signal, reporter) => (fromVolume
         ? runVolumeVerify(order, director, reporter, { signal, tls: ctx.dataTls, caution: (text) => reporter.say('caution', text), passive, heartbeatMs: ctx.heartbeatMs })
         : runDiskVerify(order, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name))));
       return;
@@ -105,7 +109,7 @@ async function serveOrder(first: Message, job: { ctx: ClientContext; director: C
   }
 }
 
-/** `fromDirector` yields the Director's job-time messages (the accurate state); `bandwidth` is the job's limit. */
+/** `fromDirector` yields the Director's job-time messages (the accurate state, a restore's next read session); `bandwidth` is the job's limit. */
 type JobBody = (signal: AbortSignal, reporter: JobReporter, fromDirector: () => Promise<Message>, bandwidth: Bandwidth) => Promise<burrow.IFdJobEnd>;
 
 /** One job order from the Director: who runs it, for which job, with which client scripts. */
@@ -114,13 +118,18 @@ interface JobOrder {
   director: Channel;
   type: ClientJobType;
   jobId: number;
+  jobName: string;
+  /** Bareos's words for it in status ("Full Backup"). */
+  kind: string;
   scripts: readonly burrow.ClientScript[];
   log: Logger;
   /** The Director's bandwidth limit for the job's data, bytes/s (0 or absent: none). */
   bandwidth?: number;
+  /** Where status reads its progress; the job fills it in. */
+  live: LiveProgress;
 }
 
-async function runJob({ ctx, director, type, jobId, scripts, log, bandwidth: asked }: JobOrder, body: JobBody): Promise<void> {
+async function runJob({ ctx, director, type, jobId, jobName, kind, scripts, log, live, bandwidth: asked }: JobOrder, body: JobBody): Promise<void> {
   if (ctx.running.size >= ctx.maximumConcurrentJobs) {
     // As Bareos's File daemon: beyond Maximum Concurrent Jobs a job is refused, not queued.
     await director.sendErrorAndClose(new BurrowError('JOB_FAILED',
@@ -132,7 +141,8 @@ async function runJob({ ctx, director, type, jobId, scripts, log, bandwidth: ask
   const reporter = new JobReporter(director, jobId);
   const bandwidth = new Bandwidth(lowerLimit(asked ?? 0, ctx.maximumBandwidthPerJob));
   if (bandwidth.limit > 0) log.info({ jobId, bytesPerSecond: bandwidth.limit }, `JobId ${jobId}: data held to ${bandwidth.limit} bytes/s`);
-  ctx.running.set(jobId, { startedAt: Date.now(), director: director.peer.name, bandwidth });
+  const startedAt = Date.now();
+  ctx.running.set(jobId, { startedAt, director: director.peer.name, bandwidth, jobName, kind, progress: live, meter: new RateMeter(startedAt), reporter });
   // One loop reads the Director while the job runs: a cancel aborts the job; the
   // accurate state goes to the job; anything else is a protocol error.
   const inbox = new Inbox();
@@ -148,7 +158,7 @@ async function runJob({ ctx, director, type, jobId, scripts, log, bandwidth: ask
         return undefined;
       });
       if (!msg) return;
-      if (msg.kind === 'accurateBatch' || msg.kind === 'accurateEnd') {
+      if (msg.kind === 'accurateBatch' || msg.kind === 'accurateEnd' || msg.kind === 'fdReadNext') {
         inbox.push(msg);
         continue;
       }
@@ -187,11 +197,22 @@ async function runJob({ ctx, director, type, jobId, scripts, log, bandwidth: ask
 }
 
 function statusText(ctx: ClientContext): string {
+  const now = Date.now();
   return [
     `${ctx.name} Version: ${VERSION}`,
     `Daemon started ${new Date(ctx.startedAt).toISOString()}. Jobs: run=${ctx.running.size} running.`,
     '',
     'Running Jobs:',
-    ...(ctx.running.size === 0 ? ['No Jobs running.'] : [...ctx.running].map(([id, j]) => `  JobId ${id} for Director "${j.director}" since ${new Date(j.startedAt).toISOString()}`)),
+    ...(ctx.running.size === 0 ? ['No Jobs running.'] : [...ctx.running].flatMap(([id, j]) => {
+      const p = j.progress.sample();
+      // Bareos's layout for a running job on the client; "Elapsed time" is Burrow's.
+      return [
+        `JobId ${id} Job ${j.jobName} is running.`,
+        `    ${j.kind} Job started: ${new Date(j.startedAt).toISOString()}`,
+        ...progressLines({ files: p.files, bytes: p.bytes, file: p.file === null ? undefined : displayPath(p.file) }, j.meter.look(p.bytes, now), now - j.startedAt, j.reporter.errors),
+        `Director connected at: ${new Date(j.startedAt).toISOString()} (Director "${j.director}")`,
+      ];
+    })),
+    '====',
   ].join('\n');
 }

@@ -1,13 +1,18 @@
-/** A restore on the client: records from the SD session, written by a RestoreWriter. */
+/**
+ * A restore on the client: records from the SD's read sessions, written by one
+ * RestoreWriter. The files chosen may lie on several Storage daemons: the Director then
+ * opens one read session on each in turn, and the client reads them one after the other.
+ */
 import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import { BurrowError } from '@burrow/common/errors/index';
-import type { burrow } from '@burrow/common/proto/index';
+import type { burrow, Message } from '@burrow/common/proto/index';
 import { REPLACE_MODES, RestoreWriter, type ReplaceMode } from '../restore/index.js';
 import { checkOwnLocation, ownerOf } from '../restore/owner.js';
-import { openStorageSession, readSession } from '../sd/storage-link.js';
+import { openStorageSession, readSession, type DataLink, type SessionAddress } from '../sd/storage-link.js';
 import { Hashers } from '../digest/hashers.js';
 import type { DigestThread } from '../digest/thread.js';
 import type { JobReporter } from './job-reporter.js';
+import type { LiveProgress } from '../context.js';
 import type { CommandRefusal } from '../fileset/lists.js';
 import { parseRegexWhere } from '@burrow/common/names/rewrite';
 
@@ -30,6 +35,10 @@ export interface RestoreJobContext {
   passive?: OpenedSession;
   /** The FileDaemon resource's Heartbeat Interval, in ms. */
   heartbeatMs: number;
+  /** The Director's messages during the job: each next read session's address. */
+  fromDirector: () => Promise<Message>;
+  /** Where status client reads how far the restore got. */
+  live: LiveProgress;
 }
 
 export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobContext): Promise<burrow.IFdJobEnd> {
@@ -55,17 +64,36 @@ export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobC
     // The Director checked it already; a bad one from elsewhere still fails the job here, before any write.
     rewrites: order.regexWhere ? parseRegexWhere(order.regexWhere) : undefined,
   });
-  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive, heartbeatMs: c.heartbeatMs };
-  const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, link);
+  c.live.sample = () => writer.progress();
+  const link: DataLink = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive, heartbeatMs: c.heartbeatMs };
   let wireBytes = 0;
   try {
-    wireBytes = await readSession(sd, writer, signal, 'restore');
+    const sessions = Math.max(1, order.readSessions);
+    for (let i = 0; i < sessions; i++) {
+      const address = i === 0 ? order : await nextSession(c.fromDirector, jobId);
+      wireBytes += await readFrom({ jobId, sdAddress: address.sdAddress, sdPort: address.sdPort, token: address.token }, writer, link);
+    }
   } catch (err) {
     writer.abandon();
     throw err;
-  } finally {
-    sd.close('restore stream done');
   }
   const totals = await writer.finish();
   return { files: totals.files, bytes: totals.bytes, errors: totals.errors, status: reporter.status(), wireBytes };
+}
+
+/** Reads one SD session to its end into the writer; returns the data bytes received. */
+async function readFrom(address: SessionAddress, writer: RestoreWriter, link: DataLink): Promise<number> {
+  const sd = await openStorageSession(address, link);
+  try {
+    return await readSession(sd, writer, link.signal, 'restore');
+  } finally {
+    sd.close('restore stream done');
+  }
+}
+
+/** The Director's word for the next read session, which it sends once the one before has ended. */
+async function nextSession(fromDirector: () => Promise<Message>, jobId: number): Promise<burrow.FdReadNext> {
+  const msg = await fromDirector();
+  if (msg.kind !== 'fdReadNext' || msg.body.jobId !== jobId) throw new BurrowError('PROTOCOL', `the Director sent ${msg.kind} where the restore's next read session was due`);
+  return msg.body;
 }

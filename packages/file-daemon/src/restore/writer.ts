@@ -108,6 +108,11 @@ export class RestoreWriter {
     for (const w of warnings) this.o.onFileIssue({ path, severity: 'warning', message: w, code: 'FILE_ACCESS' });
   }
 
+  /** How far the restore got (status client): files and bytes written, the file at hand. */
+  progress(): { files: number; bytes: number; file: Buffer | null } {
+    return { files: this.totals.files, bytes: this.totals.bytes, file: this.current?.path ?? null };
+  }
+
   private report(path: Buffer, severity: 'info' | 'warning' | 'error', err: unknown): void {
     if (severity === 'error') this.totals.errors++;
     const code = err instanceof BurrowError ? err.code : 'FILE_ACCESS';

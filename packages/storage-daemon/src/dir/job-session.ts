@@ -17,6 +17,7 @@ import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import type { ReserveOptions } from '../reservations/index.js';
 import { DirectorPump } from './director-pump.js';
 import { connectPassiveClient } from '../fd/passive-client.js';
+import { RateMeter } from '@burrow/common/progress/index';
 
 interface Held {
   readonly driveName: string;
@@ -29,18 +30,20 @@ interface JobSession<R extends Held> {
   director: Channel;
   log: Logger;
   jobId: number;
-  running: Omit<RunningSession, 'startedAt' | 'director'>;
+  running: Omit<RunningSession, 'startedAt' | 'director' | 'meter'>;
   reserve: (options: ReserveOptions) => Promise<R>;
+  /** Set when the Director asked for a drive only if one is free now: why it would wait, or null. */
+  busy?: () => string[] | null;
   run: (parties: SessionParties, reservation: R) => Promise<void>;
 }
 
 export function backupSession(ctx: StorageContext, director: Channel, log: Logger, order: burrow.SdBackupSession): Promise<void> {
+  const request = { jobId: order.jobId, storage: order.storage, mediaType: order.mediaType, pool: order.pool, devices: candidates(order) };
   return withSession({
     ctx, director, log, jobId: order.jobId,
     running: { mode: 'append', jobName: order.jobName, level: order.level, pool: order.pool },
-    reserve: (options) => ctx.reservations.reserveAppend({
-      jobId: order.jobId, storage: order.storage, mediaType: order.mediaType, pool: order.pool, devices: candidates(order),
-    }, options),
+    reserve: (options) => ctx.reservations.reserveAppend(request, options),
+    ...(order.onlyIfFree ? { busy: () => ctx.reservations.wouldWait({ ...request, mode: 'append' }) } : {}),
     run: (parties, reservation) => runBackupSession(parties, order, reservation),
   });
 }
@@ -65,10 +68,22 @@ function candidates(order: { device: string; devices: readonly string[] }): stri
 async function withSession<R extends Held>(o: JobSession<R>): Promise<void> {
   const { ctx, director, jobId, log } = o;
   if (!Number.isInteger(jobId) || jobId <= 0) throw new BurrowError('PROTOCOL', 'a session needs a job id');
+  const busy = o.busy && (ctx.running.size >= ctx.maximumConcurrentJobs
+    ? [`Storage daemon ${ctx.name} already runs ${ctx.running.size} sessions, its Maximum Concurrent Jobs.`]
+    : o.busy());
+  if (busy) {
+    // The Director tries its next Storage: no session, no wait. When a drive is free, the
+    // reservation below takes it in this same turn of the event loop, so it is still free.
+    log.info({ jobId }, `JobId ${jobId}: no drive free, as the Director asked to know`);
+    await director.send('sdReady', { token: new Uint8Array(), device: '', busy });
+    director.close('no drive free');
+    return;
+  }
   if (ctx.running.size >= ctx.maximumConcurrentJobs) {
     throw new BurrowError('JOB_FAILED', `Storage daemon ${ctx.name} already runs ${ctx.running.size} sessions, its Maximum Concurrent Jobs`);
   }
-  const running: RunningSession = { ...o.running, startedAt: Date.now(), director: director.peer.name };
+  const startedAt = Date.now();
+  const running: RunningSession = { ...o.running, startedAt, director: director.peer.name, meter: new RateMeter(startedAt) };
   ctx.running.set(jobId, running);
   const pump = new DirectorPump(director);
   const signal = AbortSignal.any([pump.cancel.signal, ctx.signal]);

@@ -7,11 +7,15 @@
 import { VERSION } from '@burrow/common/daemon/version';
 import type { burrow } from '@burrow/common/proto/index';
 import type { StorageContext } from '../context.js';
+import { progressLines } from '@burrow/common/progress/index';
 import { drivesStatus, type DriveStatus, type DrivesStatus } from '../reservations/index.js';
 
 export function statusReply(ctx: StorageContext): burrow.StatusReply.$Properties {
   const drives = drivesStatus(ctx.reservations);
-  const running = [...ctx.running].map(([jobId, s]) => ({ jobId, ...s }));
+  const running = [...ctx.running].map(([jobId, s]) => ({
+    jobId, startedAt: s.startedAt, director: s.director, mode: s.mode, jobName: s.jobName, level: s.level, pool: s.pool, drive: s.drive,
+    ...s.progress?.(),
+  }));
   return {
     text: statusText(ctx, drives),
     json: JSON.stringify({ name: ctx.name, version: VERSION, startedAt: ctx.startedAt, running, ...drives }),
@@ -47,13 +51,16 @@ function statusText(ctx: StorageContext, drives: DrivesStatus): string {
 
 function runningLines(ctx: StorageContext, drives: ReadonlyMap<string, DriveStatus>): string[] {
   if (ctx.running.size === 0) return ['No Jobs running.'];
+  const now = Date.now();
   return [...ctx.running].flatMap(([jobId, s]) => {
     const drive = s.drive === undefined ? undefined : drives.get(s.drive);
     if (!drive) return [`JobId=${jobId} Job ${s.jobName} is waiting to reserve a drive (Director "${s.director}").`];
     const what = s.mode === 'append' ? `Writing: ${s.level} Backup job` : 'Reading: Restore job';
+    const p = s.progress?.() ?? { files: 0, bytes: 0 };
     return [
       `${what} ${s.jobName} JobId=${jobId} Volume="${drive.volume?.name ?? ''}"`,
       `    pool="${s.pool}" device=${drive.printName}`,
+      ...progressLines(p, s.meter.look(p.bytes, now), now - s.startedAt),
     ];
   });
 }

@@ -43,6 +43,8 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
     },
     signal,
   });
+  const running = s.ctx.running.get(jobId);
+  if (running) running.progress = () => ({ files: batcher.files, bytes: writer.stats().bytes });
   try {
     await receiveRecords(s.client, { writer, batcher, signal, written: s.ctx.metrics.written });
     const stats = await writer.close({ files: batcher.files, bytes: writer.stats().bytes, status: 'T' });

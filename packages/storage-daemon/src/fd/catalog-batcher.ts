@@ -1,8 +1,10 @@
 /**
  * Gathers what the catalog needs of each file — attributes, digest, and the address
  * of the block holding its attribute record — and sends complete files to the
- * Director in batches. A file is complete once the next file has begun (its digest
- * can no longer come) and its block is on the volume (its address is known).
+ * Director in batches: when a batch is full, and after each block that reached the
+ * volume, so the catalog (and the job's progress in `status dir`) moves with the data.
+ * A file is complete once the next file has begun (its digest can no longer come) and
+ * its block is on the volume (its address is known).
  */
 import type { burrow } from '@burrow/common/proto/index';
 
@@ -20,6 +22,8 @@ export class CatalogBatcher {
   private readonly open = new Map<number, Entry>();
   private ready: burrow.ICatalogFile[] = [];
   private current: Entry | undefined;
+  /** A block reached the volume since the last batch left. */
+  private blockWritten = false;
   files = 0;
 
   constructor(private readonly send: (files: burrow.ICatalogFile[]) => Promise<void>) {}
@@ -44,15 +48,17 @@ export class CatalogBatcher {
     e.file.volumeName = volumeName;
     e.file.addr = addr;
     e.located = true;
+    this.blockWritten = true;
     this.release(fileIndex, e);
   }
 
-  /** Sends a batch when one is full. */
+  /** Sends a batch when one is full, or a block reached the volume since the last. */
   async sendFull(): Promise<void> {
-    if (this.ready.length >= BATCH_FILES) await this.flush();
+    if (this.ready.length >= BATCH_FILES || (this.blockWritten && this.ready.length > 0)) await this.flush();
   }
 
   async flush(): Promise<void> {
+    this.blockWritten = false;
     if (this.ready.length === 0) return;
     const batch = this.ready;
     this.ready = [];

@@ -26,6 +26,8 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
     problems++;
     return director.send('jobMessage', { jobId, level: 'error', text, ...file });
   };
+  const running = s.ctx.running.get(jobId);
+  if (running) running.progress = () => ({ files, bytes });
   // Records put together from two blocks serve again once the socket wrote them.
   const pool = new FramePool();
   for (const part of groupBySession(order.volumes)) {

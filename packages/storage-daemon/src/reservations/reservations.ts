@@ -50,6 +50,15 @@ export class Reservations implements ReservationDesk {
     return this.reserve({ ...req, mode: 'read' }, options).then((drive) => new ReadReservation(this, drive, req.jobId));
   }
 
+  /**
+   * Why `req` would have to wait for a drive now (Bareos's reservation messages), or
+   * null when one can be had at once or none ever could (reserving says which).
+   */
+  wouldWait(req: ReserveRequest): string[] | null {
+    const choice = chooseDrive(req, this.candidates(req));
+    return choice.kind === 'wait' ? choice.reasons : null;
+  }
+
   /** The jobs waiting for a drive, oldest first. */
   waiting(): readonly ReserveWait[] {
     return this.waiters;

@@ -73,10 +73,21 @@ test('estimate keeps the client\'s messages where they came in the listing', () 
 
 test('status dir: the Director, scheduled, running and terminated jobs', () => {
   const text = statusCommand.spec.render({
-    director: 'test-dir', version: '9.9.9', started: '2026-11-22 10:00:00', uptime: 3_723_000, scheduled: [], running: [], terminated: [], waitingClients: [],
+    director: 'test-dir', version: '9.9.9', started: '2026-11-22 10:00:00', uptime: 3_723_000, scheduled: [], running: [], terminated: [], waitingClients: [], now: 0,
   });
   assert.match(text, /^test-dir Version: 9\.9\.9\nDaemon started 2026-11-22 10:00:00, up 1 hour 2 mins 3 secs\.\n\nScheduled Jobs:\nNo Scheduled Jobs\.\n\nRunning Jobs:\nNo Jobs running\.\n\nTerminated Jobs:\nNo results to list\.$/);
   assert.equal(statusCommand.spec.render({ client: 'c', text: 'as the client said' }), 'as the client said');
+});
+
+test('status dir: a running job\'s progress in the words of Bareos\'s client status', () => {
+  const running = { jobId: 7, job: 'backup-c.7', name: 'backup-c', kind: 'backup' as const, state: 'running' as const, waitingFor: undefined, level: 'F', client: 'c', priority: 10, startedAt: 1_000 };
+  const text = statusCommand.spec.render({
+    director: 'test-dir', version: '9.9.9', started: '', uptime: 0, scheduled: [], terminated: [], now: 66_000, waitingClients: [],
+    running: [{ ...running, progress: { jobId: 7, files: 1234, bytes: 5_678_901, bytesPerSecond: 87_367, lastBytesPerSecond: 120_000, file: '/home/a b' } }, { ...running, jobId: 8, job: 'backup-c.8' }],
+  });
+  assert.match(text, /JobId 7 Job backup-c\.7 is running\.\n    Files=1,234 Bytes=5,678,901 AveBytes\/sec=87,367 LastBytes\/sec=120,000\n    Elapsed time: 1 min 5 secs\n    Processing file: \/home\/a b\n/);
+  // Before the catalog stored any of its files.
+  assert.match(text, /JobId 8 Job backup-c\.8 is running\.\n    Files=0 Bytes=0 AveBytes\/sec=0 LastBytes\/sec=0\n    Elapsed time: 1 min 5 secs\n/);
 });
 
 test('label, messages and help read as Bareos prints them', () => {

@@ -14,6 +14,7 @@ import type { JobSummary } from '../../jobs/queue.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
 import { choice, count, text } from '../arg-types.js';
 import { table } from '../text.js';
+import { progressLines } from '@burrow/common/progress/index';
 import { consoleScope } from '../scope.js';
 import { storageNamed } from './mount.js';
 import { renderSlots, statusSlots, type SlotRow } from './slots.js';
@@ -40,6 +41,8 @@ export interface DirectorStatus {
   terminated: JobRow[];
   /** Connections File daemons opened to the Director, waiting for a job (Connection From Client To Director). */
   waitingClients: WaitingConnection[];
+  /** When the status was taken, for the running jobs' elapsed times. */
+  now: number;
 }
 
 /** A Director's own status, or the text a File or Storage daemon sent back. */
@@ -55,7 +58,7 @@ function directorStatus(ctx: ConsoleContext, days: number): DirectorStatus {
   }));
   return {
     director: ctx.env.directorName, version: VERSION, started: listDate(ctx.state.startedAt), uptime: ctx.env.clock.now() - ctx.state.startedAt,
-    scheduled, running, terminated, waitingClients: ctx.env.clientConnections.list().filter((w) => scope.clientAllowed(w.client)),
+    scheduled, running, terminated, now: ctx.env.clock.now(), waitingClients: ctx.env.clientConnections.list().filter((w) => scope.clientAllowed(w.client)),
   };
 }
 
@@ -75,11 +78,21 @@ function renderDirector(s: DirectorStatus): string {
       s.running.map((j) => [j.jobId, j.level, j.job, j.waitingFor ?? (j.state === 'running' ? 'is running' : 'is waiting execution')])),
     // What a running job waits for, which Bareos leaves to `status storage`: the operator sees it here too.
     ...s.running.flatMap((j) => (j.wait ? [`    JobId ${j.jobId} waits for ${j.wait.detail}, since ${listDate(j.wait.since)}.`] : [])),
+    // How far each running job got, as Bareos's File daemon shows it: the Director counts what the catalog stored.
+    ...s.running.flatMap((j) => runningProgress(j, s.now)),
     '',
     'Terminated Jobs:',
     table(['JobId', 'Level', 'Files', 'Bytes', 'Status', 'Finished', 'Name'],
       s.terminated.map((j) => [j.jobId, j.level, withCommas(j.jobFiles), withCommas(j.jobBytes), statusWords(j.status), listDate(j.endTime), j.name])),
   ].join('\n');
+}
+
+function runningProgress(j: JobSummary, now: number): string[] {
+  if (j.state !== 'running' || j.startedAt === undefined) return [];
+  const p = j.progress;
+  const sample = p ? { files: p.files, bytes: p.bytes, file: p.file } : { files: 0, bytes: 0 };
+  const rates = p ? { average: p.bytesPerSecond, last: p.lastBytesPerSecond } : { average: 0, last: 0 };
+  return [`JobId ${j.jobId} Job ${j.job} is running.`, ...progressLines(sample, rates, now - j.startedAt)];
 }
 
 export const statusCommand = defineCommand({

@@ -103,8 +103,8 @@ describe('the dashboard', () => {
     await row.waitFor();
     await shot('5-waiting-job');
     await row.locator('button').click();
-    await page.waitForSelector('#recent tr[data-jobid="2"].failed');
-    assert.equal(await page.textContent('#recent tr[data-jobid="2"] td:nth-child(7)'), 'A');
+    // Its row is there, marked failed, already while it waits (status m): wait for the cancel's A.
+    await page.waitForSelector('#recent tr[data-jobid="2"].failed td:nth-child(7):text-is("A")');
     assert.equal(await page.getAttribute('#recent tbody tr:first-child', 'data-jobid'), '2');
     assert.equal(await page.locator('#requests li[data-jobid="2"]').count(), 0);
     await shot('6-canceled');

@@ -10,8 +10,10 @@ import type { PoolPlan } from '../media/pools.js';
 import type { AutopruneSettings } from '../media/autoprune.js';
 import type { StorageTarget } from '../sd/storage-link.js';
 import type { PoolCandidates, PoolSource } from './pools.js';
-import type { StorageSource } from './storage-choice.js';
 import type { RunScript } from './run-scripts.js';
+
+/** Where a backup's Storage list came from, in the words of Bareos's report (storage-choice.ts writingStorages). */
+export type StorageSource = 'Job resource' | 'Pool resource' | 'command line';
 
 /** How the queue treats a job: its concurrency limits, time limits and retries. */
 export interface RunLimits {

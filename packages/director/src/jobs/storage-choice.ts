@@ -13,9 +13,7 @@ import type { burrow } from '@burrow/common/proto/index';
 import { openStorage, type StorageTarget } from '../sd/storage-link.js';
 import type { JobContext } from './lifecycle.js';
 import type { PoolPlan } from '../media/pools.js';
-
-/** Where a backup's Storage list came from, in the words of Bareos's report. */
-export type StorageSource = 'Job resource' | 'Pool resource' | 'command line';
+import type { StorageSource } from './plan.js';
 
 /**
  * The Storages a backup writing to `pool` tries, as Bareos decides them: storage= on

@@ -4,7 +4,7 @@ import type { BootstrapSection } from '@burrow/common/bootstrap/bootstrap';
 import type { StorageTarget } from '../sd/storage-link.js';
 import { partVolumes, readingParts } from './storage-choice.js';
 
-const storage = (name: string, mediaType: string): StorageTarget => ({ name, address: '127.0.0.1', port: 9103, password: 'x', device: 'd', devices: ['d'], mediaType, maximumConcurrentJobs: 1 });
+const storage = (name: string, mediaType: string): StorageTarget => ({ name, address: '127.0.0.1', port: 9103, password: 'x', device: 'd', devices: ['d'], mediaType, autoChanger: false, maximumConcurrentJobs: 1 });
 const sd1 = storage('sd1', 'File1');
 const sd2 = storage('sd2', 'File2');
 

@@ -1,8 +1,9 @@
 /**
  * Gathers what the catalog needs of each file — attributes, digest, and the address
  * of the block holding its attribute record — and sends complete files to the
- * Director in batches: when a batch is full, and after each block that reached the
- * volume, so the catalog (and the job's progress in `status dir`) moves with the data.
+ * Director in batches: when a batch is full, and as soon as a block reached the volume,
+ * so the catalog (and the job's progress in `status dir`) moves with the data even
+ * while the client sends nothing (it waits on a FIFO, a slow disk, a script).
  * A file is complete once the next file has begun (its digest can no longer come) and
  * its block is on the volume (its address is known).
  */
@@ -22,8 +23,10 @@ export class CatalogBatcher {
   private readonly open = new Map<number, Entry>();
   private ready: burrow.ICatalogFile[] = [];
   private current: Entry | undefined;
-  /** A block reached the volume since the last batch left. */
-  private blockWritten = false;
+  /** A batch is to leave once the block being located is done (a microtask). */
+  private sendScheduled = false;
+  /** A batch sent on its own failed: thrown by the next call the session awaits. */
+  private failure: unknown;
   files = 0;
 
   constructor(private readonly send: (files: burrow.ICatalogFile[]) => Promise<void>) {}
@@ -48,17 +51,32 @@ export class CatalogBatcher {
     e.file.volumeName = volumeName;
     e.file.addr = addr;
     e.located = true;
-    this.blockWritten = true;
     this.release(fileIndex, e);
+    this.sendSoon();
   }
 
-  /** Sends a batch when one is full, or a block reached the volume since the last. */
+  /**
+   * Called from the writer's completion of a block (which may come long after the last
+   * record): the files it located leave in one batch once all of them are located. The
+   * channel orders messages by their send call, so this batch cannot pass another.
+   */
+  private sendSoon(): void {
+    if (this.sendScheduled) return;
+    this.sendScheduled = true;
+    queueMicrotask(() => {
+      this.sendScheduled = false;
+      this.flush().catch((err: unknown) => { this.failure ??= err; });
+    });
+  }
+
+  /** Sends a batch when one is full (waiting for the channel then: the backpressure of a session of tiny files). */
   async sendFull(): Promise<void> {
-    if (this.ready.length >= BATCH_FILES || (this.blockWritten && this.ready.length > 0)) await this.flush();
+    if (this.ready.length >= BATCH_FILES) await this.flush();
+    else if (this.failure !== undefined) throw this.failure;
   }
 
   async flush(): Promise<void> {
-    this.blockWritten = false;
+    if (this.failure !== undefined) throw this.failure;
     if (this.ready.length === 0) return;
     const batch = this.ready;
     this.ready = [];

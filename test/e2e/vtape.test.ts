@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
 import { buildSampleTree, compareTrees } from '../harness/tree.js';
+import { vtapeDevice } from '../harness/changer.js';
 
 /** The cartridge's entries (docs/vtape-format.md): record lengths, 0 for a filemark. */
 function entries(path: string): number[] {
@@ -43,9 +44,7 @@ describe('a virtual tape drive', () => {
     writeFileSync(cartridge, ''); // a blank cartridge in the drive
     burrow = await Burrow.start({
       include: [src],
-      sdResources: `
-Device { Name = Tape0; Device Type = VTape; Media Type = LTO; Archive Device = ${JSON.stringify(cartridge)}
-  Maximum Block Size = 64k; Maximum File Size = 256k; Volume Capacity = 100M; Label Media = no }`,
+      sdResources: vtapeDevice({ name: 'Tape0', archiveDevice: cartridge, capacity: '100M', more: 'Maximum File Size = 256k' }),
       directorResources: `
 Storage { Name = Tape; Address = 127.0.0.1; SDPort = @SDPORT@; Password = @SDPASSWORD@; Device = Tape0; Media Type = LTO }
 Pool { Name = Tapes; Pool Type = Backup }

@@ -1,7 +1,8 @@
 /**
- * A burrow-vchanger library for end-to-end tests: the cartridges in a temporary
- * directory, the Storage daemon's Devices and Autochanger over it (VTape drives, small
- * blocks and cartridges so a test's data is tiny), and which cartridge each drive holds.
+ * Virtual tapes for end-to-end tests: a VTape Device resource, and a burrow-vchanger
+ * library: the cartridges in a temporary directory, the Storage daemon's Devices and
+ * Autochanger over it (VTape drives, small blocks and cartridges so a test's data is
+ * tiny), and which cartridge each drive holds.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
@@ -34,14 +35,24 @@ export interface ChangerLibrary {
   remove(): void;
 }
 
+/**
+ * A VTape Device resource of the SD (Media Type LTO), with small blocks and cartridges
+ * so a test's data is tiny and spans them; `more` adds directives.
+ */
+export function vtapeDevice(o: { name: string; archiveDevice: string; capacity?: string; more?: string }): string {
+  return `
+Device { Name = ${o.name}; Device Type = VTape; Media Type = LTO; Archive Device = ${JSON.stringify(o.archiveDevice)}
+  Maximum Block Size = 64k; Volume Capacity = ${o.capacity ?? '4M'}; Label Media = no${o.more ? `; ${o.more}` : ''} }`;
+}
+
 export async function changerLibrary(o: ChangerLibraryOptions): Promise<ChangerLibrary> {
   const tapes = mkdtempSync(join(tmpdir(), 'burrow-changer-'));
   const library = join(tapes, 'library');
   const init = await vchanger('init', library, '--slots', String(o.slots), '--drives', String(o.drives), '--import-export', String(o.importExport), '--barcodes', o.barcodes);
   assert.equal(init.code, 0, init.stderr);
-  const drive = (n: number): string => `
-Device { Name = Drive${n}; Device Type = VTape; Media Type = LTO; Archive Device = ${JSON.stringify(join(tapes, `drive${n}`))}
-  Autochanger = yes; Drive Index = ${n}; Maximum Changer Wait = 30; Maximum Block Size = 64k; Volume Capacity = ${o.capacity ?? '4M'}; Label Media = no }`;
+  const drive = (n: number): string => vtapeDevice({
+    name: `Drive${n}`, archiveDevice: join(tapes, `drive${n}`), capacity: o.capacity, more: `Autochanger = yes; Drive Index = ${n}; Maximum Changer Wait = 30`,
+  });
   const names = Array.from({ length: o.drives }, (_, n) => `Drive${n}`);
   return {
     tapes, library,

@@ -15,7 +15,9 @@
  * - Two backups at once write on the two drives, and a restore reads one cartridge
  *   while a backup writes another: all end OK, the restore exact.
  * - A restore whose cartridge was exported waits for it (status M, "Please mount read
- *   Volume" with its last slot) and ends OK once it is imported.
+ *   Volume" with its last slot) and ends OK once it is imported; so does one whose
+ *   cartridge was taken out by hand while the catalog still had it in the changer (the
+ *   SD finds it in no slot and waits on its drive, asking again after a mount).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -192,6 +194,40 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
     const imported = await burrow.console(['import storage=Library', 'wait jobid=9'], undefined, SLOW_MS);
     assert.match(imported.stdout, /Catalog record for Volume "A00003" updated to reference slot \d\./, imported.stdout);
     assert.equal(await jobStatus(9), 'T', burrow.jobLog() + burrow.logs());
+    assert.deepEqual(compareTrees(src, join(where, src)), []);
+  });
+
+  it('a restore whose cartridge was taken out by hand, the catalog not told, waits on its drive, asks again after a mount, and ends OK once it is imported', async () => {
+    // The drives give their cartridges back; then A00003 leaves through the mail slot without update slots.
+    await burrow.console(['release storage=Library drive=0', 'release storage=Library drive=1']);
+    const home = /^(\d+):A00003$/m.exec((await vchanger(lib.library, 'list')).stdout)?.[1];
+    assert.ok(home !== undefined);
+    assert.equal((await vchanger(lib.library, 'transfer', home, '6')).code, 0);
+    assert.equal((await vchanger('remove', lib.library, '6')).stdout, 'A00003\n');
+    assert.match(await volume('A00003'), /"inchanger":\s*1/, 'the catalog still has it in the changer');
+
+    const where = join(burrow.dir, 'restored-by-hand');
+    assert.equal((await burrow.console([`restore client=test-fd jobid=4 storage=Library all yes where=${where}`])).code, 0);
+    await burrow.untilLogged(new RegExp(`JobId 10: Autochanger Volume "A00003" not found in slot ${home}\\.\\n {4}Setting InChanger to zero in catalog\\.`), SLOW_MS);
+    const asked = new RegExp(`JobId 10: Please mount read Volume "A00003" for:\\n {4}Job: {10}\\S+\\n {4}Storage: {6}"Drive(\\d)" \\(\\S+\\)\\n {4}Pool: {9}Offsite\\n {4}Media type: {3}LTO\\n {4}Location: {5}last seen in Slot ${home} of Storage "Library"`);
+    await burrow.untilLogged(asked, SLOW_MS);
+    const drive = asked.exec(burrow.jobLog())?.[1];
+    assert.ok(drive !== undefined, burrow.jobLog());
+    const waiting = await burrow.console(['llist jobid=10', 'status storage=Library']);
+    assert.match(waiting.stdout, /jobstatus: M\n/, waiting.stdout);
+    assert.match(waiting.stdout, /JobId=10 wants Volume "A00003" to read/);
+    assert.match(await volume('A00003'), /"inchanger":\s*0/);
+
+    // A mount that does not bring it: the operator is asked again (Bareos repeats its request after a mount).
+    const mounted = await burrow.console([`mount storage=Library drive=${drive}`]);
+    assert.match(mounted.stdout, new RegExp(`3001 OK mount requested\\. Device="Drive${drive}"`), mounted.stdout);
+    await burrow.untilLogged(/JobId 10: Please mount read Volume "A00003"[^]*JobId 10: Please mount read Volume "A00003"/, SLOW_MS);
+
+    assert.equal((await vchanger('insert', lib.library, '6', 'A00003')).code, 0);
+    const imported = await burrow.console(['import storage=Library', 'wait jobid=10'], undefined, SLOW_MS);
+    assert.match(imported.stdout, /Catalog record for Volume "A00003" updated to reference slot \d\./, imported.stdout);
+    assert.equal(await jobStatus(10), 'T', burrow.jobLog() + burrow.logs());
+    assert.match(burrow.jobLog(), new RegExp(`JobId 10: Ready to read from volume "A00003" on device "Drive${drive}"`));
     assert.deepEqual(compareTrees(src, join(where, src)), []);
   });
 });

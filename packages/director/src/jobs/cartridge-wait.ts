@@ -1,47 +1,105 @@
 /**
- * A job that reads (a restore) from an autochanger waits for the cartridges it needs
- * that the catalog says are out of the changer (InChanger = 0), before it asks the
- * Storage daemon for a drive: its status is `M` ("is waiting for a mount request"),
- * the operator is asked with Bareos's "Please mount read Volume" and where the
- * cartridge was last seen, and the job goes on once `update slots` or `import` has put
- * it back in the catalog's changer (the catalog is looked at again every few seconds).
- * A cancel or the Job's Max Wait Time ends the wait.
+ * A job that reads (a restore, a volume verify) from an autochanger waits for the
+ * cartridges it needs that are out of the changer, as Bareos's read acquire does:
+ * its status is `M` ("is waiting for a mount request"), and the operator is asked with
+ * Bareos's "Please mount read Volume" and where the cartridge was last seen, again
+ * after 1 hour, 2, 4 ... up to 24 (VolumeWait's schedule: after 9 the job fails), and
+ * after each `mount` that did not bring it. A cancel or the Job's Max Wait Time ends it.
+ *
+ * Two ways in:
+ * - before the job takes a drive, for cartridges the catalog says are out (InChanger =
+ *   0): the catalog is looked at every few seconds until `update slots` or `import`
+ *   puts them back, so no drive is held meanwhile;
+ * - during the read session, when the SD finds a cartridge in no slot of its changer
+ *   (the catalog said it was in: it was taken out by hand): InChanger = 0 with Bareos's
+ *   words, the same request to the operator, and the SD waits on its drive for `mount`,
+ *   `update slots` or `import`, asking again every poll interval.
  */
-import { BurrowError } from '@burrow/common/errors/index';
-import type { MediaRow } from '../catalog/index.js';
+import type { burrow } from '@burrow/common/proto/index';
+import type { Catalog, MediaRow } from '../catalog/index.js';
 import { lastSeen } from '../media/job-volumes.js';
+import type { JobLines } from '../messages/job-lines.js';
 import type { StorageTarget } from '../sd/storage-link.js';
-import { elapsed } from './format.js';
+import type { Clock } from '../time/clock.js';
 import type { JobContext } from './lifecycle.js';
-import { operatorRows } from './volume-wait.js';
+import { VolumeWait } from './volume-wait.js';
+import type { JobWaits } from './waits.js';
 
-/** How often the catalog is looked at again while a cartridge is out. */
+/** How often the catalog is looked at again while a cartridge is out, before the job takes a drive. */
 export const CARTRIDGE_POLL_MS = 2000;
 
-export async function untilCartridgesIn(ctx: JobContext, storage: StorageTarget, volumes: readonly string[]): Promise<void> {
-  if (!storage.autoChanger) return;
-  const { env: { catalog, clock }, id, log, waits, signal } = ctx;
-  const outside = (): MediaRow | undefined => volumes.map((v) => catalog.getMediaByName(v)).find((m) => m !== undefined && !m.inChanger);
-  let asked: string | undefined;
-  try {
-    for (let m = outside(); m !== undefined; m = outside()) {
-      if (asked !== m.volumeName) {
-        asked = m.volumeName;
-        waits.begin({ status: 'M', words: 'is waiting for a mount request', detail: `Volume "${m.volumeName}" of Pool "${m.poolName}", Media type "${m.mediaType}", Storage "${storage.name}"` });
-        catalog.setJobStatus(id.jobId, 'M');
-        log.mount(`Please mount read Volume "${m.volumeName}" for:\n${operatorRows([
-          ['Job', id.job], ['Storage', `"${storage.device}"`], ['Pool', m.poolName], ['Media type', m.mediaType], ['Location', lastSeen(m)],
-        ])}`);
+export interface CartridgeWaitParties {
+  jobId: number;
+  /** The job's unique name (Bareos's Job). */
+  job: string;
+  storage: Pick<StorageTarget, 'name' | 'device' | 'mediaType' | 'autoChanger'>;
+  catalog: Pick<Catalog, 'getMediaByName' | 'updateMedia' | 'setJobStatus'>;
+  log: JobLines;
+  waits: JobWaits;
+  clock: Clock;
+  /** The job's cancel. */
+  signal: AbortSignal;
+}
+
+/** The wait of a job reading with `storage`. */
+export function cartridgeWait(ctx: JobContext, storage: StorageTarget): CartridgeWait {
+  const { env, id, log, waits, signal } = ctx;
+  return new CartridgeWait({ jobId: id.jobId, job: id.job, storage, catalog: env.catalog, log, waits, clock: env.clock, signal });
+}
+
+export class CartridgeWait {
+  private readonly wait: VolumeWait;
+
+  constructor(private readonly p: CartridgeWaitParties) {
+    this.wait = new VolumeWait({ ...p, mode: 'read', pool: '', mediaType: p.storage.mediaType, storage: p.storage.name });
+  }
+
+  /** Aborts when the job may wait no longer (its Max Wait Time). */
+  get expired(): AbortSignal {
+    return this.wait.expired;
+  }
+
+  /** Resolves once none of `volumes` is out of the changer by the catalog (at once without Auto Changer). */
+  async untilIn(volumes: readonly string[]): Promise<void> {
+    if (!this.p.storage.autoChanger) return;
+    const { catalog, clock, signal } = this.p;
+    const outside = (): MediaRow | undefined => volumes.map((v) => catalog.getMediaByName(v)).find((m) => m !== undefined && !m.inChanger);
+    const until = AbortSignal.any([signal, this.wait.expired]);
+    let askingAgain = '';
+    try {
+      for (let m = outside(); m !== undefined; m = outside()) {
+        this.wait.noVolume({ ...this.wanted(m, `"${this.p.storage.device}"`), askingAgain });
+        askingAgain = 'poll';
+        await clock.sleep(CARTRIDGE_POLL_MS, until);
+        until.throwIfAborted();
       }
-      const left = waits.remainingMs();
-      if (left === 0) {
-        throw new BurrowError('TIMEOUT', `Max wait time exceeded (${elapsed(waits.maxWaitMs ?? 0)}) waiting for Volume "${m.volumeName}" to be put in the changer of Storage "${storage.name}". Job canceled.`);
-      }
-      await clock.sleep(Math.min(CARTRIDGE_POLL_MS, left ?? CARTRIDGE_POLL_MS), signal);
-      signal.throwIfAborted();
+    } finally {
+      this.wait.found();
     }
-    if (asked !== undefined) catalog.setJobStatus(id.jobId, 'R');
-  } finally {
-    if (asked !== undefined) waits.end();
+  }
+
+  /**
+   * The SD cannot have a volume it must read: its cartridge is in no slot of the changer.
+   * The catalog learns it (Bareos's "Autochanger Volume ... not found in slot"), the job
+   * waits, and the answer says how long the SD waits before it tries again.
+   */
+  volumeRequested(req: burrow.SdReadVolumeRequest): { pollSeconds: number } {
+    const { catalog, log } = this.p;
+    const m = catalog.getMediaByName(req.volumeName);
+    if (req.notInChanger && m?.inChanger) {
+      catalog.updateMedia(m.mediaId, { inChanger: false });
+      log.info(`Autochanger Volume "${m.volumeName}" not found in slot ${m.slot}.\n    Setting InChanger to zero in catalog.`);
+    }
+    const wanted = m ? this.wanted(m, req.device) : { wanted: req.volumeName, device: req.device, reason: '' };
+    return this.wait.noVolume({ ...wanted, askingAgain: req.askingAgain });
+  }
+
+  /** The session goes on (the SD had the volume, or ended): the job runs again. */
+  resumed(): void {
+    this.wait.found();
+  }
+
+  private wanted(m: MediaRow, device: string): { wanted: string; device: string; reason: string; location: string; pool: string; mediaType: string } {
+    return { wanted: m.volumeName, device, reason: '', location: lastSeen(m), pool: m.poolName, mediaType: m.mediaType };
   }
 }

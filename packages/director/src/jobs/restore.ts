@@ -19,7 +19,7 @@ import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
 import { openReadSession, type ReadSession, type StorageTarget } from '../sd/storage-link.js';
 import { partVolumes, readingParts, type ReadPart } from './storage-choice.js';
-import { untilCartridgesIn } from './cartridge-wait.js';
+import { cartridgeWait, type CartridgeWait } from './cartridge-wait.js';
 import { endStorageIfClientFailed, type Peers } from './conversation.js';
 import type { JobContext, JobType } from './lifecycle.js';
 import { withLinkTargets } from './link-targets.js';
@@ -154,21 +154,26 @@ function sayWhereRead({ log }: JobContext, plan: RestorePlan, parts: readonly Re
   }
 }
 
-/** Opens the read session of one part on its Storage daemon; the job's cancel then goes there. */
-async function openPart(ctx: JobContext, peers: Peers, part: ReadPart): Promise<ReadSession> {
+/**
+ * Opens the read session of one part on its Storage daemon, once the cartridges it needs
+ * are in the changer; the job's cancel then goes there. `wait` serves the session's
+ * requests for a cartridge it finds out of the changer.
+ */
+async function openPart(ctx: JobContext, peers: Peers, part: ReadPart): Promise<ReadSession & { wait: CartridgeWait }> {
   const { env, id, log, signal } = ctx;
-  await untilCartridgesIn(ctx, part.storage, partVolumes(part));
+  const wait = cartridgeWait(ctx, part.storage);
+  await wait.untilIn(partVolumes(part));
   const session = await openReadSession(part.storage, env.directorName, {
     jobId: id.jobId, jobName: id.job, bootstrap: part.bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
   });
   log.info(`Using Device "${session.device}" to read.`);
-  return session;
+  return { ...session, wait };
 }
 
 interface PartsRun {
   parts: readonly ReadPart[];
   /** The first part's session, opened before the FD was given its order. */
-  session: ReadSession;
+  session: ReadSession & { wait: CartridgeWait };
   fd: Channel;
   totals: RestoreTotals;
   client: { ended: boolean };
@@ -181,9 +186,9 @@ interface PartsRun {
  */
 async function readParts(ctx: JobContext, peers: Peers, { parts, session, fd, totals, client }: PartsRun): Promise<void> {
   const { id, log, signal } = ctx;
-  let sd = session.sd;
+  let { sd, wait } = session;
   for (const [i, part] of parts.entries()) {
-    const status = await awaitReadSessionEnd({ sd, log, storageName: part.storage.name, signal, nameFile: namer(ctx) });
+    const status = await awaitReadSessionEnd({ sd, jobId: id.jobId, log, storageName: part.storage.name, signal, wait, nameFile: namer(ctx) });
     const before = totals.sdStatus;
     storageEnded(totals)(status);
     if (i > 0) totals.sdStatus = worse(before, totals.sdStatus);
@@ -192,7 +197,7 @@ async function readParts(ctx: JobContext, peers: Peers, { parts, session, fd, to
     sd.close('read session done');
     try {
       const opened = await openPart(ctx, peers, next);
-      sd = opened.sd;
+      ({ sd, wait } = opened);
       await fd.send('fdReadNext', { jobId: id.jobId, sdAddress: next.storage.address, sdPort: next.storage.port, token: opened.token });
     } catch (err) {
       await fd.send('cancel', { jobId: id.jobId }).catch(() => undefined);

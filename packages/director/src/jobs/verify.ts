@@ -12,6 +12,7 @@ import { buildBootstrap, type JobRow } from '../catalog/index.js';
 import { connectStorageIfPassive, openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
+import { cartridgeWait } from './cartridge-wait.js';
 import { openReadSession } from '../sd/storage-link.js';
 import { BurrowError } from '@burrow/common/errors/index';
 import { partVolumes, readingParts } from './storage-choice.js';
@@ -105,6 +106,8 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
   const volumes = partVolumes(part);
   log.info(`Reading ${rows.length} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
   if (storage !== plan.storage) log.info(`Reading with Storage "${storage.name}", which holds the volumes (Media Type ${storage.mediaType}).`);
+  const wait = cartridgeWait(ctx, storage);
+  await wait.untilIn(volumes);
   const { sd, token, device } = await openReadSession(storage, env.directorName, {
     jobId: id.jobId, jobName: id.job, bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
   });
@@ -115,7 +118,7 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
   });
   await connectStorageIfPassive(plan.client, sd);
   const nameFile = (jobId: number, fileIndex: number): Buffer | undefined => env.catalog.filePath(jobId, fileIndex);
-  return [awaitReadSessionEnd({ sd, log, storageName: storage.name, signal, nameFile }).then(storageEnded(totals)), serveClient(ctx, { peers, fd, run })];
+  return [awaitReadSessionEnd({ sd, jobId: id.jobId, log, storageName: storage.name, signal, wait, nameFile }).then(storageEnded(totals)), serveClient(ctx, { peers, fd, run })];
 }
 
 /** The FD's part: its entries go to the check, then its end. */

@@ -11,6 +11,8 @@
  * the SD asks again every poll interval (a volume may have appeared in the catalog).
  * A wanted cartridge that is out of the changer is named with its last known place
  * (Burrow's "Location:" line after Bareos's).
+ * A job that reads (a restore, a volume verify) waits the same way for the volumes it
+ * must read, asking with Bareos's "Please mount read Volume".
  * The Job's Max Wait Time ends the wait sooner: `expired` aborts then.
  */
 import { BurrowError } from '@burrow/common/errors/index';
@@ -34,6 +36,8 @@ export const MAX_REPEATS = 9;
 export const POLL_MS = 5 * 60_000;
 
 export interface VolumeWaitParties {
+  /** append (a backup, the default): any appendable volume or a named one; read: a named volume to read. */
+  mode?: 'append' | 'read';
   jobId: number;
   /** The job's unique name (Bareos's Job). */
   job: string;
@@ -114,24 +118,28 @@ export class VolumeWait implements VolumeWaiting {
   private enter(req: NoVolumeNow): void {
     const wait: Omit<JobWait, 'since'> = req.wanted === null
       ? { status: 'm', words: 'is waiting for an appendable Volume', detail: this.detail(req, `Pool "${this.p.pool}"`) }
-      : { status: 'M', words: 'is waiting for a mount request', detail: this.detail(req, `Volume "${req.wanted}" of Pool "${this.p.pool}"`) };
+      : { status: 'M', words: 'is waiting for a mount request', detail: this.detail(req, `Volume "${req.wanted}" of Pool "${req.pool ?? this.p.pool}"`) };
     this.p.waits.begin(wait);
     this.p.catalog.setJobStatus(this.p.jobId, wait.status);
     this.ask(req);
   }
 
   private detail(req: NoVolumeNow, what: string): string {
-    return `${what}, Media type "${this.p.mediaType}", Storage "${this.p.storage}", Device ${req.device}`;
+    return `${what}, Media type "${req.mediaType ?? this.p.mediaType}", Storage "${this.p.storage}", Device ${req.device}`;
   }
 
   /** Bareos's request to the operator, word for word, as a `mount` message. */
   private ask(req: NoVolumeNow): void {
-    const { job, pool, mediaType } = this.p;
-    this.p.log.mount(req.wanted === null
-      ? `Job ${job} is waiting. Cannot find any appendable volumes.\nPlease use the "label" command to create a new Volume for:\n`
-        + operatorRows([['Storage', req.device], ['Pool', pool], ['Media type', mediaType]])
-      : `Please mount append Volume "${req.wanted}" or label a new one for:\n`
-        + operatorRows([['Job', job], ['Storage', req.device], ['Pool', pool], ['Media type', mediaType], ...(req.location ? [['Location', req.location] as const] : [])]));
+    const { job } = this.p;
+    const pool = req.pool ?? this.p.pool;
+    const mediaType = req.mediaType ?? this.p.mediaType;
+    if (req.wanted === null) {
+      this.p.log.mount(`Job ${job} is waiting. Cannot find any appendable volumes.\nPlease use the "label" command to create a new Volume for:\n`
+        + operatorRows([['Storage', req.device], ['Pool', pool], ['Media type', mediaType]]));
+      return;
+    }
+    const head = this.p.mode === 'read' ? `Please mount read Volume "${req.wanted}" for:` : `Please mount append Volume "${req.wanted}" or label a new one for:`;
+    this.p.log.mount(`${head}\n${operatorRows([['Job', job], ['Storage', req.device], ['Pool', pool], ['Media type', mediaType], ...(req.location ? [['Location', req.location] as const] : [])])}`);
   }
 
   /** The Job's Max Wait Time (what is left of it after the job's other waits) ends this wait. */

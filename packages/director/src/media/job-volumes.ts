@@ -173,15 +173,29 @@ export class JobVolumes {
     const plan = this.plans.get(r.volumeName);
     if (plan === undefined) throw new BurrowError('PROTOCOL', `the SD mounted volume "${r.volumeName}", which this job was not given`);
     const { media, lines } = commitMounted(this.o.catalog, plan, r, this.o.clock.now());
-    // Mounted by the changer's drive: it is in the changer, whatever the catalog said (the operator's mount slot=).
-    if (this.o.autoChanger && !media.inChanger) {
-      this.o.catalog.updateMedia(media.mediaId, { inChanger: true, storageId: this.o.catalog.ensureStorage(this.o.storageName) });
-    }
+    if (this.o.autoChanger) this.inChangerNow(media, r.slot ?? 0);
     this.missing.delete(r.volumeName);
     this.plans.set(r.volumeName, { kind: 'none' });
     this.ids.set(r.volumeName, media.mediaId);
     this.o.reservations.mounted(this.o.jobId, r.volumeName);
     return { value: media.mediaId, lines };
+  }
+
+  /**
+   * Mounted by a drive of the changer: the volume is in the changer, whatever the
+   * catalog said (the operator's mount slot=, a cartridge moved by hand), and in the
+   * slot the SD loaded it from; no other volume of the Storage keeps that slot (Bareos's
+   * MakeInchangerUnique).
+   */
+  private inChangerNow(media: MediaRow, slot: number): void {
+    const { catalog } = this.o;
+    const storageId = catalog.ensureStorage(this.o.storageName);
+    if (media.inChanger && media.storageId === storageId && (slot === 0 || media.slot === slot)) return;
+    catalog.updateMedia(media.mediaId, { inChanger: true, storageId, ...(slot > 0 ? { slot } : {}) });
+    if (slot === 0) return;
+    for (const other of catalog.listMedia()) {
+      if (other.mediaId !== media.mediaId && other.inChanger && other.storageId === storageId && other.slot === slot) catalog.updateMedia(other.mediaId, { inChanger: false });
+    }
   }
 
   /** The catalog id of a volume this job writes on. */

@@ -16,6 +16,8 @@ export interface MountReport {
   volBlocks: number;
   /** A label was written (new volume, Unlabeled record, recycle). */
   labelled: boolean;
+  /** The changer's slot the cartridge came from (its home slot); 0 or absent: not a changer's drive, or unknown. */
+  slot?: number;
 }
 
 /** Applies the plan; returns the volume's row and the lines for the job log. */

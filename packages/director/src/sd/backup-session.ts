@@ -12,6 +12,7 @@ import type { Catalog, FileInput } from '../catalog/index.js';
 import type { JobVolumes } from '../media/job-volumes.js';
 import type { PoolPlan } from '../media/pools.js';
 import type { JobLines } from '../messages/job-lines.js';
+import { receiveUnlessExpired } from './session-receive.js';
 import type { StorageTarget } from './storage-link.js';
 
 /** What the SD said when the Director had no volume for it. */
@@ -26,6 +27,9 @@ export interface NoVolumeNow {
   reason: string;
   /** The wanted volume's cartridge is out of the changer: where it was last seen, for the operator. */
   location?: string;
+  /** The wanted volume's Pool and Media Type, when they are not the job's (a restore reads volumes of any pool). */
+  pool?: string;
+  mediaType?: string;
 }
 
 /**
@@ -73,14 +77,14 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
   const signal = AbortSignal.any([s.signal, s.wait.expired]);
   try {
     for (;;) {
-      const msg = await receive(s, signal);
+      const msg = await receiveUnlessExpired(s.sd, { jobId: s.jobId, signal: s.signal, expired: s.wait.expired });
       switch (msg.kind) {
         case 'sdVolumeRequest':
           await answerVolumeRequest(s, msg.body, signal);
           break;
         case 'sdVolumeMounted':
           say(s, s.media.mounted({
-            volumeName: msg.body.volumeName, volBytes: msg.body.volBytes, volBlocks: msg.body.volBlocks, labelled: msg.body.labelled,
+            volumeName: msg.body.volumeName, volBytes: msg.body.volBytes, volBlocks: msg.body.volBlocks, labelled: msg.body.labelled, slot: msg.body.slot,
           }).lines);
           break;
         case 'sdCatalog':
@@ -104,21 +108,6 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
   } finally {
     s.wait.found();
     s.media.release();
-  }
-}
-
-/**
- * The SD's next message. When the job's Max Wait Time runs out while it waits for a
- * volume, the SD's session is canceled (its drive is free again) and the job fails.
- */
-async function receive(s: BackupSession, signal: AbortSignal): ReturnType<Channel['receive']> {
-  try {
-    return await s.sd.receive(signal);
-  } catch (err) {
-    if (!s.wait.expired.aborted || s.signal.aborted) throw err;
-    // An SD that cannot be told any more has dropped the session (and its drive) itself; the job fails either way.
-    await s.sd.send('cancel', { jobId: s.jobId }).catch(() => undefined);
-    throw s.wait.expired.reason;
   }
 }
 

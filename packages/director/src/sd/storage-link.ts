@@ -81,11 +81,11 @@ export async function labelVolume(target: StorageTarget, directorName: string, r
 
 /** The operator's `mount`, `unmount` and `release` of a drive (Bareos's dir_cmd.cc). */
 export interface DriveCommand {
-  /** wake: after update slots, the jobs waiting on the Storage's drives ask for a volume again. */
-  action: 'mount' | 'unmount' | 'release' | 'wake';
+  /** wake: after update slots, the jobs waiting on the Storage's drives ask for a volume again; readlabel: read the label of a slot's cartridge (update slots scan). */
+  action: 'mount' | 'unmount' | 'release' | 'wake' | 'readlabel';
   /** The drive of the Storage's device, from 0 (Bareos's drive=). */
   drive: number;
-  /** mount: the changer slot to load. */
+  /** mount, readlabel: the changer slot to load. */
   slot?: number;
   /** mount: the volume to mount on a File drive. */
   volumeName?: string;

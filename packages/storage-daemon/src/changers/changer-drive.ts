@@ -12,7 +12,7 @@
  * never race for one cartridge; `unmount` also unloads, as Bareos's release does.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { Drive, DriveActivity, LabelledVolume, LabelOptions, MountedVolume, AppendOptions, AppendVolume, ReadVolume } from '../devices/drive.js';
+import type { Drive, DriveActivity, LabelledVolume, LabelOptions, MountedVolume, AppendOptions, AppendVolume, ReadVolume, SlotLabel } from '../devices/drive.js';
 import { SerialQueue } from '../devices/serial-queue.js';
 import type { TapeDrive } from '../devices/tape/tape-drive.js';
 import type { VolumeLabelInfo } from '../volume/labels.js';
@@ -67,15 +67,20 @@ export class Autochanger {
     return this.sequences.run(async () => {
       const home = await this.changer.loaded(d.at);
       if (home !== 0) await this.changer.unload(home, d.at);
+      d.homeSlot = 0;
     });
   }
 
   private async bringTo(d: ChangerTapeDrive, slot: number, volume?: string): Promise<void> {
     const home = await this.changer.loaded(d.at);
-    if (home === slot) return;
+    if (home === slot) {
+      d.homeSlot = slot;
+      return;
+    }
     if (home !== 0) {
       await d.tape.unmount();
       await this.changer.unload(home, d.at, { volume });
+      d.homeSlot = 0;
     }
     for (const other of this.drives) {
       if (other === d || (await this.changer.loaded(other.at)) !== slot) continue;
@@ -85,13 +90,18 @@ export class Autochanger {
       }
       await other.tape.unmount();
       await this.changer.unload(slot, other.at, { volume });
+      other.homeSlot = 0;
     }
     await this.changer.load(slot, d.at, { volume });
+    d.homeSlot = slot;
   }
 }
 
 /** A tape drive in an autochanger: the tape drive's own behaviour, with the changer loading what it mounts. */
 export class ChangerTapeDrive implements Drive {
+  /** The home slot of the cartridge this drive loaded, as the changer said; 0: none known. Kept by the library. */
+  homeSlot = 0;
+
   constructor(private readonly library: Autochanger, readonly tape: TapeDrive, readonly at: ChangerDrive) {}
 
   get name(): string { return this.tape.name; }
@@ -99,6 +109,7 @@ export class ChangerTapeDrive implements Drive {
   get typeName(): string { return this.tape.typeName; }
   get capabilities(): Drive['capabilities'] { return this.tape.capabilities; }
   get maximumBlockSize(): number | undefined { return this.tape.maximumBlockSize; }
+  get driveIndex(): number { return this.at.index; }
   /** The Autochanger this drive belongs to. */
   get changer(): Autochanger { return this.library; }
 
@@ -124,6 +135,20 @@ export class ChangerTapeDrive implements Drive {
     const a = this.tape.activity();
     if (a.appending > 0 || a.reading > 0) throw new BurrowError('DEVICE', `Device ${this.printName} is busy with Volume "${this.tape.mounted()?.volumeName}"; slot ${slot} cannot be loaded now`);
     return this.library.loadSlot(this, slot);
+  }
+
+  loadedSlot(): number {
+    return this.homeSlot;
+  }
+
+  /** Loads the cartridge of `slot`, reads its label, and puts it back in its slot (update slots scan). */
+  async readSlotLabel(slot: number): Promise<SlotLabel> {
+    await this.loadSlot(slot);
+    try {
+      return await this.tape.readLabel();
+    } finally {
+      await this.unmount();
+    }
   }
 
   label(volumeName: string, info: VolumeLabelInfo, options?: LabelOptions): Promise<LabelledVolume> {

@@ -63,6 +63,12 @@ export interface WrittenBlock {
   volBytes: number;
 }
 
+/** A line a device has for the job's log (Bareos's Jmsg in the SD), at its level: `fatal` fails the job. */
+export interface DeviceNote {
+  readonly level: 'info' | 'error' | 'fatal';
+  readonly text: string;
+}
+
 /**
  * A volume open for appending. Several sessions may share one: writeBlock calls are
  * serialised, each block gets its own address, and blocks land in call order.
@@ -77,6 +83,11 @@ export interface AppendVolume {
   volBlocks(): number;
   /** True once a block was refused for lack of room; every later data block is refused too. */
   isFull(): boolean;
+  /**
+   * What the device has to tell the job of how the volume ended, once full (a tape: its
+   * end of medium and the re-read of its last block, Bareos's lines); none otherwise.
+   */
+  endNotes?(): readonly DeviceNote[];
   writeBlock(block: BlockToWrite, options?: WriteBlockOptions): Promise<WrittenBlock>;
   /** Makes every block written so far durable. */
   flush(): Promise<void>;
@@ -174,6 +185,11 @@ export interface Drive {
    * writers cut their blocks no larger. Absent: any size up to the format's limit.
    */
   readonly maximumBlockSize?: number;
+  /**
+   * Only a drive in an autochanger: its Drive Index, the changer's number for it (from
+   * 0). The operator's drive= names it, as in Bareos, whatever the order of the Devices.
+   */
+  readonly driveIndex?: number;
   /** The volume mounted now, or null. */
   mounted(): MountedVolume | null;
   activity(): DriveActivity;
@@ -209,7 +225,21 @@ export interface Drive {
    * Resolves with the cartridge's barcode, or null when it has none.
    */
   loadSlot?(slot: number): Promise<string | null>;
+  /**
+   * Only a drive in an autochanger: the home slot of the cartridge it loaded, 0 when it
+   * holds none it knows of. The Director keeps a volume's Slot with it.
+   */
+  loadedSlot?(): number;
+  /**
+   * Only a drive in an autochanger (Bareos's readlabel, for update slots scan): loads the
+   * cartridge of `slot` as loadSlot does, reads its label whatever its name, and puts it
+   * back in its slot. The volume name, or null with why (a blank or foreign cartridge).
+   */
+  readSlotLabel?(slot: number): Promise<SlotLabel>;
 }
+
+/** What a cartridge's label says: our volume's name, or why there is none. */
+export type SlotLabel = { readonly volumeName: string } | { readonly volumeName: null; readonly why: string };
 
 /** The handle, with `after` run once when it closes (whether or not its own close succeeds). */
 export function afterClose(handle: AppendVolume, after: () => void): AppendVolume {

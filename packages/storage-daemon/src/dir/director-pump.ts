@@ -42,16 +42,29 @@ export class DirectorPump {
   }
 
   /** Asks the Director for the volume to write on next (another one, when the last could not be used). */
-  async requestVolume(req: VolumeRequest): Promise<burrow.SdVolumeReply> {
+  requestVolume(req: VolumeRequest): Promise<burrow.SdVolumeReply> {
+    return this.ask(() => this.director.send('sdVolumeRequest', {
+      jobId: req.jobId, previousVolume: req.previousVolume, unusableVolume: req.unusable?.volume, unusableReason: req.unusable?.reason,
+      labelMedia: req.labelMedia, mountedVolume: req.mountedVolume, unwantedVolumes: req.unwantedVolumes, askingAgain: req.askingAgain, device: req.device,
+      notInChangerVolume: req.notInChanger,
+    }));
+  }
+
+  /**
+   * A read session cannot have the volume it must read (its cartridge is in no slot of
+   * the changer): the Director notes it, asks the operator, and says how long to wait
+   * before trying again (its SdVolumeReply has no_volume).
+   */
+  requestReadVolume(req: burrow.ISdReadVolumeRequest): Promise<burrow.SdVolumeReply> {
+    return this.ask(() => this.director.send('sdReadVolumeRequest', req));
+  }
+
+  private async ask(send: () => Promise<void>): Promise<burrow.SdVolumeReply> {
     if (this.waiting) throw new BurrowError('INTERNAL', 'a volume request is already waiting');
     const reply = new Promise<burrow.SdVolumeReply>((resolve, reject) => {
       this.waiting = { resolve, reject };
     });
-    await this.director.send('sdVolumeRequest', {
-      jobId: req.jobId, previousVolume: req.previousVolume, unusableVolume: req.unusable?.volume, unusableReason: req.unusable?.reason,
-      labelMedia: req.labelMedia, mountedVolume: req.mountedVolume, unwantedVolumes: req.unwantedVolumes, askingAgain: req.askingAgain, device: req.device,
-      notInChangerVolume: req.notInChanger,
-    });
+    await send();
     return reply;
   }
 

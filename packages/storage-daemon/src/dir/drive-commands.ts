@@ -1,6 +1,6 @@
 /**
  * The SD's side of the operator's `mount`, `unmount` and `release` (Bareos's MountCmd,
- * UnmountCmd, ReleaseCmd; and `wake`, Burrow's, after update slots): the Director passes the command on with the device and
+ * UnmountCmd, ReleaseCmd, ReadLabelCmd; and `wake`, Burrow's, after update slots): the Director passes the command on with the device and
  * drive it names, and gets Bareos's numbered reply back. An unknown action is refused
  * with Bareos's "3900 Invalid command".
  */
@@ -18,7 +18,9 @@ export function driveReply(operator: DriveOperator, cmd: burrow.SdDriveCommand):
       return operator.release(at);
     case 'wake':
       return Promise.resolve(operator.wakeWaiting(cmd.device));
+    case 'readlabel':
+      return operator.readLabel(at, cmd.slot);
     default:
-      return Promise.resolve({ code: 3900, text: `3900 Invalid command: ${JSON.stringify(cmd.action)} is not mount, unmount, release or wake` });
+      return Promise.resolve({ code: 3900, text: `3900 Invalid command: ${JSON.stringify(cmd.action)} is not mount, unmount, release, wake or readlabel` });
   }
 }

@@ -39,7 +39,7 @@ function statusText(ctx: StorageContext, drives: DrivesStatus): string {
     // Burrow's addition (Bareos shows these only under each device): every request the operator has to answer.
     'Pending operator requests:',
     ...drives.drives.flatMap((d) => d.waits.map((w) => `   JobId=${w.jobId} wants ${w.volume === null ? 'an appendable Volume' : `Volume "${w.volume}"`}`
-      + ` of Pool "${w.pool}" (Media type "${w.mediaType}") on device ${d.printName} since ${new Date(w.since).toISOString()}`)),
+      + `${w.pool === '' ? ' to read' : ` of Pool "${w.pool}"`} (Media type "${w.mediaType}") on device ${d.printName} since ${new Date(w.since).toISOString()}`)),
     '====',
     '',
     'Device status:',

@@ -21,9 +21,6 @@ const FILES_PER_BLOCK = 1000;
 /** How many unusable volumes one volume request may skip before the job gives up. */
 const MAX_UNUSABLE_VOLUMES = 5;
 
-/** How long a job waits for the operator before asking the Director again, when it does not say (Bareos's Volume Poll Interval). */
-const DEFAULT_POLL_SECONDS = 300;
-
 export async function runBackupSession(s: SessionParties, order: burrow.SdBackupSession, reservation: AppendReservation): Promise<void> {
   const { jobId } = order;
   const signal = sessionSignal(s);
@@ -37,6 +34,7 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
     openVolume: () => volumeFor(''),
     nextVolume: (previous: VolumeUsage) => volumeFor(previous.volumeName),
     onFileStart: (fileIndex, volumeName, addr) => batcher.located(fileIndex, volumeName, addr),
+    onDeviceNote: (note) => s.director.send('jobMessage', { jobId, level: note.level, text: note.text }),
     onVolumeUsage: async (u) => {
       await batcher.flush();
       await s.director.send('sdVolumeUsage', u);
@@ -92,7 +90,7 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
     await say(reply.recycle ? `Recycled volume "${name}" on device ${reservation.printName}, all previous data lost.`
       : reply.label ? `Labeled new Volume "${name}" on Device ${reservation.printName}.`
       : `Volume "${name}" previously written, moving to end of data at ${volume.endAddress()}.`);
-    await s.director.send('sdVolumeMounted', { volumeName: name, volBytes: volume.volBytes(), volBlocks: volume.volBlocks(), labelled });
+    await s.director.send('sdVolumeMounted', { volumeName: name, volBytes: volume.volBytes(), volBlocks: volume.volBlocks(), labelled, slot: reservation.cartridgeSlot() });
     return volume;
   };
   return (previous) => reservation.chooseVolume(() => askForVolume(previous), signal);
@@ -109,7 +107,7 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
       unusable = undefined;
       notInChanger = undefined;
       if (reply.noVolume) {
-        askingAgain = await waitForOperator(reservation, reply, signal);
+        askingAgain = await reservation.waitForOperatorOrPoll(reply.wantedVolume || null, reply.pollSeconds, signal);
         continue;
       }
       askingAgain = '';
@@ -132,25 +130,6 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
         unusable = { volume: reply.volumeName, reason: e.message };
       }
     }
-  }
-}
-
-/**
- * The Director has no volume for the job now: wait on the job's drive, where `status
- * storage` shows the wait, until the operator mounts or labels there, or the poll
- * interval passes (Bareos's Volume Poll Interval; then ask again, since a volume may
- * have appeared in the catalog). A cancel (the Director's, or its Max Wait Time) ends it.
- */
-async function waitForOperator(reservation: AppendReservation, reply: burrow.SdVolumeReply, signal: AbortSignal): Promise<'poll' | WakeCause> {
-  const poll = new AbortController();
-  const timer = setTimeout(() => poll.abort(), Math.max(1, reply.pollSeconds || DEFAULT_POLL_SECONDS) * 1000);
-  try {
-    return await reservation.waitForOperator(reply.wantedVolume || null, AbortSignal.any([signal, poll.signal]));
-  } catch (err) {
-    if (poll.signal.aborted && !signal.aborted) return 'poll';
-    throw err;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -3,10 +3,13 @@
  * volumes from the block address of the first wanted file, only the wanted file
  * indexes — from the drive the job holds (its ReadReservation), and stream those
  * records to the File daemon. Damage is reported to the Director by address and the
- * remaining files still go out.
+ * remaining files still go out. A volume whose cartridge is in no slot of the drive's
+ * changer is waited for, not given up (Bareos's read acquire).
  */
 import { burrow } from '@burrow/common/proto/index';
-import type { ReadReservation } from '../reservations/index.js';
+import type { ReadVolume } from '../devices/drive.js';
+import { NotInChanger } from '../changers/changer-drive.js';
+import type { ReadReservation, WakeCause } from '../reservations/index.js';
 import { sessionSignal, type SessionParties } from './session.js';
 import { readVolumes } from '../volume/multi-volume-reader.js';
 import { groupBySession, readProblem, WantedFiles } from '../volume/session-parts.js';
@@ -35,7 +38,7 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
     await client.send('dataSessionStart', { sessionId: part.sessionId });
     const items = readVolumes({
       pool,
-      openVolume: (name, s) => reservation.openRead(name, s),
+      openVolume: (name, sig) => openForRead(s, { jobId, reservation, volumeName: name }, sig ?? signal),
       volumes: part.volumes,
       sessionId: part.sessionId,
       signal,
@@ -63,4 +66,30 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
   await client.send('dataEnd', {});
   log.info({ jobId, records, bytes, problems }, 'restore session complete');
   await director.send('sdSessionEnd', { files, bytes, records, status: problems > 0 ? 'W' : 'T' });
+}
+
+/**
+ * Opens a volume the session must read. When its cartridge is in no slot of the drive's
+ * changer (whatever the catalog said), the Director is told (it notes it and asks the
+ * operator: "Please mount read Volume"), and the session waits on its drive until the
+ * operator mounts there, update slots or import finds cartridges, or the Director's
+ * poll interval passes, then tries again; a cancel ends the wait. After a wait, Bareos's
+ * "Ready to read from volume" tells the Director the wait is over.
+ */
+async function openForRead(s: SessionParties, o: { jobId: number; reservation: ReadReservation; volumeName: string }, signal: AbortSignal): Promise<ReadVolume> {
+  const { jobId, reservation, volumeName } = o;
+  let askingAgain: '' | 'poll' | WakeCause = '';
+  for (;;) {
+    try {
+      const volume = await reservation.openRead(volumeName, signal);
+      if (askingAgain !== '') {
+        await s.director.send('jobMessage', { jobId, level: 'info', text: `Ready to read from volume "${volumeName}" on device ${reservation.printName}.` });
+      }
+      return volume;
+    } catch (err) {
+      if (!(err instanceof NotInChanger)) throw err;
+      const reply = await s.pump.requestReadVolume({ jobId, volumeName, notInChanger: true, askingAgain, device: reservation.printName });
+      askingAgain = await reservation.waitForOperatorOrPoll(volumeName, reply.pollSeconds, signal);
+    }
+  }
 }

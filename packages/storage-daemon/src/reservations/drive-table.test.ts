@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BurrowError } from '@burrow/common/errors/index';
+import { memoryArchive, memoryDrive } from '../devices/random-access-drive.js';
+import { DriveTable } from './drive-table.js';
 import { memoryTable } from './testing.js';
 
 const names = (drives: ReadonlyArray<{ name: string }>) => drives.map((d) => d.name);
@@ -40,4 +42,16 @@ test('the operator gets Bareos\'s words for a drive that is not there', () => {
 
 test('a Count copy may not take the name of another Device', () => {
   assert.throws(() => memoryTable([{ name: 'FileStorage', count: 2 }, { name: 'FileStorage0001' }]), (e: unknown) => e instanceof BurrowError && e.code === 'CONFIG_INVALID');
+});
+
+test('drive= of an autochanger is the Drive Index, whatever the order of its Devices (Bareos\'s FindDevice)', () => {
+  const archive = memoryArchive();
+  const device = (name: string, driveIndex: number) => ({
+    name, count: 1, autoselect: true, mediaType: 'LTO', labelMedia: false, maximumConcurrentJobs: 0,
+    makeDrive: (n: string) => Object.assign(memoryDrive({ name: n, archive }), { driveIndex }),
+  });
+  const table = DriveTable.build([device('DriveB', 1), device('DriveA', 0)], [{ name: 'Library', devices: ['DriveB', 'DriveA'] }]);
+  assert.equal(table.locate('Library', 0).name, 'DriveA');
+  assert.equal(table.locate('Library', 1).name, 'DriveB');
+  assert.throws(() => table.locate('Library', 2), (e: unknown) => e instanceof BurrowError && e.message === 'Drive number "2" for device "Library" not found.');
 });

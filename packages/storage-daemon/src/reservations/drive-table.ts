@@ -10,7 +10,8 @@
  *   Count device in it contributes its copies).
  *
  * A job names devices or groups; a group gives it its Autoselect drives. The operator
- * names a drive, or a group and a drive number (the drive's position in the group).
+ * names a drive, or a group and a drive number: the drive's Drive Index in an
+ * autochanger (Bareos's drive=), else its position in the group.
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Drive } from '../devices/drive.js';
@@ -87,7 +88,8 @@ export class DriveTable {
   locate(name: string, drive: number): ReservableDrive {
     const group = this.groups.get(name.toLowerCase());
     if (group) {
-      const d = group.drives[drive];
+      const indexed = group.drives.some((d) => d.drive.driveIndex !== undefined);
+      const d = indexed ? group.drives.find((x) => x.drive.driveIndex === drive) : group.drives[drive];
       if (!d) throw new BurrowError('NOT_FOUND', `Drive number "${drive}" for device "${name}" not found.`);
       return d;
     }

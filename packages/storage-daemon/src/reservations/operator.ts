@@ -16,6 +16,8 @@ import type { Reservations } from './reservations.js';
 export interface DriveReply {
   readonly code: number;
   readonly text: string;
+  /** readlabel: the volume name the cartridge's label gives. */
+  readonly volumeName?: string;
 }
 
 export interface DriveAddress {
@@ -170,6 +172,29 @@ export class DriveOperator {
     const labelled = await drive.drive.label(volumeName, info, { relabel: options.relabel === true, renameFrom: options.renameFrom });
     this.wake(this.desk.table.drives.filter((other) => other.config.mediaType === mediaType), 'label');
     return { ...labelled, drive: drive.name };
+  }
+
+  /**
+   * Bareos's readlabel (update slots scan, import scan): an idle drive of an autochanger
+   * loads the cartridge of `slot`, reads its label and puts it back. `3001 Volume=X
+   * Slot=N`, or 3902 with why there is no volume name (blank, foreign, empty slot).
+   */
+  async readLabel(at: DriveAddress, slot: number): Promise<DriveReply> {
+    const d = this.locate(at);
+    if (!d.ok) return d.reply;
+    const { drive } = d;
+    const p = drive.printName;
+    if (!drive.drive.readSlotLabel || slot <= 0) return reply(3999, `Device ${p} is not in an autochanger, or no slot was given: it cannot read a slot's label.`);
+    const busy = busyReply(drive, true);
+    if (busy) return busy;
+    if (drive.blocked !== null) return reply(3901, `Device ${p} is unmounted: mount it first.`);
+    try {
+      const label = await drive.drive.readSlotLabel(slot);
+      if (label.volumeName === null) return reply(3902, `Cannot mount Volume on Storage Device ${p} because:\nSlot ${slot}: ${label.why}.`);
+      return { ...reply(3001, `Volume=${label.volumeName} Slot=${slot}`), volumeName: label.volumeName };
+    } catch (err) {
+      return reply(3902, `Cannot mount Volume on Storage Device ${p} because:\n${(err as Error).message}`);
+    }
   }
 
   /**

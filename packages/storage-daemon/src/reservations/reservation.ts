@@ -20,10 +20,24 @@ export interface ReservationDesk {
   now(): number;
 }
 
+/** Who holds a reservation: the job, and the pool and Media Type its operator waits name. */
+export interface Holder {
+  jobId: number;
+  /** The job's pool ('' for a read session). */
+  pool: string;
+  mediaType: string;
+}
+
+/** How long a job waits for the operator before asking the Director again, when it does not say (Bareos's Volume Poll Interval). */
+const DEFAULT_POLL_SECONDS = 300;
+
 abstract class Held {
   private released = false;
+  readonly jobId: number;
 
-  constructor(protected readonly desk: ReservationDesk, protected readonly held: ReservableDrive, readonly jobId: number) {}
+  constructor(protected readonly desk: ReservationDesk, protected readonly held: ReservableDrive, protected readonly req: Holder) {
+    this.jobId = req.jobId;
+  }
 
   /** The reserved drive's name (the Director logs `Using Device "..." to write.`). */
   get driveName(): string {
@@ -34,11 +48,65 @@ abstract class Held {
     return this.held.printName;
   }
 
+  /** The changer's slot of the cartridge in the drive (its home slot), 0 for a drive without a changer or none known. */
+  cartridgeSlot(): number {
+    return this.held.drive.loadedSlot?.() ?? 0;
+  }
+
   /** Gives the drive back; once is enough, twice does nothing. Close the volume handles first. */
   release(): void {
     if (this.released) return;
     this.released = true;
     this.desk.release(this.held, this.jobId);
+  }
+
+  /**
+   * Waits on the drive for the operator, when the Director has no volume for this job
+   * (or a read session's volume cannot be had).
+   * The wait is registered on the drive, so `status storage` shows it (volume or pool,
+   * Media Type, since when); `mount` on this drive or a `label` of its Media Type ends
+   * it, resolving with which, and `signal` (a cancel, the poll interval) rejects it.
+   */
+  waitForOperator(volumeName: string | null, signal?: AbortSignal): Promise<WakeCause> {
+    this.checkHeld();
+    const waits = this.held.operatorWaits;
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        const i = waits.indexOf(wait);
+        if (i >= 0) waits.splice(i, 1);
+        reject(signal?.reason);
+      };
+      const wait = {
+        jobId: this.jobId, volumeName, pool: this.req.pool, mediaType: this.req.mediaType, since: this.desk.now(),
+        wake: (cause: WakeCause) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(cause);
+        },
+      };
+      if (signal?.aborted) return reject(signal.reason);
+      waits.push(wait);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /**
+   * The Director has no volume for the job now: wait on the drive, where `status
+   * storage` shows the wait, until the operator mounts or labels there, update slots
+   * finds cartridges in its changer, or `pollSeconds` pass (Bareos's Volume Poll
+   * Interval; then the job asks again, since a volume may have appeared in the
+   * catalog). A cancel (`signal`) ends it.
+   */
+  async waitForOperatorOrPoll(volumeName: string | null, pollSeconds: number, signal: AbortSignal): Promise<'poll' | WakeCause> {
+    const poll = new AbortController();
+    const timer = setTimeout(() => poll.abort(), Math.max(1, pollSeconds || DEFAULT_POLL_SECONDS) * 1000);
+    try {
+      return await this.waitForOperator(volumeName, AbortSignal.any([signal, poll.signal]));
+    } catch (err) {
+      if (poll.signal.aborted && !signal.aborted) return 'poll';
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   protected checkHeld(): void {
@@ -47,10 +115,6 @@ abstract class Held {
 }
 
 export class AppendReservation extends Held {
-  constructor(desk: ReservationDesk, held: ReservableDrive, private readonly req: { jobId: number; pool: string; mediaType: string }) {
-    super(desk, held, req.jobId);
-  }
-
   /** Label Media of the drive's Device: the job may label a new volume by itself. */
   get labelMedia(): boolean {
     return this.held.config.labelMedia;
@@ -89,34 +153,6 @@ export class AppendReservation extends Held {
   inUseElsewhere(volumeName: string): boolean {
     const d = this.desk.appendingDrive(volumeName);
     return d !== undefined && d !== this.held;
-  }
-
-  /**
-   * Waits on the drive for the operator, when the Director has no volume for this job.
-   * The wait is registered on the drive, so `status storage` shows it (volume or pool,
-   * Media Type, since when); `mount` on this drive or a `label` of its Media Type ends
-   * it, resolving with which, and `signal` (a cancel, the poll interval) rejects it.
-   */
-  waitForOperator(volumeName: string | null, signal?: AbortSignal): Promise<WakeCause> {
-    this.checkHeld();
-    const waits = this.held.operatorWaits;
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        const i = waits.indexOf(wait);
-        if (i >= 0) waits.splice(i, 1);
-        reject(signal?.reason);
-      };
-      const wait = {
-        jobId: this.jobId, volumeName, pool: this.req.pool, mediaType: this.req.mediaType, since: this.desk.now(),
-        wake: (cause: WakeCause) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(cause);
-        },
-      };
-      if (signal?.aborted) return reject(signal.reason);
-      waits.push(wait);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
   }
 
   /**

@@ -47,7 +47,7 @@ export class Reservations implements ReservationDesk {
   }
 
   reserveRead(req: Omit<ReserveRequest, 'mode'>, options: ReserveOptions = {}): Promise<ReadReservation> {
-    return this.reserve({ ...req, mode: 'read' }, options).then((drive) => new ReadReservation(this, drive, req.jobId));
+    return this.reserve({ ...req, mode: 'read' }, options).then((drive) => new ReadReservation(this, drive, req));
   }
 
   /**

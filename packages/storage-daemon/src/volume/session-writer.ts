@@ -7,7 +7,7 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow, timestampFromMs } from '@burrow/common/proto/index';
-import type { AppendVolume, WrittenBlock } from '../devices/drive.js';
+import type { AppendVolume, DeviceNote, WrittenBlock } from '../devices/drive.js';
 import { BLOCK_FLAG_LABEL, BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD, withHeaderRoom } from './block.js';
 import { sessionLabelPayload } from './labels.js';
 import { RECORD_CONTINUED, RECORD_CONTINUES, RECORD_HEADER_SIZE, writeFragment } from './record.js';
@@ -39,6 +39,8 @@ export interface SessionWriterOptions {
   onFileStart?: (fileIndex: number, volumeName: string, addr: number) => void;
   /** The session left a volume or closed: one JobMedia row. Awaited before going on. */
   onVolumeUsage?: (usage: VolumeUsage) => void | Promise<void>;
+  /** What the device said of how a full volume ended (AppendVolume.endNotes), before its usage. */
+  onDeviceNote?: (note: DeviceNote) => void | Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -300,6 +302,7 @@ export class SessionWriter {
     const volume = this.volume;
     if (volume === undefined || this.usage === undefined) return undefined;
     await volume.flush();
+    if (full) for (const note of volume.endNotes?.() ?? []) await this.opts.onDeviceNote?.(note);
     const usage = this.usage.finish(full || volume.isFull());
     await this.opts.onVolumeUsage?.(usage);
     return usage;

@@ -5,14 +5,14 @@
  * the changer's `listall` (slot-moves.ts); each move prints Bareos's "3308 Successfully
  * transfered volume from slot N to M." (its spelling), a failed one its warning, and
  * then the catalog's Slot and InChanger are brought up to date for the slots touched,
- * as `update slots` does (an import can so end a job's wait for its cartridge).
+ * as `update slots` does (an import can so end a job's wait for its cartridge); with
+ * `scan`, from the labels of the cartridges moved, read by drive= (0 by default).
  */
 import { z } from 'zod';
-import { BurrowError } from '@burrow/common/errors/index';
 import { changerCommand, driveCommand } from '../../sd/storage-link.js';
 import { storageTarget } from '../../setup/resolve.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
-import { flag, many, text } from '../arg-types.js';
+import { count, flag, many, text } from '../arg-types.js';
 import { renderLines, type LinesResult } from './media-common.js';
 import { storageNamed } from './mount.js';
 import { planSlotMoves, type SlotOperation } from './slot-moves.js';
@@ -24,10 +24,11 @@ interface MoveArgs {
   dstslots?: string;
   volume?: string[];
   scan?: boolean;
+  /** scan: the drive that reads the labels (Bareos's drive=; default 0). */
+  drive?: number;
 }
 
 async function moveCartridges(ctx: ConsoleContext, op: SlotOperation, a: MoveArgs): Promise<LinesResult> {
-  if (a.scan) throw new BurrowError('BAD_REQUEST', `${op} scan: reading each cartridge's label is not available yet; ${op} uses the barcodes`);
   const target = storageTarget(ctx.config, storageNamed(ctx, op, a.storage));
   const dir = ctx.env.directorName;
   const last = (await changerCommand(target, dir, { action: 'slots' })).count;
@@ -57,14 +58,14 @@ async function moveCartridges(ctx: ConsoleContext, op: SlotOperation, a: MoveArg
       lines.push((err as Error).message, `Failed to move volume from source slot ${m.from} to destination slot ${m.to}`);
     }
   }
-  if (touched.size > 0) lines.push(...await updateSlots(ctx, target, touched));
+  if (touched.size > 0) lines.push(...await updateSlots(ctx, target, { only: touched, scan: a.scan ? { drive: a.drive ?? 0 } : undefined }));
   return { lines };
 }
 
 // Bareos also takes srcslot= and dstslot=.
 const args = z.object({
   storage: text().optional(), srcslots: text().optional(), dstslots: text().optional(), srcslot: text().optional(), dstslot: text().optional(),
-  volume: many().optional(), scan: flag().optional(),
+  volume: many().optional(), scan: flag().optional(), drive: count().optional(),
 }).strict();
 
 const slotCommand = (op: SlotOperation, help: string, usage: string) => defineCommand({
@@ -74,7 +75,7 @@ const slotCommand = (op: SlotOperation, help: string, usage: string) => defineCo
 });
 
 export const importCommand = slotCommand('import', 'Import volumes from import/export slots to normal slots',
-  'storage=<storage> [srcslots=<slot-selection>] [dstslots=<slot-selection>] [volume=<name>]');
+  'storage=<storage> [srcslots=<slot-selection>] [dstslots=<slot-selection>] [volume=<name>] [scan [drive=<n>]]');
 export const exportCommand = slotCommand('export', 'Export volumes from normal slots to import/export slots',
-  'storage=<storage> srcslots=<slot-selection> [dstslots=<slot-selection>] [volume=<name>]');
+  'storage=<storage> srcslots=<slot-selection> [dstslots=<slot-selection>] [volume=<name>] [scan [drive=<n>]]');
 export const moveCommand = slotCommand('move', 'Move slots in an autochanger', 'storage=<storage> srcslots=<slot-selection> dstslots=<slot-selection>');

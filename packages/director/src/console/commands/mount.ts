@@ -56,7 +56,7 @@ export const mountCommand = defineCommand({
     const r = await run(ctx, { action: 'mount', storage: a.storage, drive: a.drive, slot: a.slot, volumeName: a.volume });
     // The changer loaded that slot: the catalog learns which cartridge is there (its Slot, InChanger), as update slots would.
     const target = storageTarget(ctx.config, r.storage);
-    if (a.slot && r.code < 3900 && target.autoChanger) await updateSlots(ctx, target, new Set([a.slot])).catch(() => undefined);
+    if (a.slot && r.code < 3900 && target.autoChanger) await updateSlots(ctx, target, { only: new Set([a.slot]) }).catch(() => undefined);
     return r;
   },
   render,

@@ -10,22 +10,38 @@ import type { MediaRow } from '../../catalog/index.js';
 import { changerCommand, driveCommand, type StorageTarget } from '../../sd/storage-link.js';
 import type { ConsoleContext } from '../command.js';
 
+/** What an update of the catalog's slots looks at. */
+export interface SlotUpdate {
+  /** Just the cartridges now in these slots (import, export, move, mount slot=); every slot without it. */
+  only?: ReadonlySet<number>;
+  /** `scan`: each cartridge's label is read by this drive of the changer instead of trusting its barcode. */
+  scan?: { drive: number };
+}
+
 /**
  * `update slots`: Slot, InChanger and Storage of every volume the changer lists; those
  * it no longer holds leave it. When cartridges came in, the jobs waiting on the
  * Storage's drives ask for a volume again at once (one may wait for such a cartridge).
  * With `only`, just the cartridges now in those slots (import, export and move update
  * the slots they touched); any volume the changer no longer holds leaves it either way.
+ * With `scan`, the name is the cartridge's label, as Bareos's `update slots scan` reads
+ * it (for libraries without a barcode reader, or barcodes that are not the names).
  */
-export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, only?: ReadonlySet<number>): Promise<string[]> {
+export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, o: SlotUpdate = {}): Promise<string[]> {
   const reply = await changerCommand(target, ctx.env.directorName, { action: 'list' });
   const storageId = ctx.catalog.ensureStorage(target.name);
   const lines = [...reply.messages, ...reply.problems];
+  const wanted = (slot: number): boolean => o.only === undefined || o.only.has(slot);
+  const slots = o.scan ? await scanLabels(ctx, target, reply.slots, { drive: o.scan.drive, wanted, lines }) : reply.slots;
   // Every cartridge the changer holds stays in it, whatever slots this update looks at.
-  const listed = new Set(reply.slots.map((s) => s.barcode).filter((b) => b !== ''));
+  const listed = new Set(slots.map((s) => s.barcode).filter((b) => b !== ''));
   let cameIn = 0;
-  for (const { slot, barcode } of reply.slots) {
-    if (barcode === '' || (only && !only.has(slot))) continue;
+  for (const { slot, barcode } of slots) {
+    if (!wanted(slot)) continue;
+    if (barcode === '') {
+      if (o.scan) lines.push(...emptySlot(ctx, storageId, slot));
+      continue;
+    }
     const m = ctx.catalog.getMediaByName(barcode);
     if (!m) {
       lines.push(`Volume "${barcode}" in Slot ${slot} is not in the catalog: label it (label barcodes slots=${slot}).`);
@@ -49,6 +65,36 @@ export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, on
     if (woken.code >= 3900) lines.push(woken.text);
   }
   return lines;
+}
+
+/**
+ * The full slots with the names their labels give ('' for none), each read by the SD
+ * (Bareos's readlabel: load, read, put back), its replies passed on as Bareos prints
+ * them. A slot the drive could not get to (busy) keeps its barcode.
+ */
+async function scanLabels(
+  ctx: ConsoleContext, target: StorageTarget, listed: ReadonlyArray<{ slot: number; barcode: string }>,
+  o: { drive: number; wanted: (slot: number) => boolean; lines: string[] },
+): Promise<Array<{ slot: number; barcode: string }>> {
+  const out: Array<{ slot: number; barcode: string }> = [];
+  for (const entry of listed) {
+    if (!o.wanted(entry.slot)) {
+      out.push(entry);
+      continue;
+    }
+    const read = await driveCommand(target, ctx.env.directorName, { action: 'readlabel', drive: o.drive, slot: entry.slot });
+    o.lines.push(read.text);
+    if (read.code === 3001) out.push({ slot: entry.slot, barcode: read.volumeName });
+    else if (read.code === 3902) out.push({ slot: entry.slot, barcode: '' });
+    else out.push(entry);
+  }
+  return out;
+}
+
+/** A full slot whose cartridge has no volume label: no volume of the Storage is in it (Bareos's words). */
+function emptySlot(ctx: ConsoleContext, storageId: number, slot: number): string[] {
+  for (const m of inChangerOf(ctx, storageId)) if (m.slot === slot) ctx.catalog.updateMedia(m.mediaId, { inChanger: false });
+  return [`No VolName for Slot=${slot} InChanger set to zero.`];
 }
 
 function inChangerOf(ctx: ConsoleContext, storageId: number): MediaRow[] {

@@ -79,14 +79,14 @@ function updatePool(ctx: ConsoleContext, name: string | undefined): string[] {
 export const updateCommand = defineCommand({
   name: 'update',
   help: 'Update a volume\'s catalog record, or a pool\'s from its resource',
-  usage: `update volume=<name> [${VOLUME_KEYS.map((k) => `${k}=`).join(' ')}] | update volume fromallpools | update volume allfrompool=<pool> | update pool=<pool> | update slots [storage=<storage>] [drive=<n>]`,
+  usage: `update volume=<name> [${VOLUME_KEYS.map((k) => `${k}=`).join(' ')}] | update volume fromallpools | update volume allfrompool=<pool> | update pool=<pool> | update slots [storage=<storage>] [scan [drive=<n>]]`,
   args: updateArgs,
   readLine: readUpdateLine,
   run: async (ctx, a): Promise<LinesResult> => {
     if (a.what === 'slots') {
-      // Bareos's scan mounts every cartridge to read its label; Burrow reads barcodes only, for now.
-      if (a.scan) throw new BurrowError('BAD_REQUEST', 'update slots scan: reading each cartridge\'s label is not available yet; update slots uses the barcodes');
-      return { lines: await updateSlots(ctx, storageTarget(ctx.config, storageNamed(ctx, 'update slots', a.storage))) };
+      // scan: drive= (0 by default) loads every cartridge and its label gives the name, not its barcode.
+      const scan = a.scan ? { drive: a.drive ?? 0 } : undefined;
+      return { lines: await updateSlots(ctx, storageTarget(ctx.config, storageNamed(ctx, 'update slots', a.storage)), { scan }) };
     }
     if (a.what === 'pool') return { lines: updatePool(ctx, a.pool) };
     if (a.fromallpools || a.allfrompool !== undefined) return { lines: allFromPools(ctx, a) };

@@ -5,11 +5,11 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { BLOCK_FLAG_LABEL, sealBlock } from '../../volume/block.js';
 import {
-  smallerLimit, type AppendVolume, type BlockToWrite, type MountedVolume, type WriteBlockOptions, type WrittenBlock,
+  smallerLimit, type AppendVolume, type BlockRead, type BlockToWrite, type DeviceNote, type MountedVolume, type WriteBlockOptions, type WrittenBlock,
 } from '../drive.js';
 import { isTapeError, type RawTape } from './raw-tape.js';
 import { tapeAddress, type TapeHead } from './tape-head.js';
-import { tapeFailure, type TapeDriveAccess } from './tape-records.js';
+import { blockOfRecord, tapeFailure, type TapeDriveAccess } from './tape-records.js';
 
 export interface TapeAppendOptions extends MountedVolume {
   volBytes: number;
@@ -32,6 +32,8 @@ export class TapeAppendState {
   private wrote = false;
   private broken: BurrowError | undefined;
   private users = 0;
+  /** How the volume ended at the end of medium, for the job's log. */
+  private readonly notes: DeviceNote[] = [];
 
   constructor(private readonly drive: TapeDriveAccess, private readonly opts: TapeAppendOptions) {
     this.file = opts.file;
@@ -54,6 +56,7 @@ export class TapeAppendState {
       volBytes: () => this.volBytes,
       volBlocks: () => this.nextBlockNumber,
       isFull: () => this.full,
+      endNotes: () => this.notes,
       writeBlock: (block, options) => {
         if (closed) return Promise.reject(new BurrowError('INTERNAL', 'write on a closed volume handle'));
         return this.drive.run((raw, head) => this.write(raw, head, block, options));
@@ -121,10 +124,45 @@ export class TapeAppendState {
         if (!isTapeError(err, 'ENOSPC')) throw err;
         this.full = true;
         if (!label || attempt > 1) {
-          throw new BurrowError('VOLUME_FULL', `End of medium on Volume "${this.opts.volumeName}" Bytes=${this.volBytes} Blocks=${this.nextBlockNumber} at ${this.file}:${this.block}`, { cause: err });
+          const eom = `End of medium on Volume "${this.opts.volumeName}" Bytes=${this.volBytes} Blocks=${this.nextBlockNumber} at ${this.file}:${this.block}.`;
+          if (this.notes.length === 0) this.notes.push({ level: 'info', text: eom }, await this.rereadLastBlock(raw));
+          throw new BurrowError('VOLUME_FULL', eom, { cause: err });
         }
       }
     }
+  }
+
+  /**
+   * Bareos's re-read of the last block at the end of medium: the refused block counts as
+   * not written, so the one before it ends the data. The data is ended with its
+   * filemark(s) first (st would write one before backspacing anyway), then the head goes
+   * back over them and the last block, reads it, and checks its block number. A drive
+   * that lost blocks near the end of the tape (a wrong block size or buffering setting)
+   * shows here, before the job goes on to the next cartridge. The head is left after the
+   * last block, where the closing filemarks are written again.
+   */
+  private async rereadLastBlock(raw: RawTape): Promise<DeviceNote> {
+    const want = this.nextBlockNumber - 1;
+    // Nothing written yet in this tape file: its last block is behind a filemark, which a write would have followed.
+    if (this.block === 0) return { level: 'info', text: 'Re-read of last block skipped: the tape file at the end of medium holds no block yet.' };
+    let read: BlockRead;
+    try {
+      const marks = this.drive.settings.twoEof ? 2 : 1;
+      await raw.weof(marks);
+      await raw.bsf(marks);
+      await raw.bsr(1);
+      const buffer = this.drive.recordBuffer();
+      const n = await raw.read(buffer);
+      read = blockOfRecord(buffer.subarray(0, n), 0, 1);
+    } catch (err) {
+      return { level: 'error', text: `Re-read last block at EOT failed. ERR=${(err as Error).message}` };
+    }
+    if (read.kind !== 'block') return { level: 'error', text: `Re-read last block at EOT failed. ERR=${'problem' in read ? read.problem : 'no block'}` };
+    const got = read.header.blockNumber;
+    if (got === want) return { level: 'info', text: 'Re-read of last block succeeded.' };
+    return want > got + 1
+      ? { level: 'fatal', text: `Re-read of last block: block numbers differ by more than one.\nProbable tape misconfiguration and data loss. Read block=${got} Want block=${want}.` }
+      : { level: 'error', text: `Re-read of last block OK, but block numbers differ. Read block=${got} Want block=${want}.` };
   }
 
   private async release(): Promise<void> {

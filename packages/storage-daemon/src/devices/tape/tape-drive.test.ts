@@ -10,7 +10,7 @@ import { readVolumes } from '../../volume/multi-volume-reader.js';
 import { attributesRecord, dataRecord, patternBytes, writeSession } from '../../volume/testing.js';
 import type { SessionRecord } from '../../volume/session-writer.js';
 import { driveConformance, type DriveHarness } from '../conformance.js';
-import type { Drive } from '../drive.js';
+import type { DeviceNote, Drive } from '../drive.js';
 import { blockOfRecord, TapeDrive, type TapeSettings } from './tape-drive.js';
 import { decodeLabelPayload } from '../../volume/labels.js';
 import { splitAddress } from './tape-head.js';
@@ -158,8 +158,10 @@ describe('tape drive', () => {
       const [drive] = lib.drives as [TapeDrive];
       await lib.load(drive, 'T1');
       const mounted: string[] = ['T1'];
+      const notes: DeviceNote[] = [];
       const written = await writeSession(drive, 'T1', 9, files(40, 2000), {
         blockSize: 4096,
+        onDeviceNote: (note) => { notes.push(note); },
         nextVolume: async () => {
           const name = `T${mounted.length + 1}`;
           mounted.push(name);
@@ -170,6 +172,10 @@ describe('tape drive', () => {
         },
       });
       assert.ok(mounted.length >= 2, 'the session went on to a second cartridge');
+      // Bareos's lines: the end of medium, and the last block written read back with the number it was given.
+      assert.equal(notes.length, 2 * (mounted.length - 1), JSON.stringify(notes));
+      assert.match(notes[0]!.text, /^End of medium on Volume "T1" Bytes=\d+ Blocks=\d+ at \d+:\d+\.$/);
+      assert.deepEqual(notes[1], { level: 'info', text: 'Re-read of last block succeeded.' });
       const [first, second] = written.usages;
       assert.equal(first!.volumeName, 'T1');
       assert.equal(first!.full, true);

@@ -20,7 +20,7 @@ import { encodeBlock } from '../../volume/block.js';
 import { makeVolumeLabel, volumeLabelBlock, type VolumeLabelInfo } from '../../volume/labels.js';
 import {
   afterClose, smallerLimit, type AppendOptions, type AppendVolume, type Drive, type DriveActivity,
-  type DriveCapabilities, type LabelledVolume, type LabelOptions, type MountedVolume, type ReadVolume,
+  type DriveCapabilities, type LabelledVolume, type LabelOptions, type MountedVolume, type ReadVolume, type SlotLabel,
 } from '../drive.js';
 import { volumeLabelOf } from '../file-volumes.js';
 import { SerialQueue } from '../serial-queue.js';
@@ -129,6 +129,19 @@ export class TapeDrive implements Drive, TapeDriveAccess {
       }
       this.current = { volumeName, label: first.label };
       return this.current;
+    });
+  }
+
+  /** Reads the label of the cartridge in the drive, whatever its name, and mounts it; a blank or foreign one is said so. */
+  async readLabel(): Promise<SlotLabel> {
+    if (this.busy()) throw new BurrowError('DEVICE', `Device ${this.printName} is busy with Volume "${this.current?.volumeName}"; it cannot read another label now`);
+    return this.queue.run(async () => {
+      this.current = null;
+      const first = await this.firstRecord(await this.reopen());
+      if (first.kind === 'blank') return { volumeName: null, why: 'the cartridge is blank' };
+      if (first.kind === 'foreign') return { volumeName: null, why: `the cartridge is not a Burrow volume (${first.problem})` };
+      this.current = { volumeName: first.label.volumeName, label: first.label };
+      return { volumeName: first.label.volumeName };
     });
   }
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 /**
  * burrow-dir: the Director's composition root. Loads the configuration, opens the
  * catalog, and serves consoles on the daemon port; jobs reach the Storage and File

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --initial-old-space-size=64
+#!/usr/bin/env -S node --initial-old-space-size=64 --max-semi-space-size=4
 /**
  * burrow-fd: the File daemon's composition root. Runs on each client, as root, and
  * does what its configured Directors order: back up files to a Storage daemon session,

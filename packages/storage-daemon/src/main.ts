@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --initial-old-space-size=64
+#!/usr/bin/env -S node --initial-old-space-size=64 --max-semi-space-size=4
 /**
  * burrow-sd: the Storage daemon's composition root. Reads the configuration, opens the
  * devices, and serves Directors (labels, status, job sessions) and File daemons (the

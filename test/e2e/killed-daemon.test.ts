@@ -1,85 +1,124 @@
 /**
- * A daemon killed with SIGKILL in the middle of a backup (issue 14's second fault):
- * the job is marked failed, the volume reads clean with bls (the aborted session has
- * its end label; the record cut off with it is not damage), the next job appends after
- * the last complete block and restores byte for byte.
+ * Each daemon killed with SIGKILL at three points of a backup (issue 14, "a daemon
+ * killed mid-job"): early (the SD has reserved its drive, the client's Run Before Job
+ * holds the job before any data), mid-data (files are on the volume, the client waits
+ * at a FIFO it reads with ReadFifo) and at the end (all data and the session's end
+ * label written, the client's Run After Job holds the job before it is committed).
+ * For each: the job gets a failed status in the catalog within a bounded time (a killed
+ * Director's successor marks the jobs it was running; a peer lost makes the Director
+ * cancel the other, and a client that loses its Director stops), the volume reads clean
+ * with bls (a session cut off is not damage), the next backup gets the freed drive,
+ * appends to the same volume and ends OK, and at the end every committed backup
+ * restores exactly. The one job that ends well: the SD killed after it reported its
+ * session's end, which the Director commits.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow, waitFor } from '../harness/daemons.js';
-import { assertBackupOk, sha256File } from '../harness/checks.js';
-import { BIN } from '../harness/paths.js';
+import { assertBackupOk } from '../harness/checks.js';
+import { JobHolds } from '../harness/holds.js';
+import { bls, DAEMON_NAMES, finalJobStatus, killDaemon, restartDaemon, VICTIMS, type Victim } from '../harness/kills.js';
+import { compareTrees } from '../harness/tree.js';
 
-/** Enough data that the backup is still streaming when the kill comes (a few seconds at most). */
-const FILES = 6;
-const FILE_BYTES = 8 * 1024 * 1024;
+/** Three 1 MiB files: at least two whole 1 MiB blocks reach the volume before the FIFO. */
+const FILES = 3;
+const FILE_BYTES = 1024 * 1024;
+/** Bounded: a killed job is marked failed within this (measured: well under it). */
+const FAILED_WITHIN_MS = 15_000;
 
-function bls(volumes: string, volume: string, jobsOnly = false): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN.bls, ...(jobsOnly ? ['-j'] : []), '-V', volume, volumes], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+type Point = 'early' | 'mid' | 'end';
+const POINTS: readonly Point[] = ['early', 'mid', 'end'];
+const WHEN: Record<Point, string> = { early: 'early', mid: 'mid-data', end: 'at the end' };
 
-for (const victim of ['fd', 'dir'] as const) {
-  describe(`the ${victim === 'fd' ? 'File daemon' : 'Director'} killed mid-backup`, () => {
-    let src = '';
-    let burrow: Burrow;
+describe('a daemon killed with SIGKILL during a backup', () => {
+  let src = '';
+  let holds: JobHolds;
+  let burrow: Burrow;
+  const committed: number[] = [];
+  const volume = (): string => join(burrow.volumes, 'Kill-0001');
+  const size = (): number => { try { return statSync(volume()).size; } catch { return 0; } };
 
-    before(async () => {
-      src = mkdtempSync(join(tmpdir(), 'burrow-src-'));
-      for (let i = 0; i < FILES; i++) writeFileSync(join(src, `f${i}.bin`), randomBytes(FILE_BYTES));
-      burrow = await Burrow.start({ include: [src], labelFormat: 'Kill-' });
-    });
-    after(async () => {
-      await burrow?.stop();
-      rmSync(src, { recursive: true, force: true });
-    });
-
-    it('fails the job, leaves a volume bls reads clean, and the next job appends and restores', async (t) => {
-      const volume = join(burrow.volumes, 'Kill-0001');
-      const started = await burrow.console(['run job=backup-test yes']);
-      assert.equal(started.code, 0, started.stdout);
-      const jobId = Number(/JobId=(\d+)/.exec(started.stdout)?.[1]);
-      const size = (): number => { try { return statSync(volume).size; } catch { return 0; } };
-      // Past the first blocks, well before the end: the kill lands while data streams.
-      await waitFor(() => size() > 6 * 1024 * 1024, 60_000, () => `the backup wrote ${size()} bytes:\n${burrow.logs()}`);
-      const daemon = burrow.daemons.find((d) => d.name === victim);
-      assert.ok(daemon);
-      daemon.process.kill('SIGKILL');
-      assert.ok(size() < FILES * FILE_BYTES, 'the backup ended before the kill');
-      await burrow.stopNamed(victim);
-      // The SD ends the session on the volume once it hears of the job's end; then the rest.
-      if (victim === 'dir') await burrow.spawnDaemon('dir', 'dir', burrow.configs.dir);
-      const ended = await burrow.console(['wait', `llist jobid=${jobId}`]);
-      assert.match(ended.stdout, /jobstatus: [EfA]\n/, `the killed job is not marked failed:\n${ended.stdout}`);
-      if (victim === 'fd') await burrow.spawnDaemon('fd', 'fd', burrow.configs.fd);
-
-      // The next job runs (its reservation is free) and appends to the same volume.
-      await waitFor(() => /End Job Session: JobId=/.test(bls(burrow.volumes, 'Kill-0001', true).stdout), 15_000,
-        () => `the killed session was never ended on the volume:\n${bls(burrow.volumes, 'Kill-0001', true).stdout}\n${burrow.logs()}`);
-      const next = await assertBackupOk(burrow);
-      const listing = bls(burrow.volumes, 'Kill-0001');
-      assert.equal(listing.code, 0, `bls calls a healthy volume damaged:\n${listing.stderr}\n${listing.stdout}`);
-      assert.equal(listing.stderr, '');
-      // Whether the kill cut a record off (most runs): bls says so, and it is no damage.
-      t.diagnostic(listing.stdout.split('\n').find((l) => l.includes('not finished')) ?? 'no record was cut off');
-      const sessions = listing.stdout.split('\n').filter((l) => /Job Session:/.test(l)).map((l) => l.replace(/ Time=\S+| Addr=\d+/g, ''));
-      assert.equal(sessions.length, 4, listing.stdout);
-      assert.match(sessions[0] ?? '', new RegExp(`^Begin Job Session: JobId=${jobId} `));
-      assert.match(sessions[1] ?? '', new RegExp(`^End Job Session: JobId=${jobId} .*Status=[EA]`));
-      assert.match(sessions[2] ?? '', new RegExp(`^Begin Job Session: JobId=${next} `));
-      assert.match(sessions[3] ?? '', new RegExp(`^End Job Session: JobId=${next} .*Status=T`));
-
-      const where = join(burrow.dir, 'restored');
-      const r = await burrow.console([`restore client=test-fd jobid=${next} all yes where=${where}`, 'wait', 'messages']);
-      assert.match(r.stdout, /Termination:\s+Restore OK\n/, r.stdout);
-      for (let i = 0; i < FILES; i++) {
-        assert.equal(sha256File(join(where, src, `f${i}.bin`)), sha256File(join(src, `f${i}.bin`)), `f${i}.bin`);
-      }
+  before(async () => {
+    src = mkdtempSync(join(tmpdir(), 'burrow-kill-'));
+    mkdirSync(join(src, 'files'));
+    for (let i = 0; i < FILES; i++) writeFileSync(join(src, 'files', `f${i}.bin`), randomBytes(FILE_BYTES));
+    execFileSync('mkfifo', [join(src, 'fifo')]);
+    holds = new JobHolds(join(src, 'scripts'));
+    const job = 'Type = Backup; Level = Full; Client = test-fd; Storage = File; Pool = Full; Messages = Standard';
+    burrow = await Burrow.start({
+      include: [join(src, 'files')], labelFormat: 'Kill-',
+      fdDirectives: [`Allowed Script Dir = "${holds.dir}"`],
+      directorResources: `
+FileSet { Name = FifoSet; Include { Options { Signature = SHA256; ReadFifo = yes }
+  File = ${JSON.stringify(join(src, 'files'))}
+  File = ${JSON.stringify(join(src, 'fifo'))} } }
+Job { Name = kill-early; ${job}; FileSet = TestSet; Client Run Before Job = "${holds.command('early')}" }
+Job { Name = kill-mid; ${job}; FileSet = FifoSet }
+Job { Name = kill-end; ${job}; FileSet = TestSet; Client Run After Job = "${holds.command('end')}" }
+`,
     });
   });
-}
+  after(async () => {
+    holds?.release();
+    await burrow?.stop();
+    rmSync(src, { recursive: true, force: true });
+  });
+
+  for (const victim of VICTIMS) {
+    for (const point of POINTS) {
+      it(`the ${DAEMON_NAMES[victim]} killed ${WHEN[point]}: the job's end is in the catalog, the volume reads clean, the next backup appends`, async (t) => {
+        holds.hold();
+        const sizeBefore = size();
+        const started = await burrow.console([`run job=kill-${point} yes`]);
+        assert.equal(started.code, 0, started.stdout);
+        const jobId = Number(/JobId=(\d+)/.exec(started.stdout)?.[1]);
+        const reached = point === 'mid'
+          ? (): boolean => size() >= sizeBefore + 2 * FILE_BYTES
+          : (): boolean => holds.reached(point, jobId);
+        await waitFor(reached, 60_000, () => `JobId ${jobId} never reached ${point} (volume ${size()} bytes):\n${burrow.jobLog()}\n${burrow.logs()}`);
+
+        await killDaemon(burrow, victim);
+        // A Director killed is started again at once: its successor marks the job.
+        if (victim === 'dir') await restartDaemon(burrow, 'dir');
+        // An SD killed after it reported its session's end to the Director took nothing
+        // with it: the job is committed once its client's Run After Job ends.
+        const committedBeforeKill = victim === 'sd' && point === 'end';
+        if (committedBeforeKill) holds.release();
+        const ended = await finalJobStatus(burrow, jobId, FAILED_WITHIN_MS);
+        t.diagnostic(`JobId ${jobId}: status ${ended.status} after ${ended.ms} ms`);
+        assert.match(ended.status, committedBeforeKill ? /^T$/ : /^[Ef]$/, `JobId ${jobId} ended ${ended.status}:\n${burrow.jobLog()}`);
+        if (committedBeforeKill) committed.push(jobId);
+        holds.release();
+        // Cut off mid-data with the SD alive, the session is ended on the volume with an
+        // error status (early, none was begun there; at the end, it had ended well).
+        if (point === 'mid' && victim !== 'sd') {
+          await waitFor(() => new RegExp(`End Job Session: JobId=${jobId} .*Status=[EA]`).test(bls(burrow.volumes, 'Kill-0001', true).stdout), 15_000,
+            () => `JobId ${jobId}'s session was never ended on the volume:\n${bls(burrow.volumes, 'Kill-0001', true).stdout}\n${burrow.logs()}`);
+        }
+        if (victim !== 'dir') await restartDaemon(burrow, victim);
+
+        // The next backup gets the drive, appends to the same volume and ends OK.
+        const next = await assertBackupOk(burrow);
+        committed.push(next);
+        const listing = bls(burrow.volumes, 'Kill-0001');
+        assert.equal(listing.code, 0, `bls calls the volume damaged:\n${listing.stderr}\n${listing.stdout}`);
+        assert.equal(listing.stderr, '');
+        assert.match(listing.stdout, new RegExp(`End Job Session: JobId=${next} .*Status=T`), `JobId ${next} did not append to Kill-0001:\n${listing.stdout}`);
+      });
+    }
+  }
+
+  it('every committed backup restores exactly', async () => {
+    for (const jobId of [committed[0]!, committed[committed.length - 1]!]) {
+      const where = join(burrow.dir, `restored-${jobId}`);
+      const r = await burrow.console([`restore client=test-fd jobid=${jobId} all done yes where=${where}`, 'wait', 'messages']);
+      assert.match(r.stdout, /Termination:\s+Restore OK\n/, r.stdout);
+      assert.deepEqual(compareTrees(join(src, 'files'), join(where, src, 'files')), []);
+    }
+  });
+});

@@ -24,13 +24,22 @@ export interface Conversation {
 
 export async function converse(c: Conversation): Promise<void> {
   const peers: Peers = {};
+  const cancelPeers = (): void => {
+    for (const ch of [peers.sd, peers.fd]) ch?.send('cancel', { jobId: c.jobId }).catch(() => undefined);
+  };
   const onAbort = (): void => {
     c.log.worsen('A');
-    for (const ch of [peers.sd, peers.fd]) ch?.send('cancel', { jobId: c.jobId }).catch(() => undefined);
+    cancelPeers();
   };
   c.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const tasks = await c.open(peers);
+    // A peer lost (killed, cut off) fails its part: the other is told to stop at once, as
+    // Bareos's Director cancels the File daemon when the Storage daemon goes, rather than
+    // waiting for it to find out (it may be in a Run Before Job script, or at a FIFO).
+    const tasks = (await c.open(peers)).map((task) => task.catch((err: unknown) => {
+      cancelPeers();
+      throw err;
+    }));
     for (const r of await Promise.allSettled(tasks)) {
       // A canceled job says so once (the queue's line), not once per peer it stopped waiting for.
       if (r.status === 'rejected' && !(c.signal.aborted && toBurrowError(r.reason).code === 'JOB_CANCELED')) c.log.fatal(describeError(r.reason));
@@ -49,9 +58,11 @@ export async function converse(c: Conversation): Promise<void> {
 /** The job's final status: the worst anyone reported; a canceled job is Canceled. */
 export function finalStatus(log: JobLog, fd: FinalStatus, sd: FinalStatus, signal: AbortSignal): FinalStatus {
   if (signal.aborted) return 'A';
-  // An SD session we canceled because the FD failed is the FD's failure, not a cancel.
-  const sdOwn = sd === 'A' && fd !== 'T' && fd !== 'W' ? 'E' : sd;
-  return worse(log.status, worse(fd, sdOwn));
+  // A peer we canceled because the other failed (or was lost) is that failure, not a cancel.
+  const ok = (s: FinalStatus): boolean => s === 'T' || s === 'W';
+  const sdOwn = sd === 'A' && !ok(fd) ? 'E' : sd;
+  const fdOwn = fd === 'A' && !ok(sd) ? 'E' : fd;
+  return worse(log.status, worse(fdOwn, sdOwn));
 }
 
 /**

@@ -47,8 +47,10 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
     await receiveRecords(s.client, { writer, batcher, signal, written: s.ctx.metrics.written });
     const stats = await writer.close({ files: batcher.files, bytes: writer.stats().bytes, status: 'T' });
     await batcher.finish();
-    await s.client.send('dataEndAck', { records: stats.records });
+    // The Director hears of the end first: once the client has its answer (and goes on to
+    // its Run After Job), the session is the Director's to commit, even if this SD dies.
     await s.director.send('sdSessionEnd', { files: stats.files, bytes: stats.bytes, status: 'T', records: stats.records });
+    await s.client.send('dataEndAck', { records: stats.records });
     s.log.info({ jobId, files: stats.files, bytes: stats.bytes }, 'backup session complete');
   } catch (err) {
     const e = toBurrowError(err);

@@ -63,9 +63,11 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
     }
     for (const line of unseen.missing()) await report(line.text, line.file);
   }
+  // The Director first, as a backup's end (backup-receiver.ts): the client's end then
+  // comes after the Director has the SD's.
+  await director.send('sdSessionEnd', { files, bytes, records, status: problems > 0 ? 'W' : 'T' });
   await client.send('dataEnd', {});
   log.info({ jobId, records, bytes, problems }, 'restore session complete');
-  await director.send('sdSessionEnd', { files, bytes, records, status: problems > 0 ? 'W' : 'T' });
 }
 
 /**

@@ -107,8 +107,11 @@ export function deviceOutput(fd: Fd): Output {
   };
 }
 
-/** A FIFO opened O_WRONLY|O_NONBLOCK: a full pipe (EAGAIN) is waited out. */
-export function fifoOutput(fd: Fd): Output {
+/**
+ * A FIFO opened O_WRONLY|O_NONBLOCK: a full pipe (EAGAIN) is waited out, until the job
+ * ends (a reader that stopped reading must not hold a canceled restore forever).
+ */
+export function fifoOutput(fd: Fd, signal: AbortSignal): Output {
   let open = true;
   const close = (): void => { if (open) { open = false; closeFd(fd); } };
   return {
@@ -118,6 +121,7 @@ export function fifoOutput(fd: Fd): Output {
           done += (await writeAsync(fd, bytes, done, bytes.length - done, null)).bytesWritten;
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+          signal.throwIfAborted();
           await sleep(5);
         }
       }

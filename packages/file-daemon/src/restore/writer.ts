@@ -264,7 +264,7 @@ export class RestoreWriter {
       if ((err as NodeJS.ErrnoException).code === 'ENXIO') throw new BurrowError('FILE_ACCESS', 'no process reads the FIFO, so its data cannot be written into it; restore with where= to get it as a file');
       throw err;
     }
-    const out = kind === 'block' ? deviceOutput(fd) : fifoOutput(fd);
+    const out = kind === 'block' ? deviceOutput(fd) : fifoOutput(fd, this.o.signal);
     this.current.file = new OrderedTarget(out, this.guess(), kind === 'block' ? attrs.size : null);
     return true;
   }

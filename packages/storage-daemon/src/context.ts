@@ -35,6 +35,8 @@ export interface StorageContext {
   /** The Storage resource's Heartbeat Interval, in ms (0: none), for every connection. */
   heartbeatMs: number;
   startedAt: number;
+  /** Checkpoint Interval in ms: how often a backup's files saved so far reach the catalog; 0: never. */
+  checkpointIntervalMs: number;
   /** What sessions count for the metrics (served only with a Metrics Port). */
   metrics: StorageMetrics;
   signal: AbortSignal;

@@ -63,7 +63,7 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   const ctx: StorageContext = {
     name: self.name, reservations, operator: new DriveOperator(reservations), sessions, running,
     metrics: registerStorageMetrics({ registry, reservations, running }),
-    maximumConcurrentJobs: self.maximumConcurrentJobs, startedAt: Date.now(), signal, heartbeatMs: self.heartbeatInterval * 1000,
+    maximumConcurrentJobs: self.maximumConcurrentJobs, checkpointIntervalMs: self.checkpointInterval * 1000, startedAt: Date.now(), signal, heartbeatMs: self.heartbeatInterval * 1000,
   };
   const server = await listen({
     binds: checked.own.binds,

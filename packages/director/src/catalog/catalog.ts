@@ -86,7 +86,17 @@ export interface Catalog {
    * Called on Director start: every job not in a final state was cut off by a dying
    * daemon, so it becomes 'f' with a log line. Returns the job ids changed.
    */
+  /**
+   * Jobs a previous Director left alive are ended: a backup that made a checkpoint
+   * (checkpointJob) becomes Incomplete with the files it had saved then, any other
+   * fails (f).
+   */
   markInterruptedJobs(now?: number): number[];
+  /**
+   * A running backup's checkpoint: files 1..savedFiles (FileIndex is given in order) are
+   * whole on its volumes and in the catalog; kept as its JobFiles until it ends.
+   */
+  checkpointJob(jobId: number, savedFiles: number): void;
   /** Jobs a retention has passed, oldest first (running ones too: the caller decides). */
   jobsOlderThan(query: JobAgeQuery): JobRow[];
   /** The jobs with data on a volume (its JobMedia rows), oldest first. */
@@ -125,7 +135,17 @@ export interface Catalog {
   filePath(jobId: number, fileIndex: number): Buffer | undefined;
   countFiles(jobId: number): number;
 
+  /**
+   * A failed backup becomes Incomplete: its file rows past `lastIndex` (sent before their
+   * data was durable) go; returns how many stay.
+   */
+  keepFilesUpTo(jobId: number, lastIndex: number): number;
+
   // ---- job media
+  /**
+   * Records one volume visit of a job; a row of the same visit (job, volume, VolIndex)
+   * is replaced: a checkpoint's row gives way to the visit's later checkpoints and end.
+   */
   addJobMedia(row: JobMediaInput): number;
   listJobMedia(jobId: number): JobMediaRow[];
 

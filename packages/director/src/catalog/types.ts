@@ -23,13 +23,14 @@ export type JobLevel = BackupLevel | VerifyLevelCode | ' ';
 
 /**
  * Bareos job status letters. Final: T (OK), W (OK with warnings), E (error), f (fatal),
- * A (canceled). Everything else means the job is still alive: C created/waiting,
+ * A (canceled), I (Incomplete: failed after a checkpoint, its files saved until then are
+ * in the catalog and restorable, and the next Full continues from them). Everything else means the job is still alive: C created/waiting,
  * R running, and Bareos's waiting states F (client), S (storage), m (new media),
  * M (mount) — a job that needs an operator waits visibly rather than failing.
  */
-export type JobStatus = 'C' | 'R' | 'F' | 'S' | 'm' | 'M' | 'T' | 'W' | 'E' | 'f' | 'A';
-export const JOB_STATUSES: readonly JobStatus[] = ['C', 'R', 'F', 'S', 'm', 'M', 'T', 'W', 'E', 'f', 'A'];
-export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['T', 'W', 'E', 'f', 'A'];
+export type JobStatus = 'C' | 'R' | 'F' | 'S' | 'm' | 'M' | 'T' | 'W' | 'E' | 'f' | 'A' | 'I';
+export const JOB_STATUSES: readonly JobStatus[] = ['C', 'R', 'F', 'S', 'm', 'M', 'T', 'W', 'E', 'f', 'A', 'I'];
+export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['T', 'W', 'E', 'f', 'A', 'I'];
 
 /**
  * Bareos VolStatus values (catalog column Media.VolStatus). Unlabeled: a record made

@@ -31,8 +31,14 @@ import { writeJobBootstrap } from './write-bootstrap.js';
 import { autoprune } from '../media/autoprune.js';
 import { JobVolumes } from '../media/job-volumes.js';
 
-/** The state an accurate Incremental or Differential compares with; none for a Full. */
+/**
+ * The state an accurate Incremental or Differential compares with; none for a Full,
+ * except one that continues an Incomplete Full: it sends only what that one did not save.
+ */
 function accurateState(ctx: JobContext, plan: BackupPlan, basis: Basis): StateSnapshot | null {
+  if (basis.continues !== null) {
+    return ctx.env.catalog.snapshotCurrentState([basis.continues.jobId], { digests: accurateComparesDigests(plan.fileset.spec) });
+  }
   if (!plan.accurate || basis.prior === null || plan.level === 'F') return null;
   const chain = currentChain(ctx.env.catalog, plan.client.name, { fileSetId: basis.prior.fileSetId ?? undefined })
     .filter((j) => plan.level !== 'D' || j.level === 'F');
@@ -42,7 +48,7 @@ function accurateState(ctx: JobContext, plan: BackupPlan, basis: Basis): StateSn
 /** A backup of `plan` at its decided level, building on `basis`. */
 export function backupJob(plan: BackupPlan, basis: Basis): JobType {
   const totals: BackupTotals = {
-    fdFiles: 0, fdBytes: 0, fdErrors: 0, fdStatus: 'E', sdFiles: 0, sdBytes: 0, sdStatus: 'E', volumes: { names: [], lastVolumeBytes: 0 },
+    fdFiles: 0, fdBytes: 0, fdErrors: 0, fdStatus: 'E', sdFiles: 0, sdBytes: 0, sdStatus: 'E', volumes: { names: [], lastVolumeBytes: 0, savedFiles: 0 },
   };
   // Filled in once the job talks to the FD; dropped at the end.
   let accurate: StateSnapshot | null = null;
@@ -89,6 +95,14 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
       for (const line of autoprune(catalog, plan.pruning, catalog.getPool(plan.pool.name), clock.now())) ctx.log.info(line);
     },
     counts: () => ({ jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, since: basis.since }),
+    keeps: ({ env, id, log }) => {
+      const saved = totals.volumes.savedFiles;
+      if (saved === 0) return null;
+      const kept = env.catalog.keepFilesUpTo(id.jobId, saved);
+      log.info(`The job is Incomplete: the ${kept} files its last checkpoint saved stay in the catalog and can be restored` +
+        (plan.level === 'F' ? `; the next Full of Job "${plan.jobName}" continues from them.` : '.'));
+      return kept;
+    },
     report: (common) => backupReport({ ...common, plan: writing, totals, since: basis.since }),
     storageInUse: () => writing.storage.name,
   };

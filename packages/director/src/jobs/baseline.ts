@@ -18,6 +18,12 @@ export interface Basis {
   prior: JobRow | null;
   /** Said in the job log (an upgrade to Full, or what an Incremental builds on). */
   note: string | null;
+  /**
+   * The Incomplete Full (JobStatus I) a Full continues: it was the Job's last backup, so
+   * this one sends only the files that one did not save (or that changed since), and the
+   * two together are the Full (currentChain). Null otherwise.
+   */
+  continues: JobRow | null;
 }
 
 /** The level a backup runs at once the catalog is asked, and what it builds on. */
@@ -26,18 +32,30 @@ export interface Baseline extends Basis {
 }
 
 export function chooseBaseline(catalog: Catalog, plan: BackupPlan, clientId: number, fileSetId: number): Baseline {
-  if (plan.level === 'F') return { level: 'F', since: null, prior: null, note: null };
+  if (plan.level === 'F') return fullBaseline(catalog, plan, fileSetId, null);
   const full = catalog.lastSuccessfulJob({ clientId, fileSetId, name: plan.jobName, levels: ['F'] });
   if (!full) {
-    return {
-      level: 'F', since: null, prior: null,
-      note: `No prior Full backup Job record found for Job "${plan.jobName}", Client "${plan.client.name}", FileSet "${plan.fileset.name}": ` +
-        `doing a Full backup instead of ${LEVEL_NAMES[plan.level]}.`,
-    };
+    return fullBaseline(catalog, plan, fileSetId,
+       `No prior Full backup Job record found for Job "${plan.jobName}", Client "${plan.client.name}", FileSet "${plan.fileset.name}": ` +
+        `doing a Full backup instead of ${LEVEL_NAMES[plan.level]}.`);
   }
   const prior = plan.level === 'D' ? full : catalog.lastSuccessfulJob({ clientId, fileSetId, name: plan.jobName, levels: ['F', 'D', 'I'] }) ?? full;
   const since = prior.startTime ?? prior.schedTime;
-  return { level: plan.level, since, prior, note: `${LEVEL_NAMES[plan.level]} since ${listDate(since)} (JobId ${prior.jobId}, ${LEVEL_NAMES[prior.level as 'F']})` };
+  return {
+    level: plan.level, since, prior, continues: null,
+    note: `${LEVEL_NAMES[plan.level]} since ${listDate(since)} (JobId ${prior.jobId}, ${LEVEL_NAMES[prior.level as 'F']})`,
+  };
+}
+
+/** A Full; it continues the Job's last backup when that is an Incomplete Full of the same FileSet. */
+function fullBaseline(catalog: Catalog, plan: BackupPlan, fileSetId: number, note: string | null): Baseline {
+  const last = catalog.listJobs({ client: plan.client.name, name: plan.jobName, type: 'B' })
+    .filter((j) => j.fileSetId === fileSetId && j.status !== 'A' && j.status !== 'E' && j.status !== 'f').pop();
+  const continues = last?.status === 'I' && last.level === 'F' ? last : null;
+  const said = continues === null ? note
+    : `${note === null ? '' : `${note} `}Continuing the Incomplete Full JobId ${continues.jobId}: ` +
+      `the ${continues.jobFiles} files it saved are sent again only if they changed.`;
+  return { level: 'F', since: null, prior: null, continues, note: said };
 }
 
 /**
@@ -56,5 +74,17 @@ export function currentChain(catalog: Catalog, client: string, opts: { fileSetId
   const diff = after.filter((j) => j.level === 'D').sort((a, b) => start(a) - start(b)).pop();
   const base = diff ?? full;
   const incs = after.filter((j) => j.level === 'I' && start(j) > start(base)).sort((a, b) => start(a) - start(b));
-  return [full, ...(diff ? [diff] : []), ...incs];
+  return [...continued(catalog, full), full, ...(diff ? [diff] : []), ...incs];
+}
+
+/** The Incomplete Fulls a Full continued (baseline.ts fullBaseline), oldest first: they hold the files it did not send. */
+function continued(catalog: Catalog, full: JobRow): JobRow[] {
+  const out: JobRow[] = [];
+  for (let j = full; j.priorJobId !== null;) {
+    const prior = catalog.getJob(j.priorJobId);
+    if (prior?.status !== 'I' || prior.type !== 'B') break;
+    out.unshift(prior);
+    j = prior;
+  }
+  return out;
 }

@@ -57,6 +57,11 @@ export interface JobType {
   /** After the conversation, before the After scripts (checks that need it complete). */
   conversed?(ctx: JobContext): Promise<void> | void;
   counts(): JobCounts;
+  /**
+   * A job that failed but keeps what it saved (a backup past a checkpoint): how many
+   * files it keeps, its catalog rows trimmed to them; null when it keeps nothing.
+   */
+  keeps?(ctx: JobContext): number | null;
   report(common: ReportCommon): string;
   /** The Storage it uses now, when it chooses among several (a backup); the queue counts it there. */
   storageInUse?(): string;
@@ -79,9 +84,13 @@ export async function runJob(job: JobType, { env, id, signal, waits, storagesWit
   const { totals } = job;
   const ran = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
   if (!(await runDirectorScripts({ ...scripts, when: 'After', jobOk: ran === 'T' || ran === 'W', vars: job.vars(ctx, ran) }))) log.worsen('E');
-  const status = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
+  const failed = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
+  const kept = failed === 'E' || failed === 'f' ? job.keeps?.(ctx) ?? null : null;
+  const status: FinalStatus = kept === null ? failed : 'I';
   const endTime = env.clock.now();
-  env.catalog.finishJob(id.jobId, { status, endTime, jobErrors: log.errors + totals.fdErrors, ...job.counts() });
+  env.catalog.finishJob(id.jobId, {
+    status, endTime, jobErrors: log.errors + totals.fdErrors, ...job.counts(), ...(kept === null ? {} : { jobFiles: kept }),
+  });
   log.report(job.report({ env, id, startTime, endTime, status, errors: log.errors }));
   await env.jobEnded(id.jobId, job.messages, { status, vars: job.vars(ctx, status) });
   return status;

@@ -28,7 +28,7 @@ export function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: numb
   let level: JobLevel = ' ';
   let fileSetId: number | null = null;
   let poolId: number | null = null;
-  let basis: Basis = { since: null, prior: null, note: null };
+  let basis: Basis = { since: null, prior: null, note: null, continues: null };
   if (plan.kind === 'backup') {
     fileSetId = catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
     const { level: decided, ...built } = chooseBaseline(catalog, plan, clientId, fileSetId);
@@ -48,7 +48,8 @@ export function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: numb
   const storageId = catalog.ensureStorage(plan.storage.name);
   const row: JobInput = {
     name: plan.jobName, type: TYPES[plan.kind], level, clientId, fileSetId, poolId, storageId, schedTime,
-    priorJobId: plan.kind === 'restore' ? (plan.jobIds[plan.jobIds.length - 1] ?? null) : null,
+    // A restore's job read; a Full's Incomplete Full it continues.
+    priorJobId: plan.kind === 'restore' ? (plan.jobIds[plan.jobIds.length - 1] ?? null) : basis.continues?.jobId ?? null,
   };
   return { plan, basis, row };
 }

@@ -4,8 +4,11 @@
  */
 import type { JobStatus } from '../catalog/index.js';
 
-/** Final statuses ranked from best to worst. */
-const RANK: Record<'T' | 'W' | 'E' | 'f' | 'A', number> = { T: 0, W: 1, E: 2, f: 3, A: 4 };
+/**
+ * Final statuses ranked from best to worst. I (Incomplete) is no peer's: a failed backup
+ * becomes it at its end when it kept files by a checkpoint (lifecycle.ts).
+ */
+const RANK: Record<'T' | 'W' | 'I' | 'E' | 'f' | 'A', number> = { T: 0, W: 1, I: 2, E: 3, f: 4, A: 5 };
 export type FinalStatus = keyof typeof RANK;
 
 export function isFinalStatus(s: string): s is FinalStatus {
@@ -23,7 +26,7 @@ export function peerStatus(s: string | null | undefined): FinalStatus {
 
 const WORDS: Record<JobStatus, string> = {
   C: 'Created', R: 'Running', F: 'Waiting on client', S: 'Waiting on storage', m: 'Waiting for new media',
-  M: 'Waiting for mount', T: 'OK', W: 'OK -- with warnings', E: 'Error', f: 'Fatal error', A: 'Canceled',
+  M: 'Waiting for mount', T: 'OK', W: 'OK -- with warnings', E: 'Error', f: 'Fatal error', A: 'Canceled', I: 'Incomplete',
 };
 
 export function statusWords(s: JobStatus): string {
@@ -36,6 +39,8 @@ export function terminationLine(type: 'Backup' | 'Restore' | 'Verify', status: F
     case 'T': return `${type} OK`;
     case 'W': return `${type} OK -- with warnings`;
     case 'A': return `${type} Canceled`;
+    // Bacula's words for it.
+    case 'I': return `${type} failed -- Incomplete`;
     default: return `*** ${type} Error ***`;
   }
 }

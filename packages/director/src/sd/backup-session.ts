@@ -49,6 +49,11 @@ export interface VolumeWaiting {
 export interface VolumesWritten {
   names: string[];
   lastVolumeBytes: number;
+  /**
+   * Files 1..savedFiles are whole on the volumes and in the catalog, by the SD's last
+   * checkpoint (Checkpoint Interval); 0 without one. A job that fails keeps them: Incomplete.
+   */
+  savedFiles: number;
 }
 
 /** What the SD reports at the session's end; `status` is its Bareos letter, unchecked. */
@@ -151,8 +156,10 @@ async function answerVolumeRequest(s: BackupSession, req: burrow.SdVolumeRequest
 }
 
 function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): void {
+  if (u.checkpoint) return recordCheckpoint(s, u);
   const { volumeName } = u;
   const mediaId = s.media.mediaIdOf(volumeName);
+  if (u.completeIndex > s.volumes.savedFiles) s.catalog.checkpointJob(s.jobId, s.volumes.savedFiles = u.completeIndex);
   s.catalog.addJobMedia({
     jobId: s.jobId, mediaId, firstIndex: u.firstIndex, lastIndex: u.lastIndex,
     startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volumeIndex,
@@ -164,6 +171,27 @@ function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): void {
   if (!s.volumes.names.includes(volumeName)) s.volumes.names.push(volumeName);
   s.volumes.lastVolumeBytes = u.volBytes;
   if (u.full) s.log.info(`Volume "${volumeName}" is full (${u.volBytes} bytes); continuing on the next volume.`);
+}
+
+/**
+ * A checkpoint (Bareos's, SD Checkpoint Interval): the files the SD has just sent whole
+ * are kept as the job's saved files, with a JobMedia row reaching to the last of them
+ * (replaced by the next checkpoint or the volume's end) and the volume's size so far.
+ */
+function recordCheckpoint(s: BackupSession, u: burrow.SdVolumeUsage): void {
+  const mediaId = s.media.mediaIdOf(u.volumeName);
+  const lastIndex = Math.min(u.lastIndex, u.completeIndex);
+  if (u.firstIndex > 0 && lastIndex >= u.firstIndex) {
+    s.catalog.addJobMedia({
+      jobId: s.jobId, mediaId, firstIndex: u.firstIndex, lastIndex,
+      startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volumeIndex,
+    });
+  }
+  say(s, s.media.usage(u.volumeName, { volBytes: u.volBytes, volBlocks: u.volBlocks }).lines);
+  if (u.completeIndex > s.volumes.savedFiles) {
+    s.catalog.checkpointJob(s.jobId, s.volumes.savedFiles = u.completeIndex);
+    s.log.info(`Checkpoint: ${u.completeIndex} files saved so far are on Volume "${u.volumeName}" and in the catalog.`);
+  }
 }
 
 /** A catalog row from what the SD sent: the attributes record is kept as it came, only its columns read. */

@@ -7,12 +7,13 @@ import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { burrow } from '@burrow/common/proto/index';
 import { BackupRecordCheck, type CheckedRecord } from './record-check.js';
-import { SessionWriter, type VolumeUsage } from '../volume/session-writer.js';
+import { SessionWriter, type SessionRecord, type VolumeUsage } from '../volume/session-writer.js';
 import { BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD } from '../volume/block.js';
 import type { AppendVolume } from '../devices/drive.js';
 import type { AppendReservation, WakeCause } from '../reservations/index.js';
 import { NotInChanger } from '../changers/changer-drive.js';
 import { CatalogBatcher } from './catalog-batcher.js';
+import { CheckpointClock } from './checkpoints.js';
 import { sessionSignal, type SessionParties } from './session.js';
 
 /** Files in one block at most: a catalog batch (catalog-batcher.ts). */
@@ -26,6 +27,7 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
   const signal = sessionSignal(s);
   const batcher = new CatalogBatcher((files) => s.director.send('sdCatalog', { files }));
   const volumeFor = volumeSource(s, { order, reservation, signal });
+  const checkpointsOn = s.ctx.checkpointIntervalMs > 0;
   const writer = new SessionWriter({
     sessionId: jobId,
     sessionLabel: { jobId, jobName: order.jobName, client: order.client, fileset: order.fileset, level: order.level, pool: order.pool },
@@ -37,14 +39,22 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
     onDeviceNote: (note) => s.director.send('jobMessage', { jobId, level: note.level, text: note.text }),
     onVolumeUsage: async (u) => {
       await batcher.flush();
-      await s.director.send('sdVolumeUsage', u);
+      // With checkpoints on, a volume change is one too (Bareos): the files whole so far are said.
+      await s.director.send('sdVolumeUsage', { ...u, completeIndex: checkpointsOn ? batcher.completeIndex : 0 });
     },
     signal,
   });
   const running = s.ctx.running.get(jobId);
   if (running) running.progress = () => ({ files: batcher.files, bytes: writer.stats().bytes });
+  const clock = checkpointsOn ? new CheckpointClock(async () => {
+    const usage = await writer.checkpoint();
+    if (usage === undefined) return;
+    await batcher.flush();
+    await s.director.send('sdVolumeUsage', { ...usage, checkpoint: true, completeIndex: batcher.completeIndex });
+  }, s.ctx.checkpointIntervalMs) : null;
   try {
-    await receiveRecords(s.client, { writer, batcher, signal, written: s.ctx.metrics.written });
+    await receiveRecords(s.client, { writer, batcher, signal, written: s.ctx.metrics.written, clock });
+    await clock?.stop();
     const stats = await writer.close({ files: batcher.files, bytes: writer.stats().bytes, status: 'T' });
     await batcher.finish();
     // The Director hears of the end first: once the client has its answer (and goes on to
@@ -53,6 +63,7 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
     await s.client.send('dataEndAck', { records: stats.records });
     s.log.info({ jobId, files: stats.files, bytes: stats.bytes }, 'backup session complete');
   } catch (err) {
+    await clock?.stop();
     const e = toBurrowError(err);
     // Keep what was written readable: end the session on the volume if the device still works.
     await writer.close({ files: batcher.files, status: e.code === 'JOB_CANCELED' ? 'A' : 'E' }).catch(() => writer.release());
@@ -140,7 +151,11 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
  * it is written and its attributes and digest go to the catalog batch. A record that
  * breaks the rules closes the connection, saying why.
  */
-async function receiveRecords(client: Channel, o: { writer: SessionWriter; batcher: CatalogBatcher; signal: AbortSignal; written: (bytes: number) => void }): Promise<void> {
+async function receiveRecords(client: Channel, o: {
+  writer: SessionWriter; batcher: CatalogBatcher; signal: AbortSignal; written: (bytes: number) => void;
+  /** Checkpoints, when on: each write goes through it so that none overlaps one. */
+  clock: CheckpointClock | null;
+}): Promise<void> {
   const rules = new BackupRecordCheck();
   for (;;) {
     const msg = await client.receive(o.signal);
@@ -156,14 +171,18 @@ async function receiveRecords(client: Channel, o: { writer: SessionWriter; batch
     // A copy of the attributes: the record is a view of a network buffer, which the batch must not keep alive.
     if (checked.kind === 'attributes') o.batcher.begin(rec.fileIndex, Buffer.from(rec.data));
     else if (checked.kind === 'digest') o.batcher.digest(rec.fileIndex, checked.digest);
-    await o.writer.writeRecord(rec);
+    await (o.clock ? o.clock.write(() => writeOne(o.writer, rec)) : writeOne(o.writer, rec));
     o.written(rec.data.length);
-    // A block of tiny files holds thousands: written short once a catalog batch waits on it,
-    // so the batch leaves and its entries do not pile up (and outlive young collections).
-    if (o.writer.filesWaiting >= FILES_PER_BLOCK) await o.writer.flush();
     // The writer copied the bytes into its blocks; a data record's buffer may serve again
     // (attributes and digests are small, never pooled, and the batch keeps views of digests).
     if (checked.kind === 'data') rec.release?.();
     await o.batcher.sendFull();
   }
+}
+
+async function writeOne(writer: SessionWriter, rec: SessionRecord): Promise<void> {
+  await writer.writeRecord(rec);
+  // A block of tiny files holds thousands: written short once a catalog batch waits on it,
+  // so the batch leaves and its entries do not pile up (and outlive young collections).
+  if (writer.filesWaiting >= FILES_PER_BLOCK) await writer.flush();
 }

@@ -28,6 +28,11 @@ export class CatalogBatcher {
   /** A batch sent on its own failed: thrown by the next call the session awaits. */
   private failure: unknown;
   files = 0;
+  /**
+   * The highest file index complete (the next file began) and located: once the blocks
+   * written so far are durable, every file up to it is whole on the volume (a checkpoint).
+   */
+  completeIndex = 0;
 
   constructor(private readonly send: (files: burrow.ICatalogFile[]) => Promise<void>) {}
 
@@ -100,6 +105,7 @@ export class CatalogBatcher {
   private release(fileIndex: number, e: Entry): void {
     if (!e.complete || !e.located) return;
     this.open.delete(fileIndex);
+    if (fileIndex > this.completeIndex) this.completeIndex = fileIndex;
     this.ready.push(e.file);
   }
 }

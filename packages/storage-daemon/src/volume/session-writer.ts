@@ -231,6 +231,23 @@ export class SessionWriter {
     await writing;
   }
 
+  /**
+   * A checkpoint: writes the block being filled, makes the volume durable and returns
+   * the session's use of it so far (undefined before anything was written). Every record
+   * given so far is then on the volume; the session goes on.
+   */
+  async checkpoint(): Promise<VolumeUsage | undefined> {
+    this.checkOpen();
+    // The block handed over last may still be in flight (two buffers): it must be on the
+    // volume, and its files located, before the volume is made durable and they are named.
+    await this.flushBlock();
+    await this.settled();
+    const volume = this.volume;
+    if (volume === undefined || this.usage === undefined) return undefined;
+    await volume.flush();
+    return this.usage.finish(false);
+  }
+
   /** Files whose attributes are in the block being filled (their address is not known yet). */
   get filesWaiting(): number {
     return this.fileStarts.length;

@@ -35,6 +35,9 @@ export const sdStorageSpec = defineResource({
     // Bareos's Heartbeat Interval (common/net/heartbeat.ts): on every connection of this
     // daemon, a heartbeat when idle and a silent peer taken as gone after two; 0: none.
     heartbeatInterval: one(duration().default(0)),
+    // Bareos: how often a running backup's files saved so far go into the catalog
+    // (fd/checkpoints.ts); 0, the default, turns checkpoints off. Seconds.
+    checkpointInterval: one(duration().default(0)),
     ...METRICS_FIELDS,
   },
   aliases: { port: 'sdPort', address: 'sdAddress' },
@@ -44,7 +47,7 @@ export const sdStorageSpec = defineResource({
     'Maximum Network Buffer Size', 'Allow Bandwidth Bursting', 'NDMP Enable', 'NDMP Snooping', 'NDMP Log Level',
     'NDMP Address', 'NDMP Addresses', 'NDMP Port', 'Auto XFlate On Replication', 'Absolute Job Timeout',
     'Collect Device Statistics', 'Collect Job Statistics', 'Statistics Collect Interval', 'Device Reserve By Media Type',
-    'File Device Concurrent Read', 'Just In Time Reservation', 'Checkpoint Interval',
+    'File Device Concurrent Read', 'Just In Time Reservation',
   ],
 });
 

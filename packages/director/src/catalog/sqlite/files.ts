@@ -2,9 +2,9 @@ import type Database from 'better-sqlite3';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Catalog } from '../catalog.js';
 import { joinPath, splitPath } from '../paths.js';
-import type { FileInput, FileRow, JobMediaRow } from '../types.js';
+import type { FileInput, FileRow, JobMediaInput, JobMediaRow } from '../types.js';
 
-type FileOps = Pick<Catalog, 'insertFiles' | 'listFiles' | 'iterateFiles' | 'findFile' | 'filePath' | 'countFiles'
+type FileOps = Pick<Catalog, 'insertFiles' | 'listFiles' | 'iterateFiles' | 'findFile' | 'filePath' | 'countFiles' | 'keepFilesUpTo'
   | 'addJobMedia' | 'listJobMedia'>;
 
 /** Directories stay hot while a backup walks a tree; bounded so a huge job cannot grow it forever. */
@@ -53,6 +53,8 @@ export function fileOps(db: Database.Database): FileOps {
     // FileIndex 0 rows (deleted, Accurate) never match: a lost file has an index >= 1.
     pathByIndex: db.prepare(`SELECT P.Path AS dir, F.Name AS name FROM File F JOIN Path P ON P.PathId = F.PathId
       WHERE F.JobId = ? AND F.FileIndex = ? ORDER BY F.FileId DESC LIMIT 1`),
+    dropAfter: db.prepare('DELETE FROM File WHERE JobId = ? AND FileIndex > ?'),
+    jmReplace: db.prepare('DELETE FROM JobMedia WHERE JobId = @jobId AND MediaId = @mediaId AND VolIndex = @volIndex'),
     jmAdd: db.prepare(`INSERT INTO JobMedia (JobId, MediaId, FirstIndex, LastIndex, StartAddr,
       EndAddr, VolIndex) VALUES (@jobId, @mediaId, @firstIndex, @lastIndex, @startAddr, @endAddr, @volIndex)`),
     jmList: db.prepare(`SELECT JM.JobMediaId AS jobMediaId, JM.JobId AS jobId, JM.MediaId AS mediaId,
@@ -61,6 +63,11 @@ export function fileOps(db: Database.Database): FileOps {
       FROM JobMedia JM JOIN Media M ON M.MediaId = JM.MediaId
       WHERE JM.JobId = ? ORDER BY JM.VolIndex, JM.JobMediaId`),
   };
+
+  const addJobMedia = db.transaction((row: JobMediaInput): number => {
+    stmt.jmReplace.run(row);
+    return Number(stmt.jmAdd.run(row).lastInsertRowid);
+  });
 
   // Keyed by the path's bytes read as latin1, a one-to-one mapping of bytes to a string.
   const pathCache = new Map<string, number>();
@@ -164,7 +171,11 @@ export function fileOps(db: Database.Database): FileOps {
       return r && joinPath(r.dir, r.name);
     },
     countFiles: (jobId) => stmt.count.get(jobId) as number,
-    addJobMedia: (row) => Number(stmt.jmAdd.run(row).lastInsertRowid),
+    addJobMedia: (row) => addJobMedia.immediate(row),
+    keepFilesUpTo(jobId, lastIndex) {
+      stmt.dropAfter.run(jobId, lastIndex);
+      return stmt.count.get(jobId) as number;
+    },
     listJobMedia: (jobId) => stmt.jmList.all(jobId) as JobMediaRow[],
   };
 }

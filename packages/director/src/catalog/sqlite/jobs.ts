@@ -5,7 +5,7 @@ import { uniqueJobName } from '../jobname.js';
 import { FINAL_JOB_STATUSES, JOB_STATUSES, type JobRow, type JobStatus } from '../types.js';
 
 type JobOps = Pick<Catalog, 'createJob' | 'startJob' | 'setJobStatus' | 'finishJob' | 'getJob'
-  | 'getJobByName' | 'listJobs' | 'lastSuccessfulJob' | 'markInterruptedJobs'
+  | 'getJobByName' | 'listJobs' | 'lastSuccessfulJob' | 'markInterruptedJobs' | 'checkpointJob'
   | 'addLog' | 'getLog' | 'listLogsSince'>;
 
 const FINAL_SQL = FINAL_JOB_STATUSES.map((s) => `'${s}'`).join(',');
@@ -62,9 +62,12 @@ export function jobOps(db: Database.Database, now: () => number): JobOps {
       AND J.FileSetId = @fileSetId AND J.JobStatus IN ('T','W')
       AND (@name IS NULL OR J.Name = @name) AND instr(@levels, J.Level) > 0
       ORDER BY J.StartTime DESC, J.JobId DESC LIMIT 1`),
-    alive: db.prepare(`SELECT JobId AS jobId, Job AS job, JobStatus AS status FROM Job
-      WHERE JobStatus NOT IN (${FINAL_SQL}) ORDER BY JobId`),
+    alive: db.prepare(`SELECT JobId AS jobId, Job AS job, JobStatus AS status, Type AS type, JobFiles AS saved
+      FROM Job WHERE JobStatus NOT IN (${FINAL_SQL}) ORDER BY JobId`),
+    checkpoint: db.prepare(`UPDATE Job SET JobFiles = ? WHERE JobId = ? AND JobStatus NOT IN (${FINAL_SQL})`),
     kill: db.prepare(`UPDATE Job SET JobStatus = 'f', EndTime = ? WHERE JobId = ?`),
+    dropAfter: db.prepare('DELETE FROM File WHERE JobId = ? AND FileIndex > ?'),
+    incomplete: db.prepare(`UPDATE Job SET JobStatus = 'I', EndTime = ? WHERE JobId = ?`),
     log: db.prepare('INSERT INTO Log (JobId, Time, LogText) VALUES (?, ?, ?)'),
     logOf: db.prepare(`${LOG_SELECT} WHERE JobId = ? ORDER BY LogId`),
     logSince: db.prepare(`${LOG_SELECT} WHERE LogId > ? ORDER BY LogId LIMIT ?`),
@@ -92,8 +95,17 @@ export function jobOps(db: Database.Database, now: () => number): JobOps {
   });
 
   const markInterrupted = db.transaction((at: number): number[] => {
-    const alive = stmt.alive.all() as { jobId: number; job: string; status: string }[];
+    const alive = stmt.alive.all() as { jobId: number; job: string; status: string; type: string; saved: number }[];
     for (const j of alive) {
+      // A running backup's JobFiles is set only by its checkpoints (checkpointJob).
+      const kept = j.type === 'B' ? j.saved : 0;
+      if (kept > 0) {
+        stmt.dropAfter.run(j.jobId, kept);
+        stmt.incomplete.run(at, j.jobId);
+        stmt.log.run(j.jobId, at, `${j.job}: Error: the job was still in state '${j.status}' when the Director stopped; ` +
+          `marked Incomplete (I): its files up to FileIndex ${kept}, saved by its last checkpoint, stay in the catalog.`);
+        continue;
+      }
       stmt.kill.run(at, j.jobId);
       stmt.log.run(j.jobId, at, `${j.job}: Fatal error: the job was still in state ` +
         `'${j.status}' when the Director stopped; marked failed (f).`);
@@ -138,6 +150,9 @@ export function jobOps(db: Database.Database, now: () => number): JobOps {
       levels: (q.levels ?? ['F', 'I', 'D']).join(''),
     })),
     markInterruptedJobs: (at = now()) => markInterrupted.immediate(at),
+    checkpointJob(jobId, savedFiles) {
+      stmt.checkpoint.run(savedFiles, jobId);
+    },
     addLog: (jobId, time, text) => Number(stmt.log.run(jobId, time, text).lastInsertRowid),
     getLog: (jobId) => stmt.logOf.all(jobId) as ReturnType<Catalog['getLog']>,
     listLogsSince: (logId, limit = 10_000) => stmt.logSince.all(logId, limit) as ReturnType<Catalog['getLog']>,

@@ -61,7 +61,8 @@ export function checkJobIds(ctx: ConsoleContext, ids: number[], client?: string)
     const j = ctx.catalog.getJob(id);
     if (!j || !consoleScope(ctx).jobAllowed(j)) throw new BurrowError('NOT_FOUND', `JobId ${id} does not exist`);
     if (j.type !== 'B') throw new BurrowError('BAD_REQUEST', `JobId ${id} is not a backup`);
-    if (j.status !== 'T' && j.status !== 'W') throw new BurrowError('BAD_REQUEST', `JobId ${id} did not end well (status ${j.status}); its files may be incomplete`);
+    // Incomplete (I): the files saved by its last checkpoint are whole and restorable.
+    if (j.status !== 'T' && j.status !== 'W' && j.status !== 'I') throw new BurrowError('BAD_REQUEST', `JobId ${id} did not end well (status ${j.status}); its files may be incomplete`);
     if (owner !== undefined && j.clientName !== owner) throw new BurrowError('BAD_REQUEST', `JobId ${id} is a backup of client "${j.clientName}", not "${owner}"`);
     owner = j.clientName ?? undefined;
   }

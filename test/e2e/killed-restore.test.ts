@@ -63,9 +63,10 @@ Job { Name = restore-end; ${restore}; Where = ${JSON.stringify(join(src, 'unused
     rmSync(src, { recursive: true, force: true });
   });
 
-  /** A restore of the whole backup; its JobId. */
-  async function startRestore(o: { where: string; job?: string }): Promise<number> {
-    const r = await burrow.console([`restore client=test-fd jobid=${backup} all done yes where=${o.where} replace=always restorejob=${o.job ?? 'RestoreFiles'}`]);
+  /** A restore of the backup (all of it, or one file); its JobId. */
+  async function startRestore(o: { where: string; job?: string; file?: string }): Promise<number> {
+    const what = o.file === undefined ? 'all done' : `file=${o.file}`;
+    const r = await burrow.console([`restore client=test-fd jobid=${backup} ${what} yes where=${o.where} replace=always restorejob=${o.job ?? 'RestoreFiles'}`]);
     const id = /JobId=(\d+)/.exec(r.stdout)?.[1];
     assert.ok(id, r.stdout + r.stderr);
     return Number(id);
@@ -75,10 +76,10 @@ Job { Name = restore-end; ${restore}; Where = ${JSON.stringify(join(src, 'unused
     for (const point of POINTS) {
       it(`the ${DAEMON_NAMES[victim]} killed ${WHEN[point]}: the restore's end is in the catalog, the next restore is exact`, async (t) => {
         holds.hold();
-        // Mid-data: the restore writes the FIFO's data back into the FIFO (where=/), read here.
+        // Mid-data: the restore writes the FIFO's data back into the FIFO (where=/, that file only), read here.
         const reader = point === 'mid' ? new StalledFifoReader(fifo()) : null;
         try {
-          const jobId = await startRestore(point === 'mid' ? { where: '/' } : { where: join(burrow.dir, `r-${victim}-${point}`), job: `restore-${point}` });
+          const jobId = await startRestore(point === 'mid' ? { where: '/', file: fifo() } : { where: join(burrow.dir, `r-${victim}-${point}`), job: `restore-${point}` });
           const reached = reader ? (): boolean => reader.tookSome() : (): boolean => holds.reached(point, jobId);
           await waitFor(reached, 60_000, () => `JobId ${jobId} never reached ${point}:\n${burrow.jobLog()}\n${burrow.logs()}`);
 

@@ -49,7 +49,7 @@ export class JobHolds {
  * opens it (waiting for the reader) and closes it at the end, giving the reader its end.
  * Gives up after `timeoutSeconds` when nobody reads.
  */
-export function feedFifo(fifo: string, dataFile: string, timeoutSeconds = 30): Promise<number | null> {
+export function feedFifo(fifo: string, dataFile: string, timeoutSeconds = 120): Promise<number | null> {
   return new Promise((resolve) => {
     const child = spawn('timeout', [String(timeoutSeconds), 'sh', '-c', 'cat "$1" > "$2"', 'sh', dataFile, fifo], { stdio: 'ignore' });
     child.on('close', (code) => resolve(code));

@@ -22,18 +22,12 @@ import { join } from 'node:path';
 import { Burrow, waitFor } from '../harness/daemons.js';
 import { assertBackupOk } from '../harness/checks.js';
 import { JobHolds } from '../harness/holds.js';
-import { bls, DAEMON_NAMES, finalJobStatus, killDaemon, restartDaemon, VICTIMS, type Victim } from '../harness/kills.js';
+import { bls, DAEMON_NAMES, killAt, POINTS, restartDaemon, VICTIMS, WHEN, type Victim } from '../harness/kills.js';
 import { compareTrees } from '../harness/tree.js';
 
 /** Three 1 MiB files: at least two whole 1 MiB blocks reach the volume before the FIFO. */
 const FILES = 3;
 const FILE_BYTES = 1024 * 1024;
-/** Bounded: a killed job is marked failed within this (measured: well under it). */
-const FAILED_WITHIN_MS = 15_000;
-
-type Point = 'early' | 'mid' | 'end';
-const POINTS: readonly Point[] = ['early', 'mid', 'end'];
-const WHEN: Record<Point, string> = { early: 'early', mid: 'mid-data', end: 'at the end' };
 
 describe('a daemon killed with SIGKILL during a backup', () => {
   let src = '';
@@ -80,20 +74,8 @@ Job { Name = kill-end; ${job}; FileSet = TestSet; Client Run After Job = "${hold
         const reached = point === 'mid'
           ? (): boolean => size() >= sizeBefore + 2 * FILE_BYTES
           : (): boolean => holds.reached(point, jobId);
-        await waitFor(reached, 60_000, () => `JobId ${jobId} never reached ${point} (volume ${size()} bytes):\n${burrow.jobLog()}\n${burrow.logs()}`);
-
-        await killDaemon(burrow, victim);
-        // A Director killed is started again at once: its successor marks the job.
-        if (victim === 'dir') await restartDaemon(burrow, 'dir');
-        // An SD killed after it reported its session's end to the Director took nothing
-        // with it: the job is committed once its client's Run After Job ends.
-        const committedBeforeKill = victim === 'sd' && point === 'end';
-        if (committedBeforeKill) holds.release();
-        const ended = await finalJobStatus(burrow, jobId, FAILED_WITHIN_MS);
-        t.diagnostic(`JobId ${jobId}: status ${ended.status} after ${ended.ms} ms`);
-        assert.match(ended.status, committedBeforeKill ? /^T$/ : /^[Ef]$/, `JobId ${jobId} ended ${ended.status}:\n${burrow.jobLog()}`);
-        if (committedBeforeKill) committed.push(jobId);
-        holds.release();
+        const status = await killAt(burrow, { victim, point, jobId, reached, holds, t });
+        if (status === 'T') committed.push(jobId);
         // Cut off mid-data with the SD alive, the session is ended on the volume with an
         // error status (early, none was begun there; at the end, it had ended well).
         if (point === 'mid' && victim !== 'sd') {

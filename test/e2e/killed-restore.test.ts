@@ -14,19 +14,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Burrow, waitFor } from '../harness/daemons.js';
+import { Burrow } from '../harness/daemons.js';
 import { sha256File } from '../harness/checks.js';
 import { feedFifo, JobHolds, StalledFifoReader } from '../harness/holds.js';
-import { DAEMON_NAMES, finalJobStatus, killDaemon, restartDaemon, VICTIMS } from '../harness/kills.js';
+import { DAEMON_NAMES, finalJobStatus, killAt, POINTS, restartDaemon, VICTIMS, WHEN } from '../harness/kills.js';
 import { compareTrees } from '../harness/tree.js';
 
 /** More than a pipe, the sockets and the client's buffers hold: the restore is mid-data while the FIFO stalls. */
 const FIFO_BYTES = 24 * 1024 * 1024;
-const FAILED_WITHIN_MS = 15_000;
-
-type Point = 'early' | 'mid' | 'end';
-const POINTS: readonly Point[] = ['early', 'mid', 'end'];
-const WHEN: Record<Point, string> = { early: 'early', mid: 'mid-data', end: 'at the end' };
 
 describe('a daemon killed with SIGKILL during a restore', () => {
   let src = '';
@@ -81,18 +76,8 @@ Job { Name = restore-end; ${restore}; Where = ${JSON.stringify(join(src, 'unused
         try {
           const jobId = await startRestore(point === 'mid' ? { where: '/', file: fifo() } : { where: join(burrow.dir, `r-${victim}-${point}`), job: `restore-${point}` });
           const reached = reader ? (): boolean => reader.tookSome() : (): boolean => holds.reached(point, jobId);
-          await waitFor(reached, 60_000, () => `JobId ${jobId} never reached ${point}:\n${burrow.jobLog()}\n${burrow.logs()}`);
-
-          await killDaemon(burrow, victim);
-          if (victim === 'dir') await restartDaemon(burrow, 'dir');
-          // An SD killed after it reported its session's end took nothing with it.
-          const endedBeforeKill = victim === 'sd' && point === 'end';
-          if (endedBeforeKill) holds.release();
-          const ended = await finalJobStatus(burrow, jobId, FAILED_WITHIN_MS);
-          t.diagnostic(`JobId ${jobId}: status ${ended.status} after ${ended.ms} ms`);
-          assert.match(ended.status, endedBeforeKill ? /^T$/ : /^[Ef]$/, `JobId ${jobId} ended ${ended.status}:\n${burrow.jobLog()}`);
+          await killAt(burrow, { victim, point, jobId, reached, holds, t });
         } finally {
-          holds.release();
           reader?.close();
         }
         if (victim !== 'dir') await restartDaemon(burrow, victim);

@@ -61,6 +61,10 @@ export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobCont
       c.live.sample = () => ({ files: view.totals.files, bytes: view.totals.bytes, file: view.current });
     };
     const totals = await backupFileSet({ fileset, sink, signal, since, accurate, commandRefusal, hashers, compressThread: c.compressThread, onFileIssue: (issue) => reporter.fileIssue(issue), onStart });
+    // A job canceled (or whose Director is gone) while a file was being read may see that
+    // file end early rather than fail: it must not tell the SD that all went well, or the
+    // session would be ended on the volume as a good one (status T).
+    signal.throwIfAborted();
     await sd.send('dataEnd', {});
     await sd.expect('dataEndAck', signal);
     if (accurate) {

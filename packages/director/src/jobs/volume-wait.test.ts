@@ -113,3 +113,24 @@ test('the Job\'s Max Wait Time ends the wait: expired aborts with Bareos\'s word
     w.close();
   }
 });
+
+test('a full disk under the mounted volume: status M, the operator is asked to free space (not to label), asked again after a mount that did not help', async () => {
+  const w = mediaWorld();
+  try {
+    const j = waitingJob(w);
+    const full = (askingAgain = '') => ({ ...ask(askingAgain, 'Disk-0002'), noSpace: true, reason: 'No space left on the disk' });
+    assert.deepEqual(j.wait.noVolume(full()), { pollSeconds: 300 });
+    assert.equal(w.catalog.getJob(j.jobId)?.status, 'M');
+    assert.deepEqual(j.mounts(), [`No space left on the disk of Storage Device ${DEVICE} for Volume "Disk-0002". Please free space there, then mount, for:\n`
+      + `    Job:          backup-client1.2026-01-01_00.00.00_01\n    Storage:      ${DEVICE}\n    Pool:         Daily\n    Media type:   File`]);
+    assert.deepEqual(j.got.filter(([k]) => k === 'info').map(([, t]) => t), ['No space left on the disk']);
+    j.wait.noVolume(full('poll'));
+    assert.equal(j.mounts().length, 1, 'a poll does not repeat the request');
+    j.wait.noVolume(full('mount'));
+    assert.equal(j.mounts().length, 2, 'a mount that did not help does');
+    j.wait.found();
+    assert.equal(w.catalog.getJob(j.jobId)?.status, 'R');
+  } finally {
+    w.close();
+  }
+});

@@ -133,6 +133,12 @@ export class VolumeWait implements VolumeWaiting {
     const { job } = this.p;
     const pool = req.pool ?? this.p.pool;
     const mediaType = req.mediaType ?? this.p.mediaType;
+    // Burrow's own words (Bareos has no request for it): the volume is there, the disk is full.
+    if (req.noSpace) {
+      this.p.log.mount(`No space left on the disk of Storage Device ${req.device} for Volume "${req.wanted}". Please free space there, then mount, for:\n`
+        + operatorRows([['Job', job], ['Storage', req.device], ['Pool', pool], ['Media type', mediaType]]));
+      return;
+    }
     if (req.wanted === null) {
       this.p.log.mount(`Job ${job} is waiting. Cannot find any appendable volumes.\nPlease use the "label" command to create a new Volume for:\n`
         + operatorRows([['Storage', req.device], ['Pool', pool], ['Media type', mediaType]]));

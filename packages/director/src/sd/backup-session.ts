@@ -30,6 +30,8 @@ export interface NoVolumeNow {
   /** The wanted volume's Pool and Media Type, when they are not the job's (a restore reads volumes of any pool). */
   pool?: string;
   mediaType?: string;
+  /** The wanted volume is mounted, but the disk under it has no room: the operator is to free space. */
+  noSpace?: boolean;
 }
 
 /**
@@ -98,6 +100,10 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
         case 'sdVolumeUsage':
           recordVolumeUsage(s, msg.body);
           break;
+        case 'sdSpaceAgain':
+          s.wait.found();
+          s.log.info(`Space on the disk again: Volume "${msg.body.volumeName}" takes the job's data.`);
+          break;
         case 'jobMessage':
           s.log.relay(msg.body.level, msg.body.text, s.storage.name);
           break;
@@ -125,6 +131,7 @@ function say(s: BackupSession, lines: readonly string[]): void {
 
 async function answerVolumeRequest(s: BackupSession, req: burrow.SdVolumeRequest, signal: AbortSignal): Promise<void> {
   try {
+    if (req.noSpaceVolume) return await askForSpace(s, req);
     await s.media.untilMountedSettled(req.mountedVolume || undefined, signal);
     const { value: choice, lines, warnings, reason, wanted, outOfChanger } = s.media.next({
       previousFull: req.previousVolume || undefined, notInChanger: req.notInChangerVolume || undefined,
@@ -153,6 +160,21 @@ async function answerVolumeRequest(s: BackupSession, req: burrow.SdVolumeRequest
     await s.sd.send('error', { code: e.code, message: e.message });
     throw e;
   }
+}
+
+/**
+ * The disk under the job's mounted volume has no room for its first data block: no other
+ * volume of the device would do better, so the job waits for the operator to free space
+ * and mount (or for the poll interval), and the SD then writes on the same volume again.
+ */
+async function askForSpace(s: BackupSession, req: burrow.SdVolumeRequest): Promise<void> {
+  const volume = req.noSpaceVolume;
+  const device = req.device || `"${s.storage.device}"`;
+  const { pollSeconds } = s.wait.noVolume({
+    wanted: volume, askingAgain: req.askingAgain, device, noSpace: true,
+    reason: `No space left on the disk of Device ${device}: Volume "${volume}" cannot take its first data block.`,
+  });
+  await s.sd.send('sdVolumeReply', { noVolume: true, wantedVolume: volume, pollSeconds });
 }
 
 function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): void {

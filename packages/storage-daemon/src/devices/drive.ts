@@ -12,9 +12,22 @@
  * this interface (the reservations of reservations/); a drive only refuses what would
  * damage a volume.
  */
+import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/generated';
 import type { BlockHeader } from '../volume/block.js';
 import type { VolumeLabelInfo } from '../volume/labels.js';
+
+/**
+ * The disk under a volume has no room for the volume's first data block (ENOSPC): the
+ * volume is not full, it took no data, and a next volume on the same disk would fare no
+ * better. The block was not written (the volume still ends where it did); the session
+ * may wait for space and write it again.
+ */
+export class DiskFull extends BurrowError {
+  constructor(readonly volumeName: string, options?: { cause?: unknown }) {
+    super('DEVICE', `volume ${volumeName}: no space left on the disk, not even for its first data block: free space on the disk, or give the Device another Archive Device`, options);
+  }
+}
 
 /** A block position on a volume (docs/volume-format.md, "Addresses"). */
 export type BlockAddress = number;

@@ -8,8 +8,8 @@ import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/generated';
 import { BLOCK_FLAG_LABEL, isLabelBlock, sealBlock } from '../volume/block.js';
 import { checkVolumeLabel, decodeLabelPayload } from '../volume/labels.js';
-import type {
-  AppendOptions, AppendVolume, BlockRead, BlockToWrite, ReadVolume, WriteBlockOptions, WrittenBlock,
+import {
+  DiskFull, type AppendOptions, type AppendVolume, type BlockRead, type BlockToWrite, type ReadVolume, type WriteBlockOptions, type WrittenBlock,
 } from './drive.js';
 import { blockEndingAt, findNextBlock, readBlockAt, SMALL_BLOCK_BYTES } from './file-blocks.js';
 import { SerialQueue } from './serial-queue.js';
@@ -173,7 +173,7 @@ export class FileAppendState {
       // A disk too full for a volume's first data block: the disk is full, not the volume;
       // calling it full would have the job label one empty volume after another.
       if (!this.hasData) {
-        throw new BurrowError('DEVICE', `volume ${this.volumeName}: no space left on the disk, not even for its first data block: free space on the disk, or give the Device another Archive Device`, { cause: err });
+        throw new DiskFull(this.volumeName, { cause: err });
       }
       // A disk that fills up ends the volume the way Maximum Volume Bytes does.
       this.full = true;

@@ -26,6 +26,8 @@ export interface VolumeRequest {
   askingAgain: '' | 'poll' | 'mount' | 'label' | 'slots';
   /** The job's drive as Bareos prints it, for the operator's messages. */
   device: string;
+  /** The mounted volume whose disk has no room for its first data block: the job waits for space. */
+  noSpace?: string;
 }
 
 export class DirectorPump {
@@ -46,7 +48,7 @@ export class DirectorPump {
     return this.ask(() => this.director.send('sdVolumeRequest', {
       jobId: req.jobId, previousVolume: req.previousVolume, unusableVolume: req.unusable?.volume, unusableReason: req.unusable?.reason,
       labelMedia: req.labelMedia, mountedVolume: req.mountedVolume, unwantedVolumes: req.unwantedVolumes, askingAgain: req.askingAgain, device: req.device,
-      notInChangerVolume: req.notInChanger,
+      notInChangerVolume: req.notInChanger, noSpaceVolume: req.noSpace,
     }));
   }
 

@@ -42,6 +42,11 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
       // With checkpoints on, a volume change is one too (Bareos): the files whole so far are said.
       await s.director.send('sdVolumeUsage', { ...u, completeIndex: checkpointsOn ? batcher.completeIndex : 0 });
     },
+    waitForSpace: spaceWait(s, { order, reservation, signal }),
+    onSpaceAgain: async (volumeName) => {
+      await s.director.send('sdSpaceAgain', { volumeName });
+      s.log.info({ jobId, volume: volumeName }, 'space on the disk again');
+    },
     signal,
   });
   const running = s.ctx.running.get(jobId);
@@ -144,6 +149,27 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
       }
     }
   }
+}
+
+/**
+ * The disk under the job's volume is too full for its first data block (a File device's
+ * volumes share one disk: another volume would not help). The Director has the job wait
+ * (its status, the operator's message); the session waits on its drive, as for a volume,
+ * until the operator mounts there (having freed space) or the poll interval passes, and
+ * then writes the block again; a full disk once more asks again, saying what woke it.
+ */
+function spaceWait(s: SessionParties, o: { order: burrow.SdBackupSession; reservation: AppendReservation; signal: AbortSignal }): (volumeName: string) => Promise<void> {
+  const { order: { jobId }, reservation, signal } = o;
+  let askingAgain: '' | 'poll' | WakeCause = '';
+  return async (volumeName) => {
+    s.log.warn({ jobId, volume: volumeName }, 'no space left on the disk; waiting for the operator');
+    const reply = await s.pump.requestVolume({
+      jobId, previousVolume: '', noSpace: volumeName, labelMedia: reservation.labelMedia, askingAgain,
+      device: reservation.printName, mountedVolume: volumeName, unwantedVolumes: [],
+    });
+    if (!reply.noVolume) throw new BurrowError('PROTOCOL', `the Director named volume "${reply.volumeName}" while the job waits for space on the disk of "${volumeName}"`);
+    askingAgain = await reservation.waitForOperatorOrPoll(volumeName, reply.pollSeconds, signal);
+  };
 }
 
 /**

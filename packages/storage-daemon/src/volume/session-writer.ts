@@ -7,7 +7,7 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow, timestampFromMs } from '@burrow/common/proto/index';
-import type { AppendVolume, DeviceNote, WrittenBlock } from '../devices/drive.js';
+import { DiskFull, type AppendVolume, type DeviceNote, type WrittenBlock } from '../devices/drive.js';
 import { BLOCK_FLAG_LABEL, BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD, withHeaderRoom } from './block.js';
 import { sessionLabelPayload } from './labels.js';
 import { RECORD_CONTINUED, RECORD_CONTINUES, RECORD_HEADER_SIZE, writeFragment } from './record.js';
@@ -41,6 +41,15 @@ export interface SessionWriterOptions {
   onVolumeUsage?: (usage: VolumeUsage) => void | Promise<void>;
   /** What the device said of how a full volume ended (AppendVolume.endNotes), before its usage. */
   onDeviceNote?: (note: DeviceNote) => void | Promise<void>;
+  /**
+   * The disk under the volume has no room even for its first data block (DiskFull):
+   * resolves when the block should be tried again (the operator may have freed space),
+   * rejects when the job must end. Without it, or once the session is ending in
+   * failure, the error ends the session.
+   */
+  waitForSpace?: (volumeName: string) => Promise<void>;
+  /** A block waited for by waitForSpace is written: the job runs again. */
+  onSpaceAgain?: (volumeName: string) => void | Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -82,6 +91,8 @@ export class SessionWriter {
   private fileStarts: number[] = [];
   private blockIndexes: number[] = [];
   private closed = false;
+  /** A full disk is waited out (waitForSpace) unless the session is closing in failure. */
+  private waitsForSpace = true;
   private readonly counts = { records: 0, files: 0, bytes: 0 };
 
   constructor(private readonly opts: SessionWriterOptions) {
@@ -156,6 +167,8 @@ export class SessionWriter {
       if (this.opts.signal?.aborted !== true) unseen = err;
     }
     const believedOk = (eos.status ?? 'T') === 'T';
+    // A session ending in failure does not hold its drive for the operator to free space.
+    this.waitsForSpace = believedOk && unseen === undefined;
     try {
       await this.flushBlock();
       await this.settled();
@@ -300,14 +313,31 @@ export class SessionWriter {
     }
   }
 
-  /** `block`: header room, then the payload (BlockToWrite). */
+  /**
+   * `block`: header room, then the payload (BlockToWrite). On a disk too full for the
+   * volume's first data block the session waits for space and writes the block again
+   * (nothing of it stayed on the volume).
+   */
   private async writeBlock(flags: number, block: Buffer): Promise<WrittenBlock> {
     const volume = this.volume;
     if (volume === undefined) throw new BurrowError('INTERNAL', 'no volume to write on');
-    const written = await volume.writeBlock(
-      { flags, sessionId: this.opts.sessionId, sessionBlockNumber: this.sessionBlockNumber, block },
-      { limit: this.opts.maxVolumeBytes ?? 0 },
-    );
+    let waited = false;
+    let written: WrittenBlock;
+    for (;;) {
+      try {
+        written = await volume.writeBlock(
+          { flags, sessionId: this.opts.sessionId, sessionBlockNumber: this.sessionBlockNumber, block },
+          { limit: this.opts.maxVolumeBytes ?? 0 },
+        );
+        break;
+      } catch (err) {
+        const wait = this.opts.waitForSpace;
+        if (!(err instanceof DiskFull) || wait === undefined || !this.waitsForSpace) throw err;
+        waited = true;
+        await wait(volume.volumeName);
+      }
+    }
+    if (waited) await this.opts.onSpaceAgain?.(volume.volumeName);
     this.sessionBlockNumber += 1;
     this.usage ??= new VolumeUsageTracker(volume.volumeName, this.volumeIndex, written.addr);
     this.usage.addBlock(written);

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
@@ -35,6 +35,31 @@ function layout(volumes: string, volume: string): { files: Saved[]; blocks: numb
   return { files, blocks: [...new Set([...starts.map((s) => s.addr), end])].sort((a, b) => a - b) };
 }
 
+interface Damage {
+  name: string;
+  /** The volume with the damage done. */
+  damaged: Buffer;
+  /** The file's blocks are within the damage. */
+  hit: (f: Saved) => boolean;
+}
+
+/** A range zeroed, bytes inserted, the end cut off: each in the block at `middle` (an address). */
+function damages(pristine: Buffer, middle: number): Damage[] {
+  const zeroed = Buffer.from(pristine);
+  zeroed.fill(0, middle + 5000, middle + 5300);
+  return [
+    { name: 'zeroed', hit: (f) => f.from <= middle && f.to >= middle, damaged: zeroed },
+    {
+      name: 'shifted', hit: (f) => f.from <= middle && f.to >= middle,
+      damaged: Buffer.concat([pristine.subarray(0, middle + 7000), randomBytes(333), pristine.subarray(middle + 7000)]),
+    },
+    { name: 'cut', hit: (f) => f.to >= middle, damaged: pristine.subarray(0, middle + 9000) },
+  ];
+}
+
+const VERIFY_JOB = `Job { Name = verify-test; Type = Verify; Level = VolumeToCatalog; Client = test-fd; FileSet = TestSet; Pool = Full; Storage = File
+  Messages = Standard; Verify Job = backup-test }`;
+
 test('a zeroed range, inserted bytes and a cut-off end cost only the files in the damaged blocks, each named', async (t) => {
   const src = mkdtempSync(join(tmpdir(), 'burrow-ranges-'));
   const contents = new Map<string, Buffer>();
@@ -44,7 +69,7 @@ test('a zeroed range, inserted bytes and a cut-off end cost only the files in th
     writeFileSync(name, contents.get(name) as Buffer);
   }
   const out = mkdtempSync(join(tmpdir(), 'burrow-ranges-out-'));
-  const burrow = await Burrow.start({ include: [src], labelFormat: 'Rng-' });
+  const burrow = await Burrow.start({ include: [src], labelFormat: 'Rng-', directorResources: VERIFY_JOB });
   tidyUp(t, burrow, [src, out]);
   await expectingConsole(burrow)(['run job=backup-test yes'], /Termination:\s+Backup OK\n/);
   const { files: entries, blocks } = layout(burrow.volumes, 'Rng-0001');
@@ -53,24 +78,11 @@ test('a zeroed range, inserted bytes and a cut-off end cost only the files in th
   const pristine = readFileSync(join(burrow.volumes, 'Rng-0001'));
   const middle = blocks[Math.floor(blocks.length / 2)] as number;
 
-  const cases: Array<{ name: string; damage: (file: string) => void; hit: (f: Saved) => boolean }> = [
-    {
-      name: 'zeroed', hit: (f) => f.from <= middle && f.to >= middle,
-      damage: (file) => { const b = Buffer.from(pristine); b.fill(0, middle + 5000, middle + 5300); writeFileSync(file, b); },
-    },
-    {
-      name: 'shifted', hit: (f) => f.from <= middle && f.to >= middle,
-      damage: (file) => writeFileSync(file, Buffer.concat([pristine.subarray(0, middle + 7000), randomBytes(333), pristine.subarray(middle + 7000)])),
-    },
-    {
-      name: 'cut', hit: (f) => f.to >= middle,
-      damage: (file) => { copyFileSync(join(burrow.volumes, 'Rng-0001'), file); truncateSync(file, middle + 9000); },
-    },
-  ];
+  const cases = damages(pristine, middle);
   for (const c of cases) {
     const archive = join(out, `${c.name}-volumes`);
     mkdirSync(archive);
-    c.damage(join(archive, 'Rng-0001'));
+    writeFileSync(join(archive, 'Rng-0001'), c.damaged);
     const where = join(out, c.name);
     const r = runTool(BIN.bextract, ['-V', 'Rng-0001', archive, where]);
     assert.equal(r.code, 1, `${c.name}: damage is an error\n${r.stderr}`);
@@ -89,4 +101,26 @@ test('a zeroed range, inserted bytes and a cut-off end cost only the files in th
     assert.ok(lost > 0, `${c.name}: the damage cost something`);
     t.diagnostic(`${c.name}: ${lost} of ${files.length} files lost, ${files.filter(c.hit).length} in the damaged blocks`);
   }
+  // The same damage in place, read by the daemons: a restore and a Verify (VolumeToCatalog,
+  // Data) of the job name the same files, the ones the restore did not bring back whole.
+  const volume = join(burrow.volumes, 'Rng-0001');
+  const ok = expectingConsole(burrow);
+  for (const c of cases) {
+    writeFileSync(volume, c.damaged);
+    const where = join(out, `${c.name}-restore`);
+    const restore = await ok([`restore client=test-fd jobid=1 all yes where=${where}`], /Termination:\s+\*\*\* Restore Error \*\*\*\n/);
+    const lost = files.filter((f) => {
+      const restored = join(where, f.name);
+      return !(existsSync(restored) && readFileSync(restored).equals(contents.get(f.name) as Buffer));
+    }).map((f) => f.name);
+    assert.ok(lost.length > 0, `${c.name}: the damage cost the restore something`);
+    for (const name of lost) assert.ok(restore.includes(name), `${c.name}: the restore lost ${name} without naming it\n${restore}`);
+    for (const level of ['VolumeToCatalog', 'Data']) {
+      const verify = await ok([`run job=verify-test level=${level} yes`], /Termination:\s+\*\*\* Verify Error \*\*\*\n/);
+      const named = files.filter((f) => verify.includes(f.name)).map((f) => f.name);
+      assert.deepEqual(named, lost, `${c.name} ${level}: the verify names the files the restore lost, and no other\n${verify}\n----- restore\n${restore}`);
+    }
+    t.diagnostic(`${c.name}: restore and verify each named the ${lost.length} files lost`);
+  }
+  writeFileSync(volume, pristine);
 });

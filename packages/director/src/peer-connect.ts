@@ -4,6 +4,8 @@
  */
 import { connect } from '@burrow/common/net/client';
 import type { Channel } from '@burrow/common/net/channel';
+import { connectRetrying } from '@burrow/common/net/connect-retry';
+import type { Clock } from './time/clock.js';
 
 export interface DaemonTarget {
   name: string;
@@ -15,9 +17,23 @@ export interface DaemonTarget {
 }
 
 const WHAT = { storage: 'Storage daemon', client: 'File daemon' } as const;
+/** The Director resource's directive that bounds a job's tries, by daemon. */
+const CONNECT_TIMEOUT = { storage: 'SD Connect Timeout', client: 'FD Connect Timeout' } as const;
 
-export function connectDaemon(target: DaemonTarget, role: keyof typeof WHAT, directorName: string, signal?: AbortSignal): Promise<Channel> {
-  return connect({
+/**
+ * A job's connection to a daemon keeps trying while the daemon cannot be reached
+ * (common/net/connect-retry.ts), until the Director's SD or FD Connect Timeout; without
+ * one (a console request) a connection is tried once, as Bareos's status does.
+ */
+export interface Persisting {
+  timeoutMs: number;
+  clock: Clock;
+  /** The job log's "... Retrying ..." line (a Warning that leaves the job's verdict alone). */
+  notice: (text: string) => void;
+}
+
+export function connectDaemon(target: DaemonTarget, role: keyof typeof WHAT, directorName: string, signal?: AbortSignal, persisting?: Persisting): Promise<Channel> {
+  const once = (timeoutMs?: number): Promise<Channel> => connect({
     host: target.address,
     port: target.port,
     self: { role: 'director', name: directorName },
@@ -26,6 +42,11 @@ export function connectDaemon(target: DaemonTarget, role: keyof typeof WHAT, dir
     describeTarget: `${WHAT[role]} "${target.name}"`,
     signal,
     heartbeatMs: target.heartbeatMs,
+    timeoutMs,
+  });
+  if (!persisting) return once();
+  return connectRetrying(once, {
+    timeoutMs: persisting.timeoutMs, directive: CONNECT_TIMEOUT[role], clock: persisting.clock, onRetry: persisting.notice, signal,
   });
 }
 

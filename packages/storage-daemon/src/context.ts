@@ -34,6 +34,8 @@ export interface StorageContext {
   maximumConcurrentJobs: number;
   /** The Storage resource's Heartbeat Interval, in ms (0: none), for every connection. */
   heartbeatMs: number;
+  /** The Storage resource's FD Connect Timeout, in ms: how long a session tries to reach a passive client. */
+  fdConnectTimeoutMs: number;
   startedAt: number;
   /** Checkpoint Interval in ms: how often a backup's files saved so far reach the catalog; 0: never. */
   checkpointIntervalMs: number;

@@ -61,7 +61,7 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   const registry = daemonRegistry();
   const running: StorageContext['running'] = new Map();
   const ctx: StorageContext = {
-    name: self.name, reservations, operator: new DriveOperator(reservations), sessions, running,
+    name: self.name, reservations, operator: new DriveOperator(reservations), sessions, running, fdConnectTimeoutMs: self.fdConnectTimeout * 1000,
     metrics: registerStorageMetrics({ registry, reservations, running }),
     maximumConcurrentJobs: self.maximumConcurrentJobs, checkpointIntervalMs: self.checkpointInterval * 1000, startedAt: Date.now(), signal, heartbeatMs: self.heartbeatInterval * 1000,
   };

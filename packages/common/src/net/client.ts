@@ -35,6 +35,14 @@ export interface ConnectOptions {
   heartbeatMs?: number;
 }
 
+/** How long a connection's handshake and greeting may take, unless the caller says. */
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** A time for messages: "15 s", "0.6 s". */
+export function inSeconds(ms: number): string {
+  return `${Number.isInteger(ms / 1000) ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
+}
+
 /** A socket, connected (and through TLS unless `tls` is false), or a clear error. */
 async function openSocket(opts: ConnectOptions, where: string, psk: Buffer): Promise<Duplex & { setNoDelay(on: boolean): unknown }> {
   const identity = formatIdentity(opts.self);
@@ -50,11 +58,12 @@ async function openSocket(opts: ConnectOptions, where: string, psk: Buffer): Pro
       pskCallback: () => ({ psk, identity }),
     });
   socket.setNoDelay(true);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new BurrowError('TIMEOUT', `no answer from ${where}`));
-    }, opts.timeoutMs ?? 15_000);
+      reject(new BurrowError('TIMEOUT', `no answer from ${where} within ${inSeconds(timeoutMs)}`));
+    }, timeoutMs);
     const onAbort = (): void => {
       socket.destroy();
       reject(new BurrowError('JOB_CANCELED', `connection to ${where} aborted`));
@@ -85,10 +94,16 @@ export async function connect(opts: ConnectOptions): Promise<Channel> {
   const channel = new Channel(socket, opts.peer, `${opts.host}:${opts.port}`, opts.maxFrame, opts.framePool);
   const nonce = opts.tls === false ? freshNonce() : undefined;
   await channel.send('hello', { protocolVersion: PROTOCOL_VERSION, role: opts.self.role, name: opts.self.name, software: SOFTWARE, nonce, heartbeatMs: opts.heartbeatMs });
-  const hello = await channel.expect('hello', AbortSignal.timeout(opts.timeoutMs ?? 15_000)).catch((err: unknown) => {
-    throw err instanceof BurrowError && err.code === 'CONNECTION'
-      ? new BurrowError('AUTH_FAILED', `${where} closed the connection during the greeting (wrong password?)`)
-      : err;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const greetingTime = AbortSignal.timeout(timeoutMs);
+  const hello = await channel.expect('hello', opts.signal ? AbortSignal.any([greetingTime, opts.signal]) : greetingTime).catch((err: unknown) => {
+    channel.close('no greeting');
+    if (err instanceof BurrowError && err.code === 'CONNECTION') {
+      throw new BurrowError('AUTH_FAILED', `${where} closed the connection during the greeting (wrong password?)`);
+    }
+    // A peer that took the connection and says nothing: not the daemon meant, or one that hangs.
+    if (greetingTime.aborted && !opts.signal?.aborted) throw new BurrowError('TIMEOUT', `${where} sent no greeting within ${inSeconds(timeoutMs)}`);
+    throw err;
   });
   if (hello.protocolVersion !== PROTOCOL_VERSION) {
     channel.close('protocol version mismatch');

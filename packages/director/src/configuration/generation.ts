@@ -52,6 +52,7 @@ export function buildGeneration(config: DirectorConfig, parts: DirectorParts): G
     reservations: parts.reservations,
     clientConnections: parts.clientConnections,
     clientWaitMs: config.director.fdConnectTimeout * 1000,
+    storageConnectMs: config.director.sdConnectTimeout * 1000,
     directorName,
     catalogName: config.catalogs[0]?.name ?? 'MyCatalog',
     log: parts.log,

@@ -8,6 +8,7 @@
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import { connectDaemon } from '../peer-connect.js';
+import type { Clock } from '../time/clock.js';
 import type { ClientConnections } from './client-connections.js';
 
 /** A Client resource as a job reaches it. */
@@ -30,16 +31,27 @@ export interface ClientTarget {
 export interface ClientReach {
   directorName: string;
   clientConnections: ClientConnections;
-  /** How long to wait for a client's own connection when none waits (FD Connect Timeout). */
+  /**
+   * FD Connect Timeout: how long a job keeps trying to reach the client, or waits for a
+   * client's own connection when none waits.
+   */
   clientWaitMs: number;
+  clock: Clock;
 }
 
-export async function openClient(reach: ClientReach, target: ClientTarget, signal?: AbortSignal): Promise<Channel> {
+/**
+ * The connection to `target`'s File daemon. A job passes `notice` (its log's "Retrying
+ * ..." line): its own connection is then tried again until the FD Connect Timeout,
+ * unless the client may connect by itself, which it is waited for instead. A console
+ * request tries once.
+ */
+export async function openClient(reach: ClientReach, target: ClientTarget, signal?: AbortSignal, notice?: (text: string) => void): Promise<Channel> {
   const waiting = target.connectFromClient ? reach.clientConnections.take(target.name) : undefined;
   if (waiting) return waiting;
   if (target.connectFromDirector) {
+    const persisting = notice && !target.connectFromClient ? { timeoutMs: reach.clientWaitMs, clock: reach.clock, notice } : undefined;
     try {
-      return await connectDaemon(target, 'client', reach.directorName, signal);
+      return await connectDaemon(target, 'client', reach.directorName, signal, persisting);
     } catch (err) {
       const e = toBurrowError(err);
       if (!target.connectFromClient || e.code === 'JOB_CANCELED' || e.code === 'AUTH_FAILED') throw e;

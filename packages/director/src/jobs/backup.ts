@@ -15,6 +15,7 @@ import { serveBackupSession } from '../sd/backup-session.js';
 import { VolumeWait } from './volume-wait.js';
 import { awaitSessionReady, reservationOf } from '../sd/storage-link.js';
 import { reserveStorage, type WritingSession } from './storage-choice.js';
+import { retryNotice } from './persisting.js';
 import { accurateComparesDigests, recordDeleted, sendState } from './accurate.js';
 import { currentChain, type Basis } from './baseline.js';
 import { endStorageIfClientFailed, finalStatus, type Peers } from './conversation.js';
@@ -131,7 +132,7 @@ async function openSession(ctx: JobContext, plan: BackupPlan, sd: Channel, onlyI
 async function giveOrders(ctx: JobContext, peers: Peers, { sd, ready }: WritingSession, { plan, basis, vars, keepState }: BackupOrders): Promise<{ sd: Channel; fd: Channel }> {
   const { env, id, log, signal } = ctx;
   log.info(`Using Device "${ready.device || plan.storage.device}" to write.`);
-  const fd = peers.fd = await openClient(env, plan.client, signal);
+  const fd = peers.fd = await openClient(env, plan.client, signal, retryNotice(ctx));
   const state = accurateState(ctx, plan, basis);
   keepState(state);
   await fd.send('fdBackup', {

@@ -17,8 +17,13 @@ export interface JobEnv {
   catalogName: string;
   /** Connections File daemons opened and left waiting for their jobs (fd/client-connections.ts). */
   clientConnections: ClientConnections;
-  /** How long a job waits for such a connection when none waits (the Director's FD Connect Timeout). */
+  /**
+   * The Director's FD Connect Timeout: how long a job keeps trying to reach its File
+   * daemon, or waits for such a connection when none waits.
+   */
   clientWaitMs: number;
+  /** The Director's SD Connect Timeout: how long a job keeps trying to reach its Storage daemon. */
+  storageConnectMs: number;
   log: Logger;
   /** Opens the job log of a job (catalog + Messages destinations of `messages`). */
   jobLog: (jobId: number, messages: string) => JobLog;

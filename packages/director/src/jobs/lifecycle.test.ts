@@ -20,7 +20,7 @@ function world(): { env: JobEnv; catalog: Catalog; lines: string[]; ended: strin
   const lines: string[] = [];
   const ended: string[] = [];
   const env: JobEnv = {
-    catalog, clock: systemClock, reservations: new VolumeReservations(), clientConnections: new ClientConnections(), clientWaitMs: 1000, directorName: 'dir', catalogName: 'MyCatalog', log: createLogger({ name: 'test', level: 'silent' }),
+    catalog, clock: systemClock, reservations: new VolumeReservations(), clientConnections: new ClientConnections(), clientWaitMs: 1000, storageConnectMs: 1000, directorName: 'dir', catalogName: 'MyCatalog', log: createLogger({ name: 'test', level: 'silent' }),
     jobLog: (jobId) => new JobLog(catalog, jobId, 'dir', (_type, line) => lines.push(line)),
     jobEnded: async (_jobId, _messages, end) => { ended.push(end.status); },
     runConsoleCommand: async (line) => (line === 'list jobs' ? { ok: true, text: 'No results to list.' } : { ok: false, text: `${line}: is an invalid command.` }),

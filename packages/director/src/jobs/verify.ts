@@ -16,6 +16,7 @@ import { cartridgeWait } from './cartridge-wait.js';
 import { openReadSession } from '../sd/storage-link.js';
 import { BurrowError } from '@burrow/common/errors/index';
 import { partVolumes, readingParts } from './storage-choice.js';
+import { retryNotice, storagePersisting } from './persisting.js';
 import { endStorageIfClientFailed, type Peers } from './conversation.js';
 import { expandOnDirector } from './fileset-lists.js';
 import type { JobContext, JobType } from './lifecycle.js';
@@ -82,7 +83,7 @@ interface VerifyRun {
 
 /** InitCatalog, Catalog, DiskToCatalog: the FD walks its disk with the FileSet. */
 async function openDiskVerify(ctx: JobContext, peers: Peers, run: VerifyRun): Promise<Array<Promise<void>>> {
-  const fd = peers.fd = await openClient(ctx.env, run.plan.client, ctx.signal);
+  const fd = peers.fd = await openClient(ctx.env, run.plan.client, ctx.signal, retryNotice(ctx));
   await fd.send('fdVerify', { ...run.order, fileset: await expandOnDirector(run.plan.fileset.spec, ctx.signal) });
   return [serveClient(ctx, { peers, fd, run })];
 }
@@ -109,10 +110,10 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
   const wait = cartridgeWait(ctx, storage);
   await wait.untilIn(volumes);
   const { sd, token, device } = await openReadSession(storage, env.directorName, {
-    jobId: id.jobId, jobName: id.job, bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
+    jobId: id.jobId, jobName: id.job, bootstrap, signal, log, opened: (channel) => { peers.sd = channel; }, persisting: storagePersisting(ctx),
   });
   log.info(`Using Device "${device}" to read.`);
-  const fd = peers.fd = await openClient(env, plan.client, signal);
+  const fd = peers.fd = await openClient(env, plan.client, signal, retryNotice(ctx));
   await fd.send('fdVerify', {
     ...run.order, sdAddress: storage.address, sdPort: storage.port, token, digestAlgorithms: run.check.digestAlgorithms, passive: plan.client.passive,
   });

@@ -7,7 +7,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { peerError, type Channel } from '@burrow/common/net/channel';
 import type { burrow } from '@burrow/common/proto/index';
-import { connectDaemon } from '../peer-connect.js';
+import { connectDaemon, type Persisting } from '../peer-connect.js';
 import type { Bootstrap } from '@burrow/common/bootstrap/bootstrap';
 import { bootstrapToWire } from '@burrow/common/bootstrap/wire';
 import type { JobLines } from '../messages/job-lines.js';
@@ -50,8 +50,9 @@ export async function awaitSessionReady(sd: Channel, o: { log: JobLines; storage
   }
 }
 
-export function openStorage(target: StorageTarget, directorName: string, signal?: AbortSignal): Promise<Channel> {
-  return connectDaemon(target, 'storage', directorName, signal);
+/** A connection to the SD: tried once, or (a job's, `persisting`) until the SD Connect Timeout. */
+export function openStorage(target: StorageTarget, directorName: string, signal?: AbortSignal, persisting?: Persisting): Promise<Channel> {
+  return connectDaemon(target, 'storage', directorName, signal, persisting);
 }
 
 export interface LabelRequest {
@@ -129,10 +130,10 @@ export interface ReadSession {
  */
 export async function openReadSession(
   target: StorageTarget, directorName: string,
-  o: { jobId: number; jobName: string; bootstrap: Bootstrap; signal: AbortSignal; log: JobLines; opened: (sd: Channel) => void },
+  o: { jobId: number; jobName: string; bootstrap: Bootstrap; signal: AbortSignal; log: JobLines; opened: (sd: Channel) => void; persisting?: Persisting },
 ): Promise<ReadSession> {
   const volumes = bootstrapToWire(o.bootstrap);
-  const sd = await openStorage(target, directorName, o.signal);
+  const sd = await openStorage(target, directorName, o.signal, o.persisting);
   o.opened(sd);
   await sd.send('sdRestore', { jobId: o.jobId, jobName: o.jobName, volumes, ...reservationOf(target) });
   const ready = await awaitSessionReady(sd, { log: o.log, storageName: target.name, signal: o.signal });

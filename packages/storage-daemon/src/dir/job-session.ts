@@ -118,14 +118,20 @@ async function runReserved<R extends Held>(
 ): Promise<void> {
   const { ctx, director, jobId, log } = o;
   try {
-    const client = await Promise.race([
-      session.client,
-      // A passive client: we connect to it when the Director says where.
-      pump.connectClient.then((to) => connectPassiveClient({ jobId, address: to.address, port: to.port, token: session.token, heartbeatMs: ctx.heartbeatMs }, signal)),
+    const first = await Promise.race([
+      session.client.then((channel) => ({ channel })),
+      // A passive client: we connect to it when the Director says where (and stop waiting for it to come).
+      pump.connectClient.then((to) => ({ to })),
       new Promise<never>((_resolve, reject) => {
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       }),
     ]);
+    const notice = (text: string): void => {
+      director.send('jobMessage', { jobId, level: 'caution', text }).catch(() => undefined);
+    };
+    const client = 'channel' in first ? first.channel : await connectPassiveClient({
+      jobId, address: first.to.address, port: first.to.port, token: session.token, heartbeatMs: ctx.heartbeatMs, connectTimeoutMs: ctx.fdConnectTimeoutMs, notice,
+    }, signal);
     try {
       await o.run({ ctx, director, pump, client, log }, reservation);
     } finally {

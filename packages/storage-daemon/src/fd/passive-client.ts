@@ -5,11 +5,10 @@
  * daemon got with its order; the identity is the one a File daemon would use here
  * (`job:<jobId>`), so either side proves the same secret.
  */
-import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import { connect } from '@burrow/common/net/client';
 import type { Channel } from '@burrow/common/net/channel';
+import { connectRetrying } from '@burrow/common/net/connect-retry';
 import { FramePool } from '@burrow/common/net/frame-pool';
-import { sleep } from '@burrow/common/signals/sleep';
 
 export interface PassiveTarget {
   readonly jobId: number;
@@ -18,32 +17,32 @@ export interface PassiveTarget {
   readonly token: Buffer;
   /** The Storage resource's Heartbeat Interval, in ms. */
   readonly heartbeatMs: number;
+  /** The Storage resource's FD Connect Timeout, in ms: how long a File daemon that cannot be reached is tried. */
+  readonly connectTimeoutMs: number;
+  /** The job log's line when a try failed and another follows. */
+  readonly notice: (text: string) => void;
 }
 
 /**
  * The Director says "connect" once it has sent the File daemon its order, which the File
- * daemon may not have read yet: a refused key is tried again for a little while.
+ * daemon may not have read yet: a refused key is tried again, a few times over about 8 s
+ * (0.25 s doubling), besides a File daemon that cannot be reached, which is tried until
+ * the FD Connect Timeout (common/net/connect-retry.ts).
  */
-const REFUSED_RETRIES = 20;
-const REFUSED_PAUSE_MS = 250;
+const REFUSED_KEY_TRIES = 6;
+const FIRST_PAUSE_MS = 250;
 
-export async function connectPassiveClient(t: PassiveTarget, signal: AbortSignal): Promise<Channel> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await connect({
-        host: t.address, port: t.port,
-        self: { role: 'job', name: String(t.jobId) }, secret: t.token,
-        peer: { role: 'client', name: `File daemon of JobId ${t.jobId}` },
-        describeTarget: `passive File daemon of JobId ${t.jobId}`, signal,
-        // A backup's records are given back once on the volume (backup-receiver.ts), as on the daemon's own port.
-        framePool: new FramePool(),
-        heartbeatMs: t.heartbeatMs,
-      });
-    } catch (err) {
-      const e = toBurrowError(err);
-      if (e.code !== 'AUTH_FAILED' || attempt >= REFUSED_RETRIES || signal.aborted) throw e;
-      await sleep(REFUSED_PAUSE_MS, signal);
-      if (signal.aborted) throw new BurrowError('JOB_CANCELED', 'canceled while connecting to the passive File daemon');
-    }
-  }
+export function connectPassiveClient(t: PassiveTarget, signal: AbortSignal): Promise<Channel> {
+  return connectRetrying((tryMs) => connect({
+    host: t.address, port: t.port,
+    self: { role: 'job', name: String(t.jobId) }, secret: t.token,
+    peer: { role: 'client', name: `File daemon of JobId ${t.jobId}` },
+    describeTarget: `passive File daemon of JobId ${t.jobId}`, signal, timeoutMs: tryMs,
+    // A backup's records are given back once on the volume (backup-receiver.ts), as on the daemon's own port.
+    framePool: new FramePool(),
+    heartbeatMs: t.heartbeatMs,
+  }), {
+    timeoutMs: t.connectTimeoutMs, directive: 'FD Connect Timeout', signal, onRetry: t.notice, firstPauseMs: FIRST_PAUSE_MS,
+    alsoRetry: (e, tries) => e.code === 'AUTH_FAILED' && tries < REFUSED_KEY_TRIES,
+  });
 }

@@ -32,6 +32,9 @@ export const sdStorageSpec = defineResource({
     // no lets File daemons send a job's data without TLS (bench/README.md, "no TLS").
     tlsEnable: one(bool().default(true)),
     tlsRequire: one(bool().default(true)),
+    // How long a session keeps trying to reach a passive client's File daemon
+    // (storage-daemon/src/fd/passive-client.ts): Bareos's default, 30 minutes.
+    fdConnectTimeout: one(duration().default(1800)),
     // Bareos's Heartbeat Interval (common/net/heartbeat.ts): on every connection of this
     // daemon, a heartbeat when idle and a silent peer taken as gone after two; 0: none.
     heartbeatInterval: one(duration().default(0)),
@@ -43,7 +46,7 @@ export const sdStorageSpec = defineResource({
   aliases: { port: 'sdPort', address: 'sdAddress' },
   blocks: { sdAddresses: addressesBlock('sdAddresses') },
   unimplemented: [
-    ...bareosTlsExcept('TLS Enable', 'TLS Require'), ...bareosDaemonCommonExcept('Heartbeat Interval'), 'SD Source Address', 'Client Connect Wait',
+    ...bareosTlsExcept('TLS Enable', 'TLS Require'), ...bareosDaemonCommonExcept('Heartbeat Interval', 'Fd Connect Timeout'), 'SD Source Address', 'Client Connect Wait',
     'Maximum Network Buffer Size', 'Allow Bandwidth Bursting', 'NDMP Enable', 'NDMP Snooping', 'NDMP Log Level',
     'NDMP Address', 'NDMP Addresses', 'NDMP Port', 'Auto XFlate On Replication', 'Absolute Job Timeout',
     'Collect Device Statistics', 'Collect Job Statistics', 'Statistics Collect Interval', 'Device Reserve By Media Type',

@@ -28,9 +28,12 @@ export const directorSpec = defineResource({
     // refused console logins, failed reloads and scheduled runs; jobs use their own Messages.
     messages: one(text().optional()),
     maximumConcurrentJobs: one(integer(1).default(1)),
-    // How long a job waits for a client that connects by itself (Connection From Client
-    // To Director) when none of its connections waits: Bareos's default, 3 minutes.
+    // How long a job keeps trying to reach its File daemon (director/src/peer-connect.ts),
+    // or waits for a client that connects by itself (Connection From Client To Director)
+    // when none of its connections waits: Bareos's default, 3 minutes.
     fdConnectTimeout: one(duration().default(180)),
+    // How long a job keeps trying to reach its Storage daemon: Bareos's default, 30 minutes.
+    sdConnectTimeout: one(duration().default(1800)),
     // Bareos's Heartbeat Interval (common/net/heartbeat.ts): on every connection of this
     // daemon, a heartbeat when idle and a silent peer taken as gone after two; 0: none.
     heartbeatInterval: one(duration().default(0)),
@@ -50,7 +53,7 @@ export const directorSpec = defineResource({
   aliases: { port: 'dirPort', address: 'dirAddress' },
   blocks: { dirAddresses: addressesBlock('dirAddresses') },
   unimplemented: [
-    ...BAREOS_TLS, ...bareosDaemonCommonExcept('Fd Connect Timeout', 'Heartbeat Interval'), 'Dir Source Address', 'Subscriptions',
+    ...BAREOS_TLS, ...bareosDaemonCommonExcept('Fd Connect Timeout', 'Sd Connect Timeout', 'Heartbeat Interval'), 'Dir Source Address', 'Subscriptions',
     'Maximum Console Connections', 'Statistics Retention', 'Optimize For Size', 'Optimize For Speed',
     'Omit Defaults', 'Key Encryption Key', 'NDMP Snooping', 'NDMP Log Level', 'NDMP Namelist Fhinfo Set Zero',
   ],

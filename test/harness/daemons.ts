@@ -57,6 +57,8 @@ export interface BurrowOptions {
   sdDirectives?: string[];
   /** Extra resources for the File daemon's configuration. */
   fdResources?: string;
+  /** A command the File daemon is started through, which execs it (e.g. setpriv with a capability set). */
+  fdPrefix?: readonly string[];
 }
 
 /** The configuration (file or directory) each program reads. */
@@ -98,6 +100,7 @@ export class Burrow extends DaemonSet {
     readonly passwords: { console: string; client: string; storage: string },
     readonly configs: DaemonConfigs,
     private readonly write: (ports: Readonly<TopologyPorts>) => void,
+    private readonly fdPrefix?: readonly string[],
   ) {
     super(dir, configs.console);
   }
@@ -113,7 +116,7 @@ export class Burrow extends DaemonSet {
     const etc = join(dir, 'etc');
     const configs = { dir: join(etc, 'burrow-dir.conf'), sd: join(etc, 'burrow-sd.conf'), fd: join(etc, 'burrow-fd.conf'), console: join(etc, 'bconsole.conf') };
     const passwords = { console: pw(), client: pw(), storage: pw() };
-    const b: Burrow = new Burrow(dir, passwords, configs, (ports) => writeConfigs(b, opts, ports));
+    const b: Burrow = new Burrow(dir, passwords, configs, (ports) => writeConfigs(b, opts, ports), opts.fdPrefix);
     await b.startAll();
     return b;
   }
@@ -130,7 +133,7 @@ export class Burrow extends DaemonSet {
     try {
       this.write(this.ports);
       await this.spawnDaemon('sd', 'sd', this.configs.sd);
-      await this.spawnDaemon('fd', 'fd', this.configs.fd);
+      await this.spawnDaemon('fd', 'fd', this.configs.fd, undefined, this.fdPrefix);
       this.write(this.ports);
       await this.spawnDaemon('dir', 'dir', this.configs.dir);
       this.write(this.ports);

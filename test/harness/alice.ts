@@ -3,9 +3,10 @@
  * client (alice-fd, the same File daemon as test-fd under a second Client resource)
  * and her own job.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Burrow } from './daemons.js';
+import type { DaemonSet } from './daemon-set.js';
 
 /** Director resources for alice: her Client, her Job and her Console with these commands. */
 export function aliceResources(allowedWhere: string, commands: readonly string[]): string {
@@ -23,10 +24,13 @@ export function aliceConsoleConfig(burrow: Burrow): string {
   return namedConsoleConfig(burrow, 'alice', 'alice-secret');
 }
 
-/** A bconsole configuration that logs in as the named Console; returns its path. */
-export function namedConsoleConfig(burrow: Burrow, name: string, password: string): string {
-  const file = join(burrow.dir, 'etc', `${name}.conf`);
-  writeFileSync(file, `Director { Name = test-dir; Address = 127.0.0.1; DIRport = ${burrow.ports.dir}; Password = "unused" }
-Console { Name = ${JSON.stringify(name)}; Password = ${JSON.stringify(password)} }\n`);
+/**
+ * A bconsole configuration that logs in as the named Console, to the Director the
+ * topology's own console file names (without its password); returns its path.
+ */
+export function namedConsoleConfig(set: DaemonSet, name: string, password: string): string {
+  const director = readFileSync(set.consoleConfig, 'utf8').replace(/Password\s*=\s*"(?:[^"\\]|\\.)*"/i, 'Password = "unused"');
+  const file = join(set.dir, 'etc', `${name}.conf`);
+  writeFileSync(file, `${director.trimEnd()}\nConsole { Name = ${JSON.stringify(name)}; Password = ${JSON.stringify(password)} }\n`);
   return file;
 }

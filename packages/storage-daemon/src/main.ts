@@ -57,7 +57,7 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
     else if (d.resource.deviceType === 'VTape') ensureDirectory(dirname(d.archiveDevice));
   }
   const reservations = new Reservations(configuredDrives(checked.devices, checked.changers, signal));
-  const sessions = new SessionRegistry();
+  const sessions = new SessionRegistry(self.clientConnectWait * 1000);
   const registry = daemonRegistry();
   const running: StorageContext['running'] = new Map();
   const ctx: StorageContext = {

@@ -35,6 +35,10 @@ export const sdStorageSpec = defineResource({
     // How long a session keeps trying to reach a passive client's File daemon
     // (storage-daemon/src/fd/passive-client.ts): Bareos's default, 30 minutes.
     fdConnectTimeout: one(duration().default(1800)),
+    // How long a session waits for its File daemon to connect (common/net/job-sessions.ts):
+    // Bareos's default, 30 minutes, so a Director still trying to reach the client (its FD
+    // Connect Timeout) finds the session open. A canceled job or a Director gone ends the wait.
+    clientConnectWait: one(duration().default(1800)),
     // Bareos's Heartbeat Interval (common/net/heartbeat.ts): on every connection of this
     // daemon, a heartbeat when idle and a silent peer taken as gone after two; 0: none.
     heartbeatInterval: one(duration().default(0)),
@@ -46,7 +50,7 @@ export const sdStorageSpec = defineResource({
   aliases: { port: 'sdPort', address: 'sdAddress' },
   blocks: { sdAddresses: addressesBlock('sdAddresses') },
   unimplemented: [
-    ...bareosTlsExcept('TLS Enable', 'TLS Require'), ...bareosDaemonCommonExcept('Heartbeat Interval', 'Fd Connect Timeout'), 'SD Source Address', 'Client Connect Wait',
+    ...bareosTlsExcept('TLS Enable', 'TLS Require'), ...bareosDaemonCommonExcept('Heartbeat Interval', 'Fd Connect Timeout'), 'SD Source Address',
     'Maximum Network Buffer Size', 'Allow Bandwidth Bursting', 'NDMP Enable', 'NDMP Snooping', 'NDMP Log Level',
     'NDMP Address', 'NDMP Addresses', 'NDMP Port', 'Auto XFlate On Replication', 'Absolute Job Timeout',
     'Collect Device Statistics', 'Collect Job Statistics', 'Statistics Collect Interval', 'Device Reserve By Media Type',

@@ -104,7 +104,7 @@ test('on a real socket: a port nobody listens on is refused and tried again; a p
     const err = await connectRetrying((tryMs) => connect({
       host: '127.0.0.1', port, self: { role: 'director', name: 'dir' }, secret: 'pw', peer: { role: 'client', name: 'fd1' },
       describeTarget: 'File daemon "fd1"', timeoutMs: tryMs,
-    }), { timeoutMs: 600, directive: 'FD Connect Timeout' }).catch((e: unknown) => e as BurrowError);
+    }), { timeoutMs: 600, directive: 'FD Connect Timeout' }).then(() => assert.fail('connected to a silent peer'), (e: unknown) => e as BurrowError);
     const took = Date.now() - started;
     assert.equal(err.code, 'TIMEOUT');
     assert.match(err.message, /^no answer from File daemon "fd1" at 127\.0\.0\.1:\d+ within 0\.6 s; gave up after (one try|2 tries) in [\d.]+ s \(FD Connect Timeout = 0\.6 s\)$/);
@@ -123,7 +123,7 @@ test('on a real socket: a port nobody listens on is refused and tried again; a p
       host: '127.0.0.1', port: closedPort, self: { role: 'director', name: 'dir' }, secret: 'pw', peer: { role: 'client', name: 'fd1' },
       describeTarget: 'File daemon "fd1"',
     });
-  }, { timeoutMs: 1_500, directive: 'FD Connect Timeout', firstPauseMs: 100 }).catch((e: unknown) => e as BurrowError);
+  }, { timeoutMs: 1_500, directive: 'FD Connect Timeout', firstPauseMs: 100 }).then(() => assert.fail('connected to a closed port'), (e: unknown) => e as BurrowError);
   assert.equal(err.code, 'CONNECTION');
   assert.match(err.message, /ECONNREFUSED.*; gave up after \d+ tries in [\d.]+ s \(FD Connect Timeout = 1\.5 s\)$/);
   assert.ok(tries >= 3, `${tries} tries`);

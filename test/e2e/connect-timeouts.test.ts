@@ -93,7 +93,7 @@ test('a File daemon that comes back within the FD Connect Timeout is found; the 
   assert.deepEqual(compareTrees(src, join(topo.restored, src)), []);
 });
 
-test('a Storage daemon that cannot be reached fails a verify within the SD Connect Timeout', async (t) => {
+test('a Storage daemon that cannot be reached fails a verify and a backup within the SD Connect Timeout', async (t) => {
   const src = sampleTree(t);
   const topo = await Topology.start({
     clients: [{ name: 'fd1', include: [src] }],
@@ -113,4 +113,8 @@ test('a Storage daemon that cannot be reached fails a verify within the SD Conne
   assert.match(verify.stdout, /Fatal error: cannot connect to Storage daemon "sd1" at 127\.0\.0\.1:\d+: connect ECONNREFUSED [^;]*; gave up after \d+ tries in [\d.]+ s \(SD Connect Timeout = 3 s\)/, verify.stdout);
   assert.match(verify.stdout, /Termination:\s+\*\*\* Verify Error \*\*\*/, verify.stdout);
   assert.ok(took >= 3_000 && took < 40_000, `the verify took ${took} ms`);
+  // A backup whose one Storage is down: tried until the timeout too (with another Storage after it, once: storage-failover).
+  const lost = await topo.console(['run job=backup-fd1 yes', 'wait', 'messages']);
+  assert.match(lost.stdout, /Fatal error: cannot connect to Storage daemon "sd1" at 127\.0\.0\.1:\d+: connect ECONNREFUSED [^;]*; gave up after \d+ tries in [\d.]+ s \(SD Connect Timeout = 3 s\)/, lost.stdout);
+  assert.match(lost.stdout, /Termination:\s+\*\*\* Backup Error \*\*\*/, lost.stdout);
 });

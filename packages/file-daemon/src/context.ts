@@ -50,6 +50,8 @@ export interface ClientContext {
   passiveSessions: SessionRegistry;
   /** The FileDaemon resource's Heartbeat Interval, in ms (0: none), for every connection. */
   heartbeatMs: number;
+  /** The FileDaemon resource's SD Connect Timeout, in ms: how long a job tries to reach its Storage daemon. */
+  sdConnectTimeoutMs: number;
   /** The FileDaemon resource's Maximum Bandwidth Per Job, bytes/s (0: none): no job goes faster. */
   maximumBandwidthPerJob: number;
 }

@@ -20,6 +20,7 @@ import { awaitReadSessionEnd } from '../sd/read-session.js';
 import { openReadSession, type ReadSession, type StorageTarget } from '../sd/storage-link.js';
 import { partVolumes, readingParts, type ReadPart } from './storage-choice.js';
 import { cartridgeWait, type CartridgeWait } from './cartridge-wait.js';
+import { retryNotice, storagePersisting } from './persisting.js';
 import { endStorageIfClientFailed, type Peers } from './conversation.js';
 import type { JobContext, JobType } from './lifecycle.js';
 import { withLinkTargets } from './link-targets.js';
@@ -121,7 +122,7 @@ async function openRestore(ctx: JobContext, peers: Peers, run: RestoreRun): Prom
     throw new BurrowError('BAD_REQUEST', `the files chosen lie on ${parts.length} read sessions of several Storage daemons, but Client "${plan.restoreClient.name}" is passive (the Storage daemon connects to it once): restore each part on its own`);
   }
   const session = await openPart(ctx, peers, first);
-  const fd = peers.fd = await openClient(env, plan.restoreClient, signal);
+  const fd = peers.fd = await openClient(env, plan.restoreClient, signal, retryNotice(ctx));
   await fd.send('fdRestore', {
     jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace, regexWhere: plan.regexWhere,
     sdAddress: first.storage.address, sdPort: first.storage.port, token: session.token, expectedFiles: files,
@@ -164,7 +165,7 @@ async function openPart(ctx: JobContext, peers: Peers, part: ReadPart): Promise<
   const wait = cartridgeWait(ctx, part.storage);
   await wait.untilIn(partVolumes(part));
   const session = await openReadSession(part.storage, env.directorName, {
-    jobId: id.jobId, jobName: id.job, bootstrap: part.bootstrap, signal, log, opened: (channel) => { peers.sd = channel; },
+    jobId: id.jobId, jobName: id.job, bootstrap: part.bootstrap, signal, log, opened: (channel) => { peers.sd = channel; }, persisting: storagePersisting(ctx),
   });
   log.info(`Using Device "${session.device}" to read.`);
   return { ...session, wait };

@@ -12,6 +12,7 @@ import type { Channel } from '@burrow/common/net/channel';
 import type { burrow } from '@burrow/common/proto/index';
 import { openStorage, type StorageTarget } from '../sd/storage-link.js';
 import type { JobContext } from './lifecycle.js';
+import { storagePersisting } from './persisting.js';
 import type { PoolPlan } from '../media/pools.js';
 import type { StorageSource } from './plan.js';
 
@@ -56,7 +57,8 @@ export async function reserveStorage(ctx: JobContext, storages: readonly Storage
     const last = next === undefined && busy === undefined;
     let sd: Channel;
     try {
-      sd = await openStorage(target, ctx.env.directorName, ctx.signal);
+      // The last one to try is tried until the SD Connect Timeout; one with another after it, once.
+      sd = await openStorage(target, ctx.env.directorName, ctx.signal, last ? storagePersisting(ctx) : undefined);
     } catch (err) {
       const e = toBurrowError(err);
       if (!UNREACHABLE.has(e.code) || last || ctx.signal.aborted) throw e;
@@ -73,7 +75,7 @@ export async function reserveStorage(ctx: JobContext, storages: readonly Storage
     busy ??= target;
   }
   if (busy === undefined) throw new BurrowError('INTERNAL', 'a backup names at least one Storage');
-  const sd = await openStorage(busy, ctx.env.directorName, ctx.signal);
+  const sd = await openStorage(busy, ctx.env.directorName, ctx.signal, storagePersisting(ctx));
   return { target: busy, sd, ready: await open(busy, sd, false) };
 }
 

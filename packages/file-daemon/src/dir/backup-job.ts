@@ -39,6 +39,8 @@ export interface BackupJobContext {
   bandwidth: Bandwidth;
   /** The FileDaemon resource's Heartbeat Interval, in ms. */
   heartbeatMs: number;
+  /** The FileDaemon resource's SD Connect Timeout, in ms. */
+  sdConnectTimeoutMs: number;
   /** Where status client reads how far the backup got. */
   live: LiveProgress;
 }
@@ -50,7 +52,7 @@ export async function runBackupJob(order: burrow.FdBackupOrder, c: BackupJobCont
   const fileset = compileFileSet(order.fileset);
   const accurate = order.accurate ? await receiveState(order.accurateCount, accurateNeeds(order.fileset), c.fromDirector) : null;
   if (accurate) reporter.say('info', `Accurate mode: comparing with ${accurate.entries} files of the current backup state.`);
-  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive, heartbeatMs: c.heartbeatMs };
+  const link = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive, heartbeatMs: c.heartbeatMs, connectTimeoutMs: c.sdConnectTimeoutMs };
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, link);
   try {
     const sink = storageSink(sd, { bandwidth: c.bandwidth, signal });

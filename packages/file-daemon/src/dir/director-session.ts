@@ -72,7 +72,7 @@ async function serveOrder(first: Message, job: { ctx: ClientContext; director: C
       return;
     case 'fdBackup':
       await runJob({ ...job, live, type: 'backup', jobId: first.body.jobId, jobName: first.body.jobName, kind: `${first.body.level} Backup`, scripts: first.body.scripts, bandwidth: Number(first.body.maximumBandwidth) },
-        (signal, reporter, fromDirector, bandwidth) => runBackupJob(first.body, { signal, reporter, director, fromDirector, live, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, compressThread: ctx.compressThread, dataTls: ctx.dataTls, passive, heartbeatMs: ctx.heartbeatMs, bandwidth }));
+        (signal, reporter, fromDirector, bandwidth) => runBackupJob(first.body, { signal, reporter, director, fromDirector, live, policy: ctx.scriptPolicy, clientName: ctx.name, digestThread: ctx.digestThread, compressThread: ctx.compressThread, dataTls: ctx.dataTls, passive, heartbeatMs: ctx.heartbeatMs, sdConnectTimeoutMs: ctx.sdConnectTimeoutMs, bandwidth }));
       return;
     case 'fdSetBandwidth': {
       const { jobId, bytesPerSecond } = first.body;
@@ -94,13 +94,13 @@ async function serveOrder(first: Message, job: { ctx: ClientContext; director: C
       return;
     case 'fdRestore':
       await runJob({ ...job, live, type: 'restore', jobId: first.body.jobId, jobName: first.body.jobName, kind: 'Restore', scripts: first.body.scripts }, (signal, reporter, fromDirector) =>
-        runRestoreJob(first.body, { signal, reporter, fromDirector, live, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread, passive, heartbeatMs: ctx.heartbeatMs }));
+        runRestoreJob(first.body, { signal, reporter, fromDirector, live, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread, passive, heartbeatMs: ctx.heartbeatMs, sdConnectTimeoutMs: ctx.sdConnectTimeoutMs }));
       return;
     case 'fdVerify': {
       const order = first.body;
       const fromVolume = order.level === 'VolumeToCatalog' || order.level === 'Data';
       await runJob({ ...job, live, type: 'verify', jobId: order.jobId, jobName: order.jobName, kind: `${order.level} Verify`, scripts: order.scripts }, (signal, reporter) => (fromVolume
-        ? runVolumeVerify(order, director, reporter, { signal, tls: ctx.dataTls, caution: (text) => reporter.say('caution', text), passive, heartbeatMs: ctx.heartbeatMs })
+        ? runVolumeVerify(order, director, reporter, { signal, tls: ctx.dataTls, caution: (text) => reporter.say('caution', text), passive, heartbeatMs: ctx.heartbeatMs, connectTimeoutMs: ctx.sdConnectTimeoutMs })
         : runDiskVerify(order, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name))));
       return;
     }

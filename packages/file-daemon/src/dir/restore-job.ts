@@ -35,6 +35,8 @@ export interface RestoreJobContext {
   passive?: OpenedSession;
   /** The FileDaemon resource's Heartbeat Interval, in ms. */
   heartbeatMs: number;
+  /** The FileDaemon resource's SD Connect Timeout, in ms. */
+  sdConnectTimeoutMs: number;
   /** The Director's messages during the job: each next read session's address. */
   fromDirector: () => Promise<Message>;
   /** Where status client reads how far the restore got. */
@@ -65,7 +67,7 @@ export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobC
     rewrites: order.regexWhere ? parseRegexWhere(order.regexWhere) : undefined,
   });
   c.live.sample = () => writer.progress();
-  const link: DataLink = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive, heartbeatMs: c.heartbeatMs };
+  const link: DataLink = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive, heartbeatMs: c.heartbeatMs, connectTimeoutMs: c.sdConnectTimeoutMs };
   let wireBytes = 0;
   try {
     const sessions = Math.max(1, order.readSessions);

@@ -4,6 +4,7 @@
  * the Director handed us; it is good for this one connection only.
  */
 import { connect } from '@burrow/common/net/client';
+import { connectRetrying } from '@burrow/common/net/connect-retry';
 import { FramePool } from '@burrow/common/net/frame-pool';
 import type { Channel } from '@burrow/common/net/channel';
 import type { OpenedSession } from '@burrow/common/net/job-sessions';
@@ -29,6 +30,8 @@ export interface DataLink {
   readonly passive?: OpenedSession;
   /** The FileDaemon resource's Heartbeat Interval, in ms. */
   readonly heartbeatMs: number;
+  /** The FileDaemon resource's SD Connect Timeout, in ms: how long a Storage daemon that cannot be reached is tried (common/net/connect-retry.ts). */
+  readonly connectTimeoutMs: number;
 }
 
 export async function openStorageSession(addr: SessionAddress, link: DataLink): Promise<Channel> {
@@ -36,7 +39,7 @@ export async function openStorageSession(addr: SessionAddress, link: DataLink): 
   if (!addr.sdAddress || !addr.sdPort || addr.token.length < 16) {
     throw new BurrowError('PROTOCOL', 'the job order names no usable Storage daemon session');
   }
-  const channel = await connect({
+  const channel = await connectRetrying((tryMs) => connect({
     host: addr.sdAddress,
     port: addr.sdPort,
     self: { role: 'job', name: String(addr.jobId) },
@@ -46,9 +49,10 @@ export async function openStorageSession(addr: SessionAddress, link: DataLink): 
     signal: link.signal,
     tls: link.tls,
     heartbeatMs: link.heartbeatMs,
+    timeoutMs: tryMs,
     // A restore's records are given back once written (RestoreWriter), so their buffers serve again.
     framePool: new FramePool(),
-  });
+  }), { timeoutMs: link.connectTimeoutMs, directive: 'SD Connect Timeout', signal: link.signal, onRetry: link.caution });
   if (!link.tls) {
     link.caution(`the data connection to the Storage daemon at ${addr.sdAddress}:${addr.sdPort} is not encrypted (TLS Enable = no): file data crosses the network in the clear`);
   }

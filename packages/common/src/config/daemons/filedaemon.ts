@@ -38,14 +38,16 @@ export const fileDaemonSpec = defineResource({
     heartbeatInterval: one(duration().default(0)),
     // Bytes/s any job may send its data at, whatever the Director asks (the lower wins).
     maximumBandwidthPerJob: one(speed().optional()),
+    // How long a job keeps trying to reach its Storage daemon (sd/storage-link.ts): Bareos's default, 30 minutes.
+    sdConnectTimeout: one(duration().default(1800)),
     ...METRICS_FIELDS,
   },
   aliases: { port: 'fdPort', address: 'fdAddress' },
   blocks: { fdAddresses: addressesBlock('fdAddresses') },
   unimplemented: [
-    ...bareosTlsExcept('TLS Enable'), ...bareosDaemonCommonExcept('Heartbeat Interval', 'Maximum Bandwidth Per Job'), 'FD Source Address', 'Maximum Network Buffer Size',
+    ...bareosTlsExcept('TLS Enable'), ...bareosDaemonCommonExcept('Heartbeat Interval', 'Maximum Bandwidth Per Job', 'Sd Connect Timeout'), 'FD Source Address', 'Maximum Network Buffer Size',
     'PKI Signatures', 'PKI Encryption', 'PKI Key Pair', 'PKI Signer', 'PKI Master Key', 'PKI Cipher',
-    'Allow Bandwidth Bursting', 'Always Use LMDB', 'LMDB Threshold', 'Compatible', 'Sd Connect Timeout',
+    'Allow Bandwidth Bursting', 'Always Use LMDB', 'LMDB Threshold', 'Compatible',
   ],
 });
 

@@ -2,16 +2,18 @@
  * Bandwidth limits (issue 15): a backup under its Job's `Maximum Bandwidth` sends its data
  * no faster than the limit (within 10%, measured as bytes on the wire over time through
  * a counting relay in front of the Storage daemon), and `setbandwidth limit= jobid=`
- * changes the limit of the running job: the rate follows, still within 10%.
+ * changes the limit of the running job: the rate follows, still within 10%. A restore
+ * and a volume verify under their Job's Maximum Bandwidth read their data no faster.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow, waitFor } from '../harness/daemons.js';
 import { CountingProxy } from '../harness/counting-proxy.js';
+import { compareTrees } from '../harness/tree.js';
 
 const FIRST = 250_000; // Maximum Bandwidth = 250 kb/s (Bareos's kb: 1000 bytes)
 const SECOND = 600 * 1024; // setbandwidth limit=600: kb/s of 1024 bytes, as Bareos reads it
@@ -57,4 +59,70 @@ test('Maximum Bandwidth holds a backup to its limit, and setbandwidth changes it
   assert.ok(first >= FIRST * 0.5, `${Math.round(first)} B/s: far below the limit of ${FIRST}`);
   assert.ok(second <= SECOND * 1.1, `${Math.round(second)} B/s under a limit of ${SECOND}`);
   assert.ok(second >= first * 1.4, `the new limit did not take: ${Math.round(first)} then ${Math.round(second)} B/s`);
+});
+
+/** The bytes of the files below `dir` so far. */
+function bytesBelow(dir: string): number {
+  let n = 0;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) n += statSync(p).size;
+    }
+  };
+  try {
+    walk(dir);
+  } catch {
+    // not made yet
+  }
+  return n;
+}
+
+const READ_LIMIT = 500_000; // Maximum Bandwidth = 500 kb/s on the restore and verify Jobs
+
+test('Maximum Bandwidth holds a restore and a volume verify to their limit: the File daemon reads no faster', async (t) => {
+  const src = mkdtempSync(join(tmpdir(), 'burrow-bandwidth-read-'));
+  t.after(() => rmSync(src, { recursive: true, force: true }));
+  // Many small files: records of 20 kB, so the restored bytes follow the rate closely.
+  for (let i = 0; i < 250; i++) writeFileSync(join(src, `f${i}`), randomBytes(20_000));
+  const b = await Burrow.start({
+    include: [src],
+    directorResources: `
+Job { Name = RestoreSlow; Type = Restore; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard; Maximum Bandwidth = ${READ_LIMIT / 1000} kb/s }
+Job { Name = VerifySlow; Type = Verify; Level = VolumeToCatalog; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard; Verify Job = backup-test; Maximum Bandwidth = ${READ_LIMIT / 1000} kb/s }
+Job { Name = VerifyFast; Type = Verify; Level = VolumeToCatalog; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Full; Messages = Standard; Verify Job = backup-test }`,
+  });
+  t.after(() => b.stop());
+  const backup = await b.console(['run job=backup-test yes', 'wait', 'messages']);
+  assert.match(backup.stdout, /Termination:\s+Backup OK\n/, `${backup.stdout}\n${b.logs()}`);
+
+  // The restore: its rate measured as the bytes it has written, over 2 s once under way.
+  const where = join(b.dir, 'slow');
+  await b.console([`restore client=test-fd select current all done restorejob=RestoreSlow where=${where} yes`]);
+  await waitFor(() => bytesBelow(where) > 300_000, 30_000, () => `nothing restored\n${b.logs()}`);
+  const [t1, n1] = [Date.now(), bytesBelow(where)];
+  await new Promise((r) => setTimeout(r, 2000));
+  const [t2, n2] = [Date.now(), bytesBelow(where)];
+  const restoreRate = ((n2 - n1) * 1000) / (t2 - t1);
+  // setbandwidth reaches a restore too: the rest at full speed.
+  const lifted = await b.console(['setbandwidth limit=0 jobid=2', 'wait', 'messages']);
+  assert.match(lifted.stdout, /2000 OK Bandwidth unlimited for JobId 2/, lifted.stdout);
+  assert.match(lifted.stdout, /Termination:\s+Restore OK\n/, `${lifted.stdout}\n${b.logs()}`);
+  assert.deepEqual(compareTrees(src, join(where, src)), []);
+
+  // The verify: 5 MB at 500 kB/s takes 10 s; the same verify without a limit, a second or two.
+  const timed = async (job: string): Promise<number> => {
+    const started = Date.now();
+    const r = await b.console([`run job=${job} yes`, 'wait', 'messages']);
+    assert.match(r.stdout, /Termination:\s+Verify OK\n/, `${r.stdout}\n${b.logs()}`);
+    return Date.now() - started;
+  };
+  const fast = await timed('VerifyFast');
+  const slow = await timed('VerifySlow');
+  t.diagnostic(`restore under ${READ_LIMIT} B/s: measured ${Math.round(restoreRate)} B/s; verify of 5 MB: ${fast} ms unlimited, ${slow} ms under the limit`);
+  assert.ok(restoreRate <= READ_LIMIT * 1.1, `the restore read ${Math.round(restoreRate)} B/s under a limit of ${READ_LIMIT}`);
+  assert.ok(restoreRate >= READ_LIMIT * 0.5, `the restore read ${Math.round(restoreRate)} B/s: far below the limit of ${READ_LIMIT}`);
+  assert.ok(slow >= (5_000_000 / READ_LIMIT) * 1000 * 0.9, `the limited verify took ${slow} ms, less than 5 MB at ${READ_LIMIT} B/s allows`);
+  assert.ok(fast < slow / 2, `the verify without a limit took ${fast} ms, the limited one ${slow} ms`);
 });

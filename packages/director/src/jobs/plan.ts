@@ -101,6 +101,8 @@ export interface RestorePlan {
   replace: Replace;
   /** A user's own restore (Console "Restore Owner"): the FD makes everything theirs. */
   owner?: { uid: number; gid: number };
+  /** Bytes/s the restore client may read the data at, as a backup's `maximumBandwidth` (of the restore client); 0 none. */
+  maximumBandwidth: number;
   messages: string;
   priority: number;
   limits: RunLimits;
@@ -130,6 +132,8 @@ export interface VerifyPlan {
   verifyJob: string | null;
   /** `jobid=` on the run command: the very job to verify. */
   verifyJobId: number | null;
+  /** Bytes/s a volume level may read the data at, as a backup's `maximumBandwidth`; 0 none. */
+  maximumBandwidth: number;
   messages: string;
   priority: number;
   limits: RunLimits;

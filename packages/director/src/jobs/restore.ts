@@ -128,7 +128,7 @@ async function openRestore(ctx: JobContext, peers: Peers, run: RestoreRun): Prom
     sdAddress: first.storage.address, sdPort: first.storage.port, token: session.token, expectedFiles: files,
     scripts: clientScripts(plan.scripts, vars),
     restoreOwner: plan.owner ?? null, passive: plan.restoreClient.passive,
-    readSessions: parts.length,
+    readSessions: parts.length, maximumBandwidth: plan.maximumBandwidth,
   });
   await connectStorageIfPassive(plan.restoreClient, session.sd);
   const client = { ended: false };

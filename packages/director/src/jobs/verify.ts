@@ -116,6 +116,7 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
   const fd = peers.fd = await openClient(env, plan.client, signal, retryNotice(ctx));
   await fd.send('fdVerify', {
     ...run.order, sdAddress: storage.address, sdPort: storage.port, token, digestAlgorithms: run.check.digestAlgorithms, passive: plan.client.passive,
+    maximumBandwidth: plan.maximumBandwidth,
   });
   await connectStorageIfPassive(plan.client, sd);
   const nameFile = (jobId: number, fileIndex: number): Buffer | undefined => env.catalog.filePath(jobId, fileIndex);

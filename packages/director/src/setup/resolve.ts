@@ -61,6 +61,11 @@ export function storageTarget(config: DirectorConfig, name: string): StorageTarg
   };
 }
 
+/** Bytes/s a job's data may move at: the Job's Maximum Bandwidth, else its Client's Maximum Bandwidth Per Job; 0 none. */
+function jobBandwidth(config: DirectorConfig, job: JobResource, client: string): number {
+  return job.maximumBandwidth ?? findResource(config.clients, client)?.maximumBandwidthPerJob ?? 0;
+}
+
 /** A Client's or Storage's Heartbeat Interval in ms, else the Director's (Bareos: the more specific wins). */
 export function heartbeatMs(config: DirectorConfig, resource: ClientResource | StorageResource): number {
   return (resource.heartbeatInterval ?? config.director.heartbeatInterval) * 1000;
@@ -109,7 +114,7 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
     pools,
     fileset: { name: fs.name, spec, digest: fileSetDigest(spec) },
     accurate: job.accurate,
-    maximumBandwidth: job.maximumBandwidth ?? findResource(config.clients, client.name)?.maximumBandwidthPerJob ?? 0,
+    maximumBandwidth: jobBandwidth(config, job, client.name),
     writeBootstrap: bootstrapTarget(job.writeBootstrap, resolvePath),
     messages: job.messages ?? '',
     priority: job.priority,
@@ -226,6 +231,7 @@ export function resolveRestore(config: DirectorConfig, r: RestoreRequest): Resto
     ...(r.owner ? { owner: r.owner } : {}),
     ...(r.bootstrapFile !== undefined ? { bootstrapFile: r.bootstrapFile } : {}),
     ...(r.writeBootstrap !== undefined ? { writeBootstrap: r.writeBootstrap } : {}),
+    maximumBandwidth: jobBandwidth(config, r.job, restoreClient.name),
     messages: r.job.messages ?? '',
     priority: r.job.priority,
   };
@@ -272,6 +278,7 @@ export function resolveVerify(config: DirectorConfig, job: JobResource, o: Overr
     fileset: { name: fs.name, spec, digest: fileSetDigest(spec) },
     verifyJob: verifyJob?.name ?? null,
     verifyJobId: o.jobId ?? null,
+    maximumBandwidth: jobBandwidth(config, job, client.name),
     limits: runLimits(config, job, client.name, storage),
     scripts: jobScripts(job),
     messages: job.messages ?? '',

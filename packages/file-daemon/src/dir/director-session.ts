@@ -93,14 +93,14 @@ async function serveOrder(first: Message, job: { ctx: ClientContext; director: C
         runEstimate(first.body, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name)));
       return;
     case 'fdRestore':
-      await runJob({ ...job, live, type: 'restore', jobId: first.body.jobId, jobName: first.body.jobName, kind: 'Restore', scripts: first.body.scripts }, (signal, reporter, fromDirector) =>
-        runRestoreJob(first.body, { signal, reporter, fromDirector, live, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread, passive, heartbeatMs: ctx.heartbeatMs, sdConnectTimeoutMs: ctx.sdConnectTimeoutMs }));
+      await runJob({ ...job, live, type: 'restore', jobId: first.body.jobId, jobName: first.body.jobName, kind: 'Restore', scripts: first.body.scripts, bandwidth: Number(first.body.maximumBandwidth) }, (signal, reporter, fromDirector, bandwidth) =>
+        runRestoreJob(first.body, { signal, reporter, fromDirector, live, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread, passive, heartbeatMs: ctx.heartbeatMs, sdConnectTimeoutMs: ctx.sdConnectTimeoutMs, bandwidth }));
       return;
     case 'fdVerify': {
       const order = first.body;
       const fromVolume = order.level === 'VolumeToCatalog' || order.level === 'Data';
-      await runJob({ ...job, live, type: 'verify', jobId: order.jobId, jobName: order.jobName, kind: `${order.level} Verify`, scripts: order.scripts }, (signal, reporter) => (fromVolume
-        ? runVolumeVerify(order, director, reporter, { signal, tls: ctx.dataTls, caution: (text) => reporter.say('caution', text), passive, heartbeatMs: ctx.heartbeatMs, connectTimeoutMs: ctx.sdConnectTimeoutMs })
+      await runJob({ ...job, live, type: 'verify', jobId: order.jobId, jobName: order.jobName, kind: `${order.level} Verify`, scripts: order.scripts, bandwidth: Number(order.maximumBandwidth) }, (signal, reporter, _fromDirector, bandwidth) => (fromVolume
+        ? runVolumeVerify(order, director, reporter, { signal, tls: ctx.dataTls, caution: (text) => reporter.say('caution', text), passive, heartbeatMs: ctx.heartbeatMs, connectTimeoutMs: ctx.sdConnectTimeoutMs, bandwidth })
         : runDiskVerify(order, director, signal, reporter, (command) => refusal(command, ctx.scriptPolicy, ctx.name))));
       return;
     }

@@ -14,6 +14,7 @@ import type { DigestThread } from '../digest/thread.js';
 import type { JobReporter } from './job-reporter.js';
 import type { LiveProgress } from '../context.js';
 import type { CommandRefusal } from '../fileset/lists.js';
+import type { Bandwidth } from '../backup/bandwidth.js';
 import { parseRegexWhere } from '@burrow/common/names/rewrite';
 
 function replaceMode(text: string | null | undefined): ReplaceMode {
@@ -37,6 +38,8 @@ export interface RestoreJobContext {
   heartbeatMs: number;
   /** The FileDaemon resource's SD Connect Timeout, in ms. */
   sdConnectTimeoutMs: number;
+  /** The job's limit for the data it reads (the order's Maximum Bandwidth, setbandwidth). */
+  bandwidth: Bandwidth;
   /** The Director's messages during the job: each next read session's address. */
   fromDirector: () => Promise<Message>;
   /** Where status client reads how far the restore got. */
@@ -67,7 +70,7 @@ export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobC
     rewrites: order.regexWhere ? parseRegexWhere(order.regexWhere) : undefined,
   });
   c.live.sample = () => writer.progress();
-  const link: DataLink = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive, heartbeatMs: c.heartbeatMs, connectTimeoutMs: c.sdConnectTimeoutMs };
+  const link: DataLink = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive, heartbeatMs: c.heartbeatMs, connectTimeoutMs: c.sdConnectTimeoutMs, bandwidth: c.bandwidth };
   let wireBytes = 0;
   try {
     const sessions = Math.max(1, order.readSessions);
@@ -87,7 +90,7 @@ export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobC
 async function readFrom(address: SessionAddress, writer: RestoreWriter, link: DataLink): Promise<number> {
   const sd = await openStorageSession(address, link);
   try {
-    return await readSession(sd, writer, link.signal, 'restore');
+    return await readSession(sd, writer, link.signal, 'restore', link.bandwidth);
   } finally {
     sd.close('restore stream done');
   }

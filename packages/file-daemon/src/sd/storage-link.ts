@@ -32,6 +32,8 @@ export interface DataLink {
   readonly heartbeatMs: number;
   /** The FileDaemon resource's SD Connect Timeout, in ms: how long a Storage daemon that cannot be reached is tried (common/net/connect-retry.ts). */
   readonly connectTimeoutMs: number;
+  /** A restore's or verify's limit for the data it reads (Maximum Bandwidth, setbandwidth); absent: none. */
+  readonly bandwidth?: Bandwidth;
 }
 
 export async function openStorageSession(addr: SessionAddress, link: DataLink): Promise<Channel> {
@@ -99,9 +101,12 @@ export interface RecordConsumer {
 
 /**
  * Reads a restore or verify session from the SD to its end, handing every record to
- * `consumer`; returns the data bytes received. The caller closes the channel.
+ * `consumer`; returns the data bytes received. The caller closes the channel. Under a
+ * bandwidth `limit` each record is read no sooner than the bytes before it allow, as
+ * Bareos limits a socket's reads: the data then waits in the Storage daemon, whose
+ * writes the full socket holds back, so the data moves at the limit on the wire too.
  */
-export async function readSession(sd: Channel, consumer: RecordConsumer, signal: AbortSignal, what: string): Promise<number> {
+export async function readSession(sd: Channel, consumer: RecordConsumer, signal: AbortSignal, what: string, limit?: Bandwidth): Promise<number> {
   let wireBytes = 0;
   for (;;) {
     const msg = await sd.receive(signal);
@@ -114,5 +119,6 @@ export async function readSession(sd: Channel, consumer: RecordConsumer, signal:
     if (signal.aborted) throw new BurrowError('JOB_CANCELED', `the ${what} was canceled`);
     wireBytes += msg.body.data.length;
     await consumer.accept(msg.body);
+    if (limit && limit.limit > 0) await limit.take(msg.body.data.length, signal);
   }
 }

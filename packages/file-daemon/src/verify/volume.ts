@@ -20,7 +20,7 @@ export async function runVolumeVerify(order: burrow.FdVerifyOrder, director: Cha
   const sd = await openStorageSession({ jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, link);
   let wireBytes = 0;
   try {
-    wireBytes = await readSession(sd, digester, signal, 'verify');
+    wireBytes = await readSession(sd, digester, signal, 'verify', link.bandwidth);
   } finally {
     sd.close('verify stream done');
   }

@@ -124,5 +124,6 @@ Job { Name = VerifyFast; Type = Verify; Level = VolumeToCatalog; Client = test-f
   assert.ok(restoreRate <= READ_LIMIT * 1.1, `the restore read ${Math.round(restoreRate)} B/s under a limit of ${READ_LIMIT}`);
   assert.ok(restoreRate >= READ_LIMIT * 0.5, `the restore read ${Math.round(restoreRate)} B/s: far below the limit of ${READ_LIMIT}`);
   assert.ok(slow >= (5_000_000 / READ_LIMIT) * 1000 * 0.9, `the limited verify took ${slow} ms, less than 5 MB at ${READ_LIMIT} B/s allows`);
-  assert.ok(fast < slow / 2, `the verify without a limit took ${fast} ms, the limited one ${slow} ms`);
+  // A loaded machine slows both runs; the limit adds its own seconds.
+  assert.ok(slow - fast >= 3_000, `the verify without a limit took ${fast} ms, the limited one ${slow} ms`);
 });

@@ -35,6 +35,7 @@ export { loadFileDaemonConfig, type FileDaemonConfig, type FileDaemonResource } 
 export { loadConsoleConfig, type ConsoleConfig, type ConsoleDirectorResource, type NamedConsoleResource } from './daemons/console.js';
 export type { MessageDestination } from './schema/messages.js';
 export { MESSAGE_TYPES } from './schema/messages.js';
+export { poolAllowsClient, poolRefusal, type ClientLimitedPool } from './director/allowed-clients.js';
 export { findResource, type Sourced } from './schema/daemon.js';
 export { formatProblem, type ConfigWarning, type Frozen } from './schema/problems.js';
 export type { Position } from './syntax/ast.js';

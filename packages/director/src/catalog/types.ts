@@ -89,6 +89,8 @@ export interface PoolInput {
   cleaningPrefix?: string;
   minBlocksize?: number;
   maxBlocksize?: number;
+  /** The Pool's Allowed Clients (Client names); empty: any client may write to the pool. */
+  allowedClients?: readonly string[];
 }
 export interface PoolRow extends Required<PoolInput> {
   poolId: number;

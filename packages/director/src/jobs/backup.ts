@@ -124,6 +124,7 @@ async function openSession(ctx: JobContext, plan: BackupPlan, sd: Channel, onlyI
   await sd.send('sdBackup', {
     jobId: id.jobId, jobName: id.job, client: plan.client.name, fileset: plan.fileset.name,
     level: LEVEL_NAMES[plan.level], pool: plan.pool.name, poolType: 'Backup', ...reservationOf(plan.storage), onlyIfFree,
+    poolAllowedClients: [...plan.pool.allowedClients],
   });
   return awaitSessionReady(sd, { log, storageName: plan.storage.name, signal });
 }

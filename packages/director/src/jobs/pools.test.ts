@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { PoolPlan } from '../media/pools.js';
 import { poolForLevel, type BasePoolSource, type PoolCandidates } from './pools.js';
 
-const pool = (name: string): PoolPlan => ({ name, labelFormat: null, maximumVolumeBytes: 0 });
+const pool = (name: string): PoolPlan => ({ name, labelFormat: null, maximumVolumeBytes: 0, allowedClients: [] });
 
 /** Job Pool "Job" with the stock JobDefs' level pools, plus what a test adds. */
 function candidates(baseSource: BasePoolSource = 'Job resource', base = 'Job', run: Partial<Record<'F' | 'I' | 'D', string>> = {}): PoolCandidates {

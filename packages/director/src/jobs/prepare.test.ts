@@ -9,7 +9,7 @@ import type { BackupPlan } from './plan.js';
 import { prepareRun } from './prepare.js';
 import type { StorageTarget } from '../sd/storage-link.js';
 
-const pool = (name: string): PoolPlan => ({ name, labelFormat: null, maximumVolumeBytes: 0 });
+const pool = (name: string): PoolPlan => ({ name, labelFormat: null, maximumVolumeBytes: 0, allowedClients: [] });
 
 const target = (name: string, maximumConcurrentJobs: number): StorageTarget => ({
   name, address: '127.0.0.1', port: 9103, password: 'x', device: `${name}Storage`, devices: [`${name}Storage`], mediaType: name, autoChanger: false, maximumConcurrentJobs,
@@ -53,6 +53,27 @@ test('an Incremental with no Full becomes a Full in the Full pool; with a Full i
     assert.equal(next.row.poolId, catalog.getPool('Incremental')?.poolId);
     assert.equal(next.plan.kind === 'backup' && `${next.plan.storage.name} (From ${next.plan.storageSource})`, 'File (From Job resource)');
     assert.equal(next.basis.since, 1000);
+  } finally {
+    catalog.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("an Incremental upgraded to a Full is refused when the Full pool's Allowed Clients leave its client out", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'burrow-prepare-'));
+  const catalog = openSqliteCatalog(join(dir, 'burrow.db'));
+  try {
+    for (const name of ['Job', 'Full', 'Incremental']) catalog.ensurePool({ name });
+    const plan = backupPlan('I');
+    const full = { ...pool('Full'), allowedClients: ['other-fd'] };
+    const limited: BackupPlan = { ...plan, pools: { ...plan.pools, levels: { ...plan.pools.levels, F: { pool: full, fromRun: false } } } };
+    assert.throws(() => prepareRun(catalog, limited, 1000), {
+      code: 'BAD_REQUEST',
+      message: 'Job "backup-client" refused: Pool "Full" takes data only of its Allowed Clients (other-fd), not of Client "client-fd".',
+    });
+    // The same client named in another case is the same Client.
+    const allowed: BackupPlan = { ...plan, pools: { ...plan.pools, levels: { ...plan.pools.levels, F: { pool: { ...full, allowedClients: ['Client-FD'] }, fromRun: false } } } };
+    assert.equal(prepareRun(catalog, allowed, 1000).plan.kind === 'backup' && prepareRun(catalog, allowed, 1000).row.level, 'F');
   } finally {
     catalog.close();
     rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,8 @@
  * catalog row. Decided when the job is submitted, so `status dir` and `list jobs` show
  * the level it will run at.
  */
+import { BurrowError } from '@burrow/common/errors/index';
+import { poolRefusal } from '@burrow/common/config/index';
 import type { Catalog, JobInput, JobLevel } from '../catalog/index.js';
 import { chooseBaseline, type Basis } from './baseline.js';
 import { VERIFY_LEVEL_CODES, type JobPlan } from './plan.js';
@@ -34,6 +36,9 @@ export function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: numb
     const { level: decided, ...built } = chooseBaseline(catalog, plan, clientId, fileSetId);
     // The pool follows the level, also an upgraded one (Bareos's forced pool overrides).
     const { pool, source } = poolForLevel(plan.pools, decided, decided !== plan.level);
+    // Checked on the pool the level decided, whichever way it came (Job, run pool=, Run line, upgrade).
+    const refusal = poolRefusal(pool, plan.client.name);
+    if (refusal) throw new BurrowError('BAD_REQUEST', `Job "${plan.jobName}" refused: ${refusal}.`);
     // The Pool's Storage overrides the Job's, so the Storage follows the pool too.
     const { storages, storageSource } = writingStorages(plan.jobStorages, plan.storageSource === 'command line' ? 'command line' : 'Job resource', pool);
     const storage = storages[0] ?? plan.storage;

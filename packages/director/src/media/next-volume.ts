@@ -26,6 +26,7 @@ import type { VolumeChoice, VolumeSearchResult } from './choice.js';
 import { expandLabelFormat, hasVariables, numberedName, volumeNameProblem, type LabelVariables } from './label-format.js';
 import { enforceLimits } from './limits.js';
 import { hasRoom, mediaDefaults, scratchPoolOf } from './pools.js';
+import { moveRefusal } from './client-sets.js';
 import { pruneVolume } from './prune.js';
 import { pruneVolumesOfPool } from './prune-volumes.js';
 import type { VolumeReservations } from './reservations.js';
@@ -176,7 +177,12 @@ function fromScratch(s: Search): VolumeChoice | undefined {
   if (!s.w.labelMedia) return undefined;
   const scratch = scratchPoolOf(s.catalog, s.w.pool);
   if (!scratch) return undefined;
-  const m = find(s, scratch, ['Append']);
+  let m = find(s, scratch, ['Append']);
+  const refusal = m && moveRefusal(s.catalog, m, s.w.pool);
+  if (refusal) {
+    s.lines.push(`${refusal}: not taken from the scratch pool.`);
+    m = undefined;
+  }
   const choice = m ? existing(m, 'append', { moveTo: s.w.pool }) : recyclable(s, scratch, s.w.pool);
   if (!choice) return undefined;
   if (!hasRoom(s.catalog, s.w.pool)) {

@@ -29,7 +29,7 @@ export function poolInput(p: PoolResource, poolIdOf: (name: string) => number | 
     recyclePoolId: p.recyclePool === undefined ? null : poolIdOf(p.recyclePool),
     scratchPoolId: p.scratchPool === undefined ? null : poolIdOf(p.scratchPool),
     actionOnPurge: p.actionOnPurge === 'Truncate' ? ON_PURGE_TRUNCATE : ON_PURGE_NONE,
-    cleaningPrefix: p.cleaningPrefix,
+    cleaningPrefix: p.cleaningPrefix, allowedClients: p.allowedClients,
   };
 }
 
@@ -75,4 +75,6 @@ export interface PoolPlan {
   maximumVolumeBytes: number;
   /** The Pool's `Storage` list, resolved; absent or empty: the Job's Storage applies. */
   storages?: readonly StorageTarget[];
+  /** The Pool's Allowed Clients; empty: any client (allowed-clients.ts). */
+  allowedClients: readonly string[];
 }

@@ -6,7 +6,7 @@
  * as in Bareos. A reload hands it the new configuration's entries (`replaceEntries`):
  * the loop wakes and goes on from the minute it had checked, with the new runs.
  */
-import { findResource, type DirectorConfig, type JobResource } from '@burrow/common/config/index';
+import { findResource, poolRefusal, type DirectorConfig, type JobResource } from '@burrow/common/config/index';
 import { Problems } from '@burrow/common/config/schema/problems';
 import type { Logger } from '@burrow/common/log/index';
 import { firingsBetween, type Firing } from './calendar.js';
@@ -49,13 +49,25 @@ export function scheduleEntries(config: DirectorConfig, problems?: Problems): Sc
     if (client && !client.enabled) continue;
     const schedule = findResource(config.schedules, job.schedule);
     for (const run of parsed.get(job.schedule.toLowerCase()) ?? []) {
-      const misfit = levelMisfit(job, run);
+      const misfit = levelMisfit(job, run) ?? poolMisfit(config, job, run);
       if (misfit) found.error({ file: job.source.file, line: job.source.line, resource: job.source.label, directive: 'Schedule', message: `"${job.schedule}": ${misfit}` });
       else entries.push({ run, item: { job, schedule: schedule?.name ?? job.schedule } });
     }
   }
   if (!problems) found.throwIfAny();
   return entries;
+}
+
+/** A Run line's pool override that would put the Job's Client's data in a pool not allowed to it (Allowed Clients). */
+function poolMisfit(config: DirectorConfig, job: JobResource, run: RunSpec): string | undefined {
+  if ((job.type ?? 'Backup') !== 'Backup' || !job.client) return undefined;
+  const o = run.overrides;
+  for (const name of [o.pool, o.fullPool, o.incrementalPool, o.differentialPool]) {
+    const pool = name === undefined ? undefined : findResource(config.pools, name);
+    const refusal = pool && poolRefusal(pool, job.client);
+    if (refusal) return refusal;
+  }
+  return undefined;
 }
 
 const SCHEDULED_LEVELS: Readonly<Record<string, readonly RunLevel[]>> = {

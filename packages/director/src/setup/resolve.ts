@@ -141,7 +141,7 @@ function poolPlan(config: DirectorConfig, name: string | undefined, job: string)
   const pool = need(config.pools, name, 'Pool', job);
   return {
     name: pool.name, labelFormat: pool.labelFormat ?? null, maximumVolumeBytes: pool.maximumVolumeBytes ?? 0,
-    storages: pool.storage.map((s) => storageTarget(config, s)),
+    storages: pool.storage.map((s) => storageTarget(config, s)), allowedClients: pool.allowedClients,
   };
 }
 

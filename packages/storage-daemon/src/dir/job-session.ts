@@ -6,6 +6,7 @@
  * (DirectorPump), so a cancel also ends a wait for a drive.
  */
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
+import { poolRefusal } from '@burrow/common/config/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { Logger } from '@burrow/common/log/index';
 import type { burrow } from '@burrow/common/proto/index';
@@ -38,6 +39,9 @@ interface JobSession<R extends Held> {
 }
 
 export function backupSession(ctx: StorageContext, director: Channel, log: Logger, order: burrow.SdBackupSession): Promise<void> {
+  // Cartridge sets per client: checked before any drive is reserved (the rule comes in the order, see the .proto).
+  const refusal = poolRefusal({ name: order.pool, allowedClients: order.poolAllowedClients }, order.client);
+  if (refusal) return Promise.reject(new BurrowError('JOB_FAILED', `Storage daemon ${ctx.name} refuses JobId ${order.jobId}: ${refusal}`));
   const request = { jobId: order.jobId, storage: order.storage, mediaType: order.mediaType, pool: order.pool, devices: candidates(order) };
   return withSession({
     ctx, director, log, jobId: order.jobId,

@@ -129,6 +129,8 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
         continue;
       }
       askingAgain = '';
+      // The session's pool is the one whose Allowed Clients were checked at reservation: no volume of another.
+      if (reply.poolName !== o.order.pool) throw new BurrowError('DEVICE', `Volume "${reply.volumeName}" is in Pool "${reply.poolName}", not in the job's Pool "${o.order.pool}"`);
       if (reservation.inUseElsewhere(reply.volumeName)) {
         if (++refused >= MAX_UNUSABLE_VOLUMES) throw new BurrowError('DEVICE', `Volume "${reply.volumeName}" is in use on another drive, and so were the ${refused - 1} before it`);
         taken.add(reply.volumeName);

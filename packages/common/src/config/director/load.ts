@@ -2,7 +2,8 @@
  * Loads and checks a Director configuration (`burrow-dir.conf` or `burrow-dir.d/`).
  */
 import type { z } from 'zod';
-import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
+import { poolRefusal } from './allowed-clients.js';
+import { collectDaemon, checkReferences, findResource, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
 import type { RawResource, ResourceSpec } from '../schema/resource.js';
@@ -76,12 +77,26 @@ function checkJobRequirements(raw: RawResource, job: Mutable<JobResource>, cfg: 
   }
   const at = { file: raw.node.file, line: raw.node.line, resource: raw.label };
   if (!job.type) { problems.error({ ...at, directive: 'Type', message: 'is required (in the Job or its JobDefs)' }); return; }
+  checkJobPools(job, cfg, (directive, message) => problems.error({ ...at, directive, message }));
   for (const prop of REQUIRED_BY_TYPE[job.type] ?? []) {
     const value = (job as Record<string, unknown>)[prop];
     if (value === undefined || (Array.isArray(value) && value.length === 0)) {
       const directive = prop === 'fileSet' ? 'FileSet' : prop.charAt(0).toUpperCase() + prop.slice(1);
       problems.error({ ...at, directive, message: `is required for a ${job.type} job (in the Job, its JobDefs${prop === 'storage' ? ' or its Pool' : ''})` });
     }
+  }
+}
+
+const JOB_POOLS = { pool: 'Pool', fullBackupPool: 'Full Backup Pool', incrementalBackupPool: 'Incremental Backup Pool', differentialBackupPool: 'Differential Backup Pool' } as const;
+
+/** A backup's Client must be among the Allowed Clients of every pool the Job names (allowed-clients.ts). */
+function checkJobPools(job: JobResource, cfg: Targets, error: (directive: string, message: string) => void): void {
+  if (job.type !== 'Backup' || !job.client) return;
+  for (const [prop, directive] of Object.entries(JOB_POOLS)) {
+    const name = job[prop as keyof typeof JOB_POOLS];
+    const pool = name === undefined ? undefined : findResource(cfg.pools, name);
+    const refusal = pool && poolRefusal(pool, job.client);
+    if (refusal) error(directive, refusal);
   }
 }
 
@@ -110,6 +125,7 @@ export function loadDirectorConfig(path: string): { config: DirectorConfig; warn
   for (const raw of rawOf(poolSpec)) {
     checkReferences({ problems, from: raw, prop: 'storage', names: raw.values['storage'] as string[] | undefined, targets: cfg.storages, targetType: 'Storage' });
     checkReferences({ problems, from: raw, prop: 'catalog', names: raw.values['catalog'] as string | undefined, targets: cfg.catalogs, targetType: 'Catalog' });
+    checkReferences({ problems, from: raw, prop: 'allowedClients', names: raw.values['allowedClients'] as string[] | undefined, targets: cfg.clients, targetType: 'Client' });
     for (const prop of ['recyclePool', 'scratchPool']) {
       checkReferences({ problems, from: raw, prop, names: raw.values[prop] as string | undefined, targets: cfg.pools, targetType: 'Pool' });
     }

@@ -171,6 +171,9 @@ export const poolSpec = defineResource({
     cleaningPrefix: one(text().default('CLN')),
     storage: many(z.array(z.string()).default([])),
     catalog: one(text().optional()),
+    // Burrow's own (Bareos has none; afbackup's per-client cartridge sets): only these
+    // Clients' data may be written to the pool's volumes. Empty: any Client.
+    allowedClients: many(z.array(z.string()).default([])),
   },
   unimplemented: [
     'Label Type', 'Use Catalog', 'Use Volume Once', 'Catalog Files', 'Migration Time',

@@ -12,16 +12,17 @@ const POOL_COLUMNS = `PoolId AS poolId, Name AS name, PoolType AS poolType, Labe
   RecycleOldestVolume AS recycleOldestVolume, PurgeOldestVolume AS purgeOldestVolume,
   RecycleCurrentVolume AS recycleCurrentVolume, RecyclePoolId AS recyclePoolId, ScratchPoolId AS scratchPoolId,
   ActionOnPurge AS actionOnPurge, CleaningPrefix AS cleaningPrefix, MinBlocksize AS minBlocksize,
-  MaxBlocksize AS maxBlocksize`;
+  MaxBlocksize AS maxBlocksize, AllowedClients AS allowedClients`;
 
 const POOL_FLAGS = ['autoPrune', 'recycle', 'recycleOldestVolume', 'purgeOldestVolume', 'recycleCurrentVolume'] as const;
-type RawPool = Omit<PoolRow, (typeof POOL_FLAGS)[number]> & Record<(typeof POOL_FLAGS)[number], number>;
+type RawPool = Omit<PoolRow, (typeof POOL_FLAGS)[number] | 'allowedClients'> & Record<(typeof POOL_FLAGS)[number], number> & { allowedClients: string };
 
 function toPoolRow(raw: unknown): PoolRow | undefined {
   if (raw === undefined) return undefined;
   const r = raw as RawPool;
   const row = { ...r } as unknown as PoolRow;
   for (const f of POOL_FLAGS) row[f] = r[f] !== 0;
+  row.allowedClients = JSON.parse(r.allowedClients) as string[];
   return row;
 }
 
@@ -39,13 +40,14 @@ function poolParams(pool: PoolInput): Record<string, string | number | null> {
     recycleCurrentVolume: flag(pool.recycleCurrentVolume, false), recyclePoolId: pool.recyclePoolId ?? null,
     scratchPoolId: pool.scratchPoolId ?? null, actionOnPurge: pool.actionOnPurge ?? 0,
     cleaningPrefix: pool.cleaningPrefix ?? 'CLN', minBlocksize: pool.minBlocksize ?? 0, maxBlocksize: pool.maxBlocksize ?? 0,
+    allowedClients: JSON.stringify(pool.allowedClients ?? []),
   };
 }
 
 const POOL_UPDATED = ['PoolType', 'LabelFormat', 'MaxVols', 'MaxVolJobs', 'MaxVolFiles', 'MaxVolBytes', 'VolUseDuration',
   'VolRetention', 'FileRetention', 'JobRetention', 'AutoPrune', 'Recycle', 'RecycleOldestVolume', 'PurgeOldestVolume',
   'RecycleCurrentVolume', 'RecyclePoolId', 'ScratchPoolId', 'ActionOnPurge', 'CleaningPrefix', 'MinBlocksize',
-  'MaxBlocksize'];
+  'MaxBlocksize', 'AllowedClients'];
 
 /** Client, Storage, FileSet and Pool rows: written from the configuration, looked up by name. */
 export function resourceOps(db: Database.Database, now: () => number): ResourceOps {
@@ -64,11 +66,11 @@ export function resourceOps(db: Database.Database, now: () => number): ResourceO
     poolUpsert: db.prepare(`INSERT INTO Pool (Name, PoolType, LabelFormat, MaxVols, MaxVolJobs, MaxVolFiles,
         MaxVolBytes, VolUseDuration, VolRetention, FileRetention, JobRetention, AutoPrune, Recycle,
         RecycleOldestVolume, PurgeOldestVolume, RecycleCurrentVolume, RecyclePoolId, ScratchPoolId,
-        ActionOnPurge, CleaningPrefix, MinBlocksize, MaxBlocksize)
+        ActionOnPurge, CleaningPrefix, MinBlocksize, MaxBlocksize, AllowedClients)
       VALUES (@name, @poolType, @labelFormat, @maximumVolumes, @maximumVolumeJobs, @maximumVolumeFiles,
         @maximumVolumeBytes, @volumeUseDuration, @volumeRetention, @fileRetention, @jobRetention, @autoPrune,
         @recycle, @recycleOldestVolume, @purgeOldestVolume, @recycleCurrentVolume, @recyclePoolId,
-        @scratchPoolId, @actionOnPurge, @cleaningPrefix, @minBlocksize, @maxBlocksize)
+        @scratchPoolId, @actionOnPurge, @cleaningPrefix, @minBlocksize, @maxBlocksize, @allowedClients)
       ON CONFLICT (Name) DO UPDATE SET ${POOL_UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}
       RETURNING PoolId AS id`),
   };

@@ -11,6 +11,7 @@ import { parseDuration, parseSize, tryBoolean } from '@burrow/common/config/unit
 import { MEDIA_ARCHIVED, MEDIA_DISABLED, MEDIA_ENABLED, ON_PURGE_NONE, ON_PURGE_TRUNCATE, type MediaEnabled, type MediaPatch, type MediaRow } from '../../catalog/index.js';
 import { enforceLimits } from '../../media/limits.js';
 import { hasRoom, mediaDefaults } from '../../media/pools.js';
+import { moveRefusal } from '../../media/client-sets.js';
 import { SETTABLE, statusNamed } from '../../media/statuses.js';
 import type { ConsoleContext } from '../command.js';
 import { durationText, visiblePool } from './media-common.js';
@@ -83,6 +84,8 @@ function change(ctx: ConsoleContext, m: MediaRow, key: VolumeKey, v: string): { 
     case 'pool': {
       const p = visiblePool(ctx, v);
       if (p.poolId !== m.poolId && !hasRoom(ctx.catalog, p)) throw new BurrowError('BAD_REQUEST', `Pool "${p.name}" is full (Maximum Volumes=${p.maximumVolumes})`);
+      const refusal = moveRefusal(ctx.catalog, m, p);
+      if (refusal) throw new BurrowError('BAD_REQUEST', refusal);
       return { patch: { poolId: p.poolId }, line: `New Pool is: ${p.name}` };
     }
     case 'frompool': {

@@ -2,18 +2,24 @@
  * The dashboard in headless Chromium against the real daemons (issue 16): log in, run
  * a job that waits for the operator, answer its request by labelling a volume on the
  * page, watch its progress bar move and the job end OK, read its log, cancel a waiting
- * job; the last day's jobs list failures first. Screenshots of each step go to
- * test/artifacts/dashboard/.
+ * job; the last day's jobs list failures first and narrow by the filters; the restore
+ * wizard browses the backup lazily, marks a directory holding a name that is not UTF-8
+ * and a file on a listing's second page, restores them, follows the job, and the files
+ * are on disk, byte for byte. Screenshots of each step go to test/artifacts/dashboard/.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Burrow } from '../harness/daemons.js';
 import { freePort } from '../harness/ports.js';
 import { artifactsFor, startChromium } from '../harness/chromium.js';
+import { compareTrees } from '../harness/tree.js';
+
+/** A file name that is not UTF-8 (Latin-1 "café.txt"): shown escaped, restored as its bytes. */
+const LATIN1_NAME = Buffer.from('caf\xe9.txt', 'latin1');
 
 describe('the dashboard', () => {
   let src: string;
@@ -30,6 +36,9 @@ describe('the dashboard', () => {
       mkdirSync(join(src, `d${d}`));
       for (let f = 0; f < 600; f++) writeFileSync(join(src, `d${d}`, `f${f}.txt`), `file ${d}/${f}\n`.repeat(20));
     }
+    mkdirSync(join(src, 'names', 'inner'), { recursive: true });
+    writeFileSync(Buffer.concat([Buffer.from(join(src, 'names', 'inner') + '/'), LATIN1_NAME]), 'not UTF-8\n');
+    writeFileSync(join(src, 'names', 'plain.txt'), 'plain\n');
     const port = await freePort();
     const job = (name: string, pool: string): string => `Job { Name = ${name}; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = ${pool}; Messages = Standard }\n`;
     burrow = await Burrow.start({
@@ -108,5 +117,65 @@ describe('the dashboard', () => {
     assert.equal(await page.getAttribute('#recent tbody tr:first-child', 'data-jobid'), '2');
     assert.equal(await page.locator('#requests li[data-jobid="2"]').count(), 0);
     await shot('6-canceled');
+  });
+
+  it('restores through the wizard: browse lazily, mark, where, run, follow; the files are on disk exactly', async () => {
+    const where = join(burrow.dir, 'wizard-restored');
+    await page.selectOption('#restore-from select[name=client]', 'test-fd');
+    // A date before any backup: nothing to restore, said so.
+    await page.selectOption('#restore-from select[name=when]', 'before');
+    await page.fill('#restore-from input[name=before]', '2001-01-01T00:00');
+    await page.click('#restore-from button');
+    await page.waitForSelector('#error:has-text("No backup of test-fd to restore from at that point in time")');
+    await page.selectOption('#restore-from select[name=when]', 'latest');
+    await page.click('#restore-from button');
+    await page.waitForSelector('#restore-jobs:has-text("JobId(s) 1")');
+    const dir = (name: string) => page.locator(`#restore-tree li.dir:has(> span.name:text-is("${name}/"))`);
+    // Down to the backup's top folder, one directory at a time.
+    for (const part of src.split('/').filter((p) => p !== '')) {
+      await dir(part).locator('> button.open').click();
+      await dir(part).locator('> ul > li').first().waitFor();
+    }
+    await dir('names').locator('> button.open').click();
+    await dir('inner').locator('> button.open').click();
+    // The Latin-1 name, as the Director escapes it, already marked by its directory once that is.
+    const latin1 = page.locator('#restore-tree li.file').filter({ has: page.getByText('caf\\xe9.txt', { exact: true }) });
+    await latin1.waitFor();
+    await dir('names').locator('> input').check();
+    assert.ok(await latin1.locator('> input').isChecked());
+    assert.ok(await latin1.locator('> input').isDisabled());
+    // d2 holds 600 files: the second page comes with "more".
+    await dir('d2').locator('> button.open').click();
+    await dir('d2').locator('> ul > li > button.more').click();
+    const f95 = page.locator('#restore-tree li.file:has(> span.name:text-is("f95.txt")) > input');
+    await f95.waitFor();
+    await f95.check();
+    await page.locator('#restore-tree li.file:has(> span.name:text-is("f1.txt"))').locator('> input').check();
+    assert.equal(await page.textContent('#restore-count'), '1 directories and 2 files marked.');
+    await page.fill('#restore-run input[name=where]', where);
+    await shot('7-restore-marked');
+    await page.click('#restore-run button');
+    await page.waitForSelector('#restore-follow[data-status="T"]', { timeout: 60_000 });
+    await shot('8-restore-done');
+
+    assert.deepEqual(compareTrees(join(src, 'names'), join(where, src, 'names')), []);
+    assert.deepEqual(readdirSync(join(where, src, 'names', 'inner'), { encoding: 'buffer' }), [LATIN1_NAME]);
+    assert.deepEqual(readdirSync(join(where, src)).sort(), ['d2', 'names']);
+    // f1.txt from d2's first page, f95.txt from its second (names sort as bytes: f0, f1, f10, f100 ... f9, f90 ... f99).
+    assert.deepEqual(readdirSync(join(where, src, 'd2')).sort(), ['f1.txt', 'f95.txt']);
+    assert.equal(readFileSync(join(where, src, 'd2', 'f1.txt'), 'utf8'), 'file 2/1\n'.repeat(20));
+    assert.equal(readFileSync(join(where, src, 'd2', 'f95.txt'), 'utf8'), 'file 2/95\n'.repeat(20));
+  });
+
+  it('narrows the jobs list by type, status and client', async () => {
+    await page.selectOption('#job-filter select[name=jobtype]', 'R');
+    await page.waitForSelector('#recent tbody tr:only-child[data-jobid="3"]');
+    await page.selectOption('#job-filter select[name=jobtype]', '');
+    await page.selectOption('#job-filter select[name=jobstatus]', 'E,f,A,I');
+    await page.waitForSelector('#recent tbody tr:only-child[data-jobid="2"]');
+    await page.selectOption('#job-filter select[name=jobstatus]', 'T,W');
+    await page.waitForSelector('#recent tbody tr[data-jobid="3"]');
+    assert.deepEqual(await page.locator('#recent tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-jobid'))), ['3', '1']);
+    await shot('9-jobs-filtered');
   });
 });

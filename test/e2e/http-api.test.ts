@@ -42,7 +42,9 @@ describe('the HTTP API', () => {
       directorDirectives: [`Http Port = ${port}`, `Http Certificate = "${TEST_CERTIFICATE}"`, `Http Key = "${TEST_KEY}"`],
       directorResources: `${aliceResources(allowedWhere, ['list', 'llist', 'run', 'wait', 'status', 'show', 'restore', 'messages'])}
 Pool { Name = Empty; Pool Type = Backup }
-Job { Name = wait-empty; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Empty; Messages = Standard }`,
+Pool { Name = Never; Pool Type = Backup }
+Job { Name = wait-empty; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Empty; Messages = Standard }
+Job { Name = wait-never; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Never; Messages = Standard }`,
     });
     base = { port, https: true };
     api = new ApiClient(base);
@@ -185,6 +187,40 @@ Job { Name = wait-empty; Type = Backup; Level = Full; Client = test-fd; FileSet 
       adminEvents.close();
       aliceEvents.close();
     }
+  });
+
+  it('filters the job list by client, status, level, type and time, within the ACLs', async () => {
+    // Jobs so far: 1 backup-test (B, T), 2 its restore (R, T), 3 alice-backup (B, T), 4 wait-empty (B, T); 5 is canceled.
+    const run = await api.command(admin, 'run', { job: 'wait-never', yes: true });
+    const canceled = run.body.result.jobid as number;
+    assert.equal((await api.command(admin, 'cancel', { jobid: canceled })).body.ok, true);
+    await api.command(admin, 'wait', { jobid: canceled });
+    const ids = async (token: string, filters: Record<string, unknown>): Promise<number[]> => {
+      const r = await api.command(token, 'list', { what: 'jobs', ...filters });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return (r.body.result.jobs as Array<{ jobid: number }>).map((j) => j.jobid);
+    };
+    assert.deepEqual(await ids(admin, { jobtype: 'R' }), [2]);
+    assert.deepEqual(await ids(admin, { jobstatus: 'A' }), [canceled]);
+    assert.deepEqual(await ids(admin, { jobstatus: 'E,f,A' }), [canceled]);
+    assert.deepEqual(await ids(admin, { client: 'test-fd', jobtype: 'B', jobstatus: 'T,W' }), [1, 4]);
+    assert.deepEqual(await ids(admin, { joblevel: 'Full', jobstatus: 'T' }), [1, 3, 4]);
+    assert.deepEqual(await ids(admin, { jobstatus: 'T', limit: 2 }), [3, 4], 'the limit counts the jobs that pass');
+    assert.deepEqual(await ids(admin, { days: 1 }), [1, 2, 3, 4, canceled]);
+    assert.deepEqual(await ids(admin, { since: '2001-01-01 00:00:00', jobtype: 'R' }), [2]);
+    assert.deepEqual(await ids(admin, { since: '2999-01-01 00:00:00' }), []);
+    assert.deepEqual(await ids(admin, { hours: 0 }), []);
+    const alice = await api.login('alice', 'alice-secret');
+    assert.deepEqual(await ids(alice, { jobtype: 'B', jobstatus: 'T' }), [3]);
+    for (const [key, value] of [['jobstatus', 'X'], ['jobtype', 'Q'], ['joblevel', 'Z'], ['since', 'yesterday'], ['days', 'two']] as const) {
+      const bad = await api.command(admin, 'list', { what: 'jobs', [key]: value });
+      assert.equal(bad.status, 400, JSON.stringify(bad.body));
+      assert.match(bad.body.error.message, new RegExp(key === 'since' ? 'not a date' : key), JSON.stringify(bad.body));
+    }
+    // A restore's point in time by date (the wizard's "before a date").
+    const before = async (date: string): Promise<unknown> => (await api.command(admin, '.bvfs_get_jobids', { client: 'test-fd', before: date })).body.result.jobids;
+    assert.deepEqual(await before('2001-01-01 00:00:00'), []);
+    assert.deepEqual(await before('2999-01-01 00:00:00'), [4]);
   });
 
   it('limits the pace of logins', async () => {

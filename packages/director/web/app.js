@@ -1,35 +1,12 @@
 // Burrow's dashboard: plain DOM over the HTTP API (docs/http-api.md). Every action is a
 // console command through /api/v1/commands/NAME, under the logged-in Console's ACLs;
 // running jobs, their progress and the operator's requests come from the live events.
-const $ = (sel) => document.querySelector(sel);
-const state = { token: sessionStorage.getItem('burrow-token'), running: new Map(), requests: new Map(), lastBytes: new Map(), socket: null };
+// The restore wizard is restore.js, drives and changers drives.js; api.js holds what they share.
+import { $, act, bytes, cell, command, el, fillSelect, onLiveEvent, session, tellLiveEvent } from './api.js';
+import { refreshRestoreClients } from './restore.js';
 
-async function command(name, args = {}) {
-  const res = await fetch(`/api/v1/commands/${name}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${state.token}` }, body: JSON.stringify(args),
-  });
-  const body = await res.json().catch(() => ({}));
-  if (res.status === 401) { logout(); throw new Error('Logged out: log in again.'); }
-  if (!res.ok) throw new Error(body.error?.message ?? `${name} failed (${res.status})`);
-  return body;
-}
-
-function showError(err) { $('#error').textContent = err ? String(err.message ?? err) : ''; }
-async function act(work) { showError(null); try { await work(); } catch (err) { showError(err); } }
-
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  Object.assign(e, props);
-  for (const c of children) e.append(c);
-  return e;
-}
-const cell = (text, cls) => el('td', { textContent: text ?? '', className: cls ?? '' });
-function bytes(n) {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
-  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
-}
+const state = { running: new Map(), requests: new Map(), lastBytes: new Map(), socket: null };
+session.onLoggedOut = () => logout();
 
 // ---- login
 $('#login').addEventListener('submit', async (ev) => {
@@ -38,15 +15,15 @@ $('#login').addEventListener('submit', async (ev) => {
   const res = await fetch('/api/v1/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ console: form.get('console'), password: form.get('password') }) });
   const body = await res.json().catch(() => ({}));
   if (!res.ok) { $('#login-error').textContent = body.error?.message ?? `refused (${res.status})`; return; }
-  state.token = body.token;
+  session.token = body.token;
   sessionStorage.setItem('burrow-token', body.token);
   sessionStorage.setItem('burrow-console', body.console);
   start();
 });
-$('#logout').addEventListener('click', async () => { await fetch('/api/v1/logout', { method: 'POST', headers: { authorization: `Bearer ${state.token}` } }); logout(); });
+$('#logout').addEventListener('click', async () => { await fetch('/api/v1/logout', { method: 'POST', headers: { authorization: `Bearer ${session.token}` } }); logout(); });
 
 function logout() {
-  state.token = null;
+  session.token = null;
   sessionStorage.removeItem('burrow-token');
   state.socket?.close();
   $('#board').hidden = true; $('#logout').hidden = true; $('#login').hidden = false; $('#who').textContent = '';
@@ -55,13 +32,13 @@ function logout() {
 // ---- running jobs and operator requests, from the live events
 function follow() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const socket = new WebSocket(`${scheme}://${location.host}/api/v1/events?token=${encodeURIComponent(state.token)}`);
+  const socket = new WebSocket(`${scheme}://${location.host}/api/v1/events?token=${encodeURIComponent(session.token)}`);
   state.socket = socket;
-  socket.onmessage = (m) => onEvent(JSON.parse(m.data));
-  socket.onclose = () => { if (state.token && state.socket === socket) setTimeout(follow, 2000); };
+  socket.onmessage = (m) => tellLiveEvent(JSON.parse(m.data));
+  socket.onclose = () => { if (session.token && state.socket === socket) setTimeout(follow, 2000); };
 }
 
-function onEvent(e) {
+onLiveEvent((e) => {
   const job = state.running.get(e.jobId);
   switch (e.type) {
     case 'queued': case 'started':
@@ -85,7 +62,7 @@ function onEvent(e) {
       break;
   }
   drawRunning(); drawRequests();
-}
+});
 
 function drawRunning() {
   const body = $('#running tbody');
@@ -119,21 +96,33 @@ function drawRequests() {
 }
 
 // ---- lists
+/** The job list's filters, as `list jobs` takes them (empty ones left out). */
+function jobFilters() {
+  const f = new FormData($('#job-filter'));
+  return Object.fromEntries([...f].filter(([, v]) => v !== ''));
+}
+
 async function refreshJobs() {
-  const { result } = await command('list', { what: 'jobs', limit: 200 });
-  const dayAgo = Date.now() - 86_400_000;
+  const { result } = await command('list', { what: 'jobs', limit: 500, ...jobFilters() });
   const failed = (j) => !['T', 'W', 'C', 'R'].includes(j.jobstatus);
-  const jobs = result.jobs.filter((j) => !j.starttime || Date.parse(j.starttime.replace(' ', 'T')) >= dayAgo);
-  for (const j of result.jobs) if (j.jobstatus === 'T' && j.type === 'B') state.lastBytes.set(j.name, j.jobbytes);
-  jobs.sort((a, b) => Number(failed(b)) - Number(failed(a)) || b.jobid - a.jobid);
+  const jobs = [...result.jobs].sort((a, b) => Number(failed(b)) - Number(failed(a)) || b.jobid - a.jobid);
   $('#recent tbody').replaceChildren(...jobs.map((j) => {
     const row = el('tr', { className: failed(j) ? 'failed' : j.jobstatus === 'W' ? 'warned' : '' },
-      cell(j.jobid), cell(j.name), cell(j.type), cell(j.level), cell(j.jobfiles, 'num'), cell(bytes(j.jobbytes), 'num'), cell(j.jobstatus), cell(j.endtime));
+      cell(j.jobid), cell(j.name), cell(j.type), cell(j.level), cell(j.jobfiles, 'num'), cell(bytes(j.jobbytes), 'num'), cell(j.jobstatus), cell(j.endtime), cell(j.client));
     row.dataset.jobid = String(j.jobid);
     row.onclick = () => act(() => showLog(j.jobid));
     return row;
   }));
-  $('#job-names').replaceChildren(...[...new Set(result.jobs.map((j) => j.name))].map((n) => el('option', { value: n })));
+  // What a running backup's bar is measured against: the bytes of its Job's last good backup.
+  const good = await command('list', { what: 'jobs', jobtype: 'B', jobstatus: 'T', limit: 200 });
+  for (const j of good.result.jobs) state.lastBytes.set(j.name, j.jobbytes);
+}
+
+/** The Run box's and the filters' choices: the Job and Client resources this console may use. */
+async function refreshChoices() {
+  const [jobs, clients] = await Promise.all([command('show', { kind: 'jobs' }), command('list', { what: 'clients' })]);
+  $('#job-names').replaceChildren(...jobs.result.resources.map((r) => el('option', { value: r.name })));
+  fillSelect($('#job-filter select[name=client]'), [['', 'All clients'], ...clients.result.clients.map((c) => [c.name, c.name])]);
 }
 
 async function showLog(jobId) {
@@ -156,6 +145,8 @@ async function refreshVolumes() {
 
 async function refreshLists() { await refreshJobs(); await refreshVolumes(); }
 
+$('#job-filter').addEventListener('change', () => act(refreshJobs));
+$('#job-filter').addEventListener('submit', (ev) => { ev.preventDefault(); void act(refreshJobs); });
 $('#run').addEventListener('submit', (ev) => {
   ev.preventDefault();
   const job = new FormData(ev.target).get('job');
@@ -173,6 +164,8 @@ function start() {
   state.running.clear(); state.requests.clear();
   follow();
   void act(refreshLists);
+  void act(refreshChoices);
+  void act(refreshRestoreClients);
 }
 
-if (state.token) start(); else $('#login').hidden = false;
+if (session.token) start(); else $('#login').hidden = false;

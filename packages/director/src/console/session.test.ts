@@ -47,9 +47,9 @@ test('bad arguments are refused with their keyword; the session goes on', async 
   const tc = openTestConsole();
   t.after(() => tc.close());
   const ctx = tc.context();
-  const bad = await execute(ctx, 'list jobs jobstatus=T');
+  const bad = await execute(ctx, 'list jobs color=red');
   assert.equal(bad.ok, false);
-  assert.match(bad.text(), /^list: unknown keyword "jobstatus"; usage: list jobs/);
+  assert.match(bad.text(), /^list: unknown keyword "color"; usage: list jobs/);
   assert.deepEqual(bad.result, { error: { code: 'BAD_REQUEST', message: bad.text() } });
   assert.match((await execute(ctx, 'label pool=Full')).text(), /^label: missing volume=$/);
   assert.match((await execute(ctx, 'frobnicate')).text(), /^frobnicate: is an invalid command\. Type "help" for the list\.$/);
@@ -114,5 +114,5 @@ test('runAsDirector: one line with full rights, as text; a question nobody can a
   const asks = await runAsDirector(tc.services, 'restore');
   assert.equal(asks.ok, false);
   assert.match(asks.text, /restore: needs an answer to "Select item:  \(1-14\):"; a console script cannot give one$/);
-  assert.equal((await runAsDirector(tc.services, 'list jobs jobstatus=T')).ok, false);
+  assert.equal((await runAsDirector(tc.services, 'list jobs color=red')).ok, false);
 });

@@ -2,7 +2,7 @@
  * The `.bvfs_*` calls a GUI browses backups with, under Bareos's names and parameters,
  * answered as JSON in `.api json` mode:
  *   .bvfs_update [jobid=1,2]                      build (and keep) the tree of those jobs
- *   .bvfs_get_jobids jobid=N [all] | client=NAME  the jobs that make up a point in time
+ *   .bvfs_get_jobids jobid=N [all] | client=NAME [before=DATE]  the jobs that make up a point in time
  *   .bvfs_lsdirs jobid=1,2 path=/a/ | pathid=N [offset= limit=]
  *   .bvfs_lsfiles jobid=1,2 path=/a/ | pathid=N [offset= limit=]
  *   .bvfs_versions client=NAME fname=F (jobid=1,2 pathid=N | path=/a/)
@@ -24,7 +24,7 @@ import { listDate } from '../../jobs/format.js';
 import type { RestoreTree } from '../../restore-tree/tree.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
 import { count, flag, ids, text } from '../arg-types.js';
-import { checkClient, checkJobIds, treeOf } from '../restore/selection.js';
+import { checkClient, checkJobIds, parseWhen, treeOf } from '../restore/selection.js';
 import { consoleScope } from '../scope.js';
 import { visibleJob } from './list.js';
 
@@ -101,19 +101,22 @@ export const bvfsUpdateCommand = defineCommand({
 export const bvfsGetJobidsCommand = defineCommand({
   name: '.bvfs_get_jobids',
   help: 'The jobs that make up the state a job (or a client\'s latest backup) left',
-  usage: '.bvfs_get_jobids jobid=<id> [all] | client=<name> [all]',
-  args: z.object({ jobid: count().optional(), client: text().optional(), all: flag().default(false) }).strict(),
+  // before= (Burrow's, as `restore before=` takes it): the client's state at a date, for a GUI's point in time.
+  usage: '.bvfs_get_jobids jobid=<id> [all] | client=<name> [before=<date>] [all]',
+  args: z.object({ jobid: count().optional(), client: text().optional(), before: text().optional(), all: flag().default(false) }).strict(),
   run: (ctx, a): { jobids: number[] } => {
     const scope = consoleScope(ctx);
     const job = a.jobid === undefined ? undefined : visibleJob(ctx, a.jobid);
     if (!job && a.client === undefined) throw new BurrowError('BAD_REQUEST', '.bvfs_get_jobids: missing client=');
+    if (job && a.before !== undefined) throw new BurrowError('BAD_REQUEST', '.bvfs_get_jobids: give jobid= or before=, not both');
     const client = job ? job.clientName ?? '' : checkClient(ctx, a.client as string);
     const fileSetId = job?.fileSetId ?? undefined;
+    const before = job ? started(job) : a.before === undefined ? undefined : parseWhen(a.before);
     const jobs = a.all
-      // all: every good backup of the client (and the job's FileSet) up to the job.
+      // all: every good backup of the client (and the job's FileSet) up to the job or the date.
       ? ctx.catalog.listJobs({ client, type: 'B' }).filter((j) => good(j) && (fileSetId === undefined || j.fileSetId === fileSetId)
-        && (job === undefined || started(j) <= started(job)))
-      : currentChain(ctx.catalog, client, { fileSetId, before: job ? started(job) : undefined });
+        && (before === undefined || started(j) <= before))
+      : currentChain(ctx.catalog, client, { fileSetId, before });
     return { jobids: jobs.filter((j) => scope.jobAllowed(j)).map((j) => j.jobId).sort((x, y) => x - y) };
   },
   render: (r) => r.jobids.join(','),

@@ -12,6 +12,7 @@ import { listDate } from '../../jobs/format.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
 import { choice, count, ids, text } from '../arg-types.js';
 import { consoleScope } from '../scope.js';
+import { jobFilter, jobFilterArgs } from './job-filter.js';
 import { renderList, renderLlist, type JobRecord, type ListResult, type PoolRecord, type VolumeRecord } from './list-text.js';
 
 function jobRecord(j: JobRow): JobRecord {
@@ -59,6 +60,7 @@ export const listArgs = z.object({
   limit: count().optional(),
   pool: text().optional(),
   volume: text().optional(),
+  ...jobFilterArgs,
 }).strict();
 type ListArgs = z.output<typeof listArgs>;
 
@@ -72,7 +74,12 @@ export function visibleJob(ctx: ConsoleContext, jobId: number): JobRow {
 function jobsFor(ctx: ConsoleContext, a: ListArgs): JobRow[] {
   if (a.jobid?.length) return a.jobid.map((id) => visibleJob(ctx, id));
   const scope = consoleScope(ctx);
-  return ctx.catalog.listJobs({ client: a.client, name: a.job, limit: a.limit }).filter((j) => scope.jobAllowed(j));
+  const filter = jobFilter(a, ctx.env.clock.now());
+  // The filters beyond the catalog's query come before the limit: limit=20 jobstatus=E is the last 20 failures.
+  const rows = ctx.catalog.listJobs({ client: a.client, name: a.job, type: filter.type, limit: filter.narrows ? undefined : a.limit })
+    .filter((j) => scope.jobAllowed(j) && filter.keeps(j));
+  if (!filter.narrows || a.limit === undefined) return rows;
+  return a.limit === 0 ? [] : rows.slice(-a.limit);
 }
 
 /** The one job `list files` and `list joblog` are about. */
@@ -169,7 +176,7 @@ function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResul
 export const listCommand = defineCommand({
   name: 'list',
   help: 'List catalog records: jobs, jobid=, joblog, files, volumes, pools, clients',
-  usage: 'list jobs [client=] [job=] [limit=] | list jobid=<id> | list files jobid=<id> | list joblog jobid=<id> | list volumes [pool=] | list volume=<name> | list pools | list clients | list jobtotals | list backups client=',
+  usage: 'list jobs [client=] [job=] [jobstatus=<letters>] [joblevel=] [jobtype=B|R|V] [days=] [hours=] [since=<date>] [limit=] | list jobid=<id> | list files jobid=<id> | list joblog jobid=<id> | list volumes [pool=] | list volume=<name> | list pools | list clients | list jobtotals | list backups client=',
   args: listArgs,
   positional: 'what',
   run: (ctx, a) => listing(ctx, a, false),

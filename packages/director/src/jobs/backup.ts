@@ -69,7 +69,7 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
     vars: ({ env, id }, status) => ({
       c: plan.client.name, d: env.directorName, e: status ? statusWords(status) : '', i: String(id.jobId), j: id.job, l: LEVEL_NAMES[plan.level],
       n: plan.jobName, t: 'Backup', v: totals.volumes.names.join('|'), s: basis.since === null ? '' : listDate(basis.since), b: String(totals.sdBytes),
-      F: String(totals.sdFiles), p: plan.pool.name, w: writing.storage.name, h: plan.client.address, x: 'no',
+      F: String(totals.sdFiles), p: plan.pool.name, w: writing.storage.name, h: plan.client.address, x: plan.spool.data ? 'yes' : 'no',
     }),
     open: async (ctx, peers) => {
       // Those of its Storages at their Director limit are passed over; all of them if each is (the queue let it start).
@@ -125,6 +125,7 @@ async function openSession(ctx: JobContext, plan: BackupPlan, sd: Channel, onlyI
     jobId: id.jobId, jobName: id.job, client: plan.client.name, fileset: plan.fileset.name,
     level: LEVEL_NAMES[plan.level], pool: plan.pool.name, poolType: 'Backup', ...reservationOf(plan.storage), onlyIfFree,
     poolAllowedClients: [...plan.pool.allowedClients],
+    spoolData: plan.spool.data, spoolAttributes: plan.spool.attributes, spoolSize: plan.spool.size,
   });
   return awaitSessionReady(sd, { log, storageName: plan.storage.name, signal });
 }

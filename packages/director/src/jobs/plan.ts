@@ -28,6 +28,18 @@ export interface RunLimits {
   reschedule: { onError: boolean; intervalMs: number; times: number };
 }
 
+/**
+ * Bareos's spooling directives of a backup: data spooled on the SD's disk and despooled
+ * to the volume in one stream, attributes held back until the data is on the volume.
+ */
+export interface SpoolPlan {
+  data: boolean;
+  /** Always true with `data` (Bareos turns it on). */
+  attributes: boolean;
+  /** The job's spool at most, in bytes (Spool Size); 0: the device's limits alone. */
+  size: number;
+}
+
 export interface BackupPlan {
   kind: 'backup';
   jobName: string;
@@ -50,6 +62,8 @@ export interface BackupPlan {
   accurate: boolean;
   /** Bytes/s the client may send the data at: the Job's Maximum Bandwidth, else the Client's Maximum Bandwidth Per Job; 0 none. */
   maximumBandwidth: number;
+  /** Data spooling on the SD (Spool Data, Spool Attributes, Spool Size in bytes, 0 none). */
+  spool: SpoolPlan;
   /** Write Bootstrap: a file (relative names resolved) or `|command`, % codes unfilled; null: none. */
   writeBootstrap: string | null;
   messages: string;

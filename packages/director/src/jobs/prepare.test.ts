@@ -20,7 +20,7 @@ function backupPlan(level: BackupPlan['level']): BackupPlan {
   // The Full pool writes to a Storage of its own, which overrides the Job's.
   const levels = { F: { pool: { ...pool('Full'), storages: [target('Tape', 1)] }, fromRun: false }, I: { pool: pool('Incremental'), fromRun: false } };
   return {
-    kind: 'backup', jobName: 'backup-client', level, accurate: false, maximumBandwidth: 0, writeBootstrap: null, messages: 'Standard', priority: 10, scripts: [],
+    kind: 'backup', jobName: 'backup-client', level, accurate: false, maximumBandwidth: 0, spool: { data: false, attributes: false, size: 0 }, writeBootstrap: null, messages: 'Standard', priority: 10, scripts: [],
     client: { name: 'client-fd', address: '127.0.0.1', port: 9102, password: 'x', connectFromDirector: true, connectFromClient: false, passive: false },
     storage, storages: [storage], jobStorages: [storage], storageSource: 'Job resource',
     pool: levels.I.pool, poolSource: 'Job IncPool override', pools: { base: pool('Job'), baseSource: 'Job resource', levels },

@@ -187,7 +187,8 @@ function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): void {
     startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volumeIndex,
   });
   say(s, s.media.usage(volumeName, {
-    volBytes: u.volBytes, volBlocks: u.volBlocks, volStatus: u.full ? 'Full' : undefined, incrementJobs: true,
+    // A spooling job comes back to a volume after each despool (a row each time): it is one of the volume's jobs once.
+    volBytes: u.volBytes, volBlocks: u.volBlocks, volStatus: u.full ? 'Full' : undefined, incrementJobs: !s.volumes.names.includes(volumeName),
     addFiles: u.lastIndex >= u.firstIndex && u.firstIndex ? u.lastIndex - u.firstIndex + 1 : 0,
   }).lines);
   if (!s.volumes.names.includes(volumeName)) s.volumes.names.push(volumeName);

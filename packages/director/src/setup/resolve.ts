@@ -5,7 +5,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource, type ClientResource, type DirectorConfig, type JobResource, type StorageResource } from '@burrow/common/config/index';
 import { buildRegexWhere, parseRegexWhere } from '@burrow/common/names/rewrite';
-import type { BackupPlan, Replace, RestorePlan, RunLimits, SelectedFile } from '../jobs/plan.js';
+import type { BackupPlan, Replace, RestorePlan, RunLimits, SelectedFile, SpoolPlan } from '../jobs/plan.js';
 import type { ClientTarget } from '../fd/client-link.js';
 import type { StorageTarget } from '../sd/storage-link.js';
 import { fileSetDigest, fileSetSpec } from './fileset.js';
@@ -24,6 +24,8 @@ export interface Overrides {
   /** The run command's pool=. */
   pool?: string;
   storage?: string;
+  /** The run command's or Run line's SpoolData=; absent: the Job's Spool Data. */
+  spoolData?: boolean;
   /** A Schedule Run line's pools. */
   run?: Pick<RunOverrides, 'pool' | 'fullPool' | 'incrementalPool' | 'differentialPool'>;
 }
@@ -115,11 +117,17 @@ export function resolveBackup(config: DirectorConfig, job: JobResource, o: Overr
     fileset: { name: fs.name, spec, digest: fileSetDigest(spec) },
     accurate: job.accurate,
     maximumBandwidth: jobBandwidth(config, job, client.name),
+    spool: spoolPlan(o.spoolData ?? job.spoolData, job),
     writeBootstrap: bootstrapTarget(job.writeBootstrap, resolvePath),
     messages: job.messages ?? '',
     priority: job.priority,
     pruning: pruningOf(config, job, client.name),
   };
+}
+
+/** The Job's spooling directives, `data` from the run command or Run line when they say: Spool Data brings Spool Attributes. */
+function spoolPlan(data: boolean, job: Pick<JobResource, 'spoolAttributes' | 'spoolSize'>): SpoolPlan {
+  return { data, attributes: data || job.spoolAttributes, size: job.spoolSize ?? 0 };
 }
 
 /** The Job's and Client's pruning directives (durations in ms). */
@@ -172,7 +180,7 @@ export function scheduledPlan(config: DirectorConfig, job: JobResource, o: RunOv
     return { ...plan, messages: o.messages ?? plan.messages, priority: o.priority ?? plan.priority };
   }
   const run = { pool: o.pool, fullPool: o.fullPool, incrementalPool: o.incrementalPool, differentialPool: o.differentialPool };
-  const plan = resolveBackup(config, job, { ...common, run }, resolvePath);
+  const plan = resolveBackup(config, job, { ...common, run, spoolData: o.spoolData }, resolvePath);
   return { ...plan, messages: o.messages ?? plan.messages, priority: o.priority ?? plan.priority, accurate: o.accurate ?? plan.accurate };
 }
 

@@ -101,10 +101,15 @@ export const deviceSpec = defineResource({
     autochanger: one(bool().default(false)),
     driveIndex: one(integer(0, 999).default(0)),
     maximumChangerWait: one(duration().default(300)),
+    // Data spooling (storage-daemon/src/spool/): where a spooling job's data waits before
+    // it goes to the volume (absent: the Storage's Working Directory), the spool of all
+    // jobs of this device at most, and of one job at most (absent: no limit but the disk).
+    spoolDirectory: one(text().optional()),
+    maximumSpoolSize: one(size().optional()),
+    maximumJobSpoolSize: one(size().optional()),
   },
   unimplemented: [
     'Device Options', 'Maximum Open Wait', 'Maximum Open Volumes', 'Maximum Network Buffer Size', 'Label Block Size',
-    'Maximum Spool Size', 'Maximum Job Spool Size', 'Spool Directory',
     'Auto Deflate', 'Auto Deflate Algorithm', 'Auto Deflate Level', 'Auto Inflate', 'Collect Statistics', 'Access Mode',
   ],
   notYet: [

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { BlockNode } from '../syntax/ast.js';
-import { bool, description, duration, integer, many, name, NOT_YET, one, oneOf, rawMany, speed, text } from '../schema/fields.js';
+import { bool, description, duration, integer, many, name, NOT_YET, one, oneOf, rawMany, size, speed, text } from '../schema/fields.js';
 import type { Problems } from '../schema/problems.js';
 import { defineResource, type BlockContext, type RawResource } from '../schema/resource.js';
 
@@ -93,6 +93,13 @@ const jobFields = {
   maxWaitTime: one(duration().optional()),
   // Bytes/s the client may send a backup's data at; wins over the Client's Maximum Bandwidth Per Job.
   maximumBandwidth: one(speed().optional()),
+  // Data spooling (storage-daemon/src/spool/): the SD writes the job's data to its Spool
+  // Directory and then to the volume in one stream; attributes then reach the catalog at
+  // the end (Spool Data turns Spool Attributes on, as in Bareos). Spool Size: this job's
+  // spool at most, in bytes (absent: the device's limits alone).
+  spoolData: one(bool().default(false)),
+  spoolAttributes: one(bool().default(false)),
+  spoolSize: one(size().optional()),
   allowDuplicateJobs: one(bool().default(true)),
   cancelQueuedDuplicates: one(bool().default(false)),
   rescheduleOnError: one(bool().default(false)),
@@ -124,8 +131,7 @@ const JOB_UNIMPLEMENTED = [
   'Max Run Sched Time', 'Full Max Wait Time', 'Incremental Max Wait Time',
   'Differential Max Wait Time', 'Full Max Runtime', 'Incremental Max Runtime', 'Differential Max Runtime',
   'Max Start Delay', 'Max Full Interval', 'Max Virtual Full Interval', 'Max Diff Interval',
-  'Prefix Links', 'Purge Migration Job', 'Spool Attributes',
-  'Spool Data', 'Spool Size', 'Rerun Failed Levels', 'Prefer Mounted Volumes', 
+  'Prefix Links', 'Purge Migration Job', 'Rerun Failed Levels', 'Prefer Mounted Volumes', 
   'Allow Mixed Priority', 'Write Part After Job',
   'Selection Pattern', 'Selection Type', 'Allow Higher Duplicates',
   'Cancel Lower Level Duplicates', 'Cancel Running Duplicates',

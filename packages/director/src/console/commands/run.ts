@@ -7,7 +7,7 @@ import { LEVEL_NAMES, type BackupPlan } from '../../jobs/plan.js';
 import { statusWords } from '../../jobs/status.js';
 import type { JobStatus } from '../../catalog/index.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
-import { count, flag, maybeEmpty, text } from '../arg-types.js';
+import { choice, count, flag, maybeEmpty, text } from '../arg-types.js';
 import { consoleScope } from '../scope.js';
 import { visibleJob } from './list.js';
 import { renderVerifySummary, verifyRun, type VerifySummary } from './run-verify.js';
@@ -42,6 +42,8 @@ export const runArgs = z.object({
   fileset: text().optional(),
   pool: text().optional(),
   storage: text().optional(),
+  /** A Backup's Spool Data for this run (Bareos's run keyword). */
+  spooldata: choice(['yes', 'no'], '%k must be yes or no').optional(),
   /** A Verify's job to verify. */
   jobid: count().optional(),
   /** A Restore job's bootstrap file, and where and how it restores. */
@@ -55,7 +57,7 @@ type RunArgs = z.output<typeof runArgs>;
 
 /** The keywords each type of Job takes (besides job= and yes): any other is refused, not ignored. */
 const TAKES: Record<'Backup' | 'Verify' | 'Restore', ReadonlyArray<keyof RunArgs>> = {
-  Backup: ['level', 'client', 'fileset', 'pool', 'storage'],
+  Backup: ['level', 'client', 'fileset', 'pool', 'storage', 'spooldata'],
   Verify: ['level', 'client', 'fileset', 'storage', 'jobid'],
   Restore: ['bootstrap', 'client', 'restoreclient', 'storage', 'where', 'replace'],
 };
@@ -83,7 +85,8 @@ export function checkOverrides(ctx: ConsoleContext, o: Overrides): void {
 }
 
 function backupRun(ctx: ConsoleContext, a: RunArgs, job: JobResource): { summary: BackupSummary; plan: BackupPlan } {
-  const plan = resolveBackup(ctx.config, job, { level: a.level, client: a.client, fileset: a.fileset, pool: a.pool, storage: a.storage }, ctx.resolvePath);
+  const spoolData = a.spooldata === undefined ? undefined : a.spooldata === 'yes';
+  const plan = resolveBackup(ctx.config, job, { level: a.level, client: a.client, fileset: a.fileset, pool: a.pool, storage: a.storage, spoolData }, ctx.resolvePath);
   const summary: BackupSummary = {
     type: 'Backup', jobname: plan.jobName, level: LEVEL_NAMES[plan.level], client: plan.client.name, fileset: plan.fileset.name,
     pool: plan.pool.name, storage: plan.storage.name, priority: plan.priority,
@@ -107,7 +110,7 @@ function renderBackupSummary(s: BackupSummary): string {
 export const runCommand = defineCommand({
   name: 'run',
   help: 'Run a job',
-  usage: 'run job=<job-name> [level=Full|...|VolumeToCatalog] [client=] [fileset=] [pool=] [storage=] [jobid=<verified job>] [bootstrap=<file> where= replace= restoreclient=] yes',
+  usage: 'run job=<job-name> [level=Full|...|VolumeToCatalog] [client=] [fileset=] [pool=] [storage=] [spooldata=yes|no] [jobid=<verified job>] [bootstrap=<file> where= replace= restoreclient=] yes',
   args: runArgs,
   positional: 'job',
   run: (ctx, a): RunResult => {

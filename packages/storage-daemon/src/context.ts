@@ -3,6 +3,7 @@ import type { DriveOperator, ReserveMode, Reservations } from './reservations/in
 import type { SessionRegistry } from '@burrow/common/net/job-sessions';
 import type { StorageMetrics } from './metrics/storage-metrics.js';
 import type { RateMeter } from '@burrow/common/progress/index';
+import type { SpoolDesk } from './spool/index.js';
 
 /** A job session the SD runs, as `status storage` lists it. */
 export interface RunningSession {
@@ -39,6 +40,8 @@ export interface StorageContext {
   startedAt: number;
   /** Checkpoint Interval in ms: how often a backup's files saved so far reach the catalog; 0: never. */
   checkpointIntervalMs: number;
+  /** Data spooling: each Device's spool settings, each drive's spooling jobs. */
+  spools: SpoolDesk;
   /** What sessions count for the metrics (served only with a Metrics Port). */
   metrics: StorageMetrics;
   signal: AbortSignal;

@@ -28,6 +28,7 @@ import { serveDirector } from './dir/director-session.js';
 import { SessionRegistry } from '@burrow/common/net/job-sessions';
 import { daemonRegistry, serveMetrics } from '@burrow/common/metrics/index';
 import { registerStorageMetrics } from './metrics/storage-metrics.js';
+import { spoolDesk } from './spool/index.js';
 
 
 const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-sd.d', daemonUsage('burrow-sd', '/etc/burrow/burrow-sd.d'));
@@ -56,13 +57,15 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
     if (d.resource.deviceType === 'File') ensureDirectory(d.archiveDevice);
     else if (d.resource.deviceType === 'VTape') ensureDirectory(dirname(d.archiveDevice));
   }
+  const spools = spoolDesk(self.name, resolvePath(self.workingDirectory), checked.devices.map((d) => d.resource), resolvePath);
+  for (const dir of spools.directories()) ensureDirectory(dir);
   const reservations = new Reservations(configuredDrives(checked.devices, checked.changers, signal));
   const sessions = new SessionRegistry(self.clientConnectWait * 1000);
   const registry = daemonRegistry();
   const running: StorageContext['running'] = new Map();
   const ctx: StorageContext = {
     name: self.name, reservations, operator: new DriveOperator(reservations), sessions, running, fdConnectTimeoutMs: self.fdConnectTimeout * 1000,
-    metrics: registerStorageMetrics({ registry, reservations, running }),
+    metrics: registerStorageMetrics({ registry, reservations, running }), spools,
     maximumConcurrentJobs: self.maximumConcurrentJobs, checkpointIntervalMs: self.checkpointInterval * 1000, startedAt: Date.now(), signal, heartbeatMs: self.heartbeatInterval * 1000,
   };
   const server = await listen({

@@ -5,9 +5,11 @@
  */
 import { BurrowError, toBurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
-import type { burrow } from '@burrow/common/proto/index';
+import { burrow } from '@burrow/common/proto/index';
 import { BackupRecordCheck, type CheckedRecord } from './record-check.js';
-import { SessionWriter, type SessionRecord, type VolumeUsage } from '../volume/session-writer.js';
+import { SessionWriter, type SessionRecord, type SessionStats, type VolumeUsage } from '../volume/session-writer.js';
+import { withCommas } from '@burrow/common/progress/index';
+import { AttributeSpool, DataSpool, JobSpool } from '../spool/index.js';
 import { BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD } from '../volume/block.js';
 import type { AppendVolume } from '../devices/drive.js';
 import type { AppendReservation, WakeCause } from '../reservations/index.js';
@@ -25,9 +27,15 @@ const MAX_UNUSABLE_VOLUMES = 5;
 export async function runBackupSession(s: SessionParties, order: burrow.SdBackupSession, reservation: AppendReservation): Promise<void> {
   const { jobId } = order;
   const signal = sessionSignal(s);
-  const batcher = new CatalogBatcher((files) => s.director.send('sdCatalog', { files }));
+  const say = (text: string): Promise<void> => s.director.send('jobMessage', { jobId, level: 'info', text });
+  // With attributes spooled, the catalog hears of the files only at the end, once all the data is on the volume.
+  const attributes = order.spoolAttributes || order.spoolData ? await AttributeSpool.create(s.ctx.spools.attributePath(jobId)) : null;
+  const toDirector = (files: burrow.ICatalogFile[]): Promise<void> => s.director.send('sdCatalog', { files });
+  const batcher = new CatalogBatcher(attributes ? (files) => attributes.add(files) : toDirector);
   const volumeFor = volumeSource(s, { order, reservation, signal });
   const checkpointsOn = s.ctx.checkpointIntervalMs > 0;
+  // Files count as saved at a checkpoint only once they are in the catalog (never, while their attributes are spooled).
+  const savedIndex = (): number => (checkpointsOn && attributes === null ? batcher.completeIndex : 0);
   const writer = new SessionWriter({
     sessionId: jobId,
     sessionLabel: { jobId, jobName: order.jobName, client: order.client, fileset: order.fileset, level: order.level, pool: order.pool },
@@ -40,7 +48,7 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
     onVolumeUsage: async (u) => {
       await batcher.flush();
       // With checkpoints on, a volume change is one too (Bareos): the files whole so far are said.
-      await s.director.send('sdVolumeUsage', { ...u, completeIndex: checkpointsOn ? batcher.completeIndex : 0 });
+      await s.director.send('sdVolumeUsage', { ...u, completeIndex: savedIndex() });
     },
     waitForSpace: spaceWait(s, { order, reservation, signal }),
     onSpaceAgain: async (volumeName) => {
@@ -49,19 +57,31 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
     },
     signal,
   });
-  const running = s.ctx.running.get(jobId);
-  if (running) running.progress = () => ({ files: batcher.files, bytes: writer.stats().bytes });
   const clock = checkpointsOn ? new CheckpointClock(async () => {
     const usage = await writer.checkpoint();
     if (usage === undefined) return;
     await batcher.flush();
-    await s.director.send('sdVolumeUsage', { ...usage, checkpoint: true, completeIndex: batcher.completeIndex });
+    await s.director.send('sdVolumeUsage', { ...usage, checkpoint: true, completeIndex: savedIndex() });
   }, s.ctx.checkpointIntervalMs) : null;
+  const toVolume = volumeSink({ writer, batcher, clock, written: s.ctx.metrics.written });
+  const spool = order.spoolData ? await jobSpool(s, { order, reservation, writer, clock, toVolume, say }) : null;
+  const received = { files: 0, bytes: 0 };
+  const running = s.ctx.running.get(jobId);
+  if (running) running.progress = () => (spool ? received : { files: batcher.files, bytes: writer.stats().bytes });
+  const closeOk = async (): Promise<SessionStats> => writer.close({ files: batcher.files, bytes: writer.stats().bytes, status: 'T' });
   try {
-    await receiveRecords(s.client, { writer, batcher, signal, written: s.ctx.metrics.written, clock });
+    await spool?.start();
+    await receiveRecords(s.client, { put: spool ? (rec) => spool.put(rec) : toVolume, signal, received });
     await clock?.stop();
-    const stats = await writer.close({ files: batcher.files, bytes: writer.stats().bytes, status: 'T' });
+    let stats: SessionStats | undefined;
+    if (spool) await spool.finish(async () => { stats = await closeOk(); });
+    else stats = await closeOk();
+    if (stats === undefined) throw new BurrowError('INTERNAL', 'the session ended without its end label');
     await batcher.finish();
+    if (attributes) {
+      await say(`Sending spooled attrs to the Director. Despooling ${withCommas(attributes.size)} bytes ...`);
+      await attributes.despool(toDirector, signal);
+    }
     // The Director hears of the end first: once the client has its answer (and goes on to
     // its Run After Job), the session is the Director's to commit, even if this SD dies.
     await s.director.send('sdSessionEnd', { files: stats.files, bytes: stats.bytes, status: 'T', records: stats.records });
@@ -70,11 +90,67 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
   } catch (err) {
     await clock?.stop();
     const e = toBurrowError(err);
-    // Keep what was written readable: end the session on the volume if the device still works.
-    await writer.close({ files: batcher.files, status: e.code === 'JOB_CANCELED' ? 'A' : 'E' }).catch(() => writer.release());
+    // Keep what was written readable: end the session on the volume if the device still works
+    // (a spooling job that never despooled has nothing there: its volume is not asked for).
+    if (spool && writer.stats().volumes === 0) await writer.release();
+    else await writer.close({ files: batcher.files, status: e.code === 'JOB_CANCELED' ? 'A' : 'E' }).catch(() => writer.release());
     await batcher.finish().catch(() => undefined);
     throw e;
+  } finally {
+    await spool?.discard();
+    await attributes?.remove();
   }
+}
+
+/**
+ * Writes one checked record to the volume, as a backup that does not spool writes all
+ * of them: the catalog batch learns of the file's attributes and digest, the write goes
+ * through the checkpoint clock, and a full batch leaves.
+ */
+function volumeSink(o: {
+  writer: SessionWriter; batcher: CatalogBatcher; written: (bytes: number) => void;
+  /** Checkpoints, when on: each write goes through it so that none overlaps one. */
+  clock: CheckpointClock | null;
+}): (rec: SessionRecord, checked?: CheckedRecord) => Promise<void> {
+  return async (rec, checked = replayed(rec)) => {
+    // A copy of the attributes: the record is a view of a network buffer, which the batch must not keep alive.
+    if (checked.kind === 'attributes') o.batcher.begin(rec.fileIndex, Buffer.from(rec.data));
+    else if (checked.kind === 'digest') o.batcher.digest(rec.fileIndex, checked.digest);
+    await (o.clock ? o.clock.write(() => writeOne(o.writer, rec)) : writeOne(o.writer, rec));
+    o.written(rec.data.length);
+    await o.batcher.sendFull();
+  };
+}
+
+/** What a record read back from the spool is: it was checked (record-check.ts) when it came in. */
+function replayed(rec: SessionRecord): CheckedRecord {
+  if (rec.stream === burrow.Stream.STREAM_ATTRIBUTES) return { kind: 'attributes' };
+  if (rec.stream === burrow.Stream.STREAM_DIGEST) return { kind: 'digest', digest: burrow.FileDigest.decode(rec.data) };
+  return { kind: 'data' };
+}
+
+/**
+ * The job's spool (spool/): its file in the Device's Spool Directory, its limits (the
+ * job's Spool Size, else the Device's Maximum Job Spool Size; the Device's Maximum
+ * Spool Size for all its jobs), and the volume path each despool takes.
+ */
+async function jobSpool(s: SessionParties, o: {
+  order: burrow.SdBackupSession; reservation: AppendReservation; writer: SessionWriter; clock: CheckpointClock | null;
+  toVolume: (rec: SessionRecord) => Promise<void>; say: (text: string) => Promise<void>;
+}): Promise<JobSpool> {
+  const settings = s.ctx.spools.settings(o.reservation.deviceName);
+  const spoolSize = Number(o.order.spoolSize);
+  const file = await DataSpool.create(s.ctx.spools.dataPath(settings.directory, o.order.jobId, o.reservation.driveName));
+  const inClock = (work: () => Promise<void>): Promise<void> => (o.clock ? o.clock.write(work) : work());
+  return new JobSpool({
+    spool: file, drive: s.ctx.spools.drive(o.reservation.driveName),
+    jobLimit: spoolSize > 0 ? spoolSize : settings.maximumJobSpoolSize, deviceLimit: settings.maximumSpoolSize,
+    write: o.toVolume,
+    volumeName: () => o.writer.volumeNow(),
+    endPart: () => inClock(() => o.writer.park()),
+    say: o.say,
+    signal: sessionSignal(s),
+  });
 }
 
 /**
@@ -176,13 +252,14 @@ function spaceWait(s: SessionParties, o: { order: burrow.SdBackupSession; reserv
 
 /**
  * The File daemon's records until its dataEnd, each checked (record-check.ts) before
- * it is written and its attributes and digest go to the catalog batch. A record that
- * breaks the rules closes the connection, saying why.
+ * `put` takes it (to the volume, or to the job's spool). A record that breaks the
+ * rules closes the connection, saying why.
  */
 async function receiveRecords(client: Channel, o: {
-  writer: SessionWriter; batcher: CatalogBatcher; signal: AbortSignal; written: (bytes: number) => void;
-  /** Checkpoints, when on: each write goes through it so that none overlaps one. */
-  clock: CheckpointClock | null;
+  put: (rec: SessionRecord, checked: CheckedRecord) => Promise<void>;
+  signal: AbortSignal;
+  /** Files and bytes received, for status while the job spools. */
+  received: { files: number; bytes: number };
 }): Promise<void> {
   const rules = new BackupRecordCheck();
   for (;;) {
@@ -196,15 +273,12 @@ async function receiveRecords(client: Channel, o: {
     } catch (err) {
       throw client.violation((err as Error).message);
     }
-    // A copy of the attributes: the record is a view of a network buffer, which the batch must not keep alive.
-    if (checked.kind === 'attributes') o.batcher.begin(rec.fileIndex, Buffer.from(rec.data));
-    else if (checked.kind === 'digest') o.batcher.digest(rec.fileIndex, checked.digest);
-    await (o.clock ? o.clock.write(() => writeOne(o.writer, rec)) : writeOne(o.writer, rec));
-    o.written(rec.data.length);
-    // The writer copied the bytes into its blocks; a data record's buffer may serve again
+    await o.put(rec, checked);
+    if (checked.kind === 'attributes') o.received.files += 1;
+    o.received.bytes += rec.data.length;
+    // The writer (or the spool) copied the bytes; a data record's buffer may serve again
     // (attributes and digests are small, never pooled, and the batch keeps views of digests).
     if (checked.kind === 'data') rec.release?.();
-    await o.batcher.sendFull();
   }
 }
 

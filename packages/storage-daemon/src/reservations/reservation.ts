@@ -48,6 +48,11 @@ abstract class Held {
     return this.held.printName;
   }
 
+  /** The Device resource of the reserved drive (a Count copy's original): its spool settings. */
+  get deviceName(): string {
+    return this.held.config.deviceName;
+  }
+
   /** The changer's slot of the cartridge in the drive (its home slot), 0 for a drive without a changer or none known. */
   cartridgeSlot(): number {
     return this.held.drive.loadedSlot?.() ?? 0;

@@ -182,6 +182,32 @@ export class SessionWriter {
     return this.stats();
   }
 
+  /**
+   * Opens the session's volume now, if none is open (its start label goes on), and
+   * names it: a spooling job says which volume it commits its spool to.
+   */
+  async volumeNow(): Promise<string> {
+    this.checkOpen();
+    return (await this.ensureVolume()).volumeName;
+  }
+
+  /**
+   * Leaves the volume for now: writes the block being filled, reports the session's use
+   * of the volume (a JobMedia row) and closes the handle, so the drive may go to another
+   * volume meanwhile. The next record opens a volume again (the one the drive has, as a
+   * rule) with a continued start label. A spooling job does this after each despool.
+   */
+  async park(): Promise<void> {
+    this.checkOpen();
+    await this.flushBlock();
+    await this.settled();
+    if (this.volume === undefined) return;
+    await this.leaveVolume(false);
+    const volume = this.volume;
+    this.volume = undefined;
+    await volume.close();
+  }
+
   /** Gives up without an end label (the device failed): closes the handle only. */
   async release(): Promise<void> {
     this.closed = true;

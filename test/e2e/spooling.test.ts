@@ -1,0 +1,167 @@
+/**
+ * Data spooling on the real daemons (issue 13, section 4): two slow clients (their Jobs
+ * under a Maximum Bandwidth) back up at once to one virtual tape drive with Spool Data;
+ * each job's data waits in the Device's Spool Directory and reaches the tape in one run
+ * of blocks, not interleaved with the other's, and both restore exactly. A job larger
+ * than Maximum Job Spool Size despools in several parts and restores exactly; a job
+ * canceled while it spools leaves no spool file and no catalog entries behind.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseBlockHeader } from '@burrow/storage-daemon/volume/block';
+import { Burrow } from '../harness/daemons.js';
+import { compareTrees } from '../harness/tree.js';
+import { vtapeDevice } from '../harness/changer.js';
+
+/** The session (job id) of each block on the cartridge, in tape order (docs/vtape-format.md: records after a 64-byte header). */
+function blockSessions(cartridge: string): number[] {
+  const bytes = readFileSync(cartridge);
+  const out: number[] = [];
+  for (let at = 64; at + 4 <= bytes.length;) {
+    const n = bytes.readUInt32LE(at);
+    if (n > 0) {
+      const parsed = parseBlockHeader(bytes.subarray(at + 4, at + 4 + n));
+      assert.ok(parsed.ok, `a block at ${at}`);
+      if (parsed.header.sessionId > 0) out.push(parsed.header.sessionId);
+    }
+    at += 4 + n;
+  }
+  return out;
+}
+
+/** Runs of equal values: [1,1,2,2,1] -> [[1,2],[2,2],[1,1]] as [value, length]. */
+function runs(values: number[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const v of values) {
+    const last = out.at(-1);
+    if (last && last[0] === v) last[1] += 1;
+    else out.push([v, 1]);
+  }
+  return out;
+}
+
+function tree(root: string, files: number, size: number): void {
+  mkdirSync(root, { recursive: true });
+  for (let i = 0; i < files; i++) writeFileSync(join(root, `f${i}.bin`), randomBytes(size));
+}
+
+describe('data spooling to a virtual tape', () => {
+  let base: string;
+  let burrow: Burrow;
+  let cartridge: string;
+  let spoolDir: string;
+  const src = { a: '', b: '', big: '' };
+
+  before(async () => {
+    base = mkdtempSync(join(tmpdir(), 'burrow-spool-'));
+    src.a = join(base, 'client-a');
+    src.b = join(base, 'client-b');
+    src.big = join(base, 'big');
+    tree(src.a, 6, 150_000);
+    tree(src.b, 6, 150_000);
+    tree(src.big, 5, 300_000);
+    cartridge = join(base, 'drive0');
+    writeFileSync(cartridge, '');
+    spoolDir = join(base, 'spool');
+    const job = (name: string, client: string, fileset: string, more = ''): string =>
+      `Job { Name = ${name}; Type = Backup; Level = Full; Client = ${client}; FileSet = ${fileset}; Storage = Tape; Pool = Tapes; Messages = Standard; Spool Data = yes; ${more} }`;
+    const fileset = (name: string, path: string): string =>
+      `FileSet { Name = ${name}; Include { Options { Signature = SHA256 }; File = ${JSON.stringify(path)} } }`;
+    burrow = await Burrow.start({
+      include: [src.a],
+      sdResources: vtapeDevice({
+        name: 'Tape0', archiveDevice: cartridge, capacity: '100M',
+        more: `Spool Directory = ${JSON.stringify(spoolDir)}; Maximum Job Spool Size = 1M`,
+      }),
+      directorResources: `
+Storage { Name = Tape; Address = 127.0.0.1; SDPort = @SDPORT@; Password = @SDPASSWORD@; Device = Tape0; Media Type = LTO; Maximum Concurrent Jobs = 4 }
+Pool { Name = Tapes; Pool Type = Backup }
+Client { Name = client-a; Address = 127.0.0.1; FDPort = @FDPORT@; Password = @CLIENTPASSWORD@ }
+Client { Name = client-b; Address = 127.0.0.1; FDPort = @FDPORT@; Password = @CLIENTPASSWORD@ }
+${fileset('SetA', src.a)}
+${fileset('SetB', src.b)}
+${fileset('SetBig', src.big)}
+${job('slow-a', 'client-a', 'SetA', 'Maximum Bandwidth = 600 kb/s')}
+${job('slow-b', 'client-b', 'SetB', 'Maximum Bandwidth = 600 kb/s')}
+${job('big', 'test-fd', 'SetBig')}
+${job('crawl', 'test-fd', 'SetBig', 'Maximum Bandwidth = 200 kb/s')}`,
+    });
+    const label = await burrow.console(['label storage=Tape volume=TAPE-0001 pool=Tapes']);
+    assert.equal(label.code, 0, label.stdout + burrow.logs());
+  });
+  after(async () => {
+    await burrow?.stop();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  /** Starts a Job and returns its JobId. */
+  async function start(job: string): Promise<number> {
+    const run = await burrow.console([`run job=${job} yes`]);
+    const id = /Job queued\. JobId=(\d+)/.exec(run.stdout);
+    assert.ok(id, run.stdout + burrow.logs());
+    return Number(id[1]);
+  }
+
+  it('writes each of two slow clients\' data in one run of blocks, and both restore exactly', async () => {
+    const r = await burrow.console(['run job=slow-a yes', 'run job=slow-b yes', 'wait jobid=1', 'wait jobid=2', 'messages']);
+    assert.equal((r.stdout.match(/Termination:\s+Backup OK\n/g) ?? []).length, 2, r.stdout + burrow.logs());
+    assert.equal((r.stdout.match(/Spooling data \.\.\./g) ?? []).length, 2, r.stdout);
+    assert.equal((r.stdout.match(/Committing spooled data to Volume "TAPE-0001"/g) ?? []).length, 2, r.stdout);
+    assert.match(r.stdout, /Despooling elapsed time = \d\d:\d\d:\d\d, Transfer rate = [\d,]+ Bytes\/second/);
+    assert.match(r.stdout, /Sending spooled attrs to the Director/);
+    // Both spooled at once: the second began before the first despooled (each takes over a second at 600 kB/s).
+    const lines = r.stdout.split('\n');
+    const spooling = lines.map((l, i) => (l.includes('Spooling data ...') ? i : -1)).filter((i) => i >= 0);
+    const firstCommit = lines.findIndex((l) => l.includes('Committing spooled data'));
+    assert.ok(spooling[1]! < firstCommit, `both jobs spooled before either despooled:\n${r.stdout}`);
+
+    const order = runs(blockSessions(cartridge));
+    assert.deepEqual(order.map(([job]) => job).sort(), [1, 2], `each job's blocks in one run on the tape: ${JSON.stringify(order)}`);
+    assert.ok(order.every(([, n]) => n > 10), JSON.stringify(order));
+
+    for (const [jobid, client, path] of [[1, 'client-a', src.a], [2, 'client-b', src.b]] as const) {
+      const where = join(burrow.dir, `restored-${jobid}`);
+      const restore = await burrow.console([`restore client=${client} restoreclient=test-fd jobid=${jobid} storage=Tape all yes where=${where}`, 'wait', 'messages']);
+      assert.match(restore.stdout, /Termination:\s+Restore OK\n/, restore.stdout + burrow.logs());
+      assert.deepEqual(compareTrees(path, join(where, path)), []);
+    }
+    assert.deepEqual(readdirSync(spoolDir), [], 'no spool file left');
+  });
+
+  it('despools a job larger than Maximum Job Spool Size in several parts, and restores it exactly', async () => {
+    const jobid = await start('big');
+    const r = await burrow.console([`wait jobid=${jobid}`, 'messages']);
+    assert.match(r.stdout, /Termination:\s+Backup OK\n/, r.stdout + burrow.logs());
+    assert.match(r.stdout, /Job spool size limit reached: JobSpoolSize=[\d,]+ MaxJobSpoolSize=1,048,576/);
+    const commits = (r.stdout.match(/Committing spooled data to Volume "TAPE-0001"/g) ?? []).length;
+    assert.ok(commits >= 2, `${commits} despools of 1.5 MB under a 1 MiB limit:\n${r.stdout}`);
+    assert.match(r.stdout, /Spooling data again \.\.\./);
+    // Several parts, one job: the volume counts it once (with the two before).
+    const vol = await burrow.console(['llist volume=TAPE-0001']);
+    assert.match(vol.stdout, /voljobs:\s+3\n/i, vol.stdout);
+    const where = join(burrow.dir, 'restored-big');
+    const restore = await burrow.console([`restore client=test-fd jobid=${jobid} storage=Tape all yes where=${where}`, 'wait', 'messages']);
+    assert.match(restore.stdout, /Termination:\s+Restore OK\n/, restore.stdout + burrow.logs());
+    assert.deepEqual(compareTrees(src.big, join(where, src.big)), []);
+    assert.deepEqual(readdirSync(spoolDir), []);
+  });
+
+  it('leaves no spool file and no catalog entries when a job is canceled while it spools', async () => {
+    const jobid = await start('crawl');
+    const deadline = Date.now() + 20_000;
+    while (!readdirSync(spoolDir).some((f) => f.includes(`.data.${jobid}.`))) {
+      assert.ok(Date.now() < deadline, `no spool file appeared: ${readdirSync(spoolDir).join(', ')}\n${burrow.logs()}`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const files = await burrow.console([`list files jobid=${jobid}`]);
+    assert.doesNotMatch(files.stdout, new RegExp(src.big), 'no catalog entries while the job spools');
+    const cancel = await burrow.console([`cancel jobid=${jobid}`, `wait jobid=${jobid}`, 'messages']);
+    assert.match(cancel.stdout, /Termination:\s+Backup Canceled/, cancel.stdout + burrow.logs());
+    assert.deepEqual(readdirSync(spoolDir), [], 'the spool file is deleted');
+    assert.deepEqual(readdirSync(join(burrow.dir, 'sd')).filter((f) => f.endsWith('.spool')), [], 'and the attribute spool');
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--profile | --profile-only] [--no-bacula] [--no-variants] [--only=large,small,mixed,catalog,media,memory]`: Burrow side by
+ * `pnpm bench [--quick] [--profile | --profile-only] [--no-bacula] [--no-variants] [--only=large,small,mixed,catalog,media,memory,tape]`: Burrow side by
  * side with GNU tar and Bacula 9.6 on the same generated data, in the same run. Prints
  * a table and writes bench/results/latest.json plus a dated copy (bench/README.md).
  */
@@ -19,6 +19,7 @@ import { profileBackups } from './profile/run.js';
 import { judge } from './report/targets.js';
 import { table, writeResults, type Row } from './report/rows.js';
 import { compareDataset } from './suite/compare.js';
+import { tapeRows } from './suite/tape.js';
 
 const BENCH = join(fileURLToPath(import.meta.url), '..', '..');
 const RUNS = 3;
@@ -65,6 +66,12 @@ async function main(): Promise<void> {
       bacula: baculaProblem ? null : (c) => () => startBacula(dataset.root, c),
       say,
     }));
+  }
+  // `--only=tape` makes the large dataset for these rows alone.
+  const large = datasets.find((d) => d.name === 'large') ?? (only?.includes('tape') ? largeDataset(dataDir, sizes.largeBytes) : undefined);
+  if (large && wanted('tape') && !argv.includes('--profile-only')) {
+    say(`${large.name}: Full backups to a virtual tape, without and with data spooling, and to a disk volume`);
+    rows.push(...await tapeRows(large, RUNS, say));
   }
   if (baculaProblem) rows.push({ dataset: '-', operation: 'bacula comparison', burrow_s: null, peer: 'bacula', peer_s: null, ratio: null, note: `not run: ${baculaProblem}` });
 

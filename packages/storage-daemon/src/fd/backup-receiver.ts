@@ -74,13 +74,19 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
     await receiveRecords(s.client, { put: spool ? (rec) => spool.put(rec) : toVolume, signal, received });
     await clock?.stop();
     let stats: SessionStats | undefined;
-    if (spool) await spool.finish(async () => { stats = await closeOk(); });
-    else stats = await closeOk();
+    if (spool) {
+      await spool.finish(async () => { stats = await closeOk(); });
+      // Gone before the Director hears of the end (and the job ends for those who wait on it).
+      await spool.discard();
+    } else {
+      stats = await closeOk();
+    }
     if (stats === undefined) throw new BurrowError('INTERNAL', 'the session ended without its end label');
     await batcher.finish();
     if (attributes) {
       await say(`Sending spooled attrs to the Director. Despooling ${withCommas(attributes.size)} bytes ...`);
       await attributes.despool(toDirector, signal);
+      await attributes.remove();
     }
     // The Director hears of the end first: once the client has its answer (and goes on to
     // its Run After Job), the session is the Director's to commit, even if this SD dies.

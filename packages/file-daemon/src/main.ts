@@ -23,9 +23,13 @@ import { dialDirector } from './dir/director-dial.js';
 import { DigestThread } from './digest/thread.js';
 import { CompressThread } from './backup/compress-thread.js';
 import { CHUNK_ROOM } from './backup/record.js';
+import { trimCHeapEvery } from '@burrow/fsx';
 import { daemonRegistry, serveMetrics } from '@burrow/common/metrics/index';
 import { registerClientMetrics } from './metrics/client-metrics.js';
 
+
+// Free pages of the C heap go back to the system each second (fsx explains why).
+trimCHeapEvery(1000);
 
 const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-fd.d', daemonUsage('burrow-fd', '/etc/burrow/burrow-fd.d'));
 

@@ -25,6 +25,7 @@ export interface Binding {
   lseek(fd: number, offset: number, whence: number): number;
   inodeflags(fd: number): number;
   ioctl(fd: number, request: number, arg: Buffer): void;
+  malloc_trim(): boolean;
   constants: {
     AT_FDCWD: number;
     AT_SYMLINK_NOFOLLOW: number;

@@ -26,10 +26,14 @@ import { DriveOperator, Reservations } from './reservations/index.js';
 import { checkAutochangers, checkDevices } from './devices/check.js';
 import { serveDirector } from './dir/director-session.js';
 import { SessionRegistry } from '@burrow/common/net/job-sessions';
+import { trimCHeapEvery } from '@burrow/fsx';
 import { daemonRegistry, serveMetrics } from '@burrow/common/metrics/index';
 import { registerStorageMetrics } from './metrics/storage-metrics.js';
 import { spoolDesk } from './spool/index.js';
 
+
+// Free pages of the C heap go back to the system each second (fsx explains why).
+trimCHeapEvery(1000);
 
 const args = parseDaemonArgs(process.argv.slice(2), '/etc/burrow/burrow-sd.d', daemonUsage('burrow-sd', '/etc/burrow/burrow-sd.d'));
 

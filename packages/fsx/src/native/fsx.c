@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,6 +422,16 @@ static napi_value f_ioctl(napi_env env, napi_callback_info info) {
   return ioctl(fd, (unsigned long)request, data) < 0 ? throw_errno(env, "ioctl", errno) : undef(env);
 }
 
+/* malloc_trim(0): gives the C heap's free pages back to the system, also those between
+   live chunks (glibc releases whole free pages anywhere, not only at the top). Returns
+   whether anything was released. */
+static napi_value f_malloc_trim(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  napi_get_boolean(env, malloc_trim(0) != 0, &r);
+  return r;
+}
+
 static void export_fn(napi_env env, napi_value exports, const char *name, napi_callback fn) {
   napi_value f;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f);
@@ -451,6 +462,7 @@ static napi_value init(napi_env env, napi_value exports) {
   export_fn(env, exports, "lseek", f_lseek);
   export_fn(env, exports, "inodeflags", f_inodeflags);
   export_fn(env, exports, "ioctl", f_ioctl);
+  export_fn(env, exports, "malloc_trim", f_malloc_trim);
   napi_value k;
   napi_create_object(env, &k);
   export_const(env, k, "AT_FDCWD", AT_FDCWD);

@@ -1,7 +1,7 @@
 import type {
   ClientRow, FileInput, FileRow, FileSetRow, JobAgeQuery, JobEnd, JobInput, JobMediaInput, JobMediaRow,
   JobQuery, JobRow, JobStatus, LastJobQuery, LogRow, MediaDefaults, MediaFilter, MediaInput, MediaPatch,
-  MediaRow, MediaSearch, MediaUsage, PurgedMedia, PoolInput, PoolRow, RestoreFileRow, RestoreFilter, StorageRow,
+  MediaRow, MediaEventInput, MediaEventRow, MediaSearch, MediaUsage, PurgedMedia, PoolInput, PoolRow, RestoreFileRow, RestoreFilter, StorageRow,
   VolStatus, TreePage, FileVersion, QueryParam, QueryRows,
 } from './types.js';
 
@@ -66,6 +66,12 @@ export interface Catalog {
   countMedia(poolId: number): number;
   /** The highest MediaId in the catalog (0 for none): Bareos numbers new volumes from it. */
   highestMediaId(): number;
+  /** Adds one event to a cartridge's history. */
+  addMediaEvent(event: MediaEventInput): void;
+  /** A cartridge's history by volume name (kept after the volume is deleted), oldest first. */
+  listMediaEvents(volumeName: string): MediaEventRow[];
+  /** The newest event of each volume, by volume name. */
+  lastMediaEvents(): Map<string, MediaEventRow>;
 
   // ---- jobs
   createJob(job: JobInput): number;

@@ -160,6 +160,12 @@ export interface MediaRow extends MediaDefaults {
   inChanger: boolean;
   enabled: MediaEnabled;
   createTime: number;
+  /** The named place the operator gave the cartridge (`update volume location=`); '' none. */
+  location: string;
+  /** The changer drive (from 0) it was last seen mounted in; -1 none. */
+  drive: number;
+  /** Slot is an import/export slot (the cartridge was exported). */
+  importExport: boolean;
 }
 
 /**
@@ -185,6 +191,9 @@ export interface MediaPatch extends Partial<MediaDefaults> {
   labelDate?: number | null;
   slot?: number;
   inChanger?: boolean;
+  location?: string;
+  drive?: number;
+  importExport?: boolean;
   enabled?: MediaEnabled;
 }
 
@@ -417,4 +426,23 @@ export interface QueryRows {
   rows: QueryValue[][];
   /** More rows were there than the limit. */
   truncated: boolean;
+}
+
+/** What can happen to a cartridge (catalog MediaEvent.Event). */
+export const MEDIA_EVENTS = ['labelled', 'loaded', 'unloaded', 'moved', 'written', 'recycled', 'error', 'exported', 'imported', 'repositioned'] as const;
+export type MediaEventKind = (typeof MEDIA_EVENTS)[number];
+
+/** One event of a cartridge's history. */
+export interface MediaEventInput {
+  mediaId: number;
+  volumeName: string;
+  time: number;
+  event: MediaEventKind;
+  /** Where the cartridge was then, in words (media/locations.ts). */
+  place: string;
+  jobId: number | null;
+  text: string;
+}
+export interface MediaEventRow extends MediaEventInput {
+  mediaEventId: number;
 }

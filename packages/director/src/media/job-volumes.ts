@@ -7,7 +7,8 @@
  * says why and what the operator can do, and the job waits (jobs/volume-wait.ts).
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { Catalog, MediaRow, MediaUsage } from '../catalog/index.js';
+import type { Catalog, MediaEventKind, MediaRow, MediaUsage } from '../catalog/index.js';
+import { recordEvent } from './locations.js';
 import type { Clock } from '../time/clock.js';
 import type { OnMounted, VolumeChoice } from './choice.js';
 import { enforceLimits } from './limits.js';
@@ -59,10 +60,15 @@ export interface OutOfChanger {
   location: string;
 }
 
-/** Where a cartridge out of the changer was last, as the catalog knows it (its Slot and Storage). */
-export function lastSeen(m: Pick<MediaRow, 'slot' | 'storageName'>): string {
+/**
+ * Where a cartridge out of the changer was last, as the catalog knows it: the place the
+ * operator named (`update volume location=`), and its Slot (an import/export one when it
+ * was exported) and Storage.
+ */
+export function lastSeen(m: Pick<MediaRow, 'slot' | 'storageName' | 'location' | 'importExport'>): string {
   const where = m.storageName === null ? '' : ` of Storage "${m.storageName}"`;
-  return m.slot > 0 ? `last seen in Slot ${m.slot}${where}` : 'never seen in a changer slot';
+  const seen = m.slot > 0 ? `last seen in ${m.importExport ? 'Import/Export ' : ''}Slot ${m.slot}${where}` : 'never seen in a changer slot';
+  return m.location === '' ? seen : `${m.location} (${seen})`;
 }
 
 export class JobVolumes {
@@ -71,6 +77,8 @@ export class JobVolumes {
   private readonly missing = new Set<string>();
   private readonly plans = new Map<string, OnMounted>();
   private readonly ids = new Map<string, number>();
+  /** Volumes whose history has this job's "written" event already. */
+  private readonly written = new Set<string>();
 
   constructor(private readonly o: JobVolumesOptions) {}
 
@@ -130,7 +138,8 @@ export class JobVolumes {
     this.plans.delete(volume);
     const m = this.o.catalog.getMediaByName(volume);
     if (!m?.inChanger) return [];
-    this.o.catalog.updateMedia(m.mediaId, { inChanger: false });
+    this.o.catalog.updateMedia(m.mediaId, { inChanger: false, drive: -1 });
+    this.event(m.mediaId, 'moved', `not found in Slot ${m.slot} by the changer of Storage "${this.o.storageName}"`);
     return [`Autochanger Volume "${volume}" not found in slot ${m.slot}.\n    Setting InChanger to zero in catalog.`];
   }
 
@@ -153,9 +162,11 @@ export class JobVolumes {
     this.o.reservations.release(this.o.jobId, u.volume);
     const plan = this.plans.get(u.volume);
     this.plans.delete(u.volume);
-    const id = this.ids.get(u.volume);
-    if (id !== undefined) this.o.catalog.setMediaStatus(id, 'Error');
-    else if (plan?.kind === 'create') this.o.catalog.createMedia({ ...plan.input, volStatus: 'Error' });
+    const id = this.ids.get(u.volume) ?? (plan?.kind === 'create' ? this.o.catalog.createMedia({ ...plan.input, volStatus: 'Error' }) : undefined);
+    if (id !== undefined) {
+      this.o.catalog.setMediaStatus(id, 'Error');
+      this.event(id, 'error', u.reason);
+    }
     return `Volume "${u.volume}" cannot be used: ${u.reason}. Marking Volume "${u.volume}" in Error in Catalog.`;
   }
 
@@ -173,7 +184,11 @@ export class JobVolumes {
     const plan = this.plans.get(r.volumeName);
     if (plan === undefined) throw new BurrowError('PROTOCOL', `the SD mounted volume "${r.volumeName}", which this job was not given`);
     const { media, lines } = commitMounted(this.o.catalog, plan, r, this.o.clock.now());
-    if (this.o.autoChanger) this.inChangerNow(media, r.slot ?? 0);
+    if (plan.kind === 'create' || (plan.kind === 'existing' && plan.recycle && r.labelled)) {
+      const relabelled = plan.kind === 'existing' && media.recycleCount > 0 && media.labelDate !== null;
+      this.event(media.mediaId, relabelled ? 'recycled' : 'labelled', `by the Storage daemon for JobId ${this.o.jobId}`);
+    }
+    if (this.o.autoChanger) this.inChangerNow(media, r.slot ?? 0, r.drive ?? -1);
     this.missing.delete(r.volumeName);
     this.plans.set(r.volumeName, { kind: 'none' });
     this.ids.set(r.volumeName, media.mediaId);
@@ -187,15 +202,36 @@ export class JobVolumes {
    * slot the SD loaded it from; no other volume of the Storage keeps that slot (Bareos's
    * MakeInchangerUnique).
    */
-  private inChangerNow(media: MediaRow, slot: number): void {
+  private inChangerNow(media: MediaRow, slot: number, drive: number): void {
     const { catalog } = this.o;
     const storageId = catalog.ensureStorage(this.o.storageName);
+    if (drive >= 0) this.loadedIn(media, storageId, drive);
     if (media.inChanger && media.storageId === storageId && (slot === 0 || media.slot === slot)) return;
-    catalog.updateMedia(media.mediaId, { inChanger: true, storageId, ...(slot > 0 ? { slot } : {}) });
+    catalog.updateMedia(media.mediaId, { inChanger: true, storageId, importExport: false, location: '', ...(slot > 0 ? { slot } : {}) });
     if (slot === 0) return;
     for (const other of catalog.listMedia()) {
-      if (other.mediaId !== media.mediaId && other.inChanger && other.storageId === storageId && other.slot === slot) catalog.updateMedia(other.mediaId, { inChanger: false });
+      if (other.mediaId !== media.mediaId && other.inChanger && other.storageId === storageId && other.slot === slot) catalog.updateMedia(other.mediaId, { inChanger: false, drive: -1 });
     }
+  }
+
+  /**
+   * The cartridge is in this drive of the changer now: "loaded" in its history, and
+   * whichever cartridge the catalog had in that drive went back to its slot ("unloaded").
+   */
+  private loadedIn(media: MediaRow, storageId: number, drive: number): void {
+    const { catalog } = this.o;
+    if (media.drive === drive && media.storageId === storageId) return;
+    for (const other of catalog.listMedia()) {
+      if (other.mediaId === media.mediaId || other.drive !== drive || other.storageId !== storageId) continue;
+      catalog.updateMedia(other.mediaId, { drive: -1 });
+      this.event(other.mediaId, 'unloaded', `from Drive ${drive} for Volume "${media.volumeName}"`);
+    }
+    catalog.updateMedia(media.mediaId, { drive, storageId, inChanger: true, importExport: false, location: '' });
+    this.event(media.mediaId, 'loaded', `for JobId ${this.o.jobId}`);
+  }
+
+  private event(mediaId: number, kind: MediaEventKind, text: string): void {
+    recordEvent(this.o.catalog, mediaId, kind, { now: this.o.clock.now(), jobId: this.o.jobId, text });
   }
 
   /** The catalog id of a volume this job writes on. */
@@ -211,6 +247,10 @@ export class JobVolumes {
     const mediaId = this.mediaIdOf(volumeName);
     const now = this.o.clock.now();
     this.o.catalog.updateMediaUsage(mediaId, { ...usage, lastWritten: now });
+    if (!this.written.has(volumeName)) {
+      this.written.add(volumeName);
+      this.event(mediaId, 'written', `by JobId ${this.o.jobId}`);
+    }
     const row = this.o.catalog.getMedia(mediaId)!;
     const { message } = enforceLimits(this.o.catalog, row, now);
     return { value: mediaId, lines: message ? [message] : [] };

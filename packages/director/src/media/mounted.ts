@@ -18,6 +18,8 @@ export interface MountReport {
   labelled: boolean;
   /** The changer's slot the cartridge came from (its home slot); 0 or absent: not a changer's drive, or unknown. */
   slot?: number;
+  /** The changer's drive (from 0) the cartridge is in; absent or -1: not a changer's drive. */
+  drive?: number;
 }
 
 /** Applies the plan; returns the volume's row and the lines for the job log. */

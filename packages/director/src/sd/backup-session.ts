@@ -91,7 +91,7 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
           break;
         case 'sdVolumeMounted':
           say(s, s.media.mounted({
-            volumeName: msg.body.volumeName, volBytes: msg.body.volBytes, volBlocks: msg.body.volBlocks, labelled: msg.body.labelled, slot: msg.body.slot,
+            volumeName: msg.body.volumeName, volBytes: msg.body.volBytes, volBlocks: msg.body.volBlocks, labelled: msg.body.labelled, slot: msg.body.slot, drive: msg.body.changerDrive - 1,
           }).lines);
           break;
         case 'sdCatalog':

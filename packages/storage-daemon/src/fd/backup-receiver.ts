@@ -190,7 +190,7 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
     await say(reply.recycle ? `Recycled volume "${name}" on device ${reservation.printName}, all previous data lost.`
       : reply.label ? `Labeled new Volume "${name}" on Device ${reservation.printName}.`
       : `Volume "${name}" previously written, moving to end of data at ${volume.endAddress()}.`);
-    await s.director.send('sdVolumeMounted', { volumeName: name, volBytes: volume.volBytes(), volBlocks: volume.volBlocks(), labelled, slot: reservation.cartridgeSlot() });
+    await s.director.send('sdVolumeMounted', { volumeName: name, volBytes: volume.volBytes(), volBlocks: volume.volBlocks(), labelled, slot: reservation.cartridgeSlot(), changerDrive: reservation.changerDrive() });
     return volume;
   };
   return (previous) => reservation.chooseVolume(() => askForVolume(previous), signal);

@@ -58,6 +58,11 @@ abstract class Held {
     return this.held.drive.loadedSlot?.() ?? 0;
   }
 
+  /** The drive's index in its autochanger plus 1; 0 for a drive without a changer. */
+  changerDrive(): number {
+    return this.held.drive.loadedSlot === undefined || this.held.drive.driveIndex === undefined ? 0 : this.held.drive.driveIndex + 1;
+  }
+
   /** Gives the drive back; once is enough, twice does nothing. Close the volume handles first. */
   release(): void {
     if (this.released) return;

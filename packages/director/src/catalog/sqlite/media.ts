@@ -3,13 +3,13 @@ import { BurrowError } from '@burrow/common/errors/index';
 import type { Catalog } from '../catalog.js';
 import {
   VOL_STATUSES, type MediaDefaults, type MediaEnabled, type MediaInput, type MediaPatch, type MediaRow,
-  type MediaSearch, type PurgedMedia, type VolStatus,
+  type MediaSearch, type MediaEventRow, type PurgedMedia, type VolStatus,
 } from '../types.js';
 import { mediaSearchSql, mediaListSql } from './media-queries.js';
 
 type MediaOps = Pick<Catalog, 'createMedia' | 'getMediaByName' | 'getMedia' | 'findAppendableMedia' | 'findMedia'
   | 'updateMediaUsage' | 'setMediaStatus' | 'updateMedia' | 'updateMediaDefaults' | 'markEmptyMediaPurged' | 'deleteMedia' | 'listMedia'
-  | 'countMedia' | 'highestMediaId'>;
+  | 'countMedia' | 'highestMediaId' | 'addMediaEvent' | 'listMediaEvents' | 'lastMediaEvents'>;
 
 export const MEDIA_SELECT = `SELECT M.MediaId AS mediaId, M.VolumeName AS volumeName, M.PoolId AS poolId,
   P.Name AS poolName, M.MediaType AS mediaType, M.StorageId AS storageId, S.Name AS storageName,
@@ -21,16 +21,20 @@ export const MEDIA_SELECT = `SELECT M.MediaId AS mediaId, M.VolumeName AS volume
   M.ScratchPoolId AS scratchPoolId, M.ActionOnPurge AS actionOnPurge,
   M.MinBlocksize AS minBlocksize, M.MaxBlocksize AS maxBlocksize, M.InitialWrite AS initialWrite,
   M.FirstWritten AS firstWritten, M.LastWritten AS lastWritten, M.LabelDate AS labelDate,
-  M.Slot AS slot, M.InChanger AS inChanger, M.Enabled AS enabled, M.CreateTime AS createTime
+  M.Slot AS slot, M.InChanger AS inChanger, M.Enabled AS enabled, M.CreateTime AS createTime,
+  M.Location AS location, M.Drive AS drive, M.ImportExport AS importExport
   FROM Media M JOIN Pool P ON P.PoolId = M.PoolId LEFT JOIN Pool RP ON RP.PoolId = M.RecyclePoolId
   LEFT JOIN Storage S ON S.StorageId = M.StorageId`;
 
-type RawMedia = Omit<MediaRow, 'inChanger' | 'recycle'> & { inChanger: number; recycle: number };
+const EVENT_SELECT = `SELECT MediaEventId AS mediaEventId, MediaId AS mediaId, VolumeName AS volumeName, Time AS time,
+  Event AS event, Place AS place, JobId AS jobId, Text AS text FROM MediaEvent`;
+
+type RawMedia = Omit<MediaRow, 'inChanger' | 'recycle' | 'importExport'> & { inChanger: number; recycle: number; importExport: number };
 
 export function toMediaRow(raw: unknown): MediaRow | undefined {
   if (raw === undefined) return undefined;
   const r = raw as RawMedia;
-  return { ...r, inChanger: r.inChanger !== 0, recycle: r.recycle !== 0 };
+  return { ...r, inChanger: r.inChanger !== 0, recycle: r.recycle !== 0, importExport: r.importExport !== 0 };
 }
 
 export function checkVolStatus(status: string): VolStatus {
@@ -55,7 +59,7 @@ const PATCH_COLUMNS: Readonly<Record<keyof MediaPatch, string>> = {
   lastWritten: 'LastWritten', labelDate: 'LabelDate', slot: 'Slot', inChanger: 'InChanger', enabled: 'Enabled',
   maxVolBytes: 'MaxVolBytes', maxVolJobs: 'MaxVolJobs', maxVolFiles: 'MaxVolFiles', volRetention: 'VolRetention',
   volUseDuration: 'VolUseDuration', recycle: 'Recycle', recyclePoolId: 'RecyclePoolId', actionOnPurge: 'ActionOnPurge',
-  minBlocksize: 'MinBlocksize', maxBlocksize: 'MaxBlocksize',
+  minBlocksize: 'MinBlocksize', maxBlocksize: 'MaxBlocksize', location: 'Location', drive: 'Drive', importExport: 'ImportExport',
 };
 
 /** A patch value as SQLite stores it (booleans as 0/1), checked where a CHECK would only say "constraint failed". */
@@ -114,6 +118,10 @@ export function mediaOps(db: Database.Database, now: () => number): MediaOps {
       + (SELECT COUNT(*) FROM File WHERE MediaId = @id) AS n`),
     count: db.prepare('SELECT COUNT(*) AS n FROM Media WHERE PoolId = ?'),
     highest: db.prepare('SELECT COALESCE(MAX(MediaId), 0) AS n FROM Media'),
+    eventAdd: db.prepare(`INSERT INTO MediaEvent (MediaId, VolumeName, Time, Event, Place, JobId, Text)
+      VALUES (@mediaId, @volumeName, @time, @event, @place, @jobId, @text)`),
+    events: db.prepare(`${EVENT_SELECT} WHERE VolumeName = ? ORDER BY MediaEventId`),
+    lastEvents: db.prepare(`${EVENT_SELECT} WHERE MediaEventId IN (SELECT MAX(MediaEventId) FROM MediaEvent GROUP BY VolumeName)`),
   };
   const searches = new Map<string, Database.Statement>();
   const lists = new Map<string, Database.Statement>();
@@ -216,5 +224,10 @@ export function mediaOps(db: Database.Database, now: () => number): MediaOps {
     },
     countMedia: (poolId) => (stmt.count.get(poolId) as { n: number }).n,
     highestMediaId: () => (stmt.highest.get() as { n: number }).n,
+    addMediaEvent(e) {
+      stmt.eventAdd.run(e);
+    },
+    listMediaEvents: (volumeName) => stmt.events.all(volumeName) as MediaEventRow[],
+    lastMediaEvents: () => new Map((stmt.lastEvents.all() as MediaEventRow[]).map((e) => [e.volumeName, e])),
   };
 }

@@ -15,7 +15,8 @@ import { defineCommand, type ConsoleContext } from '../command.js';
 import { count, flag, many, text } from '../arg-types.js';
 import { renderLines, type LinesResult } from './media-common.js';
 import { storageNamed } from './mount.js';
-import { planSlotMoves, type SlotOperation } from './slot-moves.js';
+import { planSlotMoves, type SlotMove, type SlotOperation } from './slot-moves.js';
+import { recordEvent } from '../../media/locations.js';
 import { slotNumbers, updateSlots } from './slots.js';
 
 interface MoveArgs {
@@ -54,12 +55,24 @@ async function moveCartridges(ctx: ConsoleContext, op: SlotOperation, a: MoveArg
       await changerCommand(target, dir, { action: 'transfer', slot: m.from, destination: m.to });
       lines.push(`3308 Successfully transfered volume from slot ${m.from} to ${m.to}.`);
       touched.add(m.from).add(m.to);
+      if (op === 'export') exported(ctx, target.name, m);
     } catch (err) {
       lines.push((err as Error).message, `Failed to move volume from source slot ${m.from} to destination slot ${m.to}`);
     }
   }
   if (touched.size > 0) lines.push(...await updateSlots(ctx, target, { only: touched, scan: a.scan ? { drive: a.drive ?? 0 } : undefined }));
   return { lines };
+}
+
+/**
+ * An exported cartridge is in an import/export slot: out of the changer (InChanger = 0,
+ * as Bareos sets it), with that slot as its place and "exported" in its history.
+ */
+function exported(ctx: ConsoleContext, storageName: string, m: SlotMove): void {
+  const media = m.barcode === '' ? undefined : ctx.catalog.getMediaByName(m.barcode);
+  if (!media) return;
+  ctx.catalog.updateMedia(media.mediaId, { slot: m.to, inChanger: false, importExport: true, drive: -1, location: '' });
+  recordEvent(ctx.catalog, media.mediaId, 'exported', { now: ctx.env.clock.now(), text: `from Slot ${m.from} of Storage "${storageName}"` });
 }
 
 // Bareos also takes srcslot= and dstslot=.

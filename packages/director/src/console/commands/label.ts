@@ -7,6 +7,7 @@
  * in the pool given, and the old record is deleted, once the SD has done it.
  */
 import { z } from 'zod';
+import { recordEvent } from '../../media/locations.js';
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource } from '@burrow/common/config/index';
 import { changerCommand, labelVolume, type StorageTarget } from '../../sd/storage-link.js';
@@ -72,11 +73,13 @@ function recordLabelled(ctx: ConsoleContext, t: ReturnType<typeof labelTarget>, 
     poolId: t.pool.poolId, mediaType: t.storage.mediaType, storageId: ctx.catalog.ensureStorage(t.storage.name), volBytes, volBlocks: 1,
     labelDate: ctx.env.clock.now(), slot, inChanger: slot > 0, ...mediaDefaults(t.pool),
   };
+  let mediaId: number;
   if (t.existing) {
     ctx.catalog.updateMedia(t.existing.mediaId, { ...fields, volStatus: 'Append' });
-    return { mediaId: t.existing.mediaId, slot };
-  }
-  return { mediaId: ctx.catalog.createMedia({ volumeName: volume, volStatus: 'Append', ...fields }), slot };
+    mediaId = t.existing.mediaId;
+  } else mediaId = ctx.catalog.createMedia({ volumeName: volume, volStatus: 'Append', ...fields });
+  recordEvent(ctx.catalog, mediaId, 'labelled', { now: ctx.env.clock.now(), text: `by console "${ctx.session.consoleName}"` });
+  return { mediaId, slot };
 }
 
 /** `label barcodes`: what happened to each cartridge of the slots named. */

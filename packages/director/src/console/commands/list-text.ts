@@ -97,6 +97,29 @@ export interface Totals {
   bytes: number;
 }
 
+/** Where a cartridge is (`list locations`), and its last event. */
+export interface LocationRecord {
+  volumename: string;
+  volstatus: string;
+  pool: string;
+  mediatype: string;
+  location: string;
+  slot: number;
+  inchanger: number;
+  storage: string;
+  lastevent: string;
+  lasteventtime: string;
+}
+
+/** One event of a cartridge's history (`list volumehistory volume=`). */
+export interface VolumeEventRecord {
+  time: string;
+  event: string;
+  location: string;
+  jobid: number | null;
+  text: string;
+}
+
 export type ListResult =
   | { jobs: JobRecord[] }
   /** llist jobid=N: the job, then its log. */
@@ -107,7 +130,9 @@ export type ListResult =
   | { clients: ClientRecord[] }
   | { jobid: number; filenames: FileName[] }
   | { jobtotals: Array<Totals & { name: string }>; total: Totals }
-  | { backups: JobRecord[] };
+  | { backups: JobRecord[] }
+  | { locations: LocationRecord[] }
+  | { volumename: string; history: VolumeEventRecord[] };
 
 /** A long listing: every field on its own line, records separated by a blank line. */
 function long(records: ReadonlyArray<object>): string {
@@ -130,6 +155,14 @@ function render(r: ListResult, longForm: boolean): string {
   if ('volumes' in r) {
     return longForm ? long(r.volumes) : table(['MediaId', 'VolumeName', 'VolStatus', 'Pool', 'VolBytes', 'VolFiles', 'VolJobs', 'LastWritten'],
       r.volumes.map((v) => [v.mediaid, v.volumename, v.volstatus, v.pool, withCommas(v.volbytes), withCommas(v.volfiles), v.voljobs, v.lastwritten]));
+  }
+  if ('locations' in r) {
+    return longForm ? long(r.locations) : table(['VolumeName', 'VolStatus', 'Pool', 'Location', 'LastEvent', 'Time'],
+      r.locations.map((l) => [l.volumename, l.volstatus, l.pool, l.location, l.lastevent, l.lasteventtime]));
+  }
+  if ('history' in r) {
+    return longForm ? long(r.history) : table(['Time', 'Event', 'Location', 'JobId', 'Text'],
+      r.history.map((e) => [e.time, e.event, e.location, e.jobid ?? '', e.text]));
   }
   if ('pools' in r) return longForm ? long(r.pools) : table(['PoolId', 'Name', 'NumVols', 'MaxVols', 'PoolType', 'LabelFormat'], r.pools.map((p) => [p.poolid, p.name, p.numvols, p.maxvols, p.pooltype, p.labelformat]));
   if ('clients' in r) return longForm ? long(r.clients) : table(['ClientId', 'Name', 'Address', 'FDPort'], r.clients.map((c) => [c.clientid ?? '', c.name, c.address, c.fdport]));

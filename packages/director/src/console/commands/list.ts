@@ -13,7 +13,8 @@ import { defineCommand, type ConsoleContext } from '../command.js';
 import { choice, count, ids, text } from '../arg-types.js';
 import { consoleScope } from '../scope.js';
 import { jobFilter, jobFilterArgs } from './job-filter.js';
-import { renderList, renderLlist, type JobRecord, type ListResult, type PoolRecord, type VolumeRecord } from './list-text.js';
+import { renderList, renderLlist, type JobRecord, type ListResult, type LocationRecord, type PoolRecord, type VolumeRecord } from './list-text.js';
+import { placeOf } from '../../media/locations.js';
 
 function jobRecord(j: JobRow): JobRecord {
   return {
@@ -49,7 +50,8 @@ function poolRecord(ctx: ConsoleContext, p: PoolRow): PoolRecord {
   };
 }
 
-const SUBJECTS = ['jobs', 'job', 'jobid', 'joblog', 'volumes', 'volume', 'media', 'pools', 'clients', 'files', 'jobtotals', 'backups'] as const;
+const SUBJECTS = ['jobs', 'job', 'jobid', 'joblog', 'volumes', 'volume', 'media', 'pools', 'clients', 'files', 'jobtotals', 'backups',
+  'locations', 'volumehistory'] as const;
 
 export const listArgs = z.object({
   /** What to list: `list jobs`; with only jobid= given, that job. */
@@ -61,6 +63,7 @@ export const listArgs = z.object({
   pool: text().optional(),
   volume: text().optional(),
   ...jobFilterArgs,
+  storage: text().optional(),
 }).strict();
 type ListArgs = z.output<typeof listArgs>;
 
@@ -101,6 +104,35 @@ function volumes(ctx: ConsoleContext, pool: string | undefined, volume?: string)
   const row = scope.poolAllowed(pool) ? ctx.catalog.getPool(pool) : undefined;
   if (!row) throw new BurrowError('NOT_FOUND', `Pool "${pool}" is not in the catalog`);
   return ctx.catalog.listMedia({ poolId: row.poolId }).map(volumeRecord);
+}
+
+/** `list locations [pool=] [storage=]`: where each cartridge this console may see is, and its last event. */
+function locations(ctx: ConsoleContext, a: ListArgs): LocationRecord[] {
+  const scope = consoleScope(ctx);
+  const last = ctx.catalog.lastMediaEvents();
+  const wanted = (m: MediaRow): boolean => scope.poolAllowed(m.poolName)
+    && (a.pool === undefined || m.poolName.toLowerCase() === a.pool.toLowerCase())
+    && (a.storage === undefined || (m.storageName ?? '').toLowerCase() === a.storage.toLowerCase());
+  return ctx.catalog.listMedia().filter(wanted).map((m) => {
+    const e = last.get(m.volumeName);
+    return {
+      volumename: m.volumeName, volstatus: m.volStatus, pool: m.poolName, mediatype: m.mediaType, location: placeOf(m),
+      slot: m.slot, inchanger: m.inChanger ? 1 : 0, storage: m.storageName ?? '', lastevent: e?.event ?? '', lasteventtime: listDate(e?.time ?? null),
+    };
+  });
+}
+
+/** `list volumehistory volume=X`: the cartridge's events, oldest first (kept after the volume is deleted). */
+function volumeHistory(ctx: ConsoleContext, volume: string | undefined, command: string): ListResult {
+  if (volume === undefined) throw new BurrowError('BAD_REQUEST', `${command} volumehistory: missing volume=`);
+  const m = ctx.catalog.getMediaByName(volume);
+  if (m && !consoleScope(ctx).poolAllowed(m.poolName)) throw new BurrowError('NOT_FOUND', `Volume "${volume}" not found in catalog.`);
+  const history = ctx.catalog.listMediaEvents(volume);
+  if (!m && history.length === 0) throw new BurrowError('NOT_FOUND', `Volume "${volume}" not found in catalog.`);
+  return {
+    volumename: volume,
+    history: history.map((e) => ({ time: listDate(e.time), event: e.event, location: e.place, jobid: e.jobId, text: e.text })),
+  };
 }
 
 function files(ctx: ConsoleContext, jobId: number): ListResult {
@@ -168,6 +200,10 @@ function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResul
       return jobTotals(ctx);
     case 'backups':
       return backups(ctx, a.client, command);
+    case 'locations':
+      return { locations: locations(ctx, a) };
+    case 'volumehistory':
+      return volumeHistory(ctx, a.volume, command);
     default:
       throw new BurrowError('BAD_REQUEST', `${command}: say jobs, jobid=N, joblog jobid=N, files jobid=N, jobtotals, backups client=, volumes, pools or clients`);
   }
@@ -175,8 +211,8 @@ function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResul
 
 export const listCommand = defineCommand({
   name: 'list',
-  help: 'List catalog records: jobs, jobid=, joblog, files, volumes, pools, clients',
-  usage: 'list jobs [client=] [job=] [jobstatus=<letters>] [joblevel=] [jobtype=B|R|V] [days=] [hours=] [since=<date>] [limit=] | list jobid=<id> | list files jobid=<id> | list joblog jobid=<id> | list volumes [pool=] | list volume=<name> | list pools | list clients | list jobtotals | list backups client=',
+  help: 'List catalog records: jobs, jobid=, joblog, files, volumes, pools, clients, locations, volumehistory',
+  usage: 'list jobs [client=] [job=] [jobstatus=<letters>] [joblevel=] [jobtype=B|R|V] [days=] [hours=] [since=<date>] [limit=] | list jobid=<id> | list files jobid=<id> | list joblog jobid=<id> | list volumes [pool=] | list volume=<name> | list pools | list clients | list jobtotals | list backups client= | list locations [pool=] [storage=] | list volumehistory volume=<name>',
   args: listArgs,
   positional: 'what',
   run: (ctx, a) => listing(ctx, a, false),

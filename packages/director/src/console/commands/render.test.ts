@@ -115,9 +115,10 @@ test('restore: the menu, the tree shell\'s answers and the summary', () => {
   const entry = { name: 'a.txt', path: '/d/a.txt', dir: false, type: 1, jobid: 2, fileindex: 3, size: 1234, mtime: 0, marked: true };
   assert.equal(renderRestore({ kind: 'entries', long: false, entries: [entry, { ...entry, name: 'd', dir: true, marked: false }], more: 2 }), '*a.txt\nd/\n... 2 more');
   assert.equal(renderRestore({ kind: 'entries', long: true, entries: [entry], more: 0 }), `-          1,234  ${' '.repeat(19)}  JobId 2      */d/a.txt`);
-  const summary = { files: 3, bytes: null, jobids: [1, 2], volumes: ['V1'], client: 'c', restoreclient: 'c', where: '', regexwhere: '', replace: 'Always' };
+  const summary = { files: 3, bytes: null, jobids: [1, 2], volumes: ['V1'], locations: ['Slot 2 of Storage "Library"'], client: 'c', restoreclient: 'c', where: '', regexwhere: '', replace: 'Always' };
   assert.equal(renderRestore({ kind: 'summary', preface: { marked: 3 }, started: false, ...summary }), [
     'Bootstrap records written for 3 marked entries.', '3 files selected to be restored from JobId(s) 1,2.', 'Volumes needed: V1',
+    '    V1               Slot 2 of Storage "Library"',
     'Restore Client: c', 'Where:          (original location)', 'Replace:        Always',
   ].join('\n'));
   assert.match(renderRestore({ kind: 'queued', preface: null, started: true, jobid: 9, ...summary, bytes: 10, regexwhere: '!a!b!' }),

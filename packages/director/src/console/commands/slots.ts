@@ -6,7 +6,8 @@
  * A barcode is a volume's name.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { MediaRow } from '../../catalog/index.js';
+import type { MediaEventKind, MediaRow } from '../../catalog/index.js';
+import { recordEvent } from '../../media/locations.js';
 import { changerCommand, driveCommand, type StorageTarget } from '../../sd/storage-link.js';
 import type { ConsoleContext } from '../command.js';
 
@@ -52,12 +53,16 @@ export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, o:
       continue;
     }
     if (!m.inChanger || m.storageId !== storageId) cameIn++;
-    ctx.catalog.updateMedia(m.mediaId, { slot, inChanger: true, storageId });
+    // Back in the changer: no longer at a named place, nor in an import/export slot.
+    ctx.catalog.updateMedia(m.mediaId, { slot, inChanger: true, storageId, location: '', importExport: false, ...(m.slot !== slot ? { drive: -1 } : {}) });
+    slotEvent(ctx, m.mediaId, m.importExport ? 'imported' : 'moved', `update slots of Storage "${target.name}"`);
     lines.push(`Catalog record for Volume "${barcode}" updated to reference slot ${slot}.`);
   }
   for (const m of inChangerOf(ctx, storageId)) {
     if (listed.has(m.volumeName)) continue;
-    ctx.catalog.updateMedia(m.mediaId, { inChanger: false });
+    ctx.catalog.updateMedia(m.mediaId, { inChanger: false, drive: -1 });
+    // An exported cartridge has its own event already (import-export.ts).
+    if (!m.importExport) slotEvent(ctx, m.mediaId, 'moved', `no longer in the changer of Storage "${target.name}"`);
     lines.push(`Volume "${m.volumeName}" is no longer in the changer (it was in Slot ${m.slot}): InChanger set to zero.`);
   }
   if (cameIn > 0) {
@@ -93,8 +98,12 @@ async function scanLabels(
 
 /** A full slot whose cartridge has no volume label: no volume of the Storage is in it (Bareos's words). */
 function emptySlot(ctx: ConsoleContext, storageId: number, slot: number): string[] {
-  for (const m of inChangerOf(ctx, storageId)) if (m.slot === slot) ctx.catalog.updateMedia(m.mediaId, { inChanger: false });
+  for (const m of inChangerOf(ctx, storageId)) if (m.slot === slot) ctx.catalog.updateMedia(m.mediaId, { inChanger: false, drive: -1 });
   return [`No VolName for Slot=${slot} InChanger set to zero.`];
+}
+
+function slotEvent(ctx: ConsoleContext, mediaId: number, kind: MediaEventKind, text: string): void {
+  recordEvent(ctx.catalog, mediaId, kind, { now: ctx.env.clock.now(), text });
 }
 
 function inChangerOf(ctx: ConsoleContext, storageId: number): MediaRow[] {

@@ -3,7 +3,8 @@
  * changes one field of the volume's row and answers Bareos's line ("New Volume status
  * is: Used"). Keys: volstatus, volretention, voluse, maxvoljobs, maxvolfiles,
  * maxvolbytes, recycle, inchanger, slot, pool, recyclepool, enabled, actiononpurge,
- * frompool (the pool's limits again). After the change the volume's limits are
+ * frompool (the pool's limits again), and Burrow's location (a named place such as
+ * "vault": the cartridge is out of the changer; "" clears it). After the change the volume's limits are
  * checked, so a lowered limit shows at once.
  */
 import { BurrowError } from '@burrow/common/errors/index';
@@ -12,13 +13,14 @@ import { MEDIA_ARCHIVED, MEDIA_DISABLED, MEDIA_ENABLED, ON_PURGE_NONE, ON_PURGE_
 import { enforceLimits } from '../../media/limits.js';
 import { hasRoom, mediaDefaults } from '../../media/pools.js';
 import { moveRefusal } from '../../media/client-sets.js';
+import { recordEvent } from '../../media/locations.js';
 import { SETTABLE, statusNamed } from '../../media/statuses.js';
 import type { ConsoleContext } from '../command.js';
 import { durationText, visiblePool } from './media-common.js';
 
 /** The keys `update volume` takes, as Bareos spells them (any case on the line). */
 export const VOLUME_KEYS = ['volstatus', 'volretention', 'voluse', 'maxvoljobs', 'maxvolfiles', 'maxvolbytes', 'recycle', 'inchanger',
-  'slot', 'pool', 'recyclepool', 'enabled', 'actiononpurge', 'frompool'] as const;
+  'slot', 'pool', 'recyclepool', 'enabled', 'actiononpurge', 'frompool', 'location'] as const;
 export type VolumeKey = (typeof VOLUME_KEYS)[number];
 
 const count = (key: string, v: string): number => {
@@ -88,6 +90,12 @@ function change(ctx: ConsoleContext, m: MediaRow, key: VolumeKey, v: string): { 
       if (refusal) throw new BurrowError('BAD_REQUEST', refusal);
       return { patch: { poolId: p.poolId }, line: `New Pool is: ${p.name}` };
     }
+    case 'location': {
+      // Burrow's (afbackup's cartridge locations): a cartridge put somewhere named is out of the changer.
+      if (v.length > 128 || /[\0-\x1f]/.test(v)) throw new BurrowError('BAD_REQUEST', 'update volume: location= must be a name of at most 128 characters, without control characters');
+      if (v === '') return { patch: { location: '' }, line: 'New Location is: *None*' };
+      return { patch: { location: v, inChanger: false, drive: -1 }, line: `New Location is: ${v}` };
+    }
     case 'frompool': {
       const p = ctx.catalog.getPoolById(m.poolId)!;
       return { patch: mediaDefaults(p), line: `Volume defaults updated from "${p.name}" Pool record.` };
@@ -101,6 +109,9 @@ export function updateVolume(ctx: ConsoleContext, m: MediaRow, keys: ReadonlyArr
   const changes = keys.map(([k, v]) => change(ctx, m, k, v));
   const patch = Object.assign({}, ...changes.map((c) => c.patch)) as MediaPatch;
   ctx.catalog.updateMedia(m.mediaId, patch);
+  if (patch.location !== undefined || patch.slot !== undefined || patch.inChanger !== undefined) {
+    recordEvent(ctx.catalog, m.mediaId, 'moved', { now: ctx.env.clock.now(), text: `update volume by console "${ctx.session.consoleName}"` });
+  }
   const lines = changes.map((c) => c.line);
   const { message } = enforceLimits(ctx.catalog, ctx.catalog.getMedia(m.mediaId)!, ctx.env.clock.now());
   if (message) lines.push(message);

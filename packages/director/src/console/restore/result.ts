@@ -56,6 +56,8 @@ export interface RestoreSummary {
   bytes: number | null;
   jobids: number[];
   volumes: string[];
+  /** Where each of `volumes` is (media/locations.ts), in the same order. */
+  locations: string[];
   client: string;
   restoreclient: string;
   /** '' for the original location; unused when regexwhere rewrites the names. */
@@ -113,6 +115,7 @@ function summaryText(s: RestoreSummary): string {
     `${withCommas(s.files)} files selected to be restored from JobId(s) ${s.jobids.join(',')}.`,
     ...(s.bytes !== null ? [`Bytes:          ${withCommas(s.bytes)}`] : []),
     `Volumes needed: ${s.volumes.join(', ')}`,
+    ...s.volumes.map((v, i) => `    ${v.padEnd(16)} ${s.locations[i] ?? ''}`),
     `Restore Client: ${s.restoreclient}`,
     // As in Bareos, a rewrite replaces where=, so the summary shows one or the other.
     s.regexwhere ? `RegexWhere:     ${s.regexwhere}` : `Where:          ${s.where || '(original location)'}`,

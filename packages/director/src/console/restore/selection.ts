@@ -4,6 +4,7 @@
  * restore options — and the steps shared by the menu, the tree and the keyword form:
  * building the tree, the summary, and queueing the job.
  */
+import { placeOf } from '../../media/locations.js';
 import { BurrowError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
 import { parseRegexWhere, rewritePath, rewrittenPathProblem } from '@burrow/common/names/rewrite';
@@ -203,8 +204,13 @@ export function summarize(ctx: ConsoleContext, s: RestoreSelection): { summary: 
   }
   const plan = planOf(ctx, s, files, exact);
   if (plan.regexWhere) checkRewrites(ctx, plan.regexWhere, files);
+  const volumes = [...new Set(files.map((f) => f.volumeName))];
+  const locations = volumes.map((v) => {
+    const m = ctx.catalog.getMediaByName(v);
+    return m ? placeOf(m) : 'not in the catalog';
+  });
   const summary: RestoreSummary = {
-    files: files.length, bytes: bytes >= 0 ? bytes : null, jobids: s.jobIds, volumes: [...new Set(files.map((f) => f.volumeName))],
+    files: files.length, bytes: bytes >= 0 ? bytes : null, jobids: s.jobIds, volumes, locations,
     client: s.client, restoreclient: plan.restoreClient.name, where: displayPath(plan.where), regexwhere: plan.regexWhere, replace: plan.replace,
   };
   return { summary, submit: () => ctx.queue.submit(plan).jobId };

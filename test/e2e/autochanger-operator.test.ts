@@ -133,7 +133,8 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
 
     // The catalog knows it is out: the job waits for it at once, naming where it was.
     assert.equal((await burrow.console(['run job=backup-offsite yes'])).code, 0);
-    await burrow.untilLogged(/JobId 4: Please mount append Volume "A00003" or label a new one for:\n[^]*Location: {5}last seen in Slot 5 of Storage "Library"/, SLOW_MS);
+    // Exported: its last place is the import/export slot it went out through (docs/cartridges.md).
+    await burrow.untilLogged(/JobId 4: Please mount append Volume "A00003" or label a new one for:\n[^]*Location: {5}last seen in Import\/Export Slot 6 of Storage "Library"/, SLOW_MS);
     const drive = /JobId 4: Using Device "Drive(\d)" to write\./.exec(burrow.jobLog())?.[1];
     assert.ok(drive !== undefined, burrow.jobLog());
     // Put back by hand into slot 3, the catalog not told: mount slot= has the changer load it for the job.
@@ -187,7 +188,7 @@ ${job('backup-tapes', 'Tapes')}${job('backup-offsite', 'Offsite')}`,
     assert.equal((await vchanger('remove', lib.library, '6')).stdout, 'A00003\n');
     const where = join(burrow.dir, 'restored-wait');
     assert.equal((await burrow.console([`restore client=test-fd jobid=4 storage=Library all yes where=${where}`])).code, 0);
-    await burrow.untilLogged(new RegExp(`JobId 9: Please mount read Volume "A00003" for:\\n {4}Job: {10}\\S+\\n {4}Storage: {6}"Library"\\n {4}Pool: {9}Offsite\\n {4}Media type: {3}LTO\\n {4}Location: {5}last seen in Slot ${from} of Storage "Library"`), SLOW_MS);
+    await burrow.untilLogged(new RegExp(`JobId 9: Please mount read Volume "A00003" for:\\n {4}Job: {10}\\S+\\n {4}Storage: {6}"Library"\\n {4}Pool: {9}Offsite\\n {4}Media type: {3}LTO\\n {4}Location: {5}last seen in Import/Export Slot 6 of Storage "Library"`), SLOW_MS);
     assert.equal(await jobStatus(9), 'M');
 
     assert.equal((await vchanger('insert', lib.library, '6', 'A00003')).code, 0);

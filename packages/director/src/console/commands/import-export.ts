@@ -43,6 +43,7 @@ async function moveCartridges(ctx: ConsoleContext, op: SlotOperation, a: MoveArg
   const lines = [...plan.warnings];
   if (plan.refused) return { lines: [...lines, plan.refused] };
   const touched = new Set<number>();
+  const exports: SlotMove[] = [];
   for (const m of plan.moves) {
     if (m.releaseDrive !== undefined) {
       const released = await driveCommand(target, dir, { action: 'release', drive: m.releaseDrive });
@@ -55,18 +56,21 @@ async function moveCartridges(ctx: ConsoleContext, op: SlotOperation, a: MoveArg
       await changerCommand(target, dir, { action: 'transfer', slot: m.from, destination: m.to });
       lines.push(`3308 Successfully transfered volume from slot ${m.from} to ${m.to}.`);
       touched.add(m.from).add(m.to);
-      if (op === 'export') exported(ctx, target.name, m);
+      if (op === 'export') exports.push(m);
     } catch (err) {
       lines.push((err as Error).message, `Failed to move volume from source slot ${m.from} to destination slot ${m.to}`);
     }
   }
-  if (touched.size > 0) lines.push(...await updateSlots(ctx, target, { only: touched, scan: a.scan ? { drive: a.drive ?? 0 } : undefined }));
+  const exporting = new Set(exports.map((m) => m.barcode));
+  if (touched.size > 0) lines.push(...await updateSlots(ctx, target, { only: touched, scan: a.scan ? { drive: a.drive ?? 0 } : undefined, exporting }));
+  for (const m of exports) exported(ctx, target.name, m);
   return { lines };
 }
 
 /**
- * An exported cartridge is in an import/export slot: out of the changer (InChanger = 0,
- * as Bareos sets it), with that slot as its place and "exported" in its history.
+ * An exported cartridge is in an import/export slot: out of the changer (update slots
+ * set InChanger = 0, as Bareos does), with that slot as its place and "exported" in its
+ * history.
  */
 function exported(ctx: ConsoleContext, storageName: string, m: SlotMove): void {
   const media = m.barcode === '' ? undefined : ctx.catalog.getMediaByName(m.barcode);

@@ -17,6 +17,8 @@ export interface SlotUpdate {
   only?: ReadonlySet<number>;
   /** `scan`: each cartridge's label is read by this drive of the changer instead of trusting its barcode. */
   scan?: { drive: number };
+  /** Volumes an export is carrying out: their leaving is recorded by the export ("exported"), not here. */
+  exporting?: ReadonlySet<string>;
 }
 
 /**
@@ -61,8 +63,7 @@ export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, o:
   for (const m of inChangerOf(ctx, storageId)) {
     if (listed.has(m.volumeName)) continue;
     ctx.catalog.updateMedia(m.mediaId, { inChanger: false, drive: -1 });
-    // An exported cartridge has its own event already (import-export.ts).
-    if (!m.importExport) slotEvent(ctx, m.mediaId, 'moved', `no longer in the changer of Storage "${target.name}"`);
+    if (!o.exporting?.has(m.volumeName)) slotEvent(ctx, m.mediaId, 'moved', `no longer in the changer of Storage "${target.name}"`);
     lines.push(`Volume "${m.volumeName}" is no longer in the changer (it was in Slot ${m.slot}): InChanger set to zero.`);
   }
   if (cameIn > 0) {

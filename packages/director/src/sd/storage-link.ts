@@ -83,20 +83,22 @@ export async function labelVolume(target: StorageTarget, directorName: string, r
 /** The operator's `mount`, `unmount` and `release` of a drive (Bareos's dir_cmd.cc). */
 export interface DriveCommand {
   /** wake: after update slots, the jobs waiting on the Storage's drives ask for a volume again; readlabel: read the label of a slot's cartridge (update slots scan). */
-  action: 'mount' | 'unmount' | 'release' | 'wake' | 'readlabel';
+  action: 'mount' | 'unmount' | 'release' | 'wake' | 'readlabel' | 'nextwrite';
   /** The drive of the Storage's device, from 0 (Bareos's drive=). */
   drive: number;
   /** mount, readlabel: the changer slot to load. */
   slot?: number;
-  /** mount: the volume to mount on a File drive. */
+  /** mount: the volume to mount on a File drive; nextwrite: the tape volume. */
   volumeName?: string;
+  /** nextwrite: the volume's next write position (file × 2^32 + block). */
+  address?: number;
 }
 
 /** Passes the command to the SD, which does it on the drive; returns its numbered reply ("3001 ..."). */
 export async function driveCommand(target: StorageTarget, directorName: string, cmd: DriveCommand): Promise<burrow.SdDriveReply> {
   const channel = await openStorage(target, directorName);
   try {
-    await channel.send('sdDrive', { action: cmd.action, device: target.device, drive: cmd.drive, slot: cmd.slot ?? 0, volumeName: cmd.volumeName ?? '' });
+    await channel.send('sdDrive', { action: cmd.action, device: target.device, drive: cmd.drive, slot: cmd.slot ?? 0, volumeName: cmd.volumeName ?? '', address: cmd.address ?? 0 });
     return await channel.expect('sdDriveReply');
   } finally {
     channel.close(`${cmd.action} done`);

@@ -12,7 +12,9 @@
  * never race for one cartridge; `unmount` also unloads, as Bareos's release does.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { Drive, DriveActivity, LabelledVolume, LabelOptions, MountedVolume, AppendOptions, AppendVolume, ReadVolume, SlotLabel } from '../devices/drive.js';
+import type {
+  Drive, DriveActivity, LabelledVolume, LabelOptions, MountedVolume, AppendOptions, AppendVolume, ReadVolume, SlotLabel, BlockAddress, NextWritePoint,
+} from '../devices/drive.js';
 import { SerialQueue } from '../devices/serial-queue.js';
 import type { TapeDrive } from '../devices/tape/tape-drive.js';
 import type { VolumeLabelInfo } from '../volume/labels.js';
@@ -153,6 +155,12 @@ export class ChangerTapeDrive implements Drive {
 
   label(volumeName: string, info: VolumeLabelInfo, options?: LabelOptions): Promise<LabelledVolume> {
     return this.tape.label(volumeName, info, options);
+  }
+
+  /** The cartridge is loaded (as for a mount), then the tape drive sets the point. */
+  async setNextWrite(volumeName: string, address: BlockAddress): Promise<NextWritePoint> {
+    await this.mount(volumeName);
+    return this.tape.setNextWrite(volumeName, address);
   }
 
   openAppend(options?: AppendOptions): Promise<AppendVolume> {

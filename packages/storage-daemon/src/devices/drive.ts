@@ -32,6 +32,16 @@ export class DiskFull extends BurrowError {
 /** A block position on a volume (docs/volume-format.md, "Addresses"). */
 export type BlockAddress = number;
 
+/** A volume's data after its next write position was set (Drive.setNextWrite). */
+export interface NextWritePoint {
+  /** Bytes of every record left on the volume, its label included. */
+  volBytes: number;
+  /** The number of the last block left (the next append writes the one after); -1 none but the label. */
+  lastBlockNumber: number;
+  /** Tape files holding the data left. */
+  files: number;
+}
+
 export interface AppendOptions {
   /**
    * Where the catalog believes the volume ends. It is verified (a block must really end
@@ -243,6 +253,14 @@ export interface Drive {
    * holds none it knows of. The Director keeps a volume's Slot with it.
    */
   loadedSlot?(): number;
+  /**
+   * Only a tape drive (afbackup's cartis; the operator's `update volume nextwrite=`):
+   * mounts `volumeName`, checks on the medium that `address` is a block boundary inside
+   * its data, after the label, and makes it the end of the data (everything after is
+   * erased), so the next append writes there. BAD_REQUEST with why for a point that is
+   * not one; DEVICE while the drive is in use.
+   */
+  setNextWrite?(volumeName: string, address: BlockAddress): Promise<NextWritePoint>;
   /**
    * Only a drive in an autochanger (Bareos's readlabel, for update slots scan): loads the
    * cartridge of `slot` as loadSlot does, reads its label whatever its name, and puts it

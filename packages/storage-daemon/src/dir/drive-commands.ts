@@ -7,7 +7,7 @@
 import type { burrow } from '@burrow/common/proto/index';
 import type { DriveOperator, DriveReply } from '../reservations/index.js';
 
-export function driveReply(operator: DriveOperator, cmd: burrow.SdDriveCommand): Promise<DriveReply> {
+export async function driveReply(operator: DriveOperator, cmd: burrow.SdDriveCommand): Promise<burrow.ISdDriveReply> {
   const at = { device: cmd.device, drive: cmd.drive };
   switch (cmd.action) {
     case 'mount':
@@ -20,7 +20,11 @@ export function driveReply(operator: DriveOperator, cmd: burrow.SdDriveCommand):
       return Promise.resolve(operator.wakeWaiting(cmd.device));
     case 'readlabel':
       return operator.readLabel(at, cmd.slot);
+    case 'nextwrite': {
+      const { point, ...r } = await operator.nextWrite(at, cmd.volumeName, Number(cmd.address));
+      return point ? { ...r, volBytes: point.volBytes, nextBlock: point.lastBlockNumber + 1, volFiles: point.files } : r;
+    }
     default:
-      return Promise.resolve({ code: 3900, text: `3900 Invalid command: ${JSON.stringify(cmd.action)} is not mount, unmount, release, wake or readlabel` });
+      return Promise.resolve({ code: 3900, text: `3900 Invalid command: ${JSON.stringify(cmd.action)} is not mount, unmount, release, wake, readlabel or nextwrite` });
   }
 }

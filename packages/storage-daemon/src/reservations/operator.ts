@@ -7,7 +7,7 @@
  * of these replies; Burrow prints `"Name" (path)` everywhere.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import type { LabelledVolume } from '../devices/drive.js';
+import type { LabelledVolume, NextWritePoint } from '../devices/drive.js';
 import type { VolumeLabelInfo } from '../volume/labels.js';
 import type { ReservableDrive, WakeCause } from './reservable-drive.js';
 import type { Reservations } from './reservations.js';
@@ -194,6 +194,29 @@ export class DriveOperator {
       return { ...reply(3001, `Volume=${label.volumeName} Slot=${slot}`), volumeName: label.volumeName };
     } catch (err) {
       return reply(3902, `Cannot mount Volume on Storage Device ${p} because:\n${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * The operator's `update volume=X nextwrite=F:B` (afbackup's cartis): an idle tape
+   * drive mounts the volume and makes `address` the end of its data, after checking on
+   * the medium that it is a block boundary there. 3000 with what is left on the volume;
+   * 3999 with why not (the drive is not a tape, the point is not one, the volume is not there).
+   */
+  async nextWrite(at: DriveAddress, volumeName: string, address: number): Promise<DriveReply & { point?: NextWritePoint }> {
+    const d = this.locate(at);
+    if (!d.ok) return d.reply;
+    const { drive } = d;
+    const p = drive.printName;
+    if (!drive.drive.setNextWrite) return reply(3999, `Device ${p} is not a tape drive: only a tape volume's next write position can be set.`);
+    const busy = busyReply(drive, true);
+    if (busy) return busy;
+    if (drive.blocked !== null) return reply(3901, `Device ${p} is unmounted: mount it first.`);
+    try {
+      const point = await drive.drive.setNextWrite(volumeName, address);
+      return { ...reply(3000, `OK nextwrite Volume="${volumeName}" Device=${p} VolBytes=${point.volBytes} LastBlock=${point.lastBlockNumber} Files=${point.files}`), point };
+    } catch (err) {
+      return reply(3999, (err as Error).message);
     }
   }
 

@@ -3,7 +3,8 @@
  * `update volume fromallpools` / `allfrompool=POOL` (every volume takes its pool's
  * limits again), `update pool=NAME` (the pool's catalog row from its resource; its
  * volumes keep their own copies until `update volume frompool`), `update slots` (the
- * autochanger's barcodes into the volumes' Slot and InChanger: slots.ts).
+ * autochanger's barcodes into the volumes' Slot and InChanger: slots.ts), and Burrow's
+ * `update volume=NAME nextwrite=FILE:BLOCK` (a tape volume's next write position: next-write.ts).
  */
 import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
@@ -18,6 +19,7 @@ import type { Arg } from '../args.js';
 import { consoleScope } from '../scope.js';
 import { renderLines, visiblePool, visibleVolume, type LinesResult } from './media-common.js';
 import { updateVolume, VOLUME_KEYS, type VolumeKey } from './update-volume.js';
+import { setNextWrite } from './next-write.js';
 
 const updateArgs = z.object({
   what: choice(['volume', 'pool', 'slots'], 'say volume=NAME, pool=NAME or slots storage=NAME'),
@@ -28,6 +30,10 @@ const updateArgs = z.object({
   pool: text().optional(),
   fromallpools: flag().optional(),
   allfrompool: text().optional(),
+  /** Burrow's (afbackup's cartis): the volume's next write position, FILE:BLOCK (next-write.ts). */
+  nextwrite: text().optional(),
+  force: flag().optional(),
+  yes: flag().optional(),
   /** `update volume=` keys in the order given: [key, value]. */
   changes: z.array(z.tuple([z.enum(VOLUME_KEYS), z.string()])).default([]),
 }).strict();
@@ -79,7 +85,7 @@ function updatePool(ctx: ConsoleContext, name: string | undefined): string[] {
 export const updateCommand = defineCommand({
   name: 'update',
   help: 'Update a volume\'s catalog record, or a pool\'s from its resource',
-  usage: `update volume=<name> [${VOLUME_KEYS.map((k) => `${k}=`).join(' ')}] | update volume fromallpools | update volume allfrompool=<pool> | update pool=<pool> | update slots [storage=<storage>] [scan [drive=<n>]]`,
+  usage: `update volume=<name> [${VOLUME_KEYS.map((k) => `${k}=`).join(' ')}] | update volume=<name> nextwrite=<file:block> [force] [yes] [storage=] [drive=] | update volume fromallpools | update volume allfrompool=<pool> | update pool=<pool> | update slots [storage=<storage>] [scan [drive=<n>]]`,
   args: updateArgs,
   readLine: readUpdateLine,
   run: async (ctx, a): Promise<LinesResult> => {
@@ -91,6 +97,11 @@ export const updateCommand = defineCommand({
     if (a.what === 'pool') return { lines: updatePool(ctx, a.pool) };
     if (a.fromallpools || a.allfrompool !== undefined) return { lines: allFromPools(ctx, a) };
     if (!a.volume) throw new BurrowError('BAD_REQUEST', 'update volume: give volume=NAME (or fromallpools, allfrompool=POOL)');
+    if (a.nextwrite !== undefined) {
+      if (a.changes.length > 0 || a.pool !== undefined) throw new BurrowError('BAD_REQUEST', 'update volume nextwrite=: give it alone (with force, yes, storage=, drive=)');
+      const r = { position: a.nextwrite, force: a.force === true, yes: a.yes === true, storage: a.storage, drive: a.drive };
+      return { lines: await setNextWrite(ctx, visibleVolume(ctx, a.volume), r) };
+    }
     const changes = [...a.changes];
     if (a.pool !== undefined) changes.push(['pool', a.pool]);
     return { lines: updateVolume(ctx, visibleVolume(ctx, a.volume), changes as Array<[VolumeKey, string]>) };

@@ -230,6 +230,43 @@ describe('tape drive', () => {
     }
   });
 
+  it('sets the next write position at a block boundary: the rest is erased, the next session appends there, the earlier one reads whole', async () => {
+    const lib = await tapeLibrary({ drives: 1, settings: { maximumFileSize: 8 * 1024 } });
+    try {
+      const [drive] = lib.drives as [TapeDrive];
+      await lib.load(drive, 'N1');
+      await writeSession(drive, 'N1', 1, files(10, 1500));
+      const second = await writeSession(drive, 'N1', 2, files(20, 1500));
+      // A point inside a tape file (block > 0): where session 2's file 12 begins.
+      const cut = [...second.fileStarts.values()].map((v) => v.addr).find((a) => a > second.fileStarts.get(2)!.addr && splitAddress(a).block > 0)!;
+      assert.ok(cut !== undefined);
+      const size = (await readFile(lib.slot('N1'))).length;
+      await assert.rejects(drive.setNextWrite('N1', 999 * 2 ** 32), (e: unknown) => e instanceof BurrowError && e.code === 'BAD_REQUEST' && /the data on the tape ends before it/.test(e.message));
+      await assert.rejects(drive.setNextWrite('N1', 0), (e: unknown) => e instanceof BurrowError && /the volume label, which stays/.test(e.message));
+      await assert.rejects(drive.setNextWrite('N2', cut), (e: unknown) => e instanceof BurrowError && /labelled "N1", not "N2"/.test(e.message));
+      assert.equal((await readFile(lib.slot('N1'))).length, size, 'a refused point erases nothing');
+
+      const point = await drive.setNextWrite('N1', cut);
+      assert.equal(point.files, splitAddress(cut).file + 1);
+      assert.equal(point.volBytes, cartridgeEntries(await readFile(lib.slot('N1'))).reduce((n, e) => n + (e?.length ?? 0), 0));
+      const third = await writeSession(drive, 'N1', 3, files(2, 500));
+      const appendedAt = splitAddress(third.fileStarts.get(1)!.addr);
+      assert.equal(appendedAt.file, splitAddress(cut).file + 1, 'the next session starts the tape file after the point');
+
+      await drive.unmount();
+      await drive.mount('N1');
+      const vol = await drive.openRead();
+      const items = await collectVolume(vol);
+      await vol.close();
+      const sessions = new Set(itemsOfKind(items, 'record').map((r) => r.sessionId));
+      assert.deepEqual([...sessions].sort(), [1, 2, 3]);
+      const two = itemsOfKind(items, 'record').filter((r) => r.sessionId === 2).map((r) => r.fileIndex);
+      assert.ok(Math.max(...two) < 20, `session 2 lost its files from the point on: ${Math.max(...two)}`);
+    } finally {
+      await lib.cleanup();
+    }
+  });
+
   it('ends the data with two filemarks under Two EOF, and appends after the first', async () => {
     const lib = await tapeLibrary({ drives: 1, settings: { twoEof: true } });
     try {

@@ -14,6 +14,7 @@
  * One serial queue orders every raw operation: appends and reads each position the
  * tape themselves (a reader never finds the head where the writer left it).
  */
+import { cutTapeAt } from './tape-next-write.js';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/generated';
 import { encodeBlock } from '../../volume/block.js';
@@ -21,6 +22,7 @@ import { makeVolumeLabel, volumeLabelBlock, type VolumeLabelInfo } from '../../v
 import {
   afterClose, smallerLimit, type AppendOptions, type AppendVolume, type Drive, type DriveActivity,
   type DriveCapabilities, type LabelledVolume, type LabelOptions, type MountedVolume, type ReadVolume, type SlotLabel,
+  type BlockAddress, type NextWritePoint,
 } from '../drive.js';
 import { volumeLabelOf } from '../file-volumes.js';
 import { SerialQueue } from '../serial-queue.js';
@@ -286,6 +288,14 @@ export class TapeDrive implements Drive, TapeDriveAccess {
       });
     });
     return pending;
+  }
+
+  async setNextWrite(volumeName: string, address: BlockAddress): Promise<NextWritePoint> {
+    await this.mount(volumeName);
+    if (this.busy()) throw new BurrowError('DEVICE', `Device ${this.printName} is busy with Volume "${volumeName}"; its next write position cannot be set now`);
+    return this.run((raw, head) => cutTapeAt({
+      raw, head, volumeName, printName: this.printName, recordBuffer: () => this.recordBuffer(), countBytes: (r) => this.countBytes(r),
+    }, address));
   }
 
   /** The bytes of every record on the tape, read from BOT (only when the catalog gives no count). */

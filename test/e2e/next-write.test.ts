@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
 import { compareTrees } from '../harness/tree.js';
-import { vtapeDevice } from '../harness/changer.js';
+import { TAPE_DIRECTOR_RESOURCES, vtapeDevice } from '../harness/changer.js';
 
 describe('the next write position of a tape volume', () => {
   let src: string;
@@ -32,10 +32,7 @@ describe('the next write position of a tape volume', () => {
       include: [src],
       daemonMessages: [`Append = ${JSON.stringify(join(tapes, 'daemon.log'))} = all`],
       sdResources: vtapeDevice({ name: 'Tape0', archiveDevice: join(tapes, 'drive0'), capacity: '50M', more: 'Maximum File Size = 128k' }),
-      directorResources: `
-Storage { Name = Tape; Address = 127.0.0.1; SDPort = @SDPORT@; Password = @SDPASSWORD@; Device = Tape0; Media Type = LTO }
-Pool { Name = Tapes; Pool Type = Backup }
-Job { Name = backup-tape; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = Tape; Pool = Tapes; Messages = Standard }`,
+      directorResources: TAPE_DIRECTOR_RESOURCES,
     });
   });
   after(async () => {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
 import { buildSampleTree, compareTrees } from '../harness/tree.js';
-import { vtapeDevice } from '../harness/changer.js';
+import { TAPE_DIRECTOR_RESOURCES, vtapeDevice } from '../harness/changer.js';
 
 /** The cartridge's entries (docs/vtape-format.md): record lengths, 0 for a filemark. */
 function entries(path: string): number[] {
@@ -45,10 +45,7 @@ describe('a virtual tape drive', () => {
     burrow = await Burrow.start({
       include: [src],
       sdResources: vtapeDevice({ name: 'Tape0', archiveDevice: cartridge, capacity: '100M', more: 'Maximum File Size = 256k' }),
-      directorResources: `
-Storage { Name = Tape; Address = 127.0.0.1; SDPort = @SDPORT@; Password = @SDPASSWORD@; Device = Tape0; Media Type = LTO }
-Pool { Name = Tapes; Pool Type = Backup }
-Job { Name = backup-tape; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = Tape; Pool = Tapes; Messages = Standard }`,
+      directorResources: TAPE_DIRECTOR_RESOURCES,
     });
   });
   after(async () => {

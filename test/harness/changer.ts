@@ -45,6 +45,15 @@ Device { Name = ${o.name}; Device Type = VTape; Media Type = LTO; Archive Device
   Maximum Block Size = 64k; Volume Capacity = ${o.capacity ?? '4M'}; Label Media = no${o.more ? `; ${o.more}` : ''} }`;
 }
 
+/**
+ * The Director's side of one VTape Device `Tape0` (vtapeDevice): Storage `Tape`, Pool
+ * `Tapes` and a Full Job `backup-tape` of client test-fd writing there.
+ */
+export const TAPE_DIRECTOR_RESOURCES = `
+Storage { Name = Tape; Address = 127.0.0.1; SDPort = @SDPORT@; Password = @SDPASSWORD@; Device = Tape0; Media Type = LTO }
+Pool { Name = Tapes; Pool Type = Backup }
+Job { Name = backup-tape; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = Tape; Pool = Tapes; Messages = Standard }`;
+
 export async function changerLibrary(o: ChangerLibraryOptions): Promise<ChangerLibrary> {
   const tapes = mkdtempSync(join(tmpdir(), 'burrow-changer-'));
   const library = join(tapes, 'library');

@@ -4,7 +4,9 @@
  * each job's data waits in the Device's Spool Directory and reaches the tape in one run
  * of blocks, not interleaved with the other's, and both restore exactly. A job larger
  * than Maximum Job Spool Size despools in several parts and restores exactly; a job
- * canceled while it spools leaves no spool file and no catalog entries behind.
+ * canceled while it spools leaves no spool file and no catalog entries behind. In a
+ * changer, a spooled Full larger than a cartridge despools in parts under its Job's
+ * Spool Size and spans two cartridges, and restores exactly.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +17,7 @@ import { join } from 'node:path';
 import { parseBlockHeader } from '@burrow/storage-daemon/volume/block';
 import { Burrow } from '../harness/daemons.js';
 import { compareTrees } from '../harness/tree.js';
-import { vtapeDevice } from '../harness/changer.js';
+import { changerLibrary, libraryStorage, vtapeDevice, type ChangerLibrary } from '../harness/changer.js';
 
 /** The session (job id) of each block on the cartridge, in tape order (docs/vtape-format.md: records after a 64-byte header). */
 function blockSessions(cartridge: string): number[] {
@@ -157,6 +159,9 @@ ${job('crawl', 'test-fd', 'SetBig', 'Maximum Bandwidth = 200 kb/s')}`,
       assert.ok(Date.now() < deadline, `no spool file appeared: ${readdirSync(spoolDir).join(', ')}\n${burrow.logs()}`);
       await new Promise((res) => setTimeout(res, 100));
     }
+    const status = await burrow.console(['status storage=Tape']);
+    assert.match(status.stdout, new RegExp(`JobId=${jobid} [^]*\\n    spooling=1 despooling=0 despool_wait=0 spooled=[\\d,]+ bytes\\n`), status.stdout);
+    assert.match(status.stdout, /Data spooling: 1 active jobs, [\d,]+ bytes; \d+ total jobs, [\d,]+ max bytes\/job\./);
     const files = await burrow.console([`list files jobid=${jobid}`]);
     assert.doesNotMatch(files.stdout, new RegExp(src.big), 'no catalog entries while the job spools');
     const cancel = await burrow.console([`cancel jobid=${jobid}`, `wait jobid=${jobid}`, 'messages']);
@@ -166,5 +171,46 @@ ${job('crawl', 'test-fd', 'SetBig', 'Maximum Bandwidth = 200 kb/s')}`,
     const gone = Date.now() + 10_000;
     while (spools().length > 0 && Date.now() < gone) await new Promise((res) => setTimeout(res, 100));
     assert.deepEqual(spools(), [], 'the data and attribute spool files are deleted');
+  });
+});
+
+describe('data spooling in an autochanger', () => {
+  let src: string;
+  let lib: ChangerLibrary;
+  let burrow: Burrow;
+
+  before(async () => {
+    src = mkdtempSync(join(tmpdir(), 'burrow-spool-span-'));
+    tree(src, 12, 500_000); // 6 MB: more than one 4 MB cartridge
+    lib = await changerLibrary({ slots: 3, drives: 1, importExport: 0, barcodes: 'S00001-S00003', deviceMore: `Spool Directory = ${JSON.stringify(`${src}-spool`)}` });
+    burrow = await Burrow.start({
+      include: [src],
+      sdResources: lib.sdResources,
+      directorResources: `${libraryStorage('Auto Changer = yes')}
+Pool { Name = Tapes; Pool Type = Backup }
+Job { Name = spooled-lib; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = Library; Pool = Tapes; Messages = Standard; Spool Data = yes; Spool Size = 2M }`,
+    });
+  });
+  after(async () => {
+    await burrow?.stop();
+    rmSync(src, { recursive: true, force: true });
+    rmSync(`${src}-spool`, { recursive: true, force: true });
+    lib?.remove();
+  });
+
+  it('despools each part through the volume writer: a Full larger than a cartridge spans two and restores exactly', async () => {
+    const labelled = await burrow.console(['label barcodes storage=Library pool=Tapes slots=1-2 drive=0 yes'], undefined, 120_000);
+    assert.equal(labelled.code, 0, labelled.stdout + burrow.logs());
+    const r = await burrow.console(['run job=spooled-lib yes', 'wait', 'messages'], undefined, 120_000);
+    assert.match(r.stdout, /Termination:\s+Backup OK\n/, r.stdout + burrow.logs());
+    assert.match(r.stdout, /Volume name\(s\):\s+S0000(1\|S00002|2\|S00001)\n/, r.stdout);
+    assert.match(r.stdout, /Job spool size limit reached: JobSpoolSize=[\d,]+ MaxJobSpoolSize=2,097,152/);
+    assert.match(r.stdout, /End of medium on Volume "S0000\d"/);
+    const commits = (r.stdout.match(/Committing spooled data to Volume "S0000\d"/g) ?? []).length;
+    assert.ok(commits >= 3, `${commits} despools of 6 MB under Spool Size = 2M`);
+    const where = join(burrow.dir, 'restored');
+    const restore = await burrow.console([`restore client=test-fd jobid=1 storage=Library all yes where=${where}`, 'wait', 'messages'], undefined, 120_000);
+    assert.match(restore.stdout, /Termination:\s+Restore OK\n/, restore.stdout + burrow.logs());
+    assert.deepEqual(compareTrees(src, join(where, src)), []);
   });
 });

@@ -21,6 +21,8 @@ export interface ChangerLibraryOptions {
   barcodes: string;
   /** Each cartridge's Volume Capacity (default 4M). */
   capacity?: string;
+  /** More directives for each drive's Device (e.g. a Spool Directory). */
+  deviceMore?: string;
 }
 
 export interface ChangerLibrary {
@@ -60,7 +62,7 @@ export async function changerLibrary(o: ChangerLibraryOptions): Promise<ChangerL
   const init = await vchanger('init', library, '--slots', String(o.slots), '--drives', String(o.drives), '--import-export', String(o.importExport), '--barcodes', o.barcodes);
   assert.equal(init.code, 0, init.stderr);
   const drive = (n: number): string => vtapeDevice({
-    name: `Drive${n}`, archiveDevice: join(tapes, `drive${n}`), capacity: o.capacity, more: `Autochanger = yes; Drive Index = ${n}; Maximum Changer Wait = 30`,
+    name: `Drive${n}`, archiveDevice: join(tapes, `drive${n}`), capacity: o.capacity, more: `Autochanger = yes; Drive Index = ${n}; Maximum Changer Wait = 30${o.deviceMore ? `; ${o.deviceMore}` : ''}`,
   });
   const names = Array.from({ length: o.drives }, (_, n) => `Drive${n}`);
   return {

@@ -3,7 +3,7 @@ import type { DriveOperator, ReserveMode, Reservations } from './reservations/in
 import type { SessionRegistry } from '@burrow/common/net/job-sessions';
 import type { StorageMetrics } from './metrics/storage-metrics.js';
 import type { RateMeter } from '@burrow/common/progress/index';
-import type { SpoolDesk } from './spool/index.js';
+import type { SpoolDesk, SpoolState } from './spool/index.js';
 
 /** A job session the SD runs, as `status storage` lists it. */
 export interface RunningSession {
@@ -18,6 +18,8 @@ export interface RunningSession {
   drive?: string;
   /** How far it got: files and bytes written to or read from its volumes (set once it runs). */
   progress?: () => { files: number; bytes: number };
+  /** A spooling job's state and the bytes its spool holds (Bareos's spooling=, despooling=, despool_wait=). */
+  spool?: () => { state: SpoolState; bytes: number };
   /** Its rates as status shows them. */
   meter: RateMeter;
 }

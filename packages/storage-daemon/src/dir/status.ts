@@ -7,18 +7,19 @@
 import { VERSION } from '@burrow/common/daemon/version';
 import type { burrow } from '@burrow/common/proto/index';
 import type { StorageContext } from '../context.js';
-import { progressLines } from '@burrow/common/progress/index';
+import { progressLines, withCommas } from '@burrow/common/progress/index';
 import { drivesStatus, type DriveStatus, type DrivesStatus } from '../reservations/index.js';
 
 export function statusReply(ctx: StorageContext): burrow.StatusReply.$Properties {
   const drives = drivesStatus(ctx.reservations);
   const running = [...ctx.running].map(([jobId, s]) => ({
     jobId, startedAt: s.startedAt, director: s.director, mode: s.mode, jobName: s.jobName, level: s.level, pool: s.pool, drive: s.drive,
-    ...s.progress?.(),
+    ...s.progress?.(), spool: s.spool?.(),
   }));
+  const spooling = { active: ctx.spools.totals.active, bytes: ctx.spools.spooledBytes(), jobs: ctx.spools.totals.jobs, maxJobBytes: ctx.spools.totals.maxJobBytes };
   return {
     text: statusText(ctx, drives),
-    json: JSON.stringify({ name: ctx.name, version: VERSION, startedAt: ctx.startedAt, running, ...drives }),
+    json: JSON.stringify({ name: ctx.name, version: VERSION, startedAt: ctx.startedAt, running, spooling, ...drives }),
   };
 }
 
@@ -46,6 +47,9 @@ function statusText(ctx: StorageContext, drives: DrivesStatus): string {
     ...drives.groups.flatMap((g) => [`Autochanger "${g.name}" with devices:`, ...g.drives.map((n) => `   ${byName.get(n)?.printName ?? n}`)]),
     ...drives.drives.flatMap((d) => ['', ...driveLines(d), '==']),
     '====',
+    '',
+    spoolingLine(ctx),
+    '====',
   ].join('\n');
 }
 
@@ -57,12 +61,20 @@ function runningLines(ctx: StorageContext, drives: ReadonlyMap<string, DriveStat
     if (!drive) return [`JobId=${jobId} Job ${s.jobName} is waiting to reserve a drive (Director "${s.director}").`];
     const what = s.mode === 'append' ? `Writing: ${s.level} Backup job` : 'Reading: Restore job';
     const p = s.progress?.() ?? { files: 0, bytes: 0 };
+    const spool = s.spool?.();
     return [
       `${what} ${s.jobName} JobId=${jobId} Volume="${drive.volume?.name ?? ''}"`,
       `    pool="${s.pool}" device=${drive.printName}`,
+      ...(spool ? [`    spooling=${Number(spool.state === 'spooling')} despooling=${Number(spool.state === 'despooling')} despool_wait=${Number(spool.state === 'despool-wait')} spooled=${withCommas(spool.bytes)} bytes`] : []),
       ...progressLines(p, s.meter.look(p.bytes, now), now - s.startedAt),
     ];
   });
+}
+
+/** Bareos's summary line of data spooling since the daemon started. */
+function spoolingLine(ctx: StorageContext): string {
+  const t = ctx.spools.totals;
+  return `Data spooling: ${t.active} active jobs, ${withCommas(ctx.spools.spooledBytes())} bytes; ${t.jobs} total jobs, ${withCommas(t.maxJobBytes)} max bytes/job.`;
 }
 
 function driveLines(d: DriveStatus): string[] {

@@ -67,7 +67,10 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
   const spool = order.spoolData ? await jobSpool(s, { order, reservation, writer, clock, toVolume, say }) : null;
   const received = { files: 0, bytes: 0 };
   const running = s.ctx.running.get(jobId);
-  if (running) running.progress = () => (spool ? received : { files: batcher.files, bytes: writer.stats().bytes });
+  if (running) {
+    running.progress = () => (spool ? received : { files: batcher.files, bytes: writer.stats().bytes });
+    if (spool) running.spool = () => ({ state: spool.state, bytes: spool.size });
+  }
   const closeOk = async (): Promise<SessionStats> => writer.close({ files: batcher.files, bytes: writer.stats().bytes, status: 'T' });
   try {
     await spool?.start();

@@ -112,7 +112,8 @@ export class DataSpool {
     this.buffered = 0;
     this.fileBytes = 0;
     this.records = 0;
-    await this.file.truncate(0);
+    // Only to give the space back: the next records are written from 0 whatever the file holds.
+    await this.file.truncate(0).catch(() => undefined);
   }
 
   /** Closes and deletes the file; twice is harmless. */

@@ -11,5 +11,5 @@
  */
 export { AttributeSpool } from './attribute-spool.js';
 export { DataSpool, SpoolDiskFull } from './data-spool.js';
-export { JobSpool, type JobSpoolOptions } from './job-spool.js';
-export { DriveSpools, SpoolDesk, spoolDesk, type SpoolSettings } from './spool-desk.js';
+export { JobSpool, type JobSpoolOptions, type SpoolState } from './job-spool.js';
+export { DriveSpools, SpoolDesk, spoolDesk, SpoolTotals, type SpoolSettings } from './spool-desk.js';

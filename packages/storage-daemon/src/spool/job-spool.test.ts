@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionRecord } from '../volume/session-writer.js';
@@ -42,7 +42,9 @@ test('a job spools until its limit, despools in parts, and ends with its end lab
     assert.equal(log.filter((l) => l.includes('Job spool size limit reached: JobSpoolSize=224 MaxJobSpoolSize=250')).length, 2);
     assert.equal(log.filter((l) => l.includes('Committing spooled data to Volume "TAPE-0001". Despooling')).length, 3);
     assert.equal(log.filter((l) => l.endsWith('Spooling data again ...')).length, 2);
+    assert.deepEqual({ ...drive.totals }, { active: 1, jobs: 1, maxJobBytes: 0 });
     await job.discard();
+    assert.deepEqual({ ...drive.totals }, { active: 0, jobs: 1, maxJobBytes: 224 }, 'the largest its spool was');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -67,6 +69,8 @@ test('two jobs despool one at a time on their drive, and the device limit counts
     const runs = volume.map((v) => v[0]).join('');
     assert.match(runs, /^(A+B+|B+A+)(A+|B+)?$/, volume.join(' '));
     assert.equal(drive.spooled, 0);
+    await a.discard();
+    await b.discard();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -82,6 +86,28 @@ test('a discarded spool is deleted and its bytes leave the drive\'s count', asyn
     await job.discard();
     assert.equal(drive.spooled, 0);
     assert.equal(existsSync(join(dir, 'A.spool')), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a full spool disk despools what the spool holds and spools again; with nothing to despool it is a clear error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'burrow-jobspool-'));
+  try {
+    // A spool file on a disk with no room: every write to /dev/full fails with ENOSPC (the link is what remove() deletes).
+    symlinkSync('/dev/full', join(dir, 'A.spool'));
+    const volume: string[] = [];
+    const log: string[] = [];
+    const job = await jobSpool({ dir, name: 'A', drive: new DriveSpools(), volume, log });
+    await job.put(record(1, 100)); // buffered: no write yet
+    await assert.rejects(job.put(record(2, 2 * 1024 * 1024)), (err: Error) => {
+      assert.match(err.message, /^Spool disk full: no room for a record of 2,097,152 bytes in .*A\.spool even with the job's spool empty/);
+      return true;
+    });
+    assert.deepEqual(volume, ['A:1', 'A:part'], 'what was spooled reached the volume first');
+    assert.ok(log.some((l) => l.includes('A: Spool disk full at 112 bytes: despooling what the spool holds, then spooling again.')), log.join('\n'));
+    await job.discard();
+    assert.equal(existsSync('/dev/full'), true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

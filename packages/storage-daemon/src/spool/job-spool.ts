@@ -34,10 +34,16 @@ export interface JobSpoolOptions {
 /** Bytes a record takes in the spool file (data-spool.ts). */
 const spooledSize = (rec: SessionRecord): number => 12 + rec.data.length;
 
+/** Where a spooling job is: taking records into its spool, waiting for its drive's despool turn, or despooling. */
+export type SpoolState = 'spooling' | 'despool-wait' | 'despooling';
+
 export class JobSpool {
   /** The bytes this job counts in its drive's `spooled`. */
   private counted = 0;
+  private peak = 0;
+  private active = false;
   private readonly now: () => number;
+  state: SpoolState = 'spooling';
 
   constructor(private readonly o: JobSpoolOptions) {
     this.now = o.now ?? Date.now;
@@ -45,6 +51,10 @@ export class JobSpool {
 
   /** Says the job spools; call once before the first record. */
   start(): Promise<void> {
+    const { totals } = this.o.drive;
+    totals.active += 1;
+    totals.jobs += 1;
+    this.active = true;
     return this.o.say('Spooling data ...');
   }
 
@@ -73,8 +83,14 @@ export class JobSpool {
 
   /** Deletes the spool file (the job failed or was canceled: its spooled data goes nowhere). */
   async discard(): Promise<void> {
-    this.o.drive.spooled -= this.counted;
+    const { drive } = this.o;
+    drive.spooled -= this.counted;
     this.counted = 0;
+    if (this.active) {
+      this.active = false;
+      drive.totals.active -= 1;
+      drive.totals.maxJobBytes = Math.max(drive.totals.maxJobBytes, this.peak);
+    }
     await this.o.spool.remove();
   }
 
@@ -117,11 +133,13 @@ export class JobSpool {
   private account(): void {
     this.o.drive.spooled += this.o.spool.size - this.counted;
     this.counted = this.o.spool.size;
+    this.peak = Math.max(this.peak, this.counted);
   }
 
   private async despool(end?: () => Promise<void>): Promise<void> {
     const { spool, signal } = this.o;
-    const release = await this.o.drive.despoolTurn.take(signal);
+    this.state = 'despool-wait';
+    const release = await this.o.drive.despoolTurn.take(signal).finally(() => { this.state = 'despooling'; });
     try {
       if (spool.count > 0) {
         const bytes = spool.size;
@@ -139,6 +157,7 @@ export class JobSpool {
       this.account();
     } finally {
       release();
+      this.state = 'spooling';
     }
     if (end === undefined) await this.o.say('Spooling data again ...');
   }

@@ -18,8 +18,20 @@ export interface SpoolSettings {
   readonly maximumJobSpoolSize: number;
 }
 
+/** What `status storage` says of spooling since the daemon started (Bareos's "Data spooling:" line). */
+export class SpoolTotals {
+  /** Jobs spooling now. */
+  active = 0;
+  /** Jobs that spooled, since the start. */
+  jobs = 0;
+  /** The largest one job's spool has been, bytes. */
+  maxJobBytes = 0;
+}
+
 /** One drive's spooling jobs' shared state. */
 export class DriveSpools {
+  constructor(readonly totals: SpoolTotals = new SpoolTotals()) {}
+
   /** Bytes in the spool files of the jobs writing through this drive. */
   spooled = 0;
   /** Despooling is one job at a time per drive. */
@@ -28,6 +40,7 @@ export class DriveSpools {
 
 export class SpoolDesk {
   private readonly drives = new Map<string, DriveSpools>();
+  readonly totals = new SpoolTotals();
 
   /**
    * `devices`: each Device's settings by its name (lower case); a Count copy or a drive
@@ -50,8 +63,15 @@ export class SpoolDesk {
 
   drive(driveName: string): DriveSpools {
     let d = this.drives.get(driveName);
-    if (d === undefined) this.drives.set(driveName, d = new DriveSpools());
+    if (d === undefined) this.drives.set(driveName, d = new DriveSpools(this.totals));
     return d;
+  }
+
+  /** Bytes in all spool files now. */
+  spooledBytes(): number {
+    let n = 0;
+    for (const d of this.drives.values()) n += d.spooled;
+    return n;
   }
 
   /** Bareos's names: `<dir>/<SD>.data.<JobId>.<Device>.spool`, and the attributes' in the Working Directory. */

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBlockHeader } from '@burrow/storage-daemon/volume/block';
@@ -56,6 +57,7 @@ describe('data spooling to a virtual tape', () => {
   let burrow: Burrow;
   let cartridge: string;
   let spoolDir: string;
+  let fifo: string;
   const src = { a: '', b: '', big: '' };
 
   before(async () => {
@@ -69,6 +71,9 @@ describe('data spooling to a virtual tape', () => {
     cartridge = join(base, 'drive0');
     writeFileSync(cartridge, '');
     spoolDir = join(base, 'spool');
+    // Nobody writes into it: the client waits there (a minute, FIFO_WAIT_MS) with the files before it spooled.
+    fifo = join(base, 'fifo');
+    execFileSync('mkfifo', [fifo]);
     const job = (name: string, client: string, fileset: string, more = ''): string =>
       `Job { Name = ${name}; Type = Backup; Level = Full; Client = ${client}; FileSet = ${fileset}; Storage = Tape; Pool = Tapes; Messages = Standard; Spool Data = yes; ${more} }`;
     const fileset = (name: string, path: string): string =>
@@ -87,10 +92,11 @@ Client { Name = client-b; Address = 127.0.0.1; FDPort = @FDPORT@; Password = @CL
 ${fileset('SetA', src.a)}
 ${fileset('SetB', src.b)}
 ${fileset('SetBig', src.big)}
-${job('slow-a', 'client-a', 'SetA', 'Maximum Bandwidth = 600 kb/s')}
-${job('slow-b', 'client-b', 'SetB', 'Maximum Bandwidth = 600 kb/s')}
+${job('slow-a', 'client-a', 'SetA', 'Maximum Bandwidth = 300 kb/s')}
+${job('slow-b', 'client-b', 'SetB', 'Maximum Bandwidth = 300 kb/s')}
 ${job('big', 'test-fd', 'SetBig')}
-${job('crawl', 'test-fd', 'SetBig', 'Maximum Bandwidth = 200 kb/s')}`,
+FileSet { Name = SetHeld; Include { Options { Signature = SHA256; ReadFifo = yes }; File = ${JSON.stringify(src.big)}; File = ${JSON.stringify(fifo)} } }
+${job('held', 'test-fd', 'SetHeld')}`,
     });
     const label = await burrow.console(['label storage=Tape volume=TAPE-0001 pool=Tapes']);
     assert.equal(label.code, 0, label.stdout + burrow.logs());
@@ -115,7 +121,7 @@ ${job('crawl', 'test-fd', 'SetBig', 'Maximum Bandwidth = 200 kb/s')}`,
     assert.equal((r.stdout.match(/Committing spooled data to Volume "TAPE-0001"/g) ?? []).length, 2, r.stdout);
     assert.match(r.stdout, /Despooling elapsed time = \d\d:\d\d:\d\d, Transfer rate = [\d,]+ Bytes\/second/);
     assert.match(r.stdout, /Sending spooled attrs to the Director/);
-    // Both spooled at once: the second began before the first despooled (each takes over a second at 600 kB/s).
+    // Both spooled at once: the second began before the first despooled (each takes three seconds at 300 kB/s).
     const lines = r.stdout.split('\n');
     const spooling = lines.map((l, i) => (l.includes('Spooling data ...') ? i : -1)).filter((i) => i >= 0);
     const firstCommit = lines.findIndex((l) => l.includes('Committing spooled data'));
@@ -153,7 +159,7 @@ ${job('crawl', 'test-fd', 'SetBig', 'Maximum Bandwidth = 200 kb/s')}`,
   });
 
   it('leaves no spool file and no catalog entries when a job is canceled while it spools', async () => {
-    const jobid = await start('crawl');
+    const jobid = await start('held');
     const deadline = Date.now() + 20_000;
     while (!readdirSync(spoolDir).some((f) => f.includes(`.data.${jobid}.`))) {
       assert.ok(Date.now() < deadline, `no spool file appeared: ${readdirSync(spoolDir).join(', ')}\n${burrow.logs()}`);

@@ -101,6 +101,11 @@ Job { Name = wait-never; Type = Backup; Level = Full; Client = test-fd; FileSet 
     const label = await api.command(admin, 'label', { storage: 'File', volume: 'Http-0001', pool: 'Full' });
     assert.equal(label.status, 200, JSON.stringify(label.body));
     assert.equal(label.body.ok, true);
+    // A storage's drives as data, numbered as mount/unmount/release take drive=.
+    const storage = await api.command(admin, 'status', { storage: 'File' });
+    assert.equal(storage.status, 200, JSON.stringify(storage.body));
+    assert.equal(storage.body.result.autochanger, false);
+    assert.deepEqual(storage.body.result.drives.map((d: { drive: number; state: string }) => [d.drive, d.state]), [[0, 'idle']]);
     const run = await api.command(admin, 'run', { job: 'backup-test', yes: true });
     assert.equal(run.status, 200, JSON.stringify(run.body));
     const jobId = run.body.result.jobid as number;

@@ -51,16 +51,21 @@ export function connectDaemon(target: DaemonTarget, role: keyof typeof WHAT, dir
 }
 
 /** `status client=` / `status storage=`: the daemon's own status text. */
-export async function daemonStatus(target: DaemonTarget, role: keyof typeof WHAT, directorName: string): Promise<string> {
-  return askStatus(await connectDaemon(target, role, directorName));
+export async function daemonStatus(target: DaemonTarget, role: keyof typeof WHAT, directorName: string): Promise<{ text: string; json: string }> {
+  return askStatusReply(await connectDaemon(target, role, directorName));
 }
 
 /** The status text of the daemon at the other end of `channel`, which is closed after. */
 export async function askStatus(channel: Channel): Promise<string> {
+  return (await askStatusReply(channel)).text;
+}
+
+/** The daemon's status as text and as the JSON of the same data ('' from a daemon that sends none). */
+async function askStatusReply(channel: Channel): Promise<{ text: string; json: string }> {
   try {
     await channel.send('statusRequest', {});
     const reply = await channel.expect('statusReply');
-    return reply.text;
+    return { text: reply.text, json: reply.json };
   } finally {
     channel.close('status done');
   }

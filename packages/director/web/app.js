@@ -4,6 +4,7 @@
 // The restore wizard is restore.js, drives and changers drives.js; api.js holds what they share.
 import { $, act, bytes, cell, command, el, fillSelect, onLiveEvent, session, tellLiveEvent } from './api.js';
 import { refreshRestoreClients } from './restore.js';
+import { refreshStorages } from './drives.js';
 
 const state = { running: new Map(), requests: new Map(), lastBytes: new Map(), socket: null };
 session.onLoggedOut = () => logout();
@@ -166,6 +167,7 @@ function start() {
   void act(refreshLists);
   void act(refreshChoices);
   void act(refreshRestoreClients);
+  void act(refreshStorages);
 }
 
 if (session.token) start(); else $('#login').hidden = false;

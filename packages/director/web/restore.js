@@ -78,6 +78,8 @@ function entryItem(e, inherited) {
   const name = el('span', { className: 'name', textContent: isDir ? `${e.name}/` : e.name, title: e.path });
   const item = el('li', { className: isDir ? 'dir' : 'file' }, box, ' ', name);
   item.dataset[isDir ? 'pathid' : 'fileid'] = String(id);
+  // The name as shown (escaped), for scripts and tests to find an entry by; the selection itself goes by id.
+  item.dataset.name = e.name;
   if (!isDir) item.append(el('span', { className: 'size', textContent: ` ${bytes(e.size)}` }));
   box.onchange = () => mark(item, isDir, id, box.checked);
   if (isDir) {

@@ -19,6 +19,8 @@ export interface DriveStatus {
   printName: string;
   /** The Device resource it comes from. */
   device: string;
+  /** Its Drive Index in an autochanger (what `mount drive=` names), null for a drive without one. */
+  driveIndex: number | null;
   mediaType: string;
   autoselect: boolean;
   state: DriveState;
@@ -54,7 +56,7 @@ export function drivesStatus(desk: Reservations): DrivesStatus {
       else if (appending > 0) state = 'appending';
       else if (d.holders.size > 0) state = 'reserved';
       return {
-        name: d.name, printName: d.printName, device: d.config.deviceName, mediaType: d.config.mediaType, autoselect: d.config.autoselect,
+        name: d.name, printName: d.printName, device: d.config.deviceName, driveIndex: d.drive.driveIndex ?? null, mediaType: d.config.mediaType, autoselect: d.config.autoselect,
         state, volume: mounted ? { name: mounted.volumeName, pool: mounted.label.poolName } : null, pool: d.pool,
         reservedBy: [...d.holders].map(([jobId, mode]) => ({ jobId, mode })), writers: appending, readers: reading, waits,
       };

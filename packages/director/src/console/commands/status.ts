@@ -18,6 +18,7 @@ import { progressLines } from '@burrow/common/progress/index';
 import { consoleScope } from '../scope.js';
 import { storageNamed } from './mount.js';
 import { renderSlots, statusSlots, type SlotRow } from './slots.js';
+import { storageDrives, type StorageDrives } from './storage-drives.js';
 
 export interface ScheduledRun {
   level: string;
@@ -46,7 +47,7 @@ export interface DirectorStatus {
 }
 
 /** A Director's own status, or the text a File or Storage daemon sent back. */
-export type StatusResult = DirectorStatus | { client: string; text: string } | { storage: string; text: string } | { storage: string; slots: SlotRow[] };
+export type StatusResult = DirectorStatus | { client: string; text: string } | ({ storage: string; text: string } & StorageDrives) | { storage: string; slots: SlotRow[] };
 
 function directorStatus(ctx: ConsoleContext, days: number): DirectorStatus {
   const scope = consoleScope(ctx);
@@ -115,7 +116,11 @@ export const statusCommand = defineCommand({
       return { storage, slots: await statusSlots(ctx, storageTarget(ctx.config, storage)) };
     }
     if (a.client !== undefined) return { client: a.client, text: await askStatus(await openClient(ctx.env, clientTarget(ctx.config, a.client))) };
-    if (a.storage !== undefined) return { storage: a.storage, text: await daemonStatus(storageTarget(ctx.config, a.storage), 'storage', ctx.env.directorName) };
+    if (a.storage !== undefined) {
+      const target = storageTarget(ctx.config, a.storage);
+      const reply = await daemonStatus(target, 'storage', ctx.env.directorName);
+      return { storage: target.name, text: reply.text, ...storageDrives(reply.json, target.device) };
+    }
     return directorStatus(ctx, a.days);
   },
   render: (r) => ('text' in r ? r.text : 'slots' in r ? renderSlots(r.slots) : renderDirector(r)),

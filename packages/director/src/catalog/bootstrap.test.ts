@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildBootstrap, jobBootstrap } from './bootstrap.js';
+import { BootstrapBuilder, buildBootstrap, jobBootstrap } from './bootstrap.js';
 import { joinPath, prefixRange, splitPath } from './paths.js';
 import type { JobMediaRow, RestoreFileRow } from './types.js';
 
@@ -56,4 +56,22 @@ test('prefix ranges bound exactly the byte strings that start with the prefix', 
   assert.ok(inside(Buffer.from([0x2f, 0xfe, 0x2f, 0xff, 0x00])));
   assert.ok(!inside(Buffer.from([0x2f, 0xfe, 0x30])));
   assert.ok(!inside(Buffer.from([0x2f, 0xfe])));
+});
+
+test('bootstrap builder: the same sections whatever order files come in, a file added twice counted once', () => {
+  const rows = [row('V2', 9, 1, 10), row('V1', 4, 7, 70), row('V1', 4, 2, 20), row('V2', 9, 3, 30), row('V1', 4, 3, 30), row('V1', 4, 2, 20)];
+  const expected = buildBootstrap(rows).sections;
+  assert.deepEqual(expected.map((s) => `${s.volume}/${s.sessionId} ${s.startAddr} ${s.fileIndexes.map((r) => `${r.first}-${r.last}`).join(',')} ${s.count}`),
+    ['V1/4 20 2-3,7-7 3', 'V2/9 10 1-1,3-3 2']);
+  for (let k = 0; k < 10; k++) {
+    const shuffled = [...rows].sort(() => Math.random() - 0.5);
+    assert.deepEqual(buildBootstrap(shuffled).sections, expected);
+  }
+  const b = new BootstrapBuilder();
+  for (const r of rows) b.add(r);
+  assert.equal(b.count, 6);
+  assert.equal(b.has(4, 7), true);
+  assert.equal(b.has(4, 5), false);
+  assert.equal(b.has(9, 7), false);
+  assert.deepEqual(b.volumeNames(), ['V1', 'V2']);
 });

@@ -22,7 +22,7 @@ export { openSqliteCatalog, type SqliteCatalogOptions } from './sqlite/open.js';
 export { dumpSqliteCatalog, type DumpSummary } from './sqlite/dump.js';
 export { loadSqliteCatalog, type LoadSummary } from './sqlite/load.js';
 export { catalogFiles, DEFAULT_DB_NAME, type CatalogFiles } from './location.js';
-export { buildBootstrap, jobBootstrap } from './bootstrap.js';
+export { BootstrapBuilder, buildBootstrap, jobBootstrap, type ChosenFile } from './bootstrap.js';
 export { filterTreePage } from './tree-page.js';
 export { uniqueJobName } from './jobname.js';
 export { splitPath, joinPath } from './paths.js';

@@ -5,24 +5,34 @@
  * that name is added to the restore (the File daemon then makes the link to it).
  */
 import { burrow } from '@burrow/common/proto/index';
-import type { Catalog, RestoreFileRow } from '../catalog/index.js';
+import type { BootstrapBuilder, Catalog, ChosenFile } from '../catalog/index.js';
 
-export function withLinkTargets(catalog: Catalog, rows: readonly RestoreFileRow[]): { rows: readonly RestoreFileRow[]; added: Buffer[] } {
-  const chosen = new Set(rows.map((r) => `${r.jobId}:${r.fileIndex}`));
-  const added: RestoreFileRow[] = [];
-  for (const r of rows) {
-    if (r.type !== burrow.FileType.FT_HARDLINK) continue;
-    const link = catalog.findFile(r.jobId, r.path);
+/** A chosen file that is a hard link (FT_HARDLINK): its job and the name it has there. */
+export interface ChosenLink {
+  jobId: number;
+  path: Buffer;
+}
+
+/**
+ * Adds to `chosen` the data-holding name of each link in `links` that it lacks; returns
+ * the names added. Only links are looked up, so the cost follows their number, not the
+ * restore's.
+ */
+export function addLinkTargets(catalog: Catalog, chosen: BootstrapBuilder, links: Iterable<ChosenLink>): Buffer[] {
+  const added = new Map<string, ChosenFile & { path: Buffer }>();
+  for (const l of links) {
+    const link = catalog.findFile(l.jobId, l.path);
     if (!link) continue;
     const attrs = burrow.FileAttributes.decode(link.attributes);
-    const key = `${r.jobId}:${attrs.hardlinkFileIndex}`;
-    if (chosen.has(key)) continue;
-    const target = catalog.findFile(r.jobId, Buffer.from(attrs.hardlinkTarget));
+    const key = `${l.jobId}:${attrs.hardlinkFileIndex}`;
+    if (added.has(key) || chosen.has(l.jobId, attrs.hardlinkFileIndex)) continue;
+    const target = catalog.findFile(l.jobId, Buffer.from(attrs.hardlinkTarget));
     if (!target || target.mediaId === null) continue;
     const volumeName = catalog.getMedia(target.mediaId)?.volumeName;
     if (!volumeName) continue;
-    chosen.add(key);
-    added.push({ jobId: r.jobId, fileIndex: target.fileIndex, path: target.path, mediaId: target.mediaId, volumeName, addr: target.addr, type: target.type });
+    added.set(key, { jobId: l.jobId, fileIndex: target.fileIndex, volumeName, addr: target.addr, path: target.path });
   }
-  return { rows: added.length ? [...rows, ...added] : rows, added: added.map((a) => a.path) };
+  // Added after the lookups: each add may unsort the builder's indexes, which has() then sorts again.
+  for (const a of added.values()) chosen.add(a);
+  return [...added.values()].map((a) => a.path);
 }

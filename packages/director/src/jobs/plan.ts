@@ -4,7 +4,8 @@
  * the configuration, so they stay small and testable.
  */
 import type { burrow } from '@burrow/common/proto/index';
-import type { BackupLevel, RestoreFileRow, VerifyLevelCode } from '../catalog/index.js';
+import type { Bootstrap } from '@burrow/common/bootstrap/bootstrap';
+import type { BackupLevel, VerifyLevelCode } from '../catalog/index.js';
 import type { ClientTarget } from '../fd/client-link.js';
 import type { PoolPlan } from '../media/pools.js';
 import type { AutopruneSettings } from '../media/autoprune.js';
@@ -74,8 +75,16 @@ export interface BackupPlan {
   pruning: AutopruneSettings & { pruneVolumes: boolean };
 }
 
-/** One version of one file chosen for a restore. */
-export type SelectedFile = RestoreFileRow;
+/**
+ * The files a restore tree's marks chose, made into what the job reads when the console
+ * chose them (Bareos writes its restore.bsr then too): a bootstrap holds a number per
+ * file, so a queued restore of a million files does not keep a million rows.
+ */
+export interface ChosenFiles {
+  bootstrap: Bootstrap;
+  /** Names added because they hold the data of a chosen hard link (the job log says so). */
+  linkTargets: Buffer[];
+}
 
 export type Replace = 'always' | 'ifnewer' | 'ifolder' | 'never';
 
@@ -96,14 +105,14 @@ export interface RestorePlan {
   storages: readonly StorageTarget[];
   /** Backup jobs whose files are selected; the newest version of each path wins. */
   jobIds: number[];
-  /** Paths (or directory trees) to restore; empty: everything. Unused when `files` is given. */
+  /** Paths (or directory trees) to restore; empty: everything. Unused when `chosen` is given. */
   paths: Buffer[];
   /** The exact files chosen (the restore tree's marks); wins over `paths`. */
-  files?: readonly SelectedFile[];
+  chosen?: ChosenFiles;
   /**
    * A bootstrap file (`run job=RestoreFiles bootstrap=FILE`, or the Job's Bootstrap
    * directive): the selection is the file's, read when the job starts; the catalog
-   * is not asked, and jobIds, paths and files are unused.
+   * is not asked, and jobIds, paths and chosen are unused.
    */
   bootstrapFile?: string;
   /** `restore ... bootstrap=FILE`: the restore's bootstrap is also written there, as text. */

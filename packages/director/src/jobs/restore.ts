@@ -13,7 +13,7 @@ import { parseBootstrapText, writeBootstrapText } from '@burrow/common/bootstrap
 import { bootstrapFileCount } from '@burrow/common/bootstrap/wire';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
-import { buildBootstrap } from '../catalog/index.js';
+import { burrow } from '@burrow/common/proto/index';
 import { connectStorageIfPassive, openClient } from '../fd/client-link.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
@@ -23,7 +23,7 @@ import { cartridgeWait, type CartridgeWait } from './cartridge-wait.js';
 import { retryNotice, storagePersisting } from './persisting.js';
 import { endStorageIfClientFailed, type Peers } from './conversation.js';
 import type { JobContext, JobType } from './lifecycle.js';
-import { withLinkTargets } from './link-targets.js';
+import { chooseFiles } from './chosen-files.js';
 import type { PercentVars } from '../messages/percent.js';
 import { clientEnded, storageEnded } from './peer-totals.js';
 import type { RestorePlan } from './plan.js';
@@ -63,14 +63,20 @@ interface RestoreRun {
   vars: PercentVars;
 }
 
-/** What the catalog selected (with the targets of chosen hard links), as a bootstrap. */
+/** What the console chose, or else what the catalog selects now (with the targets of chosen hard links), as a bootstrap. */
 function fromCatalog(ctx: JobContext, plan: RestorePlan): Bootstrap {
   const { log, env: { catalog } } = ctx;
-  const picked = plan.files ?? catalog.selectRestoreFiles(plan.jobIds, plan.paths.length ? { paths: plan.paths } : undefined);
-  const { rows, added } = withLinkTargets(catalog, picked);
-  for (const p of added) log.info(`Also restoring ${displayPath(p)}: it holds the data of a chosen hard link.`);
-  if (rows.length === 0) throw new BurrowError('NOT_FOUND', `no files selected from JobId(s) ${plan.jobIds.join(',')}`);
-  return buildBootstrap(rows, plan.jobIds.flatMap((jobId) => catalog.listJobMedia(jobId)));
+  const chosen = plan.chosen ?? selectNow(ctx, plan);
+  for (const p of chosen.linkTargets) log.info(`Also restoring ${displayPath(p)}: it holds the data of a chosen hard link.`);
+  if (chosen.bootstrap.sections.length === 0) throw new BurrowError('NOT_FOUND', `no files selected from JobId(s) ${plan.jobIds.join(',')}`);
+  return chosen.bootstrap;
+}
+
+/** The newest version of the plan's paths among its jobs, chosen when the job starts. */
+function selectNow(ctx: JobContext, plan: RestorePlan): ReturnType<typeof chooseFiles> {
+  const { catalog } = ctx.env;
+  const rows = catalog.selectRestoreFiles(plan.jobIds, plan.paths.length ? { paths: plan.paths } : undefined);
+  return chooseFiles(catalog, plan.jobIds, rows, rows.filter((r) => r.type === burrow.FileType.FT_HARDLINK));
 }
 
 /** What a bootstrap file selects; its sections must name the Storage the job reads with, if any. */

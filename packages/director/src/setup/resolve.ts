@@ -5,7 +5,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource, type ClientResource, type DirectorConfig, type JobResource, type StorageResource } from '@burrow/common/config/index';
 import { buildRegexWhere, parseRegexWhere } from '@burrow/common/names/rewrite';
-import type { BackupPlan, Replace, RestorePlan, RunLimits, SelectedFile, SpoolPlan } from '../jobs/plan.js';
+import type { BackupPlan, ChosenFiles, Replace, RestorePlan, RunLimits, SpoolPlan } from '../jobs/plan.js';
 import type { ClientTarget } from '../fd/client-link.js';
 import type { StorageTarget } from '../sd/storage-link.js';
 import { fileSetDigest, fileSetSpec } from './fileset.js';
@@ -194,7 +194,7 @@ export interface RestoreRequest {
   where?: string;
   replace?: string;
   /** The exact files (the restore tree's marks); `paths` is then unused. */
-  files?: readonly SelectedFile[];
+  chosen?: ChosenFiles;
   regexWhere?: string;
   stripPrefix?: string;
   addPrefix?: string;
@@ -232,7 +232,7 @@ export function resolveRestore(config: DirectorConfig, r: RestoreRequest): Resto
     scripts: jobScripts(r.job),
     jobIds: r.jobIds,
     paths: r.paths,
-    files: r.files,
+    chosen: r.chosen,
     regexWhere,
     where: Buffer.from(where, 'utf8'),
     replace,

@@ -12,7 +12,11 @@ import { findResource } from '@burrow/common/config/index';
 import { resolveRestore } from '../../setup/resolve.js';
 import { currentChain } from '../../jobs/baseline.js';
 import { listDate } from '../../jobs/format.js';
-import type { SelectedFile } from '../../jobs/plan.js';
+import { burrow } from '@burrow/common/proto/index';
+import { chooseFiles } from '../../jobs/chosen-files.js';
+import type { ChosenFiles } from '../../jobs/plan.js';
+import type { ChosenLink } from '../../jobs/link-targets.js';
+import type { ChosenFile } from '../../catalog/index.js';
 import { RestoreTree } from '../../restore-tree/tree.js';
 import { ownedBy } from '../../restore-tree/owner.js';
 import type { ConsoleContext } from '../command.js';
@@ -115,17 +119,28 @@ export function treeOf(ctx: ConsoleContext, jobIds: readonly number[]): RestoreT
   return tree;
 }
 
-/** The marked files as the bootstrap needs them. */
-export function markedFiles(ctx: ConsoleContext, tree: RestoreTree): SelectedFile[] {
+/** The marked files as the bootstrap needs them, one at a time. */
+function* markedFiles(ctx: ConsoleContext, tree: RestoreTree): Generator<ChosenFile> {
   const volumes = new Map<number, string>();
-  const out: SelectedFile[] = [];
   for (const n of tree.markedFiles()) {
     const i = tree.info(n);
     let volumeName = volumes.get(i.mediaId);
     if (volumeName === undefined) volumes.set(i.mediaId, (volumeName = ctx.catalog.getMedia(i.mediaId)?.volumeName ?? ''));
-    out.push({ jobId: i.jobId, fileIndex: i.fileIndex, volumeName, addr: i.addr, mediaId: i.mediaId, type: i.type, path: tree.path(n) });
+    yield { jobId: i.jobId, fileIndex: i.fileIndex, volumeName, addr: i.addr };
   }
-  return out.sort((a, b) => a.jobId - b.jobId || a.fileIndex - b.fileIndex);
+}
+
+/** The marked files that are hard links, with their names. */
+function* markedLinks(tree: RestoreTree): Generator<ChosenLink> {
+  for (const n of tree.markedFiles()) {
+    const i = tree.info(n);
+    if (i.type === burrow.FileType.FT_HARDLINK) yield { jobId: i.jobId, path: tree.path(n) };
+  }
+}
+
+/** The marked files' names, one at a time. */
+function* markedPaths(tree: RestoreTree): Generator<Buffer> {
+  for (const n of tree.markedFiles()) yield tree.path(n);
 }
 
 /**
@@ -143,19 +158,32 @@ function ownersTree(ctx: ConsoleContext, s: RestoreSelection): RestoreTree {
   return tree;
 }
 
-/** The files to restore; `exact`: the list itself goes to the job (not paths for it to select). */
-function chosenFiles(ctx: ConsoleContext, s: RestoreSelection): { files: SelectedFile[]; bytes: number; exact: boolean } {
+/** What the summary says of the chosen files, and what the job needs of them. */
+interface Choice {
+  count: number;
+  /** -1: not known (the catalog's selection does not sum sizes). */
+  bytes: number;
+  volumes: string[];
+  /** The chosen files' names (read once). */
+  paths: Iterable<Buffer>;
+  /** The exact choice for the job; without it the job selects `paths` itself when it starts. */
+  chosen?: ChosenFiles;
+}
+
+/** The files to restore: the tree's marks as a bootstrap, or what the catalog selects of the named paths. */
+function choiceOf(ctx: ConsoleContext, s: RestoreSelection): Choice {
   const tree = s.tree ?? (consoleScope(ctx).restoreOwner ? ownersTree(ctx, s) : undefined);
   if (tree) {
     let bytes = 0;
     for (const n of tree.markedFiles()) bytes += tree.info(n).size;
-    return { files: markedFiles(ctx, tree), bytes, exact: true };
+    const { count, ...chosen } = chooseFiles(ctx.catalog, s.jobIds, markedFiles(ctx, tree), markedLinks(tree));
+    return { count, bytes, volumes: [...new Set(chosen.bootstrap.sections.map((x) => x.volume))], paths: markedPaths(tree), chosen };
   }
   const rows = ctx.catalog.selectRestoreFiles(s.jobIds, s.paths.length ? { paths: s.paths } : undefined);
-  return { files: rows, bytes: -1, exact: false };
+  return { count: rows.length, bytes: -1, volumes: [...new Set(rows.map((f) => f.volumeName))], paths: rows.map((r) => r.path) };
 }
 
-function planOf(ctx: ConsoleContext, s: RestoreSelection, files: SelectedFile[], exact: boolean) {
+function planOf(ctx: ConsoleContext, s: RestoreSelection, chosen: ChosenFiles | undefined) {
   const name = s.restoreJob;
   const job = name ? findResource(ctx.config.jobs, name) : ctx.config.jobs.find((j) => j.type === 'Restore');
   if (!job) throw new BurrowError('NOT_FOUND', name ? `Job "${name}" is not defined` : 'no Job with Type = Restore is configured');
@@ -173,7 +201,7 @@ function planOf(ctx: ConsoleContext, s: RestoreSelection, files: SelectedFile[],
   if (o.bootstrap !== undefined && scope.restricted) throw new BurrowError('BAD_REQUEST', 'bootstrap= writes a file on the Director: it is for the Director\'s own console');
   return resolveRestore(ctx.config, {
     job, client: s.client, restoreClient: o.restoreclient, storage: s.storage, jobIds: s.jobIds, paths: s.paths,
-    files: exact ? files : undefined, where: o.where, replace: o.replace, owner,
+    chosen, where: o.where, replace: o.replace, owner,
     regexWhere: o.regexwhere, stripPrefix: o.strip_prefix, addPrefix: o.add_prefix, addSuffix: o.add_suffix,
     writeBootstrap: o.bootstrap === undefined ? undefined : ctx.resolvePath(o.bootstrap),
   });
@@ -184,33 +212,32 @@ function planOf(ctx: ConsoleContext, s: RestoreSelection, files: SelectedFile[],
  * it must be a path a restore may write to, and one this console's WhereACL allows.
  * Refused here, before the job runs, naming the first file it goes wrong for.
  */
-function checkRewrites(ctx: ConsoleContext, regexWhere: string, files: readonly SelectedFile[]): void {
+function checkRewrites(ctx: ConsoleContext, regexWhere: string, paths: Iterable<Buffer>): void {
   const rewrites = parseRegexWhere(regexWhere);
   const scope = consoleScope(ctx);
-  for (const f of files) {
-    const to = rewritePath(rewrites, f.path);
+  for (const path of paths) {
+    const to = rewritePath(rewrites, path);
     const problem = rewrittenPathProblem(to) ?? (scope.whereAllowed(displayPath(to)) ? undefined : 'this console may not restore there (WhereACL)');
-    if (problem) throw new BurrowError('BAD_REQUEST', `regexwhere ${regexWhere} turns ${displayPath(f.path)} into ${displayPath(to)}: ${problem}`);
+    if (problem) throw new BurrowError('BAD_REQUEST', `regexwhere ${regexWhere} turns ${displayPath(path)} into ${displayPath(to)}: ${problem}`);
   }
 }
 
 /** The summary Bareos shows before `OK to run?`, and a way to queue the job it describes. */
 export function summarize(ctx: ConsoleContext, s: RestoreSelection): { summary: RestoreSummary; submit: () => number } {
-  const { files, bytes, exact } = chosenFiles(ctx, s);
-  if (files.length === 0) {
+  const choice = choiceOf(ctx, s);
+  if (choice.count === 0) {
     const owner = consoleScope(ctx).restoreOwner;
     const mine = owner ? ` among the files of uid ${owner.uid}, the only ones this console restores` : '';
     throw new BurrowError('NOT_FOUND', s.tree ? 'No files are marked to be restored.' : `none of the named files is in JobId(s) ${s.jobIds.join(',')}${mine}`);
   }
-  const plan = planOf(ctx, s, files, exact);
-  if (plan.regexWhere) checkRewrites(ctx, plan.regexWhere, files);
-  const volumes = [...new Set(files.map((f) => f.volumeName))];
-  const locations = volumes.map((v) => {
+  const plan = planOf(ctx, s, choice.chosen);
+  if (plan.regexWhere) checkRewrites(ctx, plan.regexWhere, choice.paths);
+  const locations = choice.volumes.map((v) => {
     const m = ctx.catalog.getMediaByName(v);
     return m ? placeOf(m) : 'not in the catalog';
   });
   const summary: RestoreSummary = {
-    files: files.length, bytes: bytes >= 0 ? bytes : null, jobids: s.jobIds, volumes, locations,
+    files: choice.count, bytes: choice.bytes >= 0 ? choice.bytes : null, jobids: s.jobIds, volumes: choice.volumes, locations,
     client: s.client, restoreclient: plan.restoreClient.name, where: displayPath(plan.where), regexwhere: plan.regexWhere, replace: plan.replace,
   };
   return { summary, submit: () => ctx.queue.submit(plan).jobId };

@@ -223,7 +223,7 @@ export function hasNoDumpFlag(fd: Fd): boolean {
  */
 export function ioctl(fd: Fd, request: number, arg: Buffer): void {
   if (typeof b.ioctl !== 'function') {
-    throw new Error('@burrow/fsx: the native addon was built before ioctl was added; rebuild it (`npx --yes pnpm@9.15.9 install`)');
+    throw new Error('@burrow/fsx: the native addon was built before ioctl was added; rebuild it (`npx --yes pnpm@9.15.9 rebuild -F @burrow/fsx`)');
   }
   b.ioctl(fd, request, arg);
 }
@@ -241,7 +241,7 @@ export function ioctl(fd: Fd, request: number, arg: Buffer): void {
  */
 export function trimCHeapEvery(ms: number): void {
   if (typeof b.malloc_trim !== 'function') {
-    throw new Error('@burrow/fsx: the native addon was built before malloc_trim was added; rebuild it (`npx --yes pnpm@9.15.9 install`)');
+    throw new Error('@burrow/fsx: the native addon was built before malloc_trim was added; rebuild it (`npx --yes pnpm@9.15.9 rebuild -F @burrow/fsx`)');
   }
   setInterval(mallocTrim, ms).unref();
 }

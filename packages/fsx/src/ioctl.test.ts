@@ -11,7 +11,7 @@ import { ioctl } from './index.js';
 const MTIOCGET = 0x80306d02;
 
 // An addon built before ioctl was added (a checkout not reinstalled since) cannot run this.
-const stale = typeof (loadBinding() as { ioctl?: unknown }).ioctl !== 'function' && 'the fsx addon predates ioctl: rebuild it with `npx --yes pnpm@9.15.9 install`';
+const stale = typeof (loadBinding() as { ioctl?: unknown }).ioctl !== 'function' && 'the fsx addon predates ioctl: rebuild it with `npx --yes pnpm@9.15.9 rebuild -F @burrow/fsx`';
 
 test('ioctl refuses a Buffer whose size the request does not encode, and passes the kernel\'s errno on', { skip: stale }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-fsx-'));

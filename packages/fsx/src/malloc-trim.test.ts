@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { loadBinding } from './binding.js';
 import { mallocTrim } from './index.js';
 
-const stale = typeof (loadBinding() as { malloc_trim?: unknown }).malloc_trim !== 'function' && 'the fsx addon predates malloc_trim: rebuild it with `npx --yes pnpm@9.15.9 install`';
+const stale = typeof (loadBinding() as { malloc_trim?: unknown }).malloc_trim !== 'function' && 'the fsx addon predates malloc_trim: rebuild it with `npx --yes pnpm@9.15.9 rebuild -F @burrow/fsx`';
 
 function anonMiB(): number {
   const m = /^RssAnon:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));

@@ -138,9 +138,19 @@ function* markedLinks(tree: RestoreTree): Generator<ChosenLink> {
   }
 }
 
+/** A chosen file's name and its place in the order the backup saved files. */
+interface NamedFile {
+  path: Buffer;
+  jobId: number;
+  fileIndex: number;
+}
+
 /** The marked files' names, one at a time. */
-function* markedPaths(tree: RestoreTree): Generator<Buffer> {
-  for (const n of tree.markedFiles()) yield tree.path(n);
+function* markedPaths(tree: RestoreTree): Generator<NamedFile> {
+  for (const n of tree.markedFiles()) {
+    const i = tree.info(n);
+    yield { path: tree.path(n), jobId: i.jobId, fileIndex: i.fileIndex };
+  }
 }
 
 /**
@@ -165,7 +175,7 @@ interface Choice {
   bytes: number;
   volumes: string[];
   /** The chosen files' names (read once). */
-  paths: Iterable<Buffer>;
+  paths: Iterable<NamedFile>;
   /** The exact choice for the job; without it the job selects `paths` itself when it starts. */
   chosen?: ChosenFiles;
 }
@@ -180,7 +190,7 @@ function choiceOf(ctx: ConsoleContext, s: RestoreSelection): Choice {
     return { count, bytes, volumes: [...new Set(chosen.bootstrap.sections.map((x) => x.volume))], paths: markedPaths(tree), chosen };
   }
   const rows = ctx.catalog.selectRestoreFiles(s.jobIds, s.paths.length ? { paths: s.paths } : undefined);
-  return { count: rows.length, bytes: -1, volumes: [...new Set(rows.map((f) => f.volumeName))], paths: rows.map((r) => r.path) };
+  return { count: rows.length, bytes: -1, volumes: [...new Set(rows.map((f) => f.volumeName))], paths: rows };
 }
 
 function planOf(ctx: ConsoleContext, s: RestoreSelection, chosen: ChosenFiles | undefined) {
@@ -212,14 +222,18 @@ function planOf(ctx: ConsoleContext, s: RestoreSelection, chosen: ChosenFiles | 
  * it must be a path a restore may write to, and one this console's WhereACL allows.
  * Refused here, before the job runs, naming the first file it goes wrong for.
  */
-function checkRewrites(ctx: ConsoleContext, regexWhere: string, paths: Iterable<Buffer>): void {
+function checkRewrites(ctx: ConsoleContext, regexWhere: string, files: Iterable<NamedFile>): void {
   const rewrites = parseRegexWhere(regexWhere);
   const scope = consoleScope(ctx);
-  for (const path of paths) {
-    const to = rewritePath(rewrites, path);
+  // The files come in tree order; the one named is the first the backup saved, whatever that order.
+  let first: { f: NamedFile; message: string } | undefined;
+  for (const f of files) {
+    if (first && (f.jobId > first.f.jobId || (f.jobId === first.f.jobId && f.fileIndex > first.f.fileIndex))) continue;
+    const to = rewritePath(rewrites, f.path);
     const problem = rewrittenPathProblem(to) ?? (scope.whereAllowed(displayPath(to)) ? undefined : 'this console may not restore there (WhereACL)');
-    if (problem) throw new BurrowError('BAD_REQUEST', `regexwhere ${regexWhere} turns ${displayPath(path)} into ${displayPath(to)}: ${problem}`);
+    if (problem) first = { f, message: `regexwhere ${regexWhere} turns ${displayPath(f.path)} into ${displayPath(to)}: ${problem}` };
   }
+  if (first) throw new BurrowError('BAD_REQUEST', first.message);
 }
 
 /** The summary Bareos shows before `OK to run?`, and a way to queue the job it describes. */

@@ -4,7 +4,8 @@
  * scan, and the two qualifications of a drive: `test` (btape's write/read, position,
  * append, re-read and forward-space-file steps; the autochanger step needs a changer)
  * and `fill` (records until the end of the medium, a filemark every Maximum File Size,
- * then the last record read back). Positioning goes through TapeHead, so Bareos's
+ * then the last record read back; `fill m` goes on onto a second cartridge the
+ * Autochanger loads). Positioning goes through TapeHead, so Bareos's
  * directives (Fast Forward Space File, Hardware End Of Medium, BSF At EOM) act here as
  * in the daemon, and a failing step says which directive to try, as btape does.
  */
@@ -20,6 +21,11 @@ export interface BtapeOptions {
   print: (line: string) => void;
   /** Records per file in `test` (btape: 10,000). */
   testRecords?: number;
+  /**
+   * Only a drive in an Autochanger: puts the next cartridge of the library in the drive
+   * (the one it holds back to its slot) and opens the drive again; `fill m` uses it.
+   */
+  nextCartridge?: () => Promise<RawTape>;
 }
 
 /** A record filled with its own number (btape's pattern), so one out of place shows. */
@@ -80,8 +86,8 @@ export class Btape {
         case 'status': await this.status(); return true;
         case 'scan': await this.scan(); return true;
         case 'test': return await this.test();
-        case 'fill': return await this.fill();
-        case 'help': say('Commands: rewind weof fsf bsf fsr bsr eod eom wr rb status scan test fill quit'); return true;
+        case 'fill': return await (arg?.toLowerCase() === 'm' ? this.fillTwo() : this.fill());
+        case 'help': say('Commands: rewind weof fsf bsf fsr bsr eod eom wr rb status scan test fill [m] quit'); return true;
         default: say(`"${cmd}" is an invalid command`); return false;
       }
     } catch (err) {
@@ -288,12 +294,65 @@ export class Btape {
   /** btape's fill (one tape): records until the end of the medium, then the last one read back. */
   async fill(): Promise<boolean> {
     const say = this.o.print;
-    const size = this.fixed > 0 ? this.fixed : Math.min(this.o.settings.maximumBlockSize || 64 * 1024, 1024 * 1024);
-    const { maximumFileSize } = this.o.settings;
+    const size = this.fillRecordSize;
     await this.tape.rewind();
-    let written = 0;
+    const { last, files } = await this.writeToEnd(1, size);
+    say(`End of tape reached. Wrote ${last} blocks of ${size} bytes in ${files} files.`);
+    const ok = await this.lastRecordIs(last, size);
+    say(ok ? 'The last block on the tape matches. Test succeeded.' : 'The last block on the tape does not match. Test failed.');
+    return ok;
+  }
+
+  /**
+   * btape's fill on two tapes (its "m" mode): the first cartridge is filled, its last
+   * block read back; the changer then loads the next one, which takes the block the
+   * first refused as its first (as the daemon writes it again on the next volume) and
+   * is filled in turn; its first and last blocks are read back.
+   */
+  async fillTwo(): Promise<boolean> {
+    const say = this.o.print;
+    if (!this.o.nextCartridge) {
+      say('fill m needs a drive in an Autochanger: its Changer Command loads the second cartridge.');
+      return false;
+    }
+    const size = this.fillRecordSize;
+    await this.tape.rewind();
+    const one = await this.writeToEnd(1, size);
+    say(`End of medium on the first tape: ${one.last} blocks of ${size} bytes in ${one.files} files; block ${one.last + 1} was refused.`);
+    const firstOk = await this.lastRecordIs(one.last, size);
+    say(firstOk ? 'The last block on the first tape matches.' : 'The last block on the first tape does not match.');
+    await this.tape.close();
+    this.tape = await this.o.nextCartridge();
+    this.head = new TapeHead(this.tape, this.o.settings, () => this.buf);
+    await this.tape.rewind();
+    const two = await this.writeToEnd(one.last + 1, size);
+    say(`End of medium on the second tape: blocks ${one.last + 1} to ${two.last} in ${two.files} files.`);
+    await this.tape.rewind();
+    const got = await this.tape.read(this.readBuffer());
+    const carried = got === size && this.buf.readUInt32LE(0) === one.last + 1;
+    say(carried ? `The first block on the second tape is block ${one.last + 1}, the one the first tape refused.`
+      : 'The first block on the second tape is not the one the first tape refused.');
+    await this.head.endOfData();
+    const lastOk = await this.lastRecordIs(two.last, size);
+    say(lastOk ? 'The last block on the second tape matches. Test succeeded.' : 'The last block on the second tape does not match. Test failed.');
+    return firstOk && carried && lastOk;
+  }
+
+  /** fill's records: a fixed block, else the Maximum Block Size (at most 1 MiB, 64 KiB when unset). */
+  private get fillRecordSize(): number {
+    return this.fixed > 0 ? this.fixed : Math.min(this.o.settings.maximumBlockSize || 64 * 1024, 1024 * 1024);
+  }
+
+  /**
+   * Records numbered from `from` until the medium refuses one (ENOSPC), a filemark every
+   * Maximum File Size, then a closing filemark: the number of the last one written and
+   * the tape files they took.
+   */
+  private async writeToEnd(from: number, size: number): Promise<{ last: number; files: number }> {
+    const { maximumFileSize } = this.o.settings;
+    let next = from;
     let fileBytes = 0;
-    let files = 0;
+    let files = 1;
     for (;;) {
       if (maximumFileSize > 0 && fileBytes > 0 && fileBytes + size > maximumFileSize) {
         await this.tape.weof(1);
@@ -301,21 +360,23 @@ export class Btape {
         fileBytes = 0;
       }
       try {
-        await this.tape.write(numbered(written + 1, size));
+        await this.tape.write(numbered(next, size));
       } catch (err) {
         if (!isTapeError(err, 'ENOSPC')) throw err;
         break;
       }
-      written += 1;
+      next += 1;
       fileBytes += size;
     }
     await this.tape.weof(1);
-    say(`End of tape reached. Wrote ${written} blocks of ${size} bytes in ${files + 1} files.`);
+    return { last: next - 1, files };
+  }
+
+  /** Just after the tape's closing filemark: the record before it carries number `want`. */
+  private async lastRecordIs(want: number, size: number): Promise<boolean> {
     await this.tape.bsf(1);
     await this.tape.bsr(1);
     const got = await this.tape.read(this.readBuffer());
-    const ok = got === size && this.buf.readUInt32LE(0) === written;
-    say(ok ? 'The last block on the tape matches. Test succeeded.' : 'The last block on the tape does not match. Test failed.');
-    return ok;
+    return got === size && this.buf.readUInt32LE(0) === want;
   }
 }

@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VCHANGER_COMMAND, vchanger } from '../changers/testing.js';
 
 const btape = fileURLToPath(new URL('./btape.js', import.meta.url));
 
@@ -52,4 +53,40 @@ Device { Name = FileStorage; Media Type = File; Archive Device = vols }
   assert.equal(notTape.code, 2);
   assert.match(notTape.stderr, /Device "FileStorage" is a File device, not a tape drive/);
   assert.equal((await run(['-c', config, 'Nope'], '')).code, 2);
+});
+
+test('burrow-btape fill m fills two cartridges of a burrow-vchanger library: the block the first refused starts the second', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'burrow-btape-changer-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const library = join(dir, 'library');
+  const drive = join(dir, 'drive0');
+  assert.equal((await vchanger('init', library, '--slots', '3', '--drives', '1', '--import-export', '0', '--barcodes', 'F00001-F00002')).code, 0);
+  assert.equal((await vchanger(library, 'load', '1', drive, '0')).code, 0, 'the first cartridge in the drive');
+  const config = join(dir, 'burrow-sd.conf');
+  await writeFile(config, `Storage { Name = sd }
+Director { Name = d; Password = p }
+Device { Name = Drive0; Device Type = VTape; Media Type = LTO; Archive Device = ${JSON.stringify(drive)}; Autochanger = yes; Drive Index = 0
+  Volume Capacity = 3M; Maximum File Size = 1M; Maximum Block Size = 64k }
+Autochanger { Name = Library; Device = Drive0; Changer Device = ${JSON.stringify(library)}; Changer Command = ${JSON.stringify(VCHANGER_COMMAND)} }
+`);
+  const out = await run(['-c', config, 'Drive0'], 'fill m\n');
+  assert.equal(out.code, 0, out.stdout + out.stderr);
+  const refused = Number(/block (\d+) was refused\./.exec(out.stdout)?.[1]);
+  assert.ok(refused > 1, out.stdout);
+  assert.match(out.stdout, /The last block on the first tape matches\./);
+  assert.match(out.stdout, /Loaded the cartridge of Slot 2 into drive 0 of Autochanger "Library"\./);
+  assert.match(out.stdout, new RegExp(`End of medium on the second tape: blocks ${refused} to \\d+ in \\d+ files\\.`));
+  assert.match(out.stdout, new RegExp(`The first block on the second tape is block ${refused}, the one the first tape refused\\.`));
+  assert.match(out.stdout, /The last block on the second tape matches\. Test succeeded\./);
+  assert.match((await vchanger(library, 'loaded', '0', drive, '0')).stdout, /^2$/m, 'the second cartridge is in the drive');
+
+  // A drive in no Autochanger cannot: fill m says why and fails.
+  await writeFile(join(dir, 'tape1'), '');
+  await writeFile(config, `Storage { Name = sd }
+Director { Name = d; Password = p }
+Device { Name = Tape1; Device Type = VTape; Media Type = LTO; Archive Device = ${JSON.stringify(join(dir, 'tape1'))}; Volume Capacity = 1M }
+`);
+  const alone = await run(['-c', config, 'Tape1'], 'fill m\n');
+  assert.equal(alone.code, 1);
+  assert.match(alone.stdout, /fill m needs a drive in an Autochanger/);
 });

@@ -2,7 +2,8 @@
 /**
  * burrow-btape: Bareos's btape, to qualify a tape drive (and try the virtual tape)
  * without the daemon. Commands come on standard input, one a line (btape-session.ts:
- * test, fill, status, scan, rewind, weof, fsf, bsf, fsr, bsr, eod, wr, rb, quit).
+ * test, fill, status, scan, rewind, weof, fsf, bsf, fsr, bsr, eod, wr, rb, quit; `fill m`
+ * fills two cartridges, the second loaded by the drive's Autochanger).
  *
  *   burrow-btape [-c config] DEVICE
  *
@@ -19,6 +20,7 @@ import { configRelative } from '@burrow/common/daemon/cli';
 import { DEFAULT_TAPE_SETTINGS } from '../devices/tape/tape-drive.js';
 import { tapeOpener, tapeSettings } from '../devices/tape/configured-tape.js';
 import { Btape } from './btape-session.js';
+import { nextCartridgeLoader } from './btape-changer.js';
 
 const USAGE = 'usage: burrow-btape [-c config] DEVICE   (commands on standard input)\n';
 const DEFAULT_CONFIG = '/etc/burrow/burrow-sd.d';
@@ -42,8 +44,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const configPath = values.c ?? DEFAULT_CONFIG;
   let device;
+  let config;
   try {
-    const { config } = loadStorageConfig(configPath);
+    config = loadStorageConfig(configPath).config;
     const wanted = positionals[0]!;
     device = config.devices.find((d) => d.name === wanted || configRelative(configPath, d.archiveDevice) === configRelative(configPath, wanted));
     if (!device) throw new Error(`no Device "${wanted}" in ${configPath}`);
@@ -52,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`burrow-btape: ${describeError(err)}\n`);
     return 2;
   }
-  const open = tapeOpener(device, configRelative(configPath, device.archiveDevice));
+  const archiveDevice = configRelative(configPath, device.archiveDevice);
+  const open = tapeOpener(device, archiveDevice);
+  const print = (line: string): void => { process.stdout.write(`${line}\n`); };
   let tape;
   try {
     tape = await open();
@@ -61,8 +66,8 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const btape = new Btape({
-    tape, reopen: open, settings: { ...DEFAULT_TAPE_SETTINGS, ...tapeSettings(device) },
-    print: (line) => process.stdout.write(`${line}\n`),
+    tape, reopen: open, settings: { ...DEFAULT_TAPE_SETTINGS, ...tapeSettings(device) }, print,
+    nextCartridge: nextCartridgeLoader({ config, device, archiveDevice, open, print }),
   });
   process.stdout.write(`burrow-btape: Device "${device.name}" (${tape.path}) opened.\n`);
   let failed = false;

@@ -3,8 +3,8 @@
 // waiting for the operator, unmounted) with Mount, Unmount and Release, and for an
 // autochanger its slots (`status slots`). Drawn again when a job starts or ends and
 // when anyone gives a media command (the live events), or on Refresh; while jobs run,
-// every few seconds too, since the Storage daemon tells no event when a drive starts
-// or stops writing.
+// and once more after one ends, every few seconds too, since the Storage daemon tells no
+// event when a drive starts or stops writing or is let go.
 import { $, act, command, el, cell, onLiveEvent } from './api.js';
 
 const STATE_WORDS = { idle: 'idle', reserved: 'reserved', appending: 'writing', reading: 'reading', waiting: 'waiting for the operator', unmounted: 'unmounted' };
@@ -106,7 +106,12 @@ setInterval(() => { if (running.size > 0) soon(0); }, WHILE_RUNNING_MS);
 
 onLiveEvent((e) => {
   if (e.type === 'started') running.add(e.jobId);
-  if (e.type === 'ended') running.delete(e.jobId);
+  if (e.type === 'ended') {
+    running.delete(e.jobId);
+    // The Director may tell a job's end (a cancel above all) before the Storage daemon has
+    // let its drive go: draw once more a moment later, or the last drawing shows it reserved.
+    setTimeout(() => soon(0), WHILE_RUNNING_MS);
+  }
   if (['started', 'ended', 'waiting', 'resumed', 'media'].includes(e.type)) soon();
 });
 $('#storages-refresh').addEventListener('click', () => act(drawStorages));

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
 import { BIN } from '../harness/paths.js';
-import { expectingConsole, runTool } from '../harness/recovery.js';
+import { expectingConsole, runTool, tinyVolumeDisk } from '../harness/recovery.js';
 import { compareTrees } from '../harness/tree.js';
 
 test('a full disk under the volumes: the filled volume is Full and reads clean, the job waits for space and goes on after a mount', async (t) => {
@@ -25,20 +25,10 @@ test('a full disk under the volumes: the filled volume is Full and reads clean, 
   writeFileSync(join(src, 'b.bin'), randomBytes(3 * 1024 * 1024));
   writeFileSync(join(src, 'c.txt'), 'last\n');
   const burrow = await Burrow.start({ include: [src], labelFormat: 'Disk-' });
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', burrow.volumes], { stdio: 'ignore' });
-  } catch {
-    await burrow.stop();
-    rmSync(src, { recursive: true, force: true });
+  if (!(await tinyVolumeDisk(t, burrow, '2m', [src]))) {
     t.skip('no tmpfs can be mounted here (needs root)');
     return;
   }
-  t.after(async () => {
-    for (const d of ['dir', 'fd', 'sd']) await burrow.stopNamed(d);
-    execFileSync('umount', [burrow.volumes]);
-    await burrow.stop();
-    rmSync(src, { recursive: true, force: true });
-  });
   const run = await burrow.console(['run job=backup-test yes']);
   assert.equal(run.code, 0, run.stdout + run.stderr);
   await burrow.untilLogged(/No space left on the disk of Storage Device "FileStorage" \(\S+\) for Volume "Disk-0002"\. Please free space there, then mount, for:\n {4}Job: /, 120_000);

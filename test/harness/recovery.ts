@@ -4,7 +4,7 @@
  * tidying up of a run and its scratch folders.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Burrow, ConsoleResult } from './daemons.js';
@@ -32,6 +32,29 @@ export function tidyUp(t: { after: (fn: () => Promise<void>) => void }, burrow: 
     more?.();
     for (const f of folders) rmSync(f, { recursive: true, force: true });
   });
+}
+
+/**
+ * Puts a tmpfs of `size` (mount's size=, "2m") under the Storage daemon's volumes, for
+ * the full-disk tests; when the test ends the daemons stop (before the disk goes), the
+ * tmpfs is unmounted and `folders` removed. False, with the daemons stopped and the
+ * folders gone, when no tmpfs can be mounted here (it needs root): the test skips then.
+ */
+export async function tinyVolumeDisk(t: { after: (fn: () => Promise<void>) => void }, burrow: Burrow, size: string, folders: string[]): Promise<boolean> {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', burrow.volumes], { stdio: 'ignore' });
+  } catch {
+    await burrow.stop();
+    for (const f of folders) rmSync(f, { recursive: true, force: true });
+    return false;
+  }
+  t.after(async () => {
+    for (const d of ['dir', 'fd', 'sd']) await burrow.stopNamed(d);
+    execFileSync('umount', [burrow.volumes]);
+    await burrow.stop();
+    for (const f of folders) rmSync(f, { recursive: true, force: true });
+  });
+  return true;
 }
 
 type Expecting = ReturnType<typeof expectingConsole>;

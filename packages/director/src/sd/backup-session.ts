@@ -163,16 +163,17 @@ async function answerVolumeRequest(s: BackupSession, req: burrow.SdVolumeRequest
 }
 
 /**
- * The disk under the job's mounted volume has no room for its first data block: no other
- * volume of the device would do better, so the job waits for the operator to free space
- * and mount (or for the poll interval), and the SD then writes on the same volume again.
+ * The disk under the job's mounted volume has no room for its first data block, or the
+ * disk under the device has none for a new volume's label: no other volume of the
+ * device would do better, so the job waits for the operator to free space and mount (or
+ * for the poll interval), and the SD then tries the same volume again.
  */
 async function askForSpace(s: BackupSession, req: burrow.SdVolumeRequest): Promise<void> {
   const volume = req.noSpaceVolume;
   const device = req.device || `"${s.storage.device}"`;
   const { pollSeconds } = s.wait.noVolume({
     wanted: volume, askingAgain: req.askingAgain, device, noSpace: true,
-    reason: `No space left on the disk of Device ${device}: Volume "${volume}" cannot take its first data block.`,
+    reason: req.noSpaceReason || `No space left on the disk of Device ${device}: Volume "${volume}" cannot take its first data block.`,
   });
   await s.sd.send('sdVolumeReply', { noVolume: true, wantedVolume: volume, pollSeconds });
 }

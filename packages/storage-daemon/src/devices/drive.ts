@@ -29,6 +29,24 @@ export class DiskFull extends BurrowError {
   }
 }
 
+/**
+ * The disk under the volumes has no room for a new volume's label (ENOSPC while
+ * labelling). The volume file is removed again, so no empty or half-labelled volume is
+ * left for a later mount to refuse, and the catalog never hears of it; once there is
+ * space the same label can be written. `freeBytes`: what the file system said was
+ * free after the failure (null when it could not say).
+ */
+export class NoRoomForLabel extends BurrowError {
+  constructor(readonly volumeName: string, readonly device: string, readonly freeBytes: number | null, options?: { cause?: unknown }) {
+    super('DEVICE', `No space left on the disk of Device ${device} for new Volume "${volumeName}": its label does not fit (${freeSpaceWords(freeBytes)}).`, options);
+  }
+}
+
+/** "12,288 bytes free", for messages about a full disk. */
+export function freeSpaceWords(freeBytes: number | null): string {
+  return freeBytes === null ? 'free space unknown' : `${freeBytes.toLocaleString('en-US')} bytes free`;
+}
+
 /** A block position on a volume (docs/volume-format.md, "Addresses"). */
 export type BlockAddress = number;
 

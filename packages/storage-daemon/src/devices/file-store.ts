@@ -4,7 +4,7 @@
  * symbolic link planted where a volume would go.
  */
 import { constants as fsc } from 'node:fs';
-import { link, open, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { link, open, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { ByteHandle, VolumeStore } from './volume-store.js';
@@ -74,6 +74,24 @@ export class FileStore implements VolumeStore {
       await unlink(source);
     } catch (err) {
       throw storeError(`cannot remove ${source} after linking it as ${target}`, err);
+    }
+  }
+
+  async remove(volumeName: string): Promise<void> {
+    const path = this.path(volumeName);
+    try {
+      await unlink(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw storeError(`cannot remove ${path}`, err);
+    }
+  }
+
+  async freeBytes(): Promise<number | null> {
+    try {
+      const fs = await statfs(this.location);
+      return fs.bavail * fs.bsize;
+    } catch {
+      return null; // only for messages: a disk that cannot be asked says so by null
     }
   }
 

@@ -52,6 +52,15 @@ export class MemoryStore implements VolumeStore {
     this.volumes.set(to, volume);
   }
 
+  async remove(volumeName: string): Promise<void> {
+    checkVolumeName(volumeName);
+    this.volumes.delete(volumeName);
+  }
+
+  async freeBytes(): Promise<number | null> {
+    return null;
+  }
+
   async syncEntries(): Promise<void> {}
 
   /** A copy of a volume's bytes (tests look at and damage volumes through these two). */

@@ -10,7 +10,7 @@ import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/generated';
 import { encodeBlock } from '../volume/block.js';
 import { makeVolumeLabel, volumeLabelBlock, type VolumeLabelInfo } from '../volume/labels.js';
-import { afterClose, smallerLimit } from './drive.js';
+import { afterClose, freeSpaceWords, NoRoomForLabel, smallerLimit } from './drive.js';
 import type {
   AppendOptions, AppendVolume, Drive, DriveActivity, DriveCapabilities, LabelledVolume, LabelOptions, MountedVolume, ReadVolume,
 } from './drive.js';
@@ -102,15 +102,19 @@ export class RandomAccessDrive implements Drive {
         await this.checkMayLabel(volumeName, options.relabel === true || from !== undefined);
       }
       const block = encodeBlock(volumeLabelBlock(makeVolumeLabel(volumeName, info)));
+      // Nothing of value under the name before (no file, or an empty one): a label that fails leaves nothing there either.
+      const fresh = from === undefined && ((await store.size(volumeName)) ?? 0) === 0;
       const fh = await store.create(volumeName);
+      let failed: { err: unknown } | undefined;
       try {
         await writeAll(fh, block, 0);
         await fh.sync();
       } catch (err) {
-        throw driveError(this.printName, `cannot label Volume "${volumeName}"`, err);
+        failed = { err };
       } finally {
         await fh.close();
       }
+      if (failed) throw await this.labelFailed(volumeName, fresh, failed.err);
       await store.syncEntries();
       const mounted = { volumeName, label: await this.readLabel(volumeName) };
       // A busy drive keeps its volume: the new one waits in the archive to be mounted.
@@ -135,6 +139,24 @@ export class RandomAccessDrive implements Drive {
     await store.rename(from, to);
     await store.syncEntries();
     if (this.current?.volumeName === from) this.current = null;
+  }
+
+  /**
+   * A label write that failed. A full disk (ENOSPC) with a new volume: its file goes
+   * again (NoRoomForLabel), so no empty volume is left behind and the label can be
+   * tried again once there is space. A volume that held data before (a relabel or a
+   * recycle) stays, emptied, as the label had already truncated it; the error says so.
+   */
+  private async labelFailed(volumeName: string, fresh: boolean, err: unknown): Promise<BurrowError> {
+    const { store } = this.archive;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') return driveError(this.printName, `cannot label Volume "${volumeName}"`, err);
+    if (!fresh) {
+      const free = freeSpaceWords(await store.freeBytes());
+      return new BurrowError('DEVICE', `Device ${this.printName}: cannot label Volume "${volumeName}": no space left on the disk (${free}); the volume is left empty`, { cause: err });
+    }
+    await store.remove(volumeName);
+    await store.syncEntries();
+    return new NoRoomForLabel(volumeName, this.printName, await store.freeBytes(), { cause: err });
   }
 
   /** An existing volume is replaced only when asked to, and only if it is Burrow's. */

@@ -33,6 +33,10 @@ export interface VolumeStore {
    * NOT_FOUND when there is no `from`. The caller makes it durable with syncEntries.
    */
   rename(from: string, to: string): Promise<void>;
+  /** Removes a volume that holds nothing (a label that did not fit); none by that name is no error. */
+  remove(volumeName: string): Promise<void>;
+  /** Bytes free for volumes to grow into (the file system's, for an unprivileged writer); null when unknown. */
+  freeBytes(): Promise<number | null>;
   /** Makes a volume just created or renamed durable as an entry of the archive (a directory fsync for files). */
   syncEntries(): Promise<void>;
 }

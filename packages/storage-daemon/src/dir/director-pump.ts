@@ -28,6 +28,8 @@ export interface VolumeRequest {
   device: string;
   /** The mounted volume whose disk has no room for its first data block: the job waits for space. */
   noSpace?: string;
+  /** With noSpace: why, when it is not the volume's first data block (a new volume's label did not fit). */
+  noSpaceReason?: string;
 }
 
 export class DirectorPump {
@@ -48,7 +50,7 @@ export class DirectorPump {
     return this.ask(() => this.director.send('sdVolumeRequest', {
       jobId: req.jobId, previousVolume: req.previousVolume, unusableVolume: req.unusable?.volume, unusableReason: req.unusable?.reason,
       labelMedia: req.labelMedia, mountedVolume: req.mountedVolume, unwantedVolumes: req.unwantedVolumes, askingAgain: req.askingAgain, device: req.device,
-      notInChangerVolume: req.notInChanger, noSpaceVolume: req.noSpace,
+      notInChangerVolume: req.notInChanger, noSpaceVolume: req.noSpace, noSpaceReason: req.noSpaceReason,
     }));
   }
 

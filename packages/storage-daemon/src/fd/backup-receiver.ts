@@ -11,7 +11,7 @@ import { SessionWriter, type SessionRecord, type SessionStats, type VolumeUsage 
 import { withCommas } from '@burrow/common/progress/index';
 import { AttributeSpool, DataSpool, JobSpool } from '../spool/index.js';
 import { BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD } from '../volume/block.js';
-import type { AppendVolume } from '../devices/drive.js';
+import { NoRoomForLabel, type AppendVolume } from '../devices/drive.js';
 import type { AppendReservation, WakeCause } from '../reservations/index.js';
 import { NotInChanger } from '../changers/changer-drive.js';
 import { CatalogBatcher } from './catalog-batcher.js';
@@ -196,6 +196,25 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
     await s.director.send('sdVolumeMounted', { volumeName: name, volBytes: volume.volBytes(), volBlocks: volume.volBlocks(), labelled, slot: reservation.cartridgeSlot(), changerDrive: reservation.changerDrive() });
     return volume;
   };
+  /**
+   * A new volume whose label the disk had no room for (its file is gone again): the job
+   * waits for space as for a first data block (spaceWait), then labels it again.
+   */
+  const openWhenRoom = async (reply: burrow.SdVolumeReply, previous: string): Promise<AppendVolume> => {
+    const wait = spaceWait(s, o);
+    let waited = false;
+    for (;;) {
+      try {
+        const volume = await openVolume(reply, previous);
+        if (waited) await s.director.send('sdSpaceAgain', { volumeName: reply.volumeName });
+        return volume;
+      } catch (err) {
+        if (!(err instanceof NoRoomForLabel)) throw err;
+        waited = true;
+        await wait(err.volumeName, err.message);
+      }
+    }
+  };
   return (previous) => reservation.chooseVolume(() => askForVolume(previous), signal);
   async function askForVolume(previous: string): Promise<AppendVolume> {
     let unusable: { volume: string; reason: string } | undefined;
@@ -222,7 +241,7 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
         continue;
       }
       try {
-        return await openVolume(reply, previous);
+        return await openWhenRoom(reply, previous);
       } catch (err) {
         // A cartridge out of the library: the Director notes it and the job waits for it (or another), it is not unusable.
         if (err instanceof NotInChanger) {
@@ -245,13 +264,13 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
  * until the operator mounts there (having freed space) or the poll interval passes, and
  * then writes the block again; a full disk once more asks again, saying what woke it.
  */
-function spaceWait(s: SessionParties, o: { order: burrow.SdBackupSession; reservation: AppendReservation; signal: AbortSignal }): (volumeName: string) => Promise<void> {
+function spaceWait(s: SessionParties, o: { order: burrow.SdBackupSession; reservation: AppendReservation; signal: AbortSignal }): (volumeName: string, reason?: string) => Promise<void> {
   const { order: { jobId }, reservation, signal } = o;
   let askingAgain: '' | 'poll' | WakeCause = '';
-  return async (volumeName) => {
+  return async (volumeName, reason) => {
     s.log.warn({ jobId, volume: volumeName }, 'no space left on the disk; waiting for the operator');
     const reply = await s.pump.requestVolume({
-      jobId, previousVolume: '', noSpace: volumeName, labelMedia: reservation.labelMedia, askingAgain,
+      jobId, previousVolume: '', noSpace: volumeName, noSpaceReason: reason, labelMedia: reservation.labelMedia, askingAgain,
       device: reservation.printName, mountedVolume: volumeName, unwantedVolumes: [],
     });
     if (!reply.noVolume) throw new BurrowError('PROTOCOL', `the Director named volume "${reply.volumeName}" while the job waits for space on the disk of "${volumeName}"`);

@@ -2,7 +2,8 @@
  * Data spooling on the real daemons (issue 13, section 4): two slow clients (their Jobs
  * under a Maximum Bandwidth) back up at once to one virtual tape drive with Spool Data;
  * each job's data waits in the Device's Spool Directory and reaches the tape in one run
- * of blocks, not interleaved with the other's, and both restore exactly. A job larger
+ * of blocks, not interleaved with the other's, and both restore exactly; a job that does
+ * not spool, writing through the same drive, is held back while another despools. A job larger
  * than Maximum Job Spool Size despools in several parts and restores exactly; a job
  * canceled while it spools leaves no spool file and no catalog entries behind. In a
  * changer, a spooled Full larger than a cartridge despools in parts under its Job's
@@ -10,7 +11,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -58,7 +60,8 @@ describe('data spooling to a virtual tape', () => {
   let cartridge: string;
   let spoolDir: string;
   let fifo: string;
-  const src = { a: '', b: '', big: '' };
+  let quickFifo: string;
+  const src = { a: '', b: '', big: '', steady: '', quick: '' };
 
   before(async () => {
     base = mkdtempSync(join(tmpdir(), 'burrow-spool-'));
@@ -68,12 +71,18 @@ describe('data spooling to a virtual tape', () => {
     tree(src.a, 6, 150_000);
     tree(src.b, 6, 150_000);
     tree(src.big, 5, 300_000);
+    src.steady = join(base, 'steady');
+    src.quick = join(base, 'quick');
+    tree(src.steady, 12, 250_000);
+    tree(src.quick, 4, 1_000_000);
     cartridge = join(base, 'drive0');
     writeFileSync(cartridge, '');
     spoolDir = join(base, 'spool');
     // Nobody writes into it: the client waits there (a minute, FIFO_WAIT_MS) with the files before it spooled.
     fifo = join(base, 'fifo');
     execFileSync('mkfifo', [fifo]);
+    quickFifo = join(base, 'quick-fifo');
+    execFileSync('mkfifo', [quickFifo]);
     const job = (name: string, client: string, fileset: string, more = ''): string =>
       `Job { Name = ${name}; Type = Backup; Level = Full; Client = ${client}; FileSet = ${fileset}; Storage = Tape; Pool = Tapes; Messages = Standard; Spool Data = yes; ${more} }`;
     const fileset = (name: string, path: string): string =>
@@ -95,6 +104,10 @@ ${fileset('SetBig', src.big)}
 ${job('slow-a', 'client-a', 'SetA', 'Maximum Bandwidth = 300 kb/s')}
 ${job('slow-b', 'client-b', 'SetB', 'Maximum Bandwidth = 300 kb/s')}
 ${job('big', 'test-fd', 'SetBig')}
+${fileset('SetSteady', src.steady)}
+FileSet { Name = SetQuick; Include { Options { Signature = SHA256; ReadFifo = yes }; File = ${JSON.stringify(src.quick)}; File = ${JSON.stringify(quickFifo)} } }
+Job { Name = steady; Type = Backup; Level = Full; Client = client-b; FileSet = SetSteady; Storage = Tape; Pool = Tapes; Messages = Standard; Maximum Bandwidth = 1500 kb/s }
+${job('quick', 'client-a', 'SetQuick', 'Spool Size = 20M')}
 FileSet { Name = SetHeld; Include { Options { Signature = SHA256; ReadFifo = yes }; File = ${JSON.stringify(src.big)}; File = ${JSON.stringify(fifo)} } }
 ${job('held', 'test-fd', 'SetHeld')}`,
     });
@@ -157,6 +170,42 @@ ${job('held', 'test-fd', 'SetHeld')}`,
     assert.deepEqual(compareTrees(src.big, join(where, src.big)), []);
     assert.deepEqual(readdirSync(spoolDir), []);
   });
+
+  it('keeps a job that does not spool off the drive while another despools: the despool is one run, and both restore exactly', async () => {
+    // The quick job spools its 4 MB and waits at its FIFO; the steady one writes a 64k block every 44 ms for 2 s,
+    // and the quick one despools (in one part) once its FIFO gives its few bytes, while the steady one writes.
+    const quick = await start('quick');
+    const deadline = Date.now() + 20_000;
+    while (!readdirSync(spoolDir).some((f) => f.includes(`.data.${quick}.`) && statSync(join(spoolDir, f)).size >= 3_000_000)) {
+      assert.ok(Date.now() < deadline, `JobId ${quick} spooled nothing\n${burrow.logs()}`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const steady = await start('steady');
+    await waitForBlocksOf(steady);
+    await writeFile(quickFifo, 'the end of the quick job\n');
+    const r = await burrow.console([`wait jobid=${quick}`, `wait jobid=${steady}`, 'messages']);
+    assert.equal((r.stdout.match(/Termination:\s+Backup OK\n/g) ?? []).length, 2, r.stdout + burrow.logs());
+    assert.equal((r.stdout.match(/Committing spooled data/g) ?? []).length, 1, r.stdout);
+    const order = runs(blockSessions(cartridge).filter((s) => s === steady || s === quick));
+    assert.equal(order.filter(([job]) => job === quick).length, 1, `the quick job's blocks in one run: ${JSON.stringify(order)}`);
+    // The despool came while the steady job wrote: the gate held it back, it did not just end first.
+    assert.deepEqual([order[0]![0], order.at(-1)![0]], [steady, steady], JSON.stringify(order));
+    for (const [jobid, client, path] of [[steady, 'client-b', src.steady], [quick, 'client-a', src.quick]] as const) {
+      const where = join(burrow.dir, `restored-${jobid}`);
+      const restore = await burrow.console([`restore client=${client} restoreclient=test-fd jobid=${jobid} storage=Tape all yes where=${where}`, 'wait', 'messages']);
+      assert.match(restore.stdout, /Termination:\s+Restore OK\n/, restore.stdout + burrow.logs());
+      assert.deepEqual(compareTrees(path, join(where, path)), []);
+    }
+  });
+
+  /** Waits until the job's first data blocks are on the cartridge. */
+  async function waitForBlocksOf(jobid: number): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (blockSessions(cartridge).filter((s) => s === jobid).length < 3) {
+      assert.ok(Date.now() < deadline, `JobId ${jobid} wrote no blocks\n${burrow.logs()}`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
 
   it('leaves no spool file and no catalog entries when a job is canceled while it spools', async () => {
     const jobid = await start('held');

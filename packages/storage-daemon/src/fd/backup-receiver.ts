@@ -154,6 +154,7 @@ async function jobSpool(s: SessionParties, o: {
   return new JobSpool({
     spool: file, drive: s.ctx.spools.drive(o.reservation.driveName),
     jobLimit: spoolSize > 0 ? spoolSize : settings.maximumJobSpoolSize, deviceLimit: settings.maximumSpoolSize,
+    takeDrive: (signal) => o.reservation.holdForDespool(signal),
     write: o.toVolume,
     volumeName: () => o.writer.volumeNow(),
     endPart: () => inClock(() => o.writer.park()),

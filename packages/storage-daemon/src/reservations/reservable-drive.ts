@@ -9,6 +9,7 @@
 import type { Drive, MountedVolume } from '../devices/drive.js';
 import { Waiters } from '@burrow/common/signals/waiters';
 import { Turn } from './turn.js';
+import { WriteGate } from './write-gate.js';
 
 export type ReserveMode = 'append' | 'read';
 
@@ -68,6 +69,8 @@ export class ReservableDrive {
    * one after the other instead of interleaving on one.
    */
   readonly volumeChoice = new Turn();
+  /** Held by a job while it despools: the other jobs' blocks wait (write-gate.ts). */
+  readonly writeGate = new WriteGate();
   private appending: { volumeName: string; users: number } | null = null;
   private readonly idleWaiters = new Waiters();
 

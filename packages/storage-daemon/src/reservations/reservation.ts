@@ -10,6 +10,7 @@ import { BurrowError } from '@burrow/common/errors/index';
 import { afterClose, type AppendOptions, type AppendVolume, type ReadVolume } from '../devices/drive.js';
 import type { VolumeLabelInfo } from '../volume/labels.js';
 import type { ReservableDrive, WakeCause } from './reservable-drive.js';
+import { behindGate } from './write-gate.js';
 
 /** What a reservation needs of the desk that made it (reservations.ts). */
 export interface ReservationDesk {
@@ -154,6 +155,16 @@ export class AppendReservation extends Held {
     return this.held.volumeChoice.run(choose, signal);
   }
 
+  /**
+   * Waits for the drive's despool turn and holds it: until the release, the blocks of
+   * every other job writing through the drive wait (write-gate.ts), so what this job
+   * despools meanwhile lands on the volume in one run. Rejects if `signal` aborts first.
+   */
+  holdForDespool(signal?: AbortSignal): Promise<() => void> {
+    this.checkHeld();
+    return this.held.writeGate.hold(this.jobId, signal);
+  }
+
   /** Volumes other drives append to: the Director must not give them to this job (Bareos's unwanted volumes). */
   unwantedVolumes(): string[] {
     return this.desk.volumesAppendedElsewhere(this.held);
@@ -181,7 +192,8 @@ export class AppendReservation extends Held {
         throw new BurrowError('DEVICE', `Volume "${volumeName}" is in use on device ${other.printName}`);
       }
       if (this.held.claimAppend(volumeName)) break;
-      await this.held.whenNoAppendClaims(options.signal);
+      // A despooling job waiting here for the others to leave their volume lets them write until they do.
+      await this.held.writeGate.whileWaitingOnOthers(this.jobId, () => this.held.whenNoAppendClaims(options.signal));
     }
     try {
       if (options.label && options.recycle) {
@@ -192,7 +204,8 @@ export class AppendReservation extends Held {
         await this.held.drive.label(volumeName, options.label, { signal: options.signal });
       }
       await this.held.drive.mount(volumeName, options.signal);
-      return afterClose(await this.held.drive.openAppend(options), () => this.held.unclaimAppend());
+      const handle = behindGate(await this.held.drive.openAppend(options), this.held.writeGate, this.jobId, options.signal);
+      return afterClose(handle, () => this.held.unclaimAppend());
     } catch (err) {
       this.held.unclaimAppend();
       throw err;

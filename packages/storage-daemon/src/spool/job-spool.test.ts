@@ -7,13 +7,22 @@ import type { SessionRecord } from '../volume/session-writer.js';
 import { DataSpool } from './data-spool.js';
 import { JobSpool } from './job-spool.js';
 import { DriveSpools } from './spool-desk.js';
+import { WriteGate } from '../reservations/write-gate.js';
 
 const record = (fileIndex: number, bytes: number): SessionRecord => ({ fileIndex, stream: 2, data: Buffer.alloc(bytes, fileIndex) });
+
+/** Each drive's write gate, which its despooling jobs take in turn. */
+const gates = new WeakMap<DriveSpools, WriteGate>();
+let jobIds = 0;
 
 /** A job spooling to `dir` on `drive`, whose writes land in `volume` tagged with its name. */
 async function jobSpool(o: { dir: string; name: string; drive: DriveSpools; volume: string[]; log: string[]; jobLimit?: number; deviceLimit?: number }): Promise<JobSpool> {
   const spool = await DataSpool.create(join(o.dir, `${o.name}.spool`));
+  if (!gates.has(o.drive)) gates.set(o.drive, new WriteGate());
+  const gate = gates.get(o.drive)!;
+  const jobId = ++jobIds;
   return new JobSpool({
+    takeDrive: (signal) => gate.hold(jobId, signal),
     spool, drive: o.drive, jobLimit: o.jobLimit ?? 0, deviceLimit: o.deviceLimit ?? 0,
     write: async (rec) => {
       o.volume.push(`${o.name}:${rec.fileIndex}`);

@@ -19,6 +19,11 @@ export interface JobSpoolOptions {
   jobLimit: number;
   /** The Device's Maximum Spool Size (all its jobs' spools together); 0: none. */
   deviceLimit: number;
+  /**
+   * Waits for the drive's despool turn and holds it until the release: one job despools
+   * at a time, and no other job's blocks reach the drive meanwhile.
+   */
+  takeDrive: (signal: AbortSignal) => Promise<() => void>;
   /** Writes one record to the volume, as a backup that does not spool does. */
   write: (rec: SessionRecord) => Promise<void>;
   /** Opens the job's volume now, if it has none, and names it (for the job log). */
@@ -139,7 +144,7 @@ export class JobSpool {
   private async despool(end?: () => Promise<void>): Promise<void> {
     const { spool, signal } = this.o;
     this.state = 'despool-wait';
-    const release = await this.o.drive.despoolTurn.take(signal).finally(() => { this.state = 'despooling'; });
+    const release = await this.o.takeDrive(signal).finally(() => { this.state = 'despooling'; });
     try {
       if (spool.count > 0) {
         const bytes = spool.size;

@@ -1,13 +1,12 @@
 /**
  * What the daemon knows of spooling: each Device's spool settings (Spool Directory,
  * Maximum Spool Size, Maximum Job Spool Size) and, for each drive, what its spooling
- * jobs share — the bytes their spool files hold together (Maximum Spool Size is per
- * device) and the turn they take to despool, one job at a time, so that each job's
- * data reaches the volume in one run of blocks.
+ * jobs share: the bytes their spool files hold together (Maximum Spool Size is per
+ * device). The turn they take to despool is the drive's write gate
+ * (reservations/write-gate.ts), which holds back every other writer too.
  */
 import { join } from 'node:path';
 import type { DeviceResource } from '@burrow/common/config/index';
-import { Turn } from '../reservations/turn.js';
 
 export interface SpoolSettings {
   /** Where spool files go: the Device's Spool Directory, else the Storage's Working Directory. */
@@ -34,8 +33,6 @@ export class DriveSpools {
 
   /** Bytes in the spool files of the jobs writing through this drive. */
   spooled = 0;
-  /** Despooling is one job at a time per drive. */
-  readonly despoolTurn = new Turn();
 }
 
 export class SpoolDesk {

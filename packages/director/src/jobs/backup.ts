@@ -17,7 +17,7 @@ import { awaitSessionReady, reservationOf } from '../sd/storage-link.js';
 import { reserveStorage, type WritingSession } from './storage-choice.js';
 import { retryNotice } from './persisting.js';
 import { accurateComparesDigests, recordDeleted, sendState } from './accurate.js';
-import { currentChain, type Basis } from './baseline.js';
+import { currentChain, withContinued, type Basis } from './baseline.js';
 import { endStorageIfClientFailed, finalStatus, type Peers } from './conversation.js';
 import { expandOnDirector } from './fileset-lists.js';
 import { listDate } from './format.js';
@@ -33,17 +33,17 @@ import { autoprune } from '../media/autoprune.js';
 import { JobVolumes } from '../media/job-volumes.js';
 
 /**
- * The state an accurate Incremental or Differential compares with; none for a Full,
- * except one that continues an Incomplete Full: it sends only what that one did not save.
+ * The state an accurate Incremental or Differential compares with; none for a Full.
+ * A job that continues an Incomplete one (of any level, accurate or not) compares with
+ * the state that one built on plus what it saved: it sends only what that one did not.
  */
 function accurateState(ctx: JobContext, plan: BackupPlan, basis: Basis): StateSnapshot | null {
-  if (basis.continues !== null) {
-    return ctx.env.catalog.snapshotCurrentState([basis.continues.jobId], { digests: accurateComparesDigests(plan.fileset.spec) });
-  }
-  if (!plan.accurate || basis.prior === null || plan.level === 'F') return null;
-  const chain = currentChain(ctx.env.catalog, plan.client.name, { fileSetId: basis.prior.fileSetId ?? undefined })
-    .filter((j) => plan.level !== 'D' || j.level === 'F');
-  return ctx.env.catalog.snapshotCurrentState(chain.map((j) => j.jobId), { digests: accurateComparesDigests(plan.fileset.spec) });
+  const { catalog } = ctx.env;
+  const continued = basis.continues === null ? [] : withContinued(catalog, basis.continues);
+  if (continued.length === 0 && (!plan.accurate || basis.prior === null || plan.level === 'F')) return null;
+  const chain = basis.prior === null || plan.level === 'F' ? []
+    : currentChain(catalog, plan.client.name, { fileSetId: basis.prior.fileSetId ?? undefined }).filter((j) => plan.level !== 'D' || j.level === 'F');
+  return catalog.snapshotCurrentState([...chain, ...continued].map((j) => j.jobId), { digests: accurateComparesDigests(plan.fileset.spec) });
 }
 
 /** A backup of `plan` at its decided level, building on `basis`. */
@@ -101,7 +101,7 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
       if (saved === 0) return null;
       const kept = env.catalog.keepFilesUpTo(id.jobId, saved);
       log.info(`The job is Incomplete: the ${kept} files its last checkpoint saved stay in the catalog and can be restored` +
-        (plan.level === 'F' ? `; the next Full of Job "${plan.jobName}" continues from them.` : '.'));
+        `; the next ${LEVEL_NAMES[plan.level]} of Job "${plan.jobName}" continues from them.`);
       return kept;
     },
     report: (common) => backupReport({ ...common, plan: writing, totals, since: basis.since }),

@@ -19,9 +19,11 @@ export interface Basis {
   /** Said in the job log (an upgrade to Full, or what an Incremental builds on). */
   note: string | null;
   /**
-   * The Incomplete Full (JobStatus I) a Full continues: it was the Job's last backup, so
-   * this one sends only the files that one did not save (or that changed since), and the
-   * two together are the Full (currentChain). Null otherwise.
+   * The Incomplete job (JobStatus I) of the same level this one continues: it was the
+   * Job's last backup, so this one sends only the files that one did not save (or that
+   * changed since), and the two together are the Full, Differential or Incremental
+   * (currentChain). An Incremental or Differential keeps that job's since-time and
+   * prior. Null otherwise.
    */
   continues: JobRow | null;
 }
@@ -40,22 +42,30 @@ export function chooseBaseline(catalog: Catalog, plan: BackupPlan, clientId: num
         `doing a Full backup instead of ${LEVEL_NAMES[plan.level]}.`);
   }
   const prior = plan.level === 'D' ? full : catalog.lastSuccessfulJob({ clientId, fileSetId, name: plan.jobName, levels: ['F', 'D', 'I'] }) ?? full;
-  const since = prior.startTime ?? prior.schedTime;
-  return {
-    level: plan.level, since, prior, continues: null,
-    note: `${LEVEL_NAMES[plan.level]} since ${listDate(since)} (JobId ${prior.jobId}, ${LEVEL_NAMES[prior.level as 'F']})`,
-  };
+  const continues = incompleteToContinue(catalog, plan, fileSetId, plan.level);
+  // Continuing: the same window as the Incomplete job's (it started from this prior too, nothing good ran since).
+  const since = continues?.since ?? prior.startTime ?? prior.schedTime;
+  const note = `${LEVEL_NAMES[plan.level]} since ${listDate(since)} (JobId ${prior.jobId}, ${LEVEL_NAMES[prior.level as 'F']})`;
+  return { level: plan.level, since, prior, continues, note: continuing(note, continues) };
 }
 
 /** A Full; it continues the Job's last backup when that is an Incomplete Full of the same FileSet. */
 function fullBaseline(catalog: Catalog, plan: BackupPlan, fileSetId: number, note: string | null): Baseline {
+  const continues = incompleteToContinue(catalog, plan, fileSetId, 'F');
+  return { level: 'F', since: null, prior: null, continues, note: continuing(note, continues) };
+}
+
+/** The Job's last backup of the FileSet (canceled and failed ones aside) when it is Incomplete and of `level`. */
+function incompleteToContinue(catalog: Catalog, plan: BackupPlan, fileSetId: number, level: BackupPlan['level']): JobRow | null {
   const last = catalog.listJobs({ client: plan.client.name, name: plan.jobName, type: 'B' })
     .filter((j) => j.fileSetId === fileSetId && j.status !== 'A' && j.status !== 'E' && j.status !== 'f').pop();
-  const continues = last?.status === 'I' && last.level === 'F' ? last : null;
-  const said = continues === null ? note
-    : `${note === null ? '' : `${note} `}Continuing the Incomplete Full JobId ${continues.jobId}: ` +
-      `the ${continues.jobFiles} files it saved are sent again only if they changed.`;
-  return { level: 'F', since: null, prior: null, continues, note: said };
+  return last?.status === 'I' && last.level === level ? last : null;
+}
+
+function continuing(note: string | null, continues: JobRow | null): string | null {
+  if (continues === null) return note;
+  return `${note === null ? '' : `${note} `}Continuing the Incomplete ${LEVEL_NAMES[continues.level as 'F']} JobId ${continues.jobId}: ` +
+    `the ${continues.jobFiles} files it saved are sent again only if they changed.`;
 }
 
 /**
@@ -74,15 +84,18 @@ export function currentChain(catalog: Catalog, client: string, opts: { fileSetId
   const diff = after.filter((j) => j.level === 'D').sort((a, b) => start(a) - start(b)).pop();
   const base = diff ?? full;
   const incs = after.filter((j) => j.level === 'I' && start(j) > start(base)).sort((a, b) => start(a) - start(b));
-  return [...continued(catalog, full), full, ...(diff ? [diff] : []), ...incs];
+  return [full, ...(diff ? [diff] : []), ...incs].flatMap((j) => withContinued(catalog, j));
 }
 
-/** The Incomplete Fulls a Full continued (baseline.ts fullBaseline), oldest first: they hold the files it did not send. */
-function continued(catalog: Catalog, full: JobRow): JobRow[] {
-  const out: JobRow[] = [];
-  for (let j = full; j.priorJobId !== null;) {
+/**
+ * `job` after the Incomplete jobs it continued (chooseBaseline), oldest first: they hold
+ * the files it did not send again, so they come before it wherever it is restored from.
+ */
+export function withContinued(catalog: Catalog, job: JobRow): JobRow[] {
+  const out: JobRow[] = [job];
+  for (let j = job; j.priorJobId !== null;) {
     const prior = catalog.getJob(j.priorJobId);
-    if (prior?.status !== 'I' || prior.type !== 'B') break;
+    if (prior?.status !== 'I' || prior.type !== 'B' || prior.level !== job.level) break;
     out.unshift(prior);
     j = prior;
   }

@@ -53,7 +53,7 @@ export function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: numb
   const storageId = catalog.ensureStorage(plan.storage.name);
   const row: JobInput = {
     name: plan.jobName, type: TYPES[plan.kind], level, clientId, fileSetId, poolId, storageId, schedTime,
-    // A restore's job read; a Full's Incomplete Full it continues.
+    // A restore's job read; a backup's Incomplete job of its level it continues.
     priorJobId: plan.kind === 'restore' ? (plan.jobIds[plan.jobIds.length - 1] ?? null) : basis.continues?.jobId ?? null,
   };
   return { plan, basis, row };

@@ -6,14 +6,15 @@
  * - the rows are the rows the jobs wrote: Job (level, status, files, bytes, client,
  *   FileSet), Media counters, JobMedia, File rows with positions, attributes, digests;
  * - a restore of every job is byte-identical to the same restore before the loss;
- * - the Incremental chain is intact: the current state restores whole; the next backup
- *   runs on the rebuilt catalog.
+ * - the Incremental chain is intact: the current state restores whole; the next
+ *   Incremental builds on the scanned jobs (the session labels carry the FileSet's digest
+ *   and the job's start time), and one of a changed FileSet is upgraded to Full.
  * bscan without -s writes nothing; a second bscan -s skips the jobs it finds; bextract,
  * with no catalog at all, follows the Full across its volumes to the current state.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteCatalog, type Catalog } from '@burrow/director/catalog/index';
@@ -32,6 +33,7 @@ function rows(file: string): unknown {
   try {
     const jobs = c.listJobs().filter((j) => j.type === 'B').map((j) => ({
       jobId: j.jobId, job: j.job, name: j.name, level: j.level, status: j.status, client: j.clientName, fileSet: j.fileSetName,
+      fileSetDigest: j.fileSetId === null ? null : c.getFileSet(j.fileSetId)?.digest, startTime: j.startTime,
       pool: j.poolName, files: j.jobFiles, bytes: j.jobBytes,
       jobMedia: c.listJobMedia(j.jobId).map(({ jobMediaId: _id, ...m }) => m),
       fileRows: c.listFiles(j.jobId).map((f) => ({ ...f, attributes: f.attributes.toString('hex'), digest: f.digest?.toString('hex'), path: f.path.toString('hex') })),
@@ -44,6 +46,12 @@ function rows(file: string): unknown {
   } finally {
     c.close();
   }
+}
+
+function queuedJobId(stdout: string): number {
+  const id = Number(/Job queued\. JobId=(\d+)/.exec(stdout)?.[1]);
+  assert.ok(id > 0, stdout);
+  return id;
 }
 
 test('level 3: the catalog lost, rebuilt by bscan from the volumes; every job restores as before', async (t) => {
@@ -96,7 +104,19 @@ test('level 3: the catalog lost, rebuilt by bscan from the volumes; every job re
   await burrow.spawnDaemon('dir', 'dir', burrow.configs.dir);
   await assertRestoresAsBefore(ok, { out, src, jobs });
 
-  // The next backup runs on the scanned catalog (a Full: the volumes do not say which FileSet digest the jobs had).
+  // The next Incremental builds on the scanned chain: the FileSet row and the start times came back from the session labels.
   writeFileSync(join(src, 'fourth.txt'), 'after the recovery\n');
-  await ok(['run job=backup-test level=Incremental yes'], /Termination:\s+Backup OK\n/);
+  const incr = queuedJobId(await ok(['run job=backup-test level=Incremental yes'], /Termination:\s+Backup OK\n/));
+  assert.match(burrow.jobLog(), new RegExp(`JobId ${incr}: Incremental since \\S+ \\S+ \\(JobId 3, Incremental\\)`));
+  const sent = await burrow.console([`list files jobid=${incr}`]);
+  assert.match(sent.stdout, /fourth\.txt/, sent.stdout);
+  assert.doesNotMatch(sent.stdout, /third\.bin|hello\.txt/, `only what changed since JobId 3 started:\n${sent.stdout}`);
+
+  // A changed FileSet has no Full yet: its next Incremental is upgraded, and says why.
+  const config = readFileSync(burrow.configs.dir, 'utf8');
+  writeFileSync(burrow.configs.dir, config.replace('FileSet { Name = TestSet', `FileSet { Name = TestSet\n  Exclude { File = "${join(src, 'third.bin')}" }`));
+  const upgraded = queuedJobId(await ok(['reload', 'run job=backup-test level=Incremental yes'], /Termination:\s+Backup OK\n/));
+  assert.match(burrow.jobLog(), new RegExp(`JobId ${upgraded}: No prior Full backup Job record found for Job "backup-test", Client "test-fd", FileSet "TestSet": doing a Full backup instead of Incremental\\.`));
+  const full = await burrow.console([`llist jobid=${upgraded}`]);
+  assert.match(full.stdout, /level: F\n/, full.stdout);
 });

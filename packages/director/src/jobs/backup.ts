@@ -120,9 +120,12 @@ interface BackupOrders {
 
 /** Asks the SD for the job's session (a drive reserved, only if one is free now when so asked). */
 async function openSession(ctx: JobContext, plan: BackupPlan, sd: Channel, onlyIfFree: boolean): Promise<burrow.SdSessionReady> {
-  const { id, log, signal } = ctx;
+  const { env, id, log, signal } = ctx;
+  // Both go into the session labels: bscan gives them back to a rebuilt catalog (the FileSet row and the since of the next Incremental).
+  const startTime = env.catalog.getJob(id.jobId)?.startTime;
   await sd.send('sdBackup', {
     jobId: id.jobId, jobName: id.job, client: plan.client.name, fileset: plan.fileset.name,
+    filesetDigest: plan.fileset.digest, jobStartTime: startTime == null ? null : timestampFromMs(startTime),
     level: LEVEL_NAMES[plan.level], pool: plan.pool.name, poolType: 'Backup', ...reservationOf(plan.storage), onlyIfFree,
     poolAllowedClients: [...plan.pool.allowedClients],
     spoolData: plan.spool.data, spoolAttributes: plan.spool.attributes, spoolSize: plan.spool.size,

@@ -39,6 +39,7 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
   const writer = new SessionWriter({
     sessionId: jobId,
     sessionLabel: { jobId, jobName: order.jobName, client: order.client, fileset: order.fileset, level: order.level, pool: order.pool },
+    startLabel: { filesetDigest: order.filesetDigest, jobStartTime: order.jobStartTime },
     // A tape's Maximum Block Size bounds the blocks (header included); otherwise the writer's own size.
     ...(reservation.maximumBlockSize ? { blockSize: Math.min(reservation.maximumBlockSize - BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD) } : {}),
     openVolume: () => volumeFor(''),

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { timestampFromMs, timestampToMs } from '@burrow/common/proto/index';
 import type { AppendVolume } from '../devices/drive.js';
 import { readVolumes } from './multi-volume-reader.js';
 import { collectVolume, itemsOfKind, type VolumeItem } from './reader.js';
@@ -243,4 +244,23 @@ test('a block write that fails after its writeRecord returned is thrown by the n
     await vol.close();
     assert.deepEqual(itemsOfKind(items, 'session-end').map((e) => e.label.status), ['E'], when);
   }
+});
+
+test('start labels carry the FileSet digest and job start time bscan needs; end labels do not', async (t) => {
+  const { drive, cleanup } = await tempDrive();
+  t.after(cleanup);
+  const started = 1_700_000_000_123;
+  const startLabel = { filesetDigest: 'ab'.repeat(32), jobStartTime: timestampFromMs(started) };
+  await writeSession(drive, 'V', 4, [attributesRecord(1, '/f')], { startLabel });
+  const vol = await openForRead(drive, 'V');
+  t.after(() => vol.close());
+  const items = await collectVolume(vol);
+  const [start] = itemsOfKind(items, 'session-start');
+  const [end] = itemsOfKind(items, 'session-end');
+  assert.equal(start?.label.filesetDigest, startLabel.filesetDigest);
+  assert.equal(timestampToMs(start?.label.jobStartTime), started);
+  assert.equal(start?.label.jobName, 'job-4', 'the job details are still there');
+  assert.equal(end?.label.filesetDigest, '');
+  assert.equal(end?.label.jobStartTime ?? null, null);
+  assert.equal(end?.label.jobName, 'job-4');
 });

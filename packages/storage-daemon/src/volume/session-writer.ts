@@ -27,6 +27,12 @@ export interface SessionWriterOptions {
   sessionId: number;
   /** Job details copied into every session label (job id, name, client, level...). */
   sessionLabel: burrow.SessionLabel.$Properties;
+  /**
+   * Details only the start-of-session labels carry (one on each volume the session
+   * reaches): what bscan needs to create the job's rows, kept off the end labels so
+   * small jobs on small volumes do not pay for them twice.
+   */
+  startLabel?: burrow.SessionLabel.$Properties;
   /** Payload bytes per block. */
   blockSize?: number;
   /** Maximum Volume Bytes; 0 or absent: no limit beyond the volume's own. */
@@ -239,7 +245,7 @@ export class SessionWriter {
 
   private async writeLabel(kind: 'session-start' | 'session-end', extra: burrow.SessionLabel.$Properties): Promise<void> {
     const label: burrow.SessionLabel.$Properties = {
-      ...this.opts.sessionLabel, ...extra,
+      ...this.opts.sessionLabel, ...(kind === 'session-start' ? this.opts.startLabel : {}), ...extra,
       time: timestampFromMs(Date.now()),
       volumeIndex: this.volumeIndex,
       continued: kind === 'session-start' && this.volumeIndex > 1,

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { openSqliteCatalog } from '../catalog/index.js';
 import type { PoolPlan } from '../media/pools.js';
 import type { BackupPlan } from './plan.js';
+import { currentChain } from './baseline.js';
 import { prepareRun } from './prepare.js';
 import type { StorageTarget } from '../sd/storage-link.js';
 
@@ -74,6 +75,44 @@ test("an Incremental upgraded to a Full is refused when the Full pool's Allowed 
     // The same client named in another case is the same Client.
     const allowed: BackupPlan = { ...plan, pools: { ...plan.pools, levels: { ...plan.pools.levels, F: { pool: { ...full, allowedClients: ['Client-FD'] }, fromRun: false } } } };
     assert.equal(prepareRun(catalog, allowed, 1000).plan.kind === 'backup' && prepareRun(catalog, allowed, 1000).row.level, 'F');
+  } finally {
+    catalog.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an Incomplete Differential is continued by the next Differential (its since, PriorJobId), not by an Incremental; the current chain takes both', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'burrow-prepare-'));
+  const catalog = openSqliteCatalog(join(dir, 'burrow.db'));
+  try {
+    for (const name of ['Job', 'Full', 'Incremental']) catalog.ensurePool({ name });
+    const run = (level: BackupPlan['level'], at: number, end: { status: 'T' | 'I'; since?: number }): ReturnType<typeof prepareRun> & { jobId: number } => {
+      const prepared = prepareRun(catalog, backupPlan(level), at);
+      const jobId = catalog.createJob(prepared.row);
+      catalog.startJob(jobId, at);
+      catalog.finishJob(jobId, { status: end.status, endTime: at + 500, jobFiles: 2, jobBytes: 2, since: end.since ?? null });
+      return { ...prepared, jobId };
+    };
+    const full = run('F', 1000, { status: 'T' });
+    const broken = run('D', 3000, { status: 'I', since: 1000 });
+    assert.equal(broken.basis.continues, null);
+
+    // An Incremental does not continue it: it builds on the Full, the last good backup.
+    const incr = prepareRun(catalog, backupPlan('I'), 4000);
+    assert.equal(incr.basis.continues, null);
+    assert.equal(incr.basis.since, 1000);
+
+    const next = run('D', 5000, { status: 'T', since: 1000 });
+    assert.equal(next.basis.continues?.jobId, broken.jobId);
+    assert.equal(next.basis.since, 1000, 'the window of the Differential it continues');
+    assert.equal(next.row.priorJobId, broken.jobId);
+    assert.match(next.basis.note ?? '', new RegExp(`Differential since .* Continuing the Incomplete Differential JobId ${broken.jobId}: the 2 files it saved are sent again only if they changed\\.`));
+    assert.deepEqual(currentChain(catalog, 'client-fd').map((j) => j.jobId), [full.jobId, broken.jobId, next.jobId]);
+
+    // The next Incremental builds on the Differential that finished it, whole.
+    const after = prepareRun(catalog, backupPlan('I'), 6000);
+    assert.equal(after.basis.continues, null);
+    assert.equal(after.basis.since, 5000);
   } finally {
     catalog.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /** What the File daemon's parts share, built once by main.ts and passed down. */
 import type { SessionRegistry } from '@burrow/common/net/job-sessions';
-import type { Bandwidth } from './backup/bandwidth.js';
+import type { Bandwidth } from '@burrow/common/net/bandwidth';
 import type { ScriptPolicy } from './scripts/client-scripts.js';
 import type { DigestThread } from './digest/thread.js';
 import type { CompressThread } from './backup/compress-thread.js';

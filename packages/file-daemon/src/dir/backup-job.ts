@@ -6,7 +6,7 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Channel } from '@burrow/common/net/channel';
 import type { OpenedSession } from '@burrow/common/net/job-sessions';
-import type { Bandwidth } from '../backup/bandwidth.js';
+import type { Bandwidth } from '@burrow/common/net/bandwidth';
 import type { burrow, Message } from '@burrow/common/proto/index';
 import { accurateNeeds, receiveState, sendDeleted } from '../accurate/receive.js';
 import { backupFileSet, type BackupView } from '../backup/index.js';
@@ -35,7 +35,7 @@ export interface BackupJobContext {
   dataTls: boolean;
   /** A passive client's session, which the Storage daemon connects to (storage-link.ts). */
   passive?: OpenedSession;
-  /** The job's bandwidth limit (backup/bandwidth.ts), which `setbandwidth` may change while it runs. */
+  /** The job's bandwidth limit (common/net/bandwidth.ts), which `setbandwidth` may change while it runs. */
   bandwidth: Bandwidth;
   /** The FileDaemon resource's Heartbeat Interval, in ms. */
   heartbeatMs: number;

@@ -11,7 +11,7 @@ import type { burrow, Message } from '@burrow/common/proto/index';
 import { refuseMonitor, type DirectorAccess } from '@burrow/common/daemon/monitor';
 import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import { Inbox } from './inbox.js';
-import { Bandwidth, lowerLimit } from '../backup/bandwidth.js';
+import { Bandwidth, lowerLimit } from '@burrow/common/net/bandwidth';
 import type { ClientContext } from '../context.js';
 import type { ClientJobType } from '../metrics/client-metrics.js';
 import { runBackupJob } from './backup-job.js';

@@ -14,7 +14,7 @@ import type { DigestThread } from '../digest/thread.js';
 import type { JobReporter } from './job-reporter.js';
 import type { LiveProgress } from '../context.js';
 import type { CommandRefusal } from '../fileset/lists.js';
-import type { Bandwidth } from '../backup/bandwidth.js';
+import type { Bandwidth } from '@burrow/common/net/bandwidth';
 import { parseRegexWhere } from '@burrow/common/names/rewrite';
 
 function replaceMode(text: string | null | undefined): ReplaceMode {

@@ -10,7 +10,7 @@ import type { Channel } from '@burrow/common/net/channel';
 import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { FileRecord, RecordSink } from '../backup/index.js';
-import type { Bandwidth } from '../backup/bandwidth.js';
+import type { Bandwidth } from '@burrow/common/net/bandwidth';
 
 export interface SessionAddress {
   jobId: number;

@@ -1,12 +1,14 @@
 /**
  * Bareos's bandwidth limit for a job's data (Maximum Bandwidth on the Job, Maximum
- * Bandwidth Per Job on the Client or the File daemon, `setbandwidth` while it runs).
+ * Bandwidth Per Job on the Client, the File daemon or the Storage daemon, `setbandwidth`
+ * while it runs): the File daemon paces what it sends and reads, the Storage daemon
+ * what it reads and sends of each job session.
  * Each record waits until the bytes before it, at the limit, would have been sent:
  * the time the next byte may leave moves on by size / limit. A job that was slower
  * than the limit (reading, the network) saves at most BURST_MS of credit, so it never
  * makes up a long pause with a burst. The limit may change at any time.
  */
-import { sleep } from '@burrow/common/signals/sleep';
+import { sleep } from '../signals/sleep.js';
 
 /** Credit a slow stretch may leave: small against a transfer, enough not to wait for every record. */
 const BURST_MS = 100;
@@ -38,7 +40,7 @@ export class Bandwidth {
   }
 }
 
-/** The lower of two limits, 0 meaning none (the File daemon's own and the Director's). */
+/** The lower of two limits, 0 meaning none (a daemon's own and the one it was asked for). */
 export function lowerLimit(a: number, b: number): number {
   if (a > 0 && b > 0) return Math.min(a, b);
   return Math.max(a, b, 0);

@@ -57,6 +57,8 @@ export interface BurrowOptions {
   sdDirectives?: string[];
   /** Extra resources for the File daemon's configuration. */
   fdResources?: string;
+  /** Extra directives for the File daemon's Director resource (test-dir; e.g. `Maximum Bandwidth Per Job = 300 kb/s`). */
+  fdDirectorDirectives?: string[];
   /** A command the File daemon is started through, which execs it (e.g. setpriv with a capability set). */
   fdPrefix?: readonly string[];
 }
@@ -187,7 +189,7 @@ ${o.sdResources ?? ''}
 `);
   writeFileSync(b.configs.fd, `
 ${ownResource({ kind: 'FileDaemon', name: 'test-fd', port: ports.fd, workDir: join(b.dir, 'fd'), directives: o.fdDirectives })}
-${peerDirector(b.passwords.client)}
+${peerDirector(b.passwords.client, o.fdDirectorDirectives)}
 ${o.fdResources ?? ''}
 `);
   writeFileSync(b.configs.console, consoleText(ports.dir, b.passwords.console));

@@ -52,6 +52,9 @@ export interface ClientContext {
   heartbeatMs: number;
   /** The FileDaemon resource's SD Connect Timeout, in ms: how long a job tries to reach its Storage daemon. */
   sdConnectTimeoutMs: number;
-  /** The FileDaemon resource's Maximum Bandwidth Per Job, bytes/s (0: none): no job goes faster. */
-  maximumBandwidthPerJob: number;
+  /**
+   * The most a job of this Director may move, bytes/s (0: none): its Director resource's
+   * Maximum Bandwidth Per Job, else the FileDaemon resource's (Bareos's order).
+   */
+  maximumBandwidthPerJob: (director: string) => number;
 }

@@ -13,7 +13,7 @@ import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDae
 import { directorAccess } from '@burrow/common/daemon/monitor';
 import { checkDaemonMessages, checkOwnResource, ensureDirectory } from '@burrow/common/daemon/preflight';
 // The File daemon's own loader, not the configuration index: every daemon's schemas would stay in memory (about 9 MiB).
-import { loadFileDaemonConfig } from '@burrow/common/config/daemons/filedaemon';
+import { loadFileDaemonConfig, type FileDaemonConfig } from '@burrow/common/config/daemons/filedaemon';
 import { listen } from '@burrow/common/net/server';
 import { SessionRegistry } from '@burrow/common/net/job-sessions';
 import { derivePsk } from '@burrow/common/net/psk';
@@ -61,7 +61,7 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     digestThread,
     compressThread,
     dataTls: self.tlsEnable,
-    name: self.name, startedAt: Date.now(), running, passiveSessions: new SessionRegistry(60_000, 'the Storage daemon'), heartbeatMs: self.heartbeatInterval * 1000, sdConnectTimeoutMs: self.sdConnectTimeout * 1000, maximumBandwidthPerJob: self.maximumBandwidthPerJob ?? 0, maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
+    name: self.name, startedAt: Date.now(), running, passiveSessions: new SessionRegistry(60_000, 'the Storage daemon'), heartbeatMs: self.heartbeatInterval * 1000, sdConnectTimeoutMs: self.sdConnectTimeout * 1000, maximumBandwidthPerJob: jobBandwidthCap(config), maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
     scriptPolicy: {
       allowedScriptDirs: self.allowedScriptDir.map(resolvePath),
       allowedJobCommands: [...self.allowedJobCommand],
@@ -105,3 +105,8 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     shutdown: () => metrics?.close(),
   });
 });
+
+/** Each Director's cap on its jobs' data here: its resource's Maximum Bandwidth Per Job, else the FileDaemon's; 0 none. */
+function jobBandwidthCap(config: FileDaemonConfig): (director: string) => number {
+  return (director) => config.directors.find((d) => d.name === director)?.maximumBandwidthPerJob ?? config.fileDaemon.maximumBandwidthPerJob ?? 0;
+}

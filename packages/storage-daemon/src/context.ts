@@ -40,6 +40,8 @@ export interface StorageContext {
   /** The Storage resource's FD Connect Timeout, in ms: how long a session tries to reach a passive client. */
   fdConnectTimeoutMs: number;
   startedAt: number;
+  /** The Storage resource's Maximum Bandwidth Per Job, bytes/s (0: none): no session's data moves faster. */
+  maximumBandwidthPerJob: number;
   /** Checkpoint Interval in ms: how often a backup's files saved so far reach the catalog; 0: never. */
   checkpointIntervalMs: number;
   /** Data spooling: each Device's spool settings, each drive's spooling jobs. */

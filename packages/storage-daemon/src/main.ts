@@ -70,7 +70,7 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   const ctx: StorageContext = {
     name: self.name, reservations, operator: new DriveOperator(reservations), sessions, running, fdConnectTimeoutMs: self.fdConnectTimeout * 1000,
     metrics: registerStorageMetrics({ registry, reservations, running }), spools,
-    maximumConcurrentJobs: self.maximumConcurrentJobs, checkpointIntervalMs: self.checkpointInterval * 1000, startedAt: Date.now(), signal, heartbeatMs: self.heartbeatInterval * 1000,
+    maximumConcurrentJobs: self.maximumConcurrentJobs, checkpointIntervalMs: self.checkpointInterval * 1000, maximumBandwidthPerJob: self.maximumBandwidthPerJob ?? 0, startedAt: Date.now(), signal, heartbeatMs: self.heartbeatInterval * 1000,
   };
   const server = await listen({
     binds: checked.own.binds,

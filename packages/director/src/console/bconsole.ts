@@ -33,6 +33,8 @@ interface Target {
   consoleName: string;
   password: string;
   directorName: string;
+  /** Heartbeat Interval in ms (the Console resource's, else the Director resource's); 0: none. */
+  heartbeatMs: number;
 }
 
 function resolveTarget(configPath: string, directorName: string | undefined): Target {
@@ -49,6 +51,7 @@ function resolveTarget(configPath: string, directorName: string | undefined): Ta
     directorName: director.name,
     consoleName: named ? named.name : DEFAULT_CONSOLE_NAME,
     password: named ? named.password : director.password,
+    heartbeatMs: (named?.heartbeatInterval ?? director.heartbeatInterval ?? 0) * 1000,
   };
 }
 
@@ -165,6 +168,7 @@ function connectTo(target: Target): Promise<Channel> {
     secret: target.password,
     peer: { role: 'director', name: target.directorName },
     describeTarget: `Director ${target.directorName}`,
+    heartbeatMs: target.heartbeatMs,
   });
 }
 

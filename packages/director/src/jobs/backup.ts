@@ -31,6 +31,7 @@ import { statusWords } from './status.js';
 import { writeJobBootstrap } from './write-bootstrap.js';
 import { autoprune } from '../media/autoprune.js';
 import { JobVolumes } from '../media/job-volumes.js';
+import { lowerLimit } from '@burrow/common/net/bandwidth';
 
 /**
  * The state an accurate Incremental or Differential compares with; none for a Full.
@@ -144,7 +145,9 @@ async function giveOrders(ctx: JobContext, peers: Peers, { sd, ready }: WritingS
     jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: basis.since === null ? null : timestampFromMs(basis.since),
     fileset: await expandOnDirector(plan.fileset.spec, signal),
     sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, scripts: clientScripts(plan.scripts, vars),
-    accurate: state !== null, accurateCount: state?.count ?? 0, passive: plan.client.passive, maximumBandwidth: plan.maximumBandwidth,
+    accurate: state !== null, accurateCount: state?.count ?? 0, passive: plan.client.passive,
+    // The lowest of the Job's (or Client's) limit and the Storage daemon's.
+    maximumBandwidth: lowerLimit(plan.maximumBandwidth, Number(ready.maximumBandwidth ?? 0)),
   });
   await connectStorageIfPassive(plan.client, sd);
   if (state) {

@@ -79,8 +79,8 @@ async function serveOrder(first: Message, job: { ctx: ClientContext; director: C
       let jobs = 0;
       for (const [id, running] of ctx.running) {
         if (jobId !== 0 && id !== jobId) continue;
-        // Never above this daemon's own Maximum Bandwidth Per Job.
-        running.bandwidth.limit = lowerLimit(Number(bytesPerSecond), ctx.maximumBandwidthPerJob);
+        // Never above this daemon's own Maximum Bandwidth Per Job (its Director resource's, else its FileDaemon's).
+        running.bandwidth.limit = lowerLimit(Number(bytesPerSecond), ctx.maximumBandwidthPerJob(running.director));
         jobs++;
       }
       job.log.info({ jobId, bytesPerSecond: Number(bytesPerSecond), jobs }, 'bandwidth limit set');
@@ -139,7 +139,7 @@ async function runJob({ ctx, director, type, jobId, jobName, kind, scripts, log,
   const cancel = new AbortController();
   const signal = AbortSignal.any([cancel.signal, ctx.signal]);
   const reporter = new JobReporter(director, jobId);
-  const bandwidth = new Bandwidth(lowerLimit(asked ?? 0, ctx.maximumBandwidthPerJob));
+  const bandwidth = new Bandwidth(lowerLimit(asked ?? 0, ctx.maximumBandwidthPerJob(director.peer.name)));
   if (bandwidth.limit > 0) log.info({ jobId, bytesPerSecond: bandwidth.limit }, `JobId ${jobId}: data held to ${bandwidth.limit} bytes/s`);
   const startedAt = Date.now();
   ctx.running.set(jobId, { startedAt, director: director.peer.name, bandwidth, jobName, kind, progress: live, meter: new RateMeter(startedAt), reporter });

@@ -104,7 +104,7 @@ async function withSession<R extends Held>(o: JobSession<R>): Promise<void> {
     running.drive = reservation.driveName;
     log.info({ jobId, drive: reservation.driveName, mode: o.running.mode }, `JobId ${jobId} reserved Device ${reservation.printName}`);
     session = ctx.sessions.open(jobId);
-    await director.send('sdReady', { token: session.token, device: reservation.driveName });
+    await director.send('sdReady', { token: session.token, device: reservation.driveName, maximumBandwidth: ctx.maximumBandwidthPerJob });
     await runReserved(o, { pump, session, reservation, signal });
   } finally {
     session?.cancel();

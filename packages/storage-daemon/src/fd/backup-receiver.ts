@@ -16,7 +16,8 @@ import type { AppendReservation, WakeCause } from '../reservations/index.js';
 import { NotInChanger } from '../changers/changer-drive.js';
 import { CatalogBatcher } from './catalog-batcher.js';
 import { CheckpointClock } from './checkpoints.js';
-import { sessionSignal, type SessionParties } from './session.js';
+import { sessionPace, sessionSignal, type SessionParties } from './session.js';
+import type { Bandwidth } from '@burrow/common/net/bandwidth';
 
 /** Files in one block at most: a catalog batch (catalog-batcher.ts). */
 const FILES_PER_BLOCK = 1000;
@@ -75,7 +76,7 @@ export async function runBackupSession(s: SessionParties, order: burrow.SdBackup
   const closeOk = async (): Promise<SessionStats> => writer.close({ files: batcher.files, bytes: writer.stats().bytes, status: 'T' });
   try {
     await spool?.start();
-    await receiveRecords(s.client, { put: spool ? (rec) => spool.put(rec) : toVolume, signal, received });
+    await receiveRecords(s.client, { put: spool ? (rec) => spool.put(rec) : toVolume, signal, received, pace: sessionPace(s) });
     await clock?.stop();
     let stats: SessionStats | undefined;
     if (spool) {
@@ -290,6 +291,8 @@ async function receiveRecords(client: Channel, o: {
   signal: AbortSignal;
   /** Files and bytes received, for status while the job spools. */
   received: { files: number; bytes: number };
+  /** The Storage resource's Maximum Bandwidth Per Job: the next record is read no sooner than it allows. */
+  pace?: Bandwidth;
 }): Promise<void> {
   const rules = new BackupRecordCheck();
   for (;;) {
@@ -305,10 +308,12 @@ async function receiveRecords(client: Channel, o: {
     }
     await o.put(rec, checked);
     if (checked.kind === 'attributes') o.received.files += 1;
-    o.received.bytes += rec.data.length;
+    const bytes = rec.data.length;
+    o.received.bytes += bytes;
     // The writer (or the spool) copied the bytes; a data record's buffer may serve again
     // (attributes and digests are small, never pooled, and the batch keeps views of digests).
     if (checked.kind === 'data') rec.release?.();
+    await o.pace?.take(bytes, o.signal);
   }
 }
 

@@ -10,7 +10,7 @@ import { burrow } from '@burrow/common/proto/index';
 import type { ReadVolume } from '../devices/drive.js';
 import { NotInChanger } from '../changers/changer-drive.js';
 import type { ReadReservation, WakeCause } from '../reservations/index.js';
-import { sessionSignal, type SessionParties } from './session.js';
+import { sessionPace, sessionSignal, type SessionParties } from './session.js';
 import { readVolumes } from '../volume/multi-volume-reader.js';
 import { groupBySession, readProblem, WantedFiles } from '../volume/session-parts.js';
 import type { FileRef } from '../volume/reader.js';
@@ -33,6 +33,7 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
   if (running) running.progress = () => ({ files, bytes });
   // Records put together from two blocks serve again once the socket wrote them.
   const pool = new FramePool();
+  const pace = sessionPace(s);
   for (const part of groupBySession(order.volumes)) {
     const unseen = new WantedFiles(part);
     await client.send('dataSessionStart', { sessionId: part.sessionId });
@@ -53,7 +54,8 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
             files++;
             unseen.found(item.fileIndex);
           }
-          await client.sendRecord(item, undefined, item.release);
+          if (pace) await client.sendRecordPaced(item, undefined, item.release, (n) => pace.take(n, signal));
+          else await client.sendRecord(item, undefined, item.release);
           break;
         default: {
           const problem = readProblem(item);

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { BAREOS_TLS } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
-import { description, integer, name, one, text } from '../schema/fields.js';
+import { description, duration, integer, name, one, text } from '../schema/fields.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
 import { defineResource, type ResourceSpec } from '../schema/resource.js';
 import { readConfigNodes } from '../syntax/source.js';
@@ -18,9 +18,13 @@ export const consoleDirectorSpec = defineResource({
     address: one(text()),
     dirPort: one(integer(1, 65535).default(9101)),
     password: one(text()),
+    // Bareos's Heartbeat Interval (common/net/heartbeat.ts) on bconsole's connection to
+    // this Director: heartbeats keep an idle console's connection open through firewalls
+    // and NAT, and a Director gone silent fails the command within two intervals.
+    heartbeatInterval: one(duration().optional()),
   },
   aliases: { port: 'dirPort' },
-  unimplemented: [...BAREOS_TLS, 'Heartbeat Interval'],
+  unimplemented: [...BAREOS_TLS],
 });
 
 export const namedConsoleSpec = defineResource({
@@ -30,8 +34,10 @@ export const namedConsoleSpec = defineResource({
     description: description(),
     password: one(text()),
     director: one(text().optional()),
+    // The named console's own Heartbeat Interval; absent: its Director resource's.
+    heartbeatInterval: one(duration().optional()),
   },
-  unimplemented: [...BAREOS_TLS, 'Rc File', 'History File', 'History Length', 'Heartbeat Interval'],
+  unimplemented: [...BAREOS_TLS, 'Rc File', 'History File', 'History Length'],
 });
 
 export type ConsoleDirectorResource = Frozen<z.output<typeof consoleDirectorSpec.schema> & Sourced>;

@@ -93,3 +93,29 @@ test('bconsole config and its errors', async () => {
     /F:1: Console "c": Director: Director "elsewhere" is not defined/,
   ]);
 });
+
+test('Maximum Bandwidth Per Job on the Storage resource and on the File daemon\'s Director, Heartbeat Interval on bconsole\'s resources: read, not warned of', async () => {
+  await withConfigDir({ 'burrow-sd.conf': `Storage { Name = sd; Maximum Bandwidth Per Job = 500 kb/s }
+Director { Name = d; Password = p; Maximum Bandwidth Per Job = 1 mb/s }
+Device { Name = f; Media Type = File; Archive Device = /x }` }, (dir) => {
+    const { config, warnings } = loadStorageConfig(join(dir, 'burrow-sd.conf'));
+    assert.equal(config.storage.maximumBandwidthPerJob, 500_000);
+    // The SD's Director resource does not apply one yet: still a warning.
+    assert.deepEqual(warnings.map((w) => [w.resource, w.directive]), [['Director "d"', 'Maximum Bandwidth Per Job']]);
+  });
+  await withConfigDir({ 'burrow-fd.conf': `FileDaemon { Name = me; Maximum Bandwidth Per Job = 2 m/s }
+Director { Name = d; Password = p; Maximum Bandwidth Per Job = 300 kb/s }
+Director { Name = e; Password = q }` }, (dir) => {
+    const { config, warnings } = loadFileDaemonConfig(join(dir, 'burrow-fd.conf'));
+    assert.equal(config.fileDaemon.maximumBandwidthPerJob, 2 * 1024 * 1024);
+    assert.deepEqual(config.directors.map((d) => d.maximumBandwidthPerJob), [300_000, undefined]);
+    assert.deepEqual(warnings, []);
+  });
+  await withConfigDir({ 'bconsole.conf': `Director { Name = d; Address = h; Password = p; Heartbeat Interval = 1 min }
+Console { Name = c; Password = q; Heartbeat Interval = 15 }` }, (dir) => {
+    const { config, warnings } = loadConsoleConfig(join(dir, 'bconsole.conf'));
+    assert.deepEqual([config.directors[0]?.heartbeatInterval, config.consoles[0]?.heartbeatInterval], [60, 15]);
+    assert.deepEqual(warnings, []);
+  });
+  await rejects(loadStorageConfig, 'burrow-sd.conf', 'Storage { Name = sd; Maximum Bandwidth Per Job = fast }\n', [/F:1: Storage "sd": Maximum Bandwidth Per Job: .*speed/]);
+});

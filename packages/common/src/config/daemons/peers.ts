@@ -4,7 +4,7 @@
  * daemon's has more: the directions its connections with that Director may take.
  */
 import { BAREOS_TLS } from '../schema/bareos.js';
-import { bool, description, name, one, port, text } from '../schema/fields.js';
+import { bool, description, name, one, port, speed, text } from '../schema/fields.js';
 import { defineResource } from '../schema/resource.js';
 
 const peerDirectorFields = {
@@ -14,12 +14,12 @@ const peerDirectorFields = {
   monitor: one(bool().default(false)),
 };
 
-const PEER_DIRECTOR_UNIMPLEMENTED = [...BAREOS_TLS, 'Key Encryption Key', 'Maximum Bandwidth Per Job', 'Allowed Script Dir', 'Allowed Job Command'];
+const PEER_DIRECTOR_UNIMPLEMENTED = [...BAREOS_TLS, 'Key Encryption Key', 'Allowed Script Dir', 'Allowed Job Command'];
 
 export const peerDirectorSpec = defineResource({
   type: 'Director',
   fields: peerDirectorFields,
-  unimplemented: [...PEER_DIRECTOR_UNIMPLEMENTED, 'Connection From Director To Client', 'Connection From Client To Director', 'Address', 'Port'],
+  unimplemented: [...PEER_DIRECTOR_UNIMPLEMENTED, 'Maximum Bandwidth Per Job', 'Connection From Director To Client', 'Connection From Client To Director', 'Address', 'Port'],
 });
 
 /**
@@ -27,7 +27,8 @@ export const peerDirectorSpec = defineResource({
  * (docs/firewalled-clients.md): with `Connection From Client To Director = yes` the File
  * daemon keeps a connection open to the Director at `Address`:`Port`, which the
  * Director uses for this client's jobs; `Connection From Director To Client = no`
- * refuses the Director's own connections.
+ * refuses the Director's own connections. `Maximum Bandwidth Per Job` limits the jobs
+ * of this Director.
  */
 export const fdDirectorSpec = defineResource({
   type: 'Director',
@@ -37,6 +38,10 @@ export const fdDirectorSpec = defineResource({
     port: one(port().default(9101)),
     connectionFromClientToDirector: one(bool().default(false)),
     connectionFromDirectorToClient: one(bool().default(true)),
+    // Bareos: the limit of the jobs this Director runs here, in place of the FileDaemon
+    // resource's Maximum Bandwidth Per Job; a job's own (Maximum Bandwidth, setbandwidth)
+    // holds only when lower (file-daemon/src/dir/director-session.ts).
+    maximumBandwidthPerJob: one(speed().optional()),
   },
   unimplemented: PEER_DIRECTOR_UNIMPLEMENTED,
 });

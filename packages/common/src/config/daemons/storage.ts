@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { bareosDaemonCommonExcept, BAREOS_TAPE_DEVICE, bareosTlsExcept, NOT_AVAILABLE_YET } from '../schema/bareos.js';
 import { collectDaemon, checkReferences, exactlyOne, validateAll, type DaemonSchema, type Sourced } from '../schema/daemon.js';
-import { bool, description, duration, integer, listenPort, many, name, one, oneOf, size, text } from '../schema/fields.js';
+import { bool, description, duration, integer, listenPort, many, name, one, oneOf, size, speed, text } from '../schema/fields.js';
 import { addressesBlock, addressesField } from '../schema/addresses.js';
 import { messagesSpec } from '../schema/messages.js';
 import { deepFreeze, Problems, type ConfigWarning, type Frozen } from '../schema/problems.js';
@@ -45,12 +45,16 @@ export const sdStorageSpec = defineResource({
     // Bareos: how often a running backup's files saved so far go into the catalog
     // (fd/checkpoints.ts); 0, the default, turns checkpoints off. Seconds.
     checkpointInterval: one(duration().default(0)),
+    // Bareos's Maximum Bandwidth Per Job: no job session moves its data faster, whatever
+    // the Director or the File daemon allow (the lowest limit wins). The SD reads a
+    // backup's records and sends a restore's or verify's no faster (fd/session.ts).
+    maximumBandwidthPerJob: one(speed().optional()),
     ...METRICS_FIELDS,
   },
   aliases: { port: 'sdPort', address: 'sdAddress' },
   blocks: { sdAddresses: addressesBlock('sdAddresses') },
   unimplemented: [
-    ...bareosTlsExcept('TLS Enable', 'TLS Require'), ...bareosDaemonCommonExcept('Heartbeat Interval', 'Fd Connect Timeout'), 'SD Source Address',
+    ...bareosTlsExcept('TLS Enable', 'TLS Require'), ...bareosDaemonCommonExcept('Heartbeat Interval', 'Fd Connect Timeout', 'Maximum Bandwidth Per Job'), 'SD Source Address',
     'Maximum Network Buffer Size', 'Allow Bandwidth Bursting', 'NDMP Enable', 'NDMP Snooping', 'NDMP Log Level',
     'NDMP Address', 'NDMP Addresses', 'NDMP Port', 'Auto XFlate On Replication', 'Absolute Job Timeout',
     'Collect Device Statistics', 'Collect Job Statistics', 'Statistics Collect Interval', 'Device Reserve By Media Type',

@@ -8,12 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow, waitFor } from '../harness/daemons.js';
 import { CountingProxy } from '../harness/counting-proxy.js';
-import { compareTrees } from '../harness/tree.js';
+import { bytesBelow, compareTrees } from '../harness/tree.js';
 
 const FIRST = 250_000; // Maximum Bandwidth = 250 kb/s (Bareos's kb: 1000 bytes)
 const SECOND = 600 * 1024; // setbandwidth limit=600: kb/s of 1024 bytes, as Bareos reads it
@@ -60,24 +60,6 @@ test('Maximum Bandwidth holds a backup to its limit, and setbandwidth changes it
   assert.ok(second <= SECOND * 1.1, `${Math.round(second)} B/s under a limit of ${SECOND}`);
   assert.ok(second >= first * 1.4, `the new limit did not take: ${Math.round(first)} then ${Math.round(second)} B/s`);
 });
-
-/** The bytes of the files below `dir` so far. */
-function bytesBelow(dir: string): number {
-  let n = 0;
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) n += statSync(p).size;
-    }
-  };
-  try {
-    walk(dir);
-  } catch {
-    // not made yet
-  }
-  return n;
-}
 
 const READ_LIMIT = 500_000; // Maximum Bandwidth = 500 kb/s on the restore and verify Jobs
 

@@ -3,7 +3,7 @@
  * reports every difference by path.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, linkSync, lutimesSync, lstatSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, linkSync, lutimesSync, lstatSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Builds a tree with the file kinds Burrow 0.1 restores exactly. Returns its file count. */
@@ -48,3 +48,21 @@ function countEntries(dir: Buffer): number {
 }
 
 export { compareTrees, type CompareOptions } from './compare.js';
+
+/** The bytes of the regular files below `dir` so far (0 while it does not exist): how far a restore got. */
+export function bytesBelow(dir: string): number {
+  let n = 0;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) n += statSync(p).size;
+    }
+  };
+  try {
+    walk(dir);
+  } catch {
+    // not made yet
+  }
+  return n;
+}

@@ -61,7 +61,7 @@ await runDaemon('burrow-fd', args, async ({ log, signal }) => {
     digestThread,
     compressThread,
     dataTls: self.tlsEnable,
-    name: self.name, startedAt: Date.now(), running, passiveSessions: new SessionRegistry(60_000, 'the Storage daemon'), heartbeatMs: self.heartbeatInterval * 1000, sdConnectTimeoutMs: self.sdConnectTimeout * 1000, maximumBandwidthPerJob: jobBandwidthCap(config), maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
+    name: self.name, startedAt: Date.now(), running, passiveSessions: new SessionRegistry({ claimTimeoutMs: self.sdConnectTimeout * 1000, connecting: 'the Storage daemon', directive: 'SD Connect Timeout' }), heartbeatMs: self.heartbeatInterval * 1000, sdConnectTimeoutMs: self.sdConnectTimeout * 1000, maximumBandwidthPerJob: jobBandwidthCap(config), maximumConcurrentJobs: self.maximumConcurrentJobs, signal,
     scriptPolicy: {
       allowedScriptDirs: self.allowedScriptDir.map(resolvePath),
       allowedJobCommands: [...self.allowedJobCommand],

@@ -64,7 +64,7 @@ await runDaemon('burrow-sd', args, async ({ log, signal }) => {
   const spools = spoolDesk(self.name, resolvePath(self.workingDirectory), checked.devices.map((d) => d.resource), resolvePath);
   for (const dir of spools.directories()) ensureDirectory(dir);
   const reservations = new Reservations(configuredDrives(checked.devices, checked.changers, signal));
-  const sessions = new SessionRegistry(self.clientConnectWait * 1000);
+  const sessions = new SessionRegistry({ claimTimeoutMs: self.clientConnectWait * 1000, connecting: 'the File daemon', directive: 'Client Connect Wait' });
   const registry = daemonRegistry();
   const running: StorageContext['running'] = new Map();
   const ctx: StorageContext = {

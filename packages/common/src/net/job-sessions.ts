@@ -4,18 +4,33 @@
  * one data connection whose TLS key derives from it (identity `job:<jobId>`). A
  * session not claimed in time expires, so a leaked token is worth little. A passive
  * client's File daemon (Passive = yes) keeps one of these too: there the Storage
- * daemon connects, with the token the Director handed the File daemon.
+ * daemon connects, with the token the Director handed the File daemon. How long a
+ * session waits is a directive of the waiting daemon (the SD's Client Connect Wait, the
+ * passive File daemon's SD Connect Timeout), so a peer still retrying is waited for.
  */
 import { randomBytes } from 'node:crypto';
 import { BurrowError } from '../errors/index.js';
 import type { Channel } from './channel.js';
 import { derivePsk, type PeerIdentity } from './psk.js';
+import { systemRetryClock, type RetryClock } from './connect-retry.js';
 
 interface Pending {
   token: Buffer;
   claim: (channel: Channel) => void;
   fail: (err: BurrowError) => void;
-  timer: NodeJS.Timeout;
+  /** Ends the wait for the connection (claimed or withdrawn). */
+  stopWaiting: AbortController;
+}
+
+export interface SessionWait {
+  /** How long a session waits for its connection, in ms. */
+  readonly claimTimeoutMs: number;
+  /** Who is expected to connect, for the timeout's message ("the File daemon"). */
+  readonly connecting: string;
+  /** The directive that set the wait, for the message ("Client Connect Wait"). */
+  readonly directive: string;
+  /** Time as the wait sees it (tests move it). */
+  readonly clock?: RetryClock;
 }
 
 export interface OpenedSession {
@@ -29,8 +44,7 @@ export interface OpenedSession {
 export class SessionRegistry {
   private readonly pending = new Map<string, Pending>();
 
-  /** @param connecting who is expected to connect, for the timeout's message ("the File daemon") */
-  constructor(private readonly claimTimeoutMs = 60_000, private readonly connecting = 'the File daemon') {}
+  constructor(private readonly wait: SessionWait) {}
 
   /** Opens job `jobId`'s session, with a fresh token or the one given (made by the other daemon). */
   open(jobId: number, given?: Buffer): OpenedSession {
@@ -44,18 +58,21 @@ export class SessionRegistry {
       fail = reject;
     });
     client.catch(() => undefined); // Observed by whoever awaits it; never an unhandled rejection.
-    const timer = setTimeout(() => {
+    const stopWaiting = new AbortController();
+    const { claimTimeoutMs, connecting, directive, clock = systemRetryClock } = this.wait;
+    clock.sleep(claimTimeoutMs, stopWaiting.signal).then(() => {
+      if (this.pending.get(key)?.stopWaiting !== stopWaiting) return;
       this.pending.delete(key);
-      fail(new BurrowError('TIMEOUT', `${this.connecting} did not connect for JobId ${jobId} within ${this.claimTimeoutMs / 1000} s`));
-    }, this.claimTimeoutMs);
-    this.pending.set(key, { token, claim, fail, timer });
+      fail(new BurrowError('TIMEOUT', `${connecting} did not connect for JobId ${jobId} within ${claimTimeoutMs / 1000} s (${directive})`));
+    }, () => undefined);
+    this.pending.set(key, { token, claim, fail, stopWaiting });
     return {
       token,
       client,
       cancel: () => {
         const p = this.pending.get(key);
         if (!p) return;
-        clearTimeout(p.timer);
+        p.stopWaiting.abort();
         this.pending.delete(key);
         p.fail(new BurrowError('JOB_CANCELED', `session of JobId ${jobId} withdrawn`));
       },
@@ -72,7 +89,7 @@ export class SessionRegistry {
   claim(channel: Channel): void {
     const p = this.pending.get(channel.peer.name);
     if (!p) throw new BurrowError('AUTH_FAILED', `no session waits for ${channel.peer.name}`);
-    clearTimeout(p.timer);
+    p.stopWaiting.abort();
     this.pending.delete(channel.peer.name);
     p.claim(channel);
   }

@@ -38,7 +38,8 @@ export const fileDaemonSpec = defineResource({
     heartbeatInterval: one(duration().default(0)),
     // Bytes/s any job may send its data at, whatever the Director asks (the lower wins).
     maximumBandwidthPerJob: one(speed().optional()),
-    // How long a job keeps trying to reach its Storage daemon (sd/storage-link.ts): Bareos's default, 30 minutes.
+    // How long a job keeps trying to reach its Storage daemon (sd/storage-link.ts), and a passive client's job
+    // waits for its Storage daemon to connect (common/net/job-sessions.ts): Bareos's default, 30 minutes.
     sdConnectTimeout: one(duration().default(1800)),
     ...METRICS_FIELDS,
   },

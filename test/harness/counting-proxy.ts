@@ -2,7 +2,8 @@
  * A TCP relay on loopback that counts the bytes clients send through it, with the time
  * each batch passed: how a test measures a transfer's rate over time, on the wire, as a
  * bandwidth limit sees it. Point a resource's port at it; it forwards to `target` (a
- * port set once the real daemon listens).
+ * port set once the real daemon listens). On another loopback address it can stand for
+ * a NAT in front of a daemon, on the daemon's own port (`at`).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
@@ -14,16 +15,19 @@ export class CountingProxy {
   target = 0;
   /** Bytes sent by clients so far, and when: one point per batch read. */
   readonly points: Array<{ at: number; bytes: number }> = [];
+  /** Connections relayed so far. */
+  connections = 0;
   private sent = 0;
   private readonly sockets = new Set<Socket>();
 
-  private constructor(private readonly server: Server) {}
+  private constructor(private readonly server: Server, private readonly targetHost: string) {}
 
-  static async start(): Promise<CountingProxy> {
+  /** @param at where it listens (default 127.0.0.1, a port of its own) and the address it forwards to (default 127.0.0.1) */
+  static async start(at: { host?: string; port?: number; targetHost?: string } = {}): Promise<CountingProxy> {
     const server = createServer();
-    const proxy = new CountingProxy(server);
+    const proxy = new CountingProxy(server, at.targetHost ?? '127.0.0.1');
     server.on('connection', (socket) => proxy.relay(socket));
-    server.listen(0, '127.0.0.1');
+    server.listen(at.port ?? 0, at.host ?? '127.0.0.1');
     await once(server, 'listening');
     const address = server.address();
     proxy.port = typeof address === 'object' && address ? address.port : 0;
@@ -31,7 +35,8 @@ export class CountingProxy {
   }
 
   private relay(client: Socket): void {
-    const server = connect(this.target, '127.0.0.1');
+    this.connections++;
+    const server = connect(this.target, this.targetHost);
     for (const s of [client, server]) {
       this.sockets.add(s);
       s.on('close', () => { this.sockets.delete(s); client.destroy(); server.destroy(); });

@@ -23,6 +23,8 @@ export interface ClientTarget {
   connectFromClient: boolean;
   /** Passive = yes: the Storage daemon connects to the File daemon for the data. */
   passive: boolean;
+  /** Lan Address: where a Storage daemon on the client's LAN reaches it (jobs/data-channel.ts). */
+  lanAddress?: string;
   /** Heartbeat Interval in ms (the Client's, else the Director's). */
   heartbeatMs?: number;
 }
@@ -63,9 +65,10 @@ export async function openClient(reach: ClientReach, target: ClientTarget, signa
 
 /**
  * Passive = yes: once the File daemon has its order (which says `passive` and carries the
- * session's token), the Storage daemon is told to connect to it, at the Client's
- * Address and FD Port, instead of waiting for it. Nothing for an active client.
+ * session's token), the Storage daemon is told to connect to it, at `address` (the
+ * Client's Address, or its Lan Address when both are on one LAN: jobs/data-channel.ts)
+ * and the FD Port, instead of waiting for it. Nothing for an active client.
  */
-export async function connectStorageIfPassive(target: ClientTarget, sd: Channel): Promise<void> {
-  if (target.passive) await sd.send('sdConnectClient', { address: target.address, port: target.port });
+export async function connectStorageIfPassive(target: ClientTarget, address: string, sd: Channel): Promise<void> {
+  if (target.passive) await sd.send('sdConnectClient', { address, port: target.port });
 }

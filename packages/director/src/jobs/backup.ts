@@ -10,6 +10,7 @@ import type { Channel } from '@burrow/common/net/channel';
 import { timestampFromMs, type burrow } from '@burrow/common/proto/index';
 import type { StateSnapshot } from '../catalog/index.js';
 import { connectStorageIfPassive, openClient } from '../fd/client-link.js';
+import { dataChannel } from './data-channel.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { serveBackupSession } from '../sd/backup-session.js';
 import { VolumeWait } from './volume-wait.js';
@@ -144,12 +145,12 @@ async function giveOrders(ctx: JobContext, peers: Peers, { sd, ready }: WritingS
   await fd.send('fdBackup', {
     jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: basis.since === null ? null : timestampFromMs(basis.since),
     fileset: await expandOnDirector(plan.fileset.spec, signal),
-    sdAddress: plan.storage.address, sdPort: plan.storage.port, token: ready.token, scripts: clientScripts(plan.scripts, vars),
+    sdAddress: dataChannel(plan.client, plan.storage).storageAddress, sdPort: plan.storage.port, token: ready.token, scripts: clientScripts(plan.scripts, vars),
     accurate: state !== null, accurateCount: state?.count ?? 0, passive: plan.client.passive,
     // The lowest of the Job's (or Client's) limit and the Storage daemon's.
     maximumBandwidth: lowerLimit(plan.maximumBandwidth, Number(ready.maximumBandwidth ?? 0)),
   });
-  await connectStorageIfPassive(plan.client, sd);
+  await connectStorageIfPassive(plan.client, dataChannel(plan.client, plan.storage).clientAddress, sd);
   if (state) {
     log.info(`Accurate mode: sending the state of ${state.count} files to the client.`);
     await sendState(fd, state);

@@ -14,7 +14,8 @@ import { bootstrapFileCount } from '@burrow/common/bootstrap/wire';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
 import { displayPath } from '@burrow/common/names/index';
 import { burrow } from '@burrow/common/proto/index';
-import { connectStorageIfPassive, openClient } from '../fd/client-link.js';
+import { connectStorageIfPassive, openClient, type ClientTarget } from '../fd/client-link.js';
+import { dataChannel } from './data-channel.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
 import { openReadSession, type ReadSession, type StorageTarget } from '../sd/storage-link.js';
@@ -131,18 +132,18 @@ async function openRestore(ctx: JobContext, peers: Peers, run: RestoreRun): Prom
   const fd = peers.fd = await openClient(env, plan.restoreClient, signal, retryNotice(ctx));
   await fd.send('fdRestore', {
     jobId: id.jobId, jobName: id.job, where: plan.where, replace: plan.replace, regexWhere: plan.regexWhere,
-    sdAddress: first.storage.address, sdPort: first.storage.port, token: session.token, expectedFiles: files,
+    sdAddress: dataChannel(plan.restoreClient, first.storage).storageAddress, sdPort: first.storage.port, token: session.token, expectedFiles: files,
     scripts: clientScripts(plan.scripts, vars),
     restoreOwner: plan.owner ?? null, passive: plan.restoreClient.passive,
     readSessions: parts.length, maximumBandwidth: plan.maximumBandwidth,
   });
-  await connectStorageIfPassive(plan.restoreClient, session.sd);
+  await connectStorageIfPassive(plan.restoreClient, dataChannel(plan.restoreClient, first.storage).clientAddress, session.sd);
   const client = { ended: false };
   const clientDone = awaitClientEnd({ fd, log, signal, nameFile: namer(ctx) })
     .then(clientEnded(totals))
     .finally(() => { client.ended = true; })
     .finally(endStorageIfClientFailed(peers, id.jobId, () => totals.fdStatus));
-  return [readParts(ctx, peers, { parts, session, fd, totals, client }), clientDone];
+  return [readParts(ctx, peers, { parts, session, fd, restoreClient: plan.restoreClient, totals, client }), clientDone];
 }
 
 /** Damaged records are known on the volume by JobId and FileIndex only: the catalog names them. */
@@ -182,6 +183,8 @@ interface PartsRun {
   /** The first part's session, opened before the FD was given its order. */
   session: ReadSession & { wait: CartridgeWait };
   fd: Channel;
+  /** The restore client, whose Lan Address may say where the FD reaches each part's SD. */
+  restoreClient: ClientTarget;
   totals: RestoreTotals;
   client: { ended: boolean };
 }
@@ -191,7 +194,7 @@ interface PartsRun {
  * its address; the SD status is the worst of the sessions'. When a next session cannot
  * be opened the FD, which waits for it, is canceled, so its end still comes.
  */
-async function readParts(ctx: JobContext, peers: Peers, { parts, session, fd, totals, client }: PartsRun): Promise<void> {
+async function readParts(ctx: JobContext, peers: Peers, { parts, session, fd, restoreClient, totals, client }: PartsRun): Promise<void> {
   const { id, log, signal } = ctx;
   let { sd, wait } = session;
   for (const [i, part] of parts.entries()) {
@@ -205,7 +208,7 @@ async function readParts(ctx: JobContext, peers: Peers, { parts, session, fd, to
     try {
       const opened = await openPart(ctx, peers, next);
       ({ sd, wait } = opened);
-      await fd.send('fdReadNext', { jobId: id.jobId, sdAddress: next.storage.address, sdPort: next.storage.port, token: opened.token });
+      await fd.send('fdReadNext', { jobId: id.jobId, sdAddress: dataChannel(restoreClient, next.storage).storageAddress, sdPort: next.storage.port, token: opened.token });
     } catch (err) {
       await fd.send('cancel', { jobId: id.jobId }).catch(() => undefined);
       throw err;

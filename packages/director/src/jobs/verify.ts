@@ -10,6 +10,7 @@
 import type { Channel } from '@burrow/common/net/channel';
 import { buildBootstrap, type JobRow } from '../catalog/index.js';
 import { connectStorageIfPassive, openClient } from '../fd/client-link.js';
+import { dataChannel } from './data-channel.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
 import { cartridgeWait } from './cartridge-wait.js';
@@ -115,10 +116,10 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
   log.info(`Using Device "${device}" to read.`);
   const fd = peers.fd = await openClient(env, plan.client, signal, retryNotice(ctx));
   await fd.send('fdVerify', {
-    ...run.order, sdAddress: storage.address, sdPort: storage.port, token, digestAlgorithms: run.check.digestAlgorithms, passive: plan.client.passive,
+    ...run.order, sdAddress: dataChannel(plan.client, storage).storageAddress, sdPort: storage.port, token, digestAlgorithms: run.check.digestAlgorithms, passive: plan.client.passive,
     maximumBandwidth: plan.maximumBandwidth,
   });
-  await connectStorageIfPassive(plan.client, sd);
+  await connectStorageIfPassive(plan.client, dataChannel(plan.client, storage).clientAddress, sd);
   const nameFile = (jobId: number, fileIndex: number): Buffer | undefined => env.catalog.filePath(jobId, fileIndex);
   return [awaitReadSessionEnd({ sd, jobId: id.jobId, log, storageName: storage.name, signal, wait, nameFile }).then(storageEnded(totals)), serveClient(ctx, { peers, fd, run })];
 }

@@ -23,6 +23,8 @@ export interface StorageTarget {
   /** The Storage's Device directives: Devices, Count devices or Autochangers the SD reserves a drive among. */
   devices: readonly string[];
   mediaType: string;
+  /** Lan Address: where a client on the Storage daemon's LAN reaches it (jobs/data-channel.ts). */
+  lanAddress?: string;
   /** Heartbeat Interval in ms (the Storage's, else the Director's). */
   heartbeatMs?: number;
   /** Auto Changer = yes: the volumes of the changer (InChanger = 1 in this Storage) are chosen first. */

@@ -49,7 +49,7 @@ export function clientTarget(config: DirectorConfig, name: string): ClientTarget
   const c = need(config.clients, name, 'Client', name);
   return {
     name: c.name, address: c.address, port: c.fdPort, password: c.password,
-    connectFromDirector: c.connectionFromDirectorToClient, connectFromClient: c.connectionFromClientToDirector, passive: c.passive,
+    connectFromDirector: c.connectionFromDirectorToClient, connectFromClient: c.connectionFromClientToDirector, passive: c.passive, lanAddress: c.lanAddress,
     heartbeatMs: heartbeatMs(config, c),
   };
 }
@@ -58,7 +58,7 @@ export function storageTarget(config: DirectorConfig, name: string): StorageTarg
   const s = need(config.storages, name, 'Storage', name);
   return {
     name: s.name, address: s.address, port: s.sdPort, password: s.password, device: s.device[0] ?? '', devices: s.device, mediaType: s.mediaType,
-    heartbeatMs: heartbeatMs(config, s), autoChanger: s.autoChanger,
+    heartbeatMs: heartbeatMs(config, s), autoChanger: s.autoChanger, lanAddress: s.lanAddress,
     maximumConcurrentJobs: s.maximumConcurrentJobs,
   };
 }

@@ -221,3 +221,11 @@ test('Messages destinations are checked', () =>
     assert.match(m, /F:10: Messages "m2": Append: expected "Append = address = types"/);
     assert.match(m, /F:10: Messages "m2": Stdout: takes only message types/);
   }));
+
+test('Lan Address on a Client and a Storage is read, not warned of', () =>
+  withConfigDir({ 'burrow-dir.conf': BASE.replace('Address = host1;', 'Address = 8.8.8.10; Lan Address = 10.0.0.10;').replace('Address = sd;', 'Address = 8.8.8.20; LanAddress = 10.0.0.20;') }, (dir) => {
+    const { config, warnings } = loadDirectorConfig(join(dir, 'burrow-dir.conf'));
+    assert.deepEqual([config.clients[0]?.address, config.clients[0]?.lanAddress], ['8.8.8.10', '10.0.0.10']);
+    assert.deepEqual([config.storages[0]?.address, config.storages[0]?.lanAddress], ['8.8.8.20', '10.0.0.20']);
+    assert.ok(!warnings.some((w) => /lan\s*address/i.test(w.directive)), JSON.stringify(warnings));
+  }));

@@ -84,10 +84,14 @@ export const clientSpec = defineResource({
     heartbeatInterval: one(duration().optional()),
     // Bytes/s a backup of this client may send its data at, unless its Job says otherwise.
     maximumBandwidthPerJob: one(speed().optional()),
+    // Bareos's Lan Address: where the job's Storage daemon reaches this client (or it the
+    // Storage daemon) when both sit on one LAN behind the NAT the Director goes through;
+    // used only when the job's Storage has one too (director/src/jobs/data-channel.ts).
+    lanAddress: one(text().optional()),
   },
   aliases: { port: 'fdPort', 'FD Address': 'address', 'FD Password': 'password' },
   unimplemented: [
-    ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Lan Address', 'Username', 'Allow Client Connect',
+    ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Username', 'Allow Client Connect',
     'Hard Quota', 'Soft Quota', 'Soft Quota Grace Period', 'Strict Quotas', 'Quota Include Failed Jobs',
     'NDMP Log Level', 'NDMP Block Size', 'NDMP Use LMDB',
   ],
@@ -109,10 +113,13 @@ export const storageSpec = defineResource({
     heartbeatInterval: one(duration().optional()),
     // The Storage is an autochanger: volumes with InChanger = 1 in it are chosen first.
     autoChanger: one(bool().default(false)),
+    // Bareos's Lan Address: where a client on the same LAN reaches this Storage daemon;
+    // used only when the job's Client has one too (director/src/jobs/data-channel.ts).
+    lanAddress: one(text().optional()),
   },
   aliases: { port: 'sdPort', 'SD Address': 'address', 'SD Password': 'password' },
   unimplemented: [
-    ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Lan Address', 'Username', 'Allow Compression',
+    ...BAREOS_TLS, 'Protocol', 'Auth Type', 'Username', 'Allow Compression',
     'Cache Status Interval', 'Maximum Concurrent Read Jobs', 'SDD Port', 'Paired Storage',
     'Maximum Bandwidth Per Job', 'Collect Statistics', 'NDMP Changer Device',
   ],

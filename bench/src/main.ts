@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--profile | --profile-only] [--no-bacula] [--no-variants] [--only=large,small,mixed,catalog,media,memory,tape]`: Burrow side by
+ * `pnpm bench [--quick] [--profile | --profile-only] [--no-bacula] [--no-variants] [--only=large,small,mixed,catalog,media,memory,tape,clients] [--clients=N --client-mib=M]`: Burrow side by
  * side with GNU tar and Bacula 9.6 on the same generated data, in the same run. Prints
  * a table and writes bench/results/latest.json plus a dated copy (bench/README.md).
  */
@@ -20,6 +20,7 @@ import { judge } from './report/targets.js';
 import { table, writeResults, type Row } from './report/rows.js';
 import { compareDataset } from './suite/compare.js';
 import { tapeRows } from './suite/tape.js';
+import { manyClientsRows } from './suite/many-clients.js';
 
 const BENCH = join(fileURLToPath(import.meta.url), '..', '..');
 const RUNS = 3;
@@ -91,6 +92,11 @@ async function main(): Promise<void> {
     rows.push({ dataset: 'synthetic', operation: 'prune all volumes (10,000 volumes, 1,000,000 file rows)', burrow_s: Number(m.pruneSeconds.toFixed(3)), peer: null, peer_s: null, ratio: null });
   }
 
+  if (wanted('clients') && !argv.includes('--profile-only')) {
+    const { clients, mib } = sizes.manyClients;
+    rows.push(...await manyClientsRows(largeDataset(dataDir, mib * 2 ** 20), clients, { bacula: !baculaProblem, say }));
+  }
+
   if (wanted('memory') && !argv.includes('--profile-only')) {
     const [few, many] = sizes.memoryTrees;
     rows.push(...await memoryRows(treeDataset(dataDir, few), treeDataset(dataDir, many), say));
@@ -108,14 +114,17 @@ async function main(): Promise<void> {
   if (baculaProblem) say(`*** Bacula was NOT compared: ${baculaProblem}`);
 }
 
-/** `--large-mib=N`, `--small-files=N`: other dataset sizes than the mode's. */
+/** `--large-mib=N`, `--small-files=N`, `--clients=N`, `--client-mib=N`: other dataset sizes than the mode's. */
 function sizesFrom(argv: string[], base: DatasetSizes): DatasetSizes {
   const num = (flag: string): number | undefined => {
     const v = argv.find((a) => a.startsWith(`--${flag}=`))?.split('=')[1];
     return v === undefined ? undefined : Number(v);
   };
   const largeMiB = num('large-mib');
-  return { ...base, largeBytes: largeMiB === undefined ? base.largeBytes : largeMiB * 2 ** 20, smallFiles: num('small-files') ?? base.smallFiles };
+  return {
+    ...base, largeBytes: largeMiB === undefined ? base.largeBytes : largeMiB * 2 ** 20, smallFiles: num('small-files') ?? base.smallFiles,
+    manyClients: { clients: num('clients') ?? base.manyClients.clients, mib: num('client-mib') ?? base.manyClients.mib },
+  };
 }
 
 /**

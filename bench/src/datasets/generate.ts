@@ -31,10 +31,12 @@ export interface DatasetSizes {
   treeFiles: number;
   /** The two sizes of the empty-file tree whose backups' memory is compared (suite/memory.ts). */
   memoryTrees: readonly [number, number];
+  /** Clients backing up at once, and the MiB each backs up (suite/many-clients.ts). */
+  manyClients: { clients: number; mib: number };
 }
 
-export const FULL_SIZES: DatasetSizes = { smallFiles: 50_000, largeBytes: 2 * 1024 ** 3, mixedSources: ['/usr/share'], treeFiles: 1_000_000, memoryTrees: [100_000, 1_000_000] };
-export const QUICK_SIZES: DatasetSizes = { smallFiles: 2_000, largeBytes: 32 * 1024 ** 2, mixedSources: ['/usr/share/perl'], treeFiles: 100_000, memoryTrees: [10_000, 100_000] };
+export const FULL_SIZES: DatasetSizes = { smallFiles: 50_000, largeBytes: 2 * 1024 ** 3, mixedSources: ['/usr/share'], treeFiles: 1_000_000, memoryTrees: [100_000, 1_000_000], manyClients: { clients: 50, mib: 20 } };
+export const QUICK_SIZES: DatasetSizes = { smallFiles: 2_000, largeBytes: 32 * 1024 ** 2, mixedSources: ['/usr/share/perl'], treeFiles: 100_000, memoryTrees: [10_000, 100_000], manyClients: { clients: 5, mib: 4 } };
 
 const CHUNK = 4 * 1024 * 1024;
 

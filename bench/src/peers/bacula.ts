@@ -26,7 +26,7 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
+export async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
   for (let i = 0; i < 200; i++) { // 20 s at most
     if (child.exitCode !== null) throw new Error(`a Bacula daemon exited with ${child.exitCode}:\n${log()}`);
     if (await portOpen(port)) return;
@@ -36,7 +36,7 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
 }
 
 /** The Bacula catalog tables, from the package's own script (its SQL between the here-document marks). */
-function makeCatalog(dbFile: string): void {
+export function makeCatalog(dbFile: string): void {
   const script = readFileSync(SQL_SCRIPT, 'utf8');
   const sql = /<<END-OF-DATA\n([\s\S]*?)\nEND-OF-DATA/.exec(script)?.[1];
   if (!sql) throw new Error(`cannot find the SQL in ${SQL_SCRIPT}`);
@@ -84,28 +84,46 @@ Messages { Name = Standard; director = bench-dir = all, !skipped, !restored }
   makeCatalog(join(dir, 'dir', 'bacula.db'));
 }
 
-export async function startBacula(root: string, compression: Compression): Promise<BackupSystem> {
-  const dir = mkdtempSync('/tmp/burrow-bench-bacula-');
-  const ports = { dir: await freePort(), sd: await freePort(), fd: await freePort() };
-  const children: { name: string; child: ChildProcess; log: () => string }[] = [];
-  const stop = async (): Promise<void> => {
-    await Promise.all(children.map(({ child }) => new Promise<void>((resolve) => {
+/** Bacula daemons started from configurations in `dir`, and how to stop them all (and remove `dir`). */
+export class BaculaProcesses {
+  readonly children: { name: string; child: ChildProcess; log: () => string }[] = [];
+
+  constructor(readonly dir: string) {}
+
+  /** Starts `/usr/sbin/bacula-<program> -f -c <config>` and waits until it listens on `port`. */
+  async start(name: string, program: 'dir' | 'sd' | 'fd', config: string, port: number): Promise<void> {
+    const child = spawn(`/usr/sbin/bacula-${program}`, ['-f', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+    this.children.push({ name, child, log: () => out });
+    await waitForPort(port, child, () => out);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.children.map(({ child }) => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       child.once('exit', () => { clearTimeout(timer); resolve(); });
       child.kill('SIGTERM');
     })));
-    rmSync(dir, { recursive: true, force: true });
-  };
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  daemons(): Array<{ name: string; pid: number }> {
+    return this.children.flatMap(({ name, child }) => (child.pid ? [{ name: `bacula-${name}`, pid: child.pid }] : []));
+  }
+}
+
+export async function startBacula(root: string, compression: Compression): Promise<BackupSystem> {
+  const dir = mkdtempSync('/tmp/burrow-bench-bacula-');
+  const ports = { dir: await freePort(), sd: await freePort(), fd: await freePort() };
+  const processes = new BaculaProcesses(dir);
+  const stop = (): Promise<void> => processes.stop();
   try {
     writeConfigs(dir, root, compression, ports);
     for (const [name, port] of [['sd', ports.sd], ['fd', ports.fd], ['dir', ports.dir]] as const) {
-      const child = spawn(`/usr/sbin/bacula-${name}`, ['-f', '-c', join(dir, `bacula-${name}.conf`)], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-      child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
-      children.push({ name, child, log: () => out });
-      await waitForPort(port, child, () => out);
+      await processes.start(name, name, join(dir, `bacula-${name}.conf`), port);
     }
   } catch (err) {
     await stop();
@@ -127,7 +145,7 @@ export async function startBacula(root: string, compression: Compression): Promi
       return { seconds };
     },
     storedBytes: () => bytesUnder(join(dir, 'volumes')),
-    daemons: () => children.flatMap(({ name, child }) => (child.pid ? [{ name: `bacula-${name}`, pid: child.pid }] : [])),
+    daemons: () => processes.daemons(),
     stop,
   };
 }

@@ -5,7 +5,8 @@
  *   The File daemon connects to the Director, which lists the connection in `status dir`
  *   and uses it for the client's backup, restore and `status client`.
  * - Passive = yes: nothing may connect out of it. The Director connects to the File
- *   daemon, and the Storage daemon connects to it for the data.
+ *   daemon, and the Storage daemon connects to it for the data; for a restore whose
+ *   volumes lie on two Storage daemons, each of them in turn.
  * Each shows first that the blocked direction really is blocked, then a backup and a
  * restore OK and exact. And Heartbeat Interval: a client whose link goes silent mid-job
  * (no reset, as a pulled cable) is noticed within two intervals by the Director and the
@@ -15,7 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirewalledClient } from '../harness/firewalled.js';
@@ -75,16 +76,29 @@ test('Connection From Client To Director: a client nobody can connect to backs u
   await untilWaiting(site);
 });
 
-test('Passive = yes: a client that may not connect anywhere backs up and restores, the Storage daemon connecting to it', { skip }, async (t) => {
+test('Passive = yes: a client that may not connect anywhere backs up and restores, each Storage daemon connecting to it', { skip }, async (t) => {
   const src = sampleTree(t);
-  const site = await FirewalledClient.start({ mode: 'passive', include: [src], clientDirectives: ['Passive = yes'] });
+  // A Media Type of each SD's own: a volume is read from the SD that holds it.
+  const site = await FirewalledClient.start({
+    mode: 'passive', include: [src], clientDirectives: ['Passive = yes'], storages: [{ name: 'sd1', mediaType: 'File1' }, { name: 'sd2', mediaType: 'File2' }],
+  });
   t.after(() => site.stop());
 
-  // The firewall holds: from inside the namespace the Storage daemon cannot be reached.
-  assert.equal(await connects(site.ns.hostAddress, site.port('sd1'), 1500, site.ns), false, 'a connection out of the namespace opened');
+  // The firewall holds: from inside the namespace neither Storage daemon can be reached.
+  for (const sd of ['sd1', 'sd2']) assert.equal(await connects(site.ns.hostAddress, site.port(sd), 1500, site.ns), false, `a connection out of the namespace to ${sd} opened`);
   assert.equal(await connects(site.ns.innerAddress, site.port('fd1'), 1500), true, 'the File daemon cannot be reached from outside');
 
   await backupAndRestore(site, src);
+
+  // The Full on sd1, an Incremental on sd2: one restore reads both, each SD connecting to the client in turn.
+  writeFileSync(join(src, 'new-since-the-full'), 'new\n');
+  const incremental = await site.console(['run job=backup-fd1 level=Incremental storage=sd2 yes', 'wait', 'messages']);
+  assert.match(incremental.stdout, /Termination:\s+Backup OK\n/, `${incremental.stdout}\n${site.logs()}`);
+  const both = join(site.dir, 'both');
+  const restore = await site.console([`restore client=fd1 select current all done yes where=${both}`, 'wait', 'messages']);
+  assert.match(restore.stdout, /The volumes lie on 2 Storage daemons; reading Vol-0001 with Storage "sd1", then Vol-0002 with Storage "sd2"\./, restore.stdout);
+  assert.match(restore.stdout, /Termination:\s+Restore OK\n/, `${restore.stdout}\n${site.logs()}`);
+  assert.deepEqual(compareTrees(src, join(both, src)), []);
 });
 
 test('Heartbeat Interval: a client whose link is cut mid-backup is noticed within two intervals; the job fails and its drive is free', { skip }, async (t) => {

@@ -9,7 +9,8 @@
  * (which names the Director's port), for the others the File daemon first.
  *
  * Names: the client `fd1` with FileSet `set-fd1` and Job `backup-fd1`, the Storage `sd1`
- * with Device FileStorage, the Director test-dir, the restore Job RestoreFiles.
+ * (and any others the test asks for, each a daemon of its own) with Device FileStorage,
+ * the Director test-dir, the restore Job RestoreFiles.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,8 @@ export interface FirewalledOptions {
   readonly fdDirectives?: readonly string[];
   readonly sdDirectives?: readonly string[];
   readonly jobDirectives?: readonly string[];
+  /** The Storage daemons on the host, each with its Media Type (default: sd1 alone, Media Type File); the Jobs name the first. */
+  readonly storages?: ReadonlyArray<{ readonly name: string; readonly mediaType: string }>;
 }
 
 const pw = (): string => randomBytes(18).toString('base64');
@@ -53,8 +56,10 @@ export class FirewalledClient extends DaemonSet {
       mkdirSync(join(f.dir, 'etc'));
       if (options.mode === 'client-initiated') ns.blockIncoming();
       if (options.mode === 'passive') ns.blockOutgoing();
-      f.writeStorage();
-      await f.spawnDaemon('sd1', 'sd', f.config('sd1'));
+      for (const { name, mediaType } of f.storages) {
+        f.writeStorage(name, mediaType);
+        await f.spawnDaemon(name, 'sd', f.config(name));
+      }
       if (options.mode !== 'client-initiated') await f.startClient();
       f.writeDirector();
       await f.spawnDaemon('dir', 'dir', f.config('dir'));
@@ -77,8 +82,13 @@ export class FirewalledClient extends DaemonSet {
     return port;
   }
 
-  get volumes(): string {
-    return join(this.dir, 'volumes');
+  get storages(): ReadonlyArray<{ readonly name: string; readonly mediaType: string }> {
+    return this.options.storages ?? [{ name: 'sd1', mediaType: 'File' }];
+  }
+
+  /** Where a Storage daemon's device writes its volumes. */
+  volumes(storage: string): string {
+    return join(this.dir, storage, 'volumes');
   }
 
   get restored(): string {
@@ -100,11 +110,11 @@ ${peerDirector(this.passwords.client, [...dialing, ...(this.options.fdDirectorDi
     await this.spawnDaemon('fd1', 'fd', this.config('fd1'), undefined, this.ns.prefix);
   }
 
-  private writeStorage(): void {
-    writeFileSync(this.config('sd1'), `
-${ownResource({ kind: 'Storage', name: 'sd1', port: 0, workDir: join(this.dir, 'sd1'), directives: this.options.sdDirectives, address: this.ns.hostAddress })}
+  private writeStorage(name: string, mediaType: string): void {
+    writeFileSync(this.config(name), `
+${ownResource({ kind: 'Storage', name, port: 0, workDir: join(this.dir, name), directives: this.options.sdDirectives, address: this.ns.hostAddress })}
 ${peerDirector(this.passwords.storage)}
-Device { Name = FileStorage; Media Type = File; Archive Device = ${q(this.volumes)}; Label Media = yes; Random Access = yes }
+Device { Name = FileStorage; Media Type = ${q(mediaType)}; Archive Device = ${q(this.volumes(name))}; Label Media = yes; Random Access = yes }
 `);
   }
 
@@ -117,13 +127,13 @@ Device { Name = FileStorage; Media Type = File; Archive Device = ${q(this.volume
     })}
 Client { Name = fd1; Address = ${this.ns.innerAddress}; FDPort = ${fdPort}; Password = ${q(this.passwords.client)}; Catalog = MyCatalog
   ${(o.clientDirectives ?? []).join('\n  ')} }
-Storage { Name = sd1; Address = ${this.ns.hostAddress}; SDPort = ${this.port('sd1')}; Password = ${q(this.passwords.storage)}; Device = FileStorage; Media Type = File }
+${this.storages.map((s) => `Storage { Name = ${q(s.name)}; Address = ${this.ns.hostAddress}; SDPort = ${this.port(s.name)}; Password = ${q(this.passwords.storage)}; Device = FileStorage; Media Type = ${q(s.mediaType)} }`).join('\n')}
 Pool { Name = Full; Pool Type = Backup; Label Format = "Vol-" }
 FileSet { Name = set-fd1; Include { Options { ${(o.options ?? ['Signature = SHA256']).join('; ')} }
   ${o.include.map((p) => `File = ${q(p)}`).join('\n  ')} } }
-Job { Name = backup-fd1; Type = Backup; Level = Full; Client = fd1; FileSet = set-fd1; Storage = sd1; Pool = Full; Messages = Standard
+Job { Name = backup-fd1; Type = Backup; Level = Full; Client = fd1; FileSet = set-fd1; Storage = ${q(this.storages[0]!.name)}; Pool = Full; Messages = Standard
   ${(o.jobDirectives ?? []).join('\n  ')} }
-Job { Name = RestoreFiles; Type = Restore; Client = fd1; FileSet = set-fd1; Storage = sd1; Pool = Full; Messages = Standard; Where = ${q(this.restored)} }
+Job { Name = RestoreFiles; Type = Restore; Client = fd1; FileSet = set-fd1; Storage = ${q(this.storages[0]!.name)}; Pool = Full; Messages = Standard; Where = ${q(this.restored)} }
 `);
   }
 

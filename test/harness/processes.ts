@@ -28,6 +28,12 @@ export interface ConsoleResult {
   stderr: string;
 }
 
+/** Peak resident set (VmHWM) of a live process, in MiB (NaN when /proc does not say). */
+export function peakRssMiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m?.[1] ? Number(m[1]) / 1024 : Number.NaN;
+}
+
 /**
  * The Node options a program's first line gives it (`#!/usr/bin/env -S node --opt ...`):
  * the daemons run here as the installed command runs them.

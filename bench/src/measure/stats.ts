@@ -18,11 +18,8 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ seconds: numbe
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, value };
 }
 
-/** Peak resident set (VmHWM) of a live process, in MiB. */
-export function peakRssMiB(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m?.[1] ? Number(m[1]) / 1024 : Number.NaN;
-}
+/** Peak resident set (VmHWM) of a live process, in MiB: the end-to-end tests' too. */
+export { peakRssMiB } from '@burrow/test/harness/processes';
 
 /**
  * Bytes a process has asked read()/pread() for (`rchar`, page cache hits included,

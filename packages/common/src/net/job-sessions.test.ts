@@ -4,6 +4,7 @@ import { BurrowError } from '../errors/index.js';
 import type { Channel } from './channel.js';
 import type { RetryClock } from './connect-retry.js';
 import { SessionRegistry } from './job-sessions.js';
+import { derivePsk } from './psk.js';
 
 /** A clock that moves only when the test says: sleepers wake once it has moved past their time. */
 function manualClock(): RetryClock & { advance: (ms: number) => Promise<void>; sleepers: number } {
@@ -66,4 +67,18 @@ test('a claimed or withdrawn session stops waiting: no timeout fires later', asy
   assert.ok(sessions.pskFor({ role: 'job', name: '1' }));
   await clock.advance(1);
   await assert.rejects(again.client, /within 1 s \(SD Connect Timeout\)/);
+});
+
+test('withdrawing a claimed session leaves a later session of the same job waiting', async () => {
+  const sessions = new SessionRegistry({ ...WAIT, claimTimeoutMs: 1000, clock: manualClock() });
+  const first = sessions.open(3, Buffer.alloc(32, 1));
+  sessions.claim({ peer: { role: 'job', name: '3' } } as unknown as Channel);
+  await first.client;
+  // A passive client's next read session: another Storage daemon, another token.
+  const next = sessions.open(3, Buffer.alloc(32, 2));
+  first.cancel();
+  const peer = { role: 'job', name: '3' } as const;
+  assert.deepEqual(sessions.pskFor(peer), derivePsk(Buffer.alloc(32, 2), peer), 'the first session\'s cancel withdrew the next one\'s token');
+  next.cancel();
+  assert.equal(sessions.pskFor(peer), undefined);
 });

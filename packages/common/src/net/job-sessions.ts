@@ -71,7 +71,8 @@ export class SessionRegistry {
       client,
       cancel: () => {
         const p = this.pending.get(key);
-        if (!p) return;
+        // Claimed already, or a later session of the same job waits (a passive client's next read session).
+        if (p?.stopWaiting !== stopWaiting) return;
         p.stopWaiting.abort();
         this.pending.delete(key);
         p.fail(new BurrowError('JOB_CANCELED', `session of JobId ${jobId} withdrawn`));

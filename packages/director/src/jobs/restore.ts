@@ -4,7 +4,8 @@
  * (docs/bootstrap-format.md) — open a read session on the SD, and have the (restore)
  * client's FD fetch and write the files. When the volumes lie on several Storage
  * daemons (a Full on sd1, an Incremental on sd2), the job reads one session per SD in
- * turn, the FD going on to the next as each ends (storage-choice.ts readingParts).
+ * turn, the FD going on to the next as each ends (storage-choice.ts readingParts); for
+ * a passive client each SD in turn connects to the FD, as the first does.
  * The rest of the job's life is the template's (lifecycle.ts).
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -124,10 +125,6 @@ async function openRestore(ctx: JobContext, peers: Peers, run: RestoreRun): Prom
   log.info(`Restoring ${files} files from ${volumes.length} volume(s): ${volumes.join(', ')}`);
   if (plan.regexWhere) log.info(`Names rewritten by RegexWhere ${plan.regexWhere}`);
   if (plan.owner) log.info(`A user's own restore: everything restored belongs to uid ${plan.owner.uid}`);
-  // A passive client is reached by one Storage daemon for the job's one session.
-  if (parts.length > 1 && plan.restoreClient.passive) {
-    throw new BurrowError('BAD_REQUEST', `the files chosen lie on ${parts.length} read sessions of several Storage daemons, but Client "${plan.restoreClient.name}" is passive (the Storage daemon connects to it once): restore each part on its own`);
-  }
   const session = await openPart(ctx, peers, first);
   const fd = peers.fd = await openClient(env, plan.restoreClient, signal, retryNotice(ctx));
   await fd.send('fdRestore', {
@@ -208,7 +205,10 @@ async function readParts(ctx: JobContext, peers: Peers, { parts, session, fd, re
     try {
       const opened = await openPart(ctx, peers, next);
       ({ sd, wait } = opened);
-      await fd.send('fdReadNext', { jobId: id.jobId, sdAddress: dataChannel(restoreClient, next.storage).storageAddress, sdPort: next.storage.port, token: opened.token });
+      const channel = dataChannel(restoreClient, next.storage);
+      await fd.send('fdReadNext', { jobId: id.jobId, sdAddress: channel.storageAddress, sdPort: next.storage.port, token: opened.token });
+      // A passive client: this part's Storage daemon connects to it, with this session's token.
+      await connectStorageIfPassive(restoreClient, channel.clientAddress, sd);
     } catch (err) {
       await fd.send('cancel', { jobId: id.jobId }).catch(() => undefined);
       throw err;

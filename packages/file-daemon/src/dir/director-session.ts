@@ -94,7 +94,8 @@ async function serveOrder(first: Message, job: { ctx: ClientContext; director: C
       return;
     case 'fdRestore':
       await runJob({ ...job, live, type: 'restore', jobId: first.body.jobId, jobName: first.body.jobName, kind: 'Restore', scripts: first.body.scripts, bandwidth: Number(first.body.maximumBandwidth) }, (signal, reporter, fromDirector, bandwidth) =>
-        runRestoreJob(first.body, { signal, reporter, fromDirector, live, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread, passive, heartbeatMs: ctx.heartbeatMs, sdConnectTimeoutMs: ctx.sdConnectTimeoutMs, bandwidth }));
+        runRestoreJob(first.body, { signal, reporter, fromDirector, live,
+          passive: passive && { first: passive, open: (token) => ctx.passiveSessions.open(first.body.jobId, token) }, commandRefusal: (command) => refusal(command, ctx.scriptPolicy, ctx.name), dataTls: ctx.dataTls, digestThread: ctx.digestThread, heartbeatMs: ctx.heartbeatMs, sdConnectTimeoutMs: ctx.sdConnectTimeoutMs, bandwidth }));
       return;
     case 'fdVerify': {
       const order = first.body;

@@ -2,6 +2,8 @@
  * A restore on the client: records from the SD's read sessions, written by one
  * RestoreWriter. The files chosen may lie on several Storage daemons: the Director then
  * opens one read session on each in turn, and the client reads them one after the other.
+ * A passive client (Passive = yes) connects to none of them: each next session's Storage
+ * daemon connects to it, proving the token that came with the Director's word for it.
  */
 import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import { BurrowError } from '@burrow/common/errors/index';
@@ -32,8 +34,8 @@ export interface RestoreJobContext {
   dataTls: boolean;
   /** The daemon's digest thread, for large files. */
   digestThread: DigestThread;
-  /** A passive client's session, which the Storage daemon connects to (storage-link.ts). */
-  passive?: OpenedSession;
+  /** A passive client's sessions, which the Storage daemons connect to (storage-link.ts). */
+  passive?: PassiveSessions;
   /** The FileDaemon resource's Heartbeat Interval, in ms. */
   heartbeatMs: number;
   /** The FileDaemon resource's SD Connect Timeout, in ms. */
@@ -44,6 +46,12 @@ export interface RestoreJobContext {
   fromDirector: () => Promise<Message>;
   /** Where status client reads how far the restore got. */
   live: LiveProgress;
+}
+
+/** A passive client's read sessions: the first opened with the order, each next one with the token of its own. */
+export interface PassiveSessions {
+  readonly first: OpenedSession;
+  open(token: Buffer): OpenedSession;
 }
 
 export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobContext): Promise<burrow.IFdJobEnd> {
@@ -70,13 +78,18 @@ export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobC
     rewrites: order.regexWhere ? parseRegexWhere(order.regexWhere) : undefined,
   });
   c.live.sample = () => writer.progress();
-  const link: DataLink = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), passive: c.passive, heartbeatMs: c.heartbeatMs, connectTimeoutMs: c.sdConnectTimeoutMs, bandwidth: c.bandwidth };
+  const link: DataLink = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), heartbeatMs: c.heartbeatMs, connectTimeoutMs: c.sdConnectTimeoutMs, bandwidth: c.bandwidth };
   let wireBytes = 0;
   try {
     const sessions = Math.max(1, order.readSessions);
     for (let i = 0; i < sessions; i++) {
       const address = i === 0 ? order : await nextSession(c.fromDirector, jobId);
-      wireBytes += await readFrom({ jobId, sdAddress: address.sdAddress, sdPort: address.sdPort, token: address.token }, writer, link);
+      const passive = i === 0 ? c.passive?.first : c.passive?.open(Buffer.from(address.token));
+      try {
+        wireBytes += await readFrom({ jobId, sdAddress: address.sdAddress, sdPort: address.sdPort, token: address.token }, writer, { ...link, passive });
+      } finally {
+        if (i > 0) passive?.cancel();
+      }
     }
   } catch (err) {
     writer.abandon();

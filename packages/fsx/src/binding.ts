@@ -13,6 +13,8 @@ export interface Binding {
   mknodat(dirfd: number, name: Buffer, mode: number, major: number, minor: number): void;
   readlinkat(dirfd: number, name: Buffer): Buffer;
   fstatat(dirfd: number, name: Buffer, flags: number): bigint[];
+  /** With missingOk = 1: null when the name does not exist (no thrown ENOENT). */
+  fstatat(dirfd: number, name: Buffer, flags: number, missingOk: 1): bigint[] | null;
   fchownat(dirfd: number, name: Buffer, uid: number, gid: number, flags: number): void;
   fchmodat(dirfd: number, name: Buffer, mode: number): void;
   utimensat(dirfd: number, name: Buffer, asec: number, ansec: number, msec: number, mnsec: number, flags: number): void;

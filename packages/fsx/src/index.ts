@@ -77,6 +77,22 @@ export function statAt(dir: Fd, name: Buffer, follow = false): EntryStat {
   return toStat(b.fstatat(dir, name, follow ? 0 : K.AT_SYMLINK_NOFOLLOW));
 }
 
+/**
+ * statAt, or null when nothing is at `name` (other errors still throw). For the
+ * restore's "is anything in the way?", whose answer is usually no: a thrown ENOENT
+ * costs far more than the system call.
+ */
+export function statAtOrNull(dir: Fd, name: Buffer): EntryStat | null {
+  try {
+    const v = b.fstatat(dir, name, K.AT_SYMLINK_NOFOLLOW, 1);
+    return v === null ? null : toStat(v);
+  } catch (err) {
+    // an addon built before missingOk ignores it and throws: same answer, slower
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
 /** Stats an open descriptor. */
 export function statFd(fd: Fd): EntryStat {
   return toStat(b.fstatat(fd, EMPTY, 0));

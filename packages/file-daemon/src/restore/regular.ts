@@ -6,7 +6,7 @@
  */
 import { constants, ftruncate, read, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { closeFd, openAt, openDirAt, renameAt, unlinkAt, type Fd } from '@burrow/fsx';
+import { closeFd, openAt, renameAt, unlinkAt, type Fd } from '@burrow/fsx';
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import { readDataPayload } from '../backup/index.js';
@@ -59,7 +59,12 @@ export class PendingFile {
    * read back once to check it.
    */
   private constructor(
-    /** Its own descriptor of the directory the file goes in. */
+    /**
+     * The directory the file goes in, borrowed from the restore target, not owned: the
+     * writer commits or abandons a file before it resolves the next file's directory
+     * (which may close this one). Opening a descriptor of its own per file cost a
+     * restore of many small files about 5% of its CPU.
+     */
     private readonly dir: Fd,
     private readonly fd: Fd,
     private readonly tmpName: Buffer,
@@ -71,21 +76,18 @@ export class PendingFile {
     this.hash = digest.hashers.stream(digest.guess, Number(attrs.size)) ?? null;
   }
 
-  /** Creates `tmpName` in the open directory `parent`, to become `finalName` there on commit. */
+  /**
+   * Creates `tmpName` in the open directory `parent`, to become `finalName` there on
+   * commit; `parent` must stay open until then (see `dir`).
+   */
   static create(
     parent: Fd,
     names: { readonly tmp: Buffer; readonly final: Buffer },
     attrs: burrow.FileAttributes,
     digest: DigestGuess,
   ): PendingFile {
-    const dir = openDirAt(parent, Buffer.from('.'));
-    try {
-      const fd = openAt(dir, names.tmp, CREATE_FLAGS, 0o600);
-      return new PendingFile(dir, fd, names.tmp, names.final, attrs, digest);
-    } catch (err) {
-      closeFd(dir);
-      throw err;
-    }
+    const fd = openAt(parent, names.tmp, CREATE_FLAGS, 0o600);
+    return new PendingFile(parent, fd, names.tmp, names.final, attrs, digest);
   }
 
   /** Writes one data payload (raw or compressed) at its offset; returns the file bytes written. */
@@ -141,7 +143,7 @@ export class PendingFile {
     this.dropHash(); // not asked for (no DIGEST record, or data missing): forget it
     const warnings = applyAt(this.fd, SELF, this.attrs, false);
     renameAt(this.dir, this.tmpName, this.dir, this.finalName);
-    this.closeBoth();
+    this.close();
     return { error, warnings };
   }
 
@@ -176,11 +178,10 @@ export class PendingFile {
     this.hash = null;
   }
 
-  private closeBoth(): void {
+  private close(): void {
     if (!this.open) return;
     this.open = false;
     closeFd(this.fd);
-    closeFd(this.dir);
   }
 
   /** Drops the temporary file after a failure (or does nothing once committed). */
@@ -192,6 +193,6 @@ export class PendingFile {
     } catch {
       // Already gone: nothing more to tidy.
     }
-    this.closeBoth();
+    this.close();
   }
 }

@@ -5,9 +5,9 @@
  * first, so their contents could still be written and their times are not touched
  * afterwards. Per-file problems go to onFileIssue; the job decides what they mean.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { closeFd, kindOf, openAt, statAt, type EntryStat, type Fd } from '@burrow/fsx';
+import { closeFd, kindOf, openAt, statAt, statAtOrNull, type EntryStat, type Fd } from '@burrow/fsx';
 import { BurrowError, describeError, toBurrowError } from '@burrow/common/errors/index';
 import { burrow, isDataStream } from '@burrow/common/proto/index';
 import type { FileIssueHandler, FileRecord } from '../backup/index.js';
@@ -78,14 +78,6 @@ function detached(t: ResolvedPath, attrs: Attrs): DirToFinish {
 /** where=/ restores to the original places, as no where= does. */
 const ROOT = Buffer.from('/');
 
-function statOrNull(dir: Fd, name: Buffer): EntryStat | null {
-  try {
-    return statAt(dir, name);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
 
 export class RestoreWriter {
   private readonly totals: RestoreTotals = { files: 0, bytes: 0, errors: 0 };
@@ -222,7 +214,7 @@ export class RestoreWriter {
   private createEntry(index: number, t: ResolvedPath, attrs: Attrs): boolean {
     const dir = this.target.parentOf(t, (d) => this.made.add(d.path.toString('latin1')));
     if (attrs.type === T.FT_DIRECTORY) return this.createDirectory(dir, t, attrs);
-    const existing = statOrNull(dir, t.name);
+    const existing = statAtOrNull(dir, t.name);
     if (existing !== null && this.o.owner) checkOwnEntry(existing, this.o.owner, t.path);
     if (existing !== null && kindOf(existing.mode) === 'directory') {
       throw new BurrowError('FILE_ACCESS', 'a directory is in the way');
@@ -231,7 +223,9 @@ export class RestoreWriter {
       this.report(t.path, 'info', `exists; not replaced (replace=${this.o.replace})`);
       return false;
     }
-    const place = { dir, tmp: Buffer.from(`.burrow-restore-${index}-${randomBytes(6).toString('hex')}`), name: t.name };
+    // Unguessable, so nobody can plant the temporary name first (it is opened O_EXCL
+    // anyway); randomUUID draws from a cached pool, randomBytes asked the kernel per file.
+    const place = { dir, tmp: Buffer.from(`.burrow-restore-${index}-${randomUUID()}`), name: t.name };
     if (attrs.nlink > 1) this.linkTargets.set(index, t);
     if (attrs.withData && existing !== null && this.intoExisting(dir, t, attrs, existing)) return true;
     if (attrs.type === T.FT_REGULAR || attrs.withData) {
@@ -298,7 +292,7 @@ export class RestoreWriter {
 
   private createDirectory(dir: Fd, t: ResolvedPath, attrs: Attrs): boolean {
     const key = t.path.toString('latin1');
-    const existing = t.depth === 0 ? statAt(dir, SELF) : statOrNull(dir, t.name);
+    const existing = t.depth === 0 ? statAt(dir, SELF) : statAtOrNull(dir, t.name);
     // A user's restore never changes the location itself: it may be a shared directory that is only writable to them.
     if (this.o.owner && t.depth === 0) return false;
     if (existing !== null && this.o.owner) checkOwnEntry(existing, this.o.owner, t.path);

@@ -2,7 +2,8 @@
  * One damaged block that holds the end of one file and the start of the next (issue
  * 14's first fault): the restore must name both files in the job log (the second is
  * known on the volume only by its file index; the Director names it from its catalog),
- * restore nothing wrong without an error, and restore every other file whole.
+ * restore nothing wrong without an error, and restore every other file whole. With one
+ * flipped bit only, the block is repaired from its CRC and nothing is lost.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,8 +28,8 @@ function attributesAddr(volumes: string, volume: string, name: string): number {
   return addr;
 }
 
-/** Flips a run of bytes in the middle of the payload of the block at `addr`. */
-function damageBlock(path: string, addr: number): void {
+/** Flips a run of bytes (or one bit) in the middle of the payload of the block at `addr`. */
+function damageBlock(path: string, addr: number, oneBit = false): void {
   const fd = openSync(path, 'r+');
   try {
     const header = Buffer.alloc(HEADER);
@@ -36,9 +37,9 @@ function damageBlock(path: string, addr: number): void {
     assert.equal(header.toString('latin1', 0, 4), 'BRWB', `no block at ${addr}`);
     const payload = header.readUInt32BE(16);
     const at = addr + HEADER + Math.floor(payload / 2);
-    const bytes = Buffer.alloc(64);
+    const bytes = Buffer.alloc(oneBit ? 1 : 64);
     readSync(fd, bytes, 0, bytes.length, at);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = (bytes[i] ?? 0) ^ 0xff;
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (bytes[i] ?? 0) ^ (oneBit ? 0x04 : 0xff);
     writeSync(fd, bytes, 0, bytes.length, at);
   } finally {
     closeSync(fd);
@@ -92,4 +93,36 @@ describe('a damaged block holding the end of one file and the start of the next'
       }
     });
   }
+});
+
+describe('one flipped bit in that block', () => {
+  let src = '';
+  let burrow: Burrow;
+  let jobId = 0;
+
+  before(async () => {
+    src = mkdtempSync(join(tmpdir(), 'burrow-src-'));
+    writeFileSync(join(src, 'a.bin'), randomBytes(1536 * 1024));
+    writeFileSync(join(src, 'a2.txt'), 'alpha two\n');
+    writeFileSync(join(src, 'b.bin'), randomBytes(1536 * 1024));
+    burrow = await Burrow.start({ include: [src], labelFormat: 'Bit-' });
+    jobId = await assertBackupOk(burrow);
+    damageBlock(join(burrow.volumes, 'Bit-0001'), attributesAddr(burrow.volumes, 'Bit-0001', 'b.bin'), true);
+  });
+  after(async () => {
+    await burrow?.stop();
+    rmSync(src, { recursive: true, force: true });
+  });
+
+  it('is undone from the block\'s CRC: every file restored exactly, the repair in the job log, bls clean', async () => {
+    const where = join(burrow.dir, 'restored');
+    const r = await burrow.console([`restore client=test-fd jobid=${jobId} all yes where=${where}`, 'wait', 'messages']);
+    assert.match(r.stdout, /Termination:\s+Restore OK -- with warnings\n/, r.stdout);
+    assert.match(r.stdout, /Warning: damaged block on Volume at address \d+, repaired: volume Bit-0001: block at \d+: one flipped bit corrected \(bit 2 of payload byte \d+\)/, r.stdout);
+    for (const name of ['a.bin', 'a2.txt', 'b.bin']) {
+      assert.equal(sha256File(join(where, src, name)), sha256File(join(src, name)), name);
+    }
+    const bls = execFileSync(process.execPath, [BIN.bls, '-V', 'Bit-0001', burrow.volumes], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.match(bls, /b\.bin/);
+  });
 });

@@ -96,7 +96,7 @@ export class VolumeScan {
       default: {
         const problem = readProblem(item);
         if (problem === undefined) return;
-        if (item.kind !== 'unfinished') this.totals.problems++;
+        if (item.kind !== 'unfinished' && problem.severity === 'error') this.totals.problems++;
         this.o.say(problem.file ? `JobId ${problem.file.sessionId} FileIndex ${problem.file.fileIndex}: ${problem.text}` : problem.text);
       }
     }

@@ -23,8 +23,11 @@ export interface ExtractOptions {
   writer: RecordWriter;
   /** Which files to restore (-i, -e); every file when absent. */
   selection?: NameSelection;
-  /** Data lost on a volume, and whose when the volume knows (a session and file index). */
-  onProblem: (text: string, file?: FileRef) => void;
+  /**
+   * Data lost on a volume (an error), and whose when the volume knows (a session and
+   * file index); or damage undone with nothing lost (a warning).
+   */
+  onProblem: (text: string, file: FileRef | undefined, severity: 'error' | 'warning') => void;
   /** Each file selected, with its session (for -v). */
   onFile?: (path: Buffer, sessionId: number) => void;
   signal: AbortSignal;
@@ -33,15 +36,15 @@ export interface ExtractOptions {
 export interface ExtractTotals {
   /** Files whose attributes were read and selected. */
   selected: number;
-  /** Problems reported through onProblem. */
+  /** Errors reported through onProblem (warnings not counted). */
   problems: number;
 }
 
 export async function extractSessions(o: ExtractOptions): Promise<ExtractTotals> {
   const totals: ExtractTotals = { selected: 0, problems: 0 };
-  const problem = (text: string, file?: FileRef): void => {
-    totals.problems++;
-    o.onProblem(text, file);
+  const problem = (text: string, file?: FileRef, severity: 'error' | 'warning' = 'error'): void => {
+    if (severity === 'error') totals.problems++;
+    o.onProblem(text, file, severity);
   };
   for (const part of o.parts) {
     const wanted = new WantedFiles(part);
@@ -59,7 +62,7 @@ export async function extractSessions(o: ExtractOptions): Promise<ExtractTotals>
       }
       if (item.kind !== 'record') {
         const p = readProblem(item);
-        if (p !== undefined) problem(p.text, p.file);
+        if (p !== undefined) problem(p.text, p.file, p.severity);
         continue;
       }
       highest = Math.max(highest, item.fileIndex);

@@ -92,7 +92,7 @@ async function run(r: Request, signal: AbortSignal): Promise<number> {
   try {
     extracted = await extractSessions({
       parts, open, writer, selection: r.selection, signal,
-      onProblem: (text, file) => say(`Error: ${byNumber(file)}${text}`),
+      onProblem: (text, file, severity) => say(`${severity === 'error' ? 'Error' : 'Warning'}: ${byNumber(file)}${text}`),
       onFile: r.verbose ? (path) => process.stdout.write(`${displayPath(path)}\n`) : undefined,
     });
   } catch (err) {

@@ -137,7 +137,8 @@ export interface AppendVolume {
 }
 
 export type BlockRead =
-  | { kind: 'block'; addr: BlockAddress; nextAddr: BlockAddress; header: BlockHeader; payload: Buffer }
+  /** `repaired`: one flipped bit was found and undone (volume/block.ts checkBlock), said for the job log. */
+  | { kind: 'block'; addr: BlockAddress; nextAddr: BlockAddress; header: BlockHeader; payload: Buffer; repaired?: string | undefined }
   /** The bytes at addr are not a valid block (bad magic, version, length or CRC). */
   | { kind: 'corrupt'; addr: BlockAddress; problem: string }
   /** The volume ends inside the block at addr: a writer died, the readable data ends here. */

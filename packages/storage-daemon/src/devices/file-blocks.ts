@@ -7,7 +7,7 @@
  */
 import type { ByteHandle } from './volume-store.js';
 import {
-  BLOCK_HEADER_SIZE, BLOCK_MAGIC_BYTES, MAX_BLOCK_PAYLOAD, parseBlockHeader, verifyBlock,
+  BLOCK_HEADER_SIZE, BLOCK_MAGIC_BYTES, MAX_BLOCK_PAYLOAD, checkBlock, parseBlockHeader, verifyBlock,
 } from '../volume/block.js';
 import type { BlockRead } from './drive.js';
 
@@ -37,9 +37,10 @@ async function readAt(fh: ByteHandle, length: number, pos: number): Promise<Buff
  * read (the bytes past a smaller block are simply not used); a larger block takes a
  * second read for the rest. A reader passes the size of the blocks it has been
  * reading, so a volume of 1 MiB blocks takes one read a block and one of 64 KiB blocks
- * is not read sixteen times over.
+ * is not read sixteen times over. `repairOneBit`: a CRC mismatch that one flipped bit
+ * explains is undone (volume/block.ts checkBlock); off where the address is a guess.
  */
-export async function readBlockAt(fh: ByteHandle, addr: number, expect = SMALL_BLOCK_BYTES): Promise<BlockRead> {
+export async function readBlockAt(fh: ByteHandle, addr: number, expect = SMALL_BLOCK_BYTES, repairOneBit = true): Promise<BlockRead> {
   const first = await readAt(fh, expect, addr);
   if (first.length === 0) return { kind: 'end', addr };
   if (first.length < BLOCK_HEADER_SIZE) {
@@ -57,8 +58,12 @@ export async function readBlockAt(fh: ByteHandle, addr: number, expect = SMALL_B
   if (payload.length < payloadLength) {
     return { kind: 'truncated', addr, problem: `volume ends ${payload.length} of ${payloadLength} payload bytes into a block` };
   }
-  if (!verifyBlock(head, payload)) return { kind: 'corrupt', addr, problem: 'CRC mismatch' };
-  return { kind: 'block', addr, nextAddr: addr + end, header: parsed.header, payload };
+  if (!repairOneBit) {
+    return verifyBlock(head, payload) ? { kind: 'block', addr, nextAddr: addr + end, header: parsed.header, payload } : { kind: 'corrupt', addr, problem: 'CRC mismatch' };
+  }
+  const checked = checkBlock(head, payload);
+  if (!checked.ok) return { kind: 'corrupt', addr, problem: checked.problem };
+  return { kind: 'block', addr, nextAddr: addr + end, header: checked.header, payload, repaired: checked.repaired };
 }
 
 /** The first offset after `addr` where a whole block verifies, or null. */
@@ -72,7 +77,9 @@ export async function findNextBlock(fh: ByteHandle, addr: number, signal?: Abort
     let at = chunk.indexOf(BLOCK_MAGIC_BYTES);
     while (at >= 0) {
       const candidate = chunkStart + at;
-      if ((await readBlockAt(fh, candidate)).kind === 'block') return candidate;
+      // Strictly: a magic found by searching may be a chance one in data, not a block
+      // whose damage to undo (the reader reads it again from here, and may repair then).
+      if ((await readBlockAt(fh, candidate, SMALL_BLOCK_BYTES, false)).kind === 'block') return candidate;
       at = chunk.indexOf(BLOCK_MAGIC_BYTES, at + 1);
     }
     if (chunk.length < SCAN_CHUNK) return null;

@@ -25,9 +25,9 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
   let problems = 0;
   let files = 0;
   // `file`: the file a line is about, which the volume knows only by number; the Director names it.
-  const report = (text: string, file?: FileRef): Promise<void> => {
-    problems++;
-    return director.send('jobMessage', { jobId, level: 'error', text, ...file });
+  const report = (text: string, file?: FileRef, level: 'error' | 'warning' = 'error'): Promise<void> => {
+    if (level === 'error') problems++;
+    return director.send('jobMessage', { jobId, level, text, ...file });
   };
   const running = s.ctx.running.get(jobId);
   if (running) running.progress = () => ({ files, bytes });
@@ -59,7 +59,7 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
           break;
         default: {
           const problem = readProblem(item);
-          if (problem !== undefined) await report(problem.text, problem.file);
+          if (problem !== undefined) await report(problem.text, problem.file, problem.severity);
         }
       }
     }

@@ -65,6 +65,7 @@ function render(item: VolumeItem, jobsOnly: boolean): string | undefined {
         : `  JobId=${item.sessionId} FileIndex=${item.fileIndex} not finished: the job ended with status ${item.status} while writing it (${item.bytes} bytes here)`;
     case 'error':
     case 'truncated':
+    case 'repaired':
     case 'block':
       return undefined;
   }
@@ -118,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
   let damaged = false;
   try {
     for await (const item of items) {
-      if (item.kind === 'error' || item.kind === 'truncated') {
+      if (item.kind === 'error' || item.kind === 'truncated' || item.kind === 'repaired') {
         if (item.kind === 'error') damaged = true;
         process.stderr.write(`bls: ${item.message}\n`);
         continue;

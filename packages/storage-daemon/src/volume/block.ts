@@ -6,6 +6,7 @@
  */
 import { crc32c } from '@node-rs/crc32';
 import { BurrowError } from '@burrow/common/errors/index';
+import { locateFlippedBit } from './bit-repair.js';
 
 /** `BRWB`, the first four bytes of every block. */
 export const BLOCK_MAGIC = 0x42525742;
@@ -125,6 +126,43 @@ export function parseBlockHeader(buf: Buffer): HeaderParse {
 export function verifyBlock(headerBytes: Buffer, payload: Buffer): boolean {
   if (headerBytes.length < BLOCK_HEADER_SIZE) return false;
   return blockCrc(headerBytes.subarray(0, CRC_OFFSET), payload) === headerBytes.readUInt32BE(CRC_OFFSET);
+}
+
+export type BlockCheck =
+  | { ok: true; header: BlockHeader; repaired?: string }
+  | { ok: false; problem: string };
+
+/**
+ * Verifies a block whose header parsed and whose payload is all there, as a reader
+ * takes it from a volume. A CRC mismatch that one flipped bit explains is undone in
+ * place (in `head` or `payload`; bit-repair.ts says how) and said in `repaired`: one
+ * bad bit on the medium then costs nothing. Anything else is a CRC mismatch.
+ */
+export function checkBlock(head: Buffer, payload: Buffer): BlockCheck {
+  const stored = head.readUInt32BE(CRC_OFFSET);
+  const computed = blockCrc(head.subarray(0, CRC_OFFSET), payload);
+  const parsedAgain = (): HeaderParse => parseBlockHeader(head);
+  if (computed === stored) {
+    const parsed = parsedAgain();
+    return parsed.ok ? { ok: true, header: parsed.header } : parsed;
+  }
+  const flipped = locateFlippedBit((stored ^ computed) >>> 0, CRC_OFFSET + payload.length);
+  if (flipped === null) return { ok: false, problem: 'CRC mismatch' };
+  let repaired: string;
+  if (flipped.where === 'crc') {
+    head.writeUInt32BE(computed, CRC_OFFSET);
+    repaired = 'one flipped bit in the block\'s CRC; the data is intact';
+  } else {
+    const inHeader = flipped.byte < CRC_OFFSET;
+    const bytes = inHeader ? head : payload;
+    const at = inHeader ? flipped.byte : flipped.byte - CRC_OFFSET;
+    bytes[at] = (bytes[at] ?? 0) ^ (1 << flipped.bit);
+    repaired = `one flipped bit corrected (bit ${flipped.bit} of ${inHeader ? 'header' : 'payload'} byte ${at})`;
+  }
+  const parsed = parsedAgain();
+  // A "repair" that changes the length the payload was read by is a coincidence, not one bit.
+  if (!parsed.ok || parsed.header.payloadLength !== payload.length || !verifyBlock(head, payload)) return { ok: false, problem: 'CRC mismatch' };
+  return { ok: true, header: parsed.header, repaired };
 }
 
 /** Decodes a whole block held in `buf` (header and payload), verifying everything. */

@@ -36,6 +36,30 @@ test('a corrupt middle block is reported and reading resumes at the next good bl
   assert.equal(itemsOfKind(items, 'session-end').length, 1);
 });
 
+test('one flipped bit in a block is undone and said, and costs no file', async (t) => {
+  const { drive, dir, cleanup } = await tempDrive();
+  t.after(cleanup);
+  const written = await writeSession(drive, 'V', 1, files(12));
+  const victim = written.fileStarts.get(6)!.addr;
+  const fh = await open(join(dir, 'V'), 'r+');
+  const byte = Buffer.alloc(1);
+  await fh.read(byte, 0, 1, victim + 40);
+  await fh.write(Buffer.from([byte[0]! ^ 0x10]), 0, 1, victim + 40);
+  await fh.close();
+
+  const vol = await openForRead(drive, 'V');
+  t.after(() => vol.close());
+  const items = await collectVolume(vol);
+  assert.deepEqual(itemsOfKind(items, 'error'), []);
+  const repaired = itemsOfKind(items, 'repaired');
+  assert.equal(repaired.length, 1);
+  assert.equal(repaired[0]?.addr, victim);
+  assert.match(repaired[0]?.message ?? '', /one flipped bit corrected \(bit 4 of payload byte 8\)/);
+  const data = itemsOfKind(items, 'record').filter((r) => r.stream === 2);
+  assert.deepEqual(data.map((r) => r.fileIndex), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  for (const r of data) assert.deepEqual(r.data.subarray(8), patternBytes(400 + r.fileIndex, r.fileIndex));
+});
+
 test('seeking to a file\'s recorded address reads that file directly, and stops past the wanted ones', async (t) => {
   const { drive, cleanup } = await tempDrive();
   t.after(cleanup);

@@ -36,6 +36,8 @@ export type VolumeItem =
    * status) says so. What the job left is read clean; this record is not restorable.
    */
   | ({ kind: 'unfinished'; status: string; labelAddr: BlockAddress } & PendingRecord)
+  /** A block with one flipped bit, undone (volume/block.ts checkBlock): nothing lost, the medium is suspect. */
+  | { kind: 'repaired'; addr: BlockAddress; message: string }
   /** The volume ends inside a block: the readable data ends at addr. */
   | { kind: 'truncated'; addr: BlockAddress; message: string }
   /**
@@ -107,6 +109,7 @@ export async function* readVolume(volume: ReadVolume, opts: ReadVolumeOptions = 
     const { header } = read;
     if (readsOn(ctx, header, read.payload)) volume.readAhead?.(addr);
     if (header.sessionId !== 0 && opts.sessionId !== undefined && header.sessionId !== opts.sessionId) continue;
+    if (read.repaired !== undefined) yield { kind: 'repaired', addr: read.addr, message: `volume ${volume.volumeName}: block at ${read.addr}: ${read.repaired}` };
     if (opts.reportBlocks === true) yield blockItem(read.addr, header, read.payload);
     let stop = false;
     for (const item of isLabelBlock(header) ? labelItems(ctx, header, read) : dataItems(ctx, header, read)) {

@@ -120,8 +120,17 @@ export class WantedFiles {
   }
 }
 
-/** What a reader tells about an item that is not a record or a label: where data was lost, and whose. */
-export function readProblem(item: VolumeItem): { text: string; file?: FileRef } | undefined {
+/**
+ * What a reader tells about an item that is not a record or a label: where data was
+ * lost, and whose (an error), or where damage was undone (a warning: nothing lost).
+ */
+export function readProblem(item: VolumeItem): { text: string; file?: FileRef; severity: 'error' | 'warning' } | undefined {
+  const problem = readError(item);
+  if (problem !== undefined) return { ...problem, severity: 'error' };
+  return item.kind === 'repaired' ? { text: `damaged block on Volume at address ${item.addr}, repaired: ${item.message}`, severity: 'warning' } : undefined;
+}
+
+function readError(item: VolumeItem): { text: string; file?: FileRef } | undefined {
   switch (item.kind) {
     case 'error':
       return { text: `damaged data on Volume at address ${item.addr}: ${item.message}`, file: item.file };

@@ -4,7 +4,7 @@
  * search through records, and a raw tape's failure in an administrator's words.
  */
 import { BurrowError } from '@burrow/common/errors/index';
-import { BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD, parseBlockHeader, verifyBlock } from '../../volume/block.js';
+import { BLOCK_HEADER_SIZE, MAX_BLOCK_PAYLOAD, checkBlock, parseBlockHeader } from '../../volume/block.js';
 import type { BlockRead } from '../drive.js';
 import { isTapeError, type RawTape } from './raw-tape.js';
 import type { TapeHead } from './tape-head.js';
@@ -34,8 +34,9 @@ export function blockOfRecord(record: Buffer, addr: number, nextAddr: number): B
   const end = BLOCK_HEADER_SIZE + parsed.header.payloadLength;
   if (record.length < end) return { kind: 'truncated', addr, problem: `the record holds ${record.length - BLOCK_HEADER_SIZE} of ${parsed.header.payloadLength} payload bytes` };
   const payload = record.subarray(BLOCK_HEADER_SIZE, end);
-  if (!verifyBlock(record, payload)) return { kind: 'corrupt', addr, problem: 'CRC mismatch' };
-  return { kind: 'block', addr, nextAddr, header: parsed.header, payload };
+  const checked = checkBlock(record, payload);
+  if (!checked.ok) return { kind: 'corrupt', addr, problem: checked.problem };
+  return { kind: 'block', addr, nextAddr, header: checked.header, payload, repaired: checked.repaired };
 }
 
 export function tapeFailure(printName: string, what: string, err: unknown): BurrowError {

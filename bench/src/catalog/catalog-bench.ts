@@ -7,17 +7,18 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildBootstrap, openSqliteCatalog, type Catalog } from '@burrow/director/catalog/index';
 import { syntheticBackup } from '@burrow/director/catalog/synthetic';
 import { RestoreTree } from '@burrow/director/restore-tree/tree';
 import { rangeSize } from '@burrow/common/bootstrap/bootstrap';
 import { median } from '../measure/stats.js';
 
-function withCatalog<T>(work: (catalog: Catalog) => T): T {
+async function withCatalog<T>(work: (catalog: Catalog) => T | Promise<T>): Promise<T> {
   const dir = mkdtempSync('/tmp/burrow-bench-catalog-');
   const catalog = openSqliteCatalog(join(dir, 'bench.db'));
   try {
-    return work(catalog);
+    return await work(catalog);
   } finally {
     catalog.close();
     rmSync(dir, { recursive: true, force: true });
@@ -31,24 +32,31 @@ export interface CatalogFigures {
   bigInsertRowsPerS: number;
   /** Median seconds to build the restore tree of the big job. */
   treeSeconds: number;
+  /** The longest the event loop waited while it built (the catalog reads off it), median of the runs. */
+  treeStallSeconds: number;
   /** Median seconds to mark every file of it and build the bootstrap of the marks. */
   markAllSeconds: number;
   treeFiles: number;
 }
 
-export function catalogBench(insertFiles: number, treeFiles: number, runs: number): CatalogFigures {
+export async function catalogBench(insertFiles: number, treeFiles: number, runs: number): Promise<CatalogFigures> {
   const rates: number[] = [];
   for (let r = 0; r < runs; r++) {
-    rates.push(withCatalog((c) => syntheticBackup(c, { files: insertFiles }).rowsPerSecond));
+    rates.push(await withCatalog((c) => syntheticBackup(c, { files: insertFiles }).rowsPerSecond));
   }
-  return withCatalog((c) => {
+  return withCatalog(async (c) => {
     const { jobId, rowsPerSecond: bigInsertRowsPerS } = syntheticBackup(c, { files: treeFiles });
     const times: number[] = [];
     const markTimes: number[] = [];
+    const stalls: number[] = [];
     for (let r = 0; r < runs; r++) {
+      const delay = monitorEventLoopDelay({ resolution: 1 });
+      delay.enable();
       const start = process.hrtime.bigint();
-      const tree = RestoreTree.from(c.restoreTreePages([jobId]));
+      const tree = await RestoreTree.from(c.restoreTreePages([jobId]));
       times.push(Number(process.hrtime.bigint() - start) / 1e9);
+      delay.disable();
+      stalls.push(delay.max / 1e9);
       const marked = process.hrtime.bigint();
       tree.setMark(0, true);
       const rows = [...tree.markedFiles()].map((n) => {
@@ -60,6 +68,6 @@ export function catalogBench(insertFiles: number, treeFiles: number, runs: numbe
       const wanted = bootstrap.sections.reduce((n, b) => n + rangeSize(b.fileIndexes), 0);
       if (rows.length !== treeFiles || wanted !== treeFiles) throw new Error(`restore tree holds ${rows.length} files, bootstrap ${wanted}; expected ${treeFiles}`);
     }
-    return { insertRowsPerS: median(rates), bigInsertRowsPerS, treeSeconds: median(times), markAllSeconds: median(markTimes), treeFiles };
+    return { insertRowsPerS: median(rates), bigInsertRowsPerS, treeSeconds: median(times), treeStallSeconds: median(stalls), markAllSeconds: median(markTimes), treeFiles };
   });
 }

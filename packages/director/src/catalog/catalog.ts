@@ -8,8 +8,10 @@ import type {
 /**
  * What the rest of the Director knows of the catalog (STYLE.md habit 3): job logic
  * depends on this, never on the database library, so another database can stand in.
- * Every operation is synchronous and atomic; a failure throws a BurrowError with code
- * CATALOG (or NOT_FOUND where a named row must exist) and changes nothing.
+ * Every operation is atomic and, unless it returns a Promise or an AsyncIterable (the long
+ * reads, which run off the Director's event loop), synchronous; a failure throws (or
+ * rejects with) a BurrowError with code CATALOG (or NOT_FOUND where a named row must
+ * exist) and changes nothing.
  * Units: see types.ts (epoch milliseconds, bytes, Buffers for names).
  */
 export interface Catalog {
@@ -160,20 +162,27 @@ export interface Catalog {
    * For each path, the newest version (highest job id) among `jobIds`; paths whose
    * newest version is a deleted-file row are left out. Ordered by volume (in the order
    * the volumes are first needed), then job id, then file index. Feed to buildBootstrap.
+   * Read off the caller's thread (a whole job's choice is a million rows).
    */
-  selectRestoreFiles(jobIds: readonly number[], filter?: RestoreFilter): RestoreFileRow[];
+  selectRestoreFiles(jobIds: readonly number[], filter?: RestoreFilter): Promise<RestoreFileRow[]>;
 
   /**
    * The same choice as selectRestoreFiles over every path, with what a file browser
    * shows (type, size, mtime), in pages of columns, in no particular order, for the
-   * restore tree. Consume it in one synchronous pass: no other catalog call may run
-   * until it ends. `owners`: each entry also carries its saved uid (decoded from the
-   * attributes, so asked for only by a user's console).
+   * restore tree. Long work (seconds for a million files), so it runs off the caller's
+   * thread and the pages come as the consumer takes them, a few at most ahead; other
+   * catalog calls go on meanwhile, and every page reflects the catalog as it was when
+   * the first was read. A consumer that stops early (return, break, throw) ends it.
+   * `owners`: each entry also carries its saved uid (decoded from the attributes, so
+   * asked for only by a user's console).
    */
-  restoreTreePages(jobIds: readonly number[], opts?: { owners?: boolean }): IterableIterator<TreePage>;
+  restoreTreePages(jobIds: readonly number[], opts?: { owners?: boolean }): AsyncIterable<TreePage>;
 
-  /** Every version of one path among `jobIds` (deleted-file rows too), oldest job first. */
-  fileVersions(jobIds: readonly number[], path: Buffer): FileVersion[];
+  /**
+   * Every version of one path among `jobIds` (deleted-file rows too), oldest job first;
+   * read off the caller's thread, as restore browsing's other reads.
+   */
+  fileVersions(jobIds: readonly number[], path: Buffer): Promise<FileVersion[]>;
 
   /**
    * The state a chain of jobs (Full + Differential + Incrementals) left: for each path

@@ -13,9 +13,9 @@ export { fileRow, NON_UTF8, seed, type CatalogFixture } from './conformance-fixt
  */
 
 export function catalogConformance(name: string, open: () => CatalogFixture): void {
-  const withCatalog = (fn: (c: Catalog) => void) => () => {
+  const withCatalog = (fn: (c: Catalog) => void | Promise<void>) => async () => {
     const f = open();
-    try { fn(f.catalog); } finally { f.cleanup(); }
+    try { await fn(f.catalog); } finally { f.cleanup(); }
   };
 
   describe(`Catalog conformance: ${name}`, () => {
@@ -164,7 +164,7 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       assert.equal(code(() => c.insertFiles(777, [fileRow('/x', 1, s.mediaId, 0)])), 'NOT_FOUND');
     }));
 
-    it('selects the newest version of each path for a restore, leaving deleted files out', withCatalog((c) => {
+    it('selects the newest version of each path for a restore, leaving deleted files out', withCatalog(async (c) => {
       const s = seed(c);
       const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
       const full = backup(c, s, 'F', T0);
@@ -172,20 +172,20 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
         fileRow('/etc/sub/c', 3, s.mediaId, 200), fileRow('/etcetera', 4, s.mediaId, 300), fileRow(NON_UTF8, 5, s.mediaId, 300)]);
       const inc = backup(c, s, 'I', T0 + 100);
       c.insertFiles(inc, [fileRow('/etc/b', 1, vol2, 40), { ...fileRow('/etc/a', 0, null, 0) }]);
-      const all = c.selectRestoreFiles([full, inc]);
+      const all = await c.selectRestoreFiles([full, inc]);
       assert.deepEqual(all.map((r) => [r.path.toString('latin1'), r.jobId, r.fileIndex, r.volumeName, r.addr]), [
         ['/etc/sub/c', full, 3, 'Full-0001', 200],
         ['/etcetera', full, 4, 'Full-0001', 300],
         [NON_UTF8.toString('latin1'), full, 5, 'Full-0001', 300],
         ['/etc/b', inc, 1, 'Full-0002', 40],
       ]);
-      const etc = c.selectRestoreFiles([full, inc], { paths: [Buffer.from('/etc/')] });
+      const etc = await c.selectRestoreFiles([full, inc], { paths: [Buffer.from('/etc/')] });
       assert.deepEqual(etc.map((r) => r.path.toString()), ['/etc/sub/c', '/etc/b']);
-      const one = c.selectRestoreFiles([full, inc], { paths: [NON_UTF8] });
+      const one = await c.selectRestoreFiles([full, inc], { paths: [NON_UTF8] });
       assert.ok(one.length === 1 && one[0]?.path.equals(NON_UTF8));
-      assert.deepEqual(c.selectRestoreFiles([full], { paths: [Buffer.from('/etc/a')] }).map((r) => r.addr), [100]);
-      assert.equal(c.selectRestoreFiles([full, inc], { paths: [Buffer.from('/')] }).length, 4);
-      assert.deepEqual(c.selectRestoreFiles([]), []);
+      assert.deepEqual((await c.selectRestoreFiles([full], { paths: [Buffer.from('/etc/a')] })).map((r) => r.addr), [100]);
+      assert.equal((await c.selectRestoreFiles([full, inc], { paths: [Buffer.from('/')] })).length, 4);
+      assert.deepEqual(await c.selectRestoreFiles([]), []);
     }));
 
     it('snapshots the current state of a chain for Accurate mode, with digests only when asked', withCatalog((c) => {

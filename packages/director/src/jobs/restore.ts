@@ -66,18 +66,18 @@ interface RestoreRun {
 }
 
 /** What the console chose, or else what the catalog selects now (with the targets of chosen hard links), as a bootstrap. */
-function fromCatalog(ctx: JobContext, plan: RestorePlan): Bootstrap {
+async function fromCatalog(ctx: JobContext, plan: RestorePlan): Promise<Bootstrap> {
   const { log, env: { catalog } } = ctx;
-  const chosen = plan.chosen ?? selectNow(ctx, plan);
+  const chosen = plan.chosen ?? await selectNow(ctx, plan);
   for (const p of chosen.linkTargets) log.info(`Also restoring ${displayPath(p)}: it holds the data of a chosen hard link.`);
   if (chosen.bootstrap.sections.length === 0) throw new BurrowError('NOT_FOUND', `no files selected from JobId(s) ${plan.jobIds.join(',')}`);
   return chosen.bootstrap;
 }
 
 /** The newest version of the plan's paths among its jobs, chosen when the job starts. */
-function selectNow(ctx: JobContext, plan: RestorePlan): ReturnType<typeof chooseFiles> {
+async function selectNow(ctx: JobContext, plan: RestorePlan): Promise<ReturnType<typeof chooseFiles>> {
   const { catalog } = ctx.env;
-  const rows = catalog.selectRestoreFiles(plan.jobIds, plan.paths.length ? { paths: plan.paths } : undefined);
+  const rows = await catalog.selectRestoreFiles(plan.jobIds, plan.paths.length ? { paths: plan.paths } : undefined);
   return chooseFiles(catalog, plan.jobIds, rows, rows.filter((r) => r.type === burrow.FileType.FT_HARDLINK));
 }
 
@@ -113,7 +113,7 @@ async function keepText(ctx: JobContext, plan: RestorePlan, parts: readonly Read
 async function openRestore(ctx: JobContext, peers: Peers, run: RestoreRun): Promise<Array<Promise<void>>> {
   const { env, id, log, signal } = ctx;
   const { plan, totals, reading, vars } = run;
-  const bootstrap = plan.bootstrapFile === undefined ? fromCatalog(ctx, plan) : await fromFile(ctx, plan, plan.bootstrapFile);
+  const bootstrap = plan.bootstrapFile === undefined ? await fromCatalog(ctx, plan) : await fromFile(ctx, plan, plan.bootstrapFile);
   const parts = readingParts(bootstrap, plan.storages, plan.storage);
   const first = parts[0];
   if (first === undefined) throw new BurrowError('NOT_FOUND', 'the bootstrap selects no volume');

@@ -93,7 +93,7 @@ async function openDiskVerify(ctx: JobContext, peers: Peers, run: VerifyRun): Pr
 async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): Promise<Array<Promise<void>>> {
   const { env, id, log, signal } = ctx;
   const { plan, totals, verified } = run;
-  const rows = env.catalog.selectRestoreFiles([verified?.jobId ?? 0]);
+  const rows = await env.catalog.selectRestoreFiles([verified?.jobId ?? 0]);
   if (rows.length === 0) {
     log.info(`JobId ${verified?.jobId ?? 0} saved no files: nothing to read.`);
     totals.fdStatus = 'T';

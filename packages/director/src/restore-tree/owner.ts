@@ -8,8 +8,8 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import { filterTreePage, type TreePage } from '../catalog/index.js';
 
-export function* ownedBy(pages: Iterable<TreePage>, uid: number): IterableIterator<TreePage> {
-  for (const page of pages) {
+export async function* ownedBy(pages: AsyncIterable<TreePage>, uid: number): AsyncGenerator<TreePage> {
+  for await (const page of pages) {
     // Without the decoded owners the filter would let everything through: a bug, not a user's file.
     const owners = page.uid;
     if (owners === null) throw new BurrowError('INTERNAL', 'restore tree entries lack their owner');

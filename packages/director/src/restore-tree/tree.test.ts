@@ -16,7 +16,13 @@ function row(path: string | Buffer, fileIndex: number, mediaId: number | null, t
     mtime: 1_700_000_000_000, attributes: Buffer.alloc(4) };
 }
 
-function withCatalog(work: (c: Catalog, job: (level: 'F' | 'I', rows: FileInput[]) => number) => void): void {
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+async function withCatalog(work: (c: Catalog, job: (level: 'F' | 'I', rows: FileInput[]) => number) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-tree-'));
   const c = openSqliteCatalog(join(dir, 'c.db'));
   try {
@@ -24,7 +30,7 @@ function withCatalog(work: (c: Catalog, job: (level: 'F' | 'I', rows: FileInput[
     const fileSetId = c.ensureFileSet('fs', 'd');
     const poolId = c.ensurePool({ name: 'Full' });
     const mediaId = c.createMedia({ volumeName: 'V1', poolId, mediaType: 'File' });
-    work(c, (level, rows) => {
+    await work(c, (level, rows) => {
       const jobId = c.createJob({ name: 'b', type: 'B', level, clientId, fileSetId, poolId, schedTime: 1 });
       c.insertFiles(jobId, rows.map((r) => ({ ...r, mediaId: r.fileIndex === 0 ? null : mediaId })));
       return jobId;
@@ -35,11 +41,11 @@ function withCatalog(work: (c: Catalog, job: (level: 'F' | 'I', rows: FileInput[
   }
 }
 
-test('the tree holds the newest version of each path, hides deleted files and finds names as bytes', () => {
-  withCatalog((c, job) => {
+test('the tree holds the newest version of each path, hides deleted files and finds names as bytes', async () => {
+  await withCatalog(async (c, job) => {
     const full = job('F', [row('/d', 1, 1, 2), row('/d/a.txt', 2, 1), row('/d/sub', 3, 1, 2), row('/d/sub/b.conf', 4, 1), row(NON_UTF8, 5, 1), row('/d/gone', 6, 1)]);
     const inc = job('I', [row('/d/a.txt', 1, 1, 1, 99), row('/d/gone', 0, null)]);
-    const tree = RestoreTree.from(c.restoreTreePages([full, inc]));
+    const tree = await RestoreTree.from(c.restoreTreePages([full, inc]));
     const d = tree.lookup(Buffer.from('/d'));
     assert.ok(d > 0 && tree.isDir(d));
     assert.deepEqual(Array.from(tree.childrenOf(d)).map((n) => tree.name(n).toString('latin1')), ['a.txt', 'sub', '\xfff']);
@@ -59,14 +65,14 @@ test('the tree holds the newest version of each path, hides deleted files and fi
   });
 });
 
-test("one job's tree comes from packed pages with names as bytes, old mtimes and every column intact", () => {
-  withCatalog((c, job) => {
+test("one job's tree comes from packed pages with names as bytes, old mtimes and every column intact", async () => {
+  await withCatalog(async (c, job) => {
     const odd = Buffer.from([0x2f, 0x64, 0x2f, 0xc0, 0x80, 0x2c, 0xe2, 0x82, 0xff, 0x0a]); // overlong, a comma, a cut sequence, a newline
     const rows = [row('/d', 1, 1, 2), { ...row(odd, 2, 1, 1, 2 ** 40), mtime: -86_400_123 }, row(NON_UTF8, 3, 1), row('/d/sub', 4, 1, 2), row('/d/sub/x', 5, 1)];
     const full = job('F', rows);
-    const pages = [...c.restoreTreePages([full])];
+    const pages = await collect(c.restoreTreePages([full]));
     assert.equal(pages.reduce((n, p) => n + p.count, 0), 5);
-    const tree = RestoreTree.from(pages);
+    const tree = await RestoreTree.from(pages);
     const n = tree.lookup(odd);
     assert.ok(n > 0, 'the odd name is found as the same bytes');
     assert.ok(tree.path(n).equals(odd));
@@ -85,13 +91,13 @@ function owned(path: string, fileIndex: number, uid: number, type = 1): FileInpu
   return { ...row(path, fileIndex, 1, type), attributes };
 }
 
-test("a user's tree holds only their files, and other owners' directories only on the way to them", () => {
-  withCatalog((c, job) => {
+test("a user's tree holds only their files, and other owners' directories only on the way to them", async () => {
+  await withCatalog(async (c, job) => {
     const full = job('F', [
       owned('/h', 1, 0, 2), owned('/h/u1', 2, 2001, 2), owned('/h/u1/a', 3, 2001), owned('/h/u2', 4, 2002, 2), owned('/h/u2/c', 5, 2002),
       owned('/h/shared', 6, 2002, 2), owned('/h/shared/mine', 7, 2001), owned('/h/shared/theirs', 8, 2002), owned('/h/shared/empty', 9, 2002, 2),
     ]);
-    const tree = RestoreTree.from(ownedBy(c.restoreTreePages([full], { owners: true }), 2001));
+    const tree = await RestoreTree.from(ownedBy(c.restoreTreePages([full], { owners: true }), 2001));
     tree.setMark(0, true);
     assert.deepEqual([...tree.markedFiles()].map((n) => tree.path(n).toString()).sort(), ['/h/shared/mine', '/h/u1', '/h/u1/a']);
     assert.equal(tree.lookup(Buffer.from('/h/u2')), -1, "a directory with nothing of theirs is not shown");
@@ -100,7 +106,7 @@ test("a user's tree holds only their files, and other owners' directories only o
     const shared = tree.lookup(Buffer.from('/h/shared'));
     assert.ok(shared > 0 && tree.isDir(shared), 'shown to reach their file');
     assert.equal(tree.info(shared).jobId, 0, "another owner's directory is not restored with its attributes");
-    assert.throws(() => [...ownedBy(c.restoreTreePages([full]), 2001)], /lack their owner/);
+    await assert.rejects(collect(ownedBy(c.restoreTreePages([full]), 2001)), /lack their owner/);
   });
 });
 

@@ -83,11 +83,16 @@ export class RestoreTree {
     this.c.type[0] = FT_DIRECTORY;
   }
 
-  /** Builds the tree from the catalog's pages of entries (Catalog.restoreTreePages). */
-  static from(pages: Iterable<TreePage>): RestoreTree {
+  /**
+   * Builds the tree from the catalog's pages of entries (Catalog.restoreTreePages),
+   * letting the event loop run between pages: a page is a few milliseconds of work, a
+   * million files some seconds that consoles and jobs must not wait for.
+   */
+  static async from(pages: AsyncIterable<TreePage> | Iterable<TreePage>): Promise<RestoreTree> {
     const tree = new RestoreTree();
-    for (const page of pages) {
+    for await (const page of pages) {
       for (let i = 0; i < page.count; i++) tree.add(page, i);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     tree.seal();
     return tree;

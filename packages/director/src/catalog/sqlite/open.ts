@@ -7,8 +7,9 @@ import { jobOps } from './jobs.js';
 import { mediaOps } from './media.js';
 import { pruneOps } from './prune.js';
 import { resourceOps } from './resources.js';
-import { restoreOps } from './restore.js';
+import { snapshotOps } from './snapshot.js';
 import { queryOps } from './query.js';
+import { CatalogReader } from './reader-thread.js';
 
 export interface SqliteCatalogOptions {
   /** The clock for rows that record "now" (tests pass a fixed one). */
@@ -46,13 +47,20 @@ export function openSqliteCatalog(file: string, options: SqliteCatalogOptions = 
   }
 
   const { closeQueries, ...queries } = queryOps(file);
+  const reader = new CatalogReader(file);
   const ops = {
     ...resourceOps(db, now), ...mediaOps(db, now), ...jobOps(db, now),
-    ...fileOps(db), ...restoreOps(db), ...pruneOps(db), ...queries,
+    ...fileOps(db), ...snapshotOps(db), ...pruneOps(db), ...queries,
   };
   const catalog: Catalog = {
     ...ops,
+    // The long reads, on the reader thread.
+    restoreTreePages: (jobIds, opts) => reader.treePages(jobIds, opts),
+    selectRestoreFiles: (jobIds, filter) => reader.selectRestoreFiles(jobIds, filter),
+    fileVersions: (jobIds, path) => reader.fileVersions(jobIds, path),
     close() {
+      // The readers first: a reader's snapshot would hold up the checkpoint.
+      reader.close();
       closeQueries();
       if (!db.open) return;
       db.pragma('wal_checkpoint(TRUNCATE)');

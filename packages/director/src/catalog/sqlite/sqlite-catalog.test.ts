@@ -62,7 +62,7 @@ test('sqlite: a file that is not a database is refused with a CATALOG error', ()
   }
 });
 
-test('sqlite: restore selection feeds a bootstrap straight from the catalog', () => {
+test('sqlite: restore selection feeds a bootstrap straight from the catalog', async () => {
   const t = tempDir();
   const c = openSqliteCatalog(join(t.dir, 'burrow.db'));
   try {
@@ -75,7 +75,7 @@ test('sqlite: restore selection feeds a bootstrap straight from the catalog', ()
       fileRow('/d/3', 3, s.mediaId, 5000), fileRow('/d/4', 4, vol2, 32)]);
     c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: 3, startAddr: 64, endAddr: 9000, volIndex: 1 });
     c.addJobMedia({ jobId: j, mediaId: vol2, firstIndex: 3, lastIndex: 4, startAddr: 32, endAddr: 700, volIndex: 2 });
-    const rows = c.selectRestoreFiles([j], { paths: [Buffer.from('/d/2'), Buffer.from('/d/3')] });
+    const rows = await c.selectRestoreFiles([j], { paths: [Buffer.from('/d/2'), Buffer.from('/d/3')] });
     assert.deepEqual(buildBootstrap(rows, c.listJobMedia(j)).sections, [
       { volume: 'Full-0001', mediaType: 'File', sessionId: j, startAddr: 64, endAddr: 9000, fileIndexes: [{ first: 2, last: 3 }], count: 2 },
       { volume: 'Full-0002', mediaType: 'File', sessionId: j, startAddr: 32, endAddr: 700, fileIndexes: [{ first: 3, last: 3 }], count: 1 },
@@ -86,7 +86,7 @@ test('sqlite: restore selection feeds a bootstrap straight from the catalog', ()
   }
 });
 
-test('sqlite: insert rate of the file hot path (printed, not asserted)', () => {
+test('sqlite: insert rate of the file hot path (printed, not asserted)', async () => {
   const t = tempDir();
   const c = openSqliteCatalog(join(t.dir, 'burrow.db'));
   try {
@@ -116,7 +116,7 @@ test('sqlite: insert rate of the file hot path (printed, not asserted)', () => {
     console.log(`catalog iterateFiles: ${n} rows in ${listSeconds.toFixed(2)} s`);
     assert.equal(n, total);
     const restoreStart = process.hrtime.bigint();
-    const chosen = c.selectRestoreFiles([j], { paths: [Buffer.from('/srv/data/d7')] });
+    const chosen = await c.selectRestoreFiles([j], { paths: [Buffer.from('/srv/data/d7')] });
     console.log(`catalog selectRestoreFiles (one dir of ${total}): ` +
       `${((Number(process.hrtime.bigint() - restoreStart)) / 1e6).toFixed(1)} ms`);
     assert.equal(chosen.length, 50);

@@ -28,9 +28,9 @@ export const bvfsRestoreCommand = defineCommand({
   help: 'Choose files and directories of a job set for `restore file=?b2NNN`',
   usage: '.bvfs_restore jobid=<ids> [fileid=<ids>] [dirid=<ids>] path=b2<number>',
   args: z.object({ jobid: ids(), fileid: ids().default([]), dirid: ids().default([]), path: text() }).strict(),
-  run: (ctx, a): BvfsRestoreResult => {
+  run: async (ctx, a): Promise<BvfsRestoreResult> => {
     if (!SELECTION_NAME.test(a.path)) throw new BurrowError('BAD_REQUEST', `.bvfs_restore: path= must be b2<number>, not "${a.path}"`);
-    const set = jobSet(ctx, a.jobid);
+    const set = await jobSet(ctx, a.jobid);
     const pick = (key: 'fileid' | 'dirid', dirs: boolean): number[] => a[key].map((n) => {
       if (n >= set.tree.size || set.tree.isDir(n) !== dirs) throw new BurrowError('NOT_FOUND', `${key} ${n} is not a ${dirs ? 'directory' : 'file'} of JobId(s) ${set.jobIds.join(',')}`);
       return n;

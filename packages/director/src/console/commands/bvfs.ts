@@ -33,9 +33,9 @@ const DEFAULT_LIMIT = 1000;
 export interface JobSet { client: string; jobIds: number[]; tree: RestoreTree }
 
 /** The jobs named by jobid=, checked against the console's ACLs, and their tree. */
-export function jobSet(ctx: ConsoleContext, jobIds: number[], client?: string): JobSet {
+export async function jobSet(ctx: ConsoleContext, jobIds: number[], client?: string): Promise<JobSet> {
   const set = checkJobIds(ctx, jobIds, client);
-  return { ...set, tree: treeOf(ctx, set.jobIds) };
+  return { ...set, tree: await treeOf(ctx, set.jobIds) };
 }
 
 /** The directory named by pathid= (a tree node) or path=. */
@@ -89,10 +89,10 @@ export const bvfsUpdateCommand = defineCommand({
   help: 'Prepare the jobs for browsing (builds their tree)',
   usage: '.bvfs_update [jobid=<ids>]',
   args: z.object({ jobid: ids().optional() }).strict(),
-  run: (ctx, a): { updated: number[]; entries?: number } => {
+  run: async (ctx, a): Promise<{ updated: number[]; entries?: number }> => {
     // Nothing is cached in the catalog: with jobs named, their tree is built now so that browsing is quick.
     if (a.jobid === undefined) return { updated: [] };
-    const set = jobSet(ctx, a.jobid);
+    const set = await jobSet(ctx, a.jobid);
     return { updated: set.jobIds, entries: set.tree.size - 1 };
   },
   render: (r) => (r.entries === undefined ? '' : `${r.entries} entries`),
@@ -135,8 +135,8 @@ export const bvfsLsdirsCommand = defineCommand({
   help: 'The directories in a directory of a job set',
   usage: '.bvfs_lsdirs jobid=<ids> path=<dir> | pathid=<id> [offset=] [limit=]',
   args: listArgs,
-  run: (ctx, a): { directories: BvfsEntry[] } => {
-    const set = jobSet(ctx, a.jobid);
+  run: async (ctx, a): Promise<{ directories: BvfsEntry[] }> => {
+    const set = await jobSet(ctx, a.jobid);
     const dir = dirNode(set, a, '.bvfs_lsdirs');
     const kids = Array.from(set.tree.childrenOf(dir)).filter((n) => set.tree.isDir(n));
     const self = [entry(set.tree, dir, '.'), ...(dir === 0 ? [] : [entry(set.tree, set.tree.parentOf(dir), '..')])];
@@ -150,8 +150,8 @@ export const bvfsLsfilesCommand = defineCommand({
   help: 'The files (not directories) in a directory of a job set',
   usage: '.bvfs_lsfiles jobid=<ids> path=<dir> | pathid=<id> [offset=] [limit=]',
   args: listArgs,
-  run: (ctx, a): { files: BvfsEntry[] } => {
-    const set = jobSet(ctx, a.jobid);
+  run: async (ctx, a): Promise<{ files: BvfsEntry[] }> => {
+    const set = await jobSet(ctx, a.jobid);
     const dir = dirNode(set, a, '.bvfs_lsfiles');
     const kids = Array.from(set.tree.childrenOf(dir)).filter((n) => !set.tree.isDir(n));
     return { files: kids.slice(a.offset, a.offset + a.limit).map((n) => entry(set.tree, n)) };
@@ -177,7 +177,7 @@ export const bvfsVersionsCommand = defineCommand({
   help: 'Every saved version of a file in the client\'s backups',
   usage: '.bvfs_versions client=<name> fname=<name> (jobid=<ids> pathid=<id> | path=<dir>)',
   args: z.object({ client: text(), fname: text(), jobid: ids().optional(), pathid: count().optional(), path: text().optional() }).strict(),
-  run: (ctx, a): { path: string; path_b64: string; versions: BvfsVersion[] } => {
+  run: async (ctx, a): Promise<{ path: string; path_b64: string; versions: BvfsVersion[] }> => {
     const scope = consoleScope(ctx);
     // A version's owner is not in FileVersion: a user's console could learn of files that were someone else's.
     if (scope.restoreOwner) throw new BurrowError('BAD_REQUEST', ".bvfs_versions: not offered to a user's console (Restore Owner)");
@@ -186,14 +186,14 @@ export const bvfsVersionsCommand = defineCommand({
     let dir: Buffer;
     if (a.pathid !== undefined) {
       if (a.jobid === undefined) throw new BurrowError('BAD_REQUEST', '.bvfs_versions: missing jobid=');
-      const set = jobSet(ctx, a.jobid, client);
+      const set = await jobSet(ctx, a.jobid, client);
       dir = set.tree.path(dirNode(set, a, '.bvfs_versions'));
     } else if (a.path !== undefined) dir = parseDisplayPath(a.path);
     else throw new BurrowError('BAD_REQUEST', '.bvfs_versions: missing path=');
     const path = Buffer.concat([dir, Buffer.from(dir[dir.length - 1] === 0x2f ? '' : '/'), fname]);
     const jobs = ctx.catalog.listJobs({ client, type: 'B' }).filter((j) => good(j) && scope.jobAllowed(j));
     const byId = new Map(jobs.map((j) => [j.jobId, j]));
-    const versions = ctx.catalog.fileVersions(jobs.map((j) => j.jobId), path).map((v) => ({
+    const versions = (await ctx.catalog.fileVersions(jobs.map((j) => j.jobId), path)).map((v) => ({
       jobid: v.jobId, level: byId.get(v.jobId)?.level ?? null, starttime: listDate(byId.get(v.jobId)?.startTime ?? null),
       fileindex: v.fileIndex, deleted: v.fileIndex === 0, type: v.type, size: v.size, mtime: v.mtime,
       digest: v.digest ? digestText(v.digest) : null, volumename: v.volumeName,

@@ -18,7 +18,7 @@ import { flag, ids, many, maybeEmpty, text } from '../arg-types.js';
 import { confirm } from '../restore/confirm.js';
 import { restoreMenu, type MenuNext } from '../restore/menu.js';
 import { treeShell } from '../restore/tree-shell.js';
-import { renderRestore, type RestoreReply, type RestoreResult } from '../restore/result.js';
+import { renderRestore, type RestoreAnswer, type RestoreReply, type RestoreResult } from '../restore/result.js';
 import { chainJobIds, checkClient, checkJobIds, parseWhen, treeOf, type RestoreOptions, type RestoreSelection } from '../restore/selection.js';
 import { bvfsChosen } from './bvfs-restore.js';
 
@@ -69,10 +69,10 @@ function fileRegex(source: string): RegExp {
 /** After the jobs are known: named files go straight to the summary; otherwise the tree. */
 function next(flags: { all: boolean; done: boolean; yes: boolean }): MenuNext {
   return {
-    withJobs(ctx: ConsoleContext, s: RestoreSelection): RestoreReply {
+    async withJobs(ctx: ConsoleContext, s: RestoreSelection): Promise<RestoreReply> {
       if (s.paths.length > 0 && !s.fileRegex) return confirm(ctx, s, flags.yes);
       const start = Date.now();
-      const tree = treeOf(ctx, s.jobIds);
+      const tree = await treeOf(ctx, s.jobIds);
       tree.setMark(0, false); // a tree kept from an earlier browse starts clean
       const built = { jobids: s.jobIds, files: tree.size - 1, seconds: (Date.now() - start) / 1000 };
       const withTree = { ...s, tree };
@@ -94,7 +94,7 @@ function optionsOf(a: RestoreArgs): RestoreOptions {
 }
 
 /** Bareos's `restore file=?b2NNN`: the files a GUI chose with `.bvfs_restore path=b2NNN`, straight to the summary. */
-function fromBvfs(ctx: ConsoleContext, a: RestoreArgs, name: string): RestoreReply {
+function fromBvfs(ctx: ConsoleContext, a: RestoreArgs, name: string): Promise<RestoreReply> {
   const sel = bvfsChosen(ctx, name);
   if (a.client !== undefined && checkClient(ctx, a.client) !== sel.client) {
     throw new BurrowError('BAD_REQUEST', `selection ${name} holds files of client "${sel.client}", not "${a.client}"`);
@@ -110,7 +110,7 @@ function fileSetOf(ctx: ConsoleContext, client: string, fileSetName: string): nu
   return used[used.length - 1]?.fileSetId ?? undefined;
 }
 
-function startRestore(ctx: ConsoleContext, a: RestoreArgs): RestoreReply {
+function startRestore(ctx: ConsoleContext, a: RestoreArgs): RestoreAnswer {
   const chosen = a.file.find((f) => f.startsWith('?'));
   if (chosen !== undefined) return fromBvfs(ctx, a, chosen.slice(1));
   let s: RestoreSelection = {

@@ -20,8 +20,8 @@ const MODIFIABLE: Array<{ key: keyof RestoreOptions; title: string }> = [
 ];
 
 /** Shows the summary and runs at once (`yes` given), or asks yes/mod/no. */
-export function confirm(ctx: ConsoleContext, s: RestoreSelection, yes: boolean, preface: Preface = null): RestoreReply {
-  const { summary, submit } = summarize(ctx, s);
+export async function confirm(ctx: ConsoleContext, s: RestoreSelection, yes: boolean, preface: Preface = null): Promise<RestoreReply> {
+  const { summary, submit } = await summarize(ctx, s);
   if (yes) return { kind: 'queued', preface, started: true, jobid: submit(), ...summary };
   return ask({ kind: 'summary', preface, started: false, ...summary }, okToRun(s));
 }

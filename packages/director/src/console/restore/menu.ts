@@ -9,11 +9,11 @@ import { ask, type ConsoleContext } from '../command.js';
 import { consoleScope } from '../scope.js';
 import { listDate } from '../../jobs/format.js';
 import { chainJobIds, checkClient, checkJobIds, parseWhen, type RestoreSelection } from './selection.js';
-import { canceled, QUESTION, type RestoreQuestion, type RestoreReply } from './result.js';
+import { canceled, QUESTION, type RestoreAnswer, type RestoreQuestion, type RestoreReply } from './result.js';
 
 /** What happens once the jobs (and maybe files) are known: the tree, or the summary. */
 export interface MenuNext {
-  withJobs(ctx: ConsoleContext, s: RestoreSelection): RestoreReply;
+  withJobs(ctx: ConsoleContext, s: RestoreSelection): Promise<RestoreReply>;
 }
 
 const CHOICES = [
@@ -65,9 +65,9 @@ function menu(s: RestoreSelection, next: MenuNext): RestoreQuestion {
     const chain = (c: RestoreSelection, before?: number): number[] => chainJobIds(ctx, c.client, before, c.fileSetId);
     switch (Number(line.trim())) {
       case 1: return lastJobs(ctx, again);
-      case 2: return withClient(ctx, s, (c) => ask(QUESTION, question('Enter Filename (with path): ', (ctx2, answer) => {
+      case 2: return withClient(ctx, s, (c) => ask(QUESTION, question('Enter Filename (with path): ', async (ctx2, answer) => {
         const jobs = ctx2.catalog.listJobs({ client: c.client, type: 'B' });
-        const versions = ctx2.catalog.fileVersions(jobs.map((j) => j.jobId), parseDisplayPath(answer.trim()));
+        const versions = await ctx2.catalog.fileVersions(jobs.map((j) => j.jobId), parseDisplayPath(answer.trim()));
         return ask({ kind: 'saved-in', versions: versions.map((v) => ({ jobid: v.jobId, fileindex: v.fileIndex, size: v.size, mtime: v.mtime })) }, menu(c, next));
       })));
       case 3: return jobIdList(s, next);
@@ -91,7 +91,7 @@ function menu(s: RestoreSelection, next: MenuNext): RestoreQuestion {
 }
 
 /** The client: given by keyword, the only one, or chosen from the list. */
-function withClient(ctx: ConsoleContext, s: RestoreSelection, then: (s: RestoreSelection) => RestoreReply): RestoreReply {
+function withClient(ctx: ConsoleContext, s: RestoreSelection, then: (s: RestoreSelection) => RestoreAnswer): RestoreAnswer {
   if (s.client) return then(s);
   const clients = ctx.config.clients.filter((c) => consoleScope(ctx).clientAllowed(c.name)).map((c) => c.name);
   if (clients.length === 1) return then({ ...s, client: clients[0] as string });
@@ -101,7 +101,7 @@ function withClient(ctx: ConsoleContext, s: RestoreSelection, then: (s: RestoreS
   }));
 }
 
-function atTime(then: (ctx: ConsoleContext, before: number) => RestoreReply): RestoreQuestion {
+function atTime(then: (ctx: ConsoleContext, before: number) => RestoreAnswer): RestoreQuestion {
   return question('Enter date as YYYY-MM-DD HH:MM:SS :', (ctx, line) => then(ctx, parseWhen(line)));
 }
 

@@ -89,6 +89,8 @@ export type RestoreResult =
   | { kind: 'canceled'; message: string; started: false };
 
 export type RestoreReply = Reply<RestoreResult>;
+/** A reply now or once the catalog has answered (a restore tree builds off the event loop). */
+export type RestoreAnswer = RestoreReply | Promise<RestoreReply>;
 export type RestoreQuestion = Question<RestoreResult>;
 
 export function canceled(message = 'Restore canceled.'): RestoreResult {

@@ -109,12 +109,12 @@ export function parseWhen(text: string): number {
  * The tree of the selection's jobs; the session keeps the last one for `.bvfs_*` calls.
  * A user's console (Restore Owner) gets only that user's files in it.
  */
-export function treeOf(ctx: ConsoleContext, jobIds: readonly number[]): RestoreTree {
+export async function treeOf(ctx: ConsoleContext, jobIds: readonly number[]): Promise<RestoreTree> {
   const owner = consoleScope(ctx).restoreOwner;
   const key = `${jobIds.join(',')}${owner ? ` uid=${owner.uid}` : ''}`;
   if (ctx.session.browse?.key === key) return ctx.session.browse.tree;
   const pages = ctx.catalog.restoreTreePages(jobIds, { owners: owner !== null });
-  const tree = RestoreTree.from(owner ? ownedBy(pages, owner.uid) : pages);
+  const tree = await RestoreTree.from(owner ? ownedBy(pages, owner.uid) : pages);
   ctx.session.browse = { key, tree };
   return tree;
 }
@@ -157,8 +157,8 @@ function* markedPaths(tree: RestoreTree): Generator<NamedFile> {
  * A user's console chooses named files through its own tree, never straight from the
  * catalog: a path of another owner's file is simply not in it.
  */
-function ownersTree(ctx: ConsoleContext, s: RestoreSelection): RestoreTree {
-  const tree = treeOf(ctx, s.jobIds);
+async function ownersTree(ctx: ConsoleContext, s: RestoreSelection): Promise<RestoreTree> {
+  const tree = await treeOf(ctx, s.jobIds);
   tree.setMark(0, false);
   if (s.paths.length === 0) tree.setMark(0, true);
   for (const p of s.paths) {
@@ -181,15 +181,15 @@ interface Choice {
 }
 
 /** The files to restore: the tree's marks as a bootstrap, or what the catalog selects of the named paths. */
-function choiceOf(ctx: ConsoleContext, s: RestoreSelection): Choice {
-  const tree = s.tree ?? (consoleScope(ctx).restoreOwner ? ownersTree(ctx, s) : undefined);
+async function choiceOf(ctx: ConsoleContext, s: RestoreSelection): Promise<Choice> {
+  const tree = s.tree ?? (consoleScope(ctx).restoreOwner ? await ownersTree(ctx, s) : undefined);
   if (tree) {
     let bytes = 0;
     for (const n of tree.markedFiles()) bytes += tree.info(n).size;
     const { count, ...chosen } = chooseFiles(ctx.catalog, s.jobIds, markedFiles(ctx, tree), markedLinks(tree));
     return { count, bytes, volumes: [...new Set(chosen.bootstrap.sections.map((x) => x.volume))], paths: markedPaths(tree), chosen };
   }
-  const rows = ctx.catalog.selectRestoreFiles(s.jobIds, s.paths.length ? { paths: s.paths } : undefined);
+  const rows = await ctx.catalog.selectRestoreFiles(s.jobIds, s.paths.length ? { paths: s.paths } : undefined);
   return { count: rows.length, bytes: -1, volumes: [...new Set(rows.map((f) => f.volumeName))], paths: rows };
 }
 
@@ -237,8 +237,8 @@ function checkRewrites(ctx: ConsoleContext, regexWhere: string, files: Iterable<
 }
 
 /** The summary Bareos shows before `OK to run?`, and a way to queue the job it describes. */
-export function summarize(ctx: ConsoleContext, s: RestoreSelection): { summary: RestoreSummary; submit: () => number } {
-  const choice = choiceOf(ctx, s);
+export async function summarize(ctx: ConsoleContext, s: RestoreSelection): Promise<{ summary: RestoreSummary; submit: () => number }> {
+  const choice = await choiceOf(ctx, s);
   if (choice.count === 0) {
     const owner = consoleScope(ctx).restoreOwner;
     const mine = owner ? ` among the files of uid ${owner.uid}, the only ones this console restores` : '';

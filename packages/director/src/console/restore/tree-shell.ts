@@ -13,7 +13,7 @@ import type { RestoreTree } from '../../restore-tree/tree.js';
 import { hasWildcard, matches, wildcard } from '../../restore-tree/wildcard.js';
 import { confirm } from './confirm.js';
 import type { RestoreSelection } from './selection.js';
-import { canceled, type RestoreQuestion, type RestoreReply, type RestoreResult, type TreeBuilt, type TreeEntry } from './result.js';
+import { canceled, type RestoreAnswer, type RestoreQuestion, type RestoreReply, type RestoreResult, type TreeBuilt, type TreeEntry } from './result.js';
 
 const HELP: Array<{ name: string; help: string }> = [
   { name: 'cd', help: 'change current directory' },
@@ -66,7 +66,7 @@ function prompt(sh: Shell): RestoreQuestion {
 /** An answer that stays in the shell. */
 const stay = (sh: Shell, result: RestoreResult): RestoreReply => ask(result, prompt(sh));
 
-type ShellCommand = (sh: Shell, args: string[], ctx: ConsoleContext) => RestoreReply;
+type ShellCommand = (sh: Shell, args: string[], ctx: ConsoleContext) => RestoreAnswer;
 
 /** Nodes an argument names: a path (relative to cwd or absolute) whose last part may hold wildcards. */
 function resolve(sh: Shell, arg: string): number[] {
@@ -127,17 +127,18 @@ function count(sh: Shell, estimate: boolean): RestoreReply {
   return stay(sh, { kind: 'count', estimate, total, marked, bytes });
 }
 
-function versions(sh: Shell, args: string[], ctx: ConsoleContext): RestoreReply {
+async function versions(sh: Shell, args: string[], ctx: ConsoleContext): Promise<RestoreReply> {
   const n = resolve(sh, args[0] ?? '')[0];
   if (n === undefined || !args[0]) throw new BurrowError('NOT_FOUND', `versions: no file ${args[0] ?? ''} here`);
   const path = sh.tree.path(n);
   const jobs = ctx.catalog.listJobs({ client: sh.s.client, type: 'B' }).filter((j) => j.status === 'T' || j.status === 'W');
   const byId = new Map(jobs.map((j) => [j.jobId, j]));
   const selected = sh.tree.info(n).jobId;
+  const versions = await ctx.catalog.fileVersions(jobs.map((j) => j.jobId), path);
   return stay(sh, {
     kind: 'versions',
     path: displayPath(path),
-    versions: ctx.catalog.fileVersions(jobs.map((j) => j.jobId), path).map((v) => ({
+    versions: versions.map((v) => ({
       jobid: v.jobId, level: byId.get(v.jobId)?.level ?? null, starttime: listDate(byId.get(v.jobId)?.startTime ?? null),
       fileindex: v.fileIndex, deleted: v.fileIndex === 0, size: v.size, mtime: v.mtime,
       digest: v.digest ? digestText(v.digest) : null, volumename: v.volumeName, selected: v.jobId === selected,

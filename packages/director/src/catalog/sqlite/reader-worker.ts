@@ -1,0 +1,126 @@
+/**
+ * The catalog's reader thread (reader-thread.ts starts it): long reads of the catalog
+ * on a read-only connection of its own to the same SQLite file. The catalog is in WAL
+ * mode, so this reader and the Director's writer go on side by side; each stream reads
+ * inside one transaction, so all its batches come from the catalog as it was when it
+ * began, whatever is written meanwhile.
+ *
+ * Requests are served one at a time, in order: a stream holds the connection (an
+ * iterating statement may be open) from its first batch to its end, while it waits
+ * for its consumer to take batches (reader-wire.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { BurrowError, describeError } from '@burrow/common/errors/index';
+import { treePageQueries } from './tree-pages.js';
+import { restoreQueries } from './restore.js';
+import {
+  FILE_BATCH, filesToWire, pageToWire, READER_WINDOW,
+  type FromReader, type ReaderData, type ReaderRequest, type ToReader,
+} from './reader-wire.js';
+
+const port = parentPort;
+if (port === null) throw new Error('reader-worker.ts runs only as a worker thread');
+
+const data = workerData as ReaderData;
+const db = new Database(data.file, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+const trees = treePageQueries(db);
+const restore = restoreQueries(db);
+
+interface Batch { batch: unknown; transfer: ArrayBuffer[] }
+
+interface Stream {
+  credit: number;
+  cancelled: boolean;
+  wake?: () => void;
+}
+
+const streams = new Map<number, Stream>();
+let queue: Promise<void> = Promise.resolve();
+
+function reply(m: FromReader, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(m, transfer);
+}
+
+port.on('message', (m: ToReader) => {
+  if (m.op === 'open') {
+    const stream: Stream = { credit: READER_WINDOW, cancelled: false };
+    streams.set(m.id, stream);
+    queue = queue.then(() => serve(m.id, stream, m.request));
+  } else if (m.op === 'close') {
+    for (const s of streams.values()) stop(s);
+    queue = queue.then(close);
+  } else {
+    const s = streams.get(m.id);
+    if (s === undefined) return; // ended already
+    if (m.op === 'more') s.credit++;
+    else stop(s);
+    s.wake?.();
+  }
+});
+
+function stop(s: Stream): void {
+  s.cancelled = true;
+  s.wake?.();
+}
+
+/** The batches that answer a request, made as they are asked for. */
+function* batches(request: ReaderRequest): Generator<Batch> {
+  switch (request.kind) {
+    case 'treePages': {
+      const sent = new Set<number>();
+      for (const page of trees.restoreTreePages(request.jobIds, { owners: request.owners })) yield pageToWire(page, sent);
+      return;
+    }
+    case 'fileVersions':
+      yield { batch: restore.fileVersions(request.jobIds, Buffer.from(request.path)), transfer: [] };
+      return;
+    case 'restoreFiles': {
+      // The choice is sorted by volume as a whole: made at once, sent in batches.
+      const paths = request.paths?.map((p) => Buffer.from(p));
+      const rows = restore.selectRestoreFiles(request.jobIds, paths === undefined ? undefined : { paths });
+      for (let at = 0; at < rows.length; at += FILE_BATCH) yield filesToWire(rows.slice(at, at + FILE_BATCH));
+      return;
+    }
+  }
+}
+
+/** Never rejects: a failure is the stream's answer, and the requests queued after it still run. */
+async function serve(id: number, s: Stream, request: ReaderRequest): Promise<void> {
+  let answer: Generator<Batch> | undefined;
+  try {
+    if (s.cancelled) return;
+    db.exec('BEGIN');
+    answer = batches(request);
+    while (!s.cancelled) {
+      if (s.credit === 0) {
+        await new Promise<void>((resolve) => { s.wake = resolve; });
+        s.wake = undefined;
+        continue;
+      }
+      const next = answer.next();
+      if (next.done === true) {
+        reply({ op: 'end', id });
+        return;
+      }
+      s.credit--;
+      reply({ op: 'batch', id, batch: next.value.batch }, next.value.transfer);
+    }
+  } catch (err) {
+    const code = err instanceof BurrowError ? err.code : 'CATALOG';
+    reply({ op: 'failed', id, code, message: describeError(err) });
+  } finally {
+    streams.delete(id);
+    answer?.return(undefined);
+    if (db.inTransaction) db.exec('COMMIT');
+  }
+}
+
+function close(): void {
+  db.close();
+  const flag = new Int32Array(data.closed);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+  port?.close();
+}

@@ -127,13 +127,17 @@ export interface Catalog {
   // ---- files
   /** All rows in one transaction; either all are stored or none. */
   insertFiles(jobId: number, rows: readonly FileInput[]): void;
-  /** The job's files grouped by directory (not in FileIndex order). */
+  /**
+   * The job's files grouped by directory (not in FileIndex order), all at once on the
+   * caller's thread: for a small job; iterateFiles reads a large one off it.
+   */
   listFiles(jobId: number): FileRow[];
   /**
-   * The same rows one by one, for jobs too large to hold in memory. Reads in pages, so
-   * other catalog calls may run between steps (rows inserted meanwhile may be missed).
+   * The same rows one by one, for jobs too large to hold in memory: read off the
+   * caller's thread in pages, the catalog as it was when the first was read; a consumer
+   * that stops early ends it.
    */
-  iterateFiles(jobId: number): IterableIterator<FileRow>;
+  iterateFiles(jobId: number): AsyncIterable<FileRow>;
   /** The row of one path in a job (its newest if the job names it twice), by the File index. */
   findFile(jobId: number, path: Buffer): FileRow | undefined;
   /**
@@ -199,9 +203,10 @@ export interface Catalog {
    * query file), with `params` bound to its `?`s, and returns at most `maxRows` rows.
    * It can never change the catalog: it runs on a connection that cannot write, and a
    * statement other than one SELECT (WITH, VALUES) is refused before it runs
-   * (BAD_REQUEST, as is SQL that does not compile).
+   * (BAD_REQUEST, as is SQL that does not compile). An administrator's query may take
+   * any time: it runs off the caller's thread.
    */
-  readOnlyQuery(sql: string, params: readonly QueryParam[], maxRows: number): QueryRows;
+  readOnlyQuery(sql: string, params: readonly QueryParam[], maxRows: number): Promise<QueryRows>;
 
   /** Checkpoints the WAL and closes; the catalog is unusable afterwards. */
   close(): void;

@@ -38,6 +38,17 @@ export function backup(c: Catalog, s: ReturnType<typeof seed>, level: 'F' | 'I' 
   return jobId;
 }
 
+/** The code of the BurrowError `work` rejects with ('no error' if it resolves). */
+export async function rejectionCode(work: Promise<unknown>): Promise<string> {
+  try {
+    await work;
+  } catch (err) {
+    assert.ok(err instanceof BurrowError, `expected a BurrowError, got ${String(err)}`);
+    return err.code;
+  }
+  return 'no error';
+}
+
 export function code(fn: () => unknown): string {
   try {
     fn();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Catalog } from './catalog.js';
-import { backup, code, fileRow, NON_UTF8, seed, T0, type CatalogFixture } from './conformance-fixtures.js';
+import { backup, code, fileRow, NON_UTF8, rejectionCode, seed, T0, type CatalogFixture } from './conformance-fixtures.js';
 import { mediaConformance } from './conformance-media.js';
 
 export { fileRow, NON_UTF8, seed, type CatalogFixture } from './conformance-fixtures.js';
@@ -130,13 +130,16 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       assert.equal(code(() => c.setMediaStatus(4242, 'Full')), 'NOT_FOUND');
     }));
 
-    it('stores file names byte for byte, including names that are not UTF-8', withCatalog((c) => {
+    it('stores file names byte for byte, including names that are not UTF-8', withCatalog(async (c) => {
       const s = seed(c);
       const j = backup(c, s, 'F', T0);
       const odd = [NON_UTF8, Buffer.from('/'), Buffer.from([0x2f, 0x61, 0x2f, 0xfe, 0x0a]), Buffer.from('/noslash/dir/')];
       c.insertFiles(j, odd.map((p, i) => fileRow(p, i + 1, s.mediaId, 32 + i)));
       const back = c.listFiles(j);
       assert.equal(back.length, odd.length);
+      const iterated = [];
+      for await (const row of c.iterateFiles(j)) iterated.push(row);
+      assert.deepEqual(iterated, back, 'iterateFiles gives the rows listFiles does, as Buffers');
       for (const p of odd) {
         const row = back.find((r) => r.path.equals(p));
         assert.ok(row, `path ${p.toString('hex')} came back`);
@@ -222,12 +225,12 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
     }));
     mediaConformance(withCatalog);
 
-    it('runs read-only queries, and no statement that writes', withCatalog((c) => {
+    it('runs read-only queries, and no statement that writes', withCatalog(async (c) => {
       const s = seed(c);
       c.ensureClient('client2-fd');
-      const both = c.readOnlyQuery('SELECT ClientId, Name FROM Client WHERE Name LIKE ? ORDER BY Name', ['client%'], 10);
+      const both = await c.readOnlyQuery('SELECT ClientId, Name FROM Client WHERE Name LIKE ? ORDER BY Name', ['client%'], 10);
       assert.deepEqual(both, { columns: ['ClientId', 'Name'], rows: [[s.clientId, 'client1-fd'], [s.clientId + 1, 'client2-fd']], truncated: false });
-      assert.deepEqual(c.readOnlyQuery('SELECT Name FROM Client ORDER BY Name', [], 1), { columns: ['Name'], rows: [['client1-fd']], truncated: true });
+      assert.deepEqual(await c.readOnlyQuery('SELECT Name FROM Client ORDER BY Name', [], 1), { columns: ['Name'], rows: [['client1-fd']], truncated: true });
       for (const sql of [
         'DELETE FROM Client',
         "WITH gone AS (SELECT 1) UPDATE Client SET Name = 'x'",
@@ -236,9 +239,9 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
         'PRAGMA query_only = OFF',
         'SELEKT * FROM Client',
       ]) {
-        assert.equal(code(() => c.readOnlyQuery(sql, [], 10)), 'BAD_REQUEST', sql);
+        assert.equal(await rejectionCode(c.readOnlyQuery(sql, [], 10)), 'BAD_REQUEST', sql);
       }
-      assert.equal(c.readOnlyQuery('SELECT COUNT(*) AS n FROM Client', [], 10).rows[0]?.[0], 2, 'nothing was changed');
+      assert.equal((await c.readOnlyQuery('SELECT COUNT(*) AS n FROM Client', [], 10)).rows[0]?.[0], 2, 'nothing was changed');
     }));
   });
 }

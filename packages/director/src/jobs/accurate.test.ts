@@ -18,7 +18,7 @@ function snapshotOf(entries: burrow.IFileAttributes[]): StateSnapshot {
   };
 }
 
-test('deleted-file rows keep the mtime to the millisecond, as every other file row', () => {
+test('deleted-file rows keep the mtime to the millisecond, as every other file row', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-accurate-'));
   const catalog = openSqliteCatalog(join(dir, 'burrow.db'));
   try {
@@ -30,7 +30,8 @@ test('deleted-file rows keep the mtime to the millisecond, as every other file r
       { path: Buffer.from('/data/gone'), type: burrow.FileType.FT_REGULAR, size: 5, mtime: { sec: 1_700_000_000, nsec: 123_456_789 } },
     ]);
     assert.equal(recordDeleted(catalog, jobId, snapshot, [2]), 1);
-    const rows = [...catalog.iterateFiles(jobId)];
+    const rows = [];
+    for await (const row of catalog.iterateFiles(jobId)) rows.push(row);
     assert.equal(rows.length, 1);
     assert.equal(rows[0]?.fileIndex, 0, 'a deleted file is a row of FileIndex 0');
     assert.equal(rows[0]?.path.toString(), '/data/gone');

@@ -129,11 +129,11 @@ function volumeToCatalog(refs: References<number>, level: VerifyLevel, log: JobL
   };
 }
 
-export function verifyCheck(o: { catalog: Catalog; level: VerifyLevel; jobId: number; targets: readonly number[]; log: JobLog }): VerifyCheck {
+export async function verifyCheck(o: { catalog: Catalog; level: VerifyLevel; jobId: number; targets: readonly number[]; log: JobLog }): Promise<VerifyCheck> {
   switch (o.level) {
     case 'InitCatalog': return initCatalog(o.catalog, o.jobId);
     case 'Catalog':
-    case 'DiskToCatalog': return diskToCatalog(References.byPath(o.catalog, o.targets), o.log);
-    default: return volumeToCatalog(References.byIndex(o.catalog, o.targets[o.targets.length - 1] ?? 0), o.level, o.log);
+    case 'DiskToCatalog': return diskToCatalog(await References.byPath(o.catalog, o.targets), o.log);
+    default: return volumeToCatalog(await References.byIndex(o.catalog, o.targets[o.targets.length - 1] ?? 0), o.level, o.log);
   }
 }

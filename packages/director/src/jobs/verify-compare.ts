@@ -28,10 +28,10 @@ export class References<K extends string | number> {
   private readonly map = new Map<K, Reference>();
 
   /** Files of `jobIds`, oldest job first so a later version wins; deleted-file rows remove. */
-  static byPath(catalog: Catalog, jobIds: readonly number[]): References<string> {
+  static async byPath(catalog: Catalog, jobIds: readonly number[]): Promise<References<string>> {
     const refs = new References<string>();
     for (const jobId of jobIds) {
-      for (const row of catalog.iterateFiles(jobId)) {
+      for await (const row of catalog.iterateFiles(jobId)) {
         if (row.fileIndex === 0) refs.map.delete(pathKey(row.path));
         else refs.map.set(pathKey(row.path), reference(row));
       }
@@ -39,9 +39,9 @@ export class References<K extends string | number> {
     return refs;
   }
 
-  static byIndex(catalog: Catalog, jobId: number): References<number> {
+  static async byIndex(catalog: Catalog, jobId: number): Promise<References<number>> {
     const refs = new References<number>();
-    for (const row of catalog.iterateFiles(jobId)) if (row.fileIndex > 0) refs.map.set(row.fileIndex, reference(row));
+    for await (const row of catalog.iterateFiles(jobId)) if (row.fileIndex > 0) refs.map.set(row.fileIndex, reference(row));
     return refs;
   }
 

@@ -54,7 +54,7 @@ export function verifyJob(plan: VerifyPlan): JobType {
         totals.verified = { jobId: last.jobId, job: last.job };
         ctx.log.info(`Verifying against JobId${targets.length > 1 ? 's' : ''}=${targets.map((j) => j.jobId).join(',')} Job=${last.job}`);
       }
-      const c = check = verifyCheck({ catalog: ctx.env.catalog, level: plan.level, jobId: ctx.id.jobId, targets: targets.map((j) => j.jobId), log: ctx.log });
+      const c = check = await verifyCheck({ catalog: ctx.env.catalog, level: plan.level, jobId: ctx.id.jobId, targets: targets.map((j) => j.jobId), log: ctx.log });
       totals.expectedFiles = c.expected;
       const order = { jobId: ctx.id.jobId, jobName: ctx.id.job, level: plan.level, scripts: clientScripts(plan.scripts, job.vars(ctx)) };
       const run: VerifyRun = { plan, totals, check: c, order, verified: last };

@@ -53,12 +53,12 @@ export interface QueryAnswer {
  * Runs the statements in order, as Bareos does; the first that fails ends the query
  * with what the earlier ones gave kept.
  */
-export function runQuery(catalog: Catalog, query: CatalogQuery, answers: readonly string[]): QueryAnswer {
+export async function runQuery(catalog: Catalog, query: CatalogQuery, answers: readonly string[]): Promise<QueryAnswer> {
   const tables: QueryTable[] = [];
   for (const s of query.statements) {
     try {
       const bound = bindAnswers(s.sql, answers);
-      const result = catalog.readOnlyQuery(bound.sql, bound.params, MAX_ROWS);
+      const result = await catalog.readOnlyQuery(bound.sql, bound.params, MAX_ROWS);
       tables.push({ columns: result.columns, rows: result.rows.map((r) => r.map(cell)), vertical: s.vertical, truncated: result.truncated });
     } catch (err) {
       return { tables, error: describeError(err) };

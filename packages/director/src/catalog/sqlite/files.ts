@@ -4,12 +4,12 @@ import type { Catalog } from '../catalog.js';
 import { joinPath, splitPath } from '../paths.js';
 import type { FileInput, FileRow, JobMediaInput, JobMediaRow } from '../types.js';
 
-type FileOps = Pick<Catalog, 'insertFiles' | 'listFiles' | 'iterateFiles' | 'findFile' | 'filePath' | 'countFiles' | 'keepFilesUpTo'
+type FileOps = Pick<Catalog, 'insertFiles' | 'listFiles' | 'findFile' | 'filePath' | 'countFiles' | 'keepFilesUpTo'
   | 'addJobMedia' | 'listJobMedia'>;
 
 /** Directories stay hot while a backup walks a tree; bounded so a huge job cannot grow it forever. */
 const PATH_CACHE_LIMIT = 100_000;
-/** Rows fetched per page by iterateFiles; each page is a finished statement. */
+/** Rows fetched per page by a file listing; each page is a finished statement. */
 const PAGE = 10_000;
 
 interface RawFile {
@@ -34,15 +34,6 @@ export function fileOps(db: Database.Database): FileOps {
     fileAdd: db.prepare(`${FILE_INSERT} ${FILE_VALUES}`),
     // Many rows per statement: the insert hot path is bound by calls into SQLite.
     fileAddMany: db.prepare(`${FILE_INSERT} ${Array(ROWS_PER_INSERT).fill(FILE_VALUES).join(', ')}`),
-    // Keyset pagination in the order of the File(JobId, PathId, Name) index (whose last,
-    // hidden column is FileId), so each page is an index range scan, not a sort.
-    page: db.prepare(`SELECT F.FileId AS fileId, F.PathId AS pathId, P.Path AS dir, F.Name AS name,
-        F.FileIndex AS fileIndex, F.MediaId AS mediaId, F.Addr AS addr, F.Type AS type,
-        F.Size AS size, F.MTime AS mtime, F.Attributes AS attributes, F.Digest AS digest,
-        F.DigestAlgorithm AS digestAlgorithm
-      FROM File F JOIN Path P ON P.PathId = F.PathId
-      WHERE F.JobId = @jobId AND (F.PathId, F.Name, F.FileId) > (@pathId, @name, @fileId)
-      ORDER BY F.PathId, F.Name, F.FileId LIMIT @limit`),
     count: db.prepare('SELECT COUNT(*) FROM File WHERE JobId = ?').pluck(),
     find: db.prepare(`SELECT F.FileId AS fileId, F.PathId AS pathId, P.Path AS dir, F.Name AS name,
         F.FileIndex AS fileIndex, F.MediaId AS mediaId, F.Addr AS addr, F.Type AS type,
@@ -115,29 +106,7 @@ export function fileOps(db: Database.Database): FileOps {
     for (let i = 0; i < params.length; i += 12) stmt.fileAdd.run(params.slice(i, i + 12));
   });
 
-  function* iterateFiles(jobId: number): IterableIterator<FileRow> {
-    let after: { pathId: number; name: Buffer; fileId: number } =
-      { pathId: 0, name: Buffer.alloc(0), fileId: 0 };
-    for (;;) {
-      let page: RawFile[];
-      try {
-        page = stmt.page.all({ jobId, ...after, limit: PAGE }) as RawFile[];
-      } catch (err) {
-        // Runs lazily, outside the wrapper that converts errors of the other operations.
-        throw new BurrowError('CATALOG', `listing the files of job ${jobId} failed: ${String(err)}`, { cause: err });
-      }
-      for (const r of page) {
-        yield {
-          jobId, fileIndex: r.fileIndex, path: joinPath(r.dir, r.name), mediaId: r.mediaId,
-          addr: r.addr, type: r.type, size: r.size, mtime: r.mtime, attributes: r.attributes,
-          digest: r.digest, digestAlgorithm: r.digestAlgorithm,
-        };
-      }
-      const last = page[page.length - 1];
-      if (last === undefined || page.length < PAGE) return;
-      after = { pathId: last.pathId, name: last.name, fileId: last.fileId };
-    }
-  }
+  const listing = fileListing(db);
 
   return {
     insertFiles(jobId, rows) {
@@ -156,8 +125,7 @@ export function fileOps(db: Database.Database): FileOps {
         db.pragma('foreign_keys = ON');
       }
     },
-    listFiles: (jobId) => [...iterateFiles(jobId)],
-    iterateFiles,
+    listFiles: (jobId) => [...listing.pages(jobId)].flat(),
     findFile: (jobId, path) => {
       const { dir, name } = splitPath(path);
       const r = stmt.find.get({ jobId, dir, name }) as RawFile | undefined;
@@ -178,4 +146,41 @@ export function fileOps(db: Database.Database): FileOps {
     },
     listJobMedia: (jobId) => stmt.jmList.all(jobId) as JobMediaRow[],
   };
+}
+
+/**
+ * A job's file rows in pages of PAGE, grouped by directory (Catalog.listFiles, and
+ * Catalog.iterateFiles on the reader thread). Each page is a finished statement.
+ */
+export function fileListing(db: Database.Database): { pages(jobId: number): IterableIterator<FileRow[]> } {
+  // Keyset pagination in the order of the File(JobId, PathId, Name) index (whose last,
+  // hidden column is FileId), so each page is an index range scan, not a sort.
+  const page = db.prepare(`SELECT F.FileId AS fileId, F.PathId AS pathId, P.Path AS dir, F.Name AS name,
+      F.FileIndex AS fileIndex, F.MediaId AS mediaId, F.Addr AS addr, F.Type AS type,
+      F.Size AS size, F.MTime AS mtime, F.Attributes AS attributes, F.Digest AS digest,
+      F.DigestAlgorithm AS digestAlgorithm
+    FROM File F JOIN Path P ON P.PathId = F.PathId
+    WHERE F.JobId = @jobId AND (F.PathId, F.Name, F.FileId) > (@pathId, @name, @fileId)
+    ORDER BY F.PathId, F.Name, F.FileId LIMIT @limit`);
+  function* pages(jobId: number): IterableIterator<FileRow[]> {
+    let after: { pathId: number; name: Buffer; fileId: number } = { pathId: 0, name: Buffer.alloc(0), fileId: 0 };
+    for (;;) {
+      let raw: RawFile[];
+      try {
+        raw = page.all({ jobId, ...after, limit: PAGE }) as RawFile[];
+      } catch (err) {
+        // Runs lazily, outside the wrapper that converts errors of the other operations.
+        throw new BurrowError('CATALOG', `listing the files of job ${jobId} failed: ${String(err)}`, { cause: err });
+      }
+      yield raw.map((r) => ({
+        jobId, fileIndex: r.fileIndex, path: joinPath(r.dir, r.name), mediaId: r.mediaId,
+        addr: r.addr, type: r.type, size: r.size, mtime: r.mtime, attributes: r.attributes,
+        digest: r.digest, digestAlgorithm: r.digestAlgorithm,
+      }));
+      const last = raw[raw.length - 1];
+      if (last === undefined || raw.length < PAGE) return;
+      after = { pathId: last.pathId, name: last.name, fileId: last.fileId };
+    }
+  }
+  return { pages };
 }

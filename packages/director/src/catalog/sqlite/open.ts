@@ -8,7 +8,6 @@ import { mediaOps } from './media.js';
 import { pruneOps } from './prune.js';
 import { resourceOps } from './resources.js';
 import { snapshotOps } from './snapshot.js';
-import { queryOps } from './query.js';
 import { CatalogReader } from './reader-thread.js';
 
 export interface SqliteCatalogOptions {
@@ -46,11 +45,10 @@ export function openSqliteCatalog(file: string, options: SqliteCatalogOptions = 
       : new BurrowError('CATALOG', `cannot open catalog ${file}: ${String(err)}`, { cause: err });
   }
 
-  const { closeQueries, ...queries } = queryOps(file);
   const reader = new CatalogReader(file);
   const ops = {
     ...resourceOps(db, now), ...mediaOps(db, now), ...jobOps(db, now),
-    ...fileOps(db), ...snapshotOps(db), ...pruneOps(db), ...queries,
+    ...fileOps(db), ...snapshotOps(db), ...pruneOps(db),
   };
   const catalog: Catalog = {
     ...ops,
@@ -58,10 +56,11 @@ export function openSqliteCatalog(file: string, options: SqliteCatalogOptions = 
     restoreTreePages: (jobIds, opts) => reader.treePages(jobIds, opts),
     selectRestoreFiles: (jobIds, filter) => reader.selectRestoreFiles(jobIds, filter),
     fileVersions: (jobIds, path) => reader.fileVersions(jobIds, path),
+    iterateFiles: (jobId) => reader.files(jobId),
+    readOnlyQuery: (sql, params, maxRows) => reader.readOnlyQuery(sql, params, maxRows),
     close() {
       // The readers first: a reader's snapshot would hold up the checkpoint.
       reader.close();
-      closeQueries();
       if (!db.open) return;
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();

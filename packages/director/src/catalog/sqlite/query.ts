@@ -1,19 +1,21 @@
 import Database from 'better-sqlite3';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
-import type { Catalog } from '../catalog.js';
-import type { QueryRows, QueryValue } from '../types.js';
+import type { QueryParam, QueryRows, QueryValue } from '../types.js';
 
 /** The statements a query may be: they read and give rows. */
 const READING = /^\s*(select|with|values)\b/i;
 
 /**
- * Read-only queries of the catalog at `file`, for the `query` command: a second
- * connection opened read-only on first use, so a statement that would write fails in
- * SQLite itself (`readonly`, `query_only`); only a single SELECT, WITH or VALUES
- * statement that SQLite also calls read-only is prepared at all. ATTACH, PRAGMA and
- * the like are refused before they run.
+ * Read-only queries of the catalog at `file`, for the `query` command (Catalog.readOnlyQuery,
+ * run on the reader thread): a connection of its own opened read-only on first use, so
+ * a statement that would write fails in SQLite itself (`readonly`, `query_only`); only a
+ * single SELECT, WITH or VALUES statement that SQLite also calls read-only is prepared
+ * at all. ATTACH, PRAGMA and the like are refused before they run.
  */
-export function queryOps(file: string): Pick<Catalog, 'readOnlyQuery'> & { closeQueries(): void } {
+export function queryOps(file: string): {
+  readOnlyQuery(sql: string, params: readonly QueryParam[], maxRows: number): QueryRows;
+  closeQueries(): void;
+} {
   let reader: Database.Database | undefined;
   const connection = (): Database.Database => {
     if (reader?.open) return reader;

@@ -5,8 +5,8 @@
  * for the catalog, started on first use) runs them on a read-only connection of its
  * own and sends the answer back in batches, paced by the consumer (reader-wire.ts); the
  * main thread does its part of the work (building the tree) a batch at a time. The
- * short restore-browse reads (a file's versions) go the same way, so that they never
- * wait behind the main thread's connection, nor it behind them.
+ * short restore-browse reads (a file's versions) and the query command's statements
+ * (an administrator's SQL, of any length) go the same way.
  *
  * If the thread dies, every stream waiting on it fails with a CATALOG error naming the
  * catalog, and the next request starts a new thread. close() ends the thread and its
@@ -14,11 +14,16 @@
  */
 import { Worker } from 'node:worker_threads';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
-import type { FileVersion, RestoreFileRow, RestoreFilter, TreePage } from '../types.js';
+import type { FileRow, FileVersion, QueryParam, QueryRows, QueryValue, RestoreFileRow, RestoreFilter, TreePage } from '../types.js';
 import {
   filesFromWire, pageFromWire,
   type FromReader, type ReaderData, type ReaderRequest, type ToReader, type WireFiles, type WirePage,
 } from './reader-wire.js';
+
+/** A Buffer crosses to the other thread as a plain Uint8Array: a Buffer again, without a copy. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
 /** How long close() waits for the thread to close its connection (it may be in the middle of one query). */
 const CLOSE_WAIT_MS = 5000;
@@ -89,8 +94,7 @@ export class CatalogReader {
   async fileVersions(jobIds: readonly number[], path: Buffer): Promise<FileVersion[]> {
     const versions: FileVersion[] = [];
     for await (const batch of this.stream({ kind: 'fileVersions', jobIds: [...jobIds], path })) {
-      // A Buffer crosses as a plain Uint8Array.
-      for (const v of batch as FileVersion[]) versions.push({ ...v, digest: v.digest === null ? null : Buffer.from(v.digest) });
+      for (const v of batch as FileVersion[]) versions.push({ ...v, digest: v.digest === null ? null : asBuffer(v.digest) });
     }
     return versions;
   }
@@ -103,6 +107,25 @@ export class CatalogReader {
       for (const row of filesFromWire(batch as WireFiles)) rows.push(row);
     }
     return rows;
+  }
+
+  /** Catalog.iterateFiles. */
+  async *files(jobId: number): AsyncGenerator<FileRow> {
+    for await (const batch of this.stream({ kind: 'files', jobId })) {
+      for (const r of batch as FileRow[]) {
+        yield { ...r, path: asBuffer(r.path), attributes: asBuffer(r.attributes), digest: r.digest === null ? null : asBuffer(r.digest) };
+      }
+    }
+  }
+
+  /** Catalog.readOnlyQuery. */
+  async readOnlyQuery(sql: string, params: readonly QueryParam[], maxRows: number): Promise<QueryRows> {
+    for await (const batch of this.stream({ kind: 'query', sql, params: [...params], maxRows })) {
+      const answer = batch as QueryRows;
+      const cell = (v: QueryValue): QueryValue => (v instanceof Uint8Array ? asBuffer(v) : v);
+      return { ...answer, rows: answer.rows.map((r) => r.map(cell)) };
+    }
+    throw new BurrowError('INTERNAL', 'the reader thread answered a query with nothing');
   }
 
   /** One request's batches as the consumer takes them; a consumer that stops early cancels the rest. */
@@ -163,7 +186,8 @@ export class CatalogReader {
     if (arrivals === undefined) return; // the consumer left; a cancel is on its way
     if (m.op === 'batch') arrivals.push(m.batch);
     else if (m.op === 'end') arrivals.end();
-    else arrivals.fail(new BurrowError(m.code, `catalog ${this.file}: ${m.message}`));
+    // A refusal of what was asked (a query that is not one SELECT) is the caller's, said as it is.
+    else arrivals.fail(new BurrowError(m.code, m.code === 'CATALOG' ? `catalog ${this.file}: ${m.message}` : m.message));
   }
 
   private died(w: Worker, why: string): void {

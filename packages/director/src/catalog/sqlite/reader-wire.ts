@@ -5,11 +5,12 @@
  * A stream (one request's answer in batches) is paced by its consumer: the reader
  * sends at most READER_WINDOW batches ahead of what the main thread has taken, and
  * each batch taken asks for one more (`more`). Memory stays bounded whatever the job's
- * size, and no message carries more than one page (TREE_PAGE entries) or FILE_BATCH
- * chosen files.
+ * size, and no message carries more than one page (TREE_PAGE entries), FILE_BATCH
+ * chosen files, a page of a job's file rows (files.ts) or a query's rows (at most the
+ * limit it was asked with).
  */
 import type { BurrowErrorCode } from '@burrow/common/errors/index';
-import type { RestoreFileRow, TreePage } from '../types.js';
+import type { QueryParam, RestoreFileRow, TreePage } from '../types.js';
 
 /** Batches a stream may run ahead of its consumer: one being used, one on its way. */
 export const READER_WINDOW = 2;
@@ -28,7 +29,9 @@ export interface ReaderData {
 export type ReaderRequest =
   | { readonly kind: 'treePages'; readonly jobIds: readonly number[]; readonly owners: boolean }
   | { readonly kind: 'fileVersions'; readonly jobIds: readonly number[]; readonly path: Uint8Array }
-  | { readonly kind: 'restoreFiles'; readonly jobIds: readonly number[]; readonly paths?: readonly Uint8Array[] };
+  | { readonly kind: 'restoreFiles'; readonly jobIds: readonly number[]; readonly paths?: readonly Uint8Array[] }
+  | { readonly kind: 'files'; readonly jobId: number }
+  | { readonly kind: 'query'; readonly sql: string; readonly params: readonly QueryParam[]; readonly maxRows: number };
 
 export type ToReader =
   | { readonly op: 'open'; readonly id: number; readonly request: ReaderRequest }
@@ -39,7 +42,7 @@ export type ToReader =
   /** Ends every stream, closes the connection, then sets `closed`. */
   | { readonly op: 'close' };
 
-/** A batch's form depends on the request: WirePage, WireFiles, or FileVersion[] as cloned. */
+/** A batch's form depends on the request: WirePage, WireFiles, or as cloned FileVersion[], FileRow[], QueryRows. */
 export type FromReader =
   | { readonly op: 'batch'; readonly id: number; readonly batch: unknown }
   | { readonly op: 'end'; readonly id: number }

@@ -14,6 +14,8 @@ import Database from 'better-sqlite3';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
 import { treePageQueries } from './tree-pages.js';
 import { restoreQueries } from './restore.js';
+import { fileListing } from './files.js';
+import { queryOps } from './query.js';
 import {
   FILE_BATCH, filesToWire, pageToWire, READER_WINDOW,
   type FromReader, type ReaderData, type ReaderRequest, type ToReader,
@@ -27,6 +29,9 @@ const db = new Database(data.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 const trees = treePageQueries(db);
 const restore = restoreQueries(db);
+const listing = fileListing(db);
+// The query command's statements run on a connection of their own that cannot write (query.ts).
+const queries = queryOps(data.file);
 
 interface Batch { batch: unknown; transfer: ArrayBuffer[] }
 
@@ -83,6 +88,12 @@ function* batches(request: ReaderRequest): Generator<Batch> {
       for (let at = 0; at < rows.length; at += FILE_BATCH) yield filesToWire(rows.slice(at, at + FILE_BATCH));
       return;
     }
+    case 'files':
+      for (const page of listing.pages(request.jobId)) yield { batch: page, transfer: [] };
+      return;
+    case 'query':
+      yield { batch: queries.readOnlyQuery(request.sql, request.params, request.maxRows), transfer: [] };
+      return;
   }
 }
 
@@ -118,6 +129,7 @@ async function serve(id: number, s: Stream, request: ReaderRequest): Promise<voi
 }
 
 function close(): void {
+  queries.closeQueries();
   db.close();
   const flag = new Int32Array(data.closed);
   Atomics.store(flag, 0, 1);

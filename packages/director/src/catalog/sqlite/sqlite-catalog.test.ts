@@ -111,7 +111,7 @@ test('sqlite: insert rate of the file hot path (printed, not asserted)', async (
     assert.equal(c.countFiles(j), total);
     const listStart = process.hrtime.bigint();
     let n = 0;
-    for (const r of c.iterateFiles(j)) n += r.fileIndex > 0 ? 1 : 0;
+    for await (const r of c.iterateFiles(j)) n += r.fileIndex > 0 ? 1 : 0;
     const listSeconds = Number(process.hrtime.bigint() - listStart) / 1e9;
     console.log(`catalog iterateFiles: ${n} rows in ${listSeconds.toFixed(2)} s`);
     assert.equal(n, total);

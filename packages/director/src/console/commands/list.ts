@@ -135,11 +135,11 @@ function volumeHistory(ctx: ConsoleContext, volume: string | undefined, command:
   };
 }
 
-function files(ctx: ConsoleContext, jobId: number): ListResult {
+async function files(ctx: ConsoleContext, jobId: number): Promise<ListResult> {
   // A user's console (Restore Owner) learns only the names of that user's files.
   const owner = consoleScope(ctx).restoreOwner;
   const filenames = [];
-  for (const f of ctx.catalog.iterateFiles(jobId)) {
+  for await (const f of ctx.catalog.iterateFiles(jobId)) {
     if (owner && Number(burrow.FileAttributes.decode(f.attributes).uid) !== owner.uid) continue;
     filenames.push({ path: displayPath(f.path), path_b64: f.path.toString('base64'), fileindex: f.fileIndex });
   }
@@ -171,7 +171,7 @@ function backups(ctx: ConsoleContext, client: string | undefined, command: strin
   return { backups: rows.map(jobRecord) };
 }
 
-function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResult {
+function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResult | Promise<ListResult> {
   const command = longForm ? 'llist' : 'list';
   const scope = consoleScope(ctx);
   switch (a.what ?? (a.jobid ? 'jobid' : a.volume !== undefined ? 'volume' : undefined)) {

@@ -37,13 +37,13 @@ function queryFileOf(ctx: ConsoleContext): string {
   return configured === undefined ? SHIPPED_QUERY_FILE : ctx.resolvePath(configured);
 }
 
-function run(ctx: ConsoleContext, query: CatalogQuery, answers: readonly string[]): QueryResult {
-  const answer = runQuery(ctx.catalog, query, answers);
+async function run(ctx: ConsoleContext, query: CatalogQuery, answers: readonly string[]): Promise<QueryResult> {
+  const answer = await runQuery(ctx.catalog, query, answers);
   return { kind: 'answer', title: query.title, tables: [...answer.tables], ...(answer.error ? { error: answer.error } : {}) };
 }
 
 /** The query's prompts, asked in order (each answer may be empty); then it runs. */
-function prompts(query: CatalogQuery, answers: readonly string[]): (ctx: ConsoleContext) => Reply<QueryResult> {
+function prompts(query: CatalogQuery, answers: readonly string[]): (ctx: ConsoleContext) => Reply<QueryResult> | Promise<Reply<QueryResult>> {
   return (ctx) => {
     const next = query.prompts[answers.length];
     if (next === undefined) return run(ctx, query, answers);

@@ -191,12 +191,12 @@ export interface Catalog {
   /**
    * The state a chain of jobs (Full + Differential + Incrementals) left: for each path
    * the attributes (burrow.FileAttributes bytes) of its newest version, leaving out
-   * files recorded as deleted, numbered 1..count. Read it in pages; `get` finds an
-   * entry again by its number (Accurate mode names deleted files that way). With
+   * files recorded as deleted, numbered 1..count. Read it in pages; `get` finds
+   * entries again by their numbers (Accurate mode names deleted files that way). With
    * `digests`, each page entry carries the file's digest too (accurate= letters 5 and
    * 1 compare contents). Drop it when the job is done.
    */
-  snapshotCurrentState(jobIds: readonly number[], options?: { readonly digests?: boolean }): StateSnapshot;
+  snapshotCurrentState(jobIds: readonly number[], options?: { readonly digests?: boolean }): Promise<StateSnapshot>;
 
   /**
    * Runs one statement that only reads (the `query` command's, from an administrator's
@@ -219,9 +219,14 @@ export interface StateEntry {
   digest?: { algorithm: number; value: Buffer } | null;
 }
 
+/**
+ * A chain's state for Accurate mode, made off the caller's thread (a million files take
+ * SQLite seconds to choose) and kept there until dropped; its reads are asynchronous.
+ */
 export interface StateSnapshot {
   readonly count: number;
-  page(afterSeq: number, limit: number): StateEntry[];
-  get(seq: number): Buffer | undefined;
-  drop(): void;
+  page(afterSeq: number, limit: number): Promise<StateEntry[]>;
+  /** The attributes of these entries by number, in the same order (undefined: no such entry). */
+  get(seqs: readonly number[]): Promise<Array<Buffer | undefined>>;
+  drop(): Promise<void>;
 }

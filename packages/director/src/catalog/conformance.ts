@@ -191,26 +191,27 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       assert.deepEqual(await c.selectRestoreFiles([]), []);
     }));
 
-    it('snapshots the current state of a chain for Accurate mode, with digests only when asked', withCatalog((c) => {
+    it('snapshots the current state of a chain for Accurate mode, with digests only when asked', withCatalog(async (c) => {
       const s = seed(c);
       const full = backup(c, s, 'F', T0);
       c.insertFiles(full, [fileRow('/d/a', 1, s.mediaId, 100), fileRow('/d/b', 2, s.mediaId, 100), { ...fileRow('/d/c', 3, s.mediaId, 100), digest: null, digestAlgorithm: 0 }]);
       const inc = backup(c, s, 'I', T0 + 100);
       c.insertFiles(inc, [fileRow('/d/b', 1, s.mediaId, 200), { ...fileRow('/d/a', 0, null, 0) }]);
-      const plain = c.snapshotCurrentState([full, inc]);
-      const withDigests = c.snapshotCurrentState([full, inc], { digests: true });
+      const plain = await c.snapshotCurrentState([full, inc]);
+      const withDigests = await c.snapshotCurrentState([full, inc], { digests: true });
       try {
         assert.equal(plain.count, 2, 'a deleted file is not in the state');
-        const page = plain.page(0, 10);
+        const page = await plain.page(0, 10);
         assert.deepEqual(page.map((e) => e.attributes.subarray(1).toString()).sort(), ['/d/b', '/d/c']);
         assert.ok(page.every((e) => !('digest' in e)), 'no digests unless asked');
-        const digests = new Map(withDigests.page(0, 10).map((e) => [e.attributes.subarray(1).toString(), e.digest]));
+        const digests = new Map((await withDigests.page(0, 10)).map((e) => [e.attributes.subarray(1).toString(), e.digest]));
         assert.deepEqual(digests.get('/d/b'), { algorithm: 3, value: Buffer.from([1, 1, 2]) }, 'the newest version\'s digest');
         assert.equal(digests.get('/d/c'), null, 'the catalog has none');
-        assert.deepEqual(plain.get(page[0]!.seq), page[0]!.attributes);
+        assert.deepEqual(await plain.get([page[0]!.seq, 99]), [page[0]!.attributes, undefined]);
       } finally {
-        plain.drop();
-        withDigests.drop();
+        await plain.drop();
+        await withDigests.drop();
+        await assert.rejects(plain.page(0, 10), /not there/, 'a dropped state is gone');
       }
     }));
 

@@ -20,7 +20,7 @@ export interface ClientConversation {
    * Takes the messages particular to a job type (Accurate mode's deleted entries, a
    * verify's entries); returns false for one it does not expect.
    */
-  handle?: (msg: Message) => boolean;
+  handle?: (msg: Message) => boolean | Promise<boolean>;
   /** Names the files a line gives by number (a restore's, from the catalog). */
   nameFile?: FileNamer;
 }
@@ -40,7 +40,7 @@ export async function awaitClientEnd({ fd, log, signal, handle, nameFile }: Clie
       case 'error':
         throw peerError(msg.body, 'File daemon');
       default:
-        if (!handle?.(msg)) throw fd.violation(`unexpected ${msg.kind} during a job`);
+        if (!(await handle?.(msg))) throw fd.violation(`unexpected ${msg.kind} during a job`);
     }
   }
 }

@@ -12,9 +12,9 @@ function snapshotOf(entries: burrow.IFileAttributes[]): StateSnapshot {
   const bytes = entries.map((a) => Buffer.from(burrow.FileAttributes.encode(a).finish()));
   return {
     count: bytes.length,
-    page: (after, limit) => bytes.slice(after, after + limit).map((attributes, i) => ({ seq: after + i + 1, attributes })),
-    get: (seq) => bytes[seq - 1],
-    drop: () => undefined,
+    page: async (after, limit) => bytes.slice(after, after + limit).map((attributes, i) => ({ seq: after + i + 1, attributes })),
+    get: async (seqs) => seqs.map((seq) => bytes[seq - 1]),
+    drop: async () => undefined,
   };
 }
 
@@ -29,7 +29,7 @@ test('deleted-file rows keep the mtime to the millisecond, as every other file r
       { path: Buffer.from('/data/kept'), type: burrow.FileType.FT_REGULAR },
       { path: Buffer.from('/data/gone'), type: burrow.FileType.FT_REGULAR, size: 5, mtime: { sec: 1_700_000_000, nsec: 123_456_789 } },
     ]);
-    assert.equal(recordDeleted(catalog, jobId, snapshot, [2]), 1);
+    assert.equal(await recordDeleted(catalog, jobId, snapshot, [2]), 1);
     const rows = [];
     for await (const row of catalog.iterateFiles(jobId)) rows.push(row);
     assert.equal(rows.length, 1);

@@ -23,7 +23,7 @@ export function accurateComparesDigests(spec: burrow.IFileSetSpec): boolean {
 
 export async function sendState(fd: Channel, snapshot: StateSnapshot): Promise<void> {
   for (let after = 0; ;) {
-    const page = snapshot.page(after, PAGE);
+    const page = await snapshot.page(after, PAGE);
     if (page.length === 0) break;
     const digests = page.some((p) => p.digest !== undefined)
       ? page.map((p) => p.digest ?? { algorithm: burrow.DigestAlgorithm.DIGEST_NONE, value: new Uint8Array() })
@@ -35,10 +35,9 @@ export async function sendState(fd: Channel, snapshot: StateSnapshot): Promise<v
 }
 
 /** Writes one deleted-file row (FileIndex 0, no media) per reported entry. */
-export function recordDeleted(catalog: Catalog, jobId: number, snapshot: StateSnapshot, seqs: readonly number[]): number {
+export async function recordDeleted(catalog: Catalog, jobId: number, snapshot: StateSnapshot, seqs: readonly number[]): Promise<number> {
   const rows: FileInput[] = [];
-  for (const seq of seqs) {
-    const bytes = snapshot.get(seq);
+  for (const bytes of await snapshot.get(seqs)) {
     if (!bytes) continue;
     const a = burrow.FileAttributes.decode(bytes);
     rows.push({

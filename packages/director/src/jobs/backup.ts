@@ -39,7 +39,7 @@ import { lowerLimit } from '@burrow/common/net/bandwidth';
  * A job that continues an Incomplete one (of any level, accurate or not) compares with
  * the state that one built on plus what it saved: it sends only what that one did not.
  */
-function accurateState(ctx: JobContext, plan: BackupPlan, basis: Basis): StateSnapshot | null {
+async function accurateState(ctx: JobContext, plan: BackupPlan, basis: Basis): Promise<StateSnapshot | null> {
   const { catalog } = ctx.env;
   const continued = basis.continues === null ? [] : withContinued(catalog, basis.continues);
   if (continued.length === 0 && (!plan.accurate || basis.prior === null || plan.level === 'F')) return null;
@@ -88,7 +88,7 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
       return [serveStorage(ctx, { plan: writing, totals, sd }), serveClient(ctx, { peers, totals, fd, state: accurate })];
     },
     conversed: async (ctx) => {
-      accurate?.drop();
+      await accurate?.drop();
       // Bareos writes it when the backup ended well and wrote data, before the After scripts.
       const status = finalStatus(ctx.log, totals.fdStatus, totals.sdStatus, ctx.signal);
       if (plan.writeBootstrap !== null && (status === 'T' || status === 'W') && totals.sdBytes > 0) {
@@ -140,7 +140,7 @@ async function giveOrders(ctx: JobContext, peers: Peers, { sd, ready }: WritingS
   const { env, id, log, signal } = ctx;
   log.info(`Using Device "${ready.device || plan.storage.device}" to write.`);
   const fd = peers.fd = await openClient(env, plan.client, signal, retryNotice(ctx));
-  const state = accurateState(ctx, plan, basis);
+  const state = await accurateState(ctx, plan, basis);
   keepState(state);
   await fd.send('fdBackup', {
     jobId: id.jobId, jobName: id.job, level: LEVEL_NAMES[plan.level], since: basis.since === null ? null : timestampFromMs(basis.since),
@@ -191,9 +191,9 @@ function serveClient(ctx: JobContext, { peers, totals, fd, state }: ClientPart):
   const { log } = ctx;
   let deleted = 0;
   return awaitClientEnd({
-    fd, log, signal: ctx.signal, handle: (msg) => {
+    fd, log, signal: ctx.signal, handle: async (msg) => {
       if (msg.kind !== 'accurateDeleted' || !state) return false;
-      deleted += recordDeleted(ctx.env.catalog, ctx.id.jobId, state, msg.body.seqs);
+      deleted += await recordDeleted(ctx.env.catalog, ctx.id.jobId, state, msg.body.seqs);
       return true;
     },
   })

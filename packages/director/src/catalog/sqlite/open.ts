@@ -7,7 +7,6 @@ import { jobOps } from './jobs.js';
 import { mediaOps } from './media.js';
 import { pruneOps } from './prune.js';
 import { resourceOps } from './resources.js';
-import { snapshotOps } from './snapshot.js';
 import { CatalogReader } from './reader-thread.js';
 
 export interface SqliteCatalogOptions {
@@ -48,7 +47,7 @@ export function openSqliteCatalog(file: string, options: SqliteCatalogOptions = 
   const reader = new CatalogReader(file);
   const ops = {
     ...resourceOps(db, now), ...mediaOps(db, now), ...jobOps(db, now),
-    ...fileOps(db), ...snapshotOps(db), ...pruneOps(db),
+    ...fileOps(db), ...pruneOps(db),
   };
   const catalog: Catalog = {
     ...ops,
@@ -58,6 +57,7 @@ export function openSqliteCatalog(file: string, options: SqliteCatalogOptions = 
     fileVersions: (jobIds, path) => reader.fileVersions(jobIds, path),
     iterateFiles: (jobId) => reader.files(jobId),
     readOnlyQuery: (sql, params, maxRows) => reader.readOnlyQuery(sql, params, maxRows),
+    snapshotCurrentState: (jobIds, options) => reader.snapshot(jobIds, options),
     close() {
       // The readers first: a reader's snapshot would hold up the checkpoint.
       reader.close();

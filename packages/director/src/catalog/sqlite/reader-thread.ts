@@ -14,6 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
+import type { StateEntry, StateSnapshot } from '../catalog.js';
 import type { FileRow, FileVersion, QueryParam, QueryRows, QueryValue, RestoreFileRow, RestoreFilter, TreePage } from '../types.js';
 import {
   filesFromWire, pageFromWire,
@@ -120,12 +121,30 @@ export class CatalogReader {
 
   /** Catalog.readOnlyQuery. */
   async readOnlyQuery(sql: string, params: readonly QueryParam[], maxRows: number): Promise<QueryRows> {
-    for await (const batch of this.stream({ kind: 'query', sql, params: [...params], maxRows })) {
-      const answer = batch as QueryRows;
-      const cell = (v: QueryValue): QueryValue => (v instanceof Uint8Array ? asBuffer(v) : v);
-      return { ...answer, rows: answer.rows.map((r) => r.map(cell)) };
-    }
-    throw new BurrowError('INTERNAL', 'the reader thread answered a query with nothing');
+    const answer = await this.one({ kind: 'query', sql, params: [...params], maxRows }) as QueryRows;
+    const cell = (v: QueryValue): QueryValue => (v instanceof Uint8Array ? asBuffer(v) : v);
+    return { ...answer, rows: answer.rows.map((r) => r.map(cell)) };
+  }
+
+  /** Catalog.snapshotCurrentState: the state stays on the thread, read from there. */
+  async snapshot(jobIds: readonly number[], options?: { readonly digests?: boolean }): Promise<StateSnapshot> {
+    const made = await this.one({ kind: 'snapshot', jobIds: [...jobIds], digests: options?.digests === true }) as { snapshot: number; count: number };
+    const snapshot = made.snapshot;
+    return {
+      count: made.count,
+      page: async (after, limit) => (await this.one({ kind: 'snapshotPage', snapshot, after, limit }) as StateEntry[]).map((e) => ({
+        ...e, attributes: asBuffer(e.attributes), ...(e.digest ? { digest: { algorithm: e.digest.algorithm, value: asBuffer(e.digest.value) } } : {}),
+      })),
+      get: async (seqs) => (await this.one({ kind: 'snapshotGet', snapshot, seqs: [...seqs] }) as Array<Uint8Array | undefined>)
+        .map((a) => (a === undefined ? undefined : asBuffer(a))),
+      drop: async () => { await this.one({ kind: 'snapshotDrop', snapshot }); },
+    };
+  }
+
+  /** A request answered in one batch. */
+  private async one(request: ReaderRequest): Promise<unknown> {
+    for await (const batch of this.stream(request)) return batch;
+    throw new BurrowError('INTERNAL', `the reader thread answered ${request.kind} with nothing`);
   }
 
   /** One request's batches as the consumer takes them; a consumer that stops early cancels the rest. */

@@ -31,7 +31,12 @@ export type ReaderRequest =
   | { readonly kind: 'fileVersions'; readonly jobIds: readonly number[]; readonly path: Uint8Array }
   | { readonly kind: 'restoreFiles'; readonly jobIds: readonly number[]; readonly paths?: readonly Uint8Array[] }
   | { readonly kind: 'files'; readonly jobId: number }
-  | { readonly kind: 'query'; readonly sql: string; readonly params: readonly QueryParam[]; readonly maxRows: number };
+  | { readonly kind: 'query'; readonly sql: string; readonly params: readonly QueryParam[]; readonly maxRows: number }
+  /** Makes an Accurate state (answers its number and count); the others read or drop it by that number. */
+  | { readonly kind: 'snapshot'; readonly jobIds: readonly number[]; readonly digests: boolean }
+  | { readonly kind: 'snapshotPage'; readonly snapshot: number; readonly after: number; readonly limit: number }
+  | { readonly kind: 'snapshotGet'; readonly snapshot: number; readonly seqs: readonly number[] }
+  | { readonly kind: 'snapshotDrop'; readonly snapshot: number };
 
 export type ToReader =
   | { readonly op: 'open'; readonly id: number; readonly request: ReaderRequest }

@@ -16,6 +16,7 @@ import { treePageQueries } from './tree-pages.js';
 import { restoreQueries } from './restore.js';
 import { fileListing } from './files.js';
 import { queryOps } from './query.js';
+import { stateSnapshots, type LocalSnapshot } from './snapshot.js';
 import {
   FILE_BATCH, filesToWire, pageToWire, READER_WINDOW,
   type FromReader, type ReaderData, type ReaderRequest, type ToReader,
@@ -32,6 +33,10 @@ const restore = restoreQueries(db);
 const listing = fileListing(db);
 // The query command's statements run on a connection of their own that cannot write (query.ts).
 const queries = queryOps(data.file);
+const states = stateSnapshots(db);
+/** Accurate states made here, by number, until dropped (their tables are this connection's). */
+const snapshots = new Map<number, LocalSnapshot>();
+let lastSnapshot = 0;
 
 interface Batch { batch: unknown; transfer: ArrayBuffer[] }
 
@@ -94,7 +99,30 @@ function* batches(request: ReaderRequest): Generator<Batch> {
     case 'query':
       yield { batch: queries.readOnlyQuery(request.sql, request.params, request.maxRows), transfer: [] };
       return;
+    case 'snapshot': {
+      const made = states.snapshotCurrentState(request.jobIds, { digests: request.digests });
+      snapshots.set(++lastSnapshot, made);
+      yield { batch: { snapshot: lastSnapshot, count: made.count }, transfer: [] };
+      return;
+    }
+    case 'snapshotPage':
+      yield { batch: snapshot(request.snapshot).page(request.after, request.limit), transfer: [] };
+      return;
+    case 'snapshotGet':
+      yield { batch: snapshot(request.snapshot).get(request.seqs), transfer: [] };
+      return;
+    case 'snapshotDrop':
+      snapshots.get(request.snapshot)?.drop();
+      snapshots.delete(request.snapshot);
+      yield { batch: true, transfer: [] };
+      return;
   }
+}
+
+function snapshot(n: number): LocalSnapshot {
+  const s = snapshots.get(n);
+  if (s === undefined) throw new BurrowError('CATALOG', `accurate state ${n} is not there (dropped, or made by a reader thread that has since stopped)`);
+  return s;
 }
 
 /** Never rejects: a failure is the stream's answer, and the requests queued after it still run. */

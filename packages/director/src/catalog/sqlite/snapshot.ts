@@ -1,8 +1,19 @@
 import type Database from 'better-sqlite3';
-import type { Catalog, StateEntry, StateSnapshot } from '../catalog.js';
+import type { StateEntry } from '../catalog.js';
 
-/** Catalog.snapshotCurrentState, on the Director's own connection (its temporary tables are that connection's). */
-export function snapshotOps(db: Database.Database): Pick<Catalog, 'snapshotCurrentState'> {
+/** A state snapshot on the connection that made it (Catalog's StateSnapshot, read synchronously). */
+export interface LocalSnapshot {
+  readonly count: number;
+  page(afterSeq: number, limit: number): StateEntry[];
+  get(seqs: readonly number[]): Array<Buffer | undefined>;
+  drop(): void;
+}
+
+/**
+ * Catalog.snapshotCurrentState, run by the reader thread: its temporary tables are its
+ * connection's (a read-only connection may still write its own temporary tables).
+ */
+export function stateSnapshots(db: Database.Database): { snapshotCurrentState(jobIds: readonly number[], options?: { readonly digests?: boolean }): LocalSnapshot } {
   const jobs = 'SELECT value FROM json_each(@jobs)';
   // Accurate mode's view of a chain, made once into a temporary table so that it can
   // be read in pages (other catalog work goes on meanwhile) and its n-th entry found
@@ -10,7 +21,7 @@ export function snapshotOps(db: Database.Database): Pick<Catalog, 'snapshotCurre
   let snapshots = 0;
   // With digests (accurate= 5 or 1), the two digest columns come along; otherwise they
   // stay NULL and the pages carry none, so the usual state costs no more than before.
-  const snapshotCurrentState = (jobIds: readonly number[], options?: { readonly digests?: boolean }): StateSnapshot => {
+  const snapshotCurrentState = (jobIds: readonly number[], options?: { readonly digests?: boolean }): LocalSnapshot => {
     const table = `temp.accurate_${++snapshots}`;
     const digests = options?.digests === true;
     db.prepare(`CREATE TABLE ${table} (Seq INTEGER PRIMARY KEY, Attributes BLOB NOT NULL, Digest BLOB, DigestAlgorithm INTEGER)`).run();
@@ -30,7 +41,7 @@ export function snapshotOps(db: Database.Database): Pick<Catalog, 'snapshotCurre
     return {
       count,
       page: (afterSeq, limit) => (page.all(afterSeq, limit) as Row[]).map(entry),
-      get: (seq) => one.get(seq) as Buffer | undefined,
+      get: (seqs) => seqs.map((seq) => one.get(seq) as Buffer | undefined),
       drop: () => { db.prepare(`DROP TABLE IF EXISTS ${table}`).run(); },
     };
   };

@@ -75,7 +75,7 @@ async function fromCatalog(ctx: JobContext, plan: RestorePlan): Promise<Bootstra
 }
 
 /** The newest version of the plan's paths among its jobs, chosen when the job starts. */
-async function selectNow(ctx: JobContext, plan: RestorePlan): Promise<ReturnType<typeof chooseFiles>> {
+async function selectNow(ctx: JobContext, plan: RestorePlan): ReturnType<typeof chooseFiles> {
   const { catalog } = ctx.env;
   const rows = await catalog.selectRestoreFiles(plan.jobIds, plan.paths.length ? { paths: plan.paths } : undefined);
   return chooseFiles(catalog, plan.jobIds, rows, rows.filter((r) => r.type === burrow.FileType.FT_HARDLINK));

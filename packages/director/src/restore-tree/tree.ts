@@ -9,6 +9,7 @@
  * Children are found through a compressed child list made once after loading
  * (`seal`), each directory's slice sorted by name the first time it is looked into.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { TreePage } from '../catalog/index.js';
 
@@ -92,7 +93,7 @@ export class RestoreTree {
     const tree = new RestoreTree();
     for await (const page of pages) {
       for (let i = 0; i < page.count; i++) tree.add(page, i);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToLoop();
     }
     tree.seal();
     return tree;

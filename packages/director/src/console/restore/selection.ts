@@ -119,11 +119,12 @@ export async function treeOf(ctx: ConsoleContext, jobIds: readonly number[]): Pr
   return tree;
 }
 
-/** The marked files as the bootstrap needs them, one at a time. */
-function* markedFiles(ctx: ConsoleContext, tree: RestoreTree): Generator<ChosenFile> {
+/** The marked files as the bootstrap needs them, one at a time; `sizes` gets their bytes. */
+function* markedFiles(ctx: ConsoleContext, tree: RestoreTree, sizes: { bytes: number }): Generator<ChosenFile> {
   const volumes = new Map<number, string>();
   for (const n of tree.markedFiles()) {
     const i = tree.info(n);
+    sizes.bytes += i.size;
     let volumeName = volumes.get(i.mediaId);
     if (volumeName === undefined) volumes.set(i.mediaId, (volumeName = ctx.catalog.getMedia(i.mediaId)?.volumeName ?? ''));
     yield { jobId: i.jobId, fileIndex: i.fileIndex, volumeName, addr: i.addr };
@@ -184,10 +185,9 @@ interface Choice {
 async function choiceOf(ctx: ConsoleContext, s: RestoreSelection): Promise<Choice> {
   const tree = s.tree ?? (consoleScope(ctx).restoreOwner ? await ownersTree(ctx, s) : undefined);
   if (tree) {
-    let bytes = 0;
-    for (const n of tree.markedFiles()) bytes += tree.info(n).size;
-    const { count, ...chosen } = chooseFiles(ctx.catalog, s.jobIds, markedFiles(ctx, tree), markedLinks(tree));
-    return { count, bytes, volumes: [...new Set(chosen.bootstrap.sections.map((x) => x.volume))], paths: markedPaths(tree), chosen };
+    const sizes = { bytes: 0 };
+    const { count, ...chosen } = await chooseFiles(ctx.catalog, s.jobIds, markedFiles(ctx, tree, sizes), markedLinks(tree));
+    return { count, bytes: sizes.bytes, volumes: [...new Set(chosen.bootstrap.sections.map((x) => x.volume))], paths: markedPaths(tree), chosen };
   }
   const rows = await ctx.catalog.selectRestoreFiles(s.jobIds, s.paths.length ? { paths: s.paths } : undefined);
   return { count: rows.length, bytes: -1, volumes: [...new Set(rows.map((f) => f.volumeName))], paths: rows };

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
 import { compareTrees } from '../harness/tree.js';
 import { TAPE_DIRECTOR_RESOURCES, vtapeDevice } from '../harness/changer.js';
+import { apiResult } from '../harness/checks.js';
 
 describe('the next write position of a tape volume', () => {
   let src: string;
@@ -56,11 +57,8 @@ describe('the next write position of a tape volume', () => {
     assert.match(r.stdout, /Termination:\s+Restore OK\n/, r.stdout + burrow.logs());
     return join(where, src);
   };
-  const volume = async (): Promise<Record<string, unknown>> => {
-    const out = (await burrow.console(['.api json', 'list volume=TAPE-0001'])).stdout;
-    const doc = out.split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}';
-    return (JSON.parse(doc) as { result: { volumes: Array<Record<string, unknown>> } }).result.volumes[0] ?? {};
-  };
+  const volume = async (): Promise<Record<string, unknown>> =>
+    (await apiResult<{ volumes: Array<Record<string, unknown>> }>(burrow, 'list volume=TAPE-0001')).volumes[0] ?? {};
 
   it('refuses without force, changes nothing without yes, repairs a volume in Error, and the next backup appends there', async () => {
     assert.equal((await burrow.console(['label storage=Tape volume=TAPE-0001 pool=Tapes'])).code, 0, burrow.logs());

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
 import { BIN } from '../harness/paths.js';
+import { bytesReadBy } from '../harness/checks.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -46,11 +47,6 @@ async function onTerminal(config: string, steps: Array<{ type: string; waitFor: 
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
-}
-
-function rchar(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/io`, 'utf8').split('\n').find((l) => l.startsWith('rchar:'));
-  return Number(line?.split(':')[1]);
 }
 
 test('restore: menu, file tree, mod, keywords, refusals, one file read alone', async (t) => {
@@ -164,11 +160,10 @@ test('restore: menu, file tree, mod, keywords, refusals, one file read alone', a
   assert.match(bad.stdout, /restore refused: JobId 999 does not exist/);
 
   // One file of a 24 MB job: the Storage daemon reads about that file, not the volume.
-  const sd = burrow.daemons.find((d) => d.name === 'sd')?.process.pid as number;
   const one = join(burrow.dir, 'one');
-  const before = rchar(sd);
+  const before = bytesReadBy(burrow, 'sd');
   await run([`restore client=test-fd current file=${src}/big/f06 where=${one} yes`, 'wait']);
-  const read = rchar(sd) - before;
+  const read = bytesReadBy(burrow, 'sd') - before;
   assert.equal(readFileSync(join(one, src, 'big', 'f06')).length, 2 << 20);
   assert.ok(read < 4 * (1 << 20), `the SD read ${read} bytes for one 2 MiB file of a 24 MiB volume`);
   t.diagnostic(`one 2 MiB file of a 24 MiB job: the SD read ${read} bytes`);

@@ -23,6 +23,8 @@ export interface ChangerLibraryOptions {
   capacity?: string;
   /** More directives for each drive's Device (e.g. a Spool Directory). */
   deviceMore?: string;
+  /** Each drive's Maximum Block Size (default 64k). */
+  maximumBlockSize?: string;
 }
 
 export interface ChangerLibrary {
@@ -41,10 +43,10 @@ export interface ChangerLibrary {
  * A VTape Device resource of the SD (Media Type LTO), with small blocks and cartridges
  * so a test's data is tiny and spans them; `more` adds directives.
  */
-export function vtapeDevice(o: { name: string; archiveDevice: string; capacity?: string; more?: string }): string {
+export function vtapeDevice(o: { name: string; archiveDevice: string; capacity?: string; maximumBlockSize?: string; more?: string }): string {
   return `
 Device { Name = ${o.name}; Device Type = VTape; Media Type = LTO; Archive Device = ${JSON.stringify(o.archiveDevice)}
-  Maximum Block Size = 64k; Volume Capacity = ${o.capacity ?? '4M'}; Label Media = no${o.more ? `; ${o.more}` : ''} }`;
+  Maximum Block Size = ${o.maximumBlockSize ?? '64k'}; Volume Capacity = ${o.capacity ?? '4M'}; Label Media = no${o.more ? `; ${o.more}` : ''} }`;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function changerLibrary(o: ChangerLibraryOptions): Promise<ChangerL
   const init = await vchanger('init', library, '--slots', String(o.slots), '--drives', String(o.drives), '--import-export', String(o.importExport), '--barcodes', o.barcodes);
   assert.equal(init.code, 0, init.stderr);
   const drive = (n: number): string => vtapeDevice({
-    name: `Drive${n}`, archiveDevice: join(tapes, `drive${n}`), capacity: o.capacity, more: `Autochanger = yes; Drive Index = ${n}; Maximum Changer Wait = 30${o.deviceMore ? `; ${o.deviceMore}` : ''}`,
+    name: `Drive${n}`, archiveDevice: join(tapes, `drive${n}`), capacity: o.capacity, maximumBlockSize: o.maximumBlockSize, more: `Autochanger = yes; Drive Index = ${n}; Maximum Changer Wait = 30${o.deviceMore ? `; ${o.deviceMore}` : ''}`,
   });
   const names = Array.from({ length: o.drives }, (_, n) => `Drive${n}`);
   return {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { connect } from '@burrow/common/net/client';
 import type { Channel } from '@burrow/common/net/channel';
@@ -33,6 +33,32 @@ export async function jobIds(burrow: Burrow): Promise<number[]> {
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { result?: { jobs?: Array<{ jobid: number }> } });
   return (docs[1]?.result?.jobs ?? []).map((j) => j.jobid);
+}
+
+/** The result of one console command in `.api json` mode. */
+export async function apiResult<T>(burrow: Burrow, line: string): Promise<T> {
+  const out = (await burrow.console(['.api json', line])).stdout;
+  const doc = out.split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}';
+  return (JSON.parse(doc) as { result: T }).result;
+}
+
+/**
+ * Bytes a daemon's threads have read so far (`rchar` of /proc/PID/task/TID/io: every
+ * read and pread, page cache hits and sockets included): the growth over a restore
+ * bounds what it read of its volumes. Summed over its threads, not taken from
+ * /proc/PID/io, which also counts the children it reaped (a changer script, node
+ * reading its modules); a thread that ends meanwhile would take its count with it, but
+ * the readers (the main thread, libuv's pool) live as long as the daemon.
+ */
+export function bytesReadBy(burrow: Burrow, daemon: 'dir' | 'sd' | 'fd'): number {
+  const pid = burrow.daemons.find((d) => d.name === daemon)?.process.pid;
+  assert.ok(pid !== undefined, `no ${daemon} running`);
+  let sum = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const io = readFileSync(`/proc/${pid}/task/${tid}/io`, 'utf8').split('\n').find((l) => l.startsWith('rchar:'));
+    sum += Number(io?.split(':')[1] ?? 0);
+  }
+  return sum;
 }
 
 export function sha256File(path: string): string {

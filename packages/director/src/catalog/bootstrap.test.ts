@@ -36,6 +36,22 @@ test('bootstrap follows a file onto the volume where its job continues it', () =
     ['V1 64-9064 1-10', 'V2 32-9032 10-20', 'V3 32-9032 21-30']);
 });
 
+test('a job\'s rows of one tape file each (Maximum File Size) make one section per volume; a file read from its own piece', () => {
+  const T = 2 ** 32;
+  const jm = (volumeName: string, volIndex: number, firstIndex: number, lastIndex: number, file: number, endBlock: number): JobMediaRow =>
+    ({ jobMediaId: volIndex, jobId: 4, mediaId: volumeName.length, volumeName, mediaType: 'LTO', volIndex, firstIndex, lastIndex, startAddr: file * T, endAddr: file * T + endBlock });
+  // Three pieces on T1 (file 3 runs over the first filemark), the last one's file 9 continued on T2.
+  const media = [jm('T1', 1, 1, 3, 1, 40), jm('T1', 2, 3, 6, 2, 40), jm('T1', 3, 6, 9, 3, 12), jm('T2', 4, 9, 12, 1, 30)];
+  assert.deepEqual(jobBootstrap(media).sections.map((s) => `${s.volume} ${s.startAddr / T}:0-${Math.floor(s.endAddr / T)}:${s.endAddr % T} ${s.fileIndexes[0]?.first}-${s.fileIndexes[0]?.last}`),
+    ['T1 1:0-3:12 1-9', 'T2 1:0-1:30 9-12']);
+  // File 7 starts at 3:5: the restore positions there (fsf to tape file 3, fsr to block 5), not at the job's first piece.
+  assert.deepEqual(buildBootstrap([row('T1', 4, 7, 3 * T + 5)], media).sections.map((s) => [s.volume, s.startAddr, s.fileIndexes]),
+    [['T1', 3 * T + 5, [{ first: 7, last: 7 }]]]);
+  // File 9 runs on to T2: read there from the job's start on T2 too.
+  assert.deepEqual(buildBootstrap([row('T1', 4, 9, 3 * T + 11)], media).sections.map((s) => [s.volume, s.startAddr]),
+    [['T1', 3 * T + 11], ['T2', T]]);
+});
+
 test('paths split into directory and name and join back byte for byte', () => {
   const cases = ['/etc/passwd', '/', '/dir/', 'relative', ''].map((s) => Buffer.from(s));
   cases.push(Buffer.from([0x2f, 0xff, 0xfe, 0x2f, 0x80]));

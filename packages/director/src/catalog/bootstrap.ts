@@ -142,12 +142,26 @@ export function buildBootstrap(rows: Iterable<ChosenFile>, jobMedia: readonly Jo
   return b.build(jobMedia);
 }
 
-/** What a backup wrote: a section per JobMedia row, its whole range of file indexes (Bareos's Write Bootstrap). */
+/**
+ * What a backup wrote (Bareos's Write Bootstrap): a section per volume the job's
+ * JobMedia rows name, in their order, with its whole range of file indexes. The rows
+ * of one stay on a volume (one per tape file at Maximum File Size, one per despool)
+ * make one section: from the first one's start to the last one's end, read in one go.
+ */
 export function jobBootstrap(jobMedia: readonly JobMediaRow[]): Bootstrap {
-  return {
-    sections: jobMedia.filter((jm) => jm.lastIndex >= jm.firstIndex && jm.firstIndex > 0).map((jm) => ({
+  const sections: BootstrapSection[] = [];
+  for (const jm of jobMedia.filter((row) => row.lastIndex >= row.firstIndex && row.firstIndex > 0)) {
+    const last = sections.at(-1);
+    const range = last?.fileIndexes[0];
+    if (last !== undefined && range !== undefined && last.volume === jm.volumeName && last.sessionId === jm.jobId) {
+      last.endAddr = Math.max(last.endAddr, jm.endAddr);
+      range.last = Math.max(range.last, jm.lastIndex);
+      continue;
+    }
+    sections.push({
       volume: jm.volumeName, mediaType: jm.mediaType, sessionId: jm.jobId, startAddr: jm.startAddr, endAddr: jm.endAddr,
       fileIndexes: [{ first: jm.firstIndex, last: jm.lastIndex }],
-    })),
-  };
+    });
+  }
+  return { sections };
 }

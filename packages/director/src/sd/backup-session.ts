@@ -56,6 +56,8 @@ export interface VolumesWritten {
    * checkpoint (Checkpoint Interval); 0 without one. A job that fails keeps them: Incomplete.
    */
   savedFiles: number;
+  /** The job's last JobMedia row so far: its volume and last file index. */
+  lastRow?: { volumeName: string; lastIndex: number };
 }
 
 /** What the SD reports at the session's end; `status` is its Bareos letter, unchecked. */
@@ -187,10 +189,14 @@ function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): void {
     jobId: s.jobId, mediaId, firstIndex: u.firstIndex, lastIndex: u.lastIndex,
     startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volumeIndex,
   });
+  // A file running on from the job's row before on this volume (a new tape file, a despool's return) counts once.
+  const before = s.volumes.lastRow;
+  const runsOn = before?.volumeName === volumeName && before.lastIndex === u.firstIndex ? 1 : 0;
+  if (u.firstIndex > 0) s.volumes.lastRow = { volumeName, lastIndex: u.lastIndex };
   say(s, s.media.usage(volumeName, {
     // A spooling job comes back to a volume after each despool (a row each time): it is one of the volume's jobs once.
     volBytes: u.volBytes, volBlocks: u.volBlocks, volStatus: u.full ? 'Full' : undefined, incrementJobs: !s.volumes.names.includes(volumeName),
-    addFiles: u.lastIndex >= u.firstIndex && u.firstIndex ? u.lastIndex - u.firstIndex + 1 : 0,
+    addFiles: u.lastIndex >= u.firstIndex && u.firstIndex ? u.lastIndex - u.firstIndex + 1 - runsOn : 0,
   }).lines);
   if (!s.volumes.names.includes(volumeName)) s.volumes.names.push(volumeName);
   s.volumes.lastVolumeBytes = u.volBytes;

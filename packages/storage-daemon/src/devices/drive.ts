@@ -102,6 +102,11 @@ export interface WrittenBlock {
   endAddr: BlockAddress;
   /** Volume size in bytes after this block. */
   volBytes: number;
+  /**
+   * Tape only: the tape file the block is in. A block in a new one (a filemark written
+   * at Maximum File Size) starts a new JobMedia row, as in Bareos.
+   */
+  tapeFile?: number;
 }
 
 /** A line a device has for the job's log (Bareos's Jmsg in the SD), at its level: `fatal` fails the job. */

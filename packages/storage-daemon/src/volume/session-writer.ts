@@ -78,6 +78,8 @@ export class SessionWriter {
   private volume: AppendVolume | undefined;
   private usage: VolumeUsageTracker | undefined;
   private volumeIndex = 0;
+  /** JobMedia rows begun: one per volume, and on tape one more per tape file. */
+  private parts = 0;
   private sessionBlockNumber = 0;
   /**
    * Two buffers for the whole session, used in turn: while one block is being written
@@ -371,9 +373,23 @@ export class SessionWriter {
     }
     if (waited) await this.opts.onSpaceAgain?.(volume.volumeName);
     this.sessionBlockNumber += 1;
-    this.usage ??= new VolumeUsageTracker(volume.volumeName, this.volumeIndex, written.addr);
+    if (this.usage !== undefined && written.tapeFile !== undefined && written.tapeFile !== this.usage.tapeFile) await this.endPart(volume);
+    this.usage ??= new VolumeUsageTracker(volume.volumeName, ++this.parts, written.addr, written.tapeFile);
     this.usage.addBlock(written);
     return written;
+  }
+
+  /**
+   * The block just written began a new tape file (a filemark at Maximum File Size): the
+   * session's blocks in the tape file before are a JobMedia row of their own, so the
+   * catalog says which piece of the tape holds which files, as Bareos's rows do.
+   */
+  private async endPart(volume: AppendVolume): Promise<void> {
+    const usage = this.usage;
+    this.usage = undefined;
+    if (usage === undefined) return;
+    await volume.flush();
+    await this.opts.onVolumeUsage?.(usage.finish(false));
   }
 
   /** Reports the session's use of the current volume (a JobMedia row). */

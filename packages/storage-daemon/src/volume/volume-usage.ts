@@ -1,6 +1,8 @@
 /**
- * What one session did on one volume: the data of a JobMedia row and of the Media
- * row's counters, gathered block by block as the session writes.
+ * What one session did on one part of a volume: the data of a JobMedia row and of the
+ * Media row's counters, gathered block by block as the session writes. A part is the
+ * session's stay on a volume or, on tape, in one tape file of it (Bareos writes a
+ * JobMedia row per filemark too, so a row never spans a Maximum File Size piece).
  */
 import type { WrittenBlock } from '../devices/drive.js';
 
@@ -18,7 +20,7 @@ export interface VolumeUsage {
   volBlocks: number;
   /** The session left the volume because it was full. */
   full: boolean;
-  /** 1 for the session's first volume, 2 for the next... */
+  /** The row's VolIndex: 1 for the session's first part, 2 for the next... */
   volumeIndex: number;
 }
 
@@ -33,6 +35,8 @@ export class VolumeUsageTracker {
     private readonly volumeName: string,
     private readonly volumeIndex: number,
     private readonly startAddr: number,
+    /** The tape file of the part's blocks (tape only). */
+    readonly tapeFile?: number,
   ) {
     this.endAddr = startAddr;
   }

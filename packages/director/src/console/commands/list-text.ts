@@ -120,6 +120,20 @@ export interface VolumeEventRecord {
   text: string;
 }
 
+/** A JobMedia row (`list jobmedia`): addresses as Bareos's StartFile/StartBlock, EndFile/EndBlock. */
+export interface JobMediaRecord {
+  jobmediaid: number;
+  jobid: number;
+  volumename: string;
+  firstindex: number;
+  lastindex: number;
+  startfile: number;
+  startblock: number;
+  endfile: number;
+  endblock: number;
+  volindex: number;
+}
+
 export type ListResult =
   | { jobs: JobRecord[] }
   /** llist jobid=N: the job, then its log. */
@@ -132,6 +146,7 @@ export type ListResult =
   | { jobtotals: Array<Totals & { name: string }>; total: Totals }
   | { backups: JobRecord[] }
   | { locations: LocationRecord[] }
+  | { jobmedia: JobMediaRecord[] }
   | { volumename: string; history: VolumeEventRecord[] };
 
 /** A long listing: every field on its own line, records separated by a blank line. */
@@ -159,6 +174,10 @@ function render(r: ListResult, longForm: boolean): string {
   if ('locations' in r) {
     return longForm ? long(r.locations) : table(['VolumeName', 'VolStatus', 'Pool', 'Location', 'LastEvent', 'Time'],
       r.locations.map((l) => [l.volumename, l.volstatus, l.pool, l.location, l.lastevent, l.lasteventtime]));
+  }
+  if ('jobmedia' in r) {
+    return longForm ? long(r.jobmedia) : table(['JobMediaId', 'JobId', 'VolumeName', 'FirstIndex', 'LastIndex', 'StartFile', 'StartBlock', 'EndFile', 'EndBlock'],
+      r.jobmedia.map((m) => [m.jobmediaid, m.jobid, m.volumename, m.firstindex, m.lastindex, m.startfile, m.startblock, m.endfile, m.endblock]));
   }
   if ('history' in r) {
     return longForm ? long(r.history) : table(['Time', 'Event', 'Location', 'JobId', 'Text'],

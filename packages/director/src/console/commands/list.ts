@@ -13,7 +13,7 @@ import { defineCommand, type ConsoleContext } from '../command.js';
 import { choice, count, ids, text } from '../arg-types.js';
 import { consoleScope } from '../scope.js';
 import { jobFilter, jobFilterArgs } from './job-filter.js';
-import { renderList, renderLlist, type JobRecord, type ListResult, type LocationRecord, type PoolRecord, type VolumeRecord } from './list-text.js';
+import { renderList, renderLlist, type JobMediaRecord, type JobRecord, type ListResult, type LocationRecord, type PoolRecord, type VolumeRecord } from './list-text.js';
 import { placeOf } from '../../media/locations.js';
 
 function jobRecord(j: JobRow): JobRecord {
@@ -51,11 +51,11 @@ function poolRecord(ctx: ConsoleContext, p: PoolRow): PoolRecord {
 }
 
 const SUBJECTS = ['jobs', 'job', 'jobid', 'joblog', 'volumes', 'volume', 'media', 'pools', 'clients', 'files', 'jobtotals', 'backups',
-  'locations', 'volumehistory'] as const;
+  'locations', 'volumehistory', 'jobmedia'] as const;
 
 export const listArgs = z.object({
   /** What to list: `list jobs`; with only jobid= given, that job. */
-  what: choice(SUBJECTS, 'say jobs, jobid=N, joblog jobid=N, files jobid=N, jobtotals, backups client=, volumes, pools or clients').optional(),
+  what: choice(SUBJECTS, 'say jobs, jobid=N, joblog jobid=N, files jobid=N, jobmedia, jobtotals, backups client=, volumes, pools or clients').optional(),
   jobid: ids().optional(),
   client: text().optional(),
   job: text().optional(),
@@ -104,6 +104,23 @@ function volumes(ctx: ConsoleContext, pool: string | undefined, volume?: string)
   const row = scope.poolAllowed(pool) ? ctx.catalog.getPool(pool) : undefined;
   if (!row) throw new BurrowError('NOT_FOUND', `Pool "${pool}" is not in the catalog`);
   return ctx.catalog.listMedia({ poolId: row.poolId }).map(volumeRecord);
+}
+
+/**
+ * `list jobmedia [jobid=]` (Bareos's): the rows saying which part of which volume holds
+ * which files of a job, one per volume and, on tape, per tape file; addresses split as
+ * Bareos shows them (a tape's file and block, a disk offset's high and low 32 bits).
+ */
+function jobMedia(ctx: ConsoleContext, a: ListArgs): JobMediaRecord[] {
+  const split = (addr: number): [number, number] => [Math.floor(addr / 2 ** 32), addr % 2 ** 32];
+  return jobsFor(ctx, a).flatMap((j) => ctx.catalog.listJobMedia(j.jobId)).map((jm) => {
+    const [startfile, startblock] = split(jm.startAddr);
+    const [endfile, endblock] = split(jm.endAddr);
+    return {
+      jobmediaid: jm.jobMediaId, jobid: jm.jobId, volumename: jm.volumeName, firstindex: jm.firstIndex, lastindex: jm.lastIndex,
+      startfile, startblock, endfile, endblock, volindex: jm.volIndex,
+    };
+  });
 }
 
 /** `list locations [pool=] [storage=]`: where each cartridge this console may see is, and its last event. */
@@ -204,15 +221,17 @@ function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResul
       return { locations: locations(ctx, a) };
     case 'volumehistory':
       return volumeHistory(ctx, a.volume, command);
+    case 'jobmedia':
+      return { jobmedia: jobMedia(ctx, a) };
     default:
-      throw new BurrowError('BAD_REQUEST', `${command}: say jobs, jobid=N, joblog jobid=N, files jobid=N, jobtotals, backups client=, volumes, pools or clients`);
+      throw new BurrowError('BAD_REQUEST', `${command}: say jobs, jobid=N, joblog jobid=N, files jobid=N, jobmedia, jobtotals, backups client=, volumes, pools or clients`);
   }
 }
 
 export const listCommand = defineCommand({
   name: 'list',
-  help: 'List catalog records: jobs, jobid=, joblog, files, volumes, pools, clients, locations, volumehistory',
-  usage: 'list jobs [client=] [job=] [jobstatus=<letters>] [joblevel=] [jobtype=B|R|V] [days=] [hours=] [since=<date>] [limit=] | list jobid=<id> | list files jobid=<id> | list joblog jobid=<id> | list volumes [pool=] | list volume=<name> | list pools | list clients | list jobtotals | list backups client= | list locations [pool=] [storage=] | list volumehistory volume=<name>',
+  help: 'List catalog records: jobs, jobid=, joblog, files, jobmedia, volumes, pools, clients, locations, volumehistory',
+  usage: 'list jobs [client=] [job=] [jobstatus=<letters>] [joblevel=] [jobtype=B|R|V] [days=] [hours=] [since=<date>] [limit=] | list jobid=<id> | list files jobid=<id> | list jobmedia [jobid=<id>] | list joblog jobid=<id> | list volumes [pool=] | list volume=<name> | list pools | list clients | list jobtotals | list backups client= | list locations [pool=] [storage=] | list volumehistory volume=<name>',
   args: listArgs,
   positional: 'what',
   run: (ctx, a) => listing(ctx, a, false),

@@ -107,7 +107,7 @@ export class TapeAppendState {
     this.nextBlockNumber += 1;
     this.wrote = true;
     if (!label) this.hasData = true;
-    return { addr, blockNumber: this.nextBlockNumber - 1, endAddr: this.end(), volBytes: this.volBytes };
+    return { addr, blockNumber: this.nextBlockNumber - 1, endAddr: this.end(), volBytes: this.volBytes, tapeFile: this.file };
   }
 
   /**

@@ -132,7 +132,22 @@ describe('tape drive', () => {
         const starts = [...written.fileStarts.values()].map((v) => splitAddress(v.addr));
         assert.ok(new Set(starts.map((a) => a.file)).size >= 8, `tape files: ${JSON.stringify(starts.at(-1))}`);
         assert.ok(starts.every((a, i) => i === 0 || a.file > starts[i - 1]!.file || (a.file === starts[i - 1]!.file && a.block >= starts[i - 1]!.block)));
+        // One JobMedia row per tape file, as Bareos writes one per filemark: each within its
+        // tape file, numbered in turn, a file run over a filemark in both rows.
+        const rows = written.usages.map((u) => ({ ...u, start: splitAddress(u.startAddr), end: splitAddress(u.endAddr) }));
+        const shown = JSON.stringify(rows.map((r) => [r.start, r.end, r.firstIndex, r.lastIndex]));
+        assert.ok(rows.length >= new Set(starts.map((a) => a.file)).size, shown);
+        for (const [i, r] of rows.entries()) {
+          assert.equal(r.volumeIndex, i + 1, shown);
+          assert.equal(r.start.file, r.end.file, shown);
+          // The next tape file; its first file the one the last row ended in, or the next.
+          if (i > 0) assert.equal(r.start.file, rows[i - 1]!.end.file + 1, shown);
+          if (i > 0 && r.firstIndex > 0) assert.ok(r.firstIndex - rows[i - 1]!.lastIndex <= 1 && r.firstIndex >= rows[i - 1]!.lastIndex, shown);
+        }
+        assert.deepEqual([rows[0]!.firstIndex, Math.max(...rows.map((r) => r.lastIndex))], [1, 60], shown);
         const last = written.fileStarts.get(60)!;
+        const piece = rows.find((r) => r.start.file === splitAddress(last.addr).file);
+        assert.ok(piece && piece.firstIndex <= 60 && piece.lastIndex >= 60 && piece.startAddr <= last.addr, `file 60 at ${JSON.stringify(splitAddress(last.addr))} is in the row of its tape file: ${shown}`);
 
         await drive.unmount();
         await drive.mount('T1');

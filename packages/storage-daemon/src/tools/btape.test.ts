@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VCHANGER_COMMAND, vchanger } from '../changers/testing.js';
+import { TapeDrive } from '../devices/tape/tape-drive.js';
+import { VirtualTape } from '../devices/tape/vtape.js';
 
 const btape = fileURLToPath(new URL('./btape.js', import.meta.url));
 
@@ -53,6 +55,29 @@ Device { Name = FileStorage; Media Type = File; Archive Device = vols }
   assert.equal(notTape.code, 2);
   assert.match(notTape.stderr, /Device "FileStorage" is a File device, not a tape drive/);
   assert.equal((await run(['-c', config, 'Nope'], '')).code, 2);
+});
+
+test('burrow-btape is refused a drive the Storage daemon holds, told which process has it, and gets it once released', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'burrow-btape-busy-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const cartridge = join(dir, 'tape0');
+  await writeFile(cartridge, '');
+  const config = join(dir, 'burrow-sd.conf');
+  await writeFile(config, `Storage { Name = sd }
+Director { Name = d; Password = p }
+Device { Name = Tape0; Device Type = VTape; Media Type = LTO; Archive Device = tape0; Volume Capacity = 4M }
+`);
+  // The drive as the daemon has it after a label: its cartridge open until unmounted.
+  const drive = new TapeDrive({ name: 'Tape0', typeName: 'VTape', device: cartridge, open: () => VirtualTape.open(cartridge) });
+  await drive.label('T1', { poolName: 'Full', mediaType: 'LTO' });
+  const refused = await run(['-c', config, 'Tape0'], 'weof\n');
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, new RegExp(`cannot open Device "Tape0": EBUSY: .*tape0: the cartridge is in use by process ${process.pid} \\(lock file .*\\); a drive is open in one program at a time`));
+  assert.doesNotMatch(refused.stdout, /opened/);
+  await drive.unmount();
+  const free = await run(['-c', config, 'Tape0'], 'status\n');
+  assert.equal(free.code, 0, free.stdout + free.stderr);
+  assert.match(free.stdout, /Device status: ONLINE/);
 });
 
 test('burrow-btape fill m fills two cartridges of a burrow-vchanger library: the block the first refused starts the second', async (t) => {

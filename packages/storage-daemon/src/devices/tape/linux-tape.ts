@@ -42,6 +42,8 @@ export class LinuxTape implements RawTape {
       fh = await open(path, constants.O_RDWR | flags);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
+      // st lets one program open a drive at a time: another Storage daemon, mt or btape has it.
+      if (code === 'EBUSY') throw new TapeError('EBUSY', `${path}: the drive is in use by another program (the st driver allows one open at a time)`, { cause: err });
       if (code !== 'EACCES' && code !== 'EROFS') throw tapeError(path, 'open', err);
       fh = await open(path, constants.O_RDONLY | flags).catch((e: unknown) => { throw tapeError(path, 'open', e); });
     }

@@ -409,8 +409,16 @@ export class VirtualTape implements RawTape {
   }
 }
 
+/**
+ * A cartridge is open in one drive of one program at a time (st allows one open of a
+ * drive): another Storage daemon, or burrow-btape on a drive the daemon holds, is told
+ * who holds it.
+ */
 async function takeLock(lockPath: string, path: string): Promise<void> {
-  if (!(await takeLockFile(lockPath))) throw new TapeError('EBUSY', `${path}: the cartridge is open in another drive (${lockPath})`);
+  if (await takeLockFile(lockPath)) return;
+  const holder = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
+  const who = holder === process.pid ? 'another drive of this process' : Number.isInteger(holder) ? `process ${holder}` : 'another program';
+  throw new TapeError('EBUSY', `${path}: the cartridge is in use by ${who} (lock file ${lockPath}); a drive is open in one program at a time`);
 }
 
 async function loadMedium(path: string, lockPath: string, options: VirtualTapeOptions): Promise<Medium> {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
 import { changerLibrary, libraryStorage, vchanger, type ChangerLibrary } from '../harness/changer.js';
 import { compareTrees } from '../harness/tree.js';
+import { apiResult } from '../harness/checks.js';
 
 /** Console calls that wait for jobs, and waits for log lines: generous, for a loaded machine. */
 const SLOW_MS = 180_000;
@@ -42,12 +43,7 @@ Job { Name = backup-tapes; Type = Backup; Level = Full; Client = test-fd; FileSe
     lib?.remove();
   });
 
-  /** The result of one command in `.api json` mode. */
-  const api = async <T>(line: string): Promise<T> => {
-    const out = (await burrow.console(['.api json', line])).stdout;
-    const doc = out.split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}';
-    return (JSON.parse(doc) as { result: T }).result;
-  };
+  const api = <T>(line: string): Promise<T> => apiResult<T>(burrow, line);
   const locationOf = async (name: string): Promise<string> => {
     const rows = (await api<{ locations: Array<{ volumename: string; location: string }> }>('list locations storage=Library')).locations;
     const out = JSON.stringify(rows);
@@ -97,7 +93,22 @@ Job { Name = backup-tapes; Type = Backup; Level = Full; Client = test-fd; FileSe
     const imported = await burrow.console(['import storage=Library', 'wait jobid=2', 'llist jobid=2'], undefined, SLOW_MS);
     assert.match(imported.stdout, /jobstatus: T\n/, imported.stdout + burrow.jobLog());
     assert.deepEqual(compareTrees(src, join(where, src)), []);
-    assert.match(await locationOf(volume), /^Slot \d of Storage "Library"$/);
-    assert.ok((await events(volume)).includes('imported'));
+    // The restore's drive loaded it: its place and history say so, as for a backup's.
+    assert.match(await locationOf(volume), /^Drive 0 of Storage "Library" \(home Slot \d\)$/);
+    const history = await events(volume);
+    assert.deepEqual(history.slice(history.indexOf('imported')), ['imported', 'loaded'], history.join());
+  });
+
+  it('keeps one volume per slot: the cartridge found in a slot takes it from a volume the catalog also had there', async () => {
+    const slotOf = async (name: string): Promise<number> => (await apiResult<{ volumes: Array<{ slot: number }> }>(burrow, `list volume=${name}`)).volumes[0]?.slot ?? -1;
+    const other = volume === 'A00001' ? 'A00002' : 'A00001';
+    const [home, otherSlot] = [await slotOf(volume), await slotOf(other)];
+    const told = await burrow.console(['release storage=Library drive=0', `update volume=${other} slot=${home}`]);
+    assert.equal(told.code, 0, told.stdout);
+    assert.equal(await locationOf(other), `Slot ${home} of Storage "Library"`, 'the catalog told by hand');
+    const mounted = await burrow.console([`mount storage=Library slot=${home} drive=0`]);
+    assert.match(mounted.stdout, new RegExp(`3001 Device .* is mounted with Volume "${volume}"`), mounted.stdout + burrow.logs());
+    assert.equal(await locationOf(other), `Slot ${otherSlot} of Storage "Library"`, 'back where the changer lists it');
+    assert.equal(await slotOf(volume), home);
   });
 });

@@ -89,3 +89,25 @@ test('a cartridge the catalog has out of the changer is waited for before a driv
     w.close();
   }
 });
+
+test('a volume a read session mounted on a changer\'s drive is in that drive, "loaded" in its history; another volume the catalog had in its slot leaves it', () => {
+  const w = mediaWorld();
+  try {
+    const j = readingJob(w, true);
+    const other = w.volume('A00004', w.pool({ name: 'Offsite' }), { mediaType: 'LTO' });
+    w.catalog.updateMedia(other, { slot: 3, inChanger: true, storageId: w.catalog.ensureStorage('Library'), drive: 1 });
+    j.wait.mounted({ volumeName: 'A00003', slot: 3, changerDrive: 2 } as burrow.SdVolumeMounted);
+    const read = w.catalog.getMediaByName('A00003');
+    assert.deepEqual([read?.drive, read?.slot, read?.inChanger], [1, 3, true]);
+    assert.deepEqual(w.catalog.listMediaEvents('A00003').map((e) => [e.event, e.jobId]), [['loaded', j.jobId]]);
+    // The catalog had A00004 in that drive and slot: unloaded from the drive, and out of the changer (its slot is A00003's).
+    const gone = w.catalog.getMedia(other);
+    assert.deepEqual([gone?.drive, gone?.inChanger], [-1, false]);
+    assert.deepEqual(w.catalog.listMediaEvents('A00004').map((e) => e.event), ['unloaded']);
+    // A drive that is not a changer's says nothing of places.
+    j.wait.mounted({ volumeName: 'A00004', slot: 0, changerDrive: 0 } as burrow.SdVolumeMounted);
+    assert.equal(w.catalog.listMediaEvents('A00004').length, 1);
+  } finally {
+    w.close();
+  }
+});

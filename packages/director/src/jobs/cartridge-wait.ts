@@ -18,6 +18,7 @@
 import type { burrow } from '@burrow/common/proto/index';
 import type { Catalog, MediaRow } from '../catalog/index.js';
 import { lastSeen } from '../media/job-volumes.js';
+import { mountedInChanger } from '../media/locations.js';
 import type { JobLines } from '../messages/job-lines.js';
 import type { StorageTarget } from '../sd/storage-link.js';
 import type { Clock } from '../time/clock.js';
@@ -33,7 +34,7 @@ export interface CartridgeWaitParties {
   /** The job's unique name (Bareos's Job). */
   job: string;
   storage: Pick<StorageTarget, 'name' | 'device' | 'mediaType' | 'autoChanger'>;
-  catalog: Pick<Catalog, 'getMediaByName' | 'updateMedia' | 'setJobStatus'>;
+  catalog: Pick<Catalog, 'getMediaByName' | 'getMedia' | 'listMedia' | 'updateMedia' | 'ensureStorage' | 'addMediaEvent' | 'setJobStatus'>;
   log: JobLines;
   waits: JobWaits;
   clock: Clock;
@@ -92,6 +93,18 @@ export class CartridgeWait {
     }
     const wanted = m ? this.wanted(m, req.device) : { wanted: req.volumeName, device: req.device, reason: '' };
     return this.wait.noVolume({ ...wanted, askingAgain: req.askingAgain });
+  }
+
+  /**
+   * The SD mounted a volume to read on a drive of the changer: the catalog learns where
+   * its cartridge is (that drive, its home slot) and its history that it was loaded, as
+   * for a backup's mount.
+   */
+  mounted(m: burrow.SdVolumeMounted): void {
+    const { catalog, clock, jobId, storage } = this.p;
+    if (!storage.autoChanger || m.changerDrive === 0) return;
+    const media = catalog.getMediaByName(m.volumeName);
+    if (media) mountedInChanger(catalog, media, { storageName: storage.name, slot: m.slot, drive: m.changerDrive - 1, now: clock.now(), jobId });
   }
 
   /** The session goes on (the SD had the volume, or ended): the job runs again. */

@@ -8,7 +8,7 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Catalog, MediaEventKind, MediaRow, MediaUsage } from '../catalog/index.js';
-import { recordEvent } from './locations.js';
+import { mountedInChanger, recordEvent } from './locations.js';
 import type { Clock } from '../time/clock.js';
 import type { OnMounted, VolumeChoice } from './choice.js';
 import { enforceLimits } from './limits.js';
@@ -188,46 +188,14 @@ export class JobVolumes {
       const relabelled = plan.kind === 'existing' && media.recycleCount > 0 && media.labelDate !== null;
       this.event(media.mediaId, relabelled ? 'recycled' : 'labelled', `by the Storage daemon for JobId ${this.o.jobId}`);
     }
-    if (this.o.autoChanger) this.inChangerNow(media, r.slot ?? 0, r.drive ?? -1);
+    if (this.o.autoChanger) {
+      mountedInChanger(this.o.catalog, media, { storageName: this.o.storageName, slot: r.slot ?? 0, drive: r.drive ?? -1, now: this.o.clock.now(), jobId: this.o.jobId });
+    }
     this.missing.delete(r.volumeName);
     this.plans.set(r.volumeName, { kind: 'none' });
     this.ids.set(r.volumeName, media.mediaId);
     this.o.reservations.mounted(this.o.jobId, r.volumeName);
     return { value: media.mediaId, lines };
-  }
-
-  /**
-   * Mounted by a drive of the changer: the volume is in the changer, whatever the
-   * catalog said (the operator's mount slot=, a cartridge moved by hand), and in the
-   * slot the SD loaded it from; no other volume of the Storage keeps that slot (Bareos's
-   * MakeInchangerUnique).
-   */
-  private inChangerNow(media: MediaRow, slot: number, drive: number): void {
-    const { catalog } = this.o;
-    const storageId = catalog.ensureStorage(this.o.storageName);
-    if (drive >= 0) this.loadedIn(media, storageId, drive);
-    if (media.inChanger && media.storageId === storageId && (slot === 0 || media.slot === slot)) return;
-    catalog.updateMedia(media.mediaId, { inChanger: true, storageId, importExport: false, location: '', ...(slot > 0 ? { slot } : {}) });
-    if (slot === 0) return;
-    for (const other of catalog.listMedia()) {
-      if (other.mediaId !== media.mediaId && other.inChanger && other.storageId === storageId && other.slot === slot) catalog.updateMedia(other.mediaId, { inChanger: false, drive: -1 });
-    }
-  }
-
-  /**
-   * The cartridge is in this drive of the changer now: "loaded" in its history, and
-   * whichever cartridge the catalog had in that drive went back to its slot ("unloaded").
-   */
-  private loadedIn(media: MediaRow, storageId: number, drive: number): void {
-    const { catalog } = this.o;
-    if (media.drive === drive && media.storageId === storageId) return;
-    for (const other of catalog.listMedia()) {
-      if (other.mediaId === media.mediaId || other.drive !== drive || other.storageId !== storageId) continue;
-      catalog.updateMedia(other.mediaId, { drive: -1 });
-      this.event(other.mediaId, 'unloaded', `from Drive ${drive} for Volume "${media.volumeName}"`);
-    }
-    catalog.updateMedia(media.mediaId, { drive, storageId, inChanger: true, importExport: false, location: '' });
-    this.event(media.mediaId, 'loaded', `for JobId ${this.o.jobId}`);
   }
 
   private event(mediaId: number, kind: MediaEventKind, text: string): void {

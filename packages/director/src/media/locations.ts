@@ -32,10 +32,66 @@ export interface EventDetails {
 }
 
 /** Records one event of the volume's history, at the place the volume is now. */
-export function recordEvent(catalog: Catalog, mediaId: number, event: MediaEventKind, d: EventDetails): void {
+export function recordEvent(catalog: Pick<Catalog, 'getMedia' | 'addMediaEvent'>, mediaId: number, event: MediaEventKind, d: EventDetails): void {
   const m = catalog.getMedia(mediaId);
   if (!m) return;
   catalog.addMediaEvent({
     mediaId, volumeName: m.volumeName, time: d.now, event, place: placeOf(m), jobId: d.jobId ?? null, text: d.text ?? '',
   });
+}
+
+/** What keeping cartridges' places needs of the catalog. */
+export type ChangerCatalog = Pick<Catalog, 'getMedia' | 'listMedia' | 'updateMedia' | 'ensureStorage' | 'addMediaEvent'>;
+
+/** Where a changer's drive mounted a volume (a backup's, a restore's or a verify's). */
+export interface MountedIn {
+  storageName: string;
+  /** The cartridge's home slot, as the SD loaded it; 0 unknown. */
+  slot: number;
+  /** The drive's index in the changer; -1 unknown. */
+  drive: number;
+  now: number;
+  jobId: number;
+}
+
+/**
+ * Mounted by a drive of the changer: the volume is in the changer, whatever the catalog
+ * said (the operator's mount slot=, a cartridge moved by hand), and in the slot the SD
+ * loaded it from, which no other volume of the Storage keeps (Bareos's
+ * MakeInchangerUnique). In its history: "loaded" into the drive, and whichever
+ * cartridge the catalog had in that drive went back to its slot ("unloaded").
+ */
+export function mountedInChanger(catalog: ChangerCatalog, media: MediaRow, o: MountedIn): void {
+  const storageId = catalog.ensureStorage(o.storageName);
+  if (o.drive >= 0 && (media.drive !== o.drive || media.storageId !== storageId)) {
+    for (const other of catalog.listMedia()) {
+      if (other.mediaId === media.mediaId || other.drive !== o.drive || other.storageId !== storageId) continue;
+      catalog.updateMedia(other.mediaId, { drive: -1 });
+      recordEvent(catalog, other.mediaId, 'unloaded', { now: o.now, jobId: o.jobId, text: `from Drive ${o.drive} for Volume "${media.volumeName}"` });
+    }
+    catalog.updateMedia(media.mediaId, { drive: o.drive, storageId, inChanger: true, importExport: false, location: '' });
+    recordEvent(catalog, media.mediaId, 'loaded', { now: o.now, jobId: o.jobId, text: `for JobId ${o.jobId}` });
+  }
+  if (!media.inChanger || media.storageId !== storageId || (o.slot > 0 && media.slot !== o.slot)) {
+    catalog.updateMedia(media.mediaId, { inChanger: true, storageId, importExport: false, location: '', ...(o.slot > 0 ? { slot: o.slot } : {}) });
+  }
+  if (o.slot > 0) clearSlotClaims(catalog, { mediaId: media.mediaId, storageId, slot: o.slot });
+}
+
+/**
+ * One volume per slot: every other volume of the Storage the catalog has in `slot`
+ * leaves it, to the slot the changer lists it in (`listedAt`), else out of the changer.
+ * Returns the volumes moved and the slot each went to (0: out of the changer).
+ */
+export function clearSlotClaims(
+  catalog: ChangerCatalog, o: { mediaId: number; storageId: number; slot: number; listedAt?: (volumeName: string) => number | undefined },
+): Array<{ volumeName: string; slot: number }> {
+  const moved: Array<{ volumeName: string; slot: number }> = [];
+  for (const other of catalog.listMedia()) {
+    if (other.mediaId === o.mediaId || !other.inChanger || other.storageId !== o.storageId || other.slot !== o.slot) continue;
+    const at = o.listedAt?.(other.volumeName);
+    catalog.updateMedia(other.mediaId, at === undefined || at === o.slot ? { inChanger: false, drive: -1 } : { slot: at, drive: -1 });
+    moved.push({ volumeName: other.volumeName, slot: at === undefined || at === o.slot ? 0 : at });
+  }
+  return moved;
 }

@@ -15,6 +15,8 @@ export interface ReadVolumeWaiting {
   readonly expired: AbortSignal;
   /** The SD cannot have a volume now: how long it waits before trying again. */
   volumeRequested(req: burrow.SdReadVolumeRequest): { pollSeconds: number };
+  /** The SD mounted a volume to read (on a changer's drive it says which, for the catalog). */
+  mounted(m: burrow.SdVolumeMounted): void;
   /** The session goes on, or ends: the wait, if any, is over. */
   resumed(): void;
 }
@@ -46,6 +48,9 @@ export async function awaitReadSessionEnd(c: ReadSessionConversation): Promise<s
       switch (msg.kind) {
         case 'jobMessage':
           log.relay(msg.body.level, relayedText(msg.body, nameFile), storageName);
+          break;
+        case 'sdVolumeMounted':
+          wait.mounted(msg.body);
           break;
         case 'sdSessionEnd':
           if (msg.body.error) log.error(msg.body.error, storageName);

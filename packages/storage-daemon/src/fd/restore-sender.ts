@@ -86,6 +86,9 @@ async function openForRead(s: SessionParties, o: { jobId: number; reservation: R
   for (;;) {
     try {
       const volume = await reservation.openRead(volumeName, signal);
+      // A changer's drive: the Director keeps where the cartridge is, and that it was loaded.
+      const changerDrive = reservation.changerDrive();
+      if (changerDrive > 0) await s.director.send('sdVolumeMounted', { volumeName, slot: reservation.cartridgeSlot(), changerDrive });
       if (askingAgain !== '') {
         await s.director.send('jobMessage', { jobId, level: 'info', text: `Ready to read from volume "${volumeName}" on device ${reservation.printName}.` });
       }

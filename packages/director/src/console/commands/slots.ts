@@ -7,7 +7,7 @@
  */
 import { BurrowError } from '@burrow/common/errors/index';
 import type { MediaEventKind, MediaRow } from '../../catalog/index.js';
-import { recordEvent } from '../../media/locations.js';
+import { clearSlotClaims, recordEvent } from '../../media/locations.js';
 import { changerCommand, driveCommand, type StorageTarget } from '../../sd/storage-link.js';
 import type { ConsoleContext } from '../command.js';
 
@@ -37,7 +37,7 @@ export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, o:
   const wanted = (slot: number): boolean => o.only === undefined || o.only.has(slot);
   const slots = o.scan ? await scanLabels(ctx, target, reply.slots, { drive: o.scan.drive, wanted, lines }) : reply.slots;
   // Every cartridge the changer holds stays in it, whatever slots this update looks at.
-  const listed = new Set(slots.map((s) => s.barcode).filter((b) => b !== ''));
+  const listed = new Map(slots.filter((s) => s.barcode !== '').map((s) => [s.barcode, s.slot]));
   let cameIn = 0;
   for (const { slot, barcode } of slots) {
     if (!wanted(slot)) continue;
@@ -49,6 +49,11 @@ export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, o:
     if (!m) {
       lines.push(`Volume "${barcode}" in Slot ${slot} is not in the catalog: label it (label barcodes slots=${slot}).`);
       continue;
+    }
+    // One volume per slot (Bareos's MakeInchangerUnique): another the catalog has here goes where the changer lists it.
+    for (const other of clearSlotClaims(ctx.catalog, { mediaId: m.mediaId, storageId, slot, listedAt: (name) => listed.get(name) })) {
+      lines.push(other.slot > 0 ? `Catalog record for Volume "${other.volumeName}" updated to reference slot ${other.slot}.`
+        : `Volume "${other.volumeName}" is not in Slot ${slot}, Volume "${barcode}" is: InChanger set to zero.`);
     }
     if (m.slot === slot && m.inChanger && m.storageId === storageId) {
       lines.push(`Catalog record for Volume "${barcode}" is up to date.`);

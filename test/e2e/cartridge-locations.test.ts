@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow } from '../harness/daemons.js';
@@ -33,7 +33,7 @@ describe('cartridge locations and history', () => {
       include: [src], labelFormat: null,
       sdResources: lib.sdResources,
       directorResources: `${libraryStorage('Auto Changer = yes')}
-Pool { Name = Tapes; Pool Type = Backup }
+Pool { Name = Tapes; Pool Type = Backup; Cleaning Prefix = "CLN" }
 Job { Name = backup-tapes; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = Library; Pool = Tapes; Messages = Standard }`,
     });
   });
@@ -110,5 +110,17 @@ Job { Name = backup-tapes; Type = Backup; Level = Full; Client = test-fd; FileSe
     assert.match(mounted.stdout, new RegExp(`3001 Device .* is mounted with Volume "${volume}"`), mounted.stdout + burrow.logs());
     assert.equal(await locationOf(other), `Slot ${otherSlot} of Storage "Library"`, 'back where the changer lists it');
     assert.equal(await slotOf(volume), home);
+  });
+
+  it('label barcodes records a cleaning cartridge (the Pool\'s Cleaning Prefix) as Cleaning in its slot, and never labels it', async () => {
+    const full = new Set((await vchanger(lib.library, 'list')).stdout.split('\n').map((l) => Number(l.split(':')[0])));
+    const free = [1, 2, 3, 4].find((n) => !full.has(n));
+    assert.ok(free !== undefined, 'a free slot');
+    assert.equal((await vchanger('insert', lib.library, String(free), 'CLN001')).code, 0);
+    const labelled = await burrow.console([`label barcodes storage=Library pool=Tapes slots=${free} yes`], undefined, SLOW_MS);
+    assert.match(labelled.stdout, new RegExp(`Catalog record for cleaning tape "CLN001" in Slot ${free} successfully created\\.`), labelled.stdout);
+    const cleaning = (await apiResult<{ volumes: Array<{ volstatus: string; slot: number; inchanger: number }> }>(burrow, 'list volume=CLN001')).volumes[0];
+    assert.deepEqual([cleaning?.volstatus, cleaning?.slot, cleaning?.inchanger], ['Cleaning', free, 1]);
+    assert.equal(statSync(join(lib.library, 'cartridges', 'CLN001')).size, 0, 'not loaded nor labelled: still blank');
   });
 });

@@ -115,6 +115,10 @@ function frontDoor(opts: ServerOptions, tls: Server, sockets: Set<Socket>): NetS
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined); // a peer gone mid-way; the handler in charge reports it
+    // As the connecting side does (client.ts): our frames leave whole, and Nagle's wait
+    // for the peer's (delayed) ACK before each small one stalled a restore of small
+    // files without TLS, where the Storage daemon is the one sending.
+    socket.setNoDelay(true);
     socket.setTimeout(opts.handshakeTimeoutMs ?? 10_000, () => socket.destroy());
     socket.once('readable', () => {
       const first = socket.read(1) as Buffer | null;

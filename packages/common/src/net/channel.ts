@@ -43,6 +43,36 @@ const INBOX_LOW = 64;
 const INBOX_HIGH_BYTES = 4 * 1024 * 1024;
 const INBOX_LOW_BYTES = 1024 * 1024;
 
+/**
+ * Frame bytes that all the channels of a process hold unread, together, against a
+ * limit. Each channel stops at INBOX_HIGH_BYTES on its own; a Storage daemon taking
+ * fifty backups at once, its drive writing one block at a time, held fifty times that.
+ * Past the limit a channel stops reading as soon as it holds a message to give, and
+ * reads again once its consumer has taken them all: every consumer keeps something to
+ * work on (none waits on an empty, paused inbox), and the process's buffers stay
+ * bounded whatever the number of peers.
+ */
+export class InboxBudget {
+  private used = 0;
+  constructor(readonly limitBytes: number) {}
+  take(bytes: number): void {
+    this.used += bytes;
+  }
+  give(bytes: number): void {
+    this.used -= bytes;
+  }
+  get exceeded(): boolean {
+    return this.used >= this.limitBytes;
+  }
+  /** Frame bytes held unread now, by every channel sharing the budget. */
+  get bytes(): number {
+    return this.used;
+  }
+}
+
+/** The budget of every channel of the process, unless one is given. */
+export const PROCESS_INBOX_BUDGET = new InboxBudget(32 * 1024 * 1024);
+
 /** A Heartbeat frame, the same every time. */
 const HEARTBEAT_FRAME = sealFrame(encodeMessageBehind(FRAME_HEADER_SIZE, 'heartbeat', {}));
 
@@ -77,6 +107,7 @@ export class Channel {
     maxFrame = DEFAULT_MAX_FRAME,
     /** Where large frames are assembled; records in its buffers carry `release` (frame-pool.ts). */
     private readonly pool?: FramePool,
+    private readonly budget: InboxBudget = PROCESS_INBOX_BUDGET,
   ) {
     this.decoder = new FrameDecoder(maxFrame, pool);
     this.maxFrame = maxFrame;
@@ -241,8 +272,11 @@ export class Channel {
   receive(signal?: AbortSignal): Promise<Message> {
     const queued = this.inbox.shift();
     if (queued) {
-      this.inboxBytes -= this.inboxSizes.shift() ?? 0;
-      if (this.paused && this.inbox.length < INBOX_LOW && this.inboxBytes < INBOX_LOW_BYTES) {
+      const size = this.inboxSizes.shift() ?? 0;
+      this.inboxBytes -= size;
+      if (!this.failure) this.budget.give(size); // a failed channel gave its share back at once (fail)
+      const low = this.inbox.length < INBOX_LOW && this.inboxBytes < INBOX_LOW_BYTES && !this.budget.exceeded;
+      if (this.paused && (low || this.inbox.length === 0)) {
         this.paused = false;
         this.lastHeard = Date.now();
         this.socket.resume();
@@ -346,8 +380,9 @@ export class Channel {
     this.inbox.push(msg);
     this.inboxSizes.push(bytes);
     this.inboxBytes += bytes;
+    this.budget.take(bytes);
     // Stop reading from a peer that sends faster than we consume: TCP pushes back on it.
-    if (this.inbox.length >= INBOX_HIGH || this.inboxBytes >= INBOX_HIGH_BYTES) {
+    if (this.inbox.length >= INBOX_HIGH || this.inboxBytes >= INBOX_HIGH_BYTES || this.budget.exceeded) {
       this.paused = true;
       this.socket.pause();
     }
@@ -356,6 +391,8 @@ export class Channel {
   private fail(err: BurrowError): void {
     if (this.failure) return;
     this.failure = err;
+    // What is still queued may be received, but no longer holds the process's budget.
+    this.budget.give(this.inboxBytes);
     clearInterval(this.heartbeat);
     this.closeReason ??= err.message;
     for (const w of this.waiters.splice(0)) w.reject(err);

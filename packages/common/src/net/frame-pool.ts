@@ -12,11 +12,12 @@
 const POOLED_FROM = 256 * 1024;
 /** A pooled buffer: a 1 MiB chunk's record frame, and room for what compression may add. */
 const POOLED_SIZE = 1024 * 1024 + 64 * 1024;
-/** Buffers kept for reuse at most. */
-const KEEP = 4;
-
 export class FramePool {
   private readonly free: Buffer[] = [];
+
+  /** `keep`: spare buffers kept for reuse at most (a pool shared by many connections wants more). */
+  constructor(private readonly keep = 4) {}
+
   /** Every buffer handed out and not yet given back, by its memory. */
   private readonly lent = new WeakSet<ArrayBufferLike>();
 
@@ -33,6 +34,6 @@ export class FramePool {
     const memory = view.buffer;
     if (!this.lent.has(memory)) return;
     this.lent.delete(memory);
-    if (this.free.length < KEEP) this.free.push(Buffer.from(memory, 0, POOLED_SIZE));
+    if (this.free.length < this.keep) this.free.push(Buffer.from(memory, 0, POOLED_SIZE));
   }
 }

@@ -34,8 +34,10 @@ export interface ServerOptions {
    */
   cleartextAllowed?: (peer: PeerIdentity) => boolean;
   /**
-   * Each connection assembles large record frames in a pool of its own, whose buffers
-   * its consumer gives back (frame-pool.ts): a Storage daemon receiving backups.
+   * Connections assemble large record frames in buffers their consumers give back
+   * (frame-pool.ts): a Storage daemon receiving backups. One pool for all of the
+   * server's connections: a pool per connection kept its spare buffers each, about
+   * 4 MiB a client, 200 MiB with fifty backups at once.
    */
   framePools?: boolean;
   /**
@@ -62,8 +64,15 @@ export interface ListeningServer {
   close(): Promise<void>;
 }
 
-export async function listen(opts: ServerOptions): Promise<ListeningServer> {
-  if (opts.binds.length === 0) throw new BurrowError('INTERNAL', 'listen: no address to listen on');
+/** Spare frame buffers the server's one pool keeps: about 17 MiB, for many clients' records in turn. */
+const SHARED_POOL_KEEP = 16;
+
+/** ServerOptions as the listening parts share them: with the one frame pool, if any. */
+type Serving = ServerOptions & { readonly framePool: FramePool | undefined };
+
+export async function listen(options: ServerOptions): Promise<ListeningServer> {
+  if (options.binds.length === 0) throw new BurrowError('INTERNAL', 'listen: no address to listen on');
+  const opts: Serving = { ...options, framePool: options.framePools === true ? new FramePool(SHARED_POOL_KEEP) : undefined };
   const sockets = new Set<Socket>();
   const servers: NetServer[] = [];
   const listening: string[] = [];
@@ -110,7 +119,7 @@ const TLS_HANDSHAKE = 0x16;
  * server, anything else to the cleartext exchange when some peer may use it; without
  * that, a connection not speaking TLS is dropped at once.
  */
-function frontDoor(opts: ServerOptions, tls: Server, sockets: Set<Socket>): NetServer {
+function frontDoor(opts: Serving, tls: Server, sockets: Set<Socket>): NetServer {
   return createNetServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -133,7 +142,7 @@ function frontDoor(opts: ServerOptions, tls: Server, sockets: Set<Socket>): NetS
 }
 
 /** The TLS-PSK server, fed by the front doors (one per address); they share the handler and the set of open sockets. */
-function pskServer(opts: ServerOptions, sockets: Set<Socket>): Server {
+function pskServer(opts: Serving, sockets: Set<Socket>): Server {
   const identities = new WeakMap<TLSSocket, PeerIdentity>();
   const server: Server = createServer({
     ciphers: PSK_CIPHERS,
@@ -184,9 +193,9 @@ function pskServer(opts: ServerOptions, sockets: Set<Socket>): Server {
 }
 
 /** Greets and serves one connection: `peer` is who TLS authenticated, null for one without TLS. */
-async function serveOne(socket: Socket, peer: PeerIdentity | null, opts: ServerOptions): Promise<void> {
+async function serveOne(socket: Socket, peer: PeerIdentity | null, opts: Serving): Promise<void> {
   const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-  const channel = new Channel(socket, peer ?? UNAUTHENTICATED, remote, opts.maxFrame, opts.framePools === true ? new FramePool() : undefined);
+  const channel = new Channel(socket, peer ?? UNAUTHENTICATED, remote, opts.maxFrame, opts.framePool);
   let log = opts.log.child({ peer: peer === null ? 'cleartext' : `${peer.role}:${peer.name}`, remote });
   try {
     const timeout = AbortSignal.timeout(opts.handshakeTimeoutMs ?? 10_000);

@@ -5,7 +5,7 @@
  */
 import { createServer, connect, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { Channel } from './channel.js';
+import { Channel, type InboxBudget } from './channel.js';
 import type { PeerIdentity } from './psk.js';
 
 export interface ChannelPair extends AsyncDisposable {
@@ -15,7 +15,8 @@ export interface ChannelPair extends AsyncDisposable {
   readonly far: Channel;
 }
 
-export async function channelPair(peer: PeerIdentity, self: PeerIdentity = { role: 'director', name: 'test-dir' }): Promise<ChannelPair> {
+/** `budget`: the near side's inbox budget (channel.ts), the process's by default. */
+export async function channelPair(peer: PeerIdentity, self: PeerIdentity = { role: 'director', name: 'test-dir' }, budget?: InboxBudget): Promise<ChannelPair> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -25,7 +26,7 @@ export async function channelPair(peer: PeerIdentity, self: PeerIdentity = { rol
   const client = connect(address.port, '127.0.0.1');
   const [[socket]] = await Promise.all([accepted, once(client, 'connect')]);
   server.close();
-  const near = new Channel(client, peer, `127.0.0.1:${address.port}`);
+  const near = new Channel(client, peer, `127.0.0.1:${address.port}`, undefined, undefined, budget);
   const far = new Channel(socket, self, '127.0.0.1');
   return {
     near,

@@ -46,31 +46,48 @@ function damageBlock(path: string, addr: number, oneBit = false): void {
   }
 }
 
-describe('a damaged block holding the end of one file and the start of the next', () => {
-  let src = '';
-  let burrow: Burrow;
-  let jobId = 0;
+interface Damaged {
+  src: string;
+  burrow: Burrow;
+  jobId: number;
+}
 
+/**
+ * Backs up a.bin, a2.txt, b.bin and c.txt to volume `<prefix>0001`, then damages the
+ * block holding b.bin's attributes. Backed up in name order, in 1 MiB chunks and 1 MiB
+ * blocks: a.bin's last chunk and b.bin's attributes and first chunk share the volume's
+ * second data block, and a2.txt lies wholly inside it (no record of it survives to carry
+ * its number).
+ */
+async function backedUpAndDamaged(prefix: string, oneBit: boolean): Promise<Damaged> {
+  const src = mkdtempSync(join(tmpdir(), 'burrow-src-'));
+  writeFileSync(join(src, 'a.bin'), randomBytes(1536 * 1024));
+  writeFileSync(join(src, 'a2.txt'), 'alpha two\n');
+  writeFileSync(join(src, 'b.bin'), randomBytes(1536 * 1024));
+  writeFileSync(join(src, 'c.txt'), 'charlie\n');
+  const burrow = await Burrow.start({ include: [src], labelFormat: prefix });
+  const jobId = await assertBackupOk(burrow);
+  const volume = `${prefix}0001`;
+  damageBlock(join(burrow.volumes, volume), attributesAddr(burrow.volumes, volume, 'b.bin'), oneBit);
+  return { src, burrow, jobId };
+}
+
+async function tidy(d: Damaged | undefined): Promise<void> {
+  await d?.burrow.stop();
+  if (d) rmSync(d.src, { recursive: true, force: true });
+}
+
+describe('a damaged block holding the end of one file and the start of the next', () => {
+  let d: Damaged | undefined;
   before(async () => {
-    src = mkdtempSync(join(tmpdir(), 'burrow-src-'));
-    // Backed up in name order, in 1 MiB chunks and 1 MiB blocks: a.bin's last chunk and
-    // b.bin's attributes and first chunk share the volume's second data block.
-    writeFileSync(join(src, 'a.bin'), randomBytes(1536 * 1024));
-    // a2.txt lies wholly inside that block: no record of it survives to carry its number.
-    writeFileSync(join(src, 'a2.txt'), 'alpha two\n');
-    writeFileSync(join(src, 'b.bin'), randomBytes(1536 * 1024));
-    writeFileSync(join(src, 'c.txt'), 'charlie\n');
-    burrow = await Burrow.start({ include: [src], labelFormat: 'Dmg-' });
-    jobId = await assertBackupOk(burrow);
-    damageBlock(join(burrow.volumes, 'Dmg-0001'), attributesAddr(burrow.volumes, 'Dmg-0001', 'b.bin'));
+    d = await backedUpAndDamaged('Dmg-', false);
   });
-  after(async () => {
-    await burrow?.stop();
-    rmSync(src, { recursive: true, force: true });
-  });
+  after(() => tidy(d));
 
   for (const selection of ['all', 'file=b.bin'] as const) {
     it(`names the files it hits in the job log and restores nothing wrong (${selection})`, async () => {
+      assert.ok(d, 'the set-up did not run');
+      const { src, burrow, jobId } = d;
       const where = join(burrow.dir, `restored-${selection.replace(/\W/g, '')}`);
       const mark = selection === 'all' ? 'all' : `file=${join(src, 'b.bin')}`;
       const r = await burrow.console([`restore client=test-fd jobid=${jobId} ${mark} yes where=${where}`, 'wait', 'messages']);
@@ -96,30 +113,20 @@ describe('a damaged block holding the end of one file and the start of the next'
 });
 
 describe('one flipped bit in that block', () => {
-  let src = '';
-  let burrow: Burrow;
-  let jobId = 0;
-
+  let d: Damaged | undefined;
   before(async () => {
-    src = mkdtempSync(join(tmpdir(), 'burrow-src-'));
-    writeFileSync(join(src, 'a.bin'), randomBytes(1536 * 1024));
-    writeFileSync(join(src, 'a2.txt'), 'alpha two\n');
-    writeFileSync(join(src, 'b.bin'), randomBytes(1536 * 1024));
-    burrow = await Burrow.start({ include: [src], labelFormat: 'Bit-' });
-    jobId = await assertBackupOk(burrow);
-    damageBlock(join(burrow.volumes, 'Bit-0001'), attributesAddr(burrow.volumes, 'Bit-0001', 'b.bin'), true);
+    d = await backedUpAndDamaged('Bit-', true);
   });
-  after(async () => {
-    await burrow?.stop();
-    rmSync(src, { recursive: true, force: true });
-  });
+  after(() => tidy(d));
 
   it('is undone from the block\'s CRC: every file restored exactly, the repair in the job log, bls clean', async () => {
+    assert.ok(d, 'the set-up did not run');
+    const { src, burrow, jobId } = d;
     const where = join(burrow.dir, 'restored');
     const r = await burrow.console([`restore client=test-fd jobid=${jobId} all yes where=${where}`, 'wait', 'messages']);
     assert.match(r.stdout, /Termination:\s+Restore OK -- with warnings\n/, r.stdout);
     assert.match(r.stdout, /Warning: damaged block on Volume at address \d+, repaired: volume Bit-0001: block at \d+: one flipped bit corrected \(bit 2 of payload byte \d+\)/, r.stdout);
-    for (const name of ['a.bin', 'a2.txt', 'b.bin']) {
+    for (const name of ['a.bin', 'a2.txt', 'b.bin', 'c.txt']) {
       assert.equal(sha256File(join(where, src, name)), sha256File(join(src, name)), name);
     }
     const bls = execFileSync(process.execPath, [BIN.bls, '-V', 'Bit-0001', burrow.volumes], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -124,9 +124,8 @@ function frontDoor(opts: Serving, tls: Server, sockets: Set<Socket>): NetServer 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined); // a peer gone mid-way; the handler in charge reports it
-    // As the connecting side does (client.ts): our frames leave whole, and Nagle's wait
-    // for the peer's (delayed) ACK before each small one stalled a restore of small
-    // files without TLS, where the Storage daemon is the one sending.
+    // As the connecting side does (client.ts): the Channel joins small frames into one
+    // write already, so Nagle's wait for the peer's ACK could only add latency.
     socket.setNoDelay(true);
     socket.setTimeout(opts.handshakeTimeoutMs ?? 10_000, () => socket.destroy());
     socket.once('readable', () => {

@@ -1,8 +1,15 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=50
 /**
  * burrow-dir: the Director's composition root. Loads the configuration, opens the
  * catalog, and serves consoles on the daemon port; jobs reach the Storage and File
  * daemons from the job queue.
+ *
+ * --heap-growing-percent=50: after each full collection V8 lets the old generation grow
+ * by half of what survived, not by its own factor of up to several times. Taking a
+ * backup's catalog batches makes garbage fast, and with V8's factor the Director's peak
+ * grew with the job (205 MiB at 1,000,000 files against 139 at 100,000) though what it
+ * keeps does not: capping old space at 90 MiB changed nothing else. With the flag: 126
+ * and 139 MiB; the restore tree of 1,000,000 files built in the same time.
  */
 import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { ensureDirectory } from '@burrow/common/daemon/preflight';

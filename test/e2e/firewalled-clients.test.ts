@@ -25,6 +25,8 @@ import { waitFor } from '../harness/processes.js';
 import { buildSampleTree, compareTrees } from '../harness/tree.js';
 
 const skip = NetNamespace.unavailable();
+/** A slow client's restore rate (Maximum Bandwidth): the sample tree's 4.6 MB in some 12 s. */
+const SLOW = 400_000;
 
 function sampleTree(t: { after: (fn: () => void) => void }): string {
   const src = mkdtempSync(join(tmpdir(), 'burrow-firewalled-src-'));
@@ -81,6 +83,8 @@ test('Passive = yes: a client that may not connect anywhere backs up and restore
   // A Media Type of each SD's own: a volume is read from the SD that holds it.
   const site = await FirewalledClient.start({
     mode: 'passive', include: [src], clientDirectives: ['Passive = yes'], storages: [{ name: 'sd1', mediaType: 'File1' }, { name: 'sd2', mediaType: 'File2' }],
+    // A client that reads its restore slowly: the Storage daemons are done sending long before it is done reading.
+    directorResources: `Job { Name = RestoreSlow; Type = Restore; Client = fd1; FileSet = set-fd1; Storage = sd1; Pool = Full; Messages = Standard; Maximum Bandwidth = ${SLOW / 1000} kb/s }`,
   });
   t.after(() => site.stop());
 
@@ -91,11 +95,13 @@ test('Passive = yes: a client that may not connect anywhere backs up and restore
   await backupAndRestore(site, src);
 
   // The Full on sd1, an Incremental on sd2: one restore reads both, each SD connecting to the client in turn.
+  // The client still reads sd1's part (4.6 MB at the limit) long after sd1 sent it and sd2 was told to connect:
+  // sd2 finds the client waiting for it all the same.
   writeFileSync(join(src, 'new-since-the-full'), 'new\n');
   const incremental = await site.console(['run job=backup-fd1 level=Incremental storage=sd2 yes', 'wait', 'messages']);
   assert.match(incremental.stdout, /Termination:\s+Backup OK\n/, `${incremental.stdout}\n${site.logs()}`);
   const both = join(site.dir, 'both');
-  const restore = await site.console([`restore client=fd1 select current all done yes where=${both}`, 'wait', 'messages']);
+  const restore = await site.console([`restore client=fd1 select current all done restorejob=RestoreSlow yes where=${both}`, 'wait', 'messages']);
   assert.match(restore.stdout, /The volumes lie on 2 Storage daemons; reading Vol-0001 with Storage "sd1", then Vol-0002 with Storage "sd2"\./, restore.stdout);
   assert.match(restore.stdout, /Termination:\s+Restore OK\n/, `${restore.stdout}\n${site.logs()}`);
   assert.deepEqual(compareTrees(src, join(both, src)), []);

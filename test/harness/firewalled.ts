@@ -35,6 +35,8 @@ export interface FirewalledOptions {
   readonly fdDirectives?: readonly string[];
   readonly sdDirectives?: readonly string[];
   readonly jobDirectives?: readonly string[];
+  /** Extra resources for the Director's configuration (another restore Job, say). */
+  readonly directorResources?: string;
   /** The Storage daemons on the host, each with its Media Type (default: sd1 alone, Media Type File); the Jobs name the first. */
   readonly storages?: ReadonlyArray<{ readonly name: string; readonly mediaType: string }>;
 }
@@ -134,6 +136,7 @@ FileSet { Name = set-fd1; Include { Options { ${(o.options ?? ['Signature = SHA2
 Job { Name = backup-fd1; Type = Backup; Level = Full; Client = fd1; FileSet = set-fd1; Storage = ${q(this.storages[0]!.name)}; Pool = Full; Messages = Standard
   ${(o.jobDirectives ?? []).join('\n  ')} }
 Job { Name = RestoreFiles; Type = Restore; Client = fd1; FileSet = set-fd1; Storage = ${q(this.storages[0]!.name)}; Pool = Full; Messages = Standard; Where = ${q(this.restored)} }
+${o.directorResources ?? ''}
 `);
   }
 

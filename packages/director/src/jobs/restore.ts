@@ -188,8 +188,9 @@ interface PartsRun {
 
 /**
  * Serves each part's read session to its end, then opens the next and sends the FD
- * its address; the SD status is the worst of the sessions'. When a next session cannot
- * be opened the FD, which waits for it, is canceled, so its end still comes.
+ * its address; the SD status is the worst of the sessions'. When a part fails, or a
+ * next session cannot be opened, the FD, which may be waiting for it, is canceled, so
+ * its end still comes.
  */
 async function readParts(ctx: JobContext, peers: Peers, { parts, session, fd, restoreClient, totals, client }: PartsRun): Promise<void> {
   const { id, log, signal } = ctx;
@@ -199,8 +200,11 @@ async function readParts(ctx: JobContext, peers: Peers, { parts, session, fd, re
     const before = totals.sdStatus;
     storageEnded(totals)(status);
     if (i > 0) totals.sdStatus = worse(before, totals.sdStatus);
+    const failed = totals.sdStatus !== 'T' && totals.sdStatus !== 'W';
+    // A part that failed ends the restore: the File daemon may be waiting for its Storage daemon still (a passive client, for its SD Connect Timeout).
+    if (failed && !client.ended) await fd.send('cancel', { jobId: id.jobId }).catch(() => undefined);
     const next = parts[i + 1];
-    if (next === undefined || client.ended || signal.aborted) return;
+    if (next === undefined || failed || client.ended || signal.aborted) return;
     sd.close('read session done');
     try {
       const opened = await openPart(ctx, peers, next);

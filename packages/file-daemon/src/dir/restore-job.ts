@@ -80,19 +80,25 @@ export async function runRestoreJob(order: burrow.FdRestoreOrder, c: RestoreJobC
   c.live.sample = () => writer.progress();
   const link: DataLink = { signal, tls: c.dataTls, caution: (text: string) => reporter.say('caution', text), heartbeatMs: c.heartbeatMs, connectTimeoutMs: c.sdConnectTimeoutMs, bandwidth: c.bandwidth };
   let wireBytes = 0;
+  let upcoming: Promise<ReadSessionTurn> | undefined;
   try {
     const sessions = Math.max(1, order.readSessions);
+    let current: ReadSessionTurn = { address: { jobId, sdAddress: order.sdAddress, sdPort: order.sdPort, token: order.token }, passive: c.passive?.first };
     for (let i = 0; i < sessions; i++) {
-      const address = i === 0 ? order : await nextSession(c.fromDirector, jobId);
-      const passive = i === 0 ? c.passive?.first : c.passive?.open(Buffer.from(address.token));
+      // The next session is taken up as soon as the Director names it, while this one is still
+      // read: its Storage daemon, told at once to connect to a passive client, finds it waiting.
+      upcoming = i + 1 < sessions ? nextTurn(c, jobId) : undefined;
       try {
-        wireBytes += await readFrom({ jobId, sdAddress: address.sdAddress, sdPort: address.sdPort, token: address.token }, writer, { ...link, passive });
+        wireBytes += await readFrom(current.address, writer, { ...link, passive: current.passive });
       } finally {
-        if (i > 0) passive?.cancel();
+        if (i > 0) current.passive?.cancel();
       }
+      if (upcoming) current = await upcoming;
     }
   } catch (err) {
     writer.abandon();
+    // A next session named but never read: its Storage daemon may not connect to us any more.
+    upcoming?.then((turn) => turn.passive?.cancel(), () => undefined);
     throw err;
   }
   const totals = await writer.finish();
@@ -107,6 +113,19 @@ async function readFrom(address: SessionAddress, writer: RestoreWriter, link: Da
   } finally {
     sd.close('restore stream done');
   }
+}
+
+/** A read session to read: where it is, and for a passive client the session its Storage daemon connects to. */
+interface ReadSessionTurn {
+  address: SessionAddress;
+  passive: OpenedSession | undefined;
+}
+
+/** The next read session, once the Director names it; a passive client opens its session for that token at once. */
+function nextTurn(c: RestoreJobContext, jobId: number): Promise<ReadSessionTurn> {
+  const turn = nextSession(c.fromDirector, jobId).then((address) => ({ address, passive: c.passive?.open(Buffer.from(address.token)) }));
+  turn.catch(() => undefined); // Awaited by the loop, or given up with the job: never an unhandled rejection.
+  return turn;
 }
 
 /** The Director's word for the next read session, which it sends once the one before has ended. */

@@ -105,6 +105,8 @@ export const deviceSpec = defineResource({
     autochanger: one(bool().default(false)),
     driveIndex: one(integer(0, 999).default(0)),
     maximumChangerWait: one(duration().default(300)),
+    // A tape drive another program has open (EBUSY) is tried again every 5 s up to this long (Bareos: 300 s).
+    maximumOpenWait: one(duration().default(300)),
     // Data spooling (storage-daemon/src/spool/): where a spooling job's data waits before
     // it goes to the volume (absent: the Storage's Working Directory), the spool of all
     // jobs of this device at most, and of one job at most (absent: no limit but the disk).
@@ -113,7 +115,7 @@ export const deviceSpec = defineResource({
     maximumJobSpoolSize: one(size().optional()),
   },
   unimplemented: [
-    'Device Options', 'Maximum Open Wait', 'Maximum Open Volumes', 'Maximum Network Buffer Size', 'Label Block Size',
+    'Device Options', 'Maximum Open Volumes', 'Maximum Network Buffer Size', 'Label Block Size',
     'Auto Deflate', 'Auto Deflate Algorithm', 'Auto Deflate Level', 'Auto Inflate', 'Collect Statistics', 'Access Mode',
   ],
   notYet: [

@@ -14,7 +14,7 @@ export function tapeSettings(r: DeviceResource): Partial<TapeSettings> {
   const set: Partial<TapeSettings> = {
     minimumBlockSize: r.minimumBlockSize, maximumBlockSize: r.maximumBlockSize, maximumFileSize: r.maximumFileSize,
     maximumVolumeSize: r.maximumVolumeSize, hardwareEndOfMedium: r.hardwareEndOfMedium, fastForwardSpaceFile: r.fastForwardSpaceFile,
-    bsfAtEom: r.bsfAtEom, twoEof: r.twoEof, offlineOnUnmount: r.offlineOnUnmount,
+    bsfAtEom: r.bsfAtEom, twoEof: r.twoEof, offlineOnUnmount: r.offlineOnUnmount, maximumOpenWait: r.maximumOpenWait,
   };
   return Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
 }

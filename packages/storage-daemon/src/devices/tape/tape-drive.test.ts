@@ -28,13 +28,13 @@ export function cartridgeEntries(bytes: Buffer): (Buffer | null)[] {
 }
 
 /** A library of virtual cartridges (slots/NAME) and drives that are links to the one loaded. */
-export async function tapeLibrary(o: { drives?: number; settings?: Partial<TapeSettings>; vtape?: VirtualTapeOptions } = {}) {
+export async function tapeLibrary(o: { drives?: number; settings?: Partial<TapeSettings>; vtape?: VirtualTapeOptions; sleep?: (ms: number) => Promise<void> } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'burrow-tapes-'));
   await mkdir(join(dir, 'slots'));
   const opened: VirtualTape[] = [];
   const drivePath = (i: number): string => join(dir, `drive${i}`);
   const drives = Array.from({ length: o.drives ?? 2 }, (_, i) => new TapeDrive({
-    name: `Tape${i}`, typeName: 'VTape', device: drivePath(i), settings: o.settings,
+    name: `Tape${i}`, typeName: 'VTape', device: drivePath(i), settings: o.settings, sleep: o.sleep,
     open: async () => {
       const tape = await VirtualTape.open(drivePath(i), o.vtape);
       opened.push(tape);
@@ -292,6 +292,40 @@ describe('tape drive', () => {
       assert.equal(marks(cartridgeEntries(await readFile(lib.slot('E1')))), 'rFrrrFF');
       await writeSession(drive, 'E1', 2, files(1, 10));
       assert.equal(marks(cartridgeEntries(await readFile(lib.slot('E1')))), 'rFrrrFrrrFF');
+    } finally {
+      await lib.cleanup();
+    }
+  });
+
+  it('tries a cartridge another program holds again every 5 s up to Maximum Open Wait, then refuses it naming the holder', async () => {
+    const waits: number[] = [];
+    let holder: VirtualTape | undefined;
+    let letGoAfter = 2;
+    const lib = await tapeLibrary({
+      drives: 1, settings: { maximumOpenWait: 12 },
+      sleep: async (ms) => {
+        waits.push(ms);
+        if (waits.length === letGoAfter) await holder?.close();
+      },
+    });
+    try {
+      const [drive] = lib.drives as [TapeDrive];
+      await lib.load(drive, 'T1');
+      await drive.label('T1', { poolName: 'Full', mediaType: 'LTO' });
+      await drive.unmount();
+      // Another program (btape, a second SD) has the cartridge open, and lets it go after two tries.
+      holder = await VirtualTape.open(lib.slot('T1'));
+      await drive.mount('T1');
+      assert.deepEqual(waits, [5000, 5000]);
+      await drive.unmount();
+      // It keeps it: 12 s of tries, then the refusal says who holds it and how long it waited.
+      holder = await VirtualTape.open(lib.slot('T1'));
+      waits.length = 0;
+      letGoAfter = 0;
+      await assert.rejects(drive.mount('T1'), (e: unknown) => e instanceof BurrowError
+        && /cannot open the drive \(tried for Maximum Open Wait = 12 s\): EBUSY: .*in use by another drive of this process/.test(e.message));
+      assert.deepEqual(waits, [5000, 5000, 2000]);
+      await holder.close();
     } finally {
       await lib.cleanup();
     }

@@ -14,6 +14,7 @@
  * One serial queue orders every raw operation: appends and reads each position the
  * tape themselves (a reader never finds the head where the writer left it).
  */
+import { setTimeout } from 'node:timers/promises';
 import { cutTapeAt } from './tape-next-write.js';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/generated';
@@ -45,7 +46,12 @@ export interface TapeDriveOptions {
   /** Opens the drive with whatever cartridge is in it now. */
   open: RawTapeOpener;
   settings?: Partial<TapeSettings>;
+  /** Waits between tries of a drive another program has open (tests pass their own). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
+
+/** Bareos tries a busy drive again every 5 s (dev.cc's open loop), up to Maximum Open Wait. */
+const OPEN_RETRY_MS = 5000;
 
 const CAPABILITIES: DriveCapabilities = { mountsByName: false, sharedReads: false };
 
@@ -122,7 +128,7 @@ export class TapeDrive implements Drive, TapeDriveAccess {
       if (this.busy() && this.current?.volumeName === volumeName) return this.current;
       this.current = null;
       // Opened afresh: the cartridge may have been changed since.
-      const raw = await this.reopen();
+      const raw = await this.reopen(signal);
       const first = await this.firstRecord(raw);
       if (first.kind === 'blank') throw new BurrowError('NOT_FOUND', `Volume "${volumeName}" is not in Device ${this.printName}: the cartridge in it is blank`);
       if (first.kind === 'foreign') throw new BurrowError('VOLUME_FORMAT', `the cartridge in Device ${this.printName} is not a Burrow volume (${first.problem})`);
@@ -199,14 +205,9 @@ export class TapeDrive implements Drive, TapeDriveAccess {
     return padded;
   }
 
-  private async reopen(): Promise<RawTape> {
+  private async reopen(signal?: AbortSignal): Promise<RawTape> {
     await this.closeRaw(false);
-    let raw: RawTape;
-    try {
-      raw = await this.opts.open();
-    } catch (err) {
-      throw tapeFailure(this.printName, 'cannot open the drive', err);
-    }
+    const raw = await this.openWaiting(signal);
     try {
       const status = await raw.status();
       if (!status.online) throw new BurrowError('NOT_FOUND', `no cartridge in Device ${this.printName}`);
@@ -219,6 +220,29 @@ export class TapeDrive implements Drive, TapeDriveAccess {
     this.head = new TapeHead(raw, this.settings, () => this.recordBuffer());
     this.owner = null;
     return raw;
+  }
+
+  /**
+   * Opens the drive; one another program has open (EBUSY: another Storage daemon,
+   * burrow-btape, mt) is tried again every 5 s up to Maximum Open Wait, as Bareos does,
+   * then refused with who holds it.
+   */
+  private async openWaiting(signal?: AbortSignal): Promise<RawTape> {
+    const sleep = this.opts.sleep ?? ((ms: number, s?: AbortSignal) => setTimeout(ms, undefined, { signal: s }));
+    let waitLeft = this.settings.maximumOpenWait * 1000;
+    for (;;) {
+      try {
+        return await this.opts.open();
+      } catch (err) {
+        if (!isTapeError(err, 'EBUSY') || waitLeft <= 0) {
+          const waited = isTapeError(err, 'EBUSY') && this.settings.maximumOpenWait > 0 ? ` (tried for Maximum Open Wait = ${this.settings.maximumOpenWait} s)` : '';
+          throw tapeFailure(this.printName, `cannot open the drive${waited}`, err);
+        }
+      }
+      const ms = Math.min(OPEN_RETRY_MS, waitLeft);
+      waitLeft -= ms;
+      await sleep(ms, signal);
+    }
   }
 
   private async closeRaw(offline: boolean): Promise<void> {

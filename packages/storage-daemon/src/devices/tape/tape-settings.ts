@@ -15,10 +15,14 @@ export interface TapeSettings {
   twoEof: boolean;
   /** Offline On Unmount: an unmount ejects the cartridge. */
   offlineOnUnmount: boolean;
+  /** Maximum Open Wait, seconds: how long a drive another program has open is tried again. */
+  maximumOpenWait: number;
 }
 
 export const DEFAULT_TAPE_SETTINGS: TapeSettings = {
   // Maximum File Size: Bareos's default, 1 GB (a filemark per GB lets a restore skip to within one).
   minimumBlockSize: 0, maximumBlockSize: 0, maximumFileSize: 1_000_000_000, maximumVolumeSize: 0,
   hardwareEndOfMedium: true, fastForwardSpaceFile: true, bsfAtEom: false, twoEof: false, offlineOnUnmount: false,
+  // Maximum Open Wait: Bareos's default, 5 minutes.
+  maximumOpenWait: 300,
 };

@@ -1,7 +1,7 @@
 /**
  * The benchmark's datasets, made deterministically under bench/data/ (git-ignored):
  *  - small: 50,000 files of 1-16 KiB in a 3-level tree, half compressible;
- *  - large: 2 GiB in 4 files (two random, two compressible), plus needle.txt, the one
+ *  - large: 2 GiB in 4 files (two random, two compressible), plus zz-needle.txt (saved last), the one
  *    small file the one-file restore brings back (positioning, not streaming);
  *  - mixed: a copy of a real system tree (/usr/share) with its links.
  * Quick mode makes smaller versions in their own folders. A dataset is rebuilt only when
@@ -80,7 +80,7 @@ export function smallDataset(dataDir: string, files: number): Dataset {
 
 export function largeDataset(dataDir: string, totalBytes: number): Dataset {
   const dir = join(dataDir, `large-${totalBytes}`);
-  const made = prepared(dir, `large v1 ${totalBytes}`, (root) => {
+  const made = prepared(dir, `large v2 ${totalBytes}`, (root) => {
     const random = new RandomStream('large');
     const text = compressibleText(new RandomStream('large-text'), CHUNK);
     const each = totalBytes / 4;
@@ -98,8 +98,10 @@ export function largeDataset(dataDir: string, totalBytes: number): Dataset {
         closeSync(fd);
       }
     }
-    writeFileSync(join(root, 'needle.txt'), compressibleText(new RandomStream('needle'), 4096));
-    return { files: 5, bytes: totalBytes + 4096, needle: join(root, 'needle.txt') };
+    // Named to sort after the parts: the walker saves a directory's entries in name
+    // order, so the needle is the job's last file and a restore of it must position.
+    writeFileSync(join(root, 'zz-needle.txt'), compressibleText(new RandomStream('needle'), 4096));
+    return { files: 5, bytes: totalBytes + 4096, needle: join(root, 'zz-needle.txt') };
   });
   return { name: 'large', root: join(dir, 'tree'), ...made };
 }

@@ -58,10 +58,7 @@ export async function readBlockAt(fh: ByteHandle, addr: number, expect = SMALL_B
   if (payload.length < payloadLength) {
     return { kind: 'truncated', addr, problem: `volume ends ${payload.length} of ${payloadLength} payload bytes into a block` };
   }
-  if (!repairOneBit) {
-    return verifyBlock(head, payload) ? { kind: 'block', addr, nextAddr: addr + end, header: parsed.header, payload } : { kind: 'corrupt', addr, problem: 'CRC mismatch' };
-  }
-  const checked = checkBlock(head, payload);
+  const checked = checkBlock(head, payload, parsed.header, repairOneBit);
   if (!checked.ok) return { kind: 'corrupt', addr, problem: checked.problem };
   return { kind: 'block', addr, nextAddr: addr + end, header: checked.header, payload, repaired: checked.repaired };
 }

@@ -132,37 +132,36 @@ export type BlockCheck =
   | { ok: true; header: BlockHeader; repaired?: string }
   | { ok: false; problem: string };
 
+const CRC_MISMATCH: BlockCheck = { ok: false, problem: 'CRC mismatch' };
+
 /**
- * Verifies a block whose header parsed and whose payload is all there, as a reader
- * takes it from a volume. A CRC mismatch that one flipped bit explains is undone in
- * place (in `head` or `payload`; bit-repair.ts says how) and said in `repaired`: one
- * bad bit on the medium then costs nothing. Anything else is a CRC mismatch.
+ * Verifies a block whose header parsed (`header`) and whose payload is all there, as a
+ * reader takes it from a volume. With `repair`, a CRC mismatch that one flipped bit
+ * explains is undone in place (in `head` or `payload`; bit-repair.ts says how) and said
+ * in `repaired`: one bad bit on the medium then costs nothing. Anything else is a CRC
+ * mismatch, and the bytes are left as they were read.
  */
-export function checkBlock(head: Buffer, payload: Buffer): BlockCheck {
-  const stored = head.readUInt32BE(CRC_OFFSET);
+export function checkBlock(head: Buffer, payload: Buffer, header: BlockHeader, repair = true): BlockCheck {
   const computed = blockCrc(head.subarray(0, CRC_OFFSET), payload);
-  const parsedAgain = (): HeaderParse => parseBlockHeader(head);
-  if (computed === stored) {
-    const parsed = parsedAgain();
-    return parsed.ok ? { ok: true, header: parsed.header } : parsed;
-  }
-  const flipped = locateFlippedBit((stored ^ computed) >>> 0, CRC_OFFSET + payload.length);
-  if (flipped === null) return { ok: false, problem: 'CRC mismatch' };
-  let repaired: string;
+  if (computed === header.crc) return { ok: true, header };
+  const flipped = repair ? locateFlippedBit((header.crc ^ computed) >>> 0, CRC_OFFSET + payload.length) : null;
+  if (flipped === null) return CRC_MISMATCH;
   if (flipped.where === 'crc') {
     head.writeUInt32BE(computed, CRC_OFFSET);
-    repaired = 'one flipped bit in the block\'s CRC; the data is intact';
-  } else {
-    const inHeader = flipped.byte < CRC_OFFSET;
-    const bytes = inHeader ? head : payload;
-    const at = inHeader ? flipped.byte : flipped.byte - CRC_OFFSET;
-    bytes[at] = (bytes[at] ?? 0) ^ (1 << flipped.bit);
-    repaired = `one flipped bit corrected (bit ${flipped.bit} of ${inHeader ? 'header' : 'payload'} byte ${at})`;
+    return { ok: true, header: { ...header, crc: computed }, repaired: 'one flipped bit in the block\'s CRC; the data is intact' };
   }
-  const parsed = parsedAgain();
+  const inHeader = flipped.byte < CRC_OFFSET;
+  const bytes = inHeader ? head : payload;
+  const at = inHeader ? flipped.byte : flipped.byte - CRC_OFFSET;
+  const flip = (): void => { bytes[at] = (bytes[at] ?? 0) ^ (1 << flipped.bit); };
+  flip();
+  const parsed = inHeader ? parseBlockHeader(head) : { ok: true as const, header };
   // A "repair" that changes the length the payload was read by is a coincidence, not one bit.
-  if (!parsed.ok || parsed.header.payloadLength !== payload.length || !verifyBlock(head, payload)) return { ok: false, problem: 'CRC mismatch' };
-  return { ok: true, header: parsed.header, repaired };
+  if (!parsed.ok || parsed.header.payloadLength !== payload.length) {
+    flip();
+    return CRC_MISMATCH;
+  }
+  return { ok: true, header: parsed.header, repaired: `one flipped bit corrected (bit ${flipped.bit} of ${inHeader ? 'header' : 'payload'} byte ${at})` };
 }
 
 /** Decodes a whole block held in `buf` (header and payload), verifying everything. */

@@ -34,7 +34,7 @@ export function blockOfRecord(record: Buffer, addr: number, nextAddr: number): B
   const end = BLOCK_HEADER_SIZE + parsed.header.payloadLength;
   if (record.length < end) return { kind: 'truncated', addr, problem: `the record holds ${record.length - BLOCK_HEADER_SIZE} of ${parsed.header.payloadLength} payload bytes` };
   const payload = record.subarray(BLOCK_HEADER_SIZE, end);
-  const checked = checkBlock(record, payload);
+  const checked = checkBlock(record, payload, parsed.header);
   if (!checked.ok) return { kind: 'corrupt', addr, problem: checked.problem };
   return { kind: 'block', addr, nextAddr, header: checked.header, payload, repaired: checked.repaired };
 }

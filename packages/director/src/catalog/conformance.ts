@@ -110,13 +110,14 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       c.createMedia({ volumeName: 'Tape-1', poolId: s.poolId, mediaType: 'LTO' });
       c.createMedia({ volumeName: 'Other-1', poolId: other, mediaType: 'File' });
       assert.equal(c.findAppendableMedia(s.poolId, 'File')?.mediaId, s.mediaId);
-      c.updateMediaUsage(fresh, { volBytes: 100, volBlocks: 2, lastWritten: T0 + 10, incrementJobs: true, addFiles: 4 });
+      c.updateMediaUsage(fresh, { volBytes: 100, volBlocks: 2, lastWritten: T0 + 10, incrementJobs: true, volFiles: 4 });
       // A written volume is filled before a fresh one is opened.
       assert.equal(c.findAppendableMedia(s.poolId, 'File')?.mediaId, fresh);
       c.updateMediaUsage(s.mediaId, { volBytes: 50, volBlocks: 1, lastWritten: T0 + 5 });
       assert.equal(c.findAppendableMedia(s.poolId, 'File')?.mediaId, s.mediaId, 'oldest LastWritten first');
       c.setMediaStatus(s.mediaId, 'Full');
-      c.updateMediaUsage(fresh, { volBytes: 200, volBlocks: 3, lastWritten: T0 + 20, volStatus: 'Used', incrementJobs: true });
+      // VolFiles only grows by usage: a writer's late report of fewer files does not lower it.
+      c.updateMediaUsage(fresh, { volBytes: 200, volBlocks: 3, lastWritten: T0 + 20, volStatus: 'Used', incrementJobs: true, volFiles: 3 });
       assert.equal(c.findAppendableMedia(s.poolId, 'File'), undefined);
       const m = c.getMediaByName('Full-0002');
       assert.deepEqual([m?.volStatus, m?.volBytes, m?.volBlocks, m?.volJobs, m?.volFiles, m?.firstWritten, m?.lastWritten],

@@ -126,6 +126,8 @@ export interface MediaInput extends Partial<MediaDefaults> {
   /** The label's size, for a volume labelled as it is recorded (0: not labelled yet). */
   volBytes?: number;
   volBlocks?: number;
+  /** VolFiles after the label (1 on tape: the label's tape file; docs/cartridges.md). */
+  volFiles?: number;
   scratchPoolId?: number | null;
   labelDate?: number | null;
   slot?: number;
@@ -212,8 +214,13 @@ export interface MediaUsage {
   volStatus?: VolStatus;
   /** Count one more job on the volume (once per job, on its first use). */
   incrementJobs?: boolean;
-  /** Files this update adds to the volume's count. */
-  addFiles?: number;
+  /**
+   * The volume's files (VolFiles, Bareos's meaning: on tape its filemarks, the tape file
+   * the next append starts in; on disk the file part of its end address) after this
+   * write. The count only grows here: a report from one of several writers sharing the
+   * volume that comes late cannot lower it.
+   */
+  volFiles?: number;
 }
 
 /** Order of a volume search (cats/sql_find.cc FindNextVolume). */

@@ -183,7 +183,7 @@ export class JobVolumes {
   mounted(r: MountReport): Logged<number> {
     const plan = this.plans.get(r.volumeName);
     if (plan === undefined) throw new BurrowError('PROTOCOL', `the SD mounted volume "${r.volumeName}", which this job was not given`);
-    const { media, lines } = commitMounted(this.o.catalog, plan, r, this.o.clock.now());
+    const { media, lines, warnings } = commitMounted(this.o.catalog, plan, r, this.o.clock.now());
     if (plan.kind === 'create' || (plan.kind === 'existing' && plan.recycle && r.labelled)) {
       const relabelled = plan.kind === 'existing' && media.recycleCount > 0 && media.labelDate !== null;
       this.event(media.mediaId, relabelled ? 'recycled' : 'labelled', `by the Storage daemon for JobId ${this.o.jobId}`);
@@ -195,7 +195,7 @@ export class JobVolumes {
     this.plans.set(r.volumeName, { kind: 'none' });
     this.ids.set(r.volumeName, media.mediaId);
     this.o.reservations.mounted(this.o.jobId, r.volumeName);
-    return { value: media.mediaId, lines };
+    return { value: media.mediaId, lines, warnings };
   }
 
   private event(mediaId: number, kind: MediaEventKind, text: string): void {

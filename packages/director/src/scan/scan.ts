@@ -51,6 +51,7 @@ interface VolumeSeen {
   firstWritten: number | null;
   lastWritten: number | null;
   sessions: Set<number>;
+  /** VolFiles: on tape the filemarks, the last block's tape file + 1 (devices/drive.ts volumeFiles). */
   files: number;
   /** A session went on to another volume from here: the volume was full. */
   full: boolean;
@@ -81,6 +82,7 @@ export class VolumeScan {
   private readonly sessions = new Map<number, SessionSeen>();
   private current: VolumeSeen | undefined;
   private labelBlockBytes = 0;
+  private labelBlockFiles = 0;
   /** Pools this scan created (or, in a dry run, would create). */
   private readonly poolsMade = new Set<string>();
 
@@ -122,7 +124,7 @@ export class VolumeScan {
     const c = this.o.catalog;
     const seen: VolumeSeen = {
       name: label.volumeName, label, mediaId: null, writeCounters: true, blocks: 1, bytes: this.labelBlockBytes,
-      firstWritten: null, lastWritten: null, sessions: new Set(), files: 0, full: false,
+      firstWritten: null, lastWritten: null, sessions: new Set(), files: this.labelBlockFiles, full: false,
     };
     this.volumes.set(label.volumeName, seen);
     this.current = seen;
@@ -155,11 +157,13 @@ export class VolumeScan {
     // The volume label's block comes before the label that says which volume this is.
     if (item.sessionId === 0) {
       this.labelBlockBytes = item.bytes;
+      this.labelBlockFiles = item.volFiles;
       return;
     }
     const v = this.volume();
     v.blocks++;
     v.bytes += item.bytes;
+    v.files = Math.max(v.files, item.volFiles);
     const usage = this.sessions.get(item.sessionId)?.usage.at(-1);
     if (usage === undefined || usage.volumeName !== v.name) return;
     usage.endAddr = item.addr;
@@ -270,7 +274,6 @@ export class VolumeScan {
     this.sessions.delete(s.jobId);
     for (const u of s.usage) {
       const v = this.volumes.get(u.volumeName);
-      if (v !== undefined && u.firstIndex > 0) v.files += u.lastIndex - u.firstIndex + 1;
       this.totals.jobMedia++;
       if (v?.mediaId == null) continue;
       this.o.catalog?.addJobMedia({
@@ -290,6 +293,6 @@ export class VolumeScan {
     };
     if (v.full) patch.volStatus = 'Full';
     this.o.catalog.updateMedia(v.mediaId, patch);
-    this.o.say(`Updated Media record for Volume "${v.name}": ${v.blocks} blocks, ${v.bytes} bytes, ${v.sessions.size} jobs, ${v.files} files${v.full ? ', Full' : ''}`, true);
+    this.o.say(`Updated Media record for Volume "${v.name}": ${v.blocks} blocks, ${v.bytes} bytes, ${v.sessions.size} jobs, VolFiles ${v.files}${v.full ? ', Full' : ''}`, true);
   }
 }

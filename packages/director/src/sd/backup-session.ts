@@ -56,8 +56,6 @@ export interface VolumesWritten {
    * checkpoint (Checkpoint Interval); 0 without one. A job that fails keeps them: Incomplete.
    */
   savedFiles: number;
-  /** The job's last JobMedia row so far: its volume and last file index. */
-  lastRow?: { volumeName: string; lastIndex: number };
 }
 
 /** What the SD reports at the session's end; `status` is its Bareos letter, unchecked. */
@@ -91,11 +89,15 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
         case 'sdVolumeRequest':
           await answerVolumeRequest(s, msg.body, signal);
           break;
-        case 'sdVolumeMounted':
-          say(s, s.media.mounted({
+        case 'sdVolumeMounted': {
+          const { lines, warnings } = s.media.mounted({
             volumeName: msg.body.volumeName, volBytes: msg.body.volBytes, volBlocks: msg.body.volBlocks, labelled: msg.body.labelled, slot: msg.body.slot, drive: msg.body.changerDrive - 1,
-          }).lines);
+            volFiles: msg.body.volFiles,
+          });
+          for (const w of warnings ?? []) s.log.warning(w);
+          say(s, lines);
           break;
+        }
         case 'sdCatalog':
           s.catalog.insertFiles(s.jobId, msg.body.files.map((f) => fileRow(f, s.media)));
           break;
@@ -156,6 +158,8 @@ async function answerVolumeRequest(s: BackupSession, req: burrow.SdVolumeRequest
     await s.sd.send('sdVolumeReply', {
       volumeName: choice.volumeName, poolName: s.pool.name, mediaType: s.storage.mediaType,
       label: choice.action === 'label', recycle: choice.action === 'recycle', maxVolumeBytes: choice.maxVolBytes, endHint: choice.endHint,
+      // The SD refuses a tape whose data ends in fewer files than this (Bareos's is_eod_valid).
+      volFiles: choice.action === 'append' ? choice.media?.volFiles ?? 0 : 0,
     });
   } catch (err) {
     const e = toBurrowError(err);
@@ -189,14 +193,10 @@ function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): void {
     jobId: s.jobId, mediaId, firstIndex: u.firstIndex, lastIndex: u.lastIndex,
     startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volumeIndex,
   });
-  // A file running on from the job's row before on this volume (a new tape file, a despool's return) counts once.
-  const before = s.volumes.lastRow;
-  const runsOn = before?.volumeName === volumeName && before.lastIndex === u.firstIndex ? 1 : 0;
-  if (u.firstIndex > 0) s.volumes.lastRow = { volumeName, lastIndex: u.lastIndex };
   say(s, s.media.usage(volumeName, {
     // A spooling job comes back to a volume after each despool (a row each time): it is one of the volume's jobs once.
     volBytes: u.volBytes, volBlocks: u.volBlocks, volStatus: u.full ? 'Full' : undefined, incrementJobs: !s.volumes.names.includes(volumeName),
-    addFiles: u.lastIndex >= u.firstIndex && u.firstIndex ? u.lastIndex - u.firstIndex + 1 - runsOn : 0,
+    volFiles: u.volFiles,
   }).lines);
   if (!s.volumes.names.includes(volumeName)) s.volumes.names.push(volumeName);
   s.volumes.lastVolumeBytes = u.volBytes;
@@ -217,7 +217,7 @@ function recordCheckpoint(s: BackupSession, u: burrow.SdVolumeUsage): void {
       startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volumeIndex,
     });
   }
-  say(s, s.media.usage(u.volumeName, { volBytes: u.volBytes, volBlocks: u.volBlocks }).lines);
+  say(s, s.media.usage(u.volumeName, { volBytes: u.volBytes, volBlocks: u.volBlocks, volFiles: u.volFiles }).lines);
   if (u.completeIndex > s.volumes.savedFiles) {
     s.catalog.checkpointJob(s.jobId, s.volumes.savedFiles = u.completeIndex);
     s.log.info(`Checkpoint: ${u.completeIndex} files saved so far are on Volume "${u.volumeName}" and in the catalog.`);

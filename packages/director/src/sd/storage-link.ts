@@ -70,13 +70,13 @@ export interface LabelRequest {
   slot?: number;
 }
 
-/** Writes a volume label through the SD; returns the volume's size after labelling. */
-export async function labelVolume(target: StorageTarget, directorName: string, req: LabelRequest): Promise<number> {
+/** Writes a volume label through the SD; returns the volume's size and files (VolFiles) after labelling. */
+export async function labelVolume(target: StorageTarget, directorName: string, req: LabelRequest): Promise<{ volBytes: number; volFiles: number }> {
   const channel = await openStorage(target, directorName);
   try {
     await channel.send('sdLabel', { device: target.device, drive: req.drive ?? 0, volumeName: req.volumeName, poolName: req.poolName, mediaType: target.mediaType, overwrite: req.overwrite === true, oldVolumeName: req.oldVolumeName ?? '', slot: req.slot ?? 0 });
     const reply = await channel.expect('sdLabelReply');
-    return reply.volBytes;
+    return { volBytes: Number(reply.volBytes), volFiles: reply.volFiles };
   } finally {
     channel.close('label done');
   }

@@ -68,6 +68,12 @@ export interface AppendOptions {
   endHint?: BlockAddress;
   /** Maximum Volume Bytes for this volume; 0 or absent: no limit. */
   maxVolumeBytes?: number;
+  /**
+   * The catalog's VolFiles (volumeFiles below). A tape whose data ends in fewer files
+   * has lost data the catalog counts: openAppend refuses it (FilesMismatch), as
+   * Bareos's is_eod_valid does. Absent or 0: nothing to check.
+   */
+  catalogFiles?: number;
   signal?: AbortSignal;
 }
 
@@ -109,6 +115,29 @@ export interface WrittenBlock {
   tapeFile?: number;
 }
 
+/**
+ * A volume's files, the catalog's VolFiles, in Bareos's meaning: on tape the filemarks
+ * before the end of its data (the label's tape file included), which is the tape file
+ * the next append starts in; on disk the file part of its end address (byte offset /
+ * 2^32, 0 below 4 GiB). After `written`, its data ended there (on tape by the filemark
+ * that closes the block's tape file).
+ */
+export function volumeFiles(written: Pick<WrittenBlock, 'tapeFile' | 'endAddr'>): number {
+  return written.tapeFile !== undefined ? written.tapeFile + 1 : Math.floor(written.endAddr / 2 ** 32);
+}
+
+/**
+ * A tape's data ends in fewer tape files than the catalog counts (Bareos's "number of
+ * files mismatch"): data the catalog holds is gone, so nothing is appended; the
+ * Director marks the volume in Error and the job takes another. `update volume=
+ * nextwrite=` repairs it (docs/cartridges.md).
+ */
+export class FilesMismatch extends BurrowError {
+  constructor(readonly volumeName: string, readonly onVolume: number, readonly inCatalog: number, printName: string) {
+    super('VOLUME_FORMAT', `Device ${printName}: the number of files mismatch! Volume=${onVolume} Catalog=${inCatalog}: the data of Volume "${volumeName}" ends in tape file ${onVolume}, before data the catalog counts (update volume=${volumeName} nextwrite= repairs it)`);
+  }
+}
+
 /** A line a device has for the job's log (Bareos's Jmsg in the SD), at its level: `fatal` fails the job. */
 export interface DeviceNote {
   readonly level: 'info' | 'error' | 'fatal';
@@ -124,6 +153,8 @@ export interface AppendVolume {
   readonly label: burrow.VolumeLabel;
   /** Where the next block will go. */
   endAddress(): BlockAddress;
+  /** VolFiles (volumeFiles) when appending began: on tape, what its end of data was found after. */
+  readonly filesAtOpen: number;
   volBytes(): number;
   /** Blocks on the volume, the label block included. */
   volBlocks(): number;
@@ -153,6 +184,8 @@ export type BlockRead =
 export interface ReadVolume {
   readonly volumeName: string;
   readonly label: burrow.VolumeLabel;
+  /** A tape's: addresses are tape file × 2^32 + block, and a tape file ends with a filemark. */
+  readonly tape?: boolean;
   /** The address of block 0 (the volume label). */
   firstAddress(): BlockAddress;
   readBlock(addr: BlockAddress, signal?: AbortSignal): Promise<BlockRead>;
@@ -191,6 +224,8 @@ export interface MountedVolume {
 /** A volume just labelled: as mounted, and its size in bytes (the catalog's VolBytes). */
 export interface LabelledVolume extends MountedVolume {
   readonly volBytes: number;
+  /** Its VolFiles (volumeFiles): 1 on tape (the label's tape file and its filemark), 0 on disk. */
+  readonly volFiles: number;
 }
 
 /** Handles open on a drive now. */

@@ -9,7 +9,7 @@ import type { burrow } from '@burrow/common/proto/generated';
 import { BLOCK_FLAG_LABEL, isLabelBlock, sealBlock } from '../volume/block.js';
 import { checkVolumeLabel, decodeLabelPayload } from '../volume/labels.js';
 import {
-  DiskFull, type AppendOptions, type AppendVolume, type BlockRead, type BlockToWrite, type ReadVolume, type WriteBlockOptions, type WrittenBlock,
+  DiskFull, volumeFiles, type AppendOptions, type AppendVolume, type BlockRead, type BlockToWrite, type ReadVolume, type WriteBlockOptions, type WrittenBlock,
 } from './drive.js';
 import { blockEndingAt, findNextBlock, readBlockAt, SMALL_BLOCK_BYTES } from './file-blocks.js';
 import { SerialQueue } from './serial-queue.js';
@@ -119,6 +119,7 @@ export class FileAppendState {
       volumeName: this.volumeName,
       label: this.label,
       endAddress: () => this.end,
+      filesAtOpen: volumeFiles({ endAddr: this.end }),
       volBytes: () => this.end,
       volBlocks: () => this.nextBlockNumber,
       isFull: () => this.full,

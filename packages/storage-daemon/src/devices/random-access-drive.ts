@@ -119,7 +119,7 @@ export class RandomAccessDrive implements Drive {
       const mounted = { volumeName, label: await this.readLabel(volumeName) };
       // A busy drive keeps its volume: the new one waits in the archive to be mounted.
       if (!this.busy()) this.current = mounted;
-      return { ...mounted, volBytes: block.length };
+      return { ...mounted, volBytes: block.length, volFiles: 0 };
     } finally {
       for (const name of names) claims.releaseAppend(name, this.name);
     }

@@ -59,6 +59,6 @@ async function label(ctx: StorageContext, channel: Channel, log: Logger, req: bu
     poolName: req.poolName, mediaType: req.mediaType, labelledBy: ctx.name,
   }, { relabel: req.overwrite === true, renameFrom: req.oldVolumeName === '' ? undefined : req.oldVolumeName, slot: req.slot });
   log.info({ volume: volumeName, from: req.oldVolumeName || undefined, drive: mounted.drive }, 'labelled volume');
-  await channel.send('sdLabelReply', { volumeName, volBytes: mounted.volBytes });
+  await channel.send('sdLabelReply', { volumeName, volBytes: mounted.volBytes, volFiles: mounted.volFiles });
   channel.close('label done');
 }

@@ -190,13 +190,18 @@ function volumeSource(s: SessionParties, o: { order: burrow.SdBackupSession; res
     const labelled = reply.label || reply.recycle;
     const volume = await reservation.openAppend(name, {
       maxVolumeBytes: reply.maxVolumeBytes, endHint: reply.endHint || undefined, signal, recycle: reply.recycle,
+      // A volume written before: its tape must hold the files the catalog counts.
+      catalogFiles: labelled ? undefined : reply.volFiles,
       // A volume labelled to go on from a full one names it (Bareos's PrevVolumeName), so bls can follow the span.
       label: labelled ? { poolName: reply.poolName, mediaType: reply.mediaType, labelledBy: s.ctx.name, previousVolume: previous || undefined } : undefined,
     });
     await say(reply.recycle ? `Recycled volume "${name}" on device ${reservation.printName}, all previous data lost.`
       : reply.label ? `Labeled new Volume "${name}" on Device ${reservation.printName}.`
       : `Volume "${name}" previously written, moving to end of data at ${volume.endAddress()}.`);
-    await s.director.send('sdVolumeMounted', { volumeName: name, volBytes: volume.volBytes(), volBlocks: volume.volBlocks(), labelled, slot: reservation.cartridgeSlot(), changerDrive: reservation.changerDrive() });
+    await s.director.send('sdVolumeMounted', {
+      volumeName: name, volBytes: volume.volBytes(), volBlocks: volume.volBlocks(), labelled, slot: reservation.cartridgeSlot(), changerDrive: reservation.changerDrive(),
+      volFiles: volume.filesAtOpen,
+    });
     return volume;
   };
   /**

@@ -5,7 +5,7 @@
  * ends with a note. This is what bls, bextract, bscan and the restore path build on.
  */
 import type { burrow } from '@burrow/common/proto/generated';
-import type { BlockAddress, ReadVolume } from '../devices/drive.js';
+import { volumeFiles, type BlockAddress, type ReadVolume } from '../devices/drive.js';
 import { BLOCK_HEADER_SIZE, isLabelBlock, type BlockHeader } from './block.js';
 import { decodeLabelPayload } from './labels.js';
 import { Reassembly, type CompleteRecord, type PendingRecord } from './reassembly.js';
@@ -46,7 +46,8 @@ export type VolumeItem =
    * on it, as the SD counted them while writing (volume-usage.ts). `bytes`: header and
    * payload; `firstIndex`/`lastIndex`: the file indexes of its fragments, 0 when none.
    */
-  | { kind: 'block'; addr: BlockAddress; sessionId: number; label: boolean; bytes: number; firstIndex: number; lastIndex: number };
+  /** volFiles: the volume's files (VolFiles, devices/drive.ts volumeFiles) were its data to end after this block. */
+  | { kind: 'block'; addr: BlockAddress; sessionId: number; label: boolean; bytes: number; firstIndex: number; lastIndex: number; volFiles: number };
 
 export interface ReadVolumeOptions {
   /** Where to start; the volume's first block by default. */
@@ -110,7 +111,7 @@ export async function* readVolume(volume: ReadVolume, opts: ReadVolumeOptions = 
     if (readsOn(ctx, header, read.payload)) volume.readAhead?.(addr);
     if (header.sessionId !== 0 && opts.sessionId !== undefined && header.sessionId !== opts.sessionId) continue;
     if (read.repaired !== undefined) yield { kind: 'repaired', addr: read.addr, message: `volume ${volume.volumeName}: block at ${read.addr}: ${read.repaired}` };
-    if (opts.reportBlocks === true) yield blockItem(read.addr, header, read.payload);
+    if (opts.reportBlocks === true) yield blockItem(read, header, volume.tape === true);
     let stop = false;
     for (const item of isLabelBlock(header) ? labelItems(ctx, header, read) : dataItems(ctx, header, read)) {
       if (item === STOP) stop = true;
@@ -150,7 +151,8 @@ function highest(indexes: ReadonlySet<number> | undefined): number | undefined {
 }
 
 /** The 'block' item of a block that verified. */
-function blockItem(addr: BlockAddress, header: BlockHeader, payload: Buffer): VolumeItem {
+function blockItem(read: { addr: BlockAddress; nextAddr: BlockAddress; payload: Buffer }, header: BlockHeader, tape: boolean): VolumeItem {
+  const { addr, payload } = read;
   const label = isLabelBlock(header);
   let firstIndex = 0;
   let lastIndex = 0;
@@ -164,7 +166,8 @@ function blockItem(addr: BlockAddress, header: BlockHeader, payload: Buffer): Vo
       // Reported as damage when its records are read.
     }
   }
-  return { kind: 'block', addr, sessionId: header.sessionId, label, bytes: BLOCK_HEADER_SIZE + header.payloadLength, firstIndex, lastIndex };
+  const volFiles = volumeFiles({ tapeFile: tape ? Math.floor(addr / 2 ** 32) : undefined, endAddr: read.nextAddr });
+  return { kind: 'block', addr, sessionId: header.sessionId, label, bytes: BLOCK_HEADER_SIZE + header.payloadLength, firstIndex, lastIndex, volFiles };
 }
 
 const STOP = Symbol('stop');

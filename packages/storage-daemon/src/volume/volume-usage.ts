@@ -4,7 +4,7 @@
  * session's stay on a volume or, on tape, in one tape file of it (Bareos writes a
  * JobMedia row per filemark too, so a row never spans a Maximum File Size piece).
  */
-import type { WrittenBlock } from '../devices/drive.js';
+import { volumeFiles, type WrittenBlock } from '../devices/drive.js';
 
 export interface VolumeUsage {
   volumeName: string;
@@ -18,6 +18,8 @@ export interface VolumeUsage {
   /** The volume's size and block count after the session's last block. */
   volBytes: number;
   volBlocks: number;
+  /** Its files (the catalog's VolFiles, devices/drive.ts volumeFiles) with its data ended after that block. */
+  volFiles: number;
   /** The session left the volume because it was full. */
   full: boolean;
   /** The row's VolIndex: 1 for the session's first part, 2 for the next... */
@@ -30,6 +32,7 @@ export class VolumeUsageTracker {
   private endAddr: number;
   private volBytes = 0;
   private volBlocks = 0;
+  private volFiles = 0;
 
   constructor(
     private readonly volumeName: string,
@@ -45,6 +48,7 @@ export class VolumeUsageTracker {
     this.endAddr = written.addr;
     this.volBytes = written.volBytes;
     this.volBlocks = written.blockNumber + 1;
+    this.volFiles = volumeFiles(written);
   }
 
   addIndexes(indexes: readonly number[]): void {
@@ -63,6 +67,7 @@ export class VolumeUsageTracker {
       endAddr: this.endAddr,
       volBytes: this.volBytes,
       volBlocks: this.volBlocks,
+      volFiles: this.volFiles,
       full,
       volumeIndex: this.volumeIndex,
     };

@@ -86,10 +86,10 @@ function defaultsParams(d: MediaDefaults): Record<string, number | null> {
 /** Volumes: creation, the steps of the next-volume search, usage from the SD, and changes by hand. */
 export function mediaOps(db: Database.Database, now: () => number): MediaOps {
   const stmt = {
-    add: db.prepare(`INSERT INTO Media (VolumeName, PoolId, MediaType, StorageId, VolStatus, VolBytes, VolBlocks,
+    add: db.prepare(`INSERT INTO Media (VolumeName, PoolId, MediaType, StorageId, VolStatus, VolBytes, VolBlocks, VolFiles,
         MaxVolBytes, MaxVolJobs, MaxVolFiles, VolRetention, VolUseDuration, Recycle, RecyclePoolId, ScratchPoolId,
         ActionOnPurge, MinBlocksize, MaxBlocksize, LabelDate, Slot, InChanger, Enabled, CreateTime)
-      VALUES (@volumeName, @poolId, @mediaType, @storageId, @volStatus, @volBytes, @volBlocks, @maxVolBytes,
+      VALUES (@volumeName, @poolId, @mediaType, @storageId, @volStatus, @volBytes, @volBlocks, @volFiles, @maxVolBytes,
         @maxVolJobs, @maxVolFiles, @volRetention, @volUseDuration, @recycle, @recyclePoolId, @scratchPoolId,
         @actionOnPurge, @minBlocksize, @maxBlocksize, @labelDate, @slot, @inChanger, @enabled, @createTime)`),
     byName: db.prepare(`${MEDIA_SELECT} WHERE M.VolumeName = ?`),
@@ -103,7 +103,7 @@ export function mediaOps(db: Database.Database, now: () => number): MediaOps {
         LastWritten = @lastWritten, FirstWritten = COALESCE(FirstWritten, @lastWritten),
         InitialWrite = COALESCE(InitialWrite, @lastWritten),
         VolStatus = COALESCE(@volStatus, VolStatus), VolJobs = VolJobs + @jobs,
-        VolFiles = VolFiles + @files
+        VolFiles = MAX(VolFiles, @files)
       WHERE MediaId = @mediaId`),
     status: db.prepare('UPDATE Media SET VolStatus = ? WHERE MediaId = ?'),
     defaultsOne: db.prepare(`UPDATE Media SET ${DEFAULTS_SET} WHERE MediaId = @target`),
@@ -148,6 +148,7 @@ export function mediaOps(db: Database.Database, now: () => number): MediaOps {
         volStatus: checkVolStatus(media.volStatus ?? 'Append'),
         volBytes: media.volBytes ?? 0,
         volBlocks: media.volBlocks ?? 0,
+        volFiles: media.volFiles ?? 0,
         maxVolBytes: media.maxVolBytes ?? 0,
         maxVolJobs: media.maxVolJobs ?? 0,
         maxVolFiles: media.maxVolFiles ?? 0,
@@ -182,7 +183,7 @@ export function mediaOps(db: Database.Database, now: () => number): MediaOps {
         lastWritten: usage.lastWritten,
         volStatus: usage.volStatus === undefined ? null : checkVolStatus(usage.volStatus),
         jobs: usage.incrementJobs === true ? 1 : 0,
-        files: usage.addFiles ?? 0,
+        files: usage.volFiles ?? 0,
       });
       mustChange(info.changes, mediaId);
     },

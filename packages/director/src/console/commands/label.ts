@@ -67,10 +67,10 @@ function notReserved(ctx: ConsoleContext, volume: string): void {
 }
 
 /** The new volume's catalog row: made, or (a record of `add`) filled in; Append with the pool's limits. */
-function recordLabelled(ctx: ConsoleContext, t: ReturnType<typeof labelTarget>, volume: string, volBytes: number, slotArg: number | undefined): { mediaId: number; slot: number } {
+function recordLabelled(ctx: ConsoleContext, t: ReturnType<typeof labelTarget>, volume: string, sd: { volBytes: number; volFiles: number }, slotArg: number | undefined): { mediaId: number; slot: number } {
   const slot = slotArg ?? t.existing?.slot ?? 0;
   const fields = {
-    poolId: t.pool.poolId, mediaType: t.storage.mediaType, storageId: ctx.catalog.ensureStorage(t.storage.name), volBytes, volBlocks: 1,
+    poolId: t.pool.poolId, mediaType: t.storage.mediaType, storageId: ctx.catalog.ensureStorage(t.storage.name), volBytes: sd.volBytes, volBlocks: 1, volFiles: sd.volFiles,
     labelDate: ctx.env.clock.now(), slot, inChanger: slot > 0, ...mediaDefaults(t.pool),
   };
   let mediaId: number;
@@ -127,9 +127,9 @@ async function labelBarcodes(ctx: ConsoleContext, a: { storage?: string; pool: s
     }
     try {
       const t = labelTarget(ctx, 'label barcodes', { storage: a.storage, pool: a.pool, volume: barcode });
-      const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: barcode, poolName: t.pool.name, drive: a.drive, slot });
-      const { mediaId } = recordLabelled(ctx, t, barcode, volBytes, slot);
-      const r = { volume: barcode, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: volBytes };
+      const sd = await labelVolume(t.storage, ctx.env.directorName, { volumeName: barcode, poolName: t.pool.name, drive: a.drive, slot });
+      const { mediaId } = recordLabelled(ctx, t, barcode, sd, slot);
+      const r = { volume: barcode, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: sd.volBytes };
       labelled.push(r);
       lines.push(...renderLabel(r));
     } catch (err) {
@@ -154,9 +154,9 @@ export const labelCommand = defineCommand({
     const volume = a.volume;
     const t = labelTarget(ctx, 'label', { ...a, volume });
     // The SD labels first: a label it refuses (a volume already there) leaves no Media record behind.
-    const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: volume, poolName: t.pool.name, drive: a.drive, slot: a.slot });
-    const { mediaId, slot } = recordLabelled(ctx, t, volume, volBytes, a.slot);
-    return { volume, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: volBytes };
+    const sd = await labelVolume(t.storage, ctx.env.directorName, { volumeName: volume, poolName: t.pool.name, drive: a.drive, slot: a.slot });
+    const { mediaId, slot } = recordLabelled(ctx, t, volume, sd, a.slot);
+    return { volume, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: sd.volBytes };
   },
   render: (r) => ('lines' in r ? r.lines : renderLabel(r)).join('\n'),
 });
@@ -182,11 +182,11 @@ export const relabelCommand = defineCommand({
       throw new BurrowError('BAD_REQUEST', `Volume "${old.volumeName}" has Media Type "${old.mediaType}"; Storage "${t.storage.name}" has "${t.storage.mediaType}"`);
     }
     // The SD renames and labels first; the catalog changes only once it has.
-    const volBytes = await labelVolume(t.storage, ctx.env.directorName, { volumeName: a.volume, poolName: t.pool.name, oldVolumeName: old.volumeName });
+    const sd = await labelVolume(t.storage, ctx.env.directorName, { volumeName: a.volume, poolName: t.pool.name, oldVolumeName: old.volumeName });
     // The new record first, as Bareos: should the old one not go, the catalog still knows the new volume.
-    const { mediaId, slot } = recordLabelled(ctx, t, a.volume, volBytes, a.slot ?? old.slot);
+    const { mediaId, slot } = recordLabelled(ctx, t, a.volume, sd, a.slot ?? old.slot);
     ctx.catalog.deleteMedia(old.mediaId);
-    return { volume: a.volume, oldvolume: old.volumeName, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: volBytes };
+    return { volume: a.volume, oldvolume: old.volumeName, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: sd.volBytes };
   },
   render: (r) => [
     `Sending relabel command from "${r.oldvolume}" to "${r.volume}" ...`,

@@ -49,8 +49,8 @@ export async function truncateVolume(ctx: ConsoleContext, m: MediaRow, storage: 
     return ['The option "Action On Purge = Truncate" was not defined in the Pool resource.', `Unable to truncate volume "${m.volumeName}"`];
   }
   const target = storageTarget(ctx.config, storageFor(ctx, m, storage));
-  const volBytes = await labelVolume(target, ctx.env.directorName, { volumeName: m.volumeName, poolName: m.poolName, overwrite: true });
-  ctx.catalog.updateMedia(m.mediaId, { volBytes, volBlocks: 1, volFiles: 0 });
+  const { volBytes, volFiles } = await labelVolume(target, ctx.env.directorName, { volumeName: m.volumeName, poolName: m.poolName, overwrite: true });
+  ctx.catalog.updateMedia(m.mediaId, { volBytes, volBlocks: 1, volFiles });
   const done = by === 'purge' ? `The volume "${m.volumeName}" has been truncated` : `The volume '${m.volumeName}' has been truncated.`;
   return [`3000 OK label. VolBytes=${volBytes} Volume="${m.volumeName}" Device="${target.device}"`, done];
 }

@@ -53,6 +53,7 @@ export class TapeAppendState {
       volumeName: this.opts.volumeName,
       label: this.opts.label,
       endAddress: () => this.end(),
+      filesAtOpen: this.opts.file,
       volBytes: () => this.volBytes,
       volBlocks: () => this.nextBlockNumber,
       isFull: () => this.full,

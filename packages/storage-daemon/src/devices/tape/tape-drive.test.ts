@@ -10,22 +10,11 @@ import { readVolumes } from '../../volume/multi-volume-reader.js';
 import { attributesRecord, dataRecord, patternBytes, writeSession } from '../../volume/testing.js';
 import type { SessionRecord } from '../../volume/session-writer.js';
 import { driveConformance, type DriveHarness } from '../conformance.js';
-import type { DeviceNote, Drive } from '../drive.js';
+import { FilesMismatch, type DeviceNote, type Drive } from '../drive.js';
 import { blockOfRecord, TapeDrive, type TapeSettings } from './tape-drive.js';
 import { decodeLabelPayload } from '../../volume/labels.js';
 import { splitAddress } from './tape-head.js';
-import { VirtualTape, VTAPE_HEADER_SIZE, type VirtualTapeOptions } from './vtape.js';
-
-/** The entries of a cartridge file: records as buffers, filemarks as null. */
-export function cartridgeEntries(bytes: Buffer): (Buffer | null)[] {
-  const out: (Buffer | null)[] = [];
-  for (let at = VTAPE_HEADER_SIZE; at + 4 <= bytes.length;) {
-    const n = bytes.readUInt32LE(at);
-    out.push(n === 0 ? null : bytes.subarray(at + 4, at + 4 + n));
-    at += 4 + n;
-  }
-  return out;
-}
+import { cartridgeEntries, VirtualTape, VTAPE_HEADER_SIZE, type VirtualTapeOptions } from './vtape.js';
 
 /** A library of virtual cartridges (slots/NAME) and drives that are links to the one loaded. */
 export async function tapeLibrary(o: { drives?: number; settings?: Partial<TapeSettings>; vtape?: VirtualTapeOptions; sleep?: (ms: number) => Promise<void> } = {}) {
@@ -277,6 +266,38 @@ describe('tape drive', () => {
       assert.deepEqual([...sessions].sort(), [1, 2, 3]);
       const two = itemsOfKind(items, 'record').filter((r) => r.sessionId === 2).map((r) => r.fileIndex);
       assert.ok(Math.max(...two) < 20, `session 2 lost its files from the point on: ${Math.max(...two)}`);
+    } finally {
+      await lib.cleanup();
+    }
+  });
+
+  it('counts VolFiles as Bareos does (the filemarks before the end of data) and refuses to append to a tape with fewer than the catalog counts', async () => {
+    const lib = await tapeLibrary({ drives: 1, settings: { maximumFileSize: 8 * 1024 } });
+    try {
+      const [drive] = lib.drives as [TapeDrive];
+      await lib.load(drive, 'F1');
+      const filemarks = async (): Promise<number> => cartridgeEntries(await readFile(lib.slot('F1'))).filter((e) => e === null).length;
+      const first = await writeSession(drive, 'F1', 1, files(10, 1500));
+      // Each usage report counts the files as if the data ended after its part (by the filemark closing its tape file).
+      for (const u of first.usages) assert.equal(u.volFiles, splitAddress(u.endAddr).file + 1, JSON.stringify(u));
+      const counted = first.usages.at(-1)!.volFiles;
+      assert.ok(counted >= 3, `Maximum File Size made tape files: ${counted}`);
+      assert.equal(await filemarks(), counted, 'the label\'s filemark and one after each tape file of data');
+
+      // The tape as the catalog says: appending begins there. More files on the tape than the catalog counts is not refused here.
+      for (const catalogFiles of [counted, counted - 1, 0]) {
+        const vol = await drive.openAppend({ catalogFiles });
+        assert.equal(vol.filesAtOpen, counted);
+        await vol.close();
+      }
+      // Fewer: data the catalog counts is gone. Nothing is written, and the drive appends again once asked rightly.
+      const before = await readFile(lib.slot('F1'));
+      await assert.rejects(drive.openAppend({ catalogFiles: counted + 2 }), (e: unknown) => e instanceof FilesMismatch && e.code === 'VOLUME_FORMAT'
+        && e.message.includes(`the number of files mismatch! Volume=${counted} Catalog=${counted + 2}`) && e.message.includes('Volume "F1"'));
+      assert.ok((await readFile(lib.slot('F1'))).equals(before), 'the refused tape is left as it was');
+      const second = await writeSession(drive, 'F1', 2, files(1, 10));
+      assert.equal(second.usages.at(-1)!.volFiles, counted + 1, 'the next job\'s tape file');
+      assert.equal(await filemarks(), counted + 1);
     } finally {
       await lib.cleanup();
     }

@@ -21,7 +21,7 @@ import type { burrow } from '@burrow/common/proto/generated';
 import { encodeBlock } from '../../volume/block.js';
 import { makeVolumeLabel, volumeLabelBlock, type VolumeLabelInfo } from '../../volume/labels.js';
 import {
-  afterClose, smallerLimit, type AppendOptions, type AppendVolume, type Drive, type DriveActivity,
+  afterClose, FilesMismatch, smallerLimit, type AppendOptions, type AppendVolume, type Drive, type DriveActivity,
   type DriveCapabilities, type LabelledVolume, type LabelOptions, type MountedVolume, type ReadVolume, type SlotLabel,
   type BlockAddress, type NextWritePoint,
 } from '../drive.js';
@@ -189,7 +189,7 @@ export class TapeDrive implements Drive, TapeDriveAccess {
       const written = await this.firstRecord(raw);
       if (written.kind !== 'label') throw new BurrowError('DEVICE', `Device ${this.printName}: the label just written on Volume "${volumeName}" does not read back`);
       this.current = { volumeName, label: written.label };
-      return { ...this.current, volBytes: block.length };
+      return { ...this.current, volBytes: block.length, volFiles: 1 };
     });
   }
 
@@ -303,6 +303,9 @@ export class TapeDrive implements Drive, TapeDriveAccess {
       // The catalog's VolBytes (the Director's end hint) saves reading the whole tape to count them.
       const volBytes = options.endHint !== undefined && options.endHint > 0 ? options.endHint : await this.countBytes(raw);
       const end = await this.findEnd(raw, head);
+      // Bareos's is_eod_valid: fewer tape files than the catalog counts is data lost (more only corrects the catalog).
+      const catalogFiles = options.catalogFiles ?? 0;
+      if (end.file < catalogFiles) throw new FilesMismatch(mounted.volumeName, end.file, catalogFiles, this.printName);
       return new TapeAppendState(this, {
         ...mounted, volBytes, ...end,
         maxVolumeBytes: smallerLimit(options.maxVolumeBytes ?? 0, this.settings.maximumVolumeSize),

@@ -9,6 +9,7 @@ import { blockOfRecord, MAX_RECORDS_SEARCHED, tapeFailure, type TapeDriveAccess 
 export class TapeReadVolume implements ReadVolume {
   readonly volumeName: string;
   readonly label: burrow.VolumeLabel;
+  readonly tape = true;
   private closed = false;
   /** Where the head is after this volume's last read. */
   private next: number | null = null;

@@ -26,6 +26,17 @@ export const VTAPE_HEADER_SIZE = 64;
 export const VTAPE_FLAG_WRITE_PROTECTED = 1;
 export const VTAPE_FLAG_WORM = 2;
 /** A new cartridge's capacity when none is configured: Bacula's vtape is full at 20 GiB. */
+/** The entries of a cartridge file's bytes (docs/vtape-format.md): records as buffers, filemarks as null. For tests and tools that look at a cartridge. */
+export function cartridgeEntries(bytes: Buffer): (Buffer | null)[] {
+  const out: (Buffer | null)[] = [];
+  for (let at = VTAPE_HEADER_SIZE; at + 4 <= bytes.length;) {
+    const n = bytes.readUInt32LE(at);
+    out.push(n === 0 ? null : bytes.subarray(at + 4, at + 4 + n));
+    at += 4 + n;
+  }
+  return out;
+}
+
 export const DEFAULT_VTAPE_CAPACITY = 20 * 1024 ** 3;
 const ENTRY_HEADER = 4;
 

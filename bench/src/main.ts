@@ -88,9 +88,10 @@ async function main(): Promise<void> {
 
   if (wanted('media')) {
     say('media: choosing the next volume among 10,000, pruning 10,000 volumes with 1,000,000 file rows');
-    const m = mediaBench(quick ? 1 : RUNS);
+    const m = await mediaBench(quick ? 1 : RUNS);
     rows.push({ dataset: 'synthetic', operation: 'choose next volume (10,000 volumes)', burrow_s: Number(m.chooseSeconds.toFixed(4)), peer: null, peer_s: null, ratio: null });
     rows.push({ dataset: 'synthetic', operation: 'prune all volumes (10,000 volumes, 1,000,000 file rows)', burrow_s: Number(m.pruneSeconds.toFixed(3)), peer: null, peer_s: null, ratio: null });
+    rows.push({ dataset: 'synthetic', operation: 'prune all volumes: longest event-loop stall', burrow_s: Number(m.pruneStallSeconds.toFixed(3)), peer: null, peer_s: null, ratio: null });
   }
 
   if (wanted('clients') && !argv.includes('--profile-only')) {

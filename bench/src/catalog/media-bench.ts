@@ -6,6 +6,7 @@
  * every volume Purged). Times are medians; the catalog is built anew for each prune run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { openSqliteCatalog, type Catalog, type FileInput } from '@burrow/director/catalog/index';
 import { findNextVolume } from '@burrow/director/media/next-volume';
@@ -66,7 +67,7 @@ function build(): World {
  * starts again, finds no Append, Unlabeled or Recycle volume, and takes the oldest of the
  * 5,000 purged ones to recycle: every step of Bareos's order up to the purged volumes.
  */
-function chooseRuns(w: World): number[] {
+async function chooseRuns(w: World): Promise<number[]> {
   const all = w.catalog.listMedia({ poolId: w.poolId });
   for (const m of all.filter((_, i) => i % 2 === 1)) w.catalog.updateMedia(m.mediaId, { volStatus: 'Purged' });
   const pool = w.catalog.getPoolById(w.poolId)!;
@@ -74,8 +75,8 @@ function chooseRuns(w: World): number[] {
   const times: number[] = [];
   for (let c = 0; c < 5; c++) {
     w.catalog.updateMedia(append.mediaId, { volStatus: 'Append' });
-    times.push(seconds(() => {
-      const found = findNextVolume(w.catalog, new VolumeReservations(), {
+    times.push(await seconds(async () => {
+      const found = await findNextVolume(w.catalog, new VolumeReservations(), {
         jobId: 1, pool, mediaType: 'File', storageId: 1, labelMedia: false, prune: false, unwanted: new Set(), now: w.now.t,
       });
       if (found.found?.volumeName !== all[1]!.volumeName) throw new Error(`the bench chose ${found.found?.volumeName ?? 'nothing'}`);
@@ -90,30 +91,38 @@ export interface MediaFigures {
   chooseSeconds: number;
   /** Median seconds to prune all 10,000 volumes (1,000,000 file rows). */
   pruneSeconds: number;
+  /** Median of the longest time the event loop waited during that prune. */
+  pruneStallSeconds: number;
 }
 
-function seconds(work: () => void): number {
+async function seconds(work: () => Promise<void>): Promise<number> {
   const start = process.hrtime.bigint();
-  work();
+  await work();
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-export function mediaBench(runs: number): MediaFigures {
+export async function mediaBench(runs: number): Promise<MediaFigures> {
   const choose: number[] = [];
   const prune: number[] = [];
+  const stalls: number[] = [];
   for (let r = 0; r < runs; r++) {
     const w = build();
     try {
-      if (r === 0) choose.push(...chooseRuns(w));
+      if (r === 0) choose.push(...await chooseRuns(w));
       w.now.t += 31 * DAY;
-      prune.push(seconds(() => {
-        pruneVolumes(w.catalog, w.catalog.listMedia({ poolId: w.poolId }), w.now.t);
+      const delay = monitorEventLoopDelay({ resolution: 1 });
+      delay.enable();
+      prune.push(await seconds(async () => {
+        await pruneVolumes(w.catalog, w.catalog.listMedia({ poolId: w.poolId }), w.now.t);
       }));
+      await new Promise((resolve) => setTimeout(resolve, 10)); // the loop's last wait is counted too
+      delay.disable();
+      stalls.push(delay.max / 1e9);
       const left = w.catalog.listMedia({ poolId: w.poolId, statuses: ['Purged'] }).length;
       if (left !== VOLUMES) throw new Error(`pruning left ${VOLUMES - left} volumes unpurged`);
     } finally {
       w.close();
     }
   }
-  return { chooseSeconds: median(choose), pruneSeconds: median(prune) };
+  return { chooseSeconds: median(choose), pruneSeconds: median(prune), pruneStallSeconds: median(stalls) };
 }

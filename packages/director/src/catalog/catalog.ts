@@ -8,8 +8,9 @@ import type {
 /**
  * What the rest of the Director knows of the catalog (STYLE.md habit 3): job logic
  * depends on this, never on the database library, so another database can stand in.
- * Every operation is atomic and, unless it returns a Promise or an AsyncIterable (the long
- * reads, which run off the Director's event loop), synchronous; a failure throws (or
+ * Every operation is atomic (deleteJobs and deleteFiles say how they are safe instead)
+ * and, unless it returns a Promise or an AsyncIterable (the long reads, which run off the
+ * Director's event loop, and the long deletions), synchronous; a failure throws (or
  * rejects with) a BurrowError with code CATALOG (or NOT_FOUND where a named row must
  * exist) and changes nothing.
  * Units: see types.ts (epoch milliseconds, bytes, Buffers for names).
@@ -110,13 +111,21 @@ export interface Catalog {
   /** The jobs with data on a volume (its JobMedia rows), oldest first. */
   jobsOnMedia(mediaId: number): JobRow[];
   /**
-   * Removes jobs and everything that is theirs (File, JobMedia and Log rows) in one
-   * transaction; jobs that named one of them as PriorJobId keep their row, without it.
-   * Returns the MediaIds the jobs had data on.
+   * Removes jobs and everything that is theirs (File, JobMedia and Log rows); jobs that
+   * named one of them as PriorJobId keep their row, without it. Returns the MediaIds the
+   * jobs had data on. A million File rows take seconds: they go as deleteFiles's do,
+   * then the rest in one transaction, so a deletion cut off half-way leaves jobs marked
+   * PurgedFiles with their JobMedia rows, found and finished by the next prune or purge.
    */
-  deleteJobs(jobIds: readonly number[]): number[];
-  /** Removes the jobs' File rows and marks them PurgedFiles; returns the rows removed. */
-  deleteFiles(jobIds: readonly number[]): number;
+  deleteJobs(jobIds: readonly number[]): Promise<number[]>;
+  /**
+   * Marks the jobs PurgedFiles, then removes their File rows, in pieces that let other
+   * catalog work run between them; returns the rows removed. From the mark on, no
+   * restore, restore tree, file version or Accurate state reads the jobs' files, so a
+   * deletion cut off half-way leaves rows nothing reads, and jobsOlderThan `withFiles`
+   * finds the jobs again until they are gone.
+   */
+  deleteFiles(jobIds: readonly number[]): Promise<number>;
 
   // ---- job log
   addLog(jobId: number | null, time: number, text: string): number;
@@ -163,7 +172,8 @@ export interface Catalog {
 
   // ---- restore
   /**
-   * For each path, the newest version (highest job id) among `jobIds`; paths whose
+   * For each path, the newest version (highest job id) among `jobIds` (those marked
+   * PurgedFiles left out, as in every restore read below); paths whose
    * newest version is a deleted-file row are left out. Ordered by volume (in the order
    * the volumes are first needed), then job id, then file index. Feed to buildBootstrap.
    * Read off the caller's thread (a whole job's choice is a million rows).

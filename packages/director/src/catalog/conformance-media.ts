@@ -10,7 +10,7 @@ import type { Catalog } from './catalog.js';
 import { backup, code, fileRow, seed, T0 } from './conformance-fixtures.js';
 import type { MediaDefaults } from './types.js';
 
-type WithCatalog = (fn: (c: Catalog) => void) => () => void;
+type WithCatalog = (fn: (c: Catalog) => void | Promise<void>) => () => Promise<void>;
 
 const DEFAULTS: MediaDefaults = {
   maxVolBytes: 5000, maxVolJobs: 2, maxVolFiles: 100, volRetention: 3_600_000, volUseDuration: 60_000,
@@ -108,7 +108,7 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     assert.deepEqual(names.sort(), ['Full-0001', 'S1']);
   }));
 
-  it('finds jobs by age and by volume, and deletes jobs and files with everything that is theirs', withCatalog((c) => {
+  it('finds jobs by age and by volume, and deletes jobs and files with everything that is theirs', withCatalog(async (c) => {
     const s = seed(c);
     const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
     const full = backup(c, s, 'F', T0);
@@ -125,12 +125,12 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     assert.deepEqual(c.jobsOlderThan({ before: T0 + 500 }).map((j) => j.jobId), [full]);
     assert.deepEqual(c.jobsOlderThan({ before: T0 + 5000, clientId: s.clientId, poolId: s.poolId }).map((j) => j.jobId), [full, inc]);
     assert.deepEqual(c.jobsOnMedia(vol2).map((j) => j.jobId), [full, inc]);
-    assert.equal(c.deleteFiles([inc]), 1);
+    assert.equal(await c.deleteFiles([inc]), 1);
     assert.equal(c.getJob(inc)?.purgedFiles, true);
     assert.equal(c.countFiles(inc), 0);
     assert.deepEqual(c.jobsOlderThan({ before: T0 + 5000, withFiles: true }).map((j) => j.jobId), [full, restore]);
     assert.equal(code(() => c.deleteMedia(vol2)), 'CATALOG', 'a volume with jobs is not deleted');
-    assert.deepEqual(c.deleteJobs([full]), [s.mediaId, vol2]);
+    assert.deepEqual(await c.deleteJobs([full]), [s.mediaId, vol2]);
     assert.equal(c.getJob(full), undefined);
     assert.deepEqual([c.countFiles(full), c.listJobMedia(full).length, c.getLog(full).length], [0, 0, 0]);
     assert.equal(c.getJob(restore)?.priorJobId, null, 'the restore keeps its row');
@@ -143,6 +143,6 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     assert.equal(c.getMedia(s.mediaId)?.volStatus, 'Purged');
     c.deleteMedia(s.mediaId);
     assert.equal(c.getMedia(s.mediaId), undefined);
-    assert.deepEqual([c.deleteJobs([]), c.deleteFiles([])], [[], 0]);
+    assert.deepEqual([await c.deleteJobs([]), await c.deleteFiles([])], [[], 0]);
   }));
 }

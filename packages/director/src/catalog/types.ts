@@ -323,7 +323,7 @@ export interface JobAgeQuery {
   before: number;
   clientId?: number;
   poolId?: number;
-  /** Only jobs whose File rows are still there (PurgedFiles = 0). */
+  /** Only jobs with File rows still there: not PurgedFiles, or marked but with a deletion left to finish. */
   withFiles?: boolean;
 }
 

@@ -95,7 +95,7 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
         await writeJobBootstrap(ctx, { template: plan.writeBootstrap, vars: job.vars(ctx), level: plan.level, since: basis.since });
       }
       const { catalog, clock } = ctx.env;
-      for (const line of autoprune(catalog, plan.pruning, catalog.getPool(plan.pool.name), clock.now())) ctx.log.info(line);
+      for (const line of await autoprune(catalog, plan.pruning, catalog.getPool(plan.pool.name), clock.now())) ctx.log.info(line);
     },
     counts: () => ({ jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, since: basis.since }),
     keeps: ({ env, id, log }) => {

@@ -19,18 +19,18 @@ export interface AutopruneSettings {
   pruneFiles: boolean;
 }
 
-export function autoprune(catalog: Catalog, s: AutopruneSettings, pool: PoolRow | undefined, now: number): string[] {
+export async function autoprune(catalog: Catalog, s: AutopruneSettings, pool: PoolRow | undefined, now: number): Promise<string[]> {
   const client = catalog.getClient(s.clientName);
   if (!client) return [];
   const lines: string[] = [];
   const scope = { clientId: client.clientId, clientName: client.name, now };
   if (s.clientAutoPrune || s.pruneJobs) {
     const retention = pool && pool.jobRetention > 0 ? pool.jobRetention : s.clientJobRetention;
-    lines.push(...pruneJobs(catalog, { ...scope, retention }).lines.filter((l) => l !== 'No Jobs found to prune.'));
+    lines.push(...(await pruneJobs(catalog, { ...scope, retention })).lines.filter((l) => l !== 'No Jobs found to prune.'));
   }
   if (s.clientAutoPrune || s.pruneFiles) {
     const retention = pool && pool.fileRetention > 0 ? pool.fileRetention : s.clientFileRetention;
-    lines.push(...pruneFiles(catalog, { ...scope, retention }).lines.filter((l) => l !== 'No Files found to prune.'));
+    lines.push(...(await pruneFiles(catalog, { ...scope, retention })).lines.filter((l) => l !== 'No Files found to prune.'));
   }
   return lines;
 }

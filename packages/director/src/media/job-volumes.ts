@@ -86,9 +86,14 @@ export class JobVolumes {
    * The volume to hand the SD next, or null with `reason` when there is none (the job
    * then waits for the operator, jobs/volume-wait.ts), and with `wanted` when the
    * operator should mount or label a particular volume: an Unlabeled one of the pool
-   * (made by `add`) that the device may not label by itself.
+   * (made by `add`) that the device may not label by itself. Searches of all jobs take
+   * turns: one that prunes lets the event loop go on, and no other may choose meanwhile.
    */
-  next(req: VolumeRequestIn): Logged<VolumeChoice | null> & { reason?: string; wanted?: string; outOfChanger?: OutOfChanger } {
+  next(req: VolumeRequestIn): Promise<Logged<VolumeChoice | null> & { reason?: string; wanted?: string; outOfChanger?: OutOfChanger }> {
+    return this.o.reservations.inTurn(() => this.search(req));
+  }
+
+  private async search(req: VolumeRequestIn): Promise<Logged<VolumeChoice | null> & { reason?: string; wanted?: string; outOfChanger?: OutOfChanger }> {
     const { catalog, reservations, jobId } = this.o;
     const lines: string[] = [];
     if (req.notInChanger) lines.push(...this.notInChanger(req.notInChanger));
@@ -99,7 +104,7 @@ export class JobVolumes {
     const warnings = req.unusable ? [this.refused(req.unusable)] : [];
     const pool = catalog.getPool(this.o.poolName);
     if (!pool) throw new BurrowError('NOT_FOUND', `Pool "${this.o.poolName}" is not in the catalog`);
-    const result = findNextVolume(catalog, reservations, {
+    const result = await findNextVolume(catalog, reservations, {
       jobId, pool, mediaType: this.o.mediaType, storageId: catalog.ensureStorage(this.o.storageName), labelMedia: req.labelMedia,
       prune: pool.autoPrune || this.o.pruneVolumes, unwanted: new Set([...this.unwanted, ...(req.othersAppend ?? [])]),
       mounted: req.mounted, now: this.o.clock.now(), job: this.o.job,
@@ -180,10 +185,10 @@ export class JobVolumes {
   }
 
   /** The SD mounted a volume this job was given: commit the choice's changes. */
-  mounted(r: MountReport): Logged<number> {
+  async mounted(r: MountReport): Promise<Logged<number>> {
     const plan = this.plans.get(r.volumeName);
     if (plan === undefined) throw new BurrowError('PROTOCOL', `the SD mounted volume "${r.volumeName}", which this job was not given`);
-    const { media, lines, warnings } = commitMounted(this.o.catalog, plan, r, this.o.clock.now());
+    const { media, lines, warnings } = await commitMounted(this.o.catalog, plan, r, this.o.clock.now());
     if (plan.kind === 'create' || (plan.kind === 'existing' && plan.recycle && r.labelled)) {
       const relabelled = plan.kind === 'existing' && media.recycleCount > 0 && media.labelDate !== null;
       this.event(media.mediaId, relabelled ? 'recycled' : 'labelled', `by the Storage daemon for JobId ${this.o.jobId}`);

@@ -31,7 +31,7 @@ export interface MountReport {
 }
 
 /** Applies the plan; returns the volume's row, the lines for the job log and its warnings. */
-export function commitMounted(catalog: Catalog, plan: OnMounted, r: MountReport, now: number): { media: MediaRow; lines: string[]; warnings: string[] } {
+export async function commitMounted(catalog: Catalog, plan: OnMounted, r: MountReport, now: number): Promise<{ media: MediaRow; lines: string[]; warnings: string[] }> {
   const lines: string[] = [];
   const warnings: string[] = [];
   let mediaId: number;
@@ -42,7 +42,7 @@ export function commitMounted(catalog: Catalog, plan: OnMounted, r: MountReport,
     const row = plan.kind === 'existing' ? catalog.getMedia(plan.mediaId) : catalog.getMediaByName(r.volumeName);
     if (!row) throw new BurrowError('CATALOG', `volume "${r.volumeName}" left the catalog while it was being mounted`);
     mediaId = row.mediaId;
-    if (plan.kind === 'existing') lines.push(...applyExisting(catalog, row, plan, r, now));
+    if (plan.kind === 'existing') lines.push(...await applyExisting(catalog, row, plan, r, now));
     if (!r.labelled) warnings.push(...correctFiles(catalog, row, r));
   }
   const media = catalog.getMedia(mediaId)!;
@@ -59,9 +59,9 @@ function correctFiles(catalog: Catalog, row: MediaRow, r: MountReport): string[]
     + `The tape holds data the catalog does not count: correcting the catalog (VolFiles=${onVolume}).`];
 }
 
-function applyExisting(catalog: Catalog, row: MediaRow, plan: Extract<OnMounted, { kind: 'existing' }>, r: MountReport, now: number): string[] {
+async function applyExisting(catalog: Catalog, row: MediaRow, plan: Extract<OnMounted, { kind: 'existing' }>, r: MountReport, now: number): Promise<string[]> {
   const lines: string[] = [];
-  if (plan.purgeJobIds.length > 0) catalog.deleteJobs(plan.purgeJobIds);
+  if (plan.purgeJobIds.length > 0) await catalog.deleteJobs(plan.purgeJobIds);
   const patch: MediaPatch = {};
   if (plan.moveTo) {
     Object.assign(patch, mediaDefaults(plan.moveTo), { poolId: plan.moveTo.poolId, recyclePoolId: row.recyclePoolId });

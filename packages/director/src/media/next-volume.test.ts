@@ -9,7 +9,7 @@ function wanted(w: MediaWorld, pool: PoolRow, o: Partial<VolumeWanted> = {}): Vo
   return { jobId: 99, pool, mediaType: 'File', storageId: w.catalog.ensureStorage('File'), labelMedia: true, prune: pool.autoPrune, unwanted: new Set(), now: w.clock.now(), ...o };
 }
 
-const chosen = (w: MediaWorld, pool: PoolRow, o: Partial<VolumeWanted> = {}): string | null => findNextVolume(w.catalog, w.reservations, wanted(w, pool, o)).found?.volumeName ?? null;
+const chosen = async (w: MediaWorld, pool: PoolRow, o: Partial<VolumeWanted> = {}): Promise<string | null> => (await findNextVolume(w.catalog, w.reservations, wanted(w, pool, o))).found?.volumeName ?? null;
 
 test('selection order: the most recently written Append volume, then Unlabeled; disabled, archived and read-only ones never', async () => {
   const w = mediaWorld();
@@ -22,14 +22,14 @@ test('selection order: the most recently written Append volume, then Unlabeled; 
     w.backup('F', [a]);
     await w.clock.advanceTo(w.clock.now() + 1000);
     w.backup('I', [b]);
-    assert.equal(chosen(w, pool), 'B', 'the most recently written first');
-    assert.equal(chosen(w, pool, { unwanted: new Set(['B']) }), 'A', 'unwanted volumes skipped');
+    assert.equal(await chosen(w, pool), 'B', 'the most recently written first');
+    assert.equal(await chosen(w, pool, { unwanted: new Set(['B']) }), 'A', 'unwanted volumes skipped');
     w.catalog.setMediaStatus(a, 'Full');
     w.catalog.setMediaStatus(b, 'Used');
-    const u = findNextVolume(w.catalog, w.reservations, wanted(w, pool)).found;
+    const u = (await findNextVolume(w.catalog, w.reservations, wanted(w, pool))).found;
     assert.equal(u?.volumeName, 'U');
     assert.equal(u?.action, 'label');
-    assert.equal(chosen(w, pool, { labelMedia: false }), null, 'an Unlabeled volume needs a device that labels');
+    assert.equal(await chosen(w, pool, { labelMedia: false }), null, 'an Unlabeled volume needs a device that labels');
   } finally {
     w.close();
   }
@@ -40,9 +40,9 @@ test('limits: MaxVolJobs marks Used, MaxVolBytes Full, VolUseDuration counts fro
   try {
     const pool = w.pool({ name: 'P', maximumVolumeJobs: 1, labelFormat: 'P-' });
     const v = w.volume('V1', pool);
-    assert.equal(chosen(w, pool), 'V1');
+    assert.equal(await chosen(w, pool), 'V1');
     w.backup('F', [v]);
-    const r = findNextVolume(w.catalog, w.reservations, wanted(w, pool));
+    const r = await findNextVolume(w.catalog, w.reservations, wanted(w, pool));
     assert.equal(w.catalog.getMedia(v)?.volStatus, 'Used');
     assert.ok(r.lines.includes('Max Volume jobs=1 exceeded. Marking Volume "V1" as Used.'), r.lines.join('\n'));
     assert.equal(r.found?.volumeName, 'P-0002', 'then a new volume by the Label Format (next MediaId)');
@@ -50,32 +50,32 @@ test('limits: MaxVolJobs marks Used, MaxVolBytes Full, VolUseDuration counts fro
     const big = w.pool({ name: 'B', maximumVolumeBytes: 500 });
     const vb = w.volume('VB', big);
     w.backup('F', [vb]);
-    assert.equal(chosen(w, big), null);
+    assert.equal(await chosen(w, big), null);
     assert.equal(w.catalog.getMedia(vb)?.volStatus, 'Full');
 
     const timed = w.pool({ name: 'T', volumeUseDuration: 7 * DAY });
     const vt = w.volume('VT', timed);
     await w.clock.advanceTo(w.clock.now() + 30 * DAY);
-    assert.equal(chosen(w, timed), 'VT', 'a label is not a first write: the duration has not started');
+    assert.equal(await chosen(w, timed), 'VT', 'a label is not a first write: the duration has not started');
     w.backup('F', [vt]);
     await w.clock.advanceTo(w.clock.now() + 7 * DAY - 1);
-    assert.equal(chosen(w, timed), 'VT');
+    assert.equal(await chosen(w, timed), 'VT');
     await w.clock.advanceTo(w.clock.now() + 1);
-    assert.equal(chosen(w, timed), null);
+    assert.equal(await chosen(w, timed), null);
     assert.equal(w.catalog.getMedia(vt)?.volStatus, 'Used');
   } finally {
     w.close();
   }
 });
 
-test('MaxVolJobs counts jobs still writing (held volumes), so a second concurrent job gets another volume', () => {
+test('MaxVolJobs counts jobs still writing (held volumes), so a second concurrent job gets another volume', async () => {
   const w = mediaWorld();
   try {
     const pool = w.pool({ name: 'P', maximumVolumeJobs: 1 });
     w.volume('V1', pool);
     w.volume('V2', pool);
     w.reservations.hold(1, 'V1', false);
-    assert.equal(chosen(w, pool), 'V2');
+    assert.equal(await chosen(w, pool), 'V2');
   } finally {
     w.close();
   }
@@ -88,15 +88,15 @@ test('an expired Full volume is pruned, chosen for recycling, and recycled only 
     const v = w.volume('V1', pool);
     const job = w.backup('F', [v]);
     w.catalog.setMediaStatus(v, 'Full');
-    assert.equal(chosen(w, pool), null, 'not expired yet: nothing to use');
+    assert.equal(await chosen(w, pool), null, 'not expired yet: nothing to use');
     assert.equal(w.catalog.getMedia(v)?.volStatus, 'Full');
     await w.clock.advanceTo(w.clock.now() + 31 * DAY);
-    const r = findNextVolume(w.catalog, w.reservations, wanted(w, pool));
+    const r = await findNextVolume(w.catalog, w.reservations, wanted(w, pool));
     assert.equal(r.found?.volumeName, 'V1');
     assert.equal(r.found?.action, 'recycle');
     assert.equal(w.catalog.getJob(job), undefined, 'the expired job is pruned');
     assert.equal(w.catalog.getMedia(v)?.volStatus, 'Purged', 'purged, but not recycled before the SD mounts it');
-    const { media, lines } = commitMounted(w.catalog, r.found!.onMounted, { volumeName: 'V1', volBytes: 200, volBlocks: 1, labelled: true }, w.clock.now());
+    const { media, lines } = await commitMounted(w.catalog, r.found!.onMounted, { volumeName: 'V1', volBytes: 200, volBlocks: 1, labelled: true }, w.clock.now());
     assert.deepEqual([media.volStatus, media.volJobs, media.recycleCount, media.firstWritten, media.volMounts], ['Append', 0, 1, null, 1]);
     assert.deepEqual(lines, ['Recycled volume "V1"']);
   } finally {
@@ -112,32 +112,32 @@ test('Recycle = no keeps a purged volume out; without AutoPrune nothing is prune
     w.backup('F', [v]);
     w.catalog.setMediaStatus(v, 'Full');
     await w.clock.advanceTo(w.clock.now() + 2 * DAY);
-    assert.equal(chosen(w, pool), null);
+    assert.equal(await chosen(w, pool), null);
     assert.equal(w.catalog.getMedia(v)?.volStatus, 'Full');
     w.catalog.updateMedia(v, { volStatus: 'Purged', recycle: false });
-    assert.equal(chosen(w, pool), null);
+    assert.equal(await chosen(w, pool), null);
     w.catalog.updateMedia(v, { recycle: true });
-    assert.equal(chosen(w, pool), 'V1');
+    assert.equal(await chosen(w, pool), 'V1');
   } finally {
     w.close();
   }
 });
 
-test('Scratch: a volume moves into the pool once mounted, taking its limits; refused when the pool is at Maximum Volumes', () => {
+test('Scratch: a volume moves into the pool once mounted, taking its limits; refused when the pool is at Maximum Volumes', async () => {
   const w = mediaWorld();
   try {
     const scratch = w.pool({ name: 'Scratch', poolType: 'Scratch', maximumVolumeBytes: 5 });
     const pool = w.pool({ name: 'P', maximumVolumeJobs: 3, maximumVolumes: 1 });
     const s1 = w.volume('S1', scratch);
-    const r = findNextVolume(w.catalog, w.reservations, wanted(w, pool));
+    const r = await findNextVolume(w.catalog, w.reservations, wanted(w, pool));
     assert.equal(r.found?.volumeName, 'S1');
     assert.equal(w.catalog.getMedia(s1)?.poolName, 'Scratch', 'not moved before the mount');
-    commitMounted(w.catalog, r.found!.onMounted, { volumeName: 'S1', volBytes: 200, volBlocks: 1, labelled: false }, w.clock.now());
+    await commitMounted(w.catalog, r.found!.onMounted, { volumeName: 'S1', volBytes: 200, volBlocks: 1, labelled: false }, w.clock.now());
     const moved = w.catalog.getMedia(s1)!;
     assert.deepEqual([moved.poolName, moved.maxVolJobs, moved.maxVolBytes], ['P', 3, 0]);
     w.catalog.setMediaStatus(s1, 'Full');
     w.volume('S2', scratch);
-    const full = findNextVolume(w.catalog, w.reservations, wanted(w, pool));
+    const full = await findNextVolume(w.catalog, w.reservations, wanted(w, pool));
     assert.equal(full.found, null);
     assert.ok(full.lines.includes('Unable add Scratch Volume, Pool "P" full MaxVols=1'), full.lines.join('\n'));
   } finally {
@@ -145,23 +145,23 @@ test('Scratch: a volume moves into the pool once mounted, taking its limits; ref
   }
 });
 
-test('Label Format: Vol0001, Vol0002 ... up to Maximum Volumes; ${...} variables; a name another job holds is skipped', () => {
+test('Label Format: Vol0001, Vol0002 ... up to Maximum Volumes; ${...} variables; a name another job holds is skipped', async () => {
   const w = mediaWorld();
   try {
     const pool = w.pool({ name: 'P', labelFormat: 'Vol', maximumVolumes: 2 });
-    const first = findNextVolume(w.catalog, w.reservations, wanted(w, pool)).found!;
+    const first = (await findNextVolume(w.catalog, w.reservations, wanted(w, pool))).found!;
     assert.equal(first.volumeName, 'Vol0001');
     assert.equal(w.catalog.getMediaByName('Vol0001'), undefined, 'no row before the SD has labelled it');
     w.reservations.hold(7, 'Vol0001', true);
-    assert.equal(chosen(w, pool), 'Vol0002', 'the name another job is labelling is not handed out twice');
-    commitMounted(w.catalog, first.onMounted, { volumeName: 'Vol0001', volBytes: 180, volBlocks: 1, labelled: true }, w.clock.now());
+    assert.equal(await chosen(w, pool), 'Vol0002', 'the name another job is labelling is not handed out twice');
+    await commitMounted(w.catalog, first.onMounted, { volumeName: 'Vol0001', volBytes: 180, volBlocks: 1, labelled: true }, w.clock.now());
     const row = w.catalog.getMediaByName('Vol0001')!;
     assert.deepEqual([row.volStatus, row.volBytes, row.poolName, row.firstWritten], ['Append', 180, 'P', null]);
     w.catalog.setMediaStatus(row.mediaId, 'Full');
     w.volume('Other', pool, { status: 'Full' });
-    assert.equal(chosen(w, pool), null, 'Maximum Volumes reached');
+    assert.equal(await chosen(w, pool), null, 'Maximum Volumes reached');
     const dated = w.pool({ name: 'D', labelFormat: '${Pool}-${Year}${Month}${Day}-${NumVols:p/3/0/r}' });
-    assert.equal(chosen(w, dated), 'D-20260101-000', 'NumVols counts the volumes already there');
+    assert.equal(await chosen(w, dated), 'D-20260101-000', 'NumVols counts the volumes already there');
   } finally {
     w.close();
   }
@@ -174,11 +174,11 @@ test('Purge Oldest Volume ignores retention (the purge waits for the mount); Rec
     const v = w.volume('V1', purging);
     const job = w.backup('F', [v]);
     w.catalog.setMediaStatus(v, 'Full');
-    const r = findNextVolume(w.catalog, w.reservations, wanted(w, purging));
+    const r = await findNextVolume(w.catalog, w.reservations, wanted(w, purging));
     assert.equal(r.found?.volumeName, 'V1');
     assert.ok(r.lines.includes('Purging oldest volume "V1"'));
     assert.ok(w.catalog.getJob(job), 'nothing purged before the mount');
-    commitMounted(w.catalog, r.found!.onMounted, { volumeName: 'V1', volBytes: 200, volBlocks: 1, labelled: true }, w.clock.now());
+    await commitMounted(w.catalog, r.found!.onMounted, { volumeName: 'V1', volBytes: 200, volBlocks: 1, labelled: true }, w.clock.now());
     assert.equal(w.catalog.getJob(job), undefined);
     assert.equal(w.catalog.getMedia(v)?.volStatus, 'Append');
 
@@ -187,9 +187,9 @@ test('Purge Oldest Volume ignores retention (the purge waits for the mount); Rec
     w.backup('F', [v2]);
     w.catalog.setMediaStatus(v2, 'Full');
     const none = w.pool({ name: 'N', volumeRetention: 10 * DAY });
-    assert.equal(chosen(w, recycling), null, 'within retention: not recycled');
+    assert.equal(await chosen(w, recycling), null, 'within retention: not recycled');
     assert.equal(w.catalog.getMedia(v2)?.volStatus, 'Full');
-    assert.equal(chosen(w, none), null);
+    assert.equal(await chosen(w, none), null);
   } finally {
     w.close();
   }
@@ -205,21 +205,21 @@ test('Recycle Current Volume: the mounted volume is recycled before looking else
     w.catalog.setMediaStatus(loaded, 'Full');
     await w.clock.advanceTo(w.clock.now() + DAY);
     w.backup('F', [other]);
-    assert.equal(chosen(w, pool, { mounted: 'T1' }), 'T2', 'within its retention the loaded volume stays; the Append one is taken');
+    assert.equal(await chosen(w, pool, { mounted: 'T1' }), 'T2', 'within its retention the loaded volume stays; the Append one is taken');
     await w.clock.advanceTo(w.clock.now() + 7 * DAY);
-    const r = findNextVolume(w.catalog, w.reservations, wanted(w, pool, { mounted: 'T1' }));
+    const r = await findNextVolume(w.catalog, w.reservations, wanted(w, pool, { mounted: 'T1' }));
     assert.equal(r.found?.volumeName, 'T1', r.lines.join('\n'));
     assert.equal(r.found?.action, 'recycle');
     assert.ok(r.lines.includes('Pruning volume T1: 1 Jobs have expired and can be pruned.'), r.lines.join('\n'));
     assert.equal(w.catalog.getMedia(loaded)?.volStatus, 'Purged');
-    assert.equal(chosen(w, pool, { mounted: 'T1', unwanted: new Set(['T1']) }), 'T2', 'an unwanted volume is not taken');
+    assert.equal(await chosen(w, pool, { mounted: 'T1', unwanted: new Set(['T1']) }), 'T2', 'an unwanted volume is not taken');
     // Without the directive the mounted volume waits its turn: the Append one first.
     const plain = w.pool({ name: 'Plain', volumeRetention: 7 * DAY, recycle: true });
     const p1 = w.volume('P1', plain, { status: 'Purged' });
     w.volume('P2', plain);
-    assert.equal(chosen(w, plain, { mounted: 'P1' }), 'P2');
+    assert.equal(await chosen(w, plain, { mounted: 'P1' }), 'P2');
     w.catalog.updateMedia(p1, { recycle: false });
-    assert.equal(chosen(w, pool, { mounted: 'P1' }), 'T2', 'a volume of another pool is never the current one');
+    assert.equal(await chosen(w, pool, { mounted: 'P1' }), 'T2', 'a volume of another pool is never the current one');
   } finally {
     w.close();
   }
@@ -237,20 +237,20 @@ test('an autochanger: volumes in its slots first, at every step; then the others
     w.backup('I', [out]);
     w.catalog.updateMedia(inside, { inChanger: true, slot: 2, storageId: changer });
     w.catalog.updateMedia(out, { inChanger: false, slot: 1, storageId: changer });
-    assert.equal(chosen(w, pool), 'OUT', 'without Auto Changer: the most recently written');
-    assert.equal(chosen(w, pool, { inChangerOf: changer }), 'IN', 'with it: the one in the changer');
-    assert.equal(chosen(w, pool, { inChangerOf: w.catalog.ensureStorage('Other') }), 'OUT', 'in another changer only: not this one\'s');
+    assert.equal(await chosen(w, pool), 'OUT', 'without Auto Changer: the most recently written');
+    assert.equal(await chosen(w, pool, { inChangerOf: changer }), 'IN', 'with it: the one in the changer');
+    assert.equal(await chosen(w, pool, { inChangerOf: w.catalog.ensureStorage('Other') }), 'OUT', 'in another changer only: not this one\'s');
 
     w.catalog.setMediaStatus(inside, 'Full');
-    assert.equal(chosen(w, pool, { inChangerOf: changer }), 'OUT', 'none appendable in the changer: one out of it, before a new volume');
+    assert.equal(await chosen(w, pool, { inChangerOf: changer }), 'OUT', 'none appendable in the changer: one out of it, before a new volume');
     w.catalog.setMediaStatus(out, 'Full');
-    assert.equal(chosen(w, pool, { inChangerOf: changer }), 'T-0003', 'none at all: a new volume');
+    assert.equal(await chosen(w, pool, { inChangerOf: changer }), 'T-0003', 'none at all: a new volume');
 
     const purged = w.volume('P-OUT', pool, { status: 'Purged' });
     const purgedIn = w.volume('P-IN', pool, { status: 'Purged' });
     w.catalog.updateMedia(purgedIn, { inChanger: true, slot: 3, storageId: changer });
     assert.equal(w.catalog.getMedia(purged)?.inChanger, false);
-    assert.equal(chosen(w, pool, { inChangerOf: changer }), 'P-IN', 'recycling too takes the changer\'s first');
+    assert.equal(await chosen(w, pool, { inChangerOf: changer }), 'P-IN', 'recycling too takes the changer\'s first');
   } finally {
     w.close();
   }

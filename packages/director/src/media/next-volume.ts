@@ -65,11 +65,17 @@ interface Search {
   inChanger: number | undefined;
 }
 
-export function findNextVolume(catalog: Catalog, reservations: VolumeReservations, w: VolumeWanted): VolumeSearchResult {
+/**
+ * Asynchronous because pruning is (a volume's jobs may hold a million file rows): a job
+ * choosing volumes holds a turn of the reservations (VolumeReservations.inTurn) from
+ * the search to its hold, so no other job's search runs while its prune lets the
+ * event loop go on.
+ */
+export async function findNextVolume(catalog: Catalog, reservations: VolumeReservations, w: VolumeWanted): Promise<VolumeSearchResult> {
   const s: Search = { catalog, w, reservations, lines: [], inChanger: w.inChangerOf };
   for (let tries = 0; tries < MAX_TRIES; tries++) {
-    const found = current(s) ?? appendable(s) ?? labelable(s) ?? recyclable(s, w.pool) ?? pruned(s) ?? fromScratch(s)
-      ?? (s.inChanger === undefined ? newVolume(s) ?? oldest(s) : undefined);
+    const found = await current(s) ?? appendable(s) ?? labelable(s) ?? recyclable(s, w.pool) ?? await pruned(s) ?? fromScratch(s)
+      ?? (s.inChanger === undefined ? newVolume(s) ?? await oldest(s) : undefined);
     if (found === 'again') continue;
     if (found) return { found, lines: s.lines };
     if (s.inChanger !== undefined) {
@@ -106,7 +112,7 @@ const existing = (m: MediaRow, action: VolumeChoice['action'], o: { recycle?: bo
  * or Used one is pruned by its own Volume Retention first (never a job a kept job
  * needs); only if nothing is left on it is it recycled.
  */
-function current(s: Search): VolumeChoice | undefined {
+async function current(s: Search): Promise<VolumeChoice | undefined> {
   const { pool, mounted } = s.w;
   if (!pool.recycleCurrentVolume || mounted === undefined) return undefined;
   const m = s.catalog.getMediaByName(mounted);
@@ -116,7 +122,7 @@ function current(s: Search): VolumeChoice | undefined {
   if (m.volStatus !== 'Full' && m.volStatus !== 'Used') return undefined;
   // Bareos tries only once the Volume Retention has passed since the last write.
   if (m.lastWritten === null || m.lastWritten + m.volRetention >= s.w.now) return undefined;
-  const out = pruneVolume(s.catalog, m, s.w.now);
+  const out = await pruneVolume(s.catalog, m, s.w.now);
   s.lines.push(...out.lines);
   const after = s.catalog.getMedia(m.mediaId);
   if (!out.emptied || after?.volStatus !== 'Purged' || after.poolId !== pool.poolId) return undefined;
@@ -165,9 +171,9 @@ function recyclable(s: Search, pool: PoolRow, moveTo: PoolRow | null = null): Vo
 }
 
 /** Step 5: prune the pool's volumes by their retention, then look for a purged one again. */
-function pruned(s: Search): VolumeChoice | undefined {
+async function pruned(s: Search): Promise<VolumeChoice | undefined> {
   if (!s.w.prune) return undefined;
-  const out = pruneVolumesOfPool(s.catalog, { pool: s.w.pool, mediaType: s.w.mediaType, now: s.w.now, skip: s.reservations.heldByOthers(s.w.jobId) });
+  const out = await pruneVolumesOfPool(s.catalog, { pool: s.w.pool, mediaType: s.w.mediaType, now: s.w.now, skip: s.reservations.heldByOthers(s.w.jobId) });
   s.lines.push(...out.lines);
   return recyclable(s, s.w.pool);
 }
@@ -230,7 +236,7 @@ function newVolumeName(s: Search, format: string): string | undefined {
 }
 
 /** Step 8: the pool's oldest volume, purged (whatever its retention) or pruned (by it). */
-function oldest(s: Search): VolumeChoice | undefined {
+async function oldest(s: Search): Promise<VolumeChoice | undefined> {
   const { pool } = s.w;
   if (!s.w.prune || !(pool.purgeOldestVolume || pool.recycleOldestVolume)) return undefined;
   const exclude = new Set([...excluded(s), ...s.reservations.heldByOthers(s.w.jobId)]);
@@ -242,7 +248,7 @@ function oldest(s: Search): VolumeChoice | undefined {
   }
   if (!pool.recycleOldestVolume) return undefined;
   s.lines.push(`Pruning oldest volume "${m.volumeName}"`);
-  const out = pruneVolumesOfPool(s.catalog, { pool, mediaType: s.w.mediaType, now: s.w.now, skip: new Set(), only: m });
+  const out = await pruneVolumesOfPool(s.catalog, { pool, mediaType: s.w.mediaType, now: s.w.now, skip: new Set(), only: m });
   s.lines.push(...out.lines);
   const after = s.catalog.getMedia(m.mediaId);
   return after?.volStatus === 'Purged' ? existing(after, 'recycle', { recycle: true }) : undefined;

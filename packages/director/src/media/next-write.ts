@@ -47,14 +47,14 @@ export interface TapeAfterCut {
 }
 
 /** Purges the destroyed jobs and sets the volume's row to what the tape holds; the lines say what was done. */
-export function applyNextWrite(catalog: Catalog, plan: NextWritePlan, tape: TapeAfterCut, o: { now: number; by: string; position: string }): string[] {
+export async function applyNextWrite(catalog: Catalog, plan: NextWritePlan, tape: TapeAfterCut, o: { now: number; by: string; position: string }): Promise<string[]> {
   const { volume } = plan;
   const lines: string[] = [];
   if (plan.destroyed.length > 0) {
     const ids = plan.destroyed.map((j) => j.jobId);
     lines.push(`Purging the following ${ids.length} JobIds, whose data on Volume "${volume.volumeName}" was at or after ${o.position}: ${ids.join(',')}`);
     // Their other volumes (a job spanning volumes) are left empty perhaps; this one is set below.
-    const touched = catalog.deleteJobs(ids).filter((id) => id !== volume.mediaId);
+    const touched = (await catalog.deleteJobs(ids)).filter((id) => id !== volume.mediaId);
     lines.push(...purgeEmptied(catalog, touched).lines);
   }
   const volJobs = catalog.jobsOnMedia(volume.mediaId).length;

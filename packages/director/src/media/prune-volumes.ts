@@ -20,7 +20,7 @@ export interface PoolPruning {
   only?: MediaRow;
 }
 
-export function pruneVolumesOfPool(catalog: Catalog, p: PoolPruning): { lines: string[]; purged: string[] } {
+export async function pruneVolumesOfPool(catalog: Catalog, p: PoolPruning): Promise<{ lines: string[]; purged: string[] }> {
   const scratch = catalog.getPool(SCRATCH_POOL);
   const recyclePoolIds = [p.pool.poolId, ...(scratch ? [scratch.poolId] : [])];
   const candidates = p.only ? [p.only] : catalog.listMedia({
@@ -30,7 +30,7 @@ export function pruneVolumesOfPool(catalog: Catalog, p: PoolPruning): { lines: s
   const purged: string[] = [];
   for (const m of candidates) {
     if (m.enabled === MEDIA_ARCHIVED || p.skip.has(m.volumeName)) continue;
-    const out = pruneVolume(catalog, m, p.now);
+    const out = await pruneVolume(catalog, m, p.now);
     lines.push(...out.lines);
     if (!out.emptied) continue;
     purged.push(m.volumeName);

@@ -20,7 +20,7 @@ test('pruning jobs keeps the Full and Differential that a kept Incremental build
     await w.clock.advanceTo(w.clock.now() + 10 * DAY);
     const inc2 = w.backup('I', [v]);
     // Job Retention 5 days: everything but inc2 is older.
-    const r = pruneJobs(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: 5 * DAY, now: w.clock.now() });
+    const r = await pruneJobs(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: 5 * DAY, now: w.clock.now() });
     assert.deepEqual(r.prunedJobIds, [failed], 'only the failed job goes: inc2 builds on inc1, diff and full');
     assert.deepEqual(r.kept.map((k) => k.job.jobId).sort(), [full, diff, inc1].sort());
     assert.ok(r.lines.includes(`JobId ${full} (Full) is kept: JobId ${inc2} (Incremental), which is kept, builds on it`), r.lines.join('\n'));
@@ -28,7 +28,7 @@ test('pruning jobs keeps the Full and Differential that a kept Incremental build
     // A new Full breaks the old chain free.
     await w.clock.advanceTo(w.clock.now() + 20 * DAY);
     w.backup('F', [v]);
-    const again = pruneJobs(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: 15 * DAY, now: w.clock.now() });
+    const again = await pruneJobs(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: 15 * DAY, now: w.clock.now() });
     assert.deepEqual(again.prunedJobIds.sort(), [full, diff, inc1, inc2].sort());
     assert.equal(w.catalog.getJob(full), undefined);
   } finally {
@@ -46,7 +46,7 @@ test('a Differential builds on the last Full only: Incrementals before it may go
     const inc = w.backup('I', [v]);
     await w.clock.advanceTo(w.clock.now() + DAY);
     w.backup('D', [v]);
-    const r = pruneJobs(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: DAY / 2, now: w.clock.now() });
+    const r = await pruneJobs(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: DAY / 2, now: w.clock.now() });
     assert.deepEqual(r.prunedJobIds, [inc]);
     assert.ok(w.catalog.getJob(full));
   } finally {
@@ -61,11 +61,11 @@ test('running jobs are never pruned or purged; files are pruned by File Retentio
     const v = w.volume('V', pool);
     const running = w.backup('F', [v], { status: 'R' });
     await w.clock.advanceTo(w.clock.now() + 100 * DAY);
-    const r = pruneJobs(w.catalog, { clientId: w.clientId, retention: DAY, now: w.clock.now() });
+    const r = await pruneJobs(w.catalog, { clientId: w.clientId, retention: DAY, now: w.clock.now() });
     assert.deepEqual(r.prunedJobIds, []);
     assert.ok(r.lines.includes(`JobId ${running} is still running: it is not pruned`));
     w.catalog.finishJob(running, { status: 'T', endTime: w.clock.now(), jobFiles: 2, jobBytes: 1 });
-    const f = pruneFiles(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: DAY, now: w.clock.now() });
+    const f = await pruneFiles(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: DAY, now: w.clock.now() });
     assert.deepEqual(f.prunedJobIds, [running]);
     assert.equal(w.catalog.countFiles(running), 0);
     assert.equal(w.catalog.getJob(running)?.purgedFiles, true);
@@ -83,37 +83,37 @@ test('volume pruning: only Full or Used, by the volume\'s own retention; the job
     const b = w.volume('B', pool);
     const job = w.backup('F', [a, b]);
     await w.clock.advanceTo(w.clock.now() + 31 * DAY);
-    const appending = pruneVolume(w.catalog, w.catalog.getMedia(a)!, w.clock.now());
+    const appending = await pruneVolume(w.catalog, w.catalog.getMedia(a)!, w.clock.now());
     assert.deepEqual(appending.lines, ['Pruning volume A: cannot prune as Volstatus is Append but needs to be Full or Used.']);
     w.catalog.setMediaStatus(a, 'Full');
     w.catalog.updateMedia(b, { volStatus: 'Full', volRetention: 90 * DAY });
-    const r = pruneVolume(w.catalog, w.catalog.getMedia(a)!, w.clock.now());
+    const r = await pruneVolume(w.catalog, w.catalog.getMedia(a)!, w.clock.now());
     assert.deepEqual(r.prunedJobIds, [job]);
     assert.equal(r.emptied, true);
     assert.ok(r.lines.includes('Volume "A" contains no jobs after pruning.'), r.lines.join('\n'));
     assert.deepEqual([w.catalog.getMedia(a)?.volStatus, w.catalog.getMedia(a)?.poolName], ['Purged', 'Scratch']);
     assert.equal(w.catalog.getMedia(b)?.volStatus, 'Purged', 'the job left B as well, so B is purged too');
     w.catalog.updateMedia(a, { volStatus: 'Full', enabled: 2 });
-    assert.deepEqual(pruneVolume(w.catalog, w.catalog.getMedia(a)!, w.clock.now()).lines, ['Cannot prune Volume "A" because it is archived.']);
+    assert.deepEqual((await pruneVolume(w.catalog, w.catalog.getMedia(a)!, w.clock.now())).lines, ['Cannot prune Volume "A" because it is archived.']);
   } finally {
     w.close();
   }
 });
 
-test('purge volume ignores retention; an Append volume nothing wrote on is purged only by the operator', () => {
+test('purge volume ignores retention; an Append volume nothing wrote on is purged only by the operator', async () => {
   const w = mediaWorld();
   try {
     const pool = w.pool({ name: 'P' });
     const v = w.volume('V', pool);
     const job = w.backup('F', [v]);
-    const r = purgeVolume(w.catalog, w.catalog.getMedia(v)!);
+    const r = await purgeVolume(w.catalog, w.catalog.getMedia(v)!);
     assert.deepEqual(r.purgedJobIds, [job]);
     assert.equal(r.volumePurged, true);
     assert.ok(r.lines.includes('1 Job on Volume "V" purged from catalog.'), r.lines.join('\n'));
     assert.equal(w.catalog.getMedia(v)?.volStatus, 'Purged');
-    assert.deepEqual(purgeVolume(w.catalog, w.catalog.getMedia(v)!).lines, ['Volume "V" is already purged.']);
+    assert.deepEqual((await purgeVolume(w.catalog, w.catalog.getMedia(v)!)).lines, ['Volume "V" is already purged.']);
     const ro = w.volume('RO', pool, { status: 'Read-Only' });
-    assert.equal(purgeVolume(w.catalog, w.catalog.getMedia(ro)!).volumePurged, false);
+    assert.equal((await purgeVolume(w.catalog, w.catalog.getMedia(ro)!)).volumePurged, false);
   } finally {
     w.close();
   }
@@ -128,9 +128,9 @@ test('autoprune at a job\'s end: the Pool\'s Job Retention wins over the Client\
     await w.clock.advanceTo(w.clock.now() + 11 * DAY);
     w.backup('F', [v]);
     const settings = { clientName: 'client1-fd', clientAutoPrune: false, clientJobRetention: 180 * DAY, clientFileRetention: 60 * DAY, pruneJobs: false, pruneFiles: false };
-    assert.deepEqual(autoprune(w.catalog, settings, pool, w.clock.now()), []);
+    assert.deepEqual(await autoprune(w.catalog, settings, pool, w.clock.now()), []);
     assert.ok(w.catalog.getJob(old));
-    const lines = autoprune(w.catalog, { ...settings, clientAutoPrune: true }, pool, w.clock.now());
+    const lines = await autoprune(w.catalog, { ...settings, clientAutoPrune: true }, pool, w.clock.now());
     assert.equal(w.catalog.getJob(old), undefined, lines.join('\n'));
   } finally {
     w.close();

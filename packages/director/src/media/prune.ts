@@ -5,6 +5,7 @@
  * Retention (the Pool's when set, else the Client's), and a volume's jobs by its own
  * Volume Retention. Each returns the lines Bareos prints and what it did.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Catalog, JobRow, MediaRow } from '../catalog/index.js';
 import { MEDIA_ARCHIVED } from '../catalog/index.js';
 import { choosePrunable, type KeptJob } from './chains.js';
@@ -33,18 +34,21 @@ export interface PruneScope {
 
 const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
 
-function deleteChosen(catalog: Catalog, chosen: readonly JobRow[]): { lines: string[]; purgedVolumes: string[] } {
+/** Volumes looked at between two turns of the event loop (`prune volume all` may name 10,000). */
+const VOLUMES_PER_TURN = 500;
+
+async function deleteChosen(catalog: Catalog, chosen: readonly JobRow[]): Promise<{ lines: string[]; purgedVolumes: string[] }> {
   if (chosen.length === 0) return { lines: [], purgedVolumes: [] };
   const ids = chosen.map((j) => j.jobId);
-  const out = purgeEmptied(catalog, catalog.deleteJobs(ids));
+  const out = purgeEmptied(catalog, await catalog.deleteJobs(ids));
   return { lines: [`Purging the following ${ids.length} JobIds: ${ids.join(',')}`, ...out.lines], purgedVolumes: out.volumes };
 }
 
 /** Jobs (and their files and JobMedia) older than the Job Retention. */
-export function pruneJobs(catalog: Catalog, scope: PruneScope): PruneResult {
+export async function pruneJobs(catalog: Catalog, scope: PruneScope): Promise<PruneResult> {
   const candidates = catalog.jobsOlderThan({ before: scope.now - scope.retention, clientId: scope.clientId, poolId: scope.poolId });
   const { prune, kept } = choosePrunable(catalog, candidates);
-  const done = deleteChosen(catalog, prune);
+  const done = await deleteChosen(catalog, prune);
   const lines = [...kept.map((k) => k.reason), ...done.lines];
   const who = scope.clientName ?? 'all clients';
   lines.push(prune.length > 0 ? `Pruned ${prune.length} ${plural(prune.length, 'Job', 'Jobs')} for client ${who} from catalog.` : 'No Jobs found to prune.');
@@ -52,10 +56,10 @@ export function pruneJobs(catalog: Catalog, scope: PruneScope): PruneResult {
 }
 
 /** File rows of jobs older than the File Retention; the jobs stay (their files can no longer be chosen). */
-export function pruneFiles(catalog: Catalog, scope: PruneScope): PruneResult {
+export async function pruneFiles(catalog: Catalog, scope: PruneScope): Promise<PruneResult> {
   const candidates = catalog.jobsOlderThan({ before: scope.now - scope.retention, clientId: scope.clientId, poolId: scope.poolId, withFiles: true });
   const { prune, kept } = choosePrunable(catalog, candidates);
-  catalog.deleteFiles(prune.map((j) => j.jobId));
+  await catalog.deleteFiles(prune.map((j) => j.jobId));
   const who = scope.clientName ?? 'all clients';
   const lines = [...kept.map((k) => k.reason),
     prune.length > 0 ? `Pruned Files from ${prune.length} Jobs for client ${who} from catalog.` : 'No Files found to prune.'];
@@ -78,10 +82,11 @@ function notPrunable(catalog: Catalog, m: MediaRow, now: number): string | null 
  * volumes (`prune volume all`) are pruned in one deletion, so ten thousand volumes
  * cost one pass over the catalog, not ten thousand.
  */
-export function pruneVolumes(catalog: Catalog, volumes: readonly MediaRow[], now: number): PruneResult & { emptied: string[] } {
+export async function pruneVolumes(catalog: Catalog, volumes: readonly MediaRow[], now: number): Promise<PruneResult & { emptied: string[] }> {
   const lines: string[] = [];
   const expiredOn = new Map<MediaRow, JobRow[]>();
-  for (const m of volumes) {
+  for (const [i, m] of volumes.entries()) {
+    if (i > 0 && i % VOLUMES_PER_TURN === 0) await yieldToLoop();
     const refusal = notPrunable(catalog, m, now);
     if (refusal) lines.push(refusal);
     else expiredOn.set(m, catalog.jobsOnMedia(m.mediaId).filter((j) => (j.startTime ?? j.schedTime) < now - m.volRetention));
@@ -96,11 +101,12 @@ export function pruneVolumes(catalog: Catalog, volumes: readonly MediaRow[], now
     if (n > 0) lines.push(`Volume "${m.volumeName}" has Volume Retention of ${Math.floor(m.volRetention / 1000)} sec. and has ${n} jobs that will be pruned`);
   }
   lines.push(...kept.map((k) => k.reason));
-  const done = deleteChosen(catalog, prune);
+  const done = await deleteChosen(catalog, prune);
   lines.push(...done.lines);
   const emptied: string[] = [];
   const purgedNow = new Set(done.purgedVolumes);
-  for (const m of expiredOn.keys()) {
+  for (const [i, m] of [...expiredOn.keys()].entries()) {
+    if (i > 0 && i % VOLUMES_PER_TURN === 0) await yieldToLoop();
     // Those the deletion left empty are Purged already; the others may have been empty before.
     let purged = purgedNow.has(m.volumeName);
     if (!purged) {
@@ -117,7 +123,7 @@ export function pruneVolumes(catalog: Catalog, volumes: readonly MediaRow[], now
 }
 
 /** One volume (`prune volume=NAME`, the next-volume search); `emptied`: it ended Purged. */
-export function pruneVolume(catalog: Catalog, m: MediaRow, now: number): PruneResult & { emptied: boolean } {
-  const r = pruneVolumes(catalog, [m], now);
+export async function pruneVolume(catalog: Catalog, m: MediaRow, now: number): Promise<PruneResult & { emptied: boolean }> {
+  const r = await pruneVolumes(catalog, [m], now);
   return { ...r, emptied: r.emptied.includes(m.volumeName) };
 }

@@ -27,26 +27,26 @@ function running(jobs: readonly JobRow[]): { done: JobRow[]; lines: string[] } {
 }
 
 /** Deletes the jobs' rows everywhere (Bareos's PurgeJobListFromCatalog). */
-export function purgeJobs(catalog: Catalog, jobs: readonly JobRow[]): PurgeResult {
+export async function purgeJobs(catalog: Catalog, jobs: readonly JobRow[]): Promise<PurgeResult> {
   const { done, lines } = running(jobs);
   if (done.length === 0) return { lines: [...lines, 'No jobids found to be purged'], purgedJobIds: [] };
   const ids = done.map((j) => j.jobId);
   lines.push(`Purging the following ${ids.length} JobIds: ${ids.join(',')}`);
-  const touched = catalog.deleteJobs(ids);
+  const touched = await catalog.deleteJobs(ids);
   lines.push(...purgeEmptied(catalog, touched).lines);
   return { lines, purgedJobIds: ids };
 }
 
 /** Deletes the jobs' File rows; the jobs stay, marked PurgedFiles. */
-export function purgeFiles(catalog: Catalog, jobs: readonly JobRow[]): PurgeResult {
+export async function purgeFiles(catalog: Catalog, jobs: readonly JobRow[]): Promise<PurgeResult> {
   const { done, lines } = running(jobs);
-  const removed = catalog.deleteFiles(done.map((j) => j.jobId));
+  const removed = await catalog.deleteFiles(done.map((j) => j.jobId));
   lines.push(`Purged ${removed} File records of ${done.length} Jobs from catalog.`);
   return { lines, purgedJobIds: done.map((j) => j.jobId) };
 }
 
 /** Every job with data on the volume, then the volume itself (PurgeJobsFromVolume, forced). */
-export function purgeVolume(catalog: Catalog, m: MediaRow): PurgeResult {
+export async function purgeVolume(catalog: Catalog, m: MediaRow): Promise<PurgeResult> {
   if (!isOneOf(m.volStatus, PURGEABLE)) {
     if (m.volStatus === 'Purged') return { lines: [`Volume "${m.volumeName}" is already purged.`], purgedJobIds: [], volumePurged: true };
     return {
@@ -62,7 +62,7 @@ export function purgeVolume(catalog: Catalog, m: MediaRow): PurgeResult {
     lines.push(`No Jobs found for media ${m.volumeName} to purge from catalog.`);
   } else {
     lines.push(`Found ${jobs.length} Jobs for media "${m.volumeName}" in catalog.`);
-    const out = purgeJobs(catalog, jobs);
+    const out = await purgeJobs(catalog, jobs);
     lines.push(...out.lines);
     purgedJobIds = out.purgedJobIds;
     if (purgedJobIds.length > 0) {

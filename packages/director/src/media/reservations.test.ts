@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { VolumeReservations } from './reservations.js';
 
 test('a job waits until the volume another job is mounting is committed, or dropped', async () => {
@@ -25,4 +26,19 @@ test('a job waits until the volume another job is mounting is committed, or drop
   const canceled = r.untilSettled('Vol-3', 6, cancel.signal);
   cancel.abort(new Error('canceled'));
   await assert.rejects(canceled, /canceled/);
+});
+
+test('volume searches take turns: the next starts once the one before has ended, even while it waits; a failed one ends its turn', async () => {
+  const r = new VolumeReservations();
+  const order: string[] = [];
+  const first = r.inTurn(async () => {
+    order.push('first starts');
+    await yieldToLoop();
+    order.push('first ends');
+  });
+  const second = r.inTurn(async () => { order.push('second'); });
+  const failing = r.inTurn(async () => { throw new Error('no volume'); });
+  const last = r.inTurn(async () => { order.push('last'); });
+  await Promise.all([first, second, assert.rejects(failing, /no volume/), last]);
+  assert.deepEqual(order, ['first starts', 'first ends', 'second', 'last']);
 });

@@ -14,6 +14,19 @@ export class VolumeReservations {
   private readonly holds = new Map<string, Map<number, boolean>>();
   /** Woken whenever a pending hold settles (mounted or dropped). */
   private readonly settling = new Waiters();
+  /** The end of the last volume search queued (inTurn). */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs `search` once every search asked for before it has ended, so that a job's
+   * choice and the hold it ends in are one step to the others, even while the search
+   * prunes volumes and lets the event loop run. A failed search ends its turn too.
+   */
+  inTurn<T>(search: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(search);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
 
   hold(jobId: number, volumeName: string, pending: boolean): void {
     let jobs = this.holds.get(volumeName);

@@ -90,7 +90,7 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
           await answerVolumeRequest(s, msg.body, signal);
           break;
         case 'sdVolumeMounted': {
-          const { lines, warnings } = s.media.mounted({
+          const { lines, warnings } = await s.media.mounted({
             volumeName: msg.body.volumeName, volBytes: msg.body.volBytes, volBlocks: msg.body.volBlocks, labelled: msg.body.labelled, slot: msg.body.slot, drive: msg.body.changerDrive - 1,
             volFiles: msg.body.volFiles,
           });
@@ -137,7 +137,7 @@ async function answerVolumeRequest(s: BackupSession, req: burrow.SdVolumeRequest
   try {
     if (req.noSpaceVolume) return await askForSpace(s, req);
     await s.media.untilMountedSettled(req.mountedVolume || undefined, signal);
-    const { value: choice, lines, warnings, reason, wanted, outOfChanger } = s.media.next({
+    const { value: choice, lines, warnings, reason, wanted, outOfChanger } = await s.media.next({
       previousFull: req.previousVolume || undefined, notInChanger: req.notInChangerVolume || undefined,
       unusable: req.unusableVolume ? { volume: req.unusableVolume, reason: req.unusableReason } : undefined,
       labelMedia: req.labelMedia === true, mounted: req.mountedVolume || undefined, othersAppend: req.unwantedVolumes,

@@ -77,13 +77,18 @@ export function openSqliteCatalog(file: string, options: SqliteCatalogOptions = 
 function guarded(catalog: Catalog, file: string): Catalog {
   const wrapped: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(catalog) as [string, (...a: unknown[]) => unknown][]) {
+    const failed = (err: unknown): BurrowError => {
+      if (err instanceof BurrowError) return err;
+      const e = toBurrowError(err, 'CATALOG');
+      return new BurrowError('CATALOG', `catalog ${file}: ${name} failed: ${e.message}`, { cause: err });
+    };
     wrapped[name] = (...args: unknown[]): unknown => {
       try {
-        return fn(...args);
+        const out = fn(...args);
+        // An asynchronous method rejects with the same error a synchronous one throws.
+        return out instanceof Promise ? out.catch((err: unknown) => { throw failed(err); }) : out;
       } catch (err) {
-        if (err instanceof BurrowError) throw err;
-        const e = toBurrowError(err, 'CATALOG');
-        throw new BurrowError('CATALOG', `catalog ${file}: ${name} failed: ${e.message}`, { cause: err });
+        throw failed(err);
       }
     };
   }

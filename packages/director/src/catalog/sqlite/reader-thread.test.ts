@@ -70,7 +70,7 @@ test('a consumer that stops early ends its stream; the next one is served, and s
     const first = await stream.next();
     assert.equal(first.done, false);
     // Pruned while the stream is open: its pages still come from the catalog as it was.
-    assert.equal(c.deleteFiles([jobId]), FILES);
+    assert.equal(await c.deleteFiles([jobId]), FILES);
     let rest = 0;
     for (let next = await stream.next(); next.done !== true; next = await stream.next()) rest += next.value.count;
     assert.equal(rest, FILES - TREE_PAGE);

@@ -17,6 +17,7 @@ import { restoreQueries } from './restore.js';
 import { fileListing } from './files.js';
 import { queryOps } from './query.js';
 import { stateSnapshots, type LocalSnapshot } from './snapshot.js';
+import { unpurgedJobs } from './prune.js';
 import {
   FILE_BATCH, filesToWire, pageToWire, READER_WINDOW,
   type FromReader, type ReaderData, type ReaderRequest, type ToReader,
@@ -34,6 +35,8 @@ const listing = fileListing(db);
 // The query command's statements run on a connection of their own that cannot write (query.ts).
 const queries = queryOps(data.file);
 const states = stateSnapshots(db);
+/** A restore, its tree, its browsing and an Accurate state never read a job marked PurgedFiles. */
+const unpurged = unpurgedJobs(db);
 /** Accurate states made here, by number, until dropped (their tables are this connection's). */
 const snapshots = new Map<number, LocalSnapshot>();
 let lastSnapshot = 0;
@@ -80,16 +83,16 @@ function* batches(request: ReaderRequest): Generator<Batch> {
   switch (request.kind) {
     case 'treePages': {
       const sent = new Set<number>();
-      for (const page of trees.restoreTreePages(request.jobIds, { owners: request.owners })) yield pageToWire(page, sent);
+      for (const page of trees.restoreTreePages(unpurged(request.jobIds), { owners: request.owners })) yield pageToWire(page, sent);
       return;
     }
     case 'fileVersions':
-      yield { batch: restore.fileVersions(request.jobIds, Buffer.from(request.path)), transfer: [] };
+      yield { batch: restore.fileVersions(unpurged(request.jobIds), Buffer.from(request.path)), transfer: [] };
       return;
     case 'restoreFiles': {
       // The choice is sorted by volume as a whole: made at once, sent in batches.
       const paths = request.paths?.map((p) => Buffer.from(p));
-      const rows = restore.selectRestoreFiles(request.jobIds, paths === undefined ? undefined : { paths });
+      const rows = restore.selectRestoreFiles(unpurged(request.jobIds), paths === undefined ? undefined : { paths });
       for (let at = 0; at < rows.length; at += FILE_BATCH) yield filesToWire(rows.slice(at, at + FILE_BATCH));
       return;
     }
@@ -100,7 +103,7 @@ function* batches(request: ReaderRequest): Generator<Batch> {
       yield { batch: queries.readOnlyQuery(request.sql, request.params, request.maxRows), transfer: [] };
       return;
     case 'snapshot': {
-      const made = states.snapshotCurrentState(request.jobIds, { digests: request.digests });
+      const made = states.snapshotCurrentState(unpurged(request.jobIds), { digests: request.digests });
       snapshots.set(++lastSnapshot, made);
       yield { batch: { snapshot: lastSnapshot, count: made.count }, transfer: [] };
       return;

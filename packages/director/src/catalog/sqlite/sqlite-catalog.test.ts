@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { catalogConformance, fileRow, NON_UTF8, seed } from '../conformance.js';
+import { rejectionCode } from '../conformance-fixtures.js';
+import { FILE_CHUNK } from './prune.js';
 import { buildBootstrap } from '../bootstrap.js';
 import type { FileInput } from '../types.js';
 import { openSqliteCatalog } from './open.js';
@@ -80,6 +82,53 @@ test('sqlite: restore selection feeds a bootstrap straight from the catalog', as
       { volume: 'Full-0001', mediaType: 'File', sessionId: j, startAddr: 64, endAddr: 9000, fileIndexes: [{ first: 2, last: 3 }], count: 2 },
       { volume: 'Full-0002', mediaType: 'File', sessionId: j, startAddr: 32, endAddr: 700, fileIndexes: [{ first: 3, last: 3 }], count: 1 },
     ]);
+  } finally {
+    c.close();
+    t.cleanup();
+  }
+});
+
+test('sqlite: a deletion of files cut off half-way leaves a job no restore reads; the next prune or purge finishes it', async () => {
+  const t = tempDir();
+  const file = join(t.dir, 'burrow.db');
+  let c = openSqliteCatalog(file);
+  try {
+    const s = seed(c);
+    const job = (level: 'F' | 'I', at: number, paths: number): number => {
+      const j = c.createJob({ name: 'j', type: 'B', level, clientId: s.clientId, fileSetId: s.fileSetId, poolId: s.poolId, schedTime: at });
+      c.startJob(j, at);
+      c.insertFiles(j, Array.from({ length: paths }, (_, i) => fileRow(`/d/file-${i}`, i + 1, s.mediaId, 64)));
+      c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: paths, startAddr: 0, endAddr: 9, volIndex: 1 });
+      c.finishJob(j, { status: 'T', endTime: at, jobFiles: paths, jobBytes: 1 });
+      return j;
+    };
+    const full = job('F', 1000, 1);
+    const rows = FILE_CHUNK * 2 + 5000;
+    const inc = job('I', 2000, rows);
+    // The first chunk goes at once; the Director "stops" before the second.
+    for (const cut of [(ids: number[]) => c.deleteFiles(ids), (ids: number[]) => c.deleteJobs(ids)]) {
+      const deleting = cut([inc]);
+      c.close();
+      assert.equal(await rejectionCode(deleting), 'CATALOG');
+      c = openSqliteCatalog(file);
+      assert.equal(c.getJob(inc)?.purgedFiles, true);
+      assert.ok(c.countFiles(inc) > 0 && c.countFiles(inc) < rows, `${c.countFiles(inc)} rows left`);
+      // Its rows left are never read for a restore: the Full's version is the newest there is.
+      assert.deepEqual((await c.selectRestoreFiles([full, inc])).map((r) => [r.jobId, r.path.toString()]), [[full, '/d/file-0']]);
+      let entries = 0;
+      for await (const page of c.restoreTreePages([full, inc])) entries += page.count;
+      assert.equal(entries, 1);
+      assert.deepEqual((await c.fileVersions([full, inc], Buffer.from('/d/file-0'))).map((v) => v.jobId), [full]);
+      const state = await c.snapshotCurrentState([full, inc]);
+      assert.equal(state.count, 1);
+      await state.drop();
+      // The next prune of files finds it again; a purge of its jobs too (it keeps its JobMedia).
+      assert.deepEqual(c.jobsOlderThan({ before: 5000, withFiles: true }).map((j) => j.jobId), [full, inc]);
+      assert.deepEqual(c.jobsOnMedia(s.mediaId).map((j) => j.jobId), [full, inc]);
+    }
+    assert.deepEqual(await c.deleteJobs([inc]), [s.mediaId]);
+    assert.deepEqual([c.getJob(inc), c.countFiles(inc)], [undefined, 0]);
+    assert.deepEqual(c.jobsOlderThan({ before: 5000, withFiles: true }).map((j) => j.jobId), [full]);
   } finally {
     c.close();
     t.cleanup();

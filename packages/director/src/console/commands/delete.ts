@@ -19,10 +19,10 @@ const deleteArgs = z.object({
   yes: flag().optional(),
 }).strict();
 
-function deleteVolume(ctx: ConsoleContext, name: string): LinesResult {
+async function deleteVolume(ctx: ConsoleContext, name: string): Promise<LinesResult> {
   const m = visibleVolume(ctx, name);
   const jobs = ctx.catalog.jobsOnMedia(m.mediaId);
-  const purged = purgeJobs(ctx.catalog, jobs);
+  const purged = await purgeJobs(ctx.catalog, jobs);
   if (purged.purgedJobIds.length < jobs.length) {
     throw new BurrowError('BAD_REQUEST', `Volume "${m.volumeName}" holds a running job: not deleted.\n${purged.lines.join('\n')}`);
   }
@@ -40,14 +40,14 @@ export const deleteCommand = defineCommand({
     if (input.what === undefined) input.what = typeof input.volume === 'string' ? 'volume' : input.jobid !== undefined ? 'jobid' : undefined;
     return input;
   },
-  run: (ctx, a): LinesResult => {
+  run: async (ctx, a): Promise<LinesResult> => {
     confirmed(a.yes, `delete ${a.what}`);
     if (a.what === 'volume') {
       if (!a.volume) throw new BurrowError('BAD_REQUEST', 'delete volume: give volume=NAME');
       return deleteVolume(ctx, a.volume);
     }
     if (!a.jobid?.length) throw new BurrowError('BAD_REQUEST', 'delete jobid: give jobid=IDS');
-    const out = purgeJobs(ctx.catalog, a.jobid.map((id) => visibleJob(ctx, id)));
+    const out = await purgeJobs(ctx.catalog, a.jobid.map((id) => visibleJob(ctx, id)));
     return { lines: [...out.lines, ...out.purgedJobIds.map((id) => `JobId=${id} and associated records deleted from the catalog.`)] };
   },
   render: renderLines,

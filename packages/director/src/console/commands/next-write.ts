@@ -63,7 +63,7 @@ export async function setNextWrite(ctx: ConsoleContext, m: MediaRow, r: NextWrit
   if (reply.code >= 3900) throw new BurrowError('DEVICE', `${lines.join('\n')}\n${reply.text}\nNothing changed in the catalog.`);
   lines.push(reply.text);
   const by = `console "${ctx.session.consoleName}"`;
-  lines.push(...applyNextWrite(ctx.catalog, plan, { volBytes: Number(reply.volBytes), blocks: reply.nextBlock, files: reply.volFiles }, { now, by, position }));
+  lines.push(...await applyNextWrite(ctx.catalog, plan, { volBytes: Number(reply.volBytes), blocks: reply.nextBlock, files: reply.volFiles }, { now, by, position }));
   ctx.daemonMessage('info', `Volume "${m.volumeName}": next write position set to ${position} by ${by}${r.force ? ' (forced)' : ''}; purged JobIds: ${plan.destroyed.map((j) => j.jobId).join(',') || 'none'}.`);
   return lines;
 }

@@ -53,17 +53,17 @@ function clientScope(ctx: ConsoleContext, a: PruneArgs, kind: 'File' | 'Job'): {
   };
 }
 
-function volumeCommand(ctx: ConsoleContext, a: PruneArgs): PruneOutput {
+async function volumeCommand(ctx: ConsoleContext, a: PruneArgs): Promise<PruneOutput> {
   const now = ctx.env.clock.now();
   if (a.all) {
     const pool = a.pool === undefined ? undefined : visiblePool(ctx, a.pool);
     const scope = consoleScope(ctx);
     const vols = ctx.catalog.listMedia(pool ? { poolId: pool.poolId } : {}).filter((m) => scope.poolAllowed(m.poolName));
-    return output([pruneVolumes(ctx.catalog, vols, now)]);
+    return output([await pruneVolumes(ctx.catalog, vols, now)]);
   }
   if (!a.volume) throw new BurrowError('BAD_REQUEST', 'prune volume: give volume=NAME (or all [pool=NAME])');
   const m = visibleVolume(ctx, a.volume);
-  return output([pruneVolume(ctx.catalog, m, now)], [`The current Volume retention period is: ${durationText(m.volRetention)}`]);
+  return output([await pruneVolume(ctx.catalog, m, now)], [`The current Volume retention period is: ${durationText(m.volRetention)}`]);
 }
 
 export const pruneCommand = defineCommand({
@@ -73,11 +73,11 @@ export const pruneCommand = defineCommand({
   args: pruneArgs,
   positional: 'what',
   readLine: (words) => volumeSubject(keywordInput(words, 'what')),
-  run: (ctx, a): PruneOutput => {
+  run: async (ctx, a): Promise<PruneOutput> => {
     confirmed(a.yes, `prune ${a.what}`);
     if (a.what === 'volume') return volumeCommand(ctx, a);
     const { scope, head } = clientScope(ctx, a, a.what === 'files' ? 'File' : 'Job');
-    return output([(a.what === 'files' ? pruneFiles : pruneJobs)(ctx.catalog, scope)], [head]);
+    return output([await (a.what === 'files' ? pruneFiles : pruneJobs)(ctx.catalog, scope)], [head]);
   },
   render: renderLines,
 });

@@ -64,7 +64,7 @@ function output(r: PurgeResult, head: string[] = []): PurgeOutput {
 async function purgeVolumeCommand(ctx: ConsoleContext, a: PurgeArgs): Promise<PurgeOutput> {
   if (!a.volume) throw new BurrowError('BAD_REQUEST', 'purge volume: give volume=NAME');
   const m = visibleVolume(ctx, a.volume);
-  const out = output(purgeVolume(ctx.catalog, m));
+  const out = output(await purgeVolume(ctx.catalog, m));
   if (a.action === 'truncate') {
     const after = ctx.catalog.getMedia(m.mediaId)!;
     out.lines.push(...(await truncateVolume(ctx, after, a.storage)));
@@ -83,7 +83,7 @@ export const purgeCommand = defineCommand({
     confirmed(a.yes, `purge ${a.what}`);
     if (a.what === 'volume') return purgeVolumeCommand(ctx, a);
     const { jobs, head } = jobsNamed(ctx, a);
-    return output((a.what === 'files' ? purgeFiles : purgeJobs)(ctx.catalog, jobs), head);
+    return output(await (a.what === 'files' ? purgeFiles : purgeJobs)(ctx.catalog, jobs), head);
   },
   render: renderLines,
 });

@@ -30,7 +30,7 @@ test('restore before= a time older than every Full kept names the oldest one', a
   const early = await execute(ctx, `restore client=test-fd before="${before}" all done yes`);
   assert.equal(early.ok, false);
   assert.match(early.text(), new RegExp(`no successful Full backup of client "test-fd" in the catalog before ${before}: the oldest one is JobId ${full} of ${listDate(start + 3_600_000)}; older backups have passed their retention and been pruned, or never were`));
-  catalog.deleteJobs([1, 2]);
+  await catalog.deleteJobs([1, 2]);
   const none = await execute(ctx, `restore client=test-fd before="${before}" all done yes`);
   assert.match(none.text(), /no successful Full backup of client "test-fd" in the catalog before \S+ \S+$/);
 });

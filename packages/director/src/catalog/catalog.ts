@@ -127,11 +127,12 @@ export interface Catalog {
    */
   deleteFiles(jobIds: readonly number[]): Promise<number>;
 
-  // ---- job log
-  addLog(jobId: number | null, time: number, text: string): number;
-  getLog(jobId: number): LogRow[];
+  // ---- job log (asynchronous; a line need not be awaited before the next write:
+  //      the catalog keeps its writes in the order they are asked for)
+  addLog(jobId: number | null, time: number, text: string): Promise<number>;
+  getLog(jobId: number): Promise<LogRow[]>;
   /** Lines with a LogId above `logId`, oldest first (the `messages` command). */
-  listLogsSince(logId: number, limit?: number): LogRow[];
+  listLogsSince(logId: number, limit?: number): Promise<LogRow[]>;
 
   // ---- files
   /** All rows in one transaction; either all are stored or none. */

@@ -116,7 +116,7 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     c.addJobMedia({ jobId: full, mediaId: s.mediaId, firstIndex: 1, lastIndex: 1, startAddr: 0, endAddr: 9, volIndex: 1 });
     c.addJobMedia({ jobId: full, mediaId: vol2, firstIndex: 2, lastIndex: 2, startAddr: 0, endAddr: 9, volIndex: 2 });
     c.finishJob(full, { status: 'T', endTime: T0 + 10, jobFiles: 2, jobBytes: 2 });
-    const lastLog = c.addLog(full, T0, 'log line');
+    const lastLog = await c.addLog(full, T0, 'log line');
     const inc = backup(c, s, 'I', T0 + 1000);
     c.insertFiles(inc, [fileRow('/c', 1, vol2, 0)]);
     c.addJobMedia({ jobId: inc, mediaId: vol2, firstIndex: 1, lastIndex: 1, startAddr: 10, endAddr: 19, volIndex: 1 });
@@ -132,9 +132,9 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     assert.equal(code(() => c.deleteMedia(vol2)), 'CATALOG', 'a volume with jobs is not deleted');
     assert.deepEqual(await c.deleteJobs([full]), [s.mediaId, vol2]);
     assert.equal(c.getJob(full), undefined);
-    assert.deepEqual([c.countFiles(full), c.listJobMedia(full).length, c.getLog(full).length], [0, 0, 0]);
+    assert.deepEqual([c.countFiles(full), c.listJobMedia(full).length, (await c.getLog(full)).length], [0, 0, 0]);
     assert.equal(c.getJob(restore)?.priorJobId, null, 'the restore keeps its row');
-    assert.ok(c.addLog(null, T0, 'after') > lastLog, 'a deleted log line\'s id is never handed out again (messages keeps its place by id)');
+    assert.ok(await c.addLog(null, T0, 'after') > lastLog, 'a deleted log line\'s id is never handed out again (messages keeps its place by id)');
     assert.deepEqual(c.jobsOnMedia(s.mediaId), []);
     c.setMediaStatus(s.mediaId, 'Full');
     assert.deepEqual(c.markEmptyMediaPurged([s.mediaId, vol2]), [], 'never written: not purged (vol2 still holds a job)');

@@ -77,7 +77,7 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       assert.deepEqual(c.listJobs({ client: 'nobody' }), []);
     }));
 
-    it('marks jobs cut off by a dying daemon as fatal, with a log line', withCatalog((c) => {
+    it('marks jobs cut off by a dying daemon as fatal, with a log line', withCatalog(async (c) => {
       const s = seed(c);
       const running = backup(c, s, 'F', T0);
       const waiting = c.createJob({ name: 'x', type: 'R', level: ' ', clientId: s.clientId, fileSetId: null,
@@ -88,19 +88,18 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       assert.equal(c.getJob(running)?.status, 'f');
       assert.equal(c.getJob(running)?.endTime, T0 + 99);
       assert.equal(c.getJob(done)?.status, 'T');
-      assert.match(c.getLog(waiting)[0]?.text ?? '', /Fatal error/);
+      assert.match((await c.getLog(waiting))[0]?.text ?? '', /Fatal error/);
       assert.deepEqual(c.markInterruptedJobs(T0 + 100), []);
     }));
 
-    it('keeps job logs and lists messages not yet shown', withCatalog((c) => {
+    it('keeps job logs in the order asked for, awaited or not, and lists messages not yet shown', withCatalog(async (c) => {
       const s = seed(c);
       const j = backup(c, s, 'F', T0);
-      const first = c.addLog(j, T0, 'started');
-      c.addLog(null, T0 + 1, 'director message');
-      c.addLog(j, T0 + 2, 'ended');
-      assert.deepEqual(c.getLog(j).map((l) => l.text), ['started', 'ended']);
-      assert.deepEqual(c.listLogsSince(first).map((l) => [l.jobId, l.text]), [[null, 'director message'], [j, 'ended']]);
-      assert.deepEqual(c.listLogsSince(first, 1).length, 1);
+      const [first] = await Promise.all([c.addLog(j, T0, 'started'), c.addLog(null, T0 + 1, 'director message'), c.addLog(j, T0 + 2, 'ended')]);
+      assert.deepEqual((await c.getLog(j)).map((l) => l.text), ['started', 'ended']);
+      assert.deepEqual((await c.listLogsSince(first)).map((l) => [l.jobId, l.text]), [[null, 'director message'], [j, 'ended']]);
+      assert.deepEqual((await c.listLogsSince(first, 1)).length, 1);
+      assert.equal(await rejectionCode(c.addLog(j + 1000, T0, 'a job that is not there')), 'CATALOG');
     }));
 
     it('chooses the volume to append to and records its usage', withCatalog((c) => {

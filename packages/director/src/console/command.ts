@@ -72,7 +72,7 @@ export interface CommandSpec<S extends z.ZodType, R> {
   /** Whether a result counts as success (bconsole's exit status); every result does unless said. */
   succeeded?(result: R): boolean;
   /** Told of every refusal, bad arguments included, before the session answers it (restore audits them). */
-  refused?(ctx: ConsoleContext, err: unknown): void;
+  refused?(ctx: ConsoleContext, err: unknown): void | Promise<unknown>;
 }
 
 /** What the session gets back from a command or an answer, the result's type erased. */
@@ -131,7 +131,7 @@ export function defineCommand<S extends z.ZodType, R>(spec: CommandSpec<S, R>): 
         if (!parsed.success) throw argsError(spec, parsed.error);
         return settle(await spec.run(ctx, parsed.data));
       } catch (err) {
-        spec.refused?.(ctx, err);
+        await spec.refused?.(ctx, err);
         throw err;
       }
     },

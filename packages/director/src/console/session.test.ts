@@ -62,7 +62,7 @@ test('a refused restore is audited, bad arguments included', async (t) => {
   const ctx = tc.context();
   await execute(ctx, 'restore client=test-fd comment=x');
   await execute(ctx, 'restore client=nosuch-fd current');
-  const log = tc.catalog.listLogsSince(0, 10).map((l) => l.text);
+  const log = (await tc.catalog.listLogsSince(0, 10)).map((l) => l.text);
   assert.ok(log.includes('Console "*UserAgent*": restore refused: restore: unknown keyword "comment"; usage: ' + ctx.commands.get('restore')?.usage), log.join('\n'));
   assert.ok(log.includes('Console "*UserAgent*": restore refused: Client "nosuch-fd" is not defined'), log.join('\n'));
 });
@@ -78,7 +78,7 @@ test('CommandACL is enforced in one place, logged, and answered as if the comman
   const status = alice.commands.get('status');
   assert.ok(status);
   await assert.rejects(dispatch(alice, status, {}, 'status'), /not permitted/, 'the JSON path is refused the same way');
-  assert.ok(tc.catalog.listLogsSince(0, 10).some((l) => l.text === 'Console "alice": command "status" refused by its CommandACL'));
+  assert.ok((await tc.catalog.listLogsSince(0, 10)).some((l) => l.text === 'Console "alice": command "status" refused by its CommandACL'));
   assert.equal((await execute(alice, 'list clients')).ok, true);
   assert.equal((await execute(alice, 'help')).ok, true, 'help and .api are every console\'s');
 });

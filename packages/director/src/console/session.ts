@@ -66,7 +66,7 @@ export async function execute(ctx: ConsoleContext, line: string): Promise<Comman
 export async function dispatch(ctx: ConsoleContext, command: Command, input: unknown, line: string): Promise<CommandResult> {
   const source: AuditSource = { consoleName: ctx.session.consoleName, from: ctx.session.address };
   if (!consoleScope(ctx).commandAllowed(command.name)) {
-    ctx.catalog.addLog(null, ctx.env.clock.now(), `Console "${ctx.session.consoleName}": command "${command.name}" refused by its CommandACL`);
+    await ctx.catalog.addLog(null, ctx.env.clock.now(), `Console "${ctx.session.consoleName}": command "${command.name}" refused by its CommandACL`);
     if (ctx.config.director.auditing) ctx.daemonMessage('audit', aclFailure(source, command.name));
     throw new BurrowError('NOT_ALLOWED', `${command.name}: is an invalid command or not permitted for this console.`);
   }

@@ -110,7 +110,7 @@ async function runCommand(parts: ApiParts, command: Command, req: FastifyRequest
     if (changesSomething(command.name)) {
       const text = `Console "${who.consoleName}" from ${req.ip} (HTTP API): ${line}: ${outcome}`;
       parts.log.info({ console: who.consoleName, from: req.ip, command: command.name, outcome }, text);
-      ctx.catalog.addLog(null, ctx.env.clock.now(), text);
+      await ctx.catalog.addLog(null, ctx.env.clock.now(), text);
     }
   }
 }

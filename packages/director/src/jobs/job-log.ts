@@ -4,6 +4,7 @@
  * Messages resource's destinations. It also keeps the job's running verdict, which
  * only ever gets worse.
  */
+import { describeError } from '@burrow/common/errors/index';
 import type { Catalog } from '../catalog/index.js';
 import type { JobLines, MessageSink, MessageType } from '../messages/job-lines.js';
 import { logDate } from './format.js';
@@ -13,6 +14,9 @@ export class JobLog implements JobLines {
   private verdict: FinalStatus = 'T';
   errors = 0;
   warnings = 0;
+  /** Every line asked of the catalog so far, settled (a refusal is kept in `failure`). */
+  private stored: Promise<void> = Promise.resolve();
+  private failure: unknown;
 
   constructor(
     private readonly catalog: Catalog,
@@ -83,10 +87,25 @@ export class JobLog implements JobLines {
     this.write('terminate', text, this.origin);
   }
 
+  /**
+   * Resolves once every line logged so far is in the catalog; rejects with the error of
+   * the first line the catalog did not keep.
+   */
+  async written(): Promise<void> {
+    await this.stored;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
   private write(type: MessageType, text: string, from: string): void {
     const time = this.now();
     const line = `${logDate(time)} ${from} JobId ${this.jobId}: ${text}`;
-    this.catalog.addLog(this.jobId, time, line);
+    // Not awaited, so a line is logged where it is said: the catalog keeps its writes
+    // in the order they are asked for. A refusal goes to the Messages destinations.
+    const kept = this.catalog.addLog(this.jobId, time, line).then(() => undefined, (err: unknown) => {
+      this.failure ??= err;
+      this.sink('error', `${logDate(time)} ${this.origin} JobId ${this.jobId}: Error: the catalog did not keep a line of this job's log: ${describeError(err)}`, this.jobId);
+    });
+    this.stored = this.stored.then(() => kept);
     this.sink(type, line, this.jobId);
   }
 }

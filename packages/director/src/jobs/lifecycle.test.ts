@@ -107,3 +107,20 @@ test('a conversation that fails ends the job in a fatal error, and a failing Aft
     w.cleanup();
   }
 });
+
+test('a job log line the catalog does not keep goes to the Messages destinations, and written() rejects with it', async () => {
+  const w = world();
+  try {
+    const { jobId } = newJob(w.catalog);
+    const log = w.env.jobLog(jobId, 'Standard');
+    log.info('kept');
+    const orphan = new JobLog(w.catalog, jobId + 1000, 'dir', (_type, line) => w.lines.push(line));
+    orphan.info('not kept: no such job');
+    await log.written();
+    await assert.rejects(orphan.written(), { name: 'BurrowError', code: 'CATALOG' });
+    assert.deepEqual((await w.catalog.getLog(jobId)).map((l) => l.text.replace(/^.*: /, '')), ['kept']);
+    assert.ok(w.lines.some((l) => l.includes(`JobId ${jobId + 1000}: Error: the catalog did not keep a line of this job's log`)), w.lines.join('\n'));
+  } finally {
+    w.cleanup();
+  }
+});

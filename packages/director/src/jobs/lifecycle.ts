@@ -92,6 +92,7 @@ export async function runJob(job: JobType, { env, id, signal, waits, storagesWit
     status, endTime, jobErrors: log.errors + totals.fdErrors, ...job.counts(), ...(kept === null ? {} : { jobFiles: kept }),
   });
   log.report(job.report({ env, id, startTime, endTime, status, errors: log.errors }));
+  await log.written();
   await env.jobEnded(id.jobId, job.messages, { status, vars: job.vars(ctx, status) });
   return status;
 }

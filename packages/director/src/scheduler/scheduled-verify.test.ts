@@ -57,7 +57,7 @@ test('a Schedule Run line starts a Verify job at its level, which the catalog st
     assert.equal(job?.type, 'V');
     assert.equal(job?.level, 'V', 'InitCatalog, as the Run line says (the Job says Catalog)');
     assert.equal(job?.status, 'f', 'no File daemon answers');
-    assert.match(catalog.getLog(job?.jobId ?? 0).map((l) => l.text).join('\n'), /Start Verify JobId=\d+ Level=InitCatalog Job=check\./);
+    assert.match((await catalog.getLog(job?.jobId ?? 0)).map((l) => l.text).join('\n'), /Start Verify JobId=\d+ Level=InitCatalog Job=check\./);
   } finally {
     catalog.close();
     rmSync(dir, { recursive: true, force: true });

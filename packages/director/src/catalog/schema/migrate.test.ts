@@ -7,9 +7,9 @@ import Database from 'better-sqlite3';
 import { openSqliteCatalog } from '../sqlite/open.js';
 import { MIGRATIONS, SCHEMA_VERSION, migrate, readSchemaVersion, type Migration } from './migrate.js';
 
-function withDir(fn: (dir: string) => void): void {
+async function withDir(fn: (dir: string) => void | Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-schema-'));
-  try { fn(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
+  try { await fn(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
 test('migrations run from an empty database, record their version, and run once', () => {
@@ -42,8 +42,8 @@ test('later migrations apply in order, and a failing one leaves the previous ver
   db.close();
 });
 
-test('a catalog written by a newer Burrow is refused and left unchanged', () => {
-  withDir((dir) => {
+test('a catalog written by a newer Burrow is refused and left unchanged', async () => {
+  await withDir((dir) => {
     const file = join(dir, 'burrow.db');
     openSqliteCatalog(file).close();
     const db = new Database(file);
@@ -58,8 +58,8 @@ test('a catalog written by a newer Burrow is refused and left unchanged', () => 
   });
 });
 
-test('a catalog made by schema version 1 upgrades to stored verify levels, keeping every row and the job id counter', () => {
-  withDir((dir) => {
+test('a catalog made by schema version 1 upgrades to stored verify levels, keeping every row and the job id counter', async () => {
+  await withDir(async (dir) => {
     const file = join(dir, 'burrow.db');
     const v1 = new Database(file);
     migrate(v1, 'v1', 1, MIGRATIONS.slice(0, 1));
@@ -91,13 +91,13 @@ test('a catalog made by schema version 1 upgrades to stored verify levels, keepi
     const level = (id: number): string | undefined => catalog.getJob(id)?.level;
     assert.deepEqual([1, 2, 3, 4, 5, 6].map(level), ['F', 'V', 'C', 'V', 'O', ' ']);
     assert.equal(catalog.listJobMedia(1).length, 1, 'rows that refer to a job are kept');
-    assert.equal(catalog.getLog(3).length, 1);
+    assert.equal((await catalog.getLog(3)).length, 1);
     // The counter survives the rebuild: JobId 7 was handed out once, and never again.
     const next = catalog.createJob({ name: 'v', type: 'V', level: 'd', clientId: 1, fileSetId: 1, poolId: null, schedTime: 80 });
     assert.equal(next, 8);
     assert.equal(catalog.getJob(next)?.level, 'd');
     // References are enforced again after the migration.
-    assert.throws(() => catalog.addLog(999, 1, 'x'), { name: 'BurrowError', code: 'CATALOG' });
+    await assert.rejects(catalog.addLog(999, 1, 'x'), { name: 'BurrowError', code: 'CATALOG' });
     catalog.close();
 
     const raw = new Database(file, { readonly: true });
@@ -110,8 +110,8 @@ test('a catalog made by schema version 1 upgrades to stored verify levels, keepi
   });
 });
 
-test('a catalog made by schema version 2 gains the media lifecycle columns, keeping every volume and what refers to it', () => {
-  withDir((dir) => {
+test('a catalog made by schema version 2 gains the media lifecycle columns, keeping every volume and what refers to it', async () => {
+  await withDir((dir) => {
     const file = join(dir, 'burrow.db');
     const v2 = new Database(file);
     migrate(v2, 'v2', 1, MIGRATIONS.slice(0, 2));

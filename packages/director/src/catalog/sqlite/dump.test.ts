@@ -21,22 +21,22 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
 }
 
 /** A catalog with a finished job, files with a non-UTF-8 name, and log text with quotes and line ends. */
-function sampleCatalog(file: string): { jobId: number } {
+async function sampleCatalog(file: string): Promise<{ jobId: number }> {
   const c = openSqliteCatalog(file);
   const s = seed(c);
   const jobId = c.createJob({ name: 'backup-client1', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId, poolId: s.poolId, schedTime: 1 });
   c.startJob(jobId, 2);
   c.insertFiles(jobId, [fileRow(NON_UTF8, 1, s.mediaId, 64), fileRow("/data/it's\nodd", 2, s.mediaId, 128)]);
-  c.addLog(jobId, 3, "Termination:  Backup OK\n  it's \\n done\r\n");
+  await c.addLog(jobId, 3, "Termination:  Backup OK\n  it's \\n done\r\n");
   c.finishJob(jobId, { status: 'T', endTime: 4, jobFiles: 2, jobBytes: 30, readBytes: 30, jobErrors: 0, since: null });
   c.close();
   return { jobId };
 }
 
-test('the dump is the sqlite3 shell\'s .dump, byte for byte, and taken from one snapshot while a writer is open', (t) => {
+test('the dump is the sqlite3 shell\'s .dump, byte for byte, and taken from one snapshot while a writer is open', async (t) => {
   const dir = tempDir(t);
   const db = join(dir, 'bareos.db');
-  sampleCatalog(db);
+  await sampleCatalog(db);
   // A Director's write in progress: its rows are not committed, so not in the dump.
   const writer = new Database(db);
   writer.exec("BEGIN IMMEDIATE; INSERT INTO Client (Name) VALUES ('uncommitted-fd')");
@@ -58,9 +58,9 @@ test('the dump is the sqlite3 shell\'s .dump, byte for byte, and taken from one 
   assert.equal(dump, shell.stdout);
 });
 
-test('a dump loads into a fresh catalog that has the same rows, names byte for byte, and is a working catalog', (t) => {
+test('a dump loads into a fresh catalog that has the same rows, names byte for byte, and is a working catalog', async (t) => {
   const dir = tempDir(t);
-  const { jobId } = sampleCatalog(join(dir, 'old.db'));
+  const { jobId } = await sampleCatalog(join(dir, 'old.db'));
   dumpSqliteCatalog(join(dir, 'old.db'), join(dir, 'bareos.sql'));
   const loaded = loadSqliteCatalog(join(dir, 'bareos.sql'), join(dir, 'new.db'));
   assert.equal(loaded.schemaVersion > 0, true);
@@ -74,17 +74,17 @@ test('a dump loads into a fresh catalog that has the same rows, names byte for b
   const paths = c.listFiles(jobId).map((f) => f.path);
   assert.ok(paths.some((p) => p.equals(NON_UTF8)));
   assert.ok(paths.some((p) => p.equals(Buffer.from("/data/it's\nodd"))));
-  assert.equal(c.getLog(jobId)[0]?.text, "Termination:  Backup OK\n  it's \\n done\r\n");
+  assert.equal((await c.getLog(jobId))[0]?.text, "Termination:  Backup OK\n  it's \\n done\r\n");
   // sqlite_sequence came along: a new job does not take an old job's id.
   const old = c.getJob(jobId);
   assert.ok(old);
   assert.ok(c.createJob({ name: 'n', type: 'B', level: 'F', clientId: old.clientId, fileSetId: old.fileSetId, poolId: old.poolId, schedTime: 9 }) > jobId);
 });
 
-test('the sqlite3 shell loads a Burrow dump, and Burrow loads the shell\'s', (t) => {
+test('the sqlite3 shell loads a Burrow dump, and Burrow loads the shell\'s', async (t) => {
   if (!SQLITE3) return t.skip('the sqlite3 shell is not installed');
   const dir = tempDir(t);
-  sampleCatalog(join(dir, 'old.db'));
+  await sampleCatalog(join(dir, 'old.db'));
   dumpSqliteCatalog(join(dir, 'old.db'), join(dir, 'burrow.sql'));
   const load = spawnSync('sqlite3', [join(dir, 'shell.db')], { input: readFileSync(join(dir, 'burrow.sql')) });
   assert.equal(load.status, 0, load.stderr.toString());
@@ -94,9 +94,9 @@ test('the sqlite3 shell loads a Burrow dump, and Burrow loads the shell\'s', (t)
   assert.equal(readFileSync(join(dir, 'new.sql'), 'utf8'), readFileSync(join(dir, 'burrow.sql'), 'utf8'));
 });
 
-test('load refuses an existing catalog, statements no dump has, a dump cut short, and a dump of something else', (t) => {
+test('load refuses an existing catalog, statements no dump has, a dump cut short, and a dump of something else', async (t) => {
   const dir = tempDir(t);
-  sampleCatalog(join(dir, 'old.db'));
+  await sampleCatalog(join(dir, 'old.db'));
   const dump = join(dir, 'bareos.sql');
   dumpSqliteCatalog(join(dir, 'old.db'), dump);
   const before = readFileSync(join(dir, 'old.db'));

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { Catalog } from '../catalog.js';
 import { uniqueJobName } from '../jobname.js';
-import { FINAL_JOB_STATUSES, JOB_STATUSES, type JobRow, type JobStatus } from '../types.js';
+import { FINAL_JOB_STATUSES, JOB_STATUSES, type JobRow, type JobStatus, type LogRow } from '../types.js';
 
 type JobOps = Pick<Catalog, 'createJob' | 'startJob' | 'setJobStatus' | 'finishJob' | 'getJob'
   | 'getJobByName' | 'listJobs' | 'lastSuccessfulJob' | 'markInterruptedJobs' | 'checkpointJob'
@@ -153,8 +153,9 @@ export function jobOps(db: Database.Database, now: () => number): JobOps {
     checkpointJob(jobId, savedFiles) {
       stmt.checkpoint.run(savedFiles, jobId);
     },
-    addLog: (jobId, time, text) => Number(stmt.log.run(jobId, time, text).lastInsertRowid),
-    getLog: (jobId) => stmt.logOf.all(jobId) as ReturnType<Catalog['getLog']>,
-    listLogsSince: (logId, limit = 10_000) => stmt.logSince.all(logId, limit) as ReturnType<Catalog['getLog']>,
+    // Asynchronous by the interface; here each runs when it is called, so writes keep their order.
+    addLog: async (jobId, time, text) => Number(stmt.log.run(jobId, time, text).lastInsertRowid),
+    getLog: async (jobId) => stmt.logOf.all(jobId) as LogRow[],
+    listLogsSince: async (logId, limit = 10_000) => stmt.logSince.all(logId, limit) as LogRow[],
   };
 }

@@ -16,16 +16,16 @@ export const messagesCommand = defineCommand({
   help: 'Show the job messages no console has seen yet',
   usage: 'messages',
   args: z.object({}).strict(),
-  run: (ctx): MessagesResult => {
+  run: async (ctx): Promise<MessagesResult> => {
     const scope = consoleScope(ctx);
     if (!scope.restricted) {
-      const lines = ctx.catalog.listLogsSince(ctx.state.lastShownLogId, 10_000);
+      const lines = await ctx.catalog.listLogsSince(ctx.state.lastShownLogId, 10_000);
       const last = lines[lines.length - 1];
       if (last) ctx.state.lastShownLogId = last.logId;
       return { messages: lines.map((l) => l.text) };
     }
     // A restricted console reads only its jobs' lines, from its own place in the log.
-    const lines = ctx.catalog.listLogsSince(ctx.session.lastShownLogId ?? 0, 10_000);
+    const lines = await ctx.catalog.listLogsSince(ctx.session.lastShownLogId ?? 0, 10_000);
     const last = lines[lines.length - 1];
     if (last) ctx.session.lastShownLogId = last.logId;
     const seen = new Map<number, boolean>();

@@ -179,6 +179,13 @@ function jobTotals(ctx: ConsoleContext): ListResult {
   return { jobtotals: rows, total };
 }
 
+/** llist jobid=N: the job records, then their logs (each ends with its job report). */
+async function jobsWithLogs(ctx: ConsoleContext, rows: readonly JobRow[]): Promise<ListResult> {
+  const joblog: string[] = [];
+  for (const j of rows) for (const l of await ctx.catalog.getLog(j.jobId)) joblog.push(l.text);
+  return { jobs: rows.map(jobRecord), joblog };
+}
+
 /** Bareos's "list backups client=": the client's good backups, newest last. */
 function backups(ctx: ConsoleContext, client: string | undefined, command: string): ListResult {
   if (client === undefined) throw new BurrowError('BAD_REQUEST', `${command} backups: missing client=`);
@@ -198,11 +205,11 @@ function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResul
     case 'jobid': {
       const rows = jobsFor(ctx, a);
       // llist jobid=N: the job record, then its log (which ends with the job report).
-      if (longForm && a.what === undefined) return { jobs: rows.map(jobRecord), joblog: rows.flatMap((j) => ctx.catalog.getLog(j.jobId).map((l) => l.text)) };
+      if (longForm && a.what === undefined) return jobsWithLogs(ctx, rows);
       return { jobs: rows.map(jobRecord) };
     }
     case 'joblog':
-      return { joblog: ctx.catalog.getLog(oneJob(ctx, a, 'joblog')).map((l) => l.text) };
+      return ctx.catalog.getLog(oneJob(ctx, a, 'joblog')).then((log) => ({ joblog: log.map((l) => l.text) }));
     case 'volumes':
     case 'volume':
     case 'media':

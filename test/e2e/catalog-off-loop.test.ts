@@ -38,7 +38,7 @@ describe('catalog work off the event loop', () => {
     api = new ApiClient({ port, https: false });
     const catalog = openSqliteCatalog(catalogFiles(burrow.directorWorkDir, 'bacula').database);
     try {
-      ({ jobId } = syntheticBackup(catalog, { files: FILES, client: 'test-fd', fileSet: 'TestSet', pool: 'Full', volume: 'Synthetic-0001', finish: true }));
+      ({ jobId } = await syntheticBackup(catalog, { files: FILES, client: 'test-fd', fileSet: 'TestSet', pool: 'Full', volume: 'Synthetic-0001', finish: true }));
     } finally {
       catalog.close();
     }

@@ -22,7 +22,7 @@ const WORDS = ['jobs', 'jobid', 'jobid=1', 'jobid=2', 'jobid=-1', 'jobid=9999999
 
 describe('fuzz: console commands', () => {
   let tc: TestConsole;
-  before(() => {
+  before(async () => {
     tc = openTestConsole();
     const c = tc.catalog;
     const clientId = c.ensureClient('test-fd');
@@ -32,7 +32,7 @@ describe('fuzz: console commands', () => {
     const jobId = c.createJob({ name: 'backup-test', type: 'B', level: 'F', clientId, fileSetId, poolId, schedTime: tc.clock.now() });
     c.startJob(jobId, tc.clock.now());
     const paths = ['/etc/hosts', '/etc/passwd', '/home/u/a b', Buffer.from([0x2f, 0x74, 0xff])];
-    c.insertFiles(jobId, paths.map((p, i) => {
+    await c.insertFiles(jobId, paths.map((p, i) => {
       const path = typeof p === 'string' ? Buffer.from(p) : p;
       const attributes = Buffer.from(burrow.FileAttributes.encode({ path, type: burrow.FileType.FT_REGULAR, mode: 0o644, size: 10 + i }).finish());
       return { fileIndex: i + 1, path, mediaId, addr: 103, type: burrow.FileType.FT_REGULAR, size: 10 + i, mtime: tc.clock.now(), attributes, digest: Buffer.alloc(32, i), digestAlgorithm: 3 };

@@ -42,10 +42,10 @@ export interface CatalogFigures {
 export async function catalogBench(insertFiles: number, treeFiles: number, runs: number): Promise<CatalogFigures> {
   const rates: number[] = [];
   for (let r = 0; r < runs; r++) {
-    rates.push(await withCatalog((c) => syntheticBackup(c, { files: insertFiles }).rowsPerSecond));
+    rates.push(await withCatalog(async (c) => (await syntheticBackup(c, { files: insertFiles })).rowsPerSecond));
   }
   return withCatalog(async (c) => {
-    const { jobId, rowsPerSecond: bigInsertRowsPerS } = syntheticBackup(c, { files: treeFiles });
+    const { jobId, rowsPerSecond: bigInsertRowsPerS } = await syntheticBackup(c, { files: treeFiles });
     const times: number[] = [];
     const markTimes: number[] = [];
     const stalls: number[] = [];

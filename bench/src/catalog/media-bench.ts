@@ -29,7 +29,7 @@ interface World {
 }
 
 /** 2,000 Full jobs of 500 files each, each job spread over 5 of the 10,000 volumes. */
-function build(): World {
+async function build(): Promise<World> {
   const dir = mkdtempSync('/tmp/burrow-bench-media-');
   const now = { t: Date.UTC(2026, 0, 1) };
   const catalog = openSqliteCatalog(join(dir, 'bench.db'), { now: () => now.t });
@@ -49,7 +49,7 @@ function build(): World {
       rows.push({ fileIndex: f + 1, path: Buffer.from(`/bench/j${j}/d${f % 10}/file-${f}`), mediaId: media[j * perJob + (f % perJob)]!,
         addr: f * 8192, type: 1, size: 8192, mtime: 0, attributes: ATTRIBUTES });
     }
-    catalog.insertFiles(jobId, rows);
+    await catalog.insertFiles(jobId, rows);
     for (let k = 0; k < perJob; k++) {
       const mediaId = media[j * perJob + k]!;
       catalog.addJobMedia({ jobId, mediaId, firstIndex: 1, lastIndex: FILES_PER_JOB, startAddr: 0, endAddr: 1, volIndex: k + 1 });
@@ -106,7 +106,7 @@ export async function mediaBench(runs: number): Promise<MediaFigures> {
   const prune: number[] = [];
   const stalls: number[] = [];
   for (let r = 0; r < runs; r++) {
-    const w = build();
+    const w = await build();
     try {
       if (r === 0) choose.push(...await chooseRuns(w));
       w.now.t += 31 * DAY;

@@ -135,8 +135,11 @@ export interface Catalog {
   listLogsSince(logId: number, limit?: number): Promise<LogRow[]>;
 
   // ---- files
-  /** All rows in one transaction; either all are stored or none. */
-  insertFiles(jobId: number, rows: readonly FileInput[]): void;
+  /**
+   * All rows in one transaction; either all are stored or none. Asynchronous, as the
+   * job log: batches asked for without awaiting the one before are stored in that order.
+   */
+  insertFiles(jobId: number, rows: readonly FileInput[]): Promise<void>;
   /**
    * The job's files grouped by directory (not in FileIndex order), all at once on the
    * caller's thread: for a small job; iterateFiles reads a large one off it.

@@ -18,7 +18,7 @@ const DEFAULTS: MediaDefaults = {
 };
 
 export function mediaConformance(withCatalog: WithCatalog): void {
-  it('keeps every pool directive of the media lifecycle, and lists pools', withCatalog((c) => {
+  it('keeps every pool directive of the media lifecycle, and lists pools', withCatalog(async (c) => {
     const scratch = c.ensurePool({ name: 'Scratch', poolType: 'Scratch' });
     const id = c.ensurePool({
       name: 'Tape', maximumVolumeFiles: 9, fileRetention: 1000, jobRetention: 2000, recycleOldestVolume: true,
@@ -37,7 +37,7 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     assert.equal(c.getPoolById(999), undefined);
   }));
 
-  it('creates volumes with their own limits, in every status, and changes them field by field', withCatalog((c) => {
+  it('creates volumes with their own limits, in every status, and changes them field by field', withCatalog(async (c) => {
     const s = seed(c);
     const other = c.ensurePool({ name: 'Other' });
     const id = c.createMedia({ volumeName: 'U1', poolId: s.poolId, mediaType: 'File', volStatus: 'Unlabeled', ...DEFAULTS });
@@ -57,7 +57,7 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     assert.equal(c.highestMediaId(), id);
   }));
 
-  it('copies a pool\'s limits into one volume or all volumes of the pool', withCatalog((c) => {
+  it('copies a pool\'s limits into one volume or all volumes of the pool', withCatalog(async (c) => {
     const s = seed(c);
     const second = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
     assert.equal(c.updateMediaDefaults(DEFAULTS, { mediaId: second }), 1);
@@ -66,7 +66,7 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     assert.deepEqual(c.listMedia({ poolId: s.poolId }).map((x) => [x.maxVolJobs, x.volRetention]), [[7, 3_600_000], [7, 3_600_000]]);
   }));
 
-  it('finds volumes in Bareos\'s orders: the one being filled first, the oldest to recycle', withCatalog((c) => {
+  it('finds volumes in Bareos\'s orders: the one being filled first, the oldest to recycle', withCatalog(async (c) => {
     const s = seed(c);
     const vol = (name: string, status: 'Append' | 'Purged' | 'Recycle', lastWritten: number | null, more = {}): number => {
       const id = c.createMedia({ volumeName: name, poolId: s.poolId, mediaType: 'File', volStatus: status, ...more });
@@ -98,7 +98,7 @@ export function mediaConformance(withCatalog: WithCatalog): void {
       'never written first, then oldest LastWritten first; Purged volumes left out');
   }));
 
-  it('lists the volumes of a pool or recycling into it, for pruning', withCatalog((c) => {
+  it('lists the volumes of a pool or recycling into it, for pruning', withCatalog(async (c) => {
     const s = seed(c);
     const scratch = c.ensurePool({ name: 'Scratch' });
     c.createMedia({ volumeName: 'S1', poolId: scratch, mediaType: 'File', recyclePoolId: s.poolId });
@@ -112,13 +112,13 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     const s = seed(c);
     const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
     const full = backup(c, s, 'F', T0);
-    c.insertFiles(full, [fileRow('/a', 1, s.mediaId, 0), fileRow('/b', 2, vol2, 0)]);
+    await c.insertFiles(full, [fileRow('/a', 1, s.mediaId, 0), fileRow('/b', 2, vol2, 0)]);
     c.addJobMedia({ jobId: full, mediaId: s.mediaId, firstIndex: 1, lastIndex: 1, startAddr: 0, endAddr: 9, volIndex: 1 });
     c.addJobMedia({ jobId: full, mediaId: vol2, firstIndex: 2, lastIndex: 2, startAddr: 0, endAddr: 9, volIndex: 2 });
     c.finishJob(full, { status: 'T', endTime: T0 + 10, jobFiles: 2, jobBytes: 2 });
     const lastLog = await c.addLog(full, T0, 'log line');
     const inc = backup(c, s, 'I', T0 + 1000);
-    c.insertFiles(inc, [fileRow('/c', 1, vol2, 0)]);
+    await c.insertFiles(inc, [fileRow('/c', 1, vol2, 0)]);
     c.addJobMedia({ jobId: inc, mediaId: vol2, firstIndex: 1, lastIndex: 1, startAddr: 10, endAddr: 19, volIndex: 1 });
     const restore = c.createJob({ name: 'r', type: 'R', level: ' ', clientId: s.clientId, fileSetId: null, poolId: null,
       schedTime: T0 + 2000, priorJobId: full });

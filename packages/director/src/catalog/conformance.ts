@@ -19,7 +19,7 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
   };
 
   describe(`Catalog conformance: ${name}`, () => {
-    it('ensures resources idempotently, a FileSet row per digest, pools updated from config', withCatalog((c) => {
+    it('ensures resources idempotently, a FileSet row per digest, pools updated from config', withCatalog(async (c) => {
       assert.equal(c.ensureClient('a-fd'), c.ensureClient('a-fd'));
       assert.notEqual(c.ensureClient('a-fd'), c.ensureClient('b-fd'));
       assert.equal(c.ensureStorage('File'), c.ensureStorage('File'));
@@ -37,7 +37,7 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       assert.equal(pool?.poolType, 'Backup');
     }));
 
-    it('runs a job through its lifecycle and keeps a final status final', withCatalog((c) => {
+    it('runs a job through its lifecycle and keeps a final status final', withCatalog(async (c) => {
       const s = seed(c);
       const jobId = c.createJob({ name: 'backup-client1', type: 'B', level: 'F', clientId: s.clientId,
         fileSetId: s.fileSetId, poolId: s.poolId, schedTime: T0 });
@@ -60,7 +60,7 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       assert.equal(code(() => c.finishJob(jobId, { status: 'R', endTime: T0, jobFiles: 0, jobBytes: 0 })), 'BAD_REQUEST');
     }));
 
-    it('finds the last good backup per level, client and fileset', withCatalog((c) => {
+    it('finds the last good backup per level, client and fileset', withCatalog(async (c) => {
       const s = seed(c);
       const full = backup(c, s, 'F', T0);
       c.finishJob(full, { status: 'T', endTime: T0 + 10, jobFiles: 1, jobBytes: 1 });
@@ -102,7 +102,7 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       assert.equal(await rejectionCode(c.addLog(j + 1000, T0, 'a job that is not there')), 'CATALOG');
     }));
 
-    it('chooses the volume to append to and records its usage', withCatalog((c) => {
+    it('chooses the volume to append to and records its usage', withCatalog(async (c) => {
       const s = seed(c);
       const other = c.ensurePool({ name: 'Other' });
       const fresh = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
@@ -134,7 +134,7 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       const s = seed(c);
       const j = backup(c, s, 'F', T0);
       const odd = [NON_UTF8, Buffer.from('/'), Buffer.from([0x2f, 0x61, 0x2f, 0xfe, 0x0a]), Buffer.from('/noslash/dir/')];
-      c.insertFiles(j, odd.map((p, i) => fileRow(p, i + 1, s.mediaId, 32 + i)));
+      await c.insertFiles(j, odd.map((p, i) => fileRow(p, i + 1, s.mediaId, 32 + i)));
       const back = c.listFiles(j);
       assert.equal(back.length, odd.length);
       const iterated = [];
@@ -155,26 +155,26 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       assert.equal(c.filePath(j + 1000, 1), undefined);
     }));
 
-    it('inserts a batch all or nothing', withCatalog((c) => {
+    it('inserts a batch all or nothing', withCatalog(async (c) => {
       const s = seed(c);
       const j = backup(c, s, 'F', T0);
       const bad = [fileRow('/new/dir/a', 1, s.mediaId, 0), fileRow('/new/dir/b', 2, 99_999, 0)];
-      assert.equal(code(() => c.insertFiles(j, bad)), 'CATALOG');
+      assert.equal(await rejectionCode(c.insertFiles(j, bad)), 'CATALOG');
       assert.equal(c.countFiles(j), 0);
       // The directory row the failed batch created was rolled back; a new batch must still work.
-      c.insertFiles(j, [fileRow('/new/dir/a', 1, s.mediaId, 0)]);
+      await c.insertFiles(j, [fileRow('/new/dir/a', 1, s.mediaId, 0)]);
       assert.equal(c.listFiles(j)[0]?.path.toString(), '/new/dir/a');
-      assert.equal(code(() => c.insertFiles(777, [fileRow('/x', 1, s.mediaId, 0)])), 'NOT_FOUND');
+      assert.equal(await rejectionCode(c.insertFiles(777, [fileRow('/x', 1, s.mediaId, 0)])), 'NOT_FOUND');
     }));
 
     it('selects the newest version of each path for a restore, leaving deleted files out', withCatalog(async (c) => {
       const s = seed(c);
       const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
       const full = backup(c, s, 'F', T0);
-      c.insertFiles(full, [fileRow('/etc/a', 1, s.mediaId, 100), fileRow('/etc/b', 2, s.mediaId, 100),
+      await c.insertFiles(full, [fileRow('/etc/a', 1, s.mediaId, 100), fileRow('/etc/b', 2, s.mediaId, 100),
         fileRow('/etc/sub/c', 3, s.mediaId, 200), fileRow('/etcetera', 4, s.mediaId, 300), fileRow(NON_UTF8, 5, s.mediaId, 300)]);
       const inc = backup(c, s, 'I', T0 + 100);
-      c.insertFiles(inc, [fileRow('/etc/b', 1, vol2, 40), { ...fileRow('/etc/a', 0, null, 0) }]);
+      await c.insertFiles(inc, [fileRow('/etc/b', 1, vol2, 40), { ...fileRow('/etc/a', 0, null, 0) }]);
       const all = await c.selectRestoreFiles([full, inc]);
       assert.deepEqual(all.map((r) => [r.path.toString('latin1'), r.jobId, r.fileIndex, r.volumeName, r.addr]), [
         ['/etc/sub/c', full, 3, 'Full-0001', 200],
@@ -194,9 +194,9 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
     it('snapshots the current state of a chain for Accurate mode, with digests only when asked', withCatalog(async (c) => {
       const s = seed(c);
       const full = backup(c, s, 'F', T0);
-      c.insertFiles(full, [fileRow('/d/a', 1, s.mediaId, 100), fileRow('/d/b', 2, s.mediaId, 100), { ...fileRow('/d/c', 3, s.mediaId, 100), digest: null, digestAlgorithm: 0 }]);
+      await c.insertFiles(full, [fileRow('/d/a', 1, s.mediaId, 100), fileRow('/d/b', 2, s.mediaId, 100), { ...fileRow('/d/c', 3, s.mediaId, 100), digest: null, digestAlgorithm: 0 }]);
       const inc = backup(c, s, 'I', T0 + 100);
-      c.insertFiles(inc, [fileRow('/d/b', 1, s.mediaId, 200), { ...fileRow('/d/a', 0, null, 0) }]);
+      await c.insertFiles(inc, [fileRow('/d/b', 1, s.mediaId, 200), { ...fileRow('/d/a', 0, null, 0) }]);
       const plain = await c.snapshotCurrentState([full, inc]);
       const withDigests = await c.snapshotCurrentState([full, inc], { digests: true });
       try {
@@ -215,7 +215,7 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       }
     }));
 
-    it('records the volumes each job used', withCatalog((c) => {
+    it('records the volumes each job used', withCatalog(async (c) => {
       const s = seed(c);
       const j = backup(c, s, 'F', T0);
       const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });

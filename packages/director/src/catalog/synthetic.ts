@@ -38,7 +38,7 @@ export interface SyntheticBackup {
 }
 
 /** A Full backup of `files` files on a volume of its own. */
-export function syntheticBackup(catalog: Catalog, o: SyntheticBackupOptions): SyntheticBackup {
+export async function syntheticBackup(catalog: Catalog, o: SyntheticBackupOptions): Promise<SyntheticBackup> {
   const at = o.at ?? Date.now();
   const clientId = catalog.ensureClient(o.client ?? 'bench-fd');
   const fileSetId = catalog.ensureFileSet(o.fileSet ?? 'BenchSet', 'digest');
@@ -47,13 +47,13 @@ export function syntheticBackup(catalog: Catalog, o: SyntheticBackupOptions): Sy
   const mediaId = catalog.createMedia({ volumeName: o.volume ?? 'Vol-0001', poolId, mediaType: 'File' });
   const jobId = catalog.createJob({ name: 'backup-bench', type: 'B', level: 'F', clientId, fileSetId, poolId, schedTime: at });
   catalog.startJob(jobId, at);
-  const rowsPerSecond = insertSyntheticRows(catalog, { jobId, mediaId, files: o.files, top: o.top ?? '/bench' });
+  const rowsPerSecond = await insertSyntheticRows(catalog, { jobId, mediaId, files: o.files, top: o.top ?? '/bench' });
   if (o.finish === true) catalog.finishJob(jobId, { status: 'T', endTime: at, jobFiles: o.files, jobBytes: o.files * 8192 });
   return { jobId, mediaId, rowsPerSecond };
 }
 
 /** Inserts the rows of `files` files; returns rows per second. */
-export function insertSyntheticRows(catalog: Catalog, o: { jobId: number; mediaId: number; files: number; top: string }): number {
+export async function insertSyntheticRows(catalog: Catalog, o: { jobId: number; mediaId: number; files: number; top: string }): Promise<number> {
   const start = process.hrtime.bigint();
   for (let first = 0; first < o.files; first += SYNTHETIC_BATCH) {
     const rows: FileInput[] = [];
@@ -63,7 +63,7 @@ export function insertSyntheticRows(catalog: Catalog, o: { jobId: number; mediaI
       rows.push({ fileIndex: i + 1, path: Buffer.from(`${dir}/file-${i}.dat`), mediaId: o.mediaId, addr: i * 8192,
         type: 1, size: 8192, mtime: 1_700_000_000_000, attributes: ATTRIBUTES, digest: DIGEST, digestAlgorithm: 1 });
     }
-    catalog.insertFiles(o.jobId, rows);
+    await catalog.insertFiles(o.jobId, rows);
   }
   return o.files / (Number(process.hrtime.bigint() - start) / 1e9);
 }

@@ -45,6 +45,6 @@ export async function recordDeleted(catalog: Catalog, jobId: number, snapshot: S
       mtime: timestampToMs(a.mtime), attributes: bytes, digest: null, digestAlgorithm: 0,
     });
   }
-  if (rows.length) catalog.insertFiles(jobId, rows);
+  if (rows.length) await catalog.insertFiles(jobId, rows);
   return rows.length;
 }

@@ -20,8 +20,8 @@ export function reportingProgress(catalog: Catalog, events: JobEvents, now: () =
   events.on('ended', (e) => running.delete(e.jobId));
   return {
     ...catalog,
-    insertFiles(jobId, rows) {
-      catalog.insertFiles(jobId, rows);
+    async insertFiles(jobId, rows) {
+      await catalog.insertFiles(jobId, rows);
       const p = running.get(jobId);
       if (!p) return;
       let last: (typeof rows)[number] | undefined;

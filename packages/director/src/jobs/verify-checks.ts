@@ -18,7 +18,7 @@ export interface VerifyCheck {
   readonly expected: number;
   /** Digests the FD should compute as it reads the volume. */
   readonly digestAlgorithms: burrow.DigestAlgorithm[];
-  accept(entries: readonly burrow.VerifyEntry[]): void;
+  accept(entries: readonly burrow.VerifyEntry[]): void | Promise<void>;
   /** Names what was never met; returns the number of differences found in all. */
   finish(): number;
 }
@@ -28,7 +28,7 @@ function initCatalog(catalog: Catalog, jobId: number): VerifyCheck {
   return {
     expected: 0,
     digestAlgorithms: [],
-    accept: (entries) => {
+    accept: async (entries) => {
       const rows: FileInput[] = entries.map((e) => {
         const a = e.attributes ?? new burrow.FileAttributes();
         return {
@@ -37,7 +37,7 @@ function initCatalog(catalog: Catalog, jobId: number): VerifyCheck {
           digest: e.digest?.value.length ? Buffer.from(e.digest.value) : null, digestAlgorithm: e.digest?.algorithm ?? 0,
         };
       });
-      if (rows.length) catalog.insertFiles(jobId, rows);
+      if (rows.length) await catalog.insertFiles(jobId, rows);
     },
     finish: () => 0,
   };

@@ -127,11 +127,11 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
 /** The FD's part: its entries go to the check, then its end. */
 function serveClient(ctx: JobContext, { peers, fd, run: { totals, check } }: { peers: Peers; fd: Channel; run: VerifyRun }): Promise<void> {
   return awaitClientEnd({
-    fd, log: ctx.log, signal: ctx.signal, handle: (msg) => {
+    fd, log: ctx.log, signal: ctx.signal, handle: async (msg) => {
       if (msg.kind !== 'verifyBatch') return false;
       const entries = msg.body.entries;
       totals.examined += entries.length;
-      check.accept(entries);
+      await check.accept(entries);
       return true;
     },
   }).then(clientEnded(totals)).finally(endStorageIfClientFailed(peers, ctx.id.jobId, () => totals.fdStatus));

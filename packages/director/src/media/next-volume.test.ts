@@ -19,9 +19,9 @@ test('selection order: the most recently written Append volume, then Unlabeled; 
     const b = w.volume('B', pool);
     w.volume('U', pool, { status: 'Unlabeled' });
     for (const status of ['Archive', 'Read-Only', 'Disabled', 'Cleaning'] as const) w.volume(`X-${status}`, pool, { status });
-    w.backup('F', [a]);
+    await w.backup('F', [a]);
     await w.clock.advanceTo(w.clock.now() + 1000);
-    w.backup('I', [b]);
+    await w.backup('I', [b]);
     assert.equal(await chosen(w, pool), 'B', 'the most recently written first');
     assert.equal(await chosen(w, pool, { unwanted: new Set(['B']) }), 'A', 'unwanted volumes skipped');
     w.catalog.setMediaStatus(a, 'Full');
@@ -41,7 +41,7 @@ test('limits: MaxVolJobs marks Used, MaxVolBytes Full, VolUseDuration counts fro
     const pool = w.pool({ name: 'P', maximumVolumeJobs: 1, labelFormat: 'P-' });
     const v = w.volume('V1', pool);
     assert.equal(await chosen(w, pool), 'V1');
-    w.backup('F', [v]);
+    await w.backup('F', [v]);
     const r = await findNextVolume(w.catalog, w.reservations, wanted(w, pool));
     assert.equal(w.catalog.getMedia(v)?.volStatus, 'Used');
     assert.ok(r.lines.includes('Max Volume jobs=1 exceeded. Marking Volume "V1" as Used.'), r.lines.join('\n'));
@@ -49,7 +49,7 @@ test('limits: MaxVolJobs marks Used, MaxVolBytes Full, VolUseDuration counts fro
 
     const big = w.pool({ name: 'B', maximumVolumeBytes: 500 });
     const vb = w.volume('VB', big);
-    w.backup('F', [vb]);
+    await w.backup('F', [vb]);
     assert.equal(await chosen(w, big), null);
     assert.equal(w.catalog.getMedia(vb)?.volStatus, 'Full');
 
@@ -57,7 +57,7 @@ test('limits: MaxVolJobs marks Used, MaxVolBytes Full, VolUseDuration counts fro
     const vt = w.volume('VT', timed);
     await w.clock.advanceTo(w.clock.now() + 30 * DAY);
     assert.equal(await chosen(w, timed), 'VT', 'a label is not a first write: the duration has not started');
-    w.backup('F', [vt]);
+    await w.backup('F', [vt]);
     await w.clock.advanceTo(w.clock.now() + 7 * DAY - 1);
     assert.equal(await chosen(w, timed), 'VT');
     await w.clock.advanceTo(w.clock.now() + 1);
@@ -86,7 +86,7 @@ test('an expired Full volume is pruned, chosen for recycling, and recycled only 
   try {
     const pool = w.pool({ name: 'P', volumeRetention: 30 * DAY });
     const v = w.volume('V1', pool);
-    const job = w.backup('F', [v]);
+    const job = await w.backup('F', [v]);
     w.catalog.setMediaStatus(v, 'Full');
     assert.equal(await chosen(w, pool), null, 'not expired yet: nothing to use');
     assert.equal(w.catalog.getMedia(v)?.volStatus, 'Full');
@@ -109,7 +109,7 @@ test('Recycle = no keeps a purged volume out; without AutoPrune nothing is prune
   try {
     const pool = w.pool({ name: 'P', volumeRetention: DAY, autoPrune: false });
     const v = w.volume('V1', pool);
-    w.backup('F', [v]);
+    await w.backup('F', [v]);
     w.catalog.setMediaStatus(v, 'Full');
     await w.clock.advanceTo(w.clock.now() + 2 * DAY);
     assert.equal(await chosen(w, pool), null);
@@ -172,7 +172,7 @@ test('Purge Oldest Volume ignores retention (the purge waits for the mount); Rec
   try {
     const purging = w.pool({ name: 'P', volumeRetention: 365 * DAY, purgeOldestVolume: true });
     const v = w.volume('V1', purging);
-    const job = w.backup('F', [v]);
+    const job = await w.backup('F', [v]);
     w.catalog.setMediaStatus(v, 'Full');
     const r = await findNextVolume(w.catalog, w.reservations, wanted(w, purging));
     assert.equal(r.found?.volumeName, 'V1');
@@ -184,7 +184,7 @@ test('Purge Oldest Volume ignores retention (the purge waits for the mount); Rec
 
     const recycling = w.pool({ name: 'R', volumeRetention: 10 * DAY, recycleOldestVolume: true, autoPrune: true });
     const v2 = w.volume('V2', recycling);
-    w.backup('F', [v2]);
+    await w.backup('F', [v2]);
     w.catalog.setMediaStatus(v2, 'Full');
     const none = w.pool({ name: 'N', volumeRetention: 10 * DAY });
     assert.equal(await chosen(w, recycling), null, 'within retention: not recycled');
@@ -201,10 +201,10 @@ test('Recycle Current Volume: the mounted volume is recycled before looking else
     const pool = w.pool({ name: 'Tapes', recycleCurrentVolume: true, volumeRetention: 7 * DAY, recycle: true });
     const loaded = w.volume('T1', pool);
     const other = w.volume('T2', pool);
-    w.backup('F', [loaded]);
+    await w.backup('F', [loaded]);
     w.catalog.setMediaStatus(loaded, 'Full');
     await w.clock.advanceTo(w.clock.now() + DAY);
-    w.backup('F', [other]);
+    await w.backup('F', [other]);
     assert.equal(await chosen(w, pool, { mounted: 'T1' }), 'T2', 'within its retention the loaded volume stays; the Append one is taken');
     await w.clock.advanceTo(w.clock.now() + 7 * DAY);
     const r = await findNextVolume(w.catalog, w.reservations, wanted(w, pool, { mounted: 'T1' }));
@@ -232,9 +232,9 @@ test('an autochanger: volumes in its slots first, at every step; then the others
     const changer = w.catalog.ensureStorage('Library');
     const out = w.volume('OUT', pool);
     const inside = w.volume('IN', pool);
-    w.backup('F', [inside]);
+    await w.backup('F', [inside]);
     await w.clock.advanceTo(w.clock.now() + 1000);
-    w.backup('I', [out]);
+    await w.backup('I', [out]);
     w.catalog.updateMedia(inside, { inChanger: true, slot: 2, storageId: changer });
     w.catalog.updateMedia(out, { inChanger: false, slot: 1, storageId: changer });
     assert.equal(await chosen(w, pool), 'OUT', 'without Auto Changer: the most recently written');

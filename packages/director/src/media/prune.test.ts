@@ -10,15 +10,15 @@ test('pruning jobs keeps the Full and Differential that a kept Incremental build
   try {
     const pool = w.pool({ name: 'P' });
     const v = w.volume('V', pool);
-    const full = w.backup('F', [v]);
+    const full = await w.backup('F', [v]);
     await w.clock.advanceTo(w.clock.now() + 10 * DAY);
-    const diff = w.backup('D', [v]);
+    const diff = await w.backup('D', [v]);
     await w.clock.advanceTo(w.clock.now() + 10 * DAY);
-    const inc1 = w.backup('I', [v]);
+    const inc1 = await w.backup('I', [v]);
     await w.clock.advanceTo(w.clock.now() + 10 * DAY);
-    const failed = w.backup('I', [v], { status: 'E' });
+    const failed = await w.backup('I', [v], { status: 'E' });
     await w.clock.advanceTo(w.clock.now() + 10 * DAY);
-    const inc2 = w.backup('I', [v]);
+    const inc2 = await w.backup('I', [v]);
     // Job Retention 5 days: everything but inc2 is older.
     const r = await pruneJobs(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: 5 * DAY, now: w.clock.now() });
     assert.deepEqual(r.prunedJobIds, [failed], 'only the failed job goes: inc2 builds on inc1, diff and full');
@@ -27,7 +27,7 @@ test('pruning jobs keeps the Full and Differential that a kept Incremental build
     assert.ok(r.lines.includes('Pruned 1 Job for client client1-fd from catalog.'));
     // A new Full breaks the old chain free.
     await w.clock.advanceTo(w.clock.now() + 20 * DAY);
-    w.backup('F', [v]);
+    await w.backup('F', [v]);
     const again = await pruneJobs(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: 15 * DAY, now: w.clock.now() });
     assert.deepEqual(again.prunedJobIds.sort(), [full, diff, inc1, inc2].sort());
     assert.equal(w.catalog.getJob(full), undefined);
@@ -41,11 +41,11 @@ test('a Differential builds on the last Full only: Incrementals before it may go
   try {
     const pool = w.pool({ name: 'P' });
     const v = w.volume('V', pool);
-    const full = w.backup('F', [v]);
+    const full = await w.backup('F', [v]);
     await w.clock.advanceTo(w.clock.now() + DAY);
-    const inc = w.backup('I', [v]);
+    const inc = await w.backup('I', [v]);
     await w.clock.advanceTo(w.clock.now() + DAY);
-    w.backup('D', [v]);
+    await w.backup('D', [v]);
     const r = await pruneJobs(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: DAY / 2, now: w.clock.now() });
     assert.deepEqual(r.prunedJobIds, [inc]);
     assert.ok(w.catalog.getJob(full));
@@ -59,7 +59,7 @@ test('running jobs are never pruned or purged; files are pruned by File Retentio
   try {
     const pool = w.pool({ name: 'P' });
     const v = w.volume('V', pool);
-    const running = w.backup('F', [v], { status: 'R' });
+    const running = await w.backup('F', [v], { status: 'R' });
     await w.clock.advanceTo(w.clock.now() + 100 * DAY);
     const r = await pruneJobs(w.catalog, { clientId: w.clientId, retention: DAY, now: w.clock.now() });
     assert.deepEqual(r.prunedJobIds, []);
@@ -81,7 +81,7 @@ test('volume pruning: only Full or Used, by the volume\'s own retention; the job
     const pool = w.pool({ name: 'P', volumeRetention: 30 * DAY, recyclePoolId: scratch.poolId });
     const a = w.volume('A', pool);
     const b = w.volume('B', pool);
-    const job = w.backup('F', [a, b]);
+    const job = await w.backup('F', [a, b]);
     await w.clock.advanceTo(w.clock.now() + 31 * DAY);
     const appending = await pruneVolume(w.catalog, w.catalog.getMedia(a)!, w.clock.now());
     assert.deepEqual(appending.lines, ['Pruning volume A: cannot prune as Volstatus is Append but needs to be Full or Used.']);
@@ -105,7 +105,7 @@ test('purge volume ignores retention; an Append volume nothing wrote on is purge
   try {
     const pool = w.pool({ name: 'P' });
     const v = w.volume('V', pool);
-    const job = w.backup('F', [v]);
+    const job = await w.backup('F', [v]);
     const r = await purgeVolume(w.catalog, w.catalog.getMedia(v)!);
     assert.deepEqual(r.purgedJobIds, [job]);
     assert.equal(r.volumePurged, true);
@@ -124,9 +124,9 @@ test('autoprune at a job\'s end: the Pool\'s Job Retention wins over the Client\
   try {
     const pool = w.pool({ name: 'P', jobRetention: 10 * DAY });
     const v = w.volume('V', pool);
-    const old = w.backup('F', [v]);
+    const old = await w.backup('F', [v]);
     await w.clock.advanceTo(w.clock.now() + 11 * DAY);
-    w.backup('F', [v]);
+    await w.backup('F', [v]);
     const settings = { clientName: 'client1-fd', clientAutoPrune: false, clientJobRetention: 180 * DAY, clientFileRetention: 60 * DAY, pruneJobs: false, pruneFiles: false };
     assert.deepEqual(await autoprune(w.catalog, settings, pool, w.clock.now()), []);
     assert.ok(w.catalog.getJob(old));

@@ -23,7 +23,7 @@ export interface MediaWorld {
   /** A labelled volume of the pool with the pool's limits (status Append unless said). */
   volume(name: string, pool: PoolRow, o?: { status?: VolStatus; mediaType?: string }): number;
   /** A finished backup job with `files` File rows and a JobMedia row on each volume. */
-  backup(level: JobLevel, mediaIds: readonly number[], o?: { files?: number; status?: 'T' | 'E' | 'R'; name?: string }): number;
+  backup(level: JobLevel, mediaIds: readonly number[], o?: { files?: number; status?: 'T' | 'E' | 'R'; name?: string }): Promise<number>;
   close(): void;
 }
 
@@ -41,7 +41,7 @@ export function mediaWorld(start = Date.UTC(2026, 0, 1)): MediaWorld {
       volumeName: name, poolId: pool.poolId, mediaType: o.mediaType ?? 'File', volStatus: o.status ?? 'Append',
       volBytes: 200, volBlocks: 1, labelDate: clock.now(), ...mediaDefaults(pool),
     }),
-    backup(level, mediaIds, o = {}) {
+    async backup(level, mediaIds, o = {}) {
       const jobId = catalog.createJob({ name: o.name ?? 'backup-client1', type: 'B', level, clientId, fileSetId, poolId: null, schedTime: clock.now() });
       catalog.startJob(jobId, clock.now());
       const files = o.files ?? 2;
@@ -49,7 +49,7 @@ export function mediaWorld(start = Date.UTC(2026, 0, 1)): MediaWorld {
         fileIndex: i + 1, path: Buffer.from(`/data/${jobId}/f${i}`), mediaId: mediaIds[0] ?? null, addr: 100 + i, type: 1, size: 1, mtime: 0,
         attributes: Buffer.from([0x0a, 0x01, 0x2f]),
       }));
-      catalog.insertFiles(jobId, rows);
+      await catalog.insertFiles(jobId, rows);
       for (const [i, mediaId] of mediaIds.entries()) {
         catalog.addJobMedia({ jobId, mediaId, firstIndex: 1, lastIndex: files, startAddr: 0, endAddr: 1, volIndex: i + 1 });
         catalog.updateMediaUsage(mediaId, { volBytes: 1000, volBlocks: 5, lastWritten: clock.now(), incrementJobs: true });

@@ -41,10 +41,10 @@ export function timedCatalog(catalog: Catalog, registry: Registry): Catalog {
   const seconds = new Histogram({ name: 'burrow_dir_catalog_batch_seconds', help: 'Time the catalog took to store one batch of file rows', buckets: BATCH_BUCKETS, registers: [registry] });
   return {
     ...catalog,
-    insertFiles(jobId, rows) {
+    async insertFiles(jobId, rows) {
       const end = seconds.startTimer();
       try {
-        catalog.insertFiles(jobId, rows);
+        await catalog.insertFiles(jobId, rows);
       } finally {
         end();
       }

@@ -22,7 +22,7 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
-async function withCatalog(work: (c: Catalog, job: (level: 'F' | 'I', rows: FileInput[]) => number) => Promise<void>): Promise<void> {
+async function withCatalog(work: (c: Catalog, job: (level: 'F' | 'I', rows: FileInput[]) => Promise<number>) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-tree-'));
   const c = openSqliteCatalog(join(dir, 'c.db'));
   try {
@@ -30,9 +30,9 @@ async function withCatalog(work: (c: Catalog, job: (level: 'F' | 'I', rows: File
     const fileSetId = c.ensureFileSet('fs', 'd');
     const poolId = c.ensurePool({ name: 'Full' });
     const mediaId = c.createMedia({ volumeName: 'V1', poolId, mediaType: 'File' });
-    await work(c, (level, rows) => {
+    await work(c, async (level, rows) => {
       const jobId = c.createJob({ name: 'b', type: 'B', level, clientId, fileSetId, poolId, schedTime: 1 });
-      c.insertFiles(jobId, rows.map((r) => ({ ...r, mediaId: r.fileIndex === 0 ? null : mediaId })));
+      await c.insertFiles(jobId, rows.map((r) => ({ ...r, mediaId: r.fileIndex === 0 ? null : mediaId })));
       return jobId;
     });
   } finally {
@@ -43,8 +43,8 @@ async function withCatalog(work: (c: Catalog, job: (level: 'F' | 'I', rows: File
 
 test('the tree holds the newest version of each path, hides deleted files and finds names as bytes', async () => {
   await withCatalog(async (c, job) => {
-    const full = job('F', [row('/d', 1, 1, 2), row('/d/a.txt', 2, 1), row('/d/sub', 3, 1, 2), row('/d/sub/b.conf', 4, 1), row(NON_UTF8, 5, 1), row('/d/gone', 6, 1)]);
-    const inc = job('I', [row('/d/a.txt', 1, 1, 1, 99), row('/d/gone', 0, null)]);
+    const full = await job('F', [row('/d', 1, 1, 2), row('/d/a.txt', 2, 1), row('/d/sub', 3, 1, 2), row('/d/sub/b.conf', 4, 1), row(NON_UTF8, 5, 1), row('/d/gone', 6, 1)]);
+    const inc = await job('I', [row('/d/a.txt', 1, 1, 1, 99), row('/d/gone', 0, null)]);
     const tree = await RestoreTree.from(c.restoreTreePages([full, inc]));
     const d = tree.lookup(Buffer.from('/d'));
     assert.ok(d > 0 && tree.isDir(d));
@@ -69,7 +69,7 @@ test("one job's tree comes from packed pages with names as bytes, old mtimes and
   await withCatalog(async (c, job) => {
     const odd = Buffer.from([0x2f, 0x64, 0x2f, 0xc0, 0x80, 0x2c, 0xe2, 0x82, 0xff, 0x0a]); // overlong, a comma, a cut sequence, a newline
     const rows = [row('/d', 1, 1, 2), { ...row(odd, 2, 1, 1, 2 ** 40), mtime: -86_400_123 }, row(NON_UTF8, 3, 1), row('/d/sub', 4, 1, 2), row('/d/sub/x', 5, 1)];
-    const full = job('F', rows);
+    const full = await job('F', rows);
     const pages = await collect(c.restoreTreePages([full]));
     assert.equal(pages.reduce((n, p) => n + p.count, 0), 5);
     const tree = await RestoreTree.from(pages);
@@ -93,7 +93,7 @@ function owned(path: string, fileIndex: number, uid: number, type = 1): FileInpu
 
 test("a user's tree holds only their files, and other owners' directories only on the way to them", async () => {
   await withCatalog(async (c, job) => {
-    const full = job('F', [
+    const full = await job('F', [
       owned('/h', 1, 0, 2), owned('/h/u1', 2, 2001, 2), owned('/h/u1/a', 3, 2001), owned('/h/u2', 4, 2002, 2), owned('/h/u2/c', 5, 2002),
       owned('/h/shared', 6, 2002, 2), owned('/h/shared/mine', 7, 2001), owned('/h/shared/theirs', 8, 2002), owned('/h/shared/empty', 9, 2002, 2),
     ]);

@@ -88,7 +88,8 @@ export class VolumeScan {
 
   constructor(private readonly o: ScanOptions) {}
 
-  see(item: VolumeItem): void {
+  /** Asynchronous: a file row batch goes to the catalog now and then. */
+  async see(item: VolumeItem): Promise<void> {
     switch (item.kind) {
       case 'volume-label': return this.startVolume(item.label);
       case 'block': return this.countBlock(item);
@@ -105,11 +106,11 @@ export class VolumeScan {
   }
 
   /** After the last volume: sessions whose end was not seen, and the Media counters. */
-  finish(): ScanTotals {
+  async finish(): Promise<ScanTotals> {
     for (const s of this.sessions.values()) {
       if (s.known) continue;
       this.o.say(`JobId ${s.jobId}: no end-of-session label on the volumes scanned (a later volume missing, or its job died); the job is marked failed (E)`);
-      this.closeSession(s, { status: 'E', endTime: s.lastTime, jobFiles: s.usage.length ? Math.max(...s.usage.map((u) => u.lastIndex)) : 0, jobBytes: 0 });
+      await this.closeSession(s, { status: 'E', endTime: s.lastTime, jobFiles: s.usage.length ? Math.max(...s.usage.map((u) => u.lastIndex)) : 0, jobBytes: 0 });
     }
     for (const v of this.volumes.values()) this.writeCounters(v);
     return this.totals;
@@ -219,12 +220,12 @@ export class VolumeScan {
     if (level === undefined) this.o.say(`JobId ${jobId}: unknown level "${label.level}" in its session label; recorded as Full`);
   }
 
-  private record(sessionId: number, rec: Extract<VolumeItem, { kind: 'record' }>): void {
+  private async record(sessionId: number, rec: Extract<VolumeItem, { kind: 'record' }>): Promise<void> {
     const s = this.sessions.get(sessionId);
     rec.release?.();
     if (s === undefined || s.known) return;
     if (rec.stream === burrow.Stream.STREAM_ATTRIBUTES) {
-      this.completeFile(s);
+      await this.completeFile(s);
       s.pending = { fileIndex: rec.fileIndex, attributes: Buffer.from(rec.data), volumeName: rec.volumeName, addr: rec.addr };
     } else if (rec.stream === burrow.Stream.STREAM_DIGEST && s.pending?.fileIndex === rec.fileIndex) {
       try {
@@ -236,7 +237,7 @@ export class VolumeScan {
     }
   }
 
-  private completeFile(s: SessionSeen): void {
+  private async completeFile(s: SessionSeen): Promise<void> {
     const f = s.pending;
     s.pending = null;
     if (f === null) return;
@@ -249,14 +250,14 @@ export class VolumeScan {
       this.totals.problems++;
       this.o.say(`JobId ${s.jobId} FileIndex ${f.fileIndex}: ${(err as Error).message}; no File row`);
     }
-    if (s.batch.length >= BATCH_FILES) this.flushFiles(s);
+    if (s.batch.length >= BATCH_FILES) await this.flushFiles(s);
   }
 
-  private flushFiles(s: SessionSeen): void {
-    if (s.batch.length > 0) this.o.catalog?.insertFiles(s.jobId, s.batch.splice(0));
+  private async flushFiles(s: SessionSeen): Promise<void> {
+    if (s.batch.length > 0) await this.o.catalog?.insertFiles(s.jobId, s.batch.splice(0));
   }
 
-  private endSession(jobId: number, label: burrow.SessionLabel): void {
+  private async endSession(jobId: number, label: burrow.SessionLabel): Promise<void> {
     const s = this.sessions.get(jobId);
     const time = label.time ? timestampToMs(label.time) : 0;
     const v = this.volume();
@@ -265,12 +266,12 @@ export class VolumeScan {
       this.sessions.delete(jobId);
       return;
     }
-    this.closeSession(s, { status: finalStatus(label.status), endTime: time, jobFiles: Number(label.files), jobBytes: Number(label.bytes) });
+    await this.closeSession(s, { status: finalStatus(label.status), endTime: time, jobFiles: Number(label.files), jobBytes: Number(label.bytes) });
   }
 
-  private closeSession(s: SessionSeen, end: { status: ReturnType<typeof finalStatus>; endTime: number; jobFiles: number; jobBytes: number }): void {
-    this.completeFile(s);
-    this.flushFiles(s);
+  private async closeSession(s: SessionSeen, end: { status: ReturnType<typeof finalStatus>; endTime: number; jobFiles: number; jobBytes: number }): Promise<void> {
+    await this.completeFile(s);
+    await this.flushFiles(s);
     this.sessions.delete(s.jobId);
     for (const u of s.usage) {
       const v = this.volumes.get(u.volumeName);

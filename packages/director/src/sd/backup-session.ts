@@ -99,7 +99,7 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
           break;
         }
         case 'sdCatalog':
-          s.catalog.insertFiles(s.jobId, msg.body.files.map((f) => fileRow(f, s.media)));
+          await s.catalog.insertFiles(s.jobId, msg.body.files.map((f) => fileRow(f, s.media)));
           break;
         case 'sdVolumeUsage':
           recordVolumeUsage(s, msg.body);

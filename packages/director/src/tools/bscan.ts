@@ -88,8 +88,8 @@ async function run(r: Request): Promise<number> {
     const items = readVolumes({
       openVolume: archiveVolumes(r.archive, 'bscan'), volumes: r.volumes.map((volumeName) => ({ volumeName })), reportBlocks: true,
     });
-    for await (const item of items) scan.see(item);
-    const totals = scan.finish();
+    for await (const item of items) await scan.see(item);
+    const totals = await scan.finish();
     process.stdout.write(summary(totals, r.store));
     return totals.problems > 0 ? 1 : 0;
   } finally {

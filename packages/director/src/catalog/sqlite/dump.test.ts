@@ -26,7 +26,7 @@ async function sampleCatalog(file: string): Promise<{ jobId: number }> {
   const s = seed(c);
   const jobId = c.createJob({ name: 'backup-client1', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId, poolId: s.poolId, schedTime: 1 });
   c.startJob(jobId, 2);
-  c.insertFiles(jobId, [fileRow(NON_UTF8, 1, s.mediaId, 64), fileRow("/data/it's\nodd", 2, s.mediaId, 128)]);
+  await c.insertFiles(jobId, [fileRow(NON_UTF8, 1, s.mediaId, 64), fileRow("/data/it's\nodd", 2, s.mediaId, 128)]);
   await c.addLog(jobId, 3, "Termination:  Backup OK\n  it's \\n done\r\n");
   c.finishJob(jobId, { status: 'T', endTime: 4, jobFiles: 2, jobBytes: 30, readBytes: 30, jobErrors: 0, since: null });
   c.close();

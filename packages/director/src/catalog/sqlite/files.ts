@@ -109,7 +109,8 @@ export function fileOps(db: Database.Database): FileOps {
   const listing = fileListing(db);
 
   return {
-    insertFiles(jobId, rows) {
+    // Asynchronous by the interface; here it runs when it is called.
+    async insertFiles(jobId, rows) {
       const added: string[] = [];
       // The rows' references are checked once per batch (the job, the few media ids)
       // and path ids come from the Path table itself, so the per-row foreign-key

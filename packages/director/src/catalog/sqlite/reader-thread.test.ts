@@ -19,7 +19,7 @@ async function withBigJob(work: (c: Catalog, jobId: number, file: string) => Pro
   const file = join(dir, 'c.db');
   const c = openSqliteCatalog(file);
   try {
-    const { jobId } = syntheticBackup(c, { files: FILES, finish: true });
+    const { jobId } = await syntheticBackup(c, { files: FILES, finish: true });
     await work(c, jobId, file);
   } finally {
     c.close();
@@ -84,7 +84,7 @@ test('a catalog closed while a stream is open ends the stream with a clear error
   const dir = mkdtempSync(join(tmpdir(), 'burrow-reader-'));
   try {
     const c = openSqliteCatalog(join(dir, 'c.db'));
-    const { jobId } = syntheticBackup(c, { files: FILES, finish: true });
+    const { jobId } = await syntheticBackup(c, { files: FILES, finish: true });
     const stream = c.restoreTreePages([jobId])[Symbol.asyncIterator]();
     await stream.next();
     c.close();

@@ -22,7 +22,7 @@ catalogConformance('sqlite', () => {
   return { catalog, cleanup: () => { catalog.close(); t.cleanup(); } };
 });
 
-test('sqlite: WAL mode, foreign keys, and data kept across a reopen', () => {
+test('sqlite: WAL mode, foreign keys, and data kept across a reopen', async () => {
   const t = tempDir();
   try {
     const file = join(t.dir, 'burrow.db');
@@ -30,7 +30,7 @@ test('sqlite: WAL mode, foreign keys, and data kept across a reopen', () => {
     const s = seed(c);
     const j = c.createJob({ name: 'j', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId,
       poolId: s.poolId, schedTime: 1 });
-    c.insertFiles(j, [fileRow(NON_UTF8, 1, s.mediaId, 64)]);
+    await c.insertFiles(j, [fileRow(NON_UTF8, 1, s.mediaId, 64)]);
     c.close();
     c.close(); // closing twice is harmless
 
@@ -73,7 +73,7 @@ test('sqlite: restore selection feeds a bootstrap straight from the catalog', as
     const j = c.createJob({ name: 'j', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId,
       poolId: s.poolId, schedTime: 1 });
     // File 3 starts near the end of Full-0001 and runs on into Full-0002.
-    c.insertFiles(j, [fileRow('/d/1', 1, s.mediaId, 64), fileRow('/d/2', 2, s.mediaId, 64),
+    await c.insertFiles(j, [fileRow('/d/1', 1, s.mediaId, 64), fileRow('/d/2', 2, s.mediaId, 64),
       fileRow('/d/3', 3, s.mediaId, 5000), fileRow('/d/4', 4, vol2, 32)]);
     c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: 3, startAddr: 64, endAddr: 9000, volIndex: 1 });
     c.addJobMedia({ jobId: j, mediaId: vol2, firstIndex: 3, lastIndex: 4, startAddr: 32, endAddr: 700, volIndex: 2 });
@@ -94,17 +94,17 @@ test('sqlite: a deletion of files cut off half-way leaves a job no restore reads
   let c = openSqliteCatalog(file);
   try {
     const s = seed(c);
-    const job = (level: 'F' | 'I', at: number, paths: number): number => {
+    const job = async (level: 'F' | 'I', at: number, paths: number): Promise<number> => {
       const j = c.createJob({ name: 'j', type: 'B', level, clientId: s.clientId, fileSetId: s.fileSetId, poolId: s.poolId, schedTime: at });
       c.startJob(j, at);
-      c.insertFiles(j, Array.from({ length: paths }, (_, i) => fileRow(`/d/file-${i}`, i + 1, s.mediaId, 64)));
+      await c.insertFiles(j, Array.from({ length: paths }, (_, i) => fileRow(`/d/file-${i}`, i + 1, s.mediaId, 64)));
       c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: paths, startAddr: 0, endAddr: 9, volIndex: 1 });
       c.finishJob(j, { status: 'T', endTime: at, jobFiles: paths, jobBytes: 1 });
       return j;
     };
-    const full = job('F', 1000, 1);
+    const full = await job('F', 1000, 1);
     const rows = FILE_CHUNK * 2 + 5000;
-    const inc = job('I', 2000, rows);
+    const inc = await job('I', 2000, rows);
     // The first chunk goes at once; the Director "stops" before the second.
     for (const cut of [(ids: number[]) => c.deleteFiles(ids), (ids: number[]) => c.deleteJobs(ids)]) {
       const deleting = cut([inc]);
@@ -153,7 +153,7 @@ test('sqlite: insert rate of the file hot path (printed, not asserted)', async (
         mediaId: s.mediaId, addr: i * 4096, type: 1, size: i, mtime: i, attributes, digest, digestAlgorithm: 3 });
     }
     const started = process.hrtime.bigint();
-    for (let i = 0; i < total; i += batch) c.insertFiles(j, rows.slice(i, i + batch));
+    for (let i = 0; i < total; i += batch) await c.insertFiles(j, rows.slice(i, i + batch));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     console.log(`catalog insertFiles: ${total} rows in ${seconds.toFixed(2)} s = ` +
       `${Math.round(total / seconds)} rows/s`);

@@ -28,16 +28,16 @@ import { BIN } from '../harness/paths.js';
  * What the catalog says of the jobs and volumes, without the columns only a running
  * Director knows (when a job was queued and ended, and the Log rows).
  */
-function rows(file: string): unknown {
+async function rows(file: string): Promise<unknown> {
   const c: Catalog = openSqliteCatalog(file);
   try {
-    const jobs = c.listJobs().filter((j) => j.type === 'B').map((j) => ({
+    const jobs = await Promise.all(c.listJobs().filter((j) => j.type === 'B').map(async (j) => ({
       jobId: j.jobId, job: j.job, name: j.name, level: j.level, status: j.status, client: j.clientName, fileSet: j.fileSetName,
       fileSetDigest: j.fileSetId === null ? null : c.getFileSet(j.fileSetId)?.digest, startTime: j.startTime,
       pool: j.poolName, files: j.jobFiles, bytes: j.jobBytes,
       jobMedia: c.listJobMedia(j.jobId).map(({ jobMediaId: _id, ...m }) => m),
-      fileRows: c.listFiles(j.jobId).map((f) => ({ ...f, attributes: f.attributes.toString('hex'), digest: f.digest?.toString('hex'), path: f.path.toString('hex') })),
-    }));
+      fileRows: (await c.listFiles(j.jobId)).map((f) => ({ ...f, attributes: f.attributes.toString('hex'), digest: f.digest?.toString('hex'), path: f.path.toString('hex') })),
+    })));
     const media = c.listMedia().map((m) => ({
       volumeName: m.volumeName, pool: m.poolName, mediaType: m.mediaType, volStatus: m.volStatus,
       volBytes: m.volBytes, volBlocks: m.volBlocks, volJobs: m.volJobs, volFiles: m.volFiles,
@@ -71,7 +71,7 @@ test('level 3: the catalog lost, rebuilt by bscan from the volumes; every job re
   await restoreBefore(ok, out, jobs);
 
   const db = join(burrow.directorWorkDir, 'bacula.db');
-  const before = rows(db);
+  const before = await rows(db);
   const volumes = readdirSync(burrow.volumes).filter((n) => n.startsWith('Scan-')).sort();
   assert.ok(volumes.length >= 4, `the Full spans volumes: ${volumes.join(' ')}`);
 
@@ -94,12 +94,12 @@ test('level 3: the catalog lost, rebuilt by bscan from the volumes; every job re
   assert.equal(scan.code, 0, `${scan.stdout}\n${scan.stderr}`);
   assert.match(scan.stdout, /Created Job record for JobId=1 Job=backup-test\.\S+ Level=Full/);
   assert.match(scan.stdout, /Records added or updated in the catalog:\n\s+1 Pool\n/);
-  assert.deepEqual(rows(db), before, 'the scanned rows are the rows the jobs wrote');
+  assert.deepEqual(await rows(db), before, 'the scanned rows are the rows the jobs wrote');
 
   const again = runTool(BIN.bscan, ['-s', '-c', burrow.configs.dir, '-V', volumes.join('|'), burrow.volumes]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /\s+0 Job\n/);
-  assert.deepEqual(rows(db), before, 'a second scan adds nothing');
+  assert.deepEqual(await rows(db), before, 'a second scan adds nothing');
 
   await burrow.spawnDaemon('dir', 'dir', burrow.configs.dir);
   await assertRestoresAsBefore(ok, { out, src, jobs });

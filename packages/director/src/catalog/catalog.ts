@@ -144,7 +144,7 @@ export interface Catalog {
    * The job's files grouped by directory (not in FileIndex order), all at once on the
    * caller's thread: for a small job; iterateFiles reads a large one off it.
    */
-  listFiles(jobId: number): FileRow[];
+  listFiles(jobId: number): Promise<FileRow[]>;
   /**
    * The same rows one by one, for jobs too large to hold in memory: read off the
    * caller's thread in pages, the catalog as it was when the first was read; a consumer
@@ -152,19 +152,19 @@ export interface Catalog {
    */
   iterateFiles(jobId: number): AsyncIterable<FileRow>;
   /** The row of one path in a job (its newest if the job names it twice), by the File index. */
-  findFile(jobId: number, path: Buffer): FileRow | undefined;
+  findFile(jobId: number, path: Buffer): Promise<FileRow | undefined>;
   /**
    * The path of a job's file by its FileIndex: a damaged volume knows a lost file only
    * by its index (a restore's job log names it). Scans the job's rows: for a few lines.
    */
-  filePath(jobId: number, fileIndex: number): Buffer | undefined;
-  countFiles(jobId: number): number;
+  filePath(jobId: number, fileIndex: number): Promise<Buffer | undefined>;
+  countFiles(jobId: number): Promise<number>;
 
   /**
    * A failed backup becomes Incomplete: its file rows past `lastIndex` (sent before their
    * data was durable) go; returns how many stay.
    */
-  keepFilesUpTo(jobId: number, lastIndex: number): number;
+  keepFilesUpTo(jobId: number, lastIndex: number): Promise<number>;
 
   // ---- job media
   /**

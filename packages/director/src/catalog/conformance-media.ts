@@ -127,12 +127,12 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     assert.deepEqual(c.jobsOnMedia(vol2).map((j) => j.jobId), [full, inc]);
     assert.equal(await c.deleteFiles([inc]), 1);
     assert.equal(c.getJob(inc)?.purgedFiles, true);
-    assert.equal(c.countFiles(inc), 0);
+    assert.equal(await c.countFiles(inc), 0);
     assert.deepEqual(c.jobsOlderThan({ before: T0 + 5000, withFiles: true }).map((j) => j.jobId), [full, restore]);
     assert.equal(code(() => c.deleteMedia(vol2)), 'CATALOG', 'a volume with jobs is not deleted');
     assert.deepEqual(await c.deleteJobs([full]), [s.mediaId, vol2]);
     assert.equal(c.getJob(full), undefined);
-    assert.deepEqual([c.countFiles(full), c.listJobMedia(full).length, (await c.getLog(full)).length], [0, 0, 0]);
+    assert.deepEqual([await c.countFiles(full), c.listJobMedia(full).length, (await c.getLog(full)).length], [0, 0, 0]);
     assert.equal(c.getJob(restore)?.priorJobId, null, 'the restore keeps its row');
     assert.ok(await c.addLog(null, T0, 'after') > lastLog, 'a deleted log line\'s id is never handed out again (messages keeps its place by id)');
     assert.deepEqual(c.jobsOnMedia(s.mediaId), []);

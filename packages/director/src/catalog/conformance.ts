@@ -135,7 +135,7 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       const j = backup(c, s, 'F', T0);
       const odd = [NON_UTF8, Buffer.from('/'), Buffer.from([0x2f, 0x61, 0x2f, 0xfe, 0x0a]), Buffer.from('/noslash/dir/')];
       await c.insertFiles(j, odd.map((p, i) => fileRow(p, i + 1, s.mediaId, 32 + i)));
-      const back = c.listFiles(j);
+      const back = await c.listFiles(j);
       assert.equal(back.length, odd.length);
       const iterated = [];
       for await (const row of c.iterateFiles(j)) iterated.push(row);
@@ -149,10 +149,10 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       assert.deepEqual([first?.mediaId, first?.addr, first?.type, first?.size, first?.mtime, first?.digestAlgorithm],
         [s.mediaId, 32, 1, 10, T0 + 1, 3]);
       assert.ok(first?.digest?.equals(Buffer.from([1, 1, 2])));
-      assert.equal(c.countFiles(j), odd.length);
-      odd.forEach((p, i) => assert.ok(c.filePath(j, i + 1)?.equals(p), `FileIndex ${i + 1} names ${p.toString('hex')}`));
-      assert.equal(c.filePath(j, odd.length + 1), undefined);
-      assert.equal(c.filePath(j + 1000, 1), undefined);
+      assert.equal(await c.countFiles(j), odd.length);
+      for (const [i, p] of odd.entries()) assert.ok((await c.filePath(j, i + 1))?.equals(p), `FileIndex ${i + 1} names ${p.toString('hex')}`);
+      assert.equal(await c.filePath(j, odd.length + 1), undefined);
+      assert.equal(await c.filePath(j + 1000, 1), undefined);
     }));
 
     it('inserts a batch all or nothing', withCatalog(async (c) => {
@@ -160,10 +160,10 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       const j = backup(c, s, 'F', T0);
       const bad = [fileRow('/new/dir/a', 1, s.mediaId, 0), fileRow('/new/dir/b', 2, 99_999, 0)];
       assert.equal(await rejectionCode(c.insertFiles(j, bad)), 'CATALOG');
-      assert.equal(c.countFiles(j), 0);
+      assert.equal(await c.countFiles(j), 0);
       // The directory row the failed batch created was rolled back; a new batch must still work.
       await c.insertFiles(j, [fileRow('/new/dir/a', 1, s.mediaId, 0)]);
-      assert.equal(c.listFiles(j)[0]?.path.toString(), '/new/dir/a');
+      assert.equal((await c.listFiles(j))[0]?.path.toString(), '/new/dir/a');
       assert.equal(await rejectionCode(c.insertFiles(777, [fileRow('/x', 1, s.mediaId, 0)])), 'NOT_FOUND');
     }));
 

@@ -30,7 +30,7 @@ export async function awaitClientEnd({ fd, log, signal, handle, nameFile }: Clie
     const msg = await fd.receive(signal);
     switch (msg.kind) {
       case 'jobMessage':
-        log.relay(msg.body.level, relayedText(msg.body, nameFile), fd.peer.name);
+        log.relay(msg.body.level, await relayedText(msg.body, nameFile), fd.peer.name);
         break;
       case 'fdJobEnd':
         if (msg.body.error) log.error(msg.body.error, fd.peer.name);

@@ -98,10 +98,10 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
       for (const line of await autoprune(catalog, plan.pruning, catalog.getPool(plan.pool.name), clock.now())) ctx.log.info(line);
     },
     counts: () => ({ jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, since: basis.since }),
-    keeps: ({ env, id, log }) => {
+    keeps: async ({ env, id, log }) => {
       const saved = totals.volumes.savedFiles;
       if (saved === 0) return null;
-      const kept = env.catalog.keepFilesUpTo(id.jobId, saved);
+      const kept = await env.catalog.keepFilesUpTo(id.jobId, saved);
       log.info(`The job is Incomplete: the ${kept} files its last checkpoint saved stay in the catalog and can be restored` +
         `; the next ${LEVEL_NAMES[plan.level]} of Job "${plan.jobName}" continues from them.`);
       return kept;

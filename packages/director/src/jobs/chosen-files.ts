@@ -22,6 +22,6 @@ export async function chooseFiles(catalog: Catalog, jobIds: readonly number[], f
     if (chosen.count % FILES_PER_TURN === 0) await yieldToLoop();
   }
   const count = chosen.count; // as chosen: the summary says the link targets apart
-  const linkTargets = addLinkTargets(catalog, chosen, links);
+  const linkTargets = await addLinkTargets(catalog, chosen, links);
   return { bootstrap: chosen.build(jobIds.flatMap((jobId) => catalog.listJobMedia(jobId))), linkTargets, count };
 }

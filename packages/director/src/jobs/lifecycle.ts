@@ -61,7 +61,7 @@ export interface JobType {
    * A job that failed but keeps what it saved (a backup past a checkpoint): how many
    * files it keeps, its catalog rows trimmed to them; null when it keeps nothing.
    */
-  keeps?(ctx: JobContext): number | null;
+  keeps?(ctx: JobContext): Promise<number | null>;
   report(common: ReportCommon): string;
   /** The Storage it uses now, when it chooses among several (a backup); the queue counts it there. */
   storageInUse?(): string;
@@ -85,7 +85,7 @@ export async function runJob(job: JobType, { env, id, signal, waits, storagesWit
   const ran = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
   if (!(await runDirectorScripts({ ...scripts, when: 'After', jobOk: ran === 'T' || ran === 'W', vars: job.vars(ctx, ran) }))) log.worsen('E');
   const failed = finalStatus(log, totals.fdStatus, totals.sdStatus, signal);
-  const kept = failed === 'E' || failed === 'f' ? job.keeps?.(ctx) ?? null : null;
+  const kept = failed === 'E' || failed === 'f' ? await job.keeps?.(ctx) ?? null : null;
   const status: FinalStatus = kept === null ? failed : 'I';
   const endTime = env.clock.now();
   env.catalog.finishJob(id.jobId, {

@@ -18,15 +18,15 @@ export interface ChosenLink {
  * the names added. Only links are looked up, so the cost follows their number, not the
  * restore's.
  */
-export function addLinkTargets(catalog: Catalog, chosen: BootstrapBuilder, links: Iterable<ChosenLink>): Buffer[] {
+export async function addLinkTargets(catalog: Catalog, chosen: BootstrapBuilder, links: Iterable<ChosenLink>): Promise<Buffer[]> {
   const added = new Map<string, ChosenFile & { path: Buffer }>();
   for (const l of links) {
-    const link = catalog.findFile(l.jobId, l.path);
+    const link = await catalog.findFile(l.jobId, l.path);
     if (!link) continue;
     const attrs = burrow.FileAttributes.decode(link.attributes);
     const key = `${l.jobId}:${attrs.hardlinkFileIndex}`;
     if (added.has(key) || chosen.has(l.jobId, attrs.hardlinkFileIndex)) continue;
-    const target = catalog.findFile(l.jobId, Buffer.from(attrs.hardlinkTarget));
+    const target = await catalog.findFile(l.jobId, Buffer.from(attrs.hardlinkTarget));
     if (!target || target.mediaId === null) continue;
     const volumeName = catalog.getMedia(target.mediaId)?.volumeName;
     if (!volumeName) continue;

@@ -8,6 +8,7 @@
  * a passive client each SD in turn connects to the FD, as the first does.
  * The rest of the job's life is the template's (lifecycle.ts).
  */
+import type { FileNamer } from '../messages/file-lines.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Bootstrap } from '@burrow/common/bootstrap/bootstrap';
 import { parseBootstrapText, writeBootstrapText } from '@burrow/common/bootstrap/text';
@@ -144,7 +145,7 @@ async function openRestore(ctx: JobContext, peers: Peers, run: RestoreRun): Prom
 }
 
 /** Damaged records are known on the volume by JobId and FileIndex only: the catalog names them. */
-function namer({ env }: JobContext): (jobId: number, fileIndex: number) => Buffer | undefined {
+function namer({ env }: JobContext): FileNamer {
   return (jobId, fileIndex) => env.catalog.filePath(jobId, fileIndex);
 }
 

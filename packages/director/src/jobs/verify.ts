@@ -120,7 +120,7 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
     maximumBandwidth: plan.maximumBandwidth,
   });
   await connectStorageIfPassive(plan.client, dataChannel(plan.client, storage).clientAddress, sd);
-  const nameFile = (jobId: number, fileIndex: number): Buffer | undefined => env.catalog.filePath(jobId, fileIndex);
+  const nameFile = (jobId: number, fileIndex: number): Promise<Buffer | undefined> => env.catalog.filePath(jobId, fileIndex);
   return [awaitReadSessionEnd({ sd, jobId: id.jobId, log, storageName: storage.name, signal, wait, nameFile }).then(storageEnded(totals)), serveClient(ctx, { peers, fd, run })];
 }
 

@@ -67,7 +67,7 @@ test('running jobs are never pruned or purged; files are pruned by File Retentio
     w.catalog.finishJob(running, { status: 'T', endTime: w.clock.now(), jobFiles: 2, jobBytes: 1 });
     const f = await pruneFiles(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: DAY, now: w.clock.now() });
     assert.deepEqual(f.prunedJobIds, [running]);
-    assert.equal(w.catalog.countFiles(running), 0);
+    assert.equal(await w.catalog.countFiles(running), 0);
     assert.equal(w.catalog.getJob(running)?.purgedFiles, true);
   } finally {
     w.close();

@@ -9,15 +9,15 @@ import type { burrow } from '@burrow/common/proto/index';
 import { displayPath } from '@burrow/common/names/index';
 
 /** A job's file by its FileIndex (the catalog's File rows); undefined when unknown. */
-export type FileNamer = (jobId: number, fileIndex: number) => Buffer | undefined;
+export type FileNamer = (jobId: number, fileIndex: number) => Promise<Buffer | undefined>;
 
 /** The text of a daemon's job message for the log, its file named where it gives one by number. */
-export function relayedText(body: Pick<burrow.JobMessage, 'text' | 'sessionId' | 'fileIndex'>, nameFile?: FileNamer): string {
+export async function relayedText(body: Pick<burrow.JobMessage, 'text' | 'sessionId' | 'fileIndex'>, nameFile?: FileNamer): Promise<string> {
   const { text, sessionId, fileIndex } = body;
   if (!fileIndex) return text;
   let path: Buffer | undefined;
   try {
-    path = sessionId ? nameFile?.(sessionId, fileIndex) : undefined;
+    path = sessionId ? await nameFile?.(sessionId, fileIndex) : undefined;
   } catch {
     path = undefined; // the catalog failed: the numbers still say which file
   }

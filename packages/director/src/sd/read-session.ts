@@ -47,7 +47,7 @@ export async function awaitReadSessionEnd(c: ReadSessionConversation): Promise<s
       wait.resumed();
       switch (msg.kind) {
         case 'jobMessage':
-          log.relay(msg.body.level, relayedText(msg.body, nameFile), storageName);
+          log.relay(msg.body.level, await relayedText(msg.body, nameFile), storageName);
           break;
         case 'sdVolumeMounted':
           wait.mounted(msg.body);

@@ -111,7 +111,7 @@ test('a catalog made by schema version 1 upgrades to stored verify levels, keepi
 });
 
 test('a catalog made by schema version 2 gains the media lifecycle columns, keeping every volume and what refers to it', async () => {
-  await withDir((dir) => {
+  await withDir(async (dir) => {
     const file = join(dir, 'burrow.db');
     const v2 = new Database(file);
     migrate(v2, 'v2', 1, MIGRATIONS.slice(0, 2));
@@ -140,7 +140,7 @@ test('a catalog made by schema version 2 gains the media lifecycle columns, keep
       [3, 86_400_000, false, 1, 0], 'the new limits are the pool\'s, as "update volume fromallpools" would set them');
     assert.deepEqual([catalog.getMedia(9)?.volStatus, catalog.getMedia(9)?.enabled, catalog.getMedia(9)?.recycle], ['Read-Only', 0, true]);
     assert.equal(catalog.listJobMedia(1)[0]?.volumeName, 'Full-0007', 'job media still point at the volume');
-    assert.equal(catalog.listFiles(1)[0]?.mediaId, 7);
+    assert.equal((await catalog.listFiles(1))[0]?.mediaId, 7);
     assert.equal(catalog.getJob(1)?.purgedFiles, false);
     assert.equal(catalog.getPool('Full')?.cleaningPrefix, 'CLN');
     // The statuses version 2 refused, and a new volume numbered after the highest.

@@ -71,7 +71,7 @@ test('a dump loads into a fresh catalog that has the same rows, names byte for b
   const c = openSqliteCatalog(join(dir, 'new.db'));
   t.after(() => c.close());
   assert.equal(c.getJob(jobId)?.status, 'T');
-  const paths = c.listFiles(jobId).map((f) => f.path);
+  const paths = (await c.listFiles(jobId)).map((f) => f.path);
   assert.ok(paths.some((p) => p.equals(NON_UTF8)));
   assert.ok(paths.some((p) => p.equals(Buffer.from("/data/it's\nodd"))));
   assert.equal((await c.getLog(jobId))[0]?.text, "Termination:  Backup OK\n  it's \\n done\r\n");

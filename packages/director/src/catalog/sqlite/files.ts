@@ -126,8 +126,8 @@ export function fileOps(db: Database.Database): FileOps {
         db.pragma('foreign_keys = ON');
       }
     },
-    listFiles: (jobId) => [...listing.pages(jobId)].flat(),
-    findFile: (jobId, path) => {
+    listFiles: async (jobId) => [...listing.pages(jobId)].flat(),
+    findFile: async (jobId, path) => {
       const { dir, name } = splitPath(path);
       const r = stmt.find.get({ jobId, dir, name }) as RawFile | undefined;
       return r && {
@@ -135,13 +135,13 @@ export function fileOps(db: Database.Database): FileOps {
         size: r.size, mtime: r.mtime, attributes: r.attributes, digest: r.digest, digestAlgorithm: r.digestAlgorithm,
       };
     },
-    filePath: (jobId, fileIndex) => {
+    filePath: async (jobId, fileIndex) => {
       const r = stmt.pathByIndex.get(jobId, fileIndex) as { dir: Buffer; name: Buffer } | undefined;
       return r && joinPath(r.dir, r.name);
     },
-    countFiles: (jobId) => stmt.count.get(jobId) as number,
+    countFiles: async (jobId) => stmt.count.get(jobId) as number,
     addJobMedia: (row) => addJobMedia.immediate(row),
-    keepFilesUpTo(jobId, lastIndex) {
+    async keepFilesUpTo(jobId, lastIndex) {
       stmt.dropAfter.run(jobId, lastIndex);
       return stmt.count.get(jobId) as number;
     },

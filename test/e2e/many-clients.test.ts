@@ -75,7 +75,7 @@ Job { Name = second-fd1; Type = Backup; Level = Full; Client = fd1; FileSet = se
   assert.equal(backups.length, CLIENTS);
   assert.deepEqual(backups.filter((j) => j.status !== 'T').map((j) => `${j.name}: ${j.status}`), [], topo.jobLog());
   const onVolume = new Map<string, JobRow[]>();
-  for (const j of backups) for (const m of catalog.listJobMedia(j.jobId)) onVolume.set(m.volumeName, [...onVolume.get(m.volumeName) ?? [], j]);
+  for (const j of backups) for (const m of await catalog.listJobMedia(j.jobId)) onVolume.set(m.volumeName, [...onVolume.get(m.volumeName) ?? [], j]);
   // (At once as the Director saw them run: a job waiting in the SD for room on a drive counts too.)
   const volumes = [...onVolume].map(([name, jobs]) => `${name}: ${jobs.length} jobs, ${mostAtOnce(jobs)} at once`);
   t.diagnostic(`${volumes.join('; ')}; all: ${mostAtOnce(backups)} at once`);

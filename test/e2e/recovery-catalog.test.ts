@@ -35,7 +35,7 @@ async function rows(file: string): Promise<unknown> {
       jobId: j.jobId, job: j.job, name: j.name, level: j.level, status: j.status, client: j.clientName, fileSet: j.fileSetName,
       fileSetDigest: j.fileSetId === null ? null : c.getFileSet(j.fileSetId)?.digest, startTime: j.startTime,
       pool: j.poolName, files: j.jobFiles, bytes: j.jobBytes,
-      jobMedia: c.listJobMedia(j.jobId).map(({ jobMediaId: _id, ...m }) => m),
+      jobMedia: (await c.listJobMedia(j.jobId)).map(({ jobMediaId: _id, ...m }) => m),
       fileRows: (await c.listFiles(j.jobId)).map((f) => ({ ...f, attributes: f.attributes.toString('hex'), digest: f.digest?.toString('hex'), path: f.path.toString('hex') })),
     })));
     const media = c.listMedia().map((m) => ({

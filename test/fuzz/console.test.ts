@@ -37,7 +37,7 @@ describe('fuzz: console commands', () => {
       const attributes = Buffer.from(burrow.FileAttributes.encode({ path, type: burrow.FileType.FT_REGULAR, mode: 0o644, size: 10 + i }).finish());
       return { fileIndex: i + 1, path, mediaId, addr: 103, type: burrow.FileType.FT_REGULAR, size: 10 + i, mtime: tc.clock.now(), attributes, digest: Buffer.alloc(32, i), digestAlgorithm: 3 };
     }));
-    c.addJobMedia({ jobId, mediaId, firstIndex: 1, lastIndex: paths.length, startAddr: 103, endAddr: 2000, volIndex: 1 });
+    await c.addJobMedia({ jobId, mediaId, firstIndex: 1, lastIndex: paths.length, startAddr: 103, endAddr: 2000, volIndex: 1 });
     c.finishJob(jobId, { status: 'T', endTime: tc.clock.now() + 1000, jobFiles: paths.length, jobBytes: 46 });
   });
   after(() => tc?.close());

@@ -63,7 +63,7 @@ export async function catalogBench(insertFiles: number, treeFiles: number, runs:
         const i = tree.info(n);
         return { jobId: i.jobId, fileIndex: i.fileIndex, volumeName: 'Vol-0001', addr: i.addr };
       });
-      const bootstrap = buildBootstrap(rows, c.listJobMedia(jobId));
+      const bootstrap = buildBootstrap(rows, await c.listJobMedia(jobId));
       markTimes.push(Number(process.hrtime.bigint() - marked) / 1e9);
       const wanted = bootstrap.sections.reduce((n, b) => n + rangeSize(b.fileIndexes), 0);
       if (rows.length !== treeFiles || wanted !== treeFiles) throw new Error(`restore tree holds ${rows.length} files, bootstrap ${wanted}; expected ${treeFiles}`);

@@ -52,8 +52,8 @@ async function build(): Promise<World> {
     await catalog.insertFiles(jobId, rows);
     for (let k = 0; k < perJob; k++) {
       const mediaId = media[j * perJob + k]!;
-      catalog.addJobMedia({ jobId, mediaId, firstIndex: 1, lastIndex: FILES_PER_JOB, startAddr: 0, endAddr: 1, volIndex: k + 1 });
-      catalog.updateMediaUsage(mediaId, { volBytes: 1e6, volBlocks: 10, lastWritten: now.t, incrementJobs: true, addFiles: FILES_PER_JOB / perJob,
+      await catalog.addJobMedia({ jobId, mediaId, firstIndex: 1, lastIndex: FILES_PER_JOB, startAddr: 0, endAddr: 1, volIndex: k + 1 });
+      catalog.updateMediaUsage(mediaId, { volBytes: 1e6, volBlocks: 10, lastWritten: now.t, incrementJobs: true,
         volStatus: 'Full' });
     }
     catalog.finishJob(jobId, { status: 'T', endTime: now.t, jobFiles: FILES_PER_JOB, jobBytes: 1 });

@@ -171,8 +171,8 @@ export interface Catalog {
    * Records one volume visit of a job; a row of the same visit (job, volume, VolIndex)
    * is replaced: a checkpoint's row gives way to the visit's later checkpoints and end.
    */
-  addJobMedia(row: JobMediaInput): number;
-  listJobMedia(jobId: number): JobMediaRow[];
+  addJobMedia(row: JobMediaInput): Promise<number>;
+  listJobMedia(jobId: number): Promise<JobMediaRow[]>;
 
   // ---- restore
   /**

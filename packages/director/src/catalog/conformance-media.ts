@@ -113,13 +113,13 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
     const full = backup(c, s, 'F', T0);
     await c.insertFiles(full, [fileRow('/a', 1, s.mediaId, 0), fileRow('/b', 2, vol2, 0)]);
-    c.addJobMedia({ jobId: full, mediaId: s.mediaId, firstIndex: 1, lastIndex: 1, startAddr: 0, endAddr: 9, volIndex: 1 });
-    c.addJobMedia({ jobId: full, mediaId: vol2, firstIndex: 2, lastIndex: 2, startAddr: 0, endAddr: 9, volIndex: 2 });
+    await c.addJobMedia({ jobId: full, mediaId: s.mediaId, firstIndex: 1, lastIndex: 1, startAddr: 0, endAddr: 9, volIndex: 1 });
+    await c.addJobMedia({ jobId: full, mediaId: vol2, firstIndex: 2, lastIndex: 2, startAddr: 0, endAddr: 9, volIndex: 2 });
     c.finishJob(full, { status: 'T', endTime: T0 + 10, jobFiles: 2, jobBytes: 2 });
     const lastLog = await c.addLog(full, T0, 'log line');
     const inc = backup(c, s, 'I', T0 + 1000);
     await c.insertFiles(inc, [fileRow('/c', 1, vol2, 0)]);
-    c.addJobMedia({ jobId: inc, mediaId: vol2, firstIndex: 1, lastIndex: 1, startAddr: 10, endAddr: 19, volIndex: 1 });
+    await c.addJobMedia({ jobId: inc, mediaId: vol2, firstIndex: 1, lastIndex: 1, startAddr: 10, endAddr: 19, volIndex: 1 });
     const restore = c.createJob({ name: 'r', type: 'R', level: ' ', clientId: s.clientId, fileSetId: null, poolId: null,
       schedTime: T0 + 2000, priorJobId: full });
     assert.deepEqual(c.jobsOlderThan({ before: T0 + 500 }).map((j) => j.jobId), [full]);
@@ -132,7 +132,7 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     assert.equal(code(() => c.deleteMedia(vol2)), 'CATALOG', 'a volume with jobs is not deleted');
     assert.deepEqual(await c.deleteJobs([full]), [s.mediaId, vol2]);
     assert.equal(c.getJob(full), undefined);
-    assert.deepEqual([await c.countFiles(full), c.listJobMedia(full).length, (await c.getLog(full)).length], [0, 0, 0]);
+    assert.deepEqual([await c.countFiles(full), (await c.listJobMedia(full)).length, (await c.getLog(full)).length], [0, 0, 0]);
     assert.equal(c.getJob(restore)?.priorJobId, null, 'the restore keeps its row');
     assert.ok(await c.addLog(null, T0, 'after') > lastLog, 'a deleted log line\'s id is never handed out again (messages keeps its place by id)');
     assert.deepEqual(c.jobsOnMedia(s.mediaId), []);

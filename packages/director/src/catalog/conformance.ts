@@ -219,9 +219,9 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
       const s = seed(c);
       const j = backup(c, s, 'F', T0);
       const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
-      c.addJobMedia({ jobId: j, mediaId: vol2, firstIndex: 7, lastIndex: 9, startAddr: 0, endAddr: 500, volIndex: 2 });
-      c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: 7, startAddr: 64, endAddr: 9000, volIndex: 1 });
-      assert.deepEqual(c.listJobMedia(j).map((m) => [m.volumeName, m.volIndex, m.firstIndex, m.lastIndex, m.startAddr, m.endAddr]),
+      await c.addJobMedia({ jobId: j, mediaId: vol2, firstIndex: 7, lastIndex: 9, startAddr: 0, endAddr: 500, volIndex: 2 });
+      await c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: 7, startAddr: 64, endAddr: 9000, volIndex: 1 });
+      assert.deepEqual((await c.listJobMedia(j)).map((m) => [m.volumeName, m.volIndex, m.firstIndex, m.lastIndex, m.startAddr, m.endAddr]),
         [['Full-0001', 1, 1, 7, 64, 9000], ['Full-0002', 2, 7, 9, 0, 500]]);
     }));
     mediaConformance(withCatalog);

@@ -23,5 +23,7 @@ export async function chooseFiles(catalog: Catalog, jobIds: readonly number[], f
   }
   const count = chosen.count; // as chosen: the summary says the link targets apart
   const linkTargets = await addLinkTargets(catalog, chosen, links);
-  return { bootstrap: chosen.build(jobIds.flatMap((jobId) => catalog.listJobMedia(jobId))), linkTargets, count };
+  const jobMedia = [];
+  for (const jobId of jobIds) jobMedia.push(...await catalog.listJobMedia(jobId));
+  return { bootstrap: chosen.build(jobMedia), linkTargets, count };
 }

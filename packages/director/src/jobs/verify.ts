@@ -100,7 +100,7 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
     totals.sdStatus = 'T';
     return [];
   }
-  const bootstrap = buildBootstrap(rows, env.catalog.listJobMedia(verified?.jobId ?? 0));
+  const bootstrap = buildBootstrap(rows, await env.catalog.listJobMedia(verified?.jobId ?? 0));
   const [part, ...more] = readingParts(bootstrap, plan.storages, plan.storage);
   // One backup job writes to one Storage daemon, so its volumes are all of one Media Type.
   if (part === undefined || more.length > 0) throw new BurrowError('BAD_REQUEST', `JobId ${verified?.jobId ?? 0} lies on volumes of several Storage daemons; a verify reads from one`);

@@ -30,7 +30,7 @@ export interface BootstrapToWrite {
 }
 
 export async function writeJobBootstrap(ctx: JobContext, w: BootstrapToWrite): Promise<void> {
-  const bootstrap = jobBootstrap(ctx.env.catalog.listJobMedia(ctx.id.jobId));
+  const bootstrap = jobBootstrap(await ctx.env.catalog.listJobMedia(ctx.id.jobId));
   if (bootstrap.sections.length === 0) return; // nothing was written on a volume
   // Bareos's first line: when, which job, which level.
   const since = w.since === null ? '' : `, since=${listDate(w.since)}`;

@@ -25,10 +25,10 @@ export interface NextWritePlan {
 }
 
 /** What setting the position would destroy. */
-export function planNextWrite(catalog: Catalog, volume: MediaRow, address: number, now: number): NextWritePlan {
+export async function planNextWrite(catalog: Catalog, volume: MediaRow, address: number, now: number): Promise<NextWritePlan> {
   const hit = new Set<number>();
   for (const j of catalog.jobsOnMedia(volume.mediaId)) {
-    if (catalog.listJobMedia(j.jobId).some((jm) => jm.mediaId === volume.mediaId && jm.endAddr >= address)) hit.add(j.jobId);
+    if ((await catalog.listJobMedia(j.jobId)).some((jm) => jm.mediaId === volume.mediaId && jm.endAddr >= address)) hit.add(j.jobId);
   }
   const destroyed = catalog.jobsOnMedia(volume.mediaId).filter((j) => hit.has(j.jobId));
   return {

@@ -51,7 +51,7 @@ export function mediaWorld(start = Date.UTC(2026, 0, 1)): MediaWorld {
       }));
       await catalog.insertFiles(jobId, rows);
       for (const [i, mediaId] of mediaIds.entries()) {
-        catalog.addJobMedia({ jobId, mediaId, firstIndex: 1, lastIndex: files, startAddr: 0, endAddr: 1, volIndex: i + 1 });
+        await catalog.addJobMedia({ jobId, mediaId, firstIndex: 1, lastIndex: files, startAddr: 0, endAddr: 1, volIndex: i + 1 });
         catalog.updateMediaUsage(mediaId, { volBytes: 1000, volBlocks: 5, lastWritten: clock.now(), incrementJobs: true });
       }
       if ((o.status ?? 'T') !== 'R') catalog.finishJob(jobId, { status: o.status ?? 'T', endTime: clock.now(), jobFiles: files, jobBytes: 10 });

@@ -277,7 +277,7 @@ export class VolumeScan {
       const v = this.volumes.get(u.volumeName);
       this.totals.jobMedia++;
       if (v?.mediaId == null) continue;
-      this.o.catalog?.addJobMedia({
+      await this.o.catalog?.addJobMedia({
         jobId: s.jobId, mediaId: v.mediaId, firstIndex: u.firstIndex, lastIndex: u.lastIndex,
         startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volIndex,
       });

@@ -102,7 +102,7 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
           await s.catalog.insertFiles(s.jobId, msg.body.files.map((f) => fileRow(f, s.media)));
           break;
         case 'sdVolumeUsage':
-          recordVolumeUsage(s, msg.body);
+          await recordVolumeUsage(s, msg.body);
           break;
         case 'sdSpaceAgain':
           s.wait.found();
@@ -184,12 +184,12 @@ async function askForSpace(s: BackupSession, req: burrow.SdVolumeRequest): Promi
   await s.sd.send('sdVolumeReply', { noVolume: true, wantedVolume: volume, pollSeconds });
 }
 
-function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): void {
+async function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): Promise<void> {
   if (u.checkpoint) return recordCheckpoint(s, u);
   const { volumeName } = u;
   const mediaId = s.media.mediaIdOf(volumeName);
   if (u.completeIndex > s.volumes.savedFiles) s.catalog.checkpointJob(s.jobId, s.volumes.savedFiles = u.completeIndex);
-  s.catalog.addJobMedia({
+  await s.catalog.addJobMedia({
     jobId: s.jobId, mediaId, firstIndex: u.firstIndex, lastIndex: u.lastIndex,
     startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volumeIndex,
   });
@@ -208,11 +208,11 @@ function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): void {
  * are kept as the job's saved files, with a JobMedia row reaching to the last of them
  * (replaced by the next checkpoint or the volume's end) and the volume's size so far.
  */
-function recordCheckpoint(s: BackupSession, u: burrow.SdVolumeUsage): void {
+async function recordCheckpoint(s: BackupSession, u: burrow.SdVolumeUsage): Promise<void> {
   const mediaId = s.media.mediaIdOf(u.volumeName);
   const lastIndex = Math.min(u.lastIndex, u.completeIndex);
   if (u.firstIndex > 0 && lastIndex >= u.firstIndex) {
-    s.catalog.addJobMedia({
+    await s.catalog.addJobMedia({
       jobId: s.jobId, mediaId, firstIndex: u.firstIndex, lastIndex,
       startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volumeIndex,
     });

@@ -90,7 +90,7 @@ test('a catalog made by schema version 1 upgrades to stored verify levels, keepi
     const catalog = openSqliteCatalog(file);
     const level = (id: number): string | undefined => catalog.getJob(id)?.level;
     assert.deepEqual([1, 2, 3, 4, 5, 6].map(level), ['F', 'V', 'C', 'V', 'O', ' ']);
-    assert.equal(catalog.listJobMedia(1).length, 1, 'rows that refer to a job are kept');
+    assert.equal((await catalog.listJobMedia(1)).length, 1, 'rows that refer to a job are kept');
     assert.equal((await catalog.getLog(3)).length, 1);
     // The counter survives the rebuild: JobId 7 was handed out once, and never again.
     const next = catalog.createJob({ name: 'v', type: 'V', level: 'd', clientId: 1, fileSetId: 1, poolId: null, schedTime: 80 });
@@ -139,7 +139,7 @@ test('a catalog made by schema version 2 gains the media lifecycle columns, keep
     assert.deepEqual([full?.maxVolJobs, full?.volUseDuration, full?.recycle, full?.enabled, full?.recycleCount],
       [3, 86_400_000, false, 1, 0], 'the new limits are the pool\'s, as "update volume fromallpools" would set them');
     assert.deepEqual([catalog.getMedia(9)?.volStatus, catalog.getMedia(9)?.enabled, catalog.getMedia(9)?.recycle], ['Read-Only', 0, true]);
-    assert.equal(catalog.listJobMedia(1)[0]?.volumeName, 'Full-0007', 'job media still point at the volume');
+    assert.equal((await catalog.listJobMedia(1))[0]?.volumeName, 'Full-0007', 'job media still point at the volume');
     assert.equal((await catalog.listFiles(1))[0]?.mediaId, 7);
     assert.equal(catalog.getJob(1)?.purgedFiles, false);
     assert.equal(catalog.getPool('Full')?.cleaningPrefix, 'CLN');

@@ -140,12 +140,12 @@ export function fileOps(db: Database.Database): FileOps {
       return r && joinPath(r.dir, r.name);
     },
     countFiles: async (jobId) => stmt.count.get(jobId) as number,
-    addJobMedia: (row) => addJobMedia.immediate(row),
+    addJobMedia: async (row) => addJobMedia.immediate(row),
     async keepFilesUpTo(jobId, lastIndex) {
       stmt.dropAfter.run(jobId, lastIndex);
       return stmt.count.get(jobId) as number;
     },
-    listJobMedia: (jobId) => stmt.jmList.all(jobId) as JobMediaRow[],
+    listJobMedia: async (jobId) => stmt.jmList.all(jobId) as JobMediaRow[],
   };
 }
 

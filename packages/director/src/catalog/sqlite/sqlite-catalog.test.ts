@@ -75,10 +75,10 @@ test('sqlite: restore selection feeds a bootstrap straight from the catalog', as
     // File 3 starts near the end of Full-0001 and runs on into Full-0002.
     await c.insertFiles(j, [fileRow('/d/1', 1, s.mediaId, 64), fileRow('/d/2', 2, s.mediaId, 64),
       fileRow('/d/3', 3, s.mediaId, 5000), fileRow('/d/4', 4, vol2, 32)]);
-    c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: 3, startAddr: 64, endAddr: 9000, volIndex: 1 });
-    c.addJobMedia({ jobId: j, mediaId: vol2, firstIndex: 3, lastIndex: 4, startAddr: 32, endAddr: 700, volIndex: 2 });
+    await c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: 3, startAddr: 64, endAddr: 9000, volIndex: 1 });
+    await c.addJobMedia({ jobId: j, mediaId: vol2, firstIndex: 3, lastIndex: 4, startAddr: 32, endAddr: 700, volIndex: 2 });
     const rows = await c.selectRestoreFiles([j], { paths: [Buffer.from('/d/2'), Buffer.from('/d/3')] });
-    assert.deepEqual(buildBootstrap(rows, c.listJobMedia(j)).sections, [
+    assert.deepEqual(buildBootstrap(rows, await c.listJobMedia(j)).sections, [
       { volume: 'Full-0001', mediaType: 'File', sessionId: j, startAddr: 64, endAddr: 9000, fileIndexes: [{ first: 2, last: 3 }], count: 2 },
       { volume: 'Full-0002', mediaType: 'File', sessionId: j, startAddr: 32, endAddr: 700, fileIndexes: [{ first: 3, last: 3 }], count: 1 },
     ]);
@@ -98,7 +98,7 @@ test('sqlite: a deletion of files cut off half-way leaves a job no restore reads
       const j = c.createJob({ name: 'j', type: 'B', level, clientId: s.clientId, fileSetId: s.fileSetId, poolId: s.poolId, schedTime: at });
       c.startJob(j, at);
       await c.insertFiles(j, Array.from({ length: paths }, (_, i) => fileRow(`/d/file-${i}`, i + 1, s.mediaId, 64)));
-      c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: paths, startAddr: 0, endAddr: 9, volIndex: 1 });
+      await c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: paths, startAddr: 0, endAddr: 9, volIndex: 1 });
       c.finishJob(j, { status: 'T', endTime: at, jobFiles: paths, jobBytes: 1 });
       return j;
     };

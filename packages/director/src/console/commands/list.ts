@@ -111,9 +111,11 @@ function volumes(ctx: ConsoleContext, pool: string | undefined, volume?: string)
  * which files of a job, one per volume and, on tape, per tape file; addresses split as
  * Bareos shows them (a tape's file and block, a disk offset's high and low 32 bits).
  */
-function jobMedia(ctx: ConsoleContext, a: ListArgs): JobMediaRecord[] {
+async function jobMedia(ctx: ConsoleContext, a: ListArgs): Promise<JobMediaRecord[]> {
   const split = (addr: number): [number, number] => [Math.floor(addr / 2 ** 32), addr % 2 ** 32];
-  return jobsFor(ctx, a).flatMap((j) => ctx.catalog.listJobMedia(j.jobId)).map((jm) => {
+  const rows = [];
+  for (const j of jobsFor(ctx, a)) rows.push(...await ctx.catalog.listJobMedia(j.jobId));
+  return rows.map((jm) => {
     const [startfile, startblock] = split(jm.startAddr);
     const [endfile, endblock] = split(jm.endAddr);
     return {
@@ -229,7 +231,7 @@ function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResul
     case 'volumehistory':
       return volumeHistory(ctx, a.volume, command);
     case 'jobmedia':
-      return { jobmedia: jobMedia(ctx, a) };
+      return jobMedia(ctx, a).then((jobmedia) => ({ jobmedia }));
     default:
       throw new BurrowError('BAD_REQUEST', `${command}: say jobs, jobid=N, joblog jobid=N, files jobid=N, jobmedia, jobtotals, backups client=, volumes, pools or clients`);
   }

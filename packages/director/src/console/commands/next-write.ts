@@ -45,7 +45,7 @@ export async function setNextWrite(ctx: ConsoleContext, m: MediaRow, r: NextWrit
   const address = parsePosition(r.position);
   const position = r.position.trim();
   const now = ctx.env.clock.now();
-  const plan = planNextWrite(ctx.catalog, m, address, now);
+  const plan = await planNextWrite(ctx.catalog, m, address, now);
   const lines = planLines(plan, position);
   if (plan.running.length > 0) {
     throw new BurrowError('BAD_REQUEST', `${lines.join('\n')}\nJobId ${plan.running.map((j) => j.jobId).join(',')} is still running: the next write position of Volume "${m.volumeName}" is not changed.`);

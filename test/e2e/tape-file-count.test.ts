@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cartridgeEntries, VirtualTape, VTAPE_FLAG_WRITE_PROTECTED } from '@burrow/storage-daemon/devices/tape/vtape';
 import { Burrow } from '../harness/daemons.js';
-import { changerLibrary, libraryStorage, vchanger, type ChangerLibrary } from '../harness/changer.js';
+import { changerLibrary, LIBRARY_DIRECTOR_RESOURCES, vchanger, type ChangerLibrary } from '../harness/changer.js';
 import { apiResult } from '../harness/checks.js';
 
 /** Console calls that wait for jobs: generous, for a loaded machine. */
@@ -41,9 +41,7 @@ describe('VolFiles and the tape', () => {
     burrow = await Burrow.start({
       include: [src], labelFormat: null,
       sdResources: lib.sdResources,
-      directorResources: `${libraryStorage('Auto Changer = yes')}
-Pool { Name = Tapes; Pool Type = Backup }
-Job { Name = backup-tapes; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = Library; Pool = Tapes; Messages = Standard }`,
+      directorResources: LIBRARY_DIRECTOR_RESOURCES,
     });
   });
   after(async () => {

@@ -25,6 +25,8 @@ export interface ChangerLibraryOptions {
   deviceMore?: string;
   /** Each drive's Maximum Block Size (default 64k). */
   maximumBlockSize?: string;
+  /** The Autochanger's Changer Command (default burrow-vchanger's): e.g. a script around it. */
+  changerCommand?: string;
 }
 
 export interface ChangerLibrary {
@@ -70,7 +72,7 @@ export async function changerLibrary(o: ChangerLibraryOptions): Promise<ChangerL
   return {
     tapes, library,
     sdResources: `${names.map((_, n) => drive(n)).join('')}
-Autochanger { Name = Library; Device = ${names.join(', ')}; Changer Device = ${JSON.stringify(library)}; Changer Command = ${JSON.stringify(VCHANGER_COMMAND)} }`,
+Autochanger { Name = Library; Device = ${names.join(', ')}; Changer Device = ${JSON.stringify(library)}; Changer Command = ${JSON.stringify(o.changerCommand ?? VCHANGER_COMMAND)} }`,
     inDrive: (n) => {
       try {
         return basename(readlinkSync(join(tapes, `drive${n}`)));
@@ -86,3 +88,10 @@ Autochanger { Name = Library; Device = ${names.join(', ')}; Changer Device = ${J
 export function libraryStorage(more = ''): string {
   return `Storage { Name = Library; Address = 127.0.0.1; SDPort = @SDPORT@; Password = @SDPASSWORD@; Device = Library; Media Type = LTO; ${more} }\n`;
 }
+
+/**
+ * The Director's side of a library for the one client: Storage `Library` (libraryStorage,
+ * Auto Changer), Pool `Tapes` and a Full Job `backup-tapes` of test-fd writing there.
+ */
+export const LIBRARY_DIRECTOR_RESOURCES = `${libraryStorage('Auto Changer = yes')}Pool { Name = Tapes; Pool Type = Backup }
+Job { Name = backup-tapes; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = Library; Pool = Tapes; Messages = Standard }`;

@@ -7,7 +7,8 @@
  *   2. the drive holds another cartridge: close the drive, `unload` it to its home slot;
  *   3. the cartridge is in another drive of the changer: unload it there first, unless
  *      that drive is in use (then DEVICE: the job asks for another volume or waits);
- *   4. `load` it, and read its label (a wrong label is the tape drive's VOLUME_FORMAT).
+ *   4. `load` it, and read its label (a wrong label is the tape drive's VOLUME_FORMAT); a
+ *      load that finds the slot empty after all is NotInChanger, as a missing barcode.
  * A sequence runs whole before another drive's begins (the changer lock), so two drives
  * never race for one cartridge; `unmount` also unloads, as Bareos's release does.
  */
@@ -26,8 +27,8 @@ import type { ChangerDrive, ScriptChanger } from './script-changer.js';
  * volume up as unusable.
  */
 export class NotInChanger extends BurrowError {
-  constructor(readonly volumeName: string, readonly changerName: string) {
-    super('NOT_FOUND', `Volume "${volumeName}" is not in Autochanger "${changerName}": no slot holds a cartridge with that barcode`);
+  constructor(readonly volumeName: string, readonly changerName: string, why = 'no slot holds a cartridge with that barcode') {
+    super('NOT_FOUND', `Volume "${volumeName}" is not in Autochanger "${changerName}": ${why}`);
   }
 }
 
@@ -94,7 +95,15 @@ export class Autochanger {
       await this.changer.unload(slot, other.at, { volume });
       other.homeSlot = 0;
     }
-    await this.changer.load(slot, d.at, { volume });
+    await this.changer.load(slot, d.at, { volume }).catch((err: unknown) => {
+      // `list` had the cartridge in the slot, the load found it empty (an inventory out of
+      // date): not in the changer, as Bareos takes it, so the job takes another volume or
+      // waits for this one, and the volume is not marked in Error.
+      if (volume !== undefined && err instanceof BurrowError && err.code === 'NOT_FOUND') {
+        throw new NotInChanger(volume, this.name, `its slot ${slot} was found empty (${err.message})`);
+      }
+      throw err;
+    });
     d.homeSlot = slot;
   }
 }

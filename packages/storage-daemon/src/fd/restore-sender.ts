@@ -86,11 +86,17 @@ async function openForRead(s: SessionParties, o: { jobId: number; reservation: R
   for (;;) {
     try {
       const volume = await reservation.openRead(volumeName, signal);
-      // A changer's drive: the Director keeps where the cartridge is, and that it was loaded.
-      const changerDrive = reservation.changerDrive();
-      if (changerDrive > 0) await s.director.send('sdVolumeMounted', { volumeName, slot: reservation.cartridgeSlot(), changerDrive });
-      if (askingAgain !== '') {
-        await s.director.send('jobMessage', { jobId, level: 'info', text: `Ready to read from volume "${volumeName}" on device ${reservation.printName}.` });
+      try {
+        // A changer's drive: the Director keeps where the cartridge is, and that it was loaded.
+        const changerDrive = reservation.changerDrive();
+        if (changerDrive > 0) await s.director.send('sdVolumeMounted', { volumeName, slot: reservation.cartridgeSlot(), changerDrive });
+        if (askingAgain !== '') {
+          await s.director.send('jobMessage', { jobId, level: 'info', text: `Ready to read from volume "${volumeName}" on device ${reservation.printName}.` });
+        }
+      } catch (err) {
+        // The Director's connection failed while it was told: the volume is not read, and its drive must not stay busy reading it.
+        await volume.close().catch(() => undefined);
+        throw err;
       }
       return volume;
     } catch (err) {

@@ -10,7 +10,7 @@
  *   catalog counts is gone): nothing is written on it, the volume goes to Error, and the
  *   job takes the other cartridge and ends OK. `update volume= nextwrite=` repairs such
  *   a volume (next-write.test.ts).
- * And a label that fails on a tape (research note 8 D22: an empty slot, a cartridge
+ * bscan rebuilds the same count from the cartridges. And a label that fails on a tape (research note 8 D22: an empty slot, a cartridge
  * labelled as another volume, a load the changer fails, a write-protected cartridge)
  * leaves no Media record.
  */
@@ -21,7 +21,10 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cartridgeEntries, VirtualTape, VTAPE_FLAG_WRITE_PROTECTED } from '@burrow/storage-daemon/devices/tape/vtape';
+import { openSqliteCatalog } from '@burrow/director/catalog/index';
 import { Burrow } from '../harness/daemons.js';
+import { BIN } from '../harness/paths.js';
+import { runTool } from '../harness/recovery.js';
 import { changerLibrary, LIBRARY_DIRECTOR_RESOURCES, vchanger, type ChangerLibrary } from '../harness/changer.js';
 import { apiResult } from '../harness/checks.js';
 
@@ -119,6 +122,20 @@ describe('VolFiles and the tape', () => {
     assert.deepEqual([refused.volstatus, refused.volfiles], ['Error', afterThird], 'in Error, its count kept for the repair');
     assert.ok(readFileSync(cartridge(written)).equals(readFileSync(join(saved, written))), 'nothing was written on the refused tape');
     assert.equal((await volume(other)).volfiles, filemarks(other));
+
+    // bscan -m rebuilds the same count from the cartridges alone (out of the drive, and the Director stopped while bscan writes its catalog).
+    assert.equal((await burrow.console(['release storage=Library drive=0'])).code, 0);
+    await burrow.stopNamed('dir');
+    const scan = runTool(BIN.bscan, ['-s', '-m', '-v', '-c', burrow.configs.dir, '-V', `${written}|${other}`, join(lib.library, 'cartridges')]);
+    assert.equal(scan.code, 0, `${scan.stdout}\n${scan.stderr}`);
+    assert.match(scan.stdout, new RegExp(`Updated Media record for Volume "${written}": .*VolFiles ${afterFirst}`), scan.stdout);
+    const catalog = openSqliteCatalog(catalogFile());
+    try {
+      for (const name of [written, other]) assert.equal(catalog.getMediaByName(name)?.volFiles, filemarks(name), name);
+    } finally {
+      catalog.close();
+    }
+    await burrow.spawnDaemon('dir', 'dir', burrow.configs.dir);
   });
   it('leaves no Media record when the label fails: an empty slot, another volume\'s cartridge, a failed load, a write-protected cartridge', async () => {
     const notInCatalog = async (name: string): Promise<void> => {

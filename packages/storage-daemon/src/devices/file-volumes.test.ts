@@ -1,0 +1,69 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { BurrowError } from '@burrow/common/errors/index';
+import { burrow } from '@burrow/common/proto/generated';
+import { withHeaderRoom } from '../volume/block.js';
+import { patternBytes } from '../volume/testing.js';
+import { FileAppendState } from './file-volumes.js';
+import { MemoryStore } from './memory-store.js';
+import type { ByteHandle } from './volume-store.js';
+
+const dataBlock = (n: number) => ({ flags: 0, sessionId: 1, sessionBlockNumber: n, block: withHeaderRoom(patternBytes(1000, n)) });
+
+/** A real in-memory volume whose syncs are held until released, or fail as a write-back error would. */
+async function volume(syncOutcome: 'ok' | 'EIO') {
+  const fh: ByteHandle = await new MemoryStore().create('Vol1');
+  const syncs: Array<() => void> = [];
+  let closed = false;
+  const held: ByteHandle = {
+    read: (...a) => fh.read(...a),
+    write: (...a) => fh.write(...a),
+    truncate: (n) => fh.truncate(n),
+    sync: () => new Promise<void>((resolve, reject) => {
+      syncs.push(() => (syncOutcome === 'ok' ? resolve() : reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }))));
+    }),
+    close: async () => { closed = true; await fh.close(); },
+  };
+  const state = new FileAppendState({
+    volumeName: 'Vol1', label: burrow.VolumeLabel.create({ volumeName: 'Vol1' }), fh: held, position: { end: 0, nextBlockNumber: 0, hasData: false },
+    maxVolumeBytes: 0, syncEveryBytes: 2500, onClosed: () => undefined,
+  });
+  return { state, syncs, isClosed: () => closed };
+}
+
+describe('file volume write-behind', () => {
+  it('starts a sync in the background every so many bytes, and the last close waits for it before its own', async () => {
+    const { state, syncs, isClosed } = await volume('ok');
+    const h = state.handle();
+    await h.writeBlock(dataBlock(0));
+    await h.writeBlock(dataBlock(1));
+    assert.equal(syncs.length, 0, 'two blocks are under the interval');
+    await h.writeBlock(dataBlock(2));
+    assert.equal(syncs.length, 1, 'the third block starts a sync');
+    await h.writeBlock(dataBlock(3)); // writing goes on while it runs
+    await h.writeBlock(dataBlock(4));
+    await h.writeBlock(dataBlock(5));
+    assert.equal(syncs.length, 1, 'one background sync at a time');
+    const closing = h.close();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(syncs.length, 1, 'the final sync waits for the background one');
+    syncs[0]?.();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(syncs.length, 2, 'then the final sync');
+    syncs[1]?.();
+    await closing;
+    assert.ok(isClosed());
+  });
+
+  it('a failed background sync fails the next write and the close: the data it lost is not reported again', async () => {
+    const { state, syncs, isClosed } = await volume('EIO');
+    const h = state.handle();
+    for (let n = 0; n < 3; n++) await h.writeBlock(dataBlock(n));
+    syncs[0]?.();
+    await new Promise((r) => setImmediate(r));
+    await assert.rejects(h.writeBlock(dataBlock(3)), (e: unknown) => e instanceof BurrowError && e.code === 'DEVICE' && /Vol1: writing to the disk failed/.test(e.message));
+    await assert.rejects(h.close(), (e: unknown) => e instanceof BurrowError && e.code === 'DEVICE');
+    assert.equal(syncs.length, 1, 'no final sync reports success over the lost data');
+    assert.ok(isClosed(), 'the file is closed all the same');
+  });
+});

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startBurrow } from '../burrow/system.js';
 import type { Dataset } from '../datasets/generate.js';
 import { assertSameTree } from '../measure/tree.js';
-import { cpuSeconds, mainThreadCpuSeconds, median, peakRssMiB } from '../measure/stats.js';
+import { cpuSeconds, mainThreadCpuSeconds, median, peakRssMiB, settleDisk } from '../measure/stats.js';
 import type { BackupSystem } from '../peers/tool.js';
 
 export interface CpuOptions {
@@ -29,6 +29,7 @@ const DAEMONS = ['burrow-fd', 'burrow-sd', 'burrow-dir'] as const;
 
 async function measured(system: BackupSystem, work: () => Promise<number>): Promise<CpuFigure> {
   const pids = new Map(system.daemons().map((d) => [d.name, d.pid]));
+  settleDisk();
   const before = new Map([...pids].map(([n, pid]) => [n, { all: cpuSeconds(pid), main: mainThreadCpuSeconds(pid) }]));
   const wall = await work();
   const cpu: Record<string, number> = {};

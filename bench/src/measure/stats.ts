@@ -2,6 +2,7 @@
  * Timing and process figures: the median of repeated runs, and what /proc says about
  * a daemon (peak resident memory, bytes passed through read calls, CPU time).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export function median(values: readonly number[]): number {
@@ -9,6 +10,16 @@ export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+/**
+ * Writes every dirty page out before a timed run (`sync`), outside its time: each run
+ * starts on a disk with nothing left to write from the one before (a dataset just made,
+ * another tool's archive, a volume not synced), which would otherwise be written back
+ * during it and charged to whichever tool happened to run next.
+ */
+export function settleDisk(): void {
+  execFileSync('sync');
 }
 
 /** Seconds a promise took, wall clock. */

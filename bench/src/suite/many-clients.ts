@@ -8,7 +8,7 @@
  * daemon and the largest File daemon.
  */
 import type { Dataset } from '../datasets/generate.js';
-import { peakRssMiB, timed } from '../measure/stats.js';
+import { peakRssMiB, settleDisk, timed } from '../measure/stats.js';
 import { startManyBacula } from '../peers/bacula-many.js';
 import type { ConsoleOutput, DaemonProcess } from '../peers/tool.js';
 import { absolute, comparison, type Row } from '../report/rows.js';
@@ -47,6 +47,7 @@ async function burrowRun(dataset: Dataset, clients: number): Promise<ManyRun> {
     options: ['Signature = MD5'],
   });
   try {
+    settleDisk();
     const { seconds, value: r } = await timed(() => topo.console([...names.map((n) => `run job=backup-${n} yes`), 'wait', 'messages'], undefined, JOB_TIMEOUT_MS));
     allOk('burrow', clients, r);
     const daemons = topo.daemons.flatMap((d) => (d.process.pid ? [{ name: d.name, pid: d.process.pid }] : []));
@@ -59,6 +60,7 @@ async function burrowRun(dataset: Dataset, clients: number): Promise<ManyRun> {
 async function baculaRun(dataset: Dataset, clients: number): Promise<ManyRun> {
   const bacula = await startManyBacula(dataset.root, clients);
   try {
+    settleDisk();
     const { seconds, value: r } = await timed(() => bacula.console([...bacula.clients.map((c) => `run job=backup-${c} yes`), 'wait', 'messages'], JOB_TIMEOUT_MS));
     allOk('bacula', clients, r);
     return { seconds, rss: peaks(bacula.daemons(), (n) => n === 'bacula-dir', (n) => n === 'bacula-sd') };

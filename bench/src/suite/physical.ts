@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Dataset } from '../datasets/generate.js';
-import { median, timed } from '../measure/stats.js';
+import { median, settleDisk, timed } from '../measure/stats.js';
 
 export interface PhysicalLimit { backup: number; restore: number }
 
@@ -34,9 +34,11 @@ export async function physicalLimit(dataset: Dataset, runs: number): Promise<Phy
     const restores: number[] = [];
     for (let r = 0; r < runs; r++) {
       rmSync(file, { force: true });
+      settleDisk();
       backups.push((await timed(() => sh('tar -cf - -C "$1" "$2" | tee "$3" | md5sum > /dev/null', [dirname(dataset.root), basename(dataset.root), file]))).seconds);
       const dest = join(scratch, `x-${r}`);
       mkdirSync(dest);
+      settleDisk();
       restores.push((await timed(() => sh('md5sum "$1" > /dev/null & tar -xf "$1" -C "$2"; wait $!', [file, dest]))).seconds);
       rmSync(dest, { recursive: true, force: true });
     }

@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { changeOnePercent, smallPath, type Dataset } from '../datasets/generate.js';
-import { cpuSeconds, median, peakRssMiB, readCounters } from '../measure/stats.js';
+import { cpuSeconds, median, peakRssMiB, readCounters, settleDisk } from '../measure/stats.js';
 import { assertSameTree } from '../measure/tree.js';
 import { NotAvailable, type BackupSystem, type Compression } from '../peers/tool.js';
 
@@ -50,6 +50,7 @@ export async function measureSystem(start: () => Promise<BackupSystem>, dataset:
     const cores: number[] = [];
     const jobIds: number[] = [];
     for (let r = 0; r < plan.runs; r++) {
+      settleDisk();
       const before = system.storedBytes();
       const cpuBefore = cpuSeconds(fdPid);
       const { seconds, jobId } = await system.backup('Full');
@@ -65,6 +66,7 @@ export async function measureSystem(start: () => Promise<BackupSystem>, dataset:
       const times: number[] = [];
       for (let r = 0; r < plan.runs; r++) {
         const where = join(scratch, `all-${r}`);
+        settleDisk();
         const { seconds } = await system.restore(firstJob, where);
         assertSameTree(dataset.root, join(where, dataset.root), `${system.name} restore of ${dataset.name}`, system.mtimeResolutionNs);
         times.push(seconds);
@@ -77,6 +79,7 @@ export async function measureSystem(start: () => Promise<BackupSystem>, dataset:
       const bytes: number[] = [];
       for (let r = 0; r < plan.runs; r++) {
         const where = join(scratch, `one-${r}`);
+        settleDisk();
         const io = readCounters(sdPid).rchar;
         const { seconds } = await system.restore(firstJob, where, [dataset.needle]);
         bytes.push(readCounters(sdPid).rchar - io);
@@ -107,6 +110,7 @@ async function timedIncrementals(system: BackupSystem, runs: number, change: (ro
   const times: number[] = [];
   for (let r = 1; r <= runs; r++) {
     change(r);
+    settleDisk();
     try {
       times.push((await system.backup('Incremental')).seconds);
     } catch (err) {

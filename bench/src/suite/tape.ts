@@ -20,7 +20,7 @@ import { Burrow } from '@burrow/test/harness/daemons';
 import { changerLibrary, libraryStorage, type ChangerLibrary } from '@burrow/test/harness/changer';
 import { apiResult, bytesReadBy } from '@burrow/test/harness/checks';
 import type { Dataset } from '../datasets/generate.js';
-import { median, timed } from '../measure/stats.js';
+import { median, settleDisk, timed } from '../measure/stats.js';
 import { assertSameTree } from '../measure/tree.js';
 import { jobOutcome } from '../peers/tool.js';
 import { absolute, comparison, type Row } from '../report/rows.js';
@@ -40,6 +40,7 @@ export async function tapeRows(dataset: Dataset, runs: number, say: (s: string) 
     // Interleaved, so a change in the machine's load falls on all three alike.
     for (let r = 0; r < runs; r++) {
       for (const target of ['disk', 'tape', 'tape-spooled'] as const) {
+        settleDisk();
         const { seconds: s, value: out } = await timed(() => burrow.console([`run job=${JOBS[target]} yes`, 'wait', 'messages'], undefined, JOB_TIMEOUT_MS));
         const jobId = jobOutcome(`burrow Full of ${ds} to ${target}`, 'Backup', out);
         seconds[target].push(s);
@@ -164,6 +165,7 @@ async function needleRow(burrow: Burrow, dataset: Dataset, runs: number, say: (s
     rmSync(where, { recursive: true, force: true });
     try {
       const before = bytesReadBy(burrow, 'sd');
+      settleDisk();
       const { seconds: s, value: out } = await timed(() => burrow.console(
         [`restore client=test-fd jobid=${jobId} storage=Library file=${needle} yes where=${where}`, 'wait', 'messages'], undefined, JOB_TIMEOUT_MS));
       bytes.push(bytesReadBy(burrow, 'sd') - before);

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join, relative, dirname } from 'node:path';
 import { changeOnePercent, smallPath, type Dataset } from '../datasets/generate.js';
-import { median } from '../measure/stats.js';
+import { median, settleDisk } from '../measure/stats.js';
 import { assertSameTree } from '../measure/tree.js';
 import { tarCreate, tarExtract } from '../peers/tar.js';
 import type { Compression } from '../peers/tool.js';
@@ -20,6 +20,7 @@ export async function measureTar(dataset: Dataset, compression: Compression, pla
     const full: number[] = [];
     for (let r = 0; r < plan.runs; r++) {
       rmSync(archive, { force: true });
+      settleDisk();
       full.push(await tarCreate(dataset.root, archive, compression));
     }
     const figures: TarFigures = { full: median(full), archiveBytes: statSync(archive).size };
@@ -28,6 +29,7 @@ export async function measureTar(dataset: Dataset, compression: Compression, pla
       for (let r = 0; r < plan.runs; r++) {
         const dest = join(scratch, `x-${r}`);
         mkdirSync(dest);
+        settleDisk();
         times.push(await tarExtract(archive, dest));
         assertSameTree(dataset.root, join(dest, basename(dataset.root)), `tar extraction of ${dataset.name}`, TAR_MTIME_RESOLUTION_NS);
         rmSync(dest, { recursive: true, force: true });
@@ -40,6 +42,7 @@ export async function measureTar(dataset: Dataset, compression: Compression, pla
       for (let r = 0; r < plan.runs; r++) {
         const dest = join(scratch, `one-${r}`);
         mkdirSync(dest);
+        settleDisk();
         times.push(await tarExtract(archive, dest, [member]));
         if (!readFileSync(join(dest, member)).equals(readFileSync(dataset.needle))) throw new Error('tar: the extracted needle differs from its source');
         rmSync(dest, { recursive: true, force: true });
@@ -55,6 +58,7 @@ export async function measureTar(dataset: Dataset, compression: Compression, pla
       const times: number[] = [];
       for (let r = 1; r <= plan.runs; r++) {
         changeOnePercent(files, r);
+        settleDisk();
         times.push(await tarCreate(dataset.root, join(scratch, `incr-${r}.tar`), compression, snapshot));
       }
       figures.incremental = median(times);

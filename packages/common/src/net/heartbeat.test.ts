@@ -32,9 +32,12 @@ test('idle ends that both beat stay connected; an end that falls silent is taken
 
 test('a peer is not blamed for the time we did not read: silence counts only while we read', async () => {
   await using pair = await channelPair(FD);
-  pair.near.keepAlive(200);
   // The far end fills our inbox past its mark (we stop reading), then says nothing more.
+  // The heartbeat starts once it has: a loaded machine may pause the sending loop itself
+  // for longer than the 0.5 s this test allows, and that silence would be the peer's.
   for (let i = 0; i < 300; i++) await pair.far.send('jobMessage', { jobId: 1, level: 'info', text: `line ${i}` });
+  await sleep(50);
+  pair.near.keepAlive(200);
   await sleep(1000);
   assert.equal(pair.near.closed, false, pair.near.closeReason);
   // Read it all: now the silence is the peer's, and two intervals later it is gone.

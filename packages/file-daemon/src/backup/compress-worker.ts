@@ -5,8 +5,8 @@
  * main thread seals its record frame into.
  */
 import { parentPort } from 'node:worker_threads';
-import { gzipSync } from 'node:zlib';
 import type { FromCompressThread, ThreadCompression, ToCompressThread } from './compress-messages.js';
+import { GzipMembers } from './gzip-members.js';
 import { lz4FrameBound, writeLz4Frame } from './lz4-frame.js';
 
 const port = parentPort;
@@ -20,6 +20,9 @@ if (port === null) throw new Error('compress-worker.ts runs only as a worker thr
  */
 let scratch = new Uint8Array(0);
 
+/** gzip members written straight into the scratch or the answer, no buffer per chunk (gzip-members.ts). */
+const gzip = new GzipMembers();
+
 function room(bytes: number): Uint8Array {
   if (scratch.length < bytes) scratch = new Uint8Array(bytes);
   return scratch;
@@ -28,18 +31,17 @@ function room(bytes: number): Uint8Array {
 /** Writes one chunk compressed at `at`; answers its length. */
 function compressOne(bytes: Uint8Array, c: ThreadCompression | undefined, out: Uint8Array, at: number): number {
   if (c?.algorithm === 'LZ4') return writeLz4Frame(bytes, out, at);
-  if (c?.algorithm === 'GZIP') {
-    const packed = gzipSync(bytes, { level: c.level });
-    if (out.length - at < packed.length) throw new Error(`a gzip member of ${packed.length} bytes is larger than its bound`);
-    out.set(packed, at);
-    return packed.length;
-  }
+  if (c?.algorithm === 'GZIP') return gzip.write(bytes, c.level, out, at);
   throw new Error(`no compression given for a chunk of ${bytes.length} bytes`);
 }
 
-/** The most bytes a chunk of `n` bytes compresses to: an LZ4 frame's, or a gzip member's (zlib's deflateBound and gzip's 18 bytes of header and trailer). */
+/**
+ * The most bytes a chunk of `n` bytes compresses to: an LZ4 frame's, or a gzip member's
+ * (zlib's deflateBound and gzip's 18 bytes of header and trailer, and one byte more:
+ * a member that fills its room to the last byte is written again by gzipSync).
+ */
 function bound(n: number, c: ThreadCompression | undefined): number {
-  return c?.algorithm === 'LZ4' ? lz4FrameBound(n) : n + (n >> 12) + (n >> 14) + (n >> 25) + 7 + 18;
+  return c?.algorithm === 'LZ4' ? lz4FrameBound(n) : n + (n >> 12) + (n >> 14) + (n >> 25) + 7 + 18 + 1;
 }
 
 function compressBatch(m: ToCompressThread): FromCompressThread {

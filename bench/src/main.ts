@@ -133,7 +133,7 @@ function sizesFrom(argv: string[], base: DatasetSizes): DatasetSizes {
 }
 
 /**
- * `--cpu [--only=large,small] [--large-mib=256] [--small-files=5000] [--option="Signature = XXH128"]... [--no-tls]`:
+ * `--cpu [--only=large,small,mixed] [--large-mib=256] [--small-files=5000] [--option="Signature = XXH128"]... [--no-tls]`:
  * only the CPU ms per MiB of each daemon (cpu/run.ts), no peers. For judging one change.
  */
 async function cpuOnly(argv: string[], sizes: DatasetSizes, o: { wanted: (w: string) => boolean; say: (s: string) => void }): Promise<void> {
@@ -142,6 +142,8 @@ async function cpuOnly(argv: string[], sizes: DatasetSizes, o: { wanted: (w: str
   const datasets: Dataset[] = [];
   if (o.wanted('large')) datasets.push(largeDataset(dataDir, sizes.largeBytes));
   if (o.wanted('small')) datasets.push(smallDataset(dataDir, sizes.smallFiles));
+  // Only when named: a copy of /usr/share, the full run's `mixed` (its restore is long).
+  if (argv.some((a) => a.startsWith('--only=')) && o.wanted('mixed')) datasets.push(mixedDataset(dataDir, sizes.mixedSources));
   const options = argv.filter((a) => a.startsWith('--option=')).map((a) => a.slice('--option='.length));
   const runs = Number(argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? RUNS);
   const dataTls = !argv.includes('--no-tls');

@@ -16,7 +16,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,7 +126,28 @@ describe('VolFiles and the tape', () => {
     // bscan -m rebuilds the same count from the cartridges alone (out of the drive, and the Director stopped while bscan writes its catalog).
     assert.equal((await burrow.console(['release storage=Library drive=0'])).code, 0);
     await burrow.stopNamed('dir');
-    const scan = runTool(BIN.bscan, ['-s', '-m', '-v', '-c', burrow.configs.dir, '-V', `${written}|${other}`, join(lib.library, 'cartridges')]);
+    const cartridges = join(lib.library, 'cartridges');
+    // Job 1's JobMedia rows, one per tape file its data is in (Maximum File Size), as the job wrote them; rebuilt the same from its cartridge into an empty catalog.
+    const rowsOf = async (): Promise<unknown[]> => {
+      const c = openSqliteCatalog(catalogFile());
+      try {
+        return (await c.listJobMedia(1)).map((m) => [m.volumeName, m.volIndex, m.firstIndex, m.lastIndex, m.startAddr, m.endAddr]);
+      } finally {
+        c.close();
+      }
+    };
+    const rows = await rowsOf();
+    assert.ok(rows.length >= 3, JSON.stringify(rows));
+    const moved = join(saved, 'current');
+    mkdirSync(moved);
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(`${catalogFile()}${suffix}`)) renameSync(`${catalogFile()}${suffix}`, join(moved, `catalog.db${suffix}`));
+    const fresh = runTool(BIN.bscan, ['-s', '-c', burrow.configs.dir, '-V', written, cartridges]);
+    assert.equal(fresh.code, 0, `${fresh.stdout}\n${fresh.stderr}`);
+    assert.deepEqual(await rowsOf(), rows, 'bscan writes a row per tape file, as the job did');
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${catalogFile()}${suffix}`, { force: true });
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(join(moved, `catalog.db${suffix}`))) renameSync(join(moved, `catalog.db${suffix}`), `${catalogFile()}${suffix}`);
+
+    const scan = runTool(BIN.bscan, ['-s', '-m', '-v', '-c', burrow.configs.dir, '-V', `${written}|${other}`, cartridges]);
     assert.equal(scan.code, 0, `${scan.stdout}\n${scan.stderr}`);
     assert.match(scan.stdout, new RegExp(`Updated Media record for Volume "${written}": .*VolFiles ${afterFirst}`), scan.stdout);
     const catalog = openSqliteCatalog(catalogFile());

@@ -64,6 +64,8 @@ interface Usage {
   endAddr: number;
   firstIndex: number;
   lastIndex: number;
+  /** On tape: the tape file of the row's blocks (a new one starts a new row, as the SD writes them). */
+  tapeFile?: number | undefined;
 }
 
 interface SessionSeen {
@@ -165,8 +167,15 @@ export class VolumeScan {
     v.blocks++;
     v.bytes += item.bytes;
     v.files = Math.max(v.files, item.volFiles);
-    const usage = this.sessions.get(item.sessionId)?.usage.at(-1);
-    if (usage === undefined || usage.volumeName !== v.name) return;
+    const s = this.sessions.get(item.sessionId);
+    let usage = s?.usage.at(-1);
+    if (s === undefined || usage === undefined || usage.volumeName !== v.name) return;
+    // A filemark at Maximum File Size: the SD ended the job's JobMedia row there and began the next (volume-usage.ts).
+    if (item.tapeFile !== undefined && usage.tapeFile !== undefined && item.tapeFile !== usage.tapeFile) {
+      usage = { volumeName: v.name, volIndex: usage.volIndex + 1, startAddr: item.addr, endAddr: item.addr, firstIndex: 0, lastIndex: 0 };
+      s.usage.push(usage);
+    }
+    usage.tapeFile = item.tapeFile;
     usage.endAddr = item.addr;
     if (item.firstIndex === 0) return;
     if (usage.firstIndex === 0 || item.firstIndex < usage.firstIndex) usage.firstIndex = item.firstIndex;

@@ -46,8 +46,11 @@ export type VolumeItem =
    * on it, as the SD counted them while writing (volume-usage.ts). `bytes`: header and
    * payload; `firstIndex`/`lastIndex`: the file indexes of its fragments, 0 when none.
    */
-  /** volFiles: the volume's files (VolFiles, devices/drive.ts volumeFiles) were its data to end after this block. */
-  | { kind: 'block'; addr: BlockAddress; sessionId: number; label: boolean; bytes: number; firstIndex: number; lastIndex: number; volFiles: number };
+  /**
+   * volFiles: the volume's files (VolFiles, devices/drive.ts volumeFiles) were its data to
+   * end after this block; tapeFile: on tape, the tape file the block is in.
+   */
+  | { kind: 'block'; addr: BlockAddress; sessionId: number; label: boolean; bytes: number; firstIndex: number; lastIndex: number; volFiles: number; tapeFile?: number | undefined };
 
 export interface ReadVolumeOptions {
   /** Where to start; the volume's first block by default. */
@@ -166,8 +169,9 @@ function blockItem(read: { addr: BlockAddress; nextAddr: BlockAddress; payload: 
       // Reported as damage when its records are read.
     }
   }
-  const volFiles = volumeFiles({ tapeFile: tape ? Math.floor(addr / 2 ** 32) : undefined, endAddr: read.nextAddr });
-  return { kind: 'block', addr, sessionId: header.sessionId, label, bytes: BLOCK_HEADER_SIZE + header.payloadLength, firstIndex, lastIndex, volFiles };
+  const tapeFile = tape ? Math.floor(addr / 2 ** 32) : undefined;
+  const volFiles = volumeFiles({ tapeFile, endAddr: read.nextAddr });
+  return { kind: 'block', addr, sessionId: header.sessionId, label, bytes: BLOCK_HEADER_SIZE + header.payloadLength, firstIndex, lastIndex, volFiles, tapeFile };
 }
 
 const STOP = Symbol('stop');

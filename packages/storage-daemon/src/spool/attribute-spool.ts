@@ -42,14 +42,18 @@ export class AttributeSpool {
     const body = burrow.SdCatalogBatch.encode({ files }).finish();
     const head = Buffer.allocUnsafe(4);
     head.writeUInt32LE(body.length, 0);
+    // The batch's place is taken before the write is awaited: the catalog batcher may
+    // send a batch while an earlier one is still being written (a block's completion
+    // beside a full batch), and both would otherwise be written at the same offset.
+    const at = this.bytes;
+    this.bytes += 4 + body.length;
+    this.files += files.length;
     try {
-      const { bytesWritten } = await this.file.writev([head, Buffer.from(body.buffer, body.byteOffset, body.length)], this.bytes);
+      const { bytesWritten } = await this.file.writev([head, Buffer.from(body.buffer, body.byteOffset, body.length)], at);
       if (bytesWritten !== 4 + body.length) throw Object.assign(new Error('short write: no space left on device'), { code: 'ENOSPC' });
     } catch (err) {
       throw new BurrowError('DEVICE', `cannot write the attribute spool file ${this.path}: ${(err as Error).message}`, { cause: err });
     }
-    this.bytes += 4 + body.length;
-    this.files += files.length;
   }
 
   /** Sends every batch kept, in order, through `send` (the Director's sdCatalog). */

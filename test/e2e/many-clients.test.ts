@@ -71,7 +71,7 @@ Job { Name = second-fd1; Type = Backup; Level = Full; Client = fd1; FileSet = se
   const run = await topo.console([...names.map((n) => `run job=backup-${n} yes`), 'wait'], undefined, 180_000);
   assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
   t.diagnostic(`${CLIENTS} backups at once: ${Date.now() - t0} ms`);
-  const backups = catalog.listJobs({ type: 'B' });
+  const backups = await catalog.listJobs({ type: 'B' });
   assert.equal(backups.length, CLIENTS);
   assert.deepEqual(backups.filter((j) => j.status !== 'T').map((j) => `${j.name}: ${j.status}`), [], topo.jobLog());
   const onVolume = new Map<string, JobRow[]>();
@@ -88,7 +88,7 @@ Job { Name = second-fd1; Type = Backup; Level = Full; Client = fd1; FileSet = se
   const restored = await topo.console([...restores, 'wait'], undefined, 180_000);
   assert.equal(restored.code, 0, restored.stdout);
   t.diagnostic(`${CLIENTS} restores: ${Date.now() - t0} ms`);
-  assert.deepEqual(catalog.listJobs({ type: 'R' }).filter((j) => j.status !== 'T').map((j) => j.jobId), [], topo.jobLog());
+  assert.deepEqual((await catalog.listJobs({ type: 'R' })).filter((j) => j.status !== 'T').map((j) => j.jobId), [], topo.jobLog());
   for (const n of names) assert.deepEqual(compareTrees(join(src, n), join(topo.restored, n, src, n)), [], n);
   // Memory bounded: the Director's and the Storage daemon's peak over fifty backups, then fifty restores, at once.
   const peaks = ['dir', 'sd1'].map((name) => ({ name, mib: Math.round(peakRssMiB(topo.daemons.find((d) => d.name === name)!.process.pid!)) }));
@@ -98,7 +98,7 @@ Job { Name = second-fd1; Type = Backup; Level = Full; Client = fd1; FileSet = se
   const narrow = names.slice(10, 19);
   const limited = await topo.console([...narrow.map((n) => `run job=backup-${n} storage=narrow yes`), 'run job=backup-fd1 yes', 'run job=second-fd1 yes', 'wait']);
   assert.equal(limited.code, 0, limited.stdout);
-  const after = catalog.listJobs({ type: 'B' }).slice(CLIENTS);
+  const after = (await catalog.listJobs({ type: 'B' })).slice(CLIENTS);
   assert.deepEqual(after.filter((j) => j.status !== 'T').map((j) => j.jobId), [], topo.jobLog());
   const viaNarrow = after.filter((j) => narrow.includes(j.clientName ?? ''));
   assert.equal(viaNarrow.length, narrow.length);

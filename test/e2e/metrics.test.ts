@@ -20,10 +20,10 @@ describe('metrics of the three daemons', () => {
   const port = { dir: 0, sd: 0, fd: 0 };
   // Port 0: each daemon's system-picked port is read from its log line.
   const metrics = ['Metrics Port = 0', 'Metrics Address = 127.0.0.1'];
-  const catalogRows = <T>(read: (c: ReturnType<typeof openSqliteCatalog>) => T): T => {
+  const catalogRows = async <T>(read: (c: ReturnType<typeof openSqliteCatalog>) => T | Promise<T>): Promise<T> => {
     const c = openSqliteCatalog(catalogFiles(burrow.directorWorkDir, 'bacula').database);
     try {
-      return read(c);
+      return await read(c);
     } finally {
       c.close();
     }
@@ -74,9 +74,9 @@ describe('metrics of the three daemons', () => {
 
     const label = await burrow.console(['label storage=File volume=Vol-M pool=Full', 'wait jobid=1']);
     assert.match(label.stdout, /3000 OK label\./, label.stdout);
-    const job = catalogRows((c) => c.getJob(1));
+    const job = await catalogRows((c) => c.getJob(1));
     assert.equal(job?.status, 'T', burrow.jobLog());
-    const volume = catalogRows((c) => c.listMedia().find((m) => m.volumeName === 'Vol-M'));
+    const volume = await catalogRows((c) => c.listMedia().find((m) => m.volumeName === 'Vol-M'));
     assert.ok(job && volume && job.jobFiles > 0 && job.jobBytes > 0);
 
     const dir = await scrape(port.dir);
@@ -108,7 +108,7 @@ describe('metrics of the three daemons', () => {
     const where = join(burrow.dir, 'restored');
     const restore = await burrow.console([`restore client=test-fd jobid=1 all yes where=${where}`, 'wait']);
     assert.equal(restore.code, 0, restore.stdout);
-    const job = catalogRows((c) => c.listJobs({ type: 'R' })[0]);
+    const job = await catalogRows(async (c) => (await c.listJobs({ type: 'R' }))[0]);
     assert.equal(job?.status, 'T', burrow.jobLog());
     assert.ok(job);
 

@@ -31,9 +31,9 @@ import { BIN } from '../harness/paths.js';
 async function rows(file: string): Promise<unknown> {
   const c: Catalog = openSqliteCatalog(file);
   try {
-    const jobs = await Promise.all(c.listJobs().filter((j) => j.type === 'B').map(async (j) => ({
+    const jobs = await Promise.all((await c.listJobs()).filter((j) => j.type === 'B').map(async (j) => ({
       jobId: j.jobId, job: j.job, name: j.name, level: j.level, status: j.status, client: j.clientName, fileSet: j.fileSetName,
-      fileSetDigest: j.fileSetId === null ? null : c.getFileSet(j.fileSetId)?.digest, startTime: j.startTime,
+      fileSetDigest: j.fileSetId === null ? null : (await c.getFileSet(j.fileSetId))?.digest, startTime: j.startTime,
       pool: j.poolName, files: j.jobFiles, bytes: j.jobBytes,
       jobMedia: (await c.listJobMedia(j.jobId)).map(({ jobMediaId: _id, ...m }) => m),
       fileRows: (await c.listFiles(j.jobId)).map((f) => ({ ...f, attributes: f.attributes.toString('hex'), digest: f.digest?.toString('hex'), path: f.path.toString('hex') })),

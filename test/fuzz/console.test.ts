@@ -23,14 +23,14 @@ const WORDS = ['jobs', 'jobid', 'jobid=1', 'jobid=2', 'jobid=-1', 'jobid=9999999
 describe('fuzz: console commands', () => {
   let tc: TestConsole;
   before(async () => {
-    tc = openTestConsole();
+    tc = await openTestConsole();
     const c = tc.catalog;
-    const clientId = c.ensureClient('test-fd');
-    const fileSetId = c.ensureFileSet('TestSet', 'digest');
-    const poolId = c.ensurePool({ name: 'Full', labelFormat: 'Vol-' });
+    const clientId = await c.ensureClient('test-fd');
+    const fileSetId = await c.ensureFileSet('TestSet', 'digest');
+    const poolId = await c.ensurePool({ name: 'Full', labelFormat: 'Vol-' });
     const mediaId = c.createMedia({ volumeName: 'Full-0001', poolId, mediaType: 'File', createTime: tc.clock.now() });
-    const jobId = c.createJob({ name: 'backup-test', type: 'B', level: 'F', clientId, fileSetId, poolId, schedTime: tc.clock.now() });
-    c.startJob(jobId, tc.clock.now());
+    const jobId = await c.createJob({ name: 'backup-test', type: 'B', level: 'F', clientId, fileSetId, poolId, schedTime: tc.clock.now() });
+    await c.startJob(jobId, tc.clock.now());
     const paths = ['/etc/hosts', '/etc/passwd', '/home/u/a b', Buffer.from([0x2f, 0x74, 0xff])];
     await c.insertFiles(jobId, paths.map((p, i) => {
       const path = typeof p === 'string' ? Buffer.from(p) : p;
@@ -38,7 +38,7 @@ describe('fuzz: console commands', () => {
       return { fileIndex: i + 1, path, mediaId, addr: 103, type: burrow.FileType.FT_REGULAR, size: 10 + i, mtime: tc.clock.now(), attributes, digest: Buffer.alloc(32, i), digestAlgorithm: 3 };
     }));
     await c.addJobMedia({ jobId, mediaId, firstIndex: 1, lastIndex: paths.length, startAddr: 103, endAddr: 2000, volIndex: 1 });
-    c.finishJob(jobId, { status: 'T', endTime: tc.clock.now() + 1000, jobFiles: paths.length, jobBytes: 46 });
+    await c.finishJob(jobId, { status: 'T', endTime: tc.clock.now() + 1000, jobFiles: paths.length, jobBytes: 46 });
   });
   after(() => tc?.close());
 

@@ -33,17 +33,17 @@ async function build(): Promise<World> {
   const dir = mkdtempSync('/tmp/burrow-bench-media-');
   const now = { t: Date.UTC(2026, 0, 1) };
   const catalog = openSqliteCatalog(join(dir, 'bench.db'), { now: () => now.t });
-  const clientId = catalog.ensureClient('bench-fd');
-  const fileSetId = catalog.ensureFileSet('BenchSet', 'digest');
-  const poolId = catalog.ensurePool({ name: 'Full', volumeRetention: 30 * DAY, maximumVolumeJobs: 1 });
-  const defaults = mediaDefaults(catalog.getPoolById(poolId)!);
+  const clientId = await catalog.ensureClient('bench-fd');
+  const fileSetId = await catalog.ensureFileSet('BenchSet', 'digest');
+  const poolId = await catalog.ensurePool({ name: 'Full', volumeRetention: 30 * DAY, maximumVolumeJobs: 1 });
+  const defaults = mediaDefaults((await catalog.getPoolById(poolId))!);
   const media: number[] = [];
   for (let v = 0; v < VOLUMES; v++) media.push(catalog.createMedia({ volumeName: `Vol-${v}`, poolId, mediaType: 'File', ...defaults }));
   const perJob = VOLUMES / JOBS;
   for (let j = 0; j < JOBS; j++) {
     now.t += 60_000;
-    const jobId = catalog.createJob({ name: `backup-${j % 20}`, type: 'B', level: 'F', clientId, fileSetId, poolId, schedTime: now.t });
-    catalog.startJob(jobId, now.t);
+    const jobId = await catalog.createJob({ name: `backup-${j % 20}`, type: 'B', level: 'F', clientId, fileSetId, poolId, schedTime: now.t });
+    await catalog.startJob(jobId, now.t);
     const rows: FileInput[] = [];
     for (let f = 0; f < FILES_PER_JOB; f++) {
       rows.push({ fileIndex: f + 1, path: Buffer.from(`/bench/j${j}/d${f % 10}/file-${f}`), mediaId: media[j * perJob + (f % perJob)]!,
@@ -56,7 +56,7 @@ async function build(): Promise<World> {
       catalog.updateMediaUsage(mediaId, { volBytes: 1e6, volBlocks: 10, lastWritten: now.t, incrementJobs: true,
         volStatus: 'Full' });
     }
-    catalog.finishJob(jobId, { status: 'T', endTime: now.t, jobFiles: FILES_PER_JOB, jobBytes: 1 });
+    await catalog.finishJob(jobId, { status: 'T', endTime: now.t, jobFiles: FILES_PER_JOB, jobBytes: 1 });
   }
   return { catalog, poolId, now, close: () => { catalog.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
@@ -70,7 +70,7 @@ async function build(): Promise<World> {
 async function chooseRuns(w: World): Promise<number[]> {
   const all = w.catalog.listMedia({ poolId: w.poolId });
   for (const m of all.filter((_, i) => i % 2 === 1)) w.catalog.updateMedia(m.mediaId, { volStatus: 'Purged' });
-  const pool = w.catalog.getPoolById(w.poolId)!;
+  const pool = (await w.catalog.getPoolById(w.poolId))!;
   const append = all[all.length - 2]!;
   const times: number[] = [];
   for (let c = 0; c < 5; c++) {

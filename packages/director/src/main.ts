@@ -64,17 +64,17 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const runConsoleCommand = scriptConsole(() => services);
   const parts = { catalog, log, resolvePath, runConsoleCommand, clock, reservations: new VolumeReservations(), clientConnections: new ClientConnections() };
   const live = new LiveConfiguration(buildGeneration(config, parts));
-  for (const jobId of catalog.markInterruptedJobs()) {
+  for (const jobId of await catalog.markInterruptedJobs()) {
     log.warn({ jobId }, 'job was cut off by a previous Director run; marked failed');
     live.current.daemonMessage('warning', `Warning: JobId ${jobId} was cut off by a previous Director run; marked failed.`);
   }
-  writeResourceRows(catalog, config);
+  await writeResourceRows(catalog, config);
   const queue = new JobQueue({ env: () => live.current.env, maxConcurrentJobs: () => live.current.config.director.maximumConcurrentJobs, events });
   registerDirectorMetrics({ registry, catalog, queue });
   const state = { startedAt: clock.now(), lastShownLogId: 0 };
-  const scheduler = new Scheduler(live.current.schedule, clock, (firing) => {
+  const scheduler = new Scheduler(live.current.schedule, clock, async (firing) => {
     try {
-      const id = queue.submit(scheduledPlan(live.current.config, firing.item.job, firing.run.overrides, resolvePath));
+      const id = await queue.submit(scheduledPlan(live.current.config, firing.item.job, firing.run.overrides, resolvePath));
       log.info({ jobId: id.jobId, schedule: firing.item.schedule }, `Job "${firing.item.job.name}" started by Schedule "${firing.item.schedule}"`);
     } catch (err) {
       // No job exists to log it: the Director's Messages carry it (the scheduler logs it too).

@@ -8,28 +8,29 @@ import type {
 /**
  * What the rest of the Director knows of the catalog (STYLE.md habit 3): job logic
  * depends on this, never on the database library, so another database can stand in.
- * Every operation is atomic (deleteJobs and deleteFiles say how they are safe instead)
- * and, unless it returns a Promise or an AsyncIterable (the long reads, which run off the
- * Director's event loop, and the long deletions), synchronous; a failure throws (or
- * rejects with) a BurrowError with code CATALOG (or NOT_FOUND where a named row must
- * exist) and changes nothing.
+ * Every operation is atomic (deleteJobs and deleteFiles say how they are safe instead).
+ * The interface becomes asynchronous area by area (ADR 0010): resources, jobs, the job
+ * log, files, job media, the long reads and deletions return a Promise or an
+ * AsyncIterable; the media area is still synchronous. Writes are kept in the order they
+ * are asked for, awaited or not. A failure throws (or rejects with) a BurrowError with
+ * code CATALOG (or NOT_FOUND where a named row must exist) and changes nothing.
  * Units: see types.ts (epoch milliseconds, bytes, Buffers for names).
  */
 export interface Catalog {
-  // ---- resources, written from the configuration; each returns the row's id
-  ensureClient(name: string): number;
+  // ---- resources, written from the configuration at start and reload (asynchronous)
+  ensureClient(name: string): Promise<number>;
   /** A FileSet row per distinct digest of the include/exclude lists. */
-  ensureFileSet(name: string, digest: string): number;
+  ensureFileSet(name: string, digest: string): Promise<number>;
   /** Creates the pool or updates its directives from the configuration. */
-  ensurePool(pool: PoolInput): number;
-  ensureStorage(name: string): number;
-  getClient(name: string): ClientRow | undefined;
-  getPool(name: string): PoolRow | undefined;
-  getPoolById(poolId: number): PoolRow | undefined;
+  ensurePool(pool: PoolInput): Promise<number>;
+  ensureStorage(name: string): Promise<number>;
+  getClient(name: string): Promise<ClientRow | undefined>;
+  getPool(name: string): Promise<PoolRow | undefined>;
+  getPoolById(poolId: number): Promise<PoolRow | undefined>;
   /** Every pool row, by PoolId (pools no longer configured too). */
-  listPools(): PoolRow[];
-  getStorage(name: string): StorageRow | undefined;
-  getFileSet(fileSetId: number): FileSetRow | undefined;
+  listPools(): Promise<PoolRow[]>;
+  getStorage(name: string): Promise<StorageRow | undefined>;
+  getFileSet(fileSetId: number): Promise<FileSetRow | undefined>;
 
   // ---- media (volumes); what the statuses mean is the media module's (media/)
   /** Refuses a volume name already in the catalog. */
@@ -76,21 +77,21 @@ export interface Catalog {
   /** The newest event of each volume, by volume name. */
   lastMediaEvents(): Map<string, MediaEventRow>;
 
-  // ---- jobs
-  createJob(job: JobInput): number;
+  // ---- jobs (asynchronous)
+  createJob(job: JobInput): Promise<number>;
   /** C -> R, recording the start time (the *since* of jobs built on this one). */
-  startJob(jobId: number, startTime: number): void;
+  startJob(jobId: number, startTime: number): Promise<void>;
   /** A waiting or running state (R, F, S, m, M); refused once the job is final. */
-  setJobStatus(jobId: number, status: JobStatus): void;
-  finishJob(jobId: number, end: JobEnd): void;
-  getJob(jobId: number): JobRow | undefined;
-  getJobByName(job: string): JobRow | undefined;
-  listJobs(query?: JobQuery): JobRow[];
+  setJobStatus(jobId: number, status: JobStatus): Promise<void>;
+  finishJob(jobId: number, end: JobEnd): Promise<void>;
+  getJob(jobId: number): Promise<JobRow | undefined>;
+  getJobByName(job: string): Promise<JobRow | undefined>;
+  listJobs(query?: JobQuery): Promise<JobRow[]>;
   /**
    * The newest job that ended T or W for this client and FileSet at one of the levels
    * (backup levels by default; a verify level finds Verify jobs, e.g. the last InitCatalog).
    */
-  lastSuccessfulJob(query: LastJobQuery): JobRow | undefined;
+  lastSuccessfulJob(query: LastJobQuery): Promise<JobRow | undefined>;
   /**
    * Called on Director start: every job not in a final state was cut off by a dying
    * daemon, so it becomes 'f' with a log line. Returns the job ids changed.
@@ -100,16 +101,16 @@ export interface Catalog {
    * (checkpointJob) becomes Incomplete with the files it had saved then, any other
    * fails (f).
    */
-  markInterruptedJobs(now?: number): number[];
+  markInterruptedJobs(now?: number): Promise<number[]>;
   /**
    * A running backup's checkpoint: files 1..savedFiles (FileIndex is given in order) are
    * whole on its volumes and in the catalog; kept as its JobFiles until it ends.
    */
-  checkpointJob(jobId: number, savedFiles: number): void;
+  checkpointJob(jobId: number, savedFiles: number): Promise<void>;
   /** Jobs a retention has passed, oldest first (running ones too: the caller decides). */
-  jobsOlderThan(query: JobAgeQuery): JobRow[];
+  jobsOlderThan(query: JobAgeQuery): Promise<JobRow[]>;
   /** The jobs with data on a volume (its JobMedia rows), oldest first. */
-  jobsOnMedia(mediaId: number): JobRow[];
+  jobsOnMedia(mediaId: number): Promise<JobRow[]>;
   /**
    * Removes jobs and everything that is theirs (File, JobMedia and Log rows); jobs that
    * named one of them as PriorJobId keep their row, without it. Returns the MediaIds the

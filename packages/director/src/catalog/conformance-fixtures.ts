@@ -23,18 +23,18 @@ export function fileRow(path: Buffer | string, fileIndex: number, mediaId: numbe
 }
 
 /** A client, fileset, pool and one appendable volume: what most checks start from. */
-export function seed(c: Catalog): { clientId: number; fileSetId: number; poolId: number; mediaId: number } {
-  const clientId = c.ensureClient('client1-fd');
-  const fileSetId = c.ensureFileSet('LinuxAll', 'digest-1');
-  const poolId = c.ensurePool({ name: 'Full', labelFormat: 'Full-', maximumVolumeBytes: 1 << 30 });
+export async function seed(c: Catalog): Promise<{ clientId: number; fileSetId: number; poolId: number; mediaId: number }> {
+  const clientId = await c.ensureClient('client1-fd');
+  const fileSetId = await c.ensureFileSet('LinuxAll', 'digest-1');
+  const poolId = await c.ensurePool({ name: 'Full', labelFormat: 'Full-', maximumVolumeBytes: 1 << 30 });
   const mediaId = c.createMedia({ volumeName: 'Full-0001', poolId, mediaType: 'File', createTime: T0 });
   return { clientId, fileSetId, poolId, mediaId };
 }
 
-export function backup(c: Catalog, s: ReturnType<typeof seed>, level: 'F' | 'I' | 'D', at: number): number {
-  const jobId = c.createJob({ name: 'backup-client1', type: 'B', level, clientId: s.clientId,
+export async function backup(c: Catalog, s: Awaited<ReturnType<typeof seed>>, level: 'F' | 'I' | 'D', at: number): Promise<number> {
+  const jobId = await c.createJob({ name: 'backup-client1', type: 'B', level, clientId: s.clientId,
     fileSetId: s.fileSetId, poolId: s.poolId, schedTime: at });
-  c.startJob(jobId, at + 1);
+  await c.startJob(jobId, at + 1);
   return jobId;
 }
 

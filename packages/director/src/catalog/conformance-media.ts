@@ -19,27 +19,27 @@ const DEFAULTS: MediaDefaults = {
 
 export function mediaConformance(withCatalog: WithCatalog): void {
   it('keeps every pool directive of the media lifecycle, and lists pools', withCatalog(async (c) => {
-    const scratch = c.ensurePool({ name: 'Scratch', poolType: 'Scratch' });
-    const id = c.ensurePool({
+    const scratch = await c.ensurePool({ name: 'Scratch', poolType: 'Scratch' });
+    const id = await c.ensurePool({
       name: 'Tape', maximumVolumeFiles: 9, fileRetention: 1000, jobRetention: 2000, recycleOldestVolume: true,
       purgeOldestVolume: true, recycleCurrentVolume: true, recyclePoolId: scratch, scratchPoolId: scratch,
       actionOnPurge: 1, cleaningPrefix: 'CLEAN', minBlocksize: 1024, maxBlocksize: 65536,
     });
-    const p = c.getPoolById(id);
+    const p = await c.getPoolById(id);
     assert.deepEqual([p?.maximumVolumeFiles, p?.fileRetention, p?.jobRetention, p?.recycleOldestVolume, p?.purgeOldestVolume,
       p?.recycleCurrentVolume, p?.recyclePoolId, p?.scratchPoolId, p?.actionOnPurge, p?.cleaningPrefix, p?.minBlocksize,
       p?.maxBlocksize], [9, 1000, 2000, true, true, true, scratch, scratch, 1, 'CLEAN', 1024, 65536]);
-    c.ensurePool({ name: 'Tape' });
-    const reset = c.getPool('Tape');
+    await c.ensurePool({ name: 'Tape' });
+    const reset = await c.getPool('Tape');
     assert.deepEqual([reset?.recyclePoolId, reset?.recycleOldestVolume, reset?.cleaningPrefix], [null, false, 'CLN'],
       'the configuration in force replaces every value');
-    assert.deepEqual(c.listPools().map((x) => x.name), ['Scratch', 'Tape']);
-    assert.equal(c.getPoolById(999), undefined);
+    assert.deepEqual((await c.listPools()).map((x) => x.name), ['Scratch', 'Tape']);
+    assert.equal(await c.getPoolById(999), undefined);
   }));
 
   it('creates volumes with their own limits, in every status, and changes them field by field', withCatalog(async (c) => {
-    const s = seed(c);
-    const other = c.ensurePool({ name: 'Other' });
+    const s = await seed(c);
+    const other = await c.ensurePool({ name: 'Other' });
     const id = c.createMedia({ volumeName: 'U1', poolId: s.poolId, mediaType: 'File', volStatus: 'Unlabeled', ...DEFAULTS });
     const m = c.getMedia(id);
     assert.deepEqual([m?.volStatus, m?.maxVolJobs, m?.maxVolFiles, m?.volUseDuration, m?.recycle, m?.actionOnPurge, m?.enabled],
@@ -58,7 +58,7 @@ export function mediaConformance(withCatalog: WithCatalog): void {
   }));
 
   it('copies a pool\'s limits into one volume or all volumes of the pool', withCatalog(async (c) => {
-    const s = seed(c);
+    const s = await seed(c);
     const second = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
     assert.equal(c.updateMediaDefaults(DEFAULTS, { mediaId: second }), 1);
     assert.deepEqual([c.getMedia(second)?.maxVolJobs, c.getMedia(s.mediaId)?.maxVolJobs], [2, 0]);
@@ -67,7 +67,7 @@ export function mediaConformance(withCatalog: WithCatalog): void {
   }));
 
   it('finds volumes in Bareos\'s orders: the one being filled first, the oldest to recycle', withCatalog(async (c) => {
-    const s = seed(c);
+    const s = await seed(c);
     const vol = (name: string, status: 'Append' | 'Purged' | 'Recycle', lastWritten: number | null, more = {}): number => {
       const id = c.createMedia({ volumeName: name, poolId: s.poolId, mediaType: 'File', volStatus: status, ...more });
       if (lastWritten !== null) c.updateMedia(id, { lastWritten });
@@ -84,8 +84,8 @@ export function mediaConformance(withCatalog: WithCatalog): void {
     assert.equal(find(['Append'], 'most-recently-written', { exclude: new Set(['A-recent', 'A-old']) }), 'Full-0001',
       'then never written ones, by MediaId');
     assert.equal(find(['Append'], 'most-recently-written', { mediaType: 'LTO' }), undefined);
-    c.updateMedia(old, { inChanger: true, storageId: c.ensureStorage('Changer') });
-    assert.equal(find(['Append'], 'most-recently-written', { inChangerOf: c.ensureStorage('Changer') }), 'A-old');
+    c.updateMedia(old, { inChanger: true, storageId: await c.ensureStorage('Changer') });
+    assert.equal(find(['Append'], 'most-recently-written', { inChangerOf: await c.ensureStorage('Changer') }), 'A-old');
     vol('P-recycle-no', 'Purged', T0 - 100, { recycle: false });
     vol('P-new', 'Purged', T0 + 10);
     vol('P-old', 'Purged', T0 + 1);
@@ -99,8 +99,8 @@ export function mediaConformance(withCatalog: WithCatalog): void {
   }));
 
   it('lists the volumes of a pool or recycling into it, for pruning', withCatalog(async (c) => {
-    const s = seed(c);
-    const scratch = c.ensurePool({ name: 'Scratch' });
+    const s = await seed(c);
+    const scratch = await c.ensurePool({ name: 'Scratch' });
     c.createMedia({ volumeName: 'S1', poolId: scratch, mediaType: 'File', recyclePoolId: s.poolId });
     c.createMedia({ volumeName: 'S2', poolId: scratch, mediaType: 'File' });
     const names = c.listMedia({ poolOrRecyclePool: { poolId: s.poolId, recyclePoolIds: [s.poolId] }, mediaType: 'File' })
@@ -109,33 +109,33 @@ export function mediaConformance(withCatalog: WithCatalog): void {
   }));
 
   it('finds jobs by age and by volume, and deletes jobs and files with everything that is theirs', withCatalog(async (c) => {
-    const s = seed(c);
+    const s = await seed(c);
     const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
-    const full = backup(c, s, 'F', T0);
+    const full = await backup(c, s, 'F', T0);
     await c.insertFiles(full, [fileRow('/a', 1, s.mediaId, 0), fileRow('/b', 2, vol2, 0)]);
     await c.addJobMedia({ jobId: full, mediaId: s.mediaId, firstIndex: 1, lastIndex: 1, startAddr: 0, endAddr: 9, volIndex: 1 });
     await c.addJobMedia({ jobId: full, mediaId: vol2, firstIndex: 2, lastIndex: 2, startAddr: 0, endAddr: 9, volIndex: 2 });
-    c.finishJob(full, { status: 'T', endTime: T0 + 10, jobFiles: 2, jobBytes: 2 });
+    await c.finishJob(full, { status: 'T', endTime: T0 + 10, jobFiles: 2, jobBytes: 2 });
     const lastLog = await c.addLog(full, T0, 'log line');
-    const inc = backup(c, s, 'I', T0 + 1000);
+    const inc = await backup(c, s, 'I', T0 + 1000);
     await c.insertFiles(inc, [fileRow('/c', 1, vol2, 0)]);
     await c.addJobMedia({ jobId: inc, mediaId: vol2, firstIndex: 1, lastIndex: 1, startAddr: 10, endAddr: 19, volIndex: 1 });
-    const restore = c.createJob({ name: 'r', type: 'R', level: ' ', clientId: s.clientId, fileSetId: null, poolId: null,
+    const restore = await c.createJob({ name: 'r', type: 'R', level: ' ', clientId: s.clientId, fileSetId: null, poolId: null,
       schedTime: T0 + 2000, priorJobId: full });
-    assert.deepEqual(c.jobsOlderThan({ before: T0 + 500 }).map((j) => j.jobId), [full]);
-    assert.deepEqual(c.jobsOlderThan({ before: T0 + 5000, clientId: s.clientId, poolId: s.poolId }).map((j) => j.jobId), [full, inc]);
-    assert.deepEqual(c.jobsOnMedia(vol2).map((j) => j.jobId), [full, inc]);
+    assert.deepEqual((await c.jobsOlderThan({ before: T0 + 500 })).map((j) => j.jobId), [full]);
+    assert.deepEqual((await c.jobsOlderThan({ before: T0 + 5000, clientId: s.clientId, poolId: s.poolId })).map((j) => j.jobId), [full, inc]);
+    assert.deepEqual((await c.jobsOnMedia(vol2)).map((j) => j.jobId), [full, inc]);
     assert.equal(await c.deleteFiles([inc]), 1);
-    assert.equal(c.getJob(inc)?.purgedFiles, true);
+    assert.equal((await c.getJob(inc))?.purgedFiles, true);
     assert.equal(await c.countFiles(inc), 0);
-    assert.deepEqual(c.jobsOlderThan({ before: T0 + 5000, withFiles: true }).map((j) => j.jobId), [full, restore]);
+    assert.deepEqual((await c.jobsOlderThan({ before: T0 + 5000, withFiles: true })).map((j) => j.jobId), [full, restore]);
     assert.equal(code(() => c.deleteMedia(vol2)), 'CATALOG', 'a volume with jobs is not deleted');
     assert.deepEqual(await c.deleteJobs([full]), [s.mediaId, vol2]);
-    assert.equal(c.getJob(full), undefined);
+    assert.equal(await c.getJob(full), undefined);
     assert.deepEqual([await c.countFiles(full), (await c.listJobMedia(full)).length, (await c.getLog(full)).length], [0, 0, 0]);
-    assert.equal(c.getJob(restore)?.priorJobId, null, 'the restore keeps its row');
+    assert.equal((await c.getJob(restore))?.priorJobId, null, 'the restore keeps its row');
     assert.ok(await c.addLog(null, T0, 'after') > lastLog, 'a deleted log line\'s id is never handed out again (messages keeps its place by id)');
-    assert.deepEqual(c.jobsOnMedia(s.mediaId), []);
+    assert.deepEqual(await c.jobsOnMedia(s.mediaId), []);
     c.setMediaStatus(s.mediaId, 'Full');
     assert.deepEqual(c.markEmptyMediaPurged([s.mediaId, vol2]), [], 'never written: not purged (vol2 still holds a job)');
     c.updateMedia(s.mediaId, { firstWritten: T0, lastWritten: T0 });

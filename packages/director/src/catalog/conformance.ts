@@ -20,17 +20,17 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
 
   describe(`Catalog conformance: ${name}`, () => {
     it('ensures resources idempotently, a FileSet row per digest, pools updated from config', withCatalog(async (c) => {
-      assert.equal(c.ensureClient('a-fd'), c.ensureClient('a-fd'));
-      assert.notEqual(c.ensureClient('a-fd'), c.ensureClient('b-fd'));
-      assert.equal(c.ensureStorage('File'), c.ensureStorage('File'));
-      const f1 = c.ensureFileSet('Set', 'd1');
-      assert.equal(c.ensureFileSet('Set', 'd1'), f1);
-      const f2 = c.ensureFileSet('Set', 'd2');
+      assert.equal(await c.ensureClient('a-fd'), await c.ensureClient('a-fd'));
+      assert.notEqual(await c.ensureClient('a-fd'), await c.ensureClient('b-fd'));
+      assert.equal(await c.ensureStorage('File'), await c.ensureStorage('File'));
+      const f1 = await c.ensureFileSet('Set', 'd1');
+      assert.equal(await c.ensureFileSet('Set', 'd1'), f1);
+      const f2 = await c.ensureFileSet('Set', 'd2');
       assert.notEqual(f2, f1);
-      assert.equal(c.getFileSet(f2)?.digest, 'd2');
-      const p = c.ensurePool({ name: 'Inc', maximumVolumeJobs: 1 });
-      assert.equal(c.ensurePool({ name: 'Inc', maximumVolumeJobs: 5, recycle: false }), p);
-      const pool = c.getPool('Inc');
+      assert.equal((await c.getFileSet(f2))?.digest, 'd2');
+      const p = await c.ensurePool({ name: 'Inc', maximumVolumeJobs: 1 });
+      assert.equal(await c.ensurePool({ name: 'Inc', maximumVolumeJobs: 5, recycle: false }), p);
+      const pool = await c.getPool('Inc');
       assert.equal(pool?.maximumVolumeJobs, 5);
       assert.equal(pool?.recycle, false);
       assert.equal(pool?.autoPrune, true);
@@ -38,63 +38,63 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
     }));
 
     it('runs a job through its lifecycle and keeps a final status final', withCatalog(async (c) => {
-      const s = seed(c);
-      const jobId = c.createJob({ name: 'backup-client1', type: 'B', level: 'F', clientId: s.clientId,
+      const s = await seed(c);
+      const jobId = await c.createJob({ name: 'backup-client1', type: 'B', level: 'F', clientId: s.clientId,
         fileSetId: s.fileSetId, poolId: s.poolId, schedTime: T0 });
-      const created = c.getJob(jobId);
+      const created = await c.getJob(jobId);
       assert.equal(created?.status, 'C');
       assert.match(created?.job ?? '', new RegExp(`^backup-client1\\.\\d{4}-\\d\\d-\\d\\d_\\d\\d\\.\\d\\d\\.\\d\\d_0*${jobId}$`));
-      assert.equal(c.getJobByName(created?.job ?? '')?.jobId, jobId);
-      c.startJob(jobId, T0 + 5);
-      c.setJobStatus(jobId, 'M');
-      assert.equal(c.getJob(jobId)?.status, 'M');
-      c.finishJob(jobId, { status: 'W', endTime: T0 + 60, jobFiles: 3, jobBytes: 300, jobErrors: 1 });
-      const done = c.getJob(jobId);
+      assert.equal((await c.getJobByName(created?.job ?? ''))?.jobId, jobId);
+      await c.startJob(jobId, T0 + 5);
+      await c.setJobStatus(jobId, 'M');
+      assert.equal((await c.getJob(jobId))?.status, 'M');
+      await c.finishJob(jobId, { status: 'W', endTime: T0 + 60, jobFiles: 3, jobBytes: 300, jobErrors: 1 });
+      const done = await c.getJob(jobId);
       assert.deepEqual([done?.status, done?.startTime, done?.endTime, done?.jobFiles, done?.jobBytes, done?.jobErrors],
         ['W', T0 + 5, T0 + 60, 3, 300, 1]);
       assert.equal(done?.clientName, 'client1-fd');
       assert.equal(done?.poolName, 'Full');
-      assert.equal(code(() => c.finishJob(jobId, { status: 'T', endTime: T0, jobFiles: 0, jobBytes: 0 })), 'CATALOG');
-      assert.equal(code(() => c.setJobStatus(jobId, 'R')), 'CATALOG');
-      assert.equal(code(() => c.startJob(9999, T0)), 'NOT_FOUND');
-      assert.equal(code(() => c.finishJob(jobId, { status: 'R', endTime: T0, jobFiles: 0, jobBytes: 0 })), 'BAD_REQUEST');
+      assert.equal(await rejectionCode(c.finishJob(jobId, { status: 'T', endTime: T0, jobFiles: 0, jobBytes: 0 })), 'CATALOG');
+      assert.equal(await rejectionCode(c.setJobStatus(jobId, 'R')), 'CATALOG');
+      assert.equal(await rejectionCode(c.startJob(9999, T0)), 'NOT_FOUND');
+      assert.equal(await rejectionCode(c.finishJob(jobId, { status: 'R', endTime: T0, jobFiles: 0, jobBytes: 0 })), 'BAD_REQUEST');
     }));
 
     it('finds the last good backup per level, client and fileset', withCatalog(async (c) => {
-      const s = seed(c);
-      const full = backup(c, s, 'F', T0);
-      c.finishJob(full, { status: 'T', endTime: T0 + 10, jobFiles: 1, jobBytes: 1 });
-      const inc = backup(c, s, 'I', T0 + 100);
-      c.finishJob(inc, { status: 'W', endTime: T0 + 110, jobFiles: 1, jobBytes: 1 });
-      const failed = backup(c, s, 'I', T0 + 200);
-      c.finishJob(failed, { status: 'E', endTime: T0 + 210, jobFiles: 0, jobBytes: 0 });
+      const s = await seed(c);
+      const full = await backup(c, s, 'F', T0);
+      await c.finishJob(full, { status: 'T', endTime: T0 + 10, jobFiles: 1, jobBytes: 1 });
+      const inc = await backup(c, s, 'I', T0 + 100);
+      await c.finishJob(inc, { status: 'W', endTime: T0 + 110, jobFiles: 1, jobBytes: 1 });
+      const failed = await backup(c, s, 'I', T0 + 200);
+      await c.finishJob(failed, { status: 'E', endTime: T0 + 210, jobFiles: 0, jobBytes: 0 });
       const q = { clientId: s.clientId, fileSetId: s.fileSetId };
-      assert.equal(c.lastSuccessfulJob(q)?.jobId, inc);
-      assert.equal(c.lastSuccessfulJob({ ...q, levels: ['F'] })?.jobId, full);
-      assert.equal(c.lastSuccessfulJob({ ...q, fileSetId: c.ensureFileSet('LinuxAll', 'changed') }), undefined);
-      assert.deepEqual(c.listJobs().map((j) => j.jobId), [full, inc, failed]);
-      assert.deepEqual(c.listJobs({ limit: 2 }).map((j) => j.jobId), [inc, failed]);
-      assert.deepEqual(c.listJobs({ client: 'nobody' }), []);
+      assert.equal((await c.lastSuccessfulJob(q))?.jobId, inc);
+      assert.equal((await c.lastSuccessfulJob({ ...q, levels: ['F'] }))?.jobId, full);
+      assert.equal(await c.lastSuccessfulJob({ ...q, fileSetId: await c.ensureFileSet('LinuxAll', 'changed') }), undefined);
+      assert.deepEqual((await c.listJobs()).map((j) => j.jobId), [full, inc, failed]);
+      assert.deepEqual((await c.listJobs({ limit: 2 })).map((j) => j.jobId), [inc, failed]);
+      assert.deepEqual(await c.listJobs({ client: 'nobody' }), []);
     }));
 
     it('marks jobs cut off by a dying daemon as fatal, with a log line', withCatalog(async (c) => {
-      const s = seed(c);
-      const running = backup(c, s, 'F', T0);
-      const waiting = c.createJob({ name: 'x', type: 'R', level: ' ', clientId: s.clientId, fileSetId: null,
+      const s = await seed(c);
+      const running = await backup(c, s, 'F', T0);
+      const waiting = await c.createJob({ name: 'x', type: 'R', level: ' ', clientId: s.clientId, fileSetId: null,
         poolId: null, schedTime: T0 });
-      const done = backup(c, s, 'F', T0);
-      c.finishJob(done, { status: 'T', endTime: T0 + 1, jobFiles: 0, jobBytes: 0 });
-      assert.deepEqual(c.markInterruptedJobs(T0 + 99), [running, waiting]);
-      assert.equal(c.getJob(running)?.status, 'f');
-      assert.equal(c.getJob(running)?.endTime, T0 + 99);
-      assert.equal(c.getJob(done)?.status, 'T');
+      const done = await backup(c, s, 'F', T0);
+      await c.finishJob(done, { status: 'T', endTime: T0 + 1, jobFiles: 0, jobBytes: 0 });
+      assert.deepEqual(await c.markInterruptedJobs(T0 + 99), [running, waiting]);
+      assert.equal((await c.getJob(running))?.status, 'f');
+      assert.equal((await c.getJob(running))?.endTime, T0 + 99);
+      assert.equal((await c.getJob(done))?.status, 'T');
       assert.match((await c.getLog(waiting))[0]?.text ?? '', /Fatal error/);
-      assert.deepEqual(c.markInterruptedJobs(T0 + 100), []);
+      assert.deepEqual(await c.markInterruptedJobs(T0 + 100), []);
     }));
 
     it('keeps job logs in the order asked for, awaited or not, and lists messages not yet shown', withCatalog(async (c) => {
-      const s = seed(c);
-      const j = backup(c, s, 'F', T0);
+      const s = await seed(c);
+      const j = await backup(c, s, 'F', T0);
       const [first] = await Promise.all([c.addLog(j, T0, 'started'), c.addLog(null, T0 + 1, 'director message'), c.addLog(j, T0 + 2, 'ended')]);
       assert.deepEqual((await c.getLog(j)).map((l) => l.text), ['started', 'ended']);
       assert.deepEqual((await c.listLogsSince(first)).map((l) => [l.jobId, l.text]), [[null, 'director message'], [j, 'ended']]);
@@ -103,8 +103,8 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
     }));
 
     it('chooses the volume to append to and records its usage', withCatalog(async (c) => {
-      const s = seed(c);
-      const other = c.ensurePool({ name: 'Other' });
+      const s = await seed(c);
+      const other = await c.ensurePool({ name: 'Other' });
       const fresh = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
       c.createMedia({ volumeName: 'Tape-1', poolId: s.poolId, mediaType: 'LTO' });
       c.createMedia({ volumeName: 'Other-1', poolId: other, mediaType: 'File' });
@@ -131,8 +131,8 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
     }));
 
     it('stores file names byte for byte, including names that are not UTF-8', withCatalog(async (c) => {
-      const s = seed(c);
-      const j = backup(c, s, 'F', T0);
+      const s = await seed(c);
+      const j = await backup(c, s, 'F', T0);
       const odd = [NON_UTF8, Buffer.from('/'), Buffer.from([0x2f, 0x61, 0x2f, 0xfe, 0x0a]), Buffer.from('/noslash/dir/')];
       await c.insertFiles(j, odd.map((p, i) => fileRow(p, i + 1, s.mediaId, 32 + i)));
       const back = await c.listFiles(j);
@@ -156,8 +156,8 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
     }));
 
     it('inserts a batch all or nothing', withCatalog(async (c) => {
-      const s = seed(c);
-      const j = backup(c, s, 'F', T0);
+      const s = await seed(c);
+      const j = await backup(c, s, 'F', T0);
       const bad = [fileRow('/new/dir/a', 1, s.mediaId, 0), fileRow('/new/dir/b', 2, 99_999, 0)];
       assert.equal(await rejectionCode(c.insertFiles(j, bad)), 'CATALOG');
       assert.equal(await c.countFiles(j), 0);
@@ -168,12 +168,12 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
     }));
 
     it('selects the newest version of each path for a restore, leaving deleted files out', withCatalog(async (c) => {
-      const s = seed(c);
+      const s = await seed(c);
       const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
-      const full = backup(c, s, 'F', T0);
+      const full = await backup(c, s, 'F', T0);
       await c.insertFiles(full, [fileRow('/etc/a', 1, s.mediaId, 100), fileRow('/etc/b', 2, s.mediaId, 100),
         fileRow('/etc/sub/c', 3, s.mediaId, 200), fileRow('/etcetera', 4, s.mediaId, 300), fileRow(NON_UTF8, 5, s.mediaId, 300)]);
-      const inc = backup(c, s, 'I', T0 + 100);
+      const inc = await backup(c, s, 'I', T0 + 100);
       await c.insertFiles(inc, [fileRow('/etc/b', 1, vol2, 40), { ...fileRow('/etc/a', 0, null, 0) }]);
       const all = await c.selectRestoreFiles([full, inc]);
       assert.deepEqual(all.map((r) => [r.path.toString('latin1'), r.jobId, r.fileIndex, r.volumeName, r.addr]), [
@@ -192,10 +192,10 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
     }));
 
     it('snapshots the current state of a chain for Accurate mode, with digests only when asked', withCatalog(async (c) => {
-      const s = seed(c);
-      const full = backup(c, s, 'F', T0);
+      const s = await seed(c);
+      const full = await backup(c, s, 'F', T0);
       await c.insertFiles(full, [fileRow('/d/a', 1, s.mediaId, 100), fileRow('/d/b', 2, s.mediaId, 100), { ...fileRow('/d/c', 3, s.mediaId, 100), digest: null, digestAlgorithm: 0 }]);
-      const inc = backup(c, s, 'I', T0 + 100);
+      const inc = await backup(c, s, 'I', T0 + 100);
       await c.insertFiles(inc, [fileRow('/d/b', 1, s.mediaId, 200), { ...fileRow('/d/a', 0, null, 0) }]);
       const plain = await c.snapshotCurrentState([full, inc]);
       const withDigests = await c.snapshotCurrentState([full, inc], { digests: true });
@@ -216,8 +216,8 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
     }));
 
     it('records the volumes each job used', withCatalog(async (c) => {
-      const s = seed(c);
-      const j = backup(c, s, 'F', T0);
+      const s = await seed(c);
+      const j = await backup(c, s, 'F', T0);
       const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
       await c.addJobMedia({ jobId: j, mediaId: vol2, firstIndex: 7, lastIndex: 9, startAddr: 0, endAddr: 500, volIndex: 2 });
       await c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: 7, startAddr: 64, endAddr: 9000, volIndex: 1 });
@@ -227,8 +227,8 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
     mediaConformance(withCatalog);
 
     it('runs read-only queries, and no statement that writes', withCatalog(async (c) => {
-      const s = seed(c);
-      c.ensureClient('client2-fd');
+      const s = await seed(c);
+      await c.ensureClient('client2-fd');
       const both = await c.readOnlyQuery('SELECT ClientId, Name FROM Client WHERE Name LIKE ? ORDER BY Name', ['client%'], 10);
       assert.deepEqual(both, { columns: ['ClientId', 'Name'], rows: [[s.clientId, 'client1-fd'], [s.clientId + 1, 'client2-fd']], truncated: false });
       assert.deepEqual(await c.readOnlyQuery('SELECT Name FROM Client ORDER BY Name', [], 1), { columns: ['Name'], rows: [['client1-fd']], truncated: true });

@@ -40,15 +40,15 @@ export interface SyntheticBackup {
 /** A Full backup of `files` files on a volume of its own. */
 export async function syntheticBackup(catalog: Catalog, o: SyntheticBackupOptions): Promise<SyntheticBackup> {
   const at = o.at ?? Date.now();
-  const clientId = catalog.ensureClient(o.client ?? 'bench-fd');
-  const fileSetId = catalog.ensureFileSet(o.fileSet ?? 'BenchSet', 'digest');
+  const clientId = await catalog.ensureClient(o.client ?? 'bench-fd');
+  const fileSetId = await catalog.ensureFileSet(o.fileSet ?? 'BenchSet', 'digest');
   const poolName = o.pool ?? 'Full';
-  const poolId = catalog.getPool(poolName)?.poolId ?? catalog.ensurePool({ name: poolName });
+  const poolId = (await catalog.getPool(poolName))?.poolId ?? await catalog.ensurePool({ name: poolName });
   const mediaId = catalog.createMedia({ volumeName: o.volume ?? 'Vol-0001', poolId, mediaType: 'File' });
-  const jobId = catalog.createJob({ name: 'backup-bench', type: 'B', level: 'F', clientId, fileSetId, poolId, schedTime: at });
-  catalog.startJob(jobId, at);
+  const jobId = await catalog.createJob({ name: 'backup-bench', type: 'B', level: 'F', clientId, fileSetId, poolId, schedTime: at });
+  await catalog.startJob(jobId, at);
   const rowsPerSecond = await insertSyntheticRows(catalog, { jobId, mediaId, files: o.files, top: o.top ?? '/bench' });
-  if (o.finish === true) catalog.finishJob(jobId, { status: 'T', endTime: at, jobFiles: o.files, jobBytes: o.files * 8192 });
+  if (o.finish === true) await catalog.finishJob(jobId, { status: 'T', endTime: at, jobFiles: o.files, jobBytes: o.files * 8192 });
   return { jobId, mediaId, rowsPerSecond };
 }
 

@@ -41,8 +41,8 @@ export function buildGeneration(config: DirectorConfig, parts: DirectorParts): G
     resolvePath: parts.resolvePath, log: parts.log,
     // A job log of its own for the line, so a failed mail (after the job's end) changes no job's status.
     onDeliveryFailure: (f) => new JobLog(parts.catalog, f.jobId, directorName, router.localSink(f.messages)).error(f.text),
-    jobVars: (jobId) => {
-      const job = parts.catalog.getJob(jobId);
+    jobVars: async (jobId) => {
+      const job = await parts.catalog.getJob(jobId);
       return { d: directorName, i: String(jobId), ...(job ? { j: job.job, n: job.name, c: job.clientName ?? '' } : {}) };
     },
   });
@@ -66,8 +66,8 @@ export function buildGeneration(config: DirectorConfig, parts: DirectorParts): G
 }
 
 /** The catalog rows of the configuration's Pools, Clients and Storages (idempotent). */
-export function writeResourceRows(catalog: Catalog, config: DirectorConfig): void {
-  writePoolRows(catalog, config);
-  for (const c of config.clients) catalog.ensureClient(c.name);
-  for (const s of config.storages) catalog.ensureStorage(s.name);
+export async function writeResourceRows(catalog: Catalog, config: DirectorConfig): Promise<void> {
+  await writePoolRows(catalog, config);
+  for (const c of config.clients) await catalog.ensureClient(c.name);
+  for (const s of config.storages) await catalog.ensureStorage(s.name);
 }

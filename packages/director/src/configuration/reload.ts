@@ -71,7 +71,7 @@ async function tryReload(s: ReloadSetup): Promise<ReloadOutcome> {
     if (refused.length > 0) return { ok: false, errors: refused, warnings: warnings() };
     // Built before anything changes: a generation that cannot be built leaves the running one untouched.
     const next = buildGeneration(config, s.parts);
-    writeResourceRows(s.parts.catalog, config);
+    await writeResourceRows(s.parts.catalog, config);
     s.live.replace(next);
     return { ok: true, errors: [], warnings: warnings() };
   } catch (err) {

@@ -32,7 +32,7 @@ test('with Auditing = yes the session writes audited commands and CommandACL ref
   const logDir = mkdtempSync(join(tmpdir(), 'burrow-audit-'));
   t.after(() => rmSync(logDir, { recursive: true, force: true }));
   const auditLog = join(logDir, 'audit.log');
-  const tc = openTestConsole('Console { Name = alice; Password = "a"; CommandACL = list }', {
+  const tc = await openTestConsole('Console { Name = alice; Password = "a"; CommandACL = list }', {
     director: 'Auditing = yes', daemonMessages: `Append = "${auditLog}" = audit; Append = "${join(logDir, 'other.log')}" = all, !audit`,
   });
   t.after(() => tc.close());
@@ -52,12 +52,12 @@ test('Audit Events narrows what is logged; without Auditing nothing is', async (
   const logDir = mkdtempSync(join(tmpdir(), 'burrow-audit-'));
   t.after(() => rmSync(logDir, { recursive: true, force: true }));
   const auditLog = join(logDir, 'audit.log');
-  const narrow = openTestConsole('', { director: 'Auditing = yes; Audit Events = show', daemonMessages: `Append = "${auditLog}" = audit` });
+  const narrow = await openTestConsole('', { director: 'Auditing = yes; Audit Events = show', daemonMessages: `Append = "${auditLog}" = audit` });
   t.after(() => narrow.close());
   await execute(narrow.context(), 'list clients');
   await execute(narrow.context(), 'show pools');
   assert.match(readFileSync(auditLog, 'utf8'), /^[^\n]*cmdline show pools\n$/);
-  const off = openTestConsole('', { daemonMessages: `Append = "${join(logDir, 'off.log')}" = audit` });
+  const off = await openTestConsole('', { daemonMessages: `Append = "${join(logDir, 'off.log')}" = audit` });
   t.after(() => off.close());
   await execute(off.context(), 'list clients');
   assert.equal(existsSync(join(logDir, 'off.log')), false);

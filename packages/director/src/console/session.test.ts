@@ -13,7 +13,7 @@ const ALICE = `Console { Name = alice; Password = "alice-secret"; CommandACL = l
   StorageACL = File; PoolACL = Full; FileSetACL = TestSet; CatalogACL = MyCatalog; WhereACL = /tmp }`;
 
 test('a command answers text, or its typed result as one JSON document in .api mode', async (t) => {
-  const tc = openTestConsole();
+  const tc = await openTestConsole();
   t.after(() => tc.close());
   const ctx = tc.context();
   const version = await execute(ctx, 'version');
@@ -32,7 +32,7 @@ test('a command answers text, or its typed result as one JSON document in .api m
 });
 
 test('a line and JSON arguments reach the same handler with the same result', async (t) => {
-  const tc = openTestConsole();
+  const tc = await openTestConsole();
   t.after(() => tc.close());
   const ctx = tc.context();
   const list = ctx.commands.get('list');
@@ -44,7 +44,7 @@ test('a line and JSON arguments reach the same handler with the same result', as
 });
 
 test('bad arguments are refused with their keyword; the session goes on', async (t) => {
-  const tc = openTestConsole();
+  const tc = await openTestConsole();
   t.after(() => tc.close());
   const ctx = tc.context();
   const bad = await execute(ctx, 'list jobs color=red');
@@ -57,7 +57,7 @@ test('bad arguments are refused with their keyword; the session goes on', async 
 });
 
 test('a refused restore is audited, bad arguments included', async (t) => {
-  const tc = openTestConsole();
+  const tc = await openTestConsole();
   t.after(() => tc.close());
   const ctx = tc.context();
   await execute(ctx, 'restore client=test-fd comment=x');
@@ -68,7 +68,7 @@ test('a refused restore is audited, bad arguments included', async (t) => {
 });
 
 test('CommandACL is enforced in one place, logged, and answered as if the command did not exist', async (t) => {
-  const tc = openTestConsole(ALICE);
+  const tc = await openTestConsole(ALICE);
   t.after(() => tc.close());
   const alice = tc.context('alice');
   const refused = await execute(alice, 'status dir');
@@ -84,7 +84,7 @@ test('CommandACL is enforced in one place, logged, and answered as if the comman
 });
 
 test('a conversation: the menu asks, an answer goes on, "." ends it', async (t) => {
-  const tc = openTestConsole();
+  const tc = await openTestConsole();
   t.after(() => tc.close());
   const ctx = tc.context();
   const menu = await execute(ctx, 'restore');
@@ -106,7 +106,7 @@ test('a conversation: the menu asks, an answer goes on, "." ends it', async (t) 
 });
 
 test('runAsDirector: one line with full rights, as text; a question nobody can answer fails', async (t) => {
-  const tc = openTestConsole(ALICE);
+  const tc = await openTestConsole(ALICE);
   t.after(() => tc.close());
   const version = await runAsDirector(tc.services, 'version');
   assert.equal(version.ok, true);

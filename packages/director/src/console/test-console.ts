@@ -45,7 +45,7 @@ export interface TestConsoleOptions {
 }
 
 /** A Director with one client, storage, pool, FileSet and job; `extra` adds resources. */
-export function openTestConsole(extra = '', o: TestConsoleOptions = {}): TestConsole {
+export async function openTestConsole(extra = '', o: TestConsoleOptions = {}): Promise<TestConsole> {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-console-'));
   const configPath = join(dir, 'burrow-dir.conf');
   writeFileSync(configPath, `
@@ -73,7 +73,7 @@ ${extra}
   const live = new LiveConfiguration(buildGeneration(config, parts));
   // The checks of a start that need the machine (configuration/check.ts) are the e2e tests' business.
   const reload = reloader({ configPath, live, parts, check: async () => undefined });
-  writeResourceRows(catalog, config);
+  await writeResourceRows(catalog, config);
   const queue = new JobQueue({ env: () => live.current.env, maxConcurrentJobs: () => 1 });
   const scheduler = new Scheduler(live.current.schedule, clock, () => undefined, log);
   const services: ConsoleServices = {

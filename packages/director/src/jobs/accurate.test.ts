@@ -22,9 +22,9 @@ test('deleted-file rows keep the mtime to the millisecond, as every other file r
   const dir = mkdtempSync(join(tmpdir(), 'burrow-accurate-'));
   const catalog = openSqliteCatalog(join(dir, 'burrow.db'));
   try {
-    const clientId = catalog.ensureClient('client1-fd');
-    const fileSetId = catalog.ensureFileSet('LinuxAll', 'digest-1');
-    const jobId = catalog.createJob({ name: 'backup-client1', type: 'B', level: 'I', clientId, fileSetId, poolId: null, schedTime: 1 });
+    const clientId = await catalog.ensureClient('client1-fd');
+    const fileSetId = await catalog.ensureFileSet('LinuxAll', 'digest-1');
+    const jobId = await catalog.createJob({ name: 'backup-client1', type: 'B', level: 'I', clientId, fileSetId, poolId: null, schedTime: 1 });
     const snapshot = snapshotOf([
       { path: Buffer.from('/data/kept'), type: burrow.FileType.FT_REGULAR },
       { path: Buffer.from('/data/gone'), type: burrow.FileType.FT_REGULAR, size: 5, mtime: { sec: 1_700_000_000, nsec: 123_456_789 } },

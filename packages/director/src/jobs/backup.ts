@@ -41,10 +41,10 @@ import { lowerLimit } from '@burrow/common/net/bandwidth';
  */
 async function accurateState(ctx: JobContext, plan: BackupPlan, basis: Basis): Promise<StateSnapshot | null> {
   const { catalog } = ctx.env;
-  const continued = basis.continues === null ? [] : withContinued(catalog, basis.continues);
+  const continued = basis.continues === null ? [] : await withContinued(catalog, basis.continues);
   if (continued.length === 0 && (!plan.accurate || basis.prior === null || plan.level === 'F')) return null;
   const chain = basis.prior === null || plan.level === 'F' ? []
-    : currentChain(catalog, plan.client.name, { fileSetId: basis.prior.fileSetId ?? undefined }).filter((j) => plan.level !== 'D' || j.level === 'F');
+    : (await currentChain(catalog, plan.client.name, { fileSetId: basis.prior.fileSetId ?? undefined })).filter((j) => plan.level !== 'D' || j.level === 'F');
   return catalog.snapshotCurrentState([...chain, ...continued].map((j) => j.jobId), { digests: accurateComparesDigests(plan.fileset.spec) });
 }
 
@@ -95,7 +95,7 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
         await writeJobBootstrap(ctx, { template: plan.writeBootstrap, vars: job.vars(ctx), level: plan.level, since: basis.since });
       }
       const { catalog, clock } = ctx.env;
-      for (const line of await autoprune(catalog, plan.pruning, catalog.getPool(plan.pool.name), clock.now())) ctx.log.info(line);
+      for (const line of await autoprune(catalog, plan.pruning, await catalog.getPool(plan.pool.name), clock.now())) ctx.log.info(line);
     },
     counts: () => ({ jobFiles: totals.sdFiles, jobBytes: totals.sdBytes, readBytes: totals.fdBytes, since: basis.since }),
     keeps: async ({ env, id, log }) => {
@@ -124,7 +124,7 @@ interface BackupOrders {
 async function openSession(ctx: JobContext, plan: BackupPlan, sd: Channel, onlyIfFree: boolean): Promise<burrow.SdSessionReady> {
   const { env, id, log, signal } = ctx;
   // Both go into the session labels: bscan gives them back to a rebuilt catalog (the FileSet row and the since of the next Incremental).
-  const startTime = env.catalog.getJob(id.jobId)?.startTime;
+  const startTime = (await env.catalog.getJob(id.jobId))?.startTime;
   await sd.send('sdBackup', {
     jobId: id.jobId, jobName: id.job, client: plan.client.name, fileset: plan.fileset.name,
     filesetDigest: plan.fileset.digest, jobStartTime: startTime == null ? null : timestampFromMs(startTime),

@@ -33,16 +33,16 @@ export interface Baseline extends Basis {
   level: BackupPlan['level'];
 }
 
-export function chooseBaseline(catalog: Catalog, plan: BackupPlan, clientId: number, fileSetId: number): Baseline {
-  if (plan.level === 'F') return fullBaseline(catalog, plan, fileSetId, null);
-  const full = catalog.lastSuccessfulJob({ clientId, fileSetId, name: plan.jobName, levels: ['F'] });
+export async function chooseBaseline(catalog: Catalog, plan: BackupPlan, clientId: number, fileSetId: number): Promise<Baseline> {
+  if (plan.level === 'F') return await fullBaseline(catalog, plan, fileSetId, null);
+  const full = await catalog.lastSuccessfulJob({ clientId, fileSetId, name: plan.jobName, levels: ['F'] });
   if (!full) {
-    return fullBaseline(catalog, plan, fileSetId,
+    return await fullBaseline(catalog, plan, fileSetId,
        `No prior Full backup Job record found for Job "${plan.jobName}", Client "${plan.client.name}", FileSet "${plan.fileset.name}": ` +
         `doing a Full backup instead of ${LEVEL_NAMES[plan.level]}.`);
   }
-  const prior = plan.level === 'D' ? full : catalog.lastSuccessfulJob({ clientId, fileSetId, name: plan.jobName, levels: ['F', 'D', 'I'] }) ?? full;
-  const continues = incompleteToContinue(catalog, plan, fileSetId, plan.level);
+  const prior = plan.level === 'D' ? full : await catalog.lastSuccessfulJob({ clientId, fileSetId, name: plan.jobName, levels: ['F', 'D', 'I'] }) ?? full;
+  const continues = await incompleteToContinue(catalog, plan, fileSetId, plan.level);
   // Continuing: the same window as the Incomplete job's (it started from this prior too, nothing good ran since).
   const since = continues?.since ?? prior.startTime ?? prior.schedTime;
   const note = `${LEVEL_NAMES[plan.level]} since ${listDate(since)} (JobId ${prior.jobId}, ${LEVEL_NAMES[prior.level as 'F']})`;
@@ -50,14 +50,14 @@ export function chooseBaseline(catalog: Catalog, plan: BackupPlan, clientId: num
 }
 
 /** A Full; it continues the Job's last backup when that is an Incomplete Full of the same FileSet. */
-function fullBaseline(catalog: Catalog, plan: BackupPlan, fileSetId: number, note: string | null): Baseline {
-  const continues = incompleteToContinue(catalog, plan, fileSetId, 'F');
+async function fullBaseline(catalog: Catalog, plan: BackupPlan, fileSetId: number, note: string | null): Promise<Baseline> {
+  const continues = await incompleteToContinue(catalog, plan, fileSetId, 'F');
   return { level: 'F', since: null, prior: null, continues, note: continuing(note, continues) };
 }
 
 /** The Job's last backup of the FileSet (canceled and failed ones aside) when it is Incomplete and of `level`. */
-function incompleteToContinue(catalog: Catalog, plan: BackupPlan, fileSetId: number, level: BackupPlan['level']): JobRow | null {
-  const last = catalog.listJobs({ client: plan.client.name, name: plan.jobName, type: 'B' })
+async function incompleteToContinue(catalog: Catalog, plan: BackupPlan, fileSetId: number, level: BackupPlan['level']): Promise<JobRow | null> {
+  const last = (await catalog.listJobs({ client: plan.client.name, name: plan.jobName, type: 'B' }))
     .filter((j) => j.fileSetId === fileSetId && j.status !== 'A' && j.status !== 'E' && j.status !== 'f').pop();
   return last?.status === 'I' && last.level === level ? last : null;
 }
@@ -73,8 +73,8 @@ function continuing(note: string | null, continues: JobRow | null): string | nul
  * the last good Full, the last Differential after it, and every Incremental after
  * those — oldest first, so that a later version of a file wins.
  */
-export function currentChain(catalog: Catalog, client: string, opts: { fileSetId?: number; before?: number } = {}): JobRow[] {
-  const good = catalog.listJobs({ client, type: 'B' }).filter((j) => (j.status === 'T' || j.status === 'W')
+export async function currentChain(catalog: Catalog, client: string, opts: { fileSetId?: number; before?: number } = {}): Promise<JobRow[]> {
+  const good = (await catalog.listJobs({ client, type: 'B' })).filter((j) => (j.status === 'T' || j.status === 'W')
     && (opts.fileSetId === undefined || j.fileSetId === opts.fileSetId)
     && (opts.before === undefined || (j.startTime ?? j.schedTime) <= opts.before));
   const start = (j: JobRow): number => j.startTime ?? j.schedTime;
@@ -84,17 +84,17 @@ export function currentChain(catalog: Catalog, client: string, opts: { fileSetId
   const diff = after.filter((j) => j.level === 'D').sort((a, b) => start(a) - start(b)).pop();
   const base = diff ?? full;
   const incs = after.filter((j) => j.level === 'I' && start(j) > start(base)).sort((a, b) => start(a) - start(b));
-  return [full, ...(diff ? [diff] : []), ...incs].flatMap((j) => withContinued(catalog, j));
+  return (await Promise.all([full, ...(diff ? [diff] : []), ...incs].map((j) => withContinued(catalog, j)))).flat();
 }
 
 /**
  * `job` after the Incomplete jobs it continued (chooseBaseline), oldest first: they hold
  * the files it did not send again, so they come before it wherever it is restored from.
  */
-export function withContinued(catalog: Catalog, job: JobRow): JobRow[] {
+export async function withContinued(catalog: Catalog, job: JobRow): Promise<JobRow[]> {
   const out: JobRow[] = [job];
   for (let j = job; j.priorJobId !== null;) {
-    const prior = catalog.getJob(j.priorJobId);
+    const prior = await catalog.getJob(j.priorJobId);
     if (prior?.status !== 'I' || prior.type !== 'B' || prior.level !== job.level) break;
     out.unshift(prior);
     j = prior;

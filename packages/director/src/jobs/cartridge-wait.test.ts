@@ -11,17 +11,17 @@ const HOUR = 3_600_000;
 const JOB = 'RestoreFiles.2026-01-01_00.00.00_09';
 
 /** A restore job reading A00003 (Pool Offsite, Media Type LTO), which the catalog has in Slot 3 of Storage Library. */
-function readingJob(w: MediaWorld, inChanger: boolean) {
-  const pool = w.pool({ name: 'Offsite' });
+async function readingJob(w: MediaWorld, inChanger: boolean) {
+  const pool = await w.pool({ name: 'Offsite' });
   const mediaId = w.volume('A00003', pool, { mediaType: 'LTO' });
-  w.catalog.updateMedia(mediaId, { slot: 3, inChanger, storageId: w.catalog.ensureStorage('Library') });
+  w.catalog.updateMedia(mediaId, { slot: 3, inChanger, storageId: await w.catalog.ensureStorage('Library') });
   const got: Array<[string, string]> = [];
   const log: JobLines = {
     info: (t) => got.push(['info', t]), warning: (t) => got.push(['warning', t]), error: (t) => got.push(['error', t]),
     mount: (t) => got.push(['mount', t]), relay: (l, t) => got.push([l, t]),
   };
-  const jobId = w.catalog.createJob({ name: 'RestoreFiles', type: 'R', level: 'F', clientId: w.clientId, fileSetId: w.fileSetId, poolId: null, schedTime: w.clock.now() });
-  w.catalog.startJob(jobId, w.clock.now());
+  const jobId = await w.catalog.createJob({ name: 'RestoreFiles', type: 'R', level: 'F', clientId: w.clientId, fileSetId: w.fileSetId, poolId: null, schedTime: w.clock.now() });
+  await w.catalog.startJob(jobId, w.clock.now());
   const waits = new JobWaits(() => w.clock.now(), null);
   const wait = new CartridgeWait({
     jobId, job: JOB, storage: { name: 'Library', device: 'Library', mediaType: 'LTO', autoChanger: true },
@@ -35,16 +35,16 @@ const asked = (storage: string): string => `Please mount read Volume "A00003" fo
   + '    Pool:         Offsite\n    Media type:   LTO\n    Location:     last seen in Slot 3 of Storage "Library"';
 
 test('a cartridge the SD finds in no slot, the catalog saying it is in: InChanger = 0 with Bareos\'s words, "Please mount read Volume", again after a mount and after 1 h, 2 h', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const j = readingJob(w, true);
+    const j = await readingJob(w, true);
     const device = '"Drive1" (/tapes/drive1)';
     const req = (askingAgain: string) => ({ jobId: j.jobId, volumeName: 'A00003', notInChanger: true, askingAgain, device }) as burrow.SdReadVolumeRequest;
     assert.deepEqual(j.wait.volumeRequested(req('')), { pollSeconds: 300 });
     assert.equal(w.catalog.getMediaByName('A00003')?.inChanger, false);
     assert.deepEqual(j.got[0], ['info', 'Autochanger Volume "A00003" not found in slot 3.\n    Setting InChanger to zero in catalog.']);
     assert.deepEqual(j.mounts(), [asked(device)]);
-    assert.equal(w.catalog.getJob(j.jobId)?.status, 'M');
+    assert.equal((await w.catalog.getJob(j.jobId))?.status, 'M');
     assert.match(j.waits.current?.detail ?? '', /^Volume "A00003" of Pool "Offsite", Media type "LTO", Storage "Library"/);
 
     j.wait.volumeRequested(req('poll'));
@@ -63,7 +63,7 @@ test('a cartridge the SD finds in no slot, the catalog saying it is in: InChange
     assert.equal(j.got.filter(([, t]) => t.startsWith('Autochanger Volume')).length, 1, 'the catalog is told once');
 
     j.wait.resumed();
-    assert.equal(w.catalog.getJob(j.jobId)?.status, 'R');
+    assert.equal((await w.catalog.getJob(j.jobId))?.status, 'R');
     assert.equal(j.waits.current, null);
   } finally {
     w.close();
@@ -71,32 +71,32 @@ test('a cartridge the SD finds in no slot, the catalog saying it is in: InChange
 });
 
 test('a cartridge the catalog has out of the changer is waited for before a drive is taken, asked for again after an hour, until it is back in', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const j = readingJob(w, false);
+    const j = await readingJob(w, false);
     const done = j.wait.untilIn(['A00003']);
     await w.clock.advanceTo(w.clock.now() + 10_000);
     assert.deepEqual(j.mounts(), [asked('"Library"')]);
-    assert.equal(w.catalog.getJob(j.jobId)?.status, 'M');
+    assert.equal((await w.catalog.getJob(j.jobId))?.status, 'M');
     await w.clock.advanceTo(w.clock.now() + FIRST_REPEAT_MS);
     assert.equal(j.mounts().length, 2, 'repeated after an hour, not every poll');
     w.catalog.updateMedia(j.mediaId, { inChanger: true });
     await w.clock.advanceTo(w.clock.now() + 5_000);
     await done;
-    assert.equal(w.catalog.getJob(j.jobId)?.status, 'R');
+    assert.equal((await w.catalog.getJob(j.jobId))?.status, 'R');
     assert.equal(j.mounts().length, 2);
   } finally {
     w.close();
   }
 });
 
-test('a volume a read session mounted on a changer\'s drive is in that drive, "loaded" in its history; another volume the catalog had in its slot leaves it', () => {
-  const w = mediaWorld();
+test('a volume a read session mounted on a changer\'s drive is in that drive, "loaded" in its history; another volume the catalog had in its slot leaves it', async () => {
+  const w = await mediaWorld();
   try {
-    const j = readingJob(w, true);
-    const other = w.volume('A00004', w.pool({ name: 'Offsite' }), { mediaType: 'LTO' });
-    w.catalog.updateMedia(other, { slot: 3, inChanger: true, storageId: w.catalog.ensureStorage('Library'), drive: 1 });
-    j.wait.mounted({ volumeName: 'A00003', slot: 3, changerDrive: 2 } as burrow.SdVolumeMounted);
+    const j = await readingJob(w, true);
+    const other = w.volume('A00004', await w.pool({ name: 'Offsite' }), { mediaType: 'LTO' });
+    w.catalog.updateMedia(other, { slot: 3, inChanger: true, storageId: await w.catalog.ensureStorage('Library'), drive: 1 });
+    await j.wait.mounted({ volumeName: 'A00003', slot: 3, changerDrive: 2 } as burrow.SdVolumeMounted);
     const read = w.catalog.getMediaByName('A00003');
     assert.deepEqual([read?.drive, read?.slot, read?.inChanger], [1, 3, true]);
     assert.deepEqual(w.catalog.listMediaEvents('A00003').map((e) => [e.event, e.jobId]), [['loaded', j.jobId]]);
@@ -105,7 +105,7 @@ test('a volume a read session mounted on a changer\'s drive is in that drive, "l
     assert.deepEqual([gone?.drive, gone?.inChanger], [-1, false]);
     assert.deepEqual(w.catalog.listMediaEvents('A00004').map((e) => e.event), ['unloaded']);
     // A drive that is not a changer's says nothing of places.
-    j.wait.mounted({ volumeName: 'A00004', slot: 0, changerDrive: 0 } as burrow.SdVolumeMounted);
+    await j.wait.mounted({ volumeName: 'A00004', slot: 0, changerDrive: 0 } as burrow.SdVolumeMounted);
     assert.equal(w.catalog.listMediaEvents('A00004').length, 1);
   } finally {
     w.close();

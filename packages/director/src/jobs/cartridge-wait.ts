@@ -100,11 +100,11 @@ export class CartridgeWait {
    * its cartridge is (that drive, its home slot) and its history that it was loaded, as
    * for a backup's mount.
    */
-  mounted(m: burrow.SdVolumeMounted): void {
+  async mounted(m: burrow.SdVolumeMounted): Promise<void> {
     const { catalog, clock, jobId, storage } = this.p;
     if (!storage.autoChanger || m.changerDrive === 0) return;
     const media = catalog.getMediaByName(m.volumeName);
-    if (media) mountedInChanger(catalog, media, { storageName: storage.name, slot: m.slot, drive: m.changerDrive - 1, now: clock.now(), jobId });
+    if (media) await mountedInChanger(catalog, media, { storageName: storage.name, slot: m.slot, drive: m.changerDrive - 1, now: clock.now(), jobId });
   }
 
   /** The session goes on (the SD had the volume, or ended): the job runs again. */

@@ -54,21 +54,21 @@ function fakeJob(calls: string[], o: { scripts?: RunScript[]; fd?: 'T' | 'E'; fa
   };
 }
 
-function newJob(catalog: Catalog): { jobId: number; job: string; schedTime: number } {
-  const clientId = catalog.ensureClient('c');
-  const jobId = catalog.createJob({ name: 'j', type: 'B', level: 'F', clientId, fileSetId: null, poolId: null, schedTime: 1 });
-  return { jobId, job: catalog.getJob(jobId)?.job ?? '', schedTime: 1 };
+async function newJob(catalog: Catalog): Promise<{ jobId: number; job: string; schedTime: number }> {
+  const clientId = await catalog.ensureClient('c');
+  const jobId = await catalog.createJob({ name: 'j', type: 'B', level: 'F', clientId, fileSetId: null, poolId: null, schedTime: 1 });
+  return { jobId, job: (await catalog.getJob(jobId))?.job ?? '', schedTime: 1 };
 }
 
 test('a job runs start, its conversation, its checks, then ends in the catalog with its report', async () => {
   const w = world();
   try {
-    const id = newJob(w.catalog);
+    const id = await newJob(w.catalog);
     const calls: string[] = [];
     const status = await runJob(fakeJob(calls, { scripts: [script('/bin/true', 'Before'), script('/bin/true', 'After')] }), { env: w.env, id, signal: new AbortController().signal });
     assert.equal(status, 'T');
     assert.deepEqual(calls, ['start', 'open', 'conversed', 'counts', 'report']);
-    const row = w.catalog.getJob(id.jobId);
+    const row = await w.catalog.getJob(id.jobId);
     assert.equal(row?.status, 'T');
     assert.equal(row?.jobFiles, 3);
     assert.equal(row?.jobBytes, 30);
@@ -82,13 +82,13 @@ test('a job runs start, its conversation, its checks, then ends in the catalog w
 test('a failing Before script keeps the job from talking to its daemons, and the job fails', async () => {
   const w = world();
   try {
-    const id = newJob(w.catalog);
+    const id = await newJob(w.catalog);
     const calls: string[] = [];
     const status = await runJob(fakeJob(calls, { scripts: [script('/bin/false', 'Before')] }), { env: w.env, id, signal: new AbortController().signal });
     assert.equal(status, 'f');
     assert.deepEqual(calls, ['start', 'conversed', 'counts', 'report']);
     assert.match(w.lines.join('\n'), /Fatal error: a Run Before Job script failed: the backup does not run/);
-    assert.equal(w.catalog.getJob(id.jobId)?.status, 'f');
+    assert.equal((await w.catalog.getJob(id.jobId))?.status, 'f');
   } finally {
     w.cleanup();
   }
@@ -97,10 +97,10 @@ test('a failing Before script keeps the job from talking to its daemons, and the
 test('a conversation that fails ends the job in a fatal error, and a failing After script in Error', async () => {
   const w = world();
   try {
-    const failed = await runJob(fakeJob([], { fail: true }), { env: w.env, id: newJob(w.catalog), signal: new AbortController().signal });
+    const failed = await runJob(fakeJob([], { fail: true }), { env: w.env, id: await newJob(w.catalog), signal: new AbortController().signal });
     assert.equal(failed, 'f');
     assert.match(w.lines.join('\n'), /Fatal error: the SD is gone/);
-    const after = await runJob(fakeJob([], { scripts: [script('/bin/false', 'After')] }), { env: w.env, id: newJob(w.catalog), signal: new AbortController().signal });
+    const after = await runJob(fakeJob([], { scripts: [script('/bin/false', 'After')] }), { env: w.env, id: await newJob(w.catalog), signal: new AbortController().signal });
     assert.equal(after, 'E');
     assert.match(w.lines.join('\n'), /Error: AfterJob: command "\/bin\/false" failed: exit status 1/);
   } finally {
@@ -111,7 +111,7 @@ test('a conversation that fails ends the job in a fatal error, and a failing Aft
 test('a job log line the catalog does not keep goes to the Messages destinations, and written() rejects with it', async () => {
   const w = world();
   try {
-    const { jobId } = newJob(w.catalog);
+    const { jobId } = await newJob(w.catalog);
     const log = w.env.jobLog(jobId, 'Standard');
     log.info('kept');
     const orphan = new JobLog(w.catalog, jobId + 1000, 'dir', (_type, line) => w.lines.push(line));

@@ -72,7 +72,7 @@ export async function runJob(job: JobType, { env, id, signal, waits, storagesWit
   const log = env.jobLog(id.jobId, job.messages);
   const ctx: JobContext = { env, id, log, signal, waits: waits ?? new JobWaits(() => env.clock.now(), null), ...(storagesWithRoom ? { storagesWithRoom } : {}) };
   const startTime = env.clock.now();
-  env.catalog.startJob(id.jobId, startTime);
+  await env.catalog.startJob(id.jobId, startTime);
   job.start(ctx);
   const scripts = { scripts: job.scripts, log, console: env.runConsoleCommand, signal };
   if (!(await runDirectorScripts({ ...scripts, when: 'Before', jobOk: true, vars: job.vars(ctx) }))) {
@@ -88,7 +88,7 @@ export async function runJob(job: JobType, { env, id, signal, waits, storagesWit
   const kept = failed === 'E' || failed === 'f' ? await job.keeps?.(ctx) ?? null : null;
   const status: FinalStatus = kept === null ? failed : 'I';
   const endTime = env.clock.now();
-  env.catalog.finishJob(id.jobId, {
+  await env.catalog.finishJob(id.jobId, {
     status, endTime, jobErrors: log.errors + totals.fdErrors, ...job.counts(), ...(kept === null ? {} : { jobFiles: kept }),
   });
   log.report(job.report({ env, id, startTime, endTime, status, errors: log.errors }));

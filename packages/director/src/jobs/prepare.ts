@@ -24,16 +24,16 @@ export interface PreparedRun {
 
 const TYPES = { backup: 'B', restore: 'R', verify: 'V' } as const;
 
-export function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: number): PreparedRun {
+export async function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: number): Promise<PreparedRun> {
   let plan = requested;
-  const clientId = catalog.ensureClient(plan.client.name);
+  const clientId = await catalog.ensureClient(plan.client.name);
   let level: JobLevel = ' ';
   let fileSetId: number | null = null;
   let poolId: number | null = null;
   let basis: Basis = { since: null, prior: null, note: null, continues: null };
   if (plan.kind === 'backup') {
-    fileSetId = catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
-    const { level: decided, ...built } = chooseBaseline(catalog, plan, clientId, fileSetId);
+    fileSetId = await catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
+    const { level: decided, ...built } = await chooseBaseline(catalog, plan, clientId, fileSetId);
     // The pool follows the level, also an upgraded one (Bareos's forced pool overrides).
     const { pool, source } = poolForLevel(plan.pools, decided, decided !== plan.level);
     // Checked on the pool the level decided, whichever way it came (Job, run pool=, Run line, upgrade).
@@ -45,12 +45,12 @@ export function prepareRun(catalog: Catalog, requested: JobPlan, schedTime: numb
     plan = { ...plan, level: decided, pool, poolSource: source, storages, storage, storageSource, limits: { ...plan.limits, storageMax: storage.maximumConcurrentJobs } };
     basis = built;
     level = plan.level;
-    poolId = catalog.getPool(plan.pool.name)?.poolId ?? null;
+    poolId = (await catalog.getPool(plan.pool.name))?.poolId ?? null;
   } else if (plan.kind === 'verify') {
-    fileSetId = catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
+    fileSetId = await catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
     level = VERIFY_LEVEL_CODES[plan.level];
   }
-  const storageId = catalog.ensureStorage(plan.storage.name);
+  const storageId = await catalog.ensureStorage(plan.storage.name);
   const row: JobInput = {
     name: plan.jobName, type: TYPES[plan.kind], level, clientId, fileSetId, poolId, storageId, schedTime,
     // A restore's job read; a backup's Incomplete job of its level it continues.

@@ -83,14 +83,17 @@ export class JobQueue {
     });
   }
 
-  /** Records the job in the catalog (status C) and queues it; returns its id at once. */
-  submit(requested: JobPlan, attempt = 1): JobIdentity {
+  /**
+   * Records the job in the catalog (status C) and queues it; resolves with its id once it
+   * is queued (the level and basis are decided from the catalog first).
+   */
+  async submit(requested: JobPlan, attempt = 1): Promise<JobIdentity> {
     const env = this.settings.env();
     const { catalog } = env;
     const schedTime = env.clock.now();
-    const { plan, basis, row } = prepareRun(catalog, requested, schedTime);
-    const jobId = catalog.createJob(row);
-    const id: JobIdentity = { jobId, job: catalog.getJob(jobId)?.job ?? `${plan.jobName}.${jobId}`, schedTime };
+    const { plan, basis, row } = await prepareRun(catalog, requested, schedTime);
+    const jobId = await catalog.createJob(row);
+    const id: JobIdentity = { jobId, job: (await catalog.getJob(jobId))?.job ?? `${plan.jobName}.${jobId}`, schedTime };
     let resolve!: (s: FinalStatus) => void;
     const done = new Promise<FinalStatus>((r) => { resolve = r; });
     const type = jobType(plan, basis);
@@ -201,13 +204,9 @@ export class JobQueue {
   /** Takes the job out of the queue; `record` writes its end for a job that never ran. */
   private end(j: QueuedJob, status: FinalStatus, record: boolean): void {
     for (const t of j.timers) clearTimeout(t);
-    if (record) {
-      try {
-        j.env.catalog.finishJob(j.jobId, { status, endTime: j.env.clock.now(), jobFiles: 0, jobBytes: 0 });
-      } catch {
-        // Already final.
-      }
-    }
+    // Runs when asked (the catalog keeps its writes in order), so the row is final before
+    // 'ended' is told; a job already final refuses it, which is nothing to report.
+    if (record) j.env.catalog.finishJob(j.jobId, { status, endTime: j.env.clock.now(), jobFiles: 0, jobBytes: 0 }).catch(() => undefined);
     this.jobs.delete(j.jobId);
     this.events.emit('ended', { ...subject(j), status });
     j.resolve(status);
@@ -221,7 +220,9 @@ export class JobQueue {
     j.env.jobLog(j.jobId, j.plan.messages).info(`Rescheduled Job ${j.id.job} to re-run in ${elapsed(r.intervalMs)} (attempt ${j.attempt + 1} of ${r.times + 1}).`);
     const timer = setTimeout(() => {
       this.retries.delete(timer);
-      this.submit(j.requested, j.attempt + 1);
+      this.submit(j.requested, j.attempt + 1).catch((err: unknown) => {
+        j.env.log.error({ jobId: j.jobId, err: describeError(err) }, 'rescheduled job could not be submitted');
+      });
     }, r.intervalMs);
     timer.unref();
     this.retries.add(timer);

@@ -15,10 +15,10 @@ const good = (j: JobRow): boolean => j.status === 'T' || j.status === 'W';
 const start = (j: JobRow): number => j.startTime ?? j.schedTime;
 
 /** The jobs whose files are compared, oldest first; [] for InitCatalog. */
-export function verifyTargets(catalog: Catalog, plan: VerifyPlan, fileSetId: number): JobRow[] {
+export async function verifyTargets(catalog: Catalog, plan: VerifyPlan, fileSetId: number): Promise<JobRow[]> {
   if (plan.level === 'InitCatalog') return [];
   if (plan.verifyJobId !== null) {
-    const j = catalog.getJob(plan.verifyJobId);
+    const j = await catalog.getJob(plan.verifyJobId);
     if (!j) throw new BurrowError('NOT_FOUND', `JobId ${plan.verifyJobId} does not exist`);
     if (!good(j)) throw new BurrowError('BAD_REQUEST', `Last Job ${j.jobId} did not terminate normally (JobStatus=${j.status})`);
     const isInit = j.type === 'V' && j.level === 'V';
@@ -28,8 +28,8 @@ export function verifyTargets(catalog: Catalog, plan: VerifyPlan, fileSetId: num
     return [j];
   }
   if (plan.level === 'Catalog') {
-    const clientId = catalog.getClient(plan.client.name)?.clientId;
-    const init = clientId === undefined ? undefined : catalog.lastSuccessfulJob({ clientId, fileSetId, name: plan.jobName, levels: ['V'] });
+    const clientId = (await catalog.getClient(plan.client.name))?.clientId;
+    const init = clientId === undefined ? undefined : await catalog.lastSuccessfulJob({ clientId, fileSetId, name: plan.jobName, levels: ['V'] });
     if (!init) {
       throw new BurrowError('NOT_FOUND', 'Unable to find JobId of previous InitCatalog Job. Please run a Verify with Level=InitCatalog before running the current Job.');
     }
@@ -37,11 +37,11 @@ export function verifyTargets(catalog: Catalog, plan: VerifyPlan, fileSetId: num
   }
   const named = (j: JobRow): boolean => plan.verifyJob === null || j.name.toLowerCase() === plan.verifyJob.toLowerCase();
   if (plan.level === 'DiskToCatalog') {
-    const chain = currentChain(catalog, plan.client.name, { fileSetId }).filter(named);
+    const chain = (await currentChain(catalog, plan.client.name, { fileSetId })).filter(named);
     if (chain.length === 0) throw new BurrowError('NOT_FOUND', `Unable to find a good Full backup of Client "${plan.client.name}", FileSet "${plan.fileset.name}" to verify against.`);
     return chain;
   }
-  const last = catalog.listJobs({ client: plan.client.name, type: 'B' })
+  const last = (await catalog.listJobs({ client: plan.client.name, type: 'B' }))
     .filter((j) => good(j) && named(j) && (plan.verifyJob !== null || j.fileSetId === fileSetId))
     .sort((a, b) => start(a) - start(b)).pop();
   if (!last) throw new BurrowError('NOT_FOUND', `Unable to find JobId of previous Job for this client ("${plan.client.name}").`);

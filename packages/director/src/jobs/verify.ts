@@ -39,16 +39,16 @@ export function verifyJob(plan: VerifyPlan): JobType {
   let check: VerifyCheck | null = null;
   const job: JobType = {
     noun: 'verify', messages: plan.messages, scripts: plan.scripts, totals,
-    start: ({ env, id, log }) => {
+    start: async ({ env, id, log }) => {
       log.info(`Start Verify JobId=${id.jobId} Level=${plan.level} Job=${id.job}`);
-      fileSetId = env.catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
+      fileSetId = await env.catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
     },
     vars: ({ env, id }, status) => ({
       c: plan.client.name, d: env.directorName, e: status ? statusWords(status) : '', i: String(id.jobId), j: id.job, l: plan.level,
       n: plan.jobName, t: 'Verify', b: '0', F: String(totals.examined), w: plan.storage.name, h: plan.client.address, x: 'no',
     }),
     open: async (ctx, peers) => {
-      const targets = verifyTargets(ctx.env.catalog, plan, fileSetId);
+      const targets = await verifyTargets(ctx.env.catalog, plan, fileSetId);
       const last = targets[targets.length - 1];
       if (last) {
         totals.verified = { jobId: last.jobId, job: last.job };

@@ -9,14 +9,14 @@ const HOUR = 3_600_000;
 const DEVICE = '"FileStorage" (/var/lib/burrow/storage)';
 
 /** A job's log that keeps its lines, and a job in the catalog to wait. */
-function waitingJob(w: MediaWorld, maxWaitMs: number | null = null) {
+async function waitingJob(w: MediaWorld, maxWaitMs: number | null = null) {
   const got: Array<[string, string]> = [];
   const log: JobLines = {
     info: (t) => got.push(['info', t]), warning: (t) => got.push(['warning', t]), error: (t) => got.push(['error', t]),
     mount: (t) => got.push(['mount', t]), relay: (l, t) => got.push([l, t]),
   };
-  const jobId = w.catalog.createJob({ name: 'backup-client1', type: 'B', level: 'F', clientId: w.clientId, fileSetId: w.fileSetId, poolId: null, schedTime: w.clock.now() });
-  w.catalog.startJob(jobId, w.clock.now());
+  const jobId = await w.catalog.createJob({ name: 'backup-client1', type: 'B', level: 'F', clientId: w.clientId, fileSetId: w.fileSetId, poolId: null, schedTime: w.clock.now() });
+  await w.catalog.startJob(jobId, w.clock.now());
   const waits = new JobWaits(() => w.clock.now(), maxWaitMs);
   const wait = new VolumeWait({
     jobId, job: 'backup-client1.2026-01-01_00.00.00_01', pool: 'Daily', mediaType: 'File', storage: 'File', catalog: w.catalog, log, waits, clock: w.clock,
@@ -28,11 +28,11 @@ function waitingJob(w: MediaWorld, maxWaitMs: number | null = null) {
 const ask = (askingAgain = '', wanted: string | null = null) => ({ wanted, askingAgain, device: DEVICE, reason: 'Cannot find any appendable volumes in Pool "Daily"' });
 
 test('a job with no volume waits: status m, Bareos\'s request to the operator, repeated after 1 h doubling, and after each mount', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const j = waitingJob(w);
+    const j = await waitingJob(w);
     assert.deepEqual(j.wait.noVolume(ask()), { pollSeconds: 300 });
-    assert.equal(w.catalog.getJob(j.jobId)?.status, 'm');
+    assert.equal((await w.catalog.getJob(j.jobId))?.status, 'm');
     assert.deepEqual(j.mounts(), [
       'Job backup-client1.2026-01-01_00.00.00_01 is waiting. Cannot find any appendable volumes.\n'
       + 'Please use the "label" command to create a new Volume for:\n'
@@ -60,7 +60,7 @@ test('a job with no volume waits: status m, Bareos\'s request to the operator, r
     assert.equal(j.mounts().length, 4);
 
     j.wait.found();
-    assert.equal(w.catalog.getJob(j.jobId)?.status, 'R');
+    assert.equal((await w.catalog.getJob(j.jobId))?.status, 'R');
     assert.equal(j.waits.current, null);
   } finally {
     w.close();
@@ -68,11 +68,11 @@ test('a job with no volume waits: status m, Bareos\'s request to the operator, r
 });
 
 test('a named volume is asked for by name (status M); after Bareos\'s 9 repeats the job fails', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const j = waitingJob(w);
+    const j = await waitingJob(w);
     j.wait.noVolume(ask('', 'Added0001'));
-    assert.equal(w.catalog.getJob(j.jobId)?.status, 'M');
+    assert.equal((await w.catalog.getJob(j.jobId))?.status, 'M');
     assert.equal(j.waits.current?.words, 'is waiting for a mount request');
     assert.equal(j.mounts()[0], 'Please mount append Volume "Added0001" or label a new one for:\n'
       + `    Job:          backup-client1.2026-01-01_00.00.00_01\n    Storage:      ${DEVICE}\n    Pool:         Daily\n    Media type:   File`);
@@ -93,9 +93,9 @@ test('a named volume is asked for by name (status M); after Bareos\'s 9 repeats 
 });
 
 test('the Job\'s Max Wait Time ends the wait: expired aborts with Bareos\'s words; a volume found in time stops the clock', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const j = waitingJob(w, 10 * 60_000);
+    const j = await waitingJob(w, 10 * 60_000);
     j.wait.noVolume(ask());
     await w.clock.advanceTo(w.clock.now() + 4 * 60_000);
     j.wait.found();
@@ -115,12 +115,12 @@ test('the Job\'s Max Wait Time ends the wait: expired aborts with Bareos\'s word
 });
 
 test('a full disk under the mounted volume: status M, the operator is asked to free space (not to label), asked again after a mount that did not help', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const j = waitingJob(w);
+    const j = await waitingJob(w);
     const full = (askingAgain = '') => ({ ...ask(askingAgain, 'Disk-0002'), noSpace: true, reason: 'No space left on the disk' });
     assert.deepEqual(j.wait.noVolume(full()), { pollSeconds: 300 });
-    assert.equal(w.catalog.getJob(j.jobId)?.status, 'M');
+    assert.equal((await w.catalog.getJob(j.jobId))?.status, 'M');
     assert.deepEqual(j.mounts(), [`No space left on the disk of Storage Device ${DEVICE} for Volume "Disk-0002". Please free space there, then mount, for:\n`
       + `    Job:          backup-client1.2026-01-01_00.00.00_01\n    Storage:      ${DEVICE}\n    Pool:         Daily\n    Media type:   File`]);
     assert.deepEqual(j.got.filter(([k]) => k === 'info').map(([, t]) => t), ['No space left on the disk']);
@@ -129,7 +129,7 @@ test('a full disk under the mounted volume: status M, the operator is asked to f
     j.wait.noVolume(full('mount'));
     assert.equal(j.mounts().length, 2, 'a mount that did not help does');
     j.wait.found();
-    assert.equal(w.catalog.getJob(j.jobId)?.status, 'R');
+    assert.equal((await w.catalog.getJob(j.jobId))?.status, 'R');
   } finally {
     w.close();
   }

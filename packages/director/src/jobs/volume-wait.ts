@@ -15,7 +15,7 @@
  * must read, asking with Bareos's "Please mount read Volume".
  * The Job's Max Wait Time ends the wait sooner: `expired` aborts then.
  */
-import { BurrowError } from '@burrow/common/errors/index';
+import { BurrowError, describeError } from '@burrow/common/errors/index';
 import type { Catalog } from '../catalog/index.js';
 import type { JobLines } from '../messages/job-lines.js';
 import type { NoVolumeNow, VolumeWaiting } from '../sd/backup-session.js';
@@ -111,7 +111,16 @@ export class VolumeWait implements VolumeWaiting {
     this.waiting.stopTimer.abort();
     this.waiting = null;
     this.p.waits.end();
-    this.p.catalog.setJobStatus(this.p.jobId, 'R');
+    this.status('R');
+  }
+
+  /**
+   * The job's catalog status while it waits or runs again. The write runs when it is asked
+   * (the catalog keeps its writes in order), not awaited: the SD's question is answered at
+   * once; a refusal goes to the job's log.
+   */
+  private status(status: 'R' | 'm' | 'M'): void {
+    this.p.catalog.setJobStatus(this.p.jobId, status).catch((err: unknown) => this.p.log.error(`cannot record status ${status}: ${describeError(err)}`));
   }
 
   /** The job starts waiting, or waits for something else now: its status, and the operator is asked. */
@@ -120,7 +129,7 @@ export class VolumeWait implements VolumeWaiting {
       ? { status: 'm', words: 'is waiting for an appendable Volume', detail: this.detail(req, `Pool "${this.p.pool}"`) }
       : { status: 'M', words: 'is waiting for a mount request', detail: this.detail(req, `Volume "${req.wanted}" of Pool "${req.pool ?? this.p.pool}"`) };
     this.p.waits.begin(wait);
-    this.p.catalog.setJobStatus(this.p.jobId, wait.status);
+    this.status(wait.status);
     this.ask(req);
   }
 

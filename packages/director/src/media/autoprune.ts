@@ -20,7 +20,7 @@ export interface AutopruneSettings {
 }
 
 export async function autoprune(catalog: Catalog, s: AutopruneSettings, pool: PoolRow | undefined, now: number): Promise<string[]> {
-  const client = catalog.getClient(s.clientName);
+  const client = await catalog.getClient(s.clientName);
   if (!client) return [];
   const lines: string[] = [];
   const scope = { clientId: client.clientId, clientName: client.name, now };

@@ -43,7 +43,7 @@ function priors(family: readonly JobRow[]): Array<number | null> {
 }
 
 /** Which of `candidates` may be deleted: never a job still running, never a link of a kept job's chain. */
-export function choosePrunable(catalog: Catalog, candidates: readonly JobRow[]): PruneChoice {
+export async function choosePrunable(catalog: Catalog, candidates: readonly JobRow[]): Promise<PruneChoice> {
   const kept: KeptJob[] = [];
   const finished = candidates.filter((j) => {
     if (FINAL_JOB_STATUSES.includes(j.status)) return true;
@@ -54,7 +54,7 @@ export function choosePrunable(catalog: Catalog, candidates: readonly JobRow[]):
   const protectedBy = new Map<number, JobRow>();
   const families = new Map<string, JobRow>();
   for (const j of finished) if (j.type === 'B' && good(j)) families.set(familyKey(j), j);
-  for (const sample of families.values()) protectChains(catalog, sample, wanted, protectedBy);
+  for (const sample of families.values()) await protectChains(catalog, sample, wanted, protectedBy);
   const prune = finished.filter((j) => {
     const by = protectedBy.get(j.jobId);
     if (by === undefined) return true;
@@ -68,8 +68,8 @@ export function choosePrunable(catalog: Catalog, candidates: readonly JobRow[]):
 }
 
 /** Marks in `protectedBy` every wanted job that a kept job of `sample`'s family builds on. */
-function protectChains(catalog: Catalog, sample: JobRow, wanted: ReadonlySet<number>, protectedBy: Map<number, JobRow>): void {
-  const family = catalog.listJobs({ client: sample.clientName ?? undefined, name: sample.name, type: 'B' })
+async function protectChains(catalog: Catalog, sample: JobRow, wanted: ReadonlySet<number>, protectedBy: Map<number, JobRow>): Promise<void> {
+  const family = (await catalog.listJobs({ client: sample.clientName ?? undefined, name: sample.name, type: 'B' }))
     .filter((j) => good(j) && j.clientId === sample.clientId && j.fileSetId === sample.fileSetId)
     .sort((a, b) => startOf(a) - startOf(b) || a.jobId - b.jobId);
   const prior = priors(family);

@@ -9,15 +9,15 @@ import { poolAllowsClient } from '@burrow/common/config/index';
 import type { Catalog, PoolRow } from '../catalog/index.js';
 
 /** The Clients with jobs on the volume that the pool does not take; empty when it may move there. */
-export function clientsBarredFrom(catalog: Catalog, mediaId: number, pool: Pick<PoolRow, 'name' | 'allowedClients'>): string[] {
+export async function clientsBarredFrom(catalog: Catalog, mediaId: number, pool: Pick<PoolRow, 'name' | 'allowedClients'>): Promise<string[]> {
   if (pool.allowedClients.length === 0) return [];
-  const clients = new Set(catalog.jobsOnMedia(mediaId).map((j) => j.clientName ?? ''));
+  const clients = new Set((await catalog.jobsOnMedia(mediaId)).map((j) => j.clientName ?? ''));
   return [...clients].filter((c) => !poolAllowsClient(pool, c)).sort();
 }
 
 /** The refusal of a move, in words for the operator, or null when the volume may go. */
-export function moveRefusal(catalog: Catalog, m: { mediaId: number; volumeName: string }, pool: Pick<PoolRow, 'name' | 'allowedClients'>): string | null {
-  const barred = clientsBarredFrom(catalog, m.mediaId, pool);
+export async function moveRefusal(catalog: Catalog, m: { mediaId: number; volumeName: string }, pool: Pick<PoolRow, 'name' | 'allowedClients'>): Promise<string | null> {
+  const barred = await clientsBarredFrom(catalog, m.mediaId, pool);
   if (barred.length === 0) return null;
   return `Volume "${m.volumeName}" holds data of Client${barred.length > 1 ? 's' : ''} ${barred.map((c) => `"${c}"`).join(', ')}, `
     + `which Pool "${pool.name}" does not take (Allowed Clients: ${pool.allowedClients.join(', ')})`;

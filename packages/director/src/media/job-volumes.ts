@@ -102,14 +102,14 @@ export class JobVolumes {
       if (prev?.volStatus === 'Append') catalog.setMediaStatus(prev.mediaId, 'Full');
     }
     const warnings = req.unusable ? [this.refused(req.unusable)] : [];
-    const pool = catalog.getPool(this.o.poolName);
+    const pool = await catalog.getPool(this.o.poolName);
     if (!pool) throw new BurrowError('NOT_FOUND', `Pool "${this.o.poolName}" is not in the catalog`);
     const result = await findNextVolume(catalog, reservations, {
-      jobId, pool, mediaType: this.o.mediaType, storageId: catalog.ensureStorage(this.o.storageName), labelMedia: req.labelMedia,
+      jobId, pool, mediaType: this.o.mediaType, storageId: await catalog.ensureStorage(this.o.storageName), labelMedia: req.labelMedia,
       prune: pool.autoPrune || this.o.pruneVolumes, unwanted: new Set([...this.unwanted, ...(req.othersAppend ?? [])]),
       mounted: req.mounted, now: this.o.clock.now(), job: this.o.job,
       storage: { name: this.o.storageName, device: this.o.device },
-      inChangerOf: this.o.autoChanger ? catalog.ensureStorage(this.o.storageName) : undefined,
+      inChangerOf: this.o.autoChanger ? await catalog.ensureStorage(this.o.storageName) : undefined,
     });
     lines.push(...result.lines);
     if (result.found === null) {
@@ -194,7 +194,7 @@ export class JobVolumes {
       this.event(media.mediaId, relabelled ? 'recycled' : 'labelled', `by the Storage daemon for JobId ${this.o.jobId}`);
     }
     if (this.o.autoChanger) {
-      mountedInChanger(this.o.catalog, media, { storageName: this.o.storageName, slot: r.slot ?? 0, drive: r.drive ?? -1, now: this.o.clock.now(), jobId: this.o.jobId });
+      await mountedInChanger(this.o.catalog, media, { storageName: this.o.storageName, slot: r.slot ?? 0, drive: r.drive ?? -1, now: this.o.clock.now(), jobId: this.o.jobId });
     }
     this.missing.delete(r.volumeName);
     this.plans.set(r.volumeName, { kind: 'none' });

@@ -61,8 +61,8 @@ export interface MountedIn {
  * MakeInchangerUnique). In its history: "loaded" into the drive, and whichever
  * cartridge the catalog had in that drive went back to its slot ("unloaded").
  */
-export function mountedInChanger(catalog: ChangerCatalog, media: MediaRow, o: MountedIn): void {
-  const storageId = catalog.ensureStorage(o.storageName);
+export async function mountedInChanger(catalog: ChangerCatalog, media: MediaRow, o: MountedIn): Promise<void> {
+  const storageId = await catalog.ensureStorage(o.storageName);
   if (o.drive >= 0 && (media.drive !== o.drive || media.storageId !== storageId)) {
     for (const other of catalog.listMedia()) {
       if (other.mediaId === media.mediaId || other.drive !== o.drive || other.storageId !== storageId) continue;

@@ -5,16 +5,16 @@ import { commitMounted } from './mounted.js';
 import { DAY, mediaWorld, type MediaWorld } from './testing.js';
 import type { PoolRow } from '../catalog/index.js';
 
-function wanted(w: MediaWorld, pool: PoolRow, o: Partial<VolumeWanted> = {}): VolumeWanted {
-  return { jobId: 99, pool, mediaType: 'File', storageId: w.catalog.ensureStorage('File'), labelMedia: true, prune: pool.autoPrune, unwanted: new Set(), now: w.clock.now(), ...o };
+async function wanted(w: MediaWorld, pool: PoolRow, o: Partial<VolumeWanted> = {}): Promise<VolumeWanted> {
+  return { jobId: 99, pool, mediaType: 'File', storageId: await w.catalog.ensureStorage('File'), labelMedia: true, prune: pool.autoPrune, unwanted: new Set(), now: w.clock.now(), ...o };
 }
 
-const chosen = async (w: MediaWorld, pool: PoolRow, o: Partial<VolumeWanted> = {}): Promise<string | null> => (await findNextVolume(w.catalog, w.reservations, wanted(w, pool, o))).found?.volumeName ?? null;
+const chosen = async (w: MediaWorld, pool: PoolRow, o: Partial<VolumeWanted> = {}): Promise<string | null> => (await findNextVolume(w.catalog, w.reservations, await wanted(w, pool, o))).found?.volumeName ?? null;
 
 test('selection order: the most recently written Append volume, then Unlabeled; disabled, archived and read-only ones never', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'Full' });
+    const pool = await w.pool({ name: 'Full' });
     const a = w.volume('A', pool);
     const b = w.volume('B', pool);
     w.volume('U', pool, { status: 'Unlabeled' });
@@ -26,7 +26,7 @@ test('selection order: the most recently written Append volume, then Unlabeled; 
     assert.equal(await chosen(w, pool, { unwanted: new Set(['B']) }), 'A', 'unwanted volumes skipped');
     w.catalog.setMediaStatus(a, 'Full');
     w.catalog.setMediaStatus(b, 'Used');
-    const u = (await findNextVolume(w.catalog, w.reservations, wanted(w, pool))).found;
+    const u = (await findNextVolume(w.catalog, w.reservations, await wanted(w, pool))).found;
     assert.equal(u?.volumeName, 'U');
     assert.equal(u?.action, 'label');
     assert.equal(await chosen(w, pool, { labelMedia: false }), null, 'an Unlabeled volume needs a device that labels');
@@ -36,24 +36,24 @@ test('selection order: the most recently written Append volume, then Unlabeled; 
 });
 
 test('limits: MaxVolJobs marks Used, MaxVolBytes Full, VolUseDuration counts from the first write; each at selection', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'P', maximumVolumeJobs: 1, labelFormat: 'P-' });
+    const pool = await w.pool({ name: 'P', maximumVolumeJobs: 1, labelFormat: 'P-' });
     const v = w.volume('V1', pool);
     assert.equal(await chosen(w, pool), 'V1');
     await w.backup('F', [v]);
-    const r = await findNextVolume(w.catalog, w.reservations, wanted(w, pool));
+    const r = await findNextVolume(w.catalog, w.reservations, await wanted(w, pool));
     assert.equal(w.catalog.getMedia(v)?.volStatus, 'Used');
     assert.ok(r.lines.includes('Max Volume jobs=1 exceeded. Marking Volume "V1" as Used.'), r.lines.join('\n'));
     assert.equal(r.found?.volumeName, 'P-0002', 'then a new volume by the Label Format (next MediaId)');
 
-    const big = w.pool({ name: 'B', maximumVolumeBytes: 500 });
+    const big = await w.pool({ name: 'B', maximumVolumeBytes: 500 });
     const vb = w.volume('VB', big);
     await w.backup('F', [vb]);
     assert.equal(await chosen(w, big), null);
     assert.equal(w.catalog.getMedia(vb)?.volStatus, 'Full');
 
-    const timed = w.pool({ name: 'T', volumeUseDuration: 7 * DAY });
+    const timed = await w.pool({ name: 'T', volumeUseDuration: 7 * DAY });
     const vt = w.volume('VT', timed);
     await w.clock.advanceTo(w.clock.now() + 30 * DAY);
     assert.equal(await chosen(w, timed), 'VT', 'a label is not a first write: the duration has not started');
@@ -69,9 +69,9 @@ test('limits: MaxVolJobs marks Used, MaxVolBytes Full, VolUseDuration counts fro
 });
 
 test('MaxVolJobs counts jobs still writing (held volumes), so a second concurrent job gets another volume', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'P', maximumVolumeJobs: 1 });
+    const pool = await w.pool({ name: 'P', maximumVolumeJobs: 1 });
     w.volume('V1', pool);
     w.volume('V2', pool);
     w.reservations.hold(1, 'V1', false);
@@ -82,19 +82,19 @@ test('MaxVolJobs counts jobs still writing (held volumes), so a second concurren
 });
 
 test('an expired Full volume is pruned, chosen for recycling, and recycled only once mounted', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'P', volumeRetention: 30 * DAY });
+    const pool = await w.pool({ name: 'P', volumeRetention: 30 * DAY });
     const v = w.volume('V1', pool);
     const job = await w.backup('F', [v]);
     w.catalog.setMediaStatus(v, 'Full');
     assert.equal(await chosen(w, pool), null, 'not expired yet: nothing to use');
     assert.equal(w.catalog.getMedia(v)?.volStatus, 'Full');
     await w.clock.advanceTo(w.clock.now() + 31 * DAY);
-    const r = await findNextVolume(w.catalog, w.reservations, wanted(w, pool));
+    const r = await findNextVolume(w.catalog, w.reservations, await wanted(w, pool));
     assert.equal(r.found?.volumeName, 'V1');
     assert.equal(r.found?.action, 'recycle');
-    assert.equal(w.catalog.getJob(job), undefined, 'the expired job is pruned');
+    assert.equal(await w.catalog.getJob(job), undefined, 'the expired job is pruned');
     assert.equal(w.catalog.getMedia(v)?.volStatus, 'Purged', 'purged, but not recycled before the SD mounts it');
     const { media, lines } = await commitMounted(w.catalog, r.found!.onMounted, { volumeName: 'V1', volBytes: 200, volBlocks: 1, labelled: true }, w.clock.now());
     assert.deepEqual([media.volStatus, media.volJobs, media.recycleCount, media.firstWritten, media.volMounts], ['Append', 0, 1, null, 1]);
@@ -105,9 +105,9 @@ test('an expired Full volume is pruned, chosen for recycling, and recycled only 
 });
 
 test('Recycle = no keeps a purged volume out; without AutoPrune nothing is pruned', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'P', volumeRetention: DAY, autoPrune: false });
+    const pool = await w.pool({ name: 'P', volumeRetention: DAY, autoPrune: false });
     const v = w.volume('V1', pool);
     await w.backup('F', [v]);
     w.catalog.setMediaStatus(v, 'Full');
@@ -124,12 +124,12 @@ test('Recycle = no keeps a purged volume out; without AutoPrune nothing is prune
 });
 
 test('Scratch: a volume moves into the pool once mounted, taking its limits; refused when the pool is at Maximum Volumes', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const scratch = w.pool({ name: 'Scratch', poolType: 'Scratch', maximumVolumeBytes: 5 });
-    const pool = w.pool({ name: 'P', maximumVolumeJobs: 3, maximumVolumes: 1 });
+    const scratch = await w.pool({ name: 'Scratch', poolType: 'Scratch', maximumVolumeBytes: 5 });
+    const pool = await w.pool({ name: 'P', maximumVolumeJobs: 3, maximumVolumes: 1 });
     const s1 = w.volume('S1', scratch);
-    const r = await findNextVolume(w.catalog, w.reservations, wanted(w, pool));
+    const r = await findNextVolume(w.catalog, w.reservations, await wanted(w, pool));
     assert.equal(r.found?.volumeName, 'S1');
     assert.equal(w.catalog.getMedia(s1)?.poolName, 'Scratch', 'not moved before the mount');
     await commitMounted(w.catalog, r.found!.onMounted, { volumeName: 'S1', volBytes: 200, volBlocks: 1, labelled: false }, w.clock.now());
@@ -137,7 +137,7 @@ test('Scratch: a volume moves into the pool once mounted, taking its limits; ref
     assert.deepEqual([moved.poolName, moved.maxVolJobs, moved.maxVolBytes], ['P', 3, 0]);
     w.catalog.setMediaStatus(s1, 'Full');
     w.volume('S2', scratch);
-    const full = await findNextVolume(w.catalog, w.reservations, wanted(w, pool));
+    const full = await findNextVolume(w.catalog, w.reservations, await wanted(w, pool));
     assert.equal(full.found, null);
     assert.ok(full.lines.includes('Unable add Scratch Volume, Pool "P" full MaxVols=1'), full.lines.join('\n'));
   } finally {
@@ -146,10 +146,10 @@ test('Scratch: a volume moves into the pool once mounted, taking its limits; ref
 });
 
 test('Label Format: Vol0001, Vol0002 ... up to Maximum Volumes; ${...} variables; a name another job holds is skipped', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'P', labelFormat: 'Vol', maximumVolumes: 2 });
-    const first = (await findNextVolume(w.catalog, w.reservations, wanted(w, pool))).found!;
+    const pool = await w.pool({ name: 'P', labelFormat: 'Vol', maximumVolumes: 2 });
+    const first = (await findNextVolume(w.catalog, w.reservations, await wanted(w, pool))).found!;
     assert.equal(first.volumeName, 'Vol0001');
     assert.equal(w.catalog.getMediaByName('Vol0001'), undefined, 'no row before the SD has labelled it');
     w.reservations.hold(7, 'Vol0001', true);
@@ -160,7 +160,7 @@ test('Label Format: Vol0001, Vol0002 ... up to Maximum Volumes; ${...} variables
     w.catalog.setMediaStatus(row.mediaId, 'Full');
     w.volume('Other', pool, { status: 'Full' });
     assert.equal(await chosen(w, pool), null, 'Maximum Volumes reached');
-    const dated = w.pool({ name: 'D', labelFormat: '${Pool}-${Year}${Month}${Day}-${NumVols:p/3/0/r}' });
+    const dated = await w.pool({ name: 'D', labelFormat: '${Pool}-${Year}${Month}${Day}-${NumVols:p/3/0/r}' });
     assert.equal(await chosen(w, dated), 'D-20260101-000', 'NumVols counts the volumes already there');
   } finally {
     w.close();
@@ -168,25 +168,25 @@ test('Label Format: Vol0001, Vol0002 ... up to Maximum Volumes; ${...} variables
 });
 
 test('Purge Oldest Volume ignores retention (the purge waits for the mount); Recycle Oldest Volume respects it', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const purging = w.pool({ name: 'P', volumeRetention: 365 * DAY, purgeOldestVolume: true });
+    const purging = await w.pool({ name: 'P', volumeRetention: 365 * DAY, purgeOldestVolume: true });
     const v = w.volume('V1', purging);
     const job = await w.backup('F', [v]);
     w.catalog.setMediaStatus(v, 'Full');
-    const r = await findNextVolume(w.catalog, w.reservations, wanted(w, purging));
+    const r = await findNextVolume(w.catalog, w.reservations, await wanted(w, purging));
     assert.equal(r.found?.volumeName, 'V1');
     assert.ok(r.lines.includes('Purging oldest volume "V1"'));
-    assert.ok(w.catalog.getJob(job), 'nothing purged before the mount');
+    assert.ok(await w.catalog.getJob(job), 'nothing purged before the mount');
     await commitMounted(w.catalog, r.found!.onMounted, { volumeName: 'V1', volBytes: 200, volBlocks: 1, labelled: true }, w.clock.now());
-    assert.equal(w.catalog.getJob(job), undefined);
+    assert.equal(await w.catalog.getJob(job), undefined);
     assert.equal(w.catalog.getMedia(v)?.volStatus, 'Append');
 
-    const recycling = w.pool({ name: 'R', volumeRetention: 10 * DAY, recycleOldestVolume: true, autoPrune: true });
+    const recycling = await w.pool({ name: 'R', volumeRetention: 10 * DAY, recycleOldestVolume: true, autoPrune: true });
     const v2 = w.volume('V2', recycling);
     await w.backup('F', [v2]);
     w.catalog.setMediaStatus(v2, 'Full');
-    const none = w.pool({ name: 'N', volumeRetention: 10 * DAY });
+    const none = await w.pool({ name: 'N', volumeRetention: 10 * DAY });
     assert.equal(await chosen(w, recycling), null, 'within retention: not recycled');
     assert.equal(w.catalog.getMedia(v2)?.volStatus, 'Full');
     assert.equal(await chosen(w, none), null);
@@ -196,9 +196,9 @@ test('Purge Oldest Volume ignores retention (the purge waits for the mount); Rec
 });
 
 test('Recycle Current Volume: the mounted volume is recycled before looking elsewhere, once its jobs have expired', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'Tapes', recycleCurrentVolume: true, volumeRetention: 7 * DAY, recycle: true });
+    const pool = await w.pool({ name: 'Tapes', recycleCurrentVolume: true, volumeRetention: 7 * DAY, recycle: true });
     const loaded = w.volume('T1', pool);
     const other = w.volume('T2', pool);
     await w.backup('F', [loaded]);
@@ -207,14 +207,14 @@ test('Recycle Current Volume: the mounted volume is recycled before looking else
     await w.backup('F', [other]);
     assert.equal(await chosen(w, pool, { mounted: 'T1' }), 'T2', 'within its retention the loaded volume stays; the Append one is taken');
     await w.clock.advanceTo(w.clock.now() + 7 * DAY);
-    const r = await findNextVolume(w.catalog, w.reservations, wanted(w, pool, { mounted: 'T1' }));
+    const r = await findNextVolume(w.catalog, w.reservations, await wanted(w, pool, { mounted: 'T1' }));
     assert.equal(r.found?.volumeName, 'T1', r.lines.join('\n'));
     assert.equal(r.found?.action, 'recycle');
     assert.ok(r.lines.includes('Pruning volume T1: 1 Jobs have expired and can be pruned.'), r.lines.join('\n'));
     assert.equal(w.catalog.getMedia(loaded)?.volStatus, 'Purged');
     assert.equal(await chosen(w, pool, { mounted: 'T1', unwanted: new Set(['T1']) }), 'T2', 'an unwanted volume is not taken');
     // Without the directive the mounted volume waits its turn: the Append one first.
-    const plain = w.pool({ name: 'Plain', volumeRetention: 7 * DAY, recycle: true });
+    const plain = await w.pool({ name: 'Plain', volumeRetention: 7 * DAY, recycle: true });
     const p1 = w.volume('P1', plain, { status: 'Purged' });
     w.volume('P2', plain);
     assert.equal(await chosen(w, plain, { mounted: 'P1' }), 'P2');
@@ -226,10 +226,10 @@ test('Recycle Current Volume: the mounted volume is recycled before looking else
 });
 
 test('an autochanger: volumes in its slots first, at every step; then the others (Bareos clears InChanger and looks again) before a new one', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'Tapes', labelFormat: 'T-' });
-    const changer = w.catalog.ensureStorage('Library');
+    const pool = await w.pool({ name: 'Tapes', labelFormat: 'T-' });
+    const changer = await w.catalog.ensureStorage('Library');
     const out = w.volume('OUT', pool);
     const inside = w.volume('IN', pool);
     await w.backup('F', [inside]);
@@ -239,7 +239,7 @@ test('an autochanger: volumes in its slots first, at every step; then the others
     w.catalog.updateMedia(out, { inChanger: false, slot: 1, storageId: changer });
     assert.equal(await chosen(w, pool), 'OUT', 'without Auto Changer: the most recently written');
     assert.equal(await chosen(w, pool, { inChangerOf: changer }), 'IN', 'with it: the one in the changer');
-    assert.equal(await chosen(w, pool, { inChangerOf: w.catalog.ensureStorage('Other') }), 'OUT', 'in another changer only: not this one\'s');
+    assert.equal(await chosen(w, pool, { inChangerOf: await w.catalog.ensureStorage('Other') }), 'OUT', 'in another changer only: not this one\'s');
 
     w.catalog.setMediaStatus(inside, 'Full');
     assert.equal(await chosen(w, pool, { inChangerOf: changer }), 'OUT', 'none appendable in the changer: one out of it, before a new volume');

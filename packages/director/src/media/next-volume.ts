@@ -74,7 +74,7 @@ interface Search {
 export async function findNextVolume(catalog: Catalog, reservations: VolumeReservations, w: VolumeWanted): Promise<VolumeSearchResult> {
   const s: Search = { catalog, w, reservations, lines: [], inChanger: w.inChangerOf };
   for (let tries = 0; tries < MAX_TRIES; tries++) {
-    const found = await current(s) ?? appendable(s) ?? labelable(s) ?? recyclable(s, w.pool) ?? await pruned(s) ?? fromScratch(s)
+    const found = await current(s) ?? appendable(s) ?? labelable(s) ?? recyclable(s, w.pool) ?? await pruned(s) ?? await fromScratch(s)
       ?? (s.inChanger === undefined ? newVolume(s) ?? await oldest(s) : undefined);
     if (found === 'again') continue;
     if (found) return { found, lines: s.lines };
@@ -179,12 +179,12 @@ async function pruned(s: Search): Promise<VolumeChoice | undefined> {
 }
 
 /** Step 6: an Append, Recycle or purged volume of the scratch pool, moved into this pool once mounted. */
-function fromScratch(s: Search): VolumeChoice | undefined {
+async function fromScratch(s: Search): Promise<VolumeChoice | undefined> {
   if (!s.w.labelMedia) return undefined;
-  const scratch = scratchPoolOf(s.catalog, s.w.pool);
+  const scratch = await scratchPoolOf(s.catalog, s.w.pool);
   if (!scratch) return undefined;
   let m = find(s, scratch, ['Append']);
-  const refusal = m && moveRefusal(s.catalog, m, s.w.pool);
+  const refusal = m && await moveRefusal(s.catalog, m, s.w.pool);
   if (refusal) {
     s.lines.push(`${refusal}: not taken from the scratch pool.`);
     m = undefined;
@@ -244,7 +244,7 @@ async function oldest(s: Search): Promise<VolumeChoice | undefined> {
   if (!m) return undefined;
   if (pool.purgeOldestVolume && s.w.labelMedia) {
     s.lines.push(`Purging oldest volume "${m.volumeName}"`);
-    return existing(m, 'recycle', { recycle: true, purge: s.catalog.jobsOnMedia(m.mediaId).map((j) => j.jobId) });
+    return existing(m, 'recycle', { recycle: true, purge: (await s.catalog.jobsOnMedia(m.mediaId)).map((j) => j.jobId) });
   }
   if (!pool.recycleOldestVolume) return undefined;
   s.lines.push(`Pruning oldest volume "${m.volumeName}"`);

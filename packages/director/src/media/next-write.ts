@@ -27,10 +27,10 @@ export interface NextWritePlan {
 /** What setting the position would destroy. */
 export async function planNextWrite(catalog: Catalog, volume: MediaRow, address: number, now: number): Promise<NextWritePlan> {
   const hit = new Set<number>();
-  for (const j of catalog.jobsOnMedia(volume.mediaId)) {
+  for (const j of await catalog.jobsOnMedia(volume.mediaId)) {
     if ((await catalog.listJobMedia(j.jobId)).some((jm) => jm.mediaId === volume.mediaId && jm.endAddr >= address)) hit.add(j.jobId);
   }
-  const destroyed = catalog.jobsOnMedia(volume.mediaId).filter((j) => hit.has(j.jobId));
+  const destroyed = (await catalog.jobsOnMedia(volume.mediaId)).filter((j) => hit.has(j.jobId));
   return {
     volume, address, destroyed,
     retained: destroyed.filter((j) => (j.endTime ?? now) + volume.volRetention > now),
@@ -55,9 +55,9 @@ export async function applyNextWrite(catalog: Catalog, plan: NextWritePlan, tape
     lines.push(`Purging the following ${ids.length} JobIds, whose data on Volume "${volume.volumeName}" was at or after ${o.position}: ${ids.join(',')}`);
     // Their other volumes (a job spanning volumes) are left empty perhaps; this one is set below.
     const touched = (await catalog.deleteJobs(ids)).filter((id) => id !== volume.mediaId);
-    lines.push(...purgeEmptied(catalog, touched).lines);
+    lines.push(...(await purgeEmptied(catalog, touched)).lines);
   }
-  const volJobs = catalog.jobsOnMedia(volume.mediaId).length;
+  const volJobs = (await catalog.jobsOnMedia(volume.mediaId)).length;
   catalog.updateMedia(volume.mediaId, {
     volBytes: tape.volBytes, volBlocks: tape.blocks, volFiles: tape.files, volJobs, volStatus: 'Append',
     ...(volJobs === 0 ? { firstWritten: null, lastWritten: null } : {}),

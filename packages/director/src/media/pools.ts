@@ -37,13 +37,16 @@ export function poolInput(p: PoolResource, poolIdOf: (name: string) => number | 
  * Writes every Pool resource's row: first each pool as it is, then again with its
  * Recycle and Scratch Pool ids (which may name a pool written after it).
  */
-export function writePoolRows(catalog: Catalog, config: DirectorConfig): void {
-  const idOf = (name: string): number | null => {
-    const named = findResource(config.pools, name);
-    return named ? catalog.getPool(named.name)?.poolId ?? null : null;
-  };
-  for (const p of config.pools) catalog.ensurePool(poolInput(p, () => null));
-  for (const p of config.pools) catalog.ensurePool(poolInput(p, idOf));
+export async function writePoolRows(catalog: Catalog, config: DirectorConfig): Promise<void> {
+  for (const p of config.pools) await catalog.ensurePool(poolInput(p, () => null));
+  const idOf = await poolIdsOf(catalog, config);
+  for (const p of config.pools) await catalog.ensurePool(poolInput(p, idOf));
+}
+
+/** The PoolId of a configured pool's name (a Recycle Pool, a Scratch Pool) as the catalog has it now; null for none. */
+export async function poolIdsOf(catalog: Catalog, config: DirectorConfig): Promise<(name: string) => number | null> {
+  const ids = new Map((await catalog.listPools()).map((p) => [p.name, p.poolId]));
+  return (name) => ids.get(findResource(config.pools, name)?.name ?? name) ?? null;
 }
 
 /** The limits a volume takes from its pool. */
@@ -57,9 +60,9 @@ export function mediaDefaults(pool: PoolRow): MediaDefaults {
 }
 
 /** The pool a pool takes scratch volumes from: its Scratch Pool, else the pool named Scratch. */
-export function scratchPoolOf(catalog: Catalog, pool: PoolRow): PoolRow | undefined {
-  const own = pool.scratchPoolId === null ? undefined : catalog.getPoolById(pool.scratchPoolId);
-  const scratch = own ?? catalog.getPool(SCRATCH_POOL);
+export async function scratchPoolOf(catalog: Catalog, pool: PoolRow): Promise<PoolRow | undefined> {
+  const own = pool.scratchPoolId === null ? undefined : await catalog.getPoolById(pool.scratchPoolId);
+  const scratch = own ?? await catalog.getPool(SCRATCH_POOL);
   return scratch && scratch.poolId !== pool.poolId ? scratch : undefined;
 }
 

@@ -21,7 +21,7 @@ export interface PoolPruning {
 }
 
 export async function pruneVolumesOfPool(catalog: Catalog, p: PoolPruning): Promise<{ lines: string[]; purged: string[] }> {
-  const scratch = catalog.getPool(SCRATCH_POOL);
+  const scratch = await catalog.getPool(SCRATCH_POOL);
   const recyclePoolIds = [p.pool.poolId, ...(scratch ? [scratch.poolId] : [])];
   const candidates = p.only ? [p.only] : catalog.listMedia({
     poolOrRecyclePool: { poolId: p.pool.poolId, recyclePoolIds }, mediaType: p.mediaType, statuses: PRUNABLE, order: 'oldest-written',

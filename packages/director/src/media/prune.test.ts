@@ -6,9 +6,9 @@ import { purgeVolume } from './purge.js';
 import { DAY, mediaWorld } from './testing.js';
 
 test('pruning jobs keeps the Full and Differential that a kept Incremental builds on, and says so', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'P' });
+    const pool = await w.pool({ name: 'P' });
     const v = w.volume('V', pool);
     const full = await w.backup('F', [v]);
     await w.clock.advanceTo(w.clock.now() + 10 * DAY);
@@ -30,16 +30,16 @@ test('pruning jobs keeps the Full and Differential that a kept Incremental build
     await w.backup('F', [v]);
     const again = await pruneJobs(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: 15 * DAY, now: w.clock.now() });
     assert.deepEqual(again.prunedJobIds.sort(), [full, diff, inc1, inc2].sort());
-    assert.equal(w.catalog.getJob(full), undefined);
+    assert.equal(await w.catalog.getJob(full), undefined);
   } finally {
     w.close();
   }
 });
 
 test('a Differential builds on the last Full only: Incrementals before it may go', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'P' });
+    const pool = await w.pool({ name: 'P' });
     const v = w.volume('V', pool);
     const full = await w.backup('F', [v]);
     await w.clock.advanceTo(w.clock.now() + DAY);
@@ -48,37 +48,37 @@ test('a Differential builds on the last Full only: Incrementals before it may go
     await w.backup('D', [v]);
     const r = await pruneJobs(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: DAY / 2, now: w.clock.now() });
     assert.deepEqual(r.prunedJobIds, [inc]);
-    assert.ok(w.catalog.getJob(full));
+    assert.ok(await w.catalog.getJob(full));
   } finally {
     w.close();
   }
 });
 
 test('running jobs are never pruned or purged; files are pruned by File Retention and the job stays', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'P' });
+    const pool = await w.pool({ name: 'P' });
     const v = w.volume('V', pool);
     const running = await w.backup('F', [v], { status: 'R' });
     await w.clock.advanceTo(w.clock.now() + 100 * DAY);
     const r = await pruneJobs(w.catalog, { clientId: w.clientId, retention: DAY, now: w.clock.now() });
     assert.deepEqual(r.prunedJobIds, []);
     assert.ok(r.lines.includes(`JobId ${running} is still running: it is not pruned`));
-    w.catalog.finishJob(running, { status: 'T', endTime: w.clock.now(), jobFiles: 2, jobBytes: 1 });
+    await w.catalog.finishJob(running, { status: 'T', endTime: w.clock.now(), jobFiles: 2, jobBytes: 1 });
     const f = await pruneFiles(w.catalog, { clientId: w.clientId, clientName: 'client1-fd', retention: DAY, now: w.clock.now() });
     assert.deepEqual(f.prunedJobIds, [running]);
     assert.equal(await w.catalog.countFiles(running), 0);
-    assert.equal(w.catalog.getJob(running)?.purgedFiles, true);
+    assert.equal((await w.catalog.getJob(running))?.purgedFiles, true);
   } finally {
     w.close();
   }
 });
 
 test('volume pruning: only Full or Used, by the volume\'s own retention; the job goes from every volume; then Purged and to the Recycle Pool', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const scratch = w.pool({ name: 'Scratch' });
-    const pool = w.pool({ name: 'P', volumeRetention: 30 * DAY, recyclePoolId: scratch.poolId });
+    const scratch = await w.pool({ name: 'Scratch' });
+    const pool = await w.pool({ name: 'P', volumeRetention: 30 * DAY, recyclePoolId: scratch.poolId });
     const a = w.volume('A', pool);
     const b = w.volume('B', pool);
     const job = await w.backup('F', [a, b]);
@@ -101,9 +101,9 @@ test('volume pruning: only Full or Used, by the volume\'s own retention; the job
 });
 
 test('purge volume ignores retention; an Append volume nothing wrote on is purged only by the operator', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'P' });
+    const pool = await w.pool({ name: 'P' });
     const v = w.volume('V', pool);
     const job = await w.backup('F', [v]);
     const r = await purgeVolume(w.catalog, w.catalog.getMedia(v)!);
@@ -120,18 +120,18 @@ test('purge volume ignores retention; an Append volume nothing wrote on is purge
 });
 
 test('autoprune at a job\'s end: the Pool\'s Job Retention wins over the Client\'s; AutoPrune = no prunes nothing', async () => {
-  const w = mediaWorld();
+  const w = await mediaWorld();
   try {
-    const pool = w.pool({ name: 'P', jobRetention: 10 * DAY });
+    const pool = await w.pool({ name: 'P', jobRetention: 10 * DAY });
     const v = w.volume('V', pool);
     const old = await w.backup('F', [v]);
     await w.clock.advanceTo(w.clock.now() + 11 * DAY);
     await w.backup('F', [v]);
     const settings = { clientName: 'client1-fd', clientAutoPrune: false, clientJobRetention: 180 * DAY, clientFileRetention: 60 * DAY, pruneJobs: false, pruneFiles: false };
     assert.deepEqual(await autoprune(w.catalog, settings, pool, w.clock.now()), []);
-    assert.ok(w.catalog.getJob(old));
+    assert.ok(await w.catalog.getJob(old));
     const lines = await autoprune(w.catalog, { ...settings, clientAutoPrune: true }, pool, w.clock.now());
-    assert.equal(w.catalog.getJob(old), undefined, lines.join('\n'));
+    assert.equal(await w.catalog.getJob(old), undefined, lines.join('\n'));
   } finally {
     w.close();
   }

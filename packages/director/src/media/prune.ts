@@ -40,14 +40,14 @@ const VOLUMES_PER_TURN = 500;
 async function deleteChosen(catalog: Catalog, chosen: readonly JobRow[]): Promise<{ lines: string[]; purgedVolumes: string[] }> {
   if (chosen.length === 0) return { lines: [], purgedVolumes: [] };
   const ids = chosen.map((j) => j.jobId);
-  const out = purgeEmptied(catalog, await catalog.deleteJobs(ids));
+  const out = await purgeEmptied(catalog, await catalog.deleteJobs(ids));
   return { lines: [`Purging the following ${ids.length} JobIds: ${ids.join(',')}`, ...out.lines], purgedVolumes: out.volumes };
 }
 
 /** Jobs (and their files and JobMedia) older than the Job Retention. */
 export async function pruneJobs(catalog: Catalog, scope: PruneScope): Promise<PruneResult> {
-  const candidates = catalog.jobsOlderThan({ before: scope.now - scope.retention, clientId: scope.clientId, poolId: scope.poolId });
-  const { prune, kept } = choosePrunable(catalog, candidates);
+  const candidates = await catalog.jobsOlderThan({ before: scope.now - scope.retention, clientId: scope.clientId, poolId: scope.poolId });
+  const { prune, kept } = await choosePrunable(catalog, candidates);
   const done = await deleteChosen(catalog, prune);
   const lines = [...kept.map((k) => k.reason), ...done.lines];
   const who = scope.clientName ?? 'all clients';
@@ -57,8 +57,8 @@ export async function pruneJobs(catalog: Catalog, scope: PruneScope): Promise<Pr
 
 /** File rows of jobs older than the File Retention; the jobs stay (their files can no longer be chosen). */
 export async function pruneFiles(catalog: Catalog, scope: PruneScope): Promise<PruneResult> {
-  const candidates = catalog.jobsOlderThan({ before: scope.now - scope.retention, clientId: scope.clientId, poolId: scope.poolId, withFiles: true });
-  const { prune, kept } = choosePrunable(catalog, candidates);
+  const candidates = await catalog.jobsOlderThan({ before: scope.now - scope.retention, clientId: scope.clientId, poolId: scope.poolId, withFiles: true });
+  const { prune, kept } = await choosePrunable(catalog, candidates);
   await catalog.deleteFiles(prune.map((j) => j.jobId));
   const who = scope.clientName ?? 'all clients';
   const lines = [...kept.map((k) => k.reason),
@@ -89,11 +89,11 @@ export async function pruneVolumes(catalog: Catalog, volumes: readonly MediaRow[
     if (i > 0 && i % VOLUMES_PER_TURN === 0) await yieldToLoop();
     const refusal = notPrunable(catalog, m, now);
     if (refusal) lines.push(refusal);
-    else expiredOn.set(m, catalog.jobsOnMedia(m.mediaId).filter((j) => (j.startTime ?? j.schedTime) < now - m.volRetention));
+    else expiredOn.set(m, (await catalog.jobsOnMedia(m.mediaId)).filter((j) => (j.startTime ?? j.schedTime) < now - m.volRetention));
   }
   const candidates = new Map<number, JobRow>();
   for (const jobs of expiredOn.values()) for (const j of jobs) candidates.set(j.jobId, j);
-  const { prune, kept } = choosePrunable(catalog, [...candidates.values()]);
+  const { prune, kept } = await choosePrunable(catalog, [...candidates.values()]);
   const going = new Set(prune.map((j) => j.jobId));
   for (const [m, jobs] of expiredOn) {
     const n = jobs.filter((j) => going.has(j.jobId)).length;
@@ -111,7 +111,7 @@ export async function pruneVolumes(catalog: Catalog, volumes: readonly MediaRow[
     let purged = purgedNow.has(m.volumeName);
     if (!purged) {
       const after = catalog.getMedia(m.mediaId);
-      const out = after ? markPurgedIfEmpty(catalog, after, { force: false }) : { purged: false, lines: [] };
+      const out = after ? await markPurgedIfEmpty(catalog, after, { force: false }) : { purged: false, lines: [] };
       lines.push(...out.lines);
       purged = out.purged;
     }

@@ -33,7 +33,7 @@ export async function purgeJobs(catalog: Catalog, jobs: readonly JobRow[]): Prom
   const ids = done.map((j) => j.jobId);
   lines.push(`Purging the following ${ids.length} JobIds: ${ids.join(',')}`);
   const touched = await catalog.deleteJobs(ids);
-  lines.push(...purgeEmptied(catalog, touched).lines);
+  lines.push(...(await purgeEmptied(catalog, touched)).lines);
   return { lines, purgedJobIds: ids };
 }
 
@@ -55,7 +55,7 @@ export async function purgeVolume(catalog: Catalog, m: MediaRow): Promise<PurgeR
       purgedJobIds: [], volumePurged: false,
     };
   }
-  const jobs = catalog.jobsOnMedia(m.mediaId);
+  const jobs = await catalog.jobsOnMedia(m.mediaId);
   const lines: string[] = [];
   let purgedJobIds: number[] = [];
   if (jobs.length === 0) {
@@ -70,7 +70,7 @@ export async function purgeVolume(catalog: Catalog, m: MediaRow): Promise<PurgeR
     }
   }
   const now = catalog.getMedia(m.mediaId);
-  const marked = now ? markPurgedIfEmpty(catalog, now, { force: true }) : { purged: false, lines: [] };
+  const marked = now ? await markPurgedIfEmpty(catalog, now, { force: true }) : { purged: false, lines: [] };
   lines.push(...marked.lines);
   return { lines, purgedJobIds, volumePurged: marked.purged };
 }

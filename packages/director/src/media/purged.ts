@@ -14,21 +14,21 @@ export interface PurgedOutcome {
 }
 
 /** Marks the volume Purged when no job has data on it any more. */
-export function markPurgedIfEmpty(catalog: Catalog, m: MediaRow, opts: { force: boolean }): PurgedOutcome {
+export async function markPurgedIfEmpty(catalog: Catalog, m: MediaRow, opts: { force: boolean }): Promise<PurgedOutcome> {
   if (m.volStatus === 'Purged') return { purged: true, lines: [] };
   if (!opts.force && (m.firstWritten === null || m.lastWritten === null)) return { purged: false, lines: [] };
-  if (catalog.jobsOnMedia(m.mediaId).length > 0) return { purged: false, lines: [] };
+  if ((await catalog.jobsOnMedia(m.mediaId)).length > 0) return { purged: false, lines: [] };
   if (!isOneOf(m.volStatus, PURGEABLE)) return { purged: false, lines: [`Cannot purge Volume with VolStatus=${m.volStatus}`] };
   const lines = [`There are no more Jobs associated with Volume "${m.volumeName}". Marking it purged.`];
   catalog.setMediaStatus(m.mediaId, 'Purged');
-  lines.push(...moveToRecyclePool(catalog, m));
+  lines.push(...await moveToRecyclePool(catalog, m));
   return { purged: true, lines };
 }
 
 /** Bareos moves a purged volume to its Recycle Pool unless that pool is at Maximum Volumes. */
-function moveToRecyclePool(catalog: Catalog, m: Pick<MediaRow, 'mediaId' | 'poolId' | 'recyclePoolId'>): string[] {
+async function moveToRecyclePool(catalog: Catalog, m: Pick<MediaRow, 'mediaId' | 'poolId' | 'recyclePoolId'>): Promise<string[]> {
   if (m.recyclePoolId === null || m.recyclePoolId === m.poolId) return [];
-  const target = catalog.getPoolById(m.recyclePoolId);
+  const target = await catalog.getPoolById(m.recyclePoolId);
   if (!target) return [];
   if (target.maximumVolumes > 0 && catalog.countMedia(target.poolId) >= target.maximumVolumes) {
     return [`Unable move recycled Volume in full Pool "${target.name}" MaxVols=${target.maximumVolumes}`];
@@ -42,12 +42,12 @@ function moveToRecyclePool(catalog: Catalog, m: Pick<MediaRow, 'mediaId' | 'pool
  * statement (Full, Used and Error ones that were written: an Append volume stays, a
  * running job may be writing on it and its rows come at its end).
  */
-export function purgeEmptied(catalog: Catalog, mediaIds: readonly number[]): PurgedOutcome & { volumes: string[] } {
+export async function purgeEmptied(catalog: Catalog, mediaIds: readonly number[]): Promise<PurgedOutcome & { volumes: string[] }> {
   const lines: string[] = [];
   const marked = catalog.markEmptyMediaPurged(mediaIds);
   for (const m of marked) {
     lines.push(`There are no more Jobs associated with Volume "${m.volumeName}". Marking it purged.`);
-    lines.push(...moveToRecyclePool(catalog, m));
+    lines.push(...await moveToRecyclePool(catalog, m));
   }
   return { purged: marked.length > 0, lines, volumes: marked.map((m) => m.volumeName) };
 }

@@ -19,7 +19,7 @@ export interface MediaWorld {
   reservations: VolumeReservations;
   clientId: number;
   fileSetId: number;
-  pool(input: PoolInput): PoolRow;
+  pool(input: PoolInput): Promise<PoolRow>;
   /** A labelled volume of the pool with the pool's limits (status Append unless said). */
   volume(name: string, pool: PoolRow, o?: { status?: VolStatus; mediaType?: string }): number;
   /** A finished backup job with `files` File rows and a JobMedia row on each volume. */
@@ -27,23 +27,23 @@ export interface MediaWorld {
   close(): void;
 }
 
-export function mediaWorld(start = Date.UTC(2026, 0, 1)): MediaWorld {
+export async function mediaWorld(start = Date.UTC(2026, 0, 1)): Promise<MediaWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-media-'));
   const clock = new ManualClock(start);
   const catalog = openSqliteCatalog(join(dir, 'burrow.db'), { now: () => clock.now() });
-  const clientId = catalog.ensureClient('client1-fd');
-  const fileSetId = catalog.ensureFileSet('LinuxAll', 'digest-1');
+  const clientId = await catalog.ensureClient('client1-fd');
+  const fileSetId = await catalog.ensureFileSet('LinuxAll', 'digest-1');
   return {
     catalog, clock, reservations: new VolumeReservations(), clientId, fileSetId,
     // Bareos's default Volume Retention (365 days) unless the test gives one.
-    pool: (input) => catalog.getPoolById(catalog.ensurePool({ volumeRetention: 365 * DAY, ...input }))!,
+    pool: async (input) => (await catalog.getPoolById(await catalog.ensurePool({ volumeRetention: 365 * DAY, ...input })))!,
     volume: (name, pool, o = {}) => catalog.createMedia({
       volumeName: name, poolId: pool.poolId, mediaType: o.mediaType ?? 'File', volStatus: o.status ?? 'Append',
       volBytes: 200, volBlocks: 1, labelDate: clock.now(), ...mediaDefaults(pool),
     }),
     async backup(level, mediaIds, o = {}) {
-      const jobId = catalog.createJob({ name: o.name ?? 'backup-client1', type: 'B', level, clientId, fileSetId, poolId: null, schedTime: clock.now() });
-      catalog.startJob(jobId, clock.now());
+      const jobId = await catalog.createJob({ name: o.name ?? 'backup-client1', type: 'B', level, clientId, fileSetId, poolId: null, schedTime: clock.now() });
+      await catalog.startJob(jobId, clock.now());
       const files = o.files ?? 2;
       const rows = Array.from({ length: files }, (_, i) => ({
         fileIndex: i + 1, path: Buffer.from(`/data/${jobId}/f${i}`), mediaId: mediaIds[0] ?? null, addr: 100 + i, type: 1, size: 1, mtime: 0,
@@ -54,7 +54,7 @@ export function mediaWorld(start = Date.UTC(2026, 0, 1)): MediaWorld {
         await catalog.addJobMedia({ jobId, mediaId, firstIndex: 1, lastIndex: files, startAddr: 0, endAddr: 1, volIndex: i + 1 });
         catalog.updateMediaUsage(mediaId, { volBytes: 1000, volBlocks: 5, lastWritten: clock.now(), incrementJobs: true });
       }
-      if ((o.status ?? 'T') !== 'R') catalog.finishJob(jobId, { status: o.status ?? 'T', endTime: clock.now(), jobFiles: files, jobBytes: 10 });
+      if ((o.status ?? 'T') !== 'R') await catalog.finishJob(jobId, { status: o.status ?? 'T', endTime: clock.now(), jobFiles: files, jobBytes: 10 });
       return jobId;
     },
     close: () => {

@@ -79,7 +79,7 @@ export interface MessageRouterOptions {
    * The % codes of a job, for an Operator Command run for one of its lines (Bareos's
    * stock one says `-s "Bareos: Intervention needed for %j"`).
    */
-  jobVars?: (jobId: number) => PercentVars;
+  jobVars?: (jobId: number) => PercentVars | Promise<PercentVars>;
 }
 
 export class MessageRouter {
@@ -129,8 +129,9 @@ export class MessageRouter {
             routes.operator.push({
               accepts,
               write: (line, jobId) => {
-                const vars = jobId === null ? {} : this.o.jobVars?.(jobId) ?? {};
-                void this.send(res.name, 'operator', substitute(command, { ...vars, r: d.address ?? '' }), `${line}\n`, jobId);
+                // The job's names come from the catalog; without them the command still runs.
+                const vars = Promise.resolve(jobId === null ? {} : this.o.jobVars?.(jobId) ?? {}).catch((): PercentVars => ({}));
+                void vars.then((v) => this.send(res.name, 'operator', substitute(command, { ...v, r: d.address ?? '' }), `${line}\n`, jobId));
               },
             });
           }

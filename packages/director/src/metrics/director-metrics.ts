@@ -59,8 +59,7 @@ function jobMetrics({ registry, catalog, queue }: DirectorMetricsSources): void 
   const bytes = new Histogram({ name: 'burrow_dir_job_bytes', help: 'Bytes of file data each ended job moved (catalog JobBytes)', labelNames: byJob, buckets: BYTE_BUCKETS, registers });
   const files = new Histogram({ name: 'burrow_dir_job_files', help: 'Files each ended job moved (catalog JobFiles)', labelNames: byJob, buckets: FILE_BUCKETS, registers });
   const duration = new Histogram({ name: 'burrow_dir_job_duration_seconds', help: 'Each ended job\'s run time (catalog StartTime to EndTime)', labelNames: byJob, buckets: DURATION_BUCKETS, registers });
-  queue.events.on('ended', (e) => {
-    const row = catalog.getJob(e.jobId);
+  queue.events.on('ended', (e) => void catalog.getJob(e.jobId).catch(() => undefined).then((row) => {
     // A restore has no level (' '): its label is empty, which Prometheus treats as absent.
     const labels = { type: row?.type ?? kindLetter(e.kind), level: (row?.level ?? e.level).trim() };
     jobs.inc({ ...labels, status: e.status });
@@ -68,7 +67,7 @@ function jobMetrics({ registry, catalog, queue }: DirectorMetricsSources): void 
     bytes.observe(labels, row.jobBytes);
     files.observe(labels, row.jobFiles);
     if (row.startTime !== null && row.endTime !== null) duration.observe(labels, Math.max(0, row.endTime - row.startTime) / 1000);
-  });
+  }));
 }
 
 function queueGauges({ registry, queue }: DirectorMetricsSources): void {
@@ -99,9 +98,9 @@ function poolGauges({ registry, catalog }: DirectorMetricsSources): void {
   });
   new Gauge({
     name: 'burrow_dir_pool_bytes', help: 'Bytes on the volumes of each pool (catalog VolBytes)', labelNames: ['pool'], registers,
-    collect() {
+    async collect() {
       this.reset();
-      for (const p of catalog.listPools()) this.set({ pool: p.name }, 0);
+      for (const p of await catalog.listPools()) this.set({ pool: p.name }, 0);
       for (const m of catalog.listMedia()) this.inc({ pool: m.poolName }, m.volBytes);
     },
   });

@@ -65,7 +65,7 @@ test("every statement of Burrow's query file runs on the catalog schema", async 
   const dir = mkdtempSync(join(tmpdir(), 'burrow-queries-'));
   const catalog = openSqliteCatalog(join(dir, 'burrow.db'));
   try {
-    catalog.ensureClient('c1');
+    await catalog.ensureClient('c1');
     for (const q of parseQueryFile(readFileSync(file, 'utf8'), file)) {
       const answers = q.prompts.map((p) => (/time/i.test(p) ? '2026-01-01 00:00:00' : /JobId|MediaId|how many|number/i.test(p) ? '3' : 'c1'));
       for (const s of q.statements) {

@@ -26,12 +26,12 @@ async function withCatalog(work: (c: Catalog, job: (level: 'F' | 'I', rows: File
   const dir = mkdtempSync(join(tmpdir(), 'burrow-tree-'));
   const c = openSqliteCatalog(join(dir, 'c.db'));
   try {
-    const clientId = c.ensureClient('fd');
-    const fileSetId = c.ensureFileSet('fs', 'd');
-    const poolId = c.ensurePool({ name: 'Full' });
+    const clientId = await c.ensureClient('fd');
+    const fileSetId = await c.ensureFileSet('fs', 'd');
+    const poolId = await c.ensurePool({ name: 'Full' });
     const mediaId = c.createMedia({ volumeName: 'V1', poolId, mediaType: 'File' });
     await work(c, async (level, rows) => {
-      const jobId = c.createJob({ name: 'b', type: 'B', level, clientId, fileSetId, poolId, schedTime: 1 });
+      const jobId = await c.createJob({ name: 'b', type: 'B', level, clientId, fileSetId, poolId, schedTime: 1 });
       await c.insertFiles(jobId, rows.map((r) => ({ ...r, mediaId: r.fileIndex === 0 ? null : mediaId })));
       return jobId;
     });

@@ -93,9 +93,9 @@ export class VolumeScan {
   /** Asynchronous: a file row batch goes to the catalog now and then. */
   async see(item: VolumeItem): Promise<void> {
     switch (item.kind) {
-      case 'volume-label': return this.startVolume(item.label);
+      case 'volume-label': return await this.startVolume(item.label);
       case 'block': return this.countBlock(item);
-      case 'session-start': return this.startSession(item.sessionId, item.addr, item.label);
+      case 'session-start': return await this.startSession(item.sessionId, item.addr, item.label);
       case 'session-end': return this.endSession(item.sessionId, item.label);
       case 'record': return this.record(item.sessionId, item);
       default: {
@@ -123,7 +123,7 @@ export class VolumeScan {
     return this.current;
   }
 
-  private startVolume(label: burrow.VolumeLabel): void {
+  private async startVolume(label: burrow.VolumeLabel): Promise<void> {
     const c = this.o.catalog;
     const seen: VolumeSeen = {
       name: label.volumeName, label, mediaId: null, writeCounters: true, blocks: 1, bytes: this.labelBlockBytes,
@@ -138,11 +138,11 @@ export class VolumeScan {
       this.o.say(`Media record for Volume "${label.volumeName}" already exists${this.o.updateMedia ? '; its counters will be updated (-m)' : ''}`, true);
       return;
     }
-    let pool = c?.getPool(label.poolName);
+    let pool = await c?.getPool(label.poolName);
     if (pool === undefined && !this.poolsMade.has(label.poolName)) {
       this.poolsMade.add(label.poolName);
-      c?.ensurePool({ name: label.poolName });
-      pool = c?.getPool(label.poolName);
+      await c?.ensurePool({ name: label.poolName });
+      pool = await c?.getPool(label.poolName);
       this.totals.pools++;
       this.o.say(`Created Pool record for Pool "${label.poolName}"`, true);
     }
@@ -182,7 +182,7 @@ export class VolumeScan {
     if (item.lastIndex > usage.lastIndex) usage.lastIndex = item.lastIndex;
   }
 
-  private startSession(jobId: number, addr: number, label: burrow.SessionLabel): void {
+  private async startSession(jobId: number, addr: number, label: burrow.SessionLabel): Promise<void> {
     const v = this.volume();
     const time = label.time ? timestampToMs(label.time) : 0;
     v.sessions.add(jobId);
@@ -196,16 +196,16 @@ export class VolumeScan {
         if (from !== undefined) from.full = true;
       }
     } else {
-      s = { jobId, known: this.jobKnown(jobId, label), usage: [], pending: null, batch: [], lastTime: time };
+      s = { jobId, known: await this.jobKnown(jobId, label), usage: [], pending: null, batch: [], lastTime: time };
       this.sessions.set(jobId, s);
       // The Director's start time when the label has it: the next Incremental's since must not be later.
-      if (!s.known) this.createJob(jobId, label, label.jobStartTime ? timestampToMs(label.jobStartTime) : time);
+      if (!s.known) await this.createJob(jobId, label, label.jobStartTime ? timestampToMs(label.jobStartTime) : time);
     }
     s.usage.push({ volumeName: v.name, volIndex: label.volumeIndex || s.usage.length + 1, startAddr: addr, endAddr: addr, firstIndex: 0, lastIndex: 0 });
   }
 
-  private jobKnown(jobId: number, label: burrow.SessionLabel): boolean {
-    const row = this.o.catalog?.getJob(jobId);
+  private async jobKnown(jobId: number, label: burrow.SessionLabel): Promise<boolean> {
+    const row = await this.o.catalog?.getJob(jobId);
     if (row === undefined) return false;
     const same = row.job === label.jobName;
     this.o.say(same
@@ -214,18 +214,18 @@ export class VolumeScan {
     return true;
   }
 
-  private createJob(jobId: number, label: burrow.SessionLabel, time: number): void {
+  private async createJob(jobId: number, label: burrow.SessionLabel, time: number): Promise<void> {
     this.totals.jobs++;
     const level = levelOf(label.level);
     this.o.say(`Created Job record for JobId=${jobId} Job=${label.jobName} Level=${label.level} Client="${label.client}" FileSet="${label.fileset}"`, true);
     const c = this.o.catalog;
     if (c === undefined) return;
-    const poolId = c.getPool(label.pool)?.poolId ?? null;
-    c.createJob({
+    const poolId = (await c.getPool(label.pool))?.poolId ?? null;
+    await c.createJob({
       jobId, job: label.jobName, name: resourceName(label.jobName), type: 'B', level: level ?? 'F',
-      clientId: c.ensureClient(label.client), fileSetId: c.ensureFileSet(label.fileset, label.filesetDigest), poolId, schedTime: time,
+      clientId: await c.ensureClient(label.client), fileSetId: await c.ensureFileSet(label.fileset, label.filesetDigest), poolId, schedTime: time,
     });
-    c.startJob(jobId, time);
+    await c.startJob(jobId, time);
     if (level === undefined) this.o.say(`JobId ${jobId}: unknown level "${label.level}" in its session label; recorded as Full`);
   }
 
@@ -291,7 +291,7 @@ export class VolumeScan {
         startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volIndex,
       });
     }
-    this.o.catalog?.finishJob(s.jobId, end);
+    await this.o.catalog?.finishJob(s.jobId, end);
     this.o.say(`Updated Job record for JobId=${s.jobId}: status ${end.status}, ${end.jobFiles} files, ${end.jobBytes} bytes`, true);
   }
 

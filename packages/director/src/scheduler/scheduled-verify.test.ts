@@ -43,8 +43,8 @@ test('a Schedule Run line starts a Verify job at its level, which the catalog st
     const start = new Date('2026-03-02T22:00').getTime();
     const clock = new ManualClock(start);
     const submitted: number[] = [];
-    const scheduler = new Scheduler(generation.schedule, clock, (f) => {
-      submitted.push(queue.submit(scheduledPlan(cfg, f.item.job, f.run.overrides, (p) => p)).jobId);
+    const scheduler = new Scheduler(generation.schedule, clock, async (f) => {
+      submitted.push((await queue.submit(scheduledPlan(cfg, f.item.job, f.run.overrides, (p) => p))).jobId);
     }, log);
     const stop = new AbortController();
     const running = scheduler.run(stop.signal);
@@ -53,7 +53,7 @@ test('a Schedule Run line starts a Verify job at its level, which the catalog st
     await running;
     await queue.wait();
     assert.equal(submitted.length, 1);
-    const job = catalog.getJob(submitted[0] ?? 0);
+    const job = await catalog.getJob(submitted[0] ?? 0);
     assert.equal(job?.type, 'V');
     assert.equal(job?.level, 'V', 'InitCatalog, as the Run line says (the Job says Catalog)');
     assert.equal(job?.status, 'f', 'no File daemon answers');

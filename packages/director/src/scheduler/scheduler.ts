@@ -92,7 +92,7 @@ export class Scheduler {
   constructor(
     private entries: readonly ScheduleEntry[],
     private readonly clock: Clock,
-    private readonly fire: (firing: Firing<ScheduledJob>) => void,
+    private readonly fire: (firing: Firing<ScheduledJob>) => void | Promise<void>,
     private readonly log: Logger,
   ) {}
 
@@ -137,7 +137,8 @@ export class Scheduler {
       }
       for (const f of firingsBetween(this.entries, checked, now)) {
         try {
-          this.fire(f);
+          // One at a time, in their order: the jobs get their ids as they fire.
+          await this.fire(f);
         } catch (err) {
           this.log.error({ job: f.item.job.name }, `scheduled run of Job "${f.item.job.name}" could not start: ${(err as Error).message}`);
         }

@@ -188,7 +188,7 @@ async function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): Pro
   if (u.checkpoint) return recordCheckpoint(s, u);
   const { volumeName } = u;
   const mediaId = s.media.mediaIdOf(volumeName);
-  if (u.completeIndex > s.volumes.savedFiles) s.catalog.checkpointJob(s.jobId, s.volumes.savedFiles = u.completeIndex);
+  if (u.completeIndex > s.volumes.savedFiles) await s.catalog.checkpointJob(s.jobId, s.volumes.savedFiles = u.completeIndex);
   await s.catalog.addJobMedia({
     jobId: s.jobId, mediaId, firstIndex: u.firstIndex, lastIndex: u.lastIndex,
     startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volumeIndex,
@@ -219,7 +219,7 @@ async function recordCheckpoint(s: BackupSession, u: burrow.SdVolumeUsage): Prom
   }
   say(s, s.media.usage(u.volumeName, { volBytes: u.volBytes, volBlocks: u.volBlocks, volFiles: u.volFiles }).lines);
   if (u.completeIndex > s.volumes.savedFiles) {
-    s.catalog.checkpointJob(s.jobId, s.volumes.savedFiles = u.completeIndex);
+    await s.catalog.checkpointJob(s.jobId, s.volumes.savedFiles = u.completeIndex);
     s.log.info(`Checkpoint: ${u.completeIndex} files saved so far are on Volume "${u.volumeName}" and in the catalog.`);
   }
 }

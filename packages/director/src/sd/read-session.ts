@@ -16,7 +16,7 @@ export interface ReadVolumeWaiting {
   /** The SD cannot have a volume now: how long it waits before trying again. */
   volumeRequested(req: burrow.SdReadVolumeRequest): { pollSeconds: number };
   /** The SD mounted a volume to read (on a changer's drive it says which, for the catalog). */
-  mounted(m: burrow.SdVolumeMounted): void;
+  mounted(m: burrow.SdVolumeMounted): Promise<void>;
   /** The session goes on, or ends: the wait, if any, is over. */
   resumed(): void;
 }
@@ -50,7 +50,7 @@ export async function awaitReadSessionEnd(c: ReadSessionConversation): Promise<s
           log.relay(msg.body.level, await relayedText(msg.body, nameFile), storageName);
           break;
         case 'sdVolumeMounted':
-          wait.mounted(msg.body);
+          await wait.mounted(msg.body);
           break;
         case 'sdSessionEnd':
           if (msg.body.error) log.error(msg.body.error, storageName);

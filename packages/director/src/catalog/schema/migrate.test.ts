@@ -88,14 +88,14 @@ test('a catalog made by schema version 1 upgrades to stored verify levels, keepi
     v1.close();
 
     const catalog = openSqliteCatalog(file);
-    const level = (id: number): string | undefined => catalog.getJob(id)?.level;
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map(level), ['F', 'V', 'C', 'V', 'O', ' ']);
+    const level = async (id: number): Promise<string | undefined> => (await catalog.getJob(id))?.level;
+    assert.deepEqual(await Promise.all([1, 2, 3, 4, 5, 6].map(level)), ['F', 'V', 'C', 'V', 'O', ' ']);
     assert.equal((await catalog.listJobMedia(1)).length, 1, 'rows that refer to a job are kept');
     assert.equal((await catalog.getLog(3)).length, 1);
     // The counter survives the rebuild: JobId 7 was handed out once, and never again.
-    const next = catalog.createJob({ name: 'v', type: 'V', level: 'd', clientId: 1, fileSetId: 1, poolId: null, schedTime: 80 });
+    const next = await catalog.createJob({ name: 'v', type: 'V', level: 'd', clientId: 1, fileSetId: 1, poolId: null, schedTime: 80 });
     assert.equal(next, 8);
-    assert.equal(catalog.getJob(next)?.level, 'd');
+    assert.equal((await catalog.getJob(next))?.level, 'd');
     // References are enforced again after the migration.
     await assert.rejects(catalog.addLog(999, 1, 'x'), { name: 'BurrowError', code: 'CATALOG' });
     catalog.close();
@@ -141,8 +141,8 @@ test('a catalog made by schema version 2 gains the media lifecycle columns, keep
     assert.deepEqual([catalog.getMedia(9)?.volStatus, catalog.getMedia(9)?.enabled, catalog.getMedia(9)?.recycle], ['Read-Only', 0, true]);
     assert.equal((await catalog.listJobMedia(1))[0]?.volumeName, 'Full-0007', 'job media still point at the volume');
     assert.equal((await catalog.listFiles(1))[0]?.mediaId, 7);
-    assert.equal(catalog.getJob(1)?.purgedFiles, false);
-    assert.equal(catalog.getPool('Full')?.cleaningPrefix, 'CLN');
+    assert.equal((await catalog.getJob(1))?.purgedFiles, false);
+    assert.equal((await catalog.getPool('Full'))?.cleaningPrefix, 'CLN');
     // The statuses version 2 refused, and a new volume numbered after the highest.
     const added = catalog.createMedia({ volumeName: 'New-1', poolId: 2, mediaType: 'File', volStatus: 'Unlabeled' });
     assert.equal(added, 10);

@@ -23,12 +23,12 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
 /** A catalog with a finished job, files with a non-UTF-8 name, and log text with quotes and line ends. */
 async function sampleCatalog(file: string): Promise<{ jobId: number }> {
   const c = openSqliteCatalog(file);
-  const s = seed(c);
-  const jobId = c.createJob({ name: 'backup-client1', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId, poolId: s.poolId, schedTime: 1 });
-  c.startJob(jobId, 2);
+  const s = await seed(c);
+  const jobId = await c.createJob({ name: 'backup-client1', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId, poolId: s.poolId, schedTime: 1 });
+  await c.startJob(jobId, 2);
   await c.insertFiles(jobId, [fileRow(NON_UTF8, 1, s.mediaId, 64), fileRow("/data/it's\nodd", 2, s.mediaId, 128)]);
   await c.addLog(jobId, 3, "Termination:  Backup OK\n  it's \\n done\r\n");
-  c.finishJob(jobId, { status: 'T', endTime: 4, jobFiles: 2, jobBytes: 30, readBytes: 30, jobErrors: 0, since: null });
+  await c.finishJob(jobId, { status: 'T', endTime: 4, jobFiles: 2, jobBytes: 30, readBytes: 30, jobErrors: 0, since: null });
   c.close();
   return { jobId };
 }
@@ -70,15 +70,15 @@ test('a dump loads into a fresh catalog that has the same rows, names byte for b
 
   const c = openSqliteCatalog(join(dir, 'new.db'));
   t.after(() => c.close());
-  assert.equal(c.getJob(jobId)?.status, 'T');
+  assert.equal((await c.getJob(jobId))?.status, 'T');
   const paths = (await c.listFiles(jobId)).map((f) => f.path);
   assert.ok(paths.some((p) => p.equals(NON_UTF8)));
   assert.ok(paths.some((p) => p.equals(Buffer.from("/data/it's\nodd"))));
   assert.equal((await c.getLog(jobId))[0]?.text, "Termination:  Backup OK\n  it's \\n done\r\n");
   // sqlite_sequence came along: a new job does not take an old job's id.
-  const old = c.getJob(jobId);
+  const old = await c.getJob(jobId);
   assert.ok(old);
-  assert.ok(c.createJob({ name: 'n', type: 'B', level: 'F', clientId: old.clientId, fileSetId: old.fileSetId, poolId: old.poolId, schedTime: 9 }) > jobId);
+  assert.ok(await c.createJob({ name: 'n', type: 'B', level: 'F', clientId: old.clientId, fileSetId: old.fileSetId, poolId: old.poolId, schedTime: 9 }) > jobId);
 });
 
 test('the sqlite3 shell loads a Burrow dump, and Burrow loads the shell\'s', async (t) => {

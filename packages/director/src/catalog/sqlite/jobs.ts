@@ -113,19 +113,20 @@ export function jobOps(db: Database.Database, now: () => number): JobOps {
     return alive.map((j) => j.jobId);
   });
 
+  // Asynchronous by the interface; here each runs when it is called, so writes keep their order.
   return {
-    createJob: (input) => createJob.immediate(input),
-    startJob(jobId, startTime) {
+    createJob: async (input) => createJob.immediate(input),
+    async startJob(jobId, startTime) {
       if (stmt.start.run(startTime, jobId).changes === 0) explain(jobId, 'start');
     },
-    setJobStatus(jobId, status) {
+    async setJobStatus(jobId, status) {
       const s = checkStatus(status);
       if ((FINAL_JOB_STATUSES as readonly string[]).includes(s)) {
         throw new BurrowError('BAD_REQUEST', `status ${s} is final: end the job with finishJob`);
       }
       if (stmt.status.run(s, jobId).changes === 0) explain(jobId, 'change the status of');
     },
-    finishJob(jobId, end) {
+    async finishJob(jobId, end) {
       const status = checkStatus(end.status);
       if (!(FINAL_JOB_STATUSES as readonly string[]).includes(status)) {
         throw new BurrowError('BAD_REQUEST', `status ${status} is not a final job status`);
@@ -136,24 +137,23 @@ export function jobOps(db: Database.Database, now: () => number): JobOps {
       });
       if (info.changes === 0) explain(jobId, 'finish');
     },
-    getJob: (jobId) => toJobRow(stmt.byId.get(jobId)),
-    getJobByName: (job) => toJobRow(stmt.byName.get(job)),
-    listJobs(query = {}) {
+    getJob: async (jobId) => toJobRow(stmt.byId.get(jobId)),
+    getJobByName: async (job) => toJobRow(stmt.byName.get(job)),
+    async listJobs(query = {}) {
       const rows = stmt.list.all({
         client: query.client ?? null, name: query.name ?? null, type: query.type ?? null,
         limit: query.limit ?? -1,
       }).map((r) => toJobRow(r) as JobRow);
       return rows.reverse();
     },
-    lastSuccessfulJob: (q) => toJobRow(stmt.lastGood.get({
+    lastSuccessfulJob: async (q) => toJobRow(stmt.lastGood.get({
       clientId: q.clientId, fileSetId: q.fileSetId, name: q.name ?? null,
       levels: (q.levels ?? ['F', 'I', 'D']).join(''),
     })),
-    markInterruptedJobs: (at = now()) => markInterrupted.immediate(at),
-    checkpointJob(jobId, savedFiles) {
+    markInterruptedJobs: async (at = now()) => markInterrupted.immediate(at),
+    async checkpointJob(jobId, savedFiles) {
       stmt.checkpoint.run(savedFiles, jobId);
     },
-    // Asynchronous by the interface; here each runs when it is called, so writes keep their order.
     addLog: async (jobId, time, text) => Number(stmt.log.run(jobId, time, text).lastInsertRowid),
     getLog: async (jobId) => stmt.logOf.all(jobId) as LogRow[],
     listLogsSince: async (logId, limit = 10_000) => stmt.logSince.all(logId, limit) as LogRow[],

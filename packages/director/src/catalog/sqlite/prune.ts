@@ -69,10 +69,10 @@ export function pruneOps(db: Database.Database): PruneOps {
   });
 
   return {
-    jobsOlderThan: (q) => stmt.older.all({
+    jobsOlderThan: async (q) => stmt.older.all({
       before: q.before, clientId: q.clientId ?? null, poolId: q.poolId ?? null, withFiles: q.withFiles === true ? 1 : 0,
     }).map((r) => toJobRow(r) as JobRow),
-    jobsOnMedia: (mediaId) => stmt.onMedia.all(mediaId).map((r) => toJobRow(r) as JobRow),
+    jobsOnMedia: async (mediaId) => stmt.onMedia.all(mediaId).map((r) => toJobRow(r) as JobRow),
     async deleteJobs(jobIds) {
       if (jobIds.length === 0) return [];
       const ids = JSON.stringify(jobIds);

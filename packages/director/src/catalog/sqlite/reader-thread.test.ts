@@ -39,7 +39,7 @@ test('the reader thread sends a large job in pages, each with its directories, a
     for await (const page of c.restoreTreePages([jobId])) {
       pages.push(page);
       // The main thread's connection is free while the reader reads.
-      assert.equal(c.getJob(jobId)?.status, 'T');
+      assert.equal((await c.getJob(jobId))?.status, 'T');
     }
     assert.deepEqual(pages.map((p) => p.count), [TREE_PAGE, TREE_PAGE, 5000]);
     const all = paths(pages);

@@ -77,28 +77,28 @@ export function resourceOps(db: Database.Database, now: () => number): ResourceO
 
   // Insert-if-absent then read back: one code path whether or not the row existed.
   const ensureNamed = (add: Database.Statement, get: Database.Statement, key: 'clientId' | 'storageId') =>
-    (name: string): number => {
+    async (name: string): Promise<number> => {
       add.run(name);
       return (get.get(name) as Record<typeof key, number>)[key];
     };
 
-
+  // Asynchronous by the interface; here each runs when it is called, so writes keep their order.
   return {
     ensureClient: ensureNamed(stmt.clientAdd, stmt.clientGet, 'clientId'),
     ensureStorage: ensureNamed(stmt.storageAdd, stmt.storageGet, 'storageId'),
-    ensureFileSet(name, digest) {
+    async ensureFileSet(name, digest) {
       const found = stmt.fileSetFind.get(name, digest) as { id: number } | undefined;
       if (found !== undefined) return found.id;
       return Number(stmt.fileSetAdd.run(name, digest, now()).lastInsertRowid);
     },
-    ensurePool(pool: PoolInput) {
+    async ensurePool(pool: PoolInput) {
       return (stmt.poolUpsert.get(poolParams(pool)) as { id: number }).id;
     },
-    getClient: (name) => stmt.clientGet.get(name) as ClientRow | undefined,
-    getStorage: (name) => stmt.storageGet.get(name) as StorageRow | undefined,
-    getFileSet: (id) => stmt.fileSetGet.get(id) as FileSetRow | undefined,
-    getPool: (name) => toPoolRow(stmt.poolGet.get(name)),
-    getPoolById: (poolId) => toPoolRow(stmt.poolById.get(poolId)),
-    listPools: () => stmt.poolAll.all().map((r) => toPoolRow(r) as PoolRow),
+    getClient: async (name) => stmt.clientGet.get(name) as ClientRow | undefined,
+    getStorage: async (name) => stmt.storageGet.get(name) as StorageRow | undefined,
+    getFileSet: async (id) => stmt.fileSetGet.get(id) as FileSetRow | undefined,
+    getPool: async (name) => toPoolRow(stmt.poolGet.get(name)),
+    getPoolById: async (poolId) => toPoolRow(stmt.poolById.get(poolId)),
+    listPools: async () => stmt.poolAll.all().map((r) => toPoolRow(r) as PoolRow),
   };
 }

@@ -27,8 +27,8 @@ test('sqlite: WAL mode, foreign keys, and data kept across a reopen', async () =
   try {
     const file = join(t.dir, 'burrow.db');
     const c = openSqliteCatalog(file);
-    const s = seed(c);
-    const j = c.createJob({ name: 'j', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId,
+    const s = await seed(c);
+    const j = await c.createJob({ name: 'j', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId,
       poolId: s.poolId, schedTime: 1 });
     await c.insertFiles(j, [fileRow(NON_UTF8, 1, s.mediaId, 64)]);
     c.close();
@@ -43,7 +43,7 @@ test('sqlite: WAL mode, foreign keys, and data kept across a reopen', async () =
     const again = openSqliteCatalog(file);
     assert.ok((await again.listFiles(j))[0]?.path.equals(NON_UTF8));
     // A new job after reopening never reuses an id, as job ids are session ids on volumes.
-    const k = again.createJob({ name: 'j', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId,
+    const k = await again.createJob({ name: 'j', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId,
       poolId: s.poolId, schedTime: 2 });
     assert.ok(k > j);
     again.close();
@@ -68,9 +68,9 @@ test('sqlite: restore selection feeds a bootstrap straight from the catalog', as
   const t = tempDir();
   const c = openSqliteCatalog(join(t.dir, 'burrow.db'));
   try {
-    const s = seed(c);
+    const s = await seed(c);
     const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
-    const j = c.createJob({ name: 'j', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId,
+    const j = await c.createJob({ name: 'j', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId,
       poolId: s.poolId, schedTime: 1 });
     // File 3 starts near the end of Full-0001 and runs on into Full-0002.
     await c.insertFiles(j, [fileRow('/d/1', 1, s.mediaId, 64), fileRow('/d/2', 2, s.mediaId, 64),
@@ -93,13 +93,13 @@ test('sqlite: a deletion of files cut off half-way leaves a job no restore reads
   const file = join(t.dir, 'burrow.db');
   let c = openSqliteCatalog(file);
   try {
-    const s = seed(c);
+    const s = await seed(c);
     const job = async (level: 'F' | 'I', at: number, paths: number): Promise<number> => {
-      const j = c.createJob({ name: 'j', type: 'B', level, clientId: s.clientId, fileSetId: s.fileSetId, poolId: s.poolId, schedTime: at });
-      c.startJob(j, at);
+      const j = await c.createJob({ name: 'j', type: 'B', level, clientId: s.clientId, fileSetId: s.fileSetId, poolId: s.poolId, schedTime: at });
+      await c.startJob(j, at);
       await c.insertFiles(j, Array.from({ length: paths }, (_, i) => fileRow(`/d/file-${i}`, i + 1, s.mediaId, 64)));
       await c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: paths, startAddr: 0, endAddr: 9, volIndex: 1 });
-      c.finishJob(j, { status: 'T', endTime: at, jobFiles: paths, jobBytes: 1 });
+      await c.finishJob(j, { status: 'T', endTime: at, jobFiles: paths, jobBytes: 1 });
       return j;
     };
     const full = await job('F', 1000, 1);
@@ -111,7 +111,7 @@ test('sqlite: a deletion of files cut off half-way leaves a job no restore reads
       c.close();
       assert.equal(await rejectionCode(deleting), 'CATALOG');
       c = openSqliteCatalog(file);
-      assert.equal(c.getJob(inc)?.purgedFiles, true);
+      assert.equal((await c.getJob(inc))?.purgedFiles, true);
       const left = await c.countFiles(inc);
       assert.ok(left > 0 && left < rows, `${left} rows left`);
       // Its rows left are never read for a restore: the Full's version is the newest there is.
@@ -124,12 +124,12 @@ test('sqlite: a deletion of files cut off half-way leaves a job no restore reads
       assert.equal(state.count, 1);
       await state.drop();
       // The next prune of files finds it again; a purge of its jobs too (it keeps its JobMedia).
-      assert.deepEqual(c.jobsOlderThan({ before: 5000, withFiles: true }).map((j) => j.jobId), [full, inc]);
-      assert.deepEqual(c.jobsOnMedia(s.mediaId).map((j) => j.jobId), [full, inc]);
+      assert.deepEqual((await c.jobsOlderThan({ before: 5000, withFiles: true })).map((j) => j.jobId), [full, inc]);
+      assert.deepEqual((await c.jobsOnMedia(s.mediaId)).map((j) => j.jobId), [full, inc]);
     }
     assert.deepEqual(await c.deleteJobs([inc]), [s.mediaId]);
-    assert.deepEqual([c.getJob(inc), await c.countFiles(inc)], [undefined, 0]);
-    assert.deepEqual(c.jobsOlderThan({ before: 5000, withFiles: true }).map((j) => j.jobId), [full]);
+    assert.deepEqual([await c.getJob(inc), await c.countFiles(inc)], [undefined, 0]);
+    assert.deepEqual((await c.jobsOlderThan({ before: 5000, withFiles: true })).map((j) => j.jobId), [full]);
   } finally {
     c.close();
     t.cleanup();
@@ -140,8 +140,8 @@ test('sqlite: insert rate of the file hot path (printed, not asserted)', async (
   const t = tempDir();
   const c = openSqliteCatalog(join(t.dir, 'burrow.db'));
   try {
-    const s = seed(c);
-    const j = c.createJob({ name: 'j', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId,
+    const s = await seed(c);
+    const j = await c.createJob({ name: 'j', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId,
       poolId: s.poolId, schedTime: 1 });
     const total = 200_000;
     const batch = 10_000;

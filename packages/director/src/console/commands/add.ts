@@ -24,8 +24,8 @@ export const addCommand = defineCommand({
   args: z.object({
     pool: text(), volume: text(), count: count().optional(), startnum: count().optional(), slot: count().optional(), mediatype: text().optional(),
   }).strict(),
-  run: (ctx, a): AddOutput => {
-    const pool = visiblePool(ctx, a.pool);
+  run: async (ctx, a): Promise<AddOutput> => {
+    const pool = await visiblePool(ctx, a.pool);
     // The Media Type of the pool's Storage (or the first Storage), as Bareos asks for one.
     const storageName = findResource(ctx.config.pools, pool.name)?.storage[0];
     const storage = (storageName === undefined ? undefined : findResource(ctx.config.storages, storageName)) ?? ctx.config.storages[0];

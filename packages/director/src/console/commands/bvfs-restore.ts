@@ -58,10 +58,10 @@ export const bvfsCleanupCommand = defineCommand({
  * `restore file=?b2NNN`: the selection's tree with exactly its nodes marked. The job
  * ids are checked against the console's ACLs again, as a reload may have narrowed them.
  */
-export function bvfsChosen(ctx: ConsoleContext, name: string): BvfsSelection {
+export async function bvfsChosen(ctx: ConsoleContext, name: string): Promise<BvfsSelection> {
   const sel = ctx.session.bvfsSelections?.get(name);
   if (!sel) throw new BurrowError('NOT_FOUND', `no .bvfs_restore selection "${name}" in this console`);
-  checkJobIds(ctx, sel.jobIds, sel.client);
+  await checkJobIds(ctx, sel.jobIds, sel.client);
   sel.tree.setMark(0, false);
   for (const n of sel.nodes) sel.tree.setMark(n, true);
   return sel;

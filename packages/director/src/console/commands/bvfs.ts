@@ -34,7 +34,7 @@ export interface JobSet { client: string; jobIds: number[]; tree: RestoreTree }
 
 /** The jobs named by jobid=, checked against the console's ACLs, and their tree. */
 export async function jobSet(ctx: ConsoleContext, jobIds: number[], client?: string): Promise<JobSet> {
-  const set = checkJobIds(ctx, jobIds, client);
+  const set = await checkJobIds(ctx, jobIds, client);
   return { ...set, tree: await treeOf(ctx, set.jobIds) };
 }
 
@@ -104,9 +104,9 @@ export const bvfsGetJobidsCommand = defineCommand({
   // before= (Burrow's, as `restore before=` takes it): the client's state at a date, for a GUI's point in time.
   usage: '.bvfs_get_jobids jobid=<id> [all] | client=<name> [before=<date>] [all]',
   args: z.object({ jobid: count().optional(), client: text().optional(), before: text().optional(), all: flag().default(false) }).strict(),
-  run: (ctx, a): { jobids: number[] } => {
+  run: async (ctx, a): Promise<{ jobids: number[] }> => {
     const scope = consoleScope(ctx);
-    const job = a.jobid === undefined ? undefined : visibleJob(ctx, a.jobid);
+    const job = a.jobid === undefined ? undefined : await visibleJob(ctx, a.jobid);
     if (!job && a.client === undefined) throw new BurrowError('BAD_REQUEST', '.bvfs_get_jobids: missing client=');
     if (job && a.before !== undefined) throw new BurrowError('BAD_REQUEST', '.bvfs_get_jobids: give jobid= or before=, not both');
     const client = job ? job.clientName ?? '' : checkClient(ctx, a.client as string);
@@ -114,9 +114,9 @@ export const bvfsGetJobidsCommand = defineCommand({
     const before = job ? started(job) : a.before === undefined ? undefined : parseWhen(a.before);
     const jobs = a.all
       // all: every good backup of the client (and the job's FileSet) up to the job or the date.
-      ? ctx.catalog.listJobs({ client, type: 'B' }).filter((j) => good(j) && (fileSetId === undefined || j.fileSetId === fileSetId)
+      ? (await ctx.catalog.listJobs({ client, type: 'B' })).filter((j) => good(j) && (fileSetId === undefined || j.fileSetId === fileSetId)
         && (before === undefined || started(j) <= before))
-      : currentChain(ctx.catalog, client, { fileSetId, before });
+      : await currentChain(ctx.catalog, client, { fileSetId, before });
     return { jobids: jobs.filter((j) => scope.jobAllowed(j)).map((j) => j.jobId).sort((x, y) => x - y) };
   },
   render: (r) => r.jobids.join(','),
@@ -191,7 +191,7 @@ export const bvfsVersionsCommand = defineCommand({
     } else if (a.path !== undefined) dir = parseDisplayPath(a.path);
     else throw new BurrowError('BAD_REQUEST', '.bvfs_versions: missing path=');
     const path = Buffer.concat([dir, Buffer.from(dir[dir.length - 1] === 0x2f ? '' : '/'), fname]);
-    const jobs = ctx.catalog.listJobs({ client, type: 'B' }).filter((j) => good(j) && scope.jobAllowed(j));
+    const jobs = (await ctx.catalog.listJobs({ client, type: 'B' })).filter((j) => good(j) && scope.jobAllowed(j));
     const byId = new Map(jobs.map((j) => [j.jobId, j]));
     const versions = (await ctx.catalog.fileVersions(jobs.map((j) => j.jobId), path)).map((v) => ({
       jobid: v.jobId, level: byId.get(v.jobId)?.level ?? null, starttime: listDate(byId.get(v.jobId)?.startTime ?? null),

@@ -21,7 +21,7 @@ const deleteArgs = z.object({
 
 async function deleteVolume(ctx: ConsoleContext, name: string): Promise<LinesResult> {
   const m = visibleVolume(ctx, name);
-  const jobs = ctx.catalog.jobsOnMedia(m.mediaId);
+  const jobs = await ctx.catalog.jobsOnMedia(m.mediaId);
   const purged = await purgeJobs(ctx.catalog, jobs);
   if (purged.purgedJobIds.length < jobs.length) {
     throw new BurrowError('BAD_REQUEST', `Volume "${m.volumeName}" holds a running job: not deleted.\n${purged.lines.join('\n')}`);
@@ -47,7 +47,7 @@ export const deleteCommand = defineCommand({
       return deleteVolume(ctx, a.volume);
     }
     if (!a.jobid?.length) throw new BurrowError('BAD_REQUEST', 'delete jobid: give jobid=IDS');
-    const out = await purgeJobs(ctx.catalog, a.jobid.map((id) => visibleJob(ctx, id)));
+    const out = await purgeJobs(ctx.catalog, await Promise.all(a.jobid.map((id) => visibleJob(ctx, id))));
     return { lines: [...out.lines, ...out.purgedJobIds.map((id) => `JobId=${id} and associated records deleted from the catalog.`)] };
   },
   render: renderLines,

@@ -56,9 +56,9 @@ export const estimateCommand = defineCommand({
     if (!a.job) throw new BurrowError('BAD_REQUEST', 'estimate: give job=NAME');
     checkOverrides(ctx, a);
     const plan = resolveBackup(ctx.config, allowedJob(ctx, a.job), { level: a.level, client: a.client, fileset: a.fileset }, ctx.resolvePath);
-    const clientId = ctx.catalog.ensureClient(plan.client.name);
-    const fileSetId = ctx.catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
-    const baseline = chooseBaseline(ctx.catalog, plan, clientId, fileSetId);
+    const clientId = await ctx.catalog.ensureClient(plan.client.name);
+    const fileSetId = await ctx.catalog.ensureFileSet(plan.fileset.name, plan.fileset.digest);
+    const baseline = await chooseBaseline(ctx.catalog, plan, clientId, fileSetId);
     const fd = await openClient(ctx.env, plan.client);
     const listing: Array<{ path: string; size: number }> = [];
     const messages: EstimateMessage[] = [];

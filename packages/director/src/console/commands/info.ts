@@ -29,16 +29,18 @@ export const messagesCommand = defineCommand({
     const last = lines[lines.length - 1];
     if (last) ctx.session.lastShownLogId = last.logId;
     const seen = new Map<number, boolean>();
-    const visible = (jobId: number | null): boolean => {
+    const visible = async (jobId: number | null): Promise<boolean> => {
       if (jobId === null) return false;
       let v = seen.get(jobId);
       if (v === undefined) {
-        const j = ctx.catalog.getJob(jobId);
+        const j = await ctx.catalog.getJob(jobId);
         seen.set(jobId, (v = j !== undefined && scope.jobAllowed(j)));
       }
       return v;
     };
-    return { messages: lines.filter((l) => visible(l.jobId)).map((l) => l.text) };
+    const messages: string[] = [];
+    for (const l of lines) if (await visible(l.jobId)) messages.push(l.text);
+    return { messages };
   },
   render: (r) => (r.messages.length ? r.messages.join('\n') : 'You have no messages.'),
 });

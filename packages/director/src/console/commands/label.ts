@@ -33,21 +33,21 @@ export interface LabelResult {
 }
 
 /** The Storage and Pool a label names, as this console may use them. */
-function storageAndPool(ctx: ConsoleContext, command: string, a: { storage?: string; pool: string }): { storage: StorageTarget; pool: PoolRow } {
+async function storageAndPool(ctx: ConsoleContext, command: string, a: { storage?: string; pool: string }): Promise<{ storage: StorageTarget; pool: PoolRow }> {
   const storageName = a.storage ?? ctx.config.storages[0]?.name;
   if (!storageName) throw new BurrowError('BAD_REQUEST', `${command}: no Storage resource is configured`);
   const scope = consoleScope(ctx);
   if (!scope.storageAllowed(storageName)) throw new BurrowError('NOT_FOUND', `Storage "${storageName}" is not defined`);
   const pool = findResource(ctx.config.pools, a.pool);
   if (!pool || !scope.poolAllowed(pool.name)) throw new BurrowError('NOT_FOUND', `Pool "${a.pool}" is not defined`);
-  const poolRow = ctx.catalog.getPool(pool.name);
+  const poolRow = await ctx.catalog.getPool(pool.name);
   if (!poolRow) throw new BurrowError('CATALOG', `Pool "${pool.name}" is missing from the catalog`);
   return { storage: storageTarget(ctx.config, storageName), pool: poolRow };
 }
 
 /** What label and relabel check before asking the SD: the Storage, the Pool and the new name. */
-function labelTarget(ctx: ConsoleContext, command: string, a: { storage?: string; pool: string; volume: string }): { storage: StorageTarget; pool: PoolRow; existing: MediaRow | undefined } {
-  const target = storageAndPool(ctx, command, a);
+async function labelTarget(ctx: ConsoleContext, command: string, a: { storage?: string; pool: string; volume: string }): Promise<{ storage: StorageTarget; pool: PoolRow; existing: MediaRow | undefined }> {
+  const target = await storageAndPool(ctx, command, a);
   const problem = volumeNameProblem(a.volume);
   if (problem) throw new BurrowError('BAD_REQUEST', `${command}: ${problem}`);
   // A record made by `add` (Unlabeled, nothing written) may be labelled; one with data never.
@@ -67,10 +67,10 @@ function notReserved(ctx: ConsoleContext, volume: string): void {
 }
 
 /** The new volume's catalog row: made, or (a record of `add`) filled in; Append with the pool's limits. */
-function recordLabelled(ctx: ConsoleContext, t: ReturnType<typeof labelTarget>, volume: string, sd: { volBytes: number; volFiles: number }, slotArg: number | undefined): { mediaId: number; slot: number } {
+async function recordLabelled(ctx: ConsoleContext, t: Awaited<ReturnType<typeof labelTarget>>, volume: string, sd: { volBytes: number; volFiles: number }, slotArg: number | undefined): Promise<{ mediaId: number; slot: number }> {
   const slot = slotArg ?? t.existing?.slot ?? 0;
   const fields = {
-    poolId: t.pool.poolId, mediaType: t.storage.mediaType, storageId: ctx.catalog.ensureStorage(t.storage.name), volBytes: sd.volBytes, volBlocks: 1, volFiles: sd.volFiles,
+    poolId: t.pool.poolId, mediaType: t.storage.mediaType, storageId: await ctx.catalog.ensureStorage(t.storage.name), volBytes: sd.volBytes, volBlocks: 1, volFiles: sd.volFiles,
     labelDate: ctx.env.clock.now(), slot, inChanger: slot > 0, ...mediaDefaults(t.pool),
   };
   let mediaId: number;
@@ -105,7 +105,7 @@ const renderLabel = (r: LabelResult): string[] => [
 async function labelBarcodes(ctx: ConsoleContext, a: { storage?: string; pool: string; slots?: string; drive?: number; yes?: boolean }): Promise<LabelBarcodesResult> {
   confirmed(a.yes, 'label barcodes');
   const inRange = parseSlotList(a.slots);
-  const first = storageAndPool(ctx, 'label barcodes', a);
+  const first = await storageAndPool(ctx, 'label barcodes', a);
   const reply = await changerCommand(first.storage, ctx.env.directorName, { action: 'list' });
   const lines = [...reply.messages, ...reply.problems];
   const labelled: LabelResult[] = [];
@@ -113,22 +113,22 @@ async function labelBarcodes(ctx: ConsoleContext, a: { storage?: string; pool: s
     if (!inRange(slot) || barcode === '') continue;
     const known = ctx.catalog.getMediaByName(barcode);
     if (known && known.volStatus !== 'Unlabeled') {
-      ctx.catalog.updateMedia(known.mediaId, { slot, inChanger: true, storageId: ctx.catalog.ensureStorage(first.storage.name) });
+      ctx.catalog.updateMedia(known.mediaId, { slot, inChanger: true, storageId: await ctx.catalog.ensureStorage(first.storage.name) });
       lines.push(`Media record for Slot ${slot} Volume "${barcode}" already exists.`);
       continue;
     }
     if (barcode.startsWith(first.pool.cleaningPrefix) && first.pool.cleaningPrefix !== '') {
       ctx.catalog.createMedia({
-        volumeName: barcode, poolId: first.pool.poolId, mediaType: first.storage.mediaType, storageId: ctx.catalog.ensureStorage(first.storage.name),
+        volumeName: barcode, poolId: first.pool.poolId, mediaType: first.storage.mediaType, storageId: await ctx.catalog.ensureStorage(first.storage.name),
         volStatus: 'Cleaning', slot, inChanger: true, ...mediaDefaults(first.pool),
       });
       lines.push(`Catalog record for cleaning tape "${barcode}" in Slot ${slot} successfully created.`);
       continue;
     }
     try {
-      const t = labelTarget(ctx, 'label barcodes', { storage: a.storage, pool: a.pool, volume: barcode });
+      const t = await labelTarget(ctx, 'label barcodes', { storage: a.storage, pool: a.pool, volume: barcode });
       const sd = await labelVolume(t.storage, ctx.env.directorName, { volumeName: barcode, poolName: t.pool.name, drive: a.drive, slot });
-      const { mediaId } = recordLabelled(ctx, t, barcode, sd, slot);
+      const { mediaId } = await recordLabelled(ctx, t, barcode, sd, slot);
       const r = { volume: barcode, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: sd.volBytes };
       labelled.push(r);
       lines.push(...renderLabel(r));
@@ -152,10 +152,10 @@ export const labelCommand = defineCommand({
     if (a.barcodes) return labelBarcodes(ctx, a);
     if (a.volume === undefined) throw new BurrowError('BAD_REQUEST', 'label: missing volume=');
     const volume = a.volume;
-    const t = labelTarget(ctx, 'label', { ...a, volume });
+    const t = await labelTarget(ctx, 'label', { ...a, volume });
     // The SD labels first: a label it refuses (a volume already there) leaves no Media record behind.
     const sd = await labelVolume(t.storage, ctx.env.directorName, { volumeName: volume, poolName: t.pool.name, drive: a.drive, slot: a.slot });
-    const { mediaId, slot } = recordLabelled(ctx, t, volume, sd, a.slot);
+    const { mediaId, slot } = await recordLabelled(ctx, t, volume, sd, a.slot);
     return { volume, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: sd.volBytes };
   },
   render: (r) => ('lines' in r ? r.lines : renderLabel(r)).join('\n'),
@@ -177,14 +177,14 @@ export const relabelCommand = defineCommand({
       throw new BurrowError('BAD_REQUEST', `Volume "${old.volumeName}" has VolStatus ${old.volStatus}. It must be Purged or Recycled before relabeling.`);
     }
     notReserved(ctx, old.volumeName);
-    const t = labelTarget(ctx, 'relabel', a);
+    const t = await labelTarget(ctx, 'relabel', a);
     if (old.mediaType !== t.storage.mediaType) {
       throw new BurrowError('BAD_REQUEST', `Volume "${old.volumeName}" has Media Type "${old.mediaType}"; Storage "${t.storage.name}" has "${t.storage.mediaType}"`);
     }
     // The SD renames and labels first; the catalog changes only once it has.
     const sd = await labelVolume(t.storage, ctx.env.directorName, { volumeName: a.volume, poolName: t.pool.name, oldVolumeName: old.volumeName });
     // The new record first, as Bareos: should the old one not go, the catalog still knows the new volume.
-    const { mediaId, slot } = recordLabelled(ctx, t, a.volume, sd, a.slot ?? old.slot);
+    const { mediaId, slot } = await recordLabelled(ctx, t, a.volume, sd, a.slot ?? old.slot);
     ctx.catalog.deleteMedia(old.mediaId);
     return { volume: a.volume, oldvolume: old.volumeName, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: sd.volBytes };
   },

@@ -39,14 +39,14 @@ function volumeRecord(m: MediaRow): VolumeRecord {
 }
 
 /** A pool's catalog row as `list pools` shows it (durations in seconds, as Bareos's columns). */
-function poolRecord(ctx: ConsoleContext, p: PoolRow): PoolRecord {
+async function poolRecord(ctx: ConsoleContext, p: PoolRow): Promise<PoolRecord> {
   return {
     poolid: p.poolId, name: p.name, numvols: ctx.catalog.countMedia(p.poolId), maxvols: p.maximumVolumes, pooltype: p.poolType,
     labelformat: p.labelFormat ?? '', maxvolbytes: p.maximumVolumeBytes, maxvoljobs: p.maximumVolumeJobs, maxvolfiles: p.maximumVolumeFiles,
     volretention: Math.floor(p.volumeRetention / 1000), voluseduration: Math.floor(p.volumeUseDuration / 1000),
     autoprune: p.autoPrune ? 1 : 0, recycle: p.recycle ? 1 : 0, actiononpurge: p.actionOnPurge,
-    recyclepool: p.recyclePoolId === null ? '' : ctx.catalog.getPoolById(p.recyclePoolId)?.name ?? '',
-    scratchpool: p.scratchPoolId === null ? '' : ctx.catalog.getPoolById(p.scratchPoolId)?.name ?? '',
+    recyclepool: p.recyclePoolId === null ? '' : (await ctx.catalog.getPoolById(p.recyclePoolId))?.name ?? '',
+    scratchpool: p.scratchPoolId === null ? '' : (await ctx.catalog.getPoolById(p.scratchPoolId))?.name ?? '',
   };
 }
 
@@ -68,32 +68,32 @@ export const listArgs = z.object({
 type ListArgs = z.output<typeof listArgs>;
 
 /** The job, if this console may see it; otherwise it does not exist (for this console). */
-export function visibleJob(ctx: ConsoleContext, jobId: number): JobRow {
-  const j = ctx.catalog.getJob(jobId);
+export async function visibleJob(ctx: ConsoleContext, jobId: number): Promise<JobRow> {
+  const j = await ctx.catalog.getJob(jobId);
   if (!j || !consoleScope(ctx).jobAllowed(j)) throw new BurrowError('NOT_FOUND', `JobId ${jobId} does not exist`);
   return j;
 }
 
-function jobsFor(ctx: ConsoleContext, a: ListArgs): JobRow[] {
-  if (a.jobid?.length) return a.jobid.map((id) => visibleJob(ctx, id));
+async function jobsFor(ctx: ConsoleContext, a: ListArgs): Promise<JobRow[]> {
+  if (a.jobid?.length) return Promise.all(a.jobid.map((id) => visibleJob(ctx, id)));
   const scope = consoleScope(ctx);
   const filter = jobFilter(a, ctx.env.clock.now());
   // The filters beyond the catalog's query come before the limit: limit=20 jobstatus=E is the last 20 failures.
-  const rows = ctx.catalog.listJobs({ client: a.client, name: a.job, type: filter.type, limit: filter.narrows ? undefined : a.limit })
+  const rows = (await ctx.catalog.listJobs({ client: a.client, name: a.job, type: filter.type, limit: filter.narrows ? undefined : a.limit }))
     .filter((j) => scope.jobAllowed(j) && filter.keeps(j));
   if (!filter.narrows || a.limit === undefined) return rows;
   return a.limit === 0 ? [] : rows.slice(-a.limit);
 }
 
 /** The one job `list files` and `list joblog` are about. */
-function oneJob(ctx: ConsoleContext, a: ListArgs, what: string): number {
+async function oneJob(ctx: ConsoleContext, a: ListArgs, what: string): Promise<number> {
   const only = a.jobid?.length === 1 ? a.jobid[0] : undefined;
   if (only === undefined) throw new BurrowError('BAD_REQUEST', `list ${what}: give jobid=N`);
-  visibleJob(ctx, only);
+  await visibleJob(ctx, only);
   return only;
 }
 
-function volumes(ctx: ConsoleContext, pool: string | undefined, volume?: string): VolumeRecord[] {
+async function volumes(ctx: ConsoleContext, pool: string | undefined, volume?: string): Promise<VolumeRecord[]> {
   const scope = consoleScope(ctx);
   if (volume !== undefined) {
     const m = ctx.catalog.getMediaByName(volume);
@@ -101,7 +101,7 @@ function volumes(ctx: ConsoleContext, pool: string | undefined, volume?: string)
     return [volumeRecord(m)];
   }
   if (!pool) return ctx.catalog.listMedia().filter((m) => scope.poolAllowed(m.poolName)).map(volumeRecord);
-  const row = scope.poolAllowed(pool) ? ctx.catalog.getPool(pool) : undefined;
+  const row = scope.poolAllowed(pool) ? await ctx.catalog.getPool(pool) : undefined;
   if (!row) throw new BurrowError('NOT_FOUND', `Pool "${pool}" is not in the catalog`);
   return ctx.catalog.listMedia({ poolId: row.poolId }).map(volumeRecord);
 }
@@ -114,7 +114,7 @@ function volumes(ctx: ConsoleContext, pool: string | undefined, volume?: string)
 async function jobMedia(ctx: ConsoleContext, a: ListArgs): Promise<JobMediaRecord[]> {
   const split = (addr: number): [number, number] => [Math.floor(addr / 2 ** 32), addr % 2 ** 32];
   const rows = [];
-  for (const j of jobsFor(ctx, a)) rows.push(...await ctx.catalog.listJobMedia(j.jobId));
+  for (const j of await jobsFor(ctx, a)) rows.push(...await ctx.catalog.listJobMedia(j.jobId));
   return rows.map((jm) => {
     const [startfile, startblock] = split(jm.startAddr);
     const [endfile, endblock] = split(jm.endAddr);
@@ -166,10 +166,10 @@ async function files(ctx: ConsoleContext, jobId: number): Promise<ListResult> {
 }
 
 /** list jobtotals: jobs, files and bytes per job name, and over all. */
-function jobTotals(ctx: ConsoleContext): ListResult {
+async function jobTotals(ctx: ConsoleContext): Promise<ListResult> {
   const totals = new Map<string, { jobs: number; files: number; bytes: number }>();
   const scope = consoleScope(ctx);
-  for (const j of ctx.catalog.listJobs().filter((row) => scope.jobAllowed(row))) {
+  for (const j of (await ctx.catalog.listJobs()).filter((row) => scope.jobAllowed(row))) {
     const t = totals.get(j.name) ?? { jobs: 0, files: 0, bytes: 0 };
     t.jobs++;
     t.files += j.jobFiles;
@@ -189,43 +189,43 @@ async function jobsWithLogs(ctx: ConsoleContext, rows: readonly JobRow[]): Promi
 }
 
 /** Bareos's "list backups client=": the client's good backups, newest last. */
-function backups(ctx: ConsoleContext, client: string | undefined, command: string): ListResult {
+async function backups(ctx: ConsoleContext, client: string | undefined, command: string): Promise<ListResult> {
   if (client === undefined) throw new BurrowError('BAD_REQUEST', `${command} backups: missing client=`);
   const scope = consoleScope(ctx);
   if (!scope.clientAllowed(client)) throw new BurrowError('NOT_FOUND', `Client "${client}" is not defined`);
-  const rows = ctx.catalog.listJobs({ client, type: 'B' }).filter((j) => (j.status === 'T' || j.status === 'W') && scope.jobAllowed(j));
+  const rows = (await ctx.catalog.listJobs({ client, type: 'B' })).filter((j) => (j.status === 'T' || j.status === 'W') && scope.jobAllowed(j));
   return { backups: rows.map(jobRecord) };
 }
 
-function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): ListResult | Promise<ListResult> {
+async function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): Promise<ListResult> {
   const command = longForm ? 'llist' : 'list';
   const scope = consoleScope(ctx);
   switch (a.what ?? (a.jobid ? 'jobid' : a.volume !== undefined ? 'volume' : undefined)) {
     case 'jobs':
     case 'job':
-      return { jobs: jobsFor(ctx, a).map(jobRecord) };
+      return { jobs: (await jobsFor(ctx, a)).map(jobRecord) };
     case 'jobid': {
-      const rows = jobsFor(ctx, a);
+      const rows = await jobsFor(ctx, a);
       // llist jobid=N: the job record, then its log (which ends with the job report).
       if (longForm && a.what === undefined) return jobsWithLogs(ctx, rows);
       return { jobs: rows.map(jobRecord) };
     }
     case 'joblog':
-      return ctx.catalog.getLog(oneJob(ctx, a, 'joblog')).then((log) => ({ joblog: log.map((l) => l.text) }));
+      return ctx.catalog.getLog(await oneJob(ctx, a, 'joblog')).then((log) => ({ joblog: log.map((l) => l.text) }));
     case 'volumes':
     case 'volume':
     case 'media':
-      return { volumes: volumes(ctx, a.pool, a.volume) };
+      return { volumes: await volumes(ctx, a.pool, a.volume) };
     case 'pools':
-      return { pools: ctx.catalog.listPools().filter((p) => scope.poolAllowed(p.name)).map((p) => poolRecord(ctx, p)) };
+      return { pools: await Promise.all((await ctx.catalog.listPools()).filter((p) => scope.poolAllowed(p.name)).map((p) => poolRecord(ctx, p))) };
     case 'clients':
-      return { clients: ctx.config.clients.filter((c) => scope.clientAllowed(c.name)).map((c) => ({ clientid: ctx.catalog.getClient(c.name)?.clientId ?? null, name: c.name, address: c.address, fdport: c.fdPort })) };
+      return { clients: await Promise.all(ctx.config.clients.filter((c) => scope.clientAllowed(c.name)).map(async (c) => ({ clientid: (await ctx.catalog.getClient(c.name))?.clientId ?? null, name: c.name, address: c.address, fdport: c.fdPort }))) };
     case 'files':
-      return files(ctx, oneJob(ctx, a, 'files'));
+      return files(ctx, await oneJob(ctx, a, 'files'));
     case 'jobtotals':
-      return jobTotals(ctx);
+      return await jobTotals(ctx);
     case 'backups':
-      return backups(ctx, a.client, command);
+      return await backups(ctx, a.client, command);
     case 'locations':
       return { locations: locations(ctx, a) };
     case 'volumehistory':

@@ -24,9 +24,9 @@ export function visibleVolume(ctx: ConsoleContext, name: string): MediaRow {
 }
 
 /** A pool's catalog row by name, if this console may see it. */
-export function visiblePool(ctx: ConsoleContext, name: string): PoolRow {
+export async function visiblePool(ctx: ConsoleContext, name: string): Promise<PoolRow> {
   const named = findResource(ctx.config.pools, name)?.name ?? name;
-  const row = consoleScope(ctx).poolAllowed(named) ? ctx.catalog.getPool(named) : undefined;
+  const row = consoleScope(ctx).poolAllowed(named) ? await ctx.catalog.getPool(named) : undefined;
   if (!row) throw new BurrowError('NOT_FOUND', `Pool "${name}" not found in catalog.`);
   return row;
 }

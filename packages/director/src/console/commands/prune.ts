@@ -37,15 +37,15 @@ function output(results: readonly PruneResult[], head: string[] = []): PruneOutp
   };
 }
 
-function clientScope(ctx: ConsoleContext, a: PruneArgs, kind: 'File' | 'Job'): { scope: Parameters<typeof pruneJobs>[1]; head: string } {
+async function clientScope(ctx: ConsoleContext, a: PruneArgs, kind: 'File' | 'Job'): Promise<{ scope: Parameters<typeof pruneJobs>[1]; head: string }> {
   if (!a.client) throw new BurrowError('BAD_REQUEST', `prune ${a.what}: give client=`);
   const client = findResource(ctx.config.clients, a.client);
   if (!client || !consoleScope(ctx).clientAllowed(client.name)) throw new BurrowError('NOT_FOUND', `Client "${a.client}" is not defined`);
-  const pool = a.pool === undefined ? undefined : visiblePool(ctx, a.pool);
+  const pool = a.pool === undefined ? undefined : await visiblePool(ctx, a.pool);
   const poolRetention = kind === 'File' ? pool?.fileRetention : pool?.jobRetention;
   const retention = poolRetention !== undefined && poolRetention > 0 ? poolRetention
     : (kind === 'File' ? client.fileRetention : client.jobRetention) * 1000;
-  const row = ctx.catalog.getClient(client.name);
+  const row = await ctx.catalog.getClient(client.name);
   return {
     // A client never seen in the catalog has nothing to prune: an id no job has.
     scope: { clientId: row?.clientId ?? -1, clientName: client.name, poolId: pool?.poolId, retention, now: ctx.env.clock.now() },
@@ -56,7 +56,7 @@ function clientScope(ctx: ConsoleContext, a: PruneArgs, kind: 'File' | 'Job'): {
 async function volumeCommand(ctx: ConsoleContext, a: PruneArgs): Promise<PruneOutput> {
   const now = ctx.env.clock.now();
   if (a.all) {
-    const pool = a.pool === undefined ? undefined : visiblePool(ctx, a.pool);
+    const pool = a.pool === undefined ? undefined : await visiblePool(ctx, a.pool);
     const scope = consoleScope(ctx);
     const vols = ctx.catalog.listMedia(pool ? { poolId: pool.poolId } : {}).filter((m) => scope.poolAllowed(m.poolName));
     return output([await pruneVolumes(ctx.catalog, vols, now)]);
@@ -76,7 +76,7 @@ export const pruneCommand = defineCommand({
   run: async (ctx, a): Promise<PruneOutput> => {
     confirmed(a.yes, `prune ${a.what}`);
     if (a.what === 'volume') return volumeCommand(ctx, a);
-    const { scope, head } = clientScope(ctx, a, a.what === 'files' ? 'File' : 'Job');
+    const { scope, head } = await clientScope(ctx, a, a.what === 'files' ? 'File' : 'Job');
     return output([await (a.what === 'files' ? pruneFiles : pruneJobs)(ctx.catalog, scope)], [head]);
   },
   render: renderLines,

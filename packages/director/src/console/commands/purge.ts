@@ -34,23 +34,23 @@ const purgeArgs = z.object({
 type PurgeArgs = z.output<typeof purgeArgs>;
 
 /** The jobs the arguments name: jobid=, client=, volume= or pool=. */
-function jobsNamed(ctx: ConsoleContext, a: PurgeArgs): { jobs: JobRow[]; head: string[] } {
-  if (a.jobid?.length) return { jobs: a.jobid.map((id) => visibleJob(ctx, id)), head: [] };
+async function jobsNamed(ctx: ConsoleContext, a: PurgeArgs): Promise<{ jobs: JobRow[]; head: string[] }> {
+  if (a.jobid?.length) return { jobs: await Promise.all(a.jobid.map((id) => visibleJob(ctx, id))), head: [] };
   if (a.client) {
     const client = findResource(ctx.config.clients, a.client);
     if (!client || !consoleScope(ctx).clientAllowed(client.name)) throw new BurrowError('NOT_FOUND', `Client "${a.client}" is not defined`);
-    const jobs = ctx.catalog.listJobs({ client: client.name });
+    const jobs = await ctx.catalog.listJobs({ client: client.name });
     return { jobs, head: [`Found ${jobs.length} Jobs for client "${client.name}" in catalog "${ctx.env.catalogName}".`] };
   }
   if (a.volume) {
     const m = visibleVolume(ctx, a.volume);
-    const jobs = ctx.catalog.jobsOnMedia(m.mediaId);
+    const jobs = await ctx.catalog.jobsOnMedia(m.mediaId);
     return { jobs, head: [`Found ${jobs.length} Jobs for media "${m.volumeName}" in catalog.`] };
   }
   if (a.pool) {
-    const pool = visiblePool(ctx, a.pool);
+    const pool = await visiblePool(ctx, a.pool);
     const seen = new Map<number, JobRow>();
-    for (const m of ctx.catalog.listMedia({ poolId: pool.poolId })) for (const j of ctx.catalog.jobsOnMedia(m.mediaId)) seen.set(j.jobId, j);
+    for (const m of ctx.catalog.listMedia({ poolId: pool.poolId })) for (const j of await ctx.catalog.jobsOnMedia(m.mediaId)) seen.set(j.jobId, j);
     const jobs = [...seen.values()].sort((x, y) => x.jobId - y.jobId);
     return { jobs, head: [`Found ${jobs.length} Jobs for pool "${pool.name}" in catalog.`] };
   }
@@ -82,7 +82,7 @@ export const purgeCommand = defineCommand({
   run: async (ctx, a): Promise<PurgeOutput> => {
     confirmed(a.yes, `purge ${a.what}`);
     if (a.what === 'volume') return purgeVolumeCommand(ctx, a);
-    const { jobs, head } = jobsNamed(ctx, a);
+    const { jobs, head } = await jobsNamed(ctx, a);
     return output(await (a.what === 'files' ? purgeFiles : purgeJobs)(ctx.catalog, jobs), head);
   },
   render: renderLines,

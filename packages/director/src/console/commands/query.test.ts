@@ -14,7 +14,7 @@ import { queryCommand, type QueryResult } from './query.js';
 const kind = (r: unknown): string => (r as QueryResult).kind;
 
 test('query: the shipped file by default; choose, answer the prompt, read the answer', async (t) => {
-  const tc = openTestConsole();
+  const tc = await openTestConsole();
   t.after(() => tc.close());
   const ctx = tc.context();
   const menu = await execute(ctx, 'query');
@@ -44,7 +44,7 @@ test('query: the shipped file by default; choose, answer the prompt, read the an
 });
 
 test("query: a QueryFile of one's own; answers never change the SQL; a failing statement ends the query", async (t) => {
-  const tc = openTestConsole('', { director: 'QueryFile = "queries.sql"' });
+  const tc = await openTestConsole('', { director: 'QueryFile = "queries.sql"' });
   t.after(() => tc.close());
   // Relative to the configuration's root, as every path of the configuration.
   writeFileSync(join(tc.dir, 'queries.sql'), [
@@ -77,11 +77,11 @@ test("query: a QueryFile of one's own; answers never change the SQL; a failing s
   const writes = await execute(ctx, '3');
   assert.equal(writes.ok, false);
   assert.match(writes.text(), /may only read the catalog/);
-  assert.ok(tc.catalog.getClient('test-fd'), 'nothing deleted');
+  assert.ok(await tc.catalog.getClient('test-fd'), 'nothing deleted');
 });
 
 test('query: only a console that sees the whole catalog; a missing file is said', async (t) => {
-  const tc = openTestConsole(`
+  const tc = await openTestConsole(`
 Console { Name = alice; Password = "a"; CommandACL = query; JobACL = backup-test; ClientACL = *all*; StorageACL = *all*; PoolACL = *all*; FileSetACL = *all*; CatalogACL = *all* }
 Console { Name = admin; Password = "b"; CommandACL = query; Profile = all-seeing }
 Profile { Name = all-seeing; JobACL = *all*; ClientACL = *all*; StorageACL = *all*; PoolACL = *all*; FileSetACL = *all*; CatalogACL = *all* }`,

@@ -12,10 +12,10 @@ import { execute } from '../session.js';
 import { openTestConsole } from '../test-console.js';
 
 test('relabel and truncate refuse what Bareos refuses, changing nothing', async (t) => {
-  const tc = openTestConsole('Pool { Name = Other; Pool Type = Backup }');
+  const tc = await openTestConsole('Pool { Name = Other; Pool Type = Backup }');
   t.after(() => tc.close());
   const { catalog } = tc;
-  const pool = catalog.getPool('Full')!;
+  const pool = (await catalog.getPool('Full'))!;
   const make = (name: string, volStatus: 'Used' | 'Purged' | 'Append', o: { volBlocks?: number; recycle?: boolean } = {}): number => catalog.createMedia({
     volumeName: name, poolId: pool.poolId, mediaType: 'File', volStatus, volBytes: 5000, volBlocks: o.volBlocks ?? 5,
     labelDate: tc.clock.now(), ...mediaDefaults(pool), recycle: o.recycle ?? true,

@@ -11,7 +11,7 @@ import { openTestConsole } from '../test-console.js';
 import { reloadCommand } from './reload.js';
 
 test('reload: a new Job is in force at once; a broken file is refused, its errors said, the old kept', async (t) => {
-  const tc = openTestConsole();
+  const tc = await openTestConsole();
   t.after(() => tc.close());
   // With a directive that is harmless on Linux, so that the new file has a warning to say.
   appendFileSync(tc.configPath, 'Pool { Name = Extra; Pool Type = Backup }\nFileSet { Name = Win; Enable VSS = yes; Include { File = /srv } }\n');

@@ -94,8 +94,8 @@ function optionsOf(a: RestoreArgs): RestoreOptions {
 }
 
 /** Bareos's `restore file=?b2NNN`: the files a GUI chose with `.bvfs_restore path=b2NNN`, straight to the summary. */
-function fromBvfs(ctx: ConsoleContext, a: RestoreArgs, name: string): Promise<RestoreReply> {
-  const sel = bvfsChosen(ctx, name);
+async function fromBvfs(ctx: ConsoleContext, a: RestoreArgs, name: string): Promise<RestoreReply> {
+  const sel = await bvfsChosen(ctx, name);
   if (a.client !== undefined && checkClient(ctx, a.client) !== sel.client) {
     throw new BurrowError('BAD_REQUEST', `selection ${name} holds files of client "${sel.client}", not "${a.client}"`);
   }
@@ -104,13 +104,13 @@ function fromBvfs(ctx: ConsoleContext, a: RestoreArgs, name: string): Promise<Re
 }
 
 /** fileset=: which FileSet's backups make up the client's state. */
-function fileSetOf(ctx: ConsoleContext, client: string, fileSetName: string): number | undefined {
-  const used = ctx.catalog.listJobs({ client, type: 'B' }).filter((j) => j.fileSetName?.toLowerCase() === fileSetName.toLowerCase());
+async function fileSetOf(ctx: ConsoleContext, client: string, fileSetName: string): Promise<number | undefined> {
+  const used = (await ctx.catalog.listJobs({ client, type: 'B' })).filter((j) => j.fileSetName?.toLowerCase() === fileSetName.toLowerCase());
   if (used.length === 0) throw new BurrowError('NOT_FOUND', `no backup of client "${client}" used FileSet "${fileSetName}"`);
   return used[used.length - 1]?.fileSetId ?? undefined;
 }
 
-function startRestore(ctx: ConsoleContext, a: RestoreArgs): RestoreAnswer {
+async function startRestore(ctx: ConsoleContext, a: RestoreArgs): Promise<RestoreAnswer> {
   const chosen = a.file.find((f) => f.startsWith('?'));
   if (chosen !== undefined) return fromBvfs(ctx, a, chosen.slice(1));
   let s: RestoreSelection = {
@@ -118,10 +118,10 @@ function startRestore(ctx: ConsoleContext, a: RestoreArgs): RestoreAnswer {
   };
   if (s.fileRegex !== undefined) fileRegex(s.fileRegex);
   if (a.client !== undefined) s.client = checkClient(ctx, a.client);
-  if (a.fileset !== undefined && s.client) s.fileSetId = fileSetOf(ctx, s.client, a.fileset);
+  if (a.fileset !== undefined && s.client) s.fileSetId = await fileSetOf(ctx, s.client, a.fileset);
   const flags = { all: a.all, done: a.done, yes: a.yes };
   if (a.jobid !== undefined && a.jobid.length > 0) {
-    s = { ...s, ...checkJobIds(ctx, a.jobid, s.client || undefined) };
+    s = { ...s, ...(await checkJobIds(ctx, a.jobid, s.client || undefined)) };
     return next(flags).withJobs(ctx, s);
   }
   if (a.current || a.select || a.before !== undefined) {
@@ -130,7 +130,7 @@ function startRestore(ctx: ConsoleContext, a: RestoreArgs): RestoreAnswer {
       if (!only) throw new BurrowError('BAD_REQUEST', 'restore: give client=NAME with current, select or before=');
       s.client = only;
     }
-    s.jobIds = chainJobIds(ctx, s.client, a.before === undefined ? undefined : parseWhen(a.before), s.fileSetId);
+    s.jobIds = await chainJobIds(ctx, s.client, a.before === undefined ? undefined : parseWhen(a.before), s.fileSetId);
     return next(flags).withJobs(ctx, s);
   }
   return restoreMenu(s, next(flags));

@@ -113,7 +113,7 @@ export const runCommand = defineCommand({
   usage: 'run job=<job-name> [level=Full|...|VolumeToCatalog] [client=] [fileset=] [pool=] [storage=] [spooldata=yes|no] [jobid=<verified job>] [bootstrap=<file> where= replace= restoreclient=] yes',
   args: runArgs,
   positional: 'job',
-  run: (ctx, a): RunResult => {
+  run: async (ctx, a): Promise<RunResult> => {
     if (!a.job) throw new BurrowError('BAD_REQUEST', 'run: which job? give job=NAME ("show jobs" lists them)');
     const job = allowedJob(ctx, a.job);
     const type = job.type === 'Restore' || job.type === 'Verify' ? job.type : 'Backup';
@@ -121,7 +121,7 @@ export const runCommand = defineCommand({
     checkOverrides(ctx, a);
     const { summary, plan } = type === 'Restore' ? restoreRun(ctx, a, job) : type === 'Verify' ? verifyRun(ctx, a, job) : backupRun(ctx, a, job);
     if (!a.yes) return { ...summary, started: false };
-    const id = ctx.queue.submit(plan);
+    const id = await ctx.queue.submit(plan);
     return { ...summary, started: true, jobid: id.jobId, job: id.job };
   },
   render: (r) => {
@@ -141,11 +141,11 @@ export const waitCommand = defineCommand({
   usage: 'wait [jobid=<id>]',
   args: z.object({ jobid: count().optional() }).strict(),
   run: async (ctx, a): Promise<WaitResult> => {
-    if (a.jobid !== undefined) visibleJob(ctx, a.jobid);
+    if (a.jobid !== undefined) await visibleJob(ctx, a.jobid);
     const scope = consoleScope(ctx);
     const ids = a.jobid !== undefined ? [a.jobid] : ctx.queue.list().filter((j) => scope.jobAllowed({ name: j.name, clientName: j.client })).map((j) => j.jobId);
     await ctx.queue.wait(a.jobid);
-    const rows = ids.map((id) => ctx.catalog.getJob(id)).filter((j) => j !== undefined);
+    const rows = (await Promise.all(ids.map((id) => ctx.catalog.getJob(id)))).filter((j) => j !== undefined);
     if (a.jobid !== undefined && rows.length === 0) throw new BurrowError('NOT_FOUND', `JobId ${a.jobid} does not exist`);
     return { jobs: rows.map((j) => ({ jobid: j.jobId, jobstatus: j.status })) };
   },
@@ -163,9 +163,9 @@ export const cancelCommand = defineCommand({
   help: 'Cancel a waiting or running job',
   usage: 'cancel jobid=<id>',
   args: z.object({ jobid: count().optional() }).strict(),
-  run: (ctx, a): CancelResult => {
+  run: async (ctx, a): Promise<CancelResult> => {
     if (a.jobid === undefined) throw new BurrowError('BAD_REQUEST', 'cancel: give jobid=N');
-    visibleJob(ctx, a.jobid);
+    await visibleJob(ctx, a.jobid);
     if (!ctx.queue.cancel(a.jobid)) throw new BurrowError('NOT_FOUND', `JobId ${a.jobid} is not waiting or running`);
     return { jobid: a.jobid };
   },

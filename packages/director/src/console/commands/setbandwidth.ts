@@ -31,7 +31,7 @@ export const setbandwidthCommand = defineCommand({
   args: z.object({ limit: count().optional(), jobid: count().optional(), client: text().optional() }).strict(),
   run: async (ctx, a): Promise<SetBandwidthResult> => {
     if (a.limit === undefined) throw new BurrowError('BAD_REQUEST', 'setbandwidth: give limit=<kb/s>');
-    const client = a.jobid !== undefined ? runningJobClient(ctx, a.jobid) : a.client;
+    const client = a.jobid !== undefined ? await runningJobClient(ctx, a.jobid) : a.client;
     if (client === undefined) throw new BurrowError('BAD_REQUEST', 'setbandwidth: give jobid=<id> or client=<name>');
     if (!consoleScope(ctx).clientAllowed(client)) throw new BurrowError('NOT_FOUND', `Client "${client}" is not defined`);
     const fd = await openClient(ctx.env, clientTarget(ctx.config, client));
@@ -48,8 +48,8 @@ export const setbandwidthCommand = defineCommand({
 });
 
 /** The client of a running job the console may see. */
-function runningJobClient(ctx: Parameters<typeof visibleJob>[0], jobId: number): string {
-  visibleJob(ctx, jobId);
+async function runningJobClient(ctx: Parameters<typeof visibleJob>[0], jobId: number): Promise<string> {
+  await visibleJob(ctx, jobId);
   const job = ctx.queue.list().find((j) => j.jobId === jobId && j.state === 'running');
   if (!job) throw new BurrowError('NOT_FOUND', `JobId ${jobId} is not running`);
   return job.client;

@@ -18,7 +18,7 @@ Console { Name = admin; Password = "admin-secret"; CommandACL = show; Profile = 
 Profile { Name = every; JobACL = *all*; ClientACL = *all*; StorageACL = *all*; PoolACL = *all*; FileSetACL = *all*; CatalogACL = *all*; ScheduleACL = *all* }`;
 
 test('show prints resources in configuration syntax, one or a type, by Bareos\'s keywords', async (t) => {
-  const tc = openTestConsole(EXTRA);
+  const tc = await openTestConsole(EXTRA);
   t.after(() => tc.close());
   const ctx = tc.context();
   const job = await execute(ctx, 'show job=Backup-Test');
@@ -42,7 +42,7 @@ test('show prints resources in configuration syntax, one or a type, by Bareos\'s
 });
 
 test('show all and verbose: every resource, defaults and a Schedule\'s parsed Run lines as # lines', async (t) => {
-  const tc = openTestConsole(EXTRA);
+  const tc = await openTestConsole(EXTRA);
   t.after(() => tc.close());
   const ctx = tc.context();
   for (const line of ['show', 'show all']) {
@@ -61,7 +61,7 @@ test('show all and verbose: every resource, defaults and a Schedule\'s parsed Ru
 });
 
 test('show disabled lists disabled Jobs, Clients and Schedules', async (t) => {
-  const tc = openTestConsole(EXTRA);
+  const tc = await openTestConsole(EXTRA);
   t.after(() => tc.close());
   const ctx = tc.context();
   assert.equal((await execute(ctx, 'show disabled')).text(), 'Disabled Jobs:\n   disabled-job\nNo disabled Clients.\nDisabled Schedules:\n   Off');
@@ -70,7 +70,7 @@ test('show disabled lists disabled Jobs, Clients and Schedules', async (t) => {
 });
 
 test('a restricted console sees what its ACLs name, and no secrets unless it may configure', async (t) => {
-  const tc = openTestConsole(EXTRA);
+  const tc = await openTestConsole(EXTRA);
   t.after(() => tc.close());
   const alice = tc.context('alice');
   const jobs = await execute(alice, 'show jobs');

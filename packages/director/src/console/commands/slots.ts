@@ -32,7 +32,7 @@ export interface SlotUpdate {
  */
 export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, o: SlotUpdate = {}): Promise<string[]> {
   const reply = await changerCommand(target, ctx.env.directorName, { action: 'list' });
-  const storageId = ctx.catalog.ensureStorage(target.name);
+  const storageId = await ctx.catalog.ensureStorage(target.name);
   const lines = [...reply.messages, ...reply.problems];
   const wanted = (slot: number): boolean => o.only === undefined || o.only.has(slot);
   const slots = o.scan ? await scanLabels(ctx, target, reply.slots, { drive: o.scan.drive, wanted, lines }) : reply.slots;

@@ -49,10 +49,10 @@ export interface DirectorStatus {
 /** A Director's own status, or the text a File or Storage daemon sent back. */
 export type StatusResult = DirectorStatus | { client: string; text: string } | ({ storage: string; text: string } & StorageDrives) | { storage: string; slots: SlotRow[] };
 
-function directorStatus(ctx: ConsoleContext, days: number): DirectorStatus {
+async function directorStatus(ctx: ConsoleContext, days: number): Promise<DirectorStatus> {
   const scope = consoleScope(ctx);
   const running = ctx.queue.list().filter((j) => scope.jobAllowed({ name: j.name, clientName: j.client }));
-  const terminated = ctx.catalog.listJobs({ limit: 10 }).filter((j) => ['T', 'W', 'E', 'f', 'A'].includes(j.status) && scope.jobAllowed(j));
+  const terminated = (await ctx.catalog.listJobs({ limit: 10 })).filter((j) => ['T', 'W', 'E', 'f', 'A'].includes(j.status) && scope.jobAllowed(j));
   const scheduled = ctx.scheduler.upcoming(days).filter((f) => scope.jobAllowed({ name: f.item.job.name, clientName: f.item.job.client ?? null })).map((f) => ({
     level: f.run.overrides.level ?? f.item.job.level ?? 'Full', type: f.item.job.type ?? 'Backup',
     priority: f.run.overrides.priority ?? f.item.job.priority, scheduled: listDate(f.time), name: f.item.job.name, schedule: f.item.schedule,
@@ -121,7 +121,7 @@ export const statusCommand = defineCommand({
       const reply = await daemonStatus(target, 'storage', ctx.env.directorName);
       return { storage: target.name, text: reply.text, ...storageDrives(reply.json, target.device) };
     }
-    return directorStatus(ctx, a.days);
+    return await directorStatus(ctx, a.days);
   },
   render: (r) => ('text' in r ? r.text : 'slots' in r ? renderSlots(r.slots) : renderDirector(r)),
 });

@@ -71,7 +71,7 @@ export const truncateCommand = defineCommand({
   run: async (ctx, a): Promise<TruncateOutput> => {
     confirmed(a.yes, 'truncate');
     const scope = consoleScope(ctx);
-    const pool = a.pool === undefined ? undefined : visiblePool(ctx, a.pool);
+    const pool = a.pool === undefined ? undefined : await visiblePool(ctx, a.pool);
     const vols = a.volume !== undefined ? [visibleVolume(ctx, a.volume)]
       : ctx.catalog.listMedia({ statuses: ['Purged'], ...(pool ? { poolId: pool.poolId } : {}) }).filter((m) => scope.poolAllowed(m.poolName));
     // A volume named on the line that is no candidate says why; the others are left out quietly, as in Bareos.

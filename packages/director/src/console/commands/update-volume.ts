@@ -49,7 +49,7 @@ function enabledOf(v: string): MediaEnabled {
 }
 
 /** One key's change: the patch and Bareos's reply line. */
-function change(ctx: ConsoleContext, m: MediaRow, key: VolumeKey, v: string): { patch: MediaPatch; line: string } {
+async function change(ctx: ConsoleContext, m: MediaRow, key: VolumeKey, v: string): Promise<{ patch: MediaPatch; line: string }> {
   switch (key) {
     case 'volstatus': {
       const s = statusNamed(v, SETTABLE);
@@ -80,13 +80,13 @@ function change(ctx: ConsoleContext, m: MediaRow, key: VolumeKey, v: string): { 
     }
     case 'recyclepool': {
       if (v === '' || v === 'true') return { patch: { recyclePoolId: null }, line: 'New RecyclePool is: *None*' };
-      const p = visiblePool(ctx, v);
+      const p = await visiblePool(ctx, v);
       return { patch: { recyclePoolId: p.poolId }, line: `New RecyclePool is: ${p.name}` };
     }
     case 'pool': {
-      const p = visiblePool(ctx, v);
+      const p = await visiblePool(ctx, v);
       if (p.poolId !== m.poolId && !hasRoom(ctx.catalog, p)) throw new BurrowError('BAD_REQUEST', `Pool "${p.name}" is full (Maximum Volumes=${p.maximumVolumes})`);
-      const refusal = moveRefusal(ctx.catalog, m, p);
+      const refusal = await moveRefusal(ctx.catalog, m, p);
       if (refusal) throw new BurrowError('BAD_REQUEST', refusal);
       return { patch: { poolId: p.poolId }, line: `New Pool is: ${p.name}` };
     }
@@ -97,16 +97,17 @@ function change(ctx: ConsoleContext, m: MediaRow, key: VolumeKey, v: string): { 
       return { patch: { location: v, inChanger: false, drive: -1 }, line: `New Location is: ${v}` };
     }
     case 'frompool': {
-      const p = ctx.catalog.getPoolById(m.poolId)!;
+      const p = (await ctx.catalog.getPoolById(m.poolId))!;
       return { patch: mediaDefaults(p), line: `Volume defaults updated from "${p.name}" Pool record.` };
     }
   }
 }
 
 /** Applies the keys in the order given; every key is checked before anything changes. */
-export function updateVolume(ctx: ConsoleContext, m: MediaRow, keys: ReadonlyArray<[VolumeKey, string]>): string[] {
+export async function updateVolume(ctx: ConsoleContext, m: MediaRow, keys: ReadonlyArray<[VolumeKey, string]>): Promise<string[]> {
   if (keys.length === 0) throw new BurrowError('BAD_REQUEST', `update volume: say what to change (${VOLUME_KEYS.join(', ')})`);
-  const changes = keys.map(([k, v]) => change(ctx, m, k, v));
+  const changes: Array<{ patch: MediaPatch; line: string }> = [];
+  for (const [k, v] of keys) changes.push(await change(ctx, m, k, v));
   const patch = Object.assign({}, ...changes.map((c) => c.patch)) as MediaPatch;
   ctx.catalog.updateMedia(m.mediaId, patch);
   if (patch.location !== undefined || patch.slot !== undefined || patch.inChanger !== undefined) {

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource } from '@burrow/common/config/index';
-import { mediaDefaults, poolInput } from '../../media/pools.js';
+import { mediaDefaults, poolIdsOf, poolInput } from '../../media/pools.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
 import { choice, count, flag, text } from '../arg-types.js';
 import { storageTarget } from '../../setup/resolve.js';
@@ -64,21 +64,20 @@ function readUpdateLine(words: readonly Arg[]): Record<string, unknown> {
   return input;
 }
 
-function allFromPools(ctx: ConsoleContext, a: UpdateArgs): string[] {
+async function allFromPools(ctx: ConsoleContext, a: UpdateArgs): Promise<string[]> {
   const scope = consoleScope(ctx);
-  const pools = a.allfrompool !== undefined ? [visiblePool(ctx, a.allfrompool)] : ctx.catalog.listPools().filter((p) => scope.poolAllowed(p.name));
+  const pools = a.allfrompool !== undefined ? [await visiblePool(ctx, a.allfrompool)] : (await ctx.catalog.listPools()).filter((p) => scope.poolAllowed(p.name));
   return pools.map((p) => {
     ctx.catalog.updateMediaDefaults(mediaDefaults(p), { poolId: p.poolId });
     return `All Volume defaults updated from "${p.name}" Pool record.`;
   });
 }
 
-function updatePool(ctx: ConsoleContext, name: string | undefined): string[] {
+async function updatePool(ctx: ConsoleContext, name: string | undefined): Promise<string[]> {
   if (!name) throw new BurrowError('BAD_REQUEST', 'update pool: give pool=NAME');
   const pool = findResource(ctx.config.pools, name);
   if (!pool || !consoleScope(ctx).poolAllowed(pool.name)) throw new BurrowError('NOT_FOUND', `Pool "${name}" is not defined`);
-  const idOf = (n: string): number | null => ctx.catalog.getPool(findResource(ctx.config.pools, n)?.name ?? n)?.poolId ?? null;
-  ctx.catalog.ensurePool(poolInput(pool, idOf));
+  await ctx.catalog.ensurePool(poolInput(pool, await poolIdsOf(ctx.catalog, ctx.config)));
   return [`Pool DB record updated from resource.`];
 }
 
@@ -94,8 +93,8 @@ export const updateCommand = defineCommand({
       const scan = a.scan ? { drive: a.drive ?? 0 } : undefined;
       return { lines: await updateSlots(ctx, storageTarget(ctx.config, storageNamed(ctx, 'update slots', a.storage)), { scan }) };
     }
-    if (a.what === 'pool') return { lines: updatePool(ctx, a.pool) };
-    if (a.fromallpools || a.allfrompool !== undefined) return { lines: allFromPools(ctx, a) };
+    if (a.what === 'pool') return { lines: await updatePool(ctx, a.pool) };
+    if (a.fromallpools || a.allfrompool !== undefined) return { lines: await allFromPools(ctx, a) };
     if (!a.volume) throw new BurrowError('BAD_REQUEST', 'update volume: give volume=NAME (or fromallpools, allfrompool=POOL)');
     if (a.nextwrite !== undefined) {
       if (a.changes.length > 0 || a.pool !== undefined) throw new BurrowError('BAD_REQUEST', 'update volume nextwrite=: give it alone (with force, yes, storage=, drive=)');
@@ -104,7 +103,7 @@ export const updateCommand = defineCommand({
     }
     const changes = [...a.changes];
     if (a.pool !== undefined) changes.push(['pool', a.pool]);
-    return { lines: updateVolume(ctx, visibleVolume(ctx, a.volume), changes as Array<[VolumeKey, string]>) };
+    return { lines: await updateVolume(ctx, visibleVolume(ctx, a.volume), changes as Array<[VolumeKey, string]>) };
   },
   render: renderLines,
 });

@@ -22,7 +22,7 @@ const MODIFIABLE: Array<{ key: keyof RestoreOptions; title: string }> = [
 /** Shows the summary and runs at once (`yes` given), or asks yes/mod/no. */
 export async function confirm(ctx: ConsoleContext, s: RestoreSelection, yes: boolean, preface: Preface = null): Promise<RestoreReply> {
   const { summary, submit } = await summarize(ctx, s);
-  if (yes) return { kind: 'queued', preface, started: true, jobid: submit(), ...summary };
+  if (yes) return { kind: 'queued', preface, started: true, jobid: await submit(), ...summary };
   return ask({ kind: 'summary', preface, started: false, ...summary }, okToRun(s));
 }
 

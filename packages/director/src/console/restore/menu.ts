@@ -41,8 +41,8 @@ function question(prompt: string, answer: RestoreQuestion['answer']): RestoreQue
   return { prompt, answer };
 }
 
-function lastJobs(ctx: ConsoleContext, again: RestoreQuestion): RestoreReply {
-  const jobs = ctx.catalog.listJobs({ type: 'B', limit: 20 }).filter((j) => consoleScope(ctx).jobAllowed(j));
+async function lastJobs(ctx: ConsoleContext, again: RestoreQuestion): Promise<RestoreReply> {
+  const jobs = (await ctx.catalog.listJobs({ type: 'B', limit: 20 })).filter((j) => consoleScope(ctx).jobAllowed(j));
   return ask({
     kind: 'jobs',
     jobs: jobs.map((j) => ({ jobid: j.jobId, client: j.clientName ?? '', starttime: listDate(j.startTime), level: j.level, jobfiles: j.jobFiles, jobbytes: j.jobBytes, jobstatus: j.status })),
@@ -50,41 +50,41 @@ function lastJobs(ctx: ConsoleContext, again: RestoreQuestion): RestoreReply {
 }
 
 function jobIdList(s: RestoreSelection, next: MenuNext): RestoreReply {
-  return ask(QUESTION, question('Enter JobId(s), comma separated, to restore: ', (ctx, answer) => {
+  return ask(QUESTION, question('Enter JobId(s), comma separated, to restore: ', async (ctx, answer) => {
     const ids = answer.split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
       if (!/^\d+$/.test(p)) throw new BurrowError('BAD_REQUEST', `"${p}" is not a JobId`);
       return Number(p);
     });
-    return next.withJobs(ctx, { ...s, ...checkJobIds(ctx, ids, undefined) });
+    return next.withJobs(ctx, { ...s, ...(await checkJobIds(ctx, ids, undefined)) });
   }));
 }
 
 function menu(s: RestoreSelection, next: MenuNext): RestoreQuestion {
-  return question(`Select item:  (1-${CHOICES.length}): `, (ctx, line) => {
+  return question(`Select item:  (1-${CHOICES.length}): `, async (ctx, line) => {
     const again = menu(s, next);
-    const chain = (c: RestoreSelection, before?: number): number[] => chainJobIds(ctx, c.client, before, c.fileSetId);
+    const chain = (c: RestoreSelection, before?: number): Promise<number[]> => chainJobIds(ctx, c.client, before, c.fileSetId);
     switch (Number(line.trim())) {
       case 1: return lastJobs(ctx, again);
       case 2: return withClient(ctx, s, (c) => ask(QUESTION, question('Enter Filename (with path): ', async (ctx2, answer) => {
-        const jobs = ctx2.catalog.listJobs({ client: c.client, type: 'B' });
+        const jobs = await ctx2.catalog.listJobs({ client: c.client, type: 'B' });
         const versions = await ctx2.catalog.fileVersions(jobs.map((j) => j.jobId), parseDisplayPath(answer.trim()));
         return ask({ kind: 'saved-in', versions: versions.map((v) => ({ jobid: v.jobId, fileindex: v.fileIndex, size: v.size, mtime: v.mtime })) }, menu(c, next));
       })));
       case 3: return jobIdList(s, next);
-      case 5: return withClient(ctx, s, (c) => next.withJobs(ctx, { ...c, jobIds: chain(c) }));
-      case 6: return withClient(ctx, s, (c) => ask(QUESTION, atTime((ctx2, before) => next.withJobs(ctx2, { ...c, jobIds: chainJobIds(ctx2, c.client, before, c.fileSetId) }))));
-      case 7: return withClient(ctx, s, (c) => ask(QUESTION, fileList({ ...c, jobIds: chain(c) }, next)));
-      case 8: return withClient(ctx, s, (c) => ask(QUESTION, atTime((ctx2, before) => ask(QUESTION, fileList({ ...c, jobIds: chainJobIds(ctx2, c.client, before, c.fileSetId) }, next)))));
-      case 9: return withClient(ctx, s, (c) => ask({ kind: 'jobids', jobids: chainJobIds(ctx, c.client) }, menu(c, next)));
-      case 10: return withClient(ctx, s, (c) => ask(QUESTION, atTime((ctx2, before) => ask({ kind: 'jobids', jobids: chainJobIds(ctx2, c.client, before) }, menu(c, next)))));
-      case 12: return ask(QUESTION, question('Enter JobId to get the state to restore: ', (ctx2, answer) => {
-        const job = checkJobIds(ctx2, [Number(answer.trim()) || 0], undefined);
-        const row = ctx2.catalog.getJob(job.jobIds[0] as number);
-        return next.withJobs(ctx2, { ...s, client: job.client, jobIds: chainJobIds(ctx2, job.client, row?.startTime ?? undefined) });
+      case 5: return withClient(ctx, s, async (c) => next.withJobs(ctx, { ...c, jobIds: await chain(c) }));
+      case 6: return withClient(ctx, s, (c) => ask(QUESTION, atTime(async (ctx2, before) => next.withJobs(ctx2, { ...c, jobIds: await chainJobIds(ctx2, c.client, before, c.fileSetId) }))));
+      case 7: return withClient(ctx, s, async (c) => ask(QUESTION, fileList({ ...c, jobIds: await chain(c) }, next)));
+      case 8: return withClient(ctx, s, (c) => ask(QUESTION, atTime(async (ctx2, before) => ask(QUESTION, fileList({ ...c, jobIds: await chainJobIds(ctx2, c.client, before, c.fileSetId) }, next)))));
+      case 9: return withClient(ctx, s, async (c) => ask({ kind: 'jobids', jobids: await chainJobIds(ctx, c.client) }, menu(c, next)));
+      case 10: return withClient(ctx, s, (c) => ask(QUESTION, atTime(async (ctx2, before) => ask({ kind: 'jobids', jobids: await chainJobIds(ctx2, c.client, before) }, menu(c, next)))));
+      case 12: return ask(QUESTION, question('Enter JobId to get the state to restore: ', async (ctx2, answer) => {
+        const job = await checkJobIds(ctx2, [Number(answer.trim()) || 0], undefined);
+        const row = await ctx2.catalog.getJob(job.jobIds[0] as number);
+        return next.withJobs(ctx2, { ...s, client: job.client, jobIds: await chainJobIds(ctx2, job.client, row?.startTime ?? undefined) });
       }));
       case 13: return canceled();
-      case 14: return withClient(ctx, s, (c) => ask(QUESTION, question('Enter a regular expression for the files to restore: ', (ctx2, answer) =>
-        next.withJobs(ctx2, { ...c, jobIds: chainJobIds(ctx2, c.client, undefined, c.fileSetId), fileRegex: answer.trim() }))));
+      case 14: return withClient(ctx, s, (c) => ask(QUESTION, question('Enter a regular expression for the files to restore: ', async (ctx2, answer) =>
+        next.withJobs(ctx2, { ...c, jobIds: await chainJobIds(ctx2, c.client, undefined, c.fileSetId), fileRegex: answer.trim() }))));
       default: throw new BurrowError('BAD_REQUEST', `give a number from 1 to ${CHOICES.length}`);
     }
   });

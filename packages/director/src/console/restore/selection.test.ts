@@ -9,22 +9,22 @@ import { execute } from '../session.js';
 import { openTestConsole } from '../test-console.js';
 
 test('restore before= a time older than every Full kept names the oldest one', async (t) => {
-  const tc = openTestConsole();
+  const tc = await openTestConsole();
   t.after(() => tc.close());
   const { catalog, clock } = tc;
-  const clientId = catalog.ensureClient('test-fd');
-  const fileSetId = catalog.ensureFileSet('TestSet', 'digest-1');
-  const backup = (level: 'F' | 'I'): number => {
-    const jobId = catalog.createJob({ name: 'backup-test', type: 'B', level, clientId, fileSetId, poolId: null, schedTime: clock.now() });
-    catalog.startJob(jobId, clock.now());
-    catalog.finishJob(jobId, { status: 'T', endTime: clock.now(), jobFiles: 0, jobBytes: 0 });
+  const clientId = await catalog.ensureClient('test-fd');
+  const fileSetId = await catalog.ensureFileSet('TestSet', 'digest-1');
+  const backup = async (level: 'F' | 'I'): Promise<number> => {
+    const jobId = await catalog.createJob({ name: 'backup-test', type: 'B', level, clientId, fileSetId, poolId: null, schedTime: clock.now() });
+    await catalog.startJob(jobId, clock.now());
+    await catalog.finishJob(jobId, { status: 'T', endTime: clock.now(), jobFiles: 0, jobBytes: 0 });
     return jobId;
   };
   const start = clock.now();
   await clock.advanceTo(start + 3_600_000);
-  const full = backup('F');
+  const full = await backup('F');
   await clock.advanceTo(start + 7_200_000);
-  backup('I');
+  await backup('I');
   const before = listDate(start + 1_800_000);
   const ctx = tc.context();
   const early = await execute(ctx, `restore client=test-fd before="${before}" all done yes`);

@@ -59,11 +59,11 @@ export function checkClient(ctx: ConsoleContext, name: string): string {
 }
 
 /** Checks job ids a person typed: each must be a good backup this console may see. */
-export function checkJobIds(ctx: ConsoleContext, ids: number[], client?: string): { client: string; jobIds: number[] } {
+export async function checkJobIds(ctx: ConsoleContext, ids: number[], client?: string): Promise<{ client: string; jobIds: number[] }> {
   if (ids.length === 0) throw new BurrowError('BAD_REQUEST', 'no JobId given');
   let owner = client;
   for (const id of ids) {
-    const j = ctx.catalog.getJob(id);
+    const j = await ctx.catalog.getJob(id);
     if (!j || !consoleScope(ctx).jobAllowed(j)) throw new BurrowError('NOT_FOUND', `JobId ${id} does not exist`);
     if (j.type !== 'B') throw new BurrowError('BAD_REQUEST', `JobId ${id} is not a backup`);
     // Incomplete (I): the files saved by its last checkpoint are whole and restorable.
@@ -75,9 +75,9 @@ export function checkJobIds(ctx: ConsoleContext, ids: number[], client?: string)
 }
 
 /** Full + Differential + Incrementals of the client's state now or before `before` (ms). */
-export function chainJobIds(ctx: ConsoleContext, client: string, before?: number, fileSetId?: number): number[] {
-  const chain = currentChain(ctx.catalog, client, { before, fileSetId });
-  if (chain.length === 0) throw new BurrowError('NOT_FOUND', noChain(ctx, client, before, fileSetId));
+export async function chainJobIds(ctx: ConsoleContext, client: string, before?: number, fileSetId?: number): Promise<number[]> {
+  const chain = await currentChain(ctx.catalog, client, { before, fileSetId });
+  if (chain.length === 0) throw new BurrowError('NOT_FOUND', await noChain(ctx, client, before, fileSetId));
   return chain.map((j) => j.jobId);
 }
 
@@ -87,11 +87,11 @@ export function chainJobIds(ctx: ConsoleContext, client: string, before?: number
  * names the oldest point that can still be restored, so the operator knows how far
  * back the catalog reaches.
  */
-function noChain(ctx: ConsoleContext, client: string, before: number | undefined, fileSetId: number | undefined): string {
+async function noChain(ctx: ConsoleContext, client: string, before: number | undefined, fileSetId: number | undefined): Promise<string> {
   const none = `no successful Full backup of client "${client}" in the catalog`;
   if (before === undefined) return none;
   const start = (j: JobRow): number => j.startTime ?? j.schedTime;
-  const oldest = ctx.catalog.listJobs({ client, type: 'B' })
+  const oldest = (await ctx.catalog.listJobs({ client, type: 'B' }))
     .filter((j) => j.level === 'F' && (j.status === 'T' || j.status === 'W') && (fileSetId === undefined || j.fileSetId === fileSetId))
     .sort((a, b) => start(a) - start(b))[0];
   if (oldest === undefined) return `${none} before ${listDate(before)}`;
@@ -237,7 +237,7 @@ function checkRewrites(ctx: ConsoleContext, regexWhere: string, files: Iterable<
 }
 
 /** The summary Bareos shows before `OK to run?`, and a way to queue the job it describes. */
-export async function summarize(ctx: ConsoleContext, s: RestoreSelection): Promise<{ summary: RestoreSummary; submit: () => number }> {
+export async function summarize(ctx: ConsoleContext, s: RestoreSelection): Promise<{ summary: RestoreSummary; submit: () => Promise<number> }> {
   const choice = await choiceOf(ctx, s);
   if (choice.count === 0) {
     const owner = consoleScope(ctx).restoreOwner;
@@ -254,5 +254,5 @@ export async function summarize(ctx: ConsoleContext, s: RestoreSelection): Promi
     files: choice.count, bytes: choice.bytes >= 0 ? choice.bytes : null, jobids: s.jobIds, volumes: choice.volumes, locations,
     client: s.client, restoreclient: plan.restoreClient.name, where: displayPath(plan.where), regexwhere: plan.regexWhere, replace: plan.replace,
   };
-  return { summary, submit: () => ctx.queue.submit(plan).jobId };
+  return { summary, submit: async () => (await ctx.queue.submit(plan)).jobId };
 }

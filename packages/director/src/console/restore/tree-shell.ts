@@ -131,7 +131,7 @@ async function versions(sh: Shell, args: string[], ctx: ConsoleContext): Promise
   const n = resolve(sh, args[0] ?? '')[0];
   if (n === undefined || !args[0]) throw new BurrowError('NOT_FOUND', `versions: no file ${args[0] ?? ''} here`);
   const path = sh.tree.path(n);
-  const jobs = ctx.catalog.listJobs({ client: sh.s.client, type: 'B' }).filter((j) => j.status === 'T' || j.status === 'W');
+  const jobs = (await ctx.catalog.listJobs({ client: sh.s.client, type: 'B' })).filter((j) => j.status === 'T' || j.status === 'W');
   const byId = new Map(jobs.map((j) => [j.jobId, j]));
   const selected = sh.tree.info(n).jobId;
   const versions = await ctx.catalog.fileVersions(jobs.map((j) => j.jobId), path);

@@ -49,7 +49,7 @@ export interface JobType {
   scripts: readonly RunScript[];
   totals: PeerTotals;
   /** The first lines of the log, after the catalog row says the job runs. */
-  start(ctx: JobContext): void;
+  start(ctx: JobContext): void | Promise<void>;
   /** The % codes of scripts and mail commands; `status` once the job has one. */
   vars(ctx: JobContext, status?: FinalStatus): PercentVars;
   /** Opens the connections, gives the orders, returns the tasks that serve each peer. */
@@ -73,7 +73,7 @@ export async function runJob(job: JobType, { env, id, signal, waits, storagesWit
   const ctx: JobContext = { env, id, log, signal, waits: waits ?? new JobWaits(() => env.clock.now(), null), ...(storagesWithRoom ? { storagesWithRoom } : {}) };
   const startTime = env.clock.now();
   await env.catalog.startJob(id.jobId, startTime);
-  job.start(ctx);
+  await job.start(ctx);
   const scripts = { scripts: job.scripts, log, console: env.runConsoleCommand, signal };
   if (!(await runDirectorScripts({ ...scripts, when: 'Before', jobOk: true, vars: job.vars(ctx) }))) {
     log.fatal(`a Run Before Job script failed: the ${job.noun} does not run`);

@@ -158,3 +158,30 @@ test('a catalog made by schema version 2 gains the media lifecycle columns, keep
     raw.close();
   });
 });
+
+test('a catalog made by schema version 5 counts VolFiles as tape files: from its JobMedia on tape, 0 on disk', async () => {
+  await withDir(async (dir) => {
+    const file = join(dir, 'burrow.db');
+    const v5 = new Database(file);
+    migrate(v5, 'v5', 1, MIGRATIONS.slice(0, 5));
+    const tape = (tapeFile: number, block: number): number => tapeFile * 2 ** 32 + block;
+    v5.exec(`
+      INSERT INTO Client (ClientId, Name) VALUES (1, 'c');
+      INSERT INTO FileSet (FileSetId, Name, Digest, CreateTime) VALUES (1, 'Set', 'd', 0);
+      INSERT INTO Pool (PoolId, Name) VALUES (1, 'Tapes');
+      INSERT INTO Media (MediaId, VolumeName, PoolId, MediaType, VolStatus, VolBytes, VolFiles, CreateTime)
+        VALUES (1, 'T1', 1, 'LTO', 'Append', 900000, 57, 1), (2, 'D1', 1, 'File', 'Append', 5000, 12, 1), (3, 'T2', 1, 'LTO', 'Append', 64, 0, 1);
+      INSERT INTO Job (JobId, Job, Name, Type, Level, JobStatus, ClientId, FileSetId, PoolId, SchedTime)
+        VALUES (1, 'b.1', 'b', 'B', 'F', 'T', 1, 1, 1, 10), (2, 'b.2', 'b', 'B', 'F', 'T', 1, 1, 1, 20);
+      INSERT INTO JobMedia (JobId, MediaId, FirstIndex, LastIndex, StartAddr, EndAddr, VolIndex)
+        VALUES (1, 1, 1, 20, ${tape(1, 0)}, ${tape(1, 30)}, 1), (1, 1, 20, 40, ${tape(2, 0)}, ${tape(2, 9)}, 2),
+               (2, 1, 1, 17, ${tape(3, 0)}, ${tape(3, 4)}, 1), (2, 2, 1, 12, 64, 4800, 1);
+    `);
+    v5.close();
+
+    const catalog = openSqliteCatalog(file);
+    assert.deepEqual(['T1', 'D1', 'T2'].map((n) => catalog.getMediaByName(n)?.volFiles), [4, 0, 0],
+      'T1: the label\'s tape file and three of data; D1: under 4 GiB; T2: its label only (corrected at its first append)');
+    catalog.close();
+  });
+});

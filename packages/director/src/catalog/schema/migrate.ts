@@ -5,6 +5,7 @@ import { VERIFY_LEVELS_SCHEMA } from './0002-verify-levels.js';
 import { MEDIA_LIFECYCLE_SCHEMA } from './0003-media-lifecycle.js';
 import { LOG_IDS_SCHEMA } from './0004-log-ids.js';
 import { CARTRIDGES_SCHEMA } from './0005-cartridges.js';
+import { TAPE_FILES_SCHEMA } from './0006-tape-files.js';
 
 /**
  * Numbered schema migrations, applied in order on open, each in its own transaction
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, description: 'media lifecycle', sql: MEDIA_LIFECYCLE_SCHEMA, rebuildsTables: true },
   { version: 4, description: 'log ids never reused', sql: LOG_IDS_SCHEMA, rebuildsTables: true },
   { version: 5, description: 'cartridge sets, locations and history', sql: CARTRIDGES_SCHEMA },
+  { version: 6, description: 'VolFiles counts tape files', sql: TAPE_FILES_SCHEMA },
 ];
 
 /** The schema version this code writes. */

@@ -23,6 +23,9 @@ export interface SystemFigures {
   /** An Incremental right after a Full, nothing changed: the per-job cost end to end. */
   emptyIncremental?: number | string;
   rssMiB: Record<string, number>;
+  /** Each run's seconds, in order, beside the medians (the run's log shows them). */
+  fullRuns?: number[];
+  restoreRuns?: number[];
 }
 
 export interface RunPlan {
@@ -59,7 +62,7 @@ export async function measureSystem(start: () => Promise<BackupSystem>, dataset:
       stored.push(system.storedBytes() - before);
       jobIds.push(jobId);
     }
-    const figures: SystemFigures = { full: median(full), storedBytes: median(stored), fdCores: Number(median(cores).toFixed(2)), rssMiB: {} };
+    const figures: SystemFigures = { full: median(full), storedBytes: median(stored), fdCores: Number(median(cores).toFixed(2)), rssMiB: {}, fullRuns: full.map((s) => Number(s.toFixed(2))) };
     if (plan.emptyIncrementals) figures.emptyIncremental = await timedIncrementals(system, plan.runs, () => undefined);
     const firstJob = jobIds[0] ?? 0;
     if (plan.restores) {
@@ -73,6 +76,7 @@ export async function measureSystem(start: () => Promise<BackupSystem>, dataset:
         rmSync(where, { recursive: true, force: true });
       }
       figures.restore = median(times);
+      figures.restoreRuns = times.map((s) => Number(s.toFixed(2)));
     }
     if (plan.restores && dataset.needle) {
       const times: number[] = [];

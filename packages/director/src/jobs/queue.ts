@@ -205,8 +205,12 @@ export class JobQueue {
   private end(j: QueuedJob, status: FinalStatus, record: boolean): void {
     for (const t of j.timers) clearTimeout(t);
     // Runs when asked (the catalog keeps its writes in order), so the row is final before
-    // 'ended' is told; a job already final refuses it, which is nothing to report.
-    if (record) j.env.catalog.finishJob(j.jobId, { status, endTime: j.env.clock.now(), jobFiles: 0, jobBytes: 0 }).catch(() => undefined);
+    // 'ended' is told. A refusal (a job already final, a catalog that failed) goes to the
+    // Director's log: the job ends either way.
+    if (record) {
+      j.env.catalog.finishJob(j.jobId, { status, endTime: j.env.clock.now(), jobFiles: 0, jobBytes: 0 })
+        .catch((err: unknown) => j.env.log.warn({ jobId: j.jobId, err: describeError(err) }, 'end of a job that never ran not recorded'));
+    }
     this.jobs.delete(j.jobId);
     this.events.emit('ended', { ...subject(j), status });
     j.resolve(status);

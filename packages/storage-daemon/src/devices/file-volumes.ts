@@ -98,8 +98,8 @@ const WRITE_BEHIND_BYTES = 64 * 1024 * 1024;
 /** The shared state of one volume open for append; handles count its users. */
 export class FileAppendState {
   private readonly queue = new SerialQueue();
-  /** Bytes written since the last background sync started. */
-  private unsynced = 0;
+  /** The volume's end when the last background sync started (its start: none yet). */
+  private syncedFrom: number;
   /** The background sync running, if any (awaited before the volume's final sync). */
   private syncing: Promise<void> | null = null;
   /** A background sync failed: data written is lost, which the next sync would not report again. */
@@ -113,6 +113,7 @@ export class FileAppendState {
 
   constructor(private readonly opts: FileAppendOptions) {
     this.end = opts.position.end;
+    this.syncedFrom = opts.position.end;
     this.nextBlockNumber = opts.position.nextBlockNumber;
     this.hasData = opts.position.hasData;
   }
@@ -177,8 +178,7 @@ export class FileAppendState {
     this.end = addr + buf.length;
     this.nextBlockNumber += 1;
     if (!label) this.hasData = true;
-    this.unsynced += buf.length;
-    if (this.unsynced >= (this.opts.syncEveryBytes ?? WRITE_BEHIND_BYTES) && this.syncing === null) this.syncBehind();
+    if (this.end - this.syncedFrom >= (this.opts.syncEveryBytes ?? WRITE_BEHIND_BYTES) && this.syncing === null) this.syncBehind();
     return { addr, blockNumber: this.nextBlockNumber - 1, endAddr: this.end, volBytes: this.end };
   }
 
@@ -187,7 +187,7 @@ export class FileAppendState {
    * reports a failed write-back once, so the final sync would no longer see it.
    */
   private syncBehind(): void {
-    this.unsynced = 0;
+    this.syncedFrom = this.end;
     this.syncing = this.opts.fh.sync().then(
       () => { this.syncing = null; },
       (err: unknown) => {

@@ -6,7 +6,9 @@
  * console labels, runs, waits, lists and restores through the same commands bconsole
  * uses, and each change is logged with who made it; the restricted console alice sees
  * and changes only what her ACLs allow. Live events over WebSocket follow a job that
- * waits for the operator through its progress to its end, for those who may see it.
+ * waits for the operator through its progress to its end, for those who may see it, and
+ * the drives: a job's reserved, its volume mounted during the job, freed, and the
+ * operator's unmount, mount and release, never on a Storage outside the console's ACLs.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,6 +30,7 @@ describe('the HTTP API', () => {
   let api: ApiClient;
   let base: { port: number; https: boolean };
   let admin: string;
+  let otherVolumes: string;
   const allowedWhere = join(tmpdir(), `burrow-http-restores-${process.pid}`);
   // The Director's log reaches us through a pipe, a moment after the request is answered.
   const untilSaid = (line: RegExp): Promise<void> => waitFor(() => line.test(burrow.output('dir')), 10_000, () => `no ${line} in:\n${burrow.output('dir')}`);
@@ -36,6 +39,7 @@ describe('the HTTP API', () => {
     src = mkdtempSync(join(tmpdir(), 'burrow-http-'));
     writeFileSync(join(src, 'a.txt'), 'alpha\n'.repeat(100));
     writeFileSync(join(src, 'b.txt'), 'beta\n'.repeat(50));
+    otherVolumes = mkdtempSync(join(tmpdir(), 'burrow-http-other-'));
     const port = await freePort();
     burrow = await Burrow.start({
       include: [src],
@@ -44,7 +48,11 @@ describe('the HTTP API', () => {
 Pool { Name = Empty; Pool Type = Backup }
 Pool { Name = Never; Pool Type = Backup }
 Job { Name = wait-empty; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Empty; Messages = Standard }
-Job { Name = wait-never; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Never; Messages = Standard }`,
+Job { Name = wait-never; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Never; Messages = Standard }
+Storage { Name = Other; Address = 127.0.0.1; SDPort = @SDPORT@; Password = @SDPASSWORD@; Device = OtherStorage; Media Type = Other }
+Pool { Name = Elsewhere; Pool Type = Backup; Label Format = "Else-" }
+Job { Name = other-backup; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = Other; Pool = Elsewhere; Messages = Standard }`,
+      sdResources: `Device { Name = OtherStorage; Media Type = Other; Archive Device = "${otherVolumes}"; Label Media = yes; Random Access = yes }`,
     });
     base = { port, https: true };
     api = new ApiClient(base);
@@ -54,6 +62,7 @@ Job { Name = wait-never; Type = Backup; Level = Full; Client = test-fd; FileSet 
     await burrow?.stop();
     rmSync(src, { recursive: true, force: true });
     rmSync(allowedWhere, { recursive: true, force: true });
+    rmSync(otherVolumes, { recursive: true, force: true });
   });
 
   it('describes every command in its OpenAPI document', async () => {
@@ -176,7 +185,8 @@ Job { Name = wait-never; Type = Backup; Level = Full; Client = test-fd; FileSet 
 
       const mine = adminEvents.events.filter((e) => e.jobId === jobId || e.type === 'media');
       // The label's event and the job's resumption race each other: the order is the job's alone.
-      const order = mine.map((e) => e.type).filter((t, i, all) => t !== 'media' && t !== all[i - 1]);
+      // The drive's events are the next test's.
+      const order = mine.map((e) => e.type).filter((t, i, all) => t !== 'media' && t !== 'drive' && t !== all[i - 1]);
       assert.deepEqual(order, ['queued', 'started', 'waiting', 'resumed', 'progress', 'ended'], JSON.stringify(mine));
       assert.deepEqual(mine.find((e) => e.type === 'media'), { type: 'media', command: 'label', console: '*UserAgent*', storage: 'File', pool: 'Empty', volume: 'Empty-0001', ok: true });
       const progress = mine.filter((e) => e.type === 'progress').at(-1);
@@ -247,5 +257,55 @@ Messages { Name = Standard; Console = all }
     const r = await runProcess(process.execPath, [BIN.dir, '-t', '-c', conf], '', 20_000);
     assert.notEqual(r.code, 0);
     assert.match(r.stdout + r.stderr, /Http Address.*plain HTTP is served only on loopback/);
+  });
+  it('tells drive events: a job\'s drive and the volume it mounts during the job, the operator\'s commands, within the ACLs', async () => {
+    const adminEvents = await follow(base, admin);
+    const alice = await api.login('alice', 'alice-secret');
+    const aliceEvents = await follow(base, alice);
+    try {
+      // Alice's own job writes on File (her Storage, her Pool): she follows its drive.
+      const run = await api.command(alice, 'run', { job: 'alice-backup', yes: true });
+      const own = run.body.result.jobid as number;
+      assert.ok(own > 0, JSON.stringify(run.body));
+      for (const events of [aliceEvents, adminEvents]) {
+        await events.until((e) => e.type === 'ended' && e.jobId === own);
+        const seen = events.events.filter((e) => e.jobId === own && ['started', 'drive', 'ended'].includes(e.type));
+        assert.deepEqual(seen.map((e) => (e.type === 'drive' ? e.change : e.type)), ['started', 'reserved', 'mounted', 'freed', 'ended'], JSON.stringify(seen));
+        // The volume the job wrote on, as the catalog has it.
+        const written = (await api.command(admin, 'list', { what: 'volumes', pool: 'Full' })).body.result.volumes as Array<{ volumename: string }>;
+        assert.deepEqual(seen.find((e) => e.change === 'mounted'),
+          { type: 'drive', storage: 'File', device: 'FileStorage', mode: 'append', pool: 'Full', change: 'mounted', volume: written[0]?.volumename, jobId: own });
+      }
+
+      // A job on Other, and the operator's release, unmount and mount of its drive: the default console follows them all.
+      const other = (await api.command(admin, 'run', { job: 'other-backup', yes: true })).body.result.jobid as number;
+      await adminEvents.until((e) => e.type === 'ended' && e.jobId === other);
+      const job = adminEvents.events.filter((e) => e.type === 'drive' && e.jobId === other);
+      assert.deepEqual(job.map((e) => e.change), ['reserved', 'mounted', 'freed'], JSON.stringify(job));
+      // Its pool had no volume: the Storage daemon labelled one as it mounted it.
+      assert.equal(job[1]?.labelled, true, JSON.stringify(job));
+      assert.match(job[1]?.volume, /^Else-/);
+      for (const command of ['release', 'unmount', 'mount']) {
+        const r = await api.command(admin, command, { storage: 'Other' });
+        assert.ok(r.body.result.code < 3900, JSON.stringify(r.body));
+      }
+      const refused = await api.command(admin, 'release', { storage: 'Other' });
+      assert.ok(refused.body.result.code >= 3900, JSON.stringify(refused.body));
+      // The last one, after the refusal, marks the end of what the follower is told.
+      assert.ok((await api.command(admin, 'unmount', { storage: 'Other' })).body.result.code < 3900);
+      const commands = (): Array<Record<string, unknown>> => adminEvents.events.filter((e) => e.type === 'drive' && e.jobId === undefined && e.storage === 'Other');
+      await adminEvents.until(() => commands().length >= 4);
+      assert.deepEqual(commands(), [
+        { type: 'drive', storage: 'Other', drive: 0, change: 'released' },
+        { type: 'drive', storage: 'Other', drive: 0, change: 'unmounted' },
+        { type: 'drive', storage: 'Other', drive: 0, change: 'mounted' },
+        { type: 'drive', storage: 'Other', drive: 0, change: 'unmounted' },
+      ], 'a refused release changes nothing');
+      // Alice's ACLs know neither the Storage Other nor the job: not one of its events reaches her.
+      assert.deepEqual(aliceEvents.events.filter((e) => e.storage === 'Other' || e.jobId === other), []);
+    } finally {
+      adminEvents.close();
+      aliceEvents.close();
+    }
   });
 });

@@ -19,7 +19,7 @@ export async function command(name, args = {}) {
   return body;
 }
 
-// Live events (queued, started, progress, waiting, resumed, ended, media): each listener gets every one.
+// Live events (queued, started, progress, waiting, resumed, ended, media, drive): each listener gets every one.
 const listeners = new Set();
 export function onLiveEvent(listener) { listeners.add(listener); }
 export function tellLiveEvent(e) { for (const l of listeners) l(e); }

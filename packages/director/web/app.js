@@ -61,6 +61,10 @@ onLiveEvent((e) => {
     case 'media':
       void act(refreshVolumes);
       break;
+    case 'drive':
+      // A volume new to the list: a job labelled it as it mounted it.
+      if (e.labelled) void act(refreshVolumes);
+      break;
   }
   drawRunning(); drawRequests();
 });

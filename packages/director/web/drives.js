@@ -1,10 +1,10 @@
 // Drives and changer slots: for each Storage this console may use, its drives as the
 // Storage daemon reports them (`status storage=`: loaded volume, writing, reading, idle,
 // waiting for the operator, unmounted) with Mount, Unmount and Release, and for an
-// autochanger its slots (`status slots`). Drawn again when a job starts or ends and
-// when anyone gives a media command (the live events), or on Refresh; while jobs run,
-// and once more after one ends, every few seconds too, since the Storage daemon tells no
-// event when a drive starts or stops writing or is let go.
+// autochanger its slots (`status slots`). Drawn again, without polling, on the live
+// events that change them: a drive's (a job's session reserved it, a volume was mounted
+// or labelled on it, it was unmounted, released or freed), a job's wait for the operator
+// and its end, anyone's media command; or on Refresh.
 import { $, act, command, el, cell, onLiveEvent } from './api.js';
 
 const STATE_WORDS = { idle: 'idle', reserved: 'reserved', appending: 'writing', reading: 'reading', waiting: 'waiting for the operator', unmounted: 'unmounted' };
@@ -99,19 +99,13 @@ function soon(ms = 300) {
   pending = setTimeout(() => { pending = null; void act(drawStorages); }, ms);
 }
 
-/** How often the drives are drawn again while jobs run. */
-const WHILE_RUNNING_MS = 2000;
-const running = new Set();
-setInterval(() => { if (running.size > 0) soon(0); }, WHILE_RUNNING_MS);
+/** After a drive is freed, how long until it is drawn once more. */
+const AFTER_FREED_MS = 2000;
 
 onLiveEvent((e) => {
-  if (e.type === 'started') running.add(e.jobId);
-  if (e.type === 'ended') {
-    running.delete(e.jobId);
-    // The Director may tell a job's end (a cancel above all) before the Storage daemon has
-    // let its drive go: draw once more a moment later, or the last drawing shows it reserved.
-    setTimeout(() => soon(0), WHILE_RUNNING_MS);
-  }
-  if (['started', 'ended', 'waiting', 'resumed', 'media'].includes(e.type)) soon();
+  // A job that stopped first (a cancel) frees its drive a moment before the Storage daemon
+  // lets it go: draw once more a little later, or the last drawing shows it reserved.
+  if (e.type === 'drive' && e.change === 'freed') setTimeout(() => soon(0), AFTER_FREED_MS);
+  if (['drive', 'waiting', 'resumed', 'ended', 'media'].includes(e.type)) soon();
 });
 $('#storages-refresh').addEventListener('click', () => act(drawStorages));

@@ -2,8 +2,12 @@
  * The operator's commands on drives and volumes, told as live events (jobs/events.ts
  * `media`) whichever console gave them, bconsole or HTTP: a page showing drives and
  * volumes knows to look again. Only the names the command was given are told; what
- * changed is for the follower to ask, under its own ACLs.
+ * changed is for the follower to ask, under its own ACLs. What a command did to a drive
+ * (a volume mounted or labelled on it, the drive unmounted or released) is told too, as
+ * `drive` events, once the Storage daemon has done it.
  */
+import { labelVolume, type LabelRequest, type StorageTarget } from '../sd/storage-link.js';
+import type { DriveChange } from '../jobs/events.js';
 import type { Command, CommandResult, ConsoleContext } from './command.js';
 
 const MEDIA_COMMANDS: ReadonlySet<string> = new Set([
@@ -31,4 +35,16 @@ function namesIn(input: unknown): { storage?: string; pool?: string; volume?: st
     if (typeof v === 'string') out[key] = v;
   }
   return out;
+}
+
+/** The operator's command changed a drive (the SD said it did): a live `drive` event. */
+export function driveChanged(ctx: ConsoleContext, change: Omit<DriveChange, 'jobId' | 'mode'>): void {
+  ctx.queue.events.emit('drive', change);
+}
+
+/** labelVolume (sd/storage-link.ts) for a console command, told as a `drive` event once done. */
+export async function labelOnDrive(ctx: ConsoleContext, target: StorageTarget, req: LabelRequest): Promise<{ volBytes: number; volFiles: number }> {
+  const done = await labelVolume(target, ctx.env.directorName, req);
+  driveChanged(ctx, { storage: target.name, drive: req.drive ?? 0, change: 'labelled', volume: req.volumeName, pool: req.poolName });
+  return done;
 }

@@ -2,10 +2,12 @@
  * Live events over WebSocket at `/api/v1/events?token=TOKEN` (browsers cannot set an
  * Authorization header on a WebSocket): each job's queueing, start, progress, waits
  * for the operator and their end, and the operator's media commands (label, mount,
- * unmount, release, update...) whoever gave them, as JSON text messages `{type, ...}`.
- * A console sees the events of the jobs its ACLs let it see, and the media commands on
- * the storages and pools they let it see; the check is made for each event with the
- * configuration in force, as a command would make it.
+ * unmount, release, update...) whoever gave them, and what the Director learns of the
+ * drives (a job's drive reserved, a volume mounted or labelled on it, a drive unmounted,
+ * released or freed), as JSON text messages `{type, ...}`. A console sees the events of
+ * the jobs its ACLs let it see, and the media commands and drive changes on the storages
+ * and pools they let it see (a job's drive only if it sees the job); the check is made
+ * for each event with the configuration in force, as a command would make it.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -54,6 +56,10 @@ function follow(ws: WebSocket, login: HttpLogin, o: { services: ConsoleServices;
   const jobIds = new Set<number>();
   const visible = (e: { name: string; client: string }): boolean =>
     consoleScope(consoleContext(o.services, login.session)).jobAllowed({ name: e.name, clientName: e.client });
+  const storageAndPoolVisible = (e: { storage?: string; pool?: string }): boolean => {
+    const scope = consoleScope(consoleContext(o.services, login.session));
+    return (e.storage === undefined || scope.storageAllowed(e.storage)) && (e.pool === undefined || scope.poolAllowed(e.pool));
+  };
   const send = (type: JobEventName, event: object): void => {
     // A token that expired or was logged out ends the stream too.
     if (!o.tokens.find(login.token)) {
@@ -76,10 +82,9 @@ function follow(ws: WebSocket, login: HttpLogin, o: { services: ConsoleServices;
     onJob('queued'), onJob('started'), onJob('waiting'), onJob('resumed'), onJob('ended'),
     // Progress names no client: it goes to those who were shown the job's start.
     events.on('progress', (e) => { if (jobIds.has(e.jobId)) send('progress', e); }),
-    events.on('media', (e) => {
-      const scope = consoleScope(consoleContext(o.services, login.session));
-      if ((e.storage === undefined || scope.storageAllowed(e.storage)) && (e.pool === undefined || scope.poolAllowed(e.pool))) send('media', e);
-    }),
+    events.on('media', (e) => { if (storageAndPoolVisible(e)) send('media', e); }),
+    // A job's drive goes to those who were shown the job's start, as its progress does.
+    events.on('drive', (e) => { if (storageAndPoolVisible(e) && (e.jobId === undefined || jobIds.has(e.jobId))) send('drive', e); }),
   ];
   // Jobs already running when the follower came, and their waits: it learns of them at once.
   for (const j of o.services.queue.list()) {

@@ -6,6 +6,12 @@
 import { z } from 'zod';
 import type { Command } from '../console/command.js';
 import { CommandReply, ErrorReply, LoginBody, LoginReply } from './schemas.js';
+import { EVENTS_PATH } from './live-events.js';
+import type { JobEventName } from '../jobs/events.js';
+
+/** Every type of live event (jobs/events.ts): the record makes a new one a compile error here until it is listed. */
+const EVENT_TYPE_SET: Record<JobEventName, true> = { queued: true, started: true, progress: true, waiting: true, resumed: true, ended: true, media: true, drive: true };
+const EVENT_TYPES = Object.keys(EVENT_TYPE_SET);
 
 /** JSON Schema of what a client sends (input: before transforms; what zod cannot express is left open). */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
@@ -33,6 +39,19 @@ export function openApiDocument(commands: ReadonlyMap<string, Command>, version:
     },
     '/api/v1/logout': {
       post: { summary: 'Ends this token\'s session', responses: { 204: { description: 'Logged out' }, 401: { description: 'No valid token', ...json(errorRef) } } },
+    },
+    [EVENTS_PATH]: {
+      get: {
+        summary: 'Live events over a WebSocket (an upgrade; the token in the query, as a browser cannot set headers on it)',
+        description: 'Each message is one JSON object with a `type`: '
+          + `${EVENT_TYPES.join(', ')} (docs/http-api.md, "Live events"). A console gets those of the jobs, storages and pools its ACLs let it see.`,
+        security: [],
+        parameters: [{ name: 'token', in: 'query', required: true, schema: { type: 'string' }, description: 'A token from /api/v1/login' }],
+        responses: {
+          101: { description: 'Switching to the WebSocket protocol: the events follow' },
+          401: { description: 'No valid token' },
+        },
+      },
     },
   };
   for (const c of commands.values()) {

@@ -16,6 +16,7 @@ import { serveBackupSession } from '../sd/backup-session.js';
 import { VolumeWait } from './volume-wait.js';
 import { awaitSessionReady, reservationOf } from '../sd/storage-link.js';
 import { reserveStorage, type WritingSession } from './storage-choice.js';
+import { reportDriveSession, type DriveSession } from './drive-session.js';
 import { retryNotice } from './persisting.js';
 import { accurateComparesDigests, recordDeleted, sendState } from './accurate.js';
 import { currentChain, withContinued, type Basis } from './baseline.js';
@@ -83,9 +84,12 @@ export function backupJob(plan: BackupPlan, basis: Basis): JobType {
       });
       peers.sd = session.sd;
       writing = { ...plan, storage: session.target };
+      const drive = reportDriveSession(ctx, {
+        storage: session.target.name, device: session.ready.device || session.target.device, sd: session.sd, mode: 'append', pool: plan.pool.name,
+      });
       const orders = { plan: writing, basis, vars: job.vars(ctx), keepState: (state: StateSnapshot | null): void => { accurate = state; } };
       const { sd, fd } = await giveOrders(ctx, peers, session, orders);
-      return [serveStorage(ctx, { plan: writing, totals, sd }), serveClient(ctx, { peers, totals, fd, state: accurate })];
+      return [serveStorage(ctx, { plan: writing, totals, sd, drive }), serveClient(ctx, { peers, totals, fd, state: accurate })];
     },
     conversed: async (ctx) => {
       await accurate?.drop();
@@ -158,7 +162,7 @@ async function giveOrders(ctx: JobContext, peers: Peers, { sd, ready }: WritingS
   return { sd, fd };
 }
 
-function serveStorage(ctx: JobContext, { plan, totals, sd }: { plan: BackupPlan; totals: BackupTotals; sd: Channel }): Promise<void> {
+function serveStorage(ctx: JobContext, { plan, totals, sd, drive }: { plan: BackupPlan; totals: BackupTotals; sd: Channel; drive: DriveSession }): Promise<void> {
   const { env, id } = ctx;
   const media = new JobVolumes({
     catalog: env.catalog, reservations: env.reservations, clock: env.clock, jobId: id.jobId, poolName: plan.pool.name,
@@ -170,7 +174,7 @@ function serveStorage(ctx: JobContext, { plan, totals, sd }: { plan: BackupPlan;
     catalog: env.catalog, log: ctx.log, waits: ctx.waits, clock: env.clock,
   });
   return serveBackupSession({
-    sd, catalog: env.catalog, jobId: id.jobId, media, pool: plan.pool, storage: plan.storage, log: ctx.log, volumes: totals.volumes, wait, signal: ctx.signal,
+    sd, catalog: env.catalog, jobId: id.jobId, media, pool: plan.pool, storage: plan.storage, log: ctx.log, volumes: totals.volumes, wait, signal: ctx.signal, drive,
   }).then((end) => {
     totals.sdFiles = end.files;
     totals.sdBytes = end.bytes;

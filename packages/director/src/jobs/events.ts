@@ -1,6 +1,6 @@
 /**
- * What happens to the Director's jobs, as events for whoever follows them without
- * polling: the metrics (metrics/director-metrics.ts) and the HTTP API's live events
+ * What happens to the Director's jobs (and the drives they and the operator use), as
+ * events for whoever follows them without polling: the metrics (metrics/director-metrics.ts) and the HTTP API's live events
  * (http/live-events.ts).
  * The queue emits them; a listener that throws harms no job and no other listener.
  */
@@ -44,6 +44,35 @@ export interface MediaCommand {
   ok: boolean;
 }
 
+/**
+ * What the Director learned of a drive's state: from a job's session on the Storage
+ * daemon (the drive it reserved, the volume it mounted, its end) or from an operator's
+ * command on the drive (mount, unmount, release, label). Only what is known is told;
+ * the drive's full state is `status storage=`'s.
+ */
+export interface DriveChange {
+  /** The Storage resource. */
+  storage: string;
+  /**
+   * reserved: a job's session took the drive; mounted: a volume is on it (a job's, or
+   * `mount`); labelled: `label` or `relabel` wrote a volume's label on it; unmounted,
+   * released: `unmount`, `release`; freed: the job's session on it is over (the SD lets
+   * the drive go as it ends it).
+   */
+  change: 'reserved' | 'mounted' | 'labelled' | 'unmounted' | 'released' | 'freed';
+  /** The drive as the Storage daemon names it (its Device), when it said. */
+  device?: string;
+  /** The drive's number as mount, unmount and release take it (drive=), when known. */
+  drive?: number;
+  volume?: string;
+  pool?: string;
+  /** A job's mount: the Storage daemon wrote the volume's label first (a new or recycled volume). */
+  labelled?: boolean;
+  /** The job whose session it is, and whether it writes or reads; absent for an operator's command. */
+  jobId?: number;
+  mode?: 'append' | 'read';
+}
+
 export interface JobEventMap {
   queued: JobEventSubject;
   started: JobEventSubject;
@@ -54,6 +83,7 @@ export interface JobEventMap {
   resumed: JobEventSubject;
   ended: JobEventSubject & { status: FinalStatus };
   media: MediaCommand;
+  drive: DriveChange;
 }
 
 export type JobEventName = keyof JobEventMap;
@@ -64,7 +94,7 @@ export class JobEvents {
   constructor(private readonly onFollowerError: (name: JobEventName, err: unknown) => void = () => undefined) {}
 
   private readonly listeners: { [K in JobEventName]: Set<Listener<K>> } = {
-    queued: new Set(), started: new Set(), progress: new Set(), waiting: new Set(), resumed: new Set(), ended: new Set(), media: new Set(),
+    queued: new Set(), started: new Set(), progress: new Set(), waiting: new Set(), resumed: new Set(), ended: new Set(), media: new Set(), drive: new Set(),
   };
 
   /** Calls `fn` for each event named `name` until the returned function is called. */

@@ -8,6 +8,7 @@
  */
 import type { JobEnv, JobIdentity } from './env.js';
 import type { JobLog } from './job-log.js';
+import type { DriveChange } from './events.js';
 import type { PercentVars } from '../messages/percent.js';
 import type { ClientTotals } from './peer-totals.js';
 import type { ReportCommon } from './report.js';
@@ -26,6 +27,8 @@ export interface JobContext {
   signal: AbortSignal;
   /** The names of those of its Storages below their Director limit now, other jobs counted (admission.ts); absent: all. */
   storagesWithRoom?: () => string[];
+  /** Tells what the job learns of its drives (jobs/drive-session.ts): the queue makes them live events. */
+  drive?: (change: Omit<DriveChange, 'jobId'>) => void;
 }
 
 /** The catalog's end-of-job numbers a job type counts (errors are counted here). */
@@ -68,9 +71,9 @@ export interface JobType {
 }
 
 /** Runs a job of any type to its end; returns its final status. */
-export async function runJob(job: JobType, { env, id, signal, waits, storagesWithRoom }: Omit<JobContext, 'log' | 'waits'> & { waits?: JobWaits }): Promise<FinalStatus> {
+export async function runJob(job: JobType, { env, id, signal, waits, storagesWithRoom, drive }: Omit<JobContext, 'log' | 'waits'> & { waits?: JobWaits }): Promise<FinalStatus> {
   const log = env.jobLog(id.jobId, job.messages);
-  const ctx: JobContext = { env, id, log, signal, waits: waits ?? new JobWaits(() => env.clock.now(), null), ...(storagesWithRoom ? { storagesWithRoom } : {}) };
+  const ctx: JobContext = { env, id, log, signal, waits: waits ?? new JobWaits(() => env.clock.now(), null), ...(storagesWithRoom ? { storagesWithRoom } : {}), ...(drive ? { drive } : {}) };
   const startTime = env.clock.now();
   await env.catalog.startJob(id.jobId, startTime);
   await job.start(ctx);

@@ -19,7 +19,7 @@ import { restoreJob } from './restore.js';
 import { verifyJob } from './verify.js';
 import type { FinalStatus } from './status.js';
 import { JobWaits } from './waits.js';
-import { JobEvents, type JobEventSubject, type JobProgress } from './events.js';
+import { JobEvents, type DriveChange, type JobEventSubject, type JobProgress } from './events.js';
 
 interface QueuedJob extends QueueEntry {
   id: JobIdentity;
@@ -192,7 +192,8 @@ export class JobQueue {
     j.waits.observe((w) => (w ? this.events.emit('waiting', { ...subject(j), ...w }) : this.events.emit('resumed', subject(j))));
     try {
       const room = (): string[] => storagesWithRoom(j, [...this.jobs.values()]);
-      status = await runJob(j.type, { env: j.env, id: j.id, signal: j.abort.signal, waits: j.waits, storagesWithRoom: room });
+      const drive = (change: Omit<DriveChange, 'jobId'>): void => this.events.emit('drive', { ...change, jobId: j.jobId });
+      status = await runJob(j.type, { env: j.env, id: j.id, signal: j.abort.signal, waits: j.waits, storagesWithRoom: room, drive });
     } catch (err) {
       // A job runner that throws is a bug; the job fails, the Director goes on.
       j.env.log.error({ jobId: j.jobId, err: describeError(err) }, 'job runner failed');

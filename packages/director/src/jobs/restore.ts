@@ -20,6 +20,7 @@ import { connectStorageIfPassive, openClient, type ClientTarget } from '../fd/cl
 import { dataChannel } from './data-channel.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
+import { reportDriveSession, type DriveSession } from './drive-session.js';
 import { openReadSession, type ReadSession, type StorageTarget } from '../sd/storage-link.js';
 import { partVolumes, readingParts, type ReadPart } from './storage-choice.js';
 import { cartridgeWait, type CartridgeWait } from './cartridge-wait.js';
@@ -160,12 +161,15 @@ function sayWhereRead({ log }: JobContext, plan: RestorePlan, parts: readonly Re
   }
 }
 
+/** A part's read session, with its wait for cartridges and its drive's live events. */
+type PartSession = ReadSession & { wait: CartridgeWait; drive: DriveSession };
+
 /**
  * Opens the read session of one part on its Storage daemon, once the cartridges it needs
  * are in the changer; the job's cancel then goes there. `wait` serves the session's
  * requests for a cartridge it finds out of the changer.
  */
-async function openPart(ctx: JobContext, peers: Peers, part: ReadPart): Promise<ReadSession & { wait: CartridgeWait }> {
+async function openPart(ctx: JobContext, peers: Peers, part: ReadPart): Promise<PartSession> {
   const { env, id, log, signal } = ctx;
   const wait = cartridgeWait(ctx, part.storage);
   await wait.untilIn(partVolumes(part));
@@ -173,13 +177,14 @@ async function openPart(ctx: JobContext, peers: Peers, part: ReadPart): Promise<
     jobId: id.jobId, jobName: id.job, bootstrap: part.bootstrap, signal, log, opened: (channel) => { peers.sd = channel; }, persisting: storagePersisting(ctx),
   });
   log.info(`Using Device "${session.device}" to read.`);
-  return { ...session, wait };
+  const drive = reportDriveSession(ctx, { storage: part.storage.name, device: session.device, sd: session.sd, mode: 'read' });
+  return { ...session, wait, drive };
 }
 
 interface PartsRun {
   parts: readonly ReadPart[];
   /** The first part's session, opened before the FD was given its order. */
-  session: ReadSession & { wait: CartridgeWait };
+  session: PartSession;
   fd: Channel;
   /** The restore client, whose Lan Address may say where the FD reaches each part's SD. */
   restoreClient: ClientTarget;
@@ -195,9 +200,9 @@ interface PartsRun {
  */
 async function readParts(ctx: JobContext, peers: Peers, { parts, session, fd, restoreClient, totals, client }: PartsRun): Promise<void> {
   const { id, log, signal } = ctx;
-  let { sd, wait } = session;
+  let { sd, wait, drive } = session;
   for (const [i, part] of parts.entries()) {
-    const status = await awaitReadSessionEnd({ sd, jobId: id.jobId, log, storageName: part.storage.name, signal, wait, nameFile: namer(ctx) });
+    const status = await awaitReadSessionEnd({ sd, jobId: id.jobId, log, storageName: part.storage.name, signal, wait, nameFile: namer(ctx), drive });
     const before = totals.sdStatus;
     storageEnded(totals)(status);
     if (i > 0) totals.sdStatus = worse(before, totals.sdStatus);
@@ -209,7 +214,7 @@ async function readParts(ctx: JobContext, peers: Peers, { parts, session, fd, re
     sd.close('read session done');
     try {
       const opened = await openPart(ctx, peers, next);
-      ({ sd, wait } = opened);
+      ({ sd, wait, drive } = opened);
       const channel = dataChannel(restoreClient, next.storage);
       await fd.send('fdReadNext', { jobId: id.jobId, sdAddress: channel.storageAddress, sdPort: next.storage.port, token: opened.token });
       // A passive client: this part's Storage daemon connects to it, with this session's token.

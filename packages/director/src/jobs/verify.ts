@@ -13,6 +13,7 @@ import { connectStorageIfPassive, openClient } from '../fd/client-link.js';
 import { dataChannel } from './data-channel.js';
 import { awaitClientEnd } from '../fd/job-end.js';
 import { awaitReadSessionEnd } from '../sd/read-session.js';
+import { reportDriveSession } from './drive-session.js';
 import { cartridgeWait } from './cartridge-wait.js';
 import { openReadSession } from '../sd/storage-link.js';
 import { BurrowError } from '@burrow/common/errors/index';
@@ -114,6 +115,7 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
     jobId: id.jobId, jobName: id.job, bootstrap, signal, log, opened: (channel) => { peers.sd = channel; }, persisting: storagePersisting(ctx),
   });
   log.info(`Using Device "${device}" to read.`);
+  const drive = reportDriveSession(ctx, { storage: storage.name, device, sd, mode: 'read' });
   const fd = peers.fd = await openClient(env, plan.client, signal, retryNotice(ctx));
   await fd.send('fdVerify', {
     ...run.order, sdAddress: dataChannel(plan.client, storage).storageAddress, sdPort: storage.port, token, digestAlgorithms: run.check.digestAlgorithms, passive: plan.client.passive,
@@ -121,7 +123,7 @@ async function openVolumeVerify(ctx: JobContext, peers: Peers, run: VerifyRun): 
   });
   await connectStorageIfPassive(plan.client, dataChannel(plan.client, storage).clientAddress, sd);
   const nameFile = (jobId: number, fileIndex: number): Promise<Buffer | undefined> => env.catalog.filePath(jobId, fileIndex);
-  return [awaitReadSessionEnd({ sd, jobId: id.jobId, log, storageName: storage.name, signal, wait, nameFile }).then(storageEnded(totals)), serveClient(ctx, { peers, fd, run })];
+  return [awaitReadSessionEnd({ sd, jobId: id.jobId, log, storageName: storage.name, signal, wait, nameFile, drive }).then(storageEnded(totals)), serveClient(ctx, { peers, fd, run })];
 }
 
 /** The FD's part: its entries go to the check, then its end. */

@@ -78,6 +78,8 @@ export interface BackupSession {
   /** The job's wait for a volume, when the media module has none. */
   wait: VolumeWaiting;
   signal: AbortSignal;
+  /** Told of each volume mounted on the job's drive (a live event: jobs/drive-session.ts). */
+  drive?: { mounted(m: burrow.SdVolumeMounted): void };
 }
 
 export async function serveBackupSession(s: BackupSession): Promise<StorageSessionEnd> {
@@ -96,6 +98,7 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
           });
           for (const w of warnings ?? []) s.log.warning(w);
           say(s, lines);
+          s.drive?.mounted(msg.body);
           break;
         }
         case 'sdCatalog':

@@ -31,6 +31,8 @@ export interface ReadSessionConversation {
   wait: ReadVolumeWaiting;
   /** Names the files a line gives by number (damaged records), from the catalog. */
   nameFile?: FileNamer;
+  /** Told of each volume mounted on the job's drive (a live event: jobs/drive-session.ts). */
+  drive?: { mounted(m: burrow.SdVolumeMounted): void };
 }
 
 /** Resolves with the session's Bareos status letter, unchecked. */
@@ -51,6 +53,7 @@ export async function awaitReadSessionEnd(c: ReadSessionConversation): Promise<s
           break;
         case 'sdVolumeMounted':
           await wait.mounted(msg.body);
+          c.drive?.mounted(msg.body);
           break;
         case 'sdSessionEnd':
           if (msg.body.error) log.error(msg.body.error, storageName);

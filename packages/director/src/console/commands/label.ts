@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { recordEvent } from '../../media/locations.js';
 import { BurrowError } from '@burrow/common/errors/index';
 import { findResource } from '@burrow/common/config/index';
-import { changerCommand, labelVolume, type StorageTarget } from '../../sd/storage-link.js';
+import { changerCommand, type StorageTarget } from '../../sd/storage-link.js';
+import { labelOnDrive } from '../media-events.js';
 import { storageTarget } from '../../setup/resolve.js';
 import { defineCommand, type ConsoleContext } from '../command.js';
 import { count, flag, text } from '../arg-types.js';
@@ -127,7 +128,7 @@ async function labelBarcodes(ctx: ConsoleContext, a: { storage?: string; pool: s
     }
     try {
       const t = await labelTarget(ctx, 'label barcodes', { storage: a.storage, pool: a.pool, volume: barcode });
-      const sd = await labelVolume(t.storage, ctx.env.directorName, { volumeName: barcode, poolName: t.pool.name, drive: a.drive, slot });
+      const sd = await labelOnDrive(ctx, t.storage, { volumeName: barcode, poolName: t.pool.name, drive: a.drive, slot });
       const { mediaId } = await recordLabelled(ctx, t, barcode, sd, slot);
       const r = { volume: barcode, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: sd.volBytes };
       labelled.push(r);
@@ -154,7 +155,7 @@ export const labelCommand = defineCommand({
     const volume = a.volume;
     const t = await labelTarget(ctx, 'label', { ...a, volume });
     // The SD labels first: a label it refuses (a volume already there) leaves no Media record behind.
-    const sd = await labelVolume(t.storage, ctx.env.directorName, { volumeName: volume, poolName: t.pool.name, drive: a.drive, slot: a.slot });
+    const sd = await labelOnDrive(ctx, t.storage, { volumeName: volume, poolName: t.pool.name, drive: a.drive, slot: a.slot });
     const { mediaId, slot } = await recordLabelled(ctx, t, volume, sd, a.slot);
     return { volume, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: sd.volBytes };
   },
@@ -182,7 +183,7 @@ export const relabelCommand = defineCommand({
       throw new BurrowError('BAD_REQUEST', `Volume "${old.volumeName}" has Media Type "${old.mediaType}"; Storage "${t.storage.name}" has "${t.storage.mediaType}"`);
     }
     // The SD renames and labels first; the catalog changes only once it has.
-    const sd = await labelVolume(t.storage, ctx.env.directorName, { volumeName: a.volume, poolName: t.pool.name, oldVolumeName: old.volumeName });
+    const sd = await labelOnDrive(ctx, t.storage, { volumeName: a.volume, poolName: t.pool.name, oldVolumeName: old.volumeName });
     // The new record first, as Bareos: should the old one not go, the catalog still knows the new volume.
     const { mediaId, slot } = await recordLabelled(ctx, t, a.volume, sd, a.slot ?? old.slot);
     ctx.catalog.deleteMedia(old.mediaId);

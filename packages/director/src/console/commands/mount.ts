@@ -17,6 +17,7 @@ import { defineCommand, type ConsoleContext } from '../command.js';
 import { count, text } from '../arg-types.js';
 import { consoleScope } from '../scope.js';
 import { updateSlots } from './slots.js';
+import { driveChanged } from '../media-events.js';
 
 export interface DriveCommandResult {
   storage: string;
@@ -38,10 +39,17 @@ export function storageNamed(ctx: ConsoleContext, command: string, named: string
   throw new BurrowError('BAD_REQUEST', `${command}: say which Storage with storage=<name> (${allowed.map((s) => s.name).join(', ') || 'none is defined'})`);
 }
 
-async function run(ctx: ConsoleContext, cmd: Omit<DriveCommand, 'drive'> & { storage?: string; drive?: number }): Promise<DriveCommandResult> {
+/** What each of these commands, done, did to the drive (a live `drive` event). */
+const DRIVE_CHANGES = { mount: 'mounted', unmount: 'unmounted', release: 'released' } as const;
+
+async function run(ctx: ConsoleContext, cmd: Omit<DriveCommand, 'drive' | 'action'> & { action: keyof typeof DRIVE_CHANGES; storage?: string; drive?: number }): Promise<DriveCommandResult> {
   const storage = storageNamed(ctx, cmd.action, cmd.storage);
   const drive = cmd.drive ?? 0;
   const reply = await driveCommand(storageTarget(ctx.config, storage), ctx.env.directorName, { ...cmd, drive });
+  // Done (3000-3099): the drive changed; a refusal changed nothing.
+  if (reply.code < 3900) {
+    driveChanged(ctx, { storage, drive, change: DRIVE_CHANGES[cmd.action], ...(cmd.volumeName === undefined ? {} : { volume: cmd.volumeName }) });
+  }
   return { storage, drive, code: reply.code, text: reply.text };
 }
 

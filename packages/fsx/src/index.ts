@@ -245,6 +245,19 @@ export function ioctl(fd: Fd, request: number, arg: Buffer): void {
 }
 
 /**
+ * Lets the kernel drop the cached pages of `length` bytes at `offset` of an open file
+ * (posix_fadvise DONTNEED); pages not yet written back stay. A writer that has synced
+ * what it wrote calls it so the next writes reuse those pages (drop-behind) instead
+ * of taking fresh ones, which a virtual machine's host may first have to fault in.
+ */
+export function dropCachedPages(fd: Fd, offset: number, length: number): void {
+  if (typeof b.dropCached !== 'function') {
+    throw new Error('@burrow/fsx: the native addon was built before dropCached was added; rebuild it (`npx --yes pnpm@9.15.9 rebuild -F @burrow/fsx`)');
+  }
+  b.dropCached(fd, offset, length);
+}
+
+/**
  * Gives the C heap's free pages back to the system every `ms` milliseconds, for the
  * life of the process (the timer keeps no process alive).
  *

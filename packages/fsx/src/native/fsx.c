@@ -434,6 +434,18 @@ static napi_value f_ioctl(napi_env env, napi_callback_info info) {
   return ioctl(fd, (unsigned long)request, data) < 0 ? throw_errno(env, "ioctl", errno) : undef(env);
 }
 
+/* posix_fadvise(fd, offset, length, POSIX_FADV_DONTNEED): lets the kernel drop the range's
+   clean cached pages now (dirty ones stay until written back). */
+static napi_value f_drop_cached(napi_env env, napi_callback_info info) {
+  Call c = args(env, info);
+  int fd = (int)arg_int(&c, 0);
+  off_t off = (off_t)arg_int(&c, 1);
+  off_t len = (off_t)arg_int(&c, 2);
+  CHECK(c);
+  int r = posix_fadvise(fd, off, len, POSIX_FADV_DONTNEED);
+  return r != 0 ? throw_errno(env, "posix_fadvise", r) : undef(env);
+}
+
 /* malloc_trim(0): gives the C heap's free pages back to the system, also those between
    live chunks (glibc releases whole free pages anywhere, not only at the top). Returns
    whether anything was released. */
@@ -456,6 +468,7 @@ static void export_const(napi_env env, napi_value obj, const char *name, double 
 
 static napi_value init(napi_env env, napi_value exports) {
   export_fn(env, exports, "openat", f_openat);
+  export_fn(env, exports, "dropCached", f_drop_cached);
   export_fn(env, exports, "mkdirat", f_mkdirat);
   export_fn(env, exports, "symlinkat", f_symlinkat);
   export_fn(env, exports, "linkat", f_linkat);

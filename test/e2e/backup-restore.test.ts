@@ -5,12 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Burrow, runProcess } from '../harness/daemons.js';
 import { BIN } from '../harness/paths.js';
 import { buildSampleTree, compareTrees } from '../harness/tree.js';
+import { ensureDebianPackage } from '../harness/debian.js';
 
 test('full backup and exact restore through the real daemons', async (t) => {
   const src = mkdtempSync(join(tmpdir(), 'burrow-src-'));
@@ -96,5 +99,27 @@ test('a job continues on a new volume when Maximum Volume Bytes is reached, and 
   const where = join(burrow.dir, 'restored');
   const restore = await burrow.console([`restore client=test-fd jobid=1 all yes where=${where}`, 'wait', 'messages']);
   assert.equal(restore.code, 0, `${restore.stdout}\n${burrow.logs()}`);
+  assert.deepEqual(compareTrees(src, join(where, src)), []);
+});
+
+test('a large file is restored without keeping it all in the page cache (drop-behind)', async (t) => {
+  ensureDebianPackage('/usr/bin/fincore', 'util-linux-extra');
+  const src = mkdtempSync(join(tmpdir(), 'burrow-src-'));
+  const size = 96 * 1024 * 1024;
+  writeFileSync(join(src, 'large'), randomBytes(size));
+  const burrow = await Burrow.start({ include: [src], options: ['Signature = MD5'] });
+  t.after(async () => {
+    await burrow.stop();
+    rmSync(src, { recursive: true, force: true });
+  });
+  const backup = await burrow.console(['run job=backup-test yes', 'wait', 'messages']);
+  assert.match(backup.stdout, /Termination:\s+Backup OK\n/, `${backup.stdout}\n${burrow.logs()}`);
+  const where = join(burrow.dir, 'restored');
+  const restore = await burrow.console([`restore client=test-fd select current all done yes where=${where}`, 'wait', 'messages']);
+  assert.match(restore.stdout, /Termination:\s+Restore OK\n/, `${restore.stdout}\n${burrow.logs()}`);
+  // Written back and dropped every 64 MiB while the rest came: at most the last stretch stays cached.
+  const restored = join(where, src, 'large');
+  const cached = Number(execFileSync('fincore', ['--bytes', '--raw', '--noheadings', '--output', 'RES', restored], { encoding: 'utf8' }).trim());
+  assert.ok(cached <= size - 64 * 1024 * 1024, `${cached} of ${size} bytes still cached`);
   assert.deepEqual(compareTrees(src, join(where, src)), []);
 });

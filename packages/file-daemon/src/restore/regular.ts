@@ -4,9 +4,9 @@
  * so a failed file never leaves a half file under the real name. The data is hashed
  * as it arrives so the saved DIGEST can be checked without reading the file again.
  */
-import { constants, ftruncate, read, write, writeSync } from 'node:fs';
+import { constants, fdatasync, ftruncate, read, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { closeFd, openAt, renameAt, unlinkAt, type Fd } from '@burrow/fsx';
+import { closeFd, dropCachedPages, openAt, renameAt, unlinkAt, type Fd } from '@burrow/fsx';
 import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import { readDataPayload } from '../backup/index.js';
@@ -18,6 +18,7 @@ import { applyAt } from './apply.js';
 const writeAsync = promisify(write);
 const readAsync = promisify(read);
 const ftruncateAsync = promisify(ftruncate);
+const fdatasyncAsync = promisify(fdatasync);
 // O_EXCL|O_NOFOLLOW: never opens an existing file or follows a planted symlink.
 const CREATE_FLAGS = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 const SELF = Buffer.alloc(0);
@@ -27,6 +28,22 @@ const SELF = Buffer.alloc(0);
  * a pool thread and back, and most files of a tree are small.
  */
 const WRITE_INLINE_BELOW = 64 * 1024;
+/**
+ * Bytes of a file's larger writes that may be on libuv's pool at once. One write at a
+ * time left the pool thread's copy into the page cache (1-3 ms/MiB on a VM that must
+ * fault fresh pages in) in series with the main thread's TLS and record work: a 2 GiB
+ * restore kept no thread busy more than a third of the time. Writes go to explicit
+ * offsets, so several may run at once; the bound keeps the frames they hold small.
+ */
+const WRITES_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
+/**
+ * A large file's data is written back and dropped from the page cache every this many
+ * bytes (drop-behind), so its next writes reuse those pages. Fresh pages are what a
+ * large restore paid most for: on a VM whose host takes free memory back, the write
+ * calls of a 2 GiB restore took 2.8 ms/MiB of system time, against 0.3 with
+ * drop-behind; and a restore no longer pushes everything else out of the cache.
+ */
+const DROP_BEHIND_BYTES = 64 * 1024 * 1024;
 
 /** What commit() found: a size or digest problem (an error), and attributes that could not be set (warnings). */
 export interface CommitResult {
@@ -44,10 +61,29 @@ export interface DigestGuess {
   readonly guess: burrow.DigestAlgorithm | null;
 }
 
+/** Writes `bytes` at `offset` whole (a regular file's write may be short only on error, but then says so). */
+async function writeFully(fd: Fd, bytes: Buffer, offset: number): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    done += (await writeAsync(fd, bytes, done, bytes.length - done, offset + done)).bytesWritten;
+  }
+}
+
+interface WriteInFlight {
+  readonly bytes: number;
+  /** Settles when the write has ended; never rejects (the failure is kept in `failure`). */
+  readonly ended: Promise<void>;
+}
+
 export class PendingFile {
-  /** Written with the bytes, and the digest thread has its own copy. */
-  readonly doneWithPayload = true;
   private open = true;
+  /** Larger writes on libuv's pool, oldest first (see WRITES_IN_FLIGHT_BYTES). */
+  private readonly inFlight: WriteInFlight[] = [];
+  private inFlightBytes = 0;
+  /** The first failed write: the file is lost, the next write() or commit() says why. */
+  private failure: unknown = null;
+  /** Bytes from 0 already written back and dropped, and the drop-behind running, if any. */
+  private droppedTo = 0;
+  private dropping: Promise<void> | null = null;
   private end = 0;
   private hashed = 0;
   private hash: StreamHasher | null;
@@ -90,8 +126,13 @@ export class PendingFile {
     return new PendingFile(parent, fd, names.tmp, names.final, attrs, digest);
   }
 
-  /** Writes one data payload (raw or compressed) at its offset; returns the file bytes written. */
-  async write(stream: burrow.Stream, payload: Buffer): Promise<number> {
+  /**
+   * Writes one data payload (raw or compressed) at its offset; returns the file bytes
+   * taken. A larger write may still be running when this resolves: `release` is called
+   * once it has ended, and a failure is thrown by the next write() or commit().
+   */
+  async write(stream: burrow.Stream, payload: Buffer, release?: () => void): Promise<number> {
+    if (this.failure !== null) throw this.failure;
     const { offset, body } = readDataPayload(payload);
     const bytes = await decodeChunk(stream, body);
     // Hashed first: on the digest thread it runs while the bytes are written.
@@ -105,15 +146,50 @@ export class PendingFile {
       await this.hash.update(bytes);
       this.hashed += bytes.length;
     }
-    let done = 0;
-    while (done < bytes.length) {
-      const left = bytes.length - done;
-      done += left <= WRITE_INLINE_BELOW
-        ? writeSync(this.fd, bytes, done, left, offset + done)
-        : (await writeAsync(this.fd, bytes, done, left, offset + done)).bytesWritten;
+    // Data going back over written bytes must land after them: let those end first.
+    if (offset < this.end) await this.settle(0);
+    if (bytes.length <= WRITE_INLINE_BELOW) {
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, offset + done);
+      release?.();
+    } else {
+      await this.settle(WRITES_IN_FLIGHT_BYTES - bytes.length);
+      const ended = writeFully(this.fd, bytes, offset).then(
+        () => undefined,
+        (err: unknown) => { this.failure ??= err; },
+      ).finally(() => { this.inFlightBytes -= bytes.length; release?.(); });
+      this.inFlight.push({ bytes: bytes.length, ended });
+      this.inFlightBytes += bytes.length;
     }
     this.end = Math.max(this.end, offset + bytes.length);
+    if (this.dropping === null && offset - this.droppedTo >= DROP_BEHIND_BYTES) this.dropBehind(offset);
     return bytes.length;
+  }
+
+  /** Writes back the bytes before `to` once their writes have ended, then drops them from the cache. */
+  private dropBehind(to: number): void {
+    const from = this.droppedTo;
+    const writes = this.inFlight.map((w) => w.ended);
+    this.droppedTo = to;
+    this.dropping = (async () => {
+      await Promise.all(writes);
+      try {
+        await fdatasyncAsync(this.fd);
+      } catch (err) {
+        this.failure ??= err; // a lost write-back: the file is not what was sent
+        return;
+      }
+      try {
+        dropCachedPages(this.fd, from, to - from);
+      } catch {
+        // Advice only: the pages stay cached, nothing is lost.
+      }
+    })().finally(() => { this.dropping = null; });
+  }
+
+  /** Waits for the oldest writes until at most `bytes` are in flight (none: the drop-behind too). */
+  private async settle(bytes: number): Promise<void> {
+    while (this.inFlight.length > 0 && this.inFlightBytes > Math.max(0, bytes)) await this.inFlight.shift()!.ended;
+    if (bytes <= 0) await this.dropping;
   }
 
   setDigest(d: burrow.FileDigest): void {
@@ -125,6 +201,8 @@ export class PendingFile {
    * digest problem leaves the file restored (it is the best copy there is).
    */
   async commit(): Promise<CommitResult> {
+    await this.settle(0);
+    if (this.failure !== null) throw this.failure;
     const { size } = this.attrs;
     // A file ending in a hole (sparse) has its last bytes absent from the data.
     if (this.end < size && this.attrs.sparse === true) {
@@ -193,6 +271,9 @@ export class PendingFile {
     } catch {
       // Already gone: nothing more to tidy.
     }
-    this.close();
+    // Writes still on the pool name the descriptor by number: closing it under them
+    // could send their bytes into whatever file is opened next with that number.
+    if (this.inFlight.length === 0 && this.dropping === null) this.close();
+    else void this.settle(0).then(() => this.close());
   }
 }

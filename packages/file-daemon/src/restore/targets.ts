@@ -23,9 +23,12 @@ const writeAsync = promisify(write);
 
 /** What the restore writer feeds a file's data records into. */
 export interface DataTarget {
-  /** Whether write() is wholly done with `payload` when it resolves (no stream still holds it). */
-  readonly doneWithPayload: boolean;
-  write(stream: burrow.Stream, payload: Buffer): Promise<number>;
+  /**
+   * Takes one data payload; resolves with the file bytes it carries once the target
+   * may be given the next. `release`, when the target calls it, says it holds no view
+   * of `payload` any more (its frame may be reused); a target that cannot tell never calls it.
+   */
+  write(stream: burrow.Stream, payload: Buffer, release?: () => void): Promise<number>;
   setDigest(d: burrow.FileDigest): void;
   commit(): Promise<CommitResult>;
   abandon(): void;
@@ -41,8 +44,7 @@ interface Output {
 const ZEROS = Buffer.alloc(64 * 1024);
 
 export class OrderedTarget implements DataTarget {
-  /** A pipe's stream may still hold the bytes after a write resolves. */
-  readonly doneWithPayload = false;
+  // Never releases a payload: a pipe's stream may still hold the bytes after a write resolves.
   private at = 0;
   private hash: Hasher | null;
   private expected: burrow.FileDigest | null = null;

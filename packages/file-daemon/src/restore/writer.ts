@@ -91,7 +91,14 @@ export class RestoreWriter {
   /** The job whose session the records come from (0: not said), and the last index reported without attributes. */
   private session = { id: 0, orphan: 0 };
   private current: { index: number; path: Buffer; file: DataTarget | null } | null = null;
-  private digestGuess: burrow.DigestAlgorithm | null = null;
+  /**
+   * The digest algorithm a file's data is hashed with as it streams by: the one the
+   * previous file's DIGEST record named. Before any, MD5, the signature FileSets name
+   * most: guessing nothing left the first file to be read back and hashed on the main
+   * thread at its end, while the Storage daemon waited (a second of a 2 GiB restore).
+   * A wrong guess costs what no guess did: that one file is read back.
+   */
+  private digestGuess: burrow.DigestAlgorithm | null = burrow.DigestAlgorithm.DIGEST_MD5;
   private started = false;
 
   constructor(private readonly o: RestoreOptions) {
@@ -162,8 +169,7 @@ export class RestoreWriter {
     if (cur.file === null) return;
     try {
       if (isDataStream(rec.stream)) {
-        this.totals.bytes += await cur.file.write(rec.stream, rec.data);
-        if (cur.file?.doneWithPayload === true) rec.release?.();
+        this.totals.bytes += await cur.file.write(rec.stream, rec.data, rec.release);
       } else if (rec.stream === burrow.Stream.STREAM_DIGEST) {
         const d = burrow.FileDigest.decode(rec.data);
         this.digestGuess = d.algorithm;

@@ -4,7 +4,7 @@ import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import { withHeaderRoom } from '../volume/block.js';
 import { patternBytes } from '../volume/testing.js';
-import { FileAppendState } from './file-volumes.js';
+import { DROP_BEHIND_BYTES, FileAppendState, FileReadVolume } from './file-volumes.js';
 import { MemoryStore } from './memory-store.js';
 import type { ByteHandle } from './volume-store.js';
 
@@ -14,6 +14,7 @@ const dataBlock = (n: number) => ({ flags: 0, sessionId: 1, sessionBlockNumber: 
 async function volume(syncOutcome: 'ok' | 'EIO') {
   const fh: ByteHandle = await new MemoryStore().create('Vol1');
   const syncs: Array<() => void> = [];
+  const dropped: Array<[number, number]> = [];
   let closed = false;
   const held: ByteHandle = {
     read: (...a) => fh.read(...a),
@@ -23,17 +24,18 @@ async function volume(syncOutcome: 'ok' | 'EIO') {
       syncs.push(() => (syncOutcome === 'ok' ? resolve() : reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }))));
     }),
     close: async () => { closed = true; await fh.close(); },
+    dropCached: (position, length) => { dropped.push([position, length]); },
   };
   const state = new FileAppendState({
     volumeName: 'Vol1', label: burrow.VolumeLabel.create({ volumeName: 'Vol1' }), fh: held, position: { end: 0, nextBlockNumber: 0, hasData: false },
     maxVolumeBytes: 0, syncEveryBytes: 2500, onClosed: () => undefined,
   });
-  return { state, syncs, isClosed: () => closed };
+  return { state, syncs, dropped, isClosed: () => closed };
 }
 
 describe('file volume write-behind', () => {
-  it('starts a sync in the background every so many bytes, and the last close waits for it before its own', async () => {
-    const { state, syncs, isClosed } = await volume('ok');
+  it('starts a sync in the background every so many bytes, drops what it wrote back, and the last close waits for it before its own', async () => {
+    const { state, syncs, dropped, isClosed } = await volume('ok');
     const h = state.handle();
     await h.writeBlock(dataBlock(0));
     await h.writeBlock(dataBlock(1));
@@ -47,8 +49,12 @@ describe('file volume write-behind', () => {
     const closing = h.close();
     await new Promise((r) => setImmediate(r));
     assert.equal(syncs.length, 1, 'the final sync waits for the background one');
+    assert.deepEqual(dropped, [], 'nothing dropped before it is written back');
     syncs[0]?.();
     await new Promise((r) => setImmediate(r));
+    const wroteBack = dropped[0]?.[1] ?? 0;
+    assert.ok(wroteBack > 2500, `the three blocks the sync wrote back are dropped from the cache (${wroteBack} bytes)`);
+    assert.deepEqual(dropped, [[0, wroteBack]]);
     assert.equal(syncs.length, 2, 'then the final sync');
     syncs[1]?.();
     await closing;
@@ -65,5 +71,31 @@ describe('file volume write-behind', () => {
     await assert.rejects(h.close(), (e: unknown) => e instanceof BurrowError && e.code === 'DEVICE');
     assert.equal(syncs.length, 1, 'no final sync reports success over the lost data');
     assert.ok(isClosed(), 'the file is closed all the same');
+  });
+});
+
+describe('file volume reads', () => {
+  it('drop the cached pages behind them every DROP_BEHIND_BYTES, and start counting again after a read further back', async () => {
+    const fh: ByteHandle = await new MemoryStore().create('Vol1');
+    const dropped: Array<[number, number]> = [];
+    const state = new FileAppendState({
+      volumeName: 'Vol1', label: burrow.VolumeLabel.create({ volumeName: 'Vol1' }), fh, position: { end: 0, nextBlockNumber: 0, hasData: false },
+      maxVolumeBytes: 0, onClosed: () => undefined,
+    });
+    const h = state.handle();
+    const blockBytes = 1024 * 1024;
+    const addrs: number[] = [];
+    const blocks = DROP_BEHIND_BYTES / blockBytes + 2;
+    for (let n = 0; n < blocks; n++) addrs.push((await h.writeBlock({ flags: 0, sessionId: 1, sessionBlockNumber: n, block: withHeaderRoom(patternBytes(blockBytes - 64, n)) })).addr);
+    const watched: ByteHandle = {
+      read: (...a) => fh.read(...a), write: (...a) => fh.write(...a), truncate: (n) => fh.truncate(n), sync: () => fh.sync(), close: () => fh.close(),
+      dropCached: (position, length) => { dropped.push([position, length]); },
+    };
+    const reader = new FileReadVolume('Vol1', state.label, watched);
+    for (const addr of addrs) assert.equal((await reader.readBlock(addr)).kind, 'block');
+    const at = addrs.find((a) => a >= DROP_BEHIND_BYTES)!;
+    assert.deepEqual(dropped, [[0, at]], 'one stretch dropped, behind the block being read');
+    await reader.readBlock(addrs[1]!); // back near the start: nothing more to drop yet
+    assert.equal(dropped.length, 1);
   });
 });

@@ -13,6 +13,11 @@ export interface ByteHandle {
   truncate(length: number): Promise<void>;
   /** Makes everything written so far durable. */
   sync(): Promise<void>;
+  /**
+   * Lets the system drop its cached pages of a range that was synced or read (drop-behind:
+   * later reads and writes reuse those pages); absent where nothing is cached (memory).
+   */
+  dropCached?(position: number, length: number): void;
   close(): Promise<void>;
 }
 

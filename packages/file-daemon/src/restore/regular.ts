@@ -262,8 +262,14 @@ export class PendingFile {
     closeFd(this.fd);
   }
 
-  /** Drops the temporary file after a failure (or does nothing once committed). */
-  abandon(): void {
+  /**
+   * Drops the temporary file after a failure (or does nothing once committed). The name
+   * goes at once; resolves once no write runs any more and the descriptor is closed:
+   * writes still on the pool name it by number (closing it under them could send their
+   * bytes into whatever file opens next with that number), and until it is closed the
+   * file's blocks stay taken, which on a full disk the next file needs.
+   */
+  async abandon(): Promise<void> {
     this.dropHash();
     if (!this.open) return;
     try {
@@ -271,9 +277,7 @@ export class PendingFile {
     } catch {
       // Already gone: nothing more to tidy.
     }
-    // Writes still on the pool name the descriptor by number: closing it under them
-    // could send their bytes into whatever file is opened next with that number.
-    if (this.inFlight.length === 0 && this.dropping === null) this.close();
-    else void this.settle(0).then(() => this.close());
+    await this.settle(0);
+    this.close();
   }
 }

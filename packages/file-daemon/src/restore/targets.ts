@@ -31,7 +31,8 @@ export interface DataTarget {
   write(stream: burrow.Stream, payload: Buffer, release?: () => void): Promise<number>;
   setDigest(d: burrow.FileDigest): void;
   commit(): Promise<CommitResult>;
-  abandon(): void;
+  /** Gives the file up; resolves once nothing more is written to it (the name may go at once). */
+  abandon(): Promise<void>;
 }
 
 /** Where the bytes go, in order; `end` says whether all went well. */
@@ -87,8 +88,9 @@ export class OrderedTarget implements DataTarget {
     return { error: got.equals(want) ? null : `digest mismatch: saved ${want.toString('hex')}, restored ${got.toString('hex')}`, warnings: [] };
   }
 
-  abandon(): void {
+  abandon(): Promise<void> {
     this.out.kill();
+    return Promise.resolve();
   }
 }
 

@@ -178,7 +178,7 @@ export class RestoreWriter {
         throw new BurrowError('VOLUME_FORMAT', `unknown stream ${rec.stream}`);
       }
     } catch (err) {
-      cur.file.abandon();
+      await cur.file.abandon();
       cur.file = null;
       this.report(cur.path, 'error', err);
     }
@@ -324,14 +324,15 @@ export class RestoreWriter {
       if (error !== null) this.report(cur.path, 'error', new BurrowError('FILE_ACCESS', error));
       this.warnAll(cur.path, warnings);
     } catch (err) {
-      cur.file.abandon();
+      await cur.file.abandon();
       this.report(cur.path, 'error', err);
     }
   }
 
   /** Gives up after a failed stream: drops the file being written and closes every descriptor. */
   abandon(): void {
-    this.current?.file?.abandon();
+    // Its name goes before this returns (before the directories close); the rest may end later.
+    void this.current?.file?.abandon();
     this.current = null;
     this.target.close();
   }

@@ -76,7 +76,7 @@ describe('metrics of the three daemons', () => {
     assert.match(label.stdout, /3000 OK label\./, label.stdout);
     const job = await catalogRows((c) => c.getJob(1));
     assert.equal(job?.status, 'T', burrow.jobLog());
-    const volume = await catalogRows((c) => c.listMedia().find((m) => m.volumeName === 'Vol-M'));
+    const volume = await catalogRows(async (c) => (await c.listMedia()).find((m) => m.volumeName === 'Vol-M'));
     assert.ok(job && volume && job.jobFiles > 0 && job.jobBytes > 0);
 
     const dir = await scrape(port.dir);

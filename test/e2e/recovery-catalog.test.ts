@@ -38,7 +38,7 @@ async function rows(file: string): Promise<unknown> {
       jobMedia: (await c.listJobMedia(j.jobId)).map(({ jobMediaId: _id, ...m }) => m),
       fileRows: (await c.listFiles(j.jobId)).map((f) => ({ ...f, attributes: f.attributes.toString('hex'), digest: f.digest?.toString('hex'), path: f.path.toString('hex') })),
     })));
-    const media = c.listMedia().map((m) => ({
+    const media = (await c.listMedia()).map((m) => ({
       volumeName: m.volumeName, pool: m.poolName, mediaType: m.mediaType, volStatus: m.volStatus,
       volBytes: m.volBytes, volBlocks: m.volBlocks, volJobs: m.volJobs, volFiles: m.volFiles,
     }));

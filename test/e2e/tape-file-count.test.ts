@@ -152,7 +152,7 @@ describe('VolFiles and the tape', () => {
     assert.match(scan.stdout, new RegExp(`Updated Media record for Volume "${written}": .*VolFiles ${afterFirst}`), scan.stdout);
     const catalog = openSqliteCatalog(catalogFile());
     try {
-      for (const name of [written, other]) assert.equal(catalog.getMediaByName(name)?.volFiles, filemarks(name), name);
+      for (const name of [written, other]) assert.equal((await catalog.getMediaByName(name))?.volFiles, filemarks(name), name);
     } finally {
       catalog.close();
     }

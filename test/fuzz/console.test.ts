@@ -28,7 +28,7 @@ describe('fuzz: console commands', () => {
     const clientId = await c.ensureClient('test-fd');
     const fileSetId = await c.ensureFileSet('TestSet', 'digest');
     const poolId = await c.ensurePool({ name: 'Full', labelFormat: 'Vol-' });
-    const mediaId = c.createMedia({ volumeName: 'Full-0001', poolId, mediaType: 'File', createTime: tc.clock.now() });
+    const mediaId = await c.createMedia({ volumeName: 'Full-0001', poolId, mediaType: 'File', createTime: tc.clock.now() });
     const jobId = await c.createJob({ name: 'backup-test', type: 'B', level: 'F', clientId, fileSetId, poolId, schedTime: tc.clock.now() });
     await c.startJob(jobId, tc.clock.now());
     const paths = ['/etc/hosts', '/etc/passwd', '/home/u/a b', Buffer.from([0x2f, 0x74, 0xff])];

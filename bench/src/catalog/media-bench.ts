@@ -38,7 +38,7 @@ async function build(): Promise<World> {
   const poolId = await catalog.ensurePool({ name: 'Full', volumeRetention: 30 * DAY, maximumVolumeJobs: 1 });
   const defaults = mediaDefaults((await catalog.getPoolById(poolId))!);
   const media: number[] = [];
-  for (let v = 0; v < VOLUMES; v++) media.push(catalog.createMedia({ volumeName: `Vol-${v}`, poolId, mediaType: 'File', ...defaults }));
+  for (let v = 0; v < VOLUMES; v++) media.push(await catalog.createMedia({ volumeName: `Vol-${v}`, poolId, mediaType: 'File', ...defaults }));
   const perJob = VOLUMES / JOBS;
   for (let j = 0; j < JOBS; j++) {
     now.t += 60_000;
@@ -53,7 +53,7 @@ async function build(): Promise<World> {
     for (let k = 0; k < perJob; k++) {
       const mediaId = media[j * perJob + k]!;
       await catalog.addJobMedia({ jobId, mediaId, firstIndex: 1, lastIndex: FILES_PER_JOB, startAddr: 0, endAddr: 1, volIndex: k + 1 });
-      catalog.updateMediaUsage(mediaId, { volBytes: 1e6, volBlocks: 10, lastWritten: now.t, incrementJobs: true,
+      await catalog.updateMediaUsage(mediaId, { volBytes: 1e6, volBlocks: 10, lastWritten: now.t, incrementJobs: true,
         volStatus: 'Full' });
     }
     await catalog.finishJob(jobId, { status: 'T', endTime: now.t, jobFiles: FILES_PER_JOB, jobBytes: 1 });
@@ -68,13 +68,13 @@ async function build(): Promise<World> {
  * 5,000 purged ones to recycle: every step of Bareos's order up to the purged volumes.
  */
 async function chooseRuns(w: World): Promise<number[]> {
-  const all = w.catalog.listMedia({ poolId: w.poolId });
-  for (const m of all.filter((_, i) => i % 2 === 1)) w.catalog.updateMedia(m.mediaId, { volStatus: 'Purged' });
+  const all = await w.catalog.listMedia({ poolId: w.poolId });
+  for (const m of all.filter((_, i) => i % 2 === 1)) await w.catalog.updateMedia(m.mediaId, { volStatus: 'Purged' });
   const pool = (await w.catalog.getPoolById(w.poolId))!;
   const append = all[all.length - 2]!;
   const times: number[] = [];
   for (let c = 0; c < 5; c++) {
-    w.catalog.updateMedia(append.mediaId, { volStatus: 'Append' });
+    await w.catalog.updateMedia(append.mediaId, { volStatus: 'Append' });
     times.push(await seconds(async () => {
       const found = await findNextVolume(w.catalog, new VolumeReservations(), {
         jobId: 1, pool, mediaType: 'File', storageId: 1, labelMedia: false, prune: false, unwanted: new Set(), now: w.now.t,
@@ -82,7 +82,7 @@ async function chooseRuns(w: World): Promise<number[]> {
       if (found.found?.volumeName !== all[1]!.volumeName) throw new Error(`the bench chose ${found.found?.volumeName ?? 'nothing'}`);
     }));
   }
-  for (const m of all) w.catalog.updateMedia(m.mediaId, { volStatus: 'Full' });
+  for (const m of all) await w.catalog.updateMedia(m.mediaId, { volStatus: 'Full' });
   return times;
 }
 
@@ -113,12 +113,12 @@ export async function mediaBench(runs: number): Promise<MediaFigures> {
       const delay = monitorEventLoopDelay({ resolution: 1 });
       delay.enable();
       prune.push(await seconds(async () => {
-        await pruneVolumes(w.catalog, w.catalog.listMedia({ poolId: w.poolId }), w.now.t);
+        await pruneVolumes(w.catalog, await w.catalog.listMedia({ poolId: w.poolId }), w.now.t);
       }));
       await new Promise((resolve) => setTimeout(resolve, 10)); // the loop's last wait is counted too
       delay.disable();
       stalls.push(delay.max / 1e9);
-      const left = w.catalog.listMedia({ poolId: w.poolId, statuses: ['Purged'] }).length;
+      const left = (await w.catalog.listMedia({ poolId: w.poolId, statuses: ['Purged'] })).length;
       if (left !== VOLUMES) throw new Error(`pruning left ${VOLUMES - left} volumes unpurged`);
     } finally {
       w.close();

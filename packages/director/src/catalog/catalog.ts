@@ -9,11 +9,11 @@ import type {
  * What the rest of the Director knows of the catalog (STYLE.md habit 3): job logic
  * depends on this, never on the database library, so another database can stand in.
  * Every operation is atomic (deleteJobs and deleteFiles say how they are safe instead).
- * The interface becomes asynchronous area by area (ADR 0010): resources, jobs, the job
- * log, files, job media, the long reads and deletions return a Promise or an
- * AsyncIterable; the media area is still synchronous. Writes are kept in the order they
- * are asked for, awaited or not. A failure throws (or rejects with) a BurrowError with
- * code CATALOG (or NOT_FOUND where a named row must exist) and changes nothing.
+ * Asynchronous (ADR 0010), as a PostgreSQL catalog must be: every operation returns a
+ * Promise or an AsyncIterable (close excepted). Writes are kept in the order they are
+ * asked for, awaited or not. A failure rejects with a BurrowError with code CATALOG (or
+ * NOT_FOUND where a named row must exist, BAD_REQUEST for a value no row may hold) and
+ * changes nothing.
  * Units: see types.ts (epoch milliseconds, bytes, Buffers for names).
  */
 export interface Catalog {
@@ -32,50 +32,50 @@ export interface Catalog {
   getStorage(name: string): Promise<StorageRow | undefined>;
   getFileSet(fileSetId: number): Promise<FileSetRow | undefined>;
 
-  // ---- media (volumes); what the statuses mean is the media module's (media/)
+  // ---- media (volumes; asynchronous); what the statuses mean is the media module's (media/)
   /** Refuses a volume name already in the catalog. */
-  createMedia(media: MediaInput): number;
-  getMediaByName(volumeName: string): MediaRow | undefined;
-  getMedia(mediaId: number): MediaRow | undefined;
+  createMedia(media: MediaInput): Promise<number>;
+  getMediaByName(volumeName: string): Promise<MediaRow | undefined>;
+  getMedia(mediaId: number): Promise<MediaRow | undefined>;
   /**
    * The volume a job should append to: VolStatus Append and enabled; volumes already
    * written come first, oldest LastWritten first, then unwritten ones by MediaId, so a
    * started volume is filled before a fresh one is opened.
    */
-  findAppendableMedia(poolId: number, mediaType: string): MediaRow | undefined;
+  findAppendableMedia(poolId: number, mediaType: string): Promise<MediaRow | undefined>;
   /**
    * One step of the next-volume search: the first enabled volume (Enabled = 1) of the
    * pool and media type in one of the statuses, in the search's order, not excluded.
    */
-  findMedia(search: MediaSearch): MediaRow | undefined;
-  updateMediaUsage(mediaId: number, usage: MediaUsage): void;
-  setMediaStatus(mediaId: number, status: VolStatus): void;
+  findMedia(search: MediaSearch): Promise<MediaRow | undefined>;
+  updateMediaUsage(mediaId: number, usage: MediaUsage): Promise<void>;
+  setMediaStatus(mediaId: number, status: VolStatus): Promise<void>;
   /** Sets the fields the patch names, in one statement. */
-  updateMedia(mediaId: number, patch: MediaPatch): void;
+  updateMedia(mediaId: number, patch: MediaPatch): Promise<void>;
   /**
    * Copies a pool's limits into volumes (`update volume frompool`, `allfrompool`,
    * `fromallpools`): one volume, or every volume of a pool. Returns the volumes changed.
    */
-  updateMediaDefaults(defaults: MediaDefaults, target: { mediaId: number } | { poolId: number }): number;
+  updateMediaDefaults(defaults: MediaDefaults, target: { mediaId: number } | { poolId: number }): Promise<number>;
   /**
    * Marks Purged, in one statement, those of the volumes that are Full, Used or Error,
    * have been written on, and hold no job any more (Bareos's IsVolumePurged without
    * force); returns them. What Purged means and where they go next is the media module's.
    */
-  markEmptyMediaPurged(mediaIds: readonly number[]): PurgedMedia[];
+  markEmptyMediaPurged(mediaIds: readonly number[]): Promise<PurgedMedia[]>;
   /** Removes the volume's row; refused (CATALOG) while jobs or files still refer to it. */
-  deleteMedia(mediaId: number): void;
-  listMedia(filter?: MediaFilter): MediaRow[];
+  deleteMedia(mediaId: number): Promise<void>;
+  listMedia(filter?: MediaFilter): Promise<MediaRow[]>;
   /** Volumes ever created in the pool, for Label Format numbering. */
-  countMedia(poolId: number): number;
+  countMedia(poolId: number): Promise<number>;
   /** The highest MediaId in the catalog (0 for none): Bareos numbers new volumes from it. */
-  highestMediaId(): number;
+  highestMediaId(): Promise<number>;
   /** Adds one event to a cartridge's history. */
-  addMediaEvent(event: MediaEventInput): void;
+  addMediaEvent(event: MediaEventInput): Promise<void>;
   /** A cartridge's history by volume name (kept after the volume is deleted), oldest first. */
-  listMediaEvents(volumeName: string): MediaEventRow[];
+  listMediaEvents(volumeName: string): Promise<MediaEventRow[]>;
   /** The newest event of each volume, by volume name. */
-  lastMediaEvents(): Map<string, MediaEventRow>;
+  lastMediaEvents(): Promise<Map<string, MediaEventRow>>;
 
   // ---- jobs (asynchronous)
   createJob(job: JobInput): Promise<number>;

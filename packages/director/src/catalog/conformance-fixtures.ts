@@ -27,7 +27,7 @@ export async function seed(c: Catalog): Promise<{ clientId: number; fileSetId: n
   const clientId = await c.ensureClient('client1-fd');
   const fileSetId = await c.ensureFileSet('LinuxAll', 'digest-1');
   const poolId = await c.ensurePool({ name: 'Full', labelFormat: 'Full-', maximumVolumeBytes: 1 << 30 });
-  const mediaId = c.createMedia({ volumeName: 'Full-0001', poolId, mediaType: 'File', createTime: T0 });
+  const mediaId = await c.createMedia({ volumeName: 'Full-0001', poolId, mediaType: 'File', createTime: T0 });
   return { clientId, fileSetId, poolId, mediaId };
 }
 
@@ -48,14 +48,3 @@ export async function rejectionCode(work: Promise<unknown>): Promise<string> {
   }
   return 'no error';
 }
-
-export function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof BurrowError, `expected a BurrowError, got ${String(err)}`);
-    return err.code;
-  }
-  return 'no error';
-}
-

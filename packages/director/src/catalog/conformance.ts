@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Catalog } from './catalog.js';
-import { backup, code, fileRow, NON_UTF8, rejectionCode, seed, T0, type CatalogFixture } from './conformance-fixtures.js';
+import { backup, fileRow, NON_UTF8, rejectionCode, seed, T0, type CatalogFixture } from './conformance-fixtures.js';
 import { mediaConformance } from './conformance-media.js';
 
 export { fileRow, NON_UTF8, seed, type CatalogFixture } from './conformance-fixtures.js';
@@ -105,29 +105,29 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
     it('chooses the volume to append to and records its usage', withCatalog(async (c) => {
       const s = await seed(c);
       const other = await c.ensurePool({ name: 'Other' });
-      const fresh = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
-      c.createMedia({ volumeName: 'Tape-1', poolId: s.poolId, mediaType: 'LTO' });
-      c.createMedia({ volumeName: 'Other-1', poolId: other, mediaType: 'File' });
-      assert.equal(c.findAppendableMedia(s.poolId, 'File')?.mediaId, s.mediaId);
-      c.updateMediaUsage(fresh, { volBytes: 100, volBlocks: 2, lastWritten: T0 + 10, incrementJobs: true, volFiles: 4 });
+      const fresh = await c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
+      await c.createMedia({ volumeName: 'Tape-1', poolId: s.poolId, mediaType: 'LTO' });
+      await c.createMedia({ volumeName: 'Other-1', poolId: other, mediaType: 'File' });
+      assert.equal((await c.findAppendableMedia(s.poolId, 'File'))?.mediaId, s.mediaId);
+      await c.updateMediaUsage(fresh, { volBytes: 100, volBlocks: 2, lastWritten: T0 + 10, incrementJobs: true, volFiles: 4 });
       // A written volume is filled before a fresh one is opened.
-      assert.equal(c.findAppendableMedia(s.poolId, 'File')?.mediaId, fresh);
-      c.updateMediaUsage(s.mediaId, { volBytes: 50, volBlocks: 1, lastWritten: T0 + 5 });
-      assert.equal(c.findAppendableMedia(s.poolId, 'File')?.mediaId, s.mediaId, 'oldest LastWritten first');
-      c.setMediaStatus(s.mediaId, 'Full');
+      assert.equal((await c.findAppendableMedia(s.poolId, 'File'))?.mediaId, fresh);
+      await c.updateMediaUsage(s.mediaId, { volBytes: 50, volBlocks: 1, lastWritten: T0 + 5 });
+      assert.equal((await c.findAppendableMedia(s.poolId, 'File'))?.mediaId, s.mediaId, 'oldest LastWritten first');
+      await c.setMediaStatus(s.mediaId, 'Full');
       // VolFiles only grows by usage: a writer's late report of fewer files does not lower it.
-      c.updateMediaUsage(fresh, { volBytes: 200, volBlocks: 3, lastWritten: T0 + 20, volStatus: 'Used', incrementJobs: true, volFiles: 3 });
-      assert.equal(c.findAppendableMedia(s.poolId, 'File'), undefined);
-      const m = c.getMediaByName('Full-0002');
+      await c.updateMediaUsage(fresh, { volBytes: 200, volBlocks: 3, lastWritten: T0 + 20, volStatus: 'Used', incrementJobs: true, volFiles: 3 });
+      assert.equal(await c.findAppendableMedia(s.poolId, 'File'), undefined);
+      const m = await c.getMediaByName('Full-0002');
       assert.deepEqual([m?.volStatus, m?.volBytes, m?.volBlocks, m?.volJobs, m?.volFiles, m?.firstWritten, m?.lastWritten],
         ['Used', 200, 3, 2, 4, T0 + 10, T0 + 20]);
       assert.equal(m?.poolName, 'Full');
-      assert.equal(c.countMedia(s.poolId), 3);
-      assert.deepEqual(c.listMedia({ poolId: other }).map((x) => x.volumeName), ['Other-1']);
-      assert.equal(c.listMedia().length, 4);
-      assert.equal(code(() => c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' })), 'CATALOG');
-      assert.equal(code(() => c.setMediaStatus(s.mediaId, 'Bogus' as 'Full')), 'BAD_REQUEST');
-      assert.equal(code(() => c.setMediaStatus(4242, 'Full')), 'NOT_FOUND');
+      assert.equal(await c.countMedia(s.poolId), 3);
+      assert.deepEqual((await c.listMedia({ poolId: other })).map((x) => x.volumeName), ['Other-1']);
+      assert.equal((await c.listMedia()).length, 4);
+      assert.equal(await rejectionCode(c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' })), 'CATALOG');
+      assert.equal(await rejectionCode(c.setMediaStatus(s.mediaId, 'Bogus' as 'Full')), 'BAD_REQUEST');
+      assert.equal(await rejectionCode(c.setMediaStatus(4242, 'Full')), 'NOT_FOUND');
     }));
 
     it('stores file names byte for byte, including names that are not UTF-8', withCatalog(async (c) => {
@@ -169,7 +169,7 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
 
     it('selects the newest version of each path for a restore, leaving deleted files out', withCatalog(async (c) => {
       const s = await seed(c);
-      const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
+      const vol2 = await c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
       const full = await backup(c, s, 'F', T0);
       await c.insertFiles(full, [fileRow('/etc/a', 1, s.mediaId, 100), fileRow('/etc/b', 2, s.mediaId, 100),
         fileRow('/etc/sub/c', 3, s.mediaId, 200), fileRow('/etcetera', 4, s.mediaId, 300), fileRow(NON_UTF8, 5, s.mediaId, 300)]);
@@ -218,7 +218,7 @@ export function catalogConformance(name: string, open: () => CatalogFixture): vo
     it('records the volumes each job used', withCatalog(async (c) => {
       const s = await seed(c);
       const j = await backup(c, s, 'F', T0);
-      const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
+      const vol2 = await c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
       await c.addJobMedia({ jobId: j, mediaId: vol2, firstIndex: 7, lastIndex: 9, startAddr: 0, endAddr: 500, volIndex: 2 });
       await c.addJobMedia({ jobId: j, mediaId: s.mediaId, firstIndex: 1, lastIndex: 7, startAddr: 64, endAddr: 9000, volIndex: 1 });
       assert.deepEqual((await c.listJobMedia(j)).map((m) => [m.volumeName, m.volIndex, m.firstIndex, m.lastIndex, m.startAddr, m.endAddr]),

@@ -44,7 +44,7 @@ export async function syntheticBackup(catalog: Catalog, o: SyntheticBackupOption
   const fileSetId = await catalog.ensureFileSet(o.fileSet ?? 'BenchSet', 'digest');
   const poolName = o.pool ?? 'Full';
   const poolId = (await catalog.getPool(poolName))?.poolId ?? await catalog.ensurePool({ name: poolName });
-  const mediaId = catalog.createMedia({ volumeName: o.volume ?? 'Vol-0001', poolId, mediaType: 'File' });
+  const mediaId = await catalog.createMedia({ volumeName: o.volume ?? 'Vol-0001', poolId, mediaType: 'File' });
   const jobId = await catalog.createJob({ name: 'backup-bench', type: 'B', level: 'F', clientId, fileSetId, poolId, schedTime: at });
   await catalog.startJob(jobId, at);
   const rowsPerSecond = await insertSyntheticRows(catalog, { jobId, mediaId, files: o.files, top: o.top ?? '/bench' });

@@ -13,8 +13,8 @@ const JOB = 'RestoreFiles.2026-01-01_00.00.00_09';
 /** A restore job reading A00003 (Pool Offsite, Media Type LTO), which the catalog has in Slot 3 of Storage Library. */
 async function readingJob(w: MediaWorld, inChanger: boolean) {
   const pool = await w.pool({ name: 'Offsite' });
-  const mediaId = w.volume('A00003', pool, { mediaType: 'LTO' });
-  w.catalog.updateMedia(mediaId, { slot: 3, inChanger, storageId: await w.catalog.ensureStorage('Library') });
+  const mediaId = await w.volume('A00003', pool, { mediaType: 'LTO' });
+  await w.catalog.updateMedia(mediaId, { slot: 3, inChanger, storageId: await w.catalog.ensureStorage('Library') });
   const got: Array<[string, string]> = [];
   const log: JobLines = {
     info: (t) => got.push(['info', t]), warning: (t) => got.push(['warning', t]), error: (t) => got.push(['error', t]),
@@ -40,25 +40,25 @@ test('a cartridge the SD finds in no slot, the catalog saying it is in: InChange
     const j = await readingJob(w, true);
     const device = '"Drive1" (/tapes/drive1)';
     const req = (askingAgain: string) => ({ jobId: j.jobId, volumeName: 'A00003', notInChanger: true, askingAgain, device }) as burrow.SdReadVolumeRequest;
-    assert.deepEqual(j.wait.volumeRequested(req('')), { pollSeconds: 300 });
-    assert.equal(w.catalog.getMediaByName('A00003')?.inChanger, false);
+    assert.deepEqual(await j.wait.volumeRequested(req('')), { pollSeconds: 300 });
+    assert.equal((await w.catalog.getMediaByName('A00003'))?.inChanger, false);
     assert.deepEqual(j.got[0], ['info', 'Autochanger Volume "A00003" not found in slot 3.\n    Setting InChanger to zero in catalog.']);
     assert.deepEqual(j.mounts(), [asked(device)]);
     assert.equal((await w.catalog.getJob(j.jobId))?.status, 'M');
     assert.match(j.waits.current?.detail ?? '', /^Volume "A00003" of Pool "Offsite", Media type "LTO", Storage "Library"/);
 
-    j.wait.volumeRequested(req('poll'));
+    await j.wait.volumeRequested(req('poll'));
     assert.equal(j.mounts().length, 1, 'a poll says nothing');
-    j.wait.volumeRequested(req('mount'));
+    await j.wait.volumeRequested(req('mount'));
     assert.equal(j.mounts().length, 2, 'a mount that did not bring it: asked again');
     await w.clock.advanceTo(w.clock.now() + FIRST_REPEAT_MS);
-    j.wait.volumeRequested(req('poll'));
+    await j.wait.volumeRequested(req('poll'));
     assert.equal(j.mounts().length, 3, 'after an hour');
     await w.clock.advanceTo(w.clock.now() + HOUR);
-    j.wait.volumeRequested(req('poll'));
+    await j.wait.volumeRequested(req('poll'));
     assert.equal(j.mounts().length, 3, 'the next one 2 h after');
     await w.clock.advanceTo(w.clock.now() + HOUR);
-    j.wait.volumeRequested(req('slots'));
+    await j.wait.volumeRequested(req('slots'));
     assert.equal(j.mounts().length, 4);
     assert.equal(j.got.filter(([, t]) => t.startsWith('Autochanger Volume')).length, 1, 'the catalog is told once');
 
@@ -80,7 +80,7 @@ test('a cartridge the catalog has out of the changer is waited for before a driv
     assert.equal((await w.catalog.getJob(j.jobId))?.status, 'M');
     await w.clock.advanceTo(w.clock.now() + FIRST_REPEAT_MS);
     assert.equal(j.mounts().length, 2, 'repeated after an hour, not every poll');
-    w.catalog.updateMedia(j.mediaId, { inChanger: true });
+    await w.catalog.updateMedia(j.mediaId, { inChanger: true });
     await w.clock.advanceTo(w.clock.now() + 5_000);
     await done;
     assert.equal((await w.catalog.getJob(j.jobId))?.status, 'R');
@@ -94,19 +94,19 @@ test('a volume a read session mounted on a changer\'s drive is in that drive, "l
   const w = await mediaWorld();
   try {
     const j = await readingJob(w, true);
-    const other = w.volume('A00004', await w.pool({ name: 'Offsite' }), { mediaType: 'LTO' });
-    w.catalog.updateMedia(other, { slot: 3, inChanger: true, storageId: await w.catalog.ensureStorage('Library'), drive: 1 });
+    const other = await w.volume('A00004', await w.pool({ name: 'Offsite' }), { mediaType: 'LTO' });
+    await w.catalog.updateMedia(other, { slot: 3, inChanger: true, storageId: await w.catalog.ensureStorage('Library'), drive: 1 });
     await j.wait.mounted({ volumeName: 'A00003', slot: 3, changerDrive: 2 } as burrow.SdVolumeMounted);
-    const read = w.catalog.getMediaByName('A00003');
+    const read = await w.catalog.getMediaByName('A00003');
     assert.deepEqual([read?.drive, read?.slot, read?.inChanger], [1, 3, true]);
-    assert.deepEqual(w.catalog.listMediaEvents('A00003').map((e) => [e.event, e.jobId]), [['loaded', j.jobId]]);
+    assert.deepEqual((await w.catalog.listMediaEvents('A00003')).map((e) => [e.event, e.jobId]), [['loaded', j.jobId]]);
     // The catalog had A00004 in that drive and slot: unloaded from the drive, and out of the changer (its slot is A00003's).
-    const gone = w.catalog.getMedia(other);
+    const gone = await w.catalog.getMedia(other);
     assert.deepEqual([gone?.drive, gone?.inChanger], [-1, false]);
-    assert.deepEqual(w.catalog.listMediaEvents('A00004').map((e) => e.event), ['unloaded']);
+    assert.deepEqual((await w.catalog.listMediaEvents('A00004')).map((e) => e.event), ['unloaded']);
     // A drive that is not a changer's says nothing of places.
     await j.wait.mounted({ volumeName: 'A00004', slot: 0, changerDrive: 0 } as burrow.SdVolumeMounted);
-    assert.equal(w.catalog.listMediaEvents('A00004').length, 1);
+    assert.equal((await w.catalog.listMediaEvents('A00004')).length, 1);
   } finally {
     w.close();
   }

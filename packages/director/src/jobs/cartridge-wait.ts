@@ -64,11 +64,17 @@ export class CartridgeWait {
   async untilIn(volumes: readonly string[]): Promise<void> {
     if (!this.p.storage.autoChanger) return;
     const { catalog, clock, signal } = this.p;
-    const outside = (): MediaRow | undefined => volumes.map((v) => catalog.getMediaByName(v)).find((m) => m !== undefined && !m.inChanger);
+    const outside = async (): Promise<MediaRow | undefined> => {
+      for (const v of volumes) {
+        const m = await catalog.getMediaByName(v);
+        if (m !== undefined && !m.inChanger) return m;
+      }
+      return undefined;
+    };
     const until = AbortSignal.any([signal, this.wait.expired]);
     let askingAgain = '';
     try {
-      for (let m = outside(); m !== undefined; m = outside()) {
+      for (let m = await outside(); m !== undefined; m = await outside()) {
         this.wait.noVolume({ ...this.wanted(m, `"${this.p.storage.device}"`), askingAgain });
         askingAgain = 'poll';
         await clock.sleep(CARTRIDGE_POLL_MS, until);
@@ -82,13 +88,14 @@ export class CartridgeWait {
   /**
    * The SD cannot have a volume it must read: its cartridge is in no slot of the changer.
    * The catalog learns it (Bareos's "Autochanger Volume ... not found in slot"), the job
-   * waits, and the answer says how long the SD waits before it tries again.
+   * waits, and the answer says how long the SD waits before it tries again (the read
+   * session sends it once this resolves, before it reads the SD's next message).
    */
-  volumeRequested(req: burrow.SdReadVolumeRequest): { pollSeconds: number } {
+  async volumeRequested(req: burrow.SdReadVolumeRequest): Promise<{ pollSeconds: number }> {
     const { catalog, log } = this.p;
-    const m = catalog.getMediaByName(req.volumeName);
+    const m = await catalog.getMediaByName(req.volumeName);
     if (req.notInChanger && m?.inChanger) {
-      catalog.updateMedia(m.mediaId, { inChanger: false });
+      await catalog.updateMedia(m.mediaId, { inChanger: false });
       log.info(`Autochanger Volume "${m.volumeName}" not found in slot ${m.slot}.\n    Setting InChanger to zero in catalog.`);
     }
     const wanted = m ? this.wanted(m, req.device) : { wanted: req.volumeName, device: req.device, reason: '' };
@@ -103,7 +110,7 @@ export class CartridgeWait {
   async mounted(m: burrow.SdVolumeMounted): Promise<void> {
     const { catalog, clock, jobId, storage } = this.p;
     if (!storage.autoChanger || m.changerDrive === 0) return;
-    const media = catalog.getMediaByName(m.volumeName);
+    const media = await catalog.getMediaByName(m.volumeName);
     if (media) await mountedInChanger(catalog, media, { storageName: storage.name, slot: m.slot, drive: m.changerDrive - 1, now: clock.now(), jobId });
   }
 

@@ -28,7 +28,7 @@ export async function addLinkTargets(catalog: Catalog, chosen: BootstrapBuilder,
     if (added.has(key) || chosen.has(l.jobId, attrs.hardlinkFileIndex)) continue;
     const target = await catalog.findFile(l.jobId, Buffer.from(attrs.hardlinkTarget));
     if (!target || target.mediaId === null) continue;
-    const volumeName = catalog.getMedia(target.mediaId)?.volumeName;
+    const volumeName = (await catalog.getMedia(target.mediaId))?.volumeName;
     if (!volumeName) continue;
     added.set(key, { jobId: l.jobId, fileIndex: target.fileIndex, volumeName, addr: target.addr, path: target.path });
   }

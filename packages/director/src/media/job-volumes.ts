@@ -96,12 +96,12 @@ export class JobVolumes {
   private async search(req: VolumeRequestIn): Promise<Logged<VolumeChoice | null> & { reason?: string; wanted?: string; outOfChanger?: OutOfChanger }> {
     const { catalog, reservations, jobId } = this.o;
     const lines: string[] = [];
-    if (req.notInChanger) lines.push(...this.notInChanger(req.notInChanger));
+    if (req.notInChanger) lines.push(...await this.notInChanger(req.notInChanger));
     if (req.previousFull) {
-      const prev = catalog.getMediaByName(req.previousFull);
-      if (prev?.volStatus === 'Append') catalog.setMediaStatus(prev.mediaId, 'Full');
+      const prev = await catalog.getMediaByName(req.previousFull);
+      if (prev?.volStatus === 'Append') await catalog.setMediaStatus(prev.mediaId, 'Full');
     }
-    const warnings = req.unusable ? [this.refused(req.unusable)] : [];
+    const warnings = req.unusable ? [await this.refused(req.unusable)] : [];
     const pool = await catalog.getPool(this.o.poolName);
     if (!pool) throw new BurrowError('NOT_FOUND', `Pool "${this.o.poolName}" is not in the catalog`);
     const result = await findNextVolume(catalog, reservations, {
@@ -113,10 +113,10 @@ export class JobVolumes {
     });
     lines.push(...result.lines);
     if (result.found === null) {
-      const wanted = req.labelMedia ? undefined : catalog.findMedia({
+      const wanted = req.labelMedia ? undefined : (await catalog.findMedia({
         poolId: pool.poolId, mediaType: this.o.mediaType, statuses: ['Unlabeled'], order: 'oldest-written',
         exclude: new Set([...this.unwanted, ...reservations.pendingForOthers(jobId)]),
-      })?.volumeName;
+      }))?.volumeName;
       return { value: null, lines, warnings, reason: result.reason, wanted };
     }
     const choice = result.found;
@@ -137,14 +137,14 @@ export class JobVolumes {
    * The SD's changer has no slot with the volume's cartridge: InChanger = 0 in the
    * catalog (Bareos's words for it), its hold goes, and it is waited for, not used.
    */
-  private notInChanger(volume: string): string[] {
+  private async notInChanger(volume: string): Promise<string[]> {
     this.missing.add(volume);
     this.o.reservations.release(this.o.jobId, volume);
     this.plans.delete(volume);
-    const m = this.o.catalog.getMediaByName(volume);
+    const m = await this.o.catalog.getMediaByName(volume);
     if (!m?.inChanger) return [];
-    this.o.catalog.updateMedia(m.mediaId, { inChanger: false, drive: -1 });
-    this.event(m.mediaId, 'moved', `not found in Slot ${m.slot} by the changer of Storage "${this.o.storageName}"`);
+    await this.o.catalog.updateMedia(m.mediaId, { inChanger: false, drive: -1 });
+    await this.event(m.mediaId, 'moved', `not found in Slot ${m.slot} by the changer of Storage "${this.o.storageName}"`);
     return [`Autochanger Volume "${volume}" not found in slot ${m.slot}.\n    Setting InChanger to zero in catalog.`];
   }
 
@@ -162,15 +162,15 @@ export class JobVolumes {
    * name whose label failed (a foreign file is in the way) gets a row in Error, never an
    * appendable one, so the name stays out of use and `list volumes` shows why.
    */
-  private refused(u: { volume: string; reason: string }): string {
+  private async refused(u: { volume: string; reason: string }): Promise<string> {
     this.unwanted.add(u.volume);
     this.o.reservations.release(this.o.jobId, u.volume);
     const plan = this.plans.get(u.volume);
     this.plans.delete(u.volume);
-    const id = this.ids.get(u.volume) ?? (plan?.kind === 'create' ? this.o.catalog.createMedia({ ...plan.input, volStatus: 'Error' }) : undefined);
+    const id = this.ids.get(u.volume) ?? (plan?.kind === 'create' ? await this.o.catalog.createMedia({ ...plan.input, volStatus: 'Error' }) : undefined);
     if (id !== undefined) {
-      this.o.catalog.setMediaStatus(id, 'Error');
-      this.event(id, 'error', u.reason);
+      await this.o.catalog.setMediaStatus(id, 'Error');
+      await this.event(id, 'error', u.reason);
     }
     return `Volume "${u.volume}" cannot be used: ${u.reason}. Marking Volume "${u.volume}" in Error in Catalog.`;
   }
@@ -191,7 +191,7 @@ export class JobVolumes {
     const { media, lines, warnings } = await commitMounted(this.o.catalog, plan, r, this.o.clock.now());
     if (plan.kind === 'create' || (plan.kind === 'existing' && plan.recycle && r.labelled)) {
       const relabelled = plan.kind === 'existing' && media.recycleCount > 0 && media.labelDate !== null;
-      this.event(media.mediaId, relabelled ? 'recycled' : 'labelled', `by the Storage daemon for JobId ${this.o.jobId}`);
+      await this.event(media.mediaId, relabelled ? 'recycled' : 'labelled', `by the Storage daemon for JobId ${this.o.jobId}`);
     }
     if (this.o.autoChanger) {
       await mountedInChanger(this.o.catalog, media, { storageName: this.o.storageName, slot: r.slot ?? 0, drive: r.drive ?? -1, now: this.o.clock.now(), jobId: this.o.jobId });
@@ -203,29 +203,39 @@ export class JobVolumes {
     return { value: media.mediaId, lines, warnings };
   }
 
-  private event(mediaId: number, kind: MediaEventKind, text: string): void {
-    recordEvent(this.o.catalog, mediaId, kind, { now: this.o.clock.now(), jobId: this.o.jobId, text });
+  private async event(mediaId: number, kind: MediaEventKind, text: string): Promise<void> {
+    await recordEvent(this.o.catalog, mediaId, kind, { now: this.o.clock.now(), jobId: this.o.jobId, text });
   }
 
   /** The catalog id of a volume this job writes on. */
-  mediaIdOf(volumeName: string): number {
-    const known = this.ids.get(volumeName) ?? this.o.catalog.getMediaByName(volumeName)?.mediaId;
+  async mediaIdOf(volumeName: string): Promise<number> {
+    const known = this.ids.get(volumeName) ?? (await this.o.catalog.getMediaByName(volumeName))?.mediaId;
     if (known === undefined) throw new BurrowError('PROTOCOL', `the SD wrote on volume "${volumeName}", which the catalog does not know`);
     this.ids.set(volumeName, known);
     return known;
   }
 
+  /**
+   * The catalog ids of the volumes a batch of the SD's file rows names (one or two: a
+   * batch may span a change of volume), each looked up once, before the rows are made.
+   */
+  async mediaIdsOf(volumeNames: Iterable<string>): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    for (const name of volumeNames) if (!ids.has(name)) ids.set(name, await this.mediaIdOf(name));
+    return ids;
+  }
+
   /** Records the SD's usage report, then checks the volume's limits (Bareos does after every update). */
-  usage(volumeName: string, usage: Omit<MediaUsage, 'lastWritten'>): Logged<number> {
-    const mediaId = this.mediaIdOf(volumeName);
+  async usage(volumeName: string, usage: Omit<MediaUsage, 'lastWritten'>): Promise<Logged<number>> {
+    const mediaId = await this.mediaIdOf(volumeName);
     const now = this.o.clock.now();
-    this.o.catalog.updateMediaUsage(mediaId, { ...usage, lastWritten: now });
+    await this.o.catalog.updateMediaUsage(mediaId, { ...usage, lastWritten: now });
     if (!this.written.has(volumeName)) {
       this.written.add(volumeName);
-      this.event(mediaId, 'written', `by JobId ${this.o.jobId}`);
+      await this.event(mediaId, 'written', `by JobId ${this.o.jobId}`);
     }
-    const row = this.o.catalog.getMedia(mediaId)!;
-    const { message } = enforceLimits(this.o.catalog, row, now);
+    const row = (await this.o.catalog.getMedia(mediaId))!;
+    const { message } = await enforceLimits(this.o.catalog, row, now);
     return { value: mediaId, lines: message ? [message] : [] };
   }
 

@@ -41,9 +41,9 @@ export function limitReached(m: MediaRow, now: number): LimitReached | null {
  * Applies limitReached to the catalog row; returns the row as it now is, and the line
  * for the job log when the status changed.
  */
-export function enforceLimits(catalog: Catalog, m: MediaRow, now: number): { media: MediaRow; message: string | null } {
+export async function enforceLimits(catalog: Catalog, m: MediaRow, now: number): Promise<{ media: MediaRow; message: string | null }> {
   const reached = limitReached(m, now);
   if (reached === null) return { media: m, message: null };
-  catalog.setMediaStatus(m.mediaId, reached.status);
+  await catalog.setMediaStatus(m.mediaId, reached.status);
   return { media: { ...m, volStatus: reached.status }, message: reached.message };
 }

@@ -32,10 +32,10 @@ export interface EventDetails {
 }
 
 /** Records one event of the volume's history, at the place the volume is now. */
-export function recordEvent(catalog: Pick<Catalog, 'getMedia' | 'addMediaEvent'>, mediaId: number, event: MediaEventKind, d: EventDetails): void {
-  const m = catalog.getMedia(mediaId);
+export async function recordEvent(catalog: Pick<Catalog, 'getMedia' | 'addMediaEvent'>, mediaId: number, event: MediaEventKind, d: EventDetails): Promise<void> {
+  const m = await catalog.getMedia(mediaId);
   if (!m) return;
-  catalog.addMediaEvent({
+  await catalog.addMediaEvent({
     mediaId, volumeName: m.volumeName, time: d.now, event, place: placeOf(m), jobId: d.jobId ?? null, text: d.text ?? '',
   });
 }
@@ -64,18 +64,18 @@ export interface MountedIn {
 export async function mountedInChanger(catalog: ChangerCatalog, media: MediaRow, o: MountedIn): Promise<void> {
   const storageId = await catalog.ensureStorage(o.storageName);
   if (o.drive >= 0 && (media.drive !== o.drive || media.storageId !== storageId)) {
-    for (const other of catalog.listMedia()) {
+    for (const other of await catalog.listMedia()) {
       if (other.mediaId === media.mediaId || other.drive !== o.drive || other.storageId !== storageId) continue;
-      catalog.updateMedia(other.mediaId, { drive: -1 });
-      recordEvent(catalog, other.mediaId, 'unloaded', { now: o.now, jobId: o.jobId, text: `from Drive ${o.drive} for Volume "${media.volumeName}"` });
+      await catalog.updateMedia(other.mediaId, { drive: -1 });
+      await recordEvent(catalog, other.mediaId, 'unloaded', { now: o.now, jobId: o.jobId, text: `from Drive ${o.drive} for Volume "${media.volumeName}"` });
     }
-    catalog.updateMedia(media.mediaId, { drive: o.drive, storageId, inChanger: true, importExport: false, location: '' });
-    recordEvent(catalog, media.mediaId, 'loaded', { now: o.now, jobId: o.jobId, text: `for JobId ${o.jobId}` });
+    await catalog.updateMedia(media.mediaId, { drive: o.drive, storageId, inChanger: true, importExport: false, location: '' });
+    await recordEvent(catalog, media.mediaId, 'loaded', { now: o.now, jobId: o.jobId, text: `for JobId ${o.jobId}` });
   }
   if (!media.inChanger || media.storageId !== storageId || (o.slot > 0 && media.slot !== o.slot)) {
-    catalog.updateMedia(media.mediaId, { inChanger: true, storageId, importExport: false, location: '', ...(o.slot > 0 ? { slot: o.slot } : {}) });
+    await catalog.updateMedia(media.mediaId, { inChanger: true, storageId, importExport: false, location: '', ...(o.slot > 0 ? { slot: o.slot } : {}) });
   }
-  if (o.slot > 0) clearSlotClaims(catalog, { mediaId: media.mediaId, storageId, slot: o.slot });
+  if (o.slot > 0) await clearSlotClaims(catalog, { mediaId: media.mediaId, storageId, slot: o.slot });
 }
 
 /**
@@ -83,14 +83,14 @@ export async function mountedInChanger(catalog: ChangerCatalog, media: MediaRow,
  * leaves it, to the slot the changer lists it in (`listedAt`), else out of the changer.
  * Returns the volumes moved and the slot each went to (0: out of the changer).
  */
-export function clearSlotClaims(
+export async function clearSlotClaims(
   catalog: ChangerCatalog, o: { mediaId: number; storageId: number; slot: number; listedAt?: (volumeName: string) => number | undefined },
-): Array<{ volumeName: string; slot: number }> {
+): Promise<Array<{ volumeName: string; slot: number }>> {
   const moved: Array<{ volumeName: string; slot: number }> = [];
-  for (const other of catalog.listMedia()) {
+  for (const other of await catalog.listMedia()) {
     if (other.mediaId === o.mediaId || !other.inChanger || other.storageId !== o.storageId || other.slot !== o.slot) continue;
     const at = o.listedAt?.(other.volumeName);
-    catalog.updateMedia(other.mediaId, at === undefined || at === o.slot ? { inChanger: false, drive: -1 } : { slot: at, drive: -1 });
+    await catalog.updateMedia(other.mediaId, at === undefined || at === o.slot ? { inChanger: false, drive: -1 } : { slot: at, drive: -1 });
     moved.push({ volumeName: other.volumeName, slot: at === undefined || at === o.slot ? 0 : at });
   }
   return moved;

@@ -36,25 +36,25 @@ export async function commitMounted(catalog: Catalog, plan: OnMounted, r: MountR
   const warnings: string[] = [];
   let mediaId: number;
   if (plan.kind === 'create') {
-    mediaId = catalog.createMedia({ ...plan.input, volBytes: r.volBytes, volBlocks: r.volBlocks, volFiles: r.volFiles ?? 0, labelDate: now, volStatus: 'Append' });
+    mediaId = await catalog.createMedia({ ...plan.input, volBytes: r.volBytes, volBlocks: r.volBlocks, volFiles: r.volFiles ?? 0, labelDate: now, volStatus: 'Append' });
     lines.push(`Created new Volume "${r.volumeName}" in catalog.`);
   } else {
-    const row = plan.kind === 'existing' ? catalog.getMedia(plan.mediaId) : catalog.getMediaByName(r.volumeName);
+    const row = plan.kind === 'existing' ? await catalog.getMedia(plan.mediaId) : await catalog.getMediaByName(r.volumeName);
     if (!row) throw new BurrowError('CATALOG', `volume "${r.volumeName}" left the catalog while it was being mounted`);
     mediaId = row.mediaId;
     if (plan.kind === 'existing') lines.push(...await applyExisting(catalog, row, plan, r, now));
-    if (!r.labelled) warnings.push(...correctFiles(catalog, row, r));
+    if (!r.labelled) warnings.push(...await correctFiles(catalog, row, r));
   }
-  const media = catalog.getMedia(mediaId)!;
-  catalog.updateMedia(mediaId, { volMounts: media.volMounts + 1 });
+  const media = (await catalog.getMedia(mediaId))!;
+  await catalog.updateMedia(mediaId, { volMounts: media.volMounts + 1 });
   return { media: { ...media, volMounts: media.volMounts + 1 }, lines, warnings };
 }
 
 /** The tape holds more files than the catalog's VolFiles: the catalog takes the tape's count. */
-function correctFiles(catalog: Catalog, row: MediaRow, r: MountReport): string[] {
+async function correctFiles(catalog: Catalog, row: MediaRow, r: MountReport): Promise<string[]> {
   const onVolume = r.volFiles ?? 0;
   if (onVolume <= row.volFiles) return [];
-  catalog.updateMedia(row.mediaId, { volFiles: onVolume });
+  await catalog.updateMedia(row.mediaId, { volFiles: onVolume });
   return [`For Volume "${row.volumeName}": the number of files mismatch! Volume=${onVolume} Catalog=${row.volFiles}. `
     + `The tape holds data the catalog does not count: correcting the catalog (VolFiles=${onVolume}).`];
 }
@@ -75,6 +75,6 @@ async function applyExisting(catalog: Catalog, row: MediaRow, plan: Extract<OnMo
     } satisfies MediaPatch);
     if (wasLabelled) lines.push(`Recycled volume "${row.volumeName}"`);
   }
-  catalog.updateMedia(row.mediaId, patch);
+  await catalog.updateMedia(row.mediaId, patch);
   return lines;
 }

@@ -74,15 +74,15 @@ interface Search {
 export async function findNextVolume(catalog: Catalog, reservations: VolumeReservations, w: VolumeWanted): Promise<VolumeSearchResult> {
   const s: Search = { catalog, w, reservations, lines: [], inChanger: w.inChangerOf };
   for (let tries = 0; tries < MAX_TRIES; tries++) {
-    const found = await current(s) ?? appendable(s) ?? labelable(s) ?? recyclable(s, w.pool) ?? await pruned(s) ?? await fromScratch(s)
-      ?? (s.inChanger === undefined ? newVolume(s) ?? await oldest(s) : undefined);
+    const found = await current(s) ?? await appendable(s) ?? await labelable(s) ?? await recyclable(s, w.pool) ?? await pruned(s) ?? await fromScratch(s)
+      ?? (s.inChanger === undefined ? await newVolume(s) ?? await oldest(s) : undefined);
     if (found === 'again') continue;
     if (found) return { found, lines: s.lines };
     if (s.inChanger !== undefined) {
       s.inChanger = undefined; // none in the changer: any volume of the pool, then a new one
       continue;
     }
-    return { found: null, lines: s.lines, reason: nothingFound(s) };
+    return { found: null, lines: s.lines, reason: await nothingFound(s) };
   }
   s.lines.push('We seem to be looping trying to find the next volume. I give up.');
   return { found: null, lines: s.lines, reason: 'no volume could be chosen' };
@@ -93,7 +93,7 @@ function excluded(s: Search): Set<string> {
   return new Set([...s.w.unwanted, ...s.reservations.pendingForOthers(s.w.jobId)]);
 }
 
-function find(s: Search, pool: PoolRow, statuses: VolStatus[], more: Partial<MediaSearch> = {}): MediaRow | undefined {
+async function find(s: Search, pool: PoolRow, statuses: VolStatus[], more: Partial<MediaSearch> = {}): Promise<MediaRow | undefined> {
   return s.catalog.findMedia({
     poolId: pool.poolId, mediaType: s.w.mediaType, statuses, order: 'most-recently-written', exclude: excluded(s), inChangerOf: s.inChanger, ...more,
   });
@@ -115,7 +115,7 @@ const existing = (m: MediaRow, action: VolumeChoice['action'], o: { recycle?: bo
 async function current(s: Search): Promise<VolumeChoice | undefined> {
   const { pool, mounted } = s.w;
   if (!pool.recycleCurrentVolume || mounted === undefined) return undefined;
-  const m = s.catalog.getMediaByName(mounted);
+  const m = await s.catalog.getMediaByName(mounted);
   if (!m || m.poolId !== pool.poolId || m.mediaType !== s.w.mediaType || m.enabled !== 1 || !m.recycle) return undefined;
   if (excluded(s).has(m.volumeName) || s.reservations.heldByOthers(s.w.jobId).has(m.volumeName)) return undefined;
   if (m.volStatus === 'Purged' || m.volStatus === 'Recycle') return existing(m, 'recycle', { recycle: true });
@@ -124,23 +124,23 @@ async function current(s: Search): Promise<VolumeChoice | undefined> {
   if (m.lastWritten === null || m.lastWritten + m.volRetention >= s.w.now) return undefined;
   const out = await pruneVolume(s.catalog, m, s.w.now);
   s.lines.push(...out.lines);
-  const after = s.catalog.getMedia(m.mediaId);
+  const after = await s.catalog.getMedia(m.mediaId);
   if (!out.emptied || after?.volStatus !== 'Purged' || after.poolId !== pool.poolId) return undefined;
   return existing(after, 'recycle', { recycle: true });
 }
 
 /** Step 1, with the limits checked and the other writers counted toward Maximum Volume Jobs. */
-function appendable(s: Search): VolumeChoice | 'again' | undefined {
+async function appendable(s: Search): Promise<VolumeChoice | 'again' | undefined> {
   const skip = excluded(s);
-  const mounted = s.w.mounted === undefined ? undefined : s.catalog.getMediaByName(s.w.mounted);
+  const mounted = s.w.mounted === undefined ? undefined : await s.catalog.getMediaByName(s.w.mounted);
   let first = mounted && mounted.poolId === s.w.pool.poolId && mounted.mediaType === s.w.mediaType && mounted.volStatus === 'Append'
     && mounted.enabled === 1 && !skip.has(mounted.volumeName) ? mounted : undefined;
   for (;;) {
-    const m = first ?? s.catalog.findMedia({
+    const m = first ?? await s.catalog.findMedia({
       poolId: s.w.pool.poolId, mediaType: s.w.mediaType, statuses: ['Append'], order: 'most-recently-written', exclude: skip, inChangerOf: s.inChanger,
     });
     if (!m) return undefined;
-    const { media, message } = enforceLimits(s.catalog, m, s.w.now);
+    const { media, message } = await enforceLimits(s.catalog, m, s.w.now);
     if (message) {
       s.lines.push(message);
       return 'again';
@@ -155,18 +155,18 @@ function appendable(s: Search): VolumeChoice | 'again' | undefined {
 }
 
 /** Step 2: a record made by `add`; the SD labels it. */
-function labelable(s: Search): VolumeChoice | undefined {
+async function labelable(s: Search): Promise<VolumeChoice | undefined> {
   if (!s.w.labelMedia) return undefined;
-  const m = find(s, s.w.pool, ['Unlabeled']);
+  const m = await find(s, s.w.pool, ['Unlabeled']);
   return m ? { ...existing(m, 'label'), onMounted: { kind: 'existing', mediaId: m.mediaId, recycle: true, moveTo: null, purgeJobIds: [] } } : undefined;
 }
 
 /** Steps 3 and 4: a Recycle volume, else the oldest purged one, of `pool` (not yet recycled: that waits for the mount). */
-function recyclable(s: Search, pool: PoolRow, moveTo: PoolRow | null = null): VolumeChoice | undefined {
+async function recyclable(s: Search, pool: PoolRow, moveTo: PoolRow | null = null): Promise<VolumeChoice | undefined> {
   const held = s.reservations.heldByOthers(s.w.jobId);
   const exclude = new Set([...excluded(s), ...held]);
-  const m = find(s, pool, ['Recycle'], { recyclable: true, order: 'oldest-written', exclude })
-    ?? find(s, pool, ['Purged'], { recyclable: true, order: 'oldest-written', exclude });
+  const m = await find(s, pool, ['Recycle'], { recyclable: true, order: 'oldest-written', exclude })
+    ?? await find(s, pool, ['Purged'], { recyclable: true, order: 'oldest-written', exclude });
   return m ? existing(m, 'recycle', { recycle: true, moveTo }) : undefined;
 }
 
@@ -183,15 +183,15 @@ async function fromScratch(s: Search): Promise<VolumeChoice | undefined> {
   if (!s.w.labelMedia) return undefined;
   const scratch = await scratchPoolOf(s.catalog, s.w.pool);
   if (!scratch) return undefined;
-  let m = find(s, scratch, ['Append']);
+  let m = await find(s, scratch, ['Append']);
   const refusal = m && await moveRefusal(s.catalog, m, s.w.pool);
   if (refusal) {
     s.lines.push(`${refusal}: not taken from the scratch pool.`);
     m = undefined;
   }
-  const choice = m ? existing(m, 'append', { moveTo: s.w.pool }) : recyclable(s, scratch, s.w.pool);
+  const choice = m ? existing(m, 'append', { moveTo: s.w.pool }) : await recyclable(s, scratch, s.w.pool);
   if (!choice) return undefined;
-  if (!hasRoom(s.catalog, s.w.pool)) {
+  if (!await hasRoom(s.catalog, s.w.pool)) {
     s.lines.push(`Unable add Scratch Volume, Pool "${s.w.pool.name}" full MaxVols=${s.w.pool.maximumVolumes}`);
     return undefined;
   }
@@ -199,10 +199,10 @@ async function fromScratch(s: Search): Promise<VolumeChoice | undefined> {
 }
 
 /** Step 7: a new volume named by the Label Format; its row is made once the SD has labelled it. */
-function newVolume(s: Search): VolumeChoice | undefined {
+async function newVolume(s: Search): Promise<VolumeChoice | undefined> {
   const { pool } = s.w;
-  if (!s.w.labelMedia || pool.labelFormat === null || !hasRoom(s.catalog, pool)) return undefined;
-  const name = newVolumeName(s, pool.labelFormat);
+  if (!s.w.labelMedia || pool.labelFormat === null || !await hasRoom(s.catalog, pool)) return undefined;
+  const name = await newVolumeName(s, pool.labelFormat);
   if (name === undefined) return undefined;
   return {
     volumeName: name, media: undefined, action: 'label', maxVolBytes: pool.maximumVolumeBytes, endHint: 0,
@@ -213,18 +213,18 @@ function newVolume(s: Search): VolumeChoice | undefined {
   };
 }
 
-function newVolumeName(s: Search, format: string): string | undefined {
-  const taken = (n: string): boolean => s.catalog.getMediaByName(n) !== undefined || excluded(s).has(n);
+async function newVolumeName(s: Search, format: string): Promise<string | undefined> {
+  const taken = async (n: string): Promise<boolean> => excluded(s).has(n) || (await s.catalog.getMediaByName(n)) !== undefined;
   let name: string;
   if (hasVariables(format)) {
-    name = expandLabelFormat(format, { now: s.w.now, pool: s.w.pool.name, mediaType: s.w.mediaType, numVols: s.catalog.countMedia(s.w.pool.poolId), ...s.w.job });
-    if (taken(name)) {
+    name = expandLabelFormat(format, { now: s.w.now, pool: s.w.pool.name, mediaType: s.w.mediaType, numVols: await s.catalog.countMedia(s.w.pool.poolId), ...s.w.job });
+    if (await taken(name)) {
       s.lines.push(`Label Format "${format}" gives "${name}", which is already in the catalog.`);
       return undefined;
     }
   } else {
-    let n = s.catalog.highestMediaId() + 1;
-    while (taken(numberedName(format, n))) n++;
+    let n = (await s.catalog.highestMediaId()) + 1;
+    while (await taken(numberedName(format, n))) n++;
     name = numberedName(format, n);
   }
   const problem = volumeNameProblem(name);
@@ -240,7 +240,7 @@ async function oldest(s: Search): Promise<VolumeChoice | undefined> {
   const { pool } = s.w;
   if (!s.w.prune || !(pool.purgeOldestVolume || pool.recycleOldestVolume)) return undefined;
   const exclude = new Set([...excluded(s), ...s.reservations.heldByOthers(s.w.jobId)]);
-  const m = find(s, pool, ['Unlabeled', 'Full', 'Recycle', 'Purged', 'Used', 'Append'], { order: 'oldest-written', exclude });
+  const m = await find(s, pool, ['Unlabeled', 'Full', 'Recycle', 'Purged', 'Used', 'Append'], { order: 'oldest-written', exclude });
   if (!m) return undefined;
   if (pool.purgeOldestVolume && s.w.labelMedia) {
     s.lines.push(`Purging oldest volume "${m.volumeName}"`);
@@ -250,12 +250,12 @@ async function oldest(s: Search): Promise<VolumeChoice | undefined> {
   s.lines.push(`Pruning oldest volume "${m.volumeName}"`);
   const out = await pruneVolumesOfPool(s.catalog, { pool, mediaType: s.w.mediaType, now: s.w.now, skip: new Set(), only: m });
   s.lines.push(...out.lines);
-  const after = s.catalog.getMedia(m.mediaId);
+  const after = await s.catalog.getMedia(m.mediaId);
   return after?.volStatus === 'Purged' ? existing(after, 'recycle', { recycle: true }) : undefined;
 }
 
 /** What the operator can do when nothing was found (Bareos's "Cannot find any appendable volumes"). */
-function nothingFound(s: Search): string {
+async function nothingFound(s: Search): Promise<string> {
   const { pool, mediaType, storage } = s.w;
   const label = `"label storage=${storage?.name ?? '...'} pool=${pool.name} volume=NAME"`;
   const none = `Cannot find any appendable volumes in Pool "${pool.name}" (Media type "${mediaType}")`;
@@ -263,7 +263,7 @@ function nothingFound(s: Search): string {
     return `${none}, and Device "${storage?.device ?? '?'}" has Label Media = no, so no new volume is labelled automatically: `
       + `label one with ${label}, or set Label Media = yes`;
   }
-  if (pool.labelFormat !== null && !hasRoom(s.catalog, pool)) {
+  if (pool.labelFormat !== null && !await hasRoom(s.catalog, pool)) {
     return `${none}, and it holds its Maximum Volumes=${pool.maximumVolumes}: label one with ${label} in another pool, or raise it`;
   }
   return `${none}: label one with ${label}, or give the pool a Label Format`;

@@ -58,12 +58,12 @@ export async function applyNextWrite(catalog: Catalog, plan: NextWritePlan, tape
     lines.push(...(await purgeEmptied(catalog, touched)).lines);
   }
   const volJobs = (await catalog.jobsOnMedia(volume.mediaId)).length;
-  catalog.updateMedia(volume.mediaId, {
+  await catalog.updateMedia(volume.mediaId, {
     volBytes: tape.volBytes, volBlocks: tape.blocks, volFiles: tape.files, volJobs, volStatus: 'Append',
     ...(volJobs === 0 ? { firstWritten: null, lastWritten: null } : {}),
   });
   const text = `next write set to ${o.position} by ${o.by}; ${plan.destroyed.length} job(s) purged`;
-  recordEvent(catalog, volume.mediaId, 'repositioned', { now: o.now, text });
+  await recordEvent(catalog, volume.mediaId, 'repositioned', { now: o.now, text });
   lines.push(`Volume "${volume.volumeName}": next write at ${o.position}; VolBytes=${tape.volBytes} VolBlocks=${tape.blocks} VolFiles=${tape.files} VolJobs=${volJobs}; VolStatus=Append (was ${volume.volStatus}).`);
   return lines;
 }

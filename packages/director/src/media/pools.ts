@@ -67,8 +67,8 @@ export async function scratchPoolOf(catalog: Catalog, pool: PoolRow): Promise<Po
 }
 
 /** Whether the pool has room for one more volume (Maximum Volumes). */
-export function hasRoom(catalog: Catalog, pool: PoolRow): boolean {
-  return pool.maximumVolumes === 0 || catalog.countMedia(pool.poolId) < pool.maximumVolumes;
+export async function hasRoom(catalog: Catalog, pool: PoolRow): Promise<boolean> {
+  return pool.maximumVolumes === 0 || await catalog.countMedia(pool.poolId) < pool.maximumVolumes;
 }
 
 /** A Pool as a job's plan names it (the catalog row holds the rest). */

@@ -23,7 +23,7 @@ export interface PoolPruning {
 export async function pruneVolumesOfPool(catalog: Catalog, p: PoolPruning): Promise<{ lines: string[]; purged: string[] }> {
   const scratch = await catalog.getPool(SCRATCH_POOL);
   const recyclePoolIds = [p.pool.poolId, ...(scratch ? [scratch.poolId] : [])];
-  const candidates = p.only ? [p.only] : catalog.listMedia({
+  const candidates = p.only ? [p.only] : await catalog.listMedia({
     poolOrRecyclePool: { poolId: p.pool.poolId, recyclePoolIds }, mediaType: p.mediaType, statuses: PRUNABLE, order: 'oldest-written',
   });
   const lines: string[] = [];
@@ -34,7 +34,7 @@ export async function pruneVolumesOfPool(catalog: Catalog, p: PoolPruning): Prom
     lines.push(...out.lines);
     if (!out.emptied) continue;
     purged.push(m.volumeName);
-    const after = catalog.getMedia(m.mediaId);
+    const after = await catalog.getMedia(m.mediaId);
     if (after && after.poolId === p.pool.poolId && after.recycle) break;
   }
   return { lines, purged };

@@ -9,7 +9,7 @@ test('pruning jobs keeps the Full and Differential that a kept Incremental build
   const w = await mediaWorld();
   try {
     const pool = await w.pool({ name: 'P' });
-    const v = w.volume('V', pool);
+    const v = await w.volume('V', pool);
     const full = await w.backup('F', [v]);
     await w.clock.advanceTo(w.clock.now() + 10 * DAY);
     const diff = await w.backup('D', [v]);
@@ -40,7 +40,7 @@ test('a Differential builds on the last Full only: Incrementals before it may go
   const w = await mediaWorld();
   try {
     const pool = await w.pool({ name: 'P' });
-    const v = w.volume('V', pool);
+    const v = await w.volume('V', pool);
     const full = await w.backup('F', [v]);
     await w.clock.advanceTo(w.clock.now() + DAY);
     const inc = await w.backup('I', [v]);
@@ -58,7 +58,7 @@ test('running jobs are never pruned or purged; files are pruned by File Retentio
   const w = await mediaWorld();
   try {
     const pool = await w.pool({ name: 'P' });
-    const v = w.volume('V', pool);
+    const v = await w.volume('V', pool);
     const running = await w.backup('F', [v], { status: 'R' });
     await w.clock.advanceTo(w.clock.now() + 100 * DAY);
     const r = await pruneJobs(w.catalog, { clientId: w.clientId, retention: DAY, now: w.clock.now() });
@@ -79,22 +79,22 @@ test('volume pruning: only Full or Used, by the volume\'s own retention; the job
   try {
     const scratch = await w.pool({ name: 'Scratch' });
     const pool = await w.pool({ name: 'P', volumeRetention: 30 * DAY, recyclePoolId: scratch.poolId });
-    const a = w.volume('A', pool);
-    const b = w.volume('B', pool);
+    const a = await w.volume('A', pool);
+    const b = await w.volume('B', pool);
     const job = await w.backup('F', [a, b]);
     await w.clock.advanceTo(w.clock.now() + 31 * DAY);
-    const appending = await pruneVolume(w.catalog, w.catalog.getMedia(a)!, w.clock.now());
+    const appending = await pruneVolume(w.catalog, (await w.catalog.getMedia(a))!, w.clock.now());
     assert.deepEqual(appending.lines, ['Pruning volume A: cannot prune as Volstatus is Append but needs to be Full or Used.']);
-    w.catalog.setMediaStatus(a, 'Full');
-    w.catalog.updateMedia(b, { volStatus: 'Full', volRetention: 90 * DAY });
-    const r = await pruneVolume(w.catalog, w.catalog.getMedia(a)!, w.clock.now());
+    await w.catalog.setMediaStatus(a, 'Full');
+    await w.catalog.updateMedia(b, { volStatus: 'Full', volRetention: 90 * DAY });
+    const r = await pruneVolume(w.catalog, (await w.catalog.getMedia(a))!, w.clock.now());
     assert.deepEqual(r.prunedJobIds, [job]);
     assert.equal(r.emptied, true);
     assert.ok(r.lines.includes('Volume "A" contains no jobs after pruning.'), r.lines.join('\n'));
-    assert.deepEqual([w.catalog.getMedia(a)?.volStatus, w.catalog.getMedia(a)?.poolName], ['Purged', 'Scratch']);
-    assert.equal(w.catalog.getMedia(b)?.volStatus, 'Purged', 'the job left B as well, so B is purged too');
-    w.catalog.updateMedia(a, { volStatus: 'Full', enabled: 2 });
-    assert.deepEqual((await pruneVolume(w.catalog, w.catalog.getMedia(a)!, w.clock.now())).lines, ['Cannot prune Volume "A" because it is archived.']);
+    assert.deepEqual([(await w.catalog.getMedia(a))?.volStatus, (await w.catalog.getMedia(a))?.poolName], ['Purged', 'Scratch']);
+    assert.equal((await w.catalog.getMedia(b))?.volStatus, 'Purged', 'the job left B as well, so B is purged too');
+    await w.catalog.updateMedia(a, { volStatus: 'Full', enabled: 2 });
+    assert.deepEqual((await pruneVolume(w.catalog, (await w.catalog.getMedia(a))!, w.clock.now())).lines, ['Cannot prune Volume "A" because it is archived.']);
   } finally {
     w.close();
   }
@@ -104,16 +104,16 @@ test('purge volume ignores retention; an Append volume nothing wrote on is purge
   const w = await mediaWorld();
   try {
     const pool = await w.pool({ name: 'P' });
-    const v = w.volume('V', pool);
+    const v = await w.volume('V', pool);
     const job = await w.backup('F', [v]);
-    const r = await purgeVolume(w.catalog, w.catalog.getMedia(v)!);
+    const r = await purgeVolume(w.catalog, (await w.catalog.getMedia(v))!);
     assert.deepEqual(r.purgedJobIds, [job]);
     assert.equal(r.volumePurged, true);
     assert.ok(r.lines.includes('1 Job on Volume "V" purged from catalog.'), r.lines.join('\n'));
-    assert.equal(w.catalog.getMedia(v)?.volStatus, 'Purged');
-    assert.deepEqual((await purgeVolume(w.catalog, w.catalog.getMedia(v)!)).lines, ['Volume "V" is already purged.']);
-    const ro = w.volume('RO', pool, { status: 'Read-Only' });
-    assert.equal((await purgeVolume(w.catalog, w.catalog.getMedia(ro)!)).volumePurged, false);
+    assert.equal((await w.catalog.getMedia(v))?.volStatus, 'Purged');
+    assert.deepEqual((await purgeVolume(w.catalog, (await w.catalog.getMedia(v))!)).lines, ['Volume "V" is already purged.']);
+    const ro = await w.volume('RO', pool, { status: 'Read-Only' });
+    assert.equal((await purgeVolume(w.catalog, (await w.catalog.getMedia(ro))!)).volumePurged, false);
   } finally {
     w.close();
   }
@@ -123,7 +123,7 @@ test('autoprune at a job\'s end: the Pool\'s Job Retention wins over the Client\
   const w = await mediaWorld();
   try {
     const pool = await w.pool({ name: 'P', jobRetention: 10 * DAY });
-    const v = w.volume('V', pool);
+    const v = await w.volume('V', pool);
     const old = await w.backup('F', [v]);
     await w.clock.advanceTo(w.clock.now() + 11 * DAY);
     await w.backup('F', [v]);

@@ -67,10 +67,10 @@ export async function pruneFiles(catalog: Catalog, scope: PruneScope): Promise<P
 }
 
 /** Why a volume cannot be pruned now (archived, or not Full or Used), or null; a limit just reached counts. */
-function notPrunable(catalog: Catalog, m: MediaRow, now: number): string | null {
+async function notPrunable(catalog: Catalog, m: MediaRow, now: number): Promise<string | null> {
   if (m.enabled === MEDIA_ARCHIVED) return `Cannot prune Volume "${m.volumeName}" because it is archived.`;
   const reached = limitReached(m, now);
-  if (reached) catalog.setMediaStatus(m.mediaId, reached.status);
+  if (reached) await catalog.setMediaStatus(m.mediaId, reached.status);
   const status = reached?.status ?? m.volStatus;
   return isOneOf(status, PRUNABLE) ? null : `Pruning volume ${m.volumeName}: cannot prune as Volstatus is ${status} but needs to be Full or Used.`;
 }
@@ -87,7 +87,7 @@ export async function pruneVolumes(catalog: Catalog, volumes: readonly MediaRow[
   const expiredOn = new Map<MediaRow, JobRow[]>();
   for (const [i, m] of volumes.entries()) {
     if (i > 0 && i % VOLUMES_PER_TURN === 0) await yieldToLoop();
-    const refusal = notPrunable(catalog, m, now);
+    const refusal = await notPrunable(catalog, m, now);
     if (refusal) lines.push(refusal);
     else expiredOn.set(m, (await catalog.jobsOnMedia(m.mediaId)).filter((j) => (j.startTime ?? j.schedTime) < now - m.volRetention));
   }
@@ -110,7 +110,7 @@ export async function pruneVolumes(catalog: Catalog, volumes: readonly MediaRow[
     // Those the deletion left empty are Purged already; the others may have been empty before.
     let purged = purgedNow.has(m.volumeName);
     if (!purged) {
-      const after = catalog.getMedia(m.mediaId);
+      const after = await catalog.getMedia(m.mediaId);
       const out = after ? await markPurgedIfEmpty(catalog, after, { force: false }) : { purged: false, lines: [] };
       lines.push(...out.lines);
       purged = out.purged;

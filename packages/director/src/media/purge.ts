@@ -69,7 +69,7 @@ export async function purgeVolume(catalog: Catalog, m: MediaRow): Promise<PurgeR
       lines.push(`${purgedJobIds.length} Job${purgedJobIds.length === 1 ? '' : 's'} on Volume "${m.volumeName}" purged from catalog.`);
     }
   }
-  const now = catalog.getMedia(m.mediaId);
+  const now = await catalog.getMedia(m.mediaId);
   const marked = now ? await markPurgedIfEmpty(catalog, now, { force: true }) : { purged: false, lines: [] };
   lines.push(...marked.lines);
   return { lines, purgedJobIds, volumePurged: marked.purged };

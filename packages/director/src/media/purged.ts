@@ -20,7 +20,7 @@ export async function markPurgedIfEmpty(catalog: Catalog, m: MediaRow, opts: { f
   if ((await catalog.jobsOnMedia(m.mediaId)).length > 0) return { purged: false, lines: [] };
   if (!isOneOf(m.volStatus, PURGEABLE)) return { purged: false, lines: [`Cannot purge Volume with VolStatus=${m.volStatus}`] };
   const lines = [`There are no more Jobs associated with Volume "${m.volumeName}". Marking it purged.`];
-  catalog.setMediaStatus(m.mediaId, 'Purged');
+  await catalog.setMediaStatus(m.mediaId, 'Purged');
   lines.push(...await moveToRecyclePool(catalog, m));
   return { purged: true, lines };
 }
@@ -30,10 +30,10 @@ async function moveToRecyclePool(catalog: Catalog, m: Pick<MediaRow, 'mediaId' |
   if (m.recyclePoolId === null || m.recyclePoolId === m.poolId) return [];
   const target = await catalog.getPoolById(m.recyclePoolId);
   if (!target) return [];
-  if (target.maximumVolumes > 0 && catalog.countMedia(target.poolId) >= target.maximumVolumes) {
+  if (target.maximumVolumes > 0 && await catalog.countMedia(target.poolId) >= target.maximumVolumes) {
     return [`Unable move recycled Volume in full Pool "${target.name}" MaxVols=${target.maximumVolumes}`];
   }
-  catalog.updateMedia(m.mediaId, { poolId: target.poolId });
+  await catalog.updateMedia(m.mediaId, { poolId: target.poolId });
   return [`New Pool is: ${target.name}`];
 }
 
@@ -44,7 +44,7 @@ async function moveToRecyclePool(catalog: Catalog, m: Pick<MediaRow, 'mediaId' |
  */
 export async function purgeEmptied(catalog: Catalog, mediaIds: readonly number[]): Promise<PurgedOutcome & { volumes: string[] }> {
   const lines: string[] = [];
-  const marked = catalog.markEmptyMediaPurged(mediaIds);
+  const marked = await catalog.markEmptyMediaPurged(mediaIds);
   for (const m of marked) {
     lines.push(`There are no more Jobs associated with Volume "${m.volumeName}". Marking it purged.`);
     lines.push(...await moveToRecyclePool(catalog, m));

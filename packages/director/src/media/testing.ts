@@ -21,7 +21,7 @@ export interface MediaWorld {
   fileSetId: number;
   pool(input: PoolInput): Promise<PoolRow>;
   /** A labelled volume of the pool with the pool's limits (status Append unless said). */
-  volume(name: string, pool: PoolRow, o?: { status?: VolStatus; mediaType?: string }): number;
+  volume(name: string, pool: PoolRow, o?: { status?: VolStatus; mediaType?: string }): Promise<number>;
   /** A finished backup job with `files` File rows and a JobMedia row on each volume. */
   backup(level: JobLevel, mediaIds: readonly number[], o?: { files?: number; status?: 'T' | 'E' | 'R'; name?: string }): Promise<number>;
   close(): void;
@@ -52,7 +52,7 @@ export async function mediaWorld(start = Date.UTC(2026, 0, 1)): Promise<MediaWor
       await catalog.insertFiles(jobId, rows);
       for (const [i, mediaId] of mediaIds.entries()) {
         await catalog.addJobMedia({ jobId, mediaId, firstIndex: 1, lastIndex: files, startAddr: 0, endAddr: 1, volIndex: i + 1 });
-        catalog.updateMediaUsage(mediaId, { volBytes: 1000, volBlocks: 5, lastWritten: clock.now(), incrementJobs: true });
+        await catalog.updateMediaUsage(mediaId, { volBytes: 1000, volBlocks: 5, lastWritten: clock.now(), incrementJobs: true });
       }
       if ((o.status ?? 'T') !== 'R') await catalog.finishJob(jobId, { status: o.status ?? 'T', endTime: clock.now(), jobFiles: files, jobBytes: 10 });
       return jobId;

@@ -91,17 +91,19 @@ function poolGauges({ registry, catalog }: DirectorMetricsSources): void {
   const registers = [registry];
   new Gauge({
     name: 'burrow_dir_pool_volumes', help: 'Volumes in each pool, by VolStatus', labelNames: ['pool', 'status'], registers,
-    collect() {
+    async collect() {
+      const volumes = await catalog.listMedia();
       this.reset();
-      for (const m of catalog.listMedia()) this.inc({ pool: m.poolName, status: m.volStatus });
+      for (const m of volumes) this.inc({ pool: m.poolName, status: m.volStatus });
     },
   });
   new Gauge({
     name: 'burrow_dir_pool_bytes', help: 'Bytes on the volumes of each pool (catalog VolBytes)', labelNames: ['pool'], registers,
     async collect() {
+      const [pools, volumes] = [await catalog.listPools(), await catalog.listMedia()];
       this.reset();
-      for (const p of await catalog.listPools()) this.set({ pool: p.name }, 0);
-      for (const m of catalog.listMedia()) this.inc({ pool: m.poolName }, m.volBytes);
+      for (const p of pools) this.set({ pool: p.name }, 0);
+      for (const m of volumes) this.inc({ pool: m.poolName }, m.volBytes);
     },
   });
 }

@@ -29,7 +29,7 @@ async function withCatalog(work: (c: Catalog, job: (level: 'F' | 'I', rows: File
     const clientId = await c.ensureClient('fd');
     const fileSetId = await c.ensureFileSet('fs', 'd');
     const poolId = await c.ensurePool({ name: 'Full' });
-    const mediaId = c.createMedia({ volumeName: 'V1', poolId, mediaType: 'File' });
+    const mediaId = await c.createMedia({ volumeName: 'V1', poolId, mediaType: 'File' });
     await work(c, async (level, rows) => {
       const jobId = await c.createJob({ name: 'b', type: 'B', level, clientId, fileSetId, poolId, schedTime: 1 });
       await c.insertFiles(jobId, rows.map((r) => ({ ...r, mediaId: r.fileIndex === 0 ? null : mediaId })));

@@ -114,7 +114,7 @@ export class VolumeScan {
       this.o.say(`JobId ${s.jobId}: no end-of-session label on the volumes scanned (a later volume missing, or its job died); the job is marked failed (E)`);
       await this.closeSession(s, { status: 'E', endTime: s.lastTime, jobFiles: s.usage.length ? Math.max(...s.usage.map((u) => u.lastIndex)) : 0, jobBytes: 0 });
     }
-    for (const v of this.volumes.values()) this.writeCounters(v);
+    for (const v of this.volumes.values()) await this.writeCounters(v);
     return this.totals;
   }
 
@@ -131,7 +131,7 @@ export class VolumeScan {
     };
     this.volumes.set(label.volumeName, seen);
     this.current = seen;
-    const existing = c?.getMediaByName(label.volumeName);
+    const existing = await c?.getMediaByName(label.volumeName);
     if (existing !== undefined) {
       seen.mediaId = existing.mediaId;
       seen.writeCounters = this.o.updateMedia;
@@ -148,7 +148,7 @@ export class VolumeScan {
     }
     const labelDate = label.labelTime ? timestampToMs(label.labelTime) : null;
     if (c !== undefined && pool !== undefined) {
-      seen.mediaId = c.createMedia({
+      seen.mediaId = await c.createMedia({
         volumeName: label.volumeName, poolId: pool.poolId, mediaType: label.mediaType, labelDate, createTime: labelDate ?? undefined,
       });
     }
@@ -295,14 +295,14 @@ export class VolumeScan {
     this.o.say(`Updated Job record for JobId=${s.jobId}: status ${end.status}, ${end.jobFiles} files, ${end.jobBytes} bytes`, true);
   }
 
-  private writeCounters(v: VolumeSeen): void {
+  private async writeCounters(v: VolumeSeen): Promise<void> {
     if (!v.writeCounters || v.mediaId === null || this.o.catalog === undefined) return;
     const patch: MediaPatch = {
       volBytes: v.bytes, volBlocks: v.blocks, volJobs: v.sessions.size, volFiles: v.files,
       firstWritten: v.firstWritten, lastWritten: v.lastWritten,
     };
     if (v.full) patch.volStatus = 'Full';
-    this.o.catalog.updateMedia(v.mediaId, patch);
+    await this.o.catalog.updateMedia(v.mediaId, patch);
     this.o.say(`Updated Media record for Volume "${v.name}": ${v.blocks} blocks, ${v.bytes} bytes, ${v.sessions.size} jobs, VolFiles ${v.files}${v.full ? ', Full' : ''}`, true);
   }
 }

@@ -101,9 +101,12 @@ export async function serveBackupSession(s: BackupSession): Promise<StorageSessi
           s.drive?.mounted(msg.body);
           break;
         }
-        case 'sdCatalog':
-          await s.catalog.insertFiles(s.jobId, msg.body.files.map((f) => fileRow(f, s.media)));
+        case 'sdCatalog': {
+          // The batch's volumes first (one or two, known after the first batch), then its rows.
+          const mediaIds = await s.media.mediaIdsOf(msg.body.files.map((f) => f.volumeName));
+          await s.catalog.insertFiles(s.jobId, msg.body.files.map((f) => fileRow(f, mediaIds)));
           break;
+        }
         case 'sdVolumeUsage':
           await recordVolumeUsage(s, msg.body);
           break;
@@ -190,17 +193,17 @@ async function askForSpace(s: BackupSession, req: burrow.SdVolumeRequest): Promi
 async function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): Promise<void> {
   if (u.checkpoint) return recordCheckpoint(s, u);
   const { volumeName } = u;
-  const mediaId = s.media.mediaIdOf(volumeName);
+  const mediaId = await s.media.mediaIdOf(volumeName);
   if (u.completeIndex > s.volumes.savedFiles) await s.catalog.checkpointJob(s.jobId, s.volumes.savedFiles = u.completeIndex);
   await s.catalog.addJobMedia({
     jobId: s.jobId, mediaId, firstIndex: u.firstIndex, lastIndex: u.lastIndex,
     startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volumeIndex,
   });
-  say(s, s.media.usage(volumeName, {
+  say(s, (await s.media.usage(volumeName, {
     // A spooling job comes back to a volume after each despool (a row each time): it is one of the volume's jobs once.
     volBytes: u.volBytes, volBlocks: u.volBlocks, volStatus: u.full ? 'Full' : undefined, incrementJobs: !s.volumes.names.includes(volumeName),
     volFiles: u.volFiles,
-  }).lines);
+  })).lines);
   if (!s.volumes.names.includes(volumeName)) s.volumes.names.push(volumeName);
   s.volumes.lastVolumeBytes = u.volBytes;
   if (u.full) s.log.info(`Volume "${volumeName}" is full (${u.volBytes} bytes); continuing on the next volume.`);
@@ -212,7 +215,7 @@ async function recordVolumeUsage(s: BackupSession, u: burrow.SdVolumeUsage): Pro
  * (replaced by the next checkpoint or the volume's end) and the volume's size so far.
  */
 async function recordCheckpoint(s: BackupSession, u: burrow.SdVolumeUsage): Promise<void> {
-  const mediaId = s.media.mediaIdOf(u.volumeName);
+  const mediaId = await s.media.mediaIdOf(u.volumeName);
   const lastIndex = Math.min(u.lastIndex, u.completeIndex);
   if (u.firstIndex > 0 && lastIndex >= u.firstIndex) {
     await s.catalog.addJobMedia({
@@ -220,7 +223,7 @@ async function recordCheckpoint(s: BackupSession, u: burrow.SdVolumeUsage): Prom
       startAddr: u.startAddr, endAddr: u.endAddr, volIndex: u.volumeIndex,
     });
   }
-  say(s, s.media.usage(u.volumeName, { volBytes: u.volBytes, volBlocks: u.volBlocks, volFiles: u.volFiles }).lines);
+  say(s, (await s.media.usage(u.volumeName, { volBytes: u.volBytes, volBlocks: u.volBlocks, volFiles: u.volFiles })).lines);
   if (u.completeIndex > s.volumes.savedFiles) {
     await s.catalog.checkpointJob(s.jobId, s.volumes.savedFiles = u.completeIndex);
     s.log.info(`Checkpoint: ${u.completeIndex} files saved so far are on Volume "${u.volumeName}" and in the catalog.`);
@@ -228,13 +231,13 @@ async function recordCheckpoint(s: BackupSession, u: burrow.SdVolumeUsage): Prom
 }
 
 /** A catalog row from what the SD sent: the attributes record is kept as it came, only its columns read. */
-function fileRow(f: burrow.CatalogFile, media: JobVolumes): FileInput {
+function fileRow(f: burrow.CatalogFile, mediaIds: ReadonlyMap<string, number>): FileInput {
   const attributes = Buffer.from(f.attributes.buffer, f.attributes.byteOffset, f.attributes.byteLength);
   const columns = attributeColumns(attributes);
   return {
     fileIndex: f.fileIndex,
     path: columns.path,
-    mediaId: media.mediaIdOf(f.volumeName),
+    mediaId: mediaIds.get(f.volumeName)!,
     addr: f.addr,
     type: columns.type,
     size: columns.size,

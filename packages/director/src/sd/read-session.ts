@@ -13,8 +13,8 @@ import { receiveUnlessExpired } from './session-receive.js';
 export interface ReadVolumeWaiting {
   /** Aborts when the job may wait no longer (its Max Wait Time). */
   readonly expired: AbortSignal;
-  /** The SD cannot have a volume now: how long it waits before trying again. */
-  volumeRequested(req: burrow.SdReadVolumeRequest): { pollSeconds: number };
+  /** The SD cannot have a volume now: how long it waits before trying again (the catalog learns why first). */
+  volumeRequested(req: burrow.SdReadVolumeRequest): Promise<{ pollSeconds: number }>;
   /** The SD mounted a volume to read (on a changer's drive it says which, for the catalog). */
   mounted(m: burrow.SdVolumeMounted): Promise<void>;
   /** The session goes on, or ends: the wait, if any, is over. */
@@ -42,7 +42,7 @@ export async function awaitReadSessionEnd(c: ReadSessionConversation): Promise<s
     for (;;) {
       const msg = await receiveUnlessExpired(sd, { jobId: c.jobId, signal: c.signal, expired: wait.expired });
       if (msg.kind === 'sdReadVolumeRequest') {
-        const { pollSeconds } = wait.volumeRequested(msg.body);
+        const { pollSeconds } = await wait.volumeRequested(msg.body);
         await sd.send('sdVolumeReply', { noVolume: true, wantedVolume: msg.body.volumeName, pollSeconds });
         continue;
       }

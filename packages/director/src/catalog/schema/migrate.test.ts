@@ -132,22 +132,22 @@ test('a catalog made by schema version 2 gains the media lifecycle columns, keep
     v2.close();
 
     const catalog = openSqliteCatalog(file);
-    const full = catalog.getMedia(7);
+    const full = await catalog.getMedia(7);
     assert.deepEqual([full?.volumeName, full?.volStatus, full?.volBytes, full?.volJobs, full?.maxVolBytes, full?.volRetention,
       full?.firstWritten, full?.lastWritten, full?.labelDate, full?.initialWrite],
     ['Full-0007', 'Full', 5000, 2, 9000, 100, 10, 20, 5, 10], 'every column kept; the first write is the initial one');
     assert.deepEqual([full?.maxVolJobs, full?.volUseDuration, full?.recycle, full?.enabled, full?.recycleCount],
       [3, 86_400_000, false, 1, 0], 'the new limits are the pool\'s, as "update volume fromallpools" would set them');
-    assert.deepEqual([catalog.getMedia(9)?.volStatus, catalog.getMedia(9)?.enabled, catalog.getMedia(9)?.recycle], ['Read-Only', 0, true]);
+    assert.deepEqual([(await catalog.getMedia(9))?.volStatus, (await catalog.getMedia(9))?.enabled, (await catalog.getMedia(9))?.recycle], ['Read-Only', 0, true]);
     assert.equal((await catalog.listJobMedia(1))[0]?.volumeName, 'Full-0007', 'job media still point at the volume');
     assert.equal((await catalog.listFiles(1))[0]?.mediaId, 7);
     assert.equal((await catalog.getJob(1))?.purgedFiles, false);
     assert.equal((await catalog.getPool('Full'))?.cleaningPrefix, 'CLN');
     // The statuses version 2 refused, and a new volume numbered after the highest.
-    const added = catalog.createMedia({ volumeName: 'New-1', poolId: 2, mediaType: 'File', volStatus: 'Unlabeled' });
+    const added = await catalog.createMedia({ volumeName: 'New-1', poolId: 2, mediaType: 'File', volStatus: 'Unlabeled' });
     assert.equal(added, 10);
-    catalog.updateMedia(added, { volStatus: 'Cleaning' });
-    assert.throws(() => catalog.createMedia({ volumeName: 'Bad', poolId: 99, mediaType: 'File' }), { name: 'BurrowError', code: 'CATALOG' });
+    await catalog.updateMedia(added, { volStatus: 'Cleaning' });
+    await assert.rejects(catalog.createMedia({ volumeName: 'Bad', poolId: 99, mediaType: 'File' }), { name: 'BurrowError', code: 'CATALOG' });
     catalog.close();
 
     const raw = new Database(file, { readonly: true });
@@ -180,7 +180,7 @@ test('a catalog made by schema version 5 counts VolFiles as tape files: from its
     v5.close();
 
     const catalog = openSqliteCatalog(file);
-    assert.deepEqual(['T1', 'D1', 'T2'].map((n) => catalog.getMediaByName(n)?.volFiles), [4, 0, 0],
+    assert.deepEqual(await Promise.all(['T1', 'D1', 'T2'].map(async (n) => (await catalog.getMediaByName(n))?.volFiles)), [4, 0, 0],
       'T1: the label\'s tape file and three of data; D1: under 4 GiB; T2: its label only (corrected at its first append)');
     catalog.close();
   });

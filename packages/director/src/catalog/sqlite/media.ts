@@ -135,8 +135,9 @@ export function mediaOps(db: Database.Database, now: () => number): MediaOps {
     if (changes === 0) throw new BurrowError('NOT_FOUND', `no volume with MediaId ${mediaId} in the catalog`);
   };
 
+  // Asynchronous by the interface; here each runs when it is called, so writes keep their order.
   return {
-    createMedia(media: MediaInput) {
+    async createMedia(media: MediaInput) {
       if (stmt.byName.get(media.volumeName) !== undefined) {
         throw new BurrowError('CATALOG', `volume "${media.volumeName}" is already in the catalog`);
       }
@@ -168,14 +169,14 @@ export function mediaOps(db: Database.Database, now: () => number): MediaOps {
       });
       return Number(info.lastInsertRowid);
     },
-    getMediaByName: (name) => toMediaRow(stmt.byName.get(name)),
-    getMedia: (id) => toMediaRow(stmt.byId.get(id)),
-    findAppendableMedia: (poolId, mediaType) => toMediaRow(stmt.appendable.get(poolId, mediaType)),
-    findMedia(search: MediaSearch) {
+    getMediaByName: async (name) => toMediaRow(stmt.byName.get(name)),
+    getMedia: async (id) => toMediaRow(stmt.byId.get(id)),
+    findAppendableMedia: async (poolId, mediaType) => toMediaRow(stmt.appendable.get(poolId, mediaType)),
+    async findMedia(search: MediaSearch) {
       const { sql, params } = mediaSearchSql(MEDIA_SELECT, search);
       return toMediaRow(cached(searches, sql).get(params));
     },
-    updateMediaUsage(mediaId, usage) {
+    async updateMediaUsage(mediaId, usage) {
       const info = stmt.usage.run({
         mediaId,
         volBytes: usage.volBytes,
@@ -187,10 +188,10 @@ export function mediaOps(db: Database.Database, now: () => number): MediaOps {
       });
       mustChange(info.changes, mediaId);
     },
-    setMediaStatus(mediaId, status) {
+    async setMediaStatus(mediaId, status) {
       mustChange(stmt.status.run(checkVolStatus(status), mediaId).changes, mediaId);
     },
-    updateMedia(mediaId, patch) {
+    async updateMedia(mediaId, patch) {
       const keys = (Object.keys(patch) as (keyof MediaPatch)[]).filter((k) => patch[k] !== undefined);
       if (keys.length === 0) {
         if (stmt.byId.get(mediaId) === undefined) mustChange(0, mediaId);
@@ -206,29 +207,29 @@ export function mediaOps(db: Database.Database, now: () => number): MediaOps {
       for (const k of keys) params[k] = columnValue(k, patch[k]);
       mustChange(cached(searches, sql).run(params).changes, mediaId);
     },
-    updateMediaDefaults(defaults, target) {
+    async updateMediaDefaults(defaults, target) {
       const params = defaultsParams(defaults);
       const run = 'mediaId' in target ? stmt.defaultsOne.run({ ...params, target: target.mediaId })
         : stmt.defaultsPool.run({ ...params, target: target.poolId });
       return run.changes;
     },
-    markEmptyMediaPurged: (mediaIds) => (mediaIds.length === 0 ? []
+    markEmptyMediaPurged: async (mediaIds) => (mediaIds.length === 0 ? []
       : (stmt.purgeEmpty.all({ ids: JSON.stringify(mediaIds) }) as PurgedMedia[]).sort((a, b) => a.mediaId - b.mediaId)),
-    deleteMedia(mediaId) {
+    async deleteMedia(mediaId) {
       const { n } = stmt.used.get({ id: mediaId }) as { n: number };
       if (n > 0) throw new BurrowError('CATALOG', `volume with MediaId ${mediaId} still holds ${n} job or file records; purge it first`);
       mustChange(stmt.remove.run(mediaId).changes, mediaId);
     },
-    listMedia(filter = {}) {
+    async listMedia(filter = {}) {
       const { sql, params } = mediaListSql(MEDIA_SELECT, filter);
       return cached(lists, sql).all(params).map((r) => toMediaRow(r) as MediaRow);
     },
-    countMedia: (poolId) => (stmt.count.get(poolId) as { n: number }).n,
-    highestMediaId: () => (stmt.highest.get() as { n: number }).n,
-    addMediaEvent(e) {
+    countMedia: async (poolId) => (stmt.count.get(poolId) as { n: number }).n,
+    highestMediaId: async () => (stmt.highest.get() as { n: number }).n,
+    async addMediaEvent(e) {
       stmt.eventAdd.run(e);
     },
-    listMediaEvents: (volumeName) => stmt.events.all(volumeName) as MediaEventRow[],
-    lastMediaEvents: () => new Map((stmt.lastEvents.all() as MediaEventRow[]).map((e) => [e.volumeName, e])),
+    listMediaEvents: async (volumeName) => stmt.events.all(volumeName) as MediaEventRow[],
+    lastMediaEvents: async () => new Map((stmt.lastEvents.all() as MediaEventRow[]).map((e) => [e.volumeName, e])),
   };
 }

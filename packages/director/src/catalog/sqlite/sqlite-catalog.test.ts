@@ -69,7 +69,7 @@ test('sqlite: restore selection feeds a bootstrap straight from the catalog', as
   const c = openSqliteCatalog(join(t.dir, 'burrow.db'));
   try {
     const s = await seed(c);
-    const vol2 = c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
+    const vol2 = await c.createMedia({ volumeName: 'Full-0002', poolId: s.poolId, mediaType: 'File' });
     const j = await c.createJob({ name: 'j', type: 'B', level: 'F', clientId: s.clientId, fileSetId: s.fileSetId,
       poolId: s.poolId, schedTime: 1 });
     // File 3 starts near the end of Full-0001 and runs on into Full-0002.

@@ -37,13 +37,13 @@ export const addCommand = defineCommand({
     for (const name of names) {
       const problem = volumeNameProblem(name);
       if (problem) throw new BurrowError('BAD_REQUEST', `add: ${problem}`);
-      if (ctx.catalog.getMediaByName(name)) throw new BurrowError('BAD_REQUEST', `Volume "${name}" already exists.`);
+      if (await ctx.catalog.getMediaByName(name)) throw new BurrowError('BAD_REQUEST', `Volume "${name}" already exists.`);
     }
     const lines: string[] = [];
     for (const [i, name] of names.entries()) {
-      if (!hasRoom(ctx.catalog, pool)) throw new BurrowError('BAD_REQUEST', `Pool "${pool.name}" is full: Maximum Volumes=${pool.maximumVolumes}\n${lines.join('\n')}`);
+      if (!await hasRoom(ctx.catalog, pool)) throw new BurrowError('BAD_REQUEST', `Pool "${pool.name}" is full: Maximum Volumes=${pool.maximumVolumes}\n${lines.join('\n')}`);
       const slot = a.slot === undefined ? 0 : a.slot + i;
-      ctx.catalog.createMedia({ volumeName: name, poolId: pool.poolId, mediaType, volStatus: 'Unlabeled', slot, ...mediaDefaults(pool) });
+      await ctx.catalog.createMedia({ volumeName: name, poolId: pool.poolId, mediaType, volStatus: 'Unlabeled', slot, ...mediaDefaults(pool) });
       lines.push(`Catalog record for Volume "${name}", Slot ${slot} successfully created.`);
     }
     lines.push(`${names.length} Volume${names.length === 1 ? '' : 's'} created in pool ${pool.name}`);

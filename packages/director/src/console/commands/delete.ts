@@ -20,13 +20,13 @@ const deleteArgs = z.object({
 }).strict();
 
 async function deleteVolume(ctx: ConsoleContext, name: string): Promise<LinesResult> {
-  const m = visibleVolume(ctx, name);
+  const m = await visibleVolume(ctx, name);
   const jobs = await ctx.catalog.jobsOnMedia(m.mediaId);
   const purged = await purgeJobs(ctx.catalog, jobs);
   if (purged.purgedJobIds.length < jobs.length) {
     throw new BurrowError('BAD_REQUEST', `Volume "${m.volumeName}" holds a running job: not deleted.\n${purged.lines.join('\n')}`);
   }
-  ctx.catalog.deleteMedia(m.mediaId);
+  await ctx.catalog.deleteMedia(m.mediaId);
   return { lines: [...(jobs.length > 0 ? purged.lines : []), `Volume "${m.volumeName}" deleted from catalog.`] };
 }
 

@@ -63,7 +63,7 @@ async function moveCartridges(ctx: ConsoleContext, op: SlotOperation, a: MoveArg
   }
   const exporting = new Set(exports.map((m) => m.barcode));
   if (touched.size > 0) lines.push(...await updateSlots(ctx, target, { only: touched, scan: a.scan ? { drive: a.drive ?? 0 } : undefined, exporting }));
-  for (const m of exports) exported(ctx, target.name, m);
+  for (const m of exports) await exported(ctx, target.name, m);
   return { lines };
 }
 
@@ -72,11 +72,11 @@ async function moveCartridges(ctx: ConsoleContext, op: SlotOperation, a: MoveArg
  * set InChanger = 0, as Bareos does), with that slot as its place and "exported" in its
  * history.
  */
-function exported(ctx: ConsoleContext, storageName: string, m: SlotMove): void {
-  const media = m.barcode === '' ? undefined : ctx.catalog.getMediaByName(m.barcode);
+async function exported(ctx: ConsoleContext, storageName: string, m: SlotMove): Promise<void> {
+  const media = m.barcode === '' ? undefined : await ctx.catalog.getMediaByName(m.barcode);
   if (!media) return;
-  ctx.catalog.updateMedia(media.mediaId, { slot: m.to, inChanger: false, importExport: true, drive: -1, location: '' });
-  recordEvent(ctx.catalog, media.mediaId, 'exported', { now: ctx.env.clock.now(), text: `from Slot ${m.from} of Storage "${storageName}"` });
+  await ctx.catalog.updateMedia(media.mediaId, { slot: m.to, inChanger: false, importExport: true, drive: -1, location: '' });
+  await recordEvent(ctx.catalog, media.mediaId, 'exported', { now: ctx.env.clock.now(), text: `from Slot ${m.from} of Storage "${storageName}"` });
 }
 
 // Bareos also takes srcslot= and dstslot=.

@@ -52,7 +52,7 @@ async function labelTarget(ctx: ConsoleContext, command: string, a: { storage?: 
   const problem = volumeNameProblem(a.volume);
   if (problem) throw new BurrowError('BAD_REQUEST', `${command}: ${problem}`);
   // A record made by `add` (Unlabeled, nothing written) may be labelled; one with data never.
-  const existing = ctx.catalog.getMediaByName(a.volume);
+  const existing = await ctx.catalog.getMediaByName(a.volume);
   if (existing && existing.volStatus !== 'Unlabeled') throw new BurrowError('BAD_REQUEST', `Media record for new Volume "${a.volume}" already exists.`);
   return { ...target, existing };
 }
@@ -76,10 +76,10 @@ async function recordLabelled(ctx: ConsoleContext, t: Awaited<ReturnType<typeof 
   };
   let mediaId: number;
   if (t.existing) {
-    ctx.catalog.updateMedia(t.existing.mediaId, { ...fields, volStatus: 'Append' });
+    await ctx.catalog.updateMedia(t.existing.mediaId, { ...fields, volStatus: 'Append' });
     mediaId = t.existing.mediaId;
-  } else mediaId = ctx.catalog.createMedia({ volumeName: volume, volStatus: 'Append', ...fields });
-  recordEvent(ctx.catalog, mediaId, 'labelled', { now: ctx.env.clock.now(), text: `by console "${ctx.session.consoleName}"` });
+  } else mediaId = await ctx.catalog.createMedia({ volumeName: volume, volStatus: 'Append', ...fields });
+  await recordEvent(ctx.catalog, mediaId, 'labelled', { now: ctx.env.clock.now(), text: `by console "${ctx.session.consoleName}"` });
   return { mediaId, slot };
 }
 
@@ -112,14 +112,14 @@ async function labelBarcodes(ctx: ConsoleContext, a: { storage?: string; pool: s
   const labelled: LabelResult[] = [];
   for (const { slot, barcode } of reply.slots) {
     if (!inRange(slot) || barcode === '') continue;
-    const known = ctx.catalog.getMediaByName(barcode);
+    const known = await ctx.catalog.getMediaByName(barcode);
     if (known && known.volStatus !== 'Unlabeled') {
-      ctx.catalog.updateMedia(known.mediaId, { slot, inChanger: true, storageId: await ctx.catalog.ensureStorage(first.storage.name) });
+      await ctx.catalog.updateMedia(known.mediaId, { slot, inChanger: true, storageId: await ctx.catalog.ensureStorage(first.storage.name) });
       lines.push(`Media record for Slot ${slot} Volume "${barcode}" already exists.`);
       continue;
     }
     if (barcode.startsWith(first.pool.cleaningPrefix) && first.pool.cleaningPrefix !== '') {
-      ctx.catalog.createMedia({
+      await ctx.catalog.createMedia({
         volumeName: barcode, poolId: first.pool.poolId, mediaType: first.storage.mediaType, storageId: await ctx.catalog.ensureStorage(first.storage.name),
         volStatus: 'Cleaning', slot, inChanger: true, ...mediaDefaults(first.pool),
       });
@@ -172,7 +172,7 @@ export const relabelCommand = defineCommand({
   usage: 'relabel [storage=<storage>] oldvolume=<name> volume=<new name> pool=<pool> [slot=<n>]',
   args: z.object({ storage: text().optional(), oldvolume: text(), volume: text(), pool: text(), slot: count().optional() }).strict(),
   run: async (ctx, a): Promise<RelabelResult> => {
-    const old = visibleVolume(ctx, a.oldvolume);
+    const old = await visibleVolume(ctx, a.oldvolume);
     // Only a volume whose data nobody wants any more (Bareos: Purged or Recycle).
     if (!isOneOf(old.volStatus, RELABELABLE)) {
       throw new BurrowError('BAD_REQUEST', `Volume "${old.volumeName}" has VolStatus ${old.volStatus}. It must be Purged or Recycled before relabeling.`);
@@ -186,7 +186,7 @@ export const relabelCommand = defineCommand({
     const sd = await labelOnDrive(ctx, t.storage, { volumeName: a.volume, poolName: t.pool.name, oldVolumeName: old.volumeName });
     // The new record first, as Bareos: should the old one not go, the catalog still knows the new volume.
     const { mediaId, slot } = await recordLabelled(ctx, t, a.volume, sd, a.slot ?? old.slot);
-    ctx.catalog.deleteMedia(old.mediaId);
+    await ctx.catalog.deleteMedia(old.mediaId);
     return { volume: a.volume, oldvolume: old.volumeName, mediaid: mediaId, pool: t.pool.name, storage: t.storage.name, device: t.storage.device, slot, volbytes: sd.volBytes };
   },
   render: (r) => [

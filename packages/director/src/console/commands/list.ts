@@ -41,7 +41,7 @@ function volumeRecord(m: MediaRow): VolumeRecord {
 /** A pool's catalog row as `list pools` shows it (durations in seconds, as Bareos's columns). */
 async function poolRecord(ctx: ConsoleContext, p: PoolRow): Promise<PoolRecord> {
   return {
-    poolid: p.poolId, name: p.name, numvols: ctx.catalog.countMedia(p.poolId), maxvols: p.maximumVolumes, pooltype: p.poolType,
+    poolid: p.poolId, name: p.name, numvols: await ctx.catalog.countMedia(p.poolId), maxvols: p.maximumVolumes, pooltype: p.poolType,
     labelformat: p.labelFormat ?? '', maxvolbytes: p.maximumVolumeBytes, maxvoljobs: p.maximumVolumeJobs, maxvolfiles: p.maximumVolumeFiles,
     volretention: Math.floor(p.volumeRetention / 1000), voluseduration: Math.floor(p.volumeUseDuration / 1000),
     autoprune: p.autoPrune ? 1 : 0, recycle: p.recycle ? 1 : 0, actiononpurge: p.actionOnPurge,
@@ -96,14 +96,14 @@ async function oneJob(ctx: ConsoleContext, a: ListArgs, what: string): Promise<n
 async function volumes(ctx: ConsoleContext, pool: string | undefined, volume?: string): Promise<VolumeRecord[]> {
   const scope = consoleScope(ctx);
   if (volume !== undefined) {
-    const m = ctx.catalog.getMediaByName(volume);
+    const m = await ctx.catalog.getMediaByName(volume);
     if (!m || !scope.poolAllowed(m.poolName)) throw new BurrowError('NOT_FOUND', `Volume "${volume}" not found in catalog.`);
     return [volumeRecord(m)];
   }
-  if (!pool) return ctx.catalog.listMedia().filter((m) => scope.poolAllowed(m.poolName)).map(volumeRecord);
+  if (!pool) return (await ctx.catalog.listMedia()).filter((m) => scope.poolAllowed(m.poolName)).map(volumeRecord);
   const row = scope.poolAllowed(pool) ? await ctx.catalog.getPool(pool) : undefined;
   if (!row) throw new BurrowError('NOT_FOUND', `Pool "${pool}" is not in the catalog`);
-  return ctx.catalog.listMedia({ poolId: row.poolId }).map(volumeRecord);
+  return (await ctx.catalog.listMedia({ poolId: row.poolId })).map(volumeRecord);
 }
 
 /**
@@ -126,13 +126,13 @@ async function jobMedia(ctx: ConsoleContext, a: ListArgs): Promise<JobMediaRecor
 }
 
 /** `list locations [pool=] [storage=]`: where each cartridge this console may see is, and its last event. */
-function locations(ctx: ConsoleContext, a: ListArgs): LocationRecord[] {
+async function locations(ctx: ConsoleContext, a: ListArgs): Promise<LocationRecord[]> {
   const scope = consoleScope(ctx);
-  const last = ctx.catalog.lastMediaEvents();
+  const last = await ctx.catalog.lastMediaEvents();
   const wanted = (m: MediaRow): boolean => scope.poolAllowed(m.poolName)
     && (a.pool === undefined || m.poolName.toLowerCase() === a.pool.toLowerCase())
     && (a.storage === undefined || (m.storageName ?? '').toLowerCase() === a.storage.toLowerCase());
-  return ctx.catalog.listMedia().filter(wanted).map((m) => {
+  return (await ctx.catalog.listMedia()).filter(wanted).map((m) => {
     const e = last.get(m.volumeName);
     return {
       volumename: m.volumeName, volstatus: m.volStatus, pool: m.poolName, mediatype: m.mediaType, location: placeOf(m),
@@ -142,11 +142,11 @@ function locations(ctx: ConsoleContext, a: ListArgs): LocationRecord[] {
 }
 
 /** `list volumehistory volume=X`: the cartridge's events, oldest first (kept after the volume is deleted). */
-function volumeHistory(ctx: ConsoleContext, volume: string | undefined, command: string): ListResult {
+async function volumeHistory(ctx: ConsoleContext, volume: string | undefined, command: string): Promise<ListResult> {
   if (volume === undefined) throw new BurrowError('BAD_REQUEST', `${command} volumehistory: missing volume=`);
-  const m = ctx.catalog.getMediaByName(volume);
+  const m = await ctx.catalog.getMediaByName(volume);
   if (m && !consoleScope(ctx).poolAllowed(m.poolName)) throw new BurrowError('NOT_FOUND', `Volume "${volume}" not found in catalog.`);
-  const history = ctx.catalog.listMediaEvents(volume);
+  const history = await ctx.catalog.listMediaEvents(volume);
   if (!m && history.length === 0) throw new BurrowError('NOT_FOUND', `Volume "${volume}" not found in catalog.`);
   return {
     volumename: volume,
@@ -227,9 +227,9 @@ async function listing(ctx: ConsoleContext, a: ListArgs, longForm: boolean): Pro
     case 'backups':
       return await backups(ctx, a.client, command);
     case 'locations':
-      return { locations: locations(ctx, a) };
+      return { locations: await locations(ctx, a) };
     case 'volumehistory':
-      return volumeHistory(ctx, a.volume, command);
+      return await volumeHistory(ctx, a.volume, command);
     case 'jobmedia':
       return jobMedia(ctx, a).then((jobmedia) => ({ jobmedia }));
     default:

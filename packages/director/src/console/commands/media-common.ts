@@ -17,8 +17,8 @@ export interface LinesResult {
 export const renderLines = (r: LinesResult): string => r.lines.join('\n');
 
 /** A volume by name, if this console may see its pool; otherwise it does not exist (for this console). */
-export function visibleVolume(ctx: ConsoleContext, name: string): MediaRow {
-  const m = ctx.catalog.getMediaByName(name);
+export async function visibleVolume(ctx: ConsoleContext, name: string): Promise<MediaRow> {
+  const m = await ctx.catalog.getMediaByName(name);
   if (!m || !consoleScope(ctx).poolAllowed(m.poolName)) throw new BurrowError('NOT_FOUND', `Volume "${name}" not found in catalog.`);
   return m;
 }

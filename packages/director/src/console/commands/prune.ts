@@ -58,11 +58,11 @@ async function volumeCommand(ctx: ConsoleContext, a: PruneArgs): Promise<PruneOu
   if (a.all) {
     const pool = a.pool === undefined ? undefined : await visiblePool(ctx, a.pool);
     const scope = consoleScope(ctx);
-    const vols = ctx.catalog.listMedia(pool ? { poolId: pool.poolId } : {}).filter((m) => scope.poolAllowed(m.poolName));
+    const vols = (await ctx.catalog.listMedia(pool ? { poolId: pool.poolId } : {})).filter((m) => scope.poolAllowed(m.poolName));
     return output([await pruneVolumes(ctx.catalog, vols, now)]);
   }
   if (!a.volume) throw new BurrowError('BAD_REQUEST', 'prune volume: give volume=NAME (or all [pool=NAME])');
-  const m = visibleVolume(ctx, a.volume);
+  const m = await visibleVolume(ctx, a.volume);
   return output([await pruneVolume(ctx.catalog, m, now)], [`The current Volume retention period is: ${durationText(m.volRetention)}`]);
 }
 

@@ -43,14 +43,14 @@ async function jobsNamed(ctx: ConsoleContext, a: PurgeArgs): Promise<{ jobs: Job
     return { jobs, head: [`Found ${jobs.length} Jobs for client "${client.name}" in catalog "${ctx.env.catalogName}".`] };
   }
   if (a.volume) {
-    const m = visibleVolume(ctx, a.volume);
+    const m = await visibleVolume(ctx, a.volume);
     const jobs = await ctx.catalog.jobsOnMedia(m.mediaId);
     return { jobs, head: [`Found ${jobs.length} Jobs for media "${m.volumeName}" in catalog.`] };
   }
   if (a.pool) {
     const pool = await visiblePool(ctx, a.pool);
     const seen = new Map<number, JobRow>();
-    for (const m of ctx.catalog.listMedia({ poolId: pool.poolId })) for (const j of await ctx.catalog.jobsOnMedia(m.mediaId)) seen.set(j.jobId, j);
+    for (const m of await ctx.catalog.listMedia({ poolId: pool.poolId })) for (const j of await ctx.catalog.jobsOnMedia(m.mediaId)) seen.set(j.jobId, j);
     const jobs = [...seen.values()].sort((x, y) => x.jobId - y.jobId);
     return { jobs, head: [`Found ${jobs.length} Jobs for pool "${pool.name}" in catalog.`] };
   }
@@ -63,10 +63,10 @@ function output(r: PurgeResult, head: string[] = []): PurgeOutput {
 
 async function purgeVolumeCommand(ctx: ConsoleContext, a: PurgeArgs): Promise<PurgeOutput> {
   if (!a.volume) throw new BurrowError('BAD_REQUEST', 'purge volume: give volume=NAME');
-  const m = visibleVolume(ctx, a.volume);
+  const m = await visibleVolume(ctx, a.volume);
   const out = output(await purgeVolume(ctx.catalog, m));
   if (a.action === 'truncate') {
-    const after = ctx.catalog.getMedia(m.mediaId)!;
+    const after = (await ctx.catalog.getMedia(m.mediaId))!;
     out.lines.push(...(await truncateVolume(ctx, after, a.storage)));
   }
   return out;

@@ -16,13 +16,13 @@ test('relabel and truncate refuse what Bareos refuses, changing nothing', async 
   t.after(() => tc.close());
   const { catalog } = tc;
   const pool = (await catalog.getPool('Full'))!;
-  const make = (name: string, volStatus: 'Used' | 'Purged' | 'Append', o: { volBlocks?: number; recycle?: boolean } = {}): number => catalog.createMedia({
+  const make = (name: string, volStatus: 'Used' | 'Purged' | 'Append', o: { volBlocks?: number; recycle?: boolean } = {}): Promise<number> => catalog.createMedia({
     volumeName: name, poolId: pool.poolId, mediaType: 'File', volStatus, volBytes: 5000, volBlocks: o.volBlocks ?? 5,
     labelDate: tc.clock.now(), ...mediaDefaults(pool), recycle: o.recycle ?? true,
   });
-  make('Busy', 'Used');
-  make('Gone', 'Purged');
-  make('Taken', 'Append');
+  await make('Busy', 'Used');
+  await make('Gone', 'Purged');
+  await make('Taken', 'Append');
   const ctx = tc.context();
   const used = await execute(ctx, 'relabel oldvolume=Busy volume=New pool=Other');
   assert.equal(used.ok, false);
@@ -35,10 +35,10 @@ test('relabel and truncate refuse what Bareos refuses, changing nothing', async 
   ctx.env.reservations.hold(7, 'Gone', true);
   assert.equal((await execute(ctx, 'relabel oldvolume=Gone volume=New pool=Other')).text(), 'Volume "Gone" is reserved by JobId 7: not relabelled now.');
   ctx.env.reservations.release(7);
-  assert.deepEqual(catalog.listMedia().map((m) => [m.volumeName, m.volStatus]), [['Busy', 'Used'], ['Gone', 'Purged'], ['Taken', 'Append']]);
+  assert.deepEqual((await catalog.listMedia()).map((m) => [m.volumeName, m.volStatus]), [['Busy', 'Used'], ['Gone', 'Purged'], ['Taken', 'Append']]);
 
-  make('Kept', 'Purged', { recycle: false });
-  make('Small', 'Purged', { volBlocks: 1 });
+  await make('Kept', 'Purged', { recycle: false });
+  await make('Small', 'Purged', { volBlocks: 1 });
   const kept = await execute(ctx, 'truncate volstatus=Purged volume=Kept yes');
   assert.equal(kept.text(), 'Volume "Kept" has Recycle = no: not truncated.\nNo volumes found to perform the command.');
   assert.equal((await execute(ctx, 'truncate volstatus=Purged volume=Small yes')).text(),

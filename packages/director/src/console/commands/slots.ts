@@ -42,16 +42,16 @@ export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, o:
   for (const { slot, barcode } of slots) {
     if (!wanted(slot)) continue;
     if (barcode === '') {
-      if (o.scan) lines.push(...emptySlot(ctx, storageId, slot));
+      if (o.scan) lines.push(...await emptySlot(ctx, storageId, slot));
       continue;
     }
-    const m = ctx.catalog.getMediaByName(barcode);
+    const m = await ctx.catalog.getMediaByName(barcode);
     if (!m) {
       lines.push(`Volume "${barcode}" in Slot ${slot} is not in the catalog: label it (label barcodes slots=${slot}).`);
       continue;
     }
     // One volume per slot (Bareos's MakeInchangerUnique): another the catalog has here goes where the changer lists it.
-    for (const other of clearSlotClaims(ctx.catalog, { mediaId: m.mediaId, storageId, slot, listedAt: (name) => listed.get(name) })) {
+    for (const other of await clearSlotClaims(ctx.catalog, { mediaId: m.mediaId, storageId, slot, listedAt: (name) => listed.get(name) })) {
       lines.push(other.slot > 0 ? `Catalog record for Volume "${other.volumeName}" updated to reference slot ${other.slot}.`
         : `Volume "${other.volumeName}" is not in Slot ${slot}, Volume "${barcode}" is: InChanger set to zero.`);
     }
@@ -61,14 +61,14 @@ export async function updateSlots(ctx: ConsoleContext, target: StorageTarget, o:
     }
     if (!m.inChanger || m.storageId !== storageId) cameIn++;
     // Back in the changer: no longer at a named place, nor in an import/export slot.
-    ctx.catalog.updateMedia(m.mediaId, { slot, inChanger: true, storageId, location: '', importExport: false, ...(m.slot !== slot ? { drive: -1 } : {}) });
-    slotEvent(ctx, m.mediaId, m.importExport ? 'imported' : 'moved', `update slots of Storage "${target.name}"`);
+    await ctx.catalog.updateMedia(m.mediaId, { slot, inChanger: true, storageId, location: '', importExport: false, ...(m.slot !== slot ? { drive: -1 } : {}) });
+    await slotEvent(ctx, m.mediaId, m.importExport ? 'imported' : 'moved', `update slots of Storage "${target.name}"`);
     lines.push(`Catalog record for Volume "${barcode}" updated to reference slot ${slot}.`);
   }
-  for (const m of inChangerOf(ctx, storageId)) {
+  for (const m of await inChangerOf(ctx, storageId)) {
     if (listed.has(m.volumeName)) continue;
-    ctx.catalog.updateMedia(m.mediaId, { inChanger: false, drive: -1 });
-    if (!o.exporting?.has(m.volumeName)) slotEvent(ctx, m.mediaId, 'moved', `no longer in the changer of Storage "${target.name}"`);
+    await ctx.catalog.updateMedia(m.mediaId, { inChanger: false, drive: -1 });
+    if (!o.exporting?.has(m.volumeName)) await slotEvent(ctx, m.mediaId, 'moved', `no longer in the changer of Storage "${target.name}"`);
     lines.push(`Volume "${m.volumeName}" is no longer in the changer (it was in Slot ${m.slot}): InChanger set to zero.`);
   }
   if (cameIn > 0) {
@@ -103,17 +103,17 @@ async function scanLabels(
 }
 
 /** A full slot whose cartridge has no volume label: no volume of the Storage is in it (Bareos's words). */
-function emptySlot(ctx: ConsoleContext, storageId: number, slot: number): string[] {
-  for (const m of inChangerOf(ctx, storageId)) if (m.slot === slot) ctx.catalog.updateMedia(m.mediaId, { inChanger: false, drive: -1 });
+async function emptySlot(ctx: ConsoleContext, storageId: number, slot: number): Promise<string[]> {
+  for (const m of await inChangerOf(ctx, storageId)) if (m.slot === slot) await ctx.catalog.updateMedia(m.mediaId, { inChanger: false, drive: -1 });
   return [`No VolName for Slot=${slot} InChanger set to zero.`];
 }
 
-function slotEvent(ctx: ConsoleContext, mediaId: number, kind: MediaEventKind, text: string): void {
-  recordEvent(ctx.catalog, mediaId, kind, { now: ctx.env.clock.now(), text });
+async function slotEvent(ctx: ConsoleContext, mediaId: number, kind: MediaEventKind, text: string): Promise<void> {
+  await recordEvent(ctx.catalog, mediaId, kind, { now: ctx.env.clock.now(), text });
 }
 
-function inChangerOf(ctx: ConsoleContext, storageId: number): MediaRow[] {
-  return ctx.catalog.listMedia().filter((m) => m.inChanger && m.storageId === storageId);
+async function inChangerOf(ctx: ConsoleContext, storageId: number): Promise<MediaRow[]> {
+  return (await ctx.catalog.listMedia()).filter((m) => m.inChanger && m.storageId === storageId);
 }
 
 export interface SlotRow {
@@ -133,15 +133,17 @@ export async function statusSlots(ctx: ConsoleContext, target: StorageTarget): P
   const reply = await changerCommand(target, ctx.env.directorName, { action: 'listall' });
   const inDrive = new Map<number, string>();
   for (const e of reply.elements) if (e.kind === 'drive' && e.full) inDrive.set(e.homeSlot, e.barcode);
-  return reply.elements.filter((e) => e.kind !== 'drive').map((e) => {
+  const rows: SlotRow[] = [];
+  for (const e of reply.elements.filter((x) => x.kind !== 'drive')) {
     const volume = e.full ? e.barcode : inDrive.get(e.number) ?? '';
-    const m = volume === '' ? undefined : ctx.catalog.getMediaByName(volume);
+    const m = volume === '' ? undefined : await ctx.catalog.getMediaByName(volume);
     const known = volume !== '' && m === undefined ? '?' : '';
-    return {
+    rows.push({
       slot: e.number, volume, volstatus: m?.volStatus ?? known, mediatype: m?.mediaType ?? known, pool: m?.poolName ?? known,
       loaded: !e.full && inDrive.has(e.number), importexport: e.kind === 'import-export',
-    };
-  });
+    });
+  }
+  return rows;
 }
 
 /** Bareos's slot table: `*` marks a slot whose cartridge is in a drive, `@` an import/export slot. */

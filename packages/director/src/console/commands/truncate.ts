@@ -50,7 +50,7 @@ export async function truncateVolume(ctx: ConsoleContext, m: MediaRow, storage: 
   }
   const target = storageTarget(ctx.config, storageFor(ctx, m, storage));
   const { volBytes, volFiles } = await labelVolume(target, ctx.env.directorName, { volumeName: m.volumeName, poolName: m.poolName, overwrite: true });
-  ctx.catalog.updateMedia(m.mediaId, { volBytes, volBlocks: 1, volFiles });
+  await ctx.catalog.updateMedia(m.mediaId, { volBytes, volBlocks: 1, volFiles });
   const done = by === 'purge' ? `The volume "${m.volumeName}" has been truncated` : `The volume '${m.volumeName}' has been truncated.`;
   return [`3000 OK label. VolBytes=${volBytes} Volume="${m.volumeName}" Device="${target.device}"`, done];
 }
@@ -72,8 +72,8 @@ export const truncateCommand = defineCommand({
     confirmed(a.yes, 'truncate');
     const scope = consoleScope(ctx);
     const pool = a.pool === undefined ? undefined : await visiblePool(ctx, a.pool);
-    const vols = a.volume !== undefined ? [visibleVolume(ctx, a.volume)]
-      : ctx.catalog.listMedia({ statuses: ['Purged'], ...(pool ? { poolId: pool.poolId } : {}) }).filter((m) => scope.poolAllowed(m.poolName));
+    const vols = a.volume !== undefined ? [await visibleVolume(ctx, a.volume)]
+      : (await ctx.catalog.listMedia({ statuses: ['Purged'], ...(pool ? { poolId: pool.poolId } : {}) })).filter((m) => scope.poolAllowed(m.poolName));
     // A volume named on the line that is no candidate says why; the others are left out quietly, as in Bareos.
     const refusals = a.volume !== undefined ? vols.map(notCandidate).filter((why): why is string => why !== null) : [];
     const candidates = vols.filter((m) => notCandidate(m) === null);

@@ -85,7 +85,7 @@ async function change(ctx: ConsoleContext, m: MediaRow, key: VolumeKey, v: strin
     }
     case 'pool': {
       const p = await visiblePool(ctx, v);
-      if (p.poolId !== m.poolId && !hasRoom(ctx.catalog, p)) throw new BurrowError('BAD_REQUEST', `Pool "${p.name}" is full (Maximum Volumes=${p.maximumVolumes})`);
+      if (p.poolId !== m.poolId && !await hasRoom(ctx.catalog, p)) throw new BurrowError('BAD_REQUEST', `Pool "${p.name}" is full (Maximum Volumes=${p.maximumVolumes})`);
       const refusal = await moveRefusal(ctx.catalog, m, p);
       if (refusal) throw new BurrowError('BAD_REQUEST', refusal);
       return { patch: { poolId: p.poolId }, line: `New Pool is: ${p.name}` };
@@ -109,12 +109,12 @@ export async function updateVolume(ctx: ConsoleContext, m: MediaRow, keys: Reado
   const changes: Array<{ patch: MediaPatch; line: string }> = [];
   for (const [k, v] of keys) changes.push(await change(ctx, m, k, v));
   const patch = Object.assign({}, ...changes.map((c) => c.patch)) as MediaPatch;
-  ctx.catalog.updateMedia(m.mediaId, patch);
+  await ctx.catalog.updateMedia(m.mediaId, patch);
   if (patch.location !== undefined || patch.slot !== undefined || patch.inChanger !== undefined) {
-    recordEvent(ctx.catalog, m.mediaId, 'moved', { now: ctx.env.clock.now(), text: `update volume by console "${ctx.session.consoleName}"` });
+    await recordEvent(ctx.catalog, m.mediaId, 'moved', { now: ctx.env.clock.now(), text: `update volume by console "${ctx.session.consoleName}"` });
   }
   const lines = changes.map((c) => c.line);
-  const { message } = enforceLimits(ctx.catalog, ctx.catalog.getMedia(m.mediaId)!, ctx.env.clock.now());
+  const { message } = await enforceLimits(ctx.catalog, (await ctx.catalog.getMedia(m.mediaId))!, ctx.env.clock.now());
   if (message) lines.push(message);
   return lines;
 }

@@ -67,10 +67,12 @@ function readUpdateLine(words: readonly Arg[]): Record<string, unknown> {
 async function allFromPools(ctx: ConsoleContext, a: UpdateArgs): Promise<string[]> {
   const scope = consoleScope(ctx);
   const pools = a.allfrompool !== undefined ? [await visiblePool(ctx, a.allfrompool)] : (await ctx.catalog.listPools()).filter((p) => scope.poolAllowed(p.name));
-  return pools.map((p) => {
-    ctx.catalog.updateMediaDefaults(mediaDefaults(p), { poolId: p.poolId });
-    return `All Volume defaults updated from "${p.name}" Pool record.`;
-  });
+  const lines: string[] = [];
+  for (const p of pools) {
+    await ctx.catalog.updateMediaDefaults(mediaDefaults(p), { poolId: p.poolId });
+    lines.push(`All Volume defaults updated from "${p.name}" Pool record.`);
+  }
+  return lines;
 }
 
 async function updatePool(ctx: ConsoleContext, name: string | undefined): Promise<string[]> {
@@ -99,11 +101,11 @@ export const updateCommand = defineCommand({
     if (a.nextwrite !== undefined) {
       if (a.changes.length > 0 || a.pool !== undefined) throw new BurrowError('BAD_REQUEST', 'update volume nextwrite=: give it alone (with force, yes, storage=, drive=)');
       const r = { position: a.nextwrite, force: a.force === true, yes: a.yes === true, storage: a.storage, drive: a.drive };
-      return { lines: await setNextWrite(ctx, visibleVolume(ctx, a.volume), r) };
+      return { lines: await setNextWrite(ctx, await visibleVolume(ctx, a.volume), r) };
     }
     const changes = [...a.changes];
     if (a.pool !== undefined) changes.push(['pool', a.pool]);
-    return { lines: await updateVolume(ctx, visibleVolume(ctx, a.volume), changes as Array<[VolumeKey, string]>) };
+    return { lines: await updateVolume(ctx, await visibleVolume(ctx, a.volume), changes as Array<[VolumeKey, string]>) };
   },
   render: renderLines,
 });

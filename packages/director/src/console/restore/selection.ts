@@ -119,15 +119,22 @@ export async function treeOf(ctx: ConsoleContext, jobIds: readonly number[]): Pr
   return tree;
 }
 
-/** The marked files as the bootstrap needs them, one at a time; `sizes` gets their bytes. */
-function* markedFiles(ctx: ConsoleContext, tree: RestoreTree, sizes: { bytes: number }): Generator<ChosenFile> {
+/**
+ * The names of the volumes the marked files are on, by MediaId: a few volumes for any
+ * number of files, each asked of the catalog once, before the files are listed.
+ */
+async function markedVolumes(ctx: ConsoleContext, tree: RestoreTree): Promise<Map<number, string>> {
   const volumes = new Map<number, string>();
+  for (const id of tree.markedMediaIds()) volumes.set(id, (await ctx.catalog.getMedia(id))?.volumeName ?? '');
+  return volumes;
+}
+
+/** The marked files as the bootstrap needs them, one at a time; `sizes` gets their bytes. */
+function* markedFiles(tree: RestoreTree, volumes: ReadonlyMap<number, string>, sizes: { bytes: number }): Generator<ChosenFile> {
   for (const n of tree.markedFiles()) {
     const i = tree.info(n);
     sizes.bytes += i.size;
-    let volumeName = volumes.get(i.mediaId);
-    if (volumeName === undefined) volumes.set(i.mediaId, (volumeName = ctx.catalog.getMedia(i.mediaId)?.volumeName ?? ''));
-    yield { jobId: i.jobId, fileIndex: i.fileIndex, volumeName, addr: i.addr };
+    yield { jobId: i.jobId, fileIndex: i.fileIndex, volumeName: volumes.get(i.mediaId) ?? '', addr: i.addr };
   }
 }
 
@@ -186,7 +193,8 @@ async function choiceOf(ctx: ConsoleContext, s: RestoreSelection): Promise<Choic
   const tree = s.tree ?? (consoleScope(ctx).restoreOwner ? await ownersTree(ctx, s) : undefined);
   if (tree) {
     const sizes = { bytes: 0 };
-    const { count, ...chosen } = await chooseFiles(ctx.catalog, s.jobIds, markedFiles(ctx, tree, sizes), markedLinks(tree));
+    const volumes = await markedVolumes(ctx, tree);
+    const { count, ...chosen } = await chooseFiles(ctx.catalog, s.jobIds, markedFiles(tree, volumes, sizes), markedLinks(tree));
     return { count, bytes: sizes.bytes, volumes: [...new Set(chosen.bootstrap.sections.map((x) => x.volume))], paths: markedPaths(tree), chosen };
   }
   const rows = await ctx.catalog.selectRestoreFiles(s.jobIds, s.paths.length ? { paths: s.paths } : undefined);
@@ -246,10 +254,11 @@ export async function summarize(ctx: ConsoleContext, s: RestoreSelection): Promi
   }
   const plan = planOf(ctx, s, choice.chosen);
   if (plan.regexWhere) checkRewrites(ctx, plan.regexWhere, choice.paths);
-  const locations = choice.volumes.map((v) => {
-    const m = ctx.catalog.getMediaByName(v);
-    return m ? placeOf(m) : 'not in the catalog';
-  });
+  const locations: string[] = [];
+  for (const v of choice.volumes) {
+    const m = await ctx.catalog.getMediaByName(v);
+    locations.push(m ? placeOf(m) : 'not in the catalog');
+  }
   const summary: RestoreSummary = {
     files: choice.count, bytes: choice.bytes >= 0 ? choice.bytes : null, jobids: s.jobIds, volumes: choice.volumes, locations,
     client: s.client, restoreclient: plan.restoreClient.name, where: displayPath(plan.where), regexwhere: plan.regexWhere, replace: plan.replace,

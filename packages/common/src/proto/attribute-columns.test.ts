@@ -8,7 +8,7 @@ function encoded(attrs: burrow.IFileAttributes): Buffer {
   return Buffer.from(burrow.FileAttributes.encode(attrs).finish());
 }
 
-test('the catalog columns read off a record equal those of the whole decoded message', () => {
+test('the catalog columns (and the owner) read off a record equal those of the whole decoded message', () => {
   const cases: burrow.IFileAttributes[] = [
     { path: Buffer.from('/etc/hosts'), type: burrow.FileType.FT_REGULAR, size: 1234, mtime: { sec: 1_700_000_000, nsec: 999_999_999 } },
     // Names are bytes, not UTF-8; sizes beyond 32 bits; times before 1970; every other field present.
@@ -24,8 +24,8 @@ test('the catalog columns read off a record equal those of the whole decoded mes
     const whole = burrow.FileAttributes.decode(encoded(attrs));
     const got = attributeColumns(encoded(attrs));
     assert.deepEqual(
-      { path: Buffer.from(got.path), type: got.type, size: got.size, mtime: got.mtimeMs },
-      { path: Buffer.from(whole.path), type: whole.type, size: Number(whole.size), mtime: timestampToMs(whole.mtime) },
+      { path: Buffer.from(got.path), type: got.type, size: got.size, mtime: got.mtimeMs, uid: got.uid },
+      { path: Buffer.from(whole.path), type: whole.type, size: Number(whole.size), mtime: timestampToMs(whole.mtime), uid: Number(whole.uid) },
     );
   }
 });

@@ -2,8 +2,10 @@
  * A file's attributes travel as the bytes the File daemon encoded (a FileAttributes
  * record) from the FD through the SD to the catalog, which keeps them as they are.
  * Only the Director looks inside, and only at the columns the catalog indexes: path,
- * type, size, mtime. This reads those four fields straight off the wire format and
- * skips the rest (xattrs, ACLs, link targets...), without building the message.
+ * type, size, mtime (and the owner, which a user's restore tree filters by). This
+ * reads those fields straight off the wire format and skips the rest (xattrs, ACLs,
+ * link targets...), without building the message: the catalog's reader thread reads
+ * owners this way without loading the generated protobuf code (about 5 MiB there).
  * The SD runs the same walk over every attributes record as its check that the bytes
  * are a well-formed message before they go onto a volume.
  */
@@ -19,11 +21,13 @@ export interface AttributeColumns {
   readonly size: number;
   /** Milliseconds since the epoch, the sub-second part floored (timestampToMs). */
   readonly mtimeMs: number;
+  readonly uid: number;
 }
 
 // Field numbers of FileAttributes and Timestamp (burrow.proto).
 const PATH = 1;
 const TYPE = 2;
+const UID = 4;
 const SIZE = 6;
 const MTIME = 8;
 const SEC = 1;
@@ -55,17 +59,19 @@ function walk(bytes: Uint8Array): AttributeColumns {
   let type = 0;
   let size = 0;
   let mtimeMs = 0;
+  let uid = 0;
   while (r.pos < r.len) {
     const tag = r.uint32();
     const field = tag >>> 3;
     if (field === 0) throw new Error('field number 0');
     if (field === PATH && wireType(tag) === LENGTH_DELIMITED) path = r.bytes();
     else if (field === TYPE && wireType(tag) === 0) type = r.int32();
+    else if (field === UID && wireType(tag) === 0) uid = protobuf.util.LongBits.from(r.uint64()).toNumber();
     else if (field === SIZE && wireType(tag) === 0) size = protobuf.util.LongBits.from(r.uint64()).toNumber();
     else if (field === MTIME && wireType(tag) === LENGTH_DELIMITED) mtimeMs = readTimestampMs(r);
     else r.skipType(wireType(tag));
   }
-  return { path: Buffer.from(path.buffer, path.byteOffset, path.byteLength), type, size, mtimeMs };
+  return { path: Buffer.from(path.buffer, path.byteOffset, path.byteLength), type, size, mtimeMs, uid };
 }
 
 /**

@@ -8,6 +8,7 @@ import { mediaOps } from './media.js';
 import { pruneOps } from './prune.js';
 import { resourceOps } from './resources.js';
 import { CatalogReader } from './reader-thread.js';
+import { PAGE_CACHE_PRAGMA } from './page-cache.js';
 
 export interface SqliteCatalogOptions {
   /** The clock for rows that record "now" (tests pass a fixed one). */
@@ -30,6 +31,7 @@ export function openSqliteCatalog(file: string, options: SqliteCatalogOptions = 
   try {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    db.pragma(PAGE_CACHE_PRAGMA);
     checkSchemaVersion(db, file); // before anything is written, so a newer catalog stays untouched
     // WAL before migrating: a table renamed by a migration in rollback-journal mode
     // leaves the first WAL checkpoint failing with "database table is locked".

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
+import { PAGE_CACHE_PRAGMA } from './page-cache.js';
 import type { QueryParam, QueryRows, QueryValue } from '../types.js';
 
 /** The statements a query may be: they read and give rows. */
@@ -22,6 +23,7 @@ export function queryOps(file: string): {
     reader = new Database(file, { readonly: true, fileMustExist: true });
     reader.pragma('query_only = ON');
     reader.pragma('busy_timeout = 5000');
+    reader.pragma(PAGE_CACHE_PRAGMA);
     return reader;
   };
   return {

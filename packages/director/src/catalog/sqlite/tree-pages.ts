@@ -4,7 +4,9 @@
  * read-only connection, so that a million files are found off the Director's event loop.
  */
 import type Database from 'better-sqlite3';
-import { burrow } from '@burrow/common/proto/index';
+// The owner is read off the attributes' bytes: the generated protobuf code would cost
+// this thread about 5 MiB (attribute-columns.ts).
+import { attributeColumns } from '@burrow/common/proto/attribute-columns';
 import type { TreePage } from '../types.js';
 import { TREE_PAGE, TreePageBuilder, unpackTreePage } from '../tree-page.js';
 
@@ -83,7 +85,7 @@ export function treePageQueries(db: Database.Database): TreePageQueries {
       : (owners ? newestWithAttributes : newest).iterate(params) as IterableIterator<NewestRow>;
     let page = new TreePageBuilder(owners);
     for (const [jobId, fileIndex, pathId, name, mediaId, addr, type, size, mtime, attributes] of rows) {
-      const uid = attributes ? Number(burrow.FileAttributes.decode(attributes).uid) : undefined;
+      const uid = attributes ? attributeColumns(attributes).uid : undefined;
       page.add({ pathId, jobId, fileIndex, mediaId: mediaId ?? 0, addr, type, size, mtime, name, uid });
       if (page.full) {
         yield page.finish(dirs);

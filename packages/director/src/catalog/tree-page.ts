@@ -8,8 +8,14 @@
 import { BurrowError } from '@burrow/common/errors/index';
 import type { TreePage } from './types.js';
 
-/** Entries in one page. */
-export const TREE_PAGE = 20_000;
+/**
+ * Entries in one page. Up to three pages are in flight (READER_WINDOW ahead of the one
+ * in use), each about 4 MiB at 20,000 entries across the two threads (its numbers as
+ * text, parsed, as columns, its names): at 5,000 a restore tree of 50,000 files left
+ * the Director 3-6 MiB smaller, and one of 1,000,000 files took as long (1.2-2.5 s
+ * either way on a loaded machine; bench/README step 9b).
+ */
+export const TREE_PAGE = 5_000;
 
 /** Numbers per entry in a packed page: fileIndex, pathId, type, size, mtime, mediaId, addr, name length. */
 export const PACKED_NUMBERS = 8;

@@ -35,7 +35,7 @@ const WRITE_INLINE_BELOW = 64 * 1024;
  * restore kept no thread busy more than a third of the time. Writes go to explicit
  * offsets, so several may run at once; the bound keeps the frames they hold small.
  */
-const WRITES_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
+export const WRITES_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
 /**
  * A large file's data is written back and dropped from the page cache every this many
  * bytes (drop-behind), so its next writes reuse those pages. Fresh pages are what a

@@ -11,6 +11,16 @@ import type { OpenedSession } from '@burrow/common/net/job-sessions';
 import { BurrowError } from '@burrow/common/errors/index';
 import type { FileRecord, RecordSink } from '../backup/index.js';
 import type { Bandwidth } from '@burrow/common/net/bandwidth';
+import { WRITES_IN_FLIGHT_BYTES } from '../restore/regular.js';
+
+/**
+ * Spare frame buffers the data connection keeps for a restore's 1 MiB records: one per
+ * record the restore may be writing at once, and a few more for those on their way.
+ * With the pool's default 4, each record past them came in a fresh buffer and went as
+ * garbage V8 frees late: `--cpu --only=large --large-mib=1024`, two pairs at load 5-6,
+ * FD peak after the restore 162 / 169 -> 153 / 152 MiB (bench/README step 9b).
+ */
+const FRAMES_KEPT = WRITES_IN_FLIGHT_BYTES / (1024 * 1024) + 4;
 
 export interface SessionAddress {
   jobId: number;
@@ -53,7 +63,7 @@ export async function openStorageSession(addr: SessionAddress, link: DataLink): 
     heartbeatMs: link.heartbeatMs,
     timeoutMs: tryMs,
     // A restore's records are given back once written (RestoreWriter), so their buffers serve again.
-    framePool: new FramePool(),
+    framePool: new FramePool(FRAMES_KEPT),
   }), { timeoutMs: link.connectTimeoutMs, directive: 'SD Connect Timeout', signal: link.signal, onRetry: link.caution });
   if (!link.tls) {
     link.caution(`the data connection to the Storage daemon at ${addr.sdAddress}:${addr.sdPort} is not encrypted (TLS Enable = no): file data crosses the network in the clear`);

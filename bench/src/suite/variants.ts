@@ -21,7 +21,7 @@ export interface VariantOptions {
 export async function variantRows(dataset: Dataset, defaults: SystemFigures, bacula: SystemFigures | null, o: VariantOptions): Promise<{ rows: Row[]; rssMiB: Record<string, number> }> {
   const ds = dataset.name;
   const rows: Row[] = [];
-  o.say(`${ds}: physical limit (tar | tee | md5sum, tar -xf beside md5sum)`);
+  o.say(`${ds}: physical limit (tar | tee >(md5sum) | dd oflag=direct, tar -xf beside md5sum)`);
   const limit = await physicalLimit(dataset, o.runs);
   o.say(`  limit: ${JSON.stringify(limit)}`);
   rows.push(comparison(ds, 'full backup, as a fraction of the physical limit', defaults.full, 'read+write+MD5', limit.backup));

@@ -12,6 +12,7 @@ import { decodeMessage, encodeMessageBehind, type DataRecord, type Message, type
 import { DEFAULT_MAX_FRAME, FRAME_HEADER_SIZE, FrameDecoder, sealFrame } from './frame.js';
 import { decodeRecordFrame, isRecordFrame, recordFrameHeader, sealRecordFrame } from './record-frame.js';
 import type { FramePool } from './frame-pool.js';
+import type { KeptReads } from './kept-reads.js';
 import type { PeerIdentity } from './psk.js';
 import { CHECKS_PER_INTERVAL, SILENT_INTERVALS, silenceMessage } from './heartbeat.js';
 import type { burrow } from '../proto/generated.js';
@@ -108,10 +109,13 @@ export class Channel {
     /** Where large frames are assembled; records in its buffers carry `release` (frame-pool.ts). */
     private readonly pool?: FramePool,
     private readonly budget: InboxBudget = PROCESS_INBOX_BUDGET,
+    /** The socket reads into a kept buffer (kept-reads.ts): frames lying whole in a read are copied out. */
+    private readonly reads?: KeptReads,
   ) {
     this.decoder = new FrameDecoder(maxFrame, pool);
     this.maxFrame = maxFrame;
-    socket.on('data', (data: Buffer) => this.onData(data));
+    if (reads !== undefined) reads.drainTo((data) => this.onData(data));
+    else socket.on('data', (data: Buffer) => this.onData(data));
     socket.on('error', (err) => this.fail(new BurrowError('CONNECTION', `connection error: ${describeError(err)}`, { cause: err })));
     socket.on('close', () => this.fail(new BurrowError('CONNECTION', 'connection closed by peer')));
   }
@@ -349,7 +353,10 @@ export class Channel {
     let frames: Buffer[];
     try {
       frames = this.decoder.push(data);
-      for (const frame of frames) this.deliver(isRecordFrame(frame) ? { kind: 'dataRecord', body: this.record(frame) } : decodeMessage(frame), frame.length);
+      for (const view of frames) {
+        const frame = this.reads?.holds(view) === true ? Buffer.from(view) : view;
+        this.deliver(isRecordFrame(frame) ? { kind: 'dataRecord', body: this.record(frame) } : decodeMessage(frame), frame.length);
+      }
     } catch (err) {
       const e = err instanceof BurrowError ? err : new BurrowError('PROTOCOL', describeError(err));
       this.closeReason = e.message;

@@ -4,7 +4,8 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { BurrowError, describeError } from '../errors/index.js';
 import { PROTOCOL_VERSION, SOFTWARE, type burrow } from '../proto/index.js';
-import { Channel } from './channel.js';
+import { Channel, PROCESS_INBOX_BUDGET } from './channel.js';
+import { KeptReads } from './kept-reads.js';
 import type { FramePool } from './frame-pool.js';
 import { clientProof, freshNonce, isNonce, proofMatches, serverProof } from './cleartext.js';
 import { agreedHeartbeat } from './heartbeat.js';
@@ -29,7 +30,10 @@ export interface ConnectOptions {
    * Storage daemon and File daemon both have TLS switched off). Default true.
    */
   tls?: boolean;
-  /** Assemble large record frames in pooled buffers the receiver gives back (net/frame-pool.ts). */
+  /**
+   * Assemble large record frames in pooled buffers the receiver gives back (net/frame-pool.ts).
+   * Such a data link also reads into one kept buffer (kept-reads.ts), not a fresh one per read.
+   */
   framePool?: FramePool;
   /** Our Heartbeat Interval in ms (heartbeat.ts); 0 or absent: none of ours. */
   heartbeatMs?: number;
@@ -44,13 +48,15 @@ export function inSeconds(ms: number): string {
 }
 
 /** A socket, connected (and through TLS unless `tls` is false), or a clear error. */
-async function openSocket(opts: ConnectOptions, where: string, psk: Buffer): Promise<Duplex & { setNoDelay(on: boolean): unknown }> {
+async function openSocket(opts: ConnectOptions, where: string, psk: Buffer, reads: KeptReads | undefined): Promise<Duplex & { setNoDelay(on: boolean): unknown }> {
   const identity = formatIdentity(opts.self);
+  const kept = reads === undefined ? {} : { onread: reads.onread };
   const socket = opts.tls === false
-    ? netConnect({ host: opts.host, port: opts.port })
+    ? netConnect({ host: opts.host, port: opts.port, ...kept })
     : tlsConnect({
       host: opts.host,
       port: opts.port,
+      ...kept,
       ciphers: PSK_CIPHERS,
       minVersion: 'TLSv1.2',
       maxVersion: 'TLSv1.2',
@@ -90,8 +96,9 @@ async function openSocket(opts: ConnectOptions, where: string, psk: Buffer): Pro
 export async function connect(opts: ConnectOptions): Promise<Channel> {
   const psk = derivePsk(opts.secret, opts.self);
   const where = `${opts.describeTarget} at ${opts.host}:${opts.port}`;
-  const socket = await openSocket(opts, where, psk);
-  const channel = new Channel(socket, opts.peer, `${opts.host}:${opts.port}`, opts.maxFrame, opts.framePool);
+  const reads = opts.framePool === undefined ? undefined : new KeptReads();
+  const socket = await openSocket(opts, where, psk, reads);
+  const channel = new Channel(socket, opts.peer, `${opts.host}:${opts.port}`, opts.maxFrame, opts.framePool, PROCESS_INBOX_BUDGET, reads);
   const nonce = opts.tls === false ? freshNonce() : undefined;
   await channel.send('hello', { protocolVersion: PROTOCOL_VERSION, role: opts.self.role, name: opts.self.name, software: SOFTWARE, nonce, heartbeatMs: opts.heartbeatMs });
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;

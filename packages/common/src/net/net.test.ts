@@ -7,6 +7,8 @@ import { derivePsk } from './psk.js';
 import { createLogger } from '../log/index.js';
 import { BurrowError } from '../errors/index.js';
 import type { Channel } from './channel.js';
+import { FramePool } from './frame-pool.js';
+import type { DataRecord } from '../proto/index.js';
 
 const log = createLogger({ name: 'test', level: 'silent', pretty: false });
 
@@ -62,5 +64,43 @@ test('garbage on the port and oversize frames close only that connection', async
     good.close();
   } finally {
     await server.close();
+  }
+});
+
+test('a data link reads into one kept buffer: every frame, small or spanning reads, arrives intact after the reads that follow it', async () => {
+  for (const tls of [true, false]) {
+    const sizes = [10, 300, 5_000, 16_000, 70_000, 1_048_576, 3, 200_000];
+    const server = await listen({
+      binds: [{ host: '127.0.0.1', port: 0, ipv6Only: false }], log,
+      self: { role: 'storage', name: 'sd' }, ...(tls ? {} : { cleartextAllowed: () => true }),
+      lookupPsk: (peer) => (peer.role === 'director' && peer.name === 'dir' ? derivePsk('pw', peer) : undefined),
+      onChannel: async (ch: Channel) => {
+        for (let round = 0; round < 20; round++) {
+          for (const [i, size] of sizes.entries()) {
+            await ch.sendRecord({ fileIndex: round * 100 + i, stream: 2, data: Buffer.alloc(size, (round + i) % 251) });
+            await ch.send('consoleReply', { ok: true, text: `reply ${round}.${i}` });
+          }
+        }
+      },
+    });
+    try {
+      const ch = await connect({ host: '127.0.0.1', port: server.port, self: { role: 'director', name: 'dir' }, secret: 'pw', describeTarget: 'sd', peer: { role: 'storage', name: 'sd' }, tls, framePool: new FramePool() });
+      // Everything is taken first and checked afterwards, so later reads had every chance to overwrite it.
+      const got: Array<{ rec: DataRecord; reply: string }> = [];
+      for (let n = 0; n < 20 * sizes.length; n++) {
+        const rec = await ch.expect('dataRecord');
+        got.push({ rec, reply: (await ch.expect('consoleReply')).text });
+      }
+      for (const [n, { rec, reply }] of got.entries()) {
+        const round = Math.floor(n / sizes.length);
+        const i = n % sizes.length;
+        assert.equal(rec.fileIndex, round * 100 + i);
+        assert.ok(rec.data.equals(Buffer.alloc(sizes[i]!, (round + i) % 251)), `record ${n} (${sizes[i]} bytes, tls ${tls}) intact`);
+        assert.equal(reply, `reply ${round}.${i}`);
+      }
+      ch.close();
+    } finally {
+      await server.close();
+    }
   }
 });

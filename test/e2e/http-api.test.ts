@@ -8,7 +8,8 @@
  * and changes only what her ACLs allow. Live events over WebSocket follow a job that
  * waits for the operator through its progress to its end, for those who may see it, and
  * the drives: a job's reserved, its volume mounted during the job, freed, and the
- * operator's unmount, mount and release, never on a Storage outside the console's ACLs.
+ * operator's unmount, mount and release, never on a Storage outside the console's ACLs;
+ * and a volume's state (made, written, Used at its Maximum Volume Jobs) outside them neither.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,7 +51,7 @@ Pool { Name = Never; Pool Type = Backup }
 Job { Name = wait-empty; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Empty; Messages = Standard }
 Job { Name = wait-never; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = File; Pool = Never; Messages = Standard }
 Storage { Name = Other; Address = 127.0.0.1; SDPort = @SDPORT@; Password = @SDPASSWORD@; Device = OtherStorage; Media Type = Other }
-Pool { Name = Elsewhere; Pool Type = Backup; Label Format = "Else-" }
+Pool { Name = Elsewhere; Pool Type = Backup; Label Format = "Else-"; Maximum Volume Jobs = 1 }
 Job { Name = other-backup; Type = Backup; Level = Full; Client = test-fd; FileSet = TestSet; Storage = Other; Pool = Elsewhere; Messages = Standard }`,
       sdResources: `Device { Name = OtherStorage; Media Type = Other; Archive Device = "${otherVolumes}"; Label Media = yes; Random Access = yes }`,
     });
@@ -258,7 +259,7 @@ Messages { Name = Standard; Console = all }
     assert.notEqual(r.code, 0);
     assert.match(r.stdout + r.stderr, /Http Address.*plain HTTP is served only on loopback/);
   });
-  it('tells drive events: a job\'s drive and the volume it mounts during the job, the operator\'s commands, within the ACLs', async () => {
+  it('tells drive and volume events: a job\'s drive, the volume it mounts and what becomes of it, the operator\'s commands, within the ACLs', async () => {
     const adminEvents = await follow(base, admin);
     const alice = await api.login('alice', 'alice-secret');
     const aliceEvents = await follow(base, alice);
@@ -285,6 +286,12 @@ Messages { Name = Standard; Console = all }
       // Its pool had no volume: the Storage daemon labelled one as it mounted it.
       assert.equal(job[1]?.labelled, true, JSON.stringify(job));
       assert.match(job[1]?.volume, /^Else-/);
+      // The same volume's state as volume events: made, written by the job, then Used (one job per volume).
+      const states = adminEvents.events.filter((e) => e.type === 'volume' && e.volume === job[1]?.volume);
+      assert.deepEqual(states.map((e) => [e.status, e.jobs, e.pool, e.storage]), [
+        ['Append', 0, 'Elsewhere', 'Other'], ['Append', 1, 'Elsewhere', 'Other'], ['Used', 1, 'Elsewhere', 'Other'],
+      ], JSON.stringify(states));
+      assert.ok(states[1]!.bytes > states[0]!.bytes, 'the job\'s bytes are told');
       for (const command of ['release', 'unmount', 'mount']) {
         const r = await api.command(admin, command, { storage: 'Other' });
         assert.ok(r.body.result.code < 3900, JSON.stringify(r.body));
@@ -302,7 +309,7 @@ Messages { Name = Standard; Console = all }
         { type: 'drive', storage: 'Other', drive: 0, change: 'unmounted' },
       ], 'a refused release changes nothing');
       // Alice's ACLs know neither the Storage Other nor the job: not one of its events reaches her.
-      assert.deepEqual(aliceEvents.events.filter((e) => e.storage === 'Other' || e.jobId === other), []);
+      assert.deepEqual(aliceEvents.events.filter((e) => e.storage === 'Other' || e.pool === 'Elsewhere' || e.jobId === other), []);
     } finally {
       adminEvents.close();
       aliceEvents.close();

@@ -39,6 +39,7 @@ import { registerDirectorMetrics, timedCatalog } from './metrics/director-metric
 import { serveHttp } from './http/server.js';
 import { JobEvents } from './jobs/events.js';
 import { reportingProgress } from './jobs/progress.js';
+import { reportingVolumes } from './jobs/volume-events.js';
 
 
 const args = parseDaemonArgs(process.argv.slice(2), DEFAULT_DIRECTOR_CONFIG, daemonUsage('burrow-dir', DEFAULT_DIRECTOR_CONFIG));
@@ -59,7 +60,7 @@ await runDaemon('burrow-dir', args, async ({ log, signal }) => {
   const registry = daemonRegistry();
   const events = new JobEvents((name, err) => log.warn({ event: name, err }, 'a follower of job events failed'));
   const opened = openSqliteCatalog(catalogFiles(workingDirectory, config.catalogs[0]?.dbName ?? DEFAULT_DB_NAME).database, { now: clock.now });
-  const catalog = reportingProgress(timedCatalog(opened, registry), events, clock.now);
+  const catalog = reportingVolumes(reportingProgress(timedCatalog(opened, registry), events, clock.now), events);
   // Called only once a job runs, when everything it reads exists.
   const runConsoleCommand = scriptConsole(() => services);
   const parts = { catalog, log, resolvePath, runConsoleCommand, clock, reservations: new VolumeReservations(), clientConnections: new ClientConnections() };

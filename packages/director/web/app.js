@@ -65,6 +65,9 @@ onLiveEvent((e) => {
       // A volume new to the list: a job labelled it as it mounted it.
       if (e.labelled) void act(refreshVolumes);
       break;
+    case 'volume':
+      refreshVolumesSoon();
+      break;
   }
   drawRunning(); drawRequests();
 });
@@ -146,6 +149,13 @@ async function refreshVolumes() {
     row.dataset.volume = v.volumename;
     return row;
   }));
+}
+
+// A job's end or an `update slots` changes many volumes at once: one refresh for them all.
+let volumesDue = null;
+function refreshVolumesSoon() {
+  if (volumesDue !== null) return;
+  volumesDue = setTimeout(() => { volumesDue = null; void act(refreshVolumes); }, 300);
 }
 
 async function refreshLists() { await refreshJobs(); await refreshVolumes(); }

@@ -83,6 +83,7 @@ function follow(ws: WebSocket, login: HttpLogin, o: { services: ConsoleServices;
     // Progress names no client: it goes to those who were shown the job's start.
     events.on('progress', (e) => { if (jobIds.has(e.jobId)) send('progress', e); }),
     events.on('media', (e) => { if (storageAndPoolVisible(e)) send('media', e); }),
+    events.on('volume', (e) => { if (storageAndPoolVisible(e)) send('volume', e); }),
     // A job's drive goes to those who were shown the job's start, as its progress does.
     events.on('drive', (e) => { if (storageAndPoolVisible(e) && (e.jobId === undefined || jobIds.has(e.jobId))) send('drive', e); }),
   ];

@@ -10,7 +10,7 @@ import { EVENTS_PATH } from './live-events.js';
 import type { JobEventName } from '../jobs/events.js';
 
 /** Every type of live event (jobs/events.ts): the record makes a new one a compile error here until it is listed. */
-const EVENT_TYPE_SET: Record<JobEventName, true> = { queued: true, started: true, progress: true, waiting: true, resumed: true, ended: true, media: true, drive: true };
+const EVENT_TYPE_SET: Record<JobEventName, true> = { queued: true, started: true, progress: true, waiting: true, resumed: true, ended: true, media: true, drive: true, volume: true };
 const EVENT_TYPES = Object.keys(EVENT_TYPE_SET);
 
 /** JSON Schema of what a client sends (input: before transforms; what zod cannot express is left open). */

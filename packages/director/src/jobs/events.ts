@@ -7,6 +7,7 @@
 import type { FinalStatus } from './status.js';
 import type { JobPlan } from './plan.js';
 import type { JobWait } from './waits.js';
+import type { VolStatus } from '../catalog/index.js';
 
 /** Which job an event is about, as `status dir` names it. */
 export interface JobEventSubject {
@@ -73,6 +74,22 @@ export interface DriveChange {
   mode?: 'append' | 'read';
 }
 
+/**
+ * A volume's state as the catalog holds it after a change: a job's usage report or a
+ * status it reached (Full, Used, Error), a purge, a recycle, a label, `update volume`.
+ */
+export interface VolumeState {
+  volume: string;
+  status: VolStatus;
+  pool: string;
+  /** The Storage it was last written with, once it has been. */
+  storage?: string;
+  bytes: number;
+  jobs: number;
+  inChanger: boolean;
+  slot: number;
+}
+
 export interface JobEventMap {
   queued: JobEventSubject;
   started: JobEventSubject;
@@ -84,6 +101,7 @@ export interface JobEventMap {
   ended: JobEventSubject & { status: FinalStatus };
   media: MediaCommand;
   drive: DriveChange;
+  volume: VolumeState;
 }
 
 export type JobEventName = keyof JobEventMap;
@@ -94,7 +112,7 @@ export class JobEvents {
   constructor(private readonly onFollowerError: (name: JobEventName, err: unknown) => void = () => undefined) {}
 
   private readonly listeners: { [K in JobEventName]: Set<Listener<K>> } = {
-    queued: new Set(), started: new Set(), progress: new Set(), waiting: new Set(), resumed: new Set(), ended: new Set(), media: new Set(), drive: new Set(),
+    queued: new Set(), started: new Set(), progress: new Set(), waiting: new Set(), resumed: new Set(), ended: new Set(), media: new Set(), drive: new Set(), volume: new Set(),
   };
 
   /** Calls `fn` for each event named `name` until the returned function is called. */

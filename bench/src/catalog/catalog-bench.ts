@@ -58,7 +58,7 @@ export async function catalogBench(insertFiles: number, treeFiles: number, runs:
       delay.disable();
       stalls.push(delay.max / 1e9);
       const marked = process.hrtime.bigint();
-      tree.setMark(0, true);
+      await tree.setMark(0, true);
       const rows = [...tree.markedFiles()].map((n) => {
         const i = tree.info(n);
         return { jobId: i.jobId, fileIndex: i.fileIndex, volumeName: 'Vol-0001', addr: i.addr };

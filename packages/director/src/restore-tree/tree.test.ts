@@ -56,11 +56,11 @@ test('the tree holds the newest version of each path, hides deleted files and fi
     assert.equal(tree.path(tree.lookup(NON_UTF8)).equals(NON_UTF8), true);
     assert.equal(tree.info(0).jobId, 0, 'the root was not saved itself');
 
-    assert.equal(tree.setMark(tree.lookup(Buffer.from('/d/sub')), true), 2);
+    assert.equal(await tree.setMark(tree.lookup(Buffer.from('/d/sub')), true), 2);
     assert.deepEqual([...tree.markedFiles()].map((n) => tree.path(n).toString()), ['/d/sub', '/d/sub/b.conf']);
-    tree.setMark(0, true);
+    await tree.setMark(0, true);
     assert.equal([...tree.markedFiles()].length, 5);
-    tree.setMark(0, false);
+    await tree.setMark(0, false);
     assert.equal(tree.marks, 0);
   });
 });
@@ -80,7 +80,7 @@ test("one job's tree comes from packed pages with names as bytes, old mtimes and
     assert.deepEqual([info.jobId, info.fileIndex, info.addr, info.size, info.mtime, info.type], [full, 2, 200, 2 ** 40, -86_400_123, 1]);
     assert.ok(tree.lookup(NON_UTF8) > 0);
     assert.equal(tree.info(tree.lookup(Buffer.from('/d/sub/x'))).fileIndex, 5);
-    tree.setMark(0, true);
+    await tree.setMark(0, true);
     assert.equal([...tree.markedFiles()].length, 5);
   });
 });
@@ -98,7 +98,7 @@ test("a user's tree holds only their files, and other owners' directories only o
       owned('/h/shared', 6, 2002, 2), owned('/h/shared/mine', 7, 2001), owned('/h/shared/theirs', 8, 2002), owned('/h/shared/empty', 9, 2002, 2),
     ]);
     const tree = await RestoreTree.from(ownedBy(c.restoreTreePages([full], { owners: true }), 2001));
-    tree.setMark(0, true);
+    await tree.setMark(0, true);
     assert.deepEqual([...tree.markedFiles()].map((n) => tree.path(n).toString()).sort(), ['/h/shared/mine', '/h/u1', '/h/u1/a']);
     assert.equal(tree.lookup(Buffer.from('/h/u2')), -1, "a directory with nothing of theirs is not shown");
     assert.equal(tree.lookup(Buffer.from('/h/shared/theirs')), -1);
@@ -115,4 +115,21 @@ test('wildcards match bytes', () => {
   assert.ok(!matches(wildcard(Buffer.from('*.conf')), Buffer.from('b.confx')));
   assert.ok(matches(wildcard(Buffer.from('[!a]?')), Buffer.from('bc')));
   assert.ok(matches(wildcard(Buffer.from('*f')), Buffer.from([0xff, 0x66])));
+});
+
+test('marking a large tree lets the event loop run, and marks every file all the same', async () => {
+  await withCatalog(async (c, job) => {
+    const files = 50_000;
+    const rows = [row('/big', 1, 1, 2), ...Array.from({ length: files }, (_, i) => row(`/big/f${i}`, i + 2, 1))];
+    const tree = await RestoreTree.from(c.restoreTreePages([await job('F', rows)]));
+    let turns = 0;
+    const ticking = setInterval(() => { turns++; }, 0);
+    try {
+      assert.equal(await tree.setMark(0, true), files + 2);
+    } finally {
+      clearInterval(ticking);
+    }
+    assert.ok(turns > 0, 'timers ran while the tree was marked');
+    assert.equal([...tree.markedFiles()].length, files + 1);
+  });
 });

@@ -65,6 +65,9 @@ export interface NodeInfo {
   marked: boolean;
 }
 
+/** Nodes a walk visits between two turns of the event loop: a few milliseconds of work. */
+const WALK_SLICE = 20_000;
+
 export class RestoreTree {
   private readonly c = new Columns();
   private count = 1;
@@ -252,10 +255,19 @@ export class RestoreTree {
     return this.c.marked[n] === 1;
   }
 
-  /** Visits a node and everything below it, depth first; `visit` returns false to skip a subtree. */
-  walk(n: number, visit: (node: number) => boolean | void): void {
+  /**
+   * Visits a node and everything below it, depth first; `visit` returns false to skip a
+   * subtree. The event loop runs every WALK_SLICE nodes: marking a tree of a million
+   * files (its directories' children sorted on the first visit) took 0.4 s at once.
+   */
+  async walk(n: number, visit: (node: number) => boolean | void): Promise<void> {
     const stack = [n];
+    let slice = 0;
     while (stack.length > 0) {
+      if (++slice === WALK_SLICE) {
+        slice = 0;
+        await yieldToLoop();
+      }
       const at = stack.pop() as number;
       if (visit(at) === false || !this.isDir(at)) continue;
       const kids = this.childrenOf(at);
@@ -264,10 +276,10 @@ export class RestoreTree {
   }
 
   /** Marks (or unmarks) a node and, for a directory, everything below it; returns how many changed. */
-  setMark(n: number, on: boolean): number {
+  async setMark(n: number, on: boolean): Promise<number> {
     let changed = 0;
     const want = on ? 1 : 0;
-    this.walk(n, (at) => {
+    await this.walk(n, (at) => {
       if (this.c.marked[at] !== want) {
         this.c.marked[at] = want;
         changed++;

@@ -38,7 +38,7 @@ export const bvfsRestoreCommand = defineCommand({
     const nodes = [...pick('fileid', false), ...pick('dirid', true)];
     if (nodes.length === 0) throw new BurrowError('BAD_REQUEST', '.bvfs_restore: give fileid= or dirid=');
     let entries = 0;
-    for (const n of nodes) set.tree.walk(n, (at) => { if (set.tree.info(at).jobId !== 0) entries++; });
+    for (const n of nodes) await set.tree.walk(n, (at) => { if (set.tree.info(at).jobId !== 0) entries++; });
     (ctx.session.bvfsSelections ??= new Map()).set(a.path, { client: set.client, jobIds: set.jobIds, tree: set.tree, nodes });
     return { path: a.path, entries, jobids: set.jobIds, client: set.client };
   },
@@ -62,7 +62,7 @@ export async function bvfsChosen(ctx: ConsoleContext, name: string): Promise<Bvf
   const sel = ctx.session.bvfsSelections?.get(name);
   if (!sel) throw new BurrowError('NOT_FOUND', `no .bvfs_restore selection "${name}" in this console`);
   await checkJobIds(ctx, sel.jobIds, sel.client);
-  sel.tree.setMark(0, false);
-  for (const n of sel.nodes) sel.tree.setMark(n, true);
+  await sel.tree.setMark(0, false);
+  for (const n of sel.nodes) await sel.tree.setMark(n, true);
   return sel;
 }

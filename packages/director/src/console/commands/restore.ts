@@ -73,13 +73,15 @@ function next(flags: { all: boolean; done: boolean; yes: boolean }): MenuNext {
       if (s.paths.length > 0 && !s.fileRegex) return confirm(ctx, s, flags.yes);
       const start = Date.now();
       const tree = await treeOf(ctx, s.jobIds);
-      tree.setMark(0, false); // a tree kept from an earlier browse starts clean
+      await tree.setMark(0, false); // a tree kept from an earlier browse starts clean
       const built = { jobids: s.jobIds, files: tree.size - 1, seconds: (Date.now() - start) / 1000 };
       const withTree = { ...s, tree };
-      if (flags.all) tree.setMark(0, true);
+      if (flags.all) await tree.setMark(0, true);
       if (s.fileRegex) {
         const re = fileRegex(s.fileRegex);
-        tree.walk(0, (n) => { if (!tree.isDir(n) && re.test(tree.path(n).toString('latin1'))) tree.setMark(n, true); });
+        const matching: number[] = [];
+        await tree.walk(0, (n) => { if (!tree.isDir(n) && re.test(tree.path(n).toString('latin1'))) matching.push(n); });
+        for (const n of matching) await tree.setMark(n, true);
       }
       if (flags.all || flags.done || s.fileRegex) return confirm(ctx, withTree, flags.yes, { built });
       return treeShell(withTree, flags.yes, built);

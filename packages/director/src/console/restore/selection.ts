@@ -167,11 +167,11 @@ function* markedPaths(tree: RestoreTree): Generator<NamedFile> {
  */
 async function ownersTree(ctx: ConsoleContext, s: RestoreSelection): Promise<RestoreTree> {
   const tree = await treeOf(ctx, s.jobIds);
-  tree.setMark(0, false);
-  if (s.paths.length === 0) tree.setMark(0, true);
+  await tree.setMark(0, false);
+  if (s.paths.length === 0) await tree.setMark(0, true);
   for (const p of s.paths) {
     const n = tree.lookup(p);
-    if (n >= 0) tree.setMark(n, true);
+    if (n >= 0) await tree.setMark(n, true);
   }
   return tree;
 }

@@ -99,24 +99,24 @@ function listing(sh: Shell, args: string[], long: boolean): RestoreReply {
   return stay(sh, { kind: 'entries', long, entries, more: nodes.length - entries.length });
 }
 
-function mark(sh: Shell, args: string[], on: boolean): RestoreReply {
+async function mark(sh: Shell, args: string[], on: boolean): Promise<RestoreReply> {
   if (args.length === 0) throw new BurrowError('BAD_REQUEST', `${on ? 'mark' : 'unmark'}: name a file, a directory or a pattern`);
   let changed = 0;
   let found = 0;
   for (const a of args) {
     const nodes = resolve(sh, a);
     found += nodes.length;
-    for (const n of nodes) changed += sh.tree.setMark(n, on);
+    for (const n of nodes) changed += await sh.tree.setMark(n, on);
   }
   if (found === 0) throw new BurrowError('NOT_FOUND', `No files ${on ? 'marked' : 'unmarked'}: nothing matches ${args.join(' ')}`);
   return stay(sh, { kind: 'marked', on, changed });
 }
 
-function count(sh: Shell, estimate: boolean): RestoreReply {
+async function count(sh: Shell, estimate: boolean): Promise<RestoreReply> {
   let total = 0;
   let marked = 0;
   let bytes = 0;
-  sh.tree.walk(sh.cwd, (n) => {
+  await sh.tree.walk(sh.cwd, (n) => {
     if (n === sh.cwd) return;
     total++;
     if (sh.tree.isMarked(n)) {
@@ -163,16 +163,16 @@ const COMMANDS: Record<string, ShellCommand> = {
   add: (sh, args) => mark(sh, args, true),
   unmark: (sh, args) => mark(sh, args, false),
   delete: (sh, args) => mark(sh, args, false),
-  lsmark: (sh) => {
+  lsmark: async (sh) => {
     const marked: string[] = [];
-    sh.tree.walk(sh.cwd, (n) => { if (sh.tree.isMarked(n) && marked.length < LIST_LIMIT) marked.push(`${displayPath(sh.tree.path(n))}${sh.tree.isDir(n) ? '/' : ''}`); });
+    await sh.tree.walk(sh.cwd, (n) => { if (sh.tree.isMarked(n) && marked.length < LIST_LIMIT) marked.push(`${displayPath(sh.tree.path(n))}${sh.tree.isDir(n) ? '/' : ''}`); });
     return stay(sh, { kind: 'lsmark', marked });
   },
-  find: (sh, args) => {
+  find: async (sh, args) => {
     if (args.length === 0) throw new BurrowError('BAD_REQUEST', 'find: give a name or a pattern');
     const res = args.map((a) => wildcard(parseDisplayPath(a)));
     const found: string[] = [];
-    sh.tree.walk(sh.cwd, (n) => { if (n !== sh.cwd && res.some((re) => matches(re, sh.tree.name(n))) && found.length < LIST_LIMIT) found.push(`${sh.tree.isMarked(n) ? '*' : ''}${displayPath(sh.tree.path(n))}`); });
+    await sh.tree.walk(sh.cwd, (n) => { if (n !== sh.cwd && res.some((re) => matches(re, sh.tree.name(n))) && found.length < LIST_LIMIT) found.push(`${sh.tree.isMarked(n) ? '*' : ''}${displayPath(sh.tree.path(n))}`); });
     return stay(sh, { kind: 'found', found });
   },
   count: (sh) => count(sh, false),

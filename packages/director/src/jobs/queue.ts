@@ -72,6 +72,8 @@ export interface QueueSettings {
 export class JobQueue {
   private readonly jobs = new Map<number, QueuedJob>();
   private readonly retries = new Set<NodeJS.Timeout>();
+  /** shutdown() has begun: no job is queued any more. */
+  private closing = false;
   /** Each job's queueing, start and end, for the metrics and live events. */
   readonly events: JobEvents;
 
@@ -88,6 +90,7 @@ export class JobQueue {
    * is queued (the level and basis are decided from the catalog first).
    */
   async submit(requested: JobPlan, attempt = 1): Promise<JobIdentity> {
+    if (this.closing) throw shuttingDown(`Job "${requested.jobName}" not started`);
     const env = this.settings.env();
     const { catalog } = env;
     const schedTime = env.clock.now();
@@ -101,6 +104,13 @@ export class JobQueue {
       jobId, id, env, plan, requested, type, attempt, priority: plan.priority, state: 'waiting', waitingFor: undefined, waits: undefined,
       abort: new AbortController(), timers: [], done, resolve, storageInUse: () => type.storageInUse?.() ?? plan.storage.name,
     };
+    if (this.closing) {
+      // shutdown() began while this job's row was written: it has canceled the others
+      // and waits for them alone, so this one ends here, canceled, instead of running after.
+      env.jobLog(jobId, plan.messages).fatal('The Director is shutting down.');
+      this.end(job, 'A', true);
+      throw shuttingDown(`JobId ${jobId} (Job "${plan.jobName}") canceled`);
+    }
     if (!this.admitDuplicate(job)) return id;
     this.jobs.set(jobId, job);
     this.events.emit('queued', subject(job));
@@ -144,8 +154,13 @@ export class JobQueue {
     return true;
   }
 
-  /** Cancels everything (Director shutdown) and waits for the jobs to wind down. */
+  /**
+   * Cancels everything (Director shutdown) and waits for the jobs to wind down. A submit
+   * from then on is refused (JOB_CANCELED), even one that began before and was still
+   * writing its job's row: that job is ended canceled rather than run after the cancels.
+   */
   async shutdown(): Promise<void> {
+    this.closing = true;
     for (const t of this.retries) clearTimeout(t);
     this.retries.clear();
     for (const jobId of [...this.jobs.keys()]) this.cancel(jobId, 'The Director is shutting down.');
@@ -167,6 +182,8 @@ export class JobQueue {
   }
 
   private pump(): void {
+    // Shutting down: a job the cancels free a slot for is canceled next, not started.
+    if (this.closing) return;
     const entries = [...this.jobs.values()];
     const waiting = entries.filter((j) => j.state === 'waiting').sort((a, b) => a.priority - b.priority || a.jobId - b.jobId);
     for (const j of waiting) {
@@ -221,6 +238,7 @@ export class JobQueue {
   /** Reschedule On Error: run the Job again after Reschedule Interval, up to Reschedule Times. */
   private maybeReschedule(j: QueuedJob, status: FinalStatus): void {
     const r = j.plan.limits.reschedule;
+    if (this.closing) return;
     if (!r.onError || (status !== 'E' && status !== 'f') || j.attempt > r.times) return;
     j.env.jobLog(j.jobId, j.plan.messages).info(`Rescheduled Job ${j.id.job} to re-run in ${elapsed(r.intervalMs)} (attempt ${j.attempt + 1} of ${r.times + 1}).`);
     const timer = setTimeout(() => {
@@ -232,6 +250,11 @@ export class JobQueue {
     timer.unref();
     this.retries.add(timer);
   }
+}
+
+/** The refusal of a job submitted once the Director began to shut down. */
+function shuttingDown(what: string): BurrowError {
+  return new BurrowError('JOB_CANCELED', `${what}: the Director is shutting down.`);
 }
 
 /** The job type that runs a plan; `basis` is what a backup builds on. */

@@ -46,11 +46,17 @@ async function run(ctx: ConsoleContext, cmd: Omit<DriveCommand, 'drive' | 'actio
   const storage = storageNamed(ctx, cmd.action, cmd.storage);
   const drive = cmd.drive ?? 0;
   const reply = await driveCommand(storageTarget(ctx.config, storage), ctx.env.directorName, { ...cmd, drive });
-  // Done (3000-3099): the drive changed; a refusal changed nothing.
-  if (reply.code < 3900) {
-    driveChanged(ctx, { storage, drive, change: DRIVE_CHANGES[cmd.action], ...(cmd.volumeName === undefined ? {} : { volume: cmd.volumeName }) });
-  }
   return { storage, drive, code: reply.code, text: reply.text };
+}
+
+/**
+ * Tells what a command did to the drive, once all of it is done (a mount's slot in the
+ * catalog too), just before its `media` event: a page that draws again on either finds
+ * the command answered. Only a done command (3000-3099) changed the drive.
+ */
+function told(ctx: ConsoleContext, r: DriveCommandResult, action: keyof typeof DRIVE_CHANGES, volume?: string): DriveCommandResult {
+  if (r.code < 3900) driveChanged(ctx, { storage: r.storage, drive: r.drive, change: DRIVE_CHANGES[action], ...(volume === undefined ? {} : { volume }) });
+  return r;
 }
 
 const render = (r: DriveCommandResult): string => r.text;
@@ -65,7 +71,7 @@ export const mountCommand = defineCommand({
     // The changer loaded that slot: the catalog learns which cartridge is there (its Slot, InChanger), as update slots would.
     const target = storageTarget(ctx.config, r.storage);
     if (a.slot && r.code < 3900 && target.autoChanger) await updateSlots(ctx, target, { only: new Set([a.slot]) }).catch(() => undefined);
-    return r;
+    return told(ctx, r, 'mount', a.volume);
   },
   render,
 });
@@ -75,7 +81,7 @@ export const unmountCommand = defineCommand({
   help: 'Take a drive out of use until it is mounted again',
   usage: 'unmount [storage=<storage>] [drive=<n>]',
   args: z.object({ storage: text().optional(), drive: count().optional() }).strict(),
-  run: (ctx, a) => run(ctx, { action: 'unmount', storage: a.storage, drive: a.drive }),
+  run: async (ctx, a) => told(ctx, await run(ctx, { action: 'unmount', storage: a.storage, drive: a.drive }), 'unmount'),
   render,
 });
 
@@ -84,6 +90,6 @@ export const releaseCommand = defineCommand({
   help: 'Release a drive: forget its volume, so the next job reads the label again',
   usage: 'release [storage=<storage>] [drive=<n>]',
   args: z.object({ storage: text().optional(), drive: count().optional() }).strict(),
-  run: (ctx, a) => run(ctx, { action: 'release', storage: a.storage, drive: a.drive }),
+  run: async (ctx, a) => told(ctx, await run(ctx, { action: 'release', storage: a.storage, drive: a.drive }), 'release'),
   render,
 });

@@ -10,6 +10,8 @@
  * the drives: a job's reserved, its volume mounted during the job, freed, and the
  * operator's unmount, mount and release, never on a Storage outside the console's ACLs;
  * and a volume's state (made, written, Used at its Maximum Volume Jobs) outside them neither.
+ * Every command's endpoint refuses an unknown keyword (400) and, for alice, a command
+ * outside her CommandACL (403); rerun runs a backup again as it ran.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -314,5 +316,27 @@ Messages { Name = Standard; Console = all }
       adminEvents.close();
       aliceEvents.close();
     }
+  });
+  it('refuses a bad keyword at every command\'s endpoint, and one outside the CommandACL; reruns a backup', async () => {
+    const alice = await api.login('alice', 'alice-secret');
+    // Her CommandACL's, and what every console has (.api, help).
+    const hers = new Set(['list', 'llist', 'run', 'wait', 'status', 'show', 'restore', 'messages', '.api', 'help']);
+    const names = ((await api.command(admin, 'help')).body.result.commands as Array<{ name: string }>).map((c) => c.name);
+    for (const name of names) {
+      const bad = await api.command(admin, name, { zz_unknown: 1 });
+      assert.equal(bad.status, 400, `${name}: ${JSON.stringify(bad.body)}`);
+      assert.match(bad.body.error.message, /zz_unknown/, name);
+      if (hers.has(name)) continue;
+      const refused = await api.command(alice, name, {});
+      assert.equal(refused.status, 403, `${name}: ${JSON.stringify(refused.body)}`);
+    }
+    // rerun: JobId 1 was backup-test's Full, into Full.
+    const rerun = await api.command(admin, 'rerun', { jobid: 1, yes: true });
+    assert.equal(rerun.status, 200, JSON.stringify(rerun.body));
+    assert.equal(rerun.body.result.level, 'Full');
+    const again = rerun.body.result.jobid as number;
+    await api.command(admin, 'wait', { jobid: again });
+    const row = (await api.command(admin, 'llist', { jobid: again })).body.result.jobs[0];
+    assert.deepEqual([row.name, row.level, row.jobstatus, row.client, row.pool], ['backup-test', 'F', 'T', 'test-fd', 'Full'], JSON.stringify(row));
   });
 });

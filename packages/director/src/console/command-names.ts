@@ -4,5 +4,5 @@
  * against the table so the two never drift.
  */
 export const COMMAND_NAMES: readonly string[] = [
-  '.api', '.bvfs_cleanup', '.bvfs_get_jobids', '.bvfs_lsdirs', '.bvfs_lsfiles', '.bvfs_restore', '.bvfs_update', '.bvfs_versions', 'add', 'cancel', 'delete', 'estimate', 'exit', 'export', 'help', 'import', 'label', 'list', 'llist', 'messages', 'mount', 'move', 'prune', 'purge', 'query', 'quit', 'relabel', 'release', 'reload', 'restore', 'run', 'setbandwidth', 'show', 'status', 'truncate', 'unmount', 'update', 'version', 'wait',
+  '.api', '.bvfs_cleanup', '.bvfs_get_jobids', '.bvfs_lsdirs', '.bvfs_lsfiles', '.bvfs_restore', '.bvfs_update', '.bvfs_versions', 'add', 'cancel', 'delete', 'estimate', 'exit', 'export', 'help', 'import', 'label', 'list', 'llist', 'messages', 'mount', 'move', 'prune', 'purge', 'query', 'quit', 'relabel', 'release', 'reload', 'rerun', 'restore', 'run', 'setbandwidth', 'show', 'status', 'truncate', 'unmount', 'update', 'version', 'wait',
 ];

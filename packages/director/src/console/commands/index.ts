@@ -17,14 +17,14 @@ import { listCommand, llistCommand } from './list.js';
 import { queryCommand } from './query.js';
 import { reloadCommand } from './reload.js';
 import { restoreCommand } from './restore.js';
-import { cancelCommand, runCommand, waitCommand } from './run.js';
+import { cancelCommand, rerunCommand, runCommand, waitCommand } from './run.js';
 import { showCommand } from './show.js';
 import { setbandwidthCommand } from './setbandwidth.js';
 import { statusCommand } from './status.js';
 
 const ALL: Command[] = [
   apiCommand, cancelCommand, estimateCommand, helpCommand, labelCommand, listCommand, llistCommand, messagesCommand,
-  queryCommand, reloadCommand, restoreCommand, runCommand, setbandwidthCommand, showCommand, statusCommand, versionCommand, waitCommand,
+  queryCommand, reloadCommand, rerunCommand, restoreCommand, runCommand, setbandwidthCommand, showCommand, statusCommand, versionCommand, waitCommand,
   addCommand, deleteCommand, mountCommand, releaseCommand, unmountCommand, importCommand, exportCommand, moveCommand, pruneCommand, purgeCommand, relabelCommand, truncateCommand, updateCommand,
   bvfsCleanupCommand, bvfsGetJobidsCommand, bvfsLsdirsCommand, bvfsLsfilesCommand, bvfsRestoreCommand, bvfsUpdateCommand, bvfsVersionsCommand,
 ];

@@ -84,7 +84,7 @@ export function checkOverrides(ctx: ConsoleContext, o: Overrides): void {
   for (const [v, allowed, type] of checks) if (v !== undefined && !allowed(v)) throw new BurrowError('NOT_FOUND', `${type} "${v}" is not defined`);
 }
 
-function backupRun(ctx: ConsoleContext, a: RunArgs, job: JobResource): { summary: BackupSummary; plan: BackupPlan } {
+function backupRun(ctx: ConsoleContext, a: Omit<RunArgs, 'job'>, job: JobResource): { summary: BackupSummary; plan: BackupPlan } {
   const spoolData = a.spooldata === undefined ? undefined : a.spooldata === 'yes';
   const plan = resolveBackup(ctx.config, job, { level: a.level, client: a.client, fileset: a.fileset, pool: a.pool, storage: a.storage, spoolData }, ctx.resolvePath);
   const summary: BackupSummary = {
@@ -124,10 +124,41 @@ export const runCommand = defineCommand({
     const id = await ctx.queue.submit(plan);
     return { ...summary, started: true, jobid: id.jobId, job: id.job };
   },
-  render: (r) => {
-    const summary = r.type === 'Backup' ? renderBackupSummary(r) : r.type === 'Verify' ? renderVerifySummary(r) : renderRestoreRunSummary(r);
-    return `${summary}\n${r.started ? `Job queued. JobId=${r.jobid}` : 'Not started: add "yes" to run it.'}`;
+  render: renderRun,
+});
+
+function renderRun(r: RunResult): string {
+  const summary = r.type === 'Backup' ? renderBackupSummary(r) : r.type === 'Verify' ? renderVerifySummary(r) : renderRestoreRunSummary(r);
+  return `${summary}\n${r.started ? `Job queued. JobId=${r.jobid}` : 'Not started: add "yes" to run it.'}`;
+}
+
+/**
+ * rerun (Bareos's): a backup again as it ran, by its JobId: its Job with the level,
+ * client, FileSet and pool the catalog recorded for it (the storage is the Job's, as
+ * run chooses it). The Job's resources must still exist and be within the console's
+ * ACLs, as for run; a restore or verify is started with run.
+ */
+export const rerunCommand = defineCommand({
+  name: 'rerun',
+  help: 'Run a backup again with its level, client, FileSet and pool',
+  usage: 'rerun jobid=<id> yes',
+  args: z.object({ jobid: count().optional(), yes: flag().optional() }).strict(),
+  run: async (ctx, a): Promise<RunResult> => {
+    if (a.jobid === undefined) throw new BurrowError('BAD_REQUEST', 'rerun: give jobid=N');
+    const row = await visibleJob(ctx, a.jobid);
+    if (row.type !== 'B') throw new BurrowError('BAD_REQUEST', `rerun: JobId ${a.jobid} is not a backup; "run job=" starts a restore or a verify`);
+    const job = allowedJob(ctx, row.name);
+    if (job.type !== 'Backup') throw new BurrowError('BAD_REQUEST', `rerun: Job "${job.name}" is no longer a Backup job`);
+    const again: Overrides & { level?: string } = {
+      level: LEVEL_NAMES[row.level as BackupPlan['level']], client: row.clientName ?? undefined, fileset: row.fileSetName ?? undefined, pool: row.poolName ?? undefined,
+    };
+    checkOverrides(ctx, again);
+    const { summary, plan } = backupRun(ctx, again, job);
+    if (!a.yes) return { ...summary, started: false };
+    const id = await ctx.queue.submit(plan);
+    return { ...summary, started: true, jobid: id.jobId, job: id.job };
   },
+  render: renderRun,
 });
 
 export interface WaitResult {

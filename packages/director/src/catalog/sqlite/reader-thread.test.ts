@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import { BurrowError } from '@burrow/common/errors/index';
 import { syntheticBackup } from '../synthetic.js';
 import { TREE_PAGE } from '../tree-page.js';
@@ -106,5 +108,51 @@ test('a reader thread that dies fails its stream with an error naming the catalo
         && /catalog \/nonexistent\/burrow-reader\/c\.db: the reader thread stopped: ./.test(err.message));
   } finally {
     reader.close();
+  }
+});
+
+test('the WAL is checkpointed off the main thread: what is committed reaches the database file, and the WAL starts again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'burrow-reader-'));
+  const file = join(dir, 'c.db');
+  const c = openSqliteCatalog(file);
+  try {
+    const { jobId } = await syntheticBackup(c, { files: FILES, finish: true });
+    await c.addLog(jobId, 0, 'a last line, after the files');
+    // What the database file holds without its WAL, read from a copy of it alone.
+    const copy = join(dir, 'copy.db');
+    const inFileAlone = (): { files: number; lines: number } => {
+      for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
+      copyFileSync(file, copy);
+      const db = new Database(copy);
+      try {
+        const count = (sql: string): number => (db.prepare(sql).get(jobId) as { n: number }).n;
+        return { files: count('SELECT COUNT(*) AS n FROM File WHERE JobId = ?'), lines: count('SELECT COUNT(*) AS n FROM Log WHERE JobId = ?') };
+      } catch {
+        return { files: -1, lines: -1 }; // copied in the middle of a checkpoint: look again
+      } finally {
+        db.close();
+      }
+    };
+    // The writer checkpoints by itself only past 10,000 pages; a small last write never
+    // reaches the file unless the thread checkpoints it (nothing more is asked of the catalog).
+    let seen = inFileAlone();
+    for (let waited = 0; (seen.files !== FILES || seen.lines === 0) && waited < 10_000; waited += 100) {
+      await sleep(100);
+      seen = inFileAlone();
+    }
+    assert.equal(seen.files, FILES, 'every file row is in the database file');
+    assert.ok(seen.lines > 0, 'the last log line is in the database file');
+    // All of it copied: the next write starts the WAL again from its beginning.
+    await c.addLog(jobId, 0, 'one more line');
+    const probe = new Database(file);
+    try {
+      const [wal] = probe.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
+      assert.ok(wal !== undefined && wal.log < 20, `the WAL holds only the last write: ${JSON.stringify(wal)}`);
+    } finally {
+      probe.close();
+    }
+  } finally {
+    c.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -8,10 +8,14 @@
  * short restore-browse reads (a file's versions) and the query command's statements
  * (an administrator's SQL, of any length) go the same way.
  *
+ * The thread also checkpoints the catalog's WAL (keepCheckpointed), so the writer's
+ * syncs stay off the event loop too (ADR 0010, its addendum on checkpoints).
+ *
  * If the thread dies, every stream waiting on it fails with a CATALOG error naming the
  * catalog, and the next request starts a new thread. close() ends the thread and its
  * connection before the catalog's own connection checkpoints and closes.
  */
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
 import type { StateEntry, StateSnapshot } from '../catalog.js';
@@ -28,6 +32,25 @@ function asBuffer(bytes: Uint8Array): Buffer {
 
 /** How long close() waits for the thread to close its connection (it may be in the middle of one query). */
 const CLOSE_WAIT_MS = 5000;
+
+/**
+ * How often the thread checkpoints the WAL: what the writer commits meanwhile (a backup's
+ * file rows come at some tens of MiB a second at most) is what the WAL holds.
+ */
+const CHECKPOINT_MS = 250;
+/** The thread is started for checkpoints once the WAL is this large (a catalog barely written needs none)... */
+const CHECKPOINTS_FROM_BYTES = 1024 * 1024;
+/** ...looked at this often. */
+const WAL_WATCH_MS = 1000;
+
+/** A file's size; 0 when it is not there. */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
 
 /** A stream's batches as they arrive, until its end or its failure. */
 class Arrivals {
@@ -80,6 +103,9 @@ export class CatalogReader {
   private nextId = 1;
   private closed = false;
   private reffed = false;
+  /** keepCheckpointed(): each thread started checkpoints the WAL; the watch starts one when the WAL grows. */
+  private checkpointing = false;
+  private walWatch: NodeJS.Timeout | undefined;
 
   constructor(private readonly file: string) {}
 
@@ -169,10 +195,23 @@ export class CatalogReader {
     }
   }
 
+  /**
+   * Hands the WAL's checkpoints to the thread (its writer then leaves them): a thread is
+   * started for them once the WAL (`wal`, the catalog's -wal file) passes a MiB, and
+   * again whenever it stopped, and each thread started, for a read too, checkpoints.
+   */
+  keepCheckpointed(wal: string): void {
+    this.checkpointing = true;
+    this.walWatch = setInterval(() => {
+      if (this.worker === null && !this.closed && fileSize(wal) >= CHECKPOINTS_FROM_BYTES) this.started();
+    }, WAL_WATCH_MS).unref();
+  }
+
   /** Ends the thread after it has closed its connection; streams still open fail. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.walWatch);
     const w = this.worker;
     const flag = this.closedFlag;
     this.worker = null;
@@ -188,7 +227,7 @@ export class CatalogReader {
   private started(): Worker {
     if (this.worker !== null) return this.worker;
     const closed = new SharedArrayBuffer(4);
-    const w = new Worker(new URL('./reader-worker.js', import.meta.url), { workerData: { file: this.file, closed } satisfies ReaderData });
+    const w = new Worker(new URL('./reader-worker.js', import.meta.url), { workerData: { file: this.file, closed, checkpointMs: this.checkpointing ? CHECKPOINT_MS : 0 } satisfies ReaderData });
     w.on('message', (m: FromReader) => this.onMessage(m));
     w.on('error', (err) => this.died(w, `stopped: ${describeError(err)}`));
     w.on('exit', (code) => this.died(w, `exited with code ${code}`));

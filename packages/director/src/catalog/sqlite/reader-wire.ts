@@ -23,6 +23,8 @@ export interface ReaderData {
   readonly file: string;
   /** One Int32 the reader sets to 1 (and notifies) once its connection is closed. */
   readonly closed: SharedArrayBuffer;
+  /** Checkpoint the catalog's WAL this often (ms) on a connection of the thread's own; 0: never. */
+  readonly checkpointMs: number;
 }
 
 /** What a stream answers (the long reads of Catalog the reader thread serves). */

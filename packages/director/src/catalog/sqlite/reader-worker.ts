@@ -39,6 +39,35 @@ const queries = queryOps(data.file);
 const states = stateSnapshots(db);
 /** A restore, its tree, its browsing and an Accurate state never read a job marked PurgedFiles. */
 const unpurged = unpurgedJobs(db);
+/**
+ * The WAL's checkpoints (ADR 0010), off the Director's main thread: the writer there
+ * leaves them to this connection, which copies what was committed into the database
+ * file and syncs it. PASSIVE waits for nobody: it copies what no reader still needs
+ * while the writer goes on appending. The writer starts the WAL again from its
+ * beginning when it begins a transaction with everything copied, so the WAL holds what
+ * is written between two checkpoints; hence a checkpoint again soon after one that
+ * found new frames (the less each copies, the likelier it ends between two of the
+ * writer's transactions), and every checkpointMs otherwise.
+ */
+const checkpointer = data.checkpointMs > 0 ? new Database(data.file, { fileMustExist: true }) : null;
+/** After a checkpoint that found new frames, the next one this soon (ms). */
+const CHECKPOINT_AGAIN_MS = 25;
+let checkpoints: NodeJS.Timeout | undefined;
+let framesBefore = -1;
+
+function checkpoint(db: Database.Database): void {
+  let next = data.checkpointMs;
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+    if (r !== undefined && r.log !== framesBefore) next = CHECKPOINT_AGAIN_MS;
+    framesBefore = r?.log ?? -1;
+  } catch {
+    // Tried again next time; the writer's own checkpoint bounds the WAL if this one keeps failing.
+  }
+  checkpoints = setTimeout(() => checkpoint(db), next);
+}
+if (checkpointer !== null) checkpoints = setTimeout(() => checkpoint(checkpointer), data.checkpointMs);
+
 /** Accurate states made here, by number, until dropped (their tables are this connection's). */
 const snapshots = new Map<number, LocalSnapshot>();
 let lastSnapshot = 0;
@@ -162,6 +191,8 @@ async function serve(id: number, s: Stream, request: ReaderRequest): Promise<voi
 }
 
 function close(): void {
+  clearTimeout(checkpoints);
+  checkpointer?.close();
   queries.closeQueries();
   db.close();
   const flag = new Int32Array(data.closed);

@@ -25,7 +25,7 @@ export interface Binding {
   getxattr(dirfd: number, name: Buffer, attr: Buffer): Buffer | null;
   setxattr(dirfd: number, name: Buffer, attr: Buffer, value: Buffer, flags: number): void;
   lseek(fd: number, offset: number, whence: number): number;
-  dropCached(fd: number, offset: number, length: number): void;
+  dropCached(fd: number, offset: number, length: number): boolean;
   inodeflags(fd: number): number;
   ioctl(fd: number, request: number, arg: Buffer): void;
   malloc_trim(): boolean;

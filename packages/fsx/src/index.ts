@@ -249,12 +249,13 @@ export function ioctl(fd: Fd, request: number, arg: Buffer): void {
  * (posix_fadvise DONTNEED); pages not yet written back stay. A writer that has synced
  * what it wrote calls it so the next writes reuse those pages (drop-behind) instead
  * of taking fresh ones, which a virtual machine's host may first have to fault in.
+ * It is advice: false where the file takes none (a pipe); a bad descriptor throws.
  */
-export function dropCachedPages(fd: Fd, offset: number, length: number): void {
+export function dropCachedPages(fd: Fd, offset: number, length: number): boolean {
   if (typeof b.dropCached !== 'function') {
     throw new Error('@burrow/fsx: the native addon was built before dropCached was added; rebuild it (`npx --yes pnpm@9.15.9 rebuild -F @burrow/fsx`)');
   }
-  b.dropCached(fd, offset, length);
+  return b.dropCached(fd, offset, length);
 }
 
 /**

@@ -297,7 +297,7 @@ export class RestoreTree {
   /** The MediaIds of the marked nodes' versions: the volumes a restore of the marks reads. */
   markedMediaIds(): Set<number> {
     const ids = new Set<number>();
-    for (let n = 0; n < this.count; n++) if (this.c.marked[n] === 1 && this.c.jobId[n] !== 0) ids.add(this.c.media[n] as number);
+    for (const n of this.markedFiles()) ids.add(this.c.media[n] as number);
     return ids;
   }
 }

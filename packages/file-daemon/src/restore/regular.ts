@@ -174,14 +174,9 @@ export class PendingFile {
       await Promise.all(writes);
       try {
         await fdatasyncAsync(this.fd);
+        dropCachedPages(this.fd, from, to - from);
       } catch (err) {
         this.failure ??= err; // a lost write-back: the file is not what was sent
-        return;
-      }
-      try {
-        dropCachedPages(this.fd, from, to - from);
-      } catch {
-        // Advice only: the pages stay cached, nothing is lost.
       }
     })().finally(() => { this.dropping = null; });
   }

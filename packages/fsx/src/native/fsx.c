@@ -435,7 +435,8 @@ static napi_value f_ioctl(napi_env env, napi_callback_info info) {
 }
 
 /* posix_fadvise(fd, offset, length, POSIX_FADV_DONTNEED): lets the kernel drop the range's
-   clean cached pages now (dirty ones stay until written back). */
+   clean cached pages now (dirty ones stay until written back). Returns false where the
+   file takes no such advice (a pipe, EINVAL/ESPIPE); any other errno is a caller's bug. */
 static napi_value f_drop_cached(napi_env env, napi_callback_info info) {
   Call c = args(env, info);
   int fd = (int)arg_int(&c, 0);
@@ -443,7 +444,15 @@ static napi_value f_drop_cached(napi_env env, napi_callback_info info) {
   off_t len = (off_t)arg_int(&c, 2);
   CHECK(c);
   int r = posix_fadvise(fd, off, len, POSIX_FADV_DONTNEED);
-  return r != 0 ? throw_errno(env, "posix_fadvise", r) : undef(env);
+  if (r == EINVAL || r == ESPIPE) {
+    napi_value no;
+    napi_get_boolean(env, false, &no);
+    return no;
+  }
+  if (r != 0) return throw_errno(env, "posix_fadvise", r);
+  napi_value yes;
+  napi_get_boolean(env, true, &yes);
+  return yes;
 }
 
 /* malloc_trim(0): gives the C heap's free pages back to the system, also those between

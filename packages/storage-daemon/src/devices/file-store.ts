@@ -15,11 +15,7 @@ import { checkVolumeName } from './volume-name.js';
 function withDropBehind(fh: FileHandle): ByteHandle {
   return Object.assign(fh, {
     dropCached(position: number, length: number): void {
-      try {
-        dropCachedPages(fh.fd, position, length);
-      } catch {
-        // Advice only: the pages stay cached, nothing is lost.
-      }
+      dropCachedPages(fh.fd, position, length);
     },
   });
 }

@@ -219,6 +219,8 @@ export class FileAppendState {
         this.opts.fh.dropCached?.(this.droppedTo, upTo - this.droppedTo);
         this.droppedTo = upTo;
       },
+    ).catch(
+      // A failed sync, or a descriptor the drop found gone: either way the volume is not trusted.
       (err: unknown) => {
         this.syncing = null;
         this.syncFailure = new BurrowError('DEVICE', `volume ${this.volumeName}: writing to the disk failed`, { cause: err });

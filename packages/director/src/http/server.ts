@@ -9,7 +9,6 @@ import { BurrowError } from '@burrow/common/errors/index';
 import type { Logger } from '@burrow/common/log/index';
 import type { ConsoleServices } from '../console/command.js';
 import type { Clock } from '../time/clock.js';
-import { buildApi } from './api.js';
 import { TokenStore } from './tokens.js';
 
 export interface HttpEndpoint {
@@ -27,6 +26,9 @@ export async function serveHttp(o: {
     : undefined;
   // The lifetime in force: a reload that changes it applies to the next login.
   const tokens = new TokenStore(o.clock, () => services.live.current.config.director.httpTokenLifetime * 1000);
+  // Loaded only for a Director that serves the API: fastify, ws and the OpenAPI document
+  // would otherwise cost every Director some MiB it never uses (issue 12; bench/README 11-Director).
+  const { buildApi } = await import('./api.js');
   const app = await buildApi({ services, tokens, log, ...(https ? { https } : {}) });
   try {
     await app.listen({ port: self.httpPort, host: self.httpAddress });

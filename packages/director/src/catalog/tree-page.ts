@@ -1,7 +1,7 @@
 /**
  * Making TreePages, two ways: from rows a query returns one at a time (a chain of
  * several jobs, or a user's console that needs each owner), and from a page SQLite
- * packed into one text of numbers and one blob of names (one job, the common case of
+ * packed into one blob of numbers (as text) and one of names (one job, the common case of
  * a million files: there, values handed over one by one through the driver cost four
  * times what SQLite spends finding them).
  */
@@ -91,44 +91,52 @@ export class TreePageBuilder {
 }
 
 /**
- * A page SQLite packed: `numbers` lists PACKED_NUMBERS integers per entry, comma
- * separated (decimal, maybe negative: an mtime before 1970); `names` holds the names
- * back to back, their lengths being the last number of each entry.
+ * A page SQLite packed: `numbers` lists PACKED_NUMBERS integers per entry as ASCII
+ * text, comma separated (decimal, maybe negative: an mtime before 1970); `names` holds
+ * the names back to back, their lengths being the last number of each entry. The
+ * numbers come as bytes (a BLOB), not a string, and are parsed straight into the
+ * page's columns: a string of some 200 KiB a page would be a large object in the
+ * reader thread's old generation, and a scratch array of all the numbers as much
+ * garbage again, both left for a full collection (bench/README 11-Dir-b).
  */
-export function unpackTreePage(count: number, jobId: number, numbers: string, names: Buffer, dirs: ReadonlyMap<number, Buffer>): TreePage {
-  const values = parseIntegers(numbers, count * PACKED_NUMBERS);
+export function unpackTreePage(count: number, jobId: number, numbers: Uint8Array, names: Buffer, dirs: ReadonlyMap<number, Buffer>): TreePage {
   const c = columns(count);
   const nameStart = new Uint32Array(count + 1);
-  for (let i = 0, k = 0; i < count; i++, k += PACKED_NUMBERS) {
-    c.fileIndex[i] = values[k] as number;
-    c.pathId[i] = values[k + 1] as number;
-    c.type[i] = values[k + 2] as number;
-    c.size[i] = values[k + 3] as number;
-    c.mtime[i] = values[k + 4] as number;
-    c.mediaId[i] = values[k + 5] as number;
-    c.addr[i] = values[k + 6] as number;
-    nameStart[i + 1] = (nameStart[i] as number) + (values[k + 7] as number);
-  }
+  // An entry's numbers in their packed order; the last, the name's length, goes to nameStart.
+  const fields = [c.fileIndex, c.pathId, c.type, c.size, c.mtime, c.mediaId, c.addr];
+  let entry = 0;
+  let field = 0;
+  const put = (value: number): void => {
+    if (field < PACKED_NUMBERS - 1) {
+      (fields[field] as Float64Array)[entry] = value;
+      field++;
+    } else {
+      nameStart[entry + 1] = (nameStart[entry] as number) + value;
+      entry++;
+      field = 0;
+    }
+  };
+  parseIntegers(numbers, count * PACKED_NUMBERS, put);
   if (nameStart[count] !== names.length) throw new BurrowError('INTERNAL', 'packed restore tree page: names do not add up');
   c.jobId.fill(jobId);
   return { count, ...c, names, nameStart, uid: null, dirs };
 }
 
-/** Exactly `expected` comma-separated decimal integers (maybe negative: an mtime before 1970). */
-function parseIntegers(text: string, expected: number): Float64Array {
-  const out = new Float64Array(expected);
-  if (text.length === 0 && expected === 0) return out;
+/** Exactly `expected` comma-separated decimal integers (maybe negative: an mtime before 1970), each given to `put` in order. */
+function parseIntegers(text: Uint8Array, expected: number, put: (value: number) => void): void {
+  if (text.length === 0 && expected === 0) return;
   let k = 0;
   let value = 0;
   let sign = 1;
   let digits = 0;
   for (let i = 0; i <= text.length; i++) {
-    const ch = i === text.length ? 0x2c : text.charCodeAt(i);
+    const ch = i === text.length ? 0x2c : (text[i] as number);
     if (ch >= 0x30 && ch <= 0x39) {
       value = value * 10 + (ch - 0x30);
       digits++;
     } else if (ch === 0x2c && digits > 0 && k < expected) {
-      out[k++] = sign * value;
+      put(sign * value);
+      k++;
       value = 0;
       sign = 1;
       digits = 0;
@@ -139,7 +147,6 @@ function parseIntegers(text: string, expected: number): Float64Array {
     }
   }
   if (k !== expected) throw new BurrowError('INTERNAL', `packed restore tree page holds ${k} of ${expected} numbers`);
-  return out;
 }
 
 /** The entries of `page` for which `keep` says yes, as a page of their own. */

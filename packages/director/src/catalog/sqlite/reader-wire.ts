@@ -93,8 +93,10 @@ export function pageToWire(page: TreePage, sent: Set<number>): { batch: WirePage
   paths.forEach((p, i) => { dirStart[i + 1] = (dirStart[i] as number) + p.length; });
   const dirPaths = new Uint8Array(dirStart[paths.length] as number);
   paths.forEach((p, i) => dirPaths.set(p, dirStart[i]));
-  // The names may share a larger (pooled) buffer: copied into one of their own to be handed over.
-  const names = new Uint8Array(page.names);
+  // Names in a buffer of their own (SQLite's blob) are handed over as they are; names
+  // sharing a larger (pooled) buffer are copied into one of their own first.
+  const own = page.names.byteOffset === 0 && page.names.byteLength === page.names.buffer.byteLength;
+  const names = own ? page.names : new Uint8Array(page.names);
   const columns = COLUMNS.map((c) => page[c]);
   const wire: WirePage = {
     count: page.count, columns, uid: page.uid, names, nameStart: page.nameStart,

@@ -37,12 +37,12 @@ export function treePageQueries(db: Database.Database): TreePageQueries {
     (SELECT DISTINCT PathId FROM File WHERE JobId IN (${jobs}))`).raw();
   // A job's rows lie in one FileId range (inserted as the job ran; other jobs' rows may
   // be mixed in). Read in that order, the table is read front to back, and SQLite packs
-  // each page into one text and one blob (tree-page.ts says why). Names are bytes
+  // each page into two blobs, its numbers as text and its names (tree-page.ts says why). Names are bytes
   // without "/" or NUL, so concatenating them as text leaves them intact. (printf
   // formats the numbers faster than concat_ws or ||.)
   const rangeOfJob = db.prepare('SELECT MIN(FileId), MAX(FileId) FROM File WHERE JobId = ?').raw();
   const packedPageOfJob = db.prepare(`SELECT MAX(FileId), COUNT(*),
-      group_concat(printf('%d,%d,%d,%d,%d,%d,%d,%d', FileIndex, PathId, Type, Size, MTime, ifnull(MediaId, 0), Addr, length(Name)), ','),
+      CAST(group_concat(printf('%d,%d,%d,%d,%d,%d,%d,%d', FileIndex, PathId, Type, Size, MTime, ifnull(MediaId, 0), Addr, length(Name)), ',') AS BLOB),
       CAST(group_concat(Name, '') AS BLOB)
     FROM (SELECT FileId, FileIndex, PathId, Type, Size, MTime, MediaId, Addr, Name FROM File NOT INDEXED
       WHERE FileId > @after AND FileId <= @last AND JobId = @job AND FileIndex > 0 ORDER BY FileId LIMIT ${TREE_PAGE})`).raw();
@@ -51,9 +51,9 @@ export function treePageQueries(db: Database.Database): TreePageQueries {
     const [first, last] = rangeOfJob.get(job) as [number | null, number | null];
     if (first === null || last === null) return;
     for (let after = first - 1; ;) {
-      const [end, count, numbers, names] = packedPageOfJob.get({ job, after, last }) as [number | null, number, string | null, Buffer | null];
+      const [end, count, numbers, names] = packedPageOfJob.get({ job, after, last }) as [number | null, number, Buffer | null, Buffer | null];
       if (count === 0 || end === null) return;
-      yield unpackTreePage(count, job, numbers ?? '', names ?? Buffer.alloc(0), dirs);
+      yield unpackTreePage(count, job, numbers ?? Buffer.alloc(0), names ?? Buffer.alloc(0), dirs);
       if (count < TREE_PAGE) return;
       after = end;
     }

@@ -16,6 +16,7 @@ import { BurrowError } from '@burrow/common/errors/index';
 import type { burrow } from '@burrow/common/proto/generated';
 import type { BlockHeader } from '../volume/block.js';
 import type { VolumeLabelInfo } from '../volume/labels.js';
+import type { LentBlock } from './block-buffers.js';
 
 /**
  * The disk under a volume has no room for the volume's first data block (ENOSPC): the
@@ -174,7 +175,12 @@ export interface AppendVolume {
 
 export type BlockRead =
   /** `repaired`: one flipped bit was found and undone (volume/block.ts checkBlock), said for the job log. */
-  | { kind: 'block'; addr: BlockAddress; nextAddr: BlockAddress; header: BlockHeader; payload: Buffer; repaired?: string | undefined }
+  /**
+   * `lent`: the payload lies in a buffer lent by the volume (devices/block-buffers.ts), held
+   * once for whoever asked: let go of it (`letGo`) once done with the block, and `hold` it
+   * for each view that outlives that (a record yet to be written); absent: a buffer of its own.
+   */
+  | { kind: 'block'; addr: BlockAddress; nextAddr: BlockAddress; header: BlockHeader; payload: Buffer; repaired?: string | undefined; lent?: LentBlock | undefined }
   /** The bytes at addr are not a valid block (bad magic, version, length or CRC). */
   | { kind: 'corrupt'; addr: BlockAddress; problem: string }
   /** The volume ends inside the block at addr: a writer died, the readable data ends here. */
@@ -188,6 +194,7 @@ export interface ReadVolume {
   readonly tape?: boolean;
   /** The address of block 0 (the volume label). */
   firstAddress(): BlockAddress;
+  /** A block's payload is the caller's alone: no one else reads its memory (the reader overwrites record headers it has decoded). */
   readBlock(addr: BlockAddress, signal?: AbortSignal): Promise<BlockRead>;
   /**
    * The reader will ask for the block at `addr` next: a volume that can starts reading

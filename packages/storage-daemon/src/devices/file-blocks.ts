@@ -10,6 +10,7 @@ import {
   BLOCK_HEADER_SIZE, BLOCK_MAGIC_BYTES, MAX_BLOCK_PAYLOAD, checkBlock, parseBlockHeader, verifyBlock,
 } from '../volume/block.js';
 import type { BlockRead } from './drive.js';
+import type { BlockBuffers, LentBlock } from './block-buffers.js';
 
 /** Bytes searched per read when looking for the next block magic. */
 const SCAN_CHUNK = 1024 * 1024;
@@ -22,7 +23,12 @@ const SCAN_CHUNK = 1024 * 1024;
 export const SMALL_BLOCK_BYTES = BLOCK_HEADER_SIZE + 64 * 1024;
 
 async function readAt(fh: ByteHandle, length: number, pos: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
+  return readInto(fh, Buffer.allocUnsafe(length), pos);
+}
+
+/** Fills `buf` from `pos`; what the file held (shorter at its end). */
+async function readInto(fh: ByteHandle, buf: Buffer, pos: number): Promise<Buffer> {
+  const length = buf.length;
   let got = 0;
   while (got < length) {
     const { bytesRead } = await fh.read(buf, got, length - got, pos + got);
@@ -39,9 +45,26 @@ async function readAt(fh: ByteHandle, length: number, pos: number): Promise<Buff
  * reading, so a volume of 1 MiB blocks takes one read a block and one of 64 KiB blocks
  * is not read sixteen times over. `repairOneBit`: a CRC mismatch that one flipped bit
  * explains is undone (volume/block.ts checkBlock); off where the address is a guess.
+ * `buffers`: the first read goes into a buffer lent by them, and a block read whole
+ * by it comes with its `lent` (block-buffers.ts); anything else gives it back at once.
  */
-export async function readBlockAt(fh: ByteHandle, addr: number, expect = SMALL_BLOCK_BYTES, repairOneBit = true): Promise<BlockRead> {
-  const first = await readAt(fh, expect, addr);
+export async function readBlockAt(fh: ByteHandle, addr: number, expect = SMALL_BLOCK_BYTES, repairOneBit = true, buffers?: BlockBuffers): Promise<BlockRead> {
+  const taken = buffers?.take(expect);
+  let lent = taken?.lent;
+  try {
+    const read = await readBlockFrom(fh, addr, expect, repairOneBit, taken?.buffer);
+    if (read.kind !== 'block' || lent === undefined) return read;
+    if (read.payload.buffer !== lent.buffer.buffer) return read; // put together from two reads: a fresh buffer
+    const block = { ...read, lent };
+    lent = undefined;
+    return block;
+  } finally {
+    lent?.letGo();
+  }
+}
+
+async function readBlockFrom(fh: ByteHandle, addr: number, expect: number, repairOneBit: boolean, into: Buffer | undefined): Promise<BlockRead> {
+  const first = await (into === undefined ? readAt(fh, expect, addr) : readInto(fh, into, addr));
   if (first.length === 0) return { kind: 'end', addr };
   if (first.length < BLOCK_HEADER_SIZE) {
     return { kind: 'truncated', addr, problem: `volume ends ${first.length} bytes into a block header` };

@@ -12,6 +12,7 @@ import {
   DiskFull, volumeFiles, type AppendOptions, type AppendVolume, type BlockRead, type BlockToWrite, type ReadVolume, type WriteBlockOptions, type WrittenBlock,
 } from './drive.js';
 import { blockEndingAt, findNextBlock, readBlockAt, SMALL_BLOCK_BYTES } from './file-blocks.js';
+import { BlockBuffers } from './block-buffers.js';
 import { SerialQueue } from './serial-queue.js';
 
 /**
@@ -44,13 +45,18 @@ export class FileReadVolume implements ReadVolume {
   private ahead: { addr: number; read: Promise<BlockRead> } | undefined;
   /** Bytes of the largest block read so far (at least a small one whole): the size of the next first read. */
   private expect = SMALL_BLOCK_BYTES;
+  /** What the blocks are read into (block-buffers.ts): each comes back once its records were written. */
+  private readonly buffers = new BlockBuffers();
 
   async readBlock(addr: number, signal?: AbortSignal): Promise<BlockRead> {
     signal?.throwIfAborted();
-    const ahead = this.ahead?.addr === addr ? await this.ahead.read : undefined;
+    const ahead = this.ahead;
     this.ahead = undefined;
+    let read: BlockRead | undefined;
+    if (ahead?.addr === addr) read = await ahead.read;
+    else if (ahead !== undefined) forget(ahead.read);
     // Anything but a whole block is read again: the volume may have grown since (a job appending).
-    const block = ahead?.kind === 'block' ? ahead : await readBlockAt(this.fh, addr, this.expect);
+    const block = read?.kind === 'block' ? read : await readBlockAt(this.fh, addr, this.expect, true, this.buffers);
     if (block.kind === 'block') {
       this.expect = Math.max(this.expect, block.nextAddr - block.addr);
       this.dropBehind(block.addr);
@@ -68,7 +74,8 @@ export class FileReadVolume implements ReadVolume {
 
   readAhead(addr: number): void {
     if (this.ahead?.addr === addr) return;
-    const read = readBlockAt(this.fh, addr, this.expect);
+    if (this.ahead !== undefined) forget(this.ahead.read);
+    const read = readBlockAt(this.fh, addr, this.expect, true, this.buffers);
     read.catch(() => undefined); // used or dropped by the next readBlock; never unhandled meanwhile
     this.ahead = { addr, read };
   }
@@ -80,12 +87,19 @@ export class FileReadVolume implements ReadVolume {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.ahead !== undefined) forget(this.ahead.read);
+    this.ahead = undefined;
     try {
       await this.fh.close();
     } finally {
       this.onClosed();
     }
   }
+}
+
+/** A block read that nobody will take: its buffer serves again once the read is over (never while the file still reads into it). */
+function forget(read: Promise<BlockRead>): void {
+  read.then((r) => { if (r.kind === 'block') r.lent?.letGo(); }, () => undefined);
 }
 
 /** Where appending starts, as found by the File device when it opened the volume. */

@@ -15,6 +15,7 @@ import { readVolumes } from '../volume/multi-volume-reader.js';
 import { groupBySession, readProblem, WantedFiles } from '../volume/session-parts.js';
 import type { FileRef } from '../volume/reader.js';
 import { FramePool } from '@burrow/common/net/frame-pool';
+import { RECORD_FRAME_ROOM } from '@burrow/common/net/record-frame';
 
 export async function runRestoreSession(s: SessionParties, order: burrow.SdRestoreSession, reservation: ReadReservation): Promise<void> {
   const { director, client, log } = s;
@@ -54,8 +55,8 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
             files++;
             unseen.found(item.fileIndex);
           }
-          if (pace) await client.sendRecordPaced(item, undefined, item.release, (n) => pace.take(n, signal));
-          else await client.sendRecord(item, undefined, item.release);
+          if (pace) await client.sendRecordPaced(item, framedInPlace(item), item.release, (n) => pace.take(n, signal));
+          else await client.sendRecord(item, framedInPlace(item), item.release);
           break;
         default: {
           const problem = readProblem(item);
@@ -70,6 +71,17 @@ export async function runRestoreSession(s: SessionParties, order: burrow.SdResto
   await director.send('sdSessionEnd', { files, bytes, records, status: problems > 0 ? 'W' : 'T' });
   await client.send('dataEnd', {});
   log.info({ jobId, records, bytes, problems }, 'restore session complete');
+}
+
+/**
+ * A record's frame sealed where it lies (its block's record header, already read, is
+ * overwritten by the wire frame's): no copy behind a new header, one write. Undefined
+ * when the record offers no room in front of its bytes (put together from fragments).
+ */
+export function framedInPlace(record: { data: Buffer; room?: number }): Buffer | undefined {
+  const { data, room = 0 } = record;
+  if (room < RECORD_FRAME_ROOM) return undefined;
+  return Buffer.from(data.buffer, data.byteOffset - RECORD_FRAME_ROOM, data.length + RECORD_FRAME_ROOM);
 }
 
 /**

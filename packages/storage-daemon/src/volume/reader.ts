@@ -8,8 +8,9 @@ import type { burrow } from '@burrow/common/proto/generated';
 import { volumeFiles, type BlockAddress, type ReadVolume } from '../devices/drive.js';
 import { BLOCK_HEADER_SIZE, isLabelBlock, type BlockHeader } from './block.js';
 import { decodeLabelPayload } from './labels.js';
-import { Reassembly, type CompleteRecord, type PendingRecord } from './reassembly.js';
-import { decodeRecords } from './record.js';
+import { Reassembly, type CompleteRecord, type FragmentPlace, type PendingRecord } from './reassembly.js';
+import type { LentBlock } from '../devices/block-buffers.js';
+import { decodeRecords, RECORD_HEADER_SIZE } from './record.js';
 
 /** A file of a session's job, by its index: what a volume knows a lost record by. */
 export interface FileRef {
@@ -111,14 +112,19 @@ export async function* readVolume(volume: ReadVolume, opts: ReadVolumeOptions = 
     }
     addr = read.nextAddr;
     const { header } = read;
-    if (readsOn(ctx, header, read.payload)) volume.readAhead?.(addr);
-    if (header.sessionId !== 0 && opts.sessionId !== undefined && header.sessionId !== opts.sessionId) continue;
-    if (read.repaired !== undefined) yield { kind: 'repaired', addr: read.addr, message: `volume ${volume.volumeName}: block at ${read.addr}: ${read.repaired}` };
-    if (opts.reportBlocks === true) yield blockItem(read, header, volume.tape === true);
     let stop = false;
-    for (const item of isLabelBlock(header) ? labelItems(ctx, header, read) : dataItems(ctx, header, read)) {
-      if (item === STOP) stop = true;
-      else yield item;
+    // The reader's own hold on a lent buffer ends with the block; its records hold it on their own.
+    try {
+      if (readsOn(ctx, header, read.payload)) volume.readAhead?.(addr);
+      if (header.sessionId !== 0 && opts.sessionId !== undefined && header.sessionId !== opts.sessionId) continue;
+      if (read.repaired !== undefined) yield { kind: 'repaired', addr: read.addr, message: `volume ${volume.volumeName}: block at ${read.addr}: ${read.repaired}` };
+      if (opts.reportBlocks === true) yield blockItem(read, header, volume.tape === true);
+      for (const item of isLabelBlock(header) ? labelItems(ctx, header, read) : dataItems(ctx, header, read)) {
+        if (item === STOP) stop = true;
+        else yield item;
+      }
+    } finally {
+      read.lent?.letGo();
     }
     if (stop) return;
   }
@@ -177,7 +183,7 @@ function blockItem(read: { addr: BlockAddress; nextAddr: BlockAddress; payload: 
 const STOP = Symbol('stop');
 type Step = VolumeItem | typeof STOP;
 
-interface ReadBlock { addr: BlockAddress; payload: Buffer }
+interface ReadBlock { addr: BlockAddress; payload: Buffer; lent?: LentBlock | undefined }
 
 function* labelItems(ctx: ReadContext, header: BlockHeader, block: ReadBlock): Generator<Step> {
   let decoded;
@@ -231,7 +237,12 @@ function* dataItems(ctx: ReadContext, header: BlockHeader, block: ReadBlock): Ge
     yield* lostRecord(ctx, sessionId, block.addr);
     return;
   }
-  const place = { sessionId, addr: block.addr, volumeName: ctx.volume.volumeName, maybeMidRecord };
+  const { lent } = block;
+  // The block's bytes are the reader's own (a buffer per read, or lent to it): once decoded, a record's header may be overwritten.
+  const place: FragmentPlace = {
+    sessionId, addr: block.addr, volumeName: ctx.volume.volumeName, maybeMidRecord,
+    hold: lent === undefined ? undefined : () => lent.hold(), room: RECORD_HEADER_SIZE,
+  };
   for (const frag of frags) {
     if (ctx.opts.sessionId === sessionId && ctx.maxWanted !== undefined
       && frag.fileIndex > ctx.maxWanted && !ctx.reassembly.hasPartial(sessionId)) {

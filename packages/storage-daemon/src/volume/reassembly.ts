@@ -20,12 +20,16 @@ interface PartialRecord {
   fileIndex: number;
   stream: number;
   chunks: Buffer[];
+  /** Per kept chunk that lies in a lent block buffer, its hold (FragmentPlace.hold), let go once the record is put together or lost. */
+  holds: Array<() => void>;
   bytes: number;
   /** Where the record started: the block address and its volume. */
   addr: number;
   volumeName: string;
   /** An unwanted record: fragments are followed but not kept. */
   skip: boolean;
+  /** Its first fragment's FragmentPlace.room (what a record of that fragment alone offers). */
+  room: number;
 }
 
 export interface CompleteRecord {
@@ -37,6 +41,12 @@ export interface CompleteRecord {
   volumeName: string;
   /** `data` was put together in a pooled buffer: call once wholly done with it, so it serves again. */
   release?: () => void;
+  /**
+   * Bytes right in front of `data` in its memory that the consumer may overwrite: the
+   * record's header in its block (already read), so a restore seals its wire frame in
+   * place instead of copying the record behind a new header. 0 or absent: none.
+   */
+  room?: number;
 }
 
 export interface PendingRecord {
@@ -71,6 +81,17 @@ export interface FragmentPlace {
    * volume is read on its own): a leading continuation is expected, not an error.
    */
   maybeMidRecord: boolean;
+  /**
+   * The fragment lies in a lent buffer (devices/block-buffers.ts): a hold on it, for a
+   * record that keeps a view of it past this block; the function returned lets go.
+   */
+  hold?: (() => () => void) | undefined;
+  /**
+   * Bytes in front of the fragment's data that may be overwritten once it was read (its
+   * header, in a block only the reader has): a record of this one fragment offers them
+   * as its `room`. Absent: none.
+   */
+  room?: number | undefined;
 }
 
 export class Reassembly {
@@ -95,17 +116,18 @@ export class Reassembly {
         if (!place.maybeMidRecord) return [problem(`session ${sessionId}: continuation of file ${frag.fileIndex} without its start`, frag.fileIndex)];
         // The tail of a record that started before where reading began: follow it, keep nothing.
         const tail: PartialRecord = {
-          fileIndex: frag.fileIndex, stream: frag.stream, chunks: [], bytes: frag.data.length,
-          addr: place.addr, volumeName: place.volumeName, skip: true,
+          fileIndex: frag.fileIndex, stream: frag.stream, chunks: [], holds: [], bytes: frag.data.length,
+          addr: place.addr, volumeName: place.volumeName, skip: true, room: 0,
         };
         this.partials.set(sessionId, tail);
         return this.finishIfDone(sessionId, tail, frag.flags);
       }
       if (partial.fileIndex !== frag.fileIndex || partial.stream !== frag.stream) {
         this.partials.delete(sessionId);
+        letGo(partial);
         return [problem(`session ${sessionId}: fragment of file ${frag.fileIndex} stream ${frag.stream} does not continue file ${partial.fileIndex} stream ${partial.stream}`, partial.fileIndex)];
       }
-      if (!partial.skip) partial.chunks.push(frag.data);
+      if (!partial.skip) keep(partial, frag.data, place);
       partial.bytes += frag.data.length;
       return this.finishIfDone(sessionId, partial, frag.flags);
     }
@@ -113,10 +135,10 @@ export class Reassembly {
     const lost = this.drop(sessionId);
     if (lost !== undefined) out.push({ kind: 'problem', ...lost });
     const started: PartialRecord = {
-      fileIndex: frag.fileIndex, stream: frag.stream, chunks: [], bytes: frag.data.length,
-      addr: place.addr, volumeName: place.volumeName, skip: !wanted(frag.fileIndex),
+      fileIndex: frag.fileIndex, stream: frag.stream, chunks: [], holds: [], bytes: frag.data.length,
+      addr: place.addr, volumeName: place.volumeName, skip: !wanted(frag.fileIndex), room: place.room ?? 0,
     };
-    if (!started.skip) started.chunks.push(frag.data);
+    if (!started.skip) keep(started, frag.data, place);
     this.partials.set(sessionId, started);
     out.push(...this.finishIfDone(sessionId, started, frag.flags));
     return out;
@@ -136,6 +158,7 @@ export class Reassembly {
   take(sessionId: number): PendingRecord | undefined {
     const p = this.partials.get(sessionId);
     this.partials.delete(sessionId);
+    if (p !== undefined) letGo(p);
     if (p === undefined || p.skip) return undefined;
     return { sessionId, fileIndex: p.fileIndex, stream: p.stream, bytes: p.bytes, addr: p.addr, volumeName: p.volumeName };
   }
@@ -160,8 +183,14 @@ export class Reassembly {
     const record: CompleteRecord = { sessionId, fileIndex: partial.fileIndex, stream: partial.stream, data: EMPTY, addr: partial.addr, volumeName: partial.volumeName };
     const [only] = partial.chunks;
     if (partial.chunks.length === 1 && only !== undefined) {
+      // A view of its block: the record's hold on a lent buffer is the record's to let go (when written).
       record.data = only;
-    } else if (this.pool === undefined) {
+      if (partial.room > 0) record.room = partial.room;
+      const [held] = partial.holds;
+      if (held !== undefined) record.release = held;
+      return [{ kind: 'record', record }];
+    }
+    if (this.pool === undefined) {
       record.data = Buffer.concat(partial.chunks, partial.bytes);
     } else {
       const pool = this.pool;
@@ -171,11 +200,23 @@ export class Reassembly {
       record.data = frame;
       if (pooled) record.release = () => pool.give(frame);
     }
+    letGo(partial); // copied out of the blocks
     return [{ kind: 'record', record }];
   }
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Keeps a fragment's bytes in a record being put together, holding its lent buffer if it lies in one. */
+function keep(partial: PartialRecord, data: Buffer, place: FragmentPlace): void {
+  partial.chunks.push(data);
+  if (place.hold !== undefined) partial.holds.push(place.hold());
+}
+
+/** Lets go of every lent buffer a record being put together held. */
+function letGo(partial: PartialRecord): void {
+  for (const release of partial.holds.splice(0)) release();
+}
 
 function problem(message: string, fileIndex: number): FragmentOutcome {
   return { kind: 'problem', message, fileIndex };

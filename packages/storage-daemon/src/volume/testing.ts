@@ -59,6 +59,16 @@ export function dataRecord(fileIndex: number, offset: number, bytes: Buffer): Se
   return { fileIndex, stream: burrow.Stream.STREAM_DATA, data: Buffer.concat([head, bytes]) };
 }
 
+/** A session of a file's attributes and one data record per file, of every size the restore path treats differently (`sizes` in turn). */
+export function mixedRecords(files: number, sizes = [300, 9_000, 40_000, 200_000, 1_000_000, 5]): SessionRecord[] {
+  const out: SessionRecord[] = [];
+  for (let f = 1; f <= files; f++) {
+    out.push(attributesRecord(f, `/data/file${f}`));
+    out.push({ fileIndex: f, stream: burrow.Stream.STREAM_DATA, data: patternBytes(sizes[f % sizes.length]!, f) });
+  }
+  return out;
+}
+
 /** Deterministic bytes, different per seed, so misplaced data shows. */
 export function patternBytes(length: number, seed: number): Buffer {
   const buf = Buffer.alloc(length);

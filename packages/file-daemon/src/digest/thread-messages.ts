@@ -1,8 +1,8 @@
 /** What the main thread and the digest thread (thread.ts, thread-worker.ts) say to each other. */
-import type { burrow } from '@burrow/common/proto/index';
+import type { SignatureName } from '@burrow/common/fileset/options';
 
 export type ToDigestThread =
-  | { readonly op: 'open'; readonly id: number; readonly algorithm: burrow.DigestAlgorithm }
+  | { readonly op: 'open'; readonly id: number; readonly name: SignatureName }
   /** The first `length` bytes of `buffer`, handed over (transferred); it comes back in `taken`. */
   | { readonly op: 'update'; readonly id: number; readonly buffer: ArrayBuffer; readonly length: number }
   | { readonly op: 'zeros'; readonly id: number; readonly count: number }

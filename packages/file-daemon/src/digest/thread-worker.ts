@@ -5,13 +5,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { hashZeros } from './zeros.js';
-import { Hashers, type Hasher } from './hashers.js';
+import { NamedHashers } from './named.js';
+import type { Hasher } from './hasher.js';
 import type { FromDigestThread, ToDigestThread } from './thread-messages.js';
 
 const port = parentPort;
 if (port === null) throw new Error('thread-worker.ts runs only as a worker thread');
 
-const hashers = await Hashers.create();
+const hashers = await NamedHashers.create();
 const open = new Map<number, Hasher>();
 
 function reply(m: FromDigestThread): void {
@@ -20,8 +21,8 @@ function reply(m: FromDigestThread): void {
 
 async function handle(m: ToDigestThread): Promise<void> {
   if (m.op === 'open') {
-    const h = hashers.open(m.algorithm);
-    if (h === undefined) reply({ op: 'failed', id: m.id, message: `digest algorithm ${m.algorithm} is not known` });
+    const h = hashers.computes(m.name) ? hashers.open(m.name) : undefined;
+    if (h === undefined) reply({ op: 'failed', id: m.id, message: `digest algorithm ${m.name} is not known` });
     else open.set(m.id, h);
     return;
   }

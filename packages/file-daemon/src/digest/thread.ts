@@ -15,7 +15,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { BurrowError, describeError } from '@burrow/common/errors/index';
-import type { burrow } from '@burrow/common/proto/index';
+import type { SignatureName } from '@burrow/common/fileset/options';
 import type { Hasher } from './hasher.js';
 import { hashZeros } from './zeros.js';
 import type { FromDigestThread, ToDigestThread } from './thread-messages.js';
@@ -51,9 +51,11 @@ const POOLED_BYTES = 1024 * 1024 + 64 * 1024;
 
 /**
  * Bytes posted to the thread and not yet hashed, beyond which update() waits: the
- * main thread reads faster than MD5 runs, and what waits is memory.
+ * main thread reads faster than MD5 runs, and what waits is memory (with the spare
+ * buffers kept for them, twice this). 4 MiB is about 6 ms of MD5: 8 MiB had the same
+ * speed and 8 MiB more resident (bench/README.md, step 11).
  */
-const MAX_QUEUED = 8 * 1024 * 1024;
+const MAX_QUEUED = 4 * 1024 * 1024;
 
 interface Pending {
   resolve: (digest: Buffer) => void;
@@ -72,9 +74,9 @@ export class DigestThread {
   private reffed = false;
 
   /** A hasher for one file, computed on the thread. */
-  open(algorithm: burrow.DigestAlgorithm): StreamHasher {
+  open(name: SignatureName): StreamHasher {
     const id = this.nextId++;
-    this.post({ op: 'open', id, algorithm });
+    this.post({ op: 'open', id, name });
     return {
       update: (bytes) => this.update(id, bytes),
       zeros: (count) => {

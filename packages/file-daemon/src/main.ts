@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --initial-old-space-size=64 --max-semi-space-size=4
+#!/usr/bin/env -S node --initial-old-space-size=64 --max-semi-space-size=4 --heap-growing-percent=50
 /**
  * burrow-fd: the File daemon's composition root. Runs on each client, as root, and
  * does what its configured Directors order: back up files to a Storage daemon session,
@@ -8,6 +8,10 @@
  * does and for the same reason: the buffers of socket reads (a restore's records,
  * 16 KiB per TLS record) count against a collection limit set from a heap of a few
  * MiB, and set off a full collection every few dozen MiB (bench/README.md, step 6a).
+ * `--heap-growing-percent=50`, as the Storage daemon and the Director have it: once a
+ * backup's chunks no longer churn array buffers (backup/slabs.ts), full collections
+ * came every few seconds, and between them V8's own growing factor let the heap reach
+ * two to three times its live 18-20 MiB (bench/README.md, step 11).
  */
 import { configRelative, daemonUsage, loadConfiguration, parseDaemonArgs, runDaemon, serveUntilStopped } from '@burrow/common/daemon/cli';
 import { directorAccess } from '@burrow/common/daemon/monitor';

@@ -19,7 +19,7 @@ import { RECORD_FRAME_ROOM } from '@burrow/common/net/record-frame';
 import { asBuffer, CHUNK_ROOM, writeDataOffset, type FileRecord, type RecordSink } from './record.js';
 import { COMPRESS_THREAD_MAX_CHUNK, type CompressThread } from './compress-thread.js';
 import type { RecordSequence } from './sequence.js';
-import type { FramePool } from '@burrow/common/net/frame-pool';
+import type { ChunkBuffers } from './slabs.js';
 
 /** Chunks compressed at once: enough to keep both cores busy, few enough to bound memory. */
 const ENCODE_DEPTH = 4;
@@ -71,11 +71,11 @@ export interface ChunkSenderParams {
   /** Where small chunks compress; null or absent: here (codec.ts). */
   readonly offload?: Offload | null;
   /**
-   * Buffers for large chunks, given back once done with: a chunk sent as read is given
-   * back by the sink when the socket wrote it (FileRecord.release), a compressed one
-   * once compressed. Absent: a fresh buffer per chunk.
+   * Buffers for chunks, given back once done with: a chunk sent as read is given back
+   * by the sink when the socket wrote it (FileRecord.release), a compressed one once
+   * compressed. Absent: a fresh buffer per chunk.
    */
-  readonly pool?: FramePool | null;
+  readonly pool?: ChunkBuffers | null;
 }
 
 export function throwIfAborted(signal: AbortSignal): void {
@@ -116,7 +116,7 @@ export class ChunkSender {
   /** A buffer for the next chunk: CHUNK_ROOM bytes of room, then `length`. */
   chunkBuffer(length: number): Buffer {
     const pool = this.p.pool;
-    return pool == null ? Buffer.allocUnsafe(CHUNK_ROOM + length) : pool.take(CHUNK_ROOM + length).frame;
+    return pool == null ? Buffer.allocUnsafe(CHUNK_ROOM + length) : pool.take(CHUNK_ROOM + length);
   }
 
   /** Gives a chunk's buffer back to the pool (a buffer not from the pool is left to the collector). */
@@ -129,7 +129,13 @@ export class ChunkSender {
     const compression = this.p.options.compression;
     if (compression === null) {
       writeDataOffset(c.buf, c.offset, RECORD_FRAME_ROOM);
-      return { framed: c.buf.subarray(0, CHUNK_ROOM + c.length), release: () => this.giveBack(c) };
+      let given = false; // once only: a second give could free the buffer's next chunk
+      const release = (): void => {
+        if (given) return;
+        given = true;
+        this.giveBack(c);
+      };
+      return { framed: c.buf.subarray(0, CHUNK_ROOM + c.length), release };
     }
     const bytes = c.buf.subarray(CHUNK_ROOM, CHUNK_ROOM + c.length);
     const offload = this.p.offload;

@@ -25,7 +25,7 @@ import type { Hashers } from '../digest/hashers.js';
 import type { CompressThread } from './compress-thread.js';
 import { RecordSequence } from './sequence.js';
 import { Offload } from './chunks.js';
-import { FramePool } from '@burrow/common/net/frame-pool';
+import { ChunkBuffers } from './slabs.js';
 
 export interface BackupParams {
   readonly fileset: CompiledFileSet;
@@ -207,9 +207,9 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
   const saver = new EntrySaver({
     sink: sequence,
     offload: compressThread === null ? null : new Offload(compressThread, sequence),
-    // Large chunks' buffers serve again once the sink sent them: a fresh 1 MiB per chunk
-    // is external memory the collector answers with full collections.
-    chunkPool: new FramePool(),
+    // Chunks' buffers serve again once the sink sent them: a fresh buffer per chunk is
+    // external memory the collector answers with full collections (slabs.ts).
+    chunkPool: new ChunkBuffers(),
     signal: p.signal,
     chunkSize: p.chunkSize ?? DEFAULT_CHUNK_SIZE,
     report: p.onFileIssue,

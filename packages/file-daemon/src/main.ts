@@ -9,7 +9,7 @@
  * 16 KiB per TLS record) count against a collection limit set from a heap of a few
  * MiB, and set off a full collection every few dozen MiB (bench/README.md, step 6a).
  * `--heap-growing-percent=50`, as the Storage daemon and the Director have it: once a
- * backup's chunks no longer churn array buffers (backup/slabs.ts), full collections
+ * backup's chunks no longer churn array buffers (common/net/slab-pool.ts), full collections
  * came every few seconds, and between them V8's own growing factor let the heap reach
  * two to three times its live 18-20 MiB (bench/README.md, step 11).
  */

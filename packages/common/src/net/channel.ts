@@ -354,7 +354,7 @@ export class Channel {
     try {
       frames = this.decoder.push(data);
       for (const view of frames) {
-        const frame = this.reads?.holds(view) === true ? Buffer.from(view) : view;
+        const frame = this.reads?.holds(view) === true ? this.copyOut(view) : view;
         this.deliver(isRecordFrame(frame) ? { kind: 'dataRecord', body: this.record(frame) } : decodeMessage(frame), frame.length);
       }
     } catch (err) {
@@ -363,6 +363,14 @@ export class Channel {
       this.fail(e);
       this.socket.destroy();
     }
+  }
+
+  /**
+   * A frame lying whole in a kept read, copied before the next read overwrites it: a
+   * record into the pool (its `release` gives the copy back), anything else fresh.
+   */
+  private copyOut(view: Buffer): Buffer {
+    return this.pool !== undefined && isRecordFrame(view) ? this.pool.copyOf(view) : Buffer.from(view);
   }
 
   private record(frame: Buffer): DataRecord {

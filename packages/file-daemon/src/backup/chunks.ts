@@ -19,7 +19,7 @@ import { RECORD_FRAME_ROOM } from '@burrow/common/net/record-frame';
 import { asBuffer, CHUNK_ROOM, writeDataOffset, type FileRecord, type RecordSink } from './record.js';
 import { COMPRESS_THREAD_MAX_CHUNK, type CompressThread } from './compress-thread.js';
 import type { RecordSequence } from './sequence.js';
-import type { ChunkBuffers } from './slabs.js';
+import type { FramePool } from '@burrow/common/net/frame-pool';
 
 /** Chunks compressed at once: enough to keep both cores busy, few enough to bound memory. */
 const ENCODE_DEPTH = 4;
@@ -75,7 +75,7 @@ export interface ChunkSenderParams {
    * by the sink when the socket wrote it (FileRecord.release), a compressed one once
    * compressed. Absent: a fresh buffer per chunk.
    */
-  readonly pool?: ChunkBuffers | null;
+  readonly pool?: FramePool | null;
 }
 
 export function throwIfAborted(signal: AbortSignal): void {
@@ -116,7 +116,7 @@ export class ChunkSender {
   /** A buffer for the next chunk: CHUNK_ROOM bytes of room, then `length`. */
   chunkBuffer(length: number): Buffer {
     const pool = this.p.pool;
-    return pool == null ? Buffer.allocUnsafe(CHUNK_ROOM + length) : pool.take(CHUNK_ROOM + length);
+    return pool == null ? Buffer.allocUnsafe(CHUNK_ROOM + length) : pool.take(CHUNK_ROOM + length).frame;
   }
 
   /** Gives a chunk's buffer back to the pool (a buffer not from the pool is left to the collector). */

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { FileOptions } from '../fileset/index.js';
 import type { Hashers } from '../digest/hashers.js';
 import { ChunkSender, throwIfAborted, type Chunk, type Offload } from './chunks.js';
-import type { ChunkBuffers } from './slabs.js';
+import type { FramePool } from '@burrow/common/net/frame-pool';
 import { CHUNK_ROOM, type RecordSink } from './record.js';
 
 export { throwIfAborted } from './chunks.js';
@@ -36,8 +36,8 @@ export interface ReadFileParams {
   readonly chunkSize: number;
   readonly hashers: Hashers;
   readonly offload?: Offload | null;
-  /** Buffers for chunks, given back once sent (chunks.ts, slabs.ts). */
-  readonly chunkPool?: ChunkBuffers | null;
+  /** Buffers for chunks, given back once sent (chunks.ts). */
+  readonly chunkPool?: FramePool | null;
 }
 
 /** A read from the file itself failed (as opposed to the sink or a cancel). */

@@ -22,7 +22,7 @@ import { comparesContents, type AccurateTable } from '../accurate/table.js';
 import { compareContents } from '../accurate/contents.js';
 import type { Hashers } from '../digest/hashers.js';
 import type { Offload } from './chunks.js';
-import type { ChunkBuffers } from './slabs.js';
+import type { FramePool } from '@burrow/common/net/frame-pool';
 
 export interface BackupTotals {
   /** Entries saved (each has an ATTRIBUTES record). */
@@ -57,8 +57,8 @@ export interface SaverParams {
   readonly fifoWaitMs: number;
   /** Where small chunks compress, off the main thread (chunks.ts); `sink` is then its sequence. */
   readonly offload?: Offload | null;
-  /** Buffers for chunks, given back once sent (chunks.ts, slabs.ts). */
-  readonly chunkPool?: ChunkBuffers | null;
+  /** Buffers for chunks, given back once sent (chunks.ts). */
+  readonly chunkPool?: FramePool | null;
 }
 
 /** Whether `a` is at or after `b`. */

@@ -25,7 +25,7 @@ import type { Hashers } from '../digest/hashers.js';
 import type { CompressThread } from './compress-thread.js';
 import { RecordSequence } from './sequence.js';
 import { Offload } from './chunks.js';
-import { ChunkBuffers } from './slabs.js';
+import { FramePool } from '@burrow/common/net/frame-pool';
 
 export interface BackupParams {
   readonly fileset: CompiledFileSet;
@@ -207,9 +207,10 @@ export async function backupFileSet(p: BackupParams): Promise<BackupTotals> {
   const saver = new EntrySaver({
     sink: sequence,
     offload: compressThread === null ? null : new Offload(compressThread, sequence),
-    // Chunks' buffers serve again once the sink sent them: a fresh buffer per chunk is
-    // external memory the collector answers with full collections (slabs.ts).
-    chunkPool: new ChunkBuffers(),
+    // Chunks' buffers serve again once the sink sent them, small ones cut from slabs: a
+    // fresh buffer per chunk is external memory the collector answers with full
+    // collections (@burrow/common/net/slab-pool).
+    chunkPool: new FramePool(4, { slicedFrom: 0 }),
     signal: p.signal,
     chunkSize: p.chunkSize ?? DEFAULT_CHUNK_SIZE,
     report: p.onFileIssue,

@@ -22,6 +22,14 @@ import { WRITES_IN_FLIGHT_BYTES } from '../restore/regular.js';
  */
 const FRAMES_KEPT = WRITES_IN_FLIGHT_BYTES / (1024 * 1024) + 4;
 
+/**
+ * A restore's records from 4 KiB up are cut from slabs too (common/net/slab-pool.ts):
+ * the restore writer gives back the data records it wrote, and smaller records (a
+ * file's attributes and digest, which it keeps or never gives back) stay out of them,
+ * so that they pin no slab.
+ */
+const SLICED_FROM = 4 * 1024;
+
 export interface SessionAddress {
   jobId: number;
   sdAddress: string;
@@ -63,7 +71,7 @@ export async function openStorageSession(addr: SessionAddress, link: DataLink): 
     heartbeatMs: link.heartbeatMs,
     timeoutMs: tryMs,
     // A restore's records are given back once written (RestoreWriter), so their buffers serve again.
-    framePool: new FramePool(FRAMES_KEPT),
+    framePool: new FramePool(FRAMES_KEPT, { slicedFrom: SLICED_FROM }),
   }), { timeoutMs: link.connectTimeoutMs, directive: 'SD Connect Timeout', signal: link.signal, onRetry: link.caution });
   if (!link.tls) {
     link.caution(`the data connection to the Storage daemon at ${addr.sdAddress}:${addr.sdPort} is not encrypted (TLS Enable = no): file data crosses the network in the clear`);

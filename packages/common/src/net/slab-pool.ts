@@ -1,20 +1,18 @@
 /**
- * Buffers for a backup's small chunks (a small file is one chunk), cut one after
- * another from slabs of 1 MiB: a slab serves again once every slice cut from it came
- * back. A fresh buffer per small file lived until the socket had written its record,
- * long enough to outlive two young-generation collections, and was then freed only by
- * a full one: backing up /usr/share (54,000 files, most under 256 KiB) the File
- * daemon's array buffers swung by 35-40 MiB a second, and V8 ran a full collection
- * each second to free them (bench/README.md, step 11).
+ * Buffers for small frames and chunks, cut one after another from slabs of 1 MiB: a
+ * slab serves again once every slice cut from it came back. A fresh buffer per small
+ * record that lives long enough to outlive two young-generation collections (one
+ * waiting for the socket to write it, or in a channel's inbox for the consumer) is
+ * freed only by a full collection: backing up or restoring /usr/share (54,000 files,
+ * most under 256 KiB) the File daemon's array buffers swung by 35-40 MiB a second, and
+ * V8 ran a full collection each second to free them (bench/README.md, step 11).
  *
- * The records of a backup leave in the order they were read, so slices come back in
- * about the order they were cut, and few slabs are out at once. A slice never given
- * back (a record dropped with a failing connection) keeps its slab from serving again;
- * the slab is then simply collected.
+ * For a user whose slices come back in about the order they were cut (records sent or
+ * written in order), so that few slabs are out at once. A slice never given back keeps
+ * its slab from serving again; the slab is then simply collected with its slices.
  */
-import { FramePool } from '@burrow/common/net/frame-pool';
 
-/** Chunks up to this size (with their room) are cut from slabs; larger ones are the FramePool's. */
+/** Slices are at most this size; larger buffers are the FramePool's (frame-pool.ts). */
 export const SLICED_UP_TO = 256 * 1024;
 /** A slab, cut into consecutive slices. */
 const SLAB_SIZE = 1024 * 1024;
@@ -77,24 +75,5 @@ export class SlabPool {
   private spare(slab: Slab): void {
     this.slabs.delete(slab.whole.buffer);
     if (this.free.length < this.keep) this.free.push(slab);
-  }
-}
-
-/**
- * A backup's chunk buffers, each given back once done with (chunks.ts): small ones
- * cut from slabs, large ones (a 1 MiB chunk) from a FramePool.
- */
-export class ChunkBuffers {
-  private readonly small = new SlabPool();
-  private readonly large = new FramePool();
-
-  take(length: number): Buffer {
-    return length <= SLICED_UP_TO ? this.small.take(length) : this.large.take(length).frame;
-  }
-
-  /** Gives back a buffer take() gave; anything else is left to the collector. */
-  give(view: Buffer): void {
-    this.small.give(view);
-    this.large.give(view);
   }
 }

@@ -3,56 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { asReceived, burrow } from '@burrow/common/proto/index';
-import { SLICED_UP_TO, SlabPool } from './slabs.js';
 import { backupFileSet, readDataPayload, type FileRecord, type RecordSink } from './index.js';
 import { compileFileSet } from '../fileset/index.js';
 import { Hashers } from '../digest/hashers.js';
 import { tempDir } from '../restore/testing.js';
 
-describe('slab slices for small chunks', () => {
-  it('cuts slices that do not overlap, and serves a slab again only once every slice came back', () => {
-    const pool = new SlabPool(2);
-    const a = pool.take(10_000);
-    const b = pool.take(20_000);
-    assert.equal(a.buffer, b.buffer, 'one slab');
-    assert.ok(b.byteOffset >= a.byteOffset + a.length, 'slices do not overlap');
-    a.fill(1);
-    b.fill(2);
-    // Fill the slab: the next slices come from a new one while `a` and `b` are out.
-    const rest: Buffer[] = [];
-    for (let i = 0; i < 20; i++) rest.push(pool.take(60_000));
-    assert.ok(rest.some((r) => r.buffer !== a.buffer), 'a second slab once the first is full');
-    pool.give(a);
-    pool.give(a); // a second give is ignored
-    for (const r of rest) if (r.buffer === a.buffer) pool.give(r);
-    // `b` is still out: its slab is not cut again.
-    const later: Buffer[] = [];
-    for (let i = 0; i < 40; i++) later.push(pool.take(60_000));
-    assert.ok(later.every((l) => l.buffer !== b.buffer), 'a slab with a slice out is never cut again');
-    assert.ok(b.equals(Buffer.alloc(20_000, 2)), 'nothing overwrote a slice still out');
-    pool.give(b);
-    for (const l of later) pool.give(l);
-    let again = false;
-    for (let i = 0; i < 40 && !again; i++) again = pool.take(60_000).buffer === b.buffer;
-    assert.ok(again, 'the slab serves again once all its slices came back');
-  });
-
-  it('ignores a stale view given back after its slab serves again, and buffers it did not cut', () => {
-    const pool = new SlabPool(1);
-    const first = pool.take(1000);
-    pool.give(first);
-    const second = pool.take(1000); // the same place of the same slab, cut again
-    assert.equal(second.buffer, first.buffer);
-    assert.equal(second.byteOffset, first.byteOffset);
-    pool.give(first); // stale: must not free `second`
-    const third = pool.take(1000);
-    assert.ok(third.byteOffset >= second.byteOffset + second.length, '`second` is still out');
-    pool.give(Buffer.alloc(100));
-    pool.give(Buffer.from(second.buffer, second.byteOffset, second.length)); // another view of it
-    assert.ok(pool.take(1000).byteOffset > third.byteOffset, '`second` is still out');
-    assert.throws(() => pool.take(SLICED_UP_TO + 1), RangeError);
-  });
-
+describe('a backup\'s chunk buffers', () => {
   it('a backup of small files sends each file\'s own bytes, whether its records are held or given back at once', async () => {
     await using src = await tempDir('slabs');
     const contents = new Map<string, Buffer>();

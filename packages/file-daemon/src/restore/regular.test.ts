@@ -92,3 +92,50 @@ describe('a large restored file', () => {
     }
   });
 });
+
+describe('a restored file whose name is free', () => {
+  const attrs = burrow.FileAttributes.create({ type: burrow.FileType.FT_REGULAR, size: 5, mode: 0o100640, nlink: 1 });
+  const digest = async (): Promise<{ hashers: Hashers; guess: burrow.DigestAlgorithm }> => ({ hashers: await Hashers.create(digestThread), guess: burrow.DigestAlgorithm.DIGEST_MD5 });
+
+  it('is written under its own name, with no other name made on the way', async () => {
+    await using d = await tempDir('regular-free');
+    const dir = openDir(d.path);
+    try {
+      const file = PendingFile.createIfFree(dir, Buffer.from('name'), attrs, await digest());
+      assert.ok(file !== null);
+      await file.write(burrow.Stream.STREAM_DATA, payload(0, Buffer.from('hello')));
+      file.setDigest(burrow.FileDigest.create({ algorithm: burrow.DigestAlgorithm.DIGEST_MD5, value: createHash('md5').update('hello').digest() }));
+      assert.deepEqual(await file.commit(), { error: null, warnings: [] });
+      assert.deepEqual(execFileSync('ls', ['-A', d.path], { encoding: 'utf8' }), 'name\n');
+      assert.equal(readFileSync(`${d.path}/name`, 'utf8'), 'hello');
+    } finally {
+      closeFd(dir);
+    }
+  });
+
+  it('is not created where the name is taken, and what has it is left alone', async () => {
+    await using d = await tempDir('regular-taken');
+    writeFileSync(`${d.path}/name`, 'old');
+    const dir = openDir(d.path);
+    try {
+      assert.equal(PendingFile.createIfFree(dir, Buffer.from('name'), attrs, await digest()), null);
+      assert.equal(readFileSync(`${d.path}/name`, 'utf8'), 'old');
+    } finally {
+      closeFd(dir);
+    }
+  });
+
+  it('leaves nothing under its name once abandoned', async () => {
+    await using d = await tempDir('regular-abandoned');
+    const dir = openDir(d.path);
+    try {
+      const file = PendingFile.createIfFree(dir, Buffer.from('name'), attrs, await digest());
+      assert.ok(file !== null);
+      await file.write(burrow.Stream.STREAM_DATA, payload(0, Buffer.from('he')));
+      await file.abandon();
+      assert.deepEqual(execFileSync('ls', ['-A', d.path], { encoding: 'utf8' }), '');
+    } finally {
+      closeFd(dir);
+    }
+  });
+});

@@ -1,8 +1,13 @@
 /**
- * One regular file being restored: written under a temporary name in its final
- * directory, attributes applied through its open descriptor, then renamed into place,
- * so a failed file never leaves a half file under the real name. The data is hashed
- * as it arrives so the saved DIGEST can be checked without reading the file again.
+ * One regular file being restored, attributes applied through its open descriptor.
+ * Where its name is free it is created under that name (O_EXCL), as tar and Bacula do:
+ * a temporary name and a rename cost a restore of small files a sixth of the File
+ * daemon's time (a lookup of the free name, a longer create, the rename's journal
+ * work), for nothing, since nothing is there to keep. Where a file of that name
+ * exists and is to be replaced, the new one is written under a temporary name and
+ * renamed over it once complete, so a failed restore never leaves a half file where
+ * the old one was. A failed file is unlinked either way. The data is hashed as it
+ * arrives so the saved DIGEST can be checked without reading the file again.
  */
 import { constants, fdatasync, ftruncate, read, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -103,7 +108,8 @@ export class PendingFile {
      */
     private readonly dir: Fd,
     private readonly fd: Fd,
-    private readonly tmpName: Buffer,
+    /** The name written under: `finalName`, or a temporary one renamed to it on commit. */
+    private readonly writtenName: Buffer,
     private readonly finalName: Buffer,
     private readonly attrs: burrow.FileAttributes,
     private readonly digest: DigestGuess,
@@ -113,8 +119,8 @@ export class PendingFile {
   }
 
   /**
-   * Creates `tmpName` in the open directory `parent`, to become `finalName` there on
-   * commit; `parent` must stay open until then (see `dir`).
+   * Creates `tmp` in the open directory `parent`, to become `final` there on commit
+   * (replacing what has that name then); `parent` must stay open until then (see `dir`).
    */
   static create(
     parent: Fd,
@@ -124,6 +130,22 @@ export class PendingFile {
   ): PendingFile {
     const fd = openAt(parent, names.tmp, CREATE_FLAGS, 0o600);
     return new PendingFile(parent, fd, names.tmp, names.final, attrs, digest);
+  }
+
+  /**
+   * Creates `name` in the open directory `parent` and writes it there, or returns null
+   * when something already has that name (then the replace rules decide, and create()
+   * writes beside it). `parent` must stay open until commit (see `dir`).
+   */
+  static createIfFree(parent: Fd, name: Buffer, attrs: burrow.FileAttributes, digest: DigestGuess): PendingFile | null {
+    let fd: Fd;
+    try {
+      fd = openAt(parent, name, CREATE_FLAGS, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return null;
+      throw err;
+    }
+    return new PendingFile(parent, fd, name, name, attrs, digest);
   }
 
   /**
@@ -215,7 +237,7 @@ export class PendingFile {
     const error = short ?? await this.checkDigest();
     this.dropHash(); // not asked for (no DIGEST record, or data missing): forget it
     const warnings = applyAt(this.fd, SELF, this.attrs, false);
-    renameAt(this.dir, this.tmpName, this.dir, this.finalName);
+    if (this.writtenName !== this.finalName) renameAt(this.dir, this.writtenName, this.dir, this.finalName);
     this.close();
     return { error, warnings };
   }
@@ -268,7 +290,7 @@ export class PendingFile {
     this.dropHash();
     if (!this.open) return;
     try {
-      unlinkAt(this.dir, this.tmpName);
+      unlinkAt(this.dir, this.writtenName);
     } catch {
       // Already gone: nothing more to tidy.
     }

@@ -220,6 +220,15 @@ export class RestoreWriter {
   private createEntry(index: number, t: ResolvedPath, attrs: Attrs): boolean {
     const dir = this.target.parentOf(t, (d) => this.made.add(d.path.toString('latin1')));
     if (attrs.type === T.FT_DIRECTORY) return this.createDirectory(dir, t, attrs);
+    // Most names are free (a restore to a new place, or of deleted files): no lookup first.
+    if (attrs.type === T.FT_REGULAR) {
+      const file = PendingFile.createIfFree(dir, t.name, attrs, this.guess());
+      if (file !== null) {
+        if (attrs.nlink > 1) this.linkTargets.set(index, t);
+        if (this.current !== null) this.current.file = file;
+        return true;
+      }
+    }
     const existing = statAtOrNull(dir, t.name);
     if (existing !== null && this.o.owner) checkOwnEntry(existing, this.o.owner, t.path);
     if (existing !== null && kindOf(existing.mode) === 'directory') {

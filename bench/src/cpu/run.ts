@@ -5,10 +5,11 @@
  * change is judged by before and after (bench/README.md, "What each step gained").
  * Each figure is the median of `runs` runs; the restore is checked against the source.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBurrow } from '../burrow/system.js';
 import type { Dataset } from '../datasets/generate.js';
+import { withFreshRestoreTarget } from '../measure/fresh-fs.js';
 import { assertSameTree } from '../measure/tree.js';
 import { cpuSeconds, mainThreadCpuSeconds, median, peakRssMiB, settleDisk } from '../measure/stats.js';
 import type { BackupSystem } from '../peers/tool.js';
@@ -72,7 +73,6 @@ export async function cpuPerMiB(datasets: Dataset[], o: CpuOptions, resultsDir: 
   ];
   const rss: string[] = [];
   for (const dataset of datasets) {
-    const scratch = mkdtempSync('/tmp/burrow-bench-cpu-');
     const system = await startBurrow(dataset.root, 'none', { options: o.options, dataTls: o.dataTls });
     try {
       const backups: CpuFigure[] = [];
@@ -87,17 +87,18 @@ export async function cpuPerMiB(datasets: Dataset[], o: CpuOptions, resultsDir: 
       const afterBackups = peaks(system);
       const restores: CpuFigure[] = [];
       for (let r = 0; r < o.runs; r++) {
-        const where = join(scratch, `r${r}`);
-        restores.push(await measured(system, async () => (await system.restore(jobId, where)).seconds));
-        assertSameTree(dataset.root, join(where, dataset.root), `burrow restore of ${dataset.name}`, system.mtimeResolutionNs);
-        rmSync(where, { recursive: true, force: true });
+        restores.push(await withFreshRestoreTarget(dataset, async (dir) => {
+          const where = join(dir, 'all');
+          const figures = await measured(system, async () => (await system.restore(jobId, where)).seconds);
+          assertSameTree(dataset.root, join(where, dataset.root), `burrow restore of ${dataset.name}`, system.mtimeResolutionNs);
+          return figures;
+        }));
       }
       lines.push(row(dataset, 'Full backup', medianFigure(backups)), row(dataset, 'full restore', medianFigure(restores)));
       say(lines.slice(-2).join('\n'));
       rss.push(`- ${dataset.name}: peak RSS after the backups ${afterBackups}; after the restores too ${peaks(system)}`);
     } finally {
       await system.stop();
-      rmSync(scratch, { recursive: true, force: true });
     }
   }
   const text = `${[...lines, '', ...rss].join('\n')}\n`;

@@ -13,9 +13,10 @@
  * No network, no encryption, no catalog, no per-file digests: a bound, not a peer.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Dataset } from '../datasets/generate.js';
+import { withFreshRestoreTarget } from '../measure/fresh-fs.js';
 import { median, settleDisk, timed } from '../measure/stats.js';
 
 export interface PhysicalLimit { backup: number; restore: number }
@@ -43,11 +44,10 @@ export async function physicalLimit(dataset: Dataset, runs: number): Promise<Phy
         'tar -cf - -C "$1" "$2" | tee >(md5sum > /dev/null) | dd of="$3" bs=1M iflag=fullblock oflag=direct status=none; wait $!',
         [dirname(dataset.root), basename(dataset.root), file],
       ))).seconds);
-      const dest = join(scratch, `x-${r}`);
-      mkdirSync(dest);
-      settleDisk();
-      restores.push((await timed(() => sh('md5sum "$1" > /dev/null & tar -xf "$1" -C "$2"; wait $!', [file, dest]))).seconds);
-      rmSync(dest, { recursive: true, force: true });
+      restores.push(await withFreshRestoreTarget(dataset, async (dest) => {
+        settleDisk();
+        return (await timed(() => sh('md5sum "$1" > /dev/null & tar -xf "$1" -C "$2"; wait $!', [file, dest]))).seconds;
+      }));
     }
     return { backup: median(backups), restore: median(restores) };
   } finally {

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { changeOnePercent, smallPath, type Dataset } from '../datasets/generate.js';
 import { cpuSeconds, median, peakRssMiB, readCounters, settleDisk } from '../measure/stats.js';
+import { withFreshRestoreTarget } from '../measure/fresh-fs.js';
 import { assertSameTree } from '../measure/tree.js';
 import { NotAvailable, type BackupSystem, type Compression } from '../peers/tool.js';
 
@@ -68,12 +69,13 @@ export async function measureSystem(start: () => Promise<BackupSystem>, dataset:
     if (plan.restores) {
       const times: number[] = [];
       for (let r = 0; r < plan.runs; r++) {
-        const where = join(scratch, `all-${r}`);
-        settleDisk();
-        const { seconds } = await system.restore(firstJob, where);
-        assertSameTree(dataset.root, join(where, dataset.root), `${system.name} restore of ${dataset.name}`, system.mtimeResolutionNs);
-        times.push(seconds);
-        rmSync(where, { recursive: true, force: true });
+        times.push(await withFreshRestoreTarget(dataset, async (dir) => {
+          const where = join(dir, 'all');
+          settleDisk();
+          const { seconds } = await system.restore(firstJob, where);
+          assertSameTree(dataset.root, join(where, dataset.root), `${system.name} restore of ${dataset.name}`, system.mtimeResolutionNs);
+          return seconds;
+        }));
       }
       figures.restore = median(times);
       figures.restoreRuns = times.map((s) => Number(s.toFixed(2)));

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { basename, join, relative, dirname } from 'node:path';
 import { changeOnePercent, smallPath, type Dataset } from '../datasets/generate.js';
 import { median, settleDisk } from '../measure/stats.js';
+import { withFreshRestoreTarget } from '../measure/fresh-fs.js';
 import { assertSameTree } from '../measure/tree.js';
 import { tarCreate, tarExtract } from '../peers/tar.js';
 import type { Compression } from '../peers/tool.js';
@@ -27,12 +28,12 @@ export async function measureTar(dataset: Dataset, compression: Compression, pla
     if (plan.restores) {
       const times: number[] = [];
       for (let r = 0; r < plan.runs; r++) {
-        const dest = join(scratch, `x-${r}`);
-        mkdirSync(dest);
-        settleDisk();
-        times.push(await tarExtract(archive, dest));
-        assertSameTree(dataset.root, join(dest, basename(dataset.root)), `tar extraction of ${dataset.name}`, TAR_MTIME_RESOLUTION_NS);
-        rmSync(dest, { recursive: true, force: true });
+        times.push(await withFreshRestoreTarget(dataset, async (dest) => {
+          settleDisk();
+          const seconds = await tarExtract(archive, dest);
+          assertSameTree(dataset.root, join(dest, basename(dataset.root)), `tar extraction of ${dataset.name}`, TAR_MTIME_RESOLUTION_NS);
+          return seconds;
+        }));
       }
       figures.restore = median(times);
     }

@@ -7,6 +7,7 @@
 import { digestKind } from '@burrow/common/fileset/digests';
 import type { burrow } from '@burrow/common/proto/index';
 import { inlineHasher, type DigestThread, type StreamHasher } from './thread.js';
+import { BatchedDigests, type BatchedStreamHasher } from './batched.js';
 import type { Hasher } from './hasher.js';
 import { NamedHashers } from './named.js';
 
@@ -20,6 +21,9 @@ export const THREAD_FROM_BYTES = 256 * 1024;
 
 /** Makes the hashers of one job. */
 export class Hashers {
+  /** Small files' digests batched to the thread (streamDeferred()), made on first use. */
+  private batched: BatchedDigests | null = null;
+
   private constructor(private readonly named: NamedHashers, private readonly thread: DigestThread | null) {}
 
   /** `thread`: the daemon's digest thread, for large files (stream()); none: every digest is computed here. */
@@ -38,6 +42,23 @@ export class Hashers {
     if (this.thread !== null && size !== null && size >= THREAD_FROM_BYTES) return this.thread.open(kind.name);
     const here = this.open(algorithm);
     return here === undefined ? undefined : inlineHasher(here);
+  }
+
+  /**
+   * As stream(), but a small file's digest is computed on the thread in a batch with
+   * others, and known only once flushDeferred() (or a full batch) sent it: for a
+   * restore, which checks those digests after the fact. Such a hasher says `deferred`.
+   */
+  streamDeferred(algorithm: burrow.DigestAlgorithm | null | undefined, size: number): StreamHasher | BatchedStreamHasher | undefined {
+    const kind = digestKind(algorithm);
+    if (this.thread === null || size >= THREAD_FROM_BYTES || kind === undefined || !this.named.computes(kind.name)) return this.stream(algorithm, size);
+    this.batched ??= new BatchedDigests(this.thread, (name) => this.named.open(name));
+    return this.batched.open(kind.name, size);
+  }
+
+  /** Sends the small files' digests waiting in a batch (streamDeferred()) to the thread. */
+  flushDeferred(): void {
+    this.batched?.flush();
   }
 
   /** A hasher for `algorithm`; undefined for NONE or an algorithm this build does not know. */

@@ -12,7 +12,7 @@
  * (save and load, ~2 µs) only when another file's hasher takes a turn.
  */
 import { createHash } from 'node:crypto';
-import { createXXHash128, type IHasher } from 'hash-wasm';
+import type { IHasher } from 'hash-wasm';
 import type { SignatureName } from '@burrow/common/fileset/options';
 import type { Hasher } from './hasher.js';
 
@@ -60,9 +60,16 @@ class Xxh128Hasher implements Hasher {
 }
 
 export class NamedHashers {
-  private constructor(private readonly xxh128: Xxh128Engine) {}
+  private constructor(private readonly xxh128: Xxh128Engine | null) {}
 
-  static async create(): Promise<NamedHashers> {
+  /**
+   * `xxh128: false` makes hashers without XXH128 (computes() says no) and loads no
+   * hash-wasm, 6 MiB of script: the digest thread starts so and makes full ones only
+   * once an XXH128 file comes.
+   */
+  static async create({ xxh128 = true } = {}): Promise<NamedHashers> {
+    if (!xxh128) return new NamedHashers(null);
+    const { createXXHash128 } = await import('hash-wasm');
     const wasm = await createXXHash128();
     wasm.init();
     return new NamedHashers(new Xxh128Engine(wasm, wasm.save()));
@@ -70,12 +77,12 @@ export class NamedHashers {
 
   /** Whether this build computes `name` (all of SIGNATURES today; a name from a newer peer may not be). */
   computes(name: string): name is SignatureName {
-    return name === 'XXH128' || NODE_NAMES[name as SignatureName] !== undefined;
+    return name === 'XXH128' ? this.xxh128 !== null : NODE_NAMES[name as SignatureName] !== undefined;
   }
 
   /** A hasher for `name`; undefined for a name this build does not compute. */
   open(name: SignatureName): Hasher | undefined {
-    if (name === 'XXH128') return new Xxh128Hasher(this.xxh128);
+    if (name === 'XXH128') return this.xxh128 === null ? undefined : new Xxh128Hasher(this.xxh128);
     const node = NODE_NAMES[name];
     return node === undefined ? undefined : createHash(node);
   }

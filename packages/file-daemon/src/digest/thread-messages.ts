@@ -8,10 +8,21 @@ export type ToDigestThread =
   | { readonly op: 'zeros'; readonly id: number; readonly count: number }
   | { readonly op: 'digest'; readonly id: number }
   /** The file's backup failed: forget its hasher. */
-  | { readonly op: 'drop'; readonly id: number };
+  | { readonly op: 'drop'; readonly id: number }
+  /** Many small files at once: each span of `buffer` (handed over) is one file's whole data. */
+  | { readonly op: 'spans'; readonly id: number; readonly buffer: ArrayBuffer; readonly spans: readonly DigestSpan[] };
+
+/** One file's bytes in a batch: `[start, end)` of its buffer, hashed with `name`'s digest. */
+export interface DigestSpan {
+  readonly name: SignatureName;
+  readonly start: number;
+  readonly end: number;
+}
 
 export type FromDigestThread =
   /** An update is hashed: its buffer handed back, and `length` more bytes may be queued. */
   | { readonly op: 'taken'; readonly id: number; readonly buffer: ArrayBuffer; readonly length: number }
   | { readonly op: 'digest'; readonly id: number; readonly value: Uint8Array }
+  /** A batch's digests, one per span in order, and its buffer handed back. */
+  | { readonly op: 'spans'; readonly id: number; readonly buffer: ArrayBuffer; readonly digests: readonly Uint8Array[] }
   | { readonly op: 'failed'; readonly id: number; readonly message: string };

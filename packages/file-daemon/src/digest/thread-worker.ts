@@ -12,7 +12,13 @@ import type { FromDigestThread, ToDigestThread } from './thread-messages.js';
 const port = parentPort;
 if (port === null) throw new Error('thread-worker.ts runs only as a worker thread');
 
-const hashers = await NamedHashers.create();
+/** Without XXH128 (and hash-wasm) until a file asks for it. */
+let hashers = await NamedHashers.create({ xxh128: false });
+
+async function hashersFor(names: readonly string[]): Promise<NamedHashers> {
+  if (names.includes('XXH128') && !hashers.computes('XXH128')) hashers = await NamedHashers.create();
+  return hashers;
+}
 const open = new Map<number, Hasher>();
 
 function reply(m: FromDigestThread): void {
@@ -20,8 +26,20 @@ function reply(m: FromDigestThread): void {
 }
 
 async function handle(m: ToDigestThread): Promise<void> {
+  if (m.op === 'spans') {
+    const here = await hashersFor(m.spans.map((span) => span.name));
+    const digests = m.spans.map((span) => {
+      const h = here.computes(span.name) ? here.open(span.name) : undefined;
+      if (h === undefined) throw new Error(`digest algorithm ${span.name} is not known`);
+      h.update(new Uint8Array(m.buffer, span.start, span.end - span.start));
+      return h.digest();
+    });
+    port?.postMessage({ op: 'spans', id: m.id, buffer: m.buffer, digests } satisfies FromDigestThread, [m.buffer]);
+    return;
+  }
   if (m.op === 'open') {
-    const h = hashers.computes(m.name) ? hashers.open(m.name) : undefined;
+    const here = await hashersFor([m.name]);
+    const h = here.computes(m.name) ? here.open(m.name) : undefined;
     if (h === undefined) reply({ op: 'failed', id: m.id, message: `digest algorithm ${m.name} is not known` });
     else open.set(m.id, h);
     return;

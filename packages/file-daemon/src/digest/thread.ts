@@ -18,7 +18,7 @@ import { BurrowError, describeError } from '@burrow/common/errors/index';
 import type { SignatureName } from '@burrow/common/fileset/options';
 import type { Hasher } from './hasher.js';
 import { hashZeros } from './zeros.js';
-import type { FromDigestThread, ToDigestThread } from './thread-messages.js';
+import type { DigestSpan, FromDigestThread, ToDigestThread } from './thread-messages.js';
 
 /** One file's digest as its bytes go by, in order. */
 export interface StreamHasher {
@@ -62,11 +62,18 @@ interface Pending {
   reject: (err: BurrowError) => void;
 }
 
+interface PendingSpans {
+  resolve: (answer: { buffer: ArrayBuffer; digests: readonly Uint8Array[] }) => void;
+  reject: (err: BurrowError) => void;
+}
+
 export class DigestThread {
   private worker: Worker | null = null;
   private nextId = 1;
   private queued = 0;
   private readonly digests = new Map<number, Pending>();
+  /** Batches of small files' spans out on the thread, by id. */
+  private readonly spanBatches = new Map<number, PendingSpans>();
   private readonly failedIds = new Map<number, string>();
   private roomWaiters: Array<() => void> = [];
   /** Buffers back from the thread, for the next chunks. */
@@ -89,6 +96,19 @@ export class DigestThread {
         if (this.worker !== null) this.post({ op: 'drop', id });
       },
     };
+  }
+
+  /**
+   * The digest of each span of `buffer` (handed over: it comes back with the digests),
+   * computed on the thread: many small files for the price of one message each way.
+   */
+  hashSpans(buffer: ArrayBuffer, spans: readonly DigestSpan[]): Promise<{ buffer: ArrayBuffer; digests: readonly Uint8Array[] }> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.spanBatches.set(id, { resolve, reject });
+      this.started().postMessage({ op: 'spans', id, buffer, spans } satisfies ToDigestThread, [buffer]);
+      this.busy();
+    });
   }
 
   /** Stops the thread (a daemon's shutdown); digests still awaited fail. */
@@ -139,7 +159,7 @@ export class DigestThread {
 
   /** Keeps the process alive exactly while updates or digests are outstanding. */
   private busy(): void {
-    const out = this.queued > 0 || this.digests.size > 0;
+    const out = this.queued > 0 || this.digests.size > 0 || this.spanBatches.size > 0;
     if (out === this.reffed || this.worker === null) return;
     this.reffed = out;
     if (out) this.worker.ref();
@@ -154,9 +174,18 @@ export class DigestThread {
       this.busy();
       return;
     }
+    const batch = this.spanBatches.get(m.id);
+    if (batch !== undefined) {
+      this.spanBatches.delete(m.id);
+      this.busy();
+      if (m.op === 'spans') batch.resolve({ buffer: m.buffer, digests: m.digests });
+      else batch.reject(new BurrowError('INTERNAL', `digest thread: ${m.op === 'failed' ? m.message : 'unexpected answer'}`));
+      return;
+    }
     const pending = this.digests.get(m.id);
     this.digests.delete(m.id);
     this.busy();
+    if (m.op === 'spans') return; // a batch nobody waits for any more (the thread was restarted)
     if (m.op === 'digest') {
       pending?.resolve(Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength));
     } else if (pending !== undefined) {
@@ -176,5 +205,7 @@ export class DigestThread {
     const err = new BurrowError('INTERNAL', `digest thread ${why}`);
     for (const p of this.digests.values()) p.reject(err);
     this.digests.clear();
+    for (const b of this.spanBatches.values()) b.reject(err);
+    this.spanBatches.clear();
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { constants, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { closeFd, type Fd } from '@burrow/fsx';
 import { burrow } from '@burrow/common/proto/index';
@@ -97,15 +97,30 @@ describe('a restored file whose name is free', () => {
   const attrs = burrow.FileAttributes.create({ type: burrow.FileType.FT_REGULAR, size: 5, mode: 0o100640, nlink: 1 });
   const digest = async (): Promise<{ hashers: Hashers; guess: burrow.DigestAlgorithm }> => ({ hashers: await Hashers.create(digestThread), guess: burrow.DigestAlgorithm.DIGEST_MD5 });
 
-  it('is written under its own name, with no other name made on the way', async () => {
+  it('is written under its own name, with no other name made on the way; its digest is checked once its batch was hashed', async () => {
     await using d = await tempDir('regular-free');
     const dir = openDir(d.path);
     try {
-      const file = PendingFile.createIfFree(dir, Buffer.from('name'), attrs, await digest());
+      const guess = await digest();
+      const file = PendingFile.createIfFree(dir, Buffer.from('name'), attrs, guess);
       assert.ok(file !== null);
       await file.write(burrow.Stream.STREAM_DATA, payload(0, Buffer.from('hello')));
       file.setDigest(burrow.FileDigest.create({ algorithm: burrow.DigestAlgorithm.DIGEST_MD5, value: createHash('md5').update('hello').digest() }));
-      assert.deepEqual(await file.commit(), { error: null, warnings: [] });
+      const later = (check: ((done: (problem: string | null) => void) => void) | undefined): Promise<string | null> => {
+        assert.ok(check !== undefined, 'a small file is checked after the fact');
+        const answer = new Promise<string | null>((resolve) => check(resolve));
+        guess.hashers.flushDeferred();
+        return answer;
+      };
+      const { error, warnings, checkLater } = await file.commit();
+      assert.deepEqual({ error, warnings }, { error: null, warnings: [] });
+      assert.equal(await later(checkLater), null);
+      // A wrong saved digest is found the same way.
+      const other = PendingFile.createIfFree(dir, Buffer.from('other'), attrs, guess)!;
+      await other.write(burrow.Stream.STREAM_DATA, payload(0, Buffer.from('hellO')));
+      other.setDigest(burrow.FileDigest.create({ algorithm: burrow.DigestAlgorithm.DIGEST_MD5, value: createHash('md5').update('hello').digest() }));
+      assert.match(String(await later((await other.commit()).checkLater)), /^digest mismatch: saved 5d41402abc4b2a76b9719d911017c592, restored /);
+      await unlink(`${d.path}/other`);
       assert.deepEqual(execFileSync('ls', ['-A', d.path], { encoding: 'utf8' }), 'name\n');
       assert.equal(readFileSync(`${d.path}/name`, 'utf8'), 'hello');
     } finally {

@@ -17,6 +17,7 @@ import { burrow } from '@burrow/common/proto/generated';
 import { readDataPayload } from '../backup/index.js';
 import type { Hasher, Hashers } from '../digest/hashers.js';
 import type { StreamHasher } from '../digest/thread.js';
+import { digestProblem, type BatchedStreamHasher } from '../digest/batched.js';
 import { decodeChunk } from '../backup/codec.js';
 import { applyAt } from './apply.js';
 
@@ -54,6 +55,12 @@ const DROP_BEHIND_BYTES = 64 * 1024 * 1024;
 export interface CommitResult {
   readonly error: string | null;
   readonly warnings: string[];
+  /**
+   * A small file's digest, checked after the fact (its batch is hashed on the digest
+   * thread, digest/batched.ts): calls `done` with the problem, or null, once known. The
+   * restore reports it then and waits for all of them before it ends.
+   */
+  readonly checkLater?: (done: (problem: string | null) => void) => void;
 }
 const READ_BACK = 64 * 1024;
 
@@ -91,7 +98,7 @@ export class PendingFile {
   private dropping: Promise<void> | null = null;
   private end = 0;
   private hashed = 0;
-  private hash: StreamHasher | null;
+  private hash: StreamHasher | BatchedStreamHasher | null;
   private expected: burrow.FileDigest | null = null;
 
   /**
@@ -115,7 +122,8 @@ export class PendingFile {
     private readonly digest: DigestGuess,
   ) {
     // A large file's data is hashed on the digest thread while the next record is written.
-    this.hash = digest.hashers.stream(digest.guess, Number(attrs.size)) ?? null;
+    // A small one's in a batch with others, checked after the fact (see CommitResult).
+    this.hash = digest.hashers.streamDeferred(digest.guess, Number(attrs.size)) ?? null;
   }
 
   /**
@@ -234,12 +242,22 @@ export class PendingFile {
     const short = this.end !== size && this.attrs.sparse !== true && this.attrs.streamed !== true
       ? `restored ${this.end} of ${size} bytes: the rest is missing from the volume`
       : null;
-    const error = short ?? await this.checkDigest();
+    const checkLater = short === null ? this.deferredDigestCheck() : null;
+    const error = short ?? (checkLater !== null ? null : await this.checkDigest());
     this.dropHash(); // not asked for (no DIGEST record, or data missing): forget it
     const warnings = applyAt(this.fd, SELF, this.attrs, false);
     if (this.writtenName !== this.finalName) renameAt(this.dir, this.writtenName, this.dir, this.finalName);
     this.close();
-    return { error, warnings };
+    return checkLater === null ? { error, warnings } : { error, warnings, checkLater };
+  }
+
+  /** The digest check of a file hashed in a batch (a deferred hasher of the right algorithm); null otherwise. */
+  private deferredDigestCheck(): CommitResult['checkLater'] | null {
+    const hash = this.hash;
+    if (this.expected === null || hash === null || !('deferred' in hash) || this.digest.guess !== this.expected.algorithm) return null;
+    this.hash = null; // spent
+    const want = Buffer.from(this.expected.value);
+    return (done) => hash.check(want, done);
   }
 
   private async checkDigest(): Promise<string | null> {
@@ -251,9 +269,7 @@ export class PendingFile {
     const fresh = streamed === null ? this.digest.hashers.open(alg) : undefined;
     if (streamed === null && fresh === undefined) return `digest algorithm ${alg} is not known; not verified`;
     const got = streamed !== null ? await streamed.digest() : await this.rehash(fresh!);
-    const want = Buffer.from(this.expected.value);
-    if (got.equals(want)) return null;
-    return `digest mismatch: saved ${want.toString('hex')}, restored ${got.toString('hex')}`;
+    return digestProblem(Buffer.from(this.expected.value), got);
   }
 
   private async rehash(h: Hasher): Promise<Buffer> {

@@ -13,7 +13,7 @@ import { burrow, isDataStream } from '@burrow/common/proto/index';
 import type { FileIssueHandler, FileRecord } from '../backup/index.js';
 import { applyAt } from './apply.js';
 import { makeHardLink, makeNode } from './nodes.js';
-import { PendingFile, type DigestGuess } from './regular.js';
+import { PendingFile, type CommitResult, type DigestGuess } from './regular.js';
 import type { Hashers } from '../digest/hashers.js';
 import { decideReplace, type ReplaceMode } from './replace.js';
 import { RestoreTarget, type ResolvedPath } from './target.js';
@@ -75,6 +75,8 @@ function detached(t: ResolvedPath, attrs: Attrs): DirToFinish {
     attrs: burrow.FileAttributes.decode(burrow.FileAttributes.encode(attrs).finish()),
   };
 }
+/** Small files' digest checks outstanding (on the digest thread) before the restore waits for some. */
+const MAX_CHECKS_OUT = 16_384;
 /** where=/ restores to the original places, as no where= does. */
 const ROOT = Buffer.from('/');
 
@@ -87,6 +89,9 @@ export class RestoreWriter {
   private readonly made = new Set<string>();
   /** Restored names of inodes with several links, by file index: the only per-inode state. */
   private readonly linkTargets = new Map<number, ResolvedPath>();
+  /** Digest checks of small files still out on the digest thread (regular.ts: laterError), and who waits for fewer. */
+  private checksOut = 0;
+  private checkWaiters: Array<{ atMost: number; wake: () => void }> = [];
   private lastIndex = 0;
   /** The job whose session the records come from (0: not said), and the last index reported without attributes. */
   private session = { id: 0, orphan: 0 };
@@ -324,14 +329,41 @@ export class RestoreWriter {
     return true;
   }
 
+  /**
+   * Reports what a file's check after the fact finds, when it comes. Past
+   * MAX_CHECKS_OUT checks outstanding the batch goes and the restore waits for answers:
+   * memory stays bounded whatever the number of (empty) files.
+   */
+  private async checkLater(path: Buffer, checkLater: NonNullable<CommitResult['checkLater']>): Promise<void> {
+    this.checksOut++;
+    checkLater((problem) => {
+      if (problem !== null) this.report(path, 'error', new BurrowError('FILE_ACCESS', problem));
+      this.checksOut--;
+      if (this.checkWaiters.length > 0) this.checkWaiters = this.checkWaiters.filter((w) => {
+        if (this.checksOut > w.atMost) return true;
+        w.wake();
+        return false;
+      });
+    });
+    if (this.checksOut > MAX_CHECKS_OUT) await this.checksDownTo(MAX_CHECKS_OUT / 2);
+  }
+
+  /** Sends the batch waiting and resolves once at most `atMost` digest checks are outstanding. */
+  private checksDownTo(atMost: number): Promise<void> {
+    this.o.hashers.flushDeferred();
+    if (this.checksOut <= atMost) return Promise.resolve();
+    return new Promise((wake) => this.checkWaiters.push({ atMost, wake }));
+  }
+
   private async closeCurrent(): Promise<void> {
     const cur = this.current;
     this.current = null;
     if (cur?.file == null) return;
     try {
-      const { error, warnings } = await cur.file.commit();
+      const { error, warnings, checkLater } = await cur.file.commit();
       if (error !== null) this.report(cur.path, 'error', new BurrowError('FILE_ACCESS', error));
       this.warnAll(cur.path, warnings);
+      if (checkLater !== undefined) await this.checkLater(cur.path, checkLater);
     } catch (err) {
       await cur.file.abandon();
       this.report(cur.path, 'error', err);
@@ -350,6 +382,7 @@ export class RestoreWriter {
   async finish(): Promise<RestoreTotals> {
     try {
       await this.closeCurrent();
+      await this.checksDownTo(0);
       const dirs = this.dirs.splice(0).sort((a, b) => b.target.depth - a.target.depth);
       for (const d of dirs) {
         try {

@@ -32,18 +32,34 @@ export interface ResolvedPath {
   readonly depth: number;
 }
 
-function splitComponents(raw: Buffer): Buffer[] {
-  const out: Buffer[] = [];
+const SLASH_BYTES = Buffer.from('/');
+
+/**
+ * The components of `raw`; `canonical` when `raw` is exactly "/" and its components
+ * joined by "/" (no empty or "." component, no trailing slash): then `raw` itself is
+ * the path below the location, as almost every record's path is.
+ */
+function splitComponents(raw: Buffer): { comps: Buffer[]; canonical: boolean } {
+  const comps: Buffer[] = [];
+  let canonical = raw[0] === SLASH;
   let start = 0;
   for (let i = 0; i <= raw.length; i++) {
     if (i < raw.length && raw[i] !== SLASH) continue;
     const c = raw.subarray(start, i);
     start = i + 1;
-    if (c.length === 0 || (c.length === 1 && c[0] === 0x2e)) continue;
+    if (c.length === 0 || (c.length === 1 && c[0] === 0x2e)) {
+      if (i > 0) canonical = false;
+      continue;
+    }
     if (c.length === 2 && c[0] === 0x2e && c[1] === 0x2e) throw hostile(raw, 'has a ".." component');
-    out.push(c);
+    comps.push(c);
   }
-  return out;
+  return { comps, canonical };
+}
+
+/** "/" and the components joined by "/": the path they name below a location. */
+function joinComponents(comps: readonly Buffer[]): Buffer {
+  return Buffer.concat(comps.flatMap((c) => [SLASH_BYTES, c]));
 }
 
 function hostile(raw: Buffer, why: string): BurrowError {
@@ -75,8 +91,8 @@ export class RestoreTarget {
     if (!this.original && (where[0] !== SLASH || where.includes(0))) {
       throw new BurrowError('BAD_REQUEST', 'restore location (where) must be an absolute path');
     }
-    const comps = this.original ? [] : splitComponents(where);
-    this.base = comps.length === 0 ? Buffer.from('/') : Buffer.concat(comps.flatMap((c) => [Buffer.from('/'), c]));
+    const comps = this.original ? [] : splitComponents(where).comps;
+    this.base = comps.length === 0 ? Buffer.from('/') : joinComponents(comps);
   }
 
   /** Maps a record path under the restore location; throws HOSTILE_PATH. */
@@ -85,9 +101,11 @@ export class RestoreTarget {
     if (raw.includes(0)) throw hostile(raw, 'contains a NUL byte');
     if (raw.length === 0) throw hostile(raw, 'is empty');
     if (this.original && raw[0] !== SLASH) throw hostile(raw, 'is relative');
-    const comps = splitComponents(raw);
-    const path = Buffer.concat([this.base.length === 1 ? Buffer.alloc(0) : this.base, ...comps.flatMap((c) => [Buffer.from('/'), c])]);
-    return { path: path.length === 0 ? this.base : path, dirs: comps.slice(0, -1), name: comps[comps.length - 1] ?? Buffer.alloc(0), depth: comps.length };
+    const { comps, canonical } = splitComponents(raw);
+    if (comps.length === 0) return { path: this.base, dirs: [], name: Buffer.alloc(0), depth: 0 };
+    const below = canonical ? raw : joinComponents(comps);
+    const path = this.base.length === 1 ? below : Buffer.concat([this.base, below]);
+    return { path, dirs: comps.slice(0, -1), name: comps[comps.length - 1]!, depth: comps.length };
   }
 
   /** Creates and opens the restore location itself (trusted: it comes from the Director). */
@@ -116,7 +134,7 @@ export class RestoreTarget {
     for (const d of this.chain.splice(keep)) closeFd(d.fd);
     for (let i = keep; i < t.dirs.length; i++) {
       const at = this.chain[i - 1]?.fd ?? this.baseFd;
-      const sub = this.resolve(Buffer.concat(t.dirs.slice(0, i + 1).flatMap((c) => [Buffer.from('/'), c])));
+      const sub = this.resolve(joinComponents(t.dirs.slice(0, i + 1)));
       this.chain.push({ name: t.dirs[i] as Buffer, fd: this.openStep(at, sub, created) });
     }
     return this.chain[this.chain.length - 1]?.fd ?? this.baseFd;
@@ -127,7 +145,7 @@ export class RestoreTarget {
     let fd = openDirAt(this.baseFd, Buffer.from('.'));
     try {
       for (let i = 0; i < t.depth; i++) {
-        const sub = this.resolve(Buffer.concat([...t.dirs, t.name].slice(0, i + 1).flatMap((c) => [Buffer.from('/'), c])));
+        const sub = this.resolve(joinComponents([...t.dirs, t.name].slice(0, i + 1)));
         const next = this.openStep(fd, sub, null);
         closeFd(fd);
         fd = next;

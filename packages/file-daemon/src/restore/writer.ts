@@ -89,7 +89,7 @@ export class RestoreWriter {
   private readonly made = new Set<string>();
   /** Restored names of inodes with several links, by file index: the only per-inode state. */
   private readonly linkTargets = new Map<number, ResolvedPath>();
-  /** Digest checks of small files still out on the digest thread (regular.ts: laterError), and who waits for fewer. */
+  /** Digest checks of small files still out on the digest thread (regular.ts: checkLater), and who waits for fewer. */
   private checksOut = 0;
   private checkWaiters: Array<{ atMost: number; wake: () => void }> = [];
   private lastIndex = 0;

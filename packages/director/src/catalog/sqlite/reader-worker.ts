@@ -18,7 +18,7 @@ import { fileListing } from './files.js';
 import { queryOps } from './query.js';
 import { stateSnapshots, type LocalSnapshot } from './snapshot.js';
 import { unpurgedJobs } from './prune.js';
-import { PAGE_CACHE_PRAGMA } from './page-cache.js';
+import { READER_PAGE_CACHE_PRAGMA } from './page-cache.js';
 import {
   FILE_BATCH, filesToWire, pageToWire, READER_WINDOW,
   type FromReader, type ReaderData, type ReaderRequest, type ToReader,
@@ -30,7 +30,7 @@ if (port === null) throw new Error('reader-worker.ts runs only as a worker threa
 const data = workerData as ReaderData;
 const db = new Database(data.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
-db.pragma(PAGE_CACHE_PRAGMA);
+db.pragma(READER_PAGE_CACHE_PRAGMA);
 const trees = treePageQueries(db);
 const restore = restoreQueries(db);
 const listing = fileListing(db);

@@ -96,7 +96,10 @@ test('each verify level names a modified file, a deleted file and a damaged volu
     const v = await run(level);
     assert.notEqual(v.code, 0, 'wait fails for a verify that ends in Error');
     const out = v.stdout;
-    assert.match(out, /damaged data on Volume at address \d+/, `${level}:\n${out}`);
+    // Three changed bytes match some single flipped bit's CRC syndrome about once in 500
+    // blocks (volume/bit-repair.ts): then the block is "repaired" wrongly, said so in the
+    // log, and the file's digest is what names it, as below.
+    assert.match(out, /damaged data on Volume at address \d+|damaged block on Volume at address \d+, repaired/, `${level}:\n${out}`);
     assert.match(out, new RegExp(`File: ${join(src, 'big.bin')}: XXH128 differs`), `${level}:\n${out}`);
     assert.doesNotMatch(out, /f5\.txt/, 'an intact file is not named');
     assert.equal(termination(out), '*** Verify Error ***', out);

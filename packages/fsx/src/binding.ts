@@ -29,6 +29,10 @@ export interface Binding {
   inodeflags(fd: number): number;
   ioctl(fd: number, request: number, arg: Buffer): void;
   malloc_trim(): boolean;
+  /** Asynchronous (libuv's pool); see createFiles in index.ts. */
+  dupfd(fd: number): number;
+  errnoError(errno: number, syscall: Buffer): NodeJS.ErrnoException;
+  createFiles(dirfds: Int32Array, plan: Float64Array, bytes: Buffer, results: Int32Array, chown: boolean, done: () => void): void;
   constants: {
     AT_FDCWD: number;
     AT_SYMLINK_NOFOLLOW: number;

@@ -13,6 +13,9 @@
  */
 import { closeSync, constants as fsc } from 'node:fs';
 import { loadBinding } from './binding.js';
+import { CreateBatch } from './create-batch.js';
+
+export { CreateBatch, type CreateResult, type NewFileAttributes } from './create-batch.js';
 
 const b = loadBinding();
 const K = b.constants;
@@ -279,4 +282,15 @@ export function trimCHeapEvery(ms: number): void {
 /** glibc's malloc_trim(0): the C heap's free pages back to the system, wherever they lie; true when some were. */
 export function mallocTrim(): boolean {
   return b.malloc_trim();
+}
+
+/**
+ * A batch of new small files to be made on libuv's pool (create-batch.ts): room for
+ * `maxFiles` files whose names and data take `capacity` bytes.
+ */
+export function newCreateBatch(capacity: number, maxFiles: number): CreateBatch {
+  if (typeof b.createFiles !== 'function') {
+    throw new Error('@burrow/fsx: the native addon was built before createFiles was added; rebuild it (`npx --yes pnpm@9.15.9 rebuild -F @burrow/fsx`)');
+  }
+  return new CreateBatch(b, capacity, maxFiles);
 }

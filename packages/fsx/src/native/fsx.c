@@ -1,8 +1,8 @@
 /*
  * fsx: the Linux calls Node's fs lacks, for the File daemon's exact backups and safe
- * restores. Every call is synchronous and thin: arguments in, one system call, the
- * result or a thrown Error carrying Node's shape (code = errno name, errno, syscall),
- * so JS code handles it like any fs error. Names are Buffers (raw bytes, no NUL).
+ * restores. Every call but createFiles is synchronous and thin: arguments in, one system
+ * call, the result or a thrown Error carrying Node's shape (code = errno name, errno,
+ * syscall), so JS code handles it like any fs error. Names are Buffers (raw bytes, no NUL).
  *
  * xattr calls take (dirfd, name): with an empty name they act on dirfd itself
  * (f*xattr); otherwise on "/proc/self/fd/<dirfd>/<name>" with l*xattr, which resolves
@@ -24,6 +24,7 @@
 #include <sys/types.h>
 #include <sys/xattr.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <linux/fs.h>
 #include <unistd.h>
 
@@ -39,7 +40,8 @@ typedef struct {
   int failed;
 } Call;
 
-static napi_value throw_errno(napi_env env, const char *syscall, int err) {
+/* An Error in Node's shape: message "syscall: strerror", code = errno name, errno < 0, syscall. */
+static napi_value errno_error(napi_env env, const char *syscall, int err) {
   const char *name = strerrorname_np(err);
   char msg[256];
   snprintf(msg, sizeof msg, "%s: %s", syscall, strerror(err));
@@ -51,7 +53,11 @@ static napi_value throw_errno(napi_env env, const char *syscall, int err) {
   napi_set_named_property(env, error, "errno", num);
   napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sc);
   napi_set_named_property(env, error, "syscall", sc);
-  napi_throw(env, error);
+  return error;
+}
+
+static napi_value throw_errno(napi_env env, const char *syscall, int err) {
+  napi_throw(env, errno_error(env, syscall, err));
   return NULL;
 }
 
@@ -465,6 +471,165 @@ static napi_value f_malloc_trim(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/*
+ * createFiles(dirfds, plan, bytes, results, chown, done): makes a batch of small regular
+ * files on libuv's pool, each with one pass of openat(O_EXCL|O_NOFOLLOW), its writes,
+ * fchown, fchmod, futimens and close, so the restore's main thread goes on with the next
+ * records meanwhile (the File daemon's restore of small files spent a third of its main
+ * thread in these calls). `dirfds` are the parent directories, handed over: closed here
+ * once the batch is done (the caller dups its own with dupfd); `plan` holds PLAN_STRIDE doubles
+ * per file: [dir index, name offset, name length, data offset, data length, mode, uid,
+ * gid, atime sec, atime nsec, mtime sec, mtime nsec], offsets into `bytes`. Per file,
+ * `results` gets [errno, step] (0 when made; step says which call failed, see STEP_*);
+ * a file that fails after its create is unlinked. `done` is called once all are done.
+ */
+#define PLAN_STRIDE 12
+enum { STEP_OPEN = 1, STEP_WRITE, STEP_CHOWN, STEP_CHMOD, STEP_TIMES, STEP_CLOSE };
+
+typedef struct {
+  napi_async_work work;
+  napi_ref keep[4]; /* plan, bytes, results, done */
+  int *dirs;
+  size_t ndirs;
+  const double *plan;
+  size_t nfiles;
+  const char *bytes;
+  size_t nbytes;
+  int32_t *results;
+  int chown;
+} CreateBatch;
+
+static int create_one(CreateBatch *b, const double *p, int *step) {
+  size_t dir = (size_t)p[0], name_off = (size_t)p[1], name_len = (size_t)p[2];
+  size_t data_off = (size_t)p[3], data_len = (size_t)p[4];
+  char name[NAME_MAX + 1];
+  /* The plan is the caller's: checked, as any argument. */
+  if (dir >= b->ndirs || name_len == 0 || name_len > NAME_MAX || name_off + name_len > b->nbytes || data_off + data_len > b->nbytes) {
+    *step = STEP_OPEN;
+    return EINVAL;
+  }
+  memcpy(name, b->bytes + name_off, name_len);
+  name[name_len] = 0;
+  if (memchr(name, 0, name_len) != NULL || memchr(name, '/', name_len) != NULL) {
+    *step = STEP_OPEN;
+    return EINVAL;
+  }
+  int dirfd = b->dirs[dir];
+  int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    *step = STEP_OPEN;
+    return errno;
+  }
+  int err = 0;
+  for (size_t done = 0; err == 0 && done < data_len;) {
+    ssize_t n = pwrite(fd, b->bytes + data_off + done, data_len - done, (off_t)done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) { err = n < 0 ? errno : EIO; *step = STEP_WRITE; }
+    else done += (size_t)n;
+  }
+  if (err == 0 && b->chown && fchown(fd, (uid_t)p[6], (gid_t)p[7]) < 0) { err = errno; *step = STEP_CHOWN; }
+  if (err == 0 && fchmod(fd, (mode_t)p[5] & 07777) < 0) { err = errno; *step = STEP_CHMOD; }
+  if (err == 0) {
+    struct timespec ts[2] = {{(time_t)p[8], (long)p[9]}, {(time_t)p[10], (long)p[11]}};
+    if (futimens(fd, ts) < 0) { err = errno; *step = STEP_TIMES; }
+  }
+  if (close(fd) < 0 && err == 0 && errno != EINTR) { err = errno; *step = STEP_CLOSE; }
+  if (err != 0) unlinkat(dirfd, name, 0);
+  return err;
+}
+
+static void create_execute(napi_env env, void *data) {
+  (void)env;
+  CreateBatch *b = data;
+  for (size_t i = 0; i < b->nfiles; i++) {
+    int step = 0;
+    b->results[2 * i] = create_one(b, b->plan + PLAN_STRIDE * i, &step);
+    b->results[2 * i + 1] = step;
+  }
+}
+
+static void create_complete(napi_env env, napi_status status, void *data) {
+  CreateBatch *b = data;
+  for (size_t i = 0; i < b->ndirs; i++) close(b->dirs[i]);
+  napi_value done = NULL, global, ignored;
+  napi_get_reference_value(env, b->keep[3], &done);
+  if (status != napi_ok) {
+    /* Not run (the environment is going away): say so through every result. */
+    for (size_t i = 0; i < b->nfiles; i++) { b->results[2 * i] = ECANCELED; b->results[2 * i + 1] = STEP_OPEN; }
+  }
+  for (int i = 0; i < 4; i++) napi_delete_reference(env, b->keep[i]);
+  napi_delete_async_work(env, b->work);
+  free(b->dirs);
+  free(b);
+  napi_get_global(env, &global);
+  if (done != NULL) napi_call_function(env, global, done, 0, NULL, &ignored);
+}
+
+static void *typed_data(Call *c, size_t i, napi_typedarray_type want, size_t *count) {
+  bool is = false;
+  napi_typedarray_type type;
+  void *data = NULL;
+  napi_value ab;
+  size_t off;
+  if (i < c->argc) napi_is_typedarray(c->env, c->argv[i], &is);
+  if (!is || napi_get_typedarray_info(c->env, c->argv[i], &type, count, &data, &ab, &off) != napi_ok || type != want) {
+    type_error(c, "fsx: expected a typed array of another kind");
+    return NULL;
+  }
+  return data;
+}
+
+static napi_value f_create_files(napi_env env, napi_callback_info info) {
+  Call c = args(env, info);
+  size_t ndirs = 0, nplan = 0, nresults = 0, nbytes = 0;
+  const int32_t *dirs = typed_data(&c, 0, napi_int32_array, &ndirs);
+  const double *plan = typed_data(&c, 1, napi_float64_array, &nplan);
+  void *bytes = NULL;
+  bool is_buffer = false;
+  if (!c.failed) napi_is_buffer(env, c.argv[2], &is_buffer);
+  if (!c.failed && (!is_buffer || napi_get_buffer_info(env, c.argv[2], &bytes, &nbytes) != napi_ok)) type_error(&c, "fsx: expected a Buffer argument");
+  int32_t *results = typed_data(&c, 3, napi_int32_array, &nresults);
+  bool chown = false;
+  napi_valuetype fn_type = napi_undefined;
+  if (!c.failed) napi_get_value_bool(env, c.argv[4], &chown);
+  if (!c.failed) napi_typeof(env, c.argv[5], &fn_type);
+  if (!c.failed && fn_type != napi_function) type_error(&c, "fsx: expected a callback");
+  if (!c.failed && (nplan % PLAN_STRIDE != 0 || nresults < 2 * (nplan / PLAN_STRIDE))) type_error(&c, "fsx: plan and results do not match");
+  CHECK(c);
+  CreateBatch *b = calloc(1, sizeof *b);
+  int *dups = calloc(ndirs ? ndirs : 1, sizeof *dups);
+  if (b == NULL || dups == NULL) { free(b); free(dups); return throw_errno(env, "calloc", ENOMEM); }
+  memcpy(dups, dirs, ndirs * sizeof *dups);
+  *b = (CreateBatch){.dirs = dups, .ndirs = ndirs, .plan = plan, .nfiles = nplan / PLAN_STRIDE,
+                     .bytes = bytes, .nbytes = nbytes, .results = results, .chown = chown};
+  const size_t keep_args[4] = {1, 2, 3, 5};
+  for (int i = 0; i < 4; i++) napi_create_reference(env, c.argv[keep_args[i]], 1, &b->keep[i]);
+  napi_value name;
+  napi_create_string_utf8(env, "fsx.createFiles", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, create_execute, create_complete, b, &b->work);
+  napi_queue_async_work(env, b->work);
+  return undef(env);
+}
+
+/* fcntl(fd, F_DUPFD_CLOEXEC): a descriptor of the same open file that the caller owns. */
+static napi_value f_dupfd(napi_env env, napi_callback_info info) {
+  Call c = args(env, info);
+  int fd = (int)arg_int(&c, 0);
+  CHECK(c);
+  int dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  return dup < 0 ? throw_errno(env, "fcntl", errno) : num(env, dup);
+}
+
+/* The error an errno from createFiles' results stands for, shaped as every other call's. */
+static napi_value f_errno_error(napi_env env, napi_callback_info info) {
+  Call c = args(env, info);
+  char syscall[32];
+  int err = (int)arg_int(&c, 0);
+  arg_bytes(&c, 1, syscall, sizeof syscall);
+  CHECK(c);
+  return errno_error(env, syscall, err);
+}
+
 static void export_fn(napi_env env, napi_value exports, const char *name, napi_callback fn) {
   napi_value f;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f);
@@ -497,6 +662,9 @@ static napi_value init(napi_env env, napi_value exports) {
   export_fn(env, exports, "inodeflags", f_inodeflags);
   export_fn(env, exports, "ioctl", f_ioctl);
   export_fn(env, exports, "malloc_trim", f_malloc_trim);
+  export_fn(env, exports, "createFiles", f_create_files);
+  export_fn(env, exports, "dupfd", f_dupfd);
+  export_fn(env, exports, "errnoError", f_errno_error);
   napi_value k;
   napi_create_object(env, &k);
   export_const(env, k, "AT_FDCWD", AT_FDCWD);

@@ -65,6 +65,7 @@ test('CreateBatch: an existing file or planted symlink is left alone and reporte
     assert.match(taken?.message ?? '', /^openat: File exists/);
     assert.equal(link?.code, 'EEXIST');
     assert.equal(fresh, null);
+    assert.equal(batch.dataOf(0).toString(), 'new'); // for the caller's other way
     assert.equal(readFileSync(join(root, 'taken'), 'utf8'), 'keep me');
     assert.equal(readFileSync(join(root, 'victim'), 'utf8'), 'untouched');
     assert.equal(readFileSync(join(root, 'fresh'), 'utf8'), 'new');

@@ -73,6 +73,14 @@ export class CreateBatch {
     return this.files++;
   }
 
+  /** The bytes of file `index` as added (a view of the batch's copy): for a caller that must write them another way. */
+  dataOf(index: number): Buffer {
+    if (index < 0 || index >= this.files) throw new RangeError('CreateBatch: no such file index');
+    const p = PLAN_STRIDE * index;
+    const at = this.plan[p + 3] as number;
+    return this.bytes.subarray(at, at + (this.plan[p + 4] as number));
+  }
+
   private put(pieces: readonly Buffer[]): number {
     const at = this.used;
     for (const piece of pieces) this.used += piece.copy(this.bytes, this.used);

@@ -502,11 +502,15 @@ typedef struct {
 static int create_one(CreateBatch *b, const double *p, int *step) {
   size_t dir = (size_t)p[0], name_off = (size_t)p[1], name_len = (size_t)p[2];
   size_t data_off = (size_t)p[3], data_len = (size_t)p[4];
-  char name[NAME_MAX + 1];
+  char name[NAME_CAP];
   /* The plan is the caller's: checked, as any argument. */
-  if (dir >= b->ndirs || name_len == 0 || name_len > NAME_MAX || name_off + name_len > b->nbytes || data_off + data_len > b->nbytes) {
+  if (dir >= b->ndirs || name_len == 0 || name_off + name_len > b->nbytes || data_off + data_len > b->nbytes) {
     *step = STEP_OPEN;
     return EINVAL;
+  }
+  if (name_len >= sizeof name) {
+    *step = STEP_OPEN;
+    return ENAMETOOLONG;
   }
   memcpy(name, b->bytes + name_off, name_len);
   name[name_len] = 0;

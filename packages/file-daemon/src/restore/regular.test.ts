@@ -9,6 +9,7 @@ import { burrow } from '@burrow/common/proto/index';
 import { PendingFile } from './regular.js';
 import { DigestThread } from '../digest/thread.js';
 import { Hashers } from '../digest/hashers.js';
+import { StreamedDigest, type DigestGuess } from './streamed-digest.js';
 import { tempDir } from './testing.js';
 
 const MiB = 1024 * 1024;
@@ -28,7 +29,7 @@ function openDir(path: string): Fd {
 async function pending(dir: Fd, size: number): Promise<PendingFile> {
   const attrs = burrow.FileAttributes.create({ type: burrow.FileType.FT_REGULAR, size, mode: 0o100644, nlink: 1 });
   const digest = { hashers: await Hashers.create(digestThread), guess: burrow.DigestAlgorithm.DIGEST_MD5 };
-  return PendingFile.create(dir, { tmp: Buffer.from('.tmp'), final: Buffer.from('file') }, attrs, digest);
+  return PendingFile.create(dir, { tmp: Buffer.from('.tmp'), final: Buffer.from('file') }, attrs, new StreamedDigest(digest, Number(attrs.size)));
 }
 
 describe('a large restored file', () => {
@@ -95,14 +96,14 @@ describe('a large restored file', () => {
 
 describe('a restored file whose name is free', () => {
   const attrs = burrow.FileAttributes.create({ type: burrow.FileType.FT_REGULAR, size: 5, mode: 0o100640, nlink: 1 });
-  const digest = async (): Promise<{ hashers: Hashers; guess: burrow.DigestAlgorithm }> => ({ hashers: await Hashers.create(digestThread), guess: burrow.DigestAlgorithm.DIGEST_MD5 });
+  const digest = async (): Promise<DigestGuess> => ({ hashers: await Hashers.create(digestThread), guess: burrow.DigestAlgorithm.DIGEST_MD5 });
 
   it('is written under its own name, with no other name made on the way; its digest is checked once its batch was hashed', async () => {
     await using d = await tempDir('regular-free');
     const dir = openDir(d.path);
     try {
       const guess = await digest();
-      const file = PendingFile.createIfFree(dir, Buffer.from('name'), attrs, guess);
+      const file = PendingFile.createIfFree(dir, Buffer.from('name'), attrs, new StreamedDigest(guess, Number(attrs.size)));
       assert.ok(file !== null);
       await file.write(burrow.Stream.STREAM_DATA, payload(0, Buffer.from('hello')));
       file.setDigest(burrow.FileDigest.create({ algorithm: burrow.DigestAlgorithm.DIGEST_MD5, value: createHash('md5').update('hello').digest() }));
@@ -116,7 +117,7 @@ describe('a restored file whose name is free', () => {
       assert.deepEqual({ error, warnings }, { error: null, warnings: [] });
       assert.equal(await later(checkLater), null);
       // A wrong saved digest is found the same way.
-      const other = PendingFile.createIfFree(dir, Buffer.from('other'), attrs, guess)!;
+      const other = PendingFile.createIfFree(dir, Buffer.from('other'), attrs, new StreamedDigest(guess, Number(attrs.size)))!;
       await other.write(burrow.Stream.STREAM_DATA, payload(0, Buffer.from('hellO')));
       other.setDigest(burrow.FileDigest.create({ algorithm: burrow.DigestAlgorithm.DIGEST_MD5, value: createHash('md5').update('hello').digest() }));
       assert.match(String(await later((await other.commit()).checkLater)), /^digest mismatch: saved 5d41402abc4b2a76b9719d911017c592, restored /);
@@ -133,7 +134,7 @@ describe('a restored file whose name is free', () => {
     writeFileSync(`${d.path}/name`, 'old');
     const dir = openDir(d.path);
     try {
-      assert.equal(PendingFile.createIfFree(dir, Buffer.from('name'), attrs, await digest()), null);
+      assert.equal(PendingFile.createIfFree(dir, Buffer.from('name'), attrs, new StreamedDigest(await digest(), Number(attrs.size))), null);
       assert.equal(readFileSync(`${d.path}/name`, 'utf8'), 'old');
     } finally {
       closeFd(dir);
@@ -144,7 +145,7 @@ describe('a restored file whose name is free', () => {
     await using d = await tempDir('regular-abandoned');
     const dir = openDir(d.path);
     try {
-      const file = PendingFile.createIfFree(dir, Buffer.from('name'), attrs, await digest());
+      const file = PendingFile.createIfFree(dir, Buffer.from('name'), attrs, new StreamedDigest(await digest(), Number(attrs.size)));
       assert.ok(file !== null);
       await file.write(burrow.Stream.STREAM_DATA, payload(0, Buffer.from('he')));
       await file.abandon();

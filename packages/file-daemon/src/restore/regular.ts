@@ -12,14 +12,14 @@
 import { constants, fdatasync, ftruncate, read, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { closeFd, dropCachedPages, openAt, renameAt, unlinkAt, type Fd } from '@burrow/fsx';
-import { BurrowError } from '@burrow/common/errors/index';
 import { burrow } from '@burrow/common/proto/generated';
 import { readDataPayload } from '../backup/index.js';
-import type { Hasher, Hashers } from '../digest/hashers.js';
-import type { StreamHasher } from '../digest/thread.js';
-import { digestProblem, type BatchedStreamHasher } from '../digest/batched.js';
+import type { Hasher } from '../digest/hashers.js';
 import { decodeChunk } from '../backup/codec.js';
 import { applyAt } from './apply.js';
+import type { LaterCheck, StreamedDigest } from './streamed-digest.js';
+
+export type { DigestGuess } from './streamed-digest.js';
 
 const writeAsync = promisify(write);
 const readAsync = promisify(read);
@@ -60,17 +60,19 @@ export interface CommitResult {
    * thread, digest/batched.ts): calls `done` with the problem, or null, once known. The
    * restore reports it then and waits for all of them before it ends.
    */
-  readonly checkLater?: (done: (problem: string | null) => void) => void;
+  readonly checkLater?: LaterCheck;
 }
 const READ_BACK = 64 * 1024;
 
 /**
- * How a restored file's data is hashed as it streams by: with the digest algorithm of
- * the job's previous file (`guess`; null for the first), from the job's hashers.
+ * What is wrong with a file that got data up to `end`, or null: without holes every
+ * byte must have come, and a shortfall means data lost on the volume. Streamed data
+ * (a FIFO, a command's output) had no size to compare with.
  */
-export interface DigestGuess {
-  readonly hashers: Hashers;
-  readonly guess: burrow.DigestAlgorithm | null;
+export function shortfall(end: number, attrs: burrow.FileAttributes): string | null {
+  return end !== attrs.size && attrs.sparse !== true && attrs.streamed !== true
+    ? `restored ${end} of ${attrs.size} bytes: the rest is missing from the volume`
+    : null;
 }
 
 /** Writes `bytes` at `offset` whole (a regular file's write may be short only on error, but then says so). */
@@ -97,14 +99,10 @@ export class PendingFile {
   private droppedTo = 0;
   private dropping: Promise<void> | null = null;
   private end = 0;
-  private hashed = 0;
-  private hash: StreamHasher | BatchedStreamHasher | null;
-  private expected: burrow.FileDigest | null = null;
 
   /**
-   * `guess` is the digest algorithm of the job's previous file: the data is hashed
-   * with it as it streams by. Should the DIGEST record name another one, the file is
-   * read back once to check it.
+   * The data is hashed by `digest` as it streams by. Should the DIGEST record name
+   * another algorithm than the one it guessed, the file is read back once to check it.
    */
   private constructor(
     /**
@@ -119,12 +117,8 @@ export class PendingFile {
     private readonly writtenName: Buffer,
     private readonly finalName: Buffer,
     private readonly attrs: burrow.FileAttributes,
-    private readonly digest: DigestGuess,
-  ) {
-    // A large file's data is hashed on the digest thread while the next record is written.
-    // A small one's in a batch with others, checked after the fact (see CommitResult).
-    this.hash = digest.hashers.streamDeferred(digest.guess, Number(attrs.size)) ?? null;
-  }
+    private readonly digest: StreamedDigest,
+  ) {}
 
   /**
    * Creates `tmp` in the open directory `parent`, to become `final` there on commit
@@ -134,7 +128,7 @@ export class PendingFile {
     parent: Fd,
     names: { readonly tmp: Buffer; readonly final: Buffer },
     attrs: burrow.FileAttributes,
-    digest: DigestGuess,
+    digest: StreamedDigest,
   ): PendingFile {
     const fd = openAt(parent, names.tmp, CREATE_FLAGS, 0o600);
     return new PendingFile(parent, fd, names.tmp, names.final, attrs, digest);
@@ -145,7 +139,7 @@ export class PendingFile {
    * when something already has that name (then the replace rules decide, and create()
    * writes beside it). `parent` must stay open until commit (see `dir`).
    */
-  static createIfFree(parent: Fd, name: Buffer, attrs: burrow.FileAttributes, digest: DigestGuess): PendingFile | null {
+  static createIfFree(parent: Fd, name: Buffer, attrs: burrow.FileAttributes, digest: StreamedDigest): PendingFile | null {
     let fd: Fd;
     try {
       fd = openAt(parent, name, CREATE_FLAGS, 0o600);
@@ -166,16 +160,17 @@ export class PendingFile {
     const { offset, body } = readDataPayload(payload);
     const bytes = await decodeChunk(stream, body);
     // Hashed first: on the digest thread it runs while the bytes are written.
-    // Holes (absent chunks) hash as zeros, as they read back; overlaps cannot be checked.
-    if (offset < this.hashed) this.dropHash();
-    if (this.hash !== null && this.hashed < offset) {
-      await this.hash.zeros(offset - this.hashed);
-      this.hashed = offset;
-    }
-    if (this.hash !== null) {
-      await this.hash.update(bytes);
-      this.hashed += bytes.length;
-    }
+    await this.digest.add(offset, bytes);
+    return this.writeBytes(offset, bytes, release);
+  }
+
+  /**
+   * Writes file bytes at `offset`, hashed already (by the caller, or by write()); as
+   * write() for the rest. A small file the restore meant to make in a batch comes here
+   * when it cannot be (small.ts).
+   */
+  async writeBytes(offset: number, bytes: Buffer, release?: () => void): Promise<number> {
+    if (this.failure !== null) throw this.failure;
     // Data going back over written bytes must land after them: let those end first.
     if (offset < this.end) await this.settle(0);
     if (bytes.length <= WRITE_INLINE_BELOW) {
@@ -218,7 +213,7 @@ export class PendingFile {
   }
 
   setDigest(d: burrow.FileDigest): void {
-    this.expected = d;
+    this.digest.expect(d);
   }
 
   /**
@@ -232,44 +227,16 @@ export class PendingFile {
     // A file ending in a hole (sparse) has its last bytes absent from the data.
     if (this.end < size && this.attrs.sparse === true) {
       await ftruncateAsync(this.fd, size);
-      if (this.hash !== null && this.hashed === this.end) {
-        await this.hash.zeros(size - this.end);
-        this.hashed = size;
-      }
+      await this.digest.zerosAfter(this.end, size);
     }
-    // Without holes every byte must have come: a shortfall means data lost on the volume.
-    // Streamed data (a FIFO, a command's output) had no size to compare with.
-    const short = this.end !== size && this.attrs.sparse !== true && this.attrs.streamed !== true
-      ? `restored ${this.end} of ${size} bytes: the rest is missing from the volume`
-      : null;
-    const checkLater = short === null ? this.deferredDigestCheck() : null;
-    const error = short ?? (checkLater !== null ? null : await this.checkDigest());
-    this.dropHash(); // not asked for (no DIGEST record, or data missing): forget it
+    const short = shortfall(this.end, this.attrs);
+    const checkLater = short === null ? this.digest.later() : null;
+    const error = short ?? (checkLater !== null ? null : await this.digest.check((h) => this.rehash(h)));
+    this.digest.drop(); // not asked for (no DIGEST record, or data missing): forget it
     const warnings = applyAt(this.fd, SELF, this.attrs, false);
     if (this.writtenName !== this.finalName) renameAt(this.dir, this.writtenName, this.dir, this.finalName);
     this.close();
     return checkLater === null ? { error, warnings } : { error, warnings, checkLater };
-  }
-
-  /** The digest check of a file hashed in a batch (a deferred hasher of the right algorithm); null otherwise. */
-  private deferredDigestCheck(): CommitResult['checkLater'] | null {
-    const hash = this.hash;
-    if (this.expected === null || hash === null || !('deferred' in hash) || this.digest.guess !== this.expected.algorithm) return null;
-    this.hash = null; // spent
-    const want = Buffer.from(this.expected.value);
-    return (done) => hash.check(want, done);
-  }
-
-  private async checkDigest(): Promise<string | null> {
-    if (this.expected === null) return null;
-    const alg = this.expected.algorithm;
-    const streamed = this.hash !== null && this.digest.guess === alg ? this.hash : null;
-    if (streamed === null) this.dropHash();
-    this.hash = null; // spent either way
-    const fresh = streamed === null ? this.digest.hashers.open(alg) : undefined;
-    if (streamed === null && fresh === undefined) return `digest algorithm ${alg} is not known; not verified`;
-    const got = streamed !== null ? await streamed.digest() : await this.rehash(fresh!);
-    return digestProblem(Buffer.from(this.expected.value), got);
   }
 
   private async rehash(h: Hasher): Promise<Buffer> {
@@ -281,12 +248,6 @@ export class PendingFile {
       pos += bytesRead;
     }
     return h.digest();
-  }
-
-  /** The streamed digest is of no use (overlapping data, another algorithm): forget it. */
-  private dropHash(): void {
-    this.hash?.drop();
-    this.hash = null;
   }
 
   private close(): void {
@@ -303,7 +264,7 @@ export class PendingFile {
    * file's blocks stay taken, which on a full disk the next file needs.
    */
   async abandon(): Promise<void> {
-    this.dropHash();
+    this.digest.drop();
     if (!this.open) return;
     try {
       unlinkAt(this.dir, this.writtenName);

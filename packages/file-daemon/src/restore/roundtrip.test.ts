@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, link, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, link, mkdir, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { asReceived, burrow } from '@burrow/common/proto/index';
 import { backupFileSet, DEFAULT_CHUNK_SIZE, readDataPayload, type FileIssue } from '../backup/index.js';
@@ -9,6 +9,8 @@ import { CompressThread } from '../backup/compress-thread.js';
 import { CHUNK_ROOM } from '../backup/record.js';
 import { compileFileSet } from '../fileset/index.js';
 import { RestoreWriter } from './index.js';
+import type { ReplaceMode } from './replace.js';
+import { SMALL_FILE_BYTES } from './small.js';
 import { DigestThread } from '../digest/thread.js';
 import { MemorySink, snapshotTree, tempDir } from './testing.js';
 import { Hashers, THREAD_FROM_BYTES } from '../digest/hashers.js';
@@ -70,9 +72,9 @@ async function backup(src: string, settings: Record<string, string>, thread: Dig
   return { sink, issues, totals };
 }
 
-async function restore(records: MemorySink['records'], where: Buffer, thread: DigestThread | null = null) {
+async function restore(records: MemorySink['records'], where: Buffer, thread: DigestThread | null = null, replace: ReplaceMode = 'always') {
   const issues: FileIssue[] = [];
-  const w = new RestoreWriter({ where, replace: 'always', signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create(thread) });
+  const w = new RestoreWriter({ where, replace, signal: new AbortController().signal, onFileIssue: (i) => issues.push(i), hashers: await Hashers.create(thread) });
   for (const r of records) await w.accept(r);
   return { totals: await w.finish(), issues };
 }
@@ -230,4 +232,91 @@ describe('backup then restore', () => {
       assert.ok(issues.every((i) => /digest mismatch/.test(i.message) && i.severity === 'error'), JSON.stringify(issues));
     });
   }
+});
+
+describe('small files, made in batches on the pool', () => {
+  /** `count` small files of varied sizes in `dirs` directories (every file and directory timed), backed up. */
+  async function manySmall(src: string, count: number, dirs: number) {
+    for (let d = 0; d < dirs; d++) await mkdir(`${src}/d${d}`);
+    for (let i = 0; i < count; i++) {
+      const path = `${src}/d${i % dirs}/f${i}`;
+      await writeFile(path, randomBytes((i * 211) % 5000));
+      await chmod(path, [0o600, 0o644, 0o4755, 0o400][i % 4] as number);
+      touch(path);
+    }
+    for (let d = 0; d < dirs; d++) touch(`${src}/d${d}`);
+    return backup(src, { signature: 'MD5' }, digestThread);
+  }
+
+  it('restores several batches\' worth in several directories exactly, directory times last', async () => {
+    await using src = await tempDir('many');
+    await using dst = await tempDir('manydst');
+    const { sink, totals } = await manySmall(src.path, 700, 7);
+    const { totals: rt, issues } = await restore(sink.records, dst.buf, digestThread);
+    assert.deepEqual(issues, []);
+    assert.deepEqual({ files: rt.files, errors: rt.errors }, { files: totals.files, errors: 0 });
+    assert.deepEqual(await snapshotTree(Buffer.concat([dst.buf, src.buf])), await snapshotTree(src.buf));
+  });
+
+  it('leaves what is there to the replace rules: kept with replace=never, replaced with replace=always', async () => {
+    await using src = await tempDir('taken');
+    await using dst = await tempDir('takendst');
+    const { sink } = await manySmall(src.path, 300, 3);
+    await restore(sink.records, dst.buf, digestThread);
+    const victim = Buffer.concat([dst.buf, src.buf, Buffer.from('/d1/f7')]);
+    await writeFile(victim, 'changed since');
+    await utimes(victim, 1_000_000, 1_000_000);
+    const kept = await restore(sink.records, dst.buf, digestThread, 'never');
+    assert.equal(kept.totals.errors, 0);
+    assert.equal(kept.issues.filter((i) => /exists; not replaced \(replace=never\)/.test(i.message)).length, 300);
+    assert.equal(await readFile(victim, 'utf8'), 'changed since');
+    const replaced = await restore(sink.records, dst.buf, digestThread, 'always');
+    assert.deepEqual(replaced.issues, []);
+    assert.equal(replaced.totals.errors, 0);
+    assert.deepEqual(await snapshotTree(Buffer.concat([dst.buf, src.buf])), await snapshotTree(src.buf));
+  });
+
+  it('reports a file that cannot be made under its name, and makes the others of its batch', async () => {
+    await using src = await tempDir('fail');
+    await using dst = await tempDir('faildst');
+    const { sink, totals } = await manySmall(src.path, 20, 2);
+    const long = Buffer.from('n'.repeat(300)); // over NAME_MAX: the kernel refuses it
+    let renamed = '';
+    const records = sink.records.map((r) => {
+      if (r.stream !== burrow.Stream.STREAM_ATTRIBUTES || renamed !== '') return r;
+      const attrs = burrow.FileAttributes.decode(r.data);
+      if (attrs.type !== burrow.FileType.FT_REGULAR) return r;
+      renamed = Buffer.from(attrs.path).toString();
+      attrs.path = Buffer.concat([Buffer.from(renamed.slice(0, renamed.lastIndexOf('/') + 1)), long]);
+      return { ...r, data: Buffer.from(burrow.FileAttributes.encode(attrs).finish()) };
+    });
+    const { totals: rt, issues } = await restore(records, dst.buf, digestThread);
+    assert.equal(issues.length, 1, JSON.stringify(issues));
+    assert.equal(issues[0]?.severity, 'error');
+    assert.match(issues[0]?.message ?? '', /openat: File name too long/);
+    assert.ok(Buffer.from(issues[0]?.path ?? []).toString().endsWith(long.toString()));
+    assert.deepEqual({ files: rt.files, errors: rt.errors }, { files: totals.files - 1, errors: 1 });
+    const want = await snapshotTree(src.buf);
+    want.delete(Buffer.from(renamed.slice(src.path.length)).toString('hex'));
+    const got = await snapshotTree(Buffer.concat([dst.buf, src.buf]));
+    assert.deepEqual(got, want);
+  });
+
+  it('writes a file whose data outgrows what its attributes said the usual way, whole, and says it is not the size saved', async () => {
+    await using src = await tempDir('grown');
+    await using dst = await tempDir('growndst');
+    const content = randomBytes(3 * SMALL_FILE_BYTES);
+    await writeFile(`${src.path}/grown`, content);
+    const { sink } = await backup(src.path, { signature: 'MD5' }, digestThread);
+    const records = sink.records.map((r) => {
+      if (r.stream !== burrow.Stream.STREAM_ATTRIBUTES) return r;
+      const attrs = burrow.FileAttributes.decode(r.data);
+      if (attrs.type !== burrow.FileType.FT_REGULAR) return r;
+      attrs.size = 100; // as if it grew while it was read
+      return { ...r, data: Buffer.from(burrow.FileAttributes.encode(attrs).finish()) };
+    });
+    const { issues } = await restore(records, dst.buf, digestThread);
+    assert.deepEqual(issues.map((i) => i.message), [`restored ${content.length} of 100 bytes: the rest is missing from the volume`]);
+    assert.ok((await readFile(`${dst.path}${src.path}/grown`)).equals(content));
+  });
 });

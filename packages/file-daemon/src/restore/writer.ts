@@ -13,7 +13,9 @@ import { burrow, isDataStream } from '@burrow/common/proto/index';
 import type { FileIssueHandler, FileRecord } from '../backup/index.js';
 import { applyAt } from './apply.js';
 import { makeHardLink, makeNode } from './nodes.js';
-import { PendingFile, type CommitResult, type DigestGuess } from './regular.js';
+import { PendingFile, type CommitResult } from './regular.js';
+import { StreamedDigest, type DigestGuess } from './streamed-digest.js';
+import { batchable, SmallFile, SmallFiles, type SmallPlace } from './small.js';
 import type { Hashers } from '../digest/hashers.js';
 import { decideReplace, type ReplaceMode } from './replace.js';
 import { RestoreTarget, type ResolvedPath } from './target.js';
@@ -62,6 +64,11 @@ interface DirToFinish {
 
 const SELF = Buffer.alloc(0);
 
+/** The directory `t` lies in, as a place of its own. */
+function parentOf(t: ResolvedPath): ResolvedPath {
+  return { path: t.path.subarray(0, Math.max(1, t.path.length - t.name.length - 1)), name: t.dirs[t.dirs.length - 1] ?? SELF, dirs: t.dirs.slice(0, -1), depth: t.depth - 1 };
+}
+
 /**
  * A directory's place and attributes copied out of the record they were decoded from.
  * Directories wait for the end of the restore, and the decoded fields are views of the
@@ -105,13 +112,27 @@ export class RestoreWriter {
    */
   private digestGuess: burrow.DigestAlgorithm | null = burrow.DigestAlgorithm.DIGEST_MD5;
   private started = false;
+  /** Small new files made in batches on libuv's pool (small.ts). */
+  private readonly small: SmallFiles;
 
   constructor(private readonly o: RestoreOptions) {
     this.target = new RestoreTarget(o.where, o.owner);
+    this.small = new SmallFiles({
+      failed: (path, err) => {
+        this.totals.files--;
+        this.report(path, 'error', toBurrowError(err, 'FILE_ACCESS'));
+      },
+      taken: (place, attrs, data) => this.replaceTaken(place, attrs, data),
+    });
   }
 
   private guess(): DigestGuess {
     return { hashers: this.o.hashers, guess: this.digestGuess };
+  }
+
+  /** How a regular file's data is hashed as it streams by, to check its DIGEST record. */
+  private digestFor(attrs: Attrs): StreamedDigest {
+    return new StreamedDigest(this.guess(), Number(attrs.size));
   }
 
   /** The name a rewrite gives `path`; HOSTILE_PATH when no restore may write there. */
@@ -144,6 +165,7 @@ export class RestoreWriter {
    */
   async startSession(sessionId = 0): Promise<void> {
     await this.closeCurrent();
+    await this.small.drain(); // the next session may restore the same names again
     this.current = null;
     this.lastIndex = 0;
     this.session = { id: sessionId, orphan: 0 };
@@ -225,15 +247,69 @@ export class RestoreWriter {
   private createEntry(index: number, t: ResolvedPath, attrs: Attrs): boolean {
     const dir = this.target.parentOf(t, (d) => this.made.add(d.path.toString('latin1')));
     if (attrs.type === T.FT_DIRECTORY) return this.createDirectory(dir, t, attrs);
+    const current = this.current;
     // Most names are free (a restore to a new place, or of deleted files): no lookup first.
-    if (attrs.type === T.FT_REGULAR) {
-      const file = PendingFile.createIfFree(dir, t.name, attrs, this.guess());
+    if (attrs.type === T.FT_REGULAR && current !== null) {
+      if (batchable(attrs)) {
+        const place = { dir, at: t, index };
+        current.file = new SmallFile(this.small, place, attrs, this.digestFor(attrs), (digest) => this.promoteSmall(place, attrs, digest));
+        return true;
+      }
+      const file = PendingFile.createIfFree(dir, t.name, attrs, this.digestFor(attrs));
       if (file !== null) {
         if (attrs.nlink > 1) this.linkTargets.set(index, t);
-        if (this.current !== null) this.current.file = file;
+        current.file = file;
         return true;
       }
     }
+    const { made, file } = this.overExisting(dir, index, t, attrs, this.digestFor(attrs));
+    if (current !== null) current.file = file;
+    return made;
+  }
+
+  /**
+   * A small file written the usual way after all (its data was not what its
+   * attributes promised, small.ts), while it is still the file at hand: its parent is
+   * the target's open directory still. Null when the replace rules keep what is there.
+   */
+  private promoteSmall(place: SmallPlace, attrs: Attrs, digest: StreamedDigest): PendingFile | null {
+    const file = PendingFile.createIfFree(place.dir, place.at.name, attrs, digest)
+      ?? this.overExisting(place.dir, place.index, place.at, attrs, digest).file;
+    if (file === null) this.totals.files--;
+    return file as PendingFile | null;
+  }
+
+  /**
+   * A small file whose batch found its name taken: the usual rules decide (replace=, a
+   * user's own restore), in a directory opened afresh (the target's has moved on), and
+   * `data` is written the usual way. Its digest was checked as it came.
+   */
+  private async replaceTaken(place: SmallPlace, attrs: Attrs, data: Buffer): Promise<void> {
+    const dir = this.target.openDirectory(parentOf(place.at));
+    try {
+      const unchecked = new StreamedDigest({ hashers: this.o.hashers, guess: null }, data.length);
+      const { made, file } = this.overExisting(dir, place.index, place.at, attrs, unchecked);
+      if (!made) this.totals.files--;
+      if (!(file instanceof PendingFile)) return;
+      try {
+        await file.writeBytes(0, data);
+        const { error, warnings } = await file.commit();
+        if (error !== null) this.report(place.at.path, 'error', new BurrowError('FILE_ACCESS', error));
+        this.warnAll(place.at.path, warnings);
+      } catch (err) {
+        await file.abandon();
+        throw err;
+      }
+    } finally {
+      closeFd(dir);
+    }
+  }
+
+  /**
+   * Creates the entry where something may have its name already: the replace rules
+   * decide (made: false when they keep what is there); a file to be written comes back.
+   */
+  private overExisting(dir: Fd, index: number, t: ResolvedPath, attrs: Attrs, digest: StreamedDigest): { made: boolean; file: DataTarget | null } {
     const existing = statAtOrNull(dir, t.name);
     if (existing !== null && this.o.owner) checkOwnEntry(existing, this.o.owner, t.path);
     if (existing !== null && kindOf(existing.mode) === 'directory') {
@@ -241,17 +317,16 @@ export class RestoreWriter {
     }
     if (existing !== null && !decideReplace(this.o.replace, existing, attrs.mtime)) {
       this.report(t.path, 'info', `exists; not replaced (replace=${this.o.replace})`);
-      return false;
+      return { made: false, file: null };
     }
     // Unguessable, so nobody can plant the temporary name first (it is opened O_EXCL
     // anyway); randomUUID draws from a cached pool, randomBytes asked the kernel per file.
     const place = { dir, tmp: Buffer.from(`.burrow-restore-${index}-${randomUUID()}`), name: t.name };
     if (attrs.nlink > 1) this.linkTargets.set(index, t);
-    if (attrs.withData && existing !== null && this.intoExisting(dir, t, attrs, existing)) return true;
+    const into = attrs.withData && existing !== null ? this.intoExisting(dir, t, attrs, existing) : null;
+    if (into !== null) return { made: true, file: into };
     if (attrs.type === T.FT_REGULAR || attrs.withData) {
-      const file = PendingFile.create(dir, { tmp: place.tmp, final: t.name }, attrs, this.guess());
-      if (this.current !== null) this.current.file = file;
-      return true;
+      return { made: true, file: PendingFile.create(dir, { tmp: place.tmp, final: t.name }, attrs, digest) };
     }
     if (attrs.type === T.FT_HARDLINK) {
       this.createHardLink(place, attrs);
@@ -259,7 +334,7 @@ export class RestoreWriter {
       this.warnAll(t.path, makeNode(place, attrs));
     }
     if (attrs.type === T.FT_SYMLINK || attrs.type === T.FT_HARDLINK) this.target.noteLink(t);
-    return true;
+    return { made: true, file: null };
   }
 
   /** The command's output of a bpipe entry, piped into its writer command. */
@@ -277,13 +352,13 @@ export class RestoreWriter {
 
   /**
    * A raw device or FIFO saved with its data, restored onto an existing node of its
-   * kind: the data is written into it. False when what is there is of another kind
+   * kind: the data is written into it. Null when what is there is of another kind
    * (then the data becomes a plain file, replacing it).
    */
-  private intoExisting(dir: Fd, t: ResolvedPath, attrs: Attrs, existing: EntryStat): boolean {
+  private intoExisting(dir: Fd, t: ResolvedPath, attrs: Attrs, existing: EntryStat): DataTarget | null {
     const kind = kindOf(existing.mode);
     const want = attrs.type === T.FT_BLOCK_DEVICE ? 'block' : attrs.type === T.FT_FIFO ? 'fifo' : null;
-    if (kind !== want || this.current === null) return false;
+    if (kind !== want) return null;
     const flags = constants.O_WRONLY | constants.O_NOFOLLOW | (kind === 'fifo' ? constants.O_NONBLOCK : 0);
     let fd: Fd;
     try {
@@ -293,8 +368,7 @@ export class RestoreWriter {
       throw err;
     }
     const out = kind === 'block' ? deviceOutput(fd) : fifoOutput(fd, this.o.signal);
-    this.current.file = new OrderedTarget(out, this.guess(), kind === 'block' ? attrs.size : null);
-    return true;
+    return new OrderedTarget(out, this.guess(), kind === 'block' ? attrs.size : null);
   }
 
   private createHardLink(place: { dir: Fd; tmp: Buffer; name: Buffer }, attrs: Attrs): void {
@@ -302,7 +376,7 @@ export class RestoreWriter {
     if (first === undefined) {
       throw new BurrowError('NOT_FOUND', `hard link target ${JSON.stringify(Buffer.from(attrs.hardlinkTarget).toString('latin1'))} was not restored`);
     }
-    const fromDir = this.target.openDirectory({ ...first, name: first.dirs[first.dirs.length - 1] ?? SELF, dirs: first.dirs.slice(0, -1), depth: first.depth - 1 });
+    const fromDir = this.target.openDirectory(parentOf(first));
     try {
       makeHardLink(place, { dir: fromDir, name: first.name });
     } finally {
@@ -374,6 +448,7 @@ export class RestoreWriter {
   abandon(): void {
     // Its name goes before this returns (before the directories close); the rest may end later.
     void this.current?.file?.abandon();
+    this.small.abandon();
     this.current = null;
     this.target.close();
   }
@@ -382,6 +457,7 @@ export class RestoreWriter {
   async finish(): Promise<RestoreTotals> {
     try {
       await this.closeCurrent();
+      await this.small.drain(); // before the directories' times are set
       await this.checksDownTo(0);
       const dirs = this.dirs.splice(0).sort((a, b) => b.target.depth - a.target.depth);
       for (const d of dirs) {

@@ -262,7 +262,7 @@ export class RestoreWriter {
         return true;
       }
     }
-    const { made, file } = this.overExisting(dir, index, t, attrs, this.digestFor(attrs));
+    const { made, file } = this.overExisting(dir, index, t, attrs, null);
     if (current !== null) current.file = file;
     return made;
   }
@@ -307,9 +307,10 @@ export class RestoreWriter {
 
   /**
    * Creates the entry where something may have its name already: the replace rules
-   * decide (made: false when they keep what is there); a file to be written comes back.
+   * decide (made: false when they keep what is there); a file to be written comes back,
+   * its data hashed by `digest` (null: a fresh one).
    */
-  private overExisting(dir: Fd, index: number, t: ResolvedPath, attrs: Attrs, digest: StreamedDigest): { made: boolean; file: DataTarget | null } {
+  private overExisting(dir: Fd, index: number, t: ResolvedPath, attrs: Attrs, digest: StreamedDigest | null): { made: boolean; file: DataTarget | null } {
     const existing = statAtOrNull(dir, t.name);
     if (existing !== null && this.o.owner) checkOwnEntry(existing, this.o.owner, t.path);
     if (existing !== null && kindOf(existing.mode) === 'directory') {
@@ -326,7 +327,7 @@ export class RestoreWriter {
     const into = attrs.withData && existing !== null ? this.intoExisting(dir, t, attrs, existing) : null;
     if (into !== null) return { made: true, file: into };
     if (attrs.type === T.FT_REGULAR || attrs.withData) {
-      return { made: true, file: PendingFile.create(dir, { tmp: place.tmp, final: t.name }, attrs, digest) };
+      return { made: true, file: PendingFile.create(dir, { tmp: place.tmp, final: t.name }, attrs, digest ?? this.digestFor(attrs)) };
     }
     if (attrs.type === T.FT_HARDLINK) {
       this.createHardLink(place, attrs);

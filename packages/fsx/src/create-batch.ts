@@ -10,7 +10,7 @@
  * cannot mislead the batch) and a copy of every name and byte.
  */
 import { closeSync } from 'node:fs';
-import type { Fd, Time } from './index.js';
+import type { Fd, Time } from './types.js';
 import type { Binding } from './binding.js';
 
 /** Doubles per file in the plan; the order is fsx.c's (create_one). */

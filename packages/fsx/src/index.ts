@@ -20,15 +20,10 @@ export { CreateBatch, type CreateResult, type NewFileAttributes } from './create
 const b = loadBinding();
 const K = b.constants;
 
-export type Fd = number;
+export type { Fd, Time } from './types.js';
+import type { Fd, Time } from './types.js';
 
 export const AT_FDCWD: Fd = K.AT_FDCWD;
-
-/** Seconds (negative before 1970) and nanoseconds (0..999999999). */
-export interface Time {
-  readonly sec: number;
-  readonly nsec: number;
-}
 
 /** lstat-like facts about one entry. */
 export interface EntryStat {

@@ -12,6 +12,10 @@
  * restore) decide afterwards, from the batch's copy of the bytes (`retry`). Whatever
  * else fails is reported under the file's name, as a failed create always was.
  *
+ * A batch goes when it is full or when the records at hand are done (the end of the
+ * event loop's turn): a restore held to a slow rate (Maximum Bandwidth) or a slow
+ * Storage daemon gets its files on disk as they come, not a batch's worth later.
+ *
  * Ordering: the files of one batch lie in directories that exist (made before, on the
  * main thread) and the batch holds its own descriptors of them; the writer drains the
  * batches before anything may depend on their files: the next backup session of a
@@ -31,8 +35,10 @@ export const SMALL_FILE_BYTES = 64 * 1024;
 /** Names and data of one batch at most, and its files. */
 const BATCH_BYTES = 1024 * 1024;
 const BATCH_FILES = 256;
-/** Batches on the pool at once; the next waits (bounded memory, and the pool keeps threads for large files' writes). */
+/** Batches on the pool at once (the pool keeps threads for large files' writes). */
 const BATCHES_RUNNING = 2;
+/** Batches sent and not yet done at most: add() waits beyond (bounded memory). */
+const BATCHES_OUT = 4;
 
 const canChown = process.getuid?.() === 0;
 
@@ -73,15 +79,20 @@ export class SmallFiles {
   private batch: CreateBatch | null = null;
   private queued: Queued[] = [];
   private lastParent: { path: Buffer; index: number } | null = null;
-  private readonly running = new Set<Promise<void>>();
+  /** Batches sent, waiting for a place on the pool, oldest first. */
+  private readonly waiting: Array<{ batch: CreateBatch; queued: Queued[] }> = [];
+  private running = 0;
+  private sendAtTurnEnd: NodeJS.Immediate | null = null;
+  private wakeOnDone: Array<() => void> = [];
   private abandoned = false;
 
   constructor(private readonly events: SmallFilesEvents) {}
 
-  /** Queues a file of `pieces` (copied before this resolves); resolves once the caller may go on (a full batch was sent). */
+  /** Queues a file of `pieces` (copied before this resolves); resolves once the caller may go on. */
   async add(place: SmallPlace, pieces: readonly Buffer[], attrs: burrow.FileAttributes): Promise<void> {
     const size = pieces.reduce((n, p) => n + p.length, 0);
-    if (this.batch !== null && !this.batch.fits(place.at.name, size)) await this.send();
+    if (this.batch !== null && !this.batch.fits(place.at.name, size)) this.send();
+    while (this.waiting.length + this.running >= BATCHES_OUT) await this.oneDone();
     const batch = (this.batch ??= newCreateBatch(BATCH_BYTES, BATCH_FILES));
     const parent = parentPath(place.at);
     let dir = this.lastParent?.path.equals(parent) === true ? this.lastParent.index : -1;
@@ -93,23 +104,39 @@ export class SmallFiles {
       mode: attrs.mode, uid: attrs.uid, gid: attrs.gid, atime: attrs.atime ?? EPOCH, mtime: attrs.mtime ?? EPOCH,
     });
     this.queued.push({ place, attrs });
+    this.sendAtTurnEnd ??= setImmediate(() => this.send());
   }
 
-  /** Sends the batch being filled; resolves once fewer than BATCHES_RUNNING run. */
-  async send(): Promise<void> {
+  /** Sends the batch being filled: it runs as soon as the pool has room for it. */
+  private send(): void {
+    if (this.sendAtTurnEnd !== null) clearImmediate(this.sendAtTurnEnd);
+    this.sendAtTurnEnd = null;
     const batch = this.batch;
-    const queued = this.queued;
+    if (batch === null) return;
+    this.waiting.push({ batch, queued: this.queued });
     this.batch = null;
     this.queued = [];
     this.lastParent = null;
-    if (batch === null) return;
-    while (this.running.size >= BATCHES_RUNNING) await Promise.race(this.running);
-    const run = batch.run(canChown).then(
-      (results) => this.settle(batch, queued, results),
-      (err: unknown) => { for (const q of queued) this.fail(q.place.at.path, err); },
-    );
-    const tracked = run.finally(() => this.running.delete(tracked));
-    this.running.add(tracked);
+    this.startWaiting();
+  }
+
+  private startWaiting(): void {
+    while (this.running < BATCHES_RUNNING && this.waiting.length > 0) {
+      const { batch, queued } = this.waiting.shift()!;
+      this.running++;
+      void batch.run(canChown).then(
+        (results) => this.settle(batch, queued, results),
+        (err: unknown) => { for (const q of queued) this.fail(q.place.at.path, err); },
+      ).finally(() => {
+        this.running--;
+        this.startWaiting();
+        for (const wake of this.wakeOnDone.splice(0)) wake();
+      });
+    }
+  }
+
+  private oneDone(): Promise<void> {
+    return new Promise((wake) => this.wakeOnDone.push(wake));
   }
 
   private async settle(batch: CreateBatch, queued: readonly Queued[], results: ReadonlyArray<NodeJS.ErrnoException | null>): Promise<void> {
@@ -135,13 +162,16 @@ export class SmallFiles {
 
   /** Sends what is queued and resolves once every batch has been made (and its taken names decided). */
   async drain(): Promise<void> {
-    await this.send();
-    while (this.running.size > 0) await Promise.all(this.running);
+    this.send();
+    while (this.running > 0 || this.waiting.length > 0) await this.oneDone();
   }
 
   /** The restore gave up: nothing more is sent or reported (batches on the pool end by themselves). */
   abandon(): void {
     this.abandoned = true;
+    if (this.sendAtTurnEnd !== null) clearImmediate(this.sendAtTurnEnd);
+    this.sendAtTurnEnd = null;
+    for (const w of this.waiting.splice(0)) w.batch.discard();
     this.batch?.discard();
     this.batch = null;
     this.queued = [];

@@ -1,13 +1,17 @@
-#!/usr/bin/env -S node --initial-old-space-size=64 --max-semi-space-size=4 --heap-growing-percent=50
+#!/usr/bin/env -S node --initial-old-space-size=32 --max-semi-space-size=4 --heap-growing-percent=50
 /**
  * burrow-fd: the File daemon's composition root. Runs on each client, as root, and
  * does what its configured Directors order: back up files to a Storage daemon session,
  * restore them from one, report status.
  *
- * The first line gives V8 a 64 MiB initial old generation, as the Storage daemon's
- * does and for the same reason: the buffers of socket reads (a restore's records,
- * 16 KiB per TLS record) count against a collection limit set from a heap of a few
- * MiB, and set off a full collection every few dozen MiB (bench/README.md, step 6a).
+ * The first line gives V8 a 32 MiB initial old generation: the buffers of socket
+ * reads (a restore's records, 16 KiB per TLS record) count against a collection limit
+ * set from a heap of a few MiB, and set off a full collection every few dozen MiB
+ * (bench/README.md, step 6b, which gave it 64 MiB, as the Storage daemon has). Since
+ * chunks and records come from slabs (common/net/slab-pool.ts) little of that churn is
+ * left, and 64 MiB was mostly room for garbage: each job's old generation filled to
+ * 50-60 MiB before its first full collection, the File daemon's largest figure
+ * (bench/README.md, step 11d: peak 175 -> 145 MiB on `mixed`, CPU the same).
  * `--heap-growing-percent=50`, as the Storage daemon and the Director have it: once a
  * backup's chunks no longer churn array buffers (common/net/slab-pool.ts), full collections
  * came every few seconds, and between them V8's own growing factor let the heap reach

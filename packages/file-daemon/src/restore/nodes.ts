@@ -1,8 +1,11 @@
 /**
  * Creates the non-regular entries of a restore — symlinks, FIFOs, device nodes, hard
- * links — under a temporary name in their open parent directory, applies their
- * attributes there, and renames them into place, so a half-made entry never appears
- * under the real name and nothing is reached through a path.
+ * links — in their open parent directory, so nothing is reached through a path. Where
+ * the name is free they are made under it (`tmp` is `name`), as regular files are
+ * (regular.ts): a temporary name and a rename bought nothing there and cost a lookup,
+ * the rename and its journal work per entry. Where something has the name, they are
+ * made under a temporary name, given their attributes, and renamed over it, so what
+ * was there stays whole until the new entry is complete.
  */
 import { linkAt, mknodAt, renameAt, symlinkAt, unlinkAt, type Fd } from '@burrow/fsx';
 import { BurrowError } from '@burrow/common/errors/index';
@@ -14,6 +17,7 @@ const T = burrow.FileType;
 
 export interface NodePlace {
   readonly dir: Fd;
+  /** The name made, then renamed to `name`; `name` itself where that is free (nothing to rename). */
   readonly tmp: Buffer;
   readonly name: Buffer;
 }
@@ -42,6 +46,7 @@ function make(p: NodePlace, attrs: Attrs): void {
 }
 
 function moveIntoPlace(p: NodePlace): void {
+  if (p.tmp === p.name) return;
   try {
     renameAt(p.dir, p.tmp, p.dir, p.name);
   } catch (err) {

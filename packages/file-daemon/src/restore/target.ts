@@ -33,6 +33,7 @@ export interface ResolvedPath {
 }
 
 const SLASH_BYTES = Buffer.from('/');
+const DOT = Buffer.from('.');
 
 /**
  * The components of `raw`; `canonical` when `raw` is exactly "/" and its components
@@ -125,10 +126,10 @@ export class RestoreTarget {
 
   /**
    * The open parent directory of `t`, creating missing directories (reported to
-   * `created`). The descriptor stays owned by the target, valid until the next
-   * parentOf or close.
+   * `created`; none made when null). The descriptor stays owned by the target, valid
+   * until the next parentOf, openInChain or close.
    */
-  parentOf(t: ResolvedPath, created: (dir: ResolvedPath) => void): Fd {
+  parentOf(t: ResolvedPath, created: ((dir: ResolvedPath) => void) | null): Fd {
     let keep = 0;
     while (keep < this.chain.length && keep < t.dirs.length && (this.chain[keep] as OpenDir).name.equals(t.dirs[keep] as Buffer)) keep++;
     for (const d of this.chain.splice(keep)) closeFd(d.fd);
@@ -140,9 +141,19 @@ export class RestoreTarget {
     return this.chain[this.chain.length - 1]?.fd ?? this.baseFd;
   }
 
+  /**
+   * Opens the directory `t` names (its own descriptor, for the caller to close), its
+   * parent reached through the chain parentOf keeps, nothing created: for a pass over
+   * many directories in path order, where each is one open, not one per component.
+   */
+  openInChain(t: ResolvedPath): Fd {
+    if (t.depth === 0) return openDirAt(this.baseFd, DOT);
+    return this.openStep(this.parentOf(t, null), t, null);
+  }
+
   /** Opens the directory `t` names (its own descriptor, for the caller to close); nothing is created. */
   openDirectory(t: ResolvedPath): Fd {
-    let fd = openDirAt(this.baseFd, Buffer.from('.'));
+    let fd = openDirAt(this.baseFd, DOT);
     try {
       for (let i = 0; i < t.depth; i++) {
         const sub = this.resolve(joinComponents([...t.dirs, t.name].slice(0, i + 1)));

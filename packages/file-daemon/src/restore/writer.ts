@@ -12,7 +12,7 @@ import { BurrowError, describeError, toBurrowError } from '@burrow/common/errors
 import { burrow, isDataStream } from '@burrow/common/proto/index';
 import type { FileIssueHandler, FileRecord } from '../backup/index.js';
 import { applyAt } from './apply.js';
-import { makeHardLink, makeNode } from './nodes.js';
+import { makeHardLink, makeNode, type NodePlace } from './nodes.js';
 import { PendingFile, type CommitResult } from './regular.js';
 import { StreamedDigest, type DigestGuess } from './streamed-digest.js';
 import { batchable, SmallFile, SmallFiles, type SmallPlace } from './small.js';
@@ -262,9 +262,32 @@ export class RestoreWriter {
         return true;
       }
     }
+    if (attrs.type !== T.FT_REGULAR && !attrs.withData && this.makeIfFree(dir, index, t, attrs)) return true;
     const { made, file } = this.overExisting(dir, index, t, attrs, null);
     if (current !== null) current.file = file;
     return made;
+  }
+
+  /** A symlink, node or hard link made under its own name; false when something has that name (nothing was made). */
+  private makeIfFree(dir: Fd, index: number, t: ResolvedPath, attrs: Attrs): boolean {
+    try {
+      this.makeEntry({ dir, tmp: t.name, name: t.name }, t, attrs);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+    if (attrs.nlink > 1) this.linkTargets.set(index, t);
+    return true;
+  }
+
+  /** Makes a symlink, node or hard link at `place`. */
+  private makeEntry(place: NodePlace, t: ResolvedPath, attrs: Attrs): void {
+    if (attrs.type === T.FT_HARDLINK) {
+      this.createHardLink(place, attrs);
+    } else {
+      this.warnAll(t.path, makeNode(place, attrs));
+    }
+    if (attrs.type === T.FT_SYMLINK || attrs.type === T.FT_HARDLINK) this.target.noteLink(t);
   }
 
   /**
@@ -329,12 +352,7 @@ export class RestoreWriter {
     if (attrs.type === T.FT_REGULAR || attrs.withData) {
       return { made: true, file: PendingFile.create(dir, { tmp: place.tmp, final: t.name }, attrs, digest ?? this.digestFor(attrs)) };
     }
-    if (attrs.type === T.FT_HARDLINK) {
-      this.createHardLink(place, attrs);
-    } else {
-      this.warnAll(t.path, makeNode(place, attrs));
-    }
-    if (attrs.type === T.FT_SYMLINK || attrs.type === T.FT_HARDLINK) this.target.noteLink(t);
+    this.makeEntry(place, t, attrs);
     return { made: true, file: null };
   }
 
@@ -372,7 +390,7 @@ export class RestoreWriter {
     return new OrderedTarget(out, this.guess(), kind === 'block' ? attrs.size : null);
   }
 
-  private createHardLink(place: { dir: Fd; tmp: Buffer; name: Buffer }, attrs: Attrs): void {
+  private createHardLink(place: NodePlace, attrs: Attrs): void {
     const first = this.linkTargets.get(attrs.hardlinkFileIndex);
     if (first === undefined) {
       throw new BurrowError('NOT_FOUND', `hard link target ${JSON.stringify(Buffer.from(attrs.hardlinkTarget).toString('latin1'))} was not restored`);
@@ -460,11 +478,14 @@ export class RestoreWriter {
       await this.closeCurrent();
       await this.small.drain(); // before the directories' times are set
       await this.checksDownTo(0);
-      const dirs = this.dirs.splice(0).sort((a, b) => b.target.depth - a.target.depth);
+      // In reverse path order: every directory after all of its subdirectories (a path
+      // sorts after its ancestors'), and most after a sibling, so the target's chain of
+      // open parents serves them with one open each.
+      const dirs = this.dirs.splice(0).sort((a, b) => Buffer.compare(b.target.path, a.target.path));
       for (const d of dirs) {
         try {
-          // Opened afresh with O_NOFOLLOW all the way: whatever happened since, only this directory is touched.
-          const fd = this.target.openDirectory(d.target);
+          // Opened with O_NOFOLLOW all the way: whatever happened since, only this directory is touched.
+          const fd = this.target.openInChain(d.target);
           try {
             this.warnAll(d.target.path, applyAt(fd, SELF, d.attrs, false));
           } finally {

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --initial-old-space-size=32 --max-semi-space-size=4 --heap-growing-percent=50
+#!/usr/bin/env -S node --initial-old-space-size=32 --max-semi-space-size=2 --heap-growing-percent=50
 /**
  * burrow-fd: the File daemon's composition root. Runs on each client, as root, and
  * does what its configured Directors order: back up files to a Storage daemon session,
@@ -12,6 +12,9 @@
  * left, and 64 MiB was mostly room for garbage: each job's old generation filled to
  * 50-60 MiB before its first full collection, the File daemon's largest figure
  * (bench/README.md, step 11d: peak 175 -> 145 MiB on `mixed`, CPU the same).
+ * `--max-semi-space-size=2` (the Storage daemon and the Director keep 4, step 6c): a
+ * young generation of 2 x 2 MiB, not 2 x 4, for the main thread and for each worker
+ * (digest, compression); twice the scavenges, each half as long (step 11e).
  * `--heap-growing-percent=50`, as the Storage daemon and the Director have it: once a
  * backup's chunks no longer churn array buffers (common/net/slab-pool.ts), full collections
  * came every few seconds, and between them V8's own growing factor let the heap reach

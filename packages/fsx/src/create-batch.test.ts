@@ -90,6 +90,15 @@ test('CreateBatch: what does not fit is refused before anything is made; a batch
     assert.deepEqual(await batch.run(false), [null]);
     await assert.rejects(batch.run(false), /already run/);
     assert.deepEqual(readdirSync(root), ['x']);
+    // Emptied for the next files, it runs again with what is added then.
+    batch.reuse();
+    assert.equal(batch.count, 0);
+    const again = openDir(root);
+    batch.add(batch.addDirectory(again), Buffer.from('y'), [Buffer.from('345')], attrs);
+    closeSync(again);
+    assert.deepEqual(await batch.run(false), [null]);
+    assert.equal(readFileSync(join(root, 'y'), 'utf8'), '345');
+    assert.throws(() => { batch.reuse(); batch.reuse(); }, /still open/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

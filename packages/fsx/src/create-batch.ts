@@ -112,6 +112,15 @@ export class CreateBatch {
     });
   }
 
+  /** Empties a batch that has run, for the next files: its buffers are reused. */
+  reuse(): void {
+    if (this.state !== 'over') throw new Error('CreateBatch: still open or running');
+    this.dirs.length = 0; // closed by the native call, or by discard()
+    this.used = 0;
+    this.files = 0;
+    this.state = 'open';
+  }
+
   /** Gives the batch up unrun: closes its directories. */
   discard(): void {
     if (this.state === 'running') return; // the native call closes them

@@ -33,7 +33,7 @@ import type { ResolvedPath } from './target.js';
 /** Files up to this size are made in batches. Larger ones are written as they come (regular.ts). */
 export const SMALL_FILE_BYTES = 64 * 1024;
 /** Names and data of one batch at most, and its files. */
-const BATCH_BYTES = 1024 * 1024;
+const BATCH_BYTES = 512 * 1024;
 const BATCH_FILES = 256;
 /** Batches on the pool at once (the pool keeps threads for large files' writes). */
 const BATCHES_RUNNING = 2;
@@ -83,6 +83,11 @@ export class SmallFiles {
   private readonly waiting: Array<{ batch: CreateBatch; queued: Queued[] }> = [];
   private running = 0;
   private sendAtTurnEnd: NodeJS.Immediate | null = null;
+  /**
+   * Batches done, for the next files: a batch often goes with a few files (at the end of
+   * a turn), and a fresh one each time cost 0.5 MiB of memory to allocate and collect.
+   */
+  private readonly spare: CreateBatch[] = [];
   private wakeOnDone: Array<() => void> = [];
   private abandoned = false;
 
@@ -93,7 +98,7 @@ export class SmallFiles {
     const size = pieces.reduce((n, p) => n + p.length, 0);
     if (this.batch !== null && !this.batch.fits(place.at.name, size)) this.send();
     while (this.waiting.length + this.running >= BATCHES_OUT) await this.oneDone();
-    const batch = (this.batch ??= newCreateBatch(BATCH_BYTES, BATCH_FILES));
+    const batch = (this.batch ??= this.spare.pop() ?? newCreateBatch(BATCH_BYTES, BATCH_FILES));
     const parent = parentPath(place.at);
     let dir = this.lastParent?.path.equals(parent) === true ? this.lastParent.index : -1;
     if (dir < 0) {
@@ -125,7 +130,13 @@ export class SmallFiles {
       const { batch, queued } = this.waiting.shift()!;
       this.running++;
       void batch.run(canChown).then(
-        (results) => this.settle(batch, queued, results),
+        async (results) => {
+          await this.settle(batch, queued, results);
+          if (this.spare.length < BATCHES_OUT) {
+            batch.reuse();
+            this.spare.push(batch);
+          }
+        },
         (err: unknown) => { for (const q of queued) this.fail(q.place.at.path, err); },
       ).finally(() => {
         this.running--;

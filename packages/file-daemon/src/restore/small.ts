@@ -90,6 +90,14 @@ export class SmallFiles {
   private readonly spare: CreateBatch[] = [];
   private wakeOnDone: Array<() => void> = [];
   private abandoned = false;
+  /**
+   * Files a batch found no room for (ENOSPC, EDQUOT), with a copy of their bytes. A
+   * batch runs beside the larger file the writer goes on with, which may hold the
+   * space for a while and then fail (a file larger than the disk): such a file must
+   * not cost the small ones restored before it in the stream. They are made again
+   * once that file is done (retryNoSpace()); only then is no room an error.
+   */
+  private noSpace: Array<{ place: SmallPlace; attrs: burrow.FileAttributes; data: Buffer }> = [];
 
   constructor(private readonly events: SmallFilesEvents) {}
 
@@ -155,6 +163,10 @@ export class SmallFiles {
       const err = results[i];
       if (err == null || this.abandoned) continue;
       const q = queued[i] as Queued;
+      if (err.code === 'ENOSPC' || err.code === 'EDQUOT') {
+        this.noSpace.push({ place: q.place, attrs: q.attrs, data: Buffer.from(batch.dataOf(i)) });
+        continue;
+      }
       if (err.code !== 'EEXIST') {
         this.fail(q.place.at.path, err);
         continue;
@@ -171,10 +183,23 @@ export class SmallFiles {
     if (!this.abandoned) this.events.failed(path, err);
   }
 
-  /** Sends what is queued and resolves once every batch has been made (and its taken names decided). */
+  /** Makes the files a batch found no room for again, the writer's usual way (see noSpace); a failure now is reported. */
+  async retryNoSpace(): Promise<void> {
+    for (const f of this.noSpace.splice(0)) {
+      if (this.abandoned) return;
+      try {
+        await this.events.taken(f.place, f.attrs, f.data);
+      } catch (e) {
+        this.fail(f.place.at.path, e);
+      }
+    }
+  }
+
+  /** Sends what is queued and resolves once every batch has been made (and its taken names decided, its files without room tried again). */
   async drain(): Promise<void> {
     this.send();
     while (this.running > 0 || this.waiting.length > 0) await this.oneDone();
+    await this.retryNoSpace();
   }
 
   /** The restore gave up: nothing more is sent or reported (batches on the pool end by themselves). */

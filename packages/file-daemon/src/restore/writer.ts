@@ -451,7 +451,10 @@ export class RestoreWriter {
   private async closeCurrent(): Promise<void> {
     const cur = this.current;
     this.current = null;
-    if (cur?.file == null) return;
+    if (cur?.file == null) {
+      await this.small.retryNoSpace(); // the file before may have failed and given its space back
+      return;
+    }
     try {
       const { error, warnings, checkLater } = await cur.file.commit();
       if (error !== null) this.report(cur.path, 'error', new BurrowError('FILE_ACCESS', error));
@@ -461,6 +464,7 @@ export class RestoreWriter {
       await cur.file.abandon();
       this.report(cur.path, 'error', err);
     }
+    if (!(cur.file instanceof SmallFile)) await this.small.retryNoSpace();
   }
 
   /** Gives up after a failed stream: drops the file being written and closes every descriptor. */

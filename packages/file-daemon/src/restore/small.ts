@@ -9,7 +9,7 @@
  * SMALL_FILE_BYTES. Its data is kept until the next file starts (SmallFile), then
  * copied into the batch. The batch creates each name with O_EXCL|O_NOFOLLOW; where
  * something has the name already, the writer's usual rules (replace=, a user's own
- * restore) decide afterwards, from the batch's copy of the bytes (`retry`). Whatever
+ * restore) decide afterwards, from the batch's copy of the bytes (`remake`). Whatever
  * else fails is reported under the file's name, as a failed create always was.
  *
  * A batch goes when it is full or when the records at hand are done (the end of the
@@ -65,8 +65,12 @@ function parentPath(at: ResolvedPath): Buffer {
 export interface SmallFilesEvents {
   /** A file could not be made (after its batch ran): reported under its path. */
   failed(path: Buffer, err: unknown): void;
-  /** The name was taken: the writer's rules decide with the file's bytes, as for any existing name. */
-  taken(place: SmallPlace, attrs: burrow.FileAttributes, data: Buffer): Promise<void>;
+  /**
+   * Makes the file the writer's usual way, from its bytes: its batch found the name
+   * taken (the replace rules decide), or no room for it while a larger file held the
+   * space (retryNoSpace()).
+   */
+  remake(place: SmallPlace, attrs: burrow.FileAttributes, data: Buffer): Promise<void>;
 }
 
 interface Queued {
@@ -172,7 +176,7 @@ export class SmallFiles {
         continue;
       }
       try {
-        await this.events.taken(q.place, q.attrs, batch.dataOf(i));
+        await this.events.remake(q.place, q.attrs, batch.dataOf(i));
       } catch (e) {
         this.fail(q.place.at.path, e);
       }
@@ -188,14 +192,14 @@ export class SmallFiles {
     for (const f of this.noSpace.splice(0)) {
       if (this.abandoned) return;
       try {
-        await this.events.taken(f.place, f.attrs, f.data);
+        await this.events.remake(f.place, f.attrs, f.data);
       } catch (e) {
         this.fail(f.place.at.path, e);
       }
     }
   }
 
-  /** Sends what is queued and resolves once every batch has been made (and its taken names decided, its files without room tried again). */
+  /** Sends what is queued and resolves once every batch has been made (its taken names decided, its files without room made again). */
   async drain(): Promise<void> {
     this.send();
     while (this.running > 0 || this.waiting.length > 0) await this.oneDone();

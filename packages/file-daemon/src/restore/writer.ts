@@ -122,7 +122,7 @@ export class RestoreWriter {
         this.totals.files--;
         this.report(path, 'error', toBurrowError(err, 'FILE_ACCESS'));
       },
-      taken: (place, attrs, data) => this.replaceTaken(place, attrs, data),
+      remake: (place, attrs, data) => this.remakeSmall(place, attrs, data),
     });
   }
 
@@ -296,18 +296,21 @@ export class RestoreWriter {
    * the target's open directory still. Null when the replace rules keep what is there.
    */
   private promoteSmall(place: SmallPlace, attrs: Attrs, digest: StreamedDigest): PendingFile | null {
-    const file = PendingFile.createIfFree(place.dir, place.at.name, attrs, digest)
-      ?? this.overExisting(place.dir, place.index, place.at, attrs, digest).file;
-    if (file === null) this.totals.files--;
-    return file as PendingFile | null;
+    const free = PendingFile.createIfFree(place.dir, place.at.name, attrs, digest);
+    if (free !== null) return free;
+    const { file } = this.overExisting(place.dir, place.index, place.at, attrs, digest);
+    if (file instanceof PendingFile) return file;
+    this.totals.files--; // kept what is there (a regular file never gets another target)
+    return null;
   }
 
   /**
-   * A small file whose batch found its name taken: the usual rules decide (replace=, a
-   * user's own restore), in a directory opened afresh (the target's has moved on), and
-   * `data` is written the usual way. Its digest was checked as it came.
+   * A small file its batch could not make (its name taken, or no room then): the usual
+   * rules decide (replace=, a user's own restore), in a directory opened afresh (the
+   * target's has moved on), and `data` is written the usual way. Its digest was checked
+   * as it came.
    */
-  private async replaceTaken(place: SmallPlace, attrs: Attrs, data: Buffer): Promise<void> {
+  private async remakeSmall(place: SmallPlace, attrs: Attrs, data: Buffer): Promise<void> {
     const dir = this.target.openDirectory(parentOf(place.at));
     try {
       const unchecked = new StreamedDigest({ hashers: this.o.hashers, guess: null }, data.length);

@@ -24,7 +24,6 @@
 #include <sys/types.h>
 #include <sys/xattr.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <linux/fs.h>
 #include <unistd.h>
 
